@@ -1,0 +1,92 @@
+/**
+ * One table of what differs between the Proxmox products on the wire.
+ * Sources: PROTOCOL.md (pve-http-server, pmg-api, proxmox-backup, proxmox-rs).
+ */
+
+export type ServiceName = 'PVE' | 'PBS' | 'PMG' | 'PDM';
+
+export const SERVICE_NAMES: readonly ServiceName[] = ['PVE', 'PBS', 'PMG', 'PDM'];
+
+export interface ServiceInfo {
+  readonly name: ServiceName;
+  readonly defaultPort: number;
+  /** Ticket prefix, e.g. `PVE` in `PVE:root@pam:...`. */
+  readonly ticketPrefix: string;
+  /** Name of the cookie that carries the ticket. */
+  readonly cookieName: string;
+  /** Scheme word of the token `Authorization` header, or null where tokens are refused (PMG). */
+  readonly tokenScheme: string | null;
+  /** Separator between token id and secret: PVE `=`, the Rust servers `:`. */
+  readonly tokenSeparator: '=' | ':';
+  /** The command that speaks the API on the host, or null (PDM has none). */
+  readonly shell: readonly string[] | null;
+  /** Whether the shell takes `--output-format json` (pmgsh prints JSON and has no such flag). */
+  readonly shellOutputFlag: boolean;
+  /** How the schema writes booleans. */
+  readonly booleans: 'int' | 'bool';
+  /** PBS and PDM UPIDs carry a task-id field after PSTART. */
+  readonly upidHasTaskId: boolean;
+  /** Whether the one-shot `otp` login field still works (PMG; PVE 6). */
+  readonly legacyOtp: boolean;
+}
+
+export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freeze({
+  PVE: {
+    name: 'PVE',
+    defaultPort: 8006,
+    ticketPrefix: 'PVE',
+    cookieName: 'PVEAuthCookie',
+    tokenScheme: 'PVEAPIToken',
+    tokenSeparator: '=',
+    shell: ['pvesh'],
+    shellOutputFlag: true,
+    booleans: 'int',
+    upidHasTaskId: false,
+    legacyOtp: false,
+  },
+  PMG: {
+    name: 'PMG',
+    defaultPort: 8006,
+    ticketPrefix: 'PMG',
+    cookieName: 'PMGAuthCookie',
+    tokenScheme: null,
+    tokenSeparator: '=',
+    shell: ['pmgsh'],
+    shellOutputFlag: false,
+    booleans: 'int',
+    upidHasTaskId: false,
+    legacyOtp: true,
+  },
+  PBS: {
+    name: 'PBS',
+    defaultPort: 8007,
+    ticketPrefix: 'PBS',
+    cookieName: 'PBSAuthCookie',
+    tokenScheme: 'PBSAPIToken',
+    tokenSeparator: ':',
+    shell: ['proxmox-backup-debug', 'api'],
+    shellOutputFlag: true,
+    booleans: 'bool',
+    upidHasTaskId: true,
+    legacyOtp: false,
+  },
+  PDM: {
+    name: 'PDM',
+    defaultPort: 8443,
+    ticketPrefix: 'PDM',
+    cookieName: 'PDMAuthCookie',
+    tokenScheme: 'PDMAPIToken',
+    tokenSeparator: ':',
+    shell: null,
+    shellOutputFlag: true,
+    booleans: 'bool',
+    upidHasTaskId: true,
+    legacyOtp: false,
+  },
+} satisfies Record<ServiceName, ServiceInfo>);
+
+/** Case-insensitive service lookup; returns undefined for an unknown name. */
+export function findService(name: string): ServiceName | undefined {
+  const upper = name.toUpperCase();
+  return (SERVICE_NAMES as readonly string[]).includes(upper) ? (upper as ServiceName) : undefined;
+}

@@ -1,0 +1,67 @@
+/**
+ * The one primitive every backend implements: send a request, return status, headers, body.
+ * Transports know connections and bytes, not fluent paths or logins; retries, auth and
+ * envelope decoding wrap them (see src/request.ts).
+ */
+import type { Readable } from 'node:stream';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
+
+export type BackendName = 'https' | 'ssh' | 'openssh' | 'local' | 'mock';
+
+export type ParamScalar = string | number | boolean;
+export type ParamValue = ParamScalar | readonly ParamScalar[] | null | undefined;
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** A file part for multipart uploads (see src/files.ts). */
+export interface UploadPart {
+  /** Form field name of the file part (`filename` for storage uploads). */
+  field: string;
+  /** File name sent in the part's Content-Disposition. */
+  fileName: string;
+  /** Local path of the file; read as a stream, never whole into memory. */
+  localPath: string;
+  size: number;
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** API path below `/api2/json`, starting with `/`, each segment already percent-encoded. */
+  path: string;
+  /** Raw parameters; each transport encodes them for its wire (query, form, JSON, argv). */
+  params: Params;
+  /** Headers from the auth layer (cookie, CSRF token, Authorization). Shell transports ignore them. */
+  headers: Readonly<Record<string, string>>;
+  signal?: AbortSignal;
+  /** Milliseconds for the whole exchange. */
+  timeout?: number;
+  /** Present for multipart uploads. */
+  upload?: UploadPart;
+  /** `stream` hands the body over unread (downloads); default parses JSON. */
+  responseType?: 'json' | 'stream';
+}
+
+export interface TransportResponse {
+  status: number;
+  /** The reason phrase; Proxmox puts the first line of its error message here. */
+  statusText: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON when the body was JSON, else the body text (undefined for streams). */
+  body: unknown;
+  /** The unread body when `responseType` was `stream`. */
+  stream?: Readable;
+}
+
+export interface Transport {
+  readonly backend: BackendName;
+  /**
+   * Whether requests need Proxmox credentials (tickets, tokens). False for the shell
+   * backends, which are authenticated by ssh or by running on the host.
+   */
+  readonly needsAuth: boolean;
+  request(req: TransportRequest): Promise<TransportResponse>;
+  /** Finishes what is in flight, then releases connections. */
+  close(): Promise<void>;
+}
