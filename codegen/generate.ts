@@ -1,0 +1,46 @@
+/** Everything the generator writes, as a map from path (below src/generated) to text. Pure but for reading input. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { emitSchema, emitSchemaTypes } from './emit-schema.js';
+import { normaliseTree } from './normalise.js';
+import { collectKeyEvidence } from './numbered.js';
+import { readApidoc } from './read.js';
+import { SERVICE_IDS } from './types.js';
+
+export interface Generated {
+  files: Map<string, string>;
+  warnings: string[];
+}
+
+export function generate(inputDir: string, repoRoot: string): Generated {
+  const raw = SERVICE_IDS.map((s) => readApidoc(inputDir, s));
+  const evidence = collectKeyEvidence(raw);
+  const warnings: string[] = [];
+  const files = new Map<string, string>();
+  const model = readFileSync(path.join(repoRoot, 'codegen/schema-model.ts'), 'utf8');
+  files.set('schema-types.ts', emitSchemaTypes(model));
+  SERVICE_IDS.forEach((svc, i) => {
+    const root = normaliseTree(raw[i] ?? [], { evidence, warnings });
+    files.set(`${svc}/schema.ts`, emitSchema(root, svc));
+  });
+  files.set('README.md', readme());
+  return { files, warnings };
+}
+
+function readme(): string {
+  return `# src/generated: written by codegen/, do not edit
+
+Everything here is produced by \`npm run codegen\` from the Proxmox API viewer schemas in
+\`../shared/schemas\` and committed, so a fresh clone builds without them. CI runs
+\`npm run codegen -- --check\`, which fails when these files differ from a fresh run.
+
+- \`schema-types.ts\`: the types of the runtime schema table (a copy of \`codegen/schema-model.ts\`).
+- \`<service>/schema.ts\` (pve, pbs, pmg, pdm): the runtime table, \`root\` (the \`/\` node) and
+  \`schema\` (its children). Facts only: paths, methods, parameter names, types, enums, ranges,
+  patterns (in JavaScript syntax), formats, defaults, optional/required, permissions,
+  \`allowtoken\`, \`protected\`, and \`numbered\` (highest index of \`net[n]\`-style parameters).
+  No upstream description text: users can fetch their server's own viewer schema for that.
+
+Generated code imports nothing hand-written.
+`;
+}
