@@ -1,0 +1,17 @@
+import type { HttpMethod, Params, TransportResponse } from '../transports/transport.js';
+
+/** How credentials plug into the request pipeline. */
+export interface Authenticator {
+  /** Headers for one request; logs in or renews first when needed. */
+  headers(method: HttpMethod): Promise<Readonly<Record<string, string>>>;
+  /**
+   * The server answered 401 to a request sent with `sent`. Resolves true when fresh
+   * credentials were obtained and the request may be sent once more.
+   */
+  refused(sent: Readonly<Record<string, string>>): Promise<boolean>;
+  /** Logs in now, so that bad credentials fail at `connect()`. */
+  login(): Promise<void>;
+}
+
+/** Sends `POST /access/ticket` without credentials; given to the ticket authenticator. */
+export type SendLogin = (params: Params) => Promise<TransportResponse>;

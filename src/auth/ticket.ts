@@ -1,0 +1,186 @@
+/**
+ * Password login with tickets (PROTOCOL.md "Tickets"): one login shared by every
+ * concurrent request, renewal with the ticket as password in the last 30 minutes,
+ * one fresh login when the server no longer accepts the ticket.
+ */
+import { AuthenticationError, ProxmoxError } from '../errors.js';
+import type { Redactor } from '../redact.js';
+import type { ResolvedOptions } from '../resolve-options.js';
+import type { HttpMethod, Params, TransportResponse } from '../transports/transport.js';
+import type { Authenticator, SendLogin } from './authenticator.js';
+import { isTfaTicket, parseTfaChallenge, tfaResponse, totpCode } from './tfa.js';
+
+const MINUTE = 60_000;
+/** Tickets live 2 hours; Proxmox's own clients renew in the last 30 minutes. */
+const TICKET_LIFETIME = 120 * MINUTE;
+const RENEW_AFTER = 90 * MINUTE;
+/** Past this age a request waits for the renewal instead of racing it. */
+const MUST_RENEW_AFTER = 115 * MINUTE;
+
+interface Session {
+  ticket: string;
+  obtainedAt: number;
+  get: Readonly<Record<string, string>>;
+  write: Readonly<Record<string, string>>;
+}
+
+export class TicketAuth implements Authenticator {
+  readonly #options: ResolvedOptions;
+  readonly #send: SendLogin;
+  readonly #redactor: Redactor;
+  readonly #now: () => number;
+  #session: Session | undefined;
+  #pending: Promise<void> | undefined;
+  /** A one-shot otp is spent by the first login; later logins need totpSecret or onTfa. */
+  #otpUsed = false;
+
+  constructor(options: ResolvedOptions, send: SendLogin, redactor: Redactor, now: () => number = Date.now) {
+    this.#options = options;
+    this.#send = send;
+    this.#redactor = redactor;
+    this.#now = now;
+  }
+
+  async headers(method: HttpMethod): Promise<Readonly<Record<string, string>>> {
+    let session = this.#session;
+    const age = session === undefined ? Number.POSITIVE_INFINITY : this.#now() - session.obtainedAt;
+    if (session === undefined || age >= TICKET_LIFETIME) {
+      await this.#singleFlight(() => this.#login());
+    } else if (age >= RENEW_AFTER) {
+      const renewal = this.#singleFlight(() => this.#renew());
+      if (age >= MUST_RENEW_AFTER) await renewal;
+      else renewal.catch(() => {});
+    }
+    session = this.#session!;
+    return method === 'GET' ? session.get : session.write;
+  }
+
+  async refused(sent: Readonly<Record<string, string>>): Promise<boolean> {
+    const current = this.#session;
+    // Another request already replaced the ticket that was refused: just retry with the new one.
+    if (current !== undefined && sent.cookie !== current.get.cookie) return true;
+    this.#session = undefined;
+    await this.#singleFlight(() => this.#login());
+    return true;
+  }
+
+  async login(): Promise<void> {
+    if (this.#session === undefined) await this.#singleFlight(() => this.#login());
+  }
+
+  #singleFlight(work: () => Promise<void>): Promise<void> {
+    if (this.#pending === undefined) {
+      this.#pending = work().finally(() => {
+        this.#pending = undefined;
+      });
+    }
+    return this.#pending;
+  }
+
+  async #renew(): Promise<void> {
+    const session = this.#session;
+    if (session === undefined) return this.#login();
+    try {
+      const data = await this.#post(
+        { username: this.#options.userid, password: session.ticket },
+        'renew the ticket',
+      );
+      this.#accept(data);
+    } catch (error) {
+      // An expired or revoked ticket cannot be renewed; a fresh login still can.
+      if (error instanceof AuthenticationError) return this.#login();
+      throw error;
+    }
+  }
+
+  async #login(): Promise<void> {
+    const o = this.#options;
+    const params: Record<string, string> = { username: o.userid!, password: o.password ?? '' };
+    if (o.service.legacyOtp) {
+      // PMG (and PVE 6) take the code in the same request.
+      const code = await this.#codeForLegacy();
+      if (code !== undefined) params.otp = code;
+    } else {
+      params['new-format'] = '1';
+    }
+    const first = await this.#post(params, 'log in');
+    if (!isTfaTicket(String(first.ticket))) return this.#accept(first);
+
+    const challengeTicket = String(first.ticket);
+    this.#redactor.add(challengeTicket);
+    const answer = await this.#tfaAnswer(challengeTicket);
+    const second = await this.#post(
+      { username: o.userid!, 'tfa-challenge': challengeTicket, password: answer, 'new-format': '1' },
+      'complete the two-factor login',
+    );
+    if (isTfaTicket(String(second.ticket))) {
+      throw new AuthenticationError(`two-factor login for ${o.userid} was not accepted`);
+    }
+    this.#accept(second);
+  }
+
+  async #codeForLegacy(): Promise<string | undefined> {
+    const o = this.#options;
+    if (o.otp !== undefined && !this.#otpUsed) {
+      this.#otpUsed = true;
+      this.#redactor.add(o.otp);
+      return o.otp;
+    }
+    if (o.totpSecret !== undefined) return totpCode(o.totpSecret);
+    return undefined;
+  }
+
+  async #tfaAnswer(ticket: string): Promise<string> {
+    const o = this.#options;
+    let response: string | undefined;
+    if (o.otp !== undefined && !this.#otpUsed) {
+      this.#otpUsed = true;
+      response = o.otpType === 'recovery' ? tfaResponse({ recovery: o.otp }) : tfaResponse(o.otp);
+    } else if (o.totpSecret !== undefined) {
+      response = tfaResponse(await totpCode(o.totpSecret));
+    } else if (o.onTfa !== undefined) {
+      response = tfaResponse(await o.onTfa(parseTfaChallenge(ticket, o.userid!)));
+    }
+    if (response === undefined) {
+      throw new AuthenticationError(
+        `${o.userid} needs a second factor: pass otp, totpSecret or onTfa` +
+          (this.#otpUsed ? ' (the one-time otp was already used by the first login)' : ''),
+      );
+    }
+    this.#redactor.add(response.slice(response.indexOf(':') + 1));
+    return response;
+  }
+
+  async #post(params: Params, what: string): Promise<Record<string, unknown>> {
+    const res: TransportResponse = await this.#send(params);
+    const body = res.body as { data?: unknown } | undefined;
+    const data = body?.data as Record<string, unknown> | null | undefined;
+    if (res.status === 401 || (res.status < 300 && (data == null || typeof data.ticket !== 'string'))) {
+      throw new AuthenticationError(
+        `could not ${what} as ${this.#options.userid}: ${res.status} ${this.#redactor.scrub(res.statusText || 'authentication failure')}`,
+        { statusCode: res.status },
+      );
+    }
+    if (res.status >= 300) {
+      throw new ProxmoxError(
+        `could not ${what} as ${this.#options.userid}: ${res.status} ${this.#redactor.scrub(res.statusText)}`,
+      );
+    }
+    return data!;
+  }
+
+  #accept(data: Record<string, unknown>): void {
+    const ticket = String(data.ticket);
+    const csrf = typeof data.CSRFPreventionToken === 'string' ? data.CSRFPreventionToken : undefined;
+    this.#redactor.add(ticket);
+    this.#redactor.add(csrf);
+    const cookie = `${this.#options.service.cookieName}=${encodeURIComponent(ticket)}`;
+    const get = Object.freeze({ cookie });
+    this.#session = {
+      ticket,
+      obtainedAt: this.#now(),
+      get,
+      write: csrf === undefined ? get : Object.freeze({ cookie, csrfpreventiontoken: csrf }),
+    };
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * ProxmoxSDK: options -> transport + auth -> the fluent root. Lazy by default (logs in on
+ * the first request); `ProxmoxSDK.connect()` logs in at once and fails fast.
+ */
+import type { Authenticator } from './auth/authenticator.js';
+import { TicketAuth } from './auth/ticket.js';
+import { TokenAuth } from './auth/token.js';
+import type { CallOptions } from './call-options.js';
+import { InvalidArgumentError } from './errors.js';
+import type { ProxmoxOptions } from './options.js';
+import { expandRoute, pathNode } from './path.js';
+import { Redactor } from './redact.js';
+import { Pipeline } from './request.js';
+import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
+import type { ServiceName } from './services.js';
+import { createTransport } from './transports/create-transport.js';
+import type { HttpMethod, Params, Transport } from './transports/transport.js';
+import type { ApiRoot } from './typed/api.js';
+
+/** What every client has besides the API paths. */
+export interface ClientCore<S extends ServiceName = ServiceName> {
+  /** The product this client talks to. */
+  readonly service: S;
+  /** Calls a route by its schema path: `px.request('GET /nodes/{node}/qemu', { node: 'pve1' })`. */
+  request<T = any>(route: string, params?: Params, options?: CallOptions): Promise<T>;
+  /** Logs in now (a no-op for tokens until the first request checks them). */
+  login(): Promise<void>;
+  /** Finishes requests in flight and releases connections. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export type ProxmoxClient<S extends ServiceName = 'PVE'> = ClientCore<S> & ApiRoot<S>;
+
+const CORE_KEYS = new Set<PropertyKey>([
+  'service',
+  'request',
+  'login',
+  'close',
+  'options',
+  Symbol.asyncDispose,
+]);
+
+class ClientImpl {
+  readonly #options: ResolvedOptions;
+  readonly #redactor = new Redactor();
+  readonly #auth: Authenticator | undefined;
+  readonly #pipeline: Pipeline;
+  #transport: Promise<Transport> | undefined;
+  #closed = false;
+
+  constructor(options: ProxmoxOptions) {
+    this.#options = resolveOptions(options);
+    const o = this.#options;
+    for (const secret of [o.password, o.tokenValue, o.otp, o.totpSecret, o.passphrase])
+      this.#redactor.add(secret);
+    this.#auth = this.#makeAuth();
+    this.#pipeline = new Pipeline({
+      transport: () => this.#getTransport(),
+      auth: this.#auth,
+      options: o,
+      redactor: this.#redactor,
+    });
+  }
+
+  get service(): ServiceName {
+    return this.#options.service.name;
+  }
+
+  /** The resolved options, without secrets. */
+  get options(): Readonly<Record<string, unknown>> {
+    const { password, tokenValue, otp, totpSecret, passphrase, key, onTfa, engine, ...rest } = this.#options;
+    return rest;
+  }
+
+  #makeAuth(): Authenticator | undefined {
+    const o = this.#options;
+    if (o.auth === 'token') return new TokenAuth(o.service, o.userid!, o.tokenName!, o.tokenValue!);
+    if (o.auth === 'ticket') {
+      return new TicketAuth(
+        o,
+        async (params) => {
+          const transport = await this.#getTransport();
+          return transport.request({
+            method: 'POST',
+            path: '/access/ticket',
+            params,
+            headers: {},
+            timeout: o.timeout,
+          });
+        },
+        this.#redactor,
+      );
+    }
+    return undefined;
+  }
+
+  #getTransport(): Promise<Transport> {
+    if (this.#closed) return Promise.reject(new InvalidArgumentError('this client is closed'));
+    if (this.#transport === undefined) {
+      this.#transport = createTransport(this.#options);
+      this.#transport.catch(() => {
+        this.#transport = undefined;
+      });
+    }
+    return this.#transport;
+  }
+
+  invoke(
+    method: HttpMethod,
+    path: string,
+    params: Params | undefined,
+    options?: CallOptions,
+  ): Promise<unknown> {
+    return this.#pipeline.call(method, path, params, options);
+  }
+
+  request(route: string, params?: Params, options?: CallOptions): Promise<unknown> {
+    const { method, path, rest } = expandRoute(route, params);
+    return this.#pipeline.call(method, path, rest, options);
+  }
+
+  async login(): Promise<void> {
+    if (this.#auth !== undefined && this.#options.auth === 'ticket') {
+      const transport = await this.#getTransport();
+      if (transport.needsAuth) return this.#auth.login();
+    }
+    // Tokens and shell backends have no login: one cheap authenticated call proves the credentials.
+    await this.#pipeline.call('GET', '/version', undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const transport = this.#transport;
+    this.#transport = undefined;
+    if (transport !== undefined) await (await transport.catch(() => undefined))?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function rootProxy(impl: ClientImpl): unknown {
+  const root = pathNode('', (method, path, params, options) =>
+    impl.invoke(method, path, params, options),
+  ) as Record<PropertyKey, unknown>;
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(impl, {
+    get(target, key) {
+      if (CORE_KEYS.has(key)) {
+        let value = bound.get(key);
+        if (value === undefined) {
+          const member = Reflect.get(target, key, target);
+          value = typeof member === 'function' ? member.bind(target) : member;
+          if (typeof member === 'function') bound.set(key, value);
+        }
+        return value;
+      }
+      return root[key as string];
+    },
+    has: (target, key) => CORE_KEYS.has(key) || key in target,
+    set: () => false,
+  });
+}
+
+export interface ProxmoxSDKConstructor {
+  /** A client that logs in on its first request. */
+  new <S extends ServiceName = 'PVE'>(options: ProxmoxOptions<S>): ProxmoxClient<S>;
+  /** A client that has logged in (or checked its token) already; fails fast with AuthenticationError. */
+  connect<S extends ServiceName = 'PVE'>(options: ProxmoxOptions<S>): Promise<ProxmoxClient<S>>;
+}
+
+function ProxmoxSDKImpl(this: unknown, options: ProxmoxOptions): unknown {
+  if (!new.target) throw new TypeError("ProxmoxSDK is a class: use 'new ProxmoxSDK(options)'");
+  return rootProxy(new ClientImpl(options));
+}
+
+(ProxmoxSDKImpl as unknown as { connect: unknown }).connect = async (options: ProxmoxOptions) => {
+  const client = new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)(options);
+  try {
+    await client.login();
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return client;
+};
+
+/** The SDK's entry point. See ProxmoxOptions for every option. */
+export const ProxmoxSDK = ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor;
+export type ProxmoxSDK<S extends ServiceName = 'PVE'> = ProxmoxClient<S>;

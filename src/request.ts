@@ -1,0 +1,244 @@
+/**
+ * The request pipeline every call goes through: credentials, the transport, retries of
+ * safe requests, one re-login on a refused ticket, and the `{data}` envelope.
+ * Order: auth headers -> transport -> (401: re-login once) -> (retryable: back off, again) -> decode.
+ */
+import type { Authenticator } from './auth/authenticator.js';
+import type { CallOptions } from './call-options.js';
+import {
+  AbortError,
+  AuthenticationError,
+  ConnectionError,
+  ProxmoxError,
+  ResourceException,
+} from './errors.js';
+import type { Redactor } from './redact.js';
+import type { ResolvedOptions } from './resolve-options.js';
+import type {
+  HttpMethod,
+  Params,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+} from './transports/transport.js';
+
+const RETRY_STATUSES = new Set([502, 503, 504]);
+/** Errors raised before a byte of the request left: safe to retry for any method. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+const BACKOFF_BASE = 100;
+const BACKOFF_CAP = 2_000;
+const RETRY_AFTER_CAP = 30_000;
+
+export interface Failover {
+  failover(): boolean;
+}
+
+export interface PipelineParts {
+  transport: () => Promise<Transport>;
+  auth: Authenticator | undefined;
+  options: ResolvedOptions;
+  redactor: Redactor;
+  /** Checks parameters before sending (option `validate`). */
+  validate?: (method: HttpMethod, path: string, params: Params | undefined) => Promise<void>;
+}
+
+export class Pipeline {
+  readonly #parts: PipelineParts;
+
+  constructor(parts: PipelineParts) {
+    this.#parts = parts;
+  }
+
+  async call(
+    method: HttpMethod,
+    path: string,
+    params: Params | undefined,
+    options: CallOptions = {},
+  ): Promise<unknown> {
+    const res = await this.send(method, path, params, options);
+    return decode(res, method, path, options.envelope === true, this.#parts.redactor);
+  }
+
+  /** Sends with auth and retries; answers the raw response (any status). */
+  async send(
+    method: HttpMethod,
+    path: string,
+    params: Params | undefined,
+    options: CallOptions = {},
+    extra: Partial<TransportRequest> = {},
+  ): Promise<TransportResponse> {
+    const { auth, options: resolved, validate } = this.#parts;
+    if (validate !== undefined) await validate(method, path, params);
+    const transport = await this.#parts.transport();
+    const safe = method === 'GET' || options.retry === true;
+    let retriesLeft = resolved.retries;
+    let reloginLeft = 1;
+    for (let attempt = 0; ; attempt++) {
+      const headers = auth !== undefined && transport.needsAuth ? await auth.headers(method) : {};
+      let res: TransportResponse;
+      try {
+        res = await transport.request({
+          method,
+          path,
+          params: params ?? {},
+          headers,
+          timeout: options.timeout ?? resolved.timeout,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...extra,
+        });
+      } catch (error) {
+        const notSent = error instanceof ConnectionError && NOT_SENT_CODES.has(causeCode(error) ?? '');
+        if (
+          error instanceof ConnectionError &&
+          (safe || notSent) &&
+          retriesLeft > 0 &&
+          !isCertificateError(error)
+        ) {
+          retriesLeft--;
+          (transport as Partial<Failover>).failover?.();
+          await sleep(backoff(attempt), options.signal);
+          continue;
+        }
+        throw this.#scrubbed(error);
+      }
+      if (res.status === 401 && auth !== undefined && transport.needsAuth && reloginLeft > 0) {
+        reloginLeft--;
+        if (await auth.refused(headers)) continue;
+      }
+      if (RETRY_STATUSES.has(res.status) && safe && retriesLeft > 0) {
+        retriesLeft--;
+        await sleep(retryAfter(res) ?? backoff(attempt), options.signal);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  #scrubbed(error: unknown): unknown {
+    if (error instanceof ProxmoxError) {
+      const scrubbed = this.#parts.redactor.scrub(error.message);
+      if (scrubbed !== error.message) Object.defineProperty(error, 'message', { value: scrubbed });
+    }
+    return error;
+  }
+}
+
+function causeCode(error: Error): string | undefined {
+  const cause = error.cause as { code?: unknown } | undefined;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+function isCertificateError(error: Error): boolean {
+  const code = causeCode(error) ?? '';
+  return (
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|fingerprint/i.test(code) || /fingerprint/.test(error.message)
+  );
+}
+
+/** Full jitter: a random wait up to an exponentially growing cap. */
+function backoff(attempt: number): number {
+  return Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt);
+}
+
+function retryAfter(res: TransportResponse): number | undefined {
+  const value = res.headers['retry-after'];
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(text) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, Math.min(ms, RETRY_AFTER_CAP)) : undefined;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortError('aborted by the caller', { cause: signal.reason }));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError('aborted by the caller', { cause: signal?.reason }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Unwraps `{data}` or turns an error status into a typed error with the server's words. */
+export function decode(
+  res: TransportResponse,
+  method: HttpMethod,
+  path: string,
+  envelope: boolean,
+  redactor: Redactor,
+): unknown {
+  const body = res.body;
+  const isEnvelope = typeof body === 'object' && body !== null && !Array.isArray(body) && 'data' in body;
+  if (res.status >= 200 && res.status < 300) {
+    if (!isEnvelope) {
+      throw new ProxmoxError(
+        `${method} ${path}: the server's answer is not a Proxmox API response (${describeBody(body)})`,
+        { method, path },
+      );
+    }
+    return envelope ? body : (body as { data: unknown }).data;
+  }
+  const parsed =
+    isEnvelope || (typeof body === 'object' && body !== null) ? (body as Record<string, unknown>) : {};
+  const message = typeof parsed.message === 'string' ? parsed.message.trim() : undefined;
+  const reason = redactor.scrub(res.statusText || message?.split('\n')[0] || 'error');
+  const errors = isStringMap(parsed.errors) ? scrubMap(parsed.errors, redactor) : undefined;
+  const detail = errors
+    ? ` (${Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v.trim()}`)
+        .join('; ')})`
+    : '';
+  const text = `${method} ${path}: ${res.status} ${reason}${detail}`;
+  if (res.status === 401) return fail(new AuthenticationError(text, { method, path, statusCode: 401 }));
+  if (res.status === 0 || res.status >= 600) return fail(new ConnectionError(text, { method, path }));
+  return fail(
+    new ResourceException(text, {
+      method,
+      path,
+      statusCode: res.status,
+      statusMessage: reason,
+      ...(message === undefined
+        ? typeof body === 'string' && body !== ''
+          ? { content: redactor.scrub(body.slice(0, 2000)) }
+          : {}
+        : { content: redactor.scrub(message) }),
+      ...(errors === undefined ? {} : { errors }),
+    }),
+  );
+}
+
+function fail(error: Error): never {
+  throw error;
+}
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  );
+}
+
+function scrubMap(map: Record<string, string>, redactor: Redactor): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, redactor.scrub(v)]));
+}
+
+function describeBody(body: unknown): string {
+  if (typeof body === 'string') {
+    const t = body.trimStart();
+    return t.startsWith('<') ? 'an HTML page' : t === '' ? 'an empty body' : 'text, not JSON';
+  }
+  return 'JSON without a data field';
+}

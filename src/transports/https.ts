@@ -1,0 +1,183 @@
+/**
+ * HTTPS transport on undici: one keep-alive pool per origin, raw dispatch (the fastest
+ * path undici has, and the only one that exposes the reason phrase, where pveproxy puts
+ * the first line of its error message).
+ */
+import { type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
+import { AbortError, ConnectionError, TimeoutError } from '../errors.js';
+import type { ResolvedHost, ResolvedOptions } from '../resolve-options.js';
+import { parseBody, toWire, type WireSettings } from './http-request.js';
+import { tlsConnector } from './tls-connector.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+import { sendUpload } from './upload-body.js';
+
+/** Connections per origin: enough to keep 64 callers busy, few enough not to crowd pveproxy's workers. */
+const CONNECTIONS = 8;
+
+export class HttpsTransport implements Transport {
+  readonly backend = 'https' as const;
+  readonly needsAuth = true;
+  readonly #options: ResolvedOptions;
+  readonly #settings: WireSettings;
+  readonly #dispatchers = new Map<string, Dispatcher>();
+  #hostIndex = 0;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#settings = {
+      pathPrefix: options.pathPrefix,
+      bodyEncoding: options.bodyEncoding,
+      booleans: options.service.booleans,
+    };
+  }
+
+  get origin(): string {
+    return originOf(this.#options.hosts[this.#hostIndex]!);
+  }
+
+  #dispatcher(origin: string): Dispatcher {
+    let d = this.#dispatchers.get(origin);
+    if (d === undefined) {
+      d = makeDispatcher(origin, this.#options);
+      this.#dispatchers.set(origin, d);
+    }
+    return d;
+  }
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    const origin = this.origin;
+    const wire = toWire(req, this.#settings);
+    if (req.upload) return sendUpload(this.#dispatcher(origin), origin, wire, req);
+    return dispatchCollect(this.#dispatcher(origin), {
+      origin,
+      path: wire.url,
+      method: req.method,
+      headers: wire.headers,
+      body: wire.body ?? null,
+      timeout: req.timeout ?? this.#options.timeout,
+      signal: req.signal,
+    });
+  }
+
+  /** Moves to the next host of the list (cluster failover); false when there is only one. */
+  failover(): boolean {
+    if (this.#options.hosts.length < 2) return false;
+    this.#hostIndex = (this.#hostIndex + 1) % this.#options.hosts.length;
+    return true;
+  }
+
+  get hostCount(): number {
+    return this.#options.hosts.length;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#dispatchers.values()];
+    this.#dispatchers.clear();
+    await Promise.all(all.map((d) => d.close()));
+  }
+}
+
+export function originOf(host: ResolvedHost): string {
+  const name = host.hostname.includes(':') ? `[${host.hostname}]` : host.hostname;
+  return `${host.protocol}://${name}:${host.port}`;
+}
+
+function makeDispatcher(origin: string, options: ResolvedOptions): Dispatcher {
+  const connect = tlsConnector(options);
+  if (typeof options.proxy === 'string') {
+    return new ProxyAgent({ uri: options.proxy, connections: CONNECTIONS, connect });
+  }
+  const env = process.env;
+  if (
+    options.proxy === undefined &&
+    (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)
+  ) {
+    return new EnvHttpProxyAgent({ connections: CONNECTIONS, connect });
+  }
+  return new Pool(origin, { connections: CONNECTIONS, connect, keepAliveTimeout: 30_000 });
+}
+
+export interface CollectOptions {
+  origin: string;
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  timeout: number;
+  signal: AbortSignal | undefined;
+}
+
+/** Dispatches one request and collects status, reason phrase, headers and body. */
+export function dispatchCollect(dispatcher: Dispatcher, o: CollectOptions): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let statusText = '';
+    let headers: Record<string, string | string[] | undefined> = {};
+    const chunks: Buffer[] = [];
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    const where = `${o.method} ${o.path.split('?')[0]}`;
+    const finish = (error: Error | undefined, value?: TransportResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    const stop = (error: Error) => {
+      if (controller && !controller.aborted) controller.abort(error);
+      finish(error);
+    };
+    const onAbort = () =>
+      stop(new AbortError(`${where}: aborted by the caller`, { cause: o.signal?.reason }));
+    const timer = setTimeout(
+      () => stop(new TimeoutError(`${where}: no answer within ${o.timeout} ms`)),
+      o.timeout,
+    );
+    if (o.signal?.aborted) return onAbort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+
+    dispatcher.dispatch(
+      {
+        origin: o.origin,
+        path: o.path,
+        method: o.method as Dispatcher.HttpMethod,
+        headers: o.headers,
+        body: o.body,
+      },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (settled) c.abort(new AbortError(`${where}: aborted`));
+        },
+        onResponseStart(_c, statusCode, responseHeaders, statusMessage) {
+          status = statusCode;
+          statusText = statusMessage ?? '';
+          headers = responseHeaders as Record<string, string | string[] | undefined>;
+        },
+        onResponseData(_c, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const contentType = headers['content-type'];
+          finish(undefined, {
+            status,
+            statusText,
+            headers,
+            body: parseBody(text, typeof contentType === 'string' ? contentType : undefined),
+          });
+        },
+        onResponseError(_c, error) {
+          if (settled) return;
+          finish(
+            error instanceof TimeoutError || error instanceof AbortError
+              ? error
+              : new ConnectionError(`${where}: ${error.message}`, { cause: error, method: o.method }),
+          );
+        },
+      },
+    );
+  });
+}

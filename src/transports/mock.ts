@@ -1,0 +1,62 @@
+/**
+ * The in-process backend: the simulator's engine answers without sockets. Requests are
+ * encoded exactly as the HTTPS transport encodes them, so auth, CSRF and envelopes are
+ * exercised the same way.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { ResolvedOptions } from '../resolve-options.js';
+import type { SimulatorEngine } from '../simulator/index.js';
+import { parseBody, toWire, type WireSettings } from './http-request.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+export class MockTransport implements Transport {
+  readonly backend = 'mock' as const;
+  readonly needsAuth = true;
+  readonly engine: SimulatorEngine;
+  readonly #settings: WireSettings;
+
+  private constructor(engine: SimulatorEngine, options: ResolvedOptions) {
+    this.engine = engine;
+    this.#settings = {
+      pathPrefix: '',
+      bodyEncoding: options.bodyEncoding,
+      booleans: options.service.booleans,
+    };
+  }
+
+  static async create(options: ResolvedOptions): Promise<MockTransport> {
+    const { SimulatorEngine } = await import('../simulator/index.js');
+    if (options.engine !== undefined && !(options.engine instanceof SimulatorEngine)) {
+      throw new InvalidArgumentError('option engine: expected a SimulatorEngine from proxmox-sdk/simulator');
+    }
+    const engine =
+      (options.engine as SimulatorEngine | undefined) ??
+      new SimulatorEngine({
+        service: options.service.name,
+        dataset: options.dataset ?? 'demo',
+        ...(options.guests === undefined ? {} : { guests: options.guests }),
+      });
+    return new MockTransport(engine, options);
+  }
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    if (req.upload) throw new InvalidArgumentError('uploads are not available on the mock backend yet');
+    req.signal?.throwIfAborted();
+    const wire = toWire(req, this.#settings);
+    const res = await this.engine.handle({
+      method: req.method,
+      url: wire.url,
+      headers: wire.headers,
+      ...(wire.body === undefined ? {} : { body: Buffer.from(wire.body) }),
+    });
+    const text = typeof res.body === 'string' ? res.body : res.body.toString('utf8');
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+      body: parseBody(text, res.headers['content-type']),
+    };
+  }
+
+  async close(): Promise<void> {}
+}
