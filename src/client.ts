@@ -6,13 +6,18 @@ import type { Authenticator } from './auth/authenticator.js';
 import { TicketAuth } from './auth/ticket.js';
 import { TokenAuth } from './auth/token.js';
 import type { CallOptions } from './call-options.js';
+import type { ClientInternals } from './client-internals.js';
+import { optionsFromEnv, optionsFromFile, optionsFromProfile } from './config.js';
 import { InvalidArgumentError } from './errors.js';
+import { FileHelper } from './files.js';
 import type { ProxmoxOptions } from './options.js';
 import { expandRoute, pathNode } from './path.js';
 import { Redactor } from './redact.js';
-import { Pipeline } from './request.js';
+import { decode, Pipeline } from './request.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import type { ServiceName } from './services.js';
+import { createSyncClient } from './sync.js';
+import { TaskHelper } from './tasks.js';
 import { createTransport } from './transports/create-transport.js';
 import type { HttpMethod, Params, Transport } from './transports/transport.js';
 import type { ApiRoot } from './typed/api.js';
@@ -23,6 +28,10 @@ export interface ClientCore<S extends ServiceName = ServiceName> {
   readonly service: S;
   /** Calls a route by its schema path: `px.request('GET /nodes/{node}/qemu', { node: 'pve1' })`. */
   request<T = any>(route: string, params?: Params, options?: CallOptions): Promise<T>;
+  /** Waiting for tasks and following their logs. */
+  readonly tasks: TaskHelper;
+  /** Uploads to storage and downloads. */
+  readonly files: FileHelper;
   /** Logs in now (a no-op for tokens until the first request checks them). */
   login(): Promise<void>;
   /** Finishes requests in flight and releases connections. */
@@ -38,6 +47,8 @@ const CORE_KEYS = new Set<PropertyKey>([
   'login',
   'close',
   'options',
+  'tasks',
+  'files',
   Symbol.asyncDispose,
 ]);
 
@@ -48,6 +59,10 @@ class ClientImpl {
   readonly #pipeline: Pipeline;
   #transport: Promise<Transport> | undefined;
   #closed = false;
+  #tasks: TaskHelper | undefined;
+  #files: FileHelper | undefined;
+  /** Handed to helpers; holds the pipeline, not the proxy. */
+  readonly #internals: ClientInternals;
 
   constructor(options: ProxmoxOptions) {
     this.#options = resolveOptions(options);
@@ -61,6 +76,26 @@ class ClientImpl {
       options: o,
       redactor: this.#redactor,
     });
+    const pipeline = this.#pipeline;
+    const redactor = this.#redactor;
+    this.#internals = {
+      options: o,
+      invoke: (method, path, params, callOptions) => this.invoke(method, path, params, callOptions),
+      send: (method, path, params, callOptions, extra) =>
+        pipeline.send(method, path, params, callOptions, extra),
+      decode: (res, method, path, callOptions) =>
+        decode(res, method, path, callOptions?.envelope === true, redactor),
+    };
+  }
+
+  get tasks(): TaskHelper {
+    this.#tasks ??= new TaskHelper(this.#internals);
+    return this.#tasks;
+  }
+
+  get files(): FileHelper {
+    this.#files ??= new FileHelper(this.#internals);
+    return this.#files;
   }
 
   get service(): ServiceName {
@@ -170,6 +205,20 @@ export interface ProxmoxSDKConstructor {
   new <S extends ServiceName = 'PVE'>(options: ProxmoxOptions<S>): ProxmoxClient<S>;
   /** A client that has logged in (or checked its token) already; fails fast with AuthenticationError. */
   connect<S extends ServiceName = 'PVE'>(options: ProxmoxOptions<S>): Promise<ProxmoxClient<S>>;
+  /** Options from `PROXMOX_*` environment variables; `overrides` win. */
+  fromEnv<S extends ServiceName = 'PVE'>(overrides?: ProxmoxOptions<S>): ProxmoxClient<S>;
+  /** Options from a credentials file (JSON, YAML, or a directory of one file per key); `overrides` win. */
+  fromFile<S extends ServiceName = 'PVE'>(
+    path: string,
+    overrides?: ProxmoxOptions<S>,
+  ): Promise<ProxmoxClient<S>>;
+  /** Options from a named profile (default: the configured default); environment and `overrides` win. */
+  fromProfile<S extends ServiceName = 'PVE'>(
+    name?: string,
+    overrides?: ProxmoxOptions<S>,
+  ): Promise<ProxmoxClient<S>>;
+  /** The same API with blocking calls, for plain scripts. */
+  sync(options: ProxmoxOptions): any;
 }
 
 function ProxmoxSDKImpl(this: unknown, options: ProxmoxOptions): unknown {
@@ -187,6 +236,22 @@ function ProxmoxSDKImpl(this: unknown, options: ProxmoxOptions): unknown {
   }
   return client;
 };
+
+Object.assign(ProxmoxSDKImpl, {
+  fromEnv: (overrides: ProxmoxOptions = {}) =>
+    new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)({ ...optionsFromEnv(), ...overrides }),
+  fromFile: async (path: string, overrides: ProxmoxOptions = {}) =>
+    new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)({
+      ...(await optionsFromFile(path)),
+      ...overrides,
+    }),
+  fromProfile: async (name?: string, overrides: ProxmoxOptions = {}) =>
+    new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)({
+      ...(await optionsFromProfile(name)),
+      ...overrides,
+    }),
+  sync: (options: ProxmoxOptions) => createSyncClient(options),
+});
 
 /** The SDK's entry point. See ProxmoxOptions for every option. */
 export const ProxmoxSDK = ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor;
