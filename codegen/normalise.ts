@@ -17,6 +17,7 @@
 import { type KeyEvidence, numberedMax } from './numbered.js';
 import { toJsPattern } from './patterns.js';
 import type { ApiMethod, HttpMethod, JsonSchema, SchemaNode } from './schema-model.js';
+import { taskKind } from './tasks.js';
 import type { RawMethod, RawNode, RawSchema } from './types.js';
 
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -179,6 +180,8 @@ export function normaliseMethod(
   if (raw.method === 'UPLOAD') out.upload = true;
   if (truthy(raw.download_allowed)) out.downloadAllowed = true;
   if (truthy(raw.expose_credentials)) out.exposeCredentials = true;
+  const task = taskKind(method, path, raw);
+  if (task) out.task = task;
   if (truthy(raw.unstable)) out.unstable = true;
   return out;
 }

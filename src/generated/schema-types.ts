@@ -56,6 +56,11 @@ export interface ApiMethod {
   downloadAllowed?: boolean;
   /** PVE: the handler needs the caller's credentials (`expose_credentials`). */
   exposeCredentials?: boolean;
+  /**
+   * The method starts a task and answers with its UPID (`remote-upid`: PDM's
+   * `remote!UPID:...` of a task on a managed remote). Derived, see codegen/tasks.ts.
+   */
+  task?: 'upid' | 'remote-upid';
   /** PBS/PDM mark some methods unstable. */
   unstable?: boolean;
 }
