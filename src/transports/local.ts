@@ -1,0 +1,106 @@
+/**
+ * `backend: 'local'`: runs pvesh / pmgsh / proxmox-backup-debug on this machine.
+ * The argv goes straight to spawn, never through a shell, so no value needs quoting.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { ConnectionError } from '../errors.js';
+import type { ResolvedOptions } from '../resolve-options.js';
+import type { ShellResult } from './shell-output.js';
+import {
+  armDeadline,
+  type ExecControl,
+  progressMeter,
+  runShellRequest,
+  type ShellRunContext,
+} from './shell-run.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+/** Time a child gets between SIGTERM and SIGKILL: pvesh cleans up locks on TERM. */
+const KILL_GRACE_MS = 2000;
+
+/** SIGTERM now, SIGKILL if it is still there after the grace period. */
+export function terminate(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const hard = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, KILL_GRACE_MS);
+  hard.unref();
+  child.once('close', () => clearTimeout(hard));
+}
+
+/** Runs an argv, collecting output; rejects with TimeoutError/AbortError after killing it. */
+export function runProcess(argv: readonly string[], control: ExecControl, stdin?: NodeJS.ReadableStream) {
+  return new Promise<ShellResult>((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    if (stdin && child.stdin) {
+      child.stdin.on('error', () => undefined); // EPIPE when the child exits early: its status tells why
+      stdin.pipe(child.stdin);
+    }
+    const deadline = armDeadline(control, () => terminate(child));
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      deadline.disarm();
+      reject(
+        e.code === 'ENOENT'
+          ? new ConnectionError(
+              `${argv[0]} is not installed here (the local backend runs on the host itself)`,
+              {
+                cause: e,
+              },
+            )
+          : new ConnectionError(`cannot run ${argv[0]}: ${e.message}`, { cause: e }),
+      );
+    });
+    child.once('close', (exitCode, signal) => {
+      deadline.disarm();
+      const fired = deadline.fired();
+      if (fired) return reject(fired);
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        exitCode,
+        signal,
+      });
+    });
+  });
+}
+
+export class LocalTransport implements Transport {
+  readonly backend = 'local' as const;
+  readonly needsAuth = false;
+  readonly #ctx: ShellRunContext;
+
+  constructor(options: ResolvedOptions) {
+    this.#ctx = {
+      service: options.service,
+      sudo: options.sudo === true,
+      defaultTimeout: options.timeout,
+      where: 'localhost',
+      exec: (argv, control) => runProcess(argv, control),
+      stage: async (part, remotePath) => {
+        // `wx` + 0600: a new private file, never one planted in /var/tmp by someone else.
+        await pipeline(
+          createReadStream(part.localPath),
+          progressMeter(part),
+          createWriteStream(remotePath, { flags: 'wx', mode: 0o600 }),
+        );
+      },
+      remove: (remotePath) => rm(remotePath, { force: true }),
+    };
+  }
+
+  request(req: TransportRequest): Promise<TransportResponse> {
+    return runShellRequest(this.#ctx, req);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,169 @@
+/**
+ * `backend: 'openssh'`: the system `ssh` binary, multiplexed. The first call starts a
+ * master connection (ControlMaster) whose socket lives in a private directory; every later
+ * call rides on it, so a call costs a channel, not a handshake. `close()` stops the master.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthenticationError, ConnectionError, InvalidArgumentError, TimeoutError } from '../errors.js';
+import type { ResolvedOptions } from '../resolve-options.js';
+import { runProcess } from './local.js';
+import { quoteShellArg, toShellCommandLine } from './shell-command.js';
+import type { ShellResult } from './shell-output.js';
+import { type ExecControl, progressMeter, runShellRequest, type ShellRunContext } from './shell-run.js';
+import { sshPort, sshUser } from './ssh.js';
+import { knownHostsName } from './ssh-host-key.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+/** Seconds the master outlives its last use if close() is never called. */
+const CONTROL_PERSIST = 60;
+
+// ssh exits 255 for its own failures, and so does pvesh when it dies: only these stderr
+// lines from ssh itself tell the two apart.
+const HOST_KEY = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key is known for/;
+const AUTH = /Permission denied \(|Too many authentication failures/;
+const CONNECT =
+  /^ssh: (connect to host|Could not resolve)|Connection (refused|closed by|reset by)|kex_exchange_identification|Connection timed out|control socket|mux_client/m;
+
+export class OpensshTransport implements Transport {
+  readonly backend = 'openssh' as const;
+  readonly needsAuth = false;
+  readonly #options: ResolvedOptions;
+  readonly #ctx: ShellRunContext;
+  readonly #host: string;
+  #dir: Promise<string> | undefined;
+  #warm: Promise<unknown> | undefined;
+  #closed = false;
+
+  constructor(options: ResolvedOptions) {
+    if (options.hostKey?.startsWith('SHA256:')) {
+      throw new InvalidArgumentError(
+        "option hostKey: the openssh backend needs the public key line ('ssh-ed25519 AAAA...'), not a fingerprint; or use knownHostsFile",
+      );
+    }
+    this.#options = options;
+    this.#host = options.hosts[0]!.hostname;
+    const user = sshUser(options);
+    const where = `${user ? `${user}@` : ''}${this.#host}${sshPort(options) ? `:${sshPort(options)}` : ''}`;
+    this.#ctx = {
+      service: options.service,
+      sudo: options.sudo === true,
+      defaultTimeout: options.timeout,
+      where,
+      exec: (argv, control) => this.#ssh(toShellCommandLine(argv), control),
+      stage: async (part, remotePath, control) => {
+        // scp would create the file with the local mode; `set -C` + umask 077 make it
+        // new (O_EXCL) and private from the first byte, over the same master connection.
+        const script = `set -C; umask 077; cat > ${quoteShellArg(remotePath)}`;
+        const input = createReadStream(part.localPath).pipe(progressMeter(part));
+        const result = await this.#ssh(script, control, input);
+        if (result.exitCode !== 0) {
+          throw new ConnectionError(`cannot copy ${part.fileName} to ${where}: ${result.stderr.trim()}`);
+        }
+      },
+      remove: async (remotePath) => {
+        await this.#ssh(`rm -f -- ${quoteShellArg(remotePath)}`, {
+          timeout: options.timeout,
+          label: 'remove upload',
+        });
+      },
+    };
+  }
+
+  /** The private control directory (0700 from mkdtemp), made on first use. */
+  #controlDir(): Promise<string> {
+    this.#dir ??= (async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'pxsdk-ssh-'));
+      const pin = this.#options.hostKey;
+      if (pin) {
+        const port = sshPort(this.#options) ?? 22;
+        await writeFile(join(dir, 'known_hosts'), `${knownHostsName(this.#host, port)} ${pin.trim()}\n`, {
+          mode: 0o600,
+        });
+      }
+      return dir;
+    })();
+    return this.#dir;
+  }
+
+  /** The ssh options, without the destination and command. */
+  async sshArgs(): Promise<string[]> {
+    const o = this.#options;
+    const dir = await this.#controlDir();
+    const port = sshPort(o);
+    const user = sshUser(o);
+    const strict = o.strictHostKeyChecking !== false;
+    const knownHosts = o.hostKey ? join(dir, 'known_hosts') : o.knownHostsFile;
+    return [
+      ...['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(dir, '%C')}`],
+      ...['-o', `ControlPersist=${CONTROL_PERSIST}`, '-o', 'BatchMode=yes'],
+      ...['-o', `ConnectTimeout=${Math.max(1, Math.ceil(o.connectTimeout / 1000))}`],
+      ...['-o', `StrictHostKeyChecking=${strict ? 'yes' : 'no'}`],
+      ...(knownHosts
+        ? ['-o', `UserKnownHostsFile=${knownHosts}`]
+        : strict
+          ? []
+          : ['-o', 'UserKnownHostsFile=/dev/null']),
+      ...(o.configFile ? ['-F', o.configFile] : []),
+      ...((o.identityFile ?? o.privateKeyFile) ? ['-i', (o.identityFile ?? o.privateKeyFile)!] : []),
+      ...(o.forwardSshAgent ? ['-A'] : []),
+      ...(port ? ['-p', String(port)] : []),
+      ...(user ? ['-l', user] : []),
+    ];
+  }
+
+  #ssh(command: string, control: ExecControl, stdin?: NodeJS.ReadableStream): Promise<ShellResult> {
+    if (this.#closed)
+      return Promise.reject(new ConnectionError(`openssh transport to ${this.#ctx.where} is closed`));
+    // With ControlMaster=auto, calls that start before the master is up would each open a
+    // connection of their own; the first call goes alone and the rest follow on its master.
+    const warm = this.#warm;
+    const run = (async () => {
+      if (warm) await warm.catch(() => undefined);
+      const argv = ['ssh', ...(await this.sshArgs()), '--', this.#host, command];
+      const result = await runProcess(argv, control, stdin);
+      this.#classify(result);
+      return result;
+    })();
+    this.#warm ??= run;
+    return run;
+  }
+
+  #classify(result: ShellResult): void {
+    if (result.exitCode !== 255) return;
+    const text = result.stderr;
+    const where = this.#ctx.where;
+    if (HOST_KEY.test(text)) {
+      const fp = /SHA256:[A-Za-z0-9+/]+/.exec(text)?.[0];
+      throw new ConnectionError(
+        `ssh refused the host key of ${where}${fp ? ` (${fp})` : ''}: ${text.trim().split('\n').pop()}. ` +
+          'Check it, then add it to known_hosts (ssh-keyscan) or pass hostKey; strictHostKeyChecking: false skips the check',
+      );
+    }
+    if (AUTH.test(text))
+      throw new AuthenticationError(`ssh: authentication failed for ${where}: ${text.trim()}`);
+    if (/timed out/i.test(text) && CONNECT.test(text)) throw new TimeoutError(`ssh: ${text.trim()}`);
+    if (CONNECT.test(text)) throw new ConnectionError(`ssh: cannot reach ${where}: ${text.trim()}`);
+  }
+
+  request(req: TransportRequest): Promise<TransportResponse> {
+    return runShellRequest(this.#ctx, req);
+  }
+
+  /** Stops the master connection and removes the control directory. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#dir) return;
+    const dir = await this.#dir;
+    await this.#warm?.catch(() => undefined);
+    const args = await this.sshArgs();
+    await runProcess(['ssh', ...args, '-O', 'exit', '--', this.#host], {
+      timeout: 5000,
+      label: 'ssh -O exit',
+    }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The request flow the three shell backends share: stage an upload, build the argv, run
+ * it through the backend's executor, classify sudo and missing-tool failures, parse output.
+ * Backends only know how to run an argv and how to put a file on the host.
+ */
+import { randomBytes } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { AbortError, AuthenticationError, ConnectionError, TimeoutError } from '../errors.js';
+import type { ServiceInfo } from '../services.js';
+import { buildShellArgv } from './shell-command.js';
+import { parseShellOutput, type ShellResult } from './shell-output.js';
+import type { TransportRequest, TransportResponse, UploadPart } from './transport.js';
+
+export interface ExecControl {
+  signal?: AbortSignal | undefined;
+  /** Milliseconds until the run is killed and a TimeoutError thrown. */
+  timeout: number;
+  /** `GET /nodes`: names the call in timeout and abort messages. */
+  label: string;
+}
+
+export type ShellExecutor = (argv: string[], control: ExecControl) => Promise<ShellResult>;
+
+/** Puts the upload on the host at `remotePath` (created 0600, exclusively) and reports progress. */
+export type UploadStager = (part: UploadPart, remotePath: string, control: ExecControl) => Promise<void>;
+/** Removes a staged file; missing is fine (pvesh's upload task deletes it on success). */
+export type UploadRemover = (remotePath: string) => Promise<void>;
+
+export interface ShellRunContext {
+  service: ServiceInfo;
+  sudo: boolean;
+  defaultTimeout: number;
+  /** Where the host is, for messages: `user@host:port` or `localhost`. */
+  where: string;
+  exec: ShellExecutor;
+  stage: UploadStager;
+  remove: UploadRemover;
+}
+
+/**
+ * pvesh's upload takes the file from `tmpfilename`, whose schema only admits
+ * `/var/tmp/pveupload-[0-9a-f]+` (pve-storage, API2/Storage/Status.pm).
+ */
+export function uploadTempPath(): string {
+  return `/var/tmp/pveupload-${randomBytes(16).toString('hex')}`;
+}
+
+const SUDO_REFUSED = /^sudo: .*(password is required|not allowed|not in the sudoers|a terminal is required)/m;
+
+function classify(result: ShellResult, ctx: ShellRunContext, argv: string[], req: TransportRequest): void {
+  const where = { method: req.method, path: req.path };
+  if (ctx.sudo && result.exitCode === 1 && SUDO_REFUSED.test(result.stderr)) {
+    const line = SUDO_REFUSED.exec(result.stderr)![0];
+    throw new AuthenticationError(
+      `sudo -n refused to run ${ctx.service.shell![0]} on ${ctx.where} (${line.trim()}); ` +
+        'allow it without a password (NOPASSWD in sudoers) or connect as a user that may run it',
+      where,
+    );
+  }
+  const tool = argv[ctx.sudo ? 3 : 0]!;
+  if (result.exitCode === 127 && /not found|No such file/i.test(result.stderr)) {
+    throw new ConnectionError(
+      `${tool} is not installed on ${ctx.where} (exit 127): is this a ${ctx.service.name} host?`,
+      where,
+    );
+  }
+}
+
+/** Runs one API call through a shell tool and returns it as an HTTP-like response. */
+export async function runShellRequest(
+  ctx: ShellRunContext,
+  req: TransportRequest,
+): Promise<TransportResponse> {
+  const control: ExecControl = {
+    signal: req.signal,
+    timeout: req.timeout ?? ctx.defaultTimeout,
+    label: `${req.method} ${req.path}`,
+  };
+  if (req.signal?.aborted) throw new AbortError('request aborted', { method: req.method, path: req.path });
+  let params = req.params;
+  let staged: string | undefined;
+  if (req.upload) {
+    staged = uploadTempPath();
+    // The other fields come first on HTTP; on a shell only the file's path is new.
+    params = { ...params, [req.upload.field]: req.upload.fileName, tmpfilename: staged };
+  }
+  try {
+    if (req.upload && staged) await ctx.stage(req.upload, staged, control);
+    const argv = buildShellArgv(
+      ctx.service,
+      { method: req.method, path: req.path, params },
+      { sudo: ctx.sudo },
+    );
+    const result = await ctx.exec(argv, control);
+    classify(result, ctx, argv, req);
+    return parseShellOutput(result);
+  } finally {
+    if (staged) await ctx.remove(staged).catch(() => undefined);
+  }
+}
+
+/**
+ * Arms the timeout and the caller's signal for one run; `kill` ends whatever runs.
+ * Returns the error to reject with once it fires, and a disarm function.
+ */
+export function armDeadline(
+  control: ExecControl,
+  kill: (reason: 'timeout' | 'abort') => void,
+): { fired: () => Error | undefined; disarm: () => void } {
+  let error: Error | undefined;
+  const [method, path] = control.label.split(' ');
+  const opts = { ...(method ? { method } : {}), ...(path ? { path } : {}) };
+  const timer = setTimeout(() => {
+    error = new TimeoutError(`${control.label} timed out after ${control.timeout} ms`, opts);
+    kill('timeout');
+  }, control.timeout);
+  const onAbort = () => {
+    error = new AbortError(`${control.label} aborted`, opts);
+    kill('abort');
+  };
+  if (control.signal?.aborted) onAbort();
+  control.signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    fired: () => error,
+    disarm: () => {
+      clearTimeout(timer);
+      control.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** A Transform that reports bytes passing through to an upload's onProgress. */
+export function progressMeter(part: UploadPart): Transform {
+  let sent = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length;
+      part.onProgress?.(sent, part.size);
+      done(null, chunk);
+    },
+  });
+}

@@ -1,0 +1,237 @@
+/**
+ * One persistent ssh2 connection with many exec channels at once (bounded by a
+ * ChannelLimiter). A dropped connection is noticed and the next call opens a new one;
+ * calls that were running when it dropped fail with ConnectionError, never re-run.
+ */
+import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
+import ssh2 from 'ssh2';
+import { AuthenticationError, ConnectionError, TimeoutError } from '../errors.js';
+import type { ShellResult } from './shell-output.js';
+import { armDeadline, type ExecControl } from './shell-run.js';
+import { authHandler, authSteps, type SshAuthOptions } from './ssh-auth.js';
+import { ChannelLimiter } from './ssh-channel-limiter.js';
+import {
+  checkHostKey,
+  type HostKeyPolicy,
+  knownKeyTypes,
+  preferredHostKeyAlgorithms,
+} from './ssh-host-key.js';
+
+export interface SshConnectionOptions extends SshAuthOptions {
+  host: string;
+  port: number;
+  hostKey?: string | undefined;
+  knownHostsFile?: string | undefined;
+  strictHostKeyChecking: boolean;
+  forwardSshAgent: boolean;
+  maxChannels: number;
+  connectTimeout: number;
+}
+
+export class SshConnection {
+  readonly limiter: ChannelLimiter;
+  readonly where: string;
+  #client: Client | undefined;
+  #connecting: Promise<Client> | undefined;
+  #closed = false;
+  /** How many connections were opened; tests and benchmarks read it. */
+  connects = 0;
+
+  constructor(readonly options: SshConnectionOptions) {
+    this.limiter = new ChannelLimiter(options.maxChannels);
+    this.where = `${options.username}@${options.host}:${options.port}`;
+  }
+
+  /** The live client, connecting first if there is none (one attempt shared by all callers). */
+  client(): Promise<Client> {
+    if (this.#closed) return Promise.reject(new ConnectionError(`ssh connection to ${this.where} is closed`));
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  #connect(): Promise<Client> {
+    const o = this.options;
+    const policy: HostKeyPolicy = {
+      host: o.host,
+      port: o.port,
+      hostKey: o.hostKey,
+      knownHostsFile: o.knownHostsFile,
+    };
+    const tried: string[] = [];
+    let refused: string | undefined;
+    const agent = o.agent ?? process.env.SSH_AUTH_SOCK;
+    const config: ConnectConfig = {
+      host: o.host,
+      port: o.port,
+      username: o.username,
+      readyTimeout: o.connectTimeout,
+      // Notices a silently dead peer (NAT timeout, rebooted host) within ~45 s.
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 3,
+      authHandler: authHandler(authSteps(o), tried),
+      hostVerifier: (key: Buffer) => {
+        if (!o.strictHostKeyChecking) return true;
+        const verdict = checkHostKey(policy, key);
+        if (!verdict.ok) refused = verdict.message;
+        return verdict.ok;
+      },
+      ...(o.strictHostKeyChecking
+        ? {
+            algorithms: {
+              serverHostKey: preferredHostKeyAlgorithms(knownKeyTypes(policy)) as ServerHostKeyAlgorithm[],
+            },
+          }
+        : {}),
+      ...(o.forwardSshAgent && agent ? { agent, agentForward: true } : {}),
+    };
+    return new Promise<Client>((resolve, reject) => {
+      const client = new ssh2.Client();
+      let ready = false;
+      client.on('ready', () => {
+        ready = true;
+        this.connects++;
+        if (this.#closed) {
+          client.end();
+          reject(new ConnectionError(`ssh connection to ${this.where} is closed`));
+          return;
+        }
+        this.#client = client;
+        resolve(client);
+      });
+      client.on('error', (err: Error & { level?: string }) => {
+        if (ready) return; // after ready, 'close' follows and the next call reconnects
+        reject(this.#connectError(err, refused, tried));
+      });
+      client.on('close', () => {
+        if (this.#client === client) this.#client = undefined;
+        if (!ready)
+          reject(new ConnectionError(`ssh connection to ${this.where} closed during the handshake`));
+      });
+      client.connect(config);
+    });
+  }
+
+  #connectError(err: Error & { level?: string }, refused: string | undefined, tried: string[]): Error {
+    if (refused) return new ConnectionError(`ssh: ${refused}`, { cause: err });
+    if (err.level === 'client-authentication') {
+      return new AuthenticationError(
+        `ssh: authentication failed for ${this.where} (tried: ${tried.join(', ') || 'nothing to try: give privateKeyFile, agent or password'})`,
+      );
+    }
+    if (/timed out/i.test(err.message)) {
+      return new TimeoutError(`ssh: no answer from ${this.where} within ${this.options.connectTimeout} ms`, {
+        cause: err,
+      });
+    }
+    return new ConnectionError(`ssh: cannot connect to ${this.where}: ${err.message}`, { cause: err });
+  }
+
+  /** Runs one command string on its own channel. */
+  async exec(command: string, control: ExecControl): Promise<ShellResult> {
+    const queue = new AbortController();
+    let channel: ClientChannel | undefined;
+    const deadline = armDeadline(control, () => {
+      queue.abort();
+      if (channel) {
+        // OpenSSH >= 7.9 delivers the signal; closing the channel is the fallback.
+        channel.signal('TERM');
+        channel.close();
+      }
+    });
+    let release: (() => void) | undefined;
+    try {
+      release = await this.limiter.acquire(queue.signal);
+      const client = await this.client();
+      const fired = deadline.fired();
+      if (fired) throw fired;
+      return await new Promise<ShellResult>((resolve, reject) => {
+        const fail = (e: Error) => reject(deadline.fired() ?? e);
+        try {
+          client.exec(command, (err, stream) => {
+            if (err)
+              return fail(new ConnectionError(`ssh: cannot open a channel on ${this.where}: ${err.message}`));
+            channel = stream;
+            if (deadline.fired()) stream.close();
+            const out: Buffer[] = [];
+            const errOut: Buffer[] = [];
+            let exitCode: number | null = null;
+            let signal: string | null = null;
+            let exited = false;
+            stream.on('data', (b: Buffer) => out.push(b));
+            stream.stderr.on('data', (b: Buffer) => errOut.push(b));
+            stream.on('exit', (code: number | null, sig?: string) => {
+              exited = true;
+              exitCode = code;
+              signal = sig ?? null;
+            });
+            stream.on('close', () => {
+              const fired = deadline.fired();
+              if (fired) return reject(fired);
+              if (!exited) {
+                return reject(
+                  new ConnectionError(`ssh connection to ${this.where} dropped during ${control.label}`),
+                );
+              }
+              resolve({
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(errOut).toString('utf8'),
+                exitCode,
+                signal,
+              });
+            });
+          });
+        } catch (e) {
+          // ssh2 throws "Not connected" when the socket died between the check and the call.
+          this.#client = undefined;
+          fail(new ConnectionError(`ssh connection to ${this.where} dropped: ${(e as Error).message}`));
+        }
+      });
+    } catch (e) {
+      throw deadline.fired() ?? e;
+    } finally {
+      deadline.disarm();
+      release?.();
+    }
+  }
+
+  /** An SFTP session on its own channel, counted against maxChannels. */
+  async withSftp<T>(control: ExecControl, use: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    const release = await this.limiter.acquire(control.signal);
+    try {
+      const client = await this.client();
+      const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+        client.sftp((err, s) =>
+          err ? reject(new ConnectionError(`ssh: no SFTP on ${this.where}: ${err.message}`)) : resolve(s),
+        ),
+      );
+      try {
+        return await use(sftp);
+      } finally {
+        sftp.end();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** Ends the connection; later calls fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    if (!client) return;
+    await new Promise<void>((resolve) => {
+      client.once('close', () => resolve());
+      client.end();
+    });
+  }
+
+  /** Drops the connection without closing the transport (tests of reconnecting use it). */
+  destroyConnection(): void {
+    this.#client?.destroy();
+    this.#client = undefined;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * `backend: 'ssh'` (alias `ssh_paramiko`): the host tool over ssh2, pure JS. One
+ * connection per transport, each call on its own exec channel; uploads go by SFTP.
+ */
+import { createReadStream } from 'node:fs';
+import { userInfo } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import type { ResolvedOptions } from '../resolve-options.js';
+import { toShellCommandLine } from './shell-command.js';
+import { progressMeter, runShellRequest, type ShellRunContext } from './shell-run.js';
+import { SshConnection } from './ssh-connection.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+/**
+ * The ssh port. `hosts[0].port` falls back to the API port (8006/8007) when neither `port`
+ * nor `host:port` was given; that port never means ssh, so it stands for "default": 22.
+ * An ssh server really listening on the API port is the one case this cannot express.
+ */
+export function sshPort(options: ResolvedOptions): number | undefined {
+  const port = options.hosts[0]?.port;
+  return port === undefined || port === options.service.defaultPort ? undefined : port;
+}
+
+/** The login name: `user` without a `@pam` realm (users paste `root@pam`), else the local user. */
+export function sshUser(options: ResolvedOptions): string | undefined {
+  return options.user?.replace(/@pam$/, '');
+}
+
+export class SshTransport implements Transport {
+  readonly backend = 'ssh' as const;
+  readonly needsAuth = false;
+  readonly connection: SshConnection;
+  readonly #ctx: ShellRunContext;
+  readonly #inflight = new Set<Promise<unknown>>();
+
+  constructor(options: ResolvedOptions) {
+    const host = options.hosts[0]!;
+    this.connection = new SshConnection({
+      host: host.hostname,
+      port: sshPort(options) ?? 22,
+      username: sshUser(options) ?? userInfo().username,
+      privateKeyFile: options.privateKeyFile ?? options.identityFile,
+      passphrase: options.passphrase,
+      password: options.password,
+      agent: options.agent,
+      hostKey: options.hostKey,
+      knownHostsFile: options.knownHostsFile,
+      strictHostKeyChecking: options.strictHostKeyChecking !== false,
+      forwardSshAgent: options.forwardSshAgent === true,
+      maxChannels: options.maxChannels ?? 8,
+      connectTimeout: options.connectTimeout,
+    });
+    const conn = this.connection;
+    this.#ctx = {
+      service: options.service,
+      sudo: options.sudo === true,
+      defaultTimeout: options.timeout,
+      where: conn.where,
+      exec: (argv, control) => conn.exec(toShellCommandLine(argv), control),
+      stage: (part, remotePath, control) =>
+        conn.withSftp(control, (sftp) =>
+          // `wx` + 0600: a fresh private file, never one someone planted in /var/tmp.
+          pipeline(
+            createReadStream(part.localPath),
+            progressMeter(part),
+            sftp.createWriteStream(remotePath, { flags: 'wx', mode: 0o600 }),
+          ),
+        ),
+      remove: (remotePath) =>
+        conn.withSftp(
+          { timeout: options.timeout, label: 'remove upload' },
+          (sftp) =>
+            new Promise<void>((resolve, reject) =>
+              sftp.unlink(remotePath, (err) =>
+                // Code 2 is SSH_FX_NO_SUCH_FILE: pvesh's upload task already moved it away.
+                !err || (err as Error & { code?: number }).code === 2 ? resolve() : reject(err),
+              ),
+            ),
+        ),
+    };
+  }
+
+  request(req: TransportRequest): Promise<TransportResponse> {
+    const p = runShellRequest(this.#ctx, req);
+    this.#inflight.add(p);
+    const forget = () => this.#inflight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  /** Lets running calls finish, then ends the connection. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#inflight]);
+    await this.connection.close();
+  }
+}
