@@ -1,0 +1,60 @@
+/** The simulated cluster: nodes and guests (VMs and containers). */
+
+export type GuestType = 'qemu' | 'lxc';
+export type GuestStatus = 'running' | 'stopped' | 'paused';
+
+export interface Snapshot {
+  name: string;
+  description: string;
+  snaptime: number;
+  parent?: string;
+  vmstate: boolean;
+  config: Record<string, string>;
+}
+
+export interface Guest {
+  vmid: number;
+  type: GuestType;
+  node: string;
+  status: GuestStatus;
+  template: boolean;
+  /** Set while a task works on the guest (`create`, `clone`, `migrate`, ...). */
+  lock?: string;
+  /** The guest's configuration as PVE stores it: every value a string. */
+  config: Record<string, string>;
+  /** Changes that wait for the next start (`pending`). */
+  pending: Record<string, string>;
+  pendingDelete: Set<string>;
+  snapshots: Map<string, Snapshot>;
+  pool?: string;
+  /** Simulator clock ms when it was started, for `uptime`. */
+  startedAt?: number;
+}
+
+export interface NodeRecord {
+  node: string;
+  online: boolean;
+  maxcpu: number;
+  maxmem: number;
+  maxdisk: number;
+  /** Simulator clock ms of the boot, for `uptime`. */
+  bootedAt: number;
+}
+
+export class ClusterState {
+  readonly nodes = new Map<string, NodeRecord>();
+  readonly guests = new Map<number, Guest>();
+  constructor(readonly clusterName: string | undefined) {}
+
+  guestName(g: Guest): string {
+    return (
+      g.config[g.type === 'qemu' ? 'name' : 'hostname'] ?? `${g.type === 'qemu' ? 'VM' : 'CT'} ${g.vmid}`
+    );
+  }
+
+  nextFreeVmid(from = 100): number {
+    let id = from;
+    while (this.guests.has(id)) id++;
+    return id;
+  }
+}

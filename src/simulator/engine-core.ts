@@ -1,0 +1,21 @@
+/** The state of one simulated product that every handler works on. */
+import type { ServiceName } from '../services.js';
+import type { AccessState } from './access-state.js';
+import type { SimClock } from './clock.js';
+import type { ClusterState } from './cluster-state.js';
+import type { SimStats } from './stats.js';
+import type { TaskManager } from './tasks.js';
+import type { TicketSigner } from './tickets.js';
+
+export interface EngineCore {
+  readonly service: ServiceName;
+  readonly clock: SimClock;
+  readonly access: AccessState;
+  readonly cluster: ClusterState;
+  readonly tasks: TaskManager;
+  readonly signer: TicketSigner;
+  readonly stats: SimStats;
+  /** The node that answers when a path has none (the host the client talks to). */
+  readonly localNode: string;
+  readonly loginFailureDelayMs: number;
+}

@@ -1,0 +1,120 @@
+/**
+ * Turns a raw request into method, decoded path segments and parameters, refusing what
+ * pveproxy refuses before any handler runs: bodies on GET/DELETE, chunked bodies, and
+ * oversized non-upload bodies all get 501.
+ */
+import { boundaryOf, type MultipartPart, parseMultipart } from './multipart.js';
+import { SimError } from './sim-error.js';
+import type { SimParams, SimRequest } from './types.js';
+
+export const API_BASE = '/api2/json';
+/** pveproxy refuses non-upload bodies above this size. */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+export interface ParsedRequest {
+  method: string;
+  /** Decoded path segments below /api2/json. */
+  segments: string[];
+  /** Query and body parameters; the query wins where both have a key. */
+  params: SimParams;
+  /** File parts of a multipart body. */
+  files: MultipartPart[];
+}
+
+export function headerValue(headers: SimRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function addParam(params: SimParams, key: string, value: string): void {
+  const existing = params[key];
+  if (existing === undefined) params[key] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else params[key] = [existing, value];
+}
+
+function jsonScalar(value: unknown): string {
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function parseBody(body: Buffer, contentType: string, params: SimParams, files: MultipartPart[]): void {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new SimError(400, 'malformed JSON body');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new SimError(400, 'JSON body must be an object');
+    }
+    for (const [key, value] of Object.entries(parsed)) {
+      if (value === null || value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) addParam(params, key, jsonScalar(v));
+      else addParam(params, key, jsonScalar(value));
+    }
+    return;
+  }
+  if (type === 'multipart/form-data') {
+    const boundary = boundaryOf(contentType);
+    if (!boundary) throw new SimError(400, 'multipart body without boundary');
+    let parts: MultipartPart[];
+    try {
+      parts = parseMultipart(body, boundary);
+    } catch (error) {
+      throw new SimError(400, `malformed multipart body: ${(error as Error).message}`);
+    }
+    for (const part of parts) {
+      if (part.fileName !== undefined) files.push(part);
+      else addParam(params, part.name, part.data.toString('utf8'));
+    }
+    return;
+  }
+  for (const [key, value] of new URLSearchParams(body.toString('utf8'))) addParam(params, key, value);
+}
+
+export function parseRequest(req: SimRequest): ParsedRequest {
+  const method = req.method.toUpperCase();
+  const queryAt = req.url.indexOf('?');
+  const rawPath = queryAt < 0 ? req.url : req.url.slice(0, queryAt);
+  const query = queryAt < 0 ? '' : req.url.slice(queryAt + 1);
+  if (rawPath !== API_BASE && !rawPath.startsWith(`${API_BASE}/`)) {
+    throw new SimError(404, 'Not Found');
+  }
+  if (!['GET', 'POST', 'PUT', 'DELETE'].includes(method)) {
+    throw new SimError(501, `Method '${method}' not implemented`);
+  }
+  if ((headerValue(req.headers, 'transfer-encoding') ?? '').toLowerCase().includes('chunked')) {
+    throw new SimError(501, 'chunked transfer encoding not supported');
+  }
+  const body = req.body ?? Buffer.alloc(0);
+  const declared = Number(headerValue(req.headers, 'content-length') ?? body.length);
+  if ((method === 'GET' || method === 'DELETE') && (body.length > 0 || declared > 0)) {
+    throw new SimError(501, `Unexpected content for method '${method}'`);
+  }
+  const contentType = headerValue(req.headers, 'content-type') ?? '';
+  const multipart = contentType.toLowerCase().startsWith('multipart/form-data');
+  if (!multipart && body.length > MAX_BODY_BYTES) throw new SimError(501, 'Request too large');
+
+  let segments: string[];
+  try {
+    segments = rawPath
+      .slice(API_BASE.length)
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
+  } catch {
+    throw new SimError(400, 'malformed URI');
+  }
+
+  const bodyParams: SimParams = {};
+  const files: MultipartPart[] = [];
+  if (body.length > 0) parseBody(body, contentType, bodyParams, files);
+  const queryParams: SimParams = {};
+  for (const [key, value] of new URLSearchParams(query)) addParam(queryParams, key, value);
+  return { method, segments, params: { ...bodyParams, ...queryParams }, files };
+}
