@@ -38,7 +38,11 @@ export function tlsConnector(options: ResolvedOptions): buildConnector.connector
   return (connectOptions, callback) => {
     base(connectOptions, (error, socket) => {
       if (error) return callback(error, null);
-      const seen = (socket as TLSSocket).getPeerCertificate?.()?.fingerprint256;
+      const tls = socket as TLSSocket;
+      // A resumed session carries no certificate, but it can only resume a handshake that
+      // this connector already checked (Node skips identity checks on reuse for the same reason).
+      if (tls.isSessionReused()) return callback(null, socket!);
+      const seen = tls.getPeerCertificate()?.fingerprint256;
       if (seen === undefined || normalizeFingerprint(seen) !== pinned) {
         socket!.destroy();
         return callback(

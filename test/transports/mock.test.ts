@@ -1,0 +1,65 @@
+/** The in-process backend: the simulator engine without sockets, same auth and envelopes. */
+import { describe, expect, it } from 'vitest';
+import { AuthenticationError, ProxmoxSDK, ResourceException } from '../../src/index.js';
+import { SimulatorEngine } from '../../src/simulator/index.js';
+
+describe('backend mock', () => {
+  it('logs in with a password and runs the same calls as over HTTPS', async () => {
+    await using px = await ProxmoxSDK.connect({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
+    const nodes = await px.nodes.get();
+    expect(nodes.length).toBeGreaterThan(0);
+    const upid = await px.nodes('pve1').qemu.post({ vmid: 777, name: 'mock-vm', memory: 256 });
+    expect(upid).toMatch(/^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmcreate:777:root@pam:$/);
+  });
+
+  it('refuses a wrong password like the server does', async () => {
+    await expect(
+      ProxmoxSDK.connect({ backend: 'mock', user: 'root@pam', password: 'nope-nope' }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('gives each client its own state unless an engine is shared', async () => {
+    await using a = await ProxmoxSDK.connect({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
+    await using b = await ProxmoxSDK.connect({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
+    await a.nodes('pve1').qemu.post({ vmid: 778, name: 'only-in-a', memory: 256 });
+    await expect(b.nodes('pve1').qemu(778).config.get()).rejects.toBeInstanceOf(ResourceException);
+
+    const engine = new SimulatorEngine({ service: 'PVE' });
+    await using c = await ProxmoxSDK.connect({
+      backend: 'mock',
+      engine,
+      user: 'root@pam',
+      password: 'proxmox',
+    });
+    await using d = await ProxmoxSDK.connect({
+      backend: 'mock',
+      engine,
+      user: 'root@pam',
+      password: 'proxmox',
+    });
+    await c.nodes('pve1').qemu.post({ vmid: 779, name: 'shared', memory: 256 });
+    expect(await d.nodes('pve1').qemu(779).config.get()).toMatchObject({ name: 'shared' });
+  });
+
+  it('works for PBS with its token header form', async () => {
+    const engine = new SimulatorEngine({ service: 'PBS' });
+    const user = engine.accounts.find((a) => a.tokens.length > 0)!;
+    const token = user.tokens.find((t) => !t.privsep)!;
+    await using px = await ProxmoxSDK.connect({
+      backend: 'mock',
+      service: 'pbs',
+      engine,
+      user: user.userid,
+      tokenName: token.tokenid,
+      tokenValue: token.value,
+    });
+    expect(await px.version.get()).toHaveProperty('version');
+  });
+
+  it('returns the whole envelope on request', async () => {
+    await using px = await ProxmoxSDK.connect({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
+    const envelope = await px.nodes.get(undefined, { envelope: true });
+    expect(envelope).toHaveProperty('data');
+    expect(Array.isArray(envelope.data)).toBe(true);
+  });
+});
