@@ -1,11 +1,28 @@
 /** Everything the generator writes, as a map from path (below src/generated) to text. Pure but for reading input. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { emitSchema, emitSchemaTypes } from './emit-schema.js';
+import { emitCommon } from './emit-common.js';
+import { emitSchema, emitSchemaTypes, HEADER } from './emit-schema.js';
+import { emitTree } from './emit-tree.js';
+import { emitTypes } from './emit-types.js';
+import { buildModel } from './model.js';
 import { normaliseTree } from './normalise.js';
 import { collectKeyEvidence } from './numbered.js';
 import { readApidoc } from './read.js';
 import { SERVICE_IDS } from './types.js';
+
+/** How each product sends booleans in results (PROTOCOL.md; mirrors src/services.ts). */
+const BOOLEANS = { pve: 'int', pmg: 'int', pbs: 'bool', pdm: 'bool' } as const;
+
+function emitIndex(svc: string): string {
+  return (
+    HEADER +
+    `// ${svc.toUpperCase()}: the route map, the fluent root and the schema table.\n` +
+    "export type { Routes } from './types.js';\n" +
+    "export type { Root } from './tree.js';\n" +
+    "export { root, schema } from './schema.js';\n"
+  );
+}
 
 export interface Generated {
   files: Map<string, string>;
@@ -19,9 +36,15 @@ export function generate(inputDir: string, repoRoot: string): Generated {
   const files = new Map<string, string>();
   const model = readFileSync(path.join(repoRoot, 'codegen/schema-model.ts'), 'utf8');
   files.set('schema-types.ts', emitSchemaTypes(model));
+  files.set('common.ts', emitCommon());
   SERVICE_IDS.forEach((svc, i) => {
     const root = normaliseTree(raw[i] ?? [], { evidence, warnings });
     files.set(`${svc}/schema.ts`, emitSchema(root, svc));
+    const m = buildModel(root);
+    const booleans = BOOLEANS[svc];
+    files.set(`${svc}/types.ts`, emitTypes(m, svc, booleans));
+    files.set(`${svc}/tree.ts`, emitTree(m, svc, booleans));
+    files.set(`${svc}/index.ts`, emitIndex(svc));
   });
   files.set('README.md', readme());
   return { files, warnings };

@@ -22,7 +22,7 @@ export function taskKind(
   raw: RawMethod,
 ): 'upid' | 'remote-upid' | undefined {
   const r = raw.returns;
-  if (!r || r.type !== 'string') return undefined;
+  if (r?.type !== 'string') return undefined;
   if (typeof r.pattern === 'string') return /^\/?\^?UPID:/.test(r.pattern) ? 'upid' : undefined;
   if (r.minLength === 42 && r.format === undefined && r.enum === undefined) return 'remote-upid';
   if (r.format !== undefined || r.enum !== undefined || r.minLength !== undefined) return undefined;

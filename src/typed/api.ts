@@ -1,10 +1,53 @@
 /**
- * Placeholder typing of the fluent API until the generated route types land (issue 3):
- * every path is reachable and every call is loosely typed.
+ * The fluent API's types: `ApiRoot<'PVE'>` is the generated path tree of PVE
+ * (src/generated/pve/tree.ts), with this SDK's call options and promise results.
+ * `LooseNode` stays for code that walks paths the schema does not know.
  */
-import type { CallOptions } from '../call-options.js';
+import type { CallOptions, TaskStatus } from '../call-options.js';
+import type { Answer, CallShape } from '../generated/common.js';
+import type { Root as PbsRoot } from '../generated/pbs/tree.js';
+import type { Root as PdmRoot } from '../generated/pdm/tree.js';
+import type { Root as PmgRoot } from '../generated/pmg/tree.js';
+import type { Root as PveRoot } from '../generated/pve/tree.js';
 import type { ServiceName } from '../services.js';
 import type { Params } from '../transports/transport.js';
+
+export type { Bool, Envelope, NoParams, Outcome, RemoteUpid, Upid } from '../generated/common.js';
+export type { Answer, CallShape };
+
+/** Calls that return promises (the normal client). */
+export interface AsyncCalls extends CallShape {
+  options: CallOptions;
+  sync: false;
+  taskStatus: TaskStatus;
+}
+
+/** Calls that block and return the result itself (`ProxmoxSDK.sync`). */
+export interface SyncCalls extends CallShape {
+  options: CallOptions;
+  sync: true;
+  taskStatus: TaskStatus;
+}
+
+/** The generated root of each service, for a given call shape. */
+export interface ServiceRoots<C extends CallShape> {
+  PVE: PveRoot<C>;
+  PBS: PbsRoot<C>;
+  PMG: PmgRoot<C>;
+  PDM: PdmRoot<C>;
+}
+
+/**
+ * The fluent root of a service's API: `px.nodes('pve1').qemu(100).status.start.post()`.
+ * A client whose service is not known at compile time (`ServiceName`) gets the loose root:
+ * a union of four trees would accept only what all four share.
+ */
+export type ApiRoot<S extends ServiceName, C extends CallShape = AsyncCalls> = [ServiceName] extends [S]
+  ? LooseRoot
+  : ServiceRoots<C>[S];
+
+/** Every top-level path, loosely typed. */
+export type LooseRoot = { [segment: string]: LooseNode };
 
 export interface LooseVerbs {
   get<T = any>(params?: Params, options?: CallOptions): Promise<T>;
@@ -15,7 +58,5 @@ export interface LooseVerbs {
   set<T = any>(params?: Params, options?: CallOptions): Promise<T>;
 }
 
+/** Any path, loosely typed: for paths newer than the bundled schema. */
 export type LooseNode = LooseVerbs & ((id: string | number) => LooseNode) & { [segment: string]: any };
-
-/** The fluent root of a service's API. */
-export type ApiRoot<_S extends ServiceName> = { [segment: string]: any };

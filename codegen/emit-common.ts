@@ -1,0 +1,53 @@
+/** Renders `common.ts`: the few types every service's generated types share. */
+import { HEADER } from './emit-schema.js';
+
+export function emitCommon(): string {
+  return `${HEADER}// Types shared by the generated per-service types.
+
+/** A task id as the server returns it, \`UPID:node:...\`; follow it with the tasks API. */
+export type Upid = string & { readonly __brand: 'Upid' };
+
+/** PDM: the id of a task on a managed remote, \`remote!UPID:...\`. */
+export type RemoteUpid = string & { readonly __brand: 'RemoteUpid' };
+
+/** A boolean parameter: the SDK sends \`1\`/\`0\`. */
+export type Bool = boolean | 0 | 1;
+
+/** The parameters of a method that takes none. */
+export type NoParams = Record<string, never>;
+
+/**
+ * What a call looks like: the type of its options argument, whether it blocks
+ * (\`sync: true\`, the sync facade) or returns a promise, and what a waited-for task
+ * resolves to (the options' \`wait\`).
+ */
+export interface CallShape {
+  options: object;
+  sync: boolean;
+  taskStatus: unknown;
+}
+
+/** The whole answer body, asked for with the options' \`envelope: true\`. */
+export interface Envelope<R> {
+  data: R;
+  total?: number;
+  changes?: unknown;
+  [key: string]: unknown;
+}
+
+/**
+ * The result of a call given its options \`O\`: the envelope when asked for, the final task
+ * status when a task was waited for, else the method's result \`R\`.
+ */
+export type Outcome<C extends CallShape, O, R> = O extends { envelope: true }
+  ? Envelope<R>
+  : O extends { wait: true | object }
+    ? [R] extends [Upid | RemoteUpid]
+      ? C['taskStatus']
+      : R
+    : R;
+
+/** The answer of a call: the result, or a promise of it. */
+export type Answer<C extends CallShape, O, R> = C['sync'] extends true ? Outcome<C, O, R> : Promise<Outcome<C, O, R>>;
+`;
+}
