@@ -7,6 +7,7 @@ import { type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
 import { AbortError, ConnectionError, TimeoutError } from '../errors.js';
 import type { ResolvedHost, ResolvedOptions } from '../resolve-options.js';
 import { parseBody, toWire, type WireSettings } from './http-request.js';
+import { proxyFor, tunnelConnector } from './proxy-tunnel.js';
 import { tlsConnector } from './tls-connector.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 import { sendUpload } from './upload-body.js';
@@ -38,7 +39,7 @@ export class HttpsTransport implements Transport {
   #dispatcher(origin: string): Dispatcher {
     let d = this.#dispatchers.get(origin);
     if (d === undefined) {
-      d = makeDispatcher(origin, this.#options);
+      d = makeDispatcher(this.#options.hosts[this.#hostIndex]!, this.#options);
       this.#dispatchers.set(origin, d);
     }
     return d;
@@ -82,19 +83,11 @@ export function originOf(host: ResolvedHost): string {
   return `${host.protocol}://${name}:${host.port}`;
 }
 
-function makeDispatcher(origin: string, options: ResolvedOptions): Dispatcher {
-  const connect = tlsConnector(options);
-  if (typeof options.proxy === 'string') {
-    return new ProxyAgent({ uri: options.proxy, connections: CONNECTIONS, connect });
-  }
-  const env = process.env;
-  if (
-    options.proxy === undefined &&
-    (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)
-  ) {
-    return new EnvHttpProxyAgent({ connections: CONNECTIONS, connect });
-  }
-  return new Pool(origin, { connections: CONNECTIONS, connect, keepAliveTimeout: 30_000 });
+function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Dispatcher {
+  const tls = tlsConnector(options);
+  const proxy = proxyFor(host.hostname, host.port, options.proxy);
+  const connect = proxy === undefined ? tls : tunnelConnector(proxy, tls);
+  return new Pool(originOf(host), { connections: CONNECTIONS, connect, keepAliveTimeout: 30_000 });
 }
 
 export interface CollectOptions {
