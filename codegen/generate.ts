@@ -36,14 +36,14 @@ export function generate(inputDir: string, repoRoot: string): Generated {
   const files = new Map<string, string>();
   const model = readFileSync(path.join(repoRoot, 'codegen/schema-model.ts'), 'utf8');
   files.set('schema-types.ts', emitSchemaTypes(model));
-  files.set('common.ts', emitCommon());
+  files.set('common.d.ts', emitCommon());
   SERVICE_IDS.forEach((svc, i) => {
     const root = normaliseTree(raw[i] ?? [], { evidence, warnings });
     files.set(`${svc}/schema.ts`, emitSchema(root, svc));
     const m = buildModel(root);
     const booleans = BOOLEANS[svc];
-    files.set(`${svc}/types.ts`, emitTypes(m, svc, booleans));
-    files.set(`${svc}/tree.ts`, emitTree(m, svc, booleans));
+    files.set(`${svc}/types.d.ts`, emitTypes(m, svc, booleans));
+    files.set(`${svc}/tree.d.ts`, emitTree(m, svc, booleans));
     files.set(`${svc}/index.ts`, emitIndex(svc));
   });
   files.set('README.md', readme());
@@ -58,12 +58,20 @@ Everything here is produced by \`npm run codegen\` from the Proxmox API viewer s
 \`npm run codegen -- --check\`, which fails when these files differ from a fresh run.
 
 - \`schema-types.ts\`: the types of the runtime schema table (a copy of \`codegen/schema-model.ts\`).
+- \`common.d.ts\`: \`Upid\`, \`RemoteUpid\`, \`Bool\`, \`NoParams\`, \`Envelope\`, \`CallShape\`, \`Answer\`.
+- \`<service>/types.d.ts\`: parameter and result types of every method, and \`Routes\`, the route
+  map keyed \`'GET /nodes/{node}/qemu'\`.
+- \`<service>/tree.d.ts\`: the fluent tree, one interface per path (\`NodesNodeQemuVmidStatusStart\`),
+  generic over the call shape (\`src/typed/api.ts\` fills it in).
+- \`<service>/index.ts\`: re-exports \`Routes\`, \`Root\`, \`root\` and \`schema\`.
 - \`<service>/schema.ts\` (pve, pbs, pmg, pdm): the runtime table, \`root\` (the \`/\` node) and
   \`schema\` (its children). Facts only: paths, methods, parameter names, types, enums, ranges,
   patterns (in JavaScript syntax), formats, defaults, optional/required, permissions,
   \`allowtoken\`, \`protected\`, and \`numbered\` (highest index of \`net[n]\`-style parameters).
   No upstream description text: users can fetch their server's own viewer schema for that.
 
-Generated code imports nothing hand-written.
+Generated code imports nothing hand-written. The pure type modules are \`.d.ts\` so that
+\`skipLibCheck\` spares every compile from re-checking them; \`test/codegen/generated-compiles.test.ts\`
+checks them once, in full.
 `;
 }
