@@ -12,6 +12,9 @@ function resultExpr(m: MethodModel, ctx: TypeContext, ns = ''): string {
   else if (m.api.task === 'remote-upid') t = 'RemoteUpid';
   else if (m.itemName) t = `${ns}${m.itemName}[]`;
   else if (m.resultName) t = `${ns}${m.resultName}`;
+  // A GET that answers nothing is implausible: PBS/PDM handlers without a declared return
+  // schema show up as `null` (64 GETs of PDM), so the type says unknown instead of lying.
+  else if (r?.type === 'null' && m.api.method === 'GET') t = 'unknown';
   else t = r ? typeExpr(r, ctx) : 'unknown';
   return r?.optional && t !== 'unknown' && t !== 'null' ? `${t} | null` : t;
 }

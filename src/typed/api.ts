@@ -46,8 +46,8 @@ export type ApiRoot<S extends ServiceName, C extends CallShape = AsyncCalls> = [
   ? LooseRoot
   : ServiceRoots<C>[S];
 
-/** Every top-level path, loosely typed. */
-export type LooseRoot = { [segment: string]: LooseNode };
+/** Every top-level path, loosely typed (`any`, so that `noUncheckedIndexedAccess` does not add `undefined`). */
+export type LooseRoot = { [segment: string]: any };
 
 export interface LooseVerbs {
   get<T = any>(params?: Params, options?: CallOptions): Promise<T>;

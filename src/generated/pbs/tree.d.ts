@@ -10,7 +10,7 @@ export type { Answer, CallShape };
 /** / */
 export interface Root<C extends CallShape = CallShape> {
   /** GET / (get) */
-  get<O extends C['options'] = C['options']>(params?: T.RootGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.RootGetParams, options?: O): Answer<C, O, unknown>;
   access: Access<C>;
   admin: Admin<C>;
   backup: Backup<C>;
@@ -28,7 +28,7 @@ export interface Root<C extends CallShape = CallShape> {
 /** /access */
 export interface Access<C extends CallShape = CallShape> {
   /** GET /access (get_access) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AccessGetParams, options?: O): Answer<C, O, unknown>;
   acl: AccessAcl<C>;
   domains: AccessDomains<C>;
   openid: AccessOpenid<C>;
@@ -74,7 +74,7 @@ export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
 /** /access/openid */
 export interface AccessOpenid<C extends CallShape = CallShape> {
   /** GET /access/openid (get_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessOpenidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AccessOpenidGetParams, options?: O): Answer<C, O, unknown>;
   "auth-url": AccessOpenidAuthUrl<C>;
   login: AccessOpenidLogin<C>;
 }
@@ -136,7 +136,7 @@ export interface AccessTfaUserid<C extends CallShape = CallShape> {
 /** /access/tfa/{userid}/{id} */
 export interface AccessTfaUseridId<C extends CallShape = CallShape> {
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
   put<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdPutParams, options?: O): Answer<C, O, null>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
@@ -222,7 +222,7 @@ export interface AccessVncticket<C extends CallShape = CallShape> {
 /** /admin */
 export interface Admin<C extends CallShape = CallShape> {
   /** GET /admin (get_admin) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AdminGetParams, options?: O): Answer<C, O, unknown>;
   datastore: AdminDatastore<C>;
   gc: AdminGc<C>;
   metrics: AdminMetrics<C>;
@@ -243,7 +243,7 @@ export interface AdminDatastore<C extends CallShape = CallShape> {
 /** /admin/datastore/{store} */
 export interface AdminDatastoreStore<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store} (get_admin_datastore) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreGetParams, options?: O): Answer<C, O, unknown>;
   "active-operations": AdminDatastoreStoreActiveOperations<C>;
   catalog: AdminDatastoreStoreCatalog<C>;
   "change-owner": AdminDatastoreStoreChangeOwner<C>;
@@ -274,13 +274,13 @@ export interface AdminDatastoreStore<C extends CallShape = CallShape> {
 /** /admin/datastore/{store}/active-operations */
 export interface AdminDatastoreStoreActiveOperations<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/active-operations (get_admin_datastore_active_operations) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /admin/datastore/{store}/catalog */
 export interface AdminDatastoreStoreCatalog<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/catalog (get_admin_datastore_catalog) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreCatalogGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreCatalogGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /admin/datastore/{store}/change-owner */
@@ -294,13 +294,13 @@ export interface AdminDatastoreStoreChangeOwner<C extends CallShape = CallShape>
 /** /admin/datastore/{store}/download */
 export interface AdminDatastoreStoreDownload<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/download (get_admin_datastore_download) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreDownloadGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreDownloadGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /admin/datastore/{store}/download-decoded */
 export interface AdminDatastoreStoreDownloadDecoded<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/download-decoded (get_admin_datastore_download_decoded) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreDownloadDecodedGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreDownloadDecodedGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /admin/datastore/{store}/files */
@@ -322,7 +322,7 @@ export interface AdminDatastoreStoreGc<C extends CallShape = CallShape> {
 /** /admin/datastore/{store}/group-notes */
 export interface AdminDatastoreStoreGroupNotes<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/group-notes (get_admin_datastore_group_notes) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreGroupNotesGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreGroupNotesGetParams, options?: O): Answer<C, O, unknown>;
   /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
   put<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreGroupNotesPutParams, options?: O): Answer<C, O, null>;
   /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
@@ -376,7 +376,7 @@ export interface AdminDatastoreStoreNamespace<C extends CallShape = CallShape> {
 /** /admin/datastore/{store}/notes */
 export interface AdminDatastoreStoreNotes<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/notes (get_admin_datastore_notes) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNotesGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNotesGetParams, options?: O): Answer<C, O, unknown>;
   /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
   put<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNotesPutParams, options?: O): Answer<C, O, null>;
   /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
@@ -386,7 +386,7 @@ export interface AdminDatastoreStoreNotes<C extends CallShape = CallShape> {
 /** /admin/datastore/{store}/protected */
 export interface AdminDatastoreStoreProtected<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/protected (get_admin_datastore_protected) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreProtectedGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreProtectedGetParams, options?: O): Answer<C, O, unknown>;
   /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
   put<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreProtectedPutParams, options?: O): Answer<C, O, null>;
   /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
@@ -412,13 +412,13 @@ export interface AdminDatastoreStorePruneDatastore<C extends CallShape = CallSha
 /** /admin/datastore/{store}/pxar-file-download */
 export interface AdminDatastoreStorePxarFileDownload<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/pxar-file-download (get_admin_datastore_pxar_file_download) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStorePxarFileDownloadGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStorePxarFileDownloadGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /admin/datastore/{store}/rrd */
 export interface AdminDatastoreStoreRrd<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/rrd (get_admin_datastore_rrd) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreRrdGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreRrdGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /admin/datastore/{store}/s3-refresh */
@@ -496,7 +496,7 @@ export interface AdminPrune<C extends CallShape = CallShape> {
 /** /admin/prune/{id} */
 export interface AdminPruneId<C extends CallShape = CallShape> {
   /** GET /admin/prune/{id} (get_admin_prune) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminPruneIdGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AdminPruneIdGetParams, options?: O): Answer<C, O, unknown>;
   run: AdminPruneIdRun<C>;
 }
 
@@ -516,7 +516,7 @@ export interface AdminS3<C extends CallShape = CallShape> {
 /** /admin/s3/{s3-endpoint-id} */
 export interface AdminS3S3EndpointId<C extends CallShape = CallShape> {
   /** GET /admin/s3/{s3-endpoint-id} (get_admin_s3) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminS3S3EndpointIdGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AdminS3S3EndpointIdGetParams, options?: O): Answer<C, O, unknown>;
   check: AdminS3S3EndpointIdCheck<C>;
   "reset-counters": AdminS3S3EndpointIdResetCounters<C>;
 }
@@ -547,7 +547,7 @@ export interface AdminSync<C extends CallShape = CallShape> {
 /** /admin/sync/{id} */
 export interface AdminSyncId<C extends CallShape = CallShape> {
   /** GET /admin/sync/{id} (get_admin_sync) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminSyncIdGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AdminSyncIdGetParams, options?: O): Answer<C, O, unknown>;
   run: AdminSyncIdRun<C>;
 }
 
@@ -575,7 +575,7 @@ export interface AdminVerify<C extends CallShape = CallShape> {
 /** /admin/verify/{id} */
 export interface AdminVerifyId<C extends CallShape = CallShape> {
   /** GET /admin/verify/{id} (get_admin_verify) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminVerifyIdGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AdminVerifyIdGetParams, options?: O): Answer<C, O, unknown>;
   run: AdminVerifyIdRun<C>;
 }
 
@@ -590,13 +590,13 @@ export interface AdminVerifyIdRun<C extends CallShape = CallShape> {
 /** /backup */
 export interface Backup<C extends CallShape = CallShape> {
   /** GET /backup (get_backup) */
-  get<O extends C['options'] = C['options']>(params: T.BackupGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.BackupGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /config */
 export interface Config<C extends CallShape = CallShape> {
   /** GET /config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigGetParams, options?: O): Answer<C, O, unknown>;
   access: ConfigAccess<C>;
   acme: ConfigAcme<C>;
   changer: ConfigChanger<C>;
@@ -619,7 +619,7 @@ export interface Config<C extends CallShape = CallShape> {
 /** /config/access */
 export interface ConfigAccess<C extends CallShape = CallShape> {
   /** GET /config/access (get_config_access) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessGetParams, options?: O): Answer<C, O, unknown>;
   ad: ConfigAccessAd<C>;
   ldap: ConfigAccessLdap<C>;
   openid: ConfigAccessOpenid<C>;
@@ -720,7 +720,7 @@ export interface ConfigAccessPbs<C extends CallShape = CallShape> {
 /** /config/access/tfa */
 export interface ConfigAccessTfa<C extends CallShape = CallShape> {
   /** GET /config/access/tfa (get_config_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaGetParams, options?: O): Answer<C, O, unknown>;
   webauthn: ConfigAccessTfaWebauthn<C>;
 }
 
@@ -737,7 +737,7 @@ export interface ConfigAccessTfaWebauthn<C extends CallShape = CallShape> {
 /** /config/acme */
 export interface ConfigAcme<C extends CallShape = CallShape> {
   /** GET /config/acme (get_config_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeGetParams, options?: O): Answer<C, O, unknown>;
   account: ConfigAcmeAccount<C>;
   "challenge-schema": ConfigAcmeChallengeSchema<C>;
   directories: ConfigAcmeDirectories<C>;
@@ -925,7 +925,7 @@ export interface ConfigMediaPoolName<C extends CallShape = CallShape> {
 /** /config/metrics */
 export interface ConfigMetrics<C extends CallShape = CallShape> {
   /** GET /config/metrics (get_config_metrics) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigMetricsGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigMetricsGetParams, options?: O): Answer<C, O, unknown>;
   "influxdb-http": ConfigMetricsInfluxdbHttp<C>;
   "influxdb-udp": ConfigMetricsInfluxdbUdp<C>;
 }
@@ -979,7 +979,7 @@ export interface ConfigMetricsInfluxdbUdpName<C extends CallShape = CallShape> {
 /** /config/notifications */
 export interface ConfigNotifications<C extends CallShape = CallShape> {
   /** GET /config/notifications (get_config_notifications) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsGetParams, options?: O): Answer<C, O, unknown>;
   endpoints: ConfigNotificationsEndpoints<C>;
   "matcher-field-values": ConfigNotificationsMatcherFieldValues<C>;
   "matcher-fields": ConfigNotificationsMatcherFields<C>;
@@ -990,7 +990,7 @@ export interface ConfigNotifications<C extends CallShape = CallShape> {
 /** /config/notifications/endpoints */
 export interface ConfigNotificationsEndpoints<C extends CallShape = CallShape> {
   /** GET /config/notifications/endpoints (get_config_notifications_endpoints) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsGetParams, options?: O): Answer<C, O, unknown>;
   gotify: ConfigNotificationsEndpointsGotify<C>;
   sendmail: ConfigNotificationsEndpointsSendmail<C>;
   smtp: ConfigNotificationsEndpointsSmtp<C>;
@@ -1134,7 +1134,7 @@ export interface ConfigNotificationsTargets<C extends CallShape = CallShape> {
 /** /config/notifications/targets/{name} */
 export interface ConfigNotificationsTargetsName<C extends CallShape = CallShape> {
   /** GET /config/notifications/targets/{name} (get_config_notifications_targets) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsTargetsNameGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsTargetsNameGetParams, options?: O): Answer<C, O, unknown>;
   test: ConfigNotificationsTargetsNameTest<C>;
 }
 
@@ -1203,7 +1203,7 @@ export interface ConfigRemoteNameScan<C extends CallShape = CallShape> {
 /** /config/remote/{name}/scan/{store} */
 export interface ConfigRemoteNameScanStore<C extends CallShape = CallShape> {
   /** GET /config/remote/{name}/scan/{store} (get_config_remote_scan) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigRemoteNameScanStoreGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigRemoteNameScanStoreGetParams, options?: O): Answer<C, O, unknown>;
   groups: ConfigRemoteNameScanStoreGroups<C>;
   namespaces: ConfigRemoteNameScanStoreNamespaces<C>;
 }
@@ -1247,7 +1247,7 @@ export interface ConfigS3Id<C extends CallShape = CallShape> {
 /** /config/s3/{id}/list-buckets */
 export interface ConfigS3IdListBuckets<C extends CallShape = CallShape> {
   /** GET /config/s3/{id}/list-buckets (get_config_s3_list_buckets) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /config/sync */
@@ -1369,13 +1369,13 @@ export interface ConfigVerifyId<C extends CallShape = CallShape> {
 export interface Nodes<C extends CallShape = CallShape> {
   (node: string | number): NodesNode<C>;
   /** GET /nodes (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode<C extends CallShape = CallShape> {
   /** GET /nodes/{node} (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeGetParams, options?: O): Answer<C, O, unknown>;
   apt: NodesNodeApt<C>;
   certificates: NodesNodeCertificates<C>;
   config: NodesNodeConfig<C>;
@@ -1399,7 +1399,7 @@ export interface NodesNode<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt */
 export interface NodesNodeApt<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeAptGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
   changelog: NodesNodeAptChangelog<C>;
   repositories: NodesNodeAptRepositories<C>;
   update: NodesNodeAptUpdate<C>;
@@ -1445,7 +1445,7 @@ export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesGetParams, options?: O): Answer<C, O, unknown>;
   acme: NodesNodeCertificatesAcme<C>;
   custom: NodesNodeCertificatesCustom<C>;
   info: NodesNodeCertificatesInfo<C>;
@@ -1454,7 +1454,7 @@ export interface NodesNodeCertificates<C extends CallShape = CallShape> {
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeGetParams, options?: O): Answer<C, O, unknown>;
   certificate: NodesNodeCertificatesAcmeCertificate<C>;
 }
 
@@ -1499,7 +1499,7 @@ export interface NodesNodeConfig<C extends CallShape = CallShape> {
 /** /nodes/{node}/disks */
 export interface NodesNodeDisks<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks (get_nodes_disks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksGetParams, options?: O): Answer<C, O, unknown>;
   directory: NodesNodeDisksDirectory<C>;
   initgpt: NodesNodeDisksInitgpt<C>;
   list: NodesNodeDisksList<C>;
@@ -1630,7 +1630,7 @@ export interface NodesNodeReport<C extends CallShape = CallShape> {
 /** /nodes/{node}/rrd */
 export interface NodesNodeRrd<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/rrd (get_nodes_rrd) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeRrdGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.NodesNodeRrdGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /nodes/{node}/services */
@@ -1643,7 +1643,7 @@ export interface NodesNodeServices<C extends CallShape = CallShape> {
 /** /nodes/{node}/services/{service} */
 export interface NodesNodeServicesService<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service} (get_nodes_services) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeServicesServiceGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeServicesServiceGetParams, options?: O): Answer<C, O, unknown>;
   reload: NodesNodeServicesServiceReload<C>;
   restart: NodesNodeServicesServiceRestart<C>;
   start: NodesNodeServicesServiceStart<C>;
@@ -1678,7 +1678,7 @@ export interface NodesNodeServicesServiceStart<C extends CallShape = CallShape> 
 /** /nodes/{node}/services/{service}/state */
 export interface NodesNodeServicesServiceState<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service}/state (get_nodes_services_state) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /nodes/{node}/services/{service}/stop */
@@ -1731,7 +1731,7 @@ export interface NodesNodeTasks<C extends CallShape = CallShape> {
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
   delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
   log: NodesNodeTasksUpidLog<C>;
@@ -1741,7 +1741,7 @@ export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidLogGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidLogGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
@@ -1771,7 +1771,7 @@ export interface NodesNodeTime<C extends CallShape = CallShape> {
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /ping */
@@ -1799,13 +1799,13 @@ export interface Push<C extends CallShape = CallShape> {
 /** /reader */
 export interface Reader<C extends CallShape = CallShape> {
   /** GET /reader (get_reader) */
-  get<O extends C['options'] = C['options']>(params: T.ReaderGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.ReaderGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /status */
 export interface Status<C extends CallShape = CallShape> {
   /** GET /status (get_status) */
-  get<O extends C['options'] = C['options']>(params?: T.StatusGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.StatusGetParams, options?: O): Answer<C, O, unknown>;
   "datastore-usage": StatusDatastoreUsage<C>;
   metrics: StatusMetrics<C>;
 }
@@ -1819,13 +1819,13 @@ export interface StatusDatastoreUsage<C extends CallShape = CallShape> {
 /** /status/metrics */
 export interface StatusMetrics<C extends CallShape = CallShape> {
   /** GET /status/metrics (get_status_metrics) */
-  get<O extends C['options'] = C['options']>(params?: T.StatusMetricsGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.StatusMetricsGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /tape */
 export interface Tape<C extends CallShape = CallShape> {
   /** GET /tape (get_tape) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.TapeGetParams, options?: O): Answer<C, O, unknown>;
   backup: TapeBackup<C>;
   changer: TapeChanger<C>;
   drive: TapeDrive<C>;
@@ -1864,7 +1864,7 @@ export interface TapeChanger<C extends CallShape = CallShape> {
 /** /tape/changer/{name} */
 export interface TapeChangerName<C extends CallShape = CallShape> {
   /** GET /tape/changer/{name} (get_tape_changer) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeChangerNameGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.TapeChangerNameGetParams, options?: O): Answer<C, O, unknown>;
   status: TapeChangerNameStatus<C>;
   transfer: TapeChangerNameTransfer<C>;
 }
@@ -1893,7 +1893,7 @@ export interface TapeDrive<C extends CallShape = CallShape> {
 /** /tape/drive/{drive} */
 export interface TapeDriveDrive<C extends CallShape = CallShape> {
   /** GET /tape/drive/{drive} (get_tape_drive) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveGetParams, options?: O): Answer<C, O, unknown>;
   "barcode-label-media": TapeDriveDriveBarcodeLabelMedia<C>;
   "cartridge-memory": TapeDriveDriveCartridgeMemory<C>;
   catalog: TapeDriveDriveCatalog<C>;
@@ -2046,7 +2046,7 @@ export interface TapeDriveDriveVolumeStatistics<C extends CallShape = CallShape>
 /** /tape/media */
 export interface TapeMedia<C extends CallShape = CallShape> {
   /** GET /tape/media (get_tape_media) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.TapeMediaGetParams, options?: O): Answer<C, O, unknown>;
   content: TapeMediaContent<C>;
   destroy: TapeMediaDestroy<C>;
   list: TapeMediaList<C>;
@@ -2063,7 +2063,7 @@ export interface TapeMediaContent<C extends CallShape = CallShape> {
 /** /tape/media/destroy */
 export interface TapeMediaDestroy<C extends CallShape = CallShape> {
   /** GET /tape/media/destroy (get_tape_media_destroy) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaDestroyGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.TapeMediaDestroyGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /tape/media/list */
@@ -2076,14 +2076,14 @@ export interface TapeMediaList<C extends CallShape = CallShape> {
 /** /tape/media/list/{uuid} */
 export interface TapeMediaListUuid<C extends CallShape = CallShape> {
   /** GET /tape/media/list/{uuid} (get_tape_media_list) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaListUuidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.TapeMediaListUuidGetParams, options?: O): Answer<C, O, unknown>;
   status: TapeMediaListUuidStatus<C>;
 }
 
 /** /tape/media/list/{uuid}/status */
 export interface TapeMediaListUuidStatus<C extends CallShape = CallShape> {
   /** GET /tape/media/list/{uuid}/status (get_tape_media_list_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
   /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
   post<O extends C['options'] = C['options']>(params?: T.TapeMediaListUuidStatusPostParams, options?: O): Answer<C, O, null>;
   /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */

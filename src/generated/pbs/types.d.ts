@@ -4485,9 +4485,9 @@ export interface VersionGetResult {
 /** Every method by route, `VERB /path/{param}`: parameters (path ones included) and result. */
 export interface Routes {
   /** GET / (get) */
-  "GET /": { params: RootGetParams; returns: null; optional: true };
+  "GET /": { params: RootGetParams; returns: unknown; optional: true };
   /** GET /access (get_access) */
-  "GET /access": { params: AccessGetParams; returns: null; optional: true };
+  "GET /access": { params: AccessGetParams; returns: unknown; optional: true };
   /** GET /access/acl (get_access_acl) */
   "GET /access/acl": { params: AccessAclGetParams; returns: AccessAclGetItem[]; optional: true };
   /** PUT /access/acl (put_access_acl) */
@@ -4497,7 +4497,7 @@ export interface Routes {
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
   "POST /access/domains/{realm}/sync": { params: { realm: string } & AccessDomainsRealmSyncPostParams; returns: Upid; optional: false };
   /** GET /access/openid (get_access_openid) */
-  "GET /access/openid": { params: AccessOpenidGetParams; returns: null; optional: true };
+  "GET /access/openid": { params: AccessOpenidGetParams; returns: unknown; optional: true };
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
   "POST /access/openid/auth-url": { params: AccessOpenidAuthUrlPostParams; returns: string; optional: false };
   /** POST /access/openid/login (post_access_openid_login) */
@@ -4515,7 +4515,7 @@ export interface Routes {
   /** POST /access/tfa/{userid} (post_access_tfa) */
   "POST /access/tfa/{userid}": { params: { userid: string } & AccessTfaUseridPostParams; returns: AccessTfaUseridPostResult; optional: false };
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  "GET /access/tfa/{userid}/{id}": { params: { userid: string; id: string }; returns: null; optional: false };
+  "GET /access/tfa/{userid}/{id}": { params: { userid: string; id: string }; returns: unknown; optional: false };
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
   "PUT /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdPutParams; returns: null; optional: false };
   /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
@@ -4549,21 +4549,21 @@ export interface Routes {
   /** POST /access/vncticket (post_access_vncticket) */
   "POST /access/vncticket": { params: AccessVncticketPostParams; returns: null; optional: false };
   /** GET /admin (get_admin) */
-  "GET /admin": { params: AdminGetParams; returns: null; optional: true };
+  "GET /admin": { params: AdminGetParams; returns: unknown; optional: true };
   /** GET /admin/datastore (get_admin_datastore) */
   "GET /admin/datastore": { params: NoParams; returns: AdminDatastoreGetItem[]; optional: true };
   /** GET /admin/datastore/{store} (get_admin_datastore) */
-  "GET /admin/datastore/{store}": { params: { store: string } & AdminDatastoreStoreGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}": { params: { store: string } & AdminDatastoreStoreGetParams; returns: unknown; optional: false };
   /** GET /admin/datastore/{store}/active-operations (get_admin_datastore_active_operations) */
-  "GET /admin/datastore/{store}/active-operations": { params: { store: string }; returns: null; optional: false };
+  "GET /admin/datastore/{store}/active-operations": { params: { store: string }; returns: unknown; optional: false };
   /** GET /admin/datastore/{store}/catalog (get_admin_datastore_catalog) */
-  "GET /admin/datastore/{store}/catalog": { params: { store: string } & AdminDatastoreStoreCatalogGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/catalog": { params: { store: string } & AdminDatastoreStoreCatalogGetParams; returns: unknown; optional: false };
   /** POST /admin/datastore/{store}/change-owner (post_admin_datastore_change_owner) */
   "POST /admin/datastore/{store}/change-owner": { params: { store: string } & AdminDatastoreStoreChangeOwnerPostParams; returns: null; optional: false };
   /** GET /admin/datastore/{store}/download (get_admin_datastore_download) */
-  "GET /admin/datastore/{store}/download": { params: { store: string } & AdminDatastoreStoreDownloadGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/download": { params: { store: string } & AdminDatastoreStoreDownloadGetParams; returns: unknown; optional: false };
   /** GET /admin/datastore/{store}/download-decoded (get_admin_datastore_download_decoded) */
-  "GET /admin/datastore/{store}/download-decoded": { params: { store: string } & AdminDatastoreStoreDownloadDecodedGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/download-decoded": { params: { store: string } & AdminDatastoreStoreDownloadDecodedGetParams; returns: unknown; optional: false };
   /** GET /admin/datastore/{store}/files (get_admin_datastore_files) */
   "GET /admin/datastore/{store}/files": { params: { store: string } & AdminDatastoreStoreFilesGetParams; returns: AdminDatastoreStoreFilesGetItem[]; optional: false };
   /** GET /admin/datastore/{store}/gc (get_admin_datastore_gc) */
@@ -4571,7 +4571,7 @@ export interface Routes {
   /** POST /admin/datastore/{store}/gc (post_admin_datastore_gc) starts a task */
   "POST /admin/datastore/{store}/gc": { params: { store: string }; returns: Upid; optional: false };
   /** GET /admin/datastore/{store}/group-notes (get_admin_datastore_group_notes) */
-  "GET /admin/datastore/{store}/group-notes": { params: { store: string } & AdminDatastoreStoreGroupNotesGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/group-notes": { params: { store: string } & AdminDatastoreStoreGroupNotesGetParams; returns: unknown; optional: false };
   /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
   "PUT /admin/datastore/{store}/group-notes": { params: { store: string } & AdminDatastoreStoreGroupNotesPutParams; returns: null; optional: false };
   /** GET /admin/datastore/{store}/groups (get_admin_datastore_groups) */
@@ -4591,11 +4591,11 @@ export interface Routes {
   /** DELETE /admin/datastore/{store}/namespace (delete_admin_datastore_namespace) */
   "DELETE /admin/datastore/{store}/namespace": { params: { store: string } & AdminDatastoreStoreNamespaceDeleteParams; returns: null; optional: false };
   /** GET /admin/datastore/{store}/notes (get_admin_datastore_notes) */
-  "GET /admin/datastore/{store}/notes": { params: { store: string } & AdminDatastoreStoreNotesGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/notes": { params: { store: string } & AdminDatastoreStoreNotesGetParams; returns: unknown; optional: false };
   /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
   "PUT /admin/datastore/{store}/notes": { params: { store: string } & AdminDatastoreStoreNotesPutParams; returns: null; optional: false };
   /** GET /admin/datastore/{store}/protected (get_admin_datastore_protected) */
-  "GET /admin/datastore/{store}/protected": { params: { store: string } & AdminDatastoreStoreProtectedGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/protected": { params: { store: string } & AdminDatastoreStoreProtectedGetParams; returns: unknown; optional: false };
   /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
   "PUT /admin/datastore/{store}/protected": { params: { store: string } & AdminDatastoreStoreProtectedPutParams; returns: null; optional: false };
   /** POST /admin/datastore/{store}/prune (post_admin_datastore_prune) */
@@ -4603,9 +4603,9 @@ export interface Routes {
   /** POST /admin/datastore/{store}/prune-datastore (post_admin_datastore_prune_datastore) starts a task */
   "POST /admin/datastore/{store}/prune-datastore": { params: { store: string } & AdminDatastoreStorePruneDatastorePostParams; returns: Upid; optional: false };
   /** GET /admin/datastore/{store}/pxar-file-download (get_admin_datastore_pxar_file_download) */
-  "GET /admin/datastore/{store}/pxar-file-download": { params: { store: string } & AdminDatastoreStorePxarFileDownloadGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/pxar-file-download": { params: { store: string } & AdminDatastoreStorePxarFileDownloadGetParams; returns: unknown; optional: false };
   /** GET /admin/datastore/{store}/rrd (get_admin_datastore_rrd) */
-  "GET /admin/datastore/{store}/rrd": { params: { store: string } & AdminDatastoreStoreRrdGetParams; returns: null; optional: false };
+  "GET /admin/datastore/{store}/rrd": { params: { store: string } & AdminDatastoreStoreRrdGetParams; returns: unknown; optional: false };
   /** PUT /admin/datastore/{store}/s3-refresh (put_admin_datastore_s3_refresh) starts a task */
   "PUT /admin/datastore/{store}/s3-refresh": { params: { store: string }; returns: Upid; optional: false };
   /** GET /admin/datastore/{store}/snapshots (get_admin_datastore_snapshots) */
@@ -4629,11 +4629,11 @@ export interface Routes {
   /** GET /admin/prune (get_admin_prune) */
   "GET /admin/prune": { params: AdminPruneGetParams; returns: AdminPruneGetItem[]; optional: true };
   /** GET /admin/prune/{id} (get_admin_prune) */
-  "GET /admin/prune/{id}": { params: { id: string } & AdminPruneIdGetParams; returns: null; optional: false };
+  "GET /admin/prune/{id}": { params: { id: string } & AdminPruneIdGetParams; returns: unknown; optional: false };
   /** POST /admin/prune/{id}/run (post_admin_prune_run) */
   "POST /admin/prune/{id}/run": { params: { id: string }; returns: null; optional: false };
   /** GET /admin/s3/{s3-endpoint-id} (get_admin_s3) */
-  "GET /admin/s3/{s3-endpoint-id}": { params: { "s3-endpoint-id": string } & AdminS3S3EndpointIdGetParams; returns: null; optional: false };
+  "GET /admin/s3/{s3-endpoint-id}": { params: { "s3-endpoint-id": string } & AdminS3S3EndpointIdGetParams; returns: unknown; optional: false };
   /** PUT /admin/s3/{s3-endpoint-id}/check (put_admin_s3_check) */
   "PUT /admin/s3/{s3-endpoint-id}/check": { params: { "s3-endpoint-id": string } & AdminS3S3EndpointIdCheckPutParams; returns: null; optional: false };
   /** PUT /admin/s3/{s3-endpoint-id}/reset-counters (put_admin_s3_reset_counters) */
@@ -4641,7 +4641,7 @@ export interface Routes {
   /** GET /admin/sync (get_admin_sync) */
   "GET /admin/sync": { params: AdminSyncGetParams; returns: AdminSyncGetItem[]; optional: true };
   /** GET /admin/sync/{id} (get_admin_sync) */
-  "GET /admin/sync/{id}": { params: { id: string } & AdminSyncIdGetParams; returns: null; optional: false };
+  "GET /admin/sync/{id}": { params: { id: string } & AdminSyncIdGetParams; returns: unknown; optional: false };
   /** POST /admin/sync/{id}/run (post_admin_sync_run) */
   "POST /admin/sync/{id}/run": { params: { id: string }; returns: null; optional: false };
   /** GET /admin/traffic-control (get_admin_traffic_control) */
@@ -4649,15 +4649,15 @@ export interface Routes {
   /** GET /admin/verify (get_admin_verify) */
   "GET /admin/verify": { params: AdminVerifyGetParams; returns: AdminVerifyGetItem[]; optional: true };
   /** GET /admin/verify/{id} (get_admin_verify) */
-  "GET /admin/verify/{id}": { params: { id: string } & AdminVerifyIdGetParams; returns: null; optional: false };
+  "GET /admin/verify/{id}": { params: { id: string } & AdminVerifyIdGetParams; returns: unknown; optional: false };
   /** POST /admin/verify/{id}/run (post_admin_verify_run) */
   "POST /admin/verify/{id}/run": { params: { id: string }; returns: null; optional: false };
   /** GET /backup (get_backup) */
-  "GET /backup": { params: BackupGetParams; returns: null; optional: false };
+  "GET /backup": { params: BackupGetParams; returns: unknown; optional: false };
   /** GET /config (get_config) */
-  "GET /config": { params: ConfigGetParams; returns: null; optional: true };
+  "GET /config": { params: ConfigGetParams; returns: unknown; optional: true };
   /** GET /config/access (get_config_access) */
-  "GET /config/access": { params: ConfigAccessGetParams; returns: null; optional: true };
+  "GET /config/access": { params: ConfigAccessGetParams; returns: unknown; optional: true };
   /** GET /config/access/ad (get_config_access_ad) */
   "GET /config/access/ad": { params: NoParams; returns: ConfigAccessAdGetItem[]; optional: true };
   /** POST /config/access/ad (post_config_access_ad) */
@@ -4697,13 +4697,13 @@ export interface Routes {
   /** PUT /config/access/pbs (put_config_access_pbs) */
   "PUT /config/access/pbs": { params: ConfigAccessPbsPutParams; returns: ConfigAccessPbsPutResult; optional: true };
   /** GET /config/access/tfa (get_config_access_tfa) */
-  "GET /config/access/tfa": { params: ConfigAccessTfaGetParams; returns: null; optional: true };
+  "GET /config/access/tfa": { params: ConfigAccessTfaGetParams; returns: unknown; optional: true };
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
   "GET /config/access/tfa/webauthn": { params: NoParams; returns: ConfigAccessTfaWebauthnGetResult | null; optional: true };
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
   "PUT /config/access/tfa/webauthn": { params: ConfigAccessTfaWebauthnPutParams; returns: null; optional: true };
   /** GET /config/acme (get_config_acme) */
-  "GET /config/acme": { params: ConfigAcmeGetParams; returns: null; optional: true };
+  "GET /config/acme": { params: ConfigAcmeGetParams; returns: unknown; optional: true };
   /** GET /config/acme/account (get_config_acme_account) */
   "GET /config/acme/account": { params: NoParams; returns: ConfigAcmeAccountGetItem[]; optional: true };
   /** POST /config/acme/account (post_config_acme_account) */
@@ -4779,7 +4779,7 @@ export interface Routes {
   /** DELETE /config/media-pool/{name} (delete_config_media_pool) */
   "DELETE /config/media-pool/{name}": { params: { name: string }; returns: null; optional: false };
   /** GET /config/metrics (get_config_metrics) */
-  "GET /config/metrics": { params: ConfigMetricsGetParams; returns: null; optional: true };
+  "GET /config/metrics": { params: ConfigMetricsGetParams; returns: unknown; optional: true };
   /** GET /config/metrics/influxdb-http (get_config_metrics_influxdb_http) */
   "GET /config/metrics/influxdb-http": { params: NoParams; returns: ConfigMetricsInfluxdbHttpGetItem[]; optional: true };
   /** POST /config/metrics/influxdb-http (post_config_metrics_influxdb_http) */
@@ -4801,9 +4801,9 @@ export interface Routes {
   /** DELETE /config/metrics/influxdb-udp/{name} (delete_config_metrics_influxdb_udp) */
   "DELETE /config/metrics/influxdb-udp/{name}": { params: { name: string } & ConfigMetricsInfluxdbUdpNameDeleteParams; returns: null; optional: false };
   /** GET /config/notifications (get_config_notifications) */
-  "GET /config/notifications": { params: ConfigNotificationsGetParams; returns: null; optional: true };
+  "GET /config/notifications": { params: ConfigNotificationsGetParams; returns: unknown; optional: true };
   /** GET /config/notifications/endpoints (get_config_notifications_endpoints) */
-  "GET /config/notifications/endpoints": { params: ConfigNotificationsEndpointsGetParams; returns: null; optional: true };
+  "GET /config/notifications/endpoints": { params: ConfigNotificationsEndpointsGetParams; returns: unknown; optional: true };
   /** GET /config/notifications/endpoints/gotify (get_config_notifications_endpoints_gotify) */
   "GET /config/notifications/endpoints/gotify": { params: NoParams; returns: ConfigNotificationsEndpointsGotifyGetItem[]; optional: true };
   /** POST /config/notifications/endpoints/gotify (post_config_notifications_endpoints_gotify) */
@@ -4861,7 +4861,7 @@ export interface Routes {
   /** GET /config/notifications/targets (get_config_notifications_targets) */
   "GET /config/notifications/targets": { params: NoParams; returns: ConfigNotificationsTargetsGetItem[]; optional: true };
   /** GET /config/notifications/targets/{name} (get_config_notifications_targets) */
-  "GET /config/notifications/targets/{name}": { params: { name: string } & ConfigNotificationsTargetsNameGetParams; returns: null; optional: false };
+  "GET /config/notifications/targets/{name}": { params: { name: string } & ConfigNotificationsTargetsNameGetParams; returns: unknown; optional: false };
   /** POST /config/notifications/targets/{name}/test (post_config_notifications_targets_test) */
   "POST /config/notifications/targets/{name}/test": { params: { name: string }; returns: null; optional: false };
   /** GET /config/prune (get_config_prune) */
@@ -4887,7 +4887,7 @@ export interface Routes {
   /** GET /config/remote/{name}/scan (get_config_remote_scan) */
   "GET /config/remote/{name}/scan": { params: { name: string }; returns: ConfigRemoteNameScanGetItem[]; optional: false };
   /** GET /config/remote/{name}/scan/{store} (get_config_remote_scan) */
-  "GET /config/remote/{name}/scan/{store}": { params: { name: string; store: string } & ConfigRemoteNameScanStoreGetParams; returns: null; optional: false };
+  "GET /config/remote/{name}/scan/{store}": { params: { name: string; store: string } & ConfigRemoteNameScanStoreGetParams; returns: unknown; optional: false };
   /** GET /config/remote/{name}/scan/{store}/groups (get_config_remote_scan_groups) */
   "GET /config/remote/{name}/scan/{store}/groups": { params: { name: string; store: string } & ConfigRemoteNameScanStoreGroupsGetParams; returns: ConfigRemoteNameScanStoreGroupsGetItem[]; optional: false };
   /** GET /config/remote/{name}/scan/{store}/namespaces (get_config_remote_scan_namespaces) */
@@ -4903,7 +4903,7 @@ export interface Routes {
   /** DELETE /config/s3/{id} (delete_config_s3) */
   "DELETE /config/s3/{id}": { params: { id: string } & ConfigS3IdDeleteParams; returns: null; optional: false };
   /** GET /config/s3/{id}/list-buckets (get_config_s3_list_buckets) */
-  "GET /config/s3/{id}/list-buckets": { params: { id: string }; returns: null; optional: false };
+  "GET /config/s3/{id}/list-buckets": { params: { id: string }; returns: unknown; optional: false };
   /** GET /config/sync (get_config_sync) */
   "GET /config/sync": { params: ConfigSyncGetParams; returns: ConfigSyncGetItem[]; optional: true };
   /** POST /config/sync (post_config_sync) */
@@ -4955,11 +4955,11 @@ export interface Routes {
   /** DELETE /config/verify/{id} (delete_config_verify) */
   "DELETE /config/verify/{id}": { params: { id: string } & ConfigVerifyIdDeleteParams; returns: null; optional: false };
   /** GET /nodes (get_nodes) */
-  "GET /nodes": { params: NoParams; returns: null; optional: true };
+  "GET /nodes": { params: NoParams; returns: unknown; optional: true };
   /** GET /nodes/{node} (get_nodes) */
-  "GET /nodes/{node}": { params: { node: string } & NodesNodeGetParams; returns: null; optional: false };
+  "GET /nodes/{node}": { params: { node: string } & NodesNodeGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  "GET /nodes/{node}/apt": { params: { node: string } & NodesNodeAptGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/apt": { params: { node: string } & NodesNodeAptGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) starts a task */
   "GET /nodes/{node}/apt/changelog": { params: { node: string } & NodesNodeAptChangelogGetParams; returns: Upid; optional: false };
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
@@ -4975,9 +4975,9 @@ export interface Routes {
   /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
   "GET /nodes/{node}/apt/versions": { params: { node: string }; returns: NodesNodeAptVersionsGetItem[]; optional: false };
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  "GET /nodes/{node}/certificates": { params: { node: string } & NodesNodeCertificatesGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/certificates": { params: { node: string } & NodesNodeCertificatesGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  "GET /nodes/{node}/certificates/acme": { params: { node: string } & NodesNodeCertificatesAcmeGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/certificates/acme": { params: { node: string } & NodesNodeCertificatesAcmeGetParams; returns: unknown; optional: false };
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) */
   "POST /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePostParams; returns: null; optional: false };
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) */
@@ -4993,7 +4993,7 @@ export interface Routes {
   /** PUT /nodes/{node}/config (put_nodes_config) */
   "PUT /nodes/{node}/config": { params: { node: string } & NodesNodeConfigPutParams; returns: null; optional: false };
   /** GET /nodes/{node}/disks (get_nodes_disks) */
-  "GET /nodes/{node}/disks": { params: { node: string } & NodesNodeDisksGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/disks": { params: { node: string } & NodesNodeDisksGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/disks/directory (get_nodes_disks_directory) */
   "GET /nodes/{node}/disks/directory": { params: { node: string }; returns: NodesNodeDisksDirectoryGetItem[]; optional: false };
   /** POST /nodes/{node}/disks/directory (post_nodes_disks_directory) starts a task */
@@ -5039,11 +5039,11 @@ export interface Routes {
   /** GET /nodes/{node}/report (get_nodes_report) */
   "GET /nodes/{node}/report": { params: { node: string }; returns: string; optional: false };
   /** GET /nodes/{node}/rrd (get_nodes_rrd) */
-  "GET /nodes/{node}/rrd": { params: { node: string } & NodesNodeRrdGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/rrd": { params: { node: string } & NodesNodeRrdGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/services (get_nodes_services) */
   "GET /nodes/{node}/services": { params: { node: string }; returns: NodesNodeServicesGetItem[]; optional: false };
   /** GET /nodes/{node}/services/{service} (get_nodes_services) */
-  "GET /nodes/{node}/services/{service}": { params: { node: string; service: string } & NodesNodeServicesServiceGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/services/{service}": { params: { node: string; service: string } & NodesNodeServicesServiceGetParams; returns: unknown; optional: false };
   /** POST /nodes/{node}/services/{service}/reload (post_nodes_services_reload) */
   "POST /nodes/{node}/services/{service}/reload": { params: { node: string; service: string }; returns: null; optional: false };
   /** POST /nodes/{node}/services/{service}/restart (post_nodes_services_restart) */
@@ -5051,7 +5051,7 @@ export interface Routes {
   /** POST /nodes/{node}/services/{service}/start (post_nodes_services_start) */
   "POST /nodes/{node}/services/{service}/start": { params: { node: string; service: string }; returns: null; optional: false };
   /** GET /nodes/{node}/services/{service}/state (get_nodes_services_state) */
-  "GET /nodes/{node}/services/{service}/state": { params: { node: string; service: string }; returns: null; optional: false };
+  "GET /nodes/{node}/services/{service}/state": { params: { node: string; service: string }; returns: unknown; optional: false };
   /** POST /nodes/{node}/services/{service}/stop (post_nodes_services_stop) */
   "POST /nodes/{node}/services/{service}/stop": { params: { node: string; service: string }; returns: null; optional: false };
   /** GET /nodes/{node}/status (get_nodes_status) */
@@ -5071,11 +5071,11 @@ export interface Routes {
   /** GET /nodes/{node}/tasks (get_nodes_tasks) */
   "GET /nodes/{node}/tasks": { params: { node: string } & NodesNodeTasksGetParams; returns: NodesNodeTasksGetItem[]; optional: false };
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string } & NodesNodeTasksUpidGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string } & NodesNodeTasksUpidGetParams; returns: unknown; optional: false };
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
   "DELETE /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: null; optional: false };
   /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  "GET /nodes/{node}/tasks/{upid}/log": { params: { node: string; upid: string } & NodesNodeTasksUpidLogGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/tasks/{upid}/log": { params: { node: string; upid: string } & NodesNodeTasksUpidLogGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
   "GET /nodes/{node}/tasks/{upid}/status": { params: { node: string; upid: string }; returns: NodesNodeTasksUpidStatusGetResult; optional: false };
   /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
@@ -5085,7 +5085,7 @@ export interface Routes {
   /** PUT /nodes/{node}/time (put_nodes_time) */
   "PUT /nodes/{node}/time": { params: { node: string } & NodesNodeTimePutParams; returns: null; optional: false };
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
   /** GET /ping (get_ping) */
   "GET /ping": { params: NoParams; returns: PingGetResult; optional: true };
   /** POST /pull (post_pull) */
@@ -5093,15 +5093,15 @@ export interface Routes {
   /** POST /push (post_push) */
   "POST /push": { params: PushPostParams; returns: null; optional: false };
   /** GET /reader (get_reader) */
-  "GET /reader": { params: ReaderGetParams; returns: null; optional: false };
+  "GET /reader": { params: ReaderGetParams; returns: unknown; optional: false };
   /** GET /status (get_status) */
-  "GET /status": { params: StatusGetParams; returns: null; optional: true };
+  "GET /status": { params: StatusGetParams; returns: unknown; optional: true };
   /** GET /status/datastore-usage (get_status_datastore_usage) */
   "GET /status/datastore-usage": { params: NoParams; returns: StatusDatastoreUsageGetItem[]; optional: true };
   /** GET /status/metrics (get_status_metrics) */
-  "GET /status/metrics": { params: StatusMetricsGetParams; returns: null; optional: true };
+  "GET /status/metrics": { params: StatusMetricsGetParams; returns: unknown; optional: true };
   /** GET /tape (get_tape) */
-  "GET /tape": { params: TapeGetParams; returns: null; optional: true };
+  "GET /tape": { params: TapeGetParams; returns: unknown; optional: true };
   /** GET /tape/backup (get_tape_backup) */
   "GET /tape/backup": { params: NoParams; returns: TapeBackupGetItem[]; optional: true };
   /** POST /tape/backup (post_tape_backup) starts a task */
@@ -5111,7 +5111,7 @@ export interface Routes {
   /** GET /tape/changer (get_tape_changer) */
   "GET /tape/changer": { params: NoParams; returns: TapeChangerGetItem[]; optional: true };
   /** GET /tape/changer/{name} (get_tape_changer) */
-  "GET /tape/changer/{name}": { params: { name: string } & TapeChangerNameGetParams; returns: null; optional: false };
+  "GET /tape/changer/{name}": { params: { name: string } & TapeChangerNameGetParams; returns: unknown; optional: false };
   /** GET /tape/changer/{name}/status (get_tape_changer_status) */
   "GET /tape/changer/{name}/status": { params: { name: string } & TapeChangerNameStatusGetParams; returns: TapeChangerNameStatusGetItem[]; optional: false };
   /** POST /tape/changer/{name}/transfer (post_tape_changer_transfer) */
@@ -5119,7 +5119,7 @@ export interface Routes {
   /** GET /tape/drive (get_tape_drive) */
   "GET /tape/drive": { params: TapeDriveGetParams; returns: TapeDriveGetItem[]; optional: true };
   /** GET /tape/drive/{drive} (get_tape_drive) */
-  "GET /tape/drive/{drive}": { params: { drive: string } & TapeDriveDriveGetParams; returns: null; optional: false };
+  "GET /tape/drive/{drive}": { params: { drive: string } & TapeDriveDriveGetParams; returns: unknown; optional: false };
   /** POST /tape/drive/{drive}/barcode-label-media (post_tape_drive_barcode_label_media) starts a task */
   "POST /tape/drive/{drive}/barcode-label-media": { params: { drive: string } & TapeDriveDriveBarcodeLabelMediaPostParams; returns: Upid; optional: false };
   /** GET /tape/drive/{drive}/cartridge-memory (get_tape_drive_cartridge_memory) */
@@ -5157,17 +5157,17 @@ export interface Routes {
   /** GET /tape/drive/{drive}/volume-statistics (get_tape_drive_volume_statistics) */
   "GET /tape/drive/{drive}/volume-statistics": { params: { drive: string }; returns: TapeDriveDriveVolumeStatisticsGetResult; optional: false };
   /** GET /tape/media (get_tape_media) */
-  "GET /tape/media": { params: TapeMediaGetParams; returns: null; optional: true };
+  "GET /tape/media": { params: TapeMediaGetParams; returns: unknown; optional: true };
   /** GET /tape/media/content (get_tape_media_content) */
   "GET /tape/media/content": { params: TapeMediaContentGetParams; returns: TapeMediaContentGetItem[]; optional: true };
   /** GET /tape/media/destroy (get_tape_media_destroy) */
-  "GET /tape/media/destroy": { params: TapeMediaDestroyGetParams; returns: null; optional: true };
+  "GET /tape/media/destroy": { params: TapeMediaDestroyGetParams; returns: unknown; optional: true };
   /** GET /tape/media/list (get_tape_media_list) */
   "GET /tape/media/list": { params: TapeMediaListGetParams; returns: TapeMediaListGetItem[]; optional: true };
   /** GET /tape/media/list/{uuid} (get_tape_media_list) */
-  "GET /tape/media/list/{uuid}": { params: { uuid: string } & TapeMediaListUuidGetParams; returns: null; optional: false };
+  "GET /tape/media/list/{uuid}": { params: { uuid: string } & TapeMediaListUuidGetParams; returns: unknown; optional: false };
   /** GET /tape/media/list/{uuid}/status (get_tape_media_list_status) */
-  "GET /tape/media/list/{uuid}/status": { params: { uuid: string }; returns: null; optional: false };
+  "GET /tape/media/list/{uuid}/status": { params: { uuid: string }; returns: unknown; optional: false };
   /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
   "POST /tape/media/list/{uuid}/status": { params: { uuid: string } & TapeMediaListUuidStatusPostParams; returns: null; optional: false };
   /** GET /tape/media/media-sets (get_tape_media_media_sets) */

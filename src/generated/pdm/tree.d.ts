@@ -10,7 +10,7 @@ export type { Answer, CallShape };
 /** / */
 export interface Root<C extends CallShape = CallShape> {
   /** GET / (get) */
-  get<O extends C['options'] = C['options']>(params?: T.RootGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.RootGetParams, options?: O): Answer<C, O, unknown>;
   access: Access<C>;
   "auto-install": AutoInstall<C>;
   ceph: Ceph<C>;
@@ -29,7 +29,7 @@ export interface Root<C extends CallShape = CallShape> {
 /** /access */
 export interface Access<C extends CallShape = CallShape> {
   /** GET /access (get_access) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AccessGetParams, options?: O): Answer<C, O, unknown>;
   acl: AccessAcl<C>;
   domains: AccessDomains<C>;
   openid: AccessOpenid<C>;
@@ -73,7 +73,7 @@ export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
 /** /access/openid */
 export interface AccessOpenid<C extends CallShape = CallShape> {
   /** GET /access/openid (get_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessOpenidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AccessOpenidGetParams, options?: O): Answer<C, O, unknown>;
   "auth-url": AccessOpenidAuthUrl<C>;
   login: AccessOpenidLogin<C>;
 }
@@ -196,7 +196,7 @@ export interface AccessUsersUseridTokenTokenName<C extends CallShape = CallShape
 /** /auto-install */
 export interface AutoInstall<C extends CallShape = CallShape> {
   /** GET /auto-install (get_auto_install) */
-  get<O extends C['options'] = C['options']>(params?: T.AutoInstallGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.AutoInstallGetParams, options?: O): Answer<C, O, unknown>;
   answer: AutoInstallAnswer<C>;
   installations: AutoInstallInstallations<C>;
   prepared: AutoInstallPrepared<C>;
@@ -247,7 +247,7 @@ export interface AutoInstallPrepared<C extends CallShape = CallShape> {
 /** /auto-install/prepared/{id} */
 export interface AutoInstallPreparedId<C extends CallShape = CallShape> {
   /** GET /auto-install/prepared/{id} (get_auto_install_prepared) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
   /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
   put<O extends C['options'] = C['options']>(params?: T.AutoInstallPreparedIdPutParams, options?: O): Answer<C, O, T.AutoInstallPreparedIdPutResult>;
   /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
@@ -280,7 +280,7 @@ export interface AutoInstallTokensId<C extends CallShape = CallShape> {
 /** /ceph */
 export interface Ceph<C extends CallShape = CallShape> {
   /** GET /ceph (get_ceph) */
-  get<O extends C['options'] = C['options']>(params?: T.CephGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.CephGetParams, options?: O): Answer<C, O, unknown>;
   clusters: CephClusters<C>;
 }
 
@@ -294,7 +294,7 @@ export interface CephClusters<C extends CallShape = CallShape> {
 /** /ceph/clusters/{cluster} */
 export interface CephClustersCluster<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster} (get_ceph_clusters) */
-  get<O extends C['options'] = C['options']>(params?: T.CephClustersClusterGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.CephClustersClusterGetParams, options?: O): Answer<C, O, unknown>;
   flags: CephClustersClusterFlags<C>;
   fs: CephClustersClusterFs<C>;
   mds: CephClustersClusterMds<C>;
@@ -363,7 +363,7 @@ export interface CephClustersClusterSummary<C extends CallShape = CallShape> {
 /** /config */
 export interface Config<C extends CallShape = CallShape> {
   /** GET /config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigGetParams, options?: O): Answer<C, O, unknown>;
   access: ConfigAccess<C>;
   acme: ConfigAcme<C>;
   certificate: ConfigCertificate<C>;
@@ -374,7 +374,7 @@ export interface Config<C extends CallShape = CallShape> {
 /** /config/access */
 export interface ConfigAccess<C extends CallShape = CallShape> {
   /** GET /config/access (get_config_access) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessGetParams, options?: O): Answer<C, O, unknown>;
   ad: ConfigAccessAd<C>;
   ldap: ConfigAccessLdap<C>;
   openid: ConfigAccessOpenid<C>;
@@ -475,7 +475,7 @@ export interface ConfigAccessPdm<C extends CallShape = CallShape> {
 /** /config/access/tfa */
 export interface ConfigAccessTfa<C extends CallShape = CallShape> {
   /** GET /config/access/tfa (get_config_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaGetParams, options?: O): Answer<C, O, unknown>;
   webauthn: ConfigAccessTfaWebauthn<C>;
 }
 
@@ -492,7 +492,7 @@ export interface ConfigAccessTfaWebauthn<C extends CallShape = CallShape> {
 /** /config/acme */
 export interface ConfigAcme<C extends CallShape = CallShape> {
   /** GET /config/acme (get_config_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeGetParams, options?: O): Answer<C, O, unknown>;
   account: ConfigAcmeAccount<C>;
   "challenge-schema": ConfigAcmeChallengeSchema<C>;
   directories: ConfigAcmeDirectories<C>;
@@ -611,13 +611,13 @@ export interface ConfigViewsId<C extends CallShape = CallShape> {
 export interface Nodes<C extends CallShape = CallShape> {
   (node: string | number): NodesNode<C>;
   /** GET /nodes (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode<C extends CallShape = CallShape> {
   /** GET /nodes/{node} (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeGetParams, options?: O): Answer<C, O, unknown>;
   apt: NodesNodeApt<C>;
   certificates: NodesNodeCertificates<C>;
   config: NodesNodeConfig<C>;
@@ -639,7 +639,7 @@ export interface NodesNode<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt */
 export interface NodesNodeApt<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeAptGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
   changelog: NodesNodeAptChangelog<C>;
   repositories: NodesNodeAptRepositories<C>;
   update: NodesNodeAptUpdate<C>;
@@ -685,7 +685,7 @@ export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesGetParams, options?: O): Answer<C, O, unknown>;
   acme: NodesNodeCertificatesAcme<C>;
   custom: NodesNodeCertificatesCustom<C>;
   info: NodesNodeCertificatesInfo<C>;
@@ -694,7 +694,7 @@ export interface NodesNodeCertificates<C extends CallShape = CallShape> {
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeGetParams, options?: O): Answer<C, O, unknown>;
   certificate: NodesNodeCertificatesAcmeCertificate<C>;
 }
 
@@ -749,7 +749,7 @@ export interface NodesNodeDns<C extends CallShape = CallShape> {
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/journal (get_nodes_journal) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeJournalGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeJournalGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /nodes/{node}/network */
@@ -796,7 +796,7 @@ export interface NodesNodeRrddata<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn */
 export interface NodesNodeSdn<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn (get_nodes_sdn) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnGetParams, options?: O): Answer<C, O, unknown>;
   vnets: NodesNodeSdnVnets<C>;
   zones: NodesNodeSdnZones<C>;
 }
@@ -809,7 +809,7 @@ export interface NodesNodeSdnVnets<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/vnets/{vnet} */
 export interface NodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/vnets/{vnet} (get_nodes_sdn_vnets) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnVnetsVnetGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnVnetsVnetGetParams, options?: O): Answer<C, O, unknown>;
   "mac-vrf": NodesNodeSdnVnetsVnetMacVrf<C>;
 }
 
@@ -827,7 +827,7 @@ export interface NodesNodeSdnZones<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/zones/{zone} */
 export interface NodesNodeSdnZonesZone<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/zones/{zone} (get_nodes_sdn_zones) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnZonesZoneGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnZonesZoneGetParams, options?: O): Answer<C, O, unknown>;
   "ip-vrf": NodesNodeSdnZonesZoneIpVrf<C>;
 }
 
@@ -873,7 +873,7 @@ export interface NodesNodeTasks<C extends CallShape = CallShape> {
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
   delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
   log: NodesNodeTasksUpidLog<C>;
@@ -913,13 +913,13 @@ export interface NodesNodeTime<C extends CallShape = CallShape> {
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pbs */
 export interface Pbs<C extends CallShape = CallShape> {
   /** GET /pbs (get_pbs) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PbsGetParams, options?: O): Answer<C, O, unknown>;
   "probe-tls": PbsProbeTls<C>;
   realms: PbsRealms<C>;
   remotes: PbsRemotes<C>;
@@ -950,7 +950,7 @@ export interface PbsRemotes<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote} */
 export interface PbsRemotesRemote<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote} (get_pbs_remotes) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteGetParams, options?: O): Answer<C, O, unknown>;
   datastore: PbsRemotesRemoteDatastore<C>;
   nodes: PbsRemotesRemoteNodes<C>;
   rrddata: PbsRemotesRemoteRrddata<C>;
@@ -968,7 +968,7 @@ export interface PbsRemotesRemoteDatastore<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/datastore/{datastore} */
 export interface PbsRemotesRemoteDatastoreDatastore<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/datastore/{datastore} (get_pbs_remotes_datastore) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteDatastoreDatastoreGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteDatastoreDatastoreGetParams, options?: O): Answer<C, O, unknown>;
   namespaces: PbsRemotesRemoteDatastoreDatastoreNamespaces<C>;
   rrddata: PbsRemotesRemoteDatastoreDatastoreRrddata<C>;
   snapshots: PbsRemotesRemoteDatastoreDatastoreSnapshots<C>;
@@ -1000,7 +1000,7 @@ export interface PbsRemotesRemoteNodes<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/nodes/{node} */
 export interface PbsRemotesRemoteNodesNode<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node} (get_pbs_remotes_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteNodesNodeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteNodesNodeGetParams, options?: O): Answer<C, O, unknown>;
   apt: PbsRemotesRemoteNodesNodeApt<C>;
   subscription: PbsRemotesRemoteNodesNodeSubscription<C>;
   termproxy: PbsRemotesRemoteNodesNodeTermproxy<C>;
@@ -1010,7 +1010,7 @@ export interface PbsRemotesRemoteNodesNode<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/nodes/{node}/apt */
 export interface PbsRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt (get_pbs_remotes_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteNodesNodeAptGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteNodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
   changelog: PbsRemotesRemoteNodesNodeAptChangelog<C>;
   repositories: PbsRemotesRemoteNodesNodeAptRepositories<C>;
   update: PbsRemotesRemoteNodesNodeAptUpdate<C>;
@@ -1025,7 +1025,7 @@ export interface PbsRemotesRemoteNodesNodeAptChangelog<C extends CallShape = Cal
 /** /pbs/remotes/{remote}/nodes/{node}/apt/repositories */
 export interface PbsRemotesRemoteNodesNodeAptRepositories<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories (get_pbs_remotes_nodes_apt_repositories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/update */
@@ -1055,7 +1055,7 @@ export interface PbsRemotesRemoteNodesNodeTermproxy<C extends CallShape = CallSh
 /** /pbs/remotes/{remote}/nodes/{node}/vncwebsocket */
 export interface PbsRemotesRemoteNodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket (get_pbs_remotes_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PbsRemotesRemoteNodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.PbsRemotesRemoteNodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pbs/remotes/{remote}/rrddata */
@@ -1080,7 +1080,7 @@ export interface PbsRemotesRemoteTasks<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/tasks/{upid} */
 export interface PbsRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/tasks/{upid} (get_pbs_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteTasksUpidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
   /** DELETE /pbs/remotes/{remote}/tasks/{upid} (delete_pbs_remotes_tasks) */
   delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
   log: PbsRemotesRemoteTasksUpidLog<C>;
@@ -1116,7 +1116,7 @@ export interface Ping<C extends CallShape = CallShape> {
 /** /pve */
 export interface Pve<C extends CallShape = CallShape> {
   /** GET /pve (get_pve) */
-  get<O extends C['options'] = C['options']>(params?: T.PveGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveGetParams, options?: O): Answer<C, O, unknown>;
   firewall: PveFirewall<C>;
   "probe-tls": PveProbeTls<C>;
   realms: PveRealms<C>;
@@ -1127,7 +1127,7 @@ export interface Pve<C extends CallShape = CallShape> {
 /** /pve/firewall */
 export interface PveFirewall<C extends CallShape = CallShape> {
   /** GET /pve/firewall (get_pve_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveFirewallGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveFirewallGetParams, options?: O): Answer<C, O, unknown>;
   status: PveFirewallStatus<C>;
 }
 
@@ -1161,7 +1161,7 @@ export interface PveRemotes<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote} */
 export interface PveRemotesRemote<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote} (get_pve_remotes) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteGetParams, options?: O): Answer<C, O, unknown>;
   "cluster-nextid": PveRemotesRemoteClusterNextid<C>;
   "cluster-status": PveRemotesRemoteClusterStatus<C>;
   firewall: PveRemotesRemoteFirewall<C>;
@@ -1177,7 +1177,7 @@ export interface PveRemotesRemote<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/cluster-nextid */
 export interface PveRemotesRemoteClusterNextid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/cluster-nextid (get_pve_remotes_cluster_nextid) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteClusterNextidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteClusterNextidGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/cluster-status */
@@ -1189,7 +1189,7 @@ export interface PveRemotesRemoteClusterStatus<C extends CallShape = CallShape> 
 /** /pve/remotes/{remote}/firewall */
 export interface PveRemotesRemoteFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/firewall (get_pve_remotes_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteFirewallGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteFirewallGetParams, options?: O): Answer<C, O, unknown>;
   options: PveRemotesRemoteFirewallOptions<C>;
   rules: PveRemotesRemoteFirewallRules<C>;
   status: PveRemotesRemoteFirewallStatus<C>;
@@ -1227,7 +1227,7 @@ export interface PveRemotesRemoteLxc<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/lxc/{vmid} */
 export interface PveRemotesRemoteLxcVmid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid} (get_pve_remotes_lxc) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidGetParams, options?: O): Answer<C, O, unknown>;
   config: PveRemotesRemoteLxcVmidConfig<C>;
   firewall: PveRemotesRemoteLxcVmidFirewall<C>;
   migrate: PveRemotesRemoteLxcVmidMigrate<C>;
@@ -1252,7 +1252,7 @@ export interface PveRemotesRemoteLxcVmidConfig<C extends CallShape = CallShape> 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall */
 export interface PveRemotesRemoteLxcVmidFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall (get_pve_remotes_lxc_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidFirewallGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidFirewallGetParams, options?: O): Answer<C, O, unknown>;
   options: PveRemotesRemoteLxcVmidFirewallOptions<C>;
   rules: PveRemotesRemoteLxcVmidFirewallRules<C>;
 }
@@ -1284,7 +1284,7 @@ export interface PveRemotesRemoteLxcVmidMigrate<C extends CallShape = CallShape>
 /** /pve/remotes/{remote}/lxc/{vmid}/pending */
 export interface PveRemotesRemoteLxcVmidPending<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/pending (get_pve_remotes_lxc_pending) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidPendingGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidPendingGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/remote-migrate */
@@ -1377,7 +1377,7 @@ export interface PveRemotesRemoteLxcVmidTermproxy<C extends CallShape = CallShap
 /** /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket */
 export interface PveRemotesRemoteLxcVmidVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket (get_pve_remotes_lxc_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidVncwebsocketGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes */
@@ -1390,7 +1390,7 @@ export interface PveRemotesRemoteNodes<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/nodes/{node} */
 export interface PveRemotesRemoteNodesNode<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node} (get_pve_remotes_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeGetParams, options?: O): Answer<C, O, unknown>;
   apt: PveRemotesRemoteNodesNodeApt<C>;
   config: PveRemotesRemoteNodesNodeConfig<C>;
   firewall: PveRemotesRemoteNodesNodeFirewall<C>;
@@ -1407,7 +1407,7 @@ export interface PveRemotesRemoteNodesNode<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/nodes/{node}/apt */
 export interface PveRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt (get_pve_remotes_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeAptGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
   changelog: PveRemotesRemoteNodesNodeAptChangelog<C>;
   repositories: PveRemotesRemoteNodesNodeAptRepositories<C>;
   update: PveRemotesRemoteNodesNodeAptUpdate<C>;
@@ -1422,7 +1422,7 @@ export interface PveRemotesRemoteNodesNodeAptChangelog<C extends CallShape = Cal
 /** /pve/remotes/{remote}/nodes/{node}/apt/repositories */
 export interface PveRemotesRemoteNodesNodeAptRepositories<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/repositories (get_pve_remotes_nodes_apt_repositories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/update */
@@ -1438,13 +1438,13 @@ export interface PveRemotesRemoteNodesNodeAptUpdate<C extends CallShape = CallSh
 /** /pve/remotes/{remote}/nodes/{node}/config */
 export interface PveRemotesRemoteNodesNodeConfig<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/config (get_pve_remotes_nodes_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall */
 export interface PveRemotesRemoteNodesNodeFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall (get_pve_remotes_nodes_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeFirewallGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeFirewallGetParams, options?: O): Answer<C, O, unknown>;
   options: PveRemotesRemoteNodesNodeFirewallOptions<C>;
   rules: PveRemotesRemoteNodesNodeFirewallRules<C>;
   status: PveRemotesRemoteNodesNodeFirewallStatus<C>;
@@ -1487,7 +1487,7 @@ export interface PveRemotesRemoteNodesNodeRrddata<C extends CallShape = CallShap
 /** /pve/remotes/{remote}/nodes/{node}/sdn */
 export interface PveRemotesRemoteNodesNodeSdn<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn (get_pve_remotes_nodes_sdn) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnGetParams, options?: O): Answer<C, O, unknown>;
   vnets: PveRemotesRemoteNodesNodeSdnVnets<C>;
   zones: PveRemotesRemoteNodesNodeSdnZones<C>;
 }
@@ -1500,7 +1500,7 @@ export interface PveRemotesRemoteNodesNodeSdnVnets<C extends CallShape = CallSha
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} */
 export interface PveRemotesRemoteNodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} (get_pve_remotes_nodes_sdn_vnets) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, options?: O): Answer<C, O, unknown>;
   "mac-vrf": PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf<C>;
 }
 
@@ -1518,7 +1518,7 @@ export interface PveRemotesRemoteNodesNodeSdnZones<C extends CallShape = CallSha
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} */
 export interface PveRemotesRemoteNodesNodeSdnZonesZone<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} (get_pve_remotes_nodes_sdn_zones) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, options?: O): Answer<C, O, unknown>;
   "ip-vrf": PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf<C>;
 }
 
@@ -1544,7 +1544,7 @@ export interface PveRemotesRemoteNodesNodeStorage<C extends CallShape = CallShap
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage} */
 export interface PveRemotesRemoteNodesNodeStorageStorage<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage} (get_pve_remotes_nodes_storage) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeStorageStorageGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeStorageStorageGetParams, options?: O): Answer<C, O, unknown>;
   rrddata: PveRemotesRemoteNodesNodeStorageStorageRrddata<C>;
   status: PveRemotesRemoteNodesNodeStorageStorageStatus<C>;
 }
@@ -1578,13 +1578,13 @@ export interface PveRemotesRemoteNodesNodeTermproxy<C extends CallShape = CallSh
 /** /pve/remotes/{remote}/nodes/{node}/vncwebsocket */
 export interface PveRemotesRemoteNodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket (get_pve_remotes_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteNodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteNodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/options */
 export interface PveRemotesRemoteOptions<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/options (get_pve_remotes_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/qemu */
@@ -1597,7 +1597,7 @@ export interface PveRemotesRemoteQemu<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/qemu/{vmid} */
 export interface PveRemotesRemoteQemuVmid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid} (get_pve_remotes_qemu) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidGetParams, options?: O): Answer<C, O, unknown>;
   config: PveRemotesRemoteQemuVmidConfig<C>;
   firewall: PveRemotesRemoteQemuVmidFirewall<C>;
   migrate: PveRemotesRemoteQemuVmidMigrate<C>;
@@ -1624,7 +1624,7 @@ export interface PveRemotesRemoteQemuVmidConfig<C extends CallShape = CallShape>
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall */
 export interface PveRemotesRemoteQemuVmidFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall (get_pve_remotes_qemu_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidFirewallGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidFirewallGetParams, options?: O): Answer<C, O, unknown>;
   options: PveRemotesRemoteQemuVmidFirewallOptions<C>;
   rules: PveRemotesRemoteQemuVmidFirewallRules<C>;
 }
@@ -1658,7 +1658,7 @@ export interface PveRemotesRemoteQemuVmidMigrate<C extends CallShape = CallShape
 /** /pve/remotes/{remote}/qemu/{vmid}/pending */
 export interface PveRemotesRemoteQemuVmidPending<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/pending (get_pve_remotes_qemu_pending) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidPendingGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidPendingGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/remote-migrate */
@@ -1767,7 +1767,7 @@ export interface PveRemotesRemoteQemuVmidVncproxy<C extends CallShape = CallShap
 /** /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket */
 export interface PveRemotesRemoteQemuVmidVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket (get_pve_remotes_qemu_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidVncwebsocketGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/remotes/{remote}/resources */
@@ -1834,7 +1834,7 @@ export interface PveRemotesRemoteTasks<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/tasks/{upid} */
 export interface PveRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/tasks/{upid} (get_pve_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteTasksUpidGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
   /** DELETE /pve/remotes/{remote}/tasks/{upid} (delete_pve_remotes_tasks) */
   delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
   log: PveRemotesRemoteTasksUpidLog<C>;
@@ -1856,7 +1856,7 @@ export interface PveRemotesRemoteTasksUpidStatus<C extends CallShape = CallShape
 /** /pve/remotes/{remote}/updates */
 export interface PveRemotesRemoteUpdates<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/updates (get_pve_remotes_updates) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /pve/scan */
@@ -1870,7 +1870,7 @@ export interface PveScan<C extends CallShape = CallShape> {
 /** /remotes */
 export interface Remotes<C extends CallShape = CallShape> {
   /** GET /remotes (get_remotes) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.RemotesGetParams, options?: O): Answer<C, O, unknown>;
   "metric-collection": RemotesMetricCollection<C>;
   remote: RemotesRemote<C>;
   tasks: RemotesTasks<C>;
@@ -1911,7 +1911,7 @@ export interface RemotesRemote<C extends CallShape = CallShape> {
 /** /remotes/remote/{id} */
 export interface RemotesRemoteId<C extends CallShape = CallShape> {
   /** GET /remotes/remote/{id} (get_remotes_remote) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesRemoteIdGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.RemotesRemoteIdGetParams, options?: O): Answer<C, O, unknown>;
   /** PUT /remotes/remote/{id} (put_remotes_remote) */
   put<O extends C['options'] = C['options']>(params?: T.RemotesRemoteIdPutParams, options?: O): Answer<C, O, null>;
   /** PUT /remotes/remote/{id} (put_remotes_remote) */
@@ -1953,7 +1953,7 @@ export interface RemotesRemoteIdVersion<C extends CallShape = CallShape> {
 /** /remotes/tasks */
 export interface RemotesTasks<C extends CallShape = CallShape> {
   /** GET /remotes/tasks (get_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesTasksGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.RemotesTasksGetParams, options?: O): Answer<C, O, unknown>;
   list: RemotesTasksList<C>;
   refresh: RemotesTasksRefresh<C>;
   statistics: RemotesTasksStatistics<C>;
@@ -1982,7 +1982,7 @@ export interface RemotesTasksStatistics<C extends CallShape = CallShape> {
 /** /remotes/updates */
 export interface RemotesUpdates<C extends CallShape = CallShape> {
   /** GET /remotes/updates (get_remotes_updates) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesUpdatesGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.RemotesUpdatesGetParams, options?: O): Answer<C, O, unknown>;
   refresh: RemotesUpdatesRefresh<C>;
   summary: RemotesUpdatesSummary<C>;
 }
@@ -2004,7 +2004,7 @@ export interface RemotesUpdatesSummary<C extends CallShape = CallShape> {
 /** /resources */
 export interface Resources<C extends CallShape = CallShape> {
   /** GET /resources (get_resources) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ResourcesGetParams, options?: O): Answer<C, O, unknown>;
   list: ResourcesList<C>;
   "location-info": ResourcesLocationInfo<C>;
   status: ResourcesStatus<C>;
@@ -2021,7 +2021,7 @@ export interface ResourcesList<C extends CallShape = CallShape> {
 /** /resources/location-info */
 export interface ResourcesLocationInfo<C extends CallShape = CallShape> {
   /** GET /resources/location-info (get_resources_location_info) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesLocationInfoGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.ResourcesLocationInfoGetParams, options?: O): Answer<C, O, unknown>;
 }
 
 /** /resources/status */
@@ -2045,7 +2045,7 @@ export interface ResourcesTopEntities<C extends CallShape = CallShape> {
 /** /sdn */
 export interface Sdn<C extends CallShape = CallShape> {
   /** GET /sdn (get_sdn) */
-  get<O extends C['options'] = C['options']>(params?: T.SdnGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.SdnGetParams, options?: O): Answer<C, O, unknown>;
   controllers: SdnControllers<C>;
   vnets: SdnVnets<C>;
   zones: SdnZones<C>;
@@ -2080,7 +2080,7 @@ export interface SdnZones<C extends CallShape = CallShape> {
 /** /subscriptions */
 export interface Subscriptions<C extends CallShape = CallShape> {
   /** GET /subscriptions (get_subscriptions) */
-  get<O extends C['options'] = C['options']>(params?: T.SubscriptionsGetParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: T.SubscriptionsGetParams, options?: O): Answer<C, O, unknown>;
   "adopt-all": SubscriptionsAdoptAll<C>;
   "adopt-key": SubscriptionsAdoptKey<C>;
   "apply-pending": SubscriptionsApplyPending<C>;

@@ -6390,9 +6390,9 @@ export interface VersionGetResult {
 /** Every method by route, `VERB /path/{param}`: parameters (path ones included) and result. */
 export interface Routes {
   /** GET / (get) */
-  "GET /": { params: RootGetParams; returns: null; optional: true };
+  "GET /": { params: RootGetParams; returns: unknown; optional: true };
   /** GET /access (get_access) */
-  "GET /access": { params: AccessGetParams; returns: null; optional: true };
+  "GET /access": { params: AccessGetParams; returns: unknown; optional: true };
   /** GET /access/acl (get_access_acl) */
   "GET /access/acl": { params: AccessAclGetParams; returns: AccessAclGetItem[]; optional: true };
   /** PUT /access/acl (put_access_acl) */
@@ -6402,7 +6402,7 @@ export interface Routes {
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
   "POST /access/domains/{realm}/sync": { params: { realm: string } & AccessDomainsRealmSyncPostParams; returns: Upid; optional: false };
   /** GET /access/openid (get_access_openid) */
-  "GET /access/openid": { params: AccessOpenidGetParams; returns: null; optional: true };
+  "GET /access/openid": { params: AccessOpenidGetParams; returns: unknown; optional: true };
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
   "POST /access/openid/auth-url": { params: AccessOpenidAuthUrlPostParams; returns: string; optional: false };
   /** POST /access/openid/login (post_access_openid_login) */
@@ -6448,7 +6448,7 @@ export interface Routes {
   /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
   "DELETE /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string } & AccessUsersUseridTokenTokenNameDeleteParams; returns: null; optional: false };
   /** GET /auto-install (get_auto_install) */
-  "GET /auto-install": { params: AutoInstallGetParams; returns: null; optional: true };
+  "GET /auto-install": { params: AutoInstallGetParams; returns: unknown; optional: true };
   /** POST /auto-install/answer (post_auto_install_answer) */
   "POST /auto-install/answer": { params: AutoInstallAnswerPostParams; returns: AutoInstallAnswerPostResult; optional: false };
   /** GET /auto-install/installations (get_auto_install_installations) */
@@ -6462,7 +6462,7 @@ export interface Routes {
   /** POST /auto-install/prepared (post_auto_install_prepared) */
   "POST /auto-install/prepared": { params: AutoInstallPreparedPostParams; returns: AutoInstallPreparedPostResult; optional: false };
   /** GET /auto-install/prepared/{id} (get_auto_install_prepared) */
-  "GET /auto-install/prepared/{id}": { params: { id: string }; returns: null; optional: false };
+  "GET /auto-install/prepared/{id}": { params: { id: string }; returns: unknown; optional: false };
   /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
   "PUT /auto-install/prepared/{id}": { params: { id: string } & AutoInstallPreparedIdPutParams; returns: AutoInstallPreparedIdPutResult; optional: false };
   /** DELETE /auto-install/prepared/{id} (delete_auto_install_prepared) */
@@ -6476,11 +6476,11 @@ export interface Routes {
   /** DELETE /auto-install/tokens/{id} (delete_auto_install_tokens) */
   "DELETE /auto-install/tokens/{id}": { params: { id: string }; returns: null; optional: false };
   /** GET /ceph (get_ceph) */
-  "GET /ceph": { params: CephGetParams; returns: null; optional: true };
+  "GET /ceph": { params: CephGetParams; returns: unknown; optional: true };
   /** GET /ceph/clusters (get_ceph_clusters) */
   "GET /ceph/clusters": { params: NoParams; returns: CephClustersGetItem[]; optional: true };
   /** GET /ceph/clusters/{cluster} (get_ceph_clusters) */
-  "GET /ceph/clusters/{cluster}": { params: { cluster: string } & CephClustersClusterGetParams; returns: null; optional: false };
+  "GET /ceph/clusters/{cluster}": { params: { cluster: string } & CephClustersClusterGetParams; returns: unknown; optional: false };
   /** GET /ceph/clusters/{cluster}/flags (get_ceph_clusters_flags) */
   "GET /ceph/clusters/{cluster}/flags": { params: { cluster: string }; returns: CephClustersClusterFlagsGetItem[]; optional: false };
   /** GET /ceph/clusters/{cluster}/fs (get_ceph_clusters_fs) */
@@ -6500,9 +6500,9 @@ export interface Routes {
   /** GET /ceph/clusters/{cluster}/summary (get_ceph_clusters_summary) */
   "GET /ceph/clusters/{cluster}/summary": { params: { cluster: string } & CephClustersClusterSummaryGetParams; returns: CephClustersClusterSummaryGetResult; optional: false };
   /** GET /config (get_config) */
-  "GET /config": { params: ConfigGetParams; returns: null; optional: true };
+  "GET /config": { params: ConfigGetParams; returns: unknown; optional: true };
   /** GET /config/access (get_config_access) */
-  "GET /config/access": { params: ConfigAccessGetParams; returns: null; optional: true };
+  "GET /config/access": { params: ConfigAccessGetParams; returns: unknown; optional: true };
   /** GET /config/access/ad (get_config_access_ad) */
   "GET /config/access/ad": { params: NoParams; returns: ConfigAccessAdGetItem[]; optional: true };
   /** POST /config/access/ad (post_config_access_ad) */
@@ -6542,13 +6542,13 @@ export interface Routes {
   /** PUT /config/access/pdm (put_config_access_pdm) */
   "PUT /config/access/pdm": { params: ConfigAccessPdmPutParams; returns: ConfigAccessPdmPutResult; optional: true };
   /** GET /config/access/tfa (get_config_access_tfa) */
-  "GET /config/access/tfa": { params: ConfigAccessTfaGetParams; returns: null; optional: true };
+  "GET /config/access/tfa": { params: ConfigAccessTfaGetParams; returns: unknown; optional: true };
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
   "GET /config/access/tfa/webauthn": { params: NoParams; returns: ConfigAccessTfaWebauthnGetResult | null; optional: true };
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
   "PUT /config/access/tfa/webauthn": { params: ConfigAccessTfaWebauthnPutParams; returns: null; optional: true };
   /** GET /config/acme (get_config_acme) */
-  "GET /config/acme": { params: ConfigAcmeGetParams; returns: null; optional: true };
+  "GET /config/acme": { params: ConfigAcmeGetParams; returns: unknown; optional: true };
   /** GET /config/acme/account (get_config_acme_account) */
   "GET /config/acme/account": { params: NoParams; returns: ConfigAcmeAccountGetItem[]; optional: true };
   /** POST /config/acme/account (post_config_acme_account) starts a task */
@@ -6594,11 +6594,11 @@ export interface Routes {
   /** DELETE /config/views/{id} (delete_config_views) */
   "DELETE /config/views/{id}": { params: { id: string } & ConfigViewsIdDeleteParams; returns: null; optional: false };
   /** GET /nodes (get_nodes) */
-  "GET /nodes": { params: NoParams; returns: null; optional: true };
+  "GET /nodes": { params: NoParams; returns: unknown; optional: true };
   /** GET /nodes/{node} (get_nodes) */
-  "GET /nodes/{node}": { params: { node: string } & NodesNodeGetParams; returns: null; optional: false };
+  "GET /nodes/{node}": { params: { node: string } & NodesNodeGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  "GET /nodes/{node}/apt": { params: { node: string } & NodesNodeAptGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/apt": { params: { node: string } & NodesNodeAptGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) */
   "GET /nodes/{node}/apt/changelog": { params: { node: string } & NodesNodeAptChangelogGetParams; returns: string; optional: false };
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
@@ -6614,9 +6614,9 @@ export interface Routes {
   /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
   "GET /nodes/{node}/apt/versions": { params: { node: string }; returns: NodesNodeAptVersionsGetItem[]; optional: false };
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  "GET /nodes/{node}/certificates": { params: { node: string } & NodesNodeCertificatesGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/certificates": { params: { node: string } & NodesNodeCertificatesGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  "GET /nodes/{node}/certificates/acme": { params: { node: string } & NodesNodeCertificatesAcmeGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/certificates/acme": { params: { node: string } & NodesNodeCertificatesAcmeGetParams; returns: unknown; optional: false };
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) starts a task */
   "POST /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePostParams; returns: Upid; optional: false };
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) starts a task */
@@ -6636,7 +6636,7 @@ export interface Routes {
   /** PUT /nodes/{node}/dns (put_nodes_dns) */
   "PUT /nodes/{node}/dns": { params: { node: string } & NodesNodeDnsPutParams; returns: null; optional: false };
   /** GET /nodes/{node}/journal (get_nodes_journal) */
-  "GET /nodes/{node}/journal": { params: { node: string } & NodesNodeJournalGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/journal": { params: { node: string } & NodesNodeJournalGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/network (get_nodes_network) */
   "GET /nodes/{node}/network": { params: { node: string }; returns: NodesNodeNetworkGetItem[]; optional: false };
   /** POST /nodes/{node}/network (post_nodes_network) */
@@ -6656,13 +6656,13 @@ export interface Routes {
   /** GET /nodes/{node}/rrddata (get_nodes_rrddata) */
   "GET /nodes/{node}/rrddata": { params: { node: string } & NodesNodeRrddataGetParams; returns: NodesNodeRrddataGetItem[]; optional: false };
   /** GET /nodes/{node}/sdn (get_nodes_sdn) */
-  "GET /nodes/{node}/sdn": { params: { node: string } & NodesNodeSdnGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/sdn": { params: { node: string } & NodesNodeSdnGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/sdn/vnets/{vnet} (get_nodes_sdn_vnets) */
-  "GET /nodes/{node}/sdn/vnets/{vnet}": { params: { node: string; vnet: string } & NodesNodeSdnVnetsVnetGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/sdn/vnets/{vnet}": { params: { node: string; vnet: string } & NodesNodeSdnVnetsVnetGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_nodes_sdn_vnets_mac_vrf) */
   "GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf": { params: { node: string; vnet: string } & NodesNodeSdnVnetsVnetMacVrfGetParams; returns: NodesNodeSdnVnetsVnetMacVrfGetResult; optional: false };
   /** GET /nodes/{node}/sdn/zones/{zone} (get_nodes_sdn_zones) */
-  "GET /nodes/{node}/sdn/zones/{zone}": { params: { node: string; zone: string } & NodesNodeSdnZonesZoneGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/sdn/zones/{zone}": { params: { node: string; zone: string } & NodesNodeSdnZonesZoneGetParams; returns: unknown; optional: false };
   /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (get_nodes_sdn_zones_ip_vrf) */
   "GET /nodes/{node}/sdn/zones/{zone}/ip-vrf": { params: { node: string; zone: string } & NodesNodeSdnZonesZoneIpVrfGetParams; returns: NodesNodeSdnZonesZoneIpVrfGetResult; optional: false };
   /** GET /nodes/{node}/status (get_nodes_status) */
@@ -6678,7 +6678,7 @@ export interface Routes {
   /** GET /nodes/{node}/tasks (get_nodes_tasks) */
   "GET /nodes/{node}/tasks": { params: { node: string } & NodesNodeTasksGetParams; returns: NodesNodeTasksGetItem[]; optional: false };
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string } & NodesNodeTasksUpidGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string } & NodesNodeTasksUpidGetParams; returns: unknown; optional: false };
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
   "DELETE /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: null; optional: false };
   /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
@@ -6692,9 +6692,9 @@ export interface Routes {
   /** PUT /nodes/{node}/time (put_nodes_time) */
   "PUT /nodes/{node}/time": { params: { node: string } & NodesNodeTimePutParams; returns: null; optional: false };
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: null; optional: false };
+  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
   /** GET /pbs (get_pbs) */
-  "GET /pbs": { params: PbsGetParams; returns: null; optional: true };
+  "GET /pbs": { params: PbsGetParams; returns: unknown; optional: true };
   /** POST /pbs/probe-tls (post_pbs_probe_tls) */
   "POST /pbs/probe-tls": { params: PbsProbeTlsPostParams; returns: null; optional: false };
   /** GET /pbs/realms (get_pbs_realms) */
@@ -6702,11 +6702,11 @@ export interface Routes {
   /** GET /pbs/remotes (get_pbs_remotes) */
   "GET /pbs/remotes": { params: NoParams; returns: PbsRemotesGetItem[]; optional: true };
   /** GET /pbs/remotes/{remote} (get_pbs_remotes) */
-  "GET /pbs/remotes/{remote}": { params: { remote: string } & PbsRemotesRemoteGetParams; returns: null; optional: false };
+  "GET /pbs/remotes/{remote}": { params: { remote: string } & PbsRemotesRemoteGetParams; returns: unknown; optional: false };
   /** GET /pbs/remotes/{remote}/datastore (get_pbs_remotes_datastore) */
   "GET /pbs/remotes/{remote}/datastore": { params: { remote: string }; returns: PbsRemotesRemoteDatastoreGetItem[]; optional: false };
   /** GET /pbs/remotes/{remote}/datastore/{datastore} (get_pbs_remotes_datastore) */
-  "GET /pbs/remotes/{remote}/datastore/{datastore}": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreGetParams; returns: null; optional: false };
+  "GET /pbs/remotes/{remote}/datastore/{datastore}": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreGetParams; returns: unknown; optional: false };
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces (get_pbs_remotes_datastore_namespaces) */
   "GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams; returns: PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[]; optional: false };
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata (get_pbs_remotes_datastore_rrddata) */
@@ -6714,13 +6714,13 @@ export interface Routes {
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots (get_pbs_remotes_datastore_snapshots) */
   "GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams; returns: PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[]; optional: false };
   /** GET /pbs/remotes/{remote}/nodes/{node} (get_pbs_remotes_nodes) */
-  "GET /pbs/remotes/{remote}/nodes/{node}": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeGetParams; returns: null; optional: false };
+  "GET /pbs/remotes/{remote}/nodes/{node}": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeGetParams; returns: unknown; optional: false };
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt (get_pbs_remotes_nodes_apt) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/apt": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeAptGetParams; returns: null; optional: false };
+  "GET /pbs/remotes/{remote}/nodes/{node}/apt": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeAptGetParams; returns: unknown; optional: false };
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog (get_pbs_remotes_nodes_apt_changelog) */
   "GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeAptChangelogGetParams; returns: string; optional: false };
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories (get_pbs_remotes_nodes_apt_repositories) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories": { params: { remote: string; node: string }; returns: null; optional: false };
+  "GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories": { params: { remote: string; node: string }; returns: unknown; optional: false };
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/update (get_pbs_remotes_nodes_apt_update) */
   "GET /pbs/remotes/{remote}/nodes/{node}/apt/update": { params: { remote: string; node: string }; returns: PbsRemotesRemoteNodesNodeAptUpdateGetItem[]; optional: false };
   /** POST /pbs/remotes/{remote}/nodes/{node}/apt/update (post_pbs_remotes_nodes_apt_update) starts a task */
@@ -6730,7 +6730,7 @@ export interface Routes {
   /** POST /pbs/remotes/{remote}/nodes/{node}/termproxy (post_pbs_remotes_nodes_termproxy) */
   "POST /pbs/remotes/{remote}/nodes/{node}/termproxy": { params: { remote: string; node: string }; returns: PbsRemotesRemoteNodesNodeTermproxyPostResult; optional: false };
   /** GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket (get_pbs_remotes_nodes_vncwebsocket) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeVncwebsocketGetParams; returns: null; optional: false };
+  "GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
   /** GET /pbs/remotes/{remote}/rrddata (get_pbs_remotes_rrddata) */
   "GET /pbs/remotes/{remote}/rrddata": { params: { remote: string } & PbsRemotesRemoteRrddataGetParams; returns: PbsRemotesRemoteRrddataGetItem[]; optional: false };
   /** GET /pbs/remotes/{remote}/status (get_pbs_remotes_status) */
@@ -6738,7 +6738,7 @@ export interface Routes {
   /** GET /pbs/remotes/{remote}/tasks (get_pbs_remotes_tasks) */
   "GET /pbs/remotes/{remote}/tasks": { params: { remote: string }; returns: PbsRemotesRemoteTasksGetItem[]; optional: false };
   /** GET /pbs/remotes/{remote}/tasks/{upid} (get_pbs_remotes_tasks) */
-  "GET /pbs/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string } & PbsRemotesRemoteTasksUpidGetParams; returns: null; optional: false };
+  "GET /pbs/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string } & PbsRemotesRemoteTasksUpidGetParams; returns: unknown; optional: false };
   /** DELETE /pbs/remotes/{remote}/tasks/{upid} (delete_pbs_remotes_tasks) */
   "DELETE /pbs/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string }; returns: null; optional: false };
   /** GET /pbs/remotes/{remote}/tasks/{upid}/log (get_pbs_remotes_tasks_log) */
@@ -6750,9 +6750,9 @@ export interface Routes {
   /** GET /ping (get_ping) */
   "GET /ping": { params: NoParams; returns: string; optional: true };
   /** GET /pve (get_pve) */
-  "GET /pve": { params: PveGetParams; returns: null; optional: true };
+  "GET /pve": { params: PveGetParams; returns: unknown; optional: true };
   /** GET /pve/firewall (get_pve_firewall) */
-  "GET /pve/firewall": { params: PveFirewallGetParams; returns: null; optional: true };
+  "GET /pve/firewall": { params: PveFirewallGetParams; returns: unknown; optional: true };
   /** GET /pve/firewall/status (get_pve_firewall_status) */
   "GET /pve/firewall/status": { params: NoParams; returns: PveFirewallStatusGetItem[]; optional: true };
   /** POST /pve/probe-tls (post_pve_probe_tls) */
@@ -6762,13 +6762,13 @@ export interface Routes {
   /** GET /pve/remotes (get_pve_remotes) */
   "GET /pve/remotes": { params: NoParams; returns: PveRemotesGetItem[]; optional: true };
   /** GET /pve/remotes/{remote} (get_pve_remotes) */
-  "GET /pve/remotes/{remote}": { params: { remote: string } & PveRemotesRemoteGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}": { params: { remote: string } & PveRemotesRemoteGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/cluster-nextid (get_pve_remotes_cluster_nextid) */
-  "GET /pve/remotes/{remote}/cluster-nextid": { params: { remote: string } & PveRemotesRemoteClusterNextidGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/cluster-nextid": { params: { remote: string } & PveRemotesRemoteClusterNextidGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/cluster-status (get_pve_remotes_cluster_status) */
   "GET /pve/remotes/{remote}/cluster-status": { params: { remote: string } & PveRemotesRemoteClusterStatusGetParams; returns: PveRemotesRemoteClusterStatusGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/firewall (get_pve_remotes_firewall) */
-  "GET /pve/remotes/{remote}/firewall": { params: { remote: string } & PveRemotesRemoteFirewallGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/firewall": { params: { remote: string } & PveRemotesRemoteFirewallGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/firewall/options (get_pve_remotes_firewall_options) */
   "GET /pve/remotes/{remote}/firewall/options": { params: { remote: string }; returns: PveRemotesRemoteFirewallOptionsGetResult; optional: false };
   /** PUT /pve/remotes/{remote}/firewall/options (put_pve_remotes_firewall_options) */
@@ -6780,11 +6780,11 @@ export interface Routes {
   /** GET /pve/remotes/{remote}/lxc (get_pve_remotes_lxc) */
   "GET /pve/remotes/{remote}/lxc": { params: { remote: string } & PveRemotesRemoteLxcGetParams; returns: PveRemotesRemoteLxcGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/lxc/{vmid} (get_pve_remotes_lxc) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}": { params: { remote: string; vmid: string } & PveRemotesRemoteLxcVmidGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/lxc/{vmid}": { params: { remote: string; vmid: string } & PveRemotesRemoteLxcVmidGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/lxc/{vmid}/config (get_pve_remotes_lxc_config) */
   "GET /pve/remotes/{remote}/lxc/{vmid}/config": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidConfigGetParams; returns: PveRemotesRemoteLxcVmidConfigGetResult; optional: false };
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall (get_pve_remotes_lxc_firewall) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall": { params: { remote: string; vmid: string } & PveRemotesRemoteLxcVmidFirewallGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall": { params: { remote: string; vmid: string } & PveRemotesRemoteLxcVmidFirewallGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (get_pve_remotes_lxc_firewall_options) */
   "GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidFirewallOptionsGetParams; returns: PveRemotesRemoteLxcVmidFirewallOptionsGetResult; optional: false };
   /** PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (put_pve_remotes_lxc_firewall_options) */
@@ -6794,7 +6794,7 @@ export interface Routes {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/migrate (post_pve_remotes_lxc_migrate) starts a task */
   "POST /pve/remotes/{remote}/lxc/{vmid}/migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidMigratePostParams; returns: RemoteUpid; optional: false };
   /** GET /pve/remotes/{remote}/lxc/{vmid}/pending (get_pve_remotes_lxc_pending) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/pending": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidPendingGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/lxc/{vmid}/pending": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidPendingGetParams; returns: unknown; optional: false };
   /** POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (post_pve_remotes_lxc_remote_migrate) starts a task */
   "POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidRemoteMigratePostParams; returns: RemoteUpid; optional: false };
   /** GET /pve/remotes/{remote}/lxc/{vmid}/rrddata (get_pve_remotes_lxc_rrddata) */
@@ -6820,25 +6820,25 @@ export interface Routes {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/termproxy (post_pve_remotes_lxc_termproxy) */
   "POST /pve/remotes/{remote}/lxc/{vmid}/termproxy": { params: { remote: string; vmid: number }; returns: PveRemotesRemoteLxcVmidTermproxyPostResult; optional: false };
   /** GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket (get_pve_remotes_lxc_vncwebsocket) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidVncwebsocketGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidVncwebsocketGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes (get_pve_remotes_nodes) */
   "GET /pve/remotes/{remote}/nodes": { params: { remote: string }; returns: PveRemotesRemoteNodesGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node} (get_pve_remotes_nodes) */
-  "GET /pve/remotes/{remote}/nodes/{node}": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/apt (get_pve_remotes_nodes_apt) */
-  "GET /pve/remotes/{remote}/nodes/{node}/apt": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeAptGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/apt": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeAptGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/changelog (get_pve_remotes_nodes_apt_changelog) */
   "GET /pve/remotes/{remote}/nodes/{node}/apt/changelog": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeAptChangelogGetParams; returns: string; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/repositories (get_pve_remotes_nodes_apt_repositories) */
-  "GET /pve/remotes/{remote}/nodes/{node}/apt/repositories": { params: { remote: string; node: string }; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/apt/repositories": { params: { remote: string; node: string }; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/update (get_pve_remotes_nodes_apt_update) */
   "GET /pve/remotes/{remote}/nodes/{node}/apt/update": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeAptUpdateGetItem[]; optional: false };
   /** POST /pve/remotes/{remote}/nodes/{node}/apt/update (post_pve_remotes_nodes_apt_update) starts a task */
   "POST /pve/remotes/{remote}/nodes/{node}/apt/update": { params: { remote: string; node: string }; returns: RemoteUpid; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/config (get_pve_remotes_nodes_config) */
-  "GET /pve/remotes/{remote}/nodes/{node}/config": { params: { remote: string; node: string }; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/config": { params: { remote: string; node: string }; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall (get_pve_remotes_nodes_firewall) */
-  "GET /pve/remotes/{remote}/nodes/{node}/firewall": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeFirewallGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/firewall": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeFirewallGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/options (get_pve_remotes_nodes_firewall_options) */
   "GET /pve/remotes/{remote}/nodes/{node}/firewall/options": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeFirewallOptionsGetResult; optional: false };
   /** PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (put_pve_remotes_nodes_firewall_options) */
@@ -6852,13 +6852,13 @@ export interface Routes {
   /** GET /pve/remotes/{remote}/nodes/{node}/rrddata (get_pve_remotes_nodes_rrddata) */
   "GET /pve/remotes/{remote}/nodes/{node}/rrddata": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeRrddataGetParams; returns: PveRemotesRemoteNodesNodeRrddataGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn (get_pve_remotes_nodes_sdn) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeSdnGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeSdnGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} (get_pve_remotes_nodes_sdn_vnets) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}": { params: { remote: string; node: string; vnet: string } & PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}": { params: { remote: string; node: string; vnet: string } & PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_pve_remotes_nodes_sdn_vnets_mac_vrf) */
   "GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf": { params: { remote: string; node: string; vnet: string }; returns: PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} (get_pve_remotes_nodes_sdn_zones) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}": { params: { remote: string; node: string; zone: string } & PveRemotesRemoteNodesNodeSdnZonesZoneGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}": { params: { remote: string; node: string; zone: string } & PveRemotesRemoteNodesNodeSdnZonesZoneGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf (get_pve_remotes_nodes_sdn_zones_ip_vrf) */
   "GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf": { params: { remote: string; node: string; zone: string }; returns: PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/status (get_pve_remotes_nodes_status) */
@@ -6866,7 +6866,7 @@ export interface Routes {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage (get_pve_remotes_nodes_storage) */
   "GET /pve/remotes/{remote}/nodes/{node}/storage": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeStorageGetParams; returns: PveRemotesRemoteNodesNodeStorageGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage} (get_pve_remotes_nodes_storage) */
-  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}": { params: { remote: string; node: string; storage: string } & PveRemotesRemoteNodesNodeStorageStorageGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}": { params: { remote: string; node: string; storage: string } & PveRemotesRemoteNodesNodeStorageStorageGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata (get_pve_remotes_nodes_storage_rrddata) */
   "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata": { params: { remote: string; node: string; storage: string } & PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams; returns: PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status (get_pve_remotes_nodes_storage_status) */
@@ -6876,17 +6876,17 @@ export interface Routes {
   /** POST /pve/remotes/{remote}/nodes/{node}/termproxy (post_pve_remotes_nodes_termproxy) */
   "POST /pve/remotes/{remote}/nodes/{node}/termproxy": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeTermproxyPostResult; optional: false };
   /** GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket (get_pve_remotes_nodes_vncwebsocket) */
-  "GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeVncwebsocketGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/options (get_pve_remotes_options) */
-  "GET /pve/remotes/{remote}/options": { params: { remote: string }; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/options": { params: { remote: string }; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/qemu (get_pve_remotes_qemu) */
   "GET /pve/remotes/{remote}/qemu": { params: { remote: string } & PveRemotesRemoteQemuGetParams; returns: PveRemotesRemoteQemuGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/qemu/{vmid} (get_pve_remotes_qemu) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}": { params: { remote: string; vmid: string } & PveRemotesRemoteQemuVmidGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/qemu/{vmid}": { params: { remote: string; vmid: string } & PveRemotesRemoteQemuVmidGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/qemu/{vmid}/config (get_pve_remotes_qemu_config) */
   "GET /pve/remotes/{remote}/qemu/{vmid}/config": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidConfigGetParams; returns: PveRemotesRemoteQemuVmidConfigGetResult; optional: false };
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall (get_pve_remotes_qemu_firewall) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall": { params: { remote: string; vmid: string } & PveRemotesRemoteQemuVmidFirewallGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall": { params: { remote: string; vmid: string } & PveRemotesRemoteQemuVmidFirewallGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (get_pve_remotes_qemu_firewall_options) */
   "GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidFirewallOptionsGetParams; returns: PveRemotesRemoteQemuVmidFirewallOptionsGetResult; optional: false };
   /** PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (put_pve_remotes_qemu_firewall_options) */
@@ -6898,7 +6898,7 @@ export interface Routes {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/migrate (post_pve_remotes_qemu_migrate) starts a task */
   "POST /pve/remotes/{remote}/qemu/{vmid}/migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidMigratePostParams; returns: RemoteUpid; optional: false };
   /** GET /pve/remotes/{remote}/qemu/{vmid}/pending (get_pve_remotes_qemu_pending) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/pending": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidPendingGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/qemu/{vmid}/pending": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidPendingGetParams; returns: unknown; optional: false };
   /** POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (post_pve_remotes_qemu_remote_migrate) starts a task */
   "POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidRemoteMigratePostParams; returns: RemoteUpid; optional: false };
   /** POST /pve/remotes/{remote}/qemu/{vmid}/resume (post_pve_remotes_qemu_resume) starts a task */
@@ -6928,7 +6928,7 @@ export interface Routes {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (post_pve_remotes_qemu_vncproxy) */
   "POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidVncproxyPostParams; returns: PveRemotesRemoteQemuVmidVncproxyPostResult; optional: false };
   /** GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket (get_pve_remotes_qemu_vncwebsocket) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidVncwebsocketGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidVncwebsocketGetParams; returns: unknown; optional: false };
   /** GET /pve/remotes/{remote}/resources (get_pve_remotes_resources) */
   "GET /pve/remotes/{remote}/resources": { params: { remote: string } & PveRemotesRemoteResourcesGetParams; returns: {
   cpu: number;
@@ -6982,7 +6982,7 @@ export interface Routes {
   /** GET /pve/remotes/{remote}/tasks (get_pve_remotes_tasks) */
   "GET /pve/remotes/{remote}/tasks": { params: { remote: string } & PveRemotesRemoteTasksGetParams; returns: PveRemotesRemoteTasksGetItem[]; optional: false };
   /** GET /pve/remotes/{remote}/tasks/{upid} (get_pve_remotes_tasks) */
-  "GET /pve/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string } & PveRemotesRemoteTasksUpidGetParams; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string } & PveRemotesRemoteTasksUpidGetParams; returns: unknown; optional: false };
   /** DELETE /pve/remotes/{remote}/tasks/{upid} (delete_pve_remotes_tasks) */
   "DELETE /pve/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string }; returns: null; optional: false };
   /** GET /pve/remotes/{remote}/tasks/{upid}/log (get_pve_remotes_tasks_log) */
@@ -6990,11 +6990,11 @@ export interface Routes {
   /** GET /pve/remotes/{remote}/tasks/{upid}/status (get_pve_remotes_tasks_status) */
   "GET /pve/remotes/{remote}/tasks/{upid}/status": { params: { remote: string; upid: string } & PveRemotesRemoteTasksUpidStatusGetParams; returns: PveRemotesRemoteTasksUpidStatusGetResult; optional: false };
   /** GET /pve/remotes/{remote}/updates (get_pve_remotes_updates) */
-  "GET /pve/remotes/{remote}/updates": { params: { remote: string }; returns: null; optional: false };
+  "GET /pve/remotes/{remote}/updates": { params: { remote: string }; returns: unknown; optional: false };
   /** POST /pve/scan (post_pve_scan) */
   "POST /pve/scan": { params: PveScanPostParams; returns: PveScanPostResult; optional: false };
   /** GET /remotes (get_remotes) */
-  "GET /remotes": { params: RemotesGetParams; returns: null; optional: true };
+  "GET /remotes": { params: RemotesGetParams; returns: unknown; optional: true };
   /** GET /remotes/metric-collection/status (get_remotes_metric_collection_status) */
   "GET /remotes/metric-collection/status": { params: NoParams; returns: RemotesMetricCollectionStatusGetItem[]; optional: true };
   /** POST /remotes/metric-collection/trigger (post_remotes_metric_collection_trigger) */
@@ -7004,7 +7004,7 @@ export interface Routes {
   /** POST /remotes/remote (post_remotes_remote) */
   "POST /remotes/remote": { params: RemotesRemotePostParams; returns: null; optional: false };
   /** GET /remotes/remote/{id} (get_remotes_remote) */
-  "GET /remotes/remote/{id}": { params: { id: string } & RemotesRemoteIdGetParams; returns: null; optional: false };
+  "GET /remotes/remote/{id}": { params: { id: string } & RemotesRemoteIdGetParams; returns: unknown; optional: false };
   /** PUT /remotes/remote/{id} (put_remotes_remote) */
   "PUT /remotes/remote/{id}": { params: { id: string } & RemotesRemoteIdPutParams; returns: null; optional: false };
   /** DELETE /remotes/remote/{id} (delete_remotes_remote) */
@@ -7018,7 +7018,7 @@ export interface Routes {
   /** GET /remotes/remote/{id}/version (get_remotes_remote_version) */
   "GET /remotes/remote/{id}/version": { params: { id: string }; returns: RemotesRemoteIdVersionGetResult; optional: false };
   /** GET /remotes/tasks (get_remotes_tasks) */
-  "GET /remotes/tasks": { params: RemotesTasksGetParams; returns: null; optional: true };
+  "GET /remotes/tasks": { params: RemotesTasksGetParams; returns: unknown; optional: true };
   /** GET /remotes/tasks/list (get_remotes_tasks_list) */
   "GET /remotes/tasks/list": { params: RemotesTasksListGetParams; returns: RemotesTasksListGetItem[]; optional: true };
   /** POST /remotes/tasks/refresh (post_remotes_tasks_refresh) starts a task */
@@ -7026,17 +7026,17 @@ export interface Routes {
   /** GET /remotes/tasks/statistics (get_remotes_tasks_statistics) */
   "GET /remotes/tasks/statistics": { params: RemotesTasksStatisticsGetParams; returns: RemotesTasksStatisticsGetResult; optional: true };
   /** GET /remotes/updates (get_remotes_updates) */
-  "GET /remotes/updates": { params: RemotesUpdatesGetParams; returns: null; optional: true };
+  "GET /remotes/updates": { params: RemotesUpdatesGetParams; returns: unknown; optional: true };
   /** POST /remotes/updates/refresh (post_remotes_updates_refresh) starts a task */
   "POST /remotes/updates/refresh": { params: NoParams; returns: Upid; optional: true };
   /** GET /remotes/updates/summary (get_remotes_updates_summary) */
   "GET /remotes/updates/summary": { params: NoParams; returns: RemotesUpdatesSummaryGetResult; optional: true };
   /** GET /resources (get_resources) */
-  "GET /resources": { params: ResourcesGetParams; returns: null; optional: true };
+  "GET /resources": { params: ResourcesGetParams; returns: unknown; optional: true };
   /** GET /resources/list (get_resources_list) */
   "GET /resources/list": { params: ResourcesListGetParams; returns: ResourcesListGetItem[]; optional: true };
   /** GET /resources/location-info (get_resources_location_info) */
-  "GET /resources/location-info": { params: ResourcesLocationInfoGetParams; returns: null; optional: true };
+  "GET /resources/location-info": { params: ResourcesLocationInfoGetParams; returns: unknown; optional: true };
   /** GET /resources/status (get_resources_status) */
   "GET /resources/status": { params: ResourcesStatusGetParams; returns: ResourcesStatusGetResult; optional: true };
   /** GET /resources/subscription (get_resources_subscription) */
@@ -7044,7 +7044,7 @@ export interface Routes {
   /** GET /resources/top-entities (get_resources_top_entities) */
   "GET /resources/top-entities": { params: ResourcesTopEntitiesGetParams; returns: ResourcesTopEntitiesGetResult; optional: true };
   /** GET /sdn (get_sdn) */
-  "GET /sdn": { params: SdnGetParams; returns: null; optional: true };
+  "GET /sdn": { params: SdnGetParams; returns: unknown; optional: true };
   /** GET /sdn/controllers (get_sdn_controllers) */
   "GET /sdn/controllers": { params: SdnControllersGetParams; returns: SdnControllersGetItem[]; optional: true };
   /** GET /sdn/vnets (get_sdn_vnets) */
@@ -7056,7 +7056,7 @@ export interface Routes {
   /** POST /sdn/zones (post_sdn_zones) starts a task */
   "POST /sdn/zones": { params: SdnZonesPostParams; returns: Upid; optional: false };
   /** GET /subscriptions (get_subscriptions) */
-  "GET /subscriptions": { params: SubscriptionsGetParams; returns: null; optional: true };
+  "GET /subscriptions": { params: SubscriptionsGetParams; returns: unknown; optional: true };
   /** POST /subscriptions/adopt-all (post_subscriptions_adopt_all) */
   "POST /subscriptions/adopt-all": { params: SubscriptionsAdoptAllPostParams; returns: SubscriptionsAdoptAllPostItem[]; optional: true };
   /** POST /subscriptions/adopt-key (post_subscriptions_adopt_key) */

@@ -37,7 +37,7 @@ export interface AccessPassword<C extends CallShape = CallShape> {
 /** /access/ticket */
 export interface AccessTicket<C extends CallShape = CallShape> {
   /** GET /access/ticket (get_ticket) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
   /** POST /access/ticket (create_ticket) */
   post<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
   /** POST /access/ticket (create_ticket) */

@@ -3001,7 +3001,7 @@ export interface Routes {
   /** PUT /access/password (change_passsword) */
   "PUT /access/password": { params: AccessPasswordPutParams; returns: null; optional: false };
   /** GET /access/ticket (get_ticket) */
-  "GET /access/ticket": { params: NoParams; returns: null; optional: true };
+  "GET /access/ticket": { params: NoParams; returns: unknown; optional: true };
   /** POST /access/ticket (create_ticket) */
   "POST /access/ticket": { params: AccessTicketPostParams; returns: AccessTicketPostResult; optional: false };
   /** GET /access/users (index) */

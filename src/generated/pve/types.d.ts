@@ -9280,7 +9280,7 @@ export interface Routes {
   /** DELETE /access/tfa/{userid}/{id} (delete_tfa) not with API tokens */
   "DELETE /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdDeleteParams; returns: null; optional: false };
   /** GET /access/ticket (get_ticket) */
-  "GET /access/ticket": { params: NoParams; returns: null; optional: true };
+  "GET /access/ticket": { params: NoParams; returns: unknown; optional: true };
   /** POST /access/ticket (create_ticket) not with API tokens */
   "POST /access/ticket": { params: AccessTicketPostParams; returns: AccessTicketPostResult; optional: false };
   /** GET /access/users (index) */
