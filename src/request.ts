@@ -35,10 +35,6 @@ const BACKOFF_BASE = 100;
 const BACKOFF_CAP = 2_000;
 const RETRY_AFTER_CAP = 30_000;
 
-export interface Failover {
-  failover(): boolean;
-}
-
 export interface PipelineParts {
   transport: () => Promise<Transport>;
   auth: Authenticator | undefined;
@@ -93,15 +89,11 @@ export class Pipeline {
           ...extra,
         });
       } catch (error) {
-        const notSent = error instanceof ConnectionError && NOT_SENT_CODES.has(causeCode(error) ?? '');
-        if (
-          error instanceof ConnectionError &&
-          (safe || notSent) &&
-          retriesLeft > 0 &&
-          !isCertificateError(error)
-        ) {
+        if (!(error instanceof ConnectionError) || isCertificateError(error)) throw this.#scrubbed(error);
+        const notSent = NOT_SENT_CODES.has(causeCode(error) ?? '');
+        // A request that may have reached the server is repeated only when that is safe.
+        if ((safe || notSent) && retriesLeft > 0) {
           retriesLeft--;
-          (transport as Partial<Failover>).failover?.();
           await sleep(backoff(attempt), options.signal);
           continue;
         }

@@ -49,26 +49,34 @@ export class HttpsTransport implements Transport {
     const origin = this.origin;
     const wire = toWire(req, this.#settings);
     if (req.upload) return sendUpload(this.#dispatcher(origin), origin, wire, req);
-    return dispatchCollect(this.#dispatcher(origin), {
+    return this.#failingOver(
       origin,
-      path: wire.url,
-      method: req.method,
-      headers: wire.headers,
-      body: wire.body ?? null,
-      timeout: req.timeout ?? this.#options.timeout,
-      signal: req.signal,
-    });
+      dispatchCollect(this.#dispatcher(origin), {
+        origin,
+        path: wire.url,
+        method: req.method,
+        headers: wire.headers,
+        body: wire.body ?? null,
+        timeout: req.timeout ?? this.#options.timeout,
+        signal: req.signal,
+      }),
+    );
   }
 
-  /** Moves to the next host of the list (cluster failover); false when there is only one. */
-  failover(): boolean {
-    if (this.#options.hosts.length < 2) return false;
-    this.#hostIndex = (this.#hostIndex + 1) % this.#options.hosts.length;
-    return true;
-  }
-
-  get hostCount(): number {
-    return this.#options.hosts.length;
+  /**
+   * Cluster failover: when a node stops answering, later requests go to the next host of
+   * the list (a ticket is valid on every node of its cluster). Only the first failure of a
+   * node moves on, so that concurrent failures do not skip a healthy node.
+   */
+  async #failingOver(origin: string, answer: Promise<TransportResponse>): Promise<TransportResponse> {
+    try {
+      return await answer;
+    } catch (error) {
+      if (error instanceof ConnectionError && this.#options.hosts.length > 1 && origin === this.origin) {
+        this.#hostIndex = (this.#hostIndex + 1) % this.#options.hosts.length;
+      }
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
