@@ -10,7 +10,7 @@ import type { ClientInternals } from './client-internals.js';
 import { optionsFromEnv, optionsFromFile, optionsFromProfile } from './config.js';
 import { InvalidArgumentError } from './errors.js';
 import { FileHelper } from './files.js';
-import type { ProxmoxOptions } from './options.js';
+import type { ProxmoxOptions, ServiceInput, ServiceOf } from './options.js';
 import { expandRoute, pathNode } from './path.js';
 import { Redactor } from './redact.js';
 import { decode, Pipeline } from './request.js';
@@ -202,21 +202,24 @@ function rootProxy(impl: ClientImpl): unknown {
 
 export interface ProxmoxSDKConstructor {
   /** A client that logs in on its first request. */
-  new <S extends ServiceName = 'PVE'>(options: ProxmoxOptions<S>): ProxmoxClient<S>;
+  new <I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): ProxmoxClient<ServiceOf<I>>;
   /** A client that has logged in (or checked its token) already; fails fast with AuthenticationError. */
-  connect<S extends ServiceName = 'PVE'>(options: ProxmoxOptions<S>): Promise<ProxmoxClient<S>>;
+  connect<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): Promise<ProxmoxClient<ServiceOf<I>>>;
   /** Options from `PROXMOX_*` environment variables; `overrides` win. */
-  fromEnv<S extends ServiceName = 'PVE'>(overrides?: ProxmoxOptions<S>): ProxmoxClient<S>;
-  /** Options from a credentials file (JSON, YAML, or a directory of one file per key); `overrides` win. */
-  fromFile<S extends ServiceName = 'PVE'>(
+  fromEnv<I extends ServiceInput = 'PVE'>(overrides?: ProxmoxOptions<I>): ProxmoxClient<ServiceOf<I>>;
+  /**
+   * Options from a credentials file (JSON, YAML, or a directory of one file per key); `overrides` win.
+   * The file's service is known only at run time: name it for the types, `fromFile<'PBS'>(path)`.
+   */
+  fromFile<I extends ServiceInput = 'PVE'>(
     path: string,
-    overrides?: ProxmoxOptions<S>,
-  ): Promise<ProxmoxClient<S>>;
+    overrides?: ProxmoxOptions<I>,
+  ): Promise<ProxmoxClient<ServiceOf<I>>>;
   /** Options from a named profile (default: the configured default); environment and `overrides` win. */
-  fromProfile<S extends ServiceName = 'PVE'>(
+  fromProfile<I extends ServiceInput = 'PVE'>(
     name?: string,
-    overrides?: ProxmoxOptions<S>,
-  ): Promise<ProxmoxClient<S>>;
+    overrides?: ProxmoxOptions<I>,
+  ): Promise<ProxmoxClient<ServiceOf<I>>>;
   /** The same API with blocking calls, for plain scripts. */
   sync(options: ProxmoxOptions): any;
 }

@@ -19,6 +19,6 @@ export {
   TaskFailedError,
   TimeoutError,
 } from './errors.js';
-export type { ProxmoxOptions, TfaAnswer, TfaChallenge } from './options.js';
+export type { ProxmoxOptions, ServiceInput, ServiceOf, TfaAnswer, TfaChallenge } from './options.js';
 export { SERVICES, type ServiceInfo, type ServiceName } from './services.js';
 export type { BackendName, HttpMethod, ParamScalar, Params, ParamValue } from './transports/transport.js';

@@ -15,8 +15,14 @@ export interface TfaChallenge {
 /** An answer to a second-factor challenge: a TOTP code, or `{ recovery: 'xxxx-...' }`. */
 export type TfaAnswer = string | { totp: string } | { recovery: string };
 
+/** A service name as users write it: `'PVE'` or `'pve'`. */
+export type ServiceInput = ServiceName | Lowercase<ServiceName>;
+
+/** The service a `service` option names. */
+export type ServiceOf<I extends ServiceInput> = Uppercase<I> & ServiceName;
+
 /** Options of `new ProxmoxSDK(...)` and `ProxmoxSDK.connect(...)`. Durations are milliseconds. */
-export interface ProxmoxOptions<S extends ServiceName = ServiceName> {
+export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   /**
    * Server to talk to: `pve.example.com`, `pve.example.com:8006`, `10.0.0.1`, `::1`,
    * `[::1]:8006` or `https://pve.example.com:8006`. A list names nodes of one cluster to fail over between.
@@ -25,7 +31,7 @@ export interface ProxmoxOptions<S extends ServiceName = ServiceName> {
   /** @default 8006 for PVE and PMG, 8007 for PBS, 8443 for PDM */
   port?: number;
   /** Which product; case-insensitive. @default 'PVE' */
-  service?: S | Lowercase<S>;
+  service?: I;
   /** How requests reach the server. `ssh_paramiko` is accepted as another name for `ssh`. @default 'https' */
   backend?: BackendName | 'ssh_paramiko';
   /** `user@realm` (or `user` with `realm`). For ssh backends: the login name. */
