@@ -62,4 +62,17 @@ describe('backend mock', () => {
     expect(envelope).toHaveProperty('data');
     expect(Array.isArray(envelope.data)).toBe(true);
   });
+
+  it('sends JSON bodies when bodyEncoding is json', async () => {
+    await using px = await ProxmoxSDK.connect({
+      backend: 'mock',
+      user: 'root@pam',
+      password: 'proxmox',
+      bodyEncoding: 'json',
+    });
+    await px.nodes('pve1').qemu.post({ vmid: 780, name: 'json-body', memory: 256, start: false });
+    const config = await px.nodes('pve1').qemu(780).config.get();
+    expect(config.name).toBe('json-body');
+    expect(Number(config.memory)).toBe(256);
+  });
 });
