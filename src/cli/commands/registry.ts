@@ -1,0 +1,164 @@
+/**
+ * Every command: its synopsis, options and where its code lives. The code is imported
+ * only when the command runs, so `proxmox get` never pays for `mock serve` or the schema.
+ */
+import type { OptionTable } from '../args.js';
+import {
+  CONFIG_ADD_OPTIONS,
+  CONNECTION_OPTIONS,
+  HELP_OPTION,
+  MOCK_OPTIONS,
+  OUTPUT_OPTIONS,
+  WAIT_OPTION,
+} from '../option-tables.js';
+
+/** What a command module exports. */
+export interface CommandModule {
+  run(argv: string[], name: string): Promise<number>;
+}
+
+export interface CommandInfo {
+  name: string;
+  summary: string;
+  synopsis: readonly string[];
+  options: OptionTable;
+  /** Extra paragraphs for `proxmox help NAME`. */
+  details?: string;
+  hidden?: boolean;
+  load(): Promise<CommandModule>;
+}
+
+const API_CALL_OPTIONS: OptionTable = {
+  ...OUTPUT_OPTIONS,
+  ...WAIT_OPTION,
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
+
+const callDetails = `Parameters are written as pvesh takes them: -key value, --key value or -key=value;
+repeat a key to send a list; a key with no value (-start) sends 1. Write values that begin
+with '-' and a letter as -key=value. The CLI's own options use two dashes; an API parameter
+with the same name (e.g. timeout) is passed with one dash: -timeout 60.`;
+
+const loadCall = () => import('./call.js');
+
+export const COMMANDS: readonly CommandInfo[] = [
+  {
+    name: 'get',
+    summary: 'call GET on an API path',
+    synopsis: ['get <path> [-key value ...] [options]'],
+    options: API_CALL_OPTIONS,
+    details: callDetails,
+    load: loadCall,
+  },
+  {
+    name: 'create',
+    summary: 'call POST on an API path',
+    synopsis: ['create <path> [-key value ...] [--wait] [options]'],
+    options: API_CALL_OPTIONS,
+    details: callDetails,
+    load: loadCall,
+  },
+  {
+    name: 'set',
+    summary: 'call PUT on an API path',
+    synopsis: ['set <path> [-key value ...] [--wait] [options]'],
+    options: API_CALL_OPTIONS,
+    details: callDetails,
+    load: loadCall,
+  },
+  {
+    name: 'delete',
+    summary: 'call DELETE on an API path',
+    synopsis: ['delete <path> [-key value ...] [--wait] [options]'],
+    options: API_CALL_OPTIONS,
+    details: callDetails,
+    load: loadCall,
+  },
+  {
+    name: 'ls',
+    summary: 'list the child paths of an API path, with the methods they have',
+    synopsis: ['ls [path] [--schema] [options]'],
+    options: {
+      schema: { value: false, help: 'list from the schema only, without asking the server' },
+      ...OUTPUT_OPTIONS,
+      ...CONNECTION_OPTIONS,
+      ...HELP_OPTION,
+    },
+    details: `Capabilities as pvesh shows them: D has children, r GET, w PUT (set), c POST (create),
+d DELETE. With a connection (flags, environment or profile) the children named by a
+parameter ({node}, {vmid}) are asked of the server, as pvesh does; without one, or
+with --schema, they are listed as templates.`,
+    load: () => import('./ls.js'),
+  },
+  {
+    name: 'usage',
+    summary: 'show the methods and parameters of an API path, from the schema',
+    synopsis: ['usage <path> [--verbose] [--returns] [--command get|set|create|delete] [--service S]'],
+    options: {
+      verbose: { value: false, short: 'v', singleDash: true, help: 'list every parameter with its type' },
+      returns: { value: false, singleDash: true, help: 'also print the schema of the returned data' },
+      command: { value: true, singleDash: true, arg: 'VERB', help: 'only this command' },
+      service: CONNECTION_OPTIONS.service!,
+      profile: CONNECTION_OPTIONS.profile!,
+      ...HELP_OPTION,
+    },
+    load: () => import('./usage.js'),
+  },
+  {
+    name: 'config',
+    summary: 'manage connection profiles (add, list, show, remove, use)',
+    synopsis: [
+      'config add <name> --host HOST --user USER@REALM [--token-name NAME] [--password-stdin | --token-value-stdin | --password-command CMD] [options]',
+      'config list [--output-format F]',
+      'config show [name] [--output-format F]',
+      'config remove <name>',
+      'config use <name>',
+    ],
+    options: { ...CONFIG_ADD_OPTIONS, 'output-format': OUTPUT_OPTIONS['output-format']!, ...HELP_OPTION },
+    details: `Profiles live in the SDK's profile store (see \`proxmox config list\` for its file).
+\`show\` masks secrets. Without a secret option, \`add\` asks for the password (or the token
+secret with --token-name) on the terminal. Resolution when a command runs: flags, then
+PROXMOX_* variables, then the profile (--profile NAME, PROXMOX_PROFILE, or the default).`,
+    load: () => import('./config.js'),
+  },
+  {
+    name: 'mock',
+    summary: 'run a local Proxmox API simulator (mock serve)',
+    synopsis: [
+      'mock serve [--service pve|pbs|pmg|pdm] [--host 127.0.0.1] [--port 8006] [--dataset demo|empty] [--guests N] [--json]',
+    ],
+    options: { ...MOCK_OPTIONS, ...HELP_OPTION },
+    details: 'Runs until Ctrl-C (SIGINT) or SIGTERM, then closes cleanly.',
+    load: () => import('./mock.js'),
+  },
+  {
+    name: 'completion',
+    summary: 'print the shell completion script (bash, zsh or fish)',
+    synopsis: ['completion bash|zsh|fish'],
+    options: HELP_OPTION,
+    details: `bash:  source <(proxmox completion bash)      (or write it to ~/.local/share/bash-completion/completions/proxmox)
+zsh:   proxmox completion zsh > "\${fpath[1]}/_proxmox"
+fish:  proxmox completion fish > ~/.config/fish/completions/proxmox.fish`,
+    load: () => import('./completion.js'),
+  },
+  {
+    name: 'help',
+    summary: 'show help for a command, or `help exit-codes`',
+    synopsis: ['help [command | exit-codes]'],
+    options: HELP_OPTION,
+    load: () => import('./help.js'),
+  },
+  {
+    name: '__complete',
+    summary: 'completion candidates (used by the completion scripts)',
+    synopsis: ['__complete <words...>'],
+    options: {},
+    hidden: true,
+    load: () => import('./complete.js'),
+  },
+];
+
+export function findCommand(name: string | undefined): CommandInfo | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
