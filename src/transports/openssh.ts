@@ -52,7 +52,7 @@ export class OpensshTransport implements Transport {
       sudo: options.sudo === true,
       defaultTimeout: options.timeout,
       where,
-      exec: (argv, control) => this.#ssh(toShellCommandLine(argv), control),
+      exec: (argv, control) => this.#ssh(`exec ${toShellCommandLine(argv)}`, control),
       stage: async (part, remotePath, control) => {
         // scp would create the file with the local mode; `set -C` + umask 077 make it
         // new (O_EXCL) and private from the first byte, over the same master connection.

@@ -129,7 +129,11 @@ export class SshConnection {
     return new ConnectionError(`ssh: cannot connect to ${this.where}: ${err.message}`, { cause: err });
   }
 
-  /** Runs one command string on its own channel. */
+  /**
+   * Runs one command string on its own channel. When the channel cannot even be opened
+   * (the connection died unnoticed), nothing ran on the host, so it retries once on a
+   * fresh connection; a command that started is never re-run.
+   */
   async exec(command: string, control: ExecControl): Promise<ShellResult> {
     const queue = new AbortController();
     let channel: ClientChannel | undefined;
@@ -144,53 +148,32 @@ export class SshConnection {
     let release: (() => void) | undefined;
     try {
       release = await this.limiter.acquire(queue.signal);
-      const client = await this.client();
+      for (let attempt = 0; ; attempt++) {
+        const client = await this.client();
+        const fired = deadline.fired();
+        if (fired) throw fired;
+        try {
+          const result = await runOnChannel(client, command, (c) => {
+            channel = c;
+            if (deadline.fired()) c.close();
+          });
+          // A killed command still reports an exit (by signal): the deadline decides.
+          const late = deadline.fired();
+          if (late) throw late;
+          return result;
+        } catch (e) {
+          if (!(e instanceof NotStarted) || attempt > 0) throw e;
+          if (this.#client === client) this.#client = undefined;
+          client.destroy();
+        }
+      }
+    } catch (e) {
       const fired = deadline.fired();
       if (fired) throw fired;
-      return await new Promise<ShellResult>((resolve, reject) => {
-        const fail = (e: Error) => reject(deadline.fired() ?? e);
-        try {
-          client.exec(command, (err, stream) => {
-            if (err)
-              return fail(new ConnectionError(`ssh: cannot open a channel on ${this.where}: ${err.message}`));
-            channel = stream;
-            if (deadline.fired()) stream.close();
-            const out: Buffer[] = [];
-            const errOut: Buffer[] = [];
-            let exitCode: number | null = null;
-            let signal: string | null = null;
-            let exited = false;
-            stream.on('data', (b: Buffer) => out.push(b));
-            stream.stderr.on('data', (b: Buffer) => errOut.push(b));
-            stream.on('exit', (code: number | null, sig?: string) => {
-              exited = true;
-              exitCode = code;
-              signal = sig ?? null;
-            });
-            stream.on('close', () => {
-              const fired = deadline.fired();
-              if (fired) return reject(fired);
-              if (!exited) {
-                return reject(
-                  new ConnectionError(`ssh connection to ${this.where} dropped during ${control.label}`),
-                );
-              }
-              resolve({
-                stdout: Buffer.concat(out).toString('utf8'),
-                stderr: Buffer.concat(errOut).toString('utf8'),
-                exitCode,
-                signal,
-              });
-            });
-          });
-        } catch (e) {
-          // ssh2 throws "Not connected" when the socket died between the check and the call.
-          this.#client = undefined;
-          fail(new ConnectionError(`ssh connection to ${this.where} dropped: ${(e as Error).message}`));
-        }
-      });
-    } catch (e) {
-      throw deadline.fired() ?? e;
+      if (e instanceof NotStarted || e instanceof Dropped) {
+        throw new ConnectionError(`ssh connection to ${this.where} ${e.message} during ${control.label}`);
+      }
+      throw e;
     } finally {
       deadline.disarm();
       release?.();
@@ -234,4 +217,44 @@ export class SshConnection {
     this.#client?.destroy();
     this.#client = undefined;
   }
+}
+
+/** The channel could not be opened or the exec request was refused: nothing ran. */
+class NotStarted extends Error {}
+/** The connection went away while the command ran: its outcome is unknown. */
+class Dropped extends Error {}
+
+function runOnChannel(
+  client: Client,
+  command: string,
+  opened: (c: ClientChannel) => void,
+): Promise<ShellResult> {
+  return new Promise<ShellResult>((resolve, reject) => {
+    try {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(new NotStarted(`could not start a command (${err.message})`));
+        opened(stream);
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let exit: { code: number | null; signal: string | null } | undefined;
+        stream.on('data', (b: Buffer) => out.push(b));
+        stream.stderr.on('data', (b: Buffer) => errOut.push(b));
+        stream.on('exit', (code: number | null, signal?: string) => {
+          exit = { code, signal: signal ?? null };
+        });
+        stream.on('close', () => {
+          if (!exit) return reject(new Dropped('dropped'));
+          resolve({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errOut).toString('utf8'),
+            exitCode: exit.code,
+            signal: exit.signal,
+          });
+        });
+      });
+    } catch (e) {
+      // ssh2 throws "Not connected" when the socket died before we noticed.
+      reject(new NotStarted(`was not connected (${(e as Error).message})`));
+    }
+  });
 }

@@ -56,7 +56,8 @@ export class SshTransport implements Transport {
       sudo: options.sudo === true,
       defaultTimeout: options.timeout,
       where: conn.where,
-      exec: (argv, control) => conn.exec(toShellCommandLine(argv), control),
+      // `exec` replaces the login shell with the tool, so a signal on timeout reaches the tool.
+      exec: (argv, control) => conn.exec(`exec ${toShellCommandLine(argv)}`, control),
       stage: (part, remotePath, control) =>
         conn.withSftp(control, (sftp) =>
           // `wx` + 0600: a fresh private file, never one someone planted in /var/tmp.
