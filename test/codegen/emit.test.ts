@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { emitTree } from '../../codegen/emit-tree.js';
+import { emitTypes } from '../../codegen/emit-types.js';
+import { buildModel } from '../../codegen/model.js';
+import { NameRegistry, pathTypeName, propertyKey } from '../../codegen/names.js';
+import type { JsonSchema, SchemaNode } from '../../codegen/schema-model.js';
+import { type TypeContext, typeExpr } from '../../codegen/type-expr.js';
+
+const param: TypeContext = { direction: 'param', booleans: 'int' };
+const result: TypeContext = { direction: 'result', booleans: 'int' };
+const resultBool: TypeContext = { direction: 'result', booleans: 'bool' };
+
+describe('names', () => {
+  const cases: [string, { given: string; want: string }][] = [
+    ['root', { given: '/', want: 'Root' }],
+    [
+      'path parameters',
+      { given: '/nodes/{node}/qemu/{vmid}/status/start', want: 'NodesNodeQemuVmidStatusStart' },
+    ],
+    [
+      'hyphens',
+      { given: '/nodes/{node}/qemu/{vmid}/agent/get-fsinfo', want: 'NodesNodeQemuVmidAgentGetFsinfo' },
+    ],
+    ['leading digit', { given: '/3par', want: 'P3par' }],
+  ];
+  it.each(cases)('%s', (_name, { given, want }) => {
+    expect(pathTypeName(given)).toBe(want);
+  });
+
+  it('registry suffixes repeats deterministically', () => {
+    const r = new NameRegistry(['Root']);
+    expect([r.take('A'), r.take('A'), r.take('Root')]).toEqual(['A', 'A2', 'Root2']);
+  });
+
+  it('quotes keys that are no identifiers', () => {
+    expect([propertyKey('vmid'), propertyKey('get-fsinfo')]).toEqual(['vmid', '"get-fsinfo"']);
+  });
+});
+
+describe('typeExpr', () => {
+  const cases: [string, { given: [JsonSchema, TypeContext]; want: string }][] = [
+    ['boolean param', { given: [{ type: 'boolean' }, param], want: 'Bool' }],
+    ['PVE boolean result', { given: [{ type: 'boolean' }, result], want: '0 | 1' }],
+    ['PBS boolean result', { given: [{ type: 'boolean' }, resultBool], want: 'boolean' }],
+    ['enum', { given: [{ type: 'string', enum: ['a', 'b'] }, param], want: '"a" | "b"' }],
+    ['integer', { given: [{ type: 'integer' }, param], want: 'number' }],
+    [
+      'param arrays are readonly',
+      {
+        given: [{ type: 'array', items: { type: 'string', enum: ['a', 'b'] } }, param],
+        want: 'readonly ("a" | "b")[]',
+      },
+    ],
+    ['result arrays', { given: [{ type: 'array', items: { type: 'integer' } }, result], want: 'number[]' }],
+    ['object without properties', { given: [{ type: 'object' }, result], want: 'Record<string, unknown>' }],
+    ['untyped', { given: [{}, result], want: 'unknown' }],
+    [
+      'memory-like property string takes a number',
+      {
+        given: [{ type: 'string', format: { current: { type: 'integer', default_key: true } } }, param],
+        want: 'string | number',
+      },
+    ],
+    [
+      'result object: optional keys, numbered keys, more keys allowed',
+      {
+        given: [
+          {
+            type: 'object',
+            properties: {
+              a: { type: 'integer' },
+              b: { type: 'string', optional: true },
+              'net[n]': { type: 'string', optional: true, numbered: { prefix: 'net', max: 31 } },
+            },
+          },
+          result,
+        ],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected output is a template-literal type
+        want: '{\n  a: number;\n  b?: string;\n  [key: `net${number}`]: string;\n  [key: string]: unknown;\n}',
+      },
+    ],
+    [
+      'param object: closed unless additionalProperties is true',
+      {
+        given: [{ type: 'object', properties: { a: { type: 'integer', minimum: 1 } } }, param],
+        want: '{\n  /** range 1.. */\n  a: number;\n}',
+      },
+    ],
+  ];
+  it.each(cases)('%s', (_name, { given, want }) => {
+    expect(typeExpr(...given)).toBe(want);
+  });
+});
+
+const fixture: SchemaNode = {
+  path: '/',
+  segment: '',
+  methods: {},
+  children: [
+    {
+      path: '/nodes',
+      segment: 'nodes',
+      methods: {
+        GET: {
+          path: '/nodes',
+          method: 'GET',
+          name: 'index',
+          allowtoken: true,
+          protected: false,
+          returns: { type: 'array', items: { type: 'object', properties: { node: { type: 'string' } } } },
+        },
+      },
+      children: [
+        {
+          path: '/nodes/{node}',
+          segment: '{node}',
+          methods: {},
+          children: [
+            {
+              path: '/nodes/{node}/start',
+              segment: 'start',
+              methods: {
+                POST: {
+                  path: '/nodes/{node}/start',
+                  method: 'POST',
+                  name: 'start',
+                  allowtoken: false,
+                  protected: true,
+                  task: 'upid',
+                  parameters: {
+                    type: 'object',
+                    properties: { node: { type: 'string' }, force: { type: 'boolean', optional: true } },
+                  },
+                  returns: { type: 'string' },
+                },
+              },
+              children: [],
+            },
+            { path: '/nodes/{node}/create', segment: 'create', methods: {}, children: [] },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+describe('emitters (tiny fixture, whole output)', () => {
+  const model = buildModel(fixture);
+
+  it('types.d.ts: params without path parameters, items, route map', () => {
+    const out = emitTypes(model, 'pve', 'int');
+    expect(out).toContain('export interface NodesGetItem {\n  node: string;\n  [key: string]: unknown;\n}');
+    expect(out).toContain('export interface NodesNodeStartPostParams {\n  force?: Bool;\n}');
+    expect(out).toContain('"GET /nodes": { params: NoParams; returns: NodesGetItem[]; optional: true };');
+    expect(out).toContain(
+      '"POST /nodes/{node}/start": { params: { node: string } & NodesNodeStartPostParams; returns: Upid; optional: false };',
+    );
+    expect(out).toContain('/** POST /nodes/{node}/start (start) starts a task not with API tokens */');
+    expect(out.startsWith('// Generated by codegen/')).toBe(true);
+  });
+
+  it('tree.d.ts: callable parameter nodes, verbs with aliases, a child named like a verb wins', () => {
+    const out = emitTree(model, 'pve', 'int');
+    expect(out).toContain(
+      'export interface Nodes<C extends CallShape = CallShape> {\n  (node: string | number): NodesNode<C>;',
+    );
+    expect(out).toContain(
+      "  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesGetItem[]>;",
+    );
+    expect(out).toContain(
+      "  post<O extends C['options'] = C['options']>(params?: T.NodesNodeStartPostParams, options?: O): Answer<C, O, Upid>;",
+    );
+    expect(out).toContain(
+      "  create<O extends C['options'] = C['options']>(params?: T.NodesNodeStartPostParams, options?: O)",
+    );
+    expect(out).toContain('  create: NodesNodeCreate<C>;');
+  });
+});
