@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: every scenario of issue 8, a table of medians and ratios on stdout,
+ * the same figures in bench/results/latest.json. Flags: see bench/settings.ts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BenchContext } from './context.js';
+import { machineInfo } from './machine.js';
+import { formatSection, type Section } from './report.js';
+import { external } from './scenarios/external.js';
+import { largeAnswers } from './scenarios/large-answers.js';
+import { loginStorm } from './scenarios/login-storm.js';
+import { renewal } from './scenarios/renewal.js';
+import { startup } from './scenarios/startup.js';
+import { throughput } from './scenarios/throughput.js';
+import { parseSettings, type ScenarioId } from './settings.js';
+
+type Runner = (ctx: BenchContext) => Promise<Section>;
+
+const RUNNERS: Record<ScenarioId, Runner> = {
+  version: (ctx) => throughput(ctx, 'version', '/version'),
+  resources: (ctx) => throughput(ctx, 'resources', '/cluster/resources'),
+  storm: loginStorm,
+  renewal,
+  large: largeAnswers,
+  shell: (ctx) =>
+    external(ctx, 'shell', 'Shell backends (bench/shell-backends.ts)', 'bench/shell-backends.ts'),
+  startup,
+  sync: (ctx) =>
+    external(ctx, 'sync', 'Blocking facade cost per call (bench/sync-cost.ts)', 'bench/sync-cost.ts'),
+};
+
+const settings = parseSettings(process.argv.slice(2));
+const machine = machineInfo();
+const ctx = new BenchContext(settings);
+const sections: Section[] = [];
+const started = performance.now();
+console.log(
+  `proxmox-sdk bench${settings.quick ? ' (quick)' : ''}: ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAvg1.toFixed(2)}`,
+);
+try {
+  for (const id of settings.scenarios) {
+    const t0 = performance.now();
+    let section: Section;
+    try {
+      section = await RUNNERS[id](ctx);
+    } catch (error) {
+      // One broken scenario (a peer missing, a simulator route not there yet) must not hide the others.
+      section = { id, title: id, columns: [], rows: [], targets: [], notes: [`failed: ${String(error)}`] };
+    }
+    section.notes.push(`took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    sections.push(section);
+    console.log(formatSection(section));
+  }
+} finally {
+  await ctx.close();
+}
+
+const result = { machine, settings, durationS: (performance.now() - started) / 1000, sections };
+mkdirSync(dirname(settings.out), { recursive: true });
+writeFileSync(settings.out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nwrote ${settings.out} in ${result.durationS.toFixed(0)} s`);

@@ -1,0 +1,81 @@
+/**
+ * Command-line flags and the iteration counts they select. Counts are modest on purpose:
+ * the full run must finish in a few minutes on 2 shared cores.
+ *   --quick            fewer and shorter rounds (a smoke run, not figures to quote)
+ *   --only a,b         scenarios: version resources storm renewal large shell startup sync
+ *                      (throughput = version,resources)
+ *   --clients a,b      sdk floor proxmox-api proxmoxer (default: all)
+ *   --cpu-prof         write V8 CPU profiles of the sdk and floor workers to bench/results/profiles
+ *   --out FILE         results file (default bench/results/latest.json)
+ */
+import { CLIENTS, type ClientName } from './workers/spawn-worker.js';
+
+export const SCENARIOS = [
+  'version',
+  'resources',
+  'storm',
+  'renewal',
+  'large',
+  'shell',
+  'startup',
+  'sync',
+] as const;
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+export interface Settings {
+  quick: boolean;
+  scenarios: ScenarioId[];
+  clients: ClientName[];
+  cpuProf: boolean;
+  out: string;
+  /** Throughput: measured rounds per case (clients interleaved), each this long, after one warm-up. */
+  rounds: number;
+  roundMs: number;
+  warmupMs: number;
+  concurrencies: number[];
+  stormCalls: number;
+  stormReps: number;
+  renewalMs: number;
+  renewalConcurrency: number;
+  largeSizes: number[];
+  largeRepeats: number;
+  startupReps: number;
+}
+
+const ALIASES: Record<string, ScenarioId[]> = { throughput: ['version', 'resources'] };
+
+function list<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
+  const items = text.split(',').flatMap((s) => (ALIASES[s] as T[] | undefined) ?? [s as T]);
+  for (const item of items) {
+    if (!allowed.includes(item)) throw new Error(`${flag}: unknown ${item}; one of ${allowed.join(', ')}`);
+  }
+  return items;
+}
+
+export function parseSettings(argv: string[]): Settings {
+  const quick = argv.includes('--quick');
+  const value = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at === -1 ? undefined : argv[at + 1];
+  };
+  const only = value('--only');
+  const clients = value('--clients');
+  return {
+    quick,
+    scenarios: only === undefined ? [...SCENARIOS] : list(only, SCENARIOS, '--only'),
+    clients: clients === undefined ? [...CLIENTS] : list(clients, CLIENTS, '--clients'),
+    cpuProf: argv.includes('--cpu-prof'),
+    out: value('--out') ?? 'bench/results/latest.json',
+    rounds: quick ? 3 : 5,
+    roundMs: quick ? 300 : 800,
+    warmupMs: quick ? 300 : 700,
+    concurrencies: [1, 16, 64],
+    stormCalls: 200,
+    stormReps: quick ? 1 : 3,
+    renewalMs: quick ? 1500 : 3000,
+    renewalConcurrency: 16,
+    largeSizes: quick ? [10_000] : [10_000, 100_000],
+    largeRepeats: quick ? 2 : 3,
+    startupReps: quick ? 5 : 20,
+  };
+}

@@ -1,0 +1,140 @@
+"""proxmoxer (Debian's python3-proxmoxer) as a bench worker: the same JSON-lines jobs as
+bench/workers/node-worker.ts. Concurrency is its natural form: a ThreadPoolExecutor with
+N workers sharing one ProxmoxAPI. It cannot pin a certificate, so verify_ssl=False."""
+import json
+import logging
+import resource
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import urllib3
+from proxmoxer import ProxmoxAPI
+
+# verify_ssl=False warns on every request and a 64-thread pool overflows urllib3's
+# connection pool (it logs each discarded socket); both would only flood stderr.
+urllib3.disable_warnings()
+logging.disable(logging.CRITICAL)
+
+target = json.loads(sys.argv[1])
+
+
+def make(auth):
+    common = dict(port=target["port"], user=target["user"], verify_ssl=False)
+    if auth == "token":
+        return ProxmoxAPI(target["host"], token_name=target["tokenName"],
+                          token_value=target["tokenValue"], **common)
+    return ProxmoxAPI(target["host"], password=target["password"], **common)
+
+
+def get(api, path):
+    node = api
+    for segment in [s for s in path.split("/") if s]:
+        node = getattr(node, segment)
+    return node.get()
+
+
+def cpu_us():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return int((u.ru_utime + u.ru_stime) * 1e6)
+
+
+def closed_loop(api_or_factory, path, concurrency, duration_ms):
+    lock = threading.Lock()
+    counts = {"count": 0, "failures": 0, "firstError": None}
+    c0 = cpu_us()
+    t0 = time.perf_counter()
+    api = api_or_factory() if callable(api_or_factory) else api_or_factory
+    deadline = t0 + duration_ms / 1000
+
+    def caller():
+        while time.perf_counter() < deadline:
+            try:
+                get(api, path)
+                ok = True
+            except Exception as error:  # any failure counts; the first is reported
+                ok = False
+                err = repr(error)[:300]
+            with lock:
+                if ok:
+                    counts["count"] += 1
+                else:
+                    counts["failures"] += 1
+                    counts["firstError"] = counts["firstError"] or err
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for f in [pool.submit(caller) for _ in range(concurrency)]:
+            f.result()
+    return finish(counts, t0, c0)
+
+
+def storm(path, calls):
+    """A fresh password client; proxmoxer logs in inside its constructor, which is timed too."""
+    counts = {"count": 0, "failures": 0, "firstError": None}
+    c0 = cpu_us()
+    t0 = time.perf_counter()
+    api = make("password")
+    with ThreadPoolExecutor(max_workers=calls) as pool:
+        futures = [pool.submit(get, api, path) for _ in range(calls)]
+        for f in futures:
+            try:
+                f.result()
+                counts["count"] += 1
+            except Exception as error:
+                counts["failures"] += 1
+                counts["firstError"] = counts["firstError"] or repr(error)[:300]
+    return finish(counts, t0, c0)
+
+
+def large(api, path, repeats):
+    get(api, "/version")
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    times = []
+    t0 = time.perf_counter()
+    answer = get(api, path)
+    times.append((time.perf_counter() - t0) * 1000)
+    peak_delta = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - peak_before
+    items = len(answer) if isinstance(answer, list) else -1
+    for _ in range(1, repeats):
+        answer = None
+        t0 = time.perf_counter()
+        answer = get(api, path)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"items": items, "peakRssDelta": peak_delta, "heapHeld": -1, "timesMs": times}
+
+
+def finish(counts, t0, c0):
+    result = {"count": counts["count"], "failures": counts["failures"],
+              "elapsedMs": (time.perf_counter() - t0) * 1000, "cpuUs": cpu_us() - c0}
+    if counts["firstError"]:
+        result["firstError"] = counts["firstError"]
+    return result
+
+
+def main():
+    kept = None
+    print(json.dumps({"client": "proxmoxer"}), flush=True)
+    for line in sys.stdin:
+        job = json.loads(line)
+        try:
+            kind = job["job"]
+            if kind in ("throughput", "large") and kept is None:
+                kept = make("token")
+            if kind == "throughput":
+                answer = closed_loop(kept, job["path"], job["concurrency"], job["durationMs"])
+            elif kind == "storm":
+                answer = storm(job["path"], job["calls"])
+            elif kind == "load":
+                answer = closed_loop(lambda: make(job["auth"]), job["path"], job["concurrency"],
+                                     job["durationMs"])
+            elif kind == "large":
+                answer = large(kept, job["path"], job["repeats"])
+            else:
+                raise ValueError("unknown job " + str(kind))
+        except Exception as error:
+            answer = {"error": repr(error)[:500]}
+        print(json.dumps(answer), flush=True)
+
+
+main()
