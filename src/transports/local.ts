@@ -46,7 +46,14 @@ export function runProcess(argv: readonly string[], control: ExecControl, stdin?
       child.stdin.on('error', () => undefined); // EPIPE when the child exits early: its status tells why
       stdin.pipe(child.stdin);
     }
-    const deadline = armDeadline(control, () => terminate(child));
+    const deadline = armDeadline(control, () => {
+      terminate(child);
+      // Reject now instead of on 'close': with ssh multiplexing the master process holds
+      // dups of our pipes until the remote command ends, so 'close' could come much later.
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      reject(deadline.fired());
+    });
     child.once('error', (e: NodeJS.ErrnoException) => {
       deadline.disarm();
       reject(

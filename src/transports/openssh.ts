@@ -88,6 +88,11 @@ export class OpensshTransport implements Transport {
     return this.#dir;
   }
 
+  /** The private directory holding the master's socket, once a call made it. */
+  get controlDir(): Promise<string> | undefined {
+    return this.#dir;
+  }
+
   /** The ssh options, without the destination and command. */
   async sshArgs(): Promise<string[]> {
     const o = this.#options;
@@ -108,7 +113,9 @@ export class OpensshTransport implements Transport {
           : ['-o', 'UserKnownHostsFile=/dev/null']),
       ...(o.configFile ? ['-F', o.configFile] : []),
       ...((o.identityFile ?? o.privateKeyFile) ? ['-i', (o.identityFile ?? o.privateKeyFile)!] : []),
-      ...(o.forwardSshAgent ? ['-A'] : []),
+      ...(o.agent ? ['-o', `IdentityAgent=${o.agent}`] : []),
+      // ForwardAgent takes a socket path (OpenSSH 8.2+), so the given agent is the one forwarded.
+      ...(o.forwardSshAgent ? (o.agent ? ['-o', `ForwardAgent=${o.agent}`] : ['-A']) : []),
       ...(port ? ['-p', String(port)] : []),
       ...(user ? ['-l', user] : []),
     ];

@@ -12,9 +12,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type StateServer, startStateServer } from './state-server.js';
+import { join } from 'node:path';
+import { installStandIns } from './stand-ins.js';
+import type { StateServer } from './state-server.js';
 
 export const TEST_USER = 'pxsdk-test';
 /** A throwaway password for a throwaway account, valid only for this local sshd's tests. */
@@ -97,8 +97,6 @@ function keygen(file: string, passphrase = ''): string {
   return readFileSync(`${file}.pub`, 'utf8').trim();
 }
 
-const STAND_IN = join(dirname(fileURLToPath(import.meta.url)), 'stand-in.mjs');
-
 export async function startSshd(): Promise<Sshd> {
   if (!existsSync(SSHD)) {
     throw new Error(`${SSHD} is missing: install openssh-server (apt-get install -y openssh-server)`);
@@ -110,8 +108,6 @@ export async function startSshd(): Promise<Sshd> {
   chmodSync(dir, 0o755);
   const priv = join(dir, 'private');
   mkdirSync(priv, { mode: 0o700 });
-  const binDir = join(dir, 'bin');
-  mkdirSync(binDir, { mode: 0o755 });
 
   const hostKey = join(priv, 'ssh_host_ed25519_key');
   const hostPub = keygen(hostKey);
@@ -124,12 +120,7 @@ export async function startSshd(): Promise<Sshd> {
   const hostKeyFingerprint = run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`]).split(' ')[1]!;
   const hostKeyLine = hostPub.split(' ').slice(0, 2).join(' ');
 
-  const state = await startStateServer(dir);
-  writeFileSync(join(binDir, 'stand-in.mjs'), readFileSync(STAND_IN));
-  for (const tool of ['pvesh', 'pmgsh', 'proxmox-backup-debug']) {
-    const script = `#!/bin/sh\nexec ${process.execPath} ${join(binDir, 'stand-in.mjs')} ${tool} ${state.socketPath} "$@"\n`;
-    writeFileSync(join(binDir, tool), script, { mode: 0o755 });
-  }
+  const { binDir, state } = await installStandIns(dir);
 
   const port = await freePort();
   const kbdPort = await freePort();
