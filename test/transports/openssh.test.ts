@@ -118,7 +118,7 @@ describe('openssh backend', () => {
         identityFile: undefined,
         agent: agent.socket,
         forwardSshAgent: true,
-      } as Partial<ProxmoxOptions>);
+      } as unknown as Partial<ProxmoxOptions>);
       const env = data(await call(t, 'GET', '/_test/env')) as { sshAuthSock: string | null };
       expect(env.sshAuthSock).toMatch(/^\/tmp\/ssh-/);
       const plain = openssh({ agent: agent.socket });
