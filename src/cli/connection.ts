@@ -1,15 +1,16 @@
 /**
  * Where the connection comes from: flags, then `PROXMOX_*` variables, then a profile
  * (`--profile NAME`, `PROXMOX_PROFILE`, or the default profile when neither flags nor the
- * environment name a host). Each key is taken from the first layer that has it.
+ * environment name a host: a default profile's password must not travel to another host).
+ * Layering is the SDK's (src/config.ts): each key from the first layer that has it, and
+ * credentials as a whole, so halves of two logins never mix.
  * Secrets never come from flags: stdin (`--password-stdin`, `--token-value-stdin`), the
- * environment, the profile, or a prompt without echo on a terminal.
+ * environment, the profile (or its secret command), or a prompt without echo on a terminal.
  */
 import type { ProxmoxOptions } from '../options.js';
+import type { StoredOptions } from '../stored-options.js';
 import { flag, type ParsedArgs, UsageError } from './args.js';
 import { promptSecret, readStdinSecret } from './prompt.js';
-
-const SECRET_KEYS = ['password', 'tokenName', 'tokenValue', 'otp', 'totpSecret'] as const;
 
 type Mutable = { -readonly [K in keyof ProxmoxOptions]: ProxmoxOptions[K] };
 
@@ -46,38 +47,36 @@ export function optionsFromFlags(o: ParsedArgs['options']): Mutable {
   return out;
 }
 
-const hasProxmoxEnv = (env: NodeJS.ProcessEnv) =>
-  Object.keys(env).some((k) => k.startsWith('PROXMOX_') && k !== 'PROXMOX_PROFILE' && env[k] !== '');
-
 export interface ConnectionIo {
   env?: NodeJS.ProcessEnv;
   /** Ask for secrets on the terminal (false for completion: never block). */
   interactive?: boolean;
 }
 
-/** Options from environment and profile layers, below the flags. */
-async function lowerLayers(
+const hasSecret = (o: StoredOptions) =>
+  o.password !== undefined ||
+  o.passwordCommand !== undefined ||
+  o.tokenValue !== undefined ||
+  o.tokenValueCommand !== undefined;
+
+/** The profile beneath the flags and the environment, by name; undefined for none. */
+async function chooseProfile(
+  config: typeof import('../config.js'),
   flags: Mutable,
-  profileName: string | undefined,
+  named: string | undefined,
   env: NodeJS.ProcessEnv,
-): Promise<{ env: Mutable; profile: Mutable }> {
-  let fromEnv: Mutable = {};
-  let fromProfile: Mutable = {};
-  if (hasProxmoxEnv(env) || profileName !== undefined || flags.host === undefined) {
-    const config = await import('../config.js');
-    if (hasProxmoxEnv(env)) fromEnv = { ...config.optionsFromEnv(env) };
-    const name = profileName ?? (env.PROXMOX_PROFILE || undefined);
-    if (name !== undefined) fromProfile = { ...(await config.optionsFromProfile(name)) };
-    else if (flags.host === undefined && fromEnv.host === undefined && flags.backend === undefined) {
-      // The default profile, if one is set; none is no error here (the caller says what is missing).
-      try {
-        fromProfile = { ...(await config.optionsFromProfile()) };
-      } catch {
-        fromProfile = {};
-      }
-    }
+): Promise<{ name: string; stored: StoredOptions } | undefined> {
+  const name = named ?? (env.PROXMOX_PROFILE || undefined);
+  if (name !== undefined) {
+    const stored = await config.getProfile(name, { env });
+    if (stored === undefined) throw new UsageError(`no profile named '${name}' (see 'proxmox config list')`);
+    return { name, stored };
   }
-  return { env: fromEnv, profile: fromProfile };
+  if (flags.host !== undefined || flags.backend !== undefined || env.PROXMOX_HOST) return undefined;
+  const chosen = (await config.listProfiles({ env })).find((p) => p.isDefault);
+  if (chosen === undefined) return undefined;
+  const stored = await config.getProfile(chosen.name, { env });
+  return stored === undefined ? undefined : { name: chosen.name, stored };
 }
 
 /** Resolves the connection options of an API command, asking for missing secrets if allowed. */
@@ -87,55 +86,58 @@ export async function connectionOptions(
 ): Promise<ProxmoxOptions> {
   const env = io.env ?? process.env;
   const flags = optionsFromFlags(parsed);
-  const profileName = typeof parsed.profile === 'string' ? parsed.profile : undefined;
-  const layers = await lowerLayers(flags, profileName, env);
-  const lower: Mutable = { ...layers.profile, ...layers.env };
-  // Credentials below the flags belong to their user: a different --user drops them.
-  if (flags.user !== undefined && lower.user !== undefined && lower.user !== flags.user) {
-    for (const key of SECRET_KEYS) delete lower[key];
-  }
-  const merged: Mutable = { ...lower, ...flags };
-
-  const wantsToken = flags.tokenName !== undefined || flag(parsed, 'token-value-stdin');
-  const wantsPassword = flag(parsed, 'password-stdin');
-  if (wantsToken && wantsPassword) {
+  if (flag(parsed, 'password-stdin') && flag(parsed, 'token-value-stdin')) {
     throw new UsageError('--password-stdin and --token-value-stdin: give one way to log in');
   }
-  if (wantsToken) delete merged.password;
-  if (wantsPassword) {
-    delete merged.tokenName;
-    delete merged.tokenValue;
-  }
-  if (flag(parsed, 'password-stdin')) merged.password = await readStdinSecret('--password-stdin');
-  if (flag(parsed, 'token-value-stdin')) merged.tokenValue = await readStdinSecret('--token-value-stdin');
+  if (flag(parsed, 'password-stdin')) flags.password = await readStdinSecret('--password-stdin');
+  if (flag(parsed, 'token-value-stdin')) flags.tokenValue = await readStdinSecret('--token-value-stdin');
 
-  const backend = merged.backend ?? 'https';
-  const needsCredentials = backend === 'https';
-  if (needsCredentials && merged.host === undefined) {
+  // Flags alone need neither the config module nor its YAML parser: keep `get` fast.
+  const needsConfig =
+    typeof parsed.profile === 'string' ||
+    Object.keys(env).some((k) => k.startsWith('PROXMOX_') && env[k] !== '') ||
+    flags.host === undefined;
+  const config = needsConfig ? await import('../config.js') : undefined;
+  const { layerOptions } = needsConfig ? await import('../stored-options.js') : { layerOptions: undefined };
+  const profile = config
+    ? await chooseProfile(config, flags, typeof parsed.profile === 'string' ? parsed.profile : undefined, env)
+    : undefined;
+  let lower: StoredOptions = profile?.stored ?? {};
+  if (config && layerOptions) lower = layerOptions(lower, config.environmentOptions(env));
+  // Credentials below the flags belong to their user: a different --user does not inherit them.
+  if (flags.user !== undefined && lower.user !== undefined && lower.user !== flags.user) {
+    const { password, passwordCommand, tokenName, tokenValue, tokenValueCommand, ...rest } = lower;
+    lower = rest;
+  }
+  const preview: StoredOptions = layerOptions ? layerOptions(lower, flags) : { ...flags };
+
+  const backend = preview.backend ?? 'https';
+  // The mock backend (the in-process simulator) checks logins like a server; it needs no host.
+  const needsCredentials = backend === 'https' || backend === 'mock';
+  if (backend === 'https' && preview.host === undefined) {
     throw new UsageError(
       'no server given: use --host (or PROXMOX_HOST), --profile NAME, or `proxmox config add` and `proxmox config use`',
     );
   }
-  if (needsCredentials && merged.user === undefined) {
+  if (needsCredentials && preview.user === undefined) {
     throw new UsageError('no user given: use --user USER@REALM (or PROXMOX_USER, or a profile)');
   }
   const interactive = io.interactive ?? true;
-  if (needsCredentials && merged.tokenName !== undefined && merged.tokenValue === undefined) {
-    if (!interactive) throw new UsageError('the API token secret is missing');
-    merged.tokenValue = await promptSecret(`API token secret for ${merged.user}!${merged.tokenName}: `);
-  } else if (
-    needsCredentials &&
-    merged.tokenName === undefined &&
-    merged.tokenValue === undefined &&
-    merged.password === undefined
-  ) {
-    if (!interactive) throw new UsageError('the password is missing');
-    merged.password = await promptSecret(`Password for ${merged.user}: `);
+  if (needsCredentials && !hasSecret(preview)) {
+    if (!interactive) throw new UsageError('the password or token secret is missing');
+    if (preview.tokenName !== undefined) {
+      flags.tokenValue = await promptSecret(`API token secret for ${preview.user}!${preview.tokenName}: `);
+    } else flags.password = await promptSecret(`Password for ${preview.user}: `);
   }
-  if (merged.verifySsl === false && flag(parsed, 'insecure')) {
+  if (flag(parsed, 'insecure')) {
     process.stderr.write(
       'warning: --insecure: the TLS certificate is not checked; anyone on the path can read the credentials\n',
     );
   }
-  return merged;
+  if (config === undefined || layerOptions === undefined) return flags;
+  if (profile === undefined) return layerOptions(lower, flags) as ProxmoxOptions;
+  // The SDK runs the profile's secret commands, only for secrets no higher layer gave.
+  const merged = layerOptions(lower, flags);
+  const { runSecretCommands } = await import('../secret-command.js');
+  return runSecretCommands(merged, `profile '${profile.name}'`);
 }

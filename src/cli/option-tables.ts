@@ -72,6 +72,11 @@ export const CONFIG_ADD_OPTIONS: OptionTable = {
     arg: 'CMD',
     help: 'store a command that prints the password (e.g. `pass show pve`) instead of the password',
   },
+  'token-value-command': {
+    value: true,
+    arg: 'CMD',
+    help: 'store a command that prints the API token secret instead of the secret',
+  },
   'no-secret': { value: false, help: 'store no secret: prompt for it at each use' },
   default: { value: false, help: 'make this the default profile' },
   force: { value: false, help: 'replace an existing profile of that name' },

@@ -20,6 +20,8 @@ export interface OutputOptions {
   utf8?: boolean;
   /** The method's `returns` schema, when known: lays out lists as pvesh does. */
   returns?: JsonSchema | undefined;
+  /** Columns of a list of objects, in order (instead of the schema's or the data's keys). */
+  columnOrder?: readonly string[];
   /** Column to sort a list by (default the first); null keeps the order. */
   sortKey?: string | null;
 }
@@ -110,7 +112,7 @@ function text(data: unknown, o: OutputOptions): string {
     if (data.length === 0) return '';
     if (data.every(isRecord)) {
       const items = o.returns?.items;
-      const columns = listColumns(data, items);
+      const columns = o.columnOrder ? [...o.columnOrder] : listColumns(data, items);
       return renderTable(data, columns, tableOptions(o, columnTypes(data, columns, items)));
     }
     const rows = data.map((value) => ({ value }));

@@ -1,0 +1,51 @@
+/**
+ * The SDK's profile store (src/config.ts), imported only by the commands that use it:
+ * it brings the YAML parser along. The CLI never writes profile files itself: one store,
+ * one file format, one lock. This module adds what printing needs: secret masking.
+ */
+import type { StoredOptions } from '../stored-options.js';
+
+export type ProfileData = Record<string, unknown>;
+
+const store = () => import('../config.js');
+
+export async function listProfiles(): Promise<{ name: string; isDefault: boolean }[]> {
+  return (await store()).listProfiles();
+}
+
+export async function getProfile(name: string): Promise<ProfileData | undefined> {
+  return (await (await store()).getProfile(name)) as ProfileData | undefined;
+}
+
+export async function saveProfile(name: string, options: ProfileData): Promise<void> {
+  await (await store()).saveProfile(name, options as StoredOptions);
+}
+
+export async function removeProfile(name: string): Promise<boolean> {
+  return (await store()).removeProfile(name);
+}
+
+export async function setDefaultProfile(name: string): Promise<void> {
+  await (await store()).setDefaultProfile(name);
+}
+
+export async function configPath(): Promise<string> {
+  return (await store()).configPath();
+}
+
+/** Keys whose values are secrets, in camelCase or the snake_case of Python users' files. */
+const SECRET_KEY = /^(password|token_?value|otp|totp_?secret|passphrase|key)$/i;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** A copy with every secret replaced by a fixed mask (which says nothing of its length). */
+export function maskSecrets(data: ProfileData): ProfileData {
+  const out: ProfileData = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    out[key] = isSecretKey(key) ? '********' : value;
+  }
+  return out;
+}
