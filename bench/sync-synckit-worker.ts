@@ -1,0 +1,22 @@
+/**
+ * The synckit variant of the sync facade's worker, for bench/sync-cost.ts only: the same
+ * async client behind `runAsWorker`, so the two blocking mechanisms can be compared.
+ */
+import { runAsWorker } from 'synckit';
+import { type ProxmoxClient, ProxmoxSDK } from '../src/client.js';
+import type { ProxmoxOptions } from '../src/options.js';
+
+let px: ProxmoxClient<any> | undefined;
+
+runAsWorker(async (op: string, arg: unknown) => {
+  if (op === 'init') {
+    px = new ProxmoxSDK(arg as ProxmoxOptions);
+    return null;
+  }
+  if (op === 'get') return px!.request(`GET ${arg as string}`);
+  if (op === 'close') {
+    await px?.close();
+    return null;
+  }
+  throw new Error(`unknown op ${op}`);
+});
