@@ -47,6 +47,21 @@ export type Outcome<C extends CallShape, O, R> = O extends { envelope: true }
       : R
     : R;
 
+/**
+ * A verb of a path whose params \`P\` has required keys: \`(params, options?) => R\`.
+ * The options' type \`O\` is inferred so that \`wait\`/\`envelope\` can pick the outcome.
+ */
+export type Verb<C extends CallShape, P, R> = <O extends C['options'] = C['options']>(
+  params: P,
+  options?: O,
+) => Answer<C, O, R>;
+
+/** A verb whose params may be left out. */
+export type VerbOpt<C extends CallShape, P, R> = <O extends C['options'] = C['options']>(
+  params?: P,
+  options?: O,
+) => Answer<C, O, R>;
+
 /** The answer of a call: the result, or a promise of it. */
 export type Answer<C extends CallShape, O, R> = C['sync'] extends true ? Outcome<C, O, R> : Promise<Outcome<C, O, R>>;
 `;

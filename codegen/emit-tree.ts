@@ -17,15 +17,13 @@ const VERBS = { GET: ['get'], POST: ['post', 'create'], PUT: ['put', 'set'], DEL
 
 function verbLines(m: MethodModel, taken: ReadonlySet<string>, result: TypeContext): string[] {
   const params = m.paramsName ? `T.${m.paramsName}` : 'NoParams';
-  const q = m.paramsOptional ? '?' : '';
+  const verbType = m.paramsOptional ? 'VerbOpt' : 'Verb';
   const ret = resultExpr(m, result, 'T.');
   const lines: string[] = [];
   for (const verb of VERBS[m.api.method]) {
     if (taken.has(verb)) continue;
     lines.push(`  ${docLine(m)}`);
-    lines.push(
-      `  ${verb}<O extends C['options'] = C['options']>(params${q}: ${params}, options?: O): Answer<C, O, ${ret}>;`,
-    );
+    lines.push(`  ${verb}: ${verbType}<C, ${params}, ${ret}>;`);
   }
   return lines;
 }
@@ -53,10 +51,10 @@ export function emitTree(model: NodeModel, service: string, booleans: 'int' | 'b
   const out: string[] = [
     HEADER,
     `// The fluent path tree of ${service.toUpperCase()}: one interface per path.`,
-    "import type { Answer, CallShape, NoParams, RemoteUpid, Upid } from '../common.js';",
+    "import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';",
     "import type * as T from './types.js';",
     '',
-    'export type { Answer, CallShape };',
+    'export type { CallShape, Verb, VerbOpt };',
     '',
   ];
   const walk = (n: NodeModel): void => {

@@ -164,15 +164,9 @@ describe('emitters (tiny fixture, whole output)', () => {
     expect(out).toContain(
       'export interface Nodes<C extends CallShape = CallShape> {\n  (node: string | number): NodesNode<C>;',
     );
-    expect(out).toContain(
-      "  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesGetItem[]>;",
-    );
-    expect(out).toContain(
-      "  post<O extends C['options'] = C['options']>(params?: T.NodesNodeStartPostParams, options?: O): Answer<C, O, Upid>;",
-    );
-    expect(out).toContain(
-      "  create<O extends C['options'] = C['options']>(params?: T.NodesNodeStartPostParams, options?: O)",
-    );
+    expect(out).toContain('  get: VerbOpt<C, NoParams, T.NodesGetItem[]>;');
+    expect(out).toContain('  post: VerbOpt<C, T.NodesNodeStartPostParams, Upid>;');
+    expect(out).toContain('  create: VerbOpt<C, T.NodesNodeStartPostParams, Upid>;');
     expect(out).toContain('  create: NodesNodeCreate<C>;');
   });
 });

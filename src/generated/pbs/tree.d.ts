@@ -2,15 +2,15 @@
 /* eslint-disable */
 
 // The fluent path tree of PBS: one interface per path.
-import type { Answer, CallShape, NoParams, RemoteUpid, Upid } from '../common.js';
+import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { Answer, CallShape };
+export type { CallShape, Verb, VerbOpt };
 
 /** / */
 export interface Root<C extends CallShape = CallShape> {
   /** GET / (get) */
-  get<O extends C['options'] = C['options']>(params?: T.RootGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.RootGetParams, unknown>;
   access: Access<C>;
   admin: Admin<C>;
   backup: Backup<C>;
@@ -28,7 +28,7 @@ export interface Root<C extends CallShape = CallShape> {
 /** /access */
 export interface Access<C extends CallShape = CallShape> {
   /** GET /access (get_access) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AccessGetParams, unknown>;
   acl: AccessAcl<C>;
   domains: AccessDomains<C>;
   openid: AccessOpenid<C>;
@@ -44,18 +44,18 @@ export interface Access<C extends CallShape = CallShape> {
 /** /access/acl */
 export interface AccessAcl<C extends CallShape = CallShape> {
   /** GET /access/acl (get_access_acl) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessAclGetParams, options?: O): Answer<C, O, T.AccessAclGetItem[]>;
+  get: VerbOpt<C, T.AccessAclGetParams, T.AccessAclGetItem[]>;
   /** PUT /access/acl (put_access_acl) */
-  put<O extends C['options'] = C['options']>(params: T.AccessAclPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AccessAclPutParams, null>;
   /** PUT /access/acl (put_access_acl) */
-  set<O extends C['options'] = C['options']>(params: T.AccessAclPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
 export interface AccessDomains<C extends CallShape = CallShape> {
   (realm: string | number): AccessDomainsRealm<C>;
   /** GET /access/domains (get_access_domains) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessDomainsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessDomainsGetItem[]>;
 }
 
 /** /access/domains/{realm} */
@@ -66,15 +66,15 @@ export interface AccessDomainsRealm<C extends CallShape = CallShape> {
 /** /access/domains/{realm}/sync */
 export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmSyncPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmSyncPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
 }
 
 /** /access/openid */
 export interface AccessOpenid<C extends CallShape = CallShape> {
   /** GET /access/openid (get_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessOpenidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AccessOpenidGetParams, unknown>;
   "auth-url": AccessOpenidAuthUrl<C>;
   login: AccessOpenidLogin<C>;
 }
@@ -82,100 +82,100 @@ export interface AccessOpenid<C extends CallShape = CallShape> {
 /** /access/openid/auth-url */
 export interface AccessOpenidAuthUrl<C extends CallShape = CallShape> {
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  post<O extends C['options'] = C['options']>(params: T.AccessOpenidAuthUrlPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  create<O extends C['options'] = C['options']>(params: T.AccessOpenidAuthUrlPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
 }
 
 /** /access/openid/login */
 export interface AccessOpenidLogin<C extends CallShape = CallShape> {
   /** POST /access/openid/login (post_access_openid_login) */
-  post<O extends C['options'] = C['options']>(params: T.AccessOpenidLoginPostParams, options?: O): Answer<C, O, T.AccessOpenidLoginPostResult>;
+  post: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
   /** POST /access/openid/login (post_access_openid_login) */
-  create<O extends C['options'] = C['options']>(params: T.AccessOpenidLoginPostParams, options?: O): Answer<C, O, T.AccessOpenidLoginPostResult>;
+  create: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
 }
 
 /** /access/password */
 export interface AccessPassword<C extends CallShape = CallShape> {
   /** PUT /access/password (put_access_password) */
-  put<O extends C['options'] = C['options']>(params: T.AccessPasswordPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AccessPasswordPutParams, null>;
   /** PUT /access/password (put_access_password) */
-  set<O extends C['options'] = C['options']>(params: T.AccessPasswordPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AccessPasswordPutParams, null>;
 }
 
 /** /access/permissions */
 export interface AccessPermissions<C extends CallShape = CallShape> {
   /** GET /access/permissions (get_access_permissions) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessPermissionsGetParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
 export interface AccessRoles<C extends CallShape = CallShape> {
   /** GET /access/roles (get_access_roles) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessRolesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessRolesGetItem[]>;
 }
 
 /** /access/tfa */
 export interface AccessTfa<C extends CallShape = CallShape> {
   (userid: string | number): AccessTfaUserid<C>;
   /** GET /access/tfa (get_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid} */
 export interface AccessTfaUserid<C extends CallShape = CallShape> {
   (id: string | number): AccessTfaUseridId<C>;
   /** GET /access/tfa/{userid} (get_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaUseridGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessTfaUseridGetItem[]>;
   /** POST /access/tfa/{userid} (post_access_tfa) */
-  post<O extends C['options'] = C['options']>(params: T.AccessTfaUseridPostParams, options?: O): Answer<C, O, T.AccessTfaUseridPostResult>;
+  post: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
   /** POST /access/tfa/{userid} (post_access_tfa) */
-  create<O extends C['options'] = C['options']>(params: T.AccessTfaUseridPostParams, options?: O): Answer<C, O, T.AccessTfaUseridPostResult>;
+  create: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
 /** /access/tfa/{userid}/{id} */
 export interface AccessTfaUseridId<C extends CallShape = CallShape> {
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
-  delete<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket */
 export interface AccessTicket<C extends CallShape = CallShape> {
   /** POST /access/ticket (post_access_ticket) */
-  post<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** POST /access/ticket (post_access_ticket) */
-  create<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** DELETE /access/ticket (delete_access_ticket) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /access/users */
 export interface AccessUsers<C extends CallShape = CallShape> {
   (userid: string | number): AccessUsersUserid<C>;
   /** GET /access/users (get_access_users) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessUsersGetParams, options?: O): Answer<C, O, T.AccessUsersGetItem[]>;
+  get: VerbOpt<C, T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (post_access_users) */
-  post<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessUsersPostParams, null>;
   /** POST /access/users (post_access_users) */
-  create<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
 export interface AccessUsersUserid<C extends CallShape = CallShape> {
   /** GET /access/users/{userid} (get_access_users) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridGetResult>;
   /** PUT /access/users/{userid} (put_access_users) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** PUT /access/users/{userid} (put_access_users) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_access_users) */
-  delete<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.AccessUsersUseridDeleteParams, null>;
   token: AccessUsersUseridToken<C>;
   "unlock-tfa": AccessUsersUseridUnlockTfa<C>;
 }
@@ -184,45 +184,45 @@ export interface AccessUsersUserid<C extends CallShape = CallShape> {
 export interface AccessUsersUseridToken<C extends CallShape = CallShape> {
   (token_name: string | number): AccessUsersUseridTokenTokenName<C>;
   /** GET /access/users/{userid}/token (get_access_users_token) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{token-name} */
 export interface AccessUsersUseridTokenTokenName<C extends CallShape = CallShape> {
   /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNameGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
   /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  post<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePostParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePostResult>;
+  post: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
   /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  create<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePostParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePostResult>;
+  create: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
   /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePutParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePutResult>;
+  put: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
   /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePutParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePutResult>;
+  set: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
   /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
-  delete<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
 
 /** /access/users/{userid}/unlock-tfa */
 export interface AccessUsersUseridUnlockTfa<C extends CallShape = CallShape> {
   /** PUT /access/users/{userid}/unlock-tfa (put_access_users_unlock_tfa) */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, boolean>;
+  put: VerbOpt<C, NoParams, boolean>;
   /** PUT /access/users/{userid}/unlock-tfa (put_access_users_unlock_tfa) */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, boolean>;
+  set: VerbOpt<C, NoParams, boolean>;
 }
 
 /** /access/vncticket */
 export interface AccessVncticket<C extends CallShape = CallShape> {
   /** POST /access/vncticket (post_access_vncticket) */
-  post<O extends C['options'] = C['options']>(params: T.AccessVncticketPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessVncticketPostParams, null>;
   /** POST /access/vncticket (post_access_vncticket) */
-  create<O extends C['options'] = C['options']>(params: T.AccessVncticketPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessVncticketPostParams, null>;
 }
 
 /** /admin */
 export interface Admin<C extends CallShape = CallShape> {
   /** GET /admin (get_admin) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AdminGetParams, unknown>;
   datastore: AdminDatastore<C>;
   gc: AdminGc<C>;
   metrics: AdminMetrics<C>;
@@ -237,13 +237,13 @@ export interface Admin<C extends CallShape = CallShape> {
 export interface AdminDatastore<C extends CallShape = CallShape> {
   (store: string | number): AdminDatastoreStore<C>;
   /** GET /admin/datastore (get_admin_datastore) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AdminDatastoreGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AdminDatastoreGetItem[]>;
 }
 
 /** /admin/datastore/{store} */
 export interface AdminDatastoreStore<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store} (get_admin_datastore) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AdminDatastoreStoreGetParams, unknown>;
   "active-operations": AdminDatastoreStoreActiveOperations<C>;
   catalog: AdminDatastoreStoreCatalog<C>;
   "change-owner": AdminDatastoreStoreChangeOwner<C>;
@@ -274,238 +274,238 @@ export interface AdminDatastoreStore<C extends CallShape = CallShape> {
 /** /admin/datastore/{store}/active-operations */
 export interface AdminDatastoreStoreActiveOperations<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/active-operations (get_admin_datastore_active_operations) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /admin/datastore/{store}/catalog */
 export interface AdminDatastoreStoreCatalog<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/catalog (get_admin_datastore_catalog) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreCatalogGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStoreCatalogGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/change-owner */
 export interface AdminDatastoreStoreChangeOwner<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/change-owner (post_admin_datastore_change_owner) */
-  post<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreChangeOwnerPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AdminDatastoreStoreChangeOwnerPostParams, null>;
   /** POST /admin/datastore/{store}/change-owner (post_admin_datastore_change_owner) */
-  create<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreChangeOwnerPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AdminDatastoreStoreChangeOwnerPostParams, null>;
 }
 
 /** /admin/datastore/{store}/download */
 export interface AdminDatastoreStoreDownload<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/download (get_admin_datastore_download) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreDownloadGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStoreDownloadGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/download-decoded */
 export interface AdminDatastoreStoreDownloadDecoded<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/download-decoded (get_admin_datastore_download_decoded) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreDownloadDecodedGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStoreDownloadDecodedGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/files */
 export interface AdminDatastoreStoreFiles<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/files (get_admin_datastore_files) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreFilesGetParams, options?: O): Answer<C, O, T.AdminDatastoreStoreFilesGetItem[]>;
+  get: Verb<C, T.AdminDatastoreStoreFilesGetParams, T.AdminDatastoreStoreFilesGetItem[]>;
 }
 
 /** /admin/datastore/{store}/gc */
 export interface AdminDatastoreStoreGc<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/gc (get_admin_datastore_gc) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AdminDatastoreStoreGcGetResult>;
+  get: VerbOpt<C, NoParams, T.AdminDatastoreStoreGcGetResult>;
   /** POST /admin/datastore/{store}/gc (post_admin_datastore_gc) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /admin/datastore/{store}/gc (post_admin_datastore_gc) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/group-notes */
 export interface AdminDatastoreStoreGroupNotes<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/group-notes (get_admin_datastore_group_notes) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreGroupNotesGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStoreGroupNotesGetParams, unknown>;
   /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
-  put<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreGroupNotesPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AdminDatastoreStoreGroupNotesPutParams, null>;
   /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
-  set<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreGroupNotesPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AdminDatastoreStoreGroupNotesPutParams, null>;
 }
 
 /** /admin/datastore/{store}/groups */
 export interface AdminDatastoreStoreGroups<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/groups (get_admin_datastore_groups) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreGroupsGetParams, options?: O): Answer<C, O, T.AdminDatastoreStoreGroupsGetItem[]>;
+  get: VerbOpt<C, T.AdminDatastoreStoreGroupsGetParams, T.AdminDatastoreStoreGroupsGetItem[]>;
   /** DELETE /admin/datastore/{store}/groups (delete_admin_datastore_groups) */
-  delete<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreGroupsDeleteParams, options?: O): Answer<C, O, T.AdminDatastoreStoreGroupsDeleteResult>;
+  delete: Verb<C, T.AdminDatastoreStoreGroupsDeleteParams, T.AdminDatastoreStoreGroupsDeleteResult>;
 }
 
 /** /admin/datastore/{store}/mount */
 export interface AdminDatastoreStoreMount<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/mount (post_admin_datastore_mount) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /admin/datastore/{store}/mount (post_admin_datastore_mount) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/move-group */
 export interface AdminDatastoreStoreMoveGroup<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/move-group (post_admin_datastore_move_group) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreMoveGroupPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
   /** POST /admin/datastore/{store}/move-group (post_admin_datastore_move_group) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreMoveGroupPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
 }
 
 /** /admin/datastore/{store}/move-namespace */
 export interface AdminDatastoreStoreMoveNamespace<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/move-namespace (post_admin_datastore_move_namespace) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreMoveNamespacePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
   /** POST /admin/datastore/{store}/move-namespace (post_admin_datastore_move_namespace) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreMoveNamespacePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
 }
 
 /** /admin/datastore/{store}/namespace */
 export interface AdminDatastoreStoreNamespace<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/namespace (get_admin_datastore_namespace) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreNamespaceGetParams, options?: O): Answer<C, O, T.AdminDatastoreStoreNamespaceGetItem[]>;
+  get: VerbOpt<C, T.AdminDatastoreStoreNamespaceGetParams, T.AdminDatastoreStoreNamespaceGetItem[]>;
   /** POST /admin/datastore/{store}/namespace (post_admin_datastore_namespace) */
-  post<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNamespacePostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.AdminDatastoreStoreNamespacePostParams, string>;
   /** POST /admin/datastore/{store}/namespace (post_admin_datastore_namespace) */
-  create<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNamespacePostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.AdminDatastoreStoreNamespacePostParams, string>;
   /** DELETE /admin/datastore/{store}/namespace (delete_admin_datastore_namespace) */
-  delete<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNamespaceDeleteParams, options?: O): Answer<C, O, null>;
+  delete: Verb<C, T.AdminDatastoreStoreNamespaceDeleteParams, null>;
 }
 
 /** /admin/datastore/{store}/notes */
 export interface AdminDatastoreStoreNotes<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/notes (get_admin_datastore_notes) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNotesGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStoreNotesGetParams, unknown>;
   /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
-  put<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNotesPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AdminDatastoreStoreNotesPutParams, null>;
   /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
-  set<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreNotesPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AdminDatastoreStoreNotesPutParams, null>;
 }
 
 /** /admin/datastore/{store}/protected */
 export interface AdminDatastoreStoreProtected<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/protected (get_admin_datastore_protected) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreProtectedGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStoreProtectedGetParams, unknown>;
   /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
-  put<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreProtectedPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AdminDatastoreStoreProtectedPutParams, null>;
   /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
-  set<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreProtectedPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AdminDatastoreStoreProtectedPutParams, null>;
 }
 
 /** /admin/datastore/{store}/prune */
 export interface AdminDatastoreStorePrune<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/prune (post_admin_datastore_prune) */
-  post<O extends C['options'] = C['options']>(params: T.AdminDatastoreStorePrunePostParams, options?: O): Answer<C, O, T.AdminDatastoreStorePrunePostItem[]>;
+  post: Verb<C, T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
   /** POST /admin/datastore/{store}/prune (post_admin_datastore_prune) */
-  create<O extends C['options'] = C['options']>(params: T.AdminDatastoreStorePrunePostParams, options?: O): Answer<C, O, T.AdminDatastoreStorePrunePostItem[]>;
+  create: Verb<C, T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
 }
 
 /** /admin/datastore/{store}/prune-datastore */
 export interface AdminDatastoreStorePruneDatastore<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/prune-datastore (post_admin_datastore_prune_datastore) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStorePruneDatastorePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
   /** POST /admin/datastore/{store}/prune-datastore (post_admin_datastore_prune_datastore) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStorePruneDatastorePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
 }
 
 /** /admin/datastore/{store}/pxar-file-download */
 export interface AdminDatastoreStorePxarFileDownload<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/pxar-file-download (get_admin_datastore_pxar_file_download) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStorePxarFileDownloadGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStorePxarFileDownloadGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/rrd */
 export interface AdminDatastoreStoreRrd<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/rrd (get_admin_datastore_rrd) */
-  get<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreRrdGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.AdminDatastoreStoreRrdGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/s3-refresh */
 export interface AdminDatastoreStoreS3Refresh<C extends CallShape = CallShape> {
   /** PUT /admin/datastore/{store}/s3-refresh (put_admin_datastore_s3_refresh) starts a task */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, NoParams, Upid>;
   /** PUT /admin/datastore/{store}/s3-refresh (put_admin_datastore_s3_refresh) starts a task */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/snapshots */
 export interface AdminDatastoreStoreSnapshots<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/snapshots (get_admin_datastore_snapshots) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreSnapshotsGetParams, options?: O): Answer<C, O, T.AdminDatastoreStoreSnapshotsGetItem[]>;
+  get: VerbOpt<C, T.AdminDatastoreStoreSnapshotsGetParams, T.AdminDatastoreStoreSnapshotsGetItem[]>;
   /** DELETE /admin/datastore/{store}/snapshots (delete_admin_datastore_snapshots) */
-  delete<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreSnapshotsDeleteParams, options?: O): Answer<C, O, null>;
+  delete: Verb<C, T.AdminDatastoreStoreSnapshotsDeleteParams, null>;
 }
 
 /** /admin/datastore/{store}/status */
 export interface AdminDatastoreStoreStatus<C extends CallShape = CallShape> {
   /** GET /admin/datastore/{store}/status (get_admin_datastore_status) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreStatusGetParams, options?: O): Answer<C, O, T.AdminDatastoreStoreStatusGetResult>;
+  get: VerbOpt<C, T.AdminDatastoreStoreStatusGetParams, T.AdminDatastoreStoreStatusGetResult>;
 }
 
 /** /admin/datastore/{store}/unmount */
 export interface AdminDatastoreStoreUnmount<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/unmount (post_admin_datastore_unmount) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /admin/datastore/{store}/unmount (post_admin_datastore_unmount) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/upload-backup-log */
 export interface AdminDatastoreStoreUploadBackupLog<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/upload-backup-log (post_admin_datastore_upload_backup_log) */
-  post<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreUploadBackupLogPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
   /** POST /admin/datastore/{store}/upload-backup-log (post_admin_datastore_upload_backup_log) */
-  create<O extends C['options'] = C['options']>(params: T.AdminDatastoreStoreUploadBackupLogPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
 }
 
 /** /admin/datastore/{store}/verify */
 export interface AdminDatastoreStoreVerify<C extends CallShape = CallShape> {
   /** POST /admin/datastore/{store}/verify (post_admin_datastore_verify) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreVerifyPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.AdminDatastoreStoreVerifyPostParams, Upid>;
   /** POST /admin/datastore/{store}/verify (post_admin_datastore_verify) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.AdminDatastoreStoreVerifyPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.AdminDatastoreStoreVerifyPostParams, Upid>;
 }
 
 /** /admin/gc */
 export interface AdminGc<C extends CallShape = CallShape> {
   (store: string | number): AdminGcStore<C>;
   /** GET /admin/gc (get_admin_gc) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminGcGetParams, options?: O): Answer<C, O, T.AdminGcGetItem[]>;
+  get: VerbOpt<C, T.AdminGcGetParams, T.AdminGcGetItem[]>;
 }
 
 /** /admin/gc/{store} */
 export interface AdminGcStore<C extends CallShape = CallShape> {
   /** GET /admin/gc/{store} (get_admin_gc) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AdminGcStoreGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AdminGcStoreGetItem[]>;
 }
 
 /** /admin/metrics */
 export interface AdminMetrics<C extends CallShape = CallShape> {
   /** GET /admin/metrics (get_admin_metrics) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AdminMetricsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AdminMetricsGetItem[]>;
 }
 
 /** /admin/prune */
 export interface AdminPrune<C extends CallShape = CallShape> {
   (id: string | number): AdminPruneId<C>;
   /** GET /admin/prune (get_admin_prune) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminPruneGetParams, options?: O): Answer<C, O, T.AdminPruneGetItem[]>;
+  get: VerbOpt<C, T.AdminPruneGetParams, T.AdminPruneGetItem[]>;
 }
 
 /** /admin/prune/{id} */
 export interface AdminPruneId<C extends CallShape = CallShape> {
   /** GET /admin/prune/{id} (get_admin_prune) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminPruneIdGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AdminPruneIdGetParams, unknown>;
   run: AdminPruneIdRun<C>;
 }
 
 /** /admin/prune/{id}/run */
 export interface AdminPruneIdRun<C extends CallShape = CallShape> {
   /** POST /admin/prune/{id}/run (post_admin_prune_run) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /admin/prune/{id}/run (post_admin_prune_run) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /admin/s3 */
@@ -516,7 +516,7 @@ export interface AdminS3<C extends CallShape = CallShape> {
 /** /admin/s3/{s3-endpoint-id} */
 export interface AdminS3S3EndpointId<C extends CallShape = CallShape> {
   /** GET /admin/s3/{s3-endpoint-id} (get_admin_s3) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminS3S3EndpointIdGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AdminS3S3EndpointIdGetParams, unknown>;
   check: AdminS3S3EndpointIdCheck<C>;
   "reset-counters": AdminS3S3EndpointIdResetCounters<C>;
 }
@@ -524,79 +524,79 @@ export interface AdminS3S3EndpointId<C extends CallShape = CallShape> {
 /** /admin/s3/{s3-endpoint-id}/check */
 export interface AdminS3S3EndpointIdCheck<C extends CallShape = CallShape> {
   /** PUT /admin/s3/{s3-endpoint-id}/check (put_admin_s3_check) */
-  put<O extends C['options'] = C['options']>(params: T.AdminS3S3EndpointIdCheckPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AdminS3S3EndpointIdCheckPutParams, null>;
   /** PUT /admin/s3/{s3-endpoint-id}/check (put_admin_s3_check) */
-  set<O extends C['options'] = C['options']>(params: T.AdminS3S3EndpointIdCheckPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AdminS3S3EndpointIdCheckPutParams, null>;
 }
 
 /** /admin/s3/{s3-endpoint-id}/reset-counters */
 export interface AdminS3S3EndpointIdResetCounters<C extends CallShape = CallShape> {
   /** PUT /admin/s3/{s3-endpoint-id}/reset-counters (put_admin_s3_reset_counters) */
-  put<O extends C['options'] = C['options']>(params: T.AdminS3S3EndpointIdResetCountersPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AdminS3S3EndpointIdResetCountersPutParams, null>;
   /** PUT /admin/s3/{s3-endpoint-id}/reset-counters (put_admin_s3_reset_counters) */
-  set<O extends C['options'] = C['options']>(params: T.AdminS3S3EndpointIdResetCountersPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AdminS3S3EndpointIdResetCountersPutParams, null>;
 }
 
 /** /admin/sync */
 export interface AdminSync<C extends CallShape = CallShape> {
   (id: string | number): AdminSyncId<C>;
   /** GET /admin/sync (get_admin_sync) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminSyncGetParams, options?: O): Answer<C, O, T.AdminSyncGetItem[]>;
+  get: VerbOpt<C, T.AdminSyncGetParams, T.AdminSyncGetItem[]>;
 }
 
 /** /admin/sync/{id} */
 export interface AdminSyncId<C extends CallShape = CallShape> {
   /** GET /admin/sync/{id} (get_admin_sync) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminSyncIdGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AdminSyncIdGetParams, unknown>;
   run: AdminSyncIdRun<C>;
 }
 
 /** /admin/sync/{id}/run */
 export interface AdminSyncIdRun<C extends CallShape = CallShape> {
   /** POST /admin/sync/{id}/run (post_admin_sync_run) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /admin/sync/{id}/run (post_admin_sync_run) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /admin/traffic-control */
 export interface AdminTrafficControl<C extends CallShape = CallShape> {
   /** GET /admin/traffic-control (get_admin_traffic_control) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AdminTrafficControlGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AdminTrafficControlGetItem[]>;
 }
 
 /** /admin/verify */
 export interface AdminVerify<C extends CallShape = CallShape> {
   (id: string | number): AdminVerifyId<C>;
   /** GET /admin/verify (get_admin_verify) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminVerifyGetParams, options?: O): Answer<C, O, T.AdminVerifyGetItem[]>;
+  get: VerbOpt<C, T.AdminVerifyGetParams, T.AdminVerifyGetItem[]>;
 }
 
 /** /admin/verify/{id} */
 export interface AdminVerifyId<C extends CallShape = CallShape> {
   /** GET /admin/verify/{id} (get_admin_verify) */
-  get<O extends C['options'] = C['options']>(params?: T.AdminVerifyIdGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AdminVerifyIdGetParams, unknown>;
   run: AdminVerifyIdRun<C>;
 }
 
 /** /admin/verify/{id}/run */
 export interface AdminVerifyIdRun<C extends CallShape = CallShape> {
   /** POST /admin/verify/{id}/run (post_admin_verify_run) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /admin/verify/{id}/run (post_admin_verify_run) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /backup */
 export interface Backup<C extends CallShape = CallShape> {
   /** GET /backup (get_backup) */
-  get<O extends C['options'] = C['options']>(params: T.BackupGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.BackupGetParams, unknown>;
 }
 
 /** /config */
 export interface Config<C extends CallShape = CallShape> {
   /** GET /config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigGetParams, unknown>;
   access: ConfigAccess<C>;
   acme: ConfigAcme<C>;
   changer: ConfigChanger<C>;
@@ -619,7 +619,7 @@ export interface Config<C extends CallShape = CallShape> {
 /** /config/access */
 export interface ConfigAccess<C extends CallShape = CallShape> {
   /** GET /config/access (get_config_access) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigAccessGetParams, unknown>;
   ad: ConfigAccessAd<C>;
   ldap: ConfigAccessLdap<C>;
   openid: ConfigAccessOpenid<C>;
@@ -632,112 +632,112 @@ export interface ConfigAccess<C extends CallShape = CallShape> {
 export interface ConfigAccessAd<C extends CallShape = CallShape> {
   (realm: string | number): ConfigAccessAdRealm<C>;
   /** GET /config/access/ad (get_config_access_ad) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessAdGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessAdGetItem[]>;
   /** POST /config/access/ad (post_config_access_ad) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAccessAdPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAccessAdPostParams, null>;
   /** POST /config/access/ad (post_config_access_ad) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAccessAdPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAccessAdPostParams, null>;
 }
 
 /** /config/access/ad/{realm} */
 export interface ConfigAccessAdRealm<C extends CallShape = CallShape> {
   /** GET /config/access/ad/{realm} (get_config_access_ad) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessAdRealmGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessAdRealmGetResult>;
   /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessAdRealmPutParams, options?: O): Answer<C, O, T.ConfigAccessAdRealmPutResult>;
+  put: VerbOpt<C, T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
   /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessAdRealmPutParams, options?: O): Answer<C, O, T.ConfigAccessAdRealmPutResult>;
+  set: VerbOpt<C, T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
   /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAccessAdRealmDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
 /** /config/access/ldap */
 export interface ConfigAccessLdap<C extends CallShape = CallShape> {
   (realm: string | number): ConfigAccessLdapRealm<C>;
   /** GET /config/access/ldap (get_config_access_ldap) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessLdapGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessLdapGetItem[]>;
   /** POST /config/access/ldap (post_config_access_ldap) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAccessLdapPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAccessLdapPostParams, null>;
   /** POST /config/access/ldap (post_config_access_ldap) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAccessLdapPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAccessLdapPostParams, null>;
 }
 
 /** /config/access/ldap/{realm} */
 export interface ConfigAccessLdapRealm<C extends CallShape = CallShape> {
   /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessLdapRealmGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessLdapRealmGetResult>;
   /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessLdapRealmPutParams, options?: O): Answer<C, O, T.ConfigAccessLdapRealmPutResult>;
+  put: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
   /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessLdapRealmPutParams, options?: O): Answer<C, O, T.ConfigAccessLdapRealmPutResult>;
+  set: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
   /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAccessLdapRealmDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
 /** /config/access/openid */
 export interface ConfigAccessOpenid<C extends CallShape = CallShape> {
   (realm: string | number): ConfigAccessOpenidRealm<C>;
   /** GET /config/access/openid (get_config_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessOpenidGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidGetItem[]>;
   /** POST /config/access/openid (post_config_access_openid) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAccessOpenidPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAccessOpenidPostParams, null>;
   /** POST /config/access/openid (post_config_access_openid) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAccessOpenidPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAccessOpenidPostParams, null>;
 }
 
 /** /config/access/openid/{realm} */
 export interface ConfigAccessOpenidRealm<C extends CallShape = CallShape> {
   /** GET /config/access/openid/{realm} (get_config_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessOpenidRealmGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidRealmGetResult>;
   /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessOpenidRealmPutParams, options?: O): Answer<C, O, T.ConfigAccessOpenidRealmPutResult>;
+  put: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
   /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessOpenidRealmPutParams, options?: O): Answer<C, O, T.ConfigAccessOpenidRealmPutResult>;
+  set: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
   /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAccessOpenidRealmDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
 /** /config/access/pam */
 export interface ConfigAccessPam<C extends CallShape = CallShape> {
   /** GET /config/access/pam (get_config_access_pam) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessPamGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessPamGetResult>;
   /** PUT /config/access/pam (put_config_access_pam) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessPamPutParams, options?: O): Answer<C, O, T.ConfigAccessPamPutResult>;
+  put: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
   /** PUT /config/access/pam (put_config_access_pam) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessPamPutParams, options?: O): Answer<C, O, T.ConfigAccessPamPutResult>;
+  set: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
 }
 
 /** /config/access/pbs */
 export interface ConfigAccessPbs<C extends CallShape = CallShape> {
   /** GET /config/access/pbs (get_config_access_pbs) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessPbsGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessPbsGetResult>;
   /** PUT /config/access/pbs (put_config_access_pbs) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessPbsPutParams, options?: O): Answer<C, O, T.ConfigAccessPbsPutResult>;
+  put: VerbOpt<C, T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
   /** PUT /config/access/pbs (put_config_access_pbs) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessPbsPutParams, options?: O): Answer<C, O, T.ConfigAccessPbsPutResult>;
+  set: VerbOpt<C, T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
 }
 
 /** /config/access/tfa */
 export interface ConfigAccessTfa<C extends CallShape = CallShape> {
   /** GET /config/access/tfa (get_config_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigAccessTfaGetParams, unknown>;
   webauthn: ConfigAccessTfaWebauthn<C>;
 }
 
 /** /config/access/tfa/webauthn */
 export interface ConfigAccessTfaWebauthn<C extends CallShape = CallShape> {
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessTfaWebauthnGetResult | null>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaWebauthnPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaWebauthnPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
 }
 
 /** /config/acme */
 export interface ConfigAcme<C extends CallShape = CallShape> {
   /** GET /config/acme (get_config_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigAcmeGetParams, unknown>;
   account: ConfigAcmeAccount<C>;
   "challenge-schema": ConfigAcmeChallengeSchema<C>;
   directories: ConfigAcmeDirectories<C>;
@@ -749,183 +749,183 @@ export interface ConfigAcme<C extends CallShape = CallShape> {
 export interface ConfigAcmeAccount<C extends CallShape = CallShape> {
   (name: string | number): ConfigAcmeAccountName<C>;
   /** GET /config/acme/account (get_config_acme_account) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeAccountGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountGetItem[]>;
   /** POST /config/acme/account (post_config_acme_account) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAcmeAccountPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAcmeAccountPostParams, null>;
   /** POST /config/acme/account (post_config_acme_account) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAcmeAccountPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAcmeAccountPostParams, null>;
 }
 
 /** /config/acme/account/{name} */
 export interface ConfigAcmeAccountName<C extends CallShape = CallShape> {
   /** GET /config/acme/account/{name} (get_config_acme_account) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeAccountNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountNameGetResult>;
   /** PUT /config/acme/account/{name} (put_config_acme_account) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAcmeAccountNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, null>;
   /** PUT /config/acme/account/{name} (put_config_acme_account) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAcmeAccountNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, null>;
   /** DELETE /config/acme/account/{name} (delete_config_acme_account) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAcmeAccountNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigAcmeAccountNameDeleteParams, null>;
 }
 
 /** /config/acme/challenge-schema */
 export interface ConfigAcmeChallengeSchema<C extends CallShape = CallShape> {
   /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeChallengeSchemaGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /config/acme/directories */
 export interface ConfigAcmeDirectories<C extends CallShape = CallShape> {
   /** GET /config/acme/directories (get_config_acme_directories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeDirectoriesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
 /** /config/acme/plugins */
 export interface ConfigAcmePlugins<C extends CallShape = CallShape> {
   (id: string | number): ConfigAcmePluginsId<C>;
   /** GET /config/acme/plugins (get_config_acme_plugins) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmePluginsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsGetItem[]>;
   /** POST /config/acme/plugins (post_config_acme_plugins) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAcmePluginsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAcmePluginsPostParams, null>;
   /** POST /config/acme/plugins (post_config_acme_plugins) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAcmePluginsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAcmePluginsPostParams, null>;
 }
 
 /** /config/acme/plugins/{id} */
 export interface ConfigAcmePluginsId<C extends CallShape = CallShape> {
   /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmePluginsIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsIdGetResult>;
   /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAcmePluginsIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
   /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAcmePluginsIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
   /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/acme/tos */
 export interface ConfigAcmeTos<C extends CallShape = CallShape> {
   /** GET /config/acme/tos (get_config_acme_tos) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeTosGetParams, options?: O): Answer<C, O, string | null>;
+  get: VerbOpt<C, T.ConfigAcmeTosGetParams, string | null>;
 }
 
 /** /config/changer */
 export interface ConfigChanger<C extends CallShape = CallShape> {
   (name: string | number): ConfigChangerName<C>;
   /** GET /config/changer (get_config_changer) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigChangerGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigChangerGetItem[]>;
   /** POST /config/changer (post_config_changer) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigChangerPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigChangerPostParams, null>;
   /** POST /config/changer (post_config_changer) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigChangerPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigChangerPostParams, null>;
 }
 
 /** /config/changer/{name} */
 export interface ConfigChangerName<C extends CallShape = CallShape> {
   /** GET /config/changer/{name} (get_config_changer) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigChangerNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigChangerNameGetResult>;
   /** PUT /config/changer/{name} (put_config_changer) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigChangerNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigChangerNamePutParams, null>;
   /** PUT /config/changer/{name} (put_config_changer) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigChangerNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigChangerNamePutParams, null>;
   /** DELETE /config/changer/{name} (delete_config_changer) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/datastore */
 export interface ConfigDatastore<C extends CallShape = CallShape> {
   (name: string | number): ConfigDatastoreName<C>;
   /** GET /config/datastore (get_config_datastore) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDatastoreGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigDatastoreGetItem[]>;
   /** POST /config/datastore (post_config_datastore) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigDatastorePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigDatastorePostParams, null>;
   /** POST /config/datastore (post_config_datastore) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigDatastorePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigDatastorePostParams, null>;
 }
 
 /** /config/datastore/{name} */
 export interface ConfigDatastoreName<C extends CallShape = CallShape> {
   /** GET /config/datastore/{name} (get_config_datastore) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDatastoreNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigDatastoreNameGetResult>;
   /** PUT /config/datastore/{name} (put_config_datastore) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigDatastoreNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigDatastoreNamePutParams, null>;
   /** PUT /config/datastore/{name} (put_config_datastore) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigDatastoreNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigDatastoreNamePutParams, null>;
   /** DELETE /config/datastore/{name} (delete_config_datastore) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigDatastoreNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.ConfigDatastoreNameDeleteParams, Upid>;
 }
 
 /** /config/drive */
 export interface ConfigDrive<C extends CallShape = CallShape> {
   (name: string | number): ConfigDriveName<C>;
   /** GET /config/drive (get_config_drive) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDriveGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigDriveGetItem[]>;
   /** POST /config/drive (post_config_drive) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigDrivePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigDrivePostParams, null>;
   /** POST /config/drive (post_config_drive) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigDrivePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigDrivePostParams, null>;
 }
 
 /** /config/drive/{name} */
 export interface ConfigDriveName<C extends CallShape = CallShape> {
   /** GET /config/drive/{name} (get_config_drive) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDriveNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigDriveNameGetResult>;
   /** PUT /config/drive/{name} (put_config_drive) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigDriveNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigDriveNamePutParams, null>;
   /** PUT /config/drive/{name} (put_config_drive) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigDriveNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigDriveNamePutParams, null>;
   /** DELETE /config/drive/{name} (delete_config_drive) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/encryption-keys */
 export interface ConfigEncryptionKeys<C extends CallShape = CallShape> {
   (id: string | number): ConfigEncryptionKeysId<C>;
   /** GET /config/encryption-keys (get_config_encryption_keys) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigEncryptionKeysGetParams, options?: O): Answer<C, O, T.ConfigEncryptionKeysGetItem[]>;
+  get: VerbOpt<C, T.ConfigEncryptionKeysGetParams, T.ConfigEncryptionKeysGetItem[]>;
   /** POST /config/encryption-keys (post_config_encryption_keys) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigEncryptionKeysPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigEncryptionKeysPostParams, null>;
   /** POST /config/encryption-keys (post_config_encryption_keys) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigEncryptionKeysPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigEncryptionKeysPostParams, null>;
 }
 
 /** /config/encryption-keys/{id} */
 export interface ConfigEncryptionKeysId<C extends CallShape = CallShape> {
   /** POST /config/encryption-keys/{id} (post_config_encryption_keys) */
-  post<O extends C['options'] = C['options']>(params?: T.ConfigEncryptionKeysIdPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.ConfigEncryptionKeysIdPostParams, null>;
   /** POST /config/encryption-keys/{id} (post_config_encryption_keys) */
-  create<O extends C['options'] = C['options']>(params?: T.ConfigEncryptionKeysIdPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.ConfigEncryptionKeysIdPostParams, null>;
   /** DELETE /config/encryption-keys/{id} (delete_config_encryption_keys) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigEncryptionKeysIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigEncryptionKeysIdDeleteParams, null>;
 }
 
 /** /config/media-pool */
 export interface ConfigMediaPool<C extends CallShape = CallShape> {
   (name: string | number): ConfigMediaPoolName<C>;
   /** GET /config/media-pool (get_config_media_pool) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMediaPoolGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigMediaPoolGetItem[]>;
   /** POST /config/media-pool (post_config_media_pool) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigMediaPoolPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigMediaPoolPostParams, null>;
   /** POST /config/media-pool (post_config_media_pool) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigMediaPoolPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigMediaPoolPostParams, null>;
 }
 
 /** /config/media-pool/{name} */
 export interface ConfigMediaPoolName<C extends CallShape = CallShape> {
   /** GET /config/media-pool/{name} (get_config_media_pool) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMediaPoolNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigMediaPoolNameGetResult>;
   /** PUT /config/media-pool/{name} (put_config_media_pool) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigMediaPoolNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigMediaPoolNamePutParams, null>;
   /** PUT /config/media-pool/{name} (put_config_media_pool) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigMediaPoolNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigMediaPoolNamePutParams, null>;
   /** DELETE /config/media-pool/{name} (delete_config_media_pool) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/metrics */
 export interface ConfigMetrics<C extends CallShape = CallShape> {
   /** GET /config/metrics (get_config_metrics) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigMetricsGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigMetricsGetParams, unknown>;
   "influxdb-http": ConfigMetricsInfluxdbHttp<C>;
   "influxdb-udp": ConfigMetricsInfluxdbUdp<C>;
 }
@@ -934,52 +934,52 @@ export interface ConfigMetrics<C extends CallShape = CallShape> {
 export interface ConfigMetricsInfluxdbHttp<C extends CallShape = CallShape> {
   (name: string | number): ConfigMetricsInfluxdbHttpName<C>;
   /** GET /config/metrics/influxdb-http (get_config_metrics_influxdb_http) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMetricsInfluxdbHttpGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbHttpGetItem[]>;
   /** POST /config/metrics/influxdb-http (post_config_metrics_influxdb_http) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigMetricsInfluxdbHttpPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigMetricsInfluxdbHttpPostParams, null>;
   /** POST /config/metrics/influxdb-http (post_config_metrics_influxdb_http) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigMetricsInfluxdbHttpPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigMetricsInfluxdbHttpPostParams, null>;
 }
 
 /** /config/metrics/influxdb-http/{name} */
 export interface ConfigMetricsInfluxdbHttpName<C extends CallShape = CallShape> {
   /** GET /config/metrics/influxdb-http/{name} (get_config_metrics_influxdb_http) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMetricsInfluxdbHttpNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbHttpNameGetResult>;
   /** PUT /config/metrics/influxdb-http/{name} (put_config_metrics_influxdb_http) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigMetricsInfluxdbHttpNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
   /** PUT /config/metrics/influxdb-http/{name} (put_config_metrics_influxdb_http) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigMetricsInfluxdbHttpNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
   /** DELETE /config/metrics/influxdb-http/{name} (delete_config_metrics_influxdb_http) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigMetricsInfluxdbHttpNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigMetricsInfluxdbHttpNameDeleteParams, null>;
 }
 
 /** /config/metrics/influxdb-udp */
 export interface ConfigMetricsInfluxdbUdp<C extends CallShape = CallShape> {
   (name: string | number): ConfigMetricsInfluxdbUdpName<C>;
   /** GET /config/metrics/influxdb-udp (get_config_metrics_influxdb_udp) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMetricsInfluxdbUdpGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbUdpGetItem[]>;
   /** POST /config/metrics/influxdb-udp (post_config_metrics_influxdb_udp) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigMetricsInfluxdbUdpPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigMetricsInfluxdbUdpPostParams, null>;
   /** POST /config/metrics/influxdb-udp (post_config_metrics_influxdb_udp) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigMetricsInfluxdbUdpPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigMetricsInfluxdbUdpPostParams, null>;
 }
 
 /** /config/metrics/influxdb-udp/{name} */
 export interface ConfigMetricsInfluxdbUdpName<C extends CallShape = CallShape> {
   /** GET /config/metrics/influxdb-udp/{name} (get_config_metrics_influxdb_udp) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMetricsInfluxdbUdpNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbUdpNameGetResult>;
   /** PUT /config/metrics/influxdb-udp/{name} (put_config_metrics_influxdb_udp) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigMetricsInfluxdbUdpNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
   /** PUT /config/metrics/influxdb-udp/{name} (put_config_metrics_influxdb_udp) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigMetricsInfluxdbUdpNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
   /** DELETE /config/metrics/influxdb-udp/{name} (delete_config_metrics_influxdb_udp) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigMetricsInfluxdbUdpNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigMetricsInfluxdbUdpNameDeleteParams, null>;
 }
 
 /** /config/notifications */
 export interface ConfigNotifications<C extends CallShape = CallShape> {
   /** GET /config/notifications (get_config_notifications) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigNotificationsGetParams, unknown>;
   endpoints: ConfigNotificationsEndpoints<C>;
   "matcher-field-values": ConfigNotificationsMatcherFieldValues<C>;
   "matcher-fields": ConfigNotificationsMatcherFields<C>;
@@ -990,7 +990,7 @@ export interface ConfigNotifications<C extends CallShape = CallShape> {
 /** /config/notifications/endpoints */
 export interface ConfigNotificationsEndpoints<C extends CallShape = CallShape> {
   /** GET /config/notifications/endpoints (get_config_notifications_endpoints) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigNotificationsEndpointsGetParams, unknown>;
   gotify: ConfigNotificationsEndpointsGotify<C>;
   sendmail: ConfigNotificationsEndpointsSendmail<C>;
   smtp: ConfigNotificationsEndpointsSmtp<C>;
@@ -1001,195 +1001,195 @@ export interface ConfigNotificationsEndpoints<C extends CallShape = CallShape> {
 export interface ConfigNotificationsEndpointsGotify<C extends CallShape = CallShape> {
   (name: string | number): ConfigNotificationsEndpointsGotifyName<C>;
   /** GET /config/notifications/endpoints/gotify (get_config_notifications_endpoints_gotify) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsGotifyGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsGotifyGetItem[]>;
   /** POST /config/notifications/endpoints/gotify (post_config_notifications_endpoints_gotify) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsGotifyPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigNotificationsEndpointsGotifyPostParams, null>;
   /** POST /config/notifications/endpoints/gotify (post_config_notifications_endpoints_gotify) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsGotifyPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigNotificationsEndpointsGotifyPostParams, null>;
 }
 
 /** /config/notifications/endpoints/gotify/{name} */
 export interface ConfigNotificationsEndpointsGotifyName<C extends CallShape = CallShape> {
   /** GET /config/notifications/endpoints/gotify/{name} (get_config_notifications_endpoints_gotify) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsGotifyNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsGotifyNameGetResult>;
   /** PUT /config/notifications/endpoints/gotify/{name} (put_config_notifications_endpoints_gotify) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsGotifyNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
   /** PUT /config/notifications/endpoints/gotify/{name} (put_config_notifications_endpoints_gotify) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsGotifyNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/gotify/{name} (delete_config_notifications_endpoints_gotify) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/notifications/endpoints/sendmail */
 export interface ConfigNotificationsEndpointsSendmail<C extends CallShape = CallShape> {
   (name: string | number): ConfigNotificationsEndpointsSendmailName<C>;
   /** GET /config/notifications/endpoints/sendmail (get_config_notifications_endpoints_sendmail) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsSendmailGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSendmailGetItem[]>;
   /** POST /config/notifications/endpoints/sendmail (post_config_notifications_endpoints_sendmail) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsSendmailPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigNotificationsEndpointsSendmailPostParams, null>;
   /** POST /config/notifications/endpoints/sendmail (post_config_notifications_endpoints_sendmail) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsSendmailPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigNotificationsEndpointsSendmailPostParams, null>;
 }
 
 /** /config/notifications/endpoints/sendmail/{name} */
 export interface ConfigNotificationsEndpointsSendmailName<C extends CallShape = CallShape> {
   /** GET /config/notifications/endpoints/sendmail/{name} (get_config_notifications_endpoints_sendmail) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsSendmailNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSendmailNameGetResult>;
   /** PUT /config/notifications/endpoints/sendmail/{name} (put_config_notifications_endpoints_sendmail) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsSendmailNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
   /** PUT /config/notifications/endpoints/sendmail/{name} (put_config_notifications_endpoints_sendmail) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsSendmailNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/sendmail/{name} (delete_config_notifications_endpoints_sendmail) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/notifications/endpoints/smtp */
 export interface ConfigNotificationsEndpointsSmtp<C extends CallShape = CallShape> {
   (name: string | number): ConfigNotificationsEndpointsSmtpName<C>;
   /** GET /config/notifications/endpoints/smtp (get_config_notifications_endpoints_smtp) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsSmtpGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSmtpGetItem[]>;
   /** POST /config/notifications/endpoints/smtp (post_config_notifications_endpoints_smtp) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsSmtpPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigNotificationsEndpointsSmtpPostParams, null>;
   /** POST /config/notifications/endpoints/smtp (post_config_notifications_endpoints_smtp) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsSmtpPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigNotificationsEndpointsSmtpPostParams, null>;
 }
 
 /** /config/notifications/endpoints/smtp/{name} */
 export interface ConfigNotificationsEndpointsSmtpName<C extends CallShape = CallShape> {
   /** GET /config/notifications/endpoints/smtp/{name} (get_config_notifications_endpoints_smtp) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsSmtpNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSmtpNameGetResult>;
   /** PUT /config/notifications/endpoints/smtp/{name} (put_config_notifications_endpoints_smtp) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsSmtpNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
   /** PUT /config/notifications/endpoints/smtp/{name} (put_config_notifications_endpoints_smtp) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsSmtpNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/smtp/{name} (delete_config_notifications_endpoints_smtp) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/notifications/endpoints/webhook */
 export interface ConfigNotificationsEndpointsWebhook<C extends CallShape = CallShape> {
   (name: string | number): ConfigNotificationsEndpointsWebhookName<C>;
   /** GET /config/notifications/endpoints/webhook (get_config_notifications_endpoints_webhook) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsWebhookGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsWebhookGetItem[]>;
   /** POST /config/notifications/endpoints/webhook (post_config_notifications_endpoints_webhook) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsWebhookPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigNotificationsEndpointsWebhookPostParams, null>;
   /** POST /config/notifications/endpoints/webhook (post_config_notifications_endpoints_webhook) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigNotificationsEndpointsWebhookPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigNotificationsEndpointsWebhookPostParams, null>;
 }
 
 /** /config/notifications/endpoints/webhook/{name} */
 export interface ConfigNotificationsEndpointsWebhookName<C extends CallShape = CallShape> {
   /** GET /config/notifications/endpoints/webhook/{name} (get_config_notifications_endpoints_webhook) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsEndpointsWebhookNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsWebhookNameGetResult>;
   /** PUT /config/notifications/endpoints/webhook/{name} (put_config_notifications_endpoints_webhook) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsWebhookNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
   /** PUT /config/notifications/endpoints/webhook/{name} (put_config_notifications_endpoints_webhook) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsEndpointsWebhookNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/webhook/{name} (delete_config_notifications_endpoints_webhook) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/notifications/matcher-field-values */
 export interface ConfigNotificationsMatcherFieldValues<C extends CallShape = CallShape> {
   /** GET /config/notifications/matcher-field-values (get_config_notifications_matcher_field_values) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsMatcherFieldValuesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatcherFieldValuesGetItem[]>;
 }
 
 /** /config/notifications/matcher-fields */
 export interface ConfigNotificationsMatcherFields<C extends CallShape = CallShape> {
   /** GET /config/notifications/matcher-fields (get_config_notifications_matcher_fields) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsMatcherFieldsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatcherFieldsGetItem[]>;
 }
 
 /** /config/notifications/matchers */
 export interface ConfigNotificationsMatchers<C extends CallShape = CallShape> {
   (name: string | number): ConfigNotificationsMatchersName<C>;
   /** GET /config/notifications/matchers (get_config_notifications_matchers) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsMatchersGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatchersGetItem[]>;
   /** POST /config/notifications/matchers (post_config_notifications_matchers) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigNotificationsMatchersPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigNotificationsMatchersPostParams, null>;
   /** POST /config/notifications/matchers (post_config_notifications_matchers) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigNotificationsMatchersPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigNotificationsMatchersPostParams, null>;
 }
 
 /** /config/notifications/matchers/{name} */
 export interface ConfigNotificationsMatchersName<C extends CallShape = CallShape> {
   /** GET /config/notifications/matchers/{name} (get_config_notifications_matchers) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsMatchersNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatchersNameGetResult>;
   /** PUT /config/notifications/matchers/{name} (put_config_notifications_matchers) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsMatchersNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigNotificationsMatchersNamePutParams, null>;
   /** PUT /config/notifications/matchers/{name} (put_config_notifications_matchers) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsMatchersNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigNotificationsMatchersNamePutParams, null>;
   /** DELETE /config/notifications/matchers/{name} (delete_config_notifications_matchers) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/notifications/targets */
 export interface ConfigNotificationsTargets<C extends CallShape = CallShape> {
   (name: string | number): ConfigNotificationsTargetsName<C>;
   /** GET /config/notifications/targets (get_config_notifications_targets) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigNotificationsTargetsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigNotificationsTargetsGetItem[]>;
 }
 
 /** /config/notifications/targets/{name} */
 export interface ConfigNotificationsTargetsName<C extends CallShape = CallShape> {
   /** GET /config/notifications/targets/{name} (get_config_notifications_targets) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigNotificationsTargetsNameGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigNotificationsTargetsNameGetParams, unknown>;
   test: ConfigNotificationsTargetsNameTest<C>;
 }
 
 /** /config/notifications/targets/{name}/test */
 export interface ConfigNotificationsTargetsNameTest<C extends CallShape = CallShape> {
   /** POST /config/notifications/targets/{name}/test (post_config_notifications_targets_test) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /config/notifications/targets/{name}/test (post_config_notifications_targets_test) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/prune */
 export interface ConfigPrune<C extends CallShape = CallShape> {
   (id: string | number): ConfigPruneId<C>;
   /** GET /config/prune (get_config_prune) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigPruneGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigPruneGetItem[]>;
   /** POST /config/prune (post_config_prune) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigPrunePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigPrunePostParams, null>;
   /** POST /config/prune (post_config_prune) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigPrunePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigPrunePostParams, null>;
 }
 
 /** /config/prune/{id} */
 export interface ConfigPruneId<C extends CallShape = CallShape> {
   /** GET /config/prune/{id} (get_config_prune) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigPruneIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigPruneIdGetResult>;
   /** PUT /config/prune/{id} (put_config_prune) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigPruneIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigPruneIdPutParams, null>;
   /** PUT /config/prune/{id} (put_config_prune) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigPruneIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigPruneIdPutParams, null>;
   /** DELETE /config/prune/{id} (delete_config_prune) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigPruneIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigPruneIdDeleteParams, null>;
 }
 
 /** /config/remote */
 export interface ConfigRemote<C extends CallShape = CallShape> {
   (name: string | number): ConfigRemoteName<C>;
   /** GET /config/remote (get_config_remote) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRemoteGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRemoteGetItem[]>;
   /** POST /config/remote (post_config_remote) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRemotePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigRemotePostParams, null>;
   /** POST /config/remote (post_config_remote) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRemotePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigRemotePostParams, null>;
 }
 
 /** /config/remote/{name} */
 export interface ConfigRemoteName<C extends CallShape = CallShape> {
   /** GET /config/remote/{name} (get_config_remote) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRemoteNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRemoteNameGetResult>;
   /** PUT /config/remote/{name} (put_config_remote) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigRemoteNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigRemoteNamePutParams, null>;
   /** PUT /config/remote/{name} (put_config_remote) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigRemoteNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigRemoteNamePutParams, null>;
   /** DELETE /config/remote/{name} (delete_config_remote) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigRemoteNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigRemoteNameDeleteParams, null>;
   scan: ConfigRemoteNameScan<C>;
 }
 
@@ -1197,13 +1197,13 @@ export interface ConfigRemoteName<C extends CallShape = CallShape> {
 export interface ConfigRemoteNameScan<C extends CallShape = CallShape> {
   (store: string | number): ConfigRemoteNameScanStore<C>;
   /** GET /config/remote/{name}/scan (get_config_remote_scan) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRemoteNameScanGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRemoteNameScanGetItem[]>;
 }
 
 /** /config/remote/{name}/scan/{store} */
 export interface ConfigRemoteNameScanStore<C extends CallShape = CallShape> {
   /** GET /config/remote/{name}/scan/{store} (get_config_remote_scan) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigRemoteNameScanStoreGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigRemoteNameScanStoreGetParams, unknown>;
   groups: ConfigRemoteNameScanStoreGroups<C>;
   namespaces: ConfigRemoteNameScanStoreNamespaces<C>;
 }
@@ -1211,171 +1211,171 @@ export interface ConfigRemoteNameScanStore<C extends CallShape = CallShape> {
 /** /config/remote/{name}/scan/{store}/groups */
 export interface ConfigRemoteNameScanStoreGroups<C extends CallShape = CallShape> {
   /** GET /config/remote/{name}/scan/{store}/groups (get_config_remote_scan_groups) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigRemoteNameScanStoreGroupsGetParams, options?: O): Answer<C, O, T.ConfigRemoteNameScanStoreGroupsGetItem[]>;
+  get: VerbOpt<C, T.ConfigRemoteNameScanStoreGroupsGetParams, T.ConfigRemoteNameScanStoreGroupsGetItem[]>;
 }
 
 /** /config/remote/{name}/scan/{store}/namespaces */
 export interface ConfigRemoteNameScanStoreNamespaces<C extends CallShape = CallShape> {
   /** GET /config/remote/{name}/scan/{store}/namespaces (get_config_remote_scan_namespaces) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRemoteNameScanStoreNamespacesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRemoteNameScanStoreNamespacesGetItem[]>;
 }
 
 /** /config/s3 */
 export interface ConfigS3<C extends CallShape = CallShape> {
   (id: string | number): ConfigS3Id<C>;
   /** GET /config/s3 (get_config_s3) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigS3GetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigS3GetItem[]>;
   /** POST /config/s3 (post_config_s3) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigS3PostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigS3PostParams, null>;
   /** POST /config/s3 (post_config_s3) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigS3PostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigS3PostParams, null>;
 }
 
 /** /config/s3/{id} */
 export interface ConfigS3Id<C extends CallShape = CallShape> {
   /** GET /config/s3/{id} (get_config_s3) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigS3IdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigS3IdGetResult>;
   /** PUT /config/s3/{id} (put_config_s3) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigS3IdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigS3IdPutParams, null>;
   /** PUT /config/s3/{id} (put_config_s3) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigS3IdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigS3IdPutParams, null>;
   /** DELETE /config/s3/{id} (delete_config_s3) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigS3IdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigS3IdDeleteParams, null>;
   "list-buckets": ConfigS3IdListBuckets<C>;
 }
 
 /** /config/s3/{id}/list-buckets */
 export interface ConfigS3IdListBuckets<C extends CallShape = CallShape> {
   /** GET /config/s3/{id}/list-buckets (get_config_s3_list_buckets) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /config/sync */
 export interface ConfigSync<C extends CallShape = CallShape> {
   (id: string | number): ConfigSyncId<C>;
   /** GET /config/sync (get_config_sync) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigSyncGetParams, options?: O): Answer<C, O, T.ConfigSyncGetItem[]>;
+  get: VerbOpt<C, T.ConfigSyncGetParams, T.ConfigSyncGetItem[]>;
   /** POST /config/sync (post_config_sync) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigSyncPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigSyncPostParams, null>;
   /** POST /config/sync (post_config_sync) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigSyncPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigSyncPostParams, null>;
 }
 
 /** /config/sync/{id} */
 export interface ConfigSyncId<C extends CallShape = CallShape> {
   /** GET /config/sync/{id} (get_config_sync) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigSyncIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigSyncIdGetResult>;
   /** PUT /config/sync/{id} (put_config_sync) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigSyncIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigSyncIdPutParams, null>;
   /** PUT /config/sync/{id} (put_config_sync) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigSyncIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigSyncIdPutParams, null>;
   /** DELETE /config/sync/{id} (delete_config_sync) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigSyncIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigSyncIdDeleteParams, null>;
 }
 
 /** /config/tape-backup-job */
 export interface ConfigTapeBackupJob<C extends CallShape = CallShape> {
   (id: string | number): ConfigTapeBackupJobId<C>;
   /** GET /config/tape-backup-job (get_config_tape_backup_job) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTapeBackupJobGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigTapeBackupJobGetItem[]>;
   /** POST /config/tape-backup-job (post_config_tape_backup_job) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigTapeBackupJobPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigTapeBackupJobPostParams, null>;
   /** POST /config/tape-backup-job (post_config_tape_backup_job) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigTapeBackupJobPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigTapeBackupJobPostParams, null>;
 }
 
 /** /config/tape-backup-job/{id} */
 export interface ConfigTapeBackupJobId<C extends CallShape = CallShape> {
   /** GET /config/tape-backup-job/{id} (get_config_tape_backup_job) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTapeBackupJobIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigTapeBackupJobIdGetResult>;
   /** PUT /config/tape-backup-job/{id} (put_config_tape_backup_job) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigTapeBackupJobIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigTapeBackupJobIdPutParams, null>;
   /** PUT /config/tape-backup-job/{id} (put_config_tape_backup_job) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigTapeBackupJobIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigTapeBackupJobIdPutParams, null>;
   /** DELETE /config/tape-backup-job/{id} (delete_config_tape_backup_job) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigTapeBackupJobIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigTapeBackupJobIdDeleteParams, null>;
 }
 
 /** /config/tape-encryption-keys */
 export interface ConfigTapeEncryptionKeys<C extends CallShape = CallShape> {
   (fingerprint: string | number): ConfigTapeEncryptionKeysFingerprint<C>;
   /** GET /config/tape-encryption-keys (get_config_tape_encryption_keys) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTapeEncryptionKeysGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigTapeEncryptionKeysGetItem[]>;
   /** POST /config/tape-encryption-keys (post_config_tape_encryption_keys) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigTapeEncryptionKeysPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.ConfigTapeEncryptionKeysPostParams, string>;
   /** POST /config/tape-encryption-keys (post_config_tape_encryption_keys) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigTapeEncryptionKeysPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.ConfigTapeEncryptionKeysPostParams, string>;
 }
 
 /** /config/tape-encryption-keys/{fingerprint} */
 export interface ConfigTapeEncryptionKeysFingerprint<C extends CallShape = CallShape> {
   /** GET /config/tape-encryption-keys/{fingerprint} (get_config_tape_encryption_keys) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTapeEncryptionKeysFingerprintGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigTapeEncryptionKeysFingerprintGetResult>;
   /** PUT /config/tape-encryption-keys/{fingerprint} (put_config_tape_encryption_keys) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigTapeEncryptionKeysFingerprintPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
   /** PUT /config/tape-encryption-keys/{fingerprint} (put_config_tape_encryption_keys) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigTapeEncryptionKeysFingerprintPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
   /** DELETE /config/tape-encryption-keys/{fingerprint} (delete_config_tape_encryption_keys) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigTapeEncryptionKeysFingerprintDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigTapeEncryptionKeysFingerprintDeleteParams, null>;
 }
 
 /** /config/traffic-control */
 export interface ConfigTrafficControl<C extends CallShape = CallShape> {
   (name: string | number): ConfigTrafficControlName<C>;
   /** GET /config/traffic-control (get_config_traffic_control) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTrafficControlGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigTrafficControlGetItem[]>;
   /** POST /config/traffic-control (post_config_traffic_control) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigTrafficControlPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigTrafficControlPostParams, null>;
   /** POST /config/traffic-control (post_config_traffic_control) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigTrafficControlPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigTrafficControlPostParams, null>;
 }
 
 /** /config/traffic-control/{name} */
 export interface ConfigTrafficControlName<C extends CallShape = CallShape> {
   /** GET /config/traffic-control/{name} (get_config_traffic_control) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTrafficControlNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigTrafficControlNameGetResult>;
   /** PUT /config/traffic-control/{name} (put_config_traffic_control) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigTrafficControlNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigTrafficControlNamePutParams, null>;
   /** PUT /config/traffic-control/{name} (put_config_traffic_control) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigTrafficControlNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigTrafficControlNamePutParams, null>;
   /** DELETE /config/traffic-control/{name} (delete_config_traffic_control) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigTrafficControlNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigTrafficControlNameDeleteParams, null>;
 }
 
 /** /config/verify */
 export interface ConfigVerify<C extends CallShape = CallShape> {
   (id: string | number): ConfigVerifyId<C>;
   /** GET /config/verify (get_config_verify) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigVerifyGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigVerifyGetItem[]>;
   /** POST /config/verify (post_config_verify) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigVerifyPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigVerifyPostParams, null>;
   /** POST /config/verify (post_config_verify) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigVerifyPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigVerifyPostParams, null>;
 }
 
 /** /config/verify/{id} */
 export interface ConfigVerifyId<C extends CallShape = CallShape> {
   /** GET /config/verify/{id} (get_config_verify) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigVerifyIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigVerifyIdGetResult>;
   /** PUT /config/verify/{id} (put_config_verify) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigVerifyIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigVerifyIdPutParams, null>;
   /** PUT /config/verify/{id} (put_config_verify) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigVerifyIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigVerifyIdPutParams, null>;
   /** DELETE /config/verify/{id} (delete_config_verify) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigVerifyIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigVerifyIdDeleteParams, null>;
 }
 
 /** /nodes */
 export interface Nodes<C extends CallShape = CallShape> {
   (node: string | number): NodesNode<C>;
   /** GET /nodes (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode<C extends CallShape = CallShape> {
   /** GET /nodes/{node} (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeGetParams, unknown>;
   apt: NodesNodeApt<C>;
   certificates: NodesNodeCertificates<C>;
   config: NodesNodeConfig<C>;
@@ -1399,7 +1399,7 @@ export interface NodesNode<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt */
 export interface NodesNodeApt<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeAptGetParams, unknown>;
   changelog: NodesNodeAptChangelog<C>;
   repositories: NodesNodeAptRepositories<C>;
   update: NodesNodeAptUpdate<C>;
@@ -1409,43 +1409,43 @@ export interface NodesNodeApt<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) starts a task */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeAptChangelogGetParams, options?: O): Answer<C, O, Upid>;
+  get: Verb<C, T.NodesNodeAptChangelogGetParams, Upid>;
 }
 
 /** /nodes/{node}/apt/repositories */
 export interface NodesNodeAptRepositories<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptRepositoriesGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptRepositoriesGetResult>;
   /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
   /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
   /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
   /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
 /** /nodes/{node}/apt/update */
 export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptUpdateGetItem[]>;
   /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
   /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptVersionsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeCertificatesGetParams, unknown>;
   acme: NodesNodeCertificatesAcme<C>;
   custom: NodesNodeCertificatesCustom<C>;
   info: NodesNodeCertificatesInfo<C>;
@@ -1454,52 +1454,52 @@ export interface NodesNodeCertificates<C extends CallShape = CallShape> {
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeCertificatesAcmeGetParams, unknown>;
   certificate: NodesNodeCertificatesAcmeCertificate<C>;
 }
 
 /** /nodes/{node}/certificates/acme/certificate */
 export interface NodesNodeCertificatesAcmeCertificate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
 }
 
 /** /nodes/{node}/certificates/custom */
 export interface NodesNodeCertificatesCustom<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeCertificatesCustomPostParams, options?: O): Answer<C, O, T.NodesNodeCertificatesCustomPostItem[]>;
+  post: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
   /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeCertificatesCustomPostParams, options?: O): Answer<C, O, T.NodesNodeCertificatesCustomPostItem[]>;
+  create: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
   /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesCustomDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
 export interface NodesNodeCertificatesInfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCertificatesInfoGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config */
 export interface NodesNodeConfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/config (get_nodes_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeConfigGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeConfigGetResult>;
   /** PUT /nodes/{node}/config (put_nodes_config) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
   /** PUT /nodes/{node}/config (put_nodes_config) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/disks */
 export interface NodesNodeDisks<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks (get_nodes_disks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeDisksGetParams, unknown>;
   directory: NodesNodeDisksDirectory<C>;
   initgpt: NodesNodeDisksInitgpt<C>;
   list: NodesNodeDisksList<C>;
@@ -1512,138 +1512,138 @@ export interface NodesNodeDisks<C extends CallShape = CallShape> {
 export interface NodesNodeDisksDirectory<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeDisksDirectoryName<C>;
   /** GET /nodes/{node}/disks/directory (get_nodes_disks_directory) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDisksDirectoryGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
   /** POST /nodes/{node}/disks/directory (post_nodes_disks_directory) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksDirectoryPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
   /** POST /nodes/{node}/disks/directory (post_nodes_disks_directory) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksDirectoryPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
 export interface NodesNodeDisksDirectoryName<C extends CallShape = CallShape> {
   /** DELETE /nodes/{node}/disks/directory/{name} (delete_nodes_disks_directory) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/disks/initgpt */
 export interface NodesNodeDisksInitgpt<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/disks/initgpt (post_nodes_disks_initgpt) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksInitgptPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
   /** POST /nodes/{node}/disks/initgpt (post_nodes_disks_initgpt) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksInitgptPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/list */
 export interface NodesNodeDisksList<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks/list (get_nodes_disks_list) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksListGetParams, options?: O): Answer<C, O, T.NodesNodeDisksListGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
 }
 
 /** /nodes/{node}/disks/smart */
 export interface NodesNodeDisksSmart<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks/smart (get_nodes_disks_smart) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeDisksSmartGetParams, options?: O): Answer<C, O, T.NodesNodeDisksSmartGetResult>;
+  get: Verb<C, T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
 /** /nodes/{node}/disks/wipedisk */
 export interface NodesNodeDisksWipedisk<C extends CallShape = CallShape> {
   /** PUT /nodes/{node}/disks/wipedisk (put_nodes_disks_wipedisk) starts a task */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeDisksWipediskPutParams, options?: O): Answer<C, O, Upid>;
+  put: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
   /** PUT /nodes/{node}/disks/wipedisk (put_nodes_disks_wipedisk) starts a task */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeDisksWipediskPutParams, options?: O): Answer<C, O, Upid>;
+  set: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs */
 export interface NodesNodeDisksZfs<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeDisksZfsName<C>;
   /** GET /nodes/{node}/disks/zfs (get_nodes_disks_zfs) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDisksZfsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDisksZfsGetItem[]>;
   /** POST /nodes/{node}/disks/zfs (post_nodes_disks_zfs) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksZfsPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
   /** POST /nodes/{node}/disks/zfs (post_nodes_disks_zfs) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksZfsPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
 export interface NodesNodeDisksZfsName<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks/zfs/{name} (get_nodes_disks_zfs) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/dns */
 export interface NodesNodeDns<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/dns (get_nodes_dns) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
   /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/identity */
 export interface NodesNodeIdentity<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/identity (get_nodes_identity) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeIdentityGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeIdentityGetResult>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/journal (get_nodes_journal) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeJournalGetParams, options?: O): Answer<C, O, string[]>;
+  get: VerbOpt<C, T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/network */
 export interface NodesNodeNetwork<C extends CallShape = CallShape> {
   (iface: string | number): NodesNodeNetworkIface<C>;
   /** GET /nodes/{node}/network (get_nodes_network) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeNetworkGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeNetworkGetItem[]>;
   /** POST /nodes/{node}/network (post_nodes_network) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** POST /nodes/{node}/network (post_nodes_network) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** PUT /nodes/{node}/network (put_nodes_network) */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, NoParams, null>;
   /** PUT /nodes/{node}/network (put_nodes_network) */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, NoParams, null>;
   /** DELETE /nodes/{node}/network (delete_nodes_network) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
 export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkIfaceDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/report (get_nodes_report) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /nodes/{node}/rrd */
 export interface NodesNodeRrd<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/rrd (get_nodes_rrd) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeRrdGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.NodesNodeRrdGetParams, unknown>;
 }
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices<C extends CallShape = CallShape> {
   (service: string | number): NodesNodeServicesService<C>;
   /** GET /nodes/{node}/services (get_nodes_services) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeServicesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeServicesGetItem[]>;
 }
 
 /** /nodes/{node}/services/{service} */
 export interface NodesNodeServicesService<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service} (get_nodes_services) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeServicesServiceGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeServicesServiceGetParams, unknown>;
   reload: NodesNodeServicesServiceReload<C>;
   restart: NodesNodeServicesServiceRestart<C>;
   start: NodesNodeServicesServiceStart<C>;
@@ -1654,86 +1654,86 @@ export interface NodesNodeServicesService<C extends CallShape = CallShape> {
 /** /nodes/{node}/services/{service}/reload */
 export interface NodesNodeServicesServiceReload<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/reload (post_nodes_services_reload) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/services/{service}/reload (post_nodes_services_reload) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/services/{service}/restart */
 export interface NodesNodeServicesServiceRestart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/restart (post_nodes_services_restart) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/services/{service}/restart (post_nodes_services_restart) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/services/{service}/start */
 export interface NodesNodeServicesServiceStart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/start (post_nodes_services_start) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/services/{service}/start (post_nodes_services_start) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/services/{service}/state */
 export interface NodesNodeServicesServiceState<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service}/state (get_nodes_services_state) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /nodes/{node}/services/{service}/stop */
 export interface NodesNodeServicesServiceStop<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/stop (post_nodes_services_stop) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/services/{service}/stop (post_nodes_services_stop) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/status */
 export interface NodesNodeStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/status (get_nodes_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (post_nodes_status) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeStatusPostParams, null>;
   /** POST /nodes/{node}/status (post_nodes_status) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/subscription */
 export interface NodesNodeSubscription<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/subscription (get_nodes_subscription) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSubscriptionGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSubscriptionGetResult>;
   /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeSubscriptionPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
   /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeSubscriptionPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
   /** PUT /nodes/{node}/subscription (put_nodes_subscription) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeSubscriptionPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
   /** PUT /nodes/{node}/subscription (put_nodes_subscription) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeSubscriptionPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete_nodes_subscription) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/syslog (get_nodes_syslog) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSyslogGetParams, options?: O): Answer<C, O, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks<C extends CallShape = CallShape> {
   (upid: string | number): NodesNodeTasksUpid<C>;
   /** GET /nodes/{node}/tasks (get_nodes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksGetParams, options?: O): Answer<C, O, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeTasksUpidGetParams, unknown>;
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   log: NodesNodeTasksUpidLog<C>;
   status: NodesNodeTasksUpidStatus<C>;
 }
@@ -1741,71 +1741,71 @@ export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidLogGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, unknown>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
 export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
   /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
 export interface NodesNodeTime<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/time (get_nodes_time) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (put_nodes_time) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeTimePutParams, null>;
   /** PUT /nodes/{node}/time (put_nodes_time) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.NodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /ping */
 export interface Ping<C extends CallShape = CallShape> {
   /** GET /ping (get_ping) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PingGetResult>;
+  get: VerbOpt<C, NoParams, T.PingGetResult>;
 }
 
 /** /pull */
 export interface Pull<C extends CallShape = CallShape> {
   /** POST /pull (post_pull) */
-  post<O extends C['options'] = C['options']>(params: T.PullPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.PullPostParams, null>;
   /** POST /pull (post_pull) */
-  create<O extends C['options'] = C['options']>(params: T.PullPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.PullPostParams, null>;
 }
 
 /** /push */
 export interface Push<C extends CallShape = CallShape> {
   /** POST /push (post_push) */
-  post<O extends C['options'] = C['options']>(params: T.PushPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.PushPostParams, null>;
   /** POST /push (post_push) */
-  create<O extends C['options'] = C['options']>(params: T.PushPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.PushPostParams, null>;
 }
 
 /** /reader */
 export interface Reader<C extends CallShape = CallShape> {
   /** GET /reader (get_reader) */
-  get<O extends C['options'] = C['options']>(params: T.ReaderGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.ReaderGetParams, unknown>;
 }
 
 /** /status */
 export interface Status<C extends CallShape = CallShape> {
   /** GET /status (get_status) */
-  get<O extends C['options'] = C['options']>(params?: T.StatusGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.StatusGetParams, unknown>;
   "datastore-usage": StatusDatastoreUsage<C>;
   metrics: StatusMetrics<C>;
 }
@@ -1813,19 +1813,19 @@ export interface Status<C extends CallShape = CallShape> {
 /** /status/datastore-usage */
 export interface StatusDatastoreUsage<C extends CallShape = CallShape> {
   /** GET /status/datastore-usage (get_status_datastore_usage) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.StatusDatastoreUsageGetItem[]>;
+  get: VerbOpt<C, NoParams, T.StatusDatastoreUsageGetItem[]>;
 }
 
 /** /status/metrics */
 export interface StatusMetrics<C extends CallShape = CallShape> {
   /** GET /status/metrics (get_status_metrics) */
-  get<O extends C['options'] = C['options']>(params?: T.StatusMetricsGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.StatusMetricsGetParams, unknown>;
 }
 
 /** /tape */
 export interface Tape<C extends CallShape = CallShape> {
   /** GET /tape (get_tape) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.TapeGetParams, unknown>;
   backup: TapeBackup<C>;
   changer: TapeChanger<C>;
   drive: TapeDrive<C>;
@@ -1839,32 +1839,32 @@ export interface Tape<C extends CallShape = CallShape> {
 export interface TapeBackup<C extends CallShape = CallShape> {
   (id: string | number): TapeBackupId<C>;
   /** GET /tape/backup (get_tape_backup) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeBackupGetItem[]>;
+  get: VerbOpt<C, NoParams, T.TapeBackupGetItem[]>;
   /** POST /tape/backup (post_tape_backup) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.TapeBackupPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.TapeBackupPostParams, Upid>;
   /** POST /tape/backup (post_tape_backup) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.TapeBackupPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.TapeBackupPostParams, Upid>;
 }
 
 /** /tape/backup/{id} */
 export interface TapeBackupId<C extends CallShape = CallShape> {
   /** POST /tape/backup/{id} (post_tape_backup) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /tape/backup/{id} (post_tape_backup) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /tape/changer */
 export interface TapeChanger<C extends CallShape = CallShape> {
   (name: string | number): TapeChangerName<C>;
   /** GET /tape/changer (get_tape_changer) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeChangerGetItem[]>;
+  get: VerbOpt<C, NoParams, T.TapeChangerGetItem[]>;
 }
 
 /** /tape/changer/{name} */
 export interface TapeChangerName<C extends CallShape = CallShape> {
   /** GET /tape/changer/{name} (get_tape_changer) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeChangerNameGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.TapeChangerNameGetParams, unknown>;
   status: TapeChangerNameStatus<C>;
   transfer: TapeChangerNameTransfer<C>;
 }
@@ -1872,28 +1872,28 @@ export interface TapeChangerName<C extends CallShape = CallShape> {
 /** /tape/changer/{name}/status */
 export interface TapeChangerNameStatus<C extends CallShape = CallShape> {
   /** GET /tape/changer/{name}/status (get_tape_changer_status) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeChangerNameStatusGetParams, options?: O): Answer<C, O, T.TapeChangerNameStatusGetItem[]>;
+  get: VerbOpt<C, T.TapeChangerNameStatusGetParams, T.TapeChangerNameStatusGetItem[]>;
 }
 
 /** /tape/changer/{name}/transfer */
 export interface TapeChangerNameTransfer<C extends CallShape = CallShape> {
   /** POST /tape/changer/{name}/transfer (post_tape_changer_transfer) */
-  post<O extends C['options'] = C['options']>(params: T.TapeChangerNameTransferPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.TapeChangerNameTransferPostParams, null>;
   /** POST /tape/changer/{name}/transfer (post_tape_changer_transfer) */
-  create<O extends C['options'] = C['options']>(params: T.TapeChangerNameTransferPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.TapeChangerNameTransferPostParams, null>;
 }
 
 /** /tape/drive */
 export interface TapeDrive<C extends CallShape = CallShape> {
   (drive: string | number): TapeDriveDrive<C>;
   /** GET /tape/drive (get_tape_drive) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeDriveGetParams, options?: O): Answer<C, O, T.TapeDriveGetItem[]>;
+  get: VerbOpt<C, T.TapeDriveGetParams, T.TapeDriveGetItem[]>;
 }
 
 /** /tape/drive/{drive} */
 export interface TapeDriveDrive<C extends CallShape = CallShape> {
   /** GET /tape/drive/{drive} (get_tape_drive) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.TapeDriveDriveGetParams, unknown>;
   "barcode-label-media": TapeDriveDriveBarcodeLabelMedia<C>;
   "cartridge-memory": TapeDriveDriveCartridgeMemory<C>;
   catalog: TapeDriveDriveCatalog<C>;
@@ -1916,137 +1916,137 @@ export interface TapeDriveDrive<C extends CallShape = CallShape> {
 /** /tape/drive/{drive}/barcode-label-media */
 export interface TapeDriveDriveBarcodeLabelMedia<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/barcode-label-media (post_tape_drive_barcode_label_media) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveBarcodeLabelMediaPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
   /** POST /tape/drive/{drive}/barcode-label-media (post_tape_drive_barcode_label_media) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveBarcodeLabelMediaPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/cartridge-memory */
 export interface TapeDriveDriveCartridgeMemory<C extends CallShape = CallShape> {
   /** GET /tape/drive/{drive}/cartridge-memory (get_tape_drive_cartridge_memory) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeDriveDriveCartridgeMemoryGetItem[]>;
+  get: VerbOpt<C, NoParams, T.TapeDriveDriveCartridgeMemoryGetItem[]>;
 }
 
 /** /tape/drive/{drive}/catalog */
 export interface TapeDriveDriveCatalog<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/catalog (post_tape_drive_catalog) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveCatalogPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.TapeDriveDriveCatalogPostParams, Upid>;
   /** POST /tape/drive/{drive}/catalog (post_tape_drive_catalog) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveCatalogPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.TapeDriveDriveCatalogPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/clean */
 export interface TapeDriveDriveClean<C extends CallShape = CallShape> {
   /** PUT /tape/drive/{drive}/clean (put_tape_drive_clean) starts a task */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, NoParams, Upid>;
   /** PUT /tape/drive/{drive}/clean (put_tape_drive_clean) starts a task */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /tape/drive/{drive}/eject-media */
 export interface TapeDriveDriveEjectMedia<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/eject-media (post_tape_drive_eject_media) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /tape/drive/{drive}/eject-media (post_tape_drive_eject_media) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /tape/drive/{drive}/export-media */
 export interface TapeDriveDriveExportMedia<C extends CallShape = CallShape> {
   /** PUT /tape/drive/{drive}/export-media (put_tape_drive_export_media) */
-  put<O extends C['options'] = C['options']>(params: T.TapeDriveDriveExportMediaPutParams, options?: O): Answer<C, O, number>;
+  put: Verb<C, T.TapeDriveDriveExportMediaPutParams, number>;
   /** PUT /tape/drive/{drive}/export-media (put_tape_drive_export_media) */
-  set<O extends C['options'] = C['options']>(params: T.TapeDriveDriveExportMediaPutParams, options?: O): Answer<C, O, number>;
+  set: Verb<C, T.TapeDriveDriveExportMediaPutParams, number>;
 }
 
 /** /tape/drive/{drive}/format-media */
 export interface TapeDriveDriveFormatMedia<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/format-media (post_tape_drive_format_media) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveFormatMediaPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.TapeDriveDriveFormatMediaPostParams, Upid>;
   /** POST /tape/drive/{drive}/format-media (post_tape_drive_format_media) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveFormatMediaPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.TapeDriveDriveFormatMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/inventory */
 export interface TapeDriveDriveInventory<C extends CallShape = CallShape> {
   /** GET /tape/drive/{drive}/inventory (get_tape_drive_inventory) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeDriveDriveInventoryGetItem[]>;
+  get: VerbOpt<C, NoParams, T.TapeDriveDriveInventoryGetItem[]>;
   /** PUT /tape/drive/{drive}/inventory (put_tape_drive_inventory) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveInventoryPutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.TapeDriveDriveInventoryPutParams, Upid>;
   /** PUT /tape/drive/{drive}/inventory (put_tape_drive_inventory) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveInventoryPutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.TapeDriveDriveInventoryPutParams, Upid>;
 }
 
 /** /tape/drive/{drive}/label-media */
 export interface TapeDriveDriveLabelMedia<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/label-media (post_tape_drive_label_media) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.TapeDriveDriveLabelMediaPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.TapeDriveDriveLabelMediaPostParams, Upid>;
   /** POST /tape/drive/{drive}/label-media (post_tape_drive_label_media) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.TapeDriveDriveLabelMediaPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.TapeDriveDriveLabelMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/load-media */
 export interface TapeDriveDriveLoadMedia<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/load-media (post_tape_drive_load_media) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.TapeDriveDriveLoadMediaPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.TapeDriveDriveLoadMediaPostParams, Upid>;
   /** POST /tape/drive/{drive}/load-media (post_tape_drive_load_media) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.TapeDriveDriveLoadMediaPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.TapeDriveDriveLoadMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/load-slot */
 export interface TapeDriveDriveLoadSlot<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/load-slot (post_tape_drive_load_slot) */
-  post<O extends C['options'] = C['options']>(params: T.TapeDriveDriveLoadSlotPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.TapeDriveDriveLoadSlotPostParams, null>;
   /** POST /tape/drive/{drive}/load-slot (post_tape_drive_load_slot) */
-  create<O extends C['options'] = C['options']>(params: T.TapeDriveDriveLoadSlotPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.TapeDriveDriveLoadSlotPostParams, null>;
 }
 
 /** /tape/drive/{drive}/read-label */
 export interface TapeDriveDriveReadLabel<C extends CallShape = CallShape> {
   /** GET /tape/drive/{drive}/read-label (get_tape_drive_read_label) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveReadLabelGetParams, options?: O): Answer<C, O, T.TapeDriveDriveReadLabelGetResult>;
+  get: VerbOpt<C, T.TapeDriveDriveReadLabelGetParams, T.TapeDriveDriveReadLabelGetResult>;
 }
 
 /** /tape/drive/{drive}/restore-key */
 export interface TapeDriveDriveRestoreKey<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/restore-key (post_tape_drive_restore_key) */
-  post<O extends C['options'] = C['options']>(params: T.TapeDriveDriveRestoreKeyPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.TapeDriveDriveRestoreKeyPostParams, null>;
   /** POST /tape/drive/{drive}/restore-key (post_tape_drive_restore_key) */
-  create<O extends C['options'] = C['options']>(params: T.TapeDriveDriveRestoreKeyPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.TapeDriveDriveRestoreKeyPostParams, null>;
 }
 
 /** /tape/drive/{drive}/rewind */
 export interface TapeDriveDriveRewind<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/rewind (post_tape_drive_rewind) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /tape/drive/{drive}/rewind (post_tape_drive_rewind) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /tape/drive/{drive}/status */
 export interface TapeDriveDriveStatus<C extends CallShape = CallShape> {
   /** GET /tape/drive/{drive}/status (get_tape_drive_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeDriveDriveStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.TapeDriveDriveStatusGetResult>;
 }
 
 /** /tape/drive/{drive}/unload */
 export interface TapeDriveDriveUnload<C extends CallShape = CallShape> {
   /** POST /tape/drive/{drive}/unload (post_tape_drive_unload) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveUnloadPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.TapeDriveDriveUnloadPostParams, Upid>;
   /** POST /tape/drive/{drive}/unload (post_tape_drive_unload) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.TapeDriveDriveUnloadPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.TapeDriveDriveUnloadPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/volume-statistics */
 export interface TapeDriveDriveVolumeStatistics<C extends CallShape = CallShape> {
   /** GET /tape/drive/{drive}/volume-statistics (get_tape_drive_volume_statistics) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeDriveDriveVolumeStatisticsGetResult>;
+  get: VerbOpt<C, NoParams, T.TapeDriveDriveVolumeStatisticsGetResult>;
 }
 
 /** /tape/media */
 export interface TapeMedia<C extends CallShape = CallShape> {
   /** GET /tape/media (get_tape_media) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.TapeMediaGetParams, unknown>;
   content: TapeMediaContent<C>;
   destroy: TapeMediaDestroy<C>;
   list: TapeMediaList<C>;
@@ -2057,75 +2057,75 @@ export interface TapeMedia<C extends CallShape = CallShape> {
 /** /tape/media/content */
 export interface TapeMediaContent<C extends CallShape = CallShape> {
   /** GET /tape/media/content (get_tape_media_content) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaContentGetParams, options?: O): Answer<C, O, T.TapeMediaContentGetItem[]>;
+  get: VerbOpt<C, T.TapeMediaContentGetParams, T.TapeMediaContentGetItem[]>;
 }
 
 /** /tape/media/destroy */
 export interface TapeMediaDestroy<C extends CallShape = CallShape> {
   /** GET /tape/media/destroy (get_tape_media_destroy) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaDestroyGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.TapeMediaDestroyGetParams, unknown>;
 }
 
 /** /tape/media/list */
 export interface TapeMediaList<C extends CallShape = CallShape> {
   (uuid: string | number): TapeMediaListUuid<C>;
   /** GET /tape/media/list (get_tape_media_list) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaListGetParams, options?: O): Answer<C, O, T.TapeMediaListGetItem[]>;
+  get: VerbOpt<C, T.TapeMediaListGetParams, T.TapeMediaListGetItem[]>;
 }
 
 /** /tape/media/list/{uuid} */
 export interface TapeMediaListUuid<C extends CallShape = CallShape> {
   /** GET /tape/media/list/{uuid} (get_tape_media_list) */
-  get<O extends C['options'] = C['options']>(params?: T.TapeMediaListUuidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.TapeMediaListUuidGetParams, unknown>;
   status: TapeMediaListUuidStatus<C>;
 }
 
 /** /tape/media/list/{uuid}/status */
 export interface TapeMediaListUuidStatus<C extends CallShape = CallShape> {
   /** GET /tape/media/list/{uuid}/status (get_tape_media_list_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
-  post<O extends C['options'] = C['options']>(params?: T.TapeMediaListUuidStatusPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.TapeMediaListUuidStatusPostParams, null>;
   /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
-  create<O extends C['options'] = C['options']>(params?: T.TapeMediaListUuidStatusPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.TapeMediaListUuidStatusPostParams, null>;
 }
 
 /** /tape/media/media-sets */
 export interface TapeMediaMediaSets<C extends CallShape = CallShape> {
   /** GET /tape/media/media-sets (get_tape_media_media_sets) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeMediaMediaSetsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.TapeMediaMediaSetsGetItem[]>;
 }
 
 /** /tape/media/move */
 export interface TapeMediaMove<C extends CallShape = CallShape> {
   /** POST /tape/media/move (post_tape_media_move) */
-  post<O extends C['options'] = C['options']>(params?: T.TapeMediaMovePostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.TapeMediaMovePostParams, null>;
   /** POST /tape/media/move (post_tape_media_move) */
-  create<O extends C['options'] = C['options']>(params?: T.TapeMediaMovePostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.TapeMediaMovePostParams, null>;
 }
 
 /** /tape/restore */
 export interface TapeRestore<C extends CallShape = CallShape> {
   /** POST /tape/restore (post_tape_restore) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.TapeRestorePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.TapeRestorePostParams, Upid>;
   /** POST /tape/restore (post_tape_restore) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.TapeRestorePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.TapeRestorePostParams, Upid>;
 }
 
 /** /tape/scan-changers */
 export interface TapeScanChangers<C extends CallShape = CallShape> {
   /** GET /tape/scan-changers (get_tape_scan_changers) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeScanChangersGetItem[]>;
+  get: VerbOpt<C, NoParams, T.TapeScanChangersGetItem[]>;
 }
 
 /** /tape/scan-drives */
 export interface TapeScanDrives<C extends CallShape = CallShape> {
   /** GET /tape/scan-drives (get_tape_scan_drives) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.TapeScanDrivesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.TapeScanDrivesGetItem[]>;
 }
 
 /** /version */
 export interface Version<C extends CallShape = CallShape> {
   /** GET /version (get_version) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.VersionGetResult>;
+  get: VerbOpt<C, NoParams, T.VersionGetResult>;
 }

@@ -2,15 +2,15 @@
 /* eslint-disable */
 
 // The fluent path tree of PDM: one interface per path.
-import type { Answer, CallShape, NoParams, RemoteUpid, Upid } from '../common.js';
+import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { Answer, CallShape };
+export type { CallShape, Verb, VerbOpt };
 
 /** / */
 export interface Root<C extends CallShape = CallShape> {
   /** GET / (get) */
-  get<O extends C['options'] = C['options']>(params?: T.RootGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.RootGetParams, unknown>;
   access: Access<C>;
   "auto-install": AutoInstall<C>;
   ceph: Ceph<C>;
@@ -29,7 +29,7 @@ export interface Root<C extends CallShape = CallShape> {
 /** /access */
 export interface Access<C extends CallShape = CallShape> {
   /** GET /access (get_access) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AccessGetParams, unknown>;
   acl: AccessAcl<C>;
   domains: AccessDomains<C>;
   openid: AccessOpenid<C>;
@@ -43,18 +43,18 @@ export interface Access<C extends CallShape = CallShape> {
 /** /access/acl */
 export interface AccessAcl<C extends CallShape = CallShape> {
   /** GET /access/acl (get_access_acl) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessAclGetParams, options?: O): Answer<C, O, T.AccessAclGetItem[]>;
+  get: VerbOpt<C, T.AccessAclGetParams, T.AccessAclGetItem[]>;
   /** PUT /access/acl (put_access_acl) */
-  put<O extends C['options'] = C['options']>(params: T.AccessAclPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AccessAclPutParams, null>;
   /** PUT /access/acl (put_access_acl) */
-  set<O extends C['options'] = C['options']>(params: T.AccessAclPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
 export interface AccessDomains<C extends CallShape = CallShape> {
   (realm: string | number): AccessDomainsRealm<C>;
   /** GET /access/domains (get_access_domains) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessDomainsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessDomainsGetItem[]>;
 }
 
 /** /access/domains/{realm} */
@@ -65,15 +65,15 @@ export interface AccessDomainsRealm<C extends CallShape = CallShape> {
 /** /access/domains/{realm}/sync */
 export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmSyncPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmSyncPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
 }
 
 /** /access/openid */
 export interface AccessOpenid<C extends CallShape = CallShape> {
   /** GET /access/openid (get_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessOpenidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AccessOpenidGetParams, unknown>;
   "auth-url": AccessOpenidAuthUrl<C>;
   login: AccessOpenidLogin<C>;
 }
@@ -81,92 +81,92 @@ export interface AccessOpenid<C extends CallShape = CallShape> {
 /** /access/openid/auth-url */
 export interface AccessOpenidAuthUrl<C extends CallShape = CallShape> {
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  post<O extends C['options'] = C['options']>(params: T.AccessOpenidAuthUrlPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  create<O extends C['options'] = C['options']>(params: T.AccessOpenidAuthUrlPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
 }
 
 /** /access/openid/login */
 export interface AccessOpenidLogin<C extends CallShape = CallShape> {
   /** POST /access/openid/login (post_access_openid_login) */
-  post<O extends C['options'] = C['options']>(params: T.AccessOpenidLoginPostParams, options?: O): Answer<C, O, T.AccessOpenidLoginPostResult>;
+  post: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
   /** POST /access/openid/login (post_access_openid_login) */
-  create<O extends C['options'] = C['options']>(params: T.AccessOpenidLoginPostParams, options?: O): Answer<C, O, T.AccessOpenidLoginPostResult>;
+  create: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
 }
 
 /** /access/permissions */
 export interface AccessPermissions<C extends CallShape = CallShape> {
   /** GET /access/permissions (get_access_permissions) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessPermissionsGetParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
 export interface AccessRoles<C extends CallShape = CallShape> {
   /** GET /access/roles (get_access_roles) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessRolesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessRolesGetItem[]>;
 }
 
 /** /access/tfa */
 export interface AccessTfa<C extends CallShape = CallShape> {
   (userid: string | number): AccessTfaUserid<C>;
   /** GET /access/tfa (get_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid} */
 export interface AccessTfaUserid<C extends CallShape = CallShape> {
   (id: string | number): AccessTfaUseridId<C>;
   /** GET /access/tfa/{userid} (get_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaUseridGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessTfaUseridGetItem[]>;
   /** POST /access/tfa/{userid} (post_access_tfa) */
-  post<O extends C['options'] = C['options']>(params: T.AccessTfaUseridPostParams, options?: O): Answer<C, O, T.AccessTfaUseridPostResult>;
+  post: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
   /** POST /access/tfa/{userid} (post_access_tfa) */
-  create<O extends C['options'] = C['options']>(params: T.AccessTfaUseridPostParams, options?: O): Answer<C, O, T.AccessTfaUseridPostResult>;
+  create: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
 /** /access/tfa/{userid}/{id} */
 export interface AccessTfaUseridId<C extends CallShape = CallShape> {
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaUseridIdGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessTfaUseridIdGetResult>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
-  delete<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket */
 export interface AccessTicket<C extends CallShape = CallShape> {
   /** POST /access/ticket (post_access_ticket) */
-  post<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** POST /access/ticket (post_access_ticket) */
-  create<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** DELETE /access/ticket (delete_access_ticket) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /access/users */
 export interface AccessUsers<C extends CallShape = CallShape> {
   (userid: string | number): AccessUsersUserid<C>;
   /** GET /access/users (get_access_users) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessUsersGetParams, options?: O): Answer<C, O, T.AccessUsersGetItem[]>;
+  get: VerbOpt<C, T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (post_access_users) */
-  post<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessUsersPostParams, null>;
   /** POST /access/users (post_access_users) */
-  create<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
 export interface AccessUsersUserid<C extends CallShape = CallShape> {
   /** GET /access/users/{userid} (get_access_users) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridGetResult>;
   /** PUT /access/users/{userid} (put_access_users) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** PUT /access/users/{userid} (put_access_users) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_access_users) */
-  delete<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.AccessUsersUseridDeleteParams, null>;
   token: AccessUsersUseridToken<C>;
 }
 
@@ -174,29 +174,29 @@ export interface AccessUsersUserid<C extends CallShape = CallShape> {
 export interface AccessUsersUseridToken<C extends CallShape = CallShape> {
   (token_name: string | number): AccessUsersUseridTokenTokenName<C>;
   /** GET /access/users/{userid}/token (get_access_users_token) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{token-name} */
 export interface AccessUsersUseridTokenTokenName<C extends CallShape = CallShape> {
   /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNameGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
   /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  post<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePostParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePostResult>;
+  post: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
   /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  create<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePostParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePostResult>;
+  create: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
   /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePutParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePutResult | null>;
+  put: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
   /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNamePutParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenNamePutResult | null>;
+  set: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
   /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
-  delete<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
 
 /** /auto-install */
 export interface AutoInstall<C extends CallShape = CallShape> {
   /** GET /auto-install (get_auto_install) */
-  get<O extends C['options'] = C['options']>(params?: T.AutoInstallGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.AutoInstallGetParams, unknown>;
   answer: AutoInstallAnswer<C>;
   installations: AutoInstallInstallations<C>;
   prepared: AutoInstallPrepared<C>;
@@ -206,81 +206,81 @@ export interface AutoInstall<C extends CallShape = CallShape> {
 /** /auto-install/answer */
 export interface AutoInstallAnswer<C extends CallShape = CallShape> {
   /** POST /auto-install/answer (post_auto_install_answer) */
-  post<O extends C['options'] = C['options']>(params: T.AutoInstallAnswerPostParams, options?: O): Answer<C, O, T.AutoInstallAnswerPostResult>;
+  post: Verb<C, T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
   /** POST /auto-install/answer (post_auto_install_answer) */
-  create<O extends C['options'] = C['options']>(params: T.AutoInstallAnswerPostParams, options?: O): Answer<C, O, T.AutoInstallAnswerPostResult>;
+  create: Verb<C, T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
 }
 
 /** /auto-install/installations */
 export interface AutoInstallInstallations<C extends CallShape = CallShape> {
   (uuid: string | number): AutoInstallInstallationsUuid<C>;
   /** GET /auto-install/installations (get_auto_install_installations) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AutoInstallInstallationsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AutoInstallInstallationsGetItem[]>;
 }
 
 /** /auto-install/installations/{uuid} */
 export interface AutoInstallInstallationsUuid<C extends CallShape = CallShape> {
   /** DELETE /auto-install/installations/{uuid} (delete_auto_install_installations) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   "post-hook": AutoInstallInstallationsUuidPostHook<C>;
 }
 
 /** /auto-install/installations/{uuid}/post-hook */
 export interface AutoInstallInstallationsUuidPostHook<C extends CallShape = CallShape> {
   /** POST /auto-install/installations/{uuid}/post-hook (post_auto_install_installations_post_hook) */
-  post<O extends C['options'] = C['options']>(params: T.AutoInstallInstallationsUuidPostHookPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AutoInstallInstallationsUuidPostHookPostParams, null>;
   /** POST /auto-install/installations/{uuid}/post-hook (post_auto_install_installations_post_hook) */
-  create<O extends C['options'] = C['options']>(params: T.AutoInstallInstallationsUuidPostHookPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AutoInstallInstallationsUuidPostHookPostParams, null>;
 }
 
 /** /auto-install/prepared */
 export interface AutoInstallPrepared<C extends CallShape = CallShape> {
   (id: string | number): AutoInstallPreparedId<C>;
   /** GET /auto-install/prepared (get_auto_install_prepared) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AutoInstallPreparedGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AutoInstallPreparedGetItem[]>;
   /** POST /auto-install/prepared (post_auto_install_prepared) */
-  post<O extends C['options'] = C['options']>(params: T.AutoInstallPreparedPostParams, options?: O): Answer<C, O, T.AutoInstallPreparedPostResult>;
+  post: Verb<C, T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
   /** POST /auto-install/prepared (post_auto_install_prepared) */
-  create<O extends C['options'] = C['options']>(params: T.AutoInstallPreparedPostParams, options?: O): Answer<C, O, T.AutoInstallPreparedPostResult>;
+  create: Verb<C, T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
 }
 
 /** /auto-install/prepared/{id} */
 export interface AutoInstallPreparedId<C extends CallShape = CallShape> {
   /** GET /auto-install/prepared/{id} (get_auto_install_prepared) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
-  put<O extends C['options'] = C['options']>(params?: T.AutoInstallPreparedIdPutParams, options?: O): Answer<C, O, T.AutoInstallPreparedIdPutResult>;
+  put: VerbOpt<C, T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
   /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
-  set<O extends C['options'] = C['options']>(params?: T.AutoInstallPreparedIdPutParams, options?: O): Answer<C, O, T.AutoInstallPreparedIdPutResult>;
+  set: VerbOpt<C, T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
   /** DELETE /auto-install/prepared/{id} (delete_auto_install_prepared) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /auto-install/tokens */
 export interface AutoInstallTokens<C extends CallShape = CallShape> {
   (id: string | number): AutoInstallTokensId<C>;
   /** GET /auto-install/tokens (get_auto_install_tokens) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AutoInstallTokensGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AutoInstallTokensGetItem[]>;
   /** POST /auto-install/tokens (post_auto_install_tokens) */
-  post<O extends C['options'] = C['options']>(params: T.AutoInstallTokensPostParams, options?: O): Answer<C, O, T.AutoInstallTokensPostResult>;
+  post: Verb<C, T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
   /** POST /auto-install/tokens (post_auto_install_tokens) */
-  create<O extends C['options'] = C['options']>(params: T.AutoInstallTokensPostParams, options?: O): Answer<C, O, T.AutoInstallTokensPostResult>;
+  create: Verb<C, T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
 }
 
 /** /auto-install/tokens/{id} */
 export interface AutoInstallTokensId<C extends CallShape = CallShape> {
   /** PUT /auto-install/tokens/{id} (put_auto_install_tokens) */
-  put<O extends C['options'] = C['options']>(params?: T.AutoInstallTokensIdPutParams, options?: O): Answer<C, O, T.AutoInstallTokensIdPutResult>;
+  put: VerbOpt<C, T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
   /** PUT /auto-install/tokens/{id} (put_auto_install_tokens) */
-  set<O extends C['options'] = C['options']>(params?: T.AutoInstallTokensIdPutParams, options?: O): Answer<C, O, T.AutoInstallTokensIdPutResult>;
+  set: VerbOpt<C, T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
   /** DELETE /auto-install/tokens/{id} (delete_auto_install_tokens) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /ceph */
 export interface Ceph<C extends CallShape = CallShape> {
   /** GET /ceph (get_ceph) */
-  get<O extends C['options'] = C['options']>(params?: T.CephGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.CephGetParams, unknown>;
   clusters: CephClusters<C>;
 }
 
@@ -288,13 +288,13 @@ export interface Ceph<C extends CallShape = CallShape> {
 export interface CephClusters<C extends CallShape = CallShape> {
   (cluster: string | number): CephClustersCluster<C>;
   /** GET /ceph/clusters (get_ceph_clusters) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.CephClustersGetItem[]>;
+  get: VerbOpt<C, NoParams, T.CephClustersGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster} */
 export interface CephClustersCluster<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster} (get_ceph_clusters) */
-  get<O extends C['options'] = C['options']>(params?: T.CephClustersClusterGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.CephClustersClusterGetParams, unknown>;
   flags: CephClustersClusterFlags<C>;
   fs: CephClustersClusterFs<C>;
   mds: CephClustersClusterMds<C>;
@@ -309,61 +309,61 @@ export interface CephClustersCluster<C extends CallShape = CallShape> {
 /** /ceph/clusters/{cluster}/flags */
 export interface CephClustersClusterFlags<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/flags (get_ceph_clusters_flags) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.CephClustersClusterFlagsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.CephClustersClusterFlagsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/fs */
 export interface CephClustersClusterFs<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/fs (get_ceph_clusters_fs) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.CephClustersClusterFsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.CephClustersClusterFsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mds */
 export interface CephClustersClusterMds<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/mds (get_ceph_clusters_mds) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.CephClustersClusterMdsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.CephClustersClusterMdsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mgr */
 export interface CephClustersClusterMgr<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/mgr (get_ceph_clusters_mgr) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.CephClustersClusterMgrGetItem[]>;
+  get: VerbOpt<C, NoParams, T.CephClustersClusterMgrGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mon */
 export interface CephClustersClusterMon<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/mon (get_ceph_clusters_mon) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.CephClustersClusterMonGetItem[]>;
+  get: VerbOpt<C, NoParams, T.CephClustersClusterMonGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/osd-tree */
 export interface CephClustersClusterOsdTree<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/osd-tree (get_ceph_clusters_osd_tree) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /ceph/clusters/{cluster}/pools */
 export interface CephClustersClusterPools<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/pools (get_ceph_clusters_pools) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.CephClustersClusterPoolsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.CephClustersClusterPoolsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/status */
 export interface CephClustersClusterStatus<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/status (get_ceph_clusters_status) */
-  get<O extends C['options'] = C['options']>(params?: T.CephClustersClusterStatusGetParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, T.CephClustersClusterStatusGetParams, Record<string, unknown>>;
 }
 
 /** /ceph/clusters/{cluster}/summary */
 export interface CephClustersClusterSummary<C extends CallShape = CallShape> {
   /** GET /ceph/clusters/{cluster}/summary (get_ceph_clusters_summary) */
-  get<O extends C['options'] = C['options']>(params?: T.CephClustersClusterSummaryGetParams, options?: O): Answer<C, O, T.CephClustersClusterSummaryGetResult>;
+  get: VerbOpt<C, T.CephClustersClusterSummaryGetParams, T.CephClustersClusterSummaryGetResult>;
 }
 
 /** /config */
 export interface Config<C extends CallShape = CallShape> {
   /** GET /config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigGetParams, unknown>;
   access: ConfigAccess<C>;
   acme: ConfigAcme<C>;
   certificate: ConfigCertificate<C>;
@@ -374,7 +374,7 @@ export interface Config<C extends CallShape = CallShape> {
 /** /config/access */
 export interface ConfigAccess<C extends CallShape = CallShape> {
   /** GET /config/access (get_config_access) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigAccessGetParams, unknown>;
   ad: ConfigAccessAd<C>;
   ldap: ConfigAccessLdap<C>;
   openid: ConfigAccessOpenid<C>;
@@ -387,112 +387,112 @@ export interface ConfigAccess<C extends CallShape = CallShape> {
 export interface ConfigAccessAd<C extends CallShape = CallShape> {
   (realm: string | number): ConfigAccessAdRealm<C>;
   /** GET /config/access/ad (get_config_access_ad) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessAdGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessAdGetItem[]>;
   /** POST /config/access/ad (post_config_access_ad) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAccessAdPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAccessAdPostParams, null>;
   /** POST /config/access/ad (post_config_access_ad) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAccessAdPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAccessAdPostParams, null>;
 }
 
 /** /config/access/ad/{realm} */
 export interface ConfigAccessAdRealm<C extends CallShape = CallShape> {
   /** GET /config/access/ad/{realm} (get_config_access_ad) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessAdRealmGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessAdRealmGetResult>;
   /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessAdRealmPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAccessAdRealmPutParams, null>;
   /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessAdRealmPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAccessAdRealmPutParams, null>;
   /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAccessAdRealmDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
 /** /config/access/ldap */
 export interface ConfigAccessLdap<C extends CallShape = CallShape> {
   (realm: string | number): ConfigAccessLdapRealm<C>;
   /** GET /config/access/ldap (get_config_access_ldap) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessLdapGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessLdapGetItem[]>;
   /** POST /config/access/ldap (post_config_access_ldap) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAccessLdapPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAccessLdapPostParams, null>;
   /** POST /config/access/ldap (post_config_access_ldap) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAccessLdapPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAccessLdapPostParams, null>;
 }
 
 /** /config/access/ldap/{realm} */
 export interface ConfigAccessLdapRealm<C extends CallShape = CallShape> {
   /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessLdapRealmGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessLdapRealmGetResult>;
   /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessLdapRealmPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, null>;
   /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessLdapRealmPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, null>;
   /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAccessLdapRealmDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
 /** /config/access/openid */
 export interface ConfigAccessOpenid<C extends CallShape = CallShape> {
   (realm: string | number): ConfigAccessOpenidRealm<C>;
   /** GET /config/access/openid (get_config_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessOpenidGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidGetItem[]>;
   /** POST /config/access/openid (post_config_access_openid) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAccessOpenidPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAccessOpenidPostParams, null>;
   /** POST /config/access/openid (post_config_access_openid) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAccessOpenidPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAccessOpenidPostParams, null>;
 }
 
 /** /config/access/openid/{realm} */
 export interface ConfigAccessOpenidRealm<C extends CallShape = CallShape> {
   /** GET /config/access/openid/{realm} (get_config_access_openid) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessOpenidRealmGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidRealmGetResult>;
   /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessOpenidRealmPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, null>;
   /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessOpenidRealmPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, null>;
   /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAccessOpenidRealmDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
 /** /config/access/pam */
 export interface ConfigAccessPam<C extends CallShape = CallShape> {
   /** GET /config/access/pam (get_config_access_pam) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessPamGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessPamGetResult>;
   /** PUT /config/access/pam (put_config_access_pam) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessPamPutParams, options?: O): Answer<C, O, T.ConfigAccessPamPutResult>;
+  put: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
   /** PUT /config/access/pam (put_config_access_pam) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessPamPutParams, options?: O): Answer<C, O, T.ConfigAccessPamPutResult>;
+  set: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
 }
 
 /** /config/access/pdm */
 export interface ConfigAccessPdm<C extends CallShape = CallShape> {
   /** GET /config/access/pdm (get_config_access_pdm) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessPdmGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessPdmGetResult>;
   /** PUT /config/access/pdm (put_config_access_pdm) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessPdmPutParams, options?: O): Answer<C, O, T.ConfigAccessPdmPutResult>;
+  put: VerbOpt<C, T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
   /** PUT /config/access/pdm (put_config_access_pdm) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessPdmPutParams, options?: O): Answer<C, O, T.ConfigAccessPdmPutResult>;
+  set: VerbOpt<C, T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
 }
 
 /** /config/access/tfa */
 export interface ConfigAccessTfa<C extends CallShape = CallShape> {
   /** GET /config/access/tfa (get_config_access_tfa) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigAccessTfaGetParams, unknown>;
   webauthn: ConfigAccessTfaWebauthn<C>;
 }
 
 /** /config/access/tfa/webauthn */
 export interface ConfigAccessTfaWebauthn<C extends CallShape = CallShape> {
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAccessTfaWebauthnGetResult | null>;
+  get: VerbOpt<C, NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaWebauthnPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAccessTfaWebauthnPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
 }
 
 /** /config/acme */
 export interface ConfigAcme<C extends CallShape = CallShape> {
   /** GET /config/acme (get_config_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigAcmeGetParams, unknown>;
   account: ConfigAcmeAccount<C>;
   "challenge-schema": ConfigAcmeChallengeSchema<C>;
   directories: ConfigAcmeDirectories<C>;
@@ -504,120 +504,120 @@ export interface ConfigAcme<C extends CallShape = CallShape> {
 export interface ConfigAcmeAccount<C extends CallShape = CallShape> {
   (name: string | number): ConfigAcmeAccountName<C>;
   /** GET /config/acme/account (get_config_acme_account) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeAccountGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountGetItem[]>;
   /** POST /config/acme/account (post_config_acme_account) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAcmeAccountPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.ConfigAcmeAccountPostParams, Upid>;
   /** POST /config/acme/account (post_config_acme_account) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAcmeAccountPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.ConfigAcmeAccountPostParams, Upid>;
 }
 
 /** /config/acme/account/{name} */
 export interface ConfigAcmeAccountName<C extends CallShape = CallShape> {
   /** GET /config/acme/account/{name} (get_config_acme_account) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeAccountNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountNameGetResult>;
   /** PUT /config/acme/account/{name} (put_config_acme_account) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAcmeAccountNamePutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, Upid>;
   /** PUT /config/acme/account/{name} (put_config_acme_account) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAcmeAccountNamePutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, Upid>;
   /** DELETE /config/acme/account/{name} (delete_config_acme_account) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigAcmeAccountNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.ConfigAcmeAccountNameDeleteParams, Upid>;
 }
 
 /** /config/acme/challenge-schema */
 export interface ConfigAcmeChallengeSchema<C extends CallShape = CallShape> {
   /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeChallengeSchemaGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /config/acme/directories */
 export interface ConfigAcmeDirectories<C extends CallShape = CallShape> {
   /** GET /config/acme/directories (get_config_acme_directories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmeDirectoriesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
 /** /config/acme/plugins */
 export interface ConfigAcmePlugins<C extends CallShape = CallShape> {
   (id: string | number): ConfigAcmePluginsId<C>;
   /** GET /config/acme/plugins (get_config_acme_plugins) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmePluginsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsGetItem[]>;
   /** POST /config/acme/plugins (post_config_acme_plugins) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigAcmePluginsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigAcmePluginsPostParams, null>;
   /** POST /config/acme/plugins (post_config_acme_plugins) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigAcmePluginsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigAcmePluginsPostParams, null>;
 }
 
 /** /config/acme/plugins/{id} */
 export interface ConfigAcmePluginsId<C extends CallShape = CallShape> {
   /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigAcmePluginsIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsIdGetResult>;
   /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAcmePluginsIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
   /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAcmePluginsIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
   /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/acme/tos */
 export interface ConfigAcmeTos<C extends CallShape = CallShape> {
   /** GET /config/acme/tos (get_config_acme_tos) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigAcmeTosGetParams, options?: O): Answer<C, O, string | null>;
+  get: VerbOpt<C, T.ConfigAcmeTosGetParams, string | null>;
 }
 
 /** /config/certificate */
 export interface ConfigCertificate<C extends CallShape = CallShape> {
   /** GET /config/certificate (get_config_certificate) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigCertificateGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigCertificateGetResult>;
   /** PUT /config/certificate (put_config_certificate) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigCertificatePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigCertificatePutParams, null>;
   /** PUT /config/certificate (put_config_certificate) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigCertificatePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigCertificatePutParams, null>;
 }
 
 /** /config/notes */
 export interface ConfigNotes<C extends CallShape = CallShape> {
   /** GET /config/notes (get_config_notes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
   /** PUT /config/notes (put_config_notes) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigNotesPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigNotesPutParams, null>;
   /** PUT /config/notes (put_config_notes) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigNotesPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigNotesPutParams, null>;
 }
 
 /** /config/views */
 export interface ConfigViews<C extends CallShape = CallShape> {
   (id: string | number): ConfigViewsId<C>;
   /** GET /config/views (get_config_views) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigViewsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigViewsGetItem[]>;
   /** POST /config/views (post_config_views) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigViewsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigViewsPostParams, null>;
   /** POST /config/views (post_config_views) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigViewsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigViewsPostParams, null>;
 }
 
 /** /config/views/{id} */
 export interface ConfigViewsId<C extends CallShape = CallShape> {
   /** GET /config/views/{id} (get_config_views) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigViewsIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigViewsIdGetResult>;
   /** PUT /config/views/{id} (put_config_views) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigViewsIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigViewsIdPutParams, null>;
   /** PUT /config/views/{id} (put_config_views) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigViewsIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigViewsIdPutParams, null>;
   /** DELETE /config/views/{id} (delete_config_views) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigViewsIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigViewsIdDeleteParams, null>;
 }
 
 /** /nodes */
 export interface Nodes<C extends CallShape = CallShape> {
   (node: string | number): NodesNode<C>;
   /** GET /nodes (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode<C extends CallShape = CallShape> {
   /** GET /nodes/{node} (get_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeGetParams, unknown>;
   apt: NodesNodeApt<C>;
   certificates: NodesNodeCertificates<C>;
   config: NodesNodeConfig<C>;
@@ -639,7 +639,7 @@ export interface NodesNode<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt */
 export interface NodesNodeApt<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeAptGetParams, unknown>;
   changelog: NodesNodeAptChangelog<C>;
   repositories: NodesNodeAptRepositories<C>;
   update: NodesNodeAptUpdate<C>;
@@ -649,43 +649,43 @@ export interface NodesNodeApt<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeAptChangelogGetParams, options?: O): Answer<C, O, string>;
+  get: Verb<C, T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/repositories */
 export interface NodesNodeAptRepositories<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptRepositoriesGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptRepositoriesGetResult>;
   /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
   /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
   /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
   /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
 /** /nodes/{node}/apt/update */
 export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptUpdateGetItem[]>;
   /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
   /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptVersionsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeCertificatesGetParams, unknown>;
   acme: NodesNodeCertificatesAcme<C>;
   custom: NodesNodeCertificatesCustom<C>;
   info: NodesNodeCertificatesInfo<C>;
@@ -694,109 +694,109 @@ export interface NodesNodeCertificates<C extends CallShape = CallShape> {
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeCertificatesAcmeGetParams, unknown>;
   certificate: NodesNodeCertificatesAcmeCertificate<C>;
 }
 
 /** /nodes/{node}/certificates/acme/certificate */
 export interface NodesNodeCertificatesAcmeCertificate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
 }
 
 /** /nodes/{node}/certificates/custom */
 export interface NodesNodeCertificatesCustom<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeCertificatesCustomPostParams, options?: O): Answer<C, O, T.NodesNodeCertificatesCustomPostItem[]>;
+  post: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
   /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeCertificatesCustomPostParams, options?: O): Answer<C, O, T.NodesNodeCertificatesCustomPostItem[]>;
+  create: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
   /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesCustomDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
 export interface NodesNodeCertificatesInfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCertificatesInfoGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config */
 export interface NodesNodeConfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/config (get_nodes_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeConfigGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeConfigGetResult>;
   /** PUT /nodes/{node}/config (put_nodes_config) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
   /** PUT /nodes/{node}/config (put_nodes_config) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/dns */
 export interface NodesNodeDns<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/dns (get_nodes_dns) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
   /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/journal (get_nodes_journal) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeJournalGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeJournalGetParams, unknown>;
 }
 
 /** /nodes/{node}/network */
 export interface NodesNodeNetwork<C extends CallShape = CallShape> {
   (iface: string | number): NodesNodeNetworkIface<C>;
   /** GET /nodes/{node}/network (get_nodes_network) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeNetworkGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeNetworkGetItem[]>;
   /** POST /nodes/{node}/network (post_nodes_network) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** POST /nodes/{node}/network (post_nodes_network) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** PUT /nodes/{node}/network (put_nodes_network) starts a task */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, NoParams, Upid>;
   /** PUT /nodes/{node}/network (put_nodes_network) starts a task */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, NoParams, Upid>;
   /** DELETE /nodes/{node}/network (delete_nodes_network) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
 export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkIfaceDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/report (get_nodes_report) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /nodes/{node}/rrddata */
 export interface NodesNodeRrddata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/rrddata (get_nodes_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeRrddataGetParams, options?: O): Answer<C, O, T.NodesNodeRrddataGetItem[]>;
+  get: Verb<C, T.NodesNodeRrddataGetParams, T.NodesNodeRrddataGetItem[]>;
 }
 
 /** /nodes/{node}/sdn */
 export interface NodesNodeSdn<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn (get_nodes_sdn) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeSdnGetParams, unknown>;
   vnets: NodesNodeSdnVnets<C>;
   zones: NodesNodeSdnZones<C>;
 }
@@ -809,14 +809,14 @@ export interface NodesNodeSdnVnets<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/vnets/{vnet} */
 export interface NodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/vnets/{vnet} (get_nodes_sdn_vnets) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnVnetsVnetGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeSdnVnetsVnetGetParams, unknown>;
   "mac-vrf": NodesNodeSdnVnetsVnetMacVrf<C>;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
 export interface NodesNodeSdnVnetsVnetMacVrf<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_nodes_sdn_vnets_mac_vrf) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeSdnVnetsVnetMacVrfGetParams, options?: O): Answer<C, O, T.NodesNodeSdnVnetsVnetMacVrfGetResult>;
+  get: Verb<C, T.NodesNodeSdnVnetsVnetMacVrfGetParams, T.NodesNodeSdnVnetsVnetMacVrfGetResult>;
 }
 
 /** /nodes/{node}/sdn/zones */
@@ -827,55 +827,55 @@ export interface NodesNodeSdnZones<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/zones/{zone} */
 export interface NodesNodeSdnZonesZone<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/zones/{zone} (get_nodes_sdn_zones) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSdnZonesZoneGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeSdnZonesZoneGetParams, unknown>;
   "ip-vrf": NodesNodeSdnZonesZoneIpVrf<C>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/ip-vrf */
 export interface NodesNodeSdnZonesZoneIpVrf<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (get_nodes_sdn_zones_ip_vrf) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeSdnZonesZoneIpVrfGetParams, options?: O): Answer<C, O, T.NodesNodeSdnZonesZoneIpVrfGetResult>;
+  get: Verb<C, T.NodesNodeSdnZonesZoneIpVrfGetParams, T.NodesNodeSdnZonesZoneIpVrfGetResult>;
 }
 
 /** /nodes/{node}/status */
 export interface NodesNodeStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/status (get_nodes_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (post_nodes_status) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeStatusPostParams, null>;
   /** POST /nodes/{node}/status (post_nodes_status) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/subscription */
 export interface NodesNodeSubscription<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/subscription (get_nodes_subscription) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSubscriptionGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSubscriptionGetResult>;
   /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/syslog (get_nodes_syslog) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSyslogGetParams, options?: O): Answer<C, O, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks<C extends CallShape = CallShape> {
   (upid: string | number): NodesNodeTasksUpid<C>;
   /** GET /nodes/{node}/tasks (get_nodes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksGetParams, options?: O): Answer<C, O, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.NodesNodeTasksUpidGetParams, unknown>;
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   log: NodesNodeTasksUpidLog<C>;
   status: NodesNodeTasksUpidStatus<C>;
 }
@@ -883,43 +883,43 @@ export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidLogGetParams, options?: O): Answer<C, O, T.NodesNodeTasksUpidLogGetResult | null>;
+  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetResult | null>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
 export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
   /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
 export interface NodesNodeTime<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/time (get_nodes_time) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (put_nodes_time) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeTimePutParams, null>;
   /** PUT /nodes/{node}/time (put_nodes_time) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.NodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pbs */
 export interface Pbs<C extends CallShape = CallShape> {
   /** GET /pbs (get_pbs) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PbsGetParams, unknown>;
   "probe-tls": PbsProbeTls<C>;
   realms: PbsRealms<C>;
   remotes: PbsRemotes<C>;
@@ -929,28 +929,28 @@ export interface Pbs<C extends CallShape = CallShape> {
 /** /pbs/probe-tls */
 export interface PbsProbeTls<C extends CallShape = CallShape> {
   /** POST /pbs/probe-tls (post_pbs_probe_tls) */
-  post<O extends C['options'] = C['options']>(params: T.PbsProbeTlsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.PbsProbeTlsPostParams, null>;
   /** POST /pbs/probe-tls (post_pbs_probe_tls) */
-  create<O extends C['options'] = C['options']>(params: T.PbsProbeTlsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.PbsProbeTlsPostParams, null>;
 }
 
 /** /pbs/realms */
 export interface PbsRealms<C extends CallShape = CallShape> {
   /** GET /pbs/realms (get_pbs_realms) */
-  get<O extends C['options'] = C['options']>(params: T.PbsRealmsGetParams, options?: O): Answer<C, O, T.PbsRealmsGetItem[]>;
+  get: Verb<C, T.PbsRealmsGetParams, T.PbsRealmsGetItem[]>;
 }
 
 /** /pbs/remotes */
 export interface PbsRemotes<C extends CallShape = CallShape> {
   (remote: string | number): PbsRemotesRemote<C>;
   /** GET /pbs/remotes (get_pbs_remotes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PbsRemotesGetItem[]>;
 }
 
 /** /pbs/remotes/{remote} */
 export interface PbsRemotesRemote<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote} (get_pbs_remotes) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PbsRemotesRemoteGetParams, unknown>;
   datastore: PbsRemotesRemoteDatastore<C>;
   nodes: PbsRemotesRemoteNodes<C>;
   rrddata: PbsRemotesRemoteRrddata<C>;
@@ -962,13 +962,13 @@ export interface PbsRemotesRemote<C extends CallShape = CallShape> {
 export interface PbsRemotesRemoteDatastore<C extends CallShape = CallShape> {
   (datastore: string | number): PbsRemotesRemoteDatastoreDatastore<C>;
   /** GET /pbs/remotes/{remote}/datastore (get_pbs_remotes_datastore) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesRemoteDatastoreGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteDatastoreGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore} */
 export interface PbsRemotesRemoteDatastoreDatastore<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/datastore/{datastore} (get_pbs_remotes_datastore) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteDatastoreDatastoreGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PbsRemotesRemoteDatastoreDatastoreGetParams, unknown>;
   namespaces: PbsRemotesRemoteDatastoreDatastoreNamespaces<C>;
   rrddata: PbsRemotesRemoteDatastoreDatastoreRrddata<C>;
   snapshots: PbsRemotesRemoteDatastoreDatastoreSnapshots<C>;
@@ -977,19 +977,19 @@ export interface PbsRemotesRemoteDatastoreDatastore<C extends CallShape = CallSh
 /** /pbs/remotes/{remote}/datastore/{datastore}/namespaces */
 export interface PbsRemotesRemoteDatastoreDatastoreNamespaces<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces (get_pbs_remotes_datastore_namespaces) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams, options?: O): Answer<C, O, T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[]>;
+  get: VerbOpt<C, T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams, T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/rrddata */
 export interface PbsRemotesRemoteDatastoreDatastoreRrddata<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata (get_pbs_remotes_datastore_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.PbsRemotesRemoteDatastoreDatastoreRrddataGetParams, options?: O): Answer<C, O, T.PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[]>;
+  get: Verb<C, T.PbsRemotesRemoteDatastoreDatastoreRrddataGetParams, T.PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/snapshots */
 export interface PbsRemotesRemoteDatastoreDatastoreSnapshots<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots (get_pbs_remotes_datastore_snapshots) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams, options?: O): Answer<C, O, T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[]>;
+  get: VerbOpt<C, T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams, T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/nodes */
@@ -1000,7 +1000,7 @@ export interface PbsRemotesRemoteNodes<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/nodes/{node} */
 export interface PbsRemotesRemoteNodesNode<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node} (get_pbs_remotes_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteNodesNodeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PbsRemotesRemoteNodesNodeGetParams, unknown>;
   apt: PbsRemotesRemoteNodesNodeApt<C>;
   subscription: PbsRemotesRemoteNodesNodeSubscription<C>;
   termproxy: PbsRemotesRemoteNodesNodeTermproxy<C>;
@@ -1010,7 +1010,7 @@ export interface PbsRemotesRemoteNodesNode<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/nodes/{node}/apt */
 export interface PbsRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt (get_pbs_remotes_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteNodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PbsRemotesRemoteNodesNodeAptGetParams, unknown>;
   changelog: PbsRemotesRemoteNodesNodeAptChangelog<C>;
   repositories: PbsRemotesRemoteNodesNodeAptRepositories<C>;
   update: PbsRemotesRemoteNodesNodeAptUpdate<C>;
@@ -1019,70 +1019,70 @@ export interface PbsRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/nodes/{node}/apt/changelog */
 export interface PbsRemotesRemoteNodesNodeAptChangelog<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog (get_pbs_remotes_nodes_apt_changelog) */
-  get<O extends C['options'] = C['options']>(params: T.PbsRemotesRemoteNodesNodeAptChangelogGetParams, options?: O): Answer<C, O, string>;
+  get: Verb<C, T.PbsRemotesRemoteNodesNodeAptChangelogGetParams, string>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/repositories */
 export interface PbsRemotesRemoteNodesNodeAptRepositories<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories (get_pbs_remotes_nodes_apt_repositories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/update */
 export interface PbsRemotesRemoteNodesNodeAptUpdate<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/update (get_pbs_remotes_nodes_apt_update) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesRemoteNodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeAptUpdateGetItem[]>;
   /** POST /pbs/remotes/{remote}/nodes/{node}/apt/update (post_pbs_remotes_nodes_apt_update) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, NoParams, RemoteUpid>;
   /** POST /pbs/remotes/{remote}/nodes/{node}/apt/update (post_pbs_remotes_nodes_apt_update) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, NoParams, RemoteUpid>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/subscription */
 export interface PbsRemotesRemoteNodesNodeSubscription<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/subscription (get_pbs_remotes_nodes_subscription) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesRemoteNodesNodeSubscriptionGetResult>;
+  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/termproxy */
 export interface PbsRemotesRemoteNodesNodeTermproxy<C extends CallShape = CallShape> {
   /** POST /pbs/remotes/{remote}/nodes/{node}/termproxy (post_pbs_remotes_nodes_termproxy) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
+  post: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
   /** POST /pbs/remotes/{remote}/nodes/{node}/termproxy (post_pbs_remotes_nodes_termproxy) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
+  create: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/vncwebsocket */
 export interface PbsRemotesRemoteNodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket (get_pbs_remotes_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PbsRemotesRemoteNodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.PbsRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pbs/remotes/{remote}/rrddata */
 export interface PbsRemotesRemoteRrddata<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/rrddata (get_pbs_remotes_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.PbsRemotesRemoteRrddataGetParams, options?: O): Answer<C, O, T.PbsRemotesRemoteRrddataGetItem[]>;
+  get: Verb<C, T.PbsRemotesRemoteRrddataGetParams, T.PbsRemotesRemoteRrddataGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/status */
 export interface PbsRemotesRemoteStatus<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/status (get_pbs_remotes_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesRemoteStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteStatusGetResult>;
 }
 
 /** /pbs/remotes/{remote}/tasks */
 export interface PbsRemotesRemoteTasks<C extends CallShape = CallShape> {
   (upid: string | number): PbsRemotesRemoteTasksUpid<C>;
   /** GET /pbs/remotes/{remote}/tasks (get_pbs_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PbsRemotesRemoteTasksGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteTasksGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/tasks/{upid} */
 export interface PbsRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/tasks/{upid} (get_pbs_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PbsRemotesRemoteTasksUpidGetParams, unknown>;
   /** DELETE /pbs/remotes/{remote}/tasks/{upid} (delete_pbs_remotes_tasks) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   log: PbsRemotesRemoteTasksUpidLog<C>;
   status: PbsRemotesRemoteTasksUpidStatus<C>;
 }
@@ -1090,33 +1090,33 @@ export interface PbsRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
 /** /pbs/remotes/{remote}/tasks/{upid}/log */
 export interface PbsRemotesRemoteTasksUpidLog<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/tasks/{upid}/log (get_pbs_remotes_tasks_log) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteTasksUpidLogGetParams, options?: O): Answer<C, O, T.PbsRemotesRemoteTasksUpidLogGetItem[]>;
+  get: VerbOpt<C, T.PbsRemotesRemoteTasksUpidLogGetParams, T.PbsRemotesRemoteTasksUpidLogGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/tasks/{upid}/status */
 export interface PbsRemotesRemoteTasksUpidStatus<C extends CallShape = CallShape> {
   /** GET /pbs/remotes/{remote}/tasks/{upid}/status (get_pbs_remotes_tasks_status) */
-  get<O extends C['options'] = C['options']>(params?: T.PbsRemotesRemoteTasksUpidStatusGetParams, options?: O): Answer<C, O, T.PbsRemotesRemoteTasksUpidStatusGetResult>;
+  get: VerbOpt<C, T.PbsRemotesRemoteTasksUpidStatusGetParams, T.PbsRemotesRemoteTasksUpidStatusGetResult>;
 }
 
 /** /pbs/scan */
 export interface PbsScan<C extends CallShape = CallShape> {
   /** POST /pbs/scan (post_pbs_scan) */
-  post<O extends C['options'] = C['options']>(params: T.PbsScanPostParams, options?: O): Answer<C, O, T.PbsScanPostResult>;
+  post: Verb<C, T.PbsScanPostParams, T.PbsScanPostResult>;
   /** POST /pbs/scan (post_pbs_scan) */
-  create<O extends C['options'] = C['options']>(params: T.PbsScanPostParams, options?: O): Answer<C, O, T.PbsScanPostResult>;
+  create: Verb<C, T.PbsScanPostParams, T.PbsScanPostResult>;
 }
 
 /** /ping */
 export interface Ping<C extends CallShape = CallShape> {
   /** GET /ping (get_ping) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /pve */
 export interface Pve<C extends CallShape = CallShape> {
   /** GET /pve (get_pve) */
-  get<O extends C['options'] = C['options']>(params?: T.PveGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveGetParams, unknown>;
   firewall: PveFirewall<C>;
   "probe-tls": PveProbeTls<C>;
   realms: PveRealms<C>;
@@ -1127,41 +1127,41 @@ export interface Pve<C extends CallShape = CallShape> {
 /** /pve/firewall */
 export interface PveFirewall<C extends CallShape = CallShape> {
   /** GET /pve/firewall (get_pve_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveFirewallGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveFirewallGetParams, unknown>;
   status: PveFirewallStatus<C>;
 }
 
 /** /pve/firewall/status */
 export interface PveFirewallStatus<C extends CallShape = CallShape> {
   /** GET /pve/firewall/status (get_pve_firewall_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveFirewallStatusGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PveFirewallStatusGetItem[]>;
 }
 
 /** /pve/probe-tls */
 export interface PveProbeTls<C extends CallShape = CallShape> {
   /** POST /pve/probe-tls (post_pve_probe_tls) */
-  post<O extends C['options'] = C['options']>(params: T.PveProbeTlsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.PveProbeTlsPostParams, null>;
   /** POST /pve/probe-tls (post_pve_probe_tls) */
-  create<O extends C['options'] = C['options']>(params: T.PveProbeTlsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.PveProbeTlsPostParams, null>;
 }
 
 /** /pve/realms */
 export interface PveRealms<C extends CallShape = CallShape> {
   /** GET /pve/realms (get_pve_realms) */
-  get<O extends C['options'] = C['options']>(params: T.PveRealmsGetParams, options?: O): Answer<C, O, T.PveRealmsGetItem[]>;
+  get: Verb<C, T.PveRealmsGetParams, T.PveRealmsGetItem[]>;
 }
 
 /** /pve/remotes */
 export interface PveRemotes<C extends CallShape = CallShape> {
   (remote: string | number): PveRemotesRemote<C>;
   /** GET /pve/remotes (get_pve_remotes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PveRemotesGetItem[]>;
 }
 
 /** /pve/remotes/{remote} */
 export interface PveRemotesRemote<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote} (get_pve_remotes) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteGetParams, unknown>;
   "cluster-nextid": PveRemotesRemoteClusterNextid<C>;
   "cluster-status": PveRemotesRemoteClusterStatus<C>;
   firewall: PveRemotesRemoteFirewall<C>;
@@ -1177,19 +1177,19 @@ export interface PveRemotesRemote<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/cluster-nextid */
 export interface PveRemotesRemoteClusterNextid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/cluster-nextid (get_pve_remotes_cluster_nextid) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteClusterNextidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteClusterNextidGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/cluster-status */
 export interface PveRemotesRemoteClusterStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/cluster-status (get_pve_remotes_cluster_status) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteClusterStatusGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteClusterStatusGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteClusterStatusGetParams, T.PveRemotesRemoteClusterStatusGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/firewall */
 export interface PveRemotesRemoteFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/firewall (get_pve_remotes_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteFirewallGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteFirewallGetParams, unknown>;
   options: PveRemotesRemoteFirewallOptions<C>;
   rules: PveRemotesRemoteFirewallRules<C>;
   status: PveRemotesRemoteFirewallStatus<C>;
@@ -1198,36 +1198,36 @@ export interface PveRemotesRemoteFirewall<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/firewall/options */
 export interface PveRemotesRemoteFirewallOptions<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/firewall/options (get_pve_remotes_firewall_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteFirewallOptionsGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/firewall/options (put_pve_remotes_firewall_options) */
-  put<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.PveRemotesRemoteFirewallOptionsPutParams, null>;
   /** PUT /pve/remotes/{remote}/firewall/options (put_pve_remotes_firewall_options) */
-  set<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.PveRemotesRemoteFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/firewall/rules */
 export interface PveRemotesRemoteFirewallRules<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/firewall/rules (get_pve_remotes_firewall_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteFirewallRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/firewall/status */
 export interface PveRemotesRemoteFirewallStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/firewall/status (get_pve_remotes_firewall_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteFirewallStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteFirewallStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc */
 export interface PveRemotesRemoteLxc<C extends CallShape = CallShape> {
   (vmid: string | number): PveRemotesRemoteLxcVmid<C>;
   /** GET /pve/remotes/{remote}/lxc (get_pve_remotes_lxc) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcGetParams, T.PveRemotesRemoteLxcGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid} */
 export interface PveRemotesRemoteLxcVmid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid} (get_pve_remotes_lxc) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidGetParams, unknown>;
   config: PveRemotesRemoteLxcVmidConfig<C>;
   firewall: PveRemotesRemoteLxcVmidFirewall<C>;
   migrate: PveRemotesRemoteLxcVmidMigrate<C>;
@@ -1246,13 +1246,13 @@ export interface PveRemotesRemoteLxcVmid<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/lxc/{vmid}/config */
 export interface PveRemotesRemoteLxcVmidConfig<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/config (get_pve_remotes_lxc_config) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidConfigGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidConfigGetResult>;
+  get: Verb<C, T.PveRemotesRemoteLxcVmidConfigGetParams, T.PveRemotesRemoteLxcVmidConfigGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall */
 export interface PveRemotesRemoteLxcVmidFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall (get_pve_remotes_lxc_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidFirewallGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallGetParams, unknown>;
   options: PveRemotesRemoteLxcVmidFirewallOptions<C>;
   rules: PveRemotesRemoteLxcVmidFirewallRules<C>;
 }
@@ -1260,70 +1260,70 @@ export interface PveRemotesRemoteLxcVmidFirewall<C extends CallShape = CallShape
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall/options */
 export interface PveRemotesRemoteLxcVmidFirewallOptions<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (get_pve_remotes_lxc_firewall_options) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidFirewallOptionsGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidFirewallOptionsGetResult>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallOptionsGetParams, T.PveRemotesRemoteLxcVmidFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (put_pve_remotes_lxc_firewall_options) */
-  put<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
   /** PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (put_pve_remotes_lxc_firewall_options) */
-  set<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall/rules */
 export interface PveRemotesRemoteLxcVmidFirewallRules<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules (get_pve_remotes_lxc_firewall_rules) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidFirewallRulesGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallRulesGetParams, T.PveRemotesRemoteLxcVmidFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/migrate */
 export interface PveRemotesRemoteLxcVmidMigrate<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/migrate (post_pve_remotes_lxc_migrate) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: Verb<C, T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/migrate (post_pve_remotes_lxc_migrate) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: Verb<C, T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/pending */
 export interface PveRemotesRemoteLxcVmidPending<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/pending (get_pve_remotes_lxc_pending) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidPendingGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidPendingGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/remote-migrate */
 export interface PveRemotesRemoteLxcVmidRemoteMigrate<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (post_pve_remotes_lxc_remote_migrate) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: Verb<C, T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (post_pve_remotes_lxc_remote_migrate) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: Verb<C, T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/rrddata */
 export interface PveRemotesRemoteLxcVmidRrddata<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/rrddata (get_pve_remotes_lxc_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidRrddataGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidRrddataGetItem[]>;
+  get: Verb<C, T.PveRemotesRemoteLxcVmidRrddataGetParams, T.PveRemotesRemoteLxcVmidRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/shutdown */
 export interface PveRemotesRemoteLxcVmidShutdown<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (post_pve_remotes_lxc_shutdown) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidShutdownPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (post_pve_remotes_lxc_shutdown) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidShutdownPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot */
 export interface PveRemotesRemoteLxcVmidSnapshot<C extends CallShape = CallShape> {
   (snapname: string | number): PveRemotesRemoteLxcVmidSnapshotSnapname<C>;
   /** GET /pve/remotes/{remote}/lxc/{vmid}/snapshot (get_pve_remotes_lxc_snapshot) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidSnapshotGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidSnapshotGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotGetParams, T.PveRemotesRemoteLxcVmidSnapshotGetItem[]>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (post_pve_remotes_lxc_snapshot) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidSnapshotPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: Verb<C, T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (post_pve_remotes_lxc_snapshot) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidSnapshotPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: Verb<C, T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapname<C extends CallShape = CallShape> {
   /** DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} (delete_pve_remotes_lxc_snapshot) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams, options?: O): Answer<C, O, RemoteUpid>;
+  delete: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
   config: PveRemotesRemoteLxcVmidSnapshotSnapnameConfig<C>;
   rollback: PveRemotesRemoteLxcVmidSnapshotSnapnameRollback<C>;
 }
@@ -1331,66 +1331,66 @@ export interface PveRemotesRemoteLxcVmidSnapshotSnapname<C extends CallShape = C
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
   /** PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (put_pve_remotes_lxc_snapshot_config) */
-  put<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
   /** PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (put_pve_remotes_lxc_snapshot_config) */
-  set<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_lxc_snapshot_rollback) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_lxc_snapshot_rollback) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/start */
 export interface PveRemotesRemoteLxcVmidStart<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/start (post_pve_remotes_lxc_start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidStartPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/start (post_pve_remotes_lxc_start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidStartPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/status */
 export interface PveRemotesRemoteLxcVmidStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/status (get_pve_remotes_lxc_status) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidStatusGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidStatusGetResult>;
+  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidStatusGetParams, T.PveRemotesRemoteLxcVmidStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/stop */
 export interface PveRemotesRemoteLxcVmidStop<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/stop (post_pve_remotes_lxc_stop) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidStopPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/stop (post_pve_remotes_lxc_stop) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteLxcVmidStopPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/termproxy */
 export interface PveRemotesRemoteLxcVmidTermproxy<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/termproxy (post_pve_remotes_lxc_termproxy) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
+  post: VerbOpt<C, NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/termproxy (post_pve_remotes_lxc_termproxy) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
+  create: VerbOpt<C, NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket */
 export interface PveRemotesRemoteLxcVmidVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket (get_pve_remotes_lxc_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteLxcVmidVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.PveRemotesRemoteLxcVmidVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes */
 export interface PveRemotesRemoteNodes<C extends CallShape = CallShape> {
   (node: string | number): PveRemotesRemoteNodesNode<C>;
   /** GET /pve/remotes/{remote}/nodes (get_pve_remotes_nodes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node} */
 export interface PveRemotesRemoteNodesNode<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node} (get_pve_remotes_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeGetParams, unknown>;
   apt: PveRemotesRemoteNodesNodeApt<C>;
   config: PveRemotesRemoteNodesNodeConfig<C>;
   firewall: PveRemotesRemoteNodesNodeFirewall<C>;
@@ -1407,7 +1407,7 @@ export interface PveRemotesRemoteNodesNode<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/nodes/{node}/apt */
 export interface PveRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt (get_pve_remotes_nodes_apt) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeAptGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeAptGetParams, unknown>;
   changelog: PveRemotesRemoteNodesNodeAptChangelog<C>;
   repositories: PveRemotesRemoteNodesNodeAptRepositories<C>;
   update: PveRemotesRemoteNodesNodeAptUpdate<C>;
@@ -1416,35 +1416,35 @@ export interface PveRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/nodes/{node}/apt/changelog */
 export interface PveRemotesRemoteNodesNodeAptChangelog<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/changelog (get_pve_remotes_nodes_apt_changelog) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteNodesNodeAptChangelogGetParams, options?: O): Answer<C, O, string>;
+  get: Verb<C, T.PveRemotesRemoteNodesNodeAptChangelogGetParams, string>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/repositories */
 export interface PveRemotesRemoteNodesNodeAptRepositories<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/repositories (get_pve_remotes_nodes_apt_repositories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/update */
 export interface PveRemotesRemoteNodesNodeAptUpdate<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/update (get_pve_remotes_nodes_apt_update) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeAptUpdateGetItem[]>;
   /** POST /pve/remotes/{remote}/nodes/{node}/apt/update (post_pve_remotes_nodes_apt_update) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, NoParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/nodes/{node}/apt/update (post_pve_remotes_nodes_apt_update) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, NoParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/config */
 export interface PveRemotesRemoteNodesNodeConfig<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/config (get_pve_remotes_nodes_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall */
 export interface PveRemotesRemoteNodesNodeFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall (get_pve_remotes_nodes_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeFirewallGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeFirewallGetParams, unknown>;
   options: PveRemotesRemoteNodesNodeFirewallOptions<C>;
   rules: PveRemotesRemoteNodesNodeFirewallRules<C>;
   status: PveRemotesRemoteNodesNodeFirewallStatus<C>;
@@ -1453,41 +1453,41 @@ export interface PveRemotesRemoteNodesNodeFirewall<C extends CallShape = CallSha
 /** /pve/remotes/{remote}/nodes/{node}/firewall/options */
 export interface PveRemotesRemoteNodesNodeFirewallOptions<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/options (get_pve_remotes_nodes_firewall_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeFirewallOptionsGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (put_pve_remotes_nodes_firewall_options) */
-  put<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
   /** PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (put_pve_remotes_nodes_firewall_options) */
-  set<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/rules */
 export interface PveRemotesRemoteNodesNodeFirewallRules<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/rules (get_pve_remotes_nodes_firewall_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeFirewallRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/status */
 export interface PveRemotesRemoteNodesNodeFirewallStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/status (get_pve_remotes_nodes_firewall_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeFirewallStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeFirewallStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/network */
 export interface PveRemotesRemoteNodesNodeNetwork<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/network (get_pve_remotes_nodes_network) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeNetworkGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeNetworkGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeNetworkGetParams, T.PveRemotesRemoteNodesNodeNetworkGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/rrddata */
 export interface PveRemotesRemoteNodesNodeRrddata<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/rrddata (get_pve_remotes_nodes_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteNodesNodeRrddataGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeRrddataGetItem[]>;
+  get: Verb<C, T.PveRemotesRemoteNodesNodeRrddataGetParams, T.PveRemotesRemoteNodesNodeRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn */
 export interface PveRemotesRemoteNodesNodeSdn<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn (get_pve_remotes_nodes_sdn) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeSdnGetParams, unknown>;
   vnets: PveRemotesRemoteNodesNodeSdnVnets<C>;
   zones: PveRemotesRemoteNodesNodeSdnZones<C>;
 }
@@ -1500,14 +1500,14 @@ export interface PveRemotesRemoteNodesNodeSdnVnets<C extends CallShape = CallSha
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} */
 export interface PveRemotesRemoteNodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} (get_pve_remotes_nodes_sdn_vnets) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, unknown>;
   "mac-vrf": PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf<C>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
 export interface PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_pve_remotes_nodes_sdn_vnets_mac_vrf) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones */
@@ -1518,33 +1518,33 @@ export interface PveRemotesRemoteNodesNodeSdnZones<C extends CallShape = CallSha
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} */
 export interface PveRemotesRemoteNodesNodeSdnZonesZone<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} (get_pve_remotes_nodes_sdn_zones) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, unknown>;
   "ip-vrf": PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf<C>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf */
 export interface PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf (get_pve_remotes_nodes_sdn_zones_ip_vrf) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/status */
 export interface PveRemotesRemoteNodesNodeStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/status (get_pve_remotes_nodes_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage */
 export interface PveRemotesRemoteNodesNodeStorage<C extends CallShape = CallShape> {
   (storage: string | number): PveRemotesRemoteNodesNodeStorageStorage<C>;
   /** GET /pve/remotes/{remote}/nodes/{node}/storage (get_pve_remotes_nodes_storage) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeStorageGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeStorageGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeStorageGetParams, T.PveRemotesRemoteNodesNodeStorageGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage} */
 export interface PveRemotesRemoteNodesNodeStorageStorage<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage} (get_pve_remotes_nodes_storage) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteNodesNodeStorageStorageGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeStorageStorageGetParams, unknown>;
   rrddata: PveRemotesRemoteNodesNodeStorageStorageRrddata<C>;
   status: PveRemotesRemoteNodesNodeStorageStorageStatus<C>;
 }
@@ -1552,52 +1552,52 @@ export interface PveRemotesRemoteNodesNodeStorageStorage<C extends CallShape = C
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata */
 export interface PveRemotesRemoteNodesNodeStorageStorageRrddata<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata (get_pve_remotes_nodes_storage_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[]>;
+  get: Verb<C, T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams, T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status */
 export interface PveRemotesRemoteNodesNodeStorageStorageStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status (get_pve_remotes_nodes_storage_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeStorageStorageStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeStorageStorageStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/subscription */
 export interface PveRemotesRemoteNodesNodeSubscription<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/subscription (get_pve_remotes_nodes_subscription) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeSubscriptionGetResult>;
+  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/termproxy */
 export interface PveRemotesRemoteNodesNodeTermproxy<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/nodes/{node}/termproxy (post_pve_remotes_nodes_termproxy) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
+  post: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
   /** POST /pve/remotes/{remote}/nodes/{node}/termproxy (post_pve_remotes_nodes_termproxy) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
+  create: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/vncwebsocket */
 export interface PveRemotesRemoteNodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket (get_pve_remotes_nodes_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteNodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.PveRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/options */
 export interface PveRemotesRemoteOptions<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/options (get_pve_remotes_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/qemu */
 export interface PveRemotesRemoteQemu<C extends CallShape = CallShape> {
   (vmid: string | number): PveRemotesRemoteQemuVmid<C>;
   /** GET /pve/remotes/{remote}/qemu (get_pve_remotes_qemu) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuGetParams, T.PveRemotesRemoteQemuGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid} */
 export interface PveRemotesRemoteQemuVmid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid} (get_pve_remotes_qemu) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidGetParams, unknown>;
   config: PveRemotesRemoteQemuVmidConfig<C>;
   firewall: PveRemotesRemoteQemuVmidFirewall<C>;
   migrate: PveRemotesRemoteQemuVmidMigrate<C>;
@@ -1618,13 +1618,13 @@ export interface PveRemotesRemoteQemuVmid<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/qemu/{vmid}/config */
 export interface PveRemotesRemoteQemuVmidConfig<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/config (get_pve_remotes_qemu_config) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidConfigGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidConfigGetResult>;
+  get: Verb<C, T.PveRemotesRemoteQemuVmidConfigGetParams, T.PveRemotesRemoteQemuVmidConfigGetResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall */
 export interface PveRemotesRemoteQemuVmidFirewall<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall (get_pve_remotes_qemu_firewall) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidFirewallGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallGetParams, unknown>;
   options: PveRemotesRemoteQemuVmidFirewallOptions<C>;
   rules: PveRemotesRemoteQemuVmidFirewallRules<C>;
 }
@@ -1632,80 +1632,80 @@ export interface PveRemotesRemoteQemuVmidFirewall<C extends CallShape = CallShap
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall/options */
 export interface PveRemotesRemoteQemuVmidFirewallOptions<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (get_pve_remotes_qemu_firewall_options) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidFirewallOptionsGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidFirewallOptionsGetResult>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallOptionsGetParams, T.PveRemotesRemoteQemuVmidFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (put_pve_remotes_qemu_firewall_options) */
-  put<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
   /** PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (put_pve_remotes_qemu_firewall_options) */
-  set<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall/rules */
 export interface PveRemotesRemoteQemuVmidFirewallRules<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules (get_pve_remotes_qemu_firewall_rules) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidFirewallRulesGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallRulesGetParams, T.PveRemotesRemoteQemuVmidFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/migrate */
 export interface PveRemotesRemoteQemuVmidMigrate<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/migrate (get_pve_remotes_qemu_migrate) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidMigrateGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidMigrateGetResult>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidMigrateGetParams, T.PveRemotesRemoteQemuVmidMigrateGetResult>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/migrate (post_pve_remotes_qemu_migrate) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: Verb<C, T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/migrate (post_pve_remotes_qemu_migrate) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: Verb<C, T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/pending */
 export interface PveRemotesRemoteQemuVmidPending<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/pending (get_pve_remotes_qemu_pending) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidPendingGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidPendingGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/remote-migrate */
 export interface PveRemotesRemoteQemuVmidRemoteMigrate<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (post_pve_remotes_qemu_remote_migrate) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: Verb<C, T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (post_pve_remotes_qemu_remote_migrate) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: Verb<C, T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/resume */
 export interface PveRemotesRemoteQemuVmidResume<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/resume (post_pve_remotes_qemu_resume) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidResumePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/resume (post_pve_remotes_qemu_resume) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidResumePostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/rrddata */
 export interface PveRemotesRemoteQemuVmidRrddata<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/rrddata (get_pve_remotes_qemu_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidRrddataGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidRrddataGetItem[]>;
+  get: Verb<C, T.PveRemotesRemoteQemuVmidRrddataGetParams, T.PveRemotesRemoteQemuVmidRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/shutdown */
 export interface PveRemotesRemoteQemuVmidShutdown<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (post_pve_remotes_qemu_shutdown) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidShutdownPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (post_pve_remotes_qemu_shutdown) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidShutdownPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot */
 export interface PveRemotesRemoteQemuVmidSnapshot<C extends CallShape = CallShape> {
   (snapname: string | number): PveRemotesRemoteQemuVmidSnapshotSnapname<C>;
   /** GET /pve/remotes/{remote}/qemu/{vmid}/snapshot (get_pve_remotes_qemu_snapshot) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidSnapshotGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidSnapshotGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotGetParams, T.PveRemotesRemoteQemuVmidSnapshotGetItem[]>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (post_pve_remotes_qemu_snapshot) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidSnapshotPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: Verb<C, T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (post_pve_remotes_qemu_snapshot) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidSnapshotPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: Verb<C, T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} */
 export interface PveRemotesRemoteQemuVmidSnapshotSnapname<C extends CallShape = CallShape> {
   /** DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} (delete_pve_remotes_qemu_snapshot) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams, options?: O): Answer<C, O, RemoteUpid>;
+  delete: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
   config: PveRemotesRemoteQemuVmidSnapshotSnapnameConfig<C>;
   rollback: PveRemotesRemoteQemuVmidSnapshotSnapnameRollback<C>;
 }
@@ -1713,67 +1713,67 @@ export interface PveRemotesRemoteQemuVmidSnapshotSnapname<C extends CallShape = 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config */
 export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
   /** PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (put_pve_remotes_qemu_snapshot_config) */
-  put<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
   /** PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (put_pve_remotes_qemu_snapshot_config) */
-  set<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback */
 export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_qemu_snapshot_rollback) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_qemu_snapshot_rollback) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/start */
 export interface PveRemotesRemoteQemuVmidStart<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/start (post_pve_remotes_qemu_start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidStartPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/start (post_pve_remotes_qemu_start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidStartPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/status */
 export interface PveRemotesRemoteQemuVmidStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/status (get_pve_remotes_qemu_status) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidStatusGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidStatusGetResult>;
+  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidStatusGetParams, T.PveRemotesRemoteQemuVmidStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/stop */
 export interface PveRemotesRemoteQemuVmidStop<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/stop (post_pve_remotes_qemu_stop) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidStopPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/stop (post_pve_remotes_qemu_stop) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidStopPostParams, options?: O): Answer<C, O, RemoteUpid>;
+  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/termproxy */
 export interface PveRemotesRemoteQemuVmidTermproxy<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/termproxy (post_pve_remotes_qemu_termproxy) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
+  post: VerbOpt<C, NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/termproxy (post_pve_remotes_qemu_termproxy) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
+  create: VerbOpt<C, NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/vncproxy */
 export interface PveRemotesRemoteQemuVmidVncproxy<C extends CallShape = CallShape> {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (post_pve_remotes_qemu_vncproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidVncproxyPostParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
+  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (post_pve_remotes_qemu_vncproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteQemuVmidVncproxyPostParams, options?: O): Answer<C, O, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
+  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket */
 export interface PveRemotesRemoteQemuVmidVncwebsocket<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket (get_pve_remotes_qemu_vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.PveRemotesRemoteQemuVmidVncwebsocketGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.PveRemotesRemoteQemuVmidVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/resources */
 export interface PveRemotesRemoteResources<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/resources (get_pve_remotes_resources) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteResourcesGetParams, options?: O): Answer<C, O, {
+  get: VerbOpt<C, T.PveRemotesRemoteResourcesGetParams, {
   cpu: number;
   disk: number;
   id: string;
@@ -1828,15 +1828,15 @@ export interface PveRemotesRemoteResources<C extends CallShape = CallShape> {
 export interface PveRemotesRemoteTasks<C extends CallShape = CallShape> {
   (upid: string | number): PveRemotesRemoteTasksUpid<C>;
   /** GET /pve/remotes/{remote}/tasks (get_pve_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteTasksGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteTasksGetItem[]>;
+  get: VerbOpt<C, T.PveRemotesRemoteTasksGetParams, T.PveRemotesRemoteTasksGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/tasks/{upid} */
 export interface PveRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/tasks/{upid} (get_pve_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteTasksUpidGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.PveRemotesRemoteTasksUpidGetParams, unknown>;
   /** DELETE /pve/remotes/{remote}/tasks/{upid} (delete_pve_remotes_tasks) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   log: PveRemotesRemoteTasksUpidLog<C>;
   status: PveRemotesRemoteTasksUpidStatus<C>;
 }
@@ -1844,33 +1844,33 @@ export interface PveRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
 /** /pve/remotes/{remote}/tasks/{upid}/log */
 export interface PveRemotesRemoteTasksUpidLog<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/tasks/{upid}/log (get_pve_remotes_tasks_log) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteTasksUpidLogGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteTasksUpidLogGetResult>;
+  get: VerbOpt<C, T.PveRemotesRemoteTasksUpidLogGetParams, T.PveRemotesRemoteTasksUpidLogGetResult>;
 }
 
 /** /pve/remotes/{remote}/tasks/{upid}/status */
 export interface PveRemotesRemoteTasksUpidStatus<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/tasks/{upid}/status (get_pve_remotes_tasks_status) */
-  get<O extends C['options'] = C['options']>(params?: T.PveRemotesRemoteTasksUpidStatusGetParams, options?: O): Answer<C, O, T.PveRemotesRemoteTasksUpidStatusGetResult>;
+  get: VerbOpt<C, T.PveRemotesRemoteTasksUpidStatusGetParams, T.PveRemotesRemoteTasksUpidStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/updates */
 export interface PveRemotesRemoteUpdates<C extends CallShape = CallShape> {
   /** GET /pve/remotes/{remote}/updates (get_pve_remotes_updates) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
 }
 
 /** /pve/scan */
 export interface PveScan<C extends CallShape = CallShape> {
   /** POST /pve/scan (post_pve_scan) */
-  post<O extends C['options'] = C['options']>(params: T.PveScanPostParams, options?: O): Answer<C, O, T.PveScanPostResult>;
+  post: Verb<C, T.PveScanPostParams, T.PveScanPostResult>;
   /** POST /pve/scan (post_pve_scan) */
-  create<O extends C['options'] = C['options']>(params: T.PveScanPostParams, options?: O): Answer<C, O, T.PveScanPostResult>;
+  create: Verb<C, T.PveScanPostParams, T.PveScanPostResult>;
 }
 
 /** /remotes */
 export interface Remotes<C extends CallShape = CallShape> {
   /** GET /remotes (get_remotes) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.RemotesGetParams, unknown>;
   "metric-collection": RemotesMetricCollection<C>;
   remote: RemotesRemote<C>;
   tasks: RemotesTasks<C>;
@@ -1886,38 +1886,38 @@ export interface RemotesMetricCollection<C extends CallShape = CallShape> {
 /** /remotes/metric-collection/status */
 export interface RemotesMetricCollectionStatus<C extends CallShape = CallShape> {
   /** GET /remotes/metric-collection/status (get_remotes_metric_collection_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.RemotesMetricCollectionStatusGetItem[]>;
+  get: VerbOpt<C, NoParams, T.RemotesMetricCollectionStatusGetItem[]>;
 }
 
 /** /remotes/metric-collection/trigger */
 export interface RemotesMetricCollectionTrigger<C extends CallShape = CallShape> {
   /** POST /remotes/metric-collection/trigger (post_remotes_metric_collection_trigger) */
-  post<O extends C['options'] = C['options']>(params?: T.RemotesMetricCollectionTriggerPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.RemotesMetricCollectionTriggerPostParams, null>;
   /** POST /remotes/metric-collection/trigger (post_remotes_metric_collection_trigger) */
-  create<O extends C['options'] = C['options']>(params?: T.RemotesMetricCollectionTriggerPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.RemotesMetricCollectionTriggerPostParams, null>;
 }
 
 /** /remotes/remote */
 export interface RemotesRemote<C extends CallShape = CallShape> {
   (id: string | number): RemotesRemoteId<C>;
   /** GET /remotes/remote (get_remotes_remote) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.RemotesRemoteGetItem[]>;
+  get: VerbOpt<C, NoParams, T.RemotesRemoteGetItem[]>;
   /** POST /remotes/remote (post_remotes_remote) */
-  post<O extends C['options'] = C['options']>(params: T.RemotesRemotePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.RemotesRemotePostParams, null>;
   /** POST /remotes/remote (post_remotes_remote) */
-  create<O extends C['options'] = C['options']>(params: T.RemotesRemotePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.RemotesRemotePostParams, null>;
 }
 
 /** /remotes/remote/{id} */
 export interface RemotesRemoteId<C extends CallShape = CallShape> {
   /** GET /remotes/remote/{id} (get_remotes_remote) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesRemoteIdGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.RemotesRemoteIdGetParams, unknown>;
   /** PUT /remotes/remote/{id} (put_remotes_remote) */
-  put<O extends C['options'] = C['options']>(params?: T.RemotesRemoteIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.RemotesRemoteIdPutParams, null>;
   /** PUT /remotes/remote/{id} (put_remotes_remote) */
-  set<O extends C['options'] = C['options']>(params?: T.RemotesRemoteIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.RemotesRemoteIdPutParams, null>;
   /** DELETE /remotes/remote/{id} (delete_remotes_remote) */
-  delete<O extends C['options'] = C['options']>(params?: T.RemotesRemoteIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.RemotesRemoteIdDeleteParams, null>;
   config: RemotesRemoteIdConfig<C>;
   "probe-certificate": RemotesRemoteIdProbeCertificate<C>;
   rrddata: RemotesRemoteIdRrddata<C>;
@@ -1927,33 +1927,33 @@ export interface RemotesRemoteId<C extends CallShape = CallShape> {
 /** /remotes/remote/{id}/config */
 export interface RemotesRemoteIdConfig<C extends CallShape = CallShape> {
   /** GET /remotes/remote/{id}/config (get_remotes_remote_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.RemotesRemoteIdConfigGetResult>;
+  get: VerbOpt<C, NoParams, T.RemotesRemoteIdConfigGetResult>;
 }
 
 /** /remotes/remote/{id}/probe-certificate */
 export interface RemotesRemoteIdProbeCertificate<C extends CallShape = CallShape> {
   /** POST /remotes/remote/{id}/probe-certificate (post_remotes_remote_probe_certificate) */
-  post<O extends C['options'] = C['options']>(params: T.RemotesRemoteIdProbeCertificatePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.RemotesRemoteIdProbeCertificatePostParams, null>;
   /** POST /remotes/remote/{id}/probe-certificate (post_remotes_remote_probe_certificate) */
-  create<O extends C['options'] = C['options']>(params: T.RemotesRemoteIdProbeCertificatePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.RemotesRemoteIdProbeCertificatePostParams, null>;
 }
 
 /** /remotes/remote/{id}/rrddata */
 export interface RemotesRemoteIdRrddata<C extends CallShape = CallShape> {
   /** GET /remotes/remote/{id}/rrddata (get_remotes_remote_rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.RemotesRemoteIdRrddataGetParams, options?: O): Answer<C, O, T.RemotesRemoteIdRrddataGetItem[]>;
+  get: Verb<C, T.RemotesRemoteIdRrddataGetParams, T.RemotesRemoteIdRrddataGetItem[]>;
 }
 
 /** /remotes/remote/{id}/version */
 export interface RemotesRemoteIdVersion<C extends CallShape = CallShape> {
   /** GET /remotes/remote/{id}/version (get_remotes_remote_version) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.RemotesRemoteIdVersionGetResult>;
+  get: VerbOpt<C, NoParams, T.RemotesRemoteIdVersionGetResult>;
 }
 
 /** /remotes/tasks */
 export interface RemotesTasks<C extends CallShape = CallShape> {
   /** GET /remotes/tasks (get_remotes_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesTasksGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.RemotesTasksGetParams, unknown>;
   list: RemotesTasksList<C>;
   refresh: RemotesTasksRefresh<C>;
   statistics: RemotesTasksStatistics<C>;
@@ -1962,27 +1962,27 @@ export interface RemotesTasks<C extends CallShape = CallShape> {
 /** /remotes/tasks/list */
 export interface RemotesTasksList<C extends CallShape = CallShape> {
   /** GET /remotes/tasks/list (get_remotes_tasks_list) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesTasksListGetParams, options?: O): Answer<C, O, T.RemotesTasksListGetItem[]>;
+  get: VerbOpt<C, T.RemotesTasksListGetParams, T.RemotesTasksListGetItem[]>;
 }
 
 /** /remotes/tasks/refresh */
 export interface RemotesTasksRefresh<C extends CallShape = CallShape> {
   /** POST /remotes/tasks/refresh (post_remotes_tasks_refresh) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.RemotesTasksRefreshPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.RemotesTasksRefreshPostParams, Upid>;
   /** POST /remotes/tasks/refresh (post_remotes_tasks_refresh) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.RemotesTasksRefreshPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.RemotesTasksRefreshPostParams, Upid>;
 }
 
 /** /remotes/tasks/statistics */
 export interface RemotesTasksStatistics<C extends CallShape = CallShape> {
   /** GET /remotes/tasks/statistics (get_remotes_tasks_statistics) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesTasksStatisticsGetParams, options?: O): Answer<C, O, T.RemotesTasksStatisticsGetResult>;
+  get: VerbOpt<C, T.RemotesTasksStatisticsGetParams, T.RemotesTasksStatisticsGetResult>;
 }
 
 /** /remotes/updates */
 export interface RemotesUpdates<C extends CallShape = CallShape> {
   /** GET /remotes/updates (get_remotes_updates) */
-  get<O extends C['options'] = C['options']>(params?: T.RemotesUpdatesGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.RemotesUpdatesGetParams, unknown>;
   refresh: RemotesUpdatesRefresh<C>;
   summary: RemotesUpdatesSummary<C>;
 }
@@ -1990,21 +1990,21 @@ export interface RemotesUpdates<C extends CallShape = CallShape> {
 /** /remotes/updates/refresh */
 export interface RemotesUpdatesRefresh<C extends CallShape = CallShape> {
   /** POST /remotes/updates/refresh (post_remotes_updates_refresh) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /remotes/updates/refresh (post_remotes_updates_refresh) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /remotes/updates/summary */
 export interface RemotesUpdatesSummary<C extends CallShape = CallShape> {
   /** GET /remotes/updates/summary (get_remotes_updates_summary) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.RemotesUpdatesSummaryGetResult>;
+  get: VerbOpt<C, NoParams, T.RemotesUpdatesSummaryGetResult>;
 }
 
 /** /resources */
 export interface Resources<C extends CallShape = CallShape> {
   /** GET /resources (get_resources) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ResourcesGetParams, unknown>;
   list: ResourcesList<C>;
   "location-info": ResourcesLocationInfo<C>;
   status: ResourcesStatus<C>;
@@ -2015,37 +2015,37 @@ export interface Resources<C extends CallShape = CallShape> {
 /** /resources/list */
 export interface ResourcesList<C extends CallShape = CallShape> {
   /** GET /resources/list (get_resources_list) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesListGetParams, options?: O): Answer<C, O, T.ResourcesListGetItem[]>;
+  get: VerbOpt<C, T.ResourcesListGetParams, T.ResourcesListGetItem[]>;
 }
 
 /** /resources/location-info */
 export interface ResourcesLocationInfo<C extends CallShape = CallShape> {
   /** GET /resources/location-info (get_resources_location_info) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesLocationInfoGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ResourcesLocationInfoGetParams, unknown>;
 }
 
 /** /resources/status */
 export interface ResourcesStatus<C extends CallShape = CallShape> {
   /** GET /resources/status (get_resources_status) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesStatusGetParams, options?: O): Answer<C, O, T.ResourcesStatusGetResult>;
+  get: VerbOpt<C, T.ResourcesStatusGetParams, T.ResourcesStatusGetResult>;
 }
 
 /** /resources/subscription */
 export interface ResourcesSubscription<C extends CallShape = CallShape> {
   /** GET /resources/subscription (get_resources_subscription) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesSubscriptionGetParams, options?: O): Answer<C, O, T.ResourcesSubscriptionGetItem[]>;
+  get: VerbOpt<C, T.ResourcesSubscriptionGetParams, T.ResourcesSubscriptionGetItem[]>;
 }
 
 /** /resources/top-entities */
 export interface ResourcesTopEntities<C extends CallShape = CallShape> {
   /** GET /resources/top-entities (get_resources_top_entities) */
-  get<O extends C['options'] = C['options']>(params?: T.ResourcesTopEntitiesGetParams, options?: O): Answer<C, O, T.ResourcesTopEntitiesGetResult>;
+  get: VerbOpt<C, T.ResourcesTopEntitiesGetParams, T.ResourcesTopEntitiesGetResult>;
 }
 
 /** /sdn */
 export interface Sdn<C extends CallShape = CallShape> {
   /** GET /sdn (get_sdn) */
-  get<O extends C['options'] = C['options']>(params?: T.SdnGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.SdnGetParams, unknown>;
   controllers: SdnControllers<C>;
   vnets: SdnVnets<C>;
   zones: SdnZones<C>;
@@ -2054,33 +2054,33 @@ export interface Sdn<C extends CallShape = CallShape> {
 /** /sdn/controllers */
 export interface SdnControllers<C extends CallShape = CallShape> {
   /** GET /sdn/controllers (get_sdn_controllers) */
-  get<O extends C['options'] = C['options']>(params?: T.SdnControllersGetParams, options?: O): Answer<C, O, T.SdnControllersGetItem[]>;
+  get: VerbOpt<C, T.SdnControllersGetParams, T.SdnControllersGetItem[]>;
 }
 
 /** /sdn/vnets */
 export interface SdnVnets<C extends CallShape = CallShape> {
   /** GET /sdn/vnets (get_sdn_vnets) */
-  get<O extends C['options'] = C['options']>(params?: T.SdnVnetsGetParams, options?: O): Answer<C, O, T.SdnVnetsGetItem[]>;
+  get: VerbOpt<C, T.SdnVnetsGetParams, T.SdnVnetsGetItem[]>;
   /** POST /sdn/vnets (post_sdn_vnets) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.SdnVnetsPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.SdnVnetsPostParams, Upid>;
   /** POST /sdn/vnets (post_sdn_vnets) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.SdnVnetsPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.SdnVnetsPostParams, Upid>;
 }
 
 /** /sdn/zones */
 export interface SdnZones<C extends CallShape = CallShape> {
   /** GET /sdn/zones (get_sdn_zones) */
-  get<O extends C['options'] = C['options']>(params?: T.SdnZonesGetParams, options?: O): Answer<C, O, T.SdnZonesGetItem[]>;
+  get: VerbOpt<C, T.SdnZonesGetParams, T.SdnZonesGetItem[]>;
   /** POST /sdn/zones (post_sdn_zones) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.SdnZonesPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.SdnZonesPostParams, Upid>;
   /** POST /sdn/zones (post_sdn_zones) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.SdnZonesPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.SdnZonesPostParams, Upid>;
 }
 
 /** /subscriptions */
 export interface Subscriptions<C extends CallShape = CallShape> {
   /** GET /subscriptions (get_subscriptions) */
-  get<O extends C['options'] = C['options']>(params?: T.SubscriptionsGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.SubscriptionsGetParams, unknown>;
   "adopt-all": SubscriptionsAdoptAll<C>;
   "adopt-key": SubscriptionsAdoptKey<C>;
   "apply-pending": SubscriptionsApplyPending<C>;
@@ -2097,113 +2097,113 @@ export interface Subscriptions<C extends CallShape = CallShape> {
 /** /subscriptions/adopt-all */
 export interface SubscriptionsAdoptAll<C extends CallShape = CallShape> {
   /** POST /subscriptions/adopt-all (post_subscriptions_adopt_all) */
-  post<O extends C['options'] = C['options']>(params?: T.SubscriptionsAdoptAllPostParams, options?: O): Answer<C, O, T.SubscriptionsAdoptAllPostItem[]>;
+  post: VerbOpt<C, T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
   /** POST /subscriptions/adopt-all (post_subscriptions_adopt_all) */
-  create<O extends C['options'] = C['options']>(params?: T.SubscriptionsAdoptAllPostParams, options?: O): Answer<C, O, T.SubscriptionsAdoptAllPostItem[]>;
+  create: VerbOpt<C, T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
 }
 
 /** /subscriptions/adopt-key */
 export interface SubscriptionsAdoptKey<C extends CallShape = CallShape> {
   /** POST /subscriptions/adopt-key (post_subscriptions_adopt_key) */
-  post<O extends C['options'] = C['options']>(params: T.SubscriptionsAdoptKeyPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.SubscriptionsAdoptKeyPostParams, null>;
   /** POST /subscriptions/adopt-key (post_subscriptions_adopt_key) */
-  create<O extends C['options'] = C['options']>(params: T.SubscriptionsAdoptKeyPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.SubscriptionsAdoptKeyPostParams, null>;
 }
 
 /** /subscriptions/apply-pending */
 export interface SubscriptionsApplyPending<C extends CallShape = CallShape> {
   /** POST /subscriptions/apply-pending (post_subscriptions_apply_pending) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.SubscriptionsApplyPendingPostParams, options?: O): Answer<C, O, Upid | null>;
+  post: VerbOpt<C, T.SubscriptionsApplyPendingPostParams, Upid | null>;
   /** POST /subscriptions/apply-pending (post_subscriptions_apply_pending) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.SubscriptionsApplyPendingPostParams, options?: O): Answer<C, O, Upid | null>;
+  create: VerbOpt<C, T.SubscriptionsApplyPendingPostParams, Upid | null>;
 }
 
 /** /subscriptions/auto-assign */
 export interface SubscriptionsAutoAssign<C extends CallShape = CallShape> {
   /** POST /subscriptions/auto-assign (post_subscriptions_auto_assign) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.SubscriptionsAutoAssignPostResult>;
+  post: VerbOpt<C, NoParams, T.SubscriptionsAutoAssignPostResult>;
   /** POST /subscriptions/auto-assign (post_subscriptions_auto_assign) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.SubscriptionsAutoAssignPostResult>;
+  create: VerbOpt<C, NoParams, T.SubscriptionsAutoAssignPostResult>;
 }
 
 /** /subscriptions/bulk-assign */
 export interface SubscriptionsBulkAssign<C extends CallShape = CallShape> {
   /** POST /subscriptions/bulk-assign (post_subscriptions_bulk_assign) */
-  post<O extends C['options'] = C['options']>(params: T.SubscriptionsBulkAssignPostParams, options?: O): Answer<C, O, T.SubscriptionsBulkAssignPostItem[]>;
+  post: Verb<C, T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
   /** POST /subscriptions/bulk-assign (post_subscriptions_bulk_assign) */
-  create<O extends C['options'] = C['options']>(params: T.SubscriptionsBulkAssignPostParams, options?: O): Answer<C, O, T.SubscriptionsBulkAssignPostItem[]>;
+  create: Verb<C, T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
 }
 
 /** /subscriptions/check */
 export interface SubscriptionsCheck<C extends CallShape = CallShape> {
   /** POST /subscriptions/check (post_subscriptions_check) */
-  post<O extends C['options'] = C['options']>(params: T.SubscriptionsCheckPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.SubscriptionsCheckPostParams, null>;
   /** POST /subscriptions/check (post_subscriptions_check) */
-  create<O extends C['options'] = C['options']>(params: T.SubscriptionsCheckPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.SubscriptionsCheckPostParams, null>;
 }
 
 /** /subscriptions/clear-pending */
 export interface SubscriptionsClearPending<C extends CallShape = CallShape> {
   /** POST /subscriptions/clear-pending (post_subscriptions_clear_pending) */
-  post<O extends C['options'] = C['options']>(params?: T.SubscriptionsClearPendingPostParams, options?: O): Answer<C, O, T.SubscriptionsClearPendingPostResult>;
+  post: VerbOpt<C, T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
   /** POST /subscriptions/clear-pending (post_subscriptions_clear_pending) */
-  create<O extends C['options'] = C['options']>(params?: T.SubscriptionsClearPendingPostParams, options?: O): Answer<C, O, T.SubscriptionsClearPendingPostResult>;
+  create: VerbOpt<C, T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
 }
 
 /** /subscriptions/keys */
 export interface SubscriptionsKeys<C extends CallShape = CallShape> {
   (key: string | number): SubscriptionsKeysKey<C>;
   /** GET /subscriptions/keys (get_subscriptions_keys) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.SubscriptionsKeysGetItem[]>;
+  get: VerbOpt<C, NoParams, T.SubscriptionsKeysGetItem[]>;
   /** POST /subscriptions/keys (post_subscriptions_keys) */
-  post<O extends C['options'] = C['options']>(params: T.SubscriptionsKeysPostParams, options?: O): Answer<C, O, T.SubscriptionsKeysPostResult>;
+  post: Verb<C, T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
   /** POST /subscriptions/keys (post_subscriptions_keys) */
-  create<O extends C['options'] = C['options']>(params: T.SubscriptionsKeysPostParams, options?: O): Answer<C, O, T.SubscriptionsKeysPostResult>;
+  create: Verb<C, T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
 }
 
 /** /subscriptions/keys/{key} */
 export interface SubscriptionsKeysKey<C extends CallShape = CallShape> {
   /** GET /subscriptions/keys/{key} (get_subscriptions_keys) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.SubscriptionsKeysKeyGetResult>;
+  get: VerbOpt<C, NoParams, T.SubscriptionsKeysKeyGetResult>;
   /** DELETE /subscriptions/keys/{key} (delete_subscriptions_keys) */
-  delete<O extends C['options'] = C['options']>(params?: T.SubscriptionsKeysKeyDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.SubscriptionsKeysKeyDeleteParams, null>;
   assignment: SubscriptionsKeysKeyAssignment<C>;
 }
 
 /** /subscriptions/keys/{key}/assignment */
 export interface SubscriptionsKeysKeyAssignment<C extends CallShape = CallShape> {
   /** POST /subscriptions/keys/{key}/assignment (post_subscriptions_keys_assignment) */
-  post<O extends C['options'] = C['options']>(params: T.SubscriptionsKeysKeyAssignmentPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.SubscriptionsKeysKeyAssignmentPostParams, null>;
   /** POST /subscriptions/keys/{key}/assignment (post_subscriptions_keys_assignment) */
-  create<O extends C['options'] = C['options']>(params: T.SubscriptionsKeysKeyAssignmentPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.SubscriptionsKeysKeyAssignmentPostParams, null>;
   /** DELETE /subscriptions/keys/{key}/assignment (delete_subscriptions_keys_assignment) */
-  delete<O extends C['options'] = C['options']>(params?: T.SubscriptionsKeysKeyAssignmentDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.SubscriptionsKeysKeyAssignmentDeleteParams, null>;
 }
 
 /** /subscriptions/node-status */
 export interface SubscriptionsNodeStatus<C extends CallShape = CallShape> {
   /** GET /subscriptions/node-status (get_subscriptions_node_status) */
-  get<O extends C['options'] = C['options']>(params?: T.SubscriptionsNodeStatusGetParams, options?: O): Answer<C, O, T.SubscriptionsNodeStatusGetItem[]>;
+  get: VerbOpt<C, T.SubscriptionsNodeStatusGetParams, T.SubscriptionsNodeStatusGetItem[]>;
 }
 
 /** /subscriptions/queue-clear */
 export interface SubscriptionsQueueClear<C extends CallShape = CallShape> {
   /** POST /subscriptions/queue-clear (post_subscriptions_queue_clear) */
-  post<O extends C['options'] = C['options']>(params: T.SubscriptionsQueueClearPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.SubscriptionsQueueClearPostParams, null>;
   /** POST /subscriptions/queue-clear (post_subscriptions_queue_clear) */
-  create<O extends C['options'] = C['options']>(params: T.SubscriptionsQueueClearPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.SubscriptionsQueueClearPostParams, null>;
 }
 
 /** /subscriptions/revert-pending-clear */
 export interface SubscriptionsRevertPendingClear<C extends CallShape = CallShape> {
   /** POST /subscriptions/revert-pending-clear (post_subscriptions_revert_pending_clear) */
-  post<O extends C['options'] = C['options']>(params: T.SubscriptionsRevertPendingClearPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.SubscriptionsRevertPendingClearPostParams, null>;
   /** POST /subscriptions/revert-pending-clear (post_subscriptions_revert_pending_clear) */
-  create<O extends C['options'] = C['options']>(params: T.SubscriptionsRevertPendingClearPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.SubscriptionsRevertPendingClearPostParams, null>;
 }
 
 /** /version */
 export interface Version<C extends CallShape = CallShape> {
   /** GET /version (get_version) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.VersionGetResult>;
+  get: VerbOpt<C, NoParams, T.VersionGetResult>;
 }

@@ -2,10 +2,10 @@
 /* eslint-disable */
 
 // The fluent path tree of PMG: one interface per path.
-import type { Answer, CallShape, NoParams, RemoteUpid, Upid } from '../common.js';
+import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { Answer, CallShape };
+export type { CallShape, Verb, VerbOpt };
 
 /** / */
 export interface Root<C extends CallShape = CallShape> {
@@ -20,7 +20,7 @@ export interface Root<C extends CallShape = CallShape> {
 /** /access */
 export interface Access<C extends CallShape = CallShape> {
   /** GET /access (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessGetItem[]>;
   password: AccessPassword<C>;
   ticket: AccessTicket<C>;
   users: AccessUsers<C>;
@@ -29,48 +29,48 @@ export interface Access<C extends CallShape = CallShape> {
 /** /access/password */
 export interface AccessPassword<C extends CallShape = CallShape> {
   /** PUT /access/password (change_passsword) */
-  put<O extends C['options'] = C['options']>(params: T.AccessPasswordPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AccessPasswordPutParams, null>;
   /** PUT /access/password (change_passsword) */
-  set<O extends C['options'] = C['options']>(params: T.AccessPasswordPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AccessPasswordPutParams, null>;
 }
 
 /** /access/ticket */
 export interface AccessTicket<C extends CallShape = CallShape> {
   /** GET /access/ticket (get_ticket) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** POST /access/ticket (create_ticket) */
-  post<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** POST /access/ticket (create_ticket) */
-  create<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
 }
 
 /** /access/users */
 export interface AccessUsers<C extends CallShape = CallShape> {
   (userid: string | number): AccessUsersUserid<C>;
   /** GET /access/users (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (create) */
-  post<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessUsersPostParams, null>;
   /** POST /access/users (create) */
-  create<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
 export interface AccessUsersUserid<C extends CallShape = CallShape> {
   /** GET /access/users/{userid} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /access/users/{userid} (write) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** PUT /access/users/{userid} (write) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config */
 export interface Config<C extends CallShape = CallShape> {
   /** GET /config (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigGetItem[]>;
   admin: ConfigAdmin<C>;
   clamav: ConfigClamav<C>;
   cluster: ConfigCluster<C>;
@@ -96,27 +96,27 @@ export interface Config<C extends CallShape = CallShape> {
 /** /config/admin */
 export interface ConfigAdmin<C extends CallShape = CallShape> {
   /** GET /config/admin (read_admin_section) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /config/admin (update_admin_section) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigAdminPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigAdminPutParams, null>;
   /** PUT /config/admin (update_admin_section) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigAdminPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigAdminPutParams, null>;
 }
 
 /** /config/clamav */
 export interface ConfigClamav<C extends CallShape = CallShape> {
   /** GET /config/clamav (read_clamav_section) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /config/clamav (update_clamav_section) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigClamavPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigClamavPutParams, null>;
   /** PUT /config/clamav (update_clamav_section) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigClamavPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigClamavPutParams, null>;
 }
 
 /** /config/cluster */
 export interface ConfigCluster<C extends CallShape = CallShape> {
   /** GET /config/cluster (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   create: ConfigClusterCreate<C>;
   join: ConfigClusterJoin<C>;
   nodes: ConfigClusterNodes<C>;
@@ -126,68 +126,68 @@ export interface ConfigCluster<C extends CallShape = CallShape> {
 /** /config/cluster/create */
 export interface ConfigClusterCreate<C extends CallShape = CallShape> {
   /** POST /config/cluster/create (create) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /config/cluster/create (create) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /config/cluster/join */
 export interface ConfigClusterJoin<C extends CallShape = CallShape> {
   /** POST /config/cluster/join (join) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.ConfigClusterJoinPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.ConfigClusterJoinPostParams, Upid>;
   /** POST /config/cluster/join (join) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.ConfigClusterJoinPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.ConfigClusterJoinPostParams, Upid>;
 }
 
 /** /config/cluster/nodes */
 export interface ConfigClusterNodes<C extends CallShape = CallShape> {
   /** GET /config/cluster/nodes (nodes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigClusterNodesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigClusterNodesGetItem[]>;
   /** POST /config/cluster/nodes (add_node) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigClusterNodesPostParams, options?: O): Answer<C, O, T.ConfigClusterNodesPostItem[]>;
+  post: Verb<C, T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
   /** POST /config/cluster/nodes (add_node) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigClusterNodesPostParams, options?: O): Answer<C, O, T.ConfigClusterNodesPostItem[]>;
+  create: Verb<C, T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
 }
 
 /** /config/cluster/status */
 export interface ConfigClusterStatus<C extends CallShape = CallShape> {
   /** GET /config/cluster/status (status) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigClusterStatusGetParams, options?: O): Answer<C, O, T.ConfigClusterStatusGetItem[]>;
+  get: VerbOpt<C, T.ConfigClusterStatusGetParams, T.ConfigClusterStatusGetItem[]>;
 }
 
 /** /config/customscores */
 export interface ConfigCustomscores<C extends CallShape = CallShape> {
   (name: string | number): ConfigCustomscoresName<C>;
   /** GET /config/customscores (list_scores) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigCustomscoresGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigCustomscoresGetItem[]>;
   /** POST /config/customscores (create_score) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigCustomscoresPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigCustomscoresPostParams, null>;
   /** POST /config/customscores (create_score) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigCustomscoresPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigCustomscoresPostParams, null>;
   /** PUT /config/customscores (apply_score_changes) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigCustomscoresPutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.ConfigCustomscoresPutParams, Upid>;
   /** PUT /config/customscores (apply_score_changes) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigCustomscoresPutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.ConfigCustomscoresPutParams, Upid>;
   /** DELETE /config/customscores (revert_score_changes) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/customscores/{name} */
 export interface ConfigCustomscoresName<C extends CallShape = CallShape> {
   /** GET /config/customscores/{name} (get_score) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigCustomscoresNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigCustomscoresNameGetResult>;
   /** PUT /config/customscores/{name} (edit_score) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigCustomscoresNamePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigCustomscoresNamePutParams, null>;
   /** PUT /config/customscores/{name} (edit_score) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigCustomscoresNamePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigCustomscoresNamePutParams, null>;
   /** DELETE /config/customscores/{name} (delete_score) */
-  delete<O extends C['options'] = C['options']>(params?: T.ConfigCustomscoresNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ConfigCustomscoresNameDeleteParams, null>;
 }
 
 /** /config/dkim */
 export interface ConfigDkim<C extends CallShape = CallShape> {
   /** GET /config/dkim (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDkimGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigDkimGetItem[]>;
   domains: ConfigDkimDomains<C>;
   selector: ConfigDkimSelector<C>;
   selectors: ConfigDkimSelectors<C>;
@@ -197,104 +197,104 @@ export interface ConfigDkim<C extends CallShape = CallShape> {
 export interface ConfigDkimDomains<C extends CallShape = CallShape> {
   (domain: string | number): ConfigDkimDomainsDomain<C>;
   /** GET /config/dkim/domains (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDkimDomainsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigDkimDomainsGetItem[]>;
   /** POST /config/dkim/domains (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigDkimDomainsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigDkimDomainsPostParams, null>;
   /** POST /config/dkim/domains (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigDkimDomainsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigDkimDomainsPostParams, null>;
 }
 
 /** /config/dkim/domains/{domain} */
 export interface ConfigDkimDomainsDomain<C extends CallShape = CallShape> {
   /** GET /config/dkim/domains/{domain} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDkimDomainsDomainGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigDkimDomainsDomainGetResult>;
   /** PUT /config/dkim/domains/{domain} (write) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigDkimDomainsDomainPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigDkimDomainsDomainPutParams, null>;
   /** PUT /config/dkim/domains/{domain} (write) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigDkimDomainsDomainPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigDkimDomainsDomainPutParams, null>;
   /** DELETE /config/dkim/domains/{domain} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/dkim/selector */
 export interface ConfigDkimSelector<C extends CallShape = CallShape> {
   /** GET /config/dkim/selector (get_selector_info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDkimSelectorGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigDkimSelectorGetResult>;
   /** POST /config/dkim/selector (set_selector) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigDkimSelectorPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigDkimSelectorPostParams, null>;
   /** POST /config/dkim/selector (set_selector) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigDkimSelectorPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigDkimSelectorPostParams, null>;
 }
 
 /** /config/dkim/selectors */
 export interface ConfigDkimSelectors<C extends CallShape = CallShape> {
   /** GET /config/dkim/selectors (get_selector_list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDkimSelectorsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigDkimSelectorsGetItem[]>;
 }
 
 /** /config/domains */
 export interface ConfigDomains<C extends CallShape = CallShape> {
   (domain: string | number): ConfigDomainsDomain<C>;
   /** GET /config/domains (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDomainsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigDomainsGetItem[]>;
   /** POST /config/domains (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigDomainsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigDomainsPostParams, null>;
   /** POST /config/domains (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigDomainsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigDomainsPostParams, null>;
 }
 
 /** /config/domains/{domain} */
 export interface ConfigDomainsDomain<C extends CallShape = CallShape> {
   /** GET /config/domains/{domain} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigDomainsDomainGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigDomainsDomainGetResult>;
   /** PUT /config/domains/{domain} (write) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigDomainsDomainPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigDomainsDomainPutParams, null>;
   /** PUT /config/domains/{domain} (write) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigDomainsDomainPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigDomainsDomainPutParams, null>;
   /** DELETE /config/domains/{domain} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/fetchmail */
 export interface ConfigFetchmail<C extends CallShape = CallShape> {
   (id: string | number): ConfigFetchmailId<C>;
   /** GET /config/fetchmail (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigFetchmailGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigFetchmailGetItem[]>;
   /** POST /config/fetchmail (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigFetchmailPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.ConfigFetchmailPostParams, string>;
   /** POST /config/fetchmail (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigFetchmailPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.ConfigFetchmailPostParams, string>;
 }
 
 /** /config/fetchmail/{id} */
 export interface ConfigFetchmailId<C extends CallShape = CallShape> {
   /** GET /config/fetchmail/{id} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigFetchmailIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigFetchmailIdGetResult>;
   /** PUT /config/fetchmail/{id} (write) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigFetchmailIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigFetchmailIdPutParams, null>;
   /** PUT /config/fetchmail/{id} (write) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigFetchmailIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigFetchmailIdPutParams, null>;
   /** DELETE /config/fetchmail/{id} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ldap */
 export interface ConfigLdap<C extends CallShape = CallShape> {
   (profile: string | number): ConfigLdapProfile<C>;
   /** GET /config/ldap (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigLdapGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigLdapGetItem[]>;
   /** POST /config/ldap (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigLdapPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigLdapPostParams, null>;
   /** POST /config/ldap (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigLdapPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigLdapPostParams, null>;
 }
 
 /** /config/ldap/{profile} */
 export interface ConfigLdapProfile<C extends CallShape = CallShape> {
   /** GET /config/ldap/{profile} (profile_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigLdapProfileGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigLdapProfileGetItem[]>;
   /** DELETE /config/ldap/{profile} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   config: ConfigLdapProfileConfig<C>;
   groups: ConfigLdapProfileGroups<C>;
   sync: ConfigLdapProfileSync<C>;
@@ -304,125 +304,125 @@ export interface ConfigLdapProfile<C extends CallShape = CallShape> {
 /** /config/ldap/{profile}/config */
 export interface ConfigLdapProfileConfig<C extends CallShape = CallShape> {
   /** GET /config/ldap/{profile}/config (read_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** PUT /config/ldap/{profile}/config (update_config) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigLdapProfileConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigLdapProfileConfigPutParams, null>;
   /** PUT /config/ldap/{profile}/config (update_config) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigLdapProfileConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigLdapProfileConfigPutParams, null>;
 }
 
 /** /config/ldap/{profile}/groups */
 export interface ConfigLdapProfileGroups<C extends CallShape = CallShape> {
   (gid: string | number): ConfigLdapProfileGroupsGid<C>;
   /** GET /config/ldap/{profile}/groups (profile_list_groups) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigLdapProfileGroupsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigLdapProfileGroupsGetItem[]>;
 }
 
 /** /config/ldap/{profile}/groups/{gid} */
 export interface ConfigLdapProfileGroupsGid<C extends CallShape = CallShape> {
   /** GET /config/ldap/{profile}/groups/{gid} (profile_list_group_members) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigLdapProfileGroupsGidGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigLdapProfileGroupsGidGetItem[]>;
 }
 
 /** /config/ldap/{profile}/sync */
 export interface ConfigLdapProfileSync<C extends CallShape = CallShape> {
   /** POST /config/ldap/{profile}/sync (sync_profile) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /config/ldap/{profile}/sync (sync_profile) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ldap/{profile}/users */
 export interface ConfigLdapProfileUsers<C extends CallShape = CallShape> {
   (email: string | number): ConfigLdapProfileUsersEmail<C>;
   /** GET /config/ldap/{profile}/users (profile_list_users) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigLdapProfileUsersGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigLdapProfileUsersGetItem[]>;
 }
 
 /** /config/ldap/{profile}/users/{email} */
 export interface ConfigLdapProfileUsersEmail<C extends CallShape = CallShape> {
   /** GET /config/ldap/{profile}/users/{email} (address_list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigLdapProfileUsersEmailGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigLdapProfileUsersEmailGetItem[]>;
 }
 
 /** /config/mail */
 export interface ConfigMail<C extends CallShape = CallShape> {
   /** GET /config/mail (read_mail_section) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /config/mail (update_mail_section) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigMailPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigMailPutParams, null>;
   /** PUT /config/mail (update_mail_section) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigMailPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigMailPutParams, null>;
 }
 
 /** /config/mimetypes */
 export interface ConfigMimetypes<C extends CallShape = CallShape> {
   /** GET /config/mimetypes (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMimetypesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigMimetypesGetItem[]>;
 }
 
 /** /config/mynetworks */
 export interface ConfigMynetworks<C extends CallShape = CallShape> {
   (cidr: string | number): ConfigMynetworksCidr<C>;
   /** GET /config/mynetworks (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMynetworksGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigMynetworksGetItem[]>;
   /** POST /config/mynetworks (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigMynetworksPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigMynetworksPostParams, null>;
   /** POST /config/mynetworks (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigMynetworksPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigMynetworksPostParams, null>;
 }
 
 /** /config/mynetworks/{cidr} */
 export interface ConfigMynetworksCidr<C extends CallShape = CallShape> {
   /** GET /config/mynetworks/{cidr} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigMynetworksCidrGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigMynetworksCidrGetResult>;
   /** PUT /config/mynetworks/{cidr} (write) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigMynetworksCidrPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigMynetworksCidrPutParams, null>;
   /** PUT /config/mynetworks/{cidr} (write) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigMynetworksCidrPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigMynetworksCidrPutParams, null>;
   /** DELETE /config/mynetworks/{cidr} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/pbs */
 export interface ConfigPbs<C extends CallShape = CallShape> {
   (remote: string | number): ConfigPbsRemote<C>;
   /** GET /config/pbs (list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigPbsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigPbsGetItem[]>;
   /** POST /config/pbs (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigPbsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigPbsPostParams, null>;
   /** POST /config/pbs (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigPbsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigPbsPostParams, null>;
 }
 
 /** /config/pbs/{remote} */
 export interface ConfigPbsRemote<C extends CallShape = CallShape> {
   /** GET /config/pbs/{remote} (read_config) */
-  get<O extends C['options'] = C['options']>(params?: T.ConfigPbsRemoteGetParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, T.ConfigPbsRemoteGetParams, unknown>;
   /** PUT /config/pbs/{remote} (update_config) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigPbsRemotePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigPbsRemotePutParams, null>;
   /** PUT /config/pbs/{remote} (update_config) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigPbsRemotePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigPbsRemotePutParams, null>;
   /** DELETE /config/pbs/{remote} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/regextest */
 export interface ConfigRegextest<C extends CallShape = CallShape> {
   /** POST /config/regextest (regextest) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRegextestPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRegextestPostParams, number>;
   /** POST /config/regextest (regextest) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRegextestPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRegextestPostParams, number>;
 }
 
 /** /config/ruledb */
 export interface ConfigRuledb<C extends CallShape = CallShape> {
   /** GET /config/ruledb (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** POST /config/ruledb (reset_ruledb) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /config/ruledb (reset_ruledb) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
   action: ConfigRuledbAction<C>;
   digest: ConfigRuledbDigest<C>;
   rules: ConfigRuledbRules<C>;
@@ -434,7 +434,7 @@ export interface ConfigRuledb<C extends CallShape = CallShape> {
 /** /config/ruledb/action */
 export interface ConfigRuledbAction<C extends CallShape = CallShape> {
   /** GET /config/ruledb/action (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbActionGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbActionGetItem[]>;
   bcc: ConfigRuledbActionBcc<C>;
   disclaimer: ConfigRuledbActionDisclaimer<C>;
   field: ConfigRuledbActionField<C>;
@@ -447,133 +447,133 @@ export interface ConfigRuledbAction<C extends CallShape = CallShape> {
 export interface ConfigRuledbActionBcc<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbActionBccId<C>;
   /** POST /config/ruledb/action/bcc (bcc) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionBccPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.ConfigRuledbActionBccPostParams, string>;
   /** POST /config/ruledb/action/bcc (bcc) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionBccPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.ConfigRuledbActionBccPostParams, string>;
 }
 
 /** /config/ruledb/action/bcc/{id} */
 export interface ConfigRuledbActionBccId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/action/bcc/{id} (read_bcc) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbActionBccIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbActionBccIdGetResult>;
   /** PUT /config/ruledb/action/bcc/{id} (update_bcc) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionBccIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbActionBccIdPutParams, null>;
   /** PUT /config/ruledb/action/bcc/{id} (update_bcc) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionBccIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbActionBccIdPutParams, null>;
 }
 
 /** /config/ruledb/action/disclaimer */
 export interface ConfigRuledbActionDisclaimer<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbActionDisclaimerId<C>;
   /** POST /config/ruledb/action/disclaimer (disclaimer) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionDisclaimerPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.ConfigRuledbActionDisclaimerPostParams, string>;
   /** POST /config/ruledb/action/disclaimer (disclaimer) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionDisclaimerPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.ConfigRuledbActionDisclaimerPostParams, string>;
 }
 
 /** /config/ruledb/action/disclaimer/{id} */
 export interface ConfigRuledbActionDisclaimerId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/action/disclaimer/{id} (read_disclaimer) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbActionDisclaimerIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbActionDisclaimerIdGetResult>;
   /** PUT /config/ruledb/action/disclaimer/{id} (update_disclaimer) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionDisclaimerIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbActionDisclaimerIdPutParams, null>;
   /** PUT /config/ruledb/action/disclaimer/{id} (update_disclaimer) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionDisclaimerIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbActionDisclaimerIdPutParams, null>;
 }
 
 /** /config/ruledb/action/field */
 export interface ConfigRuledbActionField<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbActionFieldId<C>;
   /** POST /config/ruledb/action/field (field) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionFieldPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.ConfigRuledbActionFieldPostParams, string>;
   /** POST /config/ruledb/action/field (field) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionFieldPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.ConfigRuledbActionFieldPostParams, string>;
 }
 
 /** /config/ruledb/action/field/{id} */
 export interface ConfigRuledbActionFieldId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/action/field/{id} (read_field) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbActionFieldIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbActionFieldIdGetResult>;
   /** PUT /config/ruledb/action/field/{id} (update_field) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionFieldIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbActionFieldIdPutParams, null>;
   /** PUT /config/ruledb/action/field/{id} (update_field) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionFieldIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbActionFieldIdPutParams, null>;
 }
 
 /** /config/ruledb/action/notification */
 export interface ConfigRuledbActionNotification<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbActionNotificationId<C>;
   /** POST /config/ruledb/action/notification (notification) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionNotificationPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.ConfigRuledbActionNotificationPostParams, string>;
   /** POST /config/ruledb/action/notification (notification) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionNotificationPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.ConfigRuledbActionNotificationPostParams, string>;
 }
 
 /** /config/ruledb/action/notification/{id} */
 export interface ConfigRuledbActionNotificationId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/action/notification/{id} (read_notification) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbActionNotificationIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbActionNotificationIdGetResult>;
   /** PUT /config/ruledb/action/notification/{id} (update_notification) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionNotificationIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbActionNotificationIdPutParams, null>;
   /** PUT /config/ruledb/action/notification/{id} (update_notification) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionNotificationIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbActionNotificationIdPutParams, null>;
 }
 
 /** /config/ruledb/action/objects */
 export interface ConfigRuledbActionObjects<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbActionObjectsId<C>;
   /** GET /config/ruledb/action/objects (list_actions) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbActionObjectsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbActionObjectsGetItem[]>;
 }
 
 /** /config/ruledb/action/objects/{id} */
 export interface ConfigRuledbActionObjectsId<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/action/objects/{id} (delete_action) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/action/removeattachments */
 export interface ConfigRuledbActionRemoveattachments<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbActionRemoveattachmentsId<C>;
   /** POST /config/ruledb/action/removeattachments (removeattachments) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionRemoveattachmentsPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
   /** POST /config/ruledb/action/removeattachments (removeattachments) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionRemoveattachmentsPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
 }
 
 /** /config/ruledb/action/removeattachments/{id} */
 export interface ConfigRuledbActionRemoveattachmentsId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/action/removeattachments/{id} (read_removeattachments) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbActionRemoveattachmentsIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbActionRemoveattachmentsIdGetResult>;
   /** PUT /config/ruledb/action/removeattachments/{id} (update_removeattachments) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionRemoveattachmentsIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
   /** PUT /config/ruledb/action/removeattachments/{id} (update_removeattachments) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbActionRemoveattachmentsIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
 }
 
 /** /config/ruledb/digest */
 export interface ConfigRuledbDigest<C extends CallShape = CallShape> {
   /** GET /config/ruledb/digest (ruledb_digest) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /config/ruledb/rules */
 export interface ConfigRuledbRules<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbRulesId<C>;
   /** GET /config/ruledb/rules (list_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesGetItem[]>;
   /** POST /config/ruledb/rules (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbRulesPostParams, number>;
   /** POST /config/ruledb/rules (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbRulesPostParams, number>;
 }
 
 /** /config/ruledb/rules/{id} */
 export interface ConfigRuledbRulesId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/rules/{id} (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesIdGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdGetItem[]>;
   /** DELETE /config/ruledb/rules/{id} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   action: ConfigRuledbRulesIdAction<C>;
   config: ConfigRuledbRulesIdConfig<C>;
   from: ConfigRuledbRulesIdFrom<C>;
@@ -586,114 +586,114 @@ export interface ConfigRuledbRulesId<C extends CallShape = CallShape> {
 export interface ConfigRuledbRulesIdAction<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbRulesIdActionOgroup<C>;
   /** GET /config/ruledb/rules/{id}/action (action) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesIdActionGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdActionGetItem[]>;
   /** POST /config/ruledb/rules/{id}/action (add_action_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdActionPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigRuledbRulesIdActionPostParams, null>;
   /** POST /config/ruledb/rules/{id}/action (add_action_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdActionPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigRuledbRulesIdActionPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/action/{ogroup} */
 export interface ConfigRuledbRulesIdActionOgroup<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/rules/{id}/action/{ogroup} (delete_action_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/config */
 export interface ConfigRuledbRulesIdConfig<C extends CallShape = CallShape> {
   /** GET /config/ruledb/rules/{id}/config (config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesIdConfigGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdConfigGetResult>;
   /** PUT /config/ruledb/rules/{id}/config (update_config) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigRuledbRulesIdConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigRuledbRulesIdConfigPutParams, null>;
   /** PUT /config/ruledb/rules/{id}/config (update_config) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigRuledbRulesIdConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigRuledbRulesIdConfigPutParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/from */
 export interface ConfigRuledbRulesIdFrom<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbRulesIdFromOgroup<C>;
   /** GET /config/ruledb/rules/{id}/from (from) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesIdFromGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdFromGetItem[]>;
   /** POST /config/ruledb/rules/{id}/from (add_from_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdFromPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigRuledbRulesIdFromPostParams, null>;
   /** POST /config/ruledb/rules/{id}/from (add_from_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdFromPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigRuledbRulesIdFromPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/from/{ogroup} */
 export interface ConfigRuledbRulesIdFromOgroup<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/rules/{id}/from/{ogroup} (delete_from_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/to */
 export interface ConfigRuledbRulesIdTo<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbRulesIdToOgroup<C>;
   /** GET /config/ruledb/rules/{id}/to (to) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesIdToGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdToGetItem[]>;
   /** POST /config/ruledb/rules/{id}/to (add_to_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdToPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigRuledbRulesIdToPostParams, null>;
   /** POST /config/ruledb/rules/{id}/to (add_to_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdToPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigRuledbRulesIdToPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/to/{ogroup} */
 export interface ConfigRuledbRulesIdToOgroup<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/rules/{id}/to/{ogroup} (delete_to_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/what */
 export interface ConfigRuledbRulesIdWhat<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbRulesIdWhatOgroup<C>;
   /** GET /config/ruledb/rules/{id}/what (what) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesIdWhatGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdWhatGetItem[]>;
   /** POST /config/ruledb/rules/{id}/what (add_what_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdWhatPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigRuledbRulesIdWhatPostParams, null>;
   /** POST /config/ruledb/rules/{id}/what (add_what_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdWhatPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigRuledbRulesIdWhatPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/what/{ogroup} */
 export interface ConfigRuledbRulesIdWhatOgroup<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/rules/{id}/what/{ogroup} (delete_what_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/when */
 export interface ConfigRuledbRulesIdWhen<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbRulesIdWhenOgroup<C>;
   /** GET /config/ruledb/rules/{id}/when (when) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbRulesIdWhenGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdWhenGetItem[]>;
   /** POST /config/ruledb/rules/{id}/when (add_when_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdWhenPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigRuledbRulesIdWhenPostParams, null>;
   /** POST /config/ruledb/rules/{id}/when (add_when_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbRulesIdWhenPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigRuledbRulesIdWhenPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/when/{ogroup} */
 export interface ConfigRuledbRulesIdWhenOgroup<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/rules/{id}/when/{ogroup} (delete_when_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/what */
 export interface ConfigRuledbWhat<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbWhatOgroup<C>;
   /** GET /config/ruledb/what (list_what_groups) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatGetItem[]>;
   /** POST /config/ruledb/what (create_what_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhatPostParams, number>;
   /** POST /config/ruledb/what (create_what_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhatPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup} */
 export interface ConfigRuledbWhatOgroup<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup} (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupGetItem[]>;
   /** DELETE /config/ruledb/what/{ogroup} (delete_{$oclass}_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   archivefilenamefilter: ConfigRuledbWhatOgroupArchivefilenamefilter<C>;
   archivefilter: ConfigRuledbWhatOgroupArchivefilter<C>;
   config: ConfigRuledbWhatOgroupConfig<C>;
@@ -709,175 +709,175 @@ export interface ConfigRuledbWhatOgroup<C extends CallShape = CallShape> {
 export interface ConfigRuledbWhatOgroupArchivefilenamefilter<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupArchivefilenamefilterId<C>;
   /** POST /config/ruledb/what/{ogroup}/archivefilenamefilter (archivefilenamefilter) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
   /** POST /config/ruledb/what/{ogroup}/archivefilenamefilter (archivefilenamefilter) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} */
 export interface ConfigRuledbWhatOgroupArchivefilenamefilterId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (read_archivefilenamefilter) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (update_archivefilenamefilter) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (update_archivefilenamefilter) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/archivefilter */
 export interface ConfigRuledbWhatOgroupArchivefilter<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupArchivefilterId<C>;
   /** POST /config/ruledb/what/{ogroup}/archivefilter (archivefilter) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilterPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
   /** POST /config/ruledb/what/{ogroup}/archivefilter (archivefilter) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilterPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/archivefilter/{id} */
 export interface ConfigRuledbWhatOgroupArchivefilterId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/archivefilter/{id} (read_archivefilter) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupArchivefilterIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupArchivefilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/archivefilter/{id} (update_archivefilter) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/archivefilter/{id} (update_archivefilter) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/config */
 export interface ConfigRuledbWhatOgroupConfig<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupConfigGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupConfigGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/config (set_config) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigRuledbWhatOgroupConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigRuledbWhatOgroupConfigPutParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/config (set_config) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigRuledbWhatOgroupConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigRuledbWhatOgroupConfigPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/contenttype */
 export interface ConfigRuledbWhatOgroupContenttype<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupContenttypeId<C>;
   /** POST /config/ruledb/what/{ogroup}/contenttype (contenttype) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupContenttypePostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
   /** POST /config/ruledb/what/{ogroup}/contenttype (contenttype) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupContenttypePostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/contenttype/{id} */
 export interface ConfigRuledbWhatOgroupContenttypeId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/contenttype/{id} (read_contenttype) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupContenttypeIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupContenttypeIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/contenttype/{id} (update_contenttype) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupContenttypeIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/contenttype/{id} (update_contenttype) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupContenttypeIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/filenamefilter */
 export interface ConfigRuledbWhatOgroupFilenamefilter<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupFilenamefilterId<C>;
   /** POST /config/ruledb/what/{ogroup}/filenamefilter (filenamefilter) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupFilenamefilterPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
   /** POST /config/ruledb/what/{ogroup}/filenamefilter (filenamefilter) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupFilenamefilterPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/filenamefilter/{id} */
 export interface ConfigRuledbWhatOgroupFilenamefilterId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/filenamefilter/{id} (read_filenamefilter) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupFilenamefilterIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupFilenamefilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/filenamefilter/{id} (update_filenamefilter) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/filenamefilter/{id} (update_filenamefilter) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/matchfield */
 export interface ConfigRuledbWhatOgroupMatchfield<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupMatchfieldId<C>;
   /** POST /config/ruledb/what/{ogroup}/matchfield (matchfield) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupMatchfieldPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
   /** POST /config/ruledb/what/{ogroup}/matchfield (matchfield) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupMatchfieldPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/matchfield/{id} */
 export interface ConfigRuledbWhatOgroupMatchfieldId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/matchfield/{id} (read_matchfield) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupMatchfieldIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupMatchfieldIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/matchfield/{id} (update_matchfield) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/matchfield/{id} (update_matchfield) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/objects */
 export interface ConfigRuledbWhatOgroupObjects<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupObjectsId<C>;
   /** GET /config/ruledb/what/{ogroup}/objects (objects) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupObjectsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/what/{ogroup}/objects/{id} */
 export interface ConfigRuledbWhatOgroupObjectsId<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/what/{ogroup}/objects/{id} (delete_object) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/spamfilter */
 export interface ConfigRuledbWhatOgroupSpamfilter<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupSpamfilterId<C>;
   /** POST /config/ruledb/what/{ogroup}/spamfilter (spamfilter) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupSpamfilterPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
   /** POST /config/ruledb/what/{ogroup}/spamfilter (spamfilter) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupSpamfilterPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/spamfilter/{id} */
 export interface ConfigRuledbWhatOgroupSpamfilterId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/spamfilter/{id} (read_spamfilter) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupSpamfilterIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupSpamfilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/spamfilter/{id} (update_spamfilter) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/spamfilter/{id} (update_spamfilter) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/virusfilter */
 export interface ConfigRuledbWhatOgroupVirusfilter<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhatOgroupVirusfilterId<C>;
   /** POST /config/ruledb/what/{ogroup}/virusfilter (virusfilter) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, number>;
+  post: VerbOpt<C, NoParams, number>;
   /** POST /config/ruledb/what/{ogroup}/virusfilter (virusfilter) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, number>;
+  create: VerbOpt<C, NoParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/virusfilter/{id} */
 export interface ConfigRuledbWhatOgroupVirusfilterId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/what/{ogroup}/virusfilter/{id} (read_virusfilter) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhatOgroupVirusfilterIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupVirusfilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/virusfilter/{id} (update_virusfilter) */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, NoParams, null>;
   /** PUT /config/ruledb/what/{ogroup}/virusfilter/{id} (update_virusfilter) */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/when */
 export interface ConfigRuledbWhen<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbWhenOgroup<C>;
   /** GET /config/ruledb/when (list_when_groups) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhenGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenGetItem[]>;
   /** POST /config/ruledb/when (create_when_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhenPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhenPostParams, number>;
   /** POST /config/ruledb/when (create_when_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhenPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhenPostParams, number>;
 }
 
 /** /config/ruledb/when/{ogroup} */
 export interface ConfigRuledbWhenOgroup<C extends CallShape = CallShape> {
   /** GET /config/ruledb/when/{ogroup} (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhenOgroupGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupGetItem[]>;
   /** DELETE /config/ruledb/when/{ogroup} (delete_{$oclass}_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   config: ConfigRuledbWhenOgroupConfig<C>;
   objects: ConfigRuledbWhenOgroupObjects<C>;
   timeframe: ConfigRuledbWhenOgroupTimeframe<C>;
@@ -886,62 +886,62 @@ export interface ConfigRuledbWhenOgroup<C extends CallShape = CallShape> {
 /** /config/ruledb/when/{ogroup}/config */
 export interface ConfigRuledbWhenOgroupConfig<C extends CallShape = CallShape> {
   /** GET /config/ruledb/when/{ogroup}/config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhenOgroupConfigGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupConfigGetResult>;
   /** PUT /config/ruledb/when/{ogroup}/config (set_config) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigRuledbWhenOgroupConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigRuledbWhenOgroupConfigPutParams, null>;
   /** PUT /config/ruledb/when/{ogroup}/config (set_config) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigRuledbWhenOgroupConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigRuledbWhenOgroupConfigPutParams, null>;
 }
 
 /** /config/ruledb/when/{ogroup}/objects */
 export interface ConfigRuledbWhenOgroupObjects<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhenOgroupObjectsId<C>;
   /** GET /config/ruledb/when/{ogroup}/objects (objects) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhenOgroupObjectsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/when/{ogroup}/objects/{id} */
 export interface ConfigRuledbWhenOgroupObjectsId<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/when/{ogroup}/objects/{id} (delete_object) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/when/{ogroup}/timeframe */
 export interface ConfigRuledbWhenOgroupTimeframe<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhenOgroupTimeframeId<C>;
   /** POST /config/ruledb/when/{ogroup}/timeframe (timeframe) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhenOgroupTimeframePostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
   /** POST /config/ruledb/when/{ogroup}/timeframe (timeframe) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhenOgroupTimeframePostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
 }
 
 /** /config/ruledb/when/{ogroup}/timeframe/{id} */
 export interface ConfigRuledbWhenOgroupTimeframeId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/when/{ogroup}/timeframe/{id} (read_timeframe) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhenOgroupTimeframeIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupTimeframeIdGetResult>;
   /** PUT /config/ruledb/when/{ogroup}/timeframe/{id} (update_timeframe) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhenOgroupTimeframeIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
   /** PUT /config/ruledb/when/{ogroup}/timeframe/{id} (update_timeframe) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhenOgroupTimeframeIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
 }
 
 /** /config/ruledb/who */
 export interface ConfigRuledbWho<C extends CallShape = CallShape> {
   (ogroup: string | number): ConfigRuledbWhoOgroup<C>;
   /** GET /config/ruledb/who (list_who_groups) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoGetItem[]>;
   /** POST /config/ruledb/who (create_who_group) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoPostParams, number>;
   /** POST /config/ruledb/who (create_who_group) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup} */
 export interface ConfigRuledbWhoOgroup<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup} (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupGetItem[]>;
   /** DELETE /config/ruledb/who/{ogroup} (delete_{$oclass}_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   config: ConfigRuledbWhoOgroupConfig<C>;
   domain: ConfigRuledbWhoOgroupDomain<C>;
   email: ConfigRuledbWhoOgroupEmail<C>;
@@ -956,239 +956,239 @@ export interface ConfigRuledbWhoOgroup<C extends CallShape = CallShape> {
 /** /config/ruledb/who/{ogroup}/config */
 export interface ConfigRuledbWhoOgroupConfig<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupConfigGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupConfigGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/config (set_config) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigRuledbWhoOgroupConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigRuledbWhoOgroupConfigPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/config (set_config) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigRuledbWhoOgroupConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigRuledbWhoOgroupConfigPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/domain */
 export interface ConfigRuledbWhoOgroupDomain<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupDomainId<C>;
   /** POST /config/ruledb/who/{ogroup}/domain (domain) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupDomainPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoOgroupDomainPostParams, number>;
   /** POST /config/ruledb/who/{ogroup}/domain (domain) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupDomainPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoOgroupDomainPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/domain/{id} */
 export interface ConfigRuledbWhoOgroupDomainId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/domain/{id} (read_domain) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupDomainIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupDomainIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/domain/{id} (update_domain) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupDomainIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/domain/{id} (update_domain) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupDomainIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/email */
 export interface ConfigRuledbWhoOgroupEmail<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupEmailId<C>;
   /** POST /config/ruledb/who/{ogroup}/email (email) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupEmailPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoOgroupEmailPostParams, number>;
   /** POST /config/ruledb/who/{ogroup}/email (email) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupEmailPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoOgroupEmailPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/email/{id} */
 export interface ConfigRuledbWhoOgroupEmailId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/email/{id} (read_email) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupEmailIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupEmailIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/email/{id} (update_email) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupEmailIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/email/{id} (update_email) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupEmailIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/ip */
 export interface ConfigRuledbWhoOgroupIp<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupIpId<C>;
   /** POST /config/ruledb/who/{ogroup}/ip (ip) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupIpPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoOgroupIpPostParams, number>;
   /** POST /config/ruledb/who/{ogroup}/ip (ip) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupIpPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoOgroupIpPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/ip/{id} */
 export interface ConfigRuledbWhoOgroupIpId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/ip/{id} (read_ip) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupIpIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupIpIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/ip/{id} (update_ip) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupIpIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/ip/{id} (update_ip) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupIpIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldap */
 export interface ConfigRuledbWhoOgroupLdap<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupLdapId<C>;
   /** POST /config/ruledb/who/{ogroup}/ldap (ldap) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoOgroupLdapPostParams, number>;
   /** POST /config/ruledb/who/{ogroup}/ldap (ldap) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoOgroupLdapPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldap/{id} */
 export interface ConfigRuledbWhoOgroupLdapId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/ldap/{id} (read_ldap) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupLdapIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupLdapIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/ldap/{id} (update_ldap) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/ldap/{id} (update_ldap) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldapuser */
 export interface ConfigRuledbWhoOgroupLdapuser<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupLdapuserId<C>;
   /** POST /config/ruledb/who/{ogroup}/ldapuser (ldapuser) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapuserPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
   /** POST /config/ruledb/who/{ogroup}/ldapuser (ldapuser) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapuserPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldapuser/{id} */
 export interface ConfigRuledbWhoOgroupLdapuserId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/ldapuser/{id} (read_ldapuser) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupLdapuserIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupLdapuserIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/ldapuser/{id} (update_ldapuser) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapuserIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/ldapuser/{id} (update_ldapuser) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupLdapuserIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/network */
 export interface ConfigRuledbWhoOgroupNetwork<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupNetworkId<C>;
   /** POST /config/ruledb/who/{ogroup}/network (network) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupNetworkPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
   /** POST /config/ruledb/who/{ogroup}/network (network) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupNetworkPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/network/{id} */
 export interface ConfigRuledbWhoOgroupNetworkId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/network/{id} (read_network) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupNetworkIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupNetworkIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/network/{id} (update_network) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupNetworkIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/network/{id} (update_network) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupNetworkIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/objects */
 export interface ConfigRuledbWhoOgroupObjects<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupObjectsId<C>;
   /** GET /config/ruledb/who/{ogroup}/objects (objects) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupObjectsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/who/{ogroup}/objects/{id} */
 export interface ConfigRuledbWhoOgroupObjectsId<C extends CallShape = CallShape> {
   /** DELETE /config/ruledb/who/{ogroup}/objects/{id} (delete_object) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/regex */
 export interface ConfigRuledbWhoOgroupRegex<C extends CallShape = CallShape> {
   (id: string | number): ConfigRuledbWhoOgroupRegexId<C>;
   /** POST /config/ruledb/who/{ogroup}/regex (regex) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupRegexPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigRuledbWhoOgroupRegexPostParams, number>;
   /** POST /config/ruledb/who/{ogroup}/regex (regex) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupRegexPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigRuledbWhoOgroupRegexPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/regex/{id} */
 export interface ConfigRuledbWhoOgroupRegexId<C extends CallShape = CallShape> {
   /** GET /config/ruledb/who/{ogroup}/regex/{id} (read_regex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigRuledbWhoOgroupRegexIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupRegexIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/regex/{id} (update_regex) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupRegexIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
   /** PUT /config/ruledb/who/{ogroup}/regex/{id} (update_regex) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigRuledbWhoOgroupRegexIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
 }
 
 /** /config/spam */
 export interface ConfigSpam<C extends CallShape = CallShape> {
   /** GET /config/spam (read_spam_section) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /config/spam (update_spam_section) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigSpamPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigSpamPutParams, null>;
   /** PUT /config/spam (update_spam_section) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigSpamPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigSpamPutParams, null>;
 }
 
 /** /config/spamquar */
 export interface ConfigSpamquar<C extends CallShape = CallShape> {
   /** GET /config/spamquar (read_spamquar_section) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /config/spamquar (update_spamquar_section) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigSpamquarPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigSpamquarPutParams, null>;
   /** PUT /config/spamquar (update_spamquar_section) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigSpamquarPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigSpamquarPutParams, null>;
 }
 
 /** /config/tlspolicy */
 export interface ConfigTlspolicy<C extends CallShape = CallShape> {
   (destination: string | number): ConfigTlspolicyDestination<C>;
   /** GET /config/tlspolicy (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTlspolicyGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigTlspolicyGetItem[]>;
   /** POST /config/tlspolicy (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigTlspolicyPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigTlspolicyPostParams, null>;
   /** POST /config/tlspolicy (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigTlspolicyPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigTlspolicyPostParams, null>;
 }
 
 /** /config/tlspolicy/{destination} */
 export interface ConfigTlspolicyDestination<C extends CallShape = CallShape> {
   /** GET /config/tlspolicy/{destination} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTlspolicyDestinationGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigTlspolicyDestinationGetResult>;
   /** PUT /config/tlspolicy/{destination} (write) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigTlspolicyDestinationPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigTlspolicyDestinationPutParams, null>;
   /** PUT /config/tlspolicy/{destination} (write) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigTlspolicyDestinationPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigTlspolicyDestinationPutParams, null>;
   /** DELETE /config/tlspolicy/{destination} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/transport */
 export interface ConfigTransport<C extends CallShape = CallShape> {
   (domain: string | number): ConfigTransportDomain<C>;
   /** GET /config/transport (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTransportGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigTransportGetItem[]>;
   /** POST /config/transport (create) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigTransportPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ConfigTransportPostParams, null>;
   /** POST /config/transport (create) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigTransportPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ConfigTransportPostParams, null>;
 }
 
 /** /config/transport/{domain} */
 export interface ConfigTransportDomain<C extends CallShape = CallShape> {
   /** GET /config/transport/{domain} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigTransportDomainGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigTransportDomainGetResult>;
   /** PUT /config/transport/{domain} (write) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigTransportDomainPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigTransportDomainPutParams, null>;
   /** PUT /config/transport/{domain} (write) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigTransportDomainPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigTransportDomainPutParams, null>;
   /** DELETE /config/transport/{domain} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/virusquar */
 export interface ConfigVirusquar<C extends CallShape = CallShape> {
   /** GET /config/virusquar (read_virusquar_section) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /config/virusquar (update_virusquar_section) */
-  put<O extends C['options'] = C['options']>(params?: T.ConfigVirusquarPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ConfigVirusquarPutParams, null>;
   /** PUT /config/virusquar (update_virusquar_section) */
-  set<O extends C['options'] = C['options']>(params?: T.ConfigVirusquarPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ConfigVirusquarPutParams, null>;
 }
 
 /** /config/whitelist */
 export interface ConfigWhitelist<C extends CallShape = CallShape> {
   /** GET /config/whitelist (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistGetItem[]>;
   domain: ConfigWhitelistDomain<C>;
   email: ConfigWhitelistEmail<C>;
   ip: ConfigWhitelistIp<C>;
@@ -1204,178 +1204,178 @@ export interface ConfigWhitelist<C extends CallShape = CallShape> {
 export interface ConfigWhitelistDomain<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistDomainId<C>;
   /** POST /config/whitelist/domain (domain) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistDomainPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistDomainPostParams, number>;
   /** POST /config/whitelist/domain (domain) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistDomainPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistDomainPostParams, number>;
 }
 
 /** /config/whitelist/domain/{id} */
 export interface ConfigWhitelistDomainId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/domain/{id} (read_domain) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistDomainIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistDomainIdGetResult>;
   /** PUT /config/whitelist/domain/{id} (update_domain) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistDomainIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistDomainIdPutParams, null>;
   /** PUT /config/whitelist/domain/{id} (update_domain) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistDomainIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistDomainIdPutParams, null>;
 }
 
 /** /config/whitelist/email */
 export interface ConfigWhitelistEmail<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistEmailId<C>;
   /** POST /config/whitelist/email (email) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistEmailPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistEmailPostParams, number>;
   /** POST /config/whitelist/email (email) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistEmailPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistEmailPostParams, number>;
 }
 
 /** /config/whitelist/email/{id} */
 export interface ConfigWhitelistEmailId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/email/{id} (read_email) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistEmailIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistEmailIdGetResult>;
   /** PUT /config/whitelist/email/{id} (update_email) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistEmailIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistEmailIdPutParams, null>;
   /** PUT /config/whitelist/email/{id} (update_email) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistEmailIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistEmailIdPutParams, null>;
 }
 
 /** /config/whitelist/ip */
 export interface ConfigWhitelistIp<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistIpId<C>;
   /** POST /config/whitelist/ip (ip) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistIpPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistIpPostParams, number>;
   /** POST /config/whitelist/ip (ip) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistIpPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistIpPostParams, number>;
 }
 
 /** /config/whitelist/ip/{id} */
 export interface ConfigWhitelistIpId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/ip/{id} (read_ip) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistIpIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistIpIdGetResult>;
   /** PUT /config/whitelist/ip/{id} (update_ip) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistIpIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistIpIdPutParams, null>;
   /** PUT /config/whitelist/ip/{id} (update_ip) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistIpIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistIpIdPutParams, null>;
 }
 
 /** /config/whitelist/network */
 export interface ConfigWhitelistNetwork<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistNetworkId<C>;
   /** POST /config/whitelist/network (network) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistNetworkPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistNetworkPostParams, number>;
   /** POST /config/whitelist/network (network) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistNetworkPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistNetworkPostParams, number>;
 }
 
 /** /config/whitelist/network/{id} */
 export interface ConfigWhitelistNetworkId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/network/{id} (read_network) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistNetworkIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistNetworkIdGetResult>;
   /** PUT /config/whitelist/network/{id} (update_network) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistNetworkIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistNetworkIdPutParams, null>;
   /** PUT /config/whitelist/network/{id} (update_network) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistNetworkIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistNetworkIdPutParams, null>;
 }
 
 /** /config/whitelist/objects */
 export interface ConfigWhitelistObjects<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistObjectsId<C>;
   /** GET /config/whitelist/objects (objects) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistObjectsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistObjectsGetItem[]>;
 }
 
 /** /config/whitelist/objects/{id} */
 export interface ConfigWhitelistObjectsId<C extends CallShape = CallShape> {
   /** DELETE /config/whitelist/objects/{id} (delete_object) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /config/whitelist/receiver */
 export interface ConfigWhitelistReceiver<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistReceiverId<C>;
   /** POST /config/whitelist/receiver (receiver) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistReceiverPostParams, number>;
   /** POST /config/whitelist/receiver (receiver) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistReceiverPostParams, number>;
 }
 
 /** /config/whitelist/receiver/{id} */
 export interface ConfigWhitelistReceiverId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/receiver/{id} (read_receiver) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistReceiverIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistReceiverIdGetResult>;
   /** PUT /config/whitelist/receiver/{id} (update_receiver) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistReceiverIdPutParams, null>;
   /** PUT /config/whitelist/receiver/{id} (update_receiver) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistReceiverIdPutParams, null>;
 }
 
 /** /config/whitelist/receiver_domain */
 export interface ConfigWhitelistReceiverDomain<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistReceiverDomainId<C>;
   /** POST /config/whitelist/receiver_domain (receiver_domain) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverDomainPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistReceiverDomainPostParams, number>;
   /** POST /config/whitelist/receiver_domain (receiver_domain) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverDomainPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistReceiverDomainPostParams, number>;
 }
 
 /** /config/whitelist/receiver_domain/{id} */
 export interface ConfigWhitelistReceiverDomainId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/receiver_domain/{id} (read_receiver_domain) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistReceiverDomainIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistReceiverDomainIdGetResult>;
   /** PUT /config/whitelist/receiver_domain/{id} (update_receiver_domain) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverDomainIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistReceiverDomainIdPutParams, null>;
   /** PUT /config/whitelist/receiver_domain/{id} (update_receiver_domain) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverDomainIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistReceiverDomainIdPutParams, null>;
 }
 
 /** /config/whitelist/receiver_regex */
 export interface ConfigWhitelistReceiverRegex<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistReceiverRegexId<C>;
   /** POST /config/whitelist/receiver_regex (receiver_regex) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverRegexPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistReceiverRegexPostParams, number>;
   /** POST /config/whitelist/receiver_regex (receiver_regex) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverRegexPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistReceiverRegexPostParams, number>;
 }
 
 /** /config/whitelist/receiver_regex/{id} */
 export interface ConfigWhitelistReceiverRegexId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/receiver_regex/{id} (read_receiver_regex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistReceiverRegexIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistReceiverRegexIdGetResult>;
   /** PUT /config/whitelist/receiver_regex/{id} (update_receiver_regex) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverRegexIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistReceiverRegexIdPutParams, null>;
   /** PUT /config/whitelist/receiver_regex/{id} (update_receiver_regex) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistReceiverRegexIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistReceiverRegexIdPutParams, null>;
 }
 
 /** /config/whitelist/regex */
 export interface ConfigWhitelistRegex<C extends CallShape = CallShape> {
   (id: string | number): ConfigWhitelistRegexId<C>;
   /** POST /config/whitelist/regex (regex) */
-  post<O extends C['options'] = C['options']>(params: T.ConfigWhitelistRegexPostParams, options?: O): Answer<C, O, number>;
+  post: Verb<C, T.ConfigWhitelistRegexPostParams, number>;
   /** POST /config/whitelist/regex (regex) */
-  create<O extends C['options'] = C['options']>(params: T.ConfigWhitelistRegexPostParams, options?: O): Answer<C, O, number>;
+  create: Verb<C, T.ConfigWhitelistRegexPostParams, number>;
 }
 
 /** /config/whitelist/regex/{id} */
 export interface ConfigWhitelistRegexId<C extends CallShape = CallShape> {
   /** GET /config/whitelist/regex/{id} (read_regex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ConfigWhitelistRegexIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ConfigWhitelistRegexIdGetResult>;
   /** PUT /config/whitelist/regex/{id} (update_regex) */
-  put<O extends C['options'] = C['options']>(params: T.ConfigWhitelistRegexIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ConfigWhitelistRegexIdPutParams, null>;
   /** PUT /config/whitelist/regex/{id} (update_regex) */
-  set<O extends C['options'] = C['options']>(params: T.ConfigWhitelistRegexIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ConfigWhitelistRegexIdPutParams, null>;
 }
 
 /** /nodes */
 export interface Nodes<C extends CallShape = CallShape> {
   (node: string | number): NodesNode<C>;
   /** GET /nodes (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode<C extends CallShape = CallShape> {
   /** GET /nodes/{node} (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   apt: NodesNodeApt<C>;
   backup: NodesNodeBackup<C>;
   clamav: NodesNodeClamav<C>;
@@ -1401,7 +1401,7 @@ export interface NodesNode<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt */
 export interface NodesNodeApt<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptGetItem[]>;
   changelog: NodesNodeAptChangelog<C>;
   update: NodesNodeAptUpdate<C>;
   versions: NodesNodeAptVersions<C>;
@@ -1410,117 +1410,117 @@ export interface NodesNodeApt<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/changelog (changelog) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeAptChangelogGetParams, options?: O): Answer<C, O, string>;
+  get: Verb<C, T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/update */
 export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/update (list_updates) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
   /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/versions (versions) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/backup */
 export interface NodesNodeBackup<C extends CallShape = CallShape> {
   (filename: string | number): NodesNodeBackupFilename<C>;
   /** GET /nodes/{node}/backup (list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeBackupGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeBackupGetItem[]>;
   /** POST /nodes/{node}/backup (backup) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeBackupPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeBackupPostParams, Upid>;
   /** POST /nodes/{node}/backup (backup) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeBackupPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeBackupPostParams, Upid>;
 }
 
 /** /nodes/{node}/backup/{filename} */
 export interface NodesNodeBackupFilename<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/backup/{filename} (download) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
   /** POST /nodes/{node}/backup/{filename} (restore) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeBackupFilenamePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeBackupFilenamePostParams, Upid>;
   /** POST /nodes/{node}/backup/{filename} (restore) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeBackupFilenamePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeBackupFilenamePostParams, Upid>;
   /** DELETE /nodes/{node}/backup/{filename} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/clamav */
 export interface NodesNodeClamav<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/clamav (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   database: NodesNodeClamavDatabase<C>;
 }
 
 /** /nodes/{node}/clamav/database */
 export interface NodesNodeClamavDatabase<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/clamav/database (database_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeClamavDatabaseGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeClamavDatabaseGetItem[]>;
   /** POST /nodes/{node}/clamav/database (update_database) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/clamav/database (update_database) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/dns */
 export interface NodesNodeDns<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/dns (dns) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (update_dns) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeDnsPutParams, null>;
   /** PUT /nodes/{node}/dns (update_dns) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/journal (journal) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeJournalGetParams, options?: O): Answer<C, O, string[]>;
+  get: VerbOpt<C, T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/network */
 export interface NodesNodeNetwork<C extends CallShape = CallShape> {
   (iface: string | number): NodesNodeNetworkIface<C>;
   /** GET /nodes/{node}/network (index) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, T.NodesNodeNetworkGetParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/network (create_network) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** POST /nodes/{node}/network (create_network) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** DELETE /nodes/{node}/network (revert_network_changes) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
 export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/network/{iface} (network_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (update_network) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** PUT /nodes/{node}/network/{iface} (update_network) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_network) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/pbs */
 export interface NodesNodePbs<C extends CallShape = CallShape> {
   (remote: string | number): NodesNodePbsRemote<C>;
   /** GET /nodes/{node}/pbs (list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodePbsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodePbsGetItem[]>;
 }
 
 /** /nodes/{node}/pbs/{remote} */
 export interface NodesNodePbsRemote<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/pbs/{remote} (remote_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodePbsRemoteGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteGetItem[]>;
   snapshot: NodesNodePbsRemoteSnapshot<C>;
   timer: NodesNodePbsRemoteTimer<C>;
 }
@@ -1529,46 +1529,46 @@ export interface NodesNodePbsRemote<C extends CallShape = CallShape> {
 export interface NodesNodePbsRemoteSnapshot<C extends CallShape = CallShape> {
   (backup_id: string | number): NodesNodePbsRemoteSnapshotBackupId<C>;
   /** GET /nodes/{node}/pbs/{remote}/snapshot (get_snapshots) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodePbsRemoteSnapshotGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteSnapshotGetItem[]>;
   /** POST /nodes/{node}/pbs/{remote}/snapshot (run_backup) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/pbs/{remote}/snapshot (run_backup) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot/{backup-id} */
 export interface NodesNodePbsRemoteSnapshotBackupId<C extends CallShape = CallShape> {
   (backup_time: string | number): NodesNodePbsRemoteSnapshotBackupIdBackupTime<C>;
   /** GET /nodes/{node}/pbs/{remote}/snapshot/{backup-id} (get_group_snapshots) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodePbsRemoteSnapshotBackupIdGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteSnapshotBackupIdGetItem[]>;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} */
 export interface NodesNodePbsRemoteSnapshotBackupIdBackupTime<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (restore) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
   /** POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (restore) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
   /** DELETE /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (forget_snapshot) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/pbs/{remote}/timer */
 export interface NodesNodePbsRemoteTimer<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/pbs/{remote}/timer (list_timer) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodePbsRemoteTimerGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteTimerGetResult>;
   /** POST /nodes/{node}/pbs/{remote}/timer (create_timer) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodePbsRemoteTimerPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.NodesNodePbsRemoteTimerPostParams, null>;
   /** POST /nodes/{node}/pbs/{remote}/timer (create_timer) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodePbsRemoteTimerPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.NodesNodePbsRemoteTimerPostParams, null>;
   /** DELETE /nodes/{node}/pbs/{remote}/timer (delete_timer) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/postfix */
 export interface NodesNodePostfix<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/postfix (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   discard_verify_cache: NodesNodePostfixDiscardVerifyCache<C>;
   flush_queues: NodesNodePostfixFlushQueues<C>;
   qshape: NodesNodePostfixQshape<C>;
@@ -1578,78 +1578,78 @@ export interface NodesNodePostfix<C extends CallShape = CallShape> {
 /** /nodes/{node}/postfix/discard_verify_cache */
 export interface NodesNodePostfixDiscardVerifyCache<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/postfix/discard_verify_cache (discard_verify_cache) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/postfix/discard_verify_cache (discard_verify_cache) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/flush_queues */
 export interface NodesNodePostfixFlushQueues<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/postfix/flush_queues (flush_queues) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/postfix/flush_queues (flush_queues) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/qshape */
 export interface NodesNodePostfixQshape<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/postfix/qshape (qshape) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodePostfixQshapeGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, T.NodesNodePostfixQshapeGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/postfix/queue */
 export interface NodesNodePostfixQueue<C extends CallShape = CallShape> {
   (queue: string | number): NodesNodePostfixQueueQueue<C>;
   /** GET /nodes/{node}/postfix/queue (queue_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/postfix/queue (delete_all_queues) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/queue/{queue} */
 export interface NodesNodePostfixQueueQueue<C extends CallShape = CallShape> {
   (queue_id: string | number): NodesNodePostfixQueueQueueQueueId<C>;
   /** GET /nodes/{node}/postfix/queue/{queue} (mailq) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodePostfixQueueQueueGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, T.NodesNodePostfixQueueQueueGetParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/postfix/queue/{queue} (delete_queue) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/queue/{queue}/{queue_id} */
 export interface NodesNodePostfixQueueQueueQueueId<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/postfix/queue/{queue}/{queue_id} (read_queued_mail) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodePostfixQueueQueueQueueIdGetParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, T.NodesNodePostfixQueueQueueQueueIdGetParams, string>;
   /** POST /nodes/{node}/postfix/queue/{queue}/{queue_id} (flush_queued_mail) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/postfix/queue/{queue}/{queue_id} (flush_queued_mail) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
   /** DELETE /nodes/{node}/postfix/queue/{queue}/{queue_id} (delete_queued_mail) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/report (report) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /nodes/{node}/rrddata */
 export interface NodesNodeRrddata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/rrddata (rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeRrddataGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: Verb<C, T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices<C extends CallShape = CallShape> {
   (service: string | number): NodesNodeServicesService<C>;
   /** GET /nodes/{node}/services (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/services/{service} */
 export interface NodesNodeServicesService<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service} (srvcmdidx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeServicesServiceGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeServicesServiceGetItem[]>;
   reload: NodesNodeServicesServiceReload<C>;
   restart: NodesNodeServicesServiceRestart<C>;
   start: NodesNodeServicesServiceStart<C>;
@@ -1660,103 +1660,103 @@ export interface NodesNodeServicesService<C extends CallShape = CallShape> {
 /** /nodes/{node}/services/{service}/reload */
 export interface NodesNodeServicesServiceReload<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/restart */
 export interface NodesNodeServicesServiceRestart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/start */
 export interface NodesNodeServicesServiceStart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/state */
 export interface NodesNodeServicesServiceState<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service}/state (service_state) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/services/{service}/stop */
 export interface NodesNodeServicesServiceStop<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/spamassassin */
 export interface NodesNodeSpamassassin<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/spamassassin (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   rules: NodesNodeSpamassassinRules<C>;
 }
 
 /** /nodes/{node}/spamassassin/rules */
 export interface NodesNodeSpamassassinRules<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/spamassassin/rules (rules_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSpamassassinRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSpamassassinRulesGetItem[]>;
   /** POST /nodes/{node}/spamassassin/rules (update_rules) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/spamassassin/rules (update_rules) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/status */
 export interface NodesNodeStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/status (status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (node_cmd) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeStatusPostParams, null>;
   /** POST /nodes/{node}/status (node_cmd) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/subscription */
 export interface NodesNodeSubscription<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/subscription (get) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/subscription (update) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeSubscriptionPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
   /** POST /nodes/{node}/subscription (update) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeSubscriptionPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
   /** PUT /nodes/{node}/subscription (set) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeSubscriptionPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
   /** PUT /nodes/{node}/subscription (set) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeSubscriptionPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/syslog (syslog) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSyslogGetParams, options?: O): Answer<C, O, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks<C extends CallShape = CallShape> {
   (upid: string | number): NodesNodeTasksUpid<C>;
   /** GET /nodes/{node}/tasks (node_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksGetParams, options?: O): Answer<C, O, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid} (upid_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   log: NodesNodeTasksUpidLog<C>;
   status: NodesNodeTasksUpidStatus<C>;
 }
@@ -1764,56 +1764,56 @@ export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidLogGetParams, options?: O): Answer<C, O, T.NodesNodeTasksUpidLogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
 export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/termproxy (termproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
   /** POST /nodes/{node}/termproxy (termproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
 export interface NodesNodeTime<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/time (time) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (set_timezone) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeTimePutParams, null>;
   /** PUT /nodes/{node}/time (set_timezone) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/tracker */
 export interface NodesNodeTracker<C extends CallShape = CallShape> {
   (id: string | number): NodesNodeTrackerId<C>;
   /** GET /nodes/{node}/tracker (list_mails) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTrackerGetParams, options?: O): Answer<C, O, T.NodesNodeTrackerGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeTrackerGetParams, T.NodesNodeTrackerGetItem[]>;
 }
 
 /** /nodes/{node}/tracker/{id} */
 export interface NodesNodeTrackerId<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tracker/{id} (maillog) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTrackerIdGetParams, options?: O): Answer<C, O, T.NodesNodeTrackerIdGetResult>;
+  get: VerbOpt<C, T.NodesNodeTrackerIdGetParams, T.NodesNodeTrackerIdGetResult>;
 }
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, T.NodesNodeVncwebsocketGetResult>;
+  get: Verb<C, T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
 }
 
 /** /quarantine */
 export interface Quarantine<C extends CallShape = CallShape> {
   /** GET /quarantine (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   attachment: QuarantineAttachment<C>;
   blacklist: QuarantineBlacklist<C>;
   content: QuarantineContent<C>;
@@ -1832,117 +1832,117 @@ export interface Quarantine<C extends CallShape = CallShape> {
 /** /quarantine/attachment */
 export interface QuarantineAttachment<C extends CallShape = CallShape> {
   /** GET /quarantine/attachment (attachment) */
-  get<O extends C['options'] = C['options']>(params?: T.QuarantineAttachmentGetParams, options?: O): Answer<C, O, T.QuarantineAttachmentGetItem[]>;
+  get: VerbOpt<C, T.QuarantineAttachmentGetParams, T.QuarantineAttachmentGetItem[]>;
 }
 
 /** /quarantine/blacklist */
 export interface QuarantineBlacklist<C extends CallShape = CallShape> {
   (address: string | number): QuarantineBlacklistAddress<C>;
   /** GET /quarantine/blacklist (blacklist) */
-  get<O extends C['options'] = C['options']>(params?: T.QuarantineBlacklistGetParams, options?: O): Answer<C, O, T.QuarantineBlacklistGetItem[]>;
+  get: VerbOpt<C, T.QuarantineBlacklistGetParams, T.QuarantineBlacklistGetItem[]>;
   /** POST /quarantine/blacklist (blacklist_add) */
-  post<O extends C['options'] = C['options']>(params: T.QuarantineBlacklistPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.QuarantineBlacklistPostParams, null>;
   /** POST /quarantine/blacklist (blacklist_add) */
-  create<O extends C['options'] = C['options']>(params: T.QuarantineBlacklistPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.QuarantineBlacklistPostParams, null>;
   /** DELETE /quarantine/blacklist (blacklist_delete_base) */
-  delete<O extends C['options'] = C['options']>(params: T.QuarantineBlacklistDeleteParams, options?: O): Answer<C, O, null>;
+  delete: Verb<C, T.QuarantineBlacklistDeleteParams, null>;
 }
 
 /** /quarantine/blacklist/{address} */
 export interface QuarantineBlacklistAddress<C extends CallShape = CallShape> {
   /** DELETE /quarantine/blacklist/{address} (blacklist_delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.QuarantineBlacklistAddressDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.QuarantineBlacklistAddressDeleteParams, null>;
 }
 
 /** /quarantine/content */
 export interface QuarantineContent<C extends CallShape = CallShape> {
   /** GET /quarantine/content (content) */
-  get<O extends C['options'] = C['options']>(params: T.QuarantineContentGetParams, options?: O): Answer<C, O, T.QuarantineContentGetResult>;
+  get: Verb<C, T.QuarantineContentGetParams, T.QuarantineContentGetResult>;
   /** POST /quarantine/content (action) */
-  post<O extends C['options'] = C['options']>(params: T.QuarantineContentPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.QuarantineContentPostParams, null>;
   /** POST /quarantine/content (action) */
-  create<O extends C['options'] = C['options']>(params: T.QuarantineContentPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.QuarantineContentPostParams, null>;
 }
 
 /** /quarantine/download */
 export interface QuarantineDownload<C extends CallShape = CallShape> {
   /** GET /quarantine/download (download) */
-  get<O extends C['options'] = C['options']>(params: T.QuarantineDownloadGetParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: Verb<C, T.QuarantineDownloadGetParams, Record<string, unknown>>;
 }
 
 /** /quarantine/listattachments */
 export interface QuarantineListattachments<C extends CallShape = CallShape> {
   /** GET /quarantine/listattachments (listattachments) */
-  get<O extends C['options'] = C['options']>(params: T.QuarantineListattachmentsGetParams, options?: O): Answer<C, O, T.QuarantineListattachmentsGetItem[]>;
+  get: Verb<C, T.QuarantineListattachmentsGetParams, T.QuarantineListattachmentsGetItem[]>;
 }
 
 /** /quarantine/quarusers */
 export interface QuarantineQuarusers<C extends CallShape = CallShape> {
   /** GET /quarantine/quarusers (quarusers) */
-  get<O extends C['options'] = C['options']>(params?: T.QuarantineQuarusersGetParams, options?: O): Answer<C, O, T.QuarantineQuarusersGetItem[]>;
+  get: VerbOpt<C, T.QuarantineQuarusersGetParams, T.QuarantineQuarusersGetItem[]>;
 }
 
 /** /quarantine/sendlink */
 export interface QuarantineSendlink<C extends CallShape = CallShape> {
   /** POST /quarantine/sendlink (sendlink) */
-  post<O extends C['options'] = C['options']>(params: T.QuarantineSendlinkPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.QuarantineSendlinkPostParams, null>;
   /** POST /quarantine/sendlink (sendlink) */
-  create<O extends C['options'] = C['options']>(params: T.QuarantineSendlinkPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.QuarantineSendlinkPostParams, null>;
 }
 
 /** /quarantine/spam */
 export interface QuarantineSpam<C extends CallShape = CallShape> {
   /** GET /quarantine/spam (spam) */
-  get<O extends C['options'] = C['options']>(params?: T.QuarantineSpamGetParams, options?: O): Answer<C, O, T.QuarantineSpamGetItem[]>;
+  get: VerbOpt<C, T.QuarantineSpamGetParams, T.QuarantineSpamGetItem[]>;
 }
 
 /** /quarantine/spamstatus */
 export interface QuarantineSpamstatus<C extends CallShape = CallShape> {
   /** GET /quarantine/spamstatus (spamstatus) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.QuarantineSpamstatusGetResult>;
+  get: VerbOpt<C, NoParams, T.QuarantineSpamstatusGetResult>;
 }
 
 /** /quarantine/spamusers */
 export interface QuarantineSpamusers<C extends CallShape = CallShape> {
   /** GET /quarantine/spamusers (spamusers) */
-  get<O extends C['options'] = C['options']>(params?: T.QuarantineSpamusersGetParams, options?: O): Answer<C, O, T.QuarantineSpamusersGetItem[]>;
+  get: VerbOpt<C, T.QuarantineSpamusersGetParams, T.QuarantineSpamusersGetItem[]>;
 }
 
 /** /quarantine/virus */
 export interface QuarantineVirus<C extends CallShape = CallShape> {
   /** GET /quarantine/virus (virus) */
-  get<O extends C['options'] = C['options']>(params?: T.QuarantineVirusGetParams, options?: O): Answer<C, O, T.QuarantineVirusGetItem[]>;
+  get: VerbOpt<C, T.QuarantineVirusGetParams, T.QuarantineVirusGetItem[]>;
 }
 
 /** /quarantine/virusstatus */
 export interface QuarantineVirusstatus<C extends CallShape = CallShape> {
   /** GET /quarantine/virusstatus (virusstatus) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.QuarantineVirusstatusGetResult>;
+  get: VerbOpt<C, NoParams, T.QuarantineVirusstatusGetResult>;
 }
 
 /** /quarantine/whitelist */
 export interface QuarantineWhitelist<C extends CallShape = CallShape> {
   (address: string | number): QuarantineWhitelistAddress<C>;
   /** GET /quarantine/whitelist (whitelist) */
-  get<O extends C['options'] = C['options']>(params?: T.QuarantineWhitelistGetParams, options?: O): Answer<C, O, T.QuarantineWhitelistGetItem[]>;
+  get: VerbOpt<C, T.QuarantineWhitelistGetParams, T.QuarantineWhitelistGetItem[]>;
   /** POST /quarantine/whitelist (whitelist_add) */
-  post<O extends C['options'] = C['options']>(params: T.QuarantineWhitelistPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.QuarantineWhitelistPostParams, null>;
   /** POST /quarantine/whitelist (whitelist_add) */
-  create<O extends C['options'] = C['options']>(params: T.QuarantineWhitelistPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.QuarantineWhitelistPostParams, null>;
   /** DELETE /quarantine/whitelist (whitelist_delete_base) */
-  delete<O extends C['options'] = C['options']>(params: T.QuarantineWhitelistDeleteParams, options?: O): Answer<C, O, null>;
+  delete: Verb<C, T.QuarantineWhitelistDeleteParams, null>;
 }
 
 /** /quarantine/whitelist/{address} */
 export interface QuarantineWhitelistAddress<C extends CallShape = CallShape> {
   /** DELETE /quarantine/whitelist/{address} (whitelist_delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.QuarantineWhitelistAddressDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.QuarantineWhitelistAddressDeleteParams, null>;
 }
 
 /** /statistics */
 export interface Statistics<C extends CallShape = CallShape> {
   /** GET /statistics (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   contact: StatisticsContact<C>;
   domains: StatisticsDomains<C>;
   mail: StatisticsMail<C>;
@@ -1961,97 +1961,97 @@ export interface Statistics<C extends CallShape = CallShape> {
 export interface StatisticsContact<C extends CallShape = CallShape> {
   (contact: string | number): StatisticsContactContact<C>;
   /** GET /statistics/contact (contact) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsContactGetParams, options?: O): Answer<C, O, T.StatisticsContactGetItem[]>;
+  get: VerbOpt<C, T.StatisticsContactGetParams, T.StatisticsContactGetItem[]>;
 }
 
 /** /statistics/contact/{contact} */
 export interface StatisticsContactContact<C extends CallShape = CallShape> {
   /** GET /statistics/contact/{contact} (contactdetails) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsContactContactGetParams, options?: O): Answer<C, O, T.StatisticsContactContactGetItem[]>;
+  get: VerbOpt<C, T.StatisticsContactContactGetParams, T.StatisticsContactContactGetItem[]>;
 }
 
 /** /statistics/domains */
 export interface StatisticsDomains<C extends CallShape = CallShape> {
   /** GET /statistics/domains (domains) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsDomainsGetParams, options?: O): Answer<C, O, T.StatisticsDomainsGetItem[]>;
+  get: VerbOpt<C, T.StatisticsDomainsGetParams, T.StatisticsDomainsGetItem[]>;
 }
 
 /** /statistics/mail */
 export interface StatisticsMail<C extends CallShape = CallShape> {
   /** GET /statistics/mail (mail) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsMailGetParams, options?: O): Answer<C, O, T.StatisticsMailGetResult>;
+  get: VerbOpt<C, T.StatisticsMailGetParams, T.StatisticsMailGetResult>;
 }
 
 /** /statistics/mailcount */
 export interface StatisticsMailcount<C extends CallShape = CallShape> {
   /** GET /statistics/mailcount (mailcount) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsMailcountGetParams, options?: O): Answer<C, O, T.StatisticsMailcountGetItem[]>;
+  get: VerbOpt<C, T.StatisticsMailcountGetParams, T.StatisticsMailcountGetItem[]>;
 }
 
 /** /statistics/maildistribution */
 export interface StatisticsMaildistribution<C extends CallShape = CallShape> {
   /** GET /statistics/maildistribution (maildistribution) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsMaildistributionGetParams, options?: O): Answer<C, O, T.StatisticsMaildistributionGetItem[]>;
+  get: VerbOpt<C, T.StatisticsMaildistributionGetParams, T.StatisticsMaildistributionGetItem[]>;
 }
 
 /** /statistics/receiver */
 export interface StatisticsReceiver<C extends CallShape = CallShape> {
   (receiver: string | number): StatisticsReceiverReceiver<C>;
   /** GET /statistics/receiver (receiver) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsReceiverGetParams, options?: O): Answer<C, O, T.StatisticsReceiverGetItem[]>;
+  get: VerbOpt<C, T.StatisticsReceiverGetParams, T.StatisticsReceiverGetItem[]>;
 }
 
 /** /statistics/receiver/{receiver} */
 export interface StatisticsReceiverReceiver<C extends CallShape = CallShape> {
   /** GET /statistics/receiver/{receiver} (receiverdetails) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsReceiverReceiverGetParams, options?: O): Answer<C, O, T.StatisticsReceiverReceiverGetItem[]>;
+  get: VerbOpt<C, T.StatisticsReceiverReceiverGetParams, T.StatisticsReceiverReceiverGetItem[]>;
 }
 
 /** /statistics/recent */
 export interface StatisticsRecent<C extends CallShape = CallShape> {
   /** GET /statistics/recent (recent) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsRecentGetParams, options?: O): Answer<C, O, T.StatisticsRecentGetItem[]>;
+  get: VerbOpt<C, T.StatisticsRecentGetParams, T.StatisticsRecentGetItem[]>;
 }
 
 /** /statistics/recentreceivers */
 export interface StatisticsRecentreceivers<C extends CallShape = CallShape> {
   /** GET /statistics/recentreceivers (recentreceivers) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsRecentreceiversGetParams, options?: O): Answer<C, O, T.StatisticsRecentreceiversGetItem[]>;
+  get: VerbOpt<C, T.StatisticsRecentreceiversGetParams, T.StatisticsRecentreceiversGetItem[]>;
 }
 
 /** /statistics/rejectcount */
 export interface StatisticsRejectcount<C extends CallShape = CallShape> {
   /** GET /statistics/rejectcount (rejectcount) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsRejectcountGetParams, options?: O): Answer<C, O, T.StatisticsRejectcountGetItem[]>;
+  get: VerbOpt<C, T.StatisticsRejectcountGetParams, T.StatisticsRejectcountGetItem[]>;
 }
 
 /** /statistics/sender */
 export interface StatisticsSender<C extends CallShape = CallShape> {
   (sender: string | number): StatisticsSenderSender<C>;
   /** GET /statistics/sender (sender) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsSenderGetParams, options?: O): Answer<C, O, T.StatisticsSenderGetItem[]>;
+  get: VerbOpt<C, T.StatisticsSenderGetParams, T.StatisticsSenderGetItem[]>;
 }
 
 /** /statistics/sender/{sender} */
 export interface StatisticsSenderSender<C extends CallShape = CallShape> {
   /** GET /statistics/sender/{sender} (senderdetails) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsSenderSenderGetParams, options?: O): Answer<C, O, T.StatisticsSenderSenderGetItem[]>;
+  get: VerbOpt<C, T.StatisticsSenderSenderGetParams, T.StatisticsSenderSenderGetItem[]>;
 }
 
 /** /statistics/spamscores */
 export interface StatisticsSpamscores<C extends CallShape = CallShape> {
   /** GET /statistics/spamscores (spamscores) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsSpamscoresGetParams, options?: O): Answer<C, O, T.StatisticsSpamscoresGetItem[]>;
+  get: VerbOpt<C, T.StatisticsSpamscoresGetParams, T.StatisticsSpamscoresGetItem[]>;
 }
 
 /** /statistics/virus */
 export interface StatisticsVirus<C extends CallShape = CallShape> {
   /** GET /statistics/virus (virus) */
-  get<O extends C['options'] = C['options']>(params?: T.StatisticsVirusGetParams, options?: O): Answer<C, O, T.StatisticsVirusGetItem[]>;
+  get: VerbOpt<C, T.StatisticsVirusGetParams, T.StatisticsVirusGetItem[]>;
 }
 
 /** /version */
 export interface Version<C extends CallShape = CallShape> {
   /** GET /version (version) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.VersionGetResult>;
+  get: VerbOpt<C, NoParams, T.VersionGetResult>;
 }

@@ -2,10 +2,10 @@
 /* eslint-disable */
 
 // The fluent path tree of PVE: one interface per path.
-import type { Answer, CallShape, NoParams, RemoteUpid, Upid } from '../common.js';
+import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { Answer, CallShape };
+export type { CallShape, Verb, VerbOpt };
 
 /** / */
 export interface Root<C extends CallShape = CallShape> {
@@ -20,7 +20,7 @@ export interface Root<C extends CallShape = CallShape> {
 /** /access */
 export interface Access<C extends CallShape = CallShape> {
   /** GET /access (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessGetItem[]>;
   acl: AccessAcl<C>;
   domains: AccessDomains<C>;
   groups: AccessGroups<C>;
@@ -37,72 +37,72 @@ export interface Access<C extends CallShape = CallShape> {
 /** /access/acl */
 export interface AccessAcl<C extends CallShape = CallShape> {
   /** GET /access/acl (read_acl) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessAclGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessAclGetItem[]>;
   /** PUT /access/acl (update_acl) */
-  put<O extends C['options'] = C['options']>(params: T.AccessAclPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AccessAclPutParams, null>;
   /** PUT /access/acl (update_acl) */
-  set<O extends C['options'] = C['options']>(params: T.AccessAclPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
 export interface AccessDomains<C extends CallShape = CallShape> {
   (realm: string | number): AccessDomainsRealm<C>;
   /** GET /access/domains (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessDomainsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessDomainsGetItem[]>;
   /** POST /access/domains (create) */
-  post<O extends C['options'] = C['options']>(params: T.AccessDomainsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessDomainsPostParams, null>;
   /** POST /access/domains (create) */
-  create<O extends C['options'] = C['options']>(params: T.AccessDomainsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessDomainsPostParams, null>;
 }
 
 /** /access/domains/{realm} */
 export interface AccessDomainsRealm<C extends CallShape = CallShape> {
   /** GET /access/domains/{realm} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** PUT /access/domains/{realm} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessDomainsRealmPutParams, null>;
   /** PUT /access/domains/{realm} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessDomainsRealmPutParams, null>;
   /** DELETE /access/domains/{realm} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   sync: AccessDomainsRealmSync<C>;
 }
 
 /** /access/domains/{realm}/sync */
 export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
   /** POST /access/domains/{realm}/sync (sync) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmSyncPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
   /** POST /access/domains/{realm}/sync (sync) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.AccessDomainsRealmSyncPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
 }
 
 /** /access/groups */
 export interface AccessGroups<C extends CallShape = CallShape> {
   (groupid: string | number): AccessGroupsGroupid<C>;
   /** GET /access/groups (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessGroupsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessGroupsGetItem[]>;
   /** POST /access/groups (create_group) */
-  post<O extends C['options'] = C['options']>(params: T.AccessGroupsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessGroupsPostParams, null>;
   /** POST /access/groups (create_group) */
-  create<O extends C['options'] = C['options']>(params: T.AccessGroupsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessGroupsPostParams, null>;
 }
 
 /** /access/groups/{groupid} */
 export interface AccessGroupsGroupid<C extends CallShape = CallShape> {
   /** GET /access/groups/{groupid} (read_group) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessGroupsGroupidGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessGroupsGroupidGetResult>;
   /** PUT /access/groups/{groupid} (update_group) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessGroupsGroupidPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessGroupsGroupidPutParams, null>;
   /** PUT /access/groups/{groupid} (update_group) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessGroupsGroupidPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessGroupsGroupidPutParams, null>;
   /** DELETE /access/groups/{groupid} (delete_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /access/openid */
 export interface AccessOpenid<C extends CallShape = CallShape> {
   /** GET /access/openid (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessOpenidGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessOpenidGetItem[]>;
   "auth-url": AccessOpenidAuthUrl<C>;
   login: AccessOpenidLogin<C>;
 }
@@ -110,117 +110,117 @@ export interface AccessOpenid<C extends CallShape = CallShape> {
 /** /access/openid/auth-url */
 export interface AccessOpenidAuthUrl<C extends CallShape = CallShape> {
   /** POST /access/openid/auth-url (auth_url) */
-  post<O extends C['options'] = C['options']>(params: T.AccessOpenidAuthUrlPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
   /** POST /access/openid/auth-url (auth_url) */
-  create<O extends C['options'] = C['options']>(params: T.AccessOpenidAuthUrlPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
 }
 
 /** /access/openid/login */
 export interface AccessOpenidLogin<C extends CallShape = CallShape> {
   /** POST /access/openid/login (login) */
-  post<O extends C['options'] = C['options']>(params: T.AccessOpenidLoginPostParams, options?: O): Answer<C, O, T.AccessOpenidLoginPostResult>;
+  post: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
   /** POST /access/openid/login (login) */
-  create<O extends C['options'] = C['options']>(params: T.AccessOpenidLoginPostParams, options?: O): Answer<C, O, T.AccessOpenidLoginPostResult>;
+  create: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
 }
 
 /** /access/password */
 export interface AccessPassword<C extends CallShape = CallShape> {
   /** PUT /access/password (change_password) not with API tokens */
-  put<O extends C['options'] = C['options']>(params: T.AccessPasswordPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.AccessPasswordPutParams, null>;
   /** PUT /access/password (change_password) not with API tokens */
-  set<O extends C['options'] = C['options']>(params: T.AccessPasswordPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.AccessPasswordPutParams, null>;
 }
 
 /** /access/permissions */
 export interface AccessPermissions<C extends CallShape = CallShape> {
   /** GET /access/permissions (permissions) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessPermissionsGetParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
 export interface AccessRoles<C extends CallShape = CallShape> {
   (roleid: string | number): AccessRolesRoleid<C>;
   /** GET /access/roles (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessRolesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessRolesGetItem[]>;
   /** POST /access/roles (create_role) */
-  post<O extends C['options'] = C['options']>(params: T.AccessRolesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessRolesPostParams, null>;
   /** POST /access/roles (create_role) */
-  create<O extends C['options'] = C['options']>(params: T.AccessRolesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessRolesPostParams, null>;
 }
 
 /** /access/roles/{roleid} */
 export interface AccessRolesRoleid<C extends CallShape = CallShape> {
   /** GET /access/roles/{roleid} (read_role) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessRolesRoleidGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessRolesRoleidGetResult>;
   /** PUT /access/roles/{roleid} (update_role) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessRolesRoleidPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessRolesRoleidPutParams, null>;
   /** PUT /access/roles/{roleid} (update_role) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessRolesRoleidPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessRolesRoleidPutParams, null>;
   /** DELETE /access/roles/{roleid} (delete_role) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /access/tfa */
 export interface AccessTfa<C extends CallShape = CallShape> {
   (userid: string | number): AccessTfaUserid<C>;
   /** GET /access/tfa (list_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid} */
 export interface AccessTfaUserid<C extends CallShape = CallShape> {
   (id: string | number): AccessTfaUseridId<C>;
   /** GET /access/tfa/{userid} (list_user_tfa) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaUseridGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessTfaUseridGetItem[]>;
   /** POST /access/tfa/{userid} (add_tfa_entry) not with API tokens */
-  post<O extends C['options'] = C['options']>(params: T.AccessTfaUseridPostParams, options?: O): Answer<C, O, T.AccessTfaUseridPostResult>;
+  post: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
   /** POST /access/tfa/{userid} (add_tfa_entry) not with API tokens */
-  create<O extends C['options'] = C['options']>(params: T.AccessTfaUseridPostParams, options?: O): Answer<C, O, T.AccessTfaUseridPostResult>;
+  create: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
 /** /access/tfa/{userid}/{id} */
 export interface AccessTfaUseridId<C extends CallShape = CallShape> {
   /** GET /access/tfa/{userid}/{id} (get_tfa_entry) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessTfaUseridIdGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessTfaUseridIdGetResult>;
   /** PUT /access/tfa/{userid}/{id} (update_tfa_entry) not with API tokens */
-  put<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
   /** PUT /access/tfa/{userid}/{id} (update_tfa_entry) not with API tokens */
-  set<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_tfa) not with API tokens */
-  delete<O extends C['options'] = C['options']>(params?: T.AccessTfaUseridIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket */
 export interface AccessTicket<C extends CallShape = CallShape> {
   /** GET /access/ticket (get_ticket) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** POST /access/ticket (create_ticket) not with API tokens */
-  post<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** POST /access/ticket (create_ticket) not with API tokens */
-  create<O extends C['options'] = C['options']>(params: T.AccessTicketPostParams, options?: O): Answer<C, O, T.AccessTicketPostResult>;
+  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
 }
 
 /** /access/users */
 export interface AccessUsers<C extends CallShape = CallShape> {
   (userid: string | number): AccessUsersUserid<C>;
   /** GET /access/users (index) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessUsersGetParams, options?: O): Answer<C, O, T.AccessUsersGetItem[]>;
+  get: VerbOpt<C, T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (create_user) */
-  post<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessUsersPostParams, null>;
   /** POST /access/users (create_user) */
-  create<O extends C['options'] = C['options']>(params: T.AccessUsersPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
 export interface AccessUsersUserid<C extends CallShape = CallShape> {
   /** GET /access/users/{userid} (read_user) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridGetResult>;
   /** PUT /access/users/{userid} (update_user) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** PUT /access/users/{userid} (update_user) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_user) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   tfa: AccessUsersUseridTfa<C>;
   token: AccessUsersUseridToken<C>;
   "unlock-tfa": AccessUsersUseridUnlockTfa<C>;
@@ -229,52 +229,52 @@ export interface AccessUsersUserid<C extends CallShape = CallShape> {
 /** /access/users/{userid}/tfa */
 export interface AccessUsersUseridTfa<C extends CallShape = CallShape> {
   /** GET /access/users/{userid}/tfa (read_user_tfa_type) */
-  get<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTfaGetParams, options?: O): Answer<C, O, T.AccessUsersUseridTfaGetResult>;
+  get: VerbOpt<C, T.AccessUsersUseridTfaGetParams, T.AccessUsersUseridTfaGetResult>;
 }
 
 /** /access/users/{userid}/token */
 export interface AccessUsersUseridToken<C extends CallShape = CallShape> {
   (tokenid: string | number): AccessUsersUseridTokenTokenid<C>;
   /** GET /access/users/{userid}/token (token_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenGetItem[]>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{tokenid} */
 export interface AccessUsersUseridTokenTokenid<C extends CallShape = CallShape> {
   /** GET /access/users/{userid}/token/{tokenid} (read_token) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenidGetResult>;
+  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenTokenidGetResult>;
   /** POST /access/users/{userid}/token/{tokenid} (generate_token) */
-  post<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenidPostParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenidPostResult>;
+  post: VerbOpt<C, T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
   /** POST /access/users/{userid}/token/{tokenid} (generate_token) */
-  create<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenidPostParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenidPostResult>;
+  create: VerbOpt<C, T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
   /** PUT /access/users/{userid}/token/{tokenid} (update_token_info) */
-  put<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenidPutParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenidPutResult>;
+  put: VerbOpt<C, T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
   /** PUT /access/users/{userid}/token/{tokenid} (update_token_info) */
-  set<O extends C['options'] = C['options']>(params?: T.AccessUsersUseridTokenTokenidPutParams, options?: O): Answer<C, O, T.AccessUsersUseridTokenTokenidPutResult>;
+  set: VerbOpt<C, T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
   /** DELETE /access/users/{userid}/token/{tokenid} (remove_token) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /access/users/{userid}/unlock-tfa */
 export interface AccessUsersUseridUnlockTfa<C extends CallShape = CallShape> {
   /** PUT /access/users/{userid}/unlock-tfa (unlock_tfa) */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, 0 | 1>;
+  put: VerbOpt<C, NoParams, 0 | 1>;
   /** PUT /access/users/{userid}/unlock-tfa (unlock_tfa) */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, 0 | 1>;
+  set: VerbOpt<C, NoParams, 0 | 1>;
 }
 
 /** /access/vncticket */
 export interface AccessVncticket<C extends CallShape = CallShape> {
   /** POST /access/vncticket (verify_vnc_ticket) */
-  post<O extends C['options'] = C['options']>(params: T.AccessVncticketPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.AccessVncticketPostParams, null>;
   /** POST /access/vncticket (verify_vnc_ticket) */
-  create<O extends C['options'] = C['options']>(params: T.AccessVncticketPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.AccessVncticketPostParams, null>;
 }
 
 /** /cluster */
 export interface Cluster<C extends CallShape = CallShape> {
   /** GET /cluster (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   acme: ClusterAcme<C>;
   backup: ClusterBackup<C>;
   "backup-info": ClusterBackupInfo<C>;
@@ -301,7 +301,7 @@ export interface Cluster<C extends CallShape = CallShape> {
 /** /cluster/acme */
 export interface ClusterAcme<C extends CallShape = CallShape> {
   /** GET /cluster/acme (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   account: ClusterAcmeAccount<C>;
   "challenge-schema": ClusterAcmeChallengeSchema<C>;
   directories: ClusterAcmeDirectories<C>;
@@ -314,126 +314,126 @@ export interface ClusterAcme<C extends CallShape = CallShape> {
 export interface ClusterAcmeAccount<C extends CallShape = CallShape> {
   (name: string | number): ClusterAcmeAccountName<C>;
   /** GET /cluster/acme/account (account_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** POST /cluster/acme/account (register_account) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.ClusterAcmeAccountPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.ClusterAcmeAccountPostParams, Upid>;
   /** POST /cluster/acme/account (register_account) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.ClusterAcmeAccountPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.ClusterAcmeAccountPostParams, Upid>;
 }
 
 /** /cluster/acme/account/{name} */
 export interface ClusterAcmeAccountName<C extends CallShape = CallShape> {
   /** GET /cluster/acme/account/{name} (get_account) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterAcmeAccountNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterAcmeAccountNameGetResult>;
   /** PUT /cluster/acme/account/{name} (update_account) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterAcmeAccountNamePutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.ClusterAcmeAccountNamePutParams, Upid>;
   /** PUT /cluster/acme/account/{name} (update_account) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterAcmeAccountNamePutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.ClusterAcmeAccountNamePutParams, Upid>;
   /** DELETE /cluster/acme/account/{name} (deactivate_account) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /cluster/acme/challenge-schema */
 export interface ClusterAcmeChallengeSchema<C extends CallShape = CallShape> {
   /** GET /cluster/acme/challenge-schema (challengeschema) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterAcmeChallengeSchemaGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /cluster/acme/directories */
 export interface ClusterAcmeDirectories<C extends CallShape = CallShape> {
   /** GET /cluster/acme/directories (get_directories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterAcmeDirectoriesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterAcmeDirectoriesGetItem[]>;
 }
 
 /** /cluster/acme/meta */
 export interface ClusterAcmeMeta<C extends CallShape = CallShape> {
   /** GET /cluster/acme/meta (get_meta) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterAcmeMetaGetParams, options?: O): Answer<C, O, T.ClusterAcmeMetaGetResult>;
+  get: VerbOpt<C, T.ClusterAcmeMetaGetParams, T.ClusterAcmeMetaGetResult>;
 }
 
 /** /cluster/acme/plugins */
 export interface ClusterAcmePlugins<C extends CallShape = CallShape> {
   (id: string | number): ClusterAcmePluginsId<C>;
   /** GET /cluster/acme/plugins (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterAcmePluginsGetParams, options?: O): Answer<C, O, T.ClusterAcmePluginsGetItem[]>;
+  get: VerbOpt<C, T.ClusterAcmePluginsGetParams, T.ClusterAcmePluginsGetItem[]>;
   /** POST /cluster/acme/plugins (add_plugin) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterAcmePluginsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterAcmePluginsPostParams, null>;
   /** POST /cluster/acme/plugins (add_plugin) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterAcmePluginsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterAcmePluginsPostParams, null>;
 }
 
 /** /cluster/acme/plugins/{id} */
 export interface ClusterAcmePluginsId<C extends CallShape = CallShape> {
   /** GET /cluster/acme/plugins/{id} (get_plugin_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterAcmePluginsIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterAcmePluginsIdGetResult>;
   /** PUT /cluster/acme/plugins/{id} (update_plugin) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterAcmePluginsIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterAcmePluginsIdPutParams, null>;
   /** PUT /cluster/acme/plugins/{id} (update_plugin) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterAcmePluginsIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterAcmePluginsIdPutParams, null>;
   /** DELETE /cluster/acme/plugins/{id} (delete_plugin) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/acme/tos */
 export interface ClusterAcmeTos<C extends CallShape = CallShape> {
   /** GET /cluster/acme/tos (get_tos) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterAcmeTosGetParams, options?: O): Answer<C, O, string | null>;
+  get: VerbOpt<C, T.ClusterAcmeTosGetParams, string | null>;
 }
 
 /** /cluster/backup */
 export interface ClusterBackup<C extends CallShape = CallShape> {
   (id: string | number): ClusterBackupId<C>;
   /** GET /cluster/backup (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterBackupGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterBackupGetItem[]>;
   /** POST /cluster/backup (create_job) */
-  post<O extends C['options'] = C['options']>(params?: T.ClusterBackupPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.ClusterBackupPostParams, null>;
   /** POST /cluster/backup (create_job) */
-  create<O extends C['options'] = C['options']>(params?: T.ClusterBackupPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.ClusterBackupPostParams, null>;
 }
 
 /** /cluster/backup/{id} */
 export interface ClusterBackupId<C extends CallShape = CallShape> {
   /** GET /cluster/backup/{id} (read_job) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterBackupIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterBackupIdGetResult>;
   /** PUT /cluster/backup/{id} (update_job) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterBackupIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterBackupIdPutParams, null>;
   /** PUT /cluster/backup/{id} (update_job) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterBackupIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterBackupIdPutParams, null>;
   /** DELETE /cluster/backup/{id} (delete_job) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   included_volumes: ClusterBackupIdIncludedVolumes<C>;
 }
 
 /** /cluster/backup/{id}/included_volumes */
 export interface ClusterBackupIdIncludedVolumes<C extends CallShape = CallShape> {
   /** GET /cluster/backup/{id}/included_volumes (get_volume_backup_included) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterBackupIdIncludedVolumesGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterBackupIdIncludedVolumesGetResult>;
 }
 
 /** /cluster/backup-info */
 export interface ClusterBackupInfo<C extends CallShape = CallShape> {
   /** GET /cluster/backup-info (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterBackupInfoGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterBackupInfoGetItem[]>;
   "not-backed-up": ClusterBackupInfoNotBackedUp<C>;
 }
 
 /** /cluster/backup-info/not-backed-up */
 export interface ClusterBackupInfoNotBackedUp<C extends CallShape = CallShape> {
   /** GET /cluster/backup-info/not-backed-up (get_guests_not_in_backup) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterBackupInfoNotBackedUpGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterBackupInfoNotBackedUpGetItem[]>;
 }
 
 /** /cluster/bulk-action */
 export interface ClusterBulkAction<C extends CallShape = CallShape> {
   /** GET /cluster/bulk-action (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   guest: ClusterBulkActionGuest<C>;
 }
 
 /** /cluster/bulk-action/guest */
 export interface ClusterBulkActionGuest<C extends CallShape = CallShape> {
   /** GET /cluster/bulk-action/guest (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   migrate: ClusterBulkActionGuestMigrate<C>;
   shutdown: ClusterBulkActionGuestShutdown<C>;
   start: ClusterBulkActionGuestStart<C>;
@@ -443,39 +443,39 @@ export interface ClusterBulkActionGuest<C extends CallShape = CallShape> {
 /** /cluster/bulk-action/guest/migrate */
 export interface ClusterBulkActionGuestMigrate<C extends CallShape = CallShape> {
   /** POST /cluster/bulk-action/guest/migrate (migrate) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.ClusterBulkActionGuestMigratePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.ClusterBulkActionGuestMigratePostParams, Upid>;
   /** POST /cluster/bulk-action/guest/migrate (migrate) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.ClusterBulkActionGuestMigratePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.ClusterBulkActionGuestMigratePostParams, Upid>;
 }
 
 /** /cluster/bulk-action/guest/shutdown */
 export interface ClusterBulkActionGuestShutdown<C extends CallShape = CallShape> {
   /** POST /cluster/bulk-action/guest/shutdown (shutdown) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.ClusterBulkActionGuestShutdownPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.ClusterBulkActionGuestShutdownPostParams, Upid>;
   /** POST /cluster/bulk-action/guest/shutdown (shutdown) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.ClusterBulkActionGuestShutdownPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.ClusterBulkActionGuestShutdownPostParams, Upid>;
 }
 
 /** /cluster/bulk-action/guest/start */
 export interface ClusterBulkActionGuestStart<C extends CallShape = CallShape> {
   /** POST /cluster/bulk-action/guest/start (start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.ClusterBulkActionGuestStartPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.ClusterBulkActionGuestStartPostParams, Upid>;
   /** POST /cluster/bulk-action/guest/start (start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.ClusterBulkActionGuestStartPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.ClusterBulkActionGuestStartPostParams, Upid>;
 }
 
 /** /cluster/bulk-action/guest/suspend */
 export interface ClusterBulkActionGuestSuspend<C extends CallShape = CallShape> {
   /** POST /cluster/bulk-action/guest/suspend (suspend) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.ClusterBulkActionGuestSuspendPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.ClusterBulkActionGuestSuspendPostParams, Upid>;
   /** POST /cluster/bulk-action/guest/suspend (suspend) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.ClusterBulkActionGuestSuspendPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.ClusterBulkActionGuestSuspendPostParams, Upid>;
 }
 
 /** /cluster/ceph */
 export interface ClusterCeph<C extends CallShape = CallShape> {
   /** GET /cluster/ceph (cephindex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   flags: ClusterCephFlags<C>;
   metadata: ClusterCephMetadata<C>;
   status: ClusterCephStatus<C>;
@@ -485,43 +485,43 @@ export interface ClusterCeph<C extends CallShape = CallShape> {
 export interface ClusterCephFlags<C extends CallShape = CallShape> {
   (flag: string | number): ClusterCephFlagsFlag<C>;
   /** GET /cluster/ceph/flags (get_all_flags) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterCephFlagsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterCephFlagsGetItem[]>;
   /** PUT /cluster/ceph/flags (set_flags) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterCephFlagsPutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.ClusterCephFlagsPutParams, Upid>;
   /** PUT /cluster/ceph/flags (set_flags) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterCephFlagsPutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.ClusterCephFlagsPutParams, Upid>;
 }
 
 /** /cluster/ceph/flags/{flag} */
 export interface ClusterCephFlagsFlag<C extends CallShape = CallShape> {
   /** GET /cluster/ceph/flags/{flag} (get_flag) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, 0 | 1>;
+  get: VerbOpt<C, NoParams, 0 | 1>;
   /** PUT /cluster/ceph/flags/{flag} (update_flag) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterCephFlagsFlagPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterCephFlagsFlagPutParams, null>;
   /** PUT /cluster/ceph/flags/{flag} (update_flag) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterCephFlagsFlagPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterCephFlagsFlagPutParams, null>;
 }
 
 /** /cluster/ceph/metadata */
 export interface ClusterCephMetadata<C extends CallShape = CallShape> {
   /** GET /cluster/ceph/metadata (metadata) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterCephMetadataGetParams, options?: O): Answer<C, O, T.ClusterCephMetadataGetResult>;
+  get: VerbOpt<C, T.ClusterCephMetadataGetParams, T.ClusterCephMetadataGetResult>;
 }
 
 /** /cluster/ceph/status */
 export interface ClusterCephStatus<C extends CallShape = CallShape> {
   /** GET /cluster/ceph/status (status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/config */
 export interface ClusterConfig<C extends CallShape = CallShape> {
   /** GET /cluster/config (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** POST /cluster/config (create) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.ClusterConfigPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.ClusterConfigPostParams, Upid>;
   /** POST /cluster/config (create) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.ClusterConfigPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.ClusterConfigPostParams, Upid>;
   apiversion: ClusterConfigApiversion<C>;
   join: ClusterConfigJoin<C>;
   nodes: ClusterConfigNodes<C>;
@@ -532,52 +532,52 @@ export interface ClusterConfig<C extends CallShape = CallShape> {
 /** /cluster/config/apiversion */
 export interface ClusterConfigApiversion<C extends CallShape = CallShape> {
   /** GET /cluster/config/apiversion (join_api_version) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, number>;
+  get: VerbOpt<C, NoParams, number>;
 }
 
 /** /cluster/config/join */
 export interface ClusterConfigJoin<C extends CallShape = CallShape> {
   /** GET /cluster/config/join (join_info) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterConfigJoinGetParams, options?: O): Answer<C, O, T.ClusterConfigJoinGetResult>;
+  get: VerbOpt<C, T.ClusterConfigJoinGetParams, T.ClusterConfigJoinGetResult>;
   /** POST /cluster/config/join (join) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.ClusterConfigJoinPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.ClusterConfigJoinPostParams, Upid>;
   /** POST /cluster/config/join (join) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.ClusterConfigJoinPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.ClusterConfigJoinPostParams, Upid>;
 }
 
 /** /cluster/config/nodes */
 export interface ClusterConfigNodes<C extends CallShape = CallShape> {
   (node: string | number): ClusterConfigNodesNode<C>;
   /** GET /cluster/config/nodes (nodes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterConfigNodesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterConfigNodesGetItem[]>;
 }
 
 /** /cluster/config/nodes/{node} */
 export interface ClusterConfigNodesNode<C extends CallShape = CallShape> {
   /** POST /cluster/config/nodes/{node} (addnode) */
-  post<O extends C['options'] = C['options']>(params?: T.ClusterConfigNodesNodePostParams, options?: O): Answer<C, O, T.ClusterConfigNodesNodePostResult>;
+  post: VerbOpt<C, T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
   /** POST /cluster/config/nodes/{node} (addnode) */
-  create<O extends C['options'] = C['options']>(params?: T.ClusterConfigNodesNodePostParams, options?: O): Answer<C, O, T.ClusterConfigNodesNodePostResult>;
+  create: VerbOpt<C, T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
   /** DELETE /cluster/config/nodes/{node} (delnode) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/config/qdevice */
 export interface ClusterConfigQdevice<C extends CallShape = CallShape> {
   /** GET /cluster/config/qdevice (status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/config/totem */
 export interface ClusterConfigTotem<C extends CallShape = CallShape> {
   /** GET /cluster/config/totem (totem) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/firewall */
 export interface ClusterFirewall<C extends CallShape = CallShape> {
   /** GET /cluster/firewall (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   aliases: ClusterFirewallAliases<C>;
   groups: ClusterFirewallGroups<C>;
   ipset: ClusterFirewallIpset<C>;
@@ -591,146 +591,146 @@ export interface ClusterFirewall<C extends CallShape = CallShape> {
 export interface ClusterFirewallAliases<C extends CallShape = CallShape> {
   (name: string | number): ClusterFirewallAliasesName<C>;
   /** GET /cluster/firewall/aliases (get_aliases) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallAliasesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallAliasesGetItem[]>;
   /** POST /cluster/firewall/aliases (create_alias) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterFirewallAliasesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterFirewallAliasesPostParams, null>;
   /** POST /cluster/firewall/aliases (create_alias) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterFirewallAliasesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterFirewallAliasesPostParams, null>;
 }
 
 /** /cluster/firewall/aliases/{name} */
 export interface ClusterFirewallAliasesName<C extends CallShape = CallShape> {
   /** GET /cluster/firewall/aliases/{name} (read_alias) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/firewall/aliases/{name} (update_alias) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterFirewallAliasesNamePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterFirewallAliasesNamePutParams, null>;
   /** PUT /cluster/firewall/aliases/{name} (update_alias) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterFirewallAliasesNamePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterFirewallAliasesNamePutParams, null>;
   /** DELETE /cluster/firewall/aliases/{name} (remove_alias) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterFirewallAliasesNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /cluster/firewall/groups */
 export interface ClusterFirewallGroups<C extends CallShape = CallShape> {
   (group: string | number): ClusterFirewallGroupsGroup<C>;
   /** GET /cluster/firewall/groups (list_security_groups) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallGroupsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallGroupsGetItem[]>;
   /** POST /cluster/firewall/groups (create_security_group) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterFirewallGroupsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterFirewallGroupsPostParams, null>;
   /** POST /cluster/firewall/groups (create_security_group) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterFirewallGroupsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterFirewallGroupsPostParams, null>;
 }
 
 /** /cluster/firewall/groups/{group} */
 export interface ClusterFirewallGroupsGroup<C extends CallShape = CallShape> {
   (pos: string | number): ClusterFirewallGroupsGroupPos<C>;
   /** GET /cluster/firewall/groups/{group} (get_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallGroupsGroupGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallGroupsGroupGetItem[]>;
   /** POST /cluster/firewall/groups/{group} (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterFirewallGroupsGroupPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterFirewallGroupsGroupPostParams, null>;
   /** POST /cluster/firewall/groups/{group} (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterFirewallGroupsGroupPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterFirewallGroupsGroupPostParams, null>;
   /** DELETE /cluster/firewall/groups/{group} (delete_security_group) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/firewall/groups/{group}/{pos} */
 export interface ClusterFirewallGroupsGroupPos<C extends CallShape = CallShape> {
   /** GET /cluster/firewall/groups/{group}/{pos} (get_rule) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallGroupsGroupPosGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallGroupsGroupPosGetResult>;
   /** PUT /cluster/firewall/groups/{group}/{pos} (update_rule) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterFirewallGroupsGroupPosPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterFirewallGroupsGroupPosPutParams, null>;
   /** PUT /cluster/firewall/groups/{group}/{pos} (update_rule) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterFirewallGroupsGroupPosPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterFirewallGroupsGroupPosPutParams, null>;
   /** DELETE /cluster/firewall/groups/{group}/{pos} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterFirewallGroupsGroupPosDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterFirewallGroupsGroupPosDeleteParams, null>;
 }
 
 /** /cluster/firewall/ipset */
 export interface ClusterFirewallIpset<C extends CallShape = CallShape> {
   (name: string | number): ClusterFirewallIpsetName<C>;
   /** GET /cluster/firewall/ipset (ipset_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallIpsetGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallIpsetGetItem[]>;
   /** POST /cluster/firewall/ipset (create_ipset) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterFirewallIpsetPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterFirewallIpsetPostParams, null>;
   /** POST /cluster/firewall/ipset (create_ipset) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterFirewallIpsetPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterFirewallIpsetPostParams, null>;
 }
 
 /** /cluster/firewall/ipset/{name} */
 export interface ClusterFirewallIpsetName<C extends CallShape = CallShape> {
   (cidr: string | number): ClusterFirewallIpsetNameCidr<C>;
   /** GET /cluster/firewall/ipset/{name} (get_ipset) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallIpsetNameGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallIpsetNameGetItem[]>;
   /** POST /cluster/firewall/ipset/{name} (create_ip) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterFirewallIpsetNamePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterFirewallIpsetNamePostParams, null>;
   /** POST /cluster/firewall/ipset/{name} (create_ip) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterFirewallIpsetNamePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterFirewallIpsetNamePostParams, null>;
   /** DELETE /cluster/firewall/ipset/{name} (delete_ipset) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterFirewallIpsetNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /cluster/firewall/ipset/{name}/{cidr} */
 export interface ClusterFirewallIpsetNameCidr<C extends CallShape = CallShape> {
   /** GET /cluster/firewall/ipset/{name}/{cidr} (read_ip) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/firewall/ipset/{name}/{cidr} (update_ip) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterFirewallIpsetNameCidrPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterFirewallIpsetNameCidrPutParams, null>;
   /** PUT /cluster/firewall/ipset/{name}/{cidr} (update_ip) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterFirewallIpsetNameCidrPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /cluster/firewall/ipset/{name}/{cidr} (remove_ip) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterFirewallIpsetNameCidrDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /cluster/firewall/macros */
 export interface ClusterFirewallMacros<C extends CallShape = CallShape> {
   /** GET /cluster/firewall/macros (get_macros) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallMacrosGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallMacrosGetItem[]>;
 }
 
 /** /cluster/firewall/options */
 export interface ClusterFirewallOptions<C extends CallShape = CallShape> {
   /** GET /cluster/firewall/options (get_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallOptionsGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallOptionsGetResult>;
   /** PUT /cluster/firewall/options (set_options) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterFirewallOptionsPutParams, null>;
   /** PUT /cluster/firewall/options (set_options) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterFirewallOptionsPutParams, null>;
 }
 
 /** /cluster/firewall/refs */
 export interface ClusterFirewallRefs<C extends CallShape = CallShape> {
   /** GET /cluster/firewall/refs (refs) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterFirewallRefsGetParams, options?: O): Answer<C, O, T.ClusterFirewallRefsGetItem[]>;
+  get: VerbOpt<C, T.ClusterFirewallRefsGetParams, T.ClusterFirewallRefsGetItem[]>;
 }
 
 /** /cluster/firewall/rules */
 export interface ClusterFirewallRules<C extends CallShape = CallShape> {
   (pos: string | number): ClusterFirewallRulesPos<C>;
   /** GET /cluster/firewall/rules (get_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallRulesGetItem[]>;
   /** POST /cluster/firewall/rules (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterFirewallRulesPostParams, null>;
   /** POST /cluster/firewall/rules (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterFirewallRulesPostParams, null>;
 }
 
 /** /cluster/firewall/rules/{pos} */
 export interface ClusterFirewallRulesPos<C extends CallShape = CallShape> {
   /** GET /cluster/firewall/rules/{pos} (get_rule) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterFirewallRulesPosGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterFirewallRulesPosGetResult>;
   /** PUT /cluster/firewall/rules/{pos} (update_rule) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterFirewallRulesPosPutParams, null>;
   /** PUT /cluster/firewall/rules/{pos} (update_rule) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterFirewallRulesPosPutParams, null>;
   /** DELETE /cluster/firewall/rules/{pos} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterFirewallRulesPosDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterFirewallRulesPosDeleteParams, null>;
 }
 
 /** /cluster/ha */
 export interface ClusterHa<C extends CallShape = CallShape> {
   /** GET /cluster/ha (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterHaGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterHaGetItem[]>;
   groups: ClusterHaGroups<C>;
   resources: ClusterHaResources<C>;
   rules: ClusterHaRules<C>;
@@ -741,46 +741,46 @@ export interface ClusterHa<C extends CallShape = CallShape> {
 export interface ClusterHaGroups<C extends CallShape = CallShape> {
   (group: string | number): ClusterHaGroupsGroup<C>;
   /** GET /cluster/ha/groups (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterHaGroupsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterHaGroupsGetItem[]>;
   /** POST /cluster/ha/groups (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterHaGroupsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterHaGroupsPostParams, null>;
   /** POST /cluster/ha/groups (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterHaGroupsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterHaGroupsPostParams, null>;
 }
 
 /** /cluster/ha/groups/{group} */
 export interface ClusterHaGroupsGroup<C extends CallShape = CallShape> {
   /** GET /cluster/ha/groups/{group} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown>;
+  get: VerbOpt<C, NoParams, unknown>;
   /** PUT /cluster/ha/groups/{group} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterHaGroupsGroupPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterHaGroupsGroupPutParams, null>;
   /** PUT /cluster/ha/groups/{group} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterHaGroupsGroupPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterHaGroupsGroupPutParams, null>;
   /** DELETE /cluster/ha/groups/{group} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/ha/resources */
 export interface ClusterHaResources<C extends CallShape = CallShape> {
   (sid: string | number): ClusterHaResourcesSid<C>;
   /** GET /cluster/ha/resources (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterHaResourcesGetParams, options?: O): Answer<C, O, T.ClusterHaResourcesGetItem[]>;
+  get: VerbOpt<C, T.ClusterHaResourcesGetParams, T.ClusterHaResourcesGetItem[]>;
   /** POST /cluster/ha/resources (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterHaResourcesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterHaResourcesPostParams, null>;
   /** POST /cluster/ha/resources (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterHaResourcesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterHaResourcesPostParams, null>;
 }
 
 /** /cluster/ha/resources/{sid} */
 export interface ClusterHaResourcesSid<C extends CallShape = CallShape> {
   /** GET /cluster/ha/resources/{sid} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterHaResourcesSidGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterHaResourcesSidGetResult>;
   /** PUT /cluster/ha/resources/{sid} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterHaResourcesSidPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterHaResourcesSidPutParams, null>;
   /** PUT /cluster/ha/resources/{sid} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterHaResourcesSidPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterHaResourcesSidPutParams, null>;
   /** DELETE /cluster/ha/resources/{sid} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterHaResourcesSidDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterHaResourcesSidDeleteParams, null>;
   migrate: ClusterHaResourcesSidMigrate<C>;
   relocate: ClusterHaResourcesSidRelocate<C>;
 }
@@ -788,46 +788,46 @@ export interface ClusterHaResourcesSid<C extends CallShape = CallShape> {
 /** /cluster/ha/resources/{sid}/migrate */
 export interface ClusterHaResourcesSidMigrate<C extends CallShape = CallShape> {
   /** POST /cluster/ha/resources/{sid}/migrate (migrate) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterHaResourcesSidMigratePostParams, options?: O): Answer<C, O, T.ClusterHaResourcesSidMigratePostResult>;
+  post: Verb<C, T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
   /** POST /cluster/ha/resources/{sid}/migrate (migrate) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterHaResourcesSidMigratePostParams, options?: O): Answer<C, O, T.ClusterHaResourcesSidMigratePostResult>;
+  create: Verb<C, T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
 }
 
 /** /cluster/ha/resources/{sid}/relocate */
 export interface ClusterHaResourcesSidRelocate<C extends CallShape = CallShape> {
   /** POST /cluster/ha/resources/{sid}/relocate (relocate) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterHaResourcesSidRelocatePostParams, options?: O): Answer<C, O, T.ClusterHaResourcesSidRelocatePostResult>;
+  post: Verb<C, T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
   /** POST /cluster/ha/resources/{sid}/relocate (relocate) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterHaResourcesSidRelocatePostParams, options?: O): Answer<C, O, T.ClusterHaResourcesSidRelocatePostResult>;
+  create: Verb<C, T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
 }
 
 /** /cluster/ha/rules */
 export interface ClusterHaRules<C extends CallShape = CallShape> {
   (rule: string | number): ClusterHaRulesRule<C>;
   /** GET /cluster/ha/rules (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterHaRulesGetParams, options?: O): Answer<C, O, T.ClusterHaRulesGetItem[]>;
+  get: VerbOpt<C, T.ClusterHaRulesGetParams, T.ClusterHaRulesGetItem[]>;
   /** POST /cluster/ha/rules (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterHaRulesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterHaRulesPostParams, null>;
   /** POST /cluster/ha/rules (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterHaRulesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterHaRulesPostParams, null>;
 }
 
 /** /cluster/ha/rules/{rule} */
 export interface ClusterHaRulesRule<C extends CallShape = CallShape> {
   /** GET /cluster/ha/rules/{rule} (read_rule) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterHaRulesRuleGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterHaRulesRuleGetResult>;
   /** PUT /cluster/ha/rules/{rule} (update_rule) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterHaRulesRulePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterHaRulesRulePutParams, null>;
   /** PUT /cluster/ha/rules/{rule} (update_rule) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterHaRulesRulePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterHaRulesRulePutParams, null>;
   /** DELETE /cluster/ha/rules/{rule} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/ha/status */
 export interface ClusterHaStatus<C extends CallShape = CallShape> {
   /** GET /cluster/ha/status (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   "arm-ha": ClusterHaStatusArmHa<C>;
   current: ClusterHaStatusCurrent<C>;
   "disarm-ha": ClusterHaStatusDisarmHa<C>;
@@ -837,35 +837,35 @@ export interface ClusterHaStatus<C extends CallShape = CallShape> {
 /** /cluster/ha/status/arm-ha */
 export interface ClusterHaStatusArmHa<C extends CallShape = CallShape> {
   /** POST /cluster/ha/status/arm-ha (arm-ha) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /cluster/ha/status/arm-ha (arm-ha) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/ha/status/current */
 export interface ClusterHaStatusCurrent<C extends CallShape = CallShape> {
   /** GET /cluster/ha/status/current (status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterHaStatusCurrentGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterHaStatusCurrentGetItem[]>;
 }
 
 /** /cluster/ha/status/disarm-ha */
 export interface ClusterHaStatusDisarmHa<C extends CallShape = CallShape> {
   /** POST /cluster/ha/status/disarm-ha (disarm-ha) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterHaStatusDisarmHaPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterHaStatusDisarmHaPostParams, null>;
   /** POST /cluster/ha/status/disarm-ha (disarm-ha) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterHaStatusDisarmHaPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterHaStatusDisarmHaPostParams, null>;
 }
 
 /** /cluster/ha/status/manager_status */
 export interface ClusterHaStatusManagerStatus<C extends CallShape = CallShape> {
   /** GET /cluster/ha/status/manager_status (manager_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/jobs */
 export interface ClusterJobs<C extends CallShape = CallShape> {
   /** GET /cluster/jobs (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterJobsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterJobsGetItem[]>;
   "realm-sync": ClusterJobsRealmSync<C>;
   "schedule-analyze": ClusterJobsScheduleAnalyze<C>;
 }
@@ -874,41 +874,41 @@ export interface ClusterJobs<C extends CallShape = CallShape> {
 export interface ClusterJobsRealmSync<C extends CallShape = CallShape> {
   (id: string | number): ClusterJobsRealmSyncId<C>;
   /** GET /cluster/jobs/realm-sync (syncjob_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterJobsRealmSyncGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterJobsRealmSyncGetItem[]>;
 }
 
 /** /cluster/jobs/realm-sync/{id} */
 export interface ClusterJobsRealmSyncId<C extends CallShape = CallShape> {
   /** GET /cluster/jobs/realm-sync/{id} (read_job) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /cluster/jobs/realm-sync/{id} (create_job) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterJobsRealmSyncIdPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterJobsRealmSyncIdPostParams, null>;
   /** POST /cluster/jobs/realm-sync/{id} (create_job) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterJobsRealmSyncIdPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterJobsRealmSyncIdPostParams, null>;
   /** PUT /cluster/jobs/realm-sync/{id} (update_job) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterJobsRealmSyncIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterJobsRealmSyncIdPutParams, null>;
   /** PUT /cluster/jobs/realm-sync/{id} (update_job) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterJobsRealmSyncIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterJobsRealmSyncIdPutParams, null>;
   /** DELETE /cluster/jobs/realm-sync/{id} (delete_job) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/jobs/schedule-analyze */
 export interface ClusterJobsScheduleAnalyze<C extends CallShape = CallShape> {
   /** GET /cluster/jobs/schedule-analyze (schedule-analyze) */
-  get<O extends C['options'] = C['options']>(params: T.ClusterJobsScheduleAnalyzeGetParams, options?: O): Answer<C, O, T.ClusterJobsScheduleAnalyzeGetItem[]>;
+  get: Verb<C, T.ClusterJobsScheduleAnalyzeGetParams, T.ClusterJobsScheduleAnalyzeGetItem[]>;
 }
 
 /** /cluster/log */
 export interface ClusterLog<C extends CallShape = CallShape> {
   /** GET /cluster/log (log) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterLogGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, T.ClusterLogGetParams, Record<string, unknown>[]>;
 }
 
 /** /cluster/mapping */
 export interface ClusterMapping<C extends CallShape = CallShape> {
   /** GET /cluster/mapping (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   dir: ClusterMappingDir<C>;
   pci: ClusterMappingPci<C>;
   usb: ClusterMappingUsb<C>;
@@ -918,75 +918,75 @@ export interface ClusterMapping<C extends CallShape = CallShape> {
 export interface ClusterMappingDir<C extends CallShape = CallShape> {
   (id: string | number): ClusterMappingDirId<C>;
   /** GET /cluster/mapping/dir (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterMappingDirGetParams, options?: O): Answer<C, O, T.ClusterMappingDirGetItem[]>;
+  get: VerbOpt<C, T.ClusterMappingDirGetParams, T.ClusterMappingDirGetItem[]>;
   /** POST /cluster/mapping/dir (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterMappingDirPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterMappingDirPostParams, null>;
   /** POST /cluster/mapping/dir (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterMappingDirPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterMappingDirPostParams, null>;
 }
 
 /** /cluster/mapping/dir/{id} */
 export interface ClusterMappingDirId<C extends CallShape = CallShape> {
   /** GET /cluster/mapping/dir/{id} (get) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/mapping/dir/{id} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterMappingDirIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterMappingDirIdPutParams, null>;
   /** PUT /cluster/mapping/dir/{id} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterMappingDirIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterMappingDirIdPutParams, null>;
   /** DELETE /cluster/mapping/dir/{id} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/mapping/pci */
 export interface ClusterMappingPci<C extends CallShape = CallShape> {
   (id: string | number): ClusterMappingPciId<C>;
   /** GET /cluster/mapping/pci (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterMappingPciGetParams, options?: O): Answer<C, O, T.ClusterMappingPciGetItem[]>;
+  get: VerbOpt<C, T.ClusterMappingPciGetParams, T.ClusterMappingPciGetItem[]>;
   /** POST /cluster/mapping/pci (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterMappingPciPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterMappingPciPostParams, null>;
   /** POST /cluster/mapping/pci (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterMappingPciPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterMappingPciPostParams, null>;
 }
 
 /** /cluster/mapping/pci/{id} */
 export interface ClusterMappingPciId<C extends CallShape = CallShape> {
   /** GET /cluster/mapping/pci/{id} (get) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/mapping/pci/{id} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterMappingPciIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterMappingPciIdPutParams, null>;
   /** PUT /cluster/mapping/pci/{id} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterMappingPciIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterMappingPciIdPutParams, null>;
   /** DELETE /cluster/mapping/pci/{id} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/mapping/usb */
 export interface ClusterMappingUsb<C extends CallShape = CallShape> {
   (id: string | number): ClusterMappingUsbId<C>;
   /** GET /cluster/mapping/usb (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterMappingUsbGetParams, options?: O): Answer<C, O, T.ClusterMappingUsbGetItem[]>;
+  get: VerbOpt<C, T.ClusterMappingUsbGetParams, T.ClusterMappingUsbGetItem[]>;
   /** POST /cluster/mapping/usb (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterMappingUsbPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterMappingUsbPostParams, null>;
   /** POST /cluster/mapping/usb (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterMappingUsbPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterMappingUsbPostParams, null>;
 }
 
 /** /cluster/mapping/usb/{id} */
 export interface ClusterMappingUsbId<C extends CallShape = CallShape> {
   /** GET /cluster/mapping/usb/{id} (get) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/mapping/usb/{id} (update) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterMappingUsbIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterMappingUsbIdPutParams, null>;
   /** PUT /cluster/mapping/usb/{id} (update) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterMappingUsbIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterMappingUsbIdPutParams, null>;
   /** DELETE /cluster/mapping/usb/{id} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/metrics */
 export interface ClusterMetrics<C extends CallShape = CallShape> {
   /** GET /cluster/metrics (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   export: ClusterMetricsExport<C>;
   server: ClusterMetricsServer<C>;
 }
@@ -994,42 +994,42 @@ export interface ClusterMetrics<C extends CallShape = CallShape> {
 /** /cluster/metrics/export */
 export interface ClusterMetricsExport<C extends CallShape = CallShape> {
   /** GET /cluster/metrics/export (export) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterMetricsExportGetParams, options?: O): Answer<C, O, T.ClusterMetricsExportGetResult>;
+  get: VerbOpt<C, T.ClusterMetricsExportGetParams, T.ClusterMetricsExportGetResult>;
 }
 
 /** /cluster/metrics/server */
 export interface ClusterMetricsServer<C extends CallShape = CallShape> {
   (id: string | number): ClusterMetricsServerId<C>;
   /** GET /cluster/metrics/server (server_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterMetricsServerGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterMetricsServerGetItem[]>;
 }
 
 /** /cluster/metrics/server/{id} */
 export interface ClusterMetricsServerId<C extends CallShape = CallShape> {
   /** GET /cluster/metrics/server/{id} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /cluster/metrics/server/{id} (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterMetricsServerIdPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterMetricsServerIdPostParams, null>;
   /** POST /cluster/metrics/server/{id} (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterMetricsServerIdPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterMetricsServerIdPostParams, null>;
   /** PUT /cluster/metrics/server/{id} (update) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterMetricsServerIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterMetricsServerIdPutParams, null>;
   /** PUT /cluster/metrics/server/{id} (update) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterMetricsServerIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterMetricsServerIdPutParams, null>;
   /** DELETE /cluster/metrics/server/{id} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/nextid */
 export interface ClusterNextid<C extends CallShape = CallShape> {
   /** GET /cluster/nextid (nextid) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterNextidGetParams, options?: O): Answer<C, O, number>;
+  get: VerbOpt<C, T.ClusterNextidGetParams, number>;
 }
 
 /** /cluster/notifications */
 export interface ClusterNotifications<C extends CallShape = CallShape> {
   /** GET /cluster/notifications (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   endpoints: ClusterNotificationsEndpoints<C>;
   "matcher-field-values": ClusterNotificationsMatcherFieldValues<C>;
   "matcher-fields": ClusterNotificationsMatcherFields<C>;
@@ -1040,7 +1040,7 @@ export interface ClusterNotifications<C extends CallShape = CallShape> {
 /** /cluster/notifications/endpoints */
 export interface ClusterNotificationsEndpoints<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/endpoints (endpoints_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   gotify: ClusterNotificationsEndpointsGotify<C>;
   sendmail: ClusterNotificationsEndpointsSendmail<C>;
   smtp: ClusterNotificationsEndpointsSmtp<C>;
@@ -1051,134 +1051,134 @@ export interface ClusterNotificationsEndpoints<C extends CallShape = CallShape> 
 export interface ClusterNotificationsEndpointsGotify<C extends CallShape = CallShape> {
   (name: string | number): ClusterNotificationsEndpointsGotifyName<C>;
   /** GET /cluster/notifications/endpoints/gotify (get_gotify_endpoints) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsGotifyGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsGotifyGetItem[]>;
   /** POST /cluster/notifications/endpoints/gotify (create_gotify_endpoint) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsGotifyPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterNotificationsEndpointsGotifyPostParams, null>;
   /** POST /cluster/notifications/endpoints/gotify (create_gotify_endpoint) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsGotifyPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterNotificationsEndpointsGotifyPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/gotify/{name} */
 export interface ClusterNotificationsEndpointsGotifyName<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/endpoints/gotify/{name} (get_gotify_endpoint) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsGotifyNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsGotifyNameGetResult>;
   /** PUT /cluster/notifications/endpoints/gotify/{name} (update_gotify_endpoint) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsGotifyNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
   /** PUT /cluster/notifications/endpoints/gotify/{name} (update_gotify_endpoint) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsGotifyNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/gotify/{name} (delete_gotify_endpoint) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/sendmail */
 export interface ClusterNotificationsEndpointsSendmail<C extends CallShape = CallShape> {
   (name: string | number): ClusterNotificationsEndpointsSendmailName<C>;
   /** GET /cluster/notifications/endpoints/sendmail (get_sendmail_endpoints) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsSendmailGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSendmailGetItem[]>;
   /** POST /cluster/notifications/endpoints/sendmail (create_sendmail_endpoint) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsSendmailPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterNotificationsEndpointsSendmailPostParams, null>;
   /** POST /cluster/notifications/endpoints/sendmail (create_sendmail_endpoint) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsSendmailPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterNotificationsEndpointsSendmailPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/sendmail/{name} */
 export interface ClusterNotificationsEndpointsSendmailName<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/endpoints/sendmail/{name} (get_sendmail_endpoint) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsSendmailNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSendmailNameGetResult>;
   /** PUT /cluster/notifications/endpoints/sendmail/{name} (update_sendmail_endpoint) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsSendmailNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
   /** PUT /cluster/notifications/endpoints/sendmail/{name} (update_sendmail_endpoint) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsSendmailNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/sendmail/{name} (delete_sendmail_endpoint) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/smtp */
 export interface ClusterNotificationsEndpointsSmtp<C extends CallShape = CallShape> {
   (name: string | number): ClusterNotificationsEndpointsSmtpName<C>;
   /** GET /cluster/notifications/endpoints/smtp (get_smtp_endpoints) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsSmtpGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSmtpGetItem[]>;
   /** POST /cluster/notifications/endpoints/smtp (create_smtp_endpoint) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsSmtpPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterNotificationsEndpointsSmtpPostParams, null>;
   /** POST /cluster/notifications/endpoints/smtp (create_smtp_endpoint) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsSmtpPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterNotificationsEndpointsSmtpPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/smtp/{name} */
 export interface ClusterNotificationsEndpointsSmtpName<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/endpoints/smtp/{name} (get_smtp_endpoint) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsSmtpNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSmtpNameGetResult>;
   /** PUT /cluster/notifications/endpoints/smtp/{name} (update_smtp_endpoint) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsSmtpNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
   /** PUT /cluster/notifications/endpoints/smtp/{name} (update_smtp_endpoint) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsSmtpNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/smtp/{name} (delete_smtp_endpoint) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/webhook */
 export interface ClusterNotificationsEndpointsWebhook<C extends CallShape = CallShape> {
   (name: string | number): ClusterNotificationsEndpointsWebhookName<C>;
   /** GET /cluster/notifications/endpoints/webhook (get_webhook_endpoints) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsWebhookGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsWebhookGetItem[]>;
   /** POST /cluster/notifications/endpoints/webhook (create_webhook_endpoint) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsWebhookPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterNotificationsEndpointsWebhookPostParams, null>;
   /** POST /cluster/notifications/endpoints/webhook (create_webhook_endpoint) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterNotificationsEndpointsWebhookPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterNotificationsEndpointsWebhookPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/webhook/{name} */
 export interface ClusterNotificationsEndpointsWebhookName<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/endpoints/webhook/{name} (get_webhook_endpoint) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsEndpointsWebhookNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsWebhookNameGetResult>;
   /** PUT /cluster/notifications/endpoints/webhook/{name} (update_webhook_endpoint) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsWebhookNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
   /** PUT /cluster/notifications/endpoints/webhook/{name} (update_webhook_endpoint) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsEndpointsWebhookNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/webhook/{name} (delete_webhook_endpoint) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/notifications/matcher-field-values */
 export interface ClusterNotificationsMatcherFieldValues<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/matcher-field-values (get_matcher_field_values) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsMatcherFieldValuesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatcherFieldValuesGetItem[]>;
 }
 
 /** /cluster/notifications/matcher-fields */
 export interface ClusterNotificationsMatcherFields<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/matcher-fields (get_matcher_fields) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsMatcherFieldsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatcherFieldsGetItem[]>;
 }
 
 /** /cluster/notifications/matchers */
 export interface ClusterNotificationsMatchers<C extends CallShape = CallShape> {
   (name: string | number): ClusterNotificationsMatchersName<C>;
   /** GET /cluster/notifications/matchers (get_matchers) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsMatchersGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatchersGetItem[]>;
   /** POST /cluster/notifications/matchers (create_matcher) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterNotificationsMatchersPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterNotificationsMatchersPostParams, null>;
   /** POST /cluster/notifications/matchers (create_matcher) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterNotificationsMatchersPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterNotificationsMatchersPostParams, null>;
 }
 
 /** /cluster/notifications/matchers/{name} */
 export interface ClusterNotificationsMatchersName<C extends CallShape = CallShape> {
   /** GET /cluster/notifications/matchers/{name} (get_matcher) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsMatchersNameGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatchersNameGetResult>;
   /** PUT /cluster/notifications/matchers/{name} (update_matcher) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsMatchersNamePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterNotificationsMatchersNamePutParams, null>;
   /** PUT /cluster/notifications/matchers/{name} (update_matcher) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterNotificationsMatchersNamePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterNotificationsMatchersNamePutParams, null>;
   /** DELETE /cluster/notifications/matchers/{name} (delete_matcher) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/notifications/targets */
 export interface ClusterNotificationsTargets<C extends CallShape = CallShape> {
   (name: string | number): ClusterNotificationsTargetsName<C>;
   /** GET /cluster/notifications/targets (get_all_targets) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterNotificationsTargetsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterNotificationsTargetsGetItem[]>;
 }
 
 /** /cluster/notifications/targets/{name} */
@@ -1189,25 +1189,25 @@ export interface ClusterNotificationsTargetsName<C extends CallShape = CallShape
 /** /cluster/notifications/targets/{name}/test */
 export interface ClusterNotificationsTargetsNameTest<C extends CallShape = CallShape> {
   /** POST /cluster/notifications/targets/{name}/test (test_target) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /cluster/notifications/targets/{name}/test (test_target) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/options */
 export interface ClusterOptions<C extends CallShape = CallShape> {
   /** GET /cluster/options (get_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/options (set_options) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterOptionsPutParams, null>;
   /** PUT /cluster/options (set_options) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterOptionsPutParams, null>;
 }
 
 /** /cluster/qemu */
 export interface ClusterQemu<C extends CallShape = CallShape> {
   /** GET /cluster/qemu (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   "cpu-flags": ClusterQemuCpuFlags<C>;
   "custom-cpu-models": ClusterQemuCustomCpuModels<C>;
 }
@@ -1215,69 +1215,69 @@ export interface ClusterQemu<C extends CallShape = CallShape> {
 /** /cluster/qemu/cpu-flags */
 export interface ClusterQemuCpuFlags<C extends CallShape = CallShape> {
   /** GET /cluster/qemu/cpu-flags (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterQemuCpuFlagsGetParams, options?: O): Answer<C, O, T.ClusterQemuCpuFlagsGetItem[]>;
+  get: VerbOpt<C, T.ClusterQemuCpuFlagsGetParams, T.ClusterQemuCpuFlagsGetItem[]>;
 }
 
 /** /cluster/qemu/custom-cpu-models */
 export interface ClusterQemuCustomCpuModels<C extends CallShape = CallShape> {
   (cputype: string | number): ClusterQemuCustomCpuModelsCputype<C>;
   /** GET /cluster/qemu/custom-cpu-models (config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterQemuCustomCpuModelsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterQemuCustomCpuModelsGetItem[]>;
   /** POST /cluster/qemu/custom-cpu-models (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterQemuCustomCpuModelsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterQemuCustomCpuModelsPostParams, null>;
   /** POST /cluster/qemu/custom-cpu-models (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterQemuCustomCpuModelsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterQemuCustomCpuModelsPostParams, null>;
 }
 
 /** /cluster/qemu/custom-cpu-models/{cputype} */
 export interface ClusterQemuCustomCpuModelsCputype<C extends CallShape = CallShape> {
   /** GET /cluster/qemu/custom-cpu-models/{cputype} (info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterQemuCustomCpuModelsCputypeGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterQemuCustomCpuModelsCputypeGetResult>;
   /** PUT /cluster/qemu/custom-cpu-models/{cputype} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterQemuCustomCpuModelsCputypePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
   /** PUT /cluster/qemu/custom-cpu-models/{cputype} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterQemuCustomCpuModelsCputypePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
   /** DELETE /cluster/qemu/custom-cpu-models/{cputype} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/replication */
 export interface ClusterReplication<C extends CallShape = CallShape> {
   (id: string | number): ClusterReplicationId<C>;
   /** GET /cluster/replication (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterReplicationGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterReplicationGetItem[]>;
   /** POST /cluster/replication (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterReplicationPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterReplicationPostParams, null>;
   /** POST /cluster/replication (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterReplicationPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterReplicationPostParams, null>;
 }
 
 /** /cluster/replication/{id} */
 export interface ClusterReplicationId<C extends CallShape = CallShape> {
   /** GET /cluster/replication/{id} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterReplicationIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterReplicationIdGetResult>;
   /** PUT /cluster/replication/{id} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterReplicationIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterReplicationIdPutParams, null>;
   /** PUT /cluster/replication/{id} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterReplicationIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterReplicationIdPutParams, null>;
   /** DELETE /cluster/replication/{id} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterReplicationIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterReplicationIdDeleteParams, null>;
 }
 
 /** /cluster/resources */
 export interface ClusterResources<C extends CallShape = CallShape> {
   /** GET /cluster/resources (resources) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterResourcesGetParams, options?: O): Answer<C, O, T.ClusterResourcesGetItem[]>;
+  get: VerbOpt<C, T.ClusterResourcesGetParams, T.ClusterResourcesGetItem[]>;
 }
 
 /** /cluster/sdn */
 export interface ClusterSdn<C extends CallShape = CallShape> {
   /** GET /cluster/sdn (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnGetItem[]>;
   /** PUT /cluster/sdn (reload) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnPutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.ClusterSdnPutParams, Upid>;
   /** PUT /cluster/sdn (reload) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnPutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.ClusterSdnPutParams, Upid>;
   controllers: ClusterSdnControllers<C>;
   dns: ClusterSdnDns<C>;
   "dry-run": ClusterSdnDryRun<C>;
@@ -1295,58 +1295,58 @@ export interface ClusterSdn<C extends CallShape = CallShape> {
 export interface ClusterSdnControllers<C extends CallShape = CallShape> {
   (controller: string | number): ClusterSdnControllersController<C>;
   /** GET /cluster/sdn/controllers (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnControllersGetParams, options?: O): Answer<C, O, T.ClusterSdnControllersGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnControllersGetParams, T.ClusterSdnControllersGetItem[]>;
   /** POST /cluster/sdn/controllers (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnControllersPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnControllersPostParams, null>;
   /** POST /cluster/sdn/controllers (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnControllersPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnControllersPostParams, null>;
 }
 
 /** /cluster/sdn/controllers/{controller} */
 export interface ClusterSdnControllersController<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/controllers/{controller} (read) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnControllersControllerGetParams, options?: O): Answer<C, O, T.ClusterSdnControllersControllerGetResult>;
+  get: VerbOpt<C, T.ClusterSdnControllersControllerGetParams, T.ClusterSdnControllersControllerGetResult>;
   /** PUT /cluster/sdn/controllers/{controller} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnControllersControllerPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnControllersControllerPutParams, null>;
   /** PUT /cluster/sdn/controllers/{controller} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnControllersControllerPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnControllersControllerPutParams, null>;
   /** DELETE /cluster/sdn/controllers/{controller} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnControllersControllerDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnControllersControllerDeleteParams, null>;
 }
 
 /** /cluster/sdn/dns */
 export interface ClusterSdnDns<C extends CallShape = CallShape> {
   (dns: string | number): ClusterSdnDnsDns<C>;
   /** GET /cluster/sdn/dns (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnDnsGetParams, options?: O): Answer<C, O, T.ClusterSdnDnsGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnDnsGetParams, T.ClusterSdnDnsGetItem[]>;
   /** POST /cluster/sdn/dns (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnDnsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnDnsPostParams, null>;
   /** POST /cluster/sdn/dns (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnDnsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnDnsPostParams, null>;
 }
 
 /** /cluster/sdn/dns/{dns} */
 export interface ClusterSdnDnsDns<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/dns/{dns} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/dns/{dns} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnDnsDnsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnDnsDnsPutParams, null>;
   /** PUT /cluster/sdn/dns/{dns} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnDnsDnsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnDnsDnsPutParams, null>;
   /** DELETE /cluster/sdn/dns/{dns} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnDnsDnsDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnDnsDnsDeleteParams, null>;
 }
 
 /** /cluster/sdn/dry-run */
 export interface ClusterSdnDryRun<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/dry-run (dry-run) */
-  get<O extends C['options'] = C['options']>(params: T.ClusterSdnDryRunGetParams, options?: O): Answer<C, O, T.ClusterSdnDryRunGetResult>;
+  get: Verb<C, T.ClusterSdnDryRunGetParams, T.ClusterSdnDryRunGetResult>;
 }
 
 /** /cluster/sdn/fabrics */
 export interface ClusterSdnFabrics<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/fabrics (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnFabricsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnFabricsGetItem[]>;
   all: ClusterSdnFabricsAll<C>;
   fabric: ClusterSdnFabricsFabric<C>;
   node: ClusterSdnFabricsNode<C>;
@@ -1355,123 +1355,123 @@ export interface ClusterSdnFabrics<C extends CallShape = CallShape> {
 /** /cluster/sdn/fabrics/all */
 export interface ClusterSdnFabricsAll<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/fabrics/all (list_all) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnFabricsAllGetParams, options?: O): Answer<C, O, T.ClusterSdnFabricsAllGetResult>;
+  get: VerbOpt<C, T.ClusterSdnFabricsAllGetParams, T.ClusterSdnFabricsAllGetResult>;
 }
 
 /** /cluster/sdn/fabrics/fabric */
 export interface ClusterSdnFabricsFabric<C extends CallShape = CallShape> {
   (id: string | number): ClusterSdnFabricsFabricId<C>;
   /** GET /cluster/sdn/fabrics/fabric (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnFabricsFabricGetParams, options?: O): Answer<C, O, T.ClusterSdnFabricsFabricGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnFabricsFabricGetParams, T.ClusterSdnFabricsFabricGetItem[]>;
   /** POST /cluster/sdn/fabrics/fabric (add_fabric) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsFabricPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnFabricsFabricPostParams, null>;
   /** POST /cluster/sdn/fabrics/fabric (add_fabric) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsFabricPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnFabricsFabricPostParams, null>;
 }
 
 /** /cluster/sdn/fabrics/fabric/{id} */
 export interface ClusterSdnFabricsFabricId<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/fabrics/fabric/{id} (get_fabric) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnFabricsFabricIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnFabricsFabricIdGetResult>;
   /** PUT /cluster/sdn/fabrics/fabric/{id} (update_fabric) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsFabricIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterSdnFabricsFabricIdPutParams, null>;
   /** PUT /cluster/sdn/fabrics/fabric/{id} (update_fabric) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsFabricIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterSdnFabricsFabricIdPutParams, null>;
   /** DELETE /cluster/sdn/fabrics/fabric/{id} (delete_fabric) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/sdn/fabrics/node */
 export interface ClusterSdnFabricsNode<C extends CallShape = CallShape> {
   (fabric_id: string | number): ClusterSdnFabricsNodeFabricId<C>;
   /** GET /cluster/sdn/fabrics/node (list_nodes) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnFabricsNodeGetParams, options?: O): Answer<C, O, T.ClusterSdnFabricsNodeGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnFabricsNodeGetParams, T.ClusterSdnFabricsNodeGetItem[]>;
 }
 
 /** /cluster/sdn/fabrics/node/{fabric_id} */
 export interface ClusterSdnFabricsNodeFabricId<C extends CallShape = CallShape> {
   (node_id: string | number): ClusterSdnFabricsNodeFabricIdNodeId<C>;
   /** GET /cluster/sdn/fabrics/node/{fabric_id} (list_nodes_fabric) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnFabricsNodeFabricIdGetParams, options?: O): Answer<C, O, T.ClusterSdnFabricsNodeFabricIdGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnFabricsNodeFabricIdGetParams, T.ClusterSdnFabricsNodeFabricIdGetItem[]>;
   /** POST /cluster/sdn/fabrics/node/{fabric_id} (add_node) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsNodeFabricIdPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
   /** POST /cluster/sdn/fabrics/node/{fabric_id} (add_node) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsNodeFabricIdPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
 }
 
 /** /cluster/sdn/fabrics/node/{fabric_id}/{node_id} */
 export interface ClusterSdnFabricsNodeFabricIdNodeId<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (get_node) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnFabricsNodeFabricIdNodeIdGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnFabricsNodeFabricIdNodeIdGetResult>;
   /** PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (update_node) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
   /** PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (update_node) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
   /** DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (delete_node) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /cluster/sdn/ipams */
 export interface ClusterSdnIpams<C extends CallShape = CallShape> {
   (ipam: string | number): ClusterSdnIpamsIpam<C>;
   /** GET /cluster/sdn/ipams (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnIpamsGetParams, options?: O): Answer<C, O, T.ClusterSdnIpamsGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnIpamsGetParams, T.ClusterSdnIpamsGetItem[]>;
   /** POST /cluster/sdn/ipams (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnIpamsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnIpamsPostParams, null>;
   /** POST /cluster/sdn/ipams (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnIpamsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnIpamsPostParams, null>;
 }
 
 /** /cluster/sdn/ipams/{ipam} */
 export interface ClusterSdnIpamsIpam<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/ipams/{ipam} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/ipams/{ipam} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnIpamsIpamPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnIpamsIpamPutParams, null>;
   /** PUT /cluster/sdn/ipams/{ipam} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnIpamsIpamPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnIpamsIpamPutParams, null>;
   /** DELETE /cluster/sdn/ipams/{ipam} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnIpamsIpamDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnIpamsIpamDeleteParams, null>;
   status: ClusterSdnIpamsIpamStatus<C>;
 }
 
 /** /cluster/sdn/ipams/{ipam}/status */
 export interface ClusterSdnIpamsIpamStatus<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/ipams/{ipam}/status (ipamindex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, unknown[]>;
+  get: VerbOpt<C, NoParams, unknown[]>;
 }
 
 /** /cluster/sdn/lock */
 export interface ClusterSdnLock<C extends CallShape = CallShape> {
   /** POST /cluster/sdn/lock (lock) */
-  post<O extends C['options'] = C['options']>(params?: T.ClusterSdnLockPostParams, options?: O): Answer<C, O, string>;
+  post: VerbOpt<C, T.ClusterSdnLockPostParams, string>;
   /** POST /cluster/sdn/lock (lock) */
-  create<O extends C['options'] = C['options']>(params?: T.ClusterSdnLockPostParams, options?: O): Answer<C, O, string>;
+  create: VerbOpt<C, T.ClusterSdnLockPostParams, string>;
   /** DELETE /cluster/sdn/lock (release_lock) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnLockDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnLockDeleteParams, null>;
 }
 
 /** /cluster/sdn/prefix-lists */
 export interface ClusterSdnPrefixLists<C extends CallShape = CallShape> {
   (id: string | number): ClusterSdnPrefixListsId<C>;
   /** GET /cluster/sdn/prefix-lists (list_prefix_lists) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnPrefixListsGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, T.ClusterSdnPrefixListsGetParams, Record<string, unknown>[]>;
   /** POST /cluster/sdn/prefix-lists (create_prefix_list_entry) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnPrefixListsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnPrefixListsPostParams, null>;
   /** POST /cluster/sdn/prefix-lists (create_prefix_list_entry) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnPrefixListsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnPrefixListsPostParams, null>;
 }
 
 /** /cluster/sdn/prefix-lists/{id} */
 export interface ClusterSdnPrefixListsId<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/prefix-lists/{id} (get_prefix_list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/prefix-lists/{id} (update_prefix_list) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnPrefixListsIdPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnPrefixListsIdPutParams, null>;
   /** PUT /cluster/sdn/prefix-lists/{id} (update_prefix_list) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnPrefixListsIdPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnPrefixListsIdPutParams, null>;
   /** DELETE /cluster/sdn/prefix-lists/{id} (delete_prefix_list) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnPrefixListsIdDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnPrefixListsIdDeleteParams, null>;
   entries: ClusterSdnPrefixListsIdEntries<C>;
 }
 
@@ -1479,37 +1479,37 @@ export interface ClusterSdnPrefixListsId<C extends CallShape = CallShape> {
 export interface ClusterSdnPrefixListsIdEntries<C extends CallShape = CallShape> {
   (url_seq: string | number): ClusterSdnPrefixListsIdEntriesUrlSeq<C>;
   /** GET /cluster/sdn/prefix-lists/{id}/entries (get_prefix_list_entries) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** POST /cluster/sdn/prefix-lists/{id}/entries (create_prefix_list_entry) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnPrefixListsIdEntriesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
   /** POST /cluster/sdn/prefix-lists/{id}/entries (create_prefix_list_entry) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnPrefixListsIdEntriesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
 }
 
 /** /cluster/sdn/prefix-lists/{id}/entries/{url_seq} */
 export interface ClusterSdnPrefixListsIdEntriesUrlSeq<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (get_prefix_list_entry) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (update_prefix_list_entry) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
   /** PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (update_prefix_list_entry) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
   /** DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (delete_prefix_list_entry) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams, null>;
 }
 
 /** /cluster/sdn/rollback */
 export interface ClusterSdnRollback<C extends CallShape = CallShape> {
   /** POST /cluster/sdn/rollback (rollback) */
-  post<O extends C['options'] = C['options']>(params?: T.ClusterSdnRollbackPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.ClusterSdnRollbackPostParams, null>;
   /** POST /cluster/sdn/rollback (rollback) */
-  create<O extends C['options'] = C['options']>(params?: T.ClusterSdnRollbackPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.ClusterSdnRollbackPostParams, null>;
 }
 
 /** /cluster/sdn/route-maps */
 export interface ClusterSdnRouteMaps<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/route-maps (list_route_maps) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnRouteMapsGetParams, options?: O): Answer<C, O, T.ClusterSdnRouteMapsGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnRouteMapsGetParams, T.ClusterSdnRouteMapsGetItem[]>;
   entries: ClusterSdnRouteMapsEntries<C>;
 }
 
@@ -1517,17 +1517,17 @@ export interface ClusterSdnRouteMaps<C extends CallShape = CallShape> {
 export interface ClusterSdnRouteMapsEntries<C extends CallShape = CallShape> {
   (route_map_id: string | number): ClusterSdnRouteMapsEntriesRouteMapId<C>;
   /** GET /cluster/sdn/route-maps/entries (list_route_map_entries) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnRouteMapsEntriesGetParams, options?: O): Answer<C, O, T.ClusterSdnRouteMapsEntriesGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnRouteMapsEntriesGetParams, T.ClusterSdnRouteMapsEntriesGetItem[]>;
   /** POST /cluster/sdn/route-maps/entries (create_route_map_entry) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnRouteMapsEntriesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnRouteMapsEntriesPostParams, null>;
   /** POST /cluster/sdn/route-maps/entries (create_route_map_entry) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnRouteMapsEntriesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnRouteMapsEntriesPostParams, null>;
 }
 
 /** /cluster/sdn/route-maps/entries/{route-map-id} */
 export interface ClusterSdnRouteMapsEntriesRouteMapId<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/route-maps/entries/{route-map-id} (list_route_map_entries_for_route_map) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnRouteMapsEntriesRouteMapIdGetParams, options?: O): Answer<C, O, T.ClusterSdnRouteMapsEntriesRouteMapIdGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdGetParams, T.ClusterSdnRouteMapsEntriesRouteMapIdGetItem[]>;
   entry: ClusterSdnRouteMapsEntriesRouteMapIdEntry<C>;
 }
 
@@ -1539,36 +1539,36 @@ export interface ClusterSdnRouteMapsEntriesRouteMapIdEntry<C extends CallShape =
 /** /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} */
 export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (get_route_map_entry) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult>;
   /** PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (update_route_map_entry) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
   /** PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (update_route_map_entry) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
   /** DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (delete_route_map_entry) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets */
 export interface ClusterSdnVnets<C extends CallShape = CallShape> {
   (vnet: string | number): ClusterSdnVnetsVnet<C>;
   /** GET /cluster/sdn/vnets (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsGetParams, options?: O): Answer<C, O, T.ClusterSdnVnetsGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnVnetsGetParams, T.ClusterSdnVnetsGetItem[]>;
   /** POST /cluster/sdn/vnets (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnVnetsPostParams, null>;
   /** POST /cluster/sdn/vnets (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnVnetsPostParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet} */
 export interface ClusterSdnVnetsVnet<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/vnets/{vnet} (read) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetGetParams, options?: O): Answer<C, O, T.ClusterSdnVnetsVnetGetResult>;
+  get: VerbOpt<C, T.ClusterSdnVnetsVnetGetParams, T.ClusterSdnVnetsVnetGetResult>;
   /** PUT /cluster/sdn/vnets/{vnet} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnVnetsVnetPutParams, null>;
   /** PUT /cluster/sdn/vnets/{vnet} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnVnetsVnetPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnVnetsVnetDeleteParams, null>;
   firewall: ClusterSdnVnetsVnetFirewall<C>;
   ips: ClusterSdnVnetsVnetIps<C>;
   subnets: ClusterSdnVnetsVnetSubnets<C>;
@@ -1577,7 +1577,7 @@ export interface ClusterSdnVnetsVnet<C extends CallShape = CallShape> {
 /** /cluster/sdn/vnets/{vnet}/firewall */
 export interface ClusterSdnVnetsVnetFirewall<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/vnets/{vnet}/firewall (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   options: ClusterSdnVnetsVnetFirewallOptions<C>;
   rules: ClusterSdnVnetsVnetFirewallRules<C>;
 }
@@ -1585,119 +1585,119 @@ export interface ClusterSdnVnetsVnetFirewall<C extends CallShape = CallShape> {
 /** /cluster/sdn/vnets/{vnet}/firewall/options */
 export interface ClusterSdnVnetsVnetFirewallOptions<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/vnets/{vnet}/firewall/options (get_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnVnetsVnetFirewallOptionsGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnVnetsVnetFirewallOptionsGetResult>;
   /** PUT /cluster/sdn/vnets/{vnet}/firewall/options (set_options) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
   /** PUT /cluster/sdn/vnets/{vnet}/firewall/options (set_options) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall/rules */
 export interface ClusterSdnVnetsVnetFirewallRules<C extends CallShape = CallShape> {
   (pos: string | number): ClusterSdnVnetsVnetFirewallRulesPos<C>;
   /** GET /cluster/sdn/vnets/{vnet}/firewall/rules (get_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnVnetsVnetFirewallRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnVnetsVnetFirewallRulesGetItem[]>;
   /** POST /cluster/sdn/vnets/{vnet}/firewall/rules (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
   /** POST /cluster/sdn/vnets/{vnet}/firewall/rules (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} */
 export interface ClusterSdnVnetsVnetFirewallRulesPos<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (get_rule) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterSdnVnetsVnetFirewallRulesPosGetResult>;
+  get: VerbOpt<C, NoParams, T.ClusterSdnVnetsVnetFirewallRulesPosGetResult>;
   /** PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (update_rule) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
   /** PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (update_rule) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetFirewallRulesPosDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallRulesPosDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/ips */
 export interface ClusterSdnVnetsVnetIps<C extends CallShape = CallShape> {
   /** POST /cluster/sdn/vnets/{vnet}/ips (ipcreate) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetIpsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnVnetsVnetIpsPostParams, null>;
   /** POST /cluster/sdn/vnets/{vnet}/ips (ipcreate) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetIpsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnVnetsVnetIpsPostParams, null>;
   /** PUT /cluster/sdn/vnets/{vnet}/ips (ipupdate) */
-  put<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetIpsPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.ClusterSdnVnetsVnetIpsPutParams, null>;
   /** PUT /cluster/sdn/vnets/{vnet}/ips (ipupdate) */
-  set<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetIpsPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.ClusterSdnVnetsVnetIpsPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/ips (ipdelete) */
-  delete<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetIpsDeleteParams, options?: O): Answer<C, O, null>;
+  delete: Verb<C, T.ClusterSdnVnetsVnetIpsDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/subnets */
 export interface ClusterSdnVnetsVnetSubnets<C extends CallShape = CallShape> {
   (subnet: string | number): ClusterSdnVnetsVnetSubnetsSubnet<C>;
   /** GET /cluster/sdn/vnets/{vnet}/subnets (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetSubnetsGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsGetParams, Record<string, unknown>[]>;
   /** POST /cluster/sdn/vnets/{vnet}/subnets (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetSubnetsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
   /** POST /cluster/sdn/vnets/{vnet}/subnets (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnVnetsVnetSubnetsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/subnets/{subnet} */
 export interface ClusterSdnVnetsVnetSubnetsSubnet<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/vnets/{vnet}/subnets/{subnet} (read) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetSubnetsSubnetGetParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetGetParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
   /** PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnVnetsVnetSubnetsSubnetDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetDeleteParams, null>;
 }
 
 /** /cluster/sdn/zones */
 export interface ClusterSdnZones<C extends CallShape = CallShape> {
   (zone: string | number): ClusterSdnZonesZone<C>;
   /** GET /cluster/sdn/zones (index) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnZonesGetParams, options?: O): Answer<C, O, T.ClusterSdnZonesGetItem[]>;
+  get: VerbOpt<C, T.ClusterSdnZonesGetParams, T.ClusterSdnZonesGetItem[]>;
   /** POST /cluster/sdn/zones (create) */
-  post<O extends C['options'] = C['options']>(params: T.ClusterSdnZonesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.ClusterSdnZonesPostParams, null>;
   /** POST /cluster/sdn/zones (create) */
-  create<O extends C['options'] = C['options']>(params: T.ClusterSdnZonesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.ClusterSdnZonesPostParams, null>;
 }
 
 /** /cluster/sdn/zones/{zone} */
 export interface ClusterSdnZonesZone<C extends CallShape = CallShape> {
   /** GET /cluster/sdn/zones/{zone} (read) */
-  get<O extends C['options'] = C['options']>(params?: T.ClusterSdnZonesZoneGetParams, options?: O): Answer<C, O, T.ClusterSdnZonesZoneGetResult>;
+  get: VerbOpt<C, T.ClusterSdnZonesZoneGetParams, T.ClusterSdnZonesZoneGetResult>;
   /** PUT /cluster/sdn/zones/{zone} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.ClusterSdnZonesZonePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.ClusterSdnZonesZonePutParams, null>;
   /** PUT /cluster/sdn/zones/{zone} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.ClusterSdnZonesZonePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.ClusterSdnZonesZonePutParams, null>;
   /** DELETE /cluster/sdn/zones/{zone} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: T.ClusterSdnZonesZoneDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.ClusterSdnZonesZoneDeleteParams, null>;
 }
 
 /** /cluster/status */
 export interface ClusterStatus<C extends CallShape = CallShape> {
   /** GET /cluster/status (get_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterStatusGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterStatusGetItem[]>;
 }
 
 /** /cluster/tasks */
 export interface ClusterTasks<C extends CallShape = CallShape> {
   /** GET /cluster/tasks (tasks) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.ClusterTasksGetItem[]>;
+  get: VerbOpt<C, NoParams, T.ClusterTasksGetItem[]>;
 }
 
 /** /nodes */
 export interface Nodes<C extends CallShape = CallShape> {
   (node: string | number): NodesNode<C>;
   /** GET /nodes (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesGetItem[]>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode<C extends CallShape = CallShape> {
   /** GET /nodes/{node} (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   aplinfo: NodesNodeAplinfo<C>;
   apt: NodesNodeApt<C>;
   capabilities: NodesNodeCapabilities<C>;
@@ -1746,17 +1746,17 @@ export interface NodesNode<C extends CallShape = CallShape> {
 /** /nodes/{node}/aplinfo */
 export interface NodesNodeAplinfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/aplinfo (aplinfo) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/aplinfo (apl_download) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeAplinfoPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeAplinfoPostParams, Upid>;
   /** POST /nodes/{node}/aplinfo (apl_download) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeAplinfoPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeAplinfoPostParams, Upid>;
 }
 
 /** /nodes/{node}/apt */
 export interface NodesNodeApt<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptGetItem[]>;
   changelog: NodesNodeAptChangelog<C>;
   repositories: NodesNodeAptRepositories<C>;
   update: NodesNodeAptUpdate<C>;
@@ -1766,50 +1766,50 @@ export interface NodesNodeApt<C extends CallShape = CallShape> {
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/changelog (changelog) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeAptChangelogGetParams, options?: O): Answer<C, O, string>;
+  get: Verb<C, T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/repositories */
 export interface NodesNodeAptRepositories<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/repositories (repositories) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptRepositoriesGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptRepositoriesGetResult>;
   /** POST /nodes/{node}/apt/repositories (change_repository) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
   /** POST /nodes/{node}/apt/repositories (change_repository) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
   /** PUT /nodes/{node}/apt/repositories (add_repository) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
   /** PUT /nodes/{node}/apt/repositories (add_repository) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeAptRepositoriesPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
 /** /nodes/{node}/apt/update */
 export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/update (list_updates) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptUpdateGetItem[]>;
   /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
   /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeAptUpdatePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/apt/versions (versions) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeAptVersionsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities */
 export interface NodesNodeCapabilities<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/capabilities (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   qemu: NodesNodeCapabilitiesQemu<C>;
 }
 
 /** /nodes/{node}/capabilities/qemu */
 export interface NodesNodeCapabilitiesQemu<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/capabilities/qemu (qemu_caps_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   cpu: NodesNodeCapabilitiesQemuCpu<C>;
   "cpu-flags": NodesNodeCapabilitiesQemuCpuFlags<C>;
   machines: NodesNodeCapabilitiesQemuMachines<C>;
@@ -1819,31 +1819,31 @@ export interface NodesNodeCapabilitiesQemu<C extends CallShape = CallShape> {
 /** /nodes/{node}/capabilities/qemu/cpu */
 export interface NodesNodeCapabilitiesQemuCpu<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/capabilities/qemu/cpu (index) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCapabilitiesQemuCpuGetParams, options?: O): Answer<C, O, T.NodesNodeCapabilitiesQemuCpuGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeCapabilitiesQemuCpuGetParams, T.NodesNodeCapabilitiesQemuCpuGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/cpu-flags */
 export interface NodesNodeCapabilitiesQemuCpuFlags<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/capabilities/qemu/cpu-flags (index) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCapabilitiesQemuCpuFlagsGetParams, options?: O): Answer<C, O, T.NodesNodeCapabilitiesQemuCpuFlagsGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeCapabilitiesQemuCpuFlagsGetParams, T.NodesNodeCapabilitiesQemuCpuFlagsGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/machines */
 export interface NodesNodeCapabilitiesQemuMachines<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/capabilities/qemu/machines (types) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCapabilitiesQemuMachinesGetParams, options?: O): Answer<C, O, T.NodesNodeCapabilitiesQemuMachinesGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeCapabilitiesQemuMachinesGetParams, T.NodesNodeCapabilitiesQemuMachinesGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/migration */
 export interface NodesNodeCapabilitiesQemuMigration<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/capabilities/qemu/migration (capabilities) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCapabilitiesQemuMigrationGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCapabilitiesQemuMigrationGetResult>;
 }
 
 /** /nodes/{node}/ceph */
 export interface NodesNodeCeph<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   cfg: NodesNodeCephCfg<C>;
   "cmd-safety": NodesNodeCephCmdSafety<C>;
   crush: NodesNodeCephCrush<C>;
@@ -1865,7 +1865,7 @@ export interface NodesNodeCeph<C extends CallShape = CallShape> {
 /** /nodes/{node}/ceph/cfg */
 export interface NodesNodeCephCfg<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/cfg (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   db: NodesNodeCephCfgDb<C>;
   raw: NodesNodeCephCfgRaw<C>;
   value: NodesNodeCephCfgValue<C>;
@@ -1874,132 +1874,132 @@ export interface NodesNodeCephCfg<C extends CallShape = CallShape> {
 /** /nodes/{node}/ceph/cfg/db */
 export interface NodesNodeCephCfgDb<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/cfg/db (db) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephCfgDbGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephCfgDbGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/cfg/raw */
 export interface NodesNodeCephCfgRaw<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/cfg/raw (raw) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /nodes/{node}/ceph/cfg/value */
 export interface NodesNodeCephCfgValue<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/cfg/value (value) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeCephCfgValueGetParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: Verb<C, T.NodesNodeCephCfgValueGetParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/ceph/cmd-safety */
 export interface NodesNodeCephCmdSafety<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/cmd-safety (cmd_safety) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeCephCmdSafetyGetParams, options?: O): Answer<C, O, T.NodesNodeCephCmdSafetyGetResult>;
+  get: Verb<C, T.NodesNodeCephCmdSafetyGetParams, T.NodesNodeCephCmdSafetyGetResult>;
 }
 
 /** /nodes/{node}/ceph/crush */
 export interface NodesNodeCephCrush<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/crush (crush) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /nodes/{node}/ceph/fs */
 export interface NodesNodeCephFs<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeCephFsName<C>;
   /** GET /nodes/{node}/ceph/fs (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephFsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephFsGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/fs/{name} */
 export interface NodesNodeCephFsName<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/fs/{name} (createfs) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephFsNamePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCephFsNamePostParams, Upid>;
   /** POST /nodes/{node}/ceph/fs/{name} (createfs) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephFsNamePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCephFsNamePostParams, Upid>;
   /** DELETE /nodes/{node}/ceph/fs/{name} (destroyfs) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeCephFsNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeCephFsNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/init */
 export interface NodesNodeCephInit<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/init (init) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephInitPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.NodesNodeCephInitPostParams, null>;
   /** POST /nodes/{node}/ceph/init (init) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephInitPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.NodesNodeCephInitPostParams, null>;
 }
 
 /** /nodes/{node}/ceph/log */
 export interface NodesNodeCephLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/log (log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCephLogGetParams, options?: O): Answer<C, O, T.NodesNodeCephLogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeCephLogGetParams, T.NodesNodeCephLogGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mds */
 export interface NodesNodeCephMds<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeCephMdsName<C>;
   /** GET /nodes/{node}/ceph/mds (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephMdsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephMdsGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mds/{name} */
 export interface NodesNodeCephMdsName<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/mds/{name} (createmds) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephMdsNamePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCephMdsNamePostParams, Upid>;
   /** POST /nodes/{node}/ceph/mds/{name} (createmds) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephMdsNamePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCephMdsNamePostParams, Upid>;
   /** DELETE /nodes/{node}/ceph/mds/{name} (destroymds) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/mgr */
 export interface NodesNodeCephMgr<C extends CallShape = CallShape> {
   (id: string | number): NodesNodeCephMgrId<C>;
   /** GET /nodes/{node}/ceph/mgr (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephMgrGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephMgrGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mgr/{id} */
 export interface NodesNodeCephMgrId<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/mgr/{id} (createmgr) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/ceph/mgr/{id} (createmgr) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
   /** DELETE /nodes/{node}/ceph/mgr/{id} (destroymgr) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/mon */
 export interface NodesNodeCephMon<C extends CallShape = CallShape> {
   (monid: string | number): NodesNodeCephMonMonid<C>;
   /** GET /nodes/{node}/ceph/mon (listmon) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephMonGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephMonGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mon/{monid} */
 export interface NodesNodeCephMonMonid<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/mon/{monid} (createmon) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephMonMonidPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCephMonMonidPostParams, Upid>;
   /** POST /nodes/{node}/ceph/mon/{monid} (createmon) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephMonMonidPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCephMonMonidPostParams, Upid>;
   /** DELETE /nodes/{node}/ceph/mon/{monid} (destroymon) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/osd */
 export interface NodesNodeCephOsd<C extends CallShape = CallShape> {
   (osdid: string | number): NodesNodeCephOsdOsdid<C>;
   /** GET /nodes/{node}/ceph/osd (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephOsdGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephOsdGetResult>;
   /** POST /nodes/{node}/ceph/osd (createosd) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeCephOsdPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeCephOsdPostParams, Upid>;
   /** POST /nodes/{node}/ceph/osd (createosd) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeCephOsdPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeCephOsdPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid} */
 export interface NodesNodeCephOsdOsdid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/osd/{osdid} (osdindex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/ceph/osd/{osdid} (destroyosd) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeCephOsdOsdidDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeCephOsdOsdidDeleteParams, Upid>;
   in: NodesNodeCephOsdOsdidIn<C>;
   "lv-info": NodesNodeCephOsdOsdidLvInfo<C>;
   metadata: NodesNodeCephOsdOsdidMetadata<C>;
@@ -2010,109 +2010,109 @@ export interface NodesNodeCephOsdOsdid<C extends CallShape = CallShape> {
 /** /nodes/{node}/ceph/osd/{osdid}/in */
 export interface NodesNodeCephOsdOsdidIn<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/osd/{osdid}/in (in) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/ceph/osd/{osdid}/in (in) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/lv-info */
 export interface NodesNodeCephOsdOsdidLvInfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/osd/{osdid}/lv-info (osdvolume) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCephOsdOsdidLvInfoGetParams, options?: O): Answer<C, O, T.NodesNodeCephOsdOsdidLvInfoGetResult>;
+  get: VerbOpt<C, T.NodesNodeCephOsdOsdidLvInfoGetParams, T.NodesNodeCephOsdOsdidLvInfoGetResult>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/metadata */
 export interface NodesNodeCephOsdOsdidMetadata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/osd/{osdid}/metadata (osddetails) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephOsdOsdidMetadataGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephOsdOsdidMetadataGetResult>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/out */
 export interface NodesNodeCephOsdOsdidOut<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/osd/{osdid}/out (out) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/ceph/osd/{osdid}/out (out) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/scrub */
 export interface NodesNodeCephOsdOsdidScrub<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/osd/{osdid}/scrub (scrub) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephOsdOsdidScrubPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.NodesNodeCephOsdOsdidScrubPostParams, null>;
   /** POST /nodes/{node}/ceph/osd/{osdid}/scrub (scrub) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephOsdOsdidScrubPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.NodesNodeCephOsdOsdidScrubPostParams, null>;
 }
 
 /** /nodes/{node}/ceph/pool */
 export interface NodesNodeCephPool<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeCephPoolName<C>;
   /** GET /nodes/{node}/ceph/pool (lspools) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephPoolGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephPoolGetItem[]>;
   /** POST /nodes/{node}/ceph/pool (createpool) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeCephPoolPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeCephPoolPostParams, Upid>;
   /** POST /nodes/{node}/ceph/pool (createpool) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeCephPoolPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeCephPoolPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/pool/{name} */
 export interface NodesNodeCephPoolName<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/pool/{name} (poolindex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** PUT /nodes/{node}/ceph/pool/{name} (setpool) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeCephPoolNamePutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.NodesNodeCephPoolNamePutParams, Upid>;
   /** PUT /nodes/{node}/ceph/pool/{name} (setpool) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeCephPoolNamePutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.NodesNodeCephPoolNamePutParams, Upid>;
   /** DELETE /nodes/{node}/ceph/pool/{name} (destroypool) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeCephPoolNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeCephPoolNameDeleteParams, Upid>;
   status: NodesNodeCephPoolNameStatus<C>;
 }
 
 /** /nodes/{node}/ceph/pool/{name}/status */
 export interface NodesNodeCephPoolNameStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/pool/{name}/status (getpool) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeCephPoolNameStatusGetParams, options?: O): Answer<C, O, T.NodesNodeCephPoolNameStatusGetResult>;
+  get: VerbOpt<C, T.NodesNodeCephPoolNameStatusGetParams, T.NodesNodeCephPoolNameStatusGetResult>;
 }
 
 /** /nodes/{node}/ceph/restart */
 export interface NodesNodeCephRestart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/restart (restart) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephRestartPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCephRestartPostParams, Upid>;
   /** POST /nodes/{node}/ceph/restart (restart) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephRestartPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCephRestartPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/rules */
 export interface NodesNodeCephRules<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/rules (rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCephRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCephRulesGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/start */
 export interface NodesNodeCephStart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/start (start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephStartPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCephStartPostParams, Upid>;
   /** POST /nodes/{node}/ceph/start (start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephStartPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCephStartPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/status */
 export interface NodesNodeCephStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/ceph/status (status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/ceph/stop */
 export interface NodesNodeCephStop<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/ceph/stop (stop) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCephStopPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCephStopPostParams, Upid>;
   /** POST /nodes/{node}/ceph/stop (stop) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCephStopPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCephStopPostParams, Upid>;
 }
 
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   acme: NodesNodeCertificatesAcme<C>;
   custom: NodesNodeCertificatesCustom<C>;
   info: NodesNodeCertificatesInfo<C>;
@@ -2121,54 +2121,54 @@ export interface NodesNodeCertificates<C extends CallShape = CallShape> {
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/acme (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   certificate: NodesNodeCertificatesAcmeCertificate<C>;
 }
 
 /** /nodes/{node}/certificates/acme/certificate */
 export interface NodesNodeCertificatesAcmeCertificate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/certificates/acme/certificate (new_certificate) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
   /** POST /nodes/{node}/certificates/acme/certificate (new_certificate) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
   /** PUT /nodes/{node}/certificates/acme/certificate (renew_certificate) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
   /** PUT /nodes/{node}/certificates/acme/certificate (renew_certificate) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesAcmeCertificatePutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
   /** DELETE /nodes/{node}/certificates/acme/certificate (revoke_certificate) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/certificates/custom */
 export interface NodesNodeCertificatesCustom<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/certificates/custom (upload_custom_cert) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeCertificatesCustomPostParams, options?: O): Answer<C, O, T.NodesNodeCertificatesCustomPostResult>;
+  post: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
   /** POST /nodes/{node}/certificates/custom (upload_custom_cert) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeCertificatesCustomPostParams, options?: O): Answer<C, O, T.NodesNodeCertificatesCustomPostResult>;
+  create: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
   /** DELETE /nodes/{node}/certificates/custom (remove_custom_cert) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeCertificatesCustomDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
 export interface NodesNodeCertificatesInfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/certificates/info (info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeCertificatesInfoGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config */
 export interface NodesNodeConfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/config (get_config) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeConfigGetParams, options?: O): Answer<C, O, T.NodesNodeConfigGetResult>;
+  get: VerbOpt<C, T.NodesNodeConfigGetParams, T.NodesNodeConfigGetResult>;
   /** PUT /nodes/{node}/config (set_options) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
   /** PUT /nodes/{node}/config (set_options) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/disks */
 export interface NodesNodeDisks<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   directory: NodesNodeDisksDirectory<C>;
   initgpt: NodesNodeDisksInitgpt<C>;
   list: NodesNodeDisksList<C>;
@@ -2183,122 +2183,122 @@ export interface NodesNodeDisks<C extends CallShape = CallShape> {
 export interface NodesNodeDisksDirectory<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeDisksDirectoryName<C>;
   /** GET /nodes/{node}/disks/directory (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDisksDirectoryGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
   /** POST /nodes/{node}/disks/directory (create) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksDirectoryPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
   /** POST /nodes/{node}/disks/directory (create) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksDirectoryPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
 export interface NodesNodeDisksDirectoryName<C extends CallShape = CallShape> {
   /** DELETE /nodes/{node}/disks/directory/{name} (delete) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksDirectoryNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeDisksDirectoryNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/initgpt */
 export interface NodesNodeDisksInitgpt<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/disks/initgpt (initgpt) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksInitgptPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
   /** POST /nodes/{node}/disks/initgpt (initgpt) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksInitgptPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/list */
 export interface NodesNodeDisksList<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks/list (list) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksListGetParams, options?: O): Answer<C, O, T.NodesNodeDisksListGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
 }
 
 /** /nodes/{node}/disks/lvm */
 export interface NodesNodeDisksLvm<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeDisksLvmName<C>;
   /** GET /nodes/{node}/disks/lvm (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDisksLvmGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDisksLvmGetResult>;
   /** POST /nodes/{node}/disks/lvm (create) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksLvmPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksLvmPostParams, Upid>;
   /** POST /nodes/{node}/disks/lvm (create) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksLvmPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksLvmPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvm/{name} */
 export interface NodesNodeDisksLvmName<C extends CallShape = CallShape> {
   /** DELETE /nodes/{node}/disks/lvm/{name} (delete) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksLvmNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeDisksLvmNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvmthin */
 export interface NodesNodeDisksLvmthin<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeDisksLvmthinName<C>;
   /** GET /nodes/{node}/disks/lvmthin (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDisksLvmthinGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDisksLvmthinGetItem[]>;
   /** POST /nodes/{node}/disks/lvmthin (create) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksLvmthinPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksLvmthinPostParams, Upid>;
   /** POST /nodes/{node}/disks/lvmthin (create) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksLvmthinPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksLvmthinPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvmthin/{name} */
 export interface NodesNodeDisksLvmthinName<C extends CallShape = CallShape> {
   /** DELETE /nodes/{node}/disks/lvmthin/{name} (delete) starts a task */
-  delete<O extends C['options'] = C['options']>(params: T.NodesNodeDisksLvmthinNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: Verb<C, T.NodesNodeDisksLvmthinNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/smart */
 export interface NodesNodeDisksSmart<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks/smart (smart) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeDisksSmartGetParams, options?: O): Answer<C, O, T.NodesNodeDisksSmartGetResult>;
+  get: Verb<C, T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
 /** /nodes/{node}/disks/wipedisk */
 export interface NodesNodeDisksWipedisk<C extends CallShape = CallShape> {
   /** PUT /nodes/{node}/disks/wipedisk (wipe_disk) starts a task */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeDisksWipediskPutParams, options?: O): Answer<C, O, Upid>;
+  put: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
   /** PUT /nodes/{node}/disks/wipedisk (wipe_disk) starts a task */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeDisksWipediskPutParams, options?: O): Answer<C, O, Upid>;
+  set: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs */
 export interface NodesNodeDisksZfs<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeDisksZfsName<C>;
   /** GET /nodes/{node}/disks/zfs (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDisksZfsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDisksZfsGetItem[]>;
   /** POST /nodes/{node}/disks/zfs (create) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeDisksZfsPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
   /** POST /nodes/{node}/disks/zfs (create) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeDisksZfsPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
 export interface NodesNodeDisksZfsName<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/disks/zfs/{name} (detail) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDisksZfsNameGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDisksZfsNameGetResult>;
   /** DELETE /nodes/{node}/disks/zfs/{name} (delete) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeDisksZfsNameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeDisksZfsNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/dns */
 export interface NodesNodeDns<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/dns (dns) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (update_dns) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeDnsPutParams, null>;
   /** PUT /nodes/{node}/dns (update_dns) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeDnsPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/execute */
 export interface NodesNodeExecute<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/execute (execute) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeExecutePostParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  post: Verb<C, T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/execute (execute) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeExecutePostParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  create: Verb<C, T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/firewall */
 export interface NodesNodeFirewall<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/firewall (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   log: NodesNodeFirewallLog<C>;
   options: NodesNodeFirewallOptions<C>;
   rules: NodesNodeFirewallRules<C>;
@@ -2307,46 +2307,46 @@ export interface NodesNodeFirewall<C extends CallShape = CallShape> {
 /** /nodes/{node}/firewall/log */
 export interface NodesNodeFirewallLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/firewall/log (log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeFirewallLogGetParams, options?: O): Answer<C, O, T.NodesNodeFirewallLogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeFirewallLogGetParams, T.NodesNodeFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/firewall/options */
 export interface NodesNodeFirewallOptions<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/firewall/options (get_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeFirewallOptionsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeFirewallOptionsGetResult>;
   /** PUT /nodes/{node}/firewall/options (set_options) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeFirewallOptionsPutParams, null>;
   /** PUT /nodes/{node}/firewall/options (set_options) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/firewall/rules */
 export interface NodesNodeFirewallRules<C extends CallShape = CallShape> {
   (pos: string | number): NodesNodeFirewallRulesPos<C>;
   /** GET /nodes/{node}/firewall/rules (get_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeFirewallRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeFirewallRulesGetItem[]>;
   /** POST /nodes/{node}/firewall/rules (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeFirewallRulesPostParams, null>;
   /** POST /nodes/{node}/firewall/rules (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeFirewallRulesPostParams, null>;
 }
 
 /** /nodes/{node}/firewall/rules/{pos} */
 export interface NodesNodeFirewallRulesPos<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/firewall/rules/{pos} (get_rule) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeFirewallRulesPosGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeFirewallRulesPosGetResult>;
   /** PUT /nodes/{node}/firewall/rules/{pos} (update_rule) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeFirewallRulesPosPutParams, null>;
   /** PUT /nodes/{node}/firewall/rules/{pos} (update_rule) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/firewall/rules/{pos} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeFirewallRulesPosDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/hardware */
 export interface NodesNodeHardware<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/hardware (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeHardwareGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeHardwareGetItem[]>;
   pci: NodesNodeHardwarePci<C>;
   usb: NodesNodeHardwareUsb<C>;
 }
@@ -2355,61 +2355,61 @@ export interface NodesNodeHardware<C extends CallShape = CallShape> {
 export interface NodesNodeHardwarePci<C extends CallShape = CallShape> {
   (pci_id_or_mapping: string | number): NodesNodeHardwarePciPciIdOrMapping<C>;
   /** GET /nodes/{node}/hardware/pci (pci_scan) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeHardwarePciGetParams, options?: O): Answer<C, O, T.NodesNodeHardwarePciGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeHardwarePciGetParams, T.NodesNodeHardwarePciGetItem[]>;
 }
 
 /** /nodes/{node}/hardware/pci/{pci-id-or-mapping} */
 export interface NodesNodeHardwarePciPciIdOrMapping<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping} (pci_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeHardwarePciPciIdOrMappingGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeHardwarePciPciIdOrMappingGetItem[]>;
   mdev: NodesNodeHardwarePciPciIdOrMappingMdev<C>;
 }
 
 /** /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev */
 export interface NodesNodeHardwarePciPciIdOrMappingMdev<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev (mdevscan) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeHardwarePciPciIdOrMappingMdevGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeHardwarePciPciIdOrMappingMdevGetItem[]>;
 }
 
 /** /nodes/{node}/hardware/usb */
 export interface NodesNodeHardwareUsb<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/hardware/usb (usbscan) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeHardwareUsbGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeHardwareUsbGetItem[]>;
 }
 
 /** /nodes/{node}/hosts */
 export interface NodesNodeHosts<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/hosts (get_etc_hosts) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeHostsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeHostsGetResult>;
   /** POST /nodes/{node}/hosts (write_etc_hosts) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeHostsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeHostsPostParams, null>;
   /** POST /nodes/{node}/hosts (write_etc_hosts) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeHostsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeHostsPostParams, null>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/journal (journal) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeJournalGetParams, options?: O): Answer<C, O, string[]>;
+  get: VerbOpt<C, T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/lxc */
 export interface NodesNodeLxc<C extends CallShape = CallShape> {
   (vmid: string | number): NodesNodeLxcVmid<C>;
   /** GET /nodes/{node}/lxc (vmlist) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcGetItem[]>;
   /** POST /nodes/{node}/lxc (create_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeLxcPostParams, Upid>;
   /** POST /nodes/{node}/lxc (create_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeLxcPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid} */
 export interface NodesNodeLxcVmid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid} (vmdiridx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidGetItem[]>;
   /** DELETE /nodes/{node}/lxc/{vmid} (destroy_vm) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeLxcVmidDeleteParams, Upid>;
   clone: NodesNodeLxcVmidClone<C>;
   config: NodesNodeLxcVmidConfig<C>;
   feature: NodesNodeLxcVmidFeature<C>;
@@ -2436,31 +2436,31 @@ export interface NodesNodeLxcVmid<C extends CallShape = CallShape> {
 /** /nodes/{node}/lxc/{vmid}/clone */
 export interface NodesNodeLxcVmidClone<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/clone (clone_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidClonePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeLxcVmidClonePostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/clone (clone_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidClonePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeLxcVmidClonePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/config */
 export interface NodesNodeLxcVmidConfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/config (vm_config) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidConfigGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidConfigGetResult>;
+  get: VerbOpt<C, T.NodesNodeLxcVmidConfigGetParams, T.NodesNodeLxcVmidConfigGetResult>;
   /** PUT /nodes/{node}/lxc/{vmid}/config (update_vm) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeLxcVmidConfigPutParams, null>;
   /** PUT /nodes/{node}/lxc/{vmid}/config (update_vm) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeLxcVmidConfigPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/feature */
 export interface NodesNodeLxcVmidFeature<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/feature (vm_feature) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFeatureGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFeatureGetResult>;
+  get: Verb<C, T.NodesNodeLxcVmidFeatureGetParams, T.NodesNodeLxcVmidFeatureGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall */
 export interface NodesNodeLxcVmidFirewall<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   aliases: NodesNodeLxcVmidFirewallAliases<C>;
   ipset: NodesNodeLxcVmidFirewallIpset<C>;
   log: NodesNodeLxcVmidFirewallLog<C>;
@@ -2473,195 +2473,195 @@ export interface NodesNodeLxcVmidFirewall<C extends CallShape = CallShape> {
 export interface NodesNodeLxcVmidFirewallAliases<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeLxcVmidFirewallAliasesName<C>;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases (get_aliases) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallAliasesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallAliasesGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/aliases (create_alias) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallAliasesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/aliases (create_alias) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallAliasesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} */
 export interface NodesNodeLxcVmidFirewallAliasesName<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (read_alias) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (update_alias) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallAliasesNamePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (update_alias) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallAliasesNamePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (remove_alias) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallAliasesNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset */
 export interface NodesNodeLxcVmidFirewallIpset<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeLxcVmidFirewallIpsetName<C>;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset (ipset_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallIpsetGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallIpsetGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset (create_ipset) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallIpsetPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset (create_ipset) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallIpsetPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} */
 export interface NodesNodeLxcVmidFirewallIpsetName<C extends CallShape = CallShape> {
   (cidr: string | number): NodesNodeLxcVmidFirewallIpsetNameCidr<C>;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (get_ipset) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallIpsetNameGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallIpsetNameGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (create_ip) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallIpsetNamePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (create_ip) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallIpsetNamePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (delete_ipset) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallIpsetNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} */
 export interface NodesNodeLxcVmidFirewallIpsetNameCidr<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/log */
 export interface NodesNodeLxcVmidFirewallLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/log (log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallLogGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallLogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeLxcVmidFirewallLogGetParams, T.NodesNodeLxcVmidFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/options */
 export interface NodesNodeLxcVmidFirewallOptions<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/options (get_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallOptionsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallOptionsGetResult>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/options (set_options) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/options (set_options) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/refs */
 export interface NodesNodeLxcVmidFirewallRefs<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/refs (refs) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallRefsGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallRefsGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeLxcVmidFirewallRefsGetParams, T.NodesNodeLxcVmidFirewallRefsGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/rules */
 export interface NodesNodeLxcVmidFirewallRules<C extends CallShape = CallShape> {
   (pos: string | number): NodesNodeLxcVmidFirewallRulesPos<C>;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/rules (get_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallRulesGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/rules (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/rules (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} */
 export interface NodesNodeLxcVmidFirewallRulesPos<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (get_rule) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidFirewallRulesPosGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallRulesPosGetResult>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (update_rule) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (update_rule) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidFirewallRulesPosDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/interfaces */
 export interface NodesNodeLxcVmidInterfaces<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/interfaces (ip) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidInterfacesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidInterfacesGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/migrate */
 export interface NodesNodeLxcVmidMigrate<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/migrate (migrate_vm_precondition) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidMigrateGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidMigrateGetResult>;
+  get: VerbOpt<C, T.NodesNodeLxcVmidMigrateGetParams, T.NodesNodeLxcVmidMigrateGetResult>;
   /** POST /nodes/{node}/lxc/{vmid}/migrate (migrate_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidMigratePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeLxcVmidMigratePostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/migrate (migrate_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidMigratePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeLxcVmidMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/move_volume */
 export interface NodesNodeLxcVmidMoveVolume<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/move_volume (move_volume) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidMoveVolumePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/move_volume (move_volume) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidMoveVolumePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/mtunnel */
 export interface NodesNodeLxcVmidMtunnel<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/mtunnel (mtunnel) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidMtunnelPostParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidMtunnelPostResult>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
   /** POST /nodes/{node}/lxc/{vmid}/mtunnel (mtunnel) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidMtunnelPostParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidMtunnelPostResult>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/mtunnelwebsocket */
 export interface NodesNodeLxcVmidMtunnelwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidMtunnelwebsocketGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidMtunnelwebsocketGetResult>;
+  get: Verb<C, T.NodesNodeLxcVmidMtunnelwebsocketGetParams, T.NodesNodeLxcVmidMtunnelwebsocketGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/pending */
 export interface NodesNodeLxcVmidPending<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/pending (vm_pending) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidPendingGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidPendingGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/remote_migrate */
 export interface NodesNodeLxcVmidRemoteMigrate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidRemoteMigratePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidRemoteMigratePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/resize */
 export interface NodesNodeLxcVmidResize<C extends CallShape = CallShape> {
   /** PUT /nodes/{node}/lxc/{vmid}/resize (resize_vm) starts a task */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidResizePutParams, options?: O): Answer<C, O, Upid>;
+  put: Verb<C, T.NodesNodeLxcVmidResizePutParams, Upid>;
   /** PUT /nodes/{node}/lxc/{vmid}/resize (resize_vm) starts a task */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidResizePutParams, options?: O): Answer<C, O, Upid>;
+  set: Verb<C, T.NodesNodeLxcVmidResizePutParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/rrd */
 export interface NodesNodeLxcVmidRrd<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/rrd (rrd) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidRrdGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidRrdGetResult>;
+  get: Verb<C, T.NodesNodeLxcVmidRrdGetParams, T.NodesNodeLxcVmidRrdGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/rrddata */
 export interface NodesNodeLxcVmidRrddata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/rrddata (rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidRrddataGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: Verb<C, T.NodesNodeLxcVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot */
 export interface NodesNodeLxcVmidSnapshot<C extends CallShape = CallShape> {
   (snapname: string | number): NodesNodeLxcVmidSnapshotSnapname<C>;
   /** GET /nodes/{node}/lxc/{vmid}/snapshot (list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidSnapshotGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidSnapshotGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/snapshot (snapshot) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidSnapshotPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/snapshot (snapshot) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidSnapshotPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname} */
 export interface NodesNodeLxcVmidSnapshotSnapname<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidSnapshotSnapnameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameDeleteParams, Upid>;
   config: NodesNodeLxcVmidSnapshotSnapnameConfig<C>;
   rollback: NodesNodeLxcVmidSnapshotSnapnameRollback<C>;
 }
@@ -2669,33 +2669,33 @@ export interface NodesNodeLxcVmidSnapshotSnapname<C extends CallShape = CallShap
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config */
 export interface NodesNodeLxcVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
   /** PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback */
 export interface NodesNodeLxcVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/spiceproxy */
 export interface NodesNodeLxcVmidSpiceproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/spiceproxy (spiceproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidSpiceproxyPostParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidSpiceproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
   /** POST /nodes/{node}/lxc/{vmid}/spiceproxy (spiceproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidSpiceproxyPostParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidSpiceproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status */
 export interface NodesNodeLxcVmidStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/status (vmcmdidx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidStatusGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidStatusGetItem[]>;
   current: NodesNodeLxcVmidStatusCurrent<C>;
   reboot: NodesNodeLxcVmidStatusReboot<C>;
   resume: NodesNodeLxcVmidStatusResume<C>;
@@ -2708,147 +2708,147 @@ export interface NodesNodeLxcVmidStatus<C extends CallShape = CallShape> {
 /** /nodes/{node}/lxc/{vmid}/status/current */
 export interface NodesNodeLxcVmidStatusCurrent<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/status/current (vm_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidStatusCurrentGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidStatusCurrentGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/reboot */
 export interface NodesNodeLxcVmidStatusReboot<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/status/reboot (vm_reboot) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusRebootPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/status/reboot (vm_reboot) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusRebootPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/resume */
 export interface NodesNodeLxcVmidStatusResume<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/status/resume (vm_resume) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/status/resume (vm_resume) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/shutdown */
 export interface NodesNodeLxcVmidStatusShutdown<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusShutdownPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusShutdownPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/start */
 export interface NodesNodeLxcVmidStatusStart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/status/start (vm_start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusStartPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/status/start (vm_start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusStartPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/stop */
 export interface NodesNodeLxcVmidStatusStop<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/status/stop (vm_stop) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusStopPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/status/stop (vm_stop) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidStatusStopPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/suspend */
 export interface NodesNodeLxcVmidStatusSuspend<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/status/suspend (vm_suspend) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/lxc/{vmid}/status/suspend (vm_suspend) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/template */
 export interface NodesNodeLxcVmidTemplate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/template (template) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, NoParams, null>;
   /** POST /nodes/{node}/lxc/{vmid}/template (template) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/termproxy */
 export interface NodesNodeLxcVmidTermproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/termproxy (termproxy) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidTermproxyPostResult>;
+  post: VerbOpt<C, NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
   /** POST /nodes/{node}/lxc/{vmid}/termproxy (termproxy) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidTermproxyPostResult>;
+  create: VerbOpt<C, NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/vncproxy */
 export interface NodesNodeLxcVmidVncproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/lxc/{vmid}/vncproxy (vncproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidVncproxyPostParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidVncproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
   /** POST /nodes/{node}/lxc/{vmid}/vncproxy (vncproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeLxcVmidVncproxyPostParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidVncproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/vncwebsocket */
 export interface NodesNodeLxcVmidVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/lxc/{vmid}/vncwebsocket (vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeLxcVmidVncwebsocketGetParams, options?: O): Answer<C, O, T.NodesNodeLxcVmidVncwebsocketGetResult>;
+  get: Verb<C, T.NodesNodeLxcVmidVncwebsocketGetParams, T.NodesNodeLxcVmidVncwebsocketGetResult>;
 }
 
 /** /nodes/{node}/migrateall */
 export interface NodesNodeMigrateall<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/migrateall (migrateall) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeMigrateallPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeMigrateallPostParams, Upid>;
   /** POST /nodes/{node}/migrateall (migrateall) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeMigrateallPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeMigrateallPostParams, Upid>;
 }
 
 /** /nodes/{node}/netstat */
 export interface NodesNodeNetstat<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/netstat (netstat) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/network */
 export interface NodesNodeNetwork<C extends CallShape = CallShape> {
   (iface: string | number): NodesNodeNetworkIface<C>;
   /** GET /nodes/{node}/network (index) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkGetParams, options?: O): Answer<C, O, T.NodesNodeNetworkGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeNetworkGetParams, T.NodesNodeNetworkGetItem[]>;
   /** POST /nodes/{node}/network (create_network) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** POST /nodes/{node}/network (create_network) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
   /** PUT /nodes/{node}/network (reload_network_config) starts a task */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkPutParams, options?: O): Answer<C, O, Upid>;
+  put: VerbOpt<C, T.NodesNodeNetworkPutParams, Upid>;
   /** PUT /nodes/{node}/network (reload_network_config) starts a task */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeNetworkPutParams, options?: O): Answer<C, O, Upid>;
+  set: VerbOpt<C, T.NodesNodeNetworkPutParams, Upid>;
   /** DELETE /nodes/{node}/network (revert_network_changes) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
 export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/network/{iface} (network_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (update_network) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** PUT /nodes/{node}/network/{iface} (update_network) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeNetworkIfacePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_network) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/qemu */
 export interface NodesNodeQemu<C extends CallShape = CallShape> {
   (vmid: string | number): NodesNodeQemuVmid<C>;
   /** GET /nodes/{node}/qemu (vmlist) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuGetParams, options?: O): Answer<C, O, T.NodesNodeQemuGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeQemuGetParams, T.NodesNodeQemuGetItem[]>;
   /** POST /nodes/{node}/qemu (create_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeQemuPostParams, Upid>;
   /** POST /nodes/{node}/qemu (create_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeQemuPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid} */
 export interface NodesNodeQemuVmid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid} (vmdiridx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidGetItem[]>;
   /** DELETE /nodes/{node}/qemu/{vmid} (destroy_vm) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeQemuVmidDeleteParams, Upid>;
   agent: NodesNodeQemuVmidAgent<C>;
   clone: NodesNodeQemuVmidClone<C>;
   cloudinit: NodesNodeQemuVmidCloudinit<C>;
@@ -2880,11 +2880,11 @@ export interface NodesNodeQemuVmid<C extends CallShape = CallShape> {
 /** /nodes/{node}/qemu/{vmid}/agent */
 export interface NodesNodeQemuVmidAgent<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent (index) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidAgentGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, T.NodesNodeQemuVmidAgentGetParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/qemu/{vmid}/agent (agent) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentPostParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: Verb<C, T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent (agent) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentPostParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: Verb<C, T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
   exec: NodesNodeQemuVmidAgentExec<C>;
   "exec-status": NodesNodeQemuVmidAgentExecStatus<C>;
   "file-read": NodesNodeQemuVmidAgentFileRead<C>;
@@ -2915,234 +2915,234 @@ export interface NodesNodeQemuVmidAgent<C extends CallShape = CallShape> {
 /** /nodes/{node}/qemu/{vmid}/agent/exec */
 export interface NodesNodeQemuVmidAgentExec<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/exec (exec) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentExecPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidAgentExecPostResult>;
+  post: Verb<C, T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/exec (exec) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentExecPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidAgentExecPostResult>;
+  create: Verb<C, T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/exec-status */
 export interface NodesNodeQemuVmidAgentExecStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/exec-status (exec-status) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentExecStatusGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidAgentExecStatusGetResult>;
+  get: Verb<C, T.NodesNodeQemuVmidAgentExecStatusGetParams, T.NodesNodeQemuVmidAgentExecStatusGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/file-read */
 export interface NodesNodeQemuVmidAgentFileRead<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/file-read (file-read) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentFileReadGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidAgentFileReadGetResult>;
+  get: Verb<C, T.NodesNodeQemuVmidAgentFileReadGetParams, T.NodesNodeQemuVmidAgentFileReadGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/file-write */
 export interface NodesNodeQemuVmidAgentFileWrite<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/file-write (file-write) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentFileWritePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/file-write (file-write) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentFileWritePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze */
 export interface NodesNodeQemuVmidAgentFsfreezeFreeze<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze (fsfreeze-freeze) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze (fsfreeze-freeze) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status */
 export interface NodesNodeQemuVmidAgentFsfreezeStatus<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status (fsfreeze-status) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status (fsfreeze-status) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw */
 export interface NodesNodeQemuVmidAgentFsfreezeThaw<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw (fsfreeze-thaw) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw (fsfreeze-thaw) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fstrim */
 export interface NodesNodeQemuVmidAgentFstrim<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fstrim (fstrim) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/fstrim (fstrim) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-fsinfo */
 export interface NodesNodeQemuVmidAgentGetFsinfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo (get-fsinfo) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-host-name */
 export interface NodesNodeQemuVmidAgentGetHostName<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-host-name (get-host-name) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info */
 export interface NodesNodeQemuVmidAgentGetMemoryBlockInfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info (get-memory-block-info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks */
 export interface NodesNodeQemuVmidAgentGetMemoryBlocks<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks (get-memory-blocks) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-osinfo */
 export interface NodesNodeQemuVmidAgentGetOsinfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-osinfo (get-osinfo) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-time */
 export interface NodesNodeQemuVmidAgentGetTime<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-time (get-time) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-timezone */
 export interface NodesNodeQemuVmidAgentGetTimezone<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-timezone (get-timezone) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-users */
 export interface NodesNodeQemuVmidAgentGetUsers<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-users (get-users) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-vcpus */
 export interface NodesNodeQemuVmidAgentGetVcpus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-vcpus (get-vcpus) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/info */
 export interface NodesNodeQemuVmidAgentInfo<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/info (info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces */
 export interface NodesNodeQemuVmidAgentNetworkGetInterfaces<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces (network-get-interfaces) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/ping */
 export interface NodesNodeQemuVmidAgentPing<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/ping (ping) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/ping (ping) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/set-user-password */
 export interface NodesNodeQemuVmidAgentSetUserPassword<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (set-user-password) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: Verb<C, T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (set-user-password) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: Verb<C, T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/shutdown */
 export interface NodesNodeQemuVmidAgentShutdown<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/shutdown (shutdown) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/shutdown (shutdown) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/suspend-disk */
 export interface NodesNodeQemuVmidAgentSuspendDisk<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk (suspend-disk) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk (suspend-disk) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid */
 export interface NodesNodeQemuVmidAgentSuspendHybrid<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid (suspend-hybrid) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid (suspend-hybrid) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/suspend-ram */
 export interface NodesNodeQemuVmidAgentSuspendRam<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram (suspend-ram) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  post: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram (suspend-ram) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  create: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/clone */
 export interface NodesNodeQemuVmidClone<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/clone (clone_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidClonePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeQemuVmidClonePostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/clone (clone_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidClonePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeQemuVmidClonePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/cloudinit */
 export interface NodesNodeQemuVmidCloudinit<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_pending) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidCloudinitGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidCloudinitGetItem[]>;
   /** PUT /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_update) */
-  put<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, NoParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_update) */
-  set<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, NoParams, null>;
   dump: NodesNodeQemuVmidCloudinitDump<C>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/cloudinit/dump */
 export interface NodesNodeQemuVmidCloudinitDump<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/cloudinit/dump (cloudinit_generated_config_dump) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidCloudinitDumpGetParams, options?: O): Answer<C, O, string>;
+  get: Verb<C, T.NodesNodeQemuVmidCloudinitDumpGetParams, string>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/config */
 export interface NodesNodeQemuVmidConfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/config (vm_config) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidConfigGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidConfigGetResult>;
+  get: VerbOpt<C, T.NodesNodeQemuVmidConfigGetParams, T.NodesNodeQemuVmidConfigGetResult>;
   /** POST /nodes/{node}/qemu/{vmid}/config (update_vm_async) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidConfigPostParams, options?: O): Answer<C, O, Upid | null>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
   /** POST /nodes/{node}/qemu/{vmid}/config (update_vm_async) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidConfigPostParams, options?: O): Answer<C, O, Upid | null>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
   /** PUT /nodes/{node}/qemu/{vmid}/config (update_vm) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeQemuVmidConfigPutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/config (update_vm) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeQemuVmidConfigPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/dbus-vmstate */
 export interface NodesNodeQemuVmidDbusVmstate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (dbus_vmstate) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidDbusVmstatePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
   /** POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (dbus_vmstate) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidDbusVmstatePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/feature */
 export interface NodesNodeQemuVmidFeature<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/feature (vm_feature) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFeatureGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFeatureGetResult>;
+  get: Verb<C, T.NodesNodeQemuVmidFeatureGetParams, T.NodesNodeQemuVmidFeatureGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall */
 export interface NodesNodeQemuVmidFirewall<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   aliases: NodesNodeQemuVmidFirewallAliases<C>;
   ipset: NodesNodeQemuVmidFirewallIpset<C>;
   log: NodesNodeQemuVmidFirewallLog<C>;
@@ -3155,205 +3155,205 @@ export interface NodesNodeQemuVmidFirewall<C extends CallShape = CallShape> {
 export interface NodesNodeQemuVmidFirewallAliases<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeQemuVmidFirewallAliasesName<C>;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases (get_aliases) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallAliasesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallAliasesGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/aliases (create_alias) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallAliasesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/aliases (create_alias) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallAliasesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} */
 export interface NodesNodeQemuVmidFirewallAliasesName<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (read_alias) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (update_alias) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallAliasesNamePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (update_alias) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallAliasesNamePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (remove_alias) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallAliasesNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset */
 export interface NodesNodeQemuVmidFirewallIpset<C extends CallShape = CallShape> {
   (name: string | number): NodesNodeQemuVmidFirewallIpsetName<C>;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset (ipset_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallIpsetGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallIpsetGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset (create_ipset) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallIpsetPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset (create_ipset) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallIpsetPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} */
 export interface NodesNodeQemuVmidFirewallIpsetName<C extends CallShape = CallShape> {
   (cidr: string | number): NodesNodeQemuVmidFirewallIpsetNameCidr<C>;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (get_ipset) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallIpsetNameGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallIpsetNameGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (create_ip) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallIpsetNamePostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (create_ip) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallIpsetNamePostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (delete_ipset) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallIpsetNameDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} */
 export interface NodesNodeQemuVmidFirewallIpsetNameCidr<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/log */
 export interface NodesNodeQemuVmidFirewallLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/log (log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallLogGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallLogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeQemuVmidFirewallLogGetParams, T.NodesNodeQemuVmidFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/options */
 export interface NodesNodeQemuVmidFirewallOptions<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/options (get_options) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallOptionsGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallOptionsGetResult>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/options (set_options) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/options (set_options) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallOptionsPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/refs */
 export interface NodesNodeQemuVmidFirewallRefs<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/refs (refs) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallRefsGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallRefsGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeQemuVmidFirewallRefsGetParams, T.NodesNodeQemuVmidFirewallRefsGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/rules */
 export interface NodesNodeQemuVmidFirewallRules<C extends CallShape = CallShape> {
   (pos: string | number): NodesNodeQemuVmidFirewallRulesPos<C>;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/rules (get_rules) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallRulesGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/rules (create_rule) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/rules (create_rule) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidFirewallRulesPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} */
 export interface NodesNodeQemuVmidFirewallRulesPos<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (get_rule) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidFirewallRulesPosGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallRulesPosGetResult>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (update_rule) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (update_rule) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallRulesPosPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (delete_rule) */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidFirewallRulesPosDeleteParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/migrate */
 export interface NodesNodeQemuVmidMigrate<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/migrate (migrate_vm_precondition) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidMigrateGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidMigrateGetResult>;
+  get: VerbOpt<C, T.NodesNodeQemuVmidMigrateGetParams, T.NodesNodeQemuVmidMigrateGetResult>;
   /** POST /nodes/{node}/qemu/{vmid}/migrate (migrate_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidMigratePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeQemuVmidMigratePostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/migrate (migrate_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidMigratePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeQemuVmidMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/monitor */
 export interface NodesNodeQemuVmidMonitor<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/monitor (monitor) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidMonitorPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.NodesNodeQemuVmidMonitorPostParams, string>;
   /** POST /nodes/{node}/qemu/{vmid}/monitor (monitor) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidMonitorPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.NodesNodeQemuVmidMonitorPostParams, string>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/move_disk */
 export interface NodesNodeQemuVmidMoveDisk<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/move_disk (move_vm_disk) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidMoveDiskPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/move_disk (move_vm_disk) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidMoveDiskPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/mtunnel */
 export interface NodesNodeQemuVmidMtunnel<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/mtunnel (mtunnel) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidMtunnelPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidMtunnelPostResult>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
   /** POST /nodes/{node}/qemu/{vmid}/mtunnel (mtunnel) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidMtunnelPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidMtunnelPostResult>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/mtunnelwebsocket */
 export interface NodesNodeQemuVmidMtunnelwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidMtunnelwebsocketGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidMtunnelwebsocketGetResult>;
+  get: Verb<C, T.NodesNodeQemuVmidMtunnelwebsocketGetParams, T.NodesNodeQemuVmidMtunnelwebsocketGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/pending */
 export interface NodesNodeQemuVmidPending<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/pending (vm_pending) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidPendingGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidPendingGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/remote_migrate */
 export interface NodesNodeQemuVmidRemoteMigrate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidRemoteMigratePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidRemoteMigratePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/resize */
 export interface NodesNodeQemuVmidResize<C extends CallShape = CallShape> {
   /** PUT /nodes/{node}/qemu/{vmid}/resize (resize_vm) starts a task */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidResizePutParams, options?: O): Answer<C, O, Upid>;
+  put: Verb<C, T.NodesNodeQemuVmidResizePutParams, Upid>;
   /** PUT /nodes/{node}/qemu/{vmid}/resize (resize_vm) starts a task */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidResizePutParams, options?: O): Answer<C, O, Upid>;
+  set: Verb<C, T.NodesNodeQemuVmidResizePutParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/rrd */
 export interface NodesNodeQemuVmidRrd<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/rrd (rrd) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidRrdGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidRrdGetResult>;
+  get: Verb<C, T.NodesNodeQemuVmidRrdGetParams, T.NodesNodeQemuVmidRrdGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/rrddata */
 export interface NodesNodeQemuVmidRrddata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/rrddata (rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidRrddataGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: Verb<C, T.NodesNodeQemuVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/sendkey */
 export interface NodesNodeQemuVmidSendkey<C extends CallShape = CallShape> {
   /** PUT /nodes/{node}/qemu/{vmid}/sendkey (vm_sendkey) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidSendkeyPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeQemuVmidSendkeyPutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/sendkey (vm_sendkey) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidSendkeyPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeQemuVmidSendkeyPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot */
 export interface NodesNodeQemuVmidSnapshot<C extends CallShape = CallShape> {
   (snapname: string | number): NodesNodeQemuVmidSnapshotSnapname<C>;
   /** GET /nodes/{node}/qemu/{vmid}/snapshot (snapshot_list) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidSnapshotGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidSnapshotGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/snapshot (snapshot) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidSnapshotPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/snapshot (snapshot) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidSnapshotPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname} */
 export interface NodesNodeQemuVmidSnapshotSnapname<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidSnapshotSnapnameDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameDeleteParams, Upid>;
   config: NodesNodeQemuVmidSnapshotSnapnameConfig<C>;
   rollback: NodesNodeQemuVmidSnapshotSnapnameRollback<C>;
 }
@@ -3361,33 +3361,33 @@ export interface NodesNodeQemuVmidSnapshotSnapname<C extends CallShape = CallSha
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config */
 export interface NodesNodeQemuVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback */
 export interface NodesNodeQemuVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/spiceproxy */
 export interface NodesNodeQemuVmidSpiceproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/spiceproxy (spiceproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidSpiceproxyPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidSpiceproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
   /** POST /nodes/{node}/qemu/{vmid}/spiceproxy (spiceproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidSpiceproxyPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidSpiceproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status */
 export interface NodesNodeQemuVmidStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/status (vmcmdidx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidStatusGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidStatusGetItem[]>;
   current: NodesNodeQemuVmidStatusCurrent<C>;
   reboot: NodesNodeQemuVmidStatusReboot<C>;
   reset: NodesNodeQemuVmidStatusReset<C>;
@@ -3401,126 +3401,126 @@ export interface NodesNodeQemuVmidStatus<C extends CallShape = CallShape> {
 /** /nodes/{node}/qemu/{vmid}/status/current */
 export interface NodesNodeQemuVmidStatusCurrent<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/status/current (vm_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidStatusCurrentGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidStatusCurrentGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/reboot */
 export interface NodesNodeQemuVmidStatusReboot<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/status/reboot (vm_reboot) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusRebootPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/status/reboot (vm_reboot) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusRebootPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/reset */
 export interface NodesNodeQemuVmidStatusReset<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/status/reset (vm_reset) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusResetPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/status/reset (vm_reset) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusResetPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/resume */
 export interface NodesNodeQemuVmidStatusResume<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/status/resume (vm_resume) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusResumePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/status/resume (vm_resume) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusResumePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/shutdown */
 export interface NodesNodeQemuVmidStatusShutdown<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusShutdownPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusShutdownPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/start */
 export interface NodesNodeQemuVmidStatusStart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/status/start (vm_start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusStartPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/status/start (vm_start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusStartPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/stop */
 export interface NodesNodeQemuVmidStatusStop<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/status/stop (vm_stop) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusStopPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/status/stop (vm_stop) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusStopPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/suspend */
 export interface NodesNodeQemuVmidStatusSuspend<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/status/suspend (vm_suspend) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusSuspendPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/status/suspend (vm_suspend) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidStatusSuspendPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/template */
 export interface NodesNodeQemuVmidTemplate<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/template (template) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidTemplatePostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidTemplatePostParams, Upid>;
   /** POST /nodes/{node}/qemu/{vmid}/template (template) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidTemplatePostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidTemplatePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/termproxy */
 export interface NodesNodeQemuVmidTermproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/termproxy (termproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidTermproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
   /** POST /nodes/{node}/qemu/{vmid}/termproxy (termproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidTermproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/unlink */
 export interface NodesNodeQemuVmidUnlink<C extends CallShape = CallShape> {
   /** PUT /nodes/{node}/qemu/{vmid}/unlink (unlink) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidUnlinkPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeQemuVmidUnlinkPutParams, null>;
   /** PUT /nodes/{node}/qemu/{vmid}/unlink (unlink) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidUnlinkPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeQemuVmidUnlinkPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/vncproxy */
 export interface NodesNodeQemuVmidVncproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/qemu/{vmid}/vncproxy (vncproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidVncproxyPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidVncproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
   /** POST /nodes/{node}/qemu/{vmid}/vncproxy (vncproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeQemuVmidVncproxyPostParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidVncproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/vncwebsocket */
 export interface NodesNodeQemuVmidVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/qemu/{vmid}/vncwebsocket (vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQemuVmidVncwebsocketGetParams, options?: O): Answer<C, O, T.NodesNodeQemuVmidVncwebsocketGetResult>;
+  get: Verb<C, T.NodesNodeQemuVmidVncwebsocketGetParams, T.NodesNodeQemuVmidVncwebsocketGetResult>;
 }
 
 /** /nodes/{node}/query-oci-repo-tags */
 export interface NodesNodeQueryOciRepoTags<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/query-oci-repo-tags (query_oci_repo_tags) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQueryOciRepoTagsGetParams, options?: O): Answer<C, O, string[]>;
+  get: Verb<C, T.NodesNodeQueryOciRepoTagsGetParams, string[]>;
 }
 
 /** /nodes/{node}/query-url-metadata */
 export interface NodesNodeQueryUrlMetadata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/query-url-metadata (query_url_metadata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeQueryUrlMetadataGetParams, options?: O): Answer<C, O, T.NodesNodeQueryUrlMetadataGetResult>;
+  get: Verb<C, T.NodesNodeQueryUrlMetadataGetParams, T.NodesNodeQueryUrlMetadataGetResult>;
 }
 
 /** /nodes/{node}/replication */
 export interface NodesNodeReplication<C extends CallShape = CallShape> {
   (id: string | number): NodesNodeReplicationId<C>;
   /** GET /nodes/{node}/replication (status) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeReplicationGetParams, options?: O): Answer<C, O, T.NodesNodeReplicationGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeReplicationGetParams, T.NodesNodeReplicationGetItem[]>;
 }
 
 /** /nodes/{node}/replication/{id} */
 export interface NodesNodeReplicationId<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/replication/{id} (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   log: NodesNodeReplicationIdLog<C>;
   schedule_now: NodesNodeReplicationIdScheduleNow<C>;
   status: NodesNodeReplicationIdStatus<C>;
@@ -3529,45 +3529,45 @@ export interface NodesNodeReplicationId<C extends CallShape = CallShape> {
 /** /nodes/{node}/replication/{id}/log */
 export interface NodesNodeReplicationIdLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/replication/{id}/log (read_job_log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeReplicationIdLogGetParams, options?: O): Answer<C, O, T.NodesNodeReplicationIdLogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeReplicationIdLogGetParams, T.NodesNodeReplicationIdLogGetItem[]>;
 }
 
 /** /nodes/{node}/replication/{id}/schedule_now */
 export interface NodesNodeReplicationIdScheduleNow<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/replication/{id}/schedule_now (schedule_now) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/replication/{id}/schedule_now (schedule_now) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/replication/{id}/status */
 export interface NodesNodeReplicationIdStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/replication/{id}/status (job_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/report (report) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  get: VerbOpt<C, NoParams, string>;
 }
 
 /** /nodes/{node}/rrd */
 export interface NodesNodeRrd<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/rrd (rrd) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeRrdGetParams, options?: O): Answer<C, O, T.NodesNodeRrdGetResult>;
+  get: Verb<C, T.NodesNodeRrdGetParams, T.NodesNodeRrdGetResult>;
 }
 
 /** /nodes/{node}/rrddata */
 export interface NodesNodeRrddata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/rrddata (rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeRrddataGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: Verb<C, T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/scan */
 export interface NodesNodeScan<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeScanGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeScanGetItem[]>;
   cifs: NodesNodeScanCifs<C>;
   iscsi: NodesNodeScanIscsi<C>;
   lvm: NodesNodeScanLvm<C>;
@@ -3580,49 +3580,49 @@ export interface NodesNodeScan<C extends CallShape = CallShape> {
 /** /nodes/{node}/scan/cifs */
 export interface NodesNodeScanCifs<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan/cifs (cifsscan) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeScanCifsGetParams, options?: O): Answer<C, O, T.NodesNodeScanCifsGetItem[]>;
+  get: Verb<C, T.NodesNodeScanCifsGetParams, T.NodesNodeScanCifsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/iscsi */
 export interface NodesNodeScanIscsi<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan/iscsi (iscsiscan) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeScanIscsiGetParams, options?: O): Answer<C, O, T.NodesNodeScanIscsiGetItem[]>;
+  get: Verb<C, T.NodesNodeScanIscsiGetParams, T.NodesNodeScanIscsiGetItem[]>;
 }
 
 /** /nodes/{node}/scan/lvm */
 export interface NodesNodeScanLvm<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan/lvm (lvmscan) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeScanLvmGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeScanLvmGetItem[]>;
 }
 
 /** /nodes/{node}/scan/lvmthin */
 export interface NodesNodeScanLvmthin<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan/lvmthin (lvmthinscan) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeScanLvmthinGetParams, options?: O): Answer<C, O, T.NodesNodeScanLvmthinGetItem[]>;
+  get: Verb<C, T.NodesNodeScanLvmthinGetParams, T.NodesNodeScanLvmthinGetItem[]>;
 }
 
 /** /nodes/{node}/scan/nfs */
 export interface NodesNodeScanNfs<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan/nfs (nfsscan) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeScanNfsGetParams, options?: O): Answer<C, O, T.NodesNodeScanNfsGetItem[]>;
+  get: Verb<C, T.NodesNodeScanNfsGetParams, T.NodesNodeScanNfsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/pbs */
 export interface NodesNodeScanPbs<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan/pbs (pbsscan) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeScanPbsGetParams, options?: O): Answer<C, O, T.NodesNodeScanPbsGetItem[]>;
+  get: Verb<C, T.NodesNodeScanPbsGetParams, T.NodesNodeScanPbsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/zfs */
 export interface NodesNodeScanZfs<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/scan/zfs (zfsscan) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeScanZfsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeScanZfsGetItem[]>;
 }
 
 /** /nodes/{node}/sdn */
 export interface NodesNodeSdn<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn (sdnindex) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   fabrics: NodesNodeSdnFabrics<C>;
   vnets: NodesNodeSdnVnets<C>;
   zones: NodesNodeSdnZones<C>;
@@ -3636,7 +3636,7 @@ export interface NodesNodeSdnFabrics<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/fabrics/{fabric} */
 export interface NodesNodeSdnFabricsFabric<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/fabrics/{fabric} (diridx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnFabricsFabricGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricGetItem[]>;
   interfaces: NodesNodeSdnFabricsFabricInterfaces<C>;
   neighbors: NodesNodeSdnFabricsFabricNeighbors<C>;
   routes: NodesNodeSdnFabricsFabricRoutes<C>;
@@ -3645,19 +3645,19 @@ export interface NodesNodeSdnFabricsFabric<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/fabrics/{fabric}/interfaces */
 export interface NodesNodeSdnFabricsFabricInterfaces<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces (interfaces) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnFabricsFabricInterfacesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricInterfacesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/neighbors */
 export interface NodesNodeSdnFabricsFabricNeighbors<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors (neighbors) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnFabricsFabricNeighborsGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricNeighborsGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/routes */
 export interface NodesNodeSdnFabricsFabricRoutes<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/fabrics/{fabric}/routes (routes) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnFabricsFabricRoutesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricRoutesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/vnets */
@@ -3668,27 +3668,27 @@ export interface NodesNodeSdnVnets<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/vnets/{vnet} */
 export interface NodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/vnets/{vnet} (diridx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnVnetsVnetGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnVnetsVnetGetItem[]>;
   "mac-vrf": NodesNodeSdnVnetsVnetMacVrf<C>;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
 export interface NodesNodeSdnVnetsVnetMacVrf<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (mac-vrf) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnVnetsVnetMacVrfGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnVnetsVnetMacVrfGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones */
 export interface NodesNodeSdnZones<C extends CallShape = CallShape> {
   (zone: string | number): NodesNodeSdnZonesZone<C>;
   /** GET /nodes/{node}/sdn/zones (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnZonesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone} */
 export interface NodesNodeSdnZonesZone<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/zones/{zone} (diridx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnZonesZoneGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneGetItem[]>;
   bridges: NodesNodeSdnZonesZoneBridges<C>;
   content: NodesNodeSdnZonesZoneContent<C>;
   "ip-vrf": NodesNodeSdnZonesZoneIpVrf<C>;
@@ -3697,32 +3697,32 @@ export interface NodesNodeSdnZonesZone<C extends CallShape = CallShape> {
 /** /nodes/{node}/sdn/zones/{zone}/bridges */
 export interface NodesNodeSdnZonesZoneBridges<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/zones/{zone}/bridges (bridges) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnZonesZoneBridgesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneBridgesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/content */
 export interface NodesNodeSdnZonesZoneContent<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/zones/{zone}/content (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnZonesZoneContentGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneContentGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/ip-vrf */
 export interface NodesNodeSdnZonesZoneIpVrf<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (ip-vrf) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSdnZonesZoneIpVrfGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneIpVrfGetItem[]>;
 }
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices<C extends CallShape = CallShape> {
   (service: string | number): NodesNodeServicesService<C>;
   /** GET /nodes/{node}/services (index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeServicesGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeServicesGetItem[]>;
 }
 
 /** /nodes/{node}/services/{service} */
 export interface NodesNodeServicesService<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service} (srvcmdidx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeServicesServiceGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeServicesServiceGetItem[]>;
   reload: NodesNodeServicesServiceReload<C>;
   restart: NodesNodeServicesServiceRestart<C>;
   start: NodesNodeServicesServiceStart<C>;
@@ -3733,86 +3733,86 @@ export interface NodesNodeServicesService<C extends CallShape = CallShape> {
 /** /nodes/{node}/services/{service}/reload */
 export interface NodesNodeServicesServiceReload<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/restart */
 export interface NodesNodeServicesServiceRestart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/start */
 export interface NodesNodeServicesServiceStart<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/state */
 export interface NodesNodeServicesServiceState<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/services/{service}/state (service_state) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeServicesServiceStateGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeServicesServiceStateGetResult>;
 }
 
 /** /nodes/{node}/services/{service}/stop */
 export interface NodesNodeServicesServiceStop<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, NoParams, Upid>;
   /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, NoParams, Upid>;
 }
 
 /** /nodes/{node}/spiceshell */
 export interface NodesNodeSpiceshell<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/spiceshell (spiceshell) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeSpiceshellPostParams, options?: O): Answer<C, O, T.NodesNodeSpiceshellPostResult>;
+  post: VerbOpt<C, T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
   /** POST /nodes/{node}/spiceshell (spiceshell) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeSpiceshellPostParams, options?: O): Answer<C, O, T.NodesNodeSpiceshellPostResult>;
+  create: VerbOpt<C, T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
 }
 
 /** /nodes/{node}/startall */
 export interface NodesNodeStartall<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/startall (startall) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeStartallPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeStartallPostParams, Upid>;
   /** POST /nodes/{node}/startall (startall) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeStartallPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeStartallPostParams, Upid>;
 }
 
 /** /nodes/{node}/status */
 export interface NodesNodeStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/status (status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (node_cmd) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.NodesNodeStatusPostParams, null>;
   /** POST /nodes/{node}/status (node_cmd) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStatusPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/stopall */
 export interface NodesNodeStopall<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/stopall (stopall) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeStopallPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeStopallPostParams, Upid>;
   /** POST /nodes/{node}/stopall (stopall) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeStopallPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeStopallPostParams, Upid>;
 }
 
 /** /nodes/{node}/storage */
 export interface NodesNodeStorage<C extends CallShape = CallShape> {
   (storage: string | number): NodesNodeStorageStorage<C>;
   /** GET /nodes/{node}/storage (index) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeStorageGetParams, options?: O): Answer<C, O, T.NodesNodeStorageGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeStorageGetParams, T.NodesNodeStorageGetItem[]>;
 }
 
 /** /nodes/{node}/storage/{storage} */
 export interface NodesNodeStorageStorage<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage} (diridx) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageGetItem[]>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageGetItem[]>;
   content: NodesNodeStorageStorageContent<C>;
   "download-url": NodesNodeStorageStorageDownloadUrl<C>;
   "file-restore": NodesNodeStorageStorageFileRestore<C>;
@@ -3830,35 +3830,35 @@ export interface NodesNodeStorageStorage<C extends CallShape = CallShape> {
 export interface NodesNodeStorageStorageContent<C extends CallShape = CallShape> {
   (volume: string | number): NodesNodeStorageStorageContentVolume<C>;
   /** GET /nodes/{node}/storage/{storage}/content (index) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeStorageStorageContentGetParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageContentGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeStorageStorageContentGetParams, T.NodesNodeStorageStorageContentGetItem[]>;
   /** POST /nodes/{node}/storage/{storage}/content (create) */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageContentPostParams, options?: O): Answer<C, O, string>;
+  post: Verb<C, T.NodesNodeStorageStorageContentPostParams, string>;
   /** POST /nodes/{node}/storage/{storage}/content (create) */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageContentPostParams, options?: O): Answer<C, O, string>;
+  create: Verb<C, T.NodesNodeStorageStorageContentPostParams, string>;
 }
 
 /** /nodes/{node}/storage/{storage}/content/{volume} */
 export interface NodesNodeStorageStorageContentVolume<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/content/{volume} (info) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageContentVolumeGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageContentVolumeGetResult>;
   /** POST /nodes/{node}/storage/{storage}/content/{volume} (copy) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageContentVolumePostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
   /** POST /nodes/{node}/storage/{storage}/content/{volume} (copy) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageContentVolumePostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
   /** PUT /nodes/{node}/storage/{storage}/content/{volume} (updateattributes) */
-  put<O extends C['options'] = C['options']>(params?: T.NodesNodeStorageStorageContentVolumePutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.NodesNodeStorageStorageContentVolumePutParams, null>;
   /** PUT /nodes/{node}/storage/{storage}/content/{volume} (updateattributes) */
-  set<O extends C['options'] = C['options']>(params?: T.NodesNodeStorageStorageContentVolumePutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.NodesNodeStorageStorageContentVolumePutParams, null>;
   /** DELETE /nodes/{node}/storage/{storage}/content/{volume} (delete) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeStorageStorageContentVolumeDeleteParams, options?: O): Answer<C, O, Upid | null>;
+  delete: VerbOpt<C, T.NodesNodeStorageStorageContentVolumeDeleteParams, Upid | null>;
 }
 
 /** /nodes/{node}/storage/{storage}/download-url */
 export interface NodesNodeStorageStorageDownloadUrl<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/storage/{storage}/download-url (download_url) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageDownloadUrlPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
   /** POST /nodes/{node}/storage/{storage}/download-url (download_url) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageDownloadUrlPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
 }
 
 /** /nodes/{node}/storage/{storage}/file-restore */
@@ -3870,112 +3870,112 @@ export interface NodesNodeStorageStorageFileRestore<C extends CallShape = CallSh
 /** /nodes/{node}/storage/{storage}/file-restore/download */
 export interface NodesNodeStorageStorageFileRestoreDownload<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/file-restore/download (download) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageFileRestoreDownloadGetParams, options?: O): Answer<C, O, unknown>;
+  get: Verb<C, T.NodesNodeStorageStorageFileRestoreDownloadGetParams, unknown>;
 }
 
 /** /nodes/{node}/storage/{storage}/file-restore/list */
 export interface NodesNodeStorageStorageFileRestoreList<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/file-restore/list (list) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageFileRestoreListGetParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageFileRestoreListGetItem[]>;
+  get: Verb<C, T.NodesNodeStorageStorageFileRestoreListGetParams, T.NodesNodeStorageStorageFileRestoreListGetItem[]>;
 }
 
 /** /nodes/{node}/storage/{storage}/identity */
 export interface NodesNodeStorageStorageIdentity<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/identity (identity) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageIdentityGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageIdentityGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/import-metadata */
 export interface NodesNodeStorageStorageImportMetadata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/import-metadata (get_import_metadata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageImportMetadataGetParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageImportMetadataGetResult>;
+  get: Verb<C, T.NodesNodeStorageStorageImportMetadataGetParams, T.NodesNodeStorageStorageImportMetadataGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/oci-registry-pull */
 export interface NodesNodeStorageStorageOciRegistryPull<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/storage/{storage}/oci-registry-pull (oci_registry_pull) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageOciRegistryPullPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
   /** POST /nodes/{node}/storage/{storage}/oci-registry-pull (oci_registry_pull) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageOciRegistryPullPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
 }
 
 /** /nodes/{node}/storage/{storage}/prunebackups */
 export interface NodesNodeStorageStoragePrunebackups<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/prunebackups (dryrun) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeStorageStoragePrunebackupsGetParams, options?: O): Answer<C, O, T.NodesNodeStorageStoragePrunebackupsGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeStorageStoragePrunebackupsGetParams, T.NodesNodeStorageStoragePrunebackupsGetItem[]>;
   /** DELETE /nodes/{node}/storage/{storage}/prunebackups (delete) starts a task */
-  delete<O extends C['options'] = C['options']>(params?: T.NodesNodeStorageStoragePrunebackupsDeleteParams, options?: O): Answer<C, O, Upid>;
+  delete: VerbOpt<C, T.NodesNodeStorageStoragePrunebackupsDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/storage/{storage}/rrd */
 export interface NodesNodeStorageStorageRrd<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/rrd (rrd) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageRrdGetParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageRrdGetResult>;
+  get: Verb<C, T.NodesNodeStorageStorageRrdGetParams, T.NodesNodeStorageStorageRrdGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/rrddata */
 export interface NodesNodeStorageStorageRrddata<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/rrddata (rrddata) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageRrddataGetParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: Verb<C, T.NodesNodeStorageStorageRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/storage/{storage}/status */
 export interface NodesNodeStorageStorageStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/storage/{storage}/status (read_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeStorageStorageStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageStatusGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/upload */
 export interface NodesNodeStorageStorageUpload<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/storage/{storage}/upload (upload) starts a task */
-  post<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageUploadPostParams, options?: O): Answer<C, O, Upid>;
+  post: Verb<C, T.NodesNodeStorageStorageUploadPostParams, Upid>;
   /** POST /nodes/{node}/storage/{storage}/upload (upload) starts a task */
-  create<O extends C['options'] = C['options']>(params: T.NodesNodeStorageStorageUploadPostParams, options?: O): Answer<C, O, Upid>;
+  create: Verb<C, T.NodesNodeStorageStorageUploadPostParams, Upid>;
 }
 
 /** /nodes/{node}/subscription */
 export interface NodesNodeSubscription<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/subscription (get) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeSubscriptionGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeSubscriptionGetResult>;
   /** POST /nodes/{node}/subscription (update) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeSubscriptionPostParams, options?: O): Answer<C, O, null>;
+  post: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
   /** POST /nodes/{node}/subscription (update) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeSubscriptionPostParams, options?: O): Answer<C, O, null>;
+  create: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
   /** PUT /nodes/{node}/subscription (set) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeSubscriptionPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
   /** PUT /nodes/{node}/subscription (set) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeSubscriptionPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /nodes/{node}/suspendall */
 export interface NodesNodeSuspendall<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/suspendall (suspendall) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeSuspendallPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeSuspendallPostParams, Upid>;
   /** POST /nodes/{node}/suspendall (suspendall) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeSuspendallPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeSuspendallPostParams, Upid>;
 }
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/syslog (syslog) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeSyslogGetParams, options?: O): Answer<C, O, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks<C extends CallShape = CallShape> {
   (upid: string | number): NodesNodeTasksUpid<C>;
   /** GET /nodes/{node}/tasks (node_tasks) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksGetParams, options?: O): Answer<C, O, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid} (upid_index) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>[]>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
   log: NodesNodeTasksUpidLog<C>;
   status: NodesNodeTasksUpidStatus<C>;
 }
@@ -3983,59 +3983,59 @@ export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeTasksUpidLogGetParams, options?: O): Answer<C, O, T.NodesNodeTasksUpidLogGetItem[]>;
+  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
 export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/termproxy (termproxy) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
   /** POST /nodes/{node}/termproxy (termproxy) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeTermproxyPostParams, options?: O): Answer<C, O, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
 export interface NodesNodeTime<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/time (time) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (set_timezone) */
-  put<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.NodesNodeTimePutParams, null>;
   /** PUT /nodes/{node}/time (set_timezone) */
-  set<O extends C['options'] = C['options']>(params: T.NodesNodeTimePutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/version */
 export interface NodesNodeVersion<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/version (version) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.NodesNodeVersionGetResult>;
+  get: VerbOpt<C, NoParams, T.NodesNodeVersionGetResult>;
 }
 
 /** /nodes/{node}/vncshell */
 export interface NodesNodeVncshell<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/vncshell (vncshell) */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeVncshellPostParams, options?: O): Answer<C, O, T.NodesNodeVncshellPostResult>;
+  post: VerbOpt<C, T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
   /** POST /nodes/{node}/vncshell (vncshell) */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeVncshellPostParams, options?: O): Answer<C, O, T.NodesNodeVncshellPostResult>;
+  create: VerbOpt<C, T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
 }
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeVncwebsocketGetParams, options?: O): Answer<C, O, T.NodesNodeVncwebsocketGetResult>;
+  get: Verb<C, T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
 }
 
 /** /nodes/{node}/vzdump */
 export interface NodesNodeVzdump<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/vzdump (vzdump) starts a task */
-  post<O extends C['options'] = C['options']>(params?: T.NodesNodeVzdumpPostParams, options?: O): Answer<C, O, Upid>;
+  post: VerbOpt<C, T.NodesNodeVzdumpPostParams, Upid>;
   /** POST /nodes/{node}/vzdump (vzdump) starts a task */
-  create<O extends C['options'] = C['options']>(params?: T.NodesNodeVzdumpPostParams, options?: O): Answer<C, O, Upid>;
+  create: VerbOpt<C, T.NodesNodeVzdumpPostParams, Upid>;
   defaults: NodesNodeVzdumpDefaults<C>;
   extractconfig: NodesNodeVzdumpExtractconfig<C>;
 }
@@ -4043,77 +4043,77 @@ export interface NodesNodeVzdump<C extends CallShape = CallShape> {
 /** /nodes/{node}/vzdump/defaults */
 export interface NodesNodeVzdumpDefaults<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vzdump/defaults (defaults) */
-  get<O extends C['options'] = C['options']>(params?: T.NodesNodeVzdumpDefaultsGetParams, options?: O): Answer<C, O, T.NodesNodeVzdumpDefaultsGetResult>;
+  get: VerbOpt<C, T.NodesNodeVzdumpDefaultsGetParams, T.NodesNodeVzdumpDefaultsGetResult>;
 }
 
 /** /nodes/{node}/vzdump/extractconfig */
 export interface NodesNodeVzdumpExtractconfig<C extends CallShape = CallShape> {
   /** GET /nodes/{node}/vzdump/extractconfig (extractconfig) */
-  get<O extends C['options'] = C['options']>(params: T.NodesNodeVzdumpExtractconfigGetParams, options?: O): Answer<C, O, string>;
+  get: Verb<C, T.NodesNodeVzdumpExtractconfigGetParams, string>;
 }
 
 /** /nodes/{node}/wakeonlan */
 export interface NodesNodeWakeonlan<C extends CallShape = CallShape> {
   /** POST /nodes/{node}/wakeonlan (wakeonlan) */
-  post<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  post: VerbOpt<C, NoParams, string>;
   /** POST /nodes/{node}/wakeonlan (wakeonlan) */
-  create<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, string>;
+  create: VerbOpt<C, NoParams, string>;
 }
 
 /** /pools */
 export interface Pools<C extends CallShape = CallShape> {
   (poolid: string | number): PoolsPoolid<C>;
   /** GET /pools (index) */
-  get<O extends C['options'] = C['options']>(params?: T.PoolsGetParams, options?: O): Answer<C, O, T.PoolsGetItem[]>;
+  get: VerbOpt<C, T.PoolsGetParams, T.PoolsGetItem[]>;
   /** POST /pools (create_pool) */
-  post<O extends C['options'] = C['options']>(params: T.PoolsPostParams, options?: O): Answer<C, O, null>;
+  post: Verb<C, T.PoolsPostParams, null>;
   /** POST /pools (create_pool) */
-  create<O extends C['options'] = C['options']>(params: T.PoolsPostParams, options?: O): Answer<C, O, null>;
+  create: Verb<C, T.PoolsPostParams, null>;
   /** PUT /pools (update_pool) */
-  put<O extends C['options'] = C['options']>(params: T.PoolsPutParams, options?: O): Answer<C, O, null>;
+  put: Verb<C, T.PoolsPutParams, null>;
   /** PUT /pools (update_pool) */
-  set<O extends C['options'] = C['options']>(params: T.PoolsPutParams, options?: O): Answer<C, O, null>;
+  set: Verb<C, T.PoolsPutParams, null>;
   /** DELETE /pools (delete_pool) */
-  delete<O extends C['options'] = C['options']>(params: T.PoolsDeleteParams, options?: O): Answer<C, O, null>;
+  delete: Verb<C, T.PoolsDeleteParams, null>;
 }
 
 /** /pools/{poolid} */
 export interface PoolsPoolid<C extends CallShape = CallShape> {
   /** GET /pools/{poolid} (read_pool) */
-  get<O extends C['options'] = C['options']>(params?: T.PoolsPoolidGetParams, options?: O): Answer<C, O, T.PoolsPoolidGetResult>;
+  get: VerbOpt<C, T.PoolsPoolidGetParams, T.PoolsPoolidGetResult>;
   /** PUT /pools/{poolid} (update_pool_deprecated) */
-  put<O extends C['options'] = C['options']>(params?: T.PoolsPoolidPutParams, options?: O): Answer<C, O, null>;
+  put: VerbOpt<C, T.PoolsPoolidPutParams, null>;
   /** PUT /pools/{poolid} (update_pool_deprecated) */
-  set<O extends C['options'] = C['options']>(params?: T.PoolsPoolidPutParams, options?: O): Answer<C, O, null>;
+  set: VerbOpt<C, T.PoolsPoolidPutParams, null>;
   /** DELETE /pools/{poolid} (delete_pool_deprecated) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /storage */
 export interface Storage<C extends CallShape = CallShape> {
   (storage: string | number): StorageStorage<C>;
   /** GET /storage (index) */
-  get<O extends C['options'] = C['options']>(params?: T.StorageGetParams, options?: O): Answer<C, O, T.StorageGetItem[]>;
+  get: VerbOpt<C, T.StorageGetParams, T.StorageGetItem[]>;
   /** POST /storage (create) */
-  post<O extends C['options'] = C['options']>(params: T.StoragePostParams, options?: O): Answer<C, O, T.StoragePostResult>;
+  post: Verb<C, T.StoragePostParams, T.StoragePostResult>;
   /** POST /storage (create) */
-  create<O extends C['options'] = C['options']>(params: T.StoragePostParams, options?: O): Answer<C, O, T.StoragePostResult>;
+  create: Verb<C, T.StoragePostParams, T.StoragePostResult>;
 }
 
 /** /storage/{storage} */
 export interface StorageStorage<C extends CallShape = CallShape> {
   /** GET /storage/{storage} (read) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, Record<string, unknown>>;
+  get: VerbOpt<C, NoParams, Record<string, unknown>>;
   /** PUT /storage/{storage} (update) */
-  put<O extends C['options'] = C['options']>(params?: T.StorageStoragePutParams, options?: O): Answer<C, O, T.StorageStoragePutResult>;
+  put: VerbOpt<C, T.StorageStoragePutParams, T.StorageStoragePutResult>;
   /** PUT /storage/{storage} (update) */
-  set<O extends C['options'] = C['options']>(params?: T.StorageStoragePutParams, options?: O): Answer<C, O, T.StorageStoragePutResult>;
+  set: VerbOpt<C, T.StorageStoragePutParams, T.StorageStoragePutResult>;
   /** DELETE /storage/{storage} (delete) */
-  delete<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, null>;
+  delete: VerbOpt<C, NoParams, null>;
 }
 
 /** /version */
 export interface Version<C extends CallShape = CallShape> {
   /** GET /version (version) */
-  get<O extends C['options'] = C['options']>(params?: NoParams, options?: O): Answer<C, O, T.VersionGetResult>;
+  get: VerbOpt<C, NoParams, T.VersionGetResult>;
 }
