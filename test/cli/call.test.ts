@@ -1,0 +1,281 @@
+/** get/set/create/delete through the built binary against the HTTPS simulator. */
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { type RunningSimulator, type SimRequest, startSimulator } from '../../src/simulator/index.js';
+import { baseEnv, cliBin, connectFlags, proxmox, proxmoxInPty, tempConfigHome } from './helpers.js';
+
+let sim: RunningSimulator;
+let env: NodeJS.ProcessEnv;
+/** Every request the simulator saw, for checking what went on the wire. */
+const seen: SimRequest[] = [];
+let auth: string[];
+const password = 'proxmox';
+
+beforeAll(async () => {
+  await cliBin();
+  sim = await startSimulator({ taskDurationMs: 300 });
+  env = baseEnv(await tempConfigHome());
+  auth = [...connectFlags(sim), '--password-stdin'];
+  const handle = sim.engine.handle.bind(sim.engine);
+  sim.engine.handle = (req: SimRequest) => {
+    seen.push(req);
+    return handle(req);
+  };
+});
+
+/** The last request to a path (logins excepted), with its query and body parameters as pairs. */
+function lastRequest(path: string) {
+  const req = seen.filter((r) => r.url.split('?')[0] === `/api2/json${path}`).at(-1);
+  if (req === undefined) throw new Error(`no request to ${path}`);
+  const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+  const body = new URLSearchParams(req.body?.toString('utf8') ?? '');
+  return { method: req.method, query: [...query], body: [...body] };
+}
+afterAll(() => sim?.close());
+
+const call = (args: string[]) => proxmox([...args, ...auth], { env, input: `${password}\n` });
+
+describe('output formats', () => {
+  it('json is exactly JSON.stringify of the data and a newline, nothing else on stdout', async () => {
+    const r = await call(['get', '/version', '--output-format', 'json']);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(r.stdout).toBe(`${JSON.stringify(data)}\n`);
+    expect(data.version).toMatch(/^\d/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('json-pretty and yaml hold the same data', async () => {
+    const json = JSON.parse((await call(['get', '/version', '--output-format', 'json'])).stdout);
+    const pretty = await call(['get', '/version', '--output-format', 'json-pretty']);
+    expect(pretty.stdout).toBe(`${JSON.stringify(json, null, 2)}\n`);
+    const yaml = await call(['get', '/version', '--output-format', 'yaml']);
+    expect(yaml.stdout.startsWith('---\n')).toBe(true);
+    expect(parseYaml(yaml.stdout)).toEqual(json);
+  });
+
+  it('text prints an object as a framed key/value table, sorted by key', async () => {
+    const r = await call(['get', '/version']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^┌─+┬─+┐$/);
+    expect(lines[1]).toMatch(/^│ key +│ value +│$/);
+    expect(lines.at(-1)).toMatch(/^└─+┴─+┘$/);
+    const keys = lines.filter((l) => /^│ \w/.test(l)).map((l) => l.split('│')[1]!.trim());
+    expect(keys.slice(1)).toEqual([...keys.slice(1)].sort());
+    expect(keys).toContain('version');
+  });
+
+  it('text lays out a list with the schema columns, required ones first, sorted by the first', async () => {
+    const r = await call(['get', '/nodes']);
+    const header = r.stdout.split('\n')[1]!;
+    const columns = header
+      .split('│')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    expect(columns.slice(0, 2)).toEqual(['node', 'status']);
+    const nodes = r.stdout
+      .split('\n')
+      .filter((l) => /^│ pve/.test(l))
+      .map((l) => l.split('│')[1]!.trim());
+    expect(nodes).toEqual([...nodes].sort());
+  });
+
+  it('--noborder --noheader prints plain aligned columns', async () => {
+    const r = await call(['get', '/version', '--noborder', '--noheader']);
+    expect(r.stdout).not.toMatch(/[│┌└─]/);
+    expect(r.stdout).toMatch(/^console +\S+$/m);
+    expect(r.stdout).not.toMatch(/^key/m);
+  });
+
+  it('table frames even a scalar; text prints it plainly', async () => {
+    const upid = (await call(['create', '/nodes/pve1/qemu/103/status/stop'])).stdout;
+    expect(upid).toMatch(/^UPID:pve1:[0-9A-F]{8}:/);
+    expect(upid.split('\n')).toHaveLength(2);
+    const table = await call(['get', '/version', '--output-format', 'table']);
+    expect(table.stdout).toContain('┌');
+  });
+
+  it('a text table is cut at the terminal width; JSON is never cut', async () => {
+    const text = await proxmoxInPty(['get', '/nodes', ...auth], {
+      env,
+      cols: 20,
+      send: [{ after: '', text: `${password}\n\u0004` }],
+    });
+    for (const line of text.out.split('\n').filter((l) => l.includes('│'))) {
+      expect([...line].length).toBeLessThanOrEqual(20);
+    }
+    const json = await proxmoxInPty(['get', '/nodes', '--output-format', 'json', ...auth], {
+      env: { ...env, COLUMNS: '20' },
+      cols: 20,
+      stderrPty: false,
+      send: [{ after: '', text: `${password}\n\u0004` }],
+    });
+    expect(json.code).toBe(0);
+    // The terminal echoes what we typed; the program's answer is the last line.
+    const last = json.out.trimEnd().split('\n').at(-1)!;
+    const parsed = JSON.parse(last);
+    expect(parsed.length).toBeGreaterThan(1);
+    expect(last.length).toBeGreaterThan(20);
+  });
+});
+
+describe('parameters and verbs', () => {
+  it('sends -key value, --key value and -key=value alike; repeated keys as a list; a bare key as 1', async () => {
+    await call(['get', '/nodes', '-a', 'one', '--b', 'two', '-c=three', '-d', '-5']);
+    expect(lastRequest('/nodes')).toMatchObject({
+      method: 'GET',
+      query: [
+        ['a', 'one'],
+        ['b', 'two'],
+        ['c', 'three'],
+        ['d', '-5'],
+      ],
+    });
+    await call(['set', '/nodes/pve1/qemu/100/config', '-tags', 'x', '-tags', 'y', '-onboot', '-name', 'web']);
+    expect(lastRequest('/nodes/pve1/qemu/100/config')).toMatchObject({
+      method: 'PUT',
+      body: [
+        ['tags', 'x'],
+        ['tags', 'y'],
+        ['onboot', '1'],
+        ['name', 'web'],
+      ],
+    });
+  });
+
+  it('an API parameter named like a CLI option is passed with one dash', async () => {
+    await call(['create', '/nodes/pve1/qemu/100/status/shutdown', '-timeout', '60']);
+    expect(lastRequest('/nodes/pve1/qemu/100/status/shutdown').body).toEqual([['timeout', '60']]);
+  });
+
+  it('create, get and delete a VM', async () => {
+    const created = await call([
+      'create',
+      '/nodes/pve1/qemu',
+      '-vmid',
+      '990',
+      '-name',
+      'cli-test',
+      '-memory',
+      '512',
+      '--wait',
+    ]);
+    expect(created.code).toBe(0);
+    const config = JSON.parse(
+      (await call(['get', '/nodes/pve1/qemu/990/config', '--output-format', 'json'])).stdout,
+    );
+    expect(config.name).toBe('cli-test');
+    const deleted = await call(['delete', '/nodes/pve1/qemu/990', '--wait', '--output-format', 'json']);
+    expect(deleted.code).toBe(0);
+    expect(lastRequest('/nodes/pve1/qemu/990').method).toBe('DELETE');
+    expect(JSON.parse(deleted.stdout).exitstatus).toBe('OK');
+    const gone = await call(['get', '/nodes/pve1/qemu/990/config']);
+    expect(gone.code).toBe(4);
+  });
+});
+
+describe('--wait', () => {
+  it('follows the task with plain lines on stderr and prints the final status on stdout', async () => {
+    await call(['create', '/nodes/pve1/qemu/106/status/stop', '--wait']);
+    const r = await call([
+      'create',
+      '/nodes/pve1/qemu/106/status/start',
+      '--wait',
+      '--output-format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'stopped', exitstatus: 'OK', type: 'qmstart' });
+    expect(r.stderr).toMatch(/^task UPID:pve1:/m);
+    expect(r.stderr).toContain('TASK OK');
+    expect(r.stderr).not.toMatch(/\x1b\[/);
+  });
+
+  it('draws a progress line with a spinner and elapsed time on a terminal', async () => {
+    const r = await proxmoxInPty(['create', '/nodes/pve1/qemu/109/status/stop', '--wait', ...auth], {
+      env,
+      send: [{ after: '', text: `${password}\n\u0004` }],
+    });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] qmstop 109 on pve1 +\d+\.\ds/);
+    expect(r.out).toContain('TASK OK');
+    expect(r.out).toMatch(/✓ qmstop 109 on pve1: OK/);
+  });
+
+  it('exits 5 when the task fails', async () => {
+    const tasks = sim.engine.tasks as unknown as { start: (spec: Record<string, unknown>) => unknown };
+    const start = tasks.start.bind(tasks);
+    tasks.start = (spec) =>
+      start({
+        ...spec,
+        work: () => {
+          throw new Error('simulated failure');
+        },
+      });
+    try {
+      const r = await call([
+        'create',
+        '/nodes/pve1/qemu/112/status/stop',
+        '--wait',
+        '--output-format',
+        'json',
+      ]);
+      expect(r.code).toBe(5);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('simulated failure');
+    } finally {
+      tasks.start = start;
+    }
+  });
+});
+
+describe('exit codes', () => {
+  it('2 for usage errors, before anything is sent', async () => {
+    expect((await proxmox(['get'], { env })).code).toBe(2);
+    expect((await proxmox(['frobnicate'], { env })).code).toBe(2);
+    expect((await call(['get', '/version', '--output-format', 'xml'])).code).toBe(2);
+    expect((await call(['get', '/version', 'extra'])).code).toBe(2);
+    const noHost = await proxmox(['get', '/version'], { env });
+    expect(noHost.code).toBe(2);
+    expect(noHost.stderr).toMatch(/--host/);
+  });
+
+  it('3 for a refused login, 4 for a missing object, 6 for an unreachable server', async () => {
+    const refused = await proxmox(['get', '/version', ...auth], { env, input: 'wrong\n' });
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toBe('');
+    const missing = await call(['get', '/nodes/pve1/qemu/4242/config']);
+    expect(missing.code).toBe(4);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/4242/);
+    const down = await proxmox(
+      [
+        'get',
+        '/version',
+        '--host',
+        '127.0.0.1:1',
+        '--user',
+        'root@pam',
+        '--password-stdin',
+        '--timeout',
+        '3',
+      ],
+      { env, input: 'x\n' },
+    );
+    expect(down.code).toBe(6);
+  });
+
+  it('1 for other server errors', async () => {
+    const again = await call(['create', '/nodes/pve1/qemu/115/status/start']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already running/);
+  });
+
+  it('documents them in help exit-codes', async () => {
+    const r = await proxmox(['help', 'exit-codes'], { env });
+    for (const code of ['0', '1', '2', '3', '4', '5', '6'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${code} `, 'm'));
+  });
+});
