@@ -47,9 +47,9 @@ describe('path ids', () => {
           path = (px as any).nodes(nodeId);
         } catch (error) {
           expect(isInvalidArgumentError(error)).toBe(true);
-          expect(typeof nodeId !== 'string' || ['', '.', '..'].includes(nodeId) || typeof nodeId === 'number').toBe(
-            true,
-          );
+          expect(
+            typeof nodeId !== 'string' || ['', '.', '..'].includes(nodeId) || typeof nodeId === 'number',
+          ).toBe(true);
           return;
         }
         seen.length = 0;
@@ -74,7 +74,13 @@ describe('path ids', () => {
           expect(seen).toHaveLength(0);
           return;
         }
-        expect(parseRequest(seen[0]!).segments).toEqual(['nodes', String(node), 'qemu', String(vmid), 'config']);
+        expect(parseRequest(seen[0]!).segments).toEqual([
+          'nodes',
+          String(node),
+          'qemu',
+          String(vmid),
+          'config',
+        ]);
       }),
       { numRuns: 200 },
     );
@@ -103,7 +109,9 @@ describe('parameter values', () => {
     }
     const json = (s: unknown) => (typeof s === 'boolean' ? (s ? 1 : 0) : s);
     return JSON.parse(
-      JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k, Array.isArray(v) ? v.map(json) : json(v)]))),
+      JSON.stringify(
+        Object.fromEntries(entries.map(([k, v]) => [k, Array.isArray(v) ? v.map(json) : json(v)])),
+      ),
     );
   }
 

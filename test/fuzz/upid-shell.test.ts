@@ -70,9 +70,12 @@ describe('parseUpid', () => {
 
   it('anything else is refused with InvalidArgumentError, never another error or a wrong parse', () => {
     const noisy = fc
-      .array(fc.oneof(fc.constantFrom('UPID', ':', '!', '@', ' ', '\n', '0000ABCD'), fc.string({ maxLength: 6 })), {
-        maxLength: 14,
-      })
+      .array(
+        fc.oneof(fc.constantFrom('UPID', ':', '!', '@', ' ', '\n', '0000ABCD'), fc.string({ maxLength: 6 })),
+        {
+          maxLength: 14,
+        },
+      )
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.oneof(noisy, fc.string(), fc.anything()), (input) => {
