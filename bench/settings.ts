@@ -35,7 +35,8 @@ export interface Settings {
   concurrencies: number[];
   stormCalls: number;
   stormReps: number;
-  renewalMs: number;
+  /** Calls a client must answer before each clock jump and after the last one. */
+  renewalPhaseCalls: number;
   renewalConcurrency: number;
   largeSizes: number[];
   largeRepeats: number;
@@ -72,7 +73,7 @@ export function parseSettings(argv: string[]): Settings {
     concurrencies: [1, 16, 64],
     stormCalls: 200,
     stormReps: quick ? 1 : 3,
-    renewalMs: quick ? 1500 : 3000,
+    renewalPhaseCalls: quick ? 100 : 300,
     renewalConcurrency: 16,
     largeSizes: quick ? [10_000] : [10_000, 100_000],
     largeRepeats: quick ? 2 : 3,

@@ -4,8 +4,13 @@
  * {"cmd":"stats"} -> the engine's counters; {"cmd":"advance","ms":N} -> moves the
  * simulator clock (ticket expiry without waiting); {"cmd":"rss"} -> its memory.
  */
-import { startSimulator } from '../src/simulator/index.js';
 import { serveJsonLines } from './lib/json-lines-serve.js';
+import { sdkBuildUrl } from './lib/sdk-build.js';
+
+// The tsup build, like the client: the simulator's speed sets the ceiling of every throughput row.
+const { startSimulator } = (await import(
+  sdkBuildUrl('simulator')
+)) as typeof import('../src/simulator/index.js');
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const started = performance.now();

@@ -3,6 +3,8 @@
  * it is ready (and what it is), then each request written to stdin gets one answer line.
  * The simulator and every measured client run this way, so none of them shares an event
  * loop (or a TLS setting such as NODE_TLS_REJECT_UNAUTHORIZED) with another.
+ * Requests carry an `id` that the answer echoes, so a `concurrent` request (moving a clock
+ * in the middle of a load run) can be answered while a long one is still running.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -16,7 +18,8 @@ export interface ChildSpec {
 
 export class JsonLinesChild<Ready = unknown> {
   readonly #child: ChildProcess;
-  readonly #queue: Array<{ resolve: (v: unknown) => void; reject: (e: Error) => void }> = [];
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #nextId = 1;
   readonly #stderr: string[] = [];
   #exited: Error | undefined;
   readonly ready: Promise<Ready>;
@@ -33,15 +36,17 @@ export class JsonLinesChild<Ready = unknown> {
       this.#stderr.push(text);
       if (this.#stderr.length > 50) this.#stderr.shift();
     });
+    // The ready line has no id: it answers the request the constructor implicitly made.
     this.ready = new Promise<Ready>((resolve, reject) =>
-      this.#queue.push({ resolve: resolve as never, reject }),
+      this.#pending.set(0, { resolve: resolve as never, reject }),
     );
     const lines = createInterface({ input: this.#child.stdout! });
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
-      const waiter = this.#queue.shift();
+      const { id = 0, ...message } = JSON.parse(line) as { id?: number; error?: string };
+      const waiter = this.#pending.get(id);
       if (waiter === undefined) return;
-      const message = JSON.parse(line) as { error?: string };
+      this.#pending.delete(id);
       if (typeof message.error === 'string') waiter.reject(new Error(message.error));
       else waiter.resolve(message);
     });
@@ -49,7 +54,8 @@ export class JsonLinesChild<Ready = unknown> {
       this.#exited = new Error(
         `${spec.args.at(-1) ?? spec.command} exited (${signal ?? code}): ${this.#stderr.join('').slice(-1500)}`,
       );
-      for (const waiter of this.#queue.splice(0)) waiter.reject(this.#exited);
+      for (const waiter of this.#pending.values()) waiter.reject(this.#exited);
+      this.#pending.clear();
     });
   }
 
@@ -57,12 +63,16 @@ export class JsonLinesChild<Ready = unknown> {
     return this.#child.pid;
   }
 
-  /** Sends one request and waits for its answer (answers come back in order). */
+  /**
+   * Sends one request and waits for its answer. The child runs requests one at a time,
+   * except those marked `concurrent: true`, which it answers at once.
+   */
   call<T = unknown>(message: object): Promise<T> {
     if (this.#exited) return Promise.reject(this.#exited);
+    const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ resolve: resolve as never, reject });
-      this.#child.stdin!.write(`${JSON.stringify(message)}\n`);
+      this.#pending.set(id, { resolve: resolve as never, reject });
+      this.#child.stdin!.write(`${JSON.stringify({ ...message, id })}\n`);
     });
   }
 

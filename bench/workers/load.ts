@@ -13,32 +13,41 @@ export interface LoadResult {
   firstError?: string;
 }
 
-/** `concurrency` callers, each calling again as soon as its answer arrives, until the deadline. */
+/** Live counters of a run, readable (and stoppable) while it goes on. */
+export interface LoadProgress {
+  count: number;
+  failures: number;
+  stopped: boolean;
+}
+
+/**
+ * `concurrency` callers, each calling again as soon as its answer arrives, until the
+ * deadline (`durationMs`) or, without one, until `progress.stopped` is set from outside.
+ */
 export async function closedLoop(
   client: BenchClient,
   path: string,
   concurrency: number,
-  durationMs: number,
+  durationMs: number | undefined,
+  progress: LoadProgress = { count: 0, failures: 0, stopped: false },
 ): Promise<LoadResult> {
-  let count = 0;
-  let failures = 0;
   let firstError: string | undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const deadline = t0 + durationMs;
+  const deadline = durationMs === undefined ? Number.POSITIVE_INFINITY : t0 + durationMs;
   const caller = async () => {
-    while (performance.now() < deadline) {
+    while (!progress.stopped && performance.now() < deadline) {
       try {
         await client.get(path);
-        count++;
+        progress.count++;
       } catch (error) {
-        failures++;
+        progress.failures++;
         firstError ??= describe(error);
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, caller));
-  return finish(count, failures, t0, cpu0, firstError);
+  return finish(progress.count, progress.failures, t0, cpu0, firstError);
 }
 
 /** `calls` requests started at once; done when the last one answers. */

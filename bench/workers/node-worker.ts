@@ -3,15 +3,21 @@
  * the Target as JSON). Jobs arrive on stdin (see bench/lib/json-lines-serve.ts):
  *   throughput {path, concurrency, durationMs}  closed loop on a kept token client
  *   storm      {path, calls}                    a fresh password client, all calls at once
- *   load       {path, concurrency, durationMs, auth}  closed loop on a fresh client (renewal run)
+ *   load       {path, concurrency, auth}        closed loop on a fresh client until `stop` (renewal run)
+ *   progress   (concurrent)                     counters of the running `load`
+ *   stop       (concurrent)                     ends the running `load`
  *   large      {path, repeats}                  one cold call for memory, then timed calls
+ *   clock      {ms} (concurrent)                moves this process's Date.now() forward
  */
 
 import { serveJsonLines } from '../lib/json-lines-serve.js';
 import type { Target } from '../sim-process.js';
 import type { AuthKind, BenchClient, ClientFactory } from './bench-client.js';
-import { burst, closedLoop } from './load.js';
+import { burst, closedLoop, type LoadProgress } from './load.js';
 import { measureLarge } from './memory.js';
+import { installShiftedClock, shiftClock } from './shifted-clock.js';
+
+installShiftedClock();
 
 /**
  * Only the measured client is loaded. Loading two undici versions in one process makes them
@@ -30,6 +36,7 @@ if (load === undefined) throw new Error(`unknown client ${name}`);
 const factory = await load();
 const target = JSON.parse(process.argv[3] ?? '{}') as Target;
 let tokenClient: BenchClient | undefined;
+let running: LoadProgress = { count: 0, failures: 0, stopped: true };
 
 async function kept(): Promise<BenchClient> {
   tokenClient ??= await factory(target, 'token');
@@ -54,9 +61,17 @@ serveJsonLines(
       case 'storm':
         return fresh('password', (c) => burst(c, job.path, job.calls));
       case 'load':
-        return fresh(job.auth, (c) => closedLoop(c, job.path, job.concurrency, job.durationMs));
+        running = { count: 0, failures: 0, stopped: false };
+        return fresh(job.auth, (c) => closedLoop(c, job.path, job.concurrency, undefined, running));
+      case 'progress':
+        return { count: running.count, failures: running.failures };
+      case 'stop':
+        running.stopped = true;
+        return {};
       case 'large':
         return measureLarge(await kept(), job.path, job.repeats);
+      case 'clock':
+        return { offset: shiftClock(job.ms) };
       default:
         throw new Error(`unknown job ${String(job.job)}`);
     }

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import urllib3
 from proxmoxer import ProxmoxAPI
+from proxmoxer.backends import https as proxmoxer_https
 
 # verify_ssl=False warns on every request and a 64-thread pool overflows urllib3's
 # connection pool (it logs each discarded socket); both would only flood stderr.
@@ -18,6 +19,11 @@ urllib3.disable_warnings()
 logging.disable(logging.CRITICAL)
 
 target = json.loads(sys.argv[1])
+
+# The renewal scenario moves this client's clock: proxmoxer times its ticket with get_time().
+clock = {"offset": 0.0}
+_real_get_time = proxmoxer_https.get_time
+proxmoxer_https.get_time = lambda: _real_get_time() + clock["offset"]
 
 
 def make(auth):
@@ -40,16 +46,27 @@ def cpu_us():
     return int((u.ru_utime + u.ru_stime) * 1e6)
 
 
+# Counters of the running closed loop; `progress` and `stop` read and end it from outside.
+running = {"count": 0, "failures": 0, "firstError": None, "stopped": True}
+
+
 def closed_loop(api_or_factory, path, concurrency, duration_ms):
+    """Until the deadline, or without one (duration_ms None) until running["stopped"]."""
+    global running
     lock = threading.Lock()
-    counts = {"count": 0, "failures": 0, "firstError": None}
+    counts = running = {"count": 0, "failures": 0, "firstError": None, "stopped": False}
     c0 = cpu_us()
     t0 = time.perf_counter()
-    api = api_or_factory() if callable(api_or_factory) else api_or_factory
-    deadline = t0 + duration_ms / 1000
+    deadline = float("inf") if duration_ms is None else t0 + duration_ms / 1000
+    try:
+        api = api_or_factory() if callable(api_or_factory) else api_or_factory
+    except Exception as error:  # a failed login fails the whole run, once
+        counts["failures"] += 1
+        counts["firstError"] = repr(error)[:300]
+        return finish(counts, t0, c0)
 
     def caller():
-        while time.perf_counter() < deadline:
+        while not counts["stopped"] and time.perf_counter() < deadline:
             try:
                 get(api, path)
                 ok = True
@@ -112,29 +129,50 @@ def finish(counts, t0, c0):
     return result
 
 
+def run(job, kept):
+    kind = job["job"]
+    if kind in ("throughput", "large") and kept[0] is None:
+        kept[0] = make("token")
+    if kind == "throughput":
+        return closed_loop(kept[0], job["path"], job["concurrency"], job["durationMs"])
+    if kind == "storm":
+        return storm(job["path"], job["calls"])
+    if kind == "load":
+        return closed_loop(lambda: make(job["auth"]), job["path"], job["concurrency"], None)
+    if kind == "large":
+        return large(kept[0], job["path"], job["repeats"])
+    raise ValueError("unknown job " + str(kind))
+
+
 def main():
-    kept = None
+    """Jobs run one at a time on one thread; `concurrent` ones (the clock) are answered at once."""
+    kept = [None]
+    out = threading.Lock()
+    jobs = ThreadPoolExecutor(max_workers=1)
+
+    def answer(job, work):
+        try:
+            body = work()
+        except Exception as error:
+            body = {"error": repr(error)[:500]}
+        body["id"] = job.get("id", 0)
+        with out:
+            print(json.dumps(body), flush=True)
+
     print(json.dumps({"client": "proxmoxer"}), flush=True)
     for line in sys.stdin:
         job = json.loads(line)
-        try:
-            kind = job["job"]
-            if kind in ("throughput", "large") and kept is None:
-                kept = make("token")
-            if kind == "throughput":
-                answer = closed_loop(kept, job["path"], job["concurrency"], job["durationMs"])
-            elif kind == "storm":
-                answer = storm(job["path"], job["calls"])
-            elif kind == "load":
-                answer = closed_loop(lambda: make(job["auth"]), job["path"], job["concurrency"],
-                                     job["durationMs"])
-            elif kind == "large":
-                answer = large(kept, job["path"], job["repeats"])
-            else:
-                raise ValueError("unknown job " + str(kind))
-        except Exception as error:
-            answer = {"error": repr(error)[:500]}
-        print(json.dumps(answer), flush=True)
+        if job["job"] == "clock":
+            clock["offset"] += job["ms"] / 1000
+            answer(job, lambda: {"offset": clock["offset"] * 1000})
+        elif job["job"] == "progress":
+            answer(job, lambda: {"count": running["count"], "failures": running["failures"]})
+        elif job["job"] == "stop":
+            running["stopped"] = True
+            answer(job, lambda: {})
+        else:
+            jobs.submit(answer, job, lambda job=job: run(job, kept))
+    jobs.shutdown(wait=True)
 
 
 main()
