@@ -8,12 +8,12 @@ import { TokenAuth } from './auth/token.js';
 import type { CallOptions } from './call-options.js';
 import type { ClientInternals } from './client-internals.js';
 import { optionsFromEnv, optionsFromFile, optionsFromProfile } from './config.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, ResourceException } from './errors.js';
 import { FileHelper } from './files.js';
 import type { ProxmoxOptions, ServiceInput, ServiceOf } from './options.js';
 import { expandRoute, pathNode } from './path.js';
 import { Redactor } from './redact.js';
-import { decode, Pipeline } from './request.js';
+import { decode, Pipeline, type PipelineParts } from './request.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import type { ServiceName } from './services.js';
 import { createSyncClient } from './sync.js';
@@ -21,13 +21,21 @@ import { TaskHelper } from './tasks.js';
 import { createTransport } from './transports/create-transport.js';
 import type { HttpMethod, Params, Transport } from './transports/transport.js';
 import type { ApiRoot } from './typed/api.js';
+import type { RequestFn } from './typed/routes.js';
+
+/** `request` of a client whose service is not known at compile time. */
+export type LooseRequest = <T = any>(route: string, params?: Params, options?: CallOptions) => Promise<T>;
 
 /** What every client has besides the API paths. */
 export interface ClientCore<S extends ServiceName = ServiceName> {
   /** The product this client talks to. */
   readonly service: S;
-  /** Calls a route by its schema path: `px.request('GET /nodes/{node}/qemu', { node: 'pve1' })`. */
-  request<T = any>(route: string, params?: Params, options?: CallOptions): Promise<T>;
+  /**
+   * Calls a route by its schema path: `px.request('GET /nodes/{node}/qemu', { node: 'pve1' })`.
+   * Placeholders are filled from the parameters. A route the schema does not know needs
+   * `rawRoute('GET /new/path')`, so that a typo is a compile error.
+   */
+  readonly request: [ServiceName] extends [S] ? LooseRequest : RequestFn<S>;
   /** Waiting for tasks and following their logs. */
   readonly tasks: TaskHelper;
   /** Uploads to storage and downloads. */
@@ -75,6 +83,7 @@ class ClientImpl {
       auth: this.#auth,
       options: o,
       redactor: this.#redactor,
+      ...(o.validate ? { validate: validator(o.service.name) } : {}),
     });
     const pipeline = this.#pipeline;
     const redactor = this.#redactor;
@@ -175,6 +184,35 @@ class ClientImpl {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** Option `validate`: parameters checked against the schema before anything is sent. */
+function validator(service: ServiceName): NonNullable<PipelineParts['validate']> {
+  return async (method, path, params) => {
+    const [{ findMethod, loadSchema }, { validateParams }] = await Promise.all([
+      import('./schema-lookup.js'),
+      import('./validate.js'),
+    ]);
+    const match = findMethod(await loadSchema(service), method, path);
+    // Paths newer than the bundled schema are left to the server to judge.
+    if (match?.method === undefined) return;
+    const errors = validateParams(match.method, { ...match.pathParams, ...params });
+    if (errors !== undefined) {
+      const detail = Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ');
+      throw new ResourceException(
+        `${method} ${path}: 400 Parameter verification failed. (${detail}) [checked locally]`,
+        {
+          method,
+          path,
+          statusCode: 400,
+          statusMessage: 'Parameter verification failed.',
+          errors,
+        },
+      );
+    }
+  };
 }
 
 function rootProxy(impl: ClientImpl): unknown {

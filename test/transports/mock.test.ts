@@ -75,4 +75,25 @@ describe('backend mock', () => {
     expect(config.name).toBe('json-body');
     expect(Number(config.memory)).toBe(256);
   });
+
+  it('with validate: true, refuses bad parameters before sending, with the errors map the server gives', async () => {
+    const engine = new SimulatorEngine({ service: 'PVE' });
+    await using px = await ProxmoxSDK.connect({
+      backend: 'mock',
+      engine,
+      user: 'root@pam',
+      password: 'proxmox',
+      validate: true,
+    });
+    const before = engine.stats.requests;
+    const error = await px
+      .nodes('pve1')
+      .qemu.post({ vmid: 'abc', memory: 256, bogus: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceException);
+    expect((error as ResourceException).statusCode).toBe(400);
+    expect(Object.keys((error as ResourceException).errors ?? {}).sort()).toEqual(['bogus', 'vmid']);
+    expect(engine.stats.requests).toBe(before);
+    await expect(px.nodes('pve1').qemu.post({ vmid: 781, memory: 256 })).resolves.toMatch(/^UPID:/);
+  });
 });
