@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProxmoxError, type ProxmoxClient, ProxmoxSDK } from '../../src/index.js';
+import { rawRoute } from '../../src/typed/routes.js';
 import { type Answer, type HostileServer, startHostile } from './hostile-server.js';
 
 let server: HostileServer;
@@ -41,6 +42,8 @@ const raw = (status: number, headers: Record<string, string>, body: string | Buf
   body: Buffer.isBuffer(body) ? body : Buffer.from(body),
 });
 
+const pair = (answer: Answer, expected: Expect): [Answer, Expect] => [answer, expected];
+
 /** The typed error a status >= 400 must become. */
 function errorFor(status: number): Expect {
   return status === 401 ? { code: 'PROXMOX_AUTH' } : { code: 'PROXMOX_RESOURCE', status };
@@ -53,63 +56,64 @@ const cases: fc.Arbitrary<[Answer, Expect]> = fc.oneof(
   // A correct envelope, also under a wrong content type: the data, exactly.
   fc
     .tuple(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(JSON_TYPE, HTML_TYPE, {}))
-    .map(([data, type]) => [
-      raw(200, type, JSON.stringify({ data })),
-      { ok: JSON.parse(JSON.stringify(data)) },
-    ]),
+    .map(([data, type]) =>
+      pair(raw(200, type, JSON.stringify({ data })), { ok: JSON.parse(JSON.stringify(data)) }),
+    ),
   // Malformed JSON.
   fc
     .tuple(
       fc.constantFrom('{"data": [1, 2', '{data: 1}', '{"data":1}}', '{"data":', '[', '{'),
       fc.constantFrom(200, 201),
     )
-    .map(([body, status]) => [raw(status, JSON_TYPE, body), { code: 'PROXMOX_ERROR' }]),
+    .map(([body, status]) => pair(raw(status, JSON_TYPE, body), { code: 'PROXMOX_ERROR' })),
   fc
     .tuple(fc.constantFrom('{"data": [1, 2', '<html>', 'oops'), errorStatus)
-    .map(([body, status]) => [raw(status, JSON_TYPE, body), errorFor(status)]),
+    .map(([body, status]) => pair(raw(status, JSON_TYPE, body), errorFor(status))),
   // JSON that is no Proxmox envelope.
   fc
     .oneof(fc.jsonValue({ maxDepth: 2 }), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 })))
     .filter((v) => typeof v !== 'object' || v === null || Array.isArray(v) || !('data' in v))
-    .map((v) => [raw(200, JSON_TYPE, JSON.stringify(v)), { code: 'PROXMOX_ERROR' }]),
+    .map((v) => pair(raw(200, JSON_TYPE, JSON.stringify(v)), { code: 'PROXMOX_ERROR' })),
   // A reverse proxy's HTML page, with any status.
   fc
     .constantFrom(200, 400, 401, 403, 404, 500, 502, 503, 504)
-    .map((status) => [
-      raw(status, HTML_TYPE, proxyPage(status)),
-      status === 200 ? { code: 'PROXMOX_ERROR' } : errorFor(status),
-    ]),
+    .map((status) =>
+      pair(
+        raw(status, HTML_TYPE, proxyPage(status)),
+        status === 200 ? { code: 'PROXMOX_ERROR' } : errorFor(status),
+      ),
+    ),
   // Empty bodies.
   fc
-    .tuple(fc.constantFrom(200, 201, ...[400, 401, 500, 502]), fc.constantFrom(JSON_TYPE, {}))
-    .map(([status, type]) => [
-      raw(status, type, ''),
-      status < 300 ? { code: 'PROXMOX_ERROR' } : errorFor(status),
-    ]),
+    .tuple(fc.constantFrom(200, 201, 400, 401, 500, 502), fc.constantFrom(JSON_TYPE, {}))
+    .map(([status, type]) =>
+      pair(raw(status, type, ''), status < 300 ? { code: 'PROXMOX_ERROR' } : errorFor(status)),
+    ),
   // A proper Proxmox error envelope.
   fc
     .tuple(errorStatus, fc.string({ maxLength: 40 }))
-    .map(([status, message]) => [
-      raw(
-        status,
-        JSON_TYPE,
-        JSON.stringify({ data: null, message: `${message}\n`, errors: { vmid: 'bad' } }),
+    .map(([status, message]) =>
+      pair(
+        raw(
+          status,
+          JSON_TYPE,
+          JSON.stringify({ data: null, message: `${message}\n`, errors: { vmid: 'bad' } }),
+        ),
+        errorFor(status),
       ),
-      errorFor(status),
-    ]),
+    ),
   // Bodies cut short and connections dropped.
   fc
     .tuple(fc.constantFrom(200, 500), fc.constantFrom('', '{"data":', '{"data":{"a":1}}'))
-    .map(([status, body]) => [
-      { kind: 'cut', status, body: Buffer.from(body) },
-      { code: 'PROXMOX_CONNECTION' },
-    ]),
-  fc.constant<[Answer, Expect]>([{ kind: 'reset' }, { code: 'PROXMOX_CONNECTION' }]),
+    .map(([status, body]) =>
+      pair({ kind: 'cut', status, body: Buffer.from(body) }, { code: 'PROXMOX_CONNECTION' }),
+    ),
+  fc.constant(pair({ kind: 'reset' }, { code: 'PROXMOX_CONNECTION' })),
 );
 
 async function outcome(method: 'GET' | 'POST', path: string): Promise<{ ok: unknown } | { error: unknown }> {
   try {
-    return { ok: await px.request(`${method} ${path}`) };
+    return { ok: await px.request(rawRoute(`${method} ${path}` as `GET /${string}`)) };
   } catch (error) {
     return { error };
   }

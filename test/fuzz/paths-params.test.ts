@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { isInvalidArgumentError } from '../../src/index.js';
 import type { SimRequest } from '../../src/simulator/index.js';
 import { parseRequest } from '../../src/simulator/parse-request.js';
+import { rawRoute } from '../../src/typed/routes.js';
 import { captureClient } from './capture.js';
 
 /** Well-formed strings (every code point, no lone surrogates: see docs/RELIABILITY.md). */
@@ -127,7 +128,7 @@ describe('parameter values', () => {
           const invalid = Object.values(given).some((v) => wireForm(v) === 'invalid');
           seen.length = 0;
           try {
-            await px.request(`${method} /cluster/options`, given as never);
+            await px.request(rawRoute(`${method} /cluster/options`), given as never);
           } catch (error) {
             expect(isInvalidArgumentError(error)).toBe(true);
             expect(invalid).toBe(true);
