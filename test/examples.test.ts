@@ -1,0 +1,224 @@
+/**
+ * Each example under examples/ runs as its own process (`node --import tsx`) against the
+ * HTTPS simulator, with its connection in PROXMOX_* variables, and prints what it promises.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProxmoxSDK } from '../src/index.js';
+import { type RunningSimulator, startSimulator } from '../src/simulator/index.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+let sim: RunningSimulator;
+let home: string;
+/** Whether `POST /access/users/{userid}/token/{tokenid}` answers a usable secret yet. */
+let simulatorCreatesTokens = false;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(example: string, env: Record<string, string>, args: string[] = []): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join('examples', example), ...args],
+      // A clean environment: nothing of the caller's PROXMOX_* or HOME leaks in.
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: home, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function account(userid: string) {
+  const user = sim.users.find((u) => u.userid === userid);
+  if (!user) throw new Error(`the simulator has no ${userid}`);
+  return user;
+}
+
+/** automation@pve with its token without privilege separation (PVEAdmin on /). */
+function tokenEnv(): Record<string, string> {
+  const token = account('automation@pve').tokens.find((t) => t.tokenid === 'full')!;
+  return {
+    PROXMOX_HOST: `${sim.host}:${sim.port}`,
+    PROXMOX_FINGERPRINT: sim.fingerprint,
+    PROXMOX_USER: 'automation@pve',
+    PROXMOX_TOKEN_NAME: token.tokenid,
+    PROXMOX_TOKEN_VALUE: token.value,
+  };
+}
+
+function passwordEnv(userid: string): Record<string, string> {
+  return {
+    PROXMOX_HOST: `${sim.host}:${sim.port}`,
+    PROXMOX_FINGERPRINT: sim.fingerprint,
+    PROXMOX_USER: userid,
+    PROXMOX_PASSWORD: account(userid).password,
+  };
+}
+
+/** Asserts a clean run and answers its output. */
+function ok(r: Run): string {
+  expect(r.stderr.replace(/^\(node:\d+\) .*\n?/gm, ''), r.stdout).toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ service: 'PVE' });
+  home = mkdtempSync(join(tmpdir(), 'pxexamples-'));
+  const px = new ProxmoxSDK({
+    host: `${sim.host}:${sim.port}`,
+    fingerprint: sim.fingerprint,
+    user: 'root@pam',
+    password: 'proxmox',
+  });
+  try {
+    const probe = await px.access.users('auditor@pve').token('probe').post({});
+    simulatorCreatesTokens = /^[0-9a-f-]{36}$/.test(String(probe?.value));
+  } catch {
+    simulatorCreatesTokens = false;
+  } finally {
+    await px.close();
+  }
+});
+afterAll(async () => {
+  await sim?.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe.concurrent('examples against the simulator', () => {
+  it('env-vars: connects from PROXMOX_* and lists the nodes', async () => {
+    expect(ok(await run('env-vars.ts', tokenEnv()))).toBe('nodes: pve1, pve2, pve3\n');
+  });
+
+  it('env-vars: names the missing variable', async () => {
+    const { PROXMOX_HOST: _, ...env } = tokenEnv();
+    const r = await run('env-vars.ts', env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('PROXMOX_HOST is not set');
+    expect(r.stderr).not.toContain(env.PROXMOX_TOKEN_VALUE);
+  });
+
+  it('credentials-file: reads the seed credentials.json, refuses it when others can read it', async () => {
+    const env = tokenEnv();
+    const path = join(home, 'credentials.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        host: env.PROXMOX_HOST,
+        user: env.PROXMOX_USER,
+        token_name: env.PROXMOX_TOKEN_NAME,
+        token_value: env.PROXMOX_TOKEN_VALUE,
+        fingerprint: env.PROXMOX_FINGERPRINT,
+      }),
+    );
+    chmodSync(path, 0o644);
+    const refused = await run('credentials-file.ts', {}, [path]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`chmod 600 ${path}`);
+    expect(refused.stderr).not.toContain(env.PROXMOX_TOKEN_VALUE);
+    chmodSync(path, 0o600);
+    expect(ok(await run('credentials-file.ts', {}, [path]))).toBe('nodes: pve1, pve2, pve3\n');
+  });
+
+  it('kubernetes-secret: reads a mounted secret directory', async () => {
+    const env = tokenEnv();
+    const dir = join(home, 'proxmox-credentials');
+    mkdirSync(dir);
+    const files = {
+      host: env.PROXMOX_HOST,
+      user: env.PROXMOX_USER,
+      token_name: env.PROXMOX_TOKEN_NAME,
+      token_value: env.PROXMOX_TOKEN_VALUE,
+      fingerprint: env.PROXMOX_FINGERPRINT,
+    };
+    for (const [key, value] of Object.entries(files))
+      writeFileSync(join(dir, key), `${value}\n`, { mode: 0o400 });
+    expect(ok(await run('kubernetes-secret.ts', {}, [dir]))).toBe(`credentials from ${dir}: 3 nodes\n`);
+  });
+
+  it('ci-deploy-vm: creates the VM and waits for the task', async () => {
+    const out = ok(
+      await run('ci-deploy-vm.ts', { ...tokenEnv(), PROXMOX_NODE: 'pve2', PROXMOX_VMID: '4242' }),
+    );
+    expect(out).toMatch(
+      /^VM created: UPID:pve2:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmcreate:4242:automation@pve!full:\n/,
+    );
+    expect(out).toMatch(/VM 4242 on pve2: OK\n$/);
+  });
+
+  it('password: logs in with PROXMOX_PASSWORD (no prompt without a terminal)', async () => {
+    expect(ok(await run('password.ts', passwordEnv('root@pam')))).toBe(
+      'logged in as root@pam: pve1, pve2, pve3\n',
+    );
+    const { PROXMOX_PASSWORD: _, ...env } = passwordEnv('root@pam');
+    const r = await run('password.ts', env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('PROXMOX_PASSWORD is not set');
+  });
+
+  it('totp: answers the second factor from the TOTP secret', async () => {
+    const env = { ...passwordEnv('tfa@pve'), PROXMOX_TOTP_SECRET: account('tfa@pve').totpSecret! };
+    expect(ok(await run('totp.ts', env))).toBe('logged in with a second factor: 3 nodes\n');
+  });
+
+  it('batch-operations: one session for many calls', async () => {
+    const out = ok(await run('batch-operations.ts', tokenEnv()));
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['pve1', 'pve2', 'pve3']);
+    expect(out).toMatch(/VMs\n$/);
+  });
+
+  it('sync-wrapper: blocking calls, and the error handling of the seed', async () => {
+    const out = ok(await run('sync-wrapper.ts', tokenEnv()));
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['pve1', 'pve2', 'pve3']);
+    const wrong = 'ffffffff-0000-0000-0000-000000000000';
+    const denied = await run('sync-wrapper.ts', { ...tokenEnv(), PROXMOX_TOKEN_VALUE: wrong });
+    expect(denied.stdout).toMatch(/^Auth failed: GET \/nodes: 401/);
+    expect(denied.stdout + denied.stderr).not.toContain(wrong);
+    expect(denied.code).toBe(1);
+    const missing = await run('sync-wrapper.ts', { ...tokenEnv(), PROXMOX_NODE: 'bad_node' });
+    expect(missing.stdout).toBe('API error: 400 - Parameter verification failed.\n');
+  });
+
+  // Needs a simulator that really creates tokens (its first cut answered schema samples).
+  it('token-rotation: creates, checks and swaps the token; the secret goes to a 0600 file only', async ({
+    skip,
+  }) => {
+    if (!simulatorCreatesTokens) skip();
+    const secretFile = join(home, 'ci-v2.secret');
+    const r = await run('token-rotation.ts', {
+      ...passwordEnv('root@pam'),
+      ROTATE_USER: 'automation@pve',
+      OLD_TOKEN: 'ci',
+      NEW_TOKEN: 'ci-v2',
+      NEW_TOKEN_FILE: secretFile,
+    });
+    const out = ok(r);
+    expect(out).toMatch(
+      /^rotated automation@pve!ci -> automation@pve!ci-v2 \([1-9]\d* ACL entries copied\)\n/,
+    );
+    const secret = readFileSync(secretFile, 'utf8').trim();
+    expect(secret).toMatch(/^[0-9a-f-]{36}$/);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    expect(out).not.toContain(secret);
+  });
+});
