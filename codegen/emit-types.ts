@@ -49,6 +49,15 @@ export function emitTypes(model: NodeModel, service: string, booleans: 'int' | '
   ];
   const methods = allMethods(model);
   for (const m of methods) {
+    for (const f of m.formats.filter((x) => x.first)) {
+      // Alias keys (`virtio` meaning `model=virtio,macaddr=...`) are spellings, not keys.
+      const keys = Object.fromEntries(Object.entries(f.format).filter(([, s]) => !s.alias));
+      const members = objectMembers({ properties: keys, additionalProperties: false }, param, '  ');
+      out.push(
+        `/** The keys of the property string \`${f.param}\` of ${m.route} (see formatPropertyString). */`,
+      );
+      out.push(`export interface ${f.name} {`, ...members, '}', '');
+    }
     if (m.paramsName) {
       const members = objectMembers(m.api.parameters ?? {}, param, '  ', new Set(m.pathParams));
       out.push(`/** Parameters of ${m.route} (path parameters left out). */`);
@@ -72,6 +81,16 @@ export function emitTypes(model: NodeModel, service: string, booleans: 'int' | '
     out.push(
       `  ${JSON.stringify(m.route)}: { params: ${routeParamsExpr(m, param)}; returns: ${resultExpr(m, result)}; optional: ${optional} };`,
     );
+  }
+  out.push('}', '');
+  out.push(
+    "/** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */",
+  );
+  out.push('export interface PropertyStrings {');
+  for (const m of methods) {
+    if (!m.formats.length) continue;
+    const entries = m.formats.map((f) => `${propertyKey(f.param)}: ${f.name}`).join('; ');
+    out.push(`  ${JSON.stringify(m.route)}: { ${entries} };`);
   }
   out.push('}', '');
   return out.join('\n');

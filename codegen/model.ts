@@ -2,8 +2,8 @@
  * What the type emitters need to know of each method, computed once per service so that
  * types.ts, tree.ts and the coverage count agree on every name.
  */
-import { NameRegistry, pathTypeName, VERB_OF } from './names.js';
-import type { ApiMethod, SchemaNode } from './schema-model.js';
+import { NameRegistry, pascal, pathTypeName, VERB_OF } from './names.js';
+import type { ApiMethod, JsonSchema, SchemaNode } from './schema-model.js';
 import { hasRequired } from './type-expr.js';
 
 export interface MethodModel {
@@ -20,6 +20,18 @@ export interface MethodModel {
   itemName: string | undefined;
   /** Whether the fluent call's params argument may be left out. */
   paramsOptional: boolean;
+  /** Property-string parameters: `net` (for `net[n]`) -> the interface of its keys. */
+  formats: FormatModel[];
+}
+
+export interface FormatModel {
+  /** The parameter's name, `net` for the numbered `net[n]`. */
+  param: string;
+  /** Interface name, from the first method that uses this format (`NodesNodeQemuNetFormat`). */
+  name: string;
+  format: Record<string, JsonSchema>;
+  /** True where the interface is declared (its first use). */
+  first: boolean;
 }
 
 export interface NodeModel {
@@ -61,6 +73,23 @@ export function buildModel(root: SchemaNode): NodeModel {
     n.children.forEach(nameNodes);
   };
   nameNodes(root);
+  const formatNames = new Map<string, string>();
+  const formatsOf = (api: ApiMethod, typeName: string, omit: ReadonlySet<string>): FormatModel[] => {
+    const out: FormatModel[] = [];
+    for (const [key, p] of Object.entries(api.parameters?.properties ?? {})) {
+      if (omit.has(key) || !p.format || typeof p.format === 'string') continue;
+      const param = p.numbered?.prefix ?? key;
+      const id = JSON.stringify(p.format);
+      let name = formatNames.get(id);
+      const first = name === undefined;
+      if (name === undefined) {
+        name = names.take(`${typeName}${pascal(param)}Format`);
+        formatNames.set(id, name);
+      }
+      out.push({ param, name, format: p.format, first });
+    }
+    return out;
+  };
   const build = (n: SchemaNode): NodeModel => {
     const typeName = nodeNames.get(n) ?? 'Root';
     const methods: MethodModel[] = [];
@@ -84,6 +113,7 @@ export function buildModel(root: SchemaNode): NodeModel {
         itemName: arrayOfObjects ? names.take(`${base}Item`) : undefined,
         resultName: arrayOfObjects || isObjectWithProps(r) ? names.take(`${base}Result`) : undefined,
         paramsOptional: !hasRequired(params, omit),
+        formats: formatsOf(api, typeName, omit),
       });
     }
     return { node: n, typeName, methods, children: n.children.map(build) };

@@ -5,6 +5,7 @@
  * without `key=`, booleans travel as 1/0, lists inside a value are joined with `;`, and a
  * key alias (`virtio=MAC` meaning `model=virtio,macaddr=MAC`) is understood both ways.
  * Parsing follows PVE's JSONSchema (`parse_property_string`) and its error texts.
+ * For types per parameter, see `propertyString()` in src/typed/property-strings.ts.
  */
 import type { JsonSchema } from './generated/schema-types.js';
 
@@ -55,7 +56,11 @@ function valueText(key: string, v: PropertyScalar | readonly PropertyScalar[]): 
  * alias (`model` + `macaddr` on a NIC) the pair is written `virtio=MAC`. Other keys follow
  * in the format's order (input order without a format); `undefined`/`null` are left out.
  */
-export function formatPropertyString(value: PropertyInput, format?: PropertyFormat | JsonSchema): string {
+export function formatPropertyString<T extends object = PropertyInput>(
+  input: T,
+  format?: PropertyFormat | JsonSchema,
+): string {
+  const value = input as PropertyInput;
   const f = formatOf(format);
   const present = Object.keys(value).filter((k) => value[k] !== undefined && value[k] !== null);
   if (f) {
@@ -119,7 +124,10 @@ function typed(v: string, s: JsonSchema | undefined): PropertyValue {
  * from 1/0/on/off/yes/no/true/false, `;` lists for array keys). Throws PropertyStringError
  * with PVE's wording for a duplicate, unknown or missing key.
  */
-export function parsePropertyString(text: string, format?: PropertyFormat | JsonSchema): PropertyObject {
+export function parsePropertyString<T extends object = PropertyObject>(
+  text: string,
+  format?: PropertyFormat | JsonSchema,
+): T {
   const f = formatOf(format);
   const dk = defaultKeyOf(f);
   const out: PropertyObject = {};
@@ -151,5 +159,6 @@ export function parsePropertyString(text: string, format?: PropertyFormat | Json
       throw new PropertyStringError('missing key in comma-separated list property');
     }
   }
-  return out;
+  // T is the caller's claim (a generated `...Format` interface): the values were typed by the format.
+  return out as T;
 }

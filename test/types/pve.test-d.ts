@@ -1,7 +1,12 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import type { TaskStatus } from '../../src/call-options.js';
-import type { NodesGetItem, NodesNodeQemuPostParams } from '../../src/generated/pve/types.js';
+import type {
+  NodesGetItem,
+  NodesNodeQemuNetFormat,
+  NodesNodeQemuPostParams,
+} from '../../src/generated/pve/types.js';
 import type { ApiRoot, Envelope, Upid } from '../../src/typed/api.js';
+import { propertyString } from '../../src/typed/property-strings.js';
 import {
   type RawRoute,
   type RequestFn,
@@ -102,5 +107,21 @@ describe('PVE request by route', () => {
     expectTypeOf(a).toEqualTypeOf<{ ok: 1 }>();
     const b = await px.request<number>('GET /x' as RawRoute, { any: 'thing' });
     expectTypeOf(b).toEqualTypeOf<number>();
+  });
+});
+
+describe('PVE property strings', () => {
+  test('typed by route and parameter', async () => {
+    const net = await propertyString('PVE', 'POST /nodes/{node}/qemu', 'net');
+    const text = net.format({ model: 'virtio', bridge: 'vmbr0', firewall: true });
+    expectTypeOf(text).toEqualTypeOf<string>();
+    expectTypeOf(net.parse(text).bridge).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error unknown NIC model
+    net.format({ model: 'virtio-net' });
+    // @ts-expect-error unknown key
+    net.format({ model: 'virtio', brdige: 'vmbr0' });
+    // @ts-expect-error not a property-string parameter of this route
+    await propertyString('PVE', 'POST /nodes/{node}/qemu', 'name');
+    expectTypeOf<NodesNodeQemuNetFormat['model']>().toMatchTypeOf<string>();
   });
 });

@@ -1093,6 +1093,20 @@ export interface ConfigAccessAdGetItem {
 
 export type ConfigAccessAdGetResult = ConfigAccessAdGetItem[];
 
+/** The keys of the property string `sync-attributes` of POST /config/access/ad (see formatPropertyString). */
+export interface ConfigAccessAdSyncAttributesFormat {
+  email?: string;
+  firstname?: string;
+  lastname?: string;
+}
+
+/** The keys of the property string `sync-defaults-options` of POST /config/access/ad (see formatPropertyString). */
+export interface ConfigAccessAdSyncDefaultsOptionsFormat {
+  "enable-new"?: Bool;
+  /** comma-separated list */
+  "remove-vanished"?: string;
+}
+
 /** Parameters of POST /config/access/ad (path parameters left out). */
 export interface ConfigAccessAdPostParams {
   "base-dn"?: string;
@@ -1687,6 +1701,52 @@ export interface ConfigDatastoreGetItem {
 }
 
 export type ConfigDatastoreGetResult = ConfigDatastoreGetItem[];
+
+/** The keys of the property string `maintenance-mode` of POST /config/datastore (see formatPropertyString). */
+export interface ConfigDatastoreMaintenanceModeFormat {
+  /** length 0..64 */
+  message?: string;
+  type: "read-only" | "offline" | "delete" | "unmount" | "s3-refresh";
+}
+
+/** The keys of the property string `notification-thresholds` of POST /config/datastore (see formatPropertyString). */
+export interface ConfigDatastoreNotificationThresholdsFormat {
+  "s3-delete"?: number;
+  /** length 1..64 */
+  "s3-download"?: string;
+  "s3-get"?: number;
+  "s3-head"?: number;
+  "s3-post"?: number;
+  "s3-put"?: number;
+  /** length 1..64 */
+  "s3-upload"?: string;
+}
+
+/** The keys of the property string `notify` of POST /config/datastore (see formatPropertyString). */
+export interface ConfigDatastoreNotifyFormat {
+  gc?: "never" | "always" | "error";
+  prune?: "never" | "always" | "error";
+  sync?: "never" | "always" | "error";
+  verify?: "never" | "always" | "error";
+}
+
+/** The keys of the property string `tuning` of POST /config/datastore (see formatPropertyString). */
+export interface ConfigDatastoreTuningFormat {
+  /** default "inode" */
+  "chunk-order"?: "none" | "inode";
+  /** range 1..32; default 1 */
+  "default-verification-readers"?: number;
+  /** range 1..32; default 4 */
+  "default-verification-workers"?: number;
+  /** range 1..2880; default 1445 */
+  "gc-atime-cutoff"?: number;
+  /** default true */
+  "gc-atime-safety-check"?: Bool;
+  /** range 0..8388608; default 1048576 */
+  "gc-cache-capacity"?: number;
+  /** default "filesystem" */
+  "sync-level"?: "none" | "file" | "filesystem";
+}
 
 /** Parameters of POST /config/datastore (path parameters left out). */
 export interface ConfigDatastorePostParams {
@@ -3371,6 +3431,18 @@ export interface NodesNodeConfigGetResult {
   "http-proxy"?: string;
   location?: string;
   "task-log-max-days"?: number;
+}
+
+/** The keys of the property string `acme` of PUT /nodes/{node}/config (see formatPropertyString). */
+export interface NodesNodeConfigAcmeFormat {
+  account: string;
+}
+
+/** The keys of the property string `acmedomain0` of PUT /nodes/{node}/config (see formatPropertyString). */
+export interface NodesNodeConfigAcmedomain0Format {
+  alias?: string;
+  domain: string;
+  plugin?: string;
 }
 
 /** Parameters of PUT /nodes/{node}/config (path parameters left out). */
@@ -5182,4 +5254,15 @@ export interface Routes {
   "GET /tape/scan-drives": { params: NoParams; returns: TapeScanDrivesGetItem[]; optional: true };
   /** GET /version (get_version) */
   "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
+}
+
+/** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */
+export interface PropertyStrings {
+  "POST /config/access/ad": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "PUT /config/access/ad/{realm}": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "POST /config/access/ldap": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "PUT /config/access/ldap/{realm}": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "POST /config/datastore": { "maintenance-mode": ConfigDatastoreMaintenanceModeFormat; "notification-thresholds": ConfigDatastoreNotificationThresholdsFormat; notify: ConfigDatastoreNotifyFormat; tuning: ConfigDatastoreTuningFormat };
+  "PUT /config/datastore/{name}": { "maintenance-mode": ConfigDatastoreMaintenanceModeFormat; "notification-thresholds": ConfigDatastoreNotificationThresholdsFormat; notify: ConfigDatastoreNotifyFormat; tuning: ConfigDatastoreTuningFormat };
+  "PUT /nodes/{node}/config": { acme: NodesNodeConfigAcmeFormat; acmedomain0: NodesNodeConfigAcmedomain0Format; acmedomain1: NodesNodeConfigAcmedomain0Format; acmedomain2: NodesNodeConfigAcmedomain0Format; acmedomain3: NodesNodeConfigAcmedomain0Format; acmedomain4: NodesNodeConfigAcmedomain0Format };
 }

@@ -1180,6 +1180,20 @@ export interface ConfigAccessAdGetItem {
 
 export type ConfigAccessAdGetResult = ConfigAccessAdGetItem[];
 
+/** The keys of the property string `sync-attributes` of POST /config/access/ad (see formatPropertyString). */
+export interface ConfigAccessAdSyncAttributesFormat {
+  email?: string;
+  firstname?: string;
+  lastname?: string;
+}
+
+/** The keys of the property string `sync-defaults-options` of POST /config/access/ad (see formatPropertyString). */
+export interface ConfigAccessAdSyncDefaultsOptionsFormat {
+  "enable-new"?: Bool;
+  /** comma-separated list */
+  "remove-vanished"?: string;
+}
+
 /** Parameters of POST /config/access/ad (path parameters left out). */
 export interface ConfigAccessAdPostParams {
   "base-dn"?: string;
@@ -1660,6 +1674,18 @@ export interface ConfigCertificateGetResult {
   acmedomain2?: string;
   acmedomain3?: string;
   acmedomain4?: string;
+}
+
+/** The keys of the property string `acme` of PUT /config/certificate (see formatPropertyString). */
+export interface ConfigCertificateAcmeFormat {
+  account: string;
+}
+
+/** The keys of the property string `acmedomain0` of PUT /config/certificate (see formatPropertyString). */
+export interface ConfigCertificateAcmedomain0Format {
+  alias?: string;
+  domain: string;
+  plugin?: string;
 }
 
 /** Parameters of PUT /config/certificate (path parameters left out). */
@@ -2830,6 +2856,16 @@ export interface PveRemotesRemoteFirewallOptionsGetResult {
   policy_forward?: "ACCEPT" | "DROP";
   policy_in?: "ACCEPT" | "DROP" | "REJECT";
   policy_out?: "ACCEPT" | "DROP" | "REJECT";
+}
+
+/** The keys of the property string `log_ratelimit` of PUT /pve/remotes/{remote}/firewall/options (see formatPropertyString). */
+export interface PveRemotesRemoteFirewallOptionsLogRatelimitFormat {
+  /** range 0..; default 5 */
+  burst?: number;
+  /** default true */
+  enable: Bool;
+  /** default "1/second" */
+  rate?: string;
 }
 
 /** Parameters of PUT /pve/remotes/{remote}/firewall/options (path parameters left out). */
@@ -7091,4 +7127,14 @@ export interface Routes {
   "POST /subscriptions/revert-pending-clear": { params: SubscriptionsRevertPendingClearPostParams; returns: null; optional: false };
   /** GET /version (get_version) */
   "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
+}
+
+/** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */
+export interface PropertyStrings {
+  "POST /config/access/ad": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "PUT /config/access/ad/{realm}": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "POST /config/access/ldap": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "PUT /config/access/ldap/{realm}": { "sync-attributes": ConfigAccessAdSyncAttributesFormat; "sync-defaults-options": ConfigAccessAdSyncDefaultsOptionsFormat };
+  "PUT /config/certificate": { acme: ConfigCertificateAcmeFormat; acmedomain0: ConfigCertificateAcmedomain0Format; acmedomain1: ConfigCertificateAcmedomain0Format; acmedomain2: ConfigCertificateAcmedomain0Format; acmedomain3: ConfigCertificateAcmedomain0Format; acmedomain4: ConfigCertificateAcmedomain0Format };
+  "PUT /pve/remotes/{remote}/firewall/options": { log_ratelimit: PveRemotesRemoteFirewallOptionsLogRatelimitFormat };
 }

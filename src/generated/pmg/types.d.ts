@@ -3673,3 +3673,7 @@ export interface Routes {
   /** GET /version (version) */
   "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
 }
+
+/** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */
+export interface PropertyStrings {
+}

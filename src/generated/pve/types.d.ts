@@ -1243,6 +1243,14 @@ export interface ClusterCephMetadataGetResult {
   [key: string]: unknown;
 }
 
+/** The keys of the property string `link` of POST /cluster/config (see formatPropertyString). */
+export interface ClusterConfigLinkFormat {
+  /** format address */
+  address: string;
+  /** range 0..255; default 0 */
+  priority?: number;
+}
+
 /** Parameters of POST /cluster/config (path parameters left out). */
 export interface ClusterConfigPostParams {
   /** format pve-node; length 0..15 */
@@ -1571,6 +1579,16 @@ export interface ClusterFirewallOptionsGetResult {
   policy_in?: "ACCEPT" | "REJECT" | "DROP";
   policy_out?: "ACCEPT" | "REJECT" | "DROP";
   [key: string]: unknown;
+}
+
+/** The keys of the property string `log_ratelimit` of PUT /cluster/firewall/options (see formatPropertyString). */
+export interface ClusterFirewallOptionsLogRatelimitFormat {
+  /** range 0..; default 5 */
+  burst?: number;
+  /** default "1" */
+  enable: Bool;
+  /** default "1/second" */
+  rate?: string;
 }
 
 /** Parameters of PUT /cluster/firewall/options (path parameters left out). */
@@ -2634,6 +2652,109 @@ export interface ClusterNotificationsTargetsGetItem {
 
 export type ClusterNotificationsTargetsGetResult = ClusterNotificationsTargetsGetItem[];
 
+/** The keys of the property string `bwlimit` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsBwlimitFormat {
+  clone?: number;
+  default?: number;
+  migration?: number;
+  move?: number;
+  restore?: number;
+}
+
+/** The keys of the property string `crs` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsCrsFormat {
+  /** default "basic" */
+  ha?: "basic" | "static" | "dynamic";
+  /** default 0 */
+  "ha-auto-rebalance"?: Bool;
+  /** range 0..; default 3; requires ha-auto-rebalance */
+  "ha-auto-rebalance-hold-duration"?: number;
+  /** range 0..100; default 10; requires ha-auto-rebalance */
+  "ha-auto-rebalance-margin"?: number;
+  /** default "bruteforce"; requires ha-auto-rebalance */
+  "ha-auto-rebalance-method"?: "bruteforce" | "topsis";
+  /** range 0..100; default 30; requires ha-auto-rebalance */
+  "ha-auto-rebalance-threshold"?: number;
+  /** default 0 */
+  "ha-rebalance-on-start"?: Bool;
+}
+
+/** The keys of the property string `ha` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsHaFormat {
+  /** default "conditional" */
+  shutdown_policy: "freeze" | "failover" | "conditional" | "migrate";
+}
+
+/** The keys of the property string `location` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsLocationFormat {
+  /** range -90..90 */
+  latitude: number;
+  /** range -180..180 */
+  longitude: number;
+  /** length 0..128 */
+  name?: string;
+}
+
+/** The keys of the property string `migration` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsMigrationFormat {
+  /** format CIDR */
+  network?: string;
+  /** default "secure" */
+  type: "secure" | "insecure";
+}
+
+/** The keys of the property string `next-id` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsNextIdFormat {
+  /** default 100 */
+  lower?: number;
+  /** default 1000000 */
+  upper?: number;
+}
+
+/** The keys of the property string `notify` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsNotifyFormat {
+  fencing?: "always" | "never";
+  /** default "auto" */
+  "package-updates"?: "auto" | "always" | "never";
+  replication?: "always" | "never";
+  "target-fencing"?: string;
+  "target-package-updates"?: string;
+  "target-replication"?: string;
+}
+
+/** The keys of the property string `tag-style` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsTagStyleFormat {
+  /** default 0 */
+  "case-sensitive"?: Bool;
+  "color-map"?: string;
+  /** default "alphabetical" */
+  ordering?: "config" | "alphabetical";
+  /** default "circle" */
+  shape?: "full" | "circle" | "dense" | "none";
+}
+
+/** The keys of the property string `u2f` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsU2fFormat {
+  appid?: string;
+  origin?: string;
+}
+
+/** The keys of the property string `user-tag-access` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsUserTagAccessFormat {
+  /** default "free" */
+  "user-allow"?: "none" | "list" | "existing" | "free";
+  "user-allow-list"?: string;
+}
+
+/** The keys of the property string `webauthn` of PUT /cluster/options (see formatPropertyString). */
+export interface ClusterOptionsWebauthnFormat {
+  /** default 1 */
+  "allow-subdomains"?: Bool;
+  id?: string;
+  origin?: string;
+  rp?: string;
+}
+
 /** Parameters of PUT /cluster/options (path parameters left out). */
 export interface ClusterOptionsPutParams {
   /** property string: clone, default, migration, move, restore */
@@ -3551,6 +3672,13 @@ export interface ClusterSdnRouteMapsEntriesGetItem {
 }
 
 export type ClusterSdnRouteMapsEntriesGetResult = ClusterSdnRouteMapsEntriesGetItem[];
+
+/** The keys of the property string `exit-action` of POST /cluster/sdn/route-maps/entries (see formatPropertyString). */
+export interface ClusterSdnRouteMapsEntriesExitActionFormat {
+  key: "on-match-goto" | "on-match-next" | "continue";
+  /** range 0..65535 */
+  value?: number;
+}
 
 /** Parameters of POST /cluster/sdn/route-maps/entries (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesPostParams {
@@ -4646,6 +4774,18 @@ export interface NodesNodeCephPoolGetItem {
 
 export type NodesNodeCephPoolGetResult = NodesNodeCephPoolGetItem[];
 
+/** The keys of the property string `erasure-coding` of POST /nodes/{node}/ceph/pool (see formatPropertyString). */
+export interface NodesNodeCephPoolErasureCodingFormat {
+  "device-class"?: string;
+  /** default "host" */
+  "failure-domain"?: string;
+  /** range 2.. */
+  k: number;
+  /** range 1.. */
+  m: number;
+  profile?: string;
+}
+
 /** Parameters of POST /nodes/{node}/ceph/pool (path parameters left out). */
 export interface NodesNodeCephPoolPostParams {
   /** default 0 */
@@ -4836,6 +4976,34 @@ export interface NodesNodeConfigGetResult {
   "startall-onboot-delay"?: number;
   wakeonlan?: string;
   [key: string]: unknown;
+}
+
+/** The keys of the property string `acme` of PUT /nodes/{node}/config (see formatPropertyString). */
+export interface NodesNodeConfigAcmeFormat {
+  /** format pve-configid; default "default" */
+  account?: string;
+  /** format pve-acme-domain-list */
+  domains?: string;
+}
+
+/** The keys of the property string `acmedomain` of PUT /nodes/{node}/config (see formatPropertyString). */
+export interface NodesNodeConfigAcmedomainFormat {
+  /** format pve-acme-alias */
+  alias?: string;
+  /** format pve-acme-domain */
+  domain: string;
+  /** format pve-configid; default "standalone" */
+  plugin?: string;
+}
+
+/** The keys of the property string `wakeonlan` of PUT /nodes/{node}/config (see formatPropertyString). */
+export interface NodesNodeConfigWakeonlanFormat {
+  /** format pve-iface */
+  "bind-interface"?: string;
+  /** format ipv4; default "255.255.255.255" */
+  "broadcast-address"?: string;
+  /** format mac-addr */
+  mac: string;
 }
 
 /** Parameters of PUT /nodes/{node}/config (path parameters left out). */
@@ -5029,6 +5197,14 @@ export interface NodesNodeDisksZfsGetItem {
 }
 
 export type NodesNodeDisksZfsGetResult = NodesNodeDisksZfsGetItem[];
+
+/** The keys of the property string `draid-config` of POST /nodes/{node}/disks/zfs (see formatPropertyString). */
+export interface NodesNodeDisksZfsDraidConfigFormat {
+  /** range 1.. */
+  data: number;
+  /** range 0.. */
+  spares: number;
+}
 
 /** Parameters of POST /nodes/{node}/disks/zfs (path parameters left out). */
 export interface NodesNodeDisksZfsPostParams {
@@ -5425,6 +5601,105 @@ export interface NodesNodeLxcGetItem {
 }
 
 export type NodesNodeLxcGetResult = NodesNodeLxcGetItem[];
+
+/** The keys of the property string `dev` of POST /nodes/{node}/lxc (see formatPropertyString). */
+export interface NodesNodeLxcDevFormat {
+  /** default 0 */
+  "deny-write"?: Bool;
+  /** range 0.. */
+  gid?: number;
+  mode?: string;
+  /** format pve-lxc-dev-string */
+  path?: string;
+  /** range 0.. */
+  uid?: number;
+}
+
+/** The keys of the property string `features` of POST /nodes/{node}/lxc (see formatPropertyString). */
+export interface NodesNodeLxcFeaturesFormat {
+  /** default 0 */
+  force_rw_sys?: Bool;
+  /** default 0 */
+  fuse?: Bool;
+  /** default 0 */
+  keyctl?: Bool;
+  /** default 0 */
+  mknod?: Bool;
+  mount?: string;
+  /** default 0 */
+  nesting?: Bool;
+}
+
+/** The keys of the property string `mp` of POST /nodes/{node}/lxc (see formatPropertyString). */
+export interface NodesNodeLxcMpFormat {
+  acl?: Bool;
+  backup?: Bool;
+  idmap?: string;
+  /** default 0 */
+  keepattrs?: Bool;
+  mountoptions?: string;
+  /** format pve-lxc-mp-string */
+  mp: string;
+  quota?: Bool;
+  /** default 1 */
+  replicate?: Bool;
+  ro?: Bool;
+  /** default 0 */
+  shared?: Bool;
+  /** format disk-size */
+  size?: string;
+  /** format pve-lxc-mp-string */
+  volume: string;
+}
+
+/** The keys of the property string `net` of POST /nodes/{node}/lxc (see formatPropertyString). */
+export interface NodesNodeLxcNetFormat {
+  bridge?: string;
+  firewall?: Bool;
+  /** format ipv4 */
+  gw?: string;
+  /** format ipv6 */
+  gw6?: string;
+  "host-managed"?: Bool;
+  /** format mac-addr */
+  hwaddr?: string;
+  /** format pve-ipv4-config */
+  ip?: string;
+  /** format pve-ipv6-config */
+  ip6?: string;
+  link_down?: Bool;
+  /** range 64..65535 */
+  mtu?: number;
+  name: string;
+  rate?: number;
+  /** range 1..4094 */
+  tag?: number;
+  trunks?: string;
+  type?: "veth";
+}
+
+/** The keys of the property string `rootfs` of POST /nodes/{node}/lxc (see formatPropertyString). */
+export interface NodesNodeLxcRootfsFormat {
+  acl?: Bool;
+  idmap?: string;
+  mountoptions?: string;
+  quota?: Bool;
+  /** default 1 */
+  replicate?: Bool;
+  ro?: Bool;
+  /** default 0 */
+  shared?: Bool;
+  /** format disk-size */
+  size?: string;
+  /** format pve-lxc-mp-string */
+  volume: string;
+}
+
+/** The keys of the property string `unused` of POST /nodes/{node}/lxc (see formatPropertyString). */
+export interface NodesNodeLxcUnusedFormat {
+  /** format pve-volume-id */
+  volume: string;
+}
 
 /** Parameters of POST /nodes/{node}/lxc (path parameters left out). */
 export interface NodesNodeLxcPostParams {
@@ -6505,6 +6780,387 @@ export interface NodesNodeQemuGetItem {
 }
 
 export type NodesNodeQemuGetResult = NodesNodeQemuGetItem[];
+
+/** The keys of the property string `agent` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuAgentFormat {
+  /** default 0 */
+  enabled: Bool;
+  /** default 1 */
+  "freeze-fs"?: Bool;
+  /** default 0 */
+  fstrim_cloned_disks?: Bool;
+  /** default "virtio" */
+  type?: "virtio" | "isa";
+}
+
+/** The keys of the property string `audio0` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuAudio0Format {
+  device: "ich9-intel-hda" | "intel-hda" | "AC97";
+  /** default "spice" */
+  driver?: "spice" | "none";
+}
+
+/** The keys of the property string `efidisk0` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuEfidisk0Format {
+  /** default "2m" */
+  efitype?: "2m" | "4m";
+  /** format pve-volume-id-or-qm-path */
+  file: string;
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  /** format pve-volume-id-or-absolute-path */
+  "import-from"?: string;
+  /** default "2011" */
+  "ms-cert"?: "2011" | "2023" | "2023w" | "2023k";
+  /** default 0 */
+  "pre-enrolled-keys"?: Bool;
+  /** format disk-size */
+  size?: string;
+}
+
+/** The keys of the property string `ide` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuIdeFormat {
+  aio?: "native" | "threads" | "io_uring";
+  backup?: Bool;
+  bps?: number;
+  /** range 1.. */
+  bps_max_length?: number;
+  bps_rd?: number;
+  /** range 1.. */
+  bps_rd_max_length?: number;
+  bps_wr?: number;
+  /** range 1.. */
+  bps_wr_max_length?: number;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
+  detect_zeroes?: Bool;
+  discard?: "ignore" | "on";
+  /** format pve-volume-id-or-qm-path */
+  file: string;
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  /** format pve-volume-id-or-absolute-path */
+  "import-from"?: string;
+  iops?: number;
+  iops_max?: number;
+  /** range 1.. */
+  iops_max_length?: number;
+  iops_rd?: number;
+  iops_rd_max?: number;
+  /** range 1.. */
+  iops_rd_max_length?: number;
+  iops_wr?: number;
+  iops_wr_max?: number;
+  /** range 1.. */
+  iops_wr_max_length?: number;
+  mbps?: number;
+  mbps_max?: number;
+  mbps_rd?: number;
+  mbps_rd_max?: number;
+  mbps_wr?: number;
+  mbps_wr_max?: number;
+  /** default "disk" */
+  media?: "cdrom" | "disk";
+  /** format urlencoded; length 0..120 */
+  model?: string;
+  /** default 1 */
+  replicate?: Bool;
+  rerror?: "ignore" | "report" | "stop";
+  /** format urlencoded; length 0..60 */
+  serial?: string;
+  /** default 0 */
+  shared?: Bool;
+  /** format disk-size */
+  size?: string;
+  snapshot?: Bool;
+  ssd?: Bool;
+  werror?: "enospc" | "ignore" | "report" | "stop";
+  wwn?: string;
+}
+
+/** The keys of the property string `ivshmem` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuIvshmemFormat {
+  name?: string;
+  /** range 1.. */
+  size: number;
+}
+
+/** The keys of the property string `machine` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuMachineFormat {
+  /** range 32..64 */
+  "aw-bits"?: number;
+  "enable-s3"?: Bool;
+  "enable-s4"?: Bool;
+  /** length 0..40 */
+  type?: string;
+  viommu?: "intel" | "virtio";
+}
+
+/** The keys of the property string `memory` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuMemoryFormat {
+  /** range 16..; default 512 */
+  current: number;
+}
+
+/** The keys of the property string `net` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuNetFormat {
+  /** format pve-bridge-id */
+  bridge?: string;
+  firewall?: Bool;
+  link_down?: Bool;
+  /** format mac-addr */
+  macaddr?: string;
+  model: "e1000" | "e1000-82540em" | "e1000-82544gc" | "e1000-82545em" | "e1000e" | "i82551" | "i82557b" | "i82559er" | "ne2k_isa" | "ne2k_pci" | "pcnet" | "rtl8139" | "virtio" | "vmxnet3";
+  /** range 1..65520 */
+  mtu?: number;
+  /** range 0..64 */
+  queues?: number;
+  /** range 0.. */
+  rate?: number;
+  /** range 1..4094 */
+  tag?: number;
+  trunks?: string;
+}
+
+/** The keys of the property string `numa` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuNumaFormat {
+  cpus: string;
+  hostnodes?: string;
+  memory?: number;
+  policy?: "preferred" | "bind" | "interleave";
+}
+
+/** The keys of the property string `sata` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuSataFormat {
+  aio?: "native" | "threads" | "io_uring";
+  backup?: Bool;
+  bps?: number;
+  /** range 1.. */
+  bps_max_length?: number;
+  bps_rd?: number;
+  /** range 1.. */
+  bps_rd_max_length?: number;
+  bps_wr?: number;
+  /** range 1.. */
+  bps_wr_max_length?: number;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
+  detect_zeroes?: Bool;
+  discard?: "ignore" | "on";
+  /** format pve-volume-id-or-qm-path */
+  file: string;
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  /** format pve-volume-id-or-absolute-path */
+  "import-from"?: string;
+  iops?: number;
+  iops_max?: number;
+  /** range 1.. */
+  iops_max_length?: number;
+  iops_rd?: number;
+  iops_rd_max?: number;
+  /** range 1.. */
+  iops_rd_max_length?: number;
+  iops_wr?: number;
+  iops_wr_max?: number;
+  /** range 1.. */
+  iops_wr_max_length?: number;
+  mbps?: number;
+  mbps_max?: number;
+  mbps_rd?: number;
+  mbps_rd_max?: number;
+  mbps_wr?: number;
+  mbps_wr_max?: number;
+  /** default "disk" */
+  media?: "cdrom" | "disk";
+  /** default 1 */
+  replicate?: Bool;
+  rerror?: "ignore" | "report" | "stop";
+  /** format urlencoded; length 0..60 */
+  serial?: string;
+  /** default 0 */
+  shared?: Bool;
+  /** format disk-size */
+  size?: string;
+  snapshot?: Bool;
+  ssd?: Bool;
+  werror?: "enospc" | "ignore" | "report" | "stop";
+  wwn?: string;
+}
+
+/** The keys of the property string `scsi` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuScsiFormat {
+  aio?: "native" | "threads" | "io_uring";
+  backup?: Bool;
+  bps?: number;
+  /** range 1.. */
+  bps_max_length?: number;
+  bps_rd?: number;
+  /** range 1.. */
+  bps_rd_max_length?: number;
+  bps_wr?: number;
+  /** range 1.. */
+  bps_wr_max_length?: number;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
+  detect_zeroes?: Bool;
+  discard?: "ignore" | "on";
+  /** format pve-volume-id-or-qm-path */
+  file: string;
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  /** format pve-volume-id-or-absolute-path */
+  "import-from"?: string;
+  iops?: number;
+  iops_max?: number;
+  /** range 1.. */
+  iops_max_length?: number;
+  iops_rd?: number;
+  iops_rd_max?: number;
+  /** range 1.. */
+  iops_rd_max_length?: number;
+  iops_wr?: number;
+  iops_wr_max?: number;
+  /** range 1.. */
+  iops_wr_max_length?: number;
+  iothread?: Bool;
+  mbps?: number;
+  mbps_max?: number;
+  mbps_rd?: number;
+  mbps_rd_max?: number;
+  mbps_wr?: number;
+  mbps_wr_max?: number;
+  /** default "disk" */
+  media?: "cdrom" | "disk";
+  product?: string;
+  /** range 2.. */
+  queues?: number;
+  /** default 1 */
+  replicate?: Bool;
+  rerror?: "ignore" | "report" | "stop";
+  ro?: Bool;
+  /** default 0 */
+  scsiblock?: Bool;
+  /** format urlencoded; length 0..60 */
+  serial?: string;
+  /** default 0 */
+  shared?: Bool;
+  /** format disk-size */
+  size?: string;
+  snapshot?: Bool;
+  ssd?: Bool;
+  vendor?: string;
+  werror?: "enospc" | "ignore" | "report" | "stop";
+  wwn?: string;
+}
+
+/** The keys of the property string `spice_enhancements` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuSpiceEnhancementsFormat {
+  /** default "0" */
+  foldersharing?: Bool;
+  /** default "off" */
+  videostreaming?: "off" | "all" | "filter";
+}
+
+/** The keys of the property string `tpmstate0` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuTpmstate0Format {
+  /** format pve-volume-id-or-qm-path */
+  file: string;
+  format?: "raw" | "qcow2" | "vmdk";
+  /** format pve-volume-id-or-absolute-path */
+  "import-from"?: string;
+  /** format disk-size */
+  size?: string;
+  /** default "v1.2" */
+  version?: "v1.2" | "v2.0";
+}
+
+/** The keys of the property string `unused` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuUnusedFormat {
+  /** format pve-volume-id */
+  file: string;
+}
+
+/** The keys of the property string `usb` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuUsbFormat {
+  host?: string;
+  /** format pve-configid */
+  mapping?: string;
+  /** default 0 */
+  usb3?: Bool;
+}
+
+/** The keys of the property string `vga` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuVgaFormat {
+  clipboard?: "vnc";
+  /** range 4..512 */
+  memory?: number;
+  /** default "std" */
+  type?: "cirrus" | "qxl" | "qxl2" | "qxl3" | "qxl4" | "none" | "serial0" | "serial1" | "serial2" | "serial3" | "std" | "virtio" | "virtio-gl" | "vmware";
+}
+
+/** The keys of the property string `virtio` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuVirtioFormat {
+  aio?: "native" | "threads" | "io_uring";
+  backup?: Bool;
+  bps?: number;
+  /** range 1.. */
+  bps_max_length?: number;
+  bps_rd?: number;
+  /** range 1.. */
+  bps_rd_max_length?: number;
+  bps_wr?: number;
+  /** range 1.. */
+  bps_wr_max_length?: number;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
+  detect_zeroes?: Bool;
+  discard?: "ignore" | "on";
+  /** format pve-volume-id-or-qm-path */
+  file: string;
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  /** format pve-volume-id-or-absolute-path */
+  "import-from"?: string;
+  iops?: number;
+  iops_max?: number;
+  /** range 1.. */
+  iops_max_length?: number;
+  iops_rd?: number;
+  iops_rd_max?: number;
+  /** range 1.. */
+  iops_rd_max_length?: number;
+  iops_wr?: number;
+  iops_wr_max?: number;
+  /** range 1.. */
+  iops_wr_max_length?: number;
+  iothread?: Bool;
+  mbps?: number;
+  mbps_max?: number;
+  mbps_rd?: number;
+  mbps_rd_max?: number;
+  mbps_wr?: number;
+  mbps_wr_max?: number;
+  /** default "disk" */
+  media?: "cdrom" | "disk";
+  /** default 1 */
+  replicate?: Bool;
+  rerror?: "ignore" | "report" | "stop";
+  ro?: Bool;
+  /** format urlencoded; length 0..60 */
+  serial?: string;
+  /** default 0 */
+  shared?: Bool;
+  /** format disk-size */
+  size?: string;
+  snapshot?: Bool;
+  werror?: "enospc" | "ignore" | "report" | "stop";
+}
+
+/** The keys of the property string `virtiofs` of POST /nodes/{node}/qemu (see formatPropertyString). */
+export interface NodesNodeQemuVirtiofsFormat {
+  /** default "auto" */
+  cache?: "auto" | "always" | "metadata" | "never";
+  /** default 0 */
+  "direct-io"?: Bool;
+  /** format pve-configid */
+  dirid: string;
+  /** default 0 */
+  "expose-acl"?: Bool;
+  /** default 0 */
+  "expose-xattr"?: Bool;
+}
 
 /** Parameters of POST /nodes/{node}/qemu (path parameters left out). */
 export interface NodesNodeQemuPostParams {
@@ -10569,4 +11225,26 @@ export interface Routes {
   "DELETE /storage/{storage}": { params: { storage: string }; returns: null; optional: false };
   /** GET /version (version) */
   "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
+}
+
+/** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */
+export interface PropertyStrings {
+  "POST /cluster/config": { link: ClusterConfigLinkFormat };
+  "POST /cluster/config/join": { link: ClusterConfigLinkFormat };
+  "POST /cluster/config/nodes/{node}": { link: ClusterConfigLinkFormat };
+  "PUT /cluster/firewall/options": { log_ratelimit: ClusterFirewallOptionsLogRatelimitFormat };
+  "PUT /cluster/options": { bwlimit: ClusterOptionsBwlimitFormat; crs: ClusterOptionsCrsFormat; ha: ClusterOptionsHaFormat; location: ClusterOptionsLocationFormat; migration: ClusterOptionsMigrationFormat; "next-id": ClusterOptionsNextIdFormat; notify: ClusterOptionsNotifyFormat; replication: ClusterOptionsMigrationFormat; "tag-style": ClusterOptionsTagStyleFormat; u2f: ClusterOptionsU2fFormat; "user-tag-access": ClusterOptionsUserTagAccessFormat; webauthn: ClusterOptionsWebauthnFormat };
+  "POST /cluster/sdn/route-maps/entries": { "exit-action": ClusterSdnRouteMapsEntriesExitActionFormat };
+  "PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}": { "exit-action": ClusterSdnRouteMapsEntriesExitActionFormat };
+  "POST /nodes/{node}/ceph/pool": { "erasure-coding": NodesNodeCephPoolErasureCodingFormat };
+  "PUT /nodes/{node}/config": { acme: NodesNodeConfigAcmeFormat; acmedomain: NodesNodeConfigAcmedomainFormat; location: ClusterOptionsLocationFormat; wakeonlan: NodesNodeConfigWakeonlanFormat };
+  "POST /nodes/{node}/disks/zfs": { "draid-config": NodesNodeDisksZfsDraidConfigFormat };
+  "POST /nodes/{node}/lxc": { dev: NodesNodeLxcDevFormat; features: NodesNodeLxcFeaturesFormat; mp: NodesNodeLxcMpFormat; net: NodesNodeLxcNetFormat; rootfs: NodesNodeLxcRootfsFormat; unused: NodesNodeLxcUnusedFormat };
+  "PUT /nodes/{node}/lxc/{vmid}/config": { dev: NodesNodeLxcDevFormat; features: NodesNodeLxcFeaturesFormat; mp: NodesNodeLxcMpFormat; net: NodesNodeLxcNetFormat; rootfs: NodesNodeLxcRootfsFormat; unused: NodesNodeLxcUnusedFormat };
+  "POST /nodes/{node}/qemu": { agent: NodesNodeQemuAgentFormat; audio0: NodesNodeQemuAudio0Format; efidisk0: NodesNodeQemuEfidisk0Format; ide: NodesNodeQemuIdeFormat; ivshmem: NodesNodeQemuIvshmemFormat; machine: NodesNodeQemuMachineFormat; memory: NodesNodeQemuMemoryFormat; net: NodesNodeQemuNetFormat; numa: NodesNodeQemuNumaFormat; sata: NodesNodeQemuSataFormat; scsi: NodesNodeQemuScsiFormat; spice_enhancements: NodesNodeQemuSpiceEnhancementsFormat; tpmstate0: NodesNodeQemuTpmstate0Format; unused: NodesNodeQemuUnusedFormat; usb: NodesNodeQemuUsbFormat; vga: NodesNodeQemuVgaFormat; virtio: NodesNodeQemuVirtioFormat; virtiofs: NodesNodeQemuVirtiofsFormat };
+  "POST /nodes/{node}/qemu/{vmid}/config": { agent: NodesNodeQemuAgentFormat; audio0: NodesNodeQemuAudio0Format; efidisk0: NodesNodeQemuEfidisk0Format; ide: NodesNodeQemuIdeFormat; ivshmem: NodesNodeQemuIvshmemFormat; machine: NodesNodeQemuMachineFormat; memory: NodesNodeQemuMemoryFormat; net: NodesNodeQemuNetFormat; numa: NodesNodeQemuNumaFormat; sata: NodesNodeQemuSataFormat; scsi: NodesNodeQemuScsiFormat; spice_enhancements: NodesNodeQemuSpiceEnhancementsFormat; tpmstate0: NodesNodeQemuTpmstate0Format; unused: NodesNodeQemuUnusedFormat; usb: NodesNodeQemuUsbFormat; vga: NodesNodeQemuVgaFormat; virtio: NodesNodeQemuVirtioFormat; virtiofs: NodesNodeQemuVirtiofsFormat };
+  "PUT /nodes/{node}/qemu/{vmid}/config": { agent: NodesNodeQemuAgentFormat; audio0: NodesNodeQemuAudio0Format; efidisk0: NodesNodeQemuEfidisk0Format; ide: NodesNodeQemuIdeFormat; ivshmem: NodesNodeQemuIvshmemFormat; machine: NodesNodeQemuMachineFormat; memory: NodesNodeQemuMemoryFormat; net: NodesNodeQemuNetFormat; numa: NodesNodeQemuNumaFormat; sata: NodesNodeQemuSataFormat; scsi: NodesNodeQemuScsiFormat; spice_enhancements: NodesNodeQemuSpiceEnhancementsFormat; tpmstate0: NodesNodeQemuTpmstate0Format; unused: NodesNodeQemuUnusedFormat; usb: NodesNodeQemuUsbFormat; vga: NodesNodeQemuVgaFormat; virtio: NodesNodeQemuVirtioFormat; virtiofs: NodesNodeQemuVirtiofsFormat };
+  "POST /nodes/{node}/qemu/{vmid}/status/start": { machine: NodesNodeQemuMachineFormat };
+  "POST /storage": { bwlimit: ClusterOptionsBwlimitFormat };
+  "PUT /storage/{storage}": { bwlimit: ClusterOptionsBwlimitFormat };
 }
