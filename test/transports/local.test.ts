@@ -1,7 +1,9 @@
 /** The local backend with the stand-in tools on PATH (no shell between us and the tool). */
+import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalTransport } from '../../src/transports/local.js';
 import { call, data, rejection, resolved } from '../integration/sshd/helpers.js';
@@ -150,5 +152,36 @@ describe('local backend', () => {
     );
     expect(failed.status).toBe(400);
     expect(existsSync(state.uploads.at(-1)!.tmpfilename)).toBe(false);
+  });
+});
+
+describe('local backend: lifetime and services', () => {
+  it('leaves nothing behind: the process exits after close()', async () => {
+    const script = join(process.cwd(), 'test/integration/sshd/exit-check.ts');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', script, '{"backend":"local"}'],
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(stdout.trim()).toBe('status 200');
+  });
+
+  it('gives PBS GNU-style --key options and pmgsh no output flag', async () => {
+    const pbs = await call(local({ service: 'PBS' }), 'POST', '/_test/argv', { store: 'ds1', verbose: true });
+    expect((data(pbs) as { argv: string[] }).argv).toEqual([
+      'api',
+      'create',
+      '/_test/argv',
+      '--store',
+      'ds1',
+      '--verbose',
+      '1',
+      '--output-format',
+      'json',
+    ]);
+    const pmg = await call(local({ service: 'PMG' }), 'GET', '/_test/argv', { x: 1 });
+    expect((data(pmg) as { argv: string[] }).argv).toEqual(['get', '/_test/argv', '-x', '1']);
   });
 });

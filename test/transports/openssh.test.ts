@@ -1,8 +1,9 @@
 /** The openssh backend (system ssh, multiplexed) against a real sshd. */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxmoxOptions } from '../../src/options.js';
 import { OpensshTransport } from '../../src/transports/openssh.js';
@@ -185,5 +186,33 @@ describe('openssh backend', () => {
     );
     expect(failed.status).toBe(400);
     expect(existsSync(sshd.state.uploads.at(-1)!.tmpfilename)).toBe(false);
+  });
+});
+
+describe('openssh backend: lifetime', () => {
+  it('leaves nothing behind: the process exits after close()', async () => {
+    const script = join(process.cwd(), 'test/integration/sshd/exit-check.ts');
+    const options = {
+      backend: 'openssh',
+      host: `127.0.0.1:${sshd.port}`,
+      user: sshd.user,
+      identityFile: sshd.keyFile,
+      knownHostsFile: sshd.knownHostsFile,
+    };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', script, JSON.stringify(options)],
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(stdout.trim()).toBe('status 200');
+    // The master it started is gone too: no ssh process holds a pxsdk-ssh- control path.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(
+      execFileSync('ps', ['-e', '-o', 'args='], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.startsWith('ssh') && l.includes(`-p ${sshd.port}`) && l.includes('pxsdk-ssh-')),
+    ).toEqual([]);
   });
 });

@@ -1,11 +1,23 @@
 /** The ssh2 backend against a real sshd (test/integration/sshd). */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxmoxOptions } from '../../src/options.js';
-import { SshTransport } from '../../src/transports/ssh.js';
+import { createTransport } from '../../src/transports/create-transport.js';
+import { SshTransport, sshPort, sshUser } from '../../src/transports/ssh.js';
+import { ChannelLimiter } from '../../src/transports/ssh-channel-limiter.js';
+import {
+  checkHostKey,
+  entryMatches,
+  fingerprint,
+  knownHostsName,
+  parseKnownHosts,
+  preferredHostKeyAlgorithms,
+} from '../../src/transports/ssh-host-key.js';
 import { KEY_PASSPHRASE, type Sshd, startSshd } from '../integration/sshd/fixture.js';
 import { call, data, rejection, resolved, startAgent } from '../integration/sshd/helpers.js';
 
@@ -334,5 +346,83 @@ describe('ssh backend: uploads', () => {
     const seen = sshd.state.uploads.at(-1)!;
     expect(seen.content).toBe('not an iso');
     expect(existsSync(seen.tmpfilename)).toBe(false);
+  });
+});
+
+describe('ssh backend: pieces', () => {
+  it('takes port 22 unless a port was given, and drops a @pam realm from the user', () => {
+    expect(sshPort(resolved({ backend: 'ssh', host: 'pve.example.com' }))).toBeUndefined();
+    expect(sshPort(resolved({ backend: 'ssh', host: 'pve.example.com:2222' }))).toBe(2222);
+    expect(sshPort(resolved({ backend: 'ssh', host: 'pve.example.com', port: 2200 }))).toBe(2200);
+    expect(sshUser(resolved({ backend: 'ssh', host: 'h', user: 'root@pam' }))).toBe('root');
+  });
+
+  it("accepts 'ssh_paramiko' as another name for ssh", async () => {
+    const t = await createTransport(resolved({ backend: 'ssh_paramiko', host: 'h' }));
+    expect(t).toBeInstanceOf(SshTransport);
+    await t.close();
+  });
+
+  it('matches known_hosts names: plain, [host]:port, wildcards, negation, hashed', () => {
+    expect(knownHostsName('10.0.0.1', 22)).toBe('10.0.0.1');
+    expect(knownHostsName('10.0.0.1', 2222)).toBe('[10.0.0.1]:2222');
+    expect(entryMatches('pve1,10.0.0.1', '10.0.0.1')).toBe(true);
+    expect(entryMatches('*.example.com,!bad.example.com', 'pve.example.com')).toBe(true);
+    expect(entryMatches('*.example.com,!bad.example.com', 'bad.example.com')).toBe(false);
+    expect(entryMatches('[10.0.0.1]:2222', '10.0.0.1')).toBe(false);
+    const salt = Buffer.from('0123456789abcdef0123');
+    const hash = createHmac('sha1', salt).update('[10.0.0.1]:2222').digest('base64');
+    expect(entryMatches(`|1|${salt.toString('base64')}|${hash}`, '[10.0.0.1]:2222')).toBe(true);
+    expect(entryMatches(`|1|${salt.toString('base64')}|${hash}`, '10.0.0.1')).toBe(false);
+  });
+
+  it('refuses a key marked @revoked, and prefers the known key type', () => {
+    const key = Buffer.from(sshd.hostKeyLine.split(' ')[1]!, 'base64');
+    const dir = mkdtempSync(join(tmpdir(), 'pxsdk-kh-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, `@revoked * ${sshd.hostKeyLine}\n[h]:2222 ${sshd.hostKeyLine}\n`);
+    const verdict = checkHostKey({ host: 'h', port: 2222, knownHostsFile: file }, key);
+    expect(verdict).toMatchObject({ ok: false, reason: 'revoked' });
+    expect(parseKnownHosts(readFileSync(file, 'utf8'))).toHaveLength(2);
+    expect(preferredHostKeyAlgorithms(['ssh-rsa'])[0]).toBe('rsa-sha2-512');
+    expect(preferredHostKeyAlgorithms(['ecdsa-sha2-nistp256'])[0]).toBe('ecdsa-sha2-nistp256');
+    expect(fingerprint(key)).toBe(sshd.hostKeyFingerprint);
+  });
+
+  it('hands out channel slots in order and lets queued waiters abort', async () => {
+    const limiter = new ChannelLimiter(1);
+    const first = await limiter.acquire();
+    const order: string[] = [];
+    const second = limiter.acquire().then((r) => {
+      order.push('second');
+      return r;
+    });
+    const ctl = new AbortController();
+    const third = limiter.acquire(ctl.signal).catch(() => order.push('third aborted'));
+    ctl.abort();
+    await third;
+    first();
+    (await second)();
+    expect(order).toEqual(['third aborted', 'second']);
+    expect(limiter.active).toBe(0);
+  });
+
+  it('leaves nothing behind: the process exits after close()', async () => {
+    const script = join(process.cwd(), 'test/integration/sshd/exit-check.ts');
+    const options = {
+      backend: 'ssh',
+      host: `127.0.0.1:${sshd.port}`,
+      user: sshd.user,
+      privateKeyFile: sshd.keyFile,
+      knownHostsFile: sshd.knownHostsFile,
+    };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', script, JSON.stringify(options)],
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(stdout.trim()).toBe('status 200');
   });
 });
