@@ -58,9 +58,11 @@ Everything here is produced by \`npm run codegen\` from the Proxmox API viewer s
 \`npm run codegen -- --check\`, which fails when these files differ from a fresh run.
 
 - \`schema-types.ts\`: the types of the runtime schema table (a copy of \`codegen/schema-model.ts\`).
-- \`common.d.ts\`: \`Upid\`, \`RemoteUpid\`, \`Bool\`, \`NoParams\`, \`Envelope\`, \`CallShape\`, \`Answer\`.
-- \`<service>/types.d.ts\`: parameter and result types of every method, and \`Routes\`, the route
-  map keyed \`'GET /nodes/{node}/qemu'\`.
+- \`common.d.ts\`: \`Upid\`, \`RemoteUpid\`, \`Bool\`, \`NoParams\`, \`Envelope\`, \`CallShape\`, \`Answer\`,
+  \`Verb\`, \`VerbOpt\`.
+- \`<service>/types.d.ts\`: parameter and result types of every method; \`Routes\`, the route
+  map keyed \`'GET /nodes/{node}/qemu'\`; one \`...Format\` interface per distinct property-string
+  format and \`PropertyStrings\`, those formats by route and parameter.
 - \`<service>/tree.d.ts\`: the fluent tree, one interface per path (\`NodesNodeQemuVmidStatusStart\`),
   generic over the call shape (\`src/typed/api.ts\` fills it in).
 - \`<service>/index.ts\`: re-exports \`Routes\`, \`Root\`, \`root\` and \`schema\`.

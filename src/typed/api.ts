@@ -12,7 +12,16 @@ import type { Root as PveRoot } from '../generated/pve/tree.js';
 import type { ServiceName } from '../services.js';
 import type { Params } from '../transports/transport.js';
 
-export type { Bool, Envelope, NoParams, Outcome, RemoteUpid, Upid } from '../generated/common.js';
+export type {
+  Bool,
+  Envelope,
+  NoParams,
+  Outcome,
+  RemoteUpid,
+  Upid,
+  Verb,
+  VerbOpt,
+} from '../generated/common.js';
 export type { Answer, CallShape };
 
 /** Calls that return promises (the normal client). */

@@ -1,0 +1,40 @@
+/** The typed API in one import, for src/client.ts, src/sync.ts and src/index.ts. */
+export type {
+  Answer,
+  ApiRoot,
+  AsyncCalls,
+  Bool,
+  CallShape,
+  Envelope,
+  LooseNode,
+  LooseRoot,
+  LooseVerbs,
+  NoParams,
+  Outcome,
+  RemoteUpid,
+  ServiceRoots,
+  SyncCalls,
+  Upid,
+  Verb,
+  VerbOpt,
+} from './api.js';
+export {
+  findParamSchema,
+  type PropertyStringCodec,
+  type PropertyStringOf,
+  type PropertyStringParam,
+  type PropertyStringRoute,
+  propertyString,
+  type ServicePropertyStrings,
+} from './property-strings.js';
+export {
+  type RawRoute,
+  type RequestArgs,
+  type RequestFn,
+  type RouteKey,
+  type RouteMap,
+  type RouteParams,
+  type RouteReturns,
+  rawRoute,
+  type ServiceRoutes,
+} from './routes.js';
