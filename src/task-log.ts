@@ -47,7 +47,7 @@ export class LogCursor {
   async drain(stopped: boolean, options: CallOptions = {}): Promise<string[]> {
     const out: string[] = [];
     for (;;) {
-      const { lines } = await this.#read(this.#consumed, LOG_PAGE, options);
+      const { lines, total } = await this.#read(this.#consumed, LOG_PAGE, options);
       const fresh = lines
         .filter((l) => typeof l?.n === 'number' && l.n > this.#consumed)
         .sort((a, b) => a.n - b.n);
@@ -60,8 +60,9 @@ export class LogCursor {
         this.#consumed++;
         taken++;
       }
-      const full = lines.length >= LOG_PAGE;
-      if (taken === 0 || !full) break;
+      // Servers may answer fewer lines than asked for: go on until nothing new comes, or
+      // (cheaper) until the total the server reported has been read.
+      if (taken === 0 || (total !== undefined && this.#consumed >= total)) break;
     }
     if (!stopped && out.length > 0) {
       // Hold back the newest line of a running task: it may be half written.

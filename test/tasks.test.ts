@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProxmoxSDK } from '../src/client.js';
 import { isTaskFailedError, isTimeoutError, TaskFailedError, TimeoutError } from '../src/errors.js';
+import { LogCursor, type LogPageReader } from '../src/task-log.js';
 import { successWarnings, type TaskHelper, waitIfTask } from '../src/tasks.js';
 import { isUpid, parseUpid } from '../src/upid.js';
 import { type FakeServer, fakeOptions, raw, startFake } from './fake-proxmox.js';
@@ -288,5 +290,62 @@ describe('tasks over HTTP', () => {
       code: 'PROXMOX_RESOURCE',
       statusCode: 403,
     });
+  });
+});
+
+describe('LogCursor', () => {
+  /** A log that grows by `growth[i]` lines per drain, its newest line half written while running. */
+  function reader(
+    lines: string[],
+    state: { written: number; running: boolean; pageCut?: number },
+  ): LogPageReader {
+    return async (start, limit) => {
+      const visible = lines.slice(0, state.written).map((t, i) => ({ n: i + 1, t }));
+      if (visible.length === 0) return { lines: [{ n: 1, t: 'no content' }], total: 1 };
+      if (state.running) {
+        const last = visible.at(-1)!;
+        visible[visible.length - 1] = { n: last.n, t: last.t.slice(0, Math.ceil(last.t.length / 2)) };
+      }
+      // Servers may also answer fewer lines than asked for.
+      const cut = Math.min(limit, state.pageCut ?? limit);
+      return { lines: visible.slice(start, start + cut), total: visible.length };
+    };
+  }
+
+  it('skips the "no content" placeholder and holds back a half-written last line', async () => {
+    const lines = ['first line', 'second line', 'third line'];
+    const state = { written: 0, running: true };
+    const cursor = new LogCursor(reader(lines, state));
+    expect(await cursor.drain(false)).toEqual([]);
+    state.written = 2;
+    expect(await cursor.drain(false)).toEqual(['first line']);
+    state.written = 3;
+    state.running = false;
+    expect(await cursor.drain(true)).toEqual(['second line', 'third line']);
+    expect(await cursor.drain(true)).toEqual([]);
+  });
+
+  it('never repeats or skips a line, whatever the growth and page sizes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 1200 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 700 }),
+        async (growth, pageCut) => {
+          const total = growth.reduce((a, b) => a + b, 0);
+          const lines = Array.from({ length: total }, (_, i) => `line ${i + 1} of the task log`);
+          const state = { written: 0, running: true, pageCut };
+          const cursor = new LogCursor(reader(lines, state));
+          const seen: string[] = [];
+          for (const g of growth) {
+            state.written += g;
+            seen.push(...(await cursor.drain(false)));
+          }
+          state.running = false;
+          seen.push(...(await cursor.drain(true)));
+          expect(seen).toEqual(lines);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
