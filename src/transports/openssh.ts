@@ -12,7 +12,13 @@ import type { ResolvedOptions } from '../resolve-options.js';
 import { runProcess } from './local.js';
 import { quoteShellArg, toShellCommandLine } from './shell-command.js';
 import type { ShellResult } from './shell-output.js';
-import { type ExecControl, progressMeter, runShellRequest, type ShellRunContext } from './shell-run.js';
+import {
+  type ExecControl,
+  InFlight,
+  progressMeter,
+  runShellRequest,
+  type ShellRunContext,
+} from './shell-run.js';
 import { sshPort, sshUser } from './ssh.js';
 import { knownHostsName } from './ssh-host-key.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
@@ -36,6 +42,8 @@ export class OpensshTransport implements Transport {
   #dir: Promise<string> | undefined;
   #warm: Promise<unknown> | undefined;
   #closed = false;
+  #closing: Promise<void> | undefined;
+  readonly #inflight = new InFlight();
 
   constructor(options: ResolvedOptions) {
     if (options.hostKey?.startsWith('SHA256:')) {
@@ -156,12 +164,18 @@ export class OpensshTransport implements Transport {
   }
 
   request(req: TransportRequest): Promise<TransportResponse> {
-    return runShellRequest(this.#ctx, req);
+    return this.#inflight.track(runShellRequest(this.#ctx, req));
   }
 
   /** Stops the master connection and removes the control directory. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    // Running calls ride on the master: let them finish before stopping it.
+    await this.#inflight.drain();
     this.#closed = true;
     if (!this.#dir) return;
     const dir = await this.#dir;

@@ -99,6 +99,22 @@ export async function runShellRequest(
   }
 }
 
+/** Calls in flight, so that close() can let them finish before it ends connections. */
+export class InFlight {
+  readonly #calls = new Set<Promise<unknown>>();
+
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#calls.add(p);
+    const forget = () => this.#calls.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#calls]);
+  }
+}
+
 /**
  * Arms the timeout and the caller's signal for one run; `kill` ends whatever runs.
  * Returns the error to reject with once it fires, and a disarm function.

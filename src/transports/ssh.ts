@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import type { ResolvedOptions } from '../resolve-options.js';
 import { toShellCommandLine } from './shell-command.js';
-import { progressMeter, runShellRequest, type ShellRunContext } from './shell-run.js';
+import { InFlight, progressMeter, runShellRequest, type ShellRunContext } from './shell-run.js';
 import { SshConnection } from './ssh-connection.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
@@ -31,7 +31,7 @@ export class SshTransport implements Transport {
   readonly needsAuth = false;
   readonly connection: SshConnection;
   readonly #ctx: ShellRunContext;
-  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #inflight = new InFlight();
 
   constructor(options: ResolvedOptions) {
     const host = options.hosts[0]!;
@@ -82,16 +82,12 @@ export class SshTransport implements Transport {
   }
 
   request(req: TransportRequest): Promise<TransportResponse> {
-    const p = runShellRequest(this.#ctx, req);
-    this.#inflight.add(p);
-    const forget = () => this.#inflight.delete(p);
-    p.then(forget, forget);
-    return p;
+    return this.#inflight.track(runShellRequest(this.#ctx, req));
   }
 
   /** Lets running calls finish, then ends the connection. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#inflight]);
+    await this.#inflight.drain();
     await this.connection.close();
   }
 }
