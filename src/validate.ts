@@ -161,7 +161,9 @@ function checkObject(
       }
       continue;
     }
-    if (s.additionalProperties === true) continue;
+    // PVE's check_object refuses unknown keys only when the schema says so explicitly
+    // (property strings pass `false`); 31 PVE SDN methods leave it unset.
+    if (s.additionalProperties === true || s.additionalProperties === undefined) continue;
     if (s.additionalProperties && typeof s.additionalProperties === 'object') {
       checkProp(sub(k), s.additionalProperties, v, errors);
       continue;

@@ -123,6 +123,15 @@ describe('validateParams', () => {
     expect(validateParams(fixture, given)).toEqual(want);
   });
 
+  it('allows unknown keys where the schema leaves additionalProperties unset, as PVE does', () => {
+    const open: ApiMethod = {
+      ...fixture,
+      parameters: { ...fixture.parameters!, additionalProperties: undefined } as never,
+    };
+    delete (open.parameters as { additionalProperties?: unknown }).additionalProperties;
+    expect(validateParams(open, { id: 1, name: 'abc', extra: 'x' })).toBeUndefined();
+  });
+
   it('requires', () => {
     const f: ApiMethod = {
       ...fixture,
