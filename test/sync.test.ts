@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxmoxSDK } from '../src/client.js';
 import {
@@ -41,7 +42,9 @@ describe('error transport', () => {
     const back = rebuildError(structuredClone(serializeError(error)));
     expect(back).toBeInstanceOf(ERROR_CLASSES[code as ErrorCode]);
     expect(back.constructor).toBe(error.constructor);
-    expect((back as unknown as { toJSON(): unknown }).toJSON()).toEqual((error as unknown as { toJSON(): unknown }).toJSON());
+    expect((back as unknown as { toJSON(): unknown }).toJSON()).toEqual(
+      (error as unknown as { toJSON(): unknown }).toJSON(),
+    );
   });
   it('keeps other errors as named Errors', () => {
     const back = rebuildError(serializeError(Object.assign(new TypeError('nope'), { code: 'ERR_X' })));
@@ -140,5 +143,55 @@ describe('lifecycle', () => {
     );
     expect(isTaskFailedError(back)).toBe(true);
     expect(back).toMatchObject({ exitStatus: 'boom', log: ['a'], upid: 'UPID:x' });
+  });
+});
+
+describe('ProxmoxSDK.sync over HTTPS', () => {
+  // The simulator runs in a worker thread: this thread blocks during each sync call.
+  let worker: Worker;
+  let sim: {
+    host: string;
+    port: number;
+    fingerprint: string;
+    users: Array<{ userid: string; tokens: Array<{ tokenid: string; value: string }> }>;
+  };
+  beforeAll(async () => {
+    const api = import.meta.resolve?.('tsx/esm/api') ?? 'tsx/esm/api';
+    const entry = new URL('../src/simulator/index.ts', import.meta.url).href;
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })
+        .then(({ startSimulator }) => startSimulator({ service: 'PVE' }))
+        .then((s) => parentPort.postMessage({ host: s.host, port: s.port, fingerprint: s.fingerprint, users: s.users }));`;
+    worker = new Worker(code, { eval: true });
+    sim = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  });
+  afterAll(() => worker?.terminate());
+
+  it('lists nodes, raises AuthenticationError for a wrong token, without its secret', () => {
+    const token = sim.users
+      .find((u) => u.userid === 'automation@pve')!
+      .tokens.find((t) => t.tokenid === 'full')!;
+    const base = {
+      host: `${sim.host}:${sim.port}`,
+      fingerprint: sim.fingerprint,
+      user: 'automation@pve',
+      tokenName: 'full',
+    };
+    using px = ProxmoxSDK.sync({ ...base, tokenValue: token.value });
+    expect(px.nodes.get().map((n: { node: string }) => n.node)).toEqual(['pve1', 'pve2', 'pve3']);
+    const wrong = '00000000-1111-2222-3333-444444444444';
+    using bad = ProxmoxSDK.sync({ ...base, tokenValue: wrong });
+    let error: unknown;
+    try {
+      bad.version.get();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(wrong);
   });
 });
