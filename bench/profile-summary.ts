@@ -1,7 +1,8 @@
 /**
  * Reads a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --cpu-prof`) and prints
  * where the self time went: by area (our src/, undici, node internals, GC, idle) and the
- * top functions. Usage: tsx bench/profile-summary.ts FILE.cpuprofile [TOP]
+ * top functions. Usage: tsx bench/profile-summary.ts FILE.cpuprofile [TOP] [AREA]
+ * (AREA, e.g. proxmox-sdk, limits the function list to that area.)
  */
 import { readFileSync } from 'node:fs';
 
@@ -21,13 +22,13 @@ function area(url: string, name: string): string {
   if (name === '(garbage collector)') return 'gc';
   if (name === '(idle)' || name === '(program)') return name;
   if (url.includes('/node_modules/')) return url.replace(/.*\/node_modules\/((@[^/]+\/)?[^/]+).*/, '$1');
-  if (url.includes('/src/')) return 'proxmox-sdk src';
+  if (url.includes('/src/') || url.includes('/bench-pkg/dist/')) return 'proxmox-sdk';
   if (url.includes('/bench/')) return 'bench harness';
   if (url.startsWith('node:')) return 'node internals';
   return url === '' ? 'native/v8' : 'other';
 }
 
-export function summarize(profile: Profile, top = 25): string {
+export function summarize(profile: Profile, top = 25, only?: string): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => {
@@ -43,12 +44,12 @@ export function summarize(profile: Profile, top = 25): string {
     const where =
       url === '' ? '' : ` ${url.replace(/^.*\/(node_modules|src|bench)\//, '$1/')}:${lineNumber + 1}`;
     const key = `${functionName || '(anonymous)'}${where}`;
-    functions.set(key, (functions.get(key) ?? 0) + us);
+    if (only === undefined || a === only) functions.set(key, (functions.get(key) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   const lines = [`total ${(total / 1000).toFixed(0)} ms sampled`, '', 'by area:'];
   for (const [a, us] of [...areas].sort((x, y) => y[1] - x[1])) lines.push(`  ${pct(us)}  ${a}`);
-  lines.push('', `top ${top} functions (self time):`);
+  lines.push('', `top ${top} functions${only === undefined ? '' : ` in ${only}`} (self time):`);
   for (const [f, us] of [...functions].sort((x, y) => y[1] - x[1]).slice(0, top))
     lines.push(`  ${pct(us)}  ${f}`);
   return lines.join('\n');
@@ -57,5 +58,6 @@ export function summarize(profile: Profile, top = 25): string {
 if (process.argv[1]?.endsWith('profile-summary.ts')) {
   const file = process.argv[2];
   if (file === undefined) throw new Error('usage: tsx bench/profile-summary.ts FILE.cpuprofile [TOP]');
-  console.log(summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25)));
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  console.log(summarize(profile, Number(process.argv[3] ?? 25), process.argv[4]));
 }

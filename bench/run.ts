@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BenchContext } from './context.js';
-import { buildSdk } from './lib/sdk-build.js';
+import { buildPackage, PACKAGE_DIR } from './lib/package-build.js';
 import { machineInfo } from './machine.js';
 import { formatSection, type Section } from './report.js';
 import { external } from './scenarios/external.js';
@@ -40,7 +40,7 @@ console.log(
   `proxmox-sdk bench${settings.quick ? ' (quick)' : ''}: ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAvg1.toFixed(2)}`,
 );
 try {
-  console.log(`built src/ into .tmp/bench-dist in ${((await buildSdk()) / 1000).toFixed(1)} s`);
+  console.log(`built the package into ${PACKAGE_DIR} in ${((await buildPackage()) / 1000).toFixed(1)} s`);
   for (const id of settings.scenarios) {
     const t0 = performance.now();
     let section: Section;

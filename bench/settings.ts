@@ -7,6 +7,7 @@
  *   --clients a,b      sdk floor proxmox-api proxmoxer (default: all)
  *   --cpu-prof         write V8 CPU profiles of the sdk and floor workers to bench/results/profiles
  *   --out FILE         results file (default bench/results/latest.json)
+ *   --rounds N, --round-ms MS, --warmup-ms MS   override the throughput counts (smoke test)
  */
 import { CLIENTS, type ClientName } from './workers/spawn-worker.js';
 
@@ -59,6 +60,13 @@ export function parseSettings(argv: string[]): Settings {
     const at = argv.indexOf(flag);
     return at === -1 ? undefined : argv[at + 1];
   };
+  const number = (flag: string, fallback: number) => {
+    const text = value(flag);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: expected a positive integer, got ${text}`);
+    return n;
+  };
   const only = value('--only');
   const clients = value('--clients');
   return {
@@ -67,9 +75,9 @@ export function parseSettings(argv: string[]): Settings {
     clients: clients === undefined ? [...CLIENTS] : list(clients, CLIENTS, '--clients'),
     cpuProf: argv.includes('--cpu-prof'),
     out: value('--out') ?? 'bench/results/latest.json',
-    rounds: quick ? 3 : 5,
-    roundMs: quick ? 300 : 800,
-    warmupMs: quick ? 300 : 700,
+    rounds: number('--rounds', quick ? 3 : 5),
+    roundMs: number('--round-ms', quick ? 300 : 800),
+    warmupMs: number('--warmup-ms', quick ? 300 : 700),
     concurrencies: [1, 16, 64],
     stormCalls: 200,
     stormReps: quick ? 1 : 3,

@@ -5,11 +5,11 @@
  * simulator clock (ticket expiry without waiting); {"cmd":"rss"} -> its memory.
  */
 import { serveJsonLines } from './lib/json-lines-serve.js';
-import { sdkBuildUrl } from './lib/sdk-build.js';
+import { packageUrl } from './lib/package-build.js';
 
 // The tsup build, like the client: the simulator's speed sets the ceiling of every throughput row.
 const { startSimulator } = (await import(
-  sdkBuildUrl('simulator')
+  packageUrl('simulator')
 )) as typeof import('../src/simulator/index.js');
 
 const options = JSON.parse(process.argv[2] ?? '{}');

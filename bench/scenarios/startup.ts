@@ -3,8 +3,11 @@
  * whole `proxmox get /version`. Each variant runs `startupReps` times, interleaved so
  * that a burst of load from others spreads over all of them; medians.
  */
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { BenchContext } from '../context.js';
-import { builtPackage } from '../lib/built-package.js';
+import { PACKAGE_DIR } from '../lib/package-build.js';
 import { median } from '../lib/stats.js';
 import { timedRun } from '../lib/timed-run.js';
 import { check, emptySection, type Section } from '../report.js';
@@ -18,21 +21,25 @@ interface Variant {
 }
 
 export async function startup(ctx: BenchContext): Promise<Section> {
-  const section = emptySection('startup', 'Start-up (built package)', COLUMNS);
-  const pkg = await builtPackage();
-  section.notes.push(pkg.note);
+  const section = emptySection(
+    'startup',
+    'Start-up (the built package, run from its own directory)',
+    COLUMNS,
+  );
   const node = process.execPath;
+  // By name, from the package's directory: Node resolves a package's own name through its exports.
   const variants: Variant[] = [
     { name: 'node -e 0', args: ['-e', '0'] },
-    { name: 'import (ESM)', args: ['--input-type=module', '-e', `await import(${JSON.stringify(pkg.esm)})`] },
-    { name: 'require (CJS)', args: ['-e', `require(${JSON.stringify(pkg.cjs)})`] },
+    { name: 'import (ESM)', args: ['--input-type=module', '-e', "await import('proxmox-sdk')"] },
+    { name: 'require (CJS)', args: ['-e', "require('proxmox-sdk')"] },
   ];
-  if (pkg.cli !== undefined) {
+  const cliFile = resolve(PACKAGE_DIR, 'dist/cli.js');
+  if (existsSync(cliFile)) {
     const t = (await ctx.demoSim()).target;
     variants.push({
       name: 'proxmox get /version',
       args: [
-        pkg.cli,
+        cliFile,
         'get',
         '/version',
         ...['--host', t.host, '--port', String(t.port), '--user', t.user],
@@ -41,7 +48,7 @@ export async function startup(ctx: BenchContext): Promise<Section> {
       input: `${t.tokenValue}\n`,
     });
   } else {
-    section.notes.push('dist/cli.js does not exist yet: no CLI row');
+    section.notes.push('the build has no dist/cli.js yet: no CLI row');
   }
   // Without PROXMOX_* variables: the CLI must take its connection from the flags alone.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PROXMOX_')));

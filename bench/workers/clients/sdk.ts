@@ -1,11 +1,11 @@
 /**
  * proxmox-sdk as a user writes it: the fluent path (`px.cluster.resources.get()`), TLS
- * pinned, from the tsup build of the current src/ (see bench/lib/sdk-build.ts).
+ * pinned, from the tsup build of the current src/ (see bench/lib/package-build.ts).
  */
-import { sdkBuildUrl } from '../../lib/sdk-build.js';
+import { packageUrl } from '../../lib/package-build.js';
 import { type ClientFactory, segments } from '../bench-client.js';
 
-const { ProxmoxSDK } = (await import(sdkBuildUrl('index'))) as typeof import('../../../src/index.js');
+const { ProxmoxSDK } = (await import(packageUrl('index'))) as typeof import('../../../src/index.js');
 
 export const makeSdkClient: ClientFactory = async (target, auth) => {
   const common = { host: target.host, port: target.port, fingerprint: target.fingerprint };

@@ -1,0 +1,35 @@
+/**
+ * The package as users get it, built from the current src/ by the project's tsup config
+ * into .tmp/bench-pkg (ignored by git, used by no one else), with package.json beside it
+ * so that `import('proxmox-sdk')` resolves through the package's own exports.
+ * Not src/ through tsx: tsx compiles with esbuild's keepNames, which wraps every closure in
+ * `__name()` (an Object.defineProperty), and the fluent path proxy makes closures per call.
+ * Not dist/: other engineers rebuild it while the bench runs, and tsup empties it first.
+ * BENCH_PACKAGE_DIR moves it (the smoke test builds its own, so that it never empties the
+ * directory of a bench running beside it); child processes inherit the variable.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { timedRun } from './timed-run.js';
+
+export const PACKAGE_DIR = resolve(process.env.BENCH_PACKAGE_DIR ?? '.tmp/bench-pkg');
+
+export function packageUrl(entry: 'index' | 'simulator'): string {
+  const file = resolve(PACKAGE_DIR, 'dist', `${entry}.js`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: bench/run.ts builds it first`);
+  return pathToFileURL(file).href;
+}
+
+/** Builds the package; answers how long it took (ms). */
+export async function buildPackage(): Promise<number> {
+  mkdirSync(PACKAGE_DIR, { recursive: true });
+  copyFileSync('package.json', resolve(PACKAGE_DIR, 'package.json'));
+  const r = await timedRun('npx', ['tsup', '--config', 'bench/tsup.package.config.ts'], {
+    cwd: process.cwd(),
+  });
+  if (r.code !== 0 || !existsSync(resolve(PACKAGE_DIR, 'dist/index.js'))) {
+    throw new Error(`building the package for the bench failed: ${(r.stderr || r.stdout).slice(-600)}`);
+  }
+  return r.ms;
+}
