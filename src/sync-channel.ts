@@ -79,12 +79,12 @@ function workerEntry(): { url: URL; typescript: boolean } {
   return { url: new URL(`./sync-worker.${ext}`, here), typescript: ext === 'ts' };
 }
 
-/** tsx's ESM register API, for running the worker from TypeScript sources (tests, tsx scripts). */
+/**
+ * tsx's ESM register API, for running the worker from TypeScript sources (tests, tsx scripts).
+ * Found through tsx's package.json: `import.meta.resolve` would break the CJS build, and
+ * `require.resolve('tsx/esm/api')` answers the CJS flavour, which cannot be imported.
+ */
 function tsxApi(): string {
-  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
-  try {
-    if (resolve) return resolve('tsx/esm/api');
-  } catch {}
   const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
   return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
 }
