@@ -8,12 +8,13 @@
  * figures are then the transports' own cost, not Node's start-up in the stand-in, which
  * is the same for every client. A real pvesh spends ~0.3-0.5 s in Perl on top of this.
  *
- * Needs root (the fixture adds a test user and runs sshd). `--quick` does 100 calls.
+ * Needs root (the fixture adds a test user and runs sshd). `--calls N` (default 500;
+ * `--quick` 100) and `--per-call N` for the connection-per-call rows (default 100; 30).
  * Prints a table and, last, one JSON line `{"rows": [...]}` for bench/run.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveOptions } from '../src/resolve-options.js';
@@ -24,7 +25,14 @@ import { startSshd } from '../test/integration/sshd/fixture.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
-const N = quick ? 100 : 500;
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+const N = flag('--calls', quick ? 100 : 500);
+// A new connection costs 0.2-0.6 s (OpenSSH's default sntrup761 key exchange is most of it),
+// so these rows do fewer calls by default to stay within bench/run.ts's time limit.
+const N_PER_CALL = flag('--per-call', quick ? 30 : 100);
 const CONCURRENCY = 16;
 const VERSION = '{"release":"9.0","repoid":"bench","version":"9.0.3"}';
 
@@ -63,20 +71,20 @@ writeFileSync(join(sshd.binDir, 'pvesh'), `#!/bin/sh\nprintf '%s\\n' '${VERSION}
 const scratch = mkdtempSync(join(tmpdir(), 'pxsdk-bench-'));
 const rows: Row[] = [];
 
-async function row(client: string, fn: () => Promise<void>, setup?: () => Promise<void>) {
+async function row(client: string, fn: () => Promise<void>, setup?: () => Promise<void>, n = N) {
   for (const [mode, concurrency] of [
     ['sequential', 1],
     [`concurrent x${CONCURRENCY}`, CONCURRENCY],
   ] as const) {
     await setup?.();
     const before = sshd.connections();
-    const m = await measure(fn, N, concurrency);
+    const m = await measure(fn, n, concurrency);
     rows.push({
       client,
       mode,
-      calls: N,
+      calls: n,
       'total s': Number((m.wall / 1000).toFixed(2)),
-      'calls/s': Math.round((N / m.wall) * 1000),
+      'calls/s': Math.round((n / m.wall) * 1000),
       'p50 ms': Number(m.p50.toFixed(1)),
       'p95 ms': Number(m.p95.toFixed(1)),
       'ssh connections': sshd.connections() - before,
@@ -125,14 +133,19 @@ try {
   );
   await openssh?.close();
 
-  await row('ssh2, new connection per call', async () => {
-    const t = new SshTransport(resolveOptions({ ...base, backend: 'ssh', privateKeyFile: sshd.keyFile }));
-    try {
-      await version(t);
-    } finally {
-      await t.close();
-    }
-  });
+  await row(
+    'ssh2, new connection per call',
+    async () => {
+      const t = new SshTransport(resolveOptions({ ...base, backend: 'ssh', privateKeyFile: sshd.keyFile }));
+      try {
+        await version(t);
+      } finally {
+        await t.close();
+      }
+    },
+    undefined,
+    N_PER_CALL,
+  );
 
   const plainSsh = [
     ...['-i', sshd.keyFile, '-o', `UserKnownHostsFile=${sshd.knownHostsFile}`, '-o', 'BatchMode=yes'],
@@ -213,7 +226,9 @@ try {
 const columns = Object.keys(rows[0]!);
 const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(`GET /version over the shell backends, ${N} calls each (static stand-in pvesh, local sshd)`);
+console.log(
+  `GET /version over the shell backends (static stand-in pvesh, local sshd, load ${loadavg()[0]!.toFixed(1)})`,
+);
 console.log(line(columns));
 for (const r of rows) console.log(line(columns.map((c) => String(r[c]))));
 console.log(JSON.stringify({ rows }));
