@@ -41,9 +41,16 @@ export interface NodeRecord {
   bootedAt: number;
 }
 
+export interface PoolRecord {
+  comment?: string;
+  /** `qemu/100`, `lxc/101`, `storage/local`. */
+  members: Set<string>;
+}
+
 export class ClusterState {
   readonly nodes = new Map<string, NodeRecord>();
   readonly guests = new Map<number, Guest>();
+  readonly pools = new Map<string, PoolRecord>();
   constructor(readonly clusterName: string | undefined) {}
 
   guestName(g: Guest): string {

@@ -130,7 +130,9 @@ const OS_NAMES = [
 
 function makeGuest(vmid: number, type: GuestType, node: string, index: number): Guest {
   const name = `${OS_NAMES[index % OS_NAMES.length]}-${String(index).padStart(2, '0')}`;
-  const running = index % 3 !== 2;
+  // Each node gets running and stopped guests of both kinds.
+  const slot = Math.floor(index / 3) % 6;
+  const running = slot !== 2 && slot !== 5;
   const config: Record<string, string> =
     type === 'qemu'
       ? {
@@ -191,13 +193,33 @@ export function buildCluster(
     });
   }
   if (service !== 'PVE') return cluster;
+  if (dataset === 'demo') {
+    cluster.pools.set('production', { comment: 'Production workloads', members: new Set() });
+    cluster.pools.set('staging', { comment: 'Staging', members: new Set() });
+  }
   const count = guests ?? (dataset === 'demo' ? 36 : 0);
   for (let i = 0; i < count; i++) {
     const vmid = 100 + i;
-    const type: GuestType = i % 3 === 1 ? 'lxc' : 'qemu';
+    const slot = Math.floor(i / 3) % 6;
+    const type: GuestType = slot === 3 || slot === 5 ? 'lxc' : 'qemu';
     const guest = makeGuest(vmid, type, names[i % names.length] ?? 'pve1', i);
     if (guest.startedAt !== undefined) guest.startedAt = nowMs - 3_600_000 * (1 + (i % 48));
+    if (dataset === 'demo' && i < 12) {
+      guest.snapshots.set('before_upgrade', {
+        name: 'before_upgrade',
+        description: 'Taken before the last upgrade',
+        snaptime: Math.floor(nowMs / 1000) - 86_400 * 7,
+        vmstate: false,
+        config: { ...guest.config },
+      });
+    }
     cluster.guests.set(vmid, guest);
+    const pool =
+      dataset === 'demo' && i < 36 ? (['production', 'staging', undefined] as const)[i % 3] : undefined;
+    if (pool) {
+      guest.pool = pool;
+      cluster.pools.get(pool)?.members.add(`${type}/${vmid}`);
+    }
   }
   return cluster;
 }

@@ -3,6 +3,7 @@ import type { ServiceName } from '../services.js';
 import type { AccessState } from './access-state.js';
 import type { SimClock } from './clock.js';
 import type { ClusterState } from './cluster-state.js';
+import type { GenericStore } from './generic-store.js';
 import type { SimStats } from './stats.js';
 import type { TaskManager } from './tasks.js';
 import type { TicketSigner } from './tickets.js';
@@ -18,4 +19,5 @@ export interface EngineCore {
   /** The node that answers when a path has none (the host the client talks to). */
   readonly localNode: string;
   readonly loginFailureDelayMs: number;
+  readonly generic: GenericStore;
 }

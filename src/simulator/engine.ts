@@ -3,6 +3,8 @@
  * the HTTPS server does (routing, auth, CSRF, permissions, envelope), so the in-process
  * mock backend and the HTTPS server answer byte for byte alike.
  */
+
+import type { JsonSchema } from '../generated/schema-types.js';
 import { SERVICES, type ServiceName } from '../services.js';
 import type { AccessState } from './access-state.js';
 import { authenticate } from './auth.js';
@@ -11,22 +13,28 @@ import { OffsetClock, type SimClock } from './clock.js';
 import type { ClusterState } from './cluster-state.js';
 import { buildAccess, buildCluster, listAccounts } from './datasets.js';
 import type { EngineCore } from './engine-core.js';
+import { GenericStore } from './generic-store.js';
 import { type Handler, type HandlerContext, type HandlerTable, Reply } from './handler.js';
 import { parseRequest } from './parse-request.js';
 import { checkPermissions } from './permissions.js';
 import { errorResponse, successResponse } from './reply.js';
 import { basicHandlers } from './resources/basics.js';
-import { qemuHandlers } from './resources/qemu.js';
+import { genericHandler } from './resources/generic.js';
+import { guestHandlers } from './resources/guests.js';
 import { taskHandlers } from './resources/tasks.js';
 import { ticketHandlers } from './resources/ticket.js';
 import { type MethodInfo, Router } from './router.js';
-import { SimError } from './sim-error.js';
+import { answerSample } from './samples.js';
+import { schemaMethods } from './schema-table.js';
+import { paramError, SimError } from './sim-error.js';
 import { newStats, type SimStats } from './stats.js';
 import { TaskManager } from './tasks.js';
 import { TicketSigner } from './tickets.js';
+import { conform } from './typed-values.js';
 import type { EngineOptions, SimAccount, SimParams, SimRequest, SimResponse } from './types.js';
+import { validateParams } from './validate.js';
 
-const HANDLER_TABLES: HandlerTable[] = [basicHandlers, ticketHandlers, qemuHandlers, taskHandlers];
+const HANDLER_TABLES: HandlerTable[] = [basicHandlers, ticketHandlers, guestHandlers, taskHandlers];
 
 export interface CallResult {
   status: number;
@@ -49,6 +57,7 @@ export class SimulatorEngine implements EngineCore {
   readonly localNode: string;
   readonly loginFailureDelayMs: number;
   readonly router = new Router();
+  readonly generic = new GenericStore();
   readonly #handlers = new Map<string, Handler>();
 
   constructor(options: EngineOptions = {}) {
@@ -60,6 +69,10 @@ export class SimulatorEngine implements EngineCore {
     this.localNode = [...this.cluster.nodes.keys()][0] ?? 'localhost';
     this.tasks = new TaskManager(this.service, this.clock, options.taskDurationMs ?? 200);
     this.loginFailureDelayMs = options.loginFailureDelayMs ?? 0;
+    for (const api of schemaMethods(this.service)) {
+      const info: MethodInfo = { api, permissions: api.permissions, allowtoken: api.allowtoken };
+      this.router.add(api.method, api.path, info, true);
+    }
     for (const table of HANDLER_TABLES) {
       for (const [key, handler] of Object.entries(table)) {
         const [method = '', template = ''] = key.split(' ');
@@ -96,8 +109,12 @@ export class SimulatorEngine implements EngineCore {
         const denial = checkPermissions(info.permissions, { access: this.access, subject, params });
         if (denial) throw new SimError(403, denial);
       }
-      const handler = this.#handlers.get(routeKey);
-      if (!handler) throw new SimError(501, `Method '${parsed.method} ${path}' not implemented`);
+      if (info.api) {
+        const errors = validateParams(info.api.parameters, params);
+        if (Object.keys(errors).length > 0) throw paramError(errors);
+      }
+      const own = this.#handlers.get(routeKey);
+      const handler = own ?? genericHandler;
       const ctx: HandlerContext = {
         core: this,
         service: this.service,
@@ -106,9 +123,11 @@ export class SimulatorEngine implements EngineCore {
         params,
         files: parsed.files,
         subject,
+        info,
         headers: req.headers,
       };
-      response = this.#envelope(await handler(ctx));
+      const result = await handler(ctx);
+      response = this.#envelope(own && info.api ? this.#conform(result, info.api.returns) : result);
     } catch (error) {
       response = this.#errorFrom(error);
       if (routeKey === 'POST /access/ticket' && response.status === 401) {
@@ -128,6 +147,13 @@ export class SimulatorEngine implements EngineCore {
       return response;
     }
     return successResponse(this.service, result);
+  }
+
+  #conform(result: unknown, returns: JsonSchema | undefined): unknown {
+    const intBooleans = this.service === 'PVE' || this.service === 'PMG';
+    const fix = (data: unknown): unknown =>
+      conform(data, returns, intBooleans, (schema, name) => answerSample(schema, { intBooleans }, name));
+    return result instanceof Reply ? new Reply(fix(result.data), result.extras, result.headers) : fix(result);
   }
 
   #errorFrom(error: unknown): SimResponse {

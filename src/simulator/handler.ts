@@ -1,9 +1,11 @@
 /** What a resource handler gets and may return. */
 import type { ServiceName } from '../services.js';
-import type { Subject } from './acl.js';
+import { hasPrivileges, type Subject } from './acl.js';
 import type { EngineCore } from './engine-core.js';
 import type { MultipartPart } from './multipart.js';
 import type { EnvelopeExtras } from './reply.js';
+import type { MethodInfo } from './router.js';
+import { SimError } from './sim-error.js';
 import type { SimParams } from './types.js';
 
 export interface HandlerContext {
@@ -17,6 +19,8 @@ export interface HandlerContext {
   files: MultipartPart[];
   /** Undefined only on endpoints open without login. */
   subject: Subject | undefined;
+  /** The method's schema facts (permissions, parameters, returns). */
+  info: MethodInfo;
   /** Request headers, lower-case names. */
   headers: Record<string, string | string[] | undefined>;
 }
@@ -41,4 +45,15 @@ export const str = (v: string | string[] | undefined): string | undefined => (Ar
 export function authId(subject: Subject | undefined): string {
   if (!subject) return 'root@pam';
   return subject.tokenid === undefined ? subject.userid : `${subject.userid}!${subject.tokenid}`;
+}
+
+/**
+ * For methods whose schema says `user: all` and whose servers check privileges in code
+ * (VM create, pool members, ...): 403 naming the path and the privilege, as PVE does.
+ */
+export function requirePrivs(ctx: HandlerContext, path: string, privs: string[], any = false): void {
+  if (!ctx.subject) return;
+  if (!hasPrivileges(ctx.core.access, ctx.subject, path, privs, { any })) {
+    throw new SimError(403, `Permission check failed (${path}, ${privs.join(any ? '|' : ', ')})`);
+  }
 }

@@ -3,7 +3,11 @@
  * segment wins over a parameter, as in the servers' own routers.
  */
 
+import type { ApiMethod } from '../generated/schema-types.js';
+
 export interface MethodInfo {
+  /** The generated schema entry, when the route comes from the schema table. */
+  api?: ApiMethod;
   /** The method's `permissions` from the schema (or a built-in stand-in). */
   permissions?: unknown;
   /** False when the method refuses API tokens. */

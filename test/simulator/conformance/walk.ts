@@ -1,0 +1,140 @@
+/**
+ * Walks every schema method of a service against a fresh demo engine each (so one call's
+ * changes cannot break the next), as root, with valid parameters, and checks the answer.
+ */
+import type { ApiMethod, JsonSchema } from '../../../src/generated/schema-types.js';
+import type { ServiceName } from '../../../src/services.js';
+import { SimulatorEngine } from '../../../src/simulator/index.js';
+import { wireSample } from '../../../src/simulator/samples.js';
+import { shapeErrors } from './shape.js';
+
+export interface WalkResult {
+  service: ServiceName;
+  methods: number;
+  passed: number;
+  failures: { method: string; path: string; problem: string }[];
+}
+
+function pickVmid(engine: SimulatorEngine, api: ApiMethod, type: 'qemu' | 'lxc'): number {
+  const stoppedWanted =
+    /\/status\/start$|\/template$/.test(api.path) || (api.method === 'DELETE' && /\{vmid\}$/.test(api.path));
+  for (const g of engine.cluster.guests.values()) {
+    if (g.node !== engine.localNode || g.type !== type) continue;
+    if (stoppedWanted === (g.status === 'stopped')) return g.vmid;
+  }
+  return 100;
+}
+
+function fixture(
+  engine: SimulatorEngine,
+  api: ApiMethod,
+  name: string,
+  schema: JsonSchema,
+): string | undefined {
+  const guestType = api.path.includes('/lxc') ? 'lxc' : 'qemu';
+  switch (name) {
+    case 'node':
+      return engine.localNode;
+    case 'vmid':
+      if (api.method === 'POST' && /\/(qemu|lxc)$/.test(api.path))
+        return String(engine.cluster.nextFreeVmid(9000));
+      if (api.path.includes('{vmid}')) return String(pickVmid(engine, api, guestType));
+      return undefined;
+    case 'username':
+      return api.path === '/access/ticket' ? 'root@pam' : undefined;
+    case 'password':
+      return api.path === '/access/ticket' ? 'proxmox' : undefined;
+    case 'upid':
+      return engine.tasks.start({ node: engine.localNode, type: 'qmstart', id: '100', user: 'root@pam' })
+        .upid;
+    case 'snapname':
+      return api.method === 'POST' && api.path.endsWith('/snapshot') ? 'fresh_snap' : 'before_upgrade';
+    case 'newid':
+      return String(engine.cluster.nextFreeVmid(9100));
+    case 'target':
+      if (engine.service === 'PVE' && api.path.endsWith('/migrate')) return 'pve2';
+      return undefined;
+    default:
+      return schema.type === undefined ? 'sample' : undefined;
+  }
+}
+
+export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(api.parameters?.properties ?? {})) {
+    const inPath = api.path.includes(`{${name}}`);
+    if ((schema.optional && !inPath) || name.endsWith('[n]')) continue;
+    out[name] = fixture(engine, api, name, schema) ?? wireSample(schema, name);
+  }
+  if (api.method === 'POST' && api.path === '/access/ticket')
+    Object.assign(out, { username: 'root@pam', password: 'proxmox' });
+  // State the call needs before it can succeed.
+  if (api.method === 'POST' && /\/(qemu|lxc)\/\{vmid\}\/migrate$/.test(api.path))
+    out[api.path.includes('/lxc/') ? 'restart' : 'online'] = '1';
+  if (api.path.endsWith('/agent/exec-status')) {
+    const started = await engine.call('POST', `/nodes/${out.node}/qemu/${out.vmid}/agent/exec`, {
+      command: 'true',
+    });
+    out.pid = String((started.data as { pid: number }).pid);
+  }
+  return out;
+}
+
+async function rootSession(engine: SimulatorEngine): Promise<Record<string, string>> {
+  const res = await engine.handle({
+    method: 'POST',
+    url: '/api2/json/access/ticket',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from('username=root%40pam&password=proxmox'),
+  });
+  const data = JSON.parse(String(res.body)).data;
+  const cookieName = `${engine.service}AuthCookie`;
+  const ticket = data.ticket ?? '';
+  const setCookie = res.headers['set-cookie'];
+  const cookie = ticket ? `${cookieName}=${encodeURIComponent(ticket)}` : (setCookie ?? '').split(';')[0];
+  return { cookie: cookie ?? '', csrfpreventiontoken: data.CSRFPreventionToken };
+}
+
+export async function walkService(service: ServiceName): Promise<WalkResult> {
+  const probe = new SimulatorEngine({ service });
+  const methods = [...probe.router.entries()].filter((e) => e.info.api).map((e) => e.info.api!);
+  const result: WalkResult = { service, methods: methods.length, passed: 0, failures: [] };
+  const intBooleans = service === 'PVE' || service === 'PMG';
+  for (const api of methods) {
+    const engine = new SimulatorEngine({ service, taskDurationMs: 0 });
+    const headers = await rootSession(engine);
+    const params = await sampleParams(engine, api);
+    let path = api.path;
+    const query = new URLSearchParams();
+    const body = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      if (path.includes(`{${key}}`)) path = path.replace(`{${key}}`, encodeURIComponent(value));
+      else (api.method === 'GET' || api.method === 'DELETE' ? query : body).append(key, value);
+    }
+    const qs = query.size > 0 ? `?${query}` : '';
+    const hasBody = api.method === 'POST' || api.method === 'PUT';
+    const res = await engine.handle({
+      method: api.method,
+      url: `/api2/json${path}${qs}`,
+      headers: hasBody ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' } : headers,
+      ...(hasBody && body.size > 0 ? { body: Buffer.from(body.toString()) } : {}),
+    });
+    const where = { method: api.method, path: api.path };
+    if (res.status !== 200) {
+      result.failures.push({
+        ...where,
+        problem: `${res.status} ${res.statusText} ${String(res.body).slice(0, 200)}`,
+      });
+      continue;
+    }
+    if (api.download) {
+      result.passed++;
+      continue;
+    }
+    const data = JSON.parse(String(res.body)).data;
+    const errors = shapeErrors(data, api.returns, intBooleans);
+    if (errors.length > 0) result.failures.push({ ...where, problem: errors.slice(0, 3).join('; ') });
+    else result.passed++;
+  }
+  return result;
+}
