@@ -46,7 +46,17 @@ const keys = (text: string, re: RegExp) => new Set([...text.matchAll(re)].map((m
 
 async function main(): Promise<number> {
   const rows: string[][] = [
-    ['service', 'schema', 'table', 'routes', 'fluent', 'skipped (HTTP/2 protocol)', 'tasks (Upid)', 'result unknown', 'ok'],
+    [
+      'service',
+      'schema',
+      'table',
+      'routes',
+      'fluent',
+      'skipped (HTTP/2 protocol)',
+      'tasks (Upid)',
+      'result unknown',
+      'ok',
+    ],
   ];
   let failed = false;
   for (const svc of SERVICE_IDS) {
