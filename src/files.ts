@@ -28,11 +28,11 @@ import type { ClientInternals } from './client-internals.js';
 import { encodeSegment } from './encode.js';
 import { InvalidArgumentError } from './errors.js';
 import { expandRoute } from './path.js';
-import type { ResolvedHost } from './resolve-options.js';
 import { TaskHelper, type TaskResult } from './tasks.js';
 import type { Params, UploadPart } from './transports/transport.js';
 
 export type { Checksum, ChecksumAlgorithm } from './checksums.js';
+export { uploadHost } from './transports/upload-body.js';
 
 /** Storage content types that take uploads and URL downloads. */
 export type UploadContent = 'iso' | 'vztmpl' | 'import';
@@ -106,16 +106,6 @@ export interface Download {
   /** Content-Length, when the server sent one. */
   size: number | undefined;
   headers: Readonly<Record<string, string | string[] | undefined>>;
-}
-
-/** The host of `hosts` that is cluster node `node`, if exactly one name matches. */
-export function uploadHost(hosts: readonly ResolvedHost[], node: string): ResolvedHost | undefined {
-  const lower = node.toLowerCase();
-  const matches = hosts.filter((h) => {
-    const name = h.hostname.toLowerCase();
-    return name === lower || name.startsWith(`${lower}.`);
-  });
-  return matches.length === 1 ? matches[0] : undefined;
 }
 
 function volid(storage: string, content: UploadContent, filename: string): string {

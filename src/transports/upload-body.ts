@@ -8,9 +8,24 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { AbortError, ConnectionError, ProxmoxError, TimeoutError } from '../errors.js';
+import type { ResolvedHost } from '../resolve-options.js';
 import { type HttpWire, parseBody } from './http-request.js';
 import { multipartBody, multipartLayout } from './multipart.js';
 import type { TransportRequest, TransportResponse } from './transport.js';
+
+/**
+ * The host of a cluster list that is node `node` (`pve2` or `pve2.example.com`), if exactly
+ * one matches: pveproxy never forwards an upload to another node, so a transport that knows
+ * several hosts sends the body to this one. Files set `upload.node` for that.
+ */
+export function uploadHost(hosts: readonly ResolvedHost[], node: string): ResolvedHost | undefined {
+  const lower = node.toLowerCase();
+  const matches = hosts.filter((h) => {
+    const name = h.hostname.toLowerCase();
+    return name === lower || name.startsWith(`${lower}.`);
+  });
+  return matches.length === 1 ? matches[0] : undefined;
+}
 
 export async function sendUpload(
   dispatcher: Dispatcher,
