@@ -42,9 +42,9 @@ export interface Envelope<R> {
 export type Outcome<C extends CallShape, O, R> = O extends { envelope: true }
   ? Envelope<R>
   : O extends { wait: true | object }
-    ? [R] extends [Upid | RemoteUpid]
-      ? C['taskStatus']
-      : R
+    ? [Extract<R, Upid | RemoteUpid>] extends [never]
+      ? R
+      : C['taskStatus'] | Exclude<R, Upid | RemoteUpid>
     : R;
 
 /**

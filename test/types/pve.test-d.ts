@@ -125,3 +125,14 @@ describe('PVE property strings', () => {
     expectTypeOf<NodesNodeQemuNetFormat['model']>().toMatchTypeOf<string>();
   });
 });
+
+describe('PVE task outcomes', () => {
+  test('wait on a method that may answer without a task keeps the null', async () => {
+    const r = await px.nodes('pve1').qemu(100).config.post({ cores: 2 }, { wait: true });
+    expectTypeOf(r).toEqualTypeOf<TaskStatus | null>();
+    const plain = await px.nodes('pve1').qemu(100).config.post({ cores: 2 });
+    expectTypeOf(plain).toEqualTypeOf<Upid | null>();
+    const notTask = await px.nodes.get(undefined, { wait: true });
+    expectTypeOf(notTask).toEqualTypeOf<NodesGetItem[]>();
+  });
+});
