@@ -173,6 +173,11 @@ export class SshConnection {
     } catch (e) {
       const fired = deadline.fired();
       if (fired) throw fired;
+      if (e instanceof Refused) {
+        throw new ConnectionError(
+          `sshd on ${this.where} refused another channel (${e.message}); set maxChannels below its MaxSessions (10 by default)`,
+        );
+      }
       if (e instanceof NotStarted || e instanceof Dropped) {
         throw new ConnectionError(`ssh connection to ${this.where} ${e.message} during ${control.label}`);
       }
@@ -224,6 +229,8 @@ export class SshConnection {
 
 /** The channel could not be opened or the exec request was refused: nothing ran. */
 class NotStarted extends Error {}
+/** sshd refused another channel on a working connection. */
+class Refused extends Error {}
 /** The connection went away while the command ran: its outcome is unknown. */
 class Dropped extends Error {}
 
@@ -235,7 +242,16 @@ function runOnChannel(
   return new Promise<ShellResult>((resolve, reject) => {
     try {
       client.exec(command, (err, stream) => {
-        if (err) return reject(new NotStarted(`could not start a command (${err.message})`));
+        if (err) {
+          // A numeric reason is sshd answering "no" on a live connection (MaxSessions), not a
+          // dead connection: replacing the connection would only break the calls running on it.
+          const reason = (err as Error & { reason?: unknown }).reason;
+          return reject(
+            typeof reason === 'number'
+              ? new Refused(err.message)
+              : new NotStarted(`could not start a command (${err.message})`),
+          );
+        }
         opened(stream);
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];

@@ -209,6 +209,21 @@ describe('ssh backend: calls', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
   });
 
+  it('reports channels refused by sshd (MaxSessions) without breaking the connection', async () => {
+    const t = ssh({ password: sshd.password, maxChannels: 4 }, sshd.kbdPort);
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => call(t, 'GET', '/_test/sleep', { ms: 400 })),
+    );
+    const refused = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r as PromiseRejectedResult).reason);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(refused).toHaveLength(2);
+    expect(refused[0].message).toMatch(/refused another channel .*maxChannels below its MaxSessions/);
+    expect((await call(t, 'GET', '/version')).status).toBe(200);
+    expect(t.connection.connects).toBe(1);
+  });
+
   it('fails fast and clearly when sudo -n needs a password', async () => {
     const t = ssh({ privateKeyFile: sshd.keyFile, sudo: true });
     const started = Date.now();

@@ -26,7 +26,7 @@ export interface Sshd {
   host: '127.0.0.1';
   /** Port with every auth method. */
   port: number;
-  /** Port that only accepts keyboard-interactive (PAM asks for the password). */
+  /** Port that only accepts keyboard-interactive (PAM asks for the password); MaxSessions 2. */
   kbdPort: number;
   user: string;
   password: string;
@@ -156,6 +156,8 @@ export async function startSshd(): Promise<Sshd> {
       'Subsystem sftp internal-sftp',
       `Match LocalPort ${kbdPort}`,
       '  AuthenticationMethods keyboard-interactive',
+      // A low limit on this port lets tests see how a refused channel is reported.
+      '  MaxSessions 2',
       '',
     ].join('\n'),
   );
