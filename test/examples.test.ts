@@ -5,6 +5,8 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,11 @@ let sim: RunningSimulator;
 let home: string;
 /** Whether `POST /access/users/{userid}/token/{tokenid}` answers a usable secret yet. */
 let simulatorCreatesTokens = false;
+/** Whether the simulator takes storage uploads (the file part as `filename`) yet. */
+let simulatorTakesUploads = false;
+/** Serves a mirror directory with a SHA256SUMS file, for checksum discovery. */
+let mirror: Server;
+let mirrorUrl: string;
 
 interface Run {
   code: number;
@@ -89,9 +96,31 @@ beforeAll(async () => {
   } finally {
     await px.close();
   }
+  const probe = join(home, 'probe.iso');
+  writeFileSync(probe, 'probe');
+  const up = new ProxmoxSDK({
+    host: `${sim.host}:${sim.port}`,
+    fingerprint: sim.fingerprint,
+    user: 'root@pam',
+    password: 'proxmox',
+  });
+  simulatorTakesUploads = await up.files
+    .upload({ node: 'pve1', storage: 'local', content: 'iso', file: probe, wait: false })
+    .then(
+      () => true,
+      () => false,
+    )
+    .finally(() => up.close());
+  mirror = createServer((req, res) => {
+    if (req.url === '/debian/SHA256SUMS') res.end(`${'ab'.repeat(32)}  netinst.iso\n`);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
+  mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   await sim?.close();
+  await new Promise((r) => mirror?.close(r));
   await rm(home, { recursive: true, force: true });
 });
 
@@ -220,5 +249,25 @@ describe.concurrent('examples against the simulator', () => {
     expect(secret).toMatch(/^[0-9a-f-]{36}$/);
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
     expect(out).not.toContain(secret);
+  });
+
+  it('download-url: finds the checksum next to the URL and has the node download', async () => {
+    const out = ok(
+      await run('download-url.ts', { ...tokenEnv(), PROXMOX_NODE: 'pve1' }, [
+        `${mirrorUrl}/debian/netinst.iso`,
+      ]),
+    );
+    expect(out).toContain(`checksum sha256 from ${mirrorUrl}/debian/SHA256SUMS\n`);
+    expect(out).toMatch(/downloaded local:iso\/\S+: OK\n$/);
+  });
+
+  it('upload-iso: streams the file with a checksum and waits for the copy', async ({ skip }) => {
+    if (!simulatorTakesUploads) skip();
+    const file = join(home, 'tiny.iso');
+    writeFileSync(file, Buffer.alloc(300_000, 1));
+    const out = ok(await run('upload-iso.ts', { ...tokenEnv(), PROXMOX_NODE: 'pve1' }, [file]));
+    expect(out).toBe(
+      '0%\n25%\n50%\n75%\n100%\nuploaded local:iso/tiny.iso (300000 bytes, sha256 checked by pve1): OK\n',
+    );
   });
 });

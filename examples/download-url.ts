@@ -1,0 +1,22 @@
+/**
+ * Have a node download an ISO from a URL into its storage, with the checksum found next to
+ * the URL (a `<url>.sha256` sibling or a SHA256SUMS-style file in the same directory), so
+ * the node refuses a corrupted or tampered download.
+ *
+ *   PROXMOX_NODE=pve1 node --import tsx examples/download-url.ts \
+ *     https://cdimage.debian.org/debian-cd/current/amd64/iso-cd/debian-12.8.0-amd64-netinst.iso [storage]
+ */
+import { ProxmoxSDK } from '../src/index.js';
+
+const [url, storage = 'local'] = process.argv.slice(2);
+if (url === undefined) throw new Error('usage: download-url.ts <url> [storage]');
+const node = process.env.PROXMOX_NODE || 'pve1';
+
+await using px = ProxmoxSDK.fromEnv();
+const result = await px.files.downloadUrl({ node, storage, url, content: 'iso' });
+console.log(
+  result.checksum
+    ? `checksum ${result.checksum.algorithm} from ${result.checksumSource}`
+    : 'no published checksum found: downloaded unchecked',
+);
+console.log(`downloaded ${result.volid}: ${result.task?.exitstatus}`);
