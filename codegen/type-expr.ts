@@ -96,11 +96,17 @@ export function objectMembers(
     if (doc) lines.push(`${indent}/** ${doc} */`);
     if (prop.numbered) {
       hasNumbered = true;
-      lines.push(`${indent}[key: \`${prop.numbered.prefix}\${number}\`]: ${typeExpr(prop, ctx, indent)};`);
+      const orUndefined = ctx.direction === 'param' ? ' | undefined' : '';
+      lines.push(
+        `${indent}[key: \`${prop.numbered.prefix}\${number}\`]: ${typeExpr(prop, ctx, indent)}${orUndefined};`,
+      );
       continue;
     }
     const opt = prop.optional ? '?' : '';
-    lines.push(`${indent}${propertyKey(key)}${opt}: ${typeExpr(prop, ctx, indent)};`);
+    // An optional parameter may be given as undefined: the SDK leaves it out (users with
+    // exactOptionalPropertyTypes can pass `{ name: maybeName }`).
+    const orUndefined = prop.optional && ctx.direction === 'param' ? ' | undefined' : '';
+    lines.push(`${indent}${propertyKey(key)}${opt}: ${typeExpr(prop, ctx, indent)}${orUndefined};`);
   }
   const ap = s.additionalProperties;
   if (ap && typeof ap === 'object' && !s.properties && !hasNumbered) {

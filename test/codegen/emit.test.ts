@@ -150,7 +150,7 @@ describe('emitters (tiny fixture, whole output)', () => {
   it('types.d.ts: params without path parameters, items, route map', () => {
     const out = emitTypes(model, 'pve', 'int');
     expect(out).toContain('export interface NodesGetItem {\n  node: string;\n  [key: string]: unknown;\n}');
-    expect(out).toContain('export interface NodesNodeStartPostParams {\n  force?: Bool;\n}');
+    expect(out).toContain('export interface NodesNodeStartPostParams {\n  force?: Bool | undefined;\n}');
     expect(out).toContain('"GET /nodes": { params: NoParams; returns: NodesGetItem[]; optional: true };');
     expect(out).toContain(
       '"POST /nodes/{node}/start": { params: { node: string } & NodesNodeStartPostParams; returns: Upid; optional: false };',

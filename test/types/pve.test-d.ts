@@ -136,3 +136,12 @@ describe('PVE task outcomes', () => {
     expectTypeOf(notTask).toEqualTypeOf<NodesGetItem[]>();
   });
 });
+
+describe('PVE optional parameters', () => {
+  test('take undefined (left out by the SDK), also under exactOptionalPropertyTypes', async () => {
+    const name: string | undefined = undefined;
+    await px.nodes('pve1').qemu.post({ vmid: 100, name, net1: undefined });
+    // @ts-expect-error required parameters do not
+    await px.nodes('pve1').qemu.post({ vmid: undefined });
+  });
+});

@@ -19,9 +19,9 @@ export interface AccessGetParams {
 /** Parameters of GET /access/acl (path parameters left out). */
 export interface AccessAclGetParams {
   /** default false */
-  exact?: Bool;
+  exact?: Bool | undefined;
   /** length 1..128 */
-  path?: string;
+  path?: string | undefined;
 }
 
 /** An item of the result of GET /access/acl. */
@@ -38,15 +38,15 @@ export type AccessAclGetResult = AccessAclGetItem[];
 /** Parameters of PUT /access/acl (path parameters left out). */
 export interface AccessAclPutParams {
   /** length 3..64 */
-  "auth-id"?: string;
-  delete?: Bool;
-  digest?: string;
+  "auth-id"?: string | undefined;
+  delete?: Bool | undefined;
+  digest?: string | undefined;
   /** length 3..64 */
-  group?: string;
+  group?: string | undefined;
   /** length 1..128 */
   path: string;
   /** default true */
-  propagate?: Bool;
+  propagate?: Bool | undefined;
   role: "Admin" | "Audit" | "NoAccess" | "DatastoreAdmin" | "DatastoreReader" | "DatastoreBackup" | "DatastorePowerUser" | "DatastoreAudit" | "RemoteAudit" | "RemoteAdmin" | "RemoteSyncOperator" | "RemoteSyncPushOperator" | "RemoteDatastorePowerUser" | "RemoteDatastoreAdmin" | "TapeAudit" | "TapeAdmin" | "TapeOperator" | "TapeReader";
 }
 
@@ -63,10 +63,10 @@ export type AccessDomainsGetResult = AccessDomainsGetItem[];
 /** Parameters of POST /access/domains/{realm}/sync (path parameters left out). */
 export interface AccessDomainsRealmSyncPostParams {
   /** default false */
-  "dry-run"?: Bool;
-  "enable-new"?: Bool;
+  "dry-run"?: Bool | undefined;
+  "enable-new"?: Bool | undefined;
   /** comma-separated list */
-  "remove-vanished"?: string;
+  "remove-vanished"?: string | undefined;
 }
 
 /** Parameters of GET /access/openid (path parameters left out). */
@@ -85,7 +85,7 @@ export interface AccessOpenidAuthUrlPostParams {
 export interface AccessOpenidLoginPostParams {
   code: string;
   /** default false */
-  "http-only"?: Bool;
+  "http-only"?: Bool | undefined;
   "redirect-url": string;
   state: string;
 }
@@ -101,7 +101,7 @@ export interface AccessOpenidLoginPostResult {
 /** Parameters of PUT /access/password (path parameters left out). */
 export interface AccessPasswordPutParams {
   /** length 1..1024 */
-  "confirmation-password"?: string;
+  "confirmation-password"?: string | undefined;
   /** length 8..64 */
   password: string;
   /** length 3..64 */
@@ -111,9 +111,9 @@ export interface AccessPasswordPutParams {
 /** Parameters of GET /access/permissions (path parameters left out). */
 export interface AccessPermissionsGetParams {
   /** length 3..64 */
-  "auth-id"?: string;
+  "auth-id"?: string | undefined;
   /** length 1..128 */
-  path?: string;
+  path?: string | undefined;
 }
 
 /** An item of the result of GET /access/roles. */
@@ -154,14 +154,14 @@ export type AccessTfaUseridGetResult = AccessTfaUseridGetItem[];
 
 /** Parameters of POST /access/tfa/{userid} (path parameters left out). */
 export interface AccessTfaUseridPostParams {
-  challenge?: string;
+  challenge?: string | undefined;
   /** length 0..255 */
-  description?: string;
+  description?: string | undefined;
   /** length 1..1024 */
-  password?: string;
-  totp?: string;
+  password?: string | undefined;
+  totp?: string | undefined;
   type: "totp" | "u2f" | "webauthn" | "recovery" | "yubico";
-  value?: string;
+  value?: string | undefined;
 }
 
 /** Result of POST /access/tfa/{userid}. */
@@ -174,28 +174,28 @@ export interface AccessTfaUseridPostResult {
 /** Parameters of PUT /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdPutParams {
   /** length 0..255 */
-  description?: string;
-  enable?: Bool;
+  description?: string | undefined;
+  enable?: Bool | undefined;
   /** length 1..1024 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of DELETE /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdDeleteParams {
   /** length 1..1024 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
   /** default false */
-  "http-only"?: Bool;
-  password?: string;
-  path?: string;
+  "http-only"?: Bool | undefined;
+  password?: string | undefined;
+  path?: string | undefined;
   /** range 0..65535 */
-  port?: number;
-  privs?: string;
-  "tfa-challenge"?: string;
+  port?: number | undefined;
+  privs?: string | undefined;
+  "tfa-challenge"?: string | undefined;
   /** length 3..64 */
   username: string;
 }
@@ -211,7 +211,7 @@ export interface AccessTicketPostResult {
 /** Parameters of GET /access/users (path parameters left out). */
 export interface AccessUsersGetParams {
   /** default false */
-  include_tokens?: Bool;
+  include_tokens?: Bool | undefined;
 }
 
 /** An item of the result of GET /access/users. */
@@ -238,19 +238,19 @@ export type AccessUsersGetResult = AccessUsersGetItem[];
 /** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** length 2..64 */
-  email?: string;
+  email?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** length 2..64 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** length 2..64 */
-  lastname?: string;
+  lastname?: string | undefined;
   /** length 8..64 */
-  password?: string;
+  password?: string | undefined;
   /** length 3..64 */
   userid: string;
 }
@@ -269,26 +269,26 @@ export interface AccessUsersUseridGetResult {
 /** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "firstname" | "lastname" | "email")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "firstname" | "lastname" | "email")[] | undefined;
+  digest?: string | undefined;
   /** length 2..64 */
-  email?: string;
+  email?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** length 2..64 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** length 2..64 */
-  lastname?: string;
+  lastname?: string | undefined;
   /** length 1..1024 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of DELETE /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /access/users/{userid}/token. */
@@ -313,12 +313,12 @@ export interface AccessUsersUseridTokenTokenNameGetResult {
 /** Parameters of POST /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePostParams {
   /** length 0..128 */
-  comment?: string;
-  digest?: string;
+  comment?: string | undefined;
+  digest?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
 }
 
 /** Result of POST /access/users/{userid}/token/{token-name}. */
@@ -330,15 +330,15 @@ export interface AccessUsersUseridTokenTokenNamePostResult {
 /** Parameters of PUT /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly "comment"[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly "comment"[] | undefined;
+  digest?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** default false */
-  regenerate?: Bool;
+  regenerate?: Bool | undefined;
 }
 
 /** Result of PUT /access/users/{userid}/token/{token-name}. */
@@ -348,7 +348,7 @@ export interface AccessUsersUseridTokenTokenNamePutResult {
 
 /** Parameters of DELETE /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNameDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of POST /access/vncticket (path parameters left out). */
@@ -357,7 +357,7 @@ export interface AccessVncticketPostParams {
   authid: string;
   path: string;
   /** range 0..65535 */
-  port?: number;
+  port?: number | undefined;
   privs: string;
   vncticket: string;
 }
@@ -385,14 +385,14 @@ export interface AdminDatastoreStoreGetParams {
 
 /** Parameters of GET /admin/datastore/{store}/catalog (path parameters left out). */
 export interface AdminDatastoreStoreCatalogGetParams {
-  "archive-name"?: string;
+  "archive-name"?: string | undefined;
   "backup-id": string;
   /** range 1.. */
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   filepath: string;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of POST /admin/datastore/{store}/change-owner (path parameters left out). */
@@ -402,7 +402,7 @@ export interface AdminDatastoreStoreChangeOwnerPostParams {
   /** length 3..64 */
   "new-owner": string;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/download (path parameters left out). */
@@ -413,7 +413,7 @@ export interface AdminDatastoreStoreDownloadGetParams {
   "backup-type": "vm" | "ct" | "host";
   "file-name": string;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/download-decoded (path parameters left out). */
@@ -424,7 +424,7 @@ export interface AdminDatastoreStoreDownloadDecodedGetParams {
   "backup-type": "vm" | "ct" | "host";
   "file-name": string;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/files (path parameters left out). */
@@ -434,7 +434,7 @@ export interface AdminDatastoreStoreFilesGetParams {
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** An item of the result of GET /admin/datastore/{store}/files. */
@@ -476,7 +476,7 @@ export interface AdminDatastoreStoreGroupNotesGetParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of PUT /admin/datastore/{store}/group-notes (path parameters left out). */
@@ -485,13 +485,13 @@ export interface AdminDatastoreStoreGroupNotesPutParams {
   "backup-type": "vm" | "ct" | "host";
   notes: string;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/groups (path parameters left out). */
 export interface AdminDatastoreStoreGroupsGetParams {
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** An item of the result of GET /admin/datastore/{store}/groups. */
@@ -512,9 +512,9 @@ export interface AdminDatastoreStoreGroupsDeleteParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
   /** default true */
-  "error-on-protected"?: Bool;
+  "error-on-protected"?: Bool | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Result of DELETE /admin/datastore/{store}/groups. */
@@ -529,21 +529,21 @@ export interface AdminDatastoreStoreMoveGroupPostParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
   /** default true */
-  "merge-group"?: Bool;
+  "merge-group"?: Bool | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 0..256 */
-  "target-ns"?: string;
+  "target-ns"?: string | undefined;
 }
 
 /** Parameters of POST /admin/datastore/{store}/move-namespace (path parameters left out). */
 export interface AdminDatastoreStoreMoveNamespacePostParams {
   /** default true */
-  "delete-source"?: Bool;
+  "delete-source"?: Bool | undefined;
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** default true */
-  "merge-groups"?: Bool;
+  "merge-groups"?: Bool | undefined;
   /** length 0..256 */
   ns: string;
   /** length 0..256 */
@@ -553,9 +553,9 @@ export interface AdminDatastoreStoreMoveNamespacePostParams {
 /** Parameters of GET /admin/datastore/{store}/namespace (path parameters left out). */
 export interface AdminDatastoreStoreNamespaceGetParams {
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  parent?: string;
+  parent?: string | undefined;
 }
 
 /** An item of the result of GET /admin/datastore/{store}/namespace. */
@@ -571,15 +571,15 @@ export interface AdminDatastoreStoreNamespacePostParams {
   /** length 1..32 */
   name: string;
   /** length 0..256 */
-  parent?: string;
+  parent?: string | undefined;
 }
 
 /** Parameters of DELETE /admin/datastore/{store}/namespace (path parameters left out). */
 export interface AdminDatastoreStoreNamespaceDeleteParams {
   /** default false */
-  "delete-groups"?: Bool;
+  "delete-groups"?: Bool | undefined;
   /** default true */
-  "error-on-protected"?: Bool;
+  "error-on-protected"?: Bool | undefined;
   /** length 0..256 */
   ns: string;
 }
@@ -591,7 +591,7 @@ export interface AdminDatastoreStoreNotesGetParams {
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of PUT /admin/datastore/{store}/notes (path parameters left out). */
@@ -602,7 +602,7 @@ export interface AdminDatastoreStoreNotesPutParams {
   "backup-type": "vm" | "ct" | "host";
   notes: string;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/protected (path parameters left out). */
@@ -612,7 +612,7 @@ export interface AdminDatastoreStoreProtectedGetParams {
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of PUT /admin/datastore/{store}/protected (path parameters left out). */
@@ -622,7 +622,7 @@ export interface AdminDatastoreStoreProtectedPutParams {
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   protected: Bool;
 }
 
@@ -631,23 +631,23 @@ export interface AdminDatastoreStorePrunePostParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
   /** default false */
-  "dry-run"?: Bool;
+  "dry-run"?: Bool | undefined;
   /** range 1.. */
-  "keep-daily"?: number;
+  "keep-daily"?: number | undefined;
   /** range 1.. */
-  "keep-hourly"?: number;
+  "keep-hourly"?: number | undefined;
   /** range 1.. */
-  "keep-last"?: number;
+  "keep-last"?: number | undefined;
   /** range 1.. */
-  "keep-monthly"?: number;
+  "keep-monthly"?: number | undefined;
   /** range 1.. */
-  "keep-weekly"?: number;
+  "keep-weekly"?: number | undefined;
   /** range 1.. */
-  "keep-yearly"?: number;
+  "keep-yearly"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** default false */
-  "use-task"?: Bool;
+  "use-task"?: Bool | undefined;
 }
 
 /** An item of the result of POST /admin/datastore/{store}/prune. */
@@ -663,36 +663,36 @@ export type AdminDatastoreStorePrunePostResult = AdminDatastoreStorePrunePostIte
 /** Parameters of POST /admin/datastore/{store}/prune-datastore (path parameters left out). */
 export interface AdminDatastoreStorePruneDatastorePostParams {
   /** default false */
-  "dry-run"?: Bool;
+  "dry-run"?: Bool | undefined;
   /** range 1.. */
-  "keep-daily"?: number;
+  "keep-daily"?: number | undefined;
   /** range 1.. */
-  "keep-hourly"?: number;
+  "keep-hourly"?: number | undefined;
   /** range 1.. */
-  "keep-last"?: number;
+  "keep-last"?: number | undefined;
   /** range 1.. */
-  "keep-monthly"?: number;
+  "keep-monthly"?: number | undefined;
   /** range 1.. */
-  "keep-weekly"?: number;
+  "keep-weekly"?: number | undefined;
   /** range 1.. */
-  "keep-yearly"?: number;
+  "keep-yearly"?: number | undefined;
   /** range 0..7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/pxar-file-download (path parameters left out). */
 export interface AdminDatastoreStorePxarFileDownloadGetParams {
-  "archive-name"?: string;
+  "archive-name"?: string | undefined;
   "backup-id": string;
   /** range 1.. */
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   filepath: string;
   /** length 0..256 */
-  ns?: string;
-  tar?: Bool;
+  ns?: string | undefined;
+  tar?: Bool | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/rrd (path parameters left out). */
@@ -703,10 +703,10 @@ export interface AdminDatastoreStoreRrdGetParams {
 
 /** Parameters of GET /admin/datastore/{store}/snapshots (path parameters left out). */
 export interface AdminDatastoreStoreSnapshotsGetParams {
-  "backup-id"?: string;
-  "backup-type"?: "vm" | "ct" | "host";
+  "backup-id"?: string | undefined;
+  "backup-type"?: "vm" | "ct" | "host" | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** An item of the result of GET /admin/datastore/{store}/snapshots. */
@@ -735,13 +735,13 @@ export interface AdminDatastoreStoreSnapshotsDeleteParams {
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of GET /admin/datastore/{store}/status (path parameters left out). */
 export interface AdminDatastoreStoreStatusGetParams {
   /** default false */
-  verbose?: Bool;
+  verbose?: Bool | undefined;
 }
 
 /** Result of GET /admin/datastore/{store}/status. */
@@ -803,33 +803,33 @@ export interface AdminDatastoreStoreUploadBackupLogPostParams {
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** Parameters of POST /admin/datastore/{store}/verify (path parameters left out). */
 export interface AdminDatastoreStoreVerifyPostParams {
-  "backup-id"?: string;
+  "backup-id"?: string | undefined;
   /** range 1.. */
-  "backup-time"?: number;
-  "backup-type"?: "vm" | "ct" | "host";
+  "backup-time"?: number | undefined;
+  "backup-type"?: "vm" | "ct" | "host" | undefined;
   /** default true */
-  "ignore-verified"?: Bool;
+  "ignore-verified"?: Bool | undefined;
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** range 0.. */
-  "outdated-after"?: number;
+  "outdated-after"?: number | undefined;
   /** range 1..32; default 1 */
-  "read-threads"?: number;
+  "read-threads"?: number | undefined;
   /** range 1..32; default 4 */
-  "verify-threads"?: number;
+  "verify-threads"?: number | undefined;
 }
 
 /** Parameters of GET /admin/gc (path parameters left out). */
 export interface AdminGcGetParams {
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
 }
 
 /** An item of the result of GET /admin/gc. */
@@ -900,7 +900,7 @@ export type AdminMetricsGetResult = AdminMetricsGetItem[];
 /** Parameters of GET /admin/prune (path parameters left out). */
 export interface AdminPruneGetParams {
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
 }
 
 /** An item of the result of GET /admin/prune. */
@@ -940,22 +940,22 @@ export interface AdminS3S3EndpointIdGetParams {
 export interface AdminS3S3EndpointIdCheckPutParams {
   /** length 3..63 */
   bucket: string;
-  "store-prefix"?: string;
+  "store-prefix"?: string | undefined;
 }
 
 /** Parameters of PUT /admin/s3/{s3-endpoint-id}/reset-counters (path parameters left out). */
 export interface AdminS3S3EndpointIdResetCountersPutParams {
   /** length 3..63 */
   bucket: string;
-  "store-prefix"?: string;
+  "store-prefix"?: string | undefined;
 }
 
 /** Parameters of GET /admin/sync (path parameters left out). */
 export interface AdminSyncGetParams {
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
   /** default "pull" */
-  "sync-direction"?: "all" | "push" | "pull";
+  "sync-direction"?: "all" | "push" | "pull" | undefined;
 }
 
 /** An item of the result of GET /admin/sync. */
@@ -1019,7 +1019,7 @@ export type AdminTrafficControlGetResult = AdminTrafficControlGetItem[];
 /** Parameters of GET /admin/verify (path parameters left out). */
 export interface AdminVerifyGetParams {
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
 }
 
 /** An item of the result of GET /admin/verify. */
@@ -1053,11 +1053,11 @@ export interface BackupGetParams {
   /** range 1.. */
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
-  benchmark?: Bool;
-  debug?: Bool;
-  "no-cache"?: Bool;
+  benchmark?: Bool | undefined;
+  debug?: Bool | undefined;
+  "no-cache"?: Bool | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 3..32 */
   store: string;
 }
@@ -1095,45 +1095,45 @@ export type ConfigAccessAdGetResult = ConfigAccessAdGetItem[];
 
 /** The keys of the property string `sync-attributes` of POST /config/access/ad (see formatPropertyString). */
 export interface ConfigAccessAdSyncAttributesFormat {
-  email?: string;
-  firstname?: string;
-  lastname?: string;
+  email?: string | undefined;
+  firstname?: string | undefined;
+  lastname?: string | undefined;
 }
 
 /** The keys of the property string `sync-defaults-options` of POST /config/access/ad (see formatPropertyString). */
 export interface ConfigAccessAdSyncDefaultsOptionsFormat {
-  "enable-new"?: Bool;
+  "enable-new"?: Bool | undefined;
   /** comma-separated list */
-  "remove-vanished"?: string;
+  "remove-vanished"?: string | undefined;
 }
 
 /** Parameters of POST /config/access/ad (path parameters left out). */
 export interface ConfigAccessAdPostParams {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
+  "base-dn"?: string | undefined;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  filter?: string;
+  default?: Bool | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
+  port?: number | undefined;
   /** length 2..32 */
   realm: string;
   server1: string;
-  server2?: string;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
+  "sync-defaults-options"?: string | undefined;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Result of GET /config/access/ad/{realm}. */
@@ -1157,31 +1157,31 @@ export interface ConfigAccessAdRealmGetResult {
 
 /** Parameters of PUT /config/access/ad/{realm} (path parameters left out). */
 export interface ConfigAccessAdRealmPutParams {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
+  "base-dn"?: string | undefined;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[];
-  digest?: string;
-  filter?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
+  digest?: string | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
-  server1?: string;
-  server2?: string;
+  port?: number | undefined;
+  server1?: string | undefined;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
+  "sync-defaults-options"?: string | undefined;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Result of PUT /config/access/ad/{realm}. */
@@ -1205,7 +1205,7 @@ export interface ConfigAccessAdRealmPutResult {
 
 /** Parameters of DELETE /config/access/ad/{realm} (path parameters left out). */
 export interface ConfigAccessAdRealmDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/access/ldap. */
@@ -1233,31 +1233,31 @@ export type ConfigAccessLdapGetResult = ConfigAccessLdapGetItem[];
 /** Parameters of POST /config/access/ldap (path parameters left out). */
 export interface ConfigAccessLdapPostParams {
   "base-dn": string;
-  "bind-dn"?: string;
-  capath?: string;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  filter?: string;
+  default?: Bool | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
+  port?: number | undefined;
   /** length 2..32 */
   realm: string;
   server1: string;
-  server2?: string;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
+  "sync-defaults-options"?: string | undefined;
   "user-attr": string;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Result of GET /config/access/ldap/{realm}. */
@@ -1282,32 +1282,32 @@ export interface ConfigAccessLdapRealmGetResult {
 
 /** Parameters of PUT /config/access/ldap/{realm} (path parameters left out). */
 export interface ConfigAccessLdapRealmPutParams {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
+  "base-dn"?: string | undefined;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[];
-  digest?: string;
-  filter?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
+  digest?: string | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
-  server1?: string;
-  server2?: string;
+  port?: number | undefined;
+  server1?: string | undefined;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
-  "user-attr"?: string;
+  "sync-defaults-options"?: string | undefined;
+  "user-attr"?: string | undefined;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Result of PUT /config/access/ldap/{realm}. */
@@ -1332,7 +1332,7 @@ export interface ConfigAccessLdapRealmPutResult {
 
 /** Parameters of DELETE /config/access/ldap/{realm} (path parameters left out). */
 export interface ConfigAccessLdapRealmDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/access/openid. */
@@ -1356,25 +1356,25 @@ export type ConfigAccessOpenidGetResult = ConfigAccessOpenidGetItem[];
 /** Parameters of POST /config/access/openid (path parameters left out). */
 export interface ConfigAccessOpenidPostParams {
   /** comma-separated list */
-  "acr-values"?: string;
+  "acr-values"?: string | undefined;
   /** comma-separated list */
-  audiences?: string;
+  audiences?: string | undefined;
   /** default false */
-  autocreate?: Bool;
+  autocreate?: Bool | undefined;
   "client-id": string;
-  "client-key"?: string;
+  "client-key"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
+  default?: Bool | undefined;
   "issuer-url": string;
-  prompt?: string;
+  prompt?: string | undefined;
   /** length 2..32 */
   realm: string;
   /** comma-separated list; default "email profile" */
-  scopes?: string;
+  scopes?: string | undefined;
   /** length 1..64 */
-  "username-claim"?: string;
+  "username-claim"?: string | undefined;
 }
 
 /** Result of GET /config/access/openid/{realm}. */
@@ -1396,23 +1396,23 @@ export interface ConfigAccessOpenidRealmGetResult {
 /** Parameters of PUT /config/access/openid/{realm} (path parameters left out). */
 export interface ConfigAccessOpenidRealmPutParams {
   /** comma-separated list */
-  "acr-values"?: string;
+  "acr-values"?: string | undefined;
   /** comma-separated list */
-  audiences?: string;
+  audiences?: string | undefined;
   /** default false */
-  autocreate?: Bool;
-  "client-id"?: string;
-  "client-key"?: string;
+  autocreate?: Bool | undefined;
+  "client-id"?: string | undefined;
+  "client-key"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("client-key" | "comment" | "default" | "autocreate" | "scopes" | "prompt" | "acr-values" | "audiences")[];
-  digest?: string;
-  "issuer-url"?: string;
-  prompt?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("client-key" | "comment" | "default" | "autocreate" | "scopes" | "prompt" | "acr-values" | "audiences")[] | undefined;
+  digest?: string | undefined;
+  "issuer-url"?: string | undefined;
+  prompt?: string | undefined;
   /** comma-separated list; default "email profile" */
-  scopes?: string;
+  scopes?: string | undefined;
 }
 
 /** Result of PUT /config/access/openid/{realm}. */
@@ -1433,7 +1433,7 @@ export interface ConfigAccessOpenidRealmPutResult {
 
 /** Parameters of DELETE /config/access/openid/{realm} (path parameters left out). */
 export interface ConfigAccessOpenidRealmDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Result of GET /config/access/pam. */
@@ -1447,11 +1447,11 @@ export interface ConfigAccessPamGetResult {
 /** Parameters of PUT /config/access/pam (path parameters left out). */
 export interface ConfigAccessPamPutParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("comment" | "default")[];
-  digest?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("comment" | "default")[] | undefined;
+  digest?: string | undefined;
 }
 
 /** Result of PUT /config/access/pam. */
@@ -1473,11 +1473,11 @@ export interface ConfigAccessPbsGetResult {
 /** Parameters of PUT /config/access/pbs (path parameters left out). */
 export interface ConfigAccessPbsPutParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("comment" | "default")[];
-  digest?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("comment" | "default")[] | undefined;
+  digest?: string | undefined;
 }
 
 /** Result of PUT /config/access/pbs. */
@@ -1503,12 +1503,12 @@ export interface ConfigAccessTfaWebauthnGetResult {
 
 /** Parameters of PUT /config/access/tfa/webauthn (path parameters left out). */
 export interface ConfigAccessTfaWebauthnPutParams {
-  "allow-subdomains"?: Bool;
-  delete?: readonly ("origin" | "allow-subdomains")[];
-  digest?: string;
-  id?: string;
-  origin?: string;
-  rp?: string;
+  "allow-subdomains"?: Bool | undefined;
+  delete?: readonly ("origin" | "allow-subdomains")[] | undefined;
+  digest?: string | undefined;
+  id?: string | undefined;
+  origin?: string | undefined;
+  rp?: string | undefined;
 }
 
 /** Parameters of GET /config/acme (path parameters left out). */
@@ -1526,11 +1526,11 @@ export type ConfigAcmeAccountGetResult = ConfigAcmeAccountGetItem[];
 /** Parameters of POST /config/acme/account (path parameters left out). */
 export interface ConfigAcmeAccountPostParams {
   contact: string;
-  directory?: string;
-  eab_hmac_key?: string;
-  eab_kid?: string;
-  name?: string;
-  tos_url?: string;
+  directory?: string | undefined;
+  eab_hmac_key?: string | undefined;
+  eab_kid?: string | undefined;
+  name?: string | undefined;
+  tos_url?: string | undefined;
 }
 
 /** Result of GET /config/acme/account/{name}. */
@@ -1555,13 +1555,13 @@ export interface ConfigAcmeAccountNameGetResult {
 
 /** Parameters of PUT /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNamePutParams {
-  contact?: string;
+  contact?: string | undefined;
 }
 
 /** Parameters of DELETE /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNameDeleteParams {
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/acme/challenge-schema. */
@@ -1599,12 +1599,12 @@ export interface ConfigAcmePluginsPostParams {
   api: string;
   data: string;
   /** default false */
-  disable?: Bool;
+  disable?: Bool | undefined;
   /** length 1..32 */
   id: string;
   type: string;
   /** range 0..172800; default 30 */
-  "validation-delay"?: number;
+  "validation-delay"?: number | undefined;
 }
 
 /** Result of GET /config/acme/plugins/{id}. */
@@ -1619,19 +1619,19 @@ export interface ConfigAcmePluginsIdGetResult {
 
 /** Parameters of PUT /config/acme/plugins/{id} (path parameters left out). */
 export interface ConfigAcmePluginsIdPutParams {
-  api?: string;
-  data?: string;
-  delete?: readonly ("disable" | "validation-delay")[];
-  digest?: string;
+  api?: string | undefined;
+  data?: string | undefined;
+  delete?: readonly ("disable" | "validation-delay")[] | undefined;
+  digest?: string | undefined;
   /** default false */
-  disable?: Bool;
+  disable?: Bool | undefined;
   /** range 0..172800; default 30 */
-  "validation-delay"?: number;
+  "validation-delay"?: number | undefined;
 }
 
 /** Parameters of GET /config/acme/tos (path parameters left out). */
 export interface ConfigAcmeTosGetParams {
-  directory?: string;
+  directory?: string | undefined;
 }
 
 /** An item of the result of GET /config/changer. */
@@ -1647,9 +1647,9 @@ export type ConfigChangerGetResult = ConfigChangerGetItem[];
 /** Parameters of POST /config/changer (path parameters left out). */
 export interface ConfigChangerPostParams {
   /** default false */
-  "eject-before-unload"?: Bool;
+  "eject-before-unload"?: Bool | undefined;
   /** comma-separated list */
-  "export-slots"?: string;
+  "export-slots"?: string | undefined;
   /** length 3..32 */
   name: string;
   path: string;
@@ -1665,13 +1665,13 @@ export interface ConfigChangerNameGetResult {
 
 /** Parameters of PUT /config/changer/{name} (path parameters left out). */
 export interface ConfigChangerNamePutParams {
-  delete?: readonly ("export-slots" | "eject-before-unload")[];
-  digest?: string;
+  delete?: readonly ("export-slots" | "eject-before-unload")[] | undefined;
+  digest?: string | undefined;
   /** default false */
-  "eject-before-unload"?: Bool;
+  "eject-before-unload"?: Bool | undefined;
   /** comma-separated list */
-  "export-slots"?: string;
-  path?: string;
+  "export-slots"?: string | undefined;
+  path?: string | undefined;
 }
 
 /** An item of the result of GET /config/datastore. */
@@ -1705,92 +1705,92 @@ export type ConfigDatastoreGetResult = ConfigDatastoreGetItem[];
 /** The keys of the property string `maintenance-mode` of POST /config/datastore (see formatPropertyString). */
 export interface ConfigDatastoreMaintenanceModeFormat {
   /** length 0..64 */
-  message?: string;
+  message?: string | undefined;
   type: "read-only" | "offline" | "delete" | "unmount" | "s3-refresh";
 }
 
 /** The keys of the property string `notification-thresholds` of POST /config/datastore (see formatPropertyString). */
 export interface ConfigDatastoreNotificationThresholdsFormat {
-  "s3-delete"?: number;
+  "s3-delete"?: number | undefined;
   /** length 1..64 */
-  "s3-download"?: string;
-  "s3-get"?: number;
-  "s3-head"?: number;
-  "s3-post"?: number;
-  "s3-put"?: number;
+  "s3-download"?: string | undefined;
+  "s3-get"?: number | undefined;
+  "s3-head"?: number | undefined;
+  "s3-post"?: number | undefined;
+  "s3-put"?: number | undefined;
   /** length 1..64 */
-  "s3-upload"?: string;
+  "s3-upload"?: string | undefined;
 }
 
 /** The keys of the property string `notify` of POST /config/datastore (see formatPropertyString). */
 export interface ConfigDatastoreNotifyFormat {
-  gc?: "never" | "always" | "error";
-  prune?: "never" | "always" | "error";
-  sync?: "never" | "always" | "error";
-  verify?: "never" | "always" | "error";
+  gc?: "never" | "always" | "error" | undefined;
+  prune?: "never" | "always" | "error" | undefined;
+  sync?: "never" | "always" | "error" | undefined;
+  verify?: "never" | "always" | "error" | undefined;
 }
 
 /** The keys of the property string `tuning` of POST /config/datastore (see formatPropertyString). */
 export interface ConfigDatastoreTuningFormat {
   /** default "inode" */
-  "chunk-order"?: "none" | "inode";
+  "chunk-order"?: "none" | "inode" | undefined;
   /** range 1..32; default 1 */
-  "default-verification-readers"?: number;
+  "default-verification-readers"?: number | undefined;
   /** range 1..32; default 4 */
-  "default-verification-workers"?: number;
+  "default-verification-workers"?: number | undefined;
   /** range 1..2880; default 1445 */
-  "gc-atime-cutoff"?: number;
+  "gc-atime-cutoff"?: number | undefined;
   /** default true */
-  "gc-atime-safety-check"?: Bool;
+  "gc-atime-safety-check"?: Bool | undefined;
   /** range 0..8388608; default 1048576 */
-  "gc-cache-capacity"?: number;
+  "gc-cache-capacity"?: number | undefined;
   /** default "filesystem" */
-  "sync-level"?: "none" | "file" | "filesystem";
+  "sync-level"?: "none" | "file" | "filesystem" | undefined;
 }
 
 /** Parameters of POST /config/datastore (path parameters left out). */
 export interface ConfigDatastorePostParams {
-  backend?: string;
-  "backing-device"?: string;
+  backend?: string | undefined;
+  "backing-device"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  "counter-reset-schedule"?: string;
-  "gc-on-unmount"?: Bool;
-  "gc-schedule"?: string;
+  comment?: string | undefined;
+  "counter-reset-schedule"?: string | undefined;
+  "gc-on-unmount"?: Bool | undefined;
+  "gc-schedule"?: string | undefined;
   /** range 1.. */
-  "keep-daily"?: number;
+  "keep-daily"?: number | undefined;
   /** range 1.. */
-  "keep-hourly"?: number;
+  "keep-hourly"?: number | undefined;
   /** range 1.. */
-  "keep-last"?: number;
+  "keep-last"?: number | undefined;
   /** range 1.. */
-  "keep-monthly"?: number;
+  "keep-monthly"?: number | undefined;
   /** range 1.. */
-  "keep-weekly"?: number;
+  "keep-weekly"?: number | undefined;
   /** range 1.. */
-  "keep-yearly"?: number;
+  "keep-yearly"?: number | undefined;
   /** property string: message, type */
-  "maintenance-mode"?: string;
+  "maintenance-mode"?: string | undefined;
   /** length 3..32 */
   name: string;
   /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
+  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
   /** property string: s3-delete, s3-download, s3-get, s3-head, s3-post, s3-put, s3-upload */
-  "notification-thresholds"?: string;
+  "notification-thresholds"?: string | undefined;
   /** property string: gc, prune, sync, verify */
-  notify?: string;
+  notify?: string | undefined;
   /** length 3..64 */
-  "notify-user"?: string;
+  "notify-user"?: string | undefined;
   /** default false */
-  "overwrite-in-use"?: Bool;
+  "overwrite-in-use"?: Bool | undefined;
   /** length 1..4096 */
   path: string;
-  "prune-schedule"?: string;
+  "prune-schedule"?: string | undefined;
   /** default false */
-  "reuse-datastore"?: Bool;
+  "reuse-datastore"?: Bool | undefined;
   /** property string: chunk-order, default-verification-readers, default-verification-workers, gc-atime-cutoff, gc-atime-safety-check, gc-cache-capacity, sync-level */
-  tuning?: string;
-  "verify-new"?: Bool;
+  tuning?: string | undefined;
+  "verify-new"?: Bool | undefined;
 }
 
 /** Result of GET /config/datastore/{name}. */
@@ -1822,47 +1822,47 @@ export interface ConfigDatastoreNameGetResult {
 /** Parameters of PUT /config/datastore/{name} (path parameters left out). */
 export interface ConfigDatastoreNamePutParams {
   /** length 0..128 */
-  comment?: string;
-  "counter-reset-schedule"?: string;
-  delete?: readonly ("comment" | "gc-schedule" | "gc-on-unmount" | "prune-schedule" | "keep-last" | "keep-hourly" | "keep-daily" | "keep-weekly" | "keep-monthly" | "keep-yearly" | "verify-new" | "notify-user" | "notify" | "notification-mode" | "tuning" | "maintenance-mode" | "notification-thresholds" | "counter-reset-schedule")[];
-  digest?: string;
-  "gc-on-unmount"?: Bool;
-  "gc-schedule"?: string;
+  comment?: string | undefined;
+  "counter-reset-schedule"?: string | undefined;
+  delete?: readonly ("comment" | "gc-schedule" | "gc-on-unmount" | "prune-schedule" | "keep-last" | "keep-hourly" | "keep-daily" | "keep-weekly" | "keep-monthly" | "keep-yearly" | "verify-new" | "notify-user" | "notify" | "notification-mode" | "tuning" | "maintenance-mode" | "notification-thresholds" | "counter-reset-schedule")[] | undefined;
+  digest?: string | undefined;
+  "gc-on-unmount"?: Bool | undefined;
+  "gc-schedule"?: string | undefined;
   /** range 1.. */
-  "keep-daily"?: number;
+  "keep-daily"?: number | undefined;
   /** range 1.. */
-  "keep-hourly"?: number;
+  "keep-hourly"?: number | undefined;
   /** range 1.. */
-  "keep-last"?: number;
+  "keep-last"?: number | undefined;
   /** range 1.. */
-  "keep-monthly"?: number;
+  "keep-monthly"?: number | undefined;
   /** range 1.. */
-  "keep-weekly"?: number;
+  "keep-weekly"?: number | undefined;
   /** range 1.. */
-  "keep-yearly"?: number;
+  "keep-yearly"?: number | undefined;
   /** property string: message, type */
-  "maintenance-mode"?: string;
+  "maintenance-mode"?: string | undefined;
   /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
+  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
   /** property string: s3-delete, s3-download, s3-get, s3-head, s3-post, s3-put, s3-upload */
-  "notification-thresholds"?: string;
+  "notification-thresholds"?: string | undefined;
   /** property string: gc, prune, sync, verify */
-  notify?: string;
+  notify?: string | undefined;
   /** length 3..64 */
-  "notify-user"?: string;
-  "prune-schedule"?: string;
+  "notify-user"?: string | undefined;
+  "prune-schedule"?: string | undefined;
   /** property string: chunk-order, default-verification-readers, default-verification-workers, gc-atime-cutoff, gc-atime-safety-check, gc-cache-capacity, sync-level */
-  tuning?: string;
-  "verify-new"?: Bool;
+  tuning?: string | undefined;
+  "verify-new"?: Bool | undefined;
 }
 
 /** Parameters of DELETE /config/datastore/{name} (path parameters left out). */
 export interface ConfigDatastoreNameDeleteParams {
   /** default false */
-  "destroy-data"?: Bool;
-  digest?: string;
+  "destroy-data"?: Bool | undefined;
+  digest?: string | undefined;
   /** default false */
-  "keep-job-configs"?: Bool;
+  "keep-job-configs"?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/drive. */
@@ -1878,9 +1878,9 @@ export type ConfigDriveGetResult = ConfigDriveGetItem[];
 /** Parameters of POST /config/drive (path parameters left out). */
 export interface ConfigDrivePostParams {
   /** length 3..32 */
-  changer?: string;
+  changer?: string | undefined;
   /** range 0..255; default 0 */
-  "changer-drivenum"?: number;
+  "changer-drivenum"?: number | undefined;
   /** length 3..32 */
   name: string;
   path: string;
@@ -1897,18 +1897,18 @@ export interface ConfigDriveNameGetResult {
 /** Parameters of PUT /config/drive/{name} (path parameters left out). */
 export interface ConfigDriveNamePutParams {
   /** length 3..32 */
-  changer?: string;
+  changer?: string | undefined;
   /** range 0..255; default 0 */
-  "changer-drivenum"?: number;
-  delete?: readonly ("changer" | "changer-drivenum")[];
-  digest?: string;
-  path?: string;
+  "changer-drivenum"?: number | undefined;
+  delete?: readonly ("changer" | "changer-drivenum")[] | undefined;
+  digest?: string | undefined;
+  path?: string | undefined;
 }
 
 /** Parameters of GET /config/encryption-keys (path parameters left out). */
 export interface ConfigEncryptionKeysGetParams {
   /** default false */
-  "include-archived"?: Bool;
+  "include-archived"?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/encryption-keys. */
@@ -1929,17 +1929,17 @@ export type ConfigEncryptionKeysGetResult = ConfigEncryptionKeysGetItem[];
 export interface ConfigEncryptionKeysPostParams {
   /** length 3..32 */
   id: string;
-  key?: string;
+  key?: string | undefined;
 }
 
 /** Parameters of POST /config/encryption-keys/{id} (path parameters left out). */
 export interface ConfigEncryptionKeysIdPostParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of DELETE /config/encryption-keys/{id} (path parameters left out). */
 export interface ConfigEncryptionKeysIdDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/media-pool. */
@@ -1956,15 +1956,15 @@ export type ConfigMediaPoolGetResult = ConfigMediaPoolGetItem[];
 
 /** Parameters of POST /config/media-pool (path parameters left out). */
 export interface ConfigMediaPoolPostParams {
-  allocation?: string;
+  allocation?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  encrypt?: string;
+  comment?: string | undefined;
+  encrypt?: string | undefined;
   /** length 2..32 */
   name: string;
-  retention?: string;
+  retention?: string | undefined;
   /** length 2..64 */
-  template?: string;
+  template?: string | undefined;
 }
 
 /** Result of GET /config/media-pool/{name}. */
@@ -1979,14 +1979,14 @@ export interface ConfigMediaPoolNameGetResult {
 
 /** Parameters of PUT /config/media-pool/{name} (path parameters left out). */
 export interface ConfigMediaPoolNamePutParams {
-  allocation?: string;
+  allocation?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("allocation" | "retention" | "template" | "encrypt" | "comment")[];
-  encrypt?: string;
-  retention?: string;
+  comment?: string | undefined;
+  delete?: readonly ("allocation" | "retention" | "template" | "encrypt" | "comment")[] | undefined;
+  encrypt?: string | undefined;
+  retention?: string | undefined;
   /** length 2..64 */
-  template?: string;
+  template?: string | undefined;
 }
 
 /** Parameters of GET /config/metrics (path parameters left out). */
@@ -2012,21 +2012,21 @@ export type ConfigMetricsInfluxdbHttpGetResult = ConfigMetricsInfluxdbHttpGetIte
 /** Parameters of POST /config/metrics/influxdb-http (path parameters left out). */
 export interface ConfigMetricsInfluxdbHttpPostParams {
   /** length 1..32; default "proxmox" */
-  bucket?: string;
+  bucket?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** default 25000000 */
-  "max-body-size"?: number;
+  "max-body-size"?: number | undefined;
   /** length 3..32 */
   name: string;
   /** length 1..32; default "proxmox" */
-  organization?: string;
-  token?: string;
+  organization?: string | undefined;
+  token?: string | undefined;
   url: string;
   /** default true */
-  "verify-tls"?: Bool;
+  "verify-tls"?: Bool | undefined;
 }
 
 /** Result of GET /config/metrics/influxdb-http/{name}. */
@@ -2045,26 +2045,26 @@ export interface ConfigMetricsInfluxdbHttpNameGetResult {
 /** Parameters of PUT /config/metrics/influxdb-http/{name} (path parameters left out). */
 export interface ConfigMetricsInfluxdbHttpNamePutParams {
   /** length 1..32; default "proxmox" */
-  bucket?: string;
+  bucket?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("enable" | "token" | "bucket" | "organization" | "max-body-size" | "verify-tls" | "comment")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("enable" | "token" | "bucket" | "organization" | "max-body-size" | "verify-tls" | "comment")[] | undefined;
+  digest?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** default 25000000 */
-  "max-body-size"?: number;
+  "max-body-size"?: number | undefined;
   /** length 1..32; default "proxmox" */
-  organization?: string;
-  token?: string;
-  url?: string;
+  organization?: string | undefined;
+  token?: string | undefined;
+  url?: string | undefined;
   /** default true */
-  "verify-tls"?: Bool;
+  "verify-tls"?: Bool | undefined;
 }
 
 /** Parameters of DELETE /config/metrics/influxdb-http/{name} (path parameters left out). */
 export interface ConfigMetricsInfluxdbHttpNameDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/metrics/influxdb-udp. */
@@ -2081,12 +2081,12 @@ export type ConfigMetricsInfluxdbUdpGetResult = ConfigMetricsInfluxdbUdpGetItem[
 /** Parameters of POST /config/metrics/influxdb-udp (path parameters left out). */
 export interface ConfigMetricsInfluxdbUdpPostParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   host: string;
   /** default 1500 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** length 3..32 */
   name: string;
 }
@@ -2103,19 +2103,19 @@ export interface ConfigMetricsInfluxdbUdpNameGetResult {
 /** Parameters of PUT /config/metrics/influxdb-udp/{name} (path parameters left out). */
 export interface ConfigMetricsInfluxdbUdpNamePutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("enable" | "mtu" | "comment")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("enable" | "mtu" | "comment")[] | undefined;
+  digest?: string | undefined;
   /** default true */
-  enable?: Bool;
-  host?: string;
+  enable?: Bool | undefined;
+  host?: string | undefined;
   /** default 1500 */
-  mtu?: number;
+  mtu?: number | undefined;
 }
 
 /** Parameters of DELETE /config/metrics/influxdb-udp/{name} (path parameters left out). */
 export interface ConfigMetricsInfluxdbUdpNameDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /config/notifications (path parameters left out). */
@@ -2143,12 +2143,12 @@ export type ConfigNotificationsEndpointsGotifyGetResult = ConfigNotificationsEnd
 /** Parameters of POST /config/notifications/endpoints/gotify (path parameters left out). */
 export interface ConfigNotificationsEndpointsGotifyPostParams {
   /** length 0..128 */
-  comment?: string;
-  disable?: Bool;
-  filter?: string;
+  comment?: string | undefined;
+  disable?: Bool | undefined;
+  filter?: string | undefined;
   /** length 2..32 */
   name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
+  origin?: "user-created" | "builtin" | "modified-builtin" | undefined;
   server: string;
   token: string;
 }
@@ -2166,12 +2166,12 @@ export interface ConfigNotificationsEndpointsGotifyNameGetResult {
 /** Parameters of PUT /config/notifications/endpoints/gotify/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsGotifyNamePutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "disable")[];
-  digest?: string;
-  disable?: Bool;
-  server?: string;
-  token?: string;
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "disable")[] | undefined;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
+  server?: string | undefined;
+  token?: string | undefined;
 }
 
 /** An item of the result of GET /config/notifications/endpoints/sendmail. */
@@ -2191,17 +2191,17 @@ export type ConfigNotificationsEndpointsSendmailGetResult = ConfigNotificationsE
 
 /** Parameters of POST /config/notifications/endpoints/sendmail (path parameters left out). */
 export interface ConfigNotificationsEndpointsSendmailPostParams {
-  author?: string;
+  author?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  disable?: Bool;
-  filter?: string;
-  "from-address"?: string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  comment?: string | undefined;
+  disable?: Bool | undefined;
+  filter?: string | undefined;
+  "from-address"?: string | undefined;
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
   /** length 2..32 */
   name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
+  origin?: "user-created" | "builtin" | "modified-builtin" | undefined;
 }
 
 /** Result of GET /config/notifications/endpoints/sendmail/{name}. */
@@ -2219,15 +2219,15 @@ export interface ConfigNotificationsEndpointsSendmailNameGetResult {
 
 /** Parameters of PUT /config/notifications/endpoints/sendmail/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsSendmailNamePutParams {
-  author?: string;
+  author?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("author" | "comment" | "disable" | "from-address" | "mailto" | "mailto-user")[];
-  digest?: string;
-  disable?: Bool;
-  "from-address"?: string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly ("author" | "comment" | "disable" | "from-address" | "mailto" | "mailto-user")[] | undefined;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
+  "from-address"?: string | undefined;
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
 }
 
 /** An item of the result of GET /config/notifications/endpoints/smtp. */
@@ -2250,23 +2250,23 @@ export type ConfigNotificationsEndpointsSmtpGetResult = ConfigNotificationsEndpo
 
 /** Parameters of POST /config/notifications/endpoints/smtp (path parameters left out). */
 export interface ConfigNotificationsEndpointsSmtpPostParams {
-  author?: string;
+  author?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  disable?: Bool;
+  comment?: string | undefined;
+  disable?: Bool | undefined;
   "from-address": string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
   /** default "tls" */
-  mode?: "insecure" | "starttls" | "tls";
+  mode?: "insecure" | "starttls" | "tls" | undefined;
   /** length 2..32 */
   name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-  password?: string;
+  origin?: "user-created" | "builtin" | "modified-builtin" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
+  port?: number | undefined;
   server: string;
-  username?: string;
+  username?: string | undefined;
 }
 
 /** Result of GET /config/notifications/endpoints/smtp/{name}. */
@@ -2287,22 +2287,22 @@ export interface ConfigNotificationsEndpointsSmtpNameGetResult {
 
 /** Parameters of PUT /config/notifications/endpoints/smtp/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsSmtpNamePutParams {
-  author?: string;
+  author?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("author" | "comment" | "disable" | "mailto" | "mailto-user" | "password" | "port" | "username")[];
-  digest?: string;
-  disable?: Bool;
-  "from-address"?: string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly ("author" | "comment" | "disable" | "mailto" | "mailto-user" | "password" | "port" | "username")[] | undefined;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
+  "from-address"?: string | undefined;
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
   /** default "tls" */
-  mode?: "insecure" | "starttls" | "tls";
-  password?: string;
+  mode?: "insecure" | "starttls" | "tls" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
-  server?: string;
-  username?: string;
+  port?: number | undefined;
+  server?: string | undefined;
+  username?: string | undefined;
 }
 
 /** An item of the result of GET /config/notifications/endpoints/webhook. */
@@ -2322,17 +2322,17 @@ export type ConfigNotificationsEndpointsWebhookGetResult = ConfigNotificationsEn
 
 /** Parameters of POST /config/notifications/endpoints/webhook (path parameters left out). */
 export interface ConfigNotificationsEndpointsWebhookPostParams {
-  body?: string;
+  body?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  disable?: Bool;
-  header?: readonly string[];
+  comment?: string | undefined;
+  disable?: Bool | undefined;
+  header?: readonly string[] | undefined;
   /** default "post" */
   method: "post" | "put" | "get";
   /** length 2..32 */
   name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-  secret?: readonly string[];
+  origin?: "user-created" | "builtin" | "modified-builtin" | undefined;
+  secret?: readonly string[] | undefined;
   url: string;
 }
 
@@ -2351,17 +2351,17 @@ export interface ConfigNotificationsEndpointsWebhookNameGetResult {
 
 /** Parameters of PUT /config/notifications/endpoints/webhook/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsWebhookNamePutParams {
-  body?: string;
+  body?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "disable" | "header" | "body" | "secret")[];
-  digest?: string;
-  disable?: Bool;
-  header?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "disable" | "header" | "body" | "secret")[] | undefined;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
+  header?: readonly string[] | undefined;
   /** default "post" */
-  method?: "post" | "put" | "get";
-  secret?: readonly string[];
-  url?: string;
+  method?: "post" | "put" | "get" | undefined;
+  secret?: readonly string[] | undefined;
+  url?: string | undefined;
 }
 
 /** An item of the result of GET /config/notifications/matcher-field-values. */
@@ -2399,18 +2399,18 @@ export type ConfigNotificationsMatchersGetResult = ConfigNotificationsMatchersGe
 /** Parameters of POST /config/notifications/matchers (path parameters left out). */
 export interface ConfigNotificationsMatchersPostParams {
   /** length 0..128 */
-  comment?: string;
-  disable?: Bool;
-  "invert-match"?: Bool;
-  "match-calendar"?: readonly string[];
-  "match-field"?: readonly string[];
-  "match-severity"?: readonly string[];
+  comment?: string | undefined;
+  disable?: Bool | undefined;
+  "invert-match"?: Bool | undefined;
+  "match-calendar"?: readonly string[] | undefined;
+  "match-field"?: readonly string[] | undefined;
+  "match-severity"?: readonly string[] | undefined;
   /** default "all" */
-  mode?: "all" | "any";
+  mode?: "all" | "any" | undefined;
   /** length 2..32 */
   name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-  target?: readonly string[];
+  origin?: "user-created" | "builtin" | "modified-builtin" | undefined;
+  target?: readonly string[] | undefined;
 }
 
 /** Result of GET /config/notifications/matchers/{name}. */
@@ -2430,17 +2430,17 @@ export interface ConfigNotificationsMatchersNameGetResult {
 /** Parameters of PUT /config/notifications/matchers/{name} (path parameters left out). */
 export interface ConfigNotificationsMatchersNamePutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "disable" | "invert-match" | "match-calendar" | "match-field" | "match-severity" | "mode" | "target")[];
-  digest?: string;
-  disable?: Bool;
-  "invert-match"?: Bool;
-  "match-calendar"?: readonly string[];
-  "match-field"?: readonly string[];
-  "match-severity"?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "disable" | "invert-match" | "match-calendar" | "match-field" | "match-severity" | "mode" | "target")[] | undefined;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
+  "invert-match"?: Bool | undefined;
+  "match-calendar"?: readonly string[] | undefined;
+  "match-field"?: readonly string[] | undefined;
+  "match-severity"?: readonly string[] | undefined;
   /** default "all" */
-  mode?: "all" | "any";
-  target?: readonly string[];
+  mode?: "all" | "any" | undefined;
+  target?: readonly string[] | undefined;
 }
 
 /** An item of the result of GET /config/notifications/targets. */
@@ -2481,27 +2481,27 @@ export type ConfigPruneGetResult = ConfigPruneGetItem[];
 /** Parameters of POST /config/prune (path parameters left out). */
 export interface ConfigPrunePostParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  disable?: Bool;
+  disable?: Bool | undefined;
   /** length 3..32 */
   id: string;
   /** range 1.. */
-  "keep-daily"?: number;
+  "keep-daily"?: number | undefined;
   /** range 1.. */
-  "keep-hourly"?: number;
+  "keep-hourly"?: number | undefined;
   /** range 1.. */
-  "keep-last"?: number;
+  "keep-last"?: number | undefined;
   /** range 1.. */
-  "keep-monthly"?: number;
+  "keep-monthly"?: number | undefined;
   /** range 1.. */
-  "keep-weekly"?: number;
+  "keep-weekly"?: number | undefined;
   /** range 1.. */
-  "keep-yearly"?: number;
+  "keep-yearly"?: number | undefined;
   /** range 0..7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   schedule: string;
   /** length 3..32 */
   store: string;
@@ -2527,35 +2527,35 @@ export interface ConfigPruneIdGetResult {
 /** Parameters of PUT /config/prune/{id} (path parameters left out). */
 export interface ConfigPruneIdPutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "disable" | "ns" | "max-depth" | "keep-last" | "keep-hourly" | "keep-daily" | "keep-weekly" | "keep-monthly" | "keep-yearly")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "disable" | "ns" | "max-depth" | "keep-last" | "keep-hourly" | "keep-daily" | "keep-weekly" | "keep-monthly" | "keep-yearly")[] | undefined;
+  digest?: string | undefined;
   /** default false */
-  disable?: Bool;
+  disable?: Bool | undefined;
   /** range 1.. */
-  "keep-daily"?: number;
+  "keep-daily"?: number | undefined;
   /** range 1.. */
-  "keep-hourly"?: number;
+  "keep-hourly"?: number | undefined;
   /** range 1.. */
-  "keep-last"?: number;
+  "keep-last"?: number | undefined;
   /** range 1.. */
-  "keep-monthly"?: number;
+  "keep-monthly"?: number | undefined;
   /** range 1.. */
-  "keep-weekly"?: number;
+  "keep-weekly"?: number | undefined;
   /** range 1.. */
-  "keep-yearly"?: number;
+  "keep-yearly"?: number | undefined;
   /** range 0..7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
-  schedule?: string;
+  ns?: string | undefined;
+  schedule?: string | undefined;
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
 }
 
 /** Parameters of DELETE /config/prune/{id} (path parameters left out). */
 export interface ConfigPruneIdDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/remote. */
@@ -2576,16 +2576,16 @@ export interface ConfigRemotePostParams {
   /** length 3..64 */
   "auth-id": string;
   /** length 0..128 */
-  comment?: string;
-  fingerprint?: string;
+  comment?: string | undefined;
+  fingerprint?: string | undefined;
   host: string;
   /** length 3..32 */
   name: string;
   /** length 1..1024 */
   password: string;
-  port?: number;
+  port?: number | undefined;
   /** default false */
-  "use-node-proxy"?: Bool;
+  "use-node-proxy"?: Bool | undefined;
 }
 
 /** Result of GET /config/remote/{name}. */
@@ -2602,23 +2602,23 @@ export interface ConfigRemoteNameGetResult {
 /** Parameters of PUT /config/remote/{name} (path parameters left out). */
 export interface ConfigRemoteNamePutParams {
   /** length 3..64 */
-  "auth-id"?: string;
+  "auth-id"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "fingerprint" | "port" | "use-node-proxy")[];
-  digest?: string;
-  fingerprint?: string;
-  host?: string;
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "fingerprint" | "port" | "use-node-proxy")[] | undefined;
+  digest?: string | undefined;
+  fingerprint?: string | undefined;
+  host?: string | undefined;
   /** length 1..1024 */
-  password?: string;
-  port?: number;
+  password?: string | undefined;
+  port?: number | undefined;
   /** default false */
-  "use-node-proxy"?: Bool;
+  "use-node-proxy"?: Bool | undefined;
 }
 
 /** Parameters of DELETE /config/remote/{name} (path parameters left out). */
 export interface ConfigRemoteNameDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/remote/{name}/scan. */
@@ -2640,7 +2640,7 @@ export interface ConfigRemoteNameScanStoreGetParams {
 /** Parameters of GET /config/remote/{name}/scan/{store}/groups (path parameters left out). */
 export interface ConfigRemoteNameScanStoreGroupsGetParams {
   /** length 0..256 */
-  namespace?: string;
+  namespace?: string | undefined;
 }
 
 /** An item of the result of GET /config/remote/{name}/scan/{store}/groups. */
@@ -2687,24 +2687,24 @@ export type ConfigS3GetResult = ConfigS3GetItem[];
 export interface ConfigS3PostParams {
   "access-key": string;
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
+  "burst-out"?: string | undefined;
   endpoint: string;
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   /** length 3..32 */
   id: string;
   /** default false */
-  "path-style"?: Bool;
-  port?: number;
-  "provider-quirks"?: readonly ("skip-if-none-match-header" | "delete-objects-via-delete-object")[];
-  "put-rate-limit"?: number;
+  "path-style"?: Bool | undefined;
+  port?: number | undefined;
+  "provider-quirks"?: readonly ("skip-if-none-match-header" | "delete-objects-via-delete-object")[] | undefined;
+  "put-rate-limit"?: number | undefined;
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
+  "rate-out"?: string | undefined;
   /** length 0..32 */
-  region?: string;
+  region?: string | undefined;
   "secret-key": string;
 }
 
@@ -2727,38 +2727,38 @@ export interface ConfigS3IdGetResult {
 
 /** Parameters of PUT /config/s3/{id} (path parameters left out). */
 export interface ConfigS3IdPutParams {
-  "access-key"?: string;
+  "access-key"?: string | undefined;
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
-  delete?: readonly ("port" | "region" | "fingerprint" | "path-style" | "rate-in" | "burst-in" | "rate-out" | "burst-out" | "provider-quirks")[];
-  digest?: string;
-  endpoint?: string;
-  fingerprint?: string;
+  "burst-out"?: string | undefined;
+  delete?: readonly ("port" | "region" | "fingerprint" | "path-style" | "rate-in" | "burst-in" | "rate-out" | "burst-out" | "provider-quirks")[] | undefined;
+  digest?: string | undefined;
+  endpoint?: string | undefined;
+  fingerprint?: string | undefined;
   /** default false */
-  "path-style"?: Bool;
-  port?: number;
-  "provider-quirks"?: readonly ("skip-if-none-match-header" | "delete-objects-via-delete-object")[];
-  "put-rate-limit"?: number;
+  "path-style"?: Bool | undefined;
+  port?: number | undefined;
+  "provider-quirks"?: readonly ("skip-if-none-match-header" | "delete-objects-via-delete-object")[] | undefined;
+  "put-rate-limit"?: number | undefined;
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
+  "rate-out"?: string | undefined;
   /** length 0..32 */
-  region?: string;
-  "secret-key"?: string;
+  region?: string | undefined;
+  "secret-key"?: string | undefined;
 }
 
 /** Parameters of DELETE /config/s3/{id} (path parameters left out). */
 export interface ConfigS3IdDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /config/sync (path parameters left out). */
 export interface ConfigSyncGetParams {
   /** default "pull" */
-  "sync-direction"?: "all" | "push" | "pull";
+  "sync-direction"?: "all" | "push" | "pull" | undefined;
 }
 
 /** An item of the result of GET /config/sync. */
@@ -2796,49 +2796,49 @@ export type ConfigSyncGetResult = ConfigSyncGetItem[];
 /** Parameters of POST /config/sync (path parameters left out). */
 export interface ConfigSyncPostParams {
   /** length 3..32 */
-  "active-encryption-key"?: string;
-  "associated-key"?: readonly string[];
+  "active-encryption-key"?: string | undefined;
+  "associated-key"?: readonly string[] | undefined;
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
+  "burst-out"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  "encrypted-only"?: Bool;
-  "group-filter"?: readonly string[];
+  comment?: string | undefined;
+  "encrypted-only"?: Bool | undefined;
+  "group-filter"?: readonly string[] | undefined;
   /** length 3..32 */
   id: string;
   /** range 0..7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 3..64 */
-  owner?: string;
+  owner?: string | undefined;
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
+  "rate-out"?: string | undefined;
   /** length 3..32 */
-  remote?: string;
+  remote?: string | undefined;
   /** length 0..256 */
-  "remote-ns"?: string;
+  "remote-ns"?: string | undefined;
   /** length 3..32 */
   "remote-store": string;
   /** default false */
-  "remove-vanished"?: Bool;
-  "resync-corrupt"?: Bool;
-  "run-on-mount"?: Bool;
-  schedule?: string;
+  "remove-vanished"?: Bool | undefined;
+  "resync-corrupt"?: Bool | undefined;
+  "run-on-mount"?: Bool | undefined;
+  schedule?: string | undefined;
   /** length 3..32 */
   store: string;
   /** default "pull" */
-  "sync-direction"?: "pull" | "push";
+  "sync-direction"?: "pull" | "push" | undefined;
   /** range 1.. */
-  "transfer-last"?: number;
-  "unmount-on-done"?: Bool;
-  "verified-only"?: Bool;
+  "transfer-last"?: number | undefined;
+  "unmount-on-done"?: Bool | undefined;
+  "verified-only"?: Bool | undefined;
   /** range 1..32; default 1 */
-  "worker-threads"?: number;
+  "worker-threads"?: number | undefined;
 }
 
 /** Result of GET /config/sync/{id}. */
@@ -2874,54 +2874,54 @@ export interface ConfigSyncIdGetResult {
 /** Parameters of PUT /config/sync/{id} (path parameters left out). */
 export interface ConfigSyncIdPutParams {
   /** length 3..32 */
-  "active-encryption-key"?: string;
-  "associated-key"?: readonly string[];
+  "active-encryption-key"?: string | undefined;
+  "associated-key"?: readonly string[] | undefined;
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
+  "burst-out"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("remote" | "owner" | "comment" | "schedule" | "remove-vanished" | "group-filter" | "rate-in" | "burst-in" | "rate-out" | "burst-out" | "ns" | "remote-ns" | "max-depth" | "transfer-last" | "encrypted-only" | "verified-only" | "run-on-mount" | "unmount-on-done" | "sync-direction" | "worker-threads" | "active-encryption-key" | "associated-key")[];
-  digest?: string;
-  "encrypted-only"?: Bool;
-  "group-filter"?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly ("remote" | "owner" | "comment" | "schedule" | "remove-vanished" | "group-filter" | "rate-in" | "burst-in" | "rate-out" | "burst-out" | "ns" | "remote-ns" | "max-depth" | "transfer-last" | "encrypted-only" | "verified-only" | "run-on-mount" | "unmount-on-done" | "sync-direction" | "worker-threads" | "active-encryption-key" | "associated-key")[] | undefined;
+  digest?: string | undefined;
+  "encrypted-only"?: Bool | undefined;
+  "group-filter"?: readonly string[] | undefined;
   /** range 0..7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 3..64 */
-  owner?: string;
+  owner?: string | undefined;
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
+  "rate-out"?: string | undefined;
   /** length 3..32 */
-  remote?: string;
+  remote?: string | undefined;
   /** length 0..256 */
-  "remote-ns"?: string;
+  "remote-ns"?: string | undefined;
   /** length 3..32 */
-  "remote-store"?: string;
+  "remote-store"?: string | undefined;
   /** default false */
-  "remove-vanished"?: Bool;
-  "resync-corrupt"?: Bool;
-  "run-on-mount"?: Bool;
-  schedule?: string;
+  "remove-vanished"?: Bool | undefined;
+  "resync-corrupt"?: Bool | undefined;
+  "run-on-mount"?: Bool | undefined;
+  schedule?: string | undefined;
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
   /** default "pull" */
-  "sync-direction"?: "pull" | "push";
+  "sync-direction"?: "pull" | "push" | undefined;
   /** range 1.. */
-  "transfer-last"?: number;
-  "unmount-on-done"?: Bool;
-  "verified-only"?: Bool;
+  "transfer-last"?: number | undefined;
+  "unmount-on-done"?: Bool | undefined;
+  "verified-only"?: Bool | undefined;
   /** range 1..32; default 1 */
-  "worker-threads"?: number;
+  "worker-threads"?: number | undefined;
 }
 
 /** Parameters of DELETE /config/sync/{id} (path parameters left out). */
 export interface ConfigSyncIdDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/tape-backup-job. */
@@ -2948,30 +2948,30 @@ export type ConfigTapeBackupJobGetResult = ConfigTapeBackupJobGetItem[];
 /** Parameters of POST /config/tape-backup-job (path parameters left out). */
 export interface ConfigTapeBackupJobPostParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** length 3..32 */
   drive: string;
-  "eject-media"?: Bool;
-  "export-media-set"?: Bool;
-  "group-filter"?: readonly string[];
+  "eject-media"?: Bool | undefined;
+  "export-media-set"?: Bool | undefined;
+  "group-filter"?: readonly string[] | undefined;
   /** length 3..32 */
   id: string;
-  "latest-only"?: Bool;
+  "latest-only"?: Bool | undefined;
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
+  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
   /** length 3..64 */
-  "notify-user"?: string;
+  "notify-user"?: string | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 2..32 */
   pool: string;
-  schedule?: string;
+  schedule?: string | undefined;
   /** length 3..32 */
   store: string;
   /** range 1..32; default 1 */
-  "worker-threads"?: number;
+  "worker-threads"?: number | undefined;
 }
 
 /** Result of GET /config/tape-backup-job/{id}. */
@@ -2996,35 +2996,35 @@ export interface ConfigTapeBackupJobIdGetResult {
 /** Parameters of PUT /config/tape-backup-job/{id} (path parameters left out). */
 export interface ConfigTapeBackupJobIdPutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "schedule" | "eject-media" | "export-media-set" | "latest-only" | "notify-user" | "notification-mode" | "group-filter" | "max-depth" | "ns" | "worker-threads")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "schedule" | "eject-media" | "export-media-set" | "latest-only" | "notify-user" | "notification-mode" | "group-filter" | "max-depth" | "ns" | "worker-threads")[] | undefined;
+  digest?: string | undefined;
   /** length 3..32 */
-  drive?: string;
-  "eject-media"?: Bool;
-  "export-media-set"?: Bool;
-  "group-filter"?: readonly string[];
-  "latest-only"?: Bool;
+  drive?: string | undefined;
+  "eject-media"?: Bool | undefined;
+  "export-media-set"?: Bool | undefined;
+  "group-filter"?: readonly string[] | undefined;
+  "latest-only"?: Bool | undefined;
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
+  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
   /** length 3..64 */
-  "notify-user"?: string;
+  "notify-user"?: string | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 2..32 */
-  pool?: string;
-  schedule?: string;
+  pool?: string | undefined;
+  schedule?: string | undefined;
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
   /** range 1..32; default 1 */
-  "worker-threads"?: number;
+  "worker-threads"?: number | undefined;
 }
 
 /** Parameters of DELETE /config/tape-backup-job/{id} (path parameters left out). */
 export interface ConfigTapeBackupJobIdDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/tape-encryption-keys. */
@@ -3042,11 +3042,11 @@ export type ConfigTapeEncryptionKeysGetResult = ConfigTapeEncryptionKeysGetItem[
 /** Parameters of POST /config/tape-encryption-keys (path parameters left out). */
 export interface ConfigTapeEncryptionKeysPostParams {
   /** length 1..64 */
-  hint?: string;
+  hint?: string | undefined;
   /** default "scrypt" */
-  kdf?: "none" | "scrypt" | "pbkdf2";
+  kdf?: "none" | "scrypt" | "pbkdf2" | undefined;
   /** length 300..600 */
-  key?: string;
+  key?: string | undefined;
   /** length 5.. */
   password: string;
 }
@@ -3063,22 +3063,22 @@ export interface ConfigTapeEncryptionKeysFingerprintGetResult {
 
 /** Parameters of PUT /config/tape-encryption-keys/{fingerprint} (path parameters left out). */
 export interface ConfigTapeEncryptionKeysFingerprintPutParams {
-  digest?: string;
+  digest?: string | undefined;
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
   /** length 1..64 */
   hint: string;
   /** default "scrypt" */
-  kdf?: "none" | "scrypt" | "pbkdf2";
+  kdf?: "none" | "scrypt" | "pbkdf2" | undefined;
   /** length 5.. */
   "new-password": string;
   /** length 5.. */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of DELETE /config/tape-encryption-keys/{fingerprint} (path parameters left out). */
 export interface ConfigTapeEncryptionKeysFingerprintDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/traffic-control. */
@@ -3099,20 +3099,20 @@ export type ConfigTrafficControlGetResult = ConfigTrafficControlGetItem[];
 /** Parameters of POST /config/traffic-control (path parameters left out). */
 export interface ConfigTrafficControlPostParams {
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
+  "burst-out"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** length 3..32 */
   name: string;
   network: readonly string[];
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
-  timeframe?: readonly string[];
-  users?: readonly string[];
+  "rate-out"?: string | undefined;
+  timeframe?: readonly string[] | undefined;
+  users?: readonly string[] | undefined;
 }
 
 /** Result of GET /config/traffic-control/{name}. */
@@ -3131,25 +3131,25 @@ export interface ConfigTrafficControlNameGetResult {
 /** Parameters of PUT /config/traffic-control/{name} (path parameters left out). */
 export interface ConfigTrafficControlNamePutParams {
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
+  "burst-out"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("rate-in" | "burst-in" | "rate-out" | "burst-out" | "comment" | "timeframe" | "users")[];
-  digest?: string;
-  network?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly ("rate-in" | "burst-in" | "rate-out" | "burst-out" | "comment" | "timeframe" | "users")[] | undefined;
+  digest?: string | undefined;
+  network?: readonly string[] | undefined;
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
-  timeframe?: readonly string[];
-  users?: readonly string[];
+  "rate-out"?: string | undefined;
+  timeframe?: readonly string[] | undefined;
+  users?: readonly string[] | undefined;
 }
 
 /** Parameters of DELETE /config/traffic-control/{name} (path parameters left out). */
 export interface ConfigTrafficControlNameDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/verify. */
@@ -3171,24 +3171,24 @@ export type ConfigVerifyGetResult = ConfigVerifyGetItem[];
 /** Parameters of POST /config/verify (path parameters left out). */
 export interface ConfigVerifyPostParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** length 3..32 */
   id: string;
   /** default true */
-  "ignore-verified"?: Bool;
+  "ignore-verified"?: Bool | undefined;
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** range 0.. */
-  "outdated-after"?: number;
+  "outdated-after"?: number | undefined;
   /** range 1..32; default 1 */
-  "read-threads"?: number;
-  schedule?: string;
+  "read-threads"?: number | undefined;
+  schedule?: string | undefined;
   /** length 3..32 */
   store: string;
   /** range 1..32; default 4 */
-  "verify-threads"?: number;
+  "verify-threads"?: number | undefined;
 }
 
 /** Result of GET /config/verify/{id}. */
@@ -3208,29 +3208,29 @@ export interface ConfigVerifyIdGetResult {
 /** Parameters of PUT /config/verify/{id} (path parameters left out). */
 export interface ConfigVerifyIdPutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("ignore-verified" | "comment" | "schedule" | "outdated-after" | "ns" | "max-depth" | "read-threads" | "verify-threads")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("ignore-verified" | "comment" | "schedule" | "outdated-after" | "ns" | "max-depth" | "read-threads" | "verify-threads")[] | undefined;
+  digest?: string | undefined;
   /** default true */
-  "ignore-verified"?: Bool;
+  "ignore-verified"?: Bool | undefined;
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** range 0.. */
-  "outdated-after"?: number;
+  "outdated-after"?: number | undefined;
   /** range 1..32; default 1 */
-  "read-threads"?: number;
-  schedule?: string;
+  "read-threads"?: number | undefined;
+  schedule?: string | undefined;
   /** length 3..32 */
-  store?: string;
+  store?: string | undefined;
   /** range 1..32; default 4 */
-  "verify-threads"?: number;
+  "verify-threads"?: number | undefined;
 }
 
 /** Parameters of DELETE /config/verify/{id} (path parameters left out). */
 export interface ConfigVerifyIdDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node} (path parameters left out). */
@@ -3246,7 +3246,7 @@ export interface NodesNodeAptGetParams {
 /** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
-  version?: string;
+  version?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/apt/repositories. */
@@ -3292,15 +3292,15 @@ export interface NodesNodeAptRepositoriesGetResult {
 
 /** Parameters of POST /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPostParams {
-  digest?: string;
-  enabled?: Bool;
+  digest?: string | undefined;
+  enabled?: Bool | undefined;
   index: number;
   path: string;
 }
 
 /** Parameters of PUT /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPutParams {
-  digest?: string;
+  digest?: string | undefined;
   handle: string;
 }
 
@@ -3323,9 +3323,9 @@ export type NodesNodeAptUpdateGetResult = NodesNodeAptUpdateGetItem[];
 /** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default false */
-  notify?: Bool;
+  notify?: Bool | undefined;
   /** default false */
-  quiet?: Bool;
+  quiet?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/apt/versions. */
@@ -3357,23 +3357,23 @@ export interface NodesNodeCertificatesAcmeGetParams {
 /** Parameters of POST /nodes/{node}/certificates/acme/certificate (path parameters left out). */
 export interface NodesNodeCertificatesAcmeCertificatePostParams {
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/certificates/acme/certificate (path parameters left out). */
 export interface NodesNodeCertificatesAcmeCertificatePutParams {
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomPostParams {
   certificates: string;
   /** default false */
-  force?: Bool;
-  key?: string;
+  force?: Bool | undefined;
+  key?: string | undefined;
   /** default false */
-  restart?: Bool;
+  restart?: Bool | undefined;
 }
 
 /** An item of the result of POST /nodes/{node}/certificates/custom. */
@@ -3395,7 +3395,7 @@ export type NodesNodeCertificatesCustomPostResult = NodesNodeCertificatesCustomP
 /** Parameters of DELETE /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomDeleteParams {
   /** default false */
-  restart?: Bool;
+  restart?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/certificates/info. */
@@ -3440,40 +3440,40 @@ export interface NodesNodeConfigAcmeFormat {
 
 /** The keys of the property string `acmedomain0` of PUT /nodes/{node}/config (see formatPropertyString). */
 export interface NodesNodeConfigAcmedomain0Format {
-  alias?: string;
+  alias?: string | undefined;
   domain: string;
-  plugin?: string;
+  plugin?: string | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigPutParams {
   /** property string: account */
-  acme?: string;
+  acme?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain0?: string;
+  acmedomain0?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain1?: string;
+  acmedomain1?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain2?: string;
+  acmedomain2?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain3?: string;
+  acmedomain3?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain4?: string;
-  "ciphers-tls-1.2"?: string;
-  "ciphers-tls-1.3"?: string;
+  acmedomain4?: string | undefined;
+  "ciphers-tls-1.2"?: string | undefined;
+  "ciphers-tls-1.3"?: string | undefined;
   /** length 0..65536 */
-  "consent-text"?: string;
-  "default-lang"?: "ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "gl" | "he" | "hu" | "it" | "ja" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "zh_CN" | "zh_TW";
-  delete?: readonly ("acme" | "acmedomain0" | "acmedomain1" | "acmedomain2" | "acmedomain3" | "acmedomain4" | "http-proxy" | "email-from" | "ciphers-tls-1.3" | "ciphers-tls-1.2" | "default-lang" | "description" | "task-log-max-days" | "consent-text" | "location")[];
-  description?: string;
-  digest?: string;
+  "consent-text"?: string | undefined;
+  "default-lang"?: "ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "gl" | "he" | "hu" | "it" | "ja" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "zh_CN" | "zh_TW" | undefined;
+  delete?: readonly ("acme" | "acmedomain0" | "acmedomain1" | "acmedomain2" | "acmedomain3" | "acmedomain4" | "http-proxy" | "email-from" | "ciphers-tls-1.3" | "ciphers-tls-1.2" | "default-lang" | "description" | "task-log-max-days" | "consent-text" | "location")[] | undefined;
+  description?: string | undefined;
+  digest?: string | undefined;
   /** length 2..64 */
-  "email-from"?: string;
+  "email-from"?: string | undefined;
   /** length 1..128 */
-  "http-proxy"?: string;
-  location?: string;
+  "http-proxy"?: string | undefined;
+  location?: string | undefined;
   /** range 0.. */
-  "task-log-max-days"?: number;
+  "task-log-max-days"?: number | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/disks (path parameters left out). */
@@ -3497,14 +3497,14 @@ export type NodesNodeDisksDirectoryGetResult = NodesNodeDisksDirectoryGetItem[];
 /** Parameters of POST /nodes/{node}/disks/directory (path parameters left out). */
 export interface NodesNodeDisksDirectoryPostParams {
   /** default false */
-  "add-datastore"?: Bool;
+  "add-datastore"?: Bool | undefined;
   /** length 3..64 */
   disk: string;
-  filesystem?: "ext4" | "xfs";
+  filesystem?: "ext4" | "xfs" | undefined;
   /** length 3..32 */
   name: string;
   /** default false */
-  "removable-datastore"?: Bool;
+  "removable-datastore"?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/disks/initgpt (path parameters left out). */
@@ -3512,16 +3512,16 @@ export interface NodesNodeDisksInitgptPostParams {
   /** length 3..64 */
   disk: string;
   /** length 0..36 */
-  uuid?: string;
+  uuid?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/disks/list (path parameters left out). */
 export interface NodesNodeDisksListGetParams {
   /** default false */
-  "include-partitions"?: Bool;
+  "include-partitions"?: Bool | undefined;
   /** default false */
-  skipsmart?: Bool;
-  "usage-type"?: "unused" | "mounted" | "lvm" | "zfs" | "devicemapper" | "partitions" | "filesystem";
+  skipsmart?: Bool | undefined;
+  "usage-type"?: "unused" | "mounted" | "lvm" | "zfs" | "devicemapper" | "partitions" | "filesystem" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/disks/list. */
@@ -3557,7 +3557,7 @@ export type NodesNodeDisksListGetResult = NodesNodeDisksListGetItem[];
 export interface NodesNodeDisksSmartGetParams {
   /** length 3..64 */
   disk: string;
-  healthonly?: Bool;
+  healthonly?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/disks/smart. */
@@ -3597,10 +3597,10 @@ export type NodesNodeDisksZfsGetResult = NodesNodeDisksZfsGetItem[];
 
 /** Parameters of POST /nodes/{node}/disks/zfs (path parameters left out). */
 export interface NodesNodeDisksZfsPostParams {
-  "add-datastore"?: Bool;
+  "add-datastore"?: Bool | undefined;
   /** range 9..16; default 12 */
-  ashift?: number;
-  compression?: "gzip" | "lz4" | "lzjb" | "zle" | "zstd" | "on" | "off";
+  ashift?: number | undefined;
+  compression?: "gzip" | "lz4" | "lzjb" | "zle" | "zstd" | "on" | "off" | undefined;
   /** comma-separated list */
   devices: string;
   /** length 3..32 */
@@ -3619,12 +3619,12 @@ export interface NodesNodeDnsGetResult {
 
 /** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
-  delete?: readonly ("dns1" | "dns2" | "dns3")[];
-  digest?: string;
-  dns1?: string;
-  dns2?: string;
-  dns3?: string;
-  search?: string;
+  delete?: readonly ("dns1" | "dns2" | "dns3")[] | undefined;
+  digest?: string | undefined;
+  dns1?: string | undefined;
+  dns2?: string | undefined;
+  dns3?: string | undefined;
+  search?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/identity. */
@@ -3634,14 +3634,14 @@ export interface NodesNodeIdentityGetResult {
 
 /** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
-  endcursor?: string;
+  endcursor?: string | undefined;
   /** range 0.. */
-  lastentries?: number;
+  lastentries?: number | undefined;
   /** range 0.. */
-  since?: number;
-  startcursor?: string;
+  since?: number | undefined;
+  startcursor?: string | undefined;
   /** range 0.. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/network. */
@@ -3676,36 +3676,36 @@ export type NodesNodeNetworkGetResult = NodesNodeNetworkGetItem[];
 
 /** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
-  autostart?: Bool;
+  autostart?: Bool | undefined;
   /** length 1..15 */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** comma-separated list */
-  bridge_ports?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_ports?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** length 0..18 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** length 0..43 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
   /** length 0..15 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** length 0..39 */
-  gateway6?: string;
+  gateway6?: string | undefined;
   /** length 1..15 */
   iface: string;
-  method?: "manual" | "static" | "dhcp" | "loopback";
-  method6?: "manual" | "static" | "dhcp" | "loopback";
+  method?: "manual" | "static" | "dhcp" | "loopback" | undefined;
+  method6?: "manual" | "static" | "dhcp" | "loopback" | undefined;
   /** range 46..65535; default 1500 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** comma-separated list */
-  slaves?: string;
-  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown";
-  "vlan-id"?: number;
+  slaves?: string | undefined;
+  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown" | undefined;
+  "vlan-id"?: number | undefined;
   /** length 1..15 */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/network/{iface}. */
@@ -3738,41 +3738,41 @@ export interface NodesNodeNetworkIfaceGetResult {
 
 /** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
-  autostart?: Bool;
+  autostart?: Bool | undefined;
   /** length 1..15 */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** comma-separated list */
-  bridge_ports?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_ports?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** length 0..18 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** length 0..43 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
-  delete?: readonly ("cidr" | "cidr6" | "gateway" | "gateway6" | "method" | "method6" | "comments" | "comments6" | "mtu" | "autostart" | "bridge_ports" | "bridge_vlan_aware" | "slaves" | "bond-primary" | "bond_xmit_hash_policy")[];
-  digest?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
+  delete?: readonly ("cidr" | "cidr6" | "gateway" | "gateway6" | "method" | "method6" | "comments" | "comments6" | "mtu" | "autostart" | "bridge_ports" | "bridge_vlan_aware" | "slaves" | "bond-primary" | "bond_xmit_hash_policy")[] | undefined;
+  digest?: string | undefined;
   /** length 0..15 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** length 0..39 */
-  gateway6?: string;
-  method?: "manual" | "static" | "dhcp" | "loopback";
-  method6?: "manual" | "static" | "dhcp" | "loopback";
+  gateway6?: string | undefined;
+  method?: "manual" | "static" | "dhcp" | "loopback" | undefined;
+  method6?: "manual" | "static" | "dhcp" | "loopback" | undefined;
   /** range 46..65535; default 1500 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** comma-separated list */
-  slaves?: string;
-  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown";
-  "vlan-id"?: number;
+  slaves?: string | undefined;
+  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown" | undefined;
+  "vlan-id"?: number | undefined;
   /** length 1..15 */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfaceDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/rrd (path parameters left out). */
@@ -3861,7 +3861,7 @@ export interface NodesNodeSubscriptionGetResult {
 /** Parameters of POST /nodes/{node}/subscription (path parameters left out). */
 export interface NodesNodeSubscriptionPostParams {
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/subscription (path parameters left out). */
@@ -3872,13 +3872,13 @@ export interface NodesNodeSubscriptionPutParams {
 /** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** length 0..128 */
-  service?: string;
-  since?: string;
+  service?: string | undefined;
+  since?: string | undefined;
   /** range 0.. */
-  start?: number;
-  until?: string;
+  start?: number | undefined;
+  until?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/syslog. */
@@ -3892,20 +3892,20 @@ export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 /** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
   /** default false */
-  errors?: Bool;
+  errors?: Bool | undefined;
   /** default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** default false */
-  running?: Bool;
-  since?: number;
+  running?: Bool | undefined;
+  since?: number | undefined;
   /** default 0 */
-  start?: number;
-  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[];
+  start?: number | undefined;
+  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[] | undefined;
   /** length 3..32 */
-  store?: string;
-  typefilter?: string;
-  until?: number;
-  userfilter?: string;
+  store?: string | undefined;
+  typefilter?: string | undefined;
+  until?: number | undefined;
+  userfilter?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/tasks. */
@@ -3932,12 +3932,12 @@ export interface NodesNodeTasksUpidGetParams {
 /** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
   /** default false */
-  download?: Bool;
+  download?: Bool | undefined;
   /** range 0..; default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0..; default 0 */
-  start?: number;
-  "test-status"?: Bool;
+  start?: number | undefined;
+  "test-status"?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/tasks/{upid}/status. */
@@ -3958,7 +3958,7 @@ export interface NodesNodeTasksUpidStatusGetResult {
 
 /** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
-  cmd?: "login" | "upgrade";
+  cmd?: "login" | "upgrade" | undefined;
 }
 
 /** Result of POST /nodes/{node}/termproxy. */
@@ -3996,71 +3996,71 @@ export interface PingGetResult {
 /** Parameters of POST /pull (path parameters left out). */
 export interface PullPostParams {
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
-  "decryption-keys"?: readonly string[];
-  "encrypted-only"?: Bool;
-  "group-filter"?: readonly string[];
+  "burst-out"?: string | undefined;
+  "decryption-keys"?: readonly string[] | undefined;
+  "encrypted-only"?: Bool | undefined;
+  "group-filter"?: readonly string[] | undefined;
   /** range 0..7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
+  "rate-out"?: string | undefined;
   /** length 3..32 */
-  remote?: string;
+  remote?: string | undefined;
   /** length 0..256 */
-  "remote-ns"?: string;
+  "remote-ns"?: string | undefined;
   /** length 3..32 */
   "remote-store": string;
   /** default false */
-  "remove-vanished"?: Bool;
-  "resync-corrupt"?: Bool;
+  "remove-vanished"?: Bool | undefined;
+  "resync-corrupt"?: Bool | undefined;
   /** length 3..32 */
   store: string;
   /** range 1.. */
-  "transfer-last"?: number;
-  "verified-only"?: Bool;
+  "transfer-last"?: number | undefined;
+  "verified-only"?: Bool | undefined;
   /** range 1..32; default 1 */
-  "worker-threads"?: number;
+  "worker-threads"?: number | undefined;
 }
 
 /** Parameters of POST /push (path parameters left out). */
 export interface PushPostParams {
   /** length 1..64 */
-  "burst-in"?: string;
+  "burst-in"?: string | undefined;
   /** length 1..64 */
-  "burst-out"?: string;
-  "encrypted-only"?: Bool;
+  "burst-out"?: string | undefined;
+  "encrypted-only"?: Bool | undefined;
   /** length 3..32 */
-  "encryption-key"?: string;
-  "group-filter"?: readonly string[];
+  "encryption-key"?: string | undefined;
+  "group-filter"?: readonly string[] | undefined;
   /** range 0..7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 1..64 */
-  "rate-in"?: string;
+  "rate-in"?: string | undefined;
   /** length 1..64 */
-  "rate-out"?: string;
+  "rate-out"?: string | undefined;
   /** length 3..32 */
   remote: string;
   /** length 0..256 */
-  "remote-ns"?: string;
+  "remote-ns"?: string | undefined;
   /** length 3..32 */
   "remote-store": string;
   /** default false */
-  "remove-vanished"?: Bool;
+  "remove-vanished"?: Bool | undefined;
   /** length 3..32 */
   store: string;
   /** range 1.. */
-  "transfer-last"?: number;
-  "verified-only"?: Bool;
+  "transfer-last"?: number | undefined;
+  "verified-only"?: Bool | undefined;
   /** range 1..32; default 1 */
-  "worker-threads"?: number;
+  "worker-threads"?: number | undefined;
 }
 
 /** Parameters of GET /reader (path parameters left out). */
@@ -4069,9 +4069,9 @@ export interface ReaderGetParams {
   /** range 1.. */
   "backup-time": number;
   "backup-type": "vm" | "ct" | "host";
-  debug?: Bool;
+  debug?: Bool | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 3..32 */
   store: string;
 }
@@ -4118,9 +4118,9 @@ export type StatusDatastoreUsageGetResult = StatusDatastoreUsageGetItem[];
 /** Parameters of GET /status/metrics (path parameters left out). */
 export interface StatusMetricsGetParams {
   /** default false */
-  history?: Bool;
+  history?: Bool | undefined;
   /** default 0 */
-  "start-time"?: number;
+  "start-time"?: number | undefined;
 }
 
 /** Parameters of GET /tape (path parameters left out). */
@@ -4158,26 +4158,26 @@ export type TapeBackupGetResult = TapeBackupGetItem[];
 export interface TapeBackupPostParams {
   /** length 3..32 */
   drive: string;
-  "eject-media"?: Bool;
-  "export-media-set"?: Bool;
+  "eject-media"?: Bool | undefined;
+  "export-media-set"?: Bool | undefined;
   /** default false */
-  "force-media-set"?: Bool;
-  "group-filter"?: readonly string[];
-  "latest-only"?: Bool;
+  "force-media-set"?: Bool | undefined;
+  "group-filter"?: readonly string[] | undefined;
+  "latest-only"?: Bool | undefined;
   /** range 0..7; default 7 */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
+  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
   /** length 3..64 */
-  "notify-user"?: string;
+  "notify-user"?: string | undefined;
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
   /** length 2..32 */
   pool: string;
   /** length 3..32 */
   store: string;
   /** range 1..32; default 1 */
-  "worker-threads"?: number;
+  "worker-threads"?: number | undefined;
 }
 
 /** An item of the result of GET /tape/changer. */
@@ -4201,7 +4201,7 @@ export interface TapeChangerNameGetParams {
 /** Parameters of GET /tape/changer/{name}/status (path parameters left out). */
 export interface TapeChangerNameStatusGetParams {
   /** default true */
-  cache?: Bool;
+  cache?: Bool | undefined;
 }
 
 /** An item of the result of GET /tape/changer/{name}/status. */
@@ -4226,9 +4226,9 @@ export interface TapeChangerNameTransferPostParams {
 /** Parameters of GET /tape/drive (path parameters left out). */
 export interface TapeDriveGetParams {
   /** length 3..32 */
-  changer?: string;
+  changer?: string | undefined;
   /** default false */
-  "query-activity"?: Bool;
+  "query-activity"?: Bool | undefined;
 }
 
 /** An item of the result of GET /tape/drive. */
@@ -4254,7 +4254,7 @@ export interface TapeDriveDriveGetParams {
 /** Parameters of POST /tape/drive/{drive}/barcode-label-media (path parameters left out). */
 export interface TapeDriveDriveBarcodeLabelMediaPostParams {
   /** length 2..32 */
-  pool?: string;
+  pool?: string | undefined;
 }
 
 /** An item of the result of GET /tape/drive/{drive}/cartridge-memory. */
@@ -4268,9 +4268,9 @@ export type TapeDriveDriveCartridgeMemoryGetResult = TapeDriveDriveCartridgeMemo
 
 /** Parameters of POST /tape/drive/{drive}/catalog (path parameters left out). */
 export interface TapeDriveDriveCatalogPostParams {
-  force?: Bool;
-  scan?: Bool;
-  verbose?: Bool;
+  force?: Bool | undefined;
+  scan?: Bool | undefined;
+  verbose?: Bool | undefined;
 }
 
 /** Parameters of PUT /tape/drive/{drive}/export-media (path parameters left out). */
@@ -4282,11 +4282,11 @@ export interface TapeDriveDriveExportMediaPutParams {
 /** Parameters of POST /tape/drive/{drive}/format-media (path parameters left out). */
 export interface TapeDriveDriveFormatMediaPostParams {
   /** default true */
-  fast?: Bool;
+  fast?: Bool | undefined;
   /** length 2..32 */
-  "label-text"?: string;
+  "label-text"?: string | undefined;
   /** length 2..32 */
-  "load-barcode"?: string;
+  "load-barcode"?: string | undefined;
 }
 
 /** An item of the result of GET /tape/drive/{drive}/inventory. */
@@ -4300,9 +4300,9 @@ export type TapeDriveDriveInventoryGetResult = TapeDriveDriveInventoryGetItem[];
 /** Parameters of PUT /tape/drive/{drive}/inventory (path parameters left out). */
 export interface TapeDriveDriveInventoryPutParams {
   /** default false */
-  catalog?: Bool;
+  catalog?: Bool | undefined;
   /** default false */
-  "read-all-labels"?: Bool;
+  "read-all-labels"?: Bool | undefined;
 }
 
 /** Parameters of POST /tape/drive/{drive}/label-media (path parameters left out). */
@@ -4310,7 +4310,7 @@ export interface TapeDriveDriveLabelMediaPostParams {
   /** length 2..32 */
   "label-text": string;
   /** length 2..32 */
-  pool?: string;
+  pool?: string | undefined;
 }
 
 /** Parameters of POST /tape/drive/{drive}/load-media (path parameters left out). */
@@ -4327,7 +4327,7 @@ export interface TapeDriveDriveLoadSlotPostParams {
 
 /** Parameters of GET /tape/drive/{drive}/read-label (path parameters left out). */
 export interface TapeDriveDriveReadLabelGetParams {
-  inventorize?: Bool;
+  inventorize?: Bool | undefined;
 }
 
 /** Result of GET /tape/drive/{drive}/read-label. */
@@ -4372,7 +4372,7 @@ export interface TapeDriveDriveStatusGetResult {
 /** Parameters of POST /tape/drive/{drive}/unload (path parameters left out). */
 export interface TapeDriveDriveUnloadPostParams {
   /** range 1.. */
-  "target-slot"?: number;
+  "target-slot"?: number | undefined;
 }
 
 /** Result of GET /tape/drive/{drive}/volume-statistics. */
@@ -4412,14 +4412,14 @@ export interface TapeMediaGetParams {
 
 /** Parameters of GET /tape/media/content (path parameters left out). */
 export interface TapeMediaContentGetParams {
-  "backup-id"?: string;
-  "backup-type"?: "vm" | "ct" | "host";
+  "backup-id"?: string | undefined;
+  "backup-type"?: "vm" | "ct" | "host" | undefined;
   /** length 2..32 */
-  "label-text"?: string;
-  media?: string;
-  "media-set"?: string;
+  "label-text"?: string | undefined;
+  media?: string | undefined;
+  "media-set"?: string | undefined;
   /** length 2..32 */
-  pool?: string;
+  pool?: string | undefined;
 }
 
 /** An item of the result of GET /tape/media/content. */
@@ -4440,20 +4440,20 @@ export type TapeMediaContentGetResult = TapeMediaContentGetItem[];
 
 /** Parameters of GET /tape/media/destroy (path parameters left out). */
 export interface TapeMediaDestroyGetParams {
-  force?: Bool;
+  force?: Bool | undefined;
   /** length 2..32 */
-  "label-text"?: string;
-  uuid?: string;
+  "label-text"?: string | undefined;
+  uuid?: string | undefined;
 }
 
 /** Parameters of GET /tape/media/list (path parameters left out). */
 export interface TapeMediaListGetParams {
   /** length 2..32 */
-  pool?: string;
+  pool?: string | undefined;
   /** default true */
-  "update-status"?: Bool;
+  "update-status"?: Bool | undefined;
   /** length 3..32 */
-  "update-status-changer"?: string;
+  "update-status-changer"?: string | undefined;
 }
 
 /** An item of the result of GET /tape/media/list. */
@@ -4482,7 +4482,7 @@ export interface TapeMediaListUuidGetParams {
 
 /** Parameters of POST /tape/media/list/{uuid}/status (path parameters left out). */
 export interface TapeMediaListUuidStatusPostParams {
-  status?: "writable" | "full" | "unknown" | "damaged" | "retired";
+  status?: "writable" | "full" | "unknown" | "damaged" | "retired" | undefined;
 }
 
 /** An item of the result of GET /tape/media/media-sets. */
@@ -4498,10 +4498,10 @@ export type TapeMediaMediaSetsGetResult = TapeMediaMediaSetsGetItem[];
 /** Parameters of POST /tape/media/move (path parameters left out). */
 export interface TapeMediaMovePostParams {
   /** length 2..32 */
-  "label-text"?: string;
-  uuid?: string;
+  "label-text"?: string | undefined;
+  uuid?: string | undefined;
   /** length 3..32 */
-  "vault-name"?: string;
+  "vault-name"?: string | undefined;
 }
 
 /** Parameters of POST /tape/restore (path parameters left out). */
@@ -4509,14 +4509,14 @@ export interface TapeRestorePostParams {
   /** length 3..32 */
   drive: string;
   "media-set": string;
-  namespaces?: readonly string[];
+  namespaces?: readonly string[] | undefined;
   /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
+  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
   /** length 3..64 */
-  "notify-user"?: string;
+  "notify-user"?: string | undefined;
   /** length 3..64 */
-  owner?: string;
-  snapshots?: readonly string[];
+  owner?: string | undefined;
+  snapshots?: readonly string[] | undefined;
   /** comma-separated list */
   store: string;
 }

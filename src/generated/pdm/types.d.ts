@@ -19,11 +19,11 @@ export interface AccessGetParams {
 /** Parameters of GET /access/acl (path parameters left out). */
 export interface AccessAclGetParams {
   /** default false */
-  "all-for-authid"?: Bool;
+  "all-for-authid"?: Bool | undefined;
   /** default false */
-  exact?: Bool;
+  exact?: Bool | undefined;
   /** length 1..128 */
-  path?: string;
+  path?: string | undefined;
 }
 
 /** An item of the result of GET /access/acl. */
@@ -40,16 +40,16 @@ export type AccessAclGetResult = AccessAclGetItem[];
 /** Parameters of PUT /access/acl (path parameters left out). */
 export interface AccessAclPutParams {
   /** length 3..64 */
-  "auth-id"?: string;
+  "auth-id"?: string | undefined;
   /** default false */
-  delete?: Bool;
-  digest?: string;
+  delete?: Bool | undefined;
+  digest?: string | undefined;
   /** length 3..64 */
-  group?: string;
+  group?: string | undefined;
   /** length 1..128 */
   path: string;
   /** default true */
-  propagate?: Bool;
+  propagate?: Bool | undefined;
   role: string;
 }
 
@@ -66,10 +66,10 @@ export type AccessDomainsGetResult = AccessDomainsGetItem[];
 /** Parameters of POST /access/domains/{realm}/sync (path parameters left out). */
 export interface AccessDomainsRealmSyncPostParams {
   /** default false */
-  "dry-run"?: Bool;
-  "enable-new"?: Bool;
+  "dry-run"?: Bool | undefined;
+  "enable-new"?: Bool | undefined;
   /** comma-separated list */
-  "remove-vanished"?: string;
+  "remove-vanished"?: string | undefined;
 }
 
 /** Parameters of GET /access/openid (path parameters left out). */
@@ -102,9 +102,9 @@ export interface AccessOpenidLoginPostResult {
 /** Parameters of GET /access/permissions (path parameters left out). */
 export interface AccessPermissionsGetParams {
   /** length 3..64 */
-  "auth-id"?: string;
+  "auth-id"?: string | undefined;
   /** length 1..128 */
-  path?: string;
+  path?: string | undefined;
 }
 
 /** An item of the result of GET /access/roles. */
@@ -145,14 +145,14 @@ export type AccessTfaUseridGetResult = AccessTfaUseridGetItem[];
 
 /** Parameters of POST /access/tfa/{userid} (path parameters left out). */
 export interface AccessTfaUseridPostParams {
-  challenge?: string;
+  challenge?: string | undefined;
   /** length 0..255 */
-  description?: string;
+  description?: string | undefined;
   /** length 1..1024 */
-  password?: string;
-  totp?: string;
+  password?: string | undefined;
+  totp?: string | undefined;
   type: "totp" | "u2f" | "webauthn" | "recovery" | "yubico";
-  value?: string;
+  value?: string | undefined;
 }
 
 /** Result of POST /access/tfa/{userid}. */
@@ -174,26 +174,26 @@ export interface AccessTfaUseridIdGetResult {
 /** Parameters of PUT /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdPutParams {
   /** length 0..255 */
-  description?: string;
-  enable?: Bool;
+  description?: string | undefined;
+  enable?: Bool | undefined;
   /** length 1..1024 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of DELETE /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdDeleteParams {
   /** length 1..1024 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
-  password?: string;
-  path?: string;
+  password?: string | undefined;
+  path?: string | undefined;
   /** range 0..65535 */
-  port?: number;
-  privs?: string;
-  "tfa-challenge"?: string;
+  port?: number | undefined;
+  privs?: string | undefined;
+  "tfa-challenge"?: string | undefined;
   /** length 3..64 */
   username: string;
 }
@@ -209,7 +209,7 @@ export interface AccessTicketPostResult {
 /** Parameters of GET /access/users (path parameters left out). */
 export interface AccessUsersGetParams {
   /** default false */
-  include_tokens?: Bool;
+  include_tokens?: Bool | undefined;
 }
 
 /** An item of the result of GET /access/users. */
@@ -236,19 +236,19 @@ export type AccessUsersGetResult = AccessUsersGetItem[];
 /** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** length 2..64 */
-  email?: string;
+  email?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** length 1..64 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** length 1..64 */
-  lastname?: string;
+  lastname?: string | undefined;
   /** length 8..64 */
-  password?: string;
+  password?: string | undefined;
   /** length 3..64 */
   userid: string;
 }
@@ -267,26 +267,26 @@ export interface AccessUsersUseridGetResult {
 /** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "enable" | "expire" | "firstname" | "lastname" | "email")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "enable" | "expire" | "firstname" | "lastname" | "email")[] | undefined;
+  digest?: string | undefined;
   /** length 2..64 */
-  email?: string;
+  email?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** length 1..64 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** length 1..64 */
-  lastname?: string;
+  lastname?: string | undefined;
   /** length 8..64 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of DELETE /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /access/users/{userid}/token. */
@@ -311,12 +311,12 @@ export interface AccessUsersUseridTokenTokenNameGetResult {
 /** Parameters of POST /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePostParams {
   /** length 0..128 */
-  comment?: string;
-  digest?: string;
+  comment?: string | undefined;
+  digest?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
 }
 
 /** Result of POST /access/users/{userid}/token/{token-name}. */
@@ -328,15 +328,15 @@ export interface AccessUsersUseridTokenTokenNamePostResult {
 /** Parameters of PUT /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly "comment"[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly "comment"[] | undefined;
+  digest?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** default false */
-  regenerate?: Bool;
+  regenerate?: Bool | undefined;
 }
 
 /** Result of PUT /access/users/{userid}/token/{token-name}. */
@@ -347,7 +347,7 @@ export interface AccessUsersUseridTokenTokenNamePutResult {
 
 /** Parameters of DELETE /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNameDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /auto-install (path parameters left out). */
@@ -552,7 +552,7 @@ export interface AutoInstallInstallationsUuidPostHookPostParams {
   };
   "boot-info": {
     mode: "bios" | "efi";
-    secureboot?: Bool;
+    secureboot?: Bool | undefined;
   };
   "cpu-info": {
     /** range 0.. */
@@ -567,7 +567,7 @@ export interface AutoInstallInstallationsUuidPostHookPostParams {
   };
   "debian-version": string;
   disks: readonly {
-    "is-bootdisk"?: Bool;
+    "is-bootdisk"?: Bool | undefined;
     /** range 0.. */
     size: number;
     "udev-properties": Record<string, unknown>;
@@ -592,9 +592,9 @@ export interface AutoInstallInstallationsUuidPostHookPostParams {
   "machine-id": string;
   "network-interfaces": readonly {
     /** length 0..43 */
-    address?: string;
-    "is-management"?: Bool;
-    "is-pinned"?: Bool;
+    address?: string | undefined;
+    "is-management"?: Bool | undefined;
+    "is-pinned"?: Bool | undefined;
     mac: string;
     name: string;
     "udev-properties": Record<string, unknown>;
@@ -663,62 +663,62 @@ export type AutoInstallPreparedGetResult = AutoInstallPreparedGetItem[];
 
 /** Parameters of POST /auto-install/prepared (path parameters left out). */
 export interface AutoInstallPreparedPostParams {
-  "authorized-tokens"?: readonly string[];
-  cidr?: string;
+  "authorized-tokens"?: readonly string[] | undefined;
+  cidr?: string | undefined;
   /** length 2..2 */
   country: string;
-  "disk-filter"?: Record<string, unknown>;
+  "disk-filter"?: Record<string, unknown> | undefined;
   /** default "any" */
-  "disk-filter-match"?: "any" | "all";
-  "disk-list"?: readonly string[];
+  "disk-filter-match"?: "any" | "all" | undefined;
+  "disk-list"?: readonly string[] | undefined;
   "disk-mode": string;
-  dns?: string;
+  dns?: string | undefined;
   filesystem: {
     /** range 64.. */
-    arc_max?: number;
+    arc_max?: number | undefined;
     /** range 9..16; default 12 */
-    ashift?: number;
+    ashift?: number | undefined;
     /** range 1..3; default 1 */
-    copies?: number;
+    copies?: number | undefined;
     filesystem: "ext4" | "xfs" | "zfs" | "btrfs";
     /** range 2.. */
-    hdsize?: number;
+    hdsize?: number | undefined;
     /** range 0.. */
-    maxfree?: number;
+    maxfree?: number | undefined;
     /** range 2.. */
-    maxroot?: number;
+    maxroot?: number | undefined;
     /** range 0.. */
-    maxvz?: number;
+    maxvz?: number | undefined;
     /** range 0.. */
-    minfree?: number;
+    minfree?: number | undefined;
     /** range 0.. */
-    swapsize?: number;
+    swapsize?: number | undefined;
     [key: string]: unknown;
   };
   fqdn: string;
-  gateway?: string;
+  gateway?: string | undefined;
   /** length 3..64 */
   id: string;
-  "is-default"?: Bool;
+  "is-default"?: Bool | undefined;
   /** default "en-us" */
   keyboard: "de" | "de-ch" | "dk" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "jp" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "se" | "si" | "tr";
   /** length 2..64 */
   mailto: string;
-  "netdev-filter"?: Record<string, unknown>;
+  "netdev-filter"?: Record<string, unknown> | undefined;
   "netif-name-pinning-enabled": Bool;
-  "post-hook-base-url"?: string;
-  "post-hook-cert-fp"?: string;
+  "post-hook-base-url"?: string | undefined;
+  "post-hook-cert-fp"?: string | undefined;
   /** default "reboot" */
   "reboot-mode": "reboot" | "power-off";
   "reboot-on-error": Bool;
   /** length 8..64 */
-  "root-password"?: string;
-  "root-password-hashed"?: string;
-  "root-ssh-keys"?: readonly string[];
+  "root-password"?: string | undefined;
+  "root-password-hashed"?: string | undefined;
+  "root-ssh-keys"?: readonly string[] | undefined;
   /** length 11..32 */
-  "subscription-key"?: string;
-  "target-filter"?: Record<string, unknown>;
-  "template-counters"?: Record<string, unknown>;
+  "subscription-key"?: string | undefined;
+  "target-filter"?: Record<string, unknown> | undefined;
+  "template-counters"?: Record<string, unknown> | undefined;
   timezone: string;
   "use-dhcp-fqdn": Bool;
   "use-dhcp-network": Bool;
@@ -783,65 +783,65 @@ export interface AutoInstallPreparedPostResult {
 
 /** Parameters of PUT /auto-install/prepared/{id} (path parameters left out). */
 export interface AutoInstallPreparedIdPutParams {
-  "authorized-tokens"?: readonly string[];
-  cidr?: string;
+  "authorized-tokens"?: readonly string[] | undefined;
+  cidr?: string | undefined;
   /** length 2..2 */
-  country?: string;
-  delete?: readonly ("target-filter" | "netdev-filter" | "disk-filter" | "root-ssh-keys" | "post-hook-base-url" | "post-hook-cert-fp" | "template-counters" | "subscription-key")[];
-  digest?: string;
-  "disk-filter"?: Record<string, unknown>;
+  country?: string | undefined;
+  delete?: readonly ("target-filter" | "netdev-filter" | "disk-filter" | "root-ssh-keys" | "post-hook-base-url" | "post-hook-cert-fp" | "template-counters" | "subscription-key")[] | undefined;
+  digest?: string | undefined;
+  "disk-filter"?: Record<string, unknown> | undefined;
   /** default "any" */
-  "disk-filter-match"?: "any" | "all";
-  "disk-list"?: readonly string[];
-  "disk-mode"?: string;
-  dns?: string;
+  "disk-filter-match"?: "any" | "all" | undefined;
+  "disk-list"?: readonly string[] | undefined;
+  "disk-mode"?: string | undefined;
+  dns?: string | undefined;
   filesystem?: {
     /** range 64.. */
-    arc_max?: number;
+    arc_max?: number | undefined;
     /** range 9..16; default 12 */
-    ashift?: number;
+    ashift?: number | undefined;
     /** range 1..3; default 1 */
-    copies?: number;
+    copies?: number | undefined;
     filesystem: "ext4" | "xfs" | "zfs" | "btrfs";
     /** range 2.. */
-    hdsize?: number;
+    hdsize?: number | undefined;
     /** range 0.. */
-    maxfree?: number;
+    maxfree?: number | undefined;
     /** range 2.. */
-    maxroot?: number;
+    maxroot?: number | undefined;
     /** range 0.. */
-    maxvz?: number;
+    maxvz?: number | undefined;
     /** range 0.. */
-    minfree?: number;
+    minfree?: number | undefined;
     /** range 0.. */
-    swapsize?: number;
+    swapsize?: number | undefined;
     [key: string]: unknown;
-  };
-  fqdn?: string;
-  gateway?: string;
-  "is-default"?: Bool;
+  } | undefined;
+  fqdn?: string | undefined;
+  gateway?: string | undefined;
+  "is-default"?: Bool | undefined;
   /** default "en-us" */
-  keyboard?: "de" | "de-ch" | "dk" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "jp" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "se" | "si" | "tr";
+  keyboard?: "de" | "de-ch" | "dk" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "jp" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "se" | "si" | "tr" | undefined;
   /** length 2..64 */
-  mailto?: string;
-  "netdev-filter"?: Record<string, unknown>;
-  "netif-name-pinning-enabled"?: Bool;
-  "post-hook-base-url"?: string;
-  "post-hook-cert-fp"?: string;
+  mailto?: string | undefined;
+  "netdev-filter"?: Record<string, unknown> | undefined;
+  "netif-name-pinning-enabled"?: Bool | undefined;
+  "post-hook-base-url"?: string | undefined;
+  "post-hook-cert-fp"?: string | undefined;
   /** default "reboot" */
-  "reboot-mode"?: "reboot" | "power-off";
-  "reboot-on-error"?: Bool;
+  "reboot-mode"?: "reboot" | "power-off" | undefined;
+  "reboot-on-error"?: Bool | undefined;
   /** length 8..64 */
-  "root-password"?: string;
-  "root-password-hashed"?: string;
-  "root-ssh-keys"?: readonly string[];
+  "root-password"?: string | undefined;
+  "root-password-hashed"?: string | undefined;
+  "root-ssh-keys"?: readonly string[] | undefined;
   /** length 11..32 */
-  "subscription-key"?: string;
-  "target-filter"?: Record<string, unknown>;
-  "template-counters"?: Record<string, unknown>;
-  timezone?: string;
-  "use-dhcp-fqdn"?: Bool;
-  "use-dhcp-network"?: Bool;
+  "subscription-key"?: string | undefined;
+  "target-filter"?: Record<string, unknown> | undefined;
+  "template-counters"?: Record<string, unknown> | undefined;
+  timezone?: string | undefined;
+  "use-dhcp-fqdn"?: Bool | undefined;
+  "use-dhcp-network"?: Bool | undefined;
 }
 
 /** Result of PUT /auto-install/prepared/{id}. */
@@ -915,11 +915,11 @@ export type AutoInstallTokensGetResult = AutoInstallTokensGetItem[];
 /** Parameters of POST /auto-install/tokens (path parameters left out). */
 export interface AutoInstallTokensPostParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default true */
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** range 0..; default 0 */
-  "expire-at"?: number;
+  "expire-at"?: number | undefined;
   /** length 3..64 */
   id: string;
 }
@@ -939,15 +939,15 @@ export interface AutoInstallTokensPostResult {
 /** Parameters of PUT /auto-install/tokens/{id} (path parameters left out). */
 export interface AutoInstallTokensIdPutParams {
   /** length 0..128 */
-  comment?: string;
-  delete?: readonly ("comment" | "expire-at")[];
-  digest?: string;
+  comment?: string | undefined;
+  delete?: readonly ("comment" | "expire-at")[] | undefined;
+  digest?: string | undefined;
   /** default true */
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** range 0.. */
-  "expire-at"?: number;
+  "expire-at"?: number | undefined;
   /** default false */
-  "regenerate-secret"?: Bool;
+  "regenerate-secret"?: Bool | undefined;
 }
 
 /** Result of PUT /auto-install/tokens/{id}. */
@@ -1094,13 +1094,13 @@ export type CephClustersClusterPoolsGetResult = CephClustersClusterPoolsGetItem[
 /** Parameters of GET /ceph/clusters/{cluster}/status (path parameters left out). */
 export interface CephClustersClusterStatusGetParams {
   /** range 0.. */
-  "max-age"?: number;
+  "max-age"?: number | undefined;
 }
 
 /** Parameters of GET /ceph/clusters/{cluster}/summary (path parameters left out). */
 export interface CephClustersClusterSummaryGetParams {
   /** range 0.. */
-  "max-age"?: number;
+  "max-age"?: number | undefined;
 }
 
 /** Result of GET /ceph/clusters/{cluster}/summary. */
@@ -1182,45 +1182,45 @@ export type ConfigAccessAdGetResult = ConfigAccessAdGetItem[];
 
 /** The keys of the property string `sync-attributes` of POST /config/access/ad (see formatPropertyString). */
 export interface ConfigAccessAdSyncAttributesFormat {
-  email?: string;
-  firstname?: string;
-  lastname?: string;
+  email?: string | undefined;
+  firstname?: string | undefined;
+  lastname?: string | undefined;
 }
 
 /** The keys of the property string `sync-defaults-options` of POST /config/access/ad (see formatPropertyString). */
 export interface ConfigAccessAdSyncDefaultsOptionsFormat {
-  "enable-new"?: Bool;
+  "enable-new"?: Bool | undefined;
   /** comma-separated list */
-  "remove-vanished"?: string;
+  "remove-vanished"?: string | undefined;
 }
 
 /** Parameters of POST /config/access/ad (path parameters left out). */
 export interface ConfigAccessAdPostParams {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
+  "base-dn"?: string | undefined;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  filter?: string;
+  default?: Bool | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
+  port?: number | undefined;
   /** length 2..32 */
   realm: string;
   server1: string;
-  server2?: string;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
+  "sync-defaults-options"?: string | undefined;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Result of GET /config/access/ad/{realm}. */
@@ -1244,36 +1244,36 @@ export interface ConfigAccessAdRealmGetResult {
 
 /** Parameters of PUT /config/access/ad/{realm} (path parameters left out). */
 export interface ConfigAccessAdRealmPutParams {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
+  "base-dn"?: string | undefined;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[];
-  digest?: string;
-  filter?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
+  digest?: string | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
-  server1?: string;
-  server2?: string;
+  port?: number | undefined;
+  server1?: string | undefined;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
+  "sync-defaults-options"?: string | undefined;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Parameters of DELETE /config/access/ad/{realm} (path parameters left out). */
 export interface ConfigAccessAdRealmDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/access/ldap. */
@@ -1301,31 +1301,31 @@ export type ConfigAccessLdapGetResult = ConfigAccessLdapGetItem[];
 /** Parameters of POST /config/access/ldap (path parameters left out). */
 export interface ConfigAccessLdapPostParams {
   "base-dn": string;
-  "bind-dn"?: string;
-  capath?: string;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  filter?: string;
+  default?: Bool | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
+  port?: number | undefined;
   /** length 2..32 */
   realm: string;
   server1: string;
-  server2?: string;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
+  "sync-defaults-options"?: string | undefined;
   "user-attr": string;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Result of GET /config/access/ldap/{realm}. */
@@ -1350,37 +1350,37 @@ export interface ConfigAccessLdapRealmGetResult {
 
 /** Parameters of PUT /config/access/ldap/{realm} (path parameters left out). */
 export interface ConfigAccessLdapRealmPutParams {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
+  "base-dn"?: string | undefined;
+  "bind-dn"?: string | undefined;
+  capath?: string | undefined;
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[];
-  digest?: string;
-  filter?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
+  digest?: string | undefined;
+  filter?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  password?: string;
+  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
+  password?: string | undefined;
   /** range 0..65535 */
-  port?: number;
-  server1?: string;
-  server2?: string;
+  port?: number | undefined;
+  server1?: string | undefined;
+  server2?: string | undefined;
   /** property string: email, firstname, lastname */
-  "sync-attributes"?: string;
+  "sync-attributes"?: string | undefined;
   /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string;
-  "user-attr"?: string;
+  "sync-defaults-options"?: string | undefined;
+  "user-attr"?: string | undefined;
   /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string;
+  "user-classes"?: string | undefined;
   /** default false */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Parameters of DELETE /config/access/ldap/{realm} (path parameters left out). */
 export interface ConfigAccessLdapRealmDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/access/openid. */
@@ -1404,24 +1404,24 @@ export type ConfigAccessOpenidGetResult = ConfigAccessOpenidGetItem[];
 /** Parameters of POST /config/access/openid (path parameters left out). */
 export interface ConfigAccessOpenidPostParams {
   /** comma-separated list */
-  "acr-values"?: string;
+  "acr-values"?: string | undefined;
   /** comma-separated list */
-  audiences?: string;
+  audiences?: string | undefined;
   /** default false */
-  autocreate?: Bool;
+  autocreate?: Bool | undefined;
   "client-id": string;
-  "client-key"?: string;
+  "client-key"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  default?: Bool;
+  comment?: string | undefined;
+  default?: Bool | undefined;
   "issuer-url": string;
-  prompt?: string;
+  prompt?: string | undefined;
   /** length 2..32 */
   realm: string;
   /** comma-separated list; default "email profile" */
-  scopes?: string;
+  scopes?: string | undefined;
   /** length 1..64 */
-  "username-claim"?: string;
+  "username-claim"?: string | undefined;
 }
 
 /** Result of GET /config/access/openid/{realm}. */
@@ -1443,27 +1443,27 @@ export interface ConfigAccessOpenidRealmGetResult {
 /** Parameters of PUT /config/access/openid/{realm} (path parameters left out). */
 export interface ConfigAccessOpenidRealmPutParams {
   /** comma-separated list */
-  "acr-values"?: string;
+  "acr-values"?: string | undefined;
   /** comma-separated list */
-  audiences?: string;
+  audiences?: string | undefined;
   /** default false */
-  autocreate?: Bool;
-  "client-id"?: string;
-  "client-key"?: string;
+  autocreate?: Bool | undefined;
+  "client-id"?: string | undefined;
+  "client-key"?: string | undefined;
   /** length 0..128 */
-  comment?: string;
-  default?: Bool;
-  delete?: readonly ("client-key" | "comment" | "default" | "autocreate" | "scopes" | "prompt" | "acr-values" | "audiences")[];
-  digest?: string;
-  "issuer-url"?: string;
-  prompt?: string;
+  comment?: string | undefined;
+  default?: Bool | undefined;
+  delete?: readonly ("client-key" | "comment" | "default" | "autocreate" | "scopes" | "prompt" | "acr-values" | "audiences")[] | undefined;
+  digest?: string | undefined;
+  "issuer-url"?: string | undefined;
+  prompt?: string | undefined;
   /** comma-separated list; default "email profile" */
-  scopes?: string;
+  scopes?: string | undefined;
 }
 
 /** Parameters of DELETE /config/access/openid/{realm} (path parameters left out). */
 export interface ConfigAccessOpenidRealmDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Result of GET /config/access/pam. */
@@ -1477,11 +1477,11 @@ export interface ConfigAccessPamGetResult {
 /** Parameters of PUT /config/access/pam (path parameters left out). */
 export interface ConfigAccessPamPutParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("comment" | "default")[];
-  digest?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("comment" | "default")[] | undefined;
+  digest?: string | undefined;
 }
 
 /** Result of PUT /config/access/pam. */
@@ -1503,11 +1503,11 @@ export interface ConfigAccessPdmGetResult {
 /** Parameters of PUT /config/access/pdm (path parameters left out). */
 export interface ConfigAccessPdmPutParams {
   /** length 0..128 */
-  comment?: string;
+  comment?: string | undefined;
   /** default false */
-  default?: Bool;
-  delete?: readonly ("comment" | "default")[];
-  digest?: string;
+  default?: Bool | undefined;
+  delete?: readonly ("comment" | "default")[] | undefined;
+  digest?: string | undefined;
 }
 
 /** Result of PUT /config/access/pdm. */
@@ -1533,12 +1533,12 @@ export interface ConfigAccessTfaWebauthnGetResult {
 
 /** Parameters of PUT /config/access/tfa/webauthn (path parameters left out). */
 export interface ConfigAccessTfaWebauthnPutParams {
-  "allow-subdomains"?: Bool;
-  delete?: readonly ("origin" | "allow-subdomains")[];
-  digest?: string;
-  id?: string;
-  origin?: string;
-  rp?: string;
+  "allow-subdomains"?: Bool | undefined;
+  delete?: readonly ("origin" | "allow-subdomains")[] | undefined;
+  digest?: string | undefined;
+  id?: string | undefined;
+  origin?: string | undefined;
+  rp?: string | undefined;
 }
 
 /** Parameters of GET /config/acme (path parameters left out). */
@@ -1557,11 +1557,11 @@ export type ConfigAcmeAccountGetResult = ConfigAcmeAccountGetItem[];
 export interface ConfigAcmeAccountPostParams {
   /** comma-separated list */
   contact: string;
-  directory?: string;
-  eab_hmac_key?: string;
-  eab_kid?: string;
-  name?: string;
-  tos_url?: string;
+  directory?: string | undefined;
+  eab_hmac_key?: string | undefined;
+  eab_kid?: string | undefined;
+  name?: string | undefined;
+  tos_url?: string | undefined;
 }
 
 /** Result of GET /config/acme/account/{name}. */
@@ -1587,13 +1587,13 @@ export interface ConfigAcmeAccountNameGetResult {
 /** Parameters of PUT /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNamePutParams {
   /** comma-separated list */
-  contact?: string;
+  contact?: string | undefined;
 }
 
 /** Parameters of DELETE /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNameDeleteParams {
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/acme/challenge-schema. */
@@ -1631,12 +1631,12 @@ export interface ConfigAcmePluginsPostParams {
   api: string;
   data: string;
   /** default false */
-  disable?: Bool;
+  disable?: Bool | undefined;
   /** length 1..32 */
   id: string;
   type: string;
   /** range 0..172800; default 30 */
-  "validation-delay"?: number;
+  "validation-delay"?: number | undefined;
 }
 
 /** Result of GET /config/acme/plugins/{id}. */
@@ -1651,19 +1651,19 @@ export interface ConfigAcmePluginsIdGetResult {
 
 /** Parameters of PUT /config/acme/plugins/{id} (path parameters left out). */
 export interface ConfigAcmePluginsIdPutParams {
-  api?: string;
-  data?: string;
-  delete?: readonly ("disable" | "validation-delay")[];
-  digest?: string;
+  api?: string | undefined;
+  data?: string | undefined;
+  delete?: readonly ("disable" | "validation-delay")[] | undefined;
+  digest?: string | undefined;
   /** default false */
-  disable?: Bool;
+  disable?: Bool | undefined;
   /** range 0..172800; default 30 */
-  "validation-delay"?: number;
+  "validation-delay"?: number | undefined;
 }
 
 /** Parameters of GET /config/acme/tos (path parameters left out). */
 export interface ConfigAcmeTosGetParams {
-  directory?: string;
+  directory?: string | undefined;
 }
 
 /** Result of GET /config/certificate. */
@@ -1683,32 +1683,32 @@ export interface ConfigCertificateAcmeFormat {
 
 /** The keys of the property string `acmedomain0` of PUT /config/certificate (see formatPropertyString). */
 export interface ConfigCertificateAcmedomain0Format {
-  alias?: string;
+  alias?: string | undefined;
   domain: string;
-  plugin?: string;
+  plugin?: string | undefined;
 }
 
 /** Parameters of PUT /config/certificate (path parameters left out). */
 export interface ConfigCertificatePutParams {
   /** property string: account */
-  acme?: string;
+  acme?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain0?: string;
+  acmedomain0?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain1?: string;
+  acmedomain1?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain2?: string;
+  acmedomain2?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain3?: string;
+  acmedomain3?: string | undefined;
   /** property string: alias, domain, plugin */
-  acmedomain4?: string;
-  delete?: readonly ("acme" | "acmedomain0" | "acmedomain1" | "acmedomain2" | "acmedomain3" | "acmedomain4")[];
-  digest?: string;
+  acmedomain4?: string | undefined;
+  delete?: readonly ("acme" | "acmedomain0" | "acmedomain1" | "acmedomain2" | "acmedomain3" | "acmedomain4")[] | undefined;
+  digest?: string | undefined;
 }
 
 /** Parameters of PUT /config/notes (path parameters left out). */
 export interface ConfigNotesPutParams {
-  digest?: string;
+  digest?: string | undefined;
   notes: string;
 }
 
@@ -1725,13 +1725,13 @@ export type ConfigViewsGetResult = ConfigViewsGetItem[];
 
 /** Parameters of POST /config/views (path parameters left out). */
 export interface ConfigViewsPostParams {
-  digest?: string;
-  exclude?: readonly string[];
+  digest?: string | undefined;
+  exclude?: readonly string[] | undefined;
   /** length 2..32 */
   id: string;
-  include?: readonly string[];
-  "include-all"?: Bool;
-  layout?: string;
+  include?: readonly string[] | undefined;
+  "include-all"?: Bool | undefined;
+  layout?: string | undefined;
 }
 
 /** Result of GET /config/views/{id}. */
@@ -1745,17 +1745,17 @@ export interface ConfigViewsIdGetResult {
 
 /** Parameters of PUT /config/views/{id} (path parameters left out). */
 export interface ConfigViewsIdPutParams {
-  delete?: readonly ("include" | "exclude" | "layout" | "include-all")[];
-  digest?: string;
-  exclude?: readonly string[];
-  include?: readonly string[];
-  "include-all"?: Bool;
-  layout?: string;
+  delete?: readonly ("include" | "exclude" | "layout" | "include-all")[] | undefined;
+  digest?: string | undefined;
+  exclude?: readonly string[] | undefined;
+  include?: readonly string[] | undefined;
+  "include-all"?: Bool | undefined;
+  layout?: string | undefined;
 }
 
 /** Parameters of DELETE /config/views/{id} (path parameters left out). */
 export interface ConfigViewsIdDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node} (path parameters left out). */
@@ -1771,7 +1771,7 @@ export interface NodesNodeAptGetParams {
 /** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
-  version?: string;
+  version?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/apt/repositories. */
@@ -1817,15 +1817,15 @@ export interface NodesNodeAptRepositoriesGetResult {
 
 /** Parameters of POST /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPostParams {
-  digest?: string;
-  enabled?: Bool;
+  digest?: string | undefined;
+  enabled?: Bool | undefined;
   index: number;
   path: string;
 }
 
 /** Parameters of PUT /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPutParams {
-  digest?: string;
+  digest?: string | undefined;
   handle: string;
 }
 
@@ -1848,9 +1848,9 @@ export type NodesNodeAptUpdateGetResult = NodesNodeAptUpdateGetItem[];
 /** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default false */
-  notify?: Bool;
+  notify?: Bool | undefined;
   /** default false */
-  quiet?: Bool;
+  quiet?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/apt/versions. */
@@ -1882,23 +1882,23 @@ export interface NodesNodeCertificatesAcmeGetParams {
 /** Parameters of POST /nodes/{node}/certificates/acme/certificate (path parameters left out). */
 export interface NodesNodeCertificatesAcmeCertificatePostParams {
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/certificates/acme/certificate (path parameters left out). */
 export interface NodesNodeCertificatesAcmeCertificatePutParams {
   /** default false */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomPostParams {
   certificates: string;
   /** default false */
-  force?: Bool;
-  key?: string;
+  force?: Bool | undefined;
+  key?: string | undefined;
   /** default false */
-  restart?: Bool;
+  restart?: Bool | undefined;
 }
 
 /** An item of the result of POST /nodes/{node}/certificates/custom. */
@@ -1920,7 +1920,7 @@ export type NodesNodeCertificatesCustomPostResult = NodesNodeCertificatesCustomP
 /** Parameters of DELETE /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomDeleteParams {
   /** default false */
-  restart?: Bool;
+  restart?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/certificates/info. */
@@ -1950,15 +1950,15 @@ export interface NodesNodeConfigGetResult {
 
 /** Parameters of PUT /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigPutParams {
-  "ciphers-tls-1.2"?: string;
-  "ciphers-tls-1.3"?: string;
-  "default-lang"?: "ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "gl" | "he" | "hu" | "it" | "ja" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "zh_CN" | "zh_TW";
-  delete?: readonly ("http-proxy" | "email-from" | "ciphers-tls-1.3" | "ciphers-tls-1.2" | "default-lang")[];
-  digest?: string;
+  "ciphers-tls-1.2"?: string | undefined;
+  "ciphers-tls-1.3"?: string | undefined;
+  "default-lang"?: "ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "gl" | "he" | "hu" | "it" | "ja" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "zh_CN" | "zh_TW" | undefined;
+  delete?: readonly ("http-proxy" | "email-from" | "ciphers-tls-1.3" | "ciphers-tls-1.2" | "default-lang")[] | undefined;
+  digest?: string | undefined;
   /** length 2..64 */
-  "email-from"?: string;
+  "email-from"?: string | undefined;
   /** length 1..128 */
-  "http-proxy"?: string;
+  "http-proxy"?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/dns. */
@@ -1973,36 +1973,36 @@ export interface NodesNodeDnsGetResult {
 
 /** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
-  delete?: readonly ("dns1" | "dns2" | "dns3")[];
-  digest?: string;
-  dns1?: string;
-  dns2?: string;
-  dns3?: string;
-  options?: string;
-  search?: string;
+  delete?: readonly ("dns1" | "dns2" | "dns3")[] | undefined;
+  digest?: string | undefined;
+  dns1?: string | undefined;
+  dns2?: string | undefined;
+  dns3?: string | undefined;
+  options?: string | undefined;
+  search?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
-  endcursor?: string;
+  endcursor?: string | undefined;
   /** default false */
-  identifiers?: Bool;
+  identifiers?: Bool | undefined;
   /** default false */
-  kernel?: Bool;
+  kernel?: Bool | undefined;
   /** range 0.. */
-  lastentries?: number;
-  priority?: string;
-  service?: string;
+  lastentries?: number | undefined;
+  priority?: string | undefined;
+  service?: string | undefined;
   /** range 0.. */
-  since?: number;
-  startcursor?: string;
+  since?: number | undefined;
+  startcursor?: string | undefined;
   /** default false */
-  structured?: Bool;
-  unit?: string;
+  structured?: Bool | undefined;
+  unit?: string | undefined;
   /** default false */
-  units?: Bool;
+  units?: Bool | undefined;
   /** range 0.. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/network. */
@@ -2037,36 +2037,36 @@ export type NodesNodeNetworkGetResult = NodesNodeNetworkGetItem[];
 
 /** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
-  autostart?: Bool;
+  autostart?: Bool | undefined;
   /** length 1..15 */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** comma-separated list */
-  bridge_ports?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_ports?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** length 0..18 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** length 0..43 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
   /** length 0..15 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** length 0..39 */
-  gateway6?: string;
+  gateway6?: string | undefined;
   /** length 1..15 */
   iface: string;
-  method?: "manual" | "static" | "dhcp" | "loopback";
-  method6?: "manual" | "static" | "dhcp" | "loopback";
+  method?: "manual" | "static" | "dhcp" | "loopback" | undefined;
+  method6?: "manual" | "static" | "dhcp" | "loopback" | undefined;
   /** range 68..65535; default 1500 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** comma-separated list */
-  slaves?: string;
-  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown";
-  "vlan-id"?: number;
+  slaves?: string | undefined;
+  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown" | undefined;
+  "vlan-id"?: number | undefined;
   /** length 1..15 */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/network/{iface}. */
@@ -2099,41 +2099,41 @@ export interface NodesNodeNetworkIfaceGetResult {
 
 /** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
-  autostart?: Bool;
+  autostart?: Bool | undefined;
   /** length 1..15 */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** comma-separated list */
-  bridge_ports?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_ports?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** length 0..18 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** length 0..43 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
-  delete?: readonly ("cidr" | "cidr6" | "gateway" | "gateway6" | "method" | "method6" | "comments" | "comments6" | "mtu" | "autostart" | "bridge_ports" | "bridge_vlan_aware" | "slaves" | "bond-primary" | "bond_xmit_hash_policy")[];
-  digest?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
+  delete?: readonly ("cidr" | "cidr6" | "gateway" | "gateway6" | "method" | "method6" | "comments" | "comments6" | "mtu" | "autostart" | "bridge_ports" | "bridge_vlan_aware" | "slaves" | "bond-primary" | "bond_xmit_hash_policy")[] | undefined;
+  digest?: string | undefined;
   /** length 0..15 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** length 0..39 */
-  gateway6?: string;
-  method?: "manual" | "static" | "dhcp" | "loopback";
-  method6?: "manual" | "static" | "dhcp" | "loopback";
+  gateway6?: string | undefined;
+  method?: "manual" | "static" | "dhcp" | "loopback" | undefined;
+  method6?: "manual" | "static" | "dhcp" | "loopback" | undefined;
   /** range 68..65535; default 1500 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** comma-separated list */
-  slaves?: string;
-  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown";
-  "vlan-id"?: number;
+  slaves?: string | undefined;
+  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown" | undefined;
+  "vlan-id"?: number | undefined;
   /** length 1..15 */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfaceDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/rrddata (path parameters left out). */
@@ -2279,13 +2279,13 @@ export interface NodesNodeSubscriptionGetResult {
 /** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** length 0..128 */
-  service?: string;
-  since?: string;
+  service?: string | undefined;
+  since?: string | undefined;
   /** range 0.. */
-  start?: number;
-  until?: string;
+  start?: number | undefined;
+  until?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/syslog. */
@@ -2299,18 +2299,18 @@ export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 /** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
   /** default false */
-  errors?: Bool;
+  errors?: Bool | undefined;
   /** default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** default false */
-  running?: Bool;
-  since?: number;
+  running?: Bool | undefined;
+  since?: number | undefined;
   /** default 0 */
-  start?: number;
-  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[];
-  typefilter?: string;
-  until?: number;
-  userfilter?: string;
+  start?: number | undefined;
+  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[] | undefined;
+  typefilter?: string | undefined;
+  until?: number | undefined;
+  userfilter?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/tasks. */
@@ -2337,12 +2337,12 @@ export interface NodesNodeTasksUpidGetParams {
 /** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
   /** default false */
-  download?: Bool;
+  download?: Bool | undefined;
   /** range 0..; default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0..; default 0 */
-  start?: number;
-  "test-status"?: Bool;
+  start?: number | undefined;
+  "test-status"?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/tasks/{upid}/log. */
@@ -2373,7 +2373,7 @@ export interface NodesNodeTasksUpidStatusGetResult {
 
 /** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
-  cmd?: "login" | "upgrade";
+  cmd?: "login" | "upgrade" | undefined;
 }
 
 /** Result of POST /nodes/{node}/termproxy. */
@@ -2410,13 +2410,13 @@ export interface PbsGetParams {
 
 /** Parameters of POST /pbs/probe-tls (path parameters left out). */
 export interface PbsProbeTlsPostParams {
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   hostname: string;
 }
 
 /** Parameters of GET /pbs/realms (path parameters left out). */
 export interface PbsRealmsGetParams {
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   hostname: string;
 }
 
@@ -2478,9 +2478,9 @@ export interface PbsRemotesRemoteDatastoreDatastoreGetParams {
 /** Parameters of GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces (path parameters left out). */
 export interface PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams {
   /** range 0.. */
-  "max-depth"?: number;
+  "max-depth"?: number | undefined;
   /** length 0..256 */
-  parent?: string;
+  parent?: string | undefined;
 }
 
 /** An item of the result of GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces. */
@@ -2512,7 +2512,7 @@ export type PbsRemotesRemoteDatastoreDatastoreRrddataGetResult = PbsRemotesRemot
 /** Parameters of GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots (path parameters left out). */
 export interface PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams {
   /** length 0..256 */
-  ns?: string;
+  ns?: string | undefined;
 }
 
 /** An item of the result of GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots. */
@@ -2547,7 +2547,7 @@ export interface PbsRemotesRemoteNodesNodeAptGetParams {
 /** Parameters of GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog (path parameters left out). */
 export interface PbsRemotesRemoteNodesNodeAptChangelogGetParams {
   name: string;
-  version?: string;
+  version?: string | undefined;
 }
 
 /** An item of the result of GET /pbs/remotes/{remote}/nodes/{node}/apt/update. */
@@ -2688,11 +2688,11 @@ export interface PbsRemotesRemoteTasksUpidGetParams {
 /** Parameters of GET /pbs/remotes/{remote}/tasks/{upid}/log (path parameters left out). */
 export interface PbsRemotesRemoteTasksUpidLogGetParams {
   /** default false */
-  download?: Bool;
+  download?: Bool | undefined;
   /** range 0..; default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0..; default 0 */
-  start?: number;
+  start?: number | undefined;
 }
 
 /** An item of the result of GET /pbs/remotes/{remote}/tasks/{upid}/log. */
@@ -2706,7 +2706,7 @@ export type PbsRemotesRemoteTasksUpidLogGetResult = PbsRemotesRemoteTasksUpidLog
 /** Parameters of GET /pbs/remotes/{remote}/tasks/{upid}/status (path parameters left out). */
 export interface PbsRemotesRemoteTasksUpidStatusGetParams {
   /** default false */
-  wait?: Bool;
+  wait?: Bool | undefined;
 }
 
 /** Result of GET /pbs/remotes/{remote}/tasks/{upid}/status. */
@@ -2727,7 +2727,7 @@ export interface PbsRemotesRemoteTasksUpidStatusGetResult {
 export interface PbsScanPostParams {
   /** length 3..64 */
   authid: string;
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   hostname: string;
   token: string;
 }
@@ -2784,13 +2784,13 @@ export type PveFirewallStatusGetResult = PveFirewallStatusGetItem[];
 
 /** Parameters of POST /pve/probe-tls (path parameters left out). */
 export interface PveProbeTlsPostParams {
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   hostname: string;
 }
 
 /** Parameters of GET /pve/realms (path parameters left out). */
 export interface PveRealmsGetParams {
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   hostname: string;
 }
 
@@ -2818,12 +2818,12 @@ export interface PveRemotesRemoteGetParams {
 
 /** Parameters of GET /pve/remotes/{remote}/cluster-nextid (path parameters left out). */
 export interface PveRemotesRemoteClusterNextidGetParams {
-  "target-endpoint"?: string;
+  "target-endpoint"?: string | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/cluster-status (path parameters left out). */
 export interface PveRemotesRemoteClusterStatusGetParams {
-  "target-endpoint"?: string;
+  "target-endpoint"?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/cluster-status. */
@@ -2861,28 +2861,28 @@ export interface PveRemotesRemoteFirewallOptionsGetResult {
 /** The keys of the property string `log_ratelimit` of PUT /pve/remotes/{remote}/firewall/options (see formatPropertyString). */
 export interface PveRemotesRemoteFirewallOptionsLogRatelimitFormat {
   /** range 0..; default 5 */
-  burst?: number;
+  burst?: number | undefined;
   /** default true */
   enable: Bool;
   /** default "1/second" */
-  rate?: string;
+  rate?: string | undefined;
 }
 
 /** Parameters of PUT /pve/remotes/{remote}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteFirewallOptionsPutParams {
-  delete?: readonly string[];
+  delete?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default true */
-  ebtables?: Bool;
+  ebtables?: Bool | undefined;
   /** range 0..; default 0 */
-  enable?: number;
+  enable?: number | undefined;
   /** property string: burst, enable, rate */
-  log_ratelimit?: string;
+  log_ratelimit?: string | undefined;
   /** default "ACCEPT" */
-  policy_forward?: "ACCEPT" | "DROP";
-  policy_in?: "ACCEPT" | "DROP" | "REJECT";
-  policy_out?: "ACCEPT" | "DROP" | "REJECT";
+  policy_forward?: "ACCEPT" | "DROP" | undefined;
+  policy_in?: "ACCEPT" | "DROP" | "REJECT" | undefined;
+  policy_out?: "ACCEPT" | "DROP" | "REJECT" | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/firewall/rules. */
@@ -2936,7 +2936,7 @@ export interface PveRemotesRemoteFirewallStatusGetResult {
 
 /** Parameters of GET /pve/remotes/{remote}/lxc (path parameters left out). */
 export interface PveRemotesRemoteLxcGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/lxc. */
@@ -2975,9 +2975,9 @@ export interface PveRemotesRemoteLxcVmidGetParams {
 
 /** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/config (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidConfigGetParams {
-  node?: string;
+  node?: string | undefined;
   /** length 0..40 */
-  snapshot?: string;
+  snapshot?: string | undefined;
   /** default "pending" */
   state: "pending" | "active";
 }
@@ -3823,7 +3823,7 @@ export interface PveRemotesRemoteLxcVmidFirewallGetParams {
 
 /** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidFirewallOptionsGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Result of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options. */
@@ -3842,33 +3842,33 @@ export interface PveRemotesRemoteLxcVmidFirewallOptionsGetResult {
 
 /** Parameters of PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidFirewallOptionsPutParams {
-  delete?: readonly string[];
+  delete?: readonly string[] | undefined;
   /** default false */
-  dhcp?: Bool;
+  dhcp?: Bool | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default false */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** default false */
-  ipfilter?: Bool;
+  ipfilter?: Bool | undefined;
   /** default "nolog" */
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default "nolog" */
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default true */
-  macfilter?: Bool;
+  macfilter?: Bool | undefined;
   /** default true */
-  ndp?: Bool;
-  node?: string;
-  policy_in?: "ACCEPT" | "DROP" | "REJECT";
-  policy_out?: "ACCEPT" | "DROP" | "REJECT";
+  ndp?: Bool | undefined;
+  node?: string | undefined;
+  policy_in?: "ACCEPT" | "DROP" | "REJECT" | undefined;
+  policy_out?: "ACCEPT" | "DROP" | "REJECT" | undefined;
   /** default false */
-  radv?: Bool;
+  radv?: Bool | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidFirewallRulesGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules. */
@@ -3895,38 +3895,38 @@ export type PveRemotesRemoteLxcVmidFirewallRulesGetResult = PveRemotesRemoteLxcV
 /** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/migrate (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidMigratePostParams {
   /** range 0.. */
-  bwlimit?: number;
-  node?: string;
-  online?: Bool;
-  restart?: Bool;
+  bwlimit?: number | undefined;
+  node?: string | undefined;
+  online?: Bool | undefined;
+  restart?: Bool | undefined;
   target: string;
-  "target-storage"?: readonly string[];
-  timeout?: number;
+  "target-storage"?: readonly string[] | undefined;
+  timeout?: number | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/pending (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidPendingGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidRemoteMigratePostParams {
   /** range 0.. */
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default false */
-  delete?: Bool;
-  node?: string;
+  delete?: Bool | undefined;
+  node?: string | undefined;
   /** default false */
-  online?: Bool;
-  restart?: Bool;
+  online?: Bool | undefined;
+  restart?: Bool | undefined;
   /** length 2..32 */
   target: string;
   "target-bridge": readonly string[];
-  "target-endpoint"?: string;
+  "target-endpoint"?: string | undefined;
   "target-storage": readonly string[];
   /** range 1.. */
-  "target-vmid"?: number;
-  timeout?: number;
+  "target-vmid"?: number | undefined;
+  timeout?: number | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/rrddata (path parameters left out). */
@@ -3955,12 +3955,12 @@ export type PveRemotesRemoteLxcVmidRrddataGetResult = PveRemotesRemoteLxcVmidRrd
 
 /** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidShutdownPostParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/snapshot (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/lxc/{vmid}/snapshot. */
@@ -3975,37 +3975,37 @@ export type PveRemotesRemoteLxcVmidSnapshotGetResult = PveRemotesRemoteLxcVmidSn
 
 /** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotPostParams {
-  description?: string;
-  node?: string;
+  description?: string | undefined;
+  node?: string | undefined;
   /** length 0..40 */
   snapname: string;
 }
 
 /** Parameters of DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams {
-  description?: string;
-  node?: string;
+  description?: string | undefined;
+  node?: string | undefined;
 }
 
 /** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams {
-  node?: string;
-  start?: Bool;
+  node?: string | undefined;
+  start?: Bool | undefined;
 }
 
 /** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/start (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidStartPostParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/status (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidStatusGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Result of GET /pve/remotes/{remote}/lxc/{vmid}/status. */
@@ -4038,7 +4038,7 @@ export interface PveRemotesRemoteLxcVmidStatusGetResult {
 
 /** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/stop (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidStopPostParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Result of POST /pve/remotes/{remote}/lxc/{vmid}/termproxy. */
@@ -4081,7 +4081,7 @@ export interface PveRemotesRemoteNodesNodeAptGetParams {
 /** Parameters of GET /pve/remotes/{remote}/nodes/{node}/apt/changelog (path parameters left out). */
 export interface PveRemotesRemoteNodesNodeAptChangelogGetParams {
   name: string;
-  version?: string;
+  version?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/apt/update. */
@@ -4130,47 +4130,47 @@ export interface PveRemotesRemoteNodesNodeFirewallOptionsGetResult {
 
 /** Parameters of PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteNodesNodeFirewallOptionsPutParams {
-  delete?: readonly string[];
+  delete?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default true */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** default "nolog" */
-  log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default "nolog" */
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default "nolog" */
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default false */
-  log_nf_conntrack?: Bool;
+  log_nf_conntrack?: Bool | undefined;
   /** default true */
-  ndp?: Bool;
+  ndp?: Bool | undefined;
   /** default false */
-  nf_conntrack_allow_invalid?: Bool;
+  nf_conntrack_allow_invalid?: Bool | undefined;
   /** comma-separated list; default "" */
-  nf_conntrack_helpers?: string;
+  nf_conntrack_helpers?: string | undefined;
   /** range 32768..; default 262144 */
-  nf_conntrack_max?: number;
+  nf_conntrack_max?: number | undefined;
   /** range 7875..; default 432000 */
-  nf_conntrack_tcp_timeout_established?: number;
+  nf_conntrack_tcp_timeout_established?: number | undefined;
   /** range 30..60; default 60 */
-  nf_conntrack_tcp_timeout_syn_recv?: number;
+  nf_conntrack_tcp_timeout_syn_recv?: number | undefined;
   /** default false */
-  nftables?: Bool;
+  nftables?: Bool | undefined;
   /** default false */
-  nosmurfs?: Bool;
+  nosmurfs?: Bool | undefined;
   /** default false */
-  protection_synflood?: Bool;
+  protection_synflood?: Bool | undefined;
   /** default 1000 */
-  protection_synflood_burst?: number;
+  protection_synflood_burst?: number | undefined;
   /** default 200 */
-  protection_synflood_rate?: number;
+  protection_synflood_rate?: number | undefined;
   /** default "nolog" */
-  smurf_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  smurf_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default "nolog" */
-  tcp_flags_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  tcp_flags_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default false */
-  tcpflags?: Bool;
+  tcpflags?: Bool | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/firewall/rules. */
@@ -4216,7 +4216,7 @@ export interface PveRemotesRemoteNodesNodeFirewallStatusGetResult {
 
 /** Parameters of GET /pve/remotes/{remote}/nodes/{node}/network (path parameters left out). */
 export interface PveRemotesRemoteNodesNodeNetworkGetParams {
-  "interface-type"?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "any_bridge" | "any_local_bridge" | "include_sdn";
+  "interface-type"?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "any_bridge" | "any_local_bridge" | "include_sdn" | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/network. */
@@ -4369,11 +4369,11 @@ export interface PveRemotesRemoteNodesNodeStatusGetResult {
 
 /** Parameters of GET /pve/remotes/{remote}/nodes/{node}/storage (path parameters left out). */
 export interface PveRemotesRemoteNodesNodeStorageGetParams {
-  content?: readonly ("backup" | "images" | "import" | "iso" | "none" | "rootdir" | "snippets" | "vztmpl")[];
-  enabled?: Bool;
-  format?: Bool;
-  storage?: string;
-  target?: string;
+  content?: readonly ("backup" | "images" | "import" | "iso" | "none" | "rootdir" | "snippets" | "vztmpl")[] | undefined;
+  enabled?: Bool | undefined;
+  format?: Bool | undefined;
+  storage?: string | undefined;
+  target?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/storage. */
@@ -4480,7 +4480,7 @@ export interface PveRemotesRemoteNodesNodeVncwebsocketGetParams {
 
 /** Parameters of GET /pve/remotes/{remote}/qemu (path parameters left out). */
 export interface PveRemotesRemoteQemuGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/qemu. */
@@ -4524,9 +4524,9 @@ export interface PveRemotesRemoteQemuVmidGetParams {
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/config (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidConfigGetParams {
-  node?: string;
+  node?: string | undefined;
   /** length 0..40 */
-  snapshot?: string;
+  snapshot?: string | undefined;
   /** default "pending" */
   state: "pending" | "active";
 }
@@ -5050,7 +5050,7 @@ export interface PveRemotesRemoteQemuVmidFirewallGetParams {
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidFirewallOptionsGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Result of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options. */
@@ -5069,33 +5069,33 @@ export interface PveRemotesRemoteQemuVmidFirewallOptionsGetResult {
 
 /** Parameters of PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidFirewallOptionsPutParams {
-  delete?: readonly string[];
+  delete?: readonly string[] | undefined;
   /** default false */
-  dhcp?: Bool;
+  dhcp?: Bool | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default false */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** default false */
-  ipfilter?: Bool;
+  ipfilter?: Bool | undefined;
   /** default "nolog" */
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default "nolog" */
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default true */
-  macfilter?: Bool;
+  macfilter?: Bool | undefined;
   /** default true */
-  ndp?: Bool;
-  node?: string;
-  policy_in?: "ACCEPT" | "DROP" | "REJECT";
-  policy_out?: "ACCEPT" | "DROP" | "REJECT";
+  ndp?: Bool | undefined;
+  node?: string | undefined;
+  policy_in?: "ACCEPT" | "DROP" | "REJECT" | undefined;
+  policy_out?: "ACCEPT" | "DROP" | "REJECT" | undefined;
   /** default false */
-  radv?: Bool;
+  radv?: Bool | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidFirewallRulesGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules. */
@@ -5121,8 +5121,8 @@ export type PveRemotesRemoteQemuVmidFirewallRulesGetResult = PveRemotesRemoteQem
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/migrate (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidMigrateGetParams {
-  node?: string;
-  target?: string;
+  node?: string | undefined;
+  target?: string | undefined;
 }
 
 /** Result of GET /pve/remotes/{remote}/qemu/{vmid}/migrate. */
@@ -5152,44 +5152,44 @@ export interface PveRemotesRemoteQemuVmidMigrateGetResult {
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/migrate (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidMigratePostParams {
   /** range 0.. */
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default false */
-  force?: Bool;
-  "migration-network"?: string;
-  "migration-type"?: "secure" | "insecure";
-  node?: string;
-  online?: Bool;
+  force?: Bool | undefined;
+  "migration-network"?: string | undefined;
+  "migration-type"?: "secure" | "insecure" | undefined;
+  node?: string | undefined;
+  online?: Bool | undefined;
   target: string;
-  "target-storage"?: readonly string[];
-  "with-local-disks"?: Bool;
+  "target-storage"?: readonly string[] | undefined;
+  "with-local-disks"?: Bool | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/pending (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidPendingGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidRemoteMigratePostParams {
   /** range 0.. */
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default false */
-  delete?: Bool;
-  node?: string;
+  delete?: Bool | undefined;
+  node?: string | undefined;
   /** default false */
-  online?: Bool;
+  online?: Bool | undefined;
   /** length 2..32 */
   target: string;
   "target-bridge": readonly string[];
-  "target-endpoint"?: string;
+  "target-endpoint"?: string | undefined;
   "target-storage": readonly string[];
   /** range 1.. */
-  "target-vmid"?: number;
+  "target-vmid"?: number | undefined;
 }
 
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/resume (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidResumePostParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/rrddata (path parameters left out). */
@@ -5217,12 +5217,12 @@ export type PveRemotesRemoteQemuVmidRrddataGetResult = PveRemotesRemoteQemuVmidR
 
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidShutdownPostParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/snapshot (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidSnapshotGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/qemu/{vmid}/snapshot. */
@@ -5238,38 +5238,38 @@ export type PveRemotesRemoteQemuVmidSnapshotGetResult = PveRemotesRemoteQemuVmid
 
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidSnapshotPostParams {
-  description?: string;
-  node?: string;
+  description?: string | undefined;
+  node?: string | undefined;
   /** length 0..40 */
   snapname: string;
-  vmstate?: Bool;
+  vmstate?: Bool | undefined;
 }
 
 /** Parameters of DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams {
-  description?: string;
-  node?: string;
+  description?: string | undefined;
+  node?: string | undefined;
 }
 
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams {
-  node?: string;
-  start?: Bool;
+  node?: string | undefined;
+  start?: Bool | undefined;
 }
 
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/start (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidStartPostParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/status (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidStatusGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Result of GET /pve/remotes/{remote}/qemu/{vmid}/status. */
@@ -5310,7 +5310,7 @@ export interface PveRemotesRemoteQemuVmidStatusGetResult {
 
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/stop (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidStopPostParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Result of POST /pve/remotes/{remote}/qemu/{vmid}/termproxy. */
@@ -5322,7 +5322,7 @@ export interface PveRemotesRemoteQemuVmidTermproxyPostResult {
 /** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidVncproxyPostParams {
   /** default false */
-  websocket?: Bool;
+  websocket?: Bool | undefined;
 }
 
 /** Result of POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy. */
@@ -5340,12 +5340,12 @@ export interface PveRemotesRemoteQemuVmidVncwebsocketGetParams {
 
 /** Parameters of GET /pve/remotes/{remote}/resources (path parameters left out). */
 export interface PveRemotesRemoteResourcesGetParams {
-  kind?: "vm" | "storage" | "node" | "sdn";
+  kind?: "vm" | "storage" | "node" | "sdn" | undefined;
 }
 
 /** Parameters of GET /pve/remotes/{remote}/tasks (path parameters left out). */
 export interface PveRemotesRemoteTasksGetParams {
-  node?: string;
+  node?: string | undefined;
 }
 
 /** An item of the result of GET /pve/remotes/{remote}/tasks. */
@@ -5372,11 +5372,11 @@ export interface PveRemotesRemoteTasksUpidGetParams {
 /** Parameters of GET /pve/remotes/{remote}/tasks/{upid}/log (path parameters left out). */
 export interface PveRemotesRemoteTasksUpidLogGetParams {
   /** default false */
-  download?: Bool;
+  download?: Bool | undefined;
   /** range 0..; default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0..; default 0 */
-  start?: number;
+  start?: number | undefined;
 }
 
 /** Result of GET /pve/remotes/{remote}/tasks/{upid}/log. */
@@ -5396,7 +5396,7 @@ export interface PveRemotesRemoteTasksUpidLogGetResult {
 /** Parameters of GET /pve/remotes/{remote}/tasks/{upid}/status (path parameters left out). */
 export interface PveRemotesRemoteTasksUpidStatusGetParams {
   /** default false */
-  wait?: Bool;
+  wait?: Bool | undefined;
 }
 
 /** Result of GET /pve/remotes/{remote}/tasks/{upid}/status. */
@@ -5417,7 +5417,7 @@ export interface PveRemotesRemoteTasksUpidStatusGetResult {
 export interface PveScanPostParams {
   /** length 3..64 */
   authid: string;
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   hostname: string;
   token: string;
 }
@@ -5449,7 +5449,7 @@ export type RemotesMetricCollectionStatusGetResult = RemotesMetricCollectionStat
 /** Parameters of POST /remotes/metric-collection/trigger (path parameters left out). */
 export interface RemotesMetricCollectionTriggerPostParams {
   /** length 2..32 */
-  remote?: string;
+  remote?: string | undefined;
 }
 
 /** An item of the result of GET /remotes/remote. */
@@ -5469,14 +5469,14 @@ export interface RemotesRemotePostParams {
   /** length 3..64 */
   authid: string;
   /** length 3..64 */
-  "create-token"?: string;
+  "create-token"?: string | undefined;
   /** length 2..32 */
   id: string;
   nodes: readonly string[];
   token: string;
   /** default "pve" */
   type: "pve" | "pbs";
-  "web-url"?: string;
+  "web-url"?: string | undefined;
 }
 
 /** Parameters of GET /remotes/remote/{id} (path parameters left out). */
@@ -5487,18 +5487,18 @@ export interface RemotesRemoteIdGetParams {
 /** Parameters of PUT /remotes/remote/{id} (path parameters left out). */
 export interface RemotesRemoteIdPutParams {
   /** length 3..64 */
-  authid?: string;
-  delete?: readonly "web-url"[];
-  digest?: string;
-  nodes?: readonly string[];
-  token?: string;
-  "web-url"?: string;
+  authid?: string | undefined;
+  delete?: readonly "web-url"[] | undefined;
+  digest?: string | undefined;
+  nodes?: readonly string[] | undefined;
+  token?: string | undefined;
+  "web-url"?: string | undefined;
 }
 
 /** Parameters of DELETE /remotes/remote/{id} (path parameters left out). */
 export interface RemotesRemoteIdDeleteParams {
   /** default false */
-  "delete-token"?: Bool;
+  "delete-token"?: Bool | undefined;
 }
 
 /** Result of GET /remotes/remote/{id}/config. */
@@ -5546,22 +5546,22 @@ export interface RemotesTasksGetParams {
 /** Parameters of GET /remotes/tasks/list (path parameters left out). */
 export interface RemotesTasksListGetParams {
   /** default false */
-  errors?: Bool;
+  errors?: Bool | undefined;
   /** default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** length 2..32 */
-  remote?: string;
+  remote?: string | undefined;
   /** default false */
-  running?: Bool;
-  since?: number;
+  running?: Bool | undefined;
+  since?: number | undefined;
   /** default 0 */
-  start?: number;
-  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[];
-  typefilter?: string;
-  until?: number;
-  userfilter?: string;
+  start?: number | undefined;
+  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[] | undefined;
+  typefilter?: string | undefined;
+  until?: number | undefined;
+  userfilter?: string | undefined;
   /** length 2..32 */
-  view?: string;
+  view?: string | undefined;
 }
 
 /** An item of the result of GET /remotes/tasks/list. */
@@ -5582,28 +5582,28 @@ export type RemotesTasksListGetResult = RemotesTasksListGetItem[];
 
 /** Parameters of POST /remotes/tasks/refresh (path parameters left out). */
 export interface RemotesTasksRefreshPostParams {
-  remotes?: readonly string[];
+  remotes?: readonly string[] | undefined;
 }
 
 /** Parameters of GET /remotes/tasks/statistics (path parameters left out). */
 export interface RemotesTasksStatisticsGetParams {
   /** default false */
-  errors?: Bool;
+  errors?: Bool | undefined;
   /** default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** length 2..32 */
-  remote?: string;
+  remote?: string | undefined;
   /** default false */
-  running?: Bool;
-  since?: number;
+  running?: Bool | undefined;
+  since?: number | undefined;
   /** default 0 */
-  start?: number;
-  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[];
-  typefilter?: string;
-  until?: number;
-  userfilter?: string;
+  start?: number | undefined;
+  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[] | undefined;
+  typefilter?: string | undefined;
+  until?: number | undefined;
+  userfilter?: string | undefined;
   /** length 2..32 */
-  view?: string;
+  view?: string | undefined;
 }
 
 /** Result of GET /remotes/tasks/statistics. */
@@ -5630,11 +5630,11 @@ export interface ResourcesGetParams {
 /** Parameters of GET /resources/list (path parameters left out). */
 export interface ResourcesListGetParams {
   /** range 0..; default 30 */
-  "max-age"?: number;
-  "resource-type"?: "storage" | "qemu" | "lxc" | "network" | "datastore" | "node";
-  search?: string;
+  "max-age"?: number | undefined;
+  "resource-type"?: "storage" | "qemu" | "lxc" | "network" | "datastore" | "node" | undefined;
+  search?: string | undefined;
   /** length 2..32 */
-  view?: string;
+  view?: string | undefined;
 }
 
 /** An item of the result of GET /resources/list. */
@@ -5714,17 +5714,17 @@ export type ResourcesListGetResult = ResourcesListGetItem[];
 /** Parameters of GET /resources/location-info (path parameters left out). */
 export interface ResourcesLocationInfoGetParams {
   /** range 0..; default 86400 */
-  "max-age"?: number;
+  "max-age"?: number | undefined;
   /** length 2..32 */
-  view?: string;
+  view?: string | undefined;
 }
 
 /** Parameters of GET /resources/status (path parameters left out). */
 export interface ResourcesStatusGetParams {
   /** range 0..; default 30 */
-  "max-age"?: number;
+  "max-age"?: number | undefined;
   /** length 2..32 */
-  view?: string;
+  view?: string | undefined;
 }
 
 /** Result of GET /resources/status. */
@@ -5802,11 +5802,11 @@ export interface ResourcesStatusGetResult {
 /** Parameters of GET /resources/subscription (path parameters left out). */
 export interface ResourcesSubscriptionGetParams {
   /** range 0..; default 86400 */
-  "max-age"?: number;
+  "max-age"?: number | undefined;
   /** default false */
-  verbose?: Bool;
+  verbose?: Bool | undefined;
   /** length 2..32 */
-  view?: string;
+  view?: string | undefined;
 }
 
 /** An item of the result of GET /resources/subscription. */
@@ -5821,9 +5821,9 @@ export type ResourcesSubscriptionGetResult = ResourcesSubscriptionGetItem[];
 
 /** Parameters of GET /resources/top-entities (path parameters left out). */
 export interface ResourcesTopEntitiesGetParams {
-  timeframe?: "hour" | "day" | "week" | "month" | "year" | "decade";
+  timeframe?: "hour" | "day" | "week" | "month" | "year" | "decade" | undefined;
   /** length 2..32 */
-  view?: string;
+  view?: string | undefined;
 }
 
 /** Result of GET /resources/top-entities. */
@@ -6059,10 +6059,10 @@ export interface SdnGetParams {
 
 /** Parameters of GET /sdn/controllers (path parameters left out). */
 export interface SdnControllersGetParams {
-  pending?: Bool;
-  remotes?: readonly string[];
-  running?: Bool;
-  ty?: "bgp" | "evpn" | "faucet" | "isis";
+  pending?: Bool | undefined;
+  remotes?: readonly string[] | undefined;
+  running?: Bool | undefined;
+  ty?: "bgp" | "evpn" | "faucet" | "isis" | undefined;
 }
 
 /** An item of the result of GET /sdn/controllers. */
@@ -6106,9 +6106,9 @@ export type SdnControllersGetResult = SdnControllersGetItem[];
 
 /** Parameters of GET /sdn/vnets (path parameters left out). */
 export interface SdnVnetsGetParams {
-  pending?: Bool;
-  remotes?: readonly string[];
-  running?: Bool;
+  pending?: Bool | undefined;
+  remotes?: readonly string[] | undefined;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /sdn/vnets. */
@@ -6142,16 +6142,16 @@ export interface SdnVnetsPostParams {
     zone: string;
   }[];
   /** range 1..16777215 */
-  tag?: number;
+  tag?: number | undefined;
   vnet: string;
 }
 
 /** Parameters of GET /sdn/zones (path parameters left out). */
 export interface SdnZonesGetParams {
-  pending?: Bool;
-  remotes?: readonly string[];
-  running?: Bool;
-  ty?: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan";
+  pending?: Bool | undefined;
+  remotes?: readonly string[] | undefined;
+  running?: Bool | undefined;
+  ty?: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan" | undefined;
 }
 
 /** An item of the result of GET /sdn/zones. */
@@ -6221,7 +6221,7 @@ export interface SdnZonesPostParams {
     remote: string;
   }[];
   /** range 1..16777215 */
-  "vrf-vxlan"?: number;
+  "vrf-vxlan"?: number | undefined;
   zone: string;
 }
 
@@ -6232,7 +6232,7 @@ export interface SubscriptionsGetParams {
 
 /** Parameters of POST /subscriptions/adopt-all (path parameters left out). */
 export interface SubscriptionsAdoptAllPostParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of POST /subscriptions/adopt-all. */
@@ -6246,7 +6246,7 @@ export type SubscriptionsAdoptAllPostResult = SubscriptionsAdoptAllPostItem[];
 
 /** Parameters of POST /subscriptions/adopt-key (path parameters left out). */
 export interface SubscriptionsAdoptKeyPostParams {
-  digest?: string;
+  digest?: string | undefined;
   node: string;
   /** length 2..32 */
   remote: string;
@@ -6254,7 +6254,7 @@ export interface SubscriptionsAdoptKeyPostParams {
 
 /** Parameters of POST /subscriptions/apply-pending (path parameters left out). */
 export interface SubscriptionsApplyPendingPostParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Result of POST /subscriptions/auto-assign. */
@@ -6276,9 +6276,9 @@ export interface SubscriptionsBulkAssignPostParams {
     assignments: readonly {
       key: string;
       /** range 0..4294967295 */
-      "key-sockets"?: number;
+      "key-sockets"?: number | undefined;
       node: string;
-      "node-sockets"?: number;
+      "node-sockets"?: number | undefined;
       remote: string;
     }[];
     "keys-digest": string;
@@ -6306,7 +6306,7 @@ export interface SubscriptionsCheckPostParams {
 
 /** Parameters of POST /subscriptions/clear-pending (path parameters left out). */
 export interface SubscriptionsClearPendingPostParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Result of POST /subscriptions/clear-pending. */
@@ -6334,7 +6334,7 @@ export type SubscriptionsKeysGetResult = SubscriptionsKeysGetItem[];
 
 /** Parameters of POST /subscriptions/keys (path parameters left out). */
 export interface SubscriptionsKeysPostParams {
-  digest?: string;
+  digest?: string | undefined;
   keys: readonly string[];
 }
 
@@ -6362,12 +6362,12 @@ export interface SubscriptionsKeysKeyGetResult {
 
 /** Parameters of DELETE /subscriptions/keys/{key} (path parameters left out). */
 export interface SubscriptionsKeysKeyDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of POST /subscriptions/keys/{key}/assignment (path parameters left out). */
 export interface SubscriptionsKeysKeyAssignmentPostParams {
-  digest?: string;
+  digest?: string | undefined;
   node: string;
   /** length 2..32 */
   remote: string;
@@ -6375,12 +6375,12 @@ export interface SubscriptionsKeysKeyAssignmentPostParams {
 
 /** Parameters of DELETE /subscriptions/keys/{key}/assignment (path parameters left out). */
 export interface SubscriptionsKeysKeyAssignmentDeleteParams {
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /subscriptions/node-status (path parameters left out). */
 export interface SubscriptionsNodeStatusGetParams {
-  "max-age"?: number;
+  "max-age"?: number | undefined;
 }
 
 /** An item of the result of GET /subscriptions/node-status. */
@@ -6402,7 +6402,7 @@ export type SubscriptionsNodeStatusGetResult = SubscriptionsNodeStatusGetItem[];
 
 /** Parameters of POST /subscriptions/queue-clear (path parameters left out). */
 export interface SubscriptionsQueueClearPostParams {
-  digest?: string;
+  digest?: string | undefined;
   node: string;
   /** length 2..32 */
   remote: string;
@@ -6410,7 +6410,7 @@ export interface SubscriptionsQueueClearPostParams {
 
 /** Parameters of POST /subscriptions/revert-pending-clear (path parameters left out). */
 export interface SubscriptionsRevertPendingClearPostParams {
-  digest?: string;
+  digest?: string | undefined;
   node: string;
   /** length 2..32 */
   remote: string;

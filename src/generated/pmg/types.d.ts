@@ -24,12 +24,12 @@ export interface AccessPasswordPutParams {
 
 /** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
-  otp?: string;
+  otp?: string | undefined;
   password: string;
   /** length 0..64 */
-  path?: string;
+  path?: string | undefined;
   /** length 0..32 */
-  realm?: "pam" | "pmg" | "quarantine";
+  realm?: "pam" | "pmg" | "quarantine" | undefined;
   /** length 0..64 */
   username: string;
 }
@@ -56,22 +56,22 @@ export type AccessUsersGetResult = AccessUsersGetItem[];
 
 /** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
-  comment?: string;
-  crypt_pass?: string;
+  comment?: string | undefined;
+  crypt_pass?: string | undefined;
   /** format email */
-  email?: string;
+  email?: string | undefined;
   /** default 0 */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** length 0..64 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** length 0..128 */
-  keys?: string;
+  keys?: string | undefined;
   /** length 0..64 */
-  lastname?: string;
+  lastname?: string | undefined;
   /** length 5..32 */
-  password?: string;
+  password?: string | undefined;
   role: "root" | "admin" | "helpdesk" | "qmanager" | "audit";
   /** format pmg-userid; length 4..64 */
   userid: string;
@@ -79,25 +79,25 @@ export interface AccessUsersPostParams {
 
 /** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
-  comment?: string;
-  crypt_pass?: string;
+  comment?: string | undefined;
+  crypt_pass?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** format email */
-  email?: string;
+  email?: string | undefined;
   /** default 0 */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0..; default 0 */
-  expire?: number;
+  expire?: number | undefined;
   /** length 0..64 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** length 0..128 */
-  keys?: string;
+  keys?: string | undefined;
   /** length 0..64 */
-  lastname?: string;
+  lastname?: string | undefined;
   /** length 5..32 */
-  password?: string;
-  role?: "root" | "admin" | "helpdesk" | "qmanager" | "audit";
+  password?: string | undefined;
+  role?: "root" | "admin" | "helpdesk" | "qmanager" | "audit" | undefined;
 }
 
 /** An item of the result of GET /config. */
@@ -111,60 +111,60 @@ export type ConfigGetResult = ConfigGetItem[];
 /** Parameters of PUT /config/admin (path parameters left out). */
 export interface ConfigAdminPutParams {
   /** default 1 */
-  advfilter?: Bool;
+  advfilter?: Bool | undefined;
   /** default 0 */
-  avast?: Bool;
+  avast?: Bool | undefined;
   /** default 1 */
-  clamav?: Bool;
+  clamav?: Bool | undefined;
   /** default 0 */
-  custom_check?: Bool;
+  custom_check?: Bool | undefined;
   /** default "/usr/local/bin/pmg-custom-check" */
-  custom_check_path?: string;
+  custom_check_path?: string | undefined;
   /** default 1 */
-  dailyreport?: Bool;
+  dailyreport?: Bool | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** default 0 */
-  demo?: Bool;
+  demo?: Bool | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** format dns-name */
-  dkim_selector?: string;
+  dkim_selector?: string | undefined;
   /** default 0 */
-  dkim_sign?: Bool;
+  dkim_sign?: Bool | undefined;
   /** default 0 */
-  dkim_sign_all_mail?: Bool;
+  dkim_sign_all_mail?: Bool | undefined;
   /** format email; default "admin@domain.tld" */
-  email?: string;
-  http_proxy?: string;
+  email?: string | undefined;
+  http_proxy?: string | undefined;
   /** range 1..; default 7 */
-  statlifetime?: number;
+  statlifetime?: number | undefined;
 }
 
 /** Parameters of PUT /config/clamav (path parameters left out). */
 export interface ConfigClamavPutParams {
   /** default 0 */
-  archiveblockencrypted?: Bool;
+  archiveblockencrypted?: Bool | undefined;
   /** range 0..; default 1000 */
-  archivemaxfiles?: number;
+  archivemaxfiles?: number | undefined;
   /** range 1..; default 5 */
-  archivemaxrec?: number;
+  archivemaxrec?: number | undefined;
   /** range 1000000..; default 25000000 */
-  archivemaxsize?: number;
+  archivemaxsize?: number | undefined;
   /** default "database.clamav.net" */
-  dbmirror?: string;
+  dbmirror?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** range 0..; default 0 */
-  maxcccount?: number;
+  maxcccount?: number | undefined;
   /** range 1000000..; default 100000000 */
-  maxscansize?: number;
+  maxscansize?: number | undefined;
   /** default 1 */
-  safebrowsing?: Bool;
+  safebrowsing?: Bool | undefined;
   /** default 0 */
-  scriptedupdates?: Bool;
+  scriptedupdates?: Bool | undefined;
 }
 
 /** Parameters of POST /config/cluster/join (path parameters left out). */
@@ -197,7 +197,7 @@ export interface ConfigClusterNodesPostParams {
   /** format ip */
   ip: string;
   /** range 1.. */
-  maxcid?: number;
+  maxcid?: number | undefined;
   /** format pve-node */
   name: string;
   rootrsapubkey: string;
@@ -214,7 +214,7 @@ export type ConfigClusterNodesPostResult = ConfigClusterNodesPostItem[];
 /** Parameters of GET /config/cluster/status (path parameters left out). */
 export interface ConfigClusterStatusGetParams {
   /** default 0 */
-  list_single_node?: Bool;
+  list_single_node?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/cluster/status. */
@@ -244,9 +244,9 @@ export type ConfigCustomscoresGetResult = ConfigCustomscoresGetItem[];
 
 /** Parameters of POST /config/customscores (path parameters left out). */
 export interface ConfigCustomscoresPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   name: string;
   score: number;
 }
@@ -254,9 +254,9 @@ export interface ConfigCustomscoresPostParams {
 /** Parameters of PUT /config/customscores (path parameters left out). */
 export interface ConfigCustomscoresPutParams {
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  "restart-daemon"?: Bool;
+  "restart-daemon"?: Bool | undefined;
 }
 
 /** Result of GET /config/customscores/{name}. */
@@ -269,16 +269,16 @@ export interface ConfigCustomscoresNameGetResult {
 
 /** Parameters of PUT /config/customscores/{name} (path parameters left out). */
 export interface ConfigCustomscoresNamePutParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   score: number;
 }
 
 /** Parameters of DELETE /config/customscores/{name} (path parameters left out). */
 export interface ConfigCustomscoresNameDeleteParams {
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /config/dkim. */
@@ -300,7 +300,7 @@ export type ConfigDkimDomainsGetResult = ConfigDkimDomainsGetItem[];
 
 /** Parameters of POST /config/dkim/domains (path parameters left out). */
 export interface ConfigDkimDomainsPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** format transport-domain */
   domain: string;
 }
@@ -327,7 +327,7 @@ export interface ConfigDkimSelectorGetResult {
 
 /** Parameters of POST /config/dkim/selector (path parameters left out). */
 export interface ConfigDkimSelectorPostParams {
-  force?: Bool;
+  force?: Bool | undefined;
   /** range 1024.. */
   keysize: number;
   /** format dns-name */
@@ -353,7 +353,7 @@ export type ConfigDomainsGetResult = ConfigDomainsGetItem[];
 
 /** Parameters of POST /config/domains (path parameters left out). */
 export interface ConfigDomainsPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** format transport-domain */
   domain: string;
 }
@@ -391,20 +391,20 @@ export type ConfigFetchmailGetResult = ConfigFetchmailGetItem[];
 /** Parameters of POST /config/fetchmail (path parameters left out). */
 export interface ConfigFetchmailPostParams {
   /** default 0 */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 1..2016 */
-  interval?: number;
+  interval?: number | undefined;
   /** default 0 */
-  keep?: Bool;
+  keep?: Bool | undefined;
   /** length 0..64 */
   pass: string;
   /** range 1..65535 */
-  port?: number;
+  port?: number | undefined;
   protocol: "pop3" | "imap";
   /** format address */
   server: string;
   /** default 0 */
-  ssl?: Bool;
+  ssl?: Bool | undefined;
   /** length 3..512 */
   target: string;
   /** length 1..64 */
@@ -430,24 +430,24 @@ export interface ConfigFetchmailIdGetResult {
 /** Parameters of PUT /config/fetchmail/{id} (path parameters left out). */
 export interface ConfigFetchmailIdPutParams {
   /** default 0 */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 1..2016 */
-  interval?: number;
+  interval?: number | undefined;
   /** default 0 */
-  keep?: Bool;
+  keep?: Bool | undefined;
   /** length 0..64 */
-  pass?: string;
+  pass?: string | undefined;
   /** range 1..65535 */
-  port?: number;
-  protocol?: "pop3" | "imap";
+  port?: number | undefined;
+  protocol?: "pop3" | "imap" | undefined;
   /** format address */
-  server?: string;
+  server?: string | undefined;
   /** default 0 */
-  ssl?: Bool;
+  ssl?: Bool | undefined;
   /** length 3..512 */
-  target?: string;
+  target?: string | undefined;
   /** length 1..64 */
-  user?: string;
+  user?: string | undefined;
 }
 
 /** An item of the result of GET /config/ldap. */
@@ -469,32 +469,32 @@ export type ConfigLdapGetResult = ConfigLdapGetItem[];
 /** Parameters of POST /config/ldap (path parameters left out). */
 export interface ConfigLdapPostParams {
   /** format ldap-simple-attr-list */
-  accountattr?: string;
-  basedn?: string;
-  binddn?: string;
-  bindpw?: string;
-  cafile?: string;
+  accountattr?: string | undefined;
+  basedn?: string | undefined;
+  binddn?: string | undefined;
+  bindpw?: string | undefined;
+  cafile?: string | undefined;
   /** length 0..4096 */
-  comment?: string;
-  disable?: Bool;
-  filter?: string;
-  groupbasedn?: string;
+  comment?: string | undefined;
+  disable?: Bool | undefined;
+  filter?: string | undefined;
+  groupbasedn?: string | undefined;
   /** format ldap-simple-attr-list */
-  groupclass?: string;
+  groupclass?: string | undefined;
   /** format ldap-simple-attr-list */
-  mailattr?: string;
+  mailattr?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldaps" | "ldap+starttls";
+  mode?: "ldap" | "ldaps" | "ldap+starttls" | undefined;
   /** range 1..65535 */
-  port?: number;
+  port?: number | undefined;
   /** format pve-configid */
   profile: string;
   /** format address; length 0..256 */
   server1: string;
   /** format address; length 0..256 */
-  server2?: string;
+  server2?: string | undefined;
   /** default 0 */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/ldap/{profile}. */
@@ -508,34 +508,34 @@ export type ConfigLdapProfileGetResult = ConfigLdapProfileGetItem[];
 /** Parameters of PUT /config/ldap/{profile}/config (path parameters left out). */
 export interface ConfigLdapProfileConfigPutParams {
   /** format ldap-simple-attr-list */
-  accountattr?: string;
-  basedn?: string;
-  binddn?: string;
-  bindpw?: string;
-  cafile?: string;
+  accountattr?: string | undefined;
+  basedn?: string | undefined;
+  binddn?: string | undefined;
+  bindpw?: string | undefined;
+  cafile?: string | undefined;
   /** length 0..4096 */
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..40 */
-  digest?: string;
-  disable?: Bool;
-  filter?: string;
-  groupbasedn?: string;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
+  filter?: string | undefined;
+  groupbasedn?: string | undefined;
   /** format ldap-simple-attr-list */
-  groupclass?: string;
+  groupclass?: string | undefined;
   /** format ldap-simple-attr-list */
-  mailattr?: string;
+  mailattr?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldaps" | "ldap+starttls";
+  mode?: "ldap" | "ldaps" | "ldap+starttls" | undefined;
   /** range 1..65535 */
-  port?: number;
+  port?: number | undefined;
   /** format address; length 0..256 */
-  server1?: string;
+  server1?: string | undefined;
   /** format address; length 0..256 */
-  server2?: string;
+  server2?: string | undefined;
   /** default 0 */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/ldap/{profile}/groups. */
@@ -579,78 +579,78 @@ export type ConfigLdapProfileUsersEmailGetResult = ConfigLdapProfileUsersEmailGe
 /** Parameters of PUT /config/mail (path parameters left out). */
 export interface ConfigMailPutParams {
   /** length 0..1024; default "ESMTP Proxmox" */
-  banner?: string;
+  banner?: string | undefined;
   /** default 0 */
-  before_queue_filtering?: Bool;
+  before_queue_filtering?: Bool | undefined;
   /** range 0..; default 50 */
-  conn_count_limit?: number;
+  conn_count_limit?: number | undefined;
   /** range 0..; default 0 */
-  conn_rate_limit?: number;
+  conn_rate_limit?: number | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** format dnsbl-entry-list */
-  dnsbl_sites?: string;
+  dnsbl_sites?: string | undefined;
   /** range 0..; default 1 */
-  dnsbl_threshold?: number;
+  dnsbl_threshold?: number | undefined;
   /** range 0..; default 4 */
-  dwarning?: number;
+  dwarning?: number | undefined;
   /** range 1..65535; default 25 */
-  ext_port?: number;
+  ext_port?: number | undefined;
   /** default 1 */
-  greylist?: Bool;
+  greylist?: Bool | undefined;
   /** default 0 */
-  greylist6?: Bool;
+  greylist6?: Bool | undefined;
   /** range 0..32; default 24 */
-  greylistmask4?: number;
+  greylistmask4?: number | undefined;
   /** range 0..128; default 64 */
-  greylistmask6?: number;
+  greylistmask6?: number | undefined;
   /** default 0 */
-  helotests?: Bool;
+  helotests?: Bool | undefined;
   /** default 0 */
-  hide_received?: Bool;
+  hide_received?: Bool | undefined;
   /** range 1..65535; default 26 */
-  int_port?: number;
+  int_port?: number | undefined;
   /** range 3..40; default 35 */
-  max_filters?: number;
+  max_filters?: number | undefined;
   /** range 2..10; default 5 */
-  max_policy?: number;
+  max_policy?: number | undefined;
   /** range 3..100; default 100 */
-  max_smtpd_in?: number;
+  max_smtpd_in?: number | undefined;
   /** range 3..100; default 100 */
-  max_smtpd_out?: number;
+  max_smtpd_out?: number | undefined;
   /** range 1024..; default 10485760 */
-  maxsize?: number;
+  maxsize?: number | undefined;
   /** range 0..; default 0 */
-  message_rate_limit?: number;
+  message_rate_limit?: number | undefined;
   /** default 0 */
-  ndr_on_block?: Bool;
+  ndr_on_block?: Bool | undefined;
   /** default 0 */
-  rejectunknown?: Bool;
+  rejectunknown?: Bool | undefined;
   /** default 0 */
-  rejectunknownsender?: Bool;
+  rejectunknownsender?: Bool | undefined;
   /** format address */
-  relay?: string;
+  relay?: string | undefined;
   /** default 0 */
-  relaynomx?: Bool;
+  relaynomx?: Bool | undefined;
   /** range 1..65535; default 25 */
-  relayport?: number;
+  relayport?: number | undefined;
   /** default "smtp" */
-  relayprotocol?: "smtp" | "lmtp";
+  relayprotocol?: "smtp" | "lmtp" | undefined;
   /** format address */
-  smarthost?: string;
+  smarthost?: string | undefined;
   /** range 1..65535; default 25 */
-  smarthostport?: number;
+  smarthostport?: number | undefined;
   /** default 1 */
-  spf?: Bool;
+  spf?: Bool | undefined;
   /** default 0 */
-  tls?: Bool;
+  tls?: Bool | undefined;
   /** default 0 */
-  tlsheader?: Bool;
+  tlsheader?: Bool | undefined;
   /** default 0 */
-  tlslog?: Bool;
-  verifyreceivers?: "450" | "550";
+  tlslog?: Bool | undefined;
+  verifyreceivers?: "450" | "550" | undefined;
 }
 
 /** An item of the result of GET /config/mimetypes. */
@@ -674,7 +674,7 @@ export type ConfigMynetworksGetResult = ConfigMynetworksGetItem[];
 export interface ConfigMynetworksPostParams {
   /** format CIDR */
   cidr: string;
-  comment?: string;
+  comment?: string | undefined;
 }
 
 /** Result of GET /config/mynetworks/{cidr}. */
@@ -711,21 +711,21 @@ export type ConfigPbsGetResult = ConfigPbsGetItem[];
 /** Parameters of POST /config/pbs (path parameters left out). */
 export interface ConfigPbsPostParams {
   datastore: string;
-  disable?: Bool;
-  fingerprint?: string;
-  "keep-daily"?: number;
-  "keep-hourly"?: number;
-  "keep-last"?: number;
-  "keep-monthly"?: number;
-  "keep-weekly"?: number;
-  "keep-yearly"?: number;
-  password?: string;
+  disable?: Bool | undefined;
+  fingerprint?: string | undefined;
+  "keep-daily"?: number | undefined;
+  "keep-hourly"?: number | undefined;
+  "keep-last"?: number | undefined;
+  "keep-monthly"?: number | undefined;
+  "keep-weekly"?: number | undefined;
+  "keep-yearly"?: number | undefined;
+  password?: string | undefined;
   /** format pve-configid */
   remote: string;
   /** format address; length 0..256 */
   server: string;
   /** length 3..512 */
-  username?: string;
+  username?: string | undefined;
 }
 
 /** Parameters of GET /config/pbs/{remote} (path parameters left out). */
@@ -735,24 +735,24 @@ export interface ConfigPbsRemoteGetParams {
 
 /** Parameters of PUT /config/pbs/{remote} (path parameters left out). */
 export interface ConfigPbsRemotePutParams {
-  datastore?: string;
+  datastore?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..40 */
-  digest?: string;
-  disable?: Bool;
-  fingerprint?: string;
-  "keep-daily"?: number;
-  "keep-hourly"?: number;
-  "keep-last"?: number;
-  "keep-monthly"?: number;
-  "keep-weekly"?: number;
-  "keep-yearly"?: number;
-  password?: string;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
+  fingerprint?: string | undefined;
+  "keep-daily"?: number | undefined;
+  "keep-hourly"?: number | undefined;
+  "keep-last"?: number | undefined;
+  "keep-monthly"?: number | undefined;
+  "keep-weekly"?: number | undefined;
+  "keep-yearly"?: number | undefined;
+  password?: string | undefined;
   /** format address; length 0..256 */
-  server?: string;
+  server?: string | undefined;
   /** length 3..512 */
-  username?: string;
+  username?: string | undefined;
 }
 
 /** Parameters of POST /config/regextest (path parameters left out). */
@@ -774,11 +774,11 @@ export type ConfigRuledbActionGetResult = ConfigRuledbActionGetItem[];
 /** Parameters of POST /config/ruledb/action/bcc (path parameters left out). */
 export interface ConfigRuledbActionBccPostParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
   /** default 1 */
-  original?: Bool;
+  original?: Bool | undefined;
   /** format email */
   target: string;
 }
@@ -796,11 +796,11 @@ export interface ConfigRuledbActionBccIdGetResult {
 /** Parameters of PUT /config/ruledb/action/bcc/{id} (path parameters left out). */
 export interface ConfigRuledbActionBccIdPutParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
   /** default 1 */
-  original?: Bool;
+  original?: Bool | undefined;
   /** format email */
   target: string;
 }
@@ -810,7 +810,7 @@ export interface ConfigRuledbActionDisclaimerPostParams {
   /** length 0..2048 */
   disclaimer: string;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
 }
@@ -826,9 +826,9 @@ export interface ConfigRuledbActionDisclaimerIdPutParams {
   /** length 0..2048 */
   disclaimer: string;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** Parameters of POST /config/ruledb/action/field (path parameters left out). */
@@ -836,7 +836,7 @@ export interface ConfigRuledbActionFieldPostParams {
   /** length 0..1024 */
   field: string;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
   /** length 0..1024 */
@@ -854,9 +854,9 @@ export interface ConfigRuledbActionFieldIdPutParams {
   /** length 0..1024 */
   field: string;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
   /** length 0..1024 */
   value: string;
 }
@@ -864,11 +864,11 @@ export interface ConfigRuledbActionFieldIdPutParams {
 /** Parameters of POST /config/ruledb/action/notification (path parameters left out). */
 export interface ConfigRuledbActionNotificationPostParams {
   /** default 0 */
-  attach?: Bool;
+  attach?: Bool | undefined;
   /** length 0..2048 */
   body: string;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
   /** length 0..100 */
@@ -886,13 +886,13 @@ export interface ConfigRuledbActionNotificationIdGetResult {
 /** Parameters of PUT /config/ruledb/action/notification/{id} (path parameters left out). */
 export interface ConfigRuledbActionNotificationIdPutParams {
   /** default 0 */
-  attach?: Bool;
+  attach?: Bool | undefined;
   /** length 0..2048 */
   body: string;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
   /** length 0..100 */
   subject: string;
   /** length 0..200 */
@@ -909,13 +909,13 @@ export type ConfigRuledbActionObjectsGetResult = ConfigRuledbActionObjectsGetIte
 
 /** Parameters of POST /config/ruledb/action/removeattachments (path parameters left out). */
 export interface ConfigRuledbActionRemoveattachmentsPostParams {
-  all?: Bool;
+  all?: Bool | undefined;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
   /** default 0 */
-  quarantine?: Bool;
+  quarantine?: Bool | undefined;
   /** length 0..2048 */
   text: string;
 }
@@ -928,13 +928,13 @@ export interface ConfigRuledbActionRemoveattachmentsIdGetResult {
 
 /** Parameters of PUT /config/ruledb/action/removeattachments/{id} (path parameters left out). */
 export interface ConfigRuledbActionRemoveattachmentsIdPutParams {
-  all?: Bool;
+  all?: Bool | undefined;
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
   /** default 0 */
-  quarantine?: Bool;
+  quarantine?: Bool | undefined;
   /** length 0..2048 */
   text: string;
 }
@@ -949,9 +949,9 @@ export type ConfigRuledbRulesGetResult = ConfigRuledbRulesGetItem[];
 
 /** Parameters of POST /config/ruledb/rules (path parameters left out). */
 export interface ConfigRuledbRulesPostParams {
-  active?: Bool;
+  active?: Bool | undefined;
   /** range 0..2 */
-  direction?: number;
+  direction?: number | undefined;
   name: string;
   /** range 0..100 */
   priority: number;
@@ -990,12 +990,12 @@ export interface ConfigRuledbRulesIdConfigGetResult {
 
 /** Parameters of PUT /config/ruledb/rules/{id}/config (path parameters left out). */
 export interface ConfigRuledbRulesIdConfigPutParams {
-  active?: Bool;
+  active?: Bool | undefined;
   /** range 0..2 */
-  direction?: number;
-  name?: string;
+  direction?: number | undefined;
+  name?: string | undefined;
   /** range 0..100 */
-  priority?: number;
+  priority?: number | undefined;
 }
 
 /** An item of the result of GET /config/ruledb/rules/{id}/from. */
@@ -1061,7 +1061,7 @@ export type ConfigRuledbWhatGetResult = ConfigRuledbWhatGetItem[];
 /** Parameters of POST /config/ruledb/what (path parameters left out). */
 export interface ConfigRuledbWhatPostParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
 }
@@ -1121,9 +1121,9 @@ export interface ConfigRuledbWhatOgroupConfigGetResult {
 /** Parameters of PUT /config/ruledb/what/{ogroup}/config (path parameters left out). */
 export interface ConfigRuledbWhatOgroupConfigPutParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** Parameters of POST /config/ruledb/what/{ogroup}/contenttype (path parameters left out). */
@@ -1227,7 +1227,7 @@ export type ConfigRuledbWhenGetResult = ConfigRuledbWhenGetItem[];
 /** Parameters of POST /config/ruledb/when (path parameters left out). */
 export interface ConfigRuledbWhenPostParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
 }
@@ -1251,9 +1251,9 @@ export interface ConfigRuledbWhenOgroupConfigGetResult {
 /** Parameters of PUT /config/ruledb/when/{ogroup}/config (path parameters left out). */
 export interface ConfigRuledbWhenOgroupConfigPutParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** An item of the result of GET /config/ruledb/when/{ogroup}/objects. */
@@ -1293,7 +1293,7 @@ export type ConfigRuledbWhoGetResult = ConfigRuledbWhoGetItem[];
 /** Parameters of POST /config/ruledb/who (path parameters left out). */
 export interface ConfigRuledbWhoPostParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
   name: string;
 }
@@ -1317,9 +1317,9 @@ export interface ConfigRuledbWhoOgroupConfigGetResult {
 /** Parameters of PUT /config/ruledb/who/{ogroup}/config (path parameters left out). */
 export interface ConfigRuledbWhoOgroupConfigPutParams {
   /** length 0..255 */
-  info?: string;
+  info?: string | undefined;
   /** length 0..255 */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** Parameters of POST /config/ruledb/who/{ogroup}/domain (path parameters left out). */
@@ -1379,10 +1379,10 @@ export interface ConfigRuledbWhoOgroupIpIdPutParams {
 /** Parameters of POST /config/ruledb/who/{ogroup}/ldap (path parameters left out). */
 export interface ConfigRuledbWhoOgroupLdapPostParams {
   /** length 1..1024 */
-  group?: string;
+  group?: string | undefined;
   mode: "any" | "none" | "group";
   /** format pve-configid */
-  profile?: string;
+  profile?: string | undefined;
 }
 
 /** Result of GET /config/ruledb/who/{ogroup}/ldap/{id}. */
@@ -1394,10 +1394,10 @@ export interface ConfigRuledbWhoOgroupLdapIdGetResult {
 /** Parameters of PUT /config/ruledb/who/{ogroup}/ldap/{id} (path parameters left out). */
 export interface ConfigRuledbWhoOgroupLdapIdPutParams {
   /** length 1..1024 */
-  group?: string;
+  group?: string | undefined;
   mode: "any" | "none" | "group";
   /** format pve-configid */
-  profile?: string;
+  profile?: string | undefined;
 }
 
 /** Parameters of POST /config/ruledb/who/{ogroup}/ldapuser (path parameters left out). */
@@ -1469,53 +1469,53 @@ export interface ConfigRuledbWhoOgroupRegexIdPutParams {
 /** Parameters of PUT /config/spam (path parameters left out). */
 export interface ConfigSpamPutParams {
   /** range 0..1000; default 0 */
-  bounce_score?: number;
+  bounce_score?: number | undefined;
   /** range 0..1000; default 3 */
-  clamav_heuristic_score?: number;
+  clamav_heuristic_score?: number | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** default "all" */
-  languages?: string;
+  languages?: string | undefined;
   /** range 64..; default 262144 */
-  maxspamsize?: number;
+  maxspamsize?: number | undefined;
   /** default 1 */
-  rbl_checks?: Bool;
+  rbl_checks?: Bool | undefined;
   /** default 1 */
-  use_awl?: Bool;
+  use_awl?: Bool | undefined;
   /** default 1 */
-  use_bayes?: Bool;
+  use_bayes?: Bool | undefined;
   /** default 1 */
-  use_razor?: Bool;
-  wl_bounce_relays?: string;
+  use_razor?: Bool | undefined;
+  wl_bounce_relays?: string | undefined;
 }
 
 /** Parameters of PUT /config/spamquar (path parameters left out). */
 export interface ConfigSpamquarPutParams {
   /** default 1 */
-  allowhrefs?: Bool;
+  allowhrefs?: Bool | undefined;
   /** default "ticket" */
-  authmode?: "ticket" | "ldap" | "ldapticket";
+  authmode?: "ticket" | "ldap" | "ldapticket" | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** format address */
-  hostname?: string;
+  hostname?: string | undefined;
   /** range 1..; default 7 */
-  lifetime?: number;
-  mailfrom?: string;
+  lifetime?: number | undefined;
+  mailfrom?: string | undefined;
   /** range 1..65535; default 8006 */
-  port?: number;
+  port?: number | undefined;
   /** default "https" */
-  protocol?: "http" | "https";
+  protocol?: "http" | "https" | undefined;
   /** default 0 */
-  quarantinelink?: Bool;
+  quarantinelink?: Bool | undefined;
   /** default "verbose" */
-  reportstyle?: "none" | "short" | "verbose" | "custom";
+  reportstyle?: "none" | "short" | "verbose" | "custom" | undefined;
   /** default 1 */
-  viewimages?: Bool;
+  viewimages?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/tlspolicy. */
@@ -1531,9 +1531,9 @@ export type ConfigTlspolicyGetResult = ConfigTlspolicyGetItem[];
 /** Parameters of POST /config/tlspolicy (path parameters left out). */
 export interface ConfigTlspolicyPostParams {
   /** format transport-domain-or-nexthop */
-  destination?: string;
+  destination?: string | undefined;
   /** format transport-domain-or-nexthop */
-  domain?: string;
+  domain?: string | undefined;
   /** format tls-policy-strict */
   policy: string;
 }
@@ -1567,17 +1567,17 @@ export type ConfigTransportGetResult = ConfigTransportGetItem[];
 
 /** Parameters of POST /config/transport (path parameters left out). */
 export interface ConfigTransportPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** format transport-domain-or-email */
   domain: string;
   /** format transport-address */
   host: string;
   /** range 1..65535; default 25 */
-  port?: number;
+  port?: number | undefined;
   /** default "smtp" */
-  protocol?: "smtp" | "lmtp";
+  protocol?: "smtp" | "lmtp" | undefined;
   /** default 1 */
-  use_mx?: Bool;
+  use_mx?: Bool | undefined;
 }
 
 /** Result of GET /config/transport/{domain}. */
@@ -1593,28 +1593,28 @@ export interface ConfigTransportDomainGetResult {
 
 /** Parameters of PUT /config/transport/{domain} (path parameters left out). */
 export interface ConfigTransportDomainPutParams {
-  comment?: string;
+  comment?: string | undefined;
   /** format transport-address */
-  host?: string;
+  host?: string | undefined;
   /** range 1..65535 */
-  port?: number;
+  port?: number | undefined;
   /** default "smtp" */
-  protocol?: "smtp" | "lmtp";
-  use_mx?: Bool;
+  protocol?: "smtp" | "lmtp" | undefined;
+  use_mx?: Bool | undefined;
 }
 
 /** Parameters of PUT /config/virusquar (path parameters left out). */
 export interface ConfigVirusquarPutParams {
   /** default 1 */
-  allowhrefs?: Bool;
+  allowhrefs?: Bool | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** range 1..; default 7 */
-  lifetime?: number;
+  lifetime?: number | undefined;
   /** default 1 */
-  viewimages?: Bool;
+  viewimages?: Bool | undefined;
 }
 
 /** An item of the result of GET /config/whitelist. */
@@ -1788,15 +1788,15 @@ export type NodesNodeAptGetResult = NodesNodeAptGetItem[];
 /** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
-  version?: string;
+  version?: string | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default 0 */
-  notify?: Bool;
+  notify?: Bool | undefined;
   /** default 0 */
-  quiet?: Bool;
+  quiet?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/backup. */
@@ -1812,17 +1812,17 @@ export type NodesNodeBackupGetResult = NodesNodeBackupGetItem[];
 /** Parameters of POST /nodes/{node}/backup (path parameters left out). */
 export interface NodesNodeBackupPostParams {
   /** default 1 */
-  statistic?: Bool;
+  statistic?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/backup/{filename} (path parameters left out). */
 export interface NodesNodeBackupFilenamePostParams {
   /** default 0 */
-  config?: Bool;
+  config?: Bool | undefined;
   /** default 1 */
-  database?: Bool;
+  database?: Bool | undefined;
   /** default 0 */
-  statistic?: Bool;
+  statistic?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/clamav/database. */
@@ -1847,80 +1847,80 @@ export interface NodesNodeDnsGetResult {
 /** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
   /** format ip */
-  dns1?: string;
+  dns1?: string | undefined;
   /** format ip */
-  dns2?: string;
+  dns2?: string | undefined;
   /** format ip */
-  dns3?: string;
+  dns3?: string | undefined;
   search: string;
 }
 
 /** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
-  endcursor?: string;
+  endcursor?: string | undefined;
   /** range 0.. */
-  lastentries?: number;
+  lastentries?: number | undefined;
   /** range 0.. */
-  since?: number;
-  startcursor?: string;
+  since?: number | undefined;
+  startcursor?: string | undefined;
   /** range 0.. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkGetParams {
-  type?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "any_bridge";
+  type?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "any_bridge" | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
   /** format ipv4; requires netmask */
-  address?: string;
+  address?: string | undefined;
   /** format ipv6; requires netmask6 */
-  address6?: string;
-  autostart?: Bool;
+  address6?: string | undefined;
+  autostart?: Bool | undefined;
   /** format pve-iface */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** format pve-iface-list */
-  bridge_ports?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_ports?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** format CIDRv4 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** format CIDRv6 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
   /** format ipv4 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** format ipv6 */
-  gateway6?: string;
+  gateway6?: string | undefined;
   /** format pve-iface; length 2..20 */
   iface: string;
   /** range 1280..65520 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** format ipv4mask; requires address */
-  netmask?: string;
+  netmask?: string | undefined;
   /** range 0..128; requires address6 */
-  netmask6?: number;
+  netmask6?: number | undefined;
   /** format pve-iface-list */
-  ovs_bonds?: string;
+  ovs_bonds?: string | undefined;
   /** format pve-iface */
-  ovs_bridge?: string;
+  ovs_bridge?: string | undefined;
   /** length 0..1024 */
-  ovs_options?: string;
+  ovs_options?: string | undefined;
   /** format pve-iface-list */
-  ovs_ports?: string;
+  ovs_ports?: string | undefined;
   /** range 1..4094 */
-  ovs_tag?: number;
+  ovs_tag?: number | undefined;
   /** format pve-iface-list */
-  slaves?: string;
+  slaves?: string | undefined;
   type: "bridge" | "bond" | "eth" | "alias" | "vlan" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "unknown";
   /** range 1..4094 */
-  "vlan-id"?: number;
+  "vlan-id"?: number | undefined;
   /** format pve-iface */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/network/{iface}. */
@@ -1933,52 +1933,52 @@ export interface NodesNodeNetworkIfaceGetResult {
 /** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
   /** format ipv4; requires netmask */
-  address?: string;
+  address?: string | undefined;
   /** format ipv6; requires netmask6 */
-  address6?: string;
-  autostart?: Bool;
+  address6?: string | undefined;
+  autostart?: Bool | undefined;
   /** format pve-iface */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** format pve-iface-list */
-  bridge_ports?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_ports?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** format CIDRv4 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** format CIDRv6 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format ipv4 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** format ipv6 */
-  gateway6?: string;
+  gateway6?: string | undefined;
   /** range 1280..65520 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** format ipv4mask; requires address */
-  netmask?: string;
+  netmask?: string | undefined;
   /** range 0..128; requires address6 */
-  netmask6?: number;
+  netmask6?: number | undefined;
   /** format pve-iface-list */
-  ovs_bonds?: string;
+  ovs_bonds?: string | undefined;
   /** format pve-iface */
-  ovs_bridge?: string;
+  ovs_bridge?: string | undefined;
   /** length 0..1024 */
-  ovs_options?: string;
+  ovs_options?: string | undefined;
   /** format pve-iface-list */
-  ovs_ports?: string;
+  ovs_ports?: string | undefined;
   /** range 1..4094 */
-  ovs_tag?: number;
+  ovs_tag?: number | undefined;
   /** format pve-iface-list */
-  slaves?: string;
+  slaves?: string | undefined;
   type: "bridge" | "bond" | "eth" | "alias" | "vlan" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "unknown";
   /** range 1..4094 */
-  "vlan-id"?: number;
+  "vlan-id"?: number | undefined;
   /** format pve-iface */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/pbs. */
@@ -2033,11 +2033,11 @@ export type NodesNodePbsRemoteSnapshotBackupIdGetResult = NodesNodePbsRemoteSnap
 /** Parameters of POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (path parameters left out). */
 export interface NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams {
   /** default 0 */
-  config?: Bool;
+  config?: Bool | undefined;
   /** default 1 */
-  database?: Bool;
+  database?: Bool | undefined;
   /** default 0 */
-  statistic?: Bool;
+  statistic?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/pbs/{remote}/timer. */
@@ -2053,41 +2053,41 @@ export interface NodesNodePbsRemoteTimerGetResult {
 /** Parameters of POST /nodes/{node}/pbs/{remote}/timer (path parameters left out). */
 export interface NodesNodePbsRemoteTimerPostParams {
   /** default "5min" */
-  delay?: string;
+  delay?: string | undefined;
   /** default "daily" */
-  schedule?: string;
+  schedule?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/postfix/qshape (path parameters left out). */
 export interface NodesNodePostfixQshapeGetParams {
   /** default "deferred" */
-  queue?: "deferred" | "active" | "incoming" | "hold";
+  queue?: "deferred" | "active" | "incoming" | "hold" | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/postfix/queue/{queue} (path parameters left out). */
 export interface NodesNodePostfixQueueQueueGetParams {
   /** length 0..64 */
-  filter?: string;
+  filter?: string | undefined;
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** requires sortfield */
-  sortdir?: "ASC" | "DESC";
-  sortfield?: "arrival_time" | "message_size" | "sender" | "receiver" | "reason";
+  sortdir?: "ASC" | "DESC" | undefined;
+  sortfield?: "arrival_time" | "message_size" | "sender" | "receiver" | "reason" | undefined;
   /** range 0.. */
-  start?: number;
+  start?: number | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/postfix/queue/{queue}/{queue_id} (path parameters left out). */
 export interface NodesNodePostfixQueueQueueQueueIdGetParams {
   /** default 0 */
-  body?: Bool;
+  body?: Bool | undefined;
   /** default 1 */
-  header?: Bool;
+  header?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/rrddata (path parameters left out). */
 export interface NodesNodeRrddataGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year";
 }
 
@@ -2127,7 +2127,7 @@ export interface NodesNodeStatusPostParams {
 /** Parameters of POST /nodes/{node}/subscription (path parameters left out). */
 export interface NodesNodeSubscriptionPostParams {
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/subscription (path parameters left out). */
@@ -2139,13 +2139,13 @@ export interface NodesNodeSubscriptionPutParams {
 /** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** length 0..128 */
-  service?: string;
-  since?: string;
+  service?: string | undefined;
+  since?: string | undefined;
   /** range 0.. */
-  start?: number;
-  until?: string;
+  start?: number | undefined;
+  until?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/syslog. */
@@ -2159,12 +2159,12 @@ export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 
 /** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
-  errors?: Bool;
+  errors?: Bool | undefined;
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0.. */
-  start?: number;
-  userfilter?: string;
+  start?: number | undefined;
+  userfilter?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/tasks. */
@@ -2178,9 +2178,9 @@ export type NodesNodeTasksGetResult = NodesNodeTasksGetItem[];
 /** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0.. */
-  start?: number;
+  start?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/tasks/{upid}/log. */
@@ -2202,7 +2202,7 @@ export interface NodesNodeTasksUpidStatusGetResult {
 /** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
   /** default 0 */
-  upgrade?: Bool;
+  upgrade?: Bool | undefined;
 }
 
 /** Result of POST /nodes/{node}/termproxy. */
@@ -2228,19 +2228,19 @@ export interface NodesNodeTimePutParams {
 /** Parameters of GET /nodes/{node}/tracker (path parameters left out). */
 export interface NodesNodeTrackerGetParams {
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 1..256 */
-  from?: string;
+  from?: string | undefined;
   /** default 0 */
-  greylist?: Bool;
+  greylist?: Bool | undefined;
   /** default 0 */
-  ndr?: Bool;
+  ndr?: Bool | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** length 1..256 */
-  target?: string;
+  target?: string | undefined;
   /** length 1..256 */
-  xfilter?: string;
+  xfilter?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/tracker. */
@@ -2264,9 +2264,9 @@ export type NodesNodeTrackerGetResult = NodesNodeTrackerGetItem[];
 /** Parameters of GET /nodes/{node}/tracker/{id} (path parameters left out). */
 export interface NodesNodeTrackerIdGetParams {
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
 }
 
 /** Result of GET /nodes/{node}/tracker/{id}. */
@@ -2303,9 +2303,9 @@ export interface NodesNodeVncwebsocketGetResult {
 /** Parameters of GET /quarantine/attachment (path parameters left out). */
 export interface QuarantineAttachmentGetParams {
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
 }
 
 /** An item of the result of GET /quarantine/attachment. */
@@ -2326,7 +2326,7 @@ export type QuarantineAttachmentGetResult = QuarantineAttachmentGetItem[];
 /** Parameters of GET /quarantine/blacklist (path parameters left out). */
 export interface QuarantineBlacklistGetParams {
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** An item of the result of GET /quarantine/blacklist. */
@@ -2342,7 +2342,7 @@ export interface QuarantineBlacklistPostParams {
   /** length 3.. */
   address: string;
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** Parameters of DELETE /quarantine/blacklist (path parameters left out). */
@@ -2350,13 +2350,13 @@ export interface QuarantineBlacklistDeleteParams {
   /** length 3.. */
   address: string;
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** Parameters of DELETE /quarantine/blacklist/{address} (path parameters left out). */
 export interface QuarantineBlacklistAddressDeleteParams {
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** Parameters of GET /quarantine/content (path parameters left out). */
@@ -2364,7 +2364,7 @@ export interface QuarantineContentGetParams {
   /** length 0..60 */
   id: string;
   /** default 0 */
-  raw?: Bool;
+  raw?: Bool | undefined;
 }
 
 /** Result of GET /quarantine/content. */
@@ -2392,7 +2392,7 @@ export interface QuarantineContentPostParams {
 
 /** Parameters of GET /quarantine/download (path parameters left out). */
 export interface QuarantineDownloadGetParams {
-  attachmentid?: number;
+  attachmentid?: number | undefined;
   /** length 0..60 */
   mailid: string;
 }
@@ -2416,7 +2416,7 @@ export type QuarantineListattachmentsGetResult = QuarantineListattachmentsGetIte
 
 /** Parameters of GET /quarantine/quarusers (path parameters left out). */
 export interface QuarantineQuarusersGetParams {
-  list?: "BL" | "WL";
+  list?: "BL" | "WL" | undefined;
 }
 
 /** An item of the result of GET /quarantine/quarusers. */
@@ -2436,11 +2436,11 @@ export interface QuarantineSendlinkPostParams {
 /** Parameters of GET /quarantine/spam (path parameters left out). */
 export interface QuarantineSpamGetParams {
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
 }
 
 /** An item of the result of GET /quarantine/spam. */
@@ -2471,9 +2471,9 @@ export interface QuarantineSpamstatusGetResult {
 /** Parameters of GET /quarantine/spamusers (path parameters left out). */
 export interface QuarantineSpamusersGetParams {
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
 }
 
 /** An item of the result of GET /quarantine/spamusers. */
@@ -2487,9 +2487,9 @@ export type QuarantineSpamusersGetResult = QuarantineSpamusersGetItem[];
 /** Parameters of GET /quarantine/virus (path parameters left out). */
 export interface QuarantineVirusGetParams {
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
 }
 
 /** An item of the result of GET /quarantine/virus. */
@@ -2519,7 +2519,7 @@ export interface QuarantineVirusstatusGetResult {
 /** Parameters of GET /quarantine/whitelist (path parameters left out). */
 export interface QuarantineWhitelistGetParams {
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** An item of the result of GET /quarantine/whitelist. */
@@ -2535,7 +2535,7 @@ export interface QuarantineWhitelistPostParams {
   /** length 3.. */
   address: string;
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** Parameters of DELETE /quarantine/whitelist (path parameters left out). */
@@ -2543,31 +2543,31 @@ export interface QuarantineWhitelistDeleteParams {
   /** length 3.. */
   address: string;
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** Parameters of DELETE /quarantine/whitelist/{address} (path parameters left out). */
 export interface QuarantineWhitelistAddressDeleteParams {
   /** length 3..512 */
-  pmail?: string;
+  pmail?: string | undefined;
 }
 
 /** Parameters of GET /statistics/contact (path parameters left out). */
 export interface StatisticsContactGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 0..512 */
-  filter?: string;
+  filter?: string | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** length 0..4096 */
-  orderby?: string;
+  orderby?: string | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/contact. */
@@ -2584,19 +2584,19 @@ export type StatisticsContactGetResult = StatisticsContactGetItem[];
 /** Parameters of GET /statistics/contact/{contact} (path parameters left out). */
 export interface StatisticsContactContactGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 0..512 */
-  filter?: string;
+  filter?: string | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** length 0..4096 */
-  orderby?: string;
+  orderby?: string | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/contact/{contact}. */
@@ -2615,15 +2615,15 @@ export type StatisticsContactContactGetResult = StatisticsContactContactGetItem[
 /** Parameters of GET /statistics/domains (path parameters left out). */
 export interface StatisticsDomainsGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/domains. */
@@ -2645,15 +2645,15 @@ export type StatisticsDomainsGetResult = StatisticsDomainsGetItem[];
 /** Parameters of GET /statistics/mail (path parameters left out). */
 export interface StatisticsMailGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** Result of GET /statistics/mail. */
@@ -2682,17 +2682,17 @@ export interface StatisticsMailGetResult {
 /** Parameters of GET /statistics/mailcount (path parameters left out). */
 export interface StatisticsMailcountGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 3600..31622400; default 3600 */
-  timespan?: number;
+  timespan?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/mailcount. */
@@ -2718,15 +2718,15 @@ export type StatisticsMailcountGetResult = StatisticsMailcountGetItem[];
 /** Parameters of GET /statistics/maildistribution (path parameters left out). */
 export interface StatisticsMaildistributionGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/maildistribution. */
@@ -2749,19 +2749,19 @@ export type StatisticsMaildistributionGetResult = StatisticsMaildistributionGetI
 /** Parameters of GET /statistics/receiver (path parameters left out). */
 export interface StatisticsReceiverGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 0..512 */
-  filter?: string;
+  filter?: string | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** length 0..4096 */
-  orderby?: string;
+  orderby?: string | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/receiver. */
@@ -2779,19 +2779,19 @@ export type StatisticsReceiverGetResult = StatisticsReceiverGetItem[];
 /** Parameters of GET /statistics/receiver/{receiver} (path parameters left out). */
 export interface StatisticsReceiverReceiverGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 0..512 */
-  filter?: string;
+  filter?: string | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** length 0..4096 */
-  orderby?: string;
+  orderby?: string | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/receiver/{receiver}. */
@@ -2810,9 +2810,9 @@ export type StatisticsReceiverReceiverGetResult = StatisticsReceiverReceiverGetI
 /** Parameters of GET /statistics/recent (path parameters left out). */
 export interface StatisticsRecentGetParams {
   /** range 1..24; default 12 */
-  hours?: number;
+  hours?: number | undefined;
   /** range 1..1800; default 1800 */
-  timespan?: number;
+  timespan?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/recent. */
@@ -2838,9 +2838,9 @@ export type StatisticsRecentGetResult = StatisticsRecentGetItem[];
 /** Parameters of GET /statistics/recentreceivers (path parameters left out). */
 export interface StatisticsRecentreceiversGetParams {
   /** range 1..24; default 12 */
-  hours?: number;
+  hours?: number | undefined;
   /** range 1..50; default 5 */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/recentreceivers. */
@@ -2855,17 +2855,17 @@ export type StatisticsRecentreceiversGetResult = StatisticsRecentreceiversGetIte
 /** Parameters of GET /statistics/rejectcount (path parameters left out). */
 export interface StatisticsRejectcountGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 3600..31622400; default 3600 */
-  timespan?: number;
+  timespan?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/rejectcount. */
@@ -2882,19 +2882,19 @@ export type StatisticsRejectcountGetResult = StatisticsRejectcountGetItem[];
 /** Parameters of GET /statistics/sender (path parameters left out). */
 export interface StatisticsSenderGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 0..512 */
-  filter?: string;
+  filter?: string | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** length 0..4096 */
-  orderby?: string;
+  orderby?: string | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/sender. */
@@ -2911,19 +2911,19 @@ export type StatisticsSenderGetResult = StatisticsSenderGetItem[];
 /** Parameters of GET /statistics/sender/{sender} (path parameters left out). */
 export interface StatisticsSenderSenderGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** length 0..512 */
-  filter?: string;
+  filter?: string | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** length 0..4096 */
-  orderby?: string;
+  orderby?: string | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/sender/{sender}. */
@@ -2942,15 +2942,15 @@ export type StatisticsSenderSenderGetResult = StatisticsSenderSenderGetItem[];
 /** Parameters of GET /statistics/spamscores (path parameters left out). */
 export interface StatisticsSpamscoresGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/spamscores. */
@@ -2966,15 +2966,15 @@ export type StatisticsSpamscoresGetResult = StatisticsSpamscoresGetItem[];
 /** Parameters of GET /statistics/virus (path parameters left out). */
 export interface StatisticsVirusGetParams {
   /** range 1..31 */
-  day?: number;
+  day?: number | undefined;
   /** range 1.. */
-  endtime?: number;
+  endtime?: number | undefined;
   /** range 1..12 */
-  month?: number;
+  month?: number | undefined;
   /** range 0.. */
-  starttime?: number;
+  starttime?: number | undefined;
   /** range 1900..3000 */
-  year?: number;
+  year?: number | undefined;
 }
 
 /** An item of the result of GET /statistics/virus. */

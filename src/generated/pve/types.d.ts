@@ -27,18 +27,18 @@ export type AccessAclGetResult = AccessAclGetItem[];
 
 /** Parameters of PUT /access/acl (path parameters left out). */
 export interface AccessAclPutParams {
-  delete?: Bool;
+  delete?: Bool | undefined;
   /** format pve-groupid-list */
-  groups?: string;
+  groups?: string | undefined;
   path: string;
   /** default 1 */
-  propagate?: Bool;
+  propagate?: Bool | undefined;
   /** format pve-roleid-list */
   roles: string;
   /** format pve-tokenid-list */
-  tokens?: string;
+  tokens?: string | undefined;
   /** format pve-userid-list */
-  users?: string;
+  users?: string | undefined;
 }
 
 /** An item of the result of GET /access/domains. */
@@ -54,171 +54,171 @@ export type AccessDomainsGetResult = AccessDomainsGetItem[];
 
 /** Parameters of POST /access/domains (path parameters left out). */
 export interface AccessDomainsPostParams {
-  "acr-values"?: string;
-  audiences?: string;
+  "acr-values"?: string | undefined;
+  audiences?: string | undefined;
   /** default 0 */
-  autocreate?: Bool;
+  autocreate?: Bool | undefined;
   /** length 0..256 */
-  base_dn?: string;
+  base_dn?: string | undefined;
   /** length 0..256 */
-  bind_dn?: string;
+  bind_dn?: string | undefined;
   /** default "/etc/ssl/certs" */
-  capath?: string;
+  capath?: string | undefined;
   /** default 1 */
-  "case-sensitive"?: Bool;
-  cert?: string;
-  certkey?: string;
+  "case-sensitive"?: Bool | undefined;
+  cert?: string | undefined;
+  certkey?: string | undefined;
   /** default 0 */
-  "check-connection"?: Bool;
+  "check-connection"?: Bool | undefined;
   /** length 0..256 */
-  "client-id"?: string;
+  "client-id"?: string | undefined;
   /** length 0..256 */
-  "client-key"?: string;
+  "client-key"?: string | undefined;
   /** length 0..4096 */
-  comment?: string;
-  default?: Bool;
+  comment?: string | undefined;
+  default?: Bool | undefined;
   /** length 0..256 */
-  domain?: string;
+  domain?: string | undefined;
   /** length 0..2048 */
-  filter?: string;
+  filter?: string | undefined;
   /** format ldap-simple-attr-list */
-  group_classes?: string;
+  group_classes?: string | undefined;
   /** length 0..256 */
-  group_dn?: string;
+  group_dn?: string | undefined;
   /** length 0..2048 */
-  group_filter?: string;
+  group_filter?: string | undefined;
   /** format ldap-simple-attr; length 0..256 */
-  group_name_attr?: string;
+  group_name_attr?: string | undefined;
   /** default 0 */
-  "groups-autocreate"?: Bool;
+  "groups-autocreate"?: Bool | undefined;
   /** length 0..256 */
-  "groups-claim"?: string;
+  "groups-claim"?: string | undefined;
   /** default 0 */
-  "groups-overwrite"?: Bool;
+  "groups-overwrite"?: Bool | undefined;
   /** length 0..256 */
-  "issuer-url"?: string;
+  "issuer-url"?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldaps" | "ldap+starttls";
-  password?: string;
+  mode?: "ldap" | "ldaps" | "ldap+starttls" | undefined;
+  password?: string | undefined;
   /** range 1..65535 */
-  port?: number;
-  prompt?: string;
+  port?: number | undefined;
+  prompt?: string | undefined;
   /** default 1 */
-  "query-userinfo"?: Bool;
+  "query-userinfo"?: Bool | undefined;
   /** format pve-realm; length 0..32 */
   realm: string;
   /** default "email profile" */
-  scopes?: string;
-  secure?: Bool;
+  scopes?: string | undefined;
+  secure?: Bool | undefined;
   /** format address; length 0..256 */
-  server1?: string;
+  server1?: string | undefined;
   /** format address; length 0..256 */
-  server2?: string;
-  sslversion?: "tlsv1" | "tlsv1_1" | "tlsv1_2" | "tlsv1_3";
+  server2?: string | undefined;
+  sslversion?: "tlsv1" | "tlsv1_1" | "tlsv1_2" | "tlsv1_3" | undefined;
   /** format realm-sync-options */
-  "sync-defaults-options"?: string;
-  sync_attributes?: string;
+  "sync-defaults-options"?: string | undefined;
+  sync_attributes?: string | undefined;
   /** format pve-tfa-config; length 0..128 */
-  tfa?: string;
+  tfa?: string | undefined;
   type: "ad" | "ldap" | "openid" | "pam" | "pve";
   /** length 0..256 */
-  user_attr?: string;
+  user_attr?: string | undefined;
   /** format ldap-simple-attr-list */
-  user_classes?: string;
-  "username-claim"?: string;
+  user_classes?: string | undefined;
+  "username-claim"?: string | undefined;
   /** default 0 */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Parameters of PUT /access/domains/{realm} (path parameters left out). */
 export interface AccessDomainsRealmPutParams {
-  "acr-values"?: string;
-  audiences?: string;
+  "acr-values"?: string | undefined;
+  audiences?: string | undefined;
   /** default 0 */
-  autocreate?: Bool;
+  autocreate?: Bool | undefined;
   /** length 0..256 */
-  base_dn?: string;
+  base_dn?: string | undefined;
   /** length 0..256 */
-  bind_dn?: string;
+  bind_dn?: string | undefined;
   /** default "/etc/ssl/certs" */
-  capath?: string;
+  capath?: string | undefined;
   /** default 1 */
-  "case-sensitive"?: Bool;
-  cert?: string;
-  certkey?: string;
+  "case-sensitive"?: Bool | undefined;
+  cert?: string | undefined;
+  certkey?: string | undefined;
   /** default 0 */
-  "check-connection"?: Bool;
+  "check-connection"?: Bool | undefined;
   /** length 0..256 */
-  "client-id"?: string;
+  "client-id"?: string | undefined;
   /** length 0..256 */
-  "client-key"?: string;
+  "client-key"?: string | undefined;
   /** length 0..4096 */
-  comment?: string;
-  default?: Bool;
+  comment?: string | undefined;
+  default?: Bool | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 0..256 */
-  domain?: string;
+  domain?: string | undefined;
   /** length 0..2048 */
-  filter?: string;
+  filter?: string | undefined;
   /** format ldap-simple-attr-list */
-  group_classes?: string;
+  group_classes?: string | undefined;
   /** length 0..256 */
-  group_dn?: string;
+  group_dn?: string | undefined;
   /** length 0..2048 */
-  group_filter?: string;
+  group_filter?: string | undefined;
   /** format ldap-simple-attr; length 0..256 */
-  group_name_attr?: string;
+  group_name_attr?: string | undefined;
   /** default 0 */
-  "groups-autocreate"?: Bool;
+  "groups-autocreate"?: Bool | undefined;
   /** length 0..256 */
-  "groups-claim"?: string;
+  "groups-claim"?: string | undefined;
   /** default 0 */
-  "groups-overwrite"?: Bool;
+  "groups-overwrite"?: Bool | undefined;
   /** length 0..256 */
-  "issuer-url"?: string;
+  "issuer-url"?: string | undefined;
   /** default "ldap" */
-  mode?: "ldap" | "ldaps" | "ldap+starttls";
-  password?: string;
+  mode?: "ldap" | "ldaps" | "ldap+starttls" | undefined;
+  password?: string | undefined;
   /** range 1..65535 */
-  port?: number;
-  prompt?: string;
+  port?: number | undefined;
+  prompt?: string | undefined;
   /** default 1 */
-  "query-userinfo"?: Bool;
+  "query-userinfo"?: Bool | undefined;
   /** default "email profile" */
-  scopes?: string;
-  secure?: Bool;
+  scopes?: string | undefined;
+  secure?: Bool | undefined;
   /** format address; length 0..256 */
-  server1?: string;
+  server1?: string | undefined;
   /** format address; length 0..256 */
-  server2?: string;
-  sslversion?: "tlsv1" | "tlsv1_1" | "tlsv1_2" | "tlsv1_3";
+  server2?: string | undefined;
+  sslversion?: "tlsv1" | "tlsv1_1" | "tlsv1_2" | "tlsv1_3" | undefined;
   /** format realm-sync-options */
-  "sync-defaults-options"?: string;
-  sync_attributes?: string;
+  "sync-defaults-options"?: string | undefined;
+  sync_attributes?: string | undefined;
   /** format pve-tfa-config; length 0..128 */
-  tfa?: string;
+  tfa?: string | undefined;
   /** length 0..256 */
-  user_attr?: string;
+  user_attr?: string | undefined;
   /** format ldap-simple-attr-list */
-  user_classes?: string;
+  user_classes?: string | undefined;
   /** default 0 */
-  verify?: Bool;
+  verify?: Bool | undefined;
 }
 
 /** Parameters of POST /access/domains/{realm}/sync (path parameters left out). */
 export interface AccessDomainsRealmSyncPostParams {
   /** default 0 */
-  "dry-run"?: Bool;
+  "dry-run"?: Bool | undefined;
   /** default "1" */
-  "enable-new"?: Bool;
-  full?: Bool;
-  purge?: Bool;
+  "enable-new"?: Bool | undefined;
+  full?: Bool | undefined;
+  purge?: Bool | undefined;
   /** default "none" */
-  "remove-vanished"?: string;
-  scope?: "users" | "groups" | "both";
+  "remove-vanished"?: string | undefined;
+  scope?: "users" | "groups" | "both" | undefined;
 }
 
 /** An item of the result of GET /access/groups. */
@@ -233,7 +233,7 @@ export type AccessGroupsGetResult = AccessGroupsGetItem[];
 
 /** Parameters of POST /access/groups (path parameters left out). */
 export interface AccessGroupsPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-groupid */
   groupid: string;
 }
@@ -246,7 +246,7 @@ export interface AccessGroupsGroupidGetResult {
 
 /** Parameters of PUT /access/groups/{groupid} (path parameters left out). */
 export interface AccessGroupsGroupidPutParams {
-  comment?: string;
+  comment?: string | undefined;
 }
 
 /** An item of the result of GET /access/openid. */
@@ -288,7 +288,7 @@ export interface AccessOpenidLoginPostResult {
 /** Parameters of PUT /access/password (path parameters left out). */
 export interface AccessPasswordPutParams {
   /** length 5..64 */
-  "confirmation-password"?: string;
+  "confirmation-password"?: string | undefined;
   /** length 8..64 */
   password: string;
   /** format pve-userid; length 0..64 */
@@ -297,8 +297,8 @@ export interface AccessPasswordPutParams {
 
 /** Parameters of GET /access/permissions (path parameters left out). */
 export interface AccessPermissionsGetParams {
-  path?: string;
-  userid?: string;
+  path?: string | undefined;
+  userid?: string | undefined;
 }
 
 /** An item of the result of GET /access/roles. */
@@ -314,7 +314,7 @@ export type AccessRolesGetResult = AccessRolesGetItem[];
 /** Parameters of POST /access/roles (path parameters left out). */
 export interface AccessRolesPostParams {
   /** format pve-priv-list */
-  privs?: string;
+  privs?: string | undefined;
   /** format pve-roleid */
   roleid: string;
 }
@@ -373,9 +373,9 @@ export interface AccessRolesRoleidGetResult {
 /** Parameters of PUT /access/roles/{roleid} (path parameters left out). */
 export interface AccessRolesRoleidPutParams {
   /** requires privs */
-  append?: Bool;
+  append?: Bool | undefined;
   /** format pve-priv-list */
-  privs?: string;
+  privs?: string | undefined;
 }
 
 /** An item of the result of GET /access/tfa. */
@@ -410,14 +410,14 @@ export type AccessTfaUseridGetResult = AccessTfaUseridGetItem[];
 
 /** Parameters of POST /access/tfa/{userid} (path parameters left out). */
 export interface AccessTfaUseridPostParams {
-  challenge?: string;
+  challenge?: string | undefined;
   /** length 0..255 */
-  description?: string;
+  description?: string | undefined;
   /** length 5..64 */
-  password?: string;
-  totp?: string;
+  password?: string | undefined;
+  totp?: string | undefined;
   type: "totp" | "u2f" | "webauthn" | "recovery" | "yubico";
-  value?: string;
+  value?: string | undefined;
 }
 
 /** Result of POST /access/tfa/{userid}. */
@@ -441,31 +441,31 @@ export interface AccessTfaUseridIdGetResult {
 /** Parameters of PUT /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdPutParams {
   /** length 0..255 */
-  description?: string;
-  enable?: Bool;
+  description?: string | undefined;
+  enable?: Bool | undefined;
   /** length 5..64 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of DELETE /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdDeleteParams {
   /** length 5..64 */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
   /** default 1 */
-  "new-format"?: Bool;
-  otp?: string;
+  "new-format"?: Bool | undefined;
+  otp?: string | undefined;
   password: string;
   /** length 0..64; requires privs */
-  path?: string;
+  path?: string | undefined;
   /** format pve-priv-list; length 0..64; requires path */
-  privs?: string;
+  privs?: string | undefined;
   /** format pve-realm; length 0..32 */
-  realm?: string;
-  "tfa-challenge"?: string;
+  realm?: string | undefined;
+  "tfa-challenge"?: string | undefined;
   /** length 0..64 */
   username: string;
 }
@@ -481,9 +481,9 @@ export interface AccessTicketPostResult {
 
 /** Parameters of GET /access/users (path parameters left out). */
 export interface AccessUsersGetParams {
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** default 0 */
-  full?: Bool;
+  full?: Bool | undefined;
 }
 
 /** An item of the result of GET /access/users. */
@@ -515,22 +515,22 @@ export type AccessUsersGetResult = AccessUsersGetItem[];
 /** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
   /** length 0..2048 */
-  comment?: string;
+  comment?: string | undefined;
   /** format email-opt; length 0..254 */
-  email?: string;
+  email?: string | undefined;
   /** default 1 */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0.. */
-  expire?: number;
+  expire?: number | undefined;
   /** length 0..1024 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** format pve-groupid-list */
-  groups?: string;
-  keys?: string;
+  groups?: string | undefined;
+  keys?: string | undefined;
   /** length 0..1024 */
-  lastname?: string;
+  lastname?: string | undefined;
   /** length 8..64 */
-  password?: string;
+  password?: string | undefined;
   /** format pve-userid; length 0..64 */
   userid: string;
 }
@@ -556,28 +556,28 @@ export interface AccessUsersUseridGetResult {
 /** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
   /** requires groups */
-  append?: Bool;
+  append?: Bool | undefined;
   /** length 0..2048 */
-  comment?: string;
+  comment?: string | undefined;
   /** format email-opt; length 0..254 */
-  email?: string;
+  email?: string | undefined;
   /** default 1 */
-  enable?: Bool;
+  enable?: Bool | undefined;
   /** range 0.. */
-  expire?: number;
+  expire?: number | undefined;
   /** length 0..1024 */
-  firstname?: string;
+  firstname?: string | undefined;
   /** format pve-groupid-list */
-  groups?: string;
-  keys?: string;
+  groups?: string | undefined;
+  keys?: string | undefined;
   /** length 0..1024 */
-  lastname?: string;
+  lastname?: string | undefined;
 }
 
 /** Parameters of GET /access/users/{userid}/tfa (path parameters left out). */
 export interface AccessUsersUseridTfaGetParams {
   /** default 0 */
-  multiple?: Bool;
+  multiple?: Bool | undefined;
 }
 
 /** Result of GET /access/users/{userid}/tfa. */
@@ -608,11 +608,11 @@ export interface AccessUsersUseridTokenTokenidGetResult {
 
 /** Parameters of POST /access/users/{userid}/token/{tokenid} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenidPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** range 0.. */
-  expire?: number;
+  expire?: number | undefined;
   /** default 1 */
-  privsep?: Bool;
+  privsep?: Bool | undefined;
 }
 
 /** Result of POST /access/users/{userid}/token/{tokenid}. */
@@ -629,15 +629,15 @@ export interface AccessUsersUseridTokenTokenidPostResult {
 
 /** Parameters of PUT /access/users/{userid}/token/{tokenid} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenidPutParams {
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** range 0.. */
-  expire?: number;
+  expire?: number | undefined;
   /** default 1 */
-  privsep?: Bool;
+  privsep?: Bool | undefined;
   /** default 0 */
-  regenerate?: Bool;
+  regenerate?: Bool | undefined;
 }
 
 /** Result of PUT /access/users/{userid}/token/{tokenid}. */
@@ -656,7 +656,7 @@ export interface AccessVncticketPostParams {
   authid: string;
   /** length 0..64 */
   path: string;
-  port?: number;
+  port?: number | undefined;
   /** format pve-priv-list; length 0..64 */
   privs: string;
   vncticket: string;
@@ -667,14 +667,14 @@ export interface ClusterAcmeAccountPostParams {
   /** format email-list */
   contact: string;
   /** default "https://acme-v02.api.letsencrypt.org/directory" */
-  directory?: string;
+  directory?: string | undefined;
   /** requires eab-kid */
-  "eab-hmac-key"?: string;
+  "eab-hmac-key"?: string | undefined;
   /** requires eab-hmac-key */
-  "eab-kid"?: string;
+  "eab-kid"?: string | undefined;
   /** format pve-configid; default "default" */
-  name?: string;
-  tos_url?: string;
+  name?: string | undefined;
+  tos_url?: string | undefined;
 }
 
 /** Result of GET /cluster/acme/account/{name}. */
@@ -688,7 +688,7 @@ export interface ClusterAcmeAccountNameGetResult {
 /** Parameters of PUT /cluster/acme/account/{name} (path parameters left out). */
 export interface ClusterAcmeAccountNamePutParams {
   /** format email-list */
-  contact?: string;
+  contact?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/acme/challenge-schema. */
@@ -712,7 +712,7 @@ export type ClusterAcmeDirectoriesGetResult = ClusterAcmeDirectoriesGetItem[];
 /** Parameters of GET /cluster/acme/meta (path parameters left out). */
 export interface ClusterAcmeMetaGetParams {
   /** default "https://acme-v02.api.letsencrypt.org/directory" */
-  directory?: string;
+  directory?: string | undefined;
 }
 
 /** Result of GET /cluster/acme/meta. */
@@ -726,7 +726,7 @@ export interface ClusterAcmeMetaGetResult {
 
 /** Parameters of GET /cluster/acme/plugins (path parameters left out). */
 export interface ClusterAcmePluginsGetParams {
-  type?: "dns" | "standalone";
+  type?: "dns" | "standalone" | undefined;
 }
 
 /** An item of the result of GET /cluster/acme/plugins. */
@@ -746,16 +746,16 @@ export type ClusterAcmePluginsGetResult = ClusterAcmePluginsGetItem[];
 
 /** Parameters of POST /cluster/acme/plugins (path parameters left out). */
 export interface ClusterAcmePluginsPostParams {
-  api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi";
-  data?: string;
-  disable?: Bool;
+  api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi" | undefined;
+  data?: string | undefined;
+  disable?: Bool | undefined;
   /** format pve-configid */
   id: string;
   /** format pve-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   type: "dns" | "standalone";
   /** range 0..172800; default 30 */
-  "validation-delay"?: number;
+  "validation-delay"?: number | undefined;
 }
 
 /** Result of GET /cluster/acme/plugins/{id}. */
@@ -773,23 +773,23 @@ export interface ClusterAcmePluginsIdGetResult {
 
 /** Parameters of PUT /cluster/acme/plugins/{id} (path parameters left out). */
 export interface ClusterAcmePluginsIdPutParams {
-  api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi";
-  data?: string;
+  api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi" | undefined;
+  data?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  disable?: Bool;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
   /** format pve-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** range 0..172800; default 30 */
-  "validation-delay"?: number;
+  "validation-delay"?: number | undefined;
 }
 
 /** Parameters of GET /cluster/acme/tos (path parameters left out). */
 export interface ClusterAcmeTosGetParams {
   /** default "https://acme-v02.api.letsencrypt.org/directory" */
-  directory?: string;
+  directory?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/backup. */
@@ -856,74 +856,74 @@ export type ClusterBackupGetResult = ClusterBackupGetItem[];
 /** Parameters of POST /cluster/backup (path parameters left out). */
 export interface ClusterBackupPostParams {
   /** default 0 */
-  all?: Bool;
+  all?: Bool | undefined;
   /** range 0..; default 0 */
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** length 0..512 */
-  comment?: string;
+  comment?: string | undefined;
   /** default "0" */
-  compress?: "0" | "1" | "gzip" | "lzo" | "zstd";
+  compress?: "0" | "1" | "gzip" | "lzo" | "zstd" | undefined;
   /** format pve-day-of-week-list; default "mon,tue,wed,thu,fri,sat,sun"; requires starttime */
-  dow?: string;
-  dumpdir?: string;
+  dow?: string | undefined;
+  dumpdir?: string | undefined;
   /** default "1" */
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** format pve-vmid-list */
-  exclude?: string;
-  "exclude-path"?: readonly string[];
+  exclude?: string | undefined;
+  "exclude-path"?: readonly string[] | undefined;
   /** format backup-fleecing */
-  fleecing?: string;
+  fleecing?: string | undefined;
   /** format pve-configid */
-  id?: string;
+  id?: string | undefined;
   /** range 0..8; default 7 */
-  ionice?: number;
+  ionice?: number | undefined;
   /** range 0..; default 180 */
-  lockwait?: number;
+  lockwait?: number | undefined;
   /** default "always" */
-  mailnotification?: "always" | "failure";
+  mailnotification?: "always" | "failure" | undefined;
   /** format email-or-username-list */
-  mailto?: string;
+  mailto?: string | undefined;
   /** default "snapshot" */
-  mode?: "snapshot" | "suspend" | "stop";
+  mode?: "snapshot" | "suspend" | "stop" | undefined;
   /** format pve-node */
-  node?: string;
+  node?: string | undefined;
   /** length 0..1024; requires storage */
-  "notes-template"?: string;
+  "notes-template"?: string | undefined;
   /** default "auto" */
-  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system";
-  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata";
+  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system" | undefined;
+  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata" | undefined;
   /** format backup-performance */
-  performance?: string;
+  performance?: string | undefined;
   /** default 0 */
-  pigz?: number;
-  pool?: string;
+  pigz?: number | undefined;
+  pool?: string | undefined;
   /** requires storage */
-  protected?: Bool;
+  protected?: Bool | undefined;
   /** format prune-backups; default "keep-all=1" */
-  "prune-backups"?: string;
+  "prune-backups"?: string | undefined;
   /** default 0 */
-  quiet?: Bool;
+  quiet?: Bool | undefined;
   /** default 1 */
-  remove?: Bool;
+  remove?: Bool | undefined;
   /** default 0 */
-  "repeat-missed"?: Bool;
+  "repeat-missed"?: Bool | undefined;
   /** format pve-calendar-event; length 0..128 */
-  schedule?: string;
-  script?: string;
-  starttime?: string;
+  schedule?: string | undefined;
+  script?: string | undefined;
+  starttime?: string | undefined;
   /** default 1 */
-  stdexcludes?: Bool;
+  stdexcludes?: Bool | undefined;
   /** default 0 */
-  stop?: Bool;
+  stop?: Bool | undefined;
   /** range 0..; default 10 */
-  stopwait?: number;
+  stopwait?: number | undefined;
   /** format pve-storage-id */
-  storage?: string;
-  tmpdir?: string;
+  storage?: string | undefined;
+  tmpdir?: string | undefined;
   /** format pve-vmid-list */
-  vmid?: string;
+  vmid?: string | undefined;
   /** default 1 */
-  zstd?: number;
+  zstd?: number | undefined;
 }
 
 /** Result of GET /cluster/backup/{id}. */
@@ -988,74 +988,74 @@ export interface ClusterBackupIdGetResult {
 /** Parameters of PUT /cluster/backup/{id} (path parameters left out). */
 export interface ClusterBackupIdPutParams {
   /** default 0 */
-  all?: Bool;
+  all?: Bool | undefined;
   /** range 0..; default 0 */
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** length 0..512 */
-  comment?: string;
+  comment?: string | undefined;
   /** default "0" */
-  compress?: "0" | "1" | "gzip" | "lzo" | "zstd";
+  compress?: "0" | "1" | "gzip" | "lzo" | "zstd" | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format pve-day-of-week-list; requires starttime */
-  dow?: string;
-  dumpdir?: string;
+  dow?: string | undefined;
+  dumpdir?: string | undefined;
   /** default "1" */
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** format pve-vmid-list */
-  exclude?: string;
-  "exclude-path"?: readonly string[];
+  exclude?: string | undefined;
+  "exclude-path"?: readonly string[] | undefined;
   /** format backup-fleecing */
-  fleecing?: string;
+  fleecing?: string | undefined;
   /** range 0..8; default 7 */
-  ionice?: number;
+  ionice?: number | undefined;
   /** range 0..; default 180 */
-  lockwait?: number;
+  lockwait?: number | undefined;
   /** default "always" */
-  mailnotification?: "always" | "failure";
+  mailnotification?: "always" | "failure" | undefined;
   /** format email-or-username-list */
-  mailto?: string;
+  mailto?: string | undefined;
   /** default "snapshot" */
-  mode?: "snapshot" | "suspend" | "stop";
+  mode?: "snapshot" | "suspend" | "stop" | undefined;
   /** format pve-node */
-  node?: string;
+  node?: string | undefined;
   /** length 0..1024; requires storage */
-  "notes-template"?: string;
+  "notes-template"?: string | undefined;
   /** default "auto" */
-  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system";
-  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata";
+  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system" | undefined;
+  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata" | undefined;
   /** format backup-performance */
-  performance?: string;
+  performance?: string | undefined;
   /** default 0 */
-  pigz?: number;
-  pool?: string;
+  pigz?: number | undefined;
+  pool?: string | undefined;
   /** requires storage */
-  protected?: Bool;
+  protected?: Bool | undefined;
   /** format prune-backups; default "keep-all=1" */
-  "prune-backups"?: string;
+  "prune-backups"?: string | undefined;
   /** default 0 */
-  quiet?: Bool;
+  quiet?: Bool | undefined;
   /** default 1 */
-  remove?: Bool;
+  remove?: Bool | undefined;
   /** default 0 */
-  "repeat-missed"?: Bool;
+  "repeat-missed"?: Bool | undefined;
   /** format pve-calendar-event; length 0..128 */
-  schedule?: string;
-  script?: string;
-  starttime?: string;
+  schedule?: string | undefined;
+  script?: string | undefined;
+  starttime?: string | undefined;
   /** default 1 */
-  stdexcludes?: Bool;
+  stdexcludes?: Bool | undefined;
   /** default 0 */
-  stop?: Bool;
+  stop?: Bool | undefined;
   /** range 0..; default 10 */
-  stopwait?: number;
+  stopwait?: number | undefined;
   /** format pve-storage-id */
-  storage?: string;
-  tmpdir?: string;
+  storage?: string | undefined;
+  tmpdir?: string | undefined;
   /** format pve-vmid-list */
-  vmid?: string;
+  vmid?: string | undefined;
   /** default 1 */
-  zstd?: number;
+  zstd?: number | undefined;
 }
 
 /** Result of GET /cluster/backup/{id}/included_volumes. */
@@ -1097,50 +1097,50 @@ export type ClusterBackupInfoNotBackedUpGetResult = ClusterBackupInfoNotBackedUp
 /** Parameters of POST /cluster/bulk-action/guest/migrate (path parameters left out). */
 export interface ClusterBulkActionGuestMigratePostParams {
   /** range 1..64; default 1 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** range 1..64; default 1 */
-  maxworkers?: number;
-  online?: Bool;
+  maxworkers?: number | undefined;
+  online?: Bool | undefined;
   /** format pve-node */
   target: string;
-  vms?: readonly number[];
-  "with-local-disks"?: Bool;
+  vms?: readonly number[] | undefined;
+  "with-local-disks"?: Bool | undefined;
 }
 
 /** Parameters of POST /cluster/bulk-action/guest/shutdown (path parameters left out). */
 export interface ClusterBulkActionGuestShutdownPostParams {
   /** default 1 */
-  "force-stop"?: Bool;
+  "force-stop"?: Bool | undefined;
   /** range 1..64; default 4 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** range 1..64; default 4 */
-  maxworkers?: number;
+  maxworkers?: number | undefined;
   /** default 180 */
-  timeout?: number;
-  vms?: readonly number[];
+  timeout?: number | undefined;
+  vms?: readonly number[] | undefined;
 }
 
 /** Parameters of POST /cluster/bulk-action/guest/start (path parameters left out). */
 export interface ClusterBulkActionGuestStartPostParams {
   /** range 1..64; default 4 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** range 1..64; default 4 */
-  maxworkers?: number;
-  timeout?: number;
-  vms?: readonly number[];
+  maxworkers?: number | undefined;
+  timeout?: number | undefined;
+  vms?: readonly number[] | undefined;
 }
 
 /** Parameters of POST /cluster/bulk-action/guest/suspend (path parameters left out). */
 export interface ClusterBulkActionGuestSuspendPostParams {
   /** range 1..64; default 4 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** range 1..64; default 4 */
-  maxworkers?: number;
+  maxworkers?: number | undefined;
   /** format pve-storage-id; requires to-disk */
-  statestorage?: string;
+  statestorage?: string | undefined;
   /** default 0 */
-  "to-disk"?: Bool;
-  vms?: readonly number[];
+  "to-disk"?: Bool | undefined;
+  vms?: readonly number[] | undefined;
 }
 
 /** An item of the result of GET /cluster/ceph/flags. */
@@ -1155,17 +1155,17 @@ export type ClusterCephFlagsGetResult = ClusterCephFlagsGetItem[];
 
 /** Parameters of PUT /cluster/ceph/flags (path parameters left out). */
 export interface ClusterCephFlagsPutParams {
-  nobackfill?: Bool;
-  "nodeep-scrub"?: Bool;
-  nodown?: Bool;
-  noin?: Bool;
-  noout?: Bool;
-  norebalance?: Bool;
-  norecover?: Bool;
-  noscrub?: Bool;
-  notieragent?: Bool;
-  noup?: Bool;
-  pause?: Bool;
+  nobackfill?: Bool | undefined;
+  "nodeep-scrub"?: Bool | undefined;
+  nodown?: Bool | undefined;
+  noin?: Bool | undefined;
+  noout?: Bool | undefined;
+  norebalance?: Bool | undefined;
+  norecover?: Bool | undefined;
+  noscrub?: Bool | undefined;
+  notieragent?: Bool | undefined;
+  noup?: Bool | undefined;
+  pause?: Bool | undefined;
 }
 
 /** Parameters of PUT /cluster/ceph/flags/{flag} (path parameters left out). */
@@ -1176,7 +1176,7 @@ export interface ClusterCephFlagsFlagPutParams {
 /** Parameters of GET /cluster/ceph/metadata (path parameters left out). */
 export interface ClusterCephMetadataGetParams {
   /** default "all" */
-  scope?: "all" | "versions";
+  scope?: "all" | "versions" | undefined;
 }
 
 /** Result of GET /cluster/ceph/metadata. */
@@ -1248,7 +1248,7 @@ export interface ClusterConfigLinkFormat {
   /** format address */
   address: string;
   /** range 0..255; default 0 */
-  priority?: number;
+  priority?: number | undefined;
 }
 
 /** Parameters of POST /cluster/config (path parameters left out). */
@@ -1256,19 +1256,19 @@ export interface ClusterConfigPostParams {
   /** format pve-node; length 0..15 */
   clustername: string;
   /** property string: address, priority; keys link0..link7 */
-  [key: `link${number}`]: string;
+  [key: `link${number}`]: string | undefined;
   /** range 1.. */
-  nodeid?: number;
+  nodeid?: number | undefined;
   /** range 0..; default 125 */
-  "token-coefficient"?: number;
+  "token-coefficient"?: number | undefined;
   /** range 1.. */
-  votes?: number;
+  votes?: number | undefined;
 }
 
 /** Parameters of GET /cluster/config/join (path parameters left out). */
 export interface ClusterConfigJoinGetParams {
   /** format pve-node */
-  node?: string;
+  node?: string | undefined;
 }
 
 /** Result of GET /cluster/config/join. */
@@ -1290,16 +1290,16 @@ export interface ClusterConfigJoinGetResult {
 /** Parameters of POST /cluster/config/join (path parameters left out). */
 export interface ClusterConfigJoinPostParams {
   fingerprint: string;
-  force?: Bool;
+  force?: Bool | undefined;
   hostname: string;
   /** property string: address, priority; keys link0..link7 */
-  [key: `link${number}`]: string;
+  [key: `link${number}`]: string | undefined;
   /** range 1.. */
-  nodeid?: number;
+  nodeid?: number | undefined;
   /** length 0..128 */
   password: string;
   /** range 0.. */
-  votes?: number;
+  votes?: number | undefined;
 }
 
 /** An item of the result of GET /cluster/config/nodes. */
@@ -1312,16 +1312,16 @@ export type ClusterConfigNodesGetResult = ClusterConfigNodesGetItem[];
 
 /** Parameters of POST /cluster/config/nodes/{node} (path parameters left out). */
 export interface ClusterConfigNodesNodePostParams {
-  apiversion?: number;
-  force?: Bool;
+  apiversion?: number | undefined;
+  force?: Bool | undefined;
   /** property string: address, priority; keys link0..link7 */
-  [key: `link${number}`]: string;
+  [key: `link${number}`]: string | undefined;
   /** format ip */
-  new_node_ip?: string;
+  new_node_ip?: string | undefined;
   /** range 1.. */
-  nodeid?: number;
+  nodeid?: number | undefined;
   /** range 0.. */
-  votes?: number;
+  votes?: number | undefined;
 }
 
 /** Result of POST /cluster/config/nodes/{node}. */
@@ -1347,7 +1347,7 @@ export type ClusterFirewallAliasesGetResult = ClusterFirewallAliasesGetItem[];
 export interface ClusterFirewallAliasesPostParams {
   /** format IPorCIDR */
   cidr: string;
-  comment?: string;
+  comment?: string | undefined;
   /** length 2..64 */
   name: string;
 }
@@ -1356,17 +1356,17 @@ export interface ClusterFirewallAliasesPostParams {
 export interface ClusterFirewallAliasesNamePutParams {
   /** format IPorCIDR */
   cidr: string;
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 2..64 */
-  rename?: string;
+  rename?: string | undefined;
 }
 
 /** Parameters of DELETE /cluster/firewall/aliases/{name} (path parameters left out). */
 export interface ClusterFirewallAliasesNameDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/firewall/groups. */
@@ -1381,13 +1381,13 @@ export type ClusterFirewallGroupsGetResult = ClusterFirewallGroupsGetItem[];
 
 /** Parameters of POST /cluster/firewall/groups (path parameters left out). */
 export interface ClusterFirewallGroupsPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 2..18 */
   group: string;
   /** length 2..18 */
-  rename?: string;
+  rename?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/firewall/groups/{group}. */
@@ -1416,30 +1416,30 @@ export type ClusterFirewallGroupsGroupGetResult = ClusterFirewallGroupsGroupGetI
 export interface ClusterFirewallGroupsGroupPostParams {
   /** length 2..20 */
   action: string;
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  pos?: number;
+  pos?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
+  sport?: string | undefined;
   type: "in" | "out" | "forward" | "group";
 }
 
@@ -1466,40 +1466,40 @@ export interface ClusterFirewallGroupsGroupPosGetResult {
 /** Parameters of PUT /cluster/firewall/groups/{group}/{pos} (path parameters left out). */
 export interface ClusterFirewallGroupsGroupPosPutParams {
   /** length 2..20 */
-  action?: string;
-  comment?: string;
+  action?: string | undefined;
+  comment?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  moveto?: number;
+  moveto?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
-  type?: "in" | "out" | "forward" | "group";
+  sport?: string | undefined;
+  type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
 /** Parameters of DELETE /cluster/firewall/groups/{group}/{pos} (path parameters left out). */
 export interface ClusterFirewallGroupsGroupPosDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/firewall/ipset. */
@@ -1514,13 +1514,13 @@ export type ClusterFirewallIpsetGetResult = ClusterFirewallIpsetGetItem[];
 
 /** Parameters of POST /cluster/firewall/ipset (path parameters left out). */
 export interface ClusterFirewallIpsetPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 2..64 */
   name: string;
   /** length 2..64 */
-  rename?: string;
+  rename?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/firewall/ipset/{name}. */
@@ -1538,27 +1538,27 @@ export type ClusterFirewallIpsetNameGetResult = ClusterFirewallIpsetNameGetItem[
 export interface ClusterFirewallIpsetNamePostParams {
   /** format IPorCIDRorAlias */
   cidr: string;
-  comment?: string;
-  nomatch?: Bool;
+  comment?: string | undefined;
+  nomatch?: Bool | undefined;
 }
 
 /** Parameters of DELETE /cluster/firewall/ipset/{name} (path parameters left out). */
 export interface ClusterFirewallIpsetNameDeleteParams {
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /cluster/firewall/ipset/{name}/{cidr} (path parameters left out). */
 export interface ClusterFirewallIpsetNameCidrPutParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  nomatch?: Bool;
+  digest?: string | undefined;
+  nomatch?: Bool | undefined;
 }
 
 /** Parameters of DELETE /cluster/firewall/ipset/{name}/{cidr} (path parameters left out). */
 export interface ClusterFirewallIpsetNameCidrDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/firewall/macros. */
@@ -1584,33 +1584,33 @@ export interface ClusterFirewallOptionsGetResult {
 /** The keys of the property string `log_ratelimit` of PUT /cluster/firewall/options (see formatPropertyString). */
 export interface ClusterFirewallOptionsLogRatelimitFormat {
   /** range 0..; default 5 */
-  burst?: number;
+  burst?: number | undefined;
   /** default "1" */
   enable: Bool;
   /** default "1/second" */
-  rate?: string;
+  rate?: string | undefined;
 }
 
 /** Parameters of PUT /cluster/firewall/options (path parameters left out). */
 export interface ClusterFirewallOptionsPutParams {
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 1 */
-  ebtables?: Bool;
+  ebtables?: Bool | undefined;
   /** range 0..; default 0 */
-  enable?: number;
+  enable?: number | undefined;
   /** property string: burst, enable, rate */
-  log_ratelimit?: string;
-  policy_forward?: "ACCEPT" | "DROP";
-  policy_in?: "ACCEPT" | "REJECT" | "DROP";
-  policy_out?: "ACCEPT" | "REJECT" | "DROP";
+  log_ratelimit?: string | undefined;
+  policy_forward?: "ACCEPT" | "DROP" | undefined;
+  policy_in?: "ACCEPT" | "REJECT" | "DROP" | undefined;
+  policy_out?: "ACCEPT" | "REJECT" | "DROP" | undefined;
 }
 
 /** Parameters of GET /cluster/firewall/refs (path parameters left out). */
 export interface ClusterFirewallRefsGetParams {
-  type?: "alias" | "ipset";
+  type?: "alias" | "ipset" | undefined;
 }
 
 /** An item of the result of GET /cluster/firewall/refs. */
@@ -1651,30 +1651,30 @@ export type ClusterFirewallRulesGetResult = ClusterFirewallRulesGetItem[];
 export interface ClusterFirewallRulesPostParams {
   /** length 2..20 */
   action: string;
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  pos?: number;
+  pos?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
+  sport?: string | undefined;
   type: "in" | "out" | "forward" | "group";
 }
 
@@ -1701,40 +1701,40 @@ export interface ClusterFirewallRulesPosGetResult {
 /** Parameters of PUT /cluster/firewall/rules/{pos} (path parameters left out). */
 export interface ClusterFirewallRulesPosPutParams {
   /** length 2..20 */
-  action?: string;
-  comment?: string;
+  action?: string | undefined;
+  comment?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  moveto?: number;
+  moveto?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
-  type?: "in" | "out" | "forward" | "group";
+  sport?: string | undefined;
+  type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
 /** Parameters of DELETE /cluster/firewall/rules/{pos} (path parameters left out). */
 export interface ClusterFirewallRulesPosDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/ha. */
@@ -1756,37 +1756,37 @@ export type ClusterHaGroupsGetResult = ClusterHaGroupsGetItem[];
 /** Parameters of POST /cluster/ha/groups (path parameters left out). */
 export interface ClusterHaGroupsPostParams {
   /** length 0..4096 */
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid */
   group: string;
   /** format pve-ha-node-list */
   nodes: string;
   /** default 0 */
-  nofailback?: Bool;
+  nofailback?: Bool | undefined;
   /** default 0 */
-  restricted?: Bool;
-  type?: "group";
+  restricted?: Bool | undefined;
+  type?: "group" | undefined;
 }
 
 /** Parameters of PUT /cluster/ha/groups/{group} (path parameters left out). */
 export interface ClusterHaGroupsGroupPutParams {
   /** length 0..4096 */
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-ha-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** default 0 */
-  nofailback?: Bool;
+  nofailback?: Bool | undefined;
   /** default 0 */
-  restricted?: Bool;
+  restricted?: Bool | undefined;
 }
 
 /** Parameters of GET /cluster/ha/resources (path parameters left out). */
 export interface ClusterHaResourcesGetParams {
-  type?: "ct" | "vm";
+  type?: "ct" | "vm" | undefined;
 }
 
 /** An item of the result of GET /cluster/ha/resources. */
@@ -1800,22 +1800,22 @@ export type ClusterHaResourcesGetResult = ClusterHaResourcesGetItem[];
 /** Parameters of POST /cluster/ha/resources (path parameters left out). */
 export interface ClusterHaResourcesPostParams {
   /** default 1 */
-  "auto-rebalance"?: Bool;
+  "auto-rebalance"?: Bool | undefined;
   /** length 0..4096 */
-  comment?: string;
+  comment?: string | undefined;
   /** default 1 */
-  failback?: Bool;
+  failback?: Bool | undefined;
   /** format pve-configid */
-  group?: string;
+  group?: string | undefined;
   /** range 0..; default 1 */
-  max_relocate?: number;
+  max_relocate?: number | undefined;
   /** range 0..; default 1 */
-  max_restart?: number;
+  max_restart?: number | undefined;
   /** format pve-ha-resource-or-vm-id */
   sid: string;
   /** default "started" */
-  state?: "started" | "stopped" | "enabled" | "disabled" | "ignored";
-  type?: "ct" | "vm";
+  state?: "started" | "stopped" | "enabled" | "disabled" | "ignored" | undefined;
+  type?: "ct" | "vm" | undefined;
 }
 
 /** Result of GET /cluster/ha/resources/{sid}. */
@@ -1836,29 +1836,29 @@ export interface ClusterHaResourcesSidGetResult {
 /** Parameters of PUT /cluster/ha/resources/{sid} (path parameters left out). */
 export interface ClusterHaResourcesSidPutParams {
   /** default 1 */
-  "auto-rebalance"?: Bool;
+  "auto-rebalance"?: Bool | undefined;
   /** length 0..4096 */
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 1 */
-  failback?: Bool;
+  failback?: Bool | undefined;
   /** format pve-configid */
-  group?: string;
+  group?: string | undefined;
   /** range 0..; default 1 */
-  max_relocate?: number;
+  max_relocate?: number | undefined;
   /** range 0..; default 1 */
-  max_restart?: number;
+  max_restart?: number | undefined;
   /** default "started" */
-  state?: "started" | "stopped" | "enabled" | "disabled" | "ignored";
+  state?: "started" | "stopped" | "enabled" | "disabled" | "ignored" | undefined;
 }
 
 /** Parameters of DELETE /cluster/ha/resources/{sid} (path parameters left out). */
 export interface ClusterHaResourcesSidDeleteParams {
   /** default 1 */
-  purge?: Bool;
+  purge?: Bool | undefined;
 }
 
 /** Parameters of POST /cluster/ha/resources/{sid}/migrate (path parameters left out). */
@@ -1901,8 +1901,8 @@ export interface ClusterHaResourcesSidRelocatePostResult {
 
 /** Parameters of GET /cluster/ha/rules (path parameters left out). */
 export interface ClusterHaRulesGetParams {
-  resource?: string;
-  type?: "node-affinity" | "resource-affinity";
+  resource?: string | undefined;
+  type?: "node-affinity" | "resource-affinity" | undefined;
 }
 
 /** An item of the result of GET /cluster/ha/rules. */
@@ -1915,18 +1915,18 @@ export type ClusterHaRulesGetResult = ClusterHaRulesGetItem[];
 
 /** Parameters of POST /cluster/ha/rules (path parameters left out). */
 export interface ClusterHaRulesPostParams {
-  affinity?: "positive" | "negative";
+  affinity?: "positive" | "negative" | undefined;
   /** length 0..4096 */
-  comment?: string;
-  disable?: Bool;
+  comment?: string | undefined;
+  disable?: Bool | undefined;
   /** format pve-ha-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** format pve-ha-resource-id-list */
   resources: string;
   /** format pve-configid */
   rule: string;
   /** default 0 */
-  strict?: Bool;
+  strict?: Bool | undefined;
   type: "node-affinity" | "resource-affinity";
 }
 
@@ -1939,20 +1939,20 @@ export interface ClusterHaRulesRuleGetResult {
 
 /** Parameters of PUT /cluster/ha/rules/{rule} (path parameters left out). */
 export interface ClusterHaRulesRulePutParams {
-  affinity?: "positive" | "negative";
+  affinity?: "positive" | "negative" | undefined;
   /** length 0..4096 */
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  disable?: Bool;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
   /** format pve-ha-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** format pve-ha-resource-id-list */
-  resources?: string;
+  resources?: string | undefined;
   /** default 0 */
-  strict?: Bool;
+  strict?: Bool | undefined;
   type: "node-affinity" | "resource-affinity";
 }
 
@@ -2011,44 +2011,44 @@ export type ClusterJobsRealmSyncGetResult = ClusterJobsRealmSyncGetItem[];
 /** Parameters of POST /cluster/jobs/realm-sync/{id} (path parameters left out). */
 export interface ClusterJobsRealmSyncIdPostParams {
   /** length 0..512 */
-  comment?: string;
+  comment?: string | undefined;
   /** default "1" */
-  "enable-new"?: Bool;
+  "enable-new"?: Bool | undefined;
   /** default 1 */
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** format pve-realm; length 0..32 */
-  realm?: string;
+  realm?: string | undefined;
   /** default "none" */
-  "remove-vanished"?: string;
+  "remove-vanished"?: string | undefined;
   /** format pve-calendar-event; length 0..128 */
   schedule: string;
-  scope?: "users" | "groups" | "both";
+  scope?: "users" | "groups" | "both" | undefined;
 }
 
 /** Parameters of PUT /cluster/jobs/realm-sync/{id} (path parameters left out). */
 export interface ClusterJobsRealmSyncIdPutParams {
   /** length 0..512 */
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** default "1" */
-  "enable-new"?: Bool;
+  "enable-new"?: Bool | undefined;
   /** default 1 */
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** default "none" */
-  "remove-vanished"?: string;
+  "remove-vanished"?: string | undefined;
   /** format pve-calendar-event; length 0..128 */
   schedule: string;
-  scope?: "users" | "groups" | "both";
+  scope?: "users" | "groups" | "both" | undefined;
 }
 
 /** Parameters of GET /cluster/jobs/schedule-analyze (path parameters left out). */
 export interface ClusterJobsScheduleAnalyzeGetParams {
   /** range 1..100; default 10 */
-  iterations?: number;
+  iterations?: number | undefined;
   /** format pve-calendar-event; length 0..128 */
   schedule: string;
-  starttime?: number;
+  starttime?: number | undefined;
 }
 
 /** An item of the result of GET /cluster/jobs/schedule-analyze. */
@@ -2063,13 +2063,13 @@ export type ClusterJobsScheduleAnalyzeGetResult = ClusterJobsScheduleAnalyzeGetI
 /** Parameters of GET /cluster/log (path parameters left out). */
 export interface ClusterLogGetParams {
   /** range 1.. */
-  max?: number;
+  max?: number | undefined;
 }
 
 /** Parameters of GET /cluster/mapping/dir (path parameters left out). */
 export interface ClusterMappingDirGetParams {
   /** format pve-node */
-  "check-node"?: string;
+  "check-node"?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/mapping/dir. */
@@ -2090,7 +2090,7 @@ export type ClusterMappingDirGetResult = ClusterMappingDirGetItem[];
 /** Parameters of POST /cluster/mapping/dir (path parameters left out). */
 export interface ClusterMappingDirPostParams {
   /** length 0..4096 */
-  description?: string;
+  description?: string | undefined;
   /** format pve-configid */
   id: string;
   map: readonly string[];
@@ -2099,18 +2099,18 @@ export interface ClusterMappingDirPostParams {
 /** Parameters of PUT /cluster/mapping/dir/{id} (path parameters left out). */
 export interface ClusterMappingDirIdPutParams {
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..4096 */
-  description?: string;
+  description?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  map?: readonly string[];
+  digest?: string | undefined;
+  map?: readonly string[] | undefined;
 }
 
 /** Parameters of GET /cluster/mapping/pci (path parameters left out). */
 export interface ClusterMappingPciGetParams {
   /** format pve-node */
-  "check-node"?: string;
+  "check-node"?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/mapping/pci. */
@@ -2131,35 +2131,35 @@ export type ClusterMappingPciGetResult = ClusterMappingPciGetItem[];
 /** Parameters of POST /cluster/mapping/pci (path parameters left out). */
 export interface ClusterMappingPciPostParams {
   /** length 0..4096 */
-  description?: string;
+  description?: string | undefined;
   /** format pve-configid */
   id: string;
   /** default 0 */
-  "live-migration-capable"?: Bool;
+  "live-migration-capable"?: Bool | undefined;
   map: readonly string[];
   /** default 0 */
-  mdev?: Bool;
+  mdev?: Bool | undefined;
 }
 
 /** Parameters of PUT /cluster/mapping/pci/{id} (path parameters left out). */
 export interface ClusterMappingPciIdPutParams {
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..4096 */
-  description?: string;
+  description?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  "live-migration-capable"?: Bool;
-  map?: readonly string[];
+  "live-migration-capable"?: Bool | undefined;
+  map?: readonly string[] | undefined;
   /** default 0 */
-  mdev?: Bool;
+  mdev?: Bool | undefined;
 }
 
 /** Parameters of GET /cluster/mapping/usb (path parameters left out). */
 export interface ClusterMappingUsbGetParams {
   /** format pve-node */
-  "check-node"?: string;
+  "check-node"?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/mapping/usb. */
@@ -2176,7 +2176,7 @@ export type ClusterMappingUsbGetResult = ClusterMappingUsbGetItem[];
 /** Parameters of POST /cluster/mapping/usb (path parameters left out). */
 export interface ClusterMappingUsbPostParams {
   /** length 0..4096 */
-  description?: string;
+  description?: string | undefined;
   /** format pve-configid */
   id: string;
   map: readonly string[];
@@ -2185,23 +2185,23 @@ export interface ClusterMappingUsbPostParams {
 /** Parameters of PUT /cluster/mapping/usb/{id} (path parameters left out). */
 export interface ClusterMappingUsbIdPutParams {
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..4096 */
-  description?: string;
+  description?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   map: readonly string[];
 }
 
 /** Parameters of GET /cluster/metrics/export (path parameters left out). */
 export interface ClusterMetricsExportGetParams {
   /** default 0 */
-  history?: Bool;
+  history?: Bool | undefined;
   /** default 0 */
-  "local-only"?: Bool;
-  "node-list"?: string;
+  "local-only"?: Bool | undefined;
+  "node-list"?: string | undefined;
   /** default 0 */
-  "start-time"?: number;
+  "start-time"?: number | undefined;
 }
 
 /** Result of GET /cluster/metrics/export. */
@@ -2229,98 +2229,98 @@ export type ClusterMetricsServerGetResult = ClusterMetricsServerGetItem[];
 
 /** Parameters of POST /cluster/metrics/server/{id} (path parameters left out). */
 export interface ClusterMetricsServerIdPostParams {
-  "api-path-prefix"?: string;
-  bucket?: string;
-  disable?: Bool;
+  "api-path-prefix"?: string | undefined;
+  bucket?: string | undefined;
+  disable?: Bool | undefined;
   /** default "udp" */
-  influxdbproto?: "udp" | "http" | "https";
+  influxdbproto?: "udp" | "http" | "https" | undefined;
   /** range 1..; default 25000000 */
-  "max-body-size"?: number;
+  "max-body-size"?: number | undefined;
   /** range 512..65536; default 1500 */
-  mtu?: number;
-  organization?: string;
+  mtu?: number | undefined;
+  organization?: string | undefined;
   /** default "gzip" */
-  "otel-compression"?: "none" | "gzip";
+  "otel-compression"?: "none" | "gzip" | undefined;
   /** length 0..1024 */
-  "otel-headers"?: string;
+  "otel-headers"?: string | undefined;
   /** range 1024..; default 10000000 */
-  "otel-max-body-size"?: number;
+  "otel-max-body-size"?: number | undefined;
   /** default "/v1/metrics" */
-  "otel-path"?: string;
+  "otel-path"?: string | undefined;
   /** default "https" */
-  "otel-protocol"?: "http" | "https";
+  "otel-protocol"?: "http" | "https" | undefined;
   /** length 0..1024 */
-  "otel-resource-attributes"?: string;
+  "otel-resource-attributes"?: string | undefined;
   /** range 1..10; default 5 */
-  "otel-timeout"?: number;
+  "otel-timeout"?: number | undefined;
   /** default 1 */
-  "otel-verify-ssl"?: Bool;
+  "otel-verify-ssl"?: Bool | undefined;
   /** format graphite-path */
-  path?: string;
+  path?: string | undefined;
   /** range 1..65536 */
   port: number;
-  proto?: "udp" | "tcp";
+  proto?: "udp" | "tcp" | undefined;
   /** format address */
   server: string;
   /** range 0..; default 1 */
-  timeout?: number;
-  token?: string;
+  timeout?: number | undefined;
+  token?: string | undefined;
   /** format pve-configid */
   type: "graphite" | "influxdb" | "opentelemetry";
   /** default 1 */
-  "verify-certificate"?: Bool;
+  "verify-certificate"?: Bool | undefined;
 }
 
 /** Parameters of PUT /cluster/metrics/server/{id} (path parameters left out). */
 export interface ClusterMetricsServerIdPutParams {
-  "api-path-prefix"?: string;
-  bucket?: string;
+  "api-path-prefix"?: string | undefined;
+  bucket?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  disable?: Bool;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
   /** default "udp" */
-  influxdbproto?: "udp" | "http" | "https";
+  influxdbproto?: "udp" | "http" | "https" | undefined;
   /** range 1..; default 25000000 */
-  "max-body-size"?: number;
+  "max-body-size"?: number | undefined;
   /** range 512..65536; default 1500 */
-  mtu?: number;
-  organization?: string;
+  mtu?: number | undefined;
+  organization?: string | undefined;
   /** default "gzip" */
-  "otel-compression"?: "none" | "gzip";
+  "otel-compression"?: "none" | "gzip" | undefined;
   /** length 0..1024 */
-  "otel-headers"?: string;
+  "otel-headers"?: string | undefined;
   /** range 1024..; default 10000000 */
-  "otel-max-body-size"?: number;
+  "otel-max-body-size"?: number | undefined;
   /** default "/v1/metrics" */
-  "otel-path"?: string;
+  "otel-path"?: string | undefined;
   /** default "https" */
-  "otel-protocol"?: "http" | "https";
+  "otel-protocol"?: "http" | "https" | undefined;
   /** length 0..1024 */
-  "otel-resource-attributes"?: string;
+  "otel-resource-attributes"?: string | undefined;
   /** range 1..10; default 5 */
-  "otel-timeout"?: number;
+  "otel-timeout"?: number | undefined;
   /** default 1 */
-  "otel-verify-ssl"?: Bool;
+  "otel-verify-ssl"?: Bool | undefined;
   /** format graphite-path */
-  path?: string;
+  path?: string | undefined;
   /** range 1..65536 */
   port: number;
-  proto?: "udp" | "tcp";
+  proto?: "udp" | "tcp" | undefined;
   /** format address */
   server: string;
   /** range 0..; default 1 */
-  timeout?: number;
-  token?: string;
+  timeout?: number | undefined;
+  token?: string | undefined;
   /** default 1 */
-  "verify-certificate"?: Bool;
+  "verify-certificate"?: Bool | undefined;
 }
 
 /** Parameters of GET /cluster/nextid (path parameters left out). */
 export interface ClusterNextidGetParams {
   /** format pve-vmid; range 100..999999999 */
-  vmid?: number;
+  vmid?: number | undefined;
 }
 
 /** An item of the result of GET /cluster/notifications/endpoints/gotify. */
@@ -2337,9 +2337,9 @@ export type ClusterNotificationsEndpointsGotifyGetResult = ClusterNotificationsE
 
 /** Parameters of POST /cluster/notifications/endpoints/gotify (path parameters left out). */
 export interface ClusterNotificationsEndpointsGotifyPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** default 0 */
-  disable?: Bool;
+  disable?: Bool | undefined;
   /** format pve-configid */
   name: string;
   server: string;
@@ -2358,14 +2358,14 @@ export interface ClusterNotificationsEndpointsGotifyNameGetResult {
 
 /** Parameters of PUT /cluster/notifications/endpoints/gotify/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsGotifyNamePutParams {
-  comment?: string;
-  delete?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  server?: string;
-  token?: string;
+  disable?: Bool | undefined;
+  server?: string | undefined;
+  token?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/notifications/endpoints/sendmail. */
@@ -2385,13 +2385,13 @@ export type ClusterNotificationsEndpointsSendmailGetResult = ClusterNotification
 
 /** Parameters of POST /cluster/notifications/endpoints/sendmail (path parameters left out). */
 export interface ClusterNotificationsEndpointsSendmailPostParams {
-  author?: string;
-  comment?: string;
+  author?: string | undefined;
+  comment?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  "from-address"?: string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  disable?: Bool | undefined;
+  "from-address"?: string | undefined;
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
   /** format pve-configid */
   name: string;
 }
@@ -2411,16 +2411,16 @@ export interface ClusterNotificationsEndpointsSendmailNameGetResult {
 
 /** Parameters of PUT /cluster/notifications/endpoints/sendmail/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsSendmailNamePutParams {
-  author?: string;
-  comment?: string;
-  delete?: readonly string[];
+  author?: string | undefined;
+  comment?: string | undefined;
+  delete?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  "from-address"?: string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  disable?: Bool | undefined;
+  "from-address"?: string | undefined;
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
 }
 
 /** An item of the result of GET /cluster/notifications/endpoints/smtp. */
@@ -2444,21 +2444,21 @@ export type ClusterNotificationsEndpointsSmtpGetResult = ClusterNotificationsEnd
 
 /** Parameters of POST /cluster/notifications/endpoints/smtp (path parameters left out). */
 export interface ClusterNotificationsEndpointsSmtpPostParams {
-  author?: string;
-  comment?: string;
+  author?: string | undefined;
+  comment?: string | undefined;
   /** default 0 */
-  disable?: Bool;
+  disable?: Bool | undefined;
   "from-address": string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
   /** default "tls" */
-  mode?: "insecure" | "starttls" | "tls";
+  mode?: "insecure" | "starttls" | "tls" | undefined;
   /** format pve-configid */
   name: string;
-  password?: string;
-  port?: number;
+  password?: string | undefined;
+  port?: number | undefined;
   server: string;
-  username?: string;
+  username?: string | undefined;
 }
 
 /** Result of GET /cluster/notifications/endpoints/smtp/{name}. */
@@ -2480,22 +2480,22 @@ export interface ClusterNotificationsEndpointsSmtpNameGetResult {
 
 /** Parameters of PUT /cluster/notifications/endpoints/smtp/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsSmtpNamePutParams {
-  author?: string;
-  comment?: string;
-  delete?: readonly string[];
+  author?: string | undefined;
+  comment?: string | undefined;
+  delete?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  "from-address"?: string;
-  mailto?: readonly string[];
-  "mailto-user"?: readonly string[];
+  disable?: Bool | undefined;
+  "from-address"?: string | undefined;
+  mailto?: readonly string[] | undefined;
+  "mailto-user"?: readonly string[] | undefined;
   /** default "tls" */
-  mode?: "insecure" | "starttls" | "tls";
-  password?: string;
-  port?: number;
-  server?: string;
-  username?: string;
+  mode?: "insecure" | "starttls" | "tls" | undefined;
+  password?: string | undefined;
+  port?: number | undefined;
+  server?: string | undefined;
+  username?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/notifications/endpoints/webhook. */
@@ -2516,15 +2516,15 @@ export type ClusterNotificationsEndpointsWebhookGetResult = ClusterNotifications
 
 /** Parameters of POST /cluster/notifications/endpoints/webhook (path parameters left out). */
 export interface ClusterNotificationsEndpointsWebhookPostParams {
-  body?: string;
-  comment?: string;
+  body?: string | undefined;
+  comment?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  header?: readonly string[];
+  disable?: Bool | undefined;
+  header?: readonly string[] | undefined;
   method: "post" | "put" | "get";
   /** format pve-configid */
   name: string;
-  secret?: readonly string[];
+  secret?: readonly string[] | undefined;
   url: string;
 }
 
@@ -2544,17 +2544,17 @@ export interface ClusterNotificationsEndpointsWebhookNameGetResult {
 
 /** Parameters of PUT /cluster/notifications/endpoints/webhook/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsWebhookNamePutParams {
-  body?: string;
-  comment?: string;
-  delete?: readonly string[];
+  body?: string | undefined;
+  comment?: string | undefined;
+  delete?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  header?: readonly string[];
-  method?: "post" | "put" | "get";
-  secret?: readonly string[];
-  url?: string;
+  disable?: Bool | undefined;
+  header?: readonly string[] | undefined;
+  method?: "post" | "put" | "get" | undefined;
+  secret?: readonly string[] | undefined;
+  url?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/notifications/matcher-field-values. */
@@ -2594,18 +2594,18 @@ export type ClusterNotificationsMatchersGetResult = ClusterNotificationsMatchers
 
 /** Parameters of POST /cluster/notifications/matchers (path parameters left out). */
 export interface ClusterNotificationsMatchersPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  "invert-match"?: Bool;
-  "match-calendar"?: readonly string[];
-  "match-field"?: readonly string[];
-  "match-severity"?: readonly string[];
+  disable?: Bool | undefined;
+  "invert-match"?: Bool | undefined;
+  "match-calendar"?: readonly string[] | undefined;
+  "match-field"?: readonly string[] | undefined;
+  "match-severity"?: readonly string[] | undefined;
   /** default "all" */
-  mode?: "all" | "any";
+  mode?: "all" | "any" | undefined;
   /** format pve-configid */
   name: string;
-  target?: readonly string[];
+  target?: readonly string[] | undefined;
 }
 
 /** Result of GET /cluster/notifications/matchers/{name}. */
@@ -2625,19 +2625,19 @@ export interface ClusterNotificationsMatchersNameGetResult {
 
 /** Parameters of PUT /cluster/notifications/matchers/{name} (path parameters left out). */
 export interface ClusterNotificationsMatchersNamePutParams {
-  comment?: string;
-  delete?: readonly string[];
+  comment?: string | undefined;
+  delete?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  disable?: Bool;
-  "invert-match"?: Bool;
-  "match-calendar"?: readonly string[];
-  "match-field"?: readonly string[];
-  "match-severity"?: readonly string[];
+  disable?: Bool | undefined;
+  "invert-match"?: Bool | undefined;
+  "match-calendar"?: readonly string[] | undefined;
+  "match-field"?: readonly string[] | undefined;
+  "match-severity"?: readonly string[] | undefined;
   /** default "all" */
-  mode?: "all" | "any";
-  target?: readonly string[];
+  mode?: "all" | "any" | undefined;
+  target?: readonly string[] | undefined;
 }
 
 /** An item of the result of GET /cluster/notifications/targets. */
@@ -2654,29 +2654,29 @@ export type ClusterNotificationsTargetsGetResult = ClusterNotificationsTargetsGe
 
 /** The keys of the property string `bwlimit` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsBwlimitFormat {
-  clone?: number;
-  default?: number;
-  migration?: number;
-  move?: number;
-  restore?: number;
+  clone?: number | undefined;
+  default?: number | undefined;
+  migration?: number | undefined;
+  move?: number | undefined;
+  restore?: number | undefined;
 }
 
 /** The keys of the property string `crs` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsCrsFormat {
   /** default "basic" */
-  ha?: "basic" | "static" | "dynamic";
+  ha?: "basic" | "static" | "dynamic" | undefined;
   /** default 0 */
-  "ha-auto-rebalance"?: Bool;
+  "ha-auto-rebalance"?: Bool | undefined;
   /** range 0..; default 3; requires ha-auto-rebalance */
-  "ha-auto-rebalance-hold-duration"?: number;
+  "ha-auto-rebalance-hold-duration"?: number | undefined;
   /** range 0..100; default 10; requires ha-auto-rebalance */
-  "ha-auto-rebalance-margin"?: number;
+  "ha-auto-rebalance-margin"?: number | undefined;
   /** default "bruteforce"; requires ha-auto-rebalance */
-  "ha-auto-rebalance-method"?: "bruteforce" | "topsis";
+  "ha-auto-rebalance-method"?: "bruteforce" | "topsis" | undefined;
   /** range 0..100; default 30; requires ha-auto-rebalance */
-  "ha-auto-rebalance-threshold"?: number;
+  "ha-auto-rebalance-threshold"?: number | undefined;
   /** default 0 */
-  "ha-rebalance-on-start"?: Bool;
+  "ha-rebalance-on-start"?: Bool | undefined;
 }
 
 /** The keys of the property string `ha` of PUT /cluster/options (see formatPropertyString). */
@@ -2692,13 +2692,13 @@ export interface ClusterOptionsLocationFormat {
   /** range -180..180 */
   longitude: number;
   /** length 0..128 */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** The keys of the property string `migration` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsMigrationFormat {
   /** format CIDR */
-  network?: string;
+  network?: string | undefined;
   /** default "secure" */
   type: "secure" | "insecure";
 }
@@ -2706,108 +2706,108 @@ export interface ClusterOptionsMigrationFormat {
 /** The keys of the property string `next-id` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsNextIdFormat {
   /** default 100 */
-  lower?: number;
+  lower?: number | undefined;
   /** default 1000000 */
-  upper?: number;
+  upper?: number | undefined;
 }
 
 /** The keys of the property string `notify` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsNotifyFormat {
-  fencing?: "always" | "never";
+  fencing?: "always" | "never" | undefined;
   /** default "auto" */
-  "package-updates"?: "auto" | "always" | "never";
-  replication?: "always" | "never";
-  "target-fencing"?: string;
-  "target-package-updates"?: string;
-  "target-replication"?: string;
+  "package-updates"?: "auto" | "always" | "never" | undefined;
+  replication?: "always" | "never" | undefined;
+  "target-fencing"?: string | undefined;
+  "target-package-updates"?: string | undefined;
+  "target-replication"?: string | undefined;
 }
 
 /** The keys of the property string `tag-style` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsTagStyleFormat {
   /** default 0 */
-  "case-sensitive"?: Bool;
-  "color-map"?: string;
+  "case-sensitive"?: Bool | undefined;
+  "color-map"?: string | undefined;
   /** default "alphabetical" */
-  ordering?: "config" | "alphabetical";
+  ordering?: "config" | "alphabetical" | undefined;
   /** default "circle" */
-  shape?: "full" | "circle" | "dense" | "none";
+  shape?: "full" | "circle" | "dense" | "none" | undefined;
 }
 
 /** The keys of the property string `u2f` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsU2fFormat {
-  appid?: string;
-  origin?: string;
+  appid?: string | undefined;
+  origin?: string | undefined;
 }
 
 /** The keys of the property string `user-tag-access` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsUserTagAccessFormat {
   /** default "free" */
-  "user-allow"?: "none" | "list" | "existing" | "free";
-  "user-allow-list"?: string;
+  "user-allow"?: "none" | "list" | "existing" | "free" | undefined;
+  "user-allow-list"?: string | undefined;
 }
 
 /** The keys of the property string `webauthn` of PUT /cluster/options (see formatPropertyString). */
 export interface ClusterOptionsWebauthnFormat {
   /** default 1 */
-  "allow-subdomains"?: Bool;
-  id?: string;
-  origin?: string;
-  rp?: string;
+  "allow-subdomains"?: Bool | undefined;
+  id?: string | undefined;
+  origin?: string | undefined;
+  rp?: string | undefined;
 }
 
 /** Parameters of PUT /cluster/options (path parameters left out). */
 export interface ClusterOptionsPutParams {
   /** property string: clone, default, migration, move, restore */
-  bwlimit?: string;
+  bwlimit?: string | undefined;
   /** length 0..65536 */
-  "consent-text"?: string;
-  console?: "applet" | "vv" | "html5" | "xtermjs";
+  "consent-text"?: string | undefined;
+  console?: "applet" | "vv" | "html5" | "xtermjs" | undefined;
   /** property string: ha, ha-auto-rebalance, ha-auto-rebalance-hold-duration, ha-auto-rebalance-margin, ha-auto-rebalance-method, ha-auto-rebalance-threshold, ha-rebalance-on-start */
-  crs?: string;
+  crs?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..65536 */
-  description?: string;
+  description?: string | undefined;
   /** format email-opt */
-  email_from?: string;
+  email_from?: string | undefined;
   /** default "watchdog" */
-  fencing?: "watchdog" | "hardware" | "both";
+  fencing?: "watchdog" | "hardware" | "both" | undefined;
   /** property string: shutdown_policy */
-  ha?: string;
-  http_proxy?: string;
-  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr";
-  language?: "ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "hr" | "he" | "it" | "ja" | "ka" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "ukr" | "zh_CN" | "zh_TW";
+  ha?: string | undefined;
+  http_proxy?: string | undefined;
+  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
+  language?: "ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "hr" | "he" | "it" | "ja" | "ka" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "ukr" | "zh_CN" | "zh_TW" | undefined;
   /** property string: latitude, longitude, name */
-  location?: string;
+  location?: string | undefined;
   /** format mac-prefix; default "BC:24:11" */
-  mac_prefix?: string;
+  mac_prefix?: string | undefined;
   /** range 1.. */
-  max_workers?: number;
+  max_workers?: number | undefined;
   /** property string: network, type */
-  migration?: string;
-  migration_unsecure?: Bool;
+  migration?: string | undefined;
+  migration_unsecure?: Bool | undefined;
   /** property string: lower, upper */
-  "next-id"?: string;
+  "next-id"?: string | undefined;
   /** property string: fencing, package-updates, replication, target-fencing, target-package-updates, target-replication */
-  notify?: string;
-  "registered-tags"?: string;
+  notify?: string | undefined;
+  "registered-tags"?: string | undefined;
   /** property string: network, type */
-  replication?: string;
+  replication?: string | undefined;
   /** property string: case-sensitive, color-map, ordering, shape */
-  "tag-style"?: string;
+  "tag-style"?: string | undefined;
   /** property string: appid, origin */
-  u2f?: string;
+  u2f?: string | undefined;
   /** property string: user-allow, user-allow-list */
-  "user-tag-access"?: string;
+  "user-tag-access"?: string | undefined;
   /** property string: allow-subdomains, id, origin, rp */
-  webauthn?: string;
+  webauthn?: string | undefined;
 }
 
 /** Parameters of GET /cluster/qemu/cpu-flags (path parameters left out). */
 export interface ClusterQemuCpuFlagsGetParams {
   /** default "kvm" */
-  accel?: "kvm" | "tcg";
-  arch?: "x86_64" | "aarch64";
+  accel?: "kvm" | "tcg" | undefined;
+  arch?: "x86_64" | "aarch64" | undefined;
 }
 
 /** An item of the result of GET /cluster/qemu/cpu-flags. */
@@ -2840,16 +2840,16 @@ export type ClusterQemuCustomCpuModelsGetResult = ClusterQemuCustomCpuModelsGetI
 export interface ClusterQemuCustomCpuModelsPostParams {
   /** format pve-configid; length 0..40 */
   cputype: string;
-  flags?: string;
+  flags?: string | undefined;
   /** range 32..64 */
-  "guest-phys-bits"?: number;
+  "guest-phys-bits"?: number | undefined;
   /** default 0 */
-  hidden?: Bool;
-  "hv-vendor-id"?: string;
+  hidden?: Bool | undefined;
+  "hv-vendor-id"?: string | undefined;
   /** range 0..4294967295 */
-  level?: number;
+  level?: number | undefined;
   /** format pve-phys-bits */
-  "phys-bits"?: string;
+  "phys-bits"?: string | undefined;
   /** default "kvm64" */
   "reported-model": "486" | "a64fx" | "athlon" | "Broadwell" | "Broadwell-IBRS" | "Broadwell-noTSX" | "Broadwell-noTSX-IBRS" | "Cascadelake-Server" | "Cascadelake-Server-noTSX" | "Cascadelake-Server-v2" | "Cascadelake-Server-v4" | "Cascadelake-Server-v5" | "ClearwaterForest" | "ClearwaterForest-v2" | "ClearwaterForest-v3" | "Conroe" | "Cooperlake" | "Cooperlake-v2" | "core2duo" | "coreduo" | "cortex-a35" | "cortex-a53" | "cortex-a55" | "cortex-a57" | "cortex-a710" | "cortex-a72" | "cortex-a76" | "cortex-a78ae" | "DiamondRapids" | "EPYC" | "EPYC-Genoa" | "EPYC-Genoa-v2" | "EPYC-IBPB" | "EPYC-Milan" | "EPYC-Milan-v2" | "EPYC-Milan-v3" | "EPYC-Rome" | "EPYC-Rome-v2" | "EPYC-Rome-v3" | "EPYC-Rome-v4" | "EPYC-Rome-v5" | "EPYC-Turin" | "EPYC-v3" | "EPYC-v4" | "EPYC-v5" | "GraniteRapids" | "GraniteRapids-v2" | "GraniteRapids-v3" | "GraniteRapids-v4" | "GraniteRapids-v5" | "Haswell" | "Haswell-IBRS" | "Haswell-noTSX" | "Haswell-noTSX-IBRS" | "host" | "Icelake-Client" | "Icelake-Client-noTSX" | "Icelake-Server" | "Icelake-Server-noTSX" | "Icelake-Server-v3" | "Icelake-Server-v4" | "Icelake-Server-v5" | "Icelake-Server-v6" | "Icelake-Server-v7" | "IvyBridge" | "IvyBridge-IBRS" | "KnightsMill" | "kvm32" | "kvm64" | "max" | "Nehalem" | "Nehalem-IBRS" | "neoverse-n1" | "neoverse-n2" | "neoverse-v1" | "Opteron_G1" | "Opteron_G2" | "Opteron_G3" | "Opteron_G4" | "Opteron_G5" | "Penryn" | "pentium" | "pentium2" | "pentium3" | "phenom" | "qemu32" | "qemu64" | "SandyBridge" | "SandyBridge-IBRS" | "SapphireRapids" | "SapphireRapids-v2" | "SapphireRapids-v3" | "SapphireRapids-v4" | "SapphireRapids-v5" | "SapphireRapids-v6" | "SierraForest" | "SierraForest-v2" | "SierraForest-v3" | "SierraForest-v4" | "SierraForest-v5" | "Skylake-Client" | "Skylake-Client-IBRS" | "Skylake-Client-noTSX-IBRS" | "Skylake-Client-v4" | "Skylake-Server" | "Skylake-Server-IBRS" | "Skylake-Server-noTSX-IBRS" | "Skylake-Server-v4" | "Skylake-Server-v5" | "Westmere" | "Westmere-IBRS";
 }
@@ -2871,21 +2871,21 @@ export interface ClusterQemuCustomCpuModelsCputypeGetResult {
 /** Parameters of PUT /cluster/qemu/custom-cpu-models/{cputype} (path parameters left out). */
 export interface ClusterQemuCustomCpuModelsCputypePutParams {
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  flags?: string;
+  digest?: string | undefined;
+  flags?: string | undefined;
   /** range 32..64 */
-  "guest-phys-bits"?: number;
+  "guest-phys-bits"?: number | undefined;
   /** default 0 */
-  hidden?: Bool;
-  "hv-vendor-id"?: string;
+  hidden?: Bool | undefined;
+  "hv-vendor-id"?: string | undefined;
   /** range 0..4294967295 */
-  level?: number;
+  level?: number | undefined;
   /** format pve-phys-bits */
-  "phys-bits"?: string;
+  "phys-bits"?: string | undefined;
   /** default "kvm64" */
-  "reported-model"?: "486" | "a64fx" | "athlon" | "Broadwell" | "Broadwell-IBRS" | "Broadwell-noTSX" | "Broadwell-noTSX-IBRS" | "Cascadelake-Server" | "Cascadelake-Server-noTSX" | "Cascadelake-Server-v2" | "Cascadelake-Server-v4" | "Cascadelake-Server-v5" | "ClearwaterForest" | "ClearwaterForest-v2" | "ClearwaterForest-v3" | "Conroe" | "Cooperlake" | "Cooperlake-v2" | "core2duo" | "coreduo" | "cortex-a35" | "cortex-a53" | "cortex-a55" | "cortex-a57" | "cortex-a710" | "cortex-a72" | "cortex-a76" | "cortex-a78ae" | "DiamondRapids" | "EPYC" | "EPYC-Genoa" | "EPYC-Genoa-v2" | "EPYC-IBPB" | "EPYC-Milan" | "EPYC-Milan-v2" | "EPYC-Milan-v3" | "EPYC-Rome" | "EPYC-Rome-v2" | "EPYC-Rome-v3" | "EPYC-Rome-v4" | "EPYC-Rome-v5" | "EPYC-Turin" | "EPYC-v3" | "EPYC-v4" | "EPYC-v5" | "GraniteRapids" | "GraniteRapids-v2" | "GraniteRapids-v3" | "GraniteRapids-v4" | "GraniteRapids-v5" | "Haswell" | "Haswell-IBRS" | "Haswell-noTSX" | "Haswell-noTSX-IBRS" | "host" | "Icelake-Client" | "Icelake-Client-noTSX" | "Icelake-Server" | "Icelake-Server-noTSX" | "Icelake-Server-v3" | "Icelake-Server-v4" | "Icelake-Server-v5" | "Icelake-Server-v6" | "Icelake-Server-v7" | "IvyBridge" | "IvyBridge-IBRS" | "KnightsMill" | "kvm32" | "kvm64" | "max" | "Nehalem" | "Nehalem-IBRS" | "neoverse-n1" | "neoverse-n2" | "neoverse-v1" | "Opteron_G1" | "Opteron_G2" | "Opteron_G3" | "Opteron_G4" | "Opteron_G5" | "Penryn" | "pentium" | "pentium2" | "pentium3" | "phenom" | "qemu32" | "qemu64" | "SandyBridge" | "SandyBridge-IBRS" | "SapphireRapids" | "SapphireRapids-v2" | "SapphireRapids-v3" | "SapphireRapids-v4" | "SapphireRapids-v5" | "SapphireRapids-v6" | "SierraForest" | "SierraForest-v2" | "SierraForest-v3" | "SierraForest-v4" | "SierraForest-v5" | "Skylake-Client" | "Skylake-Client-IBRS" | "Skylake-Client-noTSX-IBRS" | "Skylake-Client-v4" | "Skylake-Server" | "Skylake-Server-IBRS" | "Skylake-Server-noTSX-IBRS" | "Skylake-Server-v4" | "Skylake-Server-v5" | "Westmere" | "Westmere-IBRS";
+  "reported-model"?: "486" | "a64fx" | "athlon" | "Broadwell" | "Broadwell-IBRS" | "Broadwell-noTSX" | "Broadwell-noTSX-IBRS" | "Cascadelake-Server" | "Cascadelake-Server-noTSX" | "Cascadelake-Server-v2" | "Cascadelake-Server-v4" | "Cascadelake-Server-v5" | "ClearwaterForest" | "ClearwaterForest-v2" | "ClearwaterForest-v3" | "Conroe" | "Cooperlake" | "Cooperlake-v2" | "core2duo" | "coreduo" | "cortex-a35" | "cortex-a53" | "cortex-a55" | "cortex-a57" | "cortex-a710" | "cortex-a72" | "cortex-a76" | "cortex-a78ae" | "DiamondRapids" | "EPYC" | "EPYC-Genoa" | "EPYC-Genoa-v2" | "EPYC-IBPB" | "EPYC-Milan" | "EPYC-Milan-v2" | "EPYC-Milan-v3" | "EPYC-Rome" | "EPYC-Rome-v2" | "EPYC-Rome-v3" | "EPYC-Rome-v4" | "EPYC-Rome-v5" | "EPYC-Turin" | "EPYC-v3" | "EPYC-v4" | "EPYC-v5" | "GraniteRapids" | "GraniteRapids-v2" | "GraniteRapids-v3" | "GraniteRapids-v4" | "GraniteRapids-v5" | "Haswell" | "Haswell-IBRS" | "Haswell-noTSX" | "Haswell-noTSX-IBRS" | "host" | "Icelake-Client" | "Icelake-Client-noTSX" | "Icelake-Server" | "Icelake-Server-noTSX" | "Icelake-Server-v3" | "Icelake-Server-v4" | "Icelake-Server-v5" | "Icelake-Server-v6" | "Icelake-Server-v7" | "IvyBridge" | "IvyBridge-IBRS" | "KnightsMill" | "kvm32" | "kvm64" | "max" | "Nehalem" | "Nehalem-IBRS" | "neoverse-n1" | "neoverse-n2" | "neoverse-v1" | "Opteron_G1" | "Opteron_G2" | "Opteron_G3" | "Opteron_G4" | "Opteron_G5" | "Penryn" | "pentium" | "pentium2" | "pentium3" | "phenom" | "qemu32" | "qemu64" | "SandyBridge" | "SandyBridge-IBRS" | "SapphireRapids" | "SapphireRapids-v2" | "SapphireRapids-v3" | "SapphireRapids-v4" | "SapphireRapids-v5" | "SapphireRapids-v6" | "SierraForest" | "SierraForest-v2" | "SierraForest-v3" | "SierraForest-v4" | "SierraForest-v5" | "Skylake-Client" | "Skylake-Client-IBRS" | "Skylake-Client-noTSX-IBRS" | "Skylake-Client-v4" | "Skylake-Server" | "Skylake-Server-IBRS" | "Skylake-Server-noTSX-IBRS" | "Skylake-Server-v4" | "Skylake-Server-v5" | "Westmere" | "Westmere-IBRS" | undefined;
 }
 
 /** An item of the result of GET /cluster/replication. */
@@ -2909,17 +2909,17 @@ export type ClusterReplicationGetResult = ClusterReplicationGetItem[];
 /** Parameters of POST /cluster/replication (path parameters left out). */
 export interface ClusterReplicationPostParams {
   /** length 0..4096 */
-  comment?: string;
-  disable?: Bool;
+  comment?: string | undefined;
+  disable?: Bool | undefined;
   /** format pve-replication-job-id */
   id: string;
   /** range 1.. */
-  rate?: number;
-  remove_job?: "local" | "full";
+  rate?: number | undefined;
+  remove_job?: "local" | "full" | undefined;
   /** format pve-calendar-event; length 0..128; default "*\/15" */
-  schedule?: string;
+  schedule?: string | undefined;
   /** format pve-node */
-  source?: string;
+  source?: string | undefined;
   /** format pve-node */
   target: string;
   type: "local";
@@ -2945,32 +2945,32 @@ export interface ClusterReplicationIdGetResult {
 /** Parameters of PUT /cluster/replication/{id} (path parameters left out). */
 export interface ClusterReplicationIdPutParams {
   /** length 0..4096 */
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  disable?: Bool;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
   /** range 1.. */
-  rate?: number;
-  remove_job?: "local" | "full";
+  rate?: number | undefined;
+  remove_job?: "local" | "full" | undefined;
   /** format pve-calendar-event; length 0..128; default "*\/15" */
-  schedule?: string;
+  schedule?: string | undefined;
   /** format pve-node */
-  source?: string;
+  source?: string | undefined;
 }
 
 /** Parameters of DELETE /cluster/replication/{id} (path parameters left out). */
 export interface ClusterReplicationIdDeleteParams {
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
   /** default 0 */
-  keep?: Bool;
+  keep?: Bool | undefined;
 }
 
 /** Parameters of GET /cluster/resources (path parameters left out). */
 export interface ClusterResourcesGetParams {
-  type?: "vm" | "storage" | "node" | "sdn";
+  type?: "vm" | "storage" | "node" | "sdn" | undefined;
 }
 
 /** An item of the result of GET /cluster/resources. */
@@ -3025,16 +3025,16 @@ export type ClusterSdnGetResult = ClusterSdnGetItem[];
 
 /** Parameters of PUT /cluster/sdn (path parameters left out). */
 export interface ClusterSdnPutParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
   /** default 1 */
-  "release-lock"?: Bool;
+  "release-lock"?: Bool | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/controllers (path parameters left out). */
 export interface ClusterSdnControllersGetParams {
-  pending?: Bool;
-  running?: Bool;
-  type?: "bgp" | "evpn" | "faucet" | "isis";
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
+  type?: "bgp" | "evpn" | "faucet" | "isis" | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/controllers. */
@@ -3080,43 +3080,43 @@ export type ClusterSdnControllersGetResult = ClusterSdnControllersGetItem[];
 /** Parameters of POST /cluster/sdn/controllers (path parameters left out). */
 export interface ClusterSdnControllersPostParams {
   /** range 0..4294967295 */
-  asn?: number;
+  asn?: number | undefined;
   /** default "auto" */
-  "bgp-mode"?: "auto" | "external" | "internal";
-  "bgp-multipath-as-path-relax"?: Bool;
+  "bgp-mode"?: "auto" | "external" | "internal" | undefined;
+  "bgp-multipath-as-path-relax"?: Bool | undefined;
   /** length 2..64 */
   controller: string;
-  ebgp?: Bool;
-  "ebgp-multihop"?: number;
+  ebgp?: Bool | undefined;
+  "ebgp-multihop"?: number | undefined;
   /** format pve-sdn-fabric-id */
-  fabric?: string;
-  "isis-domain"?: string;
+  fabric?: string | undefined;
+  "isis-domain"?: string | undefined;
   /** format pve-iface-list */
-  "isis-ifaces"?: string;
+  "isis-ifaces"?: string | undefined;
   /** format pve-sdn-isis-net; length 20..50 */
-  "isis-net"?: string;
-  "lock-token"?: string;
-  loopback?: string;
+  "isis-net"?: string | undefined;
+  "lock-token"?: string | undefined;
+  loopback?: string | undefined;
   /** format pve-node */
-  node?: string;
+  node?: string | undefined;
   /** format pve-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** format pve-configid; default "VTEP" */
-  "peer-group-name"?: string;
+  "peer-group-name"?: string | undefined;
   /** format ip-list */
-  peers?: string;
+  peers?: string | undefined;
   /** format pve-sdn-route-map-id */
-  "route-map-in"?: string;
+  "route-map-in"?: string | undefined;
   /** format pve-sdn-route-map-id */
-  "route-map-out"?: string;
+  "route-map-out"?: string | undefined;
   /** format pve-configid */
   type: "bgp" | "evpn" | "faucet" | "isis";
 }
 
 /** Parameters of GET /cluster/sdn/controllers/{controller} (path parameters left out). */
 export interface ClusterSdnControllersControllerGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** Result of GET /cluster/sdn/controllers/{controller}. */
@@ -3160,47 +3160,47 @@ export interface ClusterSdnControllersControllerGetResult {
 /** Parameters of PUT /cluster/sdn/controllers/{controller} (path parameters left out). */
 export interface ClusterSdnControllersControllerPutParams {
   /** range 0..4294967295 */
-  asn?: number;
+  asn?: number | undefined;
   /** default "auto" */
-  "bgp-mode"?: "auto" | "external" | "internal";
-  "bgp-multipath-as-path-relax"?: Bool;
+  "bgp-mode"?: "auto" | "external" | "internal" | undefined;
+  "bgp-multipath-as-path-relax"?: Bool | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  ebgp?: Bool;
-  "ebgp-multihop"?: number;
+  digest?: string | undefined;
+  ebgp?: Bool | undefined;
+  "ebgp-multihop"?: number | undefined;
   /** format pve-sdn-fabric-id */
-  fabric?: string;
-  "isis-domain"?: string;
+  fabric?: string | undefined;
+  "isis-domain"?: string | undefined;
   /** format pve-iface-list */
-  "isis-ifaces"?: string;
+  "isis-ifaces"?: string | undefined;
   /** format pve-sdn-isis-net; length 20..50 */
-  "isis-net"?: string;
-  "lock-token"?: string;
-  loopback?: string;
+  "isis-net"?: string | undefined;
+  "lock-token"?: string | undefined;
+  loopback?: string | undefined;
   /** format pve-node */
-  node?: string;
+  node?: string | undefined;
   /** format pve-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** format pve-configid; default "VTEP" */
-  "peer-group-name"?: string;
+  "peer-group-name"?: string | undefined;
   /** format ip-list */
-  peers?: string;
+  peers?: string | undefined;
   /** format pve-sdn-route-map-id */
-  "route-map-in"?: string;
+  "route-map-in"?: string | undefined;
   /** format pve-sdn-route-map-id */
-  "route-map-out"?: string;
+  "route-map-out"?: string | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/controllers/{controller} (path parameters left out). */
 export interface ClusterSdnControllersControllerDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/dns (path parameters left out). */
 export interface ClusterSdnDnsGetParams {
-  type?: "powerdns";
+  type?: "powerdns" | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/dns. */
@@ -3216,12 +3216,12 @@ export type ClusterSdnDnsGetResult = ClusterSdnDnsGetItem[];
 export interface ClusterSdnDnsPostParams {
   /** length 2.. */
   dns: string;
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   key: string;
-  "lock-token"?: string;
-  reversemaskv6?: number;
-  reversev6mask?: number;
-  ttl?: number;
+  "lock-token"?: string | undefined;
+  reversemaskv6?: number | undefined;
+  reversev6mask?: number | undefined;
+  ttl?: number | undefined;
   /** format pve-configid */
   type: "powerdns";
   url: string;
@@ -3230,20 +3230,20 @@ export interface ClusterSdnDnsPostParams {
 /** Parameters of PUT /cluster/sdn/dns/{dns} (path parameters left out). */
 export interface ClusterSdnDnsDnsPutParams {
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  fingerprint?: string;
-  key?: string;
-  "lock-token"?: string;
-  reversemaskv6?: number;
-  ttl?: number;
-  url?: string;
+  digest?: string | undefined;
+  fingerprint?: string | undefined;
+  key?: string | undefined;
+  "lock-token"?: string | undefined;
+  reversemaskv6?: number | undefined;
+  ttl?: number | undefined;
+  url?: string | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/dns/{dns} (path parameters left out). */
 export interface ClusterSdnDnsDnsDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/dry-run (path parameters left out). */
@@ -3269,8 +3269,8 @@ export type ClusterSdnFabricsGetResult = ClusterSdnFabricsGetItem[];
 
 /** Parameters of GET /cluster/sdn/fabrics/all (path parameters left out). */
 export interface ClusterSdnFabricsAllGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** Result of GET /cluster/sdn/fabrics/all. */
@@ -3311,8 +3311,8 @@ export interface ClusterSdnFabricsAllGetResult {
 
 /** Parameters of GET /cluster/sdn/fabrics/fabric (path parameters left out). */
 export interface ClusterSdnFabricsFabricGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/fabrics/fabric. */
@@ -3336,26 +3336,26 @@ export type ClusterSdnFabricsFabricGetResult = ClusterSdnFabricsFabricGetItem[];
 
 /** Parameters of POST /cluster/sdn/fabrics/fabric (path parameters left out). */
 export interface ClusterSdnFabricsFabricPostParams {
-  area?: string;
+  area?: string | undefined;
   /** range 1..600 */
-  csnp_interval?: number;
+  csnp_interval?: number | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** range 1..600 */
-  hello_interval?: number;
+  hello_interval?: number | undefined;
   /** format pve-sdn-fabric-id; length 2..8 */
   id: string;
   /** format CIDR */
-  ip6_prefix?: string;
+  ip6_prefix?: string | undefined;
   /** format CIDR */
-  ip_prefix?: string;
-  "lock-token"?: string;
+  ip_prefix?: string | undefined;
+  "lock-token"?: string | undefined;
   /** range 0..65535 */
-  persistent_keepalive?: number;
+  persistent_keepalive?: number | undefined;
   protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
   redistribute: readonly string[];
   /** format pve-sdn-prefix-list-id */
-  route_filter?: string;
+  route_filter?: string | undefined;
 }
 
 /** Result of GET /cluster/sdn/fabrics/fabric/{id}. */
@@ -3377,31 +3377,31 @@ export interface ClusterSdnFabricsFabricIdGetResult {
 
 /** Parameters of PUT /cluster/sdn/fabrics/fabric/{id} (path parameters left out). */
 export interface ClusterSdnFabricsFabricIdPutParams {
-  area?: string;
+  area?: string | undefined;
   /** range 1..600 */
-  csnp_interval?: number;
+  csnp_interval?: number | undefined;
   delete: readonly ("ip_prefix" | "ip6_prefix" | "hello_interval" | "csnp_interval" | "route_filter")[] | readonly ("ip_prefix" | "ip6_prefix" | "redistribute" | "route_filter" | "route_map_in" | "route_map_out")[] | readonly ("area" | "redistribute" | "route_filter")[] | readonly "persistent_keepalive"[];
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** range 1..600 */
-  hello_interval?: number;
+  hello_interval?: number | undefined;
   /** format CIDR */
-  ip6_prefix?: string;
+  ip6_prefix?: string | undefined;
   /** format CIDR */
-  ip_prefix?: string;
-  "lock-token"?: string;
+  ip_prefix?: string | undefined;
+  "lock-token"?: string | undefined;
   /** range 0..65535 */
-  persistent_keepalive?: number;
+  persistent_keepalive?: number | undefined;
   protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
   redistribute: readonly string[];
   /** format pve-sdn-prefix-list-id */
-  route_filter?: string;
+  route_filter?: string | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/fabrics/node (path parameters left out). */
 export interface ClusterSdnFabricsNodeGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/fabrics/node. */
@@ -3426,8 +3426,8 @@ export type ClusterSdnFabricsNodeGetResult = ClusterSdnFabricsNodeGetItem[];
 
 /** Parameters of GET /cluster/sdn/fabrics/node/{fabric_id} (path parameters left out). */
 export interface ClusterSdnFabricsNodeFabricIdGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/fabrics/node/{fabric_id}. */
@@ -3452,22 +3452,22 @@ export type ClusterSdnFabricsNodeFabricIdGetResult = ClusterSdnFabricsNodeFabric
 
 /** Parameters of POST /cluster/sdn/fabrics/node/{fabric_id} (path parameters left out). */
 export interface ClusterSdnFabricsNodeFabricIdPostParams {
-  allowed_ips?: readonly string[];
+  allowed_ips?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
-  endpoint?: string;
+  digest?: string | undefined;
+  endpoint?: string | undefined;
   interfaces: readonly string[] | unknown;
   /** format ipv4 */
-  ip?: string;
+  ip?: string | undefined;
   /** format ipv6 */
-  ip6?: string;
-  "lock-token"?: string;
+  ip6?: string | undefined;
+  "lock-token"?: string | undefined;
   /** format pve-node */
   node_id: string;
-  peers?: readonly string[];
+  peers?: readonly string[] | undefined;
   protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
-  public_key?: string;
-  role?: "internal" | "external";
+  public_key?: string | undefined;
+  role?: "internal" | "external" | undefined;
 }
 
 /** Result of GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id}. */
@@ -3490,26 +3490,26 @@ export interface ClusterSdnFabricsNodeFabricIdNodeIdGetResult {
 
 /** Parameters of PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (path parameters left out). */
 export interface ClusterSdnFabricsNodeFabricIdNodeIdPutParams {
-  allowed_ips?: readonly string[];
+  allowed_ips?: readonly string[] | undefined;
   delete: readonly ("interfaces" | "ip" | "ip6")[] | readonly ("allowed_ips" | "endpoint" | "interfaces" | "ip" | "ip6" | "peers")[];
   /** length 0..64 */
-  digest?: string;
-  endpoint?: string;
+  digest?: string | undefined;
+  endpoint?: string | undefined;
   interfaces: readonly string[] | unknown;
   /** format ipv4 */
-  ip?: string;
+  ip?: string | undefined;
   /** format ipv6 */
-  ip6?: string;
-  "lock-token"?: string;
-  peers?: readonly string[];
+  ip6?: string | undefined;
+  "lock-token"?: string | undefined;
+  peers?: readonly string[] | undefined;
   protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
-  public_key?: string;
-  role?: "internal" | "external";
+  public_key?: string | undefined;
+  role?: "internal" | "external" | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/ipams (path parameters left out). */
 export interface ClusterSdnIpamsGetParams {
-  type?: "netbox" | "phpipam" | "pve";
+  type?: "netbox" | "phpipam" | "pve" | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/ipams. */
@@ -3523,125 +3523,125 @@ export type ClusterSdnIpamsGetResult = ClusterSdnIpamsGetItem[];
 
 /** Parameters of POST /cluster/sdn/ipams (path parameters left out). */
 export interface ClusterSdnIpamsPostParams {
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   /** length 2.. */
   ipam: string;
-  "lock-token"?: string;
-  section?: number;
-  token?: string;
+  "lock-token"?: string | undefined;
+  section?: number | undefined;
+  token?: string | undefined;
   /** format pve-configid */
   type: "netbox" | "phpipam" | "pve";
-  url?: string;
+  url?: string | undefined;
 }
 
 /** Parameters of PUT /cluster/sdn/ipams/{ipam} (path parameters left out). */
 export interface ClusterSdnIpamsIpamPutParams {
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  fingerprint?: string;
-  "lock-token"?: string;
-  section?: number;
-  token?: string;
-  url?: string;
+  digest?: string | undefined;
+  fingerprint?: string | undefined;
+  "lock-token"?: string | undefined;
+  section?: number | undefined;
+  token?: string | undefined;
+  url?: string | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/ipams/{ipam} (path parameters left out). */
 export interface ClusterSdnIpamsIpamDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of POST /cluster/sdn/lock (path parameters left out). */
 export interface ClusterSdnLockPostParams {
   /** default 0 */
-  "allow-pending"?: Bool;
+  "allow-pending"?: Bool | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/lock (path parameters left out). */
 export interface ClusterSdnLockDeleteParams {
   /** default 0 */
-  force?: Bool;
-  "lock-token"?: string;
+  force?: Bool | undefined;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/prefix-lists (path parameters left out). */
 export interface ClusterSdnPrefixListsGetParams {
-  pending?: Bool;
-  running?: Bool;
-  verbose?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
+  verbose?: Bool | undefined;
 }
 
 /** Parameters of POST /cluster/sdn/prefix-lists (path parameters left out). */
 export interface ClusterSdnPrefixListsPostParams {
   /** length 0..64 */
-  digest?: string;
-  entries?: readonly string[];
+  digest?: string | undefined;
+  entries?: readonly string[] | undefined;
   /** format pve-sdn-prefix-list-id */
   id: string;
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of PUT /cluster/sdn/prefix-lists/{id} (path parameters left out). */
 export interface ClusterSdnPrefixListsIdPutParams {
-  delete?: readonly "entries"[];
+  delete?: readonly "entries"[] | undefined;
   /** length 0..64 */
-  digest?: string;
-  entries?: readonly string[];
-  "lock-token"?: string;
+  digest?: string | undefined;
+  entries?: readonly string[] | undefined;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/prefix-lists/{id} (path parameters left out). */
 export interface ClusterSdnPrefixListsIdDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of POST /cluster/sdn/prefix-lists/{id}/entries (path parameters left out). */
 export interface ClusterSdnPrefixListsIdEntriesPostParams {
   action: "permit" | "deny";
   /** range 0..128 */
-  ge?: number;
+  ge?: number | undefined;
   /** range 0..128 */
-  le?: number;
-  "lock-token"?: string;
+  le?: number | undefined;
+  "lock-token"?: string | undefined;
   /** format FullRangeCIDR */
   prefix: string;
   /** range 1..4294967295 */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /** Parameters of PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (path parameters left out). */
 export interface ClusterSdnPrefixListsIdEntriesUrlSeqPutParams {
-  action?: "permit" | "deny";
-  delete?: readonly ("le" | "ge" | "seq")[];
+  action?: "permit" | "deny" | undefined;
+  delete?: readonly ("le" | "ge" | "seq")[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** range 0..128 */
-  ge?: number;
+  ge?: number | undefined;
   /** range 0..128 */
-  le?: number;
-  "lock-token"?: string;
+  le?: number | undefined;
+  "lock-token"?: string | undefined;
   /** format FullRangeCIDR */
-  prefix?: string;
+  prefix?: string | undefined;
   /** range 1..4294967295 */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (path parameters left out). */
 export interface ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of POST /cluster/sdn/rollback (path parameters left out). */
 export interface ClusterSdnRollbackPostParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
   /** default 1 */
-  "release-lock"?: Bool;
+  "release-lock"?: Bool | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/route-maps (path parameters left out). */
 export interface ClusterSdnRouteMapsGetParams {
-  running?: Bool;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/route-maps. */
@@ -3654,8 +3654,8 @@ export type ClusterSdnRouteMapsGetResult = ClusterSdnRouteMapsGetItem[];
 
 /** Parameters of GET /cluster/sdn/route-maps/entries (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/route-maps/entries. */
@@ -3677,31 +3677,31 @@ export type ClusterSdnRouteMapsEntriesGetResult = ClusterSdnRouteMapsEntriesGetI
 export interface ClusterSdnRouteMapsEntriesExitActionFormat {
   key: "on-match-goto" | "on-match-next" | "continue";
   /** range 0..65535 */
-  value?: number;
+  value?: number | undefined;
 }
 
 /** Parameters of POST /cluster/sdn/route-maps/entries (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesPostParams {
   action: "permit" | "deny";
   /** format pve-sdn-route-map-id */
-  call?: string;
+  call?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** property string: key, value */
-  "exit-action"?: string;
-  "lock-token"?: string;
-  match?: readonly string[];
+  "exit-action"?: string | undefined;
+  "lock-token"?: string | undefined;
+  match?: readonly string[] | undefined;
   /** range 0..65535 */
   order: number;
   /** format pve-sdn-route-map-id */
   "route-map-id": string;
-  set?: readonly string[];
+  set?: readonly string[] | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/route-maps/entries/{route-map-id} (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesRouteMapIdGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/route-maps/entries/{route-map-id}. */
@@ -3734,28 +3734,28 @@ export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult {
 
 /** Parameters of PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams {
-  action?: "permit" | "deny";
+  action?: "permit" | "deny" | undefined;
   /** format pve-sdn-route-map-id */
-  call?: string;
-  delete?: readonly ("set" | "match" | "call" | "exit-action")[];
+  call?: string | undefined;
+  delete?: readonly ("set" | "match" | "call" | "exit-action")[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** property string: key, value */
-  "exit-action"?: string;
-  "lock-token"?: string;
-  match?: readonly string[];
-  set?: readonly string[];
+  "exit-action"?: string | undefined;
+  "lock-token"?: string | undefined;
+  match?: readonly string[] | undefined;
+  set?: readonly string[] | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/vnets (path parameters left out). */
 export interface ClusterSdnVnetsGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/vnets. */
@@ -3785,13 +3785,13 @@ export type ClusterSdnVnetsGetResult = ClusterSdnVnetsGetItem[];
 /** Parameters of POST /cluster/sdn/vnets (path parameters left out). */
 export interface ClusterSdnVnetsPostParams {
   /** length 0..256 */
-  alias?: string;
-  "isolate-ports"?: Bool;
-  "lock-token"?: string;
+  alias?: string | undefined;
+  "isolate-ports"?: Bool | undefined;
+  "lock-token"?: string | undefined;
   /** range 1..16777215 */
-  tag?: number;
-  type?: "vnet";
-  vlanaware?: Bool;
+  tag?: number | undefined;
+  type?: "vnet" | undefined;
+  vlanaware?: Bool | undefined;
   /** length 2..8 */
   vnet: string;
   zone: string;
@@ -3799,8 +3799,8 @@ export interface ClusterSdnVnetsPostParams {
 
 /** Parameters of GET /cluster/sdn/vnets/{vnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** Result of GET /cluster/sdn/vnets/{vnet}. */
@@ -3828,22 +3828,22 @@ export interface ClusterSdnVnetsVnetGetResult {
 /** Parameters of PUT /cluster/sdn/vnets/{vnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetPutParams {
   /** length 0..256 */
-  alias?: string;
+  alias?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  "isolate-ports"?: Bool;
-  "lock-token"?: string;
+  digest?: string | undefined;
+  "isolate-ports"?: Bool | undefined;
+  "lock-token"?: string | undefined;
   /** range 1..16777215 */
-  tag?: number;
-  vlanaware?: Bool;
-  zone?: string;
+  tag?: number | undefined;
+  vlanaware?: Bool | undefined;
+  zone?: string | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/vnets/{vnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Result of GET /cluster/sdn/vnets/{vnet}/firewall/options. */
@@ -3857,13 +3857,13 @@ export interface ClusterSdnVnetsVnetFirewallOptionsGetResult {
 /** Parameters of PUT /cluster/sdn/vnets/{vnet}/firewall/options (path parameters left out). */
 export interface ClusterSdnVnetsVnetFirewallOptionsPutParams {
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  enable?: Bool;
-  log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  policy_forward?: "ACCEPT" | "DROP";
+  enable?: Bool | undefined;
+  log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
+  policy_forward?: "ACCEPT" | "DROP" | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/vnets/{vnet}/firewall/rules. */
@@ -3892,30 +3892,30 @@ export type ClusterSdnVnetsVnetFirewallRulesGetResult = ClusterSdnVnetsVnetFirew
 export interface ClusterSdnVnetsVnetFirewallRulesPostParams {
   /** length 2..20 */
   action: string;
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  pos?: number;
+  pos?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
+  sport?: string | undefined;
   type: "in" | "out" | "forward" | "group";
 }
 
@@ -3942,40 +3942,40 @@ export interface ClusterSdnVnetsVnetFirewallRulesPosGetResult {
 /** Parameters of PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (path parameters left out). */
 export interface ClusterSdnVnetsVnetFirewallRulesPosPutParams {
   /** length 2..20 */
-  action?: string;
-  comment?: string;
+  action?: string | undefined;
+  comment?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  moveto?: number;
+  moveto?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
-  type?: "in" | "out" | "forward" | "group";
+  sport?: string | undefined;
+  type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (path parameters left out). */
 export interface ClusterSdnVnetsVnetFirewallRulesPosDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of POST /cluster/sdn/vnets/{vnet}/ips (path parameters left out). */
@@ -3983,7 +3983,7 @@ export interface ClusterSdnVnetsVnetIpsPostParams {
   /** format ip */
   ip: string;
   /** format mac-addr */
-  mac?: string;
+  mac?: string | undefined;
   /** length 2..8 */
   zone: string;
 }
@@ -3993,9 +3993,9 @@ export interface ClusterSdnVnetsVnetIpsPutParams {
   /** format ip */
   ip: string;
   /** format mac-addr */
-  mac?: string;
+  mac?: string | undefined;
   /** format pve-vmid; range 100..999999999 */
-  vmid?: number;
+  vmid?: number | undefined;
   /** length 2..8 */
   zone: string;
 }
@@ -4005,28 +4005,28 @@ export interface ClusterSdnVnetsVnetIpsDeleteParams {
   /** format ip */
   ip: string;
   /** format mac-addr */
-  mac?: string;
+  mac?: string | undefined;
   /** length 2..8 */
   zone: string;
 }
 
 /** Parameters of GET /cluster/sdn/vnets/{vnet}/subnets (path parameters left out). */
 export interface ClusterSdnVnetsVnetSubnetsGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** Parameters of POST /cluster/sdn/vnets/{vnet}/subnets (path parameters left out). */
 export interface ClusterSdnVnetsVnetSubnetsPostParams {
   /** format ip */
-  "dhcp-dns-server"?: string;
-  "dhcp-range"?: readonly string[];
+  "dhcp-dns-server"?: string | undefined;
+  "dhcp-range"?: readonly string[] | undefined;
   /** format dns-name */
-  dnszoneprefix?: string;
+  dnszoneprefix?: string | undefined;
   /** format ip */
-  gateway?: string;
-  "lock-token"?: string;
-  snat?: Bool;
+  gateway?: string | undefined;
+  "lock-token"?: string | undefined;
+  snat?: Bool | undefined;
   /** format pve-sdn-subnet-id */
   subnet: string;
   type: "subnet";
@@ -4034,37 +4034,37 @@ export interface ClusterSdnVnetsVnetSubnetsPostParams {
 
 /** Parameters of GET /cluster/sdn/vnets/{vnet}/subnets/{subnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetSubnetsSubnetGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** Parameters of PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetSubnetsSubnetPutParams {
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** format ip */
-  "dhcp-dns-server"?: string;
-  "dhcp-range"?: readonly string[];
+  "dhcp-dns-server"?: string | undefined;
+  "dhcp-range"?: readonly string[] | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format dns-name */
-  dnszoneprefix?: string;
+  dnszoneprefix?: string | undefined;
   /** format ip */
-  gateway?: string;
-  "lock-token"?: string;
-  snat?: Bool;
+  gateway?: string | undefined;
+  "lock-token"?: string | undefined;
+  snat?: Bool | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetSubnetsSubnetDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** Parameters of GET /cluster/sdn/zones (path parameters left out). */
 export interface ClusterSdnZonesGetParams {
-  pending?: Bool;
-  running?: Bool;
-  type?: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan";
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
+  type?: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan" | undefined;
 }
 
 /** An item of the result of GET /cluster/sdn/zones. */
@@ -4129,54 +4129,54 @@ export type ClusterSdnZonesGetResult = ClusterSdnZonesGetItem[];
 
 /** Parameters of POST /cluster/sdn/zones (path parameters left out). */
 export interface ClusterSdnZonesPostParams {
-  "advertise-subnets"?: Bool;
-  bridge?: string;
-  "bridge-disable-mac-learning"?: Bool;
-  controller?: string;
-  dhcp?: "dnsmasq";
-  "disable-arp-nd-suppression"?: Bool;
-  dns?: string;
+  "advertise-subnets"?: Bool | undefined;
+  bridge?: string | undefined;
+  "bridge-disable-mac-learning"?: Bool | undefined;
+  controller?: string | undefined;
+  dhcp?: "dnsmasq" | undefined;
+  "disable-arp-nd-suppression"?: Bool | undefined;
+  dns?: string | undefined;
   /** format dns-name */
-  dnszone?: string;
-  "dp-id"?: number;
+  dnszone?: string | undefined;
+  "dp-id"?: number | undefined;
   /** format pve-node-list */
-  exitnodes?: string;
-  "exitnodes-local-routing"?: Bool;
+  exitnodes?: string | undefined;
+  "exitnodes-local-routing"?: Bool | undefined;
   /** format pve-node */
-  "exitnodes-primary"?: string;
+  "exitnodes-primary"?: string | undefined;
   /** format pve-sdn-fabric-id */
-  fabric?: string;
-  ipam?: string;
-  "lock-token"?: string;
+  fabric?: string | undefined;
+  ipam?: string | undefined;
+  "lock-token"?: string | undefined;
   /** format mac-addr */
-  mac?: string;
-  mtu?: number;
+  mac?: string | undefined;
+  mtu?: number | undefined;
   /** format pve-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** format ip-list */
-  peers?: string;
-  reversedns?: string;
+  peers?: string | undefined;
+  reversedns?: string | undefined;
   /** format pve-sdn-bgp-rt-list */
-  "rt-import"?: string;
-  "secondary-controllers"?: readonly string[];
+  "rt-import"?: string | undefined;
+  "secondary-controllers"?: readonly string[] | undefined;
   /** range 0.. */
-  tag?: number;
+  tag?: number | undefined;
   /** format pve-configid */
   type: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan";
   /** default "802.1q" */
-  "vlan-protocol"?: "802.1q" | "802.1ad";
+  "vlan-protocol"?: "802.1q" | "802.1ad" | undefined;
   /** range 1..16777215 */
-  "vrf-vxlan"?: number;
+  "vrf-vxlan"?: number | undefined;
   /** range 1..65536; default 4789 */
-  "vxlan-port"?: number;
+  "vxlan-port"?: number | undefined;
   /** length 2..8 */
   zone: string;
 }
 
 /** Parameters of GET /cluster/sdn/zones/{zone} (path parameters left out). */
 export interface ClusterSdnZonesZoneGetParams {
-  pending?: Bool;
-  running?: Bool;
+  pending?: Bool | undefined;
+  running?: Bool | undefined;
 }
 
 /** Result of GET /cluster/sdn/zones/{zone}. */
@@ -4239,53 +4239,53 @@ export interface ClusterSdnZonesZoneGetResult {
 
 /** Parameters of PUT /cluster/sdn/zones/{zone} (path parameters left out). */
 export interface ClusterSdnZonesZonePutParams {
-  "advertise-subnets"?: Bool;
-  bridge?: string;
-  "bridge-disable-mac-learning"?: Bool;
-  controller?: string;
+  "advertise-subnets"?: Bool | undefined;
+  bridge?: string | undefined;
+  "bridge-disable-mac-learning"?: Bool | undefined;
+  controller?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
-  dhcp?: "dnsmasq";
+  delete?: string | undefined;
+  dhcp?: "dnsmasq" | undefined;
   /** length 0..64 */
-  digest?: string;
-  "disable-arp-nd-suppression"?: Bool;
-  dns?: string;
+  digest?: string | undefined;
+  "disable-arp-nd-suppression"?: Bool | undefined;
+  dns?: string | undefined;
   /** format dns-name */
-  dnszone?: string;
-  "dp-id"?: number;
+  dnszone?: string | undefined;
+  "dp-id"?: number | undefined;
   /** format pve-node-list */
-  exitnodes?: string;
-  "exitnodes-local-routing"?: Bool;
+  exitnodes?: string | undefined;
+  "exitnodes-local-routing"?: Bool | undefined;
   /** format pve-node */
-  "exitnodes-primary"?: string;
+  "exitnodes-primary"?: string | undefined;
   /** format pve-sdn-fabric-id */
-  fabric?: string;
-  ipam?: string;
-  "lock-token"?: string;
+  fabric?: string | undefined;
+  ipam?: string | undefined;
+  "lock-token"?: string | undefined;
   /** format mac-addr */
-  mac?: string;
-  mtu?: number;
+  mac?: string | undefined;
+  mtu?: number | undefined;
   /** format pve-node-list */
-  nodes?: string;
+  nodes?: string | undefined;
   /** format ip-list */
-  peers?: string;
-  reversedns?: string;
+  peers?: string | undefined;
+  reversedns?: string | undefined;
   /** format pve-sdn-bgp-rt-list */
-  "rt-import"?: string;
-  "secondary-controllers"?: readonly string[];
+  "rt-import"?: string | undefined;
+  "secondary-controllers"?: readonly string[] | undefined;
   /** range 0.. */
-  tag?: number;
+  tag?: number | undefined;
   /** default "802.1q" */
-  "vlan-protocol"?: "802.1q" | "802.1ad";
+  "vlan-protocol"?: "802.1q" | "802.1ad" | undefined;
   /** range 1..16777215 */
-  "vrf-vxlan"?: number;
+  "vrf-vxlan"?: number | undefined;
   /** range 1..65536; default 4789 */
-  "vxlan-port"?: number;
+  "vxlan-port"?: number | undefined;
 }
 
 /** Parameters of DELETE /cluster/sdn/zones/{zone} (path parameters left out). */
 export interface ClusterSdnZonesZoneDeleteParams {
-  "lock-token"?: string;
+  "lock-token"?: string | undefined;
 }
 
 /** An item of the result of GET /cluster/status. */
@@ -4349,7 +4349,7 @@ export type NodesNodeAptGetResult = NodesNodeAptGetItem[];
 /** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
-  version?: string;
+  version?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/apt/repositories. */
@@ -4401,8 +4401,8 @@ export interface NodesNodeAptRepositoriesGetResult {
 /** Parameters of POST /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPostParams {
   /** length 0..80 */
-  digest?: string;
-  enabled?: Bool;
+  digest?: string | undefined;
+  enabled?: Bool | undefined;
   index: number;
   path: string;
 }
@@ -4410,7 +4410,7 @@ export interface NodesNodeAptRepositoriesPostParams {
 /** Parameters of PUT /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPutParams {
   /** length 0..80 */
-  digest?: string;
+  digest?: string | undefined;
   handle: string;
 }
 
@@ -4434,9 +4434,9 @@ export type NodesNodeAptUpdateGetResult = NodesNodeAptUpdateGetItem[];
 /** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default 0 */
-  notify?: Bool;
+  notify?: Bool | undefined;
   /** default 0 */
-  quiet?: Bool;
+  quiet?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/apt/versions. */
@@ -4461,7 +4461,7 @@ export type NodesNodeAptVersionsGetResult = NodesNodeAptVersionsGetItem[];
 
 /** Parameters of GET /nodes/{node}/capabilities/qemu/cpu (path parameters left out). */
 export interface NodesNodeCapabilitiesQemuCpuGetParams {
-  arch?: "x86_64" | "aarch64";
+  arch?: "x86_64" | "aarch64" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/capabilities/qemu/cpu. */
@@ -4478,8 +4478,8 @@ export type NodesNodeCapabilitiesQemuCpuGetResult = NodesNodeCapabilitiesQemuCpu
 /** Parameters of GET /nodes/{node}/capabilities/qemu/cpu-flags (path parameters left out). */
 export interface NodesNodeCapabilitiesQemuCpuFlagsGetParams {
   /** default "kvm" */
-  accel?: "kvm" | "tcg";
-  arch?: "x86_64" | "aarch64";
+  accel?: "kvm" | "tcg" | undefined;
+  arch?: "x86_64" | "aarch64" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/capabilities/qemu/cpu-flags. */
@@ -4494,7 +4494,7 @@ export type NodesNodeCapabilitiesQemuCpuFlagsGetResult = NodesNodeCapabilitiesQe
 
 /** Parameters of GET /nodes/{node}/capabilities/qemu/machines (path parameters left out). */
 export interface NodesNodeCapabilitiesQemuMachinesGetParams {
-  arch?: "x86_64" | "aarch64";
+  arch?: "x86_64" | "aarch64" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/capabilities/qemu/machines. */
@@ -4561,41 +4561,41 @@ export type NodesNodeCephFsGetResult = NodesNodeCephFsGetItem[];
 /** Parameters of POST /nodes/{node}/ceph/fs/{name} (path parameters left out). */
 export interface NodesNodeCephFsNamePostParams {
   /** default 0 */
-  "add-storage"?: Bool;
+  "add-storage"?: Bool | undefined;
   /** range 8..32768; default 128 */
-  pg_num?: number;
+  pg_num?: number | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/ceph/fs/{name} (path parameters left out). */
 export interface NodesNodeCephFsNameDeleteParams {
   /** default 0 */
-  "remove-pools"?: Bool;
+  "remove-pools"?: Bool | undefined;
   /** default 0 */
-  "remove-storages"?: Bool;
+  "remove-storages"?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/ceph/init (path parameters left out). */
 export interface NodesNodeCephInitPostParams {
   /** format CIDR; length 0..128; requires network */
-  "cluster-network"?: string;
+  "cluster-network"?: string | undefined;
   /** default 0 */
-  disable_cephx?: Bool;
+  disable_cephx?: Bool | undefined;
   /** range 1..7; default 2 */
-  min_size?: number;
+  min_size?: number | undefined;
   /** format CIDR; length 0..128 */
-  network?: string;
+  network?: string | undefined;
   /** range 6..14; default 6 */
-  pg_bits?: number;
+  pg_bits?: number | undefined;
   /** range 1..7; default 3 */
-  size?: number;
+  size?: number | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/ceph/log (path parameters left out). */
 export interface NodesNodeCephLogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0.. */
-  start?: number;
+  start?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/ceph/log. */
@@ -4628,7 +4628,7 @@ export type NodesNodeCephMdsGetResult = NodesNodeCephMdsGetItem[];
 /** Parameters of POST /nodes/{node}/ceph/mds/{name} (path parameters left out). */
 export interface NodesNodeCephMdsNamePostParams {
   /** default 0 */
-  hotstandby?: Bool;
+  hotstandby?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/ceph/mgr. */
@@ -4666,7 +4666,7 @@ export type NodesNodeCephMonGetResult = NodesNodeCephMonGetItem[];
 /** Parameters of POST /nodes/{node}/ceph/mon/{monid} (path parameters left out). */
 export interface NodesNodeCephMonMonidPostParams {
   /** format ip-list */
-  "mon-address"?: string;
+  "mon-address"?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/ceph/osd. */
@@ -4678,30 +4678,30 @@ export interface NodesNodeCephOsdGetResult {
 
 /** Parameters of POST /nodes/{node}/ceph/osd (path parameters left out). */
 export interface NodesNodeCephOsdPostParams {
-  "crush-device-class"?: string;
-  db_dev?: string;
+  "crush-device-class"?: string | undefined;
+  db_dev?: string | undefined;
   /** range 1..; requires db_dev */
-  db_dev_size?: number;
+  db_dev_size?: number | undefined;
   dev: string;
   /** default 0 */
-  encrypted?: Bool;
+  encrypted?: Bool | undefined;
   /** range 1.. */
-  "osds-per-device"?: number;
-  wal_dev?: string;
+  "osds-per-device"?: number | undefined;
+  wal_dev?: string | undefined;
   /** range 0.5..; requires wal_dev */
-  wal_dev_size?: number;
+  wal_dev_size?: number | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/ceph/osd/{osdid} (path parameters left out). */
 export interface NodesNodeCephOsdOsdidDeleteParams {
   /** default 0 */
-  cleanup?: Bool;
+  cleanup?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/ceph/osd/{osdid}/lv-info (path parameters left out). */
 export interface NodesNodeCephOsdOsdidLvInfoGetParams {
   /** default "block" */
-  type?: "block" | "db" | "wal";
+  type?: "block" | "db" | "wal" | undefined;
 }
 
 /** Result of GET /nodes/{node}/ceph/osd/{osdid}/lv-info. */
@@ -4747,7 +4747,7 @@ export interface NodesNodeCephOsdOsdidMetadataGetResult {
 /** Parameters of POST /nodes/{node}/ceph/osd/{osdid}/scrub (path parameters left out). */
 export interface NodesNodeCephOsdOsdidScrubPostParams {
   /** default 0 */
-  deep?: Bool;
+  deep?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/ceph/pool. */
@@ -4776,71 +4776,71 @@ export type NodesNodeCephPoolGetResult = NodesNodeCephPoolGetItem[];
 
 /** The keys of the property string `erasure-coding` of POST /nodes/{node}/ceph/pool (see formatPropertyString). */
 export interface NodesNodeCephPoolErasureCodingFormat {
-  "device-class"?: string;
+  "device-class"?: string | undefined;
   /** default "host" */
-  "failure-domain"?: string;
+  "failure-domain"?: string | undefined;
   /** range 2.. */
   k: number;
   /** range 1.. */
   m: number;
-  profile?: string;
+  profile?: string | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/ceph/pool (path parameters left out). */
 export interface NodesNodeCephPoolPostParams {
   /** default 0 */
-  add_storages?: Bool;
+  add_storages?: Bool | undefined;
   /** default "rbd" */
-  application?: "rbd" | "cephfs" | "rgw";
-  crush_rule?: string;
+  application?: "rbd" | "cephfs" | "rgw" | undefined;
+  crush_rule?: string | undefined;
   /** property string: device-class, failure-domain, k, m, profile */
-  "erasure-coding"?: string;
+  "erasure-coding"?: string | undefined;
   /** range 1..7; default 2 */
-  min_size?: number;
+  min_size?: number | undefined;
   name: string;
   /** default "warn" */
-  pg_autoscale_mode?: "on" | "off" | "warn";
+  pg_autoscale_mode?: "on" | "off" | "warn" | undefined;
   /** range 1..32768; default 128 */
-  pg_num?: number;
+  pg_num?: number | undefined;
   /** range ..32768 */
-  pg_num_min?: number;
+  pg_num_min?: number | undefined;
   /** range 1..7; default 3 */
-  size?: number;
-  target_size?: string;
-  target_size_ratio?: number;
+  size?: number | undefined;
+  target_size?: string | undefined;
+  target_size_ratio?: number | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/ceph/pool/{name} (path parameters left out). */
 export interface NodesNodeCephPoolNamePutParams {
-  application?: "rbd" | "cephfs" | "rgw";
-  crush_rule?: string;
+  application?: "rbd" | "cephfs" | "rgw" | undefined;
+  crush_rule?: string | undefined;
   /** range 1..7 */
-  min_size?: number;
-  pg_autoscale_mode?: "on" | "off" | "warn";
+  min_size?: number | undefined;
+  pg_autoscale_mode?: "on" | "off" | "warn" | undefined;
   /** range 1..32768 */
-  pg_num?: number;
+  pg_num?: number | undefined;
   /** range ..32768 */
-  pg_num_min?: number;
+  pg_num_min?: number | undefined;
   /** range 1..7 */
-  size?: number;
-  target_size?: string;
-  target_size_ratio?: number;
+  size?: number | undefined;
+  target_size?: string | undefined;
+  target_size_ratio?: number | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/ceph/pool/{name} (path parameters left out). */
 export interface NodesNodeCephPoolNameDeleteParams {
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
   /** default 1 */
-  remove_ecprofile?: Bool;
+  remove_ecprofile?: Bool | undefined;
   /** default 0 */
-  remove_storages?: Bool;
+  remove_storages?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/ceph/pool/{name}/status (path parameters left out). */
 export interface NodesNodeCephPoolNameStatusGetParams {
   /** default 0 */
-  verbose?: Bool;
+  verbose?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/ceph/pool/{name}/status. */
@@ -4875,7 +4875,7 @@ export interface NodesNodeCephPoolNameStatusGetResult {
 /** Parameters of POST /nodes/{node}/ceph/restart (path parameters left out). */
 export interface NodesNodeCephRestartPostParams {
   /** default "ceph.target" */
-  service?: string;
+  service?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/ceph/rules. */
@@ -4889,25 +4889,25 @@ export type NodesNodeCephRulesGetResult = NodesNodeCephRulesGetItem[];
 /** Parameters of POST /nodes/{node}/ceph/start (path parameters left out). */
 export interface NodesNodeCephStartPostParams {
   /** default "ceph.target" */
-  service?: string;
+  service?: string | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/ceph/stop (path parameters left out). */
 export interface NodesNodeCephStopPostParams {
   /** default "ceph.target" */
-  service?: string;
+  service?: string | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/certificates/acme/certificate (path parameters left out). */
 export interface NodesNodeCertificatesAcmeCertificatePostParams {
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/certificates/acme/certificate (path parameters left out). */
 export interface NodesNodeCertificatesAcmeCertificatePutParams {
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/certificates/custom (path parameters left out). */
@@ -4915,11 +4915,11 @@ export interface NodesNodeCertificatesCustomPostParams {
   /** format pem-certificate-chain */
   certificates: string;
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
   /** format pem-string */
-  key?: string;
+  key?: string | undefined;
   /** default 0 */
-  restart?: Bool;
+  restart?: Bool | undefined;
 }
 
 /** Result of POST /nodes/{node}/certificates/custom. */
@@ -4940,7 +4940,7 @@ export interface NodesNodeCertificatesCustomPostResult {
 /** Parameters of DELETE /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomDeleteParams {
   /** default 0 */
-  restart?: Bool;
+  restart?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/certificates/info. */
@@ -4962,7 +4962,7 @@ export type NodesNodeCertificatesInfoGetResult = NodesNodeCertificatesInfoGetIte
 
 /** Parameters of GET /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigGetParams {
-  property?: "acme" | "acmedomain0" | "acmedomain1" | "acmedomain2" | "acmedomain3" | "acmedomain4" | "acmedomain5" | "ballooning-target" | "description" | "location" | "startall-onboot-delay" | "wakeonlan";
+  property?: "acme" | "acmedomain0" | "acmedomain1" | "acmedomain2" | "acmedomain3" | "acmedomain4" | "acmedomain5" | "ballooning-target" | "description" | "location" | "startall-onboot-delay" | "wakeonlan" | undefined;
 }
 
 /** Result of GET /nodes/{node}/config. */
@@ -4981,27 +4981,27 @@ export interface NodesNodeConfigGetResult {
 /** The keys of the property string `acme` of PUT /nodes/{node}/config (see formatPropertyString). */
 export interface NodesNodeConfigAcmeFormat {
   /** format pve-configid; default "default" */
-  account?: string;
+  account?: string | undefined;
   /** format pve-acme-domain-list */
-  domains?: string;
+  domains?: string | undefined;
 }
 
 /** The keys of the property string `acmedomain` of PUT /nodes/{node}/config (see formatPropertyString). */
 export interface NodesNodeConfigAcmedomainFormat {
   /** format pve-acme-alias */
-  alias?: string;
+  alias?: string | undefined;
   /** format pve-acme-domain */
   domain: string;
   /** format pve-configid; default "standalone" */
-  plugin?: string;
+  plugin?: string | undefined;
 }
 
 /** The keys of the property string `wakeonlan` of PUT /nodes/{node}/config (see formatPropertyString). */
 export interface NodesNodeConfigWakeonlanFormat {
   /** format pve-iface */
-  "bind-interface"?: string;
+  "bind-interface"?: string | undefined;
   /** format ipv4; default "255.255.255.255" */
-  "broadcast-address"?: string;
+  "broadcast-address"?: string | undefined;
   /** format mac-addr */
   mac: string;
 }
@@ -5009,23 +5009,23 @@ export interface NodesNodeConfigWakeonlanFormat {
 /** Parameters of PUT /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigPutParams {
   /** property string: account, domains */
-  acme?: string;
+  acme?: string | undefined;
   /** property string: alias, domain, plugin; keys acmedomain0..acmedomain4 */
-  [key: `acmedomain${number}`]: string;
+  [key: `acmedomain${number}`]: string | undefined;
   /** range 0..100; default 80 */
-  "ballooning-target"?: number;
+  "ballooning-target"?: number | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..65536 */
-  description?: string;
+  description?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** property string: latitude, longitude, name */
-  location?: string;
+  location?: string | undefined;
   /** range 0..300; default 0 */
-  "startall-onboot-delay"?: number;
+  "startall-onboot-delay"?: number | undefined;
   /** property string: bind-interface, broadcast-address, mac */
-  wakeonlan?: string;
+  wakeonlan?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/disks/directory. */
@@ -5043,10 +5043,10 @@ export type NodesNodeDisksDirectoryGetResult = NodesNodeDisksDirectoryGetItem[];
 /** Parameters of POST /nodes/{node}/disks/directory (path parameters left out). */
 export interface NodesNodeDisksDirectoryPostParams {
   /** default 0 */
-  add_storage?: Bool;
+  add_storage?: Bool | undefined;
   device: string;
   /** default "ext4" */
-  filesystem?: "ext4" | "xfs";
+  filesystem?: "ext4" | "xfs" | undefined;
   /** format pve-storage-id */
   name: string;
 }
@@ -5054,25 +5054,25 @@ export interface NodesNodeDisksDirectoryPostParams {
 /** Parameters of DELETE /nodes/{node}/disks/directory/{name} (path parameters left out). */
 export interface NodesNodeDisksDirectoryNameDeleteParams {
   /** default 0 */
-  "cleanup-config"?: Bool;
+  "cleanup-config"?: Bool | undefined;
   /** default 0 */
-  "cleanup-disks"?: Bool;
+  "cleanup-disks"?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/disks/initgpt (path parameters left out). */
 export interface NodesNodeDisksInitgptPostParams {
   disk: string;
   /** length 0..36 */
-  uuid?: string;
+  uuid?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/disks/list (path parameters left out). */
 export interface NodesNodeDisksListGetParams {
   /** default 0 */
-  "include-partitions"?: Bool;
+  "include-partitions"?: Bool | undefined;
   /** default 0 */
-  skipsmart?: Bool;
-  type?: "unused" | "journal_disks";
+  skipsmart?: Bool | undefined;
+  type?: "unused" | "journal_disks" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/disks/list. */
@@ -5118,7 +5118,7 @@ export interface NodesNodeDisksLvmGetResult {
 /** Parameters of POST /nodes/{node}/disks/lvm (path parameters left out). */
 export interface NodesNodeDisksLvmPostParams {
   /** default 0 */
-  add_storage?: Bool;
+  add_storage?: Bool | undefined;
   device: string;
   /** format pve-storage-id */
   name: string;
@@ -5127,9 +5127,9 @@ export interface NodesNodeDisksLvmPostParams {
 /** Parameters of DELETE /nodes/{node}/disks/lvm/{name} (path parameters left out). */
 export interface NodesNodeDisksLvmNameDeleteParams {
   /** default 0 */
-  "cleanup-config"?: Bool;
+  "cleanup-config"?: Bool | undefined;
   /** default 0 */
-  "cleanup-disks"?: Bool;
+  "cleanup-disks"?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/disks/lvmthin. */
@@ -5148,7 +5148,7 @@ export type NodesNodeDisksLvmthinGetResult = NodesNodeDisksLvmthinGetItem[];
 /** Parameters of POST /nodes/{node}/disks/lvmthin (path parameters left out). */
 export interface NodesNodeDisksLvmthinPostParams {
   /** default 0 */
-  add_storage?: Bool;
+  add_storage?: Bool | undefined;
   device: string;
   /** format pve-storage-id */
   name: string;
@@ -5157,9 +5157,9 @@ export interface NodesNodeDisksLvmthinPostParams {
 /** Parameters of DELETE /nodes/{node}/disks/lvmthin/{name} (path parameters left out). */
 export interface NodesNodeDisksLvmthinNameDeleteParams {
   /** default 0 */
-  "cleanup-config"?: Bool;
+  "cleanup-config"?: Bool | undefined;
   /** default 0 */
-  "cleanup-disks"?: Bool;
+  "cleanup-disks"?: Bool | undefined;
   /** format pve-storage-id */
   "volume-group": string;
 }
@@ -5167,7 +5167,7 @@ export interface NodesNodeDisksLvmthinNameDeleteParams {
 /** Parameters of GET /nodes/{node}/disks/smart (path parameters left out). */
 export interface NodesNodeDisksSmartGetParams {
   disk: string;
-  healthonly?: Bool;
+  healthonly?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/disks/smart. */
@@ -5209,15 +5209,15 @@ export interface NodesNodeDisksZfsDraidConfigFormat {
 /** Parameters of POST /nodes/{node}/disks/zfs (path parameters left out). */
 export interface NodesNodeDisksZfsPostParams {
   /** default 0 */
-  add_storage?: Bool;
+  add_storage?: Bool | undefined;
   /** range 9..16; default 12 */
-  ashift?: number;
+  ashift?: number | undefined;
   /** default "on" */
-  compression?: "on" | "off" | "gzip" | "lz4" | "lzjb" | "zle" | "zstd";
+  compression?: "on" | "off" | "gzip" | "lz4" | "lzjb" | "zle" | "zstd" | undefined;
   /** format string-list */
   devices: string;
   /** property string: data, spares */
-  "draid-config"?: string;
+  "draid-config"?: string | undefined;
   /** format pve-storage-id */
   name: string;
   raidlevel: "single" | "mirror" | "raid10" | "raidz" | "raidz2" | "raidz3" | "draid" | "draid2" | "draid3";
@@ -5246,9 +5246,9 @@ export interface NodesNodeDisksZfsNameGetResult {
 /** Parameters of DELETE /nodes/{node}/disks/zfs/{name} (path parameters left out). */
 export interface NodesNodeDisksZfsNameDeleteParams {
   /** default 0 */
-  "cleanup-config"?: Bool;
+  "cleanup-config"?: Bool | undefined;
   /** default 0 */
-  "cleanup-disks"?: Bool;
+  "cleanup-disks"?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/dns. */
@@ -5262,11 +5262,11 @@ export interface NodesNodeDnsGetResult {
 /** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
   /** format ip */
-  dns1?: string;
+  dns1?: string | undefined;
   /** format ip */
-  dns2?: string;
+  dns2?: string | undefined;
   /** format ip */
-  dns3?: string;
+  dns3?: string | undefined;
   search: string;
 }
 
@@ -5279,13 +5279,13 @@ export interface NodesNodeExecutePostParams {
 /** Parameters of GET /nodes/{node}/firewall/log (path parameters left out). */
 export interface NodesNodeFirewallLogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0.. */
-  since?: number;
+  since?: number | undefined;
   /** range 0.. */
-  start?: number;
+  start?: number | undefined;
   /** range 0.. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/firewall/log. */
@@ -5324,41 +5324,41 @@ export interface NodesNodeFirewallOptionsGetResult {
 /** Parameters of PUT /nodes/{node}/firewall/options (path parameters left out). */
 export interface NodesNodeFirewallOptionsPutParams {
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 1 */
-  enable?: Bool;
-  log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  enable?: Bool | undefined;
+  log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
+  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
+  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default 0 */
-  log_nf_conntrack?: Bool;
+  log_nf_conntrack?: Bool | undefined;
   /** default 1 */
-  ndp?: Bool;
+  ndp?: Bool | undefined;
   /** default 0 */
-  nf_conntrack_allow_invalid?: Bool;
+  nf_conntrack_allow_invalid?: Bool | undefined;
   /** format pve-fw-conntrack-helper; default "" */
-  nf_conntrack_helpers?: string;
+  nf_conntrack_helpers?: string | undefined;
   /** range 32768..; default 262144 */
-  nf_conntrack_max?: number;
+  nf_conntrack_max?: number | undefined;
   /** range 7875..; default 432000 */
-  nf_conntrack_tcp_timeout_established?: number;
+  nf_conntrack_tcp_timeout_established?: number | undefined;
   /** range 30..60; default 60 */
-  nf_conntrack_tcp_timeout_syn_recv?: number;
+  nf_conntrack_tcp_timeout_syn_recv?: number | undefined;
   /** default 0 */
-  nftables?: Bool;
-  nosmurfs?: Bool;
+  nftables?: Bool | undefined;
+  nosmurfs?: Bool | undefined;
   /** default 0 */
-  protection_synflood?: Bool;
+  protection_synflood?: Bool | undefined;
   /** default 1000 */
-  protection_synflood_burst?: number;
+  protection_synflood_burst?: number | undefined;
   /** default 200 */
-  protection_synflood_rate?: number;
-  smurf_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  tcp_flags_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  protection_synflood_rate?: number | undefined;
+  smurf_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
+  tcp_flags_log_level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default 0 */
-  tcpflags?: Bool;
+  tcpflags?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/firewall/rules. */
@@ -5387,30 +5387,30 @@ export type NodesNodeFirewallRulesGetResult = NodesNodeFirewallRulesGetItem[];
 export interface NodesNodeFirewallRulesPostParams {
   /** length 2..20 */
   action: string;
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  pos?: number;
+  pos?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
+  sport?: string | undefined;
   type: "in" | "out" | "forward" | "group";
 }
 
@@ -5437,40 +5437,40 @@ export interface NodesNodeFirewallRulesPosGetResult {
 /** Parameters of PUT /nodes/{node}/firewall/rules/{pos} (path parameters left out). */
 export interface NodesNodeFirewallRulesPosPutParams {
   /** length 2..20 */
-  action?: string;
-  comment?: string;
+  action?: string | undefined;
+  comment?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  moveto?: number;
+  moveto?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
-  type?: "in" | "out" | "forward" | "group";
+  sport?: string | undefined;
+  type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/firewall/rules/{pos} (path parameters left out). */
 export interface NodesNodeFirewallRulesPosDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/hardware. */
@@ -5484,9 +5484,9 @@ export type NodesNodeHardwareGetResult = NodesNodeHardwareGetItem[];
 /** Parameters of GET /nodes/{node}/hardware/pci (path parameters left out). */
 export interface NodesNodeHardwarePciGetParams {
   /** format string-list; default "05;06;0b" */
-  "pci-class-blacklist"?: string;
+  "pci-class-blacklist"?: string | undefined;
   /** default 1 */
-  verbose?: Bool;
+  verbose?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/hardware/pci. */
@@ -5557,19 +5557,19 @@ export interface NodesNodeHostsGetResult {
 export interface NodesNodeHostsPostParams {
   data: string;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
-  endcursor?: string;
+  endcursor?: string | undefined;
   /** range 0.. */
-  lastentries?: number;
+  lastentries?: number | undefined;
   /** range 0.. */
-  since?: number;
-  startcursor?: string;
+  since?: number | undefined;
+  startcursor?: string | undefined;
   /** range 0.. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/lxc. */
@@ -5605,92 +5605,92 @@ export type NodesNodeLxcGetResult = NodesNodeLxcGetItem[];
 /** The keys of the property string `dev` of POST /nodes/{node}/lxc (see formatPropertyString). */
 export interface NodesNodeLxcDevFormat {
   /** default 0 */
-  "deny-write"?: Bool;
+  "deny-write"?: Bool | undefined;
   /** range 0.. */
-  gid?: number;
-  mode?: string;
+  gid?: number | undefined;
+  mode?: string | undefined;
   /** format pve-lxc-dev-string */
-  path?: string;
+  path?: string | undefined;
   /** range 0.. */
-  uid?: number;
+  uid?: number | undefined;
 }
 
 /** The keys of the property string `features` of POST /nodes/{node}/lxc (see formatPropertyString). */
 export interface NodesNodeLxcFeaturesFormat {
   /** default 0 */
-  force_rw_sys?: Bool;
+  force_rw_sys?: Bool | undefined;
   /** default 0 */
-  fuse?: Bool;
+  fuse?: Bool | undefined;
   /** default 0 */
-  keyctl?: Bool;
+  keyctl?: Bool | undefined;
   /** default 0 */
-  mknod?: Bool;
-  mount?: string;
+  mknod?: Bool | undefined;
+  mount?: string | undefined;
   /** default 0 */
-  nesting?: Bool;
+  nesting?: Bool | undefined;
 }
 
 /** The keys of the property string `mp` of POST /nodes/{node}/lxc (see formatPropertyString). */
 export interface NodesNodeLxcMpFormat {
-  acl?: Bool;
-  backup?: Bool;
-  idmap?: string;
+  acl?: Bool | undefined;
+  backup?: Bool | undefined;
+  idmap?: string | undefined;
   /** default 0 */
-  keepattrs?: Bool;
-  mountoptions?: string;
+  keepattrs?: Bool | undefined;
+  mountoptions?: string | undefined;
   /** format pve-lxc-mp-string */
   mp: string;
-  quota?: Bool;
+  quota?: Bool | undefined;
   /** default 1 */
-  replicate?: Bool;
-  ro?: Bool;
+  replicate?: Bool | undefined;
+  ro?: Bool | undefined;
   /** default 0 */
-  shared?: Bool;
+  shared?: Bool | undefined;
   /** format disk-size */
-  size?: string;
+  size?: string | undefined;
   /** format pve-lxc-mp-string */
   volume: string;
 }
 
 /** The keys of the property string `net` of POST /nodes/{node}/lxc (see formatPropertyString). */
 export interface NodesNodeLxcNetFormat {
-  bridge?: string;
-  firewall?: Bool;
+  bridge?: string | undefined;
+  firewall?: Bool | undefined;
   /** format ipv4 */
-  gw?: string;
+  gw?: string | undefined;
   /** format ipv6 */
-  gw6?: string;
-  "host-managed"?: Bool;
+  gw6?: string | undefined;
+  "host-managed"?: Bool | undefined;
   /** format mac-addr */
-  hwaddr?: string;
+  hwaddr?: string | undefined;
   /** format pve-ipv4-config */
-  ip?: string;
+  ip?: string | undefined;
   /** format pve-ipv6-config */
-  ip6?: string;
-  link_down?: Bool;
+  ip6?: string | undefined;
+  link_down?: Bool | undefined;
   /** range 64..65535 */
-  mtu?: number;
+  mtu?: number | undefined;
   name: string;
-  rate?: number;
+  rate?: number | undefined;
   /** range 1..4094 */
-  tag?: number;
-  trunks?: string;
-  type?: "veth";
+  tag?: number | undefined;
+  trunks?: string | undefined;
+  type?: "veth" | undefined;
 }
 
 /** The keys of the property string `rootfs` of POST /nodes/{node}/lxc (see formatPropertyString). */
 export interface NodesNodeLxcRootfsFormat {
-  acl?: Bool;
-  idmap?: string;
-  mountoptions?: string;
-  quota?: Bool;
+  acl?: Bool | undefined;
+  idmap?: string | undefined;
+  mountoptions?: string | undefined;
+  quota?: Bool | undefined;
   /** default 1 */
-  replicate?: Bool;
-  ro?: Bool;
+  replicate?: Bool | undefined;
+  ro?: Bool | undefined;
   /** default 0 */
-  shared?: Bool;
+  shared?: Bool | undefined;
   /** format disk-size */
-  size?: string;
+  size?: string | undefined;
   /** format pve-lxc-mp-string */
   volume: string;
 }
@@ -5704,85 +5704,85 @@ export interface NodesNodeLxcUnusedFormat {
 /** Parameters of POST /nodes/{node}/lxc (path parameters left out). */
 export interface NodesNodeLxcPostParams {
   /** default "amd64" */
-  arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64";
-  bwlimit?: number;
+  arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64" | undefined;
+  bwlimit?: number | undefined;
   /** default "tty" */
-  cmode?: "shell" | "console" | "tty";
+  cmode?: "shell" | "console" | "tty" | undefined;
   /** default 1 */
-  console?: Bool;
+  console?: Bool | undefined;
   /** range 1..8192 */
-  cores?: number;
+  cores?: number | undefined;
   /** range 0..8192; default 0 */
-  cpulimit?: number;
+  cpulimit?: number | undefined;
   /** range 0..500000 */
-  cpuunits?: number;
+  cpuunits?: number | undefined;
   /** default 0 */
-  debug?: Bool;
+  debug?: Bool | undefined;
   /** length 0..8192 */
-  description?: string;
+  description?: string | undefined;
   /** property string: deny-write, gid, mode, path, uid; keys dev0..dev255 */
-  [key: `dev${number}`]: string;
+  [key: `dev${number}`]: string | undefined;
   /** default "/sbin/init" */
-  entrypoint?: string;
-  env?: string;
+  entrypoint?: string | undefined;
+  env?: string | undefined;
   /** property string: force_rw_sys, fuse, keyctl, mknod, mount, nesting */
-  features?: string;
-  force?: Bool;
+  features?: string | undefined;
+  force?: Bool | undefined;
   /** default 0 */
-  "ha-managed"?: Bool;
+  "ha-managed"?: Bool | undefined;
   /** format pve-volume-id */
-  hookscript?: string;
+  hookscript?: string | undefined;
   /** format dns-name; length 0..255 */
-  hostname?: string;
-  "ignore-unpack-errors"?: Bool;
-  lock?: "backup" | "create" | "destroyed" | "disk" | "fstrim" | "migrate" | "mounted" | "rollback" | "snapshot" | "snapshot-delete";
+  hostname?: string | undefined;
+  "ignore-unpack-errors"?: Bool | undefined;
+  lock?: "backup" | "create" | "destroyed" | "disk" | "fstrim" | "migrate" | "mounted" | "rollback" | "snapshot" | "snapshot-delete" | undefined;
   /** range 16..; default 512 */
-  memory?: number;
+  memory?: number | undefined;
   /** property string: acl, backup, idmap, keepattrs, mountoptions, mp, quota, replicate, ro, shared, size, volume; keys mp0..mp255 */
-  [key: `mp${number}`]: string;
+  [key: `mp${number}`]: string | undefined;
   /** format lxc-ip-with-ll-iface-list */
-  nameserver?: string;
+  nameserver?: string | undefined;
   /** property string: bridge, firewall, gw, gw6, host-managed, hwaddr, ip, ip6, link_down, mtu, name, rate, tag, trunks, type; keys net0..net31 */
-  [key: `net${number}`]: string;
+  [key: `net${number}`]: string | undefined;
   /** default 0 */
-  onboot?: Bool;
+  onboot?: Bool | undefined;
   /** length 0..255 */
   ostemplate: string;
-  ostype?: "debian" | "devuan" | "ubuntu" | "centos" | "fedora" | "opensuse" | "archlinux" | "alpine" | "gentoo" | "nixos" | "unmanaged";
+  ostype?: "debian" | "devuan" | "ubuntu" | "centos" | "fedora" | "opensuse" | "archlinux" | "alpine" | "gentoo" | "nixos" | "unmanaged" | undefined;
   /** length 5.. */
-  password?: string;
+  password?: string | undefined;
   /** format pve-poolid */
-  pool?: string;
+  pool?: string | undefined;
   /** default 0 */
-  protection?: Bool;
-  restore?: Bool;
+  protection?: Bool | undefined;
+  restore?: Bool | undefined;
   /** property string: acl, idmap, mountoptions, quota, replicate, ro, shared, size, volume */
-  rootfs?: string;
+  rootfs?: string | undefined;
   /** format dns-name-list */
-  searchdomain?: string;
-  "ssh-public-keys"?: string;
+  searchdomain?: string | undefined;
+  "ssh-public-keys"?: string | undefined;
   /** default 0 */
-  start?: Bool;
+  start?: Bool | undefined;
   /** format pve-startup-order */
-  startup?: string;
+  startup?: string | undefined;
   /** format pve-storage-id; default "local" */
-  storage?: string;
+  storage?: string | undefined;
   /** range 0..; default 512 */
-  swap?: number;
+  swap?: number | undefined;
   /** format pve-tag-list */
-  tags?: string;
+  tags?: string | undefined;
   /** default 0 */
-  template?: Bool;
+  template?: Bool | undefined;
   /** format pve-ct-timezone */
-  timezone?: string;
+  timezone?: string | undefined;
   /** range 0..6; default 2 */
-  tty?: number;
+  tty?: number | undefined;
   /** requires restore */
-  unique?: Bool;
+  unique?: Bool | undefined;
   /** default 0 */
-  unprivileged?: Bool;
+  unprivileged?: Bool | undefined;
   /** property string: volume; keys unused0..unused255 */
-  [key: `unused${number}`]: string;
+  [key: `unused${number}`]: string | undefined;
   /** format pve-vmid; range 100..999999999 */
   vmid: number;
 }
@@ -5797,38 +5797,38 @@ export type NodesNodeLxcVmidGetResult = NodesNodeLxcVmidGetItem[];
 
 /** Parameters of DELETE /nodes/{node}/lxc/{vmid} (path parameters left out). */
 export interface NodesNodeLxcVmidDeleteParams {
-  "destroy-unreferenced-disks"?: Bool;
+  "destroy-unreferenced-disks"?: Bool | undefined;
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
   /** default 0 */
-  purge?: Bool;
+  purge?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/clone (path parameters left out). */
 export interface NodesNodeLxcVmidClonePostParams {
-  bwlimit?: number;
-  description?: string;
-  full?: Bool;
+  bwlimit?: number | undefined;
+  description?: string | undefined;
+  full?: Bool | undefined;
   /** format dns-name */
-  hostname?: string;
+  hostname?: string | undefined;
   /** format pve-vmid; range 100..999999999 */
   newid: number;
   /** format pve-poolid */
-  pool?: string;
+  pool?: string | undefined;
   /** format pve-configid; length 0..40 */
-  snapname?: string;
+  snapname?: string | undefined;
   /** format pve-storage-id */
-  storage?: string;
+  storage?: string | undefined;
   /** format pve-node */
-  target?: string;
+  target?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/lxc/{vmid}/config (path parameters left out). */
 export interface NodesNodeLxcVmidConfigGetParams {
   /** default 0 */
-  current?: Bool;
+  current?: Bool | undefined;
   /** format pve-configid; length 0..40 */
-  snapshot?: string;
+  snapshot?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/lxc/{vmid}/config. */
@@ -5873,79 +5873,79 @@ export interface NodesNodeLxcVmidConfigGetResult {
 /** Parameters of PUT /nodes/{node}/lxc/{vmid}/config (path parameters left out). */
 export interface NodesNodeLxcVmidConfigPutParams {
   /** default "amd64" */
-  arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64";
+  arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64" | undefined;
   /** default "tty" */
-  cmode?: "shell" | "console" | "tty";
+  cmode?: "shell" | "console" | "tty" | undefined;
   /** default 1 */
-  console?: Bool;
+  console?: Bool | undefined;
   /** range 1..8192 */
-  cores?: number;
+  cores?: number | undefined;
   /** range 0..8192; default 0 */
-  cpulimit?: number;
+  cpulimit?: number | undefined;
   /** range 0..500000 */
-  cpuunits?: number;
+  cpuunits?: number | undefined;
   /** default 0 */
-  debug?: Bool;
+  debug?: Bool | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..8192 */
-  description?: string;
+  description?: string | undefined;
   /** property string: deny-write, gid, mode, path, uid; keys dev0..dev255 */
-  [key: `dev${number}`]: string;
+  [key: `dev${number}`]: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** default "/sbin/init" */
-  entrypoint?: string;
-  env?: string;
+  entrypoint?: string | undefined;
+  env?: string | undefined;
   /** property string: force_rw_sys, fuse, keyctl, mknod, mount, nesting */
-  features?: string;
+  features?: string | undefined;
   /** format pve-volume-id */
-  hookscript?: string;
+  hookscript?: string | undefined;
   /** format dns-name; length 0..255 */
-  hostname?: string;
-  lock?: "backup" | "create" | "destroyed" | "disk" | "fstrim" | "migrate" | "mounted" | "rollback" | "snapshot" | "snapshot-delete";
+  hostname?: string | undefined;
+  lock?: "backup" | "create" | "destroyed" | "disk" | "fstrim" | "migrate" | "mounted" | "rollback" | "snapshot" | "snapshot-delete" | undefined;
   /** range 16..; default 512 */
-  memory?: number;
+  memory?: number | undefined;
   /** property string: acl, backup, idmap, keepattrs, mountoptions, mp, quota, replicate, ro, shared, size, volume; keys mp0..mp255 */
-  [key: `mp${number}`]: string;
+  [key: `mp${number}`]: string | undefined;
   /** format lxc-ip-with-ll-iface-list */
-  nameserver?: string;
+  nameserver?: string | undefined;
   /** property string: bridge, firewall, gw, gw6, host-managed, hwaddr, ip, ip6, link_down, mtu, name, rate, tag, trunks, type; keys net0..net31 */
-  [key: `net${number}`]: string;
+  [key: `net${number}`]: string | undefined;
   /** default 0 */
-  onboot?: Bool;
-  ostype?: "debian" | "devuan" | "ubuntu" | "centos" | "fedora" | "opensuse" | "archlinux" | "alpine" | "gentoo" | "nixos" | "unmanaged";
+  onboot?: Bool | undefined;
+  ostype?: "debian" | "devuan" | "ubuntu" | "centos" | "fedora" | "opensuse" | "archlinux" | "alpine" | "gentoo" | "nixos" | "unmanaged" | undefined;
   /** default 0 */
-  protection?: Bool;
+  protection?: Bool | undefined;
   /** format pve-configid-list */
-  revert?: string;
+  revert?: string | undefined;
   /** property string: acl, idmap, mountoptions, quota, replicate, ro, shared, size, volume */
-  rootfs?: string;
+  rootfs?: string | undefined;
   /** format dns-name-list */
-  searchdomain?: string;
+  searchdomain?: string | undefined;
   /** format pve-startup-order */
-  startup?: string;
+  startup?: string | undefined;
   /** range 0..; default 512 */
-  swap?: number;
+  swap?: number | undefined;
   /** format pve-tag-list */
-  tags?: string;
+  tags?: string | undefined;
   /** default 0 */
-  template?: Bool;
+  template?: Bool | undefined;
   /** format pve-ct-timezone */
-  timezone?: string;
+  timezone?: string | undefined;
   /** range 0..6; default 2 */
-  tty?: number;
+  tty?: number | undefined;
   /** default 0 */
-  unprivileged?: Bool;
+  unprivileged?: Bool | undefined;
   /** property string: volume; keys unused0..unused255 */
-  [key: `unused${number}`]: string;
+  [key: `unused${number}`]: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/lxc/{vmid}/feature (path parameters left out). */
 export interface NodesNodeLxcVmidFeatureGetParams {
   feature: "snapshot" | "clone" | "copy";
   /** format pve-configid; length 0..40 */
-  snapname?: string;
+  snapname?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/lxc/{vmid}/feature. */
@@ -5969,7 +5969,7 @@ export type NodesNodeLxcVmidFirewallAliasesGetResult = NodesNodeLxcVmidFirewallA
 export interface NodesNodeLxcVmidFirewallAliasesPostParams {
   /** format IPorCIDR */
   cidr: string;
-  comment?: string;
+  comment?: string | undefined;
   /** length 2..64 */
   name: string;
 }
@@ -5978,17 +5978,17 @@ export interface NodesNodeLxcVmidFirewallAliasesPostParams {
 export interface NodesNodeLxcVmidFirewallAliasesNamePutParams {
   /** format IPorCIDR */
   cidr: string;
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 2..64 */
-  rename?: string;
+  rename?: string | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallAliasesNameDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/ipset. */
@@ -6003,13 +6003,13 @@ export type NodesNodeLxcVmidFirewallIpsetGetResult = NodesNodeLxcVmidFirewallIps
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/firewall/ipset (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallIpsetPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 2..64 */
   name: string;
   /** length 2..64 */
-  rename?: string;
+  rename?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}. */
@@ -6027,39 +6027,39 @@ export type NodesNodeLxcVmidFirewallIpsetNameGetResult = NodesNodeLxcVmidFirewal
 export interface NodesNodeLxcVmidFirewallIpsetNamePostParams {
   /** format IPorCIDRorAlias */
   cidr: string;
-  comment?: string;
-  nomatch?: Bool;
+  comment?: string | undefined;
+  nomatch?: Bool | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallIpsetNameDeleteParams {
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallIpsetNameCidrPutParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  nomatch?: Bool;
+  digest?: string | undefined;
+  nomatch?: Bool | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/lxc/{vmid}/firewall/log (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallLogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0.. */
-  since?: number;
+  since?: number | undefined;
   /** range 0.. */
-  start?: number;
+  start?: number | undefined;
   /** range 0.. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/log. */
@@ -6089,28 +6089,28 @@ export interface NodesNodeLxcVmidFirewallOptionsGetResult {
 /** Parameters of PUT /nodes/{node}/lxc/{vmid}/firewall/options (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallOptionsPutParams {
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** default 0 */
-  dhcp?: Bool;
+  dhcp?: Bool | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  enable?: Bool;
-  ipfilter?: Bool;
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  enable?: Bool | undefined;
+  ipfilter?: Bool | undefined;
+  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
+  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default 1 */
-  macfilter?: Bool;
+  macfilter?: Bool | undefined;
   /** default 1 */
-  ndp?: Bool;
-  policy_in?: "ACCEPT" | "REJECT" | "DROP";
-  policy_out?: "ACCEPT" | "REJECT" | "DROP";
-  radv?: Bool;
+  ndp?: Bool | undefined;
+  policy_in?: "ACCEPT" | "REJECT" | "DROP" | undefined;
+  policy_out?: "ACCEPT" | "REJECT" | "DROP" | undefined;
+  radv?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/lxc/{vmid}/firewall/refs (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallRefsGetParams {
-  type?: "alias" | "ipset";
+  type?: "alias" | "ipset" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/refs. */
@@ -6151,30 +6151,30 @@ export type NodesNodeLxcVmidFirewallRulesGetResult = NodesNodeLxcVmidFirewallRul
 export interface NodesNodeLxcVmidFirewallRulesPostParams {
   /** length 2..20 */
   action: string;
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  pos?: number;
+  pos?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
+  sport?: string | undefined;
   type: "in" | "out" | "forward" | "group";
 }
 
@@ -6201,40 +6201,40 @@ export interface NodesNodeLxcVmidFirewallRulesPosGetResult {
 /** Parameters of PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallRulesPosPutParams {
   /** length 2..20 */
-  action?: string;
-  comment?: string;
+  action?: string | undefined;
+  comment?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  moveto?: number;
+  moveto?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
-  type?: "in" | "out" | "forward" | "group";
+  sport?: string | undefined;
+  type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallRulesPosDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/lxc/{vmid}/interfaces. */
@@ -6258,7 +6258,7 @@ export type NodesNodeLxcVmidInterfacesGetResult = NodesNodeLxcVmidInterfacesGetI
 /** Parameters of GET /nodes/{node}/lxc/{vmid}/migrate (path parameters left out). */
 export interface NodesNodeLxcVmidMigrateGetParams {
   /** format pve-node */
-  target?: string;
+  target?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/lxc/{vmid}/migrate. */
@@ -6279,40 +6279,40 @@ export interface NodesNodeLxcVmidMigrateGetResult {
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/migrate (path parameters left out). */
 export interface NodesNodeLxcVmidMigratePostParams {
-  bwlimit?: number;
-  online?: Bool;
-  restart?: Bool;
+  bwlimit?: number | undefined;
+  online?: Bool | undefined;
+  restart?: Bool | undefined;
   /** format pve-node */
   target: string;
   /** format storage-pair-list */
-  "target-storage"?: string;
+  "target-storage"?: string | undefined;
   /** default 180 */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/move_volume (path parameters left out). */
 export interface NodesNodeLxcVmidMoveVolumePostParams {
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default 0 */
-  delete?: Bool;
+  delete?: Bool | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-storage-id */
-  storage?: string;
+  storage?: string | undefined;
   /** length 0..40 */
-  "target-digest"?: string;
+  "target-digest"?: string | undefined;
   /** format pve-vmid; range 100..999999999 */
-  "target-vmid"?: number;
-  "target-volume"?: "rootfs" | "mp0" | "mp1" | "mp2" | "mp3" | "mp4" | "mp5" | "mp6" | "mp7" | "mp8" | "mp9" | "mp10" | "mp11" | "mp12" | "mp13" | "mp14" | "mp15" | "mp16" | "mp17" | "mp18" | "mp19" | "mp20" | "mp21" | "mp22" | "mp23" | "mp24" | "mp25" | "mp26" | "mp27" | "mp28" | "mp29" | "mp30" | "mp31" | "mp32" | "mp33" | "mp34" | "mp35" | "mp36" | "mp37" | "mp38" | "mp39" | "mp40" | "mp41" | "mp42" | "mp43" | "mp44" | "mp45" | "mp46" | "mp47" | "mp48" | "mp49" | "mp50" | "mp51" | "mp52" | "mp53" | "mp54" | "mp55" | "mp56" | "mp57" | "mp58" | "mp59" | "mp60" | "mp61" | "mp62" | "mp63" | "mp64" | "mp65" | "mp66" | "mp67" | "mp68" | "mp69" | "mp70" | "mp71" | "mp72" | "mp73" | "mp74" | "mp75" | "mp76" | "mp77" | "mp78" | "mp79" | "mp80" | "mp81" | "mp82" | "mp83" | "mp84" | "mp85" | "mp86" | "mp87" | "mp88" | "mp89" | "mp90" | "mp91" | "mp92" | "mp93" | "mp94" | "mp95" | "mp96" | "mp97" | "mp98" | "mp99" | "mp100" | "mp101" | "mp102" | "mp103" | "mp104" | "mp105" | "mp106" | "mp107" | "mp108" | "mp109" | "mp110" | "mp111" | "mp112" | "mp113" | "mp114" | "mp115" | "mp116" | "mp117" | "mp118" | "mp119" | "mp120" | "mp121" | "mp122" | "mp123" | "mp124" | "mp125" | "mp126" | "mp127" | "mp128" | "mp129" | "mp130" | "mp131" | "mp132" | "mp133" | "mp134" | "mp135" | "mp136" | "mp137" | "mp138" | "mp139" | "mp140" | "mp141" | "mp142" | "mp143" | "mp144" | "mp145" | "mp146" | "mp147" | "mp148" | "mp149" | "mp150" | "mp151" | "mp152" | "mp153" | "mp154" | "mp155" | "mp156" | "mp157" | "mp158" | "mp159" | "mp160" | "mp161" | "mp162" | "mp163" | "mp164" | "mp165" | "mp166" | "mp167" | "mp168" | "mp169" | "mp170" | "mp171" | "mp172" | "mp173" | "mp174" | "mp175" | "mp176" | "mp177" | "mp178" | "mp179" | "mp180" | "mp181" | "mp182" | "mp183" | "mp184" | "mp185" | "mp186" | "mp187" | "mp188" | "mp189" | "mp190" | "mp191" | "mp192" | "mp193" | "mp194" | "mp195" | "mp196" | "mp197" | "mp198" | "mp199" | "mp200" | "mp201" | "mp202" | "mp203" | "mp204" | "mp205" | "mp206" | "mp207" | "mp208" | "mp209" | "mp210" | "mp211" | "mp212" | "mp213" | "mp214" | "mp215" | "mp216" | "mp217" | "mp218" | "mp219" | "mp220" | "mp221" | "mp222" | "mp223" | "mp224" | "mp225" | "mp226" | "mp227" | "mp228" | "mp229" | "mp230" | "mp231" | "mp232" | "mp233" | "mp234" | "mp235" | "mp236" | "mp237" | "mp238" | "mp239" | "mp240" | "mp241" | "mp242" | "mp243" | "mp244" | "mp245" | "mp246" | "mp247" | "mp248" | "mp249" | "mp250" | "mp251" | "mp252" | "mp253" | "mp254" | "mp255" | "unused0" | "unused1" | "unused2" | "unused3" | "unused4" | "unused5" | "unused6" | "unused7" | "unused8" | "unused9" | "unused10" | "unused11" | "unused12" | "unused13" | "unused14" | "unused15" | "unused16" | "unused17" | "unused18" | "unused19" | "unused20" | "unused21" | "unused22" | "unused23" | "unused24" | "unused25" | "unused26" | "unused27" | "unused28" | "unused29" | "unused30" | "unused31" | "unused32" | "unused33" | "unused34" | "unused35" | "unused36" | "unused37" | "unused38" | "unused39" | "unused40" | "unused41" | "unused42" | "unused43" | "unused44" | "unused45" | "unused46" | "unused47" | "unused48" | "unused49" | "unused50" | "unused51" | "unused52" | "unused53" | "unused54" | "unused55" | "unused56" | "unused57" | "unused58" | "unused59" | "unused60" | "unused61" | "unused62" | "unused63" | "unused64" | "unused65" | "unused66" | "unused67" | "unused68" | "unused69" | "unused70" | "unused71" | "unused72" | "unused73" | "unused74" | "unused75" | "unused76" | "unused77" | "unused78" | "unused79" | "unused80" | "unused81" | "unused82" | "unused83" | "unused84" | "unused85" | "unused86" | "unused87" | "unused88" | "unused89" | "unused90" | "unused91" | "unused92" | "unused93" | "unused94" | "unused95" | "unused96" | "unused97" | "unused98" | "unused99" | "unused100" | "unused101" | "unused102" | "unused103" | "unused104" | "unused105" | "unused106" | "unused107" | "unused108" | "unused109" | "unused110" | "unused111" | "unused112" | "unused113" | "unused114" | "unused115" | "unused116" | "unused117" | "unused118" | "unused119" | "unused120" | "unused121" | "unused122" | "unused123" | "unused124" | "unused125" | "unused126" | "unused127" | "unused128" | "unused129" | "unused130" | "unused131" | "unused132" | "unused133" | "unused134" | "unused135" | "unused136" | "unused137" | "unused138" | "unused139" | "unused140" | "unused141" | "unused142" | "unused143" | "unused144" | "unused145" | "unused146" | "unused147" | "unused148" | "unused149" | "unused150" | "unused151" | "unused152" | "unused153" | "unused154" | "unused155" | "unused156" | "unused157" | "unused158" | "unused159" | "unused160" | "unused161" | "unused162" | "unused163" | "unused164" | "unused165" | "unused166" | "unused167" | "unused168" | "unused169" | "unused170" | "unused171" | "unused172" | "unused173" | "unused174" | "unused175" | "unused176" | "unused177" | "unused178" | "unused179" | "unused180" | "unused181" | "unused182" | "unused183" | "unused184" | "unused185" | "unused186" | "unused187" | "unused188" | "unused189" | "unused190" | "unused191" | "unused192" | "unused193" | "unused194" | "unused195" | "unused196" | "unused197" | "unused198" | "unused199" | "unused200" | "unused201" | "unused202" | "unused203" | "unused204" | "unused205" | "unused206" | "unused207" | "unused208" | "unused209" | "unused210" | "unused211" | "unused212" | "unused213" | "unused214" | "unused215" | "unused216" | "unused217" | "unused218" | "unused219" | "unused220" | "unused221" | "unused222" | "unused223" | "unused224" | "unused225" | "unused226" | "unused227" | "unused228" | "unused229" | "unused230" | "unused231" | "unused232" | "unused233" | "unused234" | "unused235" | "unused236" | "unused237" | "unused238" | "unused239" | "unused240" | "unused241" | "unused242" | "unused243" | "unused244" | "unused245" | "unused246" | "unused247" | "unused248" | "unused249" | "unused250" | "unused251" | "unused252" | "unused253" | "unused254" | "unused255";
+  "target-vmid"?: number | undefined;
+  "target-volume"?: "rootfs" | "mp0" | "mp1" | "mp2" | "mp3" | "mp4" | "mp5" | "mp6" | "mp7" | "mp8" | "mp9" | "mp10" | "mp11" | "mp12" | "mp13" | "mp14" | "mp15" | "mp16" | "mp17" | "mp18" | "mp19" | "mp20" | "mp21" | "mp22" | "mp23" | "mp24" | "mp25" | "mp26" | "mp27" | "mp28" | "mp29" | "mp30" | "mp31" | "mp32" | "mp33" | "mp34" | "mp35" | "mp36" | "mp37" | "mp38" | "mp39" | "mp40" | "mp41" | "mp42" | "mp43" | "mp44" | "mp45" | "mp46" | "mp47" | "mp48" | "mp49" | "mp50" | "mp51" | "mp52" | "mp53" | "mp54" | "mp55" | "mp56" | "mp57" | "mp58" | "mp59" | "mp60" | "mp61" | "mp62" | "mp63" | "mp64" | "mp65" | "mp66" | "mp67" | "mp68" | "mp69" | "mp70" | "mp71" | "mp72" | "mp73" | "mp74" | "mp75" | "mp76" | "mp77" | "mp78" | "mp79" | "mp80" | "mp81" | "mp82" | "mp83" | "mp84" | "mp85" | "mp86" | "mp87" | "mp88" | "mp89" | "mp90" | "mp91" | "mp92" | "mp93" | "mp94" | "mp95" | "mp96" | "mp97" | "mp98" | "mp99" | "mp100" | "mp101" | "mp102" | "mp103" | "mp104" | "mp105" | "mp106" | "mp107" | "mp108" | "mp109" | "mp110" | "mp111" | "mp112" | "mp113" | "mp114" | "mp115" | "mp116" | "mp117" | "mp118" | "mp119" | "mp120" | "mp121" | "mp122" | "mp123" | "mp124" | "mp125" | "mp126" | "mp127" | "mp128" | "mp129" | "mp130" | "mp131" | "mp132" | "mp133" | "mp134" | "mp135" | "mp136" | "mp137" | "mp138" | "mp139" | "mp140" | "mp141" | "mp142" | "mp143" | "mp144" | "mp145" | "mp146" | "mp147" | "mp148" | "mp149" | "mp150" | "mp151" | "mp152" | "mp153" | "mp154" | "mp155" | "mp156" | "mp157" | "mp158" | "mp159" | "mp160" | "mp161" | "mp162" | "mp163" | "mp164" | "mp165" | "mp166" | "mp167" | "mp168" | "mp169" | "mp170" | "mp171" | "mp172" | "mp173" | "mp174" | "mp175" | "mp176" | "mp177" | "mp178" | "mp179" | "mp180" | "mp181" | "mp182" | "mp183" | "mp184" | "mp185" | "mp186" | "mp187" | "mp188" | "mp189" | "mp190" | "mp191" | "mp192" | "mp193" | "mp194" | "mp195" | "mp196" | "mp197" | "mp198" | "mp199" | "mp200" | "mp201" | "mp202" | "mp203" | "mp204" | "mp205" | "mp206" | "mp207" | "mp208" | "mp209" | "mp210" | "mp211" | "mp212" | "mp213" | "mp214" | "mp215" | "mp216" | "mp217" | "mp218" | "mp219" | "mp220" | "mp221" | "mp222" | "mp223" | "mp224" | "mp225" | "mp226" | "mp227" | "mp228" | "mp229" | "mp230" | "mp231" | "mp232" | "mp233" | "mp234" | "mp235" | "mp236" | "mp237" | "mp238" | "mp239" | "mp240" | "mp241" | "mp242" | "mp243" | "mp244" | "mp245" | "mp246" | "mp247" | "mp248" | "mp249" | "mp250" | "mp251" | "mp252" | "mp253" | "mp254" | "mp255" | "unused0" | "unused1" | "unused2" | "unused3" | "unused4" | "unused5" | "unused6" | "unused7" | "unused8" | "unused9" | "unused10" | "unused11" | "unused12" | "unused13" | "unused14" | "unused15" | "unused16" | "unused17" | "unused18" | "unused19" | "unused20" | "unused21" | "unused22" | "unused23" | "unused24" | "unused25" | "unused26" | "unused27" | "unused28" | "unused29" | "unused30" | "unused31" | "unused32" | "unused33" | "unused34" | "unused35" | "unused36" | "unused37" | "unused38" | "unused39" | "unused40" | "unused41" | "unused42" | "unused43" | "unused44" | "unused45" | "unused46" | "unused47" | "unused48" | "unused49" | "unused50" | "unused51" | "unused52" | "unused53" | "unused54" | "unused55" | "unused56" | "unused57" | "unused58" | "unused59" | "unused60" | "unused61" | "unused62" | "unused63" | "unused64" | "unused65" | "unused66" | "unused67" | "unused68" | "unused69" | "unused70" | "unused71" | "unused72" | "unused73" | "unused74" | "unused75" | "unused76" | "unused77" | "unused78" | "unused79" | "unused80" | "unused81" | "unused82" | "unused83" | "unused84" | "unused85" | "unused86" | "unused87" | "unused88" | "unused89" | "unused90" | "unused91" | "unused92" | "unused93" | "unused94" | "unused95" | "unused96" | "unused97" | "unused98" | "unused99" | "unused100" | "unused101" | "unused102" | "unused103" | "unused104" | "unused105" | "unused106" | "unused107" | "unused108" | "unused109" | "unused110" | "unused111" | "unused112" | "unused113" | "unused114" | "unused115" | "unused116" | "unused117" | "unused118" | "unused119" | "unused120" | "unused121" | "unused122" | "unused123" | "unused124" | "unused125" | "unused126" | "unused127" | "unused128" | "unused129" | "unused130" | "unused131" | "unused132" | "unused133" | "unused134" | "unused135" | "unused136" | "unused137" | "unused138" | "unused139" | "unused140" | "unused141" | "unused142" | "unused143" | "unused144" | "unused145" | "unused146" | "unused147" | "unused148" | "unused149" | "unused150" | "unused151" | "unused152" | "unused153" | "unused154" | "unused155" | "unused156" | "unused157" | "unused158" | "unused159" | "unused160" | "unused161" | "unused162" | "unused163" | "unused164" | "unused165" | "unused166" | "unused167" | "unused168" | "unused169" | "unused170" | "unused171" | "unused172" | "unused173" | "unused174" | "unused175" | "unused176" | "unused177" | "unused178" | "unused179" | "unused180" | "unused181" | "unused182" | "unused183" | "unused184" | "unused185" | "unused186" | "unused187" | "unused188" | "unused189" | "unused190" | "unused191" | "unused192" | "unused193" | "unused194" | "unused195" | "unused196" | "unused197" | "unused198" | "unused199" | "unused200" | "unused201" | "unused202" | "unused203" | "unused204" | "unused205" | "unused206" | "unused207" | "unused208" | "unused209" | "unused210" | "unused211" | "unused212" | "unused213" | "unused214" | "unused215" | "unused216" | "unused217" | "unused218" | "unused219" | "unused220" | "unused221" | "unused222" | "unused223" | "unused224" | "unused225" | "unused226" | "unused227" | "unused228" | "unused229" | "unused230" | "unused231" | "unused232" | "unused233" | "unused234" | "unused235" | "unused236" | "unused237" | "unused238" | "unused239" | "unused240" | "unused241" | "unused242" | "unused243" | "unused244" | "unused245" | "unused246" | "unused247" | "unused248" | "unused249" | "unused250" | "unused251" | "unused252" | "unused253" | "unused254" | "unused255" | undefined;
   volume: "rootfs" | "mp0" | "mp1" | "mp2" | "mp3" | "mp4" | "mp5" | "mp6" | "mp7" | "mp8" | "mp9" | "mp10" | "mp11" | "mp12" | "mp13" | "mp14" | "mp15" | "mp16" | "mp17" | "mp18" | "mp19" | "mp20" | "mp21" | "mp22" | "mp23" | "mp24" | "mp25" | "mp26" | "mp27" | "mp28" | "mp29" | "mp30" | "mp31" | "mp32" | "mp33" | "mp34" | "mp35" | "mp36" | "mp37" | "mp38" | "mp39" | "mp40" | "mp41" | "mp42" | "mp43" | "mp44" | "mp45" | "mp46" | "mp47" | "mp48" | "mp49" | "mp50" | "mp51" | "mp52" | "mp53" | "mp54" | "mp55" | "mp56" | "mp57" | "mp58" | "mp59" | "mp60" | "mp61" | "mp62" | "mp63" | "mp64" | "mp65" | "mp66" | "mp67" | "mp68" | "mp69" | "mp70" | "mp71" | "mp72" | "mp73" | "mp74" | "mp75" | "mp76" | "mp77" | "mp78" | "mp79" | "mp80" | "mp81" | "mp82" | "mp83" | "mp84" | "mp85" | "mp86" | "mp87" | "mp88" | "mp89" | "mp90" | "mp91" | "mp92" | "mp93" | "mp94" | "mp95" | "mp96" | "mp97" | "mp98" | "mp99" | "mp100" | "mp101" | "mp102" | "mp103" | "mp104" | "mp105" | "mp106" | "mp107" | "mp108" | "mp109" | "mp110" | "mp111" | "mp112" | "mp113" | "mp114" | "mp115" | "mp116" | "mp117" | "mp118" | "mp119" | "mp120" | "mp121" | "mp122" | "mp123" | "mp124" | "mp125" | "mp126" | "mp127" | "mp128" | "mp129" | "mp130" | "mp131" | "mp132" | "mp133" | "mp134" | "mp135" | "mp136" | "mp137" | "mp138" | "mp139" | "mp140" | "mp141" | "mp142" | "mp143" | "mp144" | "mp145" | "mp146" | "mp147" | "mp148" | "mp149" | "mp150" | "mp151" | "mp152" | "mp153" | "mp154" | "mp155" | "mp156" | "mp157" | "mp158" | "mp159" | "mp160" | "mp161" | "mp162" | "mp163" | "mp164" | "mp165" | "mp166" | "mp167" | "mp168" | "mp169" | "mp170" | "mp171" | "mp172" | "mp173" | "mp174" | "mp175" | "mp176" | "mp177" | "mp178" | "mp179" | "mp180" | "mp181" | "mp182" | "mp183" | "mp184" | "mp185" | "mp186" | "mp187" | "mp188" | "mp189" | "mp190" | "mp191" | "mp192" | "mp193" | "mp194" | "mp195" | "mp196" | "mp197" | "mp198" | "mp199" | "mp200" | "mp201" | "mp202" | "mp203" | "mp204" | "mp205" | "mp206" | "mp207" | "mp208" | "mp209" | "mp210" | "mp211" | "mp212" | "mp213" | "mp214" | "mp215" | "mp216" | "mp217" | "mp218" | "mp219" | "mp220" | "mp221" | "mp222" | "mp223" | "mp224" | "mp225" | "mp226" | "mp227" | "mp228" | "mp229" | "mp230" | "mp231" | "mp232" | "mp233" | "mp234" | "mp235" | "mp236" | "mp237" | "mp238" | "mp239" | "mp240" | "mp241" | "mp242" | "mp243" | "mp244" | "mp245" | "mp246" | "mp247" | "mp248" | "mp249" | "mp250" | "mp251" | "mp252" | "mp253" | "mp254" | "mp255" | "unused0" | "unused1" | "unused2" | "unused3" | "unused4" | "unused5" | "unused6" | "unused7" | "unused8" | "unused9" | "unused10" | "unused11" | "unused12" | "unused13" | "unused14" | "unused15" | "unused16" | "unused17" | "unused18" | "unused19" | "unused20" | "unused21" | "unused22" | "unused23" | "unused24" | "unused25" | "unused26" | "unused27" | "unused28" | "unused29" | "unused30" | "unused31" | "unused32" | "unused33" | "unused34" | "unused35" | "unused36" | "unused37" | "unused38" | "unused39" | "unused40" | "unused41" | "unused42" | "unused43" | "unused44" | "unused45" | "unused46" | "unused47" | "unused48" | "unused49" | "unused50" | "unused51" | "unused52" | "unused53" | "unused54" | "unused55" | "unused56" | "unused57" | "unused58" | "unused59" | "unused60" | "unused61" | "unused62" | "unused63" | "unused64" | "unused65" | "unused66" | "unused67" | "unused68" | "unused69" | "unused70" | "unused71" | "unused72" | "unused73" | "unused74" | "unused75" | "unused76" | "unused77" | "unused78" | "unused79" | "unused80" | "unused81" | "unused82" | "unused83" | "unused84" | "unused85" | "unused86" | "unused87" | "unused88" | "unused89" | "unused90" | "unused91" | "unused92" | "unused93" | "unused94" | "unused95" | "unused96" | "unused97" | "unused98" | "unused99" | "unused100" | "unused101" | "unused102" | "unused103" | "unused104" | "unused105" | "unused106" | "unused107" | "unused108" | "unused109" | "unused110" | "unused111" | "unused112" | "unused113" | "unused114" | "unused115" | "unused116" | "unused117" | "unused118" | "unused119" | "unused120" | "unused121" | "unused122" | "unused123" | "unused124" | "unused125" | "unused126" | "unused127" | "unused128" | "unused129" | "unused130" | "unused131" | "unused132" | "unused133" | "unused134" | "unused135" | "unused136" | "unused137" | "unused138" | "unused139" | "unused140" | "unused141" | "unused142" | "unused143" | "unused144" | "unused145" | "unused146" | "unused147" | "unused148" | "unused149" | "unused150" | "unused151" | "unused152" | "unused153" | "unused154" | "unused155" | "unused156" | "unused157" | "unused158" | "unused159" | "unused160" | "unused161" | "unused162" | "unused163" | "unused164" | "unused165" | "unused166" | "unused167" | "unused168" | "unused169" | "unused170" | "unused171" | "unused172" | "unused173" | "unused174" | "unused175" | "unused176" | "unused177" | "unused178" | "unused179" | "unused180" | "unused181" | "unused182" | "unused183" | "unused184" | "unused185" | "unused186" | "unused187" | "unused188" | "unused189" | "unused190" | "unused191" | "unused192" | "unused193" | "unused194" | "unused195" | "unused196" | "unused197" | "unused198" | "unused199" | "unused200" | "unused201" | "unused202" | "unused203" | "unused204" | "unused205" | "unused206" | "unused207" | "unused208" | "unused209" | "unused210" | "unused211" | "unused212" | "unused213" | "unused214" | "unused215" | "unused216" | "unused217" | "unused218" | "unused219" | "unused220" | "unused221" | "unused222" | "unused223" | "unused224" | "unused225" | "unused226" | "unused227" | "unused228" | "unused229" | "unused230" | "unused231" | "unused232" | "unused233" | "unused234" | "unused235" | "unused236" | "unused237" | "unused238" | "unused239" | "unused240" | "unused241" | "unused242" | "unused243" | "unused244" | "unused245" | "unused246" | "unused247" | "unused248" | "unused249" | "unused250" | "unused251" | "unused252" | "unused253" | "unused254" | "unused255";
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/mtunnel (path parameters left out). */
 export interface NodesNodeLxcVmidMtunnelPostParams {
   /** format pve-bridge-id-list */
-  bridges?: string;
+  bridges?: string | undefined;
   /** format pve-storage-id-list */
-  storages?: string;
+  storages?: string | undefined;
 }
 
 /** Result of POST /nodes/{node}/lxc/{vmid}/mtunnel. */
@@ -6348,11 +6348,11 @@ export type NodesNodeLxcVmidPendingGetResult = NodesNodeLxcVmidPendingGetItem[];
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/remote_migrate (path parameters left out). */
 export interface NodesNodeLxcVmidRemoteMigratePostParams {
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default 0 */
-  delete?: Bool;
-  online?: Bool;
-  restart?: Bool;
+  delete?: Bool | undefined;
+  online?: Bool | undefined;
+  restart?: Bool | undefined;
   /** format bridge-pair-list */
   "target-bridge": string;
   /** format proxmox-remote */
@@ -6360,22 +6360,22 @@ export interface NodesNodeLxcVmidRemoteMigratePostParams {
   /** format storage-pair-list */
   "target-storage": string;
   /** format pve-vmid; range 100..999999999 */
-  "target-vmid"?: number;
+  "target-vmid"?: number | undefined;
   /** default 180 */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/lxc/{vmid}/resize (path parameters left out). */
 export interface NodesNodeLxcVmidResizePutParams {
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   disk: "rootfs" | "mp0" | "mp1" | "mp2" | "mp3" | "mp4" | "mp5" | "mp6" | "mp7" | "mp8" | "mp9" | "mp10" | "mp11" | "mp12" | "mp13" | "mp14" | "mp15" | "mp16" | "mp17" | "mp18" | "mp19" | "mp20" | "mp21" | "mp22" | "mp23" | "mp24" | "mp25" | "mp26" | "mp27" | "mp28" | "mp29" | "mp30" | "mp31" | "mp32" | "mp33" | "mp34" | "mp35" | "mp36" | "mp37" | "mp38" | "mp39" | "mp40" | "mp41" | "mp42" | "mp43" | "mp44" | "mp45" | "mp46" | "mp47" | "mp48" | "mp49" | "mp50" | "mp51" | "mp52" | "mp53" | "mp54" | "mp55" | "mp56" | "mp57" | "mp58" | "mp59" | "mp60" | "mp61" | "mp62" | "mp63" | "mp64" | "mp65" | "mp66" | "mp67" | "mp68" | "mp69" | "mp70" | "mp71" | "mp72" | "mp73" | "mp74" | "mp75" | "mp76" | "mp77" | "mp78" | "mp79" | "mp80" | "mp81" | "mp82" | "mp83" | "mp84" | "mp85" | "mp86" | "mp87" | "mp88" | "mp89" | "mp90" | "mp91" | "mp92" | "mp93" | "mp94" | "mp95" | "mp96" | "mp97" | "mp98" | "mp99" | "mp100" | "mp101" | "mp102" | "mp103" | "mp104" | "mp105" | "mp106" | "mp107" | "mp108" | "mp109" | "mp110" | "mp111" | "mp112" | "mp113" | "mp114" | "mp115" | "mp116" | "mp117" | "mp118" | "mp119" | "mp120" | "mp121" | "mp122" | "mp123" | "mp124" | "mp125" | "mp126" | "mp127" | "mp128" | "mp129" | "mp130" | "mp131" | "mp132" | "mp133" | "mp134" | "mp135" | "mp136" | "mp137" | "mp138" | "mp139" | "mp140" | "mp141" | "mp142" | "mp143" | "mp144" | "mp145" | "mp146" | "mp147" | "mp148" | "mp149" | "mp150" | "mp151" | "mp152" | "mp153" | "mp154" | "mp155" | "mp156" | "mp157" | "mp158" | "mp159" | "mp160" | "mp161" | "mp162" | "mp163" | "mp164" | "mp165" | "mp166" | "mp167" | "mp168" | "mp169" | "mp170" | "mp171" | "mp172" | "mp173" | "mp174" | "mp175" | "mp176" | "mp177" | "mp178" | "mp179" | "mp180" | "mp181" | "mp182" | "mp183" | "mp184" | "mp185" | "mp186" | "mp187" | "mp188" | "mp189" | "mp190" | "mp191" | "mp192" | "mp193" | "mp194" | "mp195" | "mp196" | "mp197" | "mp198" | "mp199" | "mp200" | "mp201" | "mp202" | "mp203" | "mp204" | "mp205" | "mp206" | "mp207" | "mp208" | "mp209" | "mp210" | "mp211" | "mp212" | "mp213" | "mp214" | "mp215" | "mp216" | "mp217" | "mp218" | "mp219" | "mp220" | "mp221" | "mp222" | "mp223" | "mp224" | "mp225" | "mp226" | "mp227" | "mp228" | "mp229" | "mp230" | "mp231" | "mp232" | "mp233" | "mp234" | "mp235" | "mp236" | "mp237" | "mp238" | "mp239" | "mp240" | "mp241" | "mp242" | "mp243" | "mp244" | "mp245" | "mp246" | "mp247" | "mp248" | "mp249" | "mp250" | "mp251" | "mp252" | "mp253" | "mp254" | "mp255";
   size: string;
 }
 
 /** Parameters of GET /nodes/{node}/lxc/{vmid}/rrd (path parameters left out). */
 export interface NodesNodeLxcVmidRrdGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   /** format pve-configid-list */
   ds: string;
   timeframe: "hour" | "day" | "week" | "month" | "year";
@@ -6389,7 +6389,7 @@ export interface NodesNodeLxcVmidRrdGetResult {
 
 /** Parameters of GET /nodes/{node}/lxc/{vmid}/rrddata (path parameters left out). */
 export interface NodesNodeLxcVmidRrddataGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year";
 }
 
@@ -6406,31 +6406,31 @@ export type NodesNodeLxcVmidSnapshotGetResult = NodesNodeLxcVmidSnapshotGetItem[
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/snapshot (path parameters left out). */
 export interface NodesNodeLxcVmidSnapshotPostParams {
-  description?: string;
+  description?: string | undefined;
   /** format pve-configid; length 0..40 */
   snapname: string;
 }
 
 /** Parameters of DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (path parameters left out). */
 export interface NodesNodeLxcVmidSnapshotSnapnameDeleteParams {
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (path parameters left out). */
 export interface NodesNodeLxcVmidSnapshotSnapnameConfigPutParams {
-  description?: string;
+  description?: string | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
 export interface NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams {
   /** default 0 */
-  start?: Bool;
+  start?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/spiceproxy (path parameters left out). */
 export interface NodesNodeLxcVmidSpiceproxyPostParams {
   /** format address */
-  proxy?: string;
+  proxy?: string | undefined;
 }
 
 /** Result of POST /nodes/{node}/lxc/{vmid}/spiceproxy. */
@@ -6483,29 +6483,29 @@ export interface NodesNodeLxcVmidStatusCurrentGetResult {
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/status/reboot (path parameters left out). */
 export interface NodesNodeLxcVmidStatusRebootPostParams {
   /** range 0.. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/status/shutdown (path parameters left out). */
 export interface NodesNodeLxcVmidStatusShutdownPostParams {
   /** default 0 */
-  forceStop?: Bool;
+  forceStop?: Bool | undefined;
   /** range 0..; default 60 */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/status/start (path parameters left out). */
 export interface NodesNodeLxcVmidStatusStartPostParams {
   /** default 0 */
-  debug?: Bool;
-  skiplock?: Bool;
+  debug?: Bool | undefined;
+  skiplock?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/status/stop (path parameters left out). */
 export interface NodesNodeLxcVmidStatusStopPostParams {
   /** default 0 */
-  "overrule-shutdown"?: Bool;
-  skiplock?: Bool;
+  "overrule-shutdown"?: Bool | undefined;
+  skiplock?: Bool | undefined;
 }
 
 /** Result of POST /nodes/{node}/lxc/{vmid}/termproxy. */
@@ -6519,10 +6519,10 @@ export interface NodesNodeLxcVmidTermproxyPostResult {
 /** Parameters of POST /nodes/{node}/lxc/{vmid}/vncproxy (path parameters left out). */
 export interface NodesNodeLxcVmidVncproxyPostParams {
   /** range 16..2160 */
-  height?: number;
-  websocket?: Bool;
+  height?: number | undefined;
+  websocket?: Bool | undefined;
   /** range 16..4096 */
-  width?: number;
+  width?: number | undefined;
 }
 
 /** Result of POST /nodes/{node}/lxc/{vmid}/vncproxy. */
@@ -6552,19 +6552,19 @@ export interface NodesNodeLxcVmidVncwebsocketGetResult {
 /** Parameters of POST /nodes/{node}/migrateall (path parameters left out). */
 export interface NodesNodeMigrateallPostParams {
   /** range 1..64 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** range 1..64 */
-  maxworkers?: number;
+  maxworkers?: number | undefined;
   /** format pve-node */
   target: string;
   /** format pve-vmid-list */
-  vms?: string;
-  "with-local-disks"?: Bool;
+  vms?: string | undefined;
+  "with-local-disks"?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkGetParams {
-  type?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "any_bridge" | "any_local_bridge" | "include_sdn";
+  type?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "any_bridge" | "any_local_bridge" | "include_sdn" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/network. */
@@ -6625,60 +6625,60 @@ export type NodesNodeNetworkGetResult = NodesNodeNetworkGetItem[];
 /** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
   /** format ipv4; requires netmask */
-  address?: string;
+  address?: string | undefined;
   /** format ipv6; requires netmask6 */
-  address6?: string;
-  autostart?: Bool;
+  address6?: string | undefined;
+  autostart?: Bool | undefined;
   /** format pve-iface */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** format pve-iface-list */
-  bridge_ports?: string;
+  bridge_ports?: string | undefined;
   /** format pve-vlan-id-or-range-list */
-  bridge_vids?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_vids?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** format CIDRv4 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** format CIDRv6 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
   /** format ipv4 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** format ipv6 */
-  gateway6?: string;
+  gateway6?: string | undefined;
   /** format pve-iface; length 2..20 */
   iface: string;
   /** range 1280..65520 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** format ipv4mask; requires address */
-  netmask?: string;
+  netmask?: string | undefined;
   /** range 0..128; requires address6 */
-  netmask6?: number;
+  netmask6?: number | undefined;
   /** format pve-iface-list */
-  ovs_bonds?: string;
+  ovs_bonds?: string | undefined;
   /** format pve-iface */
-  ovs_bridge?: string;
+  ovs_bridge?: string | undefined;
   /** length 0..1024 */
-  ovs_options?: string;
+  ovs_options?: string | undefined;
   /** format pve-iface-list */
-  ovs_ports?: string;
+  ovs_ports?: string | undefined;
   /** range 1..4094 */
-  ovs_tag?: number;
+  ovs_tag?: number | undefined;
   /** format pve-iface-list */
-  slaves?: string;
+  slaves?: string | undefined;
   type: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "unknown";
   /** range 1..4094 */
-  "vlan-id"?: number;
+  "vlan-id"?: number | undefined;
   /** format pve-iface */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPutParams {
   /** default 0 */
-  "regenerate-frr"?: Bool;
+  "regenerate-frr"?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/network/{iface}. */
@@ -6691,59 +6691,59 @@ export interface NodesNodeNetworkIfaceGetResult {
 /** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
   /** format ipv4; requires netmask */
-  address?: string;
+  address?: string | undefined;
   /** format ipv6; requires netmask6 */
-  address6?: string;
-  autostart?: Bool;
+  address6?: string | undefined;
+  autostart?: Bool | undefined;
   /** format pve-iface */
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
+  "bond-primary"?: string | undefined;
+  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp" | undefined;
+  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
   /** format pve-iface-list */
-  bridge_ports?: string;
+  bridge_ports?: string | undefined;
   /** format pve-vlan-id-or-range-list */
-  bridge_vids?: string;
-  bridge_vlan_aware?: Bool;
+  bridge_vids?: string | undefined;
+  bridge_vlan_aware?: Bool | undefined;
   /** format CIDRv4 */
-  cidr?: string;
+  cidr?: string | undefined;
   /** format CIDRv6 */
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
+  cidr6?: string | undefined;
+  comments?: string | undefined;
+  comments6?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format ipv4 */
-  gateway?: string;
+  gateway?: string | undefined;
   /** format ipv6 */
-  gateway6?: string;
+  gateway6?: string | undefined;
   /** range 1280..65520 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** format ipv4mask; requires address */
-  netmask?: string;
+  netmask?: string | undefined;
   /** range 0..128; requires address6 */
-  netmask6?: number;
+  netmask6?: number | undefined;
   /** format pve-iface-list */
-  ovs_bonds?: string;
+  ovs_bonds?: string | undefined;
   /** format pve-iface */
-  ovs_bridge?: string;
+  ovs_bridge?: string | undefined;
   /** length 0..1024 */
-  ovs_options?: string;
+  ovs_options?: string | undefined;
   /** format pve-iface-list */
-  ovs_ports?: string;
+  ovs_ports?: string | undefined;
   /** range 1..4094 */
-  ovs_tag?: number;
+  ovs_tag?: number | undefined;
   /** format pve-iface-list */
-  slaves?: string;
+  slaves?: string | undefined;
   type: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "unknown";
   /** range 1..4094 */
-  "vlan-id"?: number;
+  "vlan-id"?: number | undefined;
   /** format pve-iface */
-  "vlan-raw-device"?: string;
+  "vlan-raw-device"?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/qemu (path parameters left out). */
 export interface NodesNodeQemuGetParams {
-  full?: Bool;
+  full?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu. */
@@ -6786,98 +6786,98 @@ export interface NodesNodeQemuAgentFormat {
   /** default 0 */
   enabled: Bool;
   /** default 1 */
-  "freeze-fs"?: Bool;
+  "freeze-fs"?: Bool | undefined;
   /** default 0 */
-  fstrim_cloned_disks?: Bool;
+  fstrim_cloned_disks?: Bool | undefined;
   /** default "virtio" */
-  type?: "virtio" | "isa";
+  type?: "virtio" | "isa" | undefined;
 }
 
 /** The keys of the property string `audio0` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuAudio0Format {
   device: "ich9-intel-hda" | "intel-hda" | "AC97";
   /** default "spice" */
-  driver?: "spice" | "none";
+  driver?: "spice" | "none" | undefined;
 }
 
 /** The keys of the property string `efidisk0` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuEfidisk0Format {
   /** default "2m" */
-  efitype?: "2m" | "4m";
+  efitype?: "2m" | "4m" | undefined;
   /** format pve-volume-id-or-qm-path */
   file: string;
-  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop" | undefined;
   /** format pve-volume-id-or-absolute-path */
-  "import-from"?: string;
+  "import-from"?: string | undefined;
   /** default "2011" */
-  "ms-cert"?: "2011" | "2023" | "2023w" | "2023k";
+  "ms-cert"?: "2011" | "2023" | "2023w" | "2023k" | undefined;
   /** default 0 */
-  "pre-enrolled-keys"?: Bool;
+  "pre-enrolled-keys"?: Bool | undefined;
   /** format disk-size */
-  size?: string;
+  size?: string | undefined;
 }
 
 /** The keys of the property string `ide` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuIdeFormat {
-  aio?: "native" | "threads" | "io_uring";
-  backup?: Bool;
-  bps?: number;
+  aio?: "native" | "threads" | "io_uring" | undefined;
+  backup?: Bool | undefined;
+  bps?: number | undefined;
   /** range 1.. */
-  bps_max_length?: number;
-  bps_rd?: number;
+  bps_max_length?: number | undefined;
+  bps_rd?: number | undefined;
   /** range 1.. */
-  bps_rd_max_length?: number;
-  bps_wr?: number;
+  bps_rd_max_length?: number | undefined;
+  bps_wr?: number | undefined;
   /** range 1.. */
-  bps_wr_max_length?: number;
-  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
-  detect_zeroes?: Bool;
-  discard?: "ignore" | "on";
+  bps_wr_max_length?: number | undefined;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync" | undefined;
+  detect_zeroes?: Bool | undefined;
+  discard?: "ignore" | "on" | undefined;
   /** format pve-volume-id-or-qm-path */
   file: string;
-  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop" | undefined;
   /** format pve-volume-id-or-absolute-path */
-  "import-from"?: string;
-  iops?: number;
-  iops_max?: number;
+  "import-from"?: string | undefined;
+  iops?: number | undefined;
+  iops_max?: number | undefined;
   /** range 1.. */
-  iops_max_length?: number;
-  iops_rd?: number;
-  iops_rd_max?: number;
+  iops_max_length?: number | undefined;
+  iops_rd?: number | undefined;
+  iops_rd_max?: number | undefined;
   /** range 1.. */
-  iops_rd_max_length?: number;
-  iops_wr?: number;
-  iops_wr_max?: number;
+  iops_rd_max_length?: number | undefined;
+  iops_wr?: number | undefined;
+  iops_wr_max?: number | undefined;
   /** range 1.. */
-  iops_wr_max_length?: number;
-  mbps?: number;
-  mbps_max?: number;
-  mbps_rd?: number;
-  mbps_rd_max?: number;
-  mbps_wr?: number;
-  mbps_wr_max?: number;
+  iops_wr_max_length?: number | undefined;
+  mbps?: number | undefined;
+  mbps_max?: number | undefined;
+  mbps_rd?: number | undefined;
+  mbps_rd_max?: number | undefined;
+  mbps_wr?: number | undefined;
+  mbps_wr_max?: number | undefined;
   /** default "disk" */
-  media?: "cdrom" | "disk";
+  media?: "cdrom" | "disk" | undefined;
   /** format urlencoded; length 0..120 */
-  model?: string;
+  model?: string | undefined;
   /** default 1 */
-  replicate?: Bool;
-  rerror?: "ignore" | "report" | "stop";
+  replicate?: Bool | undefined;
+  rerror?: "ignore" | "report" | "stop" | undefined;
   /** format urlencoded; length 0..60 */
-  serial?: string;
+  serial?: string | undefined;
   /** default 0 */
-  shared?: Bool;
+  shared?: Bool | undefined;
   /** format disk-size */
-  size?: string;
-  snapshot?: Bool;
-  ssd?: Bool;
-  werror?: "enospc" | "ignore" | "report" | "stop";
-  wwn?: string;
+  size?: string | undefined;
+  snapshot?: Bool | undefined;
+  ssd?: Bool | undefined;
+  werror?: "enospc" | "ignore" | "report" | "stop" | undefined;
+  wwn?: string | undefined;
 }
 
 /** The keys of the property string `ivshmem` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuIvshmemFormat {
-  name?: string;
+  name?: string | undefined;
   /** range 1.. */
   size: number;
 }
@@ -6885,12 +6885,12 @@ export interface NodesNodeQemuIvshmemFormat {
 /** The keys of the property string `machine` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuMachineFormat {
   /** range 32..64 */
-  "aw-bits"?: number;
-  "enable-s3"?: Bool;
-  "enable-s4"?: Bool;
+  "aw-bits"?: number | undefined;
+  "enable-s3"?: Bool | undefined;
+  "enable-s4"?: Bool | undefined;
   /** length 0..40 */
-  type?: string;
-  viommu?: "intel" | "virtio";
+  type?: string | undefined;
+  viommu?: "intel" | "virtio" | undefined;
 }
 
 /** The keys of the property string `memory` of POST /nodes/{node}/qemu (see formatPropertyString). */
@@ -6902,170 +6902,170 @@ export interface NodesNodeQemuMemoryFormat {
 /** The keys of the property string `net` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuNetFormat {
   /** format pve-bridge-id */
-  bridge?: string;
-  firewall?: Bool;
-  link_down?: Bool;
+  bridge?: string | undefined;
+  firewall?: Bool | undefined;
+  link_down?: Bool | undefined;
   /** format mac-addr */
-  macaddr?: string;
+  macaddr?: string | undefined;
   model: "e1000" | "e1000-82540em" | "e1000-82544gc" | "e1000-82545em" | "e1000e" | "i82551" | "i82557b" | "i82559er" | "ne2k_isa" | "ne2k_pci" | "pcnet" | "rtl8139" | "virtio" | "vmxnet3";
   /** range 1..65520 */
-  mtu?: number;
+  mtu?: number | undefined;
   /** range 0..64 */
-  queues?: number;
+  queues?: number | undefined;
   /** range 0.. */
-  rate?: number;
+  rate?: number | undefined;
   /** range 1..4094 */
-  tag?: number;
-  trunks?: string;
+  tag?: number | undefined;
+  trunks?: string | undefined;
 }
 
 /** The keys of the property string `numa` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuNumaFormat {
   cpus: string;
-  hostnodes?: string;
-  memory?: number;
-  policy?: "preferred" | "bind" | "interleave";
+  hostnodes?: string | undefined;
+  memory?: number | undefined;
+  policy?: "preferred" | "bind" | "interleave" | undefined;
 }
 
 /** The keys of the property string `sata` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuSataFormat {
-  aio?: "native" | "threads" | "io_uring";
-  backup?: Bool;
-  bps?: number;
+  aio?: "native" | "threads" | "io_uring" | undefined;
+  backup?: Bool | undefined;
+  bps?: number | undefined;
   /** range 1.. */
-  bps_max_length?: number;
-  bps_rd?: number;
+  bps_max_length?: number | undefined;
+  bps_rd?: number | undefined;
   /** range 1.. */
-  bps_rd_max_length?: number;
-  bps_wr?: number;
+  bps_rd_max_length?: number | undefined;
+  bps_wr?: number | undefined;
   /** range 1.. */
-  bps_wr_max_length?: number;
-  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
-  detect_zeroes?: Bool;
-  discard?: "ignore" | "on";
+  bps_wr_max_length?: number | undefined;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync" | undefined;
+  detect_zeroes?: Bool | undefined;
+  discard?: "ignore" | "on" | undefined;
   /** format pve-volume-id-or-qm-path */
   file: string;
-  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop" | undefined;
   /** format pve-volume-id-or-absolute-path */
-  "import-from"?: string;
-  iops?: number;
-  iops_max?: number;
+  "import-from"?: string | undefined;
+  iops?: number | undefined;
+  iops_max?: number | undefined;
   /** range 1.. */
-  iops_max_length?: number;
-  iops_rd?: number;
-  iops_rd_max?: number;
+  iops_max_length?: number | undefined;
+  iops_rd?: number | undefined;
+  iops_rd_max?: number | undefined;
   /** range 1.. */
-  iops_rd_max_length?: number;
-  iops_wr?: number;
-  iops_wr_max?: number;
+  iops_rd_max_length?: number | undefined;
+  iops_wr?: number | undefined;
+  iops_wr_max?: number | undefined;
   /** range 1.. */
-  iops_wr_max_length?: number;
-  mbps?: number;
-  mbps_max?: number;
-  mbps_rd?: number;
-  mbps_rd_max?: number;
-  mbps_wr?: number;
-  mbps_wr_max?: number;
+  iops_wr_max_length?: number | undefined;
+  mbps?: number | undefined;
+  mbps_max?: number | undefined;
+  mbps_rd?: number | undefined;
+  mbps_rd_max?: number | undefined;
+  mbps_wr?: number | undefined;
+  mbps_wr_max?: number | undefined;
   /** default "disk" */
-  media?: "cdrom" | "disk";
+  media?: "cdrom" | "disk" | undefined;
   /** default 1 */
-  replicate?: Bool;
-  rerror?: "ignore" | "report" | "stop";
+  replicate?: Bool | undefined;
+  rerror?: "ignore" | "report" | "stop" | undefined;
   /** format urlencoded; length 0..60 */
-  serial?: string;
+  serial?: string | undefined;
   /** default 0 */
-  shared?: Bool;
+  shared?: Bool | undefined;
   /** format disk-size */
-  size?: string;
-  snapshot?: Bool;
-  ssd?: Bool;
-  werror?: "enospc" | "ignore" | "report" | "stop";
-  wwn?: string;
+  size?: string | undefined;
+  snapshot?: Bool | undefined;
+  ssd?: Bool | undefined;
+  werror?: "enospc" | "ignore" | "report" | "stop" | undefined;
+  wwn?: string | undefined;
 }
 
 /** The keys of the property string `scsi` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuScsiFormat {
-  aio?: "native" | "threads" | "io_uring";
-  backup?: Bool;
-  bps?: number;
+  aio?: "native" | "threads" | "io_uring" | undefined;
+  backup?: Bool | undefined;
+  bps?: number | undefined;
   /** range 1.. */
-  bps_max_length?: number;
-  bps_rd?: number;
+  bps_max_length?: number | undefined;
+  bps_rd?: number | undefined;
   /** range 1.. */
-  bps_rd_max_length?: number;
-  bps_wr?: number;
+  bps_rd_max_length?: number | undefined;
+  bps_wr?: number | undefined;
   /** range 1.. */
-  bps_wr_max_length?: number;
-  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
-  detect_zeroes?: Bool;
-  discard?: "ignore" | "on";
+  bps_wr_max_length?: number | undefined;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync" | undefined;
+  detect_zeroes?: Bool | undefined;
+  discard?: "ignore" | "on" | undefined;
   /** format pve-volume-id-or-qm-path */
   file: string;
-  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop" | undefined;
   /** format pve-volume-id-or-absolute-path */
-  "import-from"?: string;
-  iops?: number;
-  iops_max?: number;
+  "import-from"?: string | undefined;
+  iops?: number | undefined;
+  iops_max?: number | undefined;
   /** range 1.. */
-  iops_max_length?: number;
-  iops_rd?: number;
-  iops_rd_max?: number;
+  iops_max_length?: number | undefined;
+  iops_rd?: number | undefined;
+  iops_rd_max?: number | undefined;
   /** range 1.. */
-  iops_rd_max_length?: number;
-  iops_wr?: number;
-  iops_wr_max?: number;
+  iops_rd_max_length?: number | undefined;
+  iops_wr?: number | undefined;
+  iops_wr_max?: number | undefined;
   /** range 1.. */
-  iops_wr_max_length?: number;
-  iothread?: Bool;
-  mbps?: number;
-  mbps_max?: number;
-  mbps_rd?: number;
-  mbps_rd_max?: number;
-  mbps_wr?: number;
-  mbps_wr_max?: number;
+  iops_wr_max_length?: number | undefined;
+  iothread?: Bool | undefined;
+  mbps?: number | undefined;
+  mbps_max?: number | undefined;
+  mbps_rd?: number | undefined;
+  mbps_rd_max?: number | undefined;
+  mbps_wr?: number | undefined;
+  mbps_wr_max?: number | undefined;
   /** default "disk" */
-  media?: "cdrom" | "disk";
-  product?: string;
+  media?: "cdrom" | "disk" | undefined;
+  product?: string | undefined;
   /** range 2.. */
-  queues?: number;
+  queues?: number | undefined;
   /** default 1 */
-  replicate?: Bool;
-  rerror?: "ignore" | "report" | "stop";
-  ro?: Bool;
+  replicate?: Bool | undefined;
+  rerror?: "ignore" | "report" | "stop" | undefined;
+  ro?: Bool | undefined;
   /** default 0 */
-  scsiblock?: Bool;
+  scsiblock?: Bool | undefined;
   /** format urlencoded; length 0..60 */
-  serial?: string;
+  serial?: string | undefined;
   /** default 0 */
-  shared?: Bool;
+  shared?: Bool | undefined;
   /** format disk-size */
-  size?: string;
-  snapshot?: Bool;
-  ssd?: Bool;
-  vendor?: string;
-  werror?: "enospc" | "ignore" | "report" | "stop";
-  wwn?: string;
+  size?: string | undefined;
+  snapshot?: Bool | undefined;
+  ssd?: Bool | undefined;
+  vendor?: string | undefined;
+  werror?: "enospc" | "ignore" | "report" | "stop" | undefined;
+  wwn?: string | undefined;
 }
 
 /** The keys of the property string `spice_enhancements` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuSpiceEnhancementsFormat {
   /** default "0" */
-  foldersharing?: Bool;
+  foldersharing?: Bool | undefined;
   /** default "off" */
-  videostreaming?: "off" | "all" | "filter";
+  videostreaming?: "off" | "all" | "filter" | undefined;
 }
 
 /** The keys of the property string `tpmstate0` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuTpmstate0Format {
   /** format pve-volume-id-or-qm-path */
   file: string;
-  format?: "raw" | "qcow2" | "vmdk";
+  format?: "raw" | "qcow2" | "vmdk" | undefined;
   /** format pve-volume-id-or-absolute-path */
-  "import-from"?: string;
+  "import-from"?: string | undefined;
   /** format disk-size */
-  size?: string;
+  size?: string | undefined;
   /** default "v1.2" */
-  version?: "v1.2" | "v2.0";
+  version?: "v1.2" | "v2.0" | undefined;
 }
 
 /** The keys of the property string `unused` of POST /nodes/{node}/qemu (see formatPropertyString). */
@@ -7076,264 +7076,264 @@ export interface NodesNodeQemuUnusedFormat {
 
 /** The keys of the property string `usb` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuUsbFormat {
-  host?: string;
+  host?: string | undefined;
   /** format pve-configid */
-  mapping?: string;
+  mapping?: string | undefined;
   /** default 0 */
-  usb3?: Bool;
+  usb3?: Bool | undefined;
 }
 
 /** The keys of the property string `vga` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuVgaFormat {
-  clipboard?: "vnc";
+  clipboard?: "vnc" | undefined;
   /** range 4..512 */
-  memory?: number;
+  memory?: number | undefined;
   /** default "std" */
-  type?: "cirrus" | "qxl" | "qxl2" | "qxl3" | "qxl4" | "none" | "serial0" | "serial1" | "serial2" | "serial3" | "std" | "virtio" | "virtio-gl" | "vmware";
+  type?: "cirrus" | "qxl" | "qxl2" | "qxl3" | "qxl4" | "none" | "serial0" | "serial1" | "serial2" | "serial3" | "std" | "virtio" | "virtio-gl" | "vmware" | undefined;
 }
 
 /** The keys of the property string `virtio` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuVirtioFormat {
-  aio?: "native" | "threads" | "io_uring";
-  backup?: Bool;
-  bps?: number;
+  aio?: "native" | "threads" | "io_uring" | undefined;
+  backup?: Bool | undefined;
+  bps?: number | undefined;
   /** range 1.. */
-  bps_max_length?: number;
-  bps_rd?: number;
+  bps_max_length?: number | undefined;
+  bps_rd?: number | undefined;
   /** range 1.. */
-  bps_rd_max_length?: number;
-  bps_wr?: number;
+  bps_rd_max_length?: number | undefined;
+  bps_wr?: number | undefined;
   /** range 1.. */
-  bps_wr_max_length?: number;
-  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync";
-  detect_zeroes?: Bool;
-  discard?: "ignore" | "on";
+  bps_wr_max_length?: number | undefined;
+  cache?: "none" | "writethrough" | "writeback" | "unsafe" | "directsync" | undefined;
+  detect_zeroes?: Bool | undefined;
+  discard?: "ignore" | "on" | undefined;
   /** format pve-volume-id-or-qm-path */
   file: string;
-  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop";
+  format?: "raw" | "qcow" | "qed" | "qcow2" | "vmdk" | "cloop" | undefined;
   /** format pve-volume-id-or-absolute-path */
-  "import-from"?: string;
-  iops?: number;
-  iops_max?: number;
+  "import-from"?: string | undefined;
+  iops?: number | undefined;
+  iops_max?: number | undefined;
   /** range 1.. */
-  iops_max_length?: number;
-  iops_rd?: number;
-  iops_rd_max?: number;
+  iops_max_length?: number | undefined;
+  iops_rd?: number | undefined;
+  iops_rd_max?: number | undefined;
   /** range 1.. */
-  iops_rd_max_length?: number;
-  iops_wr?: number;
-  iops_wr_max?: number;
+  iops_rd_max_length?: number | undefined;
+  iops_wr?: number | undefined;
+  iops_wr_max?: number | undefined;
   /** range 1.. */
-  iops_wr_max_length?: number;
-  iothread?: Bool;
-  mbps?: number;
-  mbps_max?: number;
-  mbps_rd?: number;
-  mbps_rd_max?: number;
-  mbps_wr?: number;
-  mbps_wr_max?: number;
+  iops_wr_max_length?: number | undefined;
+  iothread?: Bool | undefined;
+  mbps?: number | undefined;
+  mbps_max?: number | undefined;
+  mbps_rd?: number | undefined;
+  mbps_rd_max?: number | undefined;
+  mbps_wr?: number | undefined;
+  mbps_wr_max?: number | undefined;
   /** default "disk" */
-  media?: "cdrom" | "disk";
+  media?: "cdrom" | "disk" | undefined;
   /** default 1 */
-  replicate?: Bool;
-  rerror?: "ignore" | "report" | "stop";
-  ro?: Bool;
+  replicate?: Bool | undefined;
+  rerror?: "ignore" | "report" | "stop" | undefined;
+  ro?: Bool | undefined;
   /** format urlencoded; length 0..60 */
-  serial?: string;
+  serial?: string | undefined;
   /** default 0 */
-  shared?: Bool;
+  shared?: Bool | undefined;
   /** format disk-size */
-  size?: string;
-  snapshot?: Bool;
-  werror?: "enospc" | "ignore" | "report" | "stop";
+  size?: string | undefined;
+  snapshot?: Bool | undefined;
+  werror?: "enospc" | "ignore" | "report" | "stop" | undefined;
 }
 
 /** The keys of the property string `virtiofs` of POST /nodes/{node}/qemu (see formatPropertyString). */
 export interface NodesNodeQemuVirtiofsFormat {
   /** default "auto" */
-  cache?: "auto" | "always" | "metadata" | "never";
+  cache?: "auto" | "always" | "metadata" | "never" | undefined;
   /** default 0 */
-  "direct-io"?: Bool;
+  "direct-io"?: Bool | undefined;
   /** format pve-configid */
   dirid: string;
   /** default 0 */
-  "expose-acl"?: Bool;
+  "expose-acl"?: Bool | undefined;
   /** default 0 */
-  "expose-xattr"?: Bool;
+  "expose-xattr"?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu (path parameters left out). */
 export interface NodesNodeQemuPostParams {
   /** default 1 */
-  acpi?: Bool;
+  acpi?: Bool | undefined;
   /** format pve-cpuset */
-  affinity?: string;
+  affinity?: string | undefined;
   /** property string: enabled, freeze-fs, fstrim_cloned_disks, type */
-  agent?: string;
+  agent?: string | undefined;
   /** default 1 */
-  "allow-ksm"?: Bool;
+  "allow-ksm"?: Bool | undefined;
   /** format pve-qemu-sev-fmt */
-  "amd-sev"?: string;
-  arch?: "x86_64" | "aarch64";
+  "amd-sev"?: string | undefined;
+  arch?: "x86_64" | "aarch64" | undefined;
   /** length 0..255 */
-  archive?: string;
-  args?: string;
+  archive?: string | undefined;
+  args?: string | undefined;
   /** property string: device, driver */
-  audio0?: string;
+  audio0?: string | undefined;
   /** default 0 */
-  autostart?: Bool;
+  autostart?: Bool | undefined;
   /** range 0.. */
-  balloon?: number;
+  balloon?: number | undefined;
   /** default "seabios" */
-  bios?: "seabios" | "ovmf";
+  bios?: "seabios" | "ovmf" | undefined;
   /** format pve-qm-boot */
-  boot?: string;
+  boot?: string | undefined;
   /** format pve-qm-bootdisk */
-  bootdisk?: string;
-  bwlimit?: number;
+  bootdisk?: string | undefined;
+  bwlimit?: number | undefined;
   /** format pve-qm-ide */
-  cdrom?: string;
+  cdrom?: string | undefined;
   /** format pve-qm-cicustom */
-  cicustom?: string;
-  cipassword?: string;
-  citype?: "configdrive2" | "nocloud" | "opennebula";
+  cicustom?: string | undefined;
+  cipassword?: string | undefined;
+  citype?: "configdrive2" | "nocloud" | "opennebula" | undefined;
   /** default 1 */
-  ciupgrade?: Bool;
-  ciuser?: string;
+  ciupgrade?: Bool | undefined;
+  ciuser?: string | undefined;
   /** range 1..; default 1 */
-  cores?: number;
+  cores?: number | undefined;
   /** format pve-vm-cpu-conf */
-  cpu?: string;
+  cpu?: string | undefined;
   /** range 0..128; default 0 */
-  cpulimit?: number;
+  cpulimit?: number | undefined;
   /** range 1..262144 */
-  cpuunits?: number;
+  cpuunits?: number | undefined;
   /** length 0..8192 */
-  description?: string;
+  description?: string | undefined;
   /** property string: efitype, file, format, import-from, ms-cert, pre-enrolled-keys, size */
-  efidisk0?: string;
+  efidisk0?: string | undefined;
   /** requires archive */
-  force?: Bool;
-  freeze?: Bool;
+  force?: Bool | undefined;
+  freeze?: Bool | undefined;
   /** default 0 */
-  "ha-managed"?: Bool;
+  "ha-managed"?: Bool | undefined;
   /** format pve-volume-id */
-  hookscript?: string;
+  hookscript?: string | undefined;
   /** format pve-qm-hostpci; keys hostpci0..hostpci15 */
-  [key: `hostpci${number}`]: string;
+  [key: `hostpci${number}`]: string | undefined;
   /** format pve-hotplug-features; default "network,disk,usb" */
-  hotplug?: string;
-  hugepages?: "any" | "2" | "1024";
+  hotplug?: string | undefined;
+  hugepages?: "any" | "2" | "1024" | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, model, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys ide0..ide3 */
-  [key: `ide${number}`]: string;
+  [key: `ide${number}`]: string | undefined;
   /** format pve-storage-id */
-  "import-working-storage"?: string;
+  "import-working-storage"?: string | undefined;
   /** format pve-qemu-tdx-fmt */
-  "intel-tdx"?: string;
+  "intel-tdx"?: string | undefined;
   /** format pve-qm-ipconfig; keys ipconfig0..ipconfig31 */
-  [key: `ipconfig${number}`]: string;
+  [key: `ipconfig${number}`]: string | undefined;
   /** property string: name, size */
-  ivshmem?: string;
+  ivshmem?: string | undefined;
   /** default 0 */
-  keephugepages?: Bool;
-  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr";
+  keephugepages?: Bool | undefined;
+  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
   /** default 1 */
-  kvm?: Bool;
-  "live-restore"?: Bool;
-  localtime?: Bool;
-  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended";
+  kvm?: Bool | undefined;
+  "live-restore"?: Bool | undefined;
+  localtime?: Bool | undefined;
+  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended" | undefined;
   /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
-  machine?: string;
+  machine?: string | undefined;
   /** property string: current */
-  memory?: string | number;
+  memory?: string | number | undefined;
   /** range 0..; default 0.1 */
-  migrate_downtime?: number;
+  migrate_downtime?: number | undefined;
   /** range 0..; default 0 */
-  migrate_speed?: number;
+  migrate_speed?: number | undefined;
   /** format dns-name */
-  name?: string;
+  name?: string | undefined;
   /** format address-list */
-  nameserver?: string;
+  nameserver?: string | undefined;
   /** property string: bridge, firewall, link_down, macaddr, model, mtu, queues, rate, tag, trunks; keys net0..net31 */
-  [key: `net${number}`]: string;
+  [key: `net${number}`]: string | undefined;
   /** default 0 */
-  numa?: Bool;
+  numa?: Bool | undefined;
   /** property string: cpus, hostnodes, memory, policy; keys numa0..numa7 */
-  [key: `numa${number}`]: string;
+  [key: `numa${number}`]: string | undefined;
   /** default 0 */
-  onboot?: Bool;
+  onboot?: Bool | undefined;
   /** default "other" */
-  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris";
+  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris" | undefined;
   /** keys parallel0..parallel2 */
-  [key: `parallel${number}`]: string;
+  [key: `parallel${number}`]: string | undefined;
   /** format pve-poolid */
-  pool?: string;
+  pool?: string | undefined;
   /** default 0 */
-  protection?: Bool;
+  protection?: Bool | undefined;
   /** default 1 */
-  reboot?: Bool;
+  reboot?: Bool | undefined;
   /** format pve-qm-rng */
-  rng0?: string;
+  rng0?: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys sata0..sata5 */
-  [key: `sata${number}`]: string;
+  [key: `sata${number}`]: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, product, queues, replicate, rerror, ro, scsiblock, serial, shared, size, snapshot, ssd, vendor, werror, wwn; keys scsi0..scsi30 */
-  [key: `scsi${number}`]: string;
+  [key: `scsi${number}`]: string | undefined;
   /** default "lsi" */
-  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi";
-  searchdomain?: string;
+  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi" | undefined;
+  searchdomain?: string | undefined;
   /** keys serial0..serial3 */
-  [key: `serial${number}`]: string;
+  [key: `serial${number}`]: string | undefined;
   /** range 0..50000; default 1000 */
-  shares?: number;
+  shares?: number | undefined;
   /** format pve-qm-smbios1; length 0..512 */
-  smbios1?: string;
+  smbios1?: string | undefined;
   /** range 1..; default 1 */
-  smp?: number;
+  smp?: number | undefined;
   /** range 1..; default 1 */
-  sockets?: number;
+  sockets?: number | undefined;
   /** property string: foldersharing, videostreaming */
-  spice_enhancements?: string;
+  spice_enhancements?: string | undefined;
   /** format urlencoded */
-  sshkeys?: string;
+  sshkeys?: string | undefined;
   /** default 0 */
-  start?: Bool;
+  start?: Bool | undefined;
   /** default "now" */
-  startdate?: string;
+  startdate?: string | undefined;
   /** format pve-startup-order */
-  startup?: string;
+  startup?: string | undefined;
   /** format pve-storage-id */
-  storage?: string;
+  storage?: string | undefined;
   /** default 1 */
-  tablet?: Bool;
+  tablet?: Bool | undefined;
   /** format pve-tag-list */
-  tags?: string;
+  tags?: string | undefined;
   /** default 0 */
-  tdf?: Bool;
+  tdf?: Bool | undefined;
   /** default 0 */
-  template?: Bool;
+  template?: Bool | undefined;
   /** property string: file, format, import-from, size, version */
-  tpmstate0?: string;
+  tpmstate0?: string | undefined;
   /** requires archive */
-  unique?: Bool;
+  unique?: Bool | undefined;
   /** property string: file; keys unused0..unused255 */
-  [key: `unused${number}`]: string;
+  [key: `unused${number}`]: string | undefined;
   /** property string: host, mapping, usb3; keys usb0..usb13 */
-  [key: `usb${number}`]: string;
+  [key: `usb${number}`]: string | undefined;
   /** range 1..; default 0 */
-  vcpus?: number;
+  vcpus?: number | undefined;
   /** property string: clipboard, memory, type */
-  vga?: string;
+  vga?: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, ro, serial, shared, size, snapshot, werror; keys virtio0..virtio15 */
-  [key: `virtio${number}`]: string;
+  [key: `virtio${number}`]: string | undefined;
   /** property string: cache, direct-io, dirid, expose-acl, expose-xattr; keys virtiofs0..virtiofs9 */
-  [key: `virtiofs${number}`]: string;
-  vmgenid?: string;
+  [key: `virtiofs${number}`]: string | undefined;
+  vmgenid?: string | undefined;
   /** format pve-vmid; range 100..999999999 */
   vmid: number;
   /** format pve-storage-id */
-  vmstatestorage?: string;
+  vmstatestorage?: string | undefined;
   /** format pve-qm-watchdog */
-  watchdog?: string;
+  watchdog?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu/{vmid}. */
@@ -7347,9 +7347,9 @@ export type NodesNodeQemuVmidGetResult = NodesNodeQemuVmidGetItem[];
 /** Parameters of DELETE /nodes/{node}/qemu/{vmid} (path parameters left out). */
 export interface NodesNodeQemuVmidDeleteParams {
   /** default 0 */
-  "destroy-unreferenced-disks"?: Bool;
-  purge?: Bool;
-  skiplock?: Bool;
+  "destroy-unreferenced-disks"?: Bool | undefined;
+  purge?: Bool | undefined;
+  skiplock?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/agent (path parameters left out). */
@@ -7366,7 +7366,7 @@ export interface NodesNodeQemuVmidAgentPostParams {
 export interface NodesNodeQemuVmidAgentExecPostParams {
   command: readonly string[];
   /** length 0..65536 */
-  "input-data"?: string;
+  "input-data"?: string | undefined;
 }
 
 /** Result of POST /nodes/{node}/qemu/{vmid}/agent/exec. */
@@ -7395,12 +7395,12 @@ export interface NodesNodeQemuVmidAgentExecStatusGetResult {
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/agent/file-read (path parameters left out). */
 export interface NodesNodeQemuVmidAgentFileReadGetParams {
   /** range 1..; default "16777216" */
-  count?: number;
+  count?: number | undefined;
   /** default 1 */
-  decode?: Bool;
+  decode?: Bool | undefined;
   file: string;
   /** range 0..; default 0 */
-  offset?: number;
+  offset?: number | undefined;
 }
 
 /** Result of GET /nodes/{node}/qemu/{vmid}/agent/file-read. */
@@ -7415,14 +7415,14 @@ export interface NodesNodeQemuVmidAgentFileWritePostParams {
   /** length 0..61440 */
   content: string;
   /** default 1 */
-  encode?: Bool;
+  encode?: Bool | undefined;
   file: string;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (path parameters left out). */
 export interface NodesNodeQemuVmidAgentSetUserPasswordPostParams {
   /** default 0 */
-  crypted?: Bool;
+  crypted?: Bool | undefined;
   /** length 5..1024 */
   password: string;
   username: string;
@@ -7430,22 +7430,22 @@ export interface NodesNodeQemuVmidAgentSetUserPasswordPostParams {
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/clone (path parameters left out). */
 export interface NodesNodeQemuVmidClonePostParams {
-  bwlimit?: number;
-  description?: string;
-  format?: "raw" | "qcow2" | "vmdk";
-  full?: Bool;
+  bwlimit?: number | undefined;
+  description?: string | undefined;
+  format?: "raw" | "qcow2" | "vmdk" | undefined;
+  full?: Bool | undefined;
   /** format dns-name */
-  name?: string;
+  name?: string | undefined;
   /** format pve-vmid; range 100..999999999 */
   newid: number;
   /** format pve-poolid */
-  pool?: string;
+  pool?: string | undefined;
   /** format pve-configid; length 0..40 */
-  snapname?: string;
+  snapname?: string | undefined;
   /** format pve-storage-id */
-  storage?: string;
+  storage?: string | undefined;
   /** format pve-node */
-  target?: string;
+  target?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu/{vmid}/cloudinit. */
@@ -7467,9 +7467,9 @@ export interface NodesNodeQemuVmidCloudinitDumpGetParams {
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/config (path parameters left out). */
 export interface NodesNodeQemuVmidConfigGetParams {
   /** default 0 */
-  current?: Bool;
+  current?: Bool | undefined;
   /** format pve-configid; length 0..40 */
-  snapshot?: string;
+  snapshot?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/qemu/{vmid}/config. */
@@ -7569,331 +7569,331 @@ export interface NodesNodeQemuVmidConfigGetResult {
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/config (path parameters left out). */
 export interface NodesNodeQemuVmidConfigPostParams {
   /** default 1 */
-  acpi?: Bool;
+  acpi?: Bool | undefined;
   /** format pve-cpuset */
-  affinity?: string;
+  affinity?: string | undefined;
   /** property string: enabled, freeze-fs, fstrim_cloned_disks, type */
-  agent?: string;
+  agent?: string | undefined;
   /** default 1 */
-  "allow-ksm"?: Bool;
+  "allow-ksm"?: Bool | undefined;
   /** format pve-qemu-sev-fmt */
-  "amd-sev"?: string;
-  arch?: "x86_64" | "aarch64";
-  args?: string;
+  "amd-sev"?: string | undefined;
+  arch?: "x86_64" | "aarch64" | undefined;
+  args?: string | undefined;
   /** property string: device, driver */
-  audio0?: string;
+  audio0?: string | undefined;
   /** default 0 */
-  autostart?: Bool;
+  autostart?: Bool | undefined;
   /** range 1..30 */
-  background_delay?: number;
+  background_delay?: number | undefined;
   /** range 0.. */
-  balloon?: number;
+  balloon?: number | undefined;
   /** default "seabios" */
-  bios?: "seabios" | "ovmf";
+  bios?: "seabios" | "ovmf" | undefined;
   /** format pve-qm-boot */
-  boot?: string;
+  boot?: string | undefined;
   /** format pve-qm-bootdisk */
-  bootdisk?: string;
+  bootdisk?: string | undefined;
   /** format pve-qm-ide */
-  cdrom?: string;
+  cdrom?: string | undefined;
   /** format pve-qm-cicustom */
-  cicustom?: string;
-  cipassword?: string;
-  citype?: "configdrive2" | "nocloud" | "opennebula";
+  cicustom?: string | undefined;
+  cipassword?: string | undefined;
+  citype?: "configdrive2" | "nocloud" | "opennebula" | undefined;
   /** default 1 */
-  ciupgrade?: Bool;
-  ciuser?: string;
+  ciupgrade?: Bool | undefined;
+  ciuser?: string | undefined;
   /** range 1..; default 1 */
-  cores?: number;
+  cores?: number | undefined;
   /** format pve-vm-cpu-conf */
-  cpu?: string;
+  cpu?: string | undefined;
   /** range 0..128; default 0 */
-  cpulimit?: number;
+  cpulimit?: number | undefined;
   /** range 1..262144 */
-  cpuunits?: number;
+  cpuunits?: number | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..8192 */
-  description?: string;
+  description?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** property string: efitype, file, format, import-from, ms-cert, pre-enrolled-keys, size */
-  efidisk0?: string;
+  efidisk0?: string | undefined;
   /** requires delete */
-  force?: Bool;
-  freeze?: Bool;
+  force?: Bool | undefined;
+  freeze?: Bool | undefined;
   /** format pve-volume-id */
-  hookscript?: string;
+  hookscript?: string | undefined;
   /** format pve-qm-hostpci; keys hostpci0..hostpci15 */
-  [key: `hostpci${number}`]: string;
+  [key: `hostpci${number}`]: string | undefined;
   /** format pve-hotplug-features; default "network,disk,usb" */
-  hotplug?: string;
-  hugepages?: "any" | "2" | "1024";
+  hotplug?: string | undefined;
+  hugepages?: "any" | "2" | "1024" | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, model, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys ide0..ide3 */
-  [key: `ide${number}`]: string;
+  [key: `ide${number}`]: string | undefined;
   /** format pve-storage-id */
-  "import-working-storage"?: string;
+  "import-working-storage"?: string | undefined;
   /** format pve-qemu-tdx-fmt */
-  "intel-tdx"?: string;
+  "intel-tdx"?: string | undefined;
   /** format pve-qm-ipconfig; keys ipconfig0..ipconfig31 */
-  [key: `ipconfig${number}`]: string;
+  [key: `ipconfig${number}`]: string | undefined;
   /** property string: name, size */
-  ivshmem?: string;
+  ivshmem?: string | undefined;
   /** default 0 */
-  keephugepages?: Bool;
-  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr";
+  keephugepages?: Bool | undefined;
+  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
   /** default 1 */
-  kvm?: Bool;
-  localtime?: Bool;
-  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended";
+  kvm?: Bool | undefined;
+  localtime?: Bool | undefined;
+  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended" | undefined;
   /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
-  machine?: string;
+  machine?: string | undefined;
   /** property string: current */
-  memory?: string | number;
+  memory?: string | number | undefined;
   /** range 0..; default 0.1 */
-  migrate_downtime?: number;
+  migrate_downtime?: number | undefined;
   /** range 0..; default 0 */
-  migrate_speed?: number;
+  migrate_speed?: number | undefined;
   /** format dns-name */
-  name?: string;
+  name?: string | undefined;
   /** format address-list */
-  nameserver?: string;
+  nameserver?: string | undefined;
   /** property string: bridge, firewall, link_down, macaddr, model, mtu, queues, rate, tag, trunks; keys net0..net31 */
-  [key: `net${number}`]: string;
+  [key: `net${number}`]: string | undefined;
   /** default 0 */
-  numa?: Bool;
+  numa?: Bool | undefined;
   /** property string: cpus, hostnodes, memory, policy; keys numa0..numa7 */
-  [key: `numa${number}`]: string;
+  [key: `numa${number}`]: string | undefined;
   /** default 0 */
-  onboot?: Bool;
+  onboot?: Bool | undefined;
   /** default "other" */
-  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris";
+  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris" | undefined;
   /** keys parallel0..parallel2 */
-  [key: `parallel${number}`]: string;
+  [key: `parallel${number}`]: string | undefined;
   /** default 0 */
-  protection?: Bool;
+  protection?: Bool | undefined;
   /** default 1 */
-  reboot?: Bool;
+  reboot?: Bool | undefined;
   /** format pve-configid-list */
-  revert?: string;
+  revert?: string | undefined;
   /** format pve-qm-rng */
-  rng0?: string;
+  rng0?: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys sata0..sata5 */
-  [key: `sata${number}`]: string;
+  [key: `sata${number}`]: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, product, queues, replicate, rerror, ro, scsiblock, serial, shared, size, snapshot, ssd, vendor, werror, wwn; keys scsi0..scsi30 */
-  [key: `scsi${number}`]: string;
+  [key: `scsi${number}`]: string | undefined;
   /** default "lsi" */
-  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi";
-  searchdomain?: string;
+  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi" | undefined;
+  searchdomain?: string | undefined;
   /** keys serial0..serial3 */
-  [key: `serial${number}`]: string;
+  [key: `serial${number}`]: string | undefined;
   /** range 0..50000; default 1000 */
-  shares?: number;
-  skiplock?: Bool;
+  shares?: number | undefined;
+  skiplock?: Bool | undefined;
   /** format pve-qm-smbios1; length 0..512 */
-  smbios1?: string;
+  smbios1?: string | undefined;
   /** range 1..; default 1 */
-  smp?: number;
+  smp?: number | undefined;
   /** range 1..; default 1 */
-  sockets?: number;
+  sockets?: number | undefined;
   /** property string: foldersharing, videostreaming */
-  spice_enhancements?: string;
+  spice_enhancements?: string | undefined;
   /** format urlencoded */
-  sshkeys?: string;
+  sshkeys?: string | undefined;
   /** default "now" */
-  startdate?: string;
+  startdate?: string | undefined;
   /** format pve-startup-order */
-  startup?: string;
+  startup?: string | undefined;
   /** default 1 */
-  tablet?: Bool;
+  tablet?: Bool | undefined;
   /** format pve-tag-list */
-  tags?: string;
+  tags?: string | undefined;
   /** default 0 */
-  tdf?: Bool;
+  tdf?: Bool | undefined;
   /** default 0 */
-  template?: Bool;
+  template?: Bool | undefined;
   /** property string: file, format, import-from, size, version */
-  tpmstate0?: string;
+  tpmstate0?: string | undefined;
   /** property string: file; keys unused0..unused255 */
-  [key: `unused${number}`]: string;
+  [key: `unused${number}`]: string | undefined;
   /** property string: host, mapping, usb3; keys usb0..usb13 */
-  [key: `usb${number}`]: string;
+  [key: `usb${number}`]: string | undefined;
   /** range 1..; default 0 */
-  vcpus?: number;
+  vcpus?: number | undefined;
   /** property string: clipboard, memory, type */
-  vga?: string;
+  vga?: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, ro, serial, shared, size, snapshot, werror; keys virtio0..virtio15 */
-  [key: `virtio${number}`]: string;
+  [key: `virtio${number}`]: string | undefined;
   /** property string: cache, direct-io, dirid, expose-acl, expose-xattr; keys virtiofs0..virtiofs9 */
-  [key: `virtiofs${number}`]: string;
-  vmgenid?: string;
+  [key: `virtiofs${number}`]: string | undefined;
+  vmgenid?: string | undefined;
   /** format pve-storage-id */
-  vmstatestorage?: string;
+  vmstatestorage?: string | undefined;
   /** format pve-qm-watchdog */
-  watchdog?: string;
+  watchdog?: string | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/config (path parameters left out). */
 export interface NodesNodeQemuVmidConfigPutParams {
   /** default 1 */
-  acpi?: Bool;
+  acpi?: Bool | undefined;
   /** format pve-cpuset */
-  affinity?: string;
+  affinity?: string | undefined;
   /** property string: enabled, freeze-fs, fstrim_cloned_disks, type */
-  agent?: string;
+  agent?: string | undefined;
   /** default 1 */
-  "allow-ksm"?: Bool;
+  "allow-ksm"?: Bool | undefined;
   /** format pve-qemu-sev-fmt */
-  "amd-sev"?: string;
-  arch?: "x86_64" | "aarch64";
-  args?: string;
+  "amd-sev"?: string | undefined;
+  arch?: "x86_64" | "aarch64" | undefined;
+  args?: string | undefined;
   /** property string: device, driver */
-  audio0?: string;
+  audio0?: string | undefined;
   /** default 0 */
-  autostart?: Bool;
+  autostart?: Bool | undefined;
   /** range 0.. */
-  balloon?: number;
+  balloon?: number | undefined;
   /** default "seabios" */
-  bios?: "seabios" | "ovmf";
+  bios?: "seabios" | "ovmf" | undefined;
   /** format pve-qm-boot */
-  boot?: string;
+  boot?: string | undefined;
   /** format pve-qm-bootdisk */
-  bootdisk?: string;
+  bootdisk?: string | undefined;
   /** format pve-qm-ide */
-  cdrom?: string;
+  cdrom?: string | undefined;
   /** format pve-qm-cicustom */
-  cicustom?: string;
-  cipassword?: string;
-  citype?: "configdrive2" | "nocloud" | "opennebula";
+  cicustom?: string | undefined;
+  cipassword?: string | undefined;
+  citype?: "configdrive2" | "nocloud" | "opennebula" | undefined;
   /** default 1 */
-  ciupgrade?: Bool;
-  ciuser?: string;
+  ciupgrade?: Bool | undefined;
+  ciuser?: string | undefined;
   /** range 1..; default 1 */
-  cores?: number;
+  cores?: number | undefined;
   /** format pve-vm-cpu-conf */
-  cpu?: string;
+  cpu?: string | undefined;
   /** range 0..128; default 0 */
-  cpulimit?: number;
+  cpulimit?: number | undefined;
   /** range 1..262144 */
-  cpuunits?: number;
+  cpuunits?: number | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..8192 */
-  description?: string;
+  description?: string | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   /** property string: efitype, file, format, import-from, ms-cert, pre-enrolled-keys, size */
-  efidisk0?: string;
+  efidisk0?: string | undefined;
   /** requires delete */
-  force?: Bool;
-  freeze?: Bool;
+  force?: Bool | undefined;
+  freeze?: Bool | undefined;
   /** format pve-volume-id */
-  hookscript?: string;
+  hookscript?: string | undefined;
   /** format pve-qm-hostpci; keys hostpci0..hostpci15 */
-  [key: `hostpci${number}`]: string;
+  [key: `hostpci${number}`]: string | undefined;
   /** format pve-hotplug-features; default "network,disk,usb" */
-  hotplug?: string;
-  hugepages?: "any" | "2" | "1024";
+  hotplug?: string | undefined;
+  hugepages?: "any" | "2" | "1024" | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, model, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys ide0..ide3 */
-  [key: `ide${number}`]: string;
+  [key: `ide${number}`]: string | undefined;
   /** format pve-qemu-tdx-fmt */
-  "intel-tdx"?: string;
+  "intel-tdx"?: string | undefined;
   /** format pve-qm-ipconfig; keys ipconfig0..ipconfig31 */
-  [key: `ipconfig${number}`]: string;
+  [key: `ipconfig${number}`]: string | undefined;
   /** property string: name, size */
-  ivshmem?: string;
+  ivshmem?: string | undefined;
   /** default 0 */
-  keephugepages?: Bool;
-  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr";
+  keephugepages?: Bool | undefined;
+  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
   /** default 1 */
-  kvm?: Bool;
-  localtime?: Bool;
-  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended";
+  kvm?: Bool | undefined;
+  localtime?: Bool | undefined;
+  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended" | undefined;
   /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
-  machine?: string;
+  machine?: string | undefined;
   /** property string: current */
-  memory?: string | number;
+  memory?: string | number | undefined;
   /** range 0..; default 0.1 */
-  migrate_downtime?: number;
+  migrate_downtime?: number | undefined;
   /** range 0..; default 0 */
-  migrate_speed?: number;
+  migrate_speed?: number | undefined;
   /** format dns-name */
-  name?: string;
+  name?: string | undefined;
   /** format address-list */
-  nameserver?: string;
+  nameserver?: string | undefined;
   /** property string: bridge, firewall, link_down, macaddr, model, mtu, queues, rate, tag, trunks; keys net0..net31 */
-  [key: `net${number}`]: string;
+  [key: `net${number}`]: string | undefined;
   /** default 0 */
-  numa?: Bool;
+  numa?: Bool | undefined;
   /** property string: cpus, hostnodes, memory, policy; keys numa0..numa7 */
-  [key: `numa${number}`]: string;
+  [key: `numa${number}`]: string | undefined;
   /** default 0 */
-  onboot?: Bool;
+  onboot?: Bool | undefined;
   /** default "other" */
-  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris";
+  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris" | undefined;
   /** keys parallel0..parallel2 */
-  [key: `parallel${number}`]: string;
+  [key: `parallel${number}`]: string | undefined;
   /** default 0 */
-  protection?: Bool;
+  protection?: Bool | undefined;
   /** default 1 */
-  reboot?: Bool;
+  reboot?: Bool | undefined;
   /** format pve-configid-list */
-  revert?: string;
+  revert?: string | undefined;
   /** format pve-qm-rng */
-  rng0?: string;
+  rng0?: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys sata0..sata5 */
-  [key: `sata${number}`]: string;
+  [key: `sata${number}`]: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, product, queues, replicate, rerror, ro, scsiblock, serial, shared, size, snapshot, ssd, vendor, werror, wwn; keys scsi0..scsi30 */
-  [key: `scsi${number}`]: string;
+  [key: `scsi${number}`]: string | undefined;
   /** default "lsi" */
-  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi";
-  searchdomain?: string;
+  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi" | undefined;
+  searchdomain?: string | undefined;
   /** keys serial0..serial3 */
-  [key: `serial${number}`]: string;
+  [key: `serial${number}`]: string | undefined;
   /** range 0..50000; default 1000 */
-  shares?: number;
-  skiplock?: Bool;
+  shares?: number | undefined;
+  skiplock?: Bool | undefined;
   /** format pve-qm-smbios1; length 0..512 */
-  smbios1?: string;
+  smbios1?: string | undefined;
   /** range 1..; default 1 */
-  smp?: number;
+  smp?: number | undefined;
   /** range 1..; default 1 */
-  sockets?: number;
+  sockets?: number | undefined;
   /** property string: foldersharing, videostreaming */
-  spice_enhancements?: string;
+  spice_enhancements?: string | undefined;
   /** format urlencoded */
-  sshkeys?: string;
+  sshkeys?: string | undefined;
   /** default "now" */
-  startdate?: string;
+  startdate?: string | undefined;
   /** format pve-startup-order */
-  startup?: string;
+  startup?: string | undefined;
   /** default 1 */
-  tablet?: Bool;
+  tablet?: Bool | undefined;
   /** format pve-tag-list */
-  tags?: string;
+  tags?: string | undefined;
   /** default 0 */
-  tdf?: Bool;
+  tdf?: Bool | undefined;
   /** default 0 */
-  template?: Bool;
+  template?: Bool | undefined;
   /** property string: file, format, import-from, size, version */
-  tpmstate0?: string;
+  tpmstate0?: string | undefined;
   /** property string: file; keys unused0..unused255 */
-  [key: `unused${number}`]: string;
+  [key: `unused${number}`]: string | undefined;
   /** property string: host, mapping, usb3; keys usb0..usb13 */
-  [key: `usb${number}`]: string;
+  [key: `usb${number}`]: string | undefined;
   /** range 1..; default 0 */
-  vcpus?: number;
+  vcpus?: number | undefined;
   /** property string: clipboard, memory, type */
-  vga?: string;
+  vga?: string | undefined;
   /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, ro, serial, shared, size, snapshot, werror; keys virtio0..virtio15 */
-  [key: `virtio${number}`]: string;
+  [key: `virtio${number}`]: string | undefined;
   /** property string: cache, direct-io, dirid, expose-acl, expose-xattr; keys virtiofs0..virtiofs9 */
-  [key: `virtiofs${number}`]: string;
-  vmgenid?: string;
+  [key: `virtiofs${number}`]: string | undefined;
+  vmgenid?: string | undefined;
   /** format pve-storage-id */
-  vmstatestorage?: string;
+  vmstatestorage?: string | undefined;
   /** format pve-qm-watchdog */
-  watchdog?: string;
+  watchdog?: string | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (path parameters left out). */
@@ -7905,7 +7905,7 @@ export interface NodesNodeQemuVmidDbusVmstatePostParams {
 export interface NodesNodeQemuVmidFeatureGetParams {
   feature: "snapshot" | "clone" | "copy";
   /** format pve-configid; length 0..40 */
-  snapname?: string;
+  snapname?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/qemu/{vmid}/feature. */
@@ -7930,7 +7930,7 @@ export type NodesNodeQemuVmidFirewallAliasesGetResult = NodesNodeQemuVmidFirewal
 export interface NodesNodeQemuVmidFirewallAliasesPostParams {
   /** format IPorCIDR */
   cidr: string;
-  comment?: string;
+  comment?: string | undefined;
   /** length 2..64 */
   name: string;
 }
@@ -7939,17 +7939,17 @@ export interface NodesNodeQemuVmidFirewallAliasesPostParams {
 export interface NodesNodeQemuVmidFirewallAliasesNamePutParams {
   /** format IPorCIDR */
   cidr: string;
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 2..64 */
-  rename?: string;
+  rename?: string | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallAliasesNameDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/ipset. */
@@ -7964,13 +7964,13 @@ export type NodesNodeQemuVmidFirewallIpsetGetResult = NodesNodeQemuVmidFirewallI
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/firewall/ipset (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallIpsetPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** length 2..64 */
   name: string;
   /** length 2..64 */
-  rename?: string;
+  rename?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}. */
@@ -7988,39 +7988,39 @@ export type NodesNodeQemuVmidFirewallIpsetNameGetResult = NodesNodeQemuVmidFirew
 export interface NodesNodeQemuVmidFirewallIpsetNamePostParams {
   /** format IPorCIDRorAlias */
   cidr: string;
-  comment?: string;
-  nomatch?: Bool;
+  comment?: string | undefined;
+  nomatch?: Bool | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallIpsetNameDeleteParams {
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallIpsetNameCidrPutParams {
-  comment?: string;
+  comment?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  nomatch?: Bool;
+  digest?: string | undefined;
+  nomatch?: Bool | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/firewall/log (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallLogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0.. */
-  since?: number;
+  since?: number | undefined;
   /** range 0.. */
-  start?: number;
+  start?: number | undefined;
   /** range 0.. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/log. */
@@ -8050,28 +8050,28 @@ export interface NodesNodeQemuVmidFirewallOptionsGetResult {
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/firewall/options (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallOptionsPutParams {
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** default 0 */
-  dhcp?: Bool;
+  dhcp?: Bool | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** default 0 */
-  enable?: Bool;
-  ipfilter?: Bool;
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  enable?: Bool | undefined;
+  ipfilter?: Bool | undefined;
+  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
+  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** default 1 */
-  macfilter?: Bool;
+  macfilter?: Bool | undefined;
   /** default 1 */
-  ndp?: Bool;
-  policy_in?: "ACCEPT" | "REJECT" | "DROP";
-  policy_out?: "ACCEPT" | "REJECT" | "DROP";
-  radv?: Bool;
+  ndp?: Bool | undefined;
+  policy_in?: "ACCEPT" | "REJECT" | "DROP" | undefined;
+  policy_out?: "ACCEPT" | "REJECT" | "DROP" | undefined;
+  radv?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/firewall/refs (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallRefsGetParams {
-  type?: "alias" | "ipset";
+  type?: "alias" | "ipset" | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/refs. */
@@ -8112,30 +8112,30 @@ export type NodesNodeQemuVmidFirewallRulesGetResult = NodesNodeQemuVmidFirewallR
 export interface NodesNodeQemuVmidFirewallRulesPostParams {
   /** length 2..20 */
   action: string;
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  pos?: number;
+  pos?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
+  sport?: string | undefined;
   type: "in" | "out" | "forward" | "group";
 }
 
@@ -8162,46 +8162,46 @@ export interface NodesNodeQemuVmidFirewallRulesPosGetResult {
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallRulesPosPutParams {
   /** length 2..20 */
-  action?: string;
-  comment?: string;
+  action?: string | undefined;
+  comment?: string | undefined;
   /** format pve-configid-list */
-  delete?: string;
+  delete?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string;
+  dest?: string | undefined;
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
   /** format pve-fw-dport-spec */
-  dport?: string;
+  dport?: string | undefined;
   /** range 0.. */
-  enable?: number;
+  enable?: number | undefined;
   /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string;
+  "icmp-type"?: string | undefined;
   /** format pve-iface; length 2..20 */
-  iface?: string;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
+  iface?: string | undefined;
+  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
   /** length 0..128 */
-  macro?: string;
+  macro?: string | undefined;
   /** range 0.. */
-  moveto?: number;
+  moveto?: number | undefined;
   /** format pve-fw-protocol-spec */
-  proto?: string;
+  proto?: string | undefined;
   /** format pve-fw-addr-spec; length 0..512 */
-  source?: string;
+  source?: string | undefined;
   /** format pve-fw-sport-spec */
-  sport?: string;
-  type?: "in" | "out" | "forward" | "group";
+  sport?: string | undefined;
+  type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (path parameters left out). */
 export interface NodesNodeQemuVmidFirewallRulesPosDeleteParams {
   /** length 0..64 */
-  digest?: string;
+  digest?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/migrate (path parameters left out). */
 export interface NodesNodeQemuVmidMigrateGetParams {
   /** format pve-node */
-  target?: string;
+  target?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/qemu/{vmid}/migrate. */
@@ -8234,19 +8234,19 @@ export interface NodesNodeQemuVmidMigrateGetResult {
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/migrate (path parameters left out). */
 export interface NodesNodeQemuVmidMigratePostParams {
-  bwlimit?: number;
-  force?: Bool;
+  bwlimit?: number | undefined;
+  force?: Bool | undefined;
   /** format CIDR */
-  migration_network?: string;
-  migration_type?: "secure" | "insecure";
-  online?: Bool;
+  migration_network?: string | undefined;
+  migration_type?: "secure" | "insecure" | undefined;
+  online?: Bool | undefined;
   /** format pve-node */
   target: string;
   /** format storage-pair-list */
-  targetstorage?: string;
+  targetstorage?: string | undefined;
   /** default 0 */
-  "with-conntrack-state"?: Bool;
-  "with-local-disks"?: Bool;
+  "with-conntrack-state"?: Bool | undefined;
+  "with-local-disks"?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/monitor (path parameters left out). */
@@ -8256,28 +8256,28 @@ export interface NodesNodeQemuVmidMonitorPostParams {
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/move_disk (path parameters left out). */
 export interface NodesNodeQemuVmidMoveDiskPostParams {
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default 0 */
-  delete?: Bool;
+  delete?: Bool | undefined;
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   disk: "ide0" | "ide1" | "ide2" | "ide3" | "scsi0" | "scsi1" | "scsi2" | "scsi3" | "scsi4" | "scsi5" | "scsi6" | "scsi7" | "scsi8" | "scsi9" | "scsi10" | "scsi11" | "scsi12" | "scsi13" | "scsi14" | "scsi15" | "scsi16" | "scsi17" | "scsi18" | "scsi19" | "scsi20" | "scsi21" | "scsi22" | "scsi23" | "scsi24" | "scsi25" | "scsi26" | "scsi27" | "scsi28" | "scsi29" | "scsi30" | "virtio0" | "virtio1" | "virtio2" | "virtio3" | "virtio4" | "virtio5" | "virtio6" | "virtio7" | "virtio8" | "virtio9" | "virtio10" | "virtio11" | "virtio12" | "virtio13" | "virtio14" | "virtio15" | "sata0" | "sata1" | "sata2" | "sata3" | "sata4" | "sata5" | "efidisk0" | "tpmstate0" | "unused0" | "unused1" | "unused2" | "unused3" | "unused4" | "unused5" | "unused6" | "unused7" | "unused8" | "unused9" | "unused10" | "unused11" | "unused12" | "unused13" | "unused14" | "unused15" | "unused16" | "unused17" | "unused18" | "unused19" | "unused20" | "unused21" | "unused22" | "unused23" | "unused24" | "unused25" | "unused26" | "unused27" | "unused28" | "unused29" | "unused30" | "unused31" | "unused32" | "unused33" | "unused34" | "unused35" | "unused36" | "unused37" | "unused38" | "unused39" | "unused40" | "unused41" | "unused42" | "unused43" | "unused44" | "unused45" | "unused46" | "unused47" | "unused48" | "unused49" | "unused50" | "unused51" | "unused52" | "unused53" | "unused54" | "unused55" | "unused56" | "unused57" | "unused58" | "unused59" | "unused60" | "unused61" | "unused62" | "unused63" | "unused64" | "unused65" | "unused66" | "unused67" | "unused68" | "unused69" | "unused70" | "unused71" | "unused72" | "unused73" | "unused74" | "unused75" | "unused76" | "unused77" | "unused78" | "unused79" | "unused80" | "unused81" | "unused82" | "unused83" | "unused84" | "unused85" | "unused86" | "unused87" | "unused88" | "unused89" | "unused90" | "unused91" | "unused92" | "unused93" | "unused94" | "unused95" | "unused96" | "unused97" | "unused98" | "unused99" | "unused100" | "unused101" | "unused102" | "unused103" | "unused104" | "unused105" | "unused106" | "unused107" | "unused108" | "unused109" | "unused110" | "unused111" | "unused112" | "unused113" | "unused114" | "unused115" | "unused116" | "unused117" | "unused118" | "unused119" | "unused120" | "unused121" | "unused122" | "unused123" | "unused124" | "unused125" | "unused126" | "unused127" | "unused128" | "unused129" | "unused130" | "unused131" | "unused132" | "unused133" | "unused134" | "unused135" | "unused136" | "unused137" | "unused138" | "unused139" | "unused140" | "unused141" | "unused142" | "unused143" | "unused144" | "unused145" | "unused146" | "unused147" | "unused148" | "unused149" | "unused150" | "unused151" | "unused152" | "unused153" | "unused154" | "unused155" | "unused156" | "unused157" | "unused158" | "unused159" | "unused160" | "unused161" | "unused162" | "unused163" | "unused164" | "unused165" | "unused166" | "unused167" | "unused168" | "unused169" | "unused170" | "unused171" | "unused172" | "unused173" | "unused174" | "unused175" | "unused176" | "unused177" | "unused178" | "unused179" | "unused180" | "unused181" | "unused182" | "unused183" | "unused184" | "unused185" | "unused186" | "unused187" | "unused188" | "unused189" | "unused190" | "unused191" | "unused192" | "unused193" | "unused194" | "unused195" | "unused196" | "unused197" | "unused198" | "unused199" | "unused200" | "unused201" | "unused202" | "unused203" | "unused204" | "unused205" | "unused206" | "unused207" | "unused208" | "unused209" | "unused210" | "unused211" | "unused212" | "unused213" | "unused214" | "unused215" | "unused216" | "unused217" | "unused218" | "unused219" | "unused220" | "unused221" | "unused222" | "unused223" | "unused224" | "unused225" | "unused226" | "unused227" | "unused228" | "unused229" | "unused230" | "unused231" | "unused232" | "unused233" | "unused234" | "unused235" | "unused236" | "unused237" | "unused238" | "unused239" | "unused240" | "unused241" | "unused242" | "unused243" | "unused244" | "unused245" | "unused246" | "unused247" | "unused248" | "unused249" | "unused250" | "unused251" | "unused252" | "unused253" | "unused254" | "unused255";
-  format?: "raw" | "qcow2" | "vmdk";
+  format?: "raw" | "qcow2" | "vmdk" | undefined;
   /** format pve-storage-id */
-  storage?: string;
+  storage?: string | undefined;
   /** length 0..40 */
-  "target-digest"?: string;
-  "target-disk"?: "ide0" | "ide1" | "ide2" | "ide3" | "scsi0" | "scsi1" | "scsi2" | "scsi3" | "scsi4" | "scsi5" | "scsi6" | "scsi7" | "scsi8" | "scsi9" | "scsi10" | "scsi11" | "scsi12" | "scsi13" | "scsi14" | "scsi15" | "scsi16" | "scsi17" | "scsi18" | "scsi19" | "scsi20" | "scsi21" | "scsi22" | "scsi23" | "scsi24" | "scsi25" | "scsi26" | "scsi27" | "scsi28" | "scsi29" | "scsi30" | "virtio0" | "virtio1" | "virtio2" | "virtio3" | "virtio4" | "virtio5" | "virtio6" | "virtio7" | "virtio8" | "virtio9" | "virtio10" | "virtio11" | "virtio12" | "virtio13" | "virtio14" | "virtio15" | "sata0" | "sata1" | "sata2" | "sata3" | "sata4" | "sata5" | "efidisk0" | "tpmstate0" | "unused0" | "unused1" | "unused2" | "unused3" | "unused4" | "unused5" | "unused6" | "unused7" | "unused8" | "unused9" | "unused10" | "unused11" | "unused12" | "unused13" | "unused14" | "unused15" | "unused16" | "unused17" | "unused18" | "unused19" | "unused20" | "unused21" | "unused22" | "unused23" | "unused24" | "unused25" | "unused26" | "unused27" | "unused28" | "unused29" | "unused30" | "unused31" | "unused32" | "unused33" | "unused34" | "unused35" | "unused36" | "unused37" | "unused38" | "unused39" | "unused40" | "unused41" | "unused42" | "unused43" | "unused44" | "unused45" | "unused46" | "unused47" | "unused48" | "unused49" | "unused50" | "unused51" | "unused52" | "unused53" | "unused54" | "unused55" | "unused56" | "unused57" | "unused58" | "unused59" | "unused60" | "unused61" | "unused62" | "unused63" | "unused64" | "unused65" | "unused66" | "unused67" | "unused68" | "unused69" | "unused70" | "unused71" | "unused72" | "unused73" | "unused74" | "unused75" | "unused76" | "unused77" | "unused78" | "unused79" | "unused80" | "unused81" | "unused82" | "unused83" | "unused84" | "unused85" | "unused86" | "unused87" | "unused88" | "unused89" | "unused90" | "unused91" | "unused92" | "unused93" | "unused94" | "unused95" | "unused96" | "unused97" | "unused98" | "unused99" | "unused100" | "unused101" | "unused102" | "unused103" | "unused104" | "unused105" | "unused106" | "unused107" | "unused108" | "unused109" | "unused110" | "unused111" | "unused112" | "unused113" | "unused114" | "unused115" | "unused116" | "unused117" | "unused118" | "unused119" | "unused120" | "unused121" | "unused122" | "unused123" | "unused124" | "unused125" | "unused126" | "unused127" | "unused128" | "unused129" | "unused130" | "unused131" | "unused132" | "unused133" | "unused134" | "unused135" | "unused136" | "unused137" | "unused138" | "unused139" | "unused140" | "unused141" | "unused142" | "unused143" | "unused144" | "unused145" | "unused146" | "unused147" | "unused148" | "unused149" | "unused150" | "unused151" | "unused152" | "unused153" | "unused154" | "unused155" | "unused156" | "unused157" | "unused158" | "unused159" | "unused160" | "unused161" | "unused162" | "unused163" | "unused164" | "unused165" | "unused166" | "unused167" | "unused168" | "unused169" | "unused170" | "unused171" | "unused172" | "unused173" | "unused174" | "unused175" | "unused176" | "unused177" | "unused178" | "unused179" | "unused180" | "unused181" | "unused182" | "unused183" | "unused184" | "unused185" | "unused186" | "unused187" | "unused188" | "unused189" | "unused190" | "unused191" | "unused192" | "unused193" | "unused194" | "unused195" | "unused196" | "unused197" | "unused198" | "unused199" | "unused200" | "unused201" | "unused202" | "unused203" | "unused204" | "unused205" | "unused206" | "unused207" | "unused208" | "unused209" | "unused210" | "unused211" | "unused212" | "unused213" | "unused214" | "unused215" | "unused216" | "unused217" | "unused218" | "unused219" | "unused220" | "unused221" | "unused222" | "unused223" | "unused224" | "unused225" | "unused226" | "unused227" | "unused228" | "unused229" | "unused230" | "unused231" | "unused232" | "unused233" | "unused234" | "unused235" | "unused236" | "unused237" | "unused238" | "unused239" | "unused240" | "unused241" | "unused242" | "unused243" | "unused244" | "unused245" | "unused246" | "unused247" | "unused248" | "unused249" | "unused250" | "unused251" | "unused252" | "unused253" | "unused254" | "unused255";
+  "target-digest"?: string | undefined;
+  "target-disk"?: "ide0" | "ide1" | "ide2" | "ide3" | "scsi0" | "scsi1" | "scsi2" | "scsi3" | "scsi4" | "scsi5" | "scsi6" | "scsi7" | "scsi8" | "scsi9" | "scsi10" | "scsi11" | "scsi12" | "scsi13" | "scsi14" | "scsi15" | "scsi16" | "scsi17" | "scsi18" | "scsi19" | "scsi20" | "scsi21" | "scsi22" | "scsi23" | "scsi24" | "scsi25" | "scsi26" | "scsi27" | "scsi28" | "scsi29" | "scsi30" | "virtio0" | "virtio1" | "virtio2" | "virtio3" | "virtio4" | "virtio5" | "virtio6" | "virtio7" | "virtio8" | "virtio9" | "virtio10" | "virtio11" | "virtio12" | "virtio13" | "virtio14" | "virtio15" | "sata0" | "sata1" | "sata2" | "sata3" | "sata4" | "sata5" | "efidisk0" | "tpmstate0" | "unused0" | "unused1" | "unused2" | "unused3" | "unused4" | "unused5" | "unused6" | "unused7" | "unused8" | "unused9" | "unused10" | "unused11" | "unused12" | "unused13" | "unused14" | "unused15" | "unused16" | "unused17" | "unused18" | "unused19" | "unused20" | "unused21" | "unused22" | "unused23" | "unused24" | "unused25" | "unused26" | "unused27" | "unused28" | "unused29" | "unused30" | "unused31" | "unused32" | "unused33" | "unused34" | "unused35" | "unused36" | "unused37" | "unused38" | "unused39" | "unused40" | "unused41" | "unused42" | "unused43" | "unused44" | "unused45" | "unused46" | "unused47" | "unused48" | "unused49" | "unused50" | "unused51" | "unused52" | "unused53" | "unused54" | "unused55" | "unused56" | "unused57" | "unused58" | "unused59" | "unused60" | "unused61" | "unused62" | "unused63" | "unused64" | "unused65" | "unused66" | "unused67" | "unused68" | "unused69" | "unused70" | "unused71" | "unused72" | "unused73" | "unused74" | "unused75" | "unused76" | "unused77" | "unused78" | "unused79" | "unused80" | "unused81" | "unused82" | "unused83" | "unused84" | "unused85" | "unused86" | "unused87" | "unused88" | "unused89" | "unused90" | "unused91" | "unused92" | "unused93" | "unused94" | "unused95" | "unused96" | "unused97" | "unused98" | "unused99" | "unused100" | "unused101" | "unused102" | "unused103" | "unused104" | "unused105" | "unused106" | "unused107" | "unused108" | "unused109" | "unused110" | "unused111" | "unused112" | "unused113" | "unused114" | "unused115" | "unused116" | "unused117" | "unused118" | "unused119" | "unused120" | "unused121" | "unused122" | "unused123" | "unused124" | "unused125" | "unused126" | "unused127" | "unused128" | "unused129" | "unused130" | "unused131" | "unused132" | "unused133" | "unused134" | "unused135" | "unused136" | "unused137" | "unused138" | "unused139" | "unused140" | "unused141" | "unused142" | "unused143" | "unused144" | "unused145" | "unused146" | "unused147" | "unused148" | "unused149" | "unused150" | "unused151" | "unused152" | "unused153" | "unused154" | "unused155" | "unused156" | "unused157" | "unused158" | "unused159" | "unused160" | "unused161" | "unused162" | "unused163" | "unused164" | "unused165" | "unused166" | "unused167" | "unused168" | "unused169" | "unused170" | "unused171" | "unused172" | "unused173" | "unused174" | "unused175" | "unused176" | "unused177" | "unused178" | "unused179" | "unused180" | "unused181" | "unused182" | "unused183" | "unused184" | "unused185" | "unused186" | "unused187" | "unused188" | "unused189" | "unused190" | "unused191" | "unused192" | "unused193" | "unused194" | "unused195" | "unused196" | "unused197" | "unused198" | "unused199" | "unused200" | "unused201" | "unused202" | "unused203" | "unused204" | "unused205" | "unused206" | "unused207" | "unused208" | "unused209" | "unused210" | "unused211" | "unused212" | "unused213" | "unused214" | "unused215" | "unused216" | "unused217" | "unused218" | "unused219" | "unused220" | "unused221" | "unused222" | "unused223" | "unused224" | "unused225" | "unused226" | "unused227" | "unused228" | "unused229" | "unused230" | "unused231" | "unused232" | "unused233" | "unused234" | "unused235" | "unused236" | "unused237" | "unused238" | "unused239" | "unused240" | "unused241" | "unused242" | "unused243" | "unused244" | "unused245" | "unused246" | "unused247" | "unused248" | "unused249" | "unused250" | "unused251" | "unused252" | "unused253" | "unused254" | "unused255" | undefined;
   /** format pve-vmid; range 100..999999999 */
-  "target-vmid"?: number;
+  "target-vmid"?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/mtunnel (path parameters left out). */
 export interface NodesNodeQemuVmidMtunnelPostParams {
   /** format pve-bridge-id-list */
-  bridges?: string;
+  bridges?: string | undefined;
   /** format pve-storage-id-list */
-  storages?: string;
+  storages?: string | undefined;
 }
 
 /** Result of POST /nodes/{node}/qemu/{vmid}/mtunnel. */
@@ -8313,10 +8313,10 @@ export type NodesNodeQemuVmidPendingGetResult = NodesNodeQemuVmidPendingGetItem[
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/remote_migrate (path parameters left out). */
 export interface NodesNodeQemuVmidRemoteMigratePostParams {
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default 0 */
-  delete?: Bool;
-  online?: Bool;
+  delete?: Bool | undefined;
+  online?: Bool | undefined;
   /** format bridge-pair-list */
   "target-bridge": string;
   /** format proxmox-remote */
@@ -8324,21 +8324,21 @@ export interface NodesNodeQemuVmidRemoteMigratePostParams {
   /** format storage-pair-list */
   "target-storage": string;
   /** format pve-vmid; range 100..999999999 */
-  "target-vmid"?: number;
+  "target-vmid"?: number | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/resize (path parameters left out). */
 export interface NodesNodeQemuVmidResizePutParams {
   /** length 0..40 */
-  digest?: string;
+  digest?: string | undefined;
   disk: "ide0" | "ide1" | "ide2" | "ide3" | "scsi0" | "scsi1" | "scsi2" | "scsi3" | "scsi4" | "scsi5" | "scsi6" | "scsi7" | "scsi8" | "scsi9" | "scsi10" | "scsi11" | "scsi12" | "scsi13" | "scsi14" | "scsi15" | "scsi16" | "scsi17" | "scsi18" | "scsi19" | "scsi20" | "scsi21" | "scsi22" | "scsi23" | "scsi24" | "scsi25" | "scsi26" | "scsi27" | "scsi28" | "scsi29" | "scsi30" | "virtio0" | "virtio1" | "virtio2" | "virtio3" | "virtio4" | "virtio5" | "virtio6" | "virtio7" | "virtio8" | "virtio9" | "virtio10" | "virtio11" | "virtio12" | "virtio13" | "virtio14" | "virtio15" | "sata0" | "sata1" | "sata2" | "sata3" | "sata4" | "sata5" | "efidisk0" | "tpmstate0";
   size: string;
-  skiplock?: Bool;
+  skiplock?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/rrd (path parameters left out). */
 export interface NodesNodeQemuVmidRrdGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   /** format pve-configid-list */
   ds: string;
   timeframe: "hour" | "day" | "week" | "month" | "year";
@@ -8352,14 +8352,14 @@ export interface NodesNodeQemuVmidRrdGetResult {
 
 /** Parameters of GET /nodes/{node}/qemu/{vmid}/rrddata (path parameters left out). */
 export interface NodesNodeQemuVmidRrddataGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year";
 }
 
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/sendkey (path parameters left out). */
 export interface NodesNodeQemuVmidSendkeyPutParams {
   key: string;
-  skiplock?: Bool;
+  skiplock?: Bool | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/qemu/{vmid}/snapshot. */
@@ -8376,32 +8376,32 @@ export type NodesNodeQemuVmidSnapshotGetResult = NodesNodeQemuVmidSnapshotGetIte
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/snapshot (path parameters left out). */
 export interface NodesNodeQemuVmidSnapshotPostParams {
-  description?: string;
+  description?: string | undefined;
   /** format pve-configid; length 0..40 */
   snapname: string;
-  vmstate?: Bool;
+  vmstate?: Bool | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (path parameters left out). */
 export interface NodesNodeQemuVmidSnapshotSnapnameDeleteParams {
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (path parameters left out). */
 export interface NodesNodeQemuVmidSnapshotSnapnameConfigPutParams {
-  description?: string;
+  description?: string | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
 export interface NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams {
   /** default 0 */
-  start?: Bool;
+  start?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/spiceproxy (path parameters left out). */
 export interface NodesNodeQemuVmidSpiceproxyPostParams {
   /** format address */
-  proxy?: string;
+  proxy?: string | undefined;
 }
 
 /** Result of POST /nodes/{node}/qemu/{vmid}/spiceproxy. */
@@ -8462,83 +8462,83 @@ export interface NodesNodeQemuVmidStatusCurrentGetResult {
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/status/reboot (path parameters left out). */
 export interface NodesNodeQemuVmidStatusRebootPostParams {
   /** range 0.. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/status/reset (path parameters left out). */
 export interface NodesNodeQemuVmidStatusResetPostParams {
-  skiplock?: Bool;
+  skiplock?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/status/resume (path parameters left out). */
 export interface NodesNodeQemuVmidStatusResumePostParams {
-  nocheck?: Bool;
-  skiplock?: Bool;
+  nocheck?: Bool | undefined;
+  skiplock?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/status/shutdown (path parameters left out). */
 export interface NodesNodeQemuVmidStatusShutdownPostParams {
   /** default 0 */
-  forceStop?: Bool;
+  forceStop?: Bool | undefined;
   /** default 0 */
-  keepActive?: Bool;
-  skiplock?: Bool;
+  keepActive?: Bool | undefined;
+  skiplock?: Bool | undefined;
   /** range 0.. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/status/start (path parameters left out). */
 export interface NodesNodeQemuVmidStatusStartPostParams {
-  "force-cpu"?: string;
+  "force-cpu"?: string | undefined;
   /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
-  machine?: string;
+  machine?: string | undefined;
   /** format pve-node */
-  migratedfrom?: string;
+  migratedfrom?: string | undefined;
   /** format CIDR */
-  migration_network?: string;
-  migration_type?: "secure" | "insecure";
-  "nets-host-mtu"?: string;
-  skiplock?: Bool;
+  migration_network?: string | undefined;
+  migration_type?: "secure" | "insecure" | undefined;
+  "nets-host-mtu"?: string | undefined;
+  skiplock?: Bool | undefined;
   /** length 0..128 */
-  stateuri?: string;
+  stateuri?: string | undefined;
   /** format storage-pair-list */
-  targetstorage?: string;
+  targetstorage?: string | undefined;
   /** range 0.. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** default 0 */
-  "with-conntrack-state"?: Bool;
+  "with-conntrack-state"?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/status/stop (path parameters left out). */
 export interface NodesNodeQemuVmidStatusStopPostParams {
   /** default 0 */
-  keepActive?: Bool;
+  keepActive?: Bool | undefined;
   /** format pve-node */
-  migratedfrom?: string;
+  migratedfrom?: string | undefined;
   /** default 0 */
-  "overrule-shutdown"?: Bool;
-  skiplock?: Bool;
+  "overrule-shutdown"?: Bool | undefined;
+  skiplock?: Bool | undefined;
   /** range 0.. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/status/suspend (path parameters left out). */
 export interface NodesNodeQemuVmidStatusSuspendPostParams {
-  skiplock?: Bool;
+  skiplock?: Bool | undefined;
   /** format pve-storage-id; requires todisk */
-  statestorage?: string;
+  statestorage?: string | undefined;
   /** default 0 */
-  todisk?: Bool;
+  todisk?: Bool | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/template (path parameters left out). */
 export interface NodesNodeQemuVmidTemplatePostParams {
-  disk?: "ide0" | "ide1" | "ide2" | "ide3" | "scsi0" | "scsi1" | "scsi2" | "scsi3" | "scsi4" | "scsi5" | "scsi6" | "scsi7" | "scsi8" | "scsi9" | "scsi10" | "scsi11" | "scsi12" | "scsi13" | "scsi14" | "scsi15" | "scsi16" | "scsi17" | "scsi18" | "scsi19" | "scsi20" | "scsi21" | "scsi22" | "scsi23" | "scsi24" | "scsi25" | "scsi26" | "scsi27" | "scsi28" | "scsi29" | "scsi30" | "virtio0" | "virtio1" | "virtio2" | "virtio3" | "virtio4" | "virtio5" | "virtio6" | "virtio7" | "virtio8" | "virtio9" | "virtio10" | "virtio11" | "virtio12" | "virtio13" | "virtio14" | "virtio15" | "sata0" | "sata1" | "sata2" | "sata3" | "sata4" | "sata5" | "efidisk0" | "tpmstate0";
+  disk?: "ide0" | "ide1" | "ide2" | "ide3" | "scsi0" | "scsi1" | "scsi2" | "scsi3" | "scsi4" | "scsi5" | "scsi6" | "scsi7" | "scsi8" | "scsi9" | "scsi10" | "scsi11" | "scsi12" | "scsi13" | "scsi14" | "scsi15" | "scsi16" | "scsi17" | "scsi18" | "scsi19" | "scsi20" | "scsi21" | "scsi22" | "scsi23" | "scsi24" | "scsi25" | "scsi26" | "scsi27" | "scsi28" | "scsi29" | "scsi30" | "virtio0" | "virtio1" | "virtio2" | "virtio3" | "virtio4" | "virtio5" | "virtio6" | "virtio7" | "virtio8" | "virtio9" | "virtio10" | "virtio11" | "virtio12" | "virtio13" | "virtio14" | "virtio15" | "sata0" | "sata1" | "sata2" | "sata3" | "sata4" | "sata5" | "efidisk0" | "tpmstate0" | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/termproxy (path parameters left out). */
 export interface NodesNodeQemuVmidTermproxyPostParams {
-  serial?: "serial0" | "serial1" | "serial2" | "serial3";
+  serial?: "serial0" | "serial1" | "serial2" | "serial3" | undefined;
 }
 
 /** Result of POST /nodes/{node}/qemu/{vmid}/termproxy. */
@@ -8551,7 +8551,7 @@ export interface NodesNodeQemuVmidTermproxyPostResult {
 
 /** Parameters of PUT /nodes/{node}/qemu/{vmid}/unlink (path parameters left out). */
 export interface NodesNodeQemuVmidUnlinkPutParams {
-  force?: Bool;
+  force?: Bool | undefined;
   /** format pve-configid-list */
   idlist: string;
 }
@@ -8559,8 +8559,8 @@ export interface NodesNodeQemuVmidUnlinkPutParams {
 /** Parameters of POST /nodes/{node}/qemu/{vmid}/vncproxy (path parameters left out). */
 export interface NodesNodeQemuVmidVncproxyPostParams {
   /** default 0 */
-  "generate-password"?: Bool;
-  websocket?: Bool;
+  "generate-password"?: Bool | undefined;
+  websocket?: Bool | undefined;
 }
 
 /** Result of POST /nodes/{node}/qemu/{vmid}/vncproxy. */
@@ -8596,7 +8596,7 @@ export interface NodesNodeQueryOciRepoTagsGetParams {
 export interface NodesNodeQueryUrlMetadataGetParams {
   url: string;
   /** default 1 */
-  "verify-certificates"?: Bool;
+  "verify-certificates"?: Bool | undefined;
 }
 
 /** Result of GET /nodes/{node}/query-url-metadata. */
@@ -8610,7 +8610,7 @@ export interface NodesNodeQueryUrlMetadataGetResult {
 /** Parameters of GET /nodes/{node}/replication (path parameters left out). */
 export interface NodesNodeReplicationGetParams {
   /** format pve-vmid; range 100..999999999 */
-  guest?: number;
+  guest?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/replication. */
@@ -8624,9 +8624,9 @@ export type NodesNodeReplicationGetResult = NodesNodeReplicationGetItem[];
 /** Parameters of GET /nodes/{node}/replication/{id}/log (path parameters left out). */
 export interface NodesNodeReplicationIdLogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0.. */
-  start?: number;
+  start?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/replication/{id}/log. */
@@ -8640,7 +8640,7 @@ export type NodesNodeReplicationIdLogGetResult = NodesNodeReplicationIdLogGetIte
 
 /** Parameters of GET /nodes/{node}/rrd (path parameters left out). */
 export interface NodesNodeRrdGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   /** format pve-configid-list */
   ds: string;
   timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
@@ -8654,7 +8654,7 @@ export interface NodesNodeRrdGetResult {
 
 /** Parameters of GET /nodes/{node}/rrddata (path parameters left out). */
 export interface NodesNodeRrddataGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
 }
 
@@ -8668,11 +8668,11 @@ export type NodesNodeScanGetResult = NodesNodeScanGetItem[];
 
 /** Parameters of GET /nodes/{node}/scan/cifs (path parameters left out). */
 export interface NodesNodeScanCifsGetParams {
-  domain?: string;
-  password?: string;
+  domain?: string | undefined;
+  password?: string | undefined;
   /** format pve-storage-server */
   server: string;
-  username?: string;
+  username?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/scan/cifs. */
@@ -8738,10 +8738,10 @@ export type NodesNodeScanNfsGetResult = NodesNodeScanNfsGetItem[];
 
 /** Parameters of GET /nodes/{node}/scan/pbs (path parameters left out). */
 export interface NodesNodeScanPbsGetParams {
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   password: string;
   /** range 1..65535; default 8007 */
-  port?: number;
+  port?: number | undefined;
   /** format pve-storage-server */
   server: string;
   username: string;
@@ -8909,11 +8909,11 @@ export interface NodesNodeServicesServiceStateGetResult {
 /** Parameters of POST /nodes/{node}/spiceshell (path parameters left out). */
 export interface NodesNodeSpiceshellPostParams {
   /** default "login" */
-  cmd?: "ceph_install" | "login" | "upgrade";
+  cmd?: "ceph_install" | "login" | "upgrade" | undefined;
   /** default ""; requires cmd */
-  "cmd-opts"?: string;
+  "cmd-opts"?: string | undefined;
   /** format address */
-  proxy?: string;
+  proxy?: string | undefined;
 }
 
 /** Result of POST /nodes/{node}/spiceshell. */
@@ -8928,11 +8928,11 @@ export interface NodesNodeSpiceshellPostResult {
 
 /** Parameters of POST /nodes/{node}/startall (path parameters left out). */
 export interface NodesNodeStartallPostParams {
-  force?: Bool;
+  force?: Bool | undefined;
   /** range 1..64 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** format pve-vmid-list */
-  vms?: string;
+  vms?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/status. */
@@ -8984,27 +8984,27 @@ export interface NodesNodeStatusPostParams {
 /** Parameters of POST /nodes/{node}/stopall (path parameters left out). */
 export interface NodesNodeStopallPostParams {
   /** default 1 */
-  "force-stop"?: Bool;
+  "force-stop"?: Bool | undefined;
   /** range 1..64 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** range 0..7200; default 180 */
-  timeout?: number;
+  timeout?: number | undefined;
   /** format pve-vmid-list */
-  vms?: string;
+  vms?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/storage (path parameters left out). */
 export interface NodesNodeStorageGetParams {
   /** format pve-storage-content-list */
-  content?: string;
+  content?: string | undefined;
   /** default 0 */
-  enabled?: Bool;
+  enabled?: Bool | undefined;
   /** default 0 */
-  format?: Bool;
+  format?: Bool | undefined;
   /** format pve-storage-id */
-  storage?: string;
+  storage?: string | undefined;
   /** format pve-node */
-  target?: string;
+  target?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/storage. */
@@ -9041,9 +9041,9 @@ export type NodesNodeStorageStorageGetResult = NodesNodeStorageStorageGetItem[];
 /** Parameters of GET /nodes/{node}/storage/{storage}/content (path parameters left out). */
 export interface NodesNodeStorageStorageContentGetParams {
   /** format pve-storage-content */
-  content?: string;
+  content?: string | undefined;
   /** format pve-vmid; range 100..999999999 */
-  vmid?: number;
+  vmid?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/storage/{storage}/content. */
@@ -9073,7 +9073,7 @@ export type NodesNodeStorageStorageContentGetResult = NodesNodeStorageStorageCon
 export interface NodesNodeStorageStorageContentPostParams {
   filename: string;
   /** requires size */
-  format?: "raw" | "qcow2" | "subvol" | "vmdk";
+  format?: "raw" | "qcow2" | "subvol" | "vmdk" | undefined;
   size: string;
   /** format pve-vmid; range 100..999999999 */
   vmid: number;
@@ -9094,42 +9094,42 @@ export interface NodesNodeStorageStorageContentVolumeGetResult {
 export interface NodesNodeStorageStorageContentVolumePostParams {
   target: string;
   /** format pve-node */
-  target_node?: string;
+  target_node?: string | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/storage/{storage}/content/{volume} (path parameters left out). */
 export interface NodesNodeStorageStorageContentVolumePutParams {
-  notes?: string;
-  protected?: Bool;
+  notes?: string | undefined;
+  protected?: Bool | undefined;
 }
 
 /** Parameters of DELETE /nodes/{node}/storage/{storage}/content/{volume} (path parameters left out). */
 export interface NodesNodeStorageStorageContentVolumeDeleteParams {
   /** range 1..30 */
-  delay?: number;
+  delay?: number | undefined;
 }
 
 /** Parameters of POST /nodes/{node}/storage/{storage}/download-url (path parameters left out). */
 export interface NodesNodeStorageStorageDownloadUrlPostParams {
   /** requires checksum-algorithm */
-  checksum?: string;
+  checksum?: string | undefined;
   /** requires checksum */
-  "checksum-algorithm"?: "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512";
-  compression?: string;
+  "checksum-algorithm"?: "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512" | undefined;
+  compression?: string | undefined;
   /** format pve-storage-content */
   content: "iso" | "vztmpl" | "import";
   /** length 0..255 */
   filename: string;
   url: string;
   /** default 1 */
-  "verify-certificates"?: Bool;
+  "verify-certificates"?: Bool | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/storage/{storage}/file-restore/download (path parameters left out). */
 export interface NodesNodeStorageStorageFileRestoreDownloadGetParams {
   filepath: string;
   /** default 0 */
-  tar?: Bool;
+  tar?: Bool | undefined;
   volume: string;
 }
 
@@ -9182,17 +9182,17 @@ export interface NodesNodeStorageStorageImportMetadataGetResult {
 /** Parameters of POST /nodes/{node}/storage/{storage}/oci-registry-pull (path parameters left out). */
 export interface NodesNodeStorageStorageOciRegistryPullPostParams {
   /** length 1..255 */
-  filename?: string;
+  filename?: string | undefined;
   reference: string;
 }
 
 /** Parameters of GET /nodes/{node}/storage/{storage}/prunebackups (path parameters left out). */
 export interface NodesNodeStorageStoragePrunebackupsGetParams {
   /** format prune-backups */
-  "prune-backups"?: string;
-  type?: "qemu" | "lxc";
+  "prune-backups"?: string | undefined;
+  type?: "qemu" | "lxc" | undefined;
   /** format pve-vmid; range 100..999999999 */
-  vmid?: number;
+  vmid?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/storage/{storage}/prunebackups. */
@@ -9210,15 +9210,15 @@ export type NodesNodeStorageStoragePrunebackupsGetResult = NodesNodeStorageStora
 /** Parameters of DELETE /nodes/{node}/storage/{storage}/prunebackups (path parameters left out). */
 export interface NodesNodeStorageStoragePrunebackupsDeleteParams {
   /** format prune-backups */
-  "prune-backups"?: string;
-  type?: "qemu" | "lxc";
+  "prune-backups"?: string | undefined;
+  type?: "qemu" | "lxc" | undefined;
   /** format pve-vmid; range 100..999999999 */
-  vmid?: number;
+  vmid?: number | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/storage/{storage}/rrd (path parameters left out). */
 export interface NodesNodeStorageStorageRrdGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   /** format pve-configid-list */
   ds: string;
   timeframe: "hour" | "day" | "week" | "month" | "year";
@@ -9232,7 +9232,7 @@ export interface NodesNodeStorageStorageRrdGetResult {
 
 /** Parameters of GET /nodes/{node}/storage/{storage}/rrddata (path parameters left out). */
 export interface NodesNodeStorageStorageRrddataGetParams {
-  cf?: "AVERAGE" | "MAX";
+  cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year";
 }
 
@@ -9252,14 +9252,14 @@ export interface NodesNodeStorageStorageStatusGetResult {
 /** Parameters of POST /nodes/{node}/storage/{storage}/upload (path parameters left out). */
 export interface NodesNodeStorageStorageUploadPostParams {
   /** requires checksum-algorithm */
-  checksum?: string;
+  checksum?: string | undefined;
   /** requires checksum */
-  "checksum-algorithm"?: "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512";
+  "checksum-algorithm"?: "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512" | undefined;
   /** format pve-storage-content */
   content: "iso" | "vztmpl" | "import";
   /** length 0..255 */
   filename: string;
-  tmpfilename?: string;
+  tmpfilename?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/subscription. */
@@ -9281,7 +9281,7 @@ export interface NodesNodeSubscriptionGetResult {
 /** Parameters of POST /nodes/{node}/subscription (path parameters left out). */
 export interface NodesNodeSubscriptionPostParams {
   /** default 0 */
-  force?: Bool;
+  force?: Bool | undefined;
 }
 
 /** Parameters of PUT /nodes/{node}/subscription (path parameters left out). */
@@ -9293,21 +9293,21 @@ export interface NodesNodeSubscriptionPutParams {
 /** Parameters of POST /nodes/{node}/suspendall (path parameters left out). */
 export interface NodesNodeSuspendallPostParams {
   /** range 1..64 */
-  "max-workers"?: number;
+  "max-workers"?: number | undefined;
   /** format pve-vmid-list */
-  vms?: string;
+  vms?: string | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
-  limit?: number;
+  limit?: number | undefined;
   /** length 0..128 */
-  service?: string;
-  since?: string;
+  service?: string | undefined;
+  since?: string | undefined;
   /** range 0.. */
-  start?: number;
-  until?: string;
+  start?: number | undefined;
+  until?: string | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/syslog. */
@@ -9322,21 +9322,21 @@ export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 /** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
   /** default 0 */
-  errors?: Bool;
+  errors?: Bool | undefined;
   /** range 0..; default 50 */
-  limit?: number;
-  since?: number;
+  limit?: number | undefined;
+  since?: number | undefined;
   /** default "archive" */
-  source?: "archive" | "active" | "all";
+  source?: "archive" | "active" | "all" | undefined;
   /** range 0..; default 0 */
-  start?: number;
+  start?: number | undefined;
   /** format pve-task-status-type-list */
-  statusfilter?: string;
-  typefilter?: string;
-  until?: number;
-  userfilter?: string;
+  statusfilter?: string | undefined;
+  typefilter?: string | undefined;
+  until?: number | undefined;
+  userfilter?: string | undefined;
   /** format pve-vmid; range 100..999999999 */
-  vmid?: number;
+  vmid?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/tasks. */
@@ -9358,11 +9358,11 @@ export type NodesNodeTasksGetResult = NodesNodeTasksGetItem[];
 
 /** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
-  download?: Bool;
+  download?: Bool | undefined;
   /** range 0..; default 50 */
-  limit?: number;
+  limit?: number | undefined;
   /** range 0..; default 0 */
-  start?: number;
+  start?: number | undefined;
 }
 
 /** An item of the result of GET /nodes/{node}/tasks/{upid}/log. */
@@ -9392,9 +9392,9 @@ export interface NodesNodeTasksUpidStatusGetResult {
 /** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
   /** default "login" */
-  cmd?: "ceph_install" | "login" | "upgrade";
+  cmd?: "ceph_install" | "login" | "upgrade" | undefined;
   /** default ""; requires cmd */
-  "cmd-opts"?: string;
+  "cmd-opts"?: string | undefined;
 }
 
 /** Result of POST /nodes/{node}/termproxy. */
@@ -9428,14 +9428,14 @@ export interface NodesNodeVersionGetResult {
 /** Parameters of POST /nodes/{node}/vncshell (path parameters left out). */
 export interface NodesNodeVncshellPostParams {
   /** default "login" */
-  cmd?: "ceph_install" | "login" | "upgrade";
+  cmd?: "ceph_install" | "login" | "upgrade" | undefined;
   /** default ""; requires cmd */
-  "cmd-opts"?: string;
+  "cmd-opts"?: string | undefined;
   /** range 16..2160 */
-  height?: number;
-  websocket?: Bool;
+  height?: number | undefined;
+  websocket?: Bool | undefined;
   /** range 16..4096 */
-  width?: number;
+  width?: number | undefined;
 }
 
 /** Result of POST /nodes/{node}/vncshell. */
@@ -9465,68 +9465,68 @@ export interface NodesNodeVncwebsocketGetResult {
 /** Parameters of POST /nodes/{node}/vzdump (path parameters left out). */
 export interface NodesNodeVzdumpPostParams {
   /** default 0 */
-  all?: Bool;
+  all?: Bool | undefined;
   /** range 0..; default 0 */
-  bwlimit?: number;
+  bwlimit?: number | undefined;
   /** default "0" */
-  compress?: "0" | "1" | "gzip" | "lzo" | "zstd";
-  dumpdir?: string;
+  compress?: "0" | "1" | "gzip" | "lzo" | "zstd" | undefined;
+  dumpdir?: string | undefined;
   /** format pve-vmid-list */
-  exclude?: string;
-  "exclude-path"?: readonly string[];
+  exclude?: string | undefined;
+  "exclude-path"?: readonly string[] | undefined;
   /** format backup-fleecing */
-  fleecing?: string;
+  fleecing?: string | undefined;
   /** range 0..8; default 7 */
-  ionice?: number;
+  ionice?: number | undefined;
   /** length 0..50 */
-  "job-id"?: string;
+  "job-id"?: string | undefined;
   /** range 0..; default 180 */
-  lockwait?: number;
+  lockwait?: number | undefined;
   /** default "always" */
-  mailnotification?: "always" | "failure";
+  mailnotification?: "always" | "failure" | undefined;
   /** format email-or-username-list */
-  mailto?: string;
+  mailto?: string | undefined;
   /** default "snapshot" */
-  mode?: "snapshot" | "suspend" | "stop";
+  mode?: "snapshot" | "suspend" | "stop" | undefined;
   /** length 0..1024; requires storage */
-  "notes-template"?: string;
+  "notes-template"?: string | undefined;
   /** default "auto" */
-  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system";
-  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata";
+  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system" | undefined;
+  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata" | undefined;
   /** format backup-performance */
-  performance?: string;
+  performance?: string | undefined;
   /** default 0 */
-  pigz?: number;
-  pool?: string;
+  pigz?: number | undefined;
+  pool?: string | undefined;
   /** requires storage */
-  protected?: Bool;
+  protected?: Bool | undefined;
   /** format prune-backups; default "keep-all=1" */
-  "prune-backups"?: string;
+  "prune-backups"?: string | undefined;
   /** default 0 */
-  quiet?: Bool;
+  quiet?: Bool | undefined;
   /** default 1 */
-  remove?: Bool;
-  script?: string;
+  remove?: Bool | undefined;
+  script?: string | undefined;
   /** default 1 */
-  stdexcludes?: Bool;
-  stdout?: Bool;
+  stdexcludes?: Bool | undefined;
+  stdout?: Bool | undefined;
   /** default 0 */
-  stop?: Bool;
+  stop?: Bool | undefined;
   /** range 0..; default 10 */
-  stopwait?: number;
+  stopwait?: number | undefined;
   /** format pve-storage-id */
-  storage?: string;
-  tmpdir?: string;
+  storage?: string | undefined;
+  tmpdir?: string | undefined;
   /** format pve-vmid-list */
-  vmid?: string;
+  vmid?: string | undefined;
   /** default 1 */
-  zstd?: number;
+  zstd?: number | undefined;
 }
 
 /** Parameters of GET /nodes/{node}/vzdump/defaults (path parameters left out). */
 export interface NodesNodeVzdumpDefaultsGetParams {
   /** format pve-storage-id */
-  storage?: string;
+  storage?: string | undefined;
 }
 
 /** Result of GET /nodes/{node}/vzdump/defaults. */
@@ -9572,9 +9572,9 @@ export interface NodesNodeVzdumpExtractconfigGetParams {
 /** Parameters of GET /pools (path parameters left out). */
 export interface PoolsGetParams {
   /** format pve-poolid */
-  poolid?: string;
+  poolid?: string | undefined;
   /** requires poolid */
-  type?: "qemu" | "lxc" | "storage";
+  type?: "qemu" | "lxc" | "storage" | undefined;
 }
 
 /** An item of the result of GET /pools. */
@@ -9596,7 +9596,7 @@ export type PoolsGetResult = PoolsGetItem[];
 
 /** Parameters of POST /pools (path parameters left out). */
 export interface PoolsPostParams {
-  comment?: string;
+  comment?: string | undefined;
   /** format pve-poolid */
   poolid: string;
 }
@@ -9604,16 +9604,16 @@ export interface PoolsPostParams {
 /** Parameters of PUT /pools (path parameters left out). */
 export interface PoolsPutParams {
   /** default 0 */
-  "allow-move"?: Bool;
-  comment?: string;
+  "allow-move"?: Bool | undefined;
+  comment?: string | undefined;
   /** default 0 */
-  delete?: Bool;
+  delete?: Bool | undefined;
   /** format pve-poolid */
   poolid: string;
   /** format pve-storage-id-list */
-  storage?: string;
+  storage?: string | undefined;
   /** format pve-vmid-list */
-  vms?: string;
+  vms?: string | undefined;
 }
 
 /** Parameters of DELETE /pools (path parameters left out). */
@@ -9624,7 +9624,7 @@ export interface PoolsDeleteParams {
 
 /** Parameters of GET /pools/{poolid} (path parameters left out). */
 export interface PoolsPoolidGetParams {
-  type?: "qemu" | "lxc" | "storage";
+  type?: "qemu" | "lxc" | "storage" | undefined;
 }
 
 /** Result of GET /pools/{poolid}. */
@@ -9643,19 +9643,19 @@ export interface PoolsPoolidGetResult {
 /** Parameters of PUT /pools/{poolid} (path parameters left out). */
 export interface PoolsPoolidPutParams {
   /** default 0 */
-  "allow-move"?: Bool;
-  comment?: string;
+  "allow-move"?: Bool | undefined;
+  comment?: string | undefined;
   /** default 0 */
-  delete?: Bool;
+  delete?: Bool | undefined;
   /** format pve-storage-id-list */
-  storage?: string;
+  storage?: string | undefined;
   /** format pve-vmid-list */
-  vms?: string;
+  vms?: string | undefined;
 }
 
 /** Parameters of GET /storage (path parameters left out). */
 export interface StorageGetParams {
-  type?: "btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool";
+  type?: "btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool" | undefined;
 }
 
 /** An item of the result of GET /storage. */
@@ -9668,98 +9668,98 @@ export type StorageGetResult = StorageGetItem[];
 
 /** Parameters of POST /storage (path parameters left out). */
 export interface StoragePostParams {
-  authsupported?: string;
+  authsupported?: string | undefined;
   /** format pve-volume-id */
-  base?: string;
+  base?: string | undefined;
   /** format pve-storage-zfs-blocksize */
-  blocksize?: string;
+  blocksize?: string | undefined;
   /** property string: clone, default, migration, move, restore */
-  bwlimit?: string;
-  comstar_hg?: string;
-  comstar_tg?: string;
+  bwlimit?: string | undefined;
+  comstar_hg?: string | undefined;
+  comstar_tg?: string | undefined;
   /** format pve-storage-content-list */
-  content?: string;
+  content?: string | undefined;
   /** format pve-dir-override-list */
-  "content-dirs"?: string;
-  "create-base-path"?: Bool;
-  "create-subdirs"?: Bool;
-  "data-pool"?: string;
-  datastore?: string;
-  disable?: Bool;
+  "content-dirs"?: string | undefined;
+  "create-base-path"?: Bool | undefined;
+  "create-subdirs"?: Bool | undefined;
+  "data-pool"?: string | undefined;
+  datastore?: string | undefined;
+  disable?: Bool | undefined;
   /** length 0..256 */
-  domain?: string;
-  "encryption-key"?: string;
+  domain?: string | undefined;
+  "encryption-key"?: string | undefined;
   /** format pve-storage-path */
-  export?: string;
-  fingerprint?: string;
-  format?: "raw" | "qcow2" | "subvol" | "vmdk";
+  export?: string | undefined;
+  fingerprint?: string | undefined;
+  format?: "raw" | "qcow2" | "subvol" | "vmdk" | undefined;
   /** format pve-configid */
-  "fs-name"?: string;
-  fuse?: Bool;
+  "fs-name"?: string | undefined;
+  fuse?: Bool | undefined;
   /** default "no" */
-  is_mountpoint?: string;
-  iscsiprovider?: string;
-  keyring?: string;
+  is_mountpoint?: string | undefined;
+  iscsiprovider?: string | undefined;
+  keyring?: string | undefined;
   /** default 0 */
-  krbd?: Bool;
-  lio_tpg?: string;
-  "master-pubkey"?: string;
+  krbd?: Bool | undefined;
+  lio_tpg?: string | undefined;
+  "master-pubkey"?: string | undefined;
   /** range -1.. */
-  "max-protected-backups"?: number;
-  mkdir?: Bool;
+  "max-protected-backups"?: number | undefined;
+  mkdir?: Bool | undefined;
   /** format pve-storage-portal-dns-list */
-  monhost?: string;
+  monhost?: string | undefined;
   /** format pve-storage-path */
-  mountpoint?: string;
-  namespace?: string;
+  mountpoint?: string | undefined;
+  namespace?: string | undefined;
   /** default 0 */
-  nocow?: Bool;
+  nocow?: Bool | undefined;
   /** format pve-node-list */
-  nodes?: string;
-  nowritecache?: Bool;
+  nodes?: string | undefined;
+  nowritecache?: Bool | undefined;
   /** format pve-storage-options */
-  options?: string;
+  options?: string | undefined;
   /** length 0..256 */
-  password?: string;
+  password?: string | undefined;
   /** format pve-storage-path */
-  path?: string;
-  pool?: string;
+  path?: string | undefined;
+  pool?: string | undefined;
   /** range 1..65535 */
-  port?: number;
+  port?: number | undefined;
   /** format pve-storage-portal-dns */
-  portal?: string;
+  portal?: string | undefined;
   /** default "metadata" */
-  preallocation?: "off" | "metadata" | "falloc" | "full";
+  preallocation?: "off" | "metadata" | "falloc" | "full" | undefined;
   /** format prune-backups */
-  "prune-backups"?: string;
-  saferemove?: Bool;
+  "prune-backups"?: string | undefined;
+  saferemove?: Bool | undefined;
   /** default 32 */
-  "saferemove-stepsize"?: "1" | "2" | "4" | "8" | "16" | "32";
-  saferemove_throughput?: string;
+  "saferemove-stepsize"?: "1" | "2" | "4" | "8" | "16" | "32" | undefined;
+  saferemove_throughput?: string | undefined;
   /** format pve-storage-server */
-  server?: string;
-  share?: string;
-  shared?: Bool;
-  "skip-cert-verification"?: Bool;
+  server?: string | undefined;
+  share?: string | undefined;
+  shared?: Bool | undefined;
+  "skip-cert-verification"?: Bool | undefined;
   /** default "default" */
-  smbversion?: "default" | "2.0" | "2.1" | "3" | "3.0" | "3.11";
+  smbversion?: "default" | "2.0" | "2.1" | "3" | "3.0" | "3.11" | undefined;
   /** default 0 */
-  "snapshot-as-volume-chain"?: Bool;
-  sparse?: Bool;
+  "snapshot-as-volume-chain"?: Bool | undefined;
+  sparse?: Bool | undefined;
   /** format pve-storage-id */
   storage: string;
   /** format pve-storage-path */
-  subdir?: string;
-  tagged_only?: Bool;
-  target?: string;
+  subdir?: string | undefined;
+  tagged_only?: Bool | undefined;
+  target?: string | undefined;
   /** format pve-storage-vgname */
-  thinpool?: string;
+  thinpool?: string | undefined;
   type: "btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool";
-  username?: string;
+  username?: string | undefined;
   /** format pve-storage-vgname */
-  vgname?: string;
+  vgname?: string | undefined;
   /** format pve-storage-path */
-  "zfs-base-path"?: string;
+  "zfs-base-path"?: string | undefined;
 }
 
 /** Result of POST /storage. */
@@ -9776,81 +9776,81 @@ export interface StoragePostResult {
 /** Parameters of PUT /storage/{storage} (path parameters left out). */
 export interface StorageStoragePutParams {
   /** format pve-storage-zfs-blocksize */
-  blocksize?: string;
+  blocksize?: string | undefined;
   /** property string: clone, default, migration, move, restore */
-  bwlimit?: string;
-  comstar_hg?: string;
-  comstar_tg?: string;
+  bwlimit?: string | undefined;
+  comstar_hg?: string | undefined;
+  comstar_tg?: string | undefined;
   /** format pve-storage-content-list */
-  content?: string;
+  content?: string | undefined;
   /** format pve-dir-override-list */
-  "content-dirs"?: string;
-  "create-base-path"?: Bool;
-  "create-subdirs"?: Bool;
-  "data-pool"?: string;
+  "content-dirs"?: string | undefined;
+  "create-base-path"?: Bool | undefined;
+  "create-subdirs"?: Bool | undefined;
+  "data-pool"?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
-  delete?: string;
+  delete?: string | undefined;
   /** length 0..64 */
-  digest?: string;
-  disable?: Bool;
+  digest?: string | undefined;
+  disable?: Bool | undefined;
   /** length 0..256 */
-  domain?: string;
-  "encryption-key"?: string;
-  fingerprint?: string;
-  format?: "raw" | "qcow2" | "subvol" | "vmdk";
+  domain?: string | undefined;
+  "encryption-key"?: string | undefined;
+  fingerprint?: string | undefined;
+  format?: "raw" | "qcow2" | "subvol" | "vmdk" | undefined;
   /** format pve-configid */
-  "fs-name"?: string;
-  fuse?: Bool;
+  "fs-name"?: string | undefined;
+  fuse?: Bool | undefined;
   /** default "no" */
-  is_mountpoint?: string;
-  keyring?: string;
+  is_mountpoint?: string | undefined;
+  keyring?: string | undefined;
   /** default 0 */
-  krbd?: Bool;
-  lio_tpg?: string;
-  "master-pubkey"?: string;
+  krbd?: Bool | undefined;
+  lio_tpg?: string | undefined;
+  "master-pubkey"?: string | undefined;
   /** range -1.. */
-  "max-protected-backups"?: number;
-  mkdir?: Bool;
+  "max-protected-backups"?: number | undefined;
+  mkdir?: Bool | undefined;
   /** format pve-storage-portal-dns-list */
-  monhost?: string;
+  monhost?: string | undefined;
   /** format pve-storage-path */
-  mountpoint?: string;
-  namespace?: string;
+  mountpoint?: string | undefined;
+  namespace?: string | undefined;
   /** default 0 */
-  nocow?: Bool;
+  nocow?: Bool | undefined;
   /** format pve-node-list */
-  nodes?: string;
-  nowritecache?: Bool;
+  nodes?: string | undefined;
+  nowritecache?: Bool | undefined;
   /** format pve-storage-options */
-  options?: string;
+  options?: string | undefined;
   /** length 0..256 */
-  password?: string;
-  pool?: string;
+  password?: string | undefined;
+  pool?: string | undefined;
   /** range 1..65535 */
-  port?: number;
+  port?: number | undefined;
   /** default "metadata" */
-  preallocation?: "off" | "metadata" | "falloc" | "full";
+  preallocation?: "off" | "metadata" | "falloc" | "full" | undefined;
   /** format prune-backups */
-  "prune-backups"?: string;
-  saferemove?: Bool;
+  "prune-backups"?: string | undefined;
+  saferemove?: Bool | undefined;
   /** default 32 */
-  "saferemove-stepsize"?: "1" | "2" | "4" | "8" | "16" | "32";
-  saferemove_throughput?: string;
+  "saferemove-stepsize"?: "1" | "2" | "4" | "8" | "16" | "32" | undefined;
+  saferemove_throughput?: string | undefined;
   /** format pve-storage-server */
-  server?: string;
-  shared?: Bool;
-  "skip-cert-verification"?: Bool;
+  server?: string | undefined;
+  shared?: Bool | undefined;
+  "skip-cert-verification"?: Bool | undefined;
   /** default "default" */
-  smbversion?: "default" | "2.0" | "2.1" | "3" | "3.0" | "3.11";
+  smbversion?: "default" | "2.0" | "2.1" | "3" | "3.0" | "3.11" | undefined;
   /** default 0 */
-  "snapshot-as-volume-chain"?: Bool;
-  sparse?: Bool;
+  "snapshot-as-volume-chain"?: Bool | undefined;
+  sparse?: Bool | undefined;
   /** format pve-storage-path */
-  subdir?: string;
-  tagged_only?: Bool;
-  username?: string;
+  subdir?: string | undefined;
+  tagged_only?: Bool | undefined;
+  username?: string | undefined;
   /** format pve-storage-path */
-  "zfs-base-path"?: string;
+  "zfs-base-path"?: string | undefined;
 }
 
 /** Result of PUT /storage/{storage}. */
