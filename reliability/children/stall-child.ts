@@ -10,7 +10,8 @@
 import { type ProxmoxOptions, ProxmoxSDK } from '../../src/index.js';
 import { type SimResponse, SimulatorEngine } from '../../src/simulator/index.js';
 
-const LIMIT_MS = 300;
+/** Long enough for a stand-in tool to start on a loaded machine before it is stopped. */
+const LIMIT_MS = Number(process.env.STALL_LIMIT_MS ?? 300);
 const env = process.env;
 const backend = env.STALL_BACKEND ?? 'https';
 const mode = env.STALL_MODE ?? 'timeout';

@@ -5,7 +5,7 @@
  * then exited by itself within `exitBoundMs`. This is an exit check, not a timing test.
  */
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,8 @@ export interface StallRow extends Required<StallCase> {
   exitCode: number | null;
   /** Whether the stand-in tool's sleeping process was still running after the child exited. */
   leftProcess: boolean;
+  /** Local rows: whether the stand-in tool got as far as starting its sleep. */
+  toolStarted?: boolean;
   pass: boolean;
 }
 
@@ -141,8 +143,16 @@ export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000
       if (c.backend === 'local' || c.backend === 'local-wrapper') {
         env.PATH = `${tools.paths[c.backend]}:${process.env.PATH ?? ''}`;
         env.STALL_PIDFILE = join(tools.dir, `pid-${i}`);
+        env.STALL_LIMIT_MS = '1000';
       }
       const { line, exited, exitCode } = await runChild(env, exitBoundMs);
+      const toolStarted =
+        env.STALL_PIDFILE === undefined
+          ? undefined
+          : await stat(env.STALL_PIDFILE).then(
+              () => true,
+              () => false,
+            );
       const leftProcess = env.STALL_PIDFILE === undefined ? false : await reapLeftover(env.STALL_PIDFILE);
       const ended = line.settled === true ? String(line.ok ? 'success' : line.code) : 'never settled';
       return {
@@ -153,6 +163,7 @@ export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000
         exited,
         exitCode,
         leftProcess,
+        ...(toolStarted === undefined ? {} : { toolStarted }),
         pass: exited && exitCode === 0 && !leftProcess && ended === EXPECTED[c.mode],
       };
     });
