@@ -24,6 +24,7 @@ import type { ServiceName } from './services.js';
 import { SyncChannel } from './sync-channel.js';
 import type { TaskResult } from './tasks.js';
 import type { HttpMethod, Params } from './transports/transport.js';
+import type { ApiRoot, SyncCalls } from './typed/api.js';
 import type { Upid } from './upid.js';
 import { parseUpid } from './upid.js';
 
@@ -65,7 +66,8 @@ export interface SyncClientCore {
   [Symbol.dispose](): void;
 }
 
-export type SyncClient = SyncClientCore & Record<string, any>;
+/** A sync client: the service's typed path tree with blocking verbs, plus the core members. */
+export type SyncClient<S extends ServiceName = 'PVE'> = SyncClientCore & ApiRoot<S, SyncCalls>;
 
 /** Refuses what cannot be cloned to the worker, naming where it was. */
 function cloneable(value: unknown, where: string): unknown {
@@ -99,8 +101,8 @@ function checkOptions(options: ProxmoxOptions): ProxmoxOptions {
   return cloneable(options, 'option') as ProxmoxOptions;
 }
 
-export function createSyncClient(options: ProxmoxOptions): SyncClient {
-  const clean = checkOptions(options);
+export function createSyncClient<S extends ServiceName = 'PVE'>(options: ProxmoxOptions<S>): SyncClient<S> {
+  const clean = checkOptions(options as ProxmoxOptions);
   const channel = new SyncChannel();
   let service: ServiceName;
   try {
@@ -152,7 +154,7 @@ export function createSyncClient(options: ProxmoxOptions): SyncClient {
     close,
     [Symbol.dispose]: close,
   };
-  return new Proxy(core as SyncClient, {
+  return new Proxy(core as SyncClient<S>, {
     get(target, key) {
       if (key in target) return Reflect.get(target, key);
       return root[key as string];
