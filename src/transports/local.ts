@@ -12,9 +12,9 @@ import type { ShellResult } from './shell-output.js';
 import {
   armDeadline,
   type ExecControl,
-  progressMeter,
   runShellRequest,
   type ShellRunContext,
+  uploadMeter,
 } from './shell-run.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
@@ -93,13 +93,18 @@ export class LocalTransport implements Transport {
       defaultTimeout: options.timeout,
       where: 'localhost',
       exec: (argv, control) => runProcess(argv, control),
-      stage: async (part, remotePath) => {
-        // `wx` + 0600: a new private file, never one planted in /var/tmp by someone else.
-        await pipeline(
-          createReadStream(part.localPath),
-          progressMeter(part),
-          createWriteStream(remotePath, { flags: 'wx', mode: 0o600 }),
-        );
+      stage: async (part, remotePath, control) => {
+        const copy = uploadMeter(part, control);
+        try {
+          // `wx` + 0600: a new private file, never one planted in /var/tmp by someone else.
+          await pipeline(
+            createReadStream(part.localPath),
+            copy.meter,
+            createWriteStream(remotePath, { flags: 'wx', mode: 0o600 }),
+          );
+        } finally {
+          copy.stop();
+        }
       },
       remove: (remotePath) => rm(remotePath, { force: true }),
     };

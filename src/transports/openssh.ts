@@ -15,9 +15,9 @@ import type { ShellResult } from './shell-output.js';
 import {
   type ExecControl,
   InFlight,
-  progressMeter,
   runShellRequest,
   type ShellRunContext,
+  uploadMeter,
 } from './shell-run.js';
 import { sshPort, sshUser } from './ssh.js';
 import { knownHostsName } from './ssh-host-key.js';
@@ -65,10 +65,23 @@ export class OpensshTransport implements Transport {
         // scp would create the file with the local mode; `set -C` + umask 077 make it
         // new (O_EXCL) and private from the first byte, over the same master connection.
         const script = `set -C; umask 077; cat > ${quoteShellArg(remotePath)}`;
-        const input = createReadStream(part.localPath).pipe(progressMeter(part));
-        const result = await this.#ssh(script, control, input);
-        if (result.exitCode !== 0) {
-          throw new ConnectionError(`cannot copy ${part.fileName} to ${where}: ${result.stderr.trim()}`);
+        const copy = uploadMeter(part, control);
+        const input = createReadStream(part.localPath).pipe(copy.meter);
+        input.on('error', () => undefined); // reported through copy.signal below
+        try {
+          // The meter's idle timeout governs the copy; the day-long deadline only bounds a hang.
+          const result = await this.#ssh(
+            script,
+            { signal: copy.signal, timeout: 86_400_000, label: control.label },
+            input,
+          );
+          if (result.exitCode !== 0) {
+            throw new ConnectionError(`cannot copy ${part.fileName} to ${where}: ${result.stderr.trim()}`);
+          }
+        } catch (e) {
+          throw copy.signal.aborted ? copy.signal.reason : e;
+        } finally {
+          copy.stop();
         }
       },
       remove: async (remotePath) => {

@@ -145,14 +145,44 @@ export function armDeadline(
   };
 }
 
-/** A Transform that reports bytes passing through to an upload's onProgress. */
-export function progressMeter(part: UploadPart): Transform {
-  let sent = 0;
-  return new Transform({
+/**
+ * The copy's meter: reports progress and enforces the upload timeout as an idle timeout
+ * (as the https transport does), so a large file may take long but a stalled one fails.
+ * The meter is destroyed with TimeoutError or AbortError; `signal` fires with it.
+ */
+export function uploadMeter(part: UploadPart, control: ExecControl) {
+  const ctl = new AbortController();
+  const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       sent += chunk.length;
       part.onProgress?.(sent, part.size);
+      arm();
       done(null, chunk);
     },
   });
+  let sent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const fail = (error: Error) => {
+    if (ctl.signal.aborted) return;
+    ctl.abort(error);
+    meter.destroy(error);
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(
+      () => fail(new TimeoutError(`upload of ${part.fileName} stalled for ${control.timeout} ms`)),
+      control.timeout,
+    );
+  };
+  const onAbort = () => fail(new AbortError(`upload of ${part.fileName} aborted`));
+  control.signal?.addEventListener('abort', onAbort, { once: true });
+  arm();
+  return {
+    meter,
+    signal: ctl.signal,
+    stop: () => {
+      clearTimeout(timer);
+      control.signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }

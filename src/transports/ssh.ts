@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import type { ResolvedOptions } from '../resolve-options.js';
 import { toShellCommandLine } from './shell-command.js';
-import { InFlight, progressMeter, runShellRequest, type ShellRunContext } from './shell-run.js';
+import { InFlight, runShellRequest, type ShellRunContext, uploadMeter } from './shell-run.js';
 import { SshConnection } from './ssh-connection.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
@@ -59,14 +59,19 @@ export class SshTransport implements Transport {
       // `exec` replaces the login shell with the tool, so a signal on timeout reaches the tool.
       exec: (argv, control) => conn.exec(`exec ${toShellCommandLine(argv)}`, control),
       stage: (part, remotePath, control) =>
-        conn.withSftp(control, (sftp) =>
-          // `wx` + 0600: a fresh private file, never one someone planted in /var/tmp.
-          pipeline(
-            createReadStream(part.localPath),
-            progressMeter(part),
-            sftp.createWriteStream(remotePath, { flags: 'wx', mode: 0o600 }),
-          ),
-        ),
+        conn.withSftp(control, async (sftp) => {
+          const copy = uploadMeter(part, control);
+          try {
+            // `wx` + 0600: a fresh private file, never one someone planted in /var/tmp.
+            await pipeline(
+              createReadStream(part.localPath),
+              copy.meter,
+              sftp.createWriteStream(remotePath, { flags: 'wx', mode: 0o600 }),
+            );
+          } finally {
+            copy.stop();
+          }
+        }),
       remove: (remotePath) =>
         conn.withSftp(
           { timeout: options.timeout, label: 'remove upload' },

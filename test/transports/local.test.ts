@@ -1,6 +1,15 @@
 /** The local backend with the stand-in tools on PATH (no shell between us and the tool). */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -152,6 +161,37 @@ describe('local backend', () => {
     );
     expect(failed.status).toBe(400);
     expect(existsSync(state.uploads.at(-1)!.tmpfilename)).toBe(false);
+  });
+});
+
+describe('local backend: upload interruptions', () => {
+  it('aborts an upload mid-copy and leaves no staged file', async () => {
+    const big = join(dir, 'big.iso');
+    writeFileSync(big, Buffer.alloc(8 * 1024 * 1024, 1));
+    const mine = () =>
+      readdirSync('/var/tmp').filter(
+        (f) => f.startsWith('pveupload-') && statSync(`/var/tmp/${f}`).uid === 0,
+      );
+    const before = new Set(mine());
+    const ctl = new AbortController();
+    const upload = {
+      field: 'filename',
+      fileName: 'big.iso',
+      localPath: big,
+      size: 8 << 20,
+      onProgress: () => ctl.abort(),
+    };
+    const e = await rejection(
+      call(
+        local(),
+        'POST',
+        '/nodes/pve1/storage/local/upload',
+        { content: 'iso' },
+        { upload, signal: ctl.signal },
+      ),
+    );
+    expect(e.code).toBe('PROXMOX_ABORTED');
+    expect(mine().filter((f) => !before.has(f))).toEqual([]);
   });
 });
 

@@ -189,6 +189,28 @@ describe('openssh backend', () => {
   });
 });
 
+describe('openssh backend: upload interruptions', () => {
+  it('aborts an upload mid-copy', async () => {
+    const t = openssh();
+    const dir = mkdtempSync(join(tmpdir(), 'pxsdk-up-'));
+    const file = join(dir, 'big.iso');
+    writeFileSync(file, Buffer.alloc(4 << 20, 1));
+    const ctl = new AbortController();
+    const upload = {
+      field: 'filename',
+      fileName: 'big.iso',
+      localPath: file,
+      size: 4 << 20,
+      onProgress: () => ctl.abort(),
+    };
+    const e = await rejection(
+      call(t, 'POST', '/nodes/pve1/storage/local/upload', { content: 'iso' }, { upload, signal: ctl.signal }),
+    );
+    expect(e.code).toBe('PROXMOX_ABORTED');
+    expect((await call(t, 'GET', '/version')).status).toBe(200);
+  });
+});
+
 describe('openssh backend: lifetime', () => {
   it('leaves nothing behind: the process exits after close()', async () => {
     const script = join(process.cwd(), 'test/integration/sshd/exit-check.ts');

@@ -345,6 +345,18 @@ describe('ssh backend: uploads', () => {
     expect(progress.at(-1)).toBe(11);
   });
 
+  it('aborts an upload mid-copy', async () => {
+    const t = ssh({ privateKeyFile: sshd.keyFile });
+    const big = localFile('big.iso', 'x'.repeat(4 << 20));
+    const ctl = new AbortController();
+    const upload = { ...big, onProgress: () => ctl.abort() };
+    const e = await rejection(
+      call(t, 'POST', '/nodes/pve1/storage/local/upload', { content: 'iso' }, { upload, signal: ctl.signal }),
+    );
+    expect(e.code).toBe('PROXMOX_ABORTED');
+    expect((await call(t, 'GET', '/version')).status).toBe(200);
+  });
+
   it('removes the temp file when the call fails too', async () => {
     const t = ssh({ privateKeyFile: sshd.keyFile });
     const res = await call(
