@@ -2,6 +2,11 @@
  * `backend: 'openssh'`: the system `ssh` binary, multiplexed. The first call starts a
  * master connection (ControlMaster) whose socket lives in a private directory; every later
  * call rides on it, so a call costs a channel, not a handshake. `close()` stops the master.
+ *
+ * BatchMode is always on: no prompt can hang a call, so keys come from identityFile, the
+ * agent or the ssh config (`configFile`), never a typed password. A timeout ends the local
+ * ssh client; OpenSSH has no way to signal the remote command from a mux client, so the
+ * tool on the host runs on until it next writes (the ssh backend does signal it).
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

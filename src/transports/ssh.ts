@@ -1,6 +1,18 @@
 /**
  * `backend: 'ssh'` (alias `ssh_paramiko`): the host tool over ssh2, pure JS. One
  * connection per transport, each call on its own exec channel; uploads go by SFTP.
+ *
+ * Choices worth knowing:
+ * - Auth order: privateKeyFile (or identityFile) with passphrase, the agent (`agent` or
+ *   SSH_AUTH_SOCK), ~/.ssh/id_{ed25519,ecdsa,rsa} when no key file is named, then the
+ *   password, then keyboard-interactive answered with the password.
+ * - Host keys: known_hosts (default ~/.ssh/known_hosts) or `hostKey`; unknown and changed
+ *   keys are refused unless `strictHostKeyChecking: false`. Nothing is ever written to
+ *   known_hosts: adding a key is the user's decision.
+ * - Only `hosts[0]` is used; the login shell on the host must be a POSIX shell (sh, bash,
+ *   dash, zsh), since arguments are single-quoted for it.
+ * - Uploads are staged as /var/tmp/pveupload-<32 hex> (the only name pvesh's `tmpfilename`
+ *   accepts), created exclusively with mode 0600, and removed afterwards in any case.
  */
 import { createReadStream } from 'node:fs';
 import { userInfo } from 'node:os';
