@@ -15,35 +15,19 @@ import type { ProxmoxOptions } from '../src/options.js';
 import { SimProcess } from './sim-process.js';
 
 const quick = process.argv.includes('--quick');
-const CALLS = quick ? 300 : 2_000;
+const CALLS = quick ? 300 : 1_000;
 const WARMUP = quick ? 50 : 200;
-const ROUNDS = 3;
+const ROUNDS = quick ? 3 : 7;
 const PATH = '/version';
 
 type Row = Record<string, string | number>;
 
-/** Best of ROUNDS (the least disturbed by other work on the machine), in ms per call. */
-async function measure(call: () => unknown): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await call();
-  let best = Infinity;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < CALLS; i++) await call();
-    best = Math.min(best, (performance.now() - t0) / CALLS);
-  }
-  return best;
-}
-
-/** The same for blocking calls, without an await per call (which would add a microtask). */
-function measureSync(call: () => unknown): number {
-  for (let i = 0; i < WARMUP; i++) call();
-  let best = Infinity;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < CALLS; i++) call();
-    best = Math.min(best, (performance.now() - t0) / CALLS);
-  }
-  return best;
+/** ms per call of one round of CALLS calls; `await`ed only when the call answers a promise. */
+async function round(call: () => unknown, blocking: boolean): Promise<number> {
+  const t0 = performance.now();
+  if (blocking) for (let i = 0; i < CALLS; i++) call();
+  else for (let i = 0; i < CALLS; i++) await call();
+  return (performance.now() - t0) / CALLS;
 }
 
 function timeIt<T>(make: () => T): { value: T; ms: number } {
@@ -52,16 +36,14 @@ function timeIt<T>(make: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - t0 };
 }
 
+/**
+ * The three variants take turns, round after round, and each keeps its best round: the
+ * least disturbed by other work on the machine, and none favoured by running last (warm JIT,
+ * warm simulator).
+ */
 async function compare(label: string, options: ProxmoxOptions): Promise<Row[]> {
   const px = new ProxmoxSDK(options);
-  const asyncMs = await measure(() => px.request(`GET ${PATH}`));
-  await px.close();
-
   const own = timeIt(() => ProxmoxSDK.sync(options));
-  own.value.request(`GET ${PATH}`);
-  const ownMs = measureSync(() => own.value.request(`GET ${PATH}`));
-  own.value.close();
-
   const kit = timeIt(() => {
     const fn = createSyncFn(new URL('./sync-synckit-worker.mjs', import.meta.url).href) as (
       op: string,
@@ -70,18 +52,33 @@ async function compare(label: string, options: ProxmoxOptions): Promise<Row[]> {
     fn('init', options);
     return fn;
   });
-  const kitMs = measureSync(() => kit.value('get', PATH));
+  const variants: Array<[string, () => unknown, boolean, number | undefined]> = [
+    ['async', () => px.request(`GET ${PATH}`), false, undefined],
+    ['ProxmoxSDK.sync', () => own.value.request(`GET ${PATH}`), true, own.ms],
+    ['synckit', () => kit.value('get', PATH), true, kit.ms],
+  ];
+  const best = new Map<string, number>();
+  for (const [name, call, blocking] of variants) {
+    for (let i = 0; i < WARMUP; i++) blocking ? call() : await call();
+    best.set(name, Infinity);
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, call, blocking] of variants) {
+      best.set(name, Math.min(best.get(name)!, await round(call, blocking)));
+    }
+  }
+  await px.close();
+  own.value.close();
   kit.value('close');
-
-  const row = (api: string, ms: number, startMs?: number): Row => ({
+  const asyncMs = best.get('async')!;
+  return variants.map(([name, , , startMs]) => ({
     backend: label,
-    api,
+    api: name,
     calls: CALLS,
-    'ms/call': Number(ms.toFixed(4)),
-    'added ms/call': Number((ms - asyncMs).toFixed(4)),
+    'ms/call': Number(best.get(name)!.toFixed(4)),
+    'added ms/call': Number((best.get(name)! - asyncMs).toFixed(4)),
     'start ms': startMs === undefined ? '' : Math.round(startMs),
-  });
-  return [row('async', asyncMs), row('ProxmoxSDK.sync', ownMs, own.ms), row('synckit', kitMs, kit.ms)];
+  }));
 }
 
 const rows: Row[] = [];
