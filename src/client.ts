@@ -291,7 +291,7 @@ Object.assign(ProxmoxSDKImpl, {
       ...(await optionsFromProfile(name)),
       ...overrides,
     }),
-  sync: (options: ProxmoxOptions) => createSyncClient(options),
+  sync: (options: ProxmoxOptions) => createSyncClient(options as Parameters<typeof createSyncClient>[0]),
 });
 
 /** The SDK's entry point. See ProxmoxOptions for every option. */

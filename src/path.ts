@@ -60,16 +60,29 @@ export function pathNode(path: string, invoke: Invoke): unknown {
       const s = special(path, key);
       if (s.hit) return s.value;
       const name = key as string;
-      if (hasOwn(VERBS, name)) {
-        const method = VERBS[name]!;
-        return (params?: Params, options?: CallOptions) => invoke(method, path || '/', params, options);
-      }
+      if (hasOwn(VERBS, name)) return verb(path, name, invoke);
       return pathNode(`${path}/${encodeSegment(name)}`, invoke);
     },
     has: (_t, key) => typeof key === 'string' && hasOwn(VERBS, key),
     set: () => false,
     defineProperty: () => false,
     deleteProperty: () => false,
+  });
+}
+
+/**
+ * A verb, callable; a verb name that is also a path segment (PMG's `/config/cluster/create`)
+ * continues the path when a property is read from it: `.create.post()`.
+ */
+function verb(path: string, name: string, invoke: Invoke): unknown {
+  const method = VERBS[name]!;
+  const call = (params?: Params, options?: CallOptions) => invoke(method, path || '/', params, options);
+  let child: Record<PropertyKey, unknown> | undefined;
+  return new Proxy(call, {
+    get(_t, key) {
+      child ??= pathNode(`${path}/${name}`, invoke) as Record<PropertyKey, unknown>;
+      return child[key];
+    },
   });
 }
 

@@ -39,6 +39,16 @@ describe('fluent path proxy', () => {
     ]);
   });
 
+  it('continues the path through a segment named like a verb (PMG /config/cluster/create)', async () => {
+    const { root, calls } = recorder();
+    await root.config.cluster.create.post({ name: 'c' });
+    await root.config.cluster.create({ name: 'd' });
+    expect(calls).toEqual([
+      ['POST', '/config/cluster/create', { name: 'c' }, undefined],
+      ['POST', '/config/cluster', { name: 'd' }, undefined],
+    ]);
+  });
+
   it('refuses hostile ids before anything is sent', () => {
     const { root, calls } = recorder();
     for (const bad of ['..', '.', '', null, {}, undefined]) {
@@ -65,7 +75,9 @@ describe('fluent path proxy', () => {
 
 describe('expandRoute', () => {
   it('fills placeholders from params and leaves the rest', () => {
-    expect(expandRoute('GET /nodes/{node}/qemu/{vmid}/config', { node: 'pve 1', vmid: 100, current: true })).toEqual({
+    expect(
+      expandRoute('GET /nodes/{node}/qemu/{vmid}/config', { node: 'pve 1', vmid: 100, current: true }),
+    ).toEqual({
       method: 'GET',
       path: '/nodes/pve%201/qemu/100/config',
       rest: { current: true },

@@ -88,7 +88,7 @@ describe('backend mock', () => {
     const before = engine.stats.requests;
     const error = await px
       .nodes('pve1')
-      .qemu.post({ vmid: 'abc', memory: 256, bogus: 1 })
+      .qemu.post({ vmid: 'abc', memory: 256, bogus: 1 } as never)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceException);
     expect((error as ResourceException).statusCode).toBe(400);
