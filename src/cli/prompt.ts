@@ -15,10 +15,11 @@ export function promptSecret(question: string): Promise<string> {
       ),
     );
   }
-  process.stderr.write(question);
   return new Promise((resolve) => {
     let answer = '';
+    // Echo goes off before the question shows, so that nothing typed early is echoed.
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.setEncoding('utf8');
     stdin.resume();
     const finish = () => {

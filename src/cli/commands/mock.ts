@@ -75,15 +75,8 @@ export async function run(argv: string[]): Promise<number> {
   if (sub !== 'serve') throw new UsageError(`unknown mock command '${sub}'; expected 'serve'`);
   if (extra.length > 0) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
   const s = settings(parsed.options);
-  const { startSimulator } = await import('../../simulator/index.js');
-  const sim = await startSimulator(s);
-  if (flag(parsed.options, 'json')) {
-    const { url, host, port, service, fingerprint, users } = sim;
-    process.stdout.write(`${JSON.stringify({ url, host, port, service, fingerprint, users })}\n`);
-  } else {
-    process.stdout.write(humanReport(sim));
-  }
-  await new Promise<void>((resolve) => {
+  // Listen for the stop signals before anyone can know the address and send one.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -92,6 +85,15 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const { startSimulator } = await import('../../simulator/index.js');
+  const sim = await startSimulator(s);
+  if (flag(parsed.options, 'json')) {
+    const { url, host, port, service, fingerprint, users } = sim;
+    process.stdout.write(`${JSON.stringify({ url, host, port, service, fingerprint, users })}\n`);
+  } else {
+    process.stdout.write(humanReport(sim));
+  }
+  await stopped;
   await sim.close();
   if (!flag(parsed.options, 'json')) process.stderr.write('simulator stopped\n');
   return EXIT.OK;
