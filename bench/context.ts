@@ -21,11 +21,15 @@ export class BenchContext {
   }
 
   /** Starts the selected clients (one process each), in order so that start-up does not overlap. */
-  async workers(target: Target, only?: readonly ClientName[]): Promise<Map<ClientName, JsonLinesChild>> {
+  async workers(
+    target: Target,
+    only?: readonly ClientName[],
+    nodeArgs: string[] = [],
+  ): Promise<Map<ClientName, JsonLinesChild>> {
     const map = new Map<ClientName, JsonLinesChild>();
     for (const client of this.settings.clients) {
       if (only !== undefined && !only.includes(client)) continue;
-      map.set(client, await startWorker(client, target, this.#profileArgs(client)));
+      map.set(client, await startWorker(client, target, [...nodeArgs, ...this.#profileArgs(client)]));
     }
     return map;
   }

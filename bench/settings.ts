@@ -84,7 +84,7 @@ export function parseSettings(argv: string[]): Settings {
     renewalPhaseCalls: quick ? 100 : 300,
     renewalConcurrency: 16,
     largeSizes: quick ? [10_000] : [10_000, 100_000],
-    largeRepeats: quick ? 2 : 3,
+    largeRepeats: quick ? 3 : 5,
     startupReps: quick ? 5 : 20,
   };
 }

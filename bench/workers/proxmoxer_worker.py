@@ -107,18 +107,22 @@ def storm(path, calls):
 def large(api, path, repeats):
     get(api, "/version")
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    times = []
+    times, cpu = [], []
+    c0 = cpu_us()
     t0 = time.perf_counter()
     answer = get(api, path)
     times.append((time.perf_counter() - t0) * 1000)
+    cpu.append((cpu_us() - c0) / 1000)
     peak_delta = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - peak_before
     items = len(answer) if isinstance(answer, list) else -1
     for _ in range(1, repeats):
         answer = None
+        c0 = cpu_us()
         t0 = time.perf_counter()
         answer = get(api, path)
         times.append((time.perf_counter() - t0) * 1000)
-    return {"items": items, "peakRssDelta": peak_delta, "heapHeld": -1, "timesMs": times}
+        cpu.append((cpu_us() - c0) / 1000)
+    return {"items": items, "peakRssDelta": peak_delta, "heapHeld": -1, "timesMs": times, "cpuMs": cpu}
 
 
 def finish(counts, t0, c0):
