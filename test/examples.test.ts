@@ -270,4 +270,10 @@ describe.concurrent('examples against the simulator', () => {
       '0%\n25%\n50%\n75%\n100%\nuploaded local:iso/tiny.iso (300000 bytes, sha256 checked by pve1): OK\n',
     );
   });
+
+  it('local-monitoring: the on-host script, run on the in-process simulator', async () => {
+    expect(ok(await run('local-monitoring.ts', { PROXMOX_BACKEND: 'mock' }))).toMatch(
+      /^Node pve1: online, up \d+ h\nNode pve2: online, up \d+ h\nNode pve3: online, up \d+ h\n$/,
+    );
+  });
 });
