@@ -146,8 +146,6 @@ function makeGuest(vmid: number, type: GuestType, node: string, index: number): 
           net0: `virtio=BC:24:11:${hex2(vmid >> 16)}:${hex2(vmid >> 8)}:${hex2(vmid)},bridge=vmbr0`,
           boot: 'order=scsi0',
           agent: '1',
-          smbios1: `uuid=${uuidFrom(`smbios:${vmid}`)}`,
-          vmgenid: uuidFrom(`vmgenid:${vmid}`),
         }
       : {
           hostname: name,
@@ -196,6 +194,7 @@ export function buildCluster(
   if (dataset === 'demo') {
     cluster.pools.set('production', { comment: 'Production workloads', members: new Set() });
     cluster.pools.set('staging', { comment: 'Staging', members: new Set() });
+    cluster.pools.set('lab', { comment: 'Empty pool for experiments', members: new Set() });
   }
   const count = guests ?? (dataset === 'demo' ? 36 : 0);
   for (let i = 0; i < count; i++) {
@@ -203,6 +202,10 @@ export function buildCluster(
     const slot = Math.floor(i / 3) % 6;
     const type: GuestType = slot === 3 || slot === 5 ? 'lxc' : 'qemu';
     const guest = makeGuest(vmid, type, names[i % names.length] ?? 'pve1', i);
+    if (type === 'qemu' && i < 100) {
+      guest.config.smbios1 = `uuid=${uuidFrom(`smbios:${vmid}`)}`;
+      guest.config.vmgenid = uuidFrom(`vmgenid:${vmid}`);
+    }
     if (guest.startedAt !== undefined) guest.startedAt = nowMs - 3_600_000 * (1 + (i % 48));
     if (dataset === 'demo' && i < 12) {
       guest.snapshots.set('before_upgrade', {

@@ -5,6 +5,7 @@ import type { SimClock } from './clock.js';
 import type { ClusterState } from './cluster-state.js';
 import type { GenericStore } from './generic-store.js';
 import type { SimStats } from './stats.js';
+import type { StorageState } from './storage-state.js';
 import type { TaskManager } from './tasks.js';
 import type { TicketSigner } from './tickets.js';
 
@@ -20,4 +21,5 @@ export interface EngineCore {
   readonly localNode: string;
   readonly loginFailureDelayMs: number;
   readonly generic: GenericStore;
+  readonly storage: StorageState;
 }

@@ -19,8 +19,11 @@ import { parseRequest } from './parse-request.js';
 import { checkPermissions } from './permissions.js';
 import { errorResponse, successResponse } from './reply.js';
 import { basicHandlers } from './resources/basics.js';
+import { clusterHandlers } from './resources/cluster.js';
 import { genericHandler } from './resources/generic.js';
 import { guestHandlers } from './resources/guests.js';
+import { poolHandlers } from './resources/pools.js';
+import { storageHandlers } from './resources/storage.js';
 import { taskHandlers } from './resources/tasks.js';
 import { ticketHandlers } from './resources/ticket.js';
 import { type MethodInfo, Router } from './router.js';
@@ -28,13 +31,25 @@ import { answerSample } from './samples.js';
 import { schemaMethods } from './schema-table.js';
 import { paramError, SimError } from './sim-error.js';
 import { newStats, type SimStats } from './stats.js';
+import { demoStorages, StorageState } from './storage-state.js';
 import { TaskManager } from './tasks.js';
 import { TicketSigner } from './tickets.js';
 import { conform } from './typed-values.js';
 import type { EngineOptions, SimAccount, SimParams, SimRequest, SimResponse } from './types.js';
 import { validateParams } from './validate.js';
 
-const HANDLER_TABLES: HandlerTable[] = [basicHandlers, ticketHandlers, guestHandlers, taskHandlers];
+const ALL: readonly ServiceName[] = ['PVE', 'PBS', 'PMG', 'PDM'];
+
+/** Hand-written handlers and the products they serve; everything else is schema-generic. */
+const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
+  [ALL, basicHandlers],
+  [ALL, ticketHandlers],
+  [ALL, taskHandlers],
+  [['PVE'], guestHandlers],
+  [['PVE'], clusterHandlers],
+  [['PVE'], storageHandlers],
+  [['PVE'], poolHandlers],
+];
 
 export interface CallResult {
   status: number;
@@ -58,6 +73,7 @@ export class SimulatorEngine implements EngineCore {
   readonly loginFailureDelayMs: number;
   readonly router = new Router();
   readonly generic = new GenericStore();
+  readonly storage = new StorageState();
   readonly #handlers = new Map<string, Handler>();
 
   constructor(options: EngineOptions = {}) {
@@ -67,13 +83,16 @@ export class SimulatorEngine implements EngineCore {
     this.access = buildAccess(this.service);
     this.cluster = buildCluster(this.service, dataset, options.guests, this.clock.now());
     this.localNode = [...this.cluster.nodes.keys()][0] ?? 'localhost';
+    if (this.service === 'PVE')
+      demoStorages(this.storage, [...this.cluster.nodes.keys()], this.clock.now(), dataset === 'demo');
     this.tasks = new TaskManager(this.service, this.clock, options.taskDurationMs ?? 200);
     this.loginFailureDelayMs = options.loginFailureDelayMs ?? 0;
     for (const api of schemaMethods(this.service)) {
       const info: MethodInfo = { api, permissions: api.permissions, allowtoken: api.allowtoken };
       this.router.add(api.method, api.path, info, true);
     }
-    for (const table of HANDLER_TABLES) {
+    for (const [services, table] of HANDLER_TABLES) {
+      if (!services.includes(this.service)) continue;
       for (const [key, handler] of Object.entries(table)) {
         const [method = '', template = ''] = key.split(' ');
         this.#handlers.set(key, handler);
@@ -127,7 +146,8 @@ export class SimulatorEngine implements EngineCore {
         headers: req.headers,
       };
       const result = await handler(ctx);
-      response = this.#envelope(own && info.api ? this.#conform(result, info.api.returns) : result);
+      const keep = !own || !info.api || (result instanceof Reply && result.raw);
+      response = this.#envelope(keep ? result : this.#conform(result, info.api?.returns));
     } catch (error) {
       response = this.#errorFrom(error);
       if (routeKey === 'POST /access/ticket' && response.status === 401) {

@@ -31,6 +31,8 @@ export class Reply {
     readonly data: unknown,
     readonly extras: EnvelopeExtras = {},
     readonly headers: Record<string, string> = {},
+    /** Sent as built, not adjusted to `returns` (PVE sends some integers as strings). */
+    readonly raw = false,
   ) {}
 }
 

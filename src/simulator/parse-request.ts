@@ -69,8 +69,11 @@ function parseBody(body: Buffer, contentType: string, params: SimParams, files: 
       throw new SimError(400, `malformed multipart body: ${(error as Error).message}`);
     }
     for (const part of parts) {
-      if (part.fileName !== undefined) files.push(part);
-      else addParam(params, part.name, part.data.toString('utf8'));
+      // The file part's field counts as a parameter holding the file name, as on PVE.
+      if (part.fileName !== undefined) {
+        files.push(part);
+        addParam(params, part.name, part.fileName);
+      } else addParam(params, part.name, part.data.toString('utf8'));
     }
     return;
   }

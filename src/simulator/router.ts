@@ -72,6 +72,13 @@ export class Router {
           pathParams[node.param.name] = segment;
           return found;
         }
+        // A trailing parameter takes the rest of the path (`content/{volume}` with
+        // `local:iso/x.iso` sent unencoded), as Proxmox's routers allow.
+        const leaf = node.param.node;
+        if (leaf.literal.size === 0 && !leaf.param && leaf.methods.size > 0 && index < segments.length - 1) {
+          pathParams[node.param.name] = segments.slice(index).join('/');
+          return leaf;
+        }
       }
       return undefined;
     };

@@ -12,12 +12,17 @@ export function sizeToBytes(text: string): number {
   return Math.round(Number(match[1]) * (SIZE_UNITS[match[2] ?? 'G'] ?? 1));
 }
 
-/** Sum of the `size=` of every disk in the config. */
+const DISK_KEY = /^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp)\d*$/;
+const SIZE = /(?:^|,)size=([^,]+)/;
+
+/** Sum of the `size=` of every disk in the config (runs per guest per list: kept cheap). */
 export function diskBytes(guest: Guest): number {
   let total = 0;
-  for (const [key, value] of Object.entries(guest.config)) {
-    if (!/^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp)\d*$/.test(key)) continue;
-    const size = /(?:^|,)size=([^,]+)/.exec(value)?.[1];
+  const config = guest.config;
+  for (const key in config) {
+    if (!DISK_KEY.test(key)) continue;
+    const value = config[key] ?? '';
+    const size = SIZE.exec(value)?.[1];
     if (size && !value.includes('media=cdrom')) total += sizeToBytes(size);
   }
   return total;

@@ -18,6 +18,8 @@ export function shapeErrors(
     case 'string':
       return typeof value === 'string' ? [] : [`${at}: expected string, got ${typeof value}`];
     case 'integer':
+      // PVE and PMG send some integers as strings (`/cluster/nextid`, vmids in some lists).
+      if (intBooleans && typeof value === 'string' && /^-?\d+$/.test(value)) return [];
       return Number.isInteger(value) ? [] : [`${at}: expected integer, got ${JSON.stringify(value)}`];
     case 'number':
       return typeof value === 'number' ? [] : [`${at}: expected number, got ${typeof value}`];

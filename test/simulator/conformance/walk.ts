@@ -49,6 +49,17 @@ function fixture(
         .upid;
     case 'snapname':
       return api.method === 'POST' && api.path.endsWith('/snapshot') ? 'fresh_snap' : 'before_upgrade';
+    case 'volume':
+      if (schema.enum) return undefined;
+      return engine.service === 'PVE' ? 'local:iso/debian-13.1.0-amd64-netinst.iso' : undefined;
+    case 'filename':
+      return api.path.endsWith('/download-url') ? 'downloaded.iso' : undefined;
+    case 'poolid':
+      if (api.method === 'POST') return 'newpool';
+      return api.method === 'DELETE' ? 'lab' : 'production';
+    case 'storage':
+      if (api.path === '/storage' && api.method === 'POST') return 'newstore';
+      return api.path.startsWith('/nodes/') || api.path.startsWith('/storage') ? 'local' : undefined;
     case 'newid':
       return String(engine.cluster.nextFreeVmid(9100));
     case 'target':
@@ -78,6 +89,20 @@ export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Pro
     out.pid = String((started.data as { pid: number }).pid);
   }
   return out;
+}
+
+/** The storage upload layout of PROTOCOL.md: fields first, then the file part `filename`. */
+function multipart(fields: URLSearchParams): { type: string; data: Buffer } {
+  const boundary = 'conformance-boundary';
+  const parts: string[] = [];
+  for (const [key, value] of fields) {
+    if (key === 'filename') continue;
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${value}\r\n`);
+  }
+  parts.push(
+    `--${boundary}\r\nContent-Disposition: form-data; name="filename"; filename="uploaded.iso"\r\nContent-Type: application/octet-stream\r\n\r\nISO DATA\r\n--${boundary}--\r\n`,
+  );
+  return { type: `multipart/form-data; boundary=${boundary}`, data: Buffer.from(parts.join('')) };
 }
 
 async function rootSession(engine: SimulatorEngine): Promise<Record<string, string>> {
@@ -113,11 +138,15 @@ export async function walkService(service: ServiceName): Promise<WalkResult> {
     }
     const qs = query.size > 0 ? `?${query}` : '';
     const hasBody = api.method === 'POST' || api.method === 'PUT';
+    const upload = api.method === 'POST' && api.path.endsWith('/upload') && engine.service === 'PVE';
+    const encoded = upload
+      ? multipart(body)
+      : { type: 'application/x-www-form-urlencoded', data: Buffer.from(body.toString()) };
     const res = await engine.handle({
       method: api.method,
       url: `/api2/json${path}${qs}`,
-      headers: hasBody ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' } : headers,
-      ...(hasBody && body.size > 0 ? { body: Buffer.from(body.toString()) } : {}),
+      headers: hasBody ? { ...headers, 'content-type': encoded.type } : headers,
+      ...(hasBody && encoded.data.length > 0 ? { body: encoded.data } : {}),
     });
     const where = { method: api.method, path: api.path };
     if (res.status !== 200) {

@@ -1,0 +1,338 @@
+/**
+ * Storage: the cluster-wide config (`/storage`), per-node views, content listings, volume
+ * attributes, deletion, multipart upload and download-url. Uploads answer with a task that
+ * puts the file in place, as on PVE.
+ */
+import { createHash } from 'node:crypto';
+import type { EngineCore } from '../engine-core.js';
+import { authId, type HandlerContext, type HandlerTable, str } from '../handler.js';
+import { paramError, SimError } from '../sim-error.js';
+import type { StorageRecord, Volume } from '../storage-state.js';
+import { requireNode, sizeToBytes } from './guest-common.js';
+
+function findStorage(core: EngineCore, name: string | undefined, node?: string): StorageRecord {
+  const storage = name === undefined ? undefined : core.storage.storages.get(name);
+  if (!storage) throw new SimError(500, `storage '${name ?? ''}' does not exist`);
+  if (node !== undefined && !core.storage.availableOn(storage, node)) {
+    throw new SimError(500, `storage '${storage.storage}' is not available on node '${node}'`);
+  }
+  return storage;
+}
+
+/** Guest disks on a storage, derived from the guest configs. */
+function guestVolumes(core: EngineCore, node: string, storage: StorageRecord): Volume[] {
+  const out: Volume[] = [];
+  for (const g of core.cluster.guests.values()) {
+    if (!storage.shared && g.node !== node) continue;
+    for (const [key, value] of Object.entries(g.config)) {
+      if (!/^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp|unused)\d*$/.test(key)) continue;
+      const volid = value.split(',')[0] ?? '';
+      if (!volid.startsWith(`${storage.storage}:`) || value.includes('media=cdrom')) continue;
+      const size = sizeToBytes(/(?:^|,)size=([^,]+)/.exec(value)?.[1] ?? '0');
+      out.push({
+        volid,
+        content: g.type === 'lxc' ? 'rootdir' : 'images',
+        format: 'raw',
+        size,
+        ctime: 0,
+        vmid: g.vmid,
+      });
+    }
+  }
+  return out;
+}
+
+function allVolumes(core: EngineCore, node: string, storage: StorageRecord): Volume[] {
+  return [...core.storage.volumes(node, storage.storage).values(), ...guestVolumes(core, node, storage)];
+}
+
+function usedBytes(core: EngineCore, node: string, storage: StorageRecord): number {
+  return allVolumes(core, node, storage).reduce((sum, v) => sum + v.size, 0);
+}
+
+export function storageResources(core: EngineCore): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const node of core.cluster.nodes.keys()) {
+    for (const s of core.storage.storages.values()) {
+      if (!core.storage.availableOn(s, node)) continue;
+      out.push({
+        id: `storage/${node}/${s.storage}`,
+        type: 'storage',
+        storage: s.storage,
+        node,
+        status: 'available',
+        plugintype: s.type,
+        content: s.content.join(','),
+        shared: s.shared ? 1 : 0,
+        maxdisk: s.total,
+        disk: core.cluster.guests.size > 5000 ? 0 : usedBytes(core, node, s),
+      });
+    }
+  }
+  return out;
+}
+
+function storageConfig(s: StorageRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    storage: s.storage,
+    type: s.type,
+    content: s.content.join(','),
+    ...s.extra,
+  };
+  if (s.path) out.path = s.path;
+  if (s.shared) out.shared = 1;
+  if (s.nodes) out.nodes = s.nodes.join(',');
+  out.digest = createHash('sha1').update(JSON.stringify(s)).digest('hex');
+  return out;
+}
+
+const CONFIG_META = new Set(['storage', 'type', 'content', 'shared', 'nodes', 'path', 'delete', 'digest']);
+
+function applyConfig(s: StorageRecord, ctx: HandlerContext): void {
+  const content = str(ctx.params.content);
+  if (content !== undefined) s.content = content.split(',').filter((c) => c !== '');
+  const nodes = str(ctx.params.nodes);
+  if (nodes !== undefined) s.nodes = nodes.split(',').filter((n) => n !== '');
+  const shared = str(ctx.params.shared);
+  if (shared !== undefined) s.shared = shared === '1';
+  for (const [key, value] of Object.entries(ctx.params))
+    if (!CONFIG_META.has(key)) s.extra[key] = String(value);
+  for (const key of (str(ctx.params.delete) ?? '').split(/[,;\s]+/).filter((k) => k !== '')) {
+    if (key === 'nodes') delete s.nodes;
+    else delete s.extra[key];
+  }
+}
+
+function nodeStorageItem(core: EngineCore, node: string, s: StorageRecord): Record<string, unknown> {
+  const used = usedBytes(core, node, s);
+  return {
+    storage: s.storage,
+    type: s.type,
+    content: s.content.join(','),
+    shared: s.shared ? 1 : 0,
+    active: 1,
+    enabled: 1,
+    total: s.total,
+    used,
+    avail: s.total - used,
+    used_fraction: used / s.total,
+  };
+}
+
+function nodeStorageList(ctx: HandlerContext): unknown {
+  const node = requireNode(ctx.core, str(ctx.params.node));
+  const content = str(ctx.params.content)?.split(',');
+  const only = str(ctx.params.storage);
+  const out: unknown[] = [];
+  for (const s of ctx.core.storage.storages.values()) {
+    if (!ctx.core.storage.availableOn(s, node) || (only && s.storage !== only)) continue;
+    if (content && !content.some((c) => s.content.includes(c))) continue;
+    out.push(nodeStorageItem(ctx.core, node, s));
+  }
+  return out;
+}
+
+function contentList(ctx: HandlerContext): unknown {
+  const node = requireNode(ctx.core, str(ctx.params.node));
+  const storage = findStorage(ctx.core, str(ctx.params.storage), node);
+  const content = str(ctx.params.content);
+  const vmid = str(ctx.params.vmid);
+  return allVolumes(ctx.core, node, storage)
+    .filter(
+      (v) =>
+        (content === undefined || v.content === content) && (vmid === undefined || String(v.vmid) === vmid),
+    )
+    .map((v) => ({ ...v, protected: v.protected ? 1 : 0 }));
+}
+
+function findVolume(ctx: HandlerContext): { storage: StorageRecord; volume: Volume; node: string } {
+  const node = requireNode(ctx.core, str(ctx.params.node));
+  const volid = str(ctx.params.volume) ?? '';
+  const name = str(ctx.params.storage) ?? volid.split(':')[0];
+  const full = volid.includes(':') ? volid : `${name}:${volid}`;
+  const storage = findStorage(ctx.core, name, node);
+  const volume = allVolumes(ctx.core, node, storage).find((v) => v.volid === full);
+  if (!volume) throw new SimError(500, `volume '${full}' does not exist`);
+  return { storage, volume, node };
+}
+
+function volumeAttributes(ctx: HandlerContext): unknown {
+  const { storage, volume } = findVolume(ctx);
+  const rest = volume.volid.slice(volume.volid.indexOf(':') + 1);
+  const path = storage.path
+    ? `${storage.path}/template/${rest}`
+    : `/dev/${storage.extra.vgname ?? 'pve'}/${rest}`;
+  const out: Record<string, unknown> = { path, size: volume.size, used: volume.size, format: volume.format };
+  if (volume.notes !== undefined) out.notes = volume.notes;
+  if (volume.protected) out.protected = 1;
+  return out;
+}
+
+function updateVolume(ctx: HandlerContext): unknown {
+  const { volume } = findVolume(ctx);
+  const notes = str(ctx.params.notes);
+  if (notes !== undefined) volume.notes = notes;
+  const prot = str(ctx.params.protected);
+  if (prot !== undefined) volume.protected = prot === '1';
+  return null;
+}
+
+function deleteVolume(ctx: HandlerContext): unknown {
+  const { storage, volume, node } = findVolume(ctx);
+  if (volume.vmid !== undefined && ctx.core.cluster.guests.has(volume.vmid) && volume.content !== 'backup') {
+    throw new SimError(
+      500,
+      `unable to delete '${volume.volid}' - volume is still in use (guest ${volume.vmid})`,
+    );
+  }
+  if (volume.protected) throw new SimError(500, `unable to delete '${volume.volid}' - protected`);
+  return ctx.core.tasks.start({
+    node,
+    type: 'imgdel',
+    id: volume.volid,
+    user: authId(ctx.subject),
+    work: () => {
+      ctx.core.storage.volumes(node, storage.storage).delete(volume.volid);
+    },
+  }).upid;
+}
+
+const FILE_NAME = /^[-\w.+ ()]+$/;
+const SUFFIX: Record<string, RegExp> = {
+  iso: /\.(iso|img)$/i,
+  vztmpl: /\.tar\.(gz|xz|zst)$|\.tar$/i,
+  import: /\.(ova|ovf|qcow2|raw|vmdk)$/i,
+};
+
+function checkTarget(ctx: HandlerContext, storage: StorageRecord, content: string, fileName: string): string {
+  if (!storage.content.includes(content)) {
+    throw new SimError(500, `storage '${storage.storage}' does not support '${content}' content`);
+  }
+  if (!FILE_NAME.test(fileName) || !SUFFIX[content]?.test(fileName)) {
+    throw paramError({ filename: `invalid filename or wrong extension for '${content}'` });
+  }
+  const volid = `${storage.storage}:${content}/${fileName}`;
+  const node = str(ctx.params.node) ?? '';
+  if (ctx.core.storage.volumes(node, storage.storage).has(volid))
+    throw new SimError(500, `volume '${volid}' already exists`);
+  return volid;
+}
+
+function upload(ctx: HandlerContext): unknown {
+  const { core } = ctx;
+  const node = requireNode(core, str(ctx.params.node));
+  const storage = findStorage(core, str(ctx.params.storage), node);
+  const file = ctx.files.find((f) => f.name === 'filename') ?? ctx.files[0];
+  if (!file?.fileName) throw paramError({ filename: 'property is missing and it is not optional' });
+  const content = str(ctx.params.content) ?? '';
+  const volid = checkTarget(ctx, storage, content, file.fileName);
+  const algorithm = str(ctx.params['checksum-algorithm']);
+  const expected = str(ctx.params.checksum);
+  const data = file.data;
+  return core.tasks.start({
+    node,
+    type: 'imgcopy',
+    id: '',
+    user: authId(ctx.subject),
+    log: [
+      `starting file import from: /var/tmp/pveupload-${data.length}`,
+      `target node: ${node}`,
+      `target file: ${volid}`,
+    ],
+    work: () => {
+      if (algorithm && expected) {
+        const actual = createHash(algorithm).update(data).digest('hex');
+        if (actual !== expected.toLowerCase())
+          throw new Error(`checksum mismatch: got '${actual}' != expect '${expected}'`);
+      }
+      core.storage.volumes(node, storage.storage).set(volid, {
+        volid,
+        content,
+        format: content === 'iso' ? 'iso' : content === 'vztmpl' ? 'tgz' : 'raw',
+        size: data.length,
+        ctime: Math.floor(core.clock.now() / 1000),
+      });
+      return [`file size is: ${data.length}`, 'finished file import successfully'];
+    },
+  }).upid;
+}
+
+function downloadUrl(ctx: HandlerContext): unknown {
+  const { core } = ctx;
+  const node = requireNode(core, str(ctx.params.node));
+  const storage = findStorage(core, str(ctx.params.storage), node);
+  const content = str(ctx.params.content) ?? '';
+  const volid = checkTarget(ctx, storage, content, str(ctx.params.filename) ?? '');
+  const url = str(ctx.params.url) ?? '';
+  if (!/^https?:\/\//.test(url)) throw paramError({ url: 'invalid URL' });
+  return core.tasks.start({
+    node,
+    type: 'download',
+    id: volid.split('/').pop() ?? '',
+    user: authId(ctx.subject),
+    log: [`downloading ${url} to ${volid}`],
+    work: () => {
+      core.storage.volumes(node, storage.storage).set(volid, {
+        volid,
+        content,
+        format: content === 'iso' ? 'iso' : 'tgz',
+        size: 64 * 1024 ** 2,
+        ctime: Math.floor(core.clock.now() / 1000),
+      });
+      return ['download of 67108864 bytes finished'];
+    },
+  }).upid;
+}
+
+function storageIndex(ctx: HandlerContext): unknown {
+  const type = str(ctx.params.type);
+  return [...ctx.core.storage.storages.values()].filter((s) => !type || s.type === type).map(storageConfig);
+}
+
+function createStorage(ctx: HandlerContext): unknown {
+  const name = str(ctx.params.storage) ?? '';
+  if (ctx.core.storage.storages.has(name)) throw new SimError(500, `storage ID '${name}' already defined`);
+  const record: StorageRecord = {
+    storage: name,
+    type: str(ctx.params.type) ?? 'dir',
+    content: [],
+    shared: false,
+    extra: {},
+    total: 500 * 1024 ** 3,
+  };
+  applyConfig(record, ctx);
+  if (str(ctx.params.path)) record.path = str(ctx.params.path)!;
+  ctx.core.storage.storages.set(name, record);
+  return { storage: name, type: record.type };
+}
+
+function updateStorage(ctx: HandlerContext): unknown {
+  const s = findStorage(ctx.core, str(ctx.params.storage));
+  applyConfig(s, ctx);
+  return { storage: s.storage, type: s.type };
+}
+
+function deleteStorage(ctx: HandlerContext): unknown {
+  findStorage(ctx.core, str(ctx.params.storage));
+  ctx.core.storage.storages.delete(str(ctx.params.storage)!);
+  return null;
+}
+
+export const storageHandlers: HandlerTable = {
+  'GET /storage': storageIndex,
+  'POST /storage': createStorage,
+  'GET /storage/{storage}': (ctx) => storageConfig(findStorage(ctx.core, str(ctx.params.storage))),
+  'PUT /storage/{storage}': updateStorage,
+  'DELETE /storage/{storage}': deleteStorage,
+  'GET /nodes/{node}/storage': nodeStorageList,
+  'GET /nodes/{node}/storage/{storage}/status': (ctx) => {
+    const node = requireNode(ctx.core, str(ctx.params.node));
+    return nodeStorageItem(ctx.core, node, findStorage(ctx.core, str(ctx.params.storage), node));
+  },
+  'GET /nodes/{node}/storage/{storage}/content': contentList,
+  'GET /nodes/{node}/storage/{storage}/content/{volume}': volumeAttributes,
+  'PUT /nodes/{node}/storage/{storage}/content/{volume}': updateVolume,
+  'DELETE /nodes/{node}/storage/{storage}/content/{volume}': deleteVolume,
+  'POST /nodes/{node}/storage/{storage}/upload': upload,
+  'POST /nodes/{node}/storage/{storage}/download-url': downloadUrl,
+};
