@@ -1,0 +1,134 @@
+/** Completion scripts and `__complete`: commands, options, paths, parameters, live values. */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { baseEnv, cliBin, proxmox, tempConfigHome } from './helpers.js';
+
+let sim: RunningSimulator;
+let env: NodeJS.ProcessEnv;
+let home: string;
+
+beforeAll(async () => {
+  await cliBin();
+  sim = await startSimulator();
+  home = await tempConfigHome();
+  env = baseEnv(home);
+});
+afterAll(() => sim?.close());
+
+async function complete(words: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const r = await proxmox(['__complete', ...words], { env: { ...env, ...extraEnv } });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe('');
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+describe('completion scripts', () => {
+  it('bash, zsh and fish scripts call __complete and name the command', async () => {
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const r = await proxmox(['completion', shell], { env });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('proxmox __complete');
+      expect(r.stdout).toMatch(/complete .*proxmox|compdef _proxmox proxmox|#compdef proxmox/);
+    }
+    expect((await proxmox(['completion', 'tcsh'], { env })).code).toBe(2);
+  });
+
+  it('the bash script is valid bash and completes a path through a stand-in proxmox', async () => {
+    const script = (await proxmox(['completion', 'bash'], { env })).stdout;
+    // A `proxmox` on PATH that is the built binary, as an installed one would be.
+    const binDir = join(home, 'bin');
+    mkdirSync(binDir, { recursive: true });
+    writeFileSync(
+      join(binDir, 'proxmox'),
+      `#!/bin/sh\nexec "${process.execPath}" "${await cliBin()}" "$@"\n`,
+    );
+    chmodSync(join(binDir, 'proxmox'), 0o755);
+    const driver = `${script}
+COMP_LINE='proxmox get /clu'; COMP_POINT=\${#COMP_LINE}; COMP_WORDS=(proxmox get /clu); COMP_CWORD=2
+_proxmox_complete
+printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const out = execFileSync('bash', ['-c', driver], {
+      env: { ...env, PATH: `${binDir}:${env.PATH}` },
+      encoding: 'utf8',
+    });
+    expect(out.trim().split('\n')).toEqual(['/cluster/']);
+  });
+});
+
+describe('__complete', () => {
+  it('completes command names', async () => {
+    const words = await complete(['']);
+    expect(words).toEqual(
+      expect.arrayContaining(['get', 'set', 'create', 'delete', 'ls', 'usage', 'config', 'mock']),
+    );
+    expect(words).not.toContain('__complete');
+    expect(await complete(['co'])).toEqual(['config', 'completion']);
+  });
+
+  it('completes API path segments from the schema', async () => {
+    expect(await complete(['get', '/'])).toEqual(
+      expect.arrayContaining(['/access/', '/cluster/', '/nodes/', '/storage/', '/version']),
+    );
+    expect(await complete(['get', '/no'])).toEqual(['/nodes/']);
+    expect(await complete(['get', '/nodes/pve1/qemu/100/st'])).toEqual(['/nodes/pve1/qemu/100/status/']);
+    expect(await complete(['usage', '/nodes/'])).toEqual(['/nodes/{node}/']);
+  });
+
+  it('completes parameter names and enum values from the schema', async () => {
+    const params = await complete(['create', '/nodes/pve1/qemu', '-']);
+    expect(params).toEqual(
+      expect.arrayContaining(['-vmid', '-memory', '-net0', '--wait', '--output-format']),
+    );
+    expect(params).not.toContain('-node');
+    expect(await complete(['create', '/nodes/pve1/qemu', '-ostype', 'l2'])).toEqual(['l24', 'l26']);
+    expect(await complete(['get', '/version', '--output-format', 'j'])).toEqual(['json', 'json-pretty']);
+  });
+
+  it('completes subcommands and profile names', async () => {
+    expect(await complete(['config', ''])).toEqual(['add', 'list', 'show', 'remove', 'use']);
+    expect(await complete(['completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+    await proxmox(['config', 'add', 'alpha', '--host', 'a.example', '--user', 'root@pam', '--no-secret'], {
+      env,
+    });
+    await proxmox(['config', 'add', 'beta', '--host', 'b.example', '--user', 'root@pam', '--no-secret'], {
+      env,
+    });
+    expect(await complete(['config', 'show', ''])).toEqual(['alpha', 'beta']);
+    expect(await complete(['get', '/version', '--profile', 'b'])).toEqual(['beta']);
+  });
+
+  it('completes node names and vmids from the server when a connection is configured', async () => {
+    const live = {
+      PROXMOX_HOST: `${sim.host}:${sim.port}`,
+      PROXMOX_USER: 'root@pam',
+      PROXMOX_PASSWORD: 'proxmox',
+      PROXMOX_FINGERPRINT: sim.fingerprint,
+    };
+    expect(await complete(['get', '/nodes/'], live)).toEqual([
+      '/nodes/pve1/',
+      '/nodes/pve2/',
+      '/nodes/pve3/',
+    ]);
+    const vmids = await complete(['get', '/nodes/pve1/qemu/'], live);
+    expect(vmids).toContain('/nodes/pve1/qemu/100/');
+    expect(await complete(['create', '/nodes/pve1/qemu/100/migrate', '-target', ''], live)).toEqual([
+      'pve1',
+      'pve2',
+      'pve3',
+    ]);
+  });
+
+  it('prints nothing live, quickly, when the server is unreachable', async () => {
+    const started = Date.now();
+    const words = await complete(['get', '/nodes/'], {
+      PROXMOX_HOST: '10.255.255.1:8006',
+      PROXMOX_USER: 'root@pam',
+      PROXMOX_PASSWORD: 'x',
+    });
+    expect(words).toEqual(['/nodes/{node}/']);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+});
