@@ -5,7 +5,8 @@
  * pvesh knows each parameter's type from the schema; we do not load the schema for
  * API calls (start-up cost), so a key without a value is recognised by what follows it:
  * nothing, or another option. Values that start with `-` and a letter must be written
- * `-key=value`. Negative numbers (`-delta -5`) are values.
+ * `-key=value`, unless the key was already given a value (a list, as `agent/exec`'s
+ * `-command ls -command -l`). Negative numbers (`-delta -5`) are values.
  *
  * The CLI's own options (connection, output) are double-dash only (`--timeout`), so that
  * an API parameter of the same name stays reachable with one dash (`-timeout 60`).
@@ -93,8 +94,10 @@ export function parseArgs(argv: readonly string[], table: OptionTable, allowPara
     if (inline !== undefined) value = inline;
     else {
       const next = argv[i + 1];
-      // A key followed by nothing or by another option is a boolean flag, as pvesh reads `-start`.
-      if (next === undefined || OPTION_LIKE.test(next)) value = '1';
+      // A key followed by nothing or by another option is a boolean flag, as pvesh reads `-start`;
+      // but a key repeated after a value is a list (`-command ls -command -l`): take the next word.
+      const listSoFar = out.params[name] !== undefined && out.params[name] !== '1';
+      if (next === undefined || (OPTION_LIKE.test(next) && !listSoFar)) value = '1';
       else {
         value = next;
         i++;
