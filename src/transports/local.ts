@@ -32,8 +32,17 @@ export function terminate(child: ChildProcess): void {
   child.once('close', () => clearTimeout(hard));
 }
 
+export interface ProcessHooks {
+  stdin?: NodeJS.ReadableStream | undefined;
+  /** Sees stderr as it arrives (openssh reads the remote pid from its first line). */
+  onStderr?: ((chunk: Buffer) => void) | undefined;
+  /** Runs when the timeout or the signal ends the process. */
+  onKill?: (() => void) | undefined;
+}
+
 /** Runs an argv, collecting output; rejects with TimeoutError/AbortError after killing it. */
-export function runProcess(argv: readonly string[], control: ExecControl, stdin?: NodeJS.ReadableStream) {
+export function runProcess(argv: readonly string[], control: ExecControl, hooks: ProcessHooks = {}) {
+  const { stdin } = hooks;
   return new Promise<ShellResult>((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -41,12 +50,16 @@ export function runProcess(argv: readonly string[], control: ExecControl, stdin?
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));
-    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.stderr!.on('data', (b: Buffer) => {
+      err.push(b);
+      hooks.onStderr?.(b);
+    });
     if (stdin && child.stdin) {
       child.stdin.on('error', () => undefined); // EPIPE when the child exits early: its status tells why
       stdin.pipe(child.stdin);
     }
     const deadline = armDeadline(control, () => {
+      hooks.onKill?.();
       terminate(child);
       // Reject now instead of on 'close': with ssh multiplexing the master process holds
       // dups of our pipes until the remote command ends, so 'close' could come much later.

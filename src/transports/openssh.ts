@@ -5,8 +5,7 @@
  *
  * BatchMode is always on: no prompt can hang a call, so keys come from identityFile, the
  * agent or the ssh config (`configFile`), never a typed password. A timeout ends the local
- * ssh client; OpenSSH has no way to signal the remote command from a mux client, so the
- * tool on the host runs on until it next writes (the ssh backend does signal it).
+ * ssh client and sends the tool on the host SIGTERM by its pid (see #tool).
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthenticationError, ConnectionError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type { ResolvedOptions } from '../resolve-options.js';
-import { runProcess } from './local.js';
+import { type ProcessHooks, runProcess } from './local.js';
 import { quoteShellArg, toShellCommandLine } from './shell-command.js';
 import type { ShellResult } from './shell-output.js';
 import {
@@ -65,7 +64,7 @@ export class OpensshTransport implements Transport {
       sudo: options.sudo === true,
       defaultTimeout: options.timeout,
       where,
-      exec: (argv, control) => this.#ssh(`exec ${toShellCommandLine(argv)}`, control),
+      exec: (argv, control) => this.#tool(argv, control),
       stage: async (part, remotePath, control) => {
         // scp would create the file with the local mode; `set -C` + umask 077 make it
         // new (O_EXCL) and private from the first byte, over the same master connection.
@@ -78,7 +77,7 @@ export class OpensshTransport implements Transport {
           const result = await this.#ssh(
             script,
             { signal: copy.signal, timeout: 86_400_000, label: control.label },
-            input,
+            { stdin: input },
           );
           if (result.exitCode !== 0) {
             throw new ConnectionError(`cannot copy ${part.fileName} to ${where}: ${result.stderr.trim()}`);
@@ -147,7 +146,31 @@ export class OpensshTransport implements Transport {
     ];
   }
 
-  #ssh(command: string, control: ExecControl, stdin?: NodeJS.ReadableStream): Promise<ShellResult> {
+  /**
+   * Runs the tool. The remote shell first prints its pid on stderr, then `exec`s the tool
+   * (same pid): on timeout the tool gets SIGTERM through the master, which a mux client
+   * cannot send itself.
+   */
+  async #tool(argv: string[], control: ExecControl): Promise<ShellResult> {
+    let head = '';
+    let pid: string | undefined;
+    const hooks: ProcessHooks = {
+      onStderr: (chunk) => {
+        if (pid !== undefined || head.length > 64) return;
+        head += chunk.toString('latin1');
+        pid = /^pxsdk-pid (\d+)\n/.exec(head)?.[1];
+      },
+      onKill: () => {
+        if (pid === undefined) return;
+        this.#ssh(`kill -TERM ${pid}`, { timeout: 5000, label: 'kill' }).catch(() => undefined);
+      },
+    };
+    const command = `echo "pxsdk-pid $$" >&2; exec ${toShellCommandLine(argv)}`;
+    const result = await this.#ssh(command, control, hooks);
+    return { ...result, stderr: result.stderr.replace(/^pxsdk-pid \d+\n/, '') };
+  }
+
+  #ssh(command: string, control: ExecControl, hooks: ProcessHooks = {}): Promise<ShellResult> {
     if (this.#closed)
       return Promise.reject(new ConnectionError(`openssh transport to ${this.#ctx.where} is closed`));
     // With ControlMaster=auto, calls that start before the master is up would each open a
@@ -156,7 +179,7 @@ export class OpensshTransport implements Transport {
     const run = (async () => {
       if (warm) await warm.catch(() => undefined);
       const argv = ['ssh', ...(await this.sshArgs()), '--', this.#host, command];
-      const result = await runProcess(argv, control, stdin);
+      const result = await runProcess(argv, control, hooks);
       this.#classify(result);
       return result;
     })();

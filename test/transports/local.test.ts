@@ -79,6 +79,7 @@ describe('local backend', () => {
     expect(e.code).toBe('PROXMOX_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(3000);
     const pid = Number(readFileSync(pidfile, 'utf8'));
+    rmSync(pidfile, { force: true });
     const alive = () => {
       try {
         process.kill(pid, 0);

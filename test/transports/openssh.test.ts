@@ -1,6 +1,6 @@
 /** The openssh backend (system ssh, multiplexed) against a real sshd. */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -159,9 +159,26 @@ describe('openssh backend', () => {
     expect((await call(t, 'GET', '/version')).status).toBe(200);
   });
 
-  it('times out a call', async () => {
-    const e = await rejection(call(openssh(), 'GET', '/_test/sleep', { ms: 10_000 }, { timeout: 800 }));
+  it('times out a call and has the tool on the host killed through the master', async () => {
+    const pidfile = `/tmp/pxsdk-openssh-sleep-${process.pid}.pid`;
+    const started = Date.now();
+    const e = await rejection(
+      call(openssh(), 'GET', '/_test/sleep', { ms: 10_000, pidfile }, { timeout: 800 }),
+    );
     expect(e.code).toBe('PROXMOX_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(6000);
+    const pid = Number(readFileSync(pidfile, 'utf8'));
+    rmSync(pidfile, { force: true });
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 60 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
   });
 
   it('copies uploads over the master connection into a private file and removes it', async () => {

@@ -1,7 +1,7 @@
 /** The ssh2 backend against a real sshd (test/integration/sshd). */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -283,6 +283,7 @@ describe('ssh backend: calls', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     // The tool on the host got the signal, not just our end of the channel.
     const pid = Number(readFileSync(pidfile, 'utf8'));
+    rmSync(pidfile, { force: true });
     await new Promise((r) => setTimeout(r, 300));
     expect(() => process.kill(pid, 0)).toThrow();
     const ctl = new AbortController();
