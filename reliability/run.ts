@@ -7,7 +7,7 @@
  * Usage: npm run reliability [-- name ...]   (names: see SCENARIOS below)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runClockJump } from './scenarios/clock-jump.js';
 import { runLoad } from './scenarios/load.js';
@@ -67,7 +67,14 @@ if (unknown.length > 0) {
   console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
   process.exit(2);
 }
-const results: Record<string, unknown> = {};
+const out = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+// A partial run (named scenarios) keeps the other scenarios' last figures.
+const previous =
+  wanted.length === 0
+    ? {}
+    : ((JSON.parse(await readFile(out, 'utf8').catch(() => '{}')) as { results?: Record<string, unknown> })
+        .results ?? {});
+const results: Record<string, unknown> = { ...previous };
 for (const [name, run] of Object.entries(SCENARIOS)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
   const started = performance.now();
@@ -80,7 +87,6 @@ for (const [name, run] of Object.entries(SCENARIOS)) {
   console.log(`\n== ${name} (${seconds} s)`);
   console.log(JSON.stringify(results[name], null, 2));
 }
-const out = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
 await writeFile(
   out,

@@ -41,7 +41,7 @@ export async function runClockJump(o: ClockJumpOptions): Promise<ClockJumpFigure
       }
       return i % 4 === 3
         ? px.request('POST /nodes/{node}/qemu', { node: 'pve2', vmid: 400_000 + i, memory: 256 })
-        : px.request('GET /cluster/resources', { type: 'vm' });
+        : px.request(i % 2 === 0 ? 'GET /version' : 'GET /nodes');
     });
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     return {

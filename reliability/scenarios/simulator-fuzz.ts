@@ -11,6 +11,8 @@ import { type SimRequest, SimulatorEngine } from '../../src/simulator/index.js';
 
 export interface SimFuzzFigures {
   requests: number;
+  /** fast-check seed: the same seed replays the same requests. */
+  seed: number;
   byClass: Record<string, number>;
   /** 500 answers by message (numbers and node names masked): Proxmox answers these as 500 too. */
   status500: Record<string, number>;
@@ -194,6 +196,7 @@ export async function runSimulatorFuzz(requests: number, seed = 9): Promise<SimF
   const samples = fc.sample(requestArbitrary(engine), { numRuns: requests, seed });
   const figures: SimFuzzFigures = {
     requests,
+    seed,
     byClass: {},
     status500: {},
     crashes: [],
