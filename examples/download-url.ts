@@ -4,16 +4,24 @@
  * the node refuses a corrupted or tampered download.
  *
  *   PROXMOX_NODE=pve1 node --import tsx examples/download-url.ts \
- *     https://cdimage.debian.org/debian-cd/current/amd64/iso-cd/debian-12.8.0-amd64-netinst.iso [storage]
+ *     https://cdimage.debian.org/debian-cd/current/amd64/iso-cd/debian-12.8.0-amd64-netinst.iso [storage] [filename]
+ *
+ * Without a filename, the name the node reports for the URL (query-url-metadata) is used.
  */
 import { ProxmoxSDK } from '../src/index.js';
 
-const [url, storage = 'local'] = process.argv.slice(2);
-if (url === undefined) throw new Error('usage: download-url.ts <url> [storage]');
+const [url, storage = 'local', filename] = process.argv.slice(2);
+if (url === undefined) throw new Error('usage: download-url.ts <url> [storage] [filename]');
 const node = process.env.PROXMOX_NODE || 'pve1';
 
 await using px = ProxmoxSDK.fromEnv();
-const result = await px.files.downloadUrl({ node, storage, url, content: 'iso' });
+const result = await px.files.downloadUrl({
+  node,
+  storage,
+  url,
+  content: 'iso',
+  ...(filename === undefined ? {} : { filename }),
+});
 console.log(
   result.checksum
     ? `checksum ${result.checksum.algorithm} from ${result.checksumSource}`

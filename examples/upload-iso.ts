@@ -15,7 +15,7 @@ if (file === undefined) throw new Error('usage: upload-iso.ts <file.iso> [storag
 const node = process.env.PROXMOX_NODE || 'pve1';
 
 await using px = ProxmoxSDK.fromEnv();
-let shown = -1;
+let shown = -1; // the last 25% step printed
 const result = await px.files.upload({
   node,
   storage,
@@ -23,10 +23,10 @@ const result = await px.files.upload({
   file,
   checksum: 'sha256',
   onProgress: (sent, total) => {
-    const percent = total === 0 ? 100 : Math.floor((sent * 100) / total);
-    if (percent >= shown + 25) {
-      shown = percent - (percent % 25);
-      console.log(`${shown}%`);
+    const step = total === 0 ? 100 : Math.floor((sent * 4) / total) * 25;
+    if (step > shown) {
+      shown = step;
+      console.log(`${step}%`);
     }
   },
 });

@@ -113,6 +113,8 @@ beforeAll(async () => {
     .finally(() => up.close());
   mirror = createServer((req, res) => {
     if (req.url === '/debian/SHA256SUMS') res.end(`${'ab'.repeat(32)}  netinst.iso\n`);
+    else if (req.url === '/debian/netinst.iso')
+      res.writeHead(200, { 'content-length': '1024' }).end(Buffer.alloc(1024));
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
@@ -253,21 +255,24 @@ describe.concurrent('examples against the simulator', () => {
 
   it('download-url: finds the checksum next to the URL and has the node download', async () => {
     const out = ok(
+      // The simulator's query-url-metadata answers schema samples (filename 'sample'): name the file.
       await run('download-url.ts', { ...tokenEnv(), PROXMOX_NODE: 'pve1' }, [
         `${mirrorUrl}/debian/netinst.iso`,
+        'local',
+        'netinst.iso',
       ]),
     );
     expect(out).toContain(`checksum sha256 from ${mirrorUrl}/debian/SHA256SUMS\n`);
-    expect(out).toMatch(/downloaded local:iso\/\S+: OK\n$/);
+    expect(out).toMatch(/downloaded local:iso\/netinst.iso: OK\n$/);
   });
 
   it('upload-iso: streams the file with a checksum and waits for the copy', async ({ skip }) => {
     if (!simulatorTakesUploads) skip();
     const file = join(home, 'tiny.iso');
-    writeFileSync(file, Buffer.alloc(300_000, 1));
+    writeFileSync(file, Buffer.alloc(2 * 1024 * 1024, 1));
     const out = ok(await run('upload-iso.ts', { ...tokenEnv(), PROXMOX_NODE: 'pve1' }, [file]));
     expect(out).toBe(
-      '0%\n25%\n50%\n75%\n100%\nuploaded local:iso/tiny.iso (300000 bytes, sha256 checked by pve1): OK\n',
+      '0%\n25%\n50%\n75%\n100%\nuploaded local:iso/tiny.iso (2097152 bytes, sha256 checked by pve1): OK\n',
     );
   });
 
