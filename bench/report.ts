@@ -56,3 +56,20 @@ export function check(
 ): TargetCheck {
   return { name, value, limit, met: value === null || !Number.isFinite(value) ? null : ok(value) };
 }
+
+/** The same section as a Markdown table, for bench/README.md and docs/performance.md. */
+export function markdownSection(section: Section): string {
+  const out = [`### ${section.title}`, ''];
+  if (section.columns.length > 0 && section.rows.length > 0) {
+    out.push(`| ${section.columns.join(' | ')} |`);
+    out.push(`|${section.columns.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+    for (const row of section.rows) out.push(`| ${section.columns.map((c) => show(row[c])).join(' | ')} |`);
+    out.push('');
+  }
+  for (const t of section.targets) {
+    const verdict = t.met === null ? 'n/a' : t.met ? 'met' : '**missed**';
+    out.push(`- ${verdict}: ${t.name}: ${show(t.value)} (target ${t.limit})`);
+  }
+  for (const n of section.notes) out.push(`- note: ${n}`);
+  return out.join('\n');
+}

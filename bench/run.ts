@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { BenchContext } from './context.js';
 import { buildPackage, PACKAGE_DIR } from './lib/package-build.js';
 import { machineInfo } from './machine.js';
-import { formatSection, type Section } from './report.js';
+import { formatSection, markdownSection, type Section } from './report.js';
 import { external } from './scenarios/external.js';
 import { largeAnswers } from './scenarios/large-answers.js';
 import { loginStorm } from './scenarios/login-storm.js';
@@ -61,4 +61,8 @@ try {
 const result = { machine, settings, durationS: (performance.now() - started) / 1000, sections };
 mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`\nwrote ${settings.out} in ${result.durationS.toFixed(0)} s`);
+// The same figures as Markdown, ready for bench/README.md.
+const markdown = settings.out.replace(/\.json$/, '.md');
+const header = `${machine.cpuModel} x${machine.cores}, Node ${machine.node}, ${machine.date}, 1-min load ${machine.loadAvg1.toFixed(2)}${settings.quick ? ', --quick' : ''}`;
+writeFileSync(markdown, `${[header, ...sections.map(markdownSection)].join('\n\n')}\n`);
+console.log(`\nwrote ${settings.out} and ${markdown} in ${result.durationS.toFixed(0)} s`);

@@ -5,11 +5,12 @@
  * simulator clock (ticket expiry without waiting); {"cmd":"rss"} -> its memory.
  */
 import { serveJsonLines } from './lib/json-lines-serve.js';
-import { packageUrl } from './lib/package-build.js';
+import { packageBuilt, packageUrl } from './lib/package-build.js';
 
 // The tsup build, like the client: the simulator's speed sets the ceiling of every throughput row.
+// Scripts run on their own (bench/sync-cost.ts) may find no build: then src/, through tsx.
 const { startSimulator } = (await import(
-  packageUrl('simulator')
+  packageBuilt('simulator') ? packageUrl('simulator') : '../src/simulator/index.js'
 )) as typeof import('../src/simulator/index.js');
 
 const options = JSON.parse(process.argv[2] ?? '{}');

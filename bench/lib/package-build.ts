@@ -15,6 +15,10 @@ import { timedRun } from './timed-run.js';
 
 export const PACKAGE_DIR = resolve(process.env.BENCH_PACKAGE_DIR ?? '.tmp/bench-pkg');
 
+export function packageBuilt(entry: 'index' | 'simulator'): boolean {
+  return existsSync(resolve(PACKAGE_DIR, 'dist', `${entry}.js`));
+}
+
 export function packageUrl(entry: 'index' | 'simulator'): string {
   const file = resolve(PACKAGE_DIR, 'dist', `${entry}.js`);
   if (!existsSync(file)) throw new Error(`${file} is missing: bench/run.ts builds it first`);

@@ -12,7 +12,7 @@ import { check, emptySection, type Section } from '../report.js';
 import type { LoadResult } from '../workers/load.js';
 import type { ClientName } from '../workers/spawn-worker.js';
 
-const COLUMNS = ['case', 'client', 'req/s', 'µs/req', 'cpu µs/req', 'x floor', 'failures'];
+const COLUMNS = ['case', 'client', 'req/s', 'µs/req', 'x floor', 'cpu µs/req', 'cpu x floor', 'failures'];
 
 interface Samples {
   rps: number[];
@@ -62,6 +62,7 @@ export async function throughput(ctx: BenchContext, id: string, path: string): P
 
 function addRows(section: Section, label: string, samples: Map<ClientName, Samples>): void {
   const floorRps = median(samples.get('floor')?.rps ?? []);
+  const floorCpu = median(samples.get('floor')?.cpuPerReq ?? []);
   for (const [client, sample] of samples) {
     const rps = median(sample.rps);
     section.rows.push({
@@ -69,9 +70,10 @@ function addRows(section: Section, label: string, samples: Map<ClientName, Sampl
       client,
       'req/s': rps,
       'µs/req': rps > 0 ? 1e6 / rps : null,
-      'cpu µs/req': median(sample.cpuPerReq),
       // Time per request relative to the floor: floor req/s over this client's req/s.
       'x floor': ratio(floorRps, rps),
+      'cpu µs/req': median(sample.cpuPerReq),
+      'cpu x floor': ratio(median(sample.cpuPerReq), floorCpu),
       failures: sample.failures,
     });
     if (sample.firstError !== undefined) section.notes.push(`${label} ${client}: ${sample.firstError}`);
