@@ -40,6 +40,12 @@ export function buildAccess(service: ServiceName): AccessState {
   const realm = REALM[service];
   const pmg = service === 'PMG';
   access.addUser({ userid: 'root@pam', password: 'proxmox', comment: 'Superuser', pmgRole: 'root' });
+  if (service === 'PVE') {
+    access.roles.set('VMOperator', {
+      privs: new Set(['VM.Audit', 'VM.Console', 'VM.PowerMgmt']),
+      builtin: false,
+    });
+  }
   if (!pmg) {
     access.addGroup('operators', 'Automation and operators');
     access.grant('/', 'operators', service === 'PVE' ? 'PVEAuditor' : AUDIT_ROLE[service]);

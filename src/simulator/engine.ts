@@ -18,6 +18,9 @@ import { type Handler, type HandlerContext, type HandlerTable, Reply } from './h
 import { parseRequest } from './parse-request.js';
 import { checkPermissions } from './permissions.js';
 import { errorResponse, successResponse } from './reply.js';
+import { aclHandlers } from './resources/access-acl.js';
+import { tfaHandlers } from './resources/access-tfa.js';
+import { userHandlers } from './resources/access-users.js';
 import { basicHandlers } from './resources/basics.js';
 import { clusterHandlers } from './resources/cluster.js';
 import { genericHandler } from './resources/generic.js';
@@ -45,6 +48,10 @@ const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
   [ALL, basicHandlers],
   [ALL, ticketHandlers],
   [ALL, taskHandlers],
+  [['PVE'], userHandlers('tokenid')],
+  [['PBS', 'PDM'], userHandlers('token-name')],
+  [['PVE', 'PBS', 'PDM'], aclHandlers],
+  [['PVE', 'PBS', 'PDM'], tfaHandlers],
   [['PVE'], guestHandlers],
   [['PVE'], clusterHandlers],
   [['PVE'], storageHandlers],

@@ -71,7 +71,10 @@ const FORMATS: Record<string, FormatEntry> = {
     check: re(/^[^\s:/]+@(pmg|pam|quarantine)$/, 'value does not look like a valid user name'),
     sample: 'root@pam',
   },
-  'pve-tokenid': { check: re(ID, 'invalid token ID'), sample: 'ci' },
+  'pve-tokenid': {
+    check: re(/^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+![A-Za-z][A-Za-z0-9.\-_]+$/, 'invalid token ID'),
+    sample: 'automation@pve!ci',
+  },
   'pve-iface': {
     check: re(/^[a-zA-Z][a-zA-Z0-9_.]{1,20}$/, 'invalid network interface name'),
     sample: 'vmbr0',

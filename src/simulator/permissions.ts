@@ -65,9 +65,11 @@ function checkPerl(check: unknown[], ctx: PermissionContext): Denial {
       if (rest[0] === 'self')
         return target === ctx.subject.userid ? undefined : 'Permission check failed (user != self)';
       if (isRoot(ctx.subject)) return undefined;
-      return hasPrivileges(ctx.access, ctx.subject, '/access/groups', ['User.Modify'], { any: true })
+      const realm = target.split('@')[1] ?? '';
+      const privs = [String(rest[0])];
+      return hasPrivileges(ctx.access, ctx.subject, `/access/realm/${realm}`, privs)
         ? undefined
-        : 'Permission check failed (/access/groups, User.Modify)';
+        : `Permission check failed (/access/realm/${realm}, ${privs.join('|')})`;
     }
     case 'userid-group':
     case 'perm-modify': {

@@ -80,7 +80,7 @@ const GENERAL = [
 ];
 
 function numberSample(schema: JsonSchema): number {
-  if (typeof schema.default === 'number' && checkValue(schema, String(schema.default)) === undefined)
+  if (typeof schema.default === 'number' && checkValue(schema, String(schema.default), false) === undefined)
     return schema.default;
   if (schema.minimum !== undefined) return schema.minimum;
   if (schema.maximum !== undefined) return Math.min(1, schema.maximum);
@@ -109,11 +109,11 @@ export function stringSample(schema: JsonSchema, name = ''): string {
   const named = NAMED[name];
   const candidates = named === undefined ? GENERAL : [named, ...GENERAL];
   for (const candidate of candidates)
-    if (checkValue({ ...schema, type: 'string' }, candidate) === undefined) return candidate;
+    if (checkValue({ ...schema, type: 'string' }, candidate, false) === undefined) return candidate;
   const repeat = /\{(\d+),\d*\}/.exec(schema.pattern ?? '')?.[1];
   if (repeat !== undefined) {
     const candidate = 'a'.repeat(Number(repeat));
-    if (checkValue({ ...schema, type: 'string' }, candidate) === undefined) return candidate;
+    if (checkValue({ ...schema, type: 'string' }, candidate, false) === undefined) return candidate;
   }
   const min = schema.minLength ?? 1;
   return 'a'.repeat(Math.max(1, Math.min(min, 1024)));

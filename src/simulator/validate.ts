@@ -16,7 +16,7 @@ function typeOf(schema: JsonSchema): string {
 }
 
 /** Checks one scalar value (as the wire carries it, a string); returns the error text. */
-export function checkValue(schema: JsonSchema, value: string): string | undefined {
+export function checkValue(schema: JsonSchema, value: string, lenient = true): string | undefined {
   const type = typeOf(schema);
   if (schema.enum && !schema.enum.map(String).includes(value)) {
     // Booleans in enums are rare; integers in enums compare as text, as the servers do.
@@ -37,13 +37,13 @@ export function checkValue(schema: JsonSchema, value: string): string | undefine
       return undefined;
     }
     case 'string':
-      return checkString(schema, value);
+      return checkString(schema, value, lenient);
     default:
       return undefined;
   }
 }
 
-function checkString(schema: JsonSchema, value: string): string | undefined {
+function checkString(schema: JsonSchema, value: string, lenient: boolean): string | undefined {
   if (schema.maxLength !== undefined && value.length > schema.maxLength) {
     return `value may only be ${schema.maxLength} characters long`;
   }
@@ -51,14 +51,14 @@ function checkString(schema: JsonSchema, value: string): string | undefined {
     return `value must be at least ${schema.minLength} characters long`;
   }
   if (schema.pattern) {
-    if (!matchesPattern(schema.pattern, schema.patternFlags ?? '', value))
+    if (!matchesPattern(schema.pattern, schema.patternFlags ?? '', value, lenient))
       return 'value does not match the regex pattern';
   }
   if (typeof schema.format === 'string') return checkFormat(schema.format, value);
   if (schema.format && typeof schema.format === 'object') return checkPropertyString(schema.format, value);
   if (schema.formatList?.items) {
     for (const item of value.split(/[,;\s]+/).filter((p) => p !== '')) {
-      const error = checkValue(schema.formatList.items, item);
+      const error = checkValue(schema.formatList.items, item, lenient);
       if (error) return error;
     }
   }

@@ -40,3 +40,51 @@ export async function finish(engine: SimulatorEngine, upid: string): Promise<any
   expect(status.status).toBe('stopped');
   return status;
 }
+
+export interface Caller {
+  headers: Record<string, string>;
+}
+
+/** Logs in over the engine's HTTP interface and returns cookie + CSRF headers. */
+export async function loginAs(engine: SimulatorEngine, username: string, password: string): Promise<Caller> {
+  const res = await engine.handle({
+    method: 'POST',
+    url: '/api2/json/access/ticket',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from(new URLSearchParams({ username, password }).toString()),
+  });
+  expect(res.status, `login ${username}`).toBe(200);
+  const data = JSON.parse(String(res.body)).data;
+  return {
+    headers: {
+      cookie: `${engine.service}AuthCookie=${encodeURIComponent(data.ticket)}`,
+      csrfpreventiontoken: data.CSRFPreventionToken,
+    },
+  };
+}
+
+export function tokenCaller(engine: SimulatorEngine, tokenId: string, secret: string): Caller {
+  const sep = engine.service === 'PVE' ? '=' : ':';
+  return { headers: { authorization: `${engine.service}APIToken=${tokenId}${sep}${secret}` } };
+}
+
+/** A request as the given caller; answers status, message and data. */
+export async function as(
+  engine: SimulatorEngine,
+  caller: Caller,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  params: Record<string, string> = {},
+): Promise<{ status: number; statusText: string; data: any }> {
+  const search = new URLSearchParams(params).toString();
+  const body = method === 'POST' || method === 'PUT';
+  const res = await engine.handle({
+    method,
+    url: `/api2/json${path}${!body && search ? `?${search}` : ''}`,
+    headers: body
+      ? { ...caller.headers, 'content-type': 'application/x-www-form-urlencoded' }
+      : caller.headers,
+    ...(body && search ? { body: Buffer.from(search) } : {}),
+  });
+  return { status: res.status, statusText: res.statusText, data: JSON.parse(String(res.body)).data };
+}

@@ -25,6 +25,41 @@ function pickVmid(engine: SimulatorEngine, api: ApiMethod, type: 'qemu' | 'lxc')
   return 100;
 }
 
+const REALM: Record<ServiceName, string> = { PVE: 'pve', PBS: 'pbs', PMG: 'pmg', PDM: 'pdm' };
+const AUDIT: Record<ServiceName, string> = { PVE: 'PVEAuditor', PBS: 'Audit', PMG: 'audit', PDM: 'Auditor' };
+
+/** Existing (or, for creation, fresh) objects for the access API. */
+function accessFixture(engine: SimulatorEngine, api: ApiMethod, name: string): string | undefined {
+  if (!api.path.startsWith('/access') || engine.service === 'PMG') return undefined;
+  const realm = REALM[engine.service];
+  const creating = api.method === 'POST';
+  switch (name) {
+    case 'userid':
+      if (api.path === '/access/users') return creating ? `new@${realm}` : undefined;
+      if (api.path.startsWith('/access/tfa')) return creating ? `automation@${realm}` : `tfa@${realm}`;
+      return api.path.startsWith('/access/users/') || api.path === '/access/password'
+        ? `automation@${realm}`
+        : undefined;
+    case 'tokenid':
+    case 'token-name':
+      return creating ? 'newtoken' : 'ci';
+    case 'id':
+      return api.path.startsWith('/access/tfa') ? 'totp' : undefined;
+    case 'type':
+      return api.path.startsWith('/access/tfa') ? 'recovery' : undefined;
+    case 'groupid':
+      return creating ? 'newgroup' : 'operators';
+    case 'roleid':
+      if (creating) return 'NewRole';
+      return api.method === 'GET' ? AUDIT[engine.service] : 'VMOperator';
+    case 'role':
+    case 'roles':
+      return AUDIT[engine.service];
+    default:
+      return undefined;
+  }
+}
+
 function fixture(
   engine: SimulatorEngine,
   api: ApiMethod,
@@ -32,6 +67,8 @@ function fixture(
   schema: JsonSchema,
 ): string | undefined {
   const guestType = api.path.includes('/lxc') ? 'lxc' : 'qemu';
+  const access = accessFixture(engine, api, name);
+  if (access !== undefined) return access;
   switch (name) {
     case 'node':
       return engine.localNode;
@@ -120,6 +157,16 @@ async function rootSession(engine: SimulatorEngine): Promise<Record<string, stri
   return { cookie: cookie ?? '', csrfpreventiontoken: data.CSRFPreventionToken };
 }
 
+/**
+ * Answers where the servers send something other than their schema declares, and the
+ * simulator follows the servers: key is `SERVICE METHOD path`, value the answer path.
+ */
+const SCHEMA_QUIRKS: Record<string, string> = {
+  // The Rust schemas type the new recovery keys as integers; the keys are strings.
+  'PBS POST /access/tfa/{userid}': '$.recovery',
+  'PDM POST /access/tfa/{userid}': '$.recovery',
+};
+
 export async function walkService(service: ServiceName): Promise<WalkResult> {
   const probe = new SimulatorEngine({ service });
   const methods = [...probe.router.entries()].filter((e) => e.info.api).map((e) => e.info.api!);
@@ -161,7 +208,8 @@ export async function walkService(service: ServiceName): Promise<WalkResult> {
       continue;
     }
     const data = JSON.parse(String(res.body)).data;
-    const errors = shapeErrors(data, api.returns, intBooleans);
+    const quirk = SCHEMA_QUIRKS[`${service} ${api.method} ${api.path}`];
+    const errors = shapeErrors(data, api.returns, intBooleans).filter((e) => !quirk || !e.startsWith(quirk));
     if (errors.length > 0) result.failures.push({ ...where, problem: errors.slice(0, 3).join('; ') });
     else result.passed++;
   }
