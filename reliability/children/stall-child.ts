@@ -5,7 +5,9 @@
  * only does when the SDK left no timer, socket or child process behind.
  *
  * Environment: STALL_BACKEND (https | mock | local), STALL_MODE (timeout | abort),
- * STALL_HOST and STALL_FINGERPRINT for https, STALL_CLOSE=1 to close the client afterwards.
+ * STALL_HOST and STALL_FINGERPRINT for https, STALL_CLOSE=1 to close the client afterwards;
+ * STALL_OPTIONS (JSON, over the backend's defaults), STALL_PATH and STALL_PARAMS (JSON) for
+ * the ssh backends, whose stand-in tool sleeps on `/_test/sleep`.
  */
 import { type ProxmoxOptions, ProxmoxSDK } from '../../src/index.js';
 import { type SimResponse, SimulatorEngine } from '../../src/simulator/index.js';
@@ -49,7 +51,8 @@ function options(): ProxmoxOptions {
       });
     return { backend: 'mock', engine, user: 'root@pam', password: 'proxmox', retries: 0, ...timeout };
   }
-  return { backend: 'local', retries: 0, ...timeout };
+  if (backend === 'local') return { backend: 'local', retries: 0, ...timeout };
+  return { ...(JSON.parse(env.STALL_OPTIONS ?? '{}') as ProxmoxOptions), retries: 0, ...timeout };
 }
 
 const px = new ProxmoxSDK(options());
@@ -57,7 +60,9 @@ const controller = new AbortController();
 if (mode === 'abort') setTimeout(() => controller.abort(new Error('stop')), LIMIT_MS);
 const started = performance.now();
 try {
-  await px.request('GET /version', undefined, mode === 'abort' ? { signal: controller.signal } : {});
+  const route = `GET ${env.STALL_PATH ?? '/version'}` as 'GET /version';
+  const params = JSON.parse(env.STALL_PARAMS ?? '{}') as Record<string, string>;
+  await px.request(route, params as never, mode === 'abort' ? { signal: controller.signal } : {});
   report({ settled: true, ok: true });
 } catch (error) {
   report({

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { simulatorCertificate } from '../../src/simulator/tls.js';
 import { runPool } from '../lib/pool.js';
 
-export type StallBackend = 'https' | 'mock' | 'local' | 'local-wrapper';
+export type StallBackend = 'https' | 'mock' | 'local' | 'local-wrapper' | 'ssh' | 'openssh';
 
 export interface StallCase {
   backend: StallBackend;
@@ -83,6 +83,7 @@ async function fakeTools(): Promise<{ dir: string; paths: Record<'local' | 'loca
 /** Whether the process named in the pid file still runs; if so it is ended (it is ours). */
 async function reapLeftover(pidFile: string): Promise<boolean> {
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  await rm(pidFile, { force: true });
   if (!(pid > 0)) return false;
   try {
     process.kill(pid, 0);
@@ -126,9 +127,17 @@ function runChild(env: Record<string, string>, exitBoundMs: number) {
   );
 }
 
+/** The shell backends' sshd fixture (test/integration/sshd), started only when a case needs it. */
+async function sshdFor(cases: readonly StallCase[]) {
+  if (!cases.some((c) => c.backend === 'ssh' || c.backend === 'openssh')) return undefined;
+  const { startSshd } = await import('../../test/integration/sshd/fixture.js');
+  return startSshd();
+}
+
 export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000): Promise<StallRow[]> {
   const silent = await silentServer();
   const tools = await fakeTools();
+  const sshd = await sshdFor(cases);
   try {
     // Two children at a time: each compiles the SDK through tsx, and CI machines have few cores.
     const rows = await runPool(cases.length, 2, async (i) => {
@@ -144,6 +153,20 @@ export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000
         env.PATH = `${tools.paths[c.backend]}:${process.env.PATH ?? ''}`;
         env.STALL_PIDFILE = join(tools.dir, `pid-${i}`);
         env.STALL_LIMIT_MS = '1000';
+      }
+      if ((c.backend === 'ssh' || c.backend === 'openssh') && sshd !== undefined) {
+        // The stand-in runs as sshd's test user: the pid file goes where that user may write.
+        env.STALL_PIDFILE = join(tmpdir(), `proxmox-stall-${process.pid}-${i}.pid`);
+        env.STALL_LIMIT_MS = '1500';
+        env.STALL_PATH = '/_test/sleep';
+        env.STALL_PARAMS = JSON.stringify({ ms: '3600000', pidfile: env.STALL_PIDFILE });
+        env.STALL_OPTIONS = JSON.stringify({
+          backend: c.backend,
+          host: `127.0.0.1:${sshd.port}`,
+          user: sshd.user,
+          knownHostsFile: sshd.knownHostsFile,
+          ...(c.backend === 'ssh' ? { privateKeyFile: sshd.keyFile } : { identityFile: sshd.keyFile }),
+        });
       }
       const { line, exited, exitCode } = await runChild(env, exitBoundMs);
       const toolStarted =
@@ -175,6 +198,7 @@ export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000
     for (const s of silent.sockets) s.destroy();
     await new Promise<void>((resolve) => silent.server.close(() => resolve()));
     await rm(tools.dir, { recursive: true, force: true });
+    await sshd?.stop();
   }
 }
 
@@ -187,4 +211,9 @@ export const STALL_CASES: readonly StallCase[] = [
   { backend: 'local', mode: 'timeout' },
   { backend: 'local', mode: 'abort' },
   { backend: 'local-wrapper', mode: 'timeout' },
+  { backend: 'ssh', mode: 'timeout' },
+  { backend: 'ssh', mode: 'abort' },
+  { backend: 'ssh', mode: 'timeout', close: true },
+  { backend: 'openssh', mode: 'timeout' },
+  { backend: 'openssh', mode: 'abort' },
 ];

@@ -40,6 +40,14 @@ describe('known failures', () => {
     expect(row!.leftProcess).toBe(false);
   }, 60_000);
 
+  it('F8 src/transports/ssh.ts: after a timed-out call the process exits without close(), as with https', async () => {
+    const rows = await runStall([
+      { backend: 'ssh', mode: 'timeout' },
+      { backend: 'ssh', mode: 'abort' },
+    ]);
+    for (const row of rows) expect(row.pass).toBe(true);
+  }, 90_000);
+
   it('F4 src/encode.ts: ids and values with a lone surrogate are InvalidArgumentError, not URIError', async () => {
     await using px = new ProxmoxSDK({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
     await fc.assert(
