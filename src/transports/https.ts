@@ -10,6 +10,7 @@ import { parseBody, toWire, type WireSettings } from './http-request.js';
 import { proxyFor, tunnelConnector } from './proxy-tunnel.js';
 import { tlsConnector } from './tls-connector.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+import { dispatchStream } from './stream-response.js';
 import { sendUpload } from './upload-body.js';
 
 /** Connections per origin: enough to keep 64 callers busy, few enough not to crowd pveproxy's workers. */
@@ -49,6 +50,17 @@ export class HttpsTransport implements Transport {
     const origin = this.origin;
     const wire = toWire(req, this.#settings);
     if (req.upload) return sendUpload(this.#dispatcher(origin), origin, wire, req);
+    if (req.responseType === 'stream') {
+      return dispatchStream(this.#dispatcher(origin), {
+        origin,
+        path: wire.url,
+        method: req.method,
+        headers: wire.headers,
+        body: wire.body ?? null,
+        timeout: req.timeout ?? this.#options.timeout,
+        signal: req.signal,
+      });
+    }
     return this.#failingOver(
       origin,
       dispatchCollect(this.#dispatcher(origin), {
