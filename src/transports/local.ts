@@ -15,7 +15,9 @@ import {
   runShellRequest,
   type ShellRunContext,
   uploadMeter,
+  withSlot,
 } from './shell-run.js';
+import { ChannelLimiter } from './ssh-channel-limiter.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 /** Time a child gets between SIGTERM and SIGKILL: pvesh cleans up locks on TERM. */
@@ -100,12 +102,14 @@ export class LocalTransport implements Transport {
   readonly #ctx: ShellRunContext;
 
   constructor(options: ResolvedOptions) {
+    const limiter = new ChannelLimiter(options.maxChannels ?? 8);
     this.#ctx = {
       service: options.service,
       sudo: options.sudo === true,
       defaultTimeout: options.timeout,
       where: 'localhost',
-      exec: (argv, control) => runProcess(argv, control),
+      // maxChannels bounds the tools running at once here too: each pvesh is a Perl process.
+      exec: (argv, control) => withSlot(limiter, control, (left) => runProcess(argv, left)),
       stage: async (part, remotePath, control) => {
         const copy = uploadMeter(part, control);
         try {

@@ -22,8 +22,10 @@ import {
   runShellRequest,
   type ShellRunContext,
   uploadMeter,
+  withSlot,
 } from './shell-run.js';
 import { sshPort, sshUser } from './ssh.js';
+import { ChannelLimiter } from './ssh-channel-limiter.js';
 import { knownHostsName } from './ssh-host-key.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
@@ -48,6 +50,7 @@ export class OpensshTransport implements Transport {
   #closed = false;
   #closing: Promise<void> | undefined;
   readonly #inflight = new InFlight();
+  readonly #limiter: ChannelLimiter;
 
   constructor(options: ResolvedOptions) {
     if (options.hostKey?.startsWith('SHA256:')) {
@@ -56,6 +59,7 @@ export class OpensshTransport implements Transport {
       );
     }
     this.#options = options;
+    this.#limiter = new ChannelLimiter(options.maxChannels ?? 8);
     this.#host = options.hosts[0]!.hostname;
     const user = sshUser(options);
     const where = `${user ? `${user}@` : ''}${this.#host}${sshPort(options) ? `:${sshPort(options)}` : ''}`;
@@ -179,7 +183,8 @@ export class OpensshTransport implements Transport {
     const run = (async () => {
       if (warm) await warm.catch(() => undefined);
       const argv = ['ssh', ...(await this.sshArgs()), '--', this.#host, command];
-      const result = await runProcess(argv, control, hooks);
+      // Each run is a session on the master; sshd refuses sessions past its MaxSessions.
+      const result = await withSlot(this.#limiter, control, (left) => runProcess(argv, left, hooks));
       this.#classify(result);
       return result;
     })();

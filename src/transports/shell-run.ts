@@ -9,6 +9,7 @@ import { AbortError, AuthenticationError, ConnectionError, TimeoutError } from '
 import type { ServiceInfo } from '../services.js';
 import { buildShellArgv } from './shell-command.js';
 import { parseShellOutput, type ShellResult } from './shell-output.js';
+import type { ChannelLimiter } from './ssh-channel-limiter.js';
 import type { TransportRequest, TransportResponse, UploadPart } from './transport.js';
 
 export interface ExecControl {
@@ -96,6 +97,37 @@ export async function runShellRequest(
     return parseShellOutput(result);
   } finally {
     if (staged) await ctx.remove(staged).catch(() => undefined);
+  }
+}
+
+/**
+ * Runs `fn` once `limiter` has a free slot. Waiting counts against the call's timeout and
+ * the caller's signal; `fn` gets what is left of the timeout.
+ */
+export async function withSlot<T>(
+  limiter: ChannelLimiter,
+  control: ExecControl,
+  fn: (control: ExecControl) => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  const expiry = AbortSignal.timeout(control.timeout);
+  const signal = control.signal ? AbortSignal.any([control.signal, expiry]) : expiry;
+  let release: () => void;
+  try {
+    release = await limiter.acquire(signal);
+  } catch {
+    const [method, path] = control.label.split(' ');
+    const opts = { ...(method ? { method } : {}), ...(path ? { path } : {}) };
+    if (control.signal?.aborted) throw new AbortError(`${control.label} aborted`, opts);
+    throw new TimeoutError(
+      `${control.label} timed out after ${control.timeout} ms waiting for a free slot`,
+      opts,
+    );
+  }
+  try {
+    return await fn({ ...control, timeout: Math.max(1, control.timeout - (Date.now() - started)) });
+  } finally {
+    release();
   }
 }
 

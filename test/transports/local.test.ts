@@ -54,6 +54,22 @@ describe('local backend', () => {
     expect((data(res) as { params: unknown }).params).toEqual(hostile);
   });
 
+  it('runs at most maxChannels tools at once; waiting counts against the timeout', async () => {
+    const t = local({ maxChannels: 2 });
+    const started = Date.now();
+    const sleeps = await Promise.all(
+      Array.from({ length: 4 }, () => call(t, 'GET', '/_test/sleep', { ms: 300 })),
+    );
+    expect(sleeps.every((r) => r.status === 200)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    const busy = call(t, 'GET', '/_test/sleep', { ms: 1500 });
+    const busy2 = call(t, 'GET', '/_test/sleep', { ms: 1500 });
+    const e = await rejection(call(t, 'GET', '/version', {}, { timeout: 300 }));
+    expect(e.code).toBe('PROXMOX_TIMEOUT');
+    expect(e.message).toMatch(/waiting for a free slot/);
+    await Promise.all([busy, busy2]);
+  });
+
   it('keeps stderr warnings of a successful call as warnings', async () => {
     const res = await call(local(), 'GET', '/_test/warn');
     expect(res.status).toBe(200);

@@ -60,6 +60,17 @@ describe('openssh backend', () => {
     expect((sshd.log().match(/Starting session: command/g) ?? []).length).toBeGreaterThanOrEqual(22);
   });
 
+  it('runs at most maxChannels sessions at once on the master', async () => {
+    const t = openssh({ maxChannels: 2 });
+    await call(t, 'GET', '/version');
+    const started = Date.now();
+    const sleeps = await Promise.all(
+      Array.from({ length: 6 }, () => call(t, 'GET', '/_test/sleep', { ms: 300 })),
+    );
+    expect(sleeps.every((r) => r.status === 200)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
   it('keeps the control socket in a private directory and removes it with the master on close', async () => {
     const t = openssh();
     await call(t, 'GET', '/version');
