@@ -9,7 +9,7 @@
  * is the same for every client. A real pvesh spends ~0.3-0.5 s in Perl on top of this.
  *
  * Needs root (the fixture adds a test user and runs sshd). `--calls N` (default 500;
- * `--quick` 100) and `--per-call N` for the connection-per-call rows (default 100; 30).
+ * `--quick` 100) and `--per-call N` for the connection-per-call rows (default 50; 20).
  * Prints a table and, last, one JSON line `{"rows": [...]}` for bench/run.ts.
  */
 import { execFile } from 'node:child_process';
@@ -32,7 +32,7 @@ function flag(name: string, fallback: number): number {
 const N = flag('--calls', quick ? 100 : 500);
 // A new connection costs 0.2-0.6 s (OpenSSH's default sntrup761 key exchange is most of it),
 // so these rows do fewer calls by default to stay within bench/run.ts's time limit.
-const N_PER_CALL = flag('--per-call', quick ? 30 : 100);
+const N_PER_CALL = flag('--per-call', quick ? 20 : 50);
 const CONCURRENCY = 16;
 const VERSION = '{"release":"9.0","repoid":"bench","version":"9.0.3"}';
 
