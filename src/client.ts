@@ -17,7 +17,7 @@ import { decode, Pipeline, type PipelineParts } from './request.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import type { ServiceName } from './services.js';
 import { createSyncClient } from './sync.js';
-import { TaskHelper } from './tasks.js';
+import { TaskHelper, waitIfTask } from './tasks.js';
 import { createTransport } from './transports/create-transport.js';
 import type { HttpMethod, Params, Transport } from './transports/transport.js';
 import type { ApiRoot } from './typed/api.js';
@@ -150,18 +150,19 @@ class ClientImpl {
     return this.#transport;
   }
 
-  invoke(
+  async invoke(
     method: HttpMethod,
     path: string,
     params: Params | undefined,
     options?: CallOptions,
   ): Promise<unknown> {
-    return this.#pipeline.call(method, path, params, options);
+    const result = await this.#pipeline.call(method, path, params, options);
+    return options?.wait ? waitIfTask(this.tasks, result, options.wait) : result;
   }
 
   request(route: string, params?: Params, options?: CallOptions): Promise<unknown> {
     const { method, path, rest } = expandRoute(route, params);
-    return this.#pipeline.call(method, path, rest, options);
+    return this.invoke(method, path, rest, options);
   }
 
   async login(): Promise<void> {

@@ -96,4 +96,17 @@ describe('backend mock', () => {
     expect(engine.stats.requests).toBe(before);
     await expect(px.nodes('pve1').qemu.post({ vmid: 781, memory: 256 })).resolves.toMatch(/^UPID:/);
   });
+
+  it('waits for the task of a call with wait: true, and rejects when the task fails', async () => {
+    await using px = await ProxmoxSDK.connect({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
+    const created = await px
+      .nodes('pve1')
+      .qemu.post({ vmid: 782, name: 'waited', memory: 256 }, { wait: true });
+    expect(created.exitstatus).toBe('OK');
+    await px.nodes('pve1').qemu(782).status.start.post({}, { wait: true });
+    expect((await px.nodes('pve1').qemu(782).status.current.get()).status).toBe('running');
+    await expect(px.nodes('pve1').qemu(782).status.start.post({}, { wait: true })).rejects.toMatchObject({
+      code: expect.stringMatching(/PROXMOX_(TASK_FAILED|RESOURCE)/),
+    });
+  });
 });
