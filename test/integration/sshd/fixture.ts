@@ -72,13 +72,21 @@ function run(cmd: string, args: string[], input?: string): string {
 function ensureUser(): void {
   if (process.getuid?.() !== 0)
     throw new Error('the sshd fixture needs root (to run sshd and add its test user)');
-  try {
-    run('id', ['-u', TEST_USER]);
-  } catch {
+  // Test files start in parallel: useradd and chpasswd may find /etc/passwd or /etc/shadow
+  // locked by the other's call ("try again later"), so both are retried.
+  for (let attempt = 0; ; attempt++) {
     try {
-      run('useradd', ['-m', '-s', '/bin/sh', TEST_USER]);
-    } catch (e) {
-      if (!/already exists/.test(String((e as { stderr?: string }).stderr))) throw e;
+      run('id', ['-u', TEST_USER]);
+      break;
+    } catch {
+      try {
+        run('useradd', ['-m', '-s', '/bin/sh', TEST_USER]);
+        break;
+      } catch (e) {
+        if (/already exists/.test(String((e as { stderr?: string }).stderr))) break;
+        if (attempt > 50) throw e;
+        execFileSync('sleep', ['0.1']);
+      }
     }
   }
   for (let attempt = 0; ; attempt++) {
