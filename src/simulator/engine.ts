@@ -5,7 +5,7 @@
  */
 
 import type { JsonSchema } from '../generated/schema-types.js';
-import { SERVICES, type ServiceName } from '../services.js';
+import type { ServiceName } from '../services.js';
 import type { AccessState } from './access-state.js';
 import { authenticate } from './auth.js';
 import { BUILTIN_INFO, DEFAULT_INFO } from './builtin-routes.js';
@@ -13,23 +13,20 @@ import { OffsetClock, type SimClock } from './clock.js';
 import type { ClusterState } from './cluster-state.js';
 import { buildAccess, buildCluster, listAccounts } from './datasets.js';
 import type { EngineCore } from './engine-core.js';
+import { FaultInjector } from './faults.js';
 import { GenericStore } from './generic-store.js';
-import { type Handler, type HandlerContext, type HandlerTable, Reply } from './handler.js';
+import { type Handler, type HandlerContext, Reply } from './handler.js';
+import { HANDLER_TABLES } from './handler-tables.js';
+import { callResult, hostRequest } from './host-call.js';
 import { parseRequest } from './parse-request.js';
 import { checkPermissions } from './permissions.js';
 import { errorResponse, successResponse } from './reply.js';
-import { aclHandlers } from './resources/access-acl.js';
-import { tfaHandlers } from './resources/access-tfa.js';
-import { userHandlers } from './resources/access-users.js';
-import { basicHandlers } from './resources/basics.js';
-import { clusterHandlers } from './resources/cluster.js';
 import { genericHandler } from './resources/generic.js';
-import { guestHandlers } from './resources/guests.js';
-import { poolHandlers } from './resources/pools.js';
-import { storageHandlers } from './resources/storage.js';
-import { taskHandlers } from './resources/tasks.js';
-import { ticketHandlers } from './resources/ticket.js';
 import { type MethodInfo, Router } from './router.js';
+
+export type { CallResult } from './host-call.js';
+
+import type { CallResult } from './host-call.js';
 import { answerSample } from './samples.js';
 import { schemaMethods } from './schema-table.js';
 import { paramError, SimError } from './sim-error.js';
@@ -38,33 +35,8 @@ import { demoStorages, StorageState } from './storage-state.js';
 import { TaskManager } from './tasks.js';
 import { TicketSigner } from './tickets.js';
 import { conform } from './typed-values.js';
-import type { EngineOptions, SimAccount, SimParams, SimRequest, SimResponse } from './types.js';
+import type { EngineOptions, FaultOptions, SimAccount, SimParams, SimRequest, SimResponse } from './types.js';
 import { validateParams } from './validate.js';
-
-const ALL: readonly ServiceName[] = ['PVE', 'PBS', 'PMG', 'PDM'];
-
-/** Hand-written handlers and the products they serve; everything else is schema-generic. */
-const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
-  [ALL, basicHandlers],
-  [ALL, ticketHandlers],
-  [ALL, taskHandlers],
-  [['PVE'], userHandlers('tokenid')],
-  [['PBS', 'PDM'], userHandlers('token-name')],
-  [['PVE', 'PBS', 'PDM'], aclHandlers],
-  [['PVE', 'PBS', 'PDM'], tfaHandlers],
-  [['PVE'], guestHandlers],
-  [['PVE'], clusterHandlers],
-  [['PVE'], storageHandlers],
-  [['PVE'], poolHandlers],
-];
-
-export interface CallResult {
-  status: number;
-  statusText: string;
-  data?: unknown;
-  errors?: Record<string, string>;
-  message?: string;
-}
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,6 +54,7 @@ export class SimulatorEngine implements EngineCore {
   readonly generic = new GenericStore();
   readonly storage = new StorageState();
   readonly #handlers = new Map<string, Handler>();
+  readonly #faults: FaultInjector;
 
   constructor(options: EngineOptions = {}) {
     this.service = options.service ?? 'PVE';
@@ -94,6 +67,8 @@ export class SimulatorEngine implements EngineCore {
       demoStorages(this.storage, [...this.cluster.nodes.keys()], this.clock.now(), dataset === 'demo');
     this.tasks = new TaskManager(this.service, this.clock, options.taskDurationMs ?? 200);
     this.loginFailureDelayMs = options.loginFailureDelayMs ?? 0;
+    this.#faults = new FaultInjector(this.stats.faults, this.clock);
+    this.#faults.configure(options.faults);
     for (const api of schemaMethods(this.service)) {
       const info: MethodInfo = { api, permissions: api.permissions, allowtoken: api.allowtoken };
       this.router.add(api.method, api.path, info, true);
@@ -113,7 +88,38 @@ export class SimulatorEngine implements EngineCore {
     return listAccounts(this.access);
   }
 
+  /** Turns fault injection on, changes it, or (with no argument) off, at run time. */
+  setFaults(options?: FaultOptions): void {
+    this.#faults.configure(options);
+  }
+
   async handle(req: SimRequest): Promise<SimResponse> {
+    if (!this.#faults.active) return this.#handle(req);
+    const isLogin =
+      req.method.toUpperCase() === 'POST' && req.url.split('?')[0] === '/api2/json/access/ticket';
+    const fault = this.#faults.pick(isLogin);
+    if (fault.latencyMs > 0) await delay(fault.latencyMs);
+    if (fault.reset) {
+      this.stats.requests++;
+      return { ...errorResponse(this.service, 500, 'connection reset'), reset: true };
+    }
+    if (fault.status) {
+      this.stats.requests++;
+      this.stats.byStatus[fault.status] = (this.stats.byStatus[fault.status] ?? 0) + 1;
+      const response = errorResponse(
+        this.service,
+        fault.status,
+        fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable',
+      );
+      if (fault.status === 503) response.headers['retry-after'] = '1';
+      return response;
+    }
+    const response = await this.#handle(req);
+    if (fault.slowBodyDelayMs !== undefined) response.slowBodyDelayMs = fault.slowBodyDelayMs;
+    return response;
+  }
+
+  async #handle(req: SimRequest): Promise<SimResponse> {
     this.stats.requests++;
     this.tasks.settle();
     let routeKey = `${req.method.toUpperCase()} ${req.url.split('?')[0]}`;
@@ -191,50 +197,15 @@ export class SimulatorEngine implements EngineCore {
   }
 
   /**
-   * Runs an API call as root on the host, without HTTP auth: what `pvesh`, `pmgsh` and
-   * `proxmox-backup-debug api` do. Arrays become repeated keys.
+   * Runs an API call as root on the host, without HTTP auth and without injected network
+   * faults: what `pvesh`, `pmgsh` and `proxmox-backup-debug api` do. Arrays become repeated keys.
    */
   async call(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     params: Record<string, string | string[]> = {},
   ): Promise<CallResult> {
-    const encoded = path
-      .split('/')
-      .map((s) => encodeURIComponent(s))
-      .join('/');
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) {
-      for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
-    }
-    const hasBody = method === 'POST' || method === 'PUT';
-    const query = !hasBody && search.size > 0 ? `?${search}` : '';
-    const now = this.clock.now();
-    const ticket = this.signer.create(this.#ticketPrefix(), 'root@pam', now);
-    const headers: Record<string, string> = {
-      cookie: `${this.#cookieName()}=${encodeURIComponent(ticket)}`,
-      csrfpreventiontoken: this.signer.csrfToken('root@pam', now),
-    };
-    const req: SimRequest = { method, url: `/api2/json${encoded}${query}`, headers };
-    if (hasBody) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      req.body = Buffer.from(search.toString());
-    }
-    const response = await this.handle(req);
-    const body = JSON.parse(response.body.toString()) as Record<string, unknown>;
-    const result: CallResult = { status: response.status, statusText: response.statusText };
-    if (response.status < 400) result.data = body.data;
-    if (body.errors) result.errors = body.errors as Record<string, string>;
-    if (typeof body.message === 'string') result.message = body.message;
-    return result;
-  }
-
-  #ticketPrefix(): string {
-    return SERVICES[this.service].ticketPrefix;
-  }
-
-  #cookieName(): string {
-    return SERVICES[this.service].cookieName;
+    return callResult(await this.#handle(hostRequest(this, method, path, params)));
   }
 
   /** Route metadata, for tests and the conformance walk. */

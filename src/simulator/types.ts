@@ -70,6 +70,8 @@ export interface FaultOptions {
   clockJump?: { afterRequests: number; ms: number };
   /** Seed of the deterministic random source that picks the faulty requests. */
   seed?: number;
+  /** Also disturb `POST /access/ticket` (off by default, so logins stay reliable). */
+  includeLogin?: boolean;
 }
 
 export interface EngineOptions {
