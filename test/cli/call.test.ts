@@ -24,6 +24,18 @@ beforeAll(async () => {
   };
 });
 
+const taken = new Set<number>();
+/** A running VM that no other test has used (the demo dataset decides which exist). */
+function takeVm(): { vmid: number; node: string; path: string } {
+  for (const g of sim.engine.cluster.guests.values()) {
+    if (g.type === 'qemu' && g.status === 'running' && !g.lock && !taken.has(g.vmid)) {
+      taken.add(g.vmid);
+      return { vmid: g.vmid, node: g.node, path: `/nodes/${g.node}/qemu/${g.vmid}` };
+    }
+  }
+  throw new Error('the demo dataset has no running VM left');
+}
+
 /** The last request to a path (logins excepted), with its query and body parameters as pairs. */
 function lastRequest(path: string) {
   const req = seen.filter((r) => r.url.split('?')[0] === `/api2/json${path}`).at(-1);
@@ -90,7 +102,7 @@ describe('output formats', () => {
   });
 
   it('table frames even a scalar; text prints it plainly', async () => {
-    const upid = (await call(['create', '/nodes/pve1/qemu/103/status/stop'])).stdout;
+    const upid = (await call(['create', `${takeVm().path}/status/stop`])).stdout;
     expect(upid).toMatch(/^UPID:pve1:[0-9A-F]{8}:/);
     expect(upid.split('\n')).toHaveLength(2);
     const table = await call(['get', '/version', '--output-format', 'table']);
@@ -133,8 +145,9 @@ describe('parameters and verbs', () => {
         ['d', '-5'],
       ],
     });
-    await call(['set', '/nodes/pve1/qemu/100/config', '-tags', 'x', '-tags', 'y', '-onboot', '-name', 'web']);
-    expect(lastRequest('/nodes/pve1/qemu/100/config')).toMatchObject({
+    const vm = takeVm();
+    await call(['set', `${vm.path}/config`, '-tags', 'x', '-tags', 'y', '-onboot', '-name', 'web']);
+    expect(lastRequest(`${vm.path}/config`)).toMatchObject({
       method: 'PUT',
       body: [
         ['tags', 'x'],
@@ -146,8 +159,9 @@ describe('parameters and verbs', () => {
   });
 
   it('an API parameter named like a CLI option is passed with one dash', async () => {
-    await call(['create', '/nodes/pve1/qemu/100/status/shutdown', '-timeout', '60']);
-    expect(lastRequest('/nodes/pve1/qemu/100/status/shutdown').body).toEqual([['timeout', '60']]);
+    const vm = takeVm();
+    await call(['create', `${vm.path}/status/shutdown`, '-timeout', '60']);
+    expect(lastRequest(`${vm.path}/status/shutdown`).body).toEqual([['timeout', '60']]);
   });
 
   it('create, get and delete a VM', async () => {
@@ -178,14 +192,9 @@ describe('parameters and verbs', () => {
 
 describe('--wait', () => {
   it('follows the task with plain lines on stderr and prints the final status on stdout', async () => {
-    await call(['create', '/nodes/pve1/qemu/106/status/stop', '--wait']);
-    const r = await call([
-      'create',
-      '/nodes/pve1/qemu/106/status/start',
-      '--wait',
-      '--output-format',
-      'json',
-    ]);
+    const vm = takeVm();
+    await call(['create', `${vm.path}/status/stop`, '--wait']);
+    const r = await call(['create', `${vm.path}/status/start`, '--wait', '--output-format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'stopped', exitstatus: 'OK', type: 'qmstart' });
     expect(r.stderr).toMatch(/^task UPID:pve1:/m);
@@ -194,14 +203,15 @@ describe('--wait', () => {
   });
 
   it('draws a progress line with a spinner and elapsed time on a terminal', async () => {
-    const r = await proxmoxInPty(['create', '/nodes/pve1/qemu/109/status/stop', '--wait', ...auth], {
+    const vm = takeVm();
+    const r = await proxmoxInPty(['create', `${vm.path}/status/stop`, '--wait', ...auth], {
       env,
       send: [{ after: '', text: `${password}\n\u0004` }],
     });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] qmstop 109 on pve1 +\d+\.\ds/);
+    expect(r.out).toMatch(new RegExp(`[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] qmstop ${vm.vmid} on ${vm.node} +\\d+\\.\\ds`));
     expect(r.out).toContain('TASK OK');
-    expect(r.out).toMatch(/✓ qmstop 109 on pve1: OK/);
+    expect(r.out).toContain(`✓ qmstop ${vm.vmid} on ${vm.node}: OK`);
   });
 
   it('exits 5 when the task fails', async () => {
@@ -215,13 +225,7 @@ describe('--wait', () => {
         },
       });
     try {
-      const r = await call([
-        'create',
-        '/nodes/pve1/qemu/112/status/stop',
-        '--wait',
-        '--output-format',
-        'json',
-      ]);
+      const r = await call(['create', `${takeVm().path}/status/stop`, '--wait', '--output-format', 'json']);
       expect(r.code).toBe(5);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('simulated failure');
@@ -268,7 +272,7 @@ describe('exit codes', () => {
   });
 
   it('1 for other server errors', async () => {
-    const again = await call(['create', '/nodes/pve1/qemu/115/status/start']);
+    const again = await call(['create', `${takeVm().path}/status/start`]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already running/);
   });

@@ -73,7 +73,7 @@ describe('__complete', () => {
       expect.arrayContaining(['/access/', '/cluster/', '/nodes/', '/storage/', '/version']),
     );
     expect(await complete(['get', '/no'])).toEqual(['/nodes/']);
-    expect(await complete(['get', '/nodes/pve1/qemu/100/st'])).toEqual(['/nodes/pve1/qemu/100/status/']);
+    expect(await complete(['get', '/nodes/pve1/qemu/4711/st'])).toEqual(['/nodes/pve1/qemu/4711/status/']);
     expect(await complete(['usage', '/nodes/'])).toEqual(['/nodes/{node}/']);
   });
 
@@ -113,8 +113,9 @@ describe('__complete', () => {
       '/nodes/pve3/',
     ]);
     const vmids = await complete(['get', '/nodes/pve1/qemu/'], live);
-    expect(vmids).toContain('/nodes/pve1/qemu/100/');
-    expect(await complete(['create', '/nodes/pve1/qemu/100/migrate', '-target', ''], live)).toEqual([
+    const vm = [...sim.engine.cluster.guests.values()].find((g) => g.type === 'qemu' && g.node === 'pve1')!;
+    expect(vmids).toContain(`/nodes/pve1/qemu/${vm.vmid}/`);
+    expect(await complete(['create', `/nodes/pve1/qemu/${vm.vmid}/migrate`, '-target', ''], live)).toEqual([
       'pve1',
       'pve2',
       'pve3',

@@ -210,7 +210,8 @@ describe('secrets in failures', () => {
     await run(['get', '/nodes/pve1/qemu/4242/config', ...flags], { input });
     await run(['create', '/nodes/pve1/qemu', '-vmid', 'x', ...flags], { input });
     await run(['get', '/version', ...flags, '--timeout', '0.001'], { input });
-    await run(['create', '/nodes/pve1/qemu/103/status/stop', '--wait', ...flags], { input });
+    const vm = [...sim.engine.cluster.guests.values()].find((g) => g.type === 'qemu' && g.node === 'pve1')!;
+    await run(['create', `/nodes/pve1/qemu/${vm.vmid}/status/stop`, '--wait', ...flags], { input });
     await run(['get', '/version', '--host', '127.0.0.1:1', '--user', 'root@pam', '--password-stdin'], {
       input,
     });
