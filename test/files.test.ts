@@ -16,6 +16,7 @@ import {
 } from '../src/checksums.js';
 import { ProxmoxSDK } from '../src/client.js';
 import { uploadHost } from '../src/files.js';
+import { type RunningSimulator, startSimulator } from '../src/simulator/index.js';
 import { multipartBody, multipartLayout, orderedFields } from '../src/transports/multipart.js';
 import { dispatchStream } from '../src/transports/stream-response.js';
 import { type FakeRequest, type FakeServer, fakeOptions, raw, startFake } from './fake-proxmox.js';
@@ -474,5 +475,59 @@ describe('streamed downloads', () => {
       code: 'PROXMOX_RESOURCE',
       statusCode: 404,
     });
+  });
+});
+
+describe('uploads to the HTTPS simulator', () => {
+  let sim: RunningSimulator;
+  let px: ProxmoxSDK;
+  beforeAll(async () => {
+    sim = await startSimulator({ service: 'PVE' });
+    px = new ProxmoxSDK({
+      host: `${sim.host}:${sim.port}`,
+      fingerprint: sim.fingerprint,
+      user: 'root@pam',
+      password: 'proxmox',
+    });
+  });
+  afterAll(async () => {
+    await px?.close();
+    await sim?.close();
+  });
+
+  it('uploads with a computed checksum; the volume appears on the storage', async () => {
+    const path = await bigFile('sim-upload.iso', 3 * 1024 * 1024 + 17);
+    const result = await px.files.upload({
+      node: 'pve1',
+      storage: 'local',
+      content: 'iso',
+      file: path,
+      checksum: 'sha256',
+    });
+    expect(result).toMatchObject({ volid: 'local:iso/sim-upload.iso', task: { exitstatus: 'OK' } });
+    const content: Array<{ volid: string; size?: number }> = await px
+      .nodes('pve1')
+      .storage('local')
+      .content.get();
+    expect(content.map((c) => c.volid)).toContain('local:iso/sim-upload.iso');
+  });
+
+  it('a wrong checksum fails the copy task: TaskFailedError with the node words and the log', async () => {
+    const path = join(dir, 'sim-bad.iso');
+    writeFileSync(path, 'not what the checksum says');
+    const error = await px.files
+      .upload({
+        node: 'pve1',
+        storage: 'local',
+        content: 'iso',
+        file: path,
+        checksum: { algorithm: 'sha256', value: '0'.repeat(64) },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'PROXMOX_TASK_FAILED',
+      exitStatus: expect.stringMatching(/checksum mismatch/),
+    });
+    expect((error as { log: string[] }).log.at(-1)).toMatch(/^TASK ERROR: checksum mismatch/);
   });
 });

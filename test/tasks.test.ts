@@ -1,20 +1,13 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProxmoxSDK } from '../src/client.js';
 import { isTaskFailedError, isTimeoutError, TaskFailedError, TimeoutError } from '../src/errors.js';
+import { type RunningSimulator, startSimulator } from '../src/simulator/index.js';
 import { LogCursor, type LogPageReader } from '../src/task-log.js';
 import { successWarnings, type TaskHelper, waitIfTask } from '../src/tasks.js';
 import { isUpid, parseUpid } from '../src/upid.js';
 import { type FakeServer, fakeOptions, raw, startFake } from './fake-proxmox.js';
 
-/** Whether src/client.ts wires CallOptions.wait to tasks.wait yet. */
-const CLIENT_WAITS = /waitIfTask|tasks\.wait|\.wait\b/.test(
-  readFileSync(new URL('../src/client.ts', import.meta.url), 'utf8').replace(
-    /\/\*[\s\S]*?\*\/|\/\/.*$/gm,
-    '',
-  ),
-);
 const PVE_UPID = 'UPID:pve1:0000ABCD:0012D687:6560F00D:qmstart:100:root@pam:';
 const PBS_UPID = 'UPID:pbs1:000003E8:00001234:0000000A:6560F00D:garbage_collection:store1:backup@pbs!ci:';
 
@@ -273,16 +266,12 @@ describe('tasks over HTTP', () => {
     await expect(waitIfTask(helper, { not: 'a upid' }, true)).resolves.toEqual({ not: 'a upid' });
   });
 
-  // The client runs `waitIfTask` for CallOptions.wait (src/client.ts, owned by the lead).
-  it.skipIf(!CLIENT_WAITS)(
-    'a task-starting call with { wait: true } resolves to the final status',
-    async () => {
-      scriptTask(fake, { upid: PVE_UPID, lines: ['TASK OK'], exitstatus: 'OK', polls: 0 });
-      fake.route('POST /nodes/{node}/qemu/{vmid}/status/start', () => PVE_UPID);
-      const viaClient = await px.nodes('pve1').qemu(100).status.start.post({}, { wait: true });
-      expect(viaClient).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
-    },
-  );
+  it('a task-starting call with { wait: true } resolves to the final status', async () => {
+    scriptTask(fake, { upid: PVE_UPID, lines: ['TASK OK'], exitstatus: 'OK', polls: 0 });
+    fake.route('POST /nodes/{node}/qemu/{vmid}/status/start', () => PVE_UPID);
+    const viaClient = await px.nodes('pve1').qemu(100).status.start.post({}, { wait: true });
+    expect(viaClient).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
+  });
 
   it('surfaces a failing status request as the API error', async () => {
     fake.route('GET /nodes/{node}/tasks/{upid}/status', () => raw(403, '{"data":null}'));
@@ -347,5 +336,47 @@ describe('LogCursor', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('tasks on the HTTPS simulator', () => {
+  let sim: RunningSimulator;
+  let px: ProxmoxSDK;
+  beforeAll(async () => {
+    // Tasks run 1.5 s of (real) simulator time, so polling, following and timeouts happen.
+    sim = await startSimulator({ service: 'PVE', taskDurationMs: 1_500 });
+    px = new ProxmoxSDK({
+      host: `${sim.host}:${sim.port}`,
+      fingerprint: sim.fingerprint,
+      user: 'root@pam',
+      password: 'proxmox',
+    });
+  });
+  afterAll(async () => {
+    await px?.close();
+    await sim?.close();
+  });
+
+  it('times out while the task runs, then waits it out, then follows its finished log', async () => {
+    const upid: string = await px.nodes('pve1').qemu(100).status.stop.post();
+    expect(parseUpid(upid)).toMatchObject({ node: 'pve1', type: 'qmstop', id: '100', user: 'root@pam' });
+    await expect(px.tasks.wait(upid, { timeout: 200 })).rejects.toMatchObject({ code: 'PROXMOX_TIMEOUT' });
+    const polls: string[] = [];
+    const lines: string[] = [];
+    const result = await px.tasks.wait(upid, {
+      onLog: (l) => lines.push(l),
+      onProgress: (s) => polls.push(s.status),
+    });
+    expect(result).toMatchObject({ exitstatus: 'OK', type: 'qmstop' });
+    expect(polls.at(0)).toBe('running');
+    expect(lines.at(-1)).toBe('TASK OK');
+    const followed: string[] = [];
+    for await (const line of px.tasks.log(upid)) followed.push(line);
+    expect(followed).toEqual(lines);
+  });
+
+  it('{ wait: true } on the client', async () => {
+    const status = await px.nodes('pve1').qemu(100).status.start.post({}, { wait: true });
+    expect(status).toMatchObject({ exitstatus: 'OK' });
   });
 });
