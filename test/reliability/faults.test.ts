@@ -13,7 +13,7 @@ const TYPED = new Set(['PROXMOX_CONNECTION', 'PROXMOX_RESOURCE']);
 describe('requests under injected faults', () => {
   it('every GET succeeds through retries and no POST reaches the server twice', async () => {
     const f = await runLoad({
-      requests: 600,
+      requests: 400,
       concurrency: 64,
       faults: FAULTS,
       retries: 5,
@@ -35,7 +35,7 @@ describe('requests under injected faults', () => {
 
 describe('server restart mid-run', () => {
   it('in-flight requests end with ConnectionError or succeed; later ones succeed without a new login', async () => {
-    const f = await runRestart({ inFlight: 16, after: 32, downtimeMs: 1500 });
+    const f = await runRestart({ inFlight: 16, after: 32, downtimeMs: 1000 });
     expect(Object.keys(f.inFlightFailures).every((code) => code === 'PROXMOX_CONNECTION')).toBe(true);
     expect(f.inFlightOk + (f.inFlightFailures.PROXMOX_CONNECTION ?? 0)).toBe(f.inFlight);
     expect(f.inFlightFailures.PROXMOX_CONNECTION).toBeGreaterThan(0);
@@ -48,7 +48,7 @@ describe('server restart mid-run', () => {
 
 describe('clock jump past ticket expiry mid-run', () => {
   it('no request fails and one new login serves all of them', async () => {
-    const f = await runClockJump({ requests: 400, concurrency: 64, jumpAfter: 100 });
+    const f = await runClockJump({ requests: 300, concurrency: 64, jumpAfter: 100 });
     expect(f.failures).toEqual({});
     expect(f.ok).toBe(f.requests);
     expect(f.loginsAfterJump + f.renewalsAfterJump).toBe(1);
