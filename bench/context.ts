@@ -36,7 +36,8 @@ export class BenchContext {
 
   #profileArgs(client: ClientName): string[] {
     if (!this.settings.cpuProf || (client !== 'sdk' && client !== 'floor')) return [];
-    const dir = resolve('bench/results/profiles');
+    // .tmp/ is ignored by git; profiles are large and of one machine.
+    const dir = resolve('.tmp/bench-profiles');
     mkdirSync(dir, { recursive: true });
     return ['--cpu-prof', '--cpu-prof-dir', dir];
   }

@@ -1,8 +1,9 @@
 /**
  * Reads a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --cpu-prof`) and prints
  * where the self time went: by area (our src/, undici, node internals, GC, idle) and the
- * top functions. Usage: tsx bench/profile-summary.ts FILE.cpuprofile [TOP] [AREA]
- * (AREA, e.g. proxmox-sdk, limits the function list to that area.)
+ * top functions. Usage: tsx bench/profile-summary.ts FILE.cpuprofile... [--top N] [--area AREA]
+ * Several files are added up (e.g. one per run of a short command). AREA, e.g.
+ * proxmox-sdk, limits the function list to that area.
  */
 import { readFileSync } from 'node:fs';
 
@@ -28,17 +29,21 @@ function area(url: string, name: string): string {
   return url === '' ? 'native/v8' : 'other';
 }
 
-export function summarize(profile: Profile, top = 25, only?: string): string {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+export function summarize(profiles: Profile[], top = 25, only?: string): string {
+  const self: Array<[ProfileNode, number]> = [];
+  for (const profile of profiles) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const selfUs = new Map<number, number>();
+    profile.samples.forEach((id, i) => {
+      selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    });
+    for (const [id, us] of selfUs) self.push([byId.get(id)!, us]);
+  }
+  const total = self.reduce((a, [, us]) => a + us, 0);
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
-  for (const [id, us] of selfUs) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+  for (const [node, us] of self) {
+    const { functionName, url, lineNumber } = node.callFrame;
     const a = area(url, functionName);
     areas.set(a, (areas.get(a) ?? 0) + us);
     const where =
@@ -56,8 +61,15 @@ export function summarize(profile: Profile, top = 25, only?: string): string {
 }
 
 if (process.argv[1]?.endsWith('profile-summary.ts')) {
-  const file = process.argv[2];
-  if (file === undefined) throw new Error('usage: tsx bench/profile-summary.ts FILE.cpuprofile [TOP]');
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  console.log(summarize(profile, Number(process.argv[3] ?? 25), process.argv[4]));
+  const args = process.argv.slice(2);
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at === -1 ? undefined : args.splice(at, 2)[1];
+  };
+  const top = Number(option('--top') ?? 25);
+  const area = option('--area');
+  if (args.length === 0)
+    throw new Error('usage: tsx bench/profile-summary.ts FILE... [--top N] [--area AREA]');
+  const profiles = args.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Profile);
+  console.log(summarize(profiles, top, area));
 }

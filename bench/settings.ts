@@ -5,7 +5,7 @@
  *   --only a,b         scenarios: version resources storm renewal large shell startup sync
  *                      (throughput = version,resources)
  *   --clients a,b      sdk floor proxmox-api proxmoxer (default: all)
- *   --cpu-prof         write V8 CPU profiles of the sdk and floor workers to bench/results/profiles
+ *   --cpu-prof         write V8 CPU profiles of the sdk and floor workers to .tmp/bench-profiles
  *   --out FILE         results file (default bench/results/latest.json)
  *   --rounds N, --round-ms MS, --warmup-ms MS   override the throughput counts (smoke test)
  */
