@@ -12,6 +12,7 @@
 import { createSyncFn } from 'synckit';
 import { ProxmoxSDK } from '../src/client.js';
 import type { ProxmoxOptions } from '../src/options.js';
+import { SyncChannel } from '../src/sync-channel.js';
 import { SimProcess } from './sim-process.js';
 
 const quick = process.argv.includes('--quick');
@@ -81,7 +82,37 @@ async function compare(label: string, options: ProxmoxOptions): Promise<Row[]> {
   }));
 }
 
+/** The thread hop alone: a request the worker answers at once, without the SDK. */
+async function hop(): Promise<Row[]> {
+  const own = new SyncChannel();
+  own.call('ping', []);
+  const kit = createSyncFn(new URL('./sync-synckit-worker.mjs', import.meta.url).href) as (
+    op: string,
+  ) => unknown;
+  kit('ping');
+  const best = { own: Infinity, kit: Infinity };
+  for (let i = 0; i < WARMUP; i++) {
+    own.call('ping', []);
+    kit('ping');
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    best.own = Math.min(best.own, await round(() => own.call('ping', []), true));
+    best.kit = Math.min(best.kit, await round(() => kit('ping'), true));
+  }
+  own.terminate();
+  const row = (api: string, ms: number): Row => ({
+    backend: 'none (round trip only)',
+    api,
+    calls: CALLS,
+    'ms/call': Number(ms.toFixed(4)),
+    'added ms/call': Number(ms.toFixed(4)),
+    'start ms': '',
+  });
+  return [row('ProxmoxSDK.sync', best.own), row('synckit', best.kit)];
+}
+
 const rows: Row[] = [];
+rows.push(...(await hop()));
 rows.push(...(await compare('mock', { backend: 'mock', user: 'root@pam', password: 'proxmox' })));
 const sim = await SimProcess.start({});
 try {

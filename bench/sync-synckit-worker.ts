@@ -13,6 +13,7 @@ runAsWorker(async (op: string, arg: unknown) => {
     px = new ProxmoxSDK(arg as ProxmoxOptions);
     return null;
   }
+  if (op === 'ping') return null;
   if (op === 'get') return px!.request(`GET ${arg as string}`);
   if (op === 'close') {
     await px?.close();

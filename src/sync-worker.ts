@@ -47,6 +47,8 @@ const OPS: Record<string, (...args: any[]) => unknown> = {
     call(`${method} ${path}`, params, options),
   request: (route: string, params?: Params, options?: CallOptions) => call(route, params, options),
   login: () => need().login(),
+  /** The bare round trip, for bench/sync-cost.ts. */
+  ping: () => null,
   'tasks.wait': (upid: string, options?: object) => need().tasks.wait(upid, options),
   'tasks.status': (upid: string) => need().tasks.status(upid),
   'tasks.stop': (upid: string) => (need().tasks as TaskHelper).stop(upid),
