@@ -21,15 +21,24 @@ export class BenchContext {
   }
 
   /** Starts the selected clients (one process each), in order so that start-up does not overlap. */
+  /**
+   * A client whose worker cannot start (proxmoxer not installed, say) is left out with a
+   * line in `notes`, so that the other clients' rows are still measured.
+   */
   async workers(
     target: Target,
     only?: readonly ClientName[],
     nodeArgs: string[] = [],
+    notes: string[] = [],
   ): Promise<Map<ClientName, JsonLinesChild>> {
     const map = new Map<ClientName, JsonLinesChild>();
     for (const client of this.settings.clients) {
       if (only !== undefined && !only.includes(client)) continue;
-      map.set(client, await startWorker(client, target, [...nodeArgs, ...this.#profileArgs(client)]));
+      try {
+        map.set(client, await startWorker(client, target, [...nodeArgs, ...this.#profileArgs(client)]));
+      } catch (error) {
+        notes.push(`${client} left out, its worker did not start: ${String(error).slice(0, 300)}`);
+      }
     }
     return map;
   }

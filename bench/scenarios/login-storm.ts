@@ -20,7 +20,7 @@ export async function loginStorm(ctx: BenchContext): Promise<Section> {
     COLUMNS,
   );
   const sim = await ctx.demoSim();
-  const workers = await ctx.workers(sim.target, PEERS);
+  const workers = await ctx.workers(sim.target, PEERS, [], section.notes);
   try {
     // Module loading and JIT warm-up, not counted.
     for (const worker of workers.values()) await worker.call({ job: 'storm', path: '/version', calls: 10 });

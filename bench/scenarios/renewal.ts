@@ -39,7 +39,7 @@ export async function renewal(ctx: BenchContext): Promise<Section> {
     COLUMNS,
   );
   const sim = await ctx.demoSim();
-  const workers = await ctx.workers(sim.target, PEERS);
+  const workers = await ctx.workers(sim.target, PEERS, [], section.notes);
   try {
     for (const [client, worker] of workers) {
       const before = await sim.stats();

@@ -25,7 +25,7 @@ export async function throughput(ctx: BenchContext, id: string, path: string): P
   const s = ctx.settings;
   const section = emptySection(id, `Throughput: GET ${path} (demo dataset, token auth)`, COLUMNS);
   const sim = await ctx.demoSim();
-  const workers = await ctx.workers(sim.target);
+  const workers = await ctx.workers(sim.target, undefined, [], section.notes);
   const clients = [...workers.keys()];
   try {
     // Cold code is ~20x slower (JIT, and the simulator warms up too): a longer first warm-up.
