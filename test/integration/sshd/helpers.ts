@@ -1,6 +1,6 @@
 /** Small helpers the shell backend tests share. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProxmoxOptions } from '../../../src/options.js';
@@ -65,4 +65,45 @@ export async function startAgent(keys: string[]): Promise<{ socket: string; stop
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a call to the sleeping stand-in, waits until the tool really runs (it writes its
+ * pid to `pidfile`), cancels the call, and reports the error and whether the tool is gone.
+ * Waiting for the pid keeps the check meaningful on a loaded machine, where the tool may
+ * start seconds after the call.
+ */
+export async function cancelOnceRunning(
+  start: (signal: AbortSignal, pidfile: string) => Promise<unknown>,
+  pidfile: string,
+): Promise<{ error: Error & { code?: string }; gone: boolean }> {
+  rmSync(pidfile, { force: true });
+  const ctl = new AbortController();
+  const outcome = rejection(start(ctl.signal, pidfile));
+  let pid = 0;
+  for (let i = 0; i < 600 && !pid; i++) {
+    await pause(25);
+    try {
+      pid = Number(readFileSync(pidfile, 'utf8')) || 0;
+    } catch {
+      // not written yet
+    }
+  }
+  if (!pid) throw new Error(`the stand-in never wrote ${pidfile}`);
+  ctl.abort();
+  const error = await outcome;
+  for (let i = 0; i < 120 && alive(pid); i++) await pause(25);
+  rmSync(pidfile, { force: true });
+  return { error, gone: !alive(pid) };
 }
