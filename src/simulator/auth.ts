@@ -70,11 +70,25 @@ function tokenSubject(core: EngineCore, header: string): Subject {
   return { userid: parts.userid, tokenid: parts.tokenid };
 }
 
-export function ticketFromCookies(core: EngineCore, req: SimRequest): string | undefined {
+/** PMG's quarantine users get `PMGQUAR` tickets in their own cookie. */
+export function ticketPrefixFor(core: EngineCore, userid: string): string {
+  return core.service === 'PMG' && userid.endsWith('@quarantine')
+    ? 'PMGQUAR'
+    : SERVICES[core.service].ticketPrefix;
+}
+
+export function ticketFromCookies(
+  core: EngineCore,
+  req: SimRequest,
+): { ticket: string; prefix: string } | undefined {
   const cookies = parseCookies(headerValue(req.headers, 'cookie'));
   const name = SERVICES[core.service].cookieName;
+  const prefix = SERVICES[core.service].ticketPrefix;
   // PDM hands its ticket out as an HttpOnly `__Host-` cookie.
-  return cookies.get(name) ?? cookies.get(`__Host-${name}`);
+  const ticket = cookies.get(name) ?? cookies.get(`__Host-${name}`);
+  if (ticket) return { ticket, prefix };
+  const quarantine = core.service === 'PMG' ? cookies.get('PMGQUARAuthCookie') : undefined;
+  return quarantine ? { ticket: quarantine, prefix: 'PMGQUAR' } : undefined;
 }
 
 /** The authenticated subject, or a 401 SimError. `method` decides whether CSRF is needed. */
@@ -83,10 +97,10 @@ export function authenticate(core: EngineCore, req: SimRequest, method: string):
   const scheme = SERVICES[core.service].tokenScheme;
   if (authorization && scheme && authorization.startsWith(scheme)) return tokenSubject(core, authorization);
 
-  const ticket = ticketFromCookies(core, req);
-  if (ticket === undefined || ticket === '') throw new SimError(401, 'No ticket');
+  const found = ticketFromCookies(core, req);
+  if (!found) throw new SimError(401, 'No ticket');
   const now = core.clock.now();
-  const content = core.signer.verify(ticket, SERVICES[core.service].ticketPrefix, now);
+  const content = core.signer.verify(found.ticket, found.prefix, now);
   // A half-authenticated two-factor ticket opens nothing.
   if (!content || content.data.startsWith('!tfa!') || !core.access.activeUser(content.data, now)) {
     throw new SimError(401, `permission denied - invalid ${SERVICES[core.service].ticketPrefix} ticket`);

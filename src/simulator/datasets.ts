@@ -91,6 +91,14 @@ export function buildAccess(service: ServiceName): AccessState {
     pmgRole: 'audit',
   });
   if (!pmg) access.grant('/', auditor.userid, AUDIT_ROLE[service]);
+  if (pmg) {
+    // Quarantine users log in with their mail address; PMG appends `@quarantine`.
+    access.addUser({
+      userid: 'alice@example.com@quarantine',
+      password: 'alice-quarantine',
+      pmgRole: 'quser',
+    });
+  }
   for (const user of access.users.values())
     for (const g of user.groups) access.groups.get(g)?.members.add(user.userid);
   return access;

@@ -4,6 +4,8 @@ import type { AccessState } from './access-state.js';
 import type { SimClock } from './clock.js';
 import type { ClusterState } from './cluster-state.js';
 import type { GenericStore } from './generic-store.js';
+import type { Datastore } from './pbs-state.js';
+import type { PmgState } from './pmg-state.js';
 import type { SimStats } from './stats.js';
 import type { StorageState } from './storage-state.js';
 import type { TaskManager } from './tasks.js';
@@ -22,4 +24,8 @@ export interface EngineCore {
   readonly loginFailureDelayMs: number;
   readonly generic: GenericStore;
   readonly storage: StorageState;
+  /** PBS datastores (empty on the other products). */
+  readonly datastores: Map<string, Datastore>;
+  /** PMG quarantine and rule database (empty on the other products). */
+  readonly pmg: PmgState;
 }

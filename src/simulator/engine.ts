@@ -19,7 +19,9 @@ import { type Handler, type HandlerContext, Reply } from './handler.js';
 import { HANDLER_TABLES } from './handler-tables.js';
 import { callResult, hostRequest } from './host-call.js';
 import { parseRequest } from './parse-request.js';
+import { type Datastore, demoDatastores } from './pbs-state.js';
 import { checkPermissions } from './permissions.js';
+import { demoPmg, type PmgState } from './pmg-state.js';
 import { errorResponse, successResponse } from './reply.js';
 import { genericHandler } from './resources/generic.js';
 import { type MethodInfo, Router } from './router.js';
@@ -53,6 +55,8 @@ export class SimulatorEngine implements EngineCore {
   readonly router = new Router();
   readonly generic = new GenericStore();
   readonly storage = new StorageState();
+  readonly datastores: Map<string, Datastore>;
+  readonly pmg: PmgState;
   readonly #handlers = new Map<string, Handler>();
   readonly #faults: FaultInjector;
 
@@ -65,6 +69,9 @@ export class SimulatorEngine implements EngineCore {
     this.localNode = [...this.cluster.nodes.keys()][0] ?? 'localhost';
     if (this.service === 'PVE')
       demoStorages(this.storage, [...this.cluster.nodes.keys()], this.clock.now(), dataset === 'demo');
+    this.datastores =
+      this.service === 'PBS' ? demoDatastores(this.clock.now(), dataset === 'demo') : new Map();
+    this.pmg = demoPmg(this.clock.now(), this.service === 'PMG' && dataset === 'demo');
     this.tasks = new TaskManager(this.service, this.clock, options.taskDurationMs ?? 200);
     this.loginFailureDelayMs = options.loginFailureDelayMs ?? 0;
     this.#faults = new FaultInjector(this.stats.faults, this.clock);

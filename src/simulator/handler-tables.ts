@@ -7,6 +7,8 @@ import { userHandlers } from './resources/access-users.js';
 import { basicHandlers } from './resources/basics.js';
 import { clusterHandlers } from './resources/cluster.js';
 import { guestHandlers } from './resources/guests.js';
+import { pbsDatastoreHandlers } from './resources/pbs-datastore.js';
+import { pmgHandlers } from './resources/pmg.js';
 import { poolHandlers } from './resources/pools.js';
 import { storageHandlers } from './resources/storage.js';
 import { taskHandlers } from './resources/tasks.js';
@@ -26,4 +28,6 @@ export const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
   [['PVE'], clusterHandlers],
   [['PVE'], storageHandlers],
   [['PVE'], poolHandlers],
+  [['PBS'], pbsDatastoreHandlers],
+  [['PMG'], pmgHandlers],
 ];

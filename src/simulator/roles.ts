@@ -178,6 +178,7 @@ const PMG_ROLES: Record<string, string[]> = {
   helpdesk: ['helpdesk', 'audit'],
   qmanager: ['qmanager', 'audit'],
   audit: ['audit'],
+  quser: ['quser'],
 };
 
 export const BUILTIN_ROLES: Record<ServiceName, Record<string, string[]>> = {

@@ -6,6 +6,7 @@ import { SERVICES } from '../../services.js';
 import type { UserRecord } from '../access-state.js';
 import type { Subject } from '../acl.js';
 import { privilegesOn } from '../acl.js';
+import { ticketPrefixFor } from '../auth.js';
 import type { EngineCore } from '../engine-core.js';
 import { type HandlerContext, type HandlerTable, Reply, str } from '../handler.js';
 import { paramError, SimError } from '../sim-error.js';
@@ -15,7 +16,9 @@ const authFailure = (): SimError => new SimError(401, 'authentication failure');
 
 function normalizeUser(core: EngineCore, username: string, realm: string | undefined): string {
   if (core.service === 'PMG') {
-    if (!username.includes('@')) return `${username}@${realm ?? 'quarantine'}`;
+    // Anything without one of PMG's realms (a bare name or a mail address) is a quarantine user.
+    if (realm !== undefined) return `${username}@${realm}`;
+    if (!/@(pam|pmg|quarantine)$/.test(username)) return `${username}@quarantine`;
     // PMG's web login shows `root@pmg`; it is the PAM root.
     return username === 'root@pmg' ? 'root@pam' : username;
   }
@@ -50,8 +53,7 @@ function capabilities(core: EngineCore, subject: Subject): Record<string, Record
 function fullTicket(ctx: HandlerContext, userid: string): Reply {
   const { core } = ctx;
   const now = core.clock.now();
-  const prefix = SERVICES[core.service].ticketPrefix;
-  const ticket = core.signer.create(prefix, userid, now);
+  const ticket = core.signer.create(ticketPrefixFor(core, userid), userid, now);
   const data: Record<string, unknown> = {
     username: userid,
     CSRFPreventionToken: core.signer.csrfToken(userid, now),
@@ -127,7 +129,7 @@ function createTicket(ctx: HandlerContext): Reply {
   if (otp !== undefined && challenge !== undefined) {
     throw paramError({ otp: "'otp' and 'tfa-challenge' cannot be used together" });
   }
-  const prefix = SERVICES[core.service].ticketPrefix;
+  const prefix = ticketPrefixFor(core, username);
   const user = core.access.activeUser(username, now);
   if (!user) throw authFailure();
 

@@ -60,6 +60,50 @@ function accessFixture(engine: SimulatorEngine, api: ApiMethod, name: string): s
   }
 }
 
+/** PBS datastore objects that exist in the demo dataset. */
+function pbsFixture(engine: SimulatorEngine, api: ApiMethod, name: string): string | undefined {
+  if (engine.service !== 'PBS') return undefined;
+  const store = engine.datastores.get('store1');
+  const newest = store?.snapshots
+    .filter((s) => s.ns === '' && s.type === 'vm' && s.id === '100')
+    .sort((a, b) => b.time - a.time)[0];
+  switch (name) {
+    case 'store':
+      return 'store1';
+    case 'name':
+      if (!api.path.startsWith('/config/datastore')) return undefined;
+      return api.method === 'POST' ? 'newstore' : 'store1';
+    case 'ns':
+      return api.method === 'DELETE' && api.path.endsWith('/namespace') ? 'archive' : undefined;
+    case 'backup-type':
+      return api.path.startsWith('/admin/datastore') ? 'vm' : undefined;
+    case 'backup-id':
+      return api.path.startsWith('/admin/datastore') ? '100' : undefined;
+    case 'backup-time':
+      return api.path.startsWith('/admin/datastore') && newest ? String(newest.time) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** PMG quarantine mail and rule database groups that exist in the demo dataset. */
+function pmgFixture(engine: SimulatorEngine, api: ApiMethod, name: string): string | undefined {
+  if (engine.service !== 'PMG') return undefined;
+  switch (name) {
+    case 'pmail':
+      return 'alice@example.com';
+    case 'id':
+      return api.path === '/quarantine/content' ? engine.pmg.mails[0]?.id : undefined;
+    case 'ogroup': {
+      const kind = /\/config\/ruledb\/(who|what|when)\//.exec(api.path)?.[1];
+      const first = kind ? [...engine.pmg.kind(kind).keys()][0] : undefined;
+      return first === undefined ? undefined : String(first);
+    }
+    default:
+      return undefined;
+  }
+}
+
 function fixture(
   engine: SimulatorEngine,
   api: ApiMethod,
@@ -67,7 +111,8 @@ function fixture(
   schema: JsonSchema,
 ): string | undefined {
   const guestType = api.path.includes('/lxc') ? 'lxc' : 'qemu';
-  const access = accessFixture(engine, api, name);
+  const access =
+    accessFixture(engine, api, name) ?? pbsFixture(engine, api, name) ?? pmgFixture(engine, api, name);
   if (access !== undefined) return access;
   switch (name) {
     case 'node':
@@ -111,7 +156,9 @@ export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Pro
   const out: Record<string, string> = {};
   for (const [name, schema] of Object.entries(api.parameters?.properties ?? {})) {
     const inPath = api.path.includes(`{${name}}`);
-    if ((schema.optional && !inPath) || name.endsWith('[n]')) continue;
+    // PMG needs `pmail` from admins although the schema marks it optional (quarantine users default to their own).
+    const needed = inPath || (name === 'pmail' && engine.service === 'PMG');
+    if ((schema.optional && !needed) || name.endsWith('[n]')) continue;
     out[name] = fixture(engine, api, name, schema) ?? wireSample(schema, name);
   }
   if (api.method === 'POST' && api.path === '/access/ticket')
