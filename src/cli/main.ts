@@ -49,6 +49,12 @@ function exit(code: number): void {
   process.stdout.write('', () => process.exit(code));
 }
 
+// `proxmox get ... | head`: a reader that leaves early is no error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.OK);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(exit, (error: unknown) => {
   report(error);
   exit(exitCodeFor(error));

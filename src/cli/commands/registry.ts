@@ -116,7 +116,7 @@ with --schema, they are listed as templates.`,
       'config use <name>',
     ],
     options: { ...CONFIG_ADD_OPTIONS, 'output-format': OUTPUT_OPTIONS['output-format']!, ...HELP_OPTION },
-    details: `Profiles live in the SDK's profile store (see \`proxmox config list\` for its file).
+    details: `Profiles live in the SDK's profile store, $XDG_CONFIG_HOME/proxmox/config.yaml (~/.config/...).
 \`show\` masks secrets. Without a secret option, \`add\` asks for the password (or the token
 secret with --token-name) on the terminal. Resolution when a command runs: flags, then
 PROXMOX_* variables, then the profile (--profile NAME, PROXMOX_PROFILE, or the default).`,
