@@ -17,6 +17,7 @@
 import { createReadStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { pipeline } from 'node:stream/promises';
+import { InvalidArgumentError } from '../errors.js';
 import type { ResolvedOptions } from '../resolve-options.js';
 import { toShellCommandLine } from './shell-command.js';
 import { InFlight, runShellRequest, type ShellRunContext, uploadMeter } from './shell-run.js';
@@ -47,6 +48,11 @@ export class SshTransport implements Transport {
 
   constructor(options: ResolvedOptions) {
     const host = options.hosts[0]!;
+    if (options.forwardSshAgent && !(options.agent ?? process.env.SSH_AUTH_SOCK)) {
+      throw new InvalidArgumentError(
+        'option forwardSshAgent: there is no agent to forward; set agent or SSH_AUTH_SOCK',
+      );
+    }
     this.connection = new SshConnection({
       host: host.hostname,
       port: sshPort(options) ?? 22,

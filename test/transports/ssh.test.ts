@@ -393,6 +393,10 @@ describe('ssh backend: pieces', () => {
     expect(sshUser(resolved({ backend: 'ssh', host: 'h', user: 'root@pam' }))).toBe('root');
   });
 
+  it('refuses forwardSshAgent without an agent', () => {
+    expect(() => ssh({ privateKeyFile: sshd.keyFile, forwardSshAgent: true })).toThrow(/no agent to forward/);
+  });
+
   it("accepts 'ssh_paramiko' as another name for ssh", async () => {
     const t = await createTransport(resolved({ backend: 'ssh_paramiko', host: 'h' }));
     expect(t).toBeInstanceOf(SshTransport);
