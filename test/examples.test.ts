@@ -126,7 +126,9 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-describe.concurrent('examples against the simulator', () => {
+// Each run starts node and compiles TypeScript (twice for the sync facade's worker): on a
+// busy machine that takes seconds, hence the generous time limit.
+describe.concurrent('examples against the simulator', { timeout: 120_000 }, () => {
   it('env-vars: connects from PROXMOX_* and lists the nodes', async () => {
     expect(ok(await run('env-vars.ts', tokenEnv()))).toBe('nodes: pve1, pve2, pve3\n');
   });
@@ -213,7 +215,7 @@ describe.concurrent('examples against the simulator', () => {
     expect(out).toMatch(/VMs\n$/);
   });
 
-  it('sync-wrapper: blocking calls, and the error handling of the seed', async () => {
+  it('sync-wrapper: blocking calls', async () => {
     const out = ok(await run('sync-wrapper.ts', tokenEnv()));
     expect(
       out
@@ -221,11 +223,17 @@ describe.concurrent('examples against the simulator', () => {
         .split('\n')
         .map((l) => l.split(':')[0]),
     ).toEqual(['pve1', 'pve2', 'pve3']);
+  });
+
+  it('sync-wrapper: a refused token ends in the AuthenticationError branch, without the secret', async () => {
     const wrong = 'ffffffff-0000-0000-0000-000000000000';
     const denied = await run('sync-wrapper.ts', { ...tokenEnv(), PROXMOX_TOKEN_VALUE: wrong });
     expect(denied.stdout).toMatch(/^Auth failed: GET \/nodes: 401/);
     expect(denied.stdout + denied.stderr).not.toContain(wrong);
     expect(denied.code).toBe(1);
+  });
+
+  it('sync-wrapper: an API error ends in the ResourceException branch', async () => {
     const missing = await run('sync-wrapper.ts', { ...tokenEnv(), PROXMOX_NODE: 'bad_node' });
     expect(missing.stdout).toBe('API error: 400 - Parameter verification failed.\n');
   });
