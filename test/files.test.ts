@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -23,6 +24,7 @@ import { type FakeRequest, type FakeServer, fakeOptions, raw, startFake } from '
 
 const UPID = 'UPID:pve1:00001234:00ABCDEF:6560F00D:imgcopy::root@pam!test:';
 const dir = mkdtempSync(join(tmpdir(), 'pxfiles-'));
+let n = 0;
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** A file of `size` pseudo-random bytes, written in chunks. */
@@ -91,6 +93,38 @@ describe('multipart layout', () => {
     expect(got[4]!.headers).toContain('filename="tiny %22x%22.iso"');
     expect(got[4]!.data.toString()).toBe('hello iso');
     expect(orderedFields({ b: 1, content: 'iso', a: 2 }).map((p) => p[0])).toEqual(['content', 'b', 'a']);
+  });
+
+  it('any fields and file: Content-Length is the body, fields come first and intact (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.stringMatching(/^[a-z][a-z-]{0,12}$/), fc.string({ maxLength: 40 }), { maxKeys: 5 }),
+        fc.uint8Array({ maxLength: 70_000 }),
+        fc.string({ minLength: 1, maxLength: 30 }).filter((n) => !/[\r\n"/]/.test(n)),
+        async (fields, bytes, fileName) => {
+          const path = join(dir, `prop-${n++}.bin`);
+          writeFileSync(path, bytes);
+          const upload = { field: 'filename', fileName, localPath: path, size: bytes.length };
+          const layout = multipartLayout({ ...fields, content: 'iso' }, upload);
+          const chunks: Buffer[] = [];
+          for await (const c of multipartBody(layout, upload, { highWaterMark: 4096 })) chunks.push(c);
+          const body = Buffer.concat(chunks);
+          expect(body.length).toBe(layout.length);
+          const got = parts(body, layout.contentType);
+          expect(got.map((p) => /name="([^"]*)"/.exec(p.headers)![1])).toEqual([
+            'content',
+            ...Object.keys(fields).filter((k) => k !== 'content'),
+            'filename',
+          ]);
+          expect(got.at(-1)!.data.equals(Buffer.from(bytes))).toBe(true);
+          for (const [k, v] of Object.entries(fields)) {
+            if (k !== 'content')
+              expect(got.find((p) => p.headers.includes(`name="${k}"`))!.data.toString()).toBe(v);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('reads the file in chunks of the given size and fails if it changed', async () => {

@@ -72,6 +72,40 @@ describe('parseUpid', () => {
     expect(isUpid(upid)).toBe(false);
   });
 
+  it('parses what Proxmox formats, both layouts (property)', () => {
+    const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+    const word = fc.stringMatching(/^[a-z][a-z0-9_-]{0,15}$/);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        word,
+        fc.oneof(fc.constant(''), fc.integer({ min: 100, max: 999999999 }).map(String), word),
+        fc.tuple(word, fc.constantFrom('pam', 'pve', 'pbs'), fc.option(word, { nil: undefined })),
+        (node, pid, pstart, taskId, start, type, id, [name, realm, token]) => {
+          const user = `${name}@${realm}${token ? `!${token}` : ''}`;
+          const task = taskId === undefined ? '' : `${hex8(taskId)}:`;
+          const upid = `UPID:${node}:${hex8(pid)}:${hex8(pstart)}:${task}${hex8(start)}:${type}:${id}:${user}:`;
+          expect(parseUpid(upid)).toMatchObject({
+            node,
+            pid,
+            pstart,
+            starttime: start,
+            type,
+            id,
+            user,
+            format: taskId === undefined ? 'pve' : 'pbs',
+            ...(taskId === undefined ? {} : { taskId }),
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses non-strings with InvalidArgumentError', () => {
     expect(() => parseUpid(42 as unknown as string)).toThrowError(
       expect.objectContaining({ code: 'PROXMOX_INVALID_ARGUMENT' }),
