@@ -1,11 +1,18 @@
 /**
- * `proxmox completion bash|zsh|fish`: the shell scripts. Each is a thin shim that hands
- * the words typed so far to `proxmox __complete` (complete.ts) and offers its lines, so the
- * three shells share one implementation. A candidate ending in `/` is a path to descend
- * into: the scripts add no space after it.
+ * `proxmox completion bash|zsh|fish`: the shell scripts. The command names are written
+ * into each script (no process to start for the first word; zsh and fish show the
+ * summaries); everything after them is handed to `proxmox __complete` (complete.ts), so
+ * the three shells share one implementation. A candidate ending in `/` is a path to
+ * descend into: the scripts add no space after it.
  */
 import { UsageError } from './args.js';
+import { COMMANDS } from './commands/registry.js';
 import { EXIT } from './exit-codes.js';
+
+const visible = COMMANDS.filter((c) => !c.hidden);
+/** A shell single-quoted word. */
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+const NAMES = visible.map((c) => c.name).join(' ');
 
 const BASH = `# bash completion for proxmox (proxmox-sdk)
 # load with:  source <(proxmox completion bash)
@@ -16,6 +23,10 @@ _proxmox_complete() {
   read -r -a words <<< "$line"
   local cur=""
   if [[ ! "$line" =~ [[:space:]]$ ]]; then cur="\${words[\${#words[@]}-1]}"; unset "words[\${#words[@]}-1]"; fi
+  if [[ \${#words[@]} -le 1 ]]; then
+    COMPREPLY=($(compgen -W '${NAMES}' -- "$cur"))
+    return
+  fi
   local IFS=$'\\n'
   local -a found
   found=($(proxmox __complete "\${words[@]:1}" "$cur" 2>/dev/null))
@@ -33,6 +44,14 @@ const ZSH = `#compdef proxmox
 # zsh completion for proxmox (proxmox-sdk)
 # install: proxmox completion zsh > "\${fpath[1]}/_proxmox"   (or: source <(proxmox completion zsh))
 _proxmox() {
+  if (( CURRENT == 2 )); then
+    local -a commands
+    commands=(
+${visible.map((c) => `      ${quote(`${c.name}:${c.summary}`)}`).join('\n')}
+    )
+    _describe 'command' commands
+    return
+  fi
   local -a found dirs others
   found=("\${(@f)$(proxmox __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
   found=(\${found:#})
@@ -56,7 +75,8 @@ function __proxmox_complete
     set -e words[1]
     proxmox __complete $words (commandline -ct) 2>/dev/null
 end
-complete -c proxmox -f -a '(__proxmox_complete)'
+complete -c proxmox -f -n 'not __fish_use_subcommand' -a '(__proxmox_complete)'
+${visible.map((c) => `complete -c proxmox -f -n '__fish_use_subcommand' -a ${c.name} -d ${quote(c.summary)}`).join('\n')}
 `;
 
 export const SCRIPTS: Readonly<Record<string, string>> = { bash: BASH, zsh: ZSH, fish: FISH };

@@ -32,6 +32,21 @@ describe('completion scripts', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('proxmox __complete');
       expect(r.stdout).toMatch(/complete .*proxmox|compdef _proxmox proxmox|#compdef proxmox/);
+      for (const command of [
+        'get',
+        'create',
+        'set',
+        'delete',
+        'ls',
+        'usage',
+        'config',
+        'mock',
+        'completion',
+        'help',
+      ]) {
+        expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
+      }
+      expect(r.stdout).not.toContain('__complete:');
     }
     expect((await proxmox(['completion', 'tcsh'], { env })).code).toBe(2);
   });
@@ -55,6 +70,16 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
       encoding: 'utf8',
     });
     expect(out.trim().split('\n')).toEqual(['/cluster/']);
+    // The first word needs no process: the names are in the script.
+    const first = execFileSync(
+      '/bin/bash',
+      [
+        '-c',
+        `${script}\nCOMP_LINE='proxmox c'; COMP_POINT=9; _proxmox_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      { env: { ...env, PATH: '/nonexistent' }, encoding: 'utf8' },
+    );
+    expect(first.trim().split('\n')).toEqual(['create', 'config', 'completion']);
   });
 });
 
