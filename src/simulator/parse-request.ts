@@ -69,6 +69,12 @@ function parseBody(body: Buffer, contentType: string, params: SimParams, files: 
       throw new SimError(400, `malformed multipart body: ${(error as Error).message}`);
     }
     for (const part of parts) {
+      // pveproxy streams the file to disk as it arrives; fields after the file part come too late.
+      if (part.fileName === undefined && files.length > 0) {
+        throw new SimError(400, 'Parameter verification failed.', {
+          [part.name]: 'must be sent before the file part',
+        });
+      }
       // The file part's field counts as a parameter holding the file name, as on PVE.
       if (part.fileName !== undefined) {
         files.push(part);

@@ -46,7 +46,10 @@ export function conform(
 ): unknown {
   if (!schema || value === null || value === undefined) return value;
   if (schema.type === 'array' && Array.isArray(value)) {
-    if (value.length > 2000 || !schema.items) return value;
+    if (value.length === 0 || !schema.items) return value;
+    // Hand-built lists are uniform: when the first item needs nothing, neither do the rest.
+    const first = conform(value[0], schema.items, intBooleans, sample);
+    if (JSON.stringify(first) === JSON.stringify(value[0])) return value;
     return value.map((item) => conform(item, schema.items, intBooleans, sample));
   }
   if (schema.type === 'object' && typeof value === 'object' && !Array.isArray(value)) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SimulatorEngine, startSimulator } from '../../src/simulator/index.js';
-import { demoEngine, fails, finish, ok } from './engine-helpers.js';
+import { demoEngine, fails, finish, loginAs, ok } from './engine-helpers.js';
 import { login, sessionHeaders, wire } from './helpers.js';
 
 describe('cluster views', () => {
@@ -132,6 +132,26 @@ describe('storage', () => {
     } finally {
       await sim.close();
     }
+  });
+});
+
+describe('upload layout', () => {
+  it('refuses form fields that come after the file part', async () => {
+    const engine = demoEngine();
+    const boundary = 'b';
+    const body = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="filename"; filename="late.iso"\r\n\r\nDATA\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="content"\r\n\r\niso\r\n--${boundary}--\r\n`,
+    );
+    const root = await loginAs(engine, 'root@pam', 'proxmox');
+    const upload = await engine.handle({
+      method: 'POST',
+      url: '/api2/json/nodes/pve1/storage/local/upload',
+      headers: { ...root.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(upload.status).toBe(400);
+    expect(JSON.parse(String(upload.body)).errors).toEqual({ content: 'must be sent before the file part' });
   });
 });
 
