@@ -2,7 +2,11 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', simulator: 'src/simulator/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      simulator: 'src/simulator/index.ts',
+      'sync-worker': 'src/sync-worker.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     target: 'node20',

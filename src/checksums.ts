@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { type Dispatcher, EnvHttpProxyAgent, interceptors, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { InvalidArgumentError } from './errors.js';
 
 /** What `checksum-algorithm` accepts on PVE. */
@@ -124,10 +124,17 @@ const MAX_SUMS_BYTES = 1024 * 1024;
 
 let fetcher: Dispatcher | undefined;
 
-/** One shared dispatcher for checksum files: follows redirects (mirrors), honours HTTPS_PROXY/NO_PROXY. */
-function sumsDispatcher(): Dispatcher {
-  fetcher ??= new EnvHttpProxyAgent().compose(interceptors.redirect({ maxRedirections: 5 }));
-  return fetcher;
+/**
+ * One shared dispatcher for checksum files: follows redirects (mirrors), honours HTTPS_PROXY/NO_PROXY.
+ * undici is imported here, on first use, so that importing the SDK does not load it.
+ */
+async function sumsDispatcher(): Promise<{
+  request: typeof import('undici').request;
+  dispatcher: Dispatcher;
+}> {
+  const undici = await import('undici');
+  fetcher ??= new undici.EnvHttpProxyAgent().compose(undici.interceptors.redirect({ maxRedirections: 5 }));
+  return { request: undici.request, dispatcher: fetcher };
 }
 
 async function fetchText(url: string, options: DiscoverOptions): Promise<string | undefined> {
@@ -136,9 +143,10 @@ async function fetchText(url: string, options: DiscoverOptions): Promise<string 
     ...(options.signal ? [options.signal] : []),
   ];
   try {
+    const { request, dispatcher } = await sumsDispatcher();
     const res = await request(url, {
       method: 'GET',
-      dispatcher: sumsDispatcher(),
+      dispatcher,
       signal: AbortSignal.any(signals),
     });
     if (res.statusCode !== 200) {

@@ -16,7 +16,7 @@ import { Redactor } from './redact.js';
 import { decode, Pipeline, type PipelineParts } from './request.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import type { ServiceName } from './services.js';
-import { createSyncClient } from './sync.js';
+import { createSyncClient, type SyncClient } from './sync.js';
 import { TaskHelper, waitIfTask } from './tasks.js';
 import { createTransport } from './transports/create-transport.js';
 import type { HttpMethod, Params, Transport } from './transports/transport.js';
@@ -260,7 +260,7 @@ export interface ProxmoxSDKConstructor {
     overrides?: ProxmoxOptions<I>,
   ): Promise<ProxmoxClient<ServiceOf<I>>>;
   /** The same API with blocking calls, for plain scripts. */
-  sync(options: ProxmoxOptions): any;
+  sync<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): SyncClient<ServiceOf<I>>;
 }
 
 function ProxmoxSDKImpl(this: unknown, options: ProxmoxOptions): unknown {
@@ -279,19 +279,15 @@ function ProxmoxSDKImpl(this: unknown, options: ProxmoxOptions): unknown {
   return client;
 };
 
+const construct = (options: ProxmoxOptions) =>
+  new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)(options);
+
 Object.assign(ProxmoxSDKImpl, {
-  fromEnv: (overrides: ProxmoxOptions = {}) =>
-    new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)({ ...optionsFromEnv(), ...overrides }),
+  fromEnv: (overrides: ProxmoxOptions = {}) => construct(optionsFromEnv(process.env, overrides)),
   fromFile: async (path: string, overrides: ProxmoxOptions = {}) =>
-    new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)({
-      ...(await optionsFromFile(path)),
-      ...overrides,
-    }),
+    construct(await optionsFromFile(path, overrides)),
   fromProfile: async (name?: string, overrides: ProxmoxOptions = {}) =>
-    new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)({
-      ...(await optionsFromProfile(name)),
-      ...overrides,
-    }),
+    construct(await optionsFromProfile(name, { overrides })),
   sync: (options: ProxmoxOptions) => createSyncClient(options as Parameters<typeof createSyncClient>[0]),
 });
 

@@ -47,6 +47,7 @@ export {
 } from './profiles.js';
 export { formatPropertyString, PropertyStringError, parsePropertyString } from './property-string.js';
 export { SERVICES, type ServiceInfo, type ServiceName } from './services.js';
+export type { SyncClient } from './sync.js';
 export { isUpid, parseUpid, type TaskHelper, type TaskResult } from './tasks.js';
 export type { BackendName, HttpMethod, ParamScalar, Params, ParamValue } from './transports/transport.js';
 export {

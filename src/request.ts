@@ -70,7 +70,11 @@ export class Pipeline {
     extra: Partial<TransportRequest> = {},
   ): Promise<TransportResponse> {
     const { auth, options: resolved, validate } = this.#parts;
-    if (validate !== undefined) await validate(method, path, params);
+    if (validate !== undefined) {
+      // An upload's file travels as its own part, not among the parameters the schema lists.
+      const checked = extra.upload ? { ...params, [extra.upload.field]: extra.upload.fileName } : params;
+      await validate(method, path, checked);
+    }
     const transport = await this.#parts.transport();
     const safe = method === 'GET' || options.retry === true;
     let retriesLeft = resolved.retries;

@@ -3,15 +3,15 @@
  * path undici has, and the only one that exposes the reason phrase, where pveproxy puts
  * the first line of its error message).
  */
-import { type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { AbortError, ConnectionError, TimeoutError } from '../errors.js';
 import type { ResolvedHost, ResolvedOptions } from '../resolve-options.js';
 import { parseBody, toWire, type WireSettings } from './http-request.js';
 import { proxyFor, tunnelConnector } from './proxy-tunnel.js';
+import { dispatchStream } from './stream-response.js';
 import { tlsConnector } from './tls-connector.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
-import { dispatchStream } from './stream-response.js';
-import { sendUpload } from './upload-body.js';
+import { sendUpload, uploadHost } from './upload-body.js';
 
 /** Connections per origin: enough to keep 64 callers busy, few enough not to crowd pveproxy's workers. */
 const CONNECTIONS = 8;
@@ -37,21 +37,31 @@ export class HttpsTransport implements Transport {
     return originOf(this.#options.hosts[this.#hostIndex]!);
   }
 
-  #dispatcher(origin: string): Dispatcher {
+  #dispatcher(host: ResolvedHost, origin: string): Dispatcher {
     let d = this.#dispatchers.get(origin);
     if (d === undefined) {
-      d = makeDispatcher(this.#options.hosts[this.#hostIndex]!, this.#options);
+      d = makeDispatcher(host, this.#options);
       this.#dispatchers.set(origin, d);
     }
     return d;
   }
 
+  /** pveproxy never forwards an upload: it goes to the host that is the storage's node, when the list has it. */
+  #hostFor(req: TransportRequest): ResolvedHost {
+    const current = this.#options.hosts[this.#hostIndex]!;
+    if (!req.upload) return current;
+    const node = /^\/nodes\/([^/]+)\//.exec(req.path)?.[1];
+    return (node && uploadHost(this.#options.hosts, decodeURIComponent(node))) || current;
+  }
+
   async request(req: TransportRequest): Promise<TransportResponse> {
-    const origin = this.origin;
+    const host = this.#hostFor(req);
+    const origin = originOf(host);
+    const dispatcher = this.#dispatcher(host, origin);
     const wire = toWire(req, this.#settings);
-    if (req.upload) return sendUpload(this.#dispatcher(origin), origin, wire, req);
+    if (req.upload) return sendUpload(dispatcher, origin, wire, req);
     if (req.responseType === 'stream') {
-      return dispatchStream(this.#dispatcher(origin), {
+      return dispatchStream(dispatcher, {
         origin,
         path: wire.url,
         method: req.method,
@@ -63,7 +73,7 @@ export class HttpsTransport implements Transport {
     }
     return this.#failingOver(
       origin,
-      dispatchCollect(this.#dispatcher(origin), {
+      dispatchCollect(dispatcher, {
         origin,
         path: wire.url,
         method: req.method,

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { ResolvedOptions } from '../resolve-options.js';
 import type { SimulatorEngine } from '../simulator/index.js';
 import { parseBody, toWire, type WireSettings } from './http-request.js';
+import { multipartBody, multipartLayout } from './multipart.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export class MockTransport implements Transport {
@@ -40,14 +41,24 @@ export class MockTransport implements Transport {
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
-    if (req.upload) throw new InvalidArgumentError('uploads are not available on the mock backend yet');
     req.signal?.throwIfAborted();
     const wire = toWire(req, this.#settings);
+    let body = wire.body === undefined ? undefined : Buffer.from(wire.body);
+    if (req.upload) {
+      // The same multipart bytes the HTTPS transport streams; in memory, as the engine is.
+      const layout = multipartLayout(req.params, req.upload);
+      const chunks: Buffer[] = [];
+      for await (const chunk of multipartBody(layout, req.upload)) chunks.push(chunk);
+      body = Buffer.concat(chunks);
+      wire.url = wire.url.split('?')[0]!;
+      wire.headers['content-type'] = layout.contentType;
+      wire.headers['content-length'] = String(layout.length);
+    }
     const res = await this.engine.handle({
       method: req.method,
       url: wire.url,
       headers: wire.headers,
-      ...(wire.body === undefined ? {} : { body: Buffer.from(wire.body) }),
+      ...(body === undefined ? {} : { body }),
     });
     const text = typeof res.body === 'string' ? res.body : res.body.toString('utf8');
     return {

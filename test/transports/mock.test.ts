@@ -1,4 +1,7 @@
 /** The in-process backend: the simulator engine without sockets, same auth and envelopes. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, ProxmoxSDK, ResourceException } from '../../src/index.js';
 import { SimulatorEngine } from '../../src/simulator/index.js';
@@ -108,5 +111,27 @@ describe('backend mock', () => {
     await expect(px.nodes('pve1').qemu(782).status.start.post({}, { wait: true })).rejects.toMatchObject({
       code: expect.stringMatching(/PROXMOX_(TASK_FAILED|RESOURCE)/),
     });
+  });
+
+  it('uploads a file to storage and waits for the copy task', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pxsdk-mock-'));
+    const file = join(dir, 'tiny.iso');
+    await writeFile(file, Buffer.alloc(100_000, 7));
+    try {
+      await using px = await ProxmoxSDK.connect({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
+      const result = await px.files.upload({
+        node: 'pve1',
+        storage: 'local',
+        content: 'iso',
+        file,
+        checksum: 'sha256',
+      });
+      expect(result.volid).toBe('local:iso/tiny.iso');
+      expect(result.task?.exitstatus).toBe('OK');
+      const content = await px.nodes('pve1').storage('local').content.get({ content: 'iso' });
+      expect(content.map((c: { volid: string }) => c.volid)).toContain('local:iso/tiny.iso');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
