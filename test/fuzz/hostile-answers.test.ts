@@ -148,7 +148,7 @@ describe('hostile server answers', () => {
   it('a non-UTF-8 byte is decoded with a replacement character, not a crash', async () => {
     const body = Buffer.concat([Buffer.from('{"data":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('b"}')]);
     check(await outcome('GET', server.answer(raw(200, JSON_TYPE, body))), { ok: 'a\ufffd\ufffdb' });
-    // Invalid UTF-8 in an error's reason text and body still gives a ResourceException.
+    // Invalid UTF-8 in an error page still gives a ResourceException.
     const page = Buffer.concat([
       Buffer.from('<html>'),
       Buffer.from([0xc3, 0x28, 0xff]),
