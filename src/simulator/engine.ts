@@ -18,7 +18,7 @@ import { GenericStore } from './generic-store.js';
 import { type Handler, type HandlerContext, Reply } from './handler.js';
 import { HANDLER_TABLES } from './handler-tables.js';
 import { callResult, hostRequest } from './host-call.js';
-import { parseRequest } from './parse-request.js';
+import { emptyParams, parseRequest } from './parse-request.js';
 import { type Datastore, demoDatastores } from './pbs-state.js';
 import { checkPermissions } from './permissions.js';
 import { demoPmg, type PmgState } from './pmg-state.js';
@@ -143,7 +143,7 @@ export class SimulatorEngine implements EngineCore {
       if (subject?.tokenid !== undefined && !info.allowtoken) {
         throw new SimError(401, 'Permission denied - not available with API token');
       }
-      const params: SimParams = { ...parsed.params, ...match.pathParams };
+      const params: SimParams = Object.assign(emptyParams(), parsed.params, match.pathParams);
       if (subject) {
         const denial = checkPermissions(info.permissions, { access: this.access, subject, params });
         if (denial) throw new SimError(403, denial);

@@ -26,8 +26,16 @@ export function headerValue(headers: SimRequest['headers'], name: string): strin
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/**
+ * Parameter maps have no prototype: a parameter named `constructor` or `__proto__` is
+ * data like any other, never an inherited member.
+ */
+export function emptyParams(): SimParams {
+  return Object.create(null) as SimParams;
+}
+
 function addParam(params: SimParams, key: string, value: string): void {
-  const existing = params[key];
+  const existing = Object.hasOwn(params, key) ? params[key] : undefined;
   if (existing === undefined) params[key] = value;
   else if (Array.isArray(existing)) existing.push(value);
   else params[key] = [existing, value];
@@ -120,10 +128,10 @@ export function parseRequest(req: SimRequest): ParsedRequest {
     throw new SimError(400, 'malformed URI');
   }
 
-  const bodyParams: SimParams = {};
+  const bodyParams = emptyParams();
   const files: MultipartPart[] = [];
   if (body.length > 0) parseBody(body, contentType, bodyParams, files);
-  const queryParams: SimParams = {};
+  const queryParams = emptyParams();
   for (const [key, value] of new URLSearchParams(query)) addParam(queryParams, key, value);
-  return { method, segments, params: { ...bodyParams, ...queryParams }, files };
+  return { method, segments, params: Object.assign(emptyParams(), bodyParams, queryParams), files };
 }

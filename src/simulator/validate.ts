@@ -115,11 +115,13 @@ function checkPropertyString(format: Record<string, JsonSchema>, value: string):
 
 /** The schema of a parameter, also for numbered ones (`net0` for `net[n]`). */
 export function propertyFor(properties: Record<string, JsonSchema>, key: string): JsonSchema | undefined {
-  const direct = properties[key];
+  // Own keys only: `constructor` or `toString` are not parameters of any method.
+  const direct = Object.hasOwn(properties, key) ? properties[key] : undefined;
   if (direct) return direct;
   const match = /^([a-z_-]+?)(\d+)$/i.exec(key);
   if (!match) return undefined;
-  const numbered = properties[`${match[1]}[n]`];
+  const numberedKey = `${match[1]}[n]`;
+  const numbered = Object.hasOwn(properties, numberedKey) ? properties[numberedKey] : undefined;
   if (!numbered) return undefined;
   const max = numbered.numbered?.max;
   return max === undefined || Number(match[2]) <= max ? numbered : undefined;
@@ -127,7 +129,8 @@ export function propertyFor(properties: Record<string, JsonSchema>, key: string)
 
 /** Per-parameter errors; empty when the parameters pass. */
 export function validateParams(schema: JsonSchema | undefined, params: SimParams): Record<string, string> {
-  const errors: Record<string, string> = {};
+  // No prototype: an unknown parameter named `__proto__` must still get its own entry.
+  const errors = Object.create(null) as Record<string, string>;
   const properties = schema?.properties ?? {};
   const closed = schema?.additionalProperties === false;
   for (const [key, raw] of Object.entries(params)) {
@@ -151,12 +154,12 @@ export function validateParams(schema: JsonSchema | undefined, params: SimParams
         break;
       }
     }
-    if (prop.requires && params[prop.requires] === undefined && errors[key] === undefined) {
+    if (prop.requires && !Object.hasOwn(params, prop.requires) && errors[key] === undefined) {
       errors[key] = `missing property - '${key}' requires this property`;
     }
   }
   for (const [key, prop] of Object.entries(properties)) {
-    if (prop.optional || key.endsWith('[n]') || params[key] !== undefined) continue;
+    if (prop.optional || key.endsWith('[n]') || Object.hasOwn(params, key)) continue;
     errors[key] = 'property is missing and it is not optional';
   }
   return errors;

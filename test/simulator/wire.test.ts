@@ -116,3 +116,22 @@ describe('SimulatorEngine in process', () => {
     expect(dup.message).toMatch(/already exists on node 'pve2'/);
   });
 });
+
+describe('parameter names', () => {
+  it('treats names like Object.prototype members as plain data', async () => {
+    const { parseRequest } = await import('../../src/simulator/parse-request.js');
+    for (const name of ['valueOf', 'constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      const parsed = parseRequest({
+        method: 'POST',
+        url: '/api2/json/cluster/options',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: Buffer.from(`${encodeURIComponent(name)}=v`),
+      });
+      expect(Object.getOwnPropertyDescriptor(parsed.params, name)?.value).toBe('v');
+      const engine = new SimulatorEngine();
+      const result = await engine.call('PUT', '/cluster/options', { [name]: 'v' });
+      expect(result.status).toBe(400);
+      expect(Object.keys(result.errors ?? {})).toEqual([name]);
+    }
+  });
+});
