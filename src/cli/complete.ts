@@ -13,7 +13,7 @@ import { type OptionTable, parseArgs } from './args.js';
 import { COMMANDS, findCommand } from './commands/registry.js';
 import { connectionOptions } from './connection.js';
 import { OUTPUT_FORMATS } from './output.js';
-import { findNode, loadSchema, VERB_METHODS, variableChild } from './schema.js';
+import { childName, findNode, loadSchema, VERB_METHODS, variableChild } from './schema.js';
 
 /** Milliseconds for all live look-ups together. */
 const LIVE_DEADLINE = 1500;
@@ -52,10 +52,7 @@ function liveSource(options: ProxmoxOptions | undefined): Live | undefined {
     const timer = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), left).unref());
     const data = await Promise.race([px.request(`GET ${path}`, query).catch(() => undefined), timer]);
     if (!Array.isArray(data)) return [];
-    return data
-      .map((item) => (item && typeof item === 'object' ? (item as Record<string, unknown>)[pick] : item))
-      .filter((v) => typeof v === 'string' || typeof v === 'number')
-      .map(String);
+    return data.map((item) => childName(item, pick)).filter((n): n is string => n !== undefined);
   };
 }
 

@@ -71,3 +71,19 @@ export function capabilities(node: SchemaNode): string {
   const read = m.GET ? (node.children.length > 0 ? 'Dr' : '-r') : '--';
   return read + (m.PUT ? 'w' : '-') + (m.POST ? 'c' : '-') + (m.DELETE ? 'd' : '-');
 }
+
+/**
+ * The name of a child in a GET answer. pvesh follows the method's child link; the tables
+ * carry no links, so: the property named like the `{param}`, else the usual id keys
+ * (`{volume}` children are listed by `volid`).
+ */
+export function childName(item: unknown, param: string): string | undefined {
+  if (typeof item === 'string' || typeof item === 'number') return String(item);
+  if (typeof item !== 'object' || item === null) return undefined;
+  const record = item as Record<string, unknown>;
+  for (const key of [param, 'volid', 'id', 'name', 'subdir']) {
+    const value = record[key];
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+  }
+  return undefined;
+}

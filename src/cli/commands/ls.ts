@@ -11,7 +11,7 @@ import { flag, normalizeApiPath, type ParsedArgs, parseArgs, UsageError } from '
 import { connectionOptions } from '../connection.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { formatOutput, localeIsUtf8, parseOutputFormat } from '../output.js';
-import { capabilities, findNode, loadSchema, variableChild } from '../schema.js';
+import { capabilities, childName, findNode, loadSchema, variableChild } from '../schema.js';
 import { printHelp } from './help.js';
 import { findCommand } from './registry.js';
 
@@ -37,12 +37,7 @@ async function liveNames(options: ProxmoxOptions, encodedPath: string, param: st
   try {
     const data = await px.request(`GET ${encodedPath}`);
     if (!Array.isArray(data)) return [];
-    return data
-      .map((item) =>
-        typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[param] : item,
-      )
-      .filter((v) => v !== undefined && v !== null && typeof v !== 'object')
-      .map(String);
+    return data.map((item) => childName(item, param)).filter((n): n is string => n !== undefined);
   } finally {
     await px.close();
   }
