@@ -190,4 +190,8 @@ export const clusterHandlers: HandlerTable = {
   'GET /cluster/nextid': nextid,
   'GET /cluster/tasks': clusterTasks,
   'GET /nodes/{node}/status': nodeStatus,
+  'GET /nodes/{node}/version': (ctx) => {
+    requireNode(ctx.core, str(ctx.params.node));
+    return { version: '9.0.3', release: '9.0', repoid: '025864202ebb6109' };
+  },
 };

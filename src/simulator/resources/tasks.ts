@@ -22,6 +22,15 @@ function findTask(ctx: HandlerContext): TaskRecord {
   return task;
 }
 
+/** The Rust servers name the token apart from its user (`user` + `tokenid`). */
+function splitUser(ctx: HandlerContext, item: Record<string, unknown>, task: TaskRecord): void {
+  if (ctx.service !== 'PBS' && ctx.service !== 'PDM') return;
+  const bang = task.user.indexOf('!');
+  if (bang < 0) return;
+  item.user = task.user.slice(0, bang);
+  item.tokenid = task.user.slice(bang + 1);
+}
+
 function taskItem(task: TaskRecord): Record<string, unknown> {
   const item: Record<string, unknown> = {
     upid: task.upid,
@@ -39,7 +48,10 @@ function taskItem(task: TaskRecord): Record<string, unknown> {
 }
 
 function status(ctx: HandlerContext): unknown {
-  return taskItem(findTask(ctx));
+  const task = findTask(ctx);
+  const item = taskItem(task);
+  splitUser(ctx, item, task);
+  return item;
 }
 
 function log(ctx: HandlerContext): unknown {
@@ -64,6 +76,12 @@ function list(ctx: HandlerContext): unknown {
     const item = taskItem(t);
     if (t.endtime !== undefined) item.endtime = t.endtime;
     if (t.exitstatus !== undefined) item.status = t.exitstatus;
+    if (ctx.service === 'PBS' || ctx.service === 'PDM') {
+      item.worker_type = t.type;
+      item.worker_id = t.id;
+      delete item.type;
+      delete item.id;
+    }
     return item;
   });
   return new Reply(items, { total: all.length });
