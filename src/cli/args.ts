@@ -124,12 +124,24 @@ export function flag(options: ParsedArgs['options'], name: string): boolean {
 }
 
 /**
+ * Paths whose last parameter takes the rest of the path, as the Proxmox router matches
+ * them (PVE registers storage content with `fragmentDelimiter: ''`): `local:iso/x.iso`
+ * is one volume id. Known by shape, so that a call needs no schema.
+ */
+const REST_OF_PATH: readonly RegExp[] = [/^(nodes\/[^/]+\/storage\/[^/]+\/content)\/(.+)$/];
+
+/**
  * An API path as pvesh takes it: with or without the leading slash, extra slashes folded.
  * Each segment is percent-encoded as one path segment (`%2F` may be typed to embed a slash).
  */
 export function normalizeApiPath(raw: string | undefined): { display: string; encoded: string } {
   if (raw === undefined || raw.trim() === '') throw new UsageError('missing API path');
-  const segments = raw.split('/').filter((s) => s !== '');
+  const folded = raw
+    .split('/')
+    .filter((s) => s !== '')
+    .join('/');
+  const rest = REST_OF_PATH.map((re) => re.exec(folded)).find((m) => m !== null);
+  const segments = rest ? [...rest[1]!.split('/'), rest[2]!] : folded.split('/').filter((s) => s !== '');
   const decoded = segments.map((s) => {
     try {
       return decodeURIComponent(s);

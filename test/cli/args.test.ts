@@ -78,6 +78,14 @@ describe('normalizeApiPath', () => {
   ])('%s', (raw, display, encoded) => {
     expect(normalizeApiPath(raw)).toEqual({ display, encoded });
   });
+  it('takes the rest of a storage content path as one volume id, as the Proxmox router does', () => {
+    expect(normalizeApiPath('/nodes/pve1/storage/local/content/local:iso/x.iso').encoded).toBe(
+      '/nodes/pve1/storage/local/content/local%3Aiso%2Fx.iso',
+    );
+    expect(normalizeApiPath('/nodes/pve1/storage/local/content').encoded).toBe(
+      '/nodes/pve1/storage/local/content',
+    );
+  });
   it('needs a path', () => {
     expect(() => normalizeApiPath(undefined)).toThrow(UsageError);
   });
