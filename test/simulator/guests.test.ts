@@ -133,6 +133,15 @@ describe('qemu and lxc lifecycle', () => {
     expect(engine.cluster.guests.get(running.vmid)).toMatchObject({ node: target, status: 'running' });
   });
 
+  it('grows disks with resize and refuses to shrink them', async () => {
+    const engine = demoEngine();
+    const base = '/nodes/pve1/qemu/100';
+    await finish(engine, await ok(engine, 'PUT', `${base}/resize`, { disk: 'scsi0', size: '+8G' }));
+    expect((await ok(engine, 'GET', `${base}/config`)).scsi0).toBe('local-lvm:vm-100-disk-0,size=40G');
+    const shrink = await fails(engine, 'PUT', `${base}/resize`, { disk: 'scsi0', size: '10G' });
+    expect(shrink.message).toMatch(/shrinking/);
+  });
+
   it('answers the guest agent on running VMs with the agent enabled', async () => {
     const engine = demoEngine();
     const vm = [...engine.cluster.guests.values()].find((g) => g.type === 'qemu' && g.status === 'running')!;

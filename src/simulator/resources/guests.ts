@@ -14,6 +14,7 @@ import {
   powerAction,
 } from './guest-lifecycle.js';
 import { createGuest, listGuests } from './guest-list.js';
+import { resizeDisk } from './guest-resize.js';
 import {
   createSnapshot,
   deleteSnapshot,
@@ -35,6 +36,7 @@ function guestTable(type: GuestType): HandlerTable {
     [`GET ${one}/config`]: readConfig(type),
     [`PUT ${one}/config`]: updateConfigSync(type),
     [`GET ${one}/pending`]: pendingList(type),
+    [`PUT ${one}/resize`]: resizeDisk(type),
     [`GET ${one}/status/current`]: currentStatus(type),
     [`POST ${one}/template`]: makeTemplate(type),
     [`POST ${one}/clone`]: cloneGuest(type),

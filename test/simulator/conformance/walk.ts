@@ -142,6 +142,10 @@ function fixture(
     case 'storage':
       if (api.path === '/storage' && api.method === 'POST') return 'newstore';
       return api.path.startsWith('/nodes/') || api.path.startsWith('/storage') ? 'local' : undefined;
+    case 'disk':
+      return api.path.endsWith('/resize') && guestType === 'qemu' ? 'scsi0' : undefined;
+    case 'size':
+      return api.path.endsWith('/resize') ? '+1G' : undefined;
     case 'newid':
       return String(engine.cluster.nextFreeVmid(9100));
     case 'target':
