@@ -151,14 +151,19 @@ try {
     ...['-i', sshd.keyFile, '-o', `UserKnownHostsFile=${sshd.knownHostsFile}`, '-o', 'BatchMode=yes'],
     ...['-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-p', String(sshd.port), '-l', sshd.user],
   ];
-  await row('ssh binary, new connection per call', async () => {
-    const { stdout } = await run('ssh', [
-      ...plainSsh,
-      '127.0.0.1',
-      'pvesh get /version --output-format json',
-    ]);
-    if (!stdout.includes('9.0.3')) throw new Error('unexpected answer');
-  });
+  await row(
+    'ssh binary, new connection per call',
+    async () => {
+      const { stdout } = await run('ssh', [
+        ...plainSsh,
+        '127.0.0.1',
+        'pvesh get /version --output-format json',
+      ]);
+      if (!stdout.includes('9.0.3')) throw new Error('unexpected answer');
+    },
+    undefined,
+    N_PER_CALL,
+  );
 
   const script = join(scratch, 'proxmoxer_bench.py');
   writeFileSync(
