@@ -155,6 +155,32 @@ describe('upload layout', () => {
   });
 });
 
+describe('failing tasks', () => {
+  it('ends with the error as exit status and a TASK ERROR log line (upload with a wrong checksum)', async () => {
+    const engine = demoEngine();
+    const root = await loginAs(engine, 'root@pam', 'proxmox');
+    const b = 'x';
+    const body = Buffer.from(
+      `--${b}\r\nContent-Disposition: form-data; name="content"\r\n\r\niso\r\n` +
+        `--${b}\r\nContent-Disposition: form-data; name="checksum-algorithm"\r\n\r\nsha256\r\n` +
+        `--${b}\r\nContent-Disposition: form-data; name="checksum"\r\n\r\n${'0'.repeat(64)}\r\n` +
+        `--${b}\r\nContent-Disposition: form-data; name="filename"; filename="bad.iso"\r\n\r\nDATA\r\n--${b}--\r\n`,
+    );
+    const res = await engine.handle({
+      method: 'POST',
+      url: '/api2/json/nodes/pve1/storage/local/upload',
+      headers: { ...root.headers, 'content-type': `multipart/form-data; boundary=${b}` },
+      body,
+    });
+    const upid = JSON.parse(String(res.body)).data;
+    const status = await finish(engine, upid);
+    expect(status.exitstatus).toMatch(/^checksum mismatch/);
+    const log = await ok(engine, 'GET', `/nodes/pve1/tasks/${upid}/log`);
+    expect(log.at(-1).t).toMatch(/^TASK ERROR: checksum mismatch/);
+    expect(await ok(engine, 'GET', '/nodes/pve1/tasks', { errors: '1' })).toHaveLength(1);
+  });
+});
+
 describe('pools', () => {
   it('creates a pool, moves members, refuses to delete a non-empty one', async () => {
     const engine = demoEngine();

@@ -210,3 +210,19 @@ describe('parameter verification', () => {
     expect(Object.keys(result.errors ?? {}).sort()).toEqual(['node', 'storage']);
   });
 });
+
+describe('node task lists', () => {
+  it('lists finished tasks newest first with filters, running ones with source=active', async () => {
+    const engine = demoEngine();
+    const failing = await ok(engine, 'POST', '/nodes/pve1/qemu/100/status/shutdown');
+    const running = await ok(engine, 'POST', '/nodes/pve1/qemu', { vmid: '980' });
+    expect(
+      (await ok(engine, 'GET', '/nodes/pve1/tasks', { source: 'active' })).map((t: any) => t.upid),
+    ).toEqual([running, failing]);
+    await finish(engine, running);
+    const byVmid = await ok(engine, 'GET', '/nodes/pve1/tasks', { vmid: '980' });
+    expect(byVmid).toEqual([expect.objectContaining({ upid: running, status: 'OK', type: 'qmcreate' })]);
+    expect(await ok(engine, 'GET', '/nodes/pve1/tasks', { typefilter: 'qmshutdown' })).toHaveLength(1);
+    expect(await ok(engine, 'GET', '/nodes/pve1/tasks', { errors: '1' })).toEqual([]);
+  });
+});

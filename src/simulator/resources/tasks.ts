@@ -71,7 +71,21 @@ function list(ctx: HandlerContext): unknown {
   const node = str(ctx.params.node);
   const start = Number(str(ctx.params.start) ?? 0);
   const limit = Number(str(ctx.params.limit) ?? 50);
-  const all = [...ctx.core.tasks.tasks.values()].filter((t) => t.node === node).reverse();
+  const vmid = str(ctx.params.vmid);
+  const type = str(ctx.params.typefilter);
+  const user = str(ctx.params.userfilter);
+  const errorsOnly = str(ctx.params.errors) === '1';
+  const source = str(ctx.params.source) ?? 'archive';
+  const all = [...ctx.core.tasks.tasks.values()]
+    .filter((t) => t.node === node)
+    .filter((t) => vmid === undefined || t.id === vmid)
+    .filter((t) => type === undefined || t.type === type)
+    .filter((t) => user === undefined || t.user.includes(user))
+    .filter((t) => !errorsOnly || (t.exitstatus !== undefined && t.exitstatus !== 'OK'))
+    .filter(
+      (t) => source === 'all' || (source === 'active' ? t.status === 'running' : t.status === 'stopped'),
+    )
+    .reverse();
   const items = all.slice(start, start + limit).map((t) => {
     const item = taskItem(t);
     if (t.endtime !== undefined) item.endtime = t.endtime;
