@@ -123,16 +123,9 @@ class ClientImpl {
     if (o.auth === 'ticket') {
       return new TicketAuth(
         o,
-        async (params) => {
-          const transport = await this.#getTransport();
-          return transport.request({
-            method: 'POST',
-            path: '/access/ticket',
-            params,
-            headers: {},
-            timeout: o.timeout,
-          });
-        },
+        // Through the pipeline, so that a login meeting a 502/503 or a reset is retried.
+        (params, signal) =>
+          this.#pipeline.send('POST', '/access/ticket', params, { signal }, {}, { login: true }),
         this.#redactor,
       );
     }

@@ -47,12 +47,21 @@ export function paramPairs(params: Params | undefined): Array<[string, string]> 
   return pairs;
 }
 
+/** encodeURIComponent, with a typed error for text that is not valid Unicode (a lone surrogate). */
+function percentEncode(text: string, what: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    throw new InvalidArgumentError(`${what}: contains a lone surrogate, which is not valid Unicode`);
+  }
+}
+
 /** `a=1&b=x%20y`: percent-encoding that Proxmox's form and query parsers decode alike. */
 export function formEncode(pairs: ReadonlyArray<readonly [string, string]>): string {
   let out = '';
   for (const [key, value] of pairs) {
     if (out !== '') out += '&';
-    out += encodeURIComponent(key) + '=' + encodeURIComponent(value);
+    out += percentEncode(key, `parameter ${key}`) + '=' + percentEncode(value, `parameter ${key}`);
   }
   return out;
 }
@@ -89,5 +98,5 @@ export function encodeSegment(id: unknown): string {
   if (id === '' || id === '.' || id === '..') {
     throw new InvalidArgumentError(`path segment: '${id}' is not allowed as an id`);
   }
-  return encodeURIComponent(id);
+  return percentEncode(id, 'path segment');
 }

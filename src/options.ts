@@ -65,7 +65,7 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   timeout?: number;
   /** Milliseconds to establish a connection. @default 10000 */
   connectTimeout?: number;
-  /** Retries for safe requests on connection errors and 502/503/504. @default 2 */
+  /** Retries for safe requests (GETs, logins) on connection errors and 502/503/504. @default 3 */
   retries?: number;
   /** Prefix before `/api2/json`, for servers behind a reverse proxy path. @default '' */
   pathPrefix?: string;

@@ -68,6 +68,7 @@ export class Pipeline {
     params: Params | undefined,
     options: CallOptions = {},
     extra: Partial<TransportRequest> = {},
+    mode: { login?: boolean } = {},
   ): Promise<TransportResponse> {
     const { auth, options: resolved, validate } = this.#parts;
     if (validate !== undefined) {
@@ -76,11 +77,13 @@ export class Pipeline {
       await validate(method, path, checked);
     }
     const transport = await this.#parts.transport();
-    const safe = method === 'GET' || options.retry === true;
+    // A login is safe to repeat: the worst a repeated one does is issue a second ticket.
+    const safe = method === 'GET' || options.retry === true || mode.login === true;
+    const useAuth = auth !== undefined && transport.needsAuth && mode.login !== true;
     let retriesLeft = resolved.retries;
     let reloginLeft = 1;
     for (let attempt = 0; ; attempt++) {
-      const headers = auth !== undefined && transport.needsAuth ? await auth.headers(method) : {};
+      const headers = useAuth ? await auth!.headers(method, options.signal) : {};
       let res: TransportResponse;
       try {
         res = await transport.request({
@@ -103,9 +106,9 @@ export class Pipeline {
         }
         throw this.#scrubbed(error);
       }
-      if (res.status === 401 && auth !== undefined && transport.needsAuth && reloginLeft > 0) {
+      if (res.status === 401 && useAuth && reloginLeft > 0) {
         reloginLeft--;
-        if (await auth.refused(headers)) continue;
+        if (await auth!.refused(headers)) continue;
       }
       if (RETRY_STATUSES.has(res.status) && safe && retriesLeft > 0) {
         retriesLeft--;

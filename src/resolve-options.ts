@@ -112,7 +112,14 @@ const CHECKS: readonly Check[] = [
 ];
 
 /** Splits `host`, `host:port`, `::1`, `[::1]:8006`, `https://host:port` into parts. */
-export function parseHost(text: string, defaultPort: number): ResolvedHost {
+export function parseHost(raw: string, defaultPort: number): ResolvedHost {
+  // Credentials in a URL never belong in a message: show the host part only.
+  const text = raw.replace(/^([a-z]+:\/\/)?[^/]*@/i, '$1***@');
+  if (text !== raw) {
+    throw new InvalidArgumentError(
+      `option host: '${text}' carries credentials; give user and password as options`,
+    );
+  }
   let rest = text.trim();
   let protocol: 'https' | 'http' = 'https';
   const scheme = /^([a-z]+):\/\//i.exec(rest);
@@ -237,7 +244,7 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
     userid,
     timeout: options.timeout ?? 30_000,
     connectTimeout: options.connectTimeout ?? 10_000,
-    retries: options.retries ?? 2,
+    retries: options.retries ?? 3,
     verifySsl: options.verifySsl ?? true,
     pathPrefix: options.pathPrefix ?? '',
     bodyEncoding: options.bodyEncoding ?? 'form',

@@ -2,8 +2,11 @@ import type { HttpMethod, Params, TransportResponse } from '../transports/transp
 
 /** How credentials plug into the request pipeline. */
 export interface Authenticator {
-  /** Headers for one request; logs in or renews first when needed. */
-  headers(method: HttpMethod): Promise<Readonly<Record<string, string>>>;
+  /**
+   * Headers for one request; logs in or renews first when needed. `signal` ends this
+   * caller's wait; a login that every waiting caller gave up on is aborted too.
+   */
+  headers(method: HttpMethod, signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
   /**
    * The server answered 401 to a request sent with `sent`. Resolves true when fresh
    * credentials were obtained and the request may be sent once more.
@@ -14,4 +17,4 @@ export interface Authenticator {
 }
 
 /** Sends `POST /access/ticket` without credentials; given to the ticket authenticator. */
-export type SendLogin = (params: Params) => Promise<TransportResponse>;
+export type SendLogin = (params: Params, signal: AbortSignal) => Promise<TransportResponse>;

@@ -3,7 +3,7 @@
  * concurrent request, renewal with the ticket as password in the last 30 minutes,
  * one fresh login when the server no longer accepts the ticket.
  */
-import { AuthenticationError, ProxmoxError } from '../errors.js';
+import { AbortError, AuthenticationError, ProxmoxError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import type { ResolvedOptions } from '../resolve-options.js';
 import type { HttpMethod, Params, TransportResponse } from '../transports/transport.js';
@@ -16,6 +16,13 @@ const TICKET_LIFETIME = 120 * MINUTE;
 const RENEW_AFTER = 90 * MINUTE;
 /** Past this age a request waits for the renewal instead of racing it. */
 const MUST_RENEW_AFTER = 115 * MINUTE;
+
+/** The one login or renewal in progress, and how many callers still wait for it. */
+interface Flight {
+  promise: Promise<void>;
+  controller: AbortController;
+  waiters: number;
+}
 
 interface Session {
   ticket: string;
@@ -30,7 +37,7 @@ export class TicketAuth implements Authenticator {
   readonly #redactor: Redactor;
   readonly #now: () => number;
   #session: Session | undefined;
-  #pending: Promise<void> | undefined;
+  #flight: Flight | undefined;
   /** A one-shot otp is spent by the first login; later logins need totpSecret or onTfa. */
   #otpUsed = false;
 
@@ -41,15 +48,14 @@ export class TicketAuth implements Authenticator {
     this.#now = now;
   }
 
-  async headers(method: HttpMethod): Promise<Readonly<Record<string, string>>> {
+  async headers(method: HttpMethod, signal?: AbortSignal): Promise<Readonly<Record<string, string>>> {
     let session = this.#session;
     const age = session === undefined ? Number.POSITIVE_INFINITY : this.#now() - session.obtainedAt;
     if (session === undefined || age >= TICKET_LIFETIME) {
-      await this.#singleFlight(() => this.#login());
+      await this.#singleFlight((s) => this.#login(s), signal);
     } else if (age >= RENEW_AFTER) {
-      const renewal = this.#singleFlight(() => this.#renew());
-      if (age >= MUST_RENEW_AFTER) await renewal;
-      else renewal.catch(() => {});
+      if (age >= MUST_RENEW_AFTER) await this.#singleFlight((s) => this.#renew(s), signal);
+      else this.#singleFlight((s) => this.#renew(s)).catch(() => {});
     }
     session = this.#session!;
     return method === 'GET' ? session.get : session.write;
@@ -60,40 +66,72 @@ export class TicketAuth implements Authenticator {
     // Another request already replaced the ticket that was refused: just retry with the new one.
     if (current !== undefined && sent.cookie !== current.get.cookie) return true;
     this.#session = undefined;
-    await this.#singleFlight(() => this.#login());
+    await this.#singleFlight((s) => this.#login(s));
     return true;
   }
 
   async login(): Promise<void> {
-    if (this.#session === undefined) await this.#singleFlight(() => this.#login());
+    if (this.#session === undefined) await this.#singleFlight((s) => this.#login(s));
   }
 
-  #singleFlight(work: () => Promise<void>): Promise<void> {
-    if (this.#pending === undefined) {
-      this.#pending = work().finally(() => {
-        this.#pending = undefined;
+  /**
+   * One login (or renewal) at a time, shared by every caller. A caller with a signal may stop
+   * waiting; when every caller has stopped, the login itself is aborted, so that nothing is
+   * left running for no one.
+   */
+  #singleFlight(work: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    let flight = this.#flight;
+    if (flight === undefined) {
+      const controller = new AbortController();
+      const started: Flight = { controller, waiters: 0, promise: Promise.resolve() };
+      started.promise = work(controller.signal).finally(() => {
+        if (this.#flight === started) this.#flight = undefined;
       });
+      this.#flight = started;
+      flight = started;
     }
-    return this.#pending;
+    const current = flight;
+    current.waiters++;
+    if (signal === undefined) return current.promise;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        current.waiters--;
+        if (current.waiters === 0) current.controller.abort(signal.reason);
+        reject(new AbortError('aborted by the caller while waiting for the login', { cause: signal.reason }));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      current.promise.then(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
-  async #renew(): Promise<void> {
+  async #renew(signal: AbortSignal): Promise<void> {
     const session = this.#session;
-    if (session === undefined) return this.#login();
+    if (session === undefined) return this.#login(signal);
     try {
       const data = await this.#post(
         { username: this.#options.userid, password: session.ticket },
         'renew the ticket',
+        signal,
       );
       this.#accept(data);
     } catch (error) {
       // An expired or revoked ticket cannot be renewed; a fresh login still can.
-      if (error instanceof AuthenticationError) return this.#login();
+      if (error instanceof AuthenticationError) return this.#login(signal);
       throw error;
     }
   }
 
-  async #login(): Promise<void> {
+  async #login(signal: AbortSignal): Promise<void> {
     const o = this.#options;
     const params: Record<string, string> = { username: o.userid!, password: o.password ?? '' };
     if (o.service.legacyOtp) {
@@ -103,7 +141,7 @@ export class TicketAuth implements Authenticator {
     } else {
       params['new-format'] = '1';
     }
-    const first = await this.#post(params, 'log in');
+    const first = await this.#post(params, 'log in', signal);
     if (!isTfaTicket(String(first.ticket))) return this.#accept(first);
 
     const challengeTicket = String(first.ticket);
@@ -112,6 +150,7 @@ export class TicketAuth implements Authenticator {
     const second = await this.#post(
       { username: o.userid!, 'tfa-challenge': challengeTicket, password: answer, 'new-format': '1' },
       'complete the two-factor login',
+      signal,
     );
     if (isTfaTicket(String(second.ticket))) {
       throw new AuthenticationError(`two-factor login for ${o.userid} was not accepted`);
@@ -151,8 +190,8 @@ export class TicketAuth implements Authenticator {
     return response;
   }
 
-  async #post(params: Params, what: string): Promise<Record<string, unknown>> {
-    const res: TransportResponse = await this.#send(params);
+  async #post(params: Params, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const res: TransportResponse = await this.#send(params, signal);
     const body = res.body as { data?: unknown } | undefined;
     const data = body?.data as Record<string, unknown> | null | undefined;
     if (res.status === 401 || (res.status < 300 && (data == null || typeof data.ticket !== 'string'))) {

@@ -3,7 +3,7 @@
  * encoded exactly as the HTTPS transport encodes them, so auth, CSRF and envelopes are
  * exercised the same way.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { AbortError, ConnectionError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type { ResolvedOptions } from '../resolve-options.js';
 import type { SimulatorEngine } from '../simulator/index.js';
 import { parseBody, toWire, type WireSettings } from './http-request.js';
@@ -54,12 +54,20 @@ export class MockTransport implements Transport {
       wire.headers['content-type'] = layout.contentType;
       wire.headers['content-length'] = String(layout.length);
     }
-    const res = await this.engine.handle({
-      method: req.method,
-      url: wire.url,
-      headers: wire.headers,
-      ...(body === undefined ? {} : { body }),
-    });
+    const res = await settleWithin(
+      this.engine.handle({
+        method: req.method,
+        url: wire.url,
+        headers: wire.headers,
+        ...(body === undefined ? {} : { body }),
+      }),
+      `${req.method} ${wire.url.split('?')[0]}`,
+      req.timeout,
+      req.signal,
+    );
+    // The engine's fault injection drops the connection: the same error as over HTTPS.
+    if (res.reset)
+      throw new ConnectionError(`${req.method} ${wire.url.split('?')[0]}: connection reset by the server`);
     const text = typeof res.body === 'string' ? res.body : res.body.toString('utf8');
     return {
       status: res.status,
@@ -70,4 +78,42 @@ export class MockTransport implements Transport {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The engine's answer, or TimeoutError/AbortError when the caller stops waiting first. */
+function settleWithin<T>(
+  answer: Promise<T>,
+  where: string,
+  timeout: number | undefined,
+  signal?: AbortSignal,
+): Promise<T> {
+  if (timeout === undefined && signal === undefined) return answer;
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(new AbortError(`${where}: aborted by the caller`, { cause: signal?.reason }));
+    };
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            done();
+            reject(new TimeoutError(`${where}: no answer within ${timeout} ms`));
+          }, timeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    answer.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
 }
