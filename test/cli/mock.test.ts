@@ -88,6 +88,33 @@ describe('mock serve', () => {
     expect(await s.exited).toBe(0);
   });
 
+  it('--guests scales the demo cluster', async () => {
+    const s = await serve(['--json', '--port', '0', '--guests', '7'], (o) => o.includes('\n'));
+    const info = JSON.parse(s.stdout());
+    const root = info.users.find((u: { userid: string }) => u.userid === 'root@pam');
+    const r = await proxmox(
+      [
+        'get',
+        '/cluster/resources',
+        '-type',
+        'vm',
+        '--host',
+        `${info.host}:${info.port}`,
+        '--user',
+        'root@pam',
+        '--fingerprint',
+        info.fingerprint,
+        '--password-stdin',
+        '--output-format',
+        'json',
+      ],
+      { env, input: `${root.password}\n` },
+    );
+    expect(JSON.parse(r.stdout)).toHaveLength(7);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
   it('prints URL, fingerprint, users, passwords, tokens and TOTP secrets for people', async () => {
     const s = await serve(['--port', '0'], (out) => out.includes('Ctrl-C'));
     const out = s.stdout();
