@@ -6,18 +6,11 @@
 import { createHash } from 'node:crypto';
 import type { EngineCore } from '../engine-core.js';
 import { authId, type HandlerContext, type HandlerTable, str } from '../handler.js';
-import { paramError, SimError } from '../sim-error.js';
+import { SimError } from '../sim-error.js';
 import type { StorageRecord, Volume } from '../storage-state.js';
 import { requireNode, sizeToBytes } from './guest-common.js';
-
-function findStorage(core: EngineCore, name: string | undefined, node?: string): StorageRecord {
-  const storage = name === undefined ? undefined : core.storage.storages.get(name);
-  if (!storage) throw new SimError(500, `storage '${name ?? ''}' does not exist`);
-  if (node !== undefined && !core.storage.availableOn(storage, node)) {
-    throw new SimError(500, `storage '${storage.storage}' is not available on node '${node}'`);
-  }
-  return storage;
-}
+import { findStorage } from './storage-lookup.js';
+import { downloadUrl, upload } from './storage-transfer.js';
 
 /** Guest disks on a storage, derived from the guest configs. */
 function guestVolumes(core: EngineCore, node: string, storage: StorageRecord): Volume[] {
@@ -193,93 +186,6 @@ function deleteVolume(ctx: HandlerContext): unknown {
     user: authId(ctx.subject),
     work: () => {
       ctx.core.storage.volumes(node, storage.storage).delete(volume.volid);
-    },
-  }).upid;
-}
-
-const FILE_NAME = /^[-\w.+ ()]+$/;
-const SUFFIX: Record<string, RegExp> = {
-  iso: /\.(iso|img)$/i,
-  vztmpl: /\.tar\.(gz|xz|zst)$|\.tar$/i,
-  import: /\.(ova|ovf|qcow2|raw|vmdk)$/i,
-};
-
-function checkTarget(ctx: HandlerContext, storage: StorageRecord, content: string, fileName: string): string {
-  if (!storage.content.includes(content)) {
-    throw new SimError(500, `storage '${storage.storage}' does not support '${content}' content`);
-  }
-  if (!FILE_NAME.test(fileName) || !SUFFIX[content]?.test(fileName)) {
-    throw paramError({ filename: `invalid filename or wrong extension for '${content}'` });
-  }
-  const volid = `${storage.storage}:${content}/${fileName}`;
-  const node = str(ctx.params.node) ?? '';
-  if (ctx.core.storage.volumes(node, storage.storage).has(volid))
-    throw new SimError(500, `volume '${volid}' already exists`);
-  return volid;
-}
-
-function upload(ctx: HandlerContext): unknown {
-  const { core } = ctx;
-  const node = requireNode(core, str(ctx.params.node));
-  const storage = findStorage(core, str(ctx.params.storage), node);
-  const file = ctx.files.find((f) => f.name === 'filename') ?? ctx.files[0];
-  if (!file?.fileName) throw paramError({ filename: 'property is missing and it is not optional' });
-  const content = str(ctx.params.content) ?? '';
-  const volid = checkTarget(ctx, storage, content, file.fileName);
-  const algorithm = str(ctx.params['checksum-algorithm']);
-  const expected = str(ctx.params.checksum);
-  const data = file.data;
-  return core.tasks.start({
-    node,
-    type: 'imgcopy',
-    id: '',
-    user: authId(ctx.subject),
-    log: [
-      `starting file import from: /var/tmp/pveupload-${data.length}`,
-      `target node: ${node}`,
-      `target file: ${volid}`,
-    ],
-    work: () => {
-      if (algorithm && expected) {
-        const actual = createHash(algorithm).update(data).digest('hex');
-        if (actual !== expected.toLowerCase())
-          throw new Error(`checksum mismatch: got '${actual}' != expect '${expected}'`);
-      }
-      core.storage.volumes(node, storage.storage).set(volid, {
-        volid,
-        content,
-        format: content === 'iso' ? 'iso' : content === 'vztmpl' ? 'tgz' : 'raw',
-        size: data.length,
-        ctime: Math.floor(core.clock.now() / 1000),
-      });
-      return [`file size is: ${data.length}`, 'finished file import successfully'];
-    },
-  }).upid;
-}
-
-function downloadUrl(ctx: HandlerContext): unknown {
-  const { core } = ctx;
-  const node = requireNode(core, str(ctx.params.node));
-  const storage = findStorage(core, str(ctx.params.storage), node);
-  const content = str(ctx.params.content) ?? '';
-  const volid = checkTarget(ctx, storage, content, str(ctx.params.filename) ?? '');
-  const url = str(ctx.params.url) ?? '';
-  if (!/^https?:\/\//.test(url)) throw paramError({ url: 'invalid URL' });
-  return core.tasks.start({
-    node,
-    type: 'download',
-    id: volid.split('/').pop() ?? '',
-    user: authId(ctx.subject),
-    log: [`downloading ${url} to ${volid}`],
-    work: () => {
-      core.storage.volumes(node, storage.storage).set(volid, {
-        volid,
-        content,
-        format: content === 'iso' ? 'iso' : 'tgz',
-        size: 64 * 1024 ** 2,
-        ctime: Math.floor(core.clock.now() / 1000),
-      });
-      return ['download of 67108864 bytes finished'];
     },
   }).upid;
 }
