@@ -12,9 +12,9 @@
 import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InvalidArgumentError } from './errors.js';
 import { normalizeStored, type StoredOptions } from './stored-options.js';
+import { yaml } from './yaml-lazy.js';
 
 /** Refuses a secret file readable, writable or executable by group or others. */
 export function assertPrivate(path: string, info: Stats): void {
@@ -33,9 +33,9 @@ export function parseSecretText(text: string, path: string): Record<string, unkn
   const json = path.endsWith('.json') || /^\s*\{/.test(text);
   let value: unknown;
   try {
-    value = json ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
+    value = json ? JSON.parse(text) : yaml().parse(text, { prettyErrors: false });
   } catch (error) {
-    if (error instanceof YAMLParseError) {
+    if (error instanceof yaml().YAMLParseError) {
       const at = error.linePos?.[0];
       throw new InvalidArgumentError(
         `${path}: not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}`,

@@ -23,11 +23,12 @@ import { lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Document, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { assertPrivate, parseSecretText } from './credentials-file.js';
 import { InvalidArgumentError } from './errors.js';
 import type { ProxmoxOptions } from './options.js';
 import { normalizeStored, type StoredOptions } from './stored-options.js';
+import { yaml } from './yaml-lazy.js';
 
 export interface ProfileStoreOptions {
   /** The config file to use instead of the default location. */
@@ -186,10 +187,10 @@ async function edit(options: ProfileStoreOptions, change: (doc: Document) => voi
     const json = path.endsWith('.json');
     // YAML is edited as a document, so that comments and key order survive.
     const doc = !current.exists
-      ? new Document({})
+      ? new (yaml().Document)({})
       : json
-        ? new Document(JSON.parse(text))
-        : parseDocument(text);
+        ? new (yaml().Document)(JSON.parse(text))
+        : yaml().parseDocument(text);
     change(doc);
     const out = json ? `${JSON.stringify(doc.toJS(), null, 2)}\n` : doc.toString();
     await writeAtomic(path, out);

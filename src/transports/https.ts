@@ -3,7 +3,7 @@
  * path undici has, and the only one that exposes the reason phrase, where pveproxy puts
  * the first line of its error message).
  */
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AbortError, ConnectionError, TimeoutError } from '../errors.js';
 import type { ResolvedHost, ResolvedOptions } from '../resolve-options.js';
 import { parseBody, toWire, type WireSettings } from './http-request.js';
@@ -11,6 +11,7 @@ import { proxyFor, tunnelConnector } from './proxy-tunnel.js';
 import { dispatchStream } from './stream-response.js';
 import { tlsConnector } from './tls-connector.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+import { Pool } from './undici-parts.js';
 import { sendUpload, uploadHost } from './upload-body.js';
 
 /** Connections per origin: enough to keep 64 callers busy, few enough not to crowd pveproxy's workers. */

@@ -4,9 +4,10 @@
  * Proxmox host is trusted safely.
  */
 import type { TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 import { ConnectionError } from '../errors.js';
 import type { ResolvedOptions } from '../resolve-options.js';
+import { buildConnector as connector } from './undici-parts.js';
 
 let warnedInsecure = false;
 
@@ -26,7 +27,7 @@ export function tlsConnector(options: ResolvedOptions): buildConnector.connector
       { code: 'PROXMOX_INSECURE_TLS' },
     );
   }
-  const base = buildConnector({
+  const base = connector({
     rejectUnauthorized: verify,
     timeout: options.connectTimeout,
     keepAlive: true,
