@@ -1,7 +1,6 @@
 /** The openssh backend (system ssh, multiplexed) against a real sshd. */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +91,7 @@ describe('openssh backend', () => {
   });
 
   it('refuses unknown and changed host keys; strictHostKeyChecking: false opts out', async () => {
-    const empty = join(mkdtempSync(join(tmpdir(), 'pxsdk-kh-')), 'known_hosts');
+    const empty = join(mkdtempSync(join(sshd.dir, 'kh-')), 'known_hosts');
     writeFileSync(empty, '');
     const unknown = await rejection(call(openssh({ knownHostsFile: empty }), 'GET', '/version'));
     expect(unknown.code).toBe('PROXMOX_CONNECTION');
@@ -119,7 +118,7 @@ describe('openssh backend', () => {
   });
 
   it('reads a client config file (-F)', async () => {
-    const cfg = join(mkdtempSync(join(tmpdir(), 'pxsdk-cfg-')), 'config');
+    const cfg = join(mkdtempSync(join(sshd.dir, 'cfg-')), 'config');
     writeFileSync(
       cfg,
       `Host pxsdk-alias\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n` +
@@ -194,7 +193,7 @@ describe('openssh backend', () => {
 
   it('copies uploads over the master connection into a private file and removes it', async () => {
     const t = openssh();
-    const dir = mkdtempSync(join(tmpdir(), 'pxsdk-up-'));
+    const dir = mkdtempSync(join(sshd.dir, 'up-'));
     const file = join(dir, 'os.iso');
     writeFileSync(file, 'OPENSSH ISO');
     const upload = { field: 'filename', fileName: 'os.iso', localPath: file, size: 11 };
@@ -220,7 +219,7 @@ describe('openssh backend', () => {
 describe('openssh backend: upload interruptions', () => {
   it('aborts an upload mid-copy', async () => {
     const t = openssh();
-    const dir = mkdtempSync(join(tmpdir(), 'pxsdk-up-'));
+    const dir = mkdtempSync(join(sshd.dir, 'up-'));
     const file = join(dir, 'big.iso');
     writeFileSync(file, Buffer.alloc(4 << 20, 1));
     const ctl = new AbortController();

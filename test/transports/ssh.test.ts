@@ -2,7 +2,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -134,7 +133,7 @@ describe('ssh backend: authentication', () => {
 
 describe('ssh backend: host keys', () => {
   it('refuses an unknown host key, naming its fingerprint', async () => {
-    const empty = join(mkdtempSync(join(tmpdir(), 'pxsdk-kh-')), 'known_hosts');
+    const empty = join(mkdtempSync(join(sshd.dir, 'kh-')), 'known_hosts');
     writeFileSync(empty, '');
     const e = await rejection(
       call(ssh({ privateKeyFile: sshd.keyFile, knownHostsFile: empty }), 'GET', '/version'),
@@ -167,7 +166,7 @@ describe('ssh backend: host keys', () => {
   });
 
   it('checks hashed known_hosts entries', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pxsdk-kh-'));
+    const dir = mkdtempSync(join(sshd.dir, 'kh-'));
     const file = join(dir, 'known_hosts');
     writeFileSync(file, `[127.0.0.1]:${sshd.port} ${sshd.hostKeyLine}\n`);
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
@@ -327,7 +326,7 @@ describe('ssh backend: calls', () => {
 
 describe('ssh backend: uploads', () => {
   function localFile(name: string, text: string) {
-    const dir = mkdtempSync(join(tmpdir(), 'pxsdk-up-'));
+    const dir = mkdtempSync(join(sshd.dir, 'up-'));
     const path = join(dir, name);
     writeFileSync(path, text);
     return { field: 'filename', fileName: name, localPath: path, size: Buffer.byteLength(text) };
@@ -418,7 +417,7 @@ describe('ssh backend: pieces', () => {
 
   it('refuses a key marked @revoked, and prefers the known key type', () => {
     const key = Buffer.from(sshd.hostKeyLine.split(' ')[1]!, 'base64');
-    const dir = mkdtempSync(join(tmpdir(), 'pxsdk-kh-'));
+    const dir = mkdtempSync(join(sshd.dir, 'kh-'));
     const file = join(dir, 'known_hosts');
     writeFileSync(file, `@revoked * ${sshd.hostKeyLine}\n[h]:2222 ${sshd.hostKeyLine}\n`);
     const verdict = checkHostKey({ host: 'h', port: 2222, knownHostsFile: file }, key);
