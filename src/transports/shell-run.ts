@@ -182,7 +182,10 @@ export function armDeadline(
  * (as the https transport does), so a large file may take long but a stalled one fails.
  * The meter is destroyed with TimeoutError or AbortError; `signal` fires with it.
  */
-export function uploadMeter(part: UploadPart, control: ExecControl) {
+export function uploadMeter(
+  part: UploadPart,
+  control: ExecControl,
+): { meter: Transform; signal: AbortSignal; stop: () => void } {
   const ctl = new AbortController();
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
