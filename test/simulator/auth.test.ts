@@ -136,14 +136,11 @@ describe('PVE authentication over HTTPS', () => {
     expect(denied.statusText).toBe('Permission check failed (/vms/4002, VM.Allocate)');
   });
 
-  it('refuses tokens on endpoints marked allowtoken 0', async () => {
+  it('refuses tokens on endpoints the schema marks allowtoken 0 (PUT /access/password)', async () => {
     const full = user(sim, 'automation@pve').tokens.find((t) => t.tokenid === 'full')!;
-    sim.engine.router.add('GET', '/nodes/{node}/termproxy-test', {
-      allowtoken: false,
-      permissions: { user: 'all' },
-    });
-    const res = await wire(sim, 'GET', '/nodes/pve1/termproxy-test', {
+    const res = await wire(sim, 'PUT', '/access/password', {
       headers: { authorization: `PVEAPIToken=automation@pve!full=${full.value}` },
+      params: { userid: 'automation@pve', password: 'another-password' },
     });
     expect(res.status).toBe(401);
     expect(res.statusText).toMatch(/not available with API token/);
