@@ -184,7 +184,8 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
   }
   const service = SERVICES[findService(options.service ?? 'PVE')!];
   const backend: BackendName = options.backend === 'ssh_paramiko' ? 'ssh' : (options.backend ?? 'https');
-  const port = options.port ?? service.defaultPort;
+  // The shell backends reach the host over ssh: their default port is ssh's, not the API's.
+  const port = options.port ?? (backend === 'ssh' || backend === 'openssh' ? 22 : service.defaultPort);
   const hostList =
     options.host === undefined ? [] : typeof options.host === 'string' ? [options.host] : options.host;
   const needsHost = backend === 'https' || backend === 'ssh' || backend === 'openssh';

@@ -25,13 +25,12 @@ import { SshConnection } from './ssh-connection.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 /**
- * The ssh port. `hosts[0].port` falls back to the API port (8006/8007) when neither `port`
- * nor `host:port` was given; that port never means ssh, so it stands for "default": 22.
- * An ssh server really listening on the API port is the one case this cannot express.
+ * The ssh port, or undefined for 22 (the default the options resolve to for ssh backends),
+ * so that openssh leaves the choice to the user's ssh config.
  */
 export function sshPort(options: ResolvedOptions): number | undefined {
   const port = options.hosts[0]?.port;
-  return port === undefined || port === options.service.defaultPort ? undefined : port;
+  return port === undefined || port === 22 ? undefined : port;
 }
 
 /** The login name: `user` without a `@pam` realm (users paste `root@pam`), else the local user. */
