@@ -90,6 +90,10 @@ async function reapLeftover(pidFile: string): Promise<boolean> {
   } catch {
     return false;
   }
+  // A killed process whose parent is gone stays a zombie where PID 1 does not reap (containers):
+  // it no longer runs.
+  const state = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (/^\d+ \(.*\) Z/.test(state)) return false;
   process.kill(pid, 'SIGKILL');
   return true;
 }

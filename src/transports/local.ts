@@ -23,12 +23,25 @@ import type { Transport, TransportRequest, TransportResponse } from './transport
 /** Time a child gets between SIGTERM and SIGKILL: pvesh cleans up locks on TERM. */
 const KILL_GRACE_MS = 2000;
 
-/** SIGTERM now, SIGKILL if it is still there after the grace period. */
+/** Signals the child's whole process group (it leads one: spawned detached), else the child. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/**
+ * SIGTERM now, SIGKILL if it is still there after the grace period; to the process group,
+ * so that a tool's own children (a wrapper script, helpers it forks) end with it.
+ */
 export function terminate(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  signalGroup(child, 'SIGTERM');
   const hard = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGKILL');
   }, KILL_GRACE_MS);
   hard.unref();
   child.once('close', () => clearTimeout(hard));
@@ -48,6 +61,8 @@ export function runProcess(argv: readonly string[], control: ExecControl, hooks:
   return new Promise<ShellResult>((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      // Its own process group, so that a timeout can end everything it started.
+      detached: true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -90,4 +90,9 @@ describe('found failures, fixed', () => {
     });
     await expect(px.request('GET /version')).rejects.toSatisfy(isConnectionError);
   });
+  it('F3 src/transports/local.ts: a timed-out tool leaves no process behind (its children included)', async () => {
+    const [row] = await runStall([{ backend: 'local-wrapper', mode: 'timeout' }]);
+    expect(row!.toolStarted).toBe(true);
+    expect(row!.leftProcess).toBe(false);
+  }, 60_000);
 });
