@@ -4,9 +4,30 @@ import { isInvalidArgumentError } from '../src/errors.js';
 
 describe('paramPairs', () => {
   it.each([
-    ['booleans as 1/0', { a: true, b: false }, [['a', '1'], ['b', '0']]],
-    ['numbers as decimal text', { vmid: 100, cpu: 0.5 }, [['vmid', '100'], ['cpu', '0.5']]],
-    ['arrays as repeated keys', { command: ['ls', '-l'] }, [['command', 'ls'], ['command', '-l']]],
+    [
+      'booleans as 1/0',
+      { a: true, b: false },
+      [
+        ['a', '1'],
+        ['b', '0'],
+      ],
+    ],
+    [
+      'numbers as decimal text',
+      { vmid: 100, cpu: 0.5 },
+      [
+        ['vmid', '100'],
+        ['cpu', '0.5'],
+      ],
+    ],
+    [
+      'arrays as repeated keys',
+      { command: ['ls', '-l'] },
+      [
+        ['command', 'ls'],
+        ['command', '-l'],
+      ],
+    ],
     ['undefined and null left out', { a: undefined, b: null, c: 'x' }, [['c', 'x']]],
     ['empty string kept', { description: '' }, [['description', '']]],
   ] as const)('%s', (_name, given, want) => {
@@ -31,7 +52,12 @@ describe('paramPairs', () => {
 
 describe('formEncode', () => {
   it('percent-encodes keys and values, spaces as %20', () => {
-    expect(formEncode([['name', 'a b&c=d'], ['x+y', 'ü/?#']])).toBe('name=a%20b%26c%3Dd&x%2By=%C3%BC%2F%3F%23');
+    expect(
+      formEncode([
+        ['name', 'a b&c=d'],
+        ['x+y', 'ü/?#'],
+      ]),
+    ).toBe('name=a%20b%26c%3Dd&x%2By=%C3%BC%2F%3F%23');
   });
 });
 
@@ -56,7 +82,10 @@ describe('encodeSegment', () => {
     expect(encodeSegment(given)).toBe(want);
   });
 
-  it.each([[''], ['.'], ['..'], [null], [undefined], [{}], [[1]], [Number.NaN], [true]])('refuses %j', (given) => {
-    expect(() => encodeSegment(given)).toThrow(/path segment/);
-  });
+  it.each([[''], ['.'], ['..'], [null], [undefined], [{}], [[1]], [Number.NaN], [true]])(
+    'refuses %j',
+    (given) => {
+      expect(() => encodeSegment(given)).toThrow(/path segment/);
+    },
+  );
 });

@@ -38,12 +38,18 @@ describe('resolveOptions', () => {
   it('qualifies users: pam by default, the realm option, PMG quarantine', () => {
     expect(resolveOptions({ host: 'h', user: 'root', password: 'x' }).userid).toBe('root@pam');
     expect(resolveOptions({ host: 'h', user: 'bob', realm: 'pve', password: 'x' }).userid).toBe('bob@pve');
-    expect(resolveOptions({ host: 'h', service: 'PMG', user: 'bob', password: 'x' }).userid).toBe('bob@quarantine');
+    expect(resolveOptions({ host: 'h', service: 'PMG', user: 'bob', password: 'x' }).userid).toBe(
+      'bob@quarantine',
+    );
   });
 
   it.each([
     ['unknown keys', { host: 'h', hots: 'x' }, /unknown option 'hots'/],
-    ['snake_case keys, naming the camelCase twin', { host: 'h', token_name: 'x' }, /did you mean 'tokenName'/],
+    [
+      'snake_case keys, naming the camelCase twin',
+      { host: 'h', token_name: 'x' },
+      /did you mean 'tokenName'/,
+    ],
     ['a bad port', { host: 'h', port: 70000, ...token }, /option port/],
     ['a bad service', { host: 'h', service: 'XYZ', ...token }, /option service/],
     ['a token on PMG', { host: 'h', service: 'PMG', ...token }, /PMG does not accept API tokens/],
@@ -53,7 +59,11 @@ describe('resolveOptions', () => {
     ['http without opting in', { host: 'http://h', ...token }, /allowInsecureHttp/],
     ['a malformed fingerprint', { host: 'h', fingerprint: 'abc', ...token }, /option fingerprint/],
     ['a negative timeout', { host: 'h', timeout: -1, ...token }, /option timeout/],
-    ['otp and totpSecret together', { host: 'h', user: 'u', password: 'p', otp: '123456', totpSecret: 'JBSWY3DP' }, /one source/],
+    [
+      'otp and totpSecret together',
+      { host: 'h', user: 'u', password: 'p', otp: '123456', totpSecret: 'JBSWY3DP' },
+      /one source/,
+    ],
   ])('refuses %s with InvalidArgumentError', (_name, given, message) => {
     try {
       resolveOptions(given as never);
