@@ -1,28 +1,37 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+const library = {
+  index: 'src/index.ts',
+  simulator: 'src/simulator/index.ts',
+  'sync-worker': 'src/sync-worker.ts',
+};
+const common = {
+  target: 'node20',
+  platform: 'node',
+  shims: true,
+  splitting: true,
+  sourcemap: false,
+} as const;
+
+// The CLI is built with the library's ESM entries so that they share chunks: one copy of the
+// schema tables and the simulator in the package, not two. Only its entry gets the shebang.
+const cliShebang: NonNullable<Options['plugins']>[number] = {
+  name: 'cli-shebang',
+  renderChunk(code, info) {
+    if (info.type !== 'chunk' || !/[\\/]cli\.js$/.test(info.path)) return;
+    info.mode = 0o755;
+    return { code: `#!/usr/bin/env node\n${code}` };
+  },
+};
 
 export default defineConfig([
   {
-    entry: {
-      index: 'src/index.ts',
-      simulator: 'src/simulator/index.ts',
-      'sync-worker': 'src/sync-worker.ts',
-    },
-    format: ['esm', 'cjs'],
-    dts: true,
-    target: 'node20',
-    platform: 'node',
-    sourcemap: false,
-    clean: true,
-    shims: true,
-    splitting: true,
-  },
-  {
-    entry: { cli: 'src/cli/main.ts' },
+    ...common,
+    entry: { ...library, cli: 'src/cli/main.ts' },
     format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    shims: true,
-    splitting: true,
-    banner: { js: '#!/usr/bin/env node' },
+    dts: { entry: library },
+    clean: true,
+    plugins: [cliShebang],
   },
+  { ...common, entry: library, format: ['cjs'], dts: { entry: library } },
 ]);
