@@ -28,6 +28,11 @@ export interface ServiceInfo {
   readonly upidHasTaskId: boolean;
   /** Whether the one-shot `otp` login field still works (PMG; PVE 6). */
   readonly legacyOtp: boolean;
+  /**
+   * Whether the login takes `new-format=1`: PVE's switch to the two-step TFA flow. PBS and
+   * PDM only know that flow and refuse the parameter (their schemas do not list it).
+   */
+  readonly newFormatParam: boolean;
 }
 
 export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freeze({
@@ -43,6 +48,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     booleans: 'int',
     upidHasTaskId: false,
     legacyOtp: false,
+    newFormatParam: true,
   },
   PMG: {
     name: 'PMG',
@@ -56,6 +62,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     booleans: 'int',
     upidHasTaskId: false,
     legacyOtp: true,
+    newFormatParam: false,
   },
   PBS: {
     name: 'PBS',
@@ -69,6 +76,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     booleans: 'bool',
     upidHasTaskId: true,
     legacyOtp: false,
+    newFormatParam: false,
   },
   PDM: {
     name: 'PDM',
@@ -82,6 +90,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     booleans: 'bool',
     upidHasTaskId: true,
     legacyOtp: false,
+    newFormatParam: false,
   },
 } satisfies Record<ServiceName, ServiceInfo>);
 

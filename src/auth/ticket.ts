@@ -40,12 +40,15 @@ export class TicketAuth implements Authenticator {
   #flight: Flight | undefined;
   /** A one-shot otp is spent by the first login; later logins need totpSecret or onTfa. */
   #otpUsed = false;
+  /** The cookie the server named its ticket in (PDM: `__Host-PDMAuthCookie`). */
+  #cookieName: string;
 
   constructor(options: ResolvedOptions, send: SendLogin, redactor: Redactor, now: () => number = Date.now) {
     this.#options = options;
     this.#send = send;
     this.#redactor = redactor;
     this.#now = now;
+    this.#cookieName = options.service.cookieName;
   }
 
   async headers(method: HttpMethod, signal?: AbortSignal): Promise<Readonly<Record<string, string>>> {
@@ -138,7 +141,7 @@ export class TicketAuth implements Authenticator {
       // PMG (and PVE 6) take the code in the same request.
       const code = await this.#codeForLegacy();
       if (code !== undefined) params.otp = code;
-    } else {
+    } else if (o.service.newFormatParam) {
       params['new-format'] = '1';
     }
     const first = await this.#post(params, 'log in', signal);
@@ -148,7 +151,12 @@ export class TicketAuth implements Authenticator {
     this.#redactor.add(challengeTicket);
     const answer = await this.#tfaAnswer(challengeTicket);
     const second = await this.#post(
-      { username: o.userid!, 'tfa-challenge': challengeTicket, password: answer, 'new-format': '1' },
+      {
+        username: o.userid!,
+        'tfa-challenge': challengeTicket,
+        password: answer,
+        ...(o.service.newFormatParam ? { 'new-format': '1' } : {}),
+      },
       'complete the two-factor login',
       signal,
     );
@@ -193,7 +201,13 @@ export class TicketAuth implements Authenticator {
   async #post(params: Params, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {
     const res: TransportResponse = await this.#send(params, signal);
     const body = res.body as { data?: unknown } | undefined;
-    const data = body?.data as Record<string, unknown> | null | undefined;
+    let data = body?.data as Record<string, unknown> | null | undefined;
+    if (data != null && typeof data.ticket !== 'string') {
+      // PDM (and PBS with http-only) hand the ticket out as an HttpOnly cookie, with only
+      // `ticket-info` in the body; a client that is no browser reads it from Set-Cookie.
+      const fromCookie = this.#ticketCookie(res.headers['set-cookie']);
+      if (fromCookie !== undefined) data = { ...data, ticket: fromCookie };
+    }
     if (res.status === 401 || (res.status < 300 && (data == null || typeof data.ticket !== 'string'))) {
       throw new AuthenticationError(
         `could not ${what} as ${this.#options.userid}: ${res.status} ${this.#redactor.scrub(res.statusText || 'authentication failure')}`,
@@ -208,12 +222,29 @@ export class TicketAuth implements Authenticator {
     return data!;
   }
 
+  /** The ticket in a `<prefix>AuthCookie` or `__Host-<prefix>AuthCookie` Set-Cookie header. */
+  #ticketCookie(header: string | string[] | undefined): string | undefined {
+    const name = this.#options.service.cookieName;
+    for (const line of Array.isArray(header) ? header : header === undefined ? [] : [header]) {
+      const match = /^\s*([^=;\s]+)=([^;]*)/.exec(line);
+      if (match && (match[1] === name || match[1] === `__Host-${name}`)) {
+        this.#cookieName = match[1];
+        try {
+          return decodeURIComponent(match[2]!);
+        } catch {
+          return match[2];
+        }
+      }
+    }
+    return undefined;
+  }
+
   #accept(data: Record<string, unknown>): void {
     const ticket = String(data.ticket);
     const csrf = typeof data.CSRFPreventionToken === 'string' ? data.CSRFPreventionToken : undefined;
     this.#redactor.add(ticket);
     this.#redactor.add(csrf);
-    const cookie = `${this.#options.service.cookieName}=${encodeURIComponent(ticket)}`;
+    const cookie = `${this.#cookieName}=${encodeURIComponent(ticket)}`;
     const get = Object.freeze({ cookie });
     this.#session = {
       ticket,

@@ -134,4 +134,59 @@ describe('backend mock', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('logs in to PDM, whose ticket comes as an HttpOnly cookie with ticket-info in the body', async () => {
+    await using px = await ProxmoxSDK.connect({
+      backend: 'mock',
+      service: 'PDM',
+      user: 'root@pam',
+      password: 'proxmox',
+    });
+    expect(await px.version.get()).toHaveProperty('version');
+    await using tfa = await ProxmoxSDK.connect({
+      backend: 'mock',
+      service: 'PDM',
+      user: 'tfa@pdm',
+      password: 'two-factor',
+      totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    });
+    expect(await tfa.version.get()).toHaveProperty('version');
+  });
+
+  it('logs in to PBS with a password and with two-factor (no new-format parameter there)', async () => {
+    await using px = await ProxmoxSDK.connect({
+      backend: 'mock',
+      service: 'PBS',
+      user: 'root@pam',
+      password: 'proxmox',
+    });
+    expect(await px.version.get()).toHaveProperty('version');
+    await using tfa = await ProxmoxSDK.connect({
+      backend: 'mock',
+      service: 'PBS',
+      user: 'tfa@pbs',
+      password: 'two-factor',
+      totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    });
+    expect(await tfa.version.get()).toHaveProperty('version');
+  });
+
+  it('logs in to PMG with a password, and a quarantine user without realm', async () => {
+    await using px = await ProxmoxSDK.connect({
+      backend: 'mock',
+      service: 'PMG',
+      user: 'root@pam',
+      password: 'proxmox',
+    });
+    expect(await px.version.get()).toHaveProperty('version');
+    await using quarantine = await ProxmoxSDK.connect({
+      backend: 'mock',
+      service: 'PMG',
+      user: 'alice@example.com',
+      realm: 'quarantine',
+      password: 'alice-quarantine',
+    });
+    expect(quarantine.service).toBe('PMG');
+    await quarantine.login();
+  });
 });
