@@ -1,4 +1,5 @@
 export type { CallOptions, TaskStatus, WaitOptions } from './call-options.js';
+export type { Checksum } from './checksums.js';
 export {
   type ClientCore,
   type LooseRequest,
@@ -11,6 +12,7 @@ export {
   optionsFromEnv,
   optionsFromFile,
   optionsFromProfile,
+  type ProfileLoadOptions,
 } from './config.js';
 export {
   AbortError,
@@ -27,11 +29,22 @@ export {
   isTaskFailedError,
   isTimeoutError,
   ProxmoxError,
+  type ProxmoxErrorOptions,
   ResourceException,
+  type ResourceExceptionOptions,
   TaskFailedError,
+  type TaskFailedErrorOptions,
   TimeoutError,
 } from './errors.js';
-export type { DownloadOptions, DownloadUrlOptions, FileHelper, FileResult, UploadOptions } from './files.js';
+export type {
+  Download,
+  DownloadOptions,
+  DownloadUrlOptions,
+  FileHelper,
+  FileResult,
+  UploadContent,
+  UploadOptions,
+} from './files.js';
 export type * as Pbs from './generated/pbs/types.js';
 export type * as Pdm from './generated/pdm/types.js';
 export type * as Pmg from './generated/pmg/types.js';
@@ -41,14 +54,17 @@ export {
   configPath,
   getProfile,
   listProfiles,
+  type ProfileStoreOptions,
+  type ProfileSummary,
   removeProfile,
   saveProfile,
   setDefaultProfile,
 } from './profiles.js';
 export { formatPropertyString, PropertyStringError, parsePropertyString } from './property-string.js';
 export { SERVICES, type ServiceInfo, type ServiceName } from './services.js';
-export type { SyncClient } from './sync.js';
-export { isUpid, parseUpid, type TaskHelper, type TaskResult } from './tasks.js';
+export type { StoredOptions } from './stored-options.js';
+export type { SyncCallOptions, SyncClient, SyncClientCore, SyncFiles, SyncTasks } from './sync.js';
+export { isUpid, type LogOptions, parseUpid, type TaskHelper, type TaskResult } from './tasks.js';
 export type { BackendName, HttpMethod, ParamScalar, Params, ParamValue } from './transports/transport.js';
 export {
   type ApiRoot,

@@ -136,6 +136,8 @@ export async function proxmox(args: string[], options: RunOptions = {}): Promise
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // The CLI may exit before it reads its input (a usage error): EPIPE then is no failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
