@@ -5,15 +5,10 @@
  */
 import type { Authenticator } from './auth/authenticator.js';
 import type { CallOptions } from './call-options.js';
-import {
-  AbortError,
-  AuthenticationError,
-  ConnectionError,
-  ProxmoxError,
-  ResourceException,
-} from './errors.js';
+import { AuthenticationError, ConnectionError, ProxmoxError, ResourceException } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { ResolvedOptions } from './resolve-options.js';
+import { sleep } from './sleep.js';
 import type {
   HttpMethod,
   Params,
@@ -152,21 +147,6 @@ function retryAfter(res: TransportResponse): number | undefined {
   const seconds = Number(text);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(text) - Date.now();
   return Number.isFinite(ms) ? Math.max(0, Math.min(ms, RETRY_AFTER_CAP)) : undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError('aborted by the caller', { cause: signal.reason }));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError('aborted by the caller', { cause: signal?.reason }));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Unwraps `{data}` or turns an error status into a typed error with the server's words. */

@@ -10,6 +10,7 @@ import type { CallOptions, TaskStatus, WaitOptions } from './call-options.js';
 import type { ClientInternals } from './client-internals.js';
 import { encodeSegment } from './encode.js';
 import { AbortError, TaskFailedError, TimeoutError } from './errors.js';
+import { sleep } from './sleep.js';
 import { LOG_PAGE, LogCursor, type LogLine, type LogPageReader } from './task-log.js';
 import { isUpid, parseUpid, type Upid } from './upid.js';
 
@@ -222,19 +223,4 @@ function plain(options: CallOptions): CallOptions {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
   };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError('aborted', { cause: signal.reason }));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError('aborted', { cause: signal?.reason }));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

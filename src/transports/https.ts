@@ -61,29 +61,17 @@ export class HttpsTransport implements Transport {
     const dispatcher = this.#dispatcher(host, origin);
     const wire = toWire(req, this.#settings);
     if (req.upload) return sendUpload(dispatcher, origin, wire, req);
-    if (req.responseType === 'stream') {
-      return dispatchStream(dispatcher, {
-        origin,
-        path: wire.url,
-        method: req.method,
-        headers: wire.headers,
-        body: wire.body ?? null,
-        timeout: req.timeout ?? this.#options.timeout,
-        signal: req.signal,
-      });
-    }
-    return this.#failingOver(
+    const options: CollectOptions = {
       origin,
-      dispatchCollect(dispatcher, {
-        origin,
-        path: wire.url,
-        method: req.method,
-        headers: wire.headers,
-        body: wire.body ?? null,
-        timeout: req.timeout ?? this.#options.timeout,
-        signal: req.signal,
-      }),
-    );
+      path: wire.url,
+      method: req.method,
+      headers: wire.headers,
+      body: wire.body ?? null,
+      timeout: req.timeout ?? this.#options.timeout,
+      signal: req.signal,
+    };
+    if (req.responseType === 'stream') return dispatchStream(dispatcher, options);
+    return this.#failingOver(origin, dispatchCollect(dispatcher, options));
   }
 
   /**
