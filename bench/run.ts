@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BenchContext } from './context.js';
+import { pinning, setPinning } from './lib/cpu-pin.js';
 import { buildPackage, PACKAGE_DIR } from './lib/package-build.js';
 import { machineInfo } from './machine.js';
 import { formatSection, markdownSection, type Section } from './report.js';
@@ -15,6 +16,10 @@ import { renewal } from './scenarios/renewal.js';
 import { startup } from './scenarios/startup.js';
 import { throughput } from './scenarios/throughput.js';
 import { parseSettings, type ScenarioId } from './settings.js';
+
+function pinningText(): string {
+  return pinning() ? 'simulator on core 0, each client on core 1' : 'not pinned';
+}
 
 type Runner = (ctx: BenchContext) => Promise<Section>;
 
@@ -35,12 +40,13 @@ const RUNNERS: Record<ScenarioId, Runner> = {
 };
 
 const settings = parseSettings(process.argv.slice(2));
+setPinning(settings.pin);
 const machine = machineInfo();
 const ctx = new BenchContext(settings);
 const sections: Section[] = [];
 const started = performance.now();
 console.log(
-  `proxmox-sdk bench${settings.quick ? ' (quick)' : ''}: ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAvg1.toFixed(2)}`,
+  `proxmox-sdk bench${settings.quick ? ' (quick)' : ''}: ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAvg1.toFixed(2)}, ${pinningText()}`,
 );
 try {
   console.log(`built the package into ${PACKAGE_DIR} in ${((await buildPackage()) / 1000).toFixed(1)} s`);
@@ -61,11 +67,16 @@ try {
   await ctx.close();
 }
 
-const result = { machine, settings, durationS: (performance.now() - started) / 1000, sections };
+const result = {
+  machine,
+  settings: { ...settings, pin: pinning() },
+  durationS: (performance.now() - started) / 1000,
+  sections,
+};
 mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(result, null, 2)}\n`);
 // The same figures as Markdown, ready for bench/README.md.
 const markdown = settings.out.replace(/\.json$/, '.md');
-const header = `${machine.cpuModel} x${machine.cores}, Node ${machine.node}, ${machine.date}, 1-min load ${machine.loadAvg1.toFixed(2)}${settings.quick ? ', --quick' : ''}`;
+const header = `${machine.cpuModel} x${machine.cores}, Node ${machine.node}, ${machine.date}, 1-min load ${machine.loadAvg1.toFixed(2)}, ${pinningText()}${settings.quick ? ', --quick' : ''}`;
 writeFileSync(markdown, `${[header, ...sections.map(markdownSection)].join('\n\n')}\n`);
 console.log(`\nwrote ${settings.out} and ${markdown} in ${result.durationS.toFixed(0)} s`);

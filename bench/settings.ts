@@ -5,6 +5,7 @@
  *   --only a,b         scenarios: version resources storm renewal large shell startup sync
  *                      (throughput = version,resources)
  *   --clients a,b      sdk floor proxmox-api proxmoxer (default: all)
+ *   --no-pin           do not give the simulator and the client a core each (bench/lib/cpu-pin.ts)
  *   --cpu-prof         write V8 CPU profiles of the sdk and floor workers to .tmp/bench-profiles
  *   --out FILE         results file (default bench/results/latest.json)
  *   --rounds N, --round-ms MS, --warmup-ms MS   override the throughput counts (smoke test)
@@ -28,6 +29,8 @@ export interface Settings {
   scenarios: ScenarioId[];
   clients: ClientName[];
   cpuProf: boolean;
+  /** Simulator on core 0, each measured client on core 1 (unless --no-pin). */
+  pin: boolean;
   out: string;
   /** Throughput: measured rounds per case (clients interleaved), each this long, after one warm-up. */
   rounds: number;
@@ -74,6 +77,7 @@ export function parseSettings(argv: string[]): Settings {
     scenarios: only === undefined ? [...SCENARIOS] : list(only, SCENARIOS, '--only'),
     clients: clients === undefined ? [...CLIENTS] : list(clients, CLIENTS, '--clients'),
     cpuProf: argv.includes('--cpu-prof'),
+    pin: !argv.includes('--no-pin'),
     out: value('--out') ?? 'bench/results/latest.json',
     rounds: number('--rounds', quick ? 3 : 8),
     roundMs: number('--round-ms', quick ? 300 : 400),

@@ -1,6 +1,7 @@
 /** Parent side of bench/sim-server.ts: start it, read its counters, move its clock. */
 import { fileURLToPath } from 'node:url';
 import type { SimStats } from '../src/simulator/index.js';
+import { pinned } from './lib/cpu-pin.js';
 import { JsonLinesChild, tsNode } from './lib/json-lines-child.js';
 
 export interface SimUser {
@@ -43,7 +44,9 @@ export class SimProcess {
 
   static async start(options: Record<string, unknown>): Promise<SimProcess> {
     const module = fileURLToPath(new URL('./sim-server.ts', import.meta.url));
-    const child = new JsonLinesChild<SimDetails>(tsNode(module, [], [JSON.stringify(options)]));
+    const child = new JsonLinesChild<SimDetails>(
+      pinned(tsNode(module, [], [JSON.stringify(options)]), 'server'),
+    );
     const sim = new SimProcess(child);
     sim.details = await child.ready;
     return sim;

@@ -1,5 +1,6 @@
 /** Starts one measured client in its own process. */
 import { fileURLToPath } from 'node:url';
+import { pinned } from '../lib/cpu-pin.js';
 import { type ChildSpec, JsonLinesChild, tsNode } from '../lib/json-lines-child.js';
 import type { Target } from '../sim-process.js';
 
@@ -12,12 +13,12 @@ export function workerSpec(client: ClientName, target: Target, nodeArgs: string[
   const json = JSON.stringify(target);
   if (client === 'proxmoxer') {
     // Debian's interpreter, where apt installed python3-proxmoxer, whatever python3 is on PATH.
-    return { command: '/usr/bin/python3', args: [here('./proxmoxer_worker.py'), json] };
+    return pinned({ command: '/usr/bin/python3', args: [here('./proxmoxer_worker.py'), json] }, 'client');
   }
   const spec = tsNode(here('./node-worker.ts'), nodeArgs, [client, json]);
   // proxmox-api cannot pin a certificate; this process, and only this one, trusts any.
   if (client === 'proxmox-api') spec.env = { NODE_TLS_REJECT_UNAUTHORIZED: '0' };
-  return spec;
+  return pinned(spec, 'client');
 }
 
 export async function startWorker(
