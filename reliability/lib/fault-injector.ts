@@ -1,11 +1,12 @@
 /**
  * Fault injection in front of a simulator engine, for the reliability scenarios.
  *
- * The simulator's own `faults` option (src/simulator/types.ts) is typed but not acted on
- * yet, so the scenarios wrap `engine.handle` here instead: the HTTPS server already turns
- * `reset: true` into a dropped socket, which is all a reset needs. Proxy errors (502/503)
- * are answered without reaching the engine, as a reverse proxy in front of pveproxy would;
- * resets happen after the engine did the work, the worst case for a POST (done, answer lost).
+ * The simulator has its own `faults` option, but it resets a connection before the engine
+ * does any work. These scenarios need the worst case for a POST (the work done, the answer
+ * lost) and a count of POST arrivals per vmid, so they wrap `engine.handle` here: the HTTPS
+ * server turns `reset: true` into a dropped socket. Proxy errors (502/503) are answered
+ * without reaching the engine, as a reverse proxy in front of pveproxy would; resets happen
+ * after the engine did the work.
  */
 import type { SimRequest, SimResponse, SimulatorEngine } from '../../src/simulator/index.js';
 import { seededRandom } from './prng.js';
