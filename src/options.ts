@@ -58,8 +58,14 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   ca?: string | Buffer | readonly (string | Buffer)[];
   /** SHA-256 fingerprint of the server certificate (`AA:BB:...`, as Proxmox shows it): pin it. */
   fingerprint?: string;
-  /** Client certificate and key, PEM. */
+  /**
+   * TLS client certificate, for a server (or the reverse proxy in front of it) that demands
+   * mutual TLS: PEM text, a Buffer of PEM, or the path of a PEM file (read at construction).
+   * A file holding both certificate and key may be given as `cert` alone.
+   * @example { cert: '/etc/proxmox/client.crt', key: '/etc/proxmox/client.key' }
+   */
   cert?: string | Buffer;
+  /** Private key of `cert`: PEM text, a Buffer of PEM, or a file path; encrypted keys need `passphrase`. */
   key?: string | Buffer;
   /** Milliseconds for one request. @default 30000 */
   timeout?: number;
@@ -83,7 +89,7 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   privateKeyFile?: string;
   /** Identity file (openssh's `-i`; also accepted by the ssh backend). */
   identityFile?: string;
-  /** Passphrase of the private key. */
+  /** Passphrase of the private key: the ssh key, or the TLS client `key` of the https backend. */
   passphrase?: string;
   /** Forward the local ssh agent to the host. */
   forwardSshAgent?: boolean;

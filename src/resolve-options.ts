@@ -1,3 +1,5 @@
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from './errors.js';
 import { OPTION_KEYS, type ProxmoxOptions, SNAKE_CASE_OPTIONS } from './options.js';
 import { findService, SERVICES, type ServiceInfo } from './services.js';
@@ -81,8 +83,8 @@ const CHECKS: readonly Check[] = [
     (v) => typeof v === 'string' && /^([0-9a-f]{2}:?){32}$/i.test(v.trim()),
     'a SHA-256 fingerprint, 32 hex bytes separated by colons',
   ],
-  ['cert', isPem, 'PEM text or a Buffer'],
-  ['key', isPem, 'PEM text or a Buffer'],
+  ['cert', isPem, 'PEM text, a Buffer or a file path'],
+  ['key', isPem, 'PEM text, a Buffer or a file path'],
   ['timeout', isMs, 'a positive number of milliseconds'],
   ['connectTimeout', isMs, 'a positive number of milliseconds'],
   ['retries', isCount, 'a whole number >= 0'],
@@ -238,6 +240,7 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
   const { host: _h, port: _p, service: _s, backend: _b, ...rest } = options;
   return Object.freeze({
     ...rest,
+    ...(backend === 'https' ? clientCertificate(options) : {}),
     hosts: Object.freeze(hosts),
     service,
     backend,
@@ -250,4 +253,61 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
     pathPrefix: options.pathPrefix ?? '',
     bodyEncoding: options.bodyEncoding ?? 'form',
   });
+}
+
+/** PEM as given, or the contents of the file it names. Values are never echoed: this may be a key. */
+function pemOrFile(name: 'cert' | 'key', value: string | Buffer): string | Buffer {
+  if (Buffer.isBuffer(value) || value.includes('-----BEGIN ')) return value;
+  try {
+    return readFileSync(value);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new InvalidArgumentError(
+      `option ${name}: neither PEM text nor a readable file (${typeof code === 'string' ? code : 'unreadable'})`,
+    );
+  }
+}
+
+/**
+ * The TLS client certificate: `cert` and `key` read (from files when they are paths) and
+ * checked to be a pair now, so that a mistake is named here rather than as a handshake
+ * failure on the first call.
+ */
+function clientCertificate(o: ProxmoxOptions): { cert?: string | Buffer; key?: string | Buffer } {
+  if (o.cert === undefined && o.key === undefined) return {};
+  const cert = o.cert === undefined ? undefined : pemOrFile('cert', o.cert);
+  let key = o.key === undefined ? undefined : pemOrFile('key', o.key);
+  // One file may hold both, as curl's --cert and Python's requests accept.
+  if (key === undefined && cert !== undefined && cert.toString().includes('PRIVATE KEY-----')) key = cert;
+  if (cert === undefined || key === undefined) {
+    throw new InvalidArgumentError(
+      'options cert and key: give both (or one file holding certificate and key)',
+    );
+  }
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch {
+    throw new InvalidArgumentError('option cert: not a PEM certificate');
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(o.passphrase === undefined ? key : { key, passphrase: o.passphrase });
+  } catch {
+    // `ENCRYPTED PRIVATE KEY` (PKCS#8) or `Proc-Type: 4,ENCRYPTED` (traditional OpenSSL).
+    if (o.passphrase === undefined && key.toString().includes('ENCRYPTED')) {
+      throw new InvalidArgumentError(
+        'option key: the key is encrypted; give its passphrase in option passphrase',
+      );
+    }
+    throw new InvalidArgumentError(
+      o.passphrase === undefined
+        ? 'option key: not a PEM private key'
+        : 'option key: not a PEM private key, or the passphrase does not open it',
+    );
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new InvalidArgumentError('options cert and key: the key does not belong to the certificate');
+  }
+  return { cert, key };
 }

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ServiceName } from '../services.js';
 import { SimulatorEngine } from './engine.js';
-import { simulatorCertificate } from './tls.js';
+import { serverTlsOptions, simulatorCertificate } from './tls.js';
 import type { EngineOptions, SimResponse, SimToken } from './types.js';
 
 export interface SimulatorOptions extends EngineOptions {
@@ -15,6 +15,11 @@ export interface SimulatorOptions extends EngineOptions {
   port?: number;
   /** Serve an existing engine instead of making one from the options. */
   engine?: SimulatorEngine;
+  /**
+   * Mutual TLS, as a reverse proxy in front of Proxmox may demand it: PEM of the CA(s)
+   * whose client certificates are accepted. Handshakes without one, or with another, fail.
+   */
+  clientCa?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
 
 export interface SimulatorUser {
@@ -96,7 +101,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const engine = options.engine ?? new SimulatorEngine(options);
   const certificate = await simulatorCertificate();
   const host = options.host ?? '127.0.0.1';
-  const server: Server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
+  const server: Server = createServer(serverTlsOptions(certificate, options.clientCa), (req, res) => {
     respond(engine, req, res).catch(() => {
       if (!res.headersSent) {
         res.writeHead(500, 'Internal Server Error', { connection: 'close' });

@@ -3,6 +3,7 @@
  * is the slow part of start-up) and shared by every simulator started in it.
  */
 import { X509Certificate } from 'node:crypto';
+import type { TlsOptions } from 'node:tls';
 import { generate } from 'selfsigned';
 
 export interface SimCertificate {
@@ -53,4 +54,19 @@ export function simulatorCertificate(): Promise<SimCertificate> {
     throw error;
   });
   return pending;
+}
+
+/** The server side: the simulator's certificate, and with `clientCa` a client certificate required. */
+export function serverTlsOptions(
+  certificate: SimCertificate,
+  clientCa: string | Buffer | ReadonlyArray<string | Buffer> | undefined,
+): TlsOptions {
+  const own = { key: certificate.key, cert: certificate.cert };
+  if (clientCa === undefined) return own;
+  return {
+    ...own,
+    ca: clientCa as string | Buffer | Array<string | Buffer>,
+    requestCert: true,
+    rejectUnauthorized: true,
+  };
 }
