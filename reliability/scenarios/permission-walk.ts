@@ -1,42 +1,77 @@
 /**
- * The simulator enforces its permissions (issue 9): a privilege-separated API token whose
- * only role is the read-only auditor role calls every PVE method whose schema requires a
- * privilege that role lacks; each must answer 403 (or 401 where the method refuses API
- * tokens altogether). The requirement is read from the schema table here, independently
- * of the simulator's own evaluation; checks that depend on parameters (`require_param`,
- * `userid-param self`) are counted apart and not walked.
+ * The simulator enforces its permissions (issue 9). On each product a read-only identity calls
+ * every schema method: where the schema requires something the identity lacks, the answer must
+ * be 403 in the product's wording (or 401 where the method takes no API tokens); where the
+ * schema lets it through, the answer must not be a refusal. The requirement is read from the
+ * schema table here, independently of the simulator's own evaluation.
+ *
+ * Identities: PVE, a privilege-separated token of auditor@pve with PVEAuditor on `/`. PBS and
+ * PDM, a token of auditor@pbs / auditor@pdm with the audit role on `/` (their tokens always
+ * carry their own ACL: they get the intersection with their user's privileges). PMG has no
+ * API tokens and no ACLs: auditor@pmg, whose role is `audit`, logs in with a ticket.
  */
-import { root } from '../../src/generated/pve/schema.js';
-import type { ApiMethod, SchemaNode } from '../../src/generated/schema-types.js';
+import type { ApiMethod, JsonSchema } from '../../src/generated/schema-types.js';
+import type { ServiceName } from '../../src/services.js';
 import { SimulatorEngine } from '../../src/simulator/index.js';
+import { stringSample } from '../../src/simulator/samples.js';
+import { schemaMethods } from '../../src/simulator/schema-table.js';
 
-export interface PermissionWalkFigures {
-  /** Every method of the PVE schema. */
+export interface WalkCall {
+  method: string;
+  path: string;
+  status: number;
+  message: string;
+}
+
+export interface ProductWalkFigures {
+  identity: string;
+  role: string;
+  /** Every method of the product's schema. */
   methods: number;
-  /** Open to any logged-in user (or the world) by schema: privileges, if any, are checked in code. */
+  /** `user: all` or `world`: no privilege by schema (any check happens in the handler). */
   openBySchema: number;
-  /** Granted to the auditor role by schema. */
+  /** The schema's check grants it to the identity. */
   grantedBySchema: number;
-  /** Depends on parameters; not walked. */
+  /** Depends on parameters (PVE `require_param`, `userid-param self`): not called. */
   conditional: number;
-  /** Require a privilege the role lacks: walked. */
+  /** Methods called: expected403 + allowed. */
   walked: number;
-  status403: number;
-  /** Refused before the permission check because the method takes no API tokens. */
-  status401NoTokens: number;
-  /** Granted by schema, yet answered 403 (the grant is also sent, as a control). */
-  grantedButRefused: Array<{ method: string; path: string; message: string }>;
-  /** Walked methods that answered something else: each is a simulator bug. */
-  other: Array<{ method: string; path: string; status: number; message: string }>;
+  /** The schema requires a privilege (or role, or root) the identity lacks. */
+  expected403: number;
+  got403: number;
+  /** Refused before the permission check because the method takes no API tokens (PVE). */
+  got401NoTokens: number;
+  /** Open or granted by schema. */
+  allowed: number;
+  /** Allowed calls the permission check let through (any answer but 401 and 403). */
+  allowedOk: number;
+  /** Expected 403, answered otherwise: each one a simulator gap. */
+  notRefused: WalkCall[];
+  /** Answered 403 with another wording than the product's. */
+  wrongWording: WalkCall[];
+  /** Granted by schema, yet refused. */
+  grantedButRefused: WalkCall[];
+  /** Open by schema and refused by the handler's own check (the real servers do the same). */
+  openButRefused: WalkCall[];
 }
 
-type Verdict = 'granted' | 'denied' | 'conditional';
+export type PermissionWalkFigures = Record<ServiceName, ProductWalkFigures>;
 
-function allMethods(node: SchemaNode, out: ApiMethod[] = []): ApiMethod[] {
-  for (const m of Object.values(node.methods)) if (m) out.push(m);
-  for (const child of node.children) allMethods(child, out);
-  return out;
-}
+type Verdict = 'open' | 'granted' | 'denied' | 'conditional';
+
+/** What the servers answer on a failed check (pve-common `raise_perm_exc`, proxmox-rest-server). */
+const WORDING: Record<ServiceName, RegExp> = {
+  PVE: /^Permission check failed( \(.+\))?$/,
+  PMG: /^Permission check failed( \(.+\))?$/,
+  PBS: /^permission check failed$/,
+  PDM: /^permission check failed$/,
+};
+
+/** The read-only roles' privileges as upstream defines them (pbs-api-types, pdm-api-types acl.rs). */
+const READ_ONLY: Record<'PBS' | 'PDM', { role: string; privs: string[] }> = {
+  PBS: { role: 'Audit', privs: ['Sys.Audit', 'Datastore.Audit'] },
+  PDM: { role: 'Auditor', privs: ['System.Audit', 'Resource.Audit', 'Access.Audit'] },
+};
 
 function perlOptions(rest: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -44,8 +79,8 @@ function perlOptions(rest: unknown[]): Record<string, unknown> {
   return out;
 }
 
-/** What the schema's check says for a subject with exactly `privs` on every path. */
-function verdict(check: unknown, privs: ReadonlySet<string>): Verdict {
+/** PVE's check lists, for a subject with exactly `privs` on every path. */
+function perlVerdict(check: unknown, privs: ReadonlySet<string>): Verdict {
   if (!Array.isArray(check)) return 'denied';
   const [kind, ...rest] = check as [string, ...unknown[]];
   switch (kind) {
@@ -58,7 +93,7 @@ function verdict(check: unknown, privs: ReadonlySet<string>): Verdict {
     }
     case 'and':
     case 'or': {
-      const parts = rest.map((sub) => verdict(sub, privs));
+      const parts = rest.map((sub) => perlVerdict(sub, privs));
       const decisive = kind === 'and' ? 'denied' : 'granted';
       if (parts.includes(decisive)) return decisive;
       return parts.every((p) => p === parts[0]) && parts.length > 0 ? parts[0]! : 'conditional';
@@ -76,66 +111,200 @@ function verdict(check: unknown, privs: ReadonlySet<string>): Verdict {
   }
 }
 
-const PLACEHOLDERS: Record<string, string> = {
-  node: 'pve1',
-  vmid: '100',
-  storage: 'local',
-  userid: 'root@pam',
-};
+/**
+ * proxmox-router's `check_api_permission` for a token (never the superuser) with exactly `privs`
+ * on every path. Only the path's own parameters count: a `{name}` the URL does not carry fails.
+ * `partial` means any one of the privileges.
+ */
+function rustVerdict(
+  spec: unknown,
+  privs: ReadonlySet<string>,
+  authId: string,
+  uri: Record<string, string>,
+): boolean {
+  if (!spec || typeof spec !== 'object') return false;
+  const s = spec as Record<string, unknown>;
+  if (s.user === 'all' || s.user === 'world') return true;
+  if (typeof s.user === 'string') return s.user === authId;
+  if (Array.isArray(s.or)) return s.or.some((sub) => rustVerdict(sub, privs, authId, uri));
+  if (Array.isArray(s.and)) return s.and.every((sub) => rustVerdict(sub, privs, authId, uri));
+  if (typeof s.userParam === 'string') return uri[s.userParam] === authId;
+  const check = s.check as { path?: string[]; privs?: string[]; partial?: boolean } | undefined;
+  if (!check?.path) return false;
+  const known = check.path.every((c) => !/^\{.+\}$/.test(c) || uri[c.slice(1, -1)] !== undefined);
+  const wanted = check.privs ?? [];
+  return known && (check.partial ? wanted.some((p) => privs.has(p)) : wanted.every((p) => privs.has(p)));
+}
 
-export async function runPermissionWalk(): Promise<PermissionWalkFigures> {
-  const engine = new SimulatorEngine({ service: 'PVE' });
+interface Identity {
+  id: string;
+  role: string;
+  headers: (method: string) => Record<string, string>;
+  verdict: (m: ApiMethod, uri: Record<string, string>) => Verdict;
+  /** Path parameter values beside the simulator's samples. */
+  values: Record<string, string>;
+}
+
+function isOpen(m: ApiMethod): boolean {
+  return m.permissions?.user === 'all' || m.permissions?.user === 'world';
+}
+
+const SECRET = 'walk-0000-4000-a000-readonly';
+
+function pveIdentity(engine: SimulatorEngine): Identity {
   const role = 'PVEAuditor';
+  // PVE roles are the simulator's own table here; PBS/PDM below are written out from upstream.
   const privs = engine.access.roles.get(role)?.privs ?? new Set<string>();
   const auditor = engine.access.users.get('auditor@pve');
   if (auditor === undefined) throw new Error('the demo dataset has no auditor@pve');
-  const secret = 'walk-0000-4000-a000-readonly';
-  auditor.tokens.set('readonly', { tokenid: 'readonly', secret, privsep: true, expire: 0 });
+  auditor.tokens.set('readonly', { tokenid: 'readonly', secret: SECRET, privsep: true, expire: 0 });
   engine.access.grant('/', 'auditor@pve!readonly', role);
-  const authorization = `PVEAPIToken=auditor@pve!readonly=${secret}`;
+  const authorization = `PVEAPIToken=auditor@pve!readonly=${SECRET}`;
+  return {
+    id: 'auditor@pve!readonly',
+    role,
+    headers: () => ({ authorization }),
+    verdict: (m) => (isOpen(m) ? 'open' : m.permissions ? perlVerdict(m.permissions.check, privs) : 'denied'),
+    values: { node: 'pve1', vmid: '100', storage: 'local', userid: 'root@pam' },
+  };
+}
 
-  const figures: PermissionWalkFigures = {
+function rustIdentity(engine: SimulatorEngine, service: 'PBS' | 'PDM'): Identity {
+  const { role, privs } = READ_ONLY[service];
+  const realm = service.toLowerCase();
+  const user = engine.access.users.get(`auditor@${realm}`);
+  if (user === undefined) throw new Error(`the demo dataset has no auditor@${realm}`);
+  const id = `auditor@${realm}!readonly`;
+  user.tokens.set('readonly', { tokenid: 'readonly', secret: SECRET, privsep: true, expire: 0 });
+  engine.access.grant('/', id, role);
+  const authorization = `${service}APIToken=${id}:${SECRET}`;
+  const set = new Set(privs);
+  return {
+    id,
+    role,
+    headers: () => ({ authorization }),
+    verdict: (m, uri) =>
+      isOpen(m) ? 'open' : rustVerdict(m.permissions, set, id, uri) ? 'granted' : 'denied',
+    // The token's own user: a token is not its user (`userParam` compares the full auth id).
+    values: { node: engine.localNode, userid: `auditor@${realm}` },
+  };
+}
+
+async function pmgIdentity(engine: SimulatorEngine): Promise<Identity> {
+  const res = await engine.handle({
+    method: 'POST',
+    url: '/api2/json/access/ticket',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from('username=auditor%40pmg&password=auditor'),
+  });
+  const data = (JSON.parse(res.body.toString()) as { data?: Record<string, string> }).data;
+  if (res.status !== 200 || !data?.ticket || data.role !== 'audit')
+    throw new Error('auditor@pmg cannot log in');
+  const cookie = `PMGAuthCookie=${encodeURIComponent(data.ticket)}`;
+  const csrf = data.CSRFPreventionToken ?? '';
+  return {
+    id: 'auditor@pmg',
+    role: 'audit',
+    headers: (method) => (method === 'GET' ? { cookie } : { cookie, csrfpreventiontoken: csrf }),
+    // PMG's check is a list of roles (pmg-api RESTEnvironment::check_api2_permissions); no list: root only.
+    verdict: (m) => {
+      if (isOpen(m)) return 'open';
+      const allowed = m.permissions?.check;
+      return Array.isArray(allowed) && allowed.includes('audit') ? 'granted' : 'denied';
+    },
+    values: { node: engine.localNode, userid: 'root@pam' },
+  };
+}
+
+function pathParams(m: ApiMethod, values: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [, name] of m.path.matchAll(/\{([^}]+)\}/g)) {
+    if (name === undefined) continue;
+    const schema: JsonSchema = m.parameters?.properties?.[name] ?? { type: 'string' };
+    out[name] = values[name] ?? stringSample(schema, name);
+  }
+  return out;
+}
+
+function messageOf(body: Buffer | string): string {
+  try {
+    return ((JSON.parse(body.toString()) as { message?: string }).message ?? '').trim();
+  } catch {
+    return body.toString().trim();
+  }
+}
+
+async function identityFor(engine: SimulatorEngine, service: ServiceName): Promise<Identity> {
+  if (service === 'PVE') return pveIdentity(engine);
+  if (service === 'PMG') return pmgIdentity(engine);
+  return rustIdentity(engine, service);
+}
+
+export async function walkProduct(service: ServiceName): Promise<ProductWalkFigures> {
+  const engine = new SimulatorEngine({ service });
+  const who = await identityFor(engine, service);
+  const f: ProductWalkFigures = {
+    identity: who.id,
+    role: who.role,
     methods: 0,
     openBySchema: 0,
     grantedBySchema: 0,
     conditional: 0,
     walked: 0,
-    status403: 0,
-    status401NoTokens: 0,
+    expected403: 0,
+    got403: 0,
+    got401NoTokens: 0,
+    allowed: 0,
+    allowedOk: 0,
+    notRefused: [],
+    wrongWording: [],
     grantedButRefused: [],
-    other: [],
+    openButRefused: [],
   };
-  for (const m of allMethods(root)) {
-    figures.methods++;
-    const p = m.permissions;
-    if (p?.user === 'all' || p?.user === 'world') {
-      figures.openBySchema++;
-      continue;
-    }
-    const v = p === undefined ? 'denied' : p.user !== undefined ? 'denied' : verdict(p.check, privs);
+  for (const m of schemaMethods(service)) {
+    f.methods++;
+    const uri = pathParams(m, who.values);
+    const v = who.verdict(m, uri);
     if (v === 'conditional') {
-      figures.conditional++;
+      f.conditional++;
       continue;
     }
-    const path = m.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
-      encodeURIComponent(PLACEHOLDERS[name] ?? 'x'),
-    );
+    const path = m.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(uri[name] ?? ''));
     const res = await engine.handle({
       method: m.method,
       url: `/api2/json${path}`,
-      headers: { authorization },
+      headers: who.headers(m.method),
     });
-    const message = () => (JSON.parse(res.body.toString()) as { message?: string }).message?.trim() ?? '';
-    if (v === 'granted') {
-      figures.grantedBySchema++;
-      if (res.status === 403)
-        figures.grantedButRefused.push({ method: m.method, path: m.path, message: message() });
+    const call = (): WalkCall => ({
+      method: m.method,
+      path: m.path,
+      status: res.status,
+      message: messageOf(res.body),
+    });
+    f.walked++;
+    if (v === 'denied') {
+      f.expected403++;
+      if (res.status === 403) {
+        f.got403++;
+        if (!WORDING[service].test(call().message)) f.wrongWording.push(call());
+      } else if (res.status === 401 && !m.allowtoken && service === 'PVE') f.got401NoTokens++;
+      else f.notRefused.push(call());
       continue;
     }
-    figures.walked++;
-    if (res.status === 403) figures.status403++;
-    else if (res.status === 401 && !m.allowtoken) figures.status401NoTokens++;
-    else figures.other.push({ method: m.method, path: m.path, status: res.status, message: message() });
+    f.allowed++;
+    if (v === 'open') f.openBySchema++;
+    else f.grantedBySchema++;
+    if (res.status !== 401 && res.status !== 403) f.allowedOk++;
+    else (v === 'open' ? f.openButRefused : f.grantedButRefused).push(call());
   }
-  return figures;
+  return f;
+}
+
+export async function runPermissionWalk(): Promise<PermissionWalkFigures> {
+  return {
+    PVE: await walkProduct('PVE'),
+    PBS: await walkProduct('PBS'),
+    PMG: await walkProduct('PMG'),
+    PDM: await walkProduct('PDM'),
+  };
 }

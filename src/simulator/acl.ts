@@ -1,9 +1,10 @@
 /**
- * Privileges of a user or token on an ACL path, the way PVE computes them: walk from `/`
- * down to the path; on each level the entries that reach it (exact path, or propagated
- * from above) replace what was inherited, and entries for the user win over entries for
- * its groups on the same level. A privilege-separated token gets the intersection of its
- * user's privileges and its own.
+ * Privileges of a user or token on an ACL path, the way PVE, PBS and PDM compute them: walk
+ * from `/` down to the path; on each level the entries that reach it (exact path, or
+ * propagated from above) replace what was inherited, entries for the user win over entries
+ * for its groups on the same level, and `NoAccess` among them empties the level. A
+ * privilege-separated token gets the intersection of its user's privileges and its own; on
+ * PBS and PDM every token is (they have no `privsep` switch).
  */
 import type { AccessState } from './access-state.js';
 
@@ -17,6 +18,14 @@ const ROOT_USERS = new Set(['root@pam']);
 
 export function isRoot(subject: Subject): boolean {
   return ROOT_USERS.has(subject.userid);
+}
+
+/**
+ * root@pam itself, which every permission check lets through. Not its tokens: the servers
+ * compare the request's auth id (`root@pam!name`), so a token is checked like anyone else.
+ */
+export function isSuperuser(subject: Subject): boolean {
+  return isRoot(subject) && subject.tokenid === undefined;
 }
 
 function prefixes(path: string): string[] {
@@ -36,6 +45,7 @@ function privsFor(access: AccessState, ids: { user: string[]; group: string[] },
     const chosen = own.length > 0 ? own : reaching.filter((e) => ids.group.includes(e.ugid));
     if (chosen.length === 0) return;
     privs = new Set();
+    if (chosen.some((e) => e.roleid === 'NoAccess')) return;
     for (const entry of chosen) {
       for (const p of access.roles.get(entry.roleid)?.privs ?? []) privs.add(p);
     }
@@ -56,7 +66,9 @@ export function privilegesOn(access: AccessState, subject: Subject, path: string
     : privsFor(access, { user: [subject.userid], group: [...(user?.groups ?? [])] }, path);
   if (subject.tokenid === undefined) return userPrivs;
   const token = user?.tokens.get(subject.tokenid);
-  if (!token?.privsep) return userPrivs;
+  if (!token) return new Set();
+  const alwaysSeparated = access.service === 'PBS' || access.service === 'PDM';
+  if (!token.privsep && !alwaysSeparated) return userPrivs;
   const tokenPrivs = privsFor(access, { user: [`${subject.userid}!${subject.tokenid}`], group: [] }, path);
   return new Set([...userPrivs].filter((p) => tokenPrivs.has(p)));
 }
@@ -69,7 +81,7 @@ export function hasPrivileges(
   privs: readonly string[],
   opts: { any?: boolean; partial?: boolean } = {},
 ): boolean {
-  if (isRoot(subject) && subject.tokenid === undefined) return true;
+  if (isSuperuser(subject)) return true;
   const test = (p: string): boolean => {
     const have = privilegesOn(access, subject, p);
     return opts.any ? privs.some((x) => have.has(x)) : privs.every((x) => have.has(x));

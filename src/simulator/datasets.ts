@@ -74,6 +74,8 @@ export function buildAccess(service: ServiceName): AccessState {
     access.grant('/', automation.userid, service === 'PVE' ? 'PVEAdmin' : ADMIN_ROLE[service]);
     access.grant(tokenPath, `${automation.userid}!ci`, AUDIT_ROLE[service]);
     if (service === 'PVE') access.grant('/vms', `${automation.userid}!ci`, 'PVEVMUser');
+    // PBS and PDM tokens always carry their own ACL: `full` needs one to match its user.
+    else access.grant('/', `${automation.userid}!full`, ADMIN_ROLE[service]);
   }
   const tfa = access.addUser({
     userid: `tfa@${realm}`,

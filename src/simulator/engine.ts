@@ -145,7 +145,12 @@ export class SimulatorEngine implements EngineCore {
       }
       const params: SimParams = Object.assign(emptyParams(), parsed.params, match.pathParams);
       if (subject) {
-        const denial = checkPermissions(info.permissions, { access: this.access, subject, params });
+        const denial = checkPermissions(info.permissions, {
+          access: this.access,
+          subject,
+          params,
+          pathParams: match.pathParams,
+        });
         if (denial) throw new SimError(403, denial);
       }
       if (info.api) {

@@ -125,9 +125,10 @@ const PBS_PRIVS = [
   'Tape.Write',
 ];
 
+/** pbs-api-types `acl.rs`: the roles of PBS 3 (4.x adds RemoteSyncPushOperator and two more). */
 const PBS_ROLES: Record<string, string[]> = {
   Admin: PBS_PRIVS,
-  Audit: ['Datastore.Audit', 'Remote.Audit', 'Sys.Audit', 'Tape.Audit'],
+  Audit: ['Datastore.Audit', 'Sys.Audit'],
   NoAccess: [],
   DatastoreAdmin: [
     'Datastore.Audit',
@@ -140,7 +141,8 @@ const PBS_ROLES: Record<string, string[]> = {
   DatastoreAudit: ['Datastore.Audit'],
   DatastoreBackup: ['Datastore.Backup'],
   DatastorePowerUser: ['Datastore.Backup', 'Datastore.Prune'],
-  DatastoreReader: ['Datastore.Audit', 'Datastore.Read'],
+  DatastoreReader: ['Datastore.Audit', 'Datastore.Read', 'Datastore.Verify'],
+  RemoteAudit: ['Remote.Audit'],
   RemoteAdmin: ['Remote.Audit', 'Remote.Modify', 'Remote.Read'],
   RemoteSyncOperator: ['Remote.Audit', 'Remote.Read'],
   TapeAdmin: ['Tape.Audit', 'Tape.Modify', 'Tape.Read', 'Tape.Write'],
@@ -163,20 +165,24 @@ const PDM_PRIVS = [
   'System.Modify',
 ];
 
+/** pdm-api-types `acl.rs`: three roles (the finer ones are commented out upstream). */
 const PDM_ROLES: Record<string, string[]> = {
   Administrator: PDM_PRIVS,
   Auditor: ['Access.Audit', 'Resource.Audit', 'System.Audit'],
   NoAccess: [],
-  ResourceAdmin: ['Resource.Audit', 'Resource.Manage', 'Resource.Migrate', 'Resource.Modify'],
-  ResourceAuditor: ['Resource.Audit'],
 };
 
-/** PMG has no ACLs: a user has one role (root, admin, helpdesk, qmanager, audit). */
+/**
+ * PMG has no ACLs: a user has one role (root, admin, helpdesk, qmanager, audit; quarantine
+ * users quser), and a method's check lists the roles it lets through. Here each role maps to
+ * the list entries that admit it: a helpdesk user counts as qmanager and audit too (pmg-api
+ * `RESTEnvironment::check_api2_permissions`); root@pam passes every check before any list.
+ */
 const PMG_ROLES: Record<string, string[]> = {
-  root: ['admin', 'audit', 'helpdesk', 'qmanager'],
-  admin: ['admin', 'audit', 'helpdesk', 'qmanager'],
-  helpdesk: ['helpdesk', 'audit'],
-  qmanager: ['qmanager', 'audit'],
+  root: ['root'],
+  admin: ['admin'],
+  helpdesk: ['helpdesk', 'qmanager', 'audit'],
+  qmanager: ['qmanager'],
   audit: ['audit'],
   quser: ['quser'],
 };
