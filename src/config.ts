@@ -21,6 +21,8 @@
  * | `PROXMOX_BACKEND` | backend |
  * | `PROXMOX_VERIFY_SSL` | verifySsl (true/false, 1/0, yes/no) |
  * | `PROXMOX_FINGERPRINT` | fingerprint |
+ * | `PROXMOX_CA` | ca (PEM, or the path of a PEM file) |
+ * | `PROXMOX_CERT`, `PROXMOX_KEY` | cert, key: a TLS client certificate (PEM, or file paths) |
  * | `PROXMOX_OTP`, `PROXMOX_TOTP_SECRET` | otp, totpSecret |
  * | `PROXMOX_PROFILE` | the profile beneath the environment |
  * An empty variable counts as unset (CI systems set missing secrets to '').
@@ -56,6 +58,9 @@ export const ENV_VARIABLES = {
   PROXMOX_BACKEND: 'backend',
   PROXMOX_VERIFY_SSL: 'verifySsl',
   PROXMOX_FINGERPRINT: 'fingerprint',
+  PROXMOX_CA: 'ca',
+  PROXMOX_CERT: 'cert',
+  PROXMOX_KEY: 'key',
   PROXMOX_OTP: 'otp',
   PROXMOX_TOTP_SECRET: 'totpSecret',
 } as const satisfies Record<string, keyof ProxmoxOptions>;

@@ -54,7 +54,7 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   onTfa?: (challenge: TfaChallenge) => TfaAnswer | Promise<TfaAnswer>;
   /** Check the server certificate against the system CAs (or `ca`). @default true */
   verifySsl?: boolean;
-  /** Extra trusted CA certificate(s), PEM. */
+  /** Extra trusted CA certificate(s): PEM text, or the path of a PEM file. */
   ca?: string | Buffer | readonly (string | Buffer)[];
   /** SHA-256 fingerprint of the server certificate (`AA:BB:...`, as Proxmox shows it): pin it. */
   fingerprint?: string;

@@ -178,7 +178,7 @@ export function decode(
         .map(([k, v]) => `${k}: ${v.trim()}`)
         .join('; ')})`
     : '';
-  const text = `${method} ${path}: ${res.status} ${reason}${detail}`;
+  const text = `${method} ${path}: ${res.status} ${reason}${detail}${clientCertificateHint(res)}`;
   if (res.status === 401) return fail(new AuthenticationError(text, { method, path, statusCode: 401 }));
   if (res.status === 0 || res.status >= 600) return fail(new ConnectionError(text, { method, path }));
   return fail(
@@ -195,6 +195,21 @@ export function decode(
       ...(errors === undefined ? {} : { errors }),
     }),
   );
+}
+
+/**
+ * nginx with `ssl_verify_client on` completes the handshake and then answers every request
+ * 400 with a page saying why; the status line alone ("400 Bad Request") would not.
+ */
+function clientCertificateHint(res: TransportResponse): string {
+  if (res.status !== 400 || typeof res.body !== 'string') return '';
+  if (/No required SSL certificate was sent/i.test(res.body)) {
+    return ' (the proxy in front of Proxmox requires a TLS client certificate: options cert and key)';
+  }
+  if (/SSL certificate error/i.test(res.body)) {
+    return ' (the proxy in front of Proxmox refused the TLS client certificate given in option cert)';
+  }
+  return '';
 }
 
 function fail(error: Error): never {

@@ -77,7 +77,11 @@ const CHECKS: readonly Check[] = [
   ],
   ['onTfa', (v) => typeof v === 'function', 'a function'],
   ['verifySsl', isBool, 'true or false'],
-  ['ca', (v) => isPem(v) || (Array.isArray(v) && v.every(isPem)), 'PEM text, a Buffer, or a list of them'],
+  [
+    'ca',
+    (v) => isPem(v) || (Array.isArray(v) && v.every(isPem)),
+    'PEM text, a Buffer, a file path, or a list of them',
+  ],
   [
     'fingerprint',
     (v) => typeof v === 'string' && /^([0-9a-f]{2}:?){32}$/i.test(v.trim()),
@@ -241,6 +245,7 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
   return Object.freeze({
     ...rest,
     ...(backend === 'https' ? clientCertificate(options) : {}),
+    ...(backend === 'https' && options.ca !== undefined ? { ca: trustedCa(options.ca) } : {}),
     hosts: Object.freeze(hosts),
     service,
     backend,
@@ -256,7 +261,7 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
 }
 
 /** PEM as given, or the contents of the file it names. Values are never echoed: this may be a key. */
-function pemOrFile(name: 'cert' | 'key', value: string | Buffer): string | Buffer {
+function pemOrFile(name: 'ca' | 'cert' | 'key', value: string | Buffer): string | Buffer {
   if (Buffer.isBuffer(value) || value.includes('-----BEGIN ')) return value;
   try {
     return readFileSync(value);
@@ -310,4 +315,16 @@ function clientCertificate(o: ProxmoxOptions): { cert?: string | Buffer; key?: s
     throw new InvalidArgumentError('options cert and key: the key does not belong to the certificate');
   }
   return { cert, key };
+}
+
+/** The CA certificates to trust: PEM, or files holding PEM, each checked to be a certificate. */
+function trustedCa(ca: NonNullable<ProxmoxOptions['ca']>): string | Buffer | Array<string | Buffer> {
+  const one = (value: string | Buffer): string | Buffer => {
+    const pem = pemOrFile('ca', value);
+    if (!pem.toString().includes('-----BEGIN CERTIFICATE-----')) {
+      throw new InvalidArgumentError('option ca: not a PEM certificate (or a file holding one)');
+    }
+    return pem;
+  };
+  return Array.isArray(ca) ? ca.map(one) : one(ca as string | Buffer);
 }

@@ -38,6 +38,13 @@ export function optionsFromFlags(o: ParsedArgs['options']): Mutable {
   const fingerprint = text('fingerprint');
   if (fingerprint !== undefined) out.fingerprint = fingerprint;
   if (flag(o, 'insecure')) out.verifySsl = false;
+  // File paths: the SDK reads them (and checks cert and key are a pair) when the client is made.
+  const ca = text('ca');
+  if (ca !== undefined) out.ca = ca;
+  const cert = text('cert');
+  if (cert !== undefined) out.cert = cert;
+  const key = text('key');
+  if (key !== undefined) out.key = key;
   const timeout = text('timeout');
   if (timeout !== undefined) {
     const seconds = Number(timeout);

@@ -208,24 +208,55 @@ describe('with a client certificate the server trusts', () => {
     expect((await px.version.get()).version).toBeTypeOf('string');
   });
 
-  it('fromEnv: no PROXMOX_* variable holds a certificate; cert and key come as overrides', async () => {
+  it('fromEnv: PROXMOX_CA, PROXMOX_CERT and PROXMOX_KEY name PEM files', async () => {
+    const { fingerprint: _pin, ...unpinned } = token;
     const variables = {
-      PROXMOX_HOST: token.host as string,
-      PROXMOX_FINGERPRINT: sim.fingerprint,
+      PROXMOX_HOST: unpinned.host as string,
+      PROXMOX_CA: file('env-ca.pem', sim.ca),
       PROXMOX_USER: token.user!,
       PROXMOX_TOKEN_NAME: token.tokenName!,
       PROXMOX_TOKEN_VALUE: token.tokenValue!,
+      PROXMOX_CERT: file('env.crt', trusted.cert),
+      PROXMOX_KEY: file('env.key', trusted.key),
     };
     Object.assign(process.env, variables);
     try {
-      await using px = ProxmoxSDK.fromEnv({
-        cert: file('env.crt', trusted.cert),
-        key: file('env.key', trusted.key),
-      });
+      await using px = ProxmoxSDK.fromEnv();
       expect((await px.version.get()).version).toBeTypeOf('string');
     } finally {
       for (const name of Object.keys(variables)) delete process.env[name];
     }
+  });
+
+  it('the CLI takes --ca, --cert and --key as files', async () => {
+    const { proxmox, baseEnv, tempConfigHome } = await import('../cli/helpers.js');
+    const { fingerprint: _pin, ...unpinned } = token;
+    const args = ['get', '/version', '--output-format', 'json', '--host', unpinned.host as string];
+    const env = baseEnv(await tempConfigHome(), {
+      PROXMOX_USER: token.user!,
+      PROXMOX_TOKEN_NAME: token.tokenName!,
+      PROXMOX_TOKEN_VALUE: token.tokenValue!,
+    });
+    const files = ['--ca', file('cli-ca.pem', sim.ca), '--cert', file('cli.crt', trusted.cert)];
+    const ok = await proxmox([...args, ...files, '--key', file('cli.key', trusted.key)], { env });
+    expect(ok.stderr).toBe('');
+    expect(JSON.parse(ok.stdout).version).toBeTypeOf('string');
+    const refused = await proxmox([...args, '--ca', file('cli-ca.pem', sim.ca)], { env });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/client certificate/);
+    texts.push(ok.stdout, ok.stderr, refused.stdout, refused.stderr);
+  }, 30_000);
+
+  it('ca as a file path; a file that holds no certificate is refused at construction', async () => {
+    const { fingerprint: _pin, ...unpinned } = token;
+    const client = { cert: trusted.cert, key: trusted.key };
+    expect(await version({ ...unpinned, ca: file('ca.pem', sim.ca), ...client })).toBeTypeOf('string');
+    expect(await version({ ...unpinned, ca: [file('ca2.pem', sim.ca)], ...client })).toBeTypeOf('string');
+    const error = await failure(
+      async () => new ProxmoxSDK({ ...unpinned, ca: file('not-ca.pem', 'hello'), ...client }),
+    );
+    expect(isInvalidArgumentError(error)).toBe(true);
+    expect(error.message).toMatch(/option ca: not a PEM certificate/);
   });
 });
 
@@ -282,6 +313,37 @@ describe('refused handshakes', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+});
+
+describe('a proxy that answers 400 instead of refusing the handshake (nginx ssl_verify_client on)', () => {
+  const page = (why: string) =>
+    `<html>\r\n<head><title>400 ${why}</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>${why}</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+  const cases: Array<[string, RegExp]> = [
+    ['No required SSL certificate was sent', /requires a TLS client certificate: options cert and key/],
+    ['The SSL certificate error', /refused the TLS client certificate given in option cert/],
+  ];
+  for (const [why, hint] of cases) {
+    it(`"${why}" becomes a ResourceException that names the client certificate`, async () => {
+      const own = await simulatorCertificate();
+      const server: Server = createServer({ key: own.key, cert: own.cert }, (_req, res) => {
+        res.writeHead(400, 'Bad Request', { 'content-type': 'text/html' });
+        res.end(page(why));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const error = await failure(() =>
+          version({ ...token, host: `127.0.0.1:${port}`, fingerprint: own.fingerprint }),
+        );
+        expect(error.name).toBe('ResourceException');
+        expect(error.message).toMatch(/400 Bad Request/);
+        expect(error.message).toMatch(hint);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  }
 });
 
 describe('options checked at construction', () => {
