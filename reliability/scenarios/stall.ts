@@ -26,8 +26,14 @@ export interface StallCase {
 export interface StallRow extends Required<StallCase> {
   /** How the request ended in the child (error code), or 'never settled'. */
   ended: string;
+  /** The child's `timeout`, and when the abort fired. */
+  limitMs: number;
+  /** Milliseconds from the start of the request until it ended, as the child measured. */
+  endedAfterMs: number | null;
   /** Whether the child exited by itself within the bound. */
   exited: boolean;
+  /** Milliseconds from the child's report of the end to its exit (null when it was killed). */
+  exitAfterMs: number | null;
   exitCode: number | null;
   /** Whether the stand-in tool's sleeping process was still running after the child exited. */
   leftProcess: boolean;
@@ -39,6 +45,8 @@ export interface StallRow extends Required<StallCase> {
 const CHILD = fileURLToPath(new URL('../children/stall-child.ts', import.meta.url));
 /** The repository root, so that `--import tsx` resolves from the project's node_modules. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The child's default limit (reliability/children/stall-child.ts). */
+const DEFAULT_LIMIT_MS = 300;
 const EXPECTED: Record<StallCase['mode'], string> = { timeout: 'PROXMOX_TIMEOUT', abort: 'PROXMOX_ABORTED' };
 
 /** An HTTPS server that completes the handshake, reads the request and never answers. */
@@ -98,37 +106,52 @@ async function reapLeftover(pidFile: string): Promise<boolean> {
   return true;
 }
 
+interface ChildRun {
+  line: Record<string, unknown>;
+  exited: boolean;
+  exitCode: number | null;
+  exitAfterMs: number | null;
+}
+
 function runChild(env: Record<string, string>, exitBoundMs: number) {
-  return new Promise<{ line: Record<string, unknown>; exited: boolean; exitCode: number | null }>(
-    (resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => {
-        out += b.toString();
-      });
-      child.stderr.resume();
-      let exited = true;
-      const guard = setTimeout(() => {
-        exited = false;
-        child.kill('SIGKILL');
-      }, exitBoundMs);
-      child.on('close', (code) => {
-        clearTimeout(guard);
-        const last = out.trim().split('\n').pop() ?? '';
-        let line: Record<string, unknown> = {};
-        try {
-          line = JSON.parse(last) as Record<string, unknown>;
-        } catch {
-          line = { settled: false, output: last.slice(0, 200) };
-        }
-        resolve({ line, exited, exitCode: code });
-      });
-    },
-  );
+  return new Promise<ChildRun>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let reportedAt: number | undefined;
+    let exitedAt: number | undefined;
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (reportedAt === undefined && out.includes('\n')) reportedAt = performance.now();
+    });
+    child.on('exit', () => {
+      exitedAt = performance.now();
+    });
+    child.stderr.resume();
+    let exited = true;
+    const guard = setTimeout(() => {
+      exited = false;
+      child.kill('SIGKILL');
+    }, exitBoundMs);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      const last = out.trim().split('\n').pop() ?? '';
+      let line: Record<string, unknown> = {};
+      try {
+        line = JSON.parse(last) as Record<string, unknown>;
+      } catch {
+        line = { settled: false, output: last.slice(0, 200) };
+      }
+      const exitAfterMs =
+        exited && reportedAt !== undefined && exitedAt !== undefined
+          ? Math.round(exitedAt - reportedAt)
+          : null;
+      resolve({ line, exited, exitCode: code, exitAfterMs });
+    });
+  });
 }
 
 /** The shell backends' sshd fixture (test/integration/sshd), started only when a case needs it. */
@@ -141,8 +164,10 @@ async function sshdFor(cases: readonly StallCase[]) {
 export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000): Promise<StallRow[]> {
   const silent = await silentServer();
   const tools = await fakeTools();
-  const sshd = await sshdFor(cases);
+  let sshd: Awaited<ReturnType<typeof sshdFor>>;
   try {
+    // Missing sshd (or root) throws here: the ssh rows fail, they are never skipped.
+    sshd = await sshdFor(cases);
     // Two children at a time: each compiles the SDK through tsx, and CI machines have few cores.
     const rows = await runPool(cases.length, 2, async (i) => {
       const c = cases[i]!;
@@ -172,7 +197,7 @@ export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000
           ...(c.backend === 'ssh' ? { privateKeyFile: sshd.keyFile } : { identityFile: sshd.keyFile }),
         });
       }
-      const { line, exited, exitCode } = await runChild(env, exitBoundMs);
+      const { line, exited, exitCode, exitAfterMs } = await runChild(env, exitBoundMs);
       const toolStarted =
         env.STALL_PIDFILE === undefined
           ? undefined
@@ -187,7 +212,10 @@ export async function runStall(cases: readonly StallCase[], exitBoundMs = 15_000
         mode: c.mode,
         close: c.close ?? false,
         ended,
+        limitMs: Number(env.STALL_LIMIT_MS ?? DEFAULT_LIMIT_MS),
+        endedAfterMs: typeof line.afterMs === 'number' ? line.afterMs : null,
         exited,
+        exitAfterMs,
         exitCode,
         leftProcess,
         ...(toolStarted === undefined ? {} : { toolStarted }),

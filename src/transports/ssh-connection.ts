@@ -2,7 +2,12 @@
  * One persistent ssh2 connection with many exec channels at once (bounded by a
  * ChannelLimiter). A dropped connection is noticed and the next call opens a new one;
  * calls that were running when it dropped fail with ConnectionError, never re-run.
+ *
+ * An idle connection does not keep Node running (as an idle https keep-alive pool does
+ * not): its socket is ref'd only while a call is in flight, and the keepalive and the
+ * handshake timeout run on unref'd timers of ours, not ssh2's ref'd ones (F8).
  */
+import { type Socket, connect as tcpConnect } from 'node:net';
 import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import ssh2 from 'ssh2';
 import { AuthenticationError, ConnectionError, TimeoutError } from '../errors.js';
@@ -26,6 +31,45 @@ export interface SshConnectionOptions extends SshAuthOptions {
   forwardSshAgent: boolean;
   maxChannels: number;
   connectTimeout: number;
+  /** Milliseconds between keepalive pings; tests shorten it. */
+  keepaliveMs?: number | undefined;
+}
+
+/** A ping every 15 s, 3 unanswered: a silently dead peer (NAT timeout, reboot) is noticed in 45-60 s. */
+const KEEPALIVE_MS = 15_000;
+const KEEPALIVE_COUNT_MAX = 3;
+
+/**
+ * The two ssh2 internals the keepalive needs: what ssh2's own sendKA does (lib/client.js,
+ * ssh2 1.17.0, pinned exactly in package.json). Replies to global requests are matched to
+ * `_callbacks` in order, so a ping must queue its callback there like any global request.
+ */
+interface Ssh2Internals {
+  _callbacks?: Array<(failed: unknown) => void>;
+  _protocol?: { ping(): void };
+}
+
+/**
+ * Pings the server (keepalive@openssh.com) on an unref'd timer; ends the connection after
+ * KEEPALIVE_COUNT_MAX pings without an answer. ssh2's own `keepaliveInterval` is a ref'd
+ * setInterval, re-armed on every channel reply, that held the process open as long as the
+ * connection was, idle or not (F8); an unref'd timer cannot be reached inside ssh2.
+ */
+function keepAlive(client: Client, socket: Socket, everyMs: number): () => void {
+  const inner = client as unknown as Ssh2Internals;
+  let unanswered = 0;
+  const timer = setInterval(() => {
+    if (!socket.writable || !inner._protocol || !inner._callbacks) return clearInterval(timer);
+    // Destroyed, ssh2 emits 'close': running calls fail with ConnectionError, the next reconnects.
+    if (++unanswered > KEEPALIVE_COUNT_MAX) return socket.destroy();
+    // OpenSSH answers with a failure: any answer shows the peer is alive.
+    inner._callbacks.push(() => {
+      unanswered = 0;
+    });
+    inner._protocol.ping();
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export class SshConnection {
@@ -33,6 +77,10 @@ export class SshConnection {
   readonly where: string;
   #client: Client | undefined;
   #connecting: Promise<Client> | undefined;
+  /** The current (or connecting) client's socket: ref'd only while `#busy` > 0. */
+  #socket: Socket | undefined;
+  /** Calls in flight (exec or SFTP, from the queue to the end). */
+  #busy = 0;
   #closed = false;
   /** How many connections were opened; tests and benchmarks read it. */
   connects = 0;
@@ -52,6 +100,26 @@ export class SshConnection {
     return this.#connecting;
   }
 
+  /**
+   * Marks a call in flight until the returned function runs: the socket keeps the process
+   * alive only meanwhile. A call that timed out has sent its signal and channel close by
+   * then; an idle connection (or a handshake nobody waits for) lets the process exit.
+   */
+  #hold(): () => void {
+    if (this.#busy++ === 0) this.#socket?.ref();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (--this.#busy === 0) this.#socket?.unref();
+    };
+  }
+
+  /** How many calls are in flight; tests read it. */
+  get busy(): number {
+    return this.#busy;
+  }
+
   #connect(): Promise<Client> {
     const o = this.options;
     const policy: HostKeyPolicy = {
@@ -67,10 +135,9 @@ export class SshConnection {
       host: o.host,
       port: o.port,
       username: o.username,
-      readyTimeout: o.connectTimeout,
-      // Notices a silently dead peer (NAT timeout, rebooted host) within ~45 s.
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 3,
+      // Both are ref'd timers inside ssh2: replaced by unref'd ones here (see keepAlive).
+      readyTimeout: 0,
+      keepaliveInterval: 0,
       authHandler: authHandler(authSteps(o), tried),
       hostVerifier: (key: Buffer) => {
         if (!o.strictHostKeyChecking) return true;
@@ -89,31 +156,47 @@ export class SshConnection {
     };
     return new Promise<Client>((resolve, reject) => {
       const client = new ssh2.Client();
+      // Our socket, not ssh2's: its ref state is ours to set (see #hold).
+      const socket = tcpConnect({ host: o.host, port: o.port });
+      this.#socket = socket;
+      if (this.#busy === 0) socket.unref();
       let ready = false;
+      let stopKeepAlive: (() => void) | undefined;
+      const handshake = setTimeout(() => {
+        reject(new TimeoutError(`ssh: no answer from ${this.where} within ${o.connectTimeout} ms`));
+        socket.destroy();
+      }, o.connectTimeout);
+      handshake.unref();
       client.on('ready', () => {
         ready = true;
+        clearTimeout(handshake);
         this.connects++;
         // Each call is a few small packets (channel open, exec, close); with Nagle on, every
         // one waits for the peer's delayed ACK: 50 ms per call instead of 5 on loopback.
-        client.setNoDelay(true);
+        socket.setNoDelay(true);
         if (this.#closed) {
           client.end();
           reject(new ConnectionError(`ssh connection to ${this.where} is closed`));
           return;
         }
+        stopKeepAlive = keepAlive(client, socket, o.keepaliveMs ?? KEEPALIVE_MS);
         this.#client = client;
         resolve(client);
       });
       client.on('error', (err: Error & { level?: string }) => {
         if (ready) return; // after ready, 'close' follows and the next call reconnects
+        clearTimeout(handshake);
         reject(this.#connectError(err, refused, tried));
       });
       client.on('close', () => {
+        clearTimeout(handshake);
+        stopKeepAlive?.();
         if (this.#client === client) this.#client = undefined;
+        if (this.#socket === socket) this.#socket = undefined;
         if (!ready)
           reject(new ConnectionError(`ssh connection to ${this.where} closed during the handshake`));
       });
-      client.connect(config);
+      client.connect({ ...config, sock: socket });
     });
   }
 
@@ -123,11 +206,6 @@ export class SshConnection {
       return new AuthenticationError(
         `ssh: authentication failed for ${this.where} (tried: ${tried.join(', ') || 'nothing to try: give privateKeyFile, agent or password'})`,
       );
-    }
-    if (/timed out/i.test(err.message)) {
-      return new TimeoutError(`ssh: no answer from ${this.where} within ${this.options.connectTimeout} ms`, {
-        cause: err,
-      });
     }
     return new ConnectionError(`ssh: cannot connect to ${this.where}: ${err.message}`, { cause: err });
   }
@@ -140,25 +218,29 @@ export class SshConnection {
   async exec(command: string, control: ExecControl): Promise<ShellResult> {
     const queue = new AbortController();
     let channel: ClientChannel | undefined;
+    // sshd leaves a command running when only its channel closes (no pty, no SIGHUP): the
+    // signal ends it. OpenSSH >= 7.9 delivers it; closing the channel is the fallback.
+    const stop = (c: ClientChannel) => {
+      c.signal('TERM');
+      c.close();
+    };
     const deadline = armDeadline(control, () => {
       queue.abort();
-      if (channel) {
-        // OpenSSH >= 7.9 delivers the signal; closing the channel is the fallback.
-        channel.signal('TERM');
-        channel.close();
-      }
+      if (channel) stop(channel);
     });
+    const unhold = this.#hold();
     let release: (() => void) | undefined;
     try {
       release = await this.limiter.acquire(queue.signal);
       for (let attempt = 0; ; attempt++) {
-        const client = await this.client();
+        // A handshake that hangs must not hold the call past its deadline.
+        const client = await untilAborted(this.client(), queue.signal);
         const fired = deadline.fired();
         if (fired) throw fired;
         try {
           const result = await runOnChannel(client, command, (c) => {
             channel = c;
-            if (deadline.fired()) c.close();
+            if (deadline.fired()) stop(c);
           });
           // A killed command still reports an exit (by signal): the deadline decides.
           const late = deadline.fired();
@@ -185,14 +267,17 @@ export class SshConnection {
     } finally {
       deadline.disarm();
       release?.();
+      unhold();
     }
   }
 
   /** An SFTP session on its own channel, counted against maxChannels. */
   async withSftp<T>(control: ExecControl, use: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
-    const release = await this.limiter.acquire(control.signal);
+    const unhold = this.#hold();
+    let release: (() => void) | undefined;
     try {
-      const client = await this.client();
+      release = await this.limiter.acquire(control.signal);
+      const client = await untilAborted(this.client(), control.signal);
       const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
         client.sftp((err, s) =>
           err ? reject(new ConnectionError(`ssh: no SFTP on ${this.where}: ${err.message}`)) : resolve(s),
@@ -204,20 +289,29 @@ export class SshConnection {
         sftp.end();
       }
     } finally {
-      release();
+      release?.();
+      unhold();
     }
   }
 
   /** Ends the connection; later calls fail. */
   async close(): Promise<void> {
     this.#closed = true;
-    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
-    this.#client = undefined;
-    if (!client) return;
-    await new Promise<void>((resolve) => {
-      client.once('close', () => resolve());
-      client.end();
-    });
+    // Held like a call: code after `await close()` must run, so the socket stays ref'd until it closed.
+    const unhold = this.#hold();
+    try {
+      // A handshake still going is for calls that gave up (close() waits for running ones): end it.
+      if (!this.#client && this.#connecting) this.#socket?.destroy();
+      const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
+      this.#client = undefined;
+      if (!client) return;
+      await new Promise<void>((resolve) => {
+        client.once('close', () => resolve());
+        client.end();
+      });
+    } finally {
+      unhold();
+    }
   }
 
   /** Drops the connection without closing the transport (tests of reconnecting use it). */
@@ -225,6 +319,17 @@ export class SshConnection {
     this.#client?.destroy();
     this.#client = undefined;
   }
+}
+
+/** `p`, or a rejection with the signal's reason once it fires first. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The channel could not be opened or the exec request was refused: nothing ran. */

@@ -95,4 +95,12 @@ describe('found failures, fixed', () => {
     expect(row!.toolStarted).toBe(true);
     expect(row!.leftProcess).toBe(false);
   }, 60_000);
+
+  it('F8 src/transports/ssh-connection.ts: after a timed-out or aborted call the process exits without close(), as with https', async () => {
+    const rows = await runStall([
+      { backend: 'ssh', mode: 'timeout' },
+      { backend: 'ssh', mode: 'abort' },
+    ]);
+    for (const row of rows) expect(row).toMatchObject({ pass: true, toolStarted: true, leftProcess: false });
+  }, 90_000);
 });
