@@ -170,9 +170,15 @@ export function decode(
   }
   const parsed =
     isEnvelope || (typeof body === 'object' && body !== null) ? (body as Record<string, unknown>) : {};
-  const message = typeof parsed.message === 'string' ? parsed.message.trim() : undefined;
-  const reason = redactor.scrub(res.statusText || message?.split('\n')[0] || 'error');
-  const errors = isStringMap(parsed.errors) ? scrubMap(parsed.errors, redactor) : undefined;
+  const plain = plainMessage(body);
+  const message = typeof parsed.message === 'string' ? parsed.message.trim() : plain?.message;
+  const status = res.statusText || message?.split('\n')[0] || 'error';
+  // PVE and PMG put the message's first line in the reason phrase; PBS and PDM send the
+  // standard phrase ("403 Forbidden") and the message only in the body.
+  const first = plain?.message.split('\n')[0];
+  const reason = redactor.scrub(first !== undefined && first !== status ? `${status}: ${first}` : status);
+  const found = isStringMap(parsed.errors) ? parsed.errors : plain?.errors;
+  const errors = found ? scrubMap(found, redactor) : undefined;
   const detail = errors
     ? ` (${Object.entries(errors)
         .map(([k, v]) => `${k}: ${v.trim()}`)
@@ -186,7 +192,7 @@ export function decode(
       method,
       path,
       statusCode: res.status,
-      statusMessage: reason,
+      statusMessage: redactor.scrub(status),
       ...(message === undefined
         ? typeof body === 'string' && body !== ''
           ? { content: redactor.scrub(body.slice(0, 2000)) }
@@ -210,6 +216,19 @@ function clientCertificateHint(res: TransportResponse): string {
     return ' (the proxy in front of Proxmox refused the TLS client certificate given in option cert)';
   }
   return '';
+}
+
+/**
+ * The message of a plain-text error body, as PBS and PDM send it (an HTML page from a
+ * proxy is not one), with parameter errors (`parameter 'name': message` lines) as a map.
+ */
+function plainMessage(body: unknown): { message: string; errors?: Record<string, string> } | undefined {
+  if (typeof body !== 'string') return undefined;
+  const message = body.trim();
+  if (message === '' || message.startsWith('<') || message.length > 4000) return undefined;
+  const errors: Record<string, string> = {};
+  for (const match of message.matchAll(/^parameter '([^']+)': (.*)$/gm)) errors[match[1]!] = match[2]!;
+  return Object.keys(errors).length > 0 ? { message, errors } : { message };
 }
 
 function fail(error: Error): never {

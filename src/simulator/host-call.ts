@@ -46,8 +46,16 @@ export function hostRequest(
 }
 
 export function callResult(response: SimResponse): CallResult {
-  const body = JSON.parse(response.body.toString()) as Record<string, unknown>;
+  const text = response.body.toString();
   const result: CallResult = { status: response.status, statusText: response.statusText };
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // PBS and PDM send an error's message as the bare body.
+    result.message = text;
+    return result;
+  }
   if (response.status < 400) result.data = body.data;
   if (body.errors) result.errors = body.errors as Record<string, string>;
   if (typeof body.message === 'string') result.message = body.message;

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ServiceName } from '../services.js';
 import type { SimResponse } from './types.js';
 
@@ -42,12 +43,34 @@ export function successResponse(
   return { status: 200, statusText: 'OK', headers: baseHeaders(service), body, closeConnection: false };
 }
 
+/**
+ * PBS and PDM (proxmox-rest-server) answer an error with the bare message as the body
+ * (still labelled JSON) and the standard reason phrase; parameter errors become one
+ * `parameter 'name': message` line each under "parameter verification errors".
+ */
+const PLAIN_TEXT_ERRORS: ReadonlySet<ServiceName> = new Set(['PBS', 'PDM']);
+
+function plainErrorText(message: string, errors?: Record<string, string>): string {
+  if (!errors || Object.keys(errors).length === 0) return message;
+  const lines = Object.entries(errors).map(([name, text]) => `parameter '${name}': ${text.trim()}\n`);
+  return `parameter verification errors\n\n${lines.join('')}`;
+}
+
 export function errorResponse(
   service: ServiceName,
   status: number,
   message: string,
   errors?: Record<string, string>,
 ): SimResponse {
+  if (PLAIN_TEXT_ERRORS.has(service)) {
+    return {
+      status,
+      statusText: STATUS_CODES[status] ?? 'Error',
+      headers: baseHeaders(service),
+      body: plainErrorText(message, errors),
+      closeConnection: false,
+    };
+  }
   const text = message.endsWith('\n') ? message : `${message}\n`;
   const payload: Record<string, unknown> = { data: null };
   if (errors && Object.keys(errors).length > 0) payload.errors = errors;

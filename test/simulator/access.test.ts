@@ -142,7 +142,11 @@ describe('permission checks as each product makes them', () => {
     const pbs = demoEngine({ service: 'PBS' });
     expect((await as(pbs, await loginAs(pbs, 'root@pam', 'proxmox'), 'GET', '/nodes')).status).toBe(200);
     const denied = await as(pbs, rootToken(pbs, 'Admin'), 'GET', '/nodes');
-    expect([denied.status, denied.statusText]).toEqual([403, 'permission check failed']);
+    expect([denied.status, denied.statusText, denied.message]).toEqual([
+      403,
+      'Forbidden',
+      'permission check failed',
+    ]);
     const pve = demoEngine();
     const perl = await as(pve, rootToken(pve, 'Administrator'), 'POST', '/cluster/config');
     expect([perl.status, perl.statusText]).toEqual([403, 'Permission check failed (user != root@pam)']);
@@ -171,7 +175,11 @@ describe('permission checks as each product makes them', () => {
     expect((await as(engine, admin, 'GET', '/remotes/remote')).status).toBe(200);
     // `/resource/{remote}`, but `remote` is no path parameter of this method: only root@pam passes.
     const denied = await as(engine, admin, 'GET', '/pve/firewall/status', { remote: 'remote1' });
-    expect([denied.status, denied.statusText]).toEqual([403, 'permission check failed']);
+    expect([denied.status, denied.statusText, denied.message]).toEqual([
+      403,
+      'Forbidden',
+      'permission check failed',
+    ]);
     expect((await engine.call('GET', '/pve/firewall/status')).status).not.toBe(403);
   });
 

@@ -68,14 +68,17 @@ export function tokenCaller(engine: SimulatorEngine, tokenId: string, secret: st
   return { headers: { authorization: `${engine.service}APIToken=${tokenId}${sep}${secret}` } };
 }
 
-/** A request as the given caller; answers status, message and data. */
+/**
+ * A request as the given caller; answers status, reason phrase, message and data. The
+ * message is the envelope's (PVE, PMG) or the bare body (PBS and PDM errors).
+ */
 export async function as(
   engine: SimulatorEngine,
   caller: Caller,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   params: Record<string, string> = {},
-): Promise<{ status: number; statusText: string; data: any }> {
+): Promise<{ status: number; statusText: string; message: string; data: any }> {
   const search = new URLSearchParams(params).toString();
   const body = method === 'POST' || method === 'PUT';
   const res = await engine.handle({
@@ -86,5 +89,13 @@ export async function as(
       : caller.headers,
     ...(body && search ? { body: Buffer.from(search) } : {}),
   });
-  return { status: res.status, statusText: res.statusText, data: JSON.parse(String(res.body)).data };
+  const text = String(res.body);
+  let parsed: { data?: unknown; message?: string };
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = { message: text };
+  }
+  const message = (parsed.message ?? '').trim();
+  return { status: res.status, statusText: res.statusText, message, data: parsed.data ?? null };
 }
