@@ -120,6 +120,12 @@ export async function candidates(words: readonly string[]): Promise<string[]> {
   if (command === undefined) return COMMANDS.filter((c) => !c.hidden).map((c) => c.name);
   const info = findCommand(command);
   if (info === undefined) return [];
+  // `-key=value` and `--option=value`: the values of `-key value`, written back with the key.
+  const inline = /^(--?[A-Za-z][\w.-]*(?:\[n\])?)=(.*)$/s.exec(cur);
+  if (inline !== null) {
+    const key = inline[1]!;
+    return (await candidates([...before, key, inline[2]!])).map((v) => `${key}=${v}`);
+  }
   const parsed = safeParse(before.slice(1), info.options);
   const prev = before[before.length - 1] ?? '';
   const prevName = /^--?([\w-]+)$/.exec(prev)?.[1];

@@ -42,7 +42,9 @@ complete -F _proxmox_complete proxmox
 
 const ZSH = `#compdef proxmox
 # zsh completion for proxmox (proxmox-sdk)
-# install: proxmox completion zsh > "\${fpath[1]}/_proxmox"   (or: source <(proxmox completion zsh))
+# install: save as _proxmox in a directory on fpath, before compinit runs
+#   (mkdir -p ~/.zfunc; proxmox completion zsh > ~/.zfunc/_proxmox; in ~/.zshrc: fpath=(~/.zfunc $fpath)),
+#   or in ~/.zshrc after compinit: source <(proxmox completion zsh)
 _proxmox() {
   if (( CURRENT == 2 )); then
     local -a commands
@@ -52,8 +54,12 @@ ${visible.map((c) => `      ${quote(`${c.name}:${c.summary}`)}`).join('\n')}
     _describe 'command' commands
     return
   fi
+  # words and PREFIX keep the quoting typed on the line (zsh itself inserts \\{node\\}):
+  # __complete wants the values. Inside an open quote PREFIX is already unquoted.
+  local cur=\${(Q)PREFIX}
+  [[ -n "\${compstate[quote]}" ]] && cur=$PREFIX
   local -a found dirs others
-  found=("\${(@f)$(proxmox __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  found=("\${(@f)$(proxmox __complete "\${(@Q)words[2,CURRENT-1]}" "$cur" 2>/dev/null)}")
   found=(\${found:#})
   dirs=(\${(M)found:#*/})
   others=(\${found:#*/})
@@ -71,9 +77,12 @@ fi
 const FISH = `# fish completion for proxmox (proxmox-sdk)
 # install: proxmox completion fish > ~/.config/fish/completions/proxmox.fish
 function __proxmox_complete
+    # -o unescapes the words before the cursor; the current token is raw (fish inserts
+    # /nodes/\\{node\\}/ itself): unescape it too. "$cur": an empty token is still a word.
     set -l words (commandline -opc)
     set -e words[1]
-    proxmox __complete $words (commandline -ct) 2>/dev/null
+    set -l cur (commandline -ct | string unescape)
+    proxmox __complete $words "$cur" 2>/dev/null
 end
 complete -c proxmox -f -n 'not __fish_use_subcommand' -a '(__proxmox_complete)'
 ${visible.map((c) => `complete -c proxmox -f -n '__fish_use_subcommand' -a ${c.name} -d ${quote(c.summary)}`).join('\n')}

@@ -1,10 +1,8 @@
 /** Completion scripts and `__complete`: commands, options, paths, parameters, live values. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
-import { baseEnv, cliBin, proxmox, tempConfigHome } from './helpers.js';
+import { baseEnv, cliBin, proxmox, proxmoxBinDir, tempConfigHome } from './helpers.js';
 
 let sim: RunningSimulator;
 let env: NodeJS.ProcessEnv;
@@ -53,23 +51,23 @@ describe('completion scripts', () => {
 
   it('the bash script is valid bash and completes a path through a stand-in proxmox', async () => {
     const script = (await proxmox(['completion', 'bash'], { env })).stdout;
-    // A `proxmox` on PATH that is the built binary, as an installed one would be.
-    const binDir = join(home, 'bin');
-    mkdirSync(binDir, { recursive: true });
-    writeFileSync(
-      join(binDir, 'proxmox'),
-      `#!/bin/sh\nexec "${process.execPath}" "${await cliBin()}" "$@"\n`,
-    );
-    chmodSync(join(binDir, 'proxmox'), 0o755);
-    const driver = `${script}
-COMP_LINE='proxmox get /clu'; COMP_POINT=\${#COMP_LINE}; COMP_WORDS=(proxmox get /clu); COMP_CWORD=2
-_proxmox_complete
-printf '%s\\n' "\${COMPREPLY[@]}"`;
-    const out = execFileSync('bash', ['-c', driver], {
-      env: { ...env, PATH: `${binDir}:${env.PATH}` },
-      encoding: 'utf8',
-    });
-    expect(out.trim().split('\n')).toEqual(['/cluster/']);
+    const binDir = await proxmoxBinDir(home);
+    const tab = (line: string) =>
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `${script}\nCOMP_LINE="$1"; COMP_POINT=\${#COMP_LINE}; _proxmox_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          'bash',
+          line,
+        ],
+        { env: { ...env, PATH: `${binDir}:${env.PATH}` }, encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
+    expect(tab('proxmox get /clu')).toEqual(['/cluster/']);
+    // bash replaces only what follows the '=' (a word break): the candidates are that part.
+    expect(tab('proxmox get /version --output-format=j')).toEqual(['json', 'json-pretty']);
     // The first word needs no process: the names are in the script.
     const first = execFileSync(
       '/bin/bash',
@@ -110,6 +108,14 @@ describe('__complete', () => {
     expect(params).not.toContain('-node');
     expect(await complete(['create', '/nodes/pve1/qemu', '-ostype', 'l2'])).toEqual(['l24', 'l26']);
     expect(await complete(['get', '/version', '--output-format', 'j'])).toEqual(['json', 'json-pretty']);
+    expect(await complete(['get', '/version', '--output-format=j'])).toEqual([
+      '--output-format=json',
+      '--output-format=json-pretty',
+    ]);
+    expect(await complete(['create', '/nodes/pve1/qemu', '-ostype=l2'])).toEqual([
+      '-ostype=l24',
+      '-ostype=l26',
+    ]);
   });
 
   it('completes subcommands and profile names', async () => {

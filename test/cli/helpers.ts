@@ -198,3 +198,13 @@ export function connectFlags(
 export function tempConfigHome(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'proxmox-cli-config-'));
 }
+
+/** A directory (under `parent`) with a `proxmox` that runs the built binary, as an installed one would: for PATH. */
+export async function proxmoxBinDir(parent: string): Promise<string> {
+  const dir = join(parent, 'bin');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'proxmox'), `#!/bin/sh\nexec "${process.execPath}" "${await cliBin()}" "$@"\n`, {
+    mode: 0o755,
+  });
+  return dir;
+}
