@@ -21,6 +21,7 @@ export const TEST_USER = 'pxsdk-test';
 export const TEST_PASSWORD = 'pxsdk-Test-pw-4417';
 export const KEY_PASSPHRASE = 'pxsdk key passphrase 9921';
 const SSHD = '/usr/sbin/sshd';
+const SETPRIV = '/usr/bin/setpriv';
 
 export interface Sshd {
   host: '127.0.0.1';
@@ -170,7 +171,12 @@ export async function startSshd(): Promise<Sshd> {
     ].join('\n'),
   );
 
-  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', config], {
+  // A test process killed before it stops the fixture (a timed-out worker) takes sshd with
+  // it: setpriv (util-linux) sets the parent-death signal, then execs sshd (same pid).
+  const command = existsSync(SETPRIV)
+    ? [SETPRIV, '--pdeathsig', 'SIGTERM', SSHD, '-D', '-e', '-f', config]
+    : [SSHD, '-D', '-e', '-f', config];
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
