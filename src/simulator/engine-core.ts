@@ -3,9 +3,12 @@ import type { ServiceName } from '../services.js';
 import type { AccessState } from './access-state.js';
 import type { SimClock } from './clock.js';
 import type { ClusterState } from './cluster-state.js';
+import type { FirewallState } from './firewall-state.js';
 import type { GenericStore } from './generic-store.js';
+import type { HaState } from './ha-state.js';
 import type { Datastore } from './pbs-state.js';
 import type { PmgState } from './pmg-state.js';
+import type { SdnState } from './sdn-state.js';
 import type { SimStats } from './stats.js';
 import type { StorageState } from './storage-state.js';
 import type { TaskManager } from './tasks.js';
@@ -28,4 +31,8 @@ export interface EngineCore {
   readonly datastores: Map<string, Datastore>;
   /** PMG quarantine and rule database (empty on the other products). */
   readonly pmg: PmgState;
+  /** PVE firewall, HA and SDN configuration (empty on the other products and at start). */
+  readonly firewall: FirewallState;
+  readonly ha: HaState;
+  readonly sdn: SdnState;
 }

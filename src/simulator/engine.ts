@@ -14,7 +14,9 @@ import type { ClusterState } from './cluster-state.js';
 import { buildAccess, buildCluster, listAccounts } from './datasets.js';
 import type { EngineCore } from './engine-core.js';
 import { FaultInjector } from './faults.js';
+import { FirewallState } from './firewall-state.js';
 import { GenericStore } from './generic-store.js';
+import { HaState } from './ha-state.js';
 import { type Handler, type HandlerContext, Reply } from './handler.js';
 import { HANDLER_TABLES } from './handler-tables.js';
 import { callResult, hostRequest } from './host-call.js';
@@ -31,6 +33,7 @@ export type { CallResult } from './host-call.js';
 import type { CallResult } from './host-call.js';
 import { answerSample } from './samples.js';
 import { schemaMethods } from './schema-table.js';
+import { SdnState } from './sdn-state.js';
 import { paramError, SimError } from './sim-error.js';
 import { newStats, type SimStats } from './stats.js';
 import { demoStorages, StorageState } from './storage-state.js';
@@ -57,6 +60,9 @@ export class SimulatorEngine implements EngineCore {
   readonly storage = new StorageState();
   readonly datastores: Map<string, Datastore>;
   readonly pmg: PmgState;
+  readonly firewall = new FirewallState();
+  readonly ha = new HaState();
+  readonly sdn = new SdnState();
   readonly #handlers = new Map<string, Handler>();
   readonly #faults: FaultInjector;
 

@@ -6,10 +6,13 @@ import { tfaHandlers } from './resources/access-tfa.js';
 import { userHandlers } from './resources/access-users.js';
 import { basicHandlers } from './resources/basics.js';
 import { clusterHandlers } from './resources/cluster.js';
+import { firewallHandlers } from './resources/firewall.js';
 import { guestHandlers } from './resources/guests.js';
+import { haHandlers } from './resources/ha.js';
 import { pbsDatastoreHandlers } from './resources/pbs-datastore.js';
 import { pmgHandlers } from './resources/pmg.js';
 import { poolHandlers } from './resources/pools.js';
+import { sdnHandlers } from './resources/sdn.js';
 import { storageHandlers } from './resources/storage.js';
 import { taskHandlers } from './resources/tasks.js';
 import { ticketHandlers } from './resources/ticket.js';
@@ -28,6 +31,9 @@ export const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
   [['PVE'], clusterHandlers],
   [['PVE'], storageHandlers],
   [['PVE'], poolHandlers],
+  [['PVE'], firewallHandlers],
+  [['PVE'], haHandlers],
+  [['PVE'], sdnHandlers],
   [['PBS'], pbsDatastoreHandlers],
   [['PMG'], pmgHandlers],
 ];
