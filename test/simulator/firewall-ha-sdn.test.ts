@@ -300,6 +300,8 @@ describe('SDN', () => {
     ]);
     expect(await px.nodes('pve1').sdn.zones.get()).toEqual([{ zone: 'lab', status: 'pending' }]);
 
+    const pendingZones = await px.cluster.resources.get({ type: 'sdn' });
+    expect(pendingZones.filter((r) => r.node === 'pve1').map((r) => r.sdn)).toEqual(['localnetwork']);
     const done = await sdn.put({}, { wait: true });
     expect(done).toMatchObject({ type: 'reloadnetworkall', exitstatus: 'OK' });
     expect(await sdn.zones.get({ running: 1 })).toEqual([
@@ -308,6 +310,8 @@ describe('SDN', () => {
     const applied = (await sdn.zones.get({ pending: 1 })) as Record<string, unknown>[];
     expect(applied[0]).not.toHaveProperty('state');
     expect(await px.nodes('pve1').sdn.zones.get()).toEqual([{ zone: 'lab', status: 'available' }]);
+    const listed = await px.cluster.resources.get({ type: 'sdn' });
+    expect(listed.filter((r) => r.node === 'pve1').map((r) => r.sdn)).toEqual(['localnetwork', 'lab']);
 
     const used = await refusal(sdn.zones('lab').delete());
     expect(used.message).toMatch(/zone lab is used by vnet labnet/);

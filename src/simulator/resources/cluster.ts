@@ -80,8 +80,10 @@ function resources(ctx: HandlerContext): unknown {
       if (seePool(pool)) out.push({ id: `/pool/${pool}`, type: 'pool', pool });
   }
   if (type === undefined || type === 'sdn') {
+    // Every node has its local network, and each applied SDN zone (pending ones are not listed).
+    const zones = ['localnetwork', ...core.sdn.running.zones.keys()];
     for (const node of core.cluster.nodes.keys()) {
-      out.push({ id: `sdn/${node}/localnetwork`, type: 'sdn', sdn: 'localnetwork', node, status: 'ok' });
+      for (const sdn of zones) out.push({ id: `sdn/${node}/${sdn}`, type: 'sdn', sdn, node, status: 'ok' });
     }
   }
   return out;
