@@ -8,7 +8,7 @@
  *   --no-pin           do not give the simulator and the client a core each (bench/lib/cpu-pin.ts)
  *   --cpu-prof         write V8 CPU profiles of the sdk and floor workers to .tmp/bench-profiles
  *   --out FILE         results file (default bench/results/latest.json)
- *   --rounds N, --round-ms MS, --warmup-ms MS   override the throughput counts (smoke test)
+ *   --rounds N, --round-ms MS, --settle-ms MS, --warmup-ms MS   override the throughput counts
  */
 import { CLIENTS, type ClientName } from './workers/spawn-worker.js';
 
@@ -35,6 +35,8 @@ export interface Settings {
   /** Throughput: measured rounds per case (clients interleaved), each this long, after one warm-up. */
   rounds: number;
   roundMs: number;
+  /** Throughput: an unmeasured run just before each measured round, so a round starts warm. */
+  settleMs: number;
   warmupMs: number;
   concurrencies: number[];
   stormCalls: number;
@@ -81,6 +83,7 @@ export function parseSettings(argv: string[]): Settings {
     out: value('--out') ?? 'bench/results/latest.json',
     rounds: number('--rounds', quick ? 3 : 8),
     roundMs: number('--round-ms', quick ? 300 : 400),
+    settleMs: number('--settle-ms', quick ? 100 : 250),
     warmupMs: number('--warmup-ms', quick ? 300 : 600),
     concurrencies: [1, 16, 64],
     stormCalls: 200,

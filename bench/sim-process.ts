@@ -2,7 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import type { SimStats } from '../src/simulator/index.js';
 import { pinned } from './lib/cpu-pin.js';
-import { JsonLinesChild, tsNode } from './lib/json-lines-child.js';
+import { harnessNode } from './lib/harness.js';
+import { JsonLinesChild } from './lib/json-lines-child.js';
 
 export interface SimUser {
   userid: string;
@@ -45,7 +46,7 @@ export class SimProcess {
   static async start(options: Record<string, unknown>): Promise<SimProcess> {
     const module = fileURLToPath(new URL('./sim-server.ts', import.meta.url));
     const child = new JsonLinesChild<SimDetails>(
-      pinned(tsNode(module, [], [JSON.stringify(options)]), 'server'),
+      pinned(harnessNode(module, [], [JSON.stringify(options)]), 'server'),
     );
     const sim = new SimProcess(child);
     sim.details = await child.ready;

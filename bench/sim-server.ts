@@ -9,8 +9,10 @@ import { packageBuilt, packageUrl } from './lib/package-build.js';
 
 // The tsup build, like the client: the simulator's speed sets the ceiling of every throughput row.
 // Scripts run on their own (bench/sync-cost.ts) may find no build: then src/, through tsx.
+// (A URL, not a literal: the compiled harness must not bundle src/ into itself.)
+const source = new URL('../src/simulator/index.js', import.meta.url).href;
 const { startSimulator } = (await import(
-  packageBuilt('simulator') ? packageUrl('simulator') : '../src/simulator/index.js'
+  packageBuilt('simulator') ? packageUrl('simulator') : source
 )) as typeof import('../src/simulator/index.js');
 
 const options = JSON.parse(process.argv[2] ?? '{}');

@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it('bench/run.ts --quick --only version writes figures and the results file', () => {
   const out = join(dir, 'latest.json');
   const args = ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'version', '--clients', 'sdk,floor'];
-  args.push('--rounds', '1', '--round-ms', '100', '--warmup-ms', '50', '--out', out);
+  args.push('--rounds', '1', '--round-ms', '100', '--settle-ms', '20', '--warmup-ms', '50', '--out', out);
   const env = { ...process.env, BENCH_PACKAGE_DIR: join(dir, 'pkg') };
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 150_000, env });
   expect(run.status, run.stderr).toBe(0);

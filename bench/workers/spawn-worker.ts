@@ -1,7 +1,8 @@
 /** Starts one measured client in its own process. */
 import { fileURLToPath } from 'node:url';
 import { pinned } from '../lib/cpu-pin.js';
-import { type ChildSpec, JsonLinesChild, tsNode } from '../lib/json-lines-child.js';
+import { harnessNode } from '../lib/harness.js';
+import { type ChildSpec, JsonLinesChild } from '../lib/json-lines-child.js';
 import type { Target } from '../sim-process.js';
 
 export const CLIENTS = ['sdk', 'floor', 'proxmox-api', 'proxmoxer'] as const;
@@ -15,7 +16,7 @@ export function workerSpec(client: ClientName, target: Target, nodeArgs: string[
     // Debian's interpreter, where apt installed python3-proxmoxer, whatever python3 is on PATH.
     return pinned({ command: '/usr/bin/python3', args: [here('./proxmoxer_worker.py'), json] }, 'client');
   }
-  const spec = tsNode(here('./node-worker.ts'), nodeArgs, [client, json]);
+  const spec = harnessNode(here('./node-worker.ts'), nodeArgs, [client, json]);
   // proxmox-api cannot pin a certificate; this process, and only this one, trusts any.
   if (client === 'proxmox-api') spec.env = { NODE_TLS_REJECT_UNAUTHORIZED: '0' };
   return pinned(spec, 'client');

@@ -4,29 +4,7 @@ import type { EngineCore } from '../engine-core.js';
 import { type HandlerContext, str } from '../handler.js';
 import { paramError, SimError } from '../sim-error.js';
 
-const SIZE_UNITS: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
-
-export function sizeToBytes(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMGT])?$/.exec(text);
-  if (!match) return 0;
-  return Math.round(Number(match[1]) * (SIZE_UNITS[match[2] ?? 'G'] ?? 1));
-}
-
-const DISK_KEY = /^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp)\d*$/;
-const SIZE = /(?:^|,)size=([^,]+)/;
-
-/** Sum of the `size=` of every disk in the config (runs per guest per list: kept cheap). */
-export function diskBytes(guest: Guest): number {
-  let total = 0;
-  const config = guest.config;
-  for (const key in config) {
-    if (!DISK_KEY.test(key)) continue;
-    const value = config[key] ?? '';
-    const size = SIZE.exec(value)?.[1];
-    if (size && !value.includes('media=cdrom')) total += sizeToBytes(size);
-  }
-  return total;
-}
+export { diskBytes, sizeToBytes } from '../guest-disks.js';
 
 export function memoryBytes(guest: Guest): number {
   return Number(guest.config.memory ?? (guest.type === 'qemu' ? 2048 : 512)) * 1024 ** 2;

@@ -4,41 +4,14 @@
  * puts the file in place, as on PVE.
  */
 import { createHash } from 'node:crypto';
-import type { Guest } from '../cluster-state.js';
 import type { EngineCore } from '../engine-core.js';
+import { guestDisks } from '../guest-disks.js';
 import { authId, type HandlerContext, type HandlerTable, str } from '../handler.js';
 import { SimError } from '../sim-error.js';
 import type { StorageRecord, Volume } from '../storage-state.js';
-import { requireNode, sizeToBytes } from './guest-common.js';
+import { requireNode } from './guest-common.js';
 import { findStorage } from './storage-lookup.js';
 import { downloadUrl, upload } from './storage-transfer.js';
-
-const DISK_KEY = /^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp|unused)\d*$/;
-const SIZE_OPTION = /(?:^|,)size=([^,]+)/;
-
-interface GuestDisk {
-  storage: string;
-  volid: string;
-  size: number;
-}
-
-/** A guest's disks (not its CD-ROMs), from its config: `scsi0: local-lvm:vm-100-disk-0,size=32G`. */
-function guestDisks(g: Guest): GuestDisk[] {
-  const out: GuestDisk[] = [];
-  for (const key in g.config) {
-    if (!DISK_KEY.test(key)) continue;
-    const value = g.config[key] ?? '';
-    const volid = value.split(',', 1)[0] ?? '';
-    const colon = volid.indexOf(':');
-    if (colon <= 0 || value.includes('media=cdrom')) continue;
-    out.push({
-      storage: volid.slice(0, colon),
-      volid,
-      size: sizeToBytes(SIZE_OPTION.exec(value)?.[1] ?? '0'),
-    });
-  }
-  return out;
-}
 
 /** Guest disks on a storage, derived from the guest configs. */
 function guestVolumes(core: EngineCore, node: string, storage: StorageRecord): Volume[] {
@@ -70,17 +43,22 @@ function allVolumes(core: EngineCore, node: string, storage: StorageRecord): Vol
  * slowest answer of a large cluster.
  */
 function guestBytesUsed(core: EngineCore): (node: string, storage: StorageRecord) => number {
-  const perNode = new Map<string, number>();
+  const perNode = new Map<string, Map<string, number>>();
   const cluster = new Map<string, number>();
   for (const g of core.cluster.guests.values()) {
-    for (const disk of guestDisks(g)) {
-      const key = `${g.node}\0${disk.storage}`;
-      perNode.set(key, (perNode.get(key) ?? 0) + disk.size);
-      cluster.set(disk.storage, (cluster.get(disk.storage) ?? 0) + disk.size);
+    let onNode = perNode.get(g.node);
+    if (onNode === undefined) {
+      onNode = new Map();
+      perNode.set(g.node, onNode);
+    }
+    for (const { storage, size } of guestDisks(g)) {
+      if (storage === undefined) continue;
+      onNode.set(storage, (onNode.get(storage) ?? 0) + size);
+      cluster.set(storage, (cluster.get(storage) ?? 0) + size);
     }
   }
   return (node, storage) =>
-    (storage.shared ? cluster.get(storage.storage) : perNode.get(`${node}\0${storage.storage}`)) ?? 0;
+    (storage.shared ? cluster.get(storage.storage) : perNode.get(node)?.get(storage.storage)) ?? 0;
 }
 
 function storedBytes(core: EngineCore, node: string, storage: StorageRecord): number {
