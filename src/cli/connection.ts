@@ -14,37 +14,37 @@ import { promptSecret, readStdinSecret } from './prompt.js';
 
 type Mutable = { -readonly [K in keyof ProxmoxOptions]: ProxmoxOptions[K] };
 
+/**
+ * Flags whose text is the option's value as it stands. `--ca`, `--cert` and `--key` are file
+ * paths: the SDK reads them (and checks cert and key are a pair) when the client is made.
+ */
+const TEXT_FLAGS = {
+  host: 'host',
+  user: 'user',
+  realm: 'realm',
+  'token-name': 'tokenName',
+  service: 'service',
+  backend: 'backend',
+  fingerprint: 'fingerprint',
+  ca: 'ca',
+  cert: 'cert',
+  key: 'key',
+} as const satisfies Record<string, keyof ProxmoxOptions>;
+
 /** The options the flags give (secrets excepted). */
 export function optionsFromFlags(o: ParsedArgs['options']): Mutable {
   const out: Mutable = {};
   const text = (name: string) => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
-  const host = text('host');
-  if (host !== undefined) out.host = host;
+  for (const [name, key] of Object.entries(TEXT_FLAGS)) {
+    const value = text(name);
+    if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+  }
   const port = text('port');
   if (port !== undefined) {
     if (!/^\d+$/.test(port)) throw new UsageError(`--port: expected a number, got '${port}'`);
     out.port = Number(port);
   }
-  const user = text('user');
-  if (user !== undefined) out.user = user;
-  const realm = text('realm');
-  if (realm !== undefined) out.realm = realm;
-  const tokenName = text('token-name');
-  if (tokenName !== undefined) out.tokenName = tokenName;
-  const service = text('service');
-  if (service !== undefined) out.service = service as NonNullable<ProxmoxOptions['service']>;
-  const backend = text('backend');
-  if (backend !== undefined) out.backend = backend as NonNullable<ProxmoxOptions['backend']>;
-  const fingerprint = text('fingerprint');
-  if (fingerprint !== undefined) out.fingerprint = fingerprint;
   if (flag(o, 'insecure')) out.verifySsl = false;
-  // File paths: the SDK reads them (and checks cert and key are a pair) when the client is made.
-  const ca = text('ca');
-  if (ca !== undefined) out.ca = ca;
-  const cert = text('cert');
-  if (cert !== undefined) out.cert = cert;
-  const key = text('key');
-  if (key !== undefined) out.key = key;
   const timeout = text('timeout');
   if (timeout !== undefined) {
     const seconds = Number(timeout);

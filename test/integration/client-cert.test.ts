@@ -7,7 +7,6 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,7 @@ import {
 } from '../../src/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { simulatorCertificate } from '../../src/simulator/tls.js';
-import { account, recordRequests } from './helpers.js';
+import { account, type ConnectProxy, recordRequests, startConnectProxy } from './helpers.js';
 
 interface Pair {
   key: string;
@@ -384,35 +383,18 @@ describe('options checked at construction', () => {
 });
 
 describe('through a CONNECT proxy', () => {
-  let proxy: HttpServer;
-  let proxyUrl: string;
-  const tunnels: string[] = [];
+  let proxy: ConnectProxy;
   beforeAll(async () => {
-    proxy = createHttpServer((_req, res) => res.writeHead(405).end());
-    proxy.on('connect', (req, client: Socket) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await startConnectProxy();
   });
-  afterAll(async () => {
-    proxy.closeAllConnections();
-    await new Promise((resolve) => proxy.close(resolve));
-  });
+  afterAll(() => proxy.close());
 
   it('presents the certificate to Proxmox, not to the proxy', async () => {
-    expect(await version({ ...token, proxy: proxyUrl, cert: trusted.cert, key: trusted.key })).toBeTypeOf(
+    expect(await version({ ...token, proxy: proxy.url, cert: trusted.cert, key: trusted.key })).toBeTypeOf(
       'string',
     );
-    expect(tunnels).toContain(`127.0.0.1:${sim.port}`);
-    const error = await failure(() => version({ ...token, proxy: proxyUrl, retries: 0 }));
+    expect(proxy.tunnels).toContain(`127.0.0.1:${sim.port}`);
+    const error = await failure(() => version({ ...token, proxy: proxy.url, retries: 0 }));
     expect(isConnectionError(error)).toBe(true);
     expect(error.message).toMatch(/requires a client certificate/);
   });

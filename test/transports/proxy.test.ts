@@ -1,36 +1,23 @@
 /** HTTPS through an HTTP CONNECT proxy, with TLS checks still against the Proxmox host. */
-import { createServer, type Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, ProxmoxSDK } from '../../src/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { proxyFor } from '../../src/transports/proxy-tunnel.js';
+import { type ConnectProxy, startConnectProxy } from '../integration/helpers.js';
 
 let sim: RunningSimulator;
-let proxy: Server;
+let proxy: ConnectProxy;
 let proxyUrl: string;
-const tunnels: string[] = [];
+let tunnels: string[];
 
 beforeAll(async () => {
   sim = await startSimulator();
-  proxy = createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: Socket) => {
-    tunnels.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.pipe(client).pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const address = proxy.address() as { port: number };
-  proxyUrl = `http://127.0.0.1:${address.port}`;
+  proxy = await startConnectProxy();
+  proxyUrl = proxy.url;
+  tunnels = proxy.tunnels;
 });
 afterAll(async () => {
-  proxy.closeAllConnections?.();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
   await sim.close();
 });
 
