@@ -54,6 +54,11 @@ export const MOCK_OPTIONS: OptionTable = {
   dataset: { value: true, arg: 'demo|empty', help: 'initial data (default demo)' },
   guests: { value: true, arg: 'N', help: 'scale the demo cluster to N guests' },
   json: { value: false, help: 'print one JSON line with url, fingerprint and users, and nothing else' },
+  'client-ca': {
+    value: true,
+    arg: 'FILE',
+    help: 'require a TLS client certificate signed by a CA in this PEM file (mutual TLS)',
+  },
 };
 
 /** `config add`: connection settings to store; secrets only from stdin, a prompt, or a command. */

@@ -5,6 +5,7 @@
  * ticket logins, pinning, a CONNECT proxy and stored options; refusals are ConnectionErrors
  * that say what happened, and the key never shows in an error or an inspection.
  */
+import { spawn } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -34,6 +35,7 @@ let sim: RunningSimulator;
 let trusted: Pair;
 let untrusted: Pair;
 let encryptedKey: string;
+let clientCaPem: string;
 let dir: string;
 let base: ProxmoxOptions;
 let token: ProxmoxOptions;
@@ -82,6 +84,7 @@ beforeAll(async () => {
     .export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: PASSPHRASE })
     .toString();
   dir = mkdtempSync(join(tmpdir(), 'proxmox-client-cert-'));
+  clientCaPem = ca.cert;
   sim = await startSimulator({ clientCa: ca.cert });
   base = { host: `${sim.host}:${sim.port}`, fingerprint: sim.fingerprint };
   const automation = account(sim, 'automation@');
@@ -244,6 +247,69 @@ describe('with a client certificate the server trusts', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/client certificate/);
     texts.push(ok.stdout, ok.stderr, refused.stdout, refused.stderr);
+  }, 30_000);
+
+  it('proxmox mock serve --client-ca: the CLI simulator demands the certificate too', async () => {
+    const { baseEnv, cliBin, proxmox, tempConfigHome } = await import('../cli/helpers.js');
+    const env = baseEnv(await tempConfigHome());
+    const serve = spawn(
+      process.execPath,
+      [
+        await cliBin(),
+        'mock',
+        'serve',
+        '--json',
+        '--port',
+        '0',
+        '--client-ca',
+        file('serve-ca.pem', clientCaPem),
+      ],
+      { env },
+    );
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        serve.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          if (out.includes('\n')) resolve(out.split('\n')[0]!);
+        });
+        serve.on('close', (code) => reject(new Error(`mock serve exited with ${code}`)));
+      });
+      const info = JSON.parse(line) as {
+        host: string;
+        port: number;
+        fingerprint: string;
+        users: { userid: string; password: string }[];
+      };
+      const root = info.users.find((u) => u.userid === 'root@pam')!;
+      const args = [
+        'get',
+        '/version',
+        '--output-format',
+        'json',
+        '--host',
+        `${info.host}:${info.port}`,
+        '--user',
+        'root@pam',
+        '--fingerprint',
+        info.fingerprint,
+        '--password-stdin',
+      ];
+      const ok = await proxmox(
+        [...args, '--cert', file('serve.crt', trusted.cert), '--key', file('serve.key', trusted.key)],
+        { env, input: `${root.password}\n` },
+      );
+      expect(ok.stderr).toBe('');
+      expect(JSON.parse(ok.stdout).version).toBeTypeOf('string');
+      const refused = await proxmox(args, { env, input: `${root.password}\n` });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/client certificate/);
+    } finally {
+      serve.kill('SIGTERM');
+    }
+    const missing = await proxmox(['mock', 'serve', '--client-ca', join(dir, 'no-such.pem')], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--client-ca: cannot read/);
   }, 30_000);
 
   it('ca as a file path; a file that holds no certificate is refused at construction', async () => {

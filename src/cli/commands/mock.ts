@@ -3,6 +3,7 @@
  * With --json, stdout carries exactly one JSON line (url, host, port, service,
  * fingerprint, users) so that scripts and tests can read it; everything else goes to stderr.
  */
+import { readFileSync } from 'node:fs';
 import { findService, SERVICES, type ServiceName } from '../../services.js';
 import { flag, parseArgs, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
@@ -15,6 +16,7 @@ interface ServeSettings {
   port: number;
   dataset: 'demo' | 'empty';
   guests?: number;
+  clientCa?: string;
 }
 
 function settings(o: Record<string, string | true>): ServeSettings {
@@ -33,15 +35,30 @@ function settings(o: Record<string, string | true>): ServeSettings {
     if (!/^\d+$/.test(guests)) throw new UsageError('--guests: expected a whole number');
     out.guests = Number(guests);
   }
+  const clientCa = text('client-ca');
+  if (clientCa !== undefined) {
+    try {
+      out.clientCa = readFileSync(clientCa, 'utf8');
+    } catch {
+      throw new UsageError(`--client-ca: cannot read '${clientCa}'`);
+    }
+    if (!out.clientCa.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UsageError(`--client-ca: '${clientCa}' holds no PEM certificate`);
+    }
+  }
   return out;
 }
 
 function humanReport(
   sim: Awaited<ReturnType<typeof import('../../simulator/index.js').startSimulator>>,
+  clientCa: boolean,
 ): string {
   const lines = [
     `Proxmox ${sim.service} simulator listening on ${sim.url}`,
     `  fingerprint: ${sim.fingerprint}`,
+    ...(clientCa
+      ? ['  clients must present a certificate signed by the --client-ca CA (--cert, --key)']
+      : []),
     '',
     'Users:',
   ];
@@ -91,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
     const { url, host, port, service, fingerprint, users } = sim;
     process.stdout.write(`${JSON.stringify({ url, host, port, service, fingerprint, users })}\n`);
   } else {
-    process.stdout.write(humanReport(sim));
+    process.stdout.write(humanReport(sim, s.clientCa !== undefined));
   }
   await stopped;
   await sim.close();
