@@ -99,7 +99,9 @@ function perlVerdict(check: unknown, privs: ReadonlySet<string>): Verdict {
       return parts.every((p) => p === parts[0]) && parts.length > 0 ? parts[0]! : 'conditional';
     }
     case 'userid-param':
-      return rest[0] === 'self' ? 'conditional' : privs.has('User.Modify') ? 'granted' : 'denied';
+      // The PVE walker is an API token, and a token is never its user's `self`.
+      if (rest[0] === 'self') return 'denied';
+      return privs.has('User.Modify') ? 'granted' : 'denied';
     case 'userid-group': {
       const wanted = (rest[0] as string[] | undefined) ?? [];
       return wanted.some((p) => privs.has(p)) ? 'granted' : 'denied';

@@ -67,16 +67,18 @@ function checkPerl(check: unknown[], ctx: PermissionContext): Denial {
       return undefined;
     }
     case 'or': {
-      let last: Denial;
-      for (const sub of rest) {
-        last = checkPerl(sub as unknown[], ctx);
-        if (!last) return undefined;
-      }
-      return last ?? perlDenial();
+      // Each branch is tried quietly; when none passes PVE names none of them.
+      for (const sub of rest) if (!checkPerl(sub as unknown[], ctx)) return undefined;
+      return perlDenial();
     }
     case 'userid-param': {
       const target = first(ctx.params.userid);
-      if (rest[0] === 'self') return target === ctx.subject.userid ? undefined : perlDenial('user != self');
+      // pve-access-control compares the authenticated id, for a token `user@realm!name`: a
+      // token is never its user's "self" (it needs the other branch, e.g. User.Modify).
+      if (rest[0] === 'self') {
+        const self = ctx.subject.tokenid === undefined && target === ctx.subject.userid;
+        return self ? undefined : perlDenial();
+      }
       if (isSuperuser(ctx.subject)) return undefined;
       const realm = target.split('@')[1] ?? '';
       const privs = [String(rest[0])];

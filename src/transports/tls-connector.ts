@@ -110,7 +110,9 @@ const CLIENT_CERT_ALERTS = new Set([
  */
 function explainAlert(error: Error, hasCert: boolean): Error | undefined {
   const code = (error as { code?: unknown }).code;
-  const match = typeof code === 'string' ? /^ERR_SSL_(?:SSLV3|TLSV1\d*)_ALERT_(\w+)$/.exec(code) : null;
+  // The prefix names OpenSSL's protocol label: SSLV3 or TLSV13 (Node 20), SSL/TLS (Node 24).
+  const match =
+    typeof code === 'string' ? /^ERR_SSL_(?:SSLV3|TLSV1\d*|SSL\/TLS)_ALERT_(\w+)$/.exec(code) : null;
   const alert = match?.[1]?.toLowerCase().replace(/_/g, ' ');
   if (alert === undefined || !CLIENT_CERT_ALERTS.has(alert)) return undefined;
   const needs = alert === 'certificate required' ? 'it requires' : 'it may require';

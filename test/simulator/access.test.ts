@@ -23,6 +23,17 @@ describe('access control', () => {
     expect((await as(engine, caller, 'GET', '/nodes')).status).toBe(401);
   });
 
+  it("PVE: a token is never its user's `self` (pve-access-control compares the token id)", async () => {
+    const engine = demoEngine();
+    const automation = engine.accounts.find((a) => a.userid === 'automation@pve')!;
+    const ci = automation.tokens.find((t) => t.tokenid === 'ci')!;
+    const token = tokenCaller(engine, 'automation@pve!ci', ci.value);
+    const denied = await as(engine, token, 'GET', '/access/users/automation@pve/token');
+    expect([denied.status, denied.statusText]).toEqual([403, 'Permission check failed']);
+    const user = await loginAs(engine, 'automation@pve', 'automation');
+    expect((await as(engine, user, 'GET', '/access/users/automation@pve/token')).status).toBe(200);
+  });
+
   it('grants through ACLs, groups and propagation, and names the missing privilege', async () => {
     const engine = demoEngine();
     await ok(engine, 'POST', '/access/users', { userid: 'dev@pve', password: 'dev-password' });
