@@ -170,6 +170,29 @@ describe.concurrent('examples against the simulator', { timeout: 120_000 }, () =
     expect(ok(await run('totp.ts', env))).toBe('logged in with a second factor: 3 nodes\n');
   });
 
+  it('vm-firewall: a security group on a VM, and a second run changes nothing', async () => {
+    // Cluster security groups need Sys.Modify on /: an administrator's job.
+    const env = { ...passwordEnv('root@pam'), PROXMOX_NODE: 'pve1', VMID: '100' };
+    const first = ok(await run('vm-firewall.ts', env));
+    expect(first).toBe(
+      [
+        'created security group webserver',
+        "added rule 'http'",
+        "added rule 'https'",
+        "added rule 'ssh from admins'",
+        'put webserver on VM 100',
+        'VM 100 firewall on; webserver: 0:ssh from admins, 1:https, 2:http',
+        '',
+      ].join('\n'),
+    );
+    const again = ok(await run('vm-firewall.ts', env));
+    expect(again).toBe('VM 100 firewall on; webserver: 0:ssh from admins, 1:https, 2:http\n');
+    const vmRules = await sim.engine.call('GET', '/nodes/pve1/qemu/100/firewall/rules', {});
+    expect(vmRules.data).toEqual([expect.objectContaining({ type: 'group', action: 'webserver', pos: 0 })]);
+    const options = await sim.engine.call('GET', '/nodes/pve1/qemu/100/firewall/options', {});
+    expect(options.data).toMatchObject({ enable: 1 });
+  });
+
   it('batch-operations: one session for many calls', async () => {
     const out = ok(await run('batch-operations.ts', tokenEnv()));
     expect(
