@@ -6,6 +6,7 @@
 import type { Authenticator } from './auth/authenticator.js';
 import type { CallOptions } from './call-options.js';
 import { AuthenticationError, ConnectionError, ProxmoxError, ResourceException } from './errors.js';
+import { plainMessage } from './plain-error.js';
 import type { Redactor } from './redact.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { sleep } from './sleep.js';
@@ -216,19 +217,6 @@ function clientCertificateHint(res: TransportResponse): string {
     return ' (the proxy in front of Proxmox refused the TLS client certificate given in option cert)';
   }
   return '';
-}
-
-/**
- * The message of a plain-text error body, as PBS and PDM send it (an HTML page from a
- * proxy is not one), with parameter errors (`parameter 'name': message` lines) as a map.
- */
-function plainMessage(body: unknown): { message: string; errors?: Record<string, string> } | undefined {
-  if (typeof body !== 'string') return undefined;
-  const message = body.trim();
-  if (message === '' || message.startsWith('<') || message.length > 4000) return undefined;
-  const errors: Record<string, string> = {};
-  for (const match of message.matchAll(/^parameter '([^']+)': (.*)$/gm)) errors[match[1]!] = match[2]!;
-  return Object.keys(errors).length > 0 ? { message, errors } : { message };
 }
 
 function fail(error: Error): never {

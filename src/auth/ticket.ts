@@ -4,6 +4,7 @@
  * one fresh login when the server no longer accepts the ticket.
  */
 import { AbortError, AuthenticationError, ProxmoxError } from '../errors.js';
+import { plainMessage } from '../plain-error.js';
 import type { Redactor } from '../redact.js';
 import type { ResolvedOptions } from '../resolve-options.js';
 import type { HttpMethod, Params, TransportResponse } from '../transports/transport.js';
@@ -208,15 +209,23 @@ export class TicketAuth implements Authenticator {
       const fromCookie = this.#ticketCookie(res.headers['set-cookie']);
       if (fromCookie !== undefined) data = { ...data, ticket: fromCookie };
     }
+    // PBS and PDM give the reason only in the body: "401 Unauthorized: <why>".
+    const why = plainMessage(res.body)?.message.split('\n')[0];
+    const reason = (fallback: string) =>
+      this.#redactor.scrub(
+        why !== undefined && why !== res.statusText
+          ? `${res.statusText || fallback}: ${why}`
+          : res.statusText || fallback,
+      );
     if (res.status === 401 || (res.status < 300 && (data == null || typeof data.ticket !== 'string'))) {
       throw new AuthenticationError(
-        `could not ${what} as ${this.#options.userid}: ${res.status} ${this.#redactor.scrub(res.statusText || 'authentication failure')}`,
+        `could not ${what} as ${this.#options.userid}: ${res.status} ${reason('authentication failure')}`,
         { statusCode: res.status },
       );
     }
     if (res.status >= 300) {
       throw new ProxmoxError(
-        `could not ${what} as ${this.#options.userid}: ${res.status} ${this.#redactor.scrub(res.statusText)}`,
+        `could not ${what} as ${this.#options.userid}: ${res.status} ${reason('error')}`,
       );
     }
     return data!;

@@ -62,6 +62,9 @@ describe.each(['PBS', 'PDM'] as const)('%s errors (plain-text bodies)', (service
     await using px = client('root@pam', 'not-the-password');
     const error = await failure(() => px.version.get());
     expect(isAuthenticationError(error)).toBe(true);
+    // The server's reason, from the body, after the standard phrase; never the password.
+    expect(error.message).toMatch(/^could not log in as root@pam: 401 Unauthorized: \S/);
+    expect(error.message).not.toContain('not-the-password');
   });
 });
 

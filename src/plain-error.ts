@@ -1,0 +1,16 @@
+/**
+ * PBS and PDM (proxmox-rest-server) send an error's message as the bare body, with the
+ * standard reason phrase ("403 Forbidden"); PVE and PMG put it in the reason phrase and a
+ * JSON envelope. This reads the bare kind: the message of a plain-text body (an HTML page
+ * from a proxy is not one), with parameter errors (`parameter 'name': …` lines) as a map.
+ */
+export function plainMessage(
+  body: unknown,
+): { message: string; errors?: Record<string, string> } | undefined {
+  if (typeof body !== 'string') return undefined;
+  const message = body.trim();
+  if (message === '' || message.startsWith('<') || message.length > 4000) return undefined;
+  const errors: Record<string, string> = {};
+  for (const match of message.matchAll(/^parameter '([^']+)': (.*)$/gm)) errors[match[1]!] = match[2]!;
+  return Object.keys(errors).length > 0 ? { message, errors } : { message };
+}
