@@ -220,6 +220,35 @@ describe('uploads over HTTP', () => {
     expect(upload.headers.authorization).toMatch(/^PVEAPIToken=/);
   });
 
+  it('an AbortSignal ends an upload mid-body: AbortError, and the server sees the body cut short', async () => {
+    const size = 24 * 1024 * 1024;
+    const path = await bigFile('aborted.iso', size);
+    const controller = new AbortController();
+    let received = 0;
+    let serverSawEnd = false;
+    fake.route('POST /nodes/{node}/storage/{storage}/upload', async (req: FakeRequest) => {
+      try {
+        for await (const chunk of req.raw) {
+          received += (chunk as Buffer).length;
+          if (received > 1024 * 1024) controller.abort(new Error('operator cancelled'));
+        }
+        serverSawEnd = true;
+      } catch {
+        // the client went away mid-body
+      }
+      return UPID;
+    });
+    const error = await px.files
+      .upload({ node: 'pve1', storage: 'local', content: 'iso', file: path, signal: controller.signal })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+    expect(error?.code).toBe('PROXMOX_ABORTED');
+    expect(error?.message).toMatch(/aborted by the caller/);
+    expect(serverSawEnd && received === size).toBe(false);
+  });
+
   it('turns an error answer into ResourceException and keeps the token out of it', async () => {
     const path = join(dir, 'small.iso');
     writeFileSync(path, 'x'.repeat(1000));
@@ -491,6 +520,29 @@ describe('streamed downloads', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('an AbortSignal ends a download the reader is still consuming: the stream fails with AbortError', async () => {
+    const controller = new AbortController();
+    const { stream } = await px.files.download(
+      'GET /nodes/{node}/storage/{storage}/file-restore/download',
+      { node: 'pve1', storage: 'local' },
+      { signal: controller.signal },
+    );
+    let read = 0;
+    const error = await (async () => {
+      try {
+        for await (const chunk of stream) {
+          read += (chunk as Buffer).length;
+          if (read >= 1024 * 1024) controller.abort();
+        }
+      } catch (e) {
+        return e as Error & { code?: string };
+      }
+      return undefined;
+    })();
+    expect(error?.code).toBe('PROXMOX_ABORTED');
+    expect(read).toBeLessThan(size);
   });
 
   it('px.files.downloadTo writes the file and reports progress; errors are typed', async () => {

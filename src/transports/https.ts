@@ -6,6 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { AbortError, ConnectionError, TimeoutError } from '../errors.js';
 import type { ResolvedHost, ResolvedOptions } from '../resolve-options.js';
+import { DispatchGuard } from './dispatch-guard.js';
 import { parseBody, toWire, type WireSettings } from './http-request.js';
 import { proxyFor, tunnelConnector } from './proxy-tunnel.js';
 import { dispatchStream } from './stream-response.js';
@@ -126,29 +127,15 @@ export function dispatchCollect(dispatcher: Dispatcher, o: CollectOptions): Prom
     let statusText = '';
     let headers: Record<string, string | string[] | undefined> = {};
     const chunks: Buffer[] = [];
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
     const where = `${o.method} ${o.path.split('?')[0]}`;
-    const finish = (error: Error | undefined, value?: TransportResponse) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const stop = (error: Error) => {
-      if (controller && !controller.aborted) controller.abort(error);
-      finish(error);
-    };
-    const onAbort = () =>
-      stop(new AbortError(`${where}: aborted by the caller`, { cause: o.signal?.reason }));
-    const timer = setTimeout(
-      () => stop(new TimeoutError(`${where}: no answer within ${o.timeout} ms`)),
-      o.timeout,
-    );
-    if (o.signal?.aborted) return onAbort();
-    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const guard = new DispatchGuard({
+      where,
+      signal: o.signal,
+      timeoutMs: o.timeout,
+      timeoutText: `no answer within ${o.timeout} ms`,
+      onFail: reject,
+    });
+    if (!guard.start()) return;
 
     dispatcher.dispatch(
       {
@@ -160,8 +147,7 @@ export function dispatchCollect(dispatcher: Dispatcher, o: CollectOptions): Prom
       },
       {
         onRequestStart(c) {
-          controller = c;
-          if (settled) c.abort(new AbortError(`${where}: aborted`));
+          guard.attach(c);
         },
         onResponseStart(_c, statusCode, responseHeaders, statusMessage) {
           status = statusCode;
@@ -172,9 +158,11 @@ export function dispatchCollect(dispatcher: Dispatcher, o: CollectOptions): Prom
           chunks.push(chunk);
         },
         onResponseEnd() {
+          if (guard.ended) return;
+          guard.end();
           const text = Buffer.concat(chunks).toString('utf8');
           const contentType = headers['content-type'];
-          finish(undefined, {
+          resolve({
             status,
             statusText,
             headers,
@@ -182,8 +170,9 @@ export function dispatchCollect(dispatcher: Dispatcher, o: CollectOptions): Prom
           });
         },
         onResponseError(_c, error) {
-          if (settled) return;
-          finish(
+          if (guard.ended) return;
+          guard.end();
+          reject(
             error instanceof TimeoutError || error instanceof AbortError
               ? error
               : new ConnectionError(`${where}: ${error.message}`, { cause: error, method: o.method }),

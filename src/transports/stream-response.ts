@@ -9,7 +9,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { AbortError, ConnectionError, ProxmoxError, TimeoutError } from '../errors.js';
+import { AbortError, ConnectionError, ProxmoxError } from '../errors.js';
+import { DispatchGuard } from './dispatch-guard.js';
 import { parseBody } from './http-request.js';
 import type { TransportResponse } from './transport.js';
 
@@ -27,36 +28,28 @@ export interface StreamOptions {
 export function dispatchStream(dispatcher: Dispatcher, o: StreamOptions): Promise<TransportResponse> {
   return new Promise((resolve, reject) => {
     const where = `${o.method} ${o.path.split('?')[0]}`;
-    let controller: Dispatcher.DispatchController | undefined;
     let stream: Readable | undefined;
     let errorBody: Buffer[] | undefined;
     let head: Omit<TransportResponse, 'body'> | undefined;
+    // The promise settles with the head; the exchange (timer, signal) lasts until the body ends.
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let ended = false;
-
     const settle = (error: Error | undefined, value?: TransportResponse) => {
       if (settled) return;
       settled = true;
       if (error) reject(error);
       else resolve(value!);
     };
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      if (controller && !controller.aborted) controller.abort(error);
-      if (stream && !stream.destroyed) stream.destroy(error);
-      settle(error);
-    };
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => fail(new TimeoutError(`${where}: no data for ${o.timeout} ms`)), o.timeout);
-    };
-    const onAbort = () =>
-      fail(new AbortError(`${where}: aborted by the caller`, { cause: o.signal?.reason }));
-    if (o.signal?.aborted) return onAbort();
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    arm();
+    const guard = new DispatchGuard({
+      where,
+      signal: o.signal,
+      timeoutMs: o.timeout,
+      timeoutText: `no data for ${o.timeout} ms`,
+      onFail: (error) => {
+        if (stream && !stream.destroyed) stream.destroy(error);
+        settle(error);
+      },
+    });
+    if (!guard.start()) return;
 
     dispatcher.dispatch(
       {
@@ -68,11 +61,10 @@ export function dispatchStream(dispatcher: Dispatcher, o: StreamOptions): Promis
       },
       {
         onRequestStart(c) {
-          controller = c;
-          if (settled) c.abort(new AbortError(`${where}: aborted`));
+          guard.attach(c);
         },
         onResponseStart(c, statusCode, headers, statusMessage) {
-          arm();
+          guard.arm();
           head = {
             status: statusCode,
             statusText: statusMessage ?? '',
@@ -85,8 +77,9 @@ export function dispatchStream(dispatcher: Dispatcher, o: StreamOptions): Promis
           stream = new Readable({
             read: () => c.resume(),
             destroy: (error, callback) => {
-              clearTimeout(timer);
-              if (!c.aborted && !ended)
+              const done = guard.ended;
+              guard.end();
+              if (!c.aborted && !done)
                 c.abort(error ?? new AbortError(`${where}: download closed by the reader`));
               callback(error);
             },
@@ -94,14 +87,12 @@ export function dispatchStream(dispatcher: Dispatcher, o: StreamOptions): Promis
           settle(undefined, { ...head, body: undefined, stream });
         },
         onResponseData(c, chunk) {
-          arm();
+          guard.arm();
           if (errorBody) errorBody.push(chunk);
           else if (stream && !stream.push(chunk)) c.pause();
         },
         onResponseEnd() {
-          ended = true;
-          clearTimeout(timer);
-          o.signal?.removeEventListener('abort', onAbort);
+          guard.end();
           if (errorBody && head) {
             const type = head.headers['content-type'];
             const text = Buffer.concat(errorBody).toString('utf8');
@@ -112,7 +103,7 @@ export function dispatchStream(dispatcher: Dispatcher, o: StreamOptions): Promis
           } else stream?.push(null);
         },
         onResponseError(_c, error) {
-          fail(
+          guard.fail(
             error instanceof ProxmoxError
               ? error
               : new ConnectionError(`${where}: ${error.message}`, { cause: error, method: o.method }),

@@ -7,8 +7,9 @@
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { AbortError, ConnectionError, ProxmoxError, TimeoutError } from '../errors.js';
+import { ConnectionError, ProxmoxError } from '../errors.js';
 import type { ResolvedHost } from '../resolve-options.js';
+import { DispatchGuard } from './dispatch-guard.js';
 import { type HttpWire, parseBody } from './http-request.js';
 import { multipartBody, multipartLayout } from './multipart.js';
 import type { TransportRequest, TransportResponse } from './transport.js';
@@ -48,43 +49,38 @@ export async function sendUpload(
     let statusText = '';
     let resHeaders: Record<string, string | string[] | undefined> = {};
     const chunks: Buffer[] = [];
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (error: Error | undefined, value?: TransportResponse) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onAbort);
+    const guard = new DispatchGuard({
+      where,
+      signal: req.signal,
+      timeoutMs: idle,
+      timeoutText: `upload stalled for ${idle} ms`,
+      onFail: (error) => {
+        body.destroy();
+        reject(error);
+      },
+    });
+    /** Success or undici's own error: the exchange is over, the body's source is closed. */
+    const settle = (error: Error | undefined, value?: TransportResponse) => {
+      if (guard.ended) return;
+      guard.end();
       body.destroy();
       if (error) reject(error);
       else resolve(value!);
     };
-    const stop = (error: Error) => {
-      if (controller && !controller.aborted) controller.abort(error);
-      finish(error);
-    };
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => stop(new TimeoutError(`${where}: upload stalled for ${idle} ms`)), idle);
-    };
-    const onAbort = () =>
-      stop(new AbortError(`${where}: aborted by the caller`, { cause: req.signal?.reason }));
-    const body = Readable.from(multipartBody(layout, upload, { onChunk: arm }), { objectMode: false });
-    body.on('error', (error) => stop(error instanceof ProxmoxError ? error : wrap(where, error)));
-    if (req.signal?.aborted) return onAbort();
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    arm();
+    const body = Readable.from(multipartBody(layout, upload, { onChunk: () => guard.arm() }), {
+      objectMode: false,
+    });
+    body.on('error', (error) => guard.fail(error instanceof ProxmoxError ? error : wrap(where, error)));
+    if (!guard.start()) return;
 
     dispatcher.dispatch(
       { origin, path: wire.url, method: req.method as Dispatcher.HttpMethod, headers, body },
       {
         onRequestStart(c) {
-          controller = c;
-          if (settled) c.abort(new AbortError(`${where}: aborted`));
+          guard.attach(c);
         },
         onResponseStart(_c, statusCode, h, message) {
-          arm();
+          guard.arm();
           status = statusCode;
           statusText = message ?? '';
           resHeaders = h as Record<string, string | string[] | undefined>;
@@ -94,7 +90,7 @@ export async function sendUpload(
         },
         onResponseEnd() {
           const type = resHeaders['content-type'];
-          finish(undefined, {
+          settle(undefined, {
             status,
             statusText,
             headers: resHeaders,
@@ -105,7 +101,7 @@ export async function sendUpload(
           });
         },
         onResponseError(_c, error) {
-          finish(error instanceof ProxmoxError ? error : wrap(where, error));
+          settle(error instanceof ProxmoxError ? error : wrap(where, error));
         },
       },
     );
