@@ -9,7 +9,7 @@
  * after the engine did the work.
  */
 import type { SimRequest, SimResponse, SimulatorEngine } from '../../src/simulator/index.js';
-import { seededRandom } from './prng.js';
+import { seededRandom } from '../../src/simulator/seeded-random.js';
 
 export interface InjectedFaults {
   share502?: number;

@@ -4,9 +4,9 @@
  * server twice, whatever happened to their answer.
  */
 import { ProxmoxSDK } from '../../src/index.js';
+import { seededRandom } from '../../src/simulator/seeded-random.js';
 import { type InjectedFaults, injectFaults, repeatedPosts } from '../lib/fault-injector.js';
 import { countCodes, runPool } from '../lib/pool.js';
-import { seededRandom } from '../lib/prng.js';
 import { clientOptions, startPve } from '../lib/sim.js';
 
 export interface LoadOptions {

@@ -4,6 +4,7 @@
  * Picks come from a seeded generator so a failing run can be repeated.
  */
 import type { SimClock } from './clock.js';
+import { seededRandom } from './seeded-random.js';
 import type { FaultCounters } from './stats.js';
 import type { FaultOptions } from './types.js';
 
@@ -14,20 +15,9 @@ export interface FaultPick {
   slowBodyDelayMs?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class FaultInjector {
   #options: FaultOptions = {};
-  #random = mulberry32(1);
+  #random = seededRandom(1);
   #seen = 0;
   #jumped = false;
 
@@ -38,7 +28,7 @@ export class FaultInjector {
 
   configure(options: FaultOptions = {}): void {
     this.#options = { ...options };
-    this.#random = mulberry32(options.seed ?? 1);
+    this.#random = seededRandom(options.seed ?? 1);
     this.#seen = 0;
     this.#jumped = false;
   }

@@ -1,4 +1,7 @@
-/** A small seeded random source (mulberry32), so that a fault pattern can be replayed. */
+/**
+ * A small seeded random source (mulberry32), so that a fault pattern can be replayed: the
+ * simulator's fault injection and the reliability scenarios draw from it.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
