@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resolveOptions } from '../src/resolve-options.js';
-import { OpensshTransport } from '../src/transports/openssh.js';
-import { SshTransport } from '../src/transports/ssh.js';
+import { resolveOptions } from '../src/options/resolve.js';
+import { OpensshTransport } from '../src/transports/shell/openssh.js';
+import { SshTransport } from '../src/transports/ssh/ssh.js';
 import type { Transport } from '../src/transports/transport.js';
 import { startSshd } from '../test/integration/sshd/fixture.js';
 

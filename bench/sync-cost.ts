@@ -10,9 +10,9 @@
  *   node --import tsx bench/sync-cost.ts [--quick]
  */
 import { createSyncFn } from 'synckit';
-import { ProxmoxSDK } from '../src/client.js';
-import type { ProxmoxOptions } from '../src/options.js';
-import { SyncChannel } from '../src/sync-channel.js';
+import type { ProxmoxOptions } from '../src/options/options.js';
+import { ProxmoxSDK } from '../src/sdk/proxmox-sdk.js';
+import { SyncChannel } from '../src/sync/sync-channel.js';
 import { SimProcess } from './sim-process.js';
 
 const quick = process.argv.includes('--quick');

@@ -3,8 +3,8 @@
  * async client behind `runAsWorker`, so the two blocking mechanisms can be compared.
  */
 import { runAsWorker } from 'synckit';
-import { type ProxmoxClient, ProxmoxSDK } from '../src/client.js';
-import type { ProxmoxOptions } from '../src/options.js';
+import type { ProxmoxOptions } from '../src/options/options.js';
+import { type ProxmoxClient, ProxmoxSDK } from '../src/sdk/proxmox-sdk.js';
 
 let px: ProxmoxClient<any> | undefined;
 

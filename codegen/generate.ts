@@ -11,7 +11,7 @@ import { collectKeyEvidence } from './numbered.js';
 import { readApidoc } from './read.js';
 import { SERVICE_IDS } from './types.js';
 
-/** How each product sends booleans in results (PROTOCOL.md; mirrors src/services.ts). */
+/** How each product sends booleans in results (PROTOCOL.md; mirrors src/core/services.ts). */
 const BOOLEANS = { pve: 'int', pmg: 'int', pbs: 'bool', pdm: 'bool' } as const;
 
 function emitIndex(svc: string): string {
@@ -73,7 +73,7 @@ Everything here is produced by \`npm run codegen\` from the Proxmox API viewer s
   No upstream description text: users can fetch their server's own viewer schema for that.
 
 Generated code imports nothing hand-written. The pure type modules are \`.d.ts\` so that
-\`skipLibCheck\` spares every compile from re-checking them; \`test/codegen/generated-compiles.test.ts\`
+\`skipLibCheck\` spares every compile from re-checking them; \`test/codegen/generated.test.ts\`
 checks them once, in full.
 `;
 }

@@ -134,7 +134,7 @@ function main(): void {
     // The same calls against the PVE tree alone: what one product's types cost (the client's
     // public type names all four products, so a real client parses all four).
     const pveHeader = [
-      `import type { CallOptions, TaskStatus } from ${lit(path.join(repoRoot, 'src/call-options.js'))};`,
+      `import type { CallOptions, TaskStatus } from ${lit(path.join(repoRoot, 'src/options/call-options.js'))};`,
       `import type { Root } from ${lit(path.join(repoRoot, 'src/generated/pve/tree.js'))};`,
       'declare const px: Root<{ options: CallOptions; sync: false; taskStatus: TaskStatus }>;',
     ].join('\n');

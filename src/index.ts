@@ -1,19 +1,21 @@
-export type { CallOptions, TaskStatus, WaitOptions } from './call-options.js';
-export type { Checksum } from './checksums.js';
-export {
-  type ClientCore,
-  type LooseRequest,
-  type ProxmoxClient,
-  ProxmoxSDK,
-  type ProxmoxSDKConstructor,
-} from './client.js';
 export {
   ENV_VARIABLES,
   optionsFromEnv,
   optionsFromFile,
   optionsFromProfile,
   type ProfileLoadOptions,
-} from './config.js';
+} from './config/config.js';
+export {
+  configPath,
+  getProfile,
+  listProfiles,
+  type ProfileStoreOptions,
+  type ProfileSummary,
+  removeProfile,
+  saveProfile,
+  setDefaultProfile,
+} from './config/profiles.js';
+export type { StoredOptions } from './config/stored-options.js';
 export {
   AbortError,
   AuthenticationError,
@@ -35,7 +37,11 @@ export {
   TaskFailedError,
   type TaskFailedErrorOptions,
   TimeoutError,
-} from './errors.js';
+} from './core/errors.js';
+export { SERVICES, type ServiceInfo, type ServiceName } from './core/services.js';
+export type { BackendName, HttpMethod, ParamScalar, Params, ParamValue } from './core/types.js';
+export type { Upid as ParsedUpid } from './core/upid.js';
+export type { Checksum } from './files/checksums.js';
 export type {
   Download,
   DownloadOptions,
@@ -44,28 +50,23 @@ export type {
   FileResult,
   UploadContent,
   UploadOptions,
-} from './files.js';
+} from './files/files.js';
 export type * as Pbs from './generated/pbs/types.js';
 export type * as Pdm from './generated/pdm/types.js';
 export type * as Pmg from './generated/pmg/types.js';
 export type * as Pve from './generated/pve/types.js';
-export type { ProxmoxOptions, ServiceInput, ServiceOf, TfaAnswer, TfaChallenge } from './options.js';
+export type { CallOptions, TaskStatus, WaitOptions } from './options/call-options.js';
+export type { ProxmoxOptions, ServiceInput, ServiceOf, TfaAnswer, TfaChallenge } from './options/options.js';
+export { formatPropertyString, PropertyStringError, parsePropertyString } from './schema/property-string.js';
 export {
-  configPath,
-  getProfile,
-  listProfiles,
-  type ProfileStoreOptions,
-  type ProfileSummary,
-  removeProfile,
-  saveProfile,
-  setDefaultProfile,
-} from './profiles.js';
-export { formatPropertyString, PropertyStringError, parsePropertyString } from './property-string.js';
-export { SERVICES, type ServiceInfo, type ServiceName } from './services.js';
-export type { StoredOptions } from './stored-options.js';
-export type { SyncCallOptions, SyncClient, SyncClientCore, SyncFiles, SyncTasks } from './sync.js';
-export { isUpid, type LogOptions, parseUpid, type TaskHelper, type TaskResult } from './tasks.js';
-export type { BackendName, HttpMethod, ParamScalar, Params, ParamValue } from './transports/transport.js';
+  type ClientCore,
+  type LooseRequest,
+  type ProxmoxClient,
+  ProxmoxSDK,
+  type ProxmoxSDKConstructor,
+} from './sdk/proxmox-sdk.js';
+export type { SyncCallOptions, SyncClient, SyncClientCore, SyncFiles, SyncTasks } from './sync/sync.js';
+export { isUpid, type LogOptions, parseUpid, type TaskHelper, type TaskResult } from './tasks/tasks.js';
 export {
   type ApiRoot,
   type Bool,
@@ -81,4 +82,3 @@ export {
   rawRoute,
   type Upid,
 } from './typed/index.js';
-export type { Upid as ParsedUpid } from './upid.js';

@@ -8,8 +8,9 @@
  * without reaching the engine, as a reverse proxy in front of pveproxy would; resets happen
  * after the engine did the work.
  */
+
+import { seededRandom } from '../../src/simulator/engine/seeded-random.js';
 import type { SimRequest, SimResponse, SimulatorEngine } from '../../src/simulator/index.js';
-import { seededRandom } from '../../src/simulator/seeded-random.js';
 
 export interface InjectedFaults {
   share502?: number;

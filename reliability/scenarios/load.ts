@@ -4,7 +4,7 @@
  * server twice, whatever happened to their answer.
  */
 import { ProxmoxSDK } from '../../src/index.js';
-import { seededRandom } from '../../src/simulator/seeded-random.js';
+import { seededRandom } from '../../src/simulator/engine/seeded-random.js';
 import { type InjectedFaults, injectFaults, repeatedPosts } from '../lib/fault-injector.js';
 import { countCodes, runPool } from '../lib/pool.js';
 import { clientOptions, startPve } from '../lib/sim.js';

@@ -10,11 +10,12 @@
  * carry their own ACL: they get the intersection with their user's privileges). PMG has no
  * API tokens and no ACLs: auditor@pmg, whose role is `audit`, logs in with a ticket.
  */
+
+import type { ServiceName } from '../../src/core/services.js';
 import type { ApiMethod, JsonSchema } from '../../src/generated/schema-types.js';
-import type { ServiceName } from '../../src/services.js';
+import { schemaMethods } from '../../src/simulator/engine/schema-table.js';
 import { SimulatorEngine } from '../../src/simulator/index.js';
-import { stringSample } from '../../src/simulator/samples.js';
-import { schemaMethods } from '../../src/simulator/schema-table.js';
+import { stringSample } from '../../src/simulator/state/samples.js';
 
 export interface WalkCall {
   method: string;

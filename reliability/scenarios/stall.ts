@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simulatorCertificate } from '../../src/simulator/tls.js';
+import { simulatorCertificate } from '../../src/simulator/server/tls.js';
 import { runPool } from '../lib/pool.js';
 
 export type StallBackend = 'https' | 'mock' | 'local' | 'local-wrapper' | 'ssh' | 'openssh';

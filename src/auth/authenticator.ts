@@ -1,4 +1,5 @@
-import type { HttpMethod, Params, TransportResponse } from '../transports/transport.js';
+import type { HttpMethod, Params } from '../core/types.js';
+import type { TransportResponse } from '../transports/transport.js';
 
 /** How credentials plug into the request pipeline. */
 export interface Authenticator {

@@ -2,8 +2,8 @@
  * The second step of a two-factor login (PVE 7+ `new-format=1`, the only flow on PVE 8+,
  * PBS and PDM): the first answer carries a ticket with `!tfa!<urlencoded JSON challenge>`.
  */
-import { AuthenticationError } from '../errors.js';
-import type { TfaAnswer, TfaChallenge } from '../options.js';
+import { AuthenticationError } from '../core/errors.js';
+import type { TfaAnswer, TfaChallenge } from '../options/options.js';
 
 export function isTfaTicket(ticket: string): boolean {
   return ticket.includes('!tfa!');

@@ -3,11 +3,12 @@
  * concurrent request, renewal with the ticket as password in the last 30 minutes,
  * one fresh login when the server no longer accepts the ticket.
  */
-import { AbortError, AuthenticationError, ProxmoxError } from '../errors.js';
-import { plainMessage } from '../plain-error.js';
-import type { Redactor } from '../redact.js';
-import type { ResolvedOptions } from '../resolve-options.js';
-import type { HttpMethod, Params, TransportResponse } from '../transports/transport.js';
+import { AbortError, AuthenticationError, ProxmoxError } from '../core/errors.js';
+import { plainMessage } from '../core/plain-error.js';
+import type { Redactor } from '../core/redact.js';
+import type { HttpMethod, Params } from '../core/types.js';
+import type { ResolvedOptions } from '../options/resolve.js';
+import type { TransportResponse } from '../transports/transport.js';
 import type { Authenticator, SendLogin } from './authenticator.js';
 import { isTfaTicket, parseTfaChallenge, tfaResponse, totpCode } from './tfa.js';
 

@@ -1,4 +1,4 @@
-import type { ServiceInfo } from '../services.js';
+import type { ServiceInfo } from '../core/services.js';
 import type { Authenticator } from './authenticator.js';
 
 /** API token authentication: one fixed header, no login, no CSRF token (PROTOCOL.md). */

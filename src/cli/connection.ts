@@ -2,13 +2,14 @@
  * Where the connection comes from: flags, then `PROXMOX_*` variables, then a profile
  * (`--profile NAME`, `PROXMOX_PROFILE`, or the default profile when neither flags nor the
  * environment name a host: a default profile's password must not travel to another host).
- * Layering is the SDK's (src/config.ts): each key from the first layer that has it, and
+ * Layering is the SDK's (src/config/config.ts): each key from the first layer that has it, and
  * credentials as a whole, so halves of two logins never mix.
  * Secrets never come from flags: stdin (`--password-stdin`, `--token-value-stdin`), the
  * environment, the profile (or its secret command), or a prompt without echo on a terminal.
  */
-import type { ProxmoxOptions } from '../options.js';
-import type { StoredOptions } from '../stored-options.js';
+
+import type { StoredOptions } from '../config/stored-options.js';
+import type { ProxmoxOptions } from '../options/options.js';
 import { flag, type ParsedArgs, UsageError } from './args.js';
 import { promptSecret, readStdinSecret } from './prompt.js';
 
@@ -68,7 +69,7 @@ const hasSecret = (o: StoredOptions) =>
 
 /** The profile beneath the flags and the environment, by name; undefined for none. */
 async function chooseProfile(
-  config: typeof import('../config.js'),
+  config: typeof import('../config/config.js'),
   flags: Mutable,
   named: string | undefined,
   env: NodeJS.ProcessEnv,
@@ -104,8 +105,10 @@ export async function connectionOptions(
     typeof parsed.profile === 'string' ||
     Object.keys(env).some((k) => k.startsWith('PROXMOX_') && env[k] !== '') ||
     flags.host === undefined;
-  const config = needsConfig ? await import('../config.js') : undefined;
-  const { layerOptions } = needsConfig ? await import('../stored-options.js') : { layerOptions: undefined };
+  const config = needsConfig ? await import('../config/config.js') : undefined;
+  const { layerOptions } = needsConfig
+    ? await import('../config/stored-options.js')
+    : { layerOptions: undefined };
   const profile = config
     ? await chooseProfile(config, flags, typeof parsed.profile === 'string' ? parsed.profile : undefined, env)
     : undefined;
@@ -145,6 +148,6 @@ export async function connectionOptions(
   if (profile === undefined) return layerOptions(lower, flags) as ProxmoxOptions;
   // The SDK runs the profile's secret commands, only for secrets no higher layer gave.
   const merged = layerOptions(lower, flags);
-  const { runSecretCommands } = await import('../secret-command.js');
+  const { runSecretCommands } = await import('../config/secret-command.js');
   return runSecretCommands(merged, `profile '${profile.name}'`);
 }

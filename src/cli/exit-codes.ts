@@ -1,6 +1,6 @@
 /**
  * Exit statuses of `proxmox`, one per kind of failure, so that scripts can branch on them.
- * The SDK's errors carry a stable `code` (src/errors.ts); we map codes, never classes,
+ * The SDK's errors carry a stable `code` (src/core/errors.ts); we map codes, never classes,
  * because `instanceof` does not survive two copies of the package.
  * Documented in docs/cli.md and `proxmox help exit-codes`: keep the three in step.
  */

@@ -1,13 +1,13 @@
 /**
- * The SDK's profile store (src/config.ts), imported only by the commands that use it:
+ * The SDK's profile store (src/config/config.ts), imported only by the commands that use it:
  * it brings the YAML parser along. The CLI never writes profile files itself: one store,
  * one file format, one lock. This module adds what printing needs: secret masking.
  */
-import type { StoredOptions } from '../stored-options.js';
+import type { StoredOptions } from '../config/stored-options.js';
 
 export type ProfileData = Record<string, unknown>;
 
-const store = () => import('../config.js');
+const store = () => import('../config/config.js');
 
 export async function listProfiles(): Promise<{ name: string; isDefault: boolean }[]> {
   return (await store()).listProfiles();

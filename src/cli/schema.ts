@@ -2,8 +2,9 @@
  * The generated schema tables, loaded on demand: each is a large JSON blob, and most
  * invocations (`get`, `config`, `mock`) never need one. Each service is its own chunk.
  */
+
+import type { ServiceName } from '../core/services.js';
 import type { HttpMethod, SchemaNode } from '../generated/schema-types.js';
-import type { ServiceName } from '../services.js';
 
 export async function loadSchema(service: ServiceName): Promise<SchemaNode> {
   switch (service) {

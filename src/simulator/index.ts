@@ -2,17 +2,10 @@
  * `proxmox-sdk/simulator`: a Proxmox VE/PBS/PMG/PDM API simulator, in process
  * (`SimulatorEngine.handle`) or over HTTPS (`startSimulator`).
  */
-export type { SimClock } from './clock.js';
-export { OffsetClock } from './clock.js';
-export { DEMO_TOTP_SECRET } from './datasets.js';
-export { type CallResult, SimulatorEngine } from './engine.js';
-export {
-  type RunningSimulator,
-  type SimulatorOptions,
-  type SimulatorUser,
-  startSimulator,
-} from './server.js';
-export type { FaultCounters, SimStats } from './stats.js';
+export type { SimClock } from './engine/clock.js';
+export { OffsetClock } from './engine/clock.js';
+export { type CallResult, SimulatorEngine } from './engine/engine.js';
+export type { FaultCounters, SimStats } from './engine/stats.js';
 export type {
   EngineOptions,
   FaultOptions,
@@ -21,4 +14,11 @@ export type {
   SimRequest,
   SimResponse,
   SimToken,
-} from './types.js';
+} from './engine/types.js';
+export {
+  type RunningSimulator,
+  type SimulatorOptions,
+  type SimulatorUser,
+  startSimulator,
+} from './server/server.js';
+export { DEMO_TOTP_SECRET } from './state/datasets.js';

@@ -3,11 +3,11 @@
  * encoded exactly as the HTTPS transport encodes them, so auth, CSRF and envelopes are
  * exercised the same way.
  */
-import { AbortError, ConnectionError, InvalidArgumentError, TimeoutError } from '../errors.js';
-import type { ResolvedOptions } from '../resolve-options.js';
+import { AbortError, ConnectionError, InvalidArgumentError, TimeoutError } from '../core/errors.js';
+import type { ResolvedOptions } from '../options/resolve.js';
 import type { SimulatorEngine } from '../simulator/index.js';
-import { parseBody, toWire, type WireSettings } from './http-request.js';
-import { multipartBody, multipartLayout } from './multipart.js';
+import { parseBody, toWire, type WireSettings } from './http/http-request.js';
+import { multipartBody, multipartLayout } from './http/multipart.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export class MockTransport implements Transport {

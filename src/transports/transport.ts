@@ -1,20 +1,12 @@
 /**
  * The one primitive every backend implements: send a request, return status, headers, body.
  * Transports know connections and bytes, not fluent paths or logins; retries, auth and
- * envelope decoding wrap them (see src/request.ts).
+ * envelope decoding wrap them (see src/client/pipeline.ts).
  */
 import type { Readable } from 'node:stream';
+import type { BackendName, HttpMethod, Params } from '../core/types.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
-
-export type BackendName = 'https' | 'ssh' | 'openssh' | 'local' | 'mock';
-
-export type ParamScalar = string | number | boolean;
-export type ParamValue = ParamScalar | readonly ParamScalar[] | null | undefined;
-export type Params = Readonly<Record<string, ParamValue>>;
-
-/** A file part for multipart uploads (see src/files.ts). */
+/** A file part for multipart uploads (see src/files/files.ts). */
 export interface UploadPart {
   /** Form field name of the file part (`filename` for storage uploads). */
   field: string;

@@ -3,14 +3,15 @@
  * (src/generated/pve/tree.ts), with this SDK's call options and promise results.
  * `LooseNode` stays for code that walks paths the schema does not know.
  */
-import type { CallOptions, TaskStatus } from '../call-options.js';
+
+import type { ServiceName } from '../core/services.js';
+import type { Params } from '../core/types.js';
 import type { Answer, CallShape } from '../generated/common.js';
 import type { Root as PbsRoot } from '../generated/pbs/tree.js';
 import type { Root as PdmRoot } from '../generated/pdm/tree.js';
 import type { Root as PmgRoot } from '../generated/pmg/tree.js';
 import type { Root as PveRoot } from '../generated/pve/tree.js';
-import type { ServiceName } from '../services.js';
-import type { Params } from '../transports/transport.js';
+import type { CallOptions, TaskStatus } from '../options/call-options.js';
 
 export type {
   Bool,

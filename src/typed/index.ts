@@ -1,4 +1,4 @@
-/** The typed API in one import, for src/client.ts, src/sync.ts and src/index.ts. */
+/** The typed API in one import, for src/sdk/proxmox-sdk.ts, src/sync/sync.ts and src/index.ts. */
 export type {
   Answer,
   ApiRoot,

@@ -7,14 +7,15 @@
  *
  * The format itself comes from the runtime schema table, loaded on first use.
  */
+
+import type { ServiceName } from '../core/services.js';
 import type { PropertyStrings as PbsPropertyStrings } from '../generated/pbs/types.js';
 import type { PropertyStrings as PdmPropertyStrings } from '../generated/pdm/types.js';
 import type { PropertyStrings as PmgPropertyStrings } from '../generated/pmg/types.js';
 import type { PropertyStrings as PvePropertyStrings } from '../generated/pve/types.js';
 import type { JsonSchema, SchemaNode } from '../generated/schema-types.js';
-import { formatPropertyString, type PropertyFormat, parsePropertyString } from '../property-string.js';
-import { loadSchema } from '../schema-lookup.js';
-import type { ServiceName } from '../services.js';
+import { loadSchema } from '../schema/lookup.js';
+import { formatPropertyString, type PropertyFormat, parsePropertyString } from '../schema/property-string.js';
 
 export interface ServicePropertyStrings {
   PVE: PvePropertyStrings;

@@ -4,14 +4,15 @@
  * is a compile error; to call it anyway, say so with `rawRoute('GET /x')` (or
  * `'GET /x' as RawRoute`) and give the result type yourself: `px.request<T>(rawRoute(...), params)`.
  */
-import type { CallOptions } from '../call-options.js';
+
+import type { ServiceName } from '../core/services.js';
+import type { HttpMethod, Params } from '../core/types.js';
 import type { Answer, CallShape } from '../generated/common.js';
 import type { Routes as PbsRoutes } from '../generated/pbs/types.js';
 import type { Routes as PdmRoutes } from '../generated/pdm/types.js';
 import type { Routes as PmgRoutes } from '../generated/pmg/types.js';
 import type { Routes as PveRoutes } from '../generated/pve/types.js';
-import type { ServiceName } from '../services.js';
-import type { HttpMethod, Params } from '../transports/transport.js';
+import type { CallOptions } from '../options/call-options.js';
 import type { AsyncCalls } from './api.js';
 
 export interface ServiceRoutes {

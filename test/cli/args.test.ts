@@ -7,7 +7,7 @@ import {
   ConnectionError,
   ResourceException,
   TaskFailedError,
-} from '../../src/errors.js';
+} from '../../src/core/errors.js';
 
 const table: OptionTable = {
   'output-format': { value: true, singleDash: true, help: '' },

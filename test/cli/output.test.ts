@@ -1,7 +1,7 @@
 /** pvesh's text layout and the other formats, byte for byte, without a server. */
 import { describe, expect, it } from 'vitest';
-import { formatOutput, localeIsUtf8, type OutputOptions } from '../../src/cli/output.js';
-import { canonicalJson, cellText, renderTable } from '../../src/cli/text-table.js';
+import { formatOutput, localeIsUtf8, type OutputOptions } from '../../src/cli/output/render.js';
+import { canonicalJson, cellText, renderTable } from '../../src/cli/output/text-table.js';
 
 const text = (data: unknown, o: Partial<OutputOptions> = {}) =>
   formatOutput(data, { format: 'text', utf8: true, ...o });

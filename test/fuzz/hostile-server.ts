@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { simulatorCertificate } from '../../src/simulator/tls.js';
+import { simulatorCertificate } from '../../src/simulator/server/tls.js';
 
 export type Answer =
   | { kind: 'raw'; status: number; headers: Record<string, string>; body: Buffer }

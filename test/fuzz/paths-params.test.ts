@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isInvalidArgumentError } from '../../src/index.js';
+import { parseRequest } from '../../src/simulator/engine/parse-request.js';
 import type { SimRequest } from '../../src/simulator/index.js';
-import { parseRequest } from '../../src/simulator/parse-request.js';
 import { rawRoute } from '../../src/typed/routes.js';
 import { captureClient } from './capture.js';
 

@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decode } from '../../src/client/pipeline.js';
+import { Redactor } from '../../src/core/redact.js';
+import { parseUpid } from '../../src/core/upid.js';
 import { isInvalidArgumentError, isProxmoxError } from '../../src/index.js';
-import { Redactor } from '../../src/redact.js';
-import { decode } from '../../src/request.js';
-import { parseShellOutput } from '../../src/transports/shell-output.js';
-import { parseUpid } from '../../src/upid.js';
+import { parseShellOutput } from '../../src/transports/shell/output.js';
 
 const hex = (min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFabcdef'), minLength: min, maxLength: max });

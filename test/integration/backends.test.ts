@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProxmoxSDK } from '../../src/client.js';
-import type { ProxmoxOptions } from '../../src/options.js';
+import type { ProxmoxOptions } from '../../src/options/options.js';
+import { ProxmoxSDK } from '../../src/sdk/proxmox-sdk.js';
 import { type RunningSimulator, SimulatorEngine, startSimulator } from '../../src/simulator/index.js';
 import { type Sshd, startSshd } from './sshd/fixture.js';
 

@@ -22,7 +22,7 @@ import {
   ProxmoxSDK,
 } from '../../src/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
-import { simulatorCertificate } from '../../src/simulator/tls.js';
+import { simulatorCertificate } from '../../src/simulator/server/tls.js';
 import { account, type ConnectProxy, recordRequests, startConnectProxy } from './helpers.js';
 
 interface Pair {

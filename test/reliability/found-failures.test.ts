@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { runLoginFaults } from '../../reliability/scenarios/login-faults.js';
 import { runStall } from '../../reliability/scenarios/stall.js';
 import { isConnectionError, isInvalidArgumentError, ProxmoxSDK } from '../../src/index.js';
+import { parseRequest } from '../../src/simulator/engine/parse-request.js';
 import { SimulatorEngine } from '../../src/simulator/index.js';
-import { parseRequest } from '../../src/simulator/parse-request.js';
 
 const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => `a${String.fromCharCode(c)}b`);
 
 describe('found failures, fixed', () => {
-  it('F1 src/auth/ticket.ts + src/request.ts: a login that meets a 502/503/reset is retried like a GET', async () => {
+  it('F1 src/auth/ticket.ts + src/client/pipeline.ts: a login that meets a 502/503/reset is retried like a GET', async () => {
     const f = await runLoginFaults({
       clients: 200,
       concurrency: 16,
@@ -31,7 +31,7 @@ describe('found failures, fixed', () => {
     for (const row of rows) expect(row.pass).toBe(true);
   }, 60_000);
 
-  it('F4 src/encode.ts: ids and values with a lone surrogate are InvalidArgumentError, not URIError', async () => {
+  it('F4 src/core/encode.ts: ids and values with a lone surrogate are InvalidArgumentError, not URIError', async () => {
     await using px = new ProxmoxSDK({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
     await fc.assert(
       fc.asyncProperty(lone, async (text) => {
@@ -50,7 +50,7 @@ describe('found failures, fixed', () => {
     );
   });
 
-  it('F5 src/resolve-options.ts: a host with user:password@ is refused without quoting the password', () => {
+  it('F5 src/options/resolve.ts: a host with user:password@ is refused without quoting the password', () => {
     let thrown: unknown;
     try {
       new ProxmoxSDK({
@@ -65,7 +65,7 @@ describe('found failures, fixed', () => {
     expect((thrown as Error).message).not.toContain('Host-Secret-77');
   });
 
-  it('F6 src/simulator/parse-request.ts: parameters named like Object.prototype members arrive as given', () => {
+  it('F6 src/simulator/engine/parse-request.ts: parameters named like Object.prototype members arrive as given', () => {
     for (const name of ['valueOf', 'constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const parsed = parseRequest({
         method: 'POST',
@@ -90,13 +90,13 @@ describe('found failures, fixed', () => {
     });
     await expect(px.request('GET /version')).rejects.toSatisfy(isConnectionError);
   });
-  it('F3 src/transports/local.ts: a timed-out tool leaves no process behind (its children included)', async () => {
+  it('F3 src/transports/shell/local.ts: a timed-out tool leaves no process behind (its children included)', async () => {
     const [row] = await runStall([{ backend: 'local-wrapper', mode: 'timeout' }]);
     expect(row!.toolStarted).toBe(true);
     expect(row!.leftProcess).toBe(false);
   }, 60_000);
 
-  it('F8 src/transports/ssh-connection.ts: after a timed-out or aborted call the process exits without close(), as with https', async () => {
+  it('F8 src/transports/ssh/connection.ts: after a timed-out or aborted call the process exits without close(), as with https', async () => {
     const rows = await runStall([
       { backend: 'ssh', mode: 'timeout' },
       { backend: 'ssh', mode: 'abort' },

@@ -19,9 +19,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { optionsFromFile, saveProfile } from '../../src/config.js';
+import { optionsFromFile, saveProfile } from '../../src/config/config.js';
+import { readProfileConfig } from '../../src/config/profiles.js';
 import { isInvalidArgumentError } from '../../src/index.js';
-import { readProfileConfig } from '../../src/profiles.js';
 
 const SECRET = 'cred-File-Secret-93f1';
 let dir: string;

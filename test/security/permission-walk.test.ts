@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { walkProduct } from '../../reliability/scenarios/permission-walk.js';
-import type { ServiceName } from '../../src/services.js';
+import type { ServiceName } from '../../src/core/services.js';
 
 /** Floors, so that a schema or walk that shrinks does not pass by walking nothing. */
 const AT_LEAST: Record<ServiceName, { methods: number; expected403: number; allowed: number }> = {

@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isInvalidArgumentError, isProxmoxError, isResourceException, ProxmoxSDK } from '../../src/index.js';
-import { simulatorCertificate } from '../../src/simulator/tls.js';
+import { simulatorCertificate } from '../../src/simulator/server/tls.js';
 import { type CountingServer, startCounting } from './tls-server.js';
 
 const PASSWORD = 'Plain-Text-Never-4471';

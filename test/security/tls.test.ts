@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectionError, ProxmoxSDK } from '../../src/index.js';
-import { simulatorCertificate } from '../../src/simulator/tls.js';
+import { simulatorCertificate } from '../../src/simulator/server/tls.js';
 import { type Certificate, type CountingServer, makeCertificate, startCounting } from './tls-server.js';
 
 const DAY = 86_400_000;

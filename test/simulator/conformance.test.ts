@@ -3,7 +3,7 @@
  * demo engine, answers 200 with data of the shape its `returns` declares.
  */
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NAMES } from '../../src/services.js';
+import { SERVICE_NAMES } from '../../src/core/services.js';
 import { walkService } from './conformance/walk.js';
 
 describe('schema conformance', () => {

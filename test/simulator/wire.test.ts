@@ -119,7 +119,7 @@ describe('SimulatorEngine in process', () => {
 
 describe('parameter names', () => {
   it('treats names like Object.prototype members as plain data', async () => {
-    const { parseRequest } = await import('../../src/simulator/parse-request.js');
+    const { parseRequest } = await import('../../src/simulator/engine/parse-request.js');
     for (const name of ['valueOf', 'constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const parsed = parseRequest({
         method: 'POST',

@@ -1,10 +1,10 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import type { TaskStatus } from '../../src/call-options.js';
 import type {
   NodesGetItem,
   NodesNodeQemuNetFormat,
   NodesNodeQemuPostParams,
 } from '../../src/generated/pve/types.js';
+import type { TaskStatus } from '../../src/options/call-options.js';
 import type { ApiRoot, Envelope, Upid } from '../../src/typed/api.js';
 import { propertyString } from '../../src/typed/property-strings.js';
 import {

@@ -7,7 +7,7 @@
 import { type Dispatcher, Pool } from 'undici';
 import type { ClientFactory } from '../bench-client.js';
 
-/** Same as src/transports/https.ts, so both keep the same number of sockets busy. */
+/** Same as src/transports/http/https.ts, so both keep the same number of sockets busy. */
 const CONNECTIONS = 8;
 
 export const makeFloorClient: ClientFactory = async (target, auth) => {

@@ -3,19 +3,20 @@
  * prints it. The schema is not loaded, except to lay out a list of objects in text output
  * (pvesh takes the columns and their order from the method's return schema).
  */
-import type { ProxmoxOptions } from '../../options.js';
-import { findService } from '../../services.js';
+
+import { findService } from '../../core/services.js';
+import type { ProxmoxOptions } from '../../options/options.js';
 import { flag, normalizeApiPath, parseArgs, UsageError } from '../args.js';
 import { connectionOptions } from '../connection.js';
 import { EXIT } from '../exit-codes.js';
+import { followTask, isUpid } from '../output/progress.js';
 import {
   formatOutput,
   localeIsUtf8,
   type OutputOptions,
   parseOutputFormat,
   wantsListSchema,
-} from '../output.js';
-import { followTask, isUpid } from '../progress.js';
+} from '../output/render.js';
 import { VERB_METHODS } from '../schema.js';
 import { printHelp } from './help.js';
 import { findCommand } from './registry.js';
@@ -40,7 +41,7 @@ export async function run(argv: string[], verb: string): Promise<number> {
   const quiet = flag(parsed.options, 'quiet');
   const options = await connectionOptions(parsed.options);
 
-  const { ProxmoxSDK } = await import('../../client.js');
+  const { ProxmoxSDK } = await import('../../sdk/proxmox-sdk.js');
   const px = new ProxmoxSDK(options);
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();

@@ -7,7 +7,7 @@ import { flag, type ParsedArgs, parseArgs, UsageError } from '../args.js';
 import { optionsFromFlags } from '../connection.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { CONFIG_ADD_OPTIONS, HELP_OPTION, OUTPUT_OPTIONS } from '../option-tables.js';
-import { formatOutput, localeIsUtf8, type OutputFormat, parseOutputFormat } from '../output.js';
+import { formatOutput, localeIsUtf8, type OutputFormat, parseOutputFormat } from '../output/render.js';
 import {
   configPath,
   getProfile,

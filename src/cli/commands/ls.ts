@@ -4,13 +4,14 @@
  * are asked of the server when a connection is configured, as pvesh lists them from the
  * GET answer; without a connection (or with --schema) they show as the template.
  */
+
+import { findService } from '../../core/services.js';
 import type { SchemaNode } from '../../generated/schema-types.js';
-import type { ProxmoxOptions } from '../../options.js';
-import { findService } from '../../services.js';
+import type { ProxmoxOptions } from '../../options/options.js';
 import { flag, normalizeApiPath, type ParsedArgs, parseArgs, UsageError } from '../args.js';
 import { connectionOptions } from '../connection.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { formatOutput, localeIsUtf8, parseOutputFormat } from '../output.js';
+import { formatOutput, localeIsUtf8, parseOutputFormat } from '../output/render.js';
 import { capabilities, childName, findNode, loadSchema, variableChild } from '../schema.js';
 import { printHelp } from './help.js';
 import { findCommand } from './registry.js';
@@ -32,7 +33,7 @@ async function optionalConnection(parsed: ParsedArgs): Promise<ProxmoxOptions | 
 
 /** Names of the children of `node` as the server lists them (GET on the path). */
 async function liveNames(options: ProxmoxOptions, encodedPath: string, param: string): Promise<string[]> {
-  const { ProxmoxSDK } = await import('../../client.js');
+  const { ProxmoxSDK } = await import('../../sdk/proxmox-sdk.js');
   const px = new ProxmoxSDK(options);
   try {
     const data = await px.request(`GET ${encodedPath}`);

@@ -4,7 +4,7 @@
  * fingerprint, users) so that scripts and tests can read it; everything else goes to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { findService, SERVICES, type ServiceName } from '../../services.js';
+import { findService, SERVICES, type ServiceName } from '../../core/services.js';
 import { flag, parseArgs, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { MOCK_OPTIONS } from '../option-tables.js';

@@ -140,7 +140,7 @@ PROXMOX_* variables, then the profile (--profile NAME, PROXMOX_PROFILE, or the d
     details: `bash:  source <(proxmox completion bash)      (or write it to ~/.local/share/bash-completion/completions/proxmox)
 zsh:   proxmox completion zsh > "\${fpath[1]}/_proxmox"
 fish:  proxmox completion fish > ~/.config/fish/completions/proxmox.fish`,
-    load: () => import('../completion.js'),
+    load: () => import('./completion.js'),
   },
   {
     name: 'help',
@@ -155,7 +155,7 @@ fish:  proxmox completion fish > ~/.config/fish/completions/proxmox.fish`,
     synopsis: ['__complete <words...>'],
     options: {},
     hidden: true,
-    load: () => import('../complete.js'),
+    load: () => import('./complete.js'),
   },
 ];
 

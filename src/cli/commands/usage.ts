@@ -5,8 +5,9 @@
  * the facts the schema holds (required, format, range). The schema carries no prose, so
  * there are no descriptions.
  */
+
+import { findService } from '../../core/services.js';
 import type { ApiMethod, JsonSchema } from '../../generated/schema-types.js';
-import { findService } from '../../services.js';
 import { flag, normalizeApiPath, parseArgs, UsageError } from '../args.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { findNode, loadSchema, VERB_METHODS } from '../schema.js';
@@ -128,7 +129,7 @@ async function serviceName(o: Record<string, string | true>): Promise<string> {
   if (typeof o.service === 'string') return o.service;
   const profile = typeof o.profile === 'string' ? o.profile : process.env.PROXMOX_PROFILE || undefined;
   if (profile !== undefined) {
-    const { optionsFromProfile } = await import('../../config.js');
+    const { optionsFromProfile } = await import('../../config/config.js');
     const service = (await optionsFromProfile(profile)).service;
     if (service !== undefined) return service;
   }

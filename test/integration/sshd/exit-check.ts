@@ -4,8 +4,8 @@
  * left holding the event loop). Prints the call's status.
  * Usage: node --import tsx exit-check.ts '<options JSON>'
  */
-import { resolveOptions } from '../../../src/resolve-options.js';
-import { createTransport } from '../../../src/transports/create-transport.js';
+import { resolveOptions } from '../../../src/options/resolve.js';
+import { createTransport } from '../../../src/transports/create.js';
 
 const options = JSON.parse(process.argv[2]!);
 const t = await createTransport(resolveOptions(options));

@@ -3,15 +3,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProxmoxOptions } from '../../../src/options.js';
-import { resolveOptions } from '../../../src/resolve-options.js';
-import type {
-  HttpMethod,
-  Params,
-  Transport,
-  TransportResponse,
-  UploadPart,
-} from '../../../src/transports/transport.js';
+import type { HttpMethod, Params } from '../../../src/core/types.js';
+import type { ProxmoxOptions } from '../../../src/options/options.js';
+import { resolveOptions } from '../../../src/options/resolve.js';
+import type { Transport, TransportResponse, UploadPart } from '../../../src/transports/transport.js';
 
 export function call(
   t: Transport,

@@ -6,7 +6,7 @@
 import { chmod, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import type { ServiceName } from '../../../src/services.js';
+import type { ServiceName } from '../../../src/core/services.js';
 import { SimulatorEngine } from '../../../src/simulator/index.js';
 
 export interface StandInCall {

@@ -2,10 +2,11 @@
  * Walks every schema method of a service against a fresh demo engine each (so one call's
  * changes cannot break the next), as root, with valid parameters, and checks the answer.
  */
+
+import type { ServiceName } from '../../../src/core/services.js';
 import type { ApiMethod, JsonSchema } from '../../../src/generated/schema-types.js';
-import type { ServiceName } from '../../../src/services.js';
 import { SimulatorEngine } from '../../../src/simulator/index.js';
-import { wireSample } from '../../../src/simulator/samples.js';
+import { wireSample } from '../../../src/simulator/state/samples.js';
 import { networkFixtures, REFUSED_BY_DESIGN } from './network-fixtures.js';
 import { shapeErrors } from './shape.js';
 

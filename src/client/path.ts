@@ -1,0 +1,117 @@
+/**
+ * The fluent path proxy: `px.nodes('pve1').qemu(100).status.start.post()`.
+ * It knows paths, not HTTP: a verb hands (method, path, params, options) to `invoke`.
+ */
+import { inspect } from 'node:util';
+import { encodeSegment } from '../core/encode.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { HttpMethod, Params } from '../core/types.js';
+import type { CallOptions } from '../options/call-options.js';
+
+export type Invoke = (
+  method: HttpMethod,
+  path: string,
+  params: Params | undefined,
+  options?: CallOptions,
+) => Promise<unknown>;
+
+/** Verbs on every path node; `create` and `set` are pvesh's names for POST and PUT. */
+export const VERBS: Readonly<Record<string, HttpMethod>> = {
+  get: 'GET',
+  post: 'POST',
+  put: 'PUT',
+  delete: 'DELETE',
+  create: 'POST',
+  set: 'PUT',
+};
+
+const hasOwn = (o: object, k: string) => Object.hasOwn(o, k);
+
+/** Keys that must not become path segments, so that `await`, JSON and inspection behave. */
+function special(path: string, key: PropertyKey): { hit: boolean; value?: unknown } {
+  if (typeof key === 'symbol') {
+    if (key === Symbol.toPrimitive) return { hit: true, value: () => path };
+    if (key === Symbol.toStringTag) return { hit: true, value: 'ProxmoxPath' };
+    if (key === inspect.custom) return { hit: true, value: () => `[ProxmoxPath ${path || '/'}]` };
+    return { hit: true, value: undefined };
+  }
+  switch (key) {
+    case 'then':
+    case 'catch':
+    case 'finally':
+    case 'asymmetricMatch':
+    case '$$typeof':
+    case 'nodeType':
+      return { hit: true, value: undefined };
+    case 'toJSON':
+    case 'toString':
+    case 'valueOf':
+      return { hit: true, value: () => path || '/' };
+    default:
+      return { hit: false };
+  }
+}
+
+/** A path node: callable with an id (appends one segment), with a property per sub-path. */
+export function pathNode(path: string, invoke: Invoke): unknown {
+  const target = (id: unknown) => pathNode(`${path}/${encodeSegment(id)}`, invoke);
+  return new Proxy(target, {
+    get(_t, key) {
+      const s = special(path, key);
+      if (s.hit) return s.value;
+      const name = key as string;
+      if (hasOwn(VERBS, name)) return verb(path, name, invoke);
+      return pathNode(`${path}/${encodeSegment(name)}`, invoke);
+    },
+    has: (_t, key) => typeof key === 'string' && hasOwn(VERBS, key),
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+}
+
+/**
+ * A verb, callable; a verb name that is also a path segment (PMG's `/config/cluster/create`)
+ * continues the path when a property is read from it: `.create.post()`.
+ */
+function verb(path: string, name: string, invoke: Invoke): unknown {
+  const method = VERBS[name]!;
+  const call = (params?: Params, options?: CallOptions) => invoke(method, path || '/', params, options);
+  let child: Record<PropertyKey, unknown> | undefined;
+  return new Proxy(call, {
+    get(_t, key) {
+      child ??= pathNode(`${path}/${name}`, invoke) as Record<PropertyKey, unknown>;
+      return child[key];
+    },
+  });
+}
+
+/**
+ * Expands `'GET /nodes/{node}/qemu'` with `{ node: 'pve1', vmid: 100 }`: placeholders are
+ * filled (each value one encoded segment) and removed from the parameters.
+ */
+export function expandRoute(
+  route: string,
+  params: Params | undefined,
+): { method: HttpMethod; path: string; rest: Params } {
+  const match = /^(GET|POST|PUT|DELETE)\s+(\/\S*)$/.exec(route.trim());
+  if (!match)
+    throw new InvalidArgumentError(
+      `route '${route}': expected 'METHOD /path', e.g. 'GET /nodes/{node}/qemu'`,
+    );
+  const rest: Record<string, Params[string]> = { ...params };
+  const path = match[2]!
+    .split('/')
+    .map((segment) => {
+      const name = /^\{([^}]+)\}$/.exec(segment)?.[1];
+      if (name === undefined) return segment;
+      if (!(name in rest) || rest[name] === undefined) {
+        throw new InvalidArgumentError(`route '${route}': parameter '${name}' is missing`);
+      }
+      const value = rest[name];
+      delete rest[name];
+      return encodeSegment(value);
+    })
+    .join('/');
+  return { method: match[1] as HttpMethod, path: path.replace(/\/+$/, '') || '/', rest };
+}

@@ -1,0 +1,108 @@
+/**
+ * Credentials files: JSON or YAML (the seed's `~/.proxmox/credentials.json`, camelCase or
+ * snake_case keys), or a directory holding one file per key, the way Kubernetes mounts a
+ * Secret (file names are keys, a trailing newline is stripped, `..data` and other hidden
+ * entries are Kubernetes' own bookkeeping and skipped).
+ *
+ * Like ssh with private keys, a file that group or others may read is refused, with the
+ * `chmod` that fixes it. For a Kubernetes Secret that means `defaultMode: 0400` (or 0600)
+ * on the volume; the directory itself may stay world-readable, its files may not.
+ * Parse errors give a position, never the text around it: the text is a secret.
+ */
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '../core/errors.js';
+import { normalizeStored, type StoredOptions } from './stored-options.js';
+import { yaml } from './yaml-lazy.js';
+
+/** Refuses a secret file readable, writable or executable by group or others. */
+export function assertPrivate(path: string, info: Stats): void {
+  if (process.platform === 'win32') return;
+  const loose = info.mode & 0o077;
+  if (loose === 0) return;
+  const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
+  throw new InvalidArgumentError(
+    `${path} is accessible by ${loose & 0o070 ? (loose & 0o007 ? 'group and others' : 'group') : 'others'} ` +
+      `(mode ${mode}) but holds secrets; restrict it the way ssh requires for keys: chmod 600 ${path}`,
+  );
+}
+
+/** Parses JSON or YAML text of a secrets file without echoing any of it in errors. */
+export function parseSecretText(text: string, path: string): Record<string, unknown> {
+  const json = path.endsWith('.json') || /^\s*\{/.test(text);
+  let value: unknown;
+  try {
+    value = json ? JSON.parse(text) : yaml().parse(text, { prettyErrors: false });
+  } catch (error) {
+    if (error instanceof yaml().YAMLParseError) {
+      const at = error.linePos?.[0];
+      throw new InvalidArgumentError(
+        `${path}: not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}`,
+      );
+    }
+    const pos = /position (\d+)/.exec(String((error as Error).message))?.[1];
+    const line = pos === undefined ? undefined : text.slice(0, Number(pos)).split('\n').length;
+    throw new InvalidArgumentError(`${path}: not valid JSON${line === undefined ? '' : ` (line ${line})`}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidArgumentError(`${path}: expected a mapping of option names to values`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Kubernetes' `..data`, `..2024_01_01_...` and dotfiles are not keys. */
+const isKeyFile = (name: string) => !name.startsWith('.');
+
+function fromDirEntries(path: string, entries: Array<[string, Stats, string]>): StoredOptions {
+  const record: Record<string, unknown> = {};
+  for (const [name, info, text] of entries) {
+    assertPrivate(join(path, name), info);
+    record[name] = text.replace(/\r?\n$/, '');
+  }
+  return normalizeStored(record, (key) => (key === '' ? path : join(path, key)));
+}
+
+/** Reads a credentials file or secret directory into stored options (commands not yet run). */
+export async function readCredentials(path: string): Promise<StoredOptions> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new InvalidArgumentError(`credentials ${path}: cannot read it (${error.code ?? error.message})`);
+  });
+  if (info.isDirectory()) {
+    const entries: Array<[string, Stats, string]> = [];
+    for (const name of (await readdir(path)).filter(isKeyFile).sort()) {
+      const file = join(path, name);
+      const fileInfo = await stat(file);
+      if (fileInfo.isFile()) entries.push([name, fileInfo, await readFile(file, 'utf8')]);
+    }
+    return fromDirEntries(path, entries);
+  }
+  assertPrivate(path, info);
+  const text = await readFile(path, 'utf8');
+  return normalizeStored(parseSecretText(text, path), (key) => (key === '' ? path : `${path}: ${key}`));
+}
+
+/** The same, blocking. */
+export function readCredentialsSync(path: string): StoredOptions {
+  let info: Stats;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new InvalidArgumentError(`credentials ${path}: cannot read it (${e.code ?? e.message})`);
+  }
+  if (info.isDirectory()) {
+    const entries: Array<[string, Stats, string]> = [];
+    for (const name of readdirSync(path).filter(isKeyFile).sort()) {
+      const file = join(path, name);
+      const fileInfo = statSync(file);
+      if (fileInfo.isFile()) entries.push([name, fileInfo, readFileSync(file, 'utf8')]);
+    }
+    return fromDirEntries(path, entries);
+  }
+  assertPrivate(path, info);
+  return normalizeStored(parseSecretText(readFileSync(path, 'utf8'), path), (key) =>
+    key === '' ? path : `${path}: ${key}`,
+  );
+}

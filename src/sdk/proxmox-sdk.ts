@@ -1,0 +1,290 @@
+/**
+ * ProxmoxSDK: options -> transport + auth -> the fluent root. Lazy by default (logs in on
+ * the first request); `ProxmoxSDK.connect()` logs in at once and fails fast.
+ */
+import type { Authenticator } from '../auth/authenticator.js';
+import { TicketAuth } from '../auth/ticket.js';
+import { TokenAuth } from '../auth/token.js';
+import type { ClientInternals } from '../client/internals.js';
+import { expandRoute, pathNode } from '../client/path.js';
+import { decode, Pipeline, type PipelineParts } from '../client/pipeline.js';
+import { optionsFromEnv, optionsFromFile, optionsFromProfile } from '../config/config.js';
+import { InvalidArgumentError, ResourceException } from '../core/errors.js';
+import { Redactor } from '../core/redact.js';
+import type { ServiceName } from '../core/services.js';
+import type { HttpMethod, Params } from '../core/types.js';
+import { FileHelper } from '../files/files.js';
+import type { CallOptions } from '../options/call-options.js';
+import type { ProxmoxOptions, ServiceInput, ServiceOf } from '../options/options.js';
+import { type ResolvedOptions, resolveOptions } from '../options/resolve.js';
+import { createSyncClient, type SyncClient } from '../sync/sync.js';
+import { TaskHelper, waitIfTask } from '../tasks/tasks.js';
+import { createTransport } from '../transports/create.js';
+import type { Transport } from '../transports/transport.js';
+import type { ApiRoot } from '../typed/api.js';
+import type { RequestFn } from '../typed/routes.js';
+
+/** `request` of a client whose service is not known at compile time. */
+export type LooseRequest = <T = any>(route: string, params?: Params, options?: CallOptions) => Promise<T>;
+
+/** What every client has besides the API paths. */
+export interface ClientCore<S extends ServiceName = ServiceName> {
+  /** The product this client talks to. */
+  readonly service: S;
+  /**
+   * Calls a route by its schema path: `px.request('GET /nodes/{node}/qemu', { node: 'pve1' })`.
+   * Placeholders are filled from the parameters. A route the schema does not know needs
+   * `rawRoute('GET /new/path')`, so that a typo is a compile error.
+   */
+  readonly request: [ServiceName] extends [S] ? LooseRequest : RequestFn<S>;
+  /** Waiting for tasks and following their logs. */
+  readonly tasks: TaskHelper;
+  /** Uploads to storage and downloads. */
+  readonly files: FileHelper;
+  /** Logs in now (a no-op for tokens until the first request checks them). */
+  login(): Promise<void>;
+  /** Finishes requests in flight and releases connections. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export type ProxmoxClient<S extends ServiceName = 'PVE'> = ClientCore<S> & ApiRoot<S>;
+
+const CORE_KEYS = new Set<PropertyKey>([
+  'service',
+  'request',
+  'login',
+  'close',
+  'options',
+  'tasks',
+  'files',
+  Symbol.asyncDispose,
+]);
+
+class ClientImpl {
+  readonly #options: ResolvedOptions;
+  readonly #redactor = new Redactor();
+  readonly #auth: Authenticator | undefined;
+  readonly #pipeline: Pipeline;
+  #transport: Promise<Transport> | undefined;
+  #closed = false;
+  #tasks: TaskHelper | undefined;
+  #files: FileHelper | undefined;
+  /** Handed to helpers; holds the pipeline, not the proxy. */
+  readonly #internals: ClientInternals;
+
+  constructor(options: ProxmoxOptions) {
+    this.#options = resolveOptions(options);
+    const o = this.#options;
+    for (const secret of [o.password, o.tokenValue, o.otp, o.totpSecret, o.passphrase])
+      this.#redactor.add(secret);
+    this.#auth = this.#makeAuth();
+    this.#pipeline = new Pipeline({
+      transport: () => this.#getTransport(),
+      auth: this.#auth,
+      options: o,
+      redactor: this.#redactor,
+      ...(o.validate ? { validate: validator(o.service.name) } : {}),
+    });
+    const pipeline = this.#pipeline;
+    const redactor = this.#redactor;
+    this.#internals = {
+      options: o,
+      invoke: (method, path, params, callOptions) => this.invoke(method, path, params, callOptions),
+      send: (method, path, params, callOptions, extra) =>
+        pipeline.send(method, path, params, callOptions, extra),
+      decode: (res, method, path, callOptions) =>
+        decode(res, method, path, callOptions?.envelope === true, redactor),
+    };
+  }
+
+  get tasks(): TaskHelper {
+    this.#tasks ??= new TaskHelper(this.#internals);
+    return this.#tasks;
+  }
+
+  get files(): FileHelper {
+    this.#files ??= new FileHelper(this.#internals);
+    return this.#files;
+  }
+
+  get service(): ServiceName {
+    return this.#options.service.name;
+  }
+
+  /** The resolved options, without secrets. */
+  get options(): Readonly<Record<string, unknown>> {
+    const { password, tokenValue, otp, totpSecret, passphrase, key, onTfa, engine, ...rest } = this.#options;
+    return rest;
+  }
+
+  #makeAuth(): Authenticator | undefined {
+    const o = this.#options;
+    if (o.auth === 'token') return new TokenAuth(o.service, o.userid!, o.tokenName!, o.tokenValue!);
+    if (o.auth === 'ticket') {
+      return new TicketAuth(
+        o,
+        // Through the pipeline, so that a login meeting a 502/503 or a reset is retried.
+        (params, signal) =>
+          this.#pipeline.send('POST', '/access/ticket', params, { signal }, {}, { login: true }),
+        this.#redactor,
+      );
+    }
+    return undefined;
+  }
+
+  #getTransport(): Promise<Transport> {
+    if (this.#closed) return Promise.reject(new InvalidArgumentError('this client is closed'));
+    if (this.#transport === undefined) {
+      this.#transport = createTransport(this.#options);
+      this.#transport.catch(() => {
+        this.#transport = undefined;
+      });
+    }
+    return this.#transport;
+  }
+
+  async invoke(
+    method: HttpMethod,
+    path: string,
+    params: Params | undefined,
+    options?: CallOptions,
+  ): Promise<unknown> {
+    const result = await this.#pipeline.call(method, path, params, options);
+    return options?.wait ? waitIfTask(this.tasks, result, options.wait) : result;
+  }
+
+  request(route: string, params?: Params, options?: CallOptions): Promise<unknown> {
+    const { method, path, rest } = expandRoute(route, params);
+    return this.invoke(method, path, rest, options);
+  }
+
+  async login(): Promise<void> {
+    if (this.#auth !== undefined && this.#options.auth === 'ticket') {
+      const transport = await this.#getTransport();
+      if (transport.needsAuth) return this.#auth.login();
+    }
+    // Tokens and shell backends have no login: one cheap authenticated call proves the credentials.
+    await this.#pipeline.call('GET', '/version', undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const transport = this.#transport;
+    this.#transport = undefined;
+    if (transport !== undefined) await (await transport.catch(() => undefined))?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Option `validate`: parameters checked against the schema before anything is sent. */
+function validator(service: ServiceName): NonNullable<PipelineParts['validate']> {
+  return async (method, path, params) => {
+    const [{ findMethod, loadSchema }, { validateParams }] = await Promise.all([
+      import('../schema/lookup.js'),
+      import('../schema/validate.js'),
+    ]);
+    const match = findMethod(await loadSchema(service), method, path);
+    // Paths newer than the bundled schema are left to the server to judge.
+    if (match?.method === undefined) return;
+    const errors = validateParams(match.method, { ...match.pathParams, ...params });
+    if (errors !== undefined) {
+      const detail = Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ');
+      throw new ResourceException(
+        `${method} ${path}: 400 Parameter verification failed. (${detail}) [checked locally]`,
+        {
+          method,
+          path,
+          statusCode: 400,
+          statusMessage: 'Parameter verification failed.',
+          errors,
+        },
+      );
+    }
+  };
+}
+
+function rootProxy(impl: ClientImpl): unknown {
+  const root = pathNode('', (method, path, params, options) =>
+    impl.invoke(method, path, params, options),
+  ) as Record<PropertyKey, unknown>;
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(impl, {
+    get(target, key) {
+      if (CORE_KEYS.has(key)) {
+        let value = bound.get(key);
+        if (value === undefined) {
+          const member = Reflect.get(target, key, target);
+          value = typeof member === 'function' ? member.bind(target) : member;
+          if (typeof member === 'function') bound.set(key, value);
+        }
+        return value;
+      }
+      return root[key as string];
+    },
+    has: (target, key) => CORE_KEYS.has(key) || key in target,
+    set: () => false,
+  });
+}
+
+export interface ProxmoxSDKConstructor {
+  /** A client that logs in on its first request. */
+  new <I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): ProxmoxClient<ServiceOf<I>>;
+  /** A client that has logged in (or checked its token) already; fails fast with AuthenticationError. */
+  connect<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): Promise<ProxmoxClient<ServiceOf<I>>>;
+  /** Options from `PROXMOX_*` environment variables; `overrides` win. */
+  fromEnv<I extends ServiceInput = 'PVE'>(overrides?: ProxmoxOptions<I>): ProxmoxClient<ServiceOf<I>>;
+  /**
+   * Options from a credentials file (JSON, YAML, or a directory of one file per key); `overrides` win.
+   * The file's service is known only at run time: name it for the types, `fromFile<'PBS'>(path)`.
+   */
+  fromFile<I extends ServiceInput = 'PVE'>(
+    path: string,
+    overrides?: ProxmoxOptions<I>,
+  ): Promise<ProxmoxClient<ServiceOf<I>>>;
+  /** Options from a named profile (default: the configured default); environment and `overrides` win. */
+  fromProfile<I extends ServiceInput = 'PVE'>(
+    name?: string,
+    overrides?: ProxmoxOptions<I>,
+  ): Promise<ProxmoxClient<ServiceOf<I>>>;
+  /** The same API with blocking calls, for plain scripts. */
+  sync<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): SyncClient<ServiceOf<I>>;
+}
+
+function ProxmoxSDKImpl(this: unknown, options: ProxmoxOptions): unknown {
+  if (!new.target) throw new TypeError("ProxmoxSDK is a class: use 'new ProxmoxSDK(options)'");
+  return rootProxy(new ClientImpl(options));
+}
+
+(ProxmoxSDKImpl as unknown as { connect: unknown }).connect = async (options: ProxmoxOptions) => {
+  const client = new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)(options);
+  try {
+    await client.login();
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return client;
+};
+
+const construct = (options: ProxmoxOptions) =>
+  new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)(options);
+
+Object.assign(ProxmoxSDKImpl, {
+  fromEnv: (overrides: ProxmoxOptions = {}) => construct(optionsFromEnv(process.env, overrides)),
+  fromFile: async (path: string, overrides: ProxmoxOptions = {}) =>
+    construct(await optionsFromFile(path, overrides)),
+  fromProfile: async (name?: string, overrides: ProxmoxOptions = {}) =>
+    construct(await optionsFromProfile(name, { overrides })),
+  sync: (options: ProxmoxOptions) => createSyncClient(options as Parameters<typeof createSyncClient>[0]),
+});
+
+/** The SDK's entry point. See ProxmoxOptions for every option. */
+export const ProxmoxSDK = ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor;
+export type ProxmoxSDK<S extends ServiceName = 'PVE'> = ProxmoxClient<S>;

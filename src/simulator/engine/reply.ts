@@ -1,0 +1,85 @@
+import { STATUS_CODES } from 'node:http';
+import type { ServiceName } from '../../core/services.js';
+import type { SimResponse } from './types.js';
+
+const SERVER_NAMES: Record<ServiceName, string> = {
+  PVE: 'pve-api-daemon/3.0',
+  PMG: 'pmg-api-daemon/3.0',
+  PBS: 'proxmox-backup-proxy',
+  PDM: 'proxmox-datacenter-api',
+};
+
+/** Extra top-level fields some answers carry beside `data` (paged lists, config diffs). */
+export interface EnvelopeExtras {
+  total?: number;
+  changes?: Record<string, unknown>;
+  /** Fields only a login answer has outside `data` on no service; kept for symmetry. */
+  [key: string]: unknown;
+}
+
+function baseHeaders(service: ServiceName): Record<string, string> {
+  return {
+    'content-type': 'application/json;charset=UTF-8',
+    'cache-control': 'max-age=0',
+    pragma: 'no-cache',
+    server: SERVER_NAMES[service],
+    date: new Date().toUTCString(),
+  };
+}
+
+/** HTTP reason phrases must be one line of visible ASCII; Proxmox sends the message's first line. */
+export function reasonPhrase(message: string): string {
+  const first = message.split('\n', 1)[0] ?? '';
+  const clean = first.replace(/[^\x20-\x7e\t]/g, '?').trim();
+  return clean === '' ? 'Error' : clean;
+}
+
+export function successResponse(
+  service: ServiceName,
+  data: unknown,
+  extras: EnvelopeExtras = {},
+): SimResponse {
+  const body = JSON.stringify({ data: data === undefined ? null : data, ...extras });
+  return { status: 200, statusText: 'OK', headers: baseHeaders(service), body, closeConnection: false };
+}
+
+/**
+ * PBS and PDM (proxmox-rest-server) answer an error with the bare message as the body
+ * (still labelled JSON) and the standard reason phrase; parameter errors become one
+ * `parameter 'name': message` line each under "parameter verification errors".
+ */
+const PLAIN_TEXT_ERRORS: ReadonlySet<ServiceName> = new Set(['PBS', 'PDM']);
+
+function plainErrorText(message: string, errors?: Record<string, string>): string {
+  if (!errors || Object.keys(errors).length === 0) return message;
+  const lines = Object.entries(errors).map(([name, text]) => `parameter '${name}': ${text.trim()}\n`);
+  return `parameter verification errors\n\n${lines.join('')}`;
+}
+
+export function errorResponse(
+  service: ServiceName,
+  status: number,
+  message: string,
+  errors?: Record<string, string>,
+): SimResponse {
+  if (PLAIN_TEXT_ERRORS.has(service)) {
+    return {
+      status,
+      statusText: STATUS_CODES[status] ?? 'Error',
+      headers: baseHeaders(service),
+      body: plainErrorText(message, errors),
+      closeConnection: false,
+    };
+  }
+  const text = message.endsWith('\n') ? message : `${message}\n`;
+  const payload: Record<string, unknown> = { data: null };
+  if (errors && Object.keys(errors).length > 0) payload.errors = errors;
+  payload.message = text;
+  return {
+    status,
+    statusText: reasonPhrase(message),
+    headers: baseHeaders(service),
+    body: JSON.stringify(payload),
+    closeConnection: status >= 400,
+  };
+}

@@ -1,0 +1,111 @@
+/** `/nodes/{node}/tasks`: task lists, status, log, stop. */
+import { hasPrivileges } from '../../access/acl.js';
+import { authId, type HandlerContext, type HandlerTable, Reply, str } from '../../engine/handler.js';
+import { SimError } from '../../engine/sim-error.js';
+import type { TaskRecord } from '../../state/tasks.js';
+
+function findTask(ctx: HandlerContext): TaskRecord {
+  const upid = str(ctx.params.upid) ?? '';
+  const task = ctx.core.tasks.tasks.get(upid);
+  if (!task || task.node !== str(ctx.params.node)) {
+    if (!/^UPID:/.test(upid))
+      throw new SimError(400, 'Parameter verification failed.', { upid: 'unable to parse worker upid' });
+    throw new SimError(500, `no such task`);
+  }
+  // Everyone sees their own tasks; other people's need Sys.Audit on the node.
+  const subject = ctx.subject;
+  if (subject && task.user !== authId(subject) && !task.user.startsWith(`${subject.userid}!`)) {
+    if (!hasPrivileges(ctx.core.access, subject, `/nodes/${task.node}`, ['Sys.Audit'])) {
+      throw new SimError(403, `Permission check failed (/nodes/${task.node}, Sys.Audit)`);
+    }
+  }
+  return task;
+}
+
+/** The Rust servers name the token apart from its user (`user` + `tokenid`). */
+function splitUser(ctx: HandlerContext, item: Record<string, unknown>, task: TaskRecord): void {
+  if (ctx.service !== 'PBS' && ctx.service !== 'PDM') return;
+  const bang = task.user.indexOf('!');
+  if (bang < 0) return;
+  item.user = task.user.slice(0, bang);
+  item.tokenid = task.user.slice(bang + 1);
+}
+
+function taskItem(task: TaskRecord): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    upid: task.upid,
+    node: task.node,
+    pid: task.pid,
+    pstart: task.pstart,
+    starttime: task.starttime,
+    type: task.type,
+    id: task.id,
+    user: task.user,
+    status: task.status,
+  };
+  if (task.exitstatus !== undefined) item.exitstatus = task.exitstatus;
+  return item;
+}
+
+function status(ctx: HandlerContext): unknown {
+  const task = findTask(ctx);
+  const item = taskItem(task);
+  splitUser(ctx, item, task);
+  return item;
+}
+
+function log(ctx: HandlerContext): unknown {
+  const task = findTask(ctx);
+  const start = Number(str(ctx.params.start) ?? 0);
+  const limit = Number(str(ctx.params.limit) ?? 50);
+  const lines = task.log.slice(start, start + limit).map((t, i) => ({ n: start + i + 1, t }));
+  return new Reply(lines, { total: task.log.length });
+}
+
+function stop(ctx: HandlerContext): unknown {
+  ctx.core.tasks.abort(findTask(ctx));
+  return null;
+}
+
+function list(ctx: HandlerContext): unknown {
+  const node = str(ctx.params.node);
+  const start = Number(str(ctx.params.start) ?? 0);
+  const limit = Number(str(ctx.params.limit) ?? 50);
+  const vmid = str(ctx.params.vmid);
+  const type = str(ctx.params.typefilter);
+  const user = str(ctx.params.userfilter);
+  const errorsOnly = str(ctx.params.errors) === '1';
+  const source = str(ctx.params.source) ?? 'archive';
+  const all = [...ctx.core.tasks.tasks.values()]
+    .filter((t) => t.node === node)
+    .filter((t) => vmid === undefined || t.id === vmid)
+    .filter((t) => type === undefined || t.type === type)
+    .filter((t) => user === undefined || t.user.includes(user))
+    .filter((t) => !errorsOnly || (t.exitstatus !== undefined && t.exitstatus !== 'OK'))
+    .filter(
+      (t) => source === 'all' || (source === 'active' ? t.status === 'running' : t.status === 'stopped'),
+    )
+    .reverse();
+  const items = all.slice(start, start + limit).map((t) => {
+    const item = taskItem(t);
+    if (t.endtime !== undefined) item.endtime = t.endtime;
+    if (t.exitstatus !== undefined) item.status = t.exitstatus;
+    if (ctx.service === 'PBS' || ctx.service === 'PDM') {
+      item.worker_type = t.type;
+      item.worker_id = t.id;
+      delete item.type;
+      delete item.id;
+    }
+    return item;
+  });
+  return new Reply(items, { total: all.length });
+}
+
+export const taskHandlers: HandlerTable = {
+  'GET /nodes/{node}/tasks': list,
+  'GET /nodes/{node}/tasks/{upid}': (ctx) =>
+    [{ name: 'log' }, { name: 'status' }].map((x) => ({ ...x, upid: ctx.params.upid })),
+  'GET /nodes/{node}/tasks/{upid}/status': status,
+  'GET /nodes/{node}/tasks/{upid}/log': log,
+  'DELETE /nodes/{node}/tasks/{upid}': stop,
+};

@@ -1,0 +1,214 @@
+/**
+ * Guest power state, template, clone, migrate and destroy, with the rules a cluster
+ * enforces: one vmid cluster-wide, no start of a running guest, no destroy of a running
+ * one, nothing on a locked guest, locks held while the task runs.
+ */
+
+import { authId, type HandlerContext, requirePrivs, str } from '../../engine/handler.js';
+import { SimError } from '../../engine/sim-error.js';
+import type { Guest, GuestType } from '../../state/cluster-state.js';
+import { assertUnlocked, assertVmidFree, findGuest, parseVmid, requireNode } from './common.js';
+import { applyPending } from './config.js';
+import { guestItem, WORKER_PREFIX } from './list.js';
+
+export type PowerAction = 'start' | 'stop' | 'shutdown' | 'reboot' | 'suspend' | 'resume';
+
+const yes = (v: string | string[] | undefined): boolean => /^(1|true|yes|on)$/i.test(str(v) ?? '');
+const label = (g: Guest): string => (g.type === 'qemu' ? `VM ${g.vmid}` : `CT ${g.vmid}`);
+
+export function currentStatus(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const guest = findGuest(ctx, type);
+    const item = guestItem(ctx.core, guest);
+    item.ha = { managed: 0 };
+    if (type === 'qemu') {
+      item.qmpstatus = guest.status;
+      item.agent = Number(/^(1|enabled=1)/.test(guest.config.agent ?? ''));
+    }
+    return item;
+  };
+}
+
+export function powerAction(type: GuestType, kind: PowerAction) {
+  return (ctx: HandlerContext): unknown => {
+    const { core } = ctx;
+    const guest = findGuest(ctx, type);
+    // `stop` may override a lock held by a hanging shutdown, as PVE's `skiplock` allows for root.
+    if (kind !== 'stop' || !yes(ctx.params.skiplock)) assertUnlocked(guest);
+    if (kind === 'start' && guest.template)
+      throw new SimError(500, `you can't start a vm if it's a template`);
+    if (kind === 'start' && guest.status !== 'stopped')
+      throw new SimError(500, `${label(guest)} already running`);
+    if (kind !== 'start' && guest.status === 'stopped')
+      throw new SimError(500, `${label(guest)} not running`);
+    const task = core.tasks.start({
+      node: guest.node,
+      type: `${WORKER_PREFIX[type]}${kind}`,
+      id: String(guest.vmid),
+      user: authId(ctx.subject),
+      work: () => {
+        if (kind === 'start' || kind === 'reboot') {
+          applyPending(guest);
+          guest.status = 'running';
+          guest.startedAt = core.clock.now();
+        }
+        if (kind === 'resume') guest.status = 'running';
+        if (kind === 'suspend') guest.status = 'paused';
+        if (kind === 'stop' || kind === 'shutdown') {
+          guest.status = 'stopped';
+          delete guest.startedAt;
+        }
+      },
+    });
+    return task.upid;
+  };
+}
+
+export function destroyGuest(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const { core } = ctx;
+    const guest = findGuest(ctx, type);
+    assertUnlocked(guest);
+    if (guest.status !== 'stopped') throw new SimError(500, `${label(guest)} is running - destroy failed`);
+    if (guest.config.protection === '1')
+      throw new SimError(500, `can't remove ${label(guest)} - protection mode enabled`);
+    guest.lock = 'destroyed';
+    const purge = yes(ctx.params.purge);
+    return core.tasks.start({
+      node: guest.node,
+      type: `${WORKER_PREFIX[type]}destroy`,
+      id: String(guest.vmid),
+      user: authId(ctx.subject),
+      work: () => {
+        core.cluster.guests.delete(guest.vmid);
+        if (guest.pool) core.cluster.pools.get(guest.pool)?.members.delete(`${type}/${guest.vmid}`);
+        if (purge) core.access.acl = core.access.acl.filter((e) => e.path !== `/vms/${guest.vmid}`);
+      },
+    }).upid;
+  };
+}
+
+export function makeTemplate(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const guest = findGuest(ctx, type);
+    assertUnlocked(guest);
+    if (guest.template) throw new SimError(500, `${label(guest)} is already a template`);
+    if (guest.status !== 'stopped') throw new SimError(500, `${label(guest)} is running`);
+    guest.lock = 'template';
+    const task = ctx.core.tasks.start({
+      node: guest.node,
+      type: `${WORKER_PREFIX[type]}template`,
+      id: String(guest.vmid),
+      user: authId(ctx.subject),
+      work: () => {
+        delete guest.lock;
+        guest.template = true;
+      },
+    });
+    return type === 'qemu' ? task.upid : null;
+  };
+}
+
+export function cloneGuest(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const { core } = ctx;
+    const source = findGuest(ctx, type);
+    const newid = parseVmid(str(ctx.params.newid));
+    const target = requireNode(core, str(ctx.params.target) ?? source.node);
+    const pool = str(ctx.params.pool);
+    requirePrivs(ctx, pool ? `/pool/${pool}` : `/vms/${newid}`, ['VM.Allocate']);
+    assertUnlocked(source);
+    assertVmidFree(core.cluster, newid);
+    const snapname = str(ctx.params.snapname);
+    const snapshot = snapname ? source.snapshots.get(snapname) : undefined;
+    if (snapname && !snapshot) throw new SimError(500, `snapshot '${snapname}' does not exist`);
+    const full = ctx.params.full === undefined ? !source.template : yes(ctx.params.full);
+    if (!full && !source.template)
+      throw new SimError(500, 'Linked clone feature is not supported for running/non-template guests');
+    if (target !== source.node && !full)
+      throw new SimError(500, "Can't clone to other node if not a full clone");
+    const config = { ...(snapshot?.config ?? source.config) };
+    const nameKey = type === 'qemu' ? 'name' : 'hostname';
+    config[nameKey] = str(ctx.params[nameKey]) ?? `Copy-of-${core.cluster.guestName(source)}`;
+    const clone: Guest = {
+      vmid: newid,
+      type,
+      node: target,
+      status: 'stopped',
+      template: false,
+      lock: 'create',
+      config,
+      pending: {},
+      pendingDelete: new Set(),
+      snapshots: new Map(),
+    };
+    if (pool) {
+      clone.pool = pool;
+      core.cluster.pools.get(pool)?.members.add(`${type}/${newid}`);
+    }
+    core.cluster.guests.set(newid, clone);
+    source.lock = 'clone';
+    return core.tasks.start({
+      node: source.node,
+      type: `${WORKER_PREFIX[type]}clone`,
+      id: String(source.vmid),
+      user: authId(ctx.subject),
+      work: () => {
+        delete source.lock;
+        delete clone.lock;
+      },
+    }).upid;
+  };
+}
+
+export function migrateGuest(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const { core } = ctx;
+    const guest = findGuest(ctx, type);
+    const target = str(ctx.params.target) ?? '';
+    if (!core.cluster.nodes.has(target)) throw new SimError(500, `no such cluster node '${target}'`);
+    if (target === guest.node) throw new SimError(500, 'target is local node.');
+    assertUnlocked(guest);
+    const online = yes(ctx.params.online) || yes(ctx.params.restart);
+    if (guest.status !== 'stopped' && !online) {
+      throw new SimError(
+        500,
+        type === 'qemu'
+          ? "can't migrate running VM without --online"
+          : "lxc live migration is currently not implemented - use 'restart' mode",
+      );
+    }
+    guest.lock = 'migrate';
+    return core.tasks.start({
+      node: guest.node,
+      type: type === 'qemu' ? 'qmigrate' : 'vzmigrate',
+      id: String(guest.vmid),
+      user: authId(ctx.subject),
+      log: [`starting migration of ${label(guest)} to node '${target}'`],
+      work: () => {
+        delete guest.lock;
+        guest.node = target;
+        return ['migration finished successfully'];
+      },
+    }).upid;
+  };
+}
+
+export function migratePreconditions(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const guest = findGuest(ctx, type);
+    const others = [...ctx.core.cluster.nodes.keys()].filter((n) => n !== guest.node);
+    return {
+      running: guest.status === 'stopped' ? 0 : 1,
+      allowed_nodes: others,
+      not_allowed_nodes: {},
+      local_disks: [],
+      local_resources: [],
+      'mapped-resources': [],
+      'mapped-resource-info': {},
+      'has-dbus-vmstate': 0,
+    };
+  };
+}
+
+export { parseVmid };

@@ -1,0 +1,78 @@
+/**
+ * What every HTTPS dispatch (an answer collected whole, a streamed download, an upload) does
+ * besides handling its answer: it ends once, on the caller's AbortSignal or on a timer, and
+ * then aborts undici's request so the socket does no more work for it. The timer runs once
+ * (`arm()` at start) or restarts on progress (`arm()` again on each chunk: an idle timeout).
+ */
+import type { Dispatcher } from 'undici';
+import { AbortError, TimeoutError } from '../../core/errors.js';
+
+export interface GuardOptions {
+  /** `METHOD /path`, the start of every message. */
+  where: string;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  /** What ran out, after `where: `, e.g. `no answer within 30000 ms`. */
+  timeoutText: string;
+  /** Called once, with the error that ended the exchange early. */
+  onFail: (error: Error) => void;
+}
+
+export class DispatchGuard {
+  readonly #o: GuardOptions;
+  #controller: Dispatcher.DispatchController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #ended = false;
+  readonly #onAbort = () =>
+    this.fail(new AbortError(`${this.#o.where}: aborted by the caller`, { cause: this.#o.signal?.reason }));
+
+  constructor(o: GuardOptions) {
+    this.#o = o;
+  }
+
+  /** Listens to the signal and starts the timer; false when the signal had already fired (failed). */
+  start(): boolean {
+    if (this.#o.signal?.aborted) {
+      this.#onAbort();
+      return false;
+    }
+    this.#o.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.arm();
+    return true;
+  }
+
+  /** (Re)starts the timer. */
+  arm(): void {
+    if (this.#ended) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(
+      () => this.fail(new TimeoutError(`${this.#o.where}: ${this.#o.timeoutText}`)),
+      this.#o.timeoutMs,
+    );
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** For undici's `onRequestStart`: a request that starts after the end is aborted at once. */
+  attach(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#ended) controller.abort(new AbortError(`${this.#o.where}: aborted`));
+  }
+
+  /** The exchange is over (answered, or failed by undici itself): no timer, no listener. */
+  end(): void {
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    this.#o.signal?.removeEventListener('abort', this.#onAbort);
+  }
+
+  /** Ends the exchange early: aborts undici's request and reports `error` once. */
+  fail(error: Error): void {
+    if (this.#ended) return;
+    this.end();
+    if (this.#controller && !this.#controller.aborted) this.#controller.abort(error);
+    this.#o.onFail(error);
+  }
+}
