@@ -26,10 +26,12 @@ export {
   isAuthenticationError,
   isConnectionError,
   isInvalidArgumentError,
+  isPropertyStringError,
   isProxmoxError,
   isResourceException,
   isTaskFailedError,
   isTimeoutError,
+  PropertyStringError,
   ProxmoxError,
   type ProxmoxErrorOptions,
   ResourceException,
@@ -57,7 +59,7 @@ export type * as Pmg from './generated/pmg/types.js';
 export type * as Pve from './generated/pve/types.js';
 export type { CallOptions, TaskStatus, WaitOptions } from './options/call-options.js';
 export type { ProxmoxOptions, ServiceInput, ServiceOf, TfaAnswer, TfaChallenge } from './options/options.js';
-export { formatPropertyString, PropertyStringError, parsePropertyString } from './schema/property-string.js';
+export { formatPropertyString, parsePropertyString } from './schema/property-string.js';
 export {
   type ClientCore,
   type LooseRequest,

@@ -3,7 +3,9 @@
  * it brings the YAML parser along. The CLI never writes profile files itself: one store,
  * one file format, one lock. This module adds what printing needs: secret masking.
  */
+
 import type { StoredOptions } from '../config/stored-options.js';
+import { isSecretOptionKey } from '../options/options.js';
 
 export type ProfileData = Record<string, unknown>;
 
@@ -34,11 +36,7 @@ export async function configPath(): Promise<string> {
 }
 
 /** Keys whose values are secrets, in camelCase or the snake_case of Python users' files. */
-const SECRET_KEY = /^(password|token_?value|otp|totp_?secret|passphrase|key)$/i;
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
+export const isSecretKey = isSecretOptionKey;
 
 /** A copy with every secret replaced by a fixed mask (which says nothing of its length). */
 export function maskSecrets(data: ProfileData): ProfileData {

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'PROXMOX_CONNECTION'
   | 'PROXMOX_TIMEOUT'
   | 'PROXMOX_TASK_FAILED'
-  | 'PROXMOX_ABORTED';
+  | 'PROXMOX_ABORTED'
+  | 'PROXMOX_PROPERTY_STRING';
 
 export interface ProxmoxErrorOptions {
   cause?: unknown;
@@ -133,6 +134,14 @@ export class TaskFailedError extends ProxmoxError {
   }
 }
 
+/**
+ * A property string (`virtio=BC:24:...,bridge=vmbr0`) could not be parsed or built; the
+ * message uses PVE's own texts (JSONSchema.pm `parse_property_string`).
+ */
+export class PropertyStringError extends ProxmoxError {
+  override readonly code = 'PROXMOX_PROPERTY_STRING';
+}
+
 function hasCode(value: unknown, code: ErrorCode): boolean {
   return (
     typeof value === 'object' &&
@@ -153,6 +162,8 @@ export const isConnectionError = (v: unknown): v is ConnectionError => hasCode(v
 export const isTimeoutError = (v: unknown): v is TimeoutError => hasCode(v, 'PROXMOX_TIMEOUT');
 export const isTaskFailedError = (v: unknown): v is TaskFailedError => hasCode(v, 'PROXMOX_TASK_FAILED');
 export const isAbortError = (v: unknown): v is AbortError => hasCode(v, 'PROXMOX_ABORTED');
+export const isPropertyStringError = (v: unknown): v is PropertyStringError =>
+  hasCode(v, 'PROXMOX_PROPERTY_STRING');
 
 /** Every error class by its code: used to rebuild errors that crossed a worker boundary. */
 export const ERROR_CLASSES = {
@@ -164,4 +175,5 @@ export const ERROR_CLASSES = {
   PROXMOX_TIMEOUT: TimeoutError,
   PROXMOX_TASK_FAILED: TaskFailedError,
   PROXMOX_ABORTED: AbortError,
+  PROXMOX_PROPERTY_STRING: PropertyStringError,
 } as const satisfies Record<ErrorCode, unknown>;

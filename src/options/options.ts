@@ -161,6 +161,29 @@ export const OPTION_KEYS: { readonly [K in keyof Required<ProxmoxOptions>]: true
   engine: true,
 };
 
+/**
+ * The options whose values are secrets: never shown (`px.options`, `proxmox config show`),
+ * never in an error, a log line or a debug dump. The one list; everything that masks or
+ * scrubs reads it.
+ */
+export const SECRET_OPTION_KEYS = [
+  'password',
+  'tokenValue',
+  'otp',
+  'totpSecret',
+  'passphrase',
+  'key',
+] as const satisfies readonly (keyof ProxmoxOptions)[];
+
+export type SecretOptionKey = (typeof SECRET_OPTION_KEYS)[number];
+
+const SECRET_SET: ReadonlySet<string> = new Set(SECRET_OPTION_KEYS);
+
+/** Whether an option key (camelCase, or the snake_case of Python users' files) holds a secret. */
+export function isSecretOptionKey(key: string): boolean {
+  return SECRET_SET.has(SNAKE_CASE_OPTIONS[key] ?? key);
+}
+
 /** snake_case names that Python users' files have, and their camelCase twins. */
 export const SNAKE_CASE_OPTIONS: Readonly<Record<string, keyof ProxmoxOptions>> = {
   token_name: 'tokenName',

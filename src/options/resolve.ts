@@ -27,6 +27,9 @@ export interface ResolvedOptions
   readonly verifySsl: boolean;
   readonly pathPrefix: string;
   readonly bodyEncoding: 'form' | 'json';
+  /** Shell backends: calls in flight at once (one ssh channel or child process each). */
+  readonly maxChannels: number;
+  readonly strictHostKeyChecking: boolean;
 }
 
 type Check = [key: keyof ProxmoxOptions, valid: (v: unknown) => boolean, expected: string];
@@ -257,6 +260,13 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
     verifySsl: options.verifySsl ?? true,
     pathPrefix: options.pathPrefix ?? '',
     bodyEncoding: options.bodyEncoding ?? 'form',
+    // The shell backends' defaults, filled here once rather than in each transport.
+    maxChannels: options.maxChannels ?? 8,
+    strictHostKeyChecking: options.strictHostKeyChecking ?? true,
+    // identityFile (ssh's word) and privateKeyFile (paramiko's) are one option.
+    ...(options.privateKeyFile !== undefined || options.identityFile !== undefined
+      ? { privateKeyFile: (options.privateKeyFile ?? options.identityFile)! }
+      : {}),
   });
 }
 

@@ -7,6 +7,7 @@
  * Parsing follows PVE's JSONSchema (`parse_property_string`) and its error texts.
  * For types per parameter, see `propertyString()` in src/typed/property-strings.ts.
  */
+import { PropertyStringError } from '../core/errors.js';
 import type { JsonSchema } from '../generated/schema-types.js';
 
 /** The keys of a property string: a parameter schema's `format` object. */
@@ -17,11 +18,6 @@ export type PropertyInput = Readonly<
 >;
 export type PropertyValue = string | number | boolean | string[];
 export type PropertyObject = Record<string, PropertyValue>;
-
-export class PropertyStringError extends Error {
-  override readonly name = 'PropertyStringError';
-  readonly code = 'PROPERTY_STRING';
-}
 
 /**
  * Accepts a format record, or a parameter schema carrying one in `format`. A parameter

@@ -6,8 +6,10 @@
  * `requires`, numbered keys (`net0`..`net31`) and property strings (`format` objects).
  * Named formats (`pve-vmid`, `ipv4`, ...) are left to the server.
  */
+
+import { PropertyStringError } from '../core/errors.js';
 import type { ApiMethod, JsonSchema } from '../generated/schema-types.js';
-import { PropertyStringError, parsePropertyString } from './property-string.js';
+import { parsePropertyString } from './property-string.js';
 
 export type ValidationErrors = Record<string, string>;
 type Value = unknown;

@@ -15,7 +15,13 @@ import type { ServiceName } from '../core/services.js';
 import type { HttpMethod, Params } from '../core/types.js';
 import { FileHelper } from '../files/files.js';
 import type { CallOptions } from '../options/call-options.js';
-import type { ProxmoxOptions, ServiceInput, ServiceOf } from '../options/options.js';
+import {
+  isSecretOptionKey,
+  type ProxmoxOptions,
+  SECRET_OPTION_KEYS,
+  type ServiceInput,
+  type ServiceOf,
+} from '../options/options.js';
 import { type ResolvedOptions, resolveOptions } from '../options/resolve.js';
 import { createSyncClient, type SyncClient } from '../sync/sync.js';
 import { TaskHelper, waitIfTask } from '../tasks/tasks.js';
@@ -76,8 +82,12 @@ class ClientImpl {
   constructor(options: ProxmoxOptions) {
     this.#options = resolveOptions(options);
     const o = this.#options;
-    for (const secret of [o.password, o.tokenValue, o.otp, o.totpSecret, o.passphrase])
-      this.#redactor.add(secret);
+    for (const key of SECRET_OPTION_KEYS) {
+      const secret = o[key];
+      // A client key given as a file path is no secret (and errors name the path); PEM text is.
+      if (typeof secret === 'string' && (key !== 'key' || secret.includes('PRIVATE KEY')))
+        this.#redactor.add(secret);
+    }
     this.#auth = this.#makeAuth();
     this.#pipeline = new Pipeline({
       transport: () => this.#getTransport(),
@@ -114,8 +124,9 @@ class ClientImpl {
 
   /** The resolved options, without secrets. */
   get options(): Readonly<Record<string, unknown>> {
-    const { password, tokenValue, otp, totpSecret, passphrase, key, onTfa, engine, ...rest } = this.#options;
-    return rest;
+    // onTfa and engine are live objects, not settings.
+    const hidden = (key: string) => isSecretOptionKey(key) || key === 'onTfa' || key === 'engine';
+    return Object.fromEntries(Object.entries(this.#options).filter(([key]) => !hidden(key)));
   }
 
   #makeAuth(): Authenticator | undefined {

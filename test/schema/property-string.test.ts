@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isProxmoxError, PropertyStringError } from '../../src/core/errors.js';
 import { root } from '../../src/generated/pve/schema.js';
 import type { JsonSchema, SchemaNode } from '../../src/generated/schema-types.js';
-import {
-  formatPropertyString,
-  PropertyStringError,
-  parsePropertyString,
-} from '../../src/schema/property-string.js';
+import { formatPropertyString, parsePropertyString } from '../../src/schema/property-string.js';
 
 function param(path: string, method: 'POST' | 'PUT', name: string): JsonSchema {
   let node: SchemaNode | undefined = root;
@@ -51,6 +48,16 @@ describe('formatPropertyString', () => {
 
   it('refuses keys the format does not know and values with commas', () => {
     expect(() => formatPropertyString({ file: 'x', bogus: 1 }, tiny)).toThrow(PropertyStringError);
+    // A ProxmoxError like every other error the SDK throws, with its own code.
+    const error = (() => {
+      try {
+        formatPropertyString({ file: 'x', bogus: 1 }, tiny);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isProxmoxError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'PROXMOX_PROPERTY_STRING', name: 'PropertyStringError' });
     expect(() => formatPropertyString({ file: 'a,b' }, tiny)).toThrow(/comma/);
   });
 });

@@ -37,6 +37,7 @@ describe('error transport', () => {
       log: ['l1', 'x'],
     }),
     PROXMOX_ABORTED: new ERROR_CLASSES.PROXMOX_ABORTED('stop'),
+    PROXMOX_PROPERTY_STRING: new ERROR_CLASSES.PROXMOX_PROPERTY_STRING('duplicate key: model'),
   };
   it.each(Object.entries(samples))('%s survives structured cloning with its fields', (code, error) => {
     const back = rebuildError(structuredClone(serializeError(error)));

@@ -117,7 +117,7 @@ export class LocalTransport implements Transport {
   readonly #ctx: ShellRunContext;
 
   constructor(options: ResolvedOptions) {
-    const limiter = new ChannelLimiter(options.maxChannels ?? 8);
+    const limiter = new ChannelLimiter(options.maxChannels);
     this.#ctx = {
       service: options.service,
       sudo: options.sudo === true,

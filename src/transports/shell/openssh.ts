@@ -64,7 +64,7 @@ export class OpensshTransport implements Transport {
       );
     }
     this.#options = options;
-    this.#limiter = new ChannelLimiter(options.maxChannels ?? 8);
+    this.#limiter = new ChannelLimiter(options.maxChannels);
     this.#host = options.hosts[0]!.hostname;
     const user = sshUser(options);
     const where = `${user ? `${user}@` : ''}${this.#host}${sshPort(options) ? `:${sshPort(options)}` : ''}`;
@@ -133,7 +133,7 @@ export class OpensshTransport implements Transport {
     const dir = await this.#controlDir();
     const port = sshPort(o);
     const user = sshUser(o);
-    const strict = o.strictHostKeyChecking !== false;
+    const strict = o.strictHostKeyChecking;
     const knownHosts = o.hostKey ? join(dir, 'known_hosts') : o.knownHostsFile;
     return [
       ...['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(dir, '%C')}`],
@@ -146,7 +146,7 @@ export class OpensshTransport implements Transport {
           ? []
           : ['-o', 'UserKnownHostsFile=/dev/null']),
       ...(o.configFile ? ['-F', o.configFile] : []),
-      ...((o.identityFile ?? o.privateKeyFile) ? ['-i', (o.identityFile ?? o.privateKeyFile)!] : []),
+      ...(o.privateKeyFile ? ['-i', o.privateKeyFile] : []),
       ...(o.agent ? ['-o', `IdentityAgent=${o.agent}`] : []),
       // ForwardAgent takes a socket path (OpenSSH 8.2+), so the given agent is the one forwarded.
       ...(o.forwardSshAgent ? (o.agent ? ['-o', `ForwardAgent=${o.agent}`] : ['-A']) : []),

@@ -56,15 +56,15 @@ export class SshTransport implements Transport {
       host: host.hostname,
       port: sshPort(options) ?? 22,
       username: sshUser(options) ?? userInfo().username,
-      privateKeyFile: options.privateKeyFile ?? options.identityFile,
+      privateKeyFile: options.privateKeyFile,
       passphrase: options.passphrase,
       password: options.password,
       agent: options.agent,
       hostKey: options.hostKey,
       knownHostsFile: options.knownHostsFile,
-      strictHostKeyChecking: options.strictHostKeyChecking !== false,
+      strictHostKeyChecking: options.strictHostKeyChecking,
       forwardSshAgent: options.forwardSshAgent === true,
-      maxChannels: options.maxChannels ?? 8,
+      maxChannels: options.maxChannels,
       connectTimeout: options.connectTimeout,
     });
     const conn = this.connection;
