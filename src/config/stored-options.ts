@@ -19,7 +19,15 @@ export type SecretCommandKey = keyof typeof SECRET_COMMANDS;
 /** Options plus the commands that stand in for secrets. */
 export type StoredOptions = ProxmoxOptions & { [K in SecretCommandKey]?: string };
 
-const NUMBER_KEYS = new Set(['port', 'timeout', 'connectTimeout', 'retries', 'maxChannels', 'guests']);
+const NUMBER_KEYS = new Set([
+  'port',
+  'timeout',
+  'maxResponseBytes',
+  'connectTimeout',
+  'retries',
+  'maxChannels',
+  'guests',
+]);
 const BOOLEAN_KEYS = new Set([
   'verifySsl',
   'validate',

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'PROXMOX_RESOURCE'
   | 'PROXMOX_CONNECTION'
   | 'PROXMOX_TIMEOUT'
+  | 'PROXMOX_RESPONSE_TOO_LARGE'
   | 'PROXMOX_TASK_FAILED'
   | 'PROXMOX_ABORTED'
   | 'PROXMOX_PROPERTY_STRING';
@@ -108,6 +109,20 @@ export class TimeoutError extends ProxmoxError {
   override readonly code = 'PROXMOX_TIMEOUT';
 }
 
+/**
+ * The server's answer is larger than `maxResponseBytes` (announced or sent): the request
+ * was ended there, without reading the rest. Not retried: the same request gets the same answer.
+ */
+export class ResponseTooLargeError extends ProxmoxError {
+  override readonly code = 'PROXMOX_RESPONSE_TOO_LARGE';
+  /** The limit in force, in bytes. */
+  readonly limitBytes: number;
+  constructor(message: string, options: ProxmoxErrorOptions & { limitBytes: number }) {
+    super(message, options);
+    this.limitBytes = options.limitBytes;
+  }
+}
+
 /** The caller's AbortSignal fired. */
 export class AbortError extends ProxmoxError {
   override readonly code = 'PROXMOX_ABORTED';
@@ -161,6 +176,8 @@ export const isResourceException = (v: unknown): v is ResourceException => hasCo
 export const isConnectionError = (v: unknown): v is ConnectionError => hasCode(v, 'PROXMOX_CONNECTION');
 export const isTimeoutError = (v: unknown): v is TimeoutError => hasCode(v, 'PROXMOX_TIMEOUT');
 export const isTaskFailedError = (v: unknown): v is TaskFailedError => hasCode(v, 'PROXMOX_TASK_FAILED');
+export const isResponseTooLargeError = (v: unknown): v is ResponseTooLargeError =>
+  hasCode(v, 'PROXMOX_RESPONSE_TOO_LARGE');
 export const isAbortError = (v: unknown): v is AbortError => hasCode(v, 'PROXMOX_ABORTED');
 export const isPropertyStringError = (v: unknown): v is PropertyStringError =>
   hasCode(v, 'PROXMOX_PROPERTY_STRING');
@@ -173,6 +190,7 @@ export const ERROR_CLASSES = {
   PROXMOX_RESOURCE: ResourceException,
   PROXMOX_CONNECTION: ConnectionError,
   PROXMOX_TIMEOUT: TimeoutError,
+  PROXMOX_RESPONSE_TOO_LARGE: ResponseTooLargeError,
   PROXMOX_TASK_FAILED: TaskFailedError,
   PROXMOX_ABORTED: AbortError,
   PROXMOX_PROPERTY_STRING: PropertyStringError,

@@ -69,6 +69,13 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   key?: string | Buffer;
   /** Milliseconds for one request. @default 30000 */
   timeout?: number;
+  /**
+   * Largest answer read into memory, in bytes: a bigger one (announced or sent) ends the
+   * request with a ResponseTooLargeError. The default holds /cluster/resources of a cluster
+   * with 100,000 guests (~27 MB) with room to spare. Downloads (streams) are not limited.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number;
   /** Milliseconds to establish a connection. @default 10000 */
   connectTimeout?: number;
   /** Retries for safe requests (GETs, logins) on connection errors and 502/503/504. @default 3 */
@@ -138,6 +145,7 @@ export const OPTION_KEYS: { readonly [K in keyof Required<ProxmoxOptions>]: true
   cert: true,
   key: true,
   timeout: true,
+  maxResponseBytes: true,
   connectTimeout: true,
   retries: true,
   pathPrefix: true,
@@ -197,6 +205,7 @@ export const SNAKE_CASE_OPTIONS: Readonly<Record<string, keyof ProxmoxOptions>> 
   forward_ssh_agent: 'forwardSshAgent',
   config_file: 'configFile',
   connect_timeout: 'connectTimeout',
+  max_response_bytes: 'maxResponseBytes',
   path_prefix: 'pathPrefix',
   body_encoding: 'bodyEncoding',
   host_key: 'hostKey',

@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -22,6 +23,7 @@ export interface ResolvedOptions
   /** `user@realm` for HTTPS auth; the login name for ssh backends. */
   readonly userid: string | undefined;
   readonly timeout: number;
+  readonly maxResponseBytes: number;
   readonly connectTimeout: number;
   readonly retries: number;
   readonly verifySsl: boolean;
@@ -31,6 +33,11 @@ export interface ResolvedOptions
   readonly maxChannels: number;
   readonly strictHostKeyChecking: boolean;
 }
+
+/** 64 MiB: /cluster/resources for 100,000 guests is ~27 MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** A UTF-8 body of N bytes decodes to at most N UTF-16 units: beyond V8's longest string, no answer can be read. */
+const MAX_RESPONSE_BYTES = bufferConstants.MAX_STRING_LENGTH;
 
 type Check = [key: keyof ProxmoxOptions, valid: (v: unknown) => boolean, expected: string];
 
@@ -93,6 +100,11 @@ const CHECKS: readonly Check[] = [
   ['cert', isPem, 'PEM text, a Buffer or a file path'],
   ['key', isPem, 'PEM text, a Buffer or a file path'],
   ['timeout', isMs, 'a positive number of milliseconds'],
+  [
+    'maxResponseBytes',
+    (v) => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= MAX_RESPONSE_BYTES,
+    `a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`,
+  ],
   ['connectTimeout', isMs, 'a positive number of milliseconds'],
   ['retries', isCount, 'a whole number >= 0'],
   [
@@ -255,6 +267,7 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
     auth,
     userid,
     timeout: options.timeout ?? 30_000,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     connectTimeout: options.connectTimeout ?? 10_000,
     retries: options.retries ?? 3,
     verifySsl: options.verifySsl ?? true,

@@ -15,6 +15,11 @@ export interface UploadPart {
   /** Local path of the file; read as a stream, never whole into memory. */
   localPath: string;
   size: number;
+  /**
+   * The node whose storage receives the file: pveproxy never forwards an upload, so a
+   * transport that knows several cluster hosts sends it to this one.
+   */
+  node?: string;
   onProgress?: (sentBytes: number, totalBytes: number) => void;
 }
 

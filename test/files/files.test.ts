@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   checkChecksum,
@@ -19,7 +18,6 @@ import { uploadHost } from '../../src/files/files.js';
 import { ProxmoxSDK } from '../../src/sdk/proxmox-sdk.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { multipartBody, multipartLayout, orderedFields } from '../../src/transports/http/multipart.js';
-import { dispatchStream } from '../../src/transports/http/stream-response.js';
 import { type FakeRequest, type FakeServer, fakeOptions, raw, startFake } from '../fake-proxmox.js';
 
 const UPID = 'UPID:pve1:00001234:00ABCDEF:6560F00D:imgcopy::root@pam!test:';
@@ -488,38 +486,6 @@ describe('streamed downloads', () => {
     );
     expect(size).toBe(8 * 1024 * 1024);
     stream.destroy();
-  });
-
-  it('dispatchStream hands over the body with backpressure', async () => {
-    const pool = new Pool(fake.url);
-    try {
-      const res = await dispatchStream(pool, {
-        origin: fake.url,
-        path: '/api2/json/nodes/pve1/storage/local/file-restore/download',
-        method: 'GET',
-        headers: {},
-        body: null,
-        timeout: 5_000,
-        signal: undefined,
-      });
-      expect(res.status).toBe(200);
-      let total = 0;
-      for await (const chunk of res.stream!) total += (chunk as Buffer).length;
-      expect(total).toBe(size);
-      const missing = await dispatchStream(pool, {
-        origin: fake.url,
-        path: '/api2/json/nodes/pve1/storage/local/file-restore/missing',
-        method: 'GET',
-        headers: {},
-        body: null,
-        timeout: 5_000,
-        signal: undefined,
-      });
-      expect(missing).toMatchObject({ status: 404, body: { message: 'no such file' } });
-      expect(missing.stream).toBeUndefined();
-    } finally {
-      await pool.close();
-    }
   });
 
   it('an AbortSignal ends a download the reader is still consuming: the stream fails with AbortError', async () => {

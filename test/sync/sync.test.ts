@@ -31,6 +31,10 @@ describe('error transport', () => {
     }),
     PROXMOX_CONNECTION: new ERROR_CLASSES.PROXMOX_CONNECTION('refused'),
     PROXMOX_TIMEOUT: new ERROR_CLASSES.PROXMOX_TIMEOUT('slow'),
+    PROXMOX_RESPONSE_TOO_LARGE: new ERROR_CLASSES.PROXMOX_RESPONSE_TOO_LARGE('GET /x: too large', {
+      limitBytes: 1024,
+      method: 'GET',
+    }),
     PROXMOX_TASK_FAILED: new TaskFailedError('task failed: x', {
       upid: 'UPID:a',
       exitStatus: 'x',

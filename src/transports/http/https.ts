@@ -4,16 +4,16 @@
  * the first line of its error message).
  */
 import type { Dispatcher } from 'undici';
-import { AbortError, ConnectionError, TimeoutError } from '../../core/errors.js';
+import { ConnectionError } from '../../core/errors.js';
 import type { ResolvedHost, ResolvedOptions } from '../../options/resolve.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
-import { DispatchGuard } from './dispatch-guard.js';
-import { parseBody, toWire, type WireSettings } from './http-request.js';
+import { exchange, whereOf } from './dispatch.js';
+import { toWire, type WireSettings } from './http-request.js';
 import { proxyFor, tunnelConnector } from './proxy-tunnel.js';
-import { dispatchStream } from './stream-response.js';
+import { CollectSink, StreamSink } from './sinks.js';
 import { tlsConnector } from './tls-connector.js';
 import { Pool } from './undici-parts.js';
-import { sendUpload, uploadHost } from './upload-body.js';
+import { uploadHost, uploadRequest } from './upload-body.js';
 
 /** Connections per origin: enough to keep 64 callers busy, few enough not to crowd pveproxy's workers. */
 const CONNECTIONS = 8;
@@ -51,9 +51,8 @@ export class HttpsTransport implements Transport {
   /** pveproxy never forwards an upload: it goes to the host that is the storage's node, when the list has it. */
   #hostFor(req: TransportRequest): ResolvedHost {
     const current = this.#options.hosts[this.#hostIndex]!;
-    if (!req.upload) return current;
-    const node = /^\/nodes\/([^/]+)\//.exec(req.path)?.[1];
-    return (node && uploadHost(this.#options.hosts, decodeURIComponent(node))) || current;
+    const node = req.upload?.node;
+    return (node !== undefined && uploadHost(this.#options.hosts, node)) || current;
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
@@ -61,18 +60,37 @@ export class HttpsTransport implements Transport {
     const origin = originOf(host);
     const dispatcher = this.#dispatcher(host, origin);
     const wire = toWire(req, this.#settings);
-    if (req.upload) return sendUpload(dispatcher, origin, wire, req);
-    const options: CollectOptions = {
+    const timeoutMs = req.timeout ?? this.#options.timeout;
+    const limit = this.#options.maxResponseBytes;
+    const base = { origin, method: req.method, signal: req.signal, timeoutMs };
+    const where = whereOf(req.method, wire.url);
+    if (req.upload) {
+      // An upload of several GB outlasts any per-request limit: only a stall of `timeout` ms fails it.
+      const upload = uploadRequest(wire, req, req.upload);
+      return exchange(
+        dispatcher,
+        { ...base, ...upload, timeoutText: `upload stalled for ${timeoutMs} ms`, idle: true },
+        new CollectSink(where, limit),
+      );
+    }
+    const request = { ...base, path: wire.url, headers: wire.headers, body: wire.body ?? null };
+    if (req.responseType === 'stream') {
+      // A slow but moving download is not cut off, a stalled one is.
+      return exchange(
+        dispatcher,
+        { ...request, timeoutText: `no data for ${timeoutMs} ms`, idle: true },
+        new StreamSink(where, limit),
+      );
+    }
+    // The timer runs once, over the head and the whole body: a trickle cannot outlast it.
+    return this.#failingOver(
       origin,
-      path: wire.url,
-      method: req.method,
-      headers: wire.headers,
-      body: wire.body ?? null,
-      timeout: req.timeout ?? this.#options.timeout,
-      signal: req.signal,
-    };
-    if (req.responseType === 'stream') return dispatchStream(dispatcher, options);
-    return this.#failingOver(origin, dispatchCollect(dispatcher, options));
+      exchange(
+        dispatcher,
+        { ...request, timeoutText: `no complete answer within ${timeoutMs} ms`, idle: false },
+        new CollectSink(where, limit),
+      ),
+    );
   }
 
   /**
@@ -108,77 +126,4 @@ function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Dispatche
   const proxy = proxyFor(host.hostname, host.port, options.proxy);
   const connect = proxy === undefined ? tls : tunnelConnector(proxy, tls);
   return new Pool(originOf(host), { connections: CONNECTIONS, connect, keepAliveTimeout: 30_000 });
-}
-
-export interface CollectOptions {
-  origin: string;
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string | null;
-  timeout: number;
-  signal: AbortSignal | undefined;
-}
-
-/** Dispatches one request and collects status, reason phrase, headers and body. */
-export function dispatchCollect(dispatcher: Dispatcher, o: CollectOptions): Promise<TransportResponse> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    let statusText = '';
-    let headers: Record<string, string | string[] | undefined> = {};
-    const chunks: Buffer[] = [];
-    const where = `${o.method} ${o.path.split('?')[0]}`;
-    const guard = new DispatchGuard({
-      where,
-      signal: o.signal,
-      timeoutMs: o.timeout,
-      timeoutText: `no answer within ${o.timeout} ms`,
-      onFail: reject,
-    });
-    if (!guard.start()) return;
-
-    dispatcher.dispatch(
-      {
-        origin: o.origin,
-        path: o.path,
-        method: o.method as Dispatcher.HttpMethod,
-        headers: o.headers,
-        body: o.body,
-      },
-      {
-        onRequestStart(c) {
-          guard.attach(c);
-        },
-        onResponseStart(_c, statusCode, responseHeaders, statusMessage) {
-          status = statusCode;
-          statusText = statusMessage ?? '';
-          headers = responseHeaders as Record<string, string | string[] | undefined>;
-        },
-        onResponseData(_c, chunk) {
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          if (guard.ended) return;
-          guard.end();
-          const text = Buffer.concat(chunks).toString('utf8');
-          const contentType = headers['content-type'];
-          resolve({
-            status,
-            statusText,
-            headers,
-            body: parseBody(text, typeof contentType === 'string' ? contentType : undefined),
-          });
-        },
-        onResponseError(_c, error) {
-          if (guard.ended) return;
-          guard.end();
-          reject(
-            error instanceof TimeoutError || error instanceof AbortError
-              ? error
-              : new ConnectionError(`${where}: ${error.message}`, { cause: error, method: o.method }),
-          );
-        },
-      },
-    );
-  });
 }

@@ -1,0 +1,176 @@
+/**
+ * The one undici dispatch of the HTTPS transport. Every exchange (an answer collected whole,
+ * a streamed download, an upload) is the same skeleton: start the guard (signal, timer),
+ * dispatch, hand the answer's head and chunks to a sink, end once. What differs is the
+ * sink (src/transports/http/sinks.ts): it keeps the body, or streams it, and may settle the
+ * call at the head (a download) or at the end (everything else).
+ *
+ * Anything a sink throws (an answer over the size limit, a body that cannot be decoded)
+ * fails the exchange: the request is aborted and the caller gets the error. undici would
+ * otherwise swallow an exception thrown from its callbacks and the call would never settle.
+ */
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { ConnectionError, ProxmoxError } from '../../core/errors.js';
+import type { TransportResponse } from '../transport.js';
+import { DispatchGuard } from './dispatch-guard.js';
+
+export type ResponseHead = Omit<TransportResponse, 'body' | 'stream'>;
+
+/** What a sink may do to the exchange while it runs. */
+export interface Flow {
+  pause(): void;
+  resume(): void;
+  /** Ends the exchange without an error for the caller (the reader of a stream went away). */
+  cancel(error: Error): void;
+}
+
+export interface AnswerSink {
+  /** The head arrived. A response settles the call now (streams); undefined waits for the end. */
+  head(head: ResponseHead, flow: Flow): TransportResponse | undefined;
+  data(chunk: Buffer, flow: Flow): void;
+  /** The body ended: the response, unless `head` settled already. */
+  end(): TransportResponse | undefined;
+  /** The exchange failed after the call settled (a stream in flight gets the error). */
+  failed?(error: Error): void;
+}
+
+export interface ExchangeRequest {
+  origin: string;
+  /** Path and query. */
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  /** A fixed body, or one streamed, built with a callback to report progress (idle timer). */
+  body: string | null | ((progress: () => void) => Readable);
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  /** What ran out, after `METHOD /path: `. */
+  timeoutText: string;
+  /** The timer restarts on every chunk either way (an idle timeout) instead of running once. */
+  idle: boolean;
+}
+
+/** `METHOD /path`, the start of every message; the query may hold parameters and stays out. */
+export function whereOf(method: string, path: string): string {
+  return `${method} ${path.split('?')[0]}`;
+}
+
+/** undici's and Node's errors become ConnectionErrors that say where; ours pass as they are. */
+export function asProxmoxError(where: string, method: string, error: unknown): ProxmoxError {
+  if (error instanceof ProxmoxError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConnectionError(`${where}: ${message}`, { cause: error, method });
+}
+
+export function exchange(
+  dispatcher: Dispatcher,
+  req: ExchangeRequest,
+  sink: AnswerSink,
+): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
+    const where = whereOf(req.method, req.path);
+    let settled = false;
+    const settle = (error: Error | undefined, value?: TransportResponse) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    let body: string | null | Readable = null;
+    const closeBody = () => {
+      if (body !== null && typeof body !== 'string' && !body.destroyed) body.destroy();
+    };
+    const guard = new DispatchGuard({
+      where,
+      signal: req.signal,
+      timeoutMs: req.timeoutMs,
+      timeoutText: req.timeoutText,
+      onFail: (error) => {
+        closeBody();
+        if (settled) sink.failed?.(error);
+        settle(error);
+      },
+    });
+    body = typeof req.body === 'function' ? req.body(() => guard.arm()) : req.body;
+    if (body !== null && typeof body !== 'string') {
+      body.on('error', (error) => guard.fail(asProxmoxError(where, req.method, error)));
+    }
+    if (!guard.start()) return;
+
+    let controller: Dispatcher.DispatchController | undefined;
+    const flow: Flow = {
+      pause: () => controller?.pause(),
+      resume: () => controller?.resume(),
+      cancel: (error) => {
+        if (guard.ended) return;
+        guard.end();
+        closeBody();
+        if (controller && !controller.aborted) controller.abort(error);
+      },
+    };
+    /** A sink's exception ends the exchange as a typed error instead of vanishing inside undici. */
+    const step = (work: () => void) => {
+      if (guard.ended) return;
+      try {
+        work();
+      } catch (error) {
+        guard.fail(
+          error instanceof ProxmoxError
+            ? error
+            : new ProxmoxError(`${where}: could not read the answer (${(error as Error).message})`, {
+                cause: error,
+                method: req.method,
+              }),
+        );
+      }
+    };
+
+    dispatcher.dispatch(
+      {
+        origin: req.origin,
+        path: req.path,
+        method: req.method as Dispatcher.HttpMethod,
+        headers: req.headers,
+        body,
+      },
+      {
+        onRequestStart(c) {
+          controller = c;
+          guard.attach(c);
+        },
+        onResponseStart(_c, statusCode, headers, statusMessage) {
+          step(() => {
+            if (req.idle) guard.arm();
+            const early = sink.head(
+              {
+                status: statusCode,
+                statusText: statusMessage ?? '',
+                headers: headers as Record<string, string | string[] | undefined>,
+              },
+              flow,
+            );
+            if (early !== undefined) settle(undefined, early);
+          });
+        },
+        onResponseData(_c, chunk) {
+          step(() => {
+            if (req.idle) guard.arm();
+            sink.data(chunk, flow);
+          });
+        },
+        onResponseEnd() {
+          step(() => {
+            const done = sink.end();
+            guard.end();
+            closeBody();
+            if (done !== undefined) settle(undefined, done);
+          });
+        },
+        onResponseError(_c, error) {
+          guard.fail(asProxmoxError(where, req.method, error));
+        },
+      },
+    );
+  });
+}
