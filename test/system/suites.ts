@@ -1,0 +1,30 @@
+/**
+ * The test files that need programs from the operating system, not from npm: a real sshd
+ * (and root, to create its throwaway user), the zsh and fish shells, and Debian's
+ * python3-proxmoxer. `npm test` leaves them out so that it passes on a machine with only
+ * Node; `npm run test:system` runs exactly these and fails when a program is missing;
+ * CI (.ci/run) runs both.
+ */
+export const SYSTEM_SUITES: readonly string[] = [
+  'test/integration/backends.test.ts',
+  'test/integration/proxmoxer.test.ts',
+  'test/transports/ssh/ssh.test.ts',
+  'test/transports/ssh/connection.test.ts',
+  'test/transports/shell/openssh.test.ts',
+  'test/reliability/stall.test.ts',
+  'test/cli/completion-shells.test.ts',
+];
+
+/** What the system suites need, and where Debian has it. */
+export const SYSTEM_PROGRAMS: ReadonlyArray<{ path: string; debian: string }> = [
+  { path: '/usr/sbin/sshd', debian: 'openssh-server' },
+  { path: '/usr/bin/ssh', debian: 'openssh-client' },
+  { path: '/usr/bin/ssh-keygen', debian: 'openssh-client' },
+  { path: '/usr/sbin/useradd', debian: 'passwd' },
+  { path: '/usr/bin/zsh', debian: 'zsh' },
+  { path: '/usr/bin/fish', debian: 'fish' },
+  { path: '/usr/bin/python3', debian: 'python3' },
+];
+
+export const SYSTEM_INSTALL =
+  'apt-get install openssh-server openssh-client python3-proxmoxer python3-requests python3-paramiko sudo zsh fish';
