@@ -4,7 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { TlsOptions } from 'node:tls';
-import { generate } from 'selfsigned';
+import { selfSignedCertificate } from './self-signed.js';
 
 export interface SimCertificate {
   key: string;
@@ -16,36 +16,17 @@ export interface SimCertificate {
 let pending: Promise<SimCertificate> | undefined;
 
 async function create(): Promise<SimCertificate> {
-  const notBeforeDate = new Date(Date.now() - 86_400_000);
-  const notAfterDate = new Date(Date.now() + 3 * 365 * 86_400_000);
-  const pems = await generate(
-    [
-      { name: 'commonName', value: 'localhost' },
-      { name: 'organizationName', value: 'proxmox-sdk simulator' },
-    ],
-    {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      notBeforeDate,
-      notAfterDate,
-      extensions: [
-        { name: 'basicConstraints', cA: true },
-        { name: 'keyUsage', digitalSignature: true, keyCertSign: true, keyEncipherment: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 2, value: 'localhost' },
-            { type: 7, ip: '127.0.0.1' },
-            { type: 7, ip: '::1' },
-          ],
-        },
-      ],
-    },
-  );
+  const day = 86_400_000;
+  const pems = selfSignedCertificate({
+    commonName: 'localhost',
+    organization: 'proxmox-sdk simulator',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1', '::1'],
+    notBefore: new Date(Date.now() - day),
+    notAfter: new Date(Date.now() + 3 * 365 * day),
+  });
   const fingerprint = new X509Certificate(pems.cert).fingerprint256.toUpperCase();
-  return { key: pems.private, cert: pems.cert, fingerprint };
+  return { key: pems.key, cert: pems.cert, fingerprint };
 }
 
 export function simulatorCertificate(): Promise<SimCertificate> {
