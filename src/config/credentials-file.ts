@@ -9,10 +9,11 @@
  * on the volume; the directory itself may stay world-readable, its files may not.
  * Parse errors give a position, never the text around it: the text is a secret.
  */
-import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, type Stats, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../core/errors.js';
+import { readRegularFile, readRegularFileSync } from '../core/regular-file.js';
 import { normalizeStored, type StoredOptions } from './stored-options.js';
 import { yaml } from './yaml-lazy.js';
 
@@ -55,32 +56,37 @@ export function parseSecretText(text: string, path: string): Record<string, unkn
 /** Kubernetes' `..data`, `..2024_01_01_...` and dotfiles are not keys. */
 const isKeyFile = (name: string) => !name.startsWith('.');
 
-function fromDirEntries(path: string, entries: Array<[string, Stats, string]>): StoredOptions {
+function fromDirEntries(path: string, entries: Array<[string, string]>): StoredOptions {
   const record: Record<string, unknown> = {};
-  for (const [name, info, text] of entries) {
-    assertPrivate(join(path, name), info);
-    record[name] = text.replace(/\r?\n$/, '');
-  }
+  for (const [name, text] of entries) record[name] = text.replace(/\r?\n$/, '');
   return normalizeStored(record, (key) => (key === '' ? path : join(path, key)));
 }
 
-/** Reads a credentials file or secret directory into stored options (commands not yet run). */
+const privateFile = (file: string) => (info: Stats) => assertPrivate(file, info);
+const fromText = (path: string, text: string) =>
+  normalizeStored(parseSecretText(text, path), (key) => (key === '' ? path : `${path}: ${key}`));
+
+/**
+ * Reads a credentials file or secret directory into stored options (commands not yet run).
+ * Only regular files are read: a FIFO or a device would block the read forever.
+ */
 export async function readCredentials(path: string): Promise<StoredOptions> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new InvalidArgumentError(`credentials ${path}: cannot read it (${error.code ?? error.message})`);
   });
   if (info.isDirectory()) {
-    const entries: Array<[string, Stats, string]> = [];
+    const entries: Array<[string, string]> = [];
     for (const name of (await readdir(path)).filter(isKeyFile).sort()) {
       const file = join(path, name);
-      const fileInfo = await stat(file);
-      if (fileInfo.isFile()) entries.push([name, fileInfo, await readFile(file, 'utf8')]);
+      // Kubernetes' entries are symbolic links to regular files; anything else is no key.
+      if (!(await stat(file)).isFile()) continue;
+      const { bytes } = await readRegularFile(file, `credentials ${file}`, privateFile(file));
+      entries.push([name, bytes.toString('utf8')]);
     }
     return fromDirEntries(path, entries);
   }
-  assertPrivate(path, info);
-  const text = await readFile(path, 'utf8');
-  return normalizeStored(parseSecretText(text, path), (key) => (key === '' ? path : `${path}: ${key}`));
+  const { bytes } = await readRegularFile(path, `credentials ${path}`, privateFile(path));
+  return fromText(path, bytes.toString('utf8'));
 }
 
 /** The same, blocking. */
@@ -93,16 +99,15 @@ export function readCredentialsSync(path: string): StoredOptions {
     throw new InvalidArgumentError(`credentials ${path}: cannot read it (${e.code ?? e.message})`);
   }
   if (info.isDirectory()) {
-    const entries: Array<[string, Stats, string]> = [];
+    const entries: Array<[string, string]> = [];
     for (const name of readdirSync(path).filter(isKeyFile).sort()) {
       const file = join(path, name);
-      const fileInfo = statSync(file);
-      if (fileInfo.isFile()) entries.push([name, fileInfo, readFileSync(file, 'utf8')]);
+      if (!statSync(file).isFile()) continue;
+      const { bytes } = readRegularFileSync(file, `credentials ${file}`, privateFile(file));
+      entries.push([name, bytes.toString('utf8')]);
     }
     return fromDirEntries(path, entries);
   }
-  assertPrivate(path, info);
-  return normalizeStored(parseSecretText(readFileSync(path, 'utf8'), path), (key) =>
-    key === '' ? path : `${path}: ${key}`,
-  );
+  const { bytes } = readRegularFileSync(path, `credentials ${path}`, privateFile(path));
+  return fromText(path, bytes.toString('utf8'));
 }

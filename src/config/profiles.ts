@@ -19,12 +19,13 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Document } from 'yaml';
 import { InvalidArgumentError } from '../core/errors.js';
+import { readRegularFileSync, unreadableReason } from '../core/regular-file.js';
 import type { ProxmoxOptions } from '../options/options.js';
 import { assertPrivate, parseSecretText } from './credentials-file.js';
 import { normalizeStored, type StoredOptions } from './stored-options.js';
@@ -86,17 +87,14 @@ export function readProfileConfig(
   options: ProfileStoreOptions = {},
 ): ProfileConfig & { path: string; exists: boolean } {
   const path = configPath(options);
-  let info: Stats;
+  let bytes: Buffer;
   try {
-    info = statSync(path);
+    ({ bytes } = readRegularFileSync(path, `profiles ${path}`, (info) => assertPrivate(path, info)));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, profiles: {} };
-    throw new InvalidArgumentError(
-      `profiles ${path}: cannot read it (${(error as NodeJS.ErrnoException).code})`,
-    );
+    if (unreadableReason(error) === 'ENOENT') return { path, exists: false, profiles: {} };
+    throw error;
   }
-  assertPrivate(path, info);
-  const raw = parseSecretText(readFileSync(path, 'utf8'), path);
+  const raw = parseSecretText(bytes.toString('utf8'), path);
   const { default: def, profiles, ...other } = raw;
   const extra = Object.keys(other);
   if (extra.length > 0) {
@@ -183,7 +181,7 @@ async function edit(options: ProfileStoreOptions, change: (doc: Document) => voi
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await withLock(`${path}.lock`, async () => {
     const current = readProfileConfig({ path });
-    const text = current.exists ? readFileSync(path, 'utf8') : '';
+    const text = current.exists ? readRegularFileSync(path, `profiles ${path}`).bytes.toString('utf8') : '';
     const json = path.endsWith('.json');
     // YAML is edited as a document, so that comments and key order survive.
     const doc = !current.exists

@@ -44,12 +44,12 @@ const FALSE = new Set(['0', 'false', 'no', 'off']);
 
 /** `token_name` -> `tokenName`, also for keys not in the twin table (`password_command`). */
 export function canonicalKey(key: string): string | undefined {
-  if (key in OPTION_KEYS || key in SECRET_COMMANDS) return key;
-  const twin = SNAKE_CASE_OPTIONS[key];
-  if (twin !== undefined) return twin;
+  // Own keys only: `constructor`, `toString` and `__proto__` are in every object, and are no options.
+  const known = (k: string) => Object.hasOwn(OPTION_KEYS, k) || Object.hasOwn(SECRET_COMMANDS, k);
+  if (known(key)) return key;
+  if (Object.hasOwn(SNAKE_CASE_OPTIONS, key)) return SNAKE_CASE_OPTIONS[key];
   const camel = key.replace(/[_-]([a-z])/g, (_m, c: string) => c.toUpperCase());
-  if (camel in OPTION_KEYS || camel in SECRET_COMMANDS) return camel;
-  return undefined;
+  return known(camel) ? camel : undefined;
 }
 
 /** Parses a boolean as environments and secret files write it. */
@@ -57,7 +57,8 @@ export function parseBoolean(text: string, where: string): boolean {
   const t = text.trim().toLowerCase();
   if (TRUE.has(t)) return true;
   if (FALSE.has(t)) return false;
-  throw new InvalidArgumentError(`${where}: expected true or false (or 1/0, yes/no), got '${text.trim()}'`);
+  // The value is not quoted: a secret written on the wrong line would be shown.
+  throw new InvalidArgumentError(`${where}: expected true or false (or 1/0, yes/no)`);
 }
 
 function coerce(key: string, value: unknown, where: string): unknown {
@@ -65,7 +66,7 @@ function coerce(key: string, value: unknown, where: string): unknown {
   if (NUMBER_KEYS.has(key)) {
     const n = Number(value.trim());
     if (value.trim() === '' || !Number.isFinite(n)) {
-      throw new InvalidArgumentError(`${where}: expected a number, got '${value.trim()}'`);
+      throw new InvalidArgumentError(`${where}: expected a number`);
     }
     return n;
   }

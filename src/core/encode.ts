@@ -71,7 +71,9 @@ export function formEncode(pairs: ReadonlyArray<readonly [string, string]>): str
  * PBS and PDM take JSON true/false.
  */
 export function jsonBody(params: Params | undefined, booleans: 'int' | 'bool'): string {
-  const out: Record<string, unknown> = {};
+  // No prototype: a parameter named `__proto__` is then a key like any other, not a setter
+  // that would drop it silently (form bodies send it; JSON must too).
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(params ?? {})) {
     if (value === undefined || value === null) continue;
     const convert = (v: ParamScalar) => {

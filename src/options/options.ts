@@ -189,7 +189,7 @@ const SECRET_SET: ReadonlySet<string> = new Set(SECRET_OPTION_KEYS);
 
 /** Whether an option key (camelCase, or the snake_case of Python users' files) holds a secret. */
 export function isSecretOptionKey(key: string): boolean {
-  return SECRET_SET.has(SNAKE_CASE_OPTIONS[key] ?? key);
+  return SECRET_SET.has(Object.hasOwn(SNAKE_CASE_OPTIONS, key) ? SNAKE_CASE_OPTIONS[key]! : key);
 }
 
 /** snake_case names that Python users' files have, and their camelCase twins. */

@@ -1,7 +1,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../core/errors.js';
+import { readRegularFileSync, unreadableReason } from '../core/regular-file.js';
 import { findService, SERVICES, type ServiceInfo } from '../core/services.js';
 import type { BackendName } from '../core/types.js';
 import { OPTION_KEYS, type ProxmoxOptions, SNAKE_CASE_OPTIONS } from './options.js';
@@ -43,6 +43,11 @@ type Check = [key: keyof ProxmoxOptions, valid: (v: unknown) => boolean, expecte
 
 const isString = (v: unknown) => typeof v === 'string';
 const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
+/**
+ * Text that travels in a header (the token header holds user, token id and secret): CR or
+ * LF there would fail every call (or split the header), so it is refused at construction.
+ */
+const isHeaderText = (v: unknown) => isNonEmptyString(v) && !/[\x00-\x1f\x7f]/.test(v as string);
 const isBool = (v: unknown) => typeof v === 'boolean';
 const isPem = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
 const isMs = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -73,11 +78,11 @@ const CHECKS: readonly Check[] = [
     oneOf('https', 'ssh', 'ssh_paramiko', 'openssh', 'local', 'mock'),
     "one of 'https', 'ssh', 'openssh', 'local', 'mock'",
   ],
-  ['user', isNonEmptyString, 'a non-empty string such as root@pam'],
+  ['user', isHeaderText, 'a non-empty string such as root@pam, without control characters'],
   ['password', isString, 'a string'],
   ['realm', isNonEmptyString, 'a realm name such as pam or pve'],
-  ['tokenName', isNonEmptyString, 'the token id, a non-empty string'],
-  ['tokenValue', isNonEmptyString, 'the token secret, a non-empty string'],
+  ['tokenName', isHeaderText, 'the token id, a non-empty string without control characters'],
+  ['tokenValue', isHeaderText, 'the token secret, a non-empty string without control characters'],
   ['otp', isNonEmptyString, 'a one-time code'],
   ['otpType', oneOf('totp', 'recovery'), "'totp' or 'recovery'"],
   [
@@ -132,16 +137,26 @@ const CHECKS: readonly Check[] = [
   ['engine', (v) => typeof v === 'object' && v !== null, 'a SimulatorEngine'],
 ];
 
+/**
+ * How a host appears in messages: trimmed, control characters shown as `?`, cut short.
+ * Only ever called on text without an '@' (which is refused first, unquoted).
+ */
+function shown(host: string): string {
+  const clean = host.trim().replace(/[\x00-\x1f\x7f]/g, '?');
+  return clean.length > 100 ? `${clean.slice(0, 100)}...` : clean;
+}
+
 /** Splits `host`, `host:port`, `::1`, `[::1]:8006`, `https://host:port` into parts. */
 export function parseHost(raw: string, defaultPort: number): ResolvedHost {
-  // Credentials in a URL never belong in a message: show the host part only.
-  const text = raw.replace(/^([a-z]+:\/\/)?[^/]*@/i, '$1***@');
-  if (text !== raw) {
+  // `user:password@host` in any form (a password may hold '/', ':' or spaces, the text may
+  // start with blanks): a host name never has an '@', so none of this text is quoted.
+  if (raw.includes('@')) {
     throw new InvalidArgumentError(
-      `option host: '${text}' carries credentials; give user and password as options`,
+      "option host: carries credentials (it contains '@'); give user and password as options",
     );
   }
-  let rest = text.trim();
+  const text = shown(raw);
+  let rest = raw.trim();
   let protocol: 'https' | 'http' = 'https';
   const scheme = /^([a-z]+):\/\//i.exec(rest);
   if (scheme) {
@@ -166,7 +181,7 @@ export function parseHost(raw: string, defaultPort: number): ResolvedHost {
     hostname = name;
     port = Number(portText);
   }
-  if (hostname === '' || /[\s/?#@]/.test(hostname)) {
+  if (hostname === '' || /[\s/?#@\x00-\x1f\x7f]/.test(hostname)) {
     throw new InvalidArgumentError(`option host: '${text}' is not a host name or address`);
   }
   if (!(port > 0 && port < 65536))
@@ -192,8 +207,9 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
     throw new InvalidArgumentError('options: expected an object');
   }
   for (const key of Object.keys(options)) {
-    if (key in OPTION_KEYS) continue;
-    const twin = SNAKE_CASE_OPTIONS[key];
+    // Own keys only: `toString`, `constructor` and `__proto__` are no options.
+    if (Object.hasOwn(OPTION_KEYS, key)) continue;
+    const twin = Object.hasOwn(SNAKE_CASE_OPTIONS, key) ? SNAKE_CASE_OPTIONS[key] : undefined;
     throw new InvalidArgumentError(
       twin ? `unknown option '${key}': did you mean '${twin}'?` : `unknown option '${key}'`,
     );
@@ -287,11 +303,11 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
 function pemOrFile(name: 'ca' | 'cert' | 'key', value: string | Buffer): string | Buffer {
   if (Buffer.isBuffer(value) || value.includes('-----BEGIN ')) return value;
   try {
-    return readFileSync(value);
+    // Regular files only: a FIFO would block construction forever.
+    return readRegularFileSync(value, `option ${name}`).bytes;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
     throw new InvalidArgumentError(
-      `option ${name}: neither PEM text nor a readable file (${typeof code === 'string' ? code : 'unreadable'})`,
+      `option ${name}: neither PEM text nor a readable file (${unreadableReason(error)})`,
     );
   }
 }

@@ -4,6 +4,7 @@
  * new file renamed into place, readers never see half a file, and a config that is a
  * symbolic link is neither followed nor replaced when writing.
  */
+import { execFileSync } from 'node:child_process';
 import {
   chmod,
   lstat,
@@ -20,8 +21,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optionsFromFile, saveProfile } from '../../src/config/config.js';
+import { readCredentialsSync } from '../../src/config/credentials-file.js';
 import { readProfileConfig } from '../../src/config/profiles.js';
-import { isInvalidArgumentError } from '../../src/index.js';
+import { isInvalidArgumentError, ProxmoxSDK } from '../../src/index.js';
 
 const SECRET = 'cred-File-Secret-93f1';
 let dir: string;
@@ -163,5 +165,25 @@ describe('profile store', () => {
     );
     expect(isInvalidArgumentError(error)).toBe(true);
     expect(await readFile(path, 'utf8')).toBe('profiles: {}\n');
+  });
+
+  it('issue 15.11: a FIFO as credentials file, profile store, key file or secret-directory entry is refused, not waited on', async () => {
+    const fifo = join(dir, 'creds.fifo');
+    execFileSync('mkfifo', ['-m', '0600', fifo]);
+    // No writer ever opens the FIFO: a blocking read would hang these calls forever.
+    const fromFile = await failure(optionsFromFile(fifo));
+    expect(fromFile.message).toBe(`credentials ${fifo} is a FIFO; expected a regular file`);
+    expect(() => readCredentialsSync(fifo)).toThrow(/is a FIFO; expected a regular file/);
+    expect(() => readProfileConfig({ path: fifo })).toThrow(`profiles ${fifo} is a FIFO`);
+    expect(() => new ProxmoxSDK({ host: 'h', user: 'u@pam', password: SECRET, ca: fifo })).toThrow(
+      'option ca: neither PEM text nor a readable file (it is a FIFO)',
+    );
+    const secretDir = join(dir, 'k8s-fifo');
+    await mkdir(secretDir);
+    await writeFile(join(secretDir, 'host'), 'pve.example.com', { mode: 0o600 });
+    execFileSync('mkfifo', ['-m', '0600', join(secretDir, 'password')]);
+    // Not a regular file: not a key (as Kubernetes' own non-file entries are not).
+    expect(await optionsFromFile(secretDir)).toEqual({ host: 'pve.example.com' });
+    expect(() => readCredentialsSync('/dev/null')).toThrow('credentials /dev/null is a device');
   });
 });
