@@ -48,6 +48,24 @@ echo '{ "name": "consumer", "version": "0.0.0", "private": true }' >"$consumer/p
 (cd "$consumer" && npm install --silent --prefer-offline --no-audit --no-fund "$tarball")
 cp "$repo/test/package/"*.mjs "$repo/test/package/"*.cjs "$consumer/"
 
+step "optional peers are not installed, and their backends say how to get them"
+# ssh2 is an optional peer (peerDependenciesMeta): npm must not install it, nor anything with an
+# install script (ssh2's native cpu-features build), for a user who did not ask for it.
+for absent in ssh2 cpu-features selfsigned otpauth; do
+  [ ! -e "$consumer/node_modules/$absent" ] || { echo "installed although optional or unused: $absent" >&2; exit 1; }
+done
+(cd "$consumer" && node peers.mjs)
+step "with ssh2 installed (npm install ssh2), backend ssh loads it and reaches the network"
+(cd "$consumer" && npm install --silent --prefer-offline --no-audit --no-fund ssh2@"$(node -p "require('$repo/package.json').devDependencies.ssh2")")
+(cd "$consumer" && node --input-type=module -e "
+import { ProxmoxSDK } from 'proxmox-sdk';
+const e = await ProxmoxSDK.connect({ host: '127.0.0.1', port: 1, backend: 'ssh', user: 'root@pam', password: 'x' })
+  .then((px) => px.version.get())
+  .catch((error) => error);
+if (e?.code !== 'PROXMOX_CONNECTION') { console.error('expected a connection error, got', e); process.exit(1); }
+console.log('ssh2 present: backend ssh got as far as the socket:', e.code);
+")
+
 step "ESM import, simulator over HTTPS"
 (cd "$consumer" && node esm.mjs)
 step "CJS require, mock backend"

@@ -4,6 +4,7 @@
  */
 import { AuthenticationError } from '../core/errors.js';
 import type { TfaAnswer, TfaChallenge } from '../options/options.js';
+import { totp } from './totp.js';
 
 export function isTfaTicket(ticket: string): boolean {
   return ticket.includes('!tfa!');
@@ -34,10 +35,5 @@ export function tfaResponse(answer: TfaAnswer): string {
 
 /** The current code for a base32 TOTP secret (RFC 6238, 30 s, 6 digits, as Proxmox uses). */
 export async function totpCode(secret: string): Promise<string> {
-  const { TOTP, Secret } = await import('otpauth');
-  return new TOTP({
-    secret: Secret.fromBase32(secret.replace(/\s/g, '').toUpperCase()),
-    digits: 6,
-    period: 30,
-  }).generate();
+  return totp(secret);
 }
