@@ -1,3 +1,4 @@
+export { CHANNELS } from './client/hooks.js';
 export {
   ENV_VARIABLES,
   optionsFromEnv,
@@ -20,11 +21,13 @@ export {
   AbortError,
   AuthenticationError,
   ConnectionError,
+  DeadlineError,
   type ErrorCode,
   InvalidArgumentError,
   isAbortError,
   isAuthenticationError,
   isConnectionError,
+  isDeadlineError,
   isInvalidArgumentError,
   isPropertyStringError,
   isProxmoxError,
@@ -42,6 +45,7 @@ export {
   type TaskFailedErrorOptions,
   TimeoutError,
 } from './core/errors.js';
+export type { ClientHooks, RequestRecord, ResponseRecord } from './core/hook-types.js';
 export { SERVICES, type ServiceInfo, type ServiceName } from './core/services.js';
 export type { BackendName, HttpMethod, ParamScalar, Params, ParamValue } from './core/types.js';
 export type { Upid as ParsedUpid } from './core/upid.js';

@@ -1,30 +1,41 @@
 /**
  * The request pipeline every call goes through: credentials, the transport, retries of
  * safe requests, one re-login on a refused ticket, and the `{data}` envelope.
- * Order: auth headers -> transport -> (401: re-login once) -> (retryable: back off, again) -> decode.
+ * Order: auth headers -> beforeRequest hooks -> transport -> afterResponse hooks ->
+ * (401: re-login once) -> (retryable: back off, again) -> decode.
+ * `timeout` bounds each attempt; `deadline` bounds the whole call, waits included.
  */
 import type { Authenticator } from '../auth/authenticator.js';
 import { AuthenticationError, ConnectionError, ProxmoxError, ResourceException } from '../core/errors.js';
 import { plainMessage } from '../core/plain-error.js';
 import type { Redactor } from '../core/redact.js';
-import { sleep } from '../core/sleep.js';
 import type { HttpMethod, Params } from '../core/types.js';
 import type { CallOptions } from '../options/call-options.js';
 import type { ResolvedOptions } from '../options/resolve.js';
-import type { Transport, TransportRequest, TransportResponse } from '../transports/transport.js';
+import type { Transport, TransportResponse, UploadPart } from '../transports/transport.js';
+import { Deadline } from './deadline.js';
+import { debugFromEnv, Observers } from './hooks.js';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
-/** Errors raised before a byte of the request left: safe to retry for any method. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
 const BACKOFF_BASE = 100;
 const BACKOFF_CAP = 2_000;
+/** A server asking for a longer pause than this is not waited for: its answer stands. */
 const RETRY_AFTER_CAP = 30_000;
+
+/** One call through the pipeline. */
+export interface Call {
+  method: HttpMethod;
+  /** API path below `/api2/json`, each segment already encoded. */
+  path: string;
+  params?: Params | undefined;
+  options?: CallOptions | undefined;
+  /** A multipart upload's file part. */
+  upload?: UploadPart;
+  /** `stream` hands the body over unread (downloads). */
+  responseType?: 'json' | 'stream';
+  /** The client's own login: sent without auth headers, and safe to repeat. */
+  login?: boolean;
+}
 
 export interface PipelineParts {
   transport: () => Promise<Transport>;
@@ -37,73 +48,105 @@ export interface PipelineParts {
 
 export class Pipeline {
   readonly #parts: PipelineParts;
+  readonly #observers: Observers;
+  readonly options: ResolvedOptions;
 
   constructor(parts: PipelineParts) {
     this.#parts = parts;
+    this.options = parts.options;
+    const o = parts.options;
+    this.#observers = new Observers(o.hooks, o.debug ?? debugFromEnv(), parts.redactor);
   }
 
-  async call(
-    method: HttpMethod,
-    path: string,
-    params: Params | undefined,
-    options: CallOptions = {},
-  ): Promise<unknown> {
-    const res = await this.send(method, path, params, options);
-    return decode(res, method, path, options.envelope === true, this.#parts.redactor);
+  /** A call with auth, retries and envelope decoding; resolves to `data` (or the envelope). */
+  async call(call: Call): Promise<unknown> {
+    return this.decode(await this.send(call), call);
+  }
+
+  /** Turns a raw response into `data` or the typed error, as `call` does. */
+  decode(res: TransportResponse, call: Call): unknown {
+    return decode(res, call.method, call.path, call.options?.envelope === true, this.#parts.redactor);
   }
 
   /** Sends with auth and retries; answers the raw response (any status). */
-  async send(
-    method: HttpMethod,
-    path: string,
-    params: Params | undefined,
-    options: CallOptions = {},
-    extra: Partial<TransportRequest> = {},
-    mode: { login?: boolean } = {},
-  ): Promise<TransportResponse> {
+  async send(call: Call): Promise<TransportResponse> {
+    const { method, path, options = {}, upload } = call;
+    const params = call.params ?? {};
     const { auth, options: resolved, validate } = this.#parts;
+    const deadline = new Deadline(method, path, options.deadline ?? resolved.deadline);
     if (validate !== undefined) {
       // An upload's file travels as its own part, not among the parameters the schema lists.
-      const checked = extra.upload ? { ...params, [extra.upload.field]: extra.upload.fileName } : params;
-      await validate(method, path, checked);
+      await validate(method, path, upload ? { ...params, [upload.field]: upload.fileName } : call.params);
     }
     const transport = await this.#parts.transport();
     // A login is safe to repeat: the worst a repeated one does is issue a second ticket.
-    const safe = method === 'GET' || options.retry === true || mode.login === true;
-    const useAuth = auth !== undefined && transport.needsAuth && mode.login !== true;
+    const safe = method === 'GET' || options.retry === true || call.login === true;
+    const useAuth = auth !== undefined && transport.needsAuth && call.login !== true;
+    const observed = this.#observers.active;
     let retriesLeft = resolved.retries;
     let reloginLeft = 1;
     for (let attempt = 0; ; attempt++) {
       const headers = useAuth ? await auth!.headers(method, options.signal) : {};
+      const timeout = deadline.attemptTimeout(options.timeout ?? resolved.timeout);
+      const record = observed
+        ? this.#observers.request(
+            { method, path, backend: transport.backend, attempt, login: call.login === true },
+            params,
+            headers,
+          )
+        : undefined;
+      if (record !== undefined) await this.#observers.before(record);
+      const started = performance.now();
       let res: TransportResponse;
       try {
         res = await transport.request({
           method,
           path,
-          params: params ?? {},
+          params,
           headers,
-          timeout: options.timeout ?? resolved.timeout,
+          timeout: timeout.ms,
           ...(options.signal === undefined ? {} : { signal: options.signal }),
-          ...extra,
+          ...(upload === undefined ? {} : { upload }),
+          ...(call.responseType === undefined ? {} : { responseType: call.responseType }),
         });
-      } catch (error) {
-        if (!(error instanceof ConnectionError) || isCertificateError(error)) throw this.#scrubbed(error);
-        const notSent = NOT_SENT_CODES.has(causeCode(error) ?? '');
-        // A request that may have reached the server is repeated only when that is safe.
-        if ((safe || notSent) && retriesLeft > 0) {
-          retriesLeft--;
-          await sleep(backoff(attempt), options.signal);
-          continue;
+      } catch (caught) {
+        const error = deadline.explain(this.#scrubbed(caught), timeout.cut);
+        if (record !== undefined) {
+          await this.#observers.after(record, { error: error as Error }, performance.now() - started);
         }
-        throw this.#scrubbed(error);
+        // A refused certificate stays refused; a request that may have reached the server is
+        // repeated only when that is safe.
+        if (
+          !(error instanceof ConnectionError) ||
+          error.certificate ||
+          !(safe || error.sent === 'no') ||
+          retriesLeft === 0
+        ) {
+          throw error;
+        }
+        retriesLeft--;
+        await deadline.wait(backoff(attempt), options.signal, error);
+        continue;
+      }
+      if (record !== undefined) {
+        await this.#observers.after(
+          record,
+          { status: res.status, statusText: res.statusText, headers: res.headers, body: res.body },
+          performance.now() - started,
+        );
       }
       if (res.status === 401 && useAuth && reloginLeft > 0) {
         reloginLeft--;
         if (await auth!.refused(headers)) continue;
       }
       if (RETRY_STATUSES.has(res.status) && safe && retriesLeft > 0) {
+        const asked = retryAfter(res);
+        // Waiting less than the server asked would only meet the same answer again.
+        if (asked !== undefined && asked > RETRY_AFTER_CAP) return res;
         retriesLeft--;
-        await sleep(retryAfter(res) ?? backoff(attempt), options.signal);
+        await deadline.wait(asked ?? backoff(attempt), options.signal, () =>
+          this.#scrubbed(failure(this, res, call)),
+        );
         continue;
       }
       return res;
@@ -119,16 +162,14 @@ export class Pipeline {
   }
 }
 
-function causeCode(error: Error): string | undefined {
-  const cause = error.cause as { code?: unknown } | undefined;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
-}
-
-function isCertificateError(error: Error): boolean {
-  const code = causeCode(error) ?? '';
-  return (
-    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|fingerprint/i.test(code) || /fingerprint/.test(error.message)
-  );
+/** The error an answer stands for, to name as the cause when the deadline cuts its retry short. */
+function failure(pipeline: Pipeline, res: TransportResponse, call: Call): unknown {
+  try {
+    pipeline.decode(res, call);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
 }
 
 /** Full jitter: a random wait up to an exponentially growing cap. */
@@ -142,7 +183,7 @@ function retryAfter(res: TransportResponse): number | undefined {
   if (text === undefined) return undefined;
   const seconds = Number(text);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(text) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, Math.min(ms, RETRY_AFTER_CAP)) : undefined;
+  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
 }
 
 /** Unwraps `{data}` or turns an error status into a typed error with the server's words. */

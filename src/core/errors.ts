@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'PROXMOX_RESOURCE'
   | 'PROXMOX_CONNECTION'
   | 'PROXMOX_TIMEOUT'
+  | 'PROXMOX_DEADLINE'
   | 'PROXMOX_RESPONSE_TOO_LARGE'
   | 'PROXMOX_TASK_FAILED'
   | 'PROXMOX_ABORTED'
@@ -99,9 +100,28 @@ export class ResourceException extends ProxmoxError {
   }
 }
 
-/** The server could not be reached, or the connection broke before an answer. */
+export interface ConnectionErrorOptions extends ProxmoxErrorOptions {
+  /** Whether the request may have reached the server (set by the transport). @default 'maybe' */
+  sent?: 'no' | 'maybe';
+  /** The server's certificate was refused (untrusted, wrong name, pin mismatch). @default false */
+  certificate?: boolean;
+}
+
+/**
+ * The server could not be reached, or the connection broke before an answer. The transport
+ * that saw the failure says whether the request may have left (`sent`) and whether the
+ * server's certificate was the reason (`certificate`): the pipeline retries from these fields.
+ */
 export class ConnectionError extends ProxmoxError {
   override readonly code = 'PROXMOX_CONNECTION';
+  readonly sent: 'no' | 'maybe';
+  readonly certificate: boolean;
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    const { sent, certificate, ...base } = options;
+    super(message, base);
+    this.sent = sent ?? 'maybe';
+    this.certificate = certificate ?? false;
+  }
 }
 
 /** A request, a connection attempt or a task wait took longer than allowed. */
@@ -121,6 +141,14 @@ export class ResponseTooLargeError extends ProxmoxError {
     super(message, options);
     this.limitBytes = options.limitBytes;
   }
+}
+
+/**
+ * The call's overall deadline (option `deadline`) ran out: retries, Retry-After waits and
+ * re-logins included. `timeout` bounds one attempt; this bounds them all.
+ */
+export class DeadlineError extends ProxmoxError {
+  override readonly code = 'PROXMOX_DEADLINE';
 }
 
 /** The caller's AbortSignal fired. */
@@ -178,6 +206,7 @@ export const isTimeoutError = (v: unknown): v is TimeoutError => hasCode(v, 'PRO
 export const isTaskFailedError = (v: unknown): v is TaskFailedError => hasCode(v, 'PROXMOX_TASK_FAILED');
 export const isResponseTooLargeError = (v: unknown): v is ResponseTooLargeError =>
   hasCode(v, 'PROXMOX_RESPONSE_TOO_LARGE');
+export const isDeadlineError = (v: unknown): v is DeadlineError => hasCode(v, 'PROXMOX_DEADLINE');
 export const isAbortError = (v: unknown): v is AbortError => hasCode(v, 'PROXMOX_ABORTED');
 export const isPropertyStringError = (v: unknown): v is PropertyStringError =>
   hasCode(v, 'PROXMOX_PROPERTY_STRING');
@@ -190,6 +219,7 @@ export const ERROR_CLASSES = {
   PROXMOX_RESOURCE: ResourceException,
   PROXMOX_CONNECTION: ConnectionError,
   PROXMOX_TIMEOUT: TimeoutError,
+  PROXMOX_DEADLINE: DeadlineError,
   PROXMOX_RESPONSE_TOO_LARGE: ResponseTooLargeError,
   PROXMOX_TASK_FAILED: TaskFailedError,
   PROXMOX_ABORTED: AbortError,

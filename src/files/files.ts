@@ -15,8 +15,8 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ClientInternals } from '../client/internals.js';
 import { expandRoute } from '../client/path.js';
+import type { Pipeline } from '../client/pipeline.js';
 import { encodeSegment } from '../core/encode.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Params } from '../core/types.js';
@@ -128,10 +128,10 @@ function callOptions(o: { signal?: AbortSignal | undefined; timeout?: number | u
 }
 
 export class FileHelper {
-  readonly #client: ClientInternals;
+  readonly #client: Pipeline;
   readonly #tasks: TaskHelper;
 
-  constructor(client: ClientInternals, tasks?: TaskHelper) {
+  constructor(client: Pipeline, tasks?: TaskHelper) {
     this.#client = client;
     this.#tasks = tasks ?? new TaskHelper(client);
   }
@@ -168,8 +168,8 @@ export class FileHelper {
     };
     const path = `/nodes/${encodeSegment(o.node)}/storage/${encodeSegment(o.storage)}/upload`;
     const call = callOptions(o);
-    const res = await this.#client.send('POST', path, params, call, { upload });
-    const upid = this.#client.decode(res, 'POST', path, call) as string;
+    const request = { method: 'POST', path, params, options: call, upload } as const;
+    const upid = this.#client.decode(await this.#client.send(request), request) as string;
     return {
       upid,
       volid: volid(o.storage, o.content, filename),
@@ -188,12 +188,12 @@ export class FileHelper {
     const node = encodeSegment(o.node);
     const verify = o.verifyCertificates ?? true;
     const call = callOptions(o);
-    const meta = (await this.#client.invoke(
-      'GET',
-      `/nodes/${node}/query-url-metadata`,
-      { url: o.url, 'verify-certificates': verify },
-      call,
-    )) as { filename?: string; size?: number | string; mimetype?: string } | null;
+    const meta = (await this.#client.call({
+      method: 'GET',
+      path: `/nodes/${node}/query-url-metadata`,
+      params: { url: o.url, 'verify-certificates': verify },
+      options: call,
+    })) as { filename?: string; size?: number | string; mimetype?: string } | null;
     const urlName = decodeURIComponent(new URL(o.url).pathname.split('/').pop() ?? '');
     const filename = checkName(o.filename ?? (meta?.filename || urlName));
     let checksum: Checksum | undefined;
@@ -208,18 +208,18 @@ export class FileHelper {
     } else if (wanted !== 'none') checksum = checkChecksum(wanted);
 
     const path = `/nodes/${node}/storage/${encodeSegment(o.storage)}/download-url`;
-    const upid = (await this.#client.invoke(
-      'POST',
+    const upid = (await this.#client.call({
+      method: 'POST',
       path,
-      {
+      params: {
         url: o.url,
         content: o.content,
         filename,
         'verify-certificates': verify,
         ...(checksum ? { 'checksum-algorithm': checksum.algorithm, checksum: checksum.value } : {}),
       },
-      call,
-    )) as string;
+      options: call,
+    })) as string;
     const size = meta?.size === undefined ? undefined : Number(meta.size);
     return {
       upid,
@@ -240,10 +240,11 @@ export class FileHelper {
   async download(route: string, params?: Params, o: DownloadOptions = {}): Promise<Download> {
     const { method, path, rest } = expandRoute(/^[A-Z]+\s/.test(route) ? route : `GET ${route}`, params);
     const call = callOptions(o);
-    const res = await this.#client.send(method, path, rest, call, { responseType: 'stream' });
+    const request = { method, path, params: rest, options: call, responseType: 'stream' } as const;
+    const res = await this.#client.send(request);
     if (res.status >= 300 || res.stream === undefined) {
       // Error answers (and backends that cannot stream) come back read.
-      if (res.status >= 300) this.#client.decode(res, method, path, call);
+      if (res.status >= 300) this.#client.decode(res, request);
       const body = res.body;
       const data =
         typeof body === 'object' && body !== null && 'data' in body ? (body as { data: unknown }).data : body;

@@ -4,6 +4,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Milliseconds for this call, overriding the client's `timeout`. */
   timeout?: number;
+  /** Milliseconds for this call with its retries and waits, overriding the client's `deadline`. */
+  deadline?: number;
   /** Resolve to the whole envelope (`data`, `total`, `changes`, ...) instead of `data`. */
   envelope?: boolean;
   /**

@@ -1,3 +1,4 @@
+import type { ClientHooks } from '../core/hook-types.js';
 import type { ServiceName } from '../core/services.js';
 import type { BackendName } from '../core/types.js';
 
@@ -80,6 +81,29 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   connectTimeout?: number;
   /** Retries for safe requests (GETs, logins) on connection errors and 502/503/504. @default 3 */
   retries?: number;
+  /**
+   * Milliseconds for a whole call: every attempt, backoff and Retry-After wait included
+   * (`timeout` bounds one attempt). When it runs out the call fails with DeadlineError; a
+   * retry whose wait would not fit is not started. @default 120000
+   */
+  deadline?: number;
+  /**
+   * HTTPS: keep-alive connections per host. pveproxy runs 3 worker processes (MAX_WORKERS
+   * in /etc/default/pveproxy) that each run one API handler at a time, so a few connections
+   * per worker keep them all busy; more only queue in the server. Raise it for a server
+   * with more workers, or behind a load balancer. @default 8
+   */
+  connections?: number;
+  /**
+   * Functions called before each attempt and after each answer, with redacted records
+   * (docs/observability.md). Observe only; a hook that throws fails the call.
+   */
+  hooks?: ClientHooks;
+  /**
+   * Debug log of every attempt and answer, secrets masked: `true` writes to stderr, a function
+   * receives each line. `PROXMOX_DEBUG=1` turns it on when this is not set. @default false
+   */
+  debug?: boolean | ((line: string) => void);
   /** Prefix before `/api2/json`, for servers behind a reverse proxy path. @default '' */
   pathPrefix?: string;
   /** HTTP(S) proxy URL; `HTTPS_PROXY`/`NO_PROXY` are read when this is not set. Use `false` to ignore them. */
@@ -148,6 +172,10 @@ export const OPTION_KEYS: { readonly [K in keyof Required<ProxmoxOptions>]: true
   maxResponseBytes: true,
   connectTimeout: true,
   retries: true,
+  deadline: true,
+  connections: true,
+  hooks: true,
+  debug: true,
   pathPrefix: true,
   proxy: true,
   bodyEncoding: true,

@@ -26,6 +26,9 @@ export interface ResolvedOptions
   readonly maxResponseBytes: number;
   readonly connectTimeout: number;
   readonly retries: number;
+  readonly deadline: number;
+  /** HTTPS keep-alive connections per host. */
+  readonly connections: number;
   readonly verifySsl: boolean;
   readonly pathPrefix: string;
   readonly bodyEncoding: 'form' | 'json';
@@ -52,6 +55,14 @@ const isBool = (v: unknown) => typeof v === 'boolean';
 const isPem = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
 const isMs = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+const isFunctionList = (v: unknown) =>
+  v === undefined || (Array.isArray(v) && v.every((f) => typeof f === 'function'));
+const isHooks = (v: unknown) =>
+  typeof v === 'object' &&
+  v !== null &&
+  Object.keys(v).every((k) => k === 'beforeRequest' || k === 'afterResponse') &&
+  isFunctionList((v as Record<string, unknown>).beforeRequest) &&
+  isFunctionList((v as Record<string, unknown>).afterResponse);
 const oneOf =
   (...values: unknown[]) =>
   (v: unknown) =>
@@ -112,6 +123,10 @@ const CHECKS: readonly Check[] = [
   ],
   ['connectTimeout', isMs, 'a positive number of milliseconds'],
   ['retries', isCount, 'a whole number >= 0'],
+  ['deadline', isMs, 'a positive number of milliseconds'],
+  ['connections', (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
+  ['hooks', isHooks, 'an object with beforeRequest and afterResponse lists of functions'],
+  ['debug', (v) => typeof v === 'boolean' || typeof v === 'function', 'true, false or a function'],
   [
     'pathPrefix',
     (v) => typeof v === 'string' && (v === '' || /^\/[^?#]*[^/]$/.test(v)),
@@ -286,6 +301,10 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     connectTimeout: options.connectTimeout ?? 10_000,
     retries: options.retries ?? 3,
+    // Two minutes: room for the default retries of a slow call, far below "hangs forever".
+    deadline: options.deadline ?? 120_000,
+    // See the option's notes: pveproxy's 3 workers, a few connections each.
+    connections: options.connections ?? 8,
     verifySsl: options.verifySsl ?? true,
     pathPrefix: options.pathPrefix ?? '',
     bodyEncoding: options.bodyEncoding ?? 'form',

@@ -5,9 +5,8 @@
 import type { Authenticator } from '../auth/authenticator.js';
 import { TicketAuth } from '../auth/ticket.js';
 import { TokenAuth } from '../auth/token.js';
-import type { ClientInternals } from '../client/internals.js';
 import { expandRoute, pathNode } from '../client/path.js';
-import { decode, Pipeline, type PipelineParts } from '../client/pipeline.js';
+import { Pipeline, type PipelineParts } from '../client/pipeline.js';
 import { optionsFromEnv, optionsFromFile, optionsFromProfile } from '../config/config.js';
 import { InvalidArgumentError, ResourceException } from '../core/errors.js';
 import { Redactor } from '../core/redact.js';
@@ -76,8 +75,6 @@ class ClientImpl {
   #closed = false;
   #tasks: TaskHelper | undefined;
   #files: FileHelper | undefined;
-  /** Handed to helpers; holds the pipeline, not the proxy. */
-  readonly #internals: ClientInternals;
 
   constructor(options: ProxmoxOptions) {
     this.#options = resolveOptions(options);
@@ -96,25 +93,15 @@ class ClientImpl {
       redactor: this.#redactor,
       ...(o.validate ? { validate: validator(o.service.name) } : {}),
     });
-    const pipeline = this.#pipeline;
-    const redactor = this.#redactor;
-    this.#internals = {
-      options: o,
-      invoke: (method, path, params, callOptions) => this.invoke(method, path, params, callOptions),
-      send: (method, path, params, callOptions, extra) =>
-        pipeline.send(method, path, params, callOptions, extra),
-      decode: (res, method, path, callOptions) =>
-        decode(res, method, path, callOptions?.envelope === true, redactor),
-    };
   }
 
   get tasks(): TaskHelper {
-    this.#tasks ??= new TaskHelper(this.#internals);
+    this.#tasks ??= new TaskHelper(this.#pipeline);
     return this.#tasks;
   }
 
   get files(): FileHelper {
-    this.#files ??= new FileHelper(this.#internals);
+    this.#files ??= new FileHelper(this.#pipeline);
     return this.#files;
   }
 
@@ -125,7 +112,8 @@ class ClientImpl {
   /** The resolved options, without secrets. */
   get options(): Readonly<Record<string, unknown>> {
     // onTfa and engine are live objects, not settings.
-    const hidden = (key: string) => isSecretOptionKey(key) || key === 'onTfa' || key === 'engine';
+    const live = new Set(['onTfa', 'engine', 'hooks', 'debug']);
+    const hidden = (key: string) => isSecretOptionKey(key) || live.has(key);
     return Object.fromEntries(Object.entries(this.#options).filter(([key]) => !hidden(key)));
   }
 
@@ -137,7 +125,13 @@ class ClientImpl {
         o,
         // Through the pipeline, so that a login meeting a 502/503 or a reset is retried.
         (params, signal) =>
-          this.#pipeline.send('POST', '/access/ticket', params, { signal }, {}, { login: true }),
+          this.#pipeline.send({
+            method: 'POST',
+            path: '/access/ticket',
+            params,
+            options: { signal },
+            login: true,
+          }),
         this.#redactor,
       );
     }
@@ -161,7 +155,7 @@ class ClientImpl {
     params: Params | undefined,
     options?: CallOptions,
   ): Promise<unknown> {
-    const result = await this.#pipeline.call(method, path, params, options);
+    const result = await this.#pipeline.call({ method, path, params, options });
     return options?.wait ? waitIfTask(this.tasks, result, options.wait) : result;
   }
 
@@ -176,7 +170,7 @@ class ClientImpl {
       if (transport.needsAuth) return this.#auth.login();
     }
     // Tokens and shell backends have no login: one cheap authenticated call proves the credentials.
-    await this.#pipeline.call('GET', '/version', undefined);
+    await this.#pipeline.call({ method: 'GET', path: '/version' });
   }
 
   async close(): Promise<void> {

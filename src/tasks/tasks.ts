@@ -7,7 +7,7 @@
  * Anything else is the error text, thrown as TaskFailedError with the log's last lines.
  */
 
-import type { ClientInternals } from '../client/internals.js';
+import type { Pipeline } from '../client/pipeline.js';
 import { encodeSegment } from '../core/encode.js';
 import { AbortError, TaskFailedError, TimeoutError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
@@ -59,9 +59,9 @@ export function successWarnings(exitstatus: string | undefined): number | undefi
 }
 
 export class TaskHelper {
-  readonly #client: ClientInternals;
+  readonly #client: Pipeline;
 
-  constructor(client: ClientInternals) {
+  constructor(client: Pipeline) {
     this.#client = client;
   }
 
@@ -73,12 +73,12 @@ export class TaskHelper {
   /** `GET .../tasks/{upid}/status`. */
   async status(upid: string, options: CallOptions = {}): Promise<TaskStatus> {
     const path = `${taskPath(parseUpid(upid))}/status`;
-    return (await this.#client.invoke('GET', path, undefined, plain(options))) as TaskStatus;
+    return (await this.#client.call({ method: 'GET', path, options: plain(options) })) as TaskStatus;
   }
 
   /** Asks the node to stop a running task (`DELETE .../tasks/{upid}`). */
   async stop(upid: string, options: CallOptions = {}): Promise<void> {
-    await this.#client.invoke('DELETE', taskPath(parseUpid(upid)), undefined, plain(options));
+    await this.#client.call({ method: 'DELETE', path: taskPath(parseUpid(upid)), options: plain(options) });
   }
 
   /**
@@ -102,7 +102,11 @@ export class TaskHelper {
     try {
       let delay = POLL_FIRST;
       for (;;) {
-        const status = (await this.#client.invoke('GET', `${base}/status`, undefined, call)) as TaskStatus;
+        const status = (await this.#client.call({
+          method: 'GET',
+          path: `${base}/status`,
+          options: call,
+        })) as TaskStatus;
         const stopped = status.status !== 'running';
         if (cursor) for (const line of await cursor.drain(stopped, call)) options.onLog!(line);
         options.onProgress?.(status);
@@ -144,7 +148,11 @@ export class TaskHelper {
     let delay = POLL_FIRST;
     for (;;) {
       // Status first, then the log: lines read after seeing "stopped" are the final ones.
-      const status = (await this.#client.invoke('GET', `${base}/status`, undefined, call)) as TaskStatus;
+      const status = (await this.#client.call({
+        method: 'GET',
+        path: `${base}/status`,
+        options: call,
+      })) as TaskStatus;
       const stopped = status.status !== 'running';
       const lines = await cursor.drain(stopped, call);
       yield* lines;
@@ -195,12 +203,12 @@ export class TaskHelper {
 
   #pageReader(base: string): LogPageReader {
     return async (start, limit, call) => {
-      const envelope = (await this.#client.invoke(
-        'GET',
-        `${base}/log`,
-        { start, limit },
-        { ...call, envelope: true },
-      )) as { data?: unknown; total?: unknown };
+      const envelope = (await this.#client.call({
+        method: 'GET',
+        path: `${base}/log`,
+        params: { start, limit },
+        options: { ...call, envelope: true },
+      })) as { data?: unknown; total?: unknown };
       const lines = Array.isArray(envelope?.data) ? (envelope.data as LogLine[]) : [];
       const total = typeof envelope?.total === 'number' ? envelope.total : undefined;
       return { lines, total };

@@ -62,3 +62,28 @@ export interface Transport {
   /** Finishes what is in flight, then releases connections. */
   close(): Promise<void>;
 }
+
+/** Socket errors raised before a byte of the request left: safe to retry for any method. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** Node's and OpenSSL's codes for a server certificate that is refused. */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i;
+
+/**
+ * What a transport knows about a socket failure when it wraps it in a ConnectionError:
+ * whether the request can have reached the server, and whether the certificate was refused.
+ * The pipeline decides on these fields instead of reading messages.
+ */
+export function classifyFailure(error: unknown): { sent: 'no' | 'maybe'; certificate: boolean } {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const text = typeof code === 'string' ? code : '';
+  const certificate = CERTIFICATE_CODE.test(text);
+  // Nothing is sent before the handshake ends, so a refused certificate also means "not sent".
+  return { sent: certificate || NOT_SENT_CODES.has(text) ? 'no' : 'maybe', certificate };
+}

@@ -29,8 +29,11 @@ describe('error transport', () => {
       method: 'GET',
       path: '/nodes/x',
     }),
-    PROXMOX_CONNECTION: new ERROR_CLASSES.PROXMOX_CONNECTION('refused'),
+    PROXMOX_CONNECTION: new ERROR_CLASSES.PROXMOX_CONNECTION('refused', { sent: 'no', certificate: true }),
     PROXMOX_TIMEOUT: new ERROR_CLASSES.PROXMOX_TIMEOUT('slow'),
+    PROXMOX_DEADLINE: new ERROR_CLASSES.PROXMOX_DEADLINE('GET /x: deadline of 5 ms reached', {
+      method: 'GET',
+    }),
     PROXMOX_RESPONSE_TOO_LARGE: new ERROR_CLASSES.PROXMOX_RESPONSE_TOO_LARGE('GET /x: too large', {
       limitBytes: 1024,
       method: 'GET',

@@ -12,7 +12,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ConnectionError, ProxmoxError } from '../../core/errors.js';
-import type { TransportResponse } from '../transport.js';
+import { classifyFailure, type TransportResponse } from '../transport.js';
 import { DispatchGuard } from './dispatch-guard.js';
 
 export type ResponseHead = Omit<TransportResponse, 'body' | 'stream'>;
@@ -60,7 +60,7 @@ export function whereOf(method: string, path: string): string {
 export function asProxmoxError(where: string, method: string, error: unknown): ProxmoxError {
   if (error instanceof ProxmoxError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ConnectionError(`${where}: ${message}`, { cause: error, method });
+  return new ConnectionError(`${where}: ${message}`, { cause: error, method, ...classifyFailure(error) });
 }
 
 export function exchange(

@@ -15,9 +15,6 @@ import { tlsConnector } from './tls-connector.js';
 import { Pool } from './undici-parts.js';
 import { uploadHost, uploadRequest } from './upload-body.js';
 
-/** Connections per origin: enough to keep 64 callers busy, few enough not to crowd pveproxy's workers. */
-const CONNECTIONS = 8;
-
 export class HttpsTransport implements Transport {
   readonly backend = 'https' as const;
   readonly needsAuth = true;
@@ -125,5 +122,5 @@ function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Dispatche
   const tls = tlsConnector(options);
   const proxy = proxyFor(host.hostname, host.port, options.proxy);
   const connect = proxy === undefined ? tls : tunnelConnector(proxy, tls);
-  return new Pool(originOf(host), { connections: CONNECTIONS, connect, keepAliveTimeout: 30_000 });
+  return new Pool(originOf(host), { connections: options.connections, connect, keepAliveTimeout: 30_000 });
 }

@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import type { buildConnector } from 'undici';
 import { ConnectionError } from '../../core/errors.js';
+import { classifyFailure } from '../transport.js';
 
 /** The proxy for an origin: the explicit one, or HTTPS_PROXY unless NO_PROXY matches. */
 export function proxyFor(
@@ -50,7 +51,7 @@ export function tunnelConnector(proxyUrl: string, tls: buildConnector.connector)
       if (res.statusCode !== 200) {
         socket.destroy();
         return callback(
-          new ConnectionError(`proxy refused the tunnel to ${target}: ${res.statusCode}`),
+          new ConnectionError(`proxy refused the tunnel to ${target}: ${res.statusCode}`, { sent: 'no' }),
           null,
         );
       }
@@ -58,7 +59,10 @@ export function tunnelConnector(proxyUrl: string, tls: buildConnector.connector)
     });
     req.once('error', (error) =>
       callback(
-        new ConnectionError(`proxy ${proxy.host} unreachable: ${error.message}`, { cause: error }),
+        new ConnectionError(`proxy ${proxy.host} unreachable: ${error.message}`, {
+          cause: error,
+          ...classifyFailure(error),
+        }),
         null,
       ),
     );

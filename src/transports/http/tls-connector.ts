@@ -54,6 +54,7 @@ export function tlsConnector(options: ResolvedOptions): buildConnector.connector
             new ConnectionError(
               `certificate of ${connectOptions.hostname}:${connectOptions.port} does not match the pinned fingerprint ` +
                 `(server has ${seen ?? 'none'})`,
+              { sent: 'no', certificate: true },
             ),
             null,
           );
