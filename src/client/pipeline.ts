@@ -73,7 +73,13 @@ export class Pipeline {
     const { method, path, options = {}, upload } = call;
     const params = call.params ?? {};
     const { auth, options: resolved, validate } = this.#parts;
-    const deadline = new Deadline(method, path, options.deadline ?? resolved.deadline);
+    // A call's own timeout brings room for its attempts, as the client's does for the
+    // default deadline: `{ timeout: 600_000 }` on a slow call means what it says.
+    const deadline = new Deadline(
+      method,
+      path,
+      options.deadline ?? Math.max(resolved.deadline, (resolved.retries + 1) * (options.timeout ?? 0)),
+    );
     if (validate !== undefined) {
       // An upload's file travels as its own part, not among the parameters the schema lists.
       await validate(method, path, upload ? { ...params, [upload.field]: upload.fileName } : call.params);

@@ -84,7 +84,9 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   /**
    * Milliseconds for a whole call: every attempt, backoff and Retry-After wait included
    * (`timeout` bounds one attempt). When it runs out the call fails with DeadlineError; a
-   * retry whose wait would not fit is not started. @default 120000
+   * retry whose wait would not fit is not started. A call's own `timeout` raises that
+   * call's deadline to `(retries + 1) * timeout` when that is more.
+   * @default 120000, or (retries + 1) * timeout when that is more
    */
   deadline?: number;
   /**

@@ -217,6 +217,14 @@ function qualifyUser(
 }
 
 /** Checks every option once and returns the frozen, defaulted configuration. */
+/**
+ * Two minutes, or every attempt's full timeout when that is more: room for the default
+ * retries of a slow call, far below "hangs forever".
+ */
+export function defaultDeadline(timeout: number, retries: number): number {
+  return Math.max(120_000, (retries + 1) * timeout);
+}
+
 export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options: expected an object');
@@ -301,8 +309,7 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     connectTimeout: options.connectTimeout ?? 10_000,
     retries: options.retries ?? 3,
-    // Two minutes: room for the default retries of a slow call, far below "hangs forever".
-    deadline: options.deadline ?? 120_000,
+    deadline: options.deadline ?? defaultDeadline(options.timeout ?? 30_000, options.retries ?? 3),
     // See the option's notes: pveproxy's 3 workers, a few connections each.
     connections: options.connections ?? 8,
     verifySsl: options.verifySsl ?? true,

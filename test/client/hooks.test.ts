@@ -144,4 +144,35 @@ describe('hooks, channels and debug log', () => {
         }),
     ).toThrow(/option hooks: expected an object with beforeRequest and afterResponse/);
   });
+
+  it('PROXMOX_DEBUG=1 writes the masked log to stderr for a client without the option', async () => {
+    const secret = 'c0ffee00-aaaa-bbbb-cccc-ddddeeeeffff';
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.env.PROXMOX_DEBUG = '1';
+    // Capture what the client writes to stderr, and nothing else: the write is restored below.
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const px = new ProxmoxSDK({
+        host: `${sim.host}:${sim.port}`,
+        fingerprint: sim.fingerprint,
+        user: 'root@pam',
+        tokenName: 'nope',
+        tokenValue: secret,
+      });
+      await expect(px.version.get()).rejects.toMatchObject({ code: 'PROXMOX_AUTH' });
+      await px.close();
+    } finally {
+      process.stderr.write = write;
+      delete process.env.PROXMOX_DEBUG;
+    }
+    expect(lines).toEqual([
+      'proxmox-sdk > GET /version\n',
+      expect.stringMatching(/^proxmox-sdk < GET \/version 401 /),
+    ]);
+    expect(lines.join('')).not.toContain(secret);
+  });
 });

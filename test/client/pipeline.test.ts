@@ -35,6 +35,7 @@ beforeAll(async () => {
     fake.route(`GET /${failure}`, answer(failure));
     fake.route(`POST /${failure}`, answer(failure));
   }
+  fake.route('GET /hang', () => new Promise(() => {}));
   // A port that was free a moment ago: connecting is refused before a byte is sent.
   const probe = createNetServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -140,12 +141,18 @@ describe('overall deadline (issue 15.8)', () => {
   });
 
   it('a call deadline cuts an attempt shorter than timeout, and wins over the client deadline', async () => {
-    fake.route('GET /hang', () => new Promise(() => {}));
     const px = new ProxmoxSDK({ ...fakeOptions(fake), timeout: 30_000, deadline: 60_000 });
     const error = await px.request('GET /hang' as never, {}, { deadline: 300 }).catch((e: unknown) => e);
     await px.close();
     expect(error).toMatchObject({ code: 'PROXMOX_DEADLINE' });
     expect((error as Error).cause).toMatchObject({ code: 'PROXMOX_TIMEOUT' });
+  });
+
+  it('a call timeout longer than the client deadline brings room for its attempts', async () => {
+    const px = new ProxmoxSDK({ ...fakeOptions(fake), retries: 1, deadline: 100 });
+    const error = await px.request('GET /hang' as never, {}, { timeout: 400 }).catch((e: unknown) => e);
+    await px.close();
+    expect(error).toMatchObject({ code: 'PROXMOX_TIMEOUT' });
   });
 
   it('is an option checked at construction', () => {
