@@ -88,6 +88,10 @@ export async function vmState(sim: RunningSimulator): Promise<'running' | 'stopp
 }
 export const started: Promise<RunningSimulator> = startSimulator({ port: 0 });
 EOF
+# The same code as an ES module: under node16 typed.ts is CommonJS (the consumer has no
+# "type": "module") and reads index.d.cts; typed.mts takes the import condition and reads
+# index.d.ts, which re-exports index.d.cts (scripts/share-types.mjs), so both paths are compiled.
+cp "$consumer/typed.ts" "$consumer/typed.mts"
 # skipLibCheck off: the published .d.ts files must compile under a strict consumer too.
 for mode in 'node16 node16' 'esnext bundler'; do
   set -- $mode
@@ -98,7 +102,7 @@ for mode in 'node16 node16' 'esnext bundler'; do
     "strict": true, "exactOptionalPropertyTypes": true, "skipLibCheck": false, "noEmit": true,
     "types": ["node"], "typeRoots": ["$repo/node_modules/@types"]
   },
-  "files": ["typed.ts"]
+  "files": ["typed.ts", "typed.mts"]
 }
 EOF
   echo "moduleResolution $2"
