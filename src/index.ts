@@ -23,11 +23,13 @@ export {
   ConnectionError,
   DeadlineError,
   type ErrorCode,
+  GuestLookupError,
   InvalidArgumentError,
   isAbortError,
   isAuthenticationError,
   isConnectionError,
   isDeadlineError,
+  isGuestLookupError,
   isInvalidArgumentError,
   isPropertyStringError,
   isProxmoxError,
@@ -90,3 +92,44 @@ export {
   rawRoute,
   type Upid,
 } from './typed/index.js';
+export {
+  type BulkItemResult,
+  type BulkOptions,
+  type BulkProgress,
+  type BulkResult,
+  bulk,
+} from './workflows/bulk.js';
+export type { PveClient, WorkflowOptions } from './workflows/client.js';
+export type { CloneOptions, CloneResult } from './workflows/clone.js';
+export {
+  type CloudInitOptions,
+  type CloudInitResult,
+  cloudInitParams,
+  decodeSshKeys,
+  encodeSshKeys,
+  formatIpConfig,
+  type IpConfig,
+} from './workflows/cloud-init.js';
+export type { ImportDiskOptions, MoveDiskOptions } from './workflows/disks.js';
+export type { EnsureAclOptions, EnsureTokenOptions, EnsureUserOptions } from './workflows/ensure-access.js';
+export type { FirewallRule, FirewallScope } from './workflows/ensure-firewall.js';
+export type { EnsureGuestOptions, EnsureResult } from './workflows/ensure-guest.js';
+export { Guest, type GuestInfo, type GuestType } from './workflows/guest.js';
+export { Guests, type ListGuestsOptions } from './workflows/guests.js';
+export type { MigrateOptions, MigrateResult } from './workflows/migrate.js';
+export type { PollOptions } from './workflows/poll.js';
+export type {
+  PowerResult,
+  PowerState,
+  ShutdownOptions,
+  StartOptions,
+  StopOptions,
+} from './workflows/power.js';
+export {
+  type CreateSnapshotOptions,
+  type RollbackOptions,
+  Snapshot,
+  type SnapshotInfo,
+  Snapshots,
+} from './workflows/snapshots.js';
+export { type Workflows, workflows } from './workflows/workflows.js';

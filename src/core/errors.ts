@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'PROXMOX_RESPONSE_TOO_LARGE'
   | 'PROXMOX_TASK_FAILED'
   | 'PROXMOX_ABORTED'
-  | 'PROXMOX_PROPERTY_STRING';
+  | 'PROXMOX_PROPERTY_STRING'
+  | 'PROXMOX_GUEST_LOOKUP';
 
 export interface ProxmoxErrorOptions {
   cause?: unknown;
@@ -185,6 +186,26 @@ export class PropertyStringError extends ProxmoxError {
   override readonly code = 'PROXMOX_PROPERTY_STRING';
 }
 
+/**
+ * A guest named by id or name (`guests.find('web-1')`) is not in the cluster, or the name
+ * belongs to several guests: PVE does not keep names unique, so the workflows refuse to guess.
+ */
+export class GuestLookupError extends ProxmoxError {
+  override readonly code = 'PROXMOX_GUEST_LOOKUP';
+  /** `not-found`, or `ambiguous` when several guests carry the name. */
+  readonly reason: 'not-found' | 'ambiguous';
+  /** The vmids that matched (several when ambiguous, none when not found). */
+  readonly matches: readonly number[];
+  constructor(
+    message: string,
+    options: ProxmoxErrorOptions & { reason: 'not-found' | 'ambiguous'; matches?: readonly number[] },
+  ) {
+    super(message, options);
+    this.reason = options.reason;
+    this.matches = options.matches ?? [];
+  }
+}
+
 function hasCode(value: unknown, code: ErrorCode): boolean {
   return (
     typeof value === 'object' &&
@@ -210,6 +231,7 @@ export const isDeadlineError = (v: unknown): v is DeadlineError => hasCode(v, 'P
 export const isAbortError = (v: unknown): v is AbortError => hasCode(v, 'PROXMOX_ABORTED');
 export const isPropertyStringError = (v: unknown): v is PropertyStringError =>
   hasCode(v, 'PROXMOX_PROPERTY_STRING');
+export const isGuestLookupError = (v: unknown): v is GuestLookupError => hasCode(v, 'PROXMOX_GUEST_LOOKUP');
 
 /** Every error class by its code: used to rebuild errors that crossed a worker boundary. */
 export const ERROR_CLASSES = {
@@ -224,4 +246,5 @@ export const ERROR_CLASSES = {
   PROXMOX_TASK_FAILED: TaskFailedError,
   PROXMOX_ABORTED: AbortError,
   PROXMOX_PROPERTY_STRING: PropertyStringError,
+  PROXMOX_GUEST_LOOKUP: GuestLookupError,
 } as const satisfies Record<ErrorCode, unknown>;

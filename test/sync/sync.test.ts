@@ -45,6 +45,10 @@ describe('error transport', () => {
     }),
     PROXMOX_ABORTED: new ERROR_CLASSES.PROXMOX_ABORTED('stop'),
     PROXMOX_PROPERTY_STRING: new ERROR_CLASSES.PROXMOX_PROPERTY_STRING('duplicate key: model'),
+    PROXMOX_GUEST_LOOKUP: new ERROR_CLASSES.PROXMOX_GUEST_LOOKUP("guest 'web' is ambiguous", {
+      reason: 'ambiguous',
+      matches: [101, 102],
+    }),
   };
   it.each(Object.entries(samples))('%s survives structured cloning with its fields', (code, error) => {
     const back = rebuildError(structuredClone(serializeError(error)));
