@@ -11,7 +11,8 @@
  * - patterns are rewritten in JavaScript syntax (see patterns.ts);
  * - numbered parameters (`net[n]`) get `numbered: {prefix, max}` (see numbered.ts).
  * Dropped as prose or presentation: description, verbose_description, typetext,
- * format_description, title, renderer, links, the tree's `text`.
+ * format_description, title, links, the tree's `text`. `renderer` is kept: it names the
+ * value's unit (bytes, duration, ...), which the CLI's human-readable output needs.
  */
 
 import { type KeyEvidence, numberedMax } from './numbered.js';
@@ -115,6 +116,7 @@ export function normaliseSchema(raw: RawSchema, ctx: NormaliseContext, key?: str
   if (typeof raw.alias === 'string') s.alias = raw.alias;
   if (typeof raw.keyAlias === 'string') s.keyAlias = raw.keyAlias;
   if (typeof raw.requires === 'string') s.requires = raw.requires;
+  if (typeof raw.renderer === 'string') s.renderer = raw.renderer;
   if (Array.isArray(raw['instance-types'])) s.instanceTypes = raw['instance-types'] as string[];
   const tp = raw['type-property'] ?? raw.typeProperty;
   if (typeof tp === 'string') s.typeProperty = tp;

@@ -26,6 +26,13 @@ describe('normaliseSchema', () => {
       },
     ],
     [
+      "keeps the renderer: it names the value's unit, which pvesh's human-readable output uses",
+      {
+        given: { type: 'integer', renderer: 'bytes', description: 'x' },
+        want: { type: 'integer', renderer: 'bytes' },
+      },
+    ],
+    [
       'optional 1 / "1" / true become true',
       {
         given: {
