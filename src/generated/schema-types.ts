@@ -101,4 +101,10 @@ export interface JsonSchema {
   additionalProperties?: boolean | JsonSchema;
   /** On a `name[n]` parameter: the real keys are `${prefix}0` .. `${prefix}${max}`. */
   numbered?: { prefix: string; max?: number };
+  /**
+   * How pvesh prints the value for people (pve-common CLIFormatter): `bytes`, `duration`,
+   * `fraction_as_percentage`, `timestamp`, `timestamp_gmt` or `yaml`. A fact about the
+   * value's unit, kept for the CLI's human-readable output.
+   */
+  renderer?: string;
 }
