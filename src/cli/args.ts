@@ -1,21 +1,17 @@
 /**
- * pvesh's argument syntax, without the schema: `-vmid 100`, `--vmid 100`, `-vmid=100`,
- * repeated keys for arrays, and a bare `-start` for a boolean (sent as `1`).
- *
- * pvesh knows each parameter's type from the schema; we do not load the schema for
- * API calls (start-up cost), so a key without a value is recognised by what follows it:
- * nothing, or another option. Values that start with `-` and a letter must be written
- * `-key=value`, unless the key was already given a value (a list, as `agent/exec`'s
- * `-command ls -command -l`). Negative numbers (`-delta -5`) are values.
- *
- * The CLI's own options (connection, output) are double-dash only (`--timeout`), so that
- * an API parameter of the same name stays reachable with one dash (`-timeout 60`).
+ * The command line's words, without a schema: the CLI's own options (`--name value`,
+ * `--flag`, `--flag 0`), positionals, and pvesh-style `-key value` pairs for commands that
+ * take API parameters without a schema. The API verbs parse what follows the path against
+ * the method's schema instead (api-args.ts): there every name the schema knows is an API
+ * parameter, as in pvesh, and the CLI's own options are the names left over.
  * The formatting options pvesh itself has (`output-format`, `noheader`, ...) are also
  * accepted with one dash, as pvesh accepts them.
  */
 
+import { didYouMean } from './suggest.js';
+
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
 }
 
 /** How a CLI option is written: with a value, or as a flag. */
@@ -45,14 +41,89 @@ const OPTION_LIKE = /^--?[A-Za-z]/;
 const PARAM_NAME = /^[A-Za-z][\w.-]*(\[n\])?$/;
 const BOOL_WORD = /^(1|0|true|false|yes|no|on|off)$/i;
 
+/** An option token split up: `--name=value` -> { doubleDash, name, inline }. */
+export function splitOptionToken(token: string): { doubleDash: boolean; name: string; inline?: string } {
+  const doubleDash = token.startsWith('--');
+  const body = token.slice(doubleDash ? 2 : 1);
+  const eq = body.indexOf('=');
+  return eq === -1
+    ? { doubleDash, name: body }
+    : { doubleDash, name: body.slice(0, eq), inline: body.slice(eq + 1) };
+}
+
+export const isOptionLike = (token: string | undefined): boolean =>
+  token !== undefined && OPTION_LIKE.test(token);
+
 /**
- * Splits argv into positionals, known CLI options and API parameters.
- * `allowParams: false` turns any unknown option into a usage error.
+ * Reads one of the CLI's own options at `argv[i]` (written `-name` or `--name`; `=value` or the
+ * next word for options with a value; flags take an optional 1/0 after them, as pvesh's do).
+ * Returns its name, value and the index of the next token.
+ */
+export function readOwnOption(
+  argv: readonly string[],
+  i: number,
+  name: string,
+  spec: OptionSpec,
+  inline: string | undefined,
+): { value: string | true; next: number } {
+  if (spec.value) {
+    const value = inline ?? argv[i + 1];
+    if (value === undefined) throw new UsageError(`option --${name} needs a value`);
+    return { value, next: inline === undefined ? i + 2 : i + 1 };
+  }
+  if (inline !== undefined) return { value: parseBooleanWord(name, inline) ? true : '0', next: i + 1 };
+  const word = argv[i + 1];
+  if (word !== undefined && BOOL_WORD.test(word)) {
+    return { value: parseBooleanWord(name, word) ? true : '0', next: i + 2 };
+  }
+  return { value: true, next: i + 1 };
+}
+
+function shortNames(table: OptionTable): Map<string, string> {
+  const shorts = new Map<string, string>();
+  for (const [name, spec] of Object.entries(table)) if (spec.short) shorts.set(spec.short, name);
+  return shorts;
+}
+
+/** The option `table` knows by this written name (`h` -> `help`), if any. */
+export function ownOptionName(table: OptionTable, name: string, doubleDash: boolean): string | undefined {
+  if (!doubleDash) {
+    const short = shortNames(table).get(name);
+    if (short !== undefined) return short;
+  }
+  return table[name] === undefined ? undefined : name;
+}
+
+/**
+ * The CLI's own options at the start of argv, up to the first word that is no option
+ * (`proxmox --profile lab get ...`, `proxmox get --output-format json /path ...`).
+ * Any dash style is accepted here: nothing before the verb or the path is an API parameter.
+ */
+export function leadingOptions(
+  argv: readonly string[],
+  table: OptionTable,
+): { options: ParsedArgs['options']; tokens: string[]; rest: string[] } {
+  const options: ParsedArgs['options'] = {};
+  let i = 0;
+  while (i < argv.length && isOptionLike(argv[i])) {
+    const { doubleDash, name, inline } = splitOptionToken(argv[i]!);
+    const own = ownOptionName(table, name, doubleDash);
+    if (own === undefined) {
+      throw new UsageError(`unknown option '${argv[i]}'${didYouMean(name, Object.keys(table))}`);
+    }
+    const read = readOwnOption(argv, i, own, table[own]!, inline);
+    options[own] = read.value;
+    i = read.next;
+  }
+  return { options, tokens: argv.slice(0, i), rest: argv.slice(i) };
+}
+
+/**
+ * Splits argv into positionals, known CLI options and API parameters (without a schema:
+ * see api-args.ts for the API verbs). `allowParams: false` turns any unknown option into a usage error.
  */
 export function parseArgs(argv: readonly string[], table: OptionTable, allowParams = true): ParsedArgs {
   const out: ParsedArgs = { positionals: [], options: {}, params: {} };
-  const shorts = new Map<string, string>();
-  for (const [name, spec] of Object.entries(table)) if (spec.short) shorts.set(spec.short, name);
 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
@@ -64,31 +135,22 @@ export function parseArgs(argv: readonly string[], table: OptionTable, allowPara
       out.positionals.push(token);
       continue;
     }
-    const doubleDash = token.startsWith('--');
-    const body = token.slice(doubleDash ? 2 : 1);
-    const eq = body.indexOf('=');
-    const name = eq === -1 ? body : body.slice(0, eq);
-    const inline = eq === -1 ? undefined : body.slice(eq + 1);
-
-    const shortName = !doubleDash ? shorts.get(name) : undefined;
-    const optionName = shortName ?? name;
-    const spec = table[optionName];
-    if (spec !== undefined && (doubleDash || spec.singleDash || shortName !== undefined)) {
-      if (spec.value) {
-        const value = inline ?? argv[++i];
-        if (value === undefined) throw new UsageError(`option --${optionName} needs a value`);
-        out.options[optionName] = value;
-      } else if (inline !== undefined) {
-        // pvesh's booleans take an optional 0/1 value: `--noborder 0` turns it off.
-        out.options[optionName] = parseBooleanWord(optionName, inline) ? true : '0';
-      } else if (argv[i + 1] !== undefined && BOOL_WORD.test(argv[i + 1]!)) {
-        out.options[optionName] = parseBooleanWord(optionName, argv[++i]!) ? true : '0';
-      } else {
-        out.options[optionName] = true;
-      }
+    const { doubleDash, name, inline } = splitOptionToken(token);
+    const optionName = ownOptionName(table, name, doubleDash);
+    const spec = optionName === undefined ? undefined : table[optionName];
+    if (
+      optionName !== undefined &&
+      spec !== undefined &&
+      (doubleDash || spec.singleDash || optionName !== name)
+    ) {
+      const read = readOwnOption(argv, i, optionName, spec, inline);
+      out.options[optionName] = read.value;
+      i = read.next - 1;
       continue;
     }
-    if (!allowParams) throw new UsageError(`unknown option '${token}'`);
+    if (!allowParams) {
+      throw new UsageError(`unknown option '${token}'${didYouMean(name, Object.keys(table))}`);
+    }
     if (!PARAM_NAME.test(name)) throw new UsageError(`'${token}' is not a parameter name`);
     let value: string;
     if (inline !== undefined) value = inline;
@@ -111,7 +173,7 @@ export function parseArgs(argv: readonly string[], table: OptionTable, allowPara
   return out;
 }
 
-function parseBooleanWord(option: string, word: string): boolean {
+export function parseBooleanWord(option: string, word: string): boolean {
   if (/^(1|true|yes|on)$/i.test(word)) return true;
   if (/^(0|false|no|off)$/i.test(word)) return false;
   throw new UsageError(`option --${option}: expected a boolean (1/0), got '${word}'`);

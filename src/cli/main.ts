@@ -4,9 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { UsageError } from './args.js';
-import { findCommand } from './commands/registry.js';
+import { leadingOptions, UsageError } from './args.js';
+import { findCommand, resolveCommand } from './commands/registry.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { GLOBAL_OPTIONS } from './option-tables.js';
 
 // A command makes a request or two. V8's optimising compile of undici's HTTP parser
 // (WebAssembly) runs in the background and holds the exit back by ~200 ms; the baseline
@@ -30,23 +31,34 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === '--version' || first === '-V') {
+  if (argv[0] === '--version' || argv[0] === '-V') {
     process.stdout.write(`proxmox ${version()}\n`);
     return EXIT.OK;
   }
-  const name = first === undefined || first === '--help' || first === '-h' ? 'help' : first;
-  const command = findCommand(name);
-  if (command === undefined) {
-    throw new UsageError(`unknown command '${first}'; run 'proxmox help' for the list`);
+  // Options before the command: `proxmox --profile lab get /version`.
+  const globals = leadingOptions(argv, GLOBAL_OPTIONS);
+  const [first, ...rest] = globals.rest;
+  if (first === undefined) {
+    const help = findCommand('help')!;
+    return (await help.load()).run([], help.name, []);
+  }
+  const command = resolveCommand(first);
+  for (const name of Object.keys(globals.options)) {
+    if (command.options[name] === undefined) {
+      throw new UsageError(`option --${name} does not apply to 'proxmox ${command.name}'`);
+    }
   }
   const module = await command.load();
-  return module.run(name === first ? rest : [], command.name);
+  return module.run(rest, command.name, globals.tokens);
 }
 
 function report(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof UsageError ? "\n(run 'proxmox help' or 'proxmox <command> --help')" : '';
+  // A parameter error carries its own usage line.
+  const hint =
+    error instanceof UsageError && error.name !== 'ParameterError'
+      ? "\n(run 'proxmox help' or 'proxmox <command> --help')"
+      : '';
   process.stderr.write(`${message.trimEnd()}${hint}\n`);
 }
 

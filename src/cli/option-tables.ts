@@ -33,6 +33,11 @@ export const OUTPUT_OPTIONS: OptionTable = {
   noborder: { value: false, singleDash: true, help: 'text/table: do not draw borders' },
   noheader: { value: false, singleDash: true, help: 'text/table: do not print column headers' },
   quiet: { value: false, singleDash: true, help: 'print no result (and no task log)' },
+  'human-readable': {
+    value: false,
+    singleDash: true,
+    help: 'text/table: bytes, durations, percentages and times for people (default 1; 0: raw values)',
+  },
 };
 
 export const HELP_OPTION: OptionTable = {
@@ -40,7 +45,21 @@ export const HELP_OPTION: OptionTable = {
 };
 
 export const WAIT_OPTION: OptionTable = {
-  wait: { value: false, help: 'when the call starts a task, follow it and exit with its result' },
+  wait: {
+    value: false,
+    help: 'when the call starts a task: print its UPID, follow it on stderr, exit 5 if it fails',
+  },
+};
+
+/**
+ * Options accepted before the command (`proxmox --profile lab get /version`): the ones every
+ * API command has. A command refuses those it has no use for.
+ */
+export const GLOBAL_OPTIONS: OptionTable = {
+  ...CONNECTION_OPTIONS,
+  ...OUTPUT_OPTIONS,
+  ...WAIT_OPTION,
+  ...HELP_OPTION,
 };
 
 export const MOCK_OPTIONS: OptionTable = {

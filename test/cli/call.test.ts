@@ -67,16 +67,19 @@ describe('output formats', () => {
     expect(parseYaml(yaml.stdout)).toEqual(json);
   });
 
-  it('text prints an object as a framed key/value table, sorted by key', async () => {
+  it('text prints an object as a framed key/value table, sorted by key, under a header rule', async () => {
     const r = await call(['get', '/version']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^┌─+┬─+┐$/);
     expect(lines[1]).toMatch(/^│ key +│ value +│$/);
+    // pvesh's header rule (CLIFormatter::print_text_table), then single rules between rows.
+    expect(lines[2]).toMatch(/^╞═+╪═+╡$/);
+    expect(lines[4]).toMatch(/^├─+┼─+┤$/);
     expect(lines.at(-1)).toMatch(/^└─+┴─+┘$/);
     const keys = lines.filter((l) => /^│ \w/.test(l)).map((l) => l.split('│')[1]!.trim());
-    expect(keys.slice(1)).toEqual([...keys.slice(1)].sort());
-    expect(keys).toContain('version');
+    // pvesh sorts the key/value rows by their first column (CLIFormatter::print_text_table).
+    expect(keys).toEqual(['key', 'console', 'release', 'repoid', 'version']);
   });
 
   it('text lays out a list with the schema columns, required ones first, sorted by the first', async () => {
@@ -134,34 +137,30 @@ describe('output formats', () => {
 });
 
 describe('parameters and verbs', () => {
-  it('sends -key value, --key value and -key=value alike; repeated keys as a list; a bare key as 1', async () => {
-    await call(['get', '/nodes', '-a', 'one', '--b', 'two', '-c=three', '-d', '-5']);
-    expect(lastRequest('/nodes')).toMatchObject({
-      method: 'GET',
-      query: [
-        ['a', 'one'],
-        ['b', 'two'],
-        ['c', 'three'],
-        ['d', '-5'],
-      ],
-    });
+  it('sends -key value, --key value and -key=value alike; a repeated list-format key joined; a bare boolean as 1', async () => {
+    for (const written of [['-type', 'vm'], ['--type', 'vm'], ['-type=vm'], ['--type=vm']]) {
+      await call(['get', '/cluster/resources', ...written]);
+      expect(lastRequest('/cluster/resources')).toMatchObject({ method: 'GET', query: [['type', 'vm']] });
+    }
     const vm = takeVm();
     await call(['set', `${vm.path}/config`, '-tags', 'x', '-tags', 'y', '-onboot', '-name', 'web']);
     expect(lastRequest(`${vm.path}/config`)).toMatchObject({
       method: 'PUT',
       body: [
-        ['tags', 'x'],
-        ['tags', 'y'],
+        // tags is a `pve-tag-list`: repeated values are joined with commas, as pvesh's get_options does.
+        ['tags', 'x,y'],
         ['onboot', '1'],
         ['name', 'web'],
       ],
     });
   });
 
-  it('an API parameter named like a CLI option is passed with one dash', async () => {
+  it('after the path, a name the method knows is an API parameter, with one dash or two (pvesh)', async () => {
     const vm = takeVm();
     await call(['create', `${vm.path}/status/shutdown`, '-timeout', '60']);
     expect(lastRequest(`${vm.path}/status/shutdown`).body).toEqual([['timeout', '60']]);
+    await call(['create', `${vm.path}/status/start`, '--timeout', '30', '--wait']);
+    expect(lastRequest(`${vm.path}/status/start`).body).toEqual([['timeout', '30']]);
   });
 
   it('create, get and delete a VM', async () => {
@@ -184,22 +183,27 @@ describe('parameters and verbs', () => {
     const deleted = await call(['delete', '/nodes/pve1/qemu/990', '--wait', '--output-format', 'json']);
     expect(deleted.code).toBe(0);
     expect(lastRequest('/nodes/pve1/qemu/990').method).toBe('DELETE');
-    expect(JSON.parse(deleted.stdout).exitstatus).toBe('OK');
+    expect(JSON.parse(deleted.stdout)).toMatch(/^UPID:pve1:.*:qmdestroy:990:/);
     const gone = await call(['get', '/nodes/pve1/qemu/990/config']);
     expect(gone.code).toBe(4);
   });
 });
 
 describe('--wait', () => {
-  it('follows the task with plain lines on stderr and prints the final status on stdout', async () => {
+  it('keeps the UPID on stdout; the log and the final status go to stderr as plain lines', async () => {
     const vm = takeVm();
     await call(['create', `${vm.path}/status/stop`, '--wait']);
     const r = await call(['create', `${vm.path}/status/start`, '--wait', '--output-format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'stopped', exitstatus: 'OK', type: 'qmstart' });
-    expect(r.stderr).toMatch(/^task UPID:pve1:/m);
+    const upid = JSON.parse(r.stdout);
+    expect(upid).toMatch(new RegExp(`^UPID:${vm.node}:[0-9A-F]{8}:.*:qmstart:${vm.vmid}:root@pam:$`));
+    expect(r.stderr).toContain(`task ${upid}`);
     expect(r.stderr).toContain('TASK OK');
+    expect(r.stderr).toMatch(new RegExp(`^qmstart ${vm.vmid} on ${vm.node}: OK \\(\\d+\\.\\ds\\)$`, 'm'));
     expect(r.stderr).not.toMatch(/\x1b\[/);
+    // Text output: the UPID alone on stdout, as a script captures it.
+    const text = await call(['create', `${vm.path}/status/stop`, '--wait']);
+    expect(text.stdout).toMatch(/^UPID:\S+\n$/);
   });
 
   it('draws a progress line with a spinner and elapsed time on a terminal', async () => {
@@ -227,7 +231,8 @@ describe('--wait', () => {
     try {
       const r = await call(['create', `${takeVm().path}/status/stop`, '--wait', '--output-format', 'json']);
       expect(r.code).toBe(5);
-      expect(r.stdout).toBe('');
+      // The UPID was printed before the task failed: a script still knows which task it was.
+      expect(JSON.parse(r.stdout)).toMatch(/^UPID:pve\d:.*:qmstop:/);
       expect(r.stderr).toContain('simulated failure');
     } finally {
       tasks.start = start;

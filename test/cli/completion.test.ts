@@ -153,6 +153,29 @@ describe('__complete', () => {
     ]);
   });
 
+  it('completes options before the command, their values, and the command after them', async () => {
+    expect(await complete(['--pro'])).toEqual(['--profile']);
+    expect(await complete(['--output-format', 'js'])).toEqual(['json', 'json-pretty']);
+    expect(await complete(['--service', 'pbs', 'g'])).toEqual(['get']);
+    // The service given before the verb picks the schema the path completes from.
+    expect(await complete(['--service', 'pbs', 'get', '/ad'])).toEqual(['/admin/']);
+  });
+
+  it('offers API parameters with two dashes after --, and the next free vmid for a new guest', async () => {
+    const params = await complete(['create', '/nodes/pve1/qemu', '--']);
+    expect(params).toEqual(expect.arrayContaining(['--vmid', '--memory', '--wait']));
+    const live = {
+      PROXMOX_HOST: `${sim.host}:${sim.port}`,
+      PROXMOX_USER: 'root@pam',
+      PROXMOX_PASSWORD: 'proxmox',
+      PROXMOX_FINGERPRINT: sim.fingerprint,
+    };
+    const used = new Set([...sim.engine.cluster.guests.values()].map((g) => g.vmid));
+    const [next] = await complete(['create', '/nodes/pve1/qemu', '-vmid', ''], live);
+    expect(used.has(Number(next))).toBe(false);
+    expect(Number(next)).toBeGreaterThanOrEqual(100);
+  });
+
   it('prints nothing live, quickly, when the server is unreachable', async () => {
     const started = Date.now();
     const words = await complete(['get', '/nodes/'], {

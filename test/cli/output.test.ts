@@ -7,12 +7,12 @@ const text = (data: unknown, o: Partial<OutputOptions> = {}) =>
   formatOutput(data, { format: 'text', utf8: true, ...o });
 
 describe('text, as pvesh prints it', () => {
-  it('an object: a framed key/value table sorted by key, rules between rows', async () => {
+  it('an object: a framed key/value table sorted by key, a double rule under the header, rules between rows', async () => {
     expect(await text({ version: '9.0.3', release: '9.0' })).toBe(
       [
         '┌─────────┬───────┐',
         '│ key     │ value │',
-        '├─────────┼───────┤',
+        '╞═════════╪═══════╡',
         '│ release │ 9.0   │',
         '├─────────┼───────┤',
         '│ version │ 9.0.3 │',
@@ -27,7 +27,7 @@ describe('text, as pvesh prints it', () => {
       [
         '+-----+-------+',
         '| key | value |',
-        '+-----+-------+',
+        '+=====+=======+',
         '| a   | 1     |',
         '+-----+-------+',
         '',
@@ -39,7 +39,7 @@ describe('text, as pvesh prints it', () => {
     expect(await text({ a: 1, long: 'x' }, { noborder: true, noheader: true })).toBe('a    1\nlong x\n');
   });
 
-  it('a list of objects: schema columns, required first, sorted numerically by an integer first column', async () => {
+  it('a list of objects: schema columns, required first, sorted numerically by an integer first column, right-aligned', async () => {
     const returns = {
       type: 'array',
       items: {
@@ -58,7 +58,7 @@ describe('text, as pvesh prints it', () => {
       ],
       { returns, noborder: true },
     );
-    expect(out).toBe('vmid extra name\n20         b\n100        a\n');
+    expect(out).toBe('vmid extra name\n  20       b\n 100       a\n');
   });
 
   it('a list of objects without a schema: every key, sorted, sorted by the first column', async () => {
@@ -86,7 +86,7 @@ describe('text, as pvesh prints it', () => {
 
   it('table frames scalars and lists of scalars with a header', async () => {
     expect(await formatOutput('x', { format: 'table', utf8: true })).toBe(
-      '┌───────┐\n│ value │\n├───────┤\n│ x     │\n└───────┘\n',
+      '┌───────┐\n│ value │\n╞═══════╡\n│ x     │\n└───────┘\n',
     );
   });
 });

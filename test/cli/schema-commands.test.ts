@@ -68,25 +68,27 @@ describe('usage', () => {
     const r = await run(['usage', '/nodes/{node}/qemu']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'USAGE: proxmox get /nodes/{node}/qemu [OPTIONS]\nUSAGE: proxmox create /nodes/{node}/qemu -vmid <integer> [OPTIONS]\n',
+      'USAGE: proxmox get /nodes/{node}/qemu [OPTIONS]\nUSAGE: proxmox create /nodes/{node}/qemu --vmid <integer> [OPTIONS]\n',
     );
   });
 
-  it('--verbose lists parameters with types, enums, ranges, defaults and property strings', async () => {
+  it("--verbose lists parameters in pvesh's layout: --name, type, range, default, property strings", async () => {
     const r = await run(['usage', '/nodes/pve1/qemu', '--command', 'create', '--verbose']);
-    expect(r.stdout).toMatch(/^USAGE: proxmox create \/nodes\/pve1\/qemu -vmid <integer> \[OPTIONS\]$/m);
-    expect(r.stdout).toMatch(/^ {2}-vmid +<integer> \(100 - 999999999\)$/m);
-    expect(r.stdout).toMatch(/^ {2}-ostype +<l24 \| l26 \| other .*> +\(default=other\)$/m);
-    expect(r.stdout).toMatch(/^ {2}-cores +<integer> \(1 - N\) +\(default=1\)$/m);
-    expect(r.stdout).toMatch(/^ {2}-net\[n\] +.*bridge=<pve-bridge-id>/m);
+    expect(r.stdout).toMatch(/^USAGE: proxmox create \/nodes\/pve1\/qemu --vmid <integer> \[OPTIONS\]$/m);
+    expect(r.stdout).toMatch(/^ {2}--vmid +<integer> \(100 - 999999999\)$/m);
+    expect(r.stdout).toMatch(/^ {2}--ostype +<l24 \| l26 \| other .*> +\(default=other\)$/m);
+    expect(r.stdout).toMatch(/^ {2}--cores +<integer> \(1 - N\) +\(default=1\)$/m);
+    expect(r.stdout).toMatch(/^ {2}--net\[n\] +.*bridge=<pve-bridge-id>/m);
     expect(r.stdout).toMatch(/Starts a task/);
     expect(r.stdout).not.toMatch(/-node /);
   });
 
-  it('--returns prints the return schema', async () => {
+  it('--returns prints the return schema as pvesh does: keys sorted, three-space indent', async () => {
     const r = await run(['usage', '/version', '--returns']);
-    expect(r.stdout).toMatch(/^RETURNS: \{/m);
-    expect(r.stdout).toContain('"release"');
+    const returns = r.stdout.slice(r.stdout.indexOf('RETURNS: ') + 9);
+    expect(returns.split('\n').slice(0, 3)).toEqual(['{', '   "properties" : {', '      "console" : {']);
+    expect(returns.indexOf('"release"')).toBeLessThan(returns.indexOf('"repoid"'));
+    expect(returns).toMatch(/\n {3}"type" : "object"\n\}\n$/);
   });
 
   it('exits 4 when the path or command does not exist', async () => {
@@ -124,7 +126,7 @@ describe('help', () => {
       const b = await run([c, '--help']);
       expect(a.code).toBe(0);
       expect(b.stdout).toBe(a.stdout);
-      expect(a.stdout).toMatch(new RegExp(`^  proxmox ${c}`, 'm'));
+      expect(a.stdout).toMatch(new RegExp(`^  proxmox (\\[options\\] )?${c}`, 'm'));
     }
     expect((await run(['get', '-h'])).stdout).toMatch(/--output-format/);
   });

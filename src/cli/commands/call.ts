@@ -1,45 +1,85 @@
 /**
- * `proxmox get|set|create|delete <path> [-key value ...]`: one API call, printed as pvesh
- * prints it. The schema is not loaded, except to lay out a list of objects in text output
- * (pvesh takes the columns and their order from the method's return schema).
+ * `proxmox [options] get|set|create|delete <path> [--key value ...]`: one API call, printed
+ * as pvesh prints it. The method's schema is loaded first: it says which names after the
+ * path are API parameters (api-args.ts), checks them before anything is sent
+ * (param-check.ts), and lays out the answer (columns, renderers).
  */
 
-import { findService } from '../../core/services.js';
-import type { ProxmoxOptions } from '../../options/options.js';
-import { flag, normalizeApiPath, parseArgs, UsageError } from '../args.js';
+import { findService, type ServiceName } from '../../core/services.js';
+import type { ApiMethod } from '../../generated/schema-types.js';
+import { findMethod, loadSchema } from '../../schema/lookup.js';
+import { parseApiArgs } from '../api-args.js';
+import { flag, leadingOptions, normalizeApiPath, type ParsedArgs, UsageError } from '../args.js';
 import { connectionOptions } from '../connection.js';
-import { EXIT } from '../exit-codes.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { followTask, isUpid } from '../output/progress.js';
-import {
-  formatOutput,
-  localeIsUtf8,
-  type OutputOptions,
-  parseOutputFormat,
-  wantsListSchema,
-} from '../output/render.js';
+import { formatOutput, localeIsUtf8, type OutputOptions, parseOutputFormat } from '../output/render.js';
+import { checkParams } from '../param-check.js';
 import { VERB_METHODS } from '../schema.js';
-import { printHelp } from './help.js';
+import { chooseService } from '../service-choice.js';
+import { usageLine } from '../usage-text.js';
+import { commandHelp } from './help.js';
 import { findCommand } from './registry.js';
 
-export async function run(argv: string[], verb: string): Promise<number> {
-  const info = findCommand(verb)!;
-  const parsed = parseArgs(argv, info.options);
-  if (flag(parsed.options, 'help')) {
-    printHelp(verb);
-    return EXIT.OK;
+interface Resolved {
+  method: ApiMethod;
+  pathValues: Record<string, string>;
+}
+
+/** The schema method of a verb on a concrete path; exit 4 when the path does not exist. */
+async function resolveMethod(service: ServiceName, verb: string, path: { display: string; encoded: string }) {
+  const httpMethod = VERB_METHODS[verb]!;
+  const match = findMethod(await loadSchema(service), httpMethod, path.encoded);
+  if (match === undefined) throw new CliError(`no such resource '${path.display}'`, EXIT.NOT_FOUND);
+  if (match.method === undefined) {
+    const verbs = Object.keys(VERB_METHODS).filter((v) => match.node.methods[VERB_METHODS[v]!] !== undefined);
+    throw new UsageError(
+      `no '${verb}' handler for '${path.display}'${verbs.length > 0 ? `; it has: ${verbs.join(', ')}` : ''}`,
+    );
   }
-  const [rawPath, ...extra] = parsed.positionals;
-  if (extra.length > 0) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
-  const path = normalizeApiPath(rawPath);
-  const output: OutputOptions = {
-    format: parseOutputFormat(parsed.options['output-format']),
-    noborder: flag(parsed.options, 'noborder'),
-    noheader: flag(parsed.options, 'noheader'),
+  return { method: match.method, pathValues: match.pathParams } satisfies Resolved;
+}
+
+function outputOptions(o: ParsedArgs['options'], method: ApiMethod): OutputOptions {
+  return {
+    format: parseOutputFormat(o['output-format']),
+    noborder: flag(o, 'noborder'),
+    noheader: flag(o, 'noheader'),
+    humanReadable: o['human-readable'] === undefined || flag(o, 'human-readable'),
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     utf8: localeIsUtf8(),
+    returns: method.returns,
   };
-  const quiet = flag(parsed.options, 'quiet');
-  const options = await connectionOptions(parsed.options);
+}
+
+export async function run(argv: string[], verb: string, globals: readonly string[] = []): Promise<number> {
+  const info = findCommand(verb)!;
+  // Before the path, every option is ours; after it, the schema's names come first.
+  const before = leadingOptions([...globals, ...argv], info.options);
+  if (flag(before.options, 'help')) {
+    process.stdout.write(commandHelp(verb));
+    return EXIT.OK;
+  }
+  const [rawPath, ...after] = before.rest;
+  const path = normalizeApiPath(rawPath);
+  let service = await chooseService(before.options);
+  let resolved = await resolveMethod(service, verb, path);
+  let args = parseApiArgs(after, resolved.method, info.options);
+  const lateService = args.options.service;
+  if (typeof lateService === 'string' && findService(lateService) !== service) {
+    service = await chooseService({ service: lateService });
+    resolved = await resolveMethod(service, verb, path);
+    args = parseApiArgs(after, resolved.method, info.options);
+  }
+  const own = { ...before.options, ...args.options };
+  if (flag(own, 'help')) {
+    process.stdout.write(`${commandHelp(verb)}\n${usageLine(verb, path.display, resolved.method, true)}\n`);
+    return EXIT.OK;
+  }
+  checkParams({ verb, path: path.display, ownNames: Object.keys(info.options), ...resolved }, args);
+  const output = outputOptions(own, resolved.method);
+  const quiet = flag(own, 'quiet');
+  const options = await connectionOptions(own);
 
   const { ProxmoxSDK } = await import('../../sdk/proxmox-sdk.js');
   const px = new ProxmoxSDK(options);
@@ -47,32 +87,23 @@ export async function run(argv: string[], verb: string): Promise<number> {
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   try {
-    const method = VERB_METHODS[verb]!;
-    let data: unknown = await px.request(`${method} ${path.encoded}`, parsed.params, {
+    const data: unknown = await px.request(`${VERB_METHODS[verb]} ${path.encoded}`, args.params, {
       signal: interrupt.signal,
     });
-    if (flag(parsed.options, 'wait') && isUpid(data)) {
-      data = await followTask(px, data, {
+    // The result (for a task, its UPID) goes to stdout first: a script captures it even when
+    // the task then fails. Progress and the final status go to stderr.
+    if (!quiet) process.stdout.write(await formatOutput(data, output));
+    if (flag(own, 'wait') && isUpid(data)) {
+      await followTask(px, data, {
         tty: process.stderr.isTTY === true,
         utf8: output.utf8 ?? true,
         verbose: !quiet,
         signal: interrupt.signal,
       });
     }
-    if (quiet) return EXIT.OK;
-    if (wantsListSchema(data, output)) output.returns = await returnSchema(options, method, path.display);
-    process.stdout.write(await formatOutput(data, output));
     return EXIT.OK;
   } finally {
     process.off('SIGINT', onSigint);
     await px.close();
   }
-}
-
-/** The method's return schema, for table columns; undefined when the path is not in the schema. */
-async function returnSchema(options: ProxmoxOptions, method: string, path: string) {
-  const { loadSchema, findNode } = await import('../schema.js');
-  const service = findService(String(options.service ?? 'PVE')) ?? 'PVE';
-  const match = findNode(await loadSchema(service), path);
-  return match?.node.methods[method as 'GET']?.returns;
 }

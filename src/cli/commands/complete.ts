@@ -10,8 +10,9 @@
 import { findService, type ServiceName } from '../../core/services.js';
 import type { JsonSchema, SchemaNode } from '../../generated/schema-types.js';
 import type { ProxmoxOptions } from '../../options/options.js';
-import { type OptionTable, parseArgs } from '../args.js';
+import { isOptionLike, type OptionTable, ownOptionName, parseArgs, splitOptionToken } from '../args.js';
 import { connectionOptions } from '../connection.js';
+import { GLOBAL_OPTIONS } from '../option-tables.js';
 import { OUTPUT_FORMATS } from '../output/render.js';
 import { childName, findNode, loadSchema, VERB_METHODS, variableChild } from '../schema.js';
 import { COMMANDS, findCommand } from './registry.js';
@@ -52,6 +53,7 @@ function liveSource(options: ProxmoxOptions | undefined): Live | undefined {
     const px = await client;
     const timer = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), left).unref());
     const data = await Promise.race([px.request(`GET ${path}`, query).catch(() => undefined), timer]);
+    if (typeof data === 'string' || typeof data === 'number') return [String(data)];
     if (!Array.isArray(data)) return [];
     return data.map((item) => childName(item, pick)).filter((n): n is string => n !== undefined);
   };
@@ -104,38 +106,71 @@ async function paramValues(
   schema: JsonSchema | undefined,
   name: string,
   live: Live | undefined,
+  command: string,
 ): Promise<string[]> {
   if (schema?.enum) return schema.enum.map(String);
   if (schema?.type === 'boolean') return ['1', '0'];
   if (live === undefined) return [];
   if (name === 'node' || name === 'target') return live('/nodes', 'node');
+  // A new guest wants the next free id (GET /cluster/nextid answers it as a string).
+  if (name === 'vmid' && command === 'create') return live('/cluster/nextid', 'vmid');
   if (name === 'vmid') return live('/cluster/resources', 'vmid', { type: 'vm' });
   if (name === 'storage') return live('/storage', 'storage');
   return [];
 }
 
+/**
+ * Options before the command (`proxmox --profile lab get ...`): how many words they take,
+ * and, when the last one still waits for its value, its name.
+ */
+function leadingGlobals(before: readonly string[]): { count: number; awaiting?: string } {
+  let i = 0;
+  while (i < before.length && isOptionLike(before[i])) {
+    const { doubleDash, name, inline } = splitOptionToken(before[i]!);
+    const own = ownOptionName(GLOBAL_OPTIONS, name, doubleDash);
+    if (own === undefined) return { count: i };
+    if (GLOBAL_OPTIONS[own]!.value && inline === undefined) {
+      if (i + 1 >= before.length) return { count: before.length, awaiting: own };
+      i += 2;
+    } else i += 1;
+  }
+  return { count: i };
+}
+
 export async function candidates(words: readonly string[]): Promise<string[]> {
   const cur = words[words.length - 1] ?? '';
-  const before = words.slice(0, -1);
+  const all = words.slice(0, -1);
+  const globals = leadingGlobals(all);
+  if (globals.awaiting !== undefined) {
+    return globals.awaiting === 'profile' ? profileNames() : [...(OPTION_VALUES[globals.awaiting] ?? [])];
+  }
+  const before = all.slice(globals.count);
   const command = before[0];
-  if (command === undefined) return COMMANDS.filter((c) => !c.hidden).map((c) => c.name);
+  if (command === undefined) {
+    if (cur.startsWith('-')) return optionNames(GLOBAL_OPTIONS);
+    return COMMANDS.filter((c) => !c.hidden).map((c) => c.name);
+  }
   const info = findCommand(command);
   if (info === undefined) return [];
+  // The options given before the command count for the connection (live look-ups) too.
+  const globalWords = all.slice(0, globals.count);
   // `-key=value` and `--option=value`: the values of `-key value`, written back with the key.
   const inline = /^(--?[A-Za-z][\w.-]*(?:\[n\])?)=(.*)$/s.exec(cur);
   if (inline !== null) {
     const key = inline[1]!;
-    return (await candidates([...before, key, inline[2]!])).map((v) => `${key}=${v}`);
+    return (await candidates([...all, key, inline[2]!])).map((v) => `${key}=${v}`);
   }
-  const parsed = safeParse(before.slice(1), info.options);
+  const parsed = safeParse([...globalWords, ...before.slice(1)], info.options);
   const prev = before[before.length - 1] ?? '';
   const prevName = /^--?([\w-]+)$/.exec(prev)?.[1];
   const serviceText =
     typeof parsed.options.service === 'string' ? parsed.options.service : process.env.PROXMOX_SERVICE;
   const service: ServiceName = findService(serviceText ?? 'PVE') ?? 'PVE';
 
-  // The value of one of the CLI's own options.
-  if (prevName !== undefined && info.options[prevName]?.value && before.length > 1) {
+  // The value of one of the CLI's own options (after an API path, only where the method has
+  // no parameter of that name: see below).
+  const ownValue = prevName !== undefined && info.options[prevName]?.value === true && before.length > 1;
+  if (ownValue && !API_VERBS.has(command)) {
     if (prevName === 'profile') return profileNames();
     return [...(OPTION_VALUES[prevName] ?? [])];
   }
@@ -160,13 +195,17 @@ export async function candidates(words: readonly string[]): Promise<string[]> {
     needsLive && command !== 'usage' ? liveSource(await optionsFromLine(parsed.options)) : undefined;
 
   if (prevName !== undefined && prevName in props && !pathParams.has(prevName)) {
-    return paramValues(props[prevName], prevName, live);
+    return paramValues(props[prevName], prevName, live, command);
+  }
+  if (ownValue) {
+    if (prevName === 'profile') return profileNames();
+    return [...(OPTION_VALUES[prevName!] ?? [])];
   }
   if (cur.startsWith('-')) {
     const params = API_VERBS.has(command)
       ? Object.keys(props)
           .filter((k) => !pathParams.has(k))
-          .map((k) => `-${k.replace('[n]', '0')}`)
+          .map((k) => `${cur.startsWith('--') ? '--' : '-'}${k.replace('[n]', '0')}`)
       : [];
     return [...params, ...optionNames(info.options)];
   }

@@ -23,7 +23,7 @@ _proxmox_complete() {
   read -r -a words <<< "$line"
   local cur=""
   if [[ ! "$line" =~ [[:space:]]$ ]]; then cur="\${words[\${#words[@]}-1]}"; unset "words[\${#words[@]}-1]"; fi
-  if [[ \${#words[@]} -le 1 ]]; then
+  if [[ \${#words[@]} -le 1 && "$cur" != -* ]]; then
     COMPREPLY=($(compgen -W '${NAMES}' -- "$cur"))
     return
   fi
@@ -46,7 +46,7 @@ const ZSH = `#compdef proxmox
 #   (mkdir -p ~/.zfunc; proxmox completion zsh > ~/.zfunc/_proxmox; in ~/.zshrc: fpath=(~/.zfunc $fpath)),
 #   or in ~/.zshrc after compinit: source <(proxmox completion zsh)
 _proxmox() {
-  if (( CURRENT == 2 )); then
+  if (( CURRENT == 2 )) && [[ "$PREFIX" != -* ]]; then
     local -a commands
     commands=(
 ${visible.map((c) => `      ${quote(`${c.name}:${c.summary}`)}`).join('\n')}
@@ -84,8 +84,13 @@ function __proxmox_complete
     set -l cur (commandline -ct | string unescape)
     proxmox __complete $words "$cur" 2>/dev/null
 end
-complete -c proxmox -f -n 'not __fish_use_subcommand' -a '(__proxmox_complete)'
-${visible.map((c) => `complete -c proxmox -f -n '__fish_use_subcommand' -a ${c.name} -d ${quote(c.summary)}`).join('\n')}
+# The command names (with summaries) for the first word; anything else, options before the
+# command included (proxmox --profile lab get ...), from __complete.
+function __proxmox_first_word
+    test (count (commandline -opc)) -eq 1; and not string match -q -- '-*' (commandline -ct)
+end
+complete -c proxmox -f -n 'not __proxmox_first_word' -a '(__proxmox_complete)'
+${visible.map((c) => `complete -c proxmox -f -n '__proxmox_first_word' -a ${c.name} -d ${quote(c.summary)}`).join('\n')}
 `;
 
 export const SCRIPTS: Readonly<Record<string, string>> = { bash: BASH, zsh: ZSH, fish: FISH };

@@ -85,6 +85,10 @@ async function secretFor(parsed: ParsedArgs, settings: ProfileData): Promise<Pro
 
 async function add(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv, { ...CONFIG_ADD_OPTIONS, ...HELP_OPTION }, false);
+  if (flag(parsed.options, 'help')) {
+    printHelp('config');
+    return EXIT.OK;
+  }
   const [raw, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
   const name = profileName(raw, 'add');
@@ -166,15 +170,20 @@ async function ensureExists(name: string): Promise<void> {
   }
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
+export async function run(
+  argv: string[],
+  _name = 'config',
+  globals: readonly string[] = [],
+): Promise<number> {
+  const [sub, ...afterSub] = argv;
+  const rest = [...globals, ...afterSub];
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
     printHelp('config');
     return sub === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (sub === 'add') return add(rest);
   const parsed = parseArgs(
-    argv,
+    [sub, ...rest],
     { 'output-format': OUTPUT_OPTIONS['output-format']!, ...HELP_OPTION },
     false,
   );

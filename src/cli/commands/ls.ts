@@ -63,8 +63,8 @@ export async function listChildren(
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, findCommand('ls')!.options, false);
+export async function run(argv: string[], _name = 'ls', globals: readonly string[] = []): Promise<number> {
+  const parsed = parseArgs([...globals, ...argv], findCommand('ls')!.options, false);
   if (flag(parsed.options, 'help')) {
     printHelp('ls');
     return EXIT.OK;

@@ -82,8 +82,12 @@ function humanReport(
   return lines.join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, { ...MOCK_OPTIONS, help: { value: false, short: 'h', help: '' } }, false);
+export async function run(argv: string[], _name = 'mock', globals: readonly string[] = []): Promise<number> {
+  const parsed = parseArgs(
+    [...globals, ...argv],
+    { ...MOCK_OPTIONS, help: { value: false, short: 'h', help: '' } },
+    false,
+  );
   const [sub, ...extra] = parsed.positionals;
   if (flag(parsed.options, 'help') || sub === undefined) {
     printHelp('mock');

@@ -2,7 +2,7 @@
  * Every command: its synopsis, options and where its code lives. The code is imported
  * only when the command runs, so `proxmox get` never pays for `mock serve` or the schema.
  */
-import type { OptionTable } from '../args.js';
+import { type OptionTable, UsageError } from '../args.js';
 import {
   CONFIG_ADD_OPTIONS,
   CONNECTION_OPTIONS,
@@ -14,7 +14,11 @@ import {
 
 /** What a command module exports. */
 export interface CommandModule {
-  run(argv: string[], name: string): Promise<number>;
+  /**
+   * `argv`: the words after the command's name; `globals`: the option words given before it
+   * (`proxmox --profile lab get ...`), each one the command's own (main.ts checks).
+   */
+  run(argv: string[], name: string, globals: readonly string[]): Promise<number>;
 }
 
 export interface CommandInfo {
@@ -35,10 +39,21 @@ const API_CALL_OPTIONS: OptionTable = {
   ...HELP_OPTION,
 };
 
-const callDetails = `Parameters are written as pvesh takes them: -key value, --key value or -key=value;
-repeat a key to send a list; a key with no value (-start) sends 1. Write values that begin
-with '-' and a letter as -key=value. The CLI's own options use two dashes; an API parameter
-with the same name (e.g. timeout) is passed with one dash: -timeout 60.`;
+const callDetails = `API parameters follow the path, written as pvesh takes them: -key value, --key value
+or -key=value; repeat a key to send a list; a boolean alone (-start) sends 1, -start 0 sends 0.
+After the path every name the method's schema knows is an API parameter (pvesh's rule): in
+  proxmox create /nodes/pve1/qemu/100/status/shutdown --timeout 60
+timeout is the API's. The CLI's own options below are recognised after the path only where the
+method has no parameter of that name; before the verb or the path they are always ours:
+  proxmox --timeout 90 create /nodes/pve1/qemu/100/status/shutdown --timeout 60
+Parameters are checked against the schema before anything is sent (exit 2 on a mistake).
+Text output renders bytes, durations, percentages and times for people; --human-readable 0
+prints the raw values.
+
+Environment: PROXMOX_HOST, PROXMOX_PORT, PROXMOX_USER, PROXMOX_PASSWORD, PROXMOX_TOKEN_NAME,
+PROXMOX_TOKEN_VALUE, PROXMOX_SERVICE, PROXMOX_FINGERPRINT, PROXMOX_VERIFY_SSL, PROXMOX_CA,
+PROXMOX_CERT, PROXMOX_KEY, PROXMOX_PROFILE; two-factor logins: PROXMOX_TOTP_SECRET (codes are
+generated from it) or PROXMOX_OTP (one code), else the code is asked for on the terminal.`;
 
 const loadCall = () => import('./call.js');
 
@@ -46,7 +61,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   {
     name: 'get',
     summary: 'call GET on an API path',
-    synopsis: ['get <path> [-key value ...] [options]'],
+    synopsis: ['[options] get <path> [--key value ...] [options]'],
     options: API_CALL_OPTIONS,
     details: callDetails,
     load: loadCall,
@@ -54,7 +69,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   {
     name: 'create',
     summary: 'call POST on an API path',
-    synopsis: ['create <path> [-key value ...] [--wait] [options]'],
+    synopsis: ['[options] create <path> [--key value ...] [--wait] [options]'],
     options: API_CALL_OPTIONS,
     details: callDetails,
     load: loadCall,
@@ -62,7 +77,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   {
     name: 'set',
     summary: 'call PUT on an API path',
-    synopsis: ['set <path> [-key value ...] [--wait] [options]'],
+    synopsis: ['[options] set <path> [--key value ...] [--wait] [options]'],
     options: API_CALL_OPTIONS,
     details: callDetails,
     load: loadCall,
@@ -70,7 +85,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   {
     name: 'delete',
     summary: 'call DELETE on an API path',
-    synopsis: ['delete <path> [-key value ...] [--wait] [options]'],
+    synopsis: ['[options] delete <path> [--key value ...] [--wait] [options]'],
     options: API_CALL_OPTIONS,
     details: callDetails,
     load: loadCall,
@@ -161,4 +176,19 @@ fish:  proxmox completion fish > ~/.config/fish/completions/proxmox.fish`,
 
 export function findCommand(name: string | undefined): CommandInfo | undefined {
   return COMMANDS.find((c) => c.name === name);
+}
+
+/**
+ * The command a word names: its full name, or a prefix only one visible command has
+ * (`proxmox g` is `get`), as pvesh expands commands (pve-common CLIHandler::resolve_cmd).
+ */
+export function resolveCommand(word: string): CommandInfo {
+  const exact = findCommand(word);
+  if (exact !== undefined) return exact;
+  const matches = COMMANDS.filter((c) => !c.hidden && c.name.startsWith(word));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new UsageError(`ambiguous command '${word}': ${matches.map((c) => c.name).join(', ')}`);
+  }
+  throw new UsageError(`unknown command '${word}'; run 'proxmox help' for the list`);
 }

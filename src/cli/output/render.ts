@@ -6,7 +6,8 @@
  */
 import type { JsonSchema } from '../../generated/schema-types.js';
 import { UsageError } from '../args.js';
-import { cellText, renderTable, type TableOptions } from './text-table.js';
+import { renderValue, type YamlStringify } from './renderers.js';
+import { type CellRenderer, cellText, renderTable, type TableOptions } from './text-table.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'json-pretty', 'yaml', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -24,6 +25,8 @@ export interface OutputOptions {
   columnOrder?: readonly string[];
   /** Column to sort a list by (default the first); null keeps the order. */
   sortKey?: string | null;
+  /** Apply the schema's renderers (bytes, durations, ...) in text output. @default true */
+  humanReadable?: boolean;
 }
 
 export function parseOutputFormat(value: string | true | undefined): OutputFormat {
@@ -87,6 +90,21 @@ function columnTypes(
   return { numeric, booleans, maxWidth };
 }
 
+/** Per-column renderers from the schema's `renderer` facts (pvesh's data_to_text). */
+function renderersOf(
+  props: Readonly<Record<string, JsonSchema>> | undefined,
+  o: OutputOptions,
+  yaml: YamlStringify | undefined,
+): Record<string, CellRenderer> {
+  const out: Record<string, CellRenderer> = {};
+  if (o.humanReadable === false || props === undefined) return out;
+  for (const [name, schema] of Object.entries(props)) {
+    const renderer = schema.renderer;
+    if (renderer !== undefined) out[name] = (value) => renderValue(renderer, value, yaml);
+  }
+  return out;
+}
+
 function tableOptions(o: OutputOptions, overrides: Partial<TableOptions> = {}): TableOptions {
   return {
     border: !o.noborder,
@@ -105,7 +123,16 @@ async function yamlText(data: unknown): Promise<string> {
   return typeof data === 'object' && data !== null ? `---\n${body}` : `--- ${body}`;
 }
 
-function text(data: unknown, o: OutputOptions): string {
+/** Object keys as pvesh prints them: the schema's (required, then optional, each sorted), then the rest. */
+function objectKeys(data: Record<string, unknown>, props: Readonly<Record<string, JsonSchema>> | undefined) {
+  const known = listColumns([], { properties: props ?? {} });
+  const rest = Object.keys(data)
+    .filter((k) => !known.includes(k))
+    .sort();
+  return [...known, ...rest];
+}
+
+function text(data: unknown, o: OutputOptions, yaml: YamlStringify | undefined): string {
   const framed = o.format === 'table';
   if (data === undefined || data === null) return '';
   if (Array.isArray(data)) {
@@ -113,17 +140,27 @@ function text(data: unknown, o: OutputOptions): string {
     if (data.every(isRecord)) {
       const items = o.returns?.items;
       const columns = o.columnOrder ? [...o.columnOrder] : listColumns(data, items);
-      return renderTable(data, columns, tableOptions(o, columnTypes(data, columns, items)));
+      return renderTable(
+        data,
+        columns,
+        tableOptions(o, {
+          ...columnTypes(data, columns, items),
+          renderers: renderersOf(items?.properties, o, yaml),
+        }),
+      );
     }
     const rows = data.map((value) => ({ value }));
     return renderTable(rows, ['value'], tableOptions(o, { header: framed && !o.noheader }));
   }
   if (isRecord(data)) {
     const props = o.returns?.properties;
-    const rows = Object.keys(data)
-      .sort()
+    const render = renderersOf(props, o, yaml);
+    const rows = objectKeys(data, props)
       .filter((key) => data[key] !== undefined && data[key] !== null)
-      .map((key) => ({ key, value: cellText(data[key], props?.[key]?.type === 'boolean') }));
+      .map((key) => ({
+        key,
+        value: render[key]?.(data[key]) ?? cellText(data[key], props?.[key]?.type === 'boolean'),
+      }));
     if (rows.length === 0) return '';
     return renderTable(rows, ['key', 'value'], tableOptions(o));
   }
@@ -141,16 +178,13 @@ export async function formatOutput(data: unknown, o: OutputOptions): Promise<str
     case 'yaml':
       return yamlText(data);
     default:
-      return text(data, o);
+      return text(data, o, needsYaml(o) ? (await import('yaml')).stringify : undefined);
   }
 }
 
-/** Whether text output of this result would lay out a list of objects (and so wants the schema). */
-export function wantsListSchema(data: unknown, o: OutputOptions): boolean {
-  return (
-    (o.format === 'text' || o.format === 'table') &&
-    Array.isArray(data) &&
-    data.length > 0 &&
-    data.every(isRecord)
-  );
+/** Whether the result schema has a `yaml` renderer (which needs the YAML module loaded). */
+function needsYaml(o: OutputOptions): boolean {
+  if (o.humanReadable === false) return false;
+  const props = { ...o.returns?.properties, ...o.returns?.items?.properties };
+  return Object.values(props).some((s) => s.renderer === 'yaml');
 }

@@ -1,9 +1,13 @@
 /**
- * Tables as pvesh draws them (pve-common's CLIFormatter): every row framed, a rule between
- * rows, box-drawing characters when the locale is UTF-8 (`+-|` otherwise), the last column
- * unpadded without borders, and each line cut at the terminal width when stdout is a terminal.
- * Written from the observed behaviour; widths count characters, not UTF-16 units.
+ * Tables as pvesh draws them (pve-common CLIFormatter::print_text_table): every row framed,
+ * a double rule under the header (`╞═╪═╡`, `+=+=+` in ASCII), a single rule between rows,
+ * box-drawing characters when the locale is UTF-8 (`+-|` otherwise), numeric columns
+ * right-aligned, the last column unpadded without borders, and each line cut at the
+ * terminal width when stdout is a terminal. Widths count characters, not UTF-16 units.
  */
+
+/** A column's human-readable text of a value; undefined falls back to the plain text. */
+export type CellRenderer = (value: unknown) => string | undefined;
 
 export interface TableOptions {
   border: boolean;
@@ -19,12 +23,17 @@ export interface TableOptions {
   booleans?: ReadonlySet<string>;
   /** Per-column cut-off (the schema's maxLength). */
   maxWidth?: Readonly<Record<string, number>>;
+  /** Per-column renderers (the schema's `renderer` facts); rows sort by the raw values. */
+  renderers?: Readonly<Record<string, CellRenderer>>;
 }
 
 const chars = (s: string) => [...s];
 const width = (s: string) => chars(s).length;
 const cut = (s: string, n: number) => (width(s) <= n ? s : chars(s).slice(0, n).join(''));
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
+const pad = (s: string, n: number, right = false) => {
+  const fill = ' '.repeat(Math.max(0, n - width(s)));
+  return right ? fill + s : s + fill;
+};
 
 /** Perl prints floating point numbers with 15 significant digits; so do we. */
 function numberText(n: number): string {
@@ -74,9 +83,10 @@ export function renderTable(
     sorted.sort((a, b) => compare(a[sortKey], b[sortKey], numeric));
   }
 
-  const cells = sorted.map((row) =>
-    props.map((p) => cellText(row[p], options.booleans?.has(p) ?? false).split('\n')),
-  );
+  const cell = (row: Record<string, unknown>, p: string) =>
+    options.renderers?.[p]?.(row[p]) ?? cellText(row[p], options.booleans?.has(p) ?? false);
+  const cells = sorted.map((row) => props.map((p) => cell(row, p).split('\n')));
+  const right = props.map((p) => options.numeric?.has(p) ?? false);
   const widths = props.map((p, i) => {
     let longest = width(p);
     for (const row of cells) for (const line of row[i]!) longest = Math.max(longest, width(line));
@@ -86,27 +96,26 @@ export function renderTable(
 
   const { border, utf8 } = options;
   const last = props.length - 1;
-  const h = utf8 ? '─' : '-';
   const v = utf8 ? '│' : '|';
-  const rule = (left: string, mid: string, right: string) =>
-    props.map((_, i) => (i === 0 ? left : mid) + h.repeat(widths[i]! + 2)).join('') + right;
-  const asciiRule = rule('+', '+', '+');
-  const top = utf8 ? rule('┌', '┬', '┐') : asciiRule;
-  const middle = utf8 ? rule('├', '┼', '┤') : asciiRule;
-  const bottom = utf8 ? rule('└', '┴', '┘') : asciiRule;
+  const rule = (h: string, left: string, mid: string, end: string) =>
+    props.map((_, i) => (i === 0 ? left : mid) + h.repeat(widths[i]! + 2)).join('') + end;
+  const asciiRule = rule('-', '+', '+', '+');
+  const top = utf8 ? rule('─', '┌', '┬', '┐') : asciiRule;
+  const middle = utf8 ? rule('─', '├', '┼', '┤') : asciiRule;
+  const headerRule = utf8 ? rule('═', '╞', '╪', '╡') : rule('=', '+', '+', '+');
+  const bottom = utf8 ? rule('─', '└', '┴', '┘') : asciiRule;
 
   const line = (texts: readonly string[]) => {
-    if (border) return texts.map((t, i) => `${v} ${pad(cut(t, widths[i]!), widths[i]!)} `).join('') + v;
-    return texts
-      .map((t, i) => (i === last ? cut(t, widths[i]!) : `${pad(cut(t, widths[i]!), widths[i]!)} `))
-      .join('');
+    const fitted = (t: string, i: number) => pad(cut(t, widths[i]!), widths[i]!, right[i]);
+    if (border) return texts.map((t, i) => `${v} ${fitted(t, i)} `).join('') + v;
+    return texts.map((t, i) => (i === last ? cut(t, widths[i]!) : `${fitted(t, i)} `)).join('');
   };
 
   const out: string[] = [];
   if (border) out.push(top);
   if (options.header) out.push(line(props));
   cells.forEach((row, r) => {
-    if (border && (r !== 0 || options.header)) out.push(middle);
+    if (border && (r !== 0 || options.header)) out.push(r === 0 ? headerRule : middle);
     const height = Math.max(1, ...row.map((c) => c.length));
     for (let k = 0; k < height; k++) out.push(line(row.map((c) => c[k] ?? '')));
   });
