@@ -17,6 +17,7 @@ export {
   setDefaultProfile,
 } from './config/profiles.js';
 export type { StoredOptions } from './config/stored-options.js';
+export type { ExecOptions, ExecResult, GuestAgent } from './console/guest-agent.js';
 export {
   AbortError,
   AuthenticationError,

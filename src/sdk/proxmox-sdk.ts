@@ -8,6 +8,7 @@ import { TokenAuth } from '../auth/token.js';
 import { expandRoute, pathNode } from '../client/path.js';
 import { Pipeline, type PipelineParts } from '../client/pipeline.js';
 import { optionsFromEnv, optionsFromFile, optionsFromProfile } from '../config/config.js';
+import { GuestAgent } from '../console/guest-agent.js';
 import { InvalidArgumentError, ResourceException } from '../core/errors.js';
 import { Redactor } from '../core/redact.js';
 import type { ServiceName } from '../core/services.js';
@@ -46,6 +47,8 @@ export interface ClientCore<S extends ServiceName = ServiceName> {
   readonly tasks: TaskHelper;
   /** Uploads to storage and downloads. */
   readonly files: FileHelper;
+  /** The QEMU guest agent of a VM: exec with exit code and output, files, waiting for it. */
+  agent(node: string, vmid: number): GuestAgent;
   /** Logs in now (a no-op for tokens until the first request checks them). */
   login(): Promise<void>;
   /** Finishes requests in flight and releases connections. */
@@ -63,6 +66,7 @@ const CORE_KEYS = new Set<PropertyKey>([
   'options',
   'tasks',
   'files',
+  'agent',
   Symbol.asyncDispose,
 ]);
 
@@ -103,6 +107,10 @@ class ClientImpl {
   get files(): FileHelper {
     this.#files ??= new FileHelper(this.#pipeline);
     return this.#files;
+  }
+
+  agent(node: string, vmid: number): GuestAgent {
+    return new GuestAgent(this.#pipeline, node, vmid);
   }
 
   get service(): ServiceName {

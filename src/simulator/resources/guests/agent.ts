@@ -1,7 +1,10 @@
 /**
- * The QEMU guest agent: `ping`, `exec` and `exec-status`, plus a few read-only commands.
- * Commands need a running VM with the agent enabled in its config, as on PVE. `exec`
- * runs a tiny deterministic "shell" so scripts can assert on output.
+ * The QEMU guest agent: `ping`, `exec` and `exec-status`, `file-read` and `file-write`,
+ * plus a few read-only commands. Commands need a running VM with the agent enabled in its
+ * config and the agent up (qemu-server PVE/QemuServer/Agent.pm assert_agent_available: a
+ * freshly started VM answers "QEMU guest agent is not running" until its agent is up,
+ * here AGENT_BOOT_MS after the start). `exec` runs a tiny deterministic "shell" so scripts
+ * can assert on output; `input-data` is its stdin.
  */
 
 import type { HandlerContext, HandlerTable } from '../../engine/handler.js';
@@ -18,16 +21,38 @@ interface AgentProcess {
 
 const processes = new WeakMap<Guest, Map<number, AgentProcess>>();
 let nextPid = 1000;
+/** Simulator-clock milliseconds from a VM's start until its agent answers. */
+export const AGENT_BOOT_MS = 1500;
+/** Each VM's files as the agent sees them; /etc/hostname is derived from the guest name. */
+const files = new WeakMap<Guest, Map<string, Buffer>>();
+/** PVE/API2/Qemu/Agent.pm $MAX_READ_SIZE. */
+const MAX_READ_SIZE = 16 * 1024 * 1024;
 
 function agentGuest(ctx: HandlerContext): Guest {
   const guest = findGuest(ctx, 'qemu');
   if (!/^(1|enabled=1)/.test(guest.config.agent ?? ''))
     throw new SimError(500, 'No QEMU guest agent configured');
   if (guest.status !== 'running') throw new SimError(500, `VM ${guest.vmid} is not running`);
+  if (guest.startedAt !== undefined && ctx.core.clock.now() - guest.startedAt < AGENT_BOOT_MS)
+    throw new SimError(500, 'QEMU guest agent is not running');
   return guest;
 }
 
-function run(ctx: HandlerContext, guest: Guest, argv: string[]): Omit<AgentProcess, 'exitAt'> {
+function fileTable(ctx: HandlerContext, guest: Guest): Map<string, Buffer> {
+  let table = files.get(guest);
+  if (!table) {
+    table = new Map([['/etc/hostname', Buffer.from(`${ctx.core.cluster.guestName(guest)}\n`)]]);
+    files.set(guest, table);
+  }
+  return table;
+}
+
+function run(
+  ctx: HandlerContext,
+  guest: Guest,
+  argv: string[],
+  input: string | undefined,
+): Omit<AgentProcess, 'exitAt'> {
   const [cmd = '', ...args] = argv;
   switch (cmd) {
     case 'echo':
@@ -44,10 +69,18 @@ function run(ctx: HandlerContext, guest: Guest, argv: string[]): Omit<AgentProce
       return { exitcode: 0, out: '', err: '' };
     case 'false':
       return { exitcode: 1, out: '', err: '' };
-    case 'cat':
-      return args[0] === '/etc/hostname'
-        ? { exitcode: 0, out: `${ctx.core.cluster.guestName(guest)}\n`, err: '' }
+    case 'cat': {
+      if (args.length === 0) return { exitcode: 0, out: input ?? '', err: '' };
+      const content = fileTable(ctx, guest).get(args[0] ?? '');
+      return content
+        ? { exitcode: 0, out: content.toString('utf8'), err: '' }
         : { exitcode: 1, out: '', err: `cat: ${args[0] ?? ''}: No such file or directory\n` };
+    }
+    case 'sh':
+      // `sh -c 'exit N'`: a way for scripts to see an exit code of their choice.
+      if (args[0] === '-c' && /^exit \d+$/.test(args[1] ?? ''))
+        return { exitcode: Number(args[1]!.slice(5)) & 0xff, out: '', err: '' };
+      return { exitcode: 2, out: '', err: 'sh: only -c "exit N" is simulated\n' };
     default:
       return { exitcode: 127, out: '', err: `sh: 1: ${cmd}: not found\n` };
   }
@@ -67,7 +100,8 @@ function exec(ctx: HandlerContext): unknown {
     processes.set(guest, table);
   }
   const pid = nextPid++;
-  table.set(pid, { ...run(ctx, guest, argv), exitAt: ctx.core.clock.now() + 20 });
+  const input = typeof ctx.params['input-data'] === 'string' ? ctx.params['input-data'] : undefined;
+  table.set(pid, { ...run(ctx, guest, argv, input), exitAt: ctx.core.clock.now() + 20 });
   return { pid };
 }
 
@@ -83,6 +117,37 @@ function execStatus(ctx: HandlerContext): unknown {
   return out;
 }
 
+/** decode=1 (default) gives the bytes; decode=0 the agent's base64 (binary-safe over JSON). */
+function fileRead(ctx: HandlerContext): unknown {
+  const guest = agentGuest(ctx);
+  const path = String(ctx.params.file ?? '');
+  const content = fileTable(ctx, guest).get(path);
+  if (!content)
+    throw new SimError(500, `Agent error: Failed to open file '${path}': No such file or directory`);
+  const offset = Number(ctx.params.offset ?? 0);
+  const count = Number(ctx.params.count ?? MAX_READ_SIZE);
+  const part = content.subarray(offset, offset + count);
+  const decode = String(ctx.params.decode ?? '1') !== '0';
+  const out: Record<string, unknown> = {
+    content: decode ? part.toString('latin1') : part.toString('base64'),
+    'bytes-read': part.length,
+  };
+  if (offset + count < content.length) out.truncated = 1;
+  return out;
+}
+
+/** encode=1 (default): `content` is the text itself; encode=0: it is already base64. */
+function fileWrite(ctx: HandlerContext): null {
+  const guest = agentGuest(ctx);
+  const content = String(ctx.params.content ?? '');
+  const encode = String(ctx.params.encode ?? '1') !== '0';
+  fileTable(ctx, guest).set(
+    String(ctx.params.file ?? ''),
+    encode ? Buffer.from(content, 'utf8') : Buffer.from(content, 'base64'),
+  );
+  return null;
+}
+
 const wrap = (result: unknown) => (ctx: HandlerContext) => {
   agentGuest(ctx);
   return { result };
@@ -92,6 +157,8 @@ export const agentHandlers: HandlerTable = {
   'POST /nodes/{node}/qemu/{vmid}/agent/ping': wrap({}),
   'POST /nodes/{node}/qemu/{vmid}/agent/exec': exec,
   'GET /nodes/{node}/qemu/{vmid}/agent/exec-status': execStatus,
+  'GET /nodes/{node}/qemu/{vmid}/agent/file-read': fileRead,
+  'POST /nodes/{node}/qemu/{vmid}/agent/file-write': fileWrite,
   'GET /nodes/{node}/qemu/{vmid}/agent/get-host-name': (ctx) => ({
     result: { 'host-name': ctx.core.cluster.guestName(agentGuest(ctx)) },
   }),
