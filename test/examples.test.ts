@@ -75,7 +75,7 @@ function ok(r: Run): string {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ service: 'PVE' });
+  sim = await startSimulator({ authFailureDelayMs: 0, service: 'PVE' });
   home = mkdtempSync(join(tmpdir(), 'pxexamples-'));
   mirror = createServer((req, res) => {
     if (req.url === '/debian/SHA256SUMS') res.end(`${'ab'.repeat(32)}  netinst.iso\n`);

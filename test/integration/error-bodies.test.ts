@@ -30,7 +30,7 @@ describe.each(['PBS', 'PDM'] as const)('%s errors (plain-text bodies)', (service
     new ProxmoxSDK({ host: sim.url, fingerprint: sim.fingerprint, service, user, password, retries: 0 });
 
   beforeAll(async () => {
-    sim = await startSimulator({ service });
+    sim = await startSimulator({ authFailureDelayMs: 0, service });
   });
   afterAll(() => sim.close());
 
@@ -54,7 +54,9 @@ describe.each(['PBS', 'PDM'] as const)('%s errors (plain-text bodies)', (service
       px.request('POST /access/users', { userid: 'not a user id', expire: 'soon' } as never),
     )) as ResourceException;
     expect(error.statusCode).toBe(400);
-    expect(error.message).toMatch(/^POST \/access\/users: 400 Bad Request: parameter verification errors \(/);
+    expect(error.message).toMatch(
+      /^POST \/access\/users: 400 Bad Request: parameter verification failed: \(/,
+    );
     expect(Object.keys(error.errors ?? {}).sort()).toEqual(['expire', 'userid']);
   });
 
@@ -71,7 +73,7 @@ describe.each(['PBS', 'PDM'] as const)('%s errors (plain-text bodies)', (service
 describe('PVE errors (JSON envelope, message in the reason phrase)', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
-    sim = await startSimulator({ service: 'PVE' });
+    sim = await startSimulator({ authFailureDelayMs: 0, service: 'PVE' });
   });
   afterAll(() => sim.close());
 

@@ -18,7 +18,8 @@ const user = (sim: RunningSimulator, id: string) => {
 describe('PVE authentication over HTTPS', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
-    sim = await startSimulator({ taskDurationMs: 50 });
+    // Refusals answer at once here; test/simulator/fidelity.test.ts proves the default delay.
+    sim = await startSimulator({ taskDurationMs: 50, authFailureDelayMs: 0 });
   });
   afterAll(() => sim.close());
 
@@ -84,7 +85,8 @@ describe('PVE authentication over HTTPS', () => {
       headers: { cookie: 'PVEAuthCookie=PVE:root@pam:6B000000::AAAA' },
     });
     expect(forged.status).toBe(401);
-    expect(forged.statusText).toMatch(/invalid PVE ticket/);
+    // pve-manager PVE/HTTPServer.pm auth_handler: verify_ticket's error becomes "Authentication failed!".
+    expect(forged.statusText).toBe('Authentication failed!');
   });
 
   it('renews a ticket posted as the password, and refuses it once the clock passes 2 hours', async () => {
@@ -142,7 +144,8 @@ describe('PVE authentication over HTTPS', () => {
       headers: { authorization: `PVEAPIToken=automation@pve!full=${full.value}` },
       params: { userid: 'automation@pve', password: 'another-password' },
     });
-    expect(res.status).toBe(401);
+    // pve-manager PVE/HTTPServer.pm rest_handler: raise_perm_exc, a 403.
+    expect(res.status).toBe(403);
     expect(res.statusText).toMatch(/not available with API token/);
   });
 
@@ -162,7 +165,7 @@ describe('PVE authentication over HTTPS', () => {
 describe('PVE two-factor login (new-format)', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator({ authFailureDelayMs: 0 });
   });
   afterAll(() => sim.close());
 
@@ -241,7 +244,7 @@ describe('PVE two-factor login (new-format)', () => {
 
 describe('PBS, PMG and PDM differences', () => {
   it('PBS: PBSAPIToken split on the first ":" with a percent-decoded secret; TFA without NeedTFA', async () => {
-    const sim = await startSimulator({ service: 'PBS' });
+    const sim = await startSimulator({ service: 'PBS', authFailureDelayMs: 0 });
     try {
       const token = user(sim, 'automation@pbs').tokens.find((t) => !t.privsep)!;
       const ok = await wire(sim, 'GET', '/version', {
@@ -268,7 +271,7 @@ describe('PBS, PMG and PDM differences', () => {
   });
 
   it('PMG: refuses API tokens, takes the one-shot otp field, adds @quarantine and role', async () => {
-    const sim = await startSimulator({ service: 'PMG' });
+    const sim = await startSimulator({ service: 'PMG', authFailureDelayMs: 0 });
     try {
       expect(sim.users.every((u) => u.tokens.length === 0)).toBe(true);
       const token = await wire(sim, 'GET', '/version', {
@@ -300,7 +303,7 @@ describe('PBS, PMG and PDM differences', () => {
   });
 
   it('PDM: login answers with ticket-info and an HttpOnly __Host- cookie that authenticates', async () => {
-    const sim = await startSimulator({ service: 'PDM' });
+    const sim = await startSimulator({ service: 'PDM', authFailureDelayMs: 0 });
     try {
       const res = await wire(sim, 'POST', '/access/ticket', {
         params: { username: 'root@pam', password: 'proxmox' },

@@ -5,7 +5,7 @@ import { login, sessionHeaders, wire } from './helpers.js';
 describe('fault injection over HTTPS', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator({ authFailureDelayMs: 0 });
   });
   afterAll(() => sim.close());
 

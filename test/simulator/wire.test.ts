@@ -7,7 +7,7 @@ import { login, sessionHeaders, wire } from './helpers.js';
 describe('the wire: envelope, errors, bodies, TLS', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator({ authFailureDelayMs: 0 });
   });
   afterAll(() => sim.close());
 

@@ -173,7 +173,7 @@ describe('ProxmoxSDK.sync over HTTPS', () => {
     const code = `
       const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })
-        .then(({ startSimulator }) => startSimulator({ service: 'PVE' }))
+        .then(({ startSimulator }) => startSimulator({ authFailureDelayMs: 0, service: 'PVE' }))
         .then((s) => parentPort.postMessage({ host: s.host, port: s.port, fingerprint: s.fingerprint, users: s.users }));`;
     worker = new Worker(code, { eval: true });
     sim = await new Promise((resolve, reject) => {

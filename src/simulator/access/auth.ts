@@ -55,16 +55,28 @@ export function splitToken(
   return { userid: id.slice(0, bang), tokenid: id.slice(bang + 1), secret };
 }
 
+/**
+ * A refused login at the auth layer. PVE (pve-manager PVE/HTTPServer.pm auth_handler) dies
+ * with "Authentication failed!" or "No ticket", which pve-http-server turns into a bare 401
+ * whose reason phrase is that text; proxmox-rest-server rest.rs answers every auth failure
+ * with the body "authentication failed" and no Content-Type.
+ */
+export function authLayerFailure(core: EngineCore, perlText: string): SimError {
+  if (core.service === 'PBS' || core.service === 'PDM')
+    return new SimError(401, 'authentication failed', undefined, 'text');
+  return new SimError(401, perlText, undefined, 'empty');
+}
+
 function tokenSubject(core: EngineCore, header: string): Subject {
   const scheme = SERVICES[core.service].tokenScheme;
   const match = scheme ? new RegExp(`^${scheme}[= ](\\S+)$`).exec(header.trim()) : null;
   const parts = match?.[1] ? splitToken(core, match[1]) : undefined;
-  if (!parts) throw new SimError(401, 'invalid token value!');
+  if (!parts) throw authLayerFailure(core, 'Authentication failed!');
   const user = core.access.activeUser(parts.userid, core.clock.now());
   const token = user?.tokens.get(parts.tokenid);
   const nowS = core.clock.now() / 1000;
   if (!token || token.secret !== parts.secret || (token.expire > 0 && token.expire < nowS)) {
-    throw new SimError(401, 'invalid token value!');
+    throw authLayerFailure(core, 'Authentication failed!');
   }
   core.stats.tokenRequests++;
   return { userid: parts.userid, tokenid: parts.tokenid };
@@ -91,24 +103,65 @@ export function ticketFromCookies(
   return quarantine ? { ticket: quarantine, prefix: 'PMGQUAR' } : undefined;
 }
 
-/** The authenticated subject, or a 401 SimError. `method` decides whether CSRF is needed. */
-export function authenticate(core: EngineCore, req: SimRequest, method: string): Subject {
+/**
+ * The ticket sent as `Authorization: PVEAuthCookie=<ticket>` (pve-http-server AnyEvent.pm
+ * authenticate_and_handle_request: the cookie first, then this header, then a token).
+ */
+function ticketFromAuthorization(core: EngineCore, req: SimRequest): string | undefined {
+  const header = headerValue(req.headers, 'authorization');
+  const name = SERVICES[core.service].cookieName;
+  const match = header ? new RegExp(`(?:^|\\s)${name}(?:=| )([^;]*)`).exec(header) : null;
+  if (!match?.[1]) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
+/** Whether the request carries an API token header and no ticket (what PVE then uses). */
+export function usesToken(core: EngineCore, req: SimRequest): boolean {
   const authorization = headerValue(req.headers, 'authorization');
   const scheme = SERVICES[core.service].tokenScheme;
-  if (authorization && scheme && authorization.startsWith(scheme)) return tokenSubject(core, authorization);
+  if (!authorization || !scheme || !authorization.startsWith(scheme)) return false;
+  return ticketFromCookies(core, req) === undefined;
+}
 
-  const found = ticketFromCookies(core, req);
-  if (!found) throw new SimError(401, 'No ticket');
+/**
+ * pve-manager PVE/HTTPServer.pm auth_handler: uploads skip the CSRF check (HTML forms cannot
+ * send the header) and need Datastore.AllocateTemplate on the storage instead.
+ */
+const UPLOAD_PATH = /^\/nodes\/[^/]+\/storage\/[^/]+\/upload$/;
+
+/**
+ * The authenticated subject, or a 401 SimError. `method` decides whether CSRF is needed;
+ * `path` (below /api2/json) exempts PVE uploads from it.
+ */
+export function authenticate(core: EngineCore, req: SimRequest, method: string, path = ''): Subject {
+  const perl = core.service === 'PVE' || core.service === 'PMG';
+  const fromCookie = ticketFromCookies(core, req);
+  const headerTicket = !fromCookie && core.service === 'PVE' ? ticketFromAuthorization(core, req) : undefined;
+  const found =
+    fromCookie ?? (headerTicket === undefined ? undefined : { ticket: headerTicket, prefix: 'PVE' });
+  if (!found) {
+    const authorization = headerValue(req.headers, 'authorization');
+    const scheme = SERVICES[core.service].tokenScheme;
+    if (authorization && scheme && authorization.startsWith(scheme)) return tokenSubject(core, authorization);
+    throw authLayerFailure(core, 'No ticket');
+  }
   const now = core.clock.now();
   const content = core.signer.verify(found.ticket, found.prefix, now);
   // A half-authenticated two-factor ticket opens nothing.
   if (!content || content.data.startsWith('!tfa!') || !core.access.activeUser(content.data, now)) {
-    throw new SimError(401, `permission denied - invalid ${SERVICES[core.service].ticketPrefix} ticket`);
+    throw authLayerFailure(core, perl ? 'Authentication failed!' : 'authentication failed');
   }
-  if (method !== 'GET') {
+  const upload = core.service === 'PVE' && method === 'POST' && UPLOAD_PATH.test(path);
+  if (method !== 'GET' && !upload) {
     const csrf = headerValue(req.headers, 'csrfpreventiontoken');
     if (!csrf || !core.signer.verifyCsrf(csrf, content.data, now)) {
-      throw new SimError(401, 'Permission denied - invalid csrf token');
+      // pve-common PVE/Ticket.pm verify_csrf_prevention_token raises a 401 PVE::Exception.
+      if (!perl) throw authLayerFailure(core, '');
+      throw new SimError(401, 'Permission denied - invalid csrf token', undefined, 'empty');
     }
   }
   return { userid: content.data };

@@ -24,7 +24,10 @@ export interface EngineCore {
   readonly stats: SimStats;
   /** The node that answers when a path has none (the host the client talks to). */
   readonly localNode: string;
-  readonly loginFailureDelayMs: number;
+  /** How long a 401 takes (PVE pads to it from the request's start; PBS waits it). */
+  readonly authFailureDelayMs: number;
+  /** How long PBS's router-level 403 takes. */
+  readonly forbiddenDelayMs: number;
   readonly generic: GenericStore;
   readonly storage: StorageState;
   /** PBS datastores (empty on the other products). */

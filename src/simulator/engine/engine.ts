@@ -25,7 +25,14 @@ import { type Handler, type HandlerContext, Reply } from './handler.js';
 import { HANDLER_TABLES } from './handler-tables.js';
 import { callResult, hostRequest } from './host-call.js';
 import { emptyParams, parseRequest } from './parse-request.js';
-import { errorResponse, successResponse } from './reply.js';
+import { bareResponse, errorResponse, successResponse } from './reply.js';
+import {
+  conflictingPathValues,
+  needsAuth,
+  refusalDelayMs,
+  refuseToken,
+  unknownRoute,
+} from './request-rules.js';
 import { type MethodInfo, Router } from './router.js';
 
 export type { CallResult } from './host-call.js';
@@ -41,7 +48,7 @@ import { paramError, SimError } from './sim-error.js';
 import { newStats, type SimStats } from './stats.js';
 import { conform } from './typed-values.js';
 import type { EngineOptions, FaultOptions, SimAccount, SimParams, SimRequest, SimResponse } from './types.js';
-import { validateParams } from './validate.js';
+import { joinListParams, validateParams } from './validate.js';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,7 +61,8 @@ export class SimulatorEngine implements EngineCore {
   readonly signer = new TicketSigner();
   readonly stats: SimStats = newStats();
   readonly localNode: string;
-  readonly loginFailureDelayMs: number;
+  readonly authFailureDelayMs: number;
+  readonly forbiddenDelayMs: number;
   readonly router = new Router();
   readonly generic = new GenericStore();
   readonly storage = new StorageState();
@@ -79,7 +87,8 @@ export class SimulatorEngine implements EngineCore {
       this.service === 'PBS' ? demoDatastores(this.clock.now(), dataset === 'demo') : new Map();
     this.pmg = demoPmg(this.clock.now(), this.service === 'PMG' && dataset === 'demo');
     this.tasks = new TaskManager(this.service, this.clock, options.taskDurationMs ?? 200);
-    this.loginFailureDelayMs = options.loginFailureDelayMs ?? 0;
+    this.authFailureDelayMs = options.authFailureDelayMs ?? options.loginFailureDelayMs ?? 0;
+    this.forbiddenDelayMs = options.forbiddenDelayMs ?? this.authFailureDelayMs / 6;
     this.#faults = new FaultInjector(this.stats.faults, this.clock);
     this.#faults.configure(options.faults);
     for (const api of schemaMethods(this.service)) {
@@ -132,24 +141,30 @@ export class SimulatorEngine implements EngineCore {
     return response;
   }
 
-  async #handle(req: SimRequest): Promise<SimResponse> {
+  async #handle(req: SimRequest, host = false): Promise<SimResponse> {
+    const startedAt = Date.now();
     this.stats.requests++;
     this.tasks.settle();
     let routeKey = `${req.method.toUpperCase()} ${req.url.split('?')[0]}`;
     let response: SimResponse;
+    /** Where a refusal happened: the delays differ (see authFailureDelay). */
+    let stage: 'auth' | 'permission' | 'other' = 'other';
     try {
-      const parsed = parseRequest(req);
+      const parsed = parseRequest(req, this.service);
       const match = this.router.match(parsed.segments);
       const info = match?.node.methods.get(parsed.method);
       const path = `/${parsed.segments.join('/')}`;
-      if (!match || !info) throw new SimError(501, `Method '${parsed.method} ${path}' not implemented`);
-      routeKey = `${parsed.method} ${match.node.template || '/'}`;
-      const open = (info.permissions as { user?: string } | undefined)?.user === 'world';
-      const subject = open ? undefined : authenticate(this, req, parsed.method);
-      if (subject?.tokenid !== undefined && !info.allowtoken) {
-        throw new SimError(401, 'Permission denied - not available with API token');
-      }
-      const params: SimParams = Object.assign(emptyParams(), parsed.params, match.pathParams);
+      if (match && info) routeKey = `${parsed.method} ${match.node.template || '/'}`;
+      stage = 'auth';
+      const subject = needsAuth(this.service, parsed.method, path, info)
+        ? authenticate(this, req, parsed.method, path)
+        : undefined;
+      stage = 'other';
+      if (!match || !info) throw unknownRoute(this.service, parsed.method, path);
+      const params: SimParams = Object.assign(emptyParams(), parsed.params);
+      conflictingPathValues(this.service, params, match.pathParams);
+      Object.assign(params, match.pathParams);
+      refuseToken(this, req, info, path, subject);
       if (subject) {
         const denial = checkPermissions(info.permissions, {
           access: this.access,
@@ -157,10 +172,14 @@ export class SimulatorEngine implements EngineCore {
           params,
           pathParams: match.pathParams,
         });
+        stage = 'permission';
         if (denial) throw new SimError(403, denial);
+        stage = 'other';
       }
       if (info.api) {
-        const errors = validateParams(info.api.parameters, params);
+        const perl = this.service === 'PVE' || this.service === 'PMG';
+        if (perl) joinListParams(info.api.parameters, params);
+        const errors = validateParams(info.api.parameters, params, perl);
         if (Object.keys(errors).length > 0) throw paramError(errors);
       }
       const own = this.#handlers.get(routeKey);
@@ -181,10 +200,11 @@ export class SimulatorEngine implements EngineCore {
       response = this.#envelope(keep ? result : this.#conform(result, info.api?.returns));
     } catch (error) {
       response = this.#errorFrom(error);
-      if (routeKey === 'POST /access/ticket' && response.status === 401) {
-        this.stats.loginFailures++;
-        if (this.loginFailureDelayMs > 0) await delay(this.loginFailureDelayMs);
-      }
+      if (routeKey === 'POST /access/ticket' && response.status === 401) this.stats.loginFailures++;
+    }
+    if (!host) {
+      const wait = refusalDelayMs(this, response.status, stage) - (Date.now() - startedAt);
+      if (wait > 0) await delay(wait);
     }
     this.stats.byRoute[routeKey] = (this.stats.byRoute[routeKey] ?? 0) + 1;
     this.stats.byStatus[response.status] = (this.stats.byStatus[response.status] ?? 0) + 1;
@@ -208,8 +228,10 @@ export class SimulatorEngine implements EngineCore {
   }
 
   #errorFrom(error: unknown): SimResponse {
-    if (error instanceof SimError)
+    if (error instanceof SimError) {
+      if (error.bare) return bareResponse(this.service, error.status, error.message, error.bare);
       return errorResponse(this.service, error.status, error.message, error.errors);
+    }
     const message = error instanceof Error ? error.message : String(error);
     return errorResponse(this.service, 500, message);
   }
@@ -223,7 +245,7 @@ export class SimulatorEngine implements EngineCore {
     path: string,
     params: Record<string, string | string[]> = {},
   ): Promise<CallResult> {
-    return callResult(await this.#handle(hostRequest(this, method, path, params)));
+    return callResult(await this.#handle(hostRequest(this, method, path, params), true));
   }
 
   /** Route metadata, for tests and the conformance walk. */

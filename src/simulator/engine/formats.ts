@@ -43,7 +43,11 @@ const FORMATS: Record<string, FormatEntry> = {
     sample: 'pve1',
   },
   'pve-storage-id': { check: re(ID, 'storage ID contains illegal characters'), sample: 'local' },
-  'pve-configid': { check: re(/^[a-z][a-z0-9_]+$/i, 'invalid configuration ID'), sample: 'memory' },
+  // pve-common JSONSchema.pm $CONFIGID_RE / pve_verify_configid: dashes are allowed (`before-upgrade`).
+  'pve-configid': {
+    check: (v) => (/^[a-z][a-z0-9_-]+$/i.test(v) ? undefined : `invalid configuration ID '${v}'`),
+    sample: 'memory',
+  },
   'pve-poolid': {
     check: re(/^[A-Za-z0-9\-_]+(?:\/[A-Za-z0-9\-_]+){0,2}$/, 'pool ID contains illegal characters'),
     sample: 'production',

@@ -3,6 +3,7 @@
  * pveproxy refuses before any handler runs: bodies on GET/DELETE, chunked bodies, and
  * oversized non-upload bodies all get 501.
  */
+import type { ServiceName } from '../../core/services.js';
 import { boundaryOf, type MultipartPart, parseMultipart } from './multipart.js';
 import { SimError } from './sim-error.js';
 import type { SimParams, SimRequest } from './types.js';
@@ -94,28 +95,35 @@ function parseBody(body: Buffer, contentType: string, params: SimParams, files: 
   for (const [key, value] of new URLSearchParams(body.toString('utf8'))) addParam(params, key, value);
 }
 
-export function parseRequest(req: SimRequest): ParsedRequest {
+export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): ParsedRequest {
   const method = req.method.toUpperCase();
+  // The 501 rules are pve-http-server's (AnyEvent.pm process_header and
+  // authenticate_and_handle_request); proxmox-rest-server has none of them.
+  const perl = service === 'PVE' || service === 'PMG';
   const queryAt = req.url.indexOf('?');
   const rawPath = queryAt < 0 ? req.url : req.url.slice(0, queryAt);
   const query = queryAt < 0 ? '' : req.url.slice(queryAt + 1);
   if (rawPath !== API_BASE && !rawPath.startsWith(`${API_BASE}/`)) {
     throw new SimError(404, 'Not Found');
   }
-  if (!['GET', 'POST', 'PUT', 'DELETE'].includes(method)) {
-    throw new SimError(501, `Method '${method}' not implemented`);
+  if (perl && !['GET', 'POST', 'PUT', 'DELETE'].includes(method)) {
+    // AnyEvent.pm process_header: a bare response, before any authentication.
+    throw new SimError(501, `method '${method}' not available`, undefined, 'empty');
   }
-  if ((headerValue(req.headers, 'transfer-encoding') ?? '').toLowerCase().includes('chunked')) {
-    throw new SimError(501, 'chunked transfer encoding not supported');
+  if (perl && (headerValue(req.headers, 'transfer-encoding') ?? '').toLowerCase().includes('chunked')) {
+    throw new SimError(501, 'chunked transfer encoding not supported', undefined, 'text');
   }
   const body = req.body ?? Buffer.alloc(0);
   const declared = Number(headerValue(req.headers, 'content-length') ?? body.length);
-  if ((method === 'GET' || method === 'DELETE') && (body.length > 0 || declared > 0)) {
-    throw new SimError(501, `Unexpected content for method '${method}'`);
+  if (perl && (method === 'GET' || method === 'DELETE') && (body.length > 0 || declared > 0)) {
+    throw new SimError(501, `Unexpected content for method '${method}'`, undefined, 'text');
   }
   const contentType = headerValue(req.headers, 'content-type') ?? '';
   const multipart = contentType.toLowerCase().startsWith('multipart/form-data');
-  if (!multipart && body.length > MAX_BODY_BYTES) throw new SimError(501, 'Request too large');
+  if (!multipart && body.length > MAX_BODY_BYTES) {
+    if (perl) throw new SimError(501, 'for data too large', undefined, 'text');
+    throw new SimError(400, 'Request body too large');
+  }
 
   let segments: string[];
   try {

@@ -50,10 +50,12 @@ export function successResponse(
  */
 const PLAIN_TEXT_ERRORS: ReadonlySet<ServiceName> = new Set(['PBS', 'PDM']);
 
+/** proxmox-schema src/schema.rs `impl Display for ParameterError` (the post-2023 wording). */
 function plainErrorText(message: string, errors?: Record<string, string>): string {
   if (!errors || Object.keys(errors).length === 0) return message;
-  const lines = Object.entries(errors).map(([name, text]) => `parameter '${name}': ${text.trim()}\n`);
-  return `parameter verification errors\n\n${lines.join('')}`;
+  const list = Object.entries(errors);
+  if (list.length === 1) return `parameter verification failed - '${list[0]![0]}': ${list[0]![1]}`.trim();
+  return `parameter verification failed:\n${list.map(([name, text]) => `- '${name}': ${text}\n`).join('')}`.trim();
 }
 
 export function errorResponse(
@@ -81,5 +83,28 @@ export function errorResponse(
     headers: baseHeaders(service),
     body: JSON.stringify(payload),
     closeConnection: status >= 400,
+  };
+}
+
+/**
+ * An answer that bypasses the API formatter: no Content-Type, and either no body (`empty`:
+ * PVE's auth-layer 401, reason phrase = the message) or the message as text (`text`: PVE's
+ * AnyEvent.pm `error`, PBS's auth failures). PVE closes the connection after it.
+ */
+export function bareResponse(
+  service: ServiceName,
+  status: number,
+  message: string,
+  kind: 'empty' | 'text',
+): SimResponse {
+  const headers = baseHeaders(service);
+  delete headers['content-type'];
+  const rust = PLAIN_TEXT_ERRORS.has(service);
+  return {
+    status,
+    statusText: rust ? (STATUS_CODES[status] ?? 'Error') : reasonPhrase(message),
+    headers,
+    body: kind === 'empty' ? '' : message,
+    closeConnection: !rust,
   };
 }

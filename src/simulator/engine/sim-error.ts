@@ -7,6 +7,14 @@ export class SimError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: Record<string, string>,
+    /**
+     * How the answer looks when it does not come through the API formatter: `empty`, a
+     * status line and no body (pve-http-server AnyEvent.pm authenticate_and_handle_request
+     * answers auth failures with a bare HTTP::Response); `text`, the message as the body
+     * without a Content-Type (AnyEvent.pm `error`, proxmox-rest-server errors that escape
+     * the formatter).
+     */
+    readonly bare?: 'empty' | 'text',
   ) {
     super(message);
   }

@@ -82,7 +82,22 @@ export interface EngineOptions {
   /** How long a task runs before it stops, in ms of the simulator clock. */
   taskDurationMs?: number;
   clock?: SimClock;
-  /** Delay of a failed login, in ms (pveproxy waits ~3 s; the simulator does not by default). */
+  /**
+   * How long a refused request takes, in ms, as Proxmox makes brute force slow: PVE and PMG
+   * answer every 401 (auth layer and failed logins) 3 s after the request came in
+   * (pve-http-server AnyEvent.pm handle_api2_request / authenticate_and_handle_request);
+   * PBS and PDM wait 3 s on a 401 (proxmox-rest-server rest.rs delay_unauth_time).
+   * `startSimulator` and `proxmox mock serve` default to 3000; the in-process engine (and so
+   * the `mock` backend) to 0. 0 turns the delays off.
+   */
+  authFailureDelayMs?: number;
+  /**
+   * PBS and PDM: how long the router's own permission refusal (403 "permission check
+   * failed") takes (rest.rs access_forbidden_time: 0.5 s). Default: a sixth of
+   * `authFailureDelayMs`.
+   */
+  forbiddenDelayMs?: number;
+  /** @deprecated the old name of `authFailureDelayMs`. */
   loginFailureDelayMs?: number;
   faults?: FaultOptions;
 }

@@ -7,7 +7,14 @@ import { checkFormat } from './formats.js';
 import { matchesPattern } from './safe-regex.js';
 import type { SimParams } from './types.js';
 
-const BOOLEAN = /^(0|1|true|false|yes|no|on|off)$/i;
+/**
+ * pve-common src/PVE/JSONSchema.pm check_type: a top-level boolean parameter is `1` or `0`
+ * (JSON true/false only inside a JSON body, which parse-request turns into 1/0); the words
+ * are refused. Property strings (parse_property_string) and the Rust servers
+ * (proxmox-schema parse_boolean) accept the words, case-insensitively.
+ */
+const PERL_BOOLEAN = /^(0|1)$/;
+const BOOLEAN_WORDS = /^(0|1|true|false|yes|no|on|off)$/i;
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -16,7 +23,12 @@ function typeOf(schema: JsonSchema): string {
 }
 
 /** Checks one scalar value (as the wire carries it, a string); returns the error text. */
-export function checkValue(schema: JsonSchema, value: string, lenient = true): string | undefined {
+export function checkValue(
+  schema: JsonSchema,
+  value: string,
+  lenient = true,
+  strictBooleans = false,
+): string | undefined {
   const type = typeOf(schema);
   if (schema.enum && !schema.enum.map(String).includes(value)) {
     // Booleans in enums are rare; integers in enums compare as text, as the servers do.
@@ -24,7 +36,11 @@ export function checkValue(schema: JsonSchema, value: string, lenient = true): s
   }
   switch (type) {
     case 'boolean':
-      return BOOLEAN.test(value) ? undefined : `type check ('boolean') failed - got '${value}'`;
+      if (!(strictBooleans ? PERL_BOOLEAN : BOOLEAN_WORDS).test(value))
+        return strictBooleans
+          ? `type check ('boolean') failed - got '${value}'`
+          : 'Unable to parse boolean option.';
+      return undefined;
     case 'integer':
     case 'number': {
       if (!(type === 'integer' ? INTEGER : NUMBER).test(value))
@@ -127,8 +143,15 @@ export function propertyFor(properties: Record<string, JsonSchema>, key: string)
   return max === undefined || Number(match[2]) <= max ? numbered : undefined;
 }
 
-/** Per-parameter errors; empty when the parameters pass. */
-export function validateParams(schema: JsonSchema | undefined, params: SimParams): Record<string, string> {
+/**
+ * Per-parameter errors; empty when the parameters pass. `perl`: PVE and PMG (pve-common
+ * JSONSchema.pm), where top-level booleans are only 1/0; otherwise the Rust servers' rules.
+ */
+export function validateParams(
+  schema: JsonSchema | undefined,
+  params: SimParams,
+  perl = true,
+): Record<string, string> {
   // No prototype: an unknown parameter named `__proto__` must still get its own entry.
   const errors = Object.create(null) as Record<string, string>;
   const properties = schema?.properties ?? {};
@@ -137,18 +160,21 @@ export function validateParams(schema: JsonSchema | undefined, params: SimParams
     const prop = propertyFor(properties, key);
     if (!prop) {
       if (closed)
-        errors[key] = 'property is not defined in schema and the schema does not allow additional properties';
+        errors[key] = perl
+          ? 'property is not defined in schema and the schema does not allow additional properties'
+          : 'schema does not allow additional properties.';
       continue;
     }
     const type = typeOf(prop);
     const values = Array.isArray(raw) ? raw : [raw];
     if (values.length > 1 && type !== 'array') {
-      errors[key] = 'duplicate parameter (not allowed)';
+      // check_type sees a Perl array where a scalar belongs; proxmox-schema names the duplicate.
+      errors[key] = perl ? `type check ('${type}') failed - got ARRAY` : 'duplicate parameter.';
       continue;
     }
     const itemSchema = type === 'array' ? (prop.items ?? { type: 'string' }) : prop;
     for (const value of values) {
-      const error = checkValue(itemSchema, value);
+      const error = checkValue(itemSchema, value, true, perl);
       if (error) {
         errors[key] = error;
         break;
@@ -160,7 +186,25 @@ export function validateParams(schema: JsonSchema | undefined, params: SimParams
   }
   for (const [key, prop] of Object.entries(properties)) {
     if (prop.optional || key.endsWith('[n]') || Object.hasOwn(params, key)) continue;
-    errors[key] = 'property is missing and it is not optional';
+    // proxmox-schema do_parse_parameter_strings words it with a full stop.
+    errors[key] = perl
+      ? 'property is missing and it is not optional'
+      : 'parameter is missing and it is not optional.';
   }
   return errors;
+}
+
+/**
+ * pve-common src/PVE/RESTHandler.pm normalize_legacy_param_formats: a repeated key of a
+ * string parameter with a `-list` format is joined with `,` before validation
+ * (`-delete name -delete ostype` is `delete=name,ostype`). Changes `params` in place.
+ */
+export function joinListParams(schema: JsonSchema | undefined, params: SimParams): void {
+  const properties = schema?.properties ?? {};
+  for (const [key, raw] of Object.entries(params)) {
+    if (!Array.isArray(raw)) continue;
+    const prop = propertyFor(properties, key);
+    if (prop && typeOf(prop) === 'string' && typeof prop.format === 'string' && prop.format.endsWith('-list'))
+      params[key] = raw.join(',');
+  }
 }

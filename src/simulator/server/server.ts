@@ -98,7 +98,8 @@ function formatUrl(host: string, port: number): string {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const engine = options.engine ?? new SimulatorEngine(options);
+  // Refusals are slow by default, as on a real server (see EngineOptions.authFailureDelayMs).
+  const engine = options.engine ?? new SimulatorEngine({ authFailureDelayMs: 3000, ...options });
   const certificate = await simulatorCertificate();
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer(serverTlsOptions(certificate, options.clientCa), (req, res) => {
