@@ -40,8 +40,10 @@ export interface ProductWalkFigures {
   /** The schema requires a privilege (or role, or root) the identity lacks. */
   expected403: number;
   got403: number;
-  /** Refused before the permission check because the method takes no API tokens (PVE). */
-  got401NoTokens: number;
+  /** PVE methods that take no API tokens (schema `allowtoken: 0`), walked with a token. */
+  tokenless: number;
+  /** Of those, refused with 403 "not available with API token" before any permission check. */
+  tokenRefused: number;
   /** Open or granted by schema. */
   allowed: number;
   /** Allowed calls the permission check let through (any answer but 401 and 403). */
@@ -256,7 +258,8 @@ export async function walkProduct(service: ServiceName): Promise<ProductWalkFigu
     walked: 0,
     expected403: 0,
     got403: 0,
-    got401NoTokens: 0,
+    tokenless: 0,
+    tokenRefused: 0,
     allowed: 0,
     allowedOk: 0,
     notRefused: [],
@@ -285,13 +288,20 @@ export async function walkProduct(service: ServiceName): Promise<ProductWalkFigu
       message: messageOf(res.body),
     });
     f.walked++;
+    if (service === 'PVE' && !m.allowtoken) {
+      // pve-manager PVE/HTTPServer.pm auth_handler: a token on a method without `allowtoken`
+      // is refused with 403 before the permission check, whatever the token may do.
+      f.tokenless++;
+      if (res.status === 403 && /not available with API token/.test(call().message)) f.tokenRefused++;
+      else f.notRefused.push(call());
+      continue;
+    }
     if (v === 'denied') {
       f.expected403++;
       if (res.status === 403) {
         f.got403++;
         if (!WORDING[service].test(call().message)) f.wrongWording.push(call());
-      } else if (res.status === 401 && !m.allowtoken && service === 'PVE') f.got401NoTokens++;
-      else f.notRefused.push(call());
+      } else f.notRefused.push(call());
       continue;
     }
     f.allowed++;

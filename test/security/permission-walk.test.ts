@@ -25,7 +25,8 @@ describe('permission walk over each product schema', () => {
       expect(f.allowed).toBeGreaterThan(AT_LEAST[service].allowed);
       expect(f.notRefused).toEqual([]);
       expect(f.wrongWording).toEqual([]);
-      expect(f.got403 + f.got401NoTokens).toBe(f.expected403);
+      expect(f.got403).toBe(f.expected403);
+      expect(f.tokenRefused).toBe(f.tokenless);
       expect(f.grantedButRefused).toEqual([]);
       expect(f.openButRefused).toEqual([]);
       expect(f.allowedOk).toBe(f.allowed);
