@@ -153,6 +153,9 @@ function fixture(
     case 'target':
       if (engine.service === 'PVE' && api.path.endsWith('/migrate')) return 'pve2';
       return undefined;
+    case 'file':
+      // A file the guest has: reading a missing one is the agent's 500, as on a real guest.
+      return api.path.endsWith('/agent/file-read') ? '/etc/hostname' : undefined;
     default:
       return schema.type === undefined ? 'sample' : undefined;
   }
