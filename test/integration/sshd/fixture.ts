@@ -214,6 +214,16 @@ export async function startSshd(): Promise<Sshd> {
     };
     return [...parent.keys()].filter(below);
   };
+  // A session may exit between the `ps` listing and its kill (ESRCH): that one is gone already.
+  const killSessions = (): void => {
+    for (const pid of sessionPids()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
 
   return {
     host: '127.0.0.1',
@@ -233,17 +243,9 @@ export async function startSshd(): Promise<Sshd> {
     state,
     log: () => log,
     connections: () => (log.match(/^Connection from /gm) ?? []).length,
-    dropSessions: () => {
-      for (const pid of sessionPids()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    },
+    dropSessions: killSessions,
     stop: async () => {
-      for (const pid of sessionPids()) process.kill(pid, 'SIGKILL');
+      killSessions();
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
