@@ -22,6 +22,7 @@ export {
   AbortError,
   AuthenticationError,
   ConnectionError,
+  type ConnectionErrorOptions,
   DeadlineError,
   type ErrorCode,
   GuestLookupError,
@@ -100,7 +101,12 @@ export {
   type BulkResult,
   bulk,
 } from './workflows/bulk.js';
-export type { PveClient, WorkflowOptions } from './workflows/client.js';
+export type {
+  Params as WorkflowParams,
+  PveClient,
+  WorkflowClient,
+  WorkflowOptions,
+} from './workflows/client.js';
 export type { CloneOptions, CloneResult } from './workflows/clone.js';
 export {
   type CloudInitOptions,
