@@ -97,6 +97,9 @@ export class GuestAgent {
       } catch (error) {
         // 500 "QEMU guest agent is not running" (or "VM is not running" during a start) means: not yet.
         if (!isResourceException(error) || error.statusCode !== 500) throw error;
+        // "No QEMU guest agent configured" never changes by waiting (assert_agent_available in
+        // qemu-server PVE/QemuServer/Agent.pm checks the config first): fail at once.
+        if (/no qemu guest agent configured/i.test(error.statusMessage)) throw error;
         if (Date.now() >= deadline)
           throw new TimeoutError(
             `the guest agent did not answer within ${timeoutMs} ms: ${error.statusMessage}`,

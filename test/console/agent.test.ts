@@ -58,6 +58,17 @@ describe('px.agent(node, vmid)', () => {
     });
   });
 
+  it('waitReady fails at once when the VM has no agent configured (PVE/QemuServer/Agent.pm assert_agent_available)', async () => {
+    await using px = rootClient(sim);
+    await px.request('PUT /nodes/{node}/qemu/{vmid}/config', { node: 'pve1', vmid: 112, agent: '0' });
+    await expect(px.agent('pve1', 112).waitReady({ timeoutMs: 60_000, pollMs: 50 })).rejects.toMatchObject({
+      statusCode: 500,
+      message: expect.stringContaining('No QEMU guest agent configured'),
+    });
+    // A 500, not a PROXMOX_TIMEOUT after a minute of polling (the test's own timeout is shorter).
+    await px.request('PUT /nodes/{node}/qemu/{vmid}/config', { node: 'pve1', vmid: 112, agent: '1' });
+  });
+
   it('files round-trip byte for byte, binary included; too large a write is refused before sending', async () => {
     await using px = rootClient(sim);
     const agent = px.agent('pve1', 100);
