@@ -268,6 +268,22 @@ describe.concurrent('examples against the simulator', { timeout: 120_000 }, () =
     );
   });
 
+  it('workflows: finds by name, clones to the next id, snapshots, starts the stopped VMs two at a time', async () => {
+    // Starts its own simulator (demo dataset): dns-06 is the stopped VM 106 on pve1, 136 the next free id.
+    const out = ok(await run('workflows.ts', {}));
+    const lines = out.trimEnd().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'found dns-06: qemu 106 on pve1 (stopped)',
+      'cloned to 136 on pve1 (1 attempt)',
+      'snapshot fresh_clone taken; 136 has: fresh_clone',
+    ]);
+    expect(lines.filter((l) => l.startsWith('start '))).toEqual(
+      Array.from({ length: 7 }, (_, i) => `start ${i + 1}/7`),
+    );
+    expect(lines).toContain('  136 dns-06-copy: started');
+    expect(lines.at(-1)).toBe('started 7 of 7, 0 failed, at most 2 at once; 0 VMs still stopped');
+  });
+
   it('local-monitoring: the on-host script, run on the in-process simulator', async () => {
     expect(ok(await run('local-monitoring.ts', { PROXMOX_BACKEND: 'mock' }))).toMatch(
       /^Node pve1: online, up \d+ h\nNode pve2: online, up \d+ h\nNode pve3: online, up \d+ h\n$/,
