@@ -91,9 +91,10 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
   deadline?: number;
   /**
    * HTTPS: keep-alive connections per host. pveproxy runs 3 worker processes (MAX_WORKERS
-   * in /etc/default/pveproxy) that each run one API handler at a time, so a few connections
-   * per worker keep them all busy; more only queue in the server. Raise it for a server
-   * with more workers, or behind a load balancer. @default 8
+   * in /etc/default/pveproxy); each serves many connections from one event loop, but runs
+   * the API handlers it executes itself (the local, synchronous ones) one at a time, so a
+   * few connections per worker keep them all busy and more only queue in the server. Raise
+   * it for a server with more workers, or behind a load balancer. @default 8
    */
   connections?: number;
   /**

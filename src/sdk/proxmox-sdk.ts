@@ -43,6 +43,8 @@ export interface ClientCore<S extends ServiceName = ServiceName> {
    * `rawRoute('GET /new/path')`, so that a typo is a compile error.
    */
   readonly request: [ServiceName] extends [S] ? LooseRequest : RequestFn<S>;
+  /** The resolved options, secrets masked (safe to log or inspect). */
+  readonly options: Readonly<Record<string, unknown>>;
   /** Waiting for tasks and following their logs. */
   readonly tasks: TaskHelper;
   /** Uploads to storage and downloads. */
@@ -58,17 +60,22 @@ export interface ClientCore<S extends ServiceName = ServiceName> {
 
 export type ProxmoxClient<S extends ServiceName = 'PVE'> = ClientCore<S> & ApiRoot<S>;
 
-const CORE_KEYS = new Set<PropertyKey>([
-  'service',
-  'request',
-  'login',
-  'close',
-  'options',
-  'tasks',
-  'files',
-  'agent',
-  Symbol.asyncDispose,
-]);
+/**
+ * Every member of ClientCore, listed once: `satisfies` makes a member added to the interface
+ * and not here (or listed here and not there) a compile error. Every other key is an API path.
+ */
+const CORE_MEMBERS = {
+  service: true,
+  options: true,
+  request: true,
+  tasks: true,
+  files: true,
+  agent: true,
+  login: true,
+  close: true,
+  [Symbol.asyncDispose]: true,
+} as const satisfies Record<keyof ClientCore, true>;
+const CORE_KEYS: ReadonlySet<PropertyKey> = new Set(Reflect.ownKeys(CORE_MEMBERS));
 
 class ClientImpl {
   readonly #options: ResolvedOptions;
@@ -270,34 +277,49 @@ export interface ProxmoxSDKConstructor {
   sync<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): SyncClient<ServiceOf<I>>;
 }
 
-function ProxmoxSDKImpl(this: unknown, options: ProxmoxOptions): unknown {
-  if (!new.target) throw new TypeError("ProxmoxSDK is a class: use 'new ProxmoxSDK(options)'");
-  return rootProxy(new ClientImpl(options));
+class ProxmoxSDKClass {
+  constructor(options: ProxmoxOptions) {
+    // A constructor may return another object: the client is a proxy over ClientImpl, so that
+    // API paths (`px.nodes`) and the core members share one namespace.
+    // biome-ignore lint/correctness/noConstructorReturn: the proxy is the instance by design
+    return rootProxy(new ClientImpl(options)) as ProxmoxSDKClass;
+  }
+
+  static async connect(options: ProxmoxOptions): Promise<ProxmoxClient<ServiceName>> {
+    const client = construct(options);
+    try {
+      await client.login();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  static fromEnv(overrides: ProxmoxOptions = {}): ProxmoxClient<ServiceName> {
+    return construct(optionsFromEnv(process.env, overrides));
+  }
+
+  static async fromFile(path: string, overrides: ProxmoxOptions = {}): Promise<ProxmoxClient<ServiceName>> {
+    return construct(await optionsFromFile(path, overrides));
+  }
+
+  static async fromProfile(
+    name?: string,
+    overrides: ProxmoxOptions = {},
+  ): Promise<ProxmoxClient<ServiceName>> {
+    return construct(await optionsFromProfile(name, { overrides }));
+  }
+
+  static sync(options: ProxmoxOptions): SyncClient<ServiceName> {
+    return createSyncClient(options as Parameters<typeof createSyncClient>[0]);
+  }
 }
 
-(ProxmoxSDKImpl as unknown as { connect: unknown }).connect = async (options: ProxmoxOptions) => {
-  const client = new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)(options);
-  try {
-    await client.login();
-  } catch (error) {
-    await client.close();
-    throw error;
-  }
-  return client;
-};
-
+/** The one place the untyped construction meets the generic, per-service signatures. */
 const construct = (options: ProxmoxOptions) =>
-  new (ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor)(options);
-
-Object.assign(ProxmoxSDKImpl, {
-  fromEnv: (overrides: ProxmoxOptions = {}) => construct(optionsFromEnv(process.env, overrides)),
-  fromFile: async (path: string, overrides: ProxmoxOptions = {}) =>
-    construct(await optionsFromFile(path, overrides)),
-  fromProfile: async (name?: string, overrides: ProxmoxOptions = {}) =>
-    construct(await optionsFromProfile(name, { overrides })),
-  sync: (options: ProxmoxOptions) => createSyncClient(options as Parameters<typeof createSyncClient>[0]),
-});
+  new ProxmoxSDKClass(options) as unknown as ProxmoxClient<ServiceName>;
 
 /** The SDK's entry point. See ProxmoxOptions for every option. */
-export const ProxmoxSDK = ProxmoxSDKImpl as unknown as ProxmoxSDKConstructor;
+export const ProxmoxSDK = ProxmoxSDKClass as unknown as ProxmoxSDKConstructor;
 export type ProxmoxSDK<S extends ServiceName = 'PVE'> = ProxmoxClient<S>;
