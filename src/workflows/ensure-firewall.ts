@@ -48,6 +48,9 @@ export async function ensureFirewallRule(
 function rulesRoute(scope: FirewallScope): { route: string; params: Params } {
   if (scope === 'cluster') return { route: '/cluster/firewall/rules', params: {} };
   if ('group' in scope) return { route: '/cluster/firewall/groups/{group}', params: { group: scope.group } };
-  if ('vmid' in scope) return { route: '/nodes/{node}/{type}/{vmid}/firewall/rules', params: scope.params };
+  // The guest type goes into the route itself: a rule's own `type` (in/out/group) is a
+  // parameter of the same name and would fill the `{type}` placeholder.
+  if ('vmid' in scope)
+    return { route: `/nodes/{node}/${scope.type}/{vmid}/firewall/rules`, params: scope.ids };
   return { route: '/nodes/{node}/firewall/rules', params: { node: scope.node } };
 }
