@@ -182,3 +182,41 @@ describe('lists and ids (item 12)', () => {
     );
   });
 });
+
+describe('task paths (item 2)', () => {
+  it('proxmox-backup src/api2/node/tasks.rs get_task_status/read_task_log/list_tasks: PBS ignores {node}', async () => {
+    const engine = pbs();
+    const store = (await ok(engine, 'GET', '/admin/datastore'))[0].store;
+    const upid: string = await ok(engine, 'POST', `/admin/datastore/${store}/gc`);
+    engine.clock.advance(2000);
+    // proxmox-backup-client sends `localhost`; any name reaches the same task.
+    for (const node of ['localhost', 'some-other-name']) {
+      expect((await ok(engine, 'GET', `/nodes/${node}/tasks/${upid}/status`)).upid).toBe(upid);
+      expect(await ok(engine, 'GET', `/nodes/${node}/tasks/${upid}/log`)).toBeInstanceOf(Array);
+      const listed = await ok(engine, 'GET', `/nodes/${node}/tasks`);
+      expect(listed.map((t: { upid: string }) => t.upid)).toContain(upid);
+    }
+  });
+
+  it('pve-manager PVE/API2/Tasks.pm read_task_status: PVE routes by the node in the path', async () => {
+    const engine = pve();
+    const upid: string = await ok(engine, 'POST', '/nodes/pve1/qemu/100/snapshot', { snapname: 't1' });
+    expect((await ok(engine, 'GET', `/nodes/pve1/tasks/${upid}/status`)).upid).toBe(upid);
+    const elsewhere = await engine.call('GET', `/nodes/pve2/tasks/${upid}/status`);
+    expect(elsewhere.status).toBe(500);
+  });
+
+  it('proxmox-backup tasks.rs check_task_access: another user needs Sys.Audit on /system/tasks, else 400', async () => {
+    const engine = pbs();
+    const store = (await ok(engine, 'GET', '/admin/datastore'))[0].store;
+    const upid: string = await ok(engine, 'POST', `/admin/datastore/${store}/gc`);
+    await ok(engine, 'POST', '/access/users', { userid: 'eve@pbs', password: 'evepassword1' });
+    const eve = await loginAs(engine, 'eve@pbs', 'evepassword1');
+    const refused = await as(engine, eve, 'GET', `/nodes/localhost/tasks/${encodeURIComponent(upid)}/status`);
+    expect(refused.status).toBe(400);
+    expect(refused.message).toBe('task access not allowed');
+    await ok(engine, 'PUT', '/access/acl', { path: '/system/tasks', role: 'Audit', 'auth-id': 'eve@pbs' });
+    const allowed = await as(engine, eve, 'GET', `/nodes/localhost/tasks/${encodeURIComponent(upid)}/status`);
+    expect(allowed.status).toBe(200);
+  });
+});

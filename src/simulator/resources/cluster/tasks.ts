@@ -7,7 +7,11 @@ import type { TaskRecord } from '../../state/tasks.js';
 function findTask(ctx: HandlerContext): TaskRecord {
   const upid = str(ctx.params.upid) ?? '';
   const task = ctx.core.tasks.tasks.get(upid);
-  if (!task || task.node !== str(ctx.params.node)) {
+  // PBS reads the node from the UPID and never looks at {node} (proxmox-backup
+  // src/api2/node/tasks.rs get_task_status/read_task_log: extract_upid); its own client
+  // sends `localhost`. PVE routes by the node in the path.
+  const nodeMatches = ctx.service === 'PBS' || task?.node === str(ctx.params.node);
+  if (!task || !nodeMatches) {
     if (!/^UPID:/.test(upid))
       throw new SimError(400, 'Parameter verification failed.', { upid: 'unable to parse worker upid' });
     throw new SimError(500, `no such task`);
@@ -15,6 +19,13 @@ function findTask(ctx: HandlerContext): TaskRecord {
   // Everyone sees their own tasks; other people's need Sys.Audit on the node.
   const subject = ctx.subject;
   if (subject && task.user !== authId(subject) && !task.user.startsWith(`${subject.userid}!`)) {
+    // PBS: Sys.Audit on /system/tasks, refused as a plain error, which proxmox-rest-server
+    // answers 400 (tasks.rs check_task_access: bail!("task access not allowed")).
+    if (ctx.service === 'PBS') {
+      if (!hasPrivileges(ctx.core.access, subject, '/system/tasks', ['Sys.Audit']))
+        throw new SimError(400, 'task access not allowed');
+      return task;
+    }
     if (!hasPrivileges(ctx.core.access, subject, `/nodes/${task.node}`, ['Sys.Audit'])) {
       throw new SimError(403, `Permission check failed (/nodes/${task.node}, Sys.Audit)`);
     }
@@ -77,7 +88,8 @@ function list(ctx: HandlerContext): unknown {
   const errorsOnly = str(ctx.params.errors) === '1';
   const source = str(ctx.params.source) ?? 'archive';
   const all = [...ctx.core.tasks.tasks.values()]
-    .filter((t) => t.node === node)
+    // PBS lists the server's own tasks whatever {node} says (tasks.rs list_tasks).
+    .filter((t) => ctx.service === 'PBS' || t.node === node)
     .filter((t) => vmid === undefined || t.id === vmid)
     .filter((t) => type === undefined || t.type === type)
     .filter((t) => user === undefined || t.user.includes(user))
