@@ -175,7 +175,12 @@ export class TicketAuth implements Authenticator {
       this.#redactor.add(o.otp);
       return o.otp;
     }
-    if (o.totpSecret !== undefined) return totpCode(o.totpSecret);
+    if (o.totpSecret !== undefined) {
+      // Registered before it is sent: a server that echoes the login must not show it (issue 15.5).
+      const code = await totpCode(o.totpSecret);
+      this.#redactor.add(code);
+      return code;
+    }
     return undefined;
   }
 

@@ -4,7 +4,8 @@
  * one file format, one lock. This module adds what printing needs: secret masking.
  */
 
-import type { StoredOptions } from '../config/stored-options.js';
+// stored-options.ts is light (no YAML parser): imported statically for the masking rule.
+import { maskStoredSecrets, type StoredOptions } from '../config/stored-options.js';
 import { isSecretOptionKey } from '../options/options.js';
 
 export type ProfileData = Record<string, unknown>;
@@ -38,12 +39,7 @@ export async function configPath(): Promise<string> {
 /** Keys whose values are secrets, in camelCase or the snake_case of Python users' files. */
 export const isSecretKey = isSecretOptionKey;
 
-/** A copy with every secret replaced by a fixed mask (which says nothing of its length). */
+/** A copy with every secret, secret command and proxy credential masked (the SDK's rule). */
 export function maskSecrets(data: ProfileData): ProfileData {
-  const out: ProfileData = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined) continue;
-    out[key] = isSecretKey(key) ? '********' : value;
-  }
-  return out;
+  return maskStoredSecrets(data);
 }

@@ -221,7 +221,7 @@ export function decode(
   const first = plain?.message.split('\n')[0];
   const reason = redactor.scrub(first !== undefined && first !== status ? `${status}: ${first}` : status);
   const found = isStringMap(parsed.errors) ? parsed.errors : plain?.errors;
-  const errors = found ? scrubMap(found, redactor) : undefined;
+  const errors = found ? redactor.scrubRecord(found) : undefined;
   const detail = errors
     ? ` (${Object.entries(errors)
         .map(([k, v]) => `${k}: ${v.trim()}`)
@@ -272,10 +272,6 @@ function isStringMap(value: unknown): value is Record<string, string> {
     !Array.isArray(value) &&
     Object.values(value).every((v) => typeof v === 'string')
   );
-}
-
-function scrubMap(map: Record<string, string>, redactor: Redactor): Record<string, string> {
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, redactor.scrub(v)]));
 }
 
 function describeBody(body: unknown): string {

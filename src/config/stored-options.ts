@@ -6,7 +6,13 @@
  * (`passwordCommand`, `tokenValueCommand`, `totpSecretCommand`).
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { OPTION_KEYS, type ProxmoxOptions, SNAKE_CASE_OPTIONS } from '../options/options.js';
+import { maskUrlCredentials } from '../core/redact.js';
+import {
+  isSecretOptionKey,
+  OPTION_KEYS,
+  type ProxmoxOptions,
+  SNAKE_CASE_OPTIONS,
+} from '../options/options.js';
 
 /** Keys that name a command printing a secret, and the option it fills. */
 export const SECRET_COMMANDS = {
@@ -141,4 +147,21 @@ function onlyTokenName(o: StoredOptions): boolean {
     o.password === undefined &&
     o.passwordCommand === undefined
   );
+}
+
+/**
+ * A copy fit to show (`proxmox config show`): secrets and the commands that print them
+ * replaced by a fixed mask that says nothing of their length (a command may itself hold the
+ * secret: people do write `echo hunter2`), a proxy URL's credentials masked.
+ */
+export function maskStoredSecrets(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value === undefined) continue;
+    const name = canonicalKey(key) ?? key;
+    if (isSecretOptionKey(name) || Object.hasOwn(SECRET_COMMANDS, name)) out[key] = '********';
+    else if (name === 'proxy' && typeof value === 'string') out[key] = maskUrlCredentials(value);
+    else out[key] = value;
+  }
+  return out;
 }

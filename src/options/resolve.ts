@@ -51,6 +51,15 @@ const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
  * LF there would fail every call (or split the header), so it is refused at construction.
  */
 const isHeaderText = (v: unknown) => isNonEmptyString(v) && !/[\x00-\x1f\x7f]/.test(v as string);
+/** Parsed here so that a malformed URL is named without quoting it (it may hold a password). */
+const isProxyUrl = (v: unknown) => {
+  if (!isNonEmptyString(v)) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(v as string).protocol);
+  } catch {
+    return false;
+  }
+};
 const isBool = (v: unknown) => typeof v === 'boolean';
 const isPem = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
 const isMs = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -132,7 +141,7 @@ const CHECKS: readonly Check[] = [
     (v) => typeof v === 'string' && (v === '' || /^\/[^?#]*[^/]$/.test(v)),
     "'' or a path such as /proxmox (no trailing slash)",
   ],
-  ['proxy', (v) => v === false || isNonEmptyString(v), 'a proxy URL or false'],
+  ['proxy', (v) => v === false || isProxyUrl(v), 'an http:// or https:// proxy URL, or false'],
   ['bodyEncoding', oneOf('form', 'json'), "'form' or 'json'"],
   ['validate', isBool, 'true or false'],
   ['allowInsecureHttp', isBool, 'true or false'],

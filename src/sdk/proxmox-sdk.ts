@@ -10,7 +10,7 @@ import { Pipeline, type PipelineParts } from '../client/pipeline.js';
 import { optionsFromEnv, optionsFromFile, optionsFromProfile } from '../config/config.js';
 import { GuestAgent } from '../console/guest-agent.js';
 import { InvalidArgumentError, ResourceException } from '../core/errors.js';
-import { Redactor } from '../core/redact.js';
+import { maskUrlCredentials, Redactor, urlSecrets } from '../core/redact.js';
 import type { ServiceName } from '../core/services.js';
 import type { HttpMethod, Params } from '../core/types.js';
 import { FileHelper } from '../files/files.js';
@@ -96,6 +96,7 @@ class ClientImpl {
       if (typeof secret === 'string' && (key !== 'key' || secret.includes('PRIVATE KEY')))
         this.#redactor.add(secret);
     }
+    for (const secret of urlSecrets(o.proxy)) this.#redactor.add(secret);
     this.#auth = this.#makeAuth();
     this.#pipeline = new Pipeline({
       transport: () => this.#getTransport(),
@@ -129,7 +130,10 @@ class ClientImpl {
     // onTfa and engine are live objects, not settings.
     const live = new Set(['onTfa', 'engine', 'hooks', 'debug']);
     const hidden = (key: string) => isSecretOptionKey(key) || live.has(key);
-    return Object.fromEntries(Object.entries(this.#options).filter(([key]) => !hidden(key)));
+    const shown = Object.fromEntries(Object.entries(this.#options).filter(([key]) => !hidden(key)));
+    // A proxy URL may carry its user and password.
+    if (typeof shown.proxy === 'string') shown.proxy = maskUrlCredentials(shown.proxy);
+    return shown;
   }
 
   #makeAuth(): Authenticator | undefined {

@@ -2,6 +2,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeProfile, saveProfile } from '../../src/config/profiles.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { baseEnv, cliBin, proxmox, proxmoxInPty, tempConfigHome } from './helpers.js';
 
@@ -116,8 +117,38 @@ describe('config', () => {
         expect(r.stdout).not.toContain(TOKEN);
       }
     }
+    // A secret command may hold the secret itself (`echo hunter2`): masked too (issue 15.7).
     const cmd = JSON.parse((await run(['config', 'show', 'cmd', '--output-format', 'json'])).stdout);
-    expect(cmd.passwordCommand).toMatch(/^cat /);
+    expect(cmd.passwordCommand).toBe('********');
+  });
+
+  it('show masks a totp secret command and the credentials of a proxy URL (issues 15.4, 15.7)', async () => {
+    const proxyPassword = 'Prx-Stored-5521';
+    await saveProfile(
+      'proxied',
+      {
+        host: `${sim.host}:${sim.port}`,
+        user: 'root@pam',
+        passwordCommand: `echo ${PASSWORD}`,
+        totpSecretCommand: 'echo JBSWY3DPEHPK3PXP',
+        proxy: `http://squid:${proxyPassword}@127.0.0.1:3128`,
+      },
+      { env },
+    );
+    for (const format of ['text', 'json', 'yaml', 'table']) {
+      const r = await run(['config', 'show', 'proxied', '--output-format', format]);
+      expect(r.code).toBe(0);
+      for (const secret of [proxyPassword, 'squid:', 'JBSWY3DPEHPK3PXP', PASSWORD]) {
+        expect(r.stdout).not.toContain(secret);
+      }
+    }
+    const shown = JSON.parse((await run(['config', 'show', 'proxied', '--output-format', 'json'])).stdout);
+    expect(shown).toMatchObject({
+      passwordCommand: '********',
+      totpSecretCommand: '********',
+      proxy: 'http://***@127.0.0.1:3128',
+    });
+    await removeProfile('proxied', { env });
   });
 
   it('commands use the default profile, --profile, and PROXMOX_PROFILE', async () => {

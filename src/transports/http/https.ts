@@ -9,7 +9,7 @@ import type { ResolvedHost, ResolvedOptions } from '../../options/resolve.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 import { exchange, whereOf } from './dispatch.js';
 import { toWire, type WireSettings } from './http-request.js';
-import { proxyFor, tunnelConnector } from './proxy-tunnel.js';
+import { parseProxyUrl, proxyFor, tunnelConnector } from './proxy-tunnel.js';
 import { CollectSink, StreamSink } from './sinks.js';
 import { tlsConnector } from './tls-connector.js';
 import { Pool } from './undici-parts.js';
@@ -121,6 +121,13 @@ export function originOf(host: ResolvedHost): string {
 function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Dispatcher {
   const tls = tlsConnector(options);
   const proxy = proxyFor(host.hostname, host.port, options.proxy);
-  const connect = proxy === undefined ? tls : tunnelConnector(proxy, tls);
+  const source = typeof options.proxy === 'string' ? 'option proxy' : 'HTTPS_PROXY (or HTTP_PROXY)';
+  const connect =
+    proxy === undefined
+      ? tls
+      : tunnelConnector(parseProxyUrl(proxy, source), tls, {
+          verify: options.verifySsl,
+          ca: options.ca as string | Buffer | Array<string | Buffer> | undefined,
+        });
   return new Pool(originOf(host), { connections: options.connections, connect, keepAliveTimeout: 30_000 });
 }

@@ -3,9 +3,11 @@
  * (CA, fingerprint pinning) apply to the Proxmox host, not to the proxy.
  */
 import { request as httpRequest } from 'node:http';
-import type { Socket } from 'node:net';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import type { buildConnector } from 'undici';
-import { ConnectionError } from '../../core/errors.js';
+import { ConnectionError, InvalidArgumentError } from '../../core/errors.js';
 import { classifyFailure } from '../transport.js';
 
 /** The proxy for an origin: the explicit one, or HTTPS_PROXY unless NO_PROXY matches. */
@@ -31,8 +33,46 @@ export function proxyFor(
   return bypass ? undefined : proxy;
 }
 
-export function tunnelConnector(proxyUrl: string, tls: buildConnector.connector): buildConnector.connector {
-  const proxy = new URL(proxyUrl);
+/**
+ * Parses a proxy URL, naming where it came from and never quoting it: it may carry a
+ * password (Node's own TypeError would show the whole input).
+ */
+export function parseProxyUrl(text: string, source: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidArgumentError(
+      `${source}: not a valid proxy URL (expected http://[user:password@]host:port)`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(
+      `${source}: unsupported proxy scheme '${url.protocol.slice(0, -1).slice(0, 20)}', expected http or https`,
+    );
+  }
+  return url;
+}
+
+export interface ProxyTls {
+  /** Extra trusted CAs (option `ca`), for a proxy whose certificate a private CA signed. */
+  ca?: string | Buffer | Array<string | Buffer> | undefined;
+  /** Whether the proxy's certificate is checked (option `verifySsl`). */
+  verify: boolean;
+}
+
+/**
+ * Opens the tunnel: CONNECT over plain TCP to an `http://` proxy, over TLS to an `https://`
+ * one (so that Proxy-Authorization never travels in clear there), then the TLS handshake
+ * with the Proxmox host inside it.
+ */
+export function tunnelConnector(
+  proxy: URL,
+  tls: buildConnector.connector,
+  proxyTls: ProxyTls,
+): buildConnector.connector {
+  const secure = proxy.protocol === 'https:';
+  const proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
   return (options, callback) => {
     const target = `${options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname}:${options.port}`;
     const headers: Record<string, string> = { host: target };
@@ -40,13 +80,17 @@ export function tunnelConnector(proxyUrl: string, tls: buildConnector.connector)
       const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
       headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
     }
-    const req = httpRequest({
-      host: proxy.hostname.replace(/^\[|\]$/g, ''),
-      port: proxy.port || 80,
-      method: 'CONNECT',
-      path: target,
-      headers,
-    });
+    const common = { host: proxyHost, method: 'CONNECT', path: target, headers, agent: false } as const;
+    const req = secure
+      ? httpsRequest({
+          ...common,
+          port: proxy.port || 443,
+          servername: isIP(proxyHost) ? '' : proxyHost,
+          rejectUnauthorized: proxyTls.verify,
+          // Node's `ca` replaces the system store: keep it, for a proxy with a public certificate.
+          ...(proxyTls.ca === undefined ? {} : { ca: [...rootCertificates, ...[proxyTls.ca].flat()] }),
+        })
+      : httpRequest({ ...common, port: proxy.port || 80 });
     req.once('connect', (res, socket: Socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
