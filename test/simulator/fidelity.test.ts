@@ -220,3 +220,53 @@ describe('task paths (item 2)', () => {
     expect(allowed.status).toBe(200);
   });
 });
+
+describe('task logs (item 7)', () => {
+  async function readLog(engine: SimulatorEngine, node: string, upid: string, query: string) {
+    const root = await loginAs(engine, 'root@pam', 'proxmox');
+    const res = await engine.handle({
+      method: 'GET',
+      url: `/api2/json/nodes/${node}/tasks/${encodeURIComponent(upid)}/log?${query}`,
+      headers: root.headers,
+    });
+    expect(res.status).toBe(200);
+    return JSON.parse(String(res.body)) as {
+      data: { n: number; t: string }[];
+      total: number;
+      active?: boolean;
+    };
+  }
+
+  it('pve-common PVE/Tools.pm dump_logfile_by_filehandle: limit=0 reads to the end; start skips lines', async () => {
+    const engine = pve();
+    const upid: string = await ok(engine, 'POST', '/nodes/pve1/qemu/100/snapshot', { snapname: 'logs' });
+    engine.clock.advance(2000);
+    const full = await readLog(engine, 'pve1', upid, 'limit=0');
+    expect(full.data.length).toBe(full.total);
+    expect(full.data.at(-1)).toEqual({ n: full.total, t: 'TASK OK' });
+    const tail = await readLog(engine, 'pve1', upid, `start=${full.total - 1}&limit=0`);
+    expect(tail.data).toEqual([{ n: full.total, t: 'TASK OK' }]);
+  });
+
+  it('pve-common dump_logfile_by_filehandle: a task that has logged nothing answers {n:1, t:"no content"}', async () => {
+    const engine = pve();
+    const upid: string = await ok(engine, 'POST', '/nodes/pve1/qemu/100/status/suspend');
+    const fresh = await readLog(engine, 'pve1', upid, '');
+    expect(fresh).toMatchObject({ data: [{ n: 1, t: 'no content' }], total: 1 });
+  });
+
+  it('proxmox-backup src/api2/node/tasks.rs read_task_log: start counts from 1, no "no content" line, test-status adds active', async () => {
+    const engine = pbs();
+    const store = (await ok(engine, 'GET', '/admin/datastore'))[0].store;
+    const upid: string = await ok(engine, 'POST', `/admin/datastore/${store}/gc`);
+    const running = await readLog(engine, 'localhost', upid, 'test-status=1');
+    expect(running.active).toBe(true);
+    engine.clock.advance(2000);
+    const full = await readLog(engine, 'localhost', upid, 'limit=0&test-status=1');
+    expect(full.active).toBe(false);
+    expect(full.data.length).toBe(full.total);
+    expect((await readLog(engine, 'localhost', upid, 'start=1')).data[0]?.n).toBe(1);
+    const last = await readLog(engine, 'localhost', upid, `start=${full.total}`);
+    expect(last.data).toEqual([{ n: full.total, t: 'TASK OK' }]);
+  });
+});

@@ -65,11 +65,31 @@ function status(ctx: HandlerContext): unknown {
   return item;
 }
 
+/**
+ * Both servers read the whole log (`total` is its line count) and `limit=0` means "to the
+ * end". They count `start` differently: PVE skips `start` lines (pve-common PVE/Tools.pm
+ * dump_logfile_by_filehandle: `next if $count++ < $start`), PBS counts first and skips lines
+ * numbered below `start`, so 0 and 1 both begin at line 1 (proxmox-backup
+ * src/api2/node/tasks.rs read_task_log). PVE answers an empty log with one line
+ * `no content` (an ExtJS workaround in dump_logfile_by_filehandle); PBS with none, and adds
+ * `active` when asked for `test-status`.
+ */
 function log(ctx: HandlerContext): unknown {
   const task = findTask(ctx);
   const start = Number(str(ctx.params.start) ?? 0);
   const limit = Number(str(ctx.params.limit) ?? 50);
-  const lines = task.log.slice(start, start + limit).map((t, i) => ({ n: start + i + 1, t }));
+  const pbs = ctx.service === 'PBS';
+  const from = pbs ? Math.max(start - 1, 0) : start;
+  const lines = task.log
+    .slice(from, limit === 0 ? undefined : from + limit)
+    .map((t, i) => ({ n: from + i + 1, t }));
+  if (pbs) {
+    const extras: Record<string, unknown> = { total: task.log.length };
+    if (/^(1|true|yes|on)$/i.test(str(ctx.params['test-status']) ?? ''))
+      extras.active = task.status === 'running';
+    return new Reply(lines, extras);
+  }
+  if (task.log.length === 0) return new Reply([{ n: 1, t: 'no content' }], { total: 1 });
   return new Reply(lines, { total: task.log.length });
 }
 
