@@ -2,7 +2,8 @@
  * Scrubbing gaps of issue 15.6, each reproduced by a server that keeps the login body it got
  * and echoes it in the error of the next call: a 3-character password, a password that comes
  * back JSON-escaped (`bodyEncoding: 'json'`, as sent, and with non-ASCII as `\uXXXX` the way
- * Perl's and Python's encoders write it), and a password echoed as a key of the `errors` map.
+ * Perl's and Python's encoders write it), a password echoed as a key of the `errors` map, and
+ * (issue 15.5) the PMG one-time code generated from `totpSecret`.
  */
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,15 @@ beforeAll(async () => {
     sim.engine.access.addUser({ userid, password });
     sim.engine.access.grant('/', userid, 'PVEAuditor');
   }
+  echoLogins(sim);
+  base = { host: `${sim.host}:${sim.port}`, fingerprint: sim.fingerprint, retries: 0 };
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+/** Makes a simulator keep each login body and echo it on `/echo-login`. */
+function echoLogins(sim: RunningSimulator): void {
   const handle = sim.engine.handle.bind(sim.engine);
   sim.engine.handle = async (req) => {
     const path = req.url.split('?')[0] ?? '';
@@ -62,15 +72,11 @@ beforeAll(async () => {
     if (path.endsWith('/echo-login')) return echoLogin();
     return handle(req);
   };
-  base = { host: `${sim.host}:${sim.port}`, fingerprint: sim.fingerprint, retries: 0 };
-});
-afterAll(async () => {
-  await sim?.close();
-});
+}
 
 /** Logs in (the server keeps the body), then calls the route that echoes it. */
-async function echoError(options: Partial<ProxmoxOptions>): Promise<ResourceException> {
-  await using px = await ProxmoxSDK.connect({ ...base, ...options } as ProxmoxOptions);
+async function echoError(options: Partial<ProxmoxOptions>, to = base): Promise<ResourceException> {
+  await using px = await ProxmoxSDK.connect({ ...to, ...options } as ProxmoxOptions);
   const error = await px.request('GET /nodes/{node}/echo-login', { node: 'pve1' }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ResourceException);
   return error as ResourceException;
@@ -114,5 +120,31 @@ describe('issue 15.6: scrubbing gaps, against a server that echoes the login', (
     expect(Object.keys(error.errors ?? {})).toContain('***');
     expect(error.errors?.['***']).toBe('property is not defined in schema');
     for (const text of shown(error)) expect(text).not.toContain(password);
+  });
+
+  it('PMG: the one-time code made from totpSecret is scrubbed when the login is echoed (issue 15.5)', async () => {
+    // PMG takes the code as `otp` in the login request itself (pmg-api PMG/API2/AccessControl.pm).
+    const pmg = await startSimulator({ service: 'PMG', authFailureDelayMs: 0 });
+    try {
+      echoLogins(pmg);
+      const totpSecret = pmg.users.find((u) => u.userid === 'tfa@pmg')?.totpSecret;
+      expect(totpSecret).toBeDefined();
+      const to = {
+        host: `${pmg.host}:${pmg.port}`,
+        fingerprint: pmg.fingerprint,
+        retries: 0,
+        service: 'PMG',
+      };
+      const error = await echoError(
+        { user: 'tfa@pmg', password: 'two-factor', totpSecret: totpSecret! },
+        to as ProxmoxOptions,
+      );
+      const code = new URLSearchParams(login.raw).get('otp');
+      expect(code).toMatch(/^\d{6}$/);
+      expect(error.message).toContain('otp=***');
+      for (const text of shown(error)) expect(text).not.toContain(code);
+    } finally {
+      await pmg.close();
+    }
   });
 });
