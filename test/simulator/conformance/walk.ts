@@ -143,9 +143,11 @@ function fixture(
       return api.method === 'DELETE' ? 'lab' : 'production';
     case 'storage':
       if (api.path === '/storage' && api.method === 'POST') return 'newstore';
+      // move_disk needs a storage that holds images.
+      if (api.path.endsWith('/move_disk')) return 'shared-nfs';
       return api.path.startsWith('/nodes/') || api.path.startsWith('/storage') ? 'local' : undefined;
     case 'disk':
-      return api.path.endsWith('/resize') && guestType === 'qemu' ? 'scsi0' : undefined;
+      return /\/(resize|move_disk)$/.test(api.path) && guestType === 'qemu' ? 'scsi0' : undefined;
     case 'size':
       return api.path.endsWith('/resize') ? '+1G' : undefined;
     case 'newid':
@@ -166,7 +168,11 @@ export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Pro
   for (const [name, schema] of Object.entries(api.parameters?.properties ?? {})) {
     const inPath = api.path.includes(`{${name}}`);
     // PMG needs `pmail` from admins although the schema marks it optional (quarantine users default to their own).
-    const needed = inPath || (name === 'pmail' && engine.service === 'PMG');
+    // move_disk needs `storage` (or target-vmid) although both are optional in the schema.
+    const needed =
+      inPath ||
+      (name === 'pmail' && engine.service === 'PMG') ||
+      (name === 'storage' && api.path.endsWith('/move_disk'));
     if ((schema.optional && !needed) || name.endsWith('[n]')) continue;
     out[name] = fixture(engine, api, name, schema) ?? wireSample(schema, name);
   }

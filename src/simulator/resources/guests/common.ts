@@ -7,6 +7,9 @@ import type { ClusterState, Guest, GuestType } from '../../state/cluster-state.j
 
 export { diskBytes, sizeToBytes } from '../../state/guest-disks.js';
 
+/** A boolean API parameter as PVE's schema accepts it (1, true, yes, on). */
+export const yes = (v: string | string[] | undefined): boolean => /^(1|true|yes|on)$/i.test(str(v) ?? '');
+
 export function memoryBytes(guest: Guest): number {
   return Number(guest.config.memory ?? (guest.type === 'qemu' ? 2048 : 512)) * 1024 ** 2;
 }

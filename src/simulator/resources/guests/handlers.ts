@@ -15,6 +15,7 @@ import {
   powerAction,
 } from './lifecycle.js';
 import { createGuest, listGuests } from './list.js';
+import { moveDisk } from './move-disk.js';
 import { resizeDisk } from './resize.js';
 import {
   createSnapshot,
@@ -51,7 +52,10 @@ function guestTable(type: GuestType): HandlerTable {
     [`DELETE ${one}/snapshot/{snapname}`]: deleteSnapshot(type),
   };
   for (const action of ACTIONS) table[`POST ${one}/status/${action}`] = powerAction(type, action);
-  if (type === 'qemu') table[`POST ${one}/config`] = updateConfigAsync(type);
+  if (type === 'qemu') {
+    table[`POST ${one}/config`] = updateConfigAsync(type);
+    table[`POST ${one}/move_disk`] = moveDisk();
+  }
   return table;
 }
 

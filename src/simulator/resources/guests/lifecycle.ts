@@ -7,13 +7,12 @@
 import { authId, type HandlerContext, requirePrivs, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
-import { assertUnlocked, assertVmidFree, findGuest, parseVmid, requireNode } from './common.js';
+import { assertUnlocked, assertVmidFree, findGuest, parseVmid, requireNode, yes } from './common.js';
 import { applyPending } from './config.js';
 import { guestItem, WORKER_PREFIX } from './list.js';
 
 export type PowerAction = 'start' | 'stop' | 'shutdown' | 'reboot' | 'suspend' | 'resume';
 
-const yes = (v: string | string[] | undefined): boolean => /^(1|true|yes|on)$/i.test(str(v) ?? '');
 const label = (g: Guest): string => (g.type === 'qemu' ? `VM ${g.vmid}` : `CT ${g.vmid}`);
 
 export function currentStatus(type: GuestType) {
