@@ -17,7 +17,7 @@ function failure(key: string, where: string, detail: string): InvalidArgumentErr
   return new InvalidArgumentError(`${key} of ${where} failed: ${detail}`);
 }
 
-function describe(error: unknown, stderr: string): string {
+function describe(error: unknown): string {
   // execFile reports the exit status as `code`, execFileSync as `status`.
   const e = error as { code?: unknown; status?: unknown; signal?: unknown; killed?: boolean };
   const exit = typeof e.status === 'number' ? e.status : e.code;
@@ -27,9 +27,9 @@ function describe(error: unknown, stderr: string): string {
       : typeof exit === 'number'
         ? `exit status ${exit}`
         : String(exit ?? 'could not run');
-  // stderr is the command's diagnostics channel; one short line helps ("not in the password store").
-  const line = stderr.trim().split('\n').pop()?.slice(0, 200);
-  return line ? `${how}: ${line}` : how;
+  // Its stderr is not quoted: a failing command may print the secret there (issue 15.7),
+  // and nothing tells a diagnostic from a secret. Running the command by hand shows it.
+  return `${how} (its output is not shown: it may hold the secret; run the command yourself to see it)`;
 }
 
 function accept(key: string, where: string, stdout: string): string {
@@ -66,8 +66,8 @@ export async function runSecretCommands(stored: StoredOptions, where: string): P
         'sh',
         ['-c', command],
         { timeout: TIMEOUT, maxBuffer: MAX_OUTPUT, encoding: 'utf8' },
-        (error, stdout, stderr) => {
-          if (error) reject(failure(key, where, describe(error, stderr)));
+        (error, stdout) => {
+          if (error) reject(failure(key, where, describe(error)));
           else {
             try {
               resolve(accept(key, where, stdout));
@@ -96,7 +96,7 @@ export function runSecretCommandsSync(stored: StoredOptions, where: string): Pro
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (error) {
-      throw failure(key, where, describe(error, String((error as { stderr?: unknown }).stderr ?? '')));
+      throw failure(key, where, describe(error));
     }
     options[SECRET_COMMANDS[key]] = accept(key, where, stdout);
   }

@@ -225,8 +225,18 @@ describe('optionsFromFile', () => {
       `host: h\nuser: u@pve\npassword_command: echo ${SECRET}; echo not in store >&2; exit 3\n`,
     );
     const error = await optionsFromFile(bad).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/passwordCommand of .* failed: exit status 3: not in store/);
+    expect((error as Error).message).toMatch(
+      /passwordCommand of .* failed: exit status 3 \(its output is not shown/,
+    );
     expect(shown(error)).not.toContain(SECRET);
+    // A command that prints the secret on stderr and fails: stderr is not quoted (issue 15.7).
+    const loud = secretFile(
+      'cmd-loud.yaml',
+      `host: h\nuser: u@pve\npassword_command: echo ${SECRET} >&2; exit 4\n`,
+    );
+    const loudError = await optionsFromFile(loud).catch((e: unknown) => e);
+    expect((loudError as Error).message).toMatch(/failed: exit status 4/);
+    expect(shown(loudError)).not.toContain(SECRET);
     const empty = secretFile('cmd-empty.yaml', 'host: h\nuser: u@pve\npasswordCommand: "true"\n');
     await expect(optionsFromFile(empty)).rejects.toThrow(/printed nothing/);
   });
