@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceName } from '../../core/services.js';
 import { SimulatorEngine } from '../engine/engine.js';
 import type { EngineOptions, SimResponse, SimToken } from '../engine/types.js';
+import { compressAnswer } from './compression.js';
 import { serverTlsOptions, simulatorCertificate } from './tls.js';
 
 export interface SimulatorOptions extends EngineOptions {
@@ -20,6 +21,11 @@ export interface SimulatorOptions extends EngineOptions {
    * whose client certificates are accepted. Handshakes without one, or with another, fail.
    */
   clientCa?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /**
+   * Compress answers for clients that accept it, as pveproxy (gzip or deflate, over 1 KiB)
+   * and proxmox-backup-proxy (deflate) do by default. `false` is pveproxy's COMPRESSION=0.
+   */
+  compression?: boolean;
 }
 
 export interface SimulatorUser {
@@ -75,7 +81,12 @@ async function writeSlowly(res: ServerResponse, body: Buffer, delayMs: number): 
   res.end();
 }
 
-async function respond(engine: SimulatorEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(
+  engine: SimulatorEngine,
+  compression: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   // pveproxy refuses chunked bodies without reading them; the engine answers 501 from the header.
   const chunked = (req.headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked');
   const body = chunked ? undefined : await readBody(req);
@@ -85,8 +96,11 @@ async function respond(engine: SimulatorEngine, req: IncomingMessage, res: Serve
     req.socket.destroy();
     return;
   }
-  const payload = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
+  const raw = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
+  const accept = compression ? req.headers['accept-encoding'] : undefined;
+  const { body: payload, encoding } = compressAnswer(engine.service, accept, raw);
   const headers: Record<string, string | number> = { ...answer.headers, 'content-length': payload.length };
+  if (encoding) headers['content-encoding'] = encoding;
   if (answer.closeConnection || chunked) headers.connection = 'close';
   res.writeHead(answer.status, answer.statusText, headers);
   if (answer.slowBodyDelayMs && payload.length > 0) await writeSlowly(res, payload, answer.slowBodyDelayMs);
@@ -103,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const certificate = await simulatorCertificate();
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer(serverTlsOptions(certificate, options.clientCa), (req, res) => {
-    respond(engine, req, res).catch(() => {
+    respond(engine, options.compression !== false, req, res).catch(() => {
       if (!res.headersSent) {
         res.writeHead(500, 'Internal Server Error', { connection: 'close' });
         res.end();
