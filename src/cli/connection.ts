@@ -87,6 +87,27 @@ async function chooseProfile(
   return stored === undefined ? undefined : { name: chosen.name, stored };
 }
 
+/**
+ * A profile's stored secrets go only to the host they were stored with (issue 15.3): with
+ * another host given (--host, PROXMOX_HOST), the profile keeps its other settings, and the
+ * login needs a secret from the flags, the environment or a prompt.
+ */
+function forHost(stored: StoredOptions, host: string | readonly string[] | undefined): StoredOptions {
+  const own = stored.host === undefined ? [] : [stored.host].flat().map(String);
+  if (host === undefined || [host].flat().every((h) => own.includes(h))) return stored;
+  const {
+    password,
+    passwordCommand,
+    tokenValue,
+    tokenValueCommand,
+    totpSecret,
+    totpSecretCommand,
+    otp,
+    ...rest
+  } = stored as StoredOptions & Record<string, unknown>;
+  return rest as StoredOptions;
+}
+
 /** Resolves the connection options of an API command, asking for missing secrets if allowed. */
 export async function connectionOptions(
   parsed: ParsedArgs['options'],
@@ -112,7 +133,9 @@ export async function connectionOptions(
   const profile = config
     ? await chooseProfile(config, flags, typeof parsed.profile === 'string' ? parsed.profile : undefined, env)
     : undefined;
-  let lower: StoredOptions = profile?.stored ?? {};
+  let lower: StoredOptions = profile
+    ? forHost(profile.stored, flags.host ?? (env.PROXMOX_HOST || undefined))
+    : {};
   if (config && layerOptions) lower = layerOptions(lower, config.environmentOptions(env));
   // Credentials below the flags belong to their user: a different --user does not inherit them.
   if (flags.user !== undefined && lower.user !== undefined && lower.user !== flags.user) {

@@ -163,6 +163,28 @@ describe('config', () => {
     expect(missing.code).toBe(2);
   });
 
+  it("a named profile's password does not go to another --host or PROXMOX_HOST (issue 15.3)", async () => {
+    // 'lab' was stored for 127.0.0.1:PORT; localhost:PORT is the same server under another name,
+    // so a login there would succeed, were the stored password sent.
+    const other = ['--host', `localhost:${sim.port}`, '--fingerprint', sim.fingerprint];
+    const seen = sim.engine.access.users.get('root@pam')!;
+    expect(seen.password).toBe(PASSWORD);
+    for (const r of [
+      await proxmox(['get', '/version', ...other], { env: { ...env, PROXMOX_PROFILE: 'lab' } }),
+      await run(['get', '/version', '--profile', 'lab', ...other]),
+      await proxmox(['get', '/version', '--fingerprint', sim.fingerprint], {
+        env: { ...env, PROXMOX_PROFILE: 'lab', PROXMOX_HOST: `localhost:${sim.port}` },
+      }),
+    ]) {
+      printed.push(r.stdout, r.stderr);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/Password for root@pam: no terminal to ask on/);
+    }
+    // The host it was stored with still gets it.
+    const same = await run(['get', '/version', '--profile', 'lab', ...server()]);
+    expect(same.code).toBe(0);
+  });
+
   it('the default profile is not used for another --host', async () => {
     const r = await run(['get', '/version', '--host', '127.0.0.1:1']);
     expect(r.code).toBe(2);
