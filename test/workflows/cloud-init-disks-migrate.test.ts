@@ -1,11 +1,22 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeSshKeys, encodeSshKeys } from '../../src/workflows/cloud-init.js';
 import { connect } from './helpers.js';
 
-const KEYS = [
-  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0b2Rvbm90dXNlX3Rlc3Rfa2V5X29ubHk+/= alice@laptop',
-  'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7dGVzdCtrZXk= bob (work) + ci!',
-];
+/** A real OpenSSH ed25519 public key line: the blob is string type, string key (RFC 8709). */
+function ed25519Key(comment: string): string {
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const field = (b: Buffer) => {
+    const out = Buffer.alloc(4 + b.length);
+    out.writeUInt32BE(b.length, 0);
+    b.copy(out, 4);
+    return out;
+  };
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
+}
+
+const KEYS = [ed25519Key('alice@laptop'), ed25519Key("bob (work) + ci's key!")];
 
 // qemu-server PVE/API2/Qemu.pm update_vm_api: sshkeys is uri_unescape'd to check the keys
 // (PVE::Tools::validate_ssh_public_keys) and stored as sent, still percent-encoded.
@@ -37,6 +48,37 @@ describe('cloud-init (qemu-server PVE/API2/Qemu.pm update_vm_api, sshkeys)', () 
       searchdomain: 'example.test',
     });
     expect(engine.cluster.guests.get(vm.vmid)!.config.sshkeys).toBe(stored);
+  });
+
+  // The trap: form encoding (Python's quote_plus, Go's url.QueryEscape) sends '+' for a space;
+  // pve-common PVE/JSONSchema.pm pve_verify_urlencoded refuses '+' and spaces (400), and
+  // PVE/Tools.pm validate_ssh_public_keys refuses what uri_unescape cannot make a key of.
+  it('the server refuses the keys form-encoded or unencoded, and takes them as the workflow encodes them', async () => {
+    const { px, wf } = await connect();
+    const vm = await wf.guests.find('dns-06');
+    const formEncoded = encodeURIComponent(KEYS[0]!).replace(/%20/g, '+');
+    await expect(
+      px.request('PUT /nodes/{node}/qemu/{vmid}/config', {
+        node: vm.node,
+        vmid: vm.vmid,
+        sshkeys: formEncoded,
+      }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      errors: { sshkeys: expect.stringContaining('invalid urlencoded string') },
+    });
+    await expect(
+      px.request('PUT /nodes/{node}/qemu/{vmid}/config', { node: vm.node, vmid: vm.vmid, sshkeys: KEYS[0]! }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    // Encoded, but no key inside: the ssh-keygen check of validate_ssh_public_keys.
+    await expect(vm.cloudInit({ sshKeys: 'ssh-ed25519 bm90IGEga2V5 mallory' })).rejects.toMatchObject({
+      statusCode: 500,
+      message: expect.stringContaining('SSH public key validation error'),
+    });
+    await vm.cloudInit({ sshKeys: KEYS[1]! });
+    expect(decodeSshKeys(String((await px.nodes(vm.node).qemu(vm.vmid).config.get()).sshkeys))).toEqual([
+      KEYS[1],
+    ]);
   });
 
   it('refuses a container and a malformed ipconfig before sending anything', async () => {

@@ -143,15 +143,10 @@ const FORMATS: Record<string, FormatEntry> = {
     check: re(/^\S+$/, 'unable to parse volume ID'),
     sample: 'local:iso/debian.iso',
   },
+  // pve-common PVE/JSONSchema.pm pve_verify_urlencoded: only what percent-encoding leaves
+  // (RFC 3986 unreserved plus !*'()) and '%'; a space or a '+' is refused.
   urlencoded: {
-    check: (v) => {
-      try {
-        decodeURIComponent(v);
-        return undefined;
-      } catch {
-        return 'value is not urlencoded';
-      }
-    },
+    check: (v) => (/^[-%a-zA-Z0-9_.!~*'()]*$/.test(v) ? undefined : `invalid urlencoded string: ${v}`),
     sample: 'text',
   },
   'pve-priv-list': { check: () => undefined, sample: 'VM.Audit' },

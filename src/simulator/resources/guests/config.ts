@@ -9,6 +9,7 @@ import { SimError } from '../../engine/sim-error.js';
 import { typedRecord } from '../../engine/typed-values.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
 import { assertUnlocked, findGuest } from './common.js';
+import { checkSshKeys } from './ssh-keys.js';
 
 const META = new Set(['node', 'vmid', 'digest', 'delete', 'revert', 'skiplock', 'force', 'background_delay']);
 const LIVE_KEYS =
@@ -51,6 +52,7 @@ function changeConfig(ctx: HandlerContext, guest: Guest): void {
     throw new SimError(500, 'detected modified configuration - file changed by other user? Try again.');
   }
   if (str(ctx.params.skiplock) !== '1') assertUnlocked(guest);
+  if (guest.type === 'qemu') checkSshKeys(ctx);
   const removals = (str(ctx.params.delete) ?? '').split(/[,;\s]+/).filter((k) => k !== '');
   const reverts = (str(ctx.params.revert) ?? '').split(/[,;\s]+/).filter((k) => k !== '');
   const live = guest.status === 'stopped';

@@ -1,4 +1,5 @@
 /** Guest lists and creation, for both `/nodes/{node}/qemu` and `/nodes/{node}/lxc`. */
+
 import { hasPrivileges } from '../../access/acl.js';
 import type { EngineCore } from '../../engine/engine-core.js';
 import { authId, type HandlerContext, requirePrivs, str } from '../../engine/handler.js';
@@ -14,6 +15,7 @@ import {
   uptimeSeconds,
   usage,
 } from './common.js';
+import { checkSshKeys } from './ssh-keys.js';
 
 export const WORKER_PREFIX: Record<GuestType, string> = { qemu: 'qm', lxc: 'vz' };
 
@@ -81,6 +83,7 @@ export function createGuest(type: GuestType) {
       });
     }
     assertVmidFree(core.cluster, vmid);
+    if (type === 'qemu') checkSshKeys(ctx);
     const config: Record<string, string> = {};
     for (const [key, value] of Object.entries(ctx.params)) {
       if (!CREATE_ONLY_PARAMS.has(key)) config[key] = Array.isArray(value) ? value.join(',') : value;
