@@ -195,7 +195,10 @@ describe('task paths (item 2)', () => {
       expect(await ok(engine, 'GET', `/nodes/${node}/tasks/${upid}/log`)).toBeInstanceOf(Array);
       const listed = await ok(engine, 'GET', `/nodes/${node}/tasks`);
       expect(listed.map((t: { upid: string }) => t.upid)).toContain(upid);
+      // into_task_list_item: every listed task's node is `localhost`, whatever the UPID says.
+      expect(listed.find((t: { upid: string }) => t.upid === upid).node).toBe('localhost');
     }
+    expect((await ok(engine, 'GET', `/nodes/localhost/tasks/${upid}/status`)).node).toBe(upid.split(':')[1]);
   });
 
   it('pve-manager PVE/API2/Tasks.pm read_task_status: PVE routes by the node in the path', async () => {

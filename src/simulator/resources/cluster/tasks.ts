@@ -122,6 +122,9 @@ function list(ctx: HandlerContext): unknown {
     const item = taskItem(t);
     if (t.endtime !== undefined) item.endtime = t.endtime;
     if (t.exitstatus !== undefined) item.status = t.exitstatus;
+    // PBS names every listed task's node `localhost` and keeps the whole auth id in `user`
+    // (proxmox-backup src/api2/node/tasks.rs into_task_list_item); status splits it.
+    if (ctx.service === 'PBS') item.node = 'localhost';
     if (ctx.service === 'PBS' || ctx.service === 'PDM') {
       item.worker_type = t.type;
       item.worker_id = t.id;
