@@ -147,6 +147,23 @@ describe('disks (qemu-server PVE/API2/Qemu.pm resize_vm, move_vm_disk)', () => {
   });
 });
 
+// pve-container PVE/API2/LXC.pm move_volume (move_to_storage_checks, storage_realcmd).
+describe('container volumes (move_volume)', () => {
+  it("moves a stopped container's rootfs and waits; a running one is refused", async () => {
+    const { px, wf } = await connect();
+    const ct = await wf.guests.find('mail-15'); // stopped, no snapshots
+    const moved = await ct.moveDisk('rootfs', 'shared-nfs');
+    expect(moved.upid).toMatch(/:move_volume:115:/);
+    const config = await px.nodes(ct.node).lxc(ct.vmid).config.get();
+    expect(config.rootfs).toBe('shared-nfs:115/vm-115-disk-0.raw,size=8G');
+    expect(config.lock).toBeUndefined();
+    const running = await wf.guests.find('git-09');
+    await expect(running.moveDisk('rootfs', 'shared-nfs')).rejects.toMatchObject({
+      message: expect.stringContaining('cannot move volumes of a running container'),
+    });
+  });
+});
+
 describe('migrate (qemu-server PVE/API2/Qemu.pm migrate_vm)', () => {
   it('moves a stopped VM offline, waits, and the handle and the cluster follow it', async () => {
     const { wf } = await connect();

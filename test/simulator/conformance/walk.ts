@@ -19,7 +19,8 @@ export interface WalkResult {
 
 function pickVmid(engine: SimulatorEngine, api: ApiMethod, type: 'qemu' | 'lxc'): number {
   const stoppedWanted =
-    /\/status\/start$|\/template$/.test(api.path) || (api.method === 'DELETE' && /\{vmid\}$/.test(api.path));
+    /\/status\/start$|\/template$|\/lxc\/\{vmid\}\/move_volume$/.test(api.path) ||
+    (api.method === 'DELETE' && /\{vmid\}$/.test(api.path));
   for (const g of engine.cluster.guests.values()) {
     if (g.node !== engine.localNode || g.type !== type) continue;
     if (stoppedWanted === (g.status === 'stopped')) return g.vmid;
@@ -143,8 +144,8 @@ function fixture(
       return api.method === 'DELETE' ? 'lab' : 'production';
     case 'storage':
       if (api.path === '/storage' && api.method === 'POST') return 'newstore';
-      // move_disk needs a storage that holds images.
-      if (api.path.endsWith('/move_disk')) return 'shared-nfs';
+      // move_disk and move_volume need a storage that holds guest volumes.
+      if (/\/move_(disk|volume)$/.test(api.path)) return 'shared-nfs';
       return api.path.startsWith('/nodes/') || api.path.startsWith('/storage') ? 'local' : undefined;
     case 'disk':
       return /\/(resize|move_disk)$/.test(api.path) && guestType === 'qemu' ? 'scsi0' : undefined;
@@ -168,11 +169,11 @@ export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Pro
   for (const [name, schema] of Object.entries(api.parameters?.properties ?? {})) {
     const inPath = api.path.includes(`{${name}}`);
     // PMG needs `pmail` from admins although the schema marks it optional (quarantine users default to their own).
-    // move_disk needs `storage` (or target-vmid) although both are optional in the schema.
+    // move_disk/move_volume need `storage` (or target-vmid) although both are optional in the schema.
     const needed =
       inPath ||
       (name === 'pmail' && engine.service === 'PMG') ||
-      (name === 'storage' && api.path.endsWith('/move_disk'));
+      (name === 'storage' && /\/move_(disk|volume)$/.test(api.path));
     if ((schema.optional && !needed) || name.endsWith('[n]')) continue;
     out[name] = fixture(engine, api, name, schema) ?? wireSample(schema, name);
   }

@@ -15,7 +15,7 @@ import {
   powerAction,
 } from './lifecycle.js';
 import { createGuest, listGuests } from './list.js';
-import { moveDisk } from './move-disk.js';
+import { moveDisk, moveVolume } from './move-disk.js';
 import { resizeDisk } from './resize.js';
 import {
   createSnapshot,
@@ -55,6 +55,8 @@ function guestTable(type: GuestType): HandlerTable {
   if (type === 'qemu') {
     table[`POST ${one}/config`] = updateConfigAsync(type);
     table[`POST ${one}/move_disk`] = moveDisk();
+  } else {
+    table[`POST ${one}/move_volume`] = moveVolume();
   }
   return table;
 }

@@ -10,6 +10,7 @@
 import { authId, type HandlerContext, str } from '../../engine/handler.js';
 import { paramError, SimError } from '../../engine/sim-error.js';
 import type { Guest } from '../../state/cluster-state.js';
+import type { StorageRecord } from '../../state/storage-state.js';
 import { findStorage } from '../storage/lookup.js';
 import { assertUnlocked, findGuest, yes } from './common.js';
 
@@ -36,56 +37,119 @@ function freeUnusedKey(guest: Guest): string {
   return `unused${n}`;
 }
 
+interface Move {
+  key: string;
+  oldVolid: string;
+  options: string[];
+  target: StorageRecord;
+  format: string | undefined;
+  remove: boolean;
+  task: 'qmmove' | 'move_volume';
+}
+
+function requireStorage(ctx: HandlerContext): string {
+  const storage = str(ctx.params.storage);
+  if (storage !== undefined) return storage;
+  const msg = "both 'storage' and 'target-vmid' missing, either needs to be set";
+  throw paramError({ 'target-vmid': msg, storage: msg });
+}
+
+function inSnapshot(guest: Guest, volid: string): boolean {
+  return [...guest.snapshots.values()].some((s) =>
+    Object.values(s.config).some((v) => v.split(',', 1)[0] === volid),
+  );
+}
+
+/** The copy task: the drive points at the new volume, the old one goes or stays as unusedN. */
+function startMove(ctx: HandlerContext, guest: Guest, m: Move): string {
+  return ctx.core.tasks.start({
+    node: guest.node,
+    type: m.task,
+    id: String(guest.vmid),
+    user: authId(ctx.subject),
+    log: [`copying volume '${m.oldVolid}' to target storage '${m.target.storage}'`],
+    work: () => {
+      if (guest.lock === 'disk') delete guest.lock;
+      // File storages hold an image file per format; block storages (LVM, RBD) only raw.
+      const name = freeDiskName(guest, m.target.storage);
+      const volid =
+        m.target.path !== undefined
+          ? `${m.target.storage}:${guest.vmid}/${name}.${m.format ?? 'raw'}`
+          : `${m.target.storage}:${name}`;
+      guest.config[m.key] = [volid, ...m.options.filter((o) => !o.startsWith('format='))].join(',');
+      if (m.remove) return [`removing source volume '${m.oldVolid}' after successful copy`];
+      const unused = freeUnusedKey(guest);
+      guest.config[unused] = m.oldVolid;
+      return [`adding source volume '${m.oldVolid}' as '${unused}' to config`];
+    },
+  }).upid;
+}
+
 export function moveDisk() {
   return (ctx: HandlerContext): unknown => {
     const guest = findGuest(ctx, 'qemu');
     if (str(ctx.params['target-vmid']) !== undefined)
       throw new SimError(501, 'moving a disk to another VM is not simulated');
+    const storage = requireStorage(ctx);
     assertUnlocked(guest);
     const disk = str(ctx.params.disk) ?? '';
     const value = guest.config[disk];
     if (!value) throw new SimError(500, `disk '${disk}' does not exist`);
     if (value.includes('media=cdrom')) throw new SimError(500, "you can't move a cdrom");
     const [oldVolid = '', ...options] = value.split(',');
-    const oldStorage = oldVolid.split(':', 1)[0];
-    const storage = str(ctx.params.storage);
-    if (storage === undefined) {
-      const msg = "both 'storage' and 'target-vmid' missing, either needs to be set";
-      throw paramError({ 'target-vmid': msg, storage: msg });
-    }
     const target = findStorage(ctx.core, storage, guest.node);
     const format = str(ctx.params.format);
-    if (oldStorage === target.storage && format === undefined)
+    if (oldVolid.split(':', 1)[0] === target.storage && format === undefined)
       throw new SimError(500, "you can't move to the same storage with same format");
     if (!target.content.includes('images'))
       throw paramError({ storage: `storage '${target.storage}' does not support vm images` });
     const remove = yes(ctx.params.delete);
-    const snapshotted = [...guest.snapshots.values()].some((s) =>
-      Object.values(s.config).some((v) => v.split(',', 1)[0] === oldVolid),
-    );
-    if (snapshotted && remove)
+    if (remove && inSnapshot(guest, oldVolid))
       throw new SimError(500, "you can't move a disk with snapshots and delete the source");
-    return ctx.core.tasks.start({
-      node: guest.node,
-      type: 'qmmove',
-      id: String(guest.vmid),
-      user: authId(ctx.subject),
-      log: [
-        `copying volume '${oldVolid}' from current storage '${oldStorage}' to target storage '${target.storage}'`,
-      ],
-      work: () => {
-        // File storages hold an image file per format; block storages (LVM, RBD) only raw.
-        const file = target.path !== undefined;
-        const name = freeDiskName(guest, target.storage);
-        const volid = file
-          ? `${target.storage}:${guest.vmid}/${name}.${format ?? 'raw'}`
-          : `${target.storage}:${name}`;
-        guest.config[disk] = [volid, ...options.filter((o) => !o.startsWith('format='))].join(',');
-        if (remove) return [`removing source volume '${oldVolid}' after successful copy`];
-        const key = freeUnusedKey(guest);
-        guest.config[key] = oldVolid;
-        return [`adding source volume '${oldVolid}' as '${key}' to config`];
-      },
-    }).upid;
+    return startMove(ctx, guest, { key: disk, oldVolid, options, target, format, remove, task: 'qmmove' });
+  };
+}
+
+/**
+ * `POST /nodes/{node}/lxc/{vmid}/move_volume` to another storage, after pve-container
+ * PVE/API2/LXC.pm move_volume (move_to_storage_checks): a stopped container only, no
+ * unusedN, no delete of a volume a snapshot uses; the config carries `lock: disk` while the
+ * `move_volume` task runs.
+ */
+export function moveVolume() {
+  return (ctx: HandlerContext): unknown => {
+    const guest = findGuest(ctx, 'lxc');
+    const storage = str(ctx.params.storage);
+    if (storage !== undefined && str(ctx.params['target-vmid']) !== undefined) {
+      const msg = "either set 'storage' or 'target-vmid', but not both";
+      throw paramError({ 'target-vmid': msg, storage: msg });
+    }
+    if (str(ctx.params['target-vmid']) !== undefined)
+      throw new SimError(501, 'moving a volume to another container is not simulated');
+    const target = findStorage(ctx.core, requireStorage(ctx), guest.node);
+    assertUnlocked(guest);
+    if (guest.status !== 'stopped') throw new SimError(500, 'cannot move volumes of a running container');
+    const key = str(ctx.params.volume) ?? '';
+    if (/^unused\d+$/.test(key))
+      throw new SimError(
+        500,
+        `cannot move volume '${key}', only configured volumes can be moved to another storage`,
+      );
+    const value = guest.config[key];
+    if (!value) throw new SimError(500, `unable to parse volume '${key}'`);
+    const [oldVolid = '', ...options] = value.split(',');
+    const remove = yes(ctx.params.delete);
+    if (remove && inSnapshot(guest, oldVolid))
+      throw new SimError(500, "you can't move a volume with snapshots and delete the source");
+    guest.lock = 'disk';
+    return startMove(ctx, guest, {
+      key,
+      oldVolid,
+      options,
+      target,
+      format: undefined,
+      remove,
+      task: 'move_volume',
+    });
   };
 }
