@@ -48,6 +48,10 @@ describe('cloud-init (qemu-server PVE/API2/Qemu.pm update_vm_api, sshkeys)', () 
       searchdomain: 'example.test',
     });
     expect(engine.cluster.guests.get(vm.vmid)!.config.sshkeys).toBe(stored);
+    // qemu-server PVE/API2/Qemu.pm vm_config and vm_pending mask cipassword.
+    expect(config.cipassword).toBe('**********');
+    const pending = await px.nodes(vm.node).qemu(vm.vmid).pending.get();
+    expect(JSON.stringify(pending)).not.toContain('Cloud-Secret-1');
   });
 
   // The trap: form encoding (Python's quote_plus, Go's url.QueryEscape) sends '+' for a space;

@@ -11,6 +11,7 @@ import type { Guest, GuestType } from '../../state/cluster-state.js';
 import { assertUnlocked, findGuest } from './common.js';
 import { checkSshKeys } from './ssh-keys.js';
 
+const MASK = '**********';
 const META = new Set(['node', 'vmid', 'digest', 'delete', 'revert', 'skiplock', 'force', 'background_delay']);
 const LIVE_KEYS =
   /^(name|hostname|description|tags|onboot|protection|startup|hookscript|lock|(net|scsi|virtio|sata|ide|usb|mp)\d+)$/;
@@ -41,6 +42,8 @@ export function readConfig(type: GuestType) {
     const source = snapname ? guest.snapshots.get(snapname)?.config : undefined;
     if (snapname && !source) throw new SimError(500, `snapshot '${snapname}' does not exist`);
     const out = typedRecord(source ?? config, ctx.info.api?.returns, true);
+    // qemu-server PVE/API2/Qemu.pm vm_config: the cloud-init password never reads back.
+    if (out.cipassword !== undefined) out.cipassword = MASK;
     out.digest = configDigest(guest.config);
     return out;
   };
@@ -108,8 +111,10 @@ export function pendingList(type: GuestType) {
     ]);
     return [...keys].sort().map((key) => {
       const item: Record<string, unknown> = { key };
-      if (guest.config[key] !== undefined) item.value = guest.config[key];
-      if (guest.pending[key] !== undefined) item.pending = guest.pending[key];
+      // vm_pending masks the cloud-init password in both columns.
+      const hide = (v: string) => (key === 'cipassword' ? MASK : v);
+      if (guest.config[key] !== undefined) item.value = hide(guest.config[key]);
+      if (guest.pending[key] !== undefined) item.pending = hide(guest.pending[key]);
       if (guest.pendingDelete.has(key)) item.delete = 1;
       return item;
     });
