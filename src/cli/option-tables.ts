@@ -72,6 +72,11 @@ export const MOCK_OPTIONS: OptionTable = {
   },
   dataset: { value: true, arg: 'demo|empty', help: 'initial data (default demo)' },
   guests: { value: true, arg: 'N', help: 'scale the demo cluster to N guests' },
+  'auth-delay': {
+    value: true,
+    arg: 'MS',
+    help: 'how long a refused authentication waits, as Proxmox does (default 3000; 0 for quick tests)',
+  },
   json: { value: false, help: 'print one JSON line with url, fingerprint and users, and nothing else' },
   'client-ca': {
     value: true,

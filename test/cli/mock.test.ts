@@ -88,6 +88,32 @@ describe('mock serve', () => {
     expect(await s.exited).toBe(0);
   });
 
+  it('--auth-delay sets how long a refused login waits (issue 14.3; AnyEvent.pm pads 401s)', async () => {
+    const s = await serve(['--json', '--port', '0', '--auth-delay', '4500'], (o) => o.includes('\n'));
+    const info = JSON.parse(s.stdout());
+    const started = Date.now();
+    const r = await proxmox(
+      [
+        'get',
+        '/version',
+        '--host',
+        `${info.host}:${info.port}`,
+        '--user',
+        'root@pam',
+        '--fingerprint',
+        info.fingerprint,
+        '--password-stdin',
+      ],
+      { env, input: 'wrong-password\n' },
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/authentication/i);
+    // Longer than the 3000 ms default: the flag, not the default, set it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4400);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  }, 20_000);
+
   it('--guests scales the demo cluster', async () => {
     const s = await serve(['--json', '--port', '0', '--guests', '7'], (o) => o.includes('\n'));
     const info = JSON.parse(s.stdout());
@@ -131,6 +157,7 @@ describe('mock serve', () => {
   it('rejects bad options with exit 2', async () => {
     expect((await proxmox(['mock', 'serve', '--service', 'xyz'], { env })).code).toBe(2);
     expect((await proxmox(['mock', 'serve', '--port', 'abc'], { env })).code).toBe(2);
+    expect((await proxmox(['mock', 'serve', '--auth-delay', '1s'], { env })).code).toBe(2);
     expect((await proxmox(['mock', 'run'], { env })).code).toBe(2);
   });
 });

@@ -17,6 +17,7 @@ interface ServeSettings {
   dataset: 'demo' | 'empty';
   guests?: number;
   clientCa?: string;
+  authFailureDelayMs?: number;
 }
 
 function settings(o: Record<string, string | true>): ServeSettings {
@@ -34,6 +35,11 @@ function settings(o: Record<string, string | true>): ServeSettings {
   if (guests !== undefined) {
     if (!/^\d+$/.test(guests)) throw new UsageError('--guests: expected a whole number');
     out.guests = Number(guests);
+  }
+  const delay = text('auth-delay');
+  if (delay !== undefined) {
+    if (!/^\d+$/.test(delay)) throw new UsageError('--auth-delay: expected milliseconds (a whole number)');
+    out.authFailureDelayMs = Number(delay);
   }
   const clientCa = text('client-ca');
   if (clientCa !== undefined) {
