@@ -45,6 +45,22 @@ function serve(args: string[], ready: (out: string) => boolean): Promise<Served>
   });
 }
 
+/** `proxmox get /version` as root@pam against a served simulator, password on stdin. */
+function versionAsRoot(info: { host: string; port: number; fingerprint: string }): string[] {
+  const host = `${info.host}:${info.port}`;
+  return [
+    'get',
+    '/version',
+    '--host',
+    host,
+    '--user',
+    'root@pam',
+    '--fingerprint',
+    info.fingerprint,
+    '--password-stdin',
+  ];
+}
+
 describe('mock serve', () => {
   it('--json prints exactly one JSON line, and the server answers the CLI', async () => {
     const s = await serve(['--json', '--port', '0'], (out) => out.includes('\n'));
@@ -56,22 +72,10 @@ describe('mock serve', () => {
     expect(info.url).toBe(`https://127.0.0.1:${info.port}`);
     expect(info.service).toBe('PVE');
     const root = info.users.find((u: { userid: string }) => u.userid === 'root@pam');
-    const r = await proxmox(
-      [
-        'get',
-        '/version',
-        '--host',
-        `${info.host}:${info.port}`,
-        '--user',
-        'root@pam',
-        '--fingerprint',
-        info.fingerprint,
-        '--password-stdin',
-        '--output-format',
-        'json',
-      ],
-      { env, input: `${root.password}\n` },
-    );
+    const r = await proxmox([...versionAsRoot(info), '--output-format', 'json'], {
+      env,
+      input: `${root.password}\n`,
+    });
     expect(r.code).toBe(0);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
@@ -92,20 +96,7 @@ describe('mock serve', () => {
     const s = await serve(['--json', '--port', '0', '--auth-delay', '4500'], (o) => o.includes('\n'));
     const info = JSON.parse(s.stdout());
     const started = Date.now();
-    const r = await proxmox(
-      [
-        'get',
-        '/version',
-        '--host',
-        `${info.host}:${info.port}`,
-        '--user',
-        'root@pam',
-        '--fingerprint',
-        info.fingerprint,
-        '--password-stdin',
-      ],
-      { env, input: 'wrong-password\n' },
-    );
+    const r = await proxmox(versionAsRoot(info), { env, input: 'wrong-password\n' });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/authentication/i);
     // Longer than the 3000 ms default: the flag, not the default, set it.

@@ -141,7 +141,7 @@ PROXMOX_* variables, then the profile (--profile NAME, PROXMOX_PROFILE, or the d
     name: 'mock',
     summary: 'run a local Proxmox API simulator (mock serve)',
     synopsis: [
-      'mock serve [--service pve|pbs|pmg|pdm] [--host 127.0.0.1] [--port 8006] [--dataset demo|empty] [--guests N] [--auth-delay MS] [--json]',
+      'mock serve [--service pve|pbs|pmg|pdm] [--host 127.0.0.1] [--port 8006] [--dataset demo|empty] [--guests N] [--client-ca FILE] [--auth-delay MS] [--json]',
     ],
     options: { ...MOCK_OPTIONS, ...HELP_OPTION },
     details: 'Runs until Ctrl-C (SIGINT) or SIGTERM, then closes cleanly.',
