@@ -73,9 +73,13 @@ export { formatPropertyString, parsePropertyString } from './schema/property-str
 export {
   type ClientCore,
   type LooseRequest,
+  type PbsClient,
+  type PdmClient,
+  type PmgClient,
   type ProxmoxClient,
   ProxmoxSDK,
   type ProxmoxSDKConstructor,
+  type PveClient,
 } from './sdk/proxmox-sdk.js';
 export type { SyncCallOptions, SyncClient, SyncClientCore, SyncFiles, SyncTasks } from './sync/sync.js';
 export { isUpid, type LogOptions, parseUpid, type TaskHelper, type TaskResult } from './tasks/tasks.js';
@@ -103,7 +107,7 @@ export {
 } from './workflows/bulk.js';
 export type {
   Params as WorkflowParams,
-  PveClient,
+  PveClient as WorkflowTarget,
   WorkflowClient,
   WorkflowOptions,
 } from './workflows/client.js';

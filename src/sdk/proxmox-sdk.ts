@@ -58,7 +58,19 @@ export interface ClientCore<S extends ServiceName = ServiceName> {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export type ProxmoxClient<S extends ServiceName = 'PVE'> = ClientCore<S> & ApiRoot<S>;
+/**
+ * A client of one product: `ProxmoxClient<'PBS'>` (or `'pbs'`). `ProxmoxClient<ServiceName>`
+ * is the loose client of code that learns the product only at run time (any path, `any` results).
+ */
+export type ProxmoxClient<S extends ServiceInput = 'PVE'> = ClientCore<ServiceOf<S>> & ApiRoot<ServiceOf<S>>;
+/** A Proxmox VE client, as `ProxmoxSDK.connect({ host, ... })` returns it. */
+export type PveClient = ProxmoxClient<'PVE'>;
+/** A Proxmox Backup Server client (`service: 'PBS'`). */
+export type PbsClient = ProxmoxClient<'PBS'>;
+/** A Proxmox Mail Gateway client (`service: 'PMG'`). */
+export type PmgClient = ProxmoxClient<'PMG'>;
+/** A Proxmox Datacenter Manager client (`service: 'PDM'`). */
+export type PdmClient = ProxmoxClient<'PDM'>;
 
 /**
  * Every member of ClientCore, listed once: `satisfies` makes a member added to the interface
@@ -257,13 +269,24 @@ function rootProxy(impl: ClientImpl): unknown {
   });
 }
 
+/**
+ * Each factory has two signatures. Calls always take the first (generic) one: the `service`
+ * option picks the client type, PVE when it is left out. The second, PVE-only signature is
+ * never chosen by a call (the first accepts everything it does); it is there because
+ * `ReturnType`, `InstanceType` and `Parameters` read the last signature, and the generic one
+ * read that way gives its constraint, the loose client. So
+ * `Awaited<ReturnType<typeof ProxmoxSDK.connect>>` is `PveClient`, as the default service is.
+ */
 export interface ProxmoxSDKConstructor {
   /** A client that logs in on its first request. */
-  new <I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): ProxmoxClient<ServiceOf<I>>;
+  new <I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): ProxmoxClient<I>;
+  new (options: ProxmoxOptions<PveInput>): PveClient;
   /** A client that has logged in (or checked its token) already; fails fast with AuthenticationError. */
-  connect<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): Promise<ProxmoxClient<ServiceOf<I>>>;
+  connect<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): Promise<ProxmoxClient<I>>;
+  connect(options: ProxmoxOptions<PveInput>): Promise<PveClient>;
   /** Options from `PROXMOX_*` environment variables; `overrides` win. */
-  fromEnv<I extends ServiceInput = 'PVE'>(overrides?: ProxmoxOptions<I>): ProxmoxClient<ServiceOf<I>>;
+  fromEnv<I extends ServiceInput = 'PVE'>(overrides?: ProxmoxOptions<I>): ProxmoxClient<I>;
+  fromEnv(overrides?: ProxmoxOptions<PveInput>): PveClient;
   /**
    * Options from a credentials file (JSON, YAML, or a directory of one file per key); `overrides` win.
    * The file's service is known only at run time: name it for the types, `fromFile<'PBS'>(path)`.
@@ -271,15 +294,21 @@ export interface ProxmoxSDKConstructor {
   fromFile<I extends ServiceInput = 'PVE'>(
     path: string,
     overrides?: ProxmoxOptions<I>,
-  ): Promise<ProxmoxClient<ServiceOf<I>>>;
+  ): Promise<ProxmoxClient<I>>;
+  fromFile(path: string, overrides?: ProxmoxOptions<PveInput>): Promise<PveClient>;
   /** Options from a named profile (default: the configured default); environment and `overrides` win. */
   fromProfile<I extends ServiceInput = 'PVE'>(
     name?: string,
     overrides?: ProxmoxOptions<I>,
-  ): Promise<ProxmoxClient<ServiceOf<I>>>;
+  ): Promise<ProxmoxClient<I>>;
+  fromProfile(name?: string, overrides?: ProxmoxOptions<PveInput>): Promise<PveClient>;
   /** The same API with blocking calls, for plain scripts. */
   sync<I extends ServiceInput = 'PVE'>(options: ProxmoxOptions<I>): SyncClient<ServiceOf<I>>;
+  sync(options: ProxmoxOptions<PveInput>): SyncClient<'PVE'>;
 }
+
+/** How a user may name PVE in the `service` option. */
+type PveInput = 'PVE' | 'pve';
 
 class ProxmoxSDKClass {
   constructor(options: ProxmoxOptions) {
@@ -326,4 +355,5 @@ const construct = (options: ProxmoxOptions) =>
 
 /** The SDK's entry point. See ProxmoxOptions for every option. */
 export const ProxmoxSDK = ProxmoxSDKClass as unknown as ProxmoxSDKConstructor;
-export type ProxmoxSDK<S extends ServiceName = 'PVE'> = ProxmoxClient<S>;
+/** `ProxmoxSDK` as a type is the client: `ProxmoxSDK<'PBS'>` is `ProxmoxClient<'PBS'>`. */
+export type ProxmoxSDK<S extends ServiceInput = 'PVE'> = ProxmoxClient<S>;
