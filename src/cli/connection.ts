@@ -12,6 +12,7 @@ import type { StoredOptions } from '../config/stored-options.js';
 import type { ProxmoxOptions } from '../options/options.js';
 import { flag, type ParsedArgs, UsageError } from './args.js';
 import { promptSecret, readStdinSecret } from './prompt.js';
+import { terminalTfa } from './tfa-prompt.js';
 
 type Mutable = { -readonly [K in keyof ProxmoxOptions]: ProxmoxOptions[K] };
 
@@ -167,10 +168,12 @@ export async function connectionOptions(
       'warning: --insecure: the TLS certificate is not checked; anyone on the path can read the credentials\n',
     );
   }
-  if (config === undefined || layerOptions === undefined) return flags;
-  if (profile === undefined) return layerOptions(lower, flags) as ProxmoxOptions;
+  // A second factor the options do not give (totpSecret, otp) is asked on the terminal.
+  const onTfa = terminalTfa(interactive);
+  if (config === undefined || layerOptions === undefined) return { ...flags, onTfa };
+  if (profile === undefined) return { ...(layerOptions(lower, flags) as ProxmoxOptions), onTfa };
   // The SDK runs the profile's secret commands, only for secrets no higher layer gave.
   const merged = layerOptions(lower, flags);
   const { runSecretCommands } = await import('../config/secret-command.js');
-  return runSecretCommands(merged, `profile '${profile.name}'`);
+  return { ...(await runSecretCommands(merged, `profile '${profile.name}'`)), onTfa };
 }

@@ -10,31 +10,19 @@
  * Credentials layer as a whole: a password from a higher layer replaces a lower layer's token
  * (see layerOptions), so halves of two logins never mix.
  *
- * | variable | option |
- * |---|---|
- * | `PROXMOX_HOST` | host (comma-separated for a cluster) |
- * | `PROXMOX_PORT` | port |
- * | `PROXMOX_USER` | user |
- * | `PROXMOX_PASSWORD` | password |
- * | `PROXMOX_TOKEN_NAME`, `PROXMOX_TOKEN_VALUE` | tokenName, tokenValue |
- * | `PROXMOX_SERVICE` | service (PVE, PBS, PMG, PDM) |
- * | `PROXMOX_BACKEND` | backend |
- * | `PROXMOX_VERIFY_SSL` | verifySsl (true/false, 1/0, yes/no) |
- * | `PROXMOX_FINGERPRINT` | fingerprint |
- * | `PROXMOX_CA` | ca (PEM, or the path of a PEM file) |
- * | `PROXMOX_CERT`, `PROXMOX_KEY` | cert, key: a TLS client certificate (PEM, or file paths) |
- * | `PROXMOX_OTP`, `PROXMOX_TOTP_SECRET` | otp, totpSecret |
- * | `PROXMOX_PROFILE` | the profile beneath the environment |
+ * The variables and the options they set: env-variables.ts (the one list).
  * An empty variable counts as unset (CI systems set missing secrets to '').
  */
 
 import { InvalidArgumentError } from '../core/errors.js';
 import type { ProxmoxOptions } from '../options/options.js';
 import { readCredentials } from './credentials-file.js';
+import { ENV_VARIABLES } from './env-variables.js';
 import { type ProfileStoreOptions, readProfileConfig } from './profiles.js';
 import { runSecretCommands, runSecretCommandsSync } from './secret-command.js';
 import { layerOptions, normalizeStored, type StoredOptions } from './stored-options.js';
 
+export { ENV_VARIABLES } from './env-variables.js';
 export {
   configPath,
   getProfile,
@@ -46,25 +34,6 @@ export {
   setDefaultProfile,
 } from './profiles.js';
 export type { StoredOptions } from './stored-options.js';
-
-/** Environment variable -> option. */
-export const ENV_VARIABLES = {
-  PROXMOX_HOST: 'host',
-  PROXMOX_PORT: 'port',
-  PROXMOX_USER: 'user',
-  PROXMOX_PASSWORD: 'password',
-  PROXMOX_TOKEN_NAME: 'tokenName',
-  PROXMOX_TOKEN_VALUE: 'tokenValue',
-  PROXMOX_SERVICE: 'service',
-  PROXMOX_BACKEND: 'backend',
-  PROXMOX_VERIFY_SSL: 'verifySsl',
-  PROXMOX_FINGERPRINT: 'fingerprint',
-  PROXMOX_CA: 'ca',
-  PROXMOX_CERT: 'cert',
-  PROXMOX_KEY: 'key',
-  PROXMOX_OTP: 'otp',
-  PROXMOX_TOTP_SECRET: 'totpSecret',
-} as const satisfies Record<string, keyof ProxmoxOptions>;
 
 const VARIABLE_OF: Record<string, string> = Object.fromEntries(
   Object.entries(ENV_VARIABLES).map(([variable, key]) => [key, variable]),

@@ -1,14 +1,25 @@
 /** `proxmox help [command | exit-codes]`, `proxmox <command> --help`: all from the registry. */
+import { ENV_VARIABLE_HELP } from '../../config/env-variables.js';
 import { type OptionTable, UsageError } from '../args.js';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
 import { CONNECTION_OPTIONS } from '../option-tables.js';
 import { COMMANDS, findCommand } from './registry.js';
 
 function optionLines(table: OptionTable): string {
-  const rows = Object.entries(table).map(([name, spec]) => {
-    const short = spec.short ? `-${spec.short}, ` : '';
-    return [`  ${short}--${name}${spec.value ? ` ${spec.arg ?? 'VALUE'}` : ''}`, spec.help] as const;
-  });
+  return twoColumns(
+    Object.entries(table).map(([name, spec]) => {
+      const short = spec.short ? `-${spec.short}, ` : '';
+      return [`  ${short}--${name}${spec.value ? ` ${spec.arg ?? 'VALUE'}` : ''}`, spec.help] as const;
+    }),
+  );
+}
+
+/** Every PROXMOX_* variable, from the SDK's list (src/config/env-variables.ts). */
+function environmentLines(): string {
+  return twoColumns(Object.entries(ENV_VARIABLE_HELP).map(([name, help]) => [`  ${name}`, help] as const));
+}
+
+function twoColumns(rows: readonly (readonly [string, string])[]): string {
   const width = Math.min(40, Math.max(...rows.map(([left]) => left.length)) + 2);
   return rows
     .map(([left, help]) =>
@@ -37,6 +48,9 @@ Examples:
 Connection options (every API command):
 ${optionLines(CONNECTION_OPTIONS)}
 
+Environment (below the flags, above the profile):
+${environmentLines()}
+
 Run 'proxmox help <command>' for a command's options, 'proxmox help exit-codes' for exit statuses.
 `;
 }
@@ -47,7 +61,9 @@ export function commandHelp(name: string): string {
   const synopsis = info.synopsis.map((s) => `  proxmox ${s}`).join('\n');
   const options = Object.keys(info.options).length > 0 ? `\nOptions:\n${optionLines(info.options)}\n` : '';
   const details = info.details ? `\n${info.details}\n` : '';
-  return `proxmox ${info.name}: ${info.summary}\n\nUsage:\n${synopsis}\n${details}${options}`;
+  // Commands that connect read the environment too.
+  const environment = info.options.host !== undefined ? `\nEnvironment:\n${environmentLines()}\n` : '';
+  return `proxmox ${info.name}: ${info.summary}\n\nUsage:\n${synopsis}\n${details}${options}${environment}`;
 }
 
 export function printHelp(name?: string): void {

@@ -50,10 +50,9 @@ Parameters are checked against the schema before anything is sent (exit 2 on a m
 Text output renders bytes, durations, percentages and times for people; --human-readable 0
 prints the raw values.
 
-Environment: PROXMOX_HOST, PROXMOX_PORT, PROXMOX_USER, PROXMOX_PASSWORD, PROXMOX_TOKEN_NAME,
-PROXMOX_TOKEN_VALUE, PROXMOX_SERVICE, PROXMOX_FINGERPRINT, PROXMOX_VERIFY_SSL, PROXMOX_CA,
-PROXMOX_CERT, PROXMOX_KEY, PROXMOX_PROFILE; two-factor logins: PROXMOX_TOTP_SECRET (codes are
-generated from it) or PROXMOX_OTP (one code), else the code is asked for on the terminal.`;
+Two-factor logins: the code is generated from PROXMOX_TOTP_SECRET or the profile's totpSecret;
+PROXMOX_OTP gives one code; otherwise, on a terminal, the TOTP code or a recovery key is asked
+for. The environment variables are listed below.`;
 
 const loadCall = () => import('./call.js');
 
