@@ -1,9 +1,16 @@
 /**
  * Clone to the next free vmid and wait. `GET /cluster/nextid` only proposes an id; nothing
- * reserves it (pve-manager PVE/API2/Cluster.pm nextid), so two scripts cloning at once can be
- * handed the same one. The loser's clone fails with "... already exists" (qemu-server
- * PVE/API2/Qemu.pm clone_vm: check_vmid_unused, or "config file already exists"), either at
- * once or in its task; then the workflow asks for a new id and tries again.
+ * reserves it (pve-manager PVE/API2/Cluster.pm nextid reads the vmlist and returns the first
+ * gap), so two scripts cloning at once can be handed the same one. The loser's clone fails,
+ * and the workflow asks for a new id and tries again. How it fails depends on the guest type
+ * and where the id was taken (src/simulator/resources/guests/clone-target.ts follows it):
+ * - QEMU, id on the same node: the request, "unable to create VM N: config file already
+ *   exists" (qemu-server PVE/API2/Qemu.pm clone_vm, `$load_and_check`; checked again in the
+ *   worker, so also as the task's exit status).
+ * - QEMU, id on another node: the task, "close (rename) atomic file '.../N.conf' failed: File
+ *   exists" (pmxcfs refuses the config's rename; pve-common PVE/File.pm file_set_contents).
+ * - LXC: the request, "CT N already exists on node 'X'" (pve-container PVE/API2/LXC.pm
+ *   clone_vm via pve-cluster PVE/Cluster.pm check_vmid_unused).
  */
 import { InvalidArgumentError, isResourceException, isTaskFailedError } from '../core/errors.js';
 import type { Params, WorkflowClient, WorkflowOptions } from './client.js';
@@ -88,7 +95,10 @@ function cloneParams(source: Guest, newid: number, o: CloneOptions): Params {
   return p;
 }
 
+/** PVE's texts for "the new vmid is taken" (see the header); nothing else is retried. */
+const VMID_TAKEN = /already exists|\/\d+\.conf' failed: File exists/i;
+
 function vmidTaken(error: unknown): boolean {
-  if (isResourceException(error)) return /already exists/i.test(`${error.message} ${error.content ?? ''}`);
-  return isTaskFailedError(error) && /already exists/i.test(error.exitStatus);
+  if (isResourceException(error)) return VMID_TAKEN.test(`${error.message} ${error.content ?? ''}`);
+  return isTaskFailedError(error) && VMID_TAKEN.test(error.exitStatus);
 }

@@ -7,7 +7,8 @@
 import { authId, type HandlerContext, requirePrivs, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
-import { assertUnlocked, assertVmidFree, findGuest, parseVmid, requireNode, yes } from './common.js';
+import { cloneTargetConflict } from './clone-target.js';
+import { assertUnlocked, findGuest, parseVmid, requireNode, yes } from './common.js';
 import { applyPending } from './config.js';
 import { guestItem, WORKER_PREFIX } from './list.js';
 
@@ -117,7 +118,7 @@ export function cloneGuest(type: GuestType) {
     const pool = str(ctx.params.pool);
     requirePrivs(ctx, pool ? `/pool/${pool}` : `/vms/${newid}`, ['VM.Allocate']);
     assertUnlocked(source);
-    assertVmidFree(core.cluster, newid);
+    const conflict = cloneTargetConflict(core.cluster, source, newid);
     const snapname = str(ctx.params.snapname);
     const snapshot = snapname ? source.snapshots.get(snapname) : undefined;
     if (snapname && !snapshot) throw new SimError(500, `snapshot '${snapname}' does not exist`);
@@ -126,6 +127,7 @@ export function cloneGuest(type: GuestType) {
       throw new SimError(500, 'Linked clone feature is not supported for running/non-template guests');
     if (target !== source.node && !full)
       throw new SimError(500, "Can't clone to other node if not a full clone");
+    if (conflict !== undefined) return failedCloneTask(ctx, source, conflict);
     const config = { ...(snapshot?.config ?? source.config) };
     const nameKey = type === 'qemu' ? 'name' : 'hostname';
     config[nameKey] = str(ctx.params[nameKey]) ?? `Copy-of-${core.cluster.guestName(source)}`;
@@ -158,6 +160,21 @@ export function cloneGuest(type: GuestType) {
       },
     }).upid;
   };
+}
+
+/** The qmclone task of a clone whose new id another node took: it fails, creating nothing. */
+function failedCloneTask(ctx: HandlerContext, source: Guest, error: string): string {
+  source.lock = 'clone';
+  return ctx.core.tasks.start({
+    node: source.node,
+    type: `${WORKER_PREFIX[source.type]}clone`,
+    id: String(source.vmid),
+    user: authId(ctx.subject),
+    work: () => {
+      delete source.lock;
+      throw new Error(error);
+    },
+  }).upid;
 }
 
 export function migrateGuest(type: GuestType) {
