@@ -66,6 +66,9 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.CONNECTION;
     case 'PROXMOX_ABORTED':
       return EXIT.INTERRUPTED;
+    case 'PROXMOX_GUEST_LOOKUP':
+      // No guest by that VMID or name; several carry the name: the command line must say which.
+      return (error as { reason?: unknown }).reason === 'ambiguous' ? EXIT.USAGE : EXIT.NOT_FOUND;
     case 'PROXMOX_RESOURCE': {
       const status = e.statusCode;
       if (status === 401 || status === 403) return EXIT.AUTH;

@@ -11,6 +11,7 @@ import {
   OUTPUT_OPTIONS,
   WAIT_OPTION,
 } from '../option-tables.js';
+import { GUEST_COMMANDS } from './guest-commands.js';
 
 /** What a command module exports. */
 export interface CommandModule {
@@ -146,6 +147,7 @@ PROXMOX_* variables, then the profile (--profile NAME, PROXMOX_PROFILE, or the d
     details: 'Runs until Ctrl-C (SIGINT) or SIGTERM, then closes cleanly.',
     load: () => import('./mock.js'),
   },
+  ...GUEST_COMMANDS,
   {
     name: 'completion',
     summary: 'print the shell completion script (bash, zsh or fish)',

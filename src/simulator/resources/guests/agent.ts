@@ -15,8 +15,12 @@ import { findGuest } from './common.js';
 interface AgentProcess {
   exitAt: number;
   exitcode: number;
+  /** Set when a signal ended the process: qemu-ga reports `signal` then and no exitcode. */
+  signal?: number;
   out: string;
   err: string;
+  /** How long the process runs (default 20 ms). */
+  runsMs?: number;
 }
 
 const processes = new WeakMap<Guest, Map<number, AgentProcess>>();
@@ -67,6 +71,8 @@ function run(
       };
     case 'true':
       return { exitcode: 0, out: '', err: '' };
+    case 'sleep':
+      return { exitcode: 0, out: '', err: '', runsMs: Number(args[0] ?? 0) * 1000 || 0 };
     case 'false':
       return { exitcode: 1, out: '', err: '' };
     case 'cat': {
@@ -80,7 +86,11 @@ function run(
       // `sh -c 'exit N'`: a way for scripts to see an exit code of their choice.
       if (args[0] === '-c' && /^exit \d+$/.test(args[1] ?? ''))
         return { exitcode: Number(args[1]!.slice(5)) & 0xff, out: '', err: '' };
-      return { exitcode: 2, out: '', err: 'sh: only -c "exit N" is simulated\n' };
+      // `sh -c 'kill -N $$'`: the shell dies of signal N (qemu qga/commands.c
+      // qmp_guest_exec_status: WIFSIGNALED gives `signal` = WTERMSIG and leaves exitcode out).
+      if (args[0] === '-c' && /^kill -\d+ \$\$$/.test(args[1] ?? ''))
+        return { exitcode: -1, signal: Number(args[1]!.split(' ')[1]!.slice(1)), out: '', err: '' };
+      return { exitcode: 2, out: '', err: 'sh: only -c "exit N" and -c "kill -N $$" are simulated\n' };
     default:
       return { exitcode: 127, out: '', err: `sh: 1: ${cmd}: not found\n` };
   }
@@ -101,7 +111,8 @@ function exec(ctx: HandlerContext): unknown {
   }
   const pid = nextPid++;
   const input = typeof ctx.params['input-data'] === 'string' ? ctx.params['input-data'] : undefined;
-  table.set(pid, { ...run(ctx, guest, argv, input), exitAt: ctx.core.clock.now() + 20 });
+  const proc = run(ctx, guest, argv, input);
+  table.set(pid, { ...proc, exitAt: ctx.core.clock.now() + (proc.runsMs ?? 20) });
   return { pid };
 }
 
@@ -111,7 +122,8 @@ function execStatus(ctx: HandlerContext): unknown {
   const proc = processes.get(guest)?.get(pid);
   if (!proc) throw new SimError(500, `Agent error: Invalid parameter 'pid'`);
   if (ctx.core.clock.now() < proc.exitAt) return { exited: 0 };
-  const out: Record<string, unknown> = { exited: 1, exitcode: proc.exitcode };
+  const out: Record<string, unknown> =
+    proc.signal === undefined ? { exited: 1, exitcode: proc.exitcode } : { exited: 1, signal: proc.signal };
   if (proc.out) out['out-data'] = proc.out;
   if (proc.err) out['err-data'] = proc.err;
   return out;
