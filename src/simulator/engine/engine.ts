@@ -16,6 +16,7 @@ import { GenericStore } from '../state/generic-store.js';
 import { HaState } from '../state/ha-state.js';
 import { type Datastore, demoDatastores } from '../state/pbs-state.js';
 import { demoPmg, type PmgState } from '../state/pmg-state.js';
+import { type ApiFormat, isApiFormat, requireFormatter } from './api-format.js';
 import { BUILTIN_INFO, DEFAULT_INFO } from './builtin-routes.js';
 import { OffsetClock, type SimClock } from './clock.js';
 import type { EngineCore } from './engine-core.js';
@@ -147,10 +148,14 @@ export class SimulatorEngine implements EngineCore {
     this.tasks.settle();
     let routeKey = `${req.method.toUpperCase()} ${req.url.split('?')[0]}`;
     let response: SimResponse;
+    /** The status the API call ended with; the `extjs` format sends 200 on the wire for it. */
+    let status = 200;
     /** Where a refusal happened: the delays differ (see authFailureDelay). */
     let stage: 'auth' | 'permission' | 'other' = 'other';
+    let format: ApiFormat = 'json';
     try {
       const parsed = parseRequest(req, this.service);
+      if (isApiFormat(parsed.format)) format = parsed.format;
       const match = this.router.match(parsed.segments);
       const info = match?.node.methods.get(parsed.method);
       const path = `/${parsed.segments.join('/')}`;
@@ -160,7 +165,8 @@ export class SimulatorEngine implements EngineCore {
         ? authenticate(this, req, parsed.method, path)
         : undefined;
       stage = 'other';
-      if (!match || !info) throw unknownRoute(this.service, parsed.method, path);
+      requireFormatter(parsed.format, path);
+      if (!match || !info) throw unknownRoute(this.service, parsed.method, path, format);
       const params: SimParams = Object.assign(emptyParams(), parsed.params);
       conflictingPathValues(this.service, params, match.pathParams);
       Object.assign(params, match.pathParams);
@@ -197,13 +203,14 @@ export class SimulatorEngine implements EngineCore {
       };
       const result = await handler(ctx);
       const keep = !own || !info.api || (result instanceof Reply && result.raw);
-      response = this.#envelope(keep ? result : this.#conform(result, info.api?.returns));
+      response = this.#envelope(keep ? result : this.#conform(result, info.api?.returns), format);
     } catch (error) {
-      response = this.#errorFrom(error);
-      if (routeKey === 'POST /access/ticket' && response.status === 401) this.stats.loginFailures++;
+      status = error instanceof SimError ? error.status : 500;
+      response = this.#errorFrom(error, format);
+      if (routeKey === 'POST /access/ticket' && status === 401) this.stats.loginFailures++;
     }
     if (!host) {
-      const wait = refusalDelayMs(this, response.status, stage) - (Date.now() - startedAt);
+      const wait = refusalDelayMs(this, status, stage) - (Date.now() - startedAt);
       if (wait > 0) await delay(wait);
     }
     this.stats.byRoute[routeKey] = (this.stats.byRoute[routeKey] ?? 0) + 1;
@@ -211,13 +218,13 @@ export class SimulatorEngine implements EngineCore {
     return response;
   }
 
-  #envelope(result: unknown): SimResponse {
+  #envelope(result: unknown, format: ApiFormat): SimResponse {
     if (result instanceof Reply) {
-      const response = successResponse(this.service, result.data, result.extras);
+      const response = successResponse(this.service, result.data, result.extras, format);
       Object.assign(response.headers, result.headers);
       return response;
     }
-    return successResponse(this.service, result);
+    return successResponse(this.service, result, {}, format);
   }
 
   #conform(result: unknown, returns: JsonSchema | undefined): unknown {
@@ -227,13 +234,13 @@ export class SimulatorEngine implements EngineCore {
     return result instanceof Reply ? new Reply(fix(result.data), result.extras, result.headers) : fix(result);
   }
 
-  #errorFrom(error: unknown): SimResponse {
+  #errorFrom(error: unknown, format: ApiFormat): SimResponse {
     if (error instanceof SimError) {
       if (error.bare) return bareResponse(this.service, error.status, error.message, error.bare);
-      return errorResponse(this.service, error.status, error.message, error.errors);
+      return errorResponse(this.service, error.status, error.message, error.errors, format);
     }
     const message = error instanceof Error ? error.message : String(error);
-    return errorResponse(this.service, 500, message);
+    return errorResponse(this.service, 500, message, undefined, format);
   }
 
   /**

@@ -4,17 +4,19 @@
  * oversized non-upload bodies all get 501.
  */
 import type { ServiceName } from '../../core/services.js';
+import { splitApiPath } from './api-format.js';
 import { boundaryOf, type MultipartPart, parseMultipart } from './multipart.js';
 import { SimError } from './sim-error.js';
 import type { SimParams, SimRequest } from './types.js';
 
-export const API_BASE = '/api2/json';
 /** pveproxy refuses non-upload bodies above this size. */
 export const MAX_BODY_BYTES = 512 * 1024;
 
 export interface ParsedRequest {
   method: string;
-  /** Decoded path segments below /api2/json. */
+  /** The output format word of `/api2/<format>/...` (see api-format.ts). */
+  format: string;
+  /** Decoded path segments below /api2/<format>. */
   segments: string[];
   /** Query and body parameters; the query wins where both have a key. */
   params: SimParams;
@@ -103,9 +105,7 @@ export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): Par
   const queryAt = req.url.indexOf('?');
   const rawPath = queryAt < 0 ? req.url : req.url.slice(0, queryAt);
   const query = queryAt < 0 ? '' : req.url.slice(queryAt + 1);
-  if (rawPath !== API_BASE && !rawPath.startsWith(`${API_BASE}/`)) {
-    throw new SimError(404, 'Not Found');
-  }
+  const { format, rest } = splitApiPath(rawPath, perl);
   if (perl && !['GET', 'POST', 'PUT', 'DELETE'].includes(method)) {
     // AnyEvent.pm process_header: a bare response, before any authentication.
     throw new SimError(501, `method '${method}' not available`, undefined, 'empty');
@@ -127,8 +127,7 @@ export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): Par
 
   let segments: string[];
   try {
-    segments = rawPath
-      .slice(API_BASE.length)
+    segments = rest
       .split('/')
       .filter((s) => s !== '')
       .map((s) => decodeURIComponent(s));
@@ -141,5 +140,5 @@ export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): Par
   if (body.length > 0) parseBody(body, contentType, bodyParams, files);
   const queryParams = emptyParams();
   for (const [key, value] of new URLSearchParams(query)) addParam(queryParams, key, value);
-  return { method, segments, params: Object.assign(emptyParams(), bodyParams, queryParams), files };
+  return { method, format, segments, params: Object.assign(emptyParams(), bodyParams, queryParams), files };
 }

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ServiceName } from '../../core/services.js';
+import type { ApiFormat } from './api-format.js';
 import type { SimResponse } from './types.js';
 
 const SERVER_NAMES: Record<ServiceName, string> = {
@@ -34,21 +35,36 @@ export function reasonPhrase(message: string): string {
   return clean === '' ? 'Error' : clean;
 }
 
-export function successResponse(
-  service: ServiceName,
-  data: unknown,
-  extras: EnvelopeExtras = {},
-): SimResponse {
-  const body = JSON.stringify({ data: data === undefined ? null : data, ...extras });
-  return { status: 200, statusText: 'OK', headers: baseHeaders(service), body, closeConnection: false };
-}
-
 /**
  * PBS and PDM (proxmox-rest-server) answer an error with the bare message as the body
  * (still labelled JSON) and the standard reason phrase; parameter errors become one
  * `parameter 'name': message` line each under "parameter verification errors".
  */
 const PLAIN_TEXT_ERRORS: ReadonlySet<ServiceName> = new Set(['PBS', 'PDM']);
+
+const ok = (service: ServiceName, payload: Record<string, unknown>): SimResponse => ({
+  status: 200,
+  statusText: 'OK',
+  headers: baseHeaders(service),
+  body: JSON.stringify(payload),
+  closeConnection: false,
+});
+
+export function successResponse(
+  service: ServiceName,
+  data: unknown,
+  extras: EnvelopeExtras = {},
+  format: ApiFormat = 'json',
+): SimResponse {
+  const payload: Record<string, unknown> = { data: data === undefined ? null : data };
+  if (format === 'extjs') {
+    // pve-http-server Formatter/Standard.pm prepare_response_data: `success` 1;
+    // proxmox-rest-server formatter.rs ExtJsFormatter::format_data: `success` true, `status` 200.
+    if (PLAIN_TEXT_ERRORS.has(service)) Object.assign(payload, { success: true, status: 200 });
+    else payload.success = 1;
+  }
+  return ok(service, Object.assign(payload, extras));
+}
 
 /** proxmox-schema src/schema.rs `impl Display for ParameterError` (the post-2023 wording). */
 function plainErrorText(message: string, errors?: Record<string, string>): string {
@@ -58,12 +74,43 @@ function plainErrorText(message: string, errors?: Record<string, string>): strin
   return `parameter verification failed:\n${list.map(([name, text]) => `- '${name}': ${text}\n`).join('')}`.trim();
 }
 
+/**
+ * The `extjs` format answers an API error with 200 and the real status inside: pve-http-server
+ * Formatter/Standard.pm prepare_response_data (`success` 0, `message`, `status`, `errors` when
+ * there are any, `data` null); proxmox-rest-server formatter.rs ExtJsFormatter::format_error
+ * (`success` false, `status`, `errors` always, and for parameter errors the message
+ * "parameter verification errors" with one entry per parameter).
+ */
+function extjsError(
+  service: ServiceName,
+  status: number,
+  message: string,
+  errors: Record<string, string> | undefined,
+): SimResponse {
+  const hasErrors = errors !== undefined && Object.keys(errors).length > 0;
+  if (PLAIN_TEXT_ERRORS.has(service)) {
+    return ok(service, {
+      message: hasErrors ? 'parameter verification errors' : message,
+      errors: errors ?? {},
+      success: false,
+      status,
+    });
+  }
+  const payload: Record<string, unknown> = { data: null };
+  if (hasErrors) payload.errors = errors;
+  return ok(service, Object.assign(payload, { message: perlMessage(message), status, success: 0 }));
+}
+
+const perlMessage = (message: string): string => (message.endsWith('\n') ? message : `${message}\n`);
+
 export function errorResponse(
   service: ServiceName,
   status: number,
   message: string,
   errors?: Record<string, string>,
+  format: ApiFormat = 'json',
 ): SimResponse {
+  if (format === 'extjs') return extjsError(service, status, message, errors);
   if (PLAIN_TEXT_ERRORS.has(service)) {
     return {
       status,
@@ -73,10 +120,9 @@ export function errorResponse(
       closeConnection: false,
     };
   }
-  const text = message.endsWith('\n') ? message : `${message}\n`;
   const payload: Record<string, unknown> = { data: null };
   if (errors && Object.keys(errors).length > 0) payload.errors = errors;
-  payload.message = text;
+  payload.message = perlMessage(message);
   return {
     status,
     statusText: reasonPhrase(message),

@@ -39,8 +39,14 @@ export function needsAuth(
  * PVE/HTTPServer.pm rest_handler: 501 "Method 'GET /x' not implemented" (after auth);
  * proxmox-rest-server rest.rs: 404 "Path '/api2/json/x' not found." (also after auth).
  */
-export function unknownRoute(service: EngineCore['service'], method: string, path: string): SimError {
-  if (service === 'PBS' || service === 'PDM') return new SimError(404, `Path '/api2/json${path}' not found.`);
+export function unknownRoute(
+  service: EngineCore['service'],
+  method: string,
+  path: string,
+  format = 'json',
+): SimError {
+  if (service === 'PBS' || service === 'PDM')
+    return new SimError(404, `Path '/api2/${format}${path}' not found.`);
   return new SimError(501, `Method '${method} ${path}' not implemented`);
 }
 
