@@ -99,3 +99,12 @@ export async function as(
   const message = (parsed.message ?? '').trim();
   return { status: res.status, statusText: res.statusText, message, data: parsed.data ?? null };
 }
+
+/** The body as JSON, or undefined where it is not (bare and plain-text answers). */
+export function jsonOf(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

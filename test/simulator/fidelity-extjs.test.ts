@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SimulatorEngine } from '../../src/simulator/index.js';
-import { type Caller, loginAs } from './engine-helpers.js';
+import { type Caller, jsonOf, loginAs } from './engine-helpers.js';
 
 const pve = () => new SimulatorEngine({ taskDurationMs: 1000 });
 const pbs = () => new SimulatorEngine({ service: 'PBS', taskDurationMs: 1000 });
@@ -26,12 +26,7 @@ async function call(
     ...(form ? { body: Buffer.from(new URLSearchParams(form).toString()) } : {}),
   });
   const text = String(res.body);
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = jsonOf(text);
   return { status: res.status, statusText: res.statusText, headers: res.headers, text, json };
 }
 

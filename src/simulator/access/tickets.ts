@@ -10,6 +10,14 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const TICKET_LIFETIME_S = 7200;
 export const TICKET_SKEW_S = 300;
 
+/** The ages, in seconds, a ticket may have: from `min` (issued in the future) to `max`. */
+export interface TicketWindow {
+  min: number;
+  max: number;
+}
+
+export const TICKET_WINDOW: TicketWindow = { min: -TICKET_SKEW_S, max: TICKET_LIFETIME_S };
+
 export interface TicketContent {
   prefix: string;
   /** `user@realm`, or `!tfa!<challenge>` for a half-authenticated ticket. */
@@ -42,7 +50,13 @@ export class TicketSigner {
   }
 
   /** The ticket's content if it is genuine and neither expired nor too far in the future. */
-  verify(ticket: string, prefix: string, nowMs: number, aad?: string): TicketContent | undefined {
+  verify(
+    ticket: string,
+    prefix: string,
+    nowMs: number,
+    aad?: string,
+    window: TicketWindow = TICKET_WINDOW,
+  ): TicketContent | undefined {
     const match = /^([A-Z]+):([^:]+):([0-9A-F]{8})::([A-Za-z0-9+/]+)$/.exec(ticket);
     if (!match || match[1] !== prefix) return undefined;
     const plain = `${match[1]}:${match[2]}:${match[3]}`;
@@ -50,7 +64,7 @@ export class TicketSigner {
     if (!this.#equal(expected, match[4] ?? '')) return undefined;
     const issued = Number.parseInt(match[3] ?? '', 16);
     const age = Math.floor(nowMs / 1000) - issued;
-    if (age < -TICKET_SKEW_S || age > TICKET_LIFETIME_S) return undefined;
+    if (age < window.min || age > window.max) return undefined;
     return { prefix, data: match[2] ?? '', issued };
   }
 

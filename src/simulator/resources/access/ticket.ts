@@ -1,18 +1,30 @@
 /**
  * `POST /access/ticket`: password login, renewal (the ticket posted as the password) and
- * the two-step TFA flow. Every failure is a bare 401 "authentication failure" on purpose.
+ * the two-step TFA flow. Every failure is the same 401 on purpose (see authFailure).
  */
 import { SERVICES } from '../../../core/services.js';
-import type { Subject } from '../../access/acl.js';
-import { privilegesOn } from '../../access/acl.js';
+import { hasPrivileges } from '../../access/acl.js';
+import { apiCapabilities } from '../../access/api-capabilities.js';
 import { ticketPrefixFor } from '../../access/auth.js';
+import type { TicketWindow } from '../../access/tickets.js';
 import { verifyTotp } from '../../access/totp.js';
 import type { EngineCore } from '../../engine/engine-core.js';
 import { type HandlerContext, type HandlerTable, Reply, str } from '../../engine/handler.js';
 import { paramError, SimError } from '../../engine/sim-error.js';
 import type { UserRecord } from '../../state/access-state.js';
 
-const authFailure = (): SimError => new SimError(401, 'authentication failure');
+/**
+ * Every login failure looks alike, so that nobody learns which part was wrong: PVE's
+ * create_ticket turns any error into 401 "authentication failure" (PVE/API2/AccessControl.pm);
+ * proxmox-auth-api api/access.rs handle_ticket_creation answers 401 "permission check failed.".
+ */
+const authFailure = (core: EngineCore): SimError =>
+  new SimError(401, rustServer(core) ? 'permission check failed.' : 'authentication failure');
+
+const rustServer = (core: EngineCore): boolean => core.service === 'PBS' || core.service === 'PDM';
+
+/** proxmox-auth-api api/access.rs authenticate_2nd: a partial ticket is answered within 10 minutes. */
+const RUST_CHALLENGE_WINDOW: TicketWindow = { min: -60, max: 600 };
 
 function normalizeUser(core: EngineCore, username: string, realm: string | undefined): string {
   if (core.service === 'PMG') {
@@ -27,27 +39,6 @@ function normalizeUser(core: EngineCore, username: string, realm: string | undef
 
 function hasSecondFactor(user: UserRecord): boolean {
   return user.totpSecret !== undefined || user.recovery.some((c) => c !== null);
-}
-
-const CAP_GROUPS: Record<string, string[]> = {
-  vms: ['/vms', 'VM.'],
-  storage: ['/storage', 'Datastore.'],
-  access: ['/access', 'User.', 'Group.', 'Realm.', 'Permissions.'],
-  nodes: ['/nodes', 'Sys.'],
-  dc: ['/', 'Sys.Audit', 'Sys.Modify', 'SDN.'],
-  sdn: ['/sdn', 'SDN.'],
-  mapping: ['/mapping', 'Mapping.'],
-};
-
-/** PVE's `cap`: per area, the privileges the user holds there (value 1). */
-function capabilities(core: EngineCore, subject: Subject): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [area, [path, ...prefixes]] of Object.entries(CAP_GROUPS)) {
-    const privs = privilegesOn(core.access, subject, path ?? '/');
-    out[area] = {};
-    for (const p of privs) if (prefixes.some((x) => p.startsWith(x))) out[area][p] = 1;
-  }
-  return out;
 }
 
 function fullTicket(ctx: HandlerContext, userid: string): Reply {
@@ -69,13 +60,20 @@ function fullTicket(ctx: HandlerContext, userid: string): Reply {
   } else {
     data.ticket = ticket;
   }
-  if (core.service === 'PVE') {
-    data.cap = capabilities(core, { userid });
-    if (core.cluster.clusterName) data.clustername = core.cluster.clusterName;
-  }
+  if (core.service === 'PVE') data.cap = apiCapabilities(core.access, { userid });
+  addClusterName(core, data, userid);
   if (core.service === 'PMG')
     data.role = userid === 'root@pam' ? 'root' : (core.access.users.get(userid)?.pmgRole ?? 'audit');
   return new Reply(data, {}, headers);
+}
+
+/**
+ * PVE/API2/AccessControl.pm create_ticket: the cluster's name goes to users who may see `/`
+ * (Sys.Audit), also on a half-authenticated (NeedTFA) answer.
+ */
+function addClusterName(core: EngineCore, data: Record<string, unknown>, userid: string): void {
+  if (core.service !== 'PVE' || !core.cluster.clusterName) return;
+  if (hasPrivileges(core.access, { userid }, '/', ['Sys.Audit'])) data.clustername = core.cluster.clusterName;
 }
 
 function challengeTicket(ctx: HandlerContext, user: UserRecord): Reply {
@@ -97,6 +95,7 @@ function challengeTicket(ctx: HandlerContext, user: UserRecord): Reply {
   if (core.service === 'PVE' || core.service === 'PMG') {
     data.NeedTFA = 1;
     data.CSRFPreventionToken = core.signer.csrfToken(user.userid, now);
+    addClusterName(core, data, user.userid);
   } else {
     // PBS and PDM send no flag and a placeholder CSRF token: clients must spot the `!tfa!` ticket.
     data.CSRFPreventionToken = 'invalid';
@@ -119,6 +118,32 @@ function checkSecondFactor(core: EngineCore, user: UserRecord, answer: string): 
   return false;
 }
 
+/**
+ * Renewal: the ticket posted as the password. PVE create_ticket_do lets root@pam's ticket
+ * renew anyone's and refuses a half-authenticated one ("incomplete ticket"); proxmox-auth-api
+ * authenticate_user wants the ticket's own user ("ticket login failed - wrong userid").
+ * Undefined: not a renewal, go on with the password.
+ */
+function renewal(core: EngineCore, username: string, password: string): boolean | undefined {
+  const renewed = core.signer.verify(password, ticketPrefixFor(core, username), core.clock.now());
+  if (!renewed) return undefined;
+  if (renewed.data === username) return true;
+  if (rustServer(core)) return false;
+  return renewed.data === 'root@pam' ? true : undefined;
+}
+
+/**
+ * PVE 9's `otp` field (PVE/AccessControl.pm authenticate_user -> authenticate_2nd_new_do):
+ * checked right after the password as a response to a fresh challenge, so it must name its
+ * kind (`totp:123456`, `recovery:...`; proxmox-tfa TfaResponse), a user without a second
+ * factor has "no such challenge", and even a right answer still ends in the NeedTFA step
+ * (the challenge is returned either way; the old one-step login went with PVE 8).
+ */
+function pveOtp(ctx: HandlerContext, user: UserRecord, otp: string): Reply {
+  if (!hasSecondFactor(user) || !checkSecondFactor(ctx.core, user, otp)) throw authFailure(ctx.core);
+  return challengeTicket(ctx, user);
+}
+
 function createTicket(ctx: HandlerContext): Reply {
   const { core, params } = ctx;
   const now = core.clock.now();
@@ -127,37 +152,42 @@ function createTicket(ctx: HandlerContext): Reply {
   const otp = str(params.otp);
   const challenge = str(params['tfa-challenge']);
   if (otp !== undefined && challenge !== undefined) {
+    // PVE create_ticket_do dies inside create_ticket's eval: a login failure like any other.
+    if (core.service === 'PVE') throw authFailure(core);
     throw paramError({ otp: "'otp' and 'tfa-challenge' cannot be used together" });
   }
   const prefix = ticketPrefixFor(core, username);
   const user = core.access.activeUser(username, now);
-  if (!user) throw authFailure();
+  if (!user) throw authFailure(core);
 
   if (challenge !== undefined) {
-    const content = core.signer.verify(challenge, prefix, now, username);
-    if (!content?.data.startsWith('!tfa!')) throw authFailure();
-    if (!checkSecondFactor(core, user, password)) throw authFailure();
+    const window = rustServer(core) ? RUST_CHALLENGE_WINDOW : undefined;
+    const content = core.signer.verify(challenge, prefix, now, username, window);
+    if (!content?.data.startsWith('!tfa!')) throw authFailure(core);
+    if (!checkSecondFactor(core, user, password)) throw authFailure(core);
     core.stats.logins++;
     return fullTicket(ctx, username);
   }
 
-  const renewed = core.signer.verify(password, prefix, now);
-  if (renewed && renewed.data === username) {
+  const renewed = renewal(core, username, password);
+  if (renewed === false) throw authFailure(core);
+  if (renewed) {
     core.stats.renewals++;
     return fullTicket(ctx, username);
   }
-  if (user.password === undefined || user.password !== password) throw authFailure();
+  if (user.password === undefined || user.password !== password) throw authFailure(core);
+  if (core.service === 'PVE' && otp !== undefined) return pveOtp(ctx, user, otp);
   if (hasSecondFactor(user)) {
     if (SERVICES[core.service].legacyOtp && otp !== undefined) {
       if (
         !checkSecondFactor(core, user, `totp:${otp}`) &&
         !checkSecondFactor(core, user, `recovery:${otp}`)
       ) {
-        throw authFailure();
+        throw authFailure(core);
       }
     } else if (core.service === 'PMG') {
       // PMG 6 knows only the one-shot `otp` field.
-      throw authFailure();
+      throw authFailure(core);
     } else {
       return challengeTicket(ctx, user);
     }
