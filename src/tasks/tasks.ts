@@ -10,6 +10,7 @@
 import type { Pipeline } from '../client/pipeline.js';
 import { encodeSegment } from '../core/encode.js';
 import { AbortError, TaskFailedError, TimeoutError } from '../core/errors.js';
+import { Backoff, poll } from '../core/poll.js';
 import { sleep } from '../core/sleep.js';
 import { isUpid, parseUpid, type Upid } from '../core/upid.js';
 import type { CallOptions, TaskStatus, WaitOptions } from '../options/call-options.js';
@@ -34,7 +35,6 @@ export interface LogOptions {
 
 const POLL_FIRST = 100;
 const POLL_CAP = 2_000;
-const POLL_GROWTH = 1.5;
 /** Lines of the log a TaskFailedError carries. */
 const FAILURE_TAIL = 20;
 
@@ -89,48 +89,32 @@ export class TaskHelper {
   async wait(upid: string, options: WaitOptions = {}): Promise<TaskResult> {
     const parsed = parseUpid(upid);
     const base = taskPath(parsed);
-    const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout;
-    const limit = new AbortController();
-    const timer =
-      options.timeout === undefined
-        ? undefined
-        : setTimeout(() => limit.abort(new Error('timeout')), options.timeout);
-    const signal =
-      options.signal === undefined ? limit.signal : AbortSignal.any([options.signal, limit.signal]);
-    const call: CallOptions = { signal };
     const cursor = options.onLog === undefined ? undefined : new LogCursor(this.#pageReader(base));
-    try {
-      let delay = POLL_FIRST;
-      for (;;) {
-        const status = (await this.#client.call({
-          method: 'GET',
-          path: `${base}/status`,
-          options: call,
-        })) as TaskStatus;
-        const stopped = status.status !== 'running';
-        if (cursor) for (const line of await cursor.drain(stopped, call)) options.onLog!(line);
-        options.onProgress?.(status);
-        if (stopped) return await this.#finish(parsed, base, status, call);
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
-        delay = Math.min(POLL_CAP, delay * POLL_GROWTH);
-      }
-    } catch (error) {
-      if (limit.signal.aborted && !options.signal?.aborted) {
-        throw new TimeoutError(
-          `task ${upid} is still running after ${options.timeout} ms; it was left running ` +
-            '(px.tasks.status(upid) checks it, px.tasks.stop(upid) stops it)',
-          { path: `${base}/status` },
-        );
-      }
-      if (options.signal?.aborted && !(error instanceof TaskFailedError)) {
-        throw new AbortError(`waiting for task ${upid} was aborted; the task keeps running`, {
-          cause: options.signal.reason,
-        });
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    const check = async (signal: AbortSignal): Promise<TaskResult | undefined> => {
+      const call: CallOptions = { signal };
+      const status = await this.#readStatus(base, call);
+      const stopped = status.status !== 'running';
+      if (cursor) for (const line of await cursor.drain(stopped, call)) options.onLog!(line);
+      options.onProgress?.(status);
+      return stopped ? await this.#finish(parsed, base, status, call) : undefined;
+    };
+    return poll(
+      check,
+      { signal: options.signal, timeout: options.timeout, interval: POLL_FIRST },
+      {
+        what: `task ${upid}`,
+        timeout: () =>
+          new TimeoutError(
+            `task ${upid} is still running after ${options.timeout} ms; it was left running ` +
+              '(px.tasks.status(upid) checks it, px.tasks.stop(upid) stops it)',
+            { path: `${base}/status` },
+          ),
+        aborted: (reason) =>
+          new AbortError(`waiting for task ${upid} was aborted; the task keeps running`, { cause: reason }),
+        // The task ended in failure: that answer is worth more than the abort that came meanwhile.
+        keep: (error) => error instanceof TaskFailedError,
+      },
+    );
   }
 
   /**
@@ -145,27 +129,26 @@ export class TaskHelper {
       yield* await cursor.drain(true, call);
       return;
     }
-    let delay = POLL_FIRST;
+    const backoff = new Backoff(POLL_FIRST, POLL_CAP);
     for (;;) {
       // Status first, then the log: lines read after seeing "stopped" are the final ones.
-      const status = (await this.#client.call({
-        method: 'GET',
-        path: `${base}/status`,
-        options: call,
-      })) as TaskStatus;
+      const status = await this.#readStatus(base, call);
       const stopped = status.status !== 'running';
       const lines = await cursor.drain(stopped, call);
       yield* lines;
       if (stopped) return;
-      if (lines.length > 0) delay = POLL_FIRST;
-      await sleep(delay, options.signal);
-      delay = Math.min(POLL_CAP, delay * POLL_GROWTH);
+      if (lines.length > 0) backoff.reset();
+      await sleep(backoff.next(), options.signal);
     }
   }
 
   /** The last `count` lines of a task's log. */
   async tail(upid: string, count = FAILURE_TAIL, options: CallOptions = {}): Promise<string[]> {
     return this.#tail(taskPath(parseUpid(upid)), count, plain(options));
+  }
+
+  async #readStatus(base: string, call: CallOptions): Promise<TaskStatus> {
+    return (await this.#client.call({ method: 'GET', path: `${base}/status`, options: call })) as TaskStatus;
   }
 
   async #finish(upid: Upid, base: string, status: TaskStatus, call: CallOptions): Promise<TaskResult> {

@@ -24,7 +24,7 @@ export interface PveClient {
 /** Options every workflow takes. */
 export interface WorkflowOptions {
   /** Aborts the workflow: requests in flight and waits reject with AbortError. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export class WorkflowClient {
@@ -46,7 +46,7 @@ export class WorkflowClient {
   }
 
   /** Waits for a task; `timeout` in ms. */
-  wait(upid: string, options: WorkflowOptions & { timeout?: number } = {}): Promise<TaskResult> {
+  wait(upid: string, options: WorkflowOptions & { timeout?: number | undefined } = {}): Promise<TaskResult> {
     const wait: WaitOptions = {};
     if (options.signal !== undefined) wait.signal = options.signal;
     if (options.timeout !== undefined) wait.timeout = options.timeout;
@@ -54,7 +54,11 @@ export class WorkflowClient {
   }
 
   /** Starts a task by route and waits for it. */
-  async task(route: string, params: Params, options: WorkflowOptions & { timeout?: number } = {}) {
+  async task(
+    route: string,
+    params: Params,
+    options: WorkflowOptions & { timeout?: number | undefined } = {},
+  ) {
     const upid = await this.call<string>(route, params, options);
     return this.wait(upid, options);
   }

@@ -1,38 +1,26 @@
 /**
- * Polls until a condition holds: the waits for a guest's state or agent, which PVE offers no
- * task for. Backs off from 200 ms to 2 s, as task waits do, and stops at `timeout`.
+ * The workflows' waits for a guest's state or agent, which PVE offers no task for: the same
+ * loop as task waits (src/core/poll.ts: backoff from 200 ms to 2 s, a deadline that also cuts
+ * off a check in flight, AbortError on the caller's signal), with a default timeout.
  */
-import { AbortError, TimeoutError } from '../core/errors.js';
-import { sleep } from '../core/sleep.js';
+import { isResourceException } from '../core/errors.js';
+import { type PollOptions, poll } from '../core/poll.js';
 
-export interface PollOptions {
-  signal?: AbortSignal;
-  /** Milliseconds before TimeoutError. @default 300000 */
-  timeout?: number;
-  /** First pause between checks, in ms. @default 200 */
-  interval?: number;
-}
+export type { PollOptions } from '../core/poll.js';
 
+/** Milliseconds a workflow waits by default. */
 const DEFAULT_TIMEOUT = 300_000;
-const CAP = 2_000;
 
 /** Calls `check` until it answers a value other than undefined; `what` names the wait in errors. */
-export async function pollUntil<T>(
+export function pollUntil<T>(
   what: string,
-  check: (signal: AbortSignal | undefined) => Promise<T | undefined>,
+  check: (signal: AbortSignal) => Promise<T | undefined>,
   options: PollOptions = {},
 ): Promise<T> {
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  const deadline = Date.now() + timeout;
-  let delay = options.interval ?? 200;
-  for (;;) {
-    if (options.signal?.aborted)
-      throw new AbortError(`waiting for ${what} was aborted`, { cause: options.signal.reason });
-    const value = await check(options.signal);
-    if (value !== undefined) return value;
-    const left = deadline - Date.now();
-    if (left <= 0) throw new TimeoutError(`${what}: not reached after ${timeout} ms`);
-    await sleep(Math.min(delay, left), options.signal);
-    delay = Math.min(CAP, delay * 1.5);
-  }
+  return poll(
+    check,
+    { ...options, timeout: options.timeout ?? DEFAULT_TIMEOUT },
+    // The server's own refusal says more than "aborted" or "timed out".
+    { what, keep: isResourceException },
+  );
 }

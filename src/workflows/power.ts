@@ -6,7 +6,7 @@
  * a paused VM refuses a shutdown outright ("VM is paused - cannot shutdown", vm_shutdown).
  */
 import { isResourceException, isTaskFailedError, isTimeoutError } from '../core/errors.js';
-import type { Params, WorkflowClient, WorkflowOptions } from './client.js';
+import { type Params, signalOf, type WorkflowClient, type WorkflowOptions } from './client.js';
 import type { Guest } from './guest.js';
 import { type PollOptions, pollUntil } from './poll.js';
 
@@ -116,7 +116,7 @@ export async function shutdownGuest(
     result.forced = true;
     const upid = await hardStop(c, g, options);
     result.tasks.push(upid);
-    await c.wait(upid, signalOnly(options));
+    await c.wait(upid, signalOf(options));
   }
   result.changed = true;
   return result;
@@ -136,7 +136,7 @@ export async function waitForState(
 ): Promise<void> {
   await pollUntil(
     `guest ${g.vmid} to be ${state}`,
-    async (signal) => ((await currentState(c, g, signal ? { signal } : {})) === state ? true : undefined),
+    async (signal) => ((await currentState(c, g, { signal })) === state ? true : undefined),
     options,
   );
 }
@@ -151,7 +151,7 @@ export async function waitForAgent(c: WorkflowClient, g: Guest, options: PollOpt
     `the guest agent of ${g.vmid}`,
     async (signal) => {
       try {
-        await c.call('POST /nodes/{node}/qemu/{vmid}/agent/ping', g.ids, signal ? { signal } : {});
+        await c.call('POST /nodes/{node}/qemu/{vmid}/agent/ping', g.ids, { signal });
         return true;
       } catch (error) {
         if (
@@ -168,9 +168,5 @@ export async function waitForAgent(c: WorkflowClient, g: Guest, options: PollOpt
 }
 
 function withTimeout(options: WorkflowOptions, timeout: number | undefined): PollOptions {
-  return { ...signalOnly(options), ...(timeout === undefined ? {} : { timeout: Math.max(1, timeout) }) };
-}
-
-function signalOnly(options: WorkflowOptions): WorkflowOptions {
-  return options.signal === undefined ? {} : { signal: options.signal };
+  return { ...signalOf(options), ...(timeout === undefined ? {} : { timeout: Math.max(1, timeout) }) };
 }
