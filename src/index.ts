@@ -17,7 +17,16 @@ export {
   setDefaultProfile,
 } from './config/profiles.js';
 export type { StoredOptions } from './config/stored-options.js';
+export type {
+  ConsoleHelper,
+  GuestKind,
+  GuestRef,
+  ShellOptions,
+  TerminalOptions,
+} from './console/console-helper.js';
 export type { ExecOptions, ExecResult, GuestAgent } from './console/guest-agent.js';
+export type { TerminalStream } from './console/terminal-stream.js';
+export type { VncStream } from './console/vnc-stream.js';
 export {
   AbortError,
   AuthenticationError,

@@ -8,6 +8,7 @@ import { TokenAuth } from '../auth/token.js';
 import { expandRoute, pathNode } from '../client/path.js';
 import { Pipeline, type PipelineParts } from '../client/pipeline.js';
 import { optionsFromEnv, optionsFromFile, optionsFromProfile } from '../config/config.js';
+import { ConsoleHelper } from '../console/console-helper.js';
 import { GuestAgent } from '../console/guest-agent.js';
 import { InvalidArgumentError, ResourceException } from '../core/errors.js';
 import { maskUrlCredentials, Redactor, urlSecrets } from '../core/redact.js';
@@ -51,6 +52,8 @@ export interface ClientCore<S extends ServiceName = ServiceName> {
   readonly files: FileHelper;
   /** The QEMU guest agent of a VM: exec with exit code and output, files, waiting for it. */
   agent(node: string, vmid: number): GuestAgent;
+  /** Terminals (VM serial, container console, node shell) and VNC, as Node streams (https backend). */
+  readonly consoles: ConsoleHelper;
   /** Logs in now (a no-op for tokens until the first request checks them). */
   login(): Promise<void>;
   /** Finishes requests in flight and releases connections. */
@@ -83,6 +86,7 @@ const CORE_MEMBERS = {
   tasks: true,
   files: true,
   agent: true,
+  consoles: true,
   login: true,
   close: true,
   [Symbol.asyncDispose]: true,
@@ -98,6 +102,7 @@ class ClientImpl {
   #closed = false;
   #tasks: TaskHelper | undefined;
   #files: FileHelper | undefined;
+  #consoles: ConsoleHelper | undefined;
 
   constructor(options: ProxmoxOptions) {
     this.#options = resolveOptions(options);
@@ -131,6 +136,16 @@ class ClientImpl {
 
   agent(node: string, vmid: number): GuestAgent {
     return new GuestAgent(this.#pipeline, node, vmid);
+  }
+
+  get consoles(): ConsoleHelper {
+    this.#consoles ??= new ConsoleHelper({
+      options: this.#options,
+      call: (method, path, params, signal) =>
+        this.#pipeline.call({ method, path, params, options: signal === undefined ? {} : { signal } }),
+      headers: async (signal) => (await this.#auth?.headers('GET', signal)) ?? {},
+    });
+    return this.#consoles;
   }
 
   get service(): ServiceName {

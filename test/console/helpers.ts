@@ -1,11 +1,13 @@
 /** A simulator over real TLS, and clients for its consoles. */
 import { createCipheriv } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
 import { ProxmoxSDK } from '../../src/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 
 export async function simulator(): Promise<RunningSimulator> {
-  return startSimulator({ taskDurationMs: 20 });
+  // Refusals answer at once here; pveproxy's 3 s pause is tested with the CLI's --auth-delay.
+  return startSimulator({ taskDurationMs: 20, authFailureDelayMs: 0 });
 }
 
 export function rootClient(sim: RunningSimulator) {
@@ -111,4 +113,53 @@ export class ByteReader {
     this.#buf = this.#buf.subarray(n);
     return out;
   }
+}
+
+/** A ticket cookie of root@pam, got with a plain login (no SDK code involved). */
+export async function rootCookie(sim: RunningSimulator): Promise<string> {
+  const px = rootClient(sim);
+  try {
+    const r = (await px.request('POST /access/ticket', { username: 'root@pam', password: 'proxmox' })) as {
+      ticket: string;
+    };
+    return `PVEAuthCookie=${encodeURIComponent(r.ticket)}`;
+  } finally {
+    await px.close();
+  }
+}
+
+export type RawUpgrade = { ws: WebSocket; protocol: string } | { status: number; reason: string };
+
+/**
+ * A websocket upgrade made with `ws` alone, as any client would (a check of the
+ * simulator's side that shares nothing with the SDK's console code).
+ */
+export function rawUpgrade(
+  sim: RunningSimulator,
+  path: string,
+  query: Record<string, string | number>,
+  headers: Record<string, string>,
+): Promise<RawUpgrade> {
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+  const ws = new WebSocket(`wss://${sim.host}:${sim.port}/api2/json${path}/vncwebsocket?${qs}`, ['binary'], {
+    ca: sim.ca,
+    headers,
+  });
+  ws.binaryType = 'nodebuffer';
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, protocol: ws.protocol }));
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '' });
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** Collects what a raw websocket receives. */
+export function received(ws: WebSocket): { text: () => string; closed: Promise<void> } {
+  const chunks: Buffer[] = [];
+  ws.on('message', (data: Buffer) => chunks.push(data));
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  return { text: () => Buffer.concat(chunks).toString('utf8'), closed };
 }

@@ -8,6 +8,7 @@ import { userHandlers } from '../resources/access/users.js';
 import { basicHandlers } from '../resources/cluster/basics.js';
 import { clusterHandlers } from '../resources/cluster/handlers.js';
 import { taskHandlers } from '../resources/cluster/tasks.js';
+import { consoleHandlers } from '../resources/console/handlers.js';
 import { firewallHandlers } from '../resources/firewall/handlers.js';
 import { guestHandlers } from '../resources/guests/handlers.js';
 import { haHandlers } from '../resources/ha/handlers.js';
@@ -28,6 +29,7 @@ export const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
   [['PVE', 'PBS', 'PDM'], aclHandlers],
   [['PVE', 'PBS', 'PDM'], tfaHandlers],
   [['PVE'], guestHandlers],
+  [['PVE'], consoleHandlers],
   [['PVE'], clusterHandlers],
   [['PVE'], storageHandlers],
   [['PVE'], poolHandlers],

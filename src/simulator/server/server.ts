@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceName } from '../../core/services.js';
 import { SimulatorEngine } from '../engine/engine.js';
 import type { EngineOptions, SimResponse, SimToken } from '../engine/types.js';
+import { ConsoleUpgrades } from '../resources/console/upgrade.js';
 import { compressAnswer } from './compression.js';
 import { serverTlsOptions, simulatorCertificate } from './tls.js';
 
@@ -126,6 +127,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
     });
   });
+  // Terminals and VNC: pveproxy upgrades GETs on .../vncwebsocket to websockets.
+  const consoles = new ConsoleUpgrades(engine);
+  server.on('upgrade', (req, socket, head) => {
+    consoles.handle(req, socket, head).catch(() => socket.destroy());
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -148,10 +154,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ca: certificate.cert,
     users,
     engine,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await consoles.close();
+      await closed;
+    },
   };
 }

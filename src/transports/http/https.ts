@@ -3,7 +3,7 @@
  * path undici has, and the only one that exposes the reason phrase, where pveproxy puts
  * the first line of its error message).
  */
-import type { Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
 import { ConnectionError } from '../../core/errors.js';
 import type { ResolvedHost, ResolvedOptions } from '../../options/resolve.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
@@ -118,16 +118,23 @@ export function originOf(host: ResolvedHost): string {
   return `${host.protocol}://${name}:${host.port}`;
 }
 
-function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Dispatcher {
+/**
+ * The TLS connector for one host: certificate checks, fingerprint pinning, client
+ * certificates and the proxy tunnel. Consoles open their websockets through it too.
+ */
+export function hostConnector(host: ResolvedHost, options: ResolvedOptions): buildConnector.connector {
   const tls = tlsConnector(options);
   const proxy = proxyFor(host.hostname, host.port, options.proxy);
   const source = typeof options.proxy === 'string' ? 'option proxy' : 'HTTPS_PROXY (or HTTP_PROXY)';
-  const connect =
-    proxy === undefined
-      ? tls
-      : tunnelConnector(parseProxyUrl(proxy, source), tls, {
-          verify: options.verifySsl,
-          ca: options.ca as string | Buffer | Array<string | Buffer> | undefined,
-        });
+  return proxy === undefined
+    ? tls
+    : tunnelConnector(parseProxyUrl(proxy, source), tls, {
+        verify: options.verifySsl,
+        ca: options.ca as string | Buffer | Array<string | Buffer> | undefined,
+      });
+}
+
+function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Dispatcher {
+  const connect = hostConnector(host, options);
   return new Pool(originOf(host), { connections: options.connections, connect, keepAliveTimeout: 30_000 });
 }

@@ -7,6 +7,7 @@ import type { ServiceName } from '../../../src/core/services.js';
 import type { ApiMethod, JsonSchema } from '../../../src/generated/schema-types.js';
 import { SimulatorEngine } from '../../../src/simulator/index.js';
 import { wireSample } from '../../../src/simulator/state/samples.js';
+import { consoleFixtures } from './console-fixtures.js';
 import { networkFixtures, REFUSED_BY_DESIGN } from './network-fixtures.js';
 import { shapeErrors } from './shape.js';
 
@@ -189,6 +190,7 @@ export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Pro
     out.pid = String((started.data as { pid: number }).pid);
   }
   await networkFixtures(engine, api, out);
+  await consoleFixtures(engine, api, out);
   return out;
 }
 

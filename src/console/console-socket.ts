@@ -1,0 +1,154 @@
+/**
+ * Opens the vncwebsocket upgrade as pveproxy expects it (pve-http-server AnyEvent.pm,
+ * handle_api2_request's upgrade branch and websocket_proxy): a GET on
+ * `.../vncwebsocket?port=P&vncticket=T` with the client's own credentials (ticket cookie or
+ * API token header: the request is authenticated like any other), the `binary`
+ * subprotocol, no compression (pveproxy drops frames with RSV bits) and messages of at
+ * most 128 KiB (it drops larger ones). The TLS socket comes from the HTTPS transport's own
+ * connector, so CA, verifySsl, fingerprint pinning, client certificates and the proxy
+ * option hold for consoles as for every call; it is checked before a byte of the request,
+ * with its credentials, is written.
+ *
+ * The websocket protocol is the `ws` package's: the standard websocket library for Node
+ * (Node 20 has no WebSocket of its own, and undici's reports a refused upgrade without its
+ * status, which is what tells a bad ticket from bad credentials). It is an optional peer
+ * dependency, loaded only when a console opens, so an https-only install does not carry it.
+ */
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import {
+  AbortError,
+  AuthenticationError,
+  ConnectionError,
+  InvalidArgumentError,
+  ResourceException,
+} from '../core/errors.js';
+import type { HttpMethod, Params } from '../core/types.js';
+import type { ResolvedOptions } from '../options/resolve.js';
+import { hostConnector } from '../transports/http/https.js';
+import { loadWithPeer } from '../transports/optional-peer.js';
+import { classifyFailure } from '../transports/transport.js';
+
+/** pveproxy's $max_payload_size for websocket frames. */
+export const MAX_MESSAGE = 128 * 1024;
+
+/** What termproxy and vncproxy answer. */
+export interface ProxyTicket {
+  /** `user@realm` or `user@realm!token`: whom the ticket was made for. */
+  user: string;
+  /** The PVEVNC ticket (vncproxy's carries the VNC password in front). */
+  ticket: string;
+  port: number | string;
+  /** The proxy's worker task. */
+  upid: string;
+  /** vncproxy only: the one-time VNC password. */
+  password?: string;
+}
+
+/** What the console streams need from the client. */
+export interface ConsoleContext {
+  readonly options: ResolvedOptions;
+  call(method: HttpMethod, path: string, params: Params, signal?: AbortSignal): Promise<unknown>;
+  /** Credentials for one GET (ticket cookie or token header); none for a client without auth. */
+  headers(signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
+}
+
+/** Refuses what cannot carry a console: the shell and mock backends have no websocket. */
+export function assertWebsocketBackend(options: ResolvedOptions): void {
+  if (options.backend !== 'https' || options.hosts[0]?.protocol !== 'https')
+    throw new InvalidArgumentError(
+      `consoles need the https backend (this client uses '${options.backend}'): terminals and VNC are reached through pveproxy's websocket`,
+    );
+}
+
+function connectSocket(options: ResolvedOptions): Promise<Socket> {
+  const host = options.hosts[0]!;
+  const connect = hostConnector(host, options);
+  return new Promise((resolve, reject) => {
+    connect(
+      {
+        hostname: host.hostname,
+        host: host.hostname,
+        protocol: 'https:',
+        port: String(host.port),
+        servername: host.hostname,
+      } as Parameters<typeof connect>[0],
+      (error, socket) => {
+        if (error === null) resolve(socket as Socket);
+        else
+          reject(
+            error instanceof ConnectionError
+              ? error
+              : new ConnectionError(`console: ${error.message}`, { cause: error, ...classifyFailure(error) }),
+          );
+      },
+    );
+  });
+}
+
+export async function openConsoleSocket(
+  ctx: ConsoleContext,
+  path: string,
+  ticket: ProxyTicket,
+  signal?: AbortSignal,
+): Promise<WebSocket> {
+  const o = ctx.options;
+  const [{ WebSocket }, headers, socket] = await Promise.all([
+    loadWithPeer('ws', 'consoles (terminal and VNC)', () => import('ws')),
+    ctx.headers(signal),
+    connectSocket(o),
+  ]);
+  if (signal?.aborted) {
+    socket.destroy();
+    throw new AbortError(`GET ${path}/vncwebsocket: aborted`);
+  }
+  const host = o.hosts[0]!;
+  const query = new URLSearchParams({ port: String(ticket.port), vncticket: ticket.ticket });
+  const name = host.hostname.includes(':') ? `[${host.hostname}]` : host.hostname;
+  const url = `wss://${name}:${host.port}${o.pathPrefix}/api2/json${path}/vncwebsocket?${query}`;
+  // Never the URL: its query holds the ticket.
+  const where = `GET ${path}/vncwebsocket`;
+  const ws = new WebSocket(url, ['binary'], {
+    headers: { ...headers },
+    perMessageDeflate: false,
+    maxPayload: 64 * 1024 * 1024,
+    createConnection: () => socket,
+    handshakeTimeout: o.connectTimeout,
+  });
+  ws.binaryType = 'nodebuffer';
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      ws.terminate();
+      reject(new AbortError(`${where}: aborted`, { method: 'GET', path }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    ws.once('open', () => {
+      done();
+      resolve(ws);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      done();
+      const status = res.statusCode ?? 0;
+      // pveproxy puts the first line of its error in the reason phrase.
+      const reason = res.statusMessage ?? '';
+      res.resume();
+      socket.destroy();
+      const message = `${where}: ${status} ${reason}`;
+      reject(
+        status === 401
+          ? new AuthenticationError(message, { statusCode: status, method: 'GET', path })
+          : new ResourceException(message, {
+              statusCode: status,
+              statusMessage: reason,
+              method: 'GET',
+              path,
+            }),
+      );
+    });
+    ws.once('error', (error) => {
+      done();
+      reject(new ConnectionError(`${where}: ${error.message}`, { cause: error, method: 'GET', path }));
+    });
+  });
+}
