@@ -7,6 +7,7 @@
  */
 import type { Authenticator } from '../auth/authenticator.js';
 import { AuthenticationError, ConnectionError, ProxmoxError, ResourceException } from '../core/errors.js';
+import { wirePath } from '../core/path-ids.js';
 import { plainMessage } from '../core/plain-error.js';
 import type { Redactor } from '../core/redact.js';
 import type { HttpMethod, Params } from '../core/types.js';
@@ -73,6 +74,8 @@ export class Pipeline {
     const { method, path, options = {}, upload } = call;
     const params = call.params ?? {};
     const { auth, options: resolved, validate } = this.#parts;
+    // Before validation and before any byte is sent: an id with `/` would reach another method.
+    const sent = wirePath(resolved.service.name, method, path);
     // A call's own timeout brings room for its attempts, as the client's does for the
     // default deadline: `{ timeout: 600_000 }` on a slow call means what it says.
     const deadline = new Deadline(
@@ -107,7 +110,7 @@ export class Pipeline {
       try {
         res = await transport.request({
           method,
-          path,
+          path: sent,
           params,
           headers,
           timeout: timeout.ms,

@@ -1,7 +1,8 @@
 /**
  * Bad input, property-based (issue 9): path ids and parameter values either fail with a
  * typed InvalidArgumentError before anything is sent, or arrive at the server exactly as
- * given (each id one segment that decodes back to it; each value as Proxmox's wire form).
+ * given (each id one segment that decodes back to it; each value as Proxmox's wire form);
+ * an id with `/` is refused, as pveproxy would split it (issue 15.9).
  * The server side is decoded by the simulator's own request parser, not by SDK code.
  */
 import fc from 'fast-check';
@@ -54,6 +55,13 @@ describe('path ids', () => {
           return;
         }
         seen.length = 0;
+        // pveproxy splits at an encoded `/` too (src/core/path-ids.ts), so such an id is refused
+        // before sending; the refusal waits for the call, where the service is known.
+        if (String(nodeId).includes('/')) {
+          await expect(path.status.get()).rejects.toSatisfy(isInvalidArgumentError);
+          expect(seen).toHaveLength(0);
+          return;
+        }
         await path.status.get();
         const parsed = parseRequest(seen[0]!);
         expect(parsed.segments).toEqual(['nodes', String(nodeId), 'status']);

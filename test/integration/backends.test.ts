@@ -162,6 +162,19 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     record('upload', backend, {
       exitstatus: (result.task as { exitstatus?: string } | undefined)?.exitstatus,
     });
+    // Issue 15.9: the volume id's `/` travels as the rest of the path on every backend
+    // (pve-storage Status.pm mounts Content.pm with fragmentDelimiter '').
+    const volume = (await px.nodes('pve1').storage('local').content(result.volid).get()) as {
+      path: string;
+    };
+    expect(volume.path).toMatch(new RegExp(`/iso/${backend}\\.iso$`));
+  });
+
+  it('refuses an id containing / before sending, as pveproxy would split it (issue 15.9)', async () => {
+    const e = await failure((px as any).nodes('pve1/qemu').get());
+    expect(e.code).toBe('PROXMOX_INVALID_ARGUMENT');
+    expect(e.message).toContain("'pve1/qemu'");
+    record('slash id', backend, e.code);
   });
 });
 
@@ -172,6 +185,14 @@ describe('every backend', () => {
       for (const backend of BACKENDS)
         expect(byBackend.get(backend), `${what} over ${backend}`).toEqual(first);
     }
-    expect([...seen.keys()].sort()).toEqual(['400', 'created', 'errors', 'nodes', 'release', 'upload']);
+    expect([...seen.keys()].sort()).toEqual([
+      '400',
+      'created',
+      'errors',
+      'nodes',
+      'release',
+      'slash id',
+      'upload',
+    ]);
   });
 });

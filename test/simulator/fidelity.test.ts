@@ -273,3 +273,29 @@ describe('task logs (item 7)', () => {
     expect(last.data).toEqual([{ n: full.total, t: 'TASK OK' }]);
   });
 });
+
+describe('path decoding (issue 15.9)', () => {
+  it('pve-http-server AnyEvent.pm authenticate_and_handle_request: uri_unescape before the split, so %2F separates segments', async () => {
+    const engine = pve();
+    const root = await loginAs(engine, 'root@pam', 'proxmox');
+    const res = await engine.handle({
+      method: 'GET',
+      url: '/api2/json/nodes/pve1%2Fqemu',
+      headers: root.headers,
+    });
+    expect(res.status).toBe(200);
+    const direct = await engine.handle({
+      method: 'GET',
+      url: '/api2/json/nodes/pve1/qemu',
+      headers: root.headers,
+    });
+    expect(JSON.parse(String(res.body))).toEqual(JSON.parse(String(direct.body)));
+    // A bad escape stays as it is (URI::Escape): the handler's node check refuses the name, not a "malformed URI".
+    const bad = await engine.handle({
+      method: 'GET',
+      url: '/api2/json/nodes/pve%ZZ1/qemu',
+      headers: root.headers,
+    });
+    expect(JSON.parse(String(bad.body)).errors).toHaveProperty('node');
+  });
+});

@@ -4,6 +4,7 @@
  * mock backend and the HTTPS server answer byte for byte alike.
  */
 
+import { REST_OF_PATH } from '../../core/path-ids.js';
 import type { ServiceName } from '../../core/services.js';
 import type { JsonSchema } from '../../generated/schema-types.js';
 import { authenticate } from '../access/auth.js';
@@ -64,7 +65,7 @@ export class SimulatorEngine implements EngineCore {
   readonly localNode: string;
   readonly authFailureDelayMs: number;
   readonly forbiddenDelayMs: number;
-  readonly router = new Router();
+  readonly router: Router;
   readonly generic = new GenericStore();
   readonly storage = new StorageState();
   readonly datastores: Map<string, Datastore>;
@@ -77,6 +78,7 @@ export class SimulatorEngine implements EngineCore {
 
   constructor(options: EngineOptions = {}) {
     this.service = options.service ?? 'PVE';
+    this.router = new Router(REST_OF_PATH[this.service]);
     this.clock = options.clock ?? new OffsetClock();
     const dataset = options.dataset ?? 'demo';
     this.access = buildAccess(this.service);

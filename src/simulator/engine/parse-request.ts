@@ -97,6 +97,16 @@ function parseBody(body: Buffer, contentType: string, params: SimParams, files: 
   for (const [key, value] of new URLSearchParams(body.toString('utf8'))) addParam(params, key, value);
 }
 
+/**
+ * URI::Escape uri_unescape: each `%XX` becomes its byte, anything else stays. A run of
+ * escapes is decoded together so that multi-byte UTF-8 survives.
+ */
+function uriUnescape(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) =>
+    Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'),
+  );
+}
+
 export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): ParsedRequest {
   const method = req.method.toUpperCase();
   // The 501 rules are pve-http-server's (AnyEvent.pm process_header and
@@ -126,13 +136,24 @@ export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): Par
   }
 
   let segments: string[];
-  try {
-    segments = rest
+  if (perl) {
+    // pveproxy unescapes the whole path before it splits it (AnyEvent.pm process_header and
+    // authenticate_and_handle_request: `uri_unescape($request->uri->path())`, then
+    // RESTHandler.pm find_handler splits on `/+`), so an encoded `/` in an id separates
+    // segments there as a plain one does; URI::Escape leaves a bad escape as it is.
+    // proxmox-router find_route (PBS, PDM) splits first and decodes each segment.
+    segments = uriUnescape(rest)
       .split('/')
-      .filter((s) => s !== '')
-      .map((s) => decodeURIComponent(s));
-  } catch {
-    throw new SimError(400, 'malformed URI');
+      .filter((s) => s !== '');
+  } else {
+    try {
+      segments = rest
+        .split('/')
+        .filter((s) => s !== '')
+        .map((s) => decodeURIComponent(s));
+    } catch {
+      throw new SimError(400, 'malformed URI');
+    }
   }
 
   const bodyParams = emptyParams();

@@ -33,6 +33,12 @@ const newNode = (template: string): RouteNode => ({ template, literal: new Map()
 
 export class Router {
   readonly root = newNode('');
+  /** Templates whose last parameter takes the rest of the path (core/path-ids.ts). */
+  readonly #restOfPath: ReadonlySet<string>;
+
+  constructor(restOfPath: readonly string[] = []) {
+    this.#restOfPath = new Set(restOfPath);
+  }
 
   /** Adds a method on a template; an existing entry keeps what it had unless `replace`. */
   add(method: string, template: string, info: MethodInfo, replace = false): void {
@@ -72,10 +78,11 @@ export class Router {
           pathParams[node.param.name] = segment;
           return found;
         }
-        // A trailing parameter takes the rest of the path (`content/{volume}` with
-        // `local:iso/x.iso` sent unencoded), as Proxmox's routers allow.
+        // Only a mount registered with `fragmentDelimiter => ''` joins the remaining
+        // fragments into one id (pve-common RESTHandler.pm map_path_to_methods); any other
+        // leaf with segments left over is no method there.
         const leaf = node.param.node;
-        if (leaf.literal.size === 0 && !leaf.param && leaf.methods.size > 0 && index < segments.length - 1) {
+        if (this.#restOfPath.has(leaf.template) && index < segments.length - 1) {
           pathParams[node.param.name] = segments.slice(index).join('/');
           return leaf;
         }

@@ -66,7 +66,18 @@ async function upload(engine: SimulatorEngine, call: StandInCall) {
     id: '',
     user: 'root@pam',
     log: [`starting file import from: ${file}`, `target file: ${storage}:${kind}/${name}`],
-    work: () => [`file size is: ${content.length}`, 'finished file import successfully'],
+    work: () => {
+      // In place once the copy ends, as the engine's own upload does (so content/{volume} finds it).
+      const volid = `${storage}:${kind}/${name}`;
+      engine.storage.volumes(node!, storage!).set(volid, {
+        volid,
+        content: kind,
+        format: kind === 'iso' ? 'iso' : 'raw',
+        size: content.length,
+        ctime: Math.floor(engine.clock.now() / 1000),
+      });
+      return [`file size is: ${content.length}`, 'finished file import successfully'];
+    },
   });
   return { status: 200, statusText: 'OK', data: task.upid };
 }
