@@ -34,7 +34,11 @@ async function racedClient(sim: Sim, rivalType: 'qemu' | 'lxc', rivalNode: strin
       nextidCalls++;
       if (taken.length < times) {
         const vmid = Number(answer);
-        const extra = rivalType === 'lxc' ? { ostemplate: 'local:vztmpl/debian-12-standard.tar.zst' } : {};
+        // A container's rootfs defaults to `local`, which holds no containers (pve-container LXC.pm create_vm).
+        const extra =
+          rivalType === 'lxc'
+            ? { ostemplate: 'local:vztmpl/debian-12-standard.tar.zst', rootfs: 'local-lvm:1' }
+            : {};
         await rival.request(
           `POST /nodes/{node}/${rivalType}` as never,
           {

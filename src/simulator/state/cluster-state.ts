@@ -1,4 +1,5 @@
 /** The simulated cluster: nodes and guests (VMs and containers). */
+import { createHash } from 'node:crypto';
 
 export type GuestType = 'qemu' | 'lxc';
 export type GuestStatus = 'running' | 'stopped' | 'paused';
@@ -51,7 +52,18 @@ export class ClusterState {
   readonly nodes = new Map<string, NodeRecord>();
   readonly guests = new Map<number, Guest>();
   readonly pools = new Map<string, PoolRecord>();
+  #seed = 0;
   constructor(readonly clusterName: string | undefined) {}
+
+  /**
+   * 64 hex digits for a generated MAC or UUID: never the same twice in one engine, and the
+   * same sequence in every run, so the simulator stays reproducible where PVE is random.
+   */
+  freshHex(label: string): string {
+    return createHash('sha256')
+      .update(`${label}:${this.#seed++}`)
+      .digest('hex');
+  }
 
   guestName(g: Guest): string {
     return (

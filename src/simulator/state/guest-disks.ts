@@ -65,8 +65,12 @@ function parseDisk(key: string, value: string): GuestDisk | null {
 
 /** The guest's disks and detached volumes, CD-ROMs left out. */
 export function guestDisks(guest: Guest): GuestDisk[] {
+  return configDisks(guest.config);
+}
+
+/** The disks one config record names (the current one, `pending` or a snapshot's). */
+export function configDisks(config: Readonly<Record<string, string>>): GuestDisk[] {
   const out: GuestDisk[] = [];
-  const config = guest.config;
   for (const key in config) {
     const disk = parseDisk(key, config[key] ?? '');
     if (disk !== null) out.push(disk);

@@ -47,9 +47,22 @@ export class StorageState {
     return map;
   }
 
+  /** A volume stored here (not a guest disk, which comes from configs) as this node sees it. */
+  find(node: string, volid: string): Volume | undefined {
+    const storage = storageOf(volid);
+    if (storage === undefined || !this.storages.has(storage)) return undefined;
+    return this.volumes(node, storage).get(volid);
+  }
+
   availableOn(storage: StorageRecord, node: string): boolean {
     return storage.nodes === undefined || storage.nodes.includes(node);
   }
+}
+
+/** `local-lvm` of `local-lvm:vm-100-disk-0`; undefined for a path or `none`. */
+export function storageOf(volid: string): string | undefined {
+  const colon = volid.indexOf(':');
+  return colon > 0 ? volid.slice(0, colon) : undefined;
 }
 
 export function demoStorages(

@@ -183,6 +183,11 @@ export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Pro
   // State the call needs before it can succeed.
   if (api.method === 'POST' && /\/(qemu|lxc)\/\{vmid\}\/migrate$/.test(api.path))
     out[api.path.includes('/lxc/') ? 'restart' : 'online'] = '1';
+  // A config change without options is refused (qemu-server update_vm_api, pve-container update_vm).
+  if (/\/(qemu|lxc)\/\{vmid\}\/config$/.test(api.path) && api.method !== 'GET')
+    out.description = 'conformance';
+  // A container's rootfs defaults to the `local` storage, which holds no containers here (LXC.pm create_vm).
+  if (api.method === 'POST' && /\/lxc$/.test(api.path)) out.rootfs = 'local-lvm:1';
   if (api.path.endsWith('/agent/exec-status')) {
     const started = await engine.call('POST', `/nodes/${out.node}/qemu/${out.vmid}/agent/exec`, {
       command: 'true',

@@ -9,8 +9,8 @@ import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
 import { cloneTargetConflict } from './clone-target.js';
 import { assertUnlocked, findGuest, parseVmid, requireNode, yes } from './common.js';
-import { applyPending } from './config.js';
 import { guestItem, WORKER_PREFIX } from './list.js';
+import { applyPending } from './pending.js';
 
 export type PowerAction = 'start' | 'stop' | 'shutdown' | 'reboot' | 'suspend' | 'resume';
 

@@ -7,7 +7,6 @@ import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
 import {
   assertVmidFree,
-  CREATE_ONLY_PARAMS,
   diskBytes,
   memoryBytes,
   parseVmid,
@@ -15,6 +14,7 @@ import {
   uptimeSeconds,
   usage,
 } from './common.js';
+import { createConfig } from './create-config.js';
 import { checkSshKeys } from './ssh-keys.js';
 
 export const WORKER_PREFIX: Record<GuestType, string> = { qemu: 'qm', lxc: 'vz' };
@@ -84,10 +84,7 @@ export function createGuest(type: GuestType) {
     }
     assertVmidFree(core.cluster, vmid);
     if (type === 'qemu') checkSshKeys(ctx);
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(ctx.params)) {
-      if (!CREATE_ONLY_PARAMS.has(key)) config[key] = Array.isArray(value) ? value.join(',') : value;
-    }
+    const config = createConfig(ctx, { type, vmid, node }, pool);
     const guest: Guest = {
       vmid,
       type,

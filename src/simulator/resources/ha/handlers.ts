@@ -11,7 +11,7 @@ import { authId, type HandlerContext, type HandlerTable, str } from '../../engin
 import { paramError, SimError } from '../../engine/sim-error.js';
 import { locked } from '../../state/cfs-lock.js';
 import type { HaConfig } from '../../state/ha-state.js';
-import { applyPending } from '../guests/config.js';
+import { applyPending } from '../guests/pending.js';
 import { haStatusHandlers } from './status.js';
 
 const RESOURCE_OPTIONS = [

@@ -12,30 +12,7 @@ import type { StorageRecord, Volume } from '../../state/storage-state.js';
 import { requireNode } from '../guests/common.js';
 import { findStorage } from './lookup.js';
 import { downloadUrl, upload } from './transfer.js';
-
-/** Guest disks on a storage, derived from the guest configs. */
-function guestVolumes(core: EngineCore, node: string, storage: StorageRecord): Volume[] {
-  const out: Volume[] = [];
-  for (const g of core.cluster.guests.values()) {
-    if (!storage.shared && g.node !== node) continue;
-    for (const disk of guestDisks(g)) {
-      if (disk.storage !== storage.storage) continue;
-      out.push({
-        volid: disk.volid,
-        content: g.type === 'lxc' ? 'rootdir' : 'images',
-        format: 'raw',
-        size: disk.size,
-        ctime: 0,
-        vmid: g.vmid,
-      });
-    }
-  }
-  return out;
-}
-
-function allVolumes(core: EngineCore, node: string, storage: StorageRecord): Volume[] {
-  return [...core.storage.volumes(node, storage.storage).values(), ...guestVolumes(core, node, storage)];
-}
+import { storageVolumes } from './volumes.js';
 
 /**
  * Bytes used on each storage, per node and cluster-wide, from one walk over the guests:
@@ -161,7 +138,7 @@ function contentList(ctx: HandlerContext): unknown {
   const storage = findStorage(ctx.core, str(ctx.params.storage), node);
   const content = str(ctx.params.content);
   const vmid = str(ctx.params.vmid);
-  return allVolumes(ctx.core, node, storage)
+  return storageVolumes(ctx.core, node, storage)
     .filter(
       (v) =>
         (content === undefined || v.content === content) && (vmid === undefined || String(v.vmid) === vmid),
@@ -175,7 +152,7 @@ function findVolume(ctx: HandlerContext): { storage: StorageRecord; volume: Volu
   const name = str(ctx.params.storage) ?? volid.split(':')[0];
   const full = volid.includes(':') ? volid : `${name}:${volid}`;
   const storage = findStorage(ctx.core, name, node);
-  const volume = allVolumes(ctx.core, node, storage).find((v) => v.volid === full);
+  const volume = storageVolumes(ctx.core, node, storage).find((v) => v.volid === full);
   if (!volume) throw new SimError(500, `volume '${full}' does not exist`);
   return { storage, volume, node };
 }
