@@ -11,6 +11,7 @@
 import type { StoredOptions } from '../config/stored-options.js';
 import type { ProxmoxOptions } from '../options/options.js';
 import { flag, type ParsedArgs, UsageError } from './args.js';
+import { rememberConnection } from './certificate.js';
 import { promptSecret, readStdinSecret } from './prompt.js';
 import { terminalTfa } from './tfa-prompt.js';
 
@@ -62,7 +63,8 @@ export interface ConnectionIo {
   interactive?: boolean;
 }
 
-const hasSecret = (o: StoredOptions) =>
+/** Whether the options hold a way to the login's secret. */
+export const hasSecret = (o: StoredOptions) =>
   o.password !== undefined ||
   o.passwordCommand !== undefined ||
   o.tokenValue !== undefined ||
@@ -163,17 +165,17 @@ export async function connectionOptions(
       flags.tokenValue = await promptSecret(`API token secret for ${preview.user}!${preview.tokenName}: `);
     } else flags.password = await promptSecret(`Password for ${preview.user}: `);
   }
-  if (flag(parsed, 'insecure')) {
-    process.stderr.write(
-      'warning: --insecure: the TLS certificate is not checked; anyone on the path can read the credentials\n',
-    );
-  }
   // A second factor the options do not give (totpSecret, otp) is asked on the terminal.
   const onTfa = terminalTfa(interactive);
-  if (config === undefined || layerOptions === undefined) return { ...flags, onTfa };
-  if (profile === undefined) return { ...(layerOptions(lower, flags) as ProxmoxOptions), onTfa };
-  // The SDK runs the profile's secret commands, only for secrets no higher layer gave.
-  const merged = layerOptions(lower, flags);
-  const { runSecretCommands } = await import('../config/secret-command.js');
-  return { ...(await runSecretCommands(merged, `profile '${profile.name}'`)), onTfa };
+  let options: ProxmoxOptions;
+  if (config === undefined || layerOptions === undefined) options = { ...flags, onTfa };
+  else if (profile === undefined) options = { ...(layerOptions(lower, flags) as ProxmoxOptions), onTfa };
+  else {
+    // The SDK runs the profile's secret commands, only for secrets no higher layer gave.
+    const merged = layerOptions(lower, flags);
+    const { runSecretCommands } = await import('../config/secret-command.js');
+    options = { ...(await runSecretCommands(merged, `profile '${profile.name}'`)), onTfa };
+  }
+  rememberConnection(options);
+  return options;
 }

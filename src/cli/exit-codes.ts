@@ -46,6 +46,12 @@ export class CliError extends Error {
   }
 }
 
+/** A ConnectionError whose cause is the server certificate (its `certificate` field). */
+export function isCertificateRefusal(error: unknown): boolean {
+  const e = error as { code?: unknown; certificate?: unknown } | undefined;
+  return e?.code === 'PROXMOX_CONNECTION' && e.certificate === true;
+}
+
 /** Proxmox often reports a missing VM or file as a 500 with these words. */
 const NOT_FOUND_TEXT = /does not exist|no such (resource|file|vm|container|user|group|role|storage|node)/i;
 

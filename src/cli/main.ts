@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { leadingOptions, UsageError } from './args.js';
 import { findCommand, resolveCommand } from './commands/registry.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT, exitCodeFor, isCertificateRefusal } from './exit-codes.js';
 import { GLOBAL_OPTIONS } from './option-tables.js';
 
 // A command makes a request or two. V8's optimising compile of undici's HTTP parser
@@ -52,6 +52,23 @@ async function main(argv: string[]): Promise<number> {
   return module.run(rest, command.name, globals.tokens);
 }
 
+/**
+ * Node prints process warnings in its own format (`(node:PID) [CODE] Warning: ...`). The SDK
+ * warns once per process when certificates go unchecked (PROXMOX_INSECURE_TLS, however that
+ * was asked: --insecure, PROXMOX_VERIFY_SSL, a profile): say that in our words instead.
+ */
+function sayWarningsOurWay(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    const text =
+      warning.code === 'PROXMOX_INSECURE_TLS'
+        ? "the server's TLS certificate is not checked (--insecure or verifySsl false): anyone on the network path can read the password or token. Pin the certificate instead: leave --insecure out once and proxmox shows its fingerprint and how to pin it"
+        : warning.message;
+    process.stderr.write(`warning: ${text}\n`);
+  });
+}
+sayWarningsOurWay();
+
 function report(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   // A parameter error carries its own usage line.
@@ -73,7 +90,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2)).then(exit, (error: unknown) => {
+main(process.argv.slice(2)).then(exit, async (error: unknown) => {
   report(error);
+  if (isCertificateRefusal(error)) {
+    const { adviceForRefusal } = await import('./certificate.js');
+    process.stderr.write(await adviceForRefusal(process.argv.slice(2)));
+  }
   exit(exitCodeFor(error));
 });

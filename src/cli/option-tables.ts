@@ -113,6 +113,10 @@ export const CONFIG_ADD_OPTIONS: OptionTable = {
     help: 'store a command that prints the API token secret instead of the secret',
   },
   'no-secret': { value: false, help: 'store no secret: prompt for it at each use' },
+  'no-check': {
+    value: false,
+    help: 'save without trying the connection first (by default add logs in and reads /version)',
+  },
   default: { value: false, help: 'make this the default profile' },
   force: { value: false, help: 'replace an existing profile of that name' },
 };

@@ -58,3 +58,18 @@ export async function readStdinSecret(what: string): Promise<string> {
   if (line === '') throw new UsageError(`${what}: stdin was empty`);
   return line;
 }
+
+/** Asks a question on the terminal and reads the answer with echo (a yes/no, not a secret). */
+export async function promptLine(question: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    // Nothing asked: the caller says what to do instead, on a line of its own.
+    throw new UsageError(`${question.replace(/[:?\s[\]/yN]*$/, '')}: no terminal to ask on`);
+  }
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}

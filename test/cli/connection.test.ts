@@ -198,7 +198,7 @@ describe('TLS', () => {
       { input: `${PASSWORD}\n` },
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^warning: --insecure/m);
+    expect(r.stderr).toMatch(/^warning: the server's TLS certificate is not checked/m);
     expect(r.stdout).not.toMatch(/warning/);
   });
 });

@@ -104,7 +104,12 @@ async function add(argv: string[]): Promise<number> {
     throw new CliError(`profile '${name}' exists; add --force to replace it`, EXIT.USAGE);
   }
   const secret = await secretFor(parsed, settings);
-  await saveProfile(name, { ...settings, ...secret });
+  let profile: ProfileData = { ...settings, ...secret };
+  if (!flag(parsed.options, 'no-check')) {
+    const { checkProfile } = await import('./config-check.js');
+    profile = await checkProfile(name, profile, argv);
+  }
+  await saveProfile(name, profile);
   const makeDefault = flag(parsed.options, 'default') || existing.length === 0;
   if (makeDefault) await setDefaultProfile(name);
   const where = await configPath();
