@@ -9,6 +9,7 @@ import { pinning, setPinning } from './lib/cpu-pin.js';
 import { buildPackage, PACKAGE_DIR } from './lib/package-build.js';
 import { machineInfo } from './machine.js';
 import { formatSection, markdownSection, type Section } from './report.js';
+import { consoles } from './scenarios/console.js';
 import { external } from './scenarios/external.js';
 import { largeAnswers } from './scenarios/large-answers.js';
 import { loginStorm } from './scenarios/login-storm.js';
@@ -35,6 +36,7 @@ const RUNNERS: Record<ScenarioId, Runner> = {
       ...['--calls', '60', '--per-call', '20'],
     ]),
   startup,
+  console: consoles,
   sync: (ctx) =>
     external(ctx, 'sync', 'Blocking facade cost per call (bench/sync-cost.ts)', 'bench/sync-cost.ts'),
 };

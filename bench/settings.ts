@@ -2,7 +2,7 @@
  * Command-line flags and the iteration counts they select. Counts are modest on purpose:
  * the full run must finish in a few minutes on 2 shared cores.
  *   --quick            fewer and shorter rounds (a smoke run, not figures to quote)
- *   --only a,b         scenarios: version resources storm renewal large shell startup sync
+ *   --only a,b         scenarios: version resources storm renewal large shell startup sync console
  *                      (throughput = version,resources)
  *   --clients a,b      sdk floor proxmox-api proxmoxer (default: all)
  *   --no-pin           do not give the simulator and the client a core each (bench/lib/cpu-pin.ts)
@@ -21,6 +21,7 @@ export const SCENARIOS = [
   'shell',
   'startup',
   'sync',
+  'console',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 

@@ -11,7 +11,11 @@ import type { Options } from 'tsup';
 const outDir = `${process.env.BENCH_PACKAGE_DIR ?? '.tmp/bench-pkg'}/harness`;
 
 export default {
-  entry: { 'sim-server': 'bench/sim-server.ts', 'node-worker': 'bench/workers/node-worker.ts' },
+  entry: {
+    'sim-server': 'bench/sim-server.ts',
+    'node-worker': 'bench/workers/node-worker.ts',
+    'console-worker': 'bench/workers/console-worker.ts',
+  },
   outDir,
   format: ['esm'],
   platform: 'node',

@@ -38,7 +38,7 @@ export async function external(
   return section;
 }
 
-function jsonRows(stdout: string): Array<Record<string, Cell>> | undefined {
+export function jsonRows(stdout: string): Array<Record<string, Cell>> | undefined {
   for (const line of stdout.split('\n').reverse()) {
     if (!line.startsWith('{')) continue;
     try {

@@ -14,7 +14,7 @@
  * status, which is what tells a bad ticket from bad credentials). It is an optional peer
  * dependency, loaded only when a console opens, so an https-only install does not carry it.
  */
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   AbortError,
@@ -71,7 +71,8 @@ function connectSocket(options: ResolvedOptions): Promise<Socket> {
         host: host.hostname,
         protocol: 'https:',
         port: String(host.port),
-        servername: host.hostname,
+        // As undici does: no SNI for an IP address (RFC 6066).
+        ...(isIP(host.hostname) === 0 ? { servername: host.hostname } : {}),
       } as Parameters<typeof connect>[0],
       (error, socket) => {
         if (error === null) resolve(socket as Socket);
