@@ -136,7 +136,15 @@ export type { FirewallRule, FirewallScope } from './workflows/ensure-firewall.js
 export type { EnsureGuestOptions, EnsureResult } from './workflows/ensure-guest.js';
 export { Guest, type GuestInfo, type GuestType } from './workflows/guest.js';
 export { Guests, type ListGuestsOptions } from './workflows/guests.js';
+export { buildIso, type IsoFile, type IsoOptions } from './workflows/iso9660.js';
 export type { MigrateOptions, MigrateResult } from './workflows/migrate.js';
+export {
+  type NoCloudData,
+  type NoCloudOptions,
+  type NoCloudResult,
+  noCloudFiles,
+  noCloudIso,
+} from './workflows/nocloud.js';
 export type { PollOptions } from './workflows/poll.js';
 export type {
   PowerResult,

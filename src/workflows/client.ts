@@ -5,6 +5,7 @@
  */
 import { AbortError } from '../core/errors.js';
 import type { ParamValue } from '../core/types.js';
+import type { FileHelper } from '../files/files.js';
 import type { CallOptions, WaitOptions } from '../options/call-options.js';
 import type { TaskHelper, TaskResult } from '../tasks/tasks.js';
 import { type RawRoute, type RequestFn, rawRoute } from '../typed/routes.js';
@@ -19,6 +20,8 @@ export type Params = Record<string, ParamValue>;
 export interface PveClient {
   readonly request: RequestFn<'PVE'>;
   readonly tasks: TaskHelper;
+  /** Uploads (the NoCloud ISO workflow). */
+  readonly files: Pick<FileHelper, 'upload'>;
 }
 
 /** Options every workflow takes. */

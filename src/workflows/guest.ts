@@ -9,6 +9,7 @@ import { type CloneOptions, type CloneResult, cloneGuest } from './clone.js';
 import { applyCloudInit, type CloudInitOptions, type CloudInitResult } from './cloud-init.js';
 import { type ImportDiskOptions, importDisk, type MoveDiskOptions, moveDisk, resizeDisk } from './disks.js';
 import { type MigrateOptions, type MigrateResult, migrateGuest } from './migrate.js';
+import { attachNoCloud, type NoCloudOptions, type NoCloudResult } from './nocloud.js';
 import type { PollOptions } from './poll.js';
 import {
   currentState,
@@ -132,6 +133,10 @@ export class Guest implements GuestInfo {
   }
   cloudInit(options: CloudInitOptions, call?: WorkflowOptions): Promise<CloudInitResult> {
     return applyCloudInit(this, options, call);
+  }
+  /** Builds a NoCloud seed ISO of this data, uploads it (once) and attaches it as a CD-ROM. */
+  attachNoCloud(options: NoCloudOptions): Promise<NoCloudResult> {
+    return attachNoCloud(this, options);
   }
 
   /** Asks the cluster where the guest is now and what it is called. */

@@ -52,7 +52,7 @@ async function racedClient(sim: Sim, rivalType: 'qemu' | 'lxc', rivalNode: strin
     }
     return answer;
   }) as unknown as PveClient['request'];
-  const client: PveClient = { request, tasks: sim.px.tasks };
+  const client: PveClient = { request, tasks: sim.px.tasks, files: sim.px.files };
   return { wf: workflows(client), taken, nextidCalls: () => nextidCalls };
 }
 
