@@ -107,6 +107,36 @@ function checkQemuKey(ctx: HandlerContext, vmid: number, pool: string | undefine
   else throw new SimError(500, `only root can set '${opt}' config`);
 }
 
+const rootOnly = (what: string): never => {
+  throw new SimError(403, `Permission check failed (${what})`);
+};
+
+const featureKeys = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .filter((p) => p !== '')
+    .map((p) => p.split('=', 1)[0] ?? '');
+
+/**
+ * `features`: privileged containers are root's; on an unprivileged one only `nesting` may
+ * change, with VM.Allocate.
+ */
+function checkFeatures(
+  need: (privs: string[]) => void,
+  changes: KeyChanges,
+  value: string | undefined,
+): void {
+  if (changes.old?.unprivileged !== '1')
+    rootOnly('changing feature flags for privileged container is only allowed for root@pam');
+  const before = new Map((changes.old?.features ?? '').split(',').map((p) => [p.split('=', 1)[0], p]));
+  const after = new Map((value ?? '').split(',').map((p) => [p.split('=', 1)[0], p]));
+  const changed = new Set([...featureKeys(changes.old?.features), ...featureKeys(value)]);
+  for (const key of changed) if (before.get(key) === after.get(key)) changed.delete(key);
+  if ([...changed].some((k) => k !== 'nesting'))
+    rootOnly('changing feature flags (except nesting) is only allowed for root@pam');
+  if (changed.size > 0) need(['VM.Allocate']);
+}
+
 /** `check_ct_modify_config_perm` for one key. */
 function checkLxcKey(
   ctx: HandlerContext,
@@ -114,11 +144,9 @@ function checkLxcKey(
   pool: string | undefined,
   opt: string,
   value: string | undefined,
+  changes: KeyChanges,
 ): void {
   const need = (privs: string[]) => checkVmPerm(ctx, vmid, pool, privs);
-  const rootOnly = (what: string) => {
-    throw new SimError(403, `Permission check failed (${what})`);
-  };
   if (opt === 'cores' || opt === 'cpuunits' || opt === 'cpulimit') need(['VM.Config.CPU']);
   else if (opt === 'rootfs' || /^mp\d+$/.test(opt)) {
     need(['VM.Config.Disk']);
@@ -128,7 +156,7 @@ function checkLxcKey(
   else if (/^net\d+$/.test(opt)) need(['VM.Config.Network']);
   else if (/^dev\d+$/.test(opt)) rootOnly('configuring device passthrough is only allowed for root@pam');
   else if (opt === 'nameserver' || opt === 'searchdomain' || opt === 'hostname') need(['VM.Config.Network']);
-  else if (opt === 'features') need(['VM.Allocate']);
+  else if (opt === 'features') checkFeatures(need, changes, value);
   else if (opt === 'hookscript') rootOnly('changing the hookscript is only allowed for root@pam');
   else if (opt !== 'tags') need(['VM.Config.Options']);
 }
@@ -138,6 +166,8 @@ export interface KeyChanges {
   set: Record<string, string>;
   /** Keys being deleted or reverted. */
   delete: readonly string[];
+  /** The config before the change (none on create). */
+  old?: Readonly<Record<string, string>>;
 }
 
 export function checkModifyConfigPerm(
@@ -153,8 +183,8 @@ export function checkModifyConfigPerm(
     for (const opt of Object.keys(changes.set)) checkQemuKey(ctx, vmid, pool, opt);
     return;
   }
-  for (const [opt, value] of Object.entries(changes.set)) checkLxcKey(ctx, vmid, pool, opt, value);
-  for (const opt of changes.delete) checkLxcKey(ctx, vmid, pool, opt, undefined);
+  for (const [opt, value] of Object.entries(changes.set)) checkLxcKey(ctx, vmid, pool, opt, value, changes);
+  for (const opt of changes.delete) checkLxcKey(ctx, vmid, pool, opt, undefined, changes);
 }
 
 /** `$check_drive_perms`: a CD-ROM needs VM.Config.CDROM, cloud-init also Cloudinit, disks Disk. */

@@ -221,6 +221,7 @@ function changeConfig(ctx: HandlerContext, guest: Guest): void {
   checkModifyConfigPerm(ctx, guest.type, guest.vmid, undefined, {
     set: request.set,
     delete: [...request.deletes, ...request.reverts],
+    old: guest.config,
   });
   const target: DiskTarget = {
     type: guest.type,
