@@ -284,6 +284,19 @@ describe.concurrent('examples against the simulator', { timeout: 120_000 }, () =
     expect(lines.at(-1)).toBe('started 7 of 7, 0 failed, at most 2 at once; 0 VMs still stopped');
   });
 
+  it('consoles: a container console (login, uname -a, size at open and after resize, exit) and a VM display over VNC, with a token', async () => {
+    const out = ok(await run('consoles.ts', tokenEnv()));
+    expect(out).toBe(
+      [
+        'ct 109 on pve1: Linux git-09 6.8.12-4-pve #1 SMP x86_64 GNU/Linux',
+        'pty size (rows cols): 30 100',
+        'after resize: 43 132',
+        'vm 103: RFB 003.008, security types 2 (2 = VNC Authentication)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('local-monitoring: the on-host script, run on the in-process simulator', async () => {
     expect(ok(await run('local-monitoring.ts', { PROXMOX_BACKEND: 'mock' }))).toMatch(
       /^Node pve1: online, up \d+ h\nNode pve2: online, up \d+ h\nNode pve3: online, up \d+ h\n$/,

@@ -257,6 +257,31 @@ describe('terminals: termproxy + vncwebsocket', () => {
     expect(up).toMatchObject({ status: 401 });
   });
 
+  it('no Sys.Console on the node: termproxy refuses with 403 (Nodes.pm termproxy permissions) before any websocket', async () => {
+    // automation@pve!ci is privilege-separated: an auditor role and PVEVMUser on /vms.
+    const user = sim.users.find((u) => u.userid.startsWith('automation@'))!;
+    const ci = user.tokens.find((t) => t.tokenid === 'ci')!;
+    await using px = new ProxmoxSDK({
+      host: sim.host,
+      port: sim.port,
+      ca: sim.ca,
+      user: user.userid,
+      tokenName: 'ci',
+      tokenValue: ci.value,
+    });
+    const error = (await px.consoles.shell('pve1').catch((e: unknown) => e)) as Error & {
+      code: string;
+      statusCode: number;
+    };
+    expect(error.code).toBe('PROXMOX_RESOURCE');
+    expect(error.statusCode).toBe(403);
+    expect(error.message).not.toContain(ci.value);
+    // VM.Console on /vms through PVEVMUser: the same token opens a guest console.
+    const term = await px.consoles.terminal({ node: 'pve1', vmid: 109, type: 'lxc' });
+    await new Screen(term).waitFor('login: ');
+    term.destroy();
+  });
+
   it('the https backend only: a mock client gets a typed error', async () => {
     await using px = new ProxmoxSDK({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
     await expect(px.consoles.shell('pve1')).rejects.toMatchObject({ code: 'PROXMOX_INVALID_ARGUMENT' });
