@@ -106,7 +106,7 @@ export async function attachNoCloud(g: Guest, options: NoCloudOptions): Promise<
  */
 function checkDrives(config: Record<string, string | number>, drive: string): void {
   for (const [key, value] of Object.entries(config)) {
-    if (/^(ide|sata|scsi|virtio)\d+$/.test(key) && /:cloudinit(,|$)/.test(String(value)))
+    if (/^(ide|sata|scsi|virtio)\d+$/.test(key) && isCloudInitDrive(String(value)))
       throw new InvalidArgumentError(
         `NoCloud ISO: ${key} is a PVE cloud-init drive already; remove it or use guest.cloudInit()`,
       );
@@ -114,6 +114,15 @@ function checkDrives(config: Record<string, string | number>, drive: string): vo
   const current = config[drive];
   if (current !== undefined && !/(^|,)media=cdrom(,|$)/.test(String(current)))
     throw new InvalidArgumentError(`NoCloud ISO: ${drive} holds a disk (${current}), not a CD-ROM`);
+}
+
+/**
+ * `local-lvm:vm-101-cloudinit,media=cdrom` as stored, `local-lvm:cloudinit` as asked for:
+ * qemu-server PVE/QemuServer/Drive.pm drive_is_cloudinit matches the volume the same way.
+ */
+function isCloudInitDrive(value: string): boolean {
+  const file = value.split(',')[0] ?? '';
+  return /[:/](vm-\d+-)?cloudinit(\.(raw|cow|qcow|qed|qcow2|vmdk|cloop))?$/.test(file);
 }
 
 function contentHash(data: NoCloudData): string {

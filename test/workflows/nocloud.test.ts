@@ -146,7 +146,7 @@ describe('guest.attachNoCloud against the simulator', () => {
     expect(beside).toBeInstanceOf(InvalidArgumentError);
     expect((beside as Error).message).toMatch(/ide0 is a PVE cloud-init drive/);
     await vm.configure({}, { delete: ['ide0'] });
-    await vm.configure({ sata1: 'local-lvm:vm-1-disk-9,size=1G' });
+    await vm.configure({ sata1: 'local-lvm:1' }); // a new 1 GiB disk
     const over = await rejection(vm.attachNoCloud({ userData: USER_DATA, drive: 'sata1' }));
     expect((over as Error).message).toMatch(/sata1 holds a disk/);
     const ct = [...engine.cluster.guests.values()].find((g) => g.type === 'lxc')!;
