@@ -21,7 +21,11 @@ const requestChannel = channel(CHANNELS.request);
 const responseChannel = channel(CHANNELS.response);
 
 /** Parameters whose values are secret whatever they hold (a renewal posts the ticket as `password`). */
-const SECRET_PARAMS = new Set(['password', 'new-password', 'otp', 'tfa-challenge', 'totp', 'value', 'key']);
+const SECRET_PARAMS = new Set([
+  ...['password', 'new-password', 'otp', 'tfa-challenge', 'totp', 'value', 'key'],
+  // A console ticket, given back to vncwebsocket or POST /access/vncticket.
+  'vncticket',
+]);
 /** Answer fields that carry credentials: login tickets and the secret of a new API token. */
 const SECRET_FIELDS = new Set(['ticket', 'CSRFPreventionToken', 'value', 'password']);
 const MASK = '***';

@@ -282,9 +282,51 @@ describe('terminals: termproxy + vncwebsocket', () => {
     term.destroy();
   });
 
+  it('an aborted signal stops the opening with AbortError', async () => {
+    await using px = rootClient(sim);
+    await px.login();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(px.consoles.shell('pve1', { signal: controller.signal })).rejects.toMatchObject({
+      code: 'PROXMOX_ABORTED',
+    });
+  });
+
   it('the https backend only: a mock client gets a typed error', async () => {
     await using px = new ProxmoxSDK({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
     await expect(px.consoles.shell('pve1')).rejects.toMatchObject({ code: 'PROXMOX_INVALID_ARGUMENT' });
+  });
+});
+
+describe('terminals: secrets', () => {
+  it('the debug log of opening a shell and a VNC display, and of checking a ticket by hand, holds neither the console ticket nor the VNC password', async () => {
+    const lines: string[] = [];
+    await using px = new ProxmoxSDK({
+      host: sim.host,
+      port: sim.port,
+      ca: sim.ca,
+      user: 'root@pam',
+      password: 'proxmox',
+      debug: (line) => void lines.push(line),
+    });
+    const term = await px.consoles.shell('pve1');
+    await new Screen(term).waitFor('# ');
+    term.destroy();
+    const vnc = await px.consoles.vnc({ node: 'pve1', vmid: 103, type: 'qemu' });
+    vnc.destroy();
+    const t = (await px.request('POST /nodes/{node}/termproxy', { node: 'pve1' })) as ProxyTicket;
+    await px.request('POST /access/vncticket', {
+      authid: 'root@pam',
+      vncticket: t.ticket,
+      path: '/nodes/pve1',
+      privs: 'Sys.Console',
+      port: Number(t.port),
+    });
+    const log = lines.join('\n');
+    expect(log).toContain('POST /nodes/pve1/termproxy');
+    expect(log).toContain('POST /access/vncticket');
+    expect(log).not.toMatch(/PVEVNC:[0-9A-F]{8}::/);
+    expect(log).not.toContain(vnc.password!);
   });
 });
 
