@@ -53,7 +53,10 @@ export function isCertificateRefusal(error: unknown): boolean {
 }
 
 /** Proxmox often reports a missing VM or file as a 500 with these words. */
-const NOT_FOUND_TEXT = /does not exist|no such (resource|file|vm|container|user|group|role|storage|node)/i;
+// PVE answers a node name it does not know with a 500 "hostname lookup 'pve9' failed ..."
+// (the name is resolved to proxy the call to that node; the simulator's requireNode too).
+const NOT_FOUND_TEXT =
+  /does not exist|no such (resource|file|vm|container|user|group|role|storage|node)|hostname lookup '[^']*' failed/i;
 
 /** The exit status for an error thrown by the SDK or the CLI. */
 export function exitCodeFor(error: unknown): number {

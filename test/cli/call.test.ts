@@ -259,6 +259,14 @@ describe('exit codes', () => {
     expect(missing.code).toBe(4);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/4242/);
+    // A node the cluster does not have: PVE's 500 "hostname lookup 'pve9' failed" is a 4 too.
+    const noNode = await call(['get', '/nodes/pve9/qemu']);
+    expect(noNode.code).toBe(4);
+    expect(noNode.stderr).toContain("hostname lookup 'pve9' failed");
+    // A path the schema does not have: 4, named in the same form as the command line's.
+    const noPath = await call(['get', 'nodes//pve1/frobnicate']);
+    expect(noPath.code).toBe(4);
+    expect(noPath.stderr).toBe("no such resource '/nodes/pve1/frobnicate'\n");
     const down = await proxmox(
       [
         'get',

@@ -223,3 +223,42 @@ describe('config', () => {
     expect(r.stderr).toMatch(/--password-stdin/);
   });
 });
+
+describe('config, the smaller things (issue 16.9)', () => {
+  it('config add --help prints the config help with the add options', async () => {
+    const r = await run(['config', 'add', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('proxmox config add <name>');
+    expect(r.stdout).toContain('--password-command CMD');
+    expect(r.stdout).toContain('--no-check');
+  });
+
+  it('removing the default profile: the only one left becomes the default; with several, says how to choose', async () => {
+    const own = baseEnv(await tempConfigHome());
+    const cfg = (args: string[]) => proxmox(['config', ...args], { env: own });
+    for (const name of ['p1', 'p2', 'p3']) {
+      expect(
+        (await cfg(['add', name, '--host', `${name}.example`, '--user', 'root@pam', '--no-secret'])).code,
+      ).toBe(0);
+    }
+    const defaults = async () =>
+      (
+        JSON.parse((await cfg(['list', '--output-format', 'json'])).stdout) as {
+          name: string;
+          default: number;
+        }[]
+      )
+        .filter((p) => p.default === 1)
+        .map((p) => p.name);
+    expect(await defaults()).toEqual(['p1']);
+    const several = await cfg(['remove', 'p1']);
+    expect(several.stderr).toContain(
+      "no default profile now; choose one with 'proxmox config use NAME' (profiles: p2, p3)",
+    );
+    expect(await defaults()).toEqual([]);
+    expect((await cfg(['use', 'p2'])).code).toBe(0);
+    const one = await cfg(['remove', 'p2']);
+    expect(one.stderr).toContain('default profile: p3 (the only one left)');
+    expect(await defaults()).toEqual(['p3']);
+  });
+});

@@ -169,6 +169,22 @@ async function show(parsed: ParsedArgs): Promise<number> {
   return EXIT.OK;
 }
 
+/**
+ * The default profile is gone: the only one left becomes the default (nothing else could
+ * be meant); with several left, say how to choose, rather than silently using none.
+ */
+async function afterDefaultRemoved(): Promise<void> {
+  const left = (await listProfiles()).map((p) => p.name);
+  if (left.length === 1) {
+    await setDefaultProfile(left[0]!);
+    process.stderr.write(`default profile: ${left[0]} (the only one left)\n`);
+  } else if (left.length > 1) {
+    process.stderr.write(
+      `no default profile now; choose one with 'proxmox config use NAME' (profiles: ${left.join(', ')})\n`,
+    );
+  }
+}
+
 async function ensureExists(name: string): Promise<void> {
   if (!(await listProfiles()).some((p) => p.name === name)) {
     throw new CliError(`no such profile '${name}'`, EXIT.NOT_FOUND);
@@ -207,8 +223,10 @@ export async function run(
     case 'rm': {
       const name = profileName(parsed.positionals[1], 'remove');
       await ensureExists(name);
+      const wasDefault = (await listProfiles()).some((p) => p.name === name && p.isDefault);
       await removeProfile(name);
       process.stderr.write(`profile '${name}' removed\n`);
+      if (wasDefault) await afterDefaultRemoved();
       return EXIT.OK;
     }
     case 'use': {
