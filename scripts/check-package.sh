@@ -19,12 +19,16 @@ tarball="$work/$tarball"
 tar -tzf "$tarball" | sort >"$work/files.txt"
 printf '%s files, %s bytes packed\n' "$(wc -l <"$work/files.txt")" "$(stat -c %s "$tarball")"
 # Users get the build, the README, the licence and package.json; nothing else.
-if unexpected="$(grep -Ev '^package/(dist/[^/]+\.(js|cjs|d\.ts|d\.cts)|README\.md|LICENSE(\.md)?|package\.json)$' "$work/files.txt")"; then
+# dist/types/ holds the declarations, one per module (scripts/build-types.mjs), and the
+# package.json that marks them CommonJS.
+if unexpected="$(grep -Ev '^package/(dist/[^/]+\.(js|cjs|d\.ts|d\.cts)|dist/types/.+\.d\.ts|dist/types/package\.json|README\.md|LICENSE(\.md)?|package\.json)$' "$work/files.txt")"; then
   echo "unexpected files in the package:" >&2
   echo "$unexpected" >&2
   exit 1
 fi
 for required in dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts dist/simulator.js \
+  dist/pve.js dist/pve.cjs dist/pve.d.ts dist/pve.d.cts dist/pbs.js dist/pbs.cjs dist/pbs.d.ts dist/pbs.d.cts \
+  dist/pmg.js dist/pmg.cjs dist/pmg.d.ts dist/pmg.d.cts dist/pdm.js dist/pdm.cjs dist/pdm.d.ts dist/pdm.d.cts \
   dist/simulator.cjs dist/simulator.d.ts dist/simulator.d.cts dist/sync-worker.js dist/sync-worker.cjs \
   dist/cli.js README.md package.json; do
   grep -qx "package/$required" "$work/files.txt" || { echo "missing from the package: $required" >&2; exit 1; }
@@ -75,8 +79,13 @@ step "sync facade (worker entry)"
 
 step "TypeScript: node16 and bundler resolution"
 cat >"$consumer/typed.ts" <<'EOF'
-import { ProxmoxSDK, type Pve } from 'proxmox-sdk';
+import { type PbsClient, ProxmoxSDK, type Pve, type PveClient } from 'proxmox-sdk';
 import { type RunningSimulator, startSimulator } from 'proxmox-sdk/simulator';
+
+// The client's named types (docs/types.md).
+export type Connected = Awaited<ReturnType<typeof ProxmoxSDK.connect>>;
+export const sameClient = (px: Connected): PveClient => px;
+export const datastores = (pbs: PbsClient) => pbs.admin.datastore.get();
 
 export async function vmState(sim: RunningSimulator): Promise<'running' | 'stopped'> {
   const px = await ProxmoxSDK.connect({ host: sim.url, user: 'root@pam', password: 'proxmox' });
@@ -88,9 +97,32 @@ export async function vmState(sim: RunningSimulator): Promise<'running' | 'stopp
 }
 export const started: Promise<RunningSimulator> = startSimulator({ port: 0 });
 EOF
+# A PVE-only project through proxmox-sdk/pve, and a PBS one through proxmox-sdk/pbs.
+cat >"$consumer/typed-pve.ts" <<'EOF'
+import { ProxmoxSDK, type Pve, type PveClient, workflows } from 'proxmox-sdk/pve';
+
+export async function running(px: PveClient): Promise<Pve.ClusterResourcesGetItem[]> {
+  const all = await px.cluster.resources.get({ type: 'vm' });
+  // @ts-expect-error: no such path, so the tree is typed rather than any
+  px.cluster.nonsense.get();
+  return all.filter((r) => r.status === 'running');
+}
+export const connected: Promise<PveClient> = ProxmoxSDK.connect({ host: 'pve.example.com', user: 'u@pve', password: 'p' });
+export const flows = (px: PveClient) => workflows(px);
+EOF
+cat >"$consumer/typed-pbs.ts" <<'EOF'
+import { ProxmoxSDK, type Pbs } from 'proxmox-sdk/pbs';
+
+export async function stores(): Promise<Pbs.AdminDatastoreGetItem[]> {
+  const px = await ProxmoxSDK.connect({ host: 'pbs.example.com', service: 'pbs', user: 'u@pbs', password: 'p' });
+  // @ts-expect-error: no such path on PBS
+  px.admin.nonsense.get();
+  return px.admin.datastore.get();
+}
+EOF
 # The same code as an ES module: under node16 typed.ts is CommonJS (the consumer has no
 # "type": "module") and reads index.d.cts; typed.mts takes the import condition and reads
-# index.d.ts, which re-exports index.d.cts (scripts/share-types.mjs), so both paths are compiled.
+# index.d.ts; both re-export dist/types/, CommonJS declarations (scripts/build-types.mjs), so both paths are compiled.
 cp "$consumer/typed.ts" "$consumer/typed.mts"
 # skipLibCheck off: the published .d.ts files must compile under a strict consumer too.
 for mode in 'node16 node16' 'esnext bundler'; do
@@ -102,11 +134,26 @@ for mode in 'node16 node16' 'esnext bundler'; do
     "strict": true, "exactOptionalPropertyTypes": true, "skipLibCheck": false, "noEmit": true,
     "types": ["node"], "typeRoots": ["$repo/node_modules/@types"]
   },
-  "files": ["typed.ts", "typed.mts"]
+  "files": ["typed.ts", "typed.mts", "typed-pve.ts", "typed-pbs.ts"]
 }
 EOF
   echo "moduleResolution $2"
   (cd "$consumer" && "$bin/tsc" -p tsconfig.json)
+done
+
+step "TypeScript: proxmox-sdk/pve and /pbs make the compiler read that product's declarations only"
+# The point of the subpaths (issue 19.1): a PVE project's compiler reads no other product's types.
+for product in pve pbs; do
+  echo "{ \"extends\": \"./tsconfig.json\", \"files\": [\"typed-$product.ts\"] }" >"$consumer/tsconfig.$product.json"
+  (cd "$consumer" && "$bin/tsc" -p "tsconfig.$product.json" --listFilesOnly) >"$work/files-$product.txt"
+  grep -q "proxmox-sdk/dist/types/generated/$product/types.d.ts" "$work/files-$product.txt" ||
+    { echo "proxmox-sdk/$product: the compiler did not read $product's types" >&2; exit 1; }
+  if others="$(grep -E 'proxmox-sdk/dist/types/generated/(pve|pbs|pmg|pdm)/' "$work/files-$product.txt" | grep -v "/generated/$product/")"; then
+    echo "proxmox-sdk/$product: the compiler read other products' declarations:" >&2
+    echo "$others" >&2
+    exit 1
+  fi
+  echo "proxmox-sdk/$product: $(grep -c 'proxmox-sdk/dist/' "$work/files-$product.txt") declaration files, none of another product's"
 done
 
 step "npx proxmox"

@@ -35,8 +35,10 @@ const manifest = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'
 const peerVersion: string = manifest.devDependencies['proxmox-api'];
 
 interface Library {
-  /** The package name consumers import. */
+  /** The installed package's name. */
   name: string;
+  /** What the consumer imports: the package, or one of its subpaths. */
+  entry: string;
   label: string;
   /** What goes to `npm install`. */
   spec: string;
@@ -127,7 +129,7 @@ function importCost(lib: Library): ImportCost {
   const code = [
     'const before = process.memoryUsage().rss;',
     'const started = performance.now();',
-    `await import(${JSON.stringify(lib.name)});`,
+    `await import(${JSON.stringify(lib.entry)});`,
     'const ms = performance.now() - started;',
     'console.log(JSON.stringify({ ms, rssBytes: process.memoryUsage().rss - before }));',
   ].join('\n');
@@ -153,19 +155,22 @@ function main(): void {
       .trim()
       .split('\n')
       .pop()!;
-    const ours: Library = {
+    // The root entry (all four products' types) and the PVE subpath, each in its own project.
+    const sdk = (entry: string, dir: string): Library => ({
       name: 'proxmox-sdk',
-      label: `proxmox-sdk ${manifest.version}`,
+      entry,
+      label: entry,
       spec: path.join(work, tarball),
       header: [
-        "import { ProxmoxSDK } from 'proxmox-sdk';",
+        `import { ProxmoxSDK } from '${entry}';`,
         "const px = await ProxmoxSDK.connect({ host: 'pve.example.com', user: 'root@pam', password: 'secret' });",
       ].join('\n'),
       call: sdkCall,
-      dir: path.join(work, 'ours'),
-    };
+      dir: path.join(work, dir),
+    });
     const peer: Library = {
       name: 'proxmox-api',
+      entry: 'proxmox-api',
       label: `proxmox-api ${peerVersion}`,
       spec: `proxmox-api@${peerVersion}`,
       header: [
@@ -175,7 +180,7 @@ function main(): void {
       call: peerCall,
       dir: path.join(work, 'peer'),
     };
-    const libs = [ours, peer] as const;
+    const libs = [sdk('proxmox-sdk', 'ours'), sdk('proxmox-sdk/pve', 'ours-pve'), peer];
     const sizes = libs.map(install);
     for (const lib of libs) writeProject(lib);
     const rssHook = path.join(work, 'rss-hook.cjs');
@@ -185,8 +190,8 @@ function main(): void {
     );
 
     // Alternating runs, so that a change in the machine's load touches both alike.
-    const compiles: Compile[][] = [[], []];
-    const imports: ImportCost[][] = [[], []];
+    const compiles: Compile[][] = libs.map(() => []);
+    const imports: ImportCost[][] = libs.map(() => []);
     for (let r = 0; r < runs; r++) {
       libs.forEach((lib, i) => {
         compiles[i]!.push(compile(lib, tsc, rssHook));
@@ -199,24 +204,24 @@ function main(): void {
         throw new Error(`${lib.name}: the 50 calls do not compile (${errors} errors); figures void`);
     }
     const med = <T>(list: T[], pick: (t: T) => number) => median(list.map(pick));
-    const both = (pick: (i: number) => number) => ({ ours: pick(0), peer: pick(1) });
+    const each = (pick: (i: number) => number) => ({ values: libs.map((_, i) => pick(i)) });
     const rows: Row[] = [
-      { label: 'install size (node_modules)', ...both((i) => sizes[i]!.bytes), format: mb },
-      { label: 'packages installed', ...both((i) => sizes[i]!.packages), format: count },
+      { label: 'install size (node_modules)', ...each((i) => sizes[i]!.bytes), format: mb },
+      { label: 'packages installed', ...each((i) => sizes[i]!.packages), format: count },
       {
         label: 'declarations tsc read from node_modules',
-        ...both((i) => compiles[i]![0]!.declarationBytes),
+        ...each((i) => compiles[i]![0]!.declarationBytes),
         format: mb,
       },
-      { label: 'tsc --noEmit, wall time', ...both((i) => med(compiles[i]!, (c) => c.wallMs)), format: ms },
-      { label: 'tsc check time', ...both((i) => med(compiles[i]!, (c) => c.checkMs)), format: ms },
+      { label: 'tsc --noEmit, wall time', ...each((i) => med(compiles[i]!, (c) => c.wallMs)), format: ms },
+      { label: 'tsc check time', ...each((i) => med(compiles[i]!, (c) => c.checkMs)), format: ms },
       {
         label: 'tsc peak memory (max RSS)',
-        ...both((i) => med(compiles[i]!, (c) => c.rssBytes)),
+        ...each((i) => med(compiles[i]!, (c) => c.rssBytes)),
         format: mb,
       },
-      { label: 'import, time', ...both((i) => med(imports[i]!, (c) => c.ms)), format: ms },
-      { label: 'import, RSS growth', ...both((i) => med(imports[i]!, (c) => c.rssBytes)), format: mb },
+      { label: 'import, time', ...each((i) => med(imports[i]!, (c) => c.ms)), format: ms },
+      { label: 'import, RSS growth', ...each((i) => med(imports[i]!, (c) => c.rssBytes)), format: mb },
     ];
     const typescript = JSON.parse(
       readFileSync(path.join(repo, 'node_modules/typescript/package.json'), 'utf8'),
@@ -231,13 +236,16 @@ function main(): void {
       `Written by \`npm run footprint\` (scripts/footprint.ts) on ${new Date().toISOString()}.`,
       `Machine: ${machine}. Medians of ${runs} alternating runs; lower is better in every row.`,
       '',
-      table(rows, ours.label, peer.label),
+      table(
+        rows,
+        libs.map((lib) => lib.label),
+      ),
       '',
-      `Packages: ${ours.label}: ${sizes[0]!.names.join(', ')}; ${peer.label}: ${sizes[1]!.names.join(', ')}.`,
-      `Declaration files tsc read from node_modules: ${compiles[0]![0]!.declarationFiles} and ${compiles[1]![0]!.declarationFiles}.`,
+      `Packages: ${libs.map((lib, i) => `${lib.label}: ${sizes[i]!.names.join(', ')}`).join('; ')}.`,
+      `Declaration files tsc read from node_modules: ${libs.map((lib, i) => `${lib.label} ${compiles[i]![0]!.declarationFiles}`).join(', ')}.`,
       '',
       'The tsc job: 50 typed PVE calls (scripts/footprint/calls.ts), the same paths, verbs and',
-      'parameters for each library, after `connect` (ours) and `proxmoxApi()` (theirs); strict,',
+      'parameters for each library, after `connect` (ours, imported from the root and from the PVE subpath) and `proxmoxApi()` (theirs); strict,',
       'skipLibCheck on, NodeNext resolution, @types/node from this repository.',
       '',
     ].join('\n');

@@ -27,7 +27,8 @@ const RANK: Record<string, number> = {
   workflows: 7,
   sync: 7,
   sdk: 8,
-  'index.ts': 9,
+  entries: 9,
+  'index.ts': 10,
   cli: 9,
 };
 

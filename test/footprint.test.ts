@@ -82,11 +82,9 @@ describe('figures', () => {
   it('takes medians and prints ours over theirs', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
-    const text = table(
-      [{ label: 'size', ours: 1024 * 1024, peer: 4 * 1024 * 1024, format: mb }],
-      'us',
-      'them',
-    );
-    expect(text.split('\n')[2]).toBe('| size | 1.00 MB | 4.00 MB | 0.25x |');
+    const sizes = [1024 * 1024, 2 * 1024 * 1024, 4 * 1024 * 1024];
+    const text = table([{ label: 'size', values: sizes, format: mb }], ['us', 'us/pve', 'them']);
+    expect(text.split('\n')[0]).toBe('| | us | us/pve | them | us / them | us/pve / them |');
+    expect(text.split('\n')[2]).toBe('| size | 1.00 MB | 2.00 MB | 4.00 MB | 0.25x | 0.50x |');
   });
 });

@@ -97,11 +97,10 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** One measured quantity for both libraries; lower is better for all of them. */
+/** One measured quantity for each library, the peer last; lower is better for all of them. */
 export interface Row {
   label: string;
-  ours: number;
-  peer: number;
+  values: readonly number[];
   /** How to print a value of this row. */
   format: (value: number) => string;
 }
@@ -110,12 +109,19 @@ export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 export const ms = (milliseconds: number) => `${Math.round(milliseconds)} ms`;
 export const count = (n: number) => String(n);
 
-/** A Markdown table: both values and ours / peer, which must stay below 1 for every row. */
-export function table(rows: readonly Row[], ours: string, peer: string): string {
-  const lines = [`| | ${ours} | ${peer} | ratio (ours / theirs) |`, '|---|---|---|---|'];
+/**
+ * A Markdown table: every library's value, then each of ours over the peer's (the last
+ * column of values), which must stay below 1 for every row.
+ */
+export function table(rows: readonly Row[], labels: readonly string[]): string {
+  const peer = labels.at(-1);
+  const ours = labels.slice(0, -1);
+  const head = [...labels, ...ours.map((label) => `${label} / ${peer}`)];
+  const lines = [`| | ${head.join(' | ')} |`, `|---|${head.map(() => '---|').join('')}`];
   for (const row of rows) {
-    const ratio = row.peer === 0 ? 'n/a' : `${(row.ours / row.peer).toFixed(2)}x`;
-    lines.push(`| ${row.label} | ${row.format(row.ours)} | ${row.format(row.peer)} | ${ratio} |`);
+    const theirs = row.values.at(-1) ?? Number.NaN;
+    const ratios = row.values.slice(0, -1).map((v) => (theirs === 0 ? 'n/a' : `${(v / theirs).toFixed(2)}x`));
+    lines.push(`| ${row.label} | ${[...row.values.map(row.format), ...ratios].join(' | ')} |`);
   }
   return lines.join('\n');
 }

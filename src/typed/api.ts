@@ -7,10 +7,6 @@
 import type { ServiceName } from '../core/services.js';
 import type { Params } from '../core/types.js';
 import type { Answer, CallShape } from '../generated/common.js';
-import type { Root as PbsRoot } from '../generated/pbs/tree.js';
-import type { Root as PdmRoot } from '../generated/pdm/tree.js';
-import type { Root as PmgRoot } from '../generated/pmg/tree.js';
-import type { Root as PveRoot } from '../generated/pve/tree.js';
 import type { CallOptions, TaskStatus } from '../options/call-options.js';
 
 export type {
@@ -39,13 +35,16 @@ export interface SyncCalls extends CallShape {
   taskStatus: TaskStatus;
 }
 
-/** The generated root of each service, for a given call shape. */
-export interface ServiceRoots<C extends CallShape> {
-  PVE: PveRoot<C>;
-  PBS: PbsRoot<C>;
-  PMG: PmgRoot<C>;
-  PDM: PdmRoot<C>;
-}
+/**
+ * The generated root of each service, for a given call shape (`PVE: Root<C>`).
+ * Filled per product by src/typed/products/<product>.ts (declaration merging), so that an
+ * entry point that imports one product's types (`proxmox-sdk/pve`) makes the compiler read only
+ * that product's declarations; `proxmox-sdk` imports all four. A product not registered in a
+ * program gets the loose types.
+ */
+// biome-ignore lint/correctness/noUnusedVariables: C is used by the products' declarations merged in
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface ServiceRoots<C extends CallShape> {}
 
 /**
  * The fluent root of a service's API: `px.nodes('pve1').qemu(100).status.start.post()`.
@@ -54,7 +53,9 @@ export interface ServiceRoots<C extends CallShape> {
  */
 export type ApiRoot<S extends ServiceName, C extends CallShape = AsyncCalls> = [ServiceName] extends [S]
   ? LooseRoot
-  : ServiceRoots<C>[S];
+  : S extends keyof ServiceRoots<C>
+    ? ServiceRoots<C>[S]
+    : LooseRoot;
 
 /** Every top-level path, loosely typed (`any`, so that `noUncheckedIndexedAccess` does not add `undefined`). */
 export type LooseRoot = { [segment: string]: any };

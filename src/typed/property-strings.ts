@@ -9,34 +9,37 @@
  */
 
 import type { ServiceName } from '../core/services.js';
-import type { PropertyStrings as PbsPropertyStrings } from '../generated/pbs/types.js';
-import type { PropertyStrings as PdmPropertyStrings } from '../generated/pdm/types.js';
-import type { PropertyStrings as PmgPropertyStrings } from '../generated/pmg/types.js';
-import type { PropertyStrings as PvePropertyStrings } from '../generated/pve/types.js';
 import type { JsonSchema, SchemaNode } from '../generated/schema-types.js';
 import { loadSchema } from '../schema/lookup.js';
 import { formatPropertyString, type PropertyFormat, parsePropertyString } from '../schema/property-string.js';
 
-export interface ServicePropertyStrings {
-  PVE: PvePropertyStrings;
-  PBS: PbsPropertyStrings;
-  PMG: PmgPropertyStrings;
-  PDM: PdmPropertyStrings;
-}
+/**
+ * The property-string parameters of each service (`PVE: PropertyStrings`).
+ * Filled per product by src/typed/products/<product>.ts (declaration merging), so that an
+ * entry point that imports one product's types (`proxmox-sdk/pve`) makes the compiler read only
+ * that product's declarations; `proxmox-sdk` imports all four. A product not registered in a
+ * program gets the loose types.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface ServicePropertyStrings {}
 
+/** The property strings of service S, by route and parameter. */
+type PropertyStringsOf<S extends ServiceName> = S extends keyof ServicePropertyStrings
+  ? ServicePropertyStrings[S]
+  : {};
 /** Routes of service S that take a property-string parameter. */
-export type PropertyStringRoute<S extends ServiceName> = keyof ServicePropertyStrings[S] & string;
+export type PropertyStringRoute<S extends ServiceName> = keyof PropertyStringsOf<S> & string;
 /** Property-string parameters of a route (`net` stands for `net0`, `net1`, ...). */
 export type PropertyStringParam<
   S extends ServiceName,
   K extends PropertyStringRoute<S>,
-> = keyof ServicePropertyStrings[S][K] & string;
+> = keyof PropertyStringsOf<S>[K] & string;
 /** The keys of one property string, e.g. `NodesNodeQemuNetFormat`. */
 export type PropertyStringOf<
   S extends ServiceName,
   K extends PropertyStringRoute<S>,
   P extends PropertyStringParam<S, K>,
-> = ServicePropertyStrings[S][K][P];
+> = PropertyStringsOf<S>[K][P];
 
 export interface PropertyStringCodec<T> {
   /** The keys' schema, from the schema table. */

@@ -8,28 +8,27 @@
 import type { ServiceName } from '../core/services.js';
 import type { HttpMethod, Params } from '../core/types.js';
 import type { Answer, CallShape } from '../generated/common.js';
-import type { Routes as PbsRoutes } from '../generated/pbs/types.js';
-import type { Routes as PdmRoutes } from '../generated/pdm/types.js';
-import type { Routes as PmgRoutes } from '../generated/pmg/types.js';
-import type { Routes as PveRoutes } from '../generated/pve/types.js';
 import type { CallOptions } from '../options/call-options.js';
 import type { AsyncCalls } from './api.js';
 
-export interface ServiceRoutes {
-  PVE: PveRoutes;
-  PBS: PbsRoutes;
-  PMG: PmgRoutes;
-  PDM: PdmRoutes;
-}
+/**
+ * The route map of each service (`PVE: Routes`).
+ * Filled per product by src/typed/products/<product>.ts (declaration merging), so that an
+ * entry point that imports one product's types (`proxmox-sdk/pve`) makes the compiler read only
+ * that product's declarations; `proxmox-sdk` imports all four. A product not registered in a
+ * program gets the loose types.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface ServiceRoutes {}
 
 /** Every route of a service: `'GET /nodes/{node}/qemu'` -> `{ params; returns; optional }`. */
-export type RouteMap<S extends ServiceName> = ServiceRoutes[S];
-export type RouteKey<S extends ServiceName> = keyof ServiceRoutes[S] & string;
+export type RouteMap<S extends ServiceName> = S extends keyof ServiceRoutes ? ServiceRoutes[S] : {};
+export type RouteKey<S extends ServiceName> = keyof RouteMap<S> & string;
 /** Parameters of a route, path parameters included. */
 export type RouteParams<S extends ServiceName, K extends RouteKey<S>> = RouteEntry<S, K>['params'];
 export type RouteReturns<S extends ServiceName, K extends RouteKey<S>> = RouteEntry<S, K>['returns'];
 
-type RouteEntry<S extends ServiceName, K extends RouteKey<S>> = ServiceRoutes[S][K] extends infer E extends {
+type RouteEntry<S extends ServiceName, K extends RouteKey<S>> = RouteMap<S>[K] extends infer E extends {
   params: unknown;
   returns: unknown;
   optional: boolean;

@@ -1,0 +1,26 @@
+/**
+ * PBS's types, registered with the typed API (ApiRoot, RouteMap, propertyString) by
+ * declaration merging: a program that imports this module has PBS typed, and one that does
+ * not never reads PBS's declarations. Re-exports the generated parameter and result types.
+ */
+import type { CallShape } from '../../generated/common.js';
+import type { Root } from '../../generated/pbs/tree.js';
+import type { PropertyStrings, Routes } from '../../generated/pbs/types.js';
+
+export type * from '../../generated/pbs/types.js';
+
+declare module '../api.js' {
+  interface ServiceRoots<C extends CallShape> {
+    PBS: Root<C>;
+  }
+}
+declare module '../routes.js' {
+  interface ServiceRoutes {
+    PBS: Routes;
+  }
+}
+declare module '../property-strings.js' {
+  interface ServicePropertyStrings {
+    PBS: PropertyStrings;
+  }
+}

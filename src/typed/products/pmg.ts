@@ -1,0 +1,26 @@
+/**
+ * PMG's types, registered with the typed API (ApiRoot, RouteMap, propertyString) by
+ * declaration merging: a program that imports this module has PMG typed, and one that does
+ * not never reads PMG's declarations. Re-exports the generated parameter and result types.
+ */
+import type { CallShape } from '../../generated/common.js';
+import type { Root } from '../../generated/pmg/tree.js';
+import type { PropertyStrings, Routes } from '../../generated/pmg/types.js';
+
+export type * from '../../generated/pmg/types.js';
+
+declare module '../api.js' {
+  interface ServiceRoots<C extends CallShape> {
+    PMG: Root<C>;
+  }
+}
+declare module '../routes.js' {
+  interface ServiceRoutes {
+    PMG: Routes;
+  }
+}
+declare module '../property-strings.js' {
+  interface ServicePropertyStrings {
+    PMG: PropertyStrings;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * PVE's types, registered with the typed API (ApiRoot, RouteMap, propertyString) by
+ * declaration merging: a program that imports this module has PVE typed, and one that does
+ * not never reads PVE's declarations. Re-exports the generated parameter and result types.
+ */
+import type { CallShape } from '../../generated/common.js';
+import type { Root } from '../../generated/pve/tree.js';
+import type { PropertyStrings, Routes } from '../../generated/pve/types.js';
+
+export type * from '../../generated/pve/types.js';
+
+declare module '../api.js' {
+  interface ServiceRoots<C extends CallShape> {
+    PVE: Root<C>;
+  }
+}
+declare module '../routes.js' {
+  interface ServiceRoutes {
+    PVE: Routes;
+  }
+}
+declare module '../property-strings.js' {
+  interface ServicePropertyStrings {
+    PVE: PropertyStrings;
+  }
+}
