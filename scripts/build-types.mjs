@@ -9,7 +9,8 @@
 // 4. dist/types/package.json says "commonjs": the same files serve require and import (ESM may
 //    import CommonJS declarations; the reverse would not compile);
 // 5. each entry gets its dist/<entry>.d.ts and .d.cts, a one-line re-export.
-// Fails when a reachable declaration imports a package a user would not have installed.
+// Fails when a reachable declaration imports a package a user would not have installed (warns
+// for an optional peer).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -55,7 +56,7 @@ const visit = (file) => {
   reachable.add(file);
   for (const [, specifier] of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
     if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.d.ts')));
-    else external.set(specifier, relative(types, file));
+    else external.set(specifier, [...(external.get(specifier) ?? []), relative(types, file)]);
   }
 };
 for (const entry of Object.values(ENTRIES)) visit(join(types, entry));
@@ -80,16 +81,17 @@ prune(types);
 
 const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const installed = new Set(Object.keys(manifest.dependencies ?? {}));
+const optional = new Set(Object.keys(manifest.peerDependencies ?? {}));
 const builtins = new Set(builtinModules);
-for (const [specifier, file] of external) {
-  const name = specifier.startsWith('@')
-    ? specifier.split('/').slice(0, 2).join('/')
-    : specifier.split('/')[0];
-  if (!installed.has(name) && !builtins.has(name) && !specifier.startsWith('node:')) {
-    throw new Error(
-      `build-types: ${file} imports ${specifier}, which users do not install with this package`,
-    );
-  }
+for (const [specifier, files] of external) {
+  const file = files.join(', ');
+  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+  if (installed.has(name) || builtins.has(name) || specifier.startsWith('node:')) continue;
+  // An optional peer's types reach only users who installed it (and its @types): a consumer
+  // compiling with skipLibCheck off and without it gets an error. Said, not fatal: the peer is
+  // a declared part of the package.
+  if (optional.has(name)) console.warn(`build-types: warning: ${file} imports the optional peer ${specifier}`);
+  else throw new Error(`build-types: ${file} imports ${specifier}, which users do not install with this package`);
 }
 
 writeFileSync(join(types, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
