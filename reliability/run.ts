@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runClockJump } from './scenarios/clock-jump.js';
+import { hostileCases, runHostileServers } from './scenarios/hostile-servers.js';
 import { runLoad } from './scenarios/load.js';
 import { runLoginFaults } from './scenarios/login-faults.js';
 import { runPermissionWalk } from './scenarios/permission-walk.js';
@@ -51,6 +52,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   stall: () => runStall(STALL_CASES),
   'simulator-fuzz': () => runSimulatorFuzz(20_000, Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000)),
   'permission-walk': () => runPermissionWalk(),
+  'hostile-servers': () => runHostileServers(hostileCases('full')),
 };
 
 function commit(): string {

@@ -6,11 +6,13 @@
  * ends the request with a ResponseTooLargeError as soon as it is known (the Content-Length,
  * or the chunk that crosses the limit), so memory stays bounded whatever the server does.
  * Without it, a body of a few hundred MB outgrew the longest string V8 can make and the
- * call never settled; 2 GiB aborted the process (issue 15).
+ * call never settled; 2 GiB aborted the process (issue 15). A compressed answer is held
+ * compressed and the limit applies again to its decoded size (content-decoding.ts).
  */
 import { Readable } from 'node:stream';
-import { AbortError, ResponseTooLargeError } from '../../core/errors.js';
+import { AbortError, ProxmoxError, ResponseTooLargeError } from '../../core/errors.js';
 import type { TransportResponse } from '../transport.js';
+import { decodeContent, encodingOf } from './content-decoding.js';
 import type { AnswerSink, ResponseHead } from './dispatch.js';
 import { parseBody } from './http-request.js';
 
@@ -45,18 +47,31 @@ export class CollectSink implements AnswerSink {
 
   end(): TransportResponse {
     const head = this.#head!;
-    const text = Buffer.concat(this.#chunks, this.#bytes).toString('utf8');
+    const raw = Buffer.concat(this.#chunks, this.#bytes);
     this.#chunks.length = 0;
+    const decoded = decodeContent(
+      raw,
+      head.headers['content-encoding'],
+      this.#limit,
+      this.#where,
+      this.#method,
+    );
+    if (!Buffer.isBuffer(decoded)) throw decoded.error ?? this.#tooLarge(undefined, 'decoded ');
+    const text = decoded.toString('utf8');
     const type = head.headers['content-type'];
     return { ...head, body: parseBody(text, typeof type === 'string' ? type : undefined) };
   }
 
-  #tooLarge(announced?: number): ResponseTooLargeError {
+  #tooLarge(announced?: number, what = ''): ResponseTooLargeError {
     const size = announced === undefined ? `more than ${this.#limit}` : String(announced);
     return new ResponseTooLargeError(
-      `${this.#where}: the answer is larger than maxResponseBytes (${size} bytes, the limit is ${this.#limit})`,
-      { limitBytes: this.#limit, method: this.#where.split(' ')[0]! },
+      `${this.#where}: the ${what}answer is larger than maxResponseBytes (${size} bytes, the limit is ${this.#limit})`,
+      { limitBytes: this.#limit, method: this.#method },
     );
+  }
+
+  get #method(): string {
+    return this.#where.split(' ')[0]!;
   }
 }
 
@@ -80,6 +95,14 @@ export class StreamSink implements AnswerSink {
     if (head.status >= 400) {
       this.#errorBody = new CollectSink(this.#where, this.#limit);
       return this.#errorBody.head(head);
+    }
+    const coding = encodingOf(head.headers['content-encoding']);
+    if (coding !== undefined) {
+      // Written as it came, a compressed download would be a corrupt file: refuse it clearly.
+      throw new ProxmoxError(
+        `${this.#where}: the download is ${coding}-encoded, which the SDK did not ask for and does not decode in a stream`,
+        { method: this.#where.split(' ')[0]! },
+      );
     }
     this.#stream = new Readable({
       read: () => flow.resume(),
