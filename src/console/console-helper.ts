@@ -29,7 +29,7 @@ export interface TerminalOptions {
   /** Initial size in character cells; termproxy starts the pty at 80x20 otherwise. */
   cols?: number;
   rows?: number;
-  /** Keepalive interval in ms (default 30 000, as the PVE web UI): pveproxy ends idle connections. */
+  /** Keepalive interval in ms (default 30 000, as the PVE web UI): NATs and reverse proxies drop idle connections. */
   keepaliveMs?: number;
   /** Aborts opening the console (not the open console: destroy the stream for that). */
   signal?: AbortSignal;

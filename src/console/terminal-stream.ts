@@ -13,7 +13,7 @@ import { AuthenticationError, ConnectionError } from '../core/errors.js';
 import { MAX_MESSAGE } from './console-socket.js';
 import { WebSocketDuplex } from './websocket-duplex.js';
 
-/** The PVE web UI's xterm.js client sends a keepalive every 30 s; pveproxy's proxy handle idles out otherwise. */
+/** The PVE web UI's xterm.js client sends `2` every 30 s (pve-xtermjs xterm.js/src/main.js); NATs and reverse proxies drop idle connections. */
 export const KEEPALIVE_MS = 30_000;
 /** Room for the `0:LEN:` header inside one 128 KiB websocket message. */
 const MAX_DATA = MAX_MESSAGE - 16;
@@ -78,7 +78,7 @@ export class TerminalWire extends WebSocketDuplex implements TerminalStream {
 
   #message(data: Buffer): void {
     if (this.#ready) {
-      this.push(data);
+      this.deliver(data);
       return;
     }
     this.#head = Buffer.concat([this.#head, data]);
@@ -91,7 +91,7 @@ export class TerminalWire extends WebSocketDuplex implements TerminalStream {
     const rest = this.#head.subarray(2);
     this.#head = Buffer.alloc(0);
     this.#settle.resolve();
-    if (rest.length > 0) this.push(rest);
+    if (rest.length > 0) this.deliver(rest);
   }
 
   protected override failed(error: Error): void {

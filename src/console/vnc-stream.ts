@@ -26,7 +26,7 @@ export class VncWire extends WebSocketDuplex implements VncStream {
     super(ws, 'VNC');
     this.password = password;
     this.upid = upid;
-    ws.on('message', (data: Buffer) => this.push(data));
+    ws.on('message', (data: Buffer) => this.deliver(data));
     ws.on('close', () => this.push(null));
   }
 

@@ -1,8 +1,9 @@
 /**
  * A websocket as a Node Duplex, the part terminals and VNC share: messages out in pieces
  * pveproxy accepts (at most 128 KiB each), the write callback held until `ws` has handed
- * them to the socket (so that pipe() applies backpressure), and ending or destroying the
- * stream ends the connection.
+ * them to the socket (so that pipe() applies backpressure), reading paused while the reader
+ * lags (the socket stops being read, so a flood of output waits in the kernel and on the
+ * server, not in this process), and ending or destroying the stream ends the connection.
  */
 import { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
@@ -58,7 +59,14 @@ export abstract class WebSocketDuplex extends Duplex {
       });
   }
 
-  override _read(): void {}
+  /** Hands received bytes to the reader; stops reading the socket while the reader lags. */
+  protected deliver(data: Buffer): void {
+    if (!this.push(data) && !this.ws.isPaused) this.ws.pause();
+  }
+
+  override _read(): void {
+    if (this.ws.isPaused) this.ws.resume();
+  }
 
   override _final(callback: (error?: Error | null) => void): void {
     this.ws.close();

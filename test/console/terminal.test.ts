@@ -131,6 +131,23 @@ describe('terminals: termproxy + vncwebsocket', () => {
     term.destroy();
   });
 
+  it('a reader that lags pauses the socket: a 2 MB flood waits outside the stream, then arrives whole', async () => {
+    await using px = rootClient(sim);
+    const term = await px.consoles.shell('pve1');
+    const screen = new Screen(term);
+    await screen.waitFor('# ');
+    term.pause();
+    term.write('seq 300000\r');
+    // Until the output has begun, then time for the rest of it to arrive if nothing held it back.
+    for (let i = 0; i < 100 && term.readableLength === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(term.readableLength).toBeLessThan(1024 * 1024);
+    term.resume();
+    await screen.waitFor('\r\n300000\r\nroot@pve1:~# ', 15000);
+    expect(screen.text.length).toBeGreaterThan(2_000_000);
+    term.destroy();
+  });
+
   it('keepalives (`2`) are skipped by termproxy and keep nothing from working', async () => {
     await using px = rootClient(sim);
     const term = await px.consoles.shell('pve1', { keepaliveMs: 10 });
