@@ -182,7 +182,7 @@ describe('zsh', () => {
     const [g, co] = await zshTab(['proxmox g', 'proxmox co'], { env: { PATH: '/usr/bin:/bin' } });
     expect(g!.buffer).toBe('proxmox get ');
     expect(co!.buffer).toBe('proxmox co');
-    expect(co!.matches).toEqual(['config', 'completion']);
+    expect(co!.matches).toEqual(['config', 'console', 'completion']);
   });
 
   it('completes paths (no space after a directory), options and their values', async () => {
@@ -261,7 +261,7 @@ describe('fish', () => {
       descriptions: true,
     });
     expect(g).toEqual(['get\tcall GET on an API path']);
-    expect(c!.map((row) => row.split('\t')[0])).toEqual(['completion', 'config', 'create']);
+    expect(c!.map((row) => row.split('\t')[0])).toEqual(['completion', 'config', 'console', 'create']);
   });
 
   it('completes paths, options and their values', async () => {

@@ -77,7 +77,7 @@ describe('completion scripts', () => {
       ],
       { env: { ...env, PATH: '/nonexistent' }, encoding: 'utf8' },
     );
-    expect(first.trim().split('\n')).toEqual(['create', 'config', 'completion']);
+    expect(first.trim().split('\n')).toEqual(['create', 'config', 'console', 'completion']);
   });
 });
 
@@ -88,7 +88,7 @@ describe('__complete', () => {
       expect.arrayContaining(['get', 'set', 'create', 'delete', 'ls', 'usage', 'config', 'mock']),
     );
     expect(words).not.toContain('__complete');
-    expect(await complete(['co'])).toEqual(['config', 'completion']);
+    expect(await complete(['co'])).toEqual(['config', 'console', 'completion']);
   });
 
   it('completes API path segments from the schema', async () => {

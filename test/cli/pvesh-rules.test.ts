@@ -134,7 +134,7 @@ describe('commands', () => {
     expect(JSON.parse(r.stdout).version).toBeTruthy();
     const c = await proxmox(['c', '/version'], { env });
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain("ambiguous command 'c': create, config, completion");
+    expect(c.stderr).toContain("ambiguous command 'c': create, config, console, completion");
   });
 });
 

@@ -8,7 +8,7 @@ import { SYSTEM_SUITES } from './suites.js';
 export default class LeftOutReporter implements Reporter {
   onFinished(): void {
     process.stdout.write(
-      `\nnpm test left out ${SYSTEM_SUITES.length} suites that need sshd, zsh, fish, python3-proxmoxer, openssl and genisoimage: run \`npm run test:system\` (as root, with those installed; bash .ci/run does both)\n`,
+      `\nnpm test left out ${SYSTEM_SUITES.length} suites that need sshd, zsh, fish, python3-proxmoxer, openssl, genisoimage and tmux: run \`npm run test:system\` (as root, with those installed; bash .ci/run does both)\n`,
     );
   }
 }

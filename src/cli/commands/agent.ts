@@ -5,9 +5,9 @@
  */
 import { flag, parseArgs, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
+import { secondsOption } from '../guest/seconds.js';
 import { withSession } from '../guest/session.js';
 import { findVm } from '../guest/target.js';
-import { secondsOption } from './exec.js';
 import { commandHelp } from './help.js';
 import { findCommand } from './registry.js';
 

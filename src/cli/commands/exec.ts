@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { flag, parseArgs, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
+import { secondsOption } from '../guest/seconds.js';
 import { withSession } from '../guest/session.js';
 import { findVm } from '../guest/target.js';
 import { commandHelp } from './help.js';
@@ -14,17 +15,6 @@ import { findCommand } from './registry.js';
 
 /** qemu-server's `input-data` maxLength (PVE/API2/Qemu/Agent.pm, the exec method). */
 const MAX_INPUT = 65536;
-
-/** Seconds from a `--timeout`-like option, as milliseconds. */
-export function secondsOption(o: Record<string, string | true>, name: string, fallback: number): number {
-  const text = o[name];
-  if (text === undefined) return fallback;
-  const seconds = Number(text);
-  if (typeof text !== 'string' || !(seconds > 0)) {
-    throw new UsageError(`--${name}: expected seconds > 0, got '${String(text)}'`);
-  }
-  return Math.round(seconds * 1000);
-}
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];

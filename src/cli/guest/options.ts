@@ -28,3 +28,38 @@ export const AGENT_OPTIONS: OptionTable = {
   timeout: { value: true, arg: 'SECONDS', help: 'wait: how long to wait for the agent (default 300)' },
   ...HELP_OPTION,
 };
+
+const ESCAPE: OptionTable = {
+  escape: {
+    value: true,
+    arg: 'KEY',
+    help: 'the key that, followed by q (or .), leaves: ^] (default), ^A .. ^_, a character, or none',
+  },
+  'quiet-after': {
+    value: true,
+    arg: 'SECONDS',
+    help: 'piped input: after its end, leave once the output has been quiet this long (default 2)',
+  },
+};
+
+export const CONSOLE_OPTIONS: OptionTable = {
+  ...NODE,
+  serial: { value: true, arg: 'serialN', help: 'a VM: which serial port (default: the first socket one)' },
+  ...ESCAPE,
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
+
+export const SHELL_OPTIONS: OptionTable = { ...ESCAPE, ...CONNECTION_OPTIONS, ...HELP_OPTION };
+
+export const VNC_OPTIONS: OptionTable = {
+  ...NODE,
+  listen: {
+    value: true,
+    arg: 'HOST:PORT',
+    help: 'where viewers connect (default 127.0.0.1:5900; port 0 picks one)',
+  },
+  once: { value: false, help: 'stop after the first connection ends' },
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
