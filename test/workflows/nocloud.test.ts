@@ -110,7 +110,8 @@ describe('guest.attachNoCloud against the simulator', () => {
     expect(done.uploaded).toBe(true);
     expect(done.drive).toBe('ide2');
     expect(done.volid).toMatch(new RegExp(`^local:iso/cidata-${vm.vmid}-[0-9a-f]{12}\\.iso$`));
-    expect((await vm.config()).ide2).toBe(`${done.volid},media=cdrom`);
+    // qemu-server create_disks records the ISO's size too (volume_size_info).
+    expect((await vm.config()).ide2).toBe(`${done.volid},media=cdrom,size=${done.size / 1024}K`);
     const stored = engine.storage.volumes(vm.node, 'local').get(done.volid);
     expect(stored).toMatchObject({ content: 'iso', size: done.size });
     const upload = [...engine.tasks.tasks.values()].find((t) => t.type === 'imgcopy');
@@ -136,7 +137,7 @@ describe('guest.attachNoCloud against the simulator', () => {
     const changed = await vm.attachNoCloud({ userData: `${USER_DATA}packages: [nginx]\n` });
     expect(changed.uploaded).toBe(true);
     expect(changed.volid).not.toBe(first.volid);
-    expect((await vm.config()).ide2).toBe(`${changed.volid},media=cdrom`);
+    expect((await vm.config()).ide2).toBe(`${changed.volid},media=cdrom,size=${changed.size / 1024}K`);
   });
 
   it("refuses beside PVE's own cloud-init drive, over a disk, and for a container, before uploading", async () => {

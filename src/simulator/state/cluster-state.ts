@@ -28,6 +28,11 @@ export interface Guest {
   pendingDelete: Set<string>;
   snapshots: Map<string, Snapshot>;
   pool?: string;
+  /**
+   * Sizes of volumes the config names without one (`unusedN: local-lvm:vm-100-disk-1`):
+   * the storage knows them on PVE, here they are kept from the drive that held the volume.
+   */
+  volumeSizes?: Map<string, number>;
   /** Simulator clock ms when it was started, for `uptime`. */
   startedAt?: number;
 }

@@ -12,7 +12,7 @@ import { MODIFIED } from '../../state/config-digest.js';
 import { assertUnlocked, findGuest } from './common.js';
 import { checkDrivePerm, checkModifyConfigPerm, isRootCaller } from './config-perms.js';
 import { checkStorageAccess, createDisks, type DiskTarget, driveVolume } from './disk-alloc.js';
-import { addUnused, isCdrom, isDriveKey, ownsVolume, parseDrive } from './drives.js';
+import { isCdrom, isDriveKey, keepAsUnused, ownsVolume, parseDrive } from './drives.js';
 import { configDigest, normalizeValue } from './normalize.js';
 import { applyPending, cleanupPending, hotplugPending } from './pending.js';
 import { isConfigOption } from './property-string.js';
@@ -147,7 +147,7 @@ function queueDeletes(ctx: HandlerContext, guest: Guest, request: Request): void
       if (guest.type === 'qemu') checkDrivePerm(ctx, guest.vmid, opt, value);
       // A disk that was only pending is detached at once; it never reached the config.
       const volid = wasPending ? driveVolume(guest.type, opt, value) : undefined;
-      if (volid !== undefined && ownsVolume(guest, volid)) addUnused(guest.config, volid);
+      if (volid !== undefined) keepAsUnused(guest, volid, value);
       if (guest.config[opt] === undefined) continue;
     }
     if (opt === 'tags') {
@@ -168,8 +168,9 @@ function queueChanges(ctx: HandlerContext, guest: Guest, request: Request, targe
       const old = guest.config[opt];
       if (old !== undefined) checkDrivePerm(ctx, guest.vmid, opt, old);
       checkDrivePerm(ctx, guest.vmid, opt, value);
-      const pendingVolid = guest.pending[opt] && driveVolume('qemu', opt, guest.pending[opt] ?? '');
-      if (pendingVolid && ownsVolume(guest, pendingVolid)) addUnused(guest.config, pendingVolid);
+      const pendingValue = guest.pending[opt];
+      const pendingVolid = pendingValue && driveVolume('qemu', opt, pendingValue);
+      if (pendingVolid) keepAsUnused(guest, pendingVolid, pendingValue);
       guest.pending[opt] = createDisks(ctx.core, target, { [opt]: value })[opt] ?? value;
       appendCdromToBootOrder(guest, opt);
     } else if (opt === 'boot') {

@@ -176,7 +176,6 @@ function createQemuDisk(core: EngineCore, target: DiskTarget, key: string, value
     throw new SimError(500, `cannot use volume ${file} - content type needs to be 'images' or 'iso'`);
   if (volume.content === 'iso' && drive.media !== 'cdrom')
     throw paramError({ [key]: "explicit 'media=cdrom' is required for iso images" });
-  if (volume.content === 'iso') return printDrive('qemu', key, drive);
   return printDrive('qemu', key, { ...drive, size: String(volume.size) });
 }
 

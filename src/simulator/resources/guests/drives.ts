@@ -5,6 +5,7 @@
  */
 import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
+import { sizeToBytes } from '../../state/guest-disks.js';
 import { volumeOwner } from '../../state/volume-names.js';
 import { formatOf, type Props, parseProps, printProps } from './property-string.js';
 
@@ -87,6 +88,20 @@ export function addUnused(config: Record<string, string>, volid: string): string
   if (free === undefined) throw new SimError(500, 'Too many unused volumes - please delete them first.');
   config[free] = volid;
   return free;
+}
+
+/**
+ * A drive lets go of its volume (detach, replace, move): a volume the guest owns becomes
+ * `unusedN` (qemu `vmconfig_register_unused_drive`), its size kept for the storage listing.
+ */
+export function keepAsUnused(guest: Guest, volid: string, driveValue: string): string | undefined {
+  if (!ownsVolume(guest, volid)) return undefined;
+  const size = /(?:^|,)size=([^,]+)/.exec(driveValue)?.[1];
+  if (size !== undefined) {
+    guest.volumeSizes ??= new Map();
+    guest.volumeSizes.set(volid, sizeToBytes(size));
+  }
+  return addUnused(guest.config, volid);
 }
 
 /** Volume ids the guest's drives use (not its `unusedN`), CD-ROMs left out. */

@@ -11,31 +11,11 @@ import { authId, type HandlerContext, str } from '../../engine/handler.js';
 import { paramError, SimError } from '../../engine/sim-error.js';
 import type { Guest } from '../../state/cluster-state.js';
 import type { StorageRecord } from '../../state/storage-state.js';
+import { defaultFormat, formatOfName, supportsFormat } from '../../state/volume-names.js';
 import { findStorage } from '../storage/lookup.js';
+import { newVolid } from '../storage/volumes.js';
 import { assertUnlocked, findGuest, yes } from './common.js';
-
-/**
- * The first `vm-<vmid>-disk-N` not yet on the target storage: pve-storage PVE/Storage/Plugin.pm
- * find_free_diskname looks at that storage's volumes only (here: the drives and snapshot
- * drives that point there, since guest volumes are derived from configs).
- */
-function freeDiskName(guest: Guest, storage: string): string {
-  const configs = [guest.config, ...[...guest.snapshots.values()].map((s) => s.config)];
-  const used = configs
-    .flatMap((c) => Object.values(c))
-    .filter((v) => v.startsWith(`${storage}:`))
-    .join('\n');
-  let n = 0;
-  while (used.includes(`vm-${guest.vmid}-disk-${n}`)) n++;
-  return `vm-${guest.vmid}-disk-${n}`;
-}
-
-/** The next free `unusedN` key (PVE::QemuConfig add_unused_volume). */
-function freeUnusedKey(guest: Guest): string {
-  let n = 0;
-  while (guest.config[`unused${n}`] !== undefined) n++;
-  return `unused${n}`;
-}
+import { keepAsUnused } from './drives.js';
 
 interface Move {
   key: string;
@@ -70,16 +50,13 @@ function startMove(ctx: HandlerContext, guest: Guest, m: Move): string {
     log: [`copying volume '${m.oldVolid}' to target storage '${m.target.storage}'`],
     work: () => {
       if (guest.lock === 'disk') delete guest.lock;
-      // File storages hold an image file per format; block storages (LVM, RBD) only raw.
-      const name = freeDiskName(guest, m.target.storage);
-      const volid =
-        m.target.path !== undefined
-          ? `${m.target.storage}:${guest.vmid}/${name}.${m.format ?? 'raw'}`
-          : `${m.target.storage}:${name}`;
+      // find_free_diskname over the target's volumes; block storages (LVM, RBD) hold raw only.
+      const format = m.format ?? formatOfName(m.oldVolid);
+      const fmt = supportsFormat(m.target, format) ? format : defaultFormat(m.target);
+      const volid = newVolid(ctx.core, guest.node, m.target, guest.vmid, fmt);
       guest.config[m.key] = [volid, ...m.options.filter((o) => !o.startsWith('format='))].join(',');
       if (m.remove) return [`removing source volume '${m.oldVolid}' after successful copy`];
-      const unused = freeUnusedKey(guest);
-      guest.config[unused] = m.oldVolid;
+      const unused = keepAsUnused(guest, m.oldVolid, m.options.join(','));
       return [`adding source volume '${m.oldVolid}' as '${unused}' to config`];
     },
   }).upid;

@@ -7,7 +7,7 @@
 import type { Guest } from '../../state/cluster-state.js';
 import { CLOUDINIT_OPTIONS } from './config-perms.js';
 import { driveVolume } from './disk-alloc.js';
-import { addUnused, dropReusedUnused, isCdrom, isDriveKey, ownsVolume, parseDrive } from './drives.js';
+import { dropReusedUnused, isCdrom, isDriveKey, keepAsUnused, parseDrive } from './drives.js';
 
 /** qemu-server `$fast_plug_option` (and the cloud-init keys): never need the guest. */
 const QEMU_FAST = new Set([
@@ -56,10 +56,9 @@ function detachDrive(guest: Guest, key: string, value: string): void {
   const drive = parseDrive(guest.type, key, value);
   if (guest.type === 'qemu' && isCdrom(drive)) return;
   const volid = driveVolume(guest.type, key, value);
-  if (volid === undefined || !ownsVolume(guest, volid)) return;
   // A cloud-init image is regenerated, not kept (QemuConfig.pm add_unused_volume): left
   // out of the config, it is gone.
-  if (!/vm-\d+-cloudinit/.test(volid)) addUnused(guest.config, volid);
+  if (volid !== undefined && !/vm-\d+-cloudinit/.test(volid)) keepAsUnused(guest, volid, value);
 }
 
 function finishDelete(guest: Guest, key: string): void {

@@ -7,11 +7,7 @@ import { authId, type HandlerContext, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { GuestType } from '../../state/cluster-state.js';
 import { assertUnlocked, findGuest, sizeToBytes } from './common.js';
-
-function formatSize(bytes: number): string {
-  const gib = bytes / 1024 ** 3;
-  return Number.isInteger(gib) ? `${gib}G` : `${Math.round(bytes / 1024 ** 2)}M`;
-}
+import { formatSize } from './property-string.js';
 
 export function resizeDisk(type: GuestType) {
   return (ctx: HandlerContext): unknown => {

@@ -32,7 +32,7 @@ export function guestVolumes(core: EngineCore, node: string, storage: StorageRec
           volid: disk.volid,
           content: g.type === 'lxc' ? 'rootdir' : 'images',
           format: formatOfName(volname(disk.volid)),
-          size: disk.size,
+          size: disk.size || (g.volumeSizes?.get(disk.volid) ?? 0),
           ctime: 0,
           vmid: g.vmid,
         });
