@@ -22,7 +22,7 @@ export {
   formatIpConfig,
   type IpConfig,
 } from '../workflows/cloud-init.js';
-export type { ImportDiskOptions, MoveDiskOptions } from '../workflows/disks.js';
+export type { ImportDiskOptions, ImportDiskResult, MoveDiskOptions } from '../workflows/disks.js';
 export type { EnsureAclOptions, EnsureTokenOptions, EnsureUserOptions } from '../workflows/ensure-access.js';
 export type { FirewallRule, FirewallScope } from '../workflows/ensure-firewall.js';
 export type { EnsureGuestOptions, EnsureResult } from '../workflows/ensure-guest.js';

@@ -2,7 +2,7 @@
  * Disks: resize, move to another storage, import an image. QEMU and LXC name these routes
  * differently (`move_disk`/`disk` against `move_volume`/`volume`); the workflow hides that.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, ProxmoxError } from '../core/errors.js';
 import type { TaskResult } from '../tasks/tasks.js';
 import type { Params, WorkflowClient, WorkflowOptions } from './client.js';
 import type { Guest } from './guest.js';
@@ -58,25 +58,48 @@ export async function moveDisk(
   return c.task(route, params, options);
 }
 
+export interface ImportDiskResult {
+  disk: string;
+  /** The new volume, e.g. `local-lvm:vm-101-disk-1`. */
+  volid: string;
+  /** Its size as PVE wrote it in the config (`size=`), e.g. `32G`. */
+  size: string | undefined;
+  /** The qmconfig task that did the import. */
+  upid: string | undefined;
+}
+
 /**
- * `scsi1: <storage>:0,import-from=<source>`: PVE allocates a volume and copies the image in
- * a task (qemu-server PVE/API2/Qemu.pm, the 'import-from' checks of create/update).
+ * `scsi1: <storage>:0,import-from=<source>`: PVE allocates a volume as large as the source
+ * and copies the image into it (qemu-server PVE/API2/Qemu.pm create_disks, the import-from
+ * branch; `qm disk import` is the CLI's way, with no API route of its own). The source is an
+ * `import` or `images` volume (another guest's disk needs VM.Clone on it) or, for root@pam
+ * only, an absolute path. Sent as POST .../config, so the copy runs in a task.
  */
 export async function importDisk(
   c: WorkflowClient,
   g: Guest,
   disk: string,
   options: ImportDiskOptions,
-): Promise<void> {
+): Promise<ImportDiskResult> {
   if (g.type !== 'qemu') throw new InvalidArgumentError('importDisk: containers have no import-from');
+  if (!/^(ide|sata|scsi|virtio)\d+$/.test(disk))
+    throw new InvalidArgumentError(`importDisk: '${disk}' is not a disk slot (scsi1, virtio0, sata2, ...)`);
   const extra = Object.entries(options.driveOptions ?? {})
     .map(([k, v]) => `,${k}=${v}`)
     .join('');
   const value = `${options.storage}:0,import-from=${options.source}${extra}`;
-  const answer = await c.call(
-    'POST /nodes/{node}/qemu/{vmid}/config',
-    { ...g.params, [disk]: value },
-    options,
-  );
-  if (typeof answer === 'string' && answer.startsWith('UPID:')) await c.wait(answer, options);
+  const answer = await c.call('POST /nodes/{node}/qemu/{vmid}/config', { ...g.ids, [disk]: value }, options);
+  const upid = typeof answer === 'string' && answer.startsWith('UPID:') ? answer : undefined;
+  if (upid) await c.wait(upid, options);
+  const config = await c.call<Record<string, string>>('GET /nodes/{node}/qemu/{vmid}/config', g.ids, options);
+  const made = config[disk] ?? '';
+  // A running VM that could not hotplug the disk keeps it pending: the import is not done.
+  if (made === '' || made.includes('import-from='))
+    throw new ProxmoxError(
+      `importDisk: ${disk} did not become a disk (it reads '${made}'); see GET .../pending`,
+      {
+        path: `/nodes/${g.node}/qemu/${g.vmid}/config`,
+      },
+    );
+  return { disk, volid: made.split(',')[0] ?? '', size: /(?:^|,)size=([^,]+)/.exec(made)?.[1], upid };
 }

@@ -7,7 +7,14 @@ import type { TaskResult } from '../tasks/tasks.js';
 import type { Params, WorkflowClient, WorkflowOptions } from './client.js';
 import { type CloneOptions, type CloneResult, cloneGuest } from './clone.js';
 import { applyCloudInit, type CloudInitOptions, type CloudInitResult } from './cloud-init.js';
-import { type ImportDiskOptions, importDisk, type MoveDiskOptions, moveDisk, resizeDisk } from './disks.js';
+import {
+  type ImportDiskOptions,
+  type ImportDiskResult,
+  importDisk,
+  type MoveDiskOptions,
+  moveDisk,
+  resizeDisk,
+} from './disks.js';
 import { type MigrateOptions, type MigrateResult, migrateGuest } from './migrate.js';
 import { attachNoCloud, type NoCloudOptions, type NoCloudResult } from './nocloud.js';
 import type { PollOptions } from './poll.js';
@@ -121,7 +128,7 @@ export class Guest implements GuestInfo {
     return moveDisk(this.#client, this, disk, storage, options);
   }
   /** Attaches an image that is on a storage already (`import-from`) as a new disk. */
-  importDisk(disk: string, options: ImportDiskOptions): Promise<void> {
+  importDisk(disk: string, options: ImportDiskOptions): Promise<ImportDiskResult> {
     return importDisk(this.#client, this, disk, options);
   }
 
