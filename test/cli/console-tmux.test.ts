@@ -5,6 +5,8 @@
  * (pve-xtermjs termproxy/src/main.rs framing: `0:LEN:DATA` input, `1:COLS:ROWS:` resize)
  * over real TLS.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { baseEnv, cliBin, connectFlags, tempConfigHome } from './helpers.js';
@@ -36,7 +38,12 @@ async function inTerminal(args: string[], cols = 100, rows = 30): Promise<Tmux> 
     .map((k) => `${k}=${quote(env[k] ?? '')}`)
     .join(' ');
   const line = [process.execPath, bin, ...args, ...connectFlags(sim)].map(quote).join(' ');
-  await t.start(`env ${vars} ${line}; echo EXIT=$?`, cols, rows);
+  // After the CLI: its status, and whether the terminal is back in cooked mode (icanon, not -icanon).
+  await t.start(
+    `env ${vars} ${line}; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon' | sed 's/^/MODE=/'`,
+    cols,
+    rows,
+  );
   return t;
 }
 
@@ -68,9 +75,19 @@ describe('proxmox shell in a terminal', () => {
     await t.waitFor(/^130$/m);
 
     await t.keys(['C-]', 'q']);
-    const screen = await t.waitFor(/EXIT=\d+/);
+    const screen = await t.waitFor(/MODE=/);
     expect(screen).toContain('[left the console]');
-    expect(screen).toMatch(/EXIT=0/);
+    expect(screen).toMatch(/EXIT=0\nMODE=icanon$/m);
+  });
+
+  // Node itself resets the terminal's mode when SIGTERM ends it (node.cc SignalExit -> ResetStdio).
+  it('SIGTERM ends it with 143 and gives the terminal its mode back', async () => {
+    const t = await inTerminal(['shell', 'pve1']);
+    await t.waitFor(/root@pve1:~# $/m);
+    const { stdout } = await promisify(execFile)('pgrep', ['-P', String(await t.panePid())]);
+    const pid = Number(stdout.trim().split('\n')[0]);
+    process.kill(pid, 'SIGTERM');
+    expect(await t.waitFor(/MODE=/)).toMatch(/EXIT=143\nMODE=icanon$/m);
   });
 
   it('exit in the remote shell ends the session with exit 0', async () => {

@@ -10,9 +10,6 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   sim = await startSimulator({ taskDurationMs: 20 });
   const home = await tempConfigHome();
-  const token = sim.users
-    .find((u) => u.userid === 'automation@pve')!
-    .tokens.find((t) => t.tokenid === 'full')!;
   env = baseEnv(home, {
     PATH: `${await proxmoxBinDir(home)}:${process.env.PATH ?? ''}`,
     PROXMOX_HOST: `${sim.host}:${sim.port}`,

@@ -50,6 +50,11 @@ export class Tmux {
     return { cols: cols!, rows: rows! };
   }
 
+  /** The pid of the pane's first process (the shell that runs the command). */
+  async panePid(): Promise<number> {
+    return Number((await this.#tmux('display-message', '-p', '-t', 'test', '#{pane_pid}')).trim());
+  }
+
   async resize(cols: number, rows: number): Promise<void> {
     await this.#tmux('resize-window', '-t', 'test', '-x', String(cols), '-y', String(rows));
   }
