@@ -5,14 +5,10 @@
  * for its client), then termproxy's ticket line, or raw RFB for VNC.
  */
 import { GuestLookupError, InvalidArgumentError } from '../core/errors.js';
-import {
-  assertWebsocketBackend,
-  type ConsoleContext,
-  openConsoleSocket,
-  type ProxyTicket,
-} from './console-socket.js';
-import { type TerminalStream, TerminalWire } from './terminal-stream.js';
-import { type VncStream, VncWire } from './vnc-stream.js';
+import { assertWebsocketBackend, openConsoleSocket } from './console-socket.js';
+import type { ConsoleContext, ProxyTicket, TerminalStream, VncStream } from './console-types.js';
+import { TerminalWire } from './terminal-stream.js';
+import { VncWire } from './vnc-stream.js';
 
 export type GuestKind = 'qemu' | 'lxc';
 

@@ -23,35 +23,14 @@ import {
   InvalidArgumentError,
   ResourceException,
 } from '../core/errors.js';
-import type { HttpMethod, Params } from '../core/types.js';
 import type { ResolvedOptions } from '../options/resolve.js';
 import { hostConnector } from '../transports/http/https.js';
 import { loadWithPeer } from '../transports/optional-peer.js';
 import { classifyFailure } from '../transports/transport.js';
+import type { ConsoleContext, ProxyTicket } from './console-types.js';
 
 /** pveproxy's $max_payload_size for websocket frames. */
 export const MAX_MESSAGE = 128 * 1024;
-
-/** What termproxy and vncproxy answer. */
-export interface ProxyTicket {
-  /** `user@realm` or `user@realm!token`: whom the ticket was made for. */
-  user: string;
-  /** The PVEVNC ticket (vncproxy's carries the VNC password in front). */
-  ticket: string;
-  port: number | string;
-  /** The proxy's worker task. */
-  upid: string;
-  /** vncproxy only: the one-time VNC password. */
-  password?: string;
-}
-
-/** What the console streams need from the client. */
-export interface ConsoleContext {
-  readonly options: ResolvedOptions;
-  call(method: HttpMethod, path: string, params: Params, signal?: AbortSignal): Promise<unknown>;
-  /** Credentials for one GET (ticket cookie or token header); none for a client without auth. */
-  headers(signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
-}
 
 /** Refuses what cannot carry a console: the shell and mock backends have no websocket. */
 export function assertWebsocketBackend(options: ResolvedOptions): void {

@@ -7,24 +7,16 @@
  * termproxy ends a refused login by closing, without a word; pveproxy ends every console by
  * dropping the connection, without a close frame, so that is the normal end here.
  */
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AuthenticationError, ConnectionError } from '../core/errors.js';
 import { MAX_MESSAGE } from './console-socket.js';
+import type { TerminalStream } from './console-types.js';
 import { WebSocketDuplex } from './websocket-duplex.js';
 
 /** The PVE web UI's xterm.js client sends `2` every 30 s (pve-xtermjs xterm.js/src/main.js); NATs and reverse proxies drop idle connections. */
 export const KEEPALIVE_MS = 30_000;
 /** Room for the `0:LEN:` header inside one 128 KiB websocket message. */
 const MAX_DATA = MAX_MESSAGE - 16;
-
-/** A terminal: bytes in and out, with the pty's size. */
-export interface TerminalStream extends Duplex {
-  /** UPID of the termproxy worker task. */
-  readonly upid: string;
-  /** Sets the size of the terminal in character cells (`1:COLS:ROWS:`); ignored unless both are whole numbers >= 1. */
-  resize(cols: number, rows: number): void;
-}
 
 export interface TerminalWireOptions {
   /** Whom the ticket is for, as termproxy's answer says (`user`). */

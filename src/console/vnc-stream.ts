@@ -3,18 +3,10 @@
  * (`RFB 003.008\n`) and authenticates with `password` (security type 2, VNC
  * Authentication). Pipe it to a local socket to let any VNC viewer in, or speak RFB yourself.
  */
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { MAX_MESSAGE } from './console-socket.js';
+import type { VncStream } from './console-types.js';
 import { WebSocketDuplex } from './websocket-duplex.js';
-
-/** A guest's display: raw RFB in both directions. */
-export interface VncStream extends Duplex {
-  /** The one-time VNC password of this connection (vncproxy's `password`). */
-  readonly password: string | undefined;
-  /** UPID of the vncproxy worker task. */
-  readonly upid: string;
-}
 
 const asIs = (piece: Buffer) => piece;
 

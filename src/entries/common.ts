@@ -26,9 +26,8 @@ export type {
   ShellOptions,
   TerminalOptions,
 } from '../console/console-helper.js';
+export type { TerminalStream, VncStream } from '../console/console-types.js';
 export type { ExecOptions, ExecResult, GuestAgent } from '../console/guest-agent.js';
-export type { TerminalStream } from '../console/terminal-stream.js';
-export type { VncStream } from '../console/vnc-stream.js';
 export {
   AbortError,
   AuthenticationError,

@@ -10,11 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleHelper } from '../../src/console/console-helper.js';
-import {
-  type ConsoleContext,
-  openConsoleSocket,
-  type ProxyTicket,
-} from '../../src/console/console-socket.js';
+import { openConsoleSocket } from '../../src/console/console-socket.js';
+import type { ConsoleContext, ProxyTicket } from '../../src/console/console-types.js';
 import { TerminalWire } from '../../src/console/terminal-stream.js';
 import { ProxmoxSDK, rawRoute } from '../../src/index.js';
 import type { ProxmoxOptions } from '../../src/options/options.js';
