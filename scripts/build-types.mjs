@@ -85,13 +85,19 @@ const optional = new Set(Object.keys(manifest.peerDependencies ?? {}));
 const builtins = new Set(builtinModules);
 for (const [specifier, files] of external) {
   const file = files.join(', ');
-  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+  const name = specifier.startsWith('@')
+    ? specifier.split('/').slice(0, 2).join('/')
+    : specifier.split('/')[0];
   if (installed.has(name) || builtins.has(name) || specifier.startsWith('node:')) continue;
   // An optional peer's types reach only users who installed it (and its @types): a consumer
   // compiling with skipLibCheck off and without it gets an error. Said, not fatal: the peer is
   // a declared part of the package.
-  if (optional.has(name)) console.warn(`build-types: warning: ${file} imports the optional peer ${specifier}`);
-  else throw new Error(`build-types: ${file} imports ${specifier}, which users do not install with this package`);
+  if (optional.has(name))
+    console.warn(`build-types: warning: ${file} imports the optional peer ${specifier}`);
+  else
+    throw new Error(
+      `build-types: ${file} imports ${specifier}, which users do not install with this package`,
+    );
 }
 
 writeFileSync(join(types, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
