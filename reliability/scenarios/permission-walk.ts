@@ -191,7 +191,7 @@ function rustIdentity(engine: SimulatorEngine, service: 'PBS' | 'PDM'): Identity
     verdict: (m, uri) =>
       isOpen(m) ? 'open' : rustVerdict(m.permissions, set, id, uri) ? 'granted' : 'denied',
     // The token's own user: a token is not its user (`userParam` compares the full auth id).
-    values: { node: engine.localNode, userid: `auditor@${realm}` },
+    values: { node: engine.localNode, userid: `auditor@${realm}`, upid: ownUpid(engine.localNode, id, true) },
   };
 }
 
@@ -217,8 +217,21 @@ async function pmgIdentity(engine: SimulatorEngine): Promise<Identity> {
       const allowed = m.permissions?.check;
       return Array.isArray(allowed) && allowed.includes('audit') ? 'granted' : 'denied';
     },
-    values: { node: engine.localNode, userid: 'root@pam' },
+    values: {
+      node: engine.localNode,
+      userid: 'root@pam',
+      upid: ownUpid(engine.localNode, 'auditor@pmg', false),
+    },
   };
+}
+
+/**
+ * A task UPID of the walker's own: the task methods check in code that someone else's task
+ * needs Sys.Audit/Sys.Modify (proxmox-backup tasks.rs check_task_access, stop_task), which
+ * the schema's `user: all` does not show; the walk is about the schema's permissions.
+ */
+function ownUpid(node: string, authId: string, withTaskId: boolean): string {
+  return `UPID:${node}:00001234:00005678:${withTaskId ? '00000001:' : ''}65000000:walk::${authId}:`;
 }
 
 function pathParams(m: ApiMethod, values: Record<string, string>): Record<string, string> {

@@ -205,8 +205,10 @@ describe('task paths (item 2)', () => {
     const engine = pve();
     const upid: string = await ok(engine, 'POST', '/nodes/pve1/qemu/100/snapshot', { snapname: 't1' });
     expect((await ok(engine, 'GET', `/nodes/pve1/tasks/${upid}/status`)).upid).toBe(upid);
+    // Proxied to pve2, which has no such task file: raise_param_exc({ upid => 'no such task' }).
     const elsewhere = await engine.call('GET', `/nodes/pve2/tasks/${upid}/status`);
-    expect(elsewhere.status).toBe(500);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.errors).toEqual({ upid: 'no such task' });
   });
 
   it('proxmox-backup tasks.rs check_task_access: another user needs Sys.Audit on /system/tasks, else 400', async () => {

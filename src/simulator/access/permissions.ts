@@ -9,7 +9,7 @@
 
 import type { SimParams } from '../engine/types.js';
 import type { AccessState } from '../state/access-state.js';
-import { hasPrivileges, isSuperuser, type Subject } from './acl.js';
+import { hasPrivileges, isSuperuser, privilegesOn, type Subject } from './acl.js';
 
 export interface PermissionContext {
   access: AccessState;
@@ -32,6 +32,40 @@ const perlDenial = (what?: string): string =>
 /** proxmox-rest-server's answer: the same words whatever failed. */
 const RUST_DENIAL = 'permission check failed';
 
+/**
+ * pve-access-control PVE/RPCEnvironment.pm `check` and `check_any`: the denial names the
+ * path and the first privilege missing, or (any of them would do) all of them joined by `|`.
+ * Undefined when the subject passes.
+ */
+export function perlPrivilegeDenial(
+  access: AccessState,
+  subject: Subject,
+  path: string,
+  privs: readonly string[],
+  any = false,
+): Denial {
+  if (isSuperuser(subject)) return undefined;
+  const have = privilegesOn(access, subject, path);
+  if (any) return privs.some((p) => have.has(p)) ? undefined : perlDenial(`${path}, ${privs.join('|')}`);
+  const missing = privs.find((p) => !have.has(p));
+  return missing === undefined ? undefined : perlDenial(`${path}, ${missing}`);
+}
+
+/** PVE/AccessControl.pm normalize_path: no doubled or trailing slashes. */
+const normalizePath = (path: string): string =>
+  `/${path
+    .split('/')
+    .filter((p) => p !== '')
+    .join('/')}`;
+
+/** RPCEnvironment.pm check_perm_modify: besides Permissions.Modify, the area's allocate privilege will do. */
+function permModifyPrivileges(path: string): string[] {
+  if (/^\/storage\/.+$/.test(path)) return ['Permissions.Modify', 'Datastore.Allocate'];
+  if (/^\/vms\/.+$/.test(path)) return ['Permissions.Modify', 'VM.Allocate'];
+  if (/^\/pool\/.+$/.test(path)) return ['Permissions.Modify', 'Pool.Allocate'];
+  return ['Permissions.Modify'];
+}
+
 const first = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 
 /** `user@realm!token` for a token: what the Rust servers and PVE call the user of a request. */
@@ -51,13 +85,13 @@ function checkPerl(check: unknown[], ctx: PermissionContext): Denial {
   const [kind, ...rest] = check;
   switch (kind) {
     case 'perm': {
-      const path = fillPath(String(rest[0]), ctx.params);
+      // RPCEnvironment.pm exec_api2_perm_check: a `require_param` that is absent fails the test.
+      const path = normalizePath(fillPath(String(rest[0]), ctx.params));
       const privs = (rest[1] as string[]) ?? [];
       const opts = perlOptions(rest.slice(2));
       if (typeof opts.require_param === 'string' && ctx.params[opts.require_param] === undefined)
-        return undefined;
-      const ok = hasPrivileges(ctx.access, ctx.subject, path, privs, { any: Boolean(opts.any) });
-      return ok ? undefined : perlDenial(`${path}, ${privs.join('|')}`);
+        return perlDenial();
+      return perlPrivilegeDenial(ctx.access, ctx.subject, path, privs, Boolean(opts.any));
     }
     case 'and': {
       for (const sub of rest) {
@@ -79,20 +113,19 @@ function checkPerl(check: unknown[], ctx: PermissionContext): Denial {
         const self = ctx.subject.tokenid === undefined && target === ctx.subject.userid;
         return self ? undefined : perlDenial();
       }
-      if (isSuperuser(ctx.subject)) return undefined;
       const realm = target.split('@')[1] ?? '';
-      const privs = [String(rest[0])];
-      return hasPrivileges(ctx.access, ctx.subject, `/access/realm/${realm}`, privs)
-        ? undefined
-        : perlDenial(`/access/realm/${realm}, ${privs.join('|')}`);
+      return perlPrivilegeDenial(ctx.access, ctx.subject, `/access/realm/${realm}`, [String(rest[0])]);
     }
-    case 'userid-group':
     case 'perm-modify': {
-      const path = kind === 'perm-modify' ? fillPath(String(rest[0]), ctx.params) : '/access/groups';
-      const privs = kind === 'perm-modify' ? ['Permissions.Modify'] : ((rest[0] as string[]) ?? []);
-      return hasPrivileges(ctx.access, ctx.subject, path, privs, { any: true, partial: true })
+      const path = normalizePath(fillPath(String(rest[0]), ctx.params));
+      return perlPrivilegeDenial(ctx.access, ctx.subject, path, permModifyPrivileges(path), true);
+    }
+    case 'userid-group': {
+      // Simplified: any of the privileges on /access/groups or on a group below it.
+      const privs = (rest[0] as string[]) ?? [];
+      return hasPrivileges(ctx.access, ctx.subject, '/access/groups', privs, { any: true, partial: true })
         ? undefined
-        : perlDenial(`${path}, ${privs.join('|')}`);
+        : perlDenial(`/access/groups, ${privs.join('|')}`);
     }
     default:
       return isSuperuser(ctx.subject) ? undefined : perlDenial();

@@ -26,7 +26,7 @@ import { genericHandler } from './generic.js';
 import { type Handler, type HandlerContext, Reply } from './handler.js';
 import { HANDLER_TABLES } from './handler-tables.js';
 import { callResult, hostRequest } from './host-call.js';
-import { emptyParams, parseRequest } from './parse-request.js';
+import { emptyParams, parseRequestBody, parseRequestHead } from './parse-request.js';
 import { bareResponse, errorResponse, successResponse } from './reply.js';
 import {
   conflictingPathValues,
@@ -156,7 +156,7 @@ export class SimulatorEngine implements EngineCore {
     let stage: 'auth' | 'permission' | 'other' = 'other';
     let format: ApiFormat = 'json';
     try {
-      const parsed = parseRequest(req, this.service);
+      const parsed = parseRequestHead(req, this.service);
       if (isApiFormat(parsed.format)) format = parsed.format;
       const match = this.router.match(parsed.segments);
       const info = match?.node.methods.get(parsed.method);
@@ -167,6 +167,7 @@ export class SimulatorEngine implements EngineCore {
         ? authenticate(this, req, parsed.method, path)
         : undefined;
       stage = 'other';
+      parseRequestBody(parsed, req, this.service);
       requireFormatter(parsed.format, path);
       if (!match || !info) throw unknownRoute(this.service, parsed.method, path, format);
       const params: SimParams = Object.assign(emptyParams(), parsed.params);

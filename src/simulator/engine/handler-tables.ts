@@ -3,7 +3,7 @@ import type { ServiceName } from '../../core/services.js';
 import { aclHandlers } from '../resources/access/acl.js';
 import { poolHandlers } from '../resources/access/pools.js';
 import { tfaHandlers } from '../resources/access/tfa.js';
-import { ticketHandlers } from '../resources/access/ticket.js';
+import { perlTicketHandlers, rustTicketHandlers, ticketHandlers } from '../resources/access/ticket.js';
 import { userHandlers } from '../resources/access/users.js';
 import { basicHandlers } from '../resources/cluster/basics.js';
 import { clusterHandlers } from '../resources/cluster/handlers.js';
@@ -23,6 +23,8 @@ const ALL: readonly ServiceName[] = ['PVE', 'PBS', 'PMG', 'PDM'];
 export const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
   [ALL, basicHandlers],
   [ALL, ticketHandlers],
+  [['PVE', 'PMG'], perlTicketHandlers],
+  [['PBS', 'PDM'], rustTicketHandlers],
   [ALL, taskHandlers],
   [['PVE'], userHandlers('tokenid')],
   [['PBS', 'PDM'], userHandlers('token-name')],

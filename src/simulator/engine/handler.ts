@@ -1,6 +1,7 @@
 /** What a resource handler gets and may return. */
 import type { ServiceName } from '../../core/services.js';
-import { hasPrivileges, type Subject } from '../access/acl.js';
+import type { Subject } from '../access/acl.js';
+import { perlPrivilegeDenial } from '../access/permissions.js';
 import type { EngineCore } from './engine-core.js';
 import type { MultipartPart } from './multipart.js';
 import type { EnvelopeExtras } from './reply.js';
@@ -55,7 +56,6 @@ export function authId(subject: Subject | undefined): string {
  */
 export function requirePrivs(ctx: HandlerContext, path: string, privs: string[], any = false): void {
   if (!ctx.subject) return;
-  if (!hasPrivileges(ctx.core.access, ctx.subject, path, privs, { any })) {
-    throw new SimError(403, `Permission check failed (${path}, ${privs.join(any ? '|' : ', ')})`);
-  }
+  const denial = perlPrivilegeDenial(ctx.core.access, ctx.subject, path, privs, any);
+  if (denial) throw new SimError(403, denial);
 }

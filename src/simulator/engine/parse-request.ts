@@ -51,19 +51,57 @@ function jsonScalar(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-function parseBody(body: Buffer, contentType: string, params: SimParams, files: MultipartPart[]): void {
+/**
+ * pve-http-server AnyEvent.pm authenticate_and_handle_request: a non-upload body must be
+ * form-encoded or JSON (anything else 506 "upload 'Content-Type '...' not implemented",
+ * a bare text answer), and multipart only goes to the upload method (auth_handler's
+ * isUpload: POST /nodes/{node}/storage/{storage}/upload). PMG's upload paths are not in
+ * the source read here, so PMG takes multipart anywhere. proxmox-rest-server rest.rs
+ * get_request_parameters takes form and JSON only: 400 "unsupported content type".
+ */
+function checkContentType(service: ServiceName, contentType: string, path: string): void {
+  const type = contentType.split(/\s*[;,]\s*/)[0] ?? '';
+  if (type === '' || type === 'application/x-www-form-urlencoded' || type === 'application/json') return;
+  const multipart = type === 'multipart/form-data';
+  if (service === 'PVE' || service === 'PMG') {
+    if (multipart && (service === 'PMG' || /^\/nodes\/[^/]+\/storage\/[^/]+\/upload$/.test(path))) return;
+    throw new SimError(506, `upload 'Content-Type '${contentType}' not implemented`, undefined, 'text');
+  }
+  if (!multipart) throw new SimError(400, `unsupported content type Ok("${contentType}")`);
+}
+
+/**
+ * PVE decodes a JSON body with decode_json inside handle_api2_request's eval: a malformed
+ * one (or one that is no object, "Not a HASH reference") is a bare 500 with the error
+ * (AnyEvent.pm extract_params). The Rust servers answer serde's error as a 400.
+ */
+function parseJson(service: ServiceName, body: Buffer): Record<string, unknown> {
+  const perl = service === 'PVE' || service === 'PMG';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    if (perl)
+      throw new SimError(500, `malformed JSON string: ${(error as Error).message}`, undefined, 'text');
+    throw new SimError(400, `malformed JSON body: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    if (perl) throw new SimError(500, 'Not a HASH reference', undefined, 'text');
+    throw new SimError(400, 'JSON body must be an object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function parseBody(
+  service: ServiceName,
+  body: Buffer,
+  contentType: string,
+  params: SimParams,
+  files: MultipartPart[],
+): void {
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'application/json') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new SimError(400, 'malformed JSON body');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new SimError(400, 'JSON body must be an object');
-    }
-    for (const [key, value] of Object.entries(parsed)) {
+    for (const [key, value] of Object.entries(parseJson(service, body))) {
       if (value === null || value === undefined) continue;
       if (Array.isArray(value)) for (const v of value) addParam(params, key, jsonScalar(v));
       else addParam(params, key, jsonScalar(value));
@@ -107,10 +145,13 @@ function uriUnescape(text: string): string {
   );
 }
 
-export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): ParsedRequest {
+/**
+ * What the servers check before authentication: the path and its format, the method and
+ * (pve-http-server AnyEvent.pm process_header) chunked bodies. Body parameters come later,
+ * from parseRequestBody, after authentication, as both servers read the body only then.
+ */
+export function parseRequestHead(req: SimRequest, service: ServiceName = 'PVE'): ParsedRequest {
   const method = req.method.toUpperCase();
-  // The 501 rules are pve-http-server's (AnyEvent.pm process_header and
-  // authenticate_and_handle_request); proxmox-rest-server has none of them.
   const perl = service === 'PVE' || service === 'PMG';
   const queryAt = req.url.indexOf('?');
   const rawPath = queryAt < 0 ? req.url : req.url.slice(0, queryAt);
@@ -123,18 +164,6 @@ export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): Par
   if (perl && (headerValue(req.headers, 'transfer-encoding') ?? '').toLowerCase().includes('chunked')) {
     throw new SimError(501, 'chunked transfer encoding not supported', undefined, 'text');
   }
-  const body = req.body ?? Buffer.alloc(0);
-  const declared = Number(headerValue(req.headers, 'content-length') ?? body.length);
-  if (perl && (method === 'GET' || method === 'DELETE') && (body.length > 0 || declared > 0)) {
-    throw new SimError(501, `Unexpected content for method '${method}'`, undefined, 'text');
-  }
-  const contentType = headerValue(req.headers, 'content-type') ?? '';
-  const multipart = contentType.toLowerCase().startsWith('multipart/form-data');
-  if (!multipart && body.length > MAX_BODY_BYTES) {
-    if (perl) throw new SimError(501, 'for data too large', undefined, 'text');
-    throw new SimError(400, 'Request body too large');
-  }
-
   let segments: string[];
   if (perl) {
     // pveproxy unescapes the whole path before it splits it (AnyEvent.pm process_header and
@@ -155,11 +184,44 @@ export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): Par
       throw new SimError(400, 'malformed URI');
     }
   }
+  const params = emptyParams();
+  for (const [key, value] of new URLSearchParams(query)) addParam(params, key, value);
+  return { method, format, segments, params, files: [] };
+}
 
+/**
+ * Adds the body's parameters (the query wins a key both have) and files, refusing what the
+ * servers refuse once the caller is known: pve-http-server AnyEvent.pm
+ * authenticate_and_handle_request answers a body on GET/DELETE and an oversized one with 501,
+ * a content type it cannot read with 506.
+ */
+export function parseRequestBody(parsed: ParsedRequest, req: SimRequest, service: ServiceName = 'PVE'): void {
+  const perl = service === 'PVE' || service === 'PMG';
+  const { method } = parsed;
+  const body = req.body ?? Buffer.alloc(0);
+  const declared = Number(headerValue(req.headers, 'content-length') ?? body.length);
+  if (perl && (method === 'GET' || method === 'DELETE') && (body.length > 0 || declared > 0)) {
+    throw new SimError(501, `Unexpected content for method '${method}'`, undefined, 'text');
+  }
+  if (body.length === 0) return;
+  const contentType = headerValue(req.headers, 'content-type') ?? '';
+  const multipart = contentType.toLowerCase().startsWith('multipart/form-data');
+  if (!multipart && body.length > MAX_BODY_BYTES) {
+    if (perl) throw new SimError(501, 'for data too large', undefined, 'text');
+    throw new SimError(400, 'Request body too large');
+  }
+  checkContentType(service, contentType, `/${parsed.segments.join('/')}`);
   const bodyParams = emptyParams();
-  const files: MultipartPart[] = [];
-  if (body.length > 0) parseBody(body, contentType, bodyParams, files);
-  const queryParams = emptyParams();
-  for (const [key, value] of new URLSearchParams(query)) addParam(queryParams, key, value);
-  return { method, format, segments, params: Object.assign(emptyParams(), bodyParams, queryParams), files };
+  parseBody(service, body, contentType, bodyParams, parsed.files);
+  // rest.rs get_request_parameters: with a JSON body the Rust servers read no query at all.
+  const json = contentType.split(';')[0]?.trim() === 'application/json';
+  const query = json && !perl ? emptyParams() : parsed.params;
+  parsed.params = Object.assign(emptyParams(), bodyParams, query);
+}
+
+/** Both steps at once, for callers that do not authenticate in between. */
+export function parseRequest(req: SimRequest, service: ServiceName = 'PVE'): ParsedRequest {
+  const parsed = parseRequestHead(req, service);
+  parseRequestBody(parsed, req, service);
+  return parsed;
 }

@@ -198,7 +198,25 @@ function createTicket(ctx: HandlerContext): Reply {
 
 export const ticketHandlers: HandlerTable = {
   'POST /access/ticket': createTicket,
-  // pveproxy answers the GET with an empty body; the GUI uses it to show the login form.
+};
+
+/** PVE and PMG: the GET answers nothing; the GUI's login page uses it. There is no DELETE. */
+export const perlTicketHandlers: HandlerTable = {
   'GET /access/ticket': () => null,
-  'DELETE /access/ticket': () => null,
+};
+
+/**
+ * PBS and PDM log out with DELETE (proxmox-auth-api api/access.rs logout_handler): the
+ * cookie is overwritten with an expired one; the body is built by hand, `data` an empty object.
+ */
+export const rustTicketHandlers: HandlerTable = {
+  'DELETE /access/ticket': (ctx) =>
+    new Reply(
+      {},
+      { status: 200, success: true },
+      {
+        'set-cookie': `__Host-${SERVICES[ctx.service].cookieName}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; SameSite=Lax; HttpOnly; Path=/;`,
+      },
+      true,
+    ),
 };

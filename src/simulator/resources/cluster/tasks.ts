@@ -1,36 +1,70 @@
 /** `/nodes/{node}/tasks`: task lists, status, log, stop. */
+import { parseUpid, type Upid } from '../../../core/upid.js';
 import { hasPrivileges } from '../../access/acl.js';
+import { perlPrivilegeDenial } from '../../access/permissions.js';
 import { authId, type HandlerContext, type HandlerTable, Reply, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { TaskRecord } from '../../state/tasks.js';
 
-function findTask(ctx: HandlerContext): TaskRecord {
-  const upid = str(ctx.params.upid) ?? '';
-  const task = ctx.core.tasks.tasks.get(upid);
+/** pve-common src/PVE/UPID.pm decode: the exact shape PVE accepts. */
+const PVE_UPID =
+  /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/;
+
+interface TaskRef {
+  /** The UPID's own user: both servers decide access by it, found or not. */
+  user: string;
+  node: string;
+  /** Undefined for a UPID of the right shape that no task has. */
+  task: TaskRecord | undefined;
+}
+
+/**
+ * Decodes the path's UPID and looks its task up. A malformed one is a 400 on every product
+ * (PVE API2/Tasks.pm "unable to parse worker upid"; PBS's UPID_SCHEMA pattern, checked
+ * by the validator, and `parse::<UPID>` in tasks.rs extract_upid). What a well-formed
+ * unknown one answers differs per method, so it is left to the callers.
+ */
+function lookupTask(ctx: HandlerContext): TaskRef {
+  const text = str(ctx.params.upid) ?? '';
+  let parsed: Upid | undefined;
+  try {
+    parsed = parseUpid(text);
+  } catch {
+    parsed = undefined;
+  }
+  const rust = ctx.service === 'PBS' || ctx.service === 'PDM';
+  if (!parsed || (!rust && !PVE_UPID.test(text)))
+    throw new SimError(400, 'Parameter verification failed.', { upid: 'unable to parse worker upid' });
+  const task = ctx.core.tasks.tasks.get(text);
   // PBS reads the node from the UPID and never looks at {node} (proxmox-backup
   // src/api2/node/tasks.rs get_task_status/read_task_log: extract_upid); its own client
-  // sends `localhost`. PVE routes by the node in the path.
-  const nodeMatches = ctx.service === 'PBS' || task?.node === str(ctx.params.node);
-  if (!task || !nodeMatches) {
-    if (!/^UPID:/.test(upid))
-      throw new SimError(400, 'Parameter verification failed.', { upid: 'unable to parse worker upid' });
-    throw new SimError(500, `no such task`);
-  }
-  // Everyone sees their own tasks; other people's need Sys.Audit on the node.
+  // sends `localhost`. PVE proxies to the path's node, which has no such task file.
+  const found = task && (rust || task.node === str(ctx.params.node)) ? task : undefined;
+  return { user: parsed.user, node: parsed.node, task: found };
+}
+
+/** PVE API2/Tasks.pm read_task_status / stop_task: `raise_param_exc({upid => "no such task"})`. */
+function pveNoSuchTask(): SimError {
+  return new SimError(400, 'Parameter verification failed.', { upid: 'no such task' });
+}
+
+/**
+ * Everyone sees their own tasks (a token's tasks are its user's too); other people's need
+ * a privilege: PVE Sys.Audit (Sys.Modify to stop) on the path's node (API2/Tasks.pm
+ * $check_task_user), PBS the same on /system/tasks, refused as a plain error that
+ * proxmox-rest-server answers 400 (tasks.rs check_task_access: "task access not allowed").
+ */
+function checkTaskAccess(ctx: HandlerContext, ref: TaskRef, priv: 'Sys.Audit' | 'Sys.Modify'): void {
   const subject = ctx.subject;
-  if (subject && task.user !== authId(subject) && !task.user.startsWith(`${subject.userid}!`)) {
-    // PBS: Sys.Audit on /system/tasks, refused as a plain error, which proxmox-rest-server
-    // answers 400 (tasks.rs check_task_access: bail!("task access not allowed")).
-    if (ctx.service === 'PBS') {
-      if (!hasPrivileges(ctx.core.access, subject, '/system/tasks', ['Sys.Audit']))
-        throw new SimError(400, 'task access not allowed');
-      return task;
-    }
-    if (!hasPrivileges(ctx.core.access, subject, `/nodes/${task.node}`, ['Sys.Audit'])) {
-      throw new SimError(403, `Permission check failed (/nodes/${task.node}, Sys.Audit)`);
-    }
+  if (!subject || ref.user === authId(subject) || ref.user.startsWith(`${subject.userid}!`)) return;
+  if (ctx.service === 'PBS' || ctx.service === 'PDM') {
+    if (hasPrivileges(ctx.core.access, subject, '/system/tasks', [priv])) return;
+    if (priv === 'Sys.Modify') throw new SimError(403, 'permission check failed');
+    throw new SimError(400, 'task access not allowed');
   }
-  return task;
+  const node = str(ctx.params.node) ?? ref.node;
+  const denial = perlPrivilegeDenial(ctx.core.access, subject, `/nodes/${node}`, [priv]);
+  if (denial) throw new SimError(403, denial);
 }
 
 /** The Rust servers name the token apart from its user (`user` + `tokenid`). */
@@ -59,10 +93,34 @@ function taskItem(task: TaskRecord): Record<string, unknown> {
 }
 
 function status(ctx: HandlerContext): unknown {
-  const task = findTask(ctx);
+  const ref = lookupTask(ctx);
+  const pve = ctx.service !== 'PBS' && ctx.service !== 'PDM';
+  if (pve && !ref.task) throw pveNoSuchTask();
+  checkTaskAccess(ctx, ref, 'Sys.Audit');
+  // proxmox-backup tasks.rs get_task_status builds the answer from the UPID; a task that
+  // left no status is "stopped" with exit status "unknown" (TaskState::Unknown).
+  const task = ref.task ?? phantomTask(str(ctx.params.upid) ?? '');
   const item = taskItem(task);
   splitUser(ctx, item, task);
   return item;
+}
+
+function phantomTask(upid: string): TaskRecord {
+  const u = parseUpid(upid);
+  return {
+    upid,
+    node: u.node,
+    pid: u.pid,
+    pstart: u.pstart,
+    starttime: u.starttime,
+    type: u.type,
+    id: u.id,
+    user: u.user,
+    status: 'stopped',
+    exitstatus: 'unknown',
+    log: [],
+    endAt: 0,
+  };
 }
 
 /**
@@ -75,7 +133,16 @@ function status(ctx: HandlerContext): unknown {
  * `active` when asked for `test-status`.
  */
 function log(ctx: HandlerContext): unknown {
-  const task = findTask(ctx);
+  const ref = lookupTask(ctx);
+  checkTaskAccess(ctx, ref, 'Sys.Audit');
+  const task = ref.task;
+  if (!task) {
+    // PVE reads the file without checking it exists: pve-common PVE/Tools.pm dump_logfile
+    // answers one line; PBS's File::open error is a plain error, a 400.
+    if (ctx.service === 'PBS' || ctx.service === 'PDM')
+      throw new SimError(400, 'No such file or directory (os error 2)');
+    return new Reply([{ n: 1, t: 'unable to open file - No such file or directory' }], { total: 1 });
+  }
   const start = Number(str(ctx.params.start) ?? 0);
   const limit = Number(str(ctx.params.limit) ?? 50);
   const pbs = ctx.service === 'PBS';
@@ -94,7 +161,12 @@ function log(ctx: HandlerContext): unknown {
 }
 
 function stop(ctx: HandlerContext): unknown {
-  ctx.core.tasks.abort(findTask(ctx));
+  const ref = lookupTask(ctx);
+  const pve = ctx.service !== 'PBS' && ctx.service !== 'PDM';
+  if (pve && !ref.task) throw pveNoSuchTask();
+  checkTaskAccess(ctx, ref, 'Sys.Modify');
+  // PBS tasks.rs stop_task: abort_worker_nowait ignores a task it does not run.
+  if (ref.task) ctx.core.tasks.abort(ref.task);
   return null;
 }
 
