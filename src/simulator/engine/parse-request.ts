@@ -81,9 +81,11 @@ function parseJson(service: ServiceName, body: Buffer): Record<string, unknown> 
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    if (perl)
-      throw new SimError(500, `malformed JSON string: ${(error as Error).message}`, undefined, 'text');
-    throw new SimError(400, `malformed JSON body: ${(error as Error).message}`);
+    // JSON::XS's wording with the offset; never the JavaScript parser's text.
+    const offset = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
+    const where = `at character offset ${offset}`;
+    if (perl) throw new SimError(500, `malformed JSON string, ${where}`, undefined, 'text');
+    throw new SimError(400, `malformed JSON body, ${where}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     if (perl) throw new SimError(500, 'Not a HASH reference', undefined, 'text');
