@@ -90,8 +90,8 @@ export function pinAdvice(a: PinAdvice): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** API parameters that carry a secret (`-password`, `-otp`, ...): shown back as `...`. */
-const SECRET_PARAM = /^--?([\w-]*(password|secret)|otp)(=|$)/i;
+/** API parameters that carry a secret (`password`, `new-password`, `otp`, ...). */
+export const SECRET_PARAM_NAME = /^(?:[\w-]*(?:password|secret)|otp)$/i;
 
 /**
  * The command line without the pin that failed (`--fingerprint X`, `--fingerprint=X`), and
@@ -101,11 +101,12 @@ export function withoutPin(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
-    const secret = SECRET_PARAM.exec(word);
+    const option = /^--?([\w-]+)(=?)/.exec(word);
+    const secret = option !== null && SECRET_PARAM_NAME.test(option[1]!);
     if (word === '--fingerprint') i++;
     else if (word.startsWith('--fingerprint=')) continue;
-    else if (secret?.[3] === '=') out.push(`${word.slice(0, word.indexOf('='))}=...`);
-    else if (secret !== null && i + 1 < argv.length) {
+    else if (secret && option[2] === '=') out.push(`${word.slice(0, word.indexOf('='))}=...`);
+    else if (secret && i + 1 < argv.length) {
       out.push(word, '...');
       i++;
     } else out.push(word);

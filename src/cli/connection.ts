@@ -61,6 +61,8 @@ export interface ConnectionIo {
   env?: NodeJS.ProcessEnv;
   /** Ask for secrets on the terminal (false for completion: never block). */
   interactive?: boolean;
+  /** Whether a secret is needed at all (false for --curl, which sends nothing). */
+  secrets?: boolean;
 }
 
 /** Whether the options hold a way to the login's secret. */
@@ -159,7 +161,7 @@ export async function connectionOptions(
     throw new UsageError('no user given: use --user USER@REALM (or PROXMOX_USER, or a profile)');
   }
   const interactive = io.interactive ?? true;
-  if (needsCredentials && !hasSecret(preview)) {
+  if (needsCredentials && !hasSecret(preview) && io.secrets !== false) {
     if (!interactive) throw new UsageError('the password or token secret is missing');
     if (preview.tokenName !== undefined) {
       flags.tokenValue = await promptSecret(`API token secret for ${preview.user}!${preview.tokenName}: `);

@@ -51,6 +51,14 @@ export const WAIT_OPTION: OptionTable = {
   },
 };
 
+export const TRACE_OPTIONS: OptionTable = {
+  debug: { value: false, help: 'print each request and answer on stderr, secrets masked' },
+  curl: {
+    value: false,
+    help: 'print the call as a curl command line (secrets as shell variables) and send nothing',
+  },
+};
+
 /**
  * Options accepted before the command (`proxmox --profile lab get /version`): the ones every
  * API command has. A command refuses those it has no use for.
@@ -59,6 +67,7 @@ export const GLOBAL_OPTIONS: OptionTable = {
   ...CONNECTION_OPTIONS,
   ...OUTPUT_OPTIONS,
   ...WAIT_OPTION,
+  ...TRACE_OPTIONS,
   ...HELP_OPTION,
 };
 

@@ -151,19 +151,14 @@ export interface PtyResult {
   code: number;
 }
 
-/** Runs the binary under a pseudo-terminal (test/cli/pty-run.py, Python's pty module). */
-export async function proxmoxInPty(args: string[], o: PtyOptions): Promise<PtyResult> {
-  const bin = await cliBin();
-  const spec = {
-    argv: [process.execPath, bin, ...args],
-    env: o.env,
-    cols: o.cols ?? 80,
-    stderrPty: o.stderrPty ?? true,
-    send: o.send ?? [],
-    timeout: (o.timeout ?? 20_000) / 1000,
-  };
-  const result = await new Promise<RunResult>((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [join(REPO, 'test/cli/pty-run.py'), JSON.stringify(spec)]);
+/** Runs a program to its end, stdin empty, and answers its exit status and output. */
+export function runCollecting(
+  cmd: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...(env ? { env } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -175,6 +170,23 @@ export async function proxmoxInPty(args: string[], o: PtyOptions): Promise<PtyRe
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the binary under a pseudo-terminal (test/cli/pty-run.py, Python's pty module). */
+export async function proxmoxInPty(args: string[], o: PtyOptions): Promise<PtyResult> {
+  const bin = await cliBin();
+  const spec = {
+    argv: [process.execPath, bin, ...args],
+    env: o.env,
+    cols: o.cols ?? 80,
+    stderrPty: o.stderrPty ?? true,
+    send: o.send ?? [],
+    timeout: (o.timeout ?? 20_000) / 1000,
+  };
+  const result = await runCollecting('/usr/bin/python3', [
+    join(REPO, 'test/cli/pty-run.py'),
+    JSON.stringify(spec),
+  ]);
   if (result.code !== 0) throw new Error(`pty-run failed: ${result.stderr}`);
   const answer = JSON.parse(result.stdout) as PtyResult;
   return { ...answer, out: answer.out.replace(/\r\n/g, '\n') };

@@ -79,7 +79,16 @@ export async function run(argv: string[], verb: string, globals: readonly string
   checkParams({ verb, path: path.display, ownNames: Object.keys(info.options), ...resolved }, args);
   const output = outputOptions(own, resolved.method);
   const quiet = flag(own, 'quiet');
-  const options = await connectionOptions(own);
+  if (flag(own, 'curl')) {
+    const { curlScript } = await import('../curl.js');
+    const call = { method: VERB_METHODS[verb]!, path: path.encoded, params: args.params };
+    process.stdout.write(
+      await curlScript({ ...call, options: await connectionOptions(own, { secrets: false }) }),
+    );
+    return EXIT.OK;
+  }
+  let options = await connectionOptions(own);
+  if (flag(own, 'debug')) options = (await import('../debug-log.js')).debugOptions(options);
 
   const { ProxmoxSDK } = await import('../../sdk/proxmox-sdk.js');
   const px = new ProxmoxSDK(options);

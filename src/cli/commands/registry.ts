@@ -9,6 +9,7 @@ import {
   HELP_OPTION,
   MOCK_OPTIONS,
   OUTPUT_OPTIONS,
+  TRACE_OPTIONS,
   WAIT_OPTION,
 } from '../option-tables.js';
 import { GUEST_COMMANDS } from './guest-commands.js';
@@ -36,6 +37,7 @@ export interface CommandInfo {
 const API_CALL_OPTIONS: OptionTable = {
   ...OUTPUT_OPTIONS,
   ...WAIT_OPTION,
+  ...TRACE_OPTIONS,
   ...CONNECTION_OPTIONS,
   ...HELP_OPTION,
 };
