@@ -24,6 +24,13 @@ export interface ServiceInfo {
   readonly shellOutputFlag: boolean;
   /** How the schema writes booleans. */
   readonly booleans: 'int' | 'bool';
+  /**
+   * Whether the server is Perl's pve-http-server with pve-common's JSONSchema (PVE, PMG)
+   * rather than proxmox-rest-server with proxmox-schema (PBS, PDM): that decides the wire
+   * rules the two share per family (error bodies, 501s, the order of auth and routing,
+   * boolean words, login texts). The simulator reads it instead of naming products.
+   */
+  readonly perlServer: boolean;
   /** PBS and PDM UPIDs carry a task-id field after PSTART. */
   readonly upidHasTaskId: boolean;
   /** Whether the one-shot `otp` login field still works (PMG; PVE 6). */
@@ -46,6 +53,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     shell: ['pvesh'],
     shellOutputFlag: true,
     booleans: 'int',
+    perlServer: true,
     upidHasTaskId: false,
     legacyOtp: false,
     newFormatParam: true,
@@ -60,6 +68,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     shell: ['pmgsh'],
     shellOutputFlag: false,
     booleans: 'int',
+    perlServer: true,
     upidHasTaskId: false,
     legacyOtp: true,
     newFormatParam: false,
@@ -74,6 +83,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     shell: ['proxmox-backup-debug', 'api'],
     shellOutputFlag: true,
     booleans: 'bool',
+    perlServer: false,
     upidHasTaskId: true,
     legacyOtp: false,
     newFormatParam: false,
@@ -88,6 +98,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = Object.freez
     shell: null,
     shellOutputFlag: true,
     booleans: 'bool',
+    perlServer: false,
     upidHasTaskId: true,
     legacyOtp: false,
     newFormatParam: false,

@@ -6,6 +6,7 @@
  * privilege-separated token gets the intersection of its user's privileges and its own; on
  * PBS and PDM every token is (they have no `privsep` switch).
  */
+import { SERVICES } from '../../core/services.js';
 import type { AccessState } from '../state/access-state.js';
 
 export interface Subject {
@@ -67,7 +68,7 @@ export function privilegesOn(access: AccessState, subject: Subject, path: string
   if (subject.tokenid === undefined) return userPrivs;
   const token = user?.tokens.get(subject.tokenid);
   if (!token) return new Set();
-  const alwaysSeparated = access.service === 'PBS' || access.service === 'PDM';
+  const alwaysSeparated = !SERVICES[access.service].perlServer;
   if (!token.privsep && !alwaysSeparated) return userPrivs;
   const tokenPrivs = privsFor(access, { user: [`${subject.userid}!${subject.tokenid}`], group: [] }, path);
   return new Set([...userPrivs].filter((p) => tokenPrivs.has(p)));

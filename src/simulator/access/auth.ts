@@ -62,7 +62,7 @@ export function splitToken(
  * with the body "authentication failed" and no Content-Type.
  */
 export function authLayerFailure(core: EngineCore, perlText: string): SimError {
-  if (core.service === 'PBS' || core.service === 'PDM')
+  if (!SERVICES[core.service].perlServer)
     return new SimError(401, 'authentication failed', undefined, 'text');
   return new SimError(401, perlText, undefined, 'empty');
 }
@@ -138,7 +138,7 @@ const UPLOAD_PATH = /^\/nodes\/[^/]+\/storage\/[^/]+\/upload$/;
  * `path` (below /api2/json) exempts PVE uploads from it.
  */
 export function authenticate(core: EngineCore, req: SimRequest, method: string, path = ''): Subject {
-  const perl = core.service === 'PVE' || core.service === 'PMG';
+  const perl = SERVICES[core.service].perlServer;
   const fromCookie = ticketFromCookies(core, req);
   const headerTicket = !fromCookie && core.service === 'PVE' ? ticketFromAuthorization(core, req) : undefined;
   const found =

@@ -6,7 +6,7 @@
  * PBS/PDM (Rust): `{check: {path: [...], privs, partial}}`, `{or: [...]}`, `{and: [...]}`,
  * `{userParam: 'userid'}`. All may say `user: 'all'|'world'`; no spec at all means root@pam only.
  */
-
+import { SERVICES } from '../../core/services.js';
 import type { SimParams } from '../engine/types.js';
 import type { AccessState } from '../state/access-state.js';
 import { hasPrivileges, isSuperuser, privilegesOn, type Subject } from './acl.js';
@@ -172,7 +172,7 @@ function checkRust(spec: Record<string, unknown>, ctx: PermissionContext): boole
  */
 export function checkPermissions(permissions: unknown, ctx: PermissionContext): Denial {
   if (isSuperuser(ctx.subject)) return undefined;
-  const rust = ctx.access.service === 'PBS' || ctx.access.service === 'PDM';
+  const rust = !SERVICES[ctx.access.service].perlServer;
   if (permissions === undefined || permissions === null)
     return rust ? RUST_DENIAL : perlDenial('user != root@pam');
   const spec = permissions as Record<string, unknown>;

@@ -5,7 +5,7 @@
  */
 
 import { REST_OF_PATH } from '../../core/path-ids.js';
-import type { ServiceName } from '../../core/services.js';
+import { SERVICES, type ServiceName } from '../../core/services.js';
 import type { JsonSchema } from '../../generated/schema-types.js';
 import { authenticate } from '../access/auth.js';
 import { checkPermissions } from '../access/permissions.js';
@@ -186,7 +186,7 @@ export class SimulatorEngine implements EngineCore {
         stage = 'other';
       }
       if (info.api) {
-        const perl = this.service === 'PVE' || this.service === 'PMG';
+        const perl = SERVICES[this.service].perlServer;
         if (perl) joinListParams(info.api.parameters, params);
         const errors = validateParams(info.api.parameters, params, perl);
         if (Object.keys(errors).length > 0) throw paramError(errors);
@@ -231,7 +231,7 @@ export class SimulatorEngine implements EngineCore {
   }
 
   #conform(result: unknown, returns: JsonSchema | undefined): unknown {
-    const intBooleans = this.service === 'PVE' || this.service === 'PMG';
+    const intBooleans = SERVICES[this.service].booleans === 'int';
     const fix = (data: unknown): unknown =>
       conform(data, returns, intBooleans, (schema, name) => answerSample(schema, { intBooleans }, name));
     return result instanceof Reply ? new Reply(fix(result.data), result.extras, result.headers) : fix(result);

@@ -3,6 +3,7 @@
  * from `returns`, a real task where the method starts one, and create/read/update/delete
  * for collection/member pairs, so no known method answers 500 for lack of a handler.
  */
+import { SERVICES } from '../../core/services.js';
 import type { JsonSchema } from '../../generated/schema-types.js';
 import { GenericStore } from '../state/generic-store.js';
 import { answerSample } from '../state/samples.js';
@@ -46,7 +47,7 @@ function startTask(ctx: HandlerContext, id: string): string {
 
 export function genericHandler(ctx: HandlerContext): unknown {
   const api = ctx.info.api;
-  const intBooleans = ctx.service === 'PVE' || ctx.service === 'PMG';
+  const intBooleans = SERVICES[ctx.service].booleans === 'int';
   const returns = api?.returns;
   const answer = (): unknown => answerSample(returns, { intBooleans });
   const segments = ctx.route.split('/');

@@ -3,7 +3,8 @@
  * pveproxy refuses before any handler runs: bodies on GET/DELETE, chunked bodies, and
  * oversized non-upload bodies all get 501.
  */
-import type { ServiceName } from '../../core/services.js';
+
+import { SERVICES, type ServiceName } from '../../core/services.js';
 import { splitApiPath } from './api-format.js';
 import { boundaryOf, type MultipartPart, parseMultipart } from './multipart.js';
 import { SimError } from './sim-error.js';
@@ -63,7 +64,7 @@ function checkContentType(service: ServiceName, contentType: string, path: strin
   const type = contentType.split(/\s*[;,]\s*/)[0] ?? '';
   if (type === '' || type === 'application/x-www-form-urlencoded' || type === 'application/json') return;
   const multipart = type === 'multipart/form-data';
-  if (service === 'PVE' || service === 'PMG') {
+  if (SERVICES[service].perlServer) {
     if (multipart && (service === 'PMG' || /^\/nodes\/[^/]+\/storage\/[^/]+\/upload$/.test(path))) return;
     throw new SimError(506, `upload 'Content-Type '${contentType}' not implemented`, undefined, 'text');
   }
@@ -76,7 +77,7 @@ function checkContentType(service: ServiceName, contentType: string, path: strin
  * (AnyEvent.pm extract_params). The Rust servers answer serde's error as a 400.
  */
 function parseJson(service: ServiceName, body: Buffer): Record<string, unknown> {
-  const perl = service === 'PVE' || service === 'PMG';
+  const perl = SERVICES[service].perlServer;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -154,7 +155,7 @@ function uriUnescape(text: string): string {
  */
 export function parseRequestHead(req: SimRequest, service: ServiceName = 'PVE'): ParsedRequest {
   const method = req.method.toUpperCase();
-  const perl = service === 'PVE' || service === 'PMG';
+  const perl = SERVICES[service].perlServer;
   const queryAt = req.url.indexOf('?');
   const rawPath = queryAt < 0 ? req.url : req.url.slice(0, queryAt);
   const query = queryAt < 0 ? '' : req.url.slice(queryAt + 1);
@@ -198,7 +199,7 @@ export function parseRequestHead(req: SimRequest, service: ServiceName = 'PVE'):
  * a content type it cannot read with 506.
  */
 export function parseRequestBody(parsed: ParsedRequest, req: SimRequest, service: ServiceName = 'PVE'): void {
-  const perl = service === 'PVE' || service === 'PMG';
+  const perl = SERVICES[service].perlServer;
   const { method } = parsed;
   const body = req.body ?? Buffer.alloc(0);
   const declared = Number(headerValue(req.headers, 'content-length') ?? body.length);

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { ServiceName } from '../../core/services.js';
+import { SERVICES, type ServiceName } from '../../core/services.js';
 import type { ApiFormat } from './api-format.js';
 import type { SimResponse } from './types.js';
 
@@ -40,7 +40,7 @@ export function reasonPhrase(message: string): string {
  * (still labelled JSON) and the standard reason phrase; parameter errors become one
  * `parameter 'name': message` line each under "parameter verification errors".
  */
-const PLAIN_TEXT_ERRORS: ReadonlySet<ServiceName> = new Set(['PBS', 'PDM']);
+const plainTextErrors = (service: ServiceName): boolean => !SERVICES[service].perlServer;
 
 const ok = (service: ServiceName, payload: Record<string, unknown>): SimResponse => ({
   status: 200,
@@ -60,7 +60,7 @@ export function successResponse(
   if (format === 'extjs') {
     // pve-http-server Formatter/Standard.pm prepare_response_data: `success` 1;
     // proxmox-rest-server formatter.rs ExtJsFormatter::format_data: `success` true, `status` 200.
-    if (PLAIN_TEXT_ERRORS.has(service)) Object.assign(payload, { success: true, status: 200 });
+    if (plainTextErrors(service)) Object.assign(payload, { success: true, status: 200 });
     else payload.success = 1;
   }
   return ok(service, Object.assign(payload, extras));
@@ -88,7 +88,7 @@ function extjsError(
   errors: Record<string, string> | undefined,
 ): SimResponse {
   const hasErrors = errors !== undefined && Object.keys(errors).length > 0;
-  if (PLAIN_TEXT_ERRORS.has(service)) {
+  if (plainTextErrors(service)) {
     return ok(service, {
       message: hasErrors ? 'parameter verification errors' : message,
       errors: errors ?? {},
@@ -111,7 +111,7 @@ export function errorResponse(
   format: ApiFormat = 'json',
 ): SimResponse {
   if (format === 'extjs') return extjsError(service, status, message, errors);
-  if (PLAIN_TEXT_ERRORS.has(service)) {
+  if (plainTextErrors(service)) {
     return {
       status,
       statusText: STATUS_CODES[status] ?? 'Error',
@@ -145,7 +145,7 @@ export function bareResponse(
 ): SimResponse {
   const headers = baseHeaders(service);
   delete headers['content-type'];
-  const rust = PLAIN_TEXT_ERRORS.has(service);
+  const rust = plainTextErrors(service);
   return {
     status,
     statusText: rust ? (STATUS_CODES[status] ?? 'Error') : reasonPhrase(message),

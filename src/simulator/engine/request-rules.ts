@@ -3,7 +3,7 @@
  * who must log in, unknown routes, path values the query contradicts, methods that refuse
  * tokens, and how long a refusal takes.
  */
-
+import { SERVICES } from '../../core/services.js';
 import type { Subject } from '../access/acl.js';
 import { usesToken } from '../access/auth.js';
 import type { EngineCore } from './engine-core.js';
@@ -45,8 +45,7 @@ export function unknownRoute(
   path: string,
   format = 'json',
 ): SimError {
-  if (service === 'PBS' || service === 'PDM')
-    return new SimError(404, `Path '/api2/${format}${path}' not found.`);
+  if (!SERVICES[service].perlServer) return new SimError(404, `Path '/api2/${format}${path}' not found.`);
   return new SimError(501, `Method '${method} ${path}' not implemented`);
 }
 
@@ -59,7 +58,7 @@ export function conflictingPathValues(
   params: SimParams,
   pathParams: Record<string, string>,
 ): void {
-  if (service === 'PBS' || service === 'PDM') return;
+  if (!SERVICES[service].perlServer) return;
   for (const [key, value] of Object.entries(pathParams)) {
     const given = Object.hasOwn(params, key) ? params[key] : undefined;
     if (given !== undefined && given !== value) {
@@ -101,7 +100,7 @@ export function refusalDelayMs(
   status: number,
   stage: 'auth' | 'permission' | 'other',
 ): number {
-  const rust = core.service === 'PBS' || core.service === 'PDM';
+  const rust = !SERVICES[core.service].perlServer;
   if (status === 401 || (!rust && stage === 'auth' && status >= 400)) return core.authFailureDelayMs;
   if (rust && status === 403 && stage === 'permission') return core.forbiddenDelayMs;
   return 0;

@@ -11,7 +11,7 @@
  * when the first encoding it can parse is `deflate` (the only one it knows); no gzip.
  */
 import { deflateSync, gzipSync } from 'node:zlib';
-import type { ServiceName } from '../../core/services.js';
+import { SERVICES, type ServiceName } from '../../core/services.js';
 
 /** Perl's pattern match: the header only has to contain the word. */
 function mentions(header: string, word: string): boolean {
@@ -35,7 +35,7 @@ export function compressAnswer(
   body: Buffer,
 ): Compressed {
   if (!acceptEncoding || body.length === 0) return { body };
-  if (service === 'PBS' || service === 'PDM') {
+  if (!SERVICES[service].perlServer) {
     if (restServerChoice(acceptEncoding) !== 'deflate') return { body };
     return { body: deflateSync(body), encoding: 'deflate' };
   }

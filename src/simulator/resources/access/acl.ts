@@ -1,9 +1,10 @@
 /** `/access/acl`, `/access/roles`, `/access/groups`: the ACL model behind every permission check. */
+import { SERVICES } from '../../../core/services.js';
 import { hasPrivileges, isRoot } from '../../access/acl.js';
 import { type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 
-const rust = (ctx: HandlerContext): boolean => ctx.service === 'PBS' || ctx.service === 'PDM';
+const rust = (ctx: HandlerContext): boolean => !SERVICES[ctx.service].perlServer;
 const list = (v: string | undefined): string[] => (v ?? '').split(/[,;\s]+/).filter((x) => x !== '');
 const yes = (v: string | undefined): boolean => /^(1|true|yes|on)$/i.test(v ?? '');
 

@@ -5,6 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { SERVICES } from '../../../core/services.js';
 import { verifyTotp } from '../../access/totp.js';
 import { type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
@@ -18,7 +19,7 @@ function findUser(ctx: HandlerContext): UserRecord {
 }
 
 function entries(ctx: HandlerContext, user: UserRecord): Record<string, unknown>[] {
-  const enable = ctx.service === 'PBS' || ctx.service === 'PDM' ? true : 1;
+  const enable = SERVICES[ctx.service].booleans === 'int' ? 1 : true;
   const out: Record<string, unknown>[] = [];
   if (user.totpSecret)
     out.push({ id: 'totp', type: 'totp', description: 'TOTP', created: 1_700_000_000, enable });

@@ -21,7 +21,7 @@ import type { UserRecord } from '../../state/access-state.js';
 const authFailure = (core: EngineCore): SimError =>
   new SimError(401, rustServer(core) ? 'permission check failed.' : 'authentication failure');
 
-const rustServer = (core: EngineCore): boolean => core.service === 'PBS' || core.service === 'PDM';
+const rustServer = (core: EngineCore): boolean => !SERVICES[core.service].perlServer;
 
 /** proxmox-auth-api api/access.rs authenticate_2nd: a partial ticket is answered within 10 minutes. */
 const RUST_CHALLENGE_WINDOW: TicketWindow = { min: -60, max: 600 };
@@ -92,7 +92,7 @@ function challengeTicket(ctx: HandlerContext, user: UserRecord): Reply {
   );
   core.stats.tfaChallenges++;
   const data: Record<string, unknown> = { username: user.userid, ticket };
-  if (core.service === 'PVE' || core.service === 'PMG') {
+  if (SERVICES[core.service].perlServer) {
     data.NeedTFA = 1;
     data.CSRFPreventionToken = core.signer.csrfToken(user.userid, now);
     addClusterName(core, data, user.userid);

@@ -3,13 +3,15 @@
  * secret once; later reads never show it. PVE names the token parameter `tokenid`, the
  * Rust servers `token-name`.
  */
+
 import { randomUUID } from 'node:crypto';
+import { SERVICES } from '../../../core/services.js';
 import { hasPrivileges, isRoot } from '../../access/acl.js';
 import { type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { TokenRecord, UserRecord } from '../../state/access-state.js';
 
-const rust = (ctx: HandlerContext): boolean => ctx.service === 'PBS' || ctx.service === 'PDM';
+const rust = (ctx: HandlerContext): boolean => !SERVICES[ctx.service].perlServer;
 const bool = (ctx: HandlerContext, on: boolean): number | boolean => (rust(ctx) ? on : on ? 1 : 0);
 const list = (v: string | undefined): string[] => (v ?? '').split(/[,;\s]+/).filter((x) => x !== '');
 

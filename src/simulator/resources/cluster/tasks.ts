@@ -1,4 +1,5 @@
 /** `/nodes/{node}/tasks`: task lists, status, log, stop. */
+import { SERVICES } from '../../../core/services.js';
 import { parseUpid, type Upid } from '../../../core/upid.js';
 import { hasPrivileges } from '../../access/acl.js';
 import { perlPrivilegeDenial } from '../../access/permissions.js';
@@ -32,7 +33,7 @@ function lookupTask(ctx: HandlerContext): TaskRef {
   } catch {
     parsed = undefined;
   }
-  const rust = ctx.service === 'PBS' || ctx.service === 'PDM';
+  const rust = !SERVICES[ctx.service].perlServer;
   if (!parsed || (!rust && !PVE_UPID.test(text)))
     throw new SimError(400, 'Parameter verification failed.', { upid: 'unable to parse worker upid' });
   const task = ctx.core.tasks.tasks.get(text);
@@ -57,7 +58,7 @@ function pveNoSuchTask(): SimError {
 function checkTaskAccess(ctx: HandlerContext, ref: TaskRef, priv: 'Sys.Audit' | 'Sys.Modify'): void {
   const subject = ctx.subject;
   if (!subject || ref.user === authId(subject) || ref.user.startsWith(`${subject.userid}!`)) return;
-  if (ctx.service === 'PBS' || ctx.service === 'PDM') {
+  if (!SERVICES[ctx.service].perlServer) {
     if (hasPrivileges(ctx.core.access, subject, '/system/tasks', [priv])) return;
     if (priv === 'Sys.Modify') throw new SimError(403, 'permission check failed');
     throw new SimError(400, 'task access not allowed');
@@ -69,7 +70,7 @@ function checkTaskAccess(ctx: HandlerContext, ref: TaskRef, priv: 'Sys.Audit' | 
 
 /** The Rust servers name the token apart from its user (`user` + `tokenid`). */
 function splitUser(ctx: HandlerContext, item: Record<string, unknown>, task: TaskRecord): void {
-  if (ctx.service !== 'PBS' && ctx.service !== 'PDM') return;
+  if (SERVICES[ctx.service].perlServer) return;
   const bang = task.user.indexOf('!');
   if (bang < 0) return;
   item.user = task.user.slice(0, bang);
@@ -94,7 +95,7 @@ function taskItem(task: TaskRecord): Record<string, unknown> {
 
 function status(ctx: HandlerContext): unknown {
   const ref = lookupTask(ctx);
-  const pve = ctx.service !== 'PBS' && ctx.service !== 'PDM';
+  const pve = SERVICES[ctx.service].perlServer;
   if (pve && !ref.task) throw pveNoSuchTask();
   checkTaskAccess(ctx, ref, 'Sys.Audit');
   // proxmox-backup tasks.rs get_task_status builds the answer from the UPID; a task that
@@ -139,8 +140,7 @@ function log(ctx: HandlerContext): unknown {
   if (!task) {
     // PVE reads the file without checking it exists: pve-common PVE/Tools.pm dump_logfile
     // answers one line; PBS's File::open error is a plain error, a 400.
-    if (ctx.service === 'PBS' || ctx.service === 'PDM')
-      throw new SimError(400, 'No such file or directory (os error 2)');
+    if (!SERVICES[ctx.service].perlServer) throw new SimError(400, 'No such file or directory (os error 2)');
     return new Reply([{ n: 1, t: 'unable to open file - No such file or directory' }], { total: 1 });
   }
   const start = Number(str(ctx.params.start) ?? 0);
@@ -162,7 +162,7 @@ function log(ctx: HandlerContext): unknown {
 
 function stop(ctx: HandlerContext): unknown {
   const ref = lookupTask(ctx);
-  const pve = ctx.service !== 'PBS' && ctx.service !== 'PDM';
+  const pve = SERVICES[ctx.service].perlServer;
   if (pve && !ref.task) throw pveNoSuchTask();
   checkTaskAccess(ctx, ref, 'Sys.Modify');
   // PBS tasks.rs stop_task: abort_worker_nowait ignores a task it does not run.
@@ -197,7 +197,7 @@ function list(ctx: HandlerContext): unknown {
     // PBS names every listed task's node `localhost` and keeps the whole auth id in `user`
     // (proxmox-backup src/api2/node/tasks.rs into_task_list_item); status splits it.
     if (ctx.service === 'PBS') item.node = 'localhost';
-    if (ctx.service === 'PBS' || ctx.service === 'PDM') {
+    if (!SERVICES[ctx.service].perlServer) {
       item.worker_type = t.type;
       item.worker_id = t.id;
       delete item.type;
