@@ -6,13 +6,14 @@
  */
 
 import { findService, type ServiceName } from '../../core/services.js';
+import { isUpid } from '../../core/upid.js';
 import type { ApiMethod } from '../../generated/schema-types.js';
 import { findMethod, loadSchema } from '../../schema/lookup.js';
 import { parseApiArgs } from '../api-args.js';
 import { flag, leadingOptions, normalizeApiPath, type ParsedArgs, UsageError } from '../args.js';
 import { connectionOptions } from '../connection.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { followTask, isUpid } from '../output/progress.js';
+import { followTask } from '../output/progress.js';
 import { formatOutput, localeIsUtf8, type OutputOptions, parseOutputFormat } from '../output/render.js';
 import { checkParams } from '../param-check.js';
 import { VERB_METHODS } from '../schema.js';

@@ -10,11 +10,12 @@
 import { findService, type ServiceName } from '../../core/services.js';
 import type { JsonSchema, SchemaNode } from '../../generated/schema-types.js';
 import type { ProxmoxOptions } from '../../options/options.js';
+import { findNode, loadSchema } from '../../schema/lookup.js';
 import { isOptionLike, type OptionTable, ownOptionName, parseArgs, splitOptionToken } from '../args.js';
 import { connectionOptions } from '../connection.js';
 import { GLOBAL_OPTIONS } from '../option-tables.js';
 import { OUTPUT_FORMATS } from '../output/render.js';
-import { childName, findNode, loadSchema, VERB_METHODS, variableChild } from '../schema.js';
+import { childName, VERB_METHODS, variableChild } from '../schema.js';
 import { COMMANDS, findCommand } from './registry.js';
 
 /** Milliseconds for all live look-ups together. */
@@ -30,10 +31,9 @@ const OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {
   dataset: ['demo', 'empty'],
 };
 
+/** What may follow a command's name, from the registry; `help` takes a command. */
 const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
-  config: ['add', 'list', 'show', 'remove', 'use'],
-  mock: ['serve'],
-  completion: ['bash', 'zsh', 'fish'],
+  ...Object.fromEntries(COMMANDS.flatMap((c) => (c.subcommands ? [[c.name, c.subcommands]] : []))),
   help: [...COMMANDS.filter((c) => !c.hidden).map((c) => c.name), 'exit-codes'],
 };
 

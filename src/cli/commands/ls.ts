@@ -8,11 +8,12 @@
 import { findService } from '../../core/services.js';
 import type { SchemaNode } from '../../generated/schema-types.js';
 import type { ProxmoxOptions } from '../../options/options.js';
+import { findNode, loadSchema } from '../../schema/lookup.js';
 import { flag, normalizeApiPath, type ParsedArgs, parseArgs, UsageError } from '../args.js';
 import { connectionOptions } from '../connection.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { formatOutput, localeIsUtf8, parseOutputFormat } from '../output/render.js';
-import { capabilities, childName, findNode, loadSchema, variableChild } from '../schema.js';
+import { capabilities, childName, variableChild } from '../schema.js';
 import { printHelp } from './help.js';
 import { findCommand } from './registry.js';
 
@@ -78,7 +79,7 @@ export async function run(argv: string[], _name = 'ls', globals: readonly string
   const service = findService(typeof serviceText === 'string' ? serviceText : 'PVE');
   if (service === undefined) throw new UsageError('--service: expected pve, pbs, pmg or pdm');
 
-  const match = findNode(await loadSchema(service), path.display);
+  const match = findNode(await loadSchema(service), path.encoded);
   if (match === undefined) throw new CliError(`no such resource '${path.display}'`, EXIT.NOT_FOUND);
   if (match.node.children.length === 0) {
     throw new CliError(`resource '${path.display}' has no child paths`, EXIT.USAGE);

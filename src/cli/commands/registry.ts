@@ -30,6 +30,8 @@ export interface CommandInfo {
   options: OptionTable;
   /** Extra paragraphs for `proxmox help NAME`. */
   details?: string;
+  /** The words that may follow the name (`config add`, `completion bash`): help and completion read them. */
+  subcommands?: readonly string[];
   hidden?: boolean;
   load(): Promise<CommandModule>;
 }
@@ -58,6 +60,30 @@ PROXMOX_OTP gives one code; otherwise, on a terminal, the TOTP code or a recover
 for. The environment variables are listed below.`;
 
 const loadCall = () => import('./call.js');
+
+/** `[--name ARG] [--flag]` for each option of a table, as a synopsis shows them. */
+function optionSynopsis(table: OptionTable, leave: readonly string[] = ['help']): string {
+  return Object.entries(table)
+    .filter(([name]) => !leave.includes(name))
+    .map(([name, spec]) => `[--${name}${spec.value ? ` ${spec.arg ?? 'VALUE'}` : ''}]`)
+    .join(' ');
+}
+
+const USAGE_OPTIONS: OptionTable = {
+  verbose: { value: false, short: 'v', singleDash: true, help: 'list every parameter with its type' },
+  returns: { value: false, singleDash: true, help: 'also print the schema of the returned data' },
+  command: {
+    value: true,
+    singleDash: true,
+    arg: 'VERB',
+    help: 'only this command (get, set, create, delete)',
+  },
+  service: CONNECTION_OPTIONS.service!,
+  profile: CONNECTION_OPTIONS.profile!,
+  ...HELP_OPTION,
+};
+const CONFIG_SUBCOMMANDS = ['add', 'list', 'show', 'remove', 'use'] as const;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 export const COMMANDS: readonly CommandInfo[] = [
   {
@@ -111,20 +137,14 @@ with --schema, they are listed as templates.`,
   {
     name: 'usage',
     summary: 'show the methods and parameters of an API path, from the schema',
-    synopsis: ['usage <path> [--verbose] [--returns] [--command get|set|create|delete] [--service S]'],
-    options: {
-      verbose: { value: false, short: 'v', singleDash: true, help: 'list every parameter with its type' },
-      returns: { value: false, singleDash: true, help: 'also print the schema of the returned data' },
-      command: { value: true, singleDash: true, arg: 'VERB', help: 'only this command' },
-      service: CONNECTION_OPTIONS.service!,
-      profile: CONNECTION_OPTIONS.profile!,
-      ...HELP_OPTION,
-    },
+    synopsis: [`usage <path> ${optionSynopsis(USAGE_OPTIONS)}`],
+    options: USAGE_OPTIONS,
     load: () => import('./usage.js'),
   },
   {
     name: 'config',
-    summary: 'manage connection profiles (add, list, show, remove, use)',
+    summary: `manage connection profiles (${CONFIG_SUBCOMMANDS.join(', ')})`,
+    subcommands: CONFIG_SUBCOMMANDS,
     synopsis: [
       'config add <name> --host HOST --user USER@REALM [--token-name NAME] [--password-stdin | --token-value-stdin | --password-command CMD] [options]',
       'config list [--output-format F]',
@@ -142,9 +162,8 @@ PROXMOX_* variables, then the profile (--profile NAME, PROXMOX_PROFILE, or the d
   {
     name: 'mock',
     summary: 'run a local Proxmox API simulator (mock serve)',
-    synopsis: [
-      'mock serve [--service pve|pbs|pmg|pdm] [--host 127.0.0.1] [--port 8006] [--dataset demo|empty] [--guests N] [--client-ca FILE] [--auth-delay MS] [--json]',
-    ],
+    synopsis: [`mock serve ${optionSynopsis(MOCK_OPTIONS)}`],
+    subcommands: ['serve'],
     options: { ...MOCK_OPTIONS, ...HELP_OPTION },
     details: 'Runs until Ctrl-C (SIGINT) or SIGTERM, then closes cleanly.',
     load: () => import('./mock.js'),
@@ -152,8 +171,9 @@ PROXMOX_* variables, then the profile (--profile NAME, PROXMOX_PROFILE, or the d
   ...GUEST_COMMANDS,
   {
     name: 'completion',
-    summary: 'print the shell completion script (bash, zsh or fish)',
-    synopsis: ['completion bash|zsh|fish'],
+    summary: `print the shell completion script (${SHELLS.join(', ')})`,
+    synopsis: [`completion ${SHELLS.join('|')}`],
+    subcommands: SHELLS,
     options: HELP_OPTION,
     details: `bash:  source <(proxmox completion bash)      (or write it to ~/.local/share/bash-completion/completions/proxmox)
 zsh:   proxmox completion zsh > "\${fpath[1]}/_proxmox"

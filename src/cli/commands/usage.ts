@@ -6,9 +6,10 @@
  * there are no descriptions.
  */
 
+import { findNode, loadSchema } from '../../schema/lookup.js';
 import { flag, normalizeApiPath, parseArgs, UsageError } from '../args.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { findNode, loadSchema, VERB_METHODS } from '../schema.js';
+import { VERB_METHODS } from '../schema.js';
 import { chooseService } from '../service-choice.js';
 import { methodUsage, prettySortedJson } from '../usage-text.js';
 import { printHelp } from './help.js';
@@ -30,7 +31,7 @@ export async function run(argv: string[], _name = 'usage', globals: readonly str
     throw new UsageError('--command: expected get, set, create or delete');
   }
   const service = await chooseService(parsed.options);
-  const match = findNode(await loadSchema(service), path.display);
+  const match = findNode(await loadSchema(service), path.encoded);
   if (match === undefined) throw new CliError(`no such resource '${path.display}'`, EXIT.NOT_FOUND);
 
   let out = '';

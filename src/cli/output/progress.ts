@@ -3,6 +3,7 @@
  * (spinner, task, elapsed time) on stderr with the task's log streamed above it; otherwise
  * plain log lines and a last status line. Nothing goes to stdout: that holds the result.
  */
+import { parseUpid } from '../../core/upid.js';
 import type { TaskStatus, WaitOptions } from '../../options/call-options.js';
 
 /** The slice of the client that following a task needs. */
@@ -20,19 +21,9 @@ export interface FollowOptions {
   stream?: NodeJS.WritableStream;
 }
 
-const UPID_RE = /^(?:[^!:]+!)?UPID:/;
-
-export function isUpid(value: unknown): value is string {
-  return typeof value === 'string' && UPID_RE.test(value);
-}
-
-/** `qmstart 100 on pve1` from `UPID:pve1:...:qmstart:100:root@pam:` (PBS/PDM have one more field). */
+/** `qmstart 100 on pve1` from `UPID:pve1:...:qmstart:100:root@pam:` (the SDK's parser). */
 export function describeUpid(upid: string): string {
-  const parts = upid.replace(/^[^!:]+!/, '').split(':');
-  const shift = parts.length >= 10 ? 1 : 0;
-  const node = parts[1] ?? '?';
-  const type = parts[5 + shift] ?? 'task';
-  const id = parts[6 + shift] ?? '';
+  const { type, id, node } = parseUpid(upid);
   return `${type}${id ? ` ${id}` : ''} on ${node}`;
 }
 
