@@ -98,7 +98,14 @@ describe('qemu and lxc lifecycle', () => {
     const base = `/nodes/${vm.node}/qemu/${vm.vmid}`;
     await finish(
       engine,
-      await ok(engine, 'POST', `${base}/clone`, { newid: '950', name: 'copy', full: '1', target: 'pve3' }),
+      await ok(engine, 'POST', `${base}/clone`, {
+        newid: '950',
+        name: 'copy',
+        full: '1',
+        target: 'pve3',
+        // Its disks are on local-lvm: another node needs a shared target (clone_vm).
+        storage: 'shared-nfs',
+      }),
     );
     expect(engine.cluster.guests.get(950)).toMatchObject({ node: 'pve3', status: 'stopped' });
     expect((await ok(engine, 'GET', '/nodes/pve3/qemu/950/config')).name).toBe('copy');

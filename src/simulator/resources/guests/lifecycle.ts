@@ -7,6 +7,8 @@
 import { authId, type HandlerContext, requirePrivs, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
+import { findStorage } from '../storage/lookup.js';
+import { checkClone, cloneConfig, toBaseVolumes } from './clone-config.js';
 import { cloneTargetConflict } from './clone-target.js';
 import { assertUnlocked, findGuest, parseVmid, requireNode, yes } from './common.js';
 import { guestItem, WORKER_PREFIX } from './list.js';
@@ -72,17 +74,28 @@ export function destroyGuest(type: GuestType) {
     if (guest.status !== 'stopped') throw new SimError(500, `${label(guest)} is running - destroy failed`);
     if (guest.config.protection === '1')
       throw new SimError(500, `can't remove ${label(guest)} - protection mode enabled`);
-    guest.lock = 'destroyed';
     const purge = yes(ctx.params.purge);
+    // qemu-server destroy_vm / pve-container destroy_vm: an HA resource stays only without purge.
+    const sid = `${type === 'qemu' ? 'vm' : 'ct'}:${guest.vmid}`;
+    if (!purge && core.ha.resources.has(sid))
+      throw new SimError(
+        500,
+        `unable to remove ${label(guest)} - used in HA resources and purge parameter not set.`,
+      );
+    guest.lock = 'destroyed';
     return core.tasks.start({
       node: guest.node,
       type: `${WORKER_PREFIX[type]}destroy`,
       id: String(guest.vmid),
       user: authId(ctx.subject),
       work: () => {
+        // Its disks go with the config that names them (storage/volumes.ts).
         core.cluster.guests.delete(guest.vmid);
         if (guest.pool) core.cluster.pools.get(guest.pool)?.members.delete(`${type}/${guest.vmid}`);
-        if (purge) core.access.acl = core.access.acl.filter((e) => e.path !== `/vms/${guest.vmid}`);
+        // PVE::AccessControl::remove_vm_access runs with or without purge.
+        core.access.acl = core.access.acl.filter((e) => e.path !== `/vms/${guest.vmid}`);
+        if (!purge || !core.ha.resources.delete(sid)) return undefined;
+        return [`NOTE: removed ${label(guest)} from HA resource configuration.`];
       },
     }).upid;
   };
@@ -102,6 +115,7 @@ export function makeTemplate(type: GuestType) {
       user: authId(ctx.subject),
       work: () => {
         delete guest.lock;
+        toBaseVolumes(guest);
         guest.template = true;
       },
     });
@@ -123,14 +137,19 @@ export function cloneGuest(type: GuestType) {
     const snapshot = snapname ? source.snapshots.get(snapname) : undefined;
     if (snapname && !snapshot) throw new SimError(500, `snapshot '${snapname}' does not exist`);
     const full = ctx.params.full === undefined ? !source.template : yes(ctx.params.full);
-    if (!full && !source.template)
-      throw new SimError(500, 'Linked clone feature is not supported for running/non-template guests');
-    if (target !== source.node && !full)
-      throw new SimError(500, "Can't clone to other node if not a full clone");
+    const storageId = str(ctx.params.storage);
+    const request = {
+      source,
+      config: snapshot?.config ?? source.config,
+      newid,
+      target,
+      full,
+      storage: storageId === undefined ? undefined : findStorage(core, storageId, source.node),
+      format: str(ctx.params.format),
+    };
+    checkClone(ctx, request);
     if (conflict !== undefined) return failedCloneTask(ctx, source, conflict);
-    const config = { ...(snapshot?.config ?? source.config) };
-    const nameKey = type === 'qemu' ? 'name' : 'hostname';
-    config[nameKey] = str(ctx.params[nameKey]) ?? `Copy-of-${core.cluster.guestName(source)}`;
+    const config = cloneConfig(ctx, request);
     const clone: Guest = {
       vmid: newid,
       type,
