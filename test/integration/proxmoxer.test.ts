@@ -3,25 +3,13 @@
  * with a password and with an API token, lists nodes, creates a VM, starts it and follows
  * its task. CI installs python3-proxmoxer; without it this test fails, it never skips.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
-
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = fileURLToPath(new URL('./proxmoxer/flow.py', import.meta.url));
-
-function runPython(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(PYTHON, [SCRIPT], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    child.stdin?.end(input);
-  });
-}
+import { PYTHON, runProxmoxer } from './proxmoxer/python.js';
 
 describe('python3-proxmoxer against the HTTPS simulator', () => {
   let sim: RunningSimulator;
@@ -60,7 +48,7 @@ describe('python3-proxmoxer against the HTTPS simulator', () => {
       token_value: token.value,
       vmids: [7001, 7002],
     });
-    const run = await runPython(input);
+    const run = await runProxmoxer('flow.py', input);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const seen = JSON.parse(run.stdout);

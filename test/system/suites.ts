@@ -8,6 +8,7 @@
 export const SYSTEM_SUITES: readonly string[] = [
   'test/integration/backends.test.ts',
   'test/integration/proxmoxer.test.ts',
+  'test/integration/proxmoxer-more.test.ts',
   'test/transports/ssh/ssh.test.ts',
   'test/transports/ssh/connection.test.ts',
   'test/transports/shell/openssh.test.ts',

@@ -6,20 +6,11 @@ object with what it saw. Any exception ends the script with a non-zero status.
 """
 import json
 import sys
-import time
 
+from polling import wait_task
 from proxmoxer import ProxmoxAPI
 
 
-def wait_task(api, node, upid, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        status = api.nodes(node).tasks(upid).status.get()
-        if status["status"] == "stopped":
-            return status
-        if time.monotonic() > deadline:
-            raise RuntimeError("task %s did not finish" % upid)
-        time.sleep(0.05)
 
 
 def exercise(api, cfg, vmid):
