@@ -37,12 +37,18 @@ function helperWith(px: ProxmoxSDK, options: ProxmoxOptions, cookie: string): Co
   return new ConsoleHelper(ctx);
 }
 
+/** root@pam's shell on pve1, at its first prompt. */
+async function nodeShell(px: ProxmoxSDK) {
+  const term = await px.consoles.shell('pve1');
+  const screen = new Screen(term);
+  await screen.waitFor('root@pve1:~# ');
+  return { term, screen };
+}
+
 describe('terminals: termproxy + vncwebsocket', () => {
   it('root@pam gets a root shell on the node (Nodes.pm get_shell_command: login -f root); the pty starts at 80x20, resize reaches it, exit ends the stream', async () => {
     await using px = rootClient(sim);
-    const term = await px.consoles.shell('pve1');
-    const screen = new Screen(term);
-    await screen.waitFor('root@pve1:~# ');
+    const { term, screen } = await nodeShell(px);
     term.write('hostname\r');
     await screen.waitFor(/hostname\r\npve1\r\n/);
     term.write('stty size\r');
@@ -119,9 +125,7 @@ describe('terminals: termproxy + vncwebsocket', () => {
 
   it('input larger than one websocket message arrives whole (0:LEN:DATA in pieces under pveproxy 128 KiB frame limit)', async () => {
     await using px = rootClient(sim);
-    const term = await px.consoles.shell('pve1');
-    const screen = new Screen(term);
-    await screen.waitFor('# ');
+    const { term, screen } = await nodeShell(px);
     const word = 'x'.repeat(300 * 1024);
     term.write(`echo ${word}\r`);
     await screen.waitFor(`\r\n${word}\r\n`, 15000);
@@ -130,9 +134,7 @@ describe('terminals: termproxy + vncwebsocket', () => {
 
   it('a reader that lags pauses the socket: a 2 MB flood waits outside the stream, then arrives whole', async () => {
     await using px = rootClient(sim);
-    const term = await px.consoles.shell('pve1');
-    const screen = new Screen(term);
-    await screen.waitFor('# ');
+    const { term, screen } = await nodeShell(px);
     term.pause();
     term.write('seq 300000\r');
     // Until the output has begun, then time for the rest of it to arrive if nothing held it back.
@@ -309,6 +311,73 @@ describe('terminals: termproxy + vncwebsocket', () => {
   it('the https backend only: a mock client gets a typed error', async () => {
     await using px = new ProxmoxSDK({ backend: 'mock', user: 'root@pam', password: 'proxmox' });
     await expect(px.consoles.shell('pve1')).rejects.toMatchObject({ code: 'PROXMOX_INVALID_ARGUMENT' });
+  });
+});
+
+describe('terminals: the worker task and the program behind the pty', () => {
+  type Status = { status: string; exitstatus?: string };
+  const taskStatus = (px: ProxmoxSDK, upid: string) =>
+    px.request('GET /nodes/{node}/tasks/{upid}/status', { node: 'pve1', upid }) as Promise<Status>;
+  const taskLog = async (px: ProxmoxSDK, upid: string) =>
+    (
+      (await px.request('GET /nodes/{node}/tasks/{upid}/log', { node: 'pve1', upid })) as Array<{ t: string }>
+    ).map((l) => l.t);
+
+  it('`exit` in a node shell ends the task with run_command failure status (termproxy main.rs: EIO on the pty, exit 1); closing the client ends it OK', async () => {
+    await using px = rootClient(sim);
+    const { term, screen } = await nodeShell(px);
+    term.write('exit\r');
+    await screen.waitEnd();
+    const done = await taskStatus(px, term.upid);
+    expect(done.status).toBe('stopped');
+    expect(done.exitstatus).toMatch(
+      /^command '\/usr\/bin\/termproxy \d+ --path \/nodes\/pve1 --perm Sys\.Console --vncticket-endpoint --verify-port --ticket-fd 3 -- \/bin\/login -f root' failed: exit code 1$/,
+    );
+    expect(await taskLog(px, term.upid)).toContain('error reading from pty: Input/output error (os error 5)');
+
+    const other = await px.consoles.shell('pve1');
+    await new Screen(other).waitFor('# ');
+    other.destroy();
+    let left: Status = { status: 'running' };
+    for (let i = 0; i < 100 && left.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      left = await taskStatus(px, other.upid);
+    }
+    expect(left).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
+  });
+
+  it('a display of type serialN picks the serial port when none is asked for (Qemu.pm termproxy reads vga)', async () => {
+    await using px = rootClient(sim);
+    // VM 100 has no serial port: with vga=serial1, qm terminal is told -iface serial1 and says that one is missing
+    // (it checks the interface before whether the VM runs). vga changes only on a stopped VM.
+    const vm100 = { node: 'pve1', vmid: 100 };
+    await px.request('POST /nodes/{node}/qemu/{vmid}/status/stop', vm100, { wait: true });
+    await px.request('PUT /nodes/{node}/qemu/{vmid}/config', { ...vm100, vga: 'serial1' });
+    const term = await px.consoles.terminal({ node: 'pve1', vmid: 100, type: 'qemu' });
+    const screen = new Screen(term);
+    await screen.waitFor("serial interface 'serial1' is not configured");
+    await screen.waitEnd();
+    expect((await taskStatus(px, term.upid)).exitstatus).toContain(
+      "-- /usr/sbin/qm terminal 100 -escape 0 -iface serial1' failed: exit code 1",
+    );
+  });
+
+  it('a container with cmode=shell gives a root shell at once (PVE::LXC::get_console_command: lxc-attach)', async () => {
+    await using px = rootClient(sim);
+    // cmode is not changed on a running container: stop, set, start.
+    const ct = { node: 'pve1', vmid: 109 };
+    await px.request('POST /nodes/{node}/lxc/{vmid}/status/stop', ct, { wait: true });
+    await px.request('PUT /nodes/{node}/lxc/{vmid}/config', { ...ct, cmode: 'shell' });
+    await px.request('POST /nodes/{node}/lxc/{vmid}/status/start', ct, { wait: true });
+    const term = await px.consoles.terminal({ node: 'pve1', vmid: 109, type: 'lxc' });
+    const screen = new Screen(term);
+    await screen.waitFor('root@git-09:~# ');
+    expect(screen.text).not.toContain('login:');
+    term.write('exit\r');
+    await screen.waitEnd();
+    expect((await taskStatus(px, term.upid)).exitstatus).toContain(
+      "-- /usr/bin/dtach -A /var/run/dtach/vzctlconsole109 -r winch -z lxc-attach --clear-env -n 109' failed",
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import { SimError } from '../../engine/sim-error.js';
 import type { GuestType } from '../../state/cluster-state.js';
 import { findGuest, requireNode } from '../guests/common.js';
 import { type ConsoleKind, freePort, register, type TerminalTarget } from './sessions.js';
+import { termproxyCommand } from './termproxy-command.js';
 import { assembleVncTicket, generateVncPassword, verifyVncTicket } from './vnc-ticket.js';
 
 /** Worker tasks run until their client leaves; the session ends them. */
@@ -29,7 +30,9 @@ interface ProxyTarget {
 
 function guestTarget(ctx: HandlerContext, type: GuestType): ProxyTarget {
   const guest = findGuest(ctx, type);
-  const serial = str(ctx.params.serial);
+  // Qemu.pm termproxy: without `serial`, a display of type serialN names the port.
+  const vga = /(?:^|,)(?:type=)?(serial\d)(?:,|$)/.exec(guest.config.vga ?? '')?.[1];
+  const serial = str(ctx.params.serial) ?? vga;
   return {
     node: guest.node,
     path: `/vms/${guest.vmid}`,
@@ -76,6 +79,9 @@ function openProxy(ctx: HandlerContext, where: ProxyTarget, kind: ConsoleKind): 
     perm: where.perm,
     target: where.target,
     task,
+    ...(kind === 'term'
+      ? { command: termproxyCommand(where.target, port, where.path, where.perm, user) }
+      : {}),
   });
   if (password === undefined) return { user, ticket, port, upid: task.upid };
   // The ticket carries the password in front ("FIXME: MAJOR VERSION" in Qemu.pm); the

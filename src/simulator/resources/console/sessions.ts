@@ -36,6 +36,8 @@ export interface ConsoleSession {
   perm: string;
   target: TerminalTarget;
   task: TaskRecord;
+  /** termproxy's command line, which a failure's exit status quotes (terminals only). */
+  command?: string;
   timer: NodeJS.Timeout;
 }
 
@@ -63,10 +65,14 @@ export function endSession(core: EngineCore, session: ConsoleSession, error?: st
   if (map.get(session.port) === session) map.delete(session.port);
   const task = session.task;
   if (task.status !== 'running') return;
-  if (error !== undefined)
+  if (error !== undefined) {
+    // termproxy prints its error and exits 1; run_command's die is the task's status.
+    task.log.push(error);
+    const status = session.command === undefined ? error : `command '${session.command}' failed: exit code 1`;
     task.work = () => {
-      throw new Error(error);
+      throw new Error(status);
     };
+  }
   task.endAt = core.clock.now();
   core.tasks.settle();
 }

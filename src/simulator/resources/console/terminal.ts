@@ -13,6 +13,13 @@ import { type ConsoleSession, endSession } from './sessions.js';
 import { type ShellOptions, SimulatedShell } from './shell.js';
 
 const TICKET_TIMEOUT_MS = 10_000;
+/**
+ * What termproxy says when the program on the pty ends: reading the pty master gives EIO
+ * once the last slave closes, and it exits 1 (main.rs, "error reading from pty"). So a
+ * shell left with `exit` ends its task with an error status, as on PVE; a client that
+ * disconnects ends it OK.
+ */
+const PTY_GONE = 'error reading from pty: Input/output error (os error 5)';
 const MAX_TICKET_LINE = 4096;
 
 export class TerminalProxy {
@@ -82,7 +89,7 @@ export class TerminalProxy {
   #start(): void {
     const { target } = this.session;
     const write = (text: string) => this.peer.send(Buffer.from(text, 'utf8'));
-    const common = { write, end: () => this.#stop(), size: () => this.#size };
+    const common = { write, end: () => this.#stop(PTY_GONE), size: () => this.#size };
     if (target.type === 'node') {
       const root = this.session.authid === 'root@pam';
       this.#shell = new SimulatedShell({
@@ -114,13 +121,24 @@ export class TerminalProxy {
       this.#fail(`CT ${guest.vmid} not running`);
       return;
     }
+    // cmode=shell attaches a root shell (lxc-attach), no getty; it ends with the shell.
+    if (guest.config.cmode === 'shell') {
+      this.#shell = new SimulatedShell({
+        ...common,
+        hostname: name,
+        banner: '',
+        login: 'root',
+        onExit: 'end',
+      });
+      return;
+    }
     this.#shell = new SimulatedShell(guestShell(common, name, 'tty1'));
   }
 
   /** What `qm terminal` or lxc-console print before they exit with an error. */
   #fail(message: string): void {
     this.peer.send(Buffer.from(`${message}\r\n`));
-    this.#stop();
+    this.#stop(PTY_GONE);
   }
 
   #process(): void {
