@@ -143,13 +143,33 @@ export class Observers {
 
   #body(body: unknown, depth = 0): unknown {
     if (typeof body === 'string') return this.#redactor.scrub(body);
-    if (typeof body !== 'object' || body === null || depth > 8) return body;
+    if (typeof body !== 'object' || body === null) return body;
+    if (depth > 8) return this.#deep(body);
     if (Array.isArray(body)) return body.map((v) => this.#body(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(body)) {
-      out[key] = SECRET_FIELDS.has(key) && typeof value === 'string' ? MASK : this.#body(value, depth + 1);
+      // Keys are the server's words too: an `errors` map may echo a parameter's value as a key.
+      out[this.#redactor.scrub(key)] =
+        SECRET_FIELDS.has(key) && typeof value === 'string' ? MASK : this.#body(value, depth + 1);
     }
     return out;
+  }
+
+  /** Deeper than the walk goes: kept as it is when its JSON holds no secret, else scrubbed as text. */
+  #deep(body: object): unknown {
+    let json: string;
+    try {
+      json = JSON.stringify(body);
+    } catch {
+      return '[too deep to show]';
+    }
+    const scrubbed = this.#redactor.scrub(json);
+    if (scrubbed === json) return body;
+    try {
+      return JSON.parse(scrubbed);
+    } catch {
+      return scrubbed;
+    }
   }
 }
 

@@ -51,6 +51,12 @@ const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
  * LF there would fail every call (or split the header), so it is refused at construction.
  */
 const isHeaderText = (v: unknown) => isNonEmptyString(v) && !/[\x00-\x1f\x7f]/.test(v as string);
+/**
+ * A token's id and secret go only in that header, and the servers make them of ASCII (a
+ * UUID secret): anything else could never authenticate, and undici would refuse the header
+ * at every call as a connection failure, so it is refused here.
+ */
+const isTokenText = (v: unknown) => isNonEmptyString(v) && /^[\x20-\x7e]+$/.test(v as string);
 /** Parsed here so that a malformed URL is named without quoting it (it may hold a password). */
 const isProxyUrl = (v: unknown) => {
   if (!isNonEmptyString(v)) return false;
@@ -101,8 +107,8 @@ const CHECKS: readonly Check[] = [
   ['user', isHeaderText, 'a non-empty string such as root@pam, without control characters'],
   ['password', isString, 'a string'],
   ['realm', isNonEmptyString, 'a realm name such as pam or pve'],
-  ['tokenName', isHeaderText, 'the token id, a non-empty string without control characters'],
-  ['tokenValue', isHeaderText, 'the token secret, a non-empty string without control characters'],
+  ['tokenName', isTokenText, 'the token id, a non-empty string of printable ASCII'],
+  ['tokenValue', isTokenText, 'the token secret, a non-empty string of printable ASCII'],
   ['otp', isNonEmptyString, 'a one-time code'],
   ['otpType', oneOf('totp', 'recovery'), "'totp' or 'recovery'"],
   [

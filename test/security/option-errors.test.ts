@@ -97,11 +97,19 @@ describe('issue 15.12: CR, LF and other control characters in what travels in he
   ])('%s with a control character is refused at construction, without quoting it', (key, change) => {
     const error = refusal(() => new ProxmoxSDK({ ...token, ...change }));
     expect(error.message).toMatch(
-      new RegExp(
-        `^option ${key}: expected .*, without control characters$|^option ${key}: expected .* without control characters$`,
-      ),
+      new RegExp(`^option ${key}: expected .*(without control characters|of printable ASCII)$`),
     );
     expect(error.message).not.toContain('secret\r');
+  });
+  it.each([
+    ['tokenValue', { tokenValue: 'v-sécret-€' }],
+    ['tokenValue', { tokenValue: 'v-secret-😀' }],
+    ['tokenName', { tokenName: 'tö' }],
+  ])('%s outside printable ASCII (which no header could carry) is refused at construction', (key, change) => {
+    const error = refusal(() => new ProxmoxSDK({ ...token, ...change }));
+    expect(error.message).toBe(
+      `option ${key}: expected ${key === 'tokenName' ? 'the token id' : 'the token secret'}, a non-empty string of printable ASCII`,
+    );
   });
   it('a password may hold any character: it travels in the body, encoded', () => {
     expect(() => new ProxmoxSDK({ host: 'h', user: 'u@pve', password: 'a\r\nb' })).not.toThrow();

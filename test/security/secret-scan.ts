@@ -10,6 +10,8 @@ export class SecretScan {
   readonly #secrets = new Set<string>();
   /** Short numeric secrets (OTP codes): matched as whole words only. */
   readonly #codes = new Set<string>();
+  /** Exact texts of any length (a secret's encoded forms, chosen not to occur by chance). */
+  readonly #exact = new Set<string>();
   #restore: Array<() => void> = [];
 
   /** How many distinct secrets are being looked for. */
@@ -19,6 +21,17 @@ export class SecretScan {
 
   secret(...values: Array<string | undefined>): void {
     for (const v of values) if (v !== undefined && v.length >= 6) this.#secrets.add(v);
+  }
+
+  /** A successful login answer's ticket and CSRF token become secrets too. */
+  loginAnswer(path: string, res: { status: number; body: Buffer | string }): void {
+    if (!path.endsWith('/access/ticket') || res.status !== 200) return;
+    const data = (JSON.parse(res.body.toString()) as { data?: Record<string, unknown> }).data ?? {};
+    this.secret(data.ticket as string, data.CSRFPreventionToken as string);
+  }
+
+  exact(...values: string[]): void {
+    for (const v of values) if (v !== '') this.#exact.add(v);
   }
 
   code(...values: string[]): void {
@@ -76,6 +89,7 @@ export class SecretScan {
         if (text.includes(s) || text.includes(encodeURIComponent(s))) found.push(`${where}: ${s}`);
       }
       for (const c of this.#codes) if (new RegExp(`\\b${c}\\b`).test(text)) found.push(`${where}: code ${c}`);
+      for (const e of this.#exact) if (text.includes(e)) found.push(`${where}: ${JSON.stringify(e)}`);
     }
     return found;
   }

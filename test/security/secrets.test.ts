@@ -5,7 +5,6 @@
  * from its answers); a server that echoes the request's credentials back in its error
  * pages tries hard to make the client repeat them. Every captured text is scanned.
  */
-import { spawn } from 'node:child_process';
 import { inspect } from 'node:util';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import {
   type SimResponse,
   startSimulator,
 } from '../../src/simulator/index.js';
+import { runChild } from './run-child.js';
 import { SecretScan } from './secret-scan.js';
 
 const PASSWORD = 'Scan-Pass-4e7d91';
@@ -26,7 +26,6 @@ const WRONG_TOKEN = 'deadbeef-0000-4000-8000-feedfacecafe';
 const TOTP_SECRET = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
 const RECOVERY = '5ca1-ab1e-c0de-f00d';
 const WRONG_OTP = '271828';
-const ROOT = new URL('../..', import.meta.url).pathname;
 
 const scan = new SecretScan();
 let sim: RunningSimulator;
@@ -75,10 +74,7 @@ beforeAll(async () => {
     if (path.endsWith('/echo-json')) return echo(req, true);
     if (path.endsWith('/stall')) return new Promise<SimResponse>(() => {});
     const res = await handle(req);
-    if (path.endsWith('/access/ticket') && res.status === 200) {
-      const data = (JSON.parse(res.body.toString()) as { data?: Record<string, unknown> }).data ?? {};
-      scan.secret(data.ticket as string, data.CSRFPreventionToken as string);
-    }
+    scan.loginAnswer(path, res);
     return res;
   };
   base = { host: `${sim.host}:${sim.port}`, fingerprint: sim.fingerprint };
@@ -94,25 +90,6 @@ afterAll(async () => {
   scan.stop();
   await sim.close();
 });
-
-/** Runs a TypeScript file of this repository in a child process; answers its exit status and output. */
-function runChild(args: string[], env: Record<string, string>): Promise<string> {
-  return new Promise<string>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PROXMOX_PROFILE: '', XDG_CONFIG_HOME: '/nonexistent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    child.on('close', (code) => resolve(`exit ${code}\n${out}`));
-  });
-}
 
 async function expectFailure(where: string, work: () => Promise<unknown>): Promise<void> {
   try {
