@@ -5,13 +5,12 @@
  */
 import { flag, parseArgs, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
+import { AGENT_SUBCOMMANDS } from '../guest/command-words.js';
 import { secondsOption } from '../guest/seconds.js';
 import { withSession } from '../guest/session.js';
 import { findVm } from '../guest/target.js';
 import { commandHelp } from './help.js';
 import { findCommand } from './registry.js';
-
-const SUBCOMMANDS = ['wait', 'file-read', 'file-write'] as const;
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -28,8 +27,8 @@ export async function run(argv: string[], name = 'agent', globals: readonly stri
     process.stdout.write(commandHelp(name));
     return sub === undefined && !flag(o, 'help') ? EXIT.USAGE : EXIT.OK;
   }
-  if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
-    throw new UsageError(`unknown agent command '${sub}'; expected ${SUBCOMMANDS.join(', ')}`);
+  if (!(AGENT_SUBCOMMANDS as readonly string[]).includes(sub)) {
+    throw new UsageError(`unknown agent command '${sub}'; expected ${AGENT_SUBCOMMANDS.join(', ')}`);
   }
   const needsPath = sub !== 'wait';
   if (needsPath && path === undefined)

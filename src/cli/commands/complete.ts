@@ -13,6 +13,7 @@ import type { ProxmoxOptions } from '../../options/options.js';
 import { findNode, loadSchema } from '../../schema/lookup.js';
 import { isOptionLike, type OptionTable, ownOptionName, parseArgs, splitOptionToken } from '../args.js';
 import { connectionOptions } from '../connection.js';
+import { AGENT_SUBCOMMANDS, guestWordKind, NODE_OPTION_COMMANDS } from '../guest/command-words.js';
 import { GLOBAL_OPTIONS } from '../option-tables.js';
 import { OUTPUT_FORMATS } from '../output/render.js';
 import { childName, VERB_METHODS, variableChild } from '../schema.js';
@@ -172,7 +173,16 @@ export async function candidates(words: readonly string[]): Promise<string[]> {
   const ownValue = prevName !== undefined && info.options[prevName]?.value === true && before.length > 1;
   if (ownValue && !API_VERBS.has(command)) {
     if (prevName === 'profile') return profileNames();
+    if (prevName === 'node' && NODE_OPTION_COMMANDS.has(command))
+      return (await liveSource(await optionsFromLine(parsed.options)))?.('/nodes', 'node') ?? [];
     return [...(OPTION_VALUES[prevName] ?? [])];
+  }
+  const guestWord = cur.startsWith('-') ? undefined : guestWordKind(command, parsed.positionals.length);
+  if (guestWord === 'agent') return [...AGENT_SUBCOMMANDS];
+  if (guestWord !== undefined) {
+    const live = liveSource(await optionsFromLine(parsed.options));
+    if (live === undefined) return [];
+    return guestWord === 'node' ? live('/nodes', 'node') : live('/cluster/resources', 'vmid', { type: 'vm' });
   }
   const sub = SUBCOMMANDS[command];
   if (sub !== undefined) {
