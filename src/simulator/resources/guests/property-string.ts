@@ -1,16 +1,18 @@
 /**
  * Guest config values that are property strings (`net0`, `scsi0`, `rootfs`, ...). Parsing is
- * the SDK's own parser (src/schema/property-string.ts, one source for PVE's
- * `parse_property_string`), with values kept as the config text holds them. Printing follows
- * pve-common JSONSchema.pm `print_property_string`, which orders keys differently from the
- * SDK's builder (that one follows the format's order): the default key first and without
- * `key=` (joined with its key alias, `virtio=MAC`), then the keys that are not optional,
- * then the rest, each group sorted; `disk-size` values go through `format_size` (`8G`).
+ * the simulator's own `parse_property_string` (engine/validate.ts, written from pve-common
+ * JSONSchema.pm), not the SDK's: a bug shared by client and server would pass every test
+ * (docs/architecture.md, rule 2). Values stay as the config text holds them, except booleans,
+ * which `check_type` rewrites to 1/0. Printing follows pve-common JSONSchema.pm
+ * `print_property_string`, which orders keys differently from the SDK's builder (that one
+ * follows the format's order): the default key first and without `key=` (joined with its key
+ * alias, `virtio=MAC`), then the keys that are not optional, then the rest, each group sorted;
+ * `disk-size` values go through `format_size` (`8G`).
  */
 import type { JsonSchema } from '../../../generated/schema-types.js';
-import { type PropertyValue, parsePropertyString } from '../../../schema/property-string.js';
 import { schemaMethods } from '../../engine/schema-table.js';
-import { propertyFor } from '../../engine/validate.js';
+import { SimError } from '../../engine/sim-error.js';
+import { parsePropertyString, propertyFor } from '../../engine/validate.js';
 import type { GuestType } from '../../state/cluster-state.js';
 import { sizeToBytes } from '../../state/guest-disks.js';
 
@@ -43,26 +45,31 @@ export function formatOf(type: GuestType, key: string): PropertyFormat | undefin
   return typeof format === 'object' ? format : undefined;
 }
 
-/** Booleans as PVE stores them (1/0, `check_type` rewrites on/yes/true), lists with `;`. */
-function asText(value: PropertyValue): string {
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  return Array.isArray(value) ? value.join(';') : String(value);
-}
+const TRUE = /^(?:1|on|yes|true)$/i;
+const FALSE = /^(?:0|off|no|false)$/i;
 
-/** Parses with the SDK's parser; an alias key (`virtio=MAC`) yields model and MAC. */
+/**
+ * Parses as `parse_property_string` does: an alias key is stored under the key it aliases
+ * (`virtio=MAC` gives `macaddr=MAC` and, through `keyAlias`, `model=virtio`), and booleans
+ * become 1/0 as `check_type` rewrites them. The engine has validated the text already, so an
+ * error here means a stored config the server would not have written.
+ */
 export function parseProps(format: PropertyFormat, text: string): Props {
+  const { entries, error } = parsePropertyString(format, text);
+  if (error) throw new SimError(500, `unable to parse value '${text}': ${error}`);
   const out: Props = {};
-  const parsed = parsePropertyString<Record<string, PropertyValue>>(text, format);
-  for (const [key, value] of Object.entries(parsed)) {
-    // A number keeps the text it was written as (`size=1.5` is not rewritten).
-    out[key] = typeof value === 'number' ? (textOf(text, key) ?? String(value)) : asText(value);
+  for (const [key, value] of entries) {
+    const schema = format[key];
+    if (schema?.alias) {
+      out[schema.alias] = value;
+      if (schema.keyAlias) out[schema.keyAlias] = key;
+      continue;
+    }
+    if (schema?.type === 'boolean' && TRUE.test(value)) out[key] = '1';
+    else if (schema?.type === 'boolean' && FALSE.test(value)) out[key] = '0';
+    else out[key] = value;
   }
   return out;
-}
-
-function textOf(text: string, key: string): string | undefined {
-  for (const part of text.split(',')) if (part.startsWith(`${key}=`)) return part.slice(key.length + 1);
-  return undefined;
 }
 
 /** pve-common `format_size`: the largest unit that divides the byte count. */
