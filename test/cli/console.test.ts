@@ -114,6 +114,12 @@ describe('proxmox console of a VM', () => {
     const wrong = await cli(['console', String(vm.vmid), '--serial', 'serial2'], '');
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('serial2 is not configured');
+    // A display of type serialN names the port when --serial does not (Qemu.pm termproxy reads vga).
+    sim.engine.cluster.guests.get(vm.vmid)!.config.vga = 'serial3';
+    const byVga = await cli(['console', String(vm.vmid)], '');
+    expect(byVga.code).toBe(1);
+    expect(byVga.stderr).toContain('serial3 is not configured');
+    delete sim.engine.cluster.guests.get(vm.vmid)!.config.vga;
     // With one, the piped session reaches the getty (qemu-server's termproxy runs qm terminal).
     const ok = await cli(['console', String(vm.vmid)], 'root\n');
     expect(ok.code).toBe(0);

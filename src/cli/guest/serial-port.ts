@@ -1,7 +1,7 @@
 /**
  * Before opening a VM's serial console: does it have a serial port to open? `qm terminal`
- * (what termproxy runs for a VM, qemu-server PVE/CLI/qm.pm) takes the named port or the
- * first serialN set to `socket`, and otherwise prints "unable to find a serial interface"
+ * (what termproxy runs for a VM, qemu-server PVE/CLI/qm.pm) takes the named port (or the
+ * one a `vga: serialN` display names) or the first serialN set to `socket`, and otherwise prints "unable to find a serial interface"
  * inside the terminal, which then just closes: the exit status cannot say so. Reading the
  * config first turns that into a clear error with the fix. Someone who may open consoles
  * but not read configs (VM.Console without VM.Audit) is let through to termproxy.
@@ -29,6 +29,9 @@ export async function checkSerialPort(
     if (isResourceException(error) && error.statusCode === 403) return;
     throw error;
   }
+  // Without --serial, a display of type serialN names the port (qemu-server Qemu.pm termproxy).
+  const vga = /(?:^|,)(?:type=)?(serial\d)(?:,|$)/.exec(String(config.vga ?? ''))?.[1];
+  serial ??= vga;
   const fix = `proxmox set /nodes/${vm.node}/qemu/${vm.vmid}/config -${serial ?? 'serial0'} socket`;
   const hint = `(${fix}, restart the VM, and run a getty on that port in the guest)`;
   if (serial === undefined) {
