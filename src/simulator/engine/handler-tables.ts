@@ -15,6 +15,7 @@ import { haHandlers } from '../resources/ha/handlers.js';
 import { pbsDatastoreHandlers } from '../resources/pbs/datastore.js';
 import { pmgHandlers } from '../resources/pmg/handlers.js';
 import { sdnHandlers } from '../resources/sdn/handlers.js';
+import { aplinfoHandlers } from '../resources/storage/aplinfo.js';
 import { storageHandlers } from '../resources/storage/handlers.js';
 import type { HandlerTable } from './handler.js';
 
@@ -34,6 +35,7 @@ export const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
   [['PVE'], consoleHandlers],
   [['PVE'], clusterHandlers],
   [['PVE'], storageHandlers],
+  [['PVE'], aplinfoHandlers],
   [['PVE'], poolHandlers],
   [['PVE'], firewallHandlers],
   [['PVE'], haHandlers],

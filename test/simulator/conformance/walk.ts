@@ -138,6 +138,9 @@ function fixture(
     case 'volume':
       if (schema.enum) return undefined;
       return engine.service === 'PVE' ? 'local:iso/debian-13.1.0-amd64-netinst.iso' : undefined;
+    case 'template':
+      // apl_download takes a template of the node's appliance index.
+      return api.path.endsWith('/aplinfo') ? 'debian-13-standard_13.1-2_amd64.tar.zst' : undefined;
     case 'filename':
       return api.path.endsWith('/download-url') ? 'downloaded.iso' : undefined;
     case 'poolid':

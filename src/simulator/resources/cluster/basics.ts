@@ -1,6 +1,8 @@
 /** `/version`, `/nodes`, `/access/domains`: small read-only answers. */
+import { createHash } from 'node:crypto';
 import type { ServiceName } from '../../../core/services.js';
-import type { HandlerContext, HandlerTable } from '../../engine/handler.js';
+import { type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
+import { SimError } from '../../engine/sim-error.js';
 
 const VERSIONS: Record<ServiceName, { version: string; release: string; repoid: string }> = {
   PVE: { version: '9.0.3', release: '9.0', repoid: '025864202ebb6109' },
@@ -45,7 +47,26 @@ function domains(ctx: HandlerContext): unknown {
   return list;
 }
 
+/**
+ * One realm's config (pve-access-control PVE/API2/Domains.pm read): the section of
+ * domains.cfg with the file's digest. PVE/Auth/Plugin.pm parse_config adds the built-in
+ * realms, pam with `plugin: PVE::Auth::PAM`.
+ */
+function domain(ctx: HandlerContext): unknown {
+  const name = str(ctx.params.realm);
+  const realms = domains(ctx) as Record<string, unknown>[];
+  const found = realms.find((r) => r.realm === name);
+  if (!found) throw new SimError(500, `domain '${name ?? ''}' does not exist`);
+  const file = realms.map((r) => `${r.type}: ${r.realm}\n\tcomment ${r.comment}\n`).join('\n');
+  const { realm: _realm, ...data } = found;
+  if (data.type === 'pam') data.plugin = 'PVE::Auth::PAM';
+  // The list marks `default: 0`; the file holds the key only when it is set.
+  if (data.default === 0) delete data.default;
+  return { ...data, digest: createHash('sha1').update(file).digest('hex') };
+}
+
 export const basicHandlers: HandlerTable = {
+  'GET /access/domains/{realm}': domain,
   'GET /version': version,
   'GET /nodes': nodes,
   'GET /access/domains': domains,
