@@ -1,5 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
 import { compressedSchemas } from './scripts/compressed-schemas.js';
+import { esmWrappers } from './scripts/esm-wrappers.js';
 
 const library = {
   index: 'src/index.ts',
@@ -20,29 +21,21 @@ const common = {
   esbuildPlugins: [compressedSchemas()],
 } satisfies Options;
 
-// The CLI is built with the library's ESM entries so that they share chunks: one copy of the
-// schema tables and the simulator in the package, not two. Only its entry gets the shebang.
-const cliShebang: NonNullable<Options['plugins']>[number] = {
-  name: 'cli-shebang',
-  renderChunk(code, info) {
-    if (info.type !== 'chunk' || !/[\\/]cli\.js$/.test(info.path)) return;
-    info.mode = 0o755;
-    return { code: `#!/usr/bin/env node\n${code}` };
-  },
-};
-
-const esm: Options = {
+// One build, CommonJS, with the CLI among the entries so that they share chunks: one copy of
+// the code, the schema tables and the simulator. Each ESM entry (dist/<entry>.js) is a wrapper
+// importing its CommonJS twin (scripts/esm-wrappers.ts); the CLI's carries the shebang.
+const build: Options = {
   ...common,
   entry: { ...library, cli: 'src/cli/main.ts' },
-  format: ['esm'],
+  format: ['cjs'],
   clean: true,
-  plugins: [cliShebang],
+  plugins: [esmWrappers([...Object.keys(library), 'cli'], { cli: 'cli', others: ['sync-worker'] })],
 };
 
 // Declarations are not bundled: scripts/build-types.mjs emits one file per module after tsup, so
 // that an entry reads only the products it names (a bundled .d.ts is read whole).
-// PROXMOX_QUICK_BUILD=1: the ESM build alone, without cleaning
-// dist/ (what the CLI tests rebuild when src/ changed: the same chunks, in seconds).
+// PROXMOX_QUICK_BUILD=1: the same build without cleaning dist/ (what the CLI tests rebuild when
+// src/ changed), so that the declarations stay.
 export default process.env.PROXMOX_QUICK_BUILD === '1'
-  ? defineConfig([{ ...esm, clean: false }])
-  : defineConfig([esm, { ...common, entry: library, format: ['cjs'] }]);
+  ? defineConfig([{ ...build, clean: false }])
+  : defineConfig([build]);

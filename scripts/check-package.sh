@@ -74,6 +74,18 @@ step "ESM import, simulator over HTTPS"
 (cd "$consumer" && node esm.mjs)
 step "CJS require, mock backend"
 (cd "$consumer" && node cjs.cjs)
+step "import and require give the same module (the ESM entries wrap the CommonJS build)"
+(cd "$consumer" && node --input-type=module -e "
+import { createRequire } from 'node:module';
+import * as esm from 'proxmox-sdk';
+import { startSimulator } from 'proxmox-sdk/simulator';
+const cjs = createRequire(import.meta.url)('proxmox-sdk');
+const simCjs = createRequire(import.meta.url)('proxmox-sdk/simulator');
+const names = Object.keys(esm).sort().join();
+if (names !== Object.keys(cjs).sort().join()) { console.error('ESM and CJS export different names'); process.exit(1); }
+if (esm.ProxmoxError !== cjs.ProxmoxError || startSimulator !== simCjs.startSimulator) { console.error('two copies of the code'); process.exit(1); }
+console.log('one copy:', Object.keys(esm).length, 'names, the same objects through import and require');
+")
 step "sync facade (worker entry)"
 (cd "$consumer" && node sync.mjs)
 
