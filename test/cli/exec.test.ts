@@ -49,6 +49,29 @@ describe('proxmox exec', () => {
     expect(missing.code).toBe(127);
   });
 
+  it("--output-format json: one object for scripts (jq), the exit status still the program's", async () => {
+    const vm = guest('qemu', 'running');
+    const r = await cli(['exec', String(vm.vmid), '--output-format', 'json', '--', 'cat', '/nope']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      `${JSON.stringify({ exitcode: 1, stdout: '', stderr: 'cat: /nope: No such file or directory\n', truncated: false })}\n`,
+    );
+    const killed = await cli([
+      'exec',
+      String(vm.vmid),
+      '-output-format',
+      'json-pretty',
+      '--',
+      'sh',
+      '-c',
+      'kill -9 $$',
+    ]);
+    expect(killed.code).toBe(137);
+    expect(JSON.parse(killed.stdout)).toEqual({ signal: 9, stdout: '', stderr: '', truncated: false });
+    expect((await cli(['exec', String(vm.vmid), '--output-format', 'yaml', '--', 'true'])).code).toBe(2);
+  });
+
   it('a program a signal ended exits 128+N, as a shell reports it', async () => {
     const vm = guest('qemu', 'running');
     expect((await cli(['exec', String(vm.vmid), '--', 'sh', '-c', 'kill -9 $$'])).code).toBe(137);

@@ -60,6 +60,10 @@ export async function run(argv: string[], name = 'exec', globals: readonly strin
   if (command.length === 0) {
     throw new UsageError('missing the command: proxmox exec <vmid> [options] -- <command> [args...]');
   }
+  const format = o['output-format'] ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'json-pretty') {
+    throw new UsageError('--output-format: exec prints text, json or json-pretty');
+  }
   const timeoutMs = secondsOption(o, 'timeout', 60_000);
   const waitMs = flag(o, 'wait-agent') ? secondsOption(o, 'wait-timeout', 300_000) : undefined;
   const input = await inputData(o);
@@ -73,13 +77,26 @@ export async function run(argv: string[], name = 'exec', globals: readonly strin
       signal: session.signal,
       ...(input === undefined ? {} : { input }),
     });
+    // A program killed by signal N: 128+N, as sh reports it (qemu-ga sets `signal` then, not exitcode).
+    const status =
+      result.signal !== undefined
+        ? 128 + result.signal
+        : result.exitCode < 0
+          ? EXIT.SERVER_ERROR
+          : result.exitCode & 0xff;
+    if (format !== 'text') {
+      // As qemu-ga reports it: exitcode for a normal end, signal (and no exitcode) for a killed one.
+      const { exitCode, signal, stdout, stderr, truncated } = result;
+      const end = signal === undefined ? { exitcode: exitCode } : { signal };
+      const doc = { ...end, stdout, stderr, truncated };
+      process.stdout.write(`${JSON.stringify(doc, null, format === 'json-pretty' ? 2 : undefined)}\n`);
+      return status;
+    }
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     if (result.truncated) {
       process.stderr.write('proxmox exec: the guest agent kept only the start of the output\n');
     }
-    // A program killed by signal N: 128+N, as sh reports it (qemu-ga sets `signal` then, not exitcode).
-    if (result.signal !== undefined) return 128 + result.signal;
-    return result.exitCode < 0 ? EXIT.SERVER_ERROR : result.exitCode & 0xff;
+    return status;
   });
 }

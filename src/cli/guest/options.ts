@@ -12,6 +12,12 @@ export const EXEC_OPTIONS: OptionTable = {
   'input-file': { value: true, arg: 'FILE', help: "the program's stdin from a file (- for our stdin)" },
   'wait-agent': { value: false, help: 'first wait for the guest agent to answer (after a start)' },
   'wait-timeout': { value: true, arg: 'SECONDS', help: 'with --wait-agent: how long to wait (default 300)' },
+  'output-format': {
+    value: true,
+    singleDash: true,
+    arg: 'text|json|json-pretty',
+    help: "text: the program's own output (default); json: one object with exitcode, stdout, stderr",
+  },
   ...CONNECTION_OPTIONS,
   // Ours, not the request timeout: how long the program may run.
   timeout: {
