@@ -207,3 +207,55 @@ describe('permission messages (pve-access-control PVE/RPCEnvironment.pm check, c
     expect(elsewhere.message).toBe('Permission check failed (/storage, Permissions.Modify)');
   });
 });
+
+describe('token tasks (item 8: pve-manager PVE/API2/Tasks.pm $convert_token_task, $check_task_user)', () => {
+  async function setup() {
+    const engine = pve();
+    await ok(engine, 'POST', '/access/users', { userid: 'vmops@pve', password: 'vmops-password' });
+    await ok(engine, 'PUT', '/access/acl', { path: '/vms', users: 'vmops@pve', roles: 'PVEVMAdmin' });
+    const token = async (name: string): Promise<Caller> => {
+      const made = await ok(engine, 'POST', `/access/users/vmops@pve/token/${name}`, { privsep: '0' });
+      return { headers: { authorization: `PVEAPIToken=vmops@pve!${name}=${made.value}` } };
+    };
+    const a = await token('ta');
+    const b = await token('tb');
+    const started = await as(engine, a, 'POST', '/nodes/pve1/qemu/100/snapshot', { snapname: 'by-token' });
+    expect(started.status).toBe(200);
+    return { engine, a, b, upid: started.data as string };
+  }
+
+  it('status names user and tokenid apart', async () => {
+    const { engine, a, upid } = await setup();
+    const status = await as(engine, a, 'GET', `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`);
+    expect(status.data).toMatchObject({ user: 'vmops@pve', tokenid: 'ta' });
+  });
+
+  it('the list converts archived tasks, not running ones', async () => {
+    const { engine, upid } = await setup();
+    const running = (await ok(engine, 'GET', '/nodes/pve1/tasks', { source: 'active' })).find(
+      (t: { upid: string }) => t.upid === upid,
+    );
+    expect(running.user).toBe('vmops@pve!ta');
+    expect(running).not.toHaveProperty('tokenid');
+    engine.clock.advance(2000);
+    const archived = (await ok(engine, 'GET', '/nodes/pve1/tasks')).find(
+      (t: { upid: string }) => t.upid === upid,
+    );
+    expect(archived).toMatchObject({ user: 'vmops@pve', tokenid: 'ta' });
+  });
+
+  it("a user sees its tokens' tasks; another token of the same user does not", async () => {
+    const { engine, b, upid } = await setup();
+    const user = await loginAs(engine, 'vmops@pve', 'vmops-password');
+    const path = `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`;
+    expect((await as(engine, user, 'GET', path)).status).toBe(200);
+    const sibling = await as(engine, b, 'GET', path);
+    expect(sibling.status).toBe(403);
+    expect(sibling.message).toBe('Permission check failed (/nodes/pve1, Sys.Audit)');
+    // node_tasks: without Sys.Audit on the node, a list shows only one's own tasks.
+    engine.clock.advance(2000);
+    const mine = await as(engine, user, 'GET', '/nodes/pve1/tasks');
+    expect(mine.data.map((t: { upid: string }) => t.upid)).toEqual([upid]);
+    expect((await as(engine, b, 'GET', '/nodes/pve1/tasks')).data).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 /** `/nodes/{node}/tasks`: task lists, status, log, stop. */
 import { SERVICES } from '../../../core/services.js';
 import { parseUpid, type Upid } from '../../../core/upid.js';
-import { hasPrivileges } from '../../access/acl.js';
+import { hasPrivileges, type Subject } from '../../access/acl.js';
 import { perlPrivilegeDenial } from '../../access/permissions.js';
 import { authId, type HandlerContext, type HandlerTable, Reply, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
@@ -57,7 +57,7 @@ function pveNoSuchTask(): SimError {
  */
 function checkTaskAccess(ctx: HandlerContext, ref: TaskRef, priv: 'Sys.Audit' | 'Sys.Modify'): void {
   const subject = ctx.subject;
-  if (!subject || ref.user === authId(subject) || ref.user.startsWith(`${subject.userid}!`)) return;
+  if (!subject || ownsTask(subject, ref.user)) return;
   if (!SERVICES[ctx.service].perlServer) {
     if (hasPrivileges(ctx.core.access, subject, '/system/tasks', [priv])) return;
     if (priv === 'Sys.Modify') throw new SimError(403, 'permission check failed');
@@ -68,9 +68,22 @@ function checkTaskAccess(ctx: HandlerContext, ref: TaskRef, priv: 'Sys.Audit' | 
   if (denial) throw new SimError(403, denial);
 }
 
-/** The Rust servers name the token apart from its user (`user` + `tokenid`). */
-function splitUser(ctx: HandlerContext, item: Record<string, unknown>, task: TaskRecord): void {
-  if (SERVICES[ctx.service].perlServer) return;
+/**
+ * Whose task it is: a user owns its own tasks and its tokens'; a token only its own
+ * (PVE API2/Tasks.pm $check_task_user: "token only sees token tasks, user sees user + token
+ * tasks"; proxmox-backup tasks.rs check_task_access the same).
+ */
+function ownsTask(subject: Subject, taskUser: string): boolean {
+  if (taskUser === authId(subject)) return true;
+  return subject.tokenid === undefined && taskUser.startsWith(`${subject.userid}!`);
+}
+
+/**
+ * A token's task names the token apart from its user (`user` + `tokenid`): PVE's
+ * $convert_token_task in read_task_status and for archived tasks in node_tasks, proxmox-backup
+ * tasks.rs get_task_status.
+ */
+function splitUser(item: Record<string, unknown>, task: TaskRecord): void {
   const bang = task.user.indexOf('!');
   if (bang < 0) return;
   item.user = task.user.slice(0, bang);
@@ -102,7 +115,7 @@ function status(ctx: HandlerContext): unknown {
   // left no status is "stopped" with exit status "unknown" (TaskState::Unknown).
   const task = ref.task ?? phantomTask(str(ctx.params.upid) ?? '');
   const item = taskItem(task);
-  splitUser(ctx, item, task);
+  splitUser(item, task);
   return item;
 }
 
@@ -179,12 +192,20 @@ function list(ctx: HandlerContext): unknown {
   const user = str(ctx.params.userfilter);
   const errorsOnly = str(ctx.params.errors) === '1';
   const source = str(ctx.params.source) ?? 'archive';
+  const perl = SERVICES[ctx.service].perlServer;
+  const seesAll = canListAll(ctx);
   const all = [...ctx.core.tasks.tasks.values()]
     // PBS lists the server's own tasks whatever {node} says (tasks.rs list_tasks).
     .filter((t) => ctx.service === 'PBS' || t.node === node)
+    .filter((t) => seesAll || (ctx.subject !== undefined && ownsTask(ctx.subject, t.user)))
     .filter((t) => vmid === undefined || t.id === vmid)
     .filter((t) => type === undefined || t.type === type)
-    .filter((t) => user === undefined || t.user.includes(user))
+    // PVE matches `userfilter` case-insensitively (m/\Q...\E/i), PBS with `contains`.
+    .filter(
+      (t) =>
+        user === undefined ||
+        (perl ? t.user.toLowerCase().includes(user.toLowerCase()) : t.user.includes(user)),
+    )
     .filter((t) => !errorsOnly || (t.exitstatus !== undefined && t.exitstatus !== 'OK'))
     .filter(
       (t) => source === 'all' || (source === 'active' ? t.status === 'running' : t.status === 'stopped'),
@@ -197,7 +218,9 @@ function list(ctx: HandlerContext): unknown {
     // PBS names every listed task's node `localhost` and keeps the whole auth id in `user`
     // (proxmox-backup src/api2/node/tasks.rs into_task_list_item); status splits it.
     if (ctx.service === 'PBS') item.node = 'localhost';
-    if (!SERVICES[ctx.service].perlServer) {
+    // PVE converts token tasks read from the archive, not the active ones (node_tasks).
+    if (perl && t.status === 'stopped') splitUser(item, t);
+    if (!perl) {
       item.worker_type = t.type;
       item.worker_id = t.id;
       delete item.type;
@@ -206,6 +229,18 @@ function list(ctx: HandlerContext): unknown {
     return item;
   });
   return new Reply(items, { total: all.length });
+}
+
+/**
+ * Who sees every task in a list rather than their own: PVE node_tasks `$auditor` (Sys.Audit
+ * on /nodes/{node}); proxmox-backup tasks.rs list_tasks `list_all` (Sys.Audit on /system/tasks).
+ */
+function canListAll(ctx: HandlerContext): boolean {
+  const subject = ctx.subject;
+  // PMG's task list code is not in the sources read here; it keeps listing everything.
+  if (!subject || ctx.service === 'PMG') return true;
+  const path = SERVICES[ctx.service].perlServer ? `/nodes/${str(ctx.params.node) ?? ''}` : '/system/tasks';
+  return hasPrivileges(ctx.core.access, subject, path, ['Sys.Audit']);
 }
 
 export const taskHandlers: HandlerTable = {
