@@ -35,7 +35,7 @@ export class BenchContext {
     for (const client of this.settings.clients) {
       if (only !== undefined && !only.includes(client)) continue;
       try {
-        map.set(client, await startWorker(client, target, [...nodeArgs, ...this.#profileArgs(client)]));
+        map.set(client, await startWorker(client, target, [...nodeArgs, ...this.profileArgs(client)]));
       } catch (error) {
         notes.push(`${client} left out, its worker did not start: ${String(error).slice(0, 300)}`);
       }
@@ -43,7 +43,8 @@ export class BenchContext {
     return map;
   }
 
-  #profileArgs(client: ClientName): string[] {
+  /** Node flags that make the sdk and floor workers write CPU profiles (with --cpu-prof). */
+  profileArgs(client: ClientName): string[] {
     if (!this.settings.cpuProf || (client !== 'sdk' && client !== 'floor')) return [];
     // .tmp/ is ignored by git; profiles are large and of one machine.
     const dir = resolve('.tmp/bench-profiles');

@@ -13,6 +13,7 @@ import { consoles } from './scenarios/console.js';
 import { external } from './scenarios/external.js';
 import { largeAnswers } from './scenarios/large-answers.js';
 import { loginStorm } from './scenarios/login-storm.js';
+import { inventoryJob, neutral } from './scenarios/model-servers.js';
 import { renewal } from './scenarios/renewal.js';
 import { startup } from './scenarios/startup.js';
 import { throughput } from './scenarios/throughput.js';
@@ -37,6 +38,8 @@ const RUNNERS: Record<ScenarioId, Runner> = {
     ]),
   startup,
   console: consoles,
+  neutral,
+  inventory: inventoryJob,
   sync: (ctx) =>
     external(ctx, 'sync', 'Blocking facade cost per call (bench/sync-cost.ts)', 'bench/sync-cost.ts'),
 };

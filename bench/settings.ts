@@ -3,7 +3,7 @@
  * the full run must finish in a few minutes on 2 shared cores.
  *   --quick            fewer and shorter rounds (a smoke run, not figures to quote)
  *   --only a,b         scenarios: version resources storm renewal large shell startup sync console
- *                      (throughput = version,resources)
+ *                      neutral inventory (throughput = version,resources; servers = neutral,inventory)
  *   --clients a,b      sdk floor proxmox-api proxmoxer (default: all)
  *   --no-pin           do not give the simulator and the client a core each (bench/lib/cpu-pin.ts)
  *   --cpu-prof         write V8 CPU profiles of the sdk and floor workers to .tmp/bench-profiles
@@ -22,6 +22,8 @@ export const SCENARIOS = [
   'startup',
   'sync',
   'console',
+  'neutral',
+  'inventory',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
@@ -50,7 +52,10 @@ export interface Settings {
   startupReps: number;
 }
 
-const ALIASES: Record<string, ScenarioId[]> = { throughput: ['version', 'resources'] };
+const ALIASES: Record<string, ScenarioId[]> = {
+  throughput: ['version', 'resources'],
+  servers: ['neutral', 'inventory'],
+};
 
 function list<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
   const items = text.split(',').flatMap((s) => (ALIASES[s] as T[] | undefined) ?? [s as T]);

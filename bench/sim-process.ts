@@ -29,6 +29,8 @@ export interface Target {
   password: string;
   tokenName: string;
   tokenValue: string;
+  /** Keep-alive connections for the sdk and floor clients; without it, the SDK's default (8). */
+  connections?: number;
 }
 
 /** automation@pve: a password and a token without privilege separation, so ACLs filter nothing. */

@@ -13,6 +13,7 @@ const outDir = `${process.env.BENCH_PACKAGE_DIR ?? '.tmp/bench-pkg'}/harness`;
 export default {
   entry: {
     'sim-server': 'bench/sim-server.ts',
+    'model-server': 'bench/model-server.ts',
     'node-worker': 'bench/workers/node-worker.ts',
     'console-worker': 'bench/workers/console-worker.ts',
   },

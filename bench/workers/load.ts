@@ -50,6 +50,45 @@ export async function closedLoop(
   return finish(progress.count, progress.failures, t0, cpu0, firstError);
 }
 
+/**
+ * The inventory of a cluster, as a monitoring script does it: `GET /cluster/resources`, then
+ * every guest's config and current status, `concurrency` calls in flight. `count` is every
+ * request (the resources call included).
+ */
+export async function inventory(client: BenchClient, concurrency: number): Promise<LoadResult> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const resources = (await client.get('/cluster/resources')) as Array<{
+    type: string;
+    node: string;
+    vmid: number;
+  }>;
+  const paths = resources
+    .filter((r) => r.type === 'qemu' || r.type === 'lxc')
+    .flatMap((g) => {
+      const base = `/nodes/${g.node}/${g.type}/${g.vmid}`;
+      return [`${base}/config`, `${base}/status/current`];
+    });
+  let next = 0;
+  let count = 1;
+  let failures = 0;
+  let firstError: string | undefined;
+  const caller = async () => {
+    while (next < paths.length) {
+      const path = paths[next++]!;
+      try {
+        await client.get(path);
+        count++;
+      } catch (error) {
+        failures++;
+        firstError ??= describe(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  return finish(count, failures, t0, cpu0, firstError);
+}
+
 /** `calls` requests started at once; done when the last one answers. */
 export async function burst(client: BenchClient, path: string, calls: number): Promise<LoadResult> {
   let failures = 0;

@@ -8,12 +8,13 @@
  *   stop       (concurrent)                     ends the running `load`
  *   large      {path, repeats}                  one cold call for memory, then timed calls
  *   clock      {ms} (concurrent)                moves this process's Date.now() forward
+ *   inventory  {concurrency}                    cluster resources, then each guest's config and status
  */
 
 import { serveJsonLines } from '../lib/json-lines-serve.js';
 import type { Target } from '../sim-process.js';
 import type { AuthKind, BenchClient, ClientFactory } from './bench-client.js';
-import { burst, closedLoop, type LoadProgress } from './load.js';
+import { burst, closedLoop, inventory, type LoadProgress } from './load.js';
 import { measureLarge } from './memory.js';
 import { installShiftedClock, shiftClock } from './shifted-clock.js';
 
@@ -72,6 +73,8 @@ serveJsonLines(
         return measureLarge(await kept(), job.path, job.repeats);
       case 'clock':
         return { offset: shiftClock(job.ms) };
+      case 'inventory':
+        return inventory(await kept(), job.concurrency);
       default:
         throw new Error(`unknown job ${String(job.job)}`);
     }

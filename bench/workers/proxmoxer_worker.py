@@ -41,6 +41,21 @@ def get(api, path):
     return node.get()
 
 
+def counted_get(api, path, counts, lock):
+    """One GET, counted in `counts` (under `lock`); any failure counts, the first is reported."""
+    try:
+        get(api, path)
+        ok, err = True, None
+    except Exception as error:
+        ok, err = False, repr(error)[:300]
+    with lock:
+        if ok:
+            counts["count"] += 1
+        else:
+            counts["failures"] += 1
+            counts["firstError"] = counts["firstError"] or err
+
+
 def cpu_us():
     u = resource.getrusage(resource.RUSAGE_SELF)
     return int((u.ru_utime + u.ru_stime) * 1e6)
@@ -67,18 +82,7 @@ def closed_loop(api_or_factory, path, concurrency, duration_ms):
 
     def caller():
         while not counts["stopped"] and time.perf_counter() < deadline:
-            try:
-                get(api, path)
-                ok = True
-            except Exception as error:  # any failure counts; the first is reported
-                ok = False
-                err = repr(error)[:300]
-            with lock:
-                if ok:
-                    counts["count"] += 1
-                else:
-                    counts["failures"] += 1
-                    counts["firstError"] = counts["firstError"] or err
+            counted_get(api, path, counts, lock)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for f in [pool.submit(caller) for _ in range(concurrency)]:
@@ -125,6 +129,24 @@ def large(api, path, repeats):
     return {"items": items, "peakRssDelta": peak_delta, "heapHeld": -1, "timesMs": times, "cpuMs": cpu}
 
 
+def inventory(api, concurrency):
+    """GET /cluster/resources, then every guest's config and status, `concurrency` threads."""
+    counts = {"count": 0, "failures": 0, "firstError": None}
+    lock = threading.Lock()
+    c0 = cpu_us()
+    t0 = time.perf_counter()
+    resources = get(api, "/cluster/resources")
+    counts["count"] += 1
+    paths = []
+    for g in resources:
+        if g["type"] in ("qemu", "lxc"):
+            base = "/nodes/%s/%s/%s" % (g["node"], g["type"], g["vmid"])
+            paths += [base + "/config", base + "/status/current"]
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(lambda path: counted_get(api, path, counts, lock), paths))
+    return finish(counts, t0, c0)
+
+
 def finish(counts, t0, c0):
     result = {"count": counts["count"], "failures": counts["failures"],
               "elapsedMs": (time.perf_counter() - t0) * 1000, "cpuUs": cpu_us() - c0}
@@ -135,7 +157,7 @@ def finish(counts, t0, c0):
 
 def run(job, kept):
     kind = job["job"]
-    if kind in ("throughput", "large") and kept[0] is None:
+    if kind in ("throughput", "large", "inventory") and kept[0] is None:
         kept[0] = make("token")
     if kind == "throughput":
         return closed_loop(kept[0], job["path"], job["concurrency"], job["durationMs"])
@@ -145,6 +167,8 @@ def run(job, kept):
         return closed_loop(lambda: make(job["auth"]), job["path"], job["concurrency"], None)
     if kind == "large":
         return large(kept[0], job["path"], job["repeats"])
+    if kind == "inventory":
+        return inventory(kept[0], job["concurrency"])
     raise ValueError("unknown job " + str(kind))
 
 

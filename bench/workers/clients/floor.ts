@@ -1,20 +1,23 @@
 /**
  * The floor: the least work a Node client can do for the same answer. An undici Pool to
- * the same origin with the SDK's connection count, raw dispatch, the same headers, the body
+ * the same origin with the SDK's connection count (or the target's `connections`), raw dispatch, the same headers, the body
  * collected and JSON.parse'd. No options, no retries, no error types. Token auth only: a
  * floor has no login logic to measure.
  */
 import { type Dispatcher, Pool } from 'undici';
 import type { ClientFactory } from '../bench-client.js';
 
-/** Same as src/transports/http/https.ts, so both keep the same number of sockets busy. */
+/** The SDK's default (src/options/options.ts `connections`), so both keep as many sockets busy. */
 const CONNECTIONS = 8;
 
 export const makeFloorClient: ClientFactory = async (target, auth) => {
   if (auth !== 'token') throw new Error('the floor only does token auth');
   const origin = `https://${target.host}:${target.port}`;
   // The certificate is self-signed; the SDK pins it, which costs nothing per request on kept-alive sockets.
-  const pool = new Pool(origin, { connections: CONNECTIONS, connect: { rejectUnauthorized: false } });
+  const pool = new Pool(origin, {
+    connections: target.connections ?? CONNECTIONS,
+    connect: { rejectUnauthorized: false },
+  });
   const headers = {
     accept: 'application/json',
     authorization: `PVEAPIToken=${target.user}!${target.tokenName}=${target.tokenValue}`,

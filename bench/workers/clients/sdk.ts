@@ -8,7 +8,12 @@ import { type ClientFactory, segments } from '../bench-client.js';
 const { ProxmoxSDK } = (await import(packageUrl('index'))) as typeof import('../../../src/index.js');
 
 export const makeSdkClient: ClientFactory = async (target, auth) => {
-  const common = { host: target.host, port: target.port, fingerprint: target.fingerprint };
+  const common = {
+    host: target.host,
+    port: target.port,
+    fingerprint: target.fingerprint,
+    ...(target.connections === undefined ? {} : { connections: target.connections }),
+  };
   // `new` (not connect) so that a password client logs in on its first request: the login storm.
   const px: any =
     auth === 'token'
