@@ -182,9 +182,16 @@ function maskHeader(name: string, value: string): string {
     case 'csrfpreventiontoken':
     case 'proxy-authorization':
       return MASK;
-    case 'authorization':
-      // `PVEAPIToken=user@realm!id=SECRET` (PVE splits on the last `=`), `PBSAPIToken=...!id:SECRET`.
-      return value.replace(/[=:][^=:]*$/, (sep) => `${sep[0]}${MASK}`);
+    case 'authorization': {
+      // `PVEAPIToken=user@realm!id=SECRET`, `PBSAPIToken=user@realm!id:SECRET`: a token id has
+      // no `=` or `:`, but the secret may, so the mask starts right after the id (masking only
+      // after the last separator showed most of a secret like `a=b:c`). Anything else keeps
+      // only its scheme.
+      const token = /^[^=\s]+=[^!]*![^=:]*[=:]/.exec(value);
+      if (token) return `${token[0]}${MASK}`;
+      const scheme = /^[^=\s]*[=\s]/.exec(value);
+      return scheme ? `${scheme[0]}${MASK}` : MASK;
+    }
     default:
       return value;
   }

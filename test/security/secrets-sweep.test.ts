@@ -34,6 +34,8 @@ const SECRETS = [
   'p@s$ w+d',
   `"q\\u/'<&>(.?)[]{}é€😀 $1\\n%41;`.padEnd(32, '#'),
   'Sweep-64-'.padEnd(56, 'k9Z').concat('^$.|?+()'),
+  // The separators of the token header (`PVEAPIToken=user!id=SECRET`, `PBSAPIToken=user!id:SECRET`).
+  'Tok=en:Se=cr:et',
 ] as const;
 /** Base32, as a TOTP secret must be: 16, 32 and 64 characters. */
 const TOTP_SECRETS = ['JBSWY3DPEHPK3PXP', 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U', 'GEZDGNBVGY3TQOJQ'.repeat(4)];
@@ -101,9 +103,12 @@ function echo(kind: '400' | '401' | '500', req: SimRequest): SimResponse {
       closeConnection: true,
     };
   }
-  const params = new URLSearchParams(body);
+  const json = String(req.headers['content-type']).includes('json');
+  const params = json
+    ? Object.entries(JSON.parse(body || '{}') as Record<string, string>)
+    : new URLSearchParams(body);
   const errors: Record<string, string> = { request: all };
-  for (const [key, value] of params) errors[value] = `${key} is not valid`;
+  for (const [key, value] of params) errors[String(value)] = `${key} is not valid`;
   errors[lastLogin] = 'login';
   return {
     status: 400,
@@ -155,6 +160,8 @@ beforeAll(async () => {
       engine.access.grant('/', `${name}${i}@pve`, 'PVEAuditor');
     }
     scan.exact(...forms(secret, `sweep${i}@pve`), ...forms(secret, PROXY_USER));
+    // Most of a secret is as bad as all of it (a mask that starts at the wrong separator).
+    if (secret.length >= 9) scan.exact(secret.slice(0, Math.ceil((secret.length * 2) / 3)));
     scan.exact(Buffer.from(`sweep${i}@pve!sweep=${secret}`).toString('base64'));
   });
   TOTP_SECRETS.forEach((secret, i) => {
