@@ -16,7 +16,7 @@ export const EXIT = {
   AUTH: 3,
   /** The path or object does not exist (404, or Proxmox's "does not exist" 500s). */
   NOT_FOUND: 4,
-  /** `--wait` followed a task that ended with an error. */
+  /** `--wait` followed a task that ended with an error; `bulk`: a guest failed. */
   TASK_FAILED: 5,
   /** The server could not be reached, TLS failed, or a request or wait timed out. */
   CONNECTION: 6,
@@ -30,7 +30,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   2    usage: bad command line, options or parameters (also a 400 from the server)
   3    authentication failed, credentials missing, or permission denied (401/403)
   4    not found: no such path or object (404, or "... does not exist")
-  5    --wait: the task ended with an error
+  5    --wait: the task ended with an error; bulk: a guest failed
   6    connection failed, TLS verification failed, or a timeout
   130  interrupted (Ctrl-C)
 `;

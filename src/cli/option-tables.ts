@@ -129,3 +129,23 @@ export const CONFIG_ADD_OPTIONS: OptionTable = {
   default: { value: false, help: 'make this the default profile' },
   force: { value: false, help: 'replace an existing profile of that name' },
 };
+
+/** What `bulk` does to each guest (the workflows' power actions). */
+export const BULK_ACTIONS = ['start', 'stop', 'shutdown'] as const;
+
+/** `bulk`: which guests, how many at once, and how a shutdown ends. */
+export const BULK_OPTIONS: OptionTable = {
+  all: { value: false, help: 'every guest (templates left out)' },
+  'all-running': { value: false, help: 'every running guest' },
+  'all-stopped': { value: false, help: 'every stopped guest' },
+  node: { value: true, arg: 'NODE', help: 'only guests on this node' },
+  type: { value: true, arg: 'qemu|lxc', help: 'only VMs or only containers' },
+  concurrency: { value: true, arg: 'N', help: 'guests in flight at once (default 4)' },
+  'shutdown-timeout': {
+    value: true,
+    arg: 'SECONDS',
+    help: 'shutdown: how long a guest gets before it is stopped hard (default 60)',
+  },
+  'no-force': { value: false, help: 'shutdown: never stop hard; a guest that does not shut down fails' },
+  yes: { value: false, help: 'stop/shutdown of guests picked by --all...: do not ask' },
+};

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, type SimRequest, startSimulator } from '../../src/simulator/index.js';
-import { baseEnv, cliBin, proxmox, runCollecting, tempConfigHome } from './helpers.js';
+import { cliBin, proxmox, runCollecting, simulatorEnv } from './helpers.js';
 
 const PASSWORD = 'Debug-Curl-Secret-9917';
 let sim: RunningSimulator;
@@ -22,9 +22,7 @@ beforeAll(async () => {
     .find((u) => u.userid === 'automation@pve')!
     .tokens.find((t) => t.tokenid === 'full')!;
   token = { id: 'full', value: full.value };
-  env = baseEnv(await tempConfigHome(), {
-    PROXMOX_HOST: `${sim.host}:${sim.port}`,
-    PROXMOX_FINGERPRINT: sim.fingerprint,
+  env = await simulatorEnv(sim, {
     PROXMOX_USER: 'root@pam',
   });
   const handle = sim.engine.handle.bind(sim.engine);

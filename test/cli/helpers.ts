@@ -213,3 +213,15 @@ export async function proxmoxBinDir(parent: string): Promise<string> {
   });
   return dir;
 }
+
+/** A clean environment (baseEnv) that points at a running simulator through PROXMOX_* variables. */
+export async function simulatorEnv(
+  sim: Pick<RunningSimulator, 'host' | 'port' | 'fingerprint'>,
+  extra: NodeJS.ProcessEnv,
+): Promise<NodeJS.ProcessEnv> {
+  return baseEnv(await tempConfigHome(), {
+    PROXMOX_HOST: `${sim.host}:${sim.port}`,
+    PROXMOX_FINGERPRINT: sim.fingerprint,
+    ...extra,
+  });
+}

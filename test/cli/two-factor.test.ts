@@ -11,7 +11,7 @@ import { totp } from '../../src/auth/totp.js';
 import { ENV_VARIABLE_HELP } from '../../src/config/env-variables.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { baseEnv, cliBin, proxmox, proxmoxInPty, REPO, tempConfigHome } from './helpers.js';
+import { cliBin, proxmox, proxmoxInPty, REPO, simulatorEnv } from './helpers.js';
 
 let sim: RunningSimulator;
 let env: NodeJS.ProcessEnv;
@@ -24,9 +24,7 @@ beforeAll(async () => {
   const account = sim.engine.accounts.find((a) => a.userid === 'tfa@pve')!;
   secret = account.totpSecret!;
   recovery = account.recoveryCodes!;
-  env = baseEnv(await tempConfigHome(), {
-    PROXMOX_HOST: `${sim.host}:${sim.port}`,
-    PROXMOX_FINGERPRINT: sim.fingerprint,
+  env = await simulatorEnv(sim, {
     PROXMOX_USER: 'tfa@pve',
     PROXMOX_PASSWORD: 'two-factor',
   });

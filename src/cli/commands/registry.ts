@@ -4,6 +4,8 @@
  */
 import { type OptionTable, UsageError } from '../args.js';
 import {
+  BULK_ACTIONS,
+  BULK_OPTIONS,
   CONFIG_ADD_OPTIONS,
   CONNECTION_OPTIONS,
   HELP_OPTION,
@@ -140,6 +142,32 @@ with --schema, they are listed as templates.`,
     synopsis: [`usage <path> ${optionSynopsis(USAGE_OPTIONS)}`],
     options: USAGE_OPTIONS,
     load: () => import('./usage.js'),
+  },
+  {
+    name: 'bulk',
+    summary: 'start, stop or shut down many guests, a few at a time, with progress',
+    synopsis: [
+      `bulk ${BULK_ACTIONS.join('|')} <vmid|name>... [options]`,
+      `bulk ${BULK_ACTIONS.join('|')} --all|--all-running|--all-stopped ${optionSynopsis(BULK_OPTIONS, ['help', 'all', 'all-running', 'all-stopped'])}`,
+    ],
+    options: {
+      ...BULK_OPTIONS,
+      'output-format': OUTPUT_OPTIONS['output-format']!,
+      noborder: OUTPUT_OPTIONS.noborder!,
+      noheader: OUTPUT_OPTIONS.noheader!,
+      quiet: OUTPUT_OPTIONS.quiet!,
+      ...CONNECTION_OPTIONS,
+      ...HELP_OPTION,
+    },
+    subcommands: BULK_ACTIONS,
+    details: `Guests by vmid or name (a name must be unique), or every guest in a state; --node and
+--type narrow either. Each guest ends with its own result: a failure stops nothing.
+stderr shows the progress: on a terminal a bar under one line per finished guest, elsewhere
+just the lines. stdout gets the results table (--output-format json for scripts). Exit 0
+when every guest ended as asked, 5 when any failed, 130 on Ctrl-C (guests not yet started
+are left alone). stop and shutdown of guests picked by --all... ask first (--yes: do not).
+A shutdown that takes longer than --shutdown-timeout ends with a hard stop (--no-force: fails).`,
+    load: () => import('./bulk.js'),
   },
   {
     name: 'config',
