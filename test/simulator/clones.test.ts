@@ -4,7 +4,7 @@
  * naming (Plugin.pm clone_image / create_base, LvmThinPlugin.pm clone_image).
  */
 import { describe, expect, it } from 'vitest';
-import { demoEngine, fails, finish, ok } from './engine-helpers.js';
+import { createContainer, demoEngine, fails, finish, ok } from './engine-helpers.js';
 
 type Engine = ReturnType<typeof demoEngine>;
 
@@ -123,16 +123,11 @@ describe('templates and linked clones (template_create, vdisk_clone)', () => {
 describe('containers (pve-container API2/LXC.pm clone_vm)', () => {
   it('keeps the hostname unless given, copies rootfs, gives NICs a new hwaddr', async () => {
     const engine = demoEngine();
-    await finish(
-      engine,
-      await ok(engine, 'POST', '/nodes/pve1/lxc', {
-        vmid: '975',
-        ostemplate: 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst',
-        rootfs: 'local-lvm:2',
-        hostname: 'app',
-        net0: 'name=eth0,bridge=vmbr0',
-      }),
-    );
+    await createContainer(engine, 975, {
+      rootfs: 'local-lvm:2',
+      hostname: 'app',
+      net0: 'name=eth0,bridge=vmbr0',
+    });
     const source = await ok(engine, 'GET', '/nodes/pve1/lxc/975/config');
     await finish(engine, await ok(engine, 'POST', '/nodes/pve1/lxc/975/clone', { newid: '976' }));
     const clone = await ok(engine, 'GET', '/nodes/pve1/lxc/976/config');

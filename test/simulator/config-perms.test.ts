@@ -5,7 +5,7 @@
  * src/PVE/LXC.pm `check_ct_modify_config_perm` then decide key by key.
  */
 import { describe, expect, it } from 'vitest';
-import { as, type Caller, demoEngine, finish, ok, tokenCaller } from './engine-helpers.js';
+import { as, type Caller, createContainer, demoEngine, finish, ok, tokenCaller } from './engine-helpers.js';
 
 type Engine = ReturnType<typeof demoEngine>;
 
@@ -24,13 +24,6 @@ async function newVm(engine: Engine, vmid: number): Promise<string> {
     await ok(engine, 'POST', '/nodes/pve1/qemu', { vmid: String(vmid), scsi0: 'local-lvm:1' }),
   );
   return `/nodes/pve1/qemu/${vmid}/config`;
-}
-
-async function newCt(engine: Engine, vmid: number, extra: Record<string, string> = {}): Promise<string> {
-  const ostemplate = 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst';
-  const params = { vmid: String(vmid), ostemplate, rootfs: 'local-lvm:1', ...extra };
-  await finish(engine, await ok(engine, 'POST', '/nodes/pve1/lxc', params));
-  return `/nodes/pve1/lxc/${vmid}/config`;
 }
 
 describe('qemu: check_vm_modify_config_perm', () => {
@@ -114,7 +107,7 @@ describe('qemu: check_vm_modify_config_perm', () => {
 describe('lxc: check_ct_modify_config_perm', () => {
   it('hostname is a network key; hookscript and devices are for root@pam', async () => {
     const engine = demoEngine({ authFailureDelayMs: 0 });
-    const path = await newCt(engine, 944);
+    const path = await createContainer(engine, 944);
     const caller = await callerWith(engine, 944, 'VM.Config.Network,VM.Config.Options');
     expect((await as(engine, caller, 'PUT', path, { hostname: 'web' })).status).toBe(200);
     expect((await as(engine, caller, 'PUT', path, { description: 'x' })).status).toBe(200);
@@ -138,7 +131,7 @@ describe('lxc: check_ct_modify_config_perm', () => {
 
   it('on an unprivileged container, nesting alone may change, with VM.Allocate', async () => {
     const engine = demoEngine({ authFailureDelayMs: 0 });
-    const path = await newCt(engine, 945, { unprivileged: '1' });
+    const path = await createContainer(engine, 945, { unprivileged: '1' });
     const caller = await callerWith(engine, 945, 'VM.Config.Options,VM.Allocate');
     expect((await as(engine, caller, 'PUT', path, { features: 'nesting=1' })).status).toBe(200);
     const keyctl = await as(engine, caller, 'PUT', path, { features: 'nesting=1,keyctl=1' });

@@ -108,3 +108,23 @@ export function jsonOf(text: string): any {
     return undefined;
   }
 }
+
+/** Creates a container from the demo template on local-lvm and waits for it; answers its config path. */
+export async function createContainer(
+  engine: SimulatorEngine,
+  vmid: number,
+  params: Record<string, string> = {},
+  node = 'pve1',
+): Promise<string> {
+  const ostemplate = 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst';
+  await finish(
+    engine,
+    await ok(engine, 'POST', `/nodes/${node}/lxc`, {
+      vmid: String(vmid),
+      ostemplate,
+      rootfs: 'local-lvm:1',
+      ...params,
+    }),
+  );
+  return `/nodes/${node}/lxc/${vmid}/config`;
+}

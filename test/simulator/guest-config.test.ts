@@ -4,7 +4,7 @@
  * storage's content follows the configs. Each rule names the source function it follows.
  */
 import { describe, expect, it } from 'vitest';
-import { demoEngine, fails, finish, ok } from './engine-helpers.js';
+import { createContainer, demoEngine, fails, finish, ok } from './engine-helpers.js';
 
 const MAC = '[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2}';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -187,8 +187,10 @@ describe('containers (pve-container API2/LXC.pm create_vm, LXC.pm create_disks)'
 describe('more that the servers rewrite', () => {
   it('imports a disk from another volume with STORAGE:0,import-from= (create_disks import_from_volid)', async () => {
     const engine = demoEngine();
-    await createVm(engine, 933, { scsi0: 'local-lvm:3' });
-    const config = await createVm(engine, 934, { scsi0: 'local-lvm:0,import-from=local-lvm:vm-933-disk-0' });
+    await createVm(engine, '933', { scsi0: 'local-lvm:3' });
+    const config = await createVm(engine, '934', {
+      scsi0: 'local-lvm:0,import-from=local-lvm:vm-933-disk-0',
+    });
     expect(config.scsi0).toBe('local-lvm:vm-934-disk-0,size=3G');
     const wrong = await fails(engine, 'POST', '/nodes/pve1/qemu', {
       vmid: '935',
@@ -201,7 +203,7 @@ describe('more that the servers rewrite', () => {
 
   it('appends a new CD-ROM to an explicit boot order (update_vm_api)', async () => {
     const engine = demoEngine();
-    await createVm(engine, 936, { scsi0: 'local-lvm:1' });
+    await createVm(engine, '936', { scsi0: 'local-lvm:1' });
     await ok(engine, 'PUT', '/nodes/pve1/qemu/936/config', { ide2: 'none,media=cdrom' });
     expect((await ok(engine, 'GET', '/nodes/pve1/qemu/936/config')).boot).toBe('order=scsi0;ide2');
     const bad = await fails(engine, 'PUT', '/nodes/pve1/qemu/936/config', { boot: 'order=scsi0;virtio3' });
@@ -210,16 +212,9 @@ describe('more that the servers rewrite', () => {
 
   it('gives a container NIC added later its hwaddr too (update_pct_config parse_lxc_network)', async () => {
     const engine = demoEngine();
-    await finish(
-      engine,
-      await ok(engine, 'POST', '/nodes/pve1/lxc', {
-        vmid: '937',
-        ostemplate: 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst',
-        rootfs: 'local-lvm:1',
-      }),
-    );
-    await ok(engine, 'PUT', '/nodes/pve1/lxc/937/config', { net1: 'name=eth1,bridge=vmbr0' });
-    const config = await ok(engine, 'GET', '/nodes/pve1/lxc/937/config');
+    const path = await createContainer(engine, 937);
+    await ok(engine, 'PUT', path, { net1: 'name=eth1,bridge=vmbr0' });
+    const config = await ok(engine, 'GET', path);
     expect(config.net1).toMatch(new RegExp(`^name=eth1,bridge=vmbr0,hwaddr=BC:24:11:${MAC},type=veth$`));
   });
 });
