@@ -259,3 +259,48 @@ describe('token tasks (item 8: pve-manager PVE/API2/Tasks.pm $convert_token_task
     expect((await as(engine, b, 'GET', '/nodes/pve1/tasks')).data).toEqual([]);
   });
 });
+
+describe('limits and lifetimes the page claims', () => {
+  it('AnyEvent.pm authenticate_and_handle_request: a form body over 512 KiB is 501 "for data too large"', async () => {
+    const engine = pve();
+    const root = await loginAs(engine, 'root@pam', 'proxmox');
+    const big = { type: 'application/x-www-form-urlencoded', data: `description=${'x'.repeat(520 * 1024)}` };
+    const res = await send(engine, root, 'PUT', '/nodes/pve1/qemu/100/config', big);
+    expect(res.status).toBe(501);
+    expect(res.text).toBe('for data too large');
+  });
+
+  it('proxmox-rest-server rest.rs handle_request: path and query over 3072 bytes are a bare 414', async () => {
+    const engine = pbs();
+    const res = await engine.handle({
+      method: 'GET',
+      url: `/api2/json/version?x=${'y'.repeat(3100)}`,
+      headers: {},
+    });
+    expect(res.status).toBe(414);
+    expect(String(res.body)).toBe('');
+  });
+
+  it('pve-access-control AccessControl.pm $get_ticket_age_range: 2 hours, and up to 5 minutes early', async () => {
+    const engine = pve();
+    const now = engine.clock.now();
+    const at = (offsetS: number) => ({
+      headers: {
+        cookie: `PVEAuthCookie=${encodeURIComponent(engine.signer.create('PVE', 'root@pam', now + offsetS * 1000))}`,
+      },
+    });
+    expect((await as(engine, at(290), 'GET', '/version')).status).toBe(200);
+    expect((await as(engine, at(310), 'GET', '/version')).status).toBe(401);
+    expect((await as(engine, at(-7190), 'GET', '/version')).status).toBe(200);
+    expect((await as(engine, at(-7210), 'GET', '/version')).status).toBe(401);
+  });
+
+  it("pve-manager PVE/API2/Tasks.pm stop_task: another user's task needs Sys.Modify on the node", async () => {
+    const engine = pve();
+    const upid: string = await ok(engine, 'POST', '/nodes/pve1/qemu/100/snapshot', { snapname: 'root-task' });
+    const auditor = await loginAs(engine, 'auditor@pve', 'auditor');
+    const res = await as(engine, auditor, 'DELETE', `/nodes/pve1/tasks/${encodeURIComponent(upid)}`);
+    expect(res.status).toBe(403);
+    expect(res.message).toBe('Permission check failed (/nodes/pve1, Sys.Modify)');
+  });
+});

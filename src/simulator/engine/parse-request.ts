@@ -10,7 +10,9 @@ import { boundaryOf, type MultipartPart, parseMultipart } from './multipart.js';
 import { SimError } from './sim-error.js';
 import type { SimParams, SimRequest } from './types.js';
 
-/** pveproxy refuses non-upload bodies above this size. */
+/** proxmox-rest-server rest.rs MAX_URI_QUERY_LENGTH. */
+const MAX_RUST_URI_QUERY = 3072;
+/** pveproxy refuses non-upload bodies above this size (proxmox-rest-server too: MAX_REQUEST_BODY_SIZE). */
 export const MAX_BODY_BYTES = 512 * 1024;
 
 export interface ParsedRequest {
@@ -159,6 +161,9 @@ export function parseRequestHead(req: SimRequest, service: ServiceName = 'PVE'):
   const queryAt = req.url.indexOf('?');
   const rawPath = queryAt < 0 ? req.url : req.url.slice(0, queryAt);
   const query = queryAt < 0 ? '' : req.url.slice(queryAt + 1);
+  // proxmox-rest-server rest.rs handle_request: path plus query over 3072 bytes is a bare 414.
+  if (!perl && rawPath.length + query.length > MAX_RUST_URI_QUERY)
+    throw new SimError(414, '', undefined, 'empty');
   const { format, rest } = splitApiPath(rawPath, perl);
   if (perl && !['GET', 'POST', 'PUT', 'DELETE'].includes(method)) {
     // AnyEvent.pm process_header: a bare response, before any authentication.
