@@ -121,6 +121,11 @@ export const CONFIG_ADD_OPTIONS: OptionTable = {
     arg: 'CMD',
     help: 'store a command that prints the API token secret instead of the secret',
   },
+  'totp-secret-command': {
+    value: true,
+    arg: 'CMD',
+    help: 'two-factor: store a command that prints the base32 TOTP secret; codes are made from it',
+  },
   'no-secret': { value: false, help: 'store no secret: prompt for it at each use' },
   'no-check': {
     value: false,

@@ -4,14 +4,14 @@
  * and a clear exit 3 without either. The simulator's challenge follows pve-access-control
  * PVE/API2/AccessControl.pm create_ticket (a `!tfa!` ticket, then `tfa-challenge` + `password`).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totp } from '../../src/auth/totp.js';
 import { ENV_VARIABLE_HELP } from '../../src/config/env-variables.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { cliBin, proxmox, proxmoxInPty, REPO, simulatorEnv } from './helpers.js';
+import { baseEnv, cliBin, proxmox, proxmoxInPty, REPO, simulatorEnv, tempConfigHome } from './helpers.js';
 
 let sim: RunningSimulator;
 let env: NodeJS.ProcessEnv;
@@ -78,6 +78,35 @@ describe('two-factor login', () => {
     });
     expect(again.code).toBe(3);
     expect(again.out).not.toContain(key);
+  });
+});
+
+describe('a profile with a TOTP secret command', () => {
+  it('config add --totp-secret-command logs in to try it, and the profile logs in without a terminal', async () => {
+    const home = await tempConfigHome();
+    const clean = baseEnv(home);
+    const file = join(home, 'totp.txt');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    const server = [
+      '--host',
+      `${sim.host}:${sim.port}`,
+      '--fingerprint',
+      sim.fingerprint,
+      '--user',
+      'tfa@pve',
+    ];
+    const added = await proxmox(
+      ['config', 'add', 'tfa', ...server, '--password-stdin', '--totp-secret-command', `cat ${file}`],
+      { env: clean, input: 'two-factor\n' },
+    );
+    expect(added.stderr).toContain('connected to');
+    expect(added.code).toBe(0);
+    expect(readFileSync(join(home, 'proxmox/config.yaml'), 'utf8')).not.toContain(secret);
+    const used = await proxmox(['get', '/version', '--profile', 'tfa', '--output-format', 'json'], {
+      env: clean,
+    });
+    expect(used.code).toBe(0);
+    expect(JSON.parse(used.stdout).version).toBeDefined();
   });
 });
 

@@ -105,6 +105,13 @@ async function add(argv: string[]): Promise<number> {
   }
   const secret = await secretFor(parsed, settings);
   let profile: ProfileData = { ...settings, ...secret };
+  const totp = parsed.options['totp-secret-command'];
+  if (typeof totp === 'string') {
+    // API tokens never answer a second factor: only a password login has one.
+    if (settings.tokenName !== undefined)
+      throw new UsageError('config add: --totp-secret-command with --token-name');
+    profile = { ...profile, totpSecretCommand: totp };
+  }
   if (!flag(parsed.options, 'no-check')) {
     const { checkProfile } = await import('./config-check.js');
     profile = await checkProfile(name, profile, argv);
