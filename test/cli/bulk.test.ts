@@ -124,6 +124,17 @@ describe('proxmox bulk', () => {
     expect(onNode('pve1', 'running')).toEqual(before);
   });
 
+  it('completes the actions, the guests (any number), --node and --type', async () => {
+    const complete = async (words: string[]) =>
+      (await proxmox(['__complete', ...words], { env })).stdout.trim().split('\n');
+    expect(await complete(['bulk', ''])).toEqual(['start', 'stop', 'shutdown']);
+    // Every guest of /cluster/resources, also after guests already given.
+    const all = [...sim.engine.cluster.guests.values()].map((g) => String(g.vmid)).sort();
+    expect((await complete(['bulk', 'start', '100', ''])).sort()).toEqual(all);
+    expect(await complete(['bulk', 'stop', '--all-running', '--node', ''])).toEqual(['pve1', 'pve2', 'pve3']);
+    expect(await complete(['bulk', 'stop', '--type', ''])).toEqual(['qemu', 'lxc']);
+  });
+
   it('on a terminal: asks before a filtered stop, draws a bar under the finished guests', async () => {
     const running = onNode('pve1', 'running');
     const r = await proxmoxInPty(['bulk', 'stop', '--all-running', '--node', 'pve1', '--concurrency', '2'], {

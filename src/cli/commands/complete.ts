@@ -30,6 +30,7 @@ const OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {
   backend: ['https', 'ssh', 'openssh', 'local', 'mock'],
   command: ['get', 'set', 'create', 'delete'],
   dataset: ['demo', 'empty'],
+  type: ['qemu', 'lxc'],
 };
 
 /** What may follow a command's name, from the registry; `help` takes a command. */
