@@ -98,6 +98,19 @@ export class ConsoleHelper {
     return Promise.resolve(guest);
   }
 
+  /**
+   * Whom the ticket line names: termproxy checks the ticket against a full auth id. PVE
+   * answers one (`user`, Nodes.pm); PBS answers the bare user name (proxmox-backup
+   * src/api2/node/mod.rs termproxy, "FIXME: We're returning the user NAME only?") while its
+   * ticket is bound to `name@realm`, so the web UIs send their own login name; so does this.
+   */
+  #authId(answered: string): string {
+    if (answered.includes('@')) return answered;
+    const o = this.#ctx.options;
+    if (o.userid === undefined) return answered;
+    return o.auth === 'token' ? `${o.userid}!${o.tokenName}` : o.userid;
+  }
+
   async #terminal(
     base: string,
     params: Record<string, string>,
@@ -106,7 +119,7 @@ export class ConsoleHelper {
     const ticket = (await this.#ctx.call('POST', `${base}/termproxy`, params, options.signal)) as ProxyTicket;
     const ws = await openConsoleSocket(this.#ctx, base, ticket, options.signal);
     const stream = new TerminalWire(ws, {
-      user: ticket.user,
+      user: this.#authId(ticket.user),
       ticket: ticket.ticket,
       token: this.#ctx.options.auth === 'token',
       upid: ticket.upid,

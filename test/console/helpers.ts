@@ -163,3 +163,15 @@ export function received(ws: WebSocket): { text: () => string; closed: Promise<v
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   return { text: () => Buffer.concat(chunks).toString('utf8'), closed };
 }
+
+/** The error a promise rejects with (it must reject), typed as the SDK's errors are. */
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { code: string; statusCode?: number; certificate?: boolean }> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: Error & { code: string }) => error,
+  );
+}

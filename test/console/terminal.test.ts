@@ -17,7 +17,16 @@ import { ProxmoxSDK, rawRoute } from '../../src/index.js';
 import type { ProxmoxOptions } from '../../src/options/options.js';
 import { resolveOptions } from '../../src/options/resolve.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
-import { rawUpgrade, received, rootClient, rootCookie, Screen, simulator, tokenClient } from './helpers.js';
+import {
+  rawUpgrade,
+  received,
+  rejection,
+  rootClient,
+  rootCookie,
+  Screen,
+  simulator,
+  tokenClient,
+} from './helpers.js';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -193,7 +202,7 @@ describe('terminals: termproxy + vncwebsocket', () => {
       upid: ticket.upid,
     });
     term.on('error', () => {});
-    const error = (await term.ready().catch((e: unknown) => e)) as Error & { code: string };
+    const error = await rejection(term.ready());
     expect(error.code).toBe('PROXMOX_AUTH');
     expect(error.message).toContain('qemu-server 9.1.7');
     expect(error.message).not.toContain(secret);
@@ -209,10 +218,7 @@ describe('terminals: termproxy + vncwebsocket', () => {
     try {
       const { px } = tokenClient(slow);
       await using _ = px;
-      const error = (await px.consoles.shell('pve1').catch((e: unknown) => e)) as Error & {
-        code: string;
-        statusCode: number;
-      };
+      const error = await rejection(px.consoles.shell('pve1'));
       expect(error.code).toBe('PROXMOX_RESOURCE');
       expect(error.statusCode).toBe(500);
       expect(error.message).toContain('invalid PVEVNC ticket');
@@ -285,10 +291,7 @@ describe('terminals: termproxy + vncwebsocket', () => {
       tokenName: 'ci',
       tokenValue: ci.value,
     });
-    const error = (await px.consoles.shell('pve1').catch((e: unknown) => e)) as Error & {
-      code: string;
-      statusCode: number;
-    };
+    const error = await rejection(px.consoles.shell('pve1'));
     expect(error.code).toBe('PROXMOX_RESOURCE');
     expect(error.statusCode).toBe(403);
     expect(error.message).not.toContain(ci.value);
@@ -438,10 +441,7 @@ describe('terminals: the websocket gets the same TLS checks as every call', () =
     );
     await px.login();
     const before = sim.engine.stats.requests;
-    const error = (await helper.shell('pve1').catch((e: unknown) => e)) as Error & {
-      code: string;
-      certificate: boolean;
-    };
+    const error = await rejection(helper.shell('pve1'));
     expect(error.code).toBe('PROXMOX_CONNECTION');
     expect(error.certificate).toBe(true);
     // Only the termproxy POST reached the server; the websocket GET never did.

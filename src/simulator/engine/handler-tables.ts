@@ -9,6 +9,7 @@ import { basicHandlers } from '../resources/cluster/basics.js';
 import { clusterHandlers } from '../resources/cluster/handlers.js';
 import { taskHandlers } from '../resources/cluster/tasks.js';
 import { consoleHandlers } from '../resources/console/handlers.js';
+import { pbsConsoleHandlers } from '../resources/console/pbs-handlers.js';
 import { firewallHandlers } from '../resources/firewall/handlers.js';
 import { guestHandlers } from '../resources/guests/handlers.js';
 import { haHandlers } from '../resources/ha/handlers.js';
@@ -41,5 +42,6 @@ export const HANDLER_TABLES: [readonly ServiceName[], HandlerTable][] = [
   [['PVE'], haHandlers],
   [['PVE'], sdnHandlers],
   [['PBS'], pbsDatastoreHandlers],
+  [['PBS'], pbsConsoleHandlers],
   [['PMG'], pmgHandlers],
 ];

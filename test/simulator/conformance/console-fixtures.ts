@@ -12,8 +12,9 @@ export async function consoleFixtures(
   out: Record<string, string>,
 ): Promise<void> {
   const websocket = api.path.endsWith('/vncwebsocket');
-  // Only the PVE simulator has consoles; elsewhere the generic handlers answer from the schema.
-  if (engine.service !== 'PVE' || (!websocket && api.path !== '/access/vncticket')) return;
+  // The PVE and PBS simulators have consoles; elsewhere the generic handlers answer from the schema.
+  const consoles = engine.service === 'PVE' || engine.service === 'PBS';
+  if (!consoles || (!websocket && api.path !== '/access/vncticket')) return;
   const node = out.node ?? engine.localNode;
   const base = websocket
     ? api.path.replace('{node}', node).replace('{vmid}', out.vmid ?? '')

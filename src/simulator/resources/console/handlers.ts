@@ -6,15 +6,19 @@
  * `user@realm!name`), the ACL path and the port; the websocket upgrade itself is served
  * by ./upgrade.ts.
  */
-import { hasPrivileges } from '../../access/acl.js';
-import type { EngineCore } from '../../engine/engine-core.js';
 import { authId, type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { GuestType } from '../../state/cluster-state.js';
 import { findGuest, requireNode } from '../guests/common.js';
 import { type ConsoleKind, freePort, register, type TerminalTarget } from './sessions.js';
 import { termproxyCommand } from './termproxy-command.js';
-import { assembleVncTicket, generateVncPassword, verifyVncTicket } from './vnc-ticket.js';
+import {
+  assembleVncTicket,
+  consoleTicketValid,
+  generateVncPassword,
+  PVE_VNC,
+  verifyVncTicket,
+} from './vnc-ticket.js';
 
 /** Worker tasks run until their client leaves; the session ends them. */
 const UNTIL_CLOSED_MS = 24 * 3600_000;
@@ -79,8 +83,12 @@ function openProxy(ctx: HandlerContext, where: ProxyTarget, kind: ConsoleKind): 
     perm: where.perm,
     target: where.target,
     task,
+    ticketKind: PVE_VNC,
+    // termproxy prints its error and exits 1; run_command's die is then the task's status.
     ...(kind === 'term'
-      ? { command: termproxyCommand(where.target, port, where.path, where.perm, user) }
+      ? {
+          failureStatus: `command '${termproxyCommand(where.target, port, where.path, where.perm, user)}' failed: exit code 1`,
+        }
       : {}),
   });
   if (password === undefined) return { user, ticket, port, upid: task.upid };
@@ -100,26 +108,9 @@ function vncWebsocket(resolve: (ctx: HandlerContext) => { path: string }) {
   };
 }
 
-/** The check termproxy asks pvedaemon for; any failure is a bare 401, against user enumeration. */
-export function vncTicketValid(
-  core: EngineCore,
-  authid: string,
-  ticket: string,
-  path: string,
-  privs: string,
-  port: number | undefined,
-): boolean {
-  if (!verifyVncTicket(core, ticket, authid, path, port)) return false;
-  const bang = authid.indexOf('!');
-  const subject =
-    bang < 0 ? { userid: authid } : { userid: authid.slice(0, bang), tokenid: authid.slice(bang + 1) };
-  const list = privs.split(/[,;\s]+/).filter((p) => p !== '');
-  return list.length > 0 && hasPrivileges(core.access, subject, path, list);
-}
-
 function verifyTicketCall(ctx: HandlerContext): null {
   const port = str(ctx.params.port);
-  const ok = vncTicketValid(
+  const ok = consoleTicketValid(
     ctx.core,
     str(ctx.params.authid) ?? '',
     str(ctx.params.vncticket) ?? '',

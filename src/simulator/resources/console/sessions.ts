@@ -8,6 +8,7 @@ import type { EngineCore } from '../../engine/engine-core.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { Guest } from '../../state/cluster-state.js';
 import type { TaskRecord } from '../../state/tasks.js';
+import type { TicketKind } from './vnc-ticket.js';
 
 export const FIRST_PORT = 5900;
 export const LAST_PORT = 5999;
@@ -36,8 +37,10 @@ export interface ConsoleSession {
   perm: string;
   target: TerminalTarget;
   task: TaskRecord;
-  /** termproxy's command line, which a failure's exit status quotes (terminals only). */
-  command?: string;
+  /** How its ticket is made and checked (PVE's PVEVNC or PBS's PBSTERM). */
+  ticketKind: TicketKind;
+  /** The worker's exit status when the proxy fails (its message goes to the log); else the message. */
+  failureStatus?: string;
   timer: NodeJS.Timeout;
 }
 
@@ -66,9 +69,8 @@ export function endSession(core: EngineCore, session: ConsoleSession, error?: st
   const task = session.task;
   if (task.status !== 'running') return;
   if (error !== undefined) {
-    // termproxy prints its error and exits 1; run_command's die is the task's status.
     task.log.push(error);
-    const status = session.command === undefined ? error : `command '${session.command}' failed: exit code 1`;
+    const status = session.failureStatus ?? error;
     task.work = () => {
       throw new Error(status);
     };

@@ -7,10 +7,10 @@
  * any other byte, such as the `2` keepalive, is skipped.
  */
 import type { EngineCore } from '../../engine/engine-core.js';
-import { vncTicketValid } from './handlers.js';
 import type { ConsolePeer } from './peer.js';
 import { type ConsoleSession, endSession } from './sessions.js';
 import { type ShellOptions, SimulatedShell } from './shell.js';
+import { consoleTicketValid } from './vnc-ticket.js';
 
 const TICKET_TIMEOUT_MS = 10_000;
 /**
@@ -76,7 +76,10 @@ export class TerminalProxy {
     const authid = line.slice(0, colon);
     const ticket = line.slice(colon + 1);
     const s = this.session;
-    if (ticket !== s.ticket || !vncTicketValid(this.core, authid, ticket, s.path, s.perm, s.port)) {
+    if (
+      ticket !== s.ticket ||
+      !consoleTicketValid(this.core, authid, ticket, s.path, s.perm, s.port, s.ticketKind)
+    ) {
       this.#stop('authentication request failed');
       return;
     }
