@@ -128,13 +128,21 @@ describe('parameters are checked against the schema before anything is sent', ()
 });
 
 describe('commands', () => {
-  it('a prefix names the one command it begins (proxmox g = get); an ambiguous one is refused', async () => {
+  it('a prefix names the one command it begins (proxmox g = get, s = set as in pvesh); an ambiguous one is refused', async () => {
     const r = await run(auth(), ['g', '/version', '--output-format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).version).toBeTruthy();
-    const c = await proxmox(['c', '/version'], { env });
+    // pvesh's verbs win a prefix (pve-common CLIHandler.pm resolve_cmd over pvesh.pm's cmddef):
+    // `s` is set although shell begins with it too, `c` is create.
+    const s = await run(auth(), ['s', '/version', '-foo', '1']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain("no 'set' handler for '/version'");
+    const c = await run(auth(), ['c', '/version']);
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain("ambiguous command 'c': create, config, console, completion");
+    expect(c.stderr).toContain("no 'create' handler for '/version'");
+    const co = await proxmox(['co', '/version'], { env });
+    expect(co.code).toBe(2);
+    expect(co.stderr).toContain("ambiguous command 'co': config, console, completion");
   });
 });
 

@@ -233,9 +233,17 @@ export function findCommand(name: string | undefined): CommandInfo | undefined {
  * The command a word names: its full name, or a prefix only one visible command has
  * (`proxmox g` is `get`), as pvesh expands commands (pve-common CLIHandler::resolve_cmd).
  */
+/** pvesh's verbs (PVE/CLI/pvesh.pm cmddef). */
+const PVESH_VERBS: ReadonlySet<string> = new Set(['ls', 'get', 'set', 'create', 'delete', 'usage', 'help']);
+
 export function resolveCommand(word: string): CommandInfo {
   const exact = findCommand(word);
   if (exact !== undefined) return exact;
+  // pvesh's own verbs win a prefix, as pvesh resolves them among its verbs alone (pve-common
+  // CLIHandler.pm resolve_cmd / expand_command_name): `proxmox s` stays `set` and `c` `create`
+  // although `shell` and `config` begin the same way. Other commands resolve among all.
+  const verbs = COMMANDS.filter((c) => PVESH_VERBS.has(c.name) && c.name.startsWith(word));
+  if (verbs.length === 1) return verbs[0]!;
   const matches = COMMANDS.filter((c) => !c.hidden && c.name.startsWith(word));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
