@@ -31,7 +31,16 @@ export interface TerminalOptions {
   signal?: AbortSignal;
 }
 
-export type ShellOptions = Omit<TerminalOptions, 'serial'>;
+export interface ShellOptions extends Omit<TerminalOptions, 'serial'> {
+  /**
+   * What the node shell runs, for root@pam only (others always get a login prompt): `login`
+   * (default), `upgrade` (PVE: pveupgrade --shell; PBS: apt full-upgrade, then a shell),
+   * `ceph_install` (PVE: pveceph install, with `cmdOpts` as its arguments).
+   */
+  cmd?: 'login' | 'upgrade' | 'ceph_install';
+  /** Arguments for `ceph_install` (sent as `cmd-opts`, NUL-separated). */
+  cmdOpts?: readonly string[];
+}
 
 const enc = encodeURIComponent;
 
@@ -72,7 +81,10 @@ export class ConsoleHelper {
   /** A shell on the node: root@pam gets a root shell, anyone else a login prompt (as on PVE). */
   async shell(node: string, options: ShellOptions = {}): Promise<TerminalStream> {
     assertWebsocketBackend(this.#ctx.options);
-    return this.#terminal(`/nodes/${enc(node)}`, {}, options);
+    const params: Record<string, string> = {};
+    if (options.cmd !== undefined) params.cmd = options.cmd;
+    if (options.cmdOpts !== undefined) params['cmd-opts'] = options.cmdOpts.join('\0');
+    return this.#terminal(`/nodes/${enc(node)}`, params, options);
   }
 
   /** A guest's display as raw RFB; the stream's `password` answers its VNC Authentication. */

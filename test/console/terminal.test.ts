@@ -73,6 +73,30 @@ describe('terminals: termproxy + vncwebsocket', () => {
     expect(term.upid).toMatch(/^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:vncshell::root@pam:$/);
   });
 
+  it('cmd upgrade: root@pam gets pveupgrade --shell, then a shell; anyone else still /bin/login (Nodes.pm get_shell_command)', async () => {
+    await using px = rootClient(sim);
+    const term = await px.consoles.shell('pve1', { cmd: 'upgrade' });
+    const screen = new Screen(term);
+    await screen.waitFor('Starting system upgrade: apt-get dist-upgrade');
+    await screen.waitFor('Your System is up-to-date\r\n\r\nstarting shell\r\n');
+    await screen.waitFor('root@pve1:~# ');
+    term.write('exit\r');
+    await screen.waitEnd();
+    const status = (await px.request('GET /nodes/{node}/tasks/{upid}/status', {
+      node: 'pve1',
+      upid: term.upid,
+    })) as {
+      exitstatus: string;
+    };
+    expect(status.exitstatus).toContain(" -- /usr/bin/pveupgrade --shell' failed: exit code 1");
+
+    const { px: token } = tokenClient(sim);
+    await using _ = token;
+    const other = await token.consoles.shell('pve1', { cmd: 'upgrade' });
+    await new Screen(other).waitFor('pve1 login: ');
+    other.destroy();
+  });
+
   it('cols and rows given at open are the pty size from the first command on', async () => {
     await using px = rootClient(sim);
     const term = await px.consoles.shell('pve1', { cols: 100, rows: 30 });

@@ -56,7 +56,11 @@ function nodeTarget(ctx: HandlerContext): ProxyTarget {
     perm: 'Sys.Console',
     taskType: 'vncshell',
     taskId: '',
-    target: { type: 'node', node },
+    // get_shell_command: `cmd` counts for root@pam only; everyone else gets /bin/login.
+    target:
+      str(ctx.params.cmd) === 'upgrade' && authId(ctx.subject) === 'root@pam'
+        ? { type: 'node', node, upgrade: true }
+        : { type: 'node', node },
   };
 }
 

@@ -54,7 +54,10 @@ function termproxy(ctx: HandlerContext): Record<string, unknown> {
     authid: userid,
     path: PATH,
     perm: PERM,
-    target: { type: 'node', node: core.localNode },
+    target:
+      cmd === 'upgrade'
+        ? { type: 'node', node: core.localNode, upgrade: true }
+        : { type: 'node', node: core.localNode },
     task,
     ticketKind: PBS_TERM,
     // The worker bails with the exit code; termproxy's words are in the log.

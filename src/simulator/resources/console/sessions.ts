@@ -22,7 +22,8 @@ export type ConsoleKind = 'term' | 'vnc';
 export type TerminalTarget =
   | { type: 'qemu'; guest: Guest; serial: string | undefined }
   | { type: 'lxc'; guest: Guest }
-  | { type: 'node'; node: string };
+  /** `upgrade`: root@pam's node shell runs the upgrade wrapper first (Nodes.pm shell_cmd_map). */
+  | { type: 'node'; node: string; upgrade?: boolean };
 
 export interface ConsoleSession {
   port: number;

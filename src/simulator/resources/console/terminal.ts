@@ -19,6 +19,18 @@ const TICKET_TIMEOUT_MS = 10_000;
  * shell left with `exit` ends its task with an error status, as on PVE; a client that
  * disconnects ends it OK.
  */
+/** apt on an up-to-date node. */
+const APT_UPGRADE =
+  'Reading package lists... Done\r\nBuilding dependency tree... Done\r\nCalculating upgrade... Done\r\n' +
+  '0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\r\n';
+/**
+ * The `upgrade` shell command before its shell: PVE runs pve-manager bin/pveupgrade --shell,
+ * PBS `sh -c 'apt full-upgrade; bash -l'` (proxmox-backup src/api2/node/mod.rs).
+ */
+const UPGRADE = {
+  PVE: `Starting system upgrade: apt-get dist-upgrade\r\n${APT_UPGRADE}\r\nYour System is up-to-date\r\n\r\nstarting shell\r\n`,
+  PBS: APT_UPGRADE,
+} as const;
 const PTY_GONE = 'error reading from pty: Input/output error (os error 5)';
 const MAX_TICKET_LINE = 4096;
 
@@ -98,7 +110,11 @@ export class TerminalProxy {
       this.#shell = new SimulatedShell({
         ...common,
         hostname: target.node,
-        banner: root ? `Linux ${target.node} 6.8.12-4-pve #1 SMP x86_64\r\n\r\n` : '\r\n',
+        banner: !root
+          ? '\r\n'
+          : target.upgrade
+            ? UPGRADE[this.core.service === 'PBS' ? 'PBS' : 'PVE']
+            : `Linux ${target.node} 6.8.12-4-pve #1 SMP x86_64\r\n\r\n`,
         login: root ? 'root' : 'prompt',
         onExit: 'end',
       });

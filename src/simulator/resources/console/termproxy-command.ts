@@ -11,7 +11,10 @@ const TICKET_FD = 3;
 
 /** Nodes.pm get_shell_command: root@pam logs in as root at once, everyone else meets /bin/login. */
 function programOf(target: TerminalTarget, authid: string): string[] {
-  if (target.type === 'node') return authid === 'root@pam' ? ['/bin/login', '-f', 'root'] : ['/bin/login'];
+  if (target.type === 'node') {
+    if (authid !== 'root@pam') return ['/bin/login'];
+    return target.upgrade ? ['/usr/bin/pveupgrade', '--shell'] : ['/bin/login', '-f', 'root'];
+  }
   const vmid = String(target.guest.vmid);
   if (target.type === 'qemu') {
     const iface = target.serial === undefined ? [] : ['-iface', target.serial];
