@@ -4,7 +4,7 @@
  * PVE::AbstractConfig add_unused_volume) and moves, resizes and frees them.
  */
 import { describe, expect, it } from 'vitest';
-import { demoEngine, fails, finish, ok } from './engine-helpers.js';
+import { createContainer, demoEngine, fails, finish, ok } from './engine-helpers.js';
 
 type Engine = ReturnType<typeof demoEngine>;
 
@@ -136,5 +136,21 @@ describe('resize and move (resize_vm, move_vm_disk)', () => {
     expect(back.scsi0).toBe('local-lvm:vm-957-disk-1,size=1G,ssd=1');
     const tank = await ok(engine, 'GET', '/nodes/pve1/storage/tank/content', { vmid: '957' });
     expect(tank).toEqual([]);
+  });
+});
+
+describe('a running container (pve-container LXC/Config.pm vmconfig_hotplug_pending)', () => {
+  it('takes memory, a new mount point and a NIC removal live; arch waits for the restart', async () => {
+    const engine = demoEngine();
+    const path = await createContainer(engine, 958, { net0: 'name=eth0,bridge=vmbr0', start: '1' });
+    await ok(engine, 'PUT', path, { memory: '1024', mp0: 'local-lvm:2,mp=/data', arch: 'arm64' });
+    await ok(engine, 'PUT', path, { delete: 'net0' });
+    const current = await ok(engine, 'GET', path, { current: '1' });
+    expect(current.memory).toBe(1024);
+    expect(current.mp0).toBe('local-lvm:vm-958-disk-1,mp=/data,size=2G');
+    expect(current.net0).toBeUndefined();
+    expect(current.arch).not.toBe('arm64');
+    const pending = await ok(engine, 'GET', path.replace(/config$/, 'pending'));
+    expect(pending.find((p: any) => p.key === 'arch')).toMatchObject({ pending: 'arm64' });
   });
 });

@@ -242,10 +242,10 @@ function changeConfig(ctx: HandlerContext, guest: Guest): void {
   cleanupPending(guest);
   const touched = new Set([...Object.keys(request.set), ...request.deletes, 'boot']);
   if (guest.status === 'stopped') {
-    applyPending(guest);
+    applyPending(ctx.core, guest);
     return;
   }
-  const errors = hotplugPending(guest, touched);
+  const errors = hotplugPending(ctx.core, guest, touched);
   if (Object.keys(errors).length > 0) throw paramError(errors);
 }
 

@@ -50,7 +50,7 @@ export function powerAction(type: GuestType, kind: PowerAction) {
       user: authId(ctx.subject),
       work: () => {
         if (kind === 'start' || kind === 'reboot') {
-          applyPending(guest);
+          applyPending(core, guest);
           guest.status = 'running';
           guest.startedAt = core.clock.now();
         }

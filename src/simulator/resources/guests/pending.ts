@@ -4,9 +4,11 @@
  * running one only what can change live (`vmconfig_hotplug_pending` of each). The rest
  * stays pending until the next start. Problems a live change meets come back per key.
  */
+
+import type { EngineCore } from '../../engine/engine-core.js';
 import type { Guest } from '../../state/cluster-state.js';
 import { CLOUDINIT_OPTIONS } from './config-perms.js';
-import { driveVolume } from './disk-alloc.js';
+import { createDisks, driveVolume } from './disk-alloc.js';
 import { dropReusedUnused, isCdrom, isDriveKey, keepAsUnused, parseDrive } from './drives.js';
 
 /** qemu-server `$fast_plug_option` (and the cloud-init keys): never need the guest. */
@@ -66,8 +68,20 @@ function finishDelete(guest: Guest, key: string): void {
   guest.pendingDelete.delete(key);
 }
 
-function finishChange(guest: Guest, key: string): void {
-  const value = guest.pending[key];
+function finishChange(core: EngineCore, guest: Guest, key: string): void {
+  let value = guest.pending[key];
+  // pve-container Config.pm apply_pending_mountpoint: a new mount point (`STORAGE:SIZE`)
+  // is allocated when it is applied, not when it is queued.
+  if (value !== undefined && guest.type === 'lxc' && isDriveKey('lxc', key)) {
+    const target = {
+      type: guest.type,
+      vmid: guest.vmid,
+      node: guest.node,
+      template: false,
+      context: 'update',
+    } as const;
+    value = createDisks(core, target, { [key]: value })[key] ?? value;
+  }
   if (value !== undefined) guest.config[key] = value;
   delete guest.pending[key];
 }
@@ -80,7 +94,7 @@ export function cleanupPending(guest: Guest): void {
 }
 
 /** Everything pending, as on start (and for a stopped guest at once). */
-export function applyPending(guest: Guest): void {
+export function applyPending(core: EngineCore, guest: Guest): void {
   for (const key of [...guest.pendingDelete].sort()) {
     const value = guest.config[key];
     if (value !== undefined && isDriveKey(guest.type, key)) detachDrive(guest, key, value);
@@ -90,7 +104,7 @@ export function applyPending(guest: Guest): void {
   for (const key of Object.keys(guest.pending).sort()) {
     const old = guest.config[key];
     if (old !== undefined && isDriveKey(guest.type, key)) detachDrive(guest, key, old);
-    finishChange(guest, key);
+    finishChange(core, guest, key);
   }
   dropReusedUnused(guest.type, guest.config);
 }
@@ -150,7 +164,7 @@ function lxcLiveDelete(key: string): boolean {
 }
 
 /** What a running guest takes at once; the rest stays pending. Answers the problems. */
-export function hotplugPending(guest: Guest, selection: ReadonlySet<string>): ApplyErrors {
+export function hotplugPending(core: EngineCore, guest: Guest, selection: ReadonlySet<string>): ApplyErrors {
   const errors: ApplyErrors = {};
   const features = hotplugFeatures(guest.config);
   const prefix = guest.type === 'qemu' ? 'hotplug problem - ' : '';
@@ -180,7 +194,7 @@ export function hotplugPending(guest: Guest, selection: ReadonlySet<string>): Ap
       driveVolume(guest.type, key, old) !== driveVolume(guest.type, key, value)
     )
       detachDrive(guest, key, old);
-    finishChange(guest, key);
+    finishChange(core, guest, key);
   }
   dropReusedUnused(guest.type, guest.config);
   return errors;

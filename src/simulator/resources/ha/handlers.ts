@@ -55,7 +55,7 @@ function enact(core: EngineCore, sid: string, config: HaConfig): void {
   if (!guest || guest.lock || guest.template) return;
   const state = config.state ?? 'started';
   if (state === 'started' && guest.status === 'stopped') {
-    applyPending(guest);
+    applyPending(core, guest);
     guest.status = 'running';
     guest.startedAt = core.clock.now();
   } else if ((state === 'stopped' || state === 'disabled') && guest.status !== 'stopped') {
