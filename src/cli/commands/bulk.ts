@@ -65,7 +65,8 @@ export async function run(argv: string[], name = 'bulk', globals: readonly strin
   const shutdownTimeout = millis(o['shutdown-timeout'], 'shutdown-timeout', 60_000);
   const format = parseOutputFormat(o['output-format']);
 
-  const options = await connectionOptions(o);
+  let options = await connectionOptions(o);
+  if (flag(o, 'debug')) options = (await import('../debug-log.js')).debugOptions(options);
   const [{ ProxmoxSDK }, { workflows }] = await Promise.all([
     import('../../sdk/proxmox-sdk.js'),
     import('../../workflows/workflows.js'),
