@@ -73,7 +73,9 @@ describe('proxmox bulk', () => {
     const again = await bulk(['stop', String(a), '--debug']);
     // --debug shows the requests (the lookup and the state check; nothing to stop).
     expect(again.stderr).toMatch(/^proxmox-sdk > GET \/cluster\/resources \{"type":"vm"\}$/m);
-    expect(again.stderr).toMatch(new RegExp(`^proxmox-sdk > GET /nodes/pve2/(qemu|lxc)/${a}/status/current$`, 'm'));
+    expect(again.stderr).toMatch(
+      new RegExp(`^proxmox-sdk > GET /nodes/pve2/(qemu|lxc)/${a}/status/current$`, 'm'),
+    );
     expect(again.stderr).not.toMatch(/status\/stop/);
     expect((JSON.parse(again.stdout) as Row[])[0]).toMatchObject({
       vmid: a,
