@@ -52,7 +52,7 @@ export function perlPrivilegeDenial(
 }
 
 /** PVE/AccessControl.pm normalize_path: no doubled or trailing slashes. */
-const normalizePath = (path: string): string =>
+export const normalizePath = (path: string): string =>
   `/${path
     .split('/')
     .filter((p) => p !== '')

@@ -6,6 +6,7 @@ import { SERVICES } from '../../../core/services.js';
 import { hasPrivileges } from '../../access/acl.js';
 import { apiCapabilities } from '../../access/api-capabilities.js';
 import { ticketPrefixFor } from '../../access/auth.js';
+import { normalizePath, perlPrivilegeDenial } from '../../access/permissions.js';
 import type { TicketWindow } from '../../access/tickets.js';
 import { verifyTotp } from '../../access/totp.js';
 import type { EngineCore } from '../../engine/engine-core.js';
@@ -144,6 +145,38 @@ function pveOtp(ctx: HandlerContext, user: UserRecord, otp: string): Reply {
   return challengeTicket(ctx, user);
 }
 
+/**
+ * PVE's `path` + `privs` login (PVE/API2/AccessControl.pm verify_auth): no ticket is made;
+ * the user's own ticket or password (authenticate_user in scalar context: no second factor)
+ * must be good and the user must hold every listed privilege on the path. It answers the
+ * user name with `cap` (and `clustername`), any failure the same 401 as a login.
+ */
+function verifyAuth(
+  ctx: HandlerContext,
+  user: UserRecord,
+  password: string,
+  path: string,
+  privs: string,
+): Reply {
+  const { core } = ctx;
+  const ticket = core.signer.verify(password, ticketPrefixFor(core, user.userid), core.clock.now());
+  const known = ticket?.data === user.userid || (user.password !== undefined && user.password === password);
+  const list = privs.split(/[,;\s]+/).filter((p) => p !== '');
+  const normalized = normalizePath(path);
+  if (
+    !known ||
+    list.length === 0 ||
+    perlPrivilegeDenial(core.access, { userid: user.userid }, normalized, list)
+  )
+    throw authFailure(core);
+  const data: Record<string, unknown> = {
+    username: user.userid,
+    cap: apiCapabilities(core.access, { userid: user.userid }),
+  };
+  addClusterName(core, data, user.userid);
+  return new Reply(data);
+}
+
 function createTicket(ctx: HandlerContext): Reply {
   const { core, params } = ctx;
   const now = core.clock.now();
@@ -151,14 +184,17 @@ function createTicket(ctx: HandlerContext): Reply {
   const password = str(params.password) ?? '';
   const otp = str(params.otp);
   const challenge = str(params['tfa-challenge']);
+  const prefix = ticketPrefixFor(core, username);
+  const user = core.access.activeUser(username, now);
+  if (!user) throw authFailure(core);
+  const path = str(params.path);
+  const privs = str(params.privs);
+  if (core.service === 'PVE' && path && privs) return verifyAuth(ctx, user, password, path, privs);
   if (otp !== undefined && challenge !== undefined) {
     // PVE create_ticket_do dies inside create_ticket's eval: a login failure like any other.
     if (core.service === 'PVE') throw authFailure(core);
     throw paramError({ otp: "'otp' and 'tfa-challenge' cannot be used together" });
   }
-  const prefix = ticketPrefixFor(core, username);
-  const user = core.access.activeUser(username, now);
-  if (!user) throw authFailure(core);
 
   if (challenge !== undefined) {
     const window = rustServer(core) ? RUST_CHALLENGE_WINDOW : undefined;
