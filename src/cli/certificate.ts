@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { connect } from 'node:tls';
 import { normalizeFingerprint } from '../transports/http/tls-connector.js';
+import { usedConnection } from './last-connection.js';
 
 /**
  * The SHA-256 fingerprint of the certificate `hostname:port` presents, read on a handshake of
@@ -114,15 +115,9 @@ export function withoutPin(argv: readonly string[]): string[] {
   return out;
 }
 
-let used: import('../options/options.js').ProxmoxOptions | undefined;
-
-/** The connection this process uses (connection.ts records it), for the advice after a refusal. */
-export function rememberConnection(options: import('../options/options.js').ProxmoxOptions): void {
-  used = options;
-}
-
 /** The advice for a certificate refusal of the remembered connection; '' when there is none. */
 export async function adviceForRefusal(argv: readonly string[]): Promise<string> {
+  const used = usedConnection();
   if (used === undefined) return '';
   const { resolveOptions } = await import('../options/resolve.js');
   let resolved: ReturnType<typeof resolveOptions>;

@@ -11,7 +11,7 @@
 import type { StoredOptions } from '../config/stored-options.js';
 import type { ProxmoxOptions } from '../options/options.js';
 import { flag, type ParsedArgs, UsageError } from './args.js';
-import { rememberConnection } from './certificate.js';
+import { rememberConnection } from './last-connection.js';
 import { promptSecret, readStdinSecret } from './prompt.js';
 import { terminalTfa } from './tfa-prompt.js';
 
