@@ -3,6 +3,8 @@
  * src/core/upid.ts, verbs from src/client/path.ts, schema lookup from src/schema/lookup.ts,
  * and its help listings from the option tables and the registry.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandHelp } from '../../src/cli/commands/help.js';
 import { COMMANDS, findCommand } from '../../src/cli/commands/registry.js';
@@ -10,6 +12,7 @@ import { MOCK_OPTIONS } from '../../src/cli/option-tables.js';
 import { describeUpid } from '../../src/cli/output/progress.js';
 import { VERB_METHODS } from '../../src/cli/schema.js';
 import { VERBS } from '../../src/client/path.js';
+import { REPO } from './helpers.js';
 
 describe('one source per fact in the CLI', () => {
   it('describes PVE and PBS UPIDs with the SDK parser (PBS has a task id field, escapes : in the id)', () => {
@@ -25,6 +28,18 @@ describe('one source per fact in the CLI', () => {
   it("the CLI's verbs are the SDK's", () => {
     for (const [verb, method] of Object.entries(VERB_METHODS)) expect(VERBS[verb]).toBe(method);
     expect(Object.keys(VERB_METHODS).sort()).toEqual(['create', 'delete', 'get', 'set']);
+  });
+
+  it("docs/cli.md's command table names every command of the registry, with its subcommands", () => {
+    const docs = readFileSync(join(REPO, 'docs/cli.md'), 'utf8');
+    const table = docs.slice(docs.indexOf('## Commands'), docs.indexOf('### Paths and parameters'));
+    for (const command of COMMANDS.filter((c) => !c.hidden)) {
+      const row = table
+        .split('\n')
+        .find((l) => new RegExp(`\`${command.name}[ \`]|, \`${command.name}\``).test(l));
+      expect(row, command.name).toBeDefined();
+      for (const sub of command.subcommands ?? []) expect(row, `${command.name} ${sub}`).toContain(sub);
+    }
   });
 
   it('synopses and subcommands come from the option tables and the registry', () => {
