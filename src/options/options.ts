@@ -90,11 +90,14 @@ export interface ProxmoxOptions<I extends ServiceInput = ServiceInput> {
    */
   deadline?: number;
   /**
-   * HTTPS: keep-alive connections per host. pveproxy runs 3 worker processes (MAX_WORKERS
-   * in /etc/default/pveproxy); each serves many connections from one event loop, but runs
-   * the API handlers it executes itself (the local, synchronous ones) one at a time, so a
-   * few connections per worker keep them all busy and more only queue in the server. Raise
-   * it for a server with more workers, or behind a load balancer. @default 8
+   * HTTPS: keep-alive connections per host. pveproxy runs 3 worker processes (max_workers
+   * in pve-manager PVE/Service/pveproxy.pm, MAX_WORKERS in /etc/default/pveproxy); each
+   * serves many connections from one event loop, but runs the API handlers it executes
+   * itself (the local, synchronous ones) one at a time, so a few connections per worker keep
+   * them all busy and more only queue in the server (docs/performance.md, issue 19.3: 64
+   * instead of 8 moved a 1,000-guest inventory 1.10x on a model of it). Raise it for calls
+   * the node proxies to other nodes, a server with more workers, or a load balancer
+   * (3 per node is a fair start). @default 8
    */
   connections?: number;
   /**
