@@ -268,6 +268,20 @@ describe.concurrent('examples against the simulator', { timeout: 120_000 }, () =
     );
   });
 
+  it('nocloud-seed: builds, uploads and attaches the seed ISO once, then imports a disk', async () => {
+    const out = ok(await run('nocloud-seed.ts', {}));
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^seed local:iso\/cidata-106-[0-9a-f]{12}\.iso \(\d+ bytes\) on ide2, uploaded: true$/,
+    );
+    expect(lines[1]).toBe('same data again: uploaded: false');
+    expect(lines[2]).toMatch(
+      /^imported local:import\/cloud-image\.qcow2 as scsi1: local-lvm:vm-106-disk-\d+$/,
+    );
+    // PVE writes the ISO's size beside it (qemu-server create_disks).
+    expect(lines[3]).toBe(`ide2: ${lines[0]!.split(' ')[1]},media=cdrom,size=56K`);
+  });
+
   it('workflows: finds by name, clones to the next id, snapshots, starts the stopped VMs two at a time', async () => {
     // Starts its own simulator (demo dataset): dns-06 is the stopped VM 106 on pve1, 136 the next free id.
     const out = ok(await run('workflows.ts', {}));
