@@ -73,15 +73,29 @@ export async function openConsoleSocket(
   signal?: AbortSignal,
 ): Promise<WebSocket> {
   const o = ctx.options;
-  const [{ WebSocket }, headers, socket] = await Promise.all([
-    loadWithPeer('ws', 'consoles (terminal and VNC)', () => import('ws')),
-    ctx.headers(signal),
-    connectSocket(o),
-  ]);
+  // Side by side (the TLS handshake is the slow part), but a connected socket is not left
+  // open when loading ws or getting the credentials failed.
+  const connecting = connectSocket(o);
+  let wsModule: typeof import('ws');
+  let headers: Readonly<Record<string, string>>;
+  try {
+    [wsModule, headers] = await Promise.all([
+      loadWithPeer('ws', 'consoles (terminal and VNC)', () => import('ws')),
+      ctx.headers(signal),
+    ]);
+  } catch (error) {
+    connecting.then(
+      (s) => s.destroy(),
+      () => {},
+    );
+    throw error;
+  }
+  const socket = await connecting;
   if (signal?.aborted) {
     socket.destroy();
     throw new AbortError(`GET ${path}/vncwebsocket: aborted`);
   }
+  const { WebSocket } = wsModule;
   const host = o.hosts[0]!;
   const query = new URLSearchParams({ port: String(ticket.port), vncticket: ticket.ticket });
   const name = host.hostname.includes(':') ? `[${host.hostname}]` : host.hostname;
