@@ -8,6 +8,8 @@
  * accepted with one dash, as pvesh accepts them.
  */
 
+import { restOfPathStart } from '../core/path-ids.js';
+import type { ServiceName } from '../core/services.js';
 import { didYouMean } from './suggest.js';
 
 export class UsageError extends Error {
@@ -186,31 +188,34 @@ export function flag(options: ParsedArgs['options'], name: string): boolean {
 }
 
 /**
- * Paths whose last parameter takes the rest of the path, as the Proxmox router matches
- * them (PVE registers storage content with `fragmentDelimiter: ''`): `local:iso/x.iso`
- * is one volume id. Known by shape, so that a call needs no schema.
- */
-const REST_OF_PATH: readonly RegExp[] = [/^(nodes\/[^/]+\/storage\/[^/]+\/content)\/(.+)$/];
-
-/**
  * An API path as pvesh takes it: with or without the leading slash, extra slashes folded.
- * Each segment is percent-encoded as one path segment (`%2F` may be typed to embed a slash).
+ * Each segment is percent-encoded as one path segment. The mounts that take the rest of the
+ * path as one id (storage content `local:iso/x.iso`, IP set `10.0.0.0/8`) come from
+ * core/path-ids.ts, the table the SDK sends by; elsewhere an id cannot hold `/`, typed or as
+ * `%2F`, since the server splits the path there (refused here, before anything is sent).
  */
-export function normalizeApiPath(raw: string | undefined): { display: string; encoded: string } {
+export function normalizeApiPath(
+  raw: string | undefined,
+  service: ServiceName = 'PVE',
+): { display: string; encoded: string } {
   if (raw === undefined || raw.trim() === '') throw new UsageError('missing API path');
-  const folded = raw
+  const parts = raw
     .split('/')
     .filter((s) => s !== '')
-    .join('/');
-  const rest = REST_OF_PATH.map((re) => re.exec(folded)).find((m) => m !== null);
-  const segments = rest ? [...rest[1]!.split('/'), rest[2]!] : folded.split('/').filter((s) => s !== '');
-  const decoded = segments.map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+  const rest = restOfPathStart(service, parts);
+  const decoded = rest === -1 ? parts : [...parts.slice(0, rest), parts.slice(rest).join('/')];
+  const fixed = rest === -1 ? decoded : decoded.slice(0, rest);
+  const bad = fixed.find((s) => s.includes('/'));
+  if (bad !== undefined) {
+    throw new UsageError(`path id '${bad}' contains '/', which ${service} reads as a path separator`);
+  }
   return {
     display: `/${decoded.join('/')}`,
     encoded: `/${decoded.map((s) => encodeURIComponent(s)).join('/')}`,

@@ -70,21 +70,35 @@ describe('normalizeApiPath', () => {
     ['nodes', '/nodes', '/nodes'],
     ['/nodes//pve1/', '/nodes/pve1', '/nodes/pve1'],
     ['/', '/', '/'],
-    [
-      '/storage/local/content/local:iso%2Fx.iso',
-      '/storage/local/content/local:iso/x.iso',
-      '/storage/local/content/local%3Aiso%2Fx.iso',
-    ],
+    ['/nodes/pve 1', '/nodes/pve 1', '/nodes/pve%201'],
   ])('%s', (raw, display, encoded) => {
     expect(normalizeApiPath(raw)).toEqual({ display, encoded });
   });
-  it('takes the rest of a storage content path as one volume id, as the Proxmox router does', () => {
-    expect(normalizeApiPath('/nodes/pve1/storage/local/content/local:iso/x.iso').encoded).toBe(
+  // The rest-of-path mounts of src/core/path-ids.ts (pve-common RESTHandler.pm
+  // map_path_to_methods joins the fragments after a fragmentDelimiter '' mount).
+  it('takes the rest of a storage content or IP set path as one id, as the Proxmox router does', () => {
+    expect(normalizeApiPath('/nodes/pve1/storage/local/content/local:iso/x.iso')).toEqual({
+      display: '/nodes/pve1/storage/local/content/local:iso/x.iso',
+      encoded: '/nodes/pve1/storage/local/content/local%3Aiso%2Fx.iso',
+    });
+    expect(normalizeApiPath('/nodes/pve1/storage/local/content/local:iso%2Fx.iso').encoded).toBe(
       '/nodes/pve1/storage/local/content/local%3Aiso%2Fx.iso',
+    );
+    expect(normalizeApiPath('/cluster/firewall/ipset/lan/10.0.0.0/8').encoded).toBe(
+      '/cluster/firewall/ipset/lan/10.0.0.0%2F8',
+    );
+    expect(normalizeApiPath('/config/mynetworks/10.0.0.0/8', 'PMG').encoded).toBe(
+      '/config/mynetworks/10.0.0.0%2F8',
     );
     expect(normalizeApiPath('/nodes/pve1/storage/local/content').encoded).toBe(
       '/nodes/pve1/storage/local/content',
     );
+  });
+  it("refuses '/' inside any other id, typed as %2F (pveproxy unescapes the path before it splits it)", () => {
+    expect(() => normalizeApiPath('/nodes/pve1%2Fqemu/qemu')).toThrow(
+      "path id 'pve1/qemu' contains '/', which PVE reads as a path separator",
+    );
+    expect(() => normalizeApiPath('/config/mynetworks/10.0.0.0%2F8/x', 'PVE')).toThrow(UsageError);
   });
   it('needs a path', () => {
     expect(() => normalizeApiPath(undefined)).toThrow(UsageError);

@@ -62,13 +62,14 @@ export async function run(argv: string[], verb: string, globals: readonly string
     return EXIT.OK;
   }
   const [rawPath, ...after] = before.rest;
-  const path = normalizeApiPath(rawPath);
   let service = await chooseService(before.options);
+  let path = normalizeApiPath(rawPath, service);
   let resolved = await resolveMethod(service, verb, path);
   let args = parseApiArgs(after, resolved.method, info.options);
   const lateService = args.options.service;
   if (typeof lateService === 'string' && findService(lateService) !== service) {
     service = await chooseService({ service: lateService });
+    path = normalizeApiPath(rawPath, service);
     resolved = await resolveMethod(service, verb, path);
     args = parseApiArgs(after, resolved.method, info.options);
   }

@@ -72,12 +72,12 @@ export async function run(argv: string[], _name = 'ls', globals: readonly string
   }
   const [rawPath, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
-  const path = normalizeApiPath(rawPath ?? '/');
   const format = parseOutputFormat(parsed.options['output-format']);
   const connection = flag(parsed.options, 'schema') ? undefined : await optionalConnection(parsed);
   const serviceText = connection?.service ?? parsed.options.service;
   const service = findService(typeof serviceText === 'string' ? serviceText : 'PVE');
   if (service === undefined) throw new UsageError('--service: expected pve, pbs, pmg or pdm');
+  const path = normalizeApiPath(rawPath ?? '/', service);
 
   const match = findNode(await loadSchema(service), path.encoded);
   if (match === undefined) throw new CliError(`no such resource '${path.display}'`, EXIT.NOT_FOUND);

@@ -25,12 +25,12 @@ export async function run(argv: string[], _name = 'usage', globals: readonly str
   }
   const [rawPath, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
-  const path = normalizeApiPath(rawPath);
   const only = parsed.options.command;
   if (only !== undefined && (only === true || !(only in VERB_METHODS))) {
     throw new UsageError('--command: expected get, set, create or delete');
   }
   const service = await chooseService(parsed.options);
+  const path = normalizeApiPath(rawPath, service);
   const match = findNode(await loadSchema(service), path.encoded);
   if (match === undefined) throw new CliError(`no such resource '${path.display}'`, EXIT.NOT_FOUND);
 
