@@ -155,4 +155,32 @@ describe('destroy (destroy_vm)', () => {
     expect(acl.filter((e: any) => e.path === '/vms/980')).toEqual([]);
     expect((await ok(engine, 'GET', '/cluster/ha/resources')).map((r: any) => r.sid)).not.toContain('vm:980');
   });
+  it('frees images no config names only with destroy-unreferenced-disks (Content.pm create, destroy_vm)', async () => {
+    const engine = demoEngine();
+    const a = await vm(engine, 981, { scsi0: 'local-lvm:1' });
+    const b = await vm(engine, 982, { scsi0: 'local-lvm:1' });
+    for (const vmid of ['981', '982'])
+      await ok(engine, 'POST', '/nodes/pve1/storage/local-lvm/content', {
+        vmid,
+        filename: `vm-${vmid}-disk-7`,
+        size: '2G',
+      });
+    const illegal = await fails(engine, 'POST', '/nodes/pve1/storage/local-lvm/content', {
+      vmid: '981',
+      filename: 'vm-999-disk-0',
+      size: '1G',
+    });
+    expect(illegal.message).toBe("illegal name 'vm-999-disk-0' - should be 'vm-981-*'\n");
+    // The next disk of 981 skips the name taken by the unreferenced image.
+    await ok(engine, 'PUT', `${a}/config`, { scsi1: 'local-lvm:1' });
+    expect(await volids(engine, 'local-lvm', 981)).toEqual([
+      'local-lvm:vm-981-disk-0',
+      'local-lvm:vm-981-disk-1',
+      'local-lvm:vm-981-disk-7',
+    ]);
+    await finish(engine, await ok(engine, 'DELETE', a));
+    expect(await volids(engine, 'local-lvm', 981)).toEqual(['local-lvm:vm-981-disk-7']);
+    await finish(engine, await ok(engine, 'DELETE', b, { 'destroy-unreferenced-disks': '1' }));
+    expect(await volids(engine, 'local-lvm', 982)).toEqual([]);
+  });
 });

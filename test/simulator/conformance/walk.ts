@@ -191,6 +191,9 @@ export async function sampleParams(engine: SimulatorEngine, api: ApiMethod): Pro
     out.description = 'conformance';
   // A container's rootfs defaults to the `local` storage, which holds no containers here (LXC.pm create_vm).
   if (api.method === 'POST' && /\/lxc$/.test(api.path)) out.rootfs = 'local-lvm:1';
+  // Content.pm create: an image named for its guest (Plugin.pm alloc_image), with its format on a dir storage.
+  if (api.method === 'POST' && api.path.endsWith('/storage/{storage}/content'))
+    out.filename = `vm-${out.vmid}-disk-9.raw`;
   if (api.path.endsWith('/agent/exec-status')) {
     const started = await engine.call('POST', `/nodes/${out.node}/qemu/${out.vmid}/agent/exec`, {
       command: 'true',

@@ -4,6 +4,7 @@
  * one, nothing on a locked guest, locks held while the task runs.
  */
 
+import type { EngineCore } from '../../engine/engine-core.js';
 import { authId, type HandlerContext, requirePrivs, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
@@ -75,6 +76,7 @@ export function destroyGuest(type: GuestType) {
     if (guest.config.protection === '1')
       throw new SimError(500, `can't remove ${label(guest)} - protection mode enabled`);
     const purge = yes(ctx.params.purge);
+    const unreferenced = yes(ctx.params['destroy-unreferenced-disks']);
     // qemu-server destroy_vm / pve-container destroy_vm: an HA resource stays only without purge.
     const sid = `${type === 'qemu' ? 'vm' : 'ct'}:${guest.vmid}`;
     if (!purge && core.ha.resources.has(sid))
@@ -89,8 +91,10 @@ export function destroyGuest(type: GuestType) {
       id: String(guest.vmid),
       user: authId(ctx.subject),
       work: () => {
-        // Its disks go with the config that names them (storage/volumes.ts).
+        // Its disks go with the config that names them (storage/volumes.ts); images of its
+        // vmid that no config names only with destroy-unreferenced-disks (destroy_vm).
         core.cluster.guests.delete(guest.vmid);
+        if (unreferenced) freeUnreferenced(core, guest);
         if (guest.pool) core.cluster.pools.get(guest.pool)?.members.delete(`${type}/${guest.vmid}`);
         // PVE::AccessControl::remove_vm_access runs with or without purge.
         core.access.acl = core.access.acl.filter((e) => e.path !== `/vms/${guest.vmid}`);
@@ -99,6 +103,17 @@ export function destroyGuest(type: GuestType) {
       },
     }).upid;
   };
+}
+
+/** Images of the guest's vmid on every storage of its node that no config names. */
+function freeUnreferenced(core: EngineCore, guest: Guest): void {
+  for (const storage of core.storage.storages.values()) {
+    if (!core.storage.availableOn(storage, guest.node)) continue;
+    const volumes = core.storage.volumes(guest.node, storage.storage);
+    for (const [volid, volume] of volumes)
+      if (volume.vmid === guest.vmid && (volume.content === 'images' || volume.content === 'rootdir'))
+        volumes.delete(volid);
+  }
 }
 
 export function makeTemplate(type: GuestType) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { EngineCore } from '../../engine/engine-core.js';
 import { authId, type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
-import { SimError } from '../../engine/sim-error.js';
+import { paramError, SimError } from '../../engine/sim-error.js';
 import { guestDisks } from '../../state/guest-disks.js';
 import type { StorageRecord, Volume } from '../../state/storage-state.js';
 import { requireNode } from '../guests/common.js';
@@ -198,6 +198,49 @@ function deleteVolume(ctx: HandlerContext): unknown {
   }).upid;
 }
 
+/**
+ * `POST .../content` (pve-storage PVE/API2/Storage/Content.pm create, Plugin.pm alloc_image):
+ * an image of `vmid` by name, size in KiB (or M/G). It belongs to no config: destroying the
+ * guest frees it only with `destroy-unreferenced-disks`.
+ */
+function allocImage(ctx: HandlerContext): unknown {
+  const node = requireNode(ctx.core, str(ctx.params.node));
+  const storage = findStorage(ctx.core, str(ctx.params.storage), node);
+  const vmid = Number(str(ctx.params.vmid));
+  const name = str(ctx.params.filename) ?? '';
+  const sizeText = str(ctx.params.size) ?? '';
+  const match = /^(\d+)([MG])?$/.exec(sizeText);
+  if (!match) throw paramError({ size: `unable to parse size '${sizeText}'` });
+  const kib = Number(match[1]) * (match[2] === 'G' ? 1024 ** 2 : match[2] === 'M' ? 1024 : 1);
+  const ext = /\.(raw|qcow2|vmdk)$/.exec(name)?.[1];
+  const asked = str(ctx.params.format);
+  if (ext && asked && asked !== ext)
+    throw paramError({ format: `different storage formats (${asked} != ${ext})` });
+  const format = ext ?? asked ?? 'raw';
+  if (!new RegExp(`^vm-${vmid}-`).test(name))
+    throw new SimError(500, `illegal name '${name}' - should be 'vm-${vmid}-*'`);
+  const fileBased = storage.path !== undefined;
+  if (fileBased && !ext) throw new SimError(500, `unable to parse volume filename '${name}'`);
+  if (!fileBased && format !== 'raw') throw new SimError(500, `unsupported format '${format}'`);
+  const volid = `${storage.storage}:${fileBased ? `${vmid}/` : ''}${name}`;
+  if (storageVolumes(ctx.core, node, storage).some((v) => v.volid === volid))
+    throw new SimError(
+      500,
+      fileBased
+        ? `disk image '${storage.path}/images/${vmid}/${name}' already exists`
+        : `lvcreate '${storage.extra.vgname ?? 'pve'}/${name}' error:   Logical Volume "${name}" already exists in volume group "${storage.extra.vgname ?? 'pve'}"`,
+    );
+  ctx.core.storage.volumes(node, storage.storage).set(volid, {
+    volid,
+    content: 'images',
+    format,
+    size: kib * 1024,
+    ctime: Math.floor(ctx.core.clock.now() / 1000),
+    vmid,
+  });
+  return volid;
+}
+
 function storageIndex(ctx: HandlerContext): unknown {
   const type = str(ctx.params.type);
   return [...ctx.core.storage.storages.values()].filter((s) => !type || s.type === type).map(storageConfig);
@@ -244,6 +287,7 @@ export const storageHandlers: HandlerTable = {
     return nodeStorageItem(ctx.core, node, findStorage(ctx.core, str(ctx.params.storage), node));
   },
   'GET /nodes/{node}/storage/{storage}/content': contentList,
+  'POST /nodes/{node}/storage/{storage}/content': allocImage,
   'GET /nodes/{node}/storage/{storage}/content/{volume}': volumeAttributes,
   'PUT /nodes/{node}/storage/{storage}/content/{volume}': updateVolume,
   'DELETE /nodes/{node}/storage/{storage}/content/{volume}': deleteVolume,
