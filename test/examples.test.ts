@@ -298,6 +298,28 @@ describe.concurrent('examples against the simulator', { timeout: 120_000 }, () =
     expect(lines.at(-1)).toBe('started 7 of 7, 0 failed, at most 2 at once; 0 VMs still stopped');
   });
 
+  it('ensure: desired state applied twice; the second pass says unchanged for each and writes nothing', async () => {
+    // Starts its own simulator (demo dataset): 136 is the next free vmid. The write count is
+    // the example's own reading of the simulator's request statistics (every non-GET but the login).
+    expect(ok(await run('ensure.ts', {}))).toBe(
+      [
+        'guest app-01 (136): created memory,cores,net0',
+        'user deployer@pve: created comment',
+        'token deployer@pve!ci: created (secret received once)',
+        'acl /vms/136 PVEVMUser: updated deployer@pve,deployer@pve!ci',
+        "firewall rule 'ssh from the lab': created",
+        'first pass: 5 writes',
+        'guest app-01 (136): unchanged',
+        'user deployer@pve: unchanged',
+        'token deployer@pve!ci: unchanged',
+        'acl /vms/136 PVEVMUser: unchanged',
+        "firewall rule 'ssh from the lab': unchanged",
+        'second pass: 0 writes',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('consoles: a container console (login, uname -a, size at open and after resize, exit) and a VM display over VNC, with a token', async () => {
     const out = ok(await run('consoles.ts', tokenEnv()));
     expect(out).toBe(
