@@ -66,6 +66,12 @@ describe('completion scripts', () => {
         .trim()
         .split('\n');
     expect(tab('proxmox get /clu')).toEqual(['/cluster/']);
+    // Inside quotes and after the backslashes bash inserts, as zsh and fish do (issue 16.9):
+    // readline completes the text after the opening quote, so the candidates carry none.
+    expect(tab("proxmox get '/clu")).toEqual(['/cluster/']);
+    expect(tab('proxmox usage "/nodes/{node}/qe')).toEqual(['/nodes/{node}/qemu/']);
+    expect(tab('proxmox usage /nodes/\\{node\\}/qe')).toEqual(['/nodes/{node}/qemu/']);
+    expect(tab("proxmox create '/nodes/pve1/qemu' -ost")).toEqual(['-ostype']);
     // bash replaces only what follows the '=' (a word break): the candidates are that part.
     expect(tab('proxmox get /version --output-format=j')).toEqual(['json', 'json-pretty']);
     // The first word needs no process: the names are in the script.

@@ -20,9 +20,14 @@ _proxmox_complete() {
   # COMP_WORDS is split at ':' and '=' too (fingerprints, UPIDs, -key=value): split the line ourselves.
   local line="\${COMP_LINE:0:COMP_POINT}"
   local -a words
-  read -r -a words <<< "$line"
+  # Without -r, read takes a backslash as an escape, as the shell does: /nodes/\\{node\\}/ is /nodes/{node}/.
+  read -a words <<< "$line"
   local cur=""
   if [[ ! "$line" =~ [[:space:]]$ ]]; then cur="\${words[\${#words[@]}-1]}"; unset "words[\${#words[@]}-1]"; fi
+  # Quotes are the shell's, not the word's: readline completes the text after an opening quote.
+  local i
+  for i in "\${!words[@]}"; do words[i]=\${words[i]//[\\\"\\\']/}; done
+  cur=\${cur//[\\\"\\\']/}
   if [[ \${#words[@]} -le 1 && "$cur" != -* ]]; then
     COMPREPLY=($(compgen -W '${NAMES}' -- "$cur"))
     return
