@@ -320,6 +320,31 @@ describe.concurrent('examples against the simulator', { timeout: 120_000 }, () =
     );
   });
 
+  it('cloud-init: typed settings with the keys encoded as PVE decodes them, a disk added, grown and moved; the config read back', async () => {
+    // Starts its own simulator (demo dataset): web-24 is the stopped VM 124 on pve1, scsi0 its vm-124-disk-0.
+    const out = ok(await run('cloud-init.ts', {}));
+    expect(out).toBe(
+      [
+        'cloud-init: set ciuser, cipassword, sshkeys, ipconfig0, nameserver, searchdomain; drive regenerated: true',
+        'added scsi1: local-lvm:vm-124-disk-1,discard=on,size=4G',
+        'grown: local-lvm:vm-124-disk-1,discard=on,size=6G',
+        'ciuser: ops',
+        // qemu-server PVE/API2/Qemu.pm vm_config masks cipassword.
+        'cipassword: **********',
+        'ipconfig0: ip=10.0.0.24/24,gw=10.0.0.1',
+        'nameserver: 10.0.0.2 10.0.0.3',
+        'searchdomain: lab.example',
+        'ide2: local-lvm:vm-124-cloudinit,media=cdrom',
+        // The first free name on the target storage; the source went with deleteSource.
+        'scsi1: shared-nfs:124/vm-124-disk-0.raw,discard=on,size=6G',
+        'unused disks: none',
+        'sshkeys: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID08q33j/nNqpfcIcPAJlNJManxE8ifvbV9wd22Km1/N ops@laptop',
+        '',
+      ].join('\n'),
+    );
+    expect(out).not.toContain('Example-Only-1');
+  });
+
   it('consoles: a container console (login, uname -a, size at open and after resize, exit) and a VM display over VNC, with a token', async () => {
     const out = ok(await run('consoles.ts', tokenEnv()));
     expect(out).toBe(
