@@ -290,6 +290,13 @@ export function resolveOptions(options: ProxmoxOptions): ResolvedOptions {
       if (options.password !== undefined) {
         throw new InvalidArgumentError('options password and tokenValue: give one way to log in, not both');
       }
+      // The user travels in the token header beside the token id, where only ASCII can go
+      // (undici would refuse the header at every call, as a connection failure).
+      if (typeof options.user === 'string' && !/^[\x20-\x7e]+$/.test(options.user)) {
+        throw new InvalidArgumentError(
+          "option user: an API token's user travels in the Authorization header and must be printable ASCII; log in with user and password instead",
+        );
+      }
       auth = 'token';
     } else if (options.password !== undefined) {
       auth = 'ticket';

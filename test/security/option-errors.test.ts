@@ -111,6 +111,13 @@ describe('issue 15.12: CR, LF and other control characters in what travels in he
       `option ${key}: expected ${key === 'tokenName' ? 'the token id' : 'the token secret'}, a non-empty string of printable ASCII`,
     );
   });
+  it('a non-ASCII user with a token is refused at construction; with a password it is sent in the body', () => {
+    const error = refusal(() => new ProxmoxSDK({ ...token, user: 'jörg@pve' }));
+    expect(error.message).toBe(
+      "option user: an API token's user travels in the Authorization header and must be printable ASCII; log in with user and password instead",
+    );
+    expect(() => new ProxmoxSDK({ host: 'h', user: 'jörg@pve', password: 'pw' })).not.toThrow();
+  });
   it('a password may hold any character: it travels in the body, encoded', () => {
     expect(() => new ProxmoxSDK({ host: 'h', user: 'u@pve', password: 'a\r\nb' })).not.toThrow();
   });
