@@ -23,7 +23,8 @@ function area(url: string, name: string): string {
   if (name === '(garbage collector)') return 'gc';
   if (name === '(idle)' || name === '(program)') return name;
   if (url.includes('/node_modules/')) return url.replace(/.*\/node_modules\/((@[^/]+\/)?[^/]+).*/, '$1');
-  if (url.includes('/src/') || url.includes('/bench-pkg/dist/')) return 'proxmox-sdk';
+  // A package build under .tmp/ (the bench's bench-pkg, or bench/cpu-per-call.ts's --package dirs).
+  if (url.includes('/src/') || /\/\.tmp\/[^/]+\/dist\//.test(url)) return 'proxmox-sdk';
   if (url.includes('/bench/')) return 'bench harness';
   if (url.startsWith('node:')) return 'node internals';
   return url === '' ? 'native/v8' : 'other';

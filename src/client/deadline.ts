@@ -8,7 +8,6 @@ import { DeadlineError, TimeoutError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
 
 export class Deadline {
-  readonly #where: string;
   readonly #ms: number;
   readonly #method: string;
   readonly #path: string;
@@ -17,7 +16,6 @@ export class Deadline {
   constructor(method: string, path: string, ms: number) {
     this.#method = method;
     this.#path = path;
-    this.#where = `${method} ${path}`;
     this.#ms = ms;
     this.#end = performance.now() + ms;
   }
@@ -49,10 +47,13 @@ export class Deadline {
 
   #error(when: string, cause?: unknown): DeadlineError {
     const reason = cause instanceof Error ? `; last failure: ${cause.message}` : '';
-    return new DeadlineError(`${this.#where}: deadline of ${this.#ms} ms reached ${when}${reason}`, {
-      method: this.#method,
-      path: this.#path,
-      ...(cause === undefined ? {} : { cause }),
-    });
+    return new DeadlineError(
+      `${this.#method} ${this.#path}: deadline of ${this.#ms} ms reached ${when}${reason}`,
+      {
+        method: this.#method,
+        path: this.#path,
+        ...(cause === undefined ? {} : { cause }),
+      },
+    );
   }
 }

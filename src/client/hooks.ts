@@ -56,10 +56,12 @@ export class Observers {
 
   /** Whether anyone listens; when not, no record is built. */
   get active(): boolean {
+    // Read on every call: no `?.`/`??`, which the CommonJS build turns into allocating helpers.
+    const { beforeRequest, afterResponse } = this.#hooks;
     return (
       this.#debug !== undefined ||
-      (this.#hooks.beforeRequest?.length ?? 0) > 0 ||
-      (this.#hooks.afterResponse?.length ?? 0) > 0 ||
+      (beforeRequest !== undefined && beforeRequest.length > 0) ||
+      (afterResponse !== undefined && afterResponse.length > 0) ||
       requestChannel.hasSubscribers ||
       responseChannel.hasSubscribers
     );

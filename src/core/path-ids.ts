@@ -33,9 +33,17 @@ export const REST_OF_PATH: Readonly<Record<ServiceName, readonly string[]>> = {
 const ENCODED_SLASH = /%2F/i;
 
 /** Index of the first segment that belongs to a rest-of-path id, or -1. */
+/** REST_OF_PATH's templates as segments, split once: wirePath runs on every call. */
+const partsOf = (templates: readonly string[]) => templates.map((t) => t.split('/').filter((s) => s !== ''));
+const TEMPLATE_PARTS: Readonly<Record<ServiceName, readonly string[][]>> = {
+  PVE: partsOf(REST_OF_PATH.PVE),
+  PMG: partsOf(REST_OF_PATH.PMG),
+  PBS: partsOf(REST_OF_PATH.PBS),
+  PDM: partsOf(REST_OF_PATH.PDM),
+};
+
 export function restOfPathStart(service: ServiceName, segments: readonly string[]): number {
-  for (const template of REST_OF_PATH[service]) {
-    const parts = template.split('/').filter((s) => s !== '');
+  for (const parts of TEMPLATE_PARTS[service]) {
     const last = parts.length - 1;
     if (segments.length <= last) continue;
     if (parts.slice(0, last).every((part, i) => part.startsWith('{') || part === segments[i])) return last;
@@ -52,7 +60,8 @@ export function wirePath(service: ServiceName, method: HttpMethod, path: string)
   const segments = path.split('/').filter((s) => s !== '');
   const rest = restOfPathStart(service, segments);
   const fixed = rest === -1 ? segments : segments.slice(0, rest);
-  const bad = fixed.find((s) => ENCODED_SLASH.test(s));
+  // Most paths hold no encoded slash at all: one test of the whole path answers for every segment.
+  const bad = ENCODED_SLASH.test(path) ? fixed.find((s) => ENCODED_SLASH.test(s)) : undefined;
   if (bad !== undefined) {
     throw new InvalidArgumentError(
       `path id '${safeDecode(bad)}' contains '/', which ${service} reads as a path separator; an id cannot contain '/' here`,

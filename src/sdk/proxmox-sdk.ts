@@ -202,7 +202,8 @@ class ClientImpl {
     options?: CallOptions,
   ): Promise<unknown> {
     const result = await this.#pipeline.call({ method, path, params, options });
-    return options?.wait ? waitIfTask(this.tasks, result, options.wait) : result;
+    // biome-ignore lint/complexity/useOptionalChain: the CommonJS build makes `?.` an allocating helper call, per call
+    return options !== undefined && options.wait ? waitIfTask(this.tasks, result, options.wait) : result;
   }
 
   request(route: string, params?: Params, options?: CallOptions): Promise<unknown> {

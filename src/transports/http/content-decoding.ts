@@ -24,6 +24,8 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
 
 /** The codings a Content-Encoding header lists, in the order they were applied. */
 function codingsOf(header: string | string[] | undefined): string[] {
+  // Nearly every answer has no Content-Encoding: no split and no arrays for it.
+  if (header === undefined || header === '') return [];
   return (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
     .map((c) => c.trim().toLowerCase())

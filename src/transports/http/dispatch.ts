@@ -49,11 +49,14 @@ export interface ExchangeRequest {
   timeoutText: string;
   /** The timer restarts on every chunk either way (an idle timeout) instead of running once. */
   idle: boolean;
+  /** `whereOf(method, path)`, when the caller has it already. */
+  where?: string;
 }
 
 /** `METHOD /path`, the start of every message; the query may hold parameters and stays out. */
 export function whereOf(method: string, path: string): string {
-  return `${method} ${path.split('?')[0]}`;
+  const query = path.indexOf('?');
+  return `${method} ${query === -1 ? path : path.slice(0, query)}`;
 }
 
 /** undici's and Node's errors become ConnectionErrors that say where; ours pass as they are. */
@@ -69,7 +72,8 @@ export function exchange(
   sink: AnswerSink,
 ): Promise<TransportResponse> {
   return new Promise((resolve, reject) => {
-    const where = whereOf(req.method, req.path);
+    // No `??` on the hot path (the CommonJS build makes it an allocating helper call).
+    const where = req.where !== undefined ? req.where : whereOf(req.method, req.path);
     let settled = false;
     const settle = (error: Error | undefined, value?: TransportResponse) => {
       if (settled) return;
@@ -145,7 +149,7 @@ export function exchange(
             const early = sink.head(
               {
                 status: statusCode,
-                statusText: statusMessage ?? '',
+                statusText: typeof statusMessage === 'string' ? statusMessage : '',
                 headers: headers as Record<string, string | string[] | undefined>,
               },
               flow,

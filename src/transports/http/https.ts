@@ -48,19 +48,22 @@ export class HttpsTransport implements Transport {
   /** pveproxy never forwards an upload: it goes to the host that is the storage's node, when the list has it. */
   #hostFor(req: TransportRequest): ResolvedHost {
     const current = this.#options.hosts[this.#hostIndex]!;
-    const node = req.upload?.node;
+    if (req.upload === undefined) return current;
+    const node = req.upload.node;
     return (node !== undefined && uploadHost(this.#options.hosts, node)) || current;
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
+    // Hot path: no `?.` or `??` here. The CommonJS build (tsup's sucrase pass) turns each into a
+    // helper call that allocates an array and closures, on every request (bench/cpu-per-call.ts).
     const host = this.#hostFor(req);
     const origin = originOf(host);
     const dispatcher = this.#dispatcher(host, origin);
     const wire = toWire(req, this.#settings);
-    const timeoutMs = req.timeout ?? this.#options.timeout;
+    const timeoutMs = req.timeout === undefined ? this.#options.timeout : req.timeout;
     const limit = this.#options.maxResponseBytes;
-    const base = { origin, method: req.method, signal: req.signal, timeoutMs };
     const where = whereOf(req.method, wire.url);
+    const base = { origin, method: req.method, signal: req.signal, timeoutMs, where };
     if (req.upload) {
       // An upload of several GB outlasts any per-request limit: only a stall of `timeout` ms fails it.
       const upload = uploadRequest(wire, req, req.upload);
@@ -70,7 +73,12 @@ export class HttpsTransport implements Transport {
         new CollectSink(where, limit),
       );
     }
-    const request = { ...base, path: wire.url, headers: wire.headers, body: wire.body ?? null };
+    const request = {
+      ...base,
+      path: wire.url,
+      headers: wire.headers,
+      body: wire.body === undefined ? null : wire.body,
+    };
     if (req.responseType === 'stream') {
       // A slow but moving download is not cut off, a stalled one is.
       return exchange(
@@ -80,14 +88,13 @@ export class HttpsTransport implements Transport {
       );
     }
     // The timer runs once, over the head and the whole body: a trickle cannot outlast it.
-    return this.#failingOver(
-      origin,
-      exchange(
-        dispatcher,
-        { ...request, timeoutText: `no complete answer within ${timeoutMs} ms`, idle: false },
-        new CollectSink(where, limit),
-      ),
+    const answer = exchange(
+      dispatcher,
+      { ...request, timeoutText: `no complete answer within ${timeoutMs} ms`, idle: false },
+      new CollectSink(where, limit),
     );
+    // One host has nowhere to fail over to: no extra async frame per call for it.
+    return this.#options.hosts.length > 1 ? this.#failingOver(origin, answer) : answer;
   }
 
   /**
@@ -99,7 +106,7 @@ export class HttpsTransport implements Transport {
     try {
       return await answer;
     } catch (error) {
-      if (error instanceof ConnectionError && this.#options.hosts.length > 1 && origin === this.origin) {
+      if (error instanceof ConnectionError && origin === this.origin) {
         this.#hostIndex = (this.#hostIndex + 1) % this.#options.hosts.length;
       }
       throw error;

@@ -49,13 +49,10 @@ export class CollectSink implements AnswerSink {
     const head = this.#head!;
     const raw = Buffer.concat(this.#chunks, this.#bytes);
     this.#chunks.length = 0;
-    const decoded = decodeContent(
-      raw,
-      head.headers['content-encoding'],
-      this.#limit,
-      this.#where,
-      this.#method,
-    );
+    const coding = head.headers['content-encoding'];
+    // Without a Content-Encoding the body is as sent (decodeContent would answer it as it is).
+    const decoded =
+      coding === undefined ? raw : decodeContent(raw, coding, this.#limit, this.#where, this.#method);
     if (!Buffer.isBuffer(decoded)) throw decoded.error ?? this.#tooLarge(undefined, 'decoded ');
     const text = decoded.toString('utf8');
     const type = head.headers['content-type'];
