@@ -11,9 +11,9 @@ export interface DemoSimulator extends AsyncDisposable {
   px: PveClient;
 }
 
-export async function startDemoSimulator(): Promise<DemoSimulator> {
-  // Short tasks keep a run quick; a real clone, move or migration takes seconds to minutes.
-  const sim = await startSimulator({ service: 'PVE', taskDurationMs: 50 });
+/** `taskDurationMs`: how long every task runs (50 ms keeps a run quick; real ones take seconds to minutes). */
+export async function startDemoSimulator(taskDurationMs = 50): Promise<DemoSimulator> {
+  const sim = await startSimulator({ service: 'PVE', taskDurationMs });
   try {
     // The demo administrator: creating guests, users and ACLs anywhere needs rights on /.
     const root = sim.users.find((u) => u.userid === 'root@pam')!;

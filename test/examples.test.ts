@@ -345,6 +345,21 @@ describe.concurrent('examples against the simulator', { timeout: 120_000 }, () =
     expect(out).not.toContain('Example-Only-1');
   });
 
+  it('migrate-power: a running VM moved online, a shutdown that runs out of time ends in a hard stop, then a start that waits for the agent', async () => {
+    // Starts its own simulator (demo dataset, 1 s tasks): web-00 is the running VM 100 on pve1.
+    expect(ok(await run('migrate-power.ts', {}))).toBe(
+      [
+        'migrated web-00 (100) pve1 -> pve2 (qmigrate)',
+        'on pve2: running',
+        // 300 ms for a 1 s shutdown: a stop with overrule-shutdown follows (qemu-server PVE/API2/Qemu.pm vm_stop).
+        'shutdown: forced (qmshutdown, qmstop)',
+        'state: stopped',
+        'start: qmstart; agent answers; state: running',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('consoles: a container console (login, uname -a, size at open and after resize, exit) and a VM display over VNC, with a token', async () => {
     const out = ok(await run('consoles.ts', tokenEnv()));
     expect(out).toBe(
