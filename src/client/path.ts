@@ -27,13 +27,17 @@ export const VERBS: Readonly<Record<string, HttpMethod>> = {
 
 const hasOwn = (o: object, k: string) => Object.hasOwn(o, k);
 
+/** special()'s answer for an ordinary key, every property read: one object, not one per read. */
+const ORDINARY: { hit: boolean; value?: unknown } = Object.freeze({ hit: false });
+const ABSENT: { hit: boolean; value?: unknown } = Object.freeze({ hit: true, value: undefined });
+
 /** Keys that must not become path segments, so that `await`, JSON and inspection behave. */
 function special(path: string, key: PropertyKey): { hit: boolean; value?: unknown } {
   if (typeof key === 'symbol') {
     if (key === Symbol.toPrimitive) return { hit: true, value: () => path };
     if (key === Symbol.toStringTag) return { hit: true, value: 'ProxmoxPath' };
     if (key === inspect.custom) return { hit: true, value: () => `[ProxmoxPath ${path || '/'}]` };
-    return { hit: true, value: undefined };
+    return ABSENT;
   }
   switch (key) {
     case 'then':
@@ -42,13 +46,13 @@ function special(path: string, key: PropertyKey): { hit: boolean; value?: unknow
     case 'asymmetricMatch':
     case '$$typeof':
     case 'nodeType':
-      return { hit: true, value: undefined };
+      return ABSENT;
     case 'toJSON':
     case 'toString':
     case 'valueOf':
       return { hit: true, value: () => path || '/' };
     default:
-      return { hit: false };
+      return ORDINARY;
   }
 }
 
