@@ -2,7 +2,8 @@
  * The second step of a two-factor login (PVE 7+ `new-format=1`, the only flow on PVE 8+,
  * PBS and PDM): the first answer carries a ticket with `!tfa!<urlencoded JSON challenge>`.
  */
-import { AuthenticationError } from '../core/errors.js';
+import { createHash } from 'node:crypto';
+import { AbortError, AuthenticationError } from '../core/errors.js';
 import type { TfaAnswer, TfaChallenge } from '../options/options.js';
 import { totp } from './totp.js';
 
@@ -33,7 +34,53 @@ export function tfaResponse(answer: TfaAnswer): string {
   throw new AuthenticationError('onTfa returned something that is neither a code nor { recovery }');
 }
 
-/** The current code for a base32 TOTP secret (RFC 6238, 30 s, 6 digits, as Proxmox uses). */
-export async function totpCode(secret: string): Promise<string> {
-  return totp(secret);
+const STEP_MS = 30_000;
+
+/**
+ * The last TOTP step this process sent per secret and user. Proxmox refuses a step that is not
+ * newer than the last one it accepted (proxmox-tfa api/mod.rs verify_totp, "rejecting reused
+ * TOTP value"), so two logins in one 30 s window, from one client or two, need two steps.
+ * Keyed by a hash: the secret itself is kept nowhere but in the options.
+ */
+const lastSent = new Map<string, number>();
+
+const keyOf = (secret: string, userid: string): string =>
+  createHash('sha256')
+    .update(`${secret.replace(/[\s=]/g, '').toUpperCase()}\0${userid}`)
+    .digest('hex');
+
+/**
+ * A code for a base32 TOTP secret (RFC 6238, 30 s, 6 digits, as Proxmox uses) whose step this
+ * process has not sent yet for `userid`: the current step, else the next one (the server
+ * accepts one step ahead), else it waits until the next step is current.
+ */
+export async function totpCode(
+  secret: string,
+  userid = '',
+  signal?: AbortSignal,
+  now: () => number = Date.now,
+): Promise<string> {
+  const key = keyOf(secret, userid);
+  const last = lastSent.get(key);
+  const current = Math.floor(now() / STEP_MS);
+  const step = last === undefined ? current : Math.max(current, last + 1);
+  if (step > current + 1) await sleep((step - 1) * STEP_MS - now(), signal);
+  lastSent.set(key, step);
+  return totp(secret, step * STEP_MS);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortError('aborted while waiting for the next TOTP step'));
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(new AbortError('aborted while waiting for the next TOTP step', { cause: signal?.reason }));
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

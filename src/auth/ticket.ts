@@ -26,6 +26,12 @@ interface Flight {
   waiters: number;
 }
 
+/** What a login sends as its second factor, and whether it was made from totpSecret. */
+interface Answer {
+  value: string;
+  generated: boolean;
+}
+
 interface Session {
   ticket: string;
   obtainedAt: number;
@@ -136,31 +142,55 @@ export class TicketAuth implements Authenticator {
     }
   }
 
+  /**
+   * A login; when the server refuses a code made from totpSecret, one more with the next
+   * step's code. Proxmox takes each TOTP step once (proxmox-tfa api/mod.rs verify_totp), and
+   * another process (a second CLI run, another client of the same profile) may have spent the
+   * current one; the next step is inside the server's -1..=1 window. Never more than one
+   * retry, and never for an otp the user gave.
+   */
   async #login(signal: AbortSignal): Promise<void> {
+    const attempt = { generated: false };
+    try {
+      await this.#loginAttempt(signal, attempt);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError) || !attempt.generated) throw error;
+      await this.#loginAttempt(signal, { generated: false });
+    }
+  }
+
+  /** `attempt.generated` tells whether a code from totpSecret was sent and refused. */
+  async #loginAttempt(signal: AbortSignal, attempt: { generated: boolean }): Promise<void> {
     const o = this.#options;
     const params: Record<string, string> = { username: o.userid!, password: o.password ?? '' };
+    let generated = false;
     if (o.service.legacyOtp) {
       // PMG (and PVE 6) take the code in the same request.
-      const code = await this.#codeForLegacy();
-      if (code !== undefined) params.otp = code;
+      const code = await this.#codeForLegacy(signal);
+      if (code !== undefined) params.otp = code.value;
+      generated = code?.generated === true;
     } else if (o.service.newFormatParam) {
       params['new-format'] = '1';
     }
-    const first = await this.#post(params, 'log in', signal);
+    const first = await this.#refusedCode(this.#post(params, 'log in', signal), attempt, generated);
     if (!isTfaTicket(String(first.ticket))) return this.#accept(first);
 
     const challengeTicket = String(first.ticket);
     this.#redactor.add(challengeTicket);
-    const answer = await this.#tfaAnswer(challengeTicket);
-    const second = await this.#post(
-      {
-        username: o.userid!,
-        'tfa-challenge': challengeTicket,
-        password: answer,
-        ...(o.service.newFormatParam ? { 'new-format': '1' } : {}),
-      },
-      'complete the two-factor login',
-      signal,
+    const answer = await this.#tfaAnswer(challengeTicket, signal);
+    const second = await this.#refusedCode(
+      this.#post(
+        {
+          username: o.userid!,
+          'tfa-challenge': challengeTicket,
+          password: answer.value,
+          ...(o.service.newFormatParam ? { 'new-format': '1' } : {}),
+        },
+        'complete the two-factor login',
+        signal,
+      ),
+      attempt,
+      answer.generated,
     );
     if (isTfaTicket(String(second.ticket))) {
       throw new AuthenticationError(`two-factor login for ${o.userid} was not accepted`);
@@ -168,30 +198,46 @@ export class TicketAuth implements Authenticator {
     this.#accept(second);
   }
 
-  async #codeForLegacy(): Promise<string | undefined> {
+  /** Marks the attempt when the request that carried a generated code fails. */
+  async #refusedCode<T>(
+    request: Promise<T>,
+    attempt: { generated: boolean },
+    generated: boolean,
+  ): Promise<T> {
+    try {
+      return await request;
+    } catch (error) {
+      attempt.generated = generated;
+      throw error;
+    }
+  }
+
+  async #codeForLegacy(signal: AbortSignal): Promise<Answer | undefined> {
     const o = this.#options;
     if (o.otp !== undefined && !this.#otpUsed) {
       this.#otpUsed = true;
       this.#redactor.add(o.otp);
-      return o.otp;
+      return { value: o.otp, generated: false };
     }
     if (o.totpSecret !== undefined) {
       // Registered before it is sent: a server that echoes the login must not show it (issue 15.5).
-      const code = await totpCode(o.totpSecret);
+      const code = await totpCode(o.totpSecret, o.userid, signal);
       this.#redactor.add(code);
-      return code;
+      return { value: code, generated: true };
     }
     return undefined;
   }
 
-  async #tfaAnswer(ticket: string): Promise<string> {
+  async #tfaAnswer(ticket: string, signal: AbortSignal): Promise<Answer> {
     const o = this.#options;
     let response: string | undefined;
+    let generated = false;
     if (o.otp !== undefined && !this.#otpUsed) {
       this.#otpUsed = true;
       response = o.otpType === 'recovery' ? tfaResponse({ recovery: o.otp }) : tfaResponse(o.otp);
     } else if (o.totpSecret !== undefined) {
-      response = tfaResponse(await totpCode(o.totpSecret));
+      response = tfaResponse(await totpCode(o.totpSecret, o.userid, signal));
+      generated = true;
     } else if (o.onTfa !== undefined) {
       response = tfaResponse(await o.onTfa(parseTfaChallenge(ticket, o.userid!)));
     }
@@ -202,7 +248,7 @@ export class TicketAuth implements Authenticator {
       );
     }
     this.#redactor.add(response.slice(response.indexOf(':') + 1));
-    return response;
+    return { value: response, generated };
   }
 
   async #post(params: Params, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {

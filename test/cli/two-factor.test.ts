@@ -51,7 +51,9 @@ describe('two-factor login', () => {
   });
 
   it('asks for the TOTP code on a terminal, without echo, and logs in with it', async () => {
-    const code = await totp(secret);
+    // The first test spent this step's code and a step is taken once (proxmox-tfa api/mod.rs
+    // verify_totp): type the next step's, which the server accepts one step ahead.
+    const code = await totp(secret, Date.now() + 30_000);
     const r = await proxmoxInPty(['get', '/version', '--output-format', 'json'], {
       env,
       send: [{ after: 'Two-factor code for tfa@pve', text: `${code}\r` }],
@@ -82,6 +84,15 @@ describe('two-factor login', () => {
 });
 
 describe('a profile with a TOTP secret command', () => {
+  // Its own simulator: the steps the tests above spent stay theirs.
+  let own: RunningSimulator;
+  beforeAll(async () => {
+    own = await startSimulator();
+  });
+  afterAll(() => own?.close());
+
+  // Two processes in one 30 s window: `get` first sends the step `config add` spent, is refused
+  // (proxmox-tfa verify_totp "rejecting reused TOTP value") and logs in with the next step's code.
   it('config add --totp-secret-command logs in to try it, and the profile logs in without a terminal', async () => {
     const home = await tempConfigHome();
     const clean = baseEnv(home);
@@ -89,9 +100,9 @@ describe('a profile with a TOTP secret command', () => {
     writeFileSync(file, `${secret}\n`, { mode: 0o600 });
     const server = [
       '--host',
-      `${sim.host}:${sim.port}`,
+      `${own.host}:${own.port}`,
       '--fingerprint',
-      sim.fingerprint,
+      own.fingerprint,
       '--user',
       'tfa@pve',
     ];

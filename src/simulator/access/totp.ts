@@ -34,8 +34,20 @@ export function totpAt(secret: string, timeMs: number, step = 30, digits = 6): s
   return code.toString().padStart(digits, '0');
 }
 
+/**
+ * The time step (counter) `code` belongs to, trying the current step and one step of drift
+ * each way in proxmox-tfa's order (totp.rs Totp::verify with -1..=1), or undefined.
+ */
+export function totpCounter(secret: string, code: string, nowMs: number): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined;
+  const current = Math.floor(nowMs / 30_000);
+  for (const drift of [-1, 0, 1]) {
+    if (totpAt(secret, (current + drift) * 30_000) === code) return current + drift;
+  }
+  return undefined;
+}
+
 /** Accepts the current code and its neighbours (one step of drift each way), as Proxmox does. */
 export function verifyTotp(secret: string, code: string, nowMs: number): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return [-1, 0, 1].some((drift) => totpAt(secret, nowMs + drift * 30_000) === code);
+  return totpCounter(secret, code, nowMs) !== undefined;
 }

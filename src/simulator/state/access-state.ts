@@ -22,6 +22,12 @@ export interface UserRecord {
   groups: Set<string>;
   password?: string;
   totpSecret?: string;
+  /** The last TOTP counter accepted at login (proxmox-tfa TotpEntry last_count); a new entry has none. */
+  totpLastCount?: number;
+  /** Consecutive TOTP failures (proxmox-tfa TfaUserChallenges totp_failures). */
+  totpFailures?: number;
+  /** Locked out of TOTP after too many failures, until a recovery key is used (TfaUserData totp_locked). */
+  totpLocked?: boolean;
   /** Unused recovery codes by index; a used one becomes null. */
   recovery: (string | null)[];
   tokens: Map<string, TokenRecord>;

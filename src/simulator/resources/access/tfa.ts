@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { SERVICES } from '../../../core/services.js';
 import { verifyTotp } from '../../access/totp.js';
+import { resetTotpState } from '../../access/totp-login.js';
 import { type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { UserRecord } from '../../state/access-state.js';
@@ -54,14 +55,17 @@ function addEntry(ctx: HandlerContext): unknown {
   if (!verifyTotp(secret, str(ctx.params.value) ?? '', ctx.core.clock.now()))
     throw new SimError(400, 'failed to verify TOTP challenge');
   user.totpSecret = secret.toUpperCase();
+  resetTotpState(user);
   return { id: 'totp' };
 }
 
 function deleteEntry(ctx: HandlerContext): unknown {
   const user = findUser(ctx);
   const id = str(ctx.params.id);
-  if (id === 'totp' && user.totpSecret) delete user.totpSecret;
-  else if (id === 'recovery' && user.recovery.length > 0) user.recovery = [];
+  if (id === 'totp' && user.totpSecret) {
+    delete user.totpSecret;
+    resetTotpState(user);
+  } else if (id === 'recovery' && user.recovery.length > 0) user.recovery = [];
   else throw new SimError(500, `no such tfa entry '${id ?? ''}'`);
   return null;
 }
@@ -73,7 +77,7 @@ export const tfaHandlers: HandlerTable = {
       .map((u) => ({
         userid: u.userid,
         entries: entries(ctx, u),
-        'totp-locked': ctx.service === 'PVE' ? 0 : false,
+        'totp-locked': ctx.service === 'PVE' ? Number(u.totpLocked === true) : u.totpLocked === true,
       })),
   'GET /access/tfa/{userid}': (ctx) => entries(ctx, findUser(ctx)),
   'POST /access/tfa/{userid}': addEntry,

@@ -8,7 +8,7 @@ import { apiCapabilities } from '../../access/api-capabilities.js';
 import { ticketPrefixFor } from '../../access/auth.js';
 import { normalizePath, perlPrivilegeDenial } from '../../access/permissions.js';
 import type { TicketWindow } from '../../access/tickets.js';
-import { verifyTotp } from '../../access/totp.js';
+import { checkTotpLogin, recoveryUsed } from '../../access/totp-login.js';
 import type { EngineCore } from '../../engine/engine-core.js';
 import { type HandlerContext, type HandlerTable, Reply, str } from '../../engine/handler.js';
 import { paramError, SimError } from '../../engine/sim-error.js';
@@ -108,12 +108,12 @@ function checkSecondFactor(core: EngineCore, user: UserRecord, answer: string): 
   const colon = answer.indexOf(':');
   const kind = colon < 0 ? '' : answer.slice(0, colon);
   const value = colon < 0 ? '' : answer.slice(colon + 1);
-  if (kind === 'totp')
-    return user.totpSecret !== undefined && verifyTotp(user.totpSecret, value, core.clock.now());
+  if (kind === 'totp') return checkTotpLogin(user, value, core.clock.now());
   if (kind === 'recovery') {
     const index = user.recovery.findIndex((c) => c !== null && c === value.trim());
     if (index < 0) return false;
     user.recovery[index] = null;
+    recoveryUsed(user);
     return true;
   }
   return false;
