@@ -76,6 +76,10 @@ export async function openConsoleSocket(
   // Side by side (the TLS handshake is the slow part), but a connected socket is not left
   // open when loading ws or getting the credentials failed.
   const connecting = connectSocket(o);
+  // Handled from the start: a TLS refusal (a wrong pin) may come while the awaits below are
+  // pending, and an unhandled rejection ends a Node process by default. `await connecting`
+  // below still throws it.
+  connecting.catch(() => {});
   let wsModule: typeof import('ws');
   let headers: Readonly<Record<string, string>>;
   try {

@@ -37,11 +37,19 @@ afterAll(async () => {
 });
 
 /** A console helper with its own options (the TLS ones under test) and a working client's calls. */
-function helperWith(px: ProxmoxSDK, options: ProxmoxOptions, cookie: string): ConsoleHelper {
+function helperWith(
+  px: ProxmoxSDK,
+  options: ProxmoxOptions,
+  cookie: string,
+  headersDelayMs = 0,
+): ConsoleHelper {
   const ctx: ConsoleContext = {
     options: resolveOptions(options),
     call: (method, path, params) => px.request(rawRoute(`${method} ${path}` as `GET /${string}`), params),
-    headers: async () => ({ cookie }),
+    headers: async () => {
+      if (headersDelayMs > 0) await new Promise((r) => setTimeout(r, headersDelayMs));
+      return { cookie };
+    },
   };
   return new ConsoleHelper(ctx);
 }
@@ -470,6 +478,32 @@ describe('terminals: the websocket gets the same TLS checks as every call', () =
     expect(error.certificate).toBe(true);
     // Only the termproxy POST reached the server; the websocket GET never did.
     expect(sim.engine.stats.requests - before).toBe(1);
+  });
+
+  it('a TLS refusal while the credentials are still being fetched is no unhandled rejection (which would end the process)', async () => {
+    await using px = rootClient(sim);
+    const cookie = await rootCookie(sim);
+    const wrong = `${sim.fingerprint.slice(0, -2)}${sim.fingerprint.endsWith('00') ? '11' : '00'}`;
+    // The handshake fails within milliseconds; the credentials come 300 ms later.
+    const helper = helperWith(
+      px,
+      { host: sim.host, port: sim.port, fingerprint: wrong, user: 'root@pam', password: 'x' },
+      cookie,
+      300,
+    );
+    await px.login();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const error = await rejection(helper.shell('pve1'));
+      expect(error.code).toBe('PROXMOX_CONNECTION');
+      expect(error.certificate).toBe(true);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 
   it('verifySsl on and no CA for the self-signed certificate: the console connection is refused', async () => {
