@@ -1,9 +1,11 @@
 /**
  * "This guest exists with this config": creates it when no guest has the name, else sets only
- * the keys that differ. A second run changes nothing and says so.
+ * the keys that differ. A second run changes nothing and says so, also where PVE stored a key
+ * in another form than it was given (config-match.ts).
  */
 import { isGuestLookupError, isResourceException } from '../core/errors.js';
 import type { Params, WorkflowClient, WorkflowOptions } from './client.js';
+import { configSatisfies } from './config-match.js';
 import type { GuestType } from './guest.js';
 import { Guest } from './guest.js';
 import { Guests } from './guests.js';
@@ -59,7 +61,8 @@ export async function ensureGuest(c: WorkflowClient, o: EnsureGuestOptions): Pro
     }
   }
   const current = await guest.config(call);
-  const changed = Object.keys(o.config).filter((k) => String(current[k]) !== String(o.config[k]));
+  // What PVE rewrote on the way in (generated MACs, allocated disks) still counts as set.
+  const changed = Object.keys(o.config).filter((k) => !configSatisfies(current[k], o.config[k]!));
   if (changed.length === 0) return { value: guest, action: 'unchanged', changed };
   await guest.configure(Object.fromEntries(changed.map((k) => [k, o.config[k]!])), call);
   return { value: guest, action: 'updated', changed };

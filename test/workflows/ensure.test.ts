@@ -22,6 +22,29 @@ describe('ensure.guest', () => {
     expect(again.value.vmid).toBe(first.value.vmid);
   });
 
+  it('a NIC without a MAC and a disk by STORAGE:SIZE settle: PVE stores them rewritten (a generated MAC, the allocated volume), and a second run changes nothing', async () => {
+    const { px, wf } = await connect();
+    const wanted = {
+      name: 'wf-ensure-rewritten',
+      node: 'pve1',
+      config: { memory: 1024, net0: 'virtio,bridge=vmbr0', scsi0: 'local-lvm:4' },
+    };
+    const first = await wf.ensure.guest(wanted);
+    expect(first.action).toBe('created');
+    const config = await px.nodes('pve1').qemu(first.value.vmid).config.get();
+    expect(String(config.net0)).toMatch(/^virtio=[0-9A-F:]{17},bridge=vmbr0$/);
+    expect(String(config.scsi0)).toMatch(/^local-lvm:vm-\d+-disk-0,size=4G$/);
+    const again = await wf.ensure.guest(wanted);
+    expect(again).toMatchObject({ action: 'unchanged', changed: [] });
+    expect(await px.nodes('pve1').qemu(first.value.vmid).config.get()).toEqual(config);
+    // A real difference is still one: another bridge is set, and only that key.
+    const moved = await wf.ensure.guest({
+      ...wanted,
+      config: { ...wanted.config, net0: 'virtio,bridge=vmbr1' },
+    });
+    expect(moved).toMatchObject({ action: 'updated', changed: ['net0'] });
+  });
+
   it('sets only the keys that differ on an existing guest', async () => {
     const { px, wf } = await connect();
     const vm = await wf.guests.find('web-00');
