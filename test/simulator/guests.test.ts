@@ -134,9 +134,20 @@ describe('qemu and lxc lifecycle', () => {
     });
     expect(offline.message).toMatch(/without --online/);
     const target = running.node === 'pve2' ? 'pve3' : 'pve2';
+    // qemu-server PVE/QemuMigrate.pm scan_local_volumes: attached disks on a local storage do
+    // not move live without with-local-disks; the task fails after scanning them.
+    const refused = await ok(engine, 'POST', `/nodes/${running.node}/qemu/${running.vmid}/migrate`, {
+      target,
+      online: '1',
+    });
+    expect((await finish(engine, refused)).exitstatus).toBe(
+      "Problem found while scanning volumes - can't migrate VM - check log",
+    );
+    expect(engine.cluster.guests.get(running.vmid)).toMatchObject({ node: running.node, status: 'running' });
     const upid = await ok(engine, 'POST', `/nodes/${running.node}/qemu/${running.vmid}/migrate`, {
       target,
       online: '1',
+      'with-local-disks': '1',
     });
     expect(engine.cluster.guests.get(running.vmid)?.lock).toBe('migrate');
     await finish(engine, upid);
