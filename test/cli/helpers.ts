@@ -1,7 +1,7 @@
 /**
  * Drives the built `proxmox` binary (dist/cli.js) as a child process. The binary is built
- * once if missing or older than src/cli (only the CLI entry, never cleaning dist/: other
- * entries may be building there at the same time); a lock file keeps parallel test files
+ * once if missing or older than anything under src/ or tsup.config.ts (the JavaScript only,
+ * never cleaning dist/, so the declarations stay); a lock file keeps parallel test files
  * from building twice. PROXMOX_CLI_BIN points the tests at another build.
  */
 import { spawn } from 'node:child_process';
@@ -52,7 +52,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-/** The project's own build config, ESM only and without declarations (PROXMOX_QUICK_BUILD). */
+/** The project's own build config, without cleaning dist/ or building declarations (PROXMOX_QUICK_BUILD). */
 async function buildCli(): Promise<void> {
   const code = await run(join(REPO, 'node_modules/.bin/tsup'), ['--silent'], { PROXMOX_QUICK_BUILD: '1' });
   if (code !== 0) throw new Error(`building the CLI failed (tsup exit ${code})`);
