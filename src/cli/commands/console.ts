@@ -4,7 +4,7 @@
  * The exit status is 0 when the remote side ends the session or the user leaves it; the
  * terminal protocol carries no exit status of the remote shell.
  */
-import { flag, parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../args.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { secondsOption } from '../guest/seconds.js';
 import { checkSerialPort } from '../guest/serial-port.js';
@@ -14,8 +14,7 @@ import type { TerminalChannel } from '../terminal/channels.js';
 import { consoleApi } from '../terminal/console-api.js';
 import { describeEscapeKey, parseEscapeKey } from '../terminal/escape.js';
 import { runInteractive } from '../terminal/interactive.js';
-import { commandHelp } from './help.js';
-import { findCommand } from './registry.js';
+import { ownCommandLine } from './command-line.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
@@ -24,13 +23,9 @@ export async function run(
   name = 'console',
   globals: readonly string[] = [],
 ): Promise<number> {
-  const info = findCommand(name)!;
-  const parsed = parseArgs([...globals, ...argv], info.options, false);
+  const parsed = ownCommandLine(name, argv, globals);
+  if (parsed === undefined) return EXIT.OK;
   const o = parsed.options;
-  if (flag(o, 'help')) {
-    process.stdout.write(commandHelp(name));
-    return EXIT.OK;
-  }
   const [ref, ...extra] = parsed.positionals;
   if (ref === undefined)
     throw new UsageError(name === 'shell' ? 'missing the node' : 'missing the guest: a VMID or a name');

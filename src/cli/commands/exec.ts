@@ -5,13 +5,12 @@
  * stderr, its exit status as ours (128+N for a signal, as shells report it).
  */
 import { readFileSync } from 'node:fs';
-import { flag, parseArgs, UsageError } from '../args.js';
+import { flag, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { secondsOption } from '../guest/seconds.js';
 import { withSession } from '../guest/session.js';
 import { findVm } from '../guest/target.js';
-import { commandHelp } from './help.js';
-import { findCommand } from './registry.js';
+import { ownCommandLine } from './command-line.js';
 
 /** qemu-server's `input-data` maxLength (PVE/API2/Qemu/Agent.pm, the exec method). */
 const MAX_INPUT = 65536;
@@ -49,13 +48,9 @@ async function inputData(o: Record<string, string | true>): Promise<string | und
 }
 
 export async function run(argv: string[], name = 'exec', globals: readonly string[] = []): Promise<number> {
-  const info = findCommand(name)!;
-  const parsed = parseArgs([...globals, ...argv], info.options, false);
+  const parsed = ownCommandLine(name, argv, globals);
+  if (parsed === undefined) return EXIT.OK;
   const o = parsed.options;
-  if (flag(o, 'help')) {
-    process.stdout.write(commandHelp(name));
-    return EXIT.OK;
-  }
   const [ref, ...command] = parsed.positionals;
   if (command.length === 0) {
     throw new UsageError('missing the command: proxmox exec <vmid> [options] -- <command> [args...]');

@@ -5,13 +5,12 @@
  * for. Runs until Ctrl-C, or until the first connection ends with --once.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { flag, parseArgs, UsageError } from '../args.js';
+import { flag, UsageError } from '../args.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { withSession } from '../guest/session.js';
 import { findGuest, type GuestTarget } from '../guest/target.js';
 import { type ConsoleApi, consoleApi } from '../terminal/console-api.js';
-import { commandHelp } from './help.js';
-import { findCommand } from './registry.js';
+import { ownCommandLine } from './command-line.js';
 
 /** `host:port`, `[v6]:port` or a bare port (on 127.0.0.1): where to listen. */
 export function parseListen(text: string | undefined): { host: string; port: number } {
@@ -82,13 +81,9 @@ async function forward(
 }
 
 export async function run(argv: string[], name = 'vnc', globals: readonly string[] = []): Promise<number> {
-  const info = findCommand(name)!;
-  const parsed = parseArgs([...globals, ...argv], info.options, false);
+  const parsed = ownCommandLine(name, argv, globals);
+  if (parsed === undefined) return EXIT.OK;
   const o = parsed.options;
-  if (flag(o, 'help')) {
-    process.stdout.write(commandHelp(name));
-    return EXIT.OK;
-  }
   const [ref, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
   const where = parseListen(typeof o.listen === 'string' ? o.listen : undefined);
