@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { cjsChunks } from './scripts/cjs-chunks.js';
 import { compressedSchemas } from './scripts/compressed-schemas.js';
 import { esmWrappers } from './scripts/esm-wrappers.js';
 
@@ -14,7 +15,6 @@ const library = {
 const common = {
   target: 'node20',
   platform: 'node',
-  shims: true,
   splitting: true,
   sourcemap: false,
   // The schema tables ship brotli-compressed (scripts/compressed-schemas.ts): 2.6 MB -> 113 KB a build.
@@ -22,14 +22,21 @@ const common = {
 } satisfies Options;
 
 // One build, CommonJS, with the CLI among the entries so that they share chunks: one copy of
-// the code, the schema tables and the simulator. Each ESM entry (dist/<entry>.js) is a wrapper
-// importing its CommonJS twin (scripts/esm-wrappers.ts); the CLI's carries the shebang.
+// the code, the schema tables and the simulator. esbuild splits it as ES modules named .cjs,
+// and each chunk becomes CommonJS through esbuild's transform (scripts/cjs-chunks.ts: tsup's
+// own CommonJS splitting lowers `?.` and `??` into allocating helper calls). Each ESM entry
+// (dist/<entry>.js) is a wrapper importing its CommonJS twin (scripts/esm-wrappers.ts); the
+// CLI's carries the shebang.
 const build: Options = {
   ...common,
   entry: { ...library, cli: 'src/cli/main.ts' },
-  format: ['cjs'],
+  format: ['esm'],
+  outExtension: () => ({ js: '.cjs' }),
   clean: true,
-  plugins: [esmWrappers([...Object.keys(library), 'cli'], { cli: 'cli', others: ['sync-worker'] })],
+  plugins: [
+    cjsChunks(),
+    esmWrappers([...Object.keys(library), 'cli'], { cli: 'cli', others: ['sync-worker'] }),
+  ],
 };
 
 // Declarations are not bundled: scripts/build-types.mjs emits one file per module after tsup, so

@@ -34,6 +34,15 @@ for required in dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts di
   grep -qx "package/$required" "$work/files.txt" || { echo "missing from the package: $required" >&2; exit 1; }
 done
 
+step "the code keeps ?. and ?? native"
+# The chunks become CommonJS through esbuild's transform (scripts/cjs-chunks.ts); tsup's sucrase
+# pass turned each `?.`/`??` into a helper call that allocates on every evaluation.
+if helpers="$(grep -lE '_optionalChain|_nullishCoalesce|_interopRequireWildcard' "$repo"/dist/*.cjs "$repo"/dist/*.js)"; then
+  echo "sucrase helpers in the build (lowered ?. or ??):" >&2
+  echo "$helpers" >&2
+  exit 1
+fi
+
 step "publint"
 mkdir "$work/unpacked"
 tar -xzf "$tarball" -C "$work/unpacked"
