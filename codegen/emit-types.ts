@@ -1,7 +1,7 @@
 /** Renders `<svc>/types.ts`: per-method parameter and result types, and the route map `Routes`. */
 import { HEADER } from './emit-schema.js';
 import { allMethods, type MethodModel, type NodeModel } from './model.js';
-import { propertyKey } from './names.js';
+import { pascal, propertyKey } from './names.js';
 import { objectMembers, type TypeContext, typeExpr } from './type-expr.js';
 
 /** The result type of a method; `ns` prefixes generated names (`T.` in tree.ts). */
@@ -19,14 +19,42 @@ function resultExpr(m: MethodModel, ctx: TypeContext, ns = ''): string {
   return r?.optional && t !== 'unknown' && t !== 'null' ? `${t} | null` : t;
 }
 
-function routeParamsExpr(m: MethodModel, param: TypeContext): string {
-  const props = m.api.parameters?.properties ?? {};
-  const path = m.pathParams.map(
-    (p) => `${propertyKey(p)}: ${props[p] ? typeExpr(props[p], param) : 'string'}`,
-  );
-  const pathPart = path.length ? `{ ${path.join('; ')} }` : undefined;
-  if (m.paramsName && pathPart) return `${pathPart} & ${m.paramsName}`;
-  return m.paramsName ?? pathPart ?? 'NoParams';
+/**
+ * Path parameters of the route map, one shared interface per distinct set (`{ node: string;
+ * vmid: number }` appears on hundreds of routes): each inline type literal would be bound anew
+ * by every compile.
+ */
+class PathShapes {
+  readonly #byText = new Map<string, string>();
+  readonly #taken: Set<string>;
+  constructor(taken: Iterable<string>) {
+    this.#taken = new Set(taken);
+  }
+  nameOf(m: MethodModel, param: TypeContext): string | undefined {
+    if (!m.pathParams.length) return undefined;
+    const props = m.api.parameters?.properties ?? {};
+    const members = m.pathParams.map(
+      (p) => `${propertyKey(p)}: ${props[p] ? typeExpr(props[p], param) : 'string'}`,
+    );
+    const text = `{ ${members.join('; ')} }`;
+    let name = this.#byText.get(text);
+    if (name === undefined) {
+      const wanted = `Path${m.pathParams.map(pascal).join('')}`;
+      name = wanted;
+      for (let i = 2; this.#taken.has(name); i++) name = `${wanted}${i}`;
+      this.#taken.add(name);
+      this.#byText.set(text, name);
+    }
+    return name;
+  }
+  declarations(): string[] {
+    return [...this.#byText].map(([text, name]) => `export interface ${name} ${text}`);
+  }
+}
+
+function routeParamsExpr(m: MethodModel, path: string | undefined): string {
+  if (m.paramsName && path) return `${path} & ${m.paramsName}`;
+  return m.paramsName ?? path ?? 'NoParams';
 }
 
 function docLine(m: MethodModel): string {
@@ -34,6 +62,33 @@ function docLine(m: MethodModel): string {
   if (m.api.task) facts.push('starts a task');
   if (!m.api.allowtoken) facts.push('not with API tokens');
   return `/** ${facts.join(' ')} */`;
+}
+
+/** What a route's key does not say already, as a JSDoc line (or nothing). */
+function routeFacts(m: MethodModel): string | undefined {
+  const facts: string[] = [];
+  if (m.api.task) facts.push('starts a task');
+  if (!m.api.allowtoken) facts.push('not with API tokens');
+  return facts.length ? `/** ${facts.join('; ')} */` : undefined;
+}
+
+/**
+ * Declares an interface, or, when an earlier one has the very same members (the PUT of a
+ * path often takes what its POST takes), one that extends it: the same name for the user,
+ * and nothing for the compiler to bind twice.
+ */
+class InterfaceWriter {
+  readonly #byBody = new Map<string, string>();
+  constructor(readonly out: string[]) {}
+  write(name: string, members: string[]): void {
+    const body = members.join('\n');
+    const same = this.#byBody.get(body);
+    if (same) this.out.push(`export interface ${name} extends ${same} {}`, '');
+    else {
+      this.#byBody.set(body, name);
+      this.out.push(`export interface ${name} {`, ...members, '}', '');
+    }
+  }
 }
 
 export function emitTypes(model: NodeModel, service: string, booleans: 'int' | 'bool'): string {
@@ -48,41 +103,51 @@ export function emitTypes(model: NodeModel, service: string, booleans: 'int' | '
     '',
   ];
   const methods = allMethods(model);
+  const iface = new InterfaceWriter(out);
+  const declared = methods.flatMap((m) => [
+    m.paramsName,
+    m.itemName,
+    m.resultName,
+    ...m.formats.map((f) => f.name),
+  ]);
+  const paths = new PathShapes(declared.filter((n): n is string => !!n));
   for (const m of methods) {
     for (const f of m.formats.filter((x) => x.first)) {
       // Alias keys (`virtio` meaning `model=virtio,macaddr=...`) are spellings, not keys.
       const keys = Object.fromEntries(Object.entries(f.format).filter(([, s]) => !s.alias));
       const members = objectMembers({ properties: keys, additionalProperties: false }, param, '  ');
-      out.push(
-        `/** The keys of the property string \`${f.param}\` of ${m.route} (see formatPropertyString). */`,
-      );
+      out.push(`/** The keys of the property string \`${f.param}\` (see formatPropertyString). */`);
       out.push(`export interface ${f.name} {`, ...members, '}', '');
     }
+    // The names say the route and the role (`...PutParams` leaves the path parameters out).
     if (m.paramsName) {
-      const members = objectMembers(m.api.parameters ?? {}, param, '  ', new Set(m.pathParams));
-      out.push(`/** Parameters of ${m.route} (path parameters left out). */`);
-      out.push(`export interface ${m.paramsName} {`, ...members, '}', '');
+      iface.write(m.paramsName, objectMembers(m.api.parameters ?? {}, param, '  ', new Set(m.pathParams)));
     }
     const r = m.api.returns;
     if (m.itemName && r?.items) {
-      out.push(`/** An item of the result of ${m.route}. */`);
-      out.push(`export interface ${m.itemName} {`, ...objectMembers(r.items, result, '  '), '}', '');
+      iface.write(m.itemName, objectMembers(r.items, result, '  '));
       out.push(`export type ${m.resultName} = ${m.itemName}[];`, '');
     } else if (m.resultName && r) {
-      out.push(`/** Result of ${m.route}. */`);
-      out.push(`export interface ${m.resultName} {`, ...objectMembers(r, result, '  '), '}', '');
+      iface.write(m.resultName, objectMembers(r, result, '  '));
     }
   }
-  out.push('/** Every method by route, `VERB /path/{param}`: parameters (path ones included) and result. */');
-  out.push('export interface Routes {');
+  const entries: string[] = [];
   for (const m of methods) {
-    out.push(`  ${docLine(m)}`);
+    const facts = routeFacts(m);
+    if (facts) entries.push(`  ${facts}`);
     const optional = m.pathParams.length === 0 && m.paramsOptional;
-    out.push(
-      `  ${JSON.stringify(m.route)}: { params: ${routeParamsExpr(m, param)}; returns: ${resultExpr(m, result)}; optional: ${optional} };`,
-    );
+    const params = routeParamsExpr(m, paths.nameOf(m, param));
+    entries.push(`  ${JSON.stringify(m.route)}: [${params}, ${resultExpr(m, result)}, ${optional}];`);
   }
-  out.push('}', '');
+  out.push('/** Path parameters of the routes, one interface per distinct set. */');
+  out.push(...paths.declarations(), '');
+  out.push(
+    '/**',
+    ' * Every method by route, `VERB /path/{param}`: `[params (path ones included), result, whether',
+    ' * params may be left out]` (tuples: no member names for the compiler to bind).',
+    ' */',
+  );
+  out.push('export interface Routes {', ...entries, '}', '');
   out.push(
     "/** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */",
   );

@@ -21,18 +21,18 @@ import type { AsyncCalls } from './api.js';
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
 export interface ServiceRoutes {}
 
-/** Every route of a service: `'GET /nodes/{node}/qemu'` -> `{ params; returns; optional }`. */
+/** Every route of a service: `'GET /nodes/{node}/qemu'` -> `[params, result, whether params may be left out]`. */
 export type RouteMap<S extends ServiceName> = S extends keyof ServiceRoutes ? ServiceRoutes[S] : {};
 export type RouteKey<S extends ServiceName> = keyof RouteMap<S> & string;
 /** Parameters of a route, path parameters included. */
-export type RouteParams<S extends ServiceName, K extends RouteKey<S>> = RouteEntry<S, K>['params'];
-export type RouteReturns<S extends ServiceName, K extends RouteKey<S>> = RouteEntry<S, K>['returns'];
+export type RouteParams<S extends ServiceName, K extends RouteKey<S>> = RouteEntry<S, K>[0];
+export type RouteReturns<S extends ServiceName, K extends RouteKey<S>> = RouteEntry<S, K>[1];
 
-type RouteEntry<S extends ServiceName, K extends RouteKey<S>> = RouteMap<S>[K] extends infer E extends {
-  params: unknown;
-  returns: unknown;
-  optional: boolean;
-}
+type RouteEntry<S extends ServiceName, K extends RouteKey<S>> = RouteMap<S>[K] extends infer E extends [
+  unknown,
+  unknown,
+  boolean,
+]
   ? E
   : never;
 
@@ -48,7 +48,7 @@ export function rawRoute(route: `${HttpMethod} /${string}`): RawRoute {
 export type RequestArgs<S extends ServiceName, K extends RouteKey<S>, O = CallOptions> = RouteEntry<
   S,
   K
->['optional'] extends true
+>[2] extends true
   ? [params?: RouteParams<S, K>, options?: O]
   : [params: RouteParams<S, K>, options?: O];
 

@@ -6,17 +6,12 @@ import type { Bool, NoParams, RemoteUpid, Upid } from '../common.js';
 
 export type { Bool, NoParams, RemoteUpid, Upid };
 
-/** Parameters of GET / (path parameters left out). */
 export interface RootGetParams {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /access (path parameters left out). */
-export interface AccessGetParams {
-  [key: string]: unknown;
-}
+export interface AccessGetParams extends RootGetParams {}
 
-/** Parameters of GET /access/acl (path parameters left out). */
 export interface AccessAclGetParams {
   /** default false */
   exact?: Bool | undefined;
@@ -24,7 +19,6 @@ export interface AccessAclGetParams {
   path?: string | undefined;
 }
 
-/** An item of the result of GET /access/acl. */
 export interface AccessAclGetItem {
   path: string;
   propagate: boolean;
@@ -35,7 +29,6 @@ export interface AccessAclGetItem {
 
 export type AccessAclGetResult = AccessAclGetItem[];
 
-/** Parameters of PUT /access/acl (path parameters left out). */
 export interface AccessAclPutParams {
   /** length 3..64 */
   "auth-id"?: string | undefined;
@@ -50,7 +43,6 @@ export interface AccessAclPutParams {
   role: "Admin" | "Audit" | "NoAccess" | "DatastoreAdmin" | "DatastoreReader" | "DatastoreBackup" | "DatastorePowerUser" | "DatastoreAudit" | "RemoteAudit" | "RemoteAdmin" | "RemoteSyncOperator" | "RemoteSyncPushOperator" | "RemoteDatastorePowerUser" | "RemoteDatastoreAdmin" | "TapeAudit" | "TapeAdmin" | "TapeOperator" | "TapeReader";
 }
 
-/** An item of the result of GET /access/domains. */
 export interface AccessDomainsGetItem {
   comment?: string;
   default?: boolean;
@@ -60,7 +52,6 @@ export interface AccessDomainsGetItem {
 
 export type AccessDomainsGetResult = AccessDomainsGetItem[];
 
-/** Parameters of POST /access/domains/{realm}/sync (path parameters left out). */
 export interface AccessDomainsRealmSyncPostParams {
   /** default false */
   "dry-run"?: Bool | undefined;
@@ -69,19 +60,14 @@ export interface AccessDomainsRealmSyncPostParams {
   "remove-vanished"?: string | undefined;
 }
 
-/** Parameters of GET /access/openid (path parameters left out). */
-export interface AccessOpenidGetParams {
-  [key: string]: unknown;
-}
+export interface AccessOpenidGetParams extends RootGetParams {}
 
-/** Parameters of POST /access/openid/auth-url (path parameters left out). */
 export interface AccessOpenidAuthUrlPostParams {
   /** length 2..32 */
   realm: string;
   "redirect-url": string;
 }
 
-/** Parameters of POST /access/openid/login (path parameters left out). */
 export interface AccessOpenidLoginPostParams {
   code: string;
   /** default false */
@@ -90,7 +76,6 @@ export interface AccessOpenidLoginPostParams {
   state: string;
 }
 
-/** Result of POST /access/openid/login. */
 export interface AccessOpenidLoginPostResult {
   CSRFPreventionToken: string;
   ticket?: string;
@@ -98,7 +83,6 @@ export interface AccessOpenidLoginPostResult {
   username: string;
 }
 
-/** Parameters of PUT /access/password (path parameters left out). */
 export interface AccessPasswordPutParams {
   /** length 1..1024 */
   "confirmation-password"?: string | undefined;
@@ -108,7 +92,6 @@ export interface AccessPasswordPutParams {
   userid: string;
 }
 
-/** Parameters of GET /access/permissions (path parameters left out). */
 export interface AccessPermissionsGetParams {
   /** length 3..64 */
   "auth-id"?: string | undefined;
@@ -116,7 +99,6 @@ export interface AccessPermissionsGetParams {
   path?: string | undefined;
 }
 
-/** An item of the result of GET /access/roles. */
 export interface AccessRolesGetItem {
   comment?: string;
   privs: string[];
@@ -125,7 +107,6 @@ export interface AccessRolesGetItem {
 
 export type AccessRolesGetResult = AccessRolesGetItem[];
 
-/** An item of the result of GET /access/tfa. */
 export interface AccessTfaGetItem {
   entries: {
     created: number;
@@ -141,7 +122,6 @@ export interface AccessTfaGetItem {
 
 export type AccessTfaGetResult = AccessTfaGetItem[];
 
-/** An item of the result of GET /access/tfa/{userid}. */
 export interface AccessTfaUseridGetItem {
   created: number;
   description: string;
@@ -152,7 +132,6 @@ export interface AccessTfaUseridGetItem {
 
 export type AccessTfaUseridGetResult = AccessTfaUseridGetItem[];
 
-/** Parameters of POST /access/tfa/{userid} (path parameters left out). */
 export interface AccessTfaUseridPostParams {
   challenge?: string | undefined;
   /** length 0..255 */
@@ -164,14 +143,12 @@ export interface AccessTfaUseridPostParams {
   value?: string | undefined;
 }
 
-/** Result of POST /access/tfa/{userid}. */
 export interface AccessTfaUseridPostResult {
   challenge?: string;
   id?: string;
   recovery: number[];
 }
 
-/** Parameters of PUT /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdPutParams {
   /** length 0..255 */
   description?: string | undefined;
@@ -180,13 +157,11 @@ export interface AccessTfaUseridIdPutParams {
   password?: string | undefined;
 }
 
-/** Parameters of DELETE /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdDeleteParams {
   /** length 1..1024 */
   password?: string | undefined;
 }
 
-/** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
   /** default false */
   "http-only"?: Bool | undefined;
@@ -200,7 +175,6 @@ export interface AccessTicketPostParams {
   username: string;
 }
 
-/** Result of POST /access/ticket. */
 export interface AccessTicketPostResult {
   CSRFPreventionToken?: string;
   ticket?: string;
@@ -208,13 +182,11 @@ export interface AccessTicketPostResult {
   username: string;
 }
 
-/** Parameters of GET /access/users (path parameters left out). */
 export interface AccessUsersGetParams {
   /** default false */
   include_tokens?: Bool | undefined;
 }
 
-/** An item of the result of GET /access/users. */
 export interface AccessUsersGetItem {
   comment?: string;
   email?: string;
@@ -235,7 +207,6 @@ export interface AccessUsersGetItem {
 
 export type AccessUsersGetResult = AccessUsersGetItem[];
 
-/** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -255,7 +226,6 @@ export interface AccessUsersPostParams {
   userid: string;
 }
 
-/** Result of GET /access/users/{userid}. */
 export interface AccessUsersUseridGetResult {
   comment?: string;
   email?: string;
@@ -266,7 +236,6 @@ export interface AccessUsersUseridGetResult {
   userid: string;
 }
 
-/** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -286,12 +255,10 @@ export interface AccessUsersUseridPutParams {
   password?: string | undefined;
 }
 
-/** Parameters of DELETE /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridDeleteParams {
   digest?: string | undefined;
 }
 
-/** An item of the result of GET /access/users/{userid}/token. */
 export interface AccessUsersUseridTokenGetItem {
   comment?: string;
   enable?: boolean;
@@ -302,7 +269,6 @@ export interface AccessUsersUseridTokenGetItem {
 
 export type AccessUsersUseridTokenGetResult = AccessUsersUseridTokenGetItem[];
 
-/** Result of GET /access/users/{userid}/token/{token-name}. */
 export interface AccessUsersUseridTokenTokenNameGetResult {
   comment?: string;
   enable?: boolean;
@@ -310,7 +276,6 @@ export interface AccessUsersUseridTokenTokenNameGetResult {
   tokenid: string;
 }
 
-/** Parameters of POST /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -321,13 +286,11 @@ export interface AccessUsersUseridTokenTokenNamePostParams {
   expire?: number | undefined;
 }
 
-/** Result of POST /access/users/{userid}/token/{token-name}. */
 export interface AccessUsersUseridTokenTokenNamePostResult {
   tokenid: string;
   value: string;
 }
 
-/** Parameters of PUT /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -341,17 +304,12 @@ export interface AccessUsersUseridTokenTokenNamePutParams {
   regenerate?: Bool | undefined;
 }
 
-/** Result of PUT /access/users/{userid}/token/{token-name}. */
 export interface AccessUsersUseridTokenTokenNamePutResult {
   secret?: string;
 }
 
-/** Parameters of DELETE /access/users/{userid}/token/{token-name} (path parameters left out). */
-export interface AccessUsersUseridTokenTokenNameDeleteParams {
-  digest?: string | undefined;
-}
+export interface AccessUsersUseridTokenTokenNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of POST /access/vncticket (path parameters left out). */
 export interface AccessVncticketPostParams {
   /** length 3..64 */
   authid: string;
@@ -362,12 +320,8 @@ export interface AccessVncticketPostParams {
   vncticket: string;
 }
 
-/** Parameters of GET /admin (path parameters left out). */
-export interface AdminGetParams {
-  [key: string]: unknown;
-}
+export interface AdminGetParams extends RootGetParams {}
 
-/** An item of the result of GET /admin/datastore. */
 export interface AdminDatastoreGetItem {
   "backend-type": "filesystem" | "s3";
   comment?: string;
@@ -378,12 +332,8 @@ export interface AdminDatastoreGetItem {
 
 export type AdminDatastoreGetResult = AdminDatastoreGetItem[];
 
-/** Parameters of GET /admin/datastore/{store} (path parameters left out). */
-export interface AdminDatastoreStoreGetParams {
-  [key: string]: unknown;
-}
+export interface AdminDatastoreStoreGetParams extends RootGetParams {}
 
-/** Parameters of GET /admin/datastore/{store}/catalog (path parameters left out). */
 export interface AdminDatastoreStoreCatalogGetParams {
   "archive-name"?: string | undefined;
   "backup-id": string;
@@ -395,7 +345,6 @@ export interface AdminDatastoreStoreCatalogGetParams {
   ns?: string | undefined;
 }
 
-/** Parameters of POST /admin/datastore/{store}/change-owner (path parameters left out). */
 export interface AdminDatastoreStoreChangeOwnerPostParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
@@ -405,7 +354,6 @@ export interface AdminDatastoreStoreChangeOwnerPostParams {
   ns?: string | undefined;
 }
 
-/** Parameters of GET /admin/datastore/{store}/download (path parameters left out). */
 export interface AdminDatastoreStoreDownloadGetParams {
   "backup-id": string;
   /** range 1.. */
@@ -416,18 +364,8 @@ export interface AdminDatastoreStoreDownloadGetParams {
   ns?: string | undefined;
 }
 
-/** Parameters of GET /admin/datastore/{store}/download-decoded (path parameters left out). */
-export interface AdminDatastoreStoreDownloadDecodedGetParams {
-  "backup-id": string;
-  /** range 1.. */
-  "backup-time": number;
-  "backup-type": "vm" | "ct" | "host";
-  "file-name": string;
-  /** length 0..256 */
-  ns?: string | undefined;
-}
+export interface AdminDatastoreStoreDownloadDecodedGetParams extends AdminDatastoreStoreDownloadGetParams {}
 
-/** Parameters of GET /admin/datastore/{store}/files (path parameters left out). */
 export interface AdminDatastoreStoreFilesGetParams {
   "backup-id": string;
   /** range 1.. */
@@ -437,7 +375,6 @@ export interface AdminDatastoreStoreFilesGetParams {
   ns?: string | undefined;
 }
 
-/** An item of the result of GET /admin/datastore/{store}/files. */
 export interface AdminDatastoreStoreFilesGetItem {
   "crypt-mode"?: "none" | "encrypt" | "sign-only";
   filename: string;
@@ -446,7 +383,6 @@ export interface AdminDatastoreStoreFilesGetItem {
 
 export type AdminDatastoreStoreFilesGetResult = AdminDatastoreStoreFilesGetItem[];
 
-/** Result of GET /admin/datastore/{store}/gc. */
 export interface AdminDatastoreStoreGcGetResult {
   "cache-stats"?: {
     hits: number;
@@ -471,7 +407,6 @@ export interface AdminDatastoreStoreGcGetResult {
   upid?: string;
 }
 
-/** Parameters of GET /admin/datastore/{store}/group-notes (path parameters left out). */
 export interface AdminDatastoreStoreGroupNotesGetParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
@@ -479,7 +414,6 @@ export interface AdminDatastoreStoreGroupNotesGetParams {
   ns?: string | undefined;
 }
 
-/** Parameters of PUT /admin/datastore/{store}/group-notes (path parameters left out). */
 export interface AdminDatastoreStoreGroupNotesPutParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
@@ -488,13 +422,11 @@ export interface AdminDatastoreStoreGroupNotesPutParams {
   ns?: string | undefined;
 }
 
-/** Parameters of GET /admin/datastore/{store}/groups (path parameters left out). */
 export interface AdminDatastoreStoreGroupsGetParams {
   /** length 0..256 */
   ns?: string | undefined;
 }
 
-/** An item of the result of GET /admin/datastore/{store}/groups. */
 export interface AdminDatastoreStoreGroupsGetItem {
   "backup-count": number;
   "backup-id": string;
@@ -507,7 +439,6 @@ export interface AdminDatastoreStoreGroupsGetItem {
 
 export type AdminDatastoreStoreGroupsGetResult = AdminDatastoreStoreGroupsGetItem[];
 
-/** Parameters of DELETE /admin/datastore/{store}/groups (path parameters left out). */
 export interface AdminDatastoreStoreGroupsDeleteParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
@@ -517,14 +448,12 @@ export interface AdminDatastoreStoreGroupsDeleteParams {
   ns?: string | undefined;
 }
 
-/** Result of DELETE /admin/datastore/{store}/groups. */
 export interface AdminDatastoreStoreGroupsDeleteResult {
   "protected-snapshots": number;
   "removed-groups": number;
   "removed-snapshots": number;
 }
 
-/** Parameters of POST /admin/datastore/{store}/move-group (path parameters left out). */
 export interface AdminDatastoreStoreMoveGroupPostParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
@@ -536,7 +465,6 @@ export interface AdminDatastoreStoreMoveGroupPostParams {
   "target-ns"?: string | undefined;
 }
 
-/** Parameters of POST /admin/datastore/{store}/move-namespace (path parameters left out). */
 export interface AdminDatastoreStoreMoveNamespacePostParams {
   /** default true */
   "delete-source"?: Bool | undefined;
@@ -550,7 +478,6 @@ export interface AdminDatastoreStoreMoveNamespacePostParams {
   "target-ns": string;
 }
 
-/** Parameters of GET /admin/datastore/{store}/namespace (path parameters left out). */
 export interface AdminDatastoreStoreNamespaceGetParams {
   /** range 0..7; default 7 */
   "max-depth"?: number | undefined;
@@ -558,7 +485,6 @@ export interface AdminDatastoreStoreNamespaceGetParams {
   parent?: string | undefined;
 }
 
-/** An item of the result of GET /admin/datastore/{store}/namespace. */
 export interface AdminDatastoreStoreNamespaceGetItem {
   comment?: string;
   ns: string;
@@ -566,7 +492,6 @@ export interface AdminDatastoreStoreNamespaceGetItem {
 
 export type AdminDatastoreStoreNamespaceGetResult = AdminDatastoreStoreNamespaceGetItem[];
 
-/** Parameters of POST /admin/datastore/{store}/namespace (path parameters left out). */
 export interface AdminDatastoreStoreNamespacePostParams {
   /** length 1..32 */
   name: string;
@@ -574,7 +499,6 @@ export interface AdminDatastoreStoreNamespacePostParams {
   parent?: string | undefined;
 }
 
-/** Parameters of DELETE /admin/datastore/{store}/namespace (path parameters left out). */
 export interface AdminDatastoreStoreNamespaceDeleteParams {
   /** default false */
   "delete-groups"?: Bool | undefined;
@@ -584,17 +508,8 @@ export interface AdminDatastoreStoreNamespaceDeleteParams {
   ns: string;
 }
 
-/** Parameters of GET /admin/datastore/{store}/notes (path parameters left out). */
-export interface AdminDatastoreStoreNotesGetParams {
-  "backup-id": string;
-  /** range 1.. */
-  "backup-time": number;
-  "backup-type": "vm" | "ct" | "host";
-  /** length 0..256 */
-  ns?: string | undefined;
-}
+export interface AdminDatastoreStoreNotesGetParams extends AdminDatastoreStoreFilesGetParams {}
 
-/** Parameters of PUT /admin/datastore/{store}/notes (path parameters left out). */
 export interface AdminDatastoreStoreNotesPutParams {
   "backup-id": string;
   /** range 1.. */
@@ -605,17 +520,8 @@ export interface AdminDatastoreStoreNotesPutParams {
   ns?: string | undefined;
 }
 
-/** Parameters of GET /admin/datastore/{store}/protected (path parameters left out). */
-export interface AdminDatastoreStoreProtectedGetParams {
-  "backup-id": string;
-  /** range 1.. */
-  "backup-time": number;
-  "backup-type": "vm" | "ct" | "host";
-  /** length 0..256 */
-  ns?: string | undefined;
-}
+export interface AdminDatastoreStoreProtectedGetParams extends AdminDatastoreStoreFilesGetParams {}
 
-/** Parameters of PUT /admin/datastore/{store}/protected (path parameters left out). */
 export interface AdminDatastoreStoreProtectedPutParams {
   "backup-id": string;
   /** range 1.. */
@@ -626,7 +532,6 @@ export interface AdminDatastoreStoreProtectedPutParams {
   protected: Bool;
 }
 
-/** Parameters of POST /admin/datastore/{store}/prune (path parameters left out). */
 export interface AdminDatastoreStorePrunePostParams {
   "backup-id": string;
   "backup-type": "vm" | "ct" | "host";
@@ -650,7 +555,6 @@ export interface AdminDatastoreStorePrunePostParams {
   "use-task"?: Bool | undefined;
 }
 
-/** An item of the result of POST /admin/datastore/{store}/prune. */
 export interface AdminDatastoreStorePrunePostItem {
   "backup-id": string;
   "backup-time": number;
@@ -660,7 +564,6 @@ export interface AdminDatastoreStorePrunePostItem {
 
 export type AdminDatastoreStorePrunePostResult = AdminDatastoreStorePrunePostItem[];
 
-/** Parameters of POST /admin/datastore/{store}/prune-datastore (path parameters left out). */
 export interface AdminDatastoreStorePruneDatastorePostParams {
   /** default false */
   "dry-run"?: Bool | undefined;
@@ -682,7 +585,6 @@ export interface AdminDatastoreStorePruneDatastorePostParams {
   ns?: string | undefined;
 }
 
-/** Parameters of GET /admin/datastore/{store}/pxar-file-download (path parameters left out). */
 export interface AdminDatastoreStorePxarFileDownloadGetParams {
   "archive-name"?: string | undefined;
   "backup-id": string;
@@ -695,13 +597,11 @@ export interface AdminDatastoreStorePxarFileDownloadGetParams {
   tar?: Bool | undefined;
 }
 
-/** Parameters of GET /admin/datastore/{store}/rrd (path parameters left out). */
 export interface AdminDatastoreStoreRrdGetParams {
   cf: "MAX" | "AVERAGE";
   timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
 }
 
-/** Parameters of GET /admin/datastore/{store}/snapshots (path parameters left out). */
 export interface AdminDatastoreStoreSnapshotsGetParams {
   "backup-id"?: string | undefined;
   "backup-type"?: "vm" | "ct" | "host" | undefined;
@@ -709,7 +609,6 @@ export interface AdminDatastoreStoreSnapshotsGetParams {
   ns?: string | undefined;
 }
 
-/** An item of the result of GET /admin/datastore/{store}/snapshots. */
 export interface AdminDatastoreStoreSnapshotsGetItem {
   "backup-id": string;
   "backup-time": number;
@@ -728,23 +627,13 @@ export interface AdminDatastoreStoreSnapshotsGetItem {
 
 export type AdminDatastoreStoreSnapshotsGetResult = AdminDatastoreStoreSnapshotsGetItem[];
 
-/** Parameters of DELETE /admin/datastore/{store}/snapshots (path parameters left out). */
-export interface AdminDatastoreStoreSnapshotsDeleteParams {
-  "backup-id": string;
-  /** range 1.. */
-  "backup-time": number;
-  "backup-type": "vm" | "ct" | "host";
-  /** length 0..256 */
-  ns?: string | undefined;
-}
+export interface AdminDatastoreStoreSnapshotsDeleteParams extends AdminDatastoreStoreFilesGetParams {}
 
-/** Parameters of GET /admin/datastore/{store}/status (path parameters left out). */
 export interface AdminDatastoreStoreStatusGetParams {
   /** default false */
   verbose?: Bool | undefined;
 }
 
-/** Result of GET /admin/datastore/{store}/status. */
 export interface AdminDatastoreStoreStatusGetResult {
   avail: number;
   "backend-type": "filesystem" | "s3";
@@ -796,17 +685,8 @@ export interface AdminDatastoreStoreStatusGetResult {
   used: number;
 }
 
-/** Parameters of POST /admin/datastore/{store}/upload-backup-log (path parameters left out). */
-export interface AdminDatastoreStoreUploadBackupLogPostParams {
-  "backup-id": string;
-  /** range 1.. */
-  "backup-time": number;
-  "backup-type": "vm" | "ct" | "host";
-  /** length 0..256 */
-  ns?: string | undefined;
-}
+export interface AdminDatastoreStoreUploadBackupLogPostParams extends AdminDatastoreStoreFilesGetParams {}
 
-/** Parameters of POST /admin/datastore/{store}/verify (path parameters left out). */
 export interface AdminDatastoreStoreVerifyPostParams {
   "backup-id"?: string | undefined;
   /** range 1.. */
@@ -826,67 +706,19 @@ export interface AdminDatastoreStoreVerifyPostParams {
   "verify-threads"?: number | undefined;
 }
 
-/** Parameters of GET /admin/gc (path parameters left out). */
 export interface AdminGcGetParams {
   /** length 3..32 */
   store?: string | undefined;
 }
 
-/** An item of the result of GET /admin/gc. */
-export interface AdminGcGetItem {
-  "cache-stats"?: {
-    hits: number;
-    misses: number;
-  };
-  "disk-bytes": number;
-  "disk-chunks": number;
-  duration?: number;
-  "index-data-bytes": number;
-  "index-file-count": number;
-  "last-run-endtime"?: number;
-  "last-run-state"?: string;
-  "next-run"?: number;
-  "pending-bytes": number;
-  "pending-chunks": number;
-  "removed-bad": number;
-  "removed-bytes": number;
-  "removed-chunks": number;
-  schedule?: string;
-  "still-bad": number;
-  store: string;
-  upid?: string;
-}
+export interface AdminGcGetItem extends AdminDatastoreStoreGcGetResult {}
 
 export type AdminGcGetResult = AdminGcGetItem[];
 
-/** An item of the result of GET /admin/gc/{store}. */
-export interface AdminGcStoreGetItem {
-  "cache-stats"?: {
-    hits: number;
-    misses: number;
-  };
-  "disk-bytes": number;
-  "disk-chunks": number;
-  duration?: number;
-  "index-data-bytes": number;
-  "index-file-count": number;
-  "last-run-endtime"?: number;
-  "last-run-state"?: string;
-  "next-run"?: number;
-  "pending-bytes": number;
-  "pending-chunks": number;
-  "removed-bad": number;
-  "removed-bytes": number;
-  "removed-chunks": number;
-  schedule?: string;
-  "still-bad": number;
-  store: string;
-  upid?: string;
-}
+export interface AdminGcStoreGetItem extends AdminDatastoreStoreGcGetResult {}
 
 export type AdminGcStoreGetResult = AdminGcStoreGetItem[];
 
-/** An item of the result of GET /admin/metrics. */
 export interface AdminMetricsGetItem {
   comment?: string;
   enable?: boolean;
@@ -897,13 +729,8 @@ export interface AdminMetricsGetItem {
 
 export type AdminMetricsGetResult = AdminMetricsGetItem[];
 
-/** Parameters of GET /admin/prune (path parameters left out). */
-export interface AdminPruneGetParams {
-  /** length 3..32 */
-  store?: string | undefined;
-}
+export interface AdminPruneGetParams extends AdminGcGetParams {}
 
-/** An item of the result of GET /admin/prune. */
 export interface AdminPruneGetItem {
   comment?: string;
   disable?: boolean;
@@ -926,31 +753,18 @@ export interface AdminPruneGetItem {
 
 export type AdminPruneGetResult = AdminPruneGetItem[];
 
-/** Parameters of GET /admin/prune/{id} (path parameters left out). */
-export interface AdminPruneIdGetParams {
-  [key: string]: unknown;
-}
+export interface AdminPruneIdGetParams extends RootGetParams {}
 
-/** Parameters of GET /admin/s3/{s3-endpoint-id} (path parameters left out). */
-export interface AdminS3S3EndpointIdGetParams {
-  [key: string]: unknown;
-}
+export interface AdminS3S3EndpointIdGetParams extends RootGetParams {}
 
-/** Parameters of PUT /admin/s3/{s3-endpoint-id}/check (path parameters left out). */
 export interface AdminS3S3EndpointIdCheckPutParams {
   /** length 3..63 */
   bucket: string;
   "store-prefix"?: string | undefined;
 }
 
-/** Parameters of PUT /admin/s3/{s3-endpoint-id}/reset-counters (path parameters left out). */
-export interface AdminS3S3EndpointIdResetCountersPutParams {
-  /** length 3..63 */
-  bucket: string;
-  "store-prefix"?: string | undefined;
-}
+export interface AdminS3S3EndpointIdResetCountersPutParams extends AdminS3S3EndpointIdCheckPutParams {}
 
-/** Parameters of GET /admin/sync (path parameters left out). */
 export interface AdminSyncGetParams {
   /** length 3..32 */
   store?: string | undefined;
@@ -958,7 +772,6 @@ export interface AdminSyncGetParams {
   "sync-direction"?: "all" | "push" | "pull" | undefined;
 }
 
-/** An item of the result of GET /admin/sync. */
 export interface AdminSyncGetItem {
   "active-encryption-key"?: string;
   "associated-key"?: string[];
@@ -994,12 +807,8 @@ export interface AdminSyncGetItem {
 
 export type AdminSyncGetResult = AdminSyncGetItem[];
 
-/** Parameters of GET /admin/sync/{id} (path parameters left out). */
-export interface AdminSyncIdGetParams {
-  [key: string]: unknown;
-}
+export interface AdminSyncIdGetParams extends RootGetParams {}
 
-/** An item of the result of GET /admin/traffic-control. */
 export interface AdminTrafficControlGetItem {
   "burst-in"?: string;
   "burst-out"?: string;
@@ -1016,13 +825,8 @@ export interface AdminTrafficControlGetItem {
 
 export type AdminTrafficControlGetResult = AdminTrafficControlGetItem[];
 
-/** Parameters of GET /admin/verify (path parameters left out). */
-export interface AdminVerifyGetParams {
-  /** length 3..32 */
-  store?: string | undefined;
-}
+export interface AdminVerifyGetParams extends AdminGcGetParams {}
 
-/** An item of the result of GET /admin/verify. */
 export interface AdminVerifyGetItem {
   comment?: string;
   id: string;
@@ -1042,12 +846,8 @@ export interface AdminVerifyGetItem {
 
 export type AdminVerifyGetResult = AdminVerifyGetItem[];
 
-/** Parameters of GET /admin/verify/{id} (path parameters left out). */
-export interface AdminVerifyIdGetParams {
-  [key: string]: unknown;
-}
+export interface AdminVerifyIdGetParams extends RootGetParams {}
 
-/** Parameters of GET /backup (path parameters left out). */
 export interface BackupGetParams {
   "backup-id": string;
   /** range 1.. */
@@ -1062,17 +862,10 @@ export interface BackupGetParams {
   store: string;
 }
 
-/** Parameters of GET /config (path parameters left out). */
-export interface ConfigGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigGetParams extends RootGetParams {}
 
-/** Parameters of GET /config/access (path parameters left out). */
-export interface ConfigAccessGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigAccessGetParams extends RootGetParams {}
 
-/** An item of the result of GET /config/access/ad. */
 export interface ConfigAccessAdGetItem {
   "base-dn"?: string;
   "bind-dn"?: string;
@@ -1093,21 +886,20 @@ export interface ConfigAccessAdGetItem {
 
 export type ConfigAccessAdGetResult = ConfigAccessAdGetItem[];
 
-/** The keys of the property string `sync-attributes` of POST /config/access/ad (see formatPropertyString). */
+/** The keys of the property string `sync-attributes` (see formatPropertyString). */
 export interface ConfigAccessAdSyncAttributesFormat {
   email?: string | undefined;
   firstname?: string | undefined;
   lastname?: string | undefined;
 }
 
-/** The keys of the property string `sync-defaults-options` of POST /config/access/ad (see formatPropertyString). */
+/** The keys of the property string `sync-defaults-options` (see formatPropertyString). */
 export interface ConfigAccessAdSyncDefaultsOptionsFormat {
   "enable-new"?: Bool | undefined;
   /** comma-separated list */
   "remove-vanished"?: string | undefined;
 }
 
-/** Parameters of POST /config/access/ad (path parameters left out). */
 export interface ConfigAccessAdPostParams {
   "base-dn"?: string | undefined;
   "bind-dn"?: string | undefined;
@@ -1136,26 +928,8 @@ export interface ConfigAccessAdPostParams {
   verify?: Bool | undefined;
 }
 
-/** Result of GET /config/access/ad/{realm}. */
-export interface ConfigAccessAdRealmGetResult {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
-  "user-classes"?: string;
-  verify?: boolean;
-}
+export interface ConfigAccessAdRealmGetResult extends ConfigAccessAdGetItem {}
 
-/** Parameters of PUT /config/access/ad/{realm} (path parameters left out). */
 export interface ConfigAccessAdRealmPutParams {
   "base-dn"?: string | undefined;
   "bind-dn"?: string | undefined;
@@ -1184,31 +958,10 @@ export interface ConfigAccessAdRealmPutParams {
   verify?: Bool | undefined;
 }
 
-/** Result of PUT /config/access/ad/{realm}. */
-export interface ConfigAccessAdRealmPutResult {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
-  "user-classes"?: string;
-  verify?: boolean;
-}
+export interface ConfigAccessAdRealmPutResult extends ConfigAccessAdGetItem {}
 
-/** Parameters of DELETE /config/access/ad/{realm} (path parameters left out). */
-export interface ConfigAccessAdRealmDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigAccessAdRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/access/ldap. */
 export interface ConfigAccessLdapGetItem {
   "base-dn": string;
   "bind-dn"?: string;
@@ -1230,7 +983,6 @@ export interface ConfigAccessLdapGetItem {
 
 export type ConfigAccessLdapGetResult = ConfigAccessLdapGetItem[];
 
-/** Parameters of POST /config/access/ldap (path parameters left out). */
 export interface ConfigAccessLdapPostParams {
   "base-dn": string;
   "bind-dn"?: string | undefined;
@@ -1260,27 +1012,8 @@ export interface ConfigAccessLdapPostParams {
   verify?: Bool | undefined;
 }
 
-/** Result of GET /config/access/ldap/{realm}. */
-export interface ConfigAccessLdapRealmGetResult {
-  "base-dn": string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
-  "user-attr": string;
-  "user-classes"?: string;
-  verify?: boolean;
-}
+export interface ConfigAccessLdapRealmGetResult extends ConfigAccessLdapGetItem {}
 
-/** Parameters of PUT /config/access/ldap/{realm} (path parameters left out). */
 export interface ConfigAccessLdapRealmPutParams {
   "base-dn"?: string | undefined;
   "bind-dn"?: string | undefined;
@@ -1310,32 +1043,10 @@ export interface ConfigAccessLdapRealmPutParams {
   verify?: Bool | undefined;
 }
 
-/** Result of PUT /config/access/ldap/{realm}. */
-export interface ConfigAccessLdapRealmPutResult {
-  "base-dn": string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
-  "user-attr": string;
-  "user-classes"?: string;
-  verify?: boolean;
-}
+export interface ConfigAccessLdapRealmPutResult extends ConfigAccessLdapGetItem {}
 
-/** Parameters of DELETE /config/access/ldap/{realm} (path parameters left out). */
-export interface ConfigAccessLdapRealmDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigAccessLdapRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/access/openid. */
 export interface ConfigAccessOpenidGetItem {
   "acr-values"?: string;
   audiences?: string;
@@ -1353,7 +1064,6 @@ export interface ConfigAccessOpenidGetItem {
 
 export type ConfigAccessOpenidGetResult = ConfigAccessOpenidGetItem[];
 
-/** Parameters of POST /config/access/openid (path parameters left out). */
 export interface ConfigAccessOpenidPostParams {
   /** comma-separated list */
   "acr-values"?: string | undefined;
@@ -1377,23 +1087,8 @@ export interface ConfigAccessOpenidPostParams {
   "username-claim"?: string | undefined;
 }
 
-/** Result of GET /config/access/openid/{realm}. */
-export interface ConfigAccessOpenidRealmGetResult {
-  "acr-values"?: string;
-  audiences?: string;
-  autocreate?: boolean;
-  "client-id": string;
-  "client-key"?: string;
-  comment?: string;
-  default?: boolean;
-  "issuer-url": string;
-  prompt?: string;
-  realm: string;
-  scopes?: string;
-  "username-claim"?: string;
-}
+export interface ConfigAccessOpenidRealmGetResult extends ConfigAccessOpenidGetItem {}
 
-/** Parameters of PUT /config/access/openid/{realm} (path parameters left out). */
 export interface ConfigAccessOpenidRealmPutParams {
   /** comma-separated list */
   "acr-values"?: string | undefined;
@@ -1415,36 +1110,12 @@ export interface ConfigAccessOpenidRealmPutParams {
   scopes?: string | undefined;
 }
 
-/** Result of PUT /config/access/openid/{realm}. */
-export interface ConfigAccessOpenidRealmPutResult {
-  "acr-values"?: string;
-  audiences?: string;
-  autocreate?: boolean;
-  "client-id": string;
-  "client-key"?: string;
-  comment?: string;
-  default?: boolean;
-  "issuer-url": string;
-  prompt?: string;
-  realm: string;
-  scopes?: string;
-  "username-claim"?: string;
-}
+export interface ConfigAccessOpenidRealmPutResult extends ConfigAccessOpenidGetItem {}
 
-/** Parameters of DELETE /config/access/openid/{realm} (path parameters left out). */
-export interface ConfigAccessOpenidRealmDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigAccessOpenidRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Result of GET /config/access/pam. */
-export interface ConfigAccessPamGetResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pbs" | "openid" | "ldap" | "ad";
-}
+export interface ConfigAccessPamGetResult extends AccessDomainsGetItem {}
 
-/** Parameters of PUT /config/access/pam (path parameters left out). */
 export interface ConfigAccessPamPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -1454,46 +1125,16 @@ export interface ConfigAccessPamPutParams {
   digest?: string | undefined;
 }
 
-/** Result of PUT /config/access/pam. */
-export interface ConfigAccessPamPutResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pbs" | "openid" | "ldap" | "ad";
-}
+export interface ConfigAccessPamPutResult extends AccessDomainsGetItem {}
 
-/** Result of GET /config/access/pbs. */
-export interface ConfigAccessPbsGetResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pbs" | "openid" | "ldap" | "ad";
-}
+export interface ConfigAccessPbsGetResult extends AccessDomainsGetItem {}
 
-/** Parameters of PUT /config/access/pbs (path parameters left out). */
-export interface ConfigAccessPbsPutParams {
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
-  delete?: readonly ("comment" | "default")[] | undefined;
-  digest?: string | undefined;
-}
+export interface ConfigAccessPbsPutParams extends ConfigAccessPamPutParams {}
 
-/** Result of PUT /config/access/pbs. */
-export interface ConfigAccessPbsPutResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pbs" | "openid" | "ldap" | "ad";
-}
+export interface ConfigAccessPbsPutResult extends AccessDomainsGetItem {}
 
-/** Parameters of GET /config/access/tfa (path parameters left out). */
-export interface ConfigAccessTfaGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigAccessTfaGetParams extends RootGetParams {}
 
-/** Result of GET /config/access/tfa/webauthn. */
 export interface ConfigAccessTfaWebauthnGetResult {
   "allow-subdomains"?: boolean;
   id: string;
@@ -1501,7 +1142,6 @@ export interface ConfigAccessTfaWebauthnGetResult {
   rp: string;
 }
 
-/** Parameters of PUT /config/access/tfa/webauthn (path parameters left out). */
 export interface ConfigAccessTfaWebauthnPutParams {
   "allow-subdomains"?: Bool | undefined;
   delete?: readonly ("origin" | "allow-subdomains")[] | undefined;
@@ -1511,19 +1151,14 @@ export interface ConfigAccessTfaWebauthnPutParams {
   rp?: string | undefined;
 }
 
-/** Parameters of GET /config/acme (path parameters left out). */
-export interface ConfigAcmeGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigAcmeGetParams extends RootGetParams {}
 
-/** An item of the result of GET /config/acme/account. */
 export interface ConfigAcmeAccountGetItem {
   name: string;
 }
 
 export type ConfigAcmeAccountGetResult = ConfigAcmeAccountGetItem[];
 
-/** Parameters of POST /config/acme/account (path parameters left out). */
 export interface ConfigAcmeAccountPostParams {
   contact: string;
   directory?: string | undefined;
@@ -1533,7 +1168,6 @@ export interface ConfigAcmeAccountPostParams {
   tos_url?: string | undefined;
 }
 
-/** Result of GET /config/acme/account/{name}. */
 export interface ConfigAcmeAccountNameGetResult {
   account: {
     contact: string[];
@@ -1553,18 +1187,15 @@ export interface ConfigAcmeAccountNameGetResult {
   tos?: string;
 }
 
-/** Parameters of PUT /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNamePutParams {
   contact?: string | undefined;
 }
 
-/** Parameters of DELETE /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNameDeleteParams {
   /** default false */
   force?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/acme/challenge-schema. */
 export interface ConfigAcmeChallengeSchemaGetItem {
   id: string;
   name: string;
@@ -1574,7 +1205,6 @@ export interface ConfigAcmeChallengeSchemaGetItem {
 
 export type ConfigAcmeChallengeSchemaGetResult = ConfigAcmeChallengeSchemaGetItem[];
 
-/** An item of the result of GET /config/acme/directories. */
 export interface ConfigAcmeDirectoriesGetItem {
   name: string;
   url: string;
@@ -1582,7 +1212,6 @@ export interface ConfigAcmeDirectoriesGetItem {
 
 export type ConfigAcmeDirectoriesGetResult = ConfigAcmeDirectoriesGetItem[];
 
-/** An item of the result of GET /config/acme/plugins. */
 export interface ConfigAcmePluginsGetItem {
   api?: string;
   data?: string;
@@ -1594,7 +1223,6 @@ export interface ConfigAcmePluginsGetItem {
 
 export type ConfigAcmePluginsGetResult = ConfigAcmePluginsGetItem[];
 
-/** Parameters of POST /config/acme/plugins (path parameters left out). */
 export interface ConfigAcmePluginsPostParams {
   api: string;
   data: string;
@@ -1607,17 +1235,8 @@ export interface ConfigAcmePluginsPostParams {
   "validation-delay"?: number | undefined;
 }
 
-/** Result of GET /config/acme/plugins/{id}. */
-export interface ConfigAcmePluginsIdGetResult {
-  api?: string;
-  data?: string;
-  disable?: boolean;
-  plugin: string;
-  type: string;
-  "validation-delay"?: number;
-}
+export interface ConfigAcmePluginsIdGetResult extends ConfigAcmePluginsGetItem {}
 
-/** Parameters of PUT /config/acme/plugins/{id} (path parameters left out). */
 export interface ConfigAcmePluginsIdPutParams {
   api?: string | undefined;
   data?: string | undefined;
@@ -1629,12 +1248,10 @@ export interface ConfigAcmePluginsIdPutParams {
   "validation-delay"?: number | undefined;
 }
 
-/** Parameters of GET /config/acme/tos (path parameters left out). */
 export interface ConfigAcmeTosGetParams {
   directory?: string | undefined;
 }
 
-/** An item of the result of GET /config/changer. */
 export interface ConfigChangerGetItem {
   "eject-before-unload"?: boolean;
   "export-slots"?: string;
@@ -1644,7 +1261,6 @@ export interface ConfigChangerGetItem {
 
 export type ConfigChangerGetResult = ConfigChangerGetItem[];
 
-/** Parameters of POST /config/changer (path parameters left out). */
 export interface ConfigChangerPostParams {
   /** default false */
   "eject-before-unload"?: Bool | undefined;
@@ -1655,15 +1271,8 @@ export interface ConfigChangerPostParams {
   path: string;
 }
 
-/** Result of GET /config/changer/{name}. */
-export interface ConfigChangerNameGetResult {
-  "eject-before-unload"?: boolean;
-  "export-slots"?: string;
-  name: string;
-  path: string;
-}
+export interface ConfigChangerNameGetResult extends ConfigChangerGetItem {}
 
-/** Parameters of PUT /config/changer/{name} (path parameters left out). */
 export interface ConfigChangerNamePutParams {
   delete?: readonly ("export-slots" | "eject-before-unload")[] | undefined;
   digest?: string | undefined;
@@ -1674,7 +1283,6 @@ export interface ConfigChangerNamePutParams {
   path?: string | undefined;
 }
 
-/** An item of the result of GET /config/datastore. */
 export interface ConfigDatastoreGetItem {
   backend?: string;
   "backing-device"?: string;
@@ -1702,14 +1310,14 @@ export interface ConfigDatastoreGetItem {
 
 export type ConfigDatastoreGetResult = ConfigDatastoreGetItem[];
 
-/** The keys of the property string `maintenance-mode` of POST /config/datastore (see formatPropertyString). */
+/** The keys of the property string `maintenance-mode` (see formatPropertyString). */
 export interface ConfigDatastoreMaintenanceModeFormat {
   /** length 0..64 */
   message?: string | undefined;
   type: "read-only" | "offline" | "delete" | "unmount" | "s3-refresh";
 }
 
-/** The keys of the property string `notification-thresholds` of POST /config/datastore (see formatPropertyString). */
+/** The keys of the property string `notification-thresholds` (see formatPropertyString). */
 export interface ConfigDatastoreNotificationThresholdsFormat {
   "s3-delete"?: number | undefined;
   /** length 1..64 */
@@ -1722,7 +1330,7 @@ export interface ConfigDatastoreNotificationThresholdsFormat {
   "s3-upload"?: string | undefined;
 }
 
-/** The keys of the property string `notify` of POST /config/datastore (see formatPropertyString). */
+/** The keys of the property string `notify` (see formatPropertyString). */
 export interface ConfigDatastoreNotifyFormat {
   gc?: "never" | "always" | "error" | undefined;
   prune?: "never" | "always" | "error" | undefined;
@@ -1730,7 +1338,7 @@ export interface ConfigDatastoreNotifyFormat {
   verify?: "never" | "always" | "error" | undefined;
 }
 
-/** The keys of the property string `tuning` of POST /config/datastore (see formatPropertyString). */
+/** The keys of the property string `tuning` (see formatPropertyString). */
 export interface ConfigDatastoreTuningFormat {
   /** default "inode" */
   "chunk-order"?: "none" | "inode" | undefined;
@@ -1748,7 +1356,6 @@ export interface ConfigDatastoreTuningFormat {
   "sync-level"?: "none" | "file" | "filesystem" | undefined;
 }
 
-/** Parameters of POST /config/datastore (path parameters left out). */
 export interface ConfigDatastorePostParams {
   backend?: string | undefined;
   "backing-device"?: string | undefined;
@@ -1793,33 +1400,8 @@ export interface ConfigDatastorePostParams {
   "verify-new"?: Bool | undefined;
 }
 
-/** Result of GET /config/datastore/{name}. */
-export interface ConfigDatastoreNameGetResult {
-  backend?: string;
-  "backing-device"?: string;
-  comment?: string;
-  "counter-reset-schedule"?: string;
-  "gc-on-unmount"?: boolean;
-  "gc-schedule"?: string;
-  "keep-daily"?: number;
-  "keep-hourly"?: number;
-  "keep-last"?: number;
-  "keep-monthly"?: number;
-  "keep-weekly"?: number;
-  "keep-yearly"?: number;
-  "maintenance-mode"?: string;
-  name: string;
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
-  "notification-thresholds"?: string;
-  notify?: string;
-  "notify-user"?: string;
-  path: string;
-  "prune-schedule"?: string;
-  tuning?: string;
-  "verify-new"?: boolean;
-}
+export interface ConfigDatastoreNameGetResult extends ConfigDatastoreGetItem {}
 
-/** Parameters of PUT /config/datastore/{name} (path parameters left out). */
 export interface ConfigDatastoreNamePutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -1856,7 +1438,6 @@ export interface ConfigDatastoreNamePutParams {
   "verify-new"?: Bool | undefined;
 }
 
-/** Parameters of DELETE /config/datastore/{name} (path parameters left out). */
 export interface ConfigDatastoreNameDeleteParams {
   /** default false */
   "destroy-data"?: Bool | undefined;
@@ -1865,7 +1446,6 @@ export interface ConfigDatastoreNameDeleteParams {
   "keep-job-configs"?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/drive. */
 export interface ConfigDriveGetItem {
   changer?: string;
   "changer-drivenum"?: number;
@@ -1875,7 +1455,6 @@ export interface ConfigDriveGetItem {
 
 export type ConfigDriveGetResult = ConfigDriveGetItem[];
 
-/** Parameters of POST /config/drive (path parameters left out). */
 export interface ConfigDrivePostParams {
   /** length 3..32 */
   changer?: string | undefined;
@@ -1886,15 +1465,8 @@ export interface ConfigDrivePostParams {
   path: string;
 }
 
-/** Result of GET /config/drive/{name}. */
-export interface ConfigDriveNameGetResult {
-  changer?: string;
-  "changer-drivenum"?: number;
-  name: string;
-  path: string;
-}
+export interface ConfigDriveNameGetResult extends ConfigDriveGetItem {}
 
-/** Parameters of PUT /config/drive/{name} (path parameters left out). */
 export interface ConfigDriveNamePutParams {
   /** length 3..32 */
   changer?: string | undefined;
@@ -1905,13 +1477,11 @@ export interface ConfigDriveNamePutParams {
   path?: string | undefined;
 }
 
-/** Parameters of GET /config/encryption-keys (path parameters left out). */
 export interface ConfigEncryptionKeysGetParams {
   /** default false */
   "include-archived"?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/encryption-keys. */
 export interface ConfigEncryptionKeysGetItem {
   "archived-at"?: number;
   created: number;
@@ -1925,24 +1495,16 @@ export interface ConfigEncryptionKeysGetItem {
 
 export type ConfigEncryptionKeysGetResult = ConfigEncryptionKeysGetItem[];
 
-/** Parameters of POST /config/encryption-keys (path parameters left out). */
 export interface ConfigEncryptionKeysPostParams {
   /** length 3..32 */
   id: string;
   key?: string | undefined;
 }
 
-/** Parameters of POST /config/encryption-keys/{id} (path parameters left out). */
-export interface ConfigEncryptionKeysIdPostParams {
-  digest?: string | undefined;
-}
+export interface ConfigEncryptionKeysIdPostParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of DELETE /config/encryption-keys/{id} (path parameters left out). */
-export interface ConfigEncryptionKeysIdDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigEncryptionKeysIdDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/media-pool. */
 export interface ConfigMediaPoolGetItem {
   allocation?: string;
   comment?: string;
@@ -1954,7 +1516,6 @@ export interface ConfigMediaPoolGetItem {
 
 export type ConfigMediaPoolGetResult = ConfigMediaPoolGetItem[];
 
-/** Parameters of POST /config/media-pool (path parameters left out). */
 export interface ConfigMediaPoolPostParams {
   allocation?: string | undefined;
   /** length 0..128 */
@@ -1967,17 +1528,8 @@ export interface ConfigMediaPoolPostParams {
   template?: string | undefined;
 }
 
-/** Result of GET /config/media-pool/{name}. */
-export interface ConfigMediaPoolNameGetResult {
-  allocation?: string;
-  comment?: string;
-  encrypt?: string;
-  name: string;
-  retention?: string;
-  template?: string;
-}
+export interface ConfigMediaPoolNameGetResult extends ConfigMediaPoolGetItem {}
 
-/** Parameters of PUT /config/media-pool/{name} (path parameters left out). */
 export interface ConfigMediaPoolNamePutParams {
   allocation?: string | undefined;
   /** length 0..128 */
@@ -1989,12 +1541,8 @@ export interface ConfigMediaPoolNamePutParams {
   template?: string | undefined;
 }
 
-/** Parameters of GET /config/metrics (path parameters left out). */
-export interface ConfigMetricsGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigMetricsGetParams extends RootGetParams {}
 
-/** An item of the result of GET /config/metrics/influxdb-http. */
 export interface ConfigMetricsInfluxdbHttpGetItem {
   bucket?: string;
   comment?: string;
@@ -2009,7 +1557,6 @@ export interface ConfigMetricsInfluxdbHttpGetItem {
 
 export type ConfigMetricsInfluxdbHttpGetResult = ConfigMetricsInfluxdbHttpGetItem[];
 
-/** Parameters of POST /config/metrics/influxdb-http (path parameters left out). */
 export interface ConfigMetricsInfluxdbHttpPostParams {
   /** length 1..32; default "proxmox" */
   bucket?: string | undefined;
@@ -2029,20 +1576,8 @@ export interface ConfigMetricsInfluxdbHttpPostParams {
   "verify-tls"?: Bool | undefined;
 }
 
-/** Result of GET /config/metrics/influxdb-http/{name}. */
-export interface ConfigMetricsInfluxdbHttpNameGetResult {
-  bucket?: string;
-  comment?: string;
-  enable?: boolean;
-  "max-body-size"?: number;
-  name: string;
-  organization?: string;
-  token?: string;
-  url: string;
-  "verify-tls"?: boolean;
-}
+export interface ConfigMetricsInfluxdbHttpNameGetResult extends ConfigMetricsInfluxdbHttpGetItem {}
 
-/** Parameters of PUT /config/metrics/influxdb-http/{name} (path parameters left out). */
 export interface ConfigMetricsInfluxdbHttpNamePutParams {
   /** length 1..32; default "proxmox" */
   bucket?: string | undefined;
@@ -2062,12 +1597,8 @@ export interface ConfigMetricsInfluxdbHttpNamePutParams {
   "verify-tls"?: Bool | undefined;
 }
 
-/** Parameters of DELETE /config/metrics/influxdb-http/{name} (path parameters left out). */
-export interface ConfigMetricsInfluxdbHttpNameDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigMetricsInfluxdbHttpNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/metrics/influxdb-udp. */
 export interface ConfigMetricsInfluxdbUdpGetItem {
   comment?: string;
   enable?: boolean;
@@ -2078,7 +1609,6 @@ export interface ConfigMetricsInfluxdbUdpGetItem {
 
 export type ConfigMetricsInfluxdbUdpGetResult = ConfigMetricsInfluxdbUdpGetItem[];
 
-/** Parameters of POST /config/metrics/influxdb-udp (path parameters left out). */
 export interface ConfigMetricsInfluxdbUdpPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2091,16 +1621,8 @@ export interface ConfigMetricsInfluxdbUdpPostParams {
   name: string;
 }
 
-/** Result of GET /config/metrics/influxdb-udp/{name}. */
-export interface ConfigMetricsInfluxdbUdpNameGetResult {
-  comment?: string;
-  enable?: boolean;
-  host: string;
-  mtu?: number;
-  name: string;
-}
+export interface ConfigMetricsInfluxdbUdpNameGetResult extends ConfigMetricsInfluxdbUdpGetItem {}
 
-/** Parameters of PUT /config/metrics/influxdb-udp/{name} (path parameters left out). */
 export interface ConfigMetricsInfluxdbUdpNamePutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2113,22 +1635,12 @@ export interface ConfigMetricsInfluxdbUdpNamePutParams {
   mtu?: number | undefined;
 }
 
-/** Parameters of DELETE /config/metrics/influxdb-udp/{name} (path parameters left out). */
-export interface ConfigMetricsInfluxdbUdpNameDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigMetricsInfluxdbUdpNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /config/notifications (path parameters left out). */
-export interface ConfigNotificationsGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigNotificationsGetParams extends RootGetParams {}
 
-/** Parameters of GET /config/notifications/endpoints (path parameters left out). */
-export interface ConfigNotificationsEndpointsGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigNotificationsEndpointsGetParams extends RootGetParams {}
 
-/** An item of the result of GET /config/notifications/endpoints/gotify. */
 export interface ConfigNotificationsEndpointsGotifyGetItem {
   comment?: string;
   disable?: boolean;
@@ -2140,7 +1652,6 @@ export interface ConfigNotificationsEndpointsGotifyGetItem {
 
 export type ConfigNotificationsEndpointsGotifyGetResult = ConfigNotificationsEndpointsGotifyGetItem[];
 
-/** Parameters of POST /config/notifications/endpoints/gotify (path parameters left out). */
 export interface ConfigNotificationsEndpointsGotifyPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2153,17 +1664,8 @@ export interface ConfigNotificationsEndpointsGotifyPostParams {
   token: string;
 }
 
-/** Result of GET /config/notifications/endpoints/gotify/{name}. */
-export interface ConfigNotificationsEndpointsGotifyNameGetResult {
-  comment?: string;
-  disable?: boolean;
-  filter?: string;
-  name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-  server: string;
-}
+export interface ConfigNotificationsEndpointsGotifyNameGetResult extends ConfigNotificationsEndpointsGotifyGetItem {}
 
-/** Parameters of PUT /config/notifications/endpoints/gotify/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsGotifyNamePutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2174,7 +1676,6 @@ export interface ConfigNotificationsEndpointsGotifyNamePutParams {
   token?: string | undefined;
 }
 
-/** An item of the result of GET /config/notifications/endpoints/sendmail. */
 export interface ConfigNotificationsEndpointsSendmailGetItem {
   author?: string;
   comment?: string;
@@ -2189,7 +1690,6 @@ export interface ConfigNotificationsEndpointsSendmailGetItem {
 
 export type ConfigNotificationsEndpointsSendmailGetResult = ConfigNotificationsEndpointsSendmailGetItem[];
 
-/** Parameters of POST /config/notifications/endpoints/sendmail (path parameters left out). */
 export interface ConfigNotificationsEndpointsSendmailPostParams {
   author?: string | undefined;
   /** length 0..128 */
@@ -2204,20 +1704,8 @@ export interface ConfigNotificationsEndpointsSendmailPostParams {
   origin?: "user-created" | "builtin" | "modified-builtin" | undefined;
 }
 
-/** Result of GET /config/notifications/endpoints/sendmail/{name}. */
-export interface ConfigNotificationsEndpointsSendmailNameGetResult {
-  author?: string;
-  comment?: string;
-  disable?: boolean;
-  filter?: string;
-  "from-address"?: string;
-  mailto?: string[];
-  "mailto-user"?: string[];
-  name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-}
+export interface ConfigNotificationsEndpointsSendmailNameGetResult extends ConfigNotificationsEndpointsSendmailGetItem {}
 
-/** Parameters of PUT /config/notifications/endpoints/sendmail/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsSendmailNamePutParams {
   author?: string | undefined;
   /** length 0..128 */
@@ -2230,7 +1718,6 @@ export interface ConfigNotificationsEndpointsSendmailNamePutParams {
   "mailto-user"?: readonly string[] | undefined;
 }
 
-/** An item of the result of GET /config/notifications/endpoints/smtp. */
 export interface ConfigNotificationsEndpointsSmtpGetItem {
   author?: string;
   comment?: string;
@@ -2248,7 +1735,6 @@ export interface ConfigNotificationsEndpointsSmtpGetItem {
 
 export type ConfigNotificationsEndpointsSmtpGetResult = ConfigNotificationsEndpointsSmtpGetItem[];
 
-/** Parameters of POST /config/notifications/endpoints/smtp (path parameters left out). */
 export interface ConfigNotificationsEndpointsSmtpPostParams {
   author?: string | undefined;
   /** length 0..128 */
@@ -2269,23 +1755,8 @@ export interface ConfigNotificationsEndpointsSmtpPostParams {
   username?: string | undefined;
 }
 
-/** Result of GET /config/notifications/endpoints/smtp/{name}. */
-export interface ConfigNotificationsEndpointsSmtpNameGetResult {
-  author?: string;
-  comment?: string;
-  disable?: boolean;
-  "from-address": string;
-  mailto?: string[];
-  "mailto-user"?: string[];
-  mode?: "insecure" | "starttls" | "tls";
-  name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-  port?: number;
-  server: string;
-  username?: string;
-}
+export interface ConfigNotificationsEndpointsSmtpNameGetResult extends ConfigNotificationsEndpointsSmtpGetItem {}
 
-/** Parameters of PUT /config/notifications/endpoints/smtp/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsSmtpNamePutParams {
   author?: string | undefined;
   /** length 0..128 */
@@ -2305,7 +1776,6 @@ export interface ConfigNotificationsEndpointsSmtpNamePutParams {
   username?: string | undefined;
 }
 
-/** An item of the result of GET /config/notifications/endpoints/webhook. */
 export interface ConfigNotificationsEndpointsWebhookGetItem {
   body?: string;
   comment?: string;
@@ -2320,7 +1790,6 @@ export interface ConfigNotificationsEndpointsWebhookGetItem {
 
 export type ConfigNotificationsEndpointsWebhookGetResult = ConfigNotificationsEndpointsWebhookGetItem[];
 
-/** Parameters of POST /config/notifications/endpoints/webhook (path parameters left out). */
 export interface ConfigNotificationsEndpointsWebhookPostParams {
   body?: string | undefined;
   /** length 0..128 */
@@ -2336,20 +1805,8 @@ export interface ConfigNotificationsEndpointsWebhookPostParams {
   url: string;
 }
 
-/** Result of GET /config/notifications/endpoints/webhook/{name}. */
-export interface ConfigNotificationsEndpointsWebhookNameGetResult {
-  body?: string;
-  comment?: string;
-  disable?: boolean;
-  header?: string[];
-  method: "post" | "put" | "get";
-  name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-  secret?: string[];
-  url: string;
-}
+export interface ConfigNotificationsEndpointsWebhookNameGetResult extends ConfigNotificationsEndpointsWebhookGetItem {}
 
-/** Parameters of PUT /config/notifications/endpoints/webhook/{name} (path parameters left out). */
 export interface ConfigNotificationsEndpointsWebhookNamePutParams {
   body?: string | undefined;
   /** length 0..128 */
@@ -2364,7 +1821,6 @@ export interface ConfigNotificationsEndpointsWebhookNamePutParams {
   url?: string | undefined;
 }
 
-/** An item of the result of GET /config/notifications/matcher-field-values. */
 export interface ConfigNotificationsMatcherFieldValuesGetItem {
   comment?: string;
   field: string;
@@ -2373,14 +1829,10 @@ export interface ConfigNotificationsMatcherFieldValuesGetItem {
 
 export type ConfigNotificationsMatcherFieldValuesGetResult = ConfigNotificationsMatcherFieldValuesGetItem[];
 
-/** An item of the result of GET /config/notifications/matcher-fields. */
-export interface ConfigNotificationsMatcherFieldsGetItem {
-  name: string;
-}
+export interface ConfigNotificationsMatcherFieldsGetItem extends ConfigAcmeAccountGetItem {}
 
 export type ConfigNotificationsMatcherFieldsGetResult = ConfigNotificationsMatcherFieldsGetItem[];
 
-/** An item of the result of GET /config/notifications/matchers. */
 export interface ConfigNotificationsMatchersGetItem {
   comment?: string;
   disable?: boolean;
@@ -2396,7 +1848,6 @@ export interface ConfigNotificationsMatchersGetItem {
 
 export type ConfigNotificationsMatchersGetResult = ConfigNotificationsMatchersGetItem[];
 
-/** Parameters of POST /config/notifications/matchers (path parameters left out). */
 export interface ConfigNotificationsMatchersPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2413,21 +1864,8 @@ export interface ConfigNotificationsMatchersPostParams {
   target?: readonly string[] | undefined;
 }
 
-/** Result of GET /config/notifications/matchers/{name}. */
-export interface ConfigNotificationsMatchersNameGetResult {
-  comment?: string;
-  disable?: boolean;
-  "invert-match"?: boolean;
-  "match-calendar"?: string[];
-  "match-field"?: string[];
-  "match-severity"?: string[];
-  mode?: "all" | "any";
-  name: string;
-  origin?: "user-created" | "builtin" | "modified-builtin";
-  target?: string[];
-}
+export interface ConfigNotificationsMatchersNameGetResult extends ConfigNotificationsMatchersGetItem {}
 
-/** Parameters of PUT /config/notifications/matchers/{name} (path parameters left out). */
 export interface ConfigNotificationsMatchersNamePutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2443,7 +1881,6 @@ export interface ConfigNotificationsMatchersNamePutParams {
   target?: readonly string[] | undefined;
 }
 
-/** An item of the result of GET /config/notifications/targets. */
 export interface ConfigNotificationsTargetsGetItem {
   comment?: string;
   disable?: boolean;
@@ -2454,12 +1891,8 @@ export interface ConfigNotificationsTargetsGetItem {
 
 export type ConfigNotificationsTargetsGetResult = ConfigNotificationsTargetsGetItem[];
 
-/** Parameters of GET /config/notifications/targets/{name} (path parameters left out). */
-export interface ConfigNotificationsTargetsNameGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigNotificationsTargetsNameGetParams extends RootGetParams {}
 
-/** An item of the result of GET /config/prune. */
 export interface ConfigPruneGetItem {
   comment?: string;
   disable?: boolean;
@@ -2478,7 +1911,6 @@ export interface ConfigPruneGetItem {
 
 export type ConfigPruneGetResult = ConfigPruneGetItem[];
 
-/** Parameters of POST /config/prune (path parameters left out). */
 export interface ConfigPrunePostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2507,24 +1939,8 @@ export interface ConfigPrunePostParams {
   store: string;
 }
 
-/** Result of GET /config/prune/{id}. */
-export interface ConfigPruneIdGetResult {
-  comment?: string;
-  disable?: boolean;
-  id: string;
-  "keep-daily"?: number;
-  "keep-hourly"?: number;
-  "keep-last"?: number;
-  "keep-monthly"?: number;
-  "keep-weekly"?: number;
-  "keep-yearly"?: number;
-  "max-depth"?: number;
-  ns?: string;
-  schedule: string;
-  store: string;
-}
+export interface ConfigPruneIdGetResult extends ConfigPruneGetItem {}
 
-/** Parameters of PUT /config/prune/{id} (path parameters left out). */
 export interface ConfigPruneIdPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2553,12 +1969,8 @@ export interface ConfigPruneIdPutParams {
   store?: string | undefined;
 }
 
-/** Parameters of DELETE /config/prune/{id} (path parameters left out). */
-export interface ConfigPruneIdDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigPruneIdDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/remote. */
 export interface ConfigRemoteGetItem {
   "auth-id": string;
   comment?: string;
@@ -2571,7 +1983,6 @@ export interface ConfigRemoteGetItem {
 
 export type ConfigRemoteGetResult = ConfigRemoteGetItem[];
 
-/** Parameters of POST /config/remote (path parameters left out). */
 export interface ConfigRemotePostParams {
   /** length 3..64 */
   "auth-id": string;
@@ -2588,18 +1999,8 @@ export interface ConfigRemotePostParams {
   "use-node-proxy"?: Bool | undefined;
 }
 
-/** Result of GET /config/remote/{name}. */
-export interface ConfigRemoteNameGetResult {
-  "auth-id": string;
-  comment?: string;
-  fingerprint?: string;
-  host: string;
-  name: string;
-  port?: number;
-  "use-node-proxy"?: boolean;
-}
+export interface ConfigRemoteNameGetResult extends ConfigRemoteGetItem {}
 
-/** Parameters of PUT /config/remote/{name} (path parameters left out). */
 export interface ConfigRemoteNamePutParams {
   /** length 3..64 */
   "auth-id"?: string | undefined;
@@ -2616,55 +2017,27 @@ export interface ConfigRemoteNamePutParams {
   "use-node-proxy"?: Bool | undefined;
 }
 
-/** Parameters of DELETE /config/remote/{name} (path parameters left out). */
-export interface ConfigRemoteNameDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigRemoteNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/remote/{name}/scan. */
-export interface ConfigRemoteNameScanGetItem {
-  "backend-type": "filesystem" | "s3";
-  comment?: string;
-  maintenance?: string;
-  "mount-status": "mounted" | "notmounted" | "nonremovable";
-  store: string;
-}
+export interface ConfigRemoteNameScanGetItem extends AdminDatastoreGetItem {}
 
 export type ConfigRemoteNameScanGetResult = ConfigRemoteNameScanGetItem[];
 
-/** Parameters of GET /config/remote/{name}/scan/{store} (path parameters left out). */
-export interface ConfigRemoteNameScanStoreGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigRemoteNameScanStoreGetParams extends RootGetParams {}
 
-/** Parameters of GET /config/remote/{name}/scan/{store}/groups (path parameters left out). */
 export interface ConfigRemoteNameScanStoreGroupsGetParams {
   /** length 0..256 */
   namespace?: string | undefined;
 }
 
-/** An item of the result of GET /config/remote/{name}/scan/{store}/groups. */
-export interface ConfigRemoteNameScanStoreGroupsGetItem {
-  "backup-count": number;
-  "backup-id": string;
-  "backup-type": "vm" | "ct" | "host";
-  comment?: string;
-  files: string[];
-  "last-backup": number;
-  owner?: string;
-}
+export interface ConfigRemoteNameScanStoreGroupsGetItem extends AdminDatastoreStoreGroupsGetItem {}
 
 export type ConfigRemoteNameScanStoreGroupsGetResult = ConfigRemoteNameScanStoreGroupsGetItem[];
 
-/** An item of the result of GET /config/remote/{name}/scan/{store}/namespaces. */
-export interface ConfigRemoteNameScanStoreNamespacesGetItem {
-  comment?: string;
-  ns: string;
-}
+export interface ConfigRemoteNameScanStoreNamespacesGetItem extends AdminDatastoreStoreNamespaceGetItem {}
 
 export type ConfigRemoteNameScanStoreNamespacesGetResult = ConfigRemoteNameScanStoreNamespacesGetItem[];
 
-/** An item of the result of GET /config/s3. */
 export interface ConfigS3GetItem {
   "access-key": string;
   "burst-in"?: string;
@@ -2683,7 +2056,6 @@ export interface ConfigS3GetItem {
 
 export type ConfigS3GetResult = ConfigS3GetItem[];
 
-/** Parameters of POST /config/s3 (path parameters left out). */
 export interface ConfigS3PostParams {
   "access-key": string;
   /** length 1..64 */
@@ -2708,24 +2080,8 @@ export interface ConfigS3PostParams {
   "secret-key": string;
 }
 
-/** Result of GET /config/s3/{id}. */
-export interface ConfigS3IdGetResult {
-  "access-key": string;
-  "burst-in"?: string;
-  "burst-out"?: string;
-  endpoint: string;
-  fingerprint?: string;
-  id: string;
-  "path-style"?: boolean;
-  port?: number;
-  "provider-quirks"?: ("skip-if-none-match-header" | "delete-objects-via-delete-object")[];
-  "put-rate-limit"?: number;
-  "rate-in"?: string;
-  "rate-out"?: string;
-  region?: string;
-}
+export interface ConfigS3IdGetResult extends ConfigS3GetItem {}
 
-/** Parameters of PUT /config/s3/{id} (path parameters left out). */
 export interface ConfigS3IdPutParams {
   "access-key"?: string | undefined;
   /** length 1..64 */
@@ -2750,18 +2106,13 @@ export interface ConfigS3IdPutParams {
   "secret-key"?: string | undefined;
 }
 
-/** Parameters of DELETE /config/s3/{id} (path parameters left out). */
-export interface ConfigS3IdDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigS3IdDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /config/sync (path parameters left out). */
 export interface ConfigSyncGetParams {
   /** default "pull" */
   "sync-direction"?: "all" | "push" | "pull" | undefined;
 }
 
-/** An item of the result of GET /config/sync. */
 export interface ConfigSyncGetItem {
   "active-encryption-key"?: string;
   "associated-key"?: string[];
@@ -2793,7 +2144,6 @@ export interface ConfigSyncGetItem {
 
 export type ConfigSyncGetResult = ConfigSyncGetItem[];
 
-/** Parameters of POST /config/sync (path parameters left out). */
 export interface ConfigSyncPostParams {
   /** length 3..32 */
   "active-encryption-key"?: string | undefined;
@@ -2841,37 +2191,8 @@ export interface ConfigSyncPostParams {
   "worker-threads"?: number | undefined;
 }
 
-/** Result of GET /config/sync/{id}. */
-export interface ConfigSyncIdGetResult {
-  "active-encryption-key"?: string;
-  "associated-key"?: string[];
-  "burst-in"?: string;
-  "burst-out"?: string;
-  comment?: string;
-  "encrypted-only"?: boolean;
-  "group-filter"?: string[];
-  id: string;
-  "max-depth"?: number;
-  ns?: string;
-  owner?: string;
-  "rate-in"?: string;
-  "rate-out"?: string;
-  remote?: string;
-  "remote-ns"?: string;
-  "remote-store": string;
-  "remove-vanished"?: boolean;
-  "resync-corrupt"?: boolean;
-  "run-on-mount"?: boolean;
-  schedule?: string;
-  store: string;
-  "sync-direction"?: "pull" | "push";
-  "transfer-last"?: number;
-  "unmount-on-done"?: boolean;
-  "verified-only"?: boolean;
-  "worker-threads"?: number;
-}
+export interface ConfigSyncIdGetResult extends ConfigSyncGetItem {}
 
-/** Parameters of PUT /config/sync/{id} (path parameters left out). */
 export interface ConfigSyncIdPutParams {
   /** length 3..32 */
   "active-encryption-key"?: string | undefined;
@@ -2919,12 +2240,8 @@ export interface ConfigSyncIdPutParams {
   "worker-threads"?: number | undefined;
 }
 
-/** Parameters of DELETE /config/sync/{id} (path parameters left out). */
-export interface ConfigSyncIdDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigSyncIdDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/tape-backup-job. */
 export interface ConfigTapeBackupJobGetItem {
   comment?: string;
   drive: string;
@@ -2945,7 +2262,6 @@ export interface ConfigTapeBackupJobGetItem {
 
 export type ConfigTapeBackupJobGetResult = ConfigTapeBackupJobGetItem[];
 
-/** Parameters of POST /config/tape-backup-job (path parameters left out). */
 export interface ConfigTapeBackupJobPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -2974,26 +2290,8 @@ export interface ConfigTapeBackupJobPostParams {
   "worker-threads"?: number | undefined;
 }
 
-/** Result of GET /config/tape-backup-job/{id}. */
-export interface ConfigTapeBackupJobIdGetResult {
-  comment?: string;
-  drive: string;
-  "eject-media"?: boolean;
-  "export-media-set"?: boolean;
-  "group-filter"?: string[];
-  id: string;
-  "latest-only"?: boolean;
-  "max-depth"?: number;
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
-  "notify-user"?: string;
-  ns?: string;
-  pool: string;
-  schedule?: string;
-  store: string;
-  "worker-threads"?: number;
-}
+export interface ConfigTapeBackupJobIdGetResult extends ConfigTapeBackupJobGetItem {}
 
-/** Parameters of PUT /config/tape-backup-job/{id} (path parameters left out). */
 export interface ConfigTapeBackupJobIdPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -3022,12 +2320,8 @@ export interface ConfigTapeBackupJobIdPutParams {
   "worker-threads"?: number | undefined;
 }
 
-/** Parameters of DELETE /config/tape-backup-job/{id} (path parameters left out). */
-export interface ConfigTapeBackupJobIdDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigTapeBackupJobIdDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/tape-encryption-keys. */
 export interface ConfigTapeEncryptionKeysGetItem {
   created: number;
   fingerprint?: string;
@@ -3039,7 +2333,6 @@ export interface ConfigTapeEncryptionKeysGetItem {
 
 export type ConfigTapeEncryptionKeysGetResult = ConfigTapeEncryptionKeysGetItem[];
 
-/** Parameters of POST /config/tape-encryption-keys (path parameters left out). */
 export interface ConfigTapeEncryptionKeysPostParams {
   /** length 1..64 */
   hint?: string | undefined;
@@ -3051,17 +2344,8 @@ export interface ConfigTapeEncryptionKeysPostParams {
   password: string;
 }
 
-/** Result of GET /config/tape-encryption-keys/{fingerprint}. */
-export interface ConfigTapeEncryptionKeysFingerprintGetResult {
-  created: number;
-  fingerprint?: string;
-  hint?: string;
-  kdf: "none" | "scrypt" | "pbkdf2";
-  modified: number;
-  path?: string;
-}
+export interface ConfigTapeEncryptionKeysFingerprintGetResult extends ConfigTapeEncryptionKeysGetItem {}
 
-/** Parameters of PUT /config/tape-encryption-keys/{fingerprint} (path parameters left out). */
 export interface ConfigTapeEncryptionKeysFingerprintPutParams {
   digest?: string | undefined;
   /** default false */
@@ -3076,12 +2360,8 @@ export interface ConfigTapeEncryptionKeysFingerprintPutParams {
   password?: string | undefined;
 }
 
-/** Parameters of DELETE /config/tape-encryption-keys/{fingerprint} (path parameters left out). */
-export interface ConfigTapeEncryptionKeysFingerprintDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigTapeEncryptionKeysFingerprintDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/traffic-control. */
 export interface ConfigTrafficControlGetItem {
   "burst-in"?: string;
   "burst-out"?: string;
@@ -3096,7 +2376,6 @@ export interface ConfigTrafficControlGetItem {
 
 export type ConfigTrafficControlGetResult = ConfigTrafficControlGetItem[];
 
-/** Parameters of POST /config/traffic-control (path parameters left out). */
 export interface ConfigTrafficControlPostParams {
   /** length 1..64 */
   "burst-in"?: string | undefined;
@@ -3115,20 +2394,8 @@ export interface ConfigTrafficControlPostParams {
   users?: readonly string[] | undefined;
 }
 
-/** Result of GET /config/traffic-control/{name}. */
-export interface ConfigTrafficControlNameGetResult {
-  "burst-in"?: string;
-  "burst-out"?: string;
-  comment?: string;
-  name: string;
-  network: string[];
-  "rate-in"?: string;
-  "rate-out"?: string;
-  timeframe?: string[];
-  users?: string[];
-}
+export interface ConfigTrafficControlNameGetResult extends ConfigTrafficControlGetItem {}
 
-/** Parameters of PUT /config/traffic-control/{name} (path parameters left out). */
 export interface ConfigTrafficControlNamePutParams {
   /** length 1..64 */
   "burst-in"?: string | undefined;
@@ -3147,12 +2414,8 @@ export interface ConfigTrafficControlNamePutParams {
   users?: readonly string[] | undefined;
 }
 
-/** Parameters of DELETE /config/traffic-control/{name} (path parameters left out). */
-export interface ConfigTrafficControlNameDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigTrafficControlNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/verify. */
 export interface ConfigVerifyGetItem {
   comment?: string;
   id: string;
@@ -3168,7 +2431,6 @@ export interface ConfigVerifyGetItem {
 
 export type ConfigVerifyGetResult = ConfigVerifyGetItem[];
 
-/** Parameters of POST /config/verify (path parameters left out). */
 export interface ConfigVerifyPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -3191,21 +2453,8 @@ export interface ConfigVerifyPostParams {
   "verify-threads"?: number | undefined;
 }
 
-/** Result of GET /config/verify/{id}. */
-export interface ConfigVerifyIdGetResult {
-  comment?: string;
-  id: string;
-  "ignore-verified"?: boolean;
-  "max-depth"?: number;
-  ns?: string;
-  "outdated-after"?: number;
-  "read-threads"?: number;
-  schedule?: string;
-  store: string;
-  "verify-threads"?: number;
-}
+export interface ConfigVerifyIdGetResult extends ConfigVerifyGetItem {}
 
-/** Parameters of PUT /config/verify/{id} (path parameters left out). */
 export interface ConfigVerifyIdPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -3228,28 +2477,17 @@ export interface ConfigVerifyIdPutParams {
   "verify-threads"?: number | undefined;
 }
 
-/** Parameters of DELETE /config/verify/{id} (path parameters left out). */
-export interface ConfigVerifyIdDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigVerifyIdDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /nodes/{node} (path parameters left out). */
-export interface NodesNodeGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/apt (path parameters left out). */
-export interface NodesNodeAptGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeAptGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
   version?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/apt/repositories. */
 export interface NodesNodeAptRepositoriesGetResult {
   digest: string;
   errors: {
@@ -3290,7 +2528,6 @@ export interface NodesNodeAptRepositoriesGetResult {
   }[];
 }
 
-/** Parameters of POST /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPostParams {
   digest?: string | undefined;
   enabled?: Bool | undefined;
@@ -3298,13 +2535,11 @@ export interface NodesNodeAptRepositoriesPostParams {
   path: string;
 }
 
-/** Parameters of PUT /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPutParams {
   digest?: string | undefined;
   handle: string;
 }
 
-/** An item of the result of GET /nodes/{node}/apt/update. */
 export interface NodesNodeAptUpdateGetItem {
   Arch: string;
   Description: string;
@@ -3320,7 +2555,6 @@ export interface NodesNodeAptUpdateGetItem {
 
 export type NodesNodeAptUpdateGetResult = NodesNodeAptUpdateGetItem[];
 
-/** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default false */
   notify?: Bool | undefined;
@@ -3328,45 +2562,18 @@ export interface NodesNodeAptUpdatePostParams {
   quiet?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/apt/versions. */
-export interface NodesNodeAptVersionsGetItem {
-  Arch: string;
-  Description: string;
-  ExtraInfo?: string;
-  OldVersion?: string;
-  Origin: string;
-  Package: string;
-  Priority: string;
-  Section: string;
-  Title: string;
-  Version: string;
-}
+export interface NodesNodeAptVersionsGetItem extends NodesNodeAptUpdateGetItem {}
 
 export type NodesNodeAptVersionsGetResult = NodesNodeAptVersionsGetItem[];
 
-/** Parameters of GET /nodes/{node}/certificates (path parameters left out). */
-export interface NodesNodeCertificatesGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeCertificatesGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/certificates/acme (path parameters left out). */
-export interface NodesNodeCertificatesAcmeGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeCertificatesAcmeGetParams extends RootGetParams {}
 
-/** Parameters of POST /nodes/{node}/certificates/acme/certificate (path parameters left out). */
-export interface NodesNodeCertificatesAcmeCertificatePostParams {
-  /** default false */
-  force?: Bool | undefined;
-}
+export interface NodesNodeCertificatesAcmeCertificatePostParams extends ConfigAcmeAccountNameDeleteParams {}
 
-/** Parameters of PUT /nodes/{node}/certificates/acme/certificate (path parameters left out). */
-export interface NodesNodeCertificatesAcmeCertificatePutParams {
-  /** default false */
-  force?: Bool | undefined;
-}
+export interface NodesNodeCertificatesAcmeCertificatePutParams extends ConfigAcmeAccountNameDeleteParams {}
 
-/** Parameters of POST /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomPostParams {
   certificates: string;
   /** default false */
@@ -3376,7 +2583,6 @@ export interface NodesNodeCertificatesCustomPostParams {
   restart?: Bool | undefined;
 }
 
-/** An item of the result of POST /nodes/{node}/certificates/custom. */
 export interface NodesNodeCertificatesCustomPostItem {
   filename: string;
   fingerprint?: string;
@@ -3392,29 +2598,15 @@ export interface NodesNodeCertificatesCustomPostItem {
 
 export type NodesNodeCertificatesCustomPostResult = NodesNodeCertificatesCustomPostItem[];
 
-/** Parameters of DELETE /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomDeleteParams {
   /** default false */
   restart?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/certificates/info. */
-export interface NodesNodeCertificatesInfoGetItem {
-  filename: string;
-  fingerprint?: string;
-  issuer: string;
-  notafter?: number;
-  notbefore?: number;
-  pem?: string;
-  "public-key-bits"?: number;
-  "public-key-type": string;
-  san: string[];
-  subject: string;
-}
+export interface NodesNodeCertificatesInfoGetItem extends NodesNodeCertificatesCustomPostItem {}
 
 export type NodesNodeCertificatesInfoGetResult = NodesNodeCertificatesInfoGetItem[];
 
-/** Result of GET /nodes/{node}/config. */
 export interface NodesNodeConfigGetResult {
   acme?: string;
   acmedomain0?: string;
@@ -3433,19 +2625,18 @@ export interface NodesNodeConfigGetResult {
   "task-log-max-days"?: number;
 }
 
-/** The keys of the property string `acme` of PUT /nodes/{node}/config (see formatPropertyString). */
+/** The keys of the property string `acme` (see formatPropertyString). */
 export interface NodesNodeConfigAcmeFormat {
   account: string;
 }
 
-/** The keys of the property string `acmedomain0` of PUT /nodes/{node}/config (see formatPropertyString). */
+/** The keys of the property string `acmedomain0` (see formatPropertyString). */
 export interface NodesNodeConfigAcmedomain0Format {
   alias?: string | undefined;
   domain: string;
   plugin?: string | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigPutParams {
   /** property string: account */
   acme?: string | undefined;
@@ -3476,12 +2667,8 @@ export interface NodesNodeConfigPutParams {
   "task-log-max-days"?: number | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/disks (path parameters left out). */
-export interface NodesNodeDisksGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeDisksGetParams extends RootGetParams {}
 
-/** An item of the result of GET /nodes/{node}/disks/directory. */
 export interface NodesNodeDisksDirectoryGetItem {
   device: string;
   filesystem?: "ext4" | "xfs";
@@ -3494,7 +2681,6 @@ export interface NodesNodeDisksDirectoryGetItem {
 
 export type NodesNodeDisksDirectoryGetResult = NodesNodeDisksDirectoryGetItem[];
 
-/** Parameters of POST /nodes/{node}/disks/directory (path parameters left out). */
 export interface NodesNodeDisksDirectoryPostParams {
   /** default false */
   "add-datastore"?: Bool | undefined;
@@ -3507,7 +2693,6 @@ export interface NodesNodeDisksDirectoryPostParams {
   "removable-datastore"?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/disks/initgpt (path parameters left out). */
 export interface NodesNodeDisksInitgptPostParams {
   /** length 3..64 */
   disk: string;
@@ -3515,7 +2700,6 @@ export interface NodesNodeDisksInitgptPostParams {
   uuid?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/disks/list (path parameters left out). */
 export interface NodesNodeDisksListGetParams {
   /** default false */
   "include-partitions"?: Bool | undefined;
@@ -3524,7 +2708,6 @@ export interface NodesNodeDisksListGetParams {
   "usage-type"?: "unused" | "mounted" | "lvm" | "zfs" | "devicemapper" | "partitions" | "filesystem" | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/disks/list. */
 export interface NodesNodeDisksListGetItem {
   devpath?: string;
   "disk-type": "unknown" | "hdd" | "ssd" | "usb";
@@ -3553,14 +2736,12 @@ export interface NodesNodeDisksListGetItem {
 
 export type NodesNodeDisksListGetResult = NodesNodeDisksListGetItem[];
 
-/** Parameters of GET /nodes/{node}/disks/smart (path parameters left out). */
 export interface NodesNodeDisksSmartGetParams {
   /** length 3..64 */
   disk: string;
   healthonly?: Bool | undefined;
 }
 
-/** Result of GET /nodes/{node}/disks/smart. */
 export interface NodesNodeDisksSmartGetResult {
   attributes: {
     flags?: string;
@@ -3576,13 +2757,11 @@ export interface NodesNodeDisksSmartGetResult {
   wearout?: number;
 }
 
-/** Parameters of PUT /nodes/{node}/disks/wipedisk (path parameters left out). */
 export interface NodesNodeDisksWipediskPutParams {
   /** length 3..64 */
   disk: string;
 }
 
-/** An item of the result of GET /nodes/{node}/disks/zfs. */
 export interface NodesNodeDisksZfsGetItem {
   alloc: number;
   dedup: number;
@@ -3595,7 +2774,6 @@ export interface NodesNodeDisksZfsGetItem {
 
 export type NodesNodeDisksZfsGetResult = NodesNodeDisksZfsGetItem[];
 
-/** Parameters of POST /nodes/{node}/disks/zfs (path parameters left out). */
 export interface NodesNodeDisksZfsPostParams {
   "add-datastore"?: Bool | undefined;
   /** range 9..16; default 12 */
@@ -3608,7 +2786,6 @@ export interface NodesNodeDisksZfsPostParams {
   raidlevel: "single" | "mirror" | "raid10" | "raidz" | "raidz2" | "raidz3";
 }
 
-/** Result of GET /nodes/{node}/dns. */
 export interface NodesNodeDnsGetResult {
   digest: string;
   dns1?: string;
@@ -3617,7 +2794,6 @@ export interface NodesNodeDnsGetResult {
   search?: string;
 }
 
-/** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
   delete?: readonly ("dns1" | "dns2" | "dns3")[] | undefined;
   digest?: string | undefined;
@@ -3627,12 +2803,10 @@ export interface NodesNodeDnsPutParams {
   search?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/identity. */
 export interface NodesNodeIdentityGetResult {
   "pbs-instance-id": string;
 }
 
-/** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
   endcursor?: string | undefined;
   /** range 0.. */
@@ -3644,7 +2818,6 @@ export interface NodesNodeJournalGetParams {
   until?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/network. */
 export interface NodesNodeNetworkGetItem {
   active: boolean;
   altnames: string[];
@@ -3674,7 +2847,6 @@ export interface NodesNodeNetworkGetItem {
 
 export type NodesNodeNetworkGetResult = NodesNodeNetworkGetItem[];
 
-/** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
   autostart?: Bool | undefined;
   /** length 1..15 */
@@ -3708,35 +2880,8 @@ export interface NodesNodeNetworkPostParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/network/{iface}. */
-export interface NodesNodeNetworkIfaceGetResult {
-  active: boolean;
-  altnames: string[];
-  autostart: boolean;
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
-  bridge_ports?: string[];
-  bridge_vlan_aware?: boolean;
-  cidr?: string;
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
-  gateway?: string;
-  gateway6?: string;
-  method?: "manual" | "static" | "dhcp" | "loopback";
-  method6?: "manual" | "static" | "dhcp" | "loopback";
-  mtu?: number;
-  name: string;
-  options: string[];
-  options6: string[];
-  slaves?: string[];
-  type: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown";
-  "vlan-id"?: number;
-  "vlan-raw-device"?: string;
-}
+export interface NodesNodeNetworkIfaceGetResult extends NodesNodeNetworkGetItem {}
 
-/** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
   autostart?: Bool | undefined;
   /** length 1..15 */
@@ -3770,18 +2915,10 @@ export interface NodesNodeNetworkIfacePutParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** Parameters of DELETE /nodes/{node}/network/{iface} (path parameters left out). */
-export interface NodesNodeNetworkIfaceDeleteParams {
-  digest?: string | undefined;
-}
+export interface NodesNodeNetworkIfaceDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /nodes/{node}/rrd (path parameters left out). */
-export interface NodesNodeRrdGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface NodesNodeRrdGetParams extends AdminDatastoreStoreRrdGetParams {}
 
-/** An item of the result of GET /nodes/{node}/services. */
 export interface NodesNodeServicesGetItem {
   desc: string;
   name: string;
@@ -3792,12 +2929,8 @@ export interface NodesNodeServicesGetItem {
 
 export type NodesNodeServicesGetResult = NodesNodeServicesGetItem[];
 
-/** Parameters of GET /nodes/{node}/services/{service} (path parameters left out). */
-export interface NodesNodeServicesServiceGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeServicesServiceGetParams extends RootGetParams {}
 
-/** Result of GET /nodes/{node}/status. */
 export interface NodesNodeStatusGetResult {
   "boot-info": {
     mode: "efi" | "legacy-bios";
@@ -3839,12 +2972,10 @@ export interface NodesNodeStatusGetResult {
   wait: number;
 }
 
-/** Parameters of POST /nodes/{node}/status (path parameters left out). */
 export interface NodesNodeStatusPostParams {
   command: "reboot" | "shutdown";
 }
 
-/** Result of GET /nodes/{node}/subscription. */
 export interface NodesNodeSubscriptionGetResult {
   checktime?: number;
   key?: string;
@@ -3858,18 +2989,12 @@ export interface NodesNodeSubscriptionGetResult {
   url?: string;
 }
 
-/** Parameters of POST /nodes/{node}/subscription (path parameters left out). */
-export interface NodesNodeSubscriptionPostParams {
-  /** default false */
-  force?: Bool | undefined;
-}
+export interface NodesNodeSubscriptionPostParams extends ConfigAcmeAccountNameDeleteParams {}
 
-/** Parameters of PUT /nodes/{node}/subscription (path parameters left out). */
 export interface NodesNodeSubscriptionPutParams {
   key: string;
 }
 
-/** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
   limit?: number | undefined;
@@ -3881,7 +3006,6 @@ export interface NodesNodeSyslogGetParams {
   until?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/syslog. */
 export interface NodesNodeSyslogGetItem {
   n: number;
   t: string;
@@ -3889,7 +3013,6 @@ export interface NodesNodeSyslogGetItem {
 
 export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
   /** default false */
   errors?: Bool | undefined;
@@ -3908,7 +3031,6 @@ export interface NodesNodeTasksGetParams {
   userfilter?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/tasks. */
 export interface NodesNodeTasksGetItem {
   endtime?: number;
   node: string;
@@ -3924,12 +3046,8 @@ export interface NodesNodeTasksGetItem {
 
 export type NodesNodeTasksGetResult = NodesNodeTasksGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks/{upid} (path parameters left out). */
-export interface NodesNodeTasksUpidGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeTasksUpidGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
   /** default false */
   download?: Bool | undefined;
@@ -3940,7 +3058,6 @@ export interface NodesNodeTasksUpidLogGetParams {
   "test-status"?: Bool | undefined;
 }
 
-/** Result of GET /nodes/{node}/tasks/{upid}/status. */
 export interface NodesNodeTasksUpidStatusGetResult {
   endtime?: number;
   exitstatus?: string;
@@ -3956,12 +3073,10 @@ export interface NodesNodeTasksUpidStatusGetResult {
   user: string;
 }
 
-/** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
   cmd?: "login" | "upgrade" | undefined;
 }
 
-/** Result of POST /nodes/{node}/termproxy. */
 export interface NodesNodeTermproxyPostResult {
   port: number;
   ticket: string;
@@ -3969,31 +3084,26 @@ export interface NodesNodeTermproxyPostResult {
   user: string;
 }
 
-/** Result of GET /nodes/{node}/time. */
 export interface NodesNodeTimeGetResult {
   localtime: number;
   time: number;
   timezone: string;
 }
 
-/** Parameters of PUT /nodes/{node}/time (path parameters left out). */
 export interface NodesNodeTimePutParams {
   /** length 2..64 */
   timezone: string;
 }
 
-/** Parameters of GET /nodes/{node}/vncwebsocket (path parameters left out). */
 export interface NodesNodeVncwebsocketGetParams {
   port: number;
   vncticket: string;
 }
 
-/** Result of GET /ping. */
 export interface PingGetResult {
   pong: boolean;
 }
 
-/** Parameters of POST /pull (path parameters left out). */
 export interface PullPostParams {
   /** length 1..64 */
   "burst-in"?: string | undefined;
@@ -4028,7 +3138,6 @@ export interface PullPostParams {
   "worker-threads"?: number | undefined;
 }
 
-/** Parameters of POST /push (path parameters left out). */
 export interface PushPostParams {
   /** length 1..64 */
   "burst-in"?: string | undefined;
@@ -4063,7 +3172,6 @@ export interface PushPostParams {
   "worker-threads"?: number | undefined;
 }
 
-/** Parameters of GET /reader (path parameters left out). */
 export interface ReaderGetParams {
   "backup-id": string;
   /** range 1.. */
@@ -4076,12 +3184,8 @@ export interface ReaderGetParams {
   store: string;
 }
 
-/** Parameters of GET /status (path parameters left out). */
-export interface StatusGetParams {
-  [key: string]: unknown;
-}
+export interface StatusGetParams extends RootGetParams {}
 
-/** An item of the result of GET /status/datastore-usage. */
 export interface StatusDatastoreUsageGetItem {
   avail?: number;
   "backend-type": "filesystem" | "s3";
@@ -4115,7 +3219,6 @@ export interface StatusDatastoreUsageGetItem {
 
 export type StatusDatastoreUsageGetResult = StatusDatastoreUsageGetItem[];
 
-/** Parameters of GET /status/metrics (path parameters left out). */
 export interface StatusMetricsGetParams {
   /** default false */
   history?: Bool | undefined;
@@ -4123,12 +3226,8 @@ export interface StatusMetricsGetParams {
   "start-time"?: number | undefined;
 }
 
-/** Parameters of GET /tape (path parameters left out). */
-export interface TapeGetParams {
-  [key: string]: unknown;
-}
+export interface TapeGetParams extends RootGetParams {}
 
-/** An item of the result of GET /tape/backup. */
 export interface TapeBackupGetItem {
   comment?: string;
   drive: string;
@@ -4154,7 +3253,6 @@ export interface TapeBackupGetItem {
 
 export type TapeBackupGetResult = TapeBackupGetItem[];
 
-/** Parameters of POST /tape/backup (path parameters left out). */
 export interface TapeBackupPostParams {
   /** length 3..32 */
   drive: string;
@@ -4180,7 +3278,6 @@ export interface TapeBackupPostParams {
   "worker-threads"?: number | undefined;
 }
 
-/** An item of the result of GET /tape/changer. */
 export interface TapeChangerGetItem {
   "eject-before-unload"?: boolean;
   "export-slots"?: string;
@@ -4193,18 +3290,13 @@ export interface TapeChangerGetItem {
 
 export type TapeChangerGetResult = TapeChangerGetItem[];
 
-/** Parameters of GET /tape/changer/{name} (path parameters left out). */
-export interface TapeChangerNameGetParams {
-  [key: string]: unknown;
-}
+export interface TapeChangerNameGetParams extends RootGetParams {}
 
-/** Parameters of GET /tape/changer/{name}/status (path parameters left out). */
 export interface TapeChangerNameStatusGetParams {
   /** default true */
   cache?: Bool | undefined;
 }
 
-/** An item of the result of GET /tape/changer/{name}/status. */
 export interface TapeChangerNameStatusGetItem {
   "entry-id": number;
   "entry-kind": "drive" | "slot" | "import-export";
@@ -4215,7 +3307,6 @@ export interface TapeChangerNameStatusGetItem {
 
 export type TapeChangerNameStatusGetResult = TapeChangerNameStatusGetItem[];
 
-/** Parameters of POST /tape/changer/{name}/transfer (path parameters left out). */
 export interface TapeChangerNameTransferPostParams {
   /** range 1.. */
   from: number;
@@ -4223,7 +3314,6 @@ export interface TapeChangerNameTransferPostParams {
   to: number;
 }
 
-/** Parameters of GET /tape/drive (path parameters left out). */
 export interface TapeDriveGetParams {
   /** length 3..32 */
   changer?: string | undefined;
@@ -4231,7 +3321,6 @@ export interface TapeDriveGetParams {
   "query-activity"?: Bool | undefined;
 }
 
-/** An item of the result of GET /tape/drive. */
 export interface TapeDriveGetItem {
   activity?: "no-activity" | "cleaning" | "loading" | "unloading" | "other" | "reading" | "writing" | "locating" | "rewinding" | "erasing" | "formatting" | "calibrating" | "other-d-t" | "microcode-update" | "reading-encrypted" | "writing-encrypted";
   changer?: string;
@@ -4246,18 +3335,13 @@ export interface TapeDriveGetItem {
 
 export type TapeDriveGetResult = TapeDriveGetItem[];
 
-/** Parameters of GET /tape/drive/{drive} (path parameters left out). */
-export interface TapeDriveDriveGetParams {
-  [key: string]: unknown;
-}
+export interface TapeDriveDriveGetParams extends RootGetParams {}
 
-/** Parameters of POST /tape/drive/{drive}/barcode-label-media (path parameters left out). */
 export interface TapeDriveDriveBarcodeLabelMediaPostParams {
   /** length 2..32 */
   pool?: string | undefined;
 }
 
-/** An item of the result of GET /tape/drive/{drive}/cartridge-memory. */
 export interface TapeDriveDriveCartridgeMemoryGetItem {
   id: number;
   name: string;
@@ -4266,20 +3350,17 @@ export interface TapeDriveDriveCartridgeMemoryGetItem {
 
 export type TapeDriveDriveCartridgeMemoryGetResult = TapeDriveDriveCartridgeMemoryGetItem[];
 
-/** Parameters of POST /tape/drive/{drive}/catalog (path parameters left out). */
 export interface TapeDriveDriveCatalogPostParams {
   force?: Bool | undefined;
   scan?: Bool | undefined;
   verbose?: Bool | undefined;
 }
 
-/** Parameters of PUT /tape/drive/{drive}/export-media (path parameters left out). */
 export interface TapeDriveDriveExportMediaPutParams {
   /** length 2..32 */
   "label-text": string;
 }
 
-/** Parameters of POST /tape/drive/{drive}/format-media (path parameters left out). */
 export interface TapeDriveDriveFormatMediaPostParams {
   /** default true */
   fast?: Bool | undefined;
@@ -4289,7 +3370,6 @@ export interface TapeDriveDriveFormatMediaPostParams {
   "load-barcode"?: string | undefined;
 }
 
-/** An item of the result of GET /tape/drive/{drive}/inventory. */
 export interface TapeDriveDriveInventoryGetItem {
   "label-text": string;
   uuid?: string;
@@ -4297,7 +3377,6 @@ export interface TapeDriveDriveInventoryGetItem {
 
 export type TapeDriveDriveInventoryGetResult = TapeDriveDriveInventoryGetItem[];
 
-/** Parameters of PUT /tape/drive/{drive}/inventory (path parameters left out). */
 export interface TapeDriveDriveInventoryPutParams {
   /** default false */
   catalog?: Bool | undefined;
@@ -4305,7 +3384,6 @@ export interface TapeDriveDriveInventoryPutParams {
   "read-all-labels"?: Bool | undefined;
 }
 
-/** Parameters of POST /tape/drive/{drive}/label-media (path parameters left out). */
 export interface TapeDriveDriveLabelMediaPostParams {
   /** length 2..32 */
   "label-text": string;
@@ -4313,24 +3391,17 @@ export interface TapeDriveDriveLabelMediaPostParams {
   pool?: string | undefined;
 }
 
-/** Parameters of POST /tape/drive/{drive}/load-media (path parameters left out). */
-export interface TapeDriveDriveLoadMediaPostParams {
-  /** length 2..32 */
-  "label-text": string;
-}
+export interface TapeDriveDriveLoadMediaPostParams extends TapeDriveDriveExportMediaPutParams {}
 
-/** Parameters of POST /tape/drive/{drive}/load-slot (path parameters left out). */
 export interface TapeDriveDriveLoadSlotPostParams {
   /** range 1.. */
   "source-slot": number;
 }
 
-/** Parameters of GET /tape/drive/{drive}/read-label (path parameters left out). */
 export interface TapeDriveDriveReadLabelGetParams {
   inventorize?: Bool | undefined;
 }
 
-/** Result of GET /tape/drive/{drive}/read-label. */
 export interface TapeDriveDriveReadLabelGetResult {
   ctime: number;
   "encryption-key-fingerprint"?: string;
@@ -4342,12 +3413,10 @@ export interface TapeDriveDriveReadLabelGetResult {
   uuid: string;
 }
 
-/** Parameters of POST /tape/drive/{drive}/restore-key (path parameters left out). */
 export interface TapeDriveDriveRestoreKeyPostParams {
   password: string;
 }
 
-/** Result of GET /tape/drive/{drive}/status. */
 export interface TapeDriveDriveStatusGetResult {
   "alert-flags"?: string;
   "block-number"?: number;
@@ -4369,13 +3438,11 @@ export interface TapeDriveDriveStatusGetResult {
   "write-protect"?: boolean;
 }
 
-/** Parameters of POST /tape/drive/{drive}/unload (path parameters left out). */
 export interface TapeDriveDriveUnloadPostParams {
   /** range 1.. */
   "target-slot"?: number | undefined;
 }
 
-/** Result of GET /tape/drive/{drive}/volume-statistics. */
 export interface TapeDriveDriveVolumeStatisticsGetResult {
   "beginning-of-medium-passes": number;
   "last-load-read-compression-ratio": number;
@@ -4405,12 +3472,8 @@ export interface TapeDriveDriveVolumeStatisticsGetResult {
   "write-protect": boolean;
 }
 
-/** Parameters of GET /tape/media (path parameters left out). */
-export interface TapeMediaGetParams {
-  [key: string]: unknown;
-}
+export interface TapeMediaGetParams extends RootGetParams {}
 
-/** Parameters of GET /tape/media/content (path parameters left out). */
 export interface TapeMediaContentGetParams {
   "backup-id"?: string | undefined;
   "backup-type"?: "vm" | "ct" | "host" | undefined;
@@ -4422,7 +3485,6 @@ export interface TapeMediaContentGetParams {
   pool?: string | undefined;
 }
 
-/** An item of the result of GET /tape/media/content. */
 export interface TapeMediaContentGetItem {
   "backup-time": number;
   "label-text": string;
@@ -4438,7 +3500,6 @@ export interface TapeMediaContentGetItem {
 
 export type TapeMediaContentGetResult = TapeMediaContentGetItem[];
 
-/** Parameters of GET /tape/media/destroy (path parameters left out). */
 export interface TapeMediaDestroyGetParams {
   force?: Bool | undefined;
   /** length 2..32 */
@@ -4446,7 +3507,6 @@ export interface TapeMediaDestroyGetParams {
   uuid?: string | undefined;
 }
 
-/** Parameters of GET /tape/media/list (path parameters left out). */
 export interface TapeMediaListGetParams {
   /** length 2..32 */
   pool?: string | undefined;
@@ -4456,7 +3516,6 @@ export interface TapeMediaListGetParams {
   "update-status-changer"?: string | undefined;
 }
 
-/** An item of the result of GET /tape/media/list. */
 export interface TapeMediaListGetItem {
   "bytes-used"?: number;
   catalog: boolean;
@@ -4475,17 +3534,12 @@ export interface TapeMediaListGetItem {
 
 export type TapeMediaListGetResult = TapeMediaListGetItem[];
 
-/** Parameters of GET /tape/media/list/{uuid} (path parameters left out). */
-export interface TapeMediaListUuidGetParams {
-  [key: string]: unknown;
-}
+export interface TapeMediaListUuidGetParams extends RootGetParams {}
 
-/** Parameters of POST /tape/media/list/{uuid}/status (path parameters left out). */
 export interface TapeMediaListUuidStatusPostParams {
   status?: "writable" | "full" | "unknown" | "damaged" | "retired" | undefined;
 }
 
-/** An item of the result of GET /tape/media/media-sets. */
 export interface TapeMediaMediaSetsGetItem {
   "media-set-ctime": number;
   "media-set-name": string;
@@ -4495,7 +3549,6 @@ export interface TapeMediaMediaSetsGetItem {
 
 export type TapeMediaMediaSetsGetResult = TapeMediaMediaSetsGetItem[];
 
-/** Parameters of POST /tape/media/move (path parameters left out). */
 export interface TapeMediaMovePostParams {
   /** length 2..32 */
   "label-text"?: string | undefined;
@@ -4504,7 +3557,6 @@ export interface TapeMediaMovePostParams {
   "vault-name"?: string | undefined;
 }
 
-/** Parameters of POST /tape/restore (path parameters left out). */
 export interface TapeRestorePostParams {
   /** length 3..32 */
   drive: string;
@@ -4521,7 +3573,6 @@ export interface TapeRestorePostParams {
   store: string;
 }
 
-/** An item of the result of GET /tape/scan-changers. */
 export interface TapeScanChangersGetItem {
   kind: "changer" | "tape";
   major: number;
@@ -4534,726 +3585,417 @@ export interface TapeScanChangersGetItem {
 
 export type TapeScanChangersGetResult = TapeScanChangersGetItem[];
 
-/** An item of the result of GET /tape/scan-drives. */
-export interface TapeScanDrivesGetItem {
-  kind: "changer" | "tape";
-  major: number;
-  minor: number;
-  model: string;
-  path: string;
-  serial: string;
-  vendor: string;
-}
+export interface TapeScanDrivesGetItem extends TapeScanChangersGetItem {}
 
 export type TapeScanDrivesGetResult = TapeScanDrivesGetItem[];
 
-/** Result of GET /version. */
 export interface VersionGetResult {
   release: string;
   repoid: string;
   version: string;
 }
 
-/** Every method by route, `VERB /path/{param}`: parameters (path ones included) and result. */
+/** Path parameters of the routes, one interface per distinct set. */
+export interface PathRealm { realm: string }
+export interface PathUserid { userid: string }
+export interface PathUseridId { userid: string; id: string }
+export interface PathUseridTokenName { userid: string; "token-name": string }
+export interface PathStore { store: string }
+export interface PathId { id: string }
+export interface PathS3EndpointId { "s3-endpoint-id": string }
+export interface PathName { name: string }
+export interface PathNameStore { name: string; store: string }
+export interface PathFingerprint { fingerprint: string }
+export interface PathNode { node: string }
+export interface PathNodeName { node: string; name: string }
+export interface PathNodeIface { node: string; iface: string }
+export interface PathNodeService { node: string; service: string }
+export interface PathNodeUpid { node: string; upid: string }
+export interface PathDrive { drive: string }
+export interface PathUuid { uuid: string }
+
+/**
+ * Every method by route, `VERB /path/{param}`: `[params (path ones included), result, whether
+ * params may be left out]` (tuples: no member names for the compiler to bind).
+ */
 export interface Routes {
-  /** GET / (get) */
-  "GET /": { params: RootGetParams; returns: unknown; optional: true };
-  /** GET /access (get_access) */
-  "GET /access": { params: AccessGetParams; returns: unknown; optional: true };
-  /** GET /access/acl (get_access_acl) */
-  "GET /access/acl": { params: AccessAclGetParams; returns: AccessAclGetItem[]; optional: true };
-  /** PUT /access/acl (put_access_acl) */
-  "PUT /access/acl": { params: AccessAclPutParams; returns: null; optional: false };
-  /** GET /access/domains (get_access_domains) */
-  "GET /access/domains": { params: NoParams; returns: AccessDomainsGetItem[]; optional: true };
-  /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  "POST /access/domains/{realm}/sync": { params: { realm: string } & AccessDomainsRealmSyncPostParams; returns: Upid; optional: false };
-  /** GET /access/openid (get_access_openid) */
-  "GET /access/openid": { params: AccessOpenidGetParams; returns: unknown; optional: true };
-  /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  "POST /access/openid/auth-url": { params: AccessOpenidAuthUrlPostParams; returns: string; optional: false };
-  /** POST /access/openid/login (post_access_openid_login) */
-  "POST /access/openid/login": { params: AccessOpenidLoginPostParams; returns: AccessOpenidLoginPostResult; optional: false };
-  /** PUT /access/password (put_access_password) */
-  "PUT /access/password": { params: AccessPasswordPutParams; returns: null; optional: false };
-  /** GET /access/permissions (get_access_permissions) */
-  "GET /access/permissions": { params: AccessPermissionsGetParams; returns: Record<string, unknown>; optional: true };
-  /** GET /access/roles (get_access_roles) */
-  "GET /access/roles": { params: NoParams; returns: AccessRolesGetItem[]; optional: true };
-  /** GET /access/tfa (get_access_tfa) */
-  "GET /access/tfa": { params: NoParams; returns: AccessTfaGetItem[]; optional: true };
-  /** GET /access/tfa/{userid} (get_access_tfa) */
-  "GET /access/tfa/{userid}": { params: { userid: string }; returns: AccessTfaUseridGetItem[]; optional: false };
-  /** POST /access/tfa/{userid} (post_access_tfa) */
-  "POST /access/tfa/{userid}": { params: { userid: string } & AccessTfaUseridPostParams; returns: AccessTfaUseridPostResult; optional: false };
-  /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  "GET /access/tfa/{userid}/{id}": { params: { userid: string; id: string }; returns: unknown; optional: false };
-  /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  "PUT /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdPutParams; returns: null; optional: false };
-  /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
-  "DELETE /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdDeleteParams; returns: null; optional: false };
-  /** POST /access/ticket (post_access_ticket) */
-  "POST /access/ticket": { params: AccessTicketPostParams; returns: AccessTicketPostResult; optional: false };
-  /** DELETE /access/ticket (delete_access_ticket) */
-  "DELETE /access/ticket": { params: NoParams; returns: null; optional: true };
-  /** GET /access/users (get_access_users) */
-  "GET /access/users": { params: AccessUsersGetParams; returns: AccessUsersGetItem[]; optional: true };
-  /** POST /access/users (post_access_users) */
-  "POST /access/users": { params: AccessUsersPostParams; returns: null; optional: false };
-  /** GET /access/users/{userid} (get_access_users) */
-  "GET /access/users/{userid}": { params: { userid: string }; returns: AccessUsersUseridGetResult; optional: false };
-  /** PUT /access/users/{userid} (put_access_users) */
-  "PUT /access/users/{userid}": { params: { userid: string } & AccessUsersUseridPutParams; returns: null; optional: false };
-  /** DELETE /access/users/{userid} (delete_access_users) */
-  "DELETE /access/users/{userid}": { params: { userid: string } & AccessUsersUseridDeleteParams; returns: null; optional: false };
-  /** GET /access/users/{userid}/token (get_access_users_token) */
-  "GET /access/users/{userid}/token": { params: { userid: string }; returns: AccessUsersUseridTokenGetItem[]; optional: false };
-  /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
-  "GET /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string }; returns: AccessUsersUseridTokenTokenNameGetResult; optional: false };
-  /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  "POST /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string } & AccessUsersUseridTokenTokenNamePostParams; returns: AccessUsersUseridTokenTokenNamePostResult; optional: false };
-  /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  "PUT /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string } & AccessUsersUseridTokenTokenNamePutParams; returns: AccessUsersUseridTokenTokenNamePutResult; optional: false };
-  /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
-  "DELETE /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string } & AccessUsersUseridTokenTokenNameDeleteParams; returns: null; optional: false };
-  /** PUT /access/users/{userid}/unlock-tfa (put_access_users_unlock_tfa) */
-  "PUT /access/users/{userid}/unlock-tfa": { params: { userid: string }; returns: boolean; optional: false };
-  /** POST /access/vncticket (post_access_vncticket) */
-  "POST /access/vncticket": { params: AccessVncticketPostParams; returns: null; optional: false };
-  /** GET /admin (get_admin) */
-  "GET /admin": { params: AdminGetParams; returns: unknown; optional: true };
-  /** GET /admin/datastore (get_admin_datastore) */
-  "GET /admin/datastore": { params: NoParams; returns: AdminDatastoreGetItem[]; optional: true };
-  /** GET /admin/datastore/{store} (get_admin_datastore) */
-  "GET /admin/datastore/{store}": { params: { store: string } & AdminDatastoreStoreGetParams; returns: unknown; optional: false };
-  /** GET /admin/datastore/{store}/active-operations (get_admin_datastore_active_operations) */
-  "GET /admin/datastore/{store}/active-operations": { params: { store: string }; returns: unknown; optional: false };
-  /** GET /admin/datastore/{store}/catalog (get_admin_datastore_catalog) */
-  "GET /admin/datastore/{store}/catalog": { params: { store: string } & AdminDatastoreStoreCatalogGetParams; returns: unknown; optional: false };
-  /** POST /admin/datastore/{store}/change-owner (post_admin_datastore_change_owner) */
-  "POST /admin/datastore/{store}/change-owner": { params: { store: string } & AdminDatastoreStoreChangeOwnerPostParams; returns: null; optional: false };
-  /** GET /admin/datastore/{store}/download (get_admin_datastore_download) */
-  "GET /admin/datastore/{store}/download": { params: { store: string } & AdminDatastoreStoreDownloadGetParams; returns: unknown; optional: false };
-  /** GET /admin/datastore/{store}/download-decoded (get_admin_datastore_download_decoded) */
-  "GET /admin/datastore/{store}/download-decoded": { params: { store: string } & AdminDatastoreStoreDownloadDecodedGetParams; returns: unknown; optional: false };
-  /** GET /admin/datastore/{store}/files (get_admin_datastore_files) */
-  "GET /admin/datastore/{store}/files": { params: { store: string } & AdminDatastoreStoreFilesGetParams; returns: AdminDatastoreStoreFilesGetItem[]; optional: false };
-  /** GET /admin/datastore/{store}/gc (get_admin_datastore_gc) */
-  "GET /admin/datastore/{store}/gc": { params: { store: string }; returns: AdminDatastoreStoreGcGetResult; optional: false };
-  /** POST /admin/datastore/{store}/gc (post_admin_datastore_gc) starts a task */
-  "POST /admin/datastore/{store}/gc": { params: { store: string }; returns: Upid; optional: false };
-  /** GET /admin/datastore/{store}/group-notes (get_admin_datastore_group_notes) */
-  "GET /admin/datastore/{store}/group-notes": { params: { store: string } & AdminDatastoreStoreGroupNotesGetParams; returns: unknown; optional: false };
-  /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
-  "PUT /admin/datastore/{store}/group-notes": { params: { store: string } & AdminDatastoreStoreGroupNotesPutParams; returns: null; optional: false };
-  /** GET /admin/datastore/{store}/groups (get_admin_datastore_groups) */
-  "GET /admin/datastore/{store}/groups": { params: { store: string } & AdminDatastoreStoreGroupsGetParams; returns: AdminDatastoreStoreGroupsGetItem[]; optional: false };
-  /** DELETE /admin/datastore/{store}/groups (delete_admin_datastore_groups) */
-  "DELETE /admin/datastore/{store}/groups": { params: { store: string } & AdminDatastoreStoreGroupsDeleteParams; returns: AdminDatastoreStoreGroupsDeleteResult; optional: false };
-  /** POST /admin/datastore/{store}/mount (post_admin_datastore_mount) starts a task */
-  "POST /admin/datastore/{store}/mount": { params: { store: string }; returns: Upid; optional: false };
-  /** POST /admin/datastore/{store}/move-group (post_admin_datastore_move_group) starts a task */
-  "POST /admin/datastore/{store}/move-group": { params: { store: string } & AdminDatastoreStoreMoveGroupPostParams; returns: Upid; optional: false };
-  /** POST /admin/datastore/{store}/move-namespace (post_admin_datastore_move_namespace) starts a task */
-  "POST /admin/datastore/{store}/move-namespace": { params: { store: string } & AdminDatastoreStoreMoveNamespacePostParams; returns: Upid; optional: false };
-  /** GET /admin/datastore/{store}/namespace (get_admin_datastore_namespace) */
-  "GET /admin/datastore/{store}/namespace": { params: { store: string } & AdminDatastoreStoreNamespaceGetParams; returns: AdminDatastoreStoreNamespaceGetItem[]; optional: false };
-  /** POST /admin/datastore/{store}/namespace (post_admin_datastore_namespace) */
-  "POST /admin/datastore/{store}/namespace": { params: { store: string } & AdminDatastoreStoreNamespacePostParams; returns: string; optional: false };
-  /** DELETE /admin/datastore/{store}/namespace (delete_admin_datastore_namespace) */
-  "DELETE /admin/datastore/{store}/namespace": { params: { store: string } & AdminDatastoreStoreNamespaceDeleteParams; returns: null; optional: false };
-  /** GET /admin/datastore/{store}/notes (get_admin_datastore_notes) */
-  "GET /admin/datastore/{store}/notes": { params: { store: string } & AdminDatastoreStoreNotesGetParams; returns: unknown; optional: false };
-  /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
-  "PUT /admin/datastore/{store}/notes": { params: { store: string } & AdminDatastoreStoreNotesPutParams; returns: null; optional: false };
-  /** GET /admin/datastore/{store}/protected (get_admin_datastore_protected) */
-  "GET /admin/datastore/{store}/protected": { params: { store: string } & AdminDatastoreStoreProtectedGetParams; returns: unknown; optional: false };
-  /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
-  "PUT /admin/datastore/{store}/protected": { params: { store: string } & AdminDatastoreStoreProtectedPutParams; returns: null; optional: false };
-  /** POST /admin/datastore/{store}/prune (post_admin_datastore_prune) */
-  "POST /admin/datastore/{store}/prune": { params: { store: string } & AdminDatastoreStorePrunePostParams; returns: AdminDatastoreStorePrunePostItem[]; optional: false };
-  /** POST /admin/datastore/{store}/prune-datastore (post_admin_datastore_prune_datastore) starts a task */
-  "POST /admin/datastore/{store}/prune-datastore": { params: { store: string } & AdminDatastoreStorePruneDatastorePostParams; returns: Upid; optional: false };
-  /** GET /admin/datastore/{store}/pxar-file-download (get_admin_datastore_pxar_file_download) */
-  "GET /admin/datastore/{store}/pxar-file-download": { params: { store: string } & AdminDatastoreStorePxarFileDownloadGetParams; returns: unknown; optional: false };
-  /** GET /admin/datastore/{store}/rrd (get_admin_datastore_rrd) */
-  "GET /admin/datastore/{store}/rrd": { params: { store: string } & AdminDatastoreStoreRrdGetParams; returns: unknown; optional: false };
-  /** PUT /admin/datastore/{store}/s3-refresh (put_admin_datastore_s3_refresh) starts a task */
-  "PUT /admin/datastore/{store}/s3-refresh": { params: { store: string }; returns: Upid; optional: false };
-  /** GET /admin/datastore/{store}/snapshots (get_admin_datastore_snapshots) */
-  "GET /admin/datastore/{store}/snapshots": { params: { store: string } & AdminDatastoreStoreSnapshotsGetParams; returns: AdminDatastoreStoreSnapshotsGetItem[]; optional: false };
-  /** DELETE /admin/datastore/{store}/snapshots (delete_admin_datastore_snapshots) */
-  "DELETE /admin/datastore/{store}/snapshots": { params: { store: string } & AdminDatastoreStoreSnapshotsDeleteParams; returns: null; optional: false };
-  /** GET /admin/datastore/{store}/status (get_admin_datastore_status) */
-  "GET /admin/datastore/{store}/status": { params: { store: string } & AdminDatastoreStoreStatusGetParams; returns: AdminDatastoreStoreStatusGetResult; optional: false };
-  /** POST /admin/datastore/{store}/unmount (post_admin_datastore_unmount) starts a task */
-  "POST /admin/datastore/{store}/unmount": { params: { store: string }; returns: Upid; optional: false };
-  /** POST /admin/datastore/{store}/upload-backup-log (post_admin_datastore_upload_backup_log) */
-  "POST /admin/datastore/{store}/upload-backup-log": { params: { store: string } & AdminDatastoreStoreUploadBackupLogPostParams; returns: null; optional: false };
-  /** POST /admin/datastore/{store}/verify (post_admin_datastore_verify) starts a task */
-  "POST /admin/datastore/{store}/verify": { params: { store: string } & AdminDatastoreStoreVerifyPostParams; returns: Upid; optional: false };
-  /** GET /admin/gc (get_admin_gc) */
-  "GET /admin/gc": { params: AdminGcGetParams; returns: AdminGcGetItem[]; optional: true };
-  /** GET /admin/gc/{store} (get_admin_gc) */
-  "GET /admin/gc/{store}": { params: { store: string }; returns: AdminGcStoreGetItem[]; optional: false };
-  /** GET /admin/metrics (get_admin_metrics) */
-  "GET /admin/metrics": { params: NoParams; returns: AdminMetricsGetItem[]; optional: true };
-  /** GET /admin/prune (get_admin_prune) */
-  "GET /admin/prune": { params: AdminPruneGetParams; returns: AdminPruneGetItem[]; optional: true };
-  /** GET /admin/prune/{id} (get_admin_prune) */
-  "GET /admin/prune/{id}": { params: { id: string } & AdminPruneIdGetParams; returns: unknown; optional: false };
-  /** POST /admin/prune/{id}/run (post_admin_prune_run) */
-  "POST /admin/prune/{id}/run": { params: { id: string }; returns: null; optional: false };
-  /** GET /admin/s3/{s3-endpoint-id} (get_admin_s3) */
-  "GET /admin/s3/{s3-endpoint-id}": { params: { "s3-endpoint-id": string } & AdminS3S3EndpointIdGetParams; returns: unknown; optional: false };
-  /** PUT /admin/s3/{s3-endpoint-id}/check (put_admin_s3_check) */
-  "PUT /admin/s3/{s3-endpoint-id}/check": { params: { "s3-endpoint-id": string } & AdminS3S3EndpointIdCheckPutParams; returns: null; optional: false };
-  /** PUT /admin/s3/{s3-endpoint-id}/reset-counters (put_admin_s3_reset_counters) */
-  "PUT /admin/s3/{s3-endpoint-id}/reset-counters": { params: { "s3-endpoint-id": string } & AdminS3S3EndpointIdResetCountersPutParams; returns: null; optional: false };
-  /** GET /admin/sync (get_admin_sync) */
-  "GET /admin/sync": { params: AdminSyncGetParams; returns: AdminSyncGetItem[]; optional: true };
-  /** GET /admin/sync/{id} (get_admin_sync) */
-  "GET /admin/sync/{id}": { params: { id: string } & AdminSyncIdGetParams; returns: unknown; optional: false };
-  /** POST /admin/sync/{id}/run (post_admin_sync_run) */
-  "POST /admin/sync/{id}/run": { params: { id: string }; returns: null; optional: false };
-  /** GET /admin/traffic-control (get_admin_traffic_control) */
-  "GET /admin/traffic-control": { params: NoParams; returns: AdminTrafficControlGetItem[]; optional: true };
-  /** GET /admin/verify (get_admin_verify) */
-  "GET /admin/verify": { params: AdminVerifyGetParams; returns: AdminVerifyGetItem[]; optional: true };
-  /** GET /admin/verify/{id} (get_admin_verify) */
-  "GET /admin/verify/{id}": { params: { id: string } & AdminVerifyIdGetParams; returns: unknown; optional: false };
-  /** POST /admin/verify/{id}/run (post_admin_verify_run) */
-  "POST /admin/verify/{id}/run": { params: { id: string }; returns: null; optional: false };
-  /** GET /backup (get_backup) */
-  "GET /backup": { params: BackupGetParams; returns: unknown; optional: false };
-  /** GET /config (get_config) */
-  "GET /config": { params: ConfigGetParams; returns: unknown; optional: true };
-  /** GET /config/access (get_config_access) */
-  "GET /config/access": { params: ConfigAccessGetParams; returns: unknown; optional: true };
-  /** GET /config/access/ad (get_config_access_ad) */
-  "GET /config/access/ad": { params: NoParams; returns: ConfigAccessAdGetItem[]; optional: true };
-  /** POST /config/access/ad (post_config_access_ad) */
-  "POST /config/access/ad": { params: ConfigAccessAdPostParams; returns: null; optional: false };
-  /** GET /config/access/ad/{realm} (get_config_access_ad) */
-  "GET /config/access/ad/{realm}": { params: { realm: string }; returns: ConfigAccessAdRealmGetResult; optional: false };
-  /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  "PUT /config/access/ad/{realm}": { params: { realm: string } & ConfigAccessAdRealmPutParams; returns: ConfigAccessAdRealmPutResult; optional: false };
-  /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
-  "DELETE /config/access/ad/{realm}": { params: { realm: string } & ConfigAccessAdRealmDeleteParams; returns: null; optional: false };
-  /** GET /config/access/ldap (get_config_access_ldap) */
-  "GET /config/access/ldap": { params: NoParams; returns: ConfigAccessLdapGetItem[]; optional: true };
-  /** POST /config/access/ldap (post_config_access_ldap) */
-  "POST /config/access/ldap": { params: ConfigAccessLdapPostParams; returns: null; optional: false };
-  /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
-  "GET /config/access/ldap/{realm}": { params: { realm: string }; returns: ConfigAccessLdapRealmGetResult; optional: false };
-  /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  "PUT /config/access/ldap/{realm}": { params: { realm: string } & ConfigAccessLdapRealmPutParams; returns: ConfigAccessLdapRealmPutResult; optional: false };
-  /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
-  "DELETE /config/access/ldap/{realm}": { params: { realm: string } & ConfigAccessLdapRealmDeleteParams; returns: null; optional: false };
-  /** GET /config/access/openid (get_config_access_openid) */
-  "GET /config/access/openid": { params: NoParams; returns: ConfigAccessOpenidGetItem[]; optional: true };
-  /** POST /config/access/openid (post_config_access_openid) */
-  "POST /config/access/openid": { params: ConfigAccessOpenidPostParams; returns: null; optional: false };
-  /** GET /config/access/openid/{realm} (get_config_access_openid) */
-  "GET /config/access/openid/{realm}": { params: { realm: string }; returns: ConfigAccessOpenidRealmGetResult; optional: false };
-  /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  "PUT /config/access/openid/{realm}": { params: { realm: string } & ConfigAccessOpenidRealmPutParams; returns: ConfigAccessOpenidRealmPutResult; optional: false };
-  /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
-  "DELETE /config/access/openid/{realm}": { params: { realm: string } & ConfigAccessOpenidRealmDeleteParams; returns: null; optional: false };
-  /** GET /config/access/pam (get_config_access_pam) */
-  "GET /config/access/pam": { params: NoParams; returns: ConfigAccessPamGetResult; optional: true };
-  /** PUT /config/access/pam (put_config_access_pam) */
-  "PUT /config/access/pam": { params: ConfigAccessPamPutParams; returns: ConfigAccessPamPutResult; optional: true };
-  /** GET /config/access/pbs (get_config_access_pbs) */
-  "GET /config/access/pbs": { params: NoParams; returns: ConfigAccessPbsGetResult; optional: true };
-  /** PUT /config/access/pbs (put_config_access_pbs) */
-  "PUT /config/access/pbs": { params: ConfigAccessPbsPutParams; returns: ConfigAccessPbsPutResult; optional: true };
-  /** GET /config/access/tfa (get_config_access_tfa) */
-  "GET /config/access/tfa": { params: ConfigAccessTfaGetParams; returns: unknown; optional: true };
-  /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
-  "GET /config/access/tfa/webauthn": { params: NoParams; returns: ConfigAccessTfaWebauthnGetResult | null; optional: true };
-  /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  "PUT /config/access/tfa/webauthn": { params: ConfigAccessTfaWebauthnPutParams; returns: null; optional: true };
-  /** GET /config/acme (get_config_acme) */
-  "GET /config/acme": { params: ConfigAcmeGetParams; returns: unknown; optional: true };
-  /** GET /config/acme/account (get_config_acme_account) */
-  "GET /config/acme/account": { params: NoParams; returns: ConfigAcmeAccountGetItem[]; optional: true };
-  /** POST /config/acme/account (post_config_acme_account) */
-  "POST /config/acme/account": { params: ConfigAcmeAccountPostParams; returns: null; optional: false };
-  /** GET /config/acme/account/{name} (get_config_acme_account) */
-  "GET /config/acme/account/{name}": { params: { name: string }; returns: ConfigAcmeAccountNameGetResult; optional: false };
-  /** PUT /config/acme/account/{name} (put_config_acme_account) */
-  "PUT /config/acme/account/{name}": { params: { name: string } & ConfigAcmeAccountNamePutParams; returns: null; optional: false };
-  /** DELETE /config/acme/account/{name} (delete_config_acme_account) */
-  "DELETE /config/acme/account/{name}": { params: { name: string } & ConfigAcmeAccountNameDeleteParams; returns: null; optional: false };
-  /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
-  "GET /config/acme/challenge-schema": { params: NoParams; returns: ConfigAcmeChallengeSchemaGetItem[]; optional: true };
-  /** GET /config/acme/directories (get_config_acme_directories) */
-  "GET /config/acme/directories": { params: NoParams; returns: ConfigAcmeDirectoriesGetItem[]; optional: true };
-  /** GET /config/acme/plugins (get_config_acme_plugins) */
-  "GET /config/acme/plugins": { params: NoParams; returns: ConfigAcmePluginsGetItem[]; optional: true };
-  /** POST /config/acme/plugins (post_config_acme_plugins) */
-  "POST /config/acme/plugins": { params: ConfigAcmePluginsPostParams; returns: null; optional: false };
-  /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
-  "GET /config/acme/plugins/{id}": { params: { id: string }; returns: ConfigAcmePluginsIdGetResult; optional: false };
-  /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  "PUT /config/acme/plugins/{id}": { params: { id: string } & ConfigAcmePluginsIdPutParams; returns: null; optional: false };
-  /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
-  "DELETE /config/acme/plugins/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /config/acme/tos (get_config_acme_tos) */
-  "GET /config/acme/tos": { params: ConfigAcmeTosGetParams; returns: string | null; optional: true };
-  /** GET /config/changer (get_config_changer) */
-  "GET /config/changer": { params: NoParams; returns: ConfigChangerGetItem[]; optional: true };
-  /** POST /config/changer (post_config_changer) */
-  "POST /config/changer": { params: ConfigChangerPostParams; returns: null; optional: false };
-  /** GET /config/changer/{name} (get_config_changer) */
-  "GET /config/changer/{name}": { params: { name: string }; returns: ConfigChangerNameGetResult; optional: false };
-  /** PUT /config/changer/{name} (put_config_changer) */
-  "PUT /config/changer/{name}": { params: { name: string } & ConfigChangerNamePutParams; returns: null; optional: false };
-  /** DELETE /config/changer/{name} (delete_config_changer) */
-  "DELETE /config/changer/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/datastore (get_config_datastore) */
-  "GET /config/datastore": { params: NoParams; returns: ConfigDatastoreGetItem[]; optional: true };
-  /** POST /config/datastore (post_config_datastore) */
-  "POST /config/datastore": { params: ConfigDatastorePostParams; returns: null; optional: false };
-  /** GET /config/datastore/{name} (get_config_datastore) */
-  "GET /config/datastore/{name}": { params: { name: string }; returns: ConfigDatastoreNameGetResult; optional: false };
-  /** PUT /config/datastore/{name} (put_config_datastore) */
-  "PUT /config/datastore/{name}": { params: { name: string } & ConfigDatastoreNamePutParams; returns: null; optional: false };
-  /** DELETE /config/datastore/{name} (delete_config_datastore) starts a task */
-  "DELETE /config/datastore/{name}": { params: { name: string } & ConfigDatastoreNameDeleteParams; returns: Upid; optional: false };
-  /** GET /config/drive (get_config_drive) */
-  "GET /config/drive": { params: NoParams; returns: ConfigDriveGetItem[]; optional: true };
-  /** POST /config/drive (post_config_drive) */
-  "POST /config/drive": { params: ConfigDrivePostParams; returns: null; optional: false };
-  /** GET /config/drive/{name} (get_config_drive) */
-  "GET /config/drive/{name}": { params: { name: string }; returns: ConfigDriveNameGetResult; optional: false };
-  /** PUT /config/drive/{name} (put_config_drive) */
-  "PUT /config/drive/{name}": { params: { name: string } & ConfigDriveNamePutParams; returns: null; optional: false };
-  /** DELETE /config/drive/{name} (delete_config_drive) */
-  "DELETE /config/drive/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/encryption-keys (get_config_encryption_keys) */
-  "GET /config/encryption-keys": { params: ConfigEncryptionKeysGetParams; returns: ConfigEncryptionKeysGetItem[]; optional: true };
-  /** POST /config/encryption-keys (post_config_encryption_keys) */
-  "POST /config/encryption-keys": { params: ConfigEncryptionKeysPostParams; returns: null; optional: false };
-  /** POST /config/encryption-keys/{id} (post_config_encryption_keys) */
-  "POST /config/encryption-keys/{id}": { params: { id: string } & ConfigEncryptionKeysIdPostParams; returns: null; optional: false };
-  /** DELETE /config/encryption-keys/{id} (delete_config_encryption_keys) */
-  "DELETE /config/encryption-keys/{id}": { params: { id: string } & ConfigEncryptionKeysIdDeleteParams; returns: null; optional: false };
-  /** GET /config/media-pool (get_config_media_pool) */
-  "GET /config/media-pool": { params: NoParams; returns: ConfigMediaPoolGetItem[]; optional: true };
-  /** POST /config/media-pool (post_config_media_pool) */
-  "POST /config/media-pool": { params: ConfigMediaPoolPostParams; returns: null; optional: false };
-  /** GET /config/media-pool/{name} (get_config_media_pool) */
-  "GET /config/media-pool/{name}": { params: { name: string }; returns: ConfigMediaPoolNameGetResult; optional: false };
-  /** PUT /config/media-pool/{name} (put_config_media_pool) */
-  "PUT /config/media-pool/{name}": { params: { name: string } & ConfigMediaPoolNamePutParams; returns: null; optional: false };
-  /** DELETE /config/media-pool/{name} (delete_config_media_pool) */
-  "DELETE /config/media-pool/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/metrics (get_config_metrics) */
-  "GET /config/metrics": { params: ConfigMetricsGetParams; returns: unknown; optional: true };
-  /** GET /config/metrics/influxdb-http (get_config_metrics_influxdb_http) */
-  "GET /config/metrics/influxdb-http": { params: NoParams; returns: ConfigMetricsInfluxdbHttpGetItem[]; optional: true };
-  /** POST /config/metrics/influxdb-http (post_config_metrics_influxdb_http) */
-  "POST /config/metrics/influxdb-http": { params: ConfigMetricsInfluxdbHttpPostParams; returns: null; optional: false };
-  /** GET /config/metrics/influxdb-http/{name} (get_config_metrics_influxdb_http) */
-  "GET /config/metrics/influxdb-http/{name}": { params: { name: string }; returns: ConfigMetricsInfluxdbHttpNameGetResult; optional: false };
-  /** PUT /config/metrics/influxdb-http/{name} (put_config_metrics_influxdb_http) */
-  "PUT /config/metrics/influxdb-http/{name}": { params: { name: string } & ConfigMetricsInfluxdbHttpNamePutParams; returns: null; optional: false };
-  /** DELETE /config/metrics/influxdb-http/{name} (delete_config_metrics_influxdb_http) */
-  "DELETE /config/metrics/influxdb-http/{name}": { params: { name: string } & ConfigMetricsInfluxdbHttpNameDeleteParams; returns: null; optional: false };
-  /** GET /config/metrics/influxdb-udp (get_config_metrics_influxdb_udp) */
-  "GET /config/metrics/influxdb-udp": { params: NoParams; returns: ConfigMetricsInfluxdbUdpGetItem[]; optional: true };
-  /** POST /config/metrics/influxdb-udp (post_config_metrics_influxdb_udp) */
-  "POST /config/metrics/influxdb-udp": { params: ConfigMetricsInfluxdbUdpPostParams; returns: null; optional: false };
-  /** GET /config/metrics/influxdb-udp/{name} (get_config_metrics_influxdb_udp) */
-  "GET /config/metrics/influxdb-udp/{name}": { params: { name: string }; returns: ConfigMetricsInfluxdbUdpNameGetResult; optional: false };
-  /** PUT /config/metrics/influxdb-udp/{name} (put_config_metrics_influxdb_udp) */
-  "PUT /config/metrics/influxdb-udp/{name}": { params: { name: string } & ConfigMetricsInfluxdbUdpNamePutParams; returns: null; optional: false };
-  /** DELETE /config/metrics/influxdb-udp/{name} (delete_config_metrics_influxdb_udp) */
-  "DELETE /config/metrics/influxdb-udp/{name}": { params: { name: string } & ConfigMetricsInfluxdbUdpNameDeleteParams; returns: null; optional: false };
-  /** GET /config/notifications (get_config_notifications) */
-  "GET /config/notifications": { params: ConfigNotificationsGetParams; returns: unknown; optional: true };
-  /** GET /config/notifications/endpoints (get_config_notifications_endpoints) */
-  "GET /config/notifications/endpoints": { params: ConfigNotificationsEndpointsGetParams; returns: unknown; optional: true };
-  /** GET /config/notifications/endpoints/gotify (get_config_notifications_endpoints_gotify) */
-  "GET /config/notifications/endpoints/gotify": { params: NoParams; returns: ConfigNotificationsEndpointsGotifyGetItem[]; optional: true };
-  /** POST /config/notifications/endpoints/gotify (post_config_notifications_endpoints_gotify) */
-  "POST /config/notifications/endpoints/gotify": { params: ConfigNotificationsEndpointsGotifyPostParams; returns: null; optional: false };
-  /** GET /config/notifications/endpoints/gotify/{name} (get_config_notifications_endpoints_gotify) */
-  "GET /config/notifications/endpoints/gotify/{name}": { params: { name: string }; returns: ConfigNotificationsEndpointsGotifyNameGetResult; optional: false };
-  /** PUT /config/notifications/endpoints/gotify/{name} (put_config_notifications_endpoints_gotify) */
-  "PUT /config/notifications/endpoints/gotify/{name}": { params: { name: string } & ConfigNotificationsEndpointsGotifyNamePutParams; returns: null; optional: false };
-  /** DELETE /config/notifications/endpoints/gotify/{name} (delete_config_notifications_endpoints_gotify) */
-  "DELETE /config/notifications/endpoints/gotify/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/notifications/endpoints/sendmail (get_config_notifications_endpoints_sendmail) */
-  "GET /config/notifications/endpoints/sendmail": { params: NoParams; returns: ConfigNotificationsEndpointsSendmailGetItem[]; optional: true };
-  /** POST /config/notifications/endpoints/sendmail (post_config_notifications_endpoints_sendmail) */
-  "POST /config/notifications/endpoints/sendmail": { params: ConfigNotificationsEndpointsSendmailPostParams; returns: null; optional: false };
-  /** GET /config/notifications/endpoints/sendmail/{name} (get_config_notifications_endpoints_sendmail) */
-  "GET /config/notifications/endpoints/sendmail/{name}": { params: { name: string }; returns: ConfigNotificationsEndpointsSendmailNameGetResult; optional: false };
-  /** PUT /config/notifications/endpoints/sendmail/{name} (put_config_notifications_endpoints_sendmail) */
-  "PUT /config/notifications/endpoints/sendmail/{name}": { params: { name: string } & ConfigNotificationsEndpointsSendmailNamePutParams; returns: null; optional: false };
-  /** DELETE /config/notifications/endpoints/sendmail/{name} (delete_config_notifications_endpoints_sendmail) */
-  "DELETE /config/notifications/endpoints/sendmail/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/notifications/endpoints/smtp (get_config_notifications_endpoints_smtp) */
-  "GET /config/notifications/endpoints/smtp": { params: NoParams; returns: ConfigNotificationsEndpointsSmtpGetItem[]; optional: true };
-  /** POST /config/notifications/endpoints/smtp (post_config_notifications_endpoints_smtp) */
-  "POST /config/notifications/endpoints/smtp": { params: ConfigNotificationsEndpointsSmtpPostParams; returns: null; optional: false };
-  /** GET /config/notifications/endpoints/smtp/{name} (get_config_notifications_endpoints_smtp) */
-  "GET /config/notifications/endpoints/smtp/{name}": { params: { name: string }; returns: ConfigNotificationsEndpointsSmtpNameGetResult; optional: false };
-  /** PUT /config/notifications/endpoints/smtp/{name} (put_config_notifications_endpoints_smtp) */
-  "PUT /config/notifications/endpoints/smtp/{name}": { params: { name: string } & ConfigNotificationsEndpointsSmtpNamePutParams; returns: null; optional: false };
-  /** DELETE /config/notifications/endpoints/smtp/{name} (delete_config_notifications_endpoints_smtp) */
-  "DELETE /config/notifications/endpoints/smtp/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/notifications/endpoints/webhook (get_config_notifications_endpoints_webhook) */
-  "GET /config/notifications/endpoints/webhook": { params: NoParams; returns: ConfigNotificationsEndpointsWebhookGetItem[]; optional: true };
-  /** POST /config/notifications/endpoints/webhook (post_config_notifications_endpoints_webhook) */
-  "POST /config/notifications/endpoints/webhook": { params: ConfigNotificationsEndpointsWebhookPostParams; returns: null; optional: false };
-  /** GET /config/notifications/endpoints/webhook/{name} (get_config_notifications_endpoints_webhook) */
-  "GET /config/notifications/endpoints/webhook/{name}": { params: { name: string }; returns: ConfigNotificationsEndpointsWebhookNameGetResult; optional: false };
-  /** PUT /config/notifications/endpoints/webhook/{name} (put_config_notifications_endpoints_webhook) */
-  "PUT /config/notifications/endpoints/webhook/{name}": { params: { name: string } & ConfigNotificationsEndpointsWebhookNamePutParams; returns: null; optional: false };
-  /** DELETE /config/notifications/endpoints/webhook/{name} (delete_config_notifications_endpoints_webhook) */
-  "DELETE /config/notifications/endpoints/webhook/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/notifications/matcher-field-values (get_config_notifications_matcher_field_values) */
-  "GET /config/notifications/matcher-field-values": { params: NoParams; returns: ConfigNotificationsMatcherFieldValuesGetItem[]; optional: true };
-  /** GET /config/notifications/matcher-fields (get_config_notifications_matcher_fields) */
-  "GET /config/notifications/matcher-fields": { params: NoParams; returns: ConfigNotificationsMatcherFieldsGetItem[]; optional: true };
-  /** GET /config/notifications/matchers (get_config_notifications_matchers) */
-  "GET /config/notifications/matchers": { params: NoParams; returns: ConfigNotificationsMatchersGetItem[]; optional: true };
-  /** POST /config/notifications/matchers (post_config_notifications_matchers) */
-  "POST /config/notifications/matchers": { params: ConfigNotificationsMatchersPostParams; returns: null; optional: false };
-  /** GET /config/notifications/matchers/{name} (get_config_notifications_matchers) */
-  "GET /config/notifications/matchers/{name}": { params: { name: string }; returns: ConfigNotificationsMatchersNameGetResult; optional: false };
-  /** PUT /config/notifications/matchers/{name} (put_config_notifications_matchers) */
-  "PUT /config/notifications/matchers/{name}": { params: { name: string } & ConfigNotificationsMatchersNamePutParams; returns: null; optional: false };
-  /** DELETE /config/notifications/matchers/{name} (delete_config_notifications_matchers) */
-  "DELETE /config/notifications/matchers/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/notifications/targets (get_config_notifications_targets) */
-  "GET /config/notifications/targets": { params: NoParams; returns: ConfigNotificationsTargetsGetItem[]; optional: true };
-  /** GET /config/notifications/targets/{name} (get_config_notifications_targets) */
-  "GET /config/notifications/targets/{name}": { params: { name: string } & ConfigNotificationsTargetsNameGetParams; returns: unknown; optional: false };
-  /** POST /config/notifications/targets/{name}/test (post_config_notifications_targets_test) */
-  "POST /config/notifications/targets/{name}/test": { params: { name: string }; returns: null; optional: false };
-  /** GET /config/prune (get_config_prune) */
-  "GET /config/prune": { params: NoParams; returns: ConfigPruneGetItem[]; optional: true };
-  /** POST /config/prune (post_config_prune) */
-  "POST /config/prune": { params: ConfigPrunePostParams; returns: null; optional: false };
-  /** GET /config/prune/{id} (get_config_prune) */
-  "GET /config/prune/{id}": { params: { id: string }; returns: ConfigPruneIdGetResult; optional: false };
-  /** PUT /config/prune/{id} (put_config_prune) */
-  "PUT /config/prune/{id}": { params: { id: string } & ConfigPruneIdPutParams; returns: null; optional: false };
-  /** DELETE /config/prune/{id} (delete_config_prune) */
-  "DELETE /config/prune/{id}": { params: { id: string } & ConfigPruneIdDeleteParams; returns: null; optional: false };
-  /** GET /config/remote (get_config_remote) */
-  "GET /config/remote": { params: NoParams; returns: ConfigRemoteGetItem[]; optional: true };
-  /** POST /config/remote (post_config_remote) */
-  "POST /config/remote": { params: ConfigRemotePostParams; returns: null; optional: false };
-  /** GET /config/remote/{name} (get_config_remote) */
-  "GET /config/remote/{name}": { params: { name: string }; returns: ConfigRemoteNameGetResult; optional: false };
-  /** PUT /config/remote/{name} (put_config_remote) */
-  "PUT /config/remote/{name}": { params: { name: string } & ConfigRemoteNamePutParams; returns: null; optional: false };
-  /** DELETE /config/remote/{name} (delete_config_remote) */
-  "DELETE /config/remote/{name}": { params: { name: string } & ConfigRemoteNameDeleteParams; returns: null; optional: false };
-  /** GET /config/remote/{name}/scan (get_config_remote_scan) */
-  "GET /config/remote/{name}/scan": { params: { name: string }; returns: ConfigRemoteNameScanGetItem[]; optional: false };
-  /** GET /config/remote/{name}/scan/{store} (get_config_remote_scan) */
-  "GET /config/remote/{name}/scan/{store}": { params: { name: string; store: string } & ConfigRemoteNameScanStoreGetParams; returns: unknown; optional: false };
-  /** GET /config/remote/{name}/scan/{store}/groups (get_config_remote_scan_groups) */
-  "GET /config/remote/{name}/scan/{store}/groups": { params: { name: string; store: string } & ConfigRemoteNameScanStoreGroupsGetParams; returns: ConfigRemoteNameScanStoreGroupsGetItem[]; optional: false };
-  /** GET /config/remote/{name}/scan/{store}/namespaces (get_config_remote_scan_namespaces) */
-  "GET /config/remote/{name}/scan/{store}/namespaces": { params: { name: string; store: string }; returns: ConfigRemoteNameScanStoreNamespacesGetItem[]; optional: false };
-  /** GET /config/s3 (get_config_s3) */
-  "GET /config/s3": { params: NoParams; returns: ConfigS3GetItem[]; optional: true };
-  /** POST /config/s3 (post_config_s3) */
-  "POST /config/s3": { params: ConfigS3PostParams; returns: null; optional: false };
-  /** GET /config/s3/{id} (get_config_s3) */
-  "GET /config/s3/{id}": { params: { id: string }; returns: ConfigS3IdGetResult; optional: false };
-  /** PUT /config/s3/{id} (put_config_s3) */
-  "PUT /config/s3/{id}": { params: { id: string } & ConfigS3IdPutParams; returns: null; optional: false };
-  /** DELETE /config/s3/{id} (delete_config_s3) */
-  "DELETE /config/s3/{id}": { params: { id: string } & ConfigS3IdDeleteParams; returns: null; optional: false };
-  /** GET /config/s3/{id}/list-buckets (get_config_s3_list_buckets) */
-  "GET /config/s3/{id}/list-buckets": { params: { id: string }; returns: unknown; optional: false };
-  /** GET /config/sync (get_config_sync) */
-  "GET /config/sync": { params: ConfigSyncGetParams; returns: ConfigSyncGetItem[]; optional: true };
-  /** POST /config/sync (post_config_sync) */
-  "POST /config/sync": { params: ConfigSyncPostParams; returns: null; optional: false };
-  /** GET /config/sync/{id} (get_config_sync) */
-  "GET /config/sync/{id}": { params: { id: string }; returns: ConfigSyncIdGetResult; optional: false };
-  /** PUT /config/sync/{id} (put_config_sync) */
-  "PUT /config/sync/{id}": { params: { id: string } & ConfigSyncIdPutParams; returns: null; optional: false };
-  /** DELETE /config/sync/{id} (delete_config_sync) */
-  "DELETE /config/sync/{id}": { params: { id: string } & ConfigSyncIdDeleteParams; returns: null; optional: false };
-  /** GET /config/tape-backup-job (get_config_tape_backup_job) */
-  "GET /config/tape-backup-job": { params: NoParams; returns: ConfigTapeBackupJobGetItem[]; optional: true };
-  /** POST /config/tape-backup-job (post_config_tape_backup_job) */
-  "POST /config/tape-backup-job": { params: ConfigTapeBackupJobPostParams; returns: null; optional: false };
-  /** GET /config/tape-backup-job/{id} (get_config_tape_backup_job) */
-  "GET /config/tape-backup-job/{id}": { params: { id: string }; returns: ConfigTapeBackupJobIdGetResult; optional: false };
-  /** PUT /config/tape-backup-job/{id} (put_config_tape_backup_job) */
-  "PUT /config/tape-backup-job/{id}": { params: { id: string } & ConfigTapeBackupJobIdPutParams; returns: null; optional: false };
-  /** DELETE /config/tape-backup-job/{id} (delete_config_tape_backup_job) */
-  "DELETE /config/tape-backup-job/{id}": { params: { id: string } & ConfigTapeBackupJobIdDeleteParams; returns: null; optional: false };
-  /** GET /config/tape-encryption-keys (get_config_tape_encryption_keys) */
-  "GET /config/tape-encryption-keys": { params: NoParams; returns: ConfigTapeEncryptionKeysGetItem[]; optional: true };
-  /** POST /config/tape-encryption-keys (post_config_tape_encryption_keys) */
-  "POST /config/tape-encryption-keys": { params: ConfigTapeEncryptionKeysPostParams; returns: string; optional: false };
-  /** GET /config/tape-encryption-keys/{fingerprint} (get_config_tape_encryption_keys) */
-  "GET /config/tape-encryption-keys/{fingerprint}": { params: { fingerprint: string }; returns: ConfigTapeEncryptionKeysFingerprintGetResult; optional: false };
-  /** PUT /config/tape-encryption-keys/{fingerprint} (put_config_tape_encryption_keys) */
-  "PUT /config/tape-encryption-keys/{fingerprint}": { params: { fingerprint: string } & ConfigTapeEncryptionKeysFingerprintPutParams; returns: null; optional: false };
-  /** DELETE /config/tape-encryption-keys/{fingerprint} (delete_config_tape_encryption_keys) */
-  "DELETE /config/tape-encryption-keys/{fingerprint}": { params: { fingerprint: string } & ConfigTapeEncryptionKeysFingerprintDeleteParams; returns: null; optional: false };
-  /** GET /config/traffic-control (get_config_traffic_control) */
-  "GET /config/traffic-control": { params: NoParams; returns: ConfigTrafficControlGetItem[]; optional: true };
-  /** POST /config/traffic-control (post_config_traffic_control) */
-  "POST /config/traffic-control": { params: ConfigTrafficControlPostParams; returns: null; optional: false };
-  /** GET /config/traffic-control/{name} (get_config_traffic_control) */
-  "GET /config/traffic-control/{name}": { params: { name: string }; returns: ConfigTrafficControlNameGetResult; optional: false };
-  /** PUT /config/traffic-control/{name} (put_config_traffic_control) */
-  "PUT /config/traffic-control/{name}": { params: { name: string } & ConfigTrafficControlNamePutParams; returns: null; optional: false };
-  /** DELETE /config/traffic-control/{name} (delete_config_traffic_control) */
-  "DELETE /config/traffic-control/{name}": { params: { name: string } & ConfigTrafficControlNameDeleteParams; returns: null; optional: false };
-  /** GET /config/verify (get_config_verify) */
-  "GET /config/verify": { params: NoParams; returns: ConfigVerifyGetItem[]; optional: true };
-  /** POST /config/verify (post_config_verify) */
-  "POST /config/verify": { params: ConfigVerifyPostParams; returns: null; optional: false };
-  /** GET /config/verify/{id} (get_config_verify) */
-  "GET /config/verify/{id}": { params: { id: string }; returns: ConfigVerifyIdGetResult; optional: false };
-  /** PUT /config/verify/{id} (put_config_verify) */
-  "PUT /config/verify/{id}": { params: { id: string } & ConfigVerifyIdPutParams; returns: null; optional: false };
-  /** DELETE /config/verify/{id} (delete_config_verify) */
-  "DELETE /config/verify/{id}": { params: { id: string } & ConfigVerifyIdDeleteParams; returns: null; optional: false };
-  /** GET /nodes (get_nodes) */
-  "GET /nodes": { params: NoParams; returns: unknown; optional: true };
-  /** GET /nodes/{node} (get_nodes) */
-  "GET /nodes/{node}": { params: { node: string } & NodesNodeGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/apt (get_nodes_apt) */
-  "GET /nodes/{node}/apt": { params: { node: string } & NodesNodeAptGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) starts a task */
-  "GET /nodes/{node}/apt/changelog": { params: { node: string } & NodesNodeAptChangelogGetParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
-  "GET /nodes/{node}/apt/repositories": { params: { node: string }; returns: NodesNodeAptRepositoriesGetResult; optional: false };
-  /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  "POST /nodes/{node}/apt/repositories": { params: { node: string } & NodesNodeAptRepositoriesPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  "PUT /nodes/{node}/apt/repositories": { params: { node: string } & NodesNodeAptRepositoriesPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
-  "GET /nodes/{node}/apt/update": { params: { node: string }; returns: NodesNodeAptUpdateGetItem[]; optional: false };
-  /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  "POST /nodes/{node}/apt/update": { params: { node: string } & NodesNodeAptUpdatePostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
-  "GET /nodes/{node}/apt/versions": { params: { node: string }; returns: NodesNodeAptVersionsGetItem[]; optional: false };
-  /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  "GET /nodes/{node}/certificates": { params: { node: string } & NodesNodeCertificatesGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  "GET /nodes/{node}/certificates/acme": { params: { node: string } & NodesNodeCertificatesAcmeGetParams; returns: unknown; optional: false };
-  /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) */
-  "POST /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) */
-  "PUT /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePutParams; returns: null; optional: false };
-  /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  "POST /nodes/{node}/certificates/custom": { params: { node: string } & NodesNodeCertificatesCustomPostParams; returns: NodesNodeCertificatesCustomPostItem[]; optional: false };
-  /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
-  "DELETE /nodes/{node}/certificates/custom": { params: { node: string } & NodesNodeCertificatesCustomDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
-  "GET /nodes/{node}/certificates/info": { params: { node: string }; returns: NodesNodeCertificatesInfoGetItem[]; optional: false };
-  /** GET /nodes/{node}/config (get_nodes_config) */
-  "GET /nodes/{node}/config": { params: { node: string }; returns: NodesNodeConfigGetResult; optional: false };
-  /** PUT /nodes/{node}/config (put_nodes_config) */
-  "PUT /nodes/{node}/config": { params: { node: string } & NodesNodeConfigPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/disks (get_nodes_disks) */
-  "GET /nodes/{node}/disks": { params: { node: string } & NodesNodeDisksGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/disks/directory (get_nodes_disks_directory) */
-  "GET /nodes/{node}/disks/directory": { params: { node: string }; returns: NodesNodeDisksDirectoryGetItem[]; optional: false };
-  /** POST /nodes/{node}/disks/directory (post_nodes_disks_directory) starts a task */
-  "POST /nodes/{node}/disks/directory": { params: { node: string } & NodesNodeDisksDirectoryPostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/disks/directory/{name} (delete_nodes_disks_directory) */
-  "DELETE /nodes/{node}/disks/directory/{name}": { params: { node: string; name: string }; returns: null; optional: false };
-  /** POST /nodes/{node}/disks/initgpt (post_nodes_disks_initgpt) starts a task */
-  "POST /nodes/{node}/disks/initgpt": { params: { node: string } & NodesNodeDisksInitgptPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/list (get_nodes_disks_list) */
-  "GET /nodes/{node}/disks/list": { params: { node: string } & NodesNodeDisksListGetParams; returns: NodesNodeDisksListGetItem[]; optional: false };
-  /** GET /nodes/{node}/disks/smart (get_nodes_disks_smart) */
-  "GET /nodes/{node}/disks/smart": { params: { node: string } & NodesNodeDisksSmartGetParams; returns: NodesNodeDisksSmartGetResult; optional: false };
-  /** PUT /nodes/{node}/disks/wipedisk (put_nodes_disks_wipedisk) starts a task */
-  "PUT /nodes/{node}/disks/wipedisk": { params: { node: string } & NodesNodeDisksWipediskPutParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/zfs (get_nodes_disks_zfs) */
-  "GET /nodes/{node}/disks/zfs": { params: { node: string }; returns: NodesNodeDisksZfsGetItem[]; optional: false };
-  /** POST /nodes/{node}/disks/zfs (post_nodes_disks_zfs) starts a task */
-  "POST /nodes/{node}/disks/zfs": { params: { node: string } & NodesNodeDisksZfsPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/zfs/{name} (get_nodes_disks_zfs) */
-  "GET /nodes/{node}/disks/zfs/{name}": { params: { node: string; name: string }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/dns (get_nodes_dns) */
-  "GET /nodes/{node}/dns": { params: { node: string }; returns: NodesNodeDnsGetResult; optional: false };
-  /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  "PUT /nodes/{node}/dns": { params: { node: string } & NodesNodeDnsPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/identity (get_nodes_identity) */
-  "GET /nodes/{node}/identity": { params: { node: string }; returns: NodesNodeIdentityGetResult; optional: false };
-  /** GET /nodes/{node}/journal (get_nodes_journal) */
-  "GET /nodes/{node}/journal": { params: { node: string } & NodesNodeJournalGetParams; returns: string[]; optional: false };
-  /** GET /nodes/{node}/network (get_nodes_network) */
-  "GET /nodes/{node}/network": { params: { node: string }; returns: NodesNodeNetworkGetItem[]; optional: false };
-  /** POST /nodes/{node}/network (post_nodes_network) */
-  "POST /nodes/{node}/network": { params: { node: string } & NodesNodeNetworkPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/network (put_nodes_network) */
-  "PUT /nodes/{node}/network": { params: { node: string }; returns: null; optional: false };
-  /** DELETE /nodes/{node}/network (delete_nodes_network) */
-  "DELETE /nodes/{node}/network": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
-  "GET /nodes/{node}/network/{iface}": { params: { node: string; iface: string }; returns: NodesNodeNetworkIfaceGetResult; optional: false };
-  /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  "PUT /nodes/{node}/network/{iface}": { params: { node: string; iface: string } & NodesNodeNetworkIfacePutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
-  "DELETE /nodes/{node}/network/{iface}": { params: { node: string; iface: string } & NodesNodeNetworkIfaceDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/report (get_nodes_report) */
-  "GET /nodes/{node}/report": { params: { node: string }; returns: string; optional: false };
-  /** GET /nodes/{node}/rrd (get_nodes_rrd) */
-  "GET /nodes/{node}/rrd": { params: { node: string } & NodesNodeRrdGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/services (get_nodes_services) */
-  "GET /nodes/{node}/services": { params: { node: string }; returns: NodesNodeServicesGetItem[]; optional: false };
-  /** GET /nodes/{node}/services/{service} (get_nodes_services) */
-  "GET /nodes/{node}/services/{service}": { params: { node: string; service: string } & NodesNodeServicesServiceGetParams; returns: unknown; optional: false };
-  /** POST /nodes/{node}/services/{service}/reload (post_nodes_services_reload) */
-  "POST /nodes/{node}/services/{service}/reload": { params: { node: string; service: string }; returns: null; optional: false };
-  /** POST /nodes/{node}/services/{service}/restart (post_nodes_services_restart) */
-  "POST /nodes/{node}/services/{service}/restart": { params: { node: string; service: string }; returns: null; optional: false };
-  /** POST /nodes/{node}/services/{service}/start (post_nodes_services_start) */
-  "POST /nodes/{node}/services/{service}/start": { params: { node: string; service: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/services/{service}/state (get_nodes_services_state) */
-  "GET /nodes/{node}/services/{service}/state": { params: { node: string; service: string }; returns: unknown; optional: false };
-  /** POST /nodes/{node}/services/{service}/stop (post_nodes_services_stop) */
-  "POST /nodes/{node}/services/{service}/stop": { params: { node: string; service: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/status (get_nodes_status) */
-  "GET /nodes/{node}/status": { params: { node: string }; returns: NodesNodeStatusGetResult; optional: false };
-  /** POST /nodes/{node}/status (post_nodes_status) */
-  "POST /nodes/{node}/status": { params: { node: string } & NodesNodeStatusPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/subscription (get_nodes_subscription) */
-  "GET /nodes/{node}/subscription": { params: { node: string }; returns: NodesNodeSubscriptionGetResult; optional: false };
-  /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  "POST /nodes/{node}/subscription": { params: { node: string } & NodesNodeSubscriptionPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/subscription (put_nodes_subscription) */
-  "PUT /nodes/{node}/subscription": { params: { node: string } & NodesNodeSubscriptionPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/subscription (delete_nodes_subscription) */
-  "DELETE /nodes/{node}/subscription": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/syslog (get_nodes_syslog) */
-  "GET /nodes/{node}/syslog": { params: { node: string } & NodesNodeSyslogGetParams; returns: NodesNodeSyslogGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks (get_nodes_tasks) */
-  "GET /nodes/{node}/tasks": { params: { node: string } & NodesNodeTasksGetParams; returns: NodesNodeTasksGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string } & NodesNodeTasksUpidGetParams; returns: unknown; optional: false };
-  /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
-  "DELETE /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  "GET /nodes/{node}/tasks/{upid}/log": { params: { node: string; upid: string } & NodesNodeTasksUpidLogGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
-  "GET /nodes/{node}/tasks/{upid}/status": { params: { node: string; upid: string }; returns: NodesNodeTasksUpidStatusGetResult; optional: false };
-  /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  "POST /nodes/{node}/termproxy": { params: { node: string } & NodesNodeTermproxyPostParams; returns: NodesNodeTermproxyPostResult; optional: false };
-  /** GET /nodes/{node}/time (get_nodes_time) */
-  "GET /nodes/{node}/time": { params: { node: string }; returns: NodesNodeTimeGetResult; optional: false };
-  /** PUT /nodes/{node}/time (put_nodes_time) */
-  "PUT /nodes/{node}/time": { params: { node: string } & NodesNodeTimePutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
-  /** GET /ping (get_ping) */
-  "GET /ping": { params: NoParams; returns: PingGetResult; optional: true };
-  /** POST /pull (post_pull) */
-  "POST /pull": { params: PullPostParams; returns: null; optional: false };
-  /** POST /push (post_push) */
-  "POST /push": { params: PushPostParams; returns: null; optional: false };
-  /** GET /reader (get_reader) */
-  "GET /reader": { params: ReaderGetParams; returns: unknown; optional: false };
-  /** GET /status (get_status) */
-  "GET /status": { params: StatusGetParams; returns: unknown; optional: true };
-  /** GET /status/datastore-usage (get_status_datastore_usage) */
-  "GET /status/datastore-usage": { params: NoParams; returns: StatusDatastoreUsageGetItem[]; optional: true };
-  /** GET /status/metrics (get_status_metrics) */
-  "GET /status/metrics": { params: StatusMetricsGetParams; returns: unknown; optional: true };
-  /** GET /tape (get_tape) */
-  "GET /tape": { params: TapeGetParams; returns: unknown; optional: true };
-  /** GET /tape/backup (get_tape_backup) */
-  "GET /tape/backup": { params: NoParams; returns: TapeBackupGetItem[]; optional: true };
-  /** POST /tape/backup (post_tape_backup) starts a task */
-  "POST /tape/backup": { params: TapeBackupPostParams; returns: Upid; optional: false };
-  /** POST /tape/backup/{id} (post_tape_backup) */
-  "POST /tape/backup/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /tape/changer (get_tape_changer) */
-  "GET /tape/changer": { params: NoParams; returns: TapeChangerGetItem[]; optional: true };
-  /** GET /tape/changer/{name} (get_tape_changer) */
-  "GET /tape/changer/{name}": { params: { name: string } & TapeChangerNameGetParams; returns: unknown; optional: false };
-  /** GET /tape/changer/{name}/status (get_tape_changer_status) */
-  "GET /tape/changer/{name}/status": { params: { name: string } & TapeChangerNameStatusGetParams; returns: TapeChangerNameStatusGetItem[]; optional: false };
-  /** POST /tape/changer/{name}/transfer (post_tape_changer_transfer) */
-  "POST /tape/changer/{name}/transfer": { params: { name: string } & TapeChangerNameTransferPostParams; returns: null; optional: false };
-  /** GET /tape/drive (get_tape_drive) */
-  "GET /tape/drive": { params: TapeDriveGetParams; returns: TapeDriveGetItem[]; optional: true };
-  /** GET /tape/drive/{drive} (get_tape_drive) */
-  "GET /tape/drive/{drive}": { params: { drive: string } & TapeDriveDriveGetParams; returns: unknown; optional: false };
-  /** POST /tape/drive/{drive}/barcode-label-media (post_tape_drive_barcode_label_media) starts a task */
-  "POST /tape/drive/{drive}/barcode-label-media": { params: { drive: string } & TapeDriveDriveBarcodeLabelMediaPostParams; returns: Upid; optional: false };
-  /** GET /tape/drive/{drive}/cartridge-memory (get_tape_drive_cartridge_memory) */
-  "GET /tape/drive/{drive}/cartridge-memory": { params: { drive: string }; returns: TapeDriveDriveCartridgeMemoryGetItem[]; optional: false };
-  /** POST /tape/drive/{drive}/catalog (post_tape_drive_catalog) starts a task */
-  "POST /tape/drive/{drive}/catalog": { params: { drive: string } & TapeDriveDriveCatalogPostParams; returns: Upid; optional: false };
-  /** PUT /tape/drive/{drive}/clean (put_tape_drive_clean) starts a task */
-  "PUT /tape/drive/{drive}/clean": { params: { drive: string }; returns: Upid; optional: false };
-  /** POST /tape/drive/{drive}/eject-media (post_tape_drive_eject_media) starts a task */
-  "POST /tape/drive/{drive}/eject-media": { params: { drive: string }; returns: Upid; optional: false };
-  /** PUT /tape/drive/{drive}/export-media (put_tape_drive_export_media) */
-  "PUT /tape/drive/{drive}/export-media": { params: { drive: string } & TapeDriveDriveExportMediaPutParams; returns: number; optional: false };
-  /** POST /tape/drive/{drive}/format-media (post_tape_drive_format_media) starts a task */
-  "POST /tape/drive/{drive}/format-media": { params: { drive: string } & TapeDriveDriveFormatMediaPostParams; returns: Upid; optional: false };
-  /** GET /tape/drive/{drive}/inventory (get_tape_drive_inventory) */
-  "GET /tape/drive/{drive}/inventory": { params: { drive: string }; returns: TapeDriveDriveInventoryGetItem[]; optional: false };
-  /** PUT /tape/drive/{drive}/inventory (put_tape_drive_inventory) starts a task */
-  "PUT /tape/drive/{drive}/inventory": { params: { drive: string } & TapeDriveDriveInventoryPutParams; returns: Upid; optional: false };
-  /** POST /tape/drive/{drive}/label-media (post_tape_drive_label_media) starts a task */
-  "POST /tape/drive/{drive}/label-media": { params: { drive: string } & TapeDriveDriveLabelMediaPostParams; returns: Upid; optional: false };
-  /** POST /tape/drive/{drive}/load-media (post_tape_drive_load_media) starts a task */
-  "POST /tape/drive/{drive}/load-media": { params: { drive: string } & TapeDriveDriveLoadMediaPostParams; returns: Upid; optional: false };
-  /** POST /tape/drive/{drive}/load-slot (post_tape_drive_load_slot) */
-  "POST /tape/drive/{drive}/load-slot": { params: { drive: string } & TapeDriveDriveLoadSlotPostParams; returns: null; optional: false };
-  /** GET /tape/drive/{drive}/read-label (get_tape_drive_read_label) */
-  "GET /tape/drive/{drive}/read-label": { params: { drive: string } & TapeDriveDriveReadLabelGetParams; returns: TapeDriveDriveReadLabelGetResult; optional: false };
-  /** POST /tape/drive/{drive}/restore-key (post_tape_drive_restore_key) */
-  "POST /tape/drive/{drive}/restore-key": { params: { drive: string } & TapeDriveDriveRestoreKeyPostParams; returns: null; optional: false };
-  /** POST /tape/drive/{drive}/rewind (post_tape_drive_rewind) starts a task */
-  "POST /tape/drive/{drive}/rewind": { params: { drive: string }; returns: Upid; optional: false };
-  /** GET /tape/drive/{drive}/status (get_tape_drive_status) */
-  "GET /tape/drive/{drive}/status": { params: { drive: string }; returns: TapeDriveDriveStatusGetResult; optional: false };
-  /** POST /tape/drive/{drive}/unload (post_tape_drive_unload) starts a task */
-  "POST /tape/drive/{drive}/unload": { params: { drive: string } & TapeDriveDriveUnloadPostParams; returns: Upid; optional: false };
-  /** GET /tape/drive/{drive}/volume-statistics (get_tape_drive_volume_statistics) */
-  "GET /tape/drive/{drive}/volume-statistics": { params: { drive: string }; returns: TapeDriveDriveVolumeStatisticsGetResult; optional: false };
-  /** GET /tape/media (get_tape_media) */
-  "GET /tape/media": { params: TapeMediaGetParams; returns: unknown; optional: true };
-  /** GET /tape/media/content (get_tape_media_content) */
-  "GET /tape/media/content": { params: TapeMediaContentGetParams; returns: TapeMediaContentGetItem[]; optional: true };
-  /** GET /tape/media/destroy (get_tape_media_destroy) */
-  "GET /tape/media/destroy": { params: TapeMediaDestroyGetParams; returns: unknown; optional: true };
-  /** GET /tape/media/list (get_tape_media_list) */
-  "GET /tape/media/list": { params: TapeMediaListGetParams; returns: TapeMediaListGetItem[]; optional: true };
-  /** GET /tape/media/list/{uuid} (get_tape_media_list) */
-  "GET /tape/media/list/{uuid}": { params: { uuid: string } & TapeMediaListUuidGetParams; returns: unknown; optional: false };
-  /** GET /tape/media/list/{uuid}/status (get_tape_media_list_status) */
-  "GET /tape/media/list/{uuid}/status": { params: { uuid: string }; returns: unknown; optional: false };
-  /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
-  "POST /tape/media/list/{uuid}/status": { params: { uuid: string } & TapeMediaListUuidStatusPostParams; returns: null; optional: false };
-  /** GET /tape/media/media-sets (get_tape_media_media_sets) */
-  "GET /tape/media/media-sets": { params: NoParams; returns: TapeMediaMediaSetsGetItem[]; optional: true };
-  /** POST /tape/media/move (post_tape_media_move) */
-  "POST /tape/media/move": { params: TapeMediaMovePostParams; returns: null; optional: true };
-  /** POST /tape/restore (post_tape_restore) starts a task */
-  "POST /tape/restore": { params: TapeRestorePostParams; returns: Upid; optional: false };
-  /** GET /tape/scan-changers (get_tape_scan_changers) */
-  "GET /tape/scan-changers": { params: NoParams; returns: TapeScanChangersGetItem[]; optional: true };
-  /** GET /tape/scan-drives (get_tape_scan_drives) */
-  "GET /tape/scan-drives": { params: NoParams; returns: TapeScanDrivesGetItem[]; optional: true };
-  /** GET /version (get_version) */
-  "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
+  "GET /": [RootGetParams, unknown, true];
+  "GET /access": [AccessGetParams, unknown, true];
+  "GET /access/acl": [AccessAclGetParams, AccessAclGetItem[], true];
+  "PUT /access/acl": [AccessAclPutParams, null, false];
+  "GET /access/domains": [NoParams, AccessDomainsGetItem[], true];
+  /** starts a task */
+  "POST /access/domains/{realm}/sync": [PathRealm & AccessDomainsRealmSyncPostParams, Upid, false];
+  "GET /access/openid": [AccessOpenidGetParams, unknown, true];
+  "POST /access/openid/auth-url": [AccessOpenidAuthUrlPostParams, string, false];
+  "POST /access/openid/login": [AccessOpenidLoginPostParams, AccessOpenidLoginPostResult, false];
+  "PUT /access/password": [AccessPasswordPutParams, null, false];
+  "GET /access/permissions": [AccessPermissionsGetParams, Record<string, unknown>, true];
+  "GET /access/roles": [NoParams, AccessRolesGetItem[], true];
+  "GET /access/tfa": [NoParams, AccessTfaGetItem[], true];
+  "GET /access/tfa/{userid}": [PathUserid, AccessTfaUseridGetItem[], false];
+  "POST /access/tfa/{userid}": [PathUserid & AccessTfaUseridPostParams, AccessTfaUseridPostResult, false];
+  "GET /access/tfa/{userid}/{id}": [PathUseridId, unknown, false];
+  "PUT /access/tfa/{userid}/{id}": [PathUseridId & AccessTfaUseridIdPutParams, null, false];
+  "DELETE /access/tfa/{userid}/{id}": [PathUseridId & AccessTfaUseridIdDeleteParams, null, false];
+  "POST /access/ticket": [AccessTicketPostParams, AccessTicketPostResult, false];
+  "DELETE /access/ticket": [NoParams, null, true];
+  "GET /access/users": [AccessUsersGetParams, AccessUsersGetItem[], true];
+  "POST /access/users": [AccessUsersPostParams, null, false];
+  "GET /access/users/{userid}": [PathUserid, AccessUsersUseridGetResult, false];
+  "PUT /access/users/{userid}": [PathUserid & AccessUsersUseridPutParams, null, false];
+  "DELETE /access/users/{userid}": [PathUserid & AccessUsersUseridDeleteParams, null, false];
+  "GET /access/users/{userid}/token": [PathUserid, AccessUsersUseridTokenGetItem[], false];
+  "GET /access/users/{userid}/token/{token-name}": [PathUseridTokenName, AccessUsersUseridTokenTokenNameGetResult, false];
+  "POST /access/users/{userid}/token/{token-name}": [PathUseridTokenName & AccessUsersUseridTokenTokenNamePostParams, AccessUsersUseridTokenTokenNamePostResult, false];
+  "PUT /access/users/{userid}/token/{token-name}": [PathUseridTokenName & AccessUsersUseridTokenTokenNamePutParams, AccessUsersUseridTokenTokenNamePutResult, false];
+  "DELETE /access/users/{userid}/token/{token-name}": [PathUseridTokenName & AccessUsersUseridTokenTokenNameDeleteParams, null, false];
+  "PUT /access/users/{userid}/unlock-tfa": [PathUserid, boolean, false];
+  "POST /access/vncticket": [AccessVncticketPostParams, null, false];
+  "GET /admin": [AdminGetParams, unknown, true];
+  "GET /admin/datastore": [NoParams, AdminDatastoreGetItem[], true];
+  "GET /admin/datastore/{store}": [PathStore & AdminDatastoreStoreGetParams, unknown, false];
+  "GET /admin/datastore/{store}/active-operations": [PathStore, unknown, false];
+  "GET /admin/datastore/{store}/catalog": [PathStore & AdminDatastoreStoreCatalogGetParams, unknown, false];
+  "POST /admin/datastore/{store}/change-owner": [PathStore & AdminDatastoreStoreChangeOwnerPostParams, null, false];
+  "GET /admin/datastore/{store}/download": [PathStore & AdminDatastoreStoreDownloadGetParams, unknown, false];
+  "GET /admin/datastore/{store}/download-decoded": [PathStore & AdminDatastoreStoreDownloadDecodedGetParams, unknown, false];
+  "GET /admin/datastore/{store}/files": [PathStore & AdminDatastoreStoreFilesGetParams, AdminDatastoreStoreFilesGetItem[], false];
+  "GET /admin/datastore/{store}/gc": [PathStore, AdminDatastoreStoreGcGetResult, false];
+  /** starts a task */
+  "POST /admin/datastore/{store}/gc": [PathStore, Upid, false];
+  "GET /admin/datastore/{store}/group-notes": [PathStore & AdminDatastoreStoreGroupNotesGetParams, unknown, false];
+  "PUT /admin/datastore/{store}/group-notes": [PathStore & AdminDatastoreStoreGroupNotesPutParams, null, false];
+  "GET /admin/datastore/{store}/groups": [PathStore & AdminDatastoreStoreGroupsGetParams, AdminDatastoreStoreGroupsGetItem[], false];
+  "DELETE /admin/datastore/{store}/groups": [PathStore & AdminDatastoreStoreGroupsDeleteParams, AdminDatastoreStoreGroupsDeleteResult, false];
+  /** starts a task */
+  "POST /admin/datastore/{store}/mount": [PathStore, Upid, false];
+  /** starts a task */
+  "POST /admin/datastore/{store}/move-group": [PathStore & AdminDatastoreStoreMoveGroupPostParams, Upid, false];
+  /** starts a task */
+  "POST /admin/datastore/{store}/move-namespace": [PathStore & AdminDatastoreStoreMoveNamespacePostParams, Upid, false];
+  "GET /admin/datastore/{store}/namespace": [PathStore & AdminDatastoreStoreNamespaceGetParams, AdminDatastoreStoreNamespaceGetItem[], false];
+  "POST /admin/datastore/{store}/namespace": [PathStore & AdminDatastoreStoreNamespacePostParams, string, false];
+  "DELETE /admin/datastore/{store}/namespace": [PathStore & AdminDatastoreStoreNamespaceDeleteParams, null, false];
+  "GET /admin/datastore/{store}/notes": [PathStore & AdminDatastoreStoreNotesGetParams, unknown, false];
+  "PUT /admin/datastore/{store}/notes": [PathStore & AdminDatastoreStoreNotesPutParams, null, false];
+  "GET /admin/datastore/{store}/protected": [PathStore & AdminDatastoreStoreProtectedGetParams, unknown, false];
+  "PUT /admin/datastore/{store}/protected": [PathStore & AdminDatastoreStoreProtectedPutParams, null, false];
+  "POST /admin/datastore/{store}/prune": [PathStore & AdminDatastoreStorePrunePostParams, AdminDatastoreStorePrunePostItem[], false];
+  /** starts a task */
+  "POST /admin/datastore/{store}/prune-datastore": [PathStore & AdminDatastoreStorePruneDatastorePostParams, Upid, false];
+  "GET /admin/datastore/{store}/pxar-file-download": [PathStore & AdminDatastoreStorePxarFileDownloadGetParams, unknown, false];
+  "GET /admin/datastore/{store}/rrd": [PathStore & AdminDatastoreStoreRrdGetParams, unknown, false];
+  /** starts a task */
+  "PUT /admin/datastore/{store}/s3-refresh": [PathStore, Upid, false];
+  "GET /admin/datastore/{store}/snapshots": [PathStore & AdminDatastoreStoreSnapshotsGetParams, AdminDatastoreStoreSnapshotsGetItem[], false];
+  "DELETE /admin/datastore/{store}/snapshots": [PathStore & AdminDatastoreStoreSnapshotsDeleteParams, null, false];
+  "GET /admin/datastore/{store}/status": [PathStore & AdminDatastoreStoreStatusGetParams, AdminDatastoreStoreStatusGetResult, false];
+  /** starts a task */
+  "POST /admin/datastore/{store}/unmount": [PathStore, Upid, false];
+  "POST /admin/datastore/{store}/upload-backup-log": [PathStore & AdminDatastoreStoreUploadBackupLogPostParams, null, false];
+  /** starts a task */
+  "POST /admin/datastore/{store}/verify": [PathStore & AdminDatastoreStoreVerifyPostParams, Upid, false];
+  "GET /admin/gc": [AdminGcGetParams, AdminGcGetItem[], true];
+  "GET /admin/gc/{store}": [PathStore, AdminGcStoreGetItem[], false];
+  "GET /admin/metrics": [NoParams, AdminMetricsGetItem[], true];
+  "GET /admin/prune": [AdminPruneGetParams, AdminPruneGetItem[], true];
+  "GET /admin/prune/{id}": [PathId & AdminPruneIdGetParams, unknown, false];
+  "POST /admin/prune/{id}/run": [PathId, null, false];
+  "GET /admin/s3/{s3-endpoint-id}": [PathS3EndpointId & AdminS3S3EndpointIdGetParams, unknown, false];
+  "PUT /admin/s3/{s3-endpoint-id}/check": [PathS3EndpointId & AdminS3S3EndpointIdCheckPutParams, null, false];
+  "PUT /admin/s3/{s3-endpoint-id}/reset-counters": [PathS3EndpointId & AdminS3S3EndpointIdResetCountersPutParams, null, false];
+  "GET /admin/sync": [AdminSyncGetParams, AdminSyncGetItem[], true];
+  "GET /admin/sync/{id}": [PathId & AdminSyncIdGetParams, unknown, false];
+  "POST /admin/sync/{id}/run": [PathId, null, false];
+  "GET /admin/traffic-control": [NoParams, AdminTrafficControlGetItem[], true];
+  "GET /admin/verify": [AdminVerifyGetParams, AdminVerifyGetItem[], true];
+  "GET /admin/verify/{id}": [PathId & AdminVerifyIdGetParams, unknown, false];
+  "POST /admin/verify/{id}/run": [PathId, null, false];
+  "GET /backup": [BackupGetParams, unknown, false];
+  "GET /config": [ConfigGetParams, unknown, true];
+  "GET /config/access": [ConfigAccessGetParams, unknown, true];
+  "GET /config/access/ad": [NoParams, ConfigAccessAdGetItem[], true];
+  "POST /config/access/ad": [ConfigAccessAdPostParams, null, false];
+  "GET /config/access/ad/{realm}": [PathRealm, ConfigAccessAdRealmGetResult, false];
+  "PUT /config/access/ad/{realm}": [PathRealm & ConfigAccessAdRealmPutParams, ConfigAccessAdRealmPutResult, false];
+  "DELETE /config/access/ad/{realm}": [PathRealm & ConfigAccessAdRealmDeleteParams, null, false];
+  "GET /config/access/ldap": [NoParams, ConfigAccessLdapGetItem[], true];
+  "POST /config/access/ldap": [ConfigAccessLdapPostParams, null, false];
+  "GET /config/access/ldap/{realm}": [PathRealm, ConfigAccessLdapRealmGetResult, false];
+  "PUT /config/access/ldap/{realm}": [PathRealm & ConfigAccessLdapRealmPutParams, ConfigAccessLdapRealmPutResult, false];
+  "DELETE /config/access/ldap/{realm}": [PathRealm & ConfigAccessLdapRealmDeleteParams, null, false];
+  "GET /config/access/openid": [NoParams, ConfigAccessOpenidGetItem[], true];
+  "POST /config/access/openid": [ConfigAccessOpenidPostParams, null, false];
+  "GET /config/access/openid/{realm}": [PathRealm, ConfigAccessOpenidRealmGetResult, false];
+  "PUT /config/access/openid/{realm}": [PathRealm & ConfigAccessOpenidRealmPutParams, ConfigAccessOpenidRealmPutResult, false];
+  "DELETE /config/access/openid/{realm}": [PathRealm & ConfigAccessOpenidRealmDeleteParams, null, false];
+  "GET /config/access/pam": [NoParams, ConfigAccessPamGetResult, true];
+  "PUT /config/access/pam": [ConfigAccessPamPutParams, ConfigAccessPamPutResult, true];
+  "GET /config/access/pbs": [NoParams, ConfigAccessPbsGetResult, true];
+  "PUT /config/access/pbs": [ConfigAccessPbsPutParams, ConfigAccessPbsPutResult, true];
+  "GET /config/access/tfa": [ConfigAccessTfaGetParams, unknown, true];
+  "GET /config/access/tfa/webauthn": [NoParams, ConfigAccessTfaWebauthnGetResult | null, true];
+  "PUT /config/access/tfa/webauthn": [ConfigAccessTfaWebauthnPutParams, null, true];
+  "GET /config/acme": [ConfigAcmeGetParams, unknown, true];
+  "GET /config/acme/account": [NoParams, ConfigAcmeAccountGetItem[], true];
+  "POST /config/acme/account": [ConfigAcmeAccountPostParams, null, false];
+  "GET /config/acme/account/{name}": [PathName, ConfigAcmeAccountNameGetResult, false];
+  "PUT /config/acme/account/{name}": [PathName & ConfigAcmeAccountNamePutParams, null, false];
+  "DELETE /config/acme/account/{name}": [PathName & ConfigAcmeAccountNameDeleteParams, null, false];
+  "GET /config/acme/challenge-schema": [NoParams, ConfigAcmeChallengeSchemaGetItem[], true];
+  "GET /config/acme/directories": [NoParams, ConfigAcmeDirectoriesGetItem[], true];
+  "GET /config/acme/plugins": [NoParams, ConfigAcmePluginsGetItem[], true];
+  "POST /config/acme/plugins": [ConfigAcmePluginsPostParams, null, false];
+  "GET /config/acme/plugins/{id}": [PathId, ConfigAcmePluginsIdGetResult, false];
+  "PUT /config/acme/plugins/{id}": [PathId & ConfigAcmePluginsIdPutParams, null, false];
+  "DELETE /config/acme/plugins/{id}": [PathId, null, false];
+  "GET /config/acme/tos": [ConfigAcmeTosGetParams, string | null, true];
+  "GET /config/changer": [NoParams, ConfigChangerGetItem[], true];
+  "POST /config/changer": [ConfigChangerPostParams, null, false];
+  "GET /config/changer/{name}": [PathName, ConfigChangerNameGetResult, false];
+  "PUT /config/changer/{name}": [PathName & ConfigChangerNamePutParams, null, false];
+  "DELETE /config/changer/{name}": [PathName, null, false];
+  "GET /config/datastore": [NoParams, ConfigDatastoreGetItem[], true];
+  "POST /config/datastore": [ConfigDatastorePostParams, null, false];
+  "GET /config/datastore/{name}": [PathName, ConfigDatastoreNameGetResult, false];
+  "PUT /config/datastore/{name}": [PathName & ConfigDatastoreNamePutParams, null, false];
+  /** starts a task */
+  "DELETE /config/datastore/{name}": [PathName & ConfigDatastoreNameDeleteParams, Upid, false];
+  "GET /config/drive": [NoParams, ConfigDriveGetItem[], true];
+  "POST /config/drive": [ConfigDrivePostParams, null, false];
+  "GET /config/drive/{name}": [PathName, ConfigDriveNameGetResult, false];
+  "PUT /config/drive/{name}": [PathName & ConfigDriveNamePutParams, null, false];
+  "DELETE /config/drive/{name}": [PathName, null, false];
+  "GET /config/encryption-keys": [ConfigEncryptionKeysGetParams, ConfigEncryptionKeysGetItem[], true];
+  "POST /config/encryption-keys": [ConfigEncryptionKeysPostParams, null, false];
+  "POST /config/encryption-keys/{id}": [PathId & ConfigEncryptionKeysIdPostParams, null, false];
+  "DELETE /config/encryption-keys/{id}": [PathId & ConfigEncryptionKeysIdDeleteParams, null, false];
+  "GET /config/media-pool": [NoParams, ConfigMediaPoolGetItem[], true];
+  "POST /config/media-pool": [ConfigMediaPoolPostParams, null, false];
+  "GET /config/media-pool/{name}": [PathName, ConfigMediaPoolNameGetResult, false];
+  "PUT /config/media-pool/{name}": [PathName & ConfigMediaPoolNamePutParams, null, false];
+  "DELETE /config/media-pool/{name}": [PathName, null, false];
+  "GET /config/metrics": [ConfigMetricsGetParams, unknown, true];
+  "GET /config/metrics/influxdb-http": [NoParams, ConfigMetricsInfluxdbHttpGetItem[], true];
+  "POST /config/metrics/influxdb-http": [ConfigMetricsInfluxdbHttpPostParams, null, false];
+  "GET /config/metrics/influxdb-http/{name}": [PathName, ConfigMetricsInfluxdbHttpNameGetResult, false];
+  "PUT /config/metrics/influxdb-http/{name}": [PathName & ConfigMetricsInfluxdbHttpNamePutParams, null, false];
+  "DELETE /config/metrics/influxdb-http/{name}": [PathName & ConfigMetricsInfluxdbHttpNameDeleteParams, null, false];
+  "GET /config/metrics/influxdb-udp": [NoParams, ConfigMetricsInfluxdbUdpGetItem[], true];
+  "POST /config/metrics/influxdb-udp": [ConfigMetricsInfluxdbUdpPostParams, null, false];
+  "GET /config/metrics/influxdb-udp/{name}": [PathName, ConfigMetricsInfluxdbUdpNameGetResult, false];
+  "PUT /config/metrics/influxdb-udp/{name}": [PathName & ConfigMetricsInfluxdbUdpNamePutParams, null, false];
+  "DELETE /config/metrics/influxdb-udp/{name}": [PathName & ConfigMetricsInfluxdbUdpNameDeleteParams, null, false];
+  "GET /config/notifications": [ConfigNotificationsGetParams, unknown, true];
+  "GET /config/notifications/endpoints": [ConfigNotificationsEndpointsGetParams, unknown, true];
+  "GET /config/notifications/endpoints/gotify": [NoParams, ConfigNotificationsEndpointsGotifyGetItem[], true];
+  "POST /config/notifications/endpoints/gotify": [ConfigNotificationsEndpointsGotifyPostParams, null, false];
+  "GET /config/notifications/endpoints/gotify/{name}": [PathName, ConfigNotificationsEndpointsGotifyNameGetResult, false];
+  "PUT /config/notifications/endpoints/gotify/{name}": [PathName & ConfigNotificationsEndpointsGotifyNamePutParams, null, false];
+  "DELETE /config/notifications/endpoints/gotify/{name}": [PathName, null, false];
+  "GET /config/notifications/endpoints/sendmail": [NoParams, ConfigNotificationsEndpointsSendmailGetItem[], true];
+  "POST /config/notifications/endpoints/sendmail": [ConfigNotificationsEndpointsSendmailPostParams, null, false];
+  "GET /config/notifications/endpoints/sendmail/{name}": [PathName, ConfigNotificationsEndpointsSendmailNameGetResult, false];
+  "PUT /config/notifications/endpoints/sendmail/{name}": [PathName & ConfigNotificationsEndpointsSendmailNamePutParams, null, false];
+  "DELETE /config/notifications/endpoints/sendmail/{name}": [PathName, null, false];
+  "GET /config/notifications/endpoints/smtp": [NoParams, ConfigNotificationsEndpointsSmtpGetItem[], true];
+  "POST /config/notifications/endpoints/smtp": [ConfigNotificationsEndpointsSmtpPostParams, null, false];
+  "GET /config/notifications/endpoints/smtp/{name}": [PathName, ConfigNotificationsEndpointsSmtpNameGetResult, false];
+  "PUT /config/notifications/endpoints/smtp/{name}": [PathName & ConfigNotificationsEndpointsSmtpNamePutParams, null, false];
+  "DELETE /config/notifications/endpoints/smtp/{name}": [PathName, null, false];
+  "GET /config/notifications/endpoints/webhook": [NoParams, ConfigNotificationsEndpointsWebhookGetItem[], true];
+  "POST /config/notifications/endpoints/webhook": [ConfigNotificationsEndpointsWebhookPostParams, null, false];
+  "GET /config/notifications/endpoints/webhook/{name}": [PathName, ConfigNotificationsEndpointsWebhookNameGetResult, false];
+  "PUT /config/notifications/endpoints/webhook/{name}": [PathName & ConfigNotificationsEndpointsWebhookNamePutParams, null, false];
+  "DELETE /config/notifications/endpoints/webhook/{name}": [PathName, null, false];
+  "GET /config/notifications/matcher-field-values": [NoParams, ConfigNotificationsMatcherFieldValuesGetItem[], true];
+  "GET /config/notifications/matcher-fields": [NoParams, ConfigNotificationsMatcherFieldsGetItem[], true];
+  "GET /config/notifications/matchers": [NoParams, ConfigNotificationsMatchersGetItem[], true];
+  "POST /config/notifications/matchers": [ConfigNotificationsMatchersPostParams, null, false];
+  "GET /config/notifications/matchers/{name}": [PathName, ConfigNotificationsMatchersNameGetResult, false];
+  "PUT /config/notifications/matchers/{name}": [PathName & ConfigNotificationsMatchersNamePutParams, null, false];
+  "DELETE /config/notifications/matchers/{name}": [PathName, null, false];
+  "GET /config/notifications/targets": [NoParams, ConfigNotificationsTargetsGetItem[], true];
+  "GET /config/notifications/targets/{name}": [PathName & ConfigNotificationsTargetsNameGetParams, unknown, false];
+  "POST /config/notifications/targets/{name}/test": [PathName, null, false];
+  "GET /config/prune": [NoParams, ConfigPruneGetItem[], true];
+  "POST /config/prune": [ConfigPrunePostParams, null, false];
+  "GET /config/prune/{id}": [PathId, ConfigPruneIdGetResult, false];
+  "PUT /config/prune/{id}": [PathId & ConfigPruneIdPutParams, null, false];
+  "DELETE /config/prune/{id}": [PathId & ConfigPruneIdDeleteParams, null, false];
+  "GET /config/remote": [NoParams, ConfigRemoteGetItem[], true];
+  "POST /config/remote": [ConfigRemotePostParams, null, false];
+  "GET /config/remote/{name}": [PathName, ConfigRemoteNameGetResult, false];
+  "PUT /config/remote/{name}": [PathName & ConfigRemoteNamePutParams, null, false];
+  "DELETE /config/remote/{name}": [PathName & ConfigRemoteNameDeleteParams, null, false];
+  "GET /config/remote/{name}/scan": [PathName, ConfigRemoteNameScanGetItem[], false];
+  "GET /config/remote/{name}/scan/{store}": [PathNameStore & ConfigRemoteNameScanStoreGetParams, unknown, false];
+  "GET /config/remote/{name}/scan/{store}/groups": [PathNameStore & ConfigRemoteNameScanStoreGroupsGetParams, ConfigRemoteNameScanStoreGroupsGetItem[], false];
+  "GET /config/remote/{name}/scan/{store}/namespaces": [PathNameStore, ConfigRemoteNameScanStoreNamespacesGetItem[], false];
+  "GET /config/s3": [NoParams, ConfigS3GetItem[], true];
+  "POST /config/s3": [ConfigS3PostParams, null, false];
+  "GET /config/s3/{id}": [PathId, ConfigS3IdGetResult, false];
+  "PUT /config/s3/{id}": [PathId & ConfigS3IdPutParams, null, false];
+  "DELETE /config/s3/{id}": [PathId & ConfigS3IdDeleteParams, null, false];
+  "GET /config/s3/{id}/list-buckets": [PathId, unknown, false];
+  "GET /config/sync": [ConfigSyncGetParams, ConfigSyncGetItem[], true];
+  "POST /config/sync": [ConfigSyncPostParams, null, false];
+  "GET /config/sync/{id}": [PathId, ConfigSyncIdGetResult, false];
+  "PUT /config/sync/{id}": [PathId & ConfigSyncIdPutParams, null, false];
+  "DELETE /config/sync/{id}": [PathId & ConfigSyncIdDeleteParams, null, false];
+  "GET /config/tape-backup-job": [NoParams, ConfigTapeBackupJobGetItem[], true];
+  "POST /config/tape-backup-job": [ConfigTapeBackupJobPostParams, null, false];
+  "GET /config/tape-backup-job/{id}": [PathId, ConfigTapeBackupJobIdGetResult, false];
+  "PUT /config/tape-backup-job/{id}": [PathId & ConfigTapeBackupJobIdPutParams, null, false];
+  "DELETE /config/tape-backup-job/{id}": [PathId & ConfigTapeBackupJobIdDeleteParams, null, false];
+  "GET /config/tape-encryption-keys": [NoParams, ConfigTapeEncryptionKeysGetItem[], true];
+  "POST /config/tape-encryption-keys": [ConfigTapeEncryptionKeysPostParams, string, false];
+  "GET /config/tape-encryption-keys/{fingerprint}": [PathFingerprint, ConfigTapeEncryptionKeysFingerprintGetResult, false];
+  "PUT /config/tape-encryption-keys/{fingerprint}": [PathFingerprint & ConfigTapeEncryptionKeysFingerprintPutParams, null, false];
+  "DELETE /config/tape-encryption-keys/{fingerprint}": [PathFingerprint & ConfigTapeEncryptionKeysFingerprintDeleteParams, null, false];
+  "GET /config/traffic-control": [NoParams, ConfigTrafficControlGetItem[], true];
+  "POST /config/traffic-control": [ConfigTrafficControlPostParams, null, false];
+  "GET /config/traffic-control/{name}": [PathName, ConfigTrafficControlNameGetResult, false];
+  "PUT /config/traffic-control/{name}": [PathName & ConfigTrafficControlNamePutParams, null, false];
+  "DELETE /config/traffic-control/{name}": [PathName & ConfigTrafficControlNameDeleteParams, null, false];
+  "GET /config/verify": [NoParams, ConfigVerifyGetItem[], true];
+  "POST /config/verify": [ConfigVerifyPostParams, null, false];
+  "GET /config/verify/{id}": [PathId, ConfigVerifyIdGetResult, false];
+  "PUT /config/verify/{id}": [PathId & ConfigVerifyIdPutParams, null, false];
+  "DELETE /config/verify/{id}": [PathId & ConfigVerifyIdDeleteParams, null, false];
+  "GET /nodes": [NoParams, unknown, true];
+  "GET /nodes/{node}": [PathNode & NodesNodeGetParams, unknown, false];
+  "GET /nodes/{node}/apt": [PathNode & NodesNodeAptGetParams, unknown, false];
+  /** starts a task */
+  "GET /nodes/{node}/apt/changelog": [PathNode & NodesNodeAptChangelogGetParams, Upid, false];
+  "GET /nodes/{node}/apt/repositories": [PathNode, NodesNodeAptRepositoriesGetResult, false];
+  "POST /nodes/{node}/apt/repositories": [PathNode & NodesNodeAptRepositoriesPostParams, null, false];
+  "PUT /nodes/{node}/apt/repositories": [PathNode & NodesNodeAptRepositoriesPutParams, null, false];
+  "GET /nodes/{node}/apt/update": [PathNode, NodesNodeAptUpdateGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/apt/update": [PathNode & NodesNodeAptUpdatePostParams, Upid, false];
+  "GET /nodes/{node}/apt/versions": [PathNode, NodesNodeAptVersionsGetItem[], false];
+  "GET /nodes/{node}/certificates": [PathNode & NodesNodeCertificatesGetParams, unknown, false];
+  "GET /nodes/{node}/certificates/acme": [PathNode & NodesNodeCertificatesAcmeGetParams, unknown, false];
+  "POST /nodes/{node}/certificates/acme/certificate": [PathNode & NodesNodeCertificatesAcmeCertificatePostParams, null, false];
+  "PUT /nodes/{node}/certificates/acme/certificate": [PathNode & NodesNodeCertificatesAcmeCertificatePutParams, null, false];
+  "POST /nodes/{node}/certificates/custom": [PathNode & NodesNodeCertificatesCustomPostParams, NodesNodeCertificatesCustomPostItem[], false];
+  "DELETE /nodes/{node}/certificates/custom": [PathNode & NodesNodeCertificatesCustomDeleteParams, null, false];
+  "GET /nodes/{node}/certificates/info": [PathNode, NodesNodeCertificatesInfoGetItem[], false];
+  "GET /nodes/{node}/config": [PathNode, NodesNodeConfigGetResult, false];
+  "PUT /nodes/{node}/config": [PathNode & NodesNodeConfigPutParams, null, false];
+  "GET /nodes/{node}/disks": [PathNode & NodesNodeDisksGetParams, unknown, false];
+  "GET /nodes/{node}/disks/directory": [PathNode, NodesNodeDisksDirectoryGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/directory": [PathNode & NodesNodeDisksDirectoryPostParams, Upid, false];
+  "DELETE /nodes/{node}/disks/directory/{name}": [PathNodeName, null, false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/initgpt": [PathNode & NodesNodeDisksInitgptPostParams, Upid, false];
+  "GET /nodes/{node}/disks/list": [PathNode & NodesNodeDisksListGetParams, NodesNodeDisksListGetItem[], false];
+  "GET /nodes/{node}/disks/smart": [PathNode & NodesNodeDisksSmartGetParams, NodesNodeDisksSmartGetResult, false];
+  /** starts a task */
+  "PUT /nodes/{node}/disks/wipedisk": [PathNode & NodesNodeDisksWipediskPutParams, Upid, false];
+  "GET /nodes/{node}/disks/zfs": [PathNode, NodesNodeDisksZfsGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/zfs": [PathNode & NodesNodeDisksZfsPostParams, Upid, false];
+  "GET /nodes/{node}/disks/zfs/{name}": [PathNodeName, Record<string, unknown>, false];
+  "GET /nodes/{node}/dns": [PathNode, NodesNodeDnsGetResult, false];
+  "PUT /nodes/{node}/dns": [PathNode & NodesNodeDnsPutParams, null, false];
+  "GET /nodes/{node}/identity": [PathNode, NodesNodeIdentityGetResult, false];
+  "GET /nodes/{node}/journal": [PathNode & NodesNodeJournalGetParams, string[], false];
+  "GET /nodes/{node}/network": [PathNode, NodesNodeNetworkGetItem[], false];
+  "POST /nodes/{node}/network": [PathNode & NodesNodeNetworkPostParams, null, false];
+  "PUT /nodes/{node}/network": [PathNode, null, false];
+  "DELETE /nodes/{node}/network": [PathNode, null, false];
+  "GET /nodes/{node}/network/{iface}": [PathNodeIface, NodesNodeNetworkIfaceGetResult, false];
+  "PUT /nodes/{node}/network/{iface}": [PathNodeIface & NodesNodeNetworkIfacePutParams, null, false];
+  "DELETE /nodes/{node}/network/{iface}": [PathNodeIface & NodesNodeNetworkIfaceDeleteParams, null, false];
+  "GET /nodes/{node}/report": [PathNode, string, false];
+  "GET /nodes/{node}/rrd": [PathNode & NodesNodeRrdGetParams, unknown, false];
+  "GET /nodes/{node}/services": [PathNode, NodesNodeServicesGetItem[], false];
+  "GET /nodes/{node}/services/{service}": [PathNodeService & NodesNodeServicesServiceGetParams, unknown, false];
+  "POST /nodes/{node}/services/{service}/reload": [PathNodeService, null, false];
+  "POST /nodes/{node}/services/{service}/restart": [PathNodeService, null, false];
+  "POST /nodes/{node}/services/{service}/start": [PathNodeService, null, false];
+  "GET /nodes/{node}/services/{service}/state": [PathNodeService, unknown, false];
+  "POST /nodes/{node}/services/{service}/stop": [PathNodeService, null, false];
+  "GET /nodes/{node}/status": [PathNode, NodesNodeStatusGetResult, false];
+  "POST /nodes/{node}/status": [PathNode & NodesNodeStatusPostParams, null, false];
+  "GET /nodes/{node}/subscription": [PathNode, NodesNodeSubscriptionGetResult, false];
+  "POST /nodes/{node}/subscription": [PathNode & NodesNodeSubscriptionPostParams, null, false];
+  "PUT /nodes/{node}/subscription": [PathNode & NodesNodeSubscriptionPutParams, null, false];
+  "DELETE /nodes/{node}/subscription": [PathNode, null, false];
+  "GET /nodes/{node}/syslog": [PathNode & NodesNodeSyslogGetParams, NodesNodeSyslogGetItem[], false];
+  "GET /nodes/{node}/tasks": [PathNode & NodesNodeTasksGetParams, NodesNodeTasksGetItem[], false];
+  "GET /nodes/{node}/tasks/{upid}": [PathNodeUpid & NodesNodeTasksUpidGetParams, unknown, false];
+  "DELETE /nodes/{node}/tasks/{upid}": [PathNodeUpid, null, false];
+  "GET /nodes/{node}/tasks/{upid}/log": [PathNodeUpid & NodesNodeTasksUpidLogGetParams, unknown, false];
+  "GET /nodes/{node}/tasks/{upid}/status": [PathNodeUpid, NodesNodeTasksUpidStatusGetResult, false];
+  "POST /nodes/{node}/termproxy": [PathNode & NodesNodeTermproxyPostParams, NodesNodeTermproxyPostResult, false];
+  "GET /nodes/{node}/time": [PathNode, NodesNodeTimeGetResult, false];
+  "PUT /nodes/{node}/time": [PathNode & NodesNodeTimePutParams, null, false];
+  "GET /nodes/{node}/vncwebsocket": [PathNode & NodesNodeVncwebsocketGetParams, unknown, false];
+  "GET /ping": [NoParams, PingGetResult, true];
+  "POST /pull": [PullPostParams, null, false];
+  "POST /push": [PushPostParams, null, false];
+  "GET /reader": [ReaderGetParams, unknown, false];
+  "GET /status": [StatusGetParams, unknown, true];
+  "GET /status/datastore-usage": [NoParams, StatusDatastoreUsageGetItem[], true];
+  "GET /status/metrics": [StatusMetricsGetParams, unknown, true];
+  "GET /tape": [TapeGetParams, unknown, true];
+  "GET /tape/backup": [NoParams, TapeBackupGetItem[], true];
+  /** starts a task */
+  "POST /tape/backup": [TapeBackupPostParams, Upid, false];
+  "POST /tape/backup/{id}": [PathId, null, false];
+  "GET /tape/changer": [NoParams, TapeChangerGetItem[], true];
+  "GET /tape/changer/{name}": [PathName & TapeChangerNameGetParams, unknown, false];
+  "GET /tape/changer/{name}/status": [PathName & TapeChangerNameStatusGetParams, TapeChangerNameStatusGetItem[], false];
+  "POST /tape/changer/{name}/transfer": [PathName & TapeChangerNameTransferPostParams, null, false];
+  "GET /tape/drive": [TapeDriveGetParams, TapeDriveGetItem[], true];
+  "GET /tape/drive/{drive}": [PathDrive & TapeDriveDriveGetParams, unknown, false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/barcode-label-media": [PathDrive & TapeDriveDriveBarcodeLabelMediaPostParams, Upid, false];
+  "GET /tape/drive/{drive}/cartridge-memory": [PathDrive, TapeDriveDriveCartridgeMemoryGetItem[], false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/catalog": [PathDrive & TapeDriveDriveCatalogPostParams, Upid, false];
+  /** starts a task */
+  "PUT /tape/drive/{drive}/clean": [PathDrive, Upid, false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/eject-media": [PathDrive, Upid, false];
+  "PUT /tape/drive/{drive}/export-media": [PathDrive & TapeDriveDriveExportMediaPutParams, number, false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/format-media": [PathDrive & TapeDriveDriveFormatMediaPostParams, Upid, false];
+  "GET /tape/drive/{drive}/inventory": [PathDrive, TapeDriveDriveInventoryGetItem[], false];
+  /** starts a task */
+  "PUT /tape/drive/{drive}/inventory": [PathDrive & TapeDriveDriveInventoryPutParams, Upid, false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/label-media": [PathDrive & TapeDriveDriveLabelMediaPostParams, Upid, false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/load-media": [PathDrive & TapeDriveDriveLoadMediaPostParams, Upid, false];
+  "POST /tape/drive/{drive}/load-slot": [PathDrive & TapeDriveDriveLoadSlotPostParams, null, false];
+  "GET /tape/drive/{drive}/read-label": [PathDrive & TapeDriveDriveReadLabelGetParams, TapeDriveDriveReadLabelGetResult, false];
+  "POST /tape/drive/{drive}/restore-key": [PathDrive & TapeDriveDriveRestoreKeyPostParams, null, false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/rewind": [PathDrive, Upid, false];
+  "GET /tape/drive/{drive}/status": [PathDrive, TapeDriveDriveStatusGetResult, false];
+  /** starts a task */
+  "POST /tape/drive/{drive}/unload": [PathDrive & TapeDriveDriveUnloadPostParams, Upid, false];
+  "GET /tape/drive/{drive}/volume-statistics": [PathDrive, TapeDriveDriveVolumeStatisticsGetResult, false];
+  "GET /tape/media": [TapeMediaGetParams, unknown, true];
+  "GET /tape/media/content": [TapeMediaContentGetParams, TapeMediaContentGetItem[], true];
+  "GET /tape/media/destroy": [TapeMediaDestroyGetParams, unknown, true];
+  "GET /tape/media/list": [TapeMediaListGetParams, TapeMediaListGetItem[], true];
+  "GET /tape/media/list/{uuid}": [PathUuid & TapeMediaListUuidGetParams, unknown, false];
+  "GET /tape/media/list/{uuid}/status": [PathUuid, unknown, false];
+  "POST /tape/media/list/{uuid}/status": [PathUuid & TapeMediaListUuidStatusPostParams, null, false];
+  "GET /tape/media/media-sets": [NoParams, TapeMediaMediaSetsGetItem[], true];
+  "POST /tape/media/move": [TapeMediaMovePostParams, null, true];
+  /** starts a task */
+  "POST /tape/restore": [TapeRestorePostParams, Upid, false];
+  "GET /tape/scan-changers": [NoParams, TapeScanChangersGetItem[], true];
+  "GET /tape/scan-drives": [NoParams, TapeScanDrivesGetItem[], true];
+  "GET /version": [NoParams, VersionGetResult, true];
 }
 
 /** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */

@@ -6,17 +6,12 @@ import type { Bool, NoParams, RemoteUpid, Upid } from '../common.js';
 
 export type { Bool, NoParams, RemoteUpid, Upid };
 
-/** Parameters of GET / (path parameters left out). */
 export interface RootGetParams {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /access (path parameters left out). */
-export interface AccessGetParams {
-  [key: string]: unknown;
-}
+export interface AccessGetParams extends RootGetParams {}
 
-/** Parameters of GET /access/acl (path parameters left out). */
 export interface AccessAclGetParams {
   /** default false */
   "all-for-authid"?: Bool | undefined;
@@ -26,7 +21,6 @@ export interface AccessAclGetParams {
   path?: string | undefined;
 }
 
-/** An item of the result of GET /access/acl. */
 export interface AccessAclGetItem {
   path: string;
   propagate: boolean;
@@ -37,7 +31,6 @@ export interface AccessAclGetItem {
 
 export type AccessAclGetResult = AccessAclGetItem[];
 
-/** Parameters of PUT /access/acl (path parameters left out). */
 export interface AccessAclPutParams {
   /** length 3..64 */
   "auth-id"?: string | undefined;
@@ -53,7 +46,6 @@ export interface AccessAclPutParams {
   role: string;
 }
 
-/** An item of the result of GET /access/domains. */
 export interface AccessDomainsGetItem {
   comment?: string;
   default?: boolean;
@@ -63,7 +55,6 @@ export interface AccessDomainsGetItem {
 
 export type AccessDomainsGetResult = AccessDomainsGetItem[];
 
-/** Parameters of POST /access/domains/{realm}/sync (path parameters left out). */
 export interface AccessDomainsRealmSyncPostParams {
   /** default false */
   "dry-run"?: Bool | undefined;
@@ -72,26 +63,20 @@ export interface AccessDomainsRealmSyncPostParams {
   "remove-vanished"?: string | undefined;
 }
 
-/** Parameters of GET /access/openid (path parameters left out). */
-export interface AccessOpenidGetParams {
-  [key: string]: unknown;
-}
+export interface AccessOpenidGetParams extends RootGetParams {}
 
-/** Parameters of POST /access/openid/auth-url (path parameters left out). */
 export interface AccessOpenidAuthUrlPostParams {
   /** length 2..32 */
   realm: string;
   "redirect-url": string;
 }
 
-/** Parameters of POST /access/openid/login (path parameters left out). */
 export interface AccessOpenidLoginPostParams {
   code: string;
   "redirect-url": string;
   state: string;
 }
 
-/** Result of POST /access/openid/login. */
 export interface AccessOpenidLoginPostResult {
   CSRFPreventionToken?: string;
   ticket?: string;
@@ -99,7 +84,6 @@ export interface AccessOpenidLoginPostResult {
   username: string;
 }
 
-/** Parameters of GET /access/permissions (path parameters left out). */
 export interface AccessPermissionsGetParams {
   /** length 3..64 */
   "auth-id"?: string | undefined;
@@ -107,7 +91,6 @@ export interface AccessPermissionsGetParams {
   path?: string | undefined;
 }
 
-/** An item of the result of GET /access/roles. */
 export interface AccessRolesGetItem {
   comment?: string;
   privs: string[];
@@ -116,7 +99,6 @@ export interface AccessRolesGetItem {
 
 export type AccessRolesGetResult = AccessRolesGetItem[];
 
-/** An item of the result of GET /access/tfa. */
 export interface AccessTfaGetItem {
   entries: {
     created: number;
@@ -132,7 +114,6 @@ export interface AccessTfaGetItem {
 
 export type AccessTfaGetResult = AccessTfaGetItem[];
 
-/** An item of the result of GET /access/tfa/{userid}. */
 export interface AccessTfaUseridGetItem {
   created: number;
   description: string;
@@ -143,7 +124,6 @@ export interface AccessTfaUseridGetItem {
 
 export type AccessTfaUseridGetResult = AccessTfaUseridGetItem[];
 
-/** Parameters of POST /access/tfa/{userid} (path parameters left out). */
 export interface AccessTfaUseridPostParams {
   challenge?: string | undefined;
   /** length 0..255 */
@@ -155,23 +135,14 @@ export interface AccessTfaUseridPostParams {
   value?: string | undefined;
 }
 
-/** Result of POST /access/tfa/{userid}. */
 export interface AccessTfaUseridPostResult {
   challenge?: string;
   id?: string;
   recovery: number[];
 }
 
-/** Result of GET /access/tfa/{userid}/{id}. */
-export interface AccessTfaUseridIdGetResult {
-  created: number;
-  description: string;
-  enable: boolean;
-  id: string;
-  type: "totp" | "u2f" | "webauthn" | "recovery" | "yubico";
-}
+export interface AccessTfaUseridIdGetResult extends AccessTfaUseridGetItem {}
 
-/** Parameters of PUT /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdPutParams {
   /** length 0..255 */
   description?: string | undefined;
@@ -180,13 +151,11 @@ export interface AccessTfaUseridIdPutParams {
   password?: string | undefined;
 }
 
-/** Parameters of DELETE /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdDeleteParams {
   /** length 1..1024 */
   password?: string | undefined;
 }
 
-/** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
   password?: string | undefined;
   path?: string | undefined;
@@ -198,21 +167,13 @@ export interface AccessTicketPostParams {
   username: string;
 }
 
-/** Result of POST /access/ticket. */
-export interface AccessTicketPostResult {
-  CSRFPreventionToken?: string;
-  ticket?: string;
-  "ticket-info"?: string;
-  username: string;
-}
+export interface AccessTicketPostResult extends AccessOpenidLoginPostResult {}
 
-/** Parameters of GET /access/users (path parameters left out). */
 export interface AccessUsersGetParams {
   /** default false */
   include_tokens?: Bool | undefined;
 }
 
-/** An item of the result of GET /access/users. */
 export interface AccessUsersGetItem {
   comment?: string;
   email?: string;
@@ -233,7 +194,6 @@ export interface AccessUsersGetItem {
 
 export type AccessUsersGetResult = AccessUsersGetItem[];
 
-/** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -253,7 +213,6 @@ export interface AccessUsersPostParams {
   userid: string;
 }
 
-/** Result of GET /access/users/{userid}. */
 export interface AccessUsersUseridGetResult {
   comment?: string;
   email?: string;
@@ -264,7 +223,6 @@ export interface AccessUsersUseridGetResult {
   userid: string;
 }
 
-/** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -284,12 +242,10 @@ export interface AccessUsersUseridPutParams {
   password?: string | undefined;
 }
 
-/** Parameters of DELETE /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridDeleteParams {
   digest?: string | undefined;
 }
 
-/** An item of the result of GET /access/users/{userid}/token. */
 export interface AccessUsersUseridTokenGetItem {
   comment?: string;
   enable?: boolean;
@@ -300,7 +256,6 @@ export interface AccessUsersUseridTokenGetItem {
 
 export type AccessUsersUseridTokenGetResult = AccessUsersUseridTokenGetItem[];
 
-/** Result of GET /access/users/{userid}/token/{token-name}. */
 export interface AccessUsersUseridTokenTokenNameGetResult {
   comment?: string;
   enable?: boolean;
@@ -308,7 +263,6 @@ export interface AccessUsersUseridTokenTokenNameGetResult {
   tokenid: string;
 }
 
-/** Parameters of POST /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -319,13 +273,11 @@ export interface AccessUsersUseridTokenTokenNamePostParams {
   expire?: number | undefined;
 }
 
-/** Result of POST /access/users/{userid}/token/{token-name}. */
 export interface AccessUsersUseridTokenTokenNamePostResult {
   tokenid: string;
   value: string;
 }
 
-/** Parameters of PUT /access/users/{userid}/token/{token-name} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenNamePutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -339,23 +291,12 @@ export interface AccessUsersUseridTokenTokenNamePutParams {
   regenerate?: Bool | undefined;
 }
 
-/** Result of PUT /access/users/{userid}/token/{token-name}. */
-export interface AccessUsersUseridTokenTokenNamePutResult {
-  tokenid: string;
-  value: string;
-}
+export interface AccessUsersUseridTokenTokenNamePutResult extends AccessUsersUseridTokenTokenNamePostResult {}
 
-/** Parameters of DELETE /access/users/{userid}/token/{token-name} (path parameters left out). */
-export interface AccessUsersUseridTokenTokenNameDeleteParams {
-  digest?: string | undefined;
-}
+export interface AccessUsersUseridTokenTokenNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /auto-install (path parameters left out). */
-export interface AutoInstallGetParams {
-  [key: string]: unknown;
-}
+export interface AutoInstallGetParams extends RootGetParams {}
 
-/** Parameters of POST /auto-install/answer (path parameters left out). */
 export interface AutoInstallAnswerPostParams {
   $schema: {
     version: string;
@@ -381,7 +322,6 @@ export interface AutoInstallAnswerPostParams {
   };
 }
 
-/** Result of POST /auto-install/answer. */
 export interface AutoInstallAnswerPostResult {
   "disk-setup": {
     btrfs?: {
@@ -454,7 +394,6 @@ export interface AutoInstallAnswerPostResult {
   };
 }
 
-/** An item of the result of GET /auto-install/installations. */
 export interface AutoInstallInstallationsGetItem {
   "answer-id"?: string;
   info: {
@@ -545,7 +484,6 @@ export interface AutoInstallInstallationsGetItem {
 
 export type AutoInstallInstallationsGetResult = AutoInstallInstallationsGetItem[];
 
-/** Parameters of POST /auto-install/installations/{uuid}/post-hook (path parameters left out). */
 export interface AutoInstallInstallationsUuidPostHookPostParams {
   $schema: {
     version: string;
@@ -614,7 +552,6 @@ export interface AutoInstallInstallationsUuidPostHookPostParams {
   token: string;
 }
 
-/** An item of the result of GET /auto-install/prepared. */
 export interface AutoInstallPreparedGetItem {
   "authorized-tokens"?: string[];
   cidr?: string;
@@ -661,7 +598,6 @@ export interface AutoInstallPreparedGetItem {
 
 export type AutoInstallPreparedGetResult = AutoInstallPreparedGetItem[];
 
-/** Parameters of POST /auto-install/prepared (path parameters left out). */
 export interface AutoInstallPreparedPostParams {
   "authorized-tokens"?: readonly string[] | undefined;
   cidr?: string | undefined;
@@ -724,7 +660,6 @@ export interface AutoInstallPreparedPostParams {
   "use-dhcp-network": Bool;
 }
 
-/** Result of POST /auto-install/prepared. */
 export interface AutoInstallPreparedPostResult {
   config: {
     "authorized-tokens"?: string[];
@@ -781,7 +716,6 @@ export interface AutoInstallPreparedPostResult {
   };
 }
 
-/** Parameters of PUT /auto-install/prepared/{id} (path parameters left out). */
 export interface AutoInstallPreparedIdPutParams {
   "authorized-tokens"?: readonly string[] | undefined;
   cidr?: string | undefined;
@@ -844,64 +778,8 @@ export interface AutoInstallPreparedIdPutParams {
   "use-dhcp-network"?: Bool | undefined;
 }
 
-/** Result of PUT /auto-install/prepared/{id}. */
-export interface AutoInstallPreparedIdPutResult {
-  config: {
-    "authorized-tokens"?: string[];
-    cidr?: string;
-    country: string;
-    "disk-filter"?: Record<string, unknown>;
-    "disk-filter-match"?: "any" | "all";
-    "disk-list"?: string[];
-    "disk-mode": string;
-    dns?: string;
-    filesystem: {
-      arc_max?: number;
-      ashift?: number;
-      copies?: number;
-      filesystem: "ext4" | "xfs" | "zfs" | "btrfs";
-      hdsize?: number;
-      maxfree?: number;
-      maxroot?: number;
-      maxvz?: number;
-      minfree?: number;
-      swapsize?: number;
-      [key: string]: unknown;
-    };
-    fqdn: string;
-    gateway?: string;
-    id: string;
-    "is-default"?: boolean;
-    keyboard: "de" | "de-ch" | "dk" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "jp" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "se" | "si" | "tr";
-    mailto: string;
-    "netdev-filter"?: Record<string, unknown>;
-    "netif-name-pinning-enabled": boolean;
-    "post-hook-base-url"?: string;
-    "post-hook-cert-fp"?: string;
-    "reboot-mode": "reboot" | "power-off";
-    "reboot-on-error": boolean;
-    "root-password-hashed"?: string;
-    "root-ssh-keys"?: string[];
-    "subscription-key"?: string;
-    "target-filter"?: Record<string, unknown>;
-    "template-counters"?: Record<string, unknown>;
-    timezone: string;
-    "use-dhcp-fqdn": boolean;
-    "use-dhcp-network": boolean;
-  };
-  token?: {
-    secret: string;
-    token: {
-      comment?: string;
-      "created-by": string;
-      enabled?: boolean;
-      "expire-at"?: number;
-      id: string;
-    };
-  };
-}
+export interface AutoInstallPreparedIdPutResult extends AutoInstallPreparedPostResult {}
 
-/** An item of the result of GET /auto-install/tokens. */
 export interface AutoInstallTokensGetItem {
   comment?: string;
   "created-by": string;
@@ -912,7 +790,6 @@ export interface AutoInstallTokensGetItem {
 
 export type AutoInstallTokensGetResult = AutoInstallTokensGetItem[];
 
-/** Parameters of POST /auto-install/tokens (path parameters left out). */
 export interface AutoInstallTokensPostParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -924,7 +801,6 @@ export interface AutoInstallTokensPostParams {
   id: string;
 }
 
-/** Result of POST /auto-install/tokens. */
 export interface AutoInstallTokensPostResult {
   secret: string;
   token: {
@@ -936,7 +812,6 @@ export interface AutoInstallTokensPostResult {
   };
 }
 
-/** Parameters of PUT /auto-install/tokens/{id} (path parameters left out). */
 export interface AutoInstallTokensIdPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -950,7 +825,6 @@ export interface AutoInstallTokensIdPutParams {
   "regenerate-secret"?: Bool | undefined;
 }
 
-/** Result of PUT /auto-install/tokens/{id}. */
 export interface AutoInstallTokensIdPutResult {
   secret?: string;
   token: {
@@ -962,12 +836,8 @@ export interface AutoInstallTokensIdPutResult {
   };
 }
 
-/** Parameters of GET /ceph (path parameters left out). */
-export interface CephGetParams {
-  [key: string]: unknown;
-}
+export interface CephGetParams extends RootGetParams {}
 
-/** An item of the result of GET /ceph/clusters. */
 export interface CephClustersGetItem {
   "bytes-avail"?: number;
   "bytes-total"?: number;
@@ -993,12 +863,8 @@ export interface CephClustersGetItem {
 
 export type CephClustersGetResult = CephClustersGetItem[];
 
-/** Parameters of GET /ceph/clusters/{cluster} (path parameters left out). */
-export interface CephClustersClusterGetParams {
-  [key: string]: unknown;
-}
+export interface CephClustersClusterGetParams extends RootGetParams {}
 
-/** An item of the result of GET /ceph/clusters/{cluster}/flags. */
 export interface CephClustersClusterFlagsGetItem {
   description: string;
   name: "nobackfill" | "nodeep-scrub" | "nodown" | "noin" | "noout" | "norebalance" | "norecover" | "noscrub" | "notieragent" | "noup" | "pause";
@@ -1008,7 +874,6 @@ export interface CephClustersClusterFlagsGetItem {
 
 export type CephClustersClusterFlagsGetResult = CephClustersClusterFlagsGetItem[];
 
-/** An item of the result of GET /ceph/clusters/{cluster}/fs. */
 export interface CephClustersClusterFsGetItem {
   data_pool: string;
   data_pool_ids?: number[];
@@ -1021,7 +886,6 @@ export interface CephClustersClusterFsGetItem {
 
 export type CephClustersClusterFsGetResult = CephClustersClusterFsGetItem[];
 
-/** An item of the result of GET /ceph/clusters/{cluster}/mds. */
 export interface CephClustersClusterMdsGetItem {
   addr?: string;
   ceph_version?: string;
@@ -1038,7 +902,6 @@ export interface CephClustersClusterMdsGetItem {
 
 export type CephClustersClusterMdsGetResult = CephClustersClusterMdsGetItem[];
 
-/** An item of the result of GET /ceph/clusters/{cluster}/mgr. */
 export interface CephClustersClusterMgrGetItem {
   addr?: string;
   ceph_version?: string;
@@ -1052,7 +915,6 @@ export interface CephClustersClusterMgrGetItem {
 
 export type CephClustersClusterMgrGetResult = CephClustersClusterMgrGetItem[];
 
-/** An item of the result of GET /ceph/clusters/{cluster}/mon. */
 export interface CephClustersClusterMonGetItem {
   addr?: string;
   ceph_version?: string;
@@ -1068,7 +930,6 @@ export interface CephClustersClusterMonGetItem {
 
 export type CephClustersClusterMonGetResult = CephClustersClusterMonGetItem[];
 
-/** An item of the result of GET /ceph/clusters/{cluster}/pools. */
 export interface CephClustersClusterPoolsGetItem {
   application_metadata?: Record<string, unknown>;
   autoscale_status?: Record<string, unknown>;
@@ -1091,19 +952,13 @@ export interface CephClustersClusterPoolsGetItem {
 
 export type CephClustersClusterPoolsGetResult = CephClustersClusterPoolsGetItem[];
 
-/** Parameters of GET /ceph/clusters/{cluster}/status (path parameters left out). */
 export interface CephClustersClusterStatusGetParams {
   /** range 0.. */
   "max-age"?: number | undefined;
 }
 
-/** Parameters of GET /ceph/clusters/{cluster}/summary (path parameters left out). */
-export interface CephClustersClusterSummaryGetParams {
-  /** range 0.. */
-  "max-age"?: number | undefined;
-}
+export interface CephClustersClusterSummaryGetParams extends CephClustersClusterStatusGetParams {}
 
-/** Result of GET /ceph/clusters/{cluster}/summary. */
 export interface CephClustersClusterSummaryGetResult {
   "bytes-avail": number;
   "bytes-total": number;
@@ -1149,17 +1004,10 @@ export interface CephClustersClusterSummaryGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /config (path parameters left out). */
-export interface ConfigGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigGetParams extends RootGetParams {}
 
-/** Parameters of GET /config/access (path parameters left out). */
-export interface ConfigAccessGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigAccessGetParams extends RootGetParams {}
 
-/** An item of the result of GET /config/access/ad. */
 export interface ConfigAccessAdGetItem {
   "base-dn"?: string;
   "bind-dn"?: string;
@@ -1180,21 +1028,20 @@ export interface ConfigAccessAdGetItem {
 
 export type ConfigAccessAdGetResult = ConfigAccessAdGetItem[];
 
-/** The keys of the property string `sync-attributes` of POST /config/access/ad (see formatPropertyString). */
+/** The keys of the property string `sync-attributes` (see formatPropertyString). */
 export interface ConfigAccessAdSyncAttributesFormat {
   email?: string | undefined;
   firstname?: string | undefined;
   lastname?: string | undefined;
 }
 
-/** The keys of the property string `sync-defaults-options` of POST /config/access/ad (see formatPropertyString). */
+/** The keys of the property string `sync-defaults-options` (see formatPropertyString). */
 export interface ConfigAccessAdSyncDefaultsOptionsFormat {
   "enable-new"?: Bool | undefined;
   /** comma-separated list */
   "remove-vanished"?: string | undefined;
 }
 
-/** Parameters of POST /config/access/ad (path parameters left out). */
 export interface ConfigAccessAdPostParams {
   "base-dn"?: string | undefined;
   "bind-dn"?: string | undefined;
@@ -1223,26 +1070,8 @@ export interface ConfigAccessAdPostParams {
   verify?: Bool | undefined;
 }
 
-/** Result of GET /config/access/ad/{realm}. */
-export interface ConfigAccessAdRealmGetResult {
-  "base-dn"?: string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
-  "user-classes"?: string;
-  verify?: boolean;
-}
+export interface ConfigAccessAdRealmGetResult extends ConfigAccessAdGetItem {}
 
-/** Parameters of PUT /config/access/ad/{realm} (path parameters left out). */
 export interface ConfigAccessAdRealmPutParams {
   "base-dn"?: string | undefined;
   "bind-dn"?: string | undefined;
@@ -1271,12 +1100,8 @@ export interface ConfigAccessAdRealmPutParams {
   verify?: Bool | undefined;
 }
 
-/** Parameters of DELETE /config/access/ad/{realm} (path parameters left out). */
-export interface ConfigAccessAdRealmDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigAccessAdRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/access/ldap. */
 export interface ConfigAccessLdapGetItem {
   "base-dn": string;
   "bind-dn"?: string;
@@ -1298,7 +1123,6 @@ export interface ConfigAccessLdapGetItem {
 
 export type ConfigAccessLdapGetResult = ConfigAccessLdapGetItem[];
 
-/** Parameters of POST /config/access/ldap (path parameters left out). */
 export interface ConfigAccessLdapPostParams {
   "base-dn": string;
   "bind-dn"?: string | undefined;
@@ -1328,27 +1152,8 @@ export interface ConfigAccessLdapPostParams {
   verify?: Bool | undefined;
 }
 
-/** Result of GET /config/access/ldap/{realm}. */
-export interface ConfigAccessLdapRealmGetResult {
-  "base-dn": string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
-  "user-attr": string;
-  "user-classes"?: string;
-  verify?: boolean;
-}
+export interface ConfigAccessLdapRealmGetResult extends ConfigAccessLdapGetItem {}
 
-/** Parameters of PUT /config/access/ldap/{realm} (path parameters left out). */
 export interface ConfigAccessLdapRealmPutParams {
   "base-dn"?: string | undefined;
   "bind-dn"?: string | undefined;
@@ -1378,12 +1183,8 @@ export interface ConfigAccessLdapRealmPutParams {
   verify?: Bool | undefined;
 }
 
-/** Parameters of DELETE /config/access/ldap/{realm} (path parameters left out). */
-export interface ConfigAccessLdapRealmDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigAccessLdapRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of GET /config/access/openid. */
 export interface ConfigAccessOpenidGetItem {
   "acr-values"?: string;
   audiences?: string;
@@ -1401,7 +1202,6 @@ export interface ConfigAccessOpenidGetItem {
 
 export type ConfigAccessOpenidGetResult = ConfigAccessOpenidGetItem[];
 
-/** Parameters of POST /config/access/openid (path parameters left out). */
 export interface ConfigAccessOpenidPostParams {
   /** comma-separated list */
   "acr-values"?: string | undefined;
@@ -1424,23 +1224,8 @@ export interface ConfigAccessOpenidPostParams {
   "username-claim"?: string | undefined;
 }
 
-/** Result of GET /config/access/openid/{realm}. */
-export interface ConfigAccessOpenidRealmGetResult {
-  "acr-values"?: string;
-  audiences?: string;
-  autocreate?: boolean;
-  "client-id": string;
-  "client-key"?: string;
-  comment?: string;
-  default?: boolean;
-  "issuer-url": string;
-  prompt?: string;
-  realm: string;
-  scopes?: string;
-  "username-claim"?: string;
-}
+export interface ConfigAccessOpenidRealmGetResult extends ConfigAccessOpenidGetItem {}
 
-/** Parameters of PUT /config/access/openid/{realm} (path parameters left out). */
 export interface ConfigAccessOpenidRealmPutParams {
   /** comma-separated list */
   "acr-values"?: string | undefined;
@@ -1461,20 +1246,10 @@ export interface ConfigAccessOpenidRealmPutParams {
   scopes?: string | undefined;
 }
 
-/** Parameters of DELETE /config/access/openid/{realm} (path parameters left out). */
-export interface ConfigAccessOpenidRealmDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigAccessOpenidRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Result of GET /config/access/pam. */
-export interface ConfigAccessPamGetResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pdm" | "openid" | "ad" | "ldap";
-}
+export interface ConfigAccessPamGetResult extends AccessDomainsGetItem {}
 
-/** Parameters of PUT /config/access/pam (path parameters left out). */
 export interface ConfigAccessPamPutParams {
   /** length 0..128 */
   comment?: string | undefined;
@@ -1484,46 +1259,16 @@ export interface ConfigAccessPamPutParams {
   digest?: string | undefined;
 }
 
-/** Result of PUT /config/access/pam. */
-export interface ConfigAccessPamPutResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pdm" | "openid" | "ad" | "ldap";
-}
+export interface ConfigAccessPamPutResult extends AccessDomainsGetItem {}
 
-/** Result of GET /config/access/pdm. */
-export interface ConfigAccessPdmGetResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pdm" | "openid" | "ad" | "ldap";
-}
+export interface ConfigAccessPdmGetResult extends AccessDomainsGetItem {}
 
-/** Parameters of PUT /config/access/pdm (path parameters left out). */
-export interface ConfigAccessPdmPutParams {
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
-  delete?: readonly ("comment" | "default")[] | undefined;
-  digest?: string | undefined;
-}
+export interface ConfigAccessPdmPutParams extends ConfigAccessPamPutParams {}
 
-/** Result of PUT /config/access/pdm. */
-export interface ConfigAccessPdmPutResult {
-  comment?: string;
-  default?: boolean;
-  realm: string;
-  type: "pam" | "pdm" | "openid" | "ad" | "ldap";
-}
+export interface ConfigAccessPdmPutResult extends AccessDomainsGetItem {}
 
-/** Parameters of GET /config/access/tfa (path parameters left out). */
-export interface ConfigAccessTfaGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigAccessTfaGetParams extends RootGetParams {}
 
-/** Result of GET /config/access/tfa/webauthn. */
 export interface ConfigAccessTfaWebauthnGetResult {
   "allow-subdomains"?: boolean;
   id: string;
@@ -1531,7 +1276,6 @@ export interface ConfigAccessTfaWebauthnGetResult {
   rp: string;
 }
 
-/** Parameters of PUT /config/access/tfa/webauthn (path parameters left out). */
 export interface ConfigAccessTfaWebauthnPutParams {
   "allow-subdomains"?: Bool | undefined;
   delete?: readonly ("origin" | "allow-subdomains")[] | undefined;
@@ -1541,19 +1285,14 @@ export interface ConfigAccessTfaWebauthnPutParams {
   rp?: string | undefined;
 }
 
-/** Parameters of GET /config/acme (path parameters left out). */
-export interface ConfigAcmeGetParams {
-  [key: string]: unknown;
-}
+export interface ConfigAcmeGetParams extends RootGetParams {}
 
-/** An item of the result of GET /config/acme/account. */
 export interface ConfigAcmeAccountGetItem {
   name: string;
 }
 
 export type ConfigAcmeAccountGetResult = ConfigAcmeAccountGetItem[];
 
-/** Parameters of POST /config/acme/account (path parameters left out). */
 export interface ConfigAcmeAccountPostParams {
   /** comma-separated list */
   contact: string;
@@ -1564,7 +1303,6 @@ export interface ConfigAcmeAccountPostParams {
   tos_url?: string | undefined;
 }
 
-/** Result of GET /config/acme/account/{name}. */
 export interface ConfigAcmeAccountNameGetResult {
   account: {
     contact: string[];
@@ -1584,19 +1322,16 @@ export interface ConfigAcmeAccountNameGetResult {
   tos?: string;
 }
 
-/** Parameters of PUT /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNamePutParams {
   /** comma-separated list */
   contact?: string | undefined;
 }
 
-/** Parameters of DELETE /config/acme/account/{name} (path parameters left out). */
 export interface ConfigAcmeAccountNameDeleteParams {
   /** default false */
   force?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/acme/challenge-schema. */
 export interface ConfigAcmeChallengeSchemaGetItem {
   id: string;
   name: string;
@@ -1606,7 +1341,6 @@ export interface ConfigAcmeChallengeSchemaGetItem {
 
 export type ConfigAcmeChallengeSchemaGetResult = ConfigAcmeChallengeSchemaGetItem[];
 
-/** An item of the result of GET /config/acme/directories. */
 export interface ConfigAcmeDirectoriesGetItem {
   name: string;
   url: string;
@@ -1614,7 +1348,6 @@ export interface ConfigAcmeDirectoriesGetItem {
 
 export type ConfigAcmeDirectoriesGetResult = ConfigAcmeDirectoriesGetItem[];
 
-/** An item of the result of GET /config/acme/plugins. */
 export interface ConfigAcmePluginsGetItem {
   api?: string;
   data?: string;
@@ -1626,7 +1359,6 @@ export interface ConfigAcmePluginsGetItem {
 
 export type ConfigAcmePluginsGetResult = ConfigAcmePluginsGetItem[];
 
-/** Parameters of POST /config/acme/plugins (path parameters left out). */
 export interface ConfigAcmePluginsPostParams {
   api: string;
   data: string;
@@ -1639,17 +1371,8 @@ export interface ConfigAcmePluginsPostParams {
   "validation-delay"?: number | undefined;
 }
 
-/** Result of GET /config/acme/plugins/{id}. */
-export interface ConfigAcmePluginsIdGetResult {
-  api?: string;
-  data?: string;
-  disable?: boolean;
-  plugin: string;
-  type: string;
-  "validation-delay"?: number;
-}
+export interface ConfigAcmePluginsIdGetResult extends ConfigAcmePluginsGetItem {}
 
-/** Parameters of PUT /config/acme/plugins/{id} (path parameters left out). */
 export interface ConfigAcmePluginsIdPutParams {
   api?: string | undefined;
   data?: string | undefined;
@@ -1661,12 +1384,10 @@ export interface ConfigAcmePluginsIdPutParams {
   "validation-delay"?: number | undefined;
 }
 
-/** Parameters of GET /config/acme/tos (path parameters left out). */
 export interface ConfigAcmeTosGetParams {
   directory?: string | undefined;
 }
 
-/** Result of GET /config/certificate. */
 export interface ConfigCertificateGetResult {
   acme?: string;
   acmedomain0?: string;
@@ -1676,19 +1397,18 @@ export interface ConfigCertificateGetResult {
   acmedomain4?: string;
 }
 
-/** The keys of the property string `acme` of PUT /config/certificate (see formatPropertyString). */
+/** The keys of the property string `acme` (see formatPropertyString). */
 export interface ConfigCertificateAcmeFormat {
   account: string;
 }
 
-/** The keys of the property string `acmedomain0` of PUT /config/certificate (see formatPropertyString). */
+/** The keys of the property string `acmedomain0` (see formatPropertyString). */
 export interface ConfigCertificateAcmedomain0Format {
   alias?: string | undefined;
   domain: string;
   plugin?: string | undefined;
 }
 
-/** Parameters of PUT /config/certificate (path parameters left out). */
 export interface ConfigCertificatePutParams {
   /** property string: account */
   acme?: string | undefined;
@@ -1706,13 +1426,11 @@ export interface ConfigCertificatePutParams {
   digest?: string | undefined;
 }
 
-/** Parameters of PUT /config/notes (path parameters left out). */
 export interface ConfigNotesPutParams {
   digest?: string | undefined;
   notes: string;
 }
 
-/** An item of the result of GET /config/views. */
 export interface ConfigViewsGetItem {
   exclude?: string[];
   id: string;
@@ -1723,7 +1441,6 @@ export interface ConfigViewsGetItem {
 
 export type ConfigViewsGetResult = ConfigViewsGetItem[];
 
-/** Parameters of POST /config/views (path parameters left out). */
 export interface ConfigViewsPostParams {
   digest?: string | undefined;
   exclude?: readonly string[] | undefined;
@@ -1734,16 +1451,8 @@ export interface ConfigViewsPostParams {
   layout?: string | undefined;
 }
 
-/** Result of GET /config/views/{id}. */
-export interface ConfigViewsIdGetResult {
-  exclude?: string[];
-  id: string;
-  include?: string[];
-  "include-all"?: boolean;
-  layout?: string;
-}
+export interface ConfigViewsIdGetResult extends ConfigViewsGetItem {}
 
-/** Parameters of PUT /config/views/{id} (path parameters left out). */
 export interface ConfigViewsIdPutParams {
   delete?: readonly ("include" | "exclude" | "layout" | "include-all")[] | undefined;
   digest?: string | undefined;
@@ -1753,28 +1462,17 @@ export interface ConfigViewsIdPutParams {
   layout?: string | undefined;
 }
 
-/** Parameters of DELETE /config/views/{id} (path parameters left out). */
-export interface ConfigViewsIdDeleteParams {
-  digest?: string | undefined;
-}
+export interface ConfigViewsIdDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /nodes/{node} (path parameters left out). */
-export interface NodesNodeGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/apt (path parameters left out). */
-export interface NodesNodeAptGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeAptGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
   version?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/apt/repositories. */
 export interface NodesNodeAptRepositoriesGetResult {
   digest: string;
   errors: {
@@ -1815,7 +1513,6 @@ export interface NodesNodeAptRepositoriesGetResult {
   }[];
 }
 
-/** Parameters of POST /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPostParams {
   digest?: string | undefined;
   enabled?: Bool | undefined;
@@ -1823,13 +1520,11 @@ export interface NodesNodeAptRepositoriesPostParams {
   path: string;
 }
 
-/** Parameters of PUT /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPutParams {
   digest?: string | undefined;
   handle: string;
 }
 
-/** An item of the result of GET /nodes/{node}/apt/update. */
 export interface NodesNodeAptUpdateGetItem {
   Arch: string;
   Description: string;
@@ -1845,7 +1540,6 @@ export interface NodesNodeAptUpdateGetItem {
 
 export type NodesNodeAptUpdateGetResult = NodesNodeAptUpdateGetItem[];
 
-/** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default false */
   notify?: Bool | undefined;
@@ -1853,45 +1547,18 @@ export interface NodesNodeAptUpdatePostParams {
   quiet?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/apt/versions. */
-export interface NodesNodeAptVersionsGetItem {
-  Arch: string;
-  Description: string;
-  ExtraInfo?: string;
-  OldVersion?: string;
-  Origin: string;
-  Package: string;
-  Priority: string;
-  Section: string;
-  Title: string;
-  Version: string;
-}
+export interface NodesNodeAptVersionsGetItem extends NodesNodeAptUpdateGetItem {}
 
 export type NodesNodeAptVersionsGetResult = NodesNodeAptVersionsGetItem[];
 
-/** Parameters of GET /nodes/{node}/certificates (path parameters left out). */
-export interface NodesNodeCertificatesGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeCertificatesGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/certificates/acme (path parameters left out). */
-export interface NodesNodeCertificatesAcmeGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeCertificatesAcmeGetParams extends RootGetParams {}
 
-/** Parameters of POST /nodes/{node}/certificates/acme/certificate (path parameters left out). */
-export interface NodesNodeCertificatesAcmeCertificatePostParams {
-  /** default false */
-  force?: Bool | undefined;
-}
+export interface NodesNodeCertificatesAcmeCertificatePostParams extends ConfigAcmeAccountNameDeleteParams {}
 
-/** Parameters of PUT /nodes/{node}/certificates/acme/certificate (path parameters left out). */
-export interface NodesNodeCertificatesAcmeCertificatePutParams {
-  /** default false */
-  force?: Bool | undefined;
-}
+export interface NodesNodeCertificatesAcmeCertificatePutParams extends ConfigAcmeAccountNameDeleteParams {}
 
-/** Parameters of POST /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomPostParams {
   certificates: string;
   /** default false */
@@ -1901,7 +1568,6 @@ export interface NodesNodeCertificatesCustomPostParams {
   restart?: Bool | undefined;
 }
 
-/** An item of the result of POST /nodes/{node}/certificates/custom. */
 export interface NodesNodeCertificatesCustomPostItem {
   filename: string;
   fingerprint?: string;
@@ -1917,29 +1583,15 @@ export interface NodesNodeCertificatesCustomPostItem {
 
 export type NodesNodeCertificatesCustomPostResult = NodesNodeCertificatesCustomPostItem[];
 
-/** Parameters of DELETE /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomDeleteParams {
   /** default false */
   restart?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/certificates/info. */
-export interface NodesNodeCertificatesInfoGetItem {
-  filename: string;
-  fingerprint?: string;
-  issuer: string;
-  notafter?: number;
-  notbefore?: number;
-  pem?: string;
-  "public-key-bits"?: number;
-  "public-key-type": string;
-  san: string[];
-  subject: string;
-}
+export interface NodesNodeCertificatesInfoGetItem extends NodesNodeCertificatesCustomPostItem {}
 
 export type NodesNodeCertificatesInfoGetResult = NodesNodeCertificatesInfoGetItem[];
 
-/** Result of GET /nodes/{node}/config. */
 export interface NodesNodeConfigGetResult {
   "ciphers-tls-1.2"?: string;
   "ciphers-tls-1.3"?: string;
@@ -1948,7 +1600,6 @@ export interface NodesNodeConfigGetResult {
   "http-proxy"?: string;
 }
 
-/** Parameters of PUT /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigPutParams {
   "ciphers-tls-1.2"?: string | undefined;
   "ciphers-tls-1.3"?: string | undefined;
@@ -1961,7 +1612,6 @@ export interface NodesNodeConfigPutParams {
   "http-proxy"?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/dns. */
 export interface NodesNodeDnsGetResult {
   digest: string;
   dns1?: string;
@@ -1971,7 +1621,6 @@ export interface NodesNodeDnsGetResult {
   search?: string;
 }
 
-/** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
   delete?: readonly ("dns1" | "dns2" | "dns3")[] | undefined;
   digest?: string | undefined;
@@ -1982,7 +1631,6 @@ export interface NodesNodeDnsPutParams {
   search?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
   endcursor?: string | undefined;
   /** default false */
@@ -2005,7 +1653,6 @@ export interface NodesNodeJournalGetParams {
   until?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/network. */
 export interface NodesNodeNetworkGetItem {
   active: boolean;
   altnames: string[];
@@ -2035,7 +1682,6 @@ export interface NodesNodeNetworkGetItem {
 
 export type NodesNodeNetworkGetResult = NodesNodeNetworkGetItem[];
 
-/** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
   autostart?: Bool | undefined;
   /** length 1..15 */
@@ -2069,35 +1715,8 @@ export interface NodesNodeNetworkPostParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/network/{iface}. */
-export interface NodesNodeNetworkIfaceGetResult {
-  active: boolean;
-  altnames: string[];
-  autostart: boolean;
-  "bond-primary"?: string;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb";
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4";
-  bridge_ports?: string[];
-  bridge_vlan_aware?: boolean;
-  cidr?: string;
-  cidr6?: string;
-  comments?: string;
-  comments6?: string;
-  gateway?: string;
-  gateway6?: string;
-  method?: "manual" | "static" | "dhcp" | "loopback";
-  method6?: "manual" | "static" | "dhcp" | "loopback";
-  mtu?: number;
-  name: string;
-  options: string[];
-  options6: string[];
-  slaves?: string[];
-  type: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown";
-  "vlan-id"?: number;
-  "vlan-raw-device"?: string;
-}
+export interface NodesNodeNetworkIfaceGetResult extends NodesNodeNetworkGetItem {}
 
-/** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
   autostart?: Bool | undefined;
   /** length 1..15 */
@@ -2131,18 +1750,13 @@ export interface NodesNodeNetworkIfacePutParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** Parameters of DELETE /nodes/{node}/network/{iface} (path parameters left out). */
-export interface NodesNodeNetworkIfaceDeleteParams {
-  digest?: string | undefined;
-}
+export interface NodesNodeNetworkIfaceDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /nodes/{node}/rrddata (path parameters left out). */
 export interface NodesNodeRrddataGetParams {
   cf: "MAX" | "AVERAGE";
   timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
 }
 
-/** An item of the result of GET /nodes/{node}/rrddata. */
 export interface NodesNodeRrddataGetItem {
   "cpu-avg1"?: number;
   "cpu-avg15"?: number;
@@ -2173,41 +1787,25 @@ export interface NodesNodeRrddataGetItem {
 
 export type NodesNodeRrddataGetResult = NodesNodeRrddataGetItem[];
 
-/** Parameters of GET /nodes/{node}/sdn (path parameters left out). */
-export interface NodesNodeSdnGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeSdnGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/sdn/vnets/{vnet} (path parameters left out). */
-export interface NodesNodeSdnVnetsVnetGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeSdnVnetsVnetGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (path parameters left out). */
 export interface NodesNodeSdnVnetsVnetMacVrfGetParams {
   /** length 2..32 */
   remote: string;
 }
 
-/** Result of GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf. */
 export interface NodesNodeSdnVnetsVnetMacVrfGetResult {
   ip: string;
   mac: string;
   nexthop: string;
 }
 
-/** Parameters of GET /nodes/{node}/sdn/zones/{zone} (path parameters left out). */
-export interface NodesNodeSdnZonesZoneGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeSdnZonesZoneGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (path parameters left out). */
-export interface NodesNodeSdnZonesZoneIpVrfGetParams {
-  /** length 2..32 */
-  remote: string;
-}
+export interface NodesNodeSdnZonesZoneIpVrfGetParams extends NodesNodeSdnVnetsVnetMacVrfGetParams {}
 
-/** Result of GET /nodes/{node}/sdn/zones/{zone}/ip-vrf. */
 export interface NodesNodeSdnZonesZoneIpVrfGetResult {
   ip: string;
   metric: number;
@@ -2215,7 +1813,6 @@ export interface NodesNodeSdnZonesZoneIpVrfGetResult {
   protocol: string;
 }
 
-/** Result of GET /nodes/{node}/status. */
 export interface NodesNodeStatusGetResult {
   "boot-info": {
     mode: "efi" | "legacy-bios";
@@ -2257,12 +1854,10 @@ export interface NodesNodeStatusGetResult {
   wait: number;
 }
 
-/** Parameters of POST /nodes/{node}/status (path parameters left out). */
 export interface NodesNodeStatusPostParams {
   command: "reboot" | "shutdown";
 }
 
-/** Result of GET /nodes/{node}/subscription. */
 export interface NodesNodeSubscriptionGetResult {
   checktime?: number;
   key?: string;
@@ -2276,7 +1871,6 @@ export interface NodesNodeSubscriptionGetResult {
   url?: string;
 }
 
-/** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
   limit?: number | undefined;
@@ -2288,7 +1882,6 @@ export interface NodesNodeSyslogGetParams {
   until?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/syslog. */
 export interface NodesNodeSyslogGetItem {
   n: number;
   t: string;
@@ -2296,7 +1889,6 @@ export interface NodesNodeSyslogGetItem {
 
 export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
   /** default false */
   errors?: Bool | undefined;
@@ -2313,7 +1905,6 @@ export interface NodesNodeTasksGetParams {
   userfilter?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/tasks. */
 export interface NodesNodeTasksGetItem {
   endtime?: number;
   node: string;
@@ -2329,12 +1920,8 @@ export interface NodesNodeTasksGetItem {
 
 export type NodesNodeTasksGetResult = NodesNodeTasksGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks/{upid} (path parameters left out). */
-export interface NodesNodeTasksUpidGetParams {
-  [key: string]: unknown;
-}
+export interface NodesNodeTasksUpidGetParams extends RootGetParams {}
 
-/** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
   /** default false */
   download?: Bool | undefined;
@@ -2345,7 +1932,6 @@ export interface NodesNodeTasksUpidLogGetParams {
   "test-status"?: Bool | undefined;
 }
 
-/** Result of GET /nodes/{node}/tasks/{upid}/log. */
 export interface NodesNodeTasksUpidLogGetResult {
   active: boolean;
   data: {
@@ -2356,7 +1942,6 @@ export interface NodesNodeTasksUpidLogGetResult {
   total: number;
 }
 
-/** Result of GET /nodes/{node}/tasks/{upid}/status. */
 export interface NodesNodeTasksUpidStatusGetResult {
   exitstatus?: string;
   id?: string;
@@ -2371,12 +1956,10 @@ export interface NodesNodeTasksUpidStatusGetResult {
   user: string;
 }
 
-/** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
   cmd?: "login" | "upgrade" | undefined;
 }
 
-/** Result of POST /nodes/{node}/termproxy. */
 export interface NodesNodeTermproxyPostResult {
   port: string;
   ticket: string;
@@ -2384,43 +1967,31 @@ export interface NodesNodeTermproxyPostResult {
   user: string;
 }
 
-/** Result of GET /nodes/{node}/time. */
 export interface NodesNodeTimeGetResult {
   localtime: number;
   time: number;
   timezone: string;
 }
 
-/** Parameters of PUT /nodes/{node}/time (path parameters left out). */
 export interface NodesNodeTimePutParams {
   /** length 2..64 */
   timezone: string;
 }
 
-/** Parameters of GET /nodes/{node}/vncwebsocket (path parameters left out). */
 export interface NodesNodeVncwebsocketGetParams {
   port: number;
   vncticket: string;
 }
 
-/** Parameters of GET /pbs (path parameters left out). */
-export interface PbsGetParams {
-  [key: string]: unknown;
-}
+export interface PbsGetParams extends RootGetParams {}
 
-/** Parameters of POST /pbs/probe-tls (path parameters left out). */
 export interface PbsProbeTlsPostParams {
   fingerprint?: string | undefined;
   hostname: string;
 }
 
-/** Parameters of GET /pbs/realms (path parameters left out). */
-export interface PbsRealmsGetParams {
-  fingerprint?: string | undefined;
-  hostname: string;
-}
+export interface PbsRealmsGetParams extends PbsProbeTlsPostParams {}
 
-/** An item of the result of GET /pbs/realms. */
 export interface PbsRealmsGetItem {
   comment?: string;
   default?: boolean;
@@ -2430,19 +2001,14 @@ export interface PbsRealmsGetItem {
 
 export type PbsRealmsGetResult = PbsRealmsGetItem[];
 
-/** An item of the result of GET /pbs/remotes. */
 export interface PbsRemotesGetItem {
   remote: string;
 }
 
 export type PbsRemotesGetResult = PbsRemotesGetItem[];
 
-/** Parameters of GET /pbs/remotes/{remote} (path parameters left out). */
-export interface PbsRemotesRemoteGetParams {
-  [key: string]: unknown;
-}
+export interface PbsRemotesRemoteGetParams extends RootGetParams {}
 
-/** An item of the result of GET /pbs/remotes/{remote}/datastore. */
 export interface PbsRemotesRemoteDatastoreGetItem {
   backend?: string;
   "backing-device"?: string;
@@ -2470,12 +2036,8 @@ export interface PbsRemotesRemoteDatastoreGetItem {
 
 export type PbsRemotesRemoteDatastoreGetResult = PbsRemotesRemoteDatastoreGetItem[];
 
-/** Parameters of GET /pbs/remotes/{remote}/datastore/{datastore} (path parameters left out). */
-export interface PbsRemotesRemoteDatastoreDatastoreGetParams {
-  [key: string]: unknown;
-}
+export interface PbsRemotesRemoteDatastoreDatastoreGetParams extends RootGetParams {}
 
-/** Parameters of GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces (path parameters left out). */
 export interface PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams {
   /** range 0.. */
   "max-depth"?: number | undefined;
@@ -2483,7 +2045,6 @@ export interface PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams {
   parent?: string | undefined;
 }
 
-/** An item of the result of GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces. */
 export interface PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem {
   comment?: string;
   ns: string;
@@ -2491,13 +2052,8 @@ export interface PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem {
 
 export type PbsRemotesRemoteDatastoreDatastoreNamespacesGetResult = PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[];
 
-/** Parameters of GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata (path parameters left out). */
-export interface PbsRemotesRemoteDatastoreDatastoreRrddataGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface PbsRemotesRemoteDatastoreDatastoreRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-/** An item of the result of GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata. */
 export interface PbsRemotesRemoteDatastoreDatastoreRrddataGetItem {
   "disk-available"?: number;
   "disk-read"?: number;
@@ -2509,13 +2065,11 @@ export interface PbsRemotesRemoteDatastoreDatastoreRrddataGetItem {
 
 export type PbsRemotesRemoteDatastoreDatastoreRrddataGetResult = PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[];
 
-/** Parameters of GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots (path parameters left out). */
 export interface PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams {
   /** length 0..256 */
   ns?: string | undefined;
 }
 
-/** An item of the result of GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots. */
 export interface PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem {
   "backup-id": string;
   "backup-time": number;
@@ -2534,72 +2088,28 @@ export interface PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem {
 
 export type PbsRemotesRemoteDatastoreDatastoreSnapshotsGetResult = PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[];
 
-/** Parameters of GET /pbs/remotes/{remote}/nodes/{node} (path parameters left out). */
-export interface PbsRemotesRemoteNodesNodeGetParams {
-  [key: string]: unknown;
-}
+export interface PbsRemotesRemoteNodesNodeGetParams extends RootGetParams {}
 
-/** Parameters of GET /pbs/remotes/{remote}/nodes/{node}/apt (path parameters left out). */
-export interface PbsRemotesRemoteNodesNodeAptGetParams {
-  [key: string]: unknown;
-}
+export interface PbsRemotesRemoteNodesNodeAptGetParams extends RootGetParams {}
 
-/** Parameters of GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog (path parameters left out). */
-export interface PbsRemotesRemoteNodesNodeAptChangelogGetParams {
-  name: string;
-  version?: string | undefined;
-}
+export interface PbsRemotesRemoteNodesNodeAptChangelogGetParams extends NodesNodeAptChangelogGetParams {}
 
-/** An item of the result of GET /pbs/remotes/{remote}/nodes/{node}/apt/update. */
-export interface PbsRemotesRemoteNodesNodeAptUpdateGetItem {
-  Arch: string;
-  Description: string;
-  ExtraInfo?: string;
-  OldVersion?: string;
-  Origin: string;
-  Package: string;
-  Priority: string;
-  Section: string;
-  Title: string;
-  Version: string;
-}
+export interface PbsRemotesRemoteNodesNodeAptUpdateGetItem extends NodesNodeAptUpdateGetItem {}
 
 export type PbsRemotesRemoteNodesNodeAptUpdateGetResult = PbsRemotesRemoteNodesNodeAptUpdateGetItem[];
 
-/** Result of GET /pbs/remotes/{remote}/nodes/{node}/subscription. */
-export interface PbsRemotesRemoteNodesNodeSubscriptionGetResult {
-  checktime?: number;
-  key?: string;
-  message?: string;
-  nextduedate?: string;
-  productname?: string;
-  regdate?: string;
-  serverid?: string;
-  signature?: string;
-  status: "new" | "notfound" | "active" | "invalid" | "expired" | "suspended";
-  url?: string;
-}
+export interface PbsRemotesRemoteNodesNodeSubscriptionGetResult extends NodesNodeSubscriptionGetResult {}
 
-/** Result of POST /pbs/remotes/{remote}/nodes/{node}/termproxy. */
 export interface PbsRemotesRemoteNodesNodeTermproxyPostResult {
   port: number;
   ticket: string;
   user: string;
 }
 
-/** Parameters of GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket (path parameters left out). */
-export interface PbsRemotesRemoteNodesNodeVncwebsocketGetParams {
-  port: number;
-  vncticket: string;
-}
+export interface PbsRemotesRemoteNodesNodeVncwebsocketGetParams extends NodesNodeVncwebsocketGetParams {}
 
-/** Parameters of GET /pbs/remotes/{remote}/rrddata (path parameters left out). */
-export interface PbsRemotesRemoteRrddataGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface PbsRemotesRemoteRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-/** An item of the result of GET /pbs/remotes/{remote}/rrddata. */
 export interface PbsRemotesRemoteRrddataGetItem {
   "cpu-avg1"?: number;
   "cpu-avg15"?: number;
@@ -2622,70 +2132,14 @@ export interface PbsRemotesRemoteRrddataGetItem {
 
 export type PbsRemotesRemoteRrddataGetResult = PbsRemotesRemoteRrddataGetItem[];
 
-/** Result of GET /pbs/remotes/{remote}/status. */
-export interface PbsRemotesRemoteStatusGetResult {
-  "boot-info": {
-    mode: "efi" | "legacy-bios";
-    secureboot: boolean;
-  };
-  cpu: number;
-  cpuinfo: {
-    cpus: number;
-    model: string;
-    sockets: number;
-  };
-  "current-kernel": {
-    machine: string;
-    release: string;
-    sysname: string;
-    version: string;
-  };
-  info: {
-    fingerprint: string;
-  };
-  kversion: string;
-  loadavg: number[];
-  memory: {
-    free: number;
-    total: number;
-    used: number;
-  };
-  root: {
-    avail: number;
-    total: number;
-    used: number;
-  };
-  swap: {
-    free: number;
-    total: number;
-    used: number;
-  };
-  uptime: number;
-  wait: number;
-}
+export interface PbsRemotesRemoteStatusGetResult extends NodesNodeStatusGetResult {}
 
-/** An item of the result of GET /pbs/remotes/{remote}/tasks. */
-export interface PbsRemotesRemoteTasksGetItem {
-  endtime?: number;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  status?: string;
-  upid: string;
-  user: string;
-  worker_id?: string;
-  worker_type: string;
-}
+export interface PbsRemotesRemoteTasksGetItem extends NodesNodeTasksGetItem {}
 
 export type PbsRemotesRemoteTasksGetResult = PbsRemotesRemoteTasksGetItem[];
 
-/** Parameters of GET /pbs/remotes/{remote}/tasks/{upid} (path parameters left out). */
-export interface PbsRemotesRemoteTasksUpidGetParams {
-  [key: string]: unknown;
-}
+export interface PbsRemotesRemoteTasksUpidGetParams extends RootGetParams {}
 
-/** Parameters of GET /pbs/remotes/{remote}/tasks/{upid}/log (path parameters left out). */
 export interface PbsRemotesRemoteTasksUpidLogGetParams {
   /** default false */
   download?: Bool | undefined;
@@ -2695,21 +2149,15 @@ export interface PbsRemotesRemoteTasksUpidLogGetParams {
   start?: number | undefined;
 }
 
-/** An item of the result of GET /pbs/remotes/{remote}/tasks/{upid}/log. */
-export interface PbsRemotesRemoteTasksUpidLogGetItem {
-  n: number;
-  t: string;
-}
+export interface PbsRemotesRemoteTasksUpidLogGetItem extends NodesNodeSyslogGetItem {}
 
 export type PbsRemotesRemoteTasksUpidLogGetResult = PbsRemotesRemoteTasksUpidLogGetItem[];
 
-/** Parameters of GET /pbs/remotes/{remote}/tasks/{upid}/status (path parameters left out). */
 export interface PbsRemotesRemoteTasksUpidStatusGetParams {
   /** default false */
   wait?: Bool | undefined;
 }
 
-/** Result of GET /pbs/remotes/{remote}/tasks/{upid}/status. */
 export interface PbsRemotesRemoteTasksUpidStatusGetResult {
   exitstatus?: string;
   id?: string;
@@ -2723,7 +2171,6 @@ export interface PbsRemotesRemoteTasksUpidStatusGetResult {
   user: string;
 }
 
-/** Parameters of POST /pbs/scan (path parameters left out). */
 export interface PbsScanPostParams {
   /** length 3..64 */
   authid: string;
@@ -2732,7 +2179,6 @@ export interface PbsScanPostParams {
   token: string;
 }
 
-/** Result of POST /pbs/scan. */
 export interface PbsScanPostResult {
   authid: string;
   id: string;
@@ -2742,17 +2188,10 @@ export interface PbsScanPostResult {
   "web-url"?: string;
 }
 
-/** Parameters of GET /pve (path parameters left out). */
-export interface PveGetParams {
-  [key: string]: unknown;
-}
+export interface PveGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/firewall (path parameters left out). */
-export interface PveFirewallGetParams {
-  [key: string]: unknown;
-}
+export interface PveFirewallGetParams extends RootGetParams {}
 
-/** An item of the result of GET /pve/firewall/status. */
 export interface PveFirewallStatusGetItem {
   nodes: {
     guests: {
@@ -2782,19 +2221,10 @@ export interface PveFirewallStatusGetItem {
 
 export type PveFirewallStatusGetResult = PveFirewallStatusGetItem[];
 
-/** Parameters of POST /pve/probe-tls (path parameters left out). */
-export interface PveProbeTlsPostParams {
-  fingerprint?: string | undefined;
-  hostname: string;
-}
+export interface PveProbeTlsPostParams extends PbsProbeTlsPostParams {}
 
-/** Parameters of GET /pve/realms (path parameters left out). */
-export interface PveRealmsGetParams {
-  fingerprint?: string | undefined;
-  hostname: string;
-}
+export interface PveRealmsGetParams extends PbsProbeTlsPostParams {}
 
-/** An item of the result of GET /pve/realms. */
 export interface PveRealmsGetItem {
   comment?: string;
   realm: string;
@@ -2804,29 +2234,18 @@ export interface PveRealmsGetItem {
 
 export type PveRealmsGetResult = PveRealmsGetItem[];
 
-/** An item of the result of GET /pve/remotes. */
-export interface PveRemotesGetItem {
-  remote: string;
-}
+export interface PveRemotesGetItem extends PbsRemotesGetItem {}
 
 export type PveRemotesGetResult = PveRemotesGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote} (path parameters left out). */
-export interface PveRemotesRemoteGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/cluster-nextid (path parameters left out). */
 export interface PveRemotesRemoteClusterNextidGetParams {
   "target-endpoint"?: string | undefined;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/cluster-status (path parameters left out). */
-export interface PveRemotesRemoteClusterStatusGetParams {
-  "target-endpoint"?: string | undefined;
-}
+export interface PveRemotesRemoteClusterStatusGetParams extends PveRemotesRemoteClusterNextidGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/cluster-status. */
 export interface PveRemotesRemoteClusterStatusGetItem {
   id: string;
   ip?: string;
@@ -2843,12 +2262,8 @@ export interface PveRemotesRemoteClusterStatusGetItem {
 
 export type PveRemotesRemoteClusterStatusGetResult = PveRemotesRemoteClusterStatusGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/firewall (path parameters left out). */
-export interface PveRemotesRemoteFirewallGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteFirewallGetParams extends RootGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/firewall/options. */
 export interface PveRemotesRemoteFirewallOptionsGetResult {
   ebtables?: boolean;
   enable?: number;
@@ -2858,7 +2273,7 @@ export interface PveRemotesRemoteFirewallOptionsGetResult {
   policy_out?: "ACCEPT" | "DROP" | "REJECT";
 }
 
-/** The keys of the property string `log_ratelimit` of PUT /pve/remotes/{remote}/firewall/options (see formatPropertyString). */
+/** The keys of the property string `log_ratelimit` (see formatPropertyString). */
 export interface PveRemotesRemoteFirewallOptionsLogRatelimitFormat {
   /** range 0..; default 5 */
   burst?: number | undefined;
@@ -2868,7 +2283,6 @@ export interface PveRemotesRemoteFirewallOptionsLogRatelimitFormat {
   rate?: string | undefined;
 }
 
-/** Parameters of PUT /pve/remotes/{remote}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteFirewallOptionsPutParams {
   delete?: readonly string[] | undefined;
   /** length 0..64 */
@@ -2885,7 +2299,6 @@ export interface PveRemotesRemoteFirewallOptionsPutParams {
   policy_out?: "ACCEPT" | "DROP" | "REJECT" | undefined;
 }
 
-/** An item of the result of GET /pve/remotes/{remote}/firewall/rules. */
 export interface PveRemotesRemoteFirewallRulesGetItem {
   action: string;
   comment?: string;
@@ -2906,40 +2319,12 @@ export interface PveRemotesRemoteFirewallRulesGetItem {
 
 export type PveRemotesRemoteFirewallRulesGetResult = PveRemotesRemoteFirewallRulesGetItem[];
 
-/** Result of GET /pve/remotes/{remote}/firewall/status. */
-export interface PveRemotesRemoteFirewallStatusGetResult {
-  nodes: {
-    guests: {
-      kind: "lxc" | "qemu";
-      name: string;
-      status?: {
-        active: number;
-        all: number;
-        enabled: boolean;
-      };
-      vmid: number;
-    }[];
-    node: string;
-    status?: {
-      active: number;
-      all: number;
-      enabled: boolean;
-    };
-  }[];
-  remote: string;
-  status?: {
-    active: number;
-    all: number;
-    enabled: boolean;
-  };
-}
+export interface PveRemotesRemoteFirewallStatusGetResult extends PveFirewallStatusGetItem {}
 
-/** Parameters of GET /pve/remotes/{remote}/lxc (path parameters left out). */
 export interface PveRemotesRemoteLxcGetParams {
   node?: string | undefined;
 }
 
-/** An item of the result of GET /pve/remotes/{remote}/lxc. */
 export interface PveRemotesRemoteLxcGetItem {
   cpu?: number;
   cpus?: number;
@@ -2968,12 +2353,8 @@ export interface PveRemotesRemoteLxcGetItem {
 
 export type PveRemotesRemoteLxcGetResult = PveRemotesRemoteLxcGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid} (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteLxcVmidGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/config (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidConfigGetParams {
   node?: string | undefined;
   /** length 0..40 */
@@ -2982,7 +2363,6 @@ export interface PveRemotesRemoteLxcVmidConfigGetParams {
   state: "pending" | "active";
 }
 
-/** Result of GET /pve/remotes/{remote}/lxc/{vmid}/config. */
 export interface PveRemotesRemoteLxcVmidConfigGetResult {
   arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64";
   cmode?: "shell" | "console" | "tty";
@@ -3816,17 +3196,10 @@ export interface PveRemotesRemoteLxcVmidConfigGetResult {
   unused99: string;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/firewall (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidFirewallGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteLxcVmidFirewallGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidFirewallOptionsGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidFirewallOptionsGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options. */
 export interface PveRemotesRemoteLxcVmidFirewallOptionsGetResult {
   dhcp?: boolean;
   enable?: boolean;
@@ -3840,7 +3213,6 @@ export interface PveRemotesRemoteLxcVmidFirewallOptionsGetResult {
   radv?: boolean;
 }
 
-/** Parameters of PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidFirewallOptionsPutParams {
   delete?: readonly string[] | undefined;
   /** default false */
@@ -3866,33 +3238,12 @@ export interface PveRemotesRemoteLxcVmidFirewallOptionsPutParams {
   radv?: Bool | undefined;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidFirewallRulesGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidFirewallRulesGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules. */
-export interface PveRemotesRemoteLxcVmidFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-}
+export interface PveRemotesRemoteLxcVmidFirewallRulesGetItem extends PveRemotesRemoteFirewallRulesGetItem {}
 
 export type PveRemotesRemoteLxcVmidFirewallRulesGetResult = PveRemotesRemoteLxcVmidFirewallRulesGetItem[];
 
-/** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/migrate (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidMigratePostParams {
   /** range 0.. */
   bwlimit?: number | undefined;
@@ -3904,12 +3255,8 @@ export interface PveRemotesRemoteLxcVmidMigratePostParams {
   timeout?: number | undefined;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/pending (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidPendingGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidPendingGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidRemoteMigratePostParams {
   /** range 0.. */
   bwlimit?: number | undefined;
@@ -3929,13 +3276,8 @@ export interface PveRemotesRemoteLxcVmidRemoteMigratePostParams {
   timeout?: number | undefined;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/rrddata (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidRrddataGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface PveRemotesRemoteLxcVmidRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/lxc/{vmid}/rrddata. */
 export interface PveRemotesRemoteLxcVmidRrddataGetItem {
   "cpu-current"?: number;
   "cpu-max"?: number;
@@ -3953,17 +3295,10 @@ export interface PveRemotesRemoteLxcVmidRrddataGetItem {
 
 export type PveRemotesRemoteLxcVmidRrddataGetResult = PveRemotesRemoteLxcVmidRrddataGetItem[];
 
-/** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidShutdownPostParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidShutdownPostParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/snapshot (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidSnapshotGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidSnapshotGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/lxc/{vmid}/snapshot. */
 export interface PveRemotesRemoteLxcVmidSnapshotGetItem {
   description: string;
   name: string;
@@ -3973,7 +3308,6 @@ export interface PveRemotesRemoteLxcVmidSnapshotGetItem {
 
 export type PveRemotesRemoteLxcVmidSnapshotGetResult = PveRemotesRemoteLxcVmidSnapshotGetItem[];
 
-/** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotPostParams {
   description?: string | undefined;
   node?: string | undefined;
@@ -3981,34 +3315,22 @@ export interface PveRemotesRemoteLxcVmidSnapshotPostParams {
   snapname: string;
 }
 
-/** Parameters of DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams {
   description?: string | undefined;
   node?: string | undefined;
 }
 
-/** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams {
   node?: string | undefined;
   start?: Bool | undefined;
 }
 
-/** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/start (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidStartPostParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidStartPostParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/status (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidStatusGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidStatusGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/lxc/{vmid}/status. */
 export interface PveRemotesRemoteLxcVmidStatusGetResult {
   cpu?: number;
   cpus?: number;
@@ -4036,24 +3358,15 @@ export interface PveRemotesRemoteLxcVmidStatusGetResult {
   vmid: number;
 }
 
-/** Parameters of POST /pve/remotes/{remote}/lxc/{vmid}/stop (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidStopPostParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteLxcVmidStopPostParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Result of POST /pve/remotes/{remote}/lxc/{vmid}/termproxy. */
 export interface PveRemotesRemoteLxcVmidTermproxyPostResult {
   port: number;
   user: string;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket (path parameters left out). */
-export interface PveRemotesRemoteLxcVmidVncwebsocketGetParams {
-  port: number;
-  vncticket: string;
-}
+export interface PveRemotesRemoteLxcVmidVncwebsocketGetParams extends NodesNodeVncwebsocketGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/nodes. */
 export interface PveRemotesRemoteNodesGetItem {
   cpu?: number;
   level?: string;
@@ -4068,44 +3381,18 @@ export interface PveRemotesRemoteNodesGetItem {
 
 export type PveRemotesRemoteNodesGetResult = PveRemotesRemoteNodesGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node} (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/apt (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeAptGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeAptGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/apt/changelog (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeAptChangelogGetParams {
-  name: string;
-  version?: string | undefined;
-}
+export interface PveRemotesRemoteNodesNodeAptChangelogGetParams extends NodesNodeAptChangelogGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/apt/update. */
-export interface PveRemotesRemoteNodesNodeAptUpdateGetItem {
-  Arch: string;
-  Description: string;
-  ExtraInfo?: string;
-  OldVersion?: string;
-  Origin: string;
-  Package: string;
-  Priority: string;
-  Section: string;
-  Title: string;
-  Version: string;
-}
+export interface PveRemotesRemoteNodesNodeAptUpdateGetItem extends NodesNodeAptUpdateGetItem {}
 
 export type PveRemotesRemoteNodesNodeAptUpdateGetResult = PveRemotesRemoteNodesNodeAptUpdateGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/firewall (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeFirewallGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeFirewallGetParams extends RootGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/nodes/{node}/firewall/options. */
 export interface PveRemotesRemoteNodesNodeFirewallOptionsGetResult {
   enable?: boolean;
   log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
@@ -4128,7 +3415,6 @@ export interface PveRemotesRemoteNodesNodeFirewallOptionsGetResult {
   tcpflags?: boolean;
 }
 
-/** Parameters of PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (path parameters left out). */
 export interface PveRemotesRemoteNodesNodeFirewallOptionsPutParams {
   delete?: readonly string[] | undefined;
   /** length 0..64 */
@@ -4173,28 +3459,10 @@ export interface PveRemotesRemoteNodesNodeFirewallOptionsPutParams {
   tcpflags?: Bool | undefined;
 }
 
-/** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/firewall/rules. */
-export interface PveRemotesRemoteNodesNodeFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-}
+export interface PveRemotesRemoteNodesNodeFirewallRulesGetItem extends PveRemotesRemoteFirewallRulesGetItem {}
 
 export type PveRemotesRemoteNodesNodeFirewallRulesGetResult = PveRemotesRemoteNodesNodeFirewallRulesGetItem[];
 
-/** Result of GET /pve/remotes/{remote}/nodes/{node}/firewall/status. */
 export interface PveRemotesRemoteNodesNodeFirewallStatusGetResult {
   guests: {
     kind: "lxc" | "qemu";
@@ -4214,12 +3482,10 @@ export interface PveRemotesRemoteNodesNodeFirewallStatusGetResult {
   };
 }
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/network (path parameters left out). */
 export interface PveRemotesRemoteNodesNodeNetworkGetParams {
   "interface-type"?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "any_bridge" | "any_local_bridge" | "include_sdn" | undefined;
 }
 
-/** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/network. */
 export interface PveRemotesRemoteNodesNodeNetworkGetItem {
   active?: boolean;
   address?: string;
@@ -4273,13 +3539,8 @@ export interface PveRemotesRemoteNodesNodeNetworkGetItem {
 
 export type PveRemotesRemoteNodesNodeNetworkGetResult = PveRemotesRemoteNodesNodeNetworkGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/rrddata (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeRrddataGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface PveRemotesRemoteNodesNodeRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/rrddata. */
 export interface PveRemotesRemoteNodesNodeRrddataGetItem {
   "cpu-avg1"?: number;
   "cpu-avg15"?: number;
@@ -4301,37 +3562,16 @@ export interface PveRemotesRemoteNodesNodeRrddataGetItem {
 
 export type PveRemotesRemoteNodesNodeRrddataGetResult = PveRemotesRemoteNodesNodeRrddataGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/sdn (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeSdnGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeSdnGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams extends RootGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf. */
-export interface PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult {
-  ip: string;
-  mac: string;
-  nexthop: string;
-}
+export interface PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult extends NodesNodeSdnVnetsVnetMacVrfGetResult {}
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeSdnZonesZoneGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeSdnZonesZoneGetParams extends RootGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf. */
-export interface PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult {
-  ip: string;
-  metric: number;
-  nexthops: string[];
-  protocol: string;
-}
+export interface PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult extends NodesNodeSdnZonesZoneIpVrfGetResult {}
 
-/** Result of GET /pve/remotes/{remote}/nodes/{node}/status. */
 export interface PveRemotesRemoteNodesNodeStatusGetResult {
   "boot-info": {
     mode: "efi" | "legacy-bios";
@@ -4367,7 +3607,6 @@ export interface PveRemotesRemoteNodesNodeStatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/storage (path parameters left out). */
 export interface PveRemotesRemoteNodesNodeStorageGetParams {
   content?: readonly ("backup" | "images" | "import" | "iso" | "none" | "rootdir" | "snippets" | "vztmpl")[] | undefined;
   enabled?: Bool | undefined;
@@ -4376,7 +3615,6 @@ export interface PveRemotesRemoteNodesNodeStorageGetParams {
   target?: string | undefined;
 }
 
-/** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/storage. */
 export interface PveRemotesRemoteNodesNodeStorageGetItem {
   active?: boolean;
   avail?: number;
@@ -4397,18 +3635,10 @@ export interface PveRemotesRemoteNodesNodeStorageGetItem {
 
 export type PveRemotesRemoteNodesNodeStorageGetResult = PveRemotesRemoteNodesNodeStorageGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/storage/{storage} (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeStorageStorageGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeStorageStorageGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata. */
 export interface PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem {
   "disk-total"?: number;
   "disk-used"?: number;
@@ -4417,7 +3647,6 @@ export interface PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem {
 
 export type PveRemotesRemoteNodesNodeStorageStorageRrddataGetResult = PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[];
 
-/** Result of GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status. */
 export interface PveRemotesRemoteNodesNodeStorageStorageStatusGetResult {
   active?: boolean;
   avail?: number;
@@ -4429,61 +3658,14 @@ export interface PveRemotesRemoteNodesNodeStorageStorageStatusGetResult {
   used?: number;
 }
 
-/** Result of GET /pve/remotes/{remote}/nodes/{node}/subscription. */
-export interface PveRemotesRemoteNodesNodeSubscriptionGetResult {
-  "boot-info": {
-    mode: "efi" | "legacy-bios";
-    secureboot?: boolean;
-  };
-  cpu: number;
-  cpuinfo: {
-    cores: number;
-    cpus: number;
-    model: string;
-    sockets: number;
-  };
-  "current-kernel": {
-    machine: string;
-    release: string;
-    sysname: string;
-    version: string;
-  };
-  loadavg: string[];
-  memory: {
-    available?: number;
-    free: number;
-    total: number;
-    used: number;
-  };
-  pveversion: string;
-  rootfs: {
-    avail: number;
-    free: number;
-    total: number;
-    used: number;
-  };
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteNodesNodeSubscriptionGetResult extends PveRemotesRemoteNodesNodeStatusGetResult {}
 
-/** Result of POST /pve/remotes/{remote}/nodes/{node}/termproxy. */
-export interface PveRemotesRemoteNodesNodeTermproxyPostResult {
-  port: number;
-  ticket: string;
-  user: string;
-}
+export interface PveRemotesRemoteNodesNodeTermproxyPostResult extends PbsRemotesRemoteNodesNodeTermproxyPostResult {}
 
-/** Parameters of GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket (path parameters left out). */
-export interface PveRemotesRemoteNodesNodeVncwebsocketGetParams {
-  port: number;
-  vncticket: string;
-}
+export interface PveRemotesRemoteNodesNodeVncwebsocketGetParams extends NodesNodeVncwebsocketGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/qemu (path parameters left out). */
-export interface PveRemotesRemoteQemuGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/qemu. */
 export interface PveRemotesRemoteQemuGetItem {
   cpu?: number;
   cpus?: number;
@@ -4517,21 +3699,10 @@ export interface PveRemotesRemoteQemuGetItem {
 
 export type PveRemotesRemoteQemuGetResult = PveRemotesRemoteQemuGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid} (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteQemuVmidGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/config (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidConfigGetParams {
-  node?: string | undefined;
-  /** length 0..40 */
-  snapshot?: string | undefined;
-  /** default "pending" */
-  state: "pending" | "active";
-}
+export interface PveRemotesRemoteQemuVmidConfigGetParams extends PveRemotesRemoteLxcVmidConfigGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/qemu/{vmid}/config. */
 export interface PveRemotesRemoteQemuVmidConfigGetResult {
   acpi?: boolean;
   affinity?: string;
@@ -5043,89 +4214,25 @@ export interface PveRemotesRemoteQemuVmidConfigGetResult {
   watchdog?: string;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/firewall (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidFirewallGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteQemuVmidFirewallGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidFirewallOptionsGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidFirewallOptionsGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options. */
-export interface PveRemotesRemoteQemuVmidFirewallOptionsGetResult {
-  dhcp?: boolean;
-  enable?: boolean;
-  ipfilter?: boolean;
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macfilter?: boolean;
-  ndp?: boolean;
-  policy_in?: "ACCEPT" | "DROP" | "REJECT";
-  policy_out?: "ACCEPT" | "DROP" | "REJECT";
-  radv?: boolean;
-}
+export interface PveRemotesRemoteQemuVmidFirewallOptionsGetResult extends PveRemotesRemoteLxcVmidFirewallOptionsGetResult {}
 
-/** Parameters of PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidFirewallOptionsPutParams {
-  delete?: readonly string[] | undefined;
-  /** default false */
-  dhcp?: Bool | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** default false */
-  enable?: Bool | undefined;
-  /** default false */
-  ipfilter?: Bool | undefined;
-  /** default "nolog" */
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** default "nolog" */
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** default true */
-  macfilter?: Bool | undefined;
-  /** default true */
-  ndp?: Bool | undefined;
-  node?: string | undefined;
-  policy_in?: "ACCEPT" | "DROP" | "REJECT" | undefined;
-  policy_out?: "ACCEPT" | "DROP" | "REJECT" | undefined;
-  /** default false */
-  radv?: Bool | undefined;
-}
+export interface PveRemotesRemoteQemuVmidFirewallOptionsPutParams extends PveRemotesRemoteLxcVmidFirewallOptionsPutParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidFirewallRulesGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidFirewallRulesGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules. */
-export interface PveRemotesRemoteQemuVmidFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-}
+export interface PveRemotesRemoteQemuVmidFirewallRulesGetItem extends PveRemotesRemoteFirewallRulesGetItem {}
 
 export type PveRemotesRemoteQemuVmidFirewallRulesGetResult = PveRemotesRemoteQemuVmidFirewallRulesGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/migrate (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidMigrateGetParams {
   node?: string | undefined;
   target?: string | undefined;
 }
 
-/** Result of GET /pve/remotes/{remote}/qemu/{vmid}/migrate. */
 export interface PveRemotesRemoteQemuVmidMigrateGetResult {
   allowed_nodes?: string[];
   "dependent-ha-resources"?: string[];
@@ -5149,7 +4256,6 @@ export interface PveRemotesRemoteQemuVmidMigrateGetResult {
   running: boolean;
 }
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/migrate (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidMigratePostParams {
   /** range 0.. */
   bwlimit?: number | undefined;
@@ -5164,12 +4270,8 @@ export interface PveRemotesRemoteQemuVmidMigratePostParams {
   "with-local-disks"?: Bool | undefined;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/pending (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidPendingGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidPendingGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidRemoteMigratePostParams {
   /** range 0.. */
   bwlimit?: number | undefined;
@@ -5187,18 +4289,10 @@ export interface PveRemotesRemoteQemuVmidRemoteMigratePostParams {
   "target-vmid"?: number | undefined;
 }
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/resume (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidResumePostParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidResumePostParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/rrddata (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidRrddataGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface PveRemotesRemoteQemuVmidRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/qemu/{vmid}/rrddata. */
 export interface PveRemotesRemoteQemuVmidRrddataGetItem {
   "cpu-current"?: number;
   "cpu-max"?: number;
@@ -5215,17 +4309,10 @@ export interface PveRemotesRemoteQemuVmidRrddataGetItem {
 
 export type PveRemotesRemoteQemuVmidRrddataGetResult = PveRemotesRemoteQemuVmidRrddataGetItem[];
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidShutdownPostParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidShutdownPostParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/snapshot (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidSnapshotGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidSnapshotGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/qemu/{vmid}/snapshot. */
 export interface PveRemotesRemoteQemuVmidSnapshotGetItem {
   description: string;
   name: string;
@@ -5236,7 +4323,6 @@ export interface PveRemotesRemoteQemuVmidSnapshotGetItem {
 
 export type PveRemotesRemoteQemuVmidSnapshotGetResult = PveRemotesRemoteQemuVmidSnapshotGetItem[];
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidSnapshotPostParams {
   description?: string | undefined;
   node?: string | undefined;
@@ -5245,34 +4331,16 @@ export interface PveRemotesRemoteQemuVmidSnapshotPostParams {
   vmstate?: Bool | undefined;
 }
 
-/** Parameters of DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams {
-  description?: string | undefined;
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams extends PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams {}
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams {
-  node?: string | undefined;
-  start?: Bool | undefined;
-}
+export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams extends PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams {}
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/start (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidStartPostParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidStartPostParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/status (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidStatusGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidStatusGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/qemu/{vmid}/status. */
 export interface PveRemotesRemoteQemuVmidStatusGetResult {
   agent?: boolean;
   clipboard?: "vnc";
@@ -5308,47 +4376,29 @@ export interface PveRemotesRemoteQemuVmidStatusGetResult {
   vmid: number;
 }
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/stop (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidStopPostParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteQemuVmidStopPostParams extends PveRemotesRemoteLxcGetParams {}
 
-/** Result of POST /pve/remotes/{remote}/qemu/{vmid}/termproxy. */
-export interface PveRemotesRemoteQemuVmidTermproxyPostResult {
-  port: number;
-  user: string;
-}
+export interface PveRemotesRemoteQemuVmidTermproxyPostResult extends PveRemotesRemoteLxcVmidTermproxyPostResult {}
 
-/** Parameters of POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (path parameters left out). */
 export interface PveRemotesRemoteQemuVmidVncproxyPostParams {
   /** default false */
   websocket?: Bool | undefined;
 }
 
-/** Result of POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy. */
 export interface PveRemotesRemoteQemuVmidVncproxyPostResult {
   password?: string;
   port: number;
   user: string;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket (path parameters left out). */
-export interface PveRemotesRemoteQemuVmidVncwebsocketGetParams {
-  port: number;
-  vncticket: string;
-}
+export interface PveRemotesRemoteQemuVmidVncwebsocketGetParams extends NodesNodeVncwebsocketGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/resources (path parameters left out). */
 export interface PveRemotesRemoteResourcesGetParams {
   kind?: "vm" | "storage" | "node" | "sdn" | undefined;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/tasks (path parameters left out). */
-export interface PveRemotesRemoteTasksGetParams {
-  node?: string | undefined;
-}
+export interface PveRemotesRemoteTasksGetParams extends PveRemotesRemoteLxcGetParams {}
 
-/** An item of the result of GET /pve/remotes/{remote}/tasks. */
 export interface PveRemotesRemoteTasksGetItem {
   endtime?: number;
   id: string;
@@ -5364,22 +4414,10 @@ export interface PveRemotesRemoteTasksGetItem {
 
 export type PveRemotesRemoteTasksGetResult = PveRemotesRemoteTasksGetItem[];
 
-/** Parameters of GET /pve/remotes/{remote}/tasks/{upid} (path parameters left out). */
-export interface PveRemotesRemoteTasksUpidGetParams {
-  [key: string]: unknown;
-}
+export interface PveRemotesRemoteTasksUpidGetParams extends RootGetParams {}
 
-/** Parameters of GET /pve/remotes/{remote}/tasks/{upid}/log (path parameters left out). */
-export interface PveRemotesRemoteTasksUpidLogGetParams {
-  /** default false */
-  download?: Bool | undefined;
-  /** range 0..; default 50 */
-  limit?: number | undefined;
-  /** range 0..; default 0 */
-  start?: number | undefined;
-}
+export interface PveRemotesRemoteTasksUpidLogGetParams extends PbsRemotesRemoteTasksUpidLogGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/tasks/{upid}/log. */
 export interface PveRemotesRemoteTasksUpidLogGetResult {
   exitstatus?: string;
   id: string;
@@ -5393,51 +4431,16 @@ export interface PveRemotesRemoteTasksUpidLogGetResult {
   user: string;
 }
 
-/** Parameters of GET /pve/remotes/{remote}/tasks/{upid}/status (path parameters left out). */
-export interface PveRemotesRemoteTasksUpidStatusGetParams {
-  /** default false */
-  wait?: Bool | undefined;
-}
+export interface PveRemotesRemoteTasksUpidStatusGetParams extends PbsRemotesRemoteTasksUpidStatusGetParams {}
 
-/** Result of GET /pve/remotes/{remote}/tasks/{upid}/status. */
-export interface PveRemotesRemoteTasksUpidStatusGetResult {
-  exitstatus?: string;
-  id: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  status: "running" | "stopped";
-  type: string;
-  upid: string;
-  user: string;
-}
+export interface PveRemotesRemoteTasksUpidStatusGetResult extends PveRemotesRemoteTasksUpidLogGetResult {}
 
-/** Parameters of POST /pve/scan (path parameters left out). */
-export interface PveScanPostParams {
-  /** length 3..64 */
-  authid: string;
-  fingerprint?: string | undefined;
-  hostname: string;
-  token: string;
-}
+export interface PveScanPostParams extends PbsScanPostParams {}
 
-/** Result of POST /pve/scan. */
-export interface PveScanPostResult {
-  authid: string;
-  id: string;
-  nodes: string[];
-  token: string;
-  type: "pve" | "pbs";
-  "web-url"?: string;
-}
+export interface PveScanPostResult extends PbsScanPostResult {}
 
-/** Parameters of GET /remotes (path parameters left out). */
-export interface RemotesGetParams {
-  [key: string]: unknown;
-}
+export interface RemotesGetParams extends RootGetParams {}
 
-/** An item of the result of GET /remotes/metric-collection/status. */
 export interface RemotesMetricCollectionStatusGetItem {
   error?: string;
   "last-collection"?: number;
@@ -5446,25 +4449,15 @@ export interface RemotesMetricCollectionStatusGetItem {
 
 export type RemotesMetricCollectionStatusGetResult = RemotesMetricCollectionStatusGetItem[];
 
-/** Parameters of POST /remotes/metric-collection/trigger (path parameters left out). */
 export interface RemotesMetricCollectionTriggerPostParams {
   /** length 2..32 */
   remote?: string | undefined;
 }
 
-/** An item of the result of GET /remotes/remote. */
-export interface RemotesRemoteGetItem {
-  authid: string;
-  id: string;
-  nodes: string[];
-  token: string;
-  type: "pve" | "pbs";
-  "web-url"?: string;
-}
+export interface RemotesRemoteGetItem extends PbsScanPostResult {}
 
 export type RemotesRemoteGetResult = RemotesRemoteGetItem[];
 
-/** Parameters of POST /remotes/remote (path parameters left out). */
 export interface RemotesRemotePostParams {
   /** length 3..64 */
   authid: string;
@@ -5479,12 +4472,8 @@ export interface RemotesRemotePostParams {
   "web-url"?: string | undefined;
 }
 
-/** Parameters of GET /remotes/remote/{id} (path parameters left out). */
-export interface RemotesRemoteIdGetParams {
-  [key: string]: unknown;
-}
+export interface RemotesRemoteIdGetParams extends RootGetParams {}
 
-/** Parameters of PUT /remotes/remote/{id} (path parameters left out). */
 export interface RemotesRemoteIdPutParams {
   /** length 3..64 */
   authid?: string | undefined;
@@ -5495,34 +4484,19 @@ export interface RemotesRemoteIdPutParams {
   "web-url"?: string | undefined;
 }
 
-/** Parameters of DELETE /remotes/remote/{id} (path parameters left out). */
 export interface RemotesRemoteIdDeleteParams {
   /** default false */
   "delete-token"?: Bool | undefined;
 }
 
-/** Result of GET /remotes/remote/{id}/config. */
-export interface RemotesRemoteIdConfigGetResult {
-  authid: string;
-  id: string;
-  nodes: string[];
-  token: string;
-  type: "pve" | "pbs";
-  "web-url"?: string;
-}
+export interface RemotesRemoteIdConfigGetResult extends PbsScanPostResult {}
 
-/** Parameters of POST /remotes/remote/{id}/probe-certificate (path parameters left out). */
 export interface RemotesRemoteIdProbeCertificatePostParams {
   node: string;
 }
 
-/** Parameters of GET /remotes/remote/{id}/rrddata (path parameters left out). */
-export interface RemotesRemoteIdRrddataGetParams {
-  cf: "MAX" | "AVERAGE";
-  timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
-}
+export interface RemotesRemoteIdRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-/** An item of the result of GET /remotes/remote/{id}/rrddata. */
 export interface RemotesRemoteIdRrddataGetItem {
   "metric-collection-response-time"?: number;
   time: number;
@@ -5530,7 +4504,6 @@ export interface RemotesRemoteIdRrddataGetItem {
 
 export type RemotesRemoteIdRrddataGetResult = RemotesRemoteIdRrddataGetItem[];
 
-/** Result of GET /remotes/remote/{id}/version. */
 export interface RemotesRemoteIdVersionGetResult {
   console?: "applet" | "vv" | "html5" | "xtermjs";
   release: string;
@@ -5538,12 +4511,8 @@ export interface RemotesRemoteIdVersionGetResult {
   version: string;
 }
 
-/** Parameters of GET /remotes/tasks (path parameters left out). */
-export interface RemotesTasksGetParams {
-  [key: string]: unknown;
-}
+export interface RemotesTasksGetParams extends RootGetParams {}
 
-/** Parameters of GET /remotes/tasks/list (path parameters left out). */
 export interface RemotesTasksListGetParams {
   /** default false */
   errors?: Bool | undefined;
@@ -5564,70 +4533,29 @@ export interface RemotesTasksListGetParams {
   view?: string | undefined;
 }
 
-/** An item of the result of GET /remotes/tasks/list. */
-export interface RemotesTasksListGetItem {
-  endtime?: number;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  status?: string;
-  upid: string;
-  user: string;
-  worker_id?: string;
-  worker_type: string;
-}
+export interface RemotesTasksListGetItem extends NodesNodeTasksGetItem {}
 
 export type RemotesTasksListGetResult = RemotesTasksListGetItem[];
 
-/** Parameters of POST /remotes/tasks/refresh (path parameters left out). */
 export interface RemotesTasksRefreshPostParams {
   remotes?: readonly string[] | undefined;
 }
 
-/** Parameters of GET /remotes/tasks/statistics (path parameters left out). */
-export interface RemotesTasksStatisticsGetParams {
-  /** default false */
-  errors?: Bool | undefined;
-  /** default 50 */
-  limit?: number | undefined;
-  /** length 2..32 */
-  remote?: string | undefined;
-  /** default false */
-  running?: Bool | undefined;
-  since?: number | undefined;
-  /** default 0 */
-  start?: number | undefined;
-  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[] | undefined;
-  typefilter?: string | undefined;
-  until?: number | undefined;
-  userfilter?: string | undefined;
-  /** length 2..32 */
-  view?: string | undefined;
-}
+export interface RemotesTasksStatisticsGetParams extends RemotesTasksListGetParams {}
 
-/** Result of GET /remotes/tasks/statistics. */
 export interface RemotesTasksStatisticsGetResult {
   "by-remote": Record<string, unknown>;
   "by-type": Record<string, unknown>;
 }
 
-/** Parameters of GET /remotes/updates (path parameters left out). */
-export interface RemotesUpdatesGetParams {
-  [key: string]: unknown;
-}
+export interface RemotesUpdatesGetParams extends RootGetParams {}
 
-/** Result of GET /remotes/updates/summary. */
 export interface RemotesUpdatesSummaryGetResult {
   remotes: Record<string, unknown>;
 }
 
-/** Parameters of GET /resources (path parameters left out). */
-export interface ResourcesGetParams {
-  [key: string]: unknown;
-}
+export interface ResourcesGetParams extends RootGetParams {}
 
-/** Parameters of GET /resources/list (path parameters left out). */
 export interface ResourcesListGetParams {
   /** range 0..; default 30 */
   "max-age"?: number | undefined;
@@ -5637,7 +4565,6 @@ export interface ResourcesListGetParams {
   view?: string | undefined;
 }
 
-/** An item of the result of GET /resources/list. */
 export interface ResourcesListGetItem {
   error?: string;
   remote: string;
@@ -5711,7 +4638,6 @@ export interface ResourcesListGetItem {
 
 export type ResourcesListGetResult = ResourcesListGetItem[];
 
-/** Parameters of GET /resources/location-info (path parameters left out). */
 export interface ResourcesLocationInfoGetParams {
   /** range 0..; default 86400 */
   "max-age"?: number | undefined;
@@ -5719,7 +4645,6 @@ export interface ResourcesLocationInfoGetParams {
   view?: string | undefined;
 }
 
-/** Parameters of GET /resources/status (path parameters left out). */
 export interface ResourcesStatusGetParams {
   /** range 0..; default 30 */
   "max-age"?: number | undefined;
@@ -5727,79 +4652,8 @@ export interface ResourcesStatusGetParams {
   view?: string | undefined;
 }
 
-/** Result of GET /resources/status. */
-export interface ResourcesStatusGetResult {
-  error?: string;
-  remote: string;
-  resources: {
-    "backend-type"?: string;
-    "backing-device"?: string;
-    disk: number;
-    id: string;
-    maintenance?: string;
-    maxdisk: number;
-    name: string;
-    usage: number;
-  } | {
-    cpu: number;
-    id: string;
-    maxcpu: number;
-    maxmem: number;
-    mem: number;
-    name: string;
-    uptime: number;
-  } | {
-    cpu: number;
-    disk: number;
-    id: string;
-    maxcpu: number;
-    maxdisk: number;
-    maxmem: number;
-    mem: number;
-    name: string;
-    node: string;
-    pool: string;
-    status: string;
-    tags: string[];
-    template: boolean;
-    uptime: number;
-    vmid: number;
-  } | {
-    id: string;
-    network: string;
-    node: string;
-    protocol: string;
-    status: string;
-  } | {
-    id: string;
-    legacy: boolean;
-    network: string;
-    node: string;
-    status: string;
-    "zone-type": string;
-  } | {
-    "cgroup-mode": number;
-    cpu: number;
-    id: string;
-    level: string;
-    maxcpu: number;
-    maxmem: number;
-    mem: number;
-    node: string;
-    status: string;
-    uptime: number;
-  } | {
-    disk: number;
-    id: string;
-    maxdisk: number;
-    node: string;
-    shared: boolean;
-    status: string;
-    storage: string;
-  }[];
-}
+export interface ResourcesStatusGetResult extends ResourcesListGetItem {}
 
-/** Parameters of GET /resources/subscription (path parameters left out). */
 export interface ResourcesSubscriptionGetParams {
   /** range 0..; default 86400 */
   "max-age"?: number | undefined;
@@ -5809,7 +4663,6 @@ export interface ResourcesSubscriptionGetParams {
   view?: string | undefined;
 }
 
-/** An item of the result of GET /resources/subscription. */
 export interface ResourcesSubscriptionGetItem {
   error?: string;
   "node-status"?: Record<string, unknown>;
@@ -5819,14 +4672,12 @@ export interface ResourcesSubscriptionGetItem {
 
 export type ResourcesSubscriptionGetResult = ResourcesSubscriptionGetItem[];
 
-/** Parameters of GET /resources/top-entities (path parameters left out). */
 export interface ResourcesTopEntitiesGetParams {
   timeframe?: "hour" | "day" | "week" | "month" | "year" | "decade" | undefined;
   /** length 2..32 */
   view?: string | undefined;
 }
 
-/** Result of GET /resources/top-entities. */
 export interface ResourcesTopEntitiesGetResult {
   "guest-cpu": {
     remote: string;
@@ -6052,12 +4903,8 @@ export interface ResourcesTopEntitiesGetResult {
   }[];
 }
 
-/** Parameters of GET /sdn (path parameters left out). */
-export interface SdnGetParams {
-  [key: string]: unknown;
-}
+export interface SdnGetParams extends RootGetParams {}
 
-/** Parameters of GET /sdn/controllers (path parameters left out). */
 export interface SdnControllersGetParams {
   pending?: Bool | undefined;
   remotes?: readonly string[] | undefined;
@@ -6065,7 +4912,6 @@ export interface SdnControllersGetParams {
   ty?: "bgp" | "evpn" | "faucet" | "isis" | undefined;
 }
 
-/** An item of the result of GET /sdn/controllers. */
 export interface SdnControllersGetItem {
   asn?: number;
   "bgp-mode"?: "auto" | "external" | "internal";
@@ -6104,14 +4950,12 @@ export interface SdnControllersGetItem {
 
 export type SdnControllersGetResult = SdnControllersGetItem[];
 
-/** Parameters of GET /sdn/vnets (path parameters left out). */
 export interface SdnVnetsGetParams {
   pending?: Bool | undefined;
   remotes?: readonly string[] | undefined;
   running?: Bool | undefined;
 }
 
-/** An item of the result of GET /sdn/vnets. */
 export interface SdnVnetsGetItem {
   alias?: string;
   digest?: string;
@@ -6134,7 +4978,6 @@ export interface SdnVnetsGetItem {
 
 export type SdnVnetsGetResult = SdnVnetsGetItem[];
 
-/** Parameters of POST /sdn/vnets (path parameters left out). */
 export interface SdnVnetsPostParams {
   remotes: readonly {
     /** length 2..32 */
@@ -6146,7 +4989,6 @@ export interface SdnVnetsPostParams {
   vnet: string;
 }
 
-/** Parameters of GET /sdn/zones (path parameters left out). */
 export interface SdnZonesGetParams {
   pending?: Bool | undefined;
   remotes?: readonly string[] | undefined;
@@ -6154,7 +4996,6 @@ export interface SdnZonesGetParams {
   ty?: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan" | undefined;
 }
 
-/** An item of the result of GET /sdn/zones. */
 export interface SdnZonesGetItem {
   "advertise-subnets"?: boolean;
   bridge?: string;
@@ -6213,7 +5054,6 @@ export interface SdnZonesGetItem {
 
 export type SdnZonesGetResult = SdnZonesGetItem[];
 
-/** Parameters of POST /sdn/zones (path parameters left out). */
 export interface SdnZonesPostParams {
   remotes: readonly {
     controller: string;
@@ -6225,17 +5065,10 @@ export interface SdnZonesPostParams {
   zone: string;
 }
 
-/** Parameters of GET /subscriptions (path parameters left out). */
-export interface SubscriptionsGetParams {
-  [key: string]: unknown;
-}
+export interface SubscriptionsGetParams extends RootGetParams {}
 
-/** Parameters of POST /subscriptions/adopt-all (path parameters left out). */
-export interface SubscriptionsAdoptAllPostParams {
-  digest?: string | undefined;
-}
+export interface SubscriptionsAdoptAllPostParams extends AccessUsersUseridDeleteParams {}
 
-/** An item of the result of POST /subscriptions/adopt-all. */
 export interface SubscriptionsAdoptAllPostItem {
   key: string;
   node: string;
@@ -6244,7 +5077,6 @@ export interface SubscriptionsAdoptAllPostItem {
 
 export type SubscriptionsAdoptAllPostResult = SubscriptionsAdoptAllPostItem[];
 
-/** Parameters of POST /subscriptions/adopt-key (path parameters left out). */
 export interface SubscriptionsAdoptKeyPostParams {
   digest?: string | undefined;
   node: string;
@@ -6252,12 +5084,8 @@ export interface SubscriptionsAdoptKeyPostParams {
   remote: string;
 }
 
-/** Parameters of POST /subscriptions/apply-pending (path parameters left out). */
-export interface SubscriptionsApplyPendingPostParams {
-  digest?: string | undefined;
-}
+export interface SubscriptionsApplyPendingPostParams extends AccessUsersUseridDeleteParams {}
 
-/** Result of POST /subscriptions/auto-assign. */
 export interface SubscriptionsAutoAssignPostResult {
   assignments: {
     key: string;
@@ -6270,7 +5098,6 @@ export interface SubscriptionsAutoAssignPostResult {
   "node-status-digest": string;
 }
 
-/** Parameters of POST /subscriptions/bulk-assign (path parameters left out). */
 export interface SubscriptionsBulkAssignPostParams {
   proposal: {
     assignments: readonly {
@@ -6286,7 +5113,6 @@ export interface SubscriptionsBulkAssignPostParams {
   };
 }
 
-/** An item of the result of POST /subscriptions/bulk-assign. */
 export interface SubscriptionsBulkAssignPostItem {
   key: string;
   "key-sockets"?: number;
@@ -6297,24 +5123,18 @@ export interface SubscriptionsBulkAssignPostItem {
 
 export type SubscriptionsBulkAssignPostResult = SubscriptionsBulkAssignPostItem[];
 
-/** Parameters of POST /subscriptions/check (path parameters left out). */
 export interface SubscriptionsCheckPostParams {
   node: string;
   /** length 2..32 */
   remote: string;
 }
 
-/** Parameters of POST /subscriptions/clear-pending (path parameters left out). */
-export interface SubscriptionsClearPendingPostParams {
-  digest?: string | undefined;
-}
+export interface SubscriptionsClearPendingPostParams extends AccessUsersUseridDeleteParams {}
 
-/** Result of POST /subscriptions/clear-pending. */
 export interface SubscriptionsClearPendingPostResult {
   cleared: number;
 }
 
-/** An item of the result of GET /subscriptions/keys. */
 export interface SubscriptionsKeysGetItem {
   "check-time"?: number;
   key: string;
@@ -6332,58 +5152,28 @@ export interface SubscriptionsKeysGetItem {
 
 export type SubscriptionsKeysGetResult = SubscriptionsKeysGetItem[];
 
-/** Parameters of POST /subscriptions/keys (path parameters left out). */
 export interface SubscriptionsKeysPostParams {
   digest?: string | undefined;
   keys: readonly string[];
 }
 
-/** Result of POST /subscriptions/keys. */
 export interface SubscriptionsKeysPostResult {
   added: number;
   deduplicated: number;
 }
 
-/** Result of GET /subscriptions/keys/{key}. */
-export interface SubscriptionsKeysKeyGetResult {
-  "check-time"?: number;
-  key: string;
-  level?: "None" | "Unknown" | "Community" | "Basic" | "Standard" | "Premium";
-  "next-due-date"?: string;
-  node?: string;
-  "pending-clear"?: boolean;
-  "product-name"?: string;
-  "product-type": "pve" | "pbs" | "pmg" | "pom";
-  remote?: string;
-  serverid?: string;
-  source?: "manual" | "adopted";
-  status?: "new" | "notfound" | "active" | "invalid" | "expired" | "suspended";
-}
+export interface SubscriptionsKeysKeyGetResult extends SubscriptionsKeysGetItem {}
 
-/** Parameters of DELETE /subscriptions/keys/{key} (path parameters left out). */
-export interface SubscriptionsKeysKeyDeleteParams {
-  digest?: string | undefined;
-}
+export interface SubscriptionsKeysKeyDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of POST /subscriptions/keys/{key}/assignment (path parameters left out). */
-export interface SubscriptionsKeysKeyAssignmentPostParams {
-  digest?: string | undefined;
-  node: string;
-  /** length 2..32 */
-  remote: string;
-}
+export interface SubscriptionsKeysKeyAssignmentPostParams extends SubscriptionsAdoptKeyPostParams {}
 
-/** Parameters of DELETE /subscriptions/keys/{key}/assignment (path parameters left out). */
-export interface SubscriptionsKeysKeyAssignmentDeleteParams {
-  digest?: string | undefined;
-}
+export interface SubscriptionsKeysKeyAssignmentDeleteParams extends AccessUsersUseridDeleteParams {}
 
-/** Parameters of GET /subscriptions/node-status (path parameters left out). */
 export interface SubscriptionsNodeStatusGetParams {
   "max-age"?: number | undefined;
 }
 
-/** An item of the result of GET /subscriptions/node-status. */
 export interface SubscriptionsNodeStatusGetItem {
   "assigned-key"?: string;
   "check-time"?: number;
@@ -6400,573 +5190,345 @@ export interface SubscriptionsNodeStatusGetItem {
 
 export type SubscriptionsNodeStatusGetResult = SubscriptionsNodeStatusGetItem[];
 
-/** Parameters of POST /subscriptions/queue-clear (path parameters left out). */
-export interface SubscriptionsQueueClearPostParams {
-  digest?: string | undefined;
-  node: string;
-  /** length 2..32 */
-  remote: string;
-}
+export interface SubscriptionsQueueClearPostParams extends SubscriptionsAdoptKeyPostParams {}
 
-/** Parameters of POST /subscriptions/revert-pending-clear (path parameters left out). */
-export interface SubscriptionsRevertPendingClearPostParams {
-  digest?: string | undefined;
-  node: string;
-  /** length 2..32 */
-  remote: string;
-}
+export interface SubscriptionsRevertPendingClearPostParams extends SubscriptionsAdoptKeyPostParams {}
 
-/** Result of GET /version. */
 export interface VersionGetResult {
   release: string;
   repoid: string;
   version: string;
 }
 
-/** Every method by route, `VERB /path/{param}`: parameters (path ones included) and result. */
+/** Path parameters of the routes, one interface per distinct set. */
+export interface PathRealm { realm: string }
+export interface PathUserid { userid: string }
+export interface PathUseridId { userid: string; id: string }
+export interface PathUseridTokenName { userid: string; "token-name": string }
+export interface PathUuid { uuid: string }
+export interface PathId { id: string }
+export interface PathCluster { cluster: string }
+export interface PathName { name: string }
+export interface PathNode { node: string }
+export interface PathNodeIface { node: string; iface: string }
+export interface PathNodeVnet { node: string; vnet: string }
+export interface PathNodeZone { node: string; zone: string }
+export interface PathNodeUpid { node: string; upid: string }
+export interface PathRemote { remote: string }
+export interface PathRemoteDatastore { remote: string; datastore: string }
+export interface PathRemoteNode { remote: string; node: string }
+export interface PathRemoteUpid { remote: string; upid: string }
+export interface PathRemoteVmid { remote: string; vmid: string }
+export interface PathRemoteVmid2 { remote: string; vmid: number }
+export interface PathRemoteVmidSnapname { remote: string; vmid: number; snapname: string }
+export interface PathRemoteNodeVnet { remote: string; node: string; vnet: string }
+export interface PathRemoteNodeZone { remote: string; node: string; zone: string }
+export interface PathRemoteNodeStorage { remote: string; node: string; storage: string }
+export interface PathKey { key: string }
+
+/**
+ * Every method by route, `VERB /path/{param}`: `[params (path ones included), result, whether
+ * params may be left out]` (tuples: no member names for the compiler to bind).
+ */
 export interface Routes {
-  /** GET / (get) */
-  "GET /": { params: RootGetParams; returns: unknown; optional: true };
-  /** GET /access (get_access) */
-  "GET /access": { params: AccessGetParams; returns: unknown; optional: true };
-  /** GET /access/acl (get_access_acl) */
-  "GET /access/acl": { params: AccessAclGetParams; returns: AccessAclGetItem[]; optional: true };
-  /** PUT /access/acl (put_access_acl) */
-  "PUT /access/acl": { params: AccessAclPutParams; returns: null; optional: false };
-  /** GET /access/domains (get_access_domains) */
-  "GET /access/domains": { params: NoParams; returns: AccessDomainsGetItem[]; optional: true };
-  /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  "POST /access/domains/{realm}/sync": { params: { realm: string } & AccessDomainsRealmSyncPostParams; returns: Upid; optional: false };
-  /** GET /access/openid (get_access_openid) */
-  "GET /access/openid": { params: AccessOpenidGetParams; returns: unknown; optional: true };
-  /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  "POST /access/openid/auth-url": { params: AccessOpenidAuthUrlPostParams; returns: string; optional: false };
-  /** POST /access/openid/login (post_access_openid_login) */
-  "POST /access/openid/login": { params: AccessOpenidLoginPostParams; returns: AccessOpenidLoginPostResult; optional: false };
-  /** GET /access/permissions (get_access_permissions) */
-  "GET /access/permissions": { params: AccessPermissionsGetParams; returns: Record<string, unknown>; optional: true };
-  /** GET /access/roles (get_access_roles) */
-  "GET /access/roles": { params: NoParams; returns: AccessRolesGetItem[]; optional: true };
-  /** GET /access/tfa (get_access_tfa) */
-  "GET /access/tfa": { params: NoParams; returns: AccessTfaGetItem[]; optional: true };
-  /** GET /access/tfa/{userid} (get_access_tfa) */
-  "GET /access/tfa/{userid}": { params: { userid: string }; returns: AccessTfaUseridGetItem[]; optional: false };
-  /** POST /access/tfa/{userid} (post_access_tfa) */
-  "POST /access/tfa/{userid}": { params: { userid: string } & AccessTfaUseridPostParams; returns: AccessTfaUseridPostResult; optional: false };
-  /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  "GET /access/tfa/{userid}/{id}": { params: { userid: string; id: string }; returns: AccessTfaUseridIdGetResult; optional: false };
-  /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  "PUT /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdPutParams; returns: null; optional: false };
-  /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
-  "DELETE /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdDeleteParams; returns: null; optional: false };
-  /** POST /access/ticket (post_access_ticket) */
-  "POST /access/ticket": { params: AccessTicketPostParams; returns: AccessTicketPostResult; optional: false };
-  /** DELETE /access/ticket (delete_access_ticket) */
-  "DELETE /access/ticket": { params: NoParams; returns: null; optional: true };
-  /** GET /access/users (get_access_users) */
-  "GET /access/users": { params: AccessUsersGetParams; returns: AccessUsersGetItem[]; optional: true };
-  /** POST /access/users (post_access_users) */
-  "POST /access/users": { params: AccessUsersPostParams; returns: null; optional: false };
-  /** GET /access/users/{userid} (get_access_users) */
-  "GET /access/users/{userid}": { params: { userid: string }; returns: AccessUsersUseridGetResult; optional: false };
-  /** PUT /access/users/{userid} (put_access_users) */
-  "PUT /access/users/{userid}": { params: { userid: string } & AccessUsersUseridPutParams; returns: null; optional: false };
-  /** DELETE /access/users/{userid} (delete_access_users) */
-  "DELETE /access/users/{userid}": { params: { userid: string } & AccessUsersUseridDeleteParams; returns: null; optional: false };
-  /** GET /access/users/{userid}/token (get_access_users_token) */
-  "GET /access/users/{userid}/token": { params: { userid: string }; returns: AccessUsersUseridTokenGetItem[]; optional: false };
-  /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
-  "GET /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string }; returns: AccessUsersUseridTokenTokenNameGetResult; optional: false };
-  /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  "POST /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string } & AccessUsersUseridTokenTokenNamePostParams; returns: AccessUsersUseridTokenTokenNamePostResult; optional: false };
-  /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  "PUT /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string } & AccessUsersUseridTokenTokenNamePutParams; returns: AccessUsersUseridTokenTokenNamePutResult | null; optional: false };
-  /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
-  "DELETE /access/users/{userid}/token/{token-name}": { params: { userid: string; "token-name": string } & AccessUsersUseridTokenTokenNameDeleteParams; returns: null; optional: false };
-  /** GET /auto-install (get_auto_install) */
-  "GET /auto-install": { params: AutoInstallGetParams; returns: unknown; optional: true };
-  /** POST /auto-install/answer (post_auto_install_answer) */
-  "POST /auto-install/answer": { params: AutoInstallAnswerPostParams; returns: AutoInstallAnswerPostResult; optional: false };
-  /** GET /auto-install/installations (get_auto_install_installations) */
-  "GET /auto-install/installations": { params: NoParams; returns: AutoInstallInstallationsGetItem[]; optional: true };
-  /** DELETE /auto-install/installations/{uuid} (delete_auto_install_installations) */
-  "DELETE /auto-install/installations/{uuid}": { params: { uuid: string }; returns: null; optional: false };
-  /** POST /auto-install/installations/{uuid}/post-hook (post_auto_install_installations_post_hook) */
-  "POST /auto-install/installations/{uuid}/post-hook": { params: { uuid: string } & AutoInstallInstallationsUuidPostHookPostParams; returns: null; optional: false };
-  /** GET /auto-install/prepared (get_auto_install_prepared) */
-  "GET /auto-install/prepared": { params: NoParams; returns: AutoInstallPreparedGetItem[]; optional: true };
-  /** POST /auto-install/prepared (post_auto_install_prepared) */
-  "POST /auto-install/prepared": { params: AutoInstallPreparedPostParams; returns: AutoInstallPreparedPostResult; optional: false };
-  /** GET /auto-install/prepared/{id} (get_auto_install_prepared) */
-  "GET /auto-install/prepared/{id}": { params: { id: string }; returns: unknown; optional: false };
-  /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
-  "PUT /auto-install/prepared/{id}": { params: { id: string } & AutoInstallPreparedIdPutParams; returns: AutoInstallPreparedIdPutResult; optional: false };
-  /** DELETE /auto-install/prepared/{id} (delete_auto_install_prepared) */
-  "DELETE /auto-install/prepared/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /auto-install/tokens (get_auto_install_tokens) */
-  "GET /auto-install/tokens": { params: NoParams; returns: AutoInstallTokensGetItem[]; optional: true };
-  /** POST /auto-install/tokens (post_auto_install_tokens) */
-  "POST /auto-install/tokens": { params: AutoInstallTokensPostParams; returns: AutoInstallTokensPostResult; optional: false };
-  /** PUT /auto-install/tokens/{id} (put_auto_install_tokens) */
-  "PUT /auto-install/tokens/{id}": { params: { id: string } & AutoInstallTokensIdPutParams; returns: AutoInstallTokensIdPutResult; optional: false };
-  /** DELETE /auto-install/tokens/{id} (delete_auto_install_tokens) */
-  "DELETE /auto-install/tokens/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /ceph (get_ceph) */
-  "GET /ceph": { params: CephGetParams; returns: unknown; optional: true };
-  /** GET /ceph/clusters (get_ceph_clusters) */
-  "GET /ceph/clusters": { params: NoParams; returns: CephClustersGetItem[]; optional: true };
-  /** GET /ceph/clusters/{cluster} (get_ceph_clusters) */
-  "GET /ceph/clusters/{cluster}": { params: { cluster: string } & CephClustersClusterGetParams; returns: unknown; optional: false };
-  /** GET /ceph/clusters/{cluster}/flags (get_ceph_clusters_flags) */
-  "GET /ceph/clusters/{cluster}/flags": { params: { cluster: string }; returns: CephClustersClusterFlagsGetItem[]; optional: false };
-  /** GET /ceph/clusters/{cluster}/fs (get_ceph_clusters_fs) */
-  "GET /ceph/clusters/{cluster}/fs": { params: { cluster: string }; returns: CephClustersClusterFsGetItem[]; optional: false };
-  /** GET /ceph/clusters/{cluster}/mds (get_ceph_clusters_mds) */
-  "GET /ceph/clusters/{cluster}/mds": { params: { cluster: string }; returns: CephClustersClusterMdsGetItem[]; optional: false };
-  /** GET /ceph/clusters/{cluster}/mgr (get_ceph_clusters_mgr) */
-  "GET /ceph/clusters/{cluster}/mgr": { params: { cluster: string }; returns: CephClustersClusterMgrGetItem[]; optional: false };
-  /** GET /ceph/clusters/{cluster}/mon (get_ceph_clusters_mon) */
-  "GET /ceph/clusters/{cluster}/mon": { params: { cluster: string }; returns: CephClustersClusterMonGetItem[]; optional: false };
-  /** GET /ceph/clusters/{cluster}/osd-tree (get_ceph_clusters_osd_tree) */
-  "GET /ceph/clusters/{cluster}/osd-tree": { params: { cluster: string }; returns: Record<string, unknown>; optional: false };
-  /** GET /ceph/clusters/{cluster}/pools (get_ceph_clusters_pools) */
-  "GET /ceph/clusters/{cluster}/pools": { params: { cluster: string }; returns: CephClustersClusterPoolsGetItem[]; optional: false };
-  /** GET /ceph/clusters/{cluster}/status (get_ceph_clusters_status) */
-  "GET /ceph/clusters/{cluster}/status": { params: { cluster: string } & CephClustersClusterStatusGetParams; returns: Record<string, unknown>; optional: false };
-  /** GET /ceph/clusters/{cluster}/summary (get_ceph_clusters_summary) */
-  "GET /ceph/clusters/{cluster}/summary": { params: { cluster: string } & CephClustersClusterSummaryGetParams; returns: CephClustersClusterSummaryGetResult; optional: false };
-  /** GET /config (get_config) */
-  "GET /config": { params: ConfigGetParams; returns: unknown; optional: true };
-  /** GET /config/access (get_config_access) */
-  "GET /config/access": { params: ConfigAccessGetParams; returns: unknown; optional: true };
-  /** GET /config/access/ad (get_config_access_ad) */
-  "GET /config/access/ad": { params: NoParams; returns: ConfigAccessAdGetItem[]; optional: true };
-  /** POST /config/access/ad (post_config_access_ad) */
-  "POST /config/access/ad": { params: ConfigAccessAdPostParams; returns: null; optional: false };
-  /** GET /config/access/ad/{realm} (get_config_access_ad) */
-  "GET /config/access/ad/{realm}": { params: { realm: string }; returns: ConfigAccessAdRealmGetResult; optional: false };
-  /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  "PUT /config/access/ad/{realm}": { params: { realm: string } & ConfigAccessAdRealmPutParams; returns: null; optional: false };
-  /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
-  "DELETE /config/access/ad/{realm}": { params: { realm: string } & ConfigAccessAdRealmDeleteParams; returns: null; optional: false };
-  /** GET /config/access/ldap (get_config_access_ldap) */
-  "GET /config/access/ldap": { params: NoParams; returns: ConfigAccessLdapGetItem[]; optional: true };
-  /** POST /config/access/ldap (post_config_access_ldap) */
-  "POST /config/access/ldap": { params: ConfigAccessLdapPostParams; returns: null; optional: false };
-  /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
-  "GET /config/access/ldap/{realm}": { params: { realm: string }; returns: ConfigAccessLdapRealmGetResult; optional: false };
-  /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  "PUT /config/access/ldap/{realm}": { params: { realm: string } & ConfigAccessLdapRealmPutParams; returns: null; optional: false };
-  /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
-  "DELETE /config/access/ldap/{realm}": { params: { realm: string } & ConfigAccessLdapRealmDeleteParams; returns: null; optional: false };
-  /** GET /config/access/openid (get_config_access_openid) */
-  "GET /config/access/openid": { params: NoParams; returns: ConfigAccessOpenidGetItem[]; optional: true };
-  /** POST /config/access/openid (post_config_access_openid) */
-  "POST /config/access/openid": { params: ConfigAccessOpenidPostParams; returns: null; optional: false };
-  /** GET /config/access/openid/{realm} (get_config_access_openid) */
-  "GET /config/access/openid/{realm}": { params: { realm: string }; returns: ConfigAccessOpenidRealmGetResult; optional: false };
-  /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  "PUT /config/access/openid/{realm}": { params: { realm: string } & ConfigAccessOpenidRealmPutParams; returns: null; optional: false };
-  /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
-  "DELETE /config/access/openid/{realm}": { params: { realm: string } & ConfigAccessOpenidRealmDeleteParams; returns: null; optional: false };
-  /** GET /config/access/pam (get_config_access_pam) */
-  "GET /config/access/pam": { params: NoParams; returns: ConfigAccessPamGetResult; optional: true };
-  /** PUT /config/access/pam (put_config_access_pam) */
-  "PUT /config/access/pam": { params: ConfigAccessPamPutParams; returns: ConfigAccessPamPutResult; optional: true };
-  /** GET /config/access/pdm (get_config_access_pdm) */
-  "GET /config/access/pdm": { params: NoParams; returns: ConfigAccessPdmGetResult; optional: true };
-  /** PUT /config/access/pdm (put_config_access_pdm) */
-  "PUT /config/access/pdm": { params: ConfigAccessPdmPutParams; returns: ConfigAccessPdmPutResult; optional: true };
-  /** GET /config/access/tfa (get_config_access_tfa) */
-  "GET /config/access/tfa": { params: ConfigAccessTfaGetParams; returns: unknown; optional: true };
-  /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
-  "GET /config/access/tfa/webauthn": { params: NoParams; returns: ConfigAccessTfaWebauthnGetResult | null; optional: true };
-  /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  "PUT /config/access/tfa/webauthn": { params: ConfigAccessTfaWebauthnPutParams; returns: null; optional: true };
-  /** GET /config/acme (get_config_acme) */
-  "GET /config/acme": { params: ConfigAcmeGetParams; returns: unknown; optional: true };
-  /** GET /config/acme/account (get_config_acme_account) */
-  "GET /config/acme/account": { params: NoParams; returns: ConfigAcmeAccountGetItem[]; optional: true };
-  /** POST /config/acme/account (post_config_acme_account) starts a task */
-  "POST /config/acme/account": { params: ConfigAcmeAccountPostParams; returns: Upid; optional: false };
-  /** GET /config/acme/account/{name} (get_config_acme_account) */
-  "GET /config/acme/account/{name}": { params: { name: string }; returns: ConfigAcmeAccountNameGetResult; optional: false };
-  /** PUT /config/acme/account/{name} (put_config_acme_account) starts a task */
-  "PUT /config/acme/account/{name}": { params: { name: string } & ConfigAcmeAccountNamePutParams; returns: Upid; optional: false };
-  /** DELETE /config/acme/account/{name} (delete_config_acme_account) starts a task */
-  "DELETE /config/acme/account/{name}": { params: { name: string } & ConfigAcmeAccountNameDeleteParams; returns: Upid; optional: false };
-  /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
-  "GET /config/acme/challenge-schema": { params: NoParams; returns: ConfigAcmeChallengeSchemaGetItem[]; optional: true };
-  /** GET /config/acme/directories (get_config_acme_directories) */
-  "GET /config/acme/directories": { params: NoParams; returns: ConfigAcmeDirectoriesGetItem[]; optional: true };
-  /** GET /config/acme/plugins (get_config_acme_plugins) */
-  "GET /config/acme/plugins": { params: NoParams; returns: ConfigAcmePluginsGetItem[]; optional: true };
-  /** POST /config/acme/plugins (post_config_acme_plugins) */
-  "POST /config/acme/plugins": { params: ConfigAcmePluginsPostParams; returns: null; optional: false };
-  /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
-  "GET /config/acme/plugins/{id}": { params: { id: string }; returns: ConfigAcmePluginsIdGetResult; optional: false };
-  /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  "PUT /config/acme/plugins/{id}": { params: { id: string } & ConfigAcmePluginsIdPutParams; returns: null; optional: false };
-  /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
-  "DELETE /config/acme/plugins/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /config/acme/tos (get_config_acme_tos) */
-  "GET /config/acme/tos": { params: ConfigAcmeTosGetParams; returns: string | null; optional: true };
-  /** GET /config/certificate (get_config_certificate) */
-  "GET /config/certificate": { params: NoParams; returns: ConfigCertificateGetResult; optional: true };
-  /** PUT /config/certificate (put_config_certificate) */
-  "PUT /config/certificate": { params: ConfigCertificatePutParams; returns: null; optional: true };
-  /** GET /config/notes (get_config_notes) */
-  "GET /config/notes": { params: NoParams; returns: string; optional: true };
-  /** PUT /config/notes (put_config_notes) */
-  "PUT /config/notes": { params: ConfigNotesPutParams; returns: null; optional: false };
-  /** GET /config/views (get_config_views) */
-  "GET /config/views": { params: NoParams; returns: ConfigViewsGetItem[]; optional: true };
-  /** POST /config/views (post_config_views) */
-  "POST /config/views": { params: ConfigViewsPostParams; returns: null; optional: false };
-  /** GET /config/views/{id} (get_config_views) */
-  "GET /config/views/{id}": { params: { id: string }; returns: ConfigViewsIdGetResult; optional: false };
-  /** PUT /config/views/{id} (put_config_views) */
-  "PUT /config/views/{id}": { params: { id: string } & ConfigViewsIdPutParams; returns: null; optional: false };
-  /** DELETE /config/views/{id} (delete_config_views) */
-  "DELETE /config/views/{id}": { params: { id: string } & ConfigViewsIdDeleteParams; returns: null; optional: false };
-  /** GET /nodes (get_nodes) */
-  "GET /nodes": { params: NoParams; returns: unknown; optional: true };
-  /** GET /nodes/{node} (get_nodes) */
-  "GET /nodes/{node}": { params: { node: string } & NodesNodeGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/apt (get_nodes_apt) */
-  "GET /nodes/{node}/apt": { params: { node: string } & NodesNodeAptGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) */
-  "GET /nodes/{node}/apt/changelog": { params: { node: string } & NodesNodeAptChangelogGetParams; returns: string; optional: false };
-  /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
-  "GET /nodes/{node}/apt/repositories": { params: { node: string }; returns: NodesNodeAptRepositoriesGetResult; optional: false };
-  /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  "POST /nodes/{node}/apt/repositories": { params: { node: string } & NodesNodeAptRepositoriesPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  "PUT /nodes/{node}/apt/repositories": { params: { node: string } & NodesNodeAptRepositoriesPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
-  "GET /nodes/{node}/apt/update": { params: { node: string }; returns: NodesNodeAptUpdateGetItem[]; optional: false };
-  /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  "POST /nodes/{node}/apt/update": { params: { node: string } & NodesNodeAptUpdatePostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
-  "GET /nodes/{node}/apt/versions": { params: { node: string }; returns: NodesNodeAptVersionsGetItem[]; optional: false };
-  /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  "GET /nodes/{node}/certificates": { params: { node: string } & NodesNodeCertificatesGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  "GET /nodes/{node}/certificates/acme": { params: { node: string } & NodesNodeCertificatesAcmeGetParams; returns: unknown; optional: false };
-  /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) starts a task */
-  "POST /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePostParams; returns: Upid; optional: false };
-  /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) starts a task */
-  "PUT /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePutParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  "POST /nodes/{node}/certificates/custom": { params: { node: string } & NodesNodeCertificatesCustomPostParams; returns: NodesNodeCertificatesCustomPostItem[]; optional: false };
-  /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
-  "DELETE /nodes/{node}/certificates/custom": { params: { node: string } & NodesNodeCertificatesCustomDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
-  "GET /nodes/{node}/certificates/info": { params: { node: string }; returns: NodesNodeCertificatesInfoGetItem[]; optional: false };
-  /** GET /nodes/{node}/config (get_nodes_config) */
-  "GET /nodes/{node}/config": { params: { node: string }; returns: NodesNodeConfigGetResult; optional: false };
-  /** PUT /nodes/{node}/config (put_nodes_config) */
-  "PUT /nodes/{node}/config": { params: { node: string } & NodesNodeConfigPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/dns (get_nodes_dns) */
-  "GET /nodes/{node}/dns": { params: { node: string }; returns: NodesNodeDnsGetResult; optional: false };
-  /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  "PUT /nodes/{node}/dns": { params: { node: string } & NodesNodeDnsPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/journal (get_nodes_journal) */
-  "GET /nodes/{node}/journal": { params: { node: string } & NodesNodeJournalGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/network (get_nodes_network) */
-  "GET /nodes/{node}/network": { params: { node: string }; returns: NodesNodeNetworkGetItem[]; optional: false };
-  /** POST /nodes/{node}/network (post_nodes_network) */
-  "POST /nodes/{node}/network": { params: { node: string } & NodesNodeNetworkPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/network (put_nodes_network) starts a task */
-  "PUT /nodes/{node}/network": { params: { node: string }; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/network (delete_nodes_network) */
-  "DELETE /nodes/{node}/network": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
-  "GET /nodes/{node}/network/{iface}": { params: { node: string; iface: string }; returns: NodesNodeNetworkIfaceGetResult; optional: false };
-  /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  "PUT /nodes/{node}/network/{iface}": { params: { node: string; iface: string } & NodesNodeNetworkIfacePutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
-  "DELETE /nodes/{node}/network/{iface}": { params: { node: string; iface: string } & NodesNodeNetworkIfaceDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/report (get_nodes_report) */
-  "GET /nodes/{node}/report": { params: { node: string }; returns: string; optional: false };
-  /** GET /nodes/{node}/rrddata (get_nodes_rrddata) */
-  "GET /nodes/{node}/rrddata": { params: { node: string } & NodesNodeRrddataGetParams; returns: NodesNodeRrddataGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn (get_nodes_sdn) */
-  "GET /nodes/{node}/sdn": { params: { node: string } & NodesNodeSdnGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/sdn/vnets/{vnet} (get_nodes_sdn_vnets) */
-  "GET /nodes/{node}/sdn/vnets/{vnet}": { params: { node: string; vnet: string } & NodesNodeSdnVnetsVnetGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_nodes_sdn_vnets_mac_vrf) */
-  "GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf": { params: { node: string; vnet: string } & NodesNodeSdnVnetsVnetMacVrfGetParams; returns: NodesNodeSdnVnetsVnetMacVrfGetResult; optional: false };
-  /** GET /nodes/{node}/sdn/zones/{zone} (get_nodes_sdn_zones) */
-  "GET /nodes/{node}/sdn/zones/{zone}": { params: { node: string; zone: string } & NodesNodeSdnZonesZoneGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (get_nodes_sdn_zones_ip_vrf) */
-  "GET /nodes/{node}/sdn/zones/{zone}/ip-vrf": { params: { node: string; zone: string } & NodesNodeSdnZonesZoneIpVrfGetParams; returns: NodesNodeSdnZonesZoneIpVrfGetResult; optional: false };
-  /** GET /nodes/{node}/status (get_nodes_status) */
-  "GET /nodes/{node}/status": { params: { node: string }; returns: NodesNodeStatusGetResult; optional: false };
-  /** POST /nodes/{node}/status (post_nodes_status) */
-  "POST /nodes/{node}/status": { params: { node: string } & NodesNodeStatusPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/subscription (get_nodes_subscription) */
-  "GET /nodes/{node}/subscription": { params: { node: string }; returns: NodesNodeSubscriptionGetResult; optional: false };
-  /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  "POST /nodes/{node}/subscription": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/syslog (get_nodes_syslog) */
-  "GET /nodes/{node}/syslog": { params: { node: string } & NodesNodeSyslogGetParams; returns: NodesNodeSyslogGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks (get_nodes_tasks) */
-  "GET /nodes/{node}/tasks": { params: { node: string } & NodesNodeTasksGetParams; returns: NodesNodeTasksGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string } & NodesNodeTasksUpidGetParams; returns: unknown; optional: false };
-  /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
-  "DELETE /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  "GET /nodes/{node}/tasks/{upid}/log": { params: { node: string; upid: string } & NodesNodeTasksUpidLogGetParams; returns: NodesNodeTasksUpidLogGetResult | null; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
-  "GET /nodes/{node}/tasks/{upid}/status": { params: { node: string; upid: string }; returns: NodesNodeTasksUpidStatusGetResult; optional: false };
-  /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  "POST /nodes/{node}/termproxy": { params: { node: string } & NodesNodeTermproxyPostParams; returns: NodesNodeTermproxyPostResult; optional: false };
-  /** GET /nodes/{node}/time (get_nodes_time) */
-  "GET /nodes/{node}/time": { params: { node: string }; returns: NodesNodeTimeGetResult; optional: false };
-  /** PUT /nodes/{node}/time (put_nodes_time) */
-  "PUT /nodes/{node}/time": { params: { node: string } & NodesNodeTimePutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
-  /** GET /pbs (get_pbs) */
-  "GET /pbs": { params: PbsGetParams; returns: unknown; optional: true };
-  /** POST /pbs/probe-tls (post_pbs_probe_tls) */
-  "POST /pbs/probe-tls": { params: PbsProbeTlsPostParams; returns: null; optional: false };
-  /** GET /pbs/realms (get_pbs_realms) */
-  "GET /pbs/realms": { params: PbsRealmsGetParams; returns: PbsRealmsGetItem[]; optional: false };
-  /** GET /pbs/remotes (get_pbs_remotes) */
-  "GET /pbs/remotes": { params: NoParams; returns: PbsRemotesGetItem[]; optional: true };
-  /** GET /pbs/remotes/{remote} (get_pbs_remotes) */
-  "GET /pbs/remotes/{remote}": { params: { remote: string } & PbsRemotesRemoteGetParams; returns: unknown; optional: false };
-  /** GET /pbs/remotes/{remote}/datastore (get_pbs_remotes_datastore) */
-  "GET /pbs/remotes/{remote}/datastore": { params: { remote: string }; returns: PbsRemotesRemoteDatastoreGetItem[]; optional: false };
-  /** GET /pbs/remotes/{remote}/datastore/{datastore} (get_pbs_remotes_datastore) */
-  "GET /pbs/remotes/{remote}/datastore/{datastore}": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreGetParams; returns: unknown; optional: false };
-  /** GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces (get_pbs_remotes_datastore_namespaces) */
-  "GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams; returns: PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[]; optional: false };
-  /** GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata (get_pbs_remotes_datastore_rrddata) */
-  "GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreRrddataGetParams; returns: PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[]; optional: false };
-  /** GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots (get_pbs_remotes_datastore_snapshots) */
-  "GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots": { params: { remote: string; datastore: string } & PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams; returns: PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[]; optional: false };
-  /** GET /pbs/remotes/{remote}/nodes/{node} (get_pbs_remotes_nodes) */
-  "GET /pbs/remotes/{remote}/nodes/{node}": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeGetParams; returns: unknown; optional: false };
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt (get_pbs_remotes_nodes_apt) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/apt": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeAptGetParams; returns: unknown; optional: false };
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog (get_pbs_remotes_nodes_apt_changelog) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeAptChangelogGetParams; returns: string; optional: false };
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories (get_pbs_remotes_nodes_apt_repositories) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories": { params: { remote: string; node: string }; returns: unknown; optional: false };
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt/update (get_pbs_remotes_nodes_apt_update) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/apt/update": { params: { remote: string; node: string }; returns: PbsRemotesRemoteNodesNodeAptUpdateGetItem[]; optional: false };
-  /** POST /pbs/remotes/{remote}/nodes/{node}/apt/update (post_pbs_remotes_nodes_apt_update) starts a task */
-  "POST /pbs/remotes/{remote}/nodes/{node}/apt/update": { params: { remote: string; node: string }; returns: RemoteUpid; optional: false };
-  /** GET /pbs/remotes/{remote}/nodes/{node}/subscription (get_pbs_remotes_nodes_subscription) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/subscription": { params: { remote: string; node: string }; returns: PbsRemotesRemoteNodesNodeSubscriptionGetResult; optional: false };
-  /** POST /pbs/remotes/{remote}/nodes/{node}/termproxy (post_pbs_remotes_nodes_termproxy) */
-  "POST /pbs/remotes/{remote}/nodes/{node}/termproxy": { params: { remote: string; node: string }; returns: PbsRemotesRemoteNodesNodeTermproxyPostResult; optional: false };
-  /** GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket (get_pbs_remotes_nodes_vncwebsocket) */
-  "GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket": { params: { remote: string; node: string } & PbsRemotesRemoteNodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
-  /** GET /pbs/remotes/{remote}/rrddata (get_pbs_remotes_rrddata) */
-  "GET /pbs/remotes/{remote}/rrddata": { params: { remote: string } & PbsRemotesRemoteRrddataGetParams; returns: PbsRemotesRemoteRrddataGetItem[]; optional: false };
-  /** GET /pbs/remotes/{remote}/status (get_pbs_remotes_status) */
-  "GET /pbs/remotes/{remote}/status": { params: { remote: string }; returns: PbsRemotesRemoteStatusGetResult; optional: false };
-  /** GET /pbs/remotes/{remote}/tasks (get_pbs_remotes_tasks) */
-  "GET /pbs/remotes/{remote}/tasks": { params: { remote: string }; returns: PbsRemotesRemoteTasksGetItem[]; optional: false };
-  /** GET /pbs/remotes/{remote}/tasks/{upid} (get_pbs_remotes_tasks) */
-  "GET /pbs/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string } & PbsRemotesRemoteTasksUpidGetParams; returns: unknown; optional: false };
-  /** DELETE /pbs/remotes/{remote}/tasks/{upid} (delete_pbs_remotes_tasks) */
-  "DELETE /pbs/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string }; returns: null; optional: false };
-  /** GET /pbs/remotes/{remote}/tasks/{upid}/log (get_pbs_remotes_tasks_log) */
-  "GET /pbs/remotes/{remote}/tasks/{upid}/log": { params: { remote: string; upid: string } & PbsRemotesRemoteTasksUpidLogGetParams; returns: PbsRemotesRemoteTasksUpidLogGetItem[]; optional: false };
-  /** GET /pbs/remotes/{remote}/tasks/{upid}/status (get_pbs_remotes_tasks_status) */
-  "GET /pbs/remotes/{remote}/tasks/{upid}/status": { params: { remote: string; upid: string } & PbsRemotesRemoteTasksUpidStatusGetParams; returns: PbsRemotesRemoteTasksUpidStatusGetResult; optional: false };
-  /** POST /pbs/scan (post_pbs_scan) */
-  "POST /pbs/scan": { params: PbsScanPostParams; returns: PbsScanPostResult; optional: false };
-  /** GET /ping (get_ping) */
-  "GET /ping": { params: NoParams; returns: string; optional: true };
-  /** GET /pve (get_pve) */
-  "GET /pve": { params: PveGetParams; returns: unknown; optional: true };
-  /** GET /pve/firewall (get_pve_firewall) */
-  "GET /pve/firewall": { params: PveFirewallGetParams; returns: unknown; optional: true };
-  /** GET /pve/firewall/status (get_pve_firewall_status) */
-  "GET /pve/firewall/status": { params: NoParams; returns: PveFirewallStatusGetItem[]; optional: true };
-  /** POST /pve/probe-tls (post_pve_probe_tls) */
-  "POST /pve/probe-tls": { params: PveProbeTlsPostParams; returns: null; optional: false };
-  /** GET /pve/realms (get_pve_realms) */
-  "GET /pve/realms": { params: PveRealmsGetParams; returns: PveRealmsGetItem[]; optional: false };
-  /** GET /pve/remotes (get_pve_remotes) */
-  "GET /pve/remotes": { params: NoParams; returns: PveRemotesGetItem[]; optional: true };
-  /** GET /pve/remotes/{remote} (get_pve_remotes) */
-  "GET /pve/remotes/{remote}": { params: { remote: string } & PveRemotesRemoteGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/cluster-nextid (get_pve_remotes_cluster_nextid) */
-  "GET /pve/remotes/{remote}/cluster-nextid": { params: { remote: string } & PveRemotesRemoteClusterNextidGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/cluster-status (get_pve_remotes_cluster_status) */
-  "GET /pve/remotes/{remote}/cluster-status": { params: { remote: string } & PveRemotesRemoteClusterStatusGetParams; returns: PveRemotesRemoteClusterStatusGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/firewall (get_pve_remotes_firewall) */
-  "GET /pve/remotes/{remote}/firewall": { params: { remote: string } & PveRemotesRemoteFirewallGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/firewall/options (get_pve_remotes_firewall_options) */
-  "GET /pve/remotes/{remote}/firewall/options": { params: { remote: string }; returns: PveRemotesRemoteFirewallOptionsGetResult; optional: false };
-  /** PUT /pve/remotes/{remote}/firewall/options (put_pve_remotes_firewall_options) */
-  "PUT /pve/remotes/{remote}/firewall/options": { params: { remote: string } & PveRemotesRemoteFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /pve/remotes/{remote}/firewall/rules (get_pve_remotes_firewall_rules) */
-  "GET /pve/remotes/{remote}/firewall/rules": { params: { remote: string }; returns: PveRemotesRemoteFirewallRulesGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/firewall/status (get_pve_remotes_firewall_status) */
-  "GET /pve/remotes/{remote}/firewall/status": { params: { remote: string }; returns: PveRemotesRemoteFirewallStatusGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/lxc (get_pve_remotes_lxc) */
-  "GET /pve/remotes/{remote}/lxc": { params: { remote: string } & PveRemotesRemoteLxcGetParams; returns: PveRemotesRemoteLxcGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid} (get_pve_remotes_lxc) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}": { params: { remote: string; vmid: string } & PveRemotesRemoteLxcVmidGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/config (get_pve_remotes_lxc_config) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/config": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidConfigGetParams; returns: PveRemotesRemoteLxcVmidConfigGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall (get_pve_remotes_lxc_firewall) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall": { params: { remote: string; vmid: string } & PveRemotesRemoteLxcVmidFirewallGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (get_pve_remotes_lxc_firewall_options) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidFirewallOptionsGetParams; returns: PveRemotesRemoteLxcVmidFirewallOptionsGetResult; optional: false };
-  /** PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (put_pve_remotes_lxc_firewall_options) */
-  "PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules (get_pve_remotes_lxc_firewall_rules) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidFirewallRulesGetParams; returns: PveRemotesRemoteLxcVmidFirewallRulesGetItem[]; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/migrate (post_pve_remotes_lxc_migrate) starts a task */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidMigratePostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/pending (get_pve_remotes_lxc_pending) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/pending": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidPendingGetParams; returns: unknown; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (post_pve_remotes_lxc_remote_migrate) starts a task */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidRemoteMigratePostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/rrddata (get_pve_remotes_lxc_rrddata) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/rrddata": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidRrddataGetParams; returns: PveRemotesRemoteLxcVmidRrddataGetItem[]; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (post_pve_remotes_lxc_shutdown) starts a task */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/shutdown": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidShutdownPostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/snapshot (get_pve_remotes_lxc_snapshot) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/snapshot": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidSnapshotGetParams; returns: PveRemotesRemoteLxcVmidSnapshotGetItem[]; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (post_pve_remotes_lxc_snapshot) starts a task */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/snapshot": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidSnapshotPostParams; returns: RemoteUpid; optional: false };
-  /** DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} (delete_pve_remotes_lxc_snapshot) starts a task */
-  "DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}": { params: { remote: string; vmid: number; snapname: string } & PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams; returns: RemoteUpid; optional: false };
-  /** PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (put_pve_remotes_lxc_snapshot_config) */
-  "PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config": { params: { remote: string; vmid: number; snapname: string } & PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams; returns: null; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_lxc_snapshot_rollback) starts a task */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback": { params: { remote: string; vmid: number; snapname: string } & PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams; returns: RemoteUpid; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/start (post_pve_remotes_lxc_start) starts a task */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/start": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidStartPostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/status (get_pve_remotes_lxc_status) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/status": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidStatusGetParams; returns: PveRemotesRemoteLxcVmidStatusGetResult; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/stop (post_pve_remotes_lxc_stop) starts a task */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/stop": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidStopPostParams; returns: RemoteUpid; optional: false };
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/termproxy (post_pve_remotes_lxc_termproxy) */
-  "POST /pve/remotes/{remote}/lxc/{vmid}/termproxy": { params: { remote: string; vmid: number }; returns: PveRemotesRemoteLxcVmidTermproxyPostResult; optional: false };
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket (get_pve_remotes_lxc_vncwebsocket) */
-  "GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket": { params: { remote: string; vmid: number } & PveRemotesRemoteLxcVmidVncwebsocketGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes (get_pve_remotes_nodes) */
-  "GET /pve/remotes/{remote}/nodes": { params: { remote: string }; returns: PveRemotesRemoteNodesGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node} (get_pve_remotes_nodes) */
-  "GET /pve/remotes/{remote}/nodes/{node}": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt (get_pve_remotes_nodes_apt) */
-  "GET /pve/remotes/{remote}/nodes/{node}/apt": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeAptGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt/changelog (get_pve_remotes_nodes_apt_changelog) */
-  "GET /pve/remotes/{remote}/nodes/{node}/apt/changelog": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeAptChangelogGetParams; returns: string; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt/repositories (get_pve_remotes_nodes_apt_repositories) */
-  "GET /pve/remotes/{remote}/nodes/{node}/apt/repositories": { params: { remote: string; node: string }; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt/update (get_pve_remotes_nodes_apt_update) */
-  "GET /pve/remotes/{remote}/nodes/{node}/apt/update": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeAptUpdateGetItem[]; optional: false };
-  /** POST /pve/remotes/{remote}/nodes/{node}/apt/update (post_pve_remotes_nodes_apt_update) starts a task */
-  "POST /pve/remotes/{remote}/nodes/{node}/apt/update": { params: { remote: string; node: string }; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/config (get_pve_remotes_nodes_config) */
-  "GET /pve/remotes/{remote}/nodes/{node}/config": { params: { remote: string; node: string }; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall (get_pve_remotes_nodes_firewall) */
-  "GET /pve/remotes/{remote}/nodes/{node}/firewall": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeFirewallGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall/options (get_pve_remotes_nodes_firewall_options) */
-  "GET /pve/remotes/{remote}/nodes/{node}/firewall/options": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeFirewallOptionsGetResult; optional: false };
-  /** PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (put_pve_remotes_nodes_firewall_options) */
-  "PUT /pve/remotes/{remote}/nodes/{node}/firewall/options": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall/rules (get_pve_remotes_nodes_firewall_rules) */
-  "GET /pve/remotes/{remote}/nodes/{node}/firewall/rules": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeFirewallRulesGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall/status (get_pve_remotes_nodes_firewall_status) */
-  "GET /pve/remotes/{remote}/nodes/{node}/firewall/status": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeFirewallStatusGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/network (get_pve_remotes_nodes_network) */
-  "GET /pve/remotes/{remote}/nodes/{node}/network": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeNetworkGetParams; returns: PveRemotesRemoteNodesNodeNetworkGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/rrddata (get_pve_remotes_nodes_rrddata) */
-  "GET /pve/remotes/{remote}/nodes/{node}/rrddata": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeRrddataGetParams; returns: PveRemotesRemoteNodesNodeRrddataGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn (get_pve_remotes_nodes_sdn) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeSdnGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} (get_pve_remotes_nodes_sdn_vnets) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}": { params: { remote: string; node: string; vnet: string } & PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_pve_remotes_nodes_sdn_vnets_mac_vrf) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf": { params: { remote: string; node: string; vnet: string }; returns: PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} (get_pve_remotes_nodes_sdn_zones) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}": { params: { remote: string; node: string; zone: string } & PveRemotesRemoteNodesNodeSdnZonesZoneGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf (get_pve_remotes_nodes_sdn_zones_ip_vrf) */
-  "GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf": { params: { remote: string; node: string; zone: string }; returns: PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/status (get_pve_remotes_nodes_status) */
-  "GET /pve/remotes/{remote}/nodes/{node}/status": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeStatusGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage (get_pve_remotes_nodes_storage) */
-  "GET /pve/remotes/{remote}/nodes/{node}/storage": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeStorageGetParams; returns: PveRemotesRemoteNodesNodeStorageGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage} (get_pve_remotes_nodes_storage) */
-  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}": { params: { remote: string; node: string; storage: string } & PveRemotesRemoteNodesNodeStorageStorageGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata (get_pve_remotes_nodes_storage_rrddata) */
-  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata": { params: { remote: string; node: string; storage: string } & PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams; returns: PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status (get_pve_remotes_nodes_storage_status) */
-  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status": { params: { remote: string; node: string; storage: string }; returns: PveRemotesRemoteNodesNodeStorageStorageStatusGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/subscription (get_pve_remotes_nodes_subscription) */
-  "GET /pve/remotes/{remote}/nodes/{node}/subscription": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeSubscriptionGetResult; optional: false };
-  /** POST /pve/remotes/{remote}/nodes/{node}/termproxy (post_pve_remotes_nodes_termproxy) */
-  "POST /pve/remotes/{remote}/nodes/{node}/termproxy": { params: { remote: string; node: string }; returns: PveRemotesRemoteNodesNodeTermproxyPostResult; optional: false };
-  /** GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket (get_pve_remotes_nodes_vncwebsocket) */
-  "GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket": { params: { remote: string; node: string } & PveRemotesRemoteNodesNodeVncwebsocketGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/options (get_pve_remotes_options) */
-  "GET /pve/remotes/{remote}/options": { params: { remote: string }; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/qemu (get_pve_remotes_qemu) */
-  "GET /pve/remotes/{remote}/qemu": { params: { remote: string } & PveRemotesRemoteQemuGetParams; returns: PveRemotesRemoteQemuGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid} (get_pve_remotes_qemu) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}": { params: { remote: string; vmid: string } & PveRemotesRemoteQemuVmidGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/config (get_pve_remotes_qemu_config) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/config": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidConfigGetParams; returns: PveRemotesRemoteQemuVmidConfigGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall (get_pve_remotes_qemu_firewall) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall": { params: { remote: string; vmid: string } & PveRemotesRemoteQemuVmidFirewallGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (get_pve_remotes_qemu_firewall_options) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidFirewallOptionsGetParams; returns: PveRemotesRemoteQemuVmidFirewallOptionsGetResult; optional: false };
-  /** PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (put_pve_remotes_qemu_firewall_options) */
-  "PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules (get_pve_remotes_qemu_firewall_rules) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidFirewallRulesGetParams; returns: PveRemotesRemoteQemuVmidFirewallRulesGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/migrate (get_pve_remotes_qemu_migrate) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidMigrateGetParams; returns: PveRemotesRemoteQemuVmidMigrateGetResult; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/migrate (post_pve_remotes_qemu_migrate) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidMigratePostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/pending (get_pve_remotes_qemu_pending) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/pending": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidPendingGetParams; returns: unknown; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (post_pve_remotes_qemu_remote_migrate) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidRemoteMigratePostParams; returns: RemoteUpid; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/resume (post_pve_remotes_qemu_resume) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/resume": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidResumePostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/rrddata (get_pve_remotes_qemu_rrddata) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/rrddata": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidRrddataGetParams; returns: PveRemotesRemoteQemuVmidRrddataGetItem[]; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (post_pve_remotes_qemu_shutdown) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/shutdown": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidShutdownPostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/snapshot (get_pve_remotes_qemu_snapshot) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/snapshot": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidSnapshotGetParams; returns: PveRemotesRemoteQemuVmidSnapshotGetItem[]; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (post_pve_remotes_qemu_snapshot) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/snapshot": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidSnapshotPostParams; returns: RemoteUpid; optional: false };
-  /** DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} (delete_pve_remotes_qemu_snapshot) starts a task */
-  "DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}": { params: { remote: string; vmid: number; snapname: string } & PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams; returns: RemoteUpid; optional: false };
-  /** PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (put_pve_remotes_qemu_snapshot_config) */
-  "PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config": { params: { remote: string; vmid: number; snapname: string } & PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams; returns: null; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_qemu_snapshot_rollback) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback": { params: { remote: string; vmid: number; snapname: string } & PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams; returns: RemoteUpid; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/start (post_pve_remotes_qemu_start) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/start": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidStartPostParams; returns: RemoteUpid; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/status (get_pve_remotes_qemu_status) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/status": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidStatusGetParams; returns: PveRemotesRemoteQemuVmidStatusGetResult; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/stop (post_pve_remotes_qemu_stop) starts a task */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/stop": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidStopPostParams; returns: RemoteUpid; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/termproxy (post_pve_remotes_qemu_termproxy) */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/termproxy": { params: { remote: string; vmid: number }; returns: PveRemotesRemoteQemuVmidTermproxyPostResult; optional: false };
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (post_pve_remotes_qemu_vncproxy) */
-  "POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidVncproxyPostParams; returns: PveRemotesRemoteQemuVmidVncproxyPostResult; optional: false };
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket (get_pve_remotes_qemu_vncwebsocket) */
-  "GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket": { params: { remote: string; vmid: number } & PveRemotesRemoteQemuVmidVncwebsocketGetParams; returns: unknown; optional: false };
-  /** GET /pve/remotes/{remote}/resources (get_pve_remotes_resources) */
-  "GET /pve/remotes/{remote}/resources": { params: { remote: string } & PveRemotesRemoteResourcesGetParams; returns: {
+  "GET /": [RootGetParams, unknown, true];
+  "GET /access": [AccessGetParams, unknown, true];
+  "GET /access/acl": [AccessAclGetParams, AccessAclGetItem[], true];
+  "PUT /access/acl": [AccessAclPutParams, null, false];
+  "GET /access/domains": [NoParams, AccessDomainsGetItem[], true];
+  /** starts a task */
+  "POST /access/domains/{realm}/sync": [PathRealm & AccessDomainsRealmSyncPostParams, Upid, false];
+  "GET /access/openid": [AccessOpenidGetParams, unknown, true];
+  "POST /access/openid/auth-url": [AccessOpenidAuthUrlPostParams, string, false];
+  "POST /access/openid/login": [AccessOpenidLoginPostParams, AccessOpenidLoginPostResult, false];
+  "GET /access/permissions": [AccessPermissionsGetParams, Record<string, unknown>, true];
+  "GET /access/roles": [NoParams, AccessRolesGetItem[], true];
+  "GET /access/tfa": [NoParams, AccessTfaGetItem[], true];
+  "GET /access/tfa/{userid}": [PathUserid, AccessTfaUseridGetItem[], false];
+  "POST /access/tfa/{userid}": [PathUserid & AccessTfaUseridPostParams, AccessTfaUseridPostResult, false];
+  "GET /access/tfa/{userid}/{id}": [PathUseridId, AccessTfaUseridIdGetResult, false];
+  "PUT /access/tfa/{userid}/{id}": [PathUseridId & AccessTfaUseridIdPutParams, null, false];
+  "DELETE /access/tfa/{userid}/{id}": [PathUseridId & AccessTfaUseridIdDeleteParams, null, false];
+  "POST /access/ticket": [AccessTicketPostParams, AccessTicketPostResult, false];
+  "DELETE /access/ticket": [NoParams, null, true];
+  "GET /access/users": [AccessUsersGetParams, AccessUsersGetItem[], true];
+  "POST /access/users": [AccessUsersPostParams, null, false];
+  "GET /access/users/{userid}": [PathUserid, AccessUsersUseridGetResult, false];
+  "PUT /access/users/{userid}": [PathUserid & AccessUsersUseridPutParams, null, false];
+  "DELETE /access/users/{userid}": [PathUserid & AccessUsersUseridDeleteParams, null, false];
+  "GET /access/users/{userid}/token": [PathUserid, AccessUsersUseridTokenGetItem[], false];
+  "GET /access/users/{userid}/token/{token-name}": [PathUseridTokenName, AccessUsersUseridTokenTokenNameGetResult, false];
+  "POST /access/users/{userid}/token/{token-name}": [PathUseridTokenName & AccessUsersUseridTokenTokenNamePostParams, AccessUsersUseridTokenTokenNamePostResult, false];
+  "PUT /access/users/{userid}/token/{token-name}": [PathUseridTokenName & AccessUsersUseridTokenTokenNamePutParams, AccessUsersUseridTokenTokenNamePutResult | null, false];
+  "DELETE /access/users/{userid}/token/{token-name}": [PathUseridTokenName & AccessUsersUseridTokenTokenNameDeleteParams, null, false];
+  "GET /auto-install": [AutoInstallGetParams, unknown, true];
+  "POST /auto-install/answer": [AutoInstallAnswerPostParams, AutoInstallAnswerPostResult, false];
+  "GET /auto-install/installations": [NoParams, AutoInstallInstallationsGetItem[], true];
+  "DELETE /auto-install/installations/{uuid}": [PathUuid, null, false];
+  "POST /auto-install/installations/{uuid}/post-hook": [PathUuid & AutoInstallInstallationsUuidPostHookPostParams, null, false];
+  "GET /auto-install/prepared": [NoParams, AutoInstallPreparedGetItem[], true];
+  "POST /auto-install/prepared": [AutoInstallPreparedPostParams, AutoInstallPreparedPostResult, false];
+  "GET /auto-install/prepared/{id}": [PathId, unknown, false];
+  "PUT /auto-install/prepared/{id}": [PathId & AutoInstallPreparedIdPutParams, AutoInstallPreparedIdPutResult, false];
+  "DELETE /auto-install/prepared/{id}": [PathId, null, false];
+  "GET /auto-install/tokens": [NoParams, AutoInstallTokensGetItem[], true];
+  "POST /auto-install/tokens": [AutoInstallTokensPostParams, AutoInstallTokensPostResult, false];
+  "PUT /auto-install/tokens/{id}": [PathId & AutoInstallTokensIdPutParams, AutoInstallTokensIdPutResult, false];
+  "DELETE /auto-install/tokens/{id}": [PathId, null, false];
+  "GET /ceph": [CephGetParams, unknown, true];
+  "GET /ceph/clusters": [NoParams, CephClustersGetItem[], true];
+  "GET /ceph/clusters/{cluster}": [PathCluster & CephClustersClusterGetParams, unknown, false];
+  "GET /ceph/clusters/{cluster}/flags": [PathCluster, CephClustersClusterFlagsGetItem[], false];
+  "GET /ceph/clusters/{cluster}/fs": [PathCluster, CephClustersClusterFsGetItem[], false];
+  "GET /ceph/clusters/{cluster}/mds": [PathCluster, CephClustersClusterMdsGetItem[], false];
+  "GET /ceph/clusters/{cluster}/mgr": [PathCluster, CephClustersClusterMgrGetItem[], false];
+  "GET /ceph/clusters/{cluster}/mon": [PathCluster, CephClustersClusterMonGetItem[], false];
+  "GET /ceph/clusters/{cluster}/osd-tree": [PathCluster, Record<string, unknown>, false];
+  "GET /ceph/clusters/{cluster}/pools": [PathCluster, CephClustersClusterPoolsGetItem[], false];
+  "GET /ceph/clusters/{cluster}/status": [PathCluster & CephClustersClusterStatusGetParams, Record<string, unknown>, false];
+  "GET /ceph/clusters/{cluster}/summary": [PathCluster & CephClustersClusterSummaryGetParams, CephClustersClusterSummaryGetResult, false];
+  "GET /config": [ConfigGetParams, unknown, true];
+  "GET /config/access": [ConfigAccessGetParams, unknown, true];
+  "GET /config/access/ad": [NoParams, ConfigAccessAdGetItem[], true];
+  "POST /config/access/ad": [ConfigAccessAdPostParams, null, false];
+  "GET /config/access/ad/{realm}": [PathRealm, ConfigAccessAdRealmGetResult, false];
+  "PUT /config/access/ad/{realm}": [PathRealm & ConfigAccessAdRealmPutParams, null, false];
+  "DELETE /config/access/ad/{realm}": [PathRealm & ConfigAccessAdRealmDeleteParams, null, false];
+  "GET /config/access/ldap": [NoParams, ConfigAccessLdapGetItem[], true];
+  "POST /config/access/ldap": [ConfigAccessLdapPostParams, null, false];
+  "GET /config/access/ldap/{realm}": [PathRealm, ConfigAccessLdapRealmGetResult, false];
+  "PUT /config/access/ldap/{realm}": [PathRealm & ConfigAccessLdapRealmPutParams, null, false];
+  "DELETE /config/access/ldap/{realm}": [PathRealm & ConfigAccessLdapRealmDeleteParams, null, false];
+  "GET /config/access/openid": [NoParams, ConfigAccessOpenidGetItem[], true];
+  "POST /config/access/openid": [ConfigAccessOpenidPostParams, null, false];
+  "GET /config/access/openid/{realm}": [PathRealm, ConfigAccessOpenidRealmGetResult, false];
+  "PUT /config/access/openid/{realm}": [PathRealm & ConfigAccessOpenidRealmPutParams, null, false];
+  "DELETE /config/access/openid/{realm}": [PathRealm & ConfigAccessOpenidRealmDeleteParams, null, false];
+  "GET /config/access/pam": [NoParams, ConfigAccessPamGetResult, true];
+  "PUT /config/access/pam": [ConfigAccessPamPutParams, ConfigAccessPamPutResult, true];
+  "GET /config/access/pdm": [NoParams, ConfigAccessPdmGetResult, true];
+  "PUT /config/access/pdm": [ConfigAccessPdmPutParams, ConfigAccessPdmPutResult, true];
+  "GET /config/access/tfa": [ConfigAccessTfaGetParams, unknown, true];
+  "GET /config/access/tfa/webauthn": [NoParams, ConfigAccessTfaWebauthnGetResult | null, true];
+  "PUT /config/access/tfa/webauthn": [ConfigAccessTfaWebauthnPutParams, null, true];
+  "GET /config/acme": [ConfigAcmeGetParams, unknown, true];
+  "GET /config/acme/account": [NoParams, ConfigAcmeAccountGetItem[], true];
+  /** starts a task */
+  "POST /config/acme/account": [ConfigAcmeAccountPostParams, Upid, false];
+  "GET /config/acme/account/{name}": [PathName, ConfigAcmeAccountNameGetResult, false];
+  /** starts a task */
+  "PUT /config/acme/account/{name}": [PathName & ConfigAcmeAccountNamePutParams, Upid, false];
+  /** starts a task */
+  "DELETE /config/acme/account/{name}": [PathName & ConfigAcmeAccountNameDeleteParams, Upid, false];
+  "GET /config/acme/challenge-schema": [NoParams, ConfigAcmeChallengeSchemaGetItem[], true];
+  "GET /config/acme/directories": [NoParams, ConfigAcmeDirectoriesGetItem[], true];
+  "GET /config/acme/plugins": [NoParams, ConfigAcmePluginsGetItem[], true];
+  "POST /config/acme/plugins": [ConfigAcmePluginsPostParams, null, false];
+  "GET /config/acme/plugins/{id}": [PathId, ConfigAcmePluginsIdGetResult, false];
+  "PUT /config/acme/plugins/{id}": [PathId & ConfigAcmePluginsIdPutParams, null, false];
+  "DELETE /config/acme/plugins/{id}": [PathId, null, false];
+  "GET /config/acme/tos": [ConfigAcmeTosGetParams, string | null, true];
+  "GET /config/certificate": [NoParams, ConfigCertificateGetResult, true];
+  "PUT /config/certificate": [ConfigCertificatePutParams, null, true];
+  "GET /config/notes": [NoParams, string, true];
+  "PUT /config/notes": [ConfigNotesPutParams, null, false];
+  "GET /config/views": [NoParams, ConfigViewsGetItem[], true];
+  "POST /config/views": [ConfigViewsPostParams, null, false];
+  "GET /config/views/{id}": [PathId, ConfigViewsIdGetResult, false];
+  "PUT /config/views/{id}": [PathId & ConfigViewsIdPutParams, null, false];
+  "DELETE /config/views/{id}": [PathId & ConfigViewsIdDeleteParams, null, false];
+  "GET /nodes": [NoParams, unknown, true];
+  "GET /nodes/{node}": [PathNode & NodesNodeGetParams, unknown, false];
+  "GET /nodes/{node}/apt": [PathNode & NodesNodeAptGetParams, unknown, false];
+  "GET /nodes/{node}/apt/changelog": [PathNode & NodesNodeAptChangelogGetParams, string, false];
+  "GET /nodes/{node}/apt/repositories": [PathNode, NodesNodeAptRepositoriesGetResult, false];
+  "POST /nodes/{node}/apt/repositories": [PathNode & NodesNodeAptRepositoriesPostParams, null, false];
+  "PUT /nodes/{node}/apt/repositories": [PathNode & NodesNodeAptRepositoriesPutParams, null, false];
+  "GET /nodes/{node}/apt/update": [PathNode, NodesNodeAptUpdateGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/apt/update": [PathNode & NodesNodeAptUpdatePostParams, Upid, false];
+  "GET /nodes/{node}/apt/versions": [PathNode, NodesNodeAptVersionsGetItem[], false];
+  "GET /nodes/{node}/certificates": [PathNode & NodesNodeCertificatesGetParams, unknown, false];
+  "GET /nodes/{node}/certificates/acme": [PathNode & NodesNodeCertificatesAcmeGetParams, unknown, false];
+  /** starts a task */
+  "POST /nodes/{node}/certificates/acme/certificate": [PathNode & NodesNodeCertificatesAcmeCertificatePostParams, Upid, false];
+  /** starts a task */
+  "PUT /nodes/{node}/certificates/acme/certificate": [PathNode & NodesNodeCertificatesAcmeCertificatePutParams, Upid, false];
+  "POST /nodes/{node}/certificates/custom": [PathNode & NodesNodeCertificatesCustomPostParams, NodesNodeCertificatesCustomPostItem[], false];
+  "DELETE /nodes/{node}/certificates/custom": [PathNode & NodesNodeCertificatesCustomDeleteParams, null, false];
+  "GET /nodes/{node}/certificates/info": [PathNode, NodesNodeCertificatesInfoGetItem[], false];
+  "GET /nodes/{node}/config": [PathNode, NodesNodeConfigGetResult, false];
+  "PUT /nodes/{node}/config": [PathNode & NodesNodeConfigPutParams, null, false];
+  "GET /nodes/{node}/dns": [PathNode, NodesNodeDnsGetResult, false];
+  "PUT /nodes/{node}/dns": [PathNode & NodesNodeDnsPutParams, null, false];
+  "GET /nodes/{node}/journal": [PathNode & NodesNodeJournalGetParams, unknown, false];
+  "GET /nodes/{node}/network": [PathNode, NodesNodeNetworkGetItem[], false];
+  "POST /nodes/{node}/network": [PathNode & NodesNodeNetworkPostParams, null, false];
+  /** starts a task */
+  "PUT /nodes/{node}/network": [PathNode, Upid, false];
+  "DELETE /nodes/{node}/network": [PathNode, null, false];
+  "GET /nodes/{node}/network/{iface}": [PathNodeIface, NodesNodeNetworkIfaceGetResult, false];
+  "PUT /nodes/{node}/network/{iface}": [PathNodeIface & NodesNodeNetworkIfacePutParams, null, false];
+  "DELETE /nodes/{node}/network/{iface}": [PathNodeIface & NodesNodeNetworkIfaceDeleteParams, null, false];
+  "GET /nodes/{node}/report": [PathNode, string, false];
+  "GET /nodes/{node}/rrddata": [PathNode & NodesNodeRrddataGetParams, NodesNodeRrddataGetItem[], false];
+  "GET /nodes/{node}/sdn": [PathNode & NodesNodeSdnGetParams, unknown, false];
+  "GET /nodes/{node}/sdn/vnets/{vnet}": [PathNodeVnet & NodesNodeSdnVnetsVnetGetParams, unknown, false];
+  "GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf": [PathNodeVnet & NodesNodeSdnVnetsVnetMacVrfGetParams, NodesNodeSdnVnetsVnetMacVrfGetResult, false];
+  "GET /nodes/{node}/sdn/zones/{zone}": [PathNodeZone & NodesNodeSdnZonesZoneGetParams, unknown, false];
+  "GET /nodes/{node}/sdn/zones/{zone}/ip-vrf": [PathNodeZone & NodesNodeSdnZonesZoneIpVrfGetParams, NodesNodeSdnZonesZoneIpVrfGetResult, false];
+  "GET /nodes/{node}/status": [PathNode, NodesNodeStatusGetResult, false];
+  "POST /nodes/{node}/status": [PathNode & NodesNodeStatusPostParams, null, false];
+  "GET /nodes/{node}/subscription": [PathNode, NodesNodeSubscriptionGetResult, false];
+  "POST /nodes/{node}/subscription": [PathNode, null, false];
+  "GET /nodes/{node}/syslog": [PathNode & NodesNodeSyslogGetParams, NodesNodeSyslogGetItem[], false];
+  "GET /nodes/{node}/tasks": [PathNode & NodesNodeTasksGetParams, NodesNodeTasksGetItem[], false];
+  "GET /nodes/{node}/tasks/{upid}": [PathNodeUpid & NodesNodeTasksUpidGetParams, unknown, false];
+  "DELETE /nodes/{node}/tasks/{upid}": [PathNodeUpid, null, false];
+  "GET /nodes/{node}/tasks/{upid}/log": [PathNodeUpid & NodesNodeTasksUpidLogGetParams, NodesNodeTasksUpidLogGetResult | null, false];
+  "GET /nodes/{node}/tasks/{upid}/status": [PathNodeUpid, NodesNodeTasksUpidStatusGetResult, false];
+  "POST /nodes/{node}/termproxy": [PathNode & NodesNodeTermproxyPostParams, NodesNodeTermproxyPostResult, false];
+  "GET /nodes/{node}/time": [PathNode, NodesNodeTimeGetResult, false];
+  "PUT /nodes/{node}/time": [PathNode & NodesNodeTimePutParams, null, false];
+  "GET /nodes/{node}/vncwebsocket": [PathNode & NodesNodeVncwebsocketGetParams, unknown, false];
+  "GET /pbs": [PbsGetParams, unknown, true];
+  "POST /pbs/probe-tls": [PbsProbeTlsPostParams, null, false];
+  "GET /pbs/realms": [PbsRealmsGetParams, PbsRealmsGetItem[], false];
+  "GET /pbs/remotes": [NoParams, PbsRemotesGetItem[], true];
+  "GET /pbs/remotes/{remote}": [PathRemote & PbsRemotesRemoteGetParams, unknown, false];
+  "GET /pbs/remotes/{remote}/datastore": [PathRemote, PbsRemotesRemoteDatastoreGetItem[], false];
+  "GET /pbs/remotes/{remote}/datastore/{datastore}": [PathRemoteDatastore & PbsRemotesRemoteDatastoreDatastoreGetParams, unknown, false];
+  "GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces": [PathRemoteDatastore & PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams, PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[], false];
+  "GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata": [PathRemoteDatastore & PbsRemotesRemoteDatastoreDatastoreRrddataGetParams, PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[], false];
+  "GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots": [PathRemoteDatastore & PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams, PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[], false];
+  "GET /pbs/remotes/{remote}/nodes/{node}": [PathRemoteNode & PbsRemotesRemoteNodesNodeGetParams, unknown, false];
+  "GET /pbs/remotes/{remote}/nodes/{node}/apt": [PathRemoteNode & PbsRemotesRemoteNodesNodeAptGetParams, unknown, false];
+  "GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog": [PathRemoteNode & PbsRemotesRemoteNodesNodeAptChangelogGetParams, string, false];
+  "GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories": [PathRemoteNode, unknown, false];
+  "GET /pbs/remotes/{remote}/nodes/{node}/apt/update": [PathRemoteNode, PbsRemotesRemoteNodesNodeAptUpdateGetItem[], false];
+  /** starts a task */
+  "POST /pbs/remotes/{remote}/nodes/{node}/apt/update": [PathRemoteNode, RemoteUpid, false];
+  "GET /pbs/remotes/{remote}/nodes/{node}/subscription": [PathRemoteNode, PbsRemotesRemoteNodesNodeSubscriptionGetResult, false];
+  "POST /pbs/remotes/{remote}/nodes/{node}/termproxy": [PathRemoteNode, PbsRemotesRemoteNodesNodeTermproxyPostResult, false];
+  "GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket": [PathRemoteNode & PbsRemotesRemoteNodesNodeVncwebsocketGetParams, unknown, false];
+  "GET /pbs/remotes/{remote}/rrddata": [PathRemote & PbsRemotesRemoteRrddataGetParams, PbsRemotesRemoteRrddataGetItem[], false];
+  "GET /pbs/remotes/{remote}/status": [PathRemote, PbsRemotesRemoteStatusGetResult, false];
+  "GET /pbs/remotes/{remote}/tasks": [PathRemote, PbsRemotesRemoteTasksGetItem[], false];
+  "GET /pbs/remotes/{remote}/tasks/{upid}": [PathRemoteUpid & PbsRemotesRemoteTasksUpidGetParams, unknown, false];
+  "DELETE /pbs/remotes/{remote}/tasks/{upid}": [PathRemoteUpid, null, false];
+  "GET /pbs/remotes/{remote}/tasks/{upid}/log": [PathRemoteUpid & PbsRemotesRemoteTasksUpidLogGetParams, PbsRemotesRemoteTasksUpidLogGetItem[], false];
+  "GET /pbs/remotes/{remote}/tasks/{upid}/status": [PathRemoteUpid & PbsRemotesRemoteTasksUpidStatusGetParams, PbsRemotesRemoteTasksUpidStatusGetResult, false];
+  "POST /pbs/scan": [PbsScanPostParams, PbsScanPostResult, false];
+  "GET /ping": [NoParams, string, true];
+  "GET /pve": [PveGetParams, unknown, true];
+  "GET /pve/firewall": [PveFirewallGetParams, unknown, true];
+  "GET /pve/firewall/status": [NoParams, PveFirewallStatusGetItem[], true];
+  "POST /pve/probe-tls": [PveProbeTlsPostParams, null, false];
+  "GET /pve/realms": [PveRealmsGetParams, PveRealmsGetItem[], false];
+  "GET /pve/remotes": [NoParams, PveRemotesGetItem[], true];
+  "GET /pve/remotes/{remote}": [PathRemote & PveRemotesRemoteGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/cluster-nextid": [PathRemote & PveRemotesRemoteClusterNextidGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/cluster-status": [PathRemote & PveRemotesRemoteClusterStatusGetParams, PveRemotesRemoteClusterStatusGetItem[], false];
+  "GET /pve/remotes/{remote}/firewall": [PathRemote & PveRemotesRemoteFirewallGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/firewall/options": [PathRemote, PveRemotesRemoteFirewallOptionsGetResult, false];
+  "PUT /pve/remotes/{remote}/firewall/options": [PathRemote & PveRemotesRemoteFirewallOptionsPutParams, null, false];
+  "GET /pve/remotes/{remote}/firewall/rules": [PathRemote, PveRemotesRemoteFirewallRulesGetItem[], false];
+  "GET /pve/remotes/{remote}/firewall/status": [PathRemote, PveRemotesRemoteFirewallStatusGetResult, false];
+  "GET /pve/remotes/{remote}/lxc": [PathRemote & PveRemotesRemoteLxcGetParams, PveRemotesRemoteLxcGetItem[], false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}": [PathRemoteVmid & PveRemotesRemoteLxcVmidGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/config": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidConfigGetParams, PveRemotesRemoteLxcVmidConfigGetResult, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall": [PathRemoteVmid & PveRemotesRemoteLxcVmidFirewallGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidFirewallOptionsGetParams, PveRemotesRemoteLxcVmidFirewallOptionsGetResult, false];
+  "PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidFirewallRulesGetParams, PveRemotesRemoteLxcVmidFirewallRulesGetItem[], false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/lxc/{vmid}/migrate": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/pending": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidPendingGetParams, unknown, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/rrddata": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidRrddataGetParams, PveRemotesRemoteLxcVmidRrddataGetItem[], false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/lxc/{vmid}/shutdown": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/snapshot": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidSnapshotGetParams, PveRemotesRemoteLxcVmidSnapshotGetItem[], false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/lxc/{vmid}/snapshot": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid, false];
+  /** starts a task */
+  "DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}": [PathRemoteVmidSnapname & PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams, RemoteUpid, false];
+  "PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config": [PathRemoteVmidSnapname & PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback": [PathRemoteVmidSnapname & PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/lxc/{vmid}/start": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/status": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidStatusGetParams, PveRemotesRemoteLxcVmidStatusGetResult, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/lxc/{vmid}/stop": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid, false];
+  "POST /pve/remotes/{remote}/lxc/{vmid}/termproxy": [PathRemoteVmid2, PveRemotesRemoteLxcVmidTermproxyPostResult, false];
+  "GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket": [PathRemoteVmid2 & PveRemotesRemoteLxcVmidVncwebsocketGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes": [PathRemote, PveRemotesRemoteNodesGetItem[], false];
+  "GET /pve/remotes/{remote}/nodes/{node}": [PathRemoteNode & PveRemotesRemoteNodesNodeGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/apt": [PathRemoteNode & PveRemotesRemoteNodesNodeAptGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/apt/changelog": [PathRemoteNode & PveRemotesRemoteNodesNodeAptChangelogGetParams, string, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/apt/repositories": [PathRemoteNode, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/apt/update": [PathRemoteNode, PveRemotesRemoteNodesNodeAptUpdateGetItem[], false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/nodes/{node}/apt/update": [PathRemoteNode, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/config": [PathRemoteNode, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/firewall": [PathRemoteNode & PveRemotesRemoteNodesNodeFirewallGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/firewall/options": [PathRemoteNode, PveRemotesRemoteNodesNodeFirewallOptionsGetResult, false];
+  "PUT /pve/remotes/{remote}/nodes/{node}/firewall/options": [PathRemoteNode & PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/firewall/rules": [PathRemoteNode, PveRemotesRemoteNodesNodeFirewallRulesGetItem[], false];
+  "GET /pve/remotes/{remote}/nodes/{node}/firewall/status": [PathRemoteNode, PveRemotesRemoteNodesNodeFirewallStatusGetResult, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/network": [PathRemoteNode & PveRemotesRemoteNodesNodeNetworkGetParams, PveRemotesRemoteNodesNodeNetworkGetItem[], false];
+  "GET /pve/remotes/{remote}/nodes/{node}/rrddata": [PathRemoteNode & PveRemotesRemoteNodesNodeRrddataGetParams, PveRemotesRemoteNodesNodeRrddataGetItem[], false];
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn": [PathRemoteNode & PveRemotesRemoteNodesNodeSdnGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}": [PathRemoteNodeVnet & PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf": [PathRemoteNodeVnet, PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}": [PathRemoteNodeZone & PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf": [PathRemoteNodeZone, PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/status": [PathRemoteNode, PveRemotesRemoteNodesNodeStatusGetResult, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/storage": [PathRemoteNode & PveRemotesRemoteNodesNodeStorageGetParams, PveRemotesRemoteNodesNodeStorageGetItem[], false];
+  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}": [PathRemoteNodeStorage & PveRemotesRemoteNodesNodeStorageStorageGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata": [PathRemoteNodeStorage & PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams, PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[], false];
+  "GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status": [PathRemoteNodeStorage, PveRemotesRemoteNodesNodeStorageStorageStatusGetResult, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/subscription": [PathRemoteNode, PveRemotesRemoteNodesNodeSubscriptionGetResult, false];
+  "POST /pve/remotes/{remote}/nodes/{node}/termproxy": [PathRemoteNode, PveRemotesRemoteNodesNodeTermproxyPostResult, false];
+  "GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket": [PathRemoteNode & PveRemotesRemoteNodesNodeVncwebsocketGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/options": [PathRemote, unknown, false];
+  "GET /pve/remotes/{remote}/qemu": [PathRemote & PveRemotesRemoteQemuGetParams, PveRemotesRemoteQemuGetItem[], false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}": [PathRemoteVmid & PveRemotesRemoteQemuVmidGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/config": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidConfigGetParams, PveRemotesRemoteQemuVmidConfigGetResult, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall": [PathRemoteVmid & PveRemotesRemoteQemuVmidFirewallGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidFirewallOptionsGetParams, PveRemotesRemoteQemuVmidFirewallOptionsGetResult, false];
+  "PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidFirewallRulesGetParams, PveRemotesRemoteQemuVmidFirewallRulesGetItem[], false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/migrate": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidMigrateGetParams, PveRemotesRemoteQemuVmidMigrateGetResult, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/migrate": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/pending": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidPendingGetParams, unknown, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/resume": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/rrddata": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidRrddataGetParams, PveRemotesRemoteQemuVmidRrddataGetItem[], false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/shutdown": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/snapshot": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidSnapshotGetParams, PveRemotesRemoteQemuVmidSnapshotGetItem[], false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/snapshot": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid, false];
+  /** starts a task */
+  "DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}": [PathRemoteVmidSnapname & PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams, RemoteUpid, false];
+  "PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config": [PathRemoteVmidSnapname & PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback": [PathRemoteVmidSnapname & PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/start": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/status": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidStatusGetParams, PveRemotesRemoteQemuVmidStatusGetResult, false];
+  /** starts a task */
+  "POST /pve/remotes/{remote}/qemu/{vmid}/stop": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid, false];
+  "POST /pve/remotes/{remote}/qemu/{vmid}/termproxy": [PathRemoteVmid2, PveRemotesRemoteQemuVmidTermproxyPostResult, false];
+  "POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidVncproxyPostParams, PveRemotesRemoteQemuVmidVncproxyPostResult, false];
+  "GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket": [PathRemoteVmid2 & PveRemotesRemoteQemuVmidVncwebsocketGetParams, unknown, false];
+  "GET /pve/remotes/{remote}/resources": [PathRemote & PveRemotesRemoteResourcesGetParams, {
   cpu: number;
   disk: number;
   id: string;
@@ -7014,119 +5576,68 @@ export interface Routes {
   shared: boolean;
   status: string;
   storage: string;
-}[]; optional: false };
-  /** GET /pve/remotes/{remote}/tasks (get_pve_remotes_tasks) */
-  "GET /pve/remotes/{remote}/tasks": { params: { remote: string } & PveRemotesRemoteTasksGetParams; returns: PveRemotesRemoteTasksGetItem[]; optional: false };
-  /** GET /pve/remotes/{remote}/tasks/{upid} (get_pve_remotes_tasks) */
-  "GET /pve/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string } & PveRemotesRemoteTasksUpidGetParams; returns: unknown; optional: false };
-  /** DELETE /pve/remotes/{remote}/tasks/{upid} (delete_pve_remotes_tasks) */
-  "DELETE /pve/remotes/{remote}/tasks/{upid}": { params: { remote: string; upid: string }; returns: null; optional: false };
-  /** GET /pve/remotes/{remote}/tasks/{upid}/log (get_pve_remotes_tasks_log) */
-  "GET /pve/remotes/{remote}/tasks/{upid}/log": { params: { remote: string; upid: string } & PveRemotesRemoteTasksUpidLogGetParams; returns: PveRemotesRemoteTasksUpidLogGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/tasks/{upid}/status (get_pve_remotes_tasks_status) */
-  "GET /pve/remotes/{remote}/tasks/{upid}/status": { params: { remote: string; upid: string } & PveRemotesRemoteTasksUpidStatusGetParams; returns: PveRemotesRemoteTasksUpidStatusGetResult; optional: false };
-  /** GET /pve/remotes/{remote}/updates (get_pve_remotes_updates) */
-  "GET /pve/remotes/{remote}/updates": { params: { remote: string }; returns: unknown; optional: false };
-  /** POST /pve/scan (post_pve_scan) */
-  "POST /pve/scan": { params: PveScanPostParams; returns: PveScanPostResult; optional: false };
-  /** GET /remotes (get_remotes) */
-  "GET /remotes": { params: RemotesGetParams; returns: unknown; optional: true };
-  /** GET /remotes/metric-collection/status (get_remotes_metric_collection_status) */
-  "GET /remotes/metric-collection/status": { params: NoParams; returns: RemotesMetricCollectionStatusGetItem[]; optional: true };
-  /** POST /remotes/metric-collection/trigger (post_remotes_metric_collection_trigger) */
-  "POST /remotes/metric-collection/trigger": { params: RemotesMetricCollectionTriggerPostParams; returns: null; optional: true };
-  /** GET /remotes/remote (get_remotes_remote) */
-  "GET /remotes/remote": { params: NoParams; returns: RemotesRemoteGetItem[]; optional: true };
-  /** POST /remotes/remote (post_remotes_remote) */
-  "POST /remotes/remote": { params: RemotesRemotePostParams; returns: null; optional: false };
-  /** GET /remotes/remote/{id} (get_remotes_remote) */
-  "GET /remotes/remote/{id}": { params: { id: string } & RemotesRemoteIdGetParams; returns: unknown; optional: false };
-  /** PUT /remotes/remote/{id} (put_remotes_remote) */
-  "PUT /remotes/remote/{id}": { params: { id: string } & RemotesRemoteIdPutParams; returns: null; optional: false };
-  /** DELETE /remotes/remote/{id} (delete_remotes_remote) */
-  "DELETE /remotes/remote/{id}": { params: { id: string } & RemotesRemoteIdDeleteParams; returns: null; optional: false };
-  /** GET /remotes/remote/{id}/config (get_remotes_remote_config) */
-  "GET /remotes/remote/{id}/config": { params: { id: string }; returns: RemotesRemoteIdConfigGetResult; optional: false };
-  /** POST /remotes/remote/{id}/probe-certificate (post_remotes_remote_probe_certificate) */
-  "POST /remotes/remote/{id}/probe-certificate": { params: { id: string } & RemotesRemoteIdProbeCertificatePostParams; returns: null; optional: false };
-  /** GET /remotes/remote/{id}/rrddata (get_remotes_remote_rrddata) */
-  "GET /remotes/remote/{id}/rrddata": { params: { id: string } & RemotesRemoteIdRrddataGetParams; returns: RemotesRemoteIdRrddataGetItem[]; optional: false };
-  /** GET /remotes/remote/{id}/version (get_remotes_remote_version) */
-  "GET /remotes/remote/{id}/version": { params: { id: string }; returns: RemotesRemoteIdVersionGetResult; optional: false };
-  /** GET /remotes/tasks (get_remotes_tasks) */
-  "GET /remotes/tasks": { params: RemotesTasksGetParams; returns: unknown; optional: true };
-  /** GET /remotes/tasks/list (get_remotes_tasks_list) */
-  "GET /remotes/tasks/list": { params: RemotesTasksListGetParams; returns: RemotesTasksListGetItem[]; optional: true };
-  /** POST /remotes/tasks/refresh (post_remotes_tasks_refresh) starts a task */
-  "POST /remotes/tasks/refresh": { params: RemotesTasksRefreshPostParams; returns: Upid; optional: true };
-  /** GET /remotes/tasks/statistics (get_remotes_tasks_statistics) */
-  "GET /remotes/tasks/statistics": { params: RemotesTasksStatisticsGetParams; returns: RemotesTasksStatisticsGetResult; optional: true };
-  /** GET /remotes/updates (get_remotes_updates) */
-  "GET /remotes/updates": { params: RemotesUpdatesGetParams; returns: unknown; optional: true };
-  /** POST /remotes/updates/refresh (post_remotes_updates_refresh) starts a task */
-  "POST /remotes/updates/refresh": { params: NoParams; returns: Upid; optional: true };
-  /** GET /remotes/updates/summary (get_remotes_updates_summary) */
-  "GET /remotes/updates/summary": { params: NoParams; returns: RemotesUpdatesSummaryGetResult; optional: true };
-  /** GET /resources (get_resources) */
-  "GET /resources": { params: ResourcesGetParams; returns: unknown; optional: true };
-  /** GET /resources/list (get_resources_list) */
-  "GET /resources/list": { params: ResourcesListGetParams; returns: ResourcesListGetItem[]; optional: true };
-  /** GET /resources/location-info (get_resources_location_info) */
-  "GET /resources/location-info": { params: ResourcesLocationInfoGetParams; returns: unknown; optional: true };
-  /** GET /resources/status (get_resources_status) */
-  "GET /resources/status": { params: ResourcesStatusGetParams; returns: ResourcesStatusGetResult; optional: true };
-  /** GET /resources/subscription (get_resources_subscription) */
-  "GET /resources/subscription": { params: ResourcesSubscriptionGetParams; returns: ResourcesSubscriptionGetItem[]; optional: true };
-  /** GET /resources/top-entities (get_resources_top_entities) */
-  "GET /resources/top-entities": { params: ResourcesTopEntitiesGetParams; returns: ResourcesTopEntitiesGetResult; optional: true };
-  /** GET /sdn (get_sdn) */
-  "GET /sdn": { params: SdnGetParams; returns: unknown; optional: true };
-  /** GET /sdn/controllers (get_sdn_controllers) */
-  "GET /sdn/controllers": { params: SdnControllersGetParams; returns: SdnControllersGetItem[]; optional: true };
-  /** GET /sdn/vnets (get_sdn_vnets) */
-  "GET /sdn/vnets": { params: SdnVnetsGetParams; returns: SdnVnetsGetItem[]; optional: true };
-  /** POST /sdn/vnets (post_sdn_vnets) starts a task */
-  "POST /sdn/vnets": { params: SdnVnetsPostParams; returns: Upid; optional: false };
-  /** GET /sdn/zones (get_sdn_zones) */
-  "GET /sdn/zones": { params: SdnZonesGetParams; returns: SdnZonesGetItem[]; optional: true };
-  /** POST /sdn/zones (post_sdn_zones) starts a task */
-  "POST /sdn/zones": { params: SdnZonesPostParams; returns: Upid; optional: false };
-  /** GET /subscriptions (get_subscriptions) */
-  "GET /subscriptions": { params: SubscriptionsGetParams; returns: unknown; optional: true };
-  /** POST /subscriptions/adopt-all (post_subscriptions_adopt_all) */
-  "POST /subscriptions/adopt-all": { params: SubscriptionsAdoptAllPostParams; returns: SubscriptionsAdoptAllPostItem[]; optional: true };
-  /** POST /subscriptions/adopt-key (post_subscriptions_adopt_key) */
-  "POST /subscriptions/adopt-key": { params: SubscriptionsAdoptKeyPostParams; returns: null; optional: false };
-  /** POST /subscriptions/apply-pending (post_subscriptions_apply_pending) starts a task */
-  "POST /subscriptions/apply-pending": { params: SubscriptionsApplyPendingPostParams; returns: Upid | null; optional: true };
-  /** POST /subscriptions/auto-assign (post_subscriptions_auto_assign) */
-  "POST /subscriptions/auto-assign": { params: NoParams; returns: SubscriptionsAutoAssignPostResult; optional: true };
-  /** POST /subscriptions/bulk-assign (post_subscriptions_bulk_assign) */
-  "POST /subscriptions/bulk-assign": { params: SubscriptionsBulkAssignPostParams; returns: SubscriptionsBulkAssignPostItem[]; optional: false };
-  /** POST /subscriptions/check (post_subscriptions_check) */
-  "POST /subscriptions/check": { params: SubscriptionsCheckPostParams; returns: null; optional: false };
-  /** POST /subscriptions/clear-pending (post_subscriptions_clear_pending) */
-  "POST /subscriptions/clear-pending": { params: SubscriptionsClearPendingPostParams; returns: SubscriptionsClearPendingPostResult; optional: true };
-  /** GET /subscriptions/keys (get_subscriptions_keys) */
-  "GET /subscriptions/keys": { params: NoParams; returns: SubscriptionsKeysGetItem[]; optional: true };
-  /** POST /subscriptions/keys (post_subscriptions_keys) */
-  "POST /subscriptions/keys": { params: SubscriptionsKeysPostParams; returns: SubscriptionsKeysPostResult; optional: false };
-  /** GET /subscriptions/keys/{key} (get_subscriptions_keys) */
-  "GET /subscriptions/keys/{key}": { params: { key: string }; returns: SubscriptionsKeysKeyGetResult; optional: false };
-  /** DELETE /subscriptions/keys/{key} (delete_subscriptions_keys) */
-  "DELETE /subscriptions/keys/{key}": { params: { key: string } & SubscriptionsKeysKeyDeleteParams; returns: null; optional: false };
-  /** POST /subscriptions/keys/{key}/assignment (post_subscriptions_keys_assignment) */
-  "POST /subscriptions/keys/{key}/assignment": { params: { key: string } & SubscriptionsKeysKeyAssignmentPostParams; returns: null; optional: false };
-  /** DELETE /subscriptions/keys/{key}/assignment (delete_subscriptions_keys_assignment) */
-  "DELETE /subscriptions/keys/{key}/assignment": { params: { key: string } & SubscriptionsKeysKeyAssignmentDeleteParams; returns: null; optional: false };
-  /** GET /subscriptions/node-status (get_subscriptions_node_status) */
-  "GET /subscriptions/node-status": { params: SubscriptionsNodeStatusGetParams; returns: SubscriptionsNodeStatusGetItem[]; optional: true };
-  /** POST /subscriptions/queue-clear (post_subscriptions_queue_clear) */
-  "POST /subscriptions/queue-clear": { params: SubscriptionsQueueClearPostParams; returns: null; optional: false };
-  /** POST /subscriptions/revert-pending-clear (post_subscriptions_revert_pending_clear) */
-  "POST /subscriptions/revert-pending-clear": { params: SubscriptionsRevertPendingClearPostParams; returns: null; optional: false };
-  /** GET /version (get_version) */
-  "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
+}[], false];
+  "GET /pve/remotes/{remote}/tasks": [PathRemote & PveRemotesRemoteTasksGetParams, PveRemotesRemoteTasksGetItem[], false];
+  "GET /pve/remotes/{remote}/tasks/{upid}": [PathRemoteUpid & PveRemotesRemoteTasksUpidGetParams, unknown, false];
+  "DELETE /pve/remotes/{remote}/tasks/{upid}": [PathRemoteUpid, null, false];
+  "GET /pve/remotes/{remote}/tasks/{upid}/log": [PathRemoteUpid & PveRemotesRemoteTasksUpidLogGetParams, PveRemotesRemoteTasksUpidLogGetResult, false];
+  "GET /pve/remotes/{remote}/tasks/{upid}/status": [PathRemoteUpid & PveRemotesRemoteTasksUpidStatusGetParams, PveRemotesRemoteTasksUpidStatusGetResult, false];
+  "GET /pve/remotes/{remote}/updates": [PathRemote, unknown, false];
+  "POST /pve/scan": [PveScanPostParams, PveScanPostResult, false];
+  "GET /remotes": [RemotesGetParams, unknown, true];
+  "GET /remotes/metric-collection/status": [NoParams, RemotesMetricCollectionStatusGetItem[], true];
+  "POST /remotes/metric-collection/trigger": [RemotesMetricCollectionTriggerPostParams, null, true];
+  "GET /remotes/remote": [NoParams, RemotesRemoteGetItem[], true];
+  "POST /remotes/remote": [RemotesRemotePostParams, null, false];
+  "GET /remotes/remote/{id}": [PathId & RemotesRemoteIdGetParams, unknown, false];
+  "PUT /remotes/remote/{id}": [PathId & RemotesRemoteIdPutParams, null, false];
+  "DELETE /remotes/remote/{id}": [PathId & RemotesRemoteIdDeleteParams, null, false];
+  "GET /remotes/remote/{id}/config": [PathId, RemotesRemoteIdConfigGetResult, false];
+  "POST /remotes/remote/{id}/probe-certificate": [PathId & RemotesRemoteIdProbeCertificatePostParams, null, false];
+  "GET /remotes/remote/{id}/rrddata": [PathId & RemotesRemoteIdRrddataGetParams, RemotesRemoteIdRrddataGetItem[], false];
+  "GET /remotes/remote/{id}/version": [PathId, RemotesRemoteIdVersionGetResult, false];
+  "GET /remotes/tasks": [RemotesTasksGetParams, unknown, true];
+  "GET /remotes/tasks/list": [RemotesTasksListGetParams, RemotesTasksListGetItem[], true];
+  /** starts a task */
+  "POST /remotes/tasks/refresh": [RemotesTasksRefreshPostParams, Upid, true];
+  "GET /remotes/tasks/statistics": [RemotesTasksStatisticsGetParams, RemotesTasksStatisticsGetResult, true];
+  "GET /remotes/updates": [RemotesUpdatesGetParams, unknown, true];
+  /** starts a task */
+  "POST /remotes/updates/refresh": [NoParams, Upid, true];
+  "GET /remotes/updates/summary": [NoParams, RemotesUpdatesSummaryGetResult, true];
+  "GET /resources": [ResourcesGetParams, unknown, true];
+  "GET /resources/list": [ResourcesListGetParams, ResourcesListGetItem[], true];
+  "GET /resources/location-info": [ResourcesLocationInfoGetParams, unknown, true];
+  "GET /resources/status": [ResourcesStatusGetParams, ResourcesStatusGetResult, true];
+  "GET /resources/subscription": [ResourcesSubscriptionGetParams, ResourcesSubscriptionGetItem[], true];
+  "GET /resources/top-entities": [ResourcesTopEntitiesGetParams, ResourcesTopEntitiesGetResult, true];
+  "GET /sdn": [SdnGetParams, unknown, true];
+  "GET /sdn/controllers": [SdnControllersGetParams, SdnControllersGetItem[], true];
+  "GET /sdn/vnets": [SdnVnetsGetParams, SdnVnetsGetItem[], true];
+  /** starts a task */
+  "POST /sdn/vnets": [SdnVnetsPostParams, Upid, false];
+  "GET /sdn/zones": [SdnZonesGetParams, SdnZonesGetItem[], true];
+  /** starts a task */
+  "POST /sdn/zones": [SdnZonesPostParams, Upid, false];
+  "GET /subscriptions": [SubscriptionsGetParams, unknown, true];
+  "POST /subscriptions/adopt-all": [SubscriptionsAdoptAllPostParams, SubscriptionsAdoptAllPostItem[], true];
+  "POST /subscriptions/adopt-key": [SubscriptionsAdoptKeyPostParams, null, false];
+  /** starts a task */
+  "POST /subscriptions/apply-pending": [SubscriptionsApplyPendingPostParams, Upid | null, true];
+  "POST /subscriptions/auto-assign": [NoParams, SubscriptionsAutoAssignPostResult, true];
+  "POST /subscriptions/bulk-assign": [SubscriptionsBulkAssignPostParams, SubscriptionsBulkAssignPostItem[], false];
+  "POST /subscriptions/check": [SubscriptionsCheckPostParams, null, false];
+  "POST /subscriptions/clear-pending": [SubscriptionsClearPendingPostParams, SubscriptionsClearPendingPostResult, true];
+  "GET /subscriptions/keys": [NoParams, SubscriptionsKeysGetItem[], true];
+  "POST /subscriptions/keys": [SubscriptionsKeysPostParams, SubscriptionsKeysPostResult, false];
+  "GET /subscriptions/keys/{key}": [PathKey, SubscriptionsKeysKeyGetResult, false];
+  "DELETE /subscriptions/keys/{key}": [PathKey & SubscriptionsKeysKeyDeleteParams, null, false];
+  "POST /subscriptions/keys/{key}/assignment": [PathKey & SubscriptionsKeysKeyAssignmentPostParams, null, false];
+  "DELETE /subscriptions/keys/{key}/assignment": [PathKey & SubscriptionsKeysKeyAssignmentDeleteParams, null, false];
+  "GET /subscriptions/node-status": [SubscriptionsNodeStatusGetParams, SubscriptionsNodeStatusGetItem[], true];
+  "POST /subscriptions/queue-clear": [SubscriptionsQueueClearPostParams, null, false];
+  "POST /subscriptions/revert-pending-clear": [SubscriptionsRevertPendingClearPostParams, null, false];
+  "GET /version": [NoParams, VersionGetResult, true];
 }
 
 /** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */

@@ -6,7 +6,6 @@ import type { Bool, NoParams, RemoteUpid, Upid } from '../common.js';
 
 export type { Bool, NoParams, RemoteUpid, Upid };
 
-/** An item of the result of GET /access. */
 export interface AccessGetItem {
   subdir: string;
   [key: string]: unknown;
@@ -14,7 +13,6 @@ export interface AccessGetItem {
 
 export type AccessGetResult = AccessGetItem[];
 
-/** Parameters of PUT /access/password (path parameters left out). */
 export interface AccessPasswordPutParams {
   /** length 5..64 */
   password: string;
@@ -22,7 +20,6 @@ export interface AccessPasswordPutParams {
   userid: string;
 }
 
-/** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
   otp?: string | undefined;
   password: string;
@@ -34,7 +31,6 @@ export interface AccessTicketPostParams {
   username: string;
 }
 
-/** Result of POST /access/ticket. */
 export interface AccessTicketPostResult {
   CSRFPreventionToken?: string;
   role?: string;
@@ -43,7 +39,6 @@ export interface AccessTicketPostResult {
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /access/users. */
 export interface AccessUsersGetItem {
   comment?: string;
   enable: 0 | 1;
@@ -54,7 +49,6 @@ export interface AccessUsersGetItem {
 
 export type AccessUsersGetResult = AccessUsersGetItem[];
 
-/** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
   comment?: string | undefined;
   crypt_pass?: string | undefined;
@@ -77,7 +71,6 @@ export interface AccessUsersPostParams {
   userid: string;
 }
 
-/** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
   comment?: string | undefined;
   crypt_pass?: string | undefined;
@@ -100,7 +93,6 @@ export interface AccessUsersUseridPutParams {
   role?: "root" | "admin" | "helpdesk" | "qmanager" | "audit" | undefined;
 }
 
-/** An item of the result of GET /config. */
 export interface ConfigGetItem {
   section: string;
   [key: string]: unknown;
@@ -108,7 +100,6 @@ export interface ConfigGetItem {
 
 export type ConfigGetResult = ConfigGetItem[];
 
-/** Parameters of PUT /config/admin (path parameters left out). */
 export interface ConfigAdminPutParams {
   /** default 1 */
   advfilter?: Bool | undefined;
@@ -141,7 +132,6 @@ export interface ConfigAdminPutParams {
   statlifetime?: number | undefined;
 }
 
-/** Parameters of PUT /config/clamav (path parameters left out). */
 export interface ConfigClamavPutParams {
   /** default 0 */
   archiveblockencrypted?: Bool | undefined;
@@ -167,7 +157,6 @@ export interface ConfigClamavPutParams {
   scriptedupdates?: Bool | undefined;
 }
 
-/** Parameters of POST /config/cluster/join (path parameters left out). */
 export interface ConfigClusterJoinPostParams {
   fingerprint: string;
   /** format ip */
@@ -176,7 +165,6 @@ export interface ConfigClusterJoinPostParams {
   password: string;
 }
 
-/** An item of the result of GET /config/cluster/nodes. */
 export interface ConfigClusterNodesGetItem {
   cid: number;
   fingerprint: string;
@@ -190,7 +178,6 @@ export interface ConfigClusterNodesGetItem {
 
 export type ConfigClusterNodesGetResult = ConfigClusterNodesGetItem[];
 
-/** Parameters of POST /config/cluster/nodes (path parameters left out). */
 export interface ConfigClusterNodesPostParams {
   fingerprint: string;
   hostrsapubkey: string;
@@ -203,7 +190,6 @@ export interface ConfigClusterNodesPostParams {
   rootrsapubkey: string;
 }
 
-/** An item of the result of POST /config/cluster/nodes. */
 export interface ConfigClusterNodesPostItem {
   cid: number;
   [key: string]: unknown;
@@ -211,27 +197,15 @@ export interface ConfigClusterNodesPostItem {
 
 export type ConfigClusterNodesPostResult = ConfigClusterNodesPostItem[];
 
-/** Parameters of GET /config/cluster/status (path parameters left out). */
 export interface ConfigClusterStatusGetParams {
   /** default 0 */
   list_single_node?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/cluster/status. */
-export interface ConfigClusterStatusGetItem {
-  cid: number;
-  fingerprint: string;
-  hostrsapubkey: string;
-  ip: string;
-  name: string;
-  rootrsapubkey: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface ConfigClusterStatusGetItem extends ConfigClusterNodesGetItem {}
 
 export type ConfigClusterStatusGetResult = ConfigClusterStatusGetItem[];
 
-/** An item of the result of GET /config/customscores. */
 export interface ConfigCustomscoresGetItem {
   comment?: string;
   digest?: string;
@@ -242,7 +216,6 @@ export interface ConfigCustomscoresGetItem {
 
 export type ConfigCustomscoresGetResult = ConfigCustomscoresGetItem[];
 
-/** Parameters of POST /config/customscores (path parameters left out). */
 export interface ConfigCustomscoresPostParams {
   comment?: string | undefined;
   /** length 0..40 */
@@ -251,7 +224,6 @@ export interface ConfigCustomscoresPostParams {
   score: number;
 }
 
-/** Parameters of PUT /config/customscores (path parameters left out). */
 export interface ConfigCustomscoresPutParams {
   /** length 0..40 */
   digest?: string | undefined;
@@ -259,7 +231,6 @@ export interface ConfigCustomscoresPutParams {
   "restart-daemon"?: Bool | undefined;
 }
 
-/** Result of GET /config/customscores/{name}. */
 export interface ConfigCustomscoresNameGetResult {
   comment?: string;
   name: string;
@@ -267,7 +238,6 @@ export interface ConfigCustomscoresNameGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /config/customscores/{name} (path parameters left out). */
 export interface ConfigCustomscoresNamePutParams {
   comment?: string | undefined;
   /** length 0..40 */
@@ -275,21 +245,15 @@ export interface ConfigCustomscoresNamePutParams {
   score: number;
 }
 
-/** Parameters of DELETE /config/customscores/{name} (path parameters left out). */
 export interface ConfigCustomscoresNameDeleteParams {
   /** length 0..40 */
   digest?: string | undefined;
 }
 
-/** An item of the result of GET /config/dkim. */
-export interface ConfigDkimGetItem {
-  section: string;
-  [key: string]: unknown;
-}
+export interface ConfigDkimGetItem extends ConfigGetItem {}
 
 export type ConfigDkimGetResult = ConfigDkimGetItem[];
 
-/** An item of the result of GET /config/dkim/domains. */
 export interface ConfigDkimDomainsGetItem {
   comment: string;
   domain: string;
@@ -298,26 +262,18 @@ export interface ConfigDkimDomainsGetItem {
 
 export type ConfigDkimDomainsGetResult = ConfigDkimDomainsGetItem[];
 
-/** Parameters of POST /config/dkim/domains (path parameters left out). */
 export interface ConfigDkimDomainsPostParams {
   comment?: string | undefined;
   /** format transport-domain */
   domain: string;
 }
 
-/** Result of GET /config/dkim/domains/{domain}. */
-export interface ConfigDkimDomainsDomainGetResult {
-  comment: string;
-  domain: string;
-  [key: string]: unknown;
-}
+export interface ConfigDkimDomainsDomainGetResult extends ConfigDkimDomainsGetItem {}
 
-/** Parameters of PUT /config/dkim/domains/{domain} (path parameters left out). */
 export interface ConfigDkimDomainsDomainPutParams {
   comment: string;
 }
 
-/** Result of GET /config/dkim/selector. */
 export interface ConfigDkimSelectorGetResult {
   keysize?: number;
   record?: string;
@@ -325,7 +281,6 @@ export interface ConfigDkimSelectorGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /config/dkim/selector (path parameters left out). */
 export interface ConfigDkimSelectorPostParams {
   force?: Bool | undefined;
   /** range 1024.. */
@@ -334,7 +289,6 @@ export interface ConfigDkimSelectorPostParams {
   selector: string;
 }
 
-/** An item of the result of GET /config/dkim/selectors. */
 export interface ConfigDkimSelectorsGetItem {
   selector: string;
   [key: string]: unknown;
@@ -342,35 +296,16 @@ export interface ConfigDkimSelectorsGetItem {
 
 export type ConfigDkimSelectorsGetResult = ConfigDkimSelectorsGetItem[];
 
-/** An item of the result of GET /config/domains. */
-export interface ConfigDomainsGetItem {
-  comment: string;
-  domain: string;
-  [key: string]: unknown;
-}
+export interface ConfigDomainsGetItem extends ConfigDkimDomainsGetItem {}
 
 export type ConfigDomainsGetResult = ConfigDomainsGetItem[];
 
-/** Parameters of POST /config/domains (path parameters left out). */
-export interface ConfigDomainsPostParams {
-  comment?: string | undefined;
-  /** format transport-domain */
-  domain: string;
-}
+export interface ConfigDomainsPostParams extends ConfigDkimDomainsPostParams {}
 
-/** Result of GET /config/domains/{domain}. */
-export interface ConfigDomainsDomainGetResult {
-  comment: string;
-  domain: string;
-  [key: string]: unknown;
-}
+export interface ConfigDomainsDomainGetResult extends ConfigDkimDomainsGetItem {}
 
-/** Parameters of PUT /config/domains/{domain} (path parameters left out). */
-export interface ConfigDomainsDomainPutParams {
-  comment: string;
-}
+export interface ConfigDomainsDomainPutParams extends ConfigDkimDomainsDomainPutParams {}
 
-/** An item of the result of GET /config/fetchmail. */
 export interface ConfigFetchmailGetItem {
   enable?: 0 | 1;
   id: string;
@@ -388,7 +323,6 @@ export interface ConfigFetchmailGetItem {
 
 export type ConfigFetchmailGetResult = ConfigFetchmailGetItem[];
 
-/** Parameters of POST /config/fetchmail (path parameters left out). */
 export interface ConfigFetchmailPostParams {
   /** default 0 */
   enable?: Bool | undefined;
@@ -411,23 +345,8 @@ export interface ConfigFetchmailPostParams {
   user: string;
 }
 
-/** Result of GET /config/fetchmail/{id}. */
-export interface ConfigFetchmailIdGetResult {
-  enable?: 0 | 1;
-  id: string;
-  interval?: number;
-  keep?: 0 | 1;
-  pass?: string;
-  port?: number;
-  protocol?: "pop3" | "imap";
-  server?: string;
-  ssl?: 0 | 1;
-  target?: string;
-  user?: string;
-  [key: string]: unknown;
-}
+export interface ConfigFetchmailIdGetResult extends ConfigFetchmailGetItem {}
 
-/** Parameters of PUT /config/fetchmail/{id} (path parameters left out). */
 export interface ConfigFetchmailIdPutParams {
   /** default 0 */
   enable?: Bool | undefined;
@@ -450,7 +369,6 @@ export interface ConfigFetchmailIdPutParams {
   user?: string | undefined;
 }
 
-/** An item of the result of GET /config/ldap. */
 export interface ConfigLdapGetItem {
   comment?: string;
   disable: 0 | 1;
@@ -466,7 +384,6 @@ export interface ConfigLdapGetItem {
 
 export type ConfigLdapGetResult = ConfigLdapGetItem[];
 
-/** Parameters of POST /config/ldap (path parameters left out). */
 export interface ConfigLdapPostParams {
   /** format ldap-simple-attr-list */
   accountattr?: string | undefined;
@@ -497,15 +414,10 @@ export interface ConfigLdapPostParams {
   verify?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/ldap/{profile}. */
-export interface ConfigLdapProfileGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ConfigLdapProfileGetItem extends AccessGetItem {}
 
 export type ConfigLdapProfileGetResult = ConfigLdapProfileGetItem[];
 
-/** Parameters of PUT /config/ldap/{profile}/config (path parameters left out). */
 export interface ConfigLdapProfileConfigPutParams {
   /** format ldap-simple-attr-list */
   accountattr?: string | undefined;
@@ -538,7 +450,6 @@ export interface ConfigLdapProfileConfigPutParams {
   verify?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/ldap/{profile}/groups. */
 export interface ConfigLdapProfileGroupsGetItem {
   dn: string;
   gid: number;
@@ -547,7 +458,6 @@ export interface ConfigLdapProfileGroupsGetItem {
 
 export type ConfigLdapProfileGroupsGetResult = ConfigLdapProfileGroupsGetItem[];
 
-/** An item of the result of GET /config/ldap/{profile}/groups/{gid}. */
 export interface ConfigLdapProfileGroupsGidGetItem {
   account: string;
   dn: string;
@@ -557,17 +467,10 @@ export interface ConfigLdapProfileGroupsGidGetItem {
 
 export type ConfigLdapProfileGroupsGidGetResult = ConfigLdapProfileGroupsGidGetItem[];
 
-/** An item of the result of GET /config/ldap/{profile}/users. */
-export interface ConfigLdapProfileUsersGetItem {
-  account: string;
-  dn: string;
-  pmail: string;
-  [key: string]: unknown;
-}
+export interface ConfigLdapProfileUsersGetItem extends ConfigLdapProfileGroupsGidGetItem {}
 
 export type ConfigLdapProfileUsersGetResult = ConfigLdapProfileUsersGetItem[];
 
-/** An item of the result of GET /config/ldap/{profile}/users/{email}. */
 export interface ConfigLdapProfileUsersEmailGetItem {
   email: string;
   primary: 0 | 1;
@@ -576,7 +479,6 @@ export interface ConfigLdapProfileUsersEmailGetItem {
 
 export type ConfigLdapProfileUsersEmailGetResult = ConfigLdapProfileUsersEmailGetItem[];
 
-/** Parameters of PUT /config/mail (path parameters left out). */
 export interface ConfigMailPutParams {
   /** length 0..1024; default "ESMTP Proxmox" */
   banner?: string | undefined;
@@ -653,7 +555,6 @@ export interface ConfigMailPutParams {
   verifyreceivers?: "450" | "550" | undefined;
 }
 
-/** An item of the result of GET /config/mimetypes. */
 export interface ConfigMimetypesGetItem {
   mimetype: string;
   text: string;
@@ -662,7 +563,6 @@ export interface ConfigMimetypesGetItem {
 
 export type ConfigMimetypesGetResult = ConfigMimetypesGetItem[];
 
-/** An item of the result of GET /config/mynetworks. */
 export interface ConfigMynetworksGetItem {
   cidr: string;
   [key: string]: unknown;
@@ -670,26 +570,20 @@ export interface ConfigMynetworksGetItem {
 
 export type ConfigMynetworksGetResult = ConfigMynetworksGetItem[];
 
-/** Parameters of POST /config/mynetworks (path parameters left out). */
 export interface ConfigMynetworksPostParams {
   /** format CIDR */
   cidr: string;
   comment?: string | undefined;
 }
 
-/** Result of GET /config/mynetworks/{cidr}. */
 export interface ConfigMynetworksCidrGetResult {
   cidr: string;
   comment: string;
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /config/mynetworks/{cidr} (path parameters left out). */
-export interface ConfigMynetworksCidrPutParams {
-  comment: string;
-}
+export interface ConfigMynetworksCidrPutParams extends ConfigDkimDomainsDomainPutParams {}
 
-/** An item of the result of GET /config/pbs. */
 export interface ConfigPbsGetItem {
   datastore: string;
   disable?: 0 | 1;
@@ -708,7 +602,6 @@ export interface ConfigPbsGetItem {
 
 export type ConfigPbsGetResult = ConfigPbsGetItem[];
 
-/** Parameters of POST /config/pbs (path parameters left out). */
 export interface ConfigPbsPostParams {
   datastore: string;
   disable?: Bool | undefined;
@@ -728,12 +621,10 @@ export interface ConfigPbsPostParams {
   username?: string | undefined;
 }
 
-/** Parameters of GET /config/pbs/{remote} (path parameters left out). */
 export interface ConfigPbsRemoteGetParams {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /config/pbs/{remote} (path parameters left out). */
 export interface ConfigPbsRemotePutParams {
   datastore?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
@@ -755,7 +646,6 @@ export interface ConfigPbsRemotePutParams {
   username?: string | undefined;
 }
 
-/** Parameters of POST /config/regextest (path parameters left out). */
 export interface ConfigRegextestPostParams {
   /** length 0..1024 */
   regex: string;
@@ -763,15 +653,10 @@ export interface ConfigRegextestPostParams {
   text: string;
 }
 
-/** An item of the result of GET /config/ruledb/action. */
-export interface ConfigRuledbActionGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbActionGetItem extends AccessGetItem {}
 
 export type ConfigRuledbActionGetResult = ConfigRuledbActionGetItem[];
 
-/** Parameters of POST /config/ruledb/action/bcc (path parameters left out). */
 export interface ConfigRuledbActionBccPostParams {
   /** length 0..255 */
   info?: string | undefined;
@@ -783,7 +668,6 @@ export interface ConfigRuledbActionBccPostParams {
   target: string;
 }
 
-/** Result of GET /config/ruledb/action/bcc/{id}. */
 export interface ConfigRuledbActionBccIdGetResult {
   id: string;
   info?: string;
@@ -793,7 +677,6 @@ export interface ConfigRuledbActionBccIdGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /config/ruledb/action/bcc/{id} (path parameters left out). */
 export interface ConfigRuledbActionBccIdPutParams {
   /** length 0..255 */
   info?: string | undefined;
@@ -805,7 +688,6 @@ export interface ConfigRuledbActionBccIdPutParams {
   target: string;
 }
 
-/** Parameters of POST /config/ruledb/action/disclaimer (path parameters left out). */
 export interface ConfigRuledbActionDisclaimerPostParams {
   /** length 0..2048 */
   disclaimer: string;
@@ -815,13 +697,11 @@ export interface ConfigRuledbActionDisclaimerPostParams {
   name: string;
 }
 
-/** Result of GET /config/ruledb/action/disclaimer/{id}. */
 export interface ConfigRuledbActionDisclaimerIdGetResult {
   id: string;
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /config/ruledb/action/disclaimer/{id} (path parameters left out). */
 export interface ConfigRuledbActionDisclaimerIdPutParams {
   /** length 0..2048 */
   disclaimer: string;
@@ -831,7 +711,6 @@ export interface ConfigRuledbActionDisclaimerIdPutParams {
   name?: string | undefined;
 }
 
-/** Parameters of POST /config/ruledb/action/field (path parameters left out). */
 export interface ConfigRuledbActionFieldPostParams {
   /** length 0..1024 */
   field: string;
@@ -843,13 +722,8 @@ export interface ConfigRuledbActionFieldPostParams {
   value: string;
 }
 
-/** Result of GET /config/ruledb/action/field/{id}. */
-export interface ConfigRuledbActionFieldIdGetResult {
-  id: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbActionFieldIdGetResult extends ConfigRuledbActionDisclaimerIdGetResult {}
 
-/** Parameters of PUT /config/ruledb/action/field/{id} (path parameters left out). */
 export interface ConfigRuledbActionFieldIdPutParams {
   /** length 0..1024 */
   field: string;
@@ -861,7 +735,6 @@ export interface ConfigRuledbActionFieldIdPutParams {
   value: string;
 }
 
-/** Parameters of POST /config/ruledb/action/notification (path parameters left out). */
 export interface ConfigRuledbActionNotificationPostParams {
   /** default 0 */
   attach?: Bool | undefined;
@@ -877,13 +750,8 @@ export interface ConfigRuledbActionNotificationPostParams {
   to: string;
 }
 
-/** Result of GET /config/ruledb/action/notification/{id}. */
-export interface ConfigRuledbActionNotificationIdGetResult {
-  id: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbActionNotificationIdGetResult extends ConfigRuledbActionDisclaimerIdGetResult {}
 
-/** Parameters of PUT /config/ruledb/action/notification/{id} (path parameters left out). */
 export interface ConfigRuledbActionNotificationIdPutParams {
   /** default 0 */
   attach?: Bool | undefined;
@@ -899,15 +767,10 @@ export interface ConfigRuledbActionNotificationIdPutParams {
   to: string;
 }
 
-/** An item of the result of GET /config/ruledb/action/objects. */
-export interface ConfigRuledbActionObjectsGetItem {
-  id: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbActionObjectsGetItem extends ConfigRuledbActionDisclaimerIdGetResult {}
 
 export type ConfigRuledbActionObjectsGetResult = ConfigRuledbActionObjectsGetItem[];
 
-/** Parameters of POST /config/ruledb/action/removeattachments (path parameters left out). */
 export interface ConfigRuledbActionRemoveattachmentsPostParams {
   all?: Bool | undefined;
   /** length 0..255 */
@@ -920,13 +783,8 @@ export interface ConfigRuledbActionRemoveattachmentsPostParams {
   text: string;
 }
 
-/** Result of GET /config/ruledb/action/removeattachments/{id}. */
-export interface ConfigRuledbActionRemoveattachmentsIdGetResult {
-  id: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbActionRemoveattachmentsIdGetResult extends ConfigRuledbActionDisclaimerIdGetResult {}
 
-/** Parameters of PUT /config/ruledb/action/removeattachments/{id} (path parameters left out). */
 export interface ConfigRuledbActionRemoveattachmentsIdPutParams {
   all?: Bool | undefined;
   /** length 0..255 */
@@ -939,7 +797,6 @@ export interface ConfigRuledbActionRemoveattachmentsIdPutParams {
   text: string;
 }
 
-/** An item of the result of GET /config/ruledb/rules. */
 export interface ConfigRuledbRulesGetItem {
   id: number;
   [key: string]: unknown;
@@ -947,7 +804,6 @@ export interface ConfigRuledbRulesGetItem {
 
 export type ConfigRuledbRulesGetResult = ConfigRuledbRulesGetItem[];
 
-/** Parameters of POST /config/ruledb/rules (path parameters left out). */
 export interface ConfigRuledbRulesPostParams {
   active?: Bool | undefined;
   /** range 0..2 */
@@ -957,28 +813,18 @@ export interface ConfigRuledbRulesPostParams {
   priority: number;
 }
 
-/** An item of the result of GET /config/ruledb/rules/{id}. */
-export interface ConfigRuledbRulesIdGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbRulesIdGetItem extends AccessGetItem {}
 
 export type ConfigRuledbRulesIdGetResult = ConfigRuledbRulesIdGetItem[];
 
-/** An item of the result of GET /config/ruledb/rules/{id}/action. */
-export interface ConfigRuledbRulesIdActionGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbRulesIdActionGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbRulesIdActionGetResult = ConfigRuledbRulesIdActionGetItem[];
 
-/** Parameters of POST /config/ruledb/rules/{id}/action (path parameters left out). */
 export interface ConfigRuledbRulesIdActionPostParams {
   ogroup: number;
 }
 
-/** Result of GET /config/ruledb/rules/{id}/config. */
 export interface ConfigRuledbRulesIdConfigGetResult {
   active: 0 | 1;
   direction: number;
@@ -988,7 +834,6 @@ export interface ConfigRuledbRulesIdConfigGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /config/ruledb/rules/{id}/config (path parameters left out). */
 export interface ConfigRuledbRulesIdConfigPutParams {
   active?: Bool | undefined;
   /** range 0..2 */
@@ -998,67 +843,34 @@ export interface ConfigRuledbRulesIdConfigPutParams {
   priority?: number | undefined;
 }
 
-/** An item of the result of GET /config/ruledb/rules/{id}/from. */
-export interface ConfigRuledbRulesIdFromGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbRulesIdFromGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbRulesIdFromGetResult = ConfigRuledbRulesIdFromGetItem[];
 
-/** Parameters of POST /config/ruledb/rules/{id}/from (path parameters left out). */
-export interface ConfigRuledbRulesIdFromPostParams {
-  ogroup: number;
-}
+export interface ConfigRuledbRulesIdFromPostParams extends ConfigRuledbRulesIdActionPostParams {}
 
-/** An item of the result of GET /config/ruledb/rules/{id}/to. */
-export interface ConfigRuledbRulesIdToGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbRulesIdToGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbRulesIdToGetResult = ConfigRuledbRulesIdToGetItem[];
 
-/** Parameters of POST /config/ruledb/rules/{id}/to (path parameters left out). */
-export interface ConfigRuledbRulesIdToPostParams {
-  ogroup: number;
-}
+export interface ConfigRuledbRulesIdToPostParams extends ConfigRuledbRulesIdActionPostParams {}
 
-/** An item of the result of GET /config/ruledb/rules/{id}/what. */
-export interface ConfigRuledbRulesIdWhatGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbRulesIdWhatGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbRulesIdWhatGetResult = ConfigRuledbRulesIdWhatGetItem[];
 
-/** Parameters of POST /config/ruledb/rules/{id}/what (path parameters left out). */
-export interface ConfigRuledbRulesIdWhatPostParams {
-  ogroup: number;
-}
+export interface ConfigRuledbRulesIdWhatPostParams extends ConfigRuledbRulesIdActionPostParams {}
 
-/** An item of the result of GET /config/ruledb/rules/{id}/when. */
-export interface ConfigRuledbRulesIdWhenGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbRulesIdWhenGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbRulesIdWhenGetResult = ConfigRuledbRulesIdWhenGetItem[];
 
-/** Parameters of POST /config/ruledb/rules/{id}/when (path parameters left out). */
-export interface ConfigRuledbRulesIdWhenPostParams {
-  ogroup: number;
-}
+export interface ConfigRuledbRulesIdWhenPostParams extends ConfigRuledbRulesIdActionPostParams {}
 
-/** An item of the result of GET /config/ruledb/what. */
-export interface ConfigRuledbWhatGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbWhatGetResult = ConfigRuledbWhatGetItem[];
 
-/** Parameters of POST /config/ruledb/what (path parameters left out). */
 export interface ConfigRuledbWhatPostParams {
   /** length 0..255 */
   info?: string | undefined;
@@ -1066,51 +878,28 @@ export interface ConfigRuledbWhatPostParams {
   name: string;
 }
 
-/** An item of the result of GET /config/ruledb/what/{ogroup}. */
-export interface ConfigRuledbWhatOgroupGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupGetItem extends AccessGetItem {}
 
 export type ConfigRuledbWhatOgroupGetResult = ConfigRuledbWhatOgroupGetItem[];
 
-/** Parameters of POST /config/ruledb/what/{ogroup}/archivefilenamefilter (path parameters left out). */
 export interface ConfigRuledbWhatOgroupArchivefilenamefilterPostParams {
   /** length 0..1024 */
   filename: string;
 }
 
-/** Result of GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id}. */
-export interface ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (path parameters left out). */
-export interface ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams {
-  /** length 0..1024 */
-  filename: string;
-}
+export interface ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams extends ConfigRuledbWhatOgroupArchivefilenamefilterPostParams {}
 
-/** Parameters of POST /config/ruledb/what/{ogroup}/archivefilter (path parameters left out). */
 export interface ConfigRuledbWhatOgroupArchivefilterPostParams {
   /** length 0..1024 */
   contenttype: string;
 }
 
-/** Result of GET /config/ruledb/what/{ogroup}/archivefilter/{id}. */
-export interface ConfigRuledbWhatOgroupArchivefilterIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupArchivefilterIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/what/{ogroup}/archivefilter/{id} (path parameters left out). */
-export interface ConfigRuledbWhatOgroupArchivefilterIdPutParams {
-  /** length 0..1024 */
-  contenttype: string;
-}
+export interface ConfigRuledbWhatOgroupArchivefilterIdPutParams extends ConfigRuledbWhatOgroupArchivefilterPostParams {}
 
-/** Result of GET /config/ruledb/what/{ogroup}/config. */
 export interface ConfigRuledbWhatOgroupConfigGetResult {
   id: number;
   info: string;
@@ -1118,7 +907,6 @@ export interface ConfigRuledbWhatOgroupConfigGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /config/ruledb/what/{ogroup}/config (path parameters left out). */
 export interface ConfigRuledbWhatOgroupConfigPutParams {
   /** length 0..255 */
   info?: string | undefined;
@@ -1126,43 +914,18 @@ export interface ConfigRuledbWhatOgroupConfigPutParams {
   name?: string | undefined;
 }
 
-/** Parameters of POST /config/ruledb/what/{ogroup}/contenttype (path parameters left out). */
-export interface ConfigRuledbWhatOgroupContenttypePostParams {
-  /** length 0..1024 */
-  contenttype: string;
-}
+export interface ConfigRuledbWhatOgroupContenttypePostParams extends ConfigRuledbWhatOgroupArchivefilterPostParams {}
 
-/** Result of GET /config/ruledb/what/{ogroup}/contenttype/{id}. */
-export interface ConfigRuledbWhatOgroupContenttypeIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupContenttypeIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/what/{ogroup}/contenttype/{id} (path parameters left out). */
-export interface ConfigRuledbWhatOgroupContenttypeIdPutParams {
-  /** length 0..1024 */
-  contenttype: string;
-}
+export interface ConfigRuledbWhatOgroupContenttypeIdPutParams extends ConfigRuledbWhatOgroupArchivefilterPostParams {}
 
-/** Parameters of POST /config/ruledb/what/{ogroup}/filenamefilter (path parameters left out). */
-export interface ConfigRuledbWhatOgroupFilenamefilterPostParams {
-  /** length 0..1024 */
-  filename: string;
-}
+export interface ConfigRuledbWhatOgroupFilenamefilterPostParams extends ConfigRuledbWhatOgroupArchivefilenamefilterPostParams {}
 
-/** Result of GET /config/ruledb/what/{ogroup}/filenamefilter/{id}. */
-export interface ConfigRuledbWhatOgroupFilenamefilterIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupFilenamefilterIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/what/{ogroup}/filenamefilter/{id} (path parameters left out). */
-export interface ConfigRuledbWhatOgroupFilenamefilterIdPutParams {
-  /** length 0..1024 */
-  filename: string;
-}
+export interface ConfigRuledbWhatOgroupFilenamefilterIdPutParams extends ConfigRuledbWhatOgroupArchivefilenamefilterPostParams {}
 
-/** Parameters of POST /config/ruledb/what/{ogroup}/matchfield (path parameters left out). */
 export interface ConfigRuledbWhatOgroupMatchfieldPostParams {
   /** length 0..1024 */
   field: string;
@@ -1170,213 +933,93 @@ export interface ConfigRuledbWhatOgroupMatchfieldPostParams {
   value: string;
 }
 
-/** Result of GET /config/ruledb/what/{ogroup}/matchfield/{id}. */
-export interface ConfigRuledbWhatOgroupMatchfieldIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupMatchfieldIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/what/{ogroup}/matchfield/{id} (path parameters left out). */
-export interface ConfigRuledbWhatOgroupMatchfieldIdPutParams {
-  /** length 0..1024 */
-  field: string;
-  /** length 0..1024 */
-  value: string;
-}
+export interface ConfigRuledbWhatOgroupMatchfieldIdPutParams extends ConfigRuledbWhatOgroupMatchfieldPostParams {}
 
-/** An item of the result of GET /config/ruledb/what/{ogroup}/objects. */
-export interface ConfigRuledbWhatOgroupObjectsGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupObjectsGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbWhatOgroupObjectsGetResult = ConfigRuledbWhatOgroupObjectsGetItem[];
 
-/** Parameters of POST /config/ruledb/what/{ogroup}/spamfilter (path parameters left out). */
 export interface ConfigRuledbWhatOgroupSpamfilterPostParams {
   /** range 0.. */
   spamlevel: number;
 }
 
-/** Result of GET /config/ruledb/what/{ogroup}/spamfilter/{id}. */
-export interface ConfigRuledbWhatOgroupSpamfilterIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupSpamfilterIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/what/{ogroup}/spamfilter/{id} (path parameters left out). */
-export interface ConfigRuledbWhatOgroupSpamfilterIdPutParams {
-  /** range 0.. */
-  spamlevel: number;
-}
+export interface ConfigRuledbWhatOgroupSpamfilterIdPutParams extends ConfigRuledbWhatOgroupSpamfilterPostParams {}
 
-/** Result of GET /config/ruledb/what/{ogroup}/virusfilter/{id}. */
-export interface ConfigRuledbWhatOgroupVirusfilterIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhatOgroupVirusfilterIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** An item of the result of GET /config/ruledb/when. */
-export interface ConfigRuledbWhenGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhenGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbWhenGetResult = ConfigRuledbWhenGetItem[];
 
-/** Parameters of POST /config/ruledb/when (path parameters left out). */
-export interface ConfigRuledbWhenPostParams {
-  /** length 0..255 */
-  info?: string | undefined;
-  /** length 0..255 */
-  name: string;
-}
+export interface ConfigRuledbWhenPostParams extends ConfigRuledbWhatPostParams {}
 
-/** An item of the result of GET /config/ruledb/when/{ogroup}. */
-export interface ConfigRuledbWhenOgroupGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhenOgroupGetItem extends AccessGetItem {}
 
 export type ConfigRuledbWhenOgroupGetResult = ConfigRuledbWhenOgroupGetItem[];
 
-/** Result of GET /config/ruledb/when/{ogroup}/config. */
-export interface ConfigRuledbWhenOgroupConfigGetResult {
-  id: number;
-  info: string;
-  name: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhenOgroupConfigGetResult extends ConfigRuledbWhatOgroupConfigGetResult {}
 
-/** Parameters of PUT /config/ruledb/when/{ogroup}/config (path parameters left out). */
-export interface ConfigRuledbWhenOgroupConfigPutParams {
-  /** length 0..255 */
-  info?: string | undefined;
-  /** length 0..255 */
-  name?: string | undefined;
-}
+export interface ConfigRuledbWhenOgroupConfigPutParams extends ConfigRuledbWhatOgroupConfigPutParams {}
 
-/** An item of the result of GET /config/ruledb/when/{ogroup}/objects. */
-export interface ConfigRuledbWhenOgroupObjectsGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhenOgroupObjectsGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbWhenOgroupObjectsGetResult = ConfigRuledbWhenOgroupObjectsGetItem[];
 
-/** Parameters of POST /config/ruledb/when/{ogroup}/timeframe (path parameters left out). */
 export interface ConfigRuledbWhenOgroupTimeframePostParams {
   end: string;
   start: string;
 }
 
-/** Result of GET /config/ruledb/when/{ogroup}/timeframe/{id}. */
-export interface ConfigRuledbWhenOgroupTimeframeIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhenOgroupTimeframeIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/when/{ogroup}/timeframe/{id} (path parameters left out). */
-export interface ConfigRuledbWhenOgroupTimeframeIdPutParams {
-  end: string;
-  start: string;
-}
+export interface ConfigRuledbWhenOgroupTimeframeIdPutParams extends ConfigRuledbWhenOgroupTimeframePostParams {}
 
-/** An item of the result of GET /config/ruledb/who. */
-export interface ConfigRuledbWhoGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbWhoGetResult = ConfigRuledbWhoGetItem[];
 
-/** Parameters of POST /config/ruledb/who (path parameters left out). */
-export interface ConfigRuledbWhoPostParams {
-  /** length 0..255 */
-  info?: string | undefined;
-  /** length 0..255 */
-  name: string;
-}
+export interface ConfigRuledbWhoPostParams extends ConfigRuledbWhatPostParams {}
 
-/** An item of the result of GET /config/ruledb/who/{ogroup}. */
-export interface ConfigRuledbWhoOgroupGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupGetItem extends AccessGetItem {}
 
 export type ConfigRuledbWhoOgroupGetResult = ConfigRuledbWhoOgroupGetItem[];
 
-/** Result of GET /config/ruledb/who/{ogroup}/config. */
-export interface ConfigRuledbWhoOgroupConfigGetResult {
-  id: number;
-  info: string;
-  name: string;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupConfigGetResult extends ConfigRuledbWhatOgroupConfigGetResult {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/config (path parameters left out). */
-export interface ConfigRuledbWhoOgroupConfigPutParams {
-  /** length 0..255 */
-  info?: string | undefined;
-  /** length 0..255 */
-  name?: string | undefined;
-}
+export interface ConfigRuledbWhoOgroupConfigPutParams extends ConfigRuledbWhatOgroupConfigPutParams {}
 
-/** Parameters of POST /config/ruledb/who/{ogroup}/domain (path parameters left out). */
 export interface ConfigRuledbWhoOgroupDomainPostParams {
   /** format dns-name */
   domain: string;
 }
 
-/** Result of GET /config/ruledb/who/{ogroup}/domain/{id}. */
-export interface ConfigRuledbWhoOgroupDomainIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupDomainIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/domain/{id} (path parameters left out). */
-export interface ConfigRuledbWhoOgroupDomainIdPutParams {
-  /** format dns-name */
-  domain: string;
-}
+export interface ConfigRuledbWhoOgroupDomainIdPutParams extends ConfigRuledbWhoOgroupDomainPostParams {}
 
-/** Parameters of POST /config/ruledb/who/{ogroup}/email (path parameters left out). */
 export interface ConfigRuledbWhoOgroupEmailPostParams {
   /** format email */
   email: string;
 }
 
-/** Result of GET /config/ruledb/who/{ogroup}/email/{id}. */
-export interface ConfigRuledbWhoOgroupEmailIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupEmailIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/email/{id} (path parameters left out). */
-export interface ConfigRuledbWhoOgroupEmailIdPutParams {
-  /** format email */
-  email: string;
-}
+export interface ConfigRuledbWhoOgroupEmailIdPutParams extends ConfigRuledbWhoOgroupEmailPostParams {}
 
-/** Parameters of POST /config/ruledb/who/{ogroup}/ip (path parameters left out). */
 export interface ConfigRuledbWhoOgroupIpPostParams {
   /** format ip */
   ip: string;
 }
 
-/** Result of GET /config/ruledb/who/{ogroup}/ip/{id}. */
-export interface ConfigRuledbWhoOgroupIpIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupIpIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/ip/{id} (path parameters left out). */
-export interface ConfigRuledbWhoOgroupIpIdPutParams {
-  /** format ip */
-  ip: string;
-}
+export interface ConfigRuledbWhoOgroupIpIdPutParams extends ConfigRuledbWhoOgroupIpPostParams {}
 
-/** Parameters of POST /config/ruledb/who/{ogroup}/ldap (path parameters left out). */
 export interface ConfigRuledbWhoOgroupLdapPostParams {
   /** length 1..1024 */
   group?: string | undefined;
@@ -1385,22 +1028,10 @@ export interface ConfigRuledbWhoOgroupLdapPostParams {
   profile?: string | undefined;
 }
 
-/** Result of GET /config/ruledb/who/{ogroup}/ldap/{id}. */
-export interface ConfigRuledbWhoOgroupLdapIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupLdapIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/ldap/{id} (path parameters left out). */
-export interface ConfigRuledbWhoOgroupLdapIdPutParams {
-  /** length 1..1024 */
-  group?: string | undefined;
-  mode: "any" | "none" | "group";
-  /** format pve-configid */
-  profile?: string | undefined;
-}
+export interface ConfigRuledbWhoOgroupLdapIdPutParams extends ConfigRuledbWhoOgroupLdapPostParams {}
 
-/** Parameters of POST /config/ruledb/who/{ogroup}/ldapuser (path parameters left out). */
 export interface ConfigRuledbWhoOgroupLdapuserPostParams {
   /** length 1..1024 */
   account: string;
@@ -1408,65 +1039,32 @@ export interface ConfigRuledbWhoOgroupLdapuserPostParams {
   profile: string;
 }
 
-/** Result of GET /config/ruledb/who/{ogroup}/ldapuser/{id}. */
-export interface ConfigRuledbWhoOgroupLdapuserIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupLdapuserIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/ldapuser/{id} (path parameters left out). */
-export interface ConfigRuledbWhoOgroupLdapuserIdPutParams {
-  /** length 1..1024 */
-  account: string;
-  /** format pve-configid */
-  profile: string;
-}
+export interface ConfigRuledbWhoOgroupLdapuserIdPutParams extends ConfigRuledbWhoOgroupLdapuserPostParams {}
 
-/** Parameters of POST /config/ruledb/who/{ogroup}/network (path parameters left out). */
 export interface ConfigRuledbWhoOgroupNetworkPostParams {
   /** format CIDR */
   cidr: string;
 }
 
-/** Result of GET /config/ruledb/who/{ogroup}/network/{id}. */
-export interface ConfigRuledbWhoOgroupNetworkIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupNetworkIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/network/{id} (path parameters left out). */
-export interface ConfigRuledbWhoOgroupNetworkIdPutParams {
-  /** format CIDR */
-  cidr: string;
-}
+export interface ConfigRuledbWhoOgroupNetworkIdPutParams extends ConfigRuledbWhoOgroupNetworkPostParams {}
 
-/** An item of the result of GET /config/ruledb/who/{ogroup}/objects. */
-export interface ConfigRuledbWhoOgroupObjectsGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupObjectsGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigRuledbWhoOgroupObjectsGetResult = ConfigRuledbWhoOgroupObjectsGetItem[];
 
-/** Parameters of POST /config/ruledb/who/{ogroup}/regex (path parameters left out). */
 export interface ConfigRuledbWhoOgroupRegexPostParams {
   /** length 0..1024 */
   regex: string;
 }
 
-/** Result of GET /config/ruledb/who/{ogroup}/regex/{id}. */
-export interface ConfigRuledbWhoOgroupRegexIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigRuledbWhoOgroupRegexIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/ruledb/who/{ogroup}/regex/{id} (path parameters left out). */
-export interface ConfigRuledbWhoOgroupRegexIdPutParams {
-  /** length 0..1024 */
-  regex: string;
-}
+export interface ConfigRuledbWhoOgroupRegexIdPutParams extends ConfigRuledbWhoOgroupRegexPostParams {}
 
-/** Parameters of PUT /config/spam (path parameters left out). */
 export interface ConfigSpamPutParams {
   /** range 0..1000; default 0 */
   bounce_score?: number | undefined;
@@ -1491,7 +1089,6 @@ export interface ConfigSpamPutParams {
   wl_bounce_relays?: string | undefined;
 }
 
-/** Parameters of PUT /config/spamquar (path parameters left out). */
 export interface ConfigSpamquarPutParams {
   /** default 1 */
   allowhrefs?: Bool | undefined;
@@ -1518,7 +1115,6 @@ export interface ConfigSpamquarPutParams {
   viewimages?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/tlspolicy. */
 export interface ConfigTlspolicyGetItem {
   destination: string;
   domain: string;
@@ -1528,7 +1124,6 @@ export interface ConfigTlspolicyGetItem {
 
 export type ConfigTlspolicyGetResult = ConfigTlspolicyGetItem[];
 
-/** Parameters of POST /config/tlspolicy (path parameters left out). */
 export interface ConfigTlspolicyPostParams {
   /** format transport-domain-or-nexthop */
   destination?: string | undefined;
@@ -1538,21 +1133,13 @@ export interface ConfigTlspolicyPostParams {
   policy: string;
 }
 
-/** Result of GET /config/tlspolicy/{destination}. */
-export interface ConfigTlspolicyDestinationGetResult {
-  destination: string;
-  domain: string;
-  policy: string;
-  [key: string]: unknown;
-}
+export interface ConfigTlspolicyDestinationGetResult extends ConfigTlspolicyGetItem {}
 
-/** Parameters of PUT /config/tlspolicy/{destination} (path parameters left out). */
 export interface ConfigTlspolicyDestinationPutParams {
   /** format tls-policy-strict */
   policy: string;
 }
 
-/** An item of the result of GET /config/transport. */
 export interface ConfigTransportGetItem {
   comment: string;
   domain: string;
@@ -1565,7 +1152,6 @@ export interface ConfigTransportGetItem {
 
 export type ConfigTransportGetResult = ConfigTransportGetItem[];
 
-/** Parameters of POST /config/transport (path parameters left out). */
 export interface ConfigTransportPostParams {
   comment?: string | undefined;
   /** format transport-domain-or-email */
@@ -1580,18 +1166,8 @@ export interface ConfigTransportPostParams {
   use_mx?: Bool | undefined;
 }
 
-/** Result of GET /config/transport/{domain}. */
-export interface ConfigTransportDomainGetResult {
-  comment: string;
-  domain: string;
-  host: string;
-  port: number;
-  protocol: string;
-  use_mx: 0 | 1;
-  [key: string]: unknown;
-}
+export interface ConfigTransportDomainGetResult extends ConfigTransportGetItem {}
 
-/** Parameters of PUT /config/transport/{domain} (path parameters left out). */
 export interface ConfigTransportDomainPutParams {
   comment?: string | undefined;
   /** format transport-address */
@@ -1603,7 +1179,6 @@ export interface ConfigTransportDomainPutParams {
   use_mx?: Bool | undefined;
 }
 
-/** Parameters of PUT /config/virusquar (path parameters left out). */
 export interface ConfigVirusquarPutParams {
   /** default 1 */
   allowhrefs?: Bool | undefined;
@@ -1617,181 +1192,71 @@ export interface ConfigVirusquarPutParams {
   viewimages?: Bool | undefined;
 }
 
-/** An item of the result of GET /config/whitelist. */
-export interface ConfigWhitelistGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistGetItem extends AccessGetItem {}
 
 export type ConfigWhitelistGetResult = ConfigWhitelistGetItem[];
 
-/** Parameters of POST /config/whitelist/domain (path parameters left out). */
-export interface ConfigWhitelistDomainPostParams {
-  /** format dns-name */
-  domain: string;
-}
+export interface ConfigWhitelistDomainPostParams extends ConfigRuledbWhoOgroupDomainPostParams {}
 
-/** Result of GET /config/whitelist/domain/{id}. */
-export interface ConfigWhitelistDomainIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistDomainIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/domain/{id} (path parameters left out). */
-export interface ConfigWhitelistDomainIdPutParams {
-  /** format dns-name */
-  domain: string;
-}
+export interface ConfigWhitelistDomainIdPutParams extends ConfigRuledbWhoOgroupDomainPostParams {}
 
-/** Parameters of POST /config/whitelist/email (path parameters left out). */
-export interface ConfigWhitelistEmailPostParams {
-  /** format email */
-  email: string;
-}
+export interface ConfigWhitelistEmailPostParams extends ConfigRuledbWhoOgroupEmailPostParams {}
 
-/** Result of GET /config/whitelist/email/{id}. */
-export interface ConfigWhitelistEmailIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistEmailIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/email/{id} (path parameters left out). */
-export interface ConfigWhitelistEmailIdPutParams {
-  /** format email */
-  email: string;
-}
+export interface ConfigWhitelistEmailIdPutParams extends ConfigRuledbWhoOgroupEmailPostParams {}
 
-/** Parameters of POST /config/whitelist/ip (path parameters left out). */
-export interface ConfigWhitelistIpPostParams {
-  /** format ip */
-  ip: string;
-}
+export interface ConfigWhitelistIpPostParams extends ConfigRuledbWhoOgroupIpPostParams {}
 
-/** Result of GET /config/whitelist/ip/{id}. */
-export interface ConfigWhitelistIpIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistIpIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/ip/{id} (path parameters left out). */
-export interface ConfigWhitelistIpIdPutParams {
-  /** format ip */
-  ip: string;
-}
+export interface ConfigWhitelistIpIdPutParams extends ConfigRuledbWhoOgroupIpPostParams {}
 
-/** Parameters of POST /config/whitelist/network (path parameters left out). */
-export interface ConfigWhitelistNetworkPostParams {
-  /** format CIDR */
-  cidr: string;
-}
+export interface ConfigWhitelistNetworkPostParams extends ConfigRuledbWhoOgroupNetworkPostParams {}
 
-/** Result of GET /config/whitelist/network/{id}. */
-export interface ConfigWhitelistNetworkIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistNetworkIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/network/{id} (path parameters left out). */
-export interface ConfigWhitelistNetworkIdPutParams {
-  /** format CIDR */
-  cidr: string;
-}
+export interface ConfigWhitelistNetworkIdPutParams extends ConfigRuledbWhoOgroupNetworkPostParams {}
 
-/** An item of the result of GET /config/whitelist/objects. */
-export interface ConfigWhitelistObjectsGetItem {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistObjectsGetItem extends ConfigRuledbRulesGetItem {}
 
 export type ConfigWhitelistObjectsGetResult = ConfigWhitelistObjectsGetItem[];
 
-/** Parameters of POST /config/whitelist/receiver (path parameters left out). */
-export interface ConfigWhitelistReceiverPostParams {
-  /** format email */
-  email: string;
-}
+export interface ConfigWhitelistReceiverPostParams extends ConfigRuledbWhoOgroupEmailPostParams {}
 
-/** Result of GET /config/whitelist/receiver/{id}. */
-export interface ConfigWhitelistReceiverIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistReceiverIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/receiver/{id} (path parameters left out). */
-export interface ConfigWhitelistReceiverIdPutParams {
-  /** format email */
-  email: string;
-}
+export interface ConfigWhitelistReceiverIdPutParams extends ConfigRuledbWhoOgroupEmailPostParams {}
 
-/** Parameters of POST /config/whitelist/receiver_domain (path parameters left out). */
-export interface ConfigWhitelistReceiverDomainPostParams {
-  /** format dns-name */
-  domain: string;
-}
+export interface ConfigWhitelistReceiverDomainPostParams extends ConfigRuledbWhoOgroupDomainPostParams {}
 
-/** Result of GET /config/whitelist/receiver_domain/{id}. */
-export interface ConfigWhitelistReceiverDomainIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistReceiverDomainIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/receiver_domain/{id} (path parameters left out). */
-export interface ConfigWhitelistReceiverDomainIdPutParams {
-  /** format dns-name */
-  domain: string;
-}
+export interface ConfigWhitelistReceiverDomainIdPutParams extends ConfigRuledbWhoOgroupDomainPostParams {}
 
-/** Parameters of POST /config/whitelist/receiver_regex (path parameters left out). */
-export interface ConfigWhitelistReceiverRegexPostParams {
-  /** length 0..1024 */
-  regex: string;
-}
+export interface ConfigWhitelistReceiverRegexPostParams extends ConfigRuledbWhoOgroupRegexPostParams {}
 
-/** Result of GET /config/whitelist/receiver_regex/{id}. */
-export interface ConfigWhitelistReceiverRegexIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistReceiverRegexIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/receiver_regex/{id} (path parameters left out). */
-export interface ConfigWhitelistReceiverRegexIdPutParams {
-  /** length 0..1024 */
-  regex: string;
-}
+export interface ConfigWhitelistReceiverRegexIdPutParams extends ConfigRuledbWhoOgroupRegexPostParams {}
 
-/** Parameters of POST /config/whitelist/regex (path parameters left out). */
-export interface ConfigWhitelistRegexPostParams {
-  /** length 0..1024 */
-  regex: string;
-}
+export interface ConfigWhitelistRegexPostParams extends ConfigRuledbWhoOgroupRegexPostParams {}
 
-/** Result of GET /config/whitelist/regex/{id}. */
-export interface ConfigWhitelistRegexIdGetResult {
-  id: number;
-  [key: string]: unknown;
-}
+export interface ConfigWhitelistRegexIdGetResult extends ConfigRuledbRulesGetItem {}
 
-/** Parameters of PUT /config/whitelist/regex/{id} (path parameters left out). */
-export interface ConfigWhitelistRegexIdPutParams {
-  /** length 0..1024 */
-  regex: string;
-}
+export interface ConfigWhitelistRegexIdPutParams extends ConfigRuledbWhoOgroupRegexPostParams {}
 
-/** An item of the result of GET /nodes/{node}/apt. */
-export interface NodesNodeAptGetItem {
-  id: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeAptGetItem extends ConfigRuledbActionDisclaimerIdGetResult {}
 
 export type NodesNodeAptGetResult = NodesNodeAptGetItem[];
 
-/** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
   version?: string | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default 0 */
   notify?: Bool | undefined;
@@ -1799,7 +1264,6 @@ export interface NodesNodeAptUpdatePostParams {
   quiet?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/backup. */
 export interface NodesNodeBackupGetItem {
   filename: string;
   size: number;
@@ -1809,13 +1273,11 @@ export interface NodesNodeBackupGetItem {
 
 export type NodesNodeBackupGetResult = NodesNodeBackupGetItem[];
 
-/** Parameters of POST /nodes/{node}/backup (path parameters left out). */
 export interface NodesNodeBackupPostParams {
   /** default 1 */
   statistic?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/backup/{filename} (path parameters left out). */
 export interface NodesNodeBackupFilenamePostParams {
   /** default 0 */
   config?: Bool | undefined;
@@ -1825,7 +1287,6 @@ export interface NodesNodeBackupFilenamePostParams {
   statistic?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/clamav/database. */
 export interface NodesNodeClamavDatabaseGetItem {
   build_time: string;
   nsigs: number;
@@ -1836,7 +1297,6 @@ export interface NodesNodeClamavDatabaseGetItem {
 
 export type NodesNodeClamavDatabaseGetResult = NodesNodeClamavDatabaseGetItem[];
 
-/** Result of GET /nodes/{node}/dns. */
 export interface NodesNodeDnsGetResult {
   dns1?: string;
   dns2?: string;
@@ -1844,7 +1304,6 @@ export interface NodesNodeDnsGetResult {
   search?: string;
 }
 
-/** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
   /** format ip */
   dns1?: string | undefined;
@@ -1855,7 +1314,6 @@ export interface NodesNodeDnsPutParams {
   search: string;
 }
 
-/** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
   endcursor?: string | undefined;
   /** range 0.. */
@@ -1867,12 +1325,10 @@ export interface NodesNodeJournalGetParams {
   until?: number | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkGetParams {
   type?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "any_bridge" | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
   /** format ipv4; requires netmask */
   address?: string | undefined;
@@ -1923,14 +1379,12 @@ export interface NodesNodeNetworkPostParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/network/{iface}. */
 export interface NodesNodeNetworkIfaceGetResult {
   method: string;
   type: string;
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
   /** format ipv4; requires netmask */
   address?: string | undefined;
@@ -1981,34 +1435,14 @@ export interface NodesNodeNetworkIfacePutParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/pbs. */
-export interface NodesNodePbsGetItem {
-  datastore: string;
-  disable?: 0 | 1;
-  fingerprint?: string;
-  "keep-daily"?: number;
-  "keep-hourly"?: number;
-  "keep-last"?: number;
-  "keep-monthly"?: number;
-  "keep-weekly"?: number;
-  "keep-yearly"?: number;
-  password?: string;
-  remote: string;
-  server: string;
-  username?: string;
-}
+export interface NodesNodePbsGetItem extends ConfigPbsGetItem {}
 
 export type NodesNodePbsGetResult = NodesNodePbsGetItem[];
 
-/** An item of the result of GET /nodes/{node}/pbs/{remote}. */
-export interface NodesNodePbsRemoteGetItem {
-  section: string;
-  [key: string]: unknown;
-}
+export interface NodesNodePbsRemoteGetItem extends ConfigGetItem {}
 
 export type NodesNodePbsRemoteGetResult = NodesNodePbsRemoteGetItem[];
 
-/** An item of the result of GET /nodes/{node}/pbs/{remote}/snapshot. */
 export interface NodesNodePbsRemoteSnapshotGetItem {
   "backup-id": string;
   "backup-time": string;
@@ -2019,28 +1453,12 @@ export interface NodesNodePbsRemoteSnapshotGetItem {
 
 export type NodesNodePbsRemoteSnapshotGetResult = NodesNodePbsRemoteSnapshotGetItem[];
 
-/** An item of the result of GET /nodes/{node}/pbs/{remote}/snapshot/{backup-id}. */
-export interface NodesNodePbsRemoteSnapshotBackupIdGetItem {
-  "backup-id": string;
-  "backup-time": string;
-  ctime: string;
-  size: number;
-  [key: string]: unknown;
-}
+export interface NodesNodePbsRemoteSnapshotBackupIdGetItem extends NodesNodePbsRemoteSnapshotGetItem {}
 
 export type NodesNodePbsRemoteSnapshotBackupIdGetResult = NodesNodePbsRemoteSnapshotBackupIdGetItem[];
 
-/** Parameters of POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (path parameters left out). */
-export interface NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams {
-  /** default 0 */
-  config?: Bool | undefined;
-  /** default 1 */
-  database?: Bool | undefined;
-  /** default 0 */
-  statistic?: Bool | undefined;
-}
+export interface NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams extends NodesNodeBackupFilenamePostParams {}
 
-/** Result of GET /nodes/{node}/pbs/{remote}/timer. */
 export interface NodesNodePbsRemoteTimerGetResult {
   delay?: string;
   "next-run"?: string;
@@ -2050,7 +1468,6 @@ export interface NodesNodePbsRemoteTimerGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/pbs/{remote}/timer (path parameters left out). */
 export interface NodesNodePbsRemoteTimerPostParams {
   /** default "5min" */
   delay?: string | undefined;
@@ -2058,13 +1475,11 @@ export interface NodesNodePbsRemoteTimerPostParams {
   schedule?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/postfix/qshape (path parameters left out). */
 export interface NodesNodePostfixQshapeGetParams {
   /** default "deferred" */
   queue?: "deferred" | "active" | "incoming" | "hold" | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/postfix/queue/{queue} (path parameters left out). */
 export interface NodesNodePostfixQueueQueueGetParams {
   /** length 0..64 */
   filter?: string | undefined;
@@ -2077,7 +1492,6 @@ export interface NodesNodePostfixQueueQueueGetParams {
   start?: number | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/postfix/queue/{queue}/{queue_id} (path parameters left out). */
 export interface NodesNodePostfixQueueQueueQueueIdGetParams {
   /** default 0 */
   body?: Bool | undefined;
@@ -2085,21 +1499,15 @@ export interface NodesNodePostfixQueueQueueQueueIdGetParams {
   header?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/rrddata (path parameters left out). */
 export interface NodesNodeRrddataGetParams {
   cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year";
 }
 
-/** An item of the result of GET /nodes/{node}/services/{service}. */
-export interface NodesNodeServicesServiceGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeServicesServiceGetItem extends AccessGetItem {}
 
 export type NodesNodeServicesServiceGetResult = NodesNodeServicesServiceGetItem[];
 
-/** An item of the result of GET /nodes/{node}/spamassassin/rules. */
 export interface NodesNodeSpamassassinRulesGetItem {
   channel: string;
   last_updated?: number;
@@ -2111,7 +1519,6 @@ export interface NodesNodeSpamassassinRulesGetItem {
 
 export type NodesNodeSpamassassinRulesGetResult = NodesNodeSpamassassinRulesGetItem[];
 
-/** Result of GET /nodes/{node}/status. */
 export interface NodesNodeStatusGetResult {
   insync: 0 | 1;
   time: number;
@@ -2119,24 +1526,20 @@ export interface NodesNodeStatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/status (path parameters left out). */
 export interface NodesNodeStatusPostParams {
   command: "reboot" | "shutdown";
 }
 
-/** Parameters of POST /nodes/{node}/subscription (path parameters left out). */
 export interface NodesNodeSubscriptionPostParams {
   /** default 0 */
   force?: Bool | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/subscription (path parameters left out). */
 export interface NodesNodeSubscriptionPutParams {
   /** length 0..32 */
   key: string;
 }
 
-/** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
   limit?: number | undefined;
@@ -2148,7 +1551,6 @@ export interface NodesNodeSyslogGetParams {
   until?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/syslog. */
 export interface NodesNodeSyslogGetItem {
   n: number;
   t: string;
@@ -2157,7 +1559,6 @@ export interface NodesNodeSyslogGetItem {
 
 export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
   errors?: Bool | undefined;
   /** range 0.. */
@@ -2167,7 +1568,6 @@ export interface NodesNodeTasksGetParams {
   userfilter?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/tasks. */
 export interface NodesNodeTasksGetItem {
   upid: string;
   [key: string]: unknown;
@@ -2175,7 +1575,6 @@ export interface NodesNodeTasksGetItem {
 
 export type NodesNodeTasksGetResult = NodesNodeTasksGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
   /** range 0.. */
   limit?: number | undefined;
@@ -2183,29 +1582,21 @@ export interface NodesNodeTasksUpidLogGetParams {
   start?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/tasks/{upid}/log. */
-export interface NodesNodeTasksUpidLogGetItem {
-  n: number;
-  t: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeTasksUpidLogGetItem extends NodesNodeSyslogGetItem {}
 
 export type NodesNodeTasksUpidLogGetResult = NodesNodeTasksUpidLogGetItem[];
 
-/** Result of GET /nodes/{node}/tasks/{upid}/status. */
 export interface NodesNodeTasksUpidStatusGetResult {
   pid: number;
   status: "running" | "stopped";
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
   /** default 0 */
   upgrade?: Bool | undefined;
 }
 
-/** Result of POST /nodes/{node}/termproxy. */
 export interface NodesNodeTermproxyPostResult {
   port: number;
   ticket: string;
@@ -2213,19 +1604,16 @@ export interface NodesNodeTermproxyPostResult {
   user: string;
 }
 
-/** Result of GET /nodes/{node}/time. */
 export interface NodesNodeTimeGetResult {
   localtime: number;
   time: number;
   timezone: string;
 }
 
-/** Parameters of PUT /nodes/{node}/time (path parameters left out). */
 export interface NodesNodeTimePutParams {
   timezone: string;
 }
 
-/** Parameters of GET /nodes/{node}/tracker (path parameters left out). */
 export interface NodesNodeTrackerGetParams {
   /** range 1.. */
   endtime?: number | undefined;
@@ -2243,7 +1631,6 @@ export interface NodesNodeTrackerGetParams {
   xfilter?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/tracker. */
 export interface NodesNodeTrackerGetItem {
   client?: string;
   dstatus: string;
@@ -2261,7 +1648,6 @@ export interface NodesNodeTrackerGetItem {
 
 export type NodesNodeTrackerGetResult = NodesNodeTrackerGetItem[];
 
-/** Parameters of GET /nodes/{node}/tracker/{id} (path parameters left out). */
 export interface NodesNodeTrackerIdGetParams {
   /** range 1.. */
   endtime?: number | undefined;
@@ -2269,7 +1655,6 @@ export interface NodesNodeTrackerIdGetParams {
   starttime?: number | undefined;
 }
 
-/** Result of GET /nodes/{node}/tracker/{id}. */
 export interface NodesNodeTrackerIdGetResult {
   client?: string;
   dstatus: string;
@@ -2286,7 +1671,6 @@ export interface NodesNodeTrackerIdGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /nodes/{node}/vncwebsocket (path parameters left out). */
 export interface NodesNodeVncwebsocketGetParams {
   /** range 5900..5999 */
   port: number;
@@ -2294,21 +1678,13 @@ export interface NodesNodeVncwebsocketGetParams {
   vncticket: string;
 }
 
-/** Result of GET /nodes/{node}/vncwebsocket. */
 export interface NodesNodeVncwebsocketGetResult {
   port: string;
   [key: string]: unknown;
 }
 
-/** Parameters of GET /quarantine/attachment (path parameters left out). */
-export interface QuarantineAttachmentGetParams {
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-}
+export interface QuarantineAttachmentGetParams extends NodesNodeTrackerIdGetParams {}
 
-/** An item of the result of GET /quarantine/attachment. */
 export interface QuarantineAttachmentGetItem {
   bytes: number;
   envelope_sender: string;
@@ -2323,13 +1699,11 @@ export interface QuarantineAttachmentGetItem {
 
 export type QuarantineAttachmentGetResult = QuarantineAttachmentGetItem[];
 
-/** Parameters of GET /quarantine/blacklist (path parameters left out). */
 export interface QuarantineBlacklistGetParams {
   /** length 3..512 */
   pmail?: string | undefined;
 }
 
-/** An item of the result of GET /quarantine/blacklist. */
 export interface QuarantineBlacklistGetItem {
   address: string;
   [key: string]: unknown;
@@ -2337,7 +1711,6 @@ export interface QuarantineBlacklistGetItem {
 
 export type QuarantineBlacklistGetResult = QuarantineBlacklistGetItem[];
 
-/** Parameters of POST /quarantine/blacklist (path parameters left out). */
 export interface QuarantineBlacklistPostParams {
   /** length 3.. */
   address: string;
@@ -2345,21 +1718,10 @@ export interface QuarantineBlacklistPostParams {
   pmail?: string | undefined;
 }
 
-/** Parameters of DELETE /quarantine/blacklist (path parameters left out). */
-export interface QuarantineBlacklistDeleteParams {
-  /** length 3.. */
-  address: string;
-  /** length 3..512 */
-  pmail?: string | undefined;
-}
+export interface QuarantineBlacklistDeleteParams extends QuarantineBlacklistPostParams {}
 
-/** Parameters of DELETE /quarantine/blacklist/{address} (path parameters left out). */
-export interface QuarantineBlacklistAddressDeleteParams {
-  /** length 3..512 */
-  pmail?: string | undefined;
-}
+export interface QuarantineBlacklistAddressDeleteParams extends QuarantineBlacklistGetParams {}
 
-/** Parameters of GET /quarantine/content (path parameters left out). */
 export interface QuarantineContentGetParams {
   /** length 0..60 */
   id: string;
@@ -2367,7 +1729,6 @@ export interface QuarantineContentGetParams {
   raw?: Bool | undefined;
 }
 
-/** Result of GET /quarantine/content. */
 export interface QuarantineContentGetResult {
   bytes: number;
   content: string;
@@ -2384,26 +1745,22 @@ export interface QuarantineContentGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /quarantine/content (path parameters left out). */
 export interface QuarantineContentPostParams {
   action: "whitelist" | "blacklist" | "deliver" | "delete";
   id: string;
 }
 
-/** Parameters of GET /quarantine/download (path parameters left out). */
 export interface QuarantineDownloadGetParams {
   attachmentid?: number | undefined;
   /** length 0..60 */
   mailid: string;
 }
 
-/** Parameters of GET /quarantine/listattachments (path parameters left out). */
 export interface QuarantineListattachmentsGetParams {
   /** length 0..60 */
   id: string;
 }
 
-/** An item of the result of GET /quarantine/listattachments. */
 export interface QuarantineListattachmentsGetItem {
   "content-type": string;
   id: number;
@@ -2414,12 +1771,10 @@ export interface QuarantineListattachmentsGetItem {
 
 export type QuarantineListattachmentsGetResult = QuarantineListattachmentsGetItem[];
 
-/** Parameters of GET /quarantine/quarusers (path parameters left out). */
 export interface QuarantineQuarusersGetParams {
   list?: "BL" | "WL" | undefined;
 }
 
-/** An item of the result of GET /quarantine/quarusers. */
 export interface QuarantineQuarusersGetItem {
   mail: string;
   [key: string]: unknown;
@@ -2427,13 +1782,11 @@ export interface QuarantineQuarusersGetItem {
 
 export type QuarantineQuarusersGetResult = QuarantineQuarusersGetItem[];
 
-/** Parameters of POST /quarantine/sendlink (path parameters left out). */
 export interface QuarantineSendlinkPostParams {
   /** length 3..512 */
   mail: string;
 }
 
-/** Parameters of GET /quarantine/spam (path parameters left out). */
 export interface QuarantineSpamGetParams {
   /** range 1.. */
   endtime?: number | undefined;
@@ -2443,7 +1796,6 @@ export interface QuarantineSpamGetParams {
   starttime?: number | undefined;
 }
 
-/** An item of the result of GET /quarantine/spam. */
 export interface QuarantineSpamGetItem {
   bytes: number;
   envelope_sender: string;
@@ -2459,7 +1811,6 @@ export interface QuarantineSpamGetItem {
 
 export type QuarantineSpamGetResult = QuarantineSpamGetItem[];
 
-/** Result of GET /quarantine/spamstatus. */
 export interface QuarantineSpamstatusGetResult {
   avgbytes: number;
   avgspam: number;
@@ -2468,31 +1819,14 @@ export interface QuarantineSpamstatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /quarantine/spamusers (path parameters left out). */
-export interface QuarantineSpamusersGetParams {
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-}
+export interface QuarantineSpamusersGetParams extends NodesNodeTrackerIdGetParams {}
 
-/** An item of the result of GET /quarantine/spamusers. */
-export interface QuarantineSpamusersGetItem {
-  mail: string;
-  [key: string]: unknown;
-}
+export interface QuarantineSpamusersGetItem extends QuarantineQuarusersGetItem {}
 
 export type QuarantineSpamusersGetResult = QuarantineSpamusersGetItem[];
 
-/** Parameters of GET /quarantine/virus (path parameters left out). */
-export interface QuarantineVirusGetParams {
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-}
+export interface QuarantineVirusGetParams extends NodesNodeTrackerIdGetParams {}
 
-/** An item of the result of GET /quarantine/virus. */
 export interface QuarantineVirusGetItem {
   bytes: number;
   envelope_sender: string;
@@ -2508,7 +1842,6 @@ export interface QuarantineVirusGetItem {
 
 export type QuarantineVirusGetResult = QuarantineVirusGetItem[];
 
-/** Result of GET /quarantine/virusstatus. */
 export interface QuarantineVirusstatusGetResult {
   avgbytes: number;
   count: number;
@@ -2516,43 +1849,18 @@ export interface QuarantineVirusstatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /quarantine/whitelist (path parameters left out). */
-export interface QuarantineWhitelistGetParams {
-  /** length 3..512 */
-  pmail?: string | undefined;
-}
+export interface QuarantineWhitelistGetParams extends QuarantineBlacklistGetParams {}
 
-/** An item of the result of GET /quarantine/whitelist. */
-export interface QuarantineWhitelistGetItem {
-  address: string;
-  [key: string]: unknown;
-}
+export interface QuarantineWhitelistGetItem extends QuarantineBlacklistGetItem {}
 
 export type QuarantineWhitelistGetResult = QuarantineWhitelistGetItem[];
 
-/** Parameters of POST /quarantine/whitelist (path parameters left out). */
-export interface QuarantineWhitelistPostParams {
-  /** length 3.. */
-  address: string;
-  /** length 3..512 */
-  pmail?: string | undefined;
-}
+export interface QuarantineWhitelistPostParams extends QuarantineBlacklistPostParams {}
 
-/** Parameters of DELETE /quarantine/whitelist (path parameters left out). */
-export interface QuarantineWhitelistDeleteParams {
-  /** length 3.. */
-  address: string;
-  /** length 3..512 */
-  pmail?: string | undefined;
-}
+export interface QuarantineWhitelistDeleteParams extends QuarantineBlacklistPostParams {}
 
-/** Parameters of DELETE /quarantine/whitelist/{address} (path parameters left out). */
-export interface QuarantineWhitelistAddressDeleteParams {
-  /** length 3..512 */
-  pmail?: string | undefined;
-}
+export interface QuarantineWhitelistAddressDeleteParams extends QuarantineBlacklistGetParams {}
 
-/** Parameters of GET /statistics/contact (path parameters left out). */
 export interface StatisticsContactGetParams {
   /** range 1..31 */
   day?: number | undefined;
@@ -2570,7 +1878,6 @@ export interface StatisticsContactGetParams {
   year?: number | undefined;
 }
 
-/** An item of the result of GET /statistics/contact. */
 export interface StatisticsContactGetItem {
   bytes: number;
   contact: string;
@@ -2581,25 +1888,8 @@ export interface StatisticsContactGetItem {
 
 export type StatisticsContactGetResult = StatisticsContactGetItem[];
 
-/** Parameters of GET /statistics/contact/{contact} (path parameters left out). */
-export interface StatisticsContactContactGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** length 0..512 */
-  filter?: string | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** length 0..4096 */
-  orderby?: string | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsContactContactGetParams extends StatisticsContactGetParams {}
 
-/** An item of the result of GET /statistics/contact/{contact}. */
 export interface StatisticsContactContactGetItem {
   blocked: 0 | 1;
   bytes: number;
@@ -2612,7 +1902,6 @@ export interface StatisticsContactContactGetItem {
 
 export type StatisticsContactContactGetResult = StatisticsContactContactGetItem[];
 
-/** Parameters of GET /statistics/domains (path parameters left out). */
 export interface StatisticsDomainsGetParams {
   /** range 1..31 */
   day?: number | undefined;
@@ -2626,7 +1915,6 @@ export interface StatisticsDomainsGetParams {
   year?: number | undefined;
 }
 
-/** An item of the result of GET /statistics/domains. */
 export interface StatisticsDomainsGetItem {
   bytes_in: number;
   bytes_out: number;
@@ -2642,21 +1930,8 @@ export interface StatisticsDomainsGetItem {
 
 export type StatisticsDomainsGetResult = StatisticsDomainsGetItem[];
 
-/** Parameters of GET /statistics/mail (path parameters left out). */
-export interface StatisticsMailGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsMailGetParams extends StatisticsDomainsGetParams {}
 
-/** Result of GET /statistics/mail. */
 export interface StatisticsMailGetResult {
   avptime: number;
   bounces_in: number;
@@ -2679,7 +1954,6 @@ export interface StatisticsMailGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /statistics/mailcount (path parameters left out). */
 export interface StatisticsMailcountGetParams {
   /** range 1..31 */
   day?: number | undefined;
@@ -2695,7 +1969,6 @@ export interface StatisticsMailcountGetParams {
   year?: number | undefined;
 }
 
-/** An item of the result of GET /statistics/mailcount. */
 export interface StatisticsMailcountGetItem {
   bounces_in: number;
   bounces_out: number;
@@ -2715,21 +1988,8 @@ export interface StatisticsMailcountGetItem {
 
 export type StatisticsMailcountGetResult = StatisticsMailcountGetItem[];
 
-/** Parameters of GET /statistics/maildistribution (path parameters left out). */
-export interface StatisticsMaildistributionGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsMaildistributionGetParams extends StatisticsDomainsGetParams {}
 
-/** An item of the result of GET /statistics/maildistribution. */
 export interface StatisticsMaildistributionGetItem {
   bounces_in: number;
   bounces_out: number;
@@ -2746,25 +2006,8 @@ export interface StatisticsMaildistributionGetItem {
 
 export type StatisticsMaildistributionGetResult = StatisticsMaildistributionGetItem[];
 
-/** Parameters of GET /statistics/receiver (path parameters left out). */
-export interface StatisticsReceiverGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** length 0..512 */
-  filter?: string | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** length 0..4096 */
-  orderby?: string | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsReceiverGetParams extends StatisticsContactGetParams {}
 
-/** An item of the result of GET /statistics/receiver. */
 export interface StatisticsReceiverGetItem {
   bytes: number;
   count?: number;
@@ -2776,38 +2019,12 @@ export interface StatisticsReceiverGetItem {
 
 export type StatisticsReceiverGetResult = StatisticsReceiverGetItem[];
 
-/** Parameters of GET /statistics/receiver/{receiver} (path parameters left out). */
-export interface StatisticsReceiverReceiverGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** length 0..512 */
-  filter?: string | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** length 0..4096 */
-  orderby?: string | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsReceiverReceiverGetParams extends StatisticsContactGetParams {}
 
-/** An item of the result of GET /statistics/receiver/{receiver}. */
-export interface StatisticsReceiverReceiverGetItem {
-  blocked: 0 | 1;
-  bytes: number;
-  sender: string;
-  spamlevel: number;
-  time: number;
-  virusinfo?: string;
-  [key: string]: unknown;
-}
+export interface StatisticsReceiverReceiverGetItem extends StatisticsContactContactGetItem {}
 
 export type StatisticsReceiverReceiverGetResult = StatisticsReceiverReceiverGetItem[];
 
-/** Parameters of GET /statistics/recent (path parameters left out). */
 export interface StatisticsRecentGetParams {
   /** range 1..24; default 12 */
   hours?: number | undefined;
@@ -2815,7 +2032,6 @@ export interface StatisticsRecentGetParams {
   timespan?: number | undefined;
 }
 
-/** An item of the result of GET /statistics/recent. */
 export interface StatisticsRecentGetItem {
   bytes_in: number;
   bytes_out: number;
@@ -2835,7 +2051,6 @@ export interface StatisticsRecentGetItem {
 
 export type StatisticsRecentGetResult = StatisticsRecentGetItem[];
 
-/** Parameters of GET /statistics/recentreceivers (path parameters left out). */
 export interface StatisticsRecentreceiversGetParams {
   /** range 1..24; default 12 */
   hours?: number | undefined;
@@ -2843,7 +2058,6 @@ export interface StatisticsRecentreceiversGetParams {
   limit?: number | undefined;
 }
 
-/** An item of the result of GET /statistics/recentreceivers. */
 export interface StatisticsRecentreceiversGetItem {
   count: number;
   receiver: string;
@@ -2852,23 +2066,8 @@ export interface StatisticsRecentreceiversGetItem {
 
 export type StatisticsRecentreceiversGetResult = StatisticsRecentreceiversGetItem[];
 
-/** Parameters of GET /statistics/rejectcount (path parameters left out). */
-export interface StatisticsRejectcountGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 3600..31622400; default 3600 */
-  timespan?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsRejectcountGetParams extends StatisticsMailcountGetParams {}
 
-/** An item of the result of GET /statistics/rejectcount. */
 export interface StatisticsRejectcountGetItem {
   index: number;
   pregreet_rejects: number;
@@ -2879,25 +2078,8 @@ export interface StatisticsRejectcountGetItem {
 
 export type StatisticsRejectcountGetResult = StatisticsRejectcountGetItem[];
 
-/** Parameters of GET /statistics/sender (path parameters left out). */
-export interface StatisticsSenderGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** length 0..512 */
-  filter?: string | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** length 0..4096 */
-  orderby?: string | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsSenderGetParams extends StatisticsContactGetParams {}
 
-/** An item of the result of GET /statistics/sender. */
 export interface StatisticsSenderGetItem {
   bytes: number;
   count?: number;
@@ -2908,25 +2090,8 @@ export interface StatisticsSenderGetItem {
 
 export type StatisticsSenderGetResult = StatisticsSenderGetItem[];
 
-/** Parameters of GET /statistics/sender/{sender} (path parameters left out). */
-export interface StatisticsSenderSenderGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** length 0..512 */
-  filter?: string | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** length 0..4096 */
-  orderby?: string | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsSenderSenderGetParams extends StatisticsContactGetParams {}
 
-/** An item of the result of GET /statistics/sender/{sender}. */
 export interface StatisticsSenderSenderGetItem {
   blocked: 0 | 1;
   bytes: number;
@@ -2939,21 +2104,8 @@ export interface StatisticsSenderSenderGetItem {
 
 export type StatisticsSenderSenderGetResult = StatisticsSenderSenderGetItem[];
 
-/** Parameters of GET /statistics/spamscores (path parameters left out). */
-export interface StatisticsSpamscoresGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsSpamscoresGetParams extends StatisticsDomainsGetParams {}
 
-/** An item of the result of GET /statistics/spamscores. */
 export interface StatisticsSpamscoresGetItem {
   count: number;
   level: string;
@@ -2963,21 +2115,8 @@ export interface StatisticsSpamscoresGetItem {
 
 export type StatisticsSpamscoresGetResult = StatisticsSpamscoresGetItem[];
 
-/** Parameters of GET /statistics/virus (path parameters left out). */
-export interface StatisticsVirusGetParams {
-  /** range 1..31 */
-  day?: number | undefined;
-  /** range 1.. */
-  endtime?: number | undefined;
-  /** range 1..12 */
-  month?: number | undefined;
-  /** range 0.. */
-  starttime?: number | undefined;
-  /** range 1900..3000 */
-  year?: number | undefined;
-}
+export interface StatisticsVirusGetParams extends StatisticsDomainsGetParams {}
 
-/** An item of the result of GET /statistics/virus. */
 export interface StatisticsVirusGetItem {
   count: number;
   name: string;
@@ -2986,7 +2125,6 @@ export interface StatisticsVirusGetItem {
 
 export type StatisticsVirusGetResult = StatisticsVirusGetItem[];
 
-/** Result of GET /version. */
 export interface VersionGetResult {
   release: string;
   repoid: string;
@@ -2994,684 +2132,394 @@ export interface VersionGetResult {
   [key: string]: unknown;
 }
 
-/** Every method by route, `VERB /path/{param}`: parameters (path ones included) and result. */
+/** Path parameters of the routes, one interface per distinct set. */
+export interface PathUserid { userid: string }
+export interface PathName { name: string }
+export interface PathDomain { domain: string }
+export interface PathId { id: string }
+export interface PathProfile { profile: string }
+export interface PathProfileGid { profile: string; gid: number }
+export interface PathProfileEmail { profile: string; email: string }
+export interface PathCidr { cidr: string }
+export interface PathRemote { remote: string }
+export interface PathId2 { id: number }
+export interface PathIdOgroup { id: number; ogroup: number }
+export interface PathOgroup { ogroup: number }
+export interface PathOgroupId { ogroup: number; id: number }
+export interface PathDestination { destination: string }
+export interface PathNode { node: string }
+export interface PathNodeFilename { node: string; filename: string }
+export interface PathNodeIface { node: string; iface: string }
+export interface PathNodeRemote { node: string; remote: string }
+export interface PathNodeRemoteBackupId { node: string; remote: string; "backup-id": string }
+export interface PathNodeRemoteBackupIdBackupTime { node: string; remote: string; "backup-id": string; "backup-time": string }
+export interface PathNodeQueue { node: string; queue: "deferred" | "active" | "incoming" | "hold" }
+export interface PathNodeQueueQueueId { node: string; queue: "deferred" | "active" | "incoming" | "hold"; queue_id: string }
+export interface PathNodeService { node: string; service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport" }
+export interface PathNodeUpid { node: string; upid: string }
+export interface PathNodeId { node: string; id: string }
+export interface PathAddress { address: string }
+export interface PathContact { contact: string }
+export interface PathReceiver { receiver: string }
+export interface PathSender { sender: string }
+
+/**
+ * Every method by route, `VERB /path/{param}`: `[params (path ones included), result, whether
+ * params may be left out]` (tuples: no member names for the compiler to bind).
+ */
 export interface Routes {
-  /** GET /access (index) */
-  "GET /access": { params: NoParams; returns: AccessGetItem[]; optional: true };
-  /** PUT /access/password (change_passsword) */
-  "PUT /access/password": { params: AccessPasswordPutParams; returns: null; optional: false };
-  /** GET /access/ticket (get_ticket) */
-  "GET /access/ticket": { params: NoParams; returns: unknown; optional: true };
-  /** POST /access/ticket (create_ticket) */
-  "POST /access/ticket": { params: AccessTicketPostParams; returns: AccessTicketPostResult; optional: false };
-  /** GET /access/users (index) */
-  "GET /access/users": { params: NoParams; returns: AccessUsersGetItem[]; optional: true };
-  /** POST /access/users (create) */
-  "POST /access/users": { params: AccessUsersPostParams; returns: null; optional: false };
-  /** GET /access/users/{userid} (read) */
-  "GET /access/users/{userid}": { params: { userid: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /access/users/{userid} (write) */
-  "PUT /access/users/{userid}": { params: { userid: string } & AccessUsersUseridPutParams; returns: null; optional: false };
-  /** DELETE /access/users/{userid} (delete) */
-  "DELETE /access/users/{userid}": { params: { userid: string }; returns: null; optional: false };
-  /** GET /config (index) */
-  "GET /config": { params: NoParams; returns: ConfigGetItem[]; optional: true };
-  /** GET /config/admin (read_admin_section) */
-  "GET /config/admin": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** PUT /config/admin (update_admin_section) */
-  "PUT /config/admin": { params: ConfigAdminPutParams; returns: null; optional: true };
-  /** GET /config/clamav (read_clamav_section) */
-  "GET /config/clamav": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** PUT /config/clamav (update_clamav_section) */
-  "PUT /config/clamav": { params: ConfigClamavPutParams; returns: null; optional: true };
-  /** GET /config/cluster (index) */
-  "GET /config/cluster": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** POST /config/cluster/create (create) starts a task */
-  "POST /config/cluster/create": { params: NoParams; returns: Upid; optional: true };
-  /** POST /config/cluster/join (join) starts a task */
-  "POST /config/cluster/join": { params: ConfigClusterJoinPostParams; returns: Upid; optional: false };
-  /** GET /config/cluster/nodes (nodes) */
-  "GET /config/cluster/nodes": { params: NoParams; returns: ConfigClusterNodesGetItem[]; optional: true };
-  /** POST /config/cluster/nodes (add_node) */
-  "POST /config/cluster/nodes": { params: ConfigClusterNodesPostParams; returns: ConfigClusterNodesPostItem[]; optional: false };
-  /** GET /config/cluster/status (status) */
-  "GET /config/cluster/status": { params: ConfigClusterStatusGetParams; returns: ConfigClusterStatusGetItem[]; optional: true };
-  /** GET /config/customscores (list_scores) */
-  "GET /config/customscores": { params: NoParams; returns: ConfigCustomscoresGetItem[]; optional: true };
-  /** POST /config/customscores (create_score) */
-  "POST /config/customscores": { params: ConfigCustomscoresPostParams; returns: null; optional: false };
-  /** PUT /config/customscores (apply_score_changes) starts a task */
-  "PUT /config/customscores": { params: ConfigCustomscoresPutParams; returns: Upid; optional: true };
-  /** DELETE /config/customscores (revert_score_changes) */
-  "DELETE /config/customscores": { params: NoParams; returns: null; optional: true };
-  /** GET /config/customscores/{name} (get_score) */
-  "GET /config/customscores/{name}": { params: { name: string }; returns: ConfigCustomscoresNameGetResult; optional: false };
-  /** PUT /config/customscores/{name} (edit_score) */
-  "PUT /config/customscores/{name}": { params: { name: string } & ConfigCustomscoresNamePutParams; returns: null; optional: false };
-  /** DELETE /config/customscores/{name} (delete_score) */
-  "DELETE /config/customscores/{name}": { params: { name: string } & ConfigCustomscoresNameDeleteParams; returns: null; optional: false };
-  /** GET /config/dkim (index) */
-  "GET /config/dkim": { params: NoParams; returns: ConfigDkimGetItem[]; optional: true };
-  /** GET /config/dkim/domains (index) */
-  "GET /config/dkim/domains": { params: NoParams; returns: ConfigDkimDomainsGetItem[]; optional: true };
-  /** POST /config/dkim/domains (create) */
-  "POST /config/dkim/domains": { params: ConfigDkimDomainsPostParams; returns: null; optional: false };
-  /** GET /config/dkim/domains/{domain} (read) */
-  "GET /config/dkim/domains/{domain}": { params: { domain: string }; returns: ConfigDkimDomainsDomainGetResult; optional: false };
-  /** PUT /config/dkim/domains/{domain} (write) */
-  "PUT /config/dkim/domains/{domain}": { params: { domain: string } & ConfigDkimDomainsDomainPutParams; returns: null; optional: false };
-  /** DELETE /config/dkim/domains/{domain} (delete) */
-  "DELETE /config/dkim/domains/{domain}": { params: { domain: string }; returns: null; optional: false };
-  /** GET /config/dkim/selector (get_selector_info) */
-  "GET /config/dkim/selector": { params: NoParams; returns: ConfigDkimSelectorGetResult; optional: true };
-  /** POST /config/dkim/selector (set_selector) */
-  "POST /config/dkim/selector": { params: ConfigDkimSelectorPostParams; returns: null; optional: false };
-  /** GET /config/dkim/selectors (get_selector_list) */
-  "GET /config/dkim/selectors": { params: NoParams; returns: ConfigDkimSelectorsGetItem[]; optional: true };
-  /** GET /config/domains (index) */
-  "GET /config/domains": { params: NoParams; returns: ConfigDomainsGetItem[]; optional: true };
-  /** POST /config/domains (create) */
-  "POST /config/domains": { params: ConfigDomainsPostParams; returns: null; optional: false };
-  /** GET /config/domains/{domain} (read) */
-  "GET /config/domains/{domain}": { params: { domain: string }; returns: ConfigDomainsDomainGetResult; optional: false };
-  /** PUT /config/domains/{domain} (write) */
-  "PUT /config/domains/{domain}": { params: { domain: string } & ConfigDomainsDomainPutParams; returns: null; optional: false };
-  /** DELETE /config/domains/{domain} (delete) */
-  "DELETE /config/domains/{domain}": { params: { domain: string }; returns: null; optional: false };
-  /** GET /config/fetchmail (index) */
-  "GET /config/fetchmail": { params: NoParams; returns: ConfigFetchmailGetItem[]; optional: true };
-  /** POST /config/fetchmail (create) */
-  "POST /config/fetchmail": { params: ConfigFetchmailPostParams; returns: string; optional: false };
-  /** GET /config/fetchmail/{id} (read) */
-  "GET /config/fetchmail/{id}": { params: { id: string }; returns: ConfigFetchmailIdGetResult; optional: false };
-  /** PUT /config/fetchmail/{id} (write) */
-  "PUT /config/fetchmail/{id}": { params: { id: string } & ConfigFetchmailIdPutParams; returns: null; optional: false };
-  /** DELETE /config/fetchmail/{id} (delete) */
-  "DELETE /config/fetchmail/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /config/ldap (index) */
-  "GET /config/ldap": { params: NoParams; returns: ConfigLdapGetItem[]; optional: true };
-  /** POST /config/ldap (create) */
-  "POST /config/ldap": { params: ConfigLdapPostParams; returns: null; optional: false };
-  /** GET /config/ldap/{profile} (profile_index) */
-  "GET /config/ldap/{profile}": { params: { profile: string }; returns: ConfigLdapProfileGetItem[]; optional: false };
-  /** DELETE /config/ldap/{profile} (delete) */
-  "DELETE /config/ldap/{profile}": { params: { profile: string }; returns: null; optional: false };
-  /** GET /config/ldap/{profile}/config (read_config) */
-  "GET /config/ldap/{profile}/config": { params: { profile: string }; returns: unknown; optional: false };
-  /** PUT /config/ldap/{profile}/config (update_config) */
-  "PUT /config/ldap/{profile}/config": { params: { profile: string } & ConfigLdapProfileConfigPutParams; returns: null; optional: false };
-  /** GET /config/ldap/{profile}/groups (profile_list_groups) */
-  "GET /config/ldap/{profile}/groups": { params: { profile: string }; returns: ConfigLdapProfileGroupsGetItem[]; optional: false };
-  /** GET /config/ldap/{profile}/groups/{gid} (profile_list_group_members) */
-  "GET /config/ldap/{profile}/groups/{gid}": { params: { profile: string; gid: number }; returns: ConfigLdapProfileGroupsGidGetItem[]; optional: false };
-  /** POST /config/ldap/{profile}/sync (sync_profile) */
-  "POST /config/ldap/{profile}/sync": { params: { profile: string }; returns: null; optional: false };
-  /** GET /config/ldap/{profile}/users (profile_list_users) */
-  "GET /config/ldap/{profile}/users": { params: { profile: string }; returns: ConfigLdapProfileUsersGetItem[]; optional: false };
-  /** GET /config/ldap/{profile}/users/{email} (address_list) */
-  "GET /config/ldap/{profile}/users/{email}": { params: { profile: string; email: string }; returns: ConfigLdapProfileUsersEmailGetItem[]; optional: false };
-  /** GET /config/mail (read_mail_section) */
-  "GET /config/mail": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** PUT /config/mail (update_mail_section) */
-  "PUT /config/mail": { params: ConfigMailPutParams; returns: null; optional: true };
-  /** GET /config/mimetypes (index) */
-  "GET /config/mimetypes": { params: NoParams; returns: ConfigMimetypesGetItem[]; optional: true };
-  /** GET /config/mynetworks (index) */
-  "GET /config/mynetworks": { params: NoParams; returns: ConfigMynetworksGetItem[]; optional: true };
-  /** POST /config/mynetworks (create) */
-  "POST /config/mynetworks": { params: ConfigMynetworksPostParams; returns: null; optional: false };
-  /** GET /config/mynetworks/{cidr} (read) */
-  "GET /config/mynetworks/{cidr}": { params: { cidr: string }; returns: ConfigMynetworksCidrGetResult; optional: false };
-  /** PUT /config/mynetworks/{cidr} (write) */
-  "PUT /config/mynetworks/{cidr}": { params: { cidr: string } & ConfigMynetworksCidrPutParams; returns: null; optional: false };
-  /** DELETE /config/mynetworks/{cidr} (delete) */
-  "DELETE /config/mynetworks/{cidr}": { params: { cidr: string }; returns: null; optional: false };
-  /** GET /config/pbs (list) */
-  "GET /config/pbs": { params: NoParams; returns: ConfigPbsGetItem[]; optional: true };
-  /** POST /config/pbs (create) */
-  "POST /config/pbs": { params: ConfigPbsPostParams; returns: null; optional: false };
-  /** GET /config/pbs/{remote} (read_config) */
-  "GET /config/pbs/{remote}": { params: { remote: string } & ConfigPbsRemoteGetParams; returns: unknown; optional: false };
-  /** PUT /config/pbs/{remote} (update_config) */
-  "PUT /config/pbs/{remote}": { params: { remote: string } & ConfigPbsRemotePutParams; returns: null; optional: false };
-  /** DELETE /config/pbs/{remote} (delete) */
-  "DELETE /config/pbs/{remote}": { params: { remote: string }; returns: null; optional: false };
-  /** POST /config/regextest (regextest) */
-  "POST /config/regextest": { params: ConfigRegextestPostParams; returns: number; optional: false };
-  /** GET /config/ruledb (index) */
-  "GET /config/ruledb": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** POST /config/ruledb (reset_ruledb) */
-  "POST /config/ruledb": { params: NoParams; returns: null; optional: true };
-  /** GET /config/ruledb/action (index) */
-  "GET /config/ruledb/action": { params: NoParams; returns: ConfigRuledbActionGetItem[]; optional: true };
-  /** POST /config/ruledb/action/bcc (bcc) */
-  "POST /config/ruledb/action/bcc": { params: ConfigRuledbActionBccPostParams; returns: string; optional: false };
-  /** GET /config/ruledb/action/bcc/{id} (read_bcc) */
-  "GET /config/ruledb/action/bcc/{id}": { params: { id: string }; returns: ConfigRuledbActionBccIdGetResult; optional: false };
-  /** PUT /config/ruledb/action/bcc/{id} (update_bcc) */
-  "PUT /config/ruledb/action/bcc/{id}": { params: { id: string } & ConfigRuledbActionBccIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/action/disclaimer (disclaimer) */
-  "POST /config/ruledb/action/disclaimer": { params: ConfigRuledbActionDisclaimerPostParams; returns: string; optional: false };
-  /** GET /config/ruledb/action/disclaimer/{id} (read_disclaimer) */
-  "GET /config/ruledb/action/disclaimer/{id}": { params: { id: string }; returns: ConfigRuledbActionDisclaimerIdGetResult; optional: false };
-  /** PUT /config/ruledb/action/disclaimer/{id} (update_disclaimer) */
-  "PUT /config/ruledb/action/disclaimer/{id}": { params: { id: string } & ConfigRuledbActionDisclaimerIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/action/field (field) */
-  "POST /config/ruledb/action/field": { params: ConfigRuledbActionFieldPostParams; returns: string; optional: false };
-  /** GET /config/ruledb/action/field/{id} (read_field) */
-  "GET /config/ruledb/action/field/{id}": { params: { id: string }; returns: ConfigRuledbActionFieldIdGetResult; optional: false };
-  /** PUT /config/ruledb/action/field/{id} (update_field) */
-  "PUT /config/ruledb/action/field/{id}": { params: { id: string } & ConfigRuledbActionFieldIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/action/notification (notification) */
-  "POST /config/ruledb/action/notification": { params: ConfigRuledbActionNotificationPostParams; returns: string; optional: false };
-  /** GET /config/ruledb/action/notification/{id} (read_notification) */
-  "GET /config/ruledb/action/notification/{id}": { params: { id: string }; returns: ConfigRuledbActionNotificationIdGetResult; optional: false };
-  /** PUT /config/ruledb/action/notification/{id} (update_notification) */
-  "PUT /config/ruledb/action/notification/{id}": { params: { id: string } & ConfigRuledbActionNotificationIdPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/action/objects (list_actions) */
-  "GET /config/ruledb/action/objects": { params: NoParams; returns: ConfigRuledbActionObjectsGetItem[]; optional: true };
-  /** DELETE /config/ruledb/action/objects/{id} (delete_action) */
-  "DELETE /config/ruledb/action/objects/{id}": { params: { id: string }; returns: null; optional: false };
-  /** POST /config/ruledb/action/removeattachments (removeattachments) */
-  "POST /config/ruledb/action/removeattachments": { params: ConfigRuledbActionRemoveattachmentsPostParams; returns: string; optional: false };
-  /** GET /config/ruledb/action/removeattachments/{id} (read_removeattachments) */
-  "GET /config/ruledb/action/removeattachments/{id}": { params: { id: string }; returns: ConfigRuledbActionRemoveattachmentsIdGetResult; optional: false };
-  /** PUT /config/ruledb/action/removeattachments/{id} (update_removeattachments) */
-  "PUT /config/ruledb/action/removeattachments/{id}": { params: { id: string } & ConfigRuledbActionRemoveattachmentsIdPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/digest (ruledb_digest) */
-  "GET /config/ruledb/digest": { params: NoParams; returns: string; optional: true };
-  /** GET /config/ruledb/rules (list_rules) */
-  "GET /config/ruledb/rules": { params: NoParams; returns: ConfigRuledbRulesGetItem[]; optional: true };
-  /** POST /config/ruledb/rules (create_rule) */
-  "POST /config/ruledb/rules": { params: ConfigRuledbRulesPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/rules/{id} (index) */
-  "GET /config/ruledb/rules/{id}": { params: { id: number }; returns: ConfigRuledbRulesIdGetItem[]; optional: false };
-  /** DELETE /config/ruledb/rules/{id} (delete_rule) */
-  "DELETE /config/ruledb/rules/{id}": { params: { id: number }; returns: null; optional: false };
-  /** GET /config/ruledb/rules/{id}/action (action) */
-  "GET /config/ruledb/rules/{id}/action": { params: { id: number }; returns: ConfigRuledbRulesIdActionGetItem[]; optional: false };
-  /** POST /config/ruledb/rules/{id}/action (add_action_group) */
-  "POST /config/ruledb/rules/{id}/action": { params: { id: number } & ConfigRuledbRulesIdActionPostParams; returns: null; optional: false };
-  /** DELETE /config/ruledb/rules/{id}/action/{ogroup} (delete_action_group) */
-  "DELETE /config/ruledb/rules/{id}/action/{ogroup}": { params: { id: number; ogroup: number }; returns: null; optional: false };
-  /** GET /config/ruledb/rules/{id}/config (config) */
-  "GET /config/ruledb/rules/{id}/config": { params: { id: number }; returns: ConfigRuledbRulesIdConfigGetResult; optional: false };
-  /** PUT /config/ruledb/rules/{id}/config (update_config) */
-  "PUT /config/ruledb/rules/{id}/config": { params: { id: number } & ConfigRuledbRulesIdConfigPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/rules/{id}/from (from) */
-  "GET /config/ruledb/rules/{id}/from": { params: { id: number }; returns: ConfigRuledbRulesIdFromGetItem[]; optional: false };
-  /** POST /config/ruledb/rules/{id}/from (add_from_group) */
-  "POST /config/ruledb/rules/{id}/from": { params: { id: number } & ConfigRuledbRulesIdFromPostParams; returns: null; optional: false };
-  /** DELETE /config/ruledb/rules/{id}/from/{ogroup} (delete_from_group) */
-  "DELETE /config/ruledb/rules/{id}/from/{ogroup}": { params: { id: number; ogroup: number }; returns: null; optional: false };
-  /** GET /config/ruledb/rules/{id}/to (to) */
-  "GET /config/ruledb/rules/{id}/to": { params: { id: number }; returns: ConfigRuledbRulesIdToGetItem[]; optional: false };
-  /** POST /config/ruledb/rules/{id}/to (add_to_group) */
-  "POST /config/ruledb/rules/{id}/to": { params: { id: number } & ConfigRuledbRulesIdToPostParams; returns: null; optional: false };
-  /** DELETE /config/ruledb/rules/{id}/to/{ogroup} (delete_to_group) */
-  "DELETE /config/ruledb/rules/{id}/to/{ogroup}": { params: { id: number; ogroup: number }; returns: null; optional: false };
-  /** GET /config/ruledb/rules/{id}/what (what) */
-  "GET /config/ruledb/rules/{id}/what": { params: { id: number }; returns: ConfigRuledbRulesIdWhatGetItem[]; optional: false };
-  /** POST /config/ruledb/rules/{id}/what (add_what_group) */
-  "POST /config/ruledb/rules/{id}/what": { params: { id: number } & ConfigRuledbRulesIdWhatPostParams; returns: null; optional: false };
-  /** DELETE /config/ruledb/rules/{id}/what/{ogroup} (delete_what_group) */
-  "DELETE /config/ruledb/rules/{id}/what/{ogroup}": { params: { id: number; ogroup: number }; returns: null; optional: false };
-  /** GET /config/ruledb/rules/{id}/when (when) */
-  "GET /config/ruledb/rules/{id}/when": { params: { id: number }; returns: ConfigRuledbRulesIdWhenGetItem[]; optional: false };
-  /** POST /config/ruledb/rules/{id}/when (add_when_group) */
-  "POST /config/ruledb/rules/{id}/when": { params: { id: number } & ConfigRuledbRulesIdWhenPostParams; returns: null; optional: false };
-  /** DELETE /config/ruledb/rules/{id}/when/{ogroup} (delete_when_group) */
-  "DELETE /config/ruledb/rules/{id}/when/{ogroup}": { params: { id: number; ogroup: number }; returns: null; optional: false };
-  /** GET /config/ruledb/what (list_what_groups) */
-  "GET /config/ruledb/what": { params: NoParams; returns: ConfigRuledbWhatGetItem[]; optional: true };
-  /** POST /config/ruledb/what (create_what_group) */
-  "POST /config/ruledb/what": { params: ConfigRuledbWhatPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup} (index) */
-  "GET /config/ruledb/what/{ogroup}": { params: { ogroup: number }; returns: ConfigRuledbWhatOgroupGetItem[]; optional: false };
-  /** DELETE /config/ruledb/what/{ogroup} (delete_{$oclass}_group) */
-  "DELETE /config/ruledb/what/{ogroup}": { params: { ogroup: number }; returns: null; optional: false };
-  /** POST /config/ruledb/what/{ogroup}/archivefilenamefilter (archivefilenamefilter) */
-  "POST /config/ruledb/what/{ogroup}/archivefilenamefilter": { params: { ogroup: number } & ConfigRuledbWhatOgroupArchivefilenamefilterPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (read_archivefilenamefilter) */
-  "GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (update_archivefilenamefilter) */
-  "PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/what/{ogroup}/archivefilter (archivefilter) */
-  "POST /config/ruledb/what/{ogroup}/archivefilter": { params: { ogroup: number } & ConfigRuledbWhatOgroupArchivefilterPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/archivefilter/{id} (read_archivefilter) */
-  "GET /config/ruledb/what/{ogroup}/archivefilter/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhatOgroupArchivefilterIdGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/archivefilter/{id} (update_archivefilter) */
-  "PUT /config/ruledb/what/{ogroup}/archivefilter/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhatOgroupArchivefilterIdPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/config (get_config) */
-  "GET /config/ruledb/what/{ogroup}/config": { params: { ogroup: number }; returns: ConfigRuledbWhatOgroupConfigGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/config (set_config) */
-  "PUT /config/ruledb/what/{ogroup}/config": { params: { ogroup: number } & ConfigRuledbWhatOgroupConfigPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/what/{ogroup}/contenttype (contenttype) */
-  "POST /config/ruledb/what/{ogroup}/contenttype": { params: { ogroup: number } & ConfigRuledbWhatOgroupContenttypePostParams; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/contenttype/{id} (read_contenttype) */
-  "GET /config/ruledb/what/{ogroup}/contenttype/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhatOgroupContenttypeIdGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/contenttype/{id} (update_contenttype) */
-  "PUT /config/ruledb/what/{ogroup}/contenttype/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhatOgroupContenttypeIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/what/{ogroup}/filenamefilter (filenamefilter) */
-  "POST /config/ruledb/what/{ogroup}/filenamefilter": { params: { ogroup: number } & ConfigRuledbWhatOgroupFilenamefilterPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/filenamefilter/{id} (read_filenamefilter) */
-  "GET /config/ruledb/what/{ogroup}/filenamefilter/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhatOgroupFilenamefilterIdGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/filenamefilter/{id} (update_filenamefilter) */
-  "PUT /config/ruledb/what/{ogroup}/filenamefilter/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhatOgroupFilenamefilterIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/what/{ogroup}/matchfield (matchfield) */
-  "POST /config/ruledb/what/{ogroup}/matchfield": { params: { ogroup: number } & ConfigRuledbWhatOgroupMatchfieldPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/matchfield/{id} (read_matchfield) */
-  "GET /config/ruledb/what/{ogroup}/matchfield/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhatOgroupMatchfieldIdGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/matchfield/{id} (update_matchfield) */
-  "PUT /config/ruledb/what/{ogroup}/matchfield/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhatOgroupMatchfieldIdPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/objects (objects) */
-  "GET /config/ruledb/what/{ogroup}/objects": { params: { ogroup: number }; returns: ConfigRuledbWhatOgroupObjectsGetItem[]; optional: false };
-  /** DELETE /config/ruledb/what/{ogroup}/objects/{id} (delete_object) */
-  "DELETE /config/ruledb/what/{ogroup}/objects/{id}": { params: { ogroup: number; id: number }; returns: null; optional: false };
-  /** POST /config/ruledb/what/{ogroup}/spamfilter (spamfilter) */
-  "POST /config/ruledb/what/{ogroup}/spamfilter": { params: { ogroup: number } & ConfigRuledbWhatOgroupSpamfilterPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/spamfilter/{id} (read_spamfilter) */
-  "GET /config/ruledb/what/{ogroup}/spamfilter/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhatOgroupSpamfilterIdGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/spamfilter/{id} (update_spamfilter) */
-  "PUT /config/ruledb/what/{ogroup}/spamfilter/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhatOgroupSpamfilterIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/what/{ogroup}/virusfilter (virusfilter) */
-  "POST /config/ruledb/what/{ogroup}/virusfilter": { params: { ogroup: number }; returns: number; optional: false };
-  /** GET /config/ruledb/what/{ogroup}/virusfilter/{id} (read_virusfilter) */
-  "GET /config/ruledb/what/{ogroup}/virusfilter/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhatOgroupVirusfilterIdGetResult; optional: false };
-  /** PUT /config/ruledb/what/{ogroup}/virusfilter/{id} (update_virusfilter) */
-  "PUT /config/ruledb/what/{ogroup}/virusfilter/{id}": { params: { ogroup: number; id: number }; returns: null; optional: false };
-  /** GET /config/ruledb/when (list_when_groups) */
-  "GET /config/ruledb/when": { params: NoParams; returns: ConfigRuledbWhenGetItem[]; optional: true };
-  /** POST /config/ruledb/when (create_when_group) */
-  "POST /config/ruledb/when": { params: ConfigRuledbWhenPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/when/{ogroup} (index) */
-  "GET /config/ruledb/when/{ogroup}": { params: { ogroup: number }; returns: ConfigRuledbWhenOgroupGetItem[]; optional: false };
-  /** DELETE /config/ruledb/when/{ogroup} (delete_{$oclass}_group) */
-  "DELETE /config/ruledb/when/{ogroup}": { params: { ogroup: number }; returns: null; optional: false };
-  /** GET /config/ruledb/when/{ogroup}/config (get_config) */
-  "GET /config/ruledb/when/{ogroup}/config": { params: { ogroup: number }; returns: ConfigRuledbWhenOgroupConfigGetResult; optional: false };
-  /** PUT /config/ruledb/when/{ogroup}/config (set_config) */
-  "PUT /config/ruledb/when/{ogroup}/config": { params: { ogroup: number } & ConfigRuledbWhenOgroupConfigPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/when/{ogroup}/objects (objects) */
-  "GET /config/ruledb/when/{ogroup}/objects": { params: { ogroup: number }; returns: ConfigRuledbWhenOgroupObjectsGetItem[]; optional: false };
-  /** DELETE /config/ruledb/when/{ogroup}/objects/{id} (delete_object) */
-  "DELETE /config/ruledb/when/{ogroup}/objects/{id}": { params: { ogroup: number; id: number }; returns: null; optional: false };
-  /** POST /config/ruledb/when/{ogroup}/timeframe (timeframe) */
-  "POST /config/ruledb/when/{ogroup}/timeframe": { params: { ogroup: number } & ConfigRuledbWhenOgroupTimeframePostParams; returns: number; optional: false };
-  /** GET /config/ruledb/when/{ogroup}/timeframe/{id} (read_timeframe) */
-  "GET /config/ruledb/when/{ogroup}/timeframe/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhenOgroupTimeframeIdGetResult; optional: false };
-  /** PUT /config/ruledb/when/{ogroup}/timeframe/{id} (update_timeframe) */
-  "PUT /config/ruledb/when/{ogroup}/timeframe/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhenOgroupTimeframeIdPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/who (list_who_groups) */
-  "GET /config/ruledb/who": { params: NoParams; returns: ConfigRuledbWhoGetItem[]; optional: true };
-  /** POST /config/ruledb/who (create_who_group) */
-  "POST /config/ruledb/who": { params: ConfigRuledbWhoPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup} (index) */
-  "GET /config/ruledb/who/{ogroup}": { params: { ogroup: number }; returns: ConfigRuledbWhoOgroupGetItem[]; optional: false };
-  /** DELETE /config/ruledb/who/{ogroup} (delete_{$oclass}_group) */
-  "DELETE /config/ruledb/who/{ogroup}": { params: { ogroup: number }; returns: null; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/config (get_config) */
-  "GET /config/ruledb/who/{ogroup}/config": { params: { ogroup: number }; returns: ConfigRuledbWhoOgroupConfigGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/config (set_config) */
-  "PUT /config/ruledb/who/{ogroup}/config": { params: { ogroup: number } & ConfigRuledbWhoOgroupConfigPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/who/{ogroup}/domain (domain) */
-  "POST /config/ruledb/who/{ogroup}/domain": { params: { ogroup: number } & ConfigRuledbWhoOgroupDomainPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/domain/{id} (read_domain) */
-  "GET /config/ruledb/who/{ogroup}/domain/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhoOgroupDomainIdGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/domain/{id} (update_domain) */
-  "PUT /config/ruledb/who/{ogroup}/domain/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhoOgroupDomainIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/who/{ogroup}/email (email) */
-  "POST /config/ruledb/who/{ogroup}/email": { params: { ogroup: number } & ConfigRuledbWhoOgroupEmailPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/email/{id} (read_email) */
-  "GET /config/ruledb/who/{ogroup}/email/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhoOgroupEmailIdGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/email/{id} (update_email) */
-  "PUT /config/ruledb/who/{ogroup}/email/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhoOgroupEmailIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/who/{ogroup}/ip (ip) */
-  "POST /config/ruledb/who/{ogroup}/ip": { params: { ogroup: number } & ConfigRuledbWhoOgroupIpPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/ip/{id} (read_ip) */
-  "GET /config/ruledb/who/{ogroup}/ip/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhoOgroupIpIdGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/ip/{id} (update_ip) */
-  "PUT /config/ruledb/who/{ogroup}/ip/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhoOgroupIpIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/who/{ogroup}/ldap (ldap) */
-  "POST /config/ruledb/who/{ogroup}/ldap": { params: { ogroup: number } & ConfigRuledbWhoOgroupLdapPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/ldap/{id} (read_ldap) */
-  "GET /config/ruledb/who/{ogroup}/ldap/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhoOgroupLdapIdGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/ldap/{id} (update_ldap) */
-  "PUT /config/ruledb/who/{ogroup}/ldap/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhoOgroupLdapIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/who/{ogroup}/ldapuser (ldapuser) */
-  "POST /config/ruledb/who/{ogroup}/ldapuser": { params: { ogroup: number } & ConfigRuledbWhoOgroupLdapuserPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/ldapuser/{id} (read_ldapuser) */
-  "GET /config/ruledb/who/{ogroup}/ldapuser/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhoOgroupLdapuserIdGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/ldapuser/{id} (update_ldapuser) */
-  "PUT /config/ruledb/who/{ogroup}/ldapuser/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhoOgroupLdapuserIdPutParams; returns: null; optional: false };
-  /** POST /config/ruledb/who/{ogroup}/network (network) */
-  "POST /config/ruledb/who/{ogroup}/network": { params: { ogroup: number } & ConfigRuledbWhoOgroupNetworkPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/network/{id} (read_network) */
-  "GET /config/ruledb/who/{ogroup}/network/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhoOgroupNetworkIdGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/network/{id} (update_network) */
-  "PUT /config/ruledb/who/{ogroup}/network/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhoOgroupNetworkIdPutParams; returns: null; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/objects (objects) */
-  "GET /config/ruledb/who/{ogroup}/objects": { params: { ogroup: number }; returns: ConfigRuledbWhoOgroupObjectsGetItem[]; optional: false };
-  /** DELETE /config/ruledb/who/{ogroup}/objects/{id} (delete_object) */
-  "DELETE /config/ruledb/who/{ogroup}/objects/{id}": { params: { ogroup: number; id: number }; returns: null; optional: false };
-  /** POST /config/ruledb/who/{ogroup}/regex (regex) */
-  "POST /config/ruledb/who/{ogroup}/regex": { params: { ogroup: number } & ConfigRuledbWhoOgroupRegexPostParams; returns: number; optional: false };
-  /** GET /config/ruledb/who/{ogroup}/regex/{id} (read_regex) */
-  "GET /config/ruledb/who/{ogroup}/regex/{id}": { params: { ogroup: number; id: number }; returns: ConfigRuledbWhoOgroupRegexIdGetResult; optional: false };
-  /** PUT /config/ruledb/who/{ogroup}/regex/{id} (update_regex) */
-  "PUT /config/ruledb/who/{ogroup}/regex/{id}": { params: { ogroup: number; id: number } & ConfigRuledbWhoOgroupRegexIdPutParams; returns: null; optional: false };
-  /** GET /config/spam (read_spam_section) */
-  "GET /config/spam": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** PUT /config/spam (update_spam_section) */
-  "PUT /config/spam": { params: ConfigSpamPutParams; returns: null; optional: true };
-  /** GET /config/spamquar (read_spamquar_section) */
-  "GET /config/spamquar": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** PUT /config/spamquar (update_spamquar_section) */
-  "PUT /config/spamquar": { params: ConfigSpamquarPutParams; returns: null; optional: true };
-  /** GET /config/tlspolicy (index) */
-  "GET /config/tlspolicy": { params: NoParams; returns: ConfigTlspolicyGetItem[]; optional: true };
-  /** POST /config/tlspolicy (create) */
-  "POST /config/tlspolicy": { params: ConfigTlspolicyPostParams; returns: null; optional: false };
-  /** GET /config/tlspolicy/{destination} (read) */
-  "GET /config/tlspolicy/{destination}": { params: { destination: string }; returns: ConfigTlspolicyDestinationGetResult; optional: false };
-  /** PUT /config/tlspolicy/{destination} (write) */
-  "PUT /config/tlspolicy/{destination}": { params: { destination: string } & ConfigTlspolicyDestinationPutParams; returns: null; optional: false };
-  /** DELETE /config/tlspolicy/{destination} (delete) */
-  "DELETE /config/tlspolicy/{destination}": { params: { destination: string }; returns: null; optional: false };
-  /** GET /config/transport (index) */
-  "GET /config/transport": { params: NoParams; returns: ConfigTransportGetItem[]; optional: true };
-  /** POST /config/transport (create) */
-  "POST /config/transport": { params: ConfigTransportPostParams; returns: null; optional: false };
-  /** GET /config/transport/{domain} (read) */
-  "GET /config/transport/{domain}": { params: { domain: string }; returns: ConfigTransportDomainGetResult; optional: false };
-  /** PUT /config/transport/{domain} (write) */
-  "PUT /config/transport/{domain}": { params: { domain: string } & ConfigTransportDomainPutParams; returns: null; optional: false };
-  /** DELETE /config/transport/{domain} (delete) */
-  "DELETE /config/transport/{domain}": { params: { domain: string }; returns: null; optional: false };
-  /** GET /config/virusquar (read_virusquar_section) */
-  "GET /config/virusquar": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** PUT /config/virusquar (update_virusquar_section) */
-  "PUT /config/virusquar": { params: ConfigVirusquarPutParams; returns: null; optional: true };
-  /** GET /config/whitelist (index) */
-  "GET /config/whitelist": { params: NoParams; returns: ConfigWhitelistGetItem[]; optional: true };
-  /** POST /config/whitelist/domain (domain) */
-  "POST /config/whitelist/domain": { params: ConfigWhitelistDomainPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/domain/{id} (read_domain) */
-  "GET /config/whitelist/domain/{id}": { params: { id: number }; returns: ConfigWhitelistDomainIdGetResult; optional: false };
-  /** PUT /config/whitelist/domain/{id} (update_domain) */
-  "PUT /config/whitelist/domain/{id}": { params: { id: number } & ConfigWhitelistDomainIdPutParams; returns: null; optional: false };
-  /** POST /config/whitelist/email (email) */
-  "POST /config/whitelist/email": { params: ConfigWhitelistEmailPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/email/{id} (read_email) */
-  "GET /config/whitelist/email/{id}": { params: { id: number }; returns: ConfigWhitelistEmailIdGetResult; optional: false };
-  /** PUT /config/whitelist/email/{id} (update_email) */
-  "PUT /config/whitelist/email/{id}": { params: { id: number } & ConfigWhitelistEmailIdPutParams; returns: null; optional: false };
-  /** POST /config/whitelist/ip (ip) */
-  "POST /config/whitelist/ip": { params: ConfigWhitelistIpPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/ip/{id} (read_ip) */
-  "GET /config/whitelist/ip/{id}": { params: { id: number }; returns: ConfigWhitelistIpIdGetResult; optional: false };
-  /** PUT /config/whitelist/ip/{id} (update_ip) */
-  "PUT /config/whitelist/ip/{id}": { params: { id: number } & ConfigWhitelistIpIdPutParams; returns: null; optional: false };
-  /** POST /config/whitelist/network (network) */
-  "POST /config/whitelist/network": { params: ConfigWhitelistNetworkPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/network/{id} (read_network) */
-  "GET /config/whitelist/network/{id}": { params: { id: number }; returns: ConfigWhitelistNetworkIdGetResult; optional: false };
-  /** PUT /config/whitelist/network/{id} (update_network) */
-  "PUT /config/whitelist/network/{id}": { params: { id: number } & ConfigWhitelistNetworkIdPutParams; returns: null; optional: false };
-  /** GET /config/whitelist/objects (objects) */
-  "GET /config/whitelist/objects": { params: NoParams; returns: ConfigWhitelistObjectsGetItem[]; optional: true };
-  /** DELETE /config/whitelist/objects/{id} (delete_object) */
-  "DELETE /config/whitelist/objects/{id}": { params: { id: number }; returns: null; optional: false };
-  /** POST /config/whitelist/receiver (receiver) */
-  "POST /config/whitelist/receiver": { params: ConfigWhitelistReceiverPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/receiver/{id} (read_receiver) */
-  "GET /config/whitelist/receiver/{id}": { params: { id: number }; returns: ConfigWhitelistReceiverIdGetResult; optional: false };
-  /** PUT /config/whitelist/receiver/{id} (update_receiver) */
-  "PUT /config/whitelist/receiver/{id}": { params: { id: number } & ConfigWhitelistReceiverIdPutParams; returns: null; optional: false };
-  /** POST /config/whitelist/receiver_domain (receiver_domain) */
-  "POST /config/whitelist/receiver_domain": { params: ConfigWhitelistReceiverDomainPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/receiver_domain/{id} (read_receiver_domain) */
-  "GET /config/whitelist/receiver_domain/{id}": { params: { id: number }; returns: ConfigWhitelistReceiverDomainIdGetResult; optional: false };
-  /** PUT /config/whitelist/receiver_domain/{id} (update_receiver_domain) */
-  "PUT /config/whitelist/receiver_domain/{id}": { params: { id: number } & ConfigWhitelistReceiverDomainIdPutParams; returns: null; optional: false };
-  /** POST /config/whitelist/receiver_regex (receiver_regex) */
-  "POST /config/whitelist/receiver_regex": { params: ConfigWhitelistReceiverRegexPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/receiver_regex/{id} (read_receiver_regex) */
-  "GET /config/whitelist/receiver_regex/{id}": { params: { id: number }; returns: ConfigWhitelistReceiverRegexIdGetResult; optional: false };
-  /** PUT /config/whitelist/receiver_regex/{id} (update_receiver_regex) */
-  "PUT /config/whitelist/receiver_regex/{id}": { params: { id: number } & ConfigWhitelistReceiverRegexIdPutParams; returns: null; optional: false };
-  /** POST /config/whitelist/regex (regex) */
-  "POST /config/whitelist/regex": { params: ConfigWhitelistRegexPostParams; returns: number; optional: false };
-  /** GET /config/whitelist/regex/{id} (read_regex) */
-  "GET /config/whitelist/regex/{id}": { params: { id: number }; returns: ConfigWhitelistRegexIdGetResult; optional: false };
-  /** PUT /config/whitelist/regex/{id} (update_regex) */
-  "PUT /config/whitelist/regex/{id}": { params: { id: number } & ConfigWhitelistRegexIdPutParams; returns: null; optional: false };
-  /** GET /nodes (index) */
-  "GET /nodes": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /nodes/{node} (index) */
-  "GET /nodes/{node}": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/apt (index) */
-  "GET /nodes/{node}/apt": { params: { node: string }; returns: NodesNodeAptGetItem[]; optional: false };
-  /** GET /nodes/{node}/apt/changelog (changelog) */
-  "GET /nodes/{node}/apt/changelog": { params: { node: string } & NodesNodeAptChangelogGetParams; returns: string; optional: false };
-  /** GET /nodes/{node}/apt/update (list_updates) */
-  "GET /nodes/{node}/apt/update": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  "POST /nodes/{node}/apt/update": { params: { node: string } & NodesNodeAptUpdatePostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/apt/versions (versions) */
-  "GET /nodes/{node}/apt/versions": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/backup (list) */
-  "GET /nodes/{node}/backup": { params: { node: string }; returns: NodesNodeBackupGetItem[]; optional: false };
-  /** POST /nodes/{node}/backup (backup) starts a task */
-  "POST /nodes/{node}/backup": { params: { node: string } & NodesNodeBackupPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/backup/{filename} (download) */
-  "GET /nodes/{node}/backup/{filename}": { params: { node: string; filename: string }; returns: string; optional: false };
-  /** POST /nodes/{node}/backup/{filename} (restore) starts a task */
-  "POST /nodes/{node}/backup/{filename}": { params: { node: string; filename: string } & NodesNodeBackupFilenamePostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/backup/{filename} (delete) */
-  "DELETE /nodes/{node}/backup/{filename}": { params: { node: string; filename: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/clamav (index) */
-  "GET /nodes/{node}/clamav": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/clamav/database (database_status) */
-  "GET /nodes/{node}/clamav/database": { params: { node: string }; returns: NodesNodeClamavDatabaseGetItem[]; optional: false };
-  /** POST /nodes/{node}/clamav/database (update_database) starts a task */
-  "POST /nodes/{node}/clamav/database": { params: { node: string }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/dns (dns) */
-  "GET /nodes/{node}/dns": { params: { node: string }; returns: NodesNodeDnsGetResult; optional: false };
-  /** PUT /nodes/{node}/dns (update_dns) */
-  "PUT /nodes/{node}/dns": { params: { node: string } & NodesNodeDnsPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/journal (journal) */
-  "GET /nodes/{node}/journal": { params: { node: string } & NodesNodeJournalGetParams; returns: string[]; optional: false };
-  /** GET /nodes/{node}/network (index) */
-  "GET /nodes/{node}/network": { params: { node: string } & NodesNodeNetworkGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** POST /nodes/{node}/network (create_network) */
-  "POST /nodes/{node}/network": { params: { node: string } & NodesNodeNetworkPostParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/network (revert_network_changes) */
-  "DELETE /nodes/{node}/network": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/network/{iface} (network_config) */
-  "GET /nodes/{node}/network/{iface}": { params: { node: string; iface: string }; returns: NodesNodeNetworkIfaceGetResult; optional: false };
-  /** PUT /nodes/{node}/network/{iface} (update_network) */
-  "PUT /nodes/{node}/network/{iface}": { params: { node: string; iface: string } & NodesNodeNetworkIfacePutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/network/{iface} (delete_network) */
-  "DELETE /nodes/{node}/network/{iface}": { params: { node: string; iface: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/pbs (list) */
-  "GET /nodes/{node}/pbs": { params: { node: string }; returns: NodesNodePbsGetItem[]; optional: false };
-  /** GET /nodes/{node}/pbs/{remote} (remote_index) */
-  "GET /nodes/{node}/pbs/{remote}": { params: { node: string; remote: string }; returns: NodesNodePbsRemoteGetItem[]; optional: false };
-  /** GET /nodes/{node}/pbs/{remote}/snapshot (get_snapshots) */
-  "GET /nodes/{node}/pbs/{remote}/snapshot": { params: { node: string; remote: string }; returns: NodesNodePbsRemoteSnapshotGetItem[]; optional: false };
-  /** POST /nodes/{node}/pbs/{remote}/snapshot (run_backup) starts a task */
-  "POST /nodes/{node}/pbs/{remote}/snapshot": { params: { node: string; remote: string }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/pbs/{remote}/snapshot/{backup-id} (get_group_snapshots) */
-  "GET /nodes/{node}/pbs/{remote}/snapshot/{backup-id}": { params: { node: string; remote: string; "backup-id": string }; returns: NodesNodePbsRemoteSnapshotBackupIdGetItem[]; optional: false };
-  /** POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (restore) starts a task */
-  "POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time}": { params: { node: string; remote: string; "backup-id": string; "backup-time": string } & NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (forget_snapshot) */
-  "DELETE /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time}": { params: { node: string; remote: string; "backup-id": string; "backup-time": string }; returns: null; optional: false };
-  /** GET /nodes/{node}/pbs/{remote}/timer (list_timer) */
-  "GET /nodes/{node}/pbs/{remote}/timer": { params: { node: string; remote: string }; returns: NodesNodePbsRemoteTimerGetResult; optional: false };
-  /** POST /nodes/{node}/pbs/{remote}/timer (create_timer) */
-  "POST /nodes/{node}/pbs/{remote}/timer": { params: { node: string; remote: string } & NodesNodePbsRemoteTimerPostParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/pbs/{remote}/timer (delete_timer) */
-  "DELETE /nodes/{node}/pbs/{remote}/timer": { params: { node: string; remote: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/postfix (index) */
-  "GET /nodes/{node}/postfix": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** POST /nodes/{node}/postfix/discard_verify_cache (discard_verify_cache) */
-  "POST /nodes/{node}/postfix/discard_verify_cache": { params: { node: string }; returns: null; optional: false };
-  /** POST /nodes/{node}/postfix/flush_queues (flush_queues) */
-  "POST /nodes/{node}/postfix/flush_queues": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/postfix/qshape (qshape) */
-  "GET /nodes/{node}/postfix/qshape": { params: { node: string } & NodesNodePostfixQshapeGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/postfix/queue (queue_index) */
-  "GET /nodes/{node}/postfix/queue": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** DELETE /nodes/{node}/postfix/queue (delete_all_queues) */
-  "DELETE /nodes/{node}/postfix/queue": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/postfix/queue/{queue} (mailq) */
-  "GET /nodes/{node}/postfix/queue/{queue}": { params: { node: string; queue: "deferred" | "active" | "incoming" | "hold" } & NodesNodePostfixQueueQueueGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** DELETE /nodes/{node}/postfix/queue/{queue} (delete_queue) */
-  "DELETE /nodes/{node}/postfix/queue/{queue}": { params: { node: string; queue: "deferred" | "active" | "incoming" | "hold" }; returns: null; optional: false };
-  /** GET /nodes/{node}/postfix/queue/{queue}/{queue_id} (read_queued_mail) */
-  "GET /nodes/{node}/postfix/queue/{queue}/{queue_id}": { params: { node: string; queue: "deferred" | "active" | "incoming" | "hold"; queue_id: string } & NodesNodePostfixQueueQueueQueueIdGetParams; returns: string; optional: false };
-  /** POST /nodes/{node}/postfix/queue/{queue}/{queue_id} (flush_queued_mail) */
-  "POST /nodes/{node}/postfix/queue/{queue}/{queue_id}": { params: { node: string; queue: "deferred" | "active" | "incoming" | "hold"; queue_id: string }; returns: null; optional: false };
-  /** DELETE /nodes/{node}/postfix/queue/{queue}/{queue_id} (delete_queued_mail) */
-  "DELETE /nodes/{node}/postfix/queue/{queue}/{queue_id}": { params: { node: string; queue: "deferred" | "active" | "incoming" | "hold"; queue_id: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/report (report) */
-  "GET /nodes/{node}/report": { params: { node: string }; returns: string; optional: false };
-  /** GET /nodes/{node}/rrddata (rrddata) */
-  "GET /nodes/{node}/rrddata": { params: { node: string } & NodesNodeRrddataGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/services (index) */
-  "GET /nodes/{node}/services": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/services/{service} (srvcmdidx) */
-  "GET /nodes/{node}/services/{service}": { params: { node: string; service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport" }; returns: NodesNodeServicesServiceGetItem[]; optional: false };
-  /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  "POST /nodes/{node}/services/{service}/reload": { params: { node: string; service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport" }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  "POST /nodes/{node}/services/{service}/restart": { params: { node: string; service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport" }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  "POST /nodes/{node}/services/{service}/start": { params: { node: string; service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport" }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/services/{service}/state (service_state) */
-  "GET /nodes/{node}/services/{service}/state": { params: { node: string; service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport" }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  "POST /nodes/{node}/services/{service}/stop": { params: { node: string; service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport" }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/spamassassin (index) */
-  "GET /nodes/{node}/spamassassin": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/spamassassin/rules (rules_status) */
-  "GET /nodes/{node}/spamassassin/rules": { params: { node: string }; returns: NodesNodeSpamassassinRulesGetItem[]; optional: false };
-  /** POST /nodes/{node}/spamassassin/rules (update_rules) starts a task */
-  "POST /nodes/{node}/spamassassin/rules": { params: { node: string }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/status (status) */
-  "GET /nodes/{node}/status": { params: { node: string }; returns: NodesNodeStatusGetResult; optional: false };
-  /** POST /nodes/{node}/status (node_cmd) */
-  "POST /nodes/{node}/status": { params: { node: string } & NodesNodeStatusPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/subscription (get) */
-  "GET /nodes/{node}/subscription": { params: { node: string }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/subscription (update) */
-  "POST /nodes/{node}/subscription": { params: { node: string } & NodesNodeSubscriptionPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/subscription (set) */
-  "PUT /nodes/{node}/subscription": { params: { node: string } & NodesNodeSubscriptionPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/subscription (delete) */
-  "DELETE /nodes/{node}/subscription": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/syslog (syslog) */
-  "GET /nodes/{node}/syslog": { params: { node: string } & NodesNodeSyslogGetParams; returns: NodesNodeSyslogGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks (node_tasks) */
-  "GET /nodes/{node}/tasks": { params: { node: string } & NodesNodeTasksGetParams; returns: NodesNodeTasksGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks/{upid} (upid_index) */
-  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: Record<string, unknown>[]; optional: false };
-  /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
-  "DELETE /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
-  "GET /nodes/{node}/tasks/{upid}/log": { params: { node: string; upid: string } & NodesNodeTasksUpidLogGetParams; returns: NodesNodeTasksUpidLogGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
-  "GET /nodes/{node}/tasks/{upid}/status": { params: { node: string; upid: string }; returns: NodesNodeTasksUpidStatusGetResult; optional: false };
-  /** POST /nodes/{node}/termproxy (termproxy) */
-  "POST /nodes/{node}/termproxy": { params: { node: string } & NodesNodeTermproxyPostParams; returns: NodesNodeTermproxyPostResult; optional: false };
-  /** GET /nodes/{node}/time (time) */
-  "GET /nodes/{node}/time": { params: { node: string }; returns: NodesNodeTimeGetResult; optional: false };
-  /** PUT /nodes/{node}/time (set_timezone) */
-  "PUT /nodes/{node}/time": { params: { node: string } & NodesNodeTimePutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/tracker (list_mails) */
-  "GET /nodes/{node}/tracker": { params: { node: string } & NodesNodeTrackerGetParams; returns: NodesNodeTrackerGetItem[]; optional: false };
-  /** GET /nodes/{node}/tracker/{id} (maillog) */
-  "GET /nodes/{node}/tracker/{id}": { params: { node: string; id: string } & NodesNodeTrackerIdGetParams; returns: NodesNodeTrackerIdGetResult; optional: false };
-  /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
-  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: NodesNodeVncwebsocketGetResult; optional: false };
-  /** GET /quarantine (index) */
-  "GET /quarantine": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /quarantine/attachment (attachment) */
-  "GET /quarantine/attachment": { params: QuarantineAttachmentGetParams; returns: QuarantineAttachmentGetItem[]; optional: true };
-  /** GET /quarantine/blacklist (blacklist) */
-  "GET /quarantine/blacklist": { params: QuarantineBlacklistGetParams; returns: QuarantineBlacklistGetItem[]; optional: true };
-  /** POST /quarantine/blacklist (blacklist_add) */
-  "POST /quarantine/blacklist": { params: QuarantineBlacklistPostParams; returns: null; optional: false };
-  /** DELETE /quarantine/blacklist (blacklist_delete_base) */
-  "DELETE /quarantine/blacklist": { params: QuarantineBlacklistDeleteParams; returns: null; optional: false };
-  /** DELETE /quarantine/blacklist/{address} (blacklist_delete) */
-  "DELETE /quarantine/blacklist/{address}": { params: { address: string } & QuarantineBlacklistAddressDeleteParams; returns: null; optional: false };
-  /** GET /quarantine/content (content) */
-  "GET /quarantine/content": { params: QuarantineContentGetParams; returns: QuarantineContentGetResult; optional: false };
-  /** POST /quarantine/content (action) */
-  "POST /quarantine/content": { params: QuarantineContentPostParams; returns: null; optional: false };
-  /** GET /quarantine/download (download) */
-  "GET /quarantine/download": { params: QuarantineDownloadGetParams; returns: Record<string, unknown>; optional: false };
-  /** GET /quarantine/listattachments (listattachments) */
-  "GET /quarantine/listattachments": { params: QuarantineListattachmentsGetParams; returns: QuarantineListattachmentsGetItem[]; optional: false };
-  /** GET /quarantine/quarusers (quarusers) */
-  "GET /quarantine/quarusers": { params: QuarantineQuarusersGetParams; returns: QuarantineQuarusersGetItem[]; optional: true };
-  /** POST /quarantine/sendlink (sendlink) */
-  "POST /quarantine/sendlink": { params: QuarantineSendlinkPostParams; returns: null; optional: false };
-  /** GET /quarantine/spam (spam) */
-  "GET /quarantine/spam": { params: QuarantineSpamGetParams; returns: QuarantineSpamGetItem[]; optional: true };
-  /** GET /quarantine/spamstatus (spamstatus) */
-  "GET /quarantine/spamstatus": { params: NoParams; returns: QuarantineSpamstatusGetResult; optional: true };
-  /** GET /quarantine/spamusers (spamusers) */
-  "GET /quarantine/spamusers": { params: QuarantineSpamusersGetParams; returns: QuarantineSpamusersGetItem[]; optional: true };
-  /** GET /quarantine/virus (virus) */
-  "GET /quarantine/virus": { params: QuarantineVirusGetParams; returns: QuarantineVirusGetItem[]; optional: true };
-  /** GET /quarantine/virusstatus (virusstatus) */
-  "GET /quarantine/virusstatus": { params: NoParams; returns: QuarantineVirusstatusGetResult; optional: true };
-  /** GET /quarantine/whitelist (whitelist) */
-  "GET /quarantine/whitelist": { params: QuarantineWhitelistGetParams; returns: QuarantineWhitelistGetItem[]; optional: true };
-  /** POST /quarantine/whitelist (whitelist_add) */
-  "POST /quarantine/whitelist": { params: QuarantineWhitelistPostParams; returns: null; optional: false };
-  /** DELETE /quarantine/whitelist (whitelist_delete_base) */
-  "DELETE /quarantine/whitelist": { params: QuarantineWhitelistDeleteParams; returns: null; optional: false };
-  /** DELETE /quarantine/whitelist/{address} (whitelist_delete) */
-  "DELETE /quarantine/whitelist/{address}": { params: { address: string } & QuarantineWhitelistAddressDeleteParams; returns: null; optional: false };
-  /** GET /statistics (index) */
-  "GET /statistics": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /statistics/contact (contact) */
-  "GET /statistics/contact": { params: StatisticsContactGetParams; returns: StatisticsContactGetItem[]; optional: true };
-  /** GET /statistics/contact/{contact} (contactdetails) */
-  "GET /statistics/contact/{contact}": { params: { contact: string } & StatisticsContactContactGetParams; returns: StatisticsContactContactGetItem[]; optional: false };
-  /** GET /statistics/domains (domains) */
-  "GET /statistics/domains": { params: StatisticsDomainsGetParams; returns: StatisticsDomainsGetItem[]; optional: true };
-  /** GET /statistics/mail (mail) */
-  "GET /statistics/mail": { params: StatisticsMailGetParams; returns: StatisticsMailGetResult; optional: true };
-  /** GET /statistics/mailcount (mailcount) */
-  "GET /statistics/mailcount": { params: StatisticsMailcountGetParams; returns: StatisticsMailcountGetItem[]; optional: true };
-  /** GET /statistics/maildistribution (maildistribution) */
-  "GET /statistics/maildistribution": { params: StatisticsMaildistributionGetParams; returns: StatisticsMaildistributionGetItem[]; optional: true };
-  /** GET /statistics/receiver (receiver) */
-  "GET /statistics/receiver": { params: StatisticsReceiverGetParams; returns: StatisticsReceiverGetItem[]; optional: true };
-  /** GET /statistics/receiver/{receiver} (receiverdetails) */
-  "GET /statistics/receiver/{receiver}": { params: { receiver: string } & StatisticsReceiverReceiverGetParams; returns: StatisticsReceiverReceiverGetItem[]; optional: false };
-  /** GET /statistics/recent (recent) */
-  "GET /statistics/recent": { params: StatisticsRecentGetParams; returns: StatisticsRecentGetItem[]; optional: true };
-  /** GET /statistics/recentreceivers (recentreceivers) */
-  "GET /statistics/recentreceivers": { params: StatisticsRecentreceiversGetParams; returns: StatisticsRecentreceiversGetItem[]; optional: true };
-  /** GET /statistics/rejectcount (rejectcount) */
-  "GET /statistics/rejectcount": { params: StatisticsRejectcountGetParams; returns: StatisticsRejectcountGetItem[]; optional: true };
-  /** GET /statistics/sender (sender) */
-  "GET /statistics/sender": { params: StatisticsSenderGetParams; returns: StatisticsSenderGetItem[]; optional: true };
-  /** GET /statistics/sender/{sender} (senderdetails) */
-  "GET /statistics/sender/{sender}": { params: { sender: string } & StatisticsSenderSenderGetParams; returns: StatisticsSenderSenderGetItem[]; optional: false };
-  /** GET /statistics/spamscores (spamscores) */
-  "GET /statistics/spamscores": { params: StatisticsSpamscoresGetParams; returns: StatisticsSpamscoresGetItem[]; optional: true };
-  /** GET /statistics/virus (virus) */
-  "GET /statistics/virus": { params: StatisticsVirusGetParams; returns: StatisticsVirusGetItem[]; optional: true };
-  /** GET /version (version) */
-  "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
+  "GET /access": [NoParams, AccessGetItem[], true];
+  "PUT /access/password": [AccessPasswordPutParams, null, false];
+  "GET /access/ticket": [NoParams, unknown, true];
+  "POST /access/ticket": [AccessTicketPostParams, AccessTicketPostResult, false];
+  "GET /access/users": [NoParams, AccessUsersGetItem[], true];
+  "POST /access/users": [AccessUsersPostParams, null, false];
+  "GET /access/users/{userid}": [PathUserid, Record<string, unknown>, false];
+  "PUT /access/users/{userid}": [PathUserid & AccessUsersUseridPutParams, null, false];
+  "DELETE /access/users/{userid}": [PathUserid, null, false];
+  "GET /config": [NoParams, ConfigGetItem[], true];
+  "GET /config/admin": [NoParams, Record<string, unknown>, true];
+  "PUT /config/admin": [ConfigAdminPutParams, null, true];
+  "GET /config/clamav": [NoParams, Record<string, unknown>, true];
+  "PUT /config/clamav": [ConfigClamavPutParams, null, true];
+  "GET /config/cluster": [NoParams, Record<string, unknown>[], true];
+  /** starts a task */
+  "POST /config/cluster/create": [NoParams, Upid, true];
+  /** starts a task */
+  "POST /config/cluster/join": [ConfigClusterJoinPostParams, Upid, false];
+  "GET /config/cluster/nodes": [NoParams, ConfigClusterNodesGetItem[], true];
+  "POST /config/cluster/nodes": [ConfigClusterNodesPostParams, ConfigClusterNodesPostItem[], false];
+  "GET /config/cluster/status": [ConfigClusterStatusGetParams, ConfigClusterStatusGetItem[], true];
+  "GET /config/customscores": [NoParams, ConfigCustomscoresGetItem[], true];
+  "POST /config/customscores": [ConfigCustomscoresPostParams, null, false];
+  /** starts a task */
+  "PUT /config/customscores": [ConfigCustomscoresPutParams, Upid, true];
+  "DELETE /config/customscores": [NoParams, null, true];
+  "GET /config/customscores/{name}": [PathName, ConfigCustomscoresNameGetResult, false];
+  "PUT /config/customscores/{name}": [PathName & ConfigCustomscoresNamePutParams, null, false];
+  "DELETE /config/customscores/{name}": [PathName & ConfigCustomscoresNameDeleteParams, null, false];
+  "GET /config/dkim": [NoParams, ConfigDkimGetItem[], true];
+  "GET /config/dkim/domains": [NoParams, ConfigDkimDomainsGetItem[], true];
+  "POST /config/dkim/domains": [ConfigDkimDomainsPostParams, null, false];
+  "GET /config/dkim/domains/{domain}": [PathDomain, ConfigDkimDomainsDomainGetResult, false];
+  "PUT /config/dkim/domains/{domain}": [PathDomain & ConfigDkimDomainsDomainPutParams, null, false];
+  "DELETE /config/dkim/domains/{domain}": [PathDomain, null, false];
+  "GET /config/dkim/selector": [NoParams, ConfigDkimSelectorGetResult, true];
+  "POST /config/dkim/selector": [ConfigDkimSelectorPostParams, null, false];
+  "GET /config/dkim/selectors": [NoParams, ConfigDkimSelectorsGetItem[], true];
+  "GET /config/domains": [NoParams, ConfigDomainsGetItem[], true];
+  "POST /config/domains": [ConfigDomainsPostParams, null, false];
+  "GET /config/domains/{domain}": [PathDomain, ConfigDomainsDomainGetResult, false];
+  "PUT /config/domains/{domain}": [PathDomain & ConfigDomainsDomainPutParams, null, false];
+  "DELETE /config/domains/{domain}": [PathDomain, null, false];
+  "GET /config/fetchmail": [NoParams, ConfigFetchmailGetItem[], true];
+  "POST /config/fetchmail": [ConfigFetchmailPostParams, string, false];
+  "GET /config/fetchmail/{id}": [PathId, ConfigFetchmailIdGetResult, false];
+  "PUT /config/fetchmail/{id}": [PathId & ConfigFetchmailIdPutParams, null, false];
+  "DELETE /config/fetchmail/{id}": [PathId, null, false];
+  "GET /config/ldap": [NoParams, ConfigLdapGetItem[], true];
+  "POST /config/ldap": [ConfigLdapPostParams, null, false];
+  "GET /config/ldap/{profile}": [PathProfile, ConfigLdapProfileGetItem[], false];
+  "DELETE /config/ldap/{profile}": [PathProfile, null, false];
+  "GET /config/ldap/{profile}/config": [PathProfile, unknown, false];
+  "PUT /config/ldap/{profile}/config": [PathProfile & ConfigLdapProfileConfigPutParams, null, false];
+  "GET /config/ldap/{profile}/groups": [PathProfile, ConfigLdapProfileGroupsGetItem[], false];
+  "GET /config/ldap/{profile}/groups/{gid}": [PathProfileGid, ConfigLdapProfileGroupsGidGetItem[], false];
+  "POST /config/ldap/{profile}/sync": [PathProfile, null, false];
+  "GET /config/ldap/{profile}/users": [PathProfile, ConfigLdapProfileUsersGetItem[], false];
+  "GET /config/ldap/{profile}/users/{email}": [PathProfileEmail, ConfigLdapProfileUsersEmailGetItem[], false];
+  "GET /config/mail": [NoParams, Record<string, unknown>, true];
+  "PUT /config/mail": [ConfigMailPutParams, null, true];
+  "GET /config/mimetypes": [NoParams, ConfigMimetypesGetItem[], true];
+  "GET /config/mynetworks": [NoParams, ConfigMynetworksGetItem[], true];
+  "POST /config/mynetworks": [ConfigMynetworksPostParams, null, false];
+  "GET /config/mynetworks/{cidr}": [PathCidr, ConfigMynetworksCidrGetResult, false];
+  "PUT /config/mynetworks/{cidr}": [PathCidr & ConfigMynetworksCidrPutParams, null, false];
+  "DELETE /config/mynetworks/{cidr}": [PathCidr, null, false];
+  "GET /config/pbs": [NoParams, ConfigPbsGetItem[], true];
+  "POST /config/pbs": [ConfigPbsPostParams, null, false];
+  "GET /config/pbs/{remote}": [PathRemote & ConfigPbsRemoteGetParams, unknown, false];
+  "PUT /config/pbs/{remote}": [PathRemote & ConfigPbsRemotePutParams, null, false];
+  "DELETE /config/pbs/{remote}": [PathRemote, null, false];
+  "POST /config/regextest": [ConfigRegextestPostParams, number, false];
+  "GET /config/ruledb": [NoParams, Record<string, unknown>[], true];
+  "POST /config/ruledb": [NoParams, null, true];
+  "GET /config/ruledb/action": [NoParams, ConfigRuledbActionGetItem[], true];
+  "POST /config/ruledb/action/bcc": [ConfigRuledbActionBccPostParams, string, false];
+  "GET /config/ruledb/action/bcc/{id}": [PathId, ConfigRuledbActionBccIdGetResult, false];
+  "PUT /config/ruledb/action/bcc/{id}": [PathId & ConfigRuledbActionBccIdPutParams, null, false];
+  "POST /config/ruledb/action/disclaimer": [ConfigRuledbActionDisclaimerPostParams, string, false];
+  "GET /config/ruledb/action/disclaimer/{id}": [PathId, ConfigRuledbActionDisclaimerIdGetResult, false];
+  "PUT /config/ruledb/action/disclaimer/{id}": [PathId & ConfigRuledbActionDisclaimerIdPutParams, null, false];
+  "POST /config/ruledb/action/field": [ConfigRuledbActionFieldPostParams, string, false];
+  "GET /config/ruledb/action/field/{id}": [PathId, ConfigRuledbActionFieldIdGetResult, false];
+  "PUT /config/ruledb/action/field/{id}": [PathId & ConfigRuledbActionFieldIdPutParams, null, false];
+  "POST /config/ruledb/action/notification": [ConfigRuledbActionNotificationPostParams, string, false];
+  "GET /config/ruledb/action/notification/{id}": [PathId, ConfigRuledbActionNotificationIdGetResult, false];
+  "PUT /config/ruledb/action/notification/{id}": [PathId & ConfigRuledbActionNotificationIdPutParams, null, false];
+  "GET /config/ruledb/action/objects": [NoParams, ConfigRuledbActionObjectsGetItem[], true];
+  "DELETE /config/ruledb/action/objects/{id}": [PathId, null, false];
+  "POST /config/ruledb/action/removeattachments": [ConfigRuledbActionRemoveattachmentsPostParams, string, false];
+  "GET /config/ruledb/action/removeattachments/{id}": [PathId, ConfigRuledbActionRemoveattachmentsIdGetResult, false];
+  "PUT /config/ruledb/action/removeattachments/{id}": [PathId & ConfigRuledbActionRemoveattachmentsIdPutParams, null, false];
+  "GET /config/ruledb/digest": [NoParams, string, true];
+  "GET /config/ruledb/rules": [NoParams, ConfigRuledbRulesGetItem[], true];
+  "POST /config/ruledb/rules": [ConfigRuledbRulesPostParams, number, false];
+  "GET /config/ruledb/rules/{id}": [PathId2, ConfigRuledbRulesIdGetItem[], false];
+  "DELETE /config/ruledb/rules/{id}": [PathId2, null, false];
+  "GET /config/ruledb/rules/{id}/action": [PathId2, ConfigRuledbRulesIdActionGetItem[], false];
+  "POST /config/ruledb/rules/{id}/action": [PathId2 & ConfigRuledbRulesIdActionPostParams, null, false];
+  "DELETE /config/ruledb/rules/{id}/action/{ogroup}": [PathIdOgroup, null, false];
+  "GET /config/ruledb/rules/{id}/config": [PathId2, ConfigRuledbRulesIdConfigGetResult, false];
+  "PUT /config/ruledb/rules/{id}/config": [PathId2 & ConfigRuledbRulesIdConfigPutParams, null, false];
+  "GET /config/ruledb/rules/{id}/from": [PathId2, ConfigRuledbRulesIdFromGetItem[], false];
+  "POST /config/ruledb/rules/{id}/from": [PathId2 & ConfigRuledbRulesIdFromPostParams, null, false];
+  "DELETE /config/ruledb/rules/{id}/from/{ogroup}": [PathIdOgroup, null, false];
+  "GET /config/ruledb/rules/{id}/to": [PathId2, ConfigRuledbRulesIdToGetItem[], false];
+  "POST /config/ruledb/rules/{id}/to": [PathId2 & ConfigRuledbRulesIdToPostParams, null, false];
+  "DELETE /config/ruledb/rules/{id}/to/{ogroup}": [PathIdOgroup, null, false];
+  "GET /config/ruledb/rules/{id}/what": [PathId2, ConfigRuledbRulesIdWhatGetItem[], false];
+  "POST /config/ruledb/rules/{id}/what": [PathId2 & ConfigRuledbRulesIdWhatPostParams, null, false];
+  "DELETE /config/ruledb/rules/{id}/what/{ogroup}": [PathIdOgroup, null, false];
+  "GET /config/ruledb/rules/{id}/when": [PathId2, ConfigRuledbRulesIdWhenGetItem[], false];
+  "POST /config/ruledb/rules/{id}/when": [PathId2 & ConfigRuledbRulesIdWhenPostParams, null, false];
+  "DELETE /config/ruledb/rules/{id}/when/{ogroup}": [PathIdOgroup, null, false];
+  "GET /config/ruledb/what": [NoParams, ConfigRuledbWhatGetItem[], true];
+  "POST /config/ruledb/what": [ConfigRuledbWhatPostParams, number, false];
+  "GET /config/ruledb/what/{ogroup}": [PathOgroup, ConfigRuledbWhatOgroupGetItem[], false];
+  "DELETE /config/ruledb/what/{ogroup}": [PathOgroup, null, false];
+  "POST /config/ruledb/what/{ogroup}/archivefilenamefilter": [PathOgroup & ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number, false];
+  "GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id}": [PathOgroupId, ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id}": [PathOgroupId & ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null, false];
+  "POST /config/ruledb/what/{ogroup}/archivefilter": [PathOgroup & ConfigRuledbWhatOgroupArchivefilterPostParams, number, false];
+  "GET /config/ruledb/what/{ogroup}/archivefilter/{id}": [PathOgroupId, ConfigRuledbWhatOgroupArchivefilterIdGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/archivefilter/{id}": [PathOgroupId & ConfigRuledbWhatOgroupArchivefilterIdPutParams, null, false];
+  "GET /config/ruledb/what/{ogroup}/config": [PathOgroup, ConfigRuledbWhatOgroupConfigGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/config": [PathOgroup & ConfigRuledbWhatOgroupConfigPutParams, null, false];
+  "POST /config/ruledb/what/{ogroup}/contenttype": [PathOgroup & ConfigRuledbWhatOgroupContenttypePostParams, number, false];
+  "GET /config/ruledb/what/{ogroup}/contenttype/{id}": [PathOgroupId, ConfigRuledbWhatOgroupContenttypeIdGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/contenttype/{id}": [PathOgroupId & ConfigRuledbWhatOgroupContenttypeIdPutParams, null, false];
+  "POST /config/ruledb/what/{ogroup}/filenamefilter": [PathOgroup & ConfigRuledbWhatOgroupFilenamefilterPostParams, number, false];
+  "GET /config/ruledb/what/{ogroup}/filenamefilter/{id}": [PathOgroupId, ConfigRuledbWhatOgroupFilenamefilterIdGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/filenamefilter/{id}": [PathOgroupId & ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null, false];
+  "POST /config/ruledb/what/{ogroup}/matchfield": [PathOgroup & ConfigRuledbWhatOgroupMatchfieldPostParams, number, false];
+  "GET /config/ruledb/what/{ogroup}/matchfield/{id}": [PathOgroupId, ConfigRuledbWhatOgroupMatchfieldIdGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/matchfield/{id}": [PathOgroupId & ConfigRuledbWhatOgroupMatchfieldIdPutParams, null, false];
+  "GET /config/ruledb/what/{ogroup}/objects": [PathOgroup, ConfigRuledbWhatOgroupObjectsGetItem[], false];
+  "DELETE /config/ruledb/what/{ogroup}/objects/{id}": [PathOgroupId, null, false];
+  "POST /config/ruledb/what/{ogroup}/spamfilter": [PathOgroup & ConfigRuledbWhatOgroupSpamfilterPostParams, number, false];
+  "GET /config/ruledb/what/{ogroup}/spamfilter/{id}": [PathOgroupId, ConfigRuledbWhatOgroupSpamfilterIdGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/spamfilter/{id}": [PathOgroupId & ConfigRuledbWhatOgroupSpamfilterIdPutParams, null, false];
+  "POST /config/ruledb/what/{ogroup}/virusfilter": [PathOgroup, number, false];
+  "GET /config/ruledb/what/{ogroup}/virusfilter/{id}": [PathOgroupId, ConfigRuledbWhatOgroupVirusfilterIdGetResult, false];
+  "PUT /config/ruledb/what/{ogroup}/virusfilter/{id}": [PathOgroupId, null, false];
+  "GET /config/ruledb/when": [NoParams, ConfigRuledbWhenGetItem[], true];
+  "POST /config/ruledb/when": [ConfigRuledbWhenPostParams, number, false];
+  "GET /config/ruledb/when/{ogroup}": [PathOgroup, ConfigRuledbWhenOgroupGetItem[], false];
+  "DELETE /config/ruledb/when/{ogroup}": [PathOgroup, null, false];
+  "GET /config/ruledb/when/{ogroup}/config": [PathOgroup, ConfigRuledbWhenOgroupConfigGetResult, false];
+  "PUT /config/ruledb/when/{ogroup}/config": [PathOgroup & ConfigRuledbWhenOgroupConfigPutParams, null, false];
+  "GET /config/ruledb/when/{ogroup}/objects": [PathOgroup, ConfigRuledbWhenOgroupObjectsGetItem[], false];
+  "DELETE /config/ruledb/when/{ogroup}/objects/{id}": [PathOgroupId, null, false];
+  "POST /config/ruledb/when/{ogroup}/timeframe": [PathOgroup & ConfigRuledbWhenOgroupTimeframePostParams, number, false];
+  "GET /config/ruledb/when/{ogroup}/timeframe/{id}": [PathOgroupId, ConfigRuledbWhenOgroupTimeframeIdGetResult, false];
+  "PUT /config/ruledb/when/{ogroup}/timeframe/{id}": [PathOgroupId & ConfigRuledbWhenOgroupTimeframeIdPutParams, null, false];
+  "GET /config/ruledb/who": [NoParams, ConfigRuledbWhoGetItem[], true];
+  "POST /config/ruledb/who": [ConfigRuledbWhoPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}": [PathOgroup, ConfigRuledbWhoOgroupGetItem[], false];
+  "DELETE /config/ruledb/who/{ogroup}": [PathOgroup, null, false];
+  "GET /config/ruledb/who/{ogroup}/config": [PathOgroup, ConfigRuledbWhoOgroupConfigGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/config": [PathOgroup & ConfigRuledbWhoOgroupConfigPutParams, null, false];
+  "POST /config/ruledb/who/{ogroup}/domain": [PathOgroup & ConfigRuledbWhoOgroupDomainPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}/domain/{id}": [PathOgroupId, ConfigRuledbWhoOgroupDomainIdGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/domain/{id}": [PathOgroupId & ConfigRuledbWhoOgroupDomainIdPutParams, null, false];
+  "POST /config/ruledb/who/{ogroup}/email": [PathOgroup & ConfigRuledbWhoOgroupEmailPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}/email/{id}": [PathOgroupId, ConfigRuledbWhoOgroupEmailIdGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/email/{id}": [PathOgroupId & ConfigRuledbWhoOgroupEmailIdPutParams, null, false];
+  "POST /config/ruledb/who/{ogroup}/ip": [PathOgroup & ConfigRuledbWhoOgroupIpPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}/ip/{id}": [PathOgroupId, ConfigRuledbWhoOgroupIpIdGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/ip/{id}": [PathOgroupId & ConfigRuledbWhoOgroupIpIdPutParams, null, false];
+  "POST /config/ruledb/who/{ogroup}/ldap": [PathOgroup & ConfigRuledbWhoOgroupLdapPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}/ldap/{id}": [PathOgroupId, ConfigRuledbWhoOgroupLdapIdGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/ldap/{id}": [PathOgroupId & ConfigRuledbWhoOgroupLdapIdPutParams, null, false];
+  "POST /config/ruledb/who/{ogroup}/ldapuser": [PathOgroup & ConfigRuledbWhoOgroupLdapuserPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}/ldapuser/{id}": [PathOgroupId, ConfigRuledbWhoOgroupLdapuserIdGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/ldapuser/{id}": [PathOgroupId & ConfigRuledbWhoOgroupLdapuserIdPutParams, null, false];
+  "POST /config/ruledb/who/{ogroup}/network": [PathOgroup & ConfigRuledbWhoOgroupNetworkPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}/network/{id}": [PathOgroupId, ConfigRuledbWhoOgroupNetworkIdGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/network/{id}": [PathOgroupId & ConfigRuledbWhoOgroupNetworkIdPutParams, null, false];
+  "GET /config/ruledb/who/{ogroup}/objects": [PathOgroup, ConfigRuledbWhoOgroupObjectsGetItem[], false];
+  "DELETE /config/ruledb/who/{ogroup}/objects/{id}": [PathOgroupId, null, false];
+  "POST /config/ruledb/who/{ogroup}/regex": [PathOgroup & ConfigRuledbWhoOgroupRegexPostParams, number, false];
+  "GET /config/ruledb/who/{ogroup}/regex/{id}": [PathOgroupId, ConfigRuledbWhoOgroupRegexIdGetResult, false];
+  "PUT /config/ruledb/who/{ogroup}/regex/{id}": [PathOgroupId & ConfigRuledbWhoOgroupRegexIdPutParams, null, false];
+  "GET /config/spam": [NoParams, Record<string, unknown>, true];
+  "PUT /config/spam": [ConfigSpamPutParams, null, true];
+  "GET /config/spamquar": [NoParams, Record<string, unknown>, true];
+  "PUT /config/spamquar": [ConfigSpamquarPutParams, null, true];
+  "GET /config/tlspolicy": [NoParams, ConfigTlspolicyGetItem[], true];
+  "POST /config/tlspolicy": [ConfigTlspolicyPostParams, null, false];
+  "GET /config/tlspolicy/{destination}": [PathDestination, ConfigTlspolicyDestinationGetResult, false];
+  "PUT /config/tlspolicy/{destination}": [PathDestination & ConfigTlspolicyDestinationPutParams, null, false];
+  "DELETE /config/tlspolicy/{destination}": [PathDestination, null, false];
+  "GET /config/transport": [NoParams, ConfigTransportGetItem[], true];
+  "POST /config/transport": [ConfigTransportPostParams, null, false];
+  "GET /config/transport/{domain}": [PathDomain, ConfigTransportDomainGetResult, false];
+  "PUT /config/transport/{domain}": [PathDomain & ConfigTransportDomainPutParams, null, false];
+  "DELETE /config/transport/{domain}": [PathDomain, null, false];
+  "GET /config/virusquar": [NoParams, Record<string, unknown>, true];
+  "PUT /config/virusquar": [ConfigVirusquarPutParams, null, true];
+  "GET /config/whitelist": [NoParams, ConfigWhitelistGetItem[], true];
+  "POST /config/whitelist/domain": [ConfigWhitelistDomainPostParams, number, false];
+  "GET /config/whitelist/domain/{id}": [PathId2, ConfigWhitelistDomainIdGetResult, false];
+  "PUT /config/whitelist/domain/{id}": [PathId2 & ConfigWhitelistDomainIdPutParams, null, false];
+  "POST /config/whitelist/email": [ConfigWhitelistEmailPostParams, number, false];
+  "GET /config/whitelist/email/{id}": [PathId2, ConfigWhitelistEmailIdGetResult, false];
+  "PUT /config/whitelist/email/{id}": [PathId2 & ConfigWhitelistEmailIdPutParams, null, false];
+  "POST /config/whitelist/ip": [ConfigWhitelistIpPostParams, number, false];
+  "GET /config/whitelist/ip/{id}": [PathId2, ConfigWhitelistIpIdGetResult, false];
+  "PUT /config/whitelist/ip/{id}": [PathId2 & ConfigWhitelistIpIdPutParams, null, false];
+  "POST /config/whitelist/network": [ConfigWhitelistNetworkPostParams, number, false];
+  "GET /config/whitelist/network/{id}": [PathId2, ConfigWhitelistNetworkIdGetResult, false];
+  "PUT /config/whitelist/network/{id}": [PathId2 & ConfigWhitelistNetworkIdPutParams, null, false];
+  "GET /config/whitelist/objects": [NoParams, ConfigWhitelistObjectsGetItem[], true];
+  "DELETE /config/whitelist/objects/{id}": [PathId2, null, false];
+  "POST /config/whitelist/receiver": [ConfigWhitelistReceiverPostParams, number, false];
+  "GET /config/whitelist/receiver/{id}": [PathId2, ConfigWhitelistReceiverIdGetResult, false];
+  "PUT /config/whitelist/receiver/{id}": [PathId2 & ConfigWhitelistReceiverIdPutParams, null, false];
+  "POST /config/whitelist/receiver_domain": [ConfigWhitelistReceiverDomainPostParams, number, false];
+  "GET /config/whitelist/receiver_domain/{id}": [PathId2, ConfigWhitelistReceiverDomainIdGetResult, false];
+  "PUT /config/whitelist/receiver_domain/{id}": [PathId2 & ConfigWhitelistReceiverDomainIdPutParams, null, false];
+  "POST /config/whitelist/receiver_regex": [ConfigWhitelistReceiverRegexPostParams, number, false];
+  "GET /config/whitelist/receiver_regex/{id}": [PathId2, ConfigWhitelistReceiverRegexIdGetResult, false];
+  "PUT /config/whitelist/receiver_regex/{id}": [PathId2 & ConfigWhitelistReceiverRegexIdPutParams, null, false];
+  "POST /config/whitelist/regex": [ConfigWhitelistRegexPostParams, number, false];
+  "GET /config/whitelist/regex/{id}": [PathId2, ConfigWhitelistRegexIdGetResult, false];
+  "PUT /config/whitelist/regex/{id}": [PathId2 & ConfigWhitelistRegexIdPutParams, null, false];
+  "GET /nodes": [NoParams, Record<string, unknown>[], true];
+  "GET /nodes/{node}": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/apt": [PathNode, NodesNodeAptGetItem[], false];
+  "GET /nodes/{node}/apt/changelog": [PathNode & NodesNodeAptChangelogGetParams, string, false];
+  "GET /nodes/{node}/apt/update": [PathNode, Record<string, unknown>[], false];
+  /** starts a task */
+  "POST /nodes/{node}/apt/update": [PathNode & NodesNodeAptUpdatePostParams, Upid, false];
+  "GET /nodes/{node}/apt/versions": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/backup": [PathNode, NodesNodeBackupGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/backup": [PathNode & NodesNodeBackupPostParams, Upid, false];
+  "GET /nodes/{node}/backup/{filename}": [PathNodeFilename, string, false];
+  /** starts a task */
+  "POST /nodes/{node}/backup/{filename}": [PathNodeFilename & NodesNodeBackupFilenamePostParams, Upid, false];
+  "DELETE /nodes/{node}/backup/{filename}": [PathNodeFilename, null, false];
+  "GET /nodes/{node}/clamav": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/clamav/database": [PathNode, NodesNodeClamavDatabaseGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/clamav/database": [PathNode, Upid, false];
+  "GET /nodes/{node}/dns": [PathNode, NodesNodeDnsGetResult, false];
+  "PUT /nodes/{node}/dns": [PathNode & NodesNodeDnsPutParams, null, false];
+  "GET /nodes/{node}/journal": [PathNode & NodesNodeJournalGetParams, string[], false];
+  "GET /nodes/{node}/network": [PathNode & NodesNodeNetworkGetParams, Record<string, unknown>[], false];
+  "POST /nodes/{node}/network": [PathNode & NodesNodeNetworkPostParams, null, false];
+  "DELETE /nodes/{node}/network": [PathNode, null, false];
+  "GET /nodes/{node}/network/{iface}": [PathNodeIface, NodesNodeNetworkIfaceGetResult, false];
+  "PUT /nodes/{node}/network/{iface}": [PathNodeIface & NodesNodeNetworkIfacePutParams, null, false];
+  "DELETE /nodes/{node}/network/{iface}": [PathNodeIface, null, false];
+  "GET /nodes/{node}/pbs": [PathNode, NodesNodePbsGetItem[], false];
+  "GET /nodes/{node}/pbs/{remote}": [PathNodeRemote, NodesNodePbsRemoteGetItem[], false];
+  "GET /nodes/{node}/pbs/{remote}/snapshot": [PathNodeRemote, NodesNodePbsRemoteSnapshotGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/pbs/{remote}/snapshot": [PathNodeRemote, Upid, false];
+  "GET /nodes/{node}/pbs/{remote}/snapshot/{backup-id}": [PathNodeRemoteBackupId, NodesNodePbsRemoteSnapshotBackupIdGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time}": [PathNodeRemoteBackupIdBackupTime & NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid, false];
+  "DELETE /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time}": [PathNodeRemoteBackupIdBackupTime, null, false];
+  "GET /nodes/{node}/pbs/{remote}/timer": [PathNodeRemote, NodesNodePbsRemoteTimerGetResult, false];
+  "POST /nodes/{node}/pbs/{remote}/timer": [PathNodeRemote & NodesNodePbsRemoteTimerPostParams, null, false];
+  "DELETE /nodes/{node}/pbs/{remote}/timer": [PathNodeRemote, null, false];
+  "GET /nodes/{node}/postfix": [PathNode, Record<string, unknown>[], false];
+  "POST /nodes/{node}/postfix/discard_verify_cache": [PathNode, null, false];
+  "POST /nodes/{node}/postfix/flush_queues": [PathNode, null, false];
+  "GET /nodes/{node}/postfix/qshape": [PathNode & NodesNodePostfixQshapeGetParams, Record<string, unknown>[], false];
+  "GET /nodes/{node}/postfix/queue": [PathNode, Record<string, unknown>[], false];
+  "DELETE /nodes/{node}/postfix/queue": [PathNode, null, false];
+  "GET /nodes/{node}/postfix/queue/{queue}": [PathNodeQueue & NodesNodePostfixQueueQueueGetParams, Record<string, unknown>[], false];
+  "DELETE /nodes/{node}/postfix/queue/{queue}": [PathNodeQueue, null, false];
+  "GET /nodes/{node}/postfix/queue/{queue}/{queue_id}": [PathNodeQueueQueueId & NodesNodePostfixQueueQueueQueueIdGetParams, string, false];
+  "POST /nodes/{node}/postfix/queue/{queue}/{queue_id}": [PathNodeQueueQueueId, null, false];
+  "DELETE /nodes/{node}/postfix/queue/{queue}/{queue_id}": [PathNodeQueueQueueId, null, false];
+  "GET /nodes/{node}/report": [PathNode, string, false];
+  "GET /nodes/{node}/rrddata": [PathNode & NodesNodeRrddataGetParams, Record<string, unknown>[], false];
+  "GET /nodes/{node}/services": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/services/{service}": [PathNodeService, NodesNodeServicesServiceGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/reload": [PathNodeService, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/restart": [PathNodeService, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/start": [PathNodeService, Upid, false];
+  "GET /nodes/{node}/services/{service}/state": [PathNodeService, Record<string, unknown>, false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/stop": [PathNodeService, Upid, false];
+  "GET /nodes/{node}/spamassassin": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/spamassassin/rules": [PathNode, NodesNodeSpamassassinRulesGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/spamassassin/rules": [PathNode, Upid, false];
+  "GET /nodes/{node}/status": [PathNode, NodesNodeStatusGetResult, false];
+  "POST /nodes/{node}/status": [PathNode & NodesNodeStatusPostParams, null, false];
+  "GET /nodes/{node}/subscription": [PathNode, Record<string, unknown>, false];
+  "POST /nodes/{node}/subscription": [PathNode & NodesNodeSubscriptionPostParams, null, false];
+  "PUT /nodes/{node}/subscription": [PathNode & NodesNodeSubscriptionPutParams, null, false];
+  "DELETE /nodes/{node}/subscription": [PathNode, null, false];
+  "GET /nodes/{node}/syslog": [PathNode & NodesNodeSyslogGetParams, NodesNodeSyslogGetItem[], false];
+  "GET /nodes/{node}/tasks": [PathNode & NodesNodeTasksGetParams, NodesNodeTasksGetItem[], false];
+  "GET /nodes/{node}/tasks/{upid}": [PathNodeUpid, Record<string, unknown>[], false];
+  "DELETE /nodes/{node}/tasks/{upid}": [PathNodeUpid, null, false];
+  "GET /nodes/{node}/tasks/{upid}/log": [PathNodeUpid & NodesNodeTasksUpidLogGetParams, NodesNodeTasksUpidLogGetItem[], false];
+  "GET /nodes/{node}/tasks/{upid}/status": [PathNodeUpid, NodesNodeTasksUpidStatusGetResult, false];
+  "POST /nodes/{node}/termproxy": [PathNode & NodesNodeTermproxyPostParams, NodesNodeTermproxyPostResult, false];
+  "GET /nodes/{node}/time": [PathNode, NodesNodeTimeGetResult, false];
+  "PUT /nodes/{node}/time": [PathNode & NodesNodeTimePutParams, null, false];
+  "GET /nodes/{node}/tracker": [PathNode & NodesNodeTrackerGetParams, NodesNodeTrackerGetItem[], false];
+  "GET /nodes/{node}/tracker/{id}": [PathNodeId & NodesNodeTrackerIdGetParams, NodesNodeTrackerIdGetResult, false];
+  "GET /nodes/{node}/vncwebsocket": [PathNode & NodesNodeVncwebsocketGetParams, NodesNodeVncwebsocketGetResult, false];
+  "GET /quarantine": [NoParams, Record<string, unknown>[], true];
+  "GET /quarantine/attachment": [QuarantineAttachmentGetParams, QuarantineAttachmentGetItem[], true];
+  "GET /quarantine/blacklist": [QuarantineBlacklistGetParams, QuarantineBlacklistGetItem[], true];
+  "POST /quarantine/blacklist": [QuarantineBlacklistPostParams, null, false];
+  "DELETE /quarantine/blacklist": [QuarantineBlacklistDeleteParams, null, false];
+  "DELETE /quarantine/blacklist/{address}": [PathAddress & QuarantineBlacklistAddressDeleteParams, null, false];
+  "GET /quarantine/content": [QuarantineContentGetParams, QuarantineContentGetResult, false];
+  "POST /quarantine/content": [QuarantineContentPostParams, null, false];
+  "GET /quarantine/download": [QuarantineDownloadGetParams, Record<string, unknown>, false];
+  "GET /quarantine/listattachments": [QuarantineListattachmentsGetParams, QuarantineListattachmentsGetItem[], false];
+  "GET /quarantine/quarusers": [QuarantineQuarusersGetParams, QuarantineQuarusersGetItem[], true];
+  "POST /quarantine/sendlink": [QuarantineSendlinkPostParams, null, false];
+  "GET /quarantine/spam": [QuarantineSpamGetParams, QuarantineSpamGetItem[], true];
+  "GET /quarantine/spamstatus": [NoParams, QuarantineSpamstatusGetResult, true];
+  "GET /quarantine/spamusers": [QuarantineSpamusersGetParams, QuarantineSpamusersGetItem[], true];
+  "GET /quarantine/virus": [QuarantineVirusGetParams, QuarantineVirusGetItem[], true];
+  "GET /quarantine/virusstatus": [NoParams, QuarantineVirusstatusGetResult, true];
+  "GET /quarantine/whitelist": [QuarantineWhitelistGetParams, QuarantineWhitelistGetItem[], true];
+  "POST /quarantine/whitelist": [QuarantineWhitelistPostParams, null, false];
+  "DELETE /quarantine/whitelist": [QuarantineWhitelistDeleteParams, null, false];
+  "DELETE /quarantine/whitelist/{address}": [PathAddress & QuarantineWhitelistAddressDeleteParams, null, false];
+  "GET /statistics": [NoParams, Record<string, unknown>[], true];
+  "GET /statistics/contact": [StatisticsContactGetParams, StatisticsContactGetItem[], true];
+  "GET /statistics/contact/{contact}": [PathContact & StatisticsContactContactGetParams, StatisticsContactContactGetItem[], false];
+  "GET /statistics/domains": [StatisticsDomainsGetParams, StatisticsDomainsGetItem[], true];
+  "GET /statistics/mail": [StatisticsMailGetParams, StatisticsMailGetResult, true];
+  "GET /statistics/mailcount": [StatisticsMailcountGetParams, StatisticsMailcountGetItem[], true];
+  "GET /statistics/maildistribution": [StatisticsMaildistributionGetParams, StatisticsMaildistributionGetItem[], true];
+  "GET /statistics/receiver": [StatisticsReceiverGetParams, StatisticsReceiverGetItem[], true];
+  "GET /statistics/receiver/{receiver}": [PathReceiver & StatisticsReceiverReceiverGetParams, StatisticsReceiverReceiverGetItem[], false];
+  "GET /statistics/recent": [StatisticsRecentGetParams, StatisticsRecentGetItem[], true];
+  "GET /statistics/recentreceivers": [StatisticsRecentreceiversGetParams, StatisticsRecentreceiversGetItem[], true];
+  "GET /statistics/rejectcount": [StatisticsRejectcountGetParams, StatisticsRejectcountGetItem[], true];
+  "GET /statistics/sender": [StatisticsSenderGetParams, StatisticsSenderGetItem[], true];
+  "GET /statistics/sender/{sender}": [PathSender & StatisticsSenderSenderGetParams, StatisticsSenderSenderGetItem[], false];
+  "GET /statistics/spamscores": [StatisticsSpamscoresGetParams, StatisticsSpamscoresGetItem[], true];
+  "GET /statistics/virus": [StatisticsVirusGetParams, StatisticsVirusGetItem[], true];
+  "GET /version": [NoParams, VersionGetResult, true];
 }
 
 /** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */

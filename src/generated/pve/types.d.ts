@@ -6,7 +6,6 @@ import type { Bool, NoParams, RemoteUpid, Upid } from '../common.js';
 
 export type { Bool, NoParams, RemoteUpid, Upid };
 
-/** An item of the result of GET /access. */
 export interface AccessGetItem {
   subdir: string;
   [key: string]: unknown;
@@ -14,7 +13,6 @@ export interface AccessGetItem {
 
 export type AccessGetResult = AccessGetItem[];
 
-/** An item of the result of GET /access/acl. */
 export interface AccessAclGetItem {
   path: string;
   propagate?: 0 | 1;
@@ -25,7 +23,6 @@ export interface AccessAclGetItem {
 
 export type AccessAclGetResult = AccessAclGetItem[];
 
-/** Parameters of PUT /access/acl (path parameters left out). */
 export interface AccessAclPutParams {
   delete?: Bool | undefined;
   /** format pve-groupid-list */
@@ -41,7 +38,6 @@ export interface AccessAclPutParams {
   users?: string | undefined;
 }
 
-/** An item of the result of GET /access/domains. */
 export interface AccessDomainsGetItem {
   comment?: string;
   realm: string;
@@ -52,7 +48,6 @@ export interface AccessDomainsGetItem {
 
 export type AccessDomainsGetResult = AccessDomainsGetItem[];
 
-/** Parameters of POST /access/domains (path parameters left out). */
 export interface AccessDomainsPostParams {
   "acr-values"?: string | undefined;
   audiences?: string | undefined;
@@ -130,7 +125,6 @@ export interface AccessDomainsPostParams {
   verify?: Bool | undefined;
 }
 
-/** Parameters of PUT /access/domains/{realm} (path parameters left out). */
 export interface AccessDomainsRealmPutParams {
   "acr-values"?: string | undefined;
   audiences?: string | undefined;
@@ -208,7 +202,6 @@ export interface AccessDomainsRealmPutParams {
   verify?: Bool | undefined;
 }
 
-/** Parameters of POST /access/domains/{realm}/sync (path parameters left out). */
 export interface AccessDomainsRealmSyncPostParams {
   /** default 0 */
   "dry-run"?: Bool | undefined;
@@ -221,7 +214,6 @@ export interface AccessDomainsRealmSyncPostParams {
   scope?: "users" | "groups" | "both" | undefined;
 }
 
-/** An item of the result of GET /access/groups. */
 export interface AccessGroupsGetItem {
   comment?: string;
   groupid: string;
@@ -231,33 +223,25 @@ export interface AccessGroupsGetItem {
 
 export type AccessGroupsGetResult = AccessGroupsGetItem[];
 
-/** Parameters of POST /access/groups (path parameters left out). */
 export interface AccessGroupsPostParams {
   comment?: string | undefined;
   /** format pve-groupid */
   groupid: string;
 }
 
-/** Result of GET /access/groups/{groupid}. */
 export interface AccessGroupsGroupidGetResult {
   comment?: string;
   members: string[];
 }
 
-/** Parameters of PUT /access/groups/{groupid} (path parameters left out). */
 export interface AccessGroupsGroupidPutParams {
   comment?: string | undefined;
 }
 
-/** An item of the result of GET /access/openid. */
-export interface AccessOpenidGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface AccessOpenidGetItem extends AccessGetItem {}
 
 export type AccessOpenidGetResult = AccessOpenidGetItem[];
 
-/** Parameters of POST /access/openid/auth-url (path parameters left out). */
 export interface AccessOpenidAuthUrlPostParams {
   /** format pve-realm; length 0..32 */
   realm: string;
@@ -265,7 +249,6 @@ export interface AccessOpenidAuthUrlPostParams {
   "redirect-url": string;
 }
 
-/** Parameters of POST /access/openid/login (path parameters left out). */
 export interface AccessOpenidLoginPostParams {
   /** length 0..4096 */
   code: string;
@@ -275,7 +258,6 @@ export interface AccessOpenidLoginPostParams {
   state: string;
 }
 
-/** Result of POST /access/openid/login. */
 export interface AccessOpenidLoginPostResult {
   CSRFPreventionToken: string;
   cap: Record<string, unknown>;
@@ -285,7 +267,6 @@ export interface AccessOpenidLoginPostResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /access/password (path parameters left out). */
 export interface AccessPasswordPutParams {
   /** length 5..64 */
   "confirmation-password"?: string | undefined;
@@ -295,13 +276,11 @@ export interface AccessPasswordPutParams {
   userid: string;
 }
 
-/** Parameters of GET /access/permissions (path parameters left out). */
 export interface AccessPermissionsGetParams {
   path?: string | undefined;
   userid?: string | undefined;
 }
 
-/** An item of the result of GET /access/roles. */
 export interface AccessRolesGetItem {
   privs?: string;
   roleid: string;
@@ -311,7 +290,6 @@ export interface AccessRolesGetItem {
 
 export type AccessRolesGetResult = AccessRolesGetItem[];
 
-/** Parameters of POST /access/roles (path parameters left out). */
 export interface AccessRolesPostParams {
   /** format pve-priv-list */
   privs?: string | undefined;
@@ -319,7 +297,6 @@ export interface AccessRolesPostParams {
   roleid: string;
 }
 
-/** Result of GET /access/roles/{roleid}. */
 export interface AccessRolesRoleidGetResult {
   "Datastore.Allocate"?: 0 | 1;
   "Datastore.AllocateSpace"?: 0 | 1;
@@ -370,7 +347,6 @@ export interface AccessRolesRoleidGetResult {
   "VM.Snapshot.Rollback"?: 0 | 1;
 }
 
-/** Parameters of PUT /access/roles/{roleid} (path parameters left out). */
 export interface AccessRolesRoleidPutParams {
   /** requires privs */
   append?: Bool | undefined;
@@ -378,7 +354,6 @@ export interface AccessRolesRoleidPutParams {
   privs?: string | undefined;
 }
 
-/** An item of the result of GET /access/tfa. */
 export interface AccessTfaGetItem {
   entries: {
     created: number;
@@ -396,7 +371,6 @@ export interface AccessTfaGetItem {
 
 export type AccessTfaGetResult = AccessTfaGetItem[];
 
-/** An item of the result of GET /access/tfa/{userid}. */
 export interface AccessTfaUseridGetItem {
   created: number;
   description: string;
@@ -408,7 +382,6 @@ export interface AccessTfaUseridGetItem {
 
 export type AccessTfaUseridGetResult = AccessTfaUseridGetItem[];
 
-/** Parameters of POST /access/tfa/{userid} (path parameters left out). */
 export interface AccessTfaUseridPostParams {
   challenge?: string | undefined;
   /** length 0..255 */
@@ -420,7 +393,6 @@ export interface AccessTfaUseridPostParams {
   value?: string | undefined;
 }
 
-/** Result of POST /access/tfa/{userid}. */
 export interface AccessTfaUseridPostResult {
   challenge?: string;
   id: string;
@@ -428,17 +400,8 @@ export interface AccessTfaUseridPostResult {
   [key: string]: unknown;
 }
 
-/** Result of GET /access/tfa/{userid}/{id}. */
-export interface AccessTfaUseridIdGetResult {
-  created: number;
-  description: string;
-  enable?: 0 | 1;
-  id: string;
-  type: "totp" | "u2f" | "webauthn" | "recovery" | "yubico";
-  [key: string]: unknown;
-}
+export interface AccessTfaUseridIdGetResult extends AccessTfaUseridGetItem {}
 
-/** Parameters of PUT /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdPutParams {
   /** length 0..255 */
   description?: string | undefined;
@@ -447,13 +410,11 @@ export interface AccessTfaUseridIdPutParams {
   password?: string | undefined;
 }
 
-/** Parameters of DELETE /access/tfa/{userid}/{id} (path parameters left out). */
 export interface AccessTfaUseridIdDeleteParams {
   /** length 5..64 */
   password?: string | undefined;
 }
 
-/** Parameters of POST /access/ticket (path parameters left out). */
 export interface AccessTicketPostParams {
   /** default 1 */
   "new-format"?: Bool | undefined;
@@ -470,7 +431,6 @@ export interface AccessTicketPostParams {
   username: string;
 }
 
-/** Result of POST /access/ticket. */
 export interface AccessTicketPostResult {
   CSRFPreventionToken?: string;
   clustername?: string;
@@ -479,14 +439,12 @@ export interface AccessTicketPostResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /access/users (path parameters left out). */
 export interface AccessUsersGetParams {
   enabled?: Bool | undefined;
   /** default 0 */
   full?: Bool | undefined;
 }
 
-/** An item of the result of GET /access/users. */
 export interface AccessUsersGetItem {
   comment?: string;
   email?: string;
@@ -512,7 +470,6 @@ export interface AccessUsersGetItem {
 
 export type AccessUsersGetResult = AccessUsersGetItem[];
 
-/** Parameters of POST /access/users (path parameters left out). */
 export interface AccessUsersPostParams {
   /** length 0..2048 */
   comment?: string | undefined;
@@ -535,7 +492,6 @@ export interface AccessUsersPostParams {
   userid: string;
 }
 
-/** Result of GET /access/users/{userid}. */
 export interface AccessUsersUseridGetResult {
   comment?: string;
   email?: string;
@@ -553,7 +509,6 @@ export interface AccessUsersUseridGetResult {
   }>;
 }
 
-/** Parameters of PUT /access/users/{userid} (path parameters left out). */
 export interface AccessUsersUseridPutParams {
   /** requires groups */
   append?: Bool | undefined;
@@ -574,20 +529,17 @@ export interface AccessUsersUseridPutParams {
   lastname?: string | undefined;
 }
 
-/** Parameters of GET /access/users/{userid}/tfa (path parameters left out). */
 export interface AccessUsersUseridTfaGetParams {
   /** default 0 */
   multiple?: Bool | undefined;
 }
 
-/** Result of GET /access/users/{userid}/tfa. */
 export interface AccessUsersUseridTfaGetResult {
   realm?: "oath" | "yubico";
   types?: ("totp" | "u2f" | "yubico" | "webauthn" | "recovedry")[];
   user?: "oath" | "u2f";
 }
 
-/** An item of the result of GET /access/users/{userid}/token. */
 export interface AccessUsersUseridTokenGetItem {
   comment?: string;
   expire?: number;
@@ -598,7 +550,6 @@ export interface AccessUsersUseridTokenGetItem {
 
 export type AccessUsersUseridTokenGetResult = AccessUsersUseridTokenGetItem[];
 
-/** Result of GET /access/users/{userid}/token/{tokenid}. */
 export interface AccessUsersUseridTokenTokenidGetResult {
   comment?: string;
   expire?: number;
@@ -606,7 +557,6 @@ export interface AccessUsersUseridTokenTokenidGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /access/users/{userid}/token/{tokenid} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenidPostParams {
   comment?: string | undefined;
   /** range 0.. */
@@ -615,7 +565,6 @@ export interface AccessUsersUseridTokenTokenidPostParams {
   privsep?: Bool | undefined;
 }
 
-/** Result of POST /access/users/{userid}/token/{tokenid}. */
 export interface AccessUsersUseridTokenTokenidPostResult {
   "full-tokenid": string;
   info: {
@@ -627,7 +576,6 @@ export interface AccessUsersUseridTokenTokenidPostResult {
   value: string;
 }
 
-/** Parameters of PUT /access/users/{userid}/token/{tokenid} (path parameters left out). */
 export interface AccessUsersUseridTokenTokenidPutParams {
   comment?: string | undefined;
   /** format pve-configid-list */
@@ -640,7 +588,6 @@ export interface AccessUsersUseridTokenTokenidPutParams {
   regenerate?: Bool | undefined;
 }
 
-/** Result of PUT /access/users/{userid}/token/{tokenid}. */
 export interface AccessUsersUseridTokenTokenidPutResult {
   comment?: string;
   expire?: number;
@@ -650,7 +597,6 @@ export interface AccessUsersUseridTokenTokenidPutResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /access/vncticket (path parameters left out). */
 export interface AccessVncticketPostParams {
   /** length 0..64 */
   authid: string;
@@ -662,7 +608,6 @@ export interface AccessVncticketPostParams {
   vncticket: string;
 }
 
-/** Parameters of POST /cluster/acme/account (path parameters left out). */
 export interface ClusterAcmeAccountPostParams {
   /** format email-list */
   contact: string;
@@ -677,7 +622,6 @@ export interface ClusterAcmeAccountPostParams {
   tos_url?: string | undefined;
 }
 
-/** Result of GET /cluster/acme/account/{name}. */
 export interface ClusterAcmeAccountNameGetResult {
   account?: Record<string, unknown>;
   directory?: string;
@@ -685,13 +629,11 @@ export interface ClusterAcmeAccountNameGetResult {
   tos?: string;
 }
 
-/** Parameters of PUT /cluster/acme/account/{name} (path parameters left out). */
 export interface ClusterAcmeAccountNamePutParams {
   /** format email-list */
   contact?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/acme/challenge-schema. */
 export interface ClusterAcmeChallengeSchemaGetItem {
   id: string;
   name: string;
@@ -701,7 +643,6 @@ export interface ClusterAcmeChallengeSchemaGetItem {
 
 export type ClusterAcmeChallengeSchemaGetResult = ClusterAcmeChallengeSchemaGetItem[];
 
-/** An item of the result of GET /cluster/acme/directories. */
 export interface ClusterAcmeDirectoriesGetItem {
   name: string;
   url: string;
@@ -709,13 +650,11 @@ export interface ClusterAcmeDirectoriesGetItem {
 
 export type ClusterAcmeDirectoriesGetResult = ClusterAcmeDirectoriesGetItem[];
 
-/** Parameters of GET /cluster/acme/meta (path parameters left out). */
 export interface ClusterAcmeMetaGetParams {
   /** default "https://acme-v02.api.letsencrypt.org/directory" */
   directory?: string | undefined;
 }
 
-/** Result of GET /cluster/acme/meta. */
 export interface ClusterAcmeMetaGetResult {
   caaIdentities?: string[];
   externalAccountRequired?: 0 | 1;
@@ -724,12 +663,10 @@ export interface ClusterAcmeMetaGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /cluster/acme/plugins (path parameters left out). */
 export interface ClusterAcmePluginsGetParams {
   type?: "dns" | "standalone" | undefined;
 }
 
-/** An item of the result of GET /cluster/acme/plugins. */
 export interface ClusterAcmePluginsGetItem {
   api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi";
   data?: string;
@@ -744,7 +681,6 @@ export interface ClusterAcmePluginsGetItem {
 
 export type ClusterAcmePluginsGetResult = ClusterAcmePluginsGetItem[];
 
-/** Parameters of POST /cluster/acme/plugins (path parameters left out). */
 export interface ClusterAcmePluginsPostParams {
   api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi" | undefined;
   data?: string | undefined;
@@ -758,20 +694,8 @@ export interface ClusterAcmePluginsPostParams {
   "validation-delay"?: number | undefined;
 }
 
-/** Result of GET /cluster/acme/plugins/{id}. */
-export interface ClusterAcmePluginsIdGetResult {
-  api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi";
-  data?: string;
-  digest?: string;
-  disable?: 0 | 1;
-  nodes?: string;
-  plugin: string;
-  type: "dns" | "standalone";
-  "validation-delay"?: number;
-  [key: string]: unknown;
-}
+export interface ClusterAcmePluginsIdGetResult extends ClusterAcmePluginsGetItem {}
 
-/** Parameters of PUT /cluster/acme/plugins/{id} (path parameters left out). */
 export interface ClusterAcmePluginsIdPutParams {
   api?: "1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi" | undefined;
   data?: string | undefined;
@@ -786,13 +710,8 @@ export interface ClusterAcmePluginsIdPutParams {
   "validation-delay"?: number | undefined;
 }
 
-/** Parameters of GET /cluster/acme/tos (path parameters left out). */
-export interface ClusterAcmeTosGetParams {
-  /** default "https://acme-v02.api.letsencrypt.org/directory" */
-  directory?: string | undefined;
-}
+export interface ClusterAcmeTosGetParams extends ClusterAcmeMetaGetParams {}
 
-/** An item of the result of GET /cluster/backup. */
 export interface ClusterBackupGetItem {
   all?: 0 | 1;
   bwlimit?: number;
@@ -853,7 +772,6 @@ export interface ClusterBackupGetItem {
 
 export type ClusterBackupGetResult = ClusterBackupGetItem[];
 
-/** Parameters of POST /cluster/backup (path parameters left out). */
 export interface ClusterBackupPostParams {
   /** default 0 */
   all?: Bool | undefined;
@@ -926,66 +844,8 @@ export interface ClusterBackupPostParams {
   zstd?: number | undefined;
 }
 
-/** Result of GET /cluster/backup/{id}. */
-export interface ClusterBackupIdGetResult {
-  all?: 0 | 1;
-  bwlimit?: number;
-  comment?: string;
-  compress?: "0" | "1" | "gzip" | "lzo" | "zstd";
-  dumpdir?: string;
-  enabled?: 0 | 1;
-  exclude?: string;
-  "exclude-path"?: string[];
-  fleecing?: {
-    enabled?: 0 | 1;
-    storage?: string;
-    [key: string]: unknown;
-  };
-  id: string;
-  ionice?: number;
-  lockwait?: number;
-  mailnotification?: "always" | "failure";
-  mailto?: string;
-  mode?: "snapshot" | "suspend" | "stop";
-  "next-run"?: number;
-  node?: string;
-  "notes-template"?: string;
-  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system";
-  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata";
-  performance?: {
-    "max-workers"?: number;
-    "pbs-entries-max"?: number;
-    [key: string]: unknown;
-  };
-  pigz?: number;
-  pool?: string;
-  protected?: 0 | 1;
-  "prune-backups"?: {
-    "keep-all"?: 0 | 1;
-    "keep-daily"?: number;
-    "keep-hourly"?: number;
-    "keep-last"?: number;
-    "keep-monthly"?: number;
-    "keep-weekly"?: number;
-    "keep-yearly"?: number;
-    [key: string]: unknown;
-  };
-  quiet?: 0 | 1;
-  remove?: 0 | 1;
-  "repeat-missed"?: 0 | 1;
-  schedule?: string;
-  script?: string;
-  stdexcludes?: 0 | 1;
-  stop?: 0 | 1;
-  stopwait?: number;
-  storage?: string;
-  tmpdir?: string;
-  vmid?: string;
-  zstd?: number;
-  [key: string]: unknown;
-}
+export interface ClusterBackupIdGetResult extends ClusterBackupGetItem {}
 
-/** Parameters of PUT /cluster/backup/{id} (path parameters left out). */
 export interface ClusterBackupIdPutParams {
   /** default 0 */
   all?: Bool | undefined;
@@ -1058,7 +918,6 @@ export interface ClusterBackupIdPutParams {
   zstd?: number | undefined;
 }
 
-/** Result of GET /cluster/backup/{id}/included_volumes. */
 export interface ClusterBackupIdIncludedVolumesGetResult {
   children: {
     children?: {
@@ -1076,15 +935,10 @@ export interface ClusterBackupIdIncludedVolumesGetResult {
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /cluster/backup-info. */
-export interface ClusterBackupInfoGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ClusterBackupInfoGetItem extends AccessGetItem {}
 
 export type ClusterBackupInfoGetResult = ClusterBackupInfoGetItem[];
 
-/** An item of the result of GET /cluster/backup-info/not-backed-up. */
 export interface ClusterBackupInfoNotBackedUpGetItem {
   name?: string;
   type: "qemu" | "lxc";
@@ -1094,7 +948,6 @@ export interface ClusterBackupInfoNotBackedUpGetItem {
 
 export type ClusterBackupInfoNotBackedUpGetResult = ClusterBackupInfoNotBackedUpGetItem[];
 
-/** Parameters of POST /cluster/bulk-action/guest/migrate (path parameters left out). */
 export interface ClusterBulkActionGuestMigratePostParams {
   /** range 1..64; default 1 */
   "max-workers"?: number | undefined;
@@ -1107,7 +960,6 @@ export interface ClusterBulkActionGuestMigratePostParams {
   "with-local-disks"?: Bool | undefined;
 }
 
-/** Parameters of POST /cluster/bulk-action/guest/shutdown (path parameters left out). */
 export interface ClusterBulkActionGuestShutdownPostParams {
   /** default 1 */
   "force-stop"?: Bool | undefined;
@@ -1120,7 +972,6 @@ export interface ClusterBulkActionGuestShutdownPostParams {
   vms?: readonly number[] | undefined;
 }
 
-/** Parameters of POST /cluster/bulk-action/guest/start (path parameters left out). */
 export interface ClusterBulkActionGuestStartPostParams {
   /** range 1..64; default 4 */
   "max-workers"?: number | undefined;
@@ -1130,7 +981,6 @@ export interface ClusterBulkActionGuestStartPostParams {
   vms?: readonly number[] | undefined;
 }
 
-/** Parameters of POST /cluster/bulk-action/guest/suspend (path parameters left out). */
 export interface ClusterBulkActionGuestSuspendPostParams {
   /** range 1..64; default 4 */
   "max-workers"?: number | undefined;
@@ -1143,7 +993,6 @@ export interface ClusterBulkActionGuestSuspendPostParams {
   vms?: readonly number[] | undefined;
 }
 
-/** An item of the result of GET /cluster/ceph/flags. */
 export interface ClusterCephFlagsGetItem {
   description: string;
   name: "nobackfill" | "nodeep-scrub" | "nodown" | "noin" | "noout" | "norebalance" | "norecover" | "noscrub" | "notieragent" | "noup" | "pause";
@@ -1153,7 +1002,6 @@ export interface ClusterCephFlagsGetItem {
 
 export type ClusterCephFlagsGetResult = ClusterCephFlagsGetItem[];
 
-/** Parameters of PUT /cluster/ceph/flags (path parameters left out). */
 export interface ClusterCephFlagsPutParams {
   nobackfill?: Bool | undefined;
   "nodeep-scrub"?: Bool | undefined;
@@ -1168,18 +1016,15 @@ export interface ClusterCephFlagsPutParams {
   pause?: Bool | undefined;
 }
 
-/** Parameters of PUT /cluster/ceph/flags/{flag} (path parameters left out). */
 export interface ClusterCephFlagsFlagPutParams {
   value: Bool;
 }
 
-/** Parameters of GET /cluster/ceph/metadata (path parameters left out). */
 export interface ClusterCephMetadataGetParams {
   /** default "all" */
   scope?: "all" | "versions" | undefined;
 }
 
-/** Result of GET /cluster/ceph/metadata. */
 export interface ClusterCephMetadataGetResult {
   mds: Record<string, {
     addr?: string;
@@ -1243,7 +1088,7 @@ export interface ClusterCephMetadataGetResult {
   [key: string]: unknown;
 }
 
-/** The keys of the property string `link` of POST /cluster/config (see formatPropertyString). */
+/** The keys of the property string `link` (see formatPropertyString). */
 export interface ClusterConfigLinkFormat {
   /** format address */
   address: string;
@@ -1251,7 +1096,6 @@ export interface ClusterConfigLinkFormat {
   priority?: number | undefined;
 }
 
-/** Parameters of POST /cluster/config (path parameters left out). */
 export interface ClusterConfigPostParams {
   /** format pve-node; length 0..15 */
   clustername: string;
@@ -1265,13 +1109,11 @@ export interface ClusterConfigPostParams {
   votes?: number | undefined;
 }
 
-/** Parameters of GET /cluster/config/join (path parameters left out). */
 export interface ClusterConfigJoinGetParams {
   /** format pve-node */
   node?: string | undefined;
 }
 
-/** Result of GET /cluster/config/join. */
 export interface ClusterConfigJoinGetResult {
   config_digest: string;
   nodelist: {
@@ -1287,7 +1129,6 @@ export interface ClusterConfigJoinGetResult {
   totem: Record<string, unknown>;
 }
 
-/** Parameters of POST /cluster/config/join (path parameters left out). */
 export interface ClusterConfigJoinPostParams {
   fingerprint: string;
   force?: Bool | undefined;
@@ -1302,7 +1143,6 @@ export interface ClusterConfigJoinPostParams {
   votes?: number | undefined;
 }
 
-/** An item of the result of GET /cluster/config/nodes. */
 export interface ClusterConfigNodesGetItem {
   node: string;
   [key: string]: unknown;
@@ -1310,7 +1150,6 @@ export interface ClusterConfigNodesGetItem {
 
 export type ClusterConfigNodesGetResult = ClusterConfigNodesGetItem[];
 
-/** Parameters of POST /cluster/config/nodes/{node} (path parameters left out). */
 export interface ClusterConfigNodesNodePostParams {
   apiversion?: number | undefined;
   force?: Bool | undefined;
@@ -1324,7 +1163,6 @@ export interface ClusterConfigNodesNodePostParams {
   votes?: number | undefined;
 }
 
-/** Result of POST /cluster/config/nodes/{node}. */
 export interface ClusterConfigNodesNodePostResult {
   corosync_authkey: string;
   corosync_conf: string;
@@ -1332,7 +1170,6 @@ export interface ClusterConfigNodesNodePostResult {
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /cluster/firewall/aliases. */
 export interface ClusterFirewallAliasesGetItem {
   cidr: string;
   comment?: string;
@@ -1343,7 +1180,6 @@ export interface ClusterFirewallAliasesGetItem {
 
 export type ClusterFirewallAliasesGetResult = ClusterFirewallAliasesGetItem[];
 
-/** Parameters of POST /cluster/firewall/aliases (path parameters left out). */
 export interface ClusterFirewallAliasesPostParams {
   /** format IPorCIDR */
   cidr: string;
@@ -1352,7 +1188,6 @@ export interface ClusterFirewallAliasesPostParams {
   name: string;
 }
 
-/** Parameters of PUT /cluster/firewall/aliases/{name} (path parameters left out). */
 export interface ClusterFirewallAliasesNamePutParams {
   /** format IPorCIDR */
   cidr: string;
@@ -1363,13 +1198,11 @@ export interface ClusterFirewallAliasesNamePutParams {
   rename?: string | undefined;
 }
 
-/** Parameters of DELETE /cluster/firewall/aliases/{name} (path parameters left out). */
 export interface ClusterFirewallAliasesNameDeleteParams {
   /** length 0..64 */
   digest?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/firewall/groups. */
 export interface ClusterFirewallGroupsGetItem {
   comment?: string;
   digest: string;
@@ -1379,7 +1212,6 @@ export interface ClusterFirewallGroupsGetItem {
 
 export type ClusterFirewallGroupsGetResult = ClusterFirewallGroupsGetItem[];
 
-/** Parameters of POST /cluster/firewall/groups (path parameters left out). */
 export interface ClusterFirewallGroupsPostParams {
   comment?: string | undefined;
   /** length 0..64 */
@@ -1390,7 +1222,6 @@ export interface ClusterFirewallGroupsPostParams {
   rename?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/firewall/groups/{group}. */
 export interface ClusterFirewallGroupsGroupGetItem {
   action: string;
   comment?: string;
@@ -1412,7 +1243,6 @@ export interface ClusterFirewallGroupsGroupGetItem {
 
 export type ClusterFirewallGroupsGroupGetResult = ClusterFirewallGroupsGroupGetItem[];
 
-/** Parameters of POST /cluster/firewall/groups/{group} (path parameters left out). */
 export interface ClusterFirewallGroupsGroupPostParams {
   /** length 2..20 */
   action: string;
@@ -1443,27 +1273,8 @@ export interface ClusterFirewallGroupsGroupPostParams {
   type: "in" | "out" | "forward" | "group";
 }
 
-/** Result of GET /cluster/firewall/groups/{group}/{pos}. */
-export interface ClusterFirewallGroupsGroupPosGetResult {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface ClusterFirewallGroupsGroupPosGetResult extends ClusterFirewallGroupsGroupGetItem {}
 
-/** Parameters of PUT /cluster/firewall/groups/{group}/{pos} (path parameters left out). */
 export interface ClusterFirewallGroupsGroupPosPutParams {
   /** length 2..20 */
   action?: string | undefined;
@@ -1496,13 +1307,8 @@ export interface ClusterFirewallGroupsGroupPosPutParams {
   type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
-/** Parameters of DELETE /cluster/firewall/groups/{group}/{pos} (path parameters left out). */
-export interface ClusterFirewallGroupsGroupPosDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface ClusterFirewallGroupsGroupPosDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** An item of the result of GET /cluster/firewall/ipset. */
 export interface ClusterFirewallIpsetGetItem {
   comment?: string;
   digest: string;
@@ -1512,7 +1318,6 @@ export interface ClusterFirewallIpsetGetItem {
 
 export type ClusterFirewallIpsetGetResult = ClusterFirewallIpsetGetItem[];
 
-/** Parameters of POST /cluster/firewall/ipset (path parameters left out). */
 export interface ClusterFirewallIpsetPostParams {
   comment?: string | undefined;
   /** length 0..64 */
@@ -1523,7 +1328,6 @@ export interface ClusterFirewallIpsetPostParams {
   rename?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/firewall/ipset/{name}. */
 export interface ClusterFirewallIpsetNameGetItem {
   cidr: string;
   comment?: string;
@@ -1534,7 +1338,6 @@ export interface ClusterFirewallIpsetNameGetItem {
 
 export type ClusterFirewallIpsetNameGetResult = ClusterFirewallIpsetNameGetItem[];
 
-/** Parameters of POST /cluster/firewall/ipset/{name} (path parameters left out). */
 export interface ClusterFirewallIpsetNamePostParams {
   /** format IPorCIDRorAlias */
   cidr: string;
@@ -1542,12 +1345,10 @@ export interface ClusterFirewallIpsetNamePostParams {
   nomatch?: Bool | undefined;
 }
 
-/** Parameters of DELETE /cluster/firewall/ipset/{name} (path parameters left out). */
 export interface ClusterFirewallIpsetNameDeleteParams {
   force?: Bool | undefined;
 }
 
-/** Parameters of PUT /cluster/firewall/ipset/{name}/{cidr} (path parameters left out). */
 export interface ClusterFirewallIpsetNameCidrPutParams {
   comment?: string | undefined;
   /** length 0..64 */
@@ -1555,13 +1356,8 @@ export interface ClusterFirewallIpsetNameCidrPutParams {
   nomatch?: Bool | undefined;
 }
 
-/** Parameters of DELETE /cluster/firewall/ipset/{name}/{cidr} (path parameters left out). */
-export interface ClusterFirewallIpsetNameCidrDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface ClusterFirewallIpsetNameCidrDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** An item of the result of GET /cluster/firewall/macros. */
 export interface ClusterFirewallMacrosGetItem {
   descr: string;
   macro: string;
@@ -1570,7 +1366,6 @@ export interface ClusterFirewallMacrosGetItem {
 
 export type ClusterFirewallMacrosGetResult = ClusterFirewallMacrosGetItem[];
 
-/** Result of GET /cluster/firewall/options. */
 export interface ClusterFirewallOptionsGetResult {
   ebtables?: 0 | 1;
   enable?: number;
@@ -1581,7 +1376,7 @@ export interface ClusterFirewallOptionsGetResult {
   [key: string]: unknown;
 }
 
-/** The keys of the property string `log_ratelimit` of PUT /cluster/firewall/options (see formatPropertyString). */
+/** The keys of the property string `log_ratelimit` (see formatPropertyString). */
 export interface ClusterFirewallOptionsLogRatelimitFormat {
   /** range 0..; default 5 */
   burst?: number | undefined;
@@ -1591,7 +1386,6 @@ export interface ClusterFirewallOptionsLogRatelimitFormat {
   rate?: string | undefined;
 }
 
-/** Parameters of PUT /cluster/firewall/options (path parameters left out). */
 export interface ClusterFirewallOptionsPutParams {
   /** format pve-configid-list */
   delete?: string | undefined;
@@ -1608,12 +1402,10 @@ export interface ClusterFirewallOptionsPutParams {
   policy_out?: "ACCEPT" | "REJECT" | "DROP" | undefined;
 }
 
-/** Parameters of GET /cluster/firewall/refs (path parameters left out). */
 export interface ClusterFirewallRefsGetParams {
   type?: "alias" | "ipset" | undefined;
 }
 
-/** An item of the result of GET /cluster/firewall/refs. */
 export interface ClusterFirewallRefsGetItem {
   comment?: string;
   name: string;
@@ -1625,119 +1417,18 @@ export interface ClusterFirewallRefsGetItem {
 
 export type ClusterFirewallRefsGetResult = ClusterFirewallRefsGetItem[];
 
-/** An item of the result of GET /cluster/firewall/rules. */
-export interface ClusterFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface ClusterFirewallRulesGetItem extends ClusterFirewallGroupsGroupGetItem {}
 
 export type ClusterFirewallRulesGetResult = ClusterFirewallRulesGetItem[];
 
-/** Parameters of POST /cluster/firewall/rules (path parameters left out). */
-export interface ClusterFirewallRulesPostParams {
-  /** length 2..20 */
-  action: string;
-  comment?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  pos?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type: "in" | "out" | "forward" | "group";
-}
+export interface ClusterFirewallRulesPostParams extends ClusterFirewallGroupsGroupPostParams {}
 
-/** Result of GET /cluster/firewall/rules/{pos}. */
-export interface ClusterFirewallRulesPosGetResult {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface ClusterFirewallRulesPosGetResult extends ClusterFirewallGroupsGroupGetItem {}
 
-/** Parameters of PUT /cluster/firewall/rules/{pos} (path parameters left out). */
-export interface ClusterFirewallRulesPosPutParams {
-  /** length 2..20 */
-  action?: string | undefined;
-  comment?: string | undefined;
-  /** format pve-configid-list */
-  delete?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  moveto?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type?: "in" | "out" | "forward" | "group" | undefined;
-}
+export interface ClusterFirewallRulesPosPutParams extends ClusterFirewallGroupsGroupPosPutParams {}
 
-/** Parameters of DELETE /cluster/firewall/rules/{pos} (path parameters left out). */
-export interface ClusterFirewallRulesPosDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface ClusterFirewallRulesPosDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** An item of the result of GET /cluster/ha. */
 export interface ClusterHaGetItem {
   id: string;
   [key: string]: unknown;
@@ -1745,7 +1436,6 @@ export interface ClusterHaGetItem {
 
 export type ClusterHaGetResult = ClusterHaGetItem[];
 
-/** An item of the result of GET /cluster/ha/groups. */
 export interface ClusterHaGroupsGetItem {
   group: string;
   [key: string]: unknown;
@@ -1753,7 +1443,6 @@ export interface ClusterHaGroupsGetItem {
 
 export type ClusterHaGroupsGetResult = ClusterHaGroupsGetItem[];
 
-/** Parameters of POST /cluster/ha/groups (path parameters left out). */
 export interface ClusterHaGroupsPostParams {
   /** length 0..4096 */
   comment?: string | undefined;
@@ -1768,7 +1457,6 @@ export interface ClusterHaGroupsPostParams {
   type?: "group" | undefined;
 }
 
-/** Parameters of PUT /cluster/ha/groups/{group} (path parameters left out). */
 export interface ClusterHaGroupsGroupPutParams {
   /** length 0..4096 */
   comment?: string | undefined;
@@ -1784,12 +1472,10 @@ export interface ClusterHaGroupsGroupPutParams {
   restricted?: Bool | undefined;
 }
 
-/** Parameters of GET /cluster/ha/resources (path parameters left out). */
 export interface ClusterHaResourcesGetParams {
   type?: "ct" | "vm" | undefined;
 }
 
-/** An item of the result of GET /cluster/ha/resources. */
 export interface ClusterHaResourcesGetItem {
   sid: string;
   [key: string]: unknown;
@@ -1797,7 +1483,6 @@ export interface ClusterHaResourcesGetItem {
 
 export type ClusterHaResourcesGetResult = ClusterHaResourcesGetItem[];
 
-/** Parameters of POST /cluster/ha/resources (path parameters left out). */
 export interface ClusterHaResourcesPostParams {
   /** default 1 */
   "auto-rebalance"?: Bool | undefined;
@@ -1818,7 +1503,6 @@ export interface ClusterHaResourcesPostParams {
   type?: "ct" | "vm" | undefined;
 }
 
-/** Result of GET /cluster/ha/resources/{sid}. */
 export interface ClusterHaResourcesSidGetResult {
   "auto-rebalance"?: 0 | 1;
   comment?: string;
@@ -1833,7 +1517,6 @@ export interface ClusterHaResourcesSidGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/ha/resources/{sid} (path parameters left out). */
 export interface ClusterHaResourcesSidPutParams {
   /** default 1 */
   "auto-rebalance"?: Bool | undefined;
@@ -1855,19 +1538,16 @@ export interface ClusterHaResourcesSidPutParams {
   state?: "started" | "stopped" | "enabled" | "disabled" | "ignored" | undefined;
 }
 
-/** Parameters of DELETE /cluster/ha/resources/{sid} (path parameters left out). */
 export interface ClusterHaResourcesSidDeleteParams {
   /** default 1 */
   purge?: Bool | undefined;
 }
 
-/** Parameters of POST /cluster/ha/resources/{sid}/migrate (path parameters left out). */
 export interface ClusterHaResourcesSidMigratePostParams {
   /** format pve-node */
   node: string;
 }
 
-/** Result of POST /cluster/ha/resources/{sid}/migrate. */
 export interface ClusterHaResourcesSidMigratePostResult {
   "blocking-resources"?: {
     cause: "node-affinity" | "resource-affinity";
@@ -1880,13 +1560,8 @@ export interface ClusterHaResourcesSidMigratePostResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /cluster/ha/resources/{sid}/relocate (path parameters left out). */
-export interface ClusterHaResourcesSidRelocatePostParams {
-  /** format pve-node */
-  node: string;
-}
+export interface ClusterHaResourcesSidRelocatePostParams extends ClusterHaResourcesSidMigratePostParams {}
 
-/** Result of POST /cluster/ha/resources/{sid}/relocate. */
 export interface ClusterHaResourcesSidRelocatePostResult {
   "blocking-resources"?: {
     cause: "node-affinity" | "resource-affinity";
@@ -1899,13 +1574,11 @@ export interface ClusterHaResourcesSidRelocatePostResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /cluster/ha/rules (path parameters left out). */
 export interface ClusterHaRulesGetParams {
   resource?: string | undefined;
   type?: "node-affinity" | "resource-affinity" | undefined;
 }
 
-/** An item of the result of GET /cluster/ha/rules. */
 export interface ClusterHaRulesGetItem {
   rule: string;
   [key: string]: unknown;
@@ -1913,7 +1586,6 @@ export interface ClusterHaRulesGetItem {
 
 export type ClusterHaRulesGetResult = ClusterHaRulesGetItem[];
 
-/** Parameters of POST /cluster/ha/rules (path parameters left out). */
 export interface ClusterHaRulesPostParams {
   affinity?: "positive" | "negative" | undefined;
   /** length 0..4096 */
@@ -1930,14 +1602,12 @@ export interface ClusterHaRulesPostParams {
   type: "node-affinity" | "resource-affinity";
 }
 
-/** Result of GET /cluster/ha/rules/{rule}. */
 export interface ClusterHaRulesRuleGetResult {
   rule: string;
   type: "node-affinity" | "resource-affinity";
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/ha/rules/{rule} (path parameters left out). */
 export interface ClusterHaRulesRulePutParams {
   affinity?: "positive" | "negative" | undefined;
   /** length 0..4096 */
@@ -1956,7 +1626,6 @@ export interface ClusterHaRulesRulePutParams {
   type: "node-affinity" | "resource-affinity";
 }
 
-/** An item of the result of GET /cluster/ha/status/current. */
 export interface ClusterHaStatusCurrentGetItem {
   "armed-state"?: "armed" | "standby" | "disarming" | "disarmed";
   "auto-rebalance"?: 0 | 1;
@@ -1979,20 +1648,14 @@ export interface ClusterHaStatusCurrentGetItem {
 
 export type ClusterHaStatusCurrentGetResult = ClusterHaStatusCurrentGetItem[];
 
-/** Parameters of POST /cluster/ha/status/disarm-ha (path parameters left out). */
 export interface ClusterHaStatusDisarmHaPostParams {
   "resource-mode": "freeze" | "ignore";
 }
 
-/** An item of the result of GET /cluster/jobs. */
-export interface ClusterJobsGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ClusterJobsGetItem extends AccessGetItem {}
 
 export type ClusterJobsGetResult = ClusterJobsGetItem[];
 
-/** An item of the result of GET /cluster/jobs/realm-sync. */
 export interface ClusterJobsRealmSyncGetItem {
   comment?: string;
   enabled: 0 | 1;
@@ -2008,7 +1671,6 @@ export interface ClusterJobsRealmSyncGetItem {
 
 export type ClusterJobsRealmSyncGetResult = ClusterJobsRealmSyncGetItem[];
 
-/** Parameters of POST /cluster/jobs/realm-sync/{id} (path parameters left out). */
 export interface ClusterJobsRealmSyncIdPostParams {
   /** length 0..512 */
   comment?: string | undefined;
@@ -2025,7 +1687,6 @@ export interface ClusterJobsRealmSyncIdPostParams {
   scope?: "users" | "groups" | "both" | undefined;
 }
 
-/** Parameters of PUT /cluster/jobs/realm-sync/{id} (path parameters left out). */
 export interface ClusterJobsRealmSyncIdPutParams {
   /** length 0..512 */
   comment?: string | undefined;
@@ -2042,7 +1703,6 @@ export interface ClusterJobsRealmSyncIdPutParams {
   scope?: "users" | "groups" | "both" | undefined;
 }
 
-/** Parameters of GET /cluster/jobs/schedule-analyze (path parameters left out). */
 export interface ClusterJobsScheduleAnalyzeGetParams {
   /** range 1..100; default 10 */
   iterations?: number | undefined;
@@ -2051,7 +1711,6 @@ export interface ClusterJobsScheduleAnalyzeGetParams {
   starttime?: number | undefined;
 }
 
-/** An item of the result of GET /cluster/jobs/schedule-analyze. */
 export interface ClusterJobsScheduleAnalyzeGetItem {
   timestamp: number;
   utc: string;
@@ -2060,19 +1719,16 @@ export interface ClusterJobsScheduleAnalyzeGetItem {
 
 export type ClusterJobsScheduleAnalyzeGetResult = ClusterJobsScheduleAnalyzeGetItem[];
 
-/** Parameters of GET /cluster/log (path parameters left out). */
 export interface ClusterLogGetParams {
   /** range 1.. */
   max?: number | undefined;
 }
 
-/** Parameters of GET /cluster/mapping/dir (path parameters left out). */
 export interface ClusterMappingDirGetParams {
   /** format pve-node */
   "check-node"?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/mapping/dir. */
 export interface ClusterMappingDirGetItem {
   checks?: {
     message: string;
@@ -2087,7 +1743,6 @@ export interface ClusterMappingDirGetItem {
 
 export type ClusterMappingDirGetResult = ClusterMappingDirGetItem[];
 
-/** Parameters of POST /cluster/mapping/dir (path parameters left out). */
 export interface ClusterMappingDirPostParams {
   /** length 0..4096 */
   description?: string | undefined;
@@ -2096,7 +1751,6 @@ export interface ClusterMappingDirPostParams {
   map: readonly string[];
 }
 
-/** Parameters of PUT /cluster/mapping/dir/{id} (path parameters left out). */
 export interface ClusterMappingDirIdPutParams {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
@@ -2107,28 +1761,12 @@ export interface ClusterMappingDirIdPutParams {
   map?: readonly string[] | undefined;
 }
 
-/** Parameters of GET /cluster/mapping/pci (path parameters left out). */
-export interface ClusterMappingPciGetParams {
-  /** format pve-node */
-  "check-node"?: string | undefined;
-}
+export interface ClusterMappingPciGetParams extends ClusterMappingDirGetParams {}
 
-/** An item of the result of GET /cluster/mapping/pci. */
-export interface ClusterMappingPciGetItem {
-  checks?: {
-    message: string;
-    severity: "warning" | "error";
-    [key: string]: unknown;
-  }[];
-  description: string;
-  id: string;
-  map: string[];
-  [key: string]: unknown;
-}
+export interface ClusterMappingPciGetItem extends ClusterMappingDirGetItem {}
 
 export type ClusterMappingPciGetResult = ClusterMappingPciGetItem[];
 
-/** Parameters of POST /cluster/mapping/pci (path parameters left out). */
 export interface ClusterMappingPciPostParams {
   /** length 0..4096 */
   description?: string | undefined;
@@ -2141,7 +1779,6 @@ export interface ClusterMappingPciPostParams {
   mdev?: Bool | undefined;
 }
 
-/** Parameters of PUT /cluster/mapping/pci/{id} (path parameters left out). */
 export interface ClusterMappingPciIdPutParams {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
@@ -2156,13 +1793,8 @@ export interface ClusterMappingPciIdPutParams {
   mdev?: Bool | undefined;
 }
 
-/** Parameters of GET /cluster/mapping/usb (path parameters left out). */
-export interface ClusterMappingUsbGetParams {
-  /** format pve-node */
-  "check-node"?: string | undefined;
-}
+export interface ClusterMappingUsbGetParams extends ClusterMappingDirGetParams {}
 
-/** An item of the result of GET /cluster/mapping/usb. */
 export interface ClusterMappingUsbGetItem {
   description: string;
   error: unknown;
@@ -2173,16 +1805,8 @@ export interface ClusterMappingUsbGetItem {
 
 export type ClusterMappingUsbGetResult = ClusterMappingUsbGetItem[];
 
-/** Parameters of POST /cluster/mapping/usb (path parameters left out). */
-export interface ClusterMappingUsbPostParams {
-  /** length 0..4096 */
-  description?: string | undefined;
-  /** format pve-configid */
-  id: string;
-  map: readonly string[];
-}
+export interface ClusterMappingUsbPostParams extends ClusterMappingDirPostParams {}
 
-/** Parameters of PUT /cluster/mapping/usb/{id} (path parameters left out). */
 export interface ClusterMappingUsbIdPutParams {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
@@ -2193,7 +1817,6 @@ export interface ClusterMappingUsbIdPutParams {
   map: readonly string[];
 }
 
-/** Parameters of GET /cluster/metrics/export (path parameters left out). */
 export interface ClusterMetricsExportGetParams {
   /** default 0 */
   history?: Bool | undefined;
@@ -2204,7 +1827,6 @@ export interface ClusterMetricsExportGetParams {
   "start-time"?: number | undefined;
 }
 
-/** Result of GET /cluster/metrics/export. */
 export interface ClusterMetricsExportGetResult {
   data: {
     id: string;
@@ -2215,7 +1837,6 @@ export interface ClusterMetricsExportGetResult {
   }[];
 }
 
-/** An item of the result of GET /cluster/metrics/server. */
 export interface ClusterMetricsServerGetItem {
   disable: 0 | 1;
   id: string;
@@ -2227,7 +1848,6 @@ export interface ClusterMetricsServerGetItem {
 
 export type ClusterMetricsServerGetResult = ClusterMetricsServerGetItem[];
 
-/** Parameters of POST /cluster/metrics/server/{id} (path parameters left out). */
 export interface ClusterMetricsServerIdPostParams {
   "api-path-prefix"?: string | undefined;
   bucket?: string | undefined;
@@ -2271,7 +1891,6 @@ export interface ClusterMetricsServerIdPostParams {
   "verify-certificate"?: Bool | undefined;
 }
 
-/** Parameters of PUT /cluster/metrics/server/{id} (path parameters left out). */
 export interface ClusterMetricsServerIdPutParams {
   "api-path-prefix"?: string | undefined;
   bucket?: string | undefined;
@@ -2317,13 +1936,11 @@ export interface ClusterMetricsServerIdPutParams {
   "verify-certificate"?: Bool | undefined;
 }
 
-/** Parameters of GET /cluster/nextid (path parameters left out). */
 export interface ClusterNextidGetParams {
   /** format pve-vmid; range 100..999999999 */
   vmid?: number | undefined;
 }
 
-/** An item of the result of GET /cluster/notifications/endpoints/gotify. */
 export interface ClusterNotificationsEndpointsGotifyGetItem {
   comment?: string;
   disable?: 0 | 1;
@@ -2335,7 +1952,6 @@ export interface ClusterNotificationsEndpointsGotifyGetItem {
 
 export type ClusterNotificationsEndpointsGotifyGetResult = ClusterNotificationsEndpointsGotifyGetItem[];
 
-/** Parameters of POST /cluster/notifications/endpoints/gotify (path parameters left out). */
 export interface ClusterNotificationsEndpointsGotifyPostParams {
   comment?: string | undefined;
   /** default 0 */
@@ -2346,7 +1962,6 @@ export interface ClusterNotificationsEndpointsGotifyPostParams {
   token: string;
 }
 
-/** Result of GET /cluster/notifications/endpoints/gotify/{name}. */
 export interface ClusterNotificationsEndpointsGotifyNameGetResult {
   comment?: string;
   digest?: string;
@@ -2356,7 +1971,6 @@ export interface ClusterNotificationsEndpointsGotifyNameGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/notifications/endpoints/gotify/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsGotifyNamePutParams {
   comment?: string | undefined;
   delete?: readonly string[] | undefined;
@@ -2368,7 +1982,6 @@ export interface ClusterNotificationsEndpointsGotifyNamePutParams {
   token?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/notifications/endpoints/sendmail. */
 export interface ClusterNotificationsEndpointsSendmailGetItem {
   author?: string;
   comment?: string;
@@ -2383,7 +1996,6 @@ export interface ClusterNotificationsEndpointsSendmailGetItem {
 
 export type ClusterNotificationsEndpointsSendmailGetResult = ClusterNotificationsEndpointsSendmailGetItem[];
 
-/** Parameters of POST /cluster/notifications/endpoints/sendmail (path parameters left out). */
 export interface ClusterNotificationsEndpointsSendmailPostParams {
   author?: string | undefined;
   comment?: string | undefined;
@@ -2396,7 +2008,6 @@ export interface ClusterNotificationsEndpointsSendmailPostParams {
   name: string;
 }
 
-/** Result of GET /cluster/notifications/endpoints/sendmail/{name}. */
 export interface ClusterNotificationsEndpointsSendmailNameGetResult {
   author?: string;
   comment?: string;
@@ -2409,7 +2020,6 @@ export interface ClusterNotificationsEndpointsSendmailNameGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/notifications/endpoints/sendmail/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsSendmailNamePutParams {
   author?: string | undefined;
   comment?: string | undefined;
@@ -2423,7 +2033,6 @@ export interface ClusterNotificationsEndpointsSendmailNamePutParams {
   "mailto-user"?: readonly string[] | undefined;
 }
 
-/** An item of the result of GET /cluster/notifications/endpoints/smtp. */
 export interface ClusterNotificationsEndpointsSmtpGetItem {
   author?: string;
   comment?: string;
@@ -2442,7 +2051,6 @@ export interface ClusterNotificationsEndpointsSmtpGetItem {
 
 export type ClusterNotificationsEndpointsSmtpGetResult = ClusterNotificationsEndpointsSmtpGetItem[];
 
-/** Parameters of POST /cluster/notifications/endpoints/smtp (path parameters left out). */
 export interface ClusterNotificationsEndpointsSmtpPostParams {
   author?: string | undefined;
   comment?: string | undefined;
@@ -2461,7 +2069,6 @@ export interface ClusterNotificationsEndpointsSmtpPostParams {
   username?: string | undefined;
 }
 
-/** Result of GET /cluster/notifications/endpoints/smtp/{name}. */
 export interface ClusterNotificationsEndpointsSmtpNameGetResult {
   author?: string;
   comment?: string;
@@ -2478,7 +2085,6 @@ export interface ClusterNotificationsEndpointsSmtpNameGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/notifications/endpoints/smtp/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsSmtpNamePutParams {
   author?: string | undefined;
   comment?: string | undefined;
@@ -2498,7 +2104,6 @@ export interface ClusterNotificationsEndpointsSmtpNamePutParams {
   username?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/notifications/endpoints/webhook. */
 export interface ClusterNotificationsEndpointsWebhookGetItem {
   body?: string;
   comment?: string;
@@ -2514,7 +2119,6 @@ export interface ClusterNotificationsEndpointsWebhookGetItem {
 
 export type ClusterNotificationsEndpointsWebhookGetResult = ClusterNotificationsEndpointsWebhookGetItem[];
 
-/** Parameters of POST /cluster/notifications/endpoints/webhook (path parameters left out). */
 export interface ClusterNotificationsEndpointsWebhookPostParams {
   body?: string | undefined;
   comment?: string | undefined;
@@ -2528,7 +2132,6 @@ export interface ClusterNotificationsEndpointsWebhookPostParams {
   url: string;
 }
 
-/** Result of GET /cluster/notifications/endpoints/webhook/{name}. */
 export interface ClusterNotificationsEndpointsWebhookNameGetResult {
   body?: string;
   comment?: string;
@@ -2542,7 +2145,6 @@ export interface ClusterNotificationsEndpointsWebhookNameGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/notifications/endpoints/webhook/{name} (path parameters left out). */
 export interface ClusterNotificationsEndpointsWebhookNamePutParams {
   body?: string | undefined;
   comment?: string | undefined;
@@ -2557,7 +2159,6 @@ export interface ClusterNotificationsEndpointsWebhookNamePutParams {
   url?: string | undefined;
 }
 
-/** An item of the result of GET /cluster/notifications/matcher-field-values. */
 export interface ClusterNotificationsMatcherFieldValuesGetItem {
   comment?: string;
   field: string;
@@ -2567,7 +2168,6 @@ export interface ClusterNotificationsMatcherFieldValuesGetItem {
 
 export type ClusterNotificationsMatcherFieldValuesGetResult = ClusterNotificationsMatcherFieldValuesGetItem[];
 
-/** An item of the result of GET /cluster/notifications/matcher-fields. */
 export interface ClusterNotificationsMatcherFieldsGetItem {
   name: string;
   [key: string]: unknown;
@@ -2575,7 +2175,6 @@ export interface ClusterNotificationsMatcherFieldsGetItem {
 
 export type ClusterNotificationsMatcherFieldsGetResult = ClusterNotificationsMatcherFieldsGetItem[];
 
-/** An item of the result of GET /cluster/notifications/matchers. */
 export interface ClusterNotificationsMatchersGetItem {
   comment?: string;
   disable?: 0 | 1;
@@ -2592,7 +2191,6 @@ export interface ClusterNotificationsMatchersGetItem {
 
 export type ClusterNotificationsMatchersGetResult = ClusterNotificationsMatchersGetItem[];
 
-/** Parameters of POST /cluster/notifications/matchers (path parameters left out). */
 export interface ClusterNotificationsMatchersPostParams {
   comment?: string | undefined;
   /** default 0 */
@@ -2608,7 +2206,6 @@ export interface ClusterNotificationsMatchersPostParams {
   target?: readonly string[] | undefined;
 }
 
-/** Result of GET /cluster/notifications/matchers/{name}. */
 export interface ClusterNotificationsMatchersNameGetResult {
   comment?: string;
   digest?: string;
@@ -2623,7 +2220,6 @@ export interface ClusterNotificationsMatchersNameGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/notifications/matchers/{name} (path parameters left out). */
 export interface ClusterNotificationsMatchersNamePutParams {
   comment?: string | undefined;
   delete?: readonly string[] | undefined;
@@ -2640,7 +2236,6 @@ export interface ClusterNotificationsMatchersNamePutParams {
   target?: readonly string[] | undefined;
 }
 
-/** An item of the result of GET /cluster/notifications/targets. */
 export interface ClusterNotificationsTargetsGetItem {
   comment?: string;
   disable?: 0 | 1;
@@ -2652,7 +2247,7 @@ export interface ClusterNotificationsTargetsGetItem {
 
 export type ClusterNotificationsTargetsGetResult = ClusterNotificationsTargetsGetItem[];
 
-/** The keys of the property string `bwlimit` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `bwlimit` (see formatPropertyString). */
 export interface ClusterOptionsBwlimitFormat {
   clone?: number | undefined;
   default?: number | undefined;
@@ -2661,7 +2256,7 @@ export interface ClusterOptionsBwlimitFormat {
   restore?: number | undefined;
 }
 
-/** The keys of the property string `crs` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `crs` (see formatPropertyString). */
 export interface ClusterOptionsCrsFormat {
   /** default "basic" */
   ha?: "basic" | "static" | "dynamic" | undefined;
@@ -2679,13 +2274,13 @@ export interface ClusterOptionsCrsFormat {
   "ha-rebalance-on-start"?: Bool | undefined;
 }
 
-/** The keys of the property string `ha` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `ha` (see formatPropertyString). */
 export interface ClusterOptionsHaFormat {
   /** default "conditional" */
   shutdown_policy: "freeze" | "failover" | "conditional" | "migrate";
 }
 
-/** The keys of the property string `location` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `location` (see formatPropertyString). */
 export interface ClusterOptionsLocationFormat {
   /** range -90..90 */
   latitude: number;
@@ -2695,7 +2290,7 @@ export interface ClusterOptionsLocationFormat {
   name?: string | undefined;
 }
 
-/** The keys of the property string `migration` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `migration` (see formatPropertyString). */
 export interface ClusterOptionsMigrationFormat {
   /** format CIDR */
   network?: string | undefined;
@@ -2703,7 +2298,7 @@ export interface ClusterOptionsMigrationFormat {
   type: "secure" | "insecure";
 }
 
-/** The keys of the property string `next-id` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `next-id` (see formatPropertyString). */
 export interface ClusterOptionsNextIdFormat {
   /** default 100 */
   lower?: number | undefined;
@@ -2711,7 +2306,7 @@ export interface ClusterOptionsNextIdFormat {
   upper?: number | undefined;
 }
 
-/** The keys of the property string `notify` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `notify` (see formatPropertyString). */
 export interface ClusterOptionsNotifyFormat {
   fencing?: "always" | "never" | undefined;
   /** default "auto" */
@@ -2722,7 +2317,7 @@ export interface ClusterOptionsNotifyFormat {
   "target-replication"?: string | undefined;
 }
 
-/** The keys of the property string `tag-style` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `tag-style` (see formatPropertyString). */
 export interface ClusterOptionsTagStyleFormat {
   /** default 0 */
   "case-sensitive"?: Bool | undefined;
@@ -2733,20 +2328,20 @@ export interface ClusterOptionsTagStyleFormat {
   shape?: "full" | "circle" | "dense" | "none" | undefined;
 }
 
-/** The keys of the property string `u2f` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `u2f` (see formatPropertyString). */
 export interface ClusterOptionsU2fFormat {
   appid?: string | undefined;
   origin?: string | undefined;
 }
 
-/** The keys of the property string `user-tag-access` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `user-tag-access` (see formatPropertyString). */
 export interface ClusterOptionsUserTagAccessFormat {
   /** default "free" */
   "user-allow"?: "none" | "list" | "existing" | "free" | undefined;
   "user-allow-list"?: string | undefined;
 }
 
-/** The keys of the property string `webauthn` of PUT /cluster/options (see formatPropertyString). */
+/** The keys of the property string `webauthn` (see formatPropertyString). */
 export interface ClusterOptionsWebauthnFormat {
   /** default 1 */
   "allow-subdomains"?: Bool | undefined;
@@ -2755,7 +2350,6 @@ export interface ClusterOptionsWebauthnFormat {
   rp?: string | undefined;
 }
 
-/** Parameters of PUT /cluster/options (path parameters left out). */
 export interface ClusterOptionsPutParams {
   /** property string: clone, default, migration, move, restore */
   bwlimit?: string | undefined;
@@ -2803,14 +2397,12 @@ export interface ClusterOptionsPutParams {
   webauthn?: string | undefined;
 }
 
-/** Parameters of GET /cluster/qemu/cpu-flags (path parameters left out). */
 export interface ClusterQemuCpuFlagsGetParams {
   /** default "kvm" */
   accel?: "kvm" | "tcg" | undefined;
   arch?: "x86_64" | "aarch64" | undefined;
 }
 
-/** An item of the result of GET /cluster/qemu/cpu-flags. */
 export interface ClusterQemuCpuFlagsGetItem {
   description?: string;
   name: string;
@@ -2820,7 +2412,6 @@ export interface ClusterQemuCpuFlagsGetItem {
 
 export type ClusterQemuCpuFlagsGetResult = ClusterQemuCpuFlagsGetItem[];
 
-/** An item of the result of GET /cluster/qemu/custom-cpu-models. */
 export interface ClusterQemuCustomCpuModelsGetItem {
   cputype?: string;
   digest?: string;
@@ -2836,7 +2427,6 @@ export interface ClusterQemuCustomCpuModelsGetItem {
 
 export type ClusterQemuCustomCpuModelsGetResult = ClusterQemuCustomCpuModelsGetItem[];
 
-/** Parameters of POST /cluster/qemu/custom-cpu-models (path parameters left out). */
 export interface ClusterQemuCustomCpuModelsPostParams {
   /** format pve-configid; length 0..40 */
   cputype: string;
@@ -2854,21 +2444,8 @@ export interface ClusterQemuCustomCpuModelsPostParams {
   "reported-model": "486" | "a64fx" | "athlon" | "Broadwell" | "Broadwell-IBRS" | "Broadwell-noTSX" | "Broadwell-noTSX-IBRS" | "Cascadelake-Server" | "Cascadelake-Server-noTSX" | "Cascadelake-Server-v2" | "Cascadelake-Server-v4" | "Cascadelake-Server-v5" | "ClearwaterForest" | "ClearwaterForest-v2" | "ClearwaterForest-v3" | "Conroe" | "Cooperlake" | "Cooperlake-v2" | "core2duo" | "coreduo" | "cortex-a35" | "cortex-a53" | "cortex-a55" | "cortex-a57" | "cortex-a710" | "cortex-a72" | "cortex-a76" | "cortex-a78ae" | "DiamondRapids" | "EPYC" | "EPYC-Genoa" | "EPYC-Genoa-v2" | "EPYC-IBPB" | "EPYC-Milan" | "EPYC-Milan-v2" | "EPYC-Milan-v3" | "EPYC-Rome" | "EPYC-Rome-v2" | "EPYC-Rome-v3" | "EPYC-Rome-v4" | "EPYC-Rome-v5" | "EPYC-Turin" | "EPYC-v3" | "EPYC-v4" | "EPYC-v5" | "GraniteRapids" | "GraniteRapids-v2" | "GraniteRapids-v3" | "GraniteRapids-v4" | "GraniteRapids-v5" | "Haswell" | "Haswell-IBRS" | "Haswell-noTSX" | "Haswell-noTSX-IBRS" | "host" | "Icelake-Client" | "Icelake-Client-noTSX" | "Icelake-Server" | "Icelake-Server-noTSX" | "Icelake-Server-v3" | "Icelake-Server-v4" | "Icelake-Server-v5" | "Icelake-Server-v6" | "Icelake-Server-v7" | "IvyBridge" | "IvyBridge-IBRS" | "KnightsMill" | "kvm32" | "kvm64" | "max" | "Nehalem" | "Nehalem-IBRS" | "neoverse-n1" | "neoverse-n2" | "neoverse-v1" | "Opteron_G1" | "Opteron_G2" | "Opteron_G3" | "Opteron_G4" | "Opteron_G5" | "Penryn" | "pentium" | "pentium2" | "pentium3" | "phenom" | "qemu32" | "qemu64" | "SandyBridge" | "SandyBridge-IBRS" | "SapphireRapids" | "SapphireRapids-v2" | "SapphireRapids-v3" | "SapphireRapids-v4" | "SapphireRapids-v5" | "SapphireRapids-v6" | "SierraForest" | "SierraForest-v2" | "SierraForest-v3" | "SierraForest-v4" | "SierraForest-v5" | "Skylake-Client" | "Skylake-Client-IBRS" | "Skylake-Client-noTSX-IBRS" | "Skylake-Client-v4" | "Skylake-Server" | "Skylake-Server-IBRS" | "Skylake-Server-noTSX-IBRS" | "Skylake-Server-v4" | "Skylake-Server-v5" | "Westmere" | "Westmere-IBRS";
 }
 
-/** Result of GET /cluster/qemu/custom-cpu-models/{cputype}. */
-export interface ClusterQemuCustomCpuModelsCputypeGetResult {
-  cputype?: string;
-  digest?: string;
-  flags?: string;
-  "guest-phys-bits"?: number;
-  hidden?: 0 | 1;
-  "hv-vendor-id"?: string;
-  level?: number;
-  "phys-bits"?: string;
-  "reported-model"?: "486" | "a64fx" | "athlon" | "Broadwell" | "Broadwell-IBRS" | "Broadwell-noTSX" | "Broadwell-noTSX-IBRS" | "Cascadelake-Server" | "Cascadelake-Server-noTSX" | "Cascadelake-Server-v2" | "Cascadelake-Server-v4" | "Cascadelake-Server-v5" | "ClearwaterForest" | "ClearwaterForest-v2" | "ClearwaterForest-v3" | "Conroe" | "Cooperlake" | "Cooperlake-v2" | "core2duo" | "coreduo" | "cortex-a35" | "cortex-a53" | "cortex-a55" | "cortex-a57" | "cortex-a710" | "cortex-a72" | "cortex-a76" | "cortex-a78ae" | "DiamondRapids" | "EPYC" | "EPYC-Genoa" | "EPYC-Genoa-v2" | "EPYC-IBPB" | "EPYC-Milan" | "EPYC-Milan-v2" | "EPYC-Milan-v3" | "EPYC-Rome" | "EPYC-Rome-v2" | "EPYC-Rome-v3" | "EPYC-Rome-v4" | "EPYC-Rome-v5" | "EPYC-Turin" | "EPYC-v3" | "EPYC-v4" | "EPYC-v5" | "GraniteRapids" | "GraniteRapids-v2" | "GraniteRapids-v3" | "GraniteRapids-v4" | "GraniteRapids-v5" | "Haswell" | "Haswell-IBRS" | "Haswell-noTSX" | "Haswell-noTSX-IBRS" | "host" | "Icelake-Client" | "Icelake-Client-noTSX" | "Icelake-Server" | "Icelake-Server-noTSX" | "Icelake-Server-v3" | "Icelake-Server-v4" | "Icelake-Server-v5" | "Icelake-Server-v6" | "Icelake-Server-v7" | "IvyBridge" | "IvyBridge-IBRS" | "KnightsMill" | "kvm32" | "kvm64" | "max" | "Nehalem" | "Nehalem-IBRS" | "neoverse-n1" | "neoverse-n2" | "neoverse-v1" | "Opteron_G1" | "Opteron_G2" | "Opteron_G3" | "Opteron_G4" | "Opteron_G5" | "Penryn" | "pentium" | "pentium2" | "pentium3" | "phenom" | "qemu32" | "qemu64" | "SandyBridge" | "SandyBridge-IBRS" | "SapphireRapids" | "SapphireRapids-v2" | "SapphireRapids-v3" | "SapphireRapids-v4" | "SapphireRapids-v5" | "SapphireRapids-v6" | "SierraForest" | "SierraForest-v2" | "SierraForest-v3" | "SierraForest-v4" | "SierraForest-v5" | "Skylake-Client" | "Skylake-Client-IBRS" | "Skylake-Client-noTSX-IBRS" | "Skylake-Client-v4" | "Skylake-Server" | "Skylake-Server-IBRS" | "Skylake-Server-noTSX-IBRS" | "Skylake-Server-v4" | "Skylake-Server-v5" | "Westmere" | "Westmere-IBRS";
-  [key: string]: unknown;
-}
+export interface ClusterQemuCustomCpuModelsCputypeGetResult extends ClusterQemuCustomCpuModelsGetItem {}
 
-/** Parameters of PUT /cluster/qemu/custom-cpu-models/{cputype} (path parameters left out). */
 export interface ClusterQemuCustomCpuModelsCputypePutParams {
   /** format pve-configid-list */
   delete?: string | undefined;
@@ -2888,7 +2465,6 @@ export interface ClusterQemuCustomCpuModelsCputypePutParams {
   "reported-model"?: "486" | "a64fx" | "athlon" | "Broadwell" | "Broadwell-IBRS" | "Broadwell-noTSX" | "Broadwell-noTSX-IBRS" | "Cascadelake-Server" | "Cascadelake-Server-noTSX" | "Cascadelake-Server-v2" | "Cascadelake-Server-v4" | "Cascadelake-Server-v5" | "ClearwaterForest" | "ClearwaterForest-v2" | "ClearwaterForest-v3" | "Conroe" | "Cooperlake" | "Cooperlake-v2" | "core2duo" | "coreduo" | "cortex-a35" | "cortex-a53" | "cortex-a55" | "cortex-a57" | "cortex-a710" | "cortex-a72" | "cortex-a76" | "cortex-a78ae" | "DiamondRapids" | "EPYC" | "EPYC-Genoa" | "EPYC-Genoa-v2" | "EPYC-IBPB" | "EPYC-Milan" | "EPYC-Milan-v2" | "EPYC-Milan-v3" | "EPYC-Rome" | "EPYC-Rome-v2" | "EPYC-Rome-v3" | "EPYC-Rome-v4" | "EPYC-Rome-v5" | "EPYC-Turin" | "EPYC-v3" | "EPYC-v4" | "EPYC-v5" | "GraniteRapids" | "GraniteRapids-v2" | "GraniteRapids-v3" | "GraniteRapids-v4" | "GraniteRapids-v5" | "Haswell" | "Haswell-IBRS" | "Haswell-noTSX" | "Haswell-noTSX-IBRS" | "host" | "Icelake-Client" | "Icelake-Client-noTSX" | "Icelake-Server" | "Icelake-Server-noTSX" | "Icelake-Server-v3" | "Icelake-Server-v4" | "Icelake-Server-v5" | "Icelake-Server-v6" | "Icelake-Server-v7" | "IvyBridge" | "IvyBridge-IBRS" | "KnightsMill" | "kvm32" | "kvm64" | "max" | "Nehalem" | "Nehalem-IBRS" | "neoverse-n1" | "neoverse-n2" | "neoverse-v1" | "Opteron_G1" | "Opteron_G2" | "Opteron_G3" | "Opteron_G4" | "Opteron_G5" | "Penryn" | "pentium" | "pentium2" | "pentium3" | "phenom" | "qemu32" | "qemu64" | "SandyBridge" | "SandyBridge-IBRS" | "SapphireRapids" | "SapphireRapids-v2" | "SapphireRapids-v3" | "SapphireRapids-v4" | "SapphireRapids-v5" | "SapphireRapids-v6" | "SierraForest" | "SierraForest-v2" | "SierraForest-v3" | "SierraForest-v4" | "SierraForest-v5" | "Skylake-Client" | "Skylake-Client-IBRS" | "Skylake-Client-noTSX-IBRS" | "Skylake-Client-v4" | "Skylake-Server" | "Skylake-Server-IBRS" | "Skylake-Server-noTSX-IBRS" | "Skylake-Server-v4" | "Skylake-Server-v5" | "Westmere" | "Westmere-IBRS" | undefined;
 }
 
-/** An item of the result of GET /cluster/replication. */
 export interface ClusterReplicationGetItem {
   comment?: string;
   disable?: 0 | 1;
@@ -2906,7 +2482,6 @@ export interface ClusterReplicationGetItem {
 
 export type ClusterReplicationGetResult = ClusterReplicationGetItem[];
 
-/** Parameters of POST /cluster/replication (path parameters left out). */
 export interface ClusterReplicationPostParams {
   /** length 0..4096 */
   comment?: string | undefined;
@@ -2925,7 +2500,6 @@ export interface ClusterReplicationPostParams {
   type: "local";
 }
 
-/** Result of GET /cluster/replication/{id}. */
 export interface ClusterReplicationIdGetResult {
   comment?: string;
   digest?: string;
@@ -2942,7 +2516,6 @@ export interface ClusterReplicationIdGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/replication/{id} (path parameters left out). */
 export interface ClusterReplicationIdPutParams {
   /** length 0..4096 */
   comment?: string | undefined;
@@ -2960,7 +2533,6 @@ export interface ClusterReplicationIdPutParams {
   source?: string | undefined;
 }
 
-/** Parameters of DELETE /cluster/replication/{id} (path parameters left out). */
 export interface ClusterReplicationIdDeleteParams {
   /** default 0 */
   force?: Bool | undefined;
@@ -2968,12 +2540,10 @@ export interface ClusterReplicationIdDeleteParams {
   keep?: Bool | undefined;
 }
 
-/** Parameters of GET /cluster/resources (path parameters left out). */
 export interface ClusterResourcesGetParams {
   type?: "vm" | "storage" | "node" | "sdn" | undefined;
 }
 
-/** An item of the result of GET /cluster/resources. */
 export interface ClusterResourcesGetItem {
   "cgroup-mode"?: number;
   content?: string;
@@ -3015,29 +2585,22 @@ export interface ClusterResourcesGetItem {
 
 export type ClusterResourcesGetResult = ClusterResourcesGetItem[];
 
-/** An item of the result of GET /cluster/sdn. */
-export interface ClusterSdnGetItem {
-  id: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnGetItem extends ClusterHaGetItem {}
 
 export type ClusterSdnGetResult = ClusterSdnGetItem[];
 
-/** Parameters of PUT /cluster/sdn (path parameters left out). */
 export interface ClusterSdnPutParams {
   "lock-token"?: string | undefined;
   /** default 1 */
   "release-lock"?: Bool | undefined;
 }
 
-/** Parameters of GET /cluster/sdn/controllers (path parameters left out). */
 export interface ClusterSdnControllersGetParams {
   pending?: Bool | undefined;
   running?: Bool | undefined;
   type?: "bgp" | "evpn" | "faucet" | "isis" | undefined;
 }
 
-/** An item of the result of GET /cluster/sdn/controllers. */
 export interface ClusterSdnControllersGetItem {
   asn?: number;
   "bgp-mode"?: "auto" | "external" | "internal";
@@ -3077,7 +2640,6 @@ export interface ClusterSdnControllersGetItem {
 
 export type ClusterSdnControllersGetResult = ClusterSdnControllersGetItem[];
 
-/** Parameters of POST /cluster/sdn/controllers (path parameters left out). */
 export interface ClusterSdnControllersPostParams {
   /** range 0..4294967295 */
   asn?: number | undefined;
@@ -3113,51 +2675,13 @@ export interface ClusterSdnControllersPostParams {
   type: "bgp" | "evpn" | "faucet" | "isis";
 }
 
-/** Parameters of GET /cluster/sdn/controllers/{controller} (path parameters left out). */
 export interface ClusterSdnControllersControllerGetParams {
   pending?: Bool | undefined;
   running?: Bool | undefined;
 }
 
-/** Result of GET /cluster/sdn/controllers/{controller}. */
-export interface ClusterSdnControllersControllerGetResult {
-  asn?: number;
-  "bgp-mode"?: "auto" | "external" | "internal";
-  "bgp-multipath-as-relax"?: 0 | 1;
-  controller: string;
-  digest?: string;
-  ebgp?: 0 | 1;
-  "ebgp-multihop"?: number;
-  "isis-domain"?: string;
-  "isis-ifaces"?: string;
-  "isis-net"?: string;
-  loopback?: string;
-  node?: string;
-  nodes?: string;
-  "peer-group-name"?: string;
-  peers?: string;
-  pending?: {
-    asn?: number;
-    "bgp-mode"?: "auto" | "external" | "internal";
-    "bgp-multipath-as-relax"?: 0 | 1;
-    ebgp?: 0 | 1;
-    "ebgp-multihop"?: number;
-    "isis-domain"?: string;
-    "isis-ifaces"?: string;
-    "isis-net"?: string;
-    loopback?: string;
-    node?: string;
-    nodes?: string;
-    "peer-group-name"?: string;
-    peers?: string;
-    [key: string]: unknown;
-  };
-  state?: "new" | "changed" | "deleted";
-  type: "bgp" | "evpn" | "faucet" | "isis";
-  [key: string]: unknown;
-}
+export interface ClusterSdnControllersControllerGetResult extends ClusterSdnControllersGetItem {}
 
-/** Parameters of PUT /cluster/sdn/controllers/{controller} (path parameters left out). */
 export interface ClusterSdnControllersControllerPutParams {
   /** range 0..4294967295 */
   asn?: number | undefined;
@@ -3193,17 +2717,14 @@ export interface ClusterSdnControllersControllerPutParams {
   "route-map-out"?: string | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/controllers/{controller} (path parameters left out). */
 export interface ClusterSdnControllersControllerDeleteParams {
   "lock-token"?: string | undefined;
 }
 
-/** Parameters of GET /cluster/sdn/dns (path parameters left out). */
 export interface ClusterSdnDnsGetParams {
   type?: "powerdns" | undefined;
 }
 
-/** An item of the result of GET /cluster/sdn/dns. */
 export interface ClusterSdnDnsGetItem {
   dns: string;
   type: string;
@@ -3212,7 +2733,6 @@ export interface ClusterSdnDnsGetItem {
 
 export type ClusterSdnDnsGetResult = ClusterSdnDnsGetItem[];
 
-/** Parameters of POST /cluster/sdn/dns (path parameters left out). */
 export interface ClusterSdnDnsPostParams {
   /** length 2.. */
   dns: string;
@@ -3227,7 +2747,6 @@ export interface ClusterSdnDnsPostParams {
   url: string;
 }
 
-/** Parameters of PUT /cluster/sdn/dns/{dns} (path parameters left out). */
 export interface ClusterSdnDnsDnsPutParams {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
@@ -3241,39 +2760,22 @@ export interface ClusterSdnDnsDnsPutParams {
   url?: string | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/dns/{dns} (path parameters left out). */
-export interface ClusterSdnDnsDnsDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnDnsDnsDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** Parameters of GET /cluster/sdn/dry-run (path parameters left out). */
-export interface ClusterSdnDryRunGetParams {
-  /** format pve-node */
-  node: string;
-}
+export interface ClusterSdnDryRunGetParams extends ClusterHaResourcesSidMigratePostParams {}
 
-/** Result of GET /cluster/sdn/dry-run. */
 export interface ClusterSdnDryRunGetResult {
   "frr-diff"?: string;
   "interfaces-diff"?: string;
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /cluster/sdn/fabrics. */
-export interface ClusterSdnFabricsGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnFabricsGetItem extends AccessGetItem {}
 
 export type ClusterSdnFabricsGetResult = ClusterSdnFabricsGetItem[];
 
-/** Parameters of GET /cluster/sdn/fabrics/all (path parameters left out). */
-export interface ClusterSdnFabricsAllGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnFabricsAllGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** Result of GET /cluster/sdn/fabrics/all. */
 export interface ClusterSdnFabricsAllGetResult {
   fabrics: {
     area?: string;
@@ -3309,13 +2811,8 @@ export interface ClusterSdnFabricsAllGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /cluster/sdn/fabrics/fabric (path parameters left out). */
-export interface ClusterSdnFabricsFabricGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnFabricsFabricGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** An item of the result of GET /cluster/sdn/fabrics/fabric. */
 export interface ClusterSdnFabricsFabricGetItem {
   area?: string;
   csnp_interval?: number;
@@ -3334,7 +2831,6 @@ export interface ClusterSdnFabricsFabricGetItem {
 
 export type ClusterSdnFabricsFabricGetResult = ClusterSdnFabricsFabricGetItem[];
 
-/** Parameters of POST /cluster/sdn/fabrics/fabric (path parameters left out). */
 export interface ClusterSdnFabricsFabricPostParams {
   area?: string | undefined;
   /** range 1..600 */
@@ -3358,24 +2854,8 @@ export interface ClusterSdnFabricsFabricPostParams {
   route_filter?: string | undefined;
 }
 
-/** Result of GET /cluster/sdn/fabrics/fabric/{id}. */
-export interface ClusterSdnFabricsFabricIdGetResult {
-  area?: string;
-  csnp_interval?: number;
-  digest?: string;
-  hello_interval?: number;
-  id: string;
-  ip6_prefix?: string;
-  ip_prefix?: string;
-  "lock-token"?: string;
-  persistent_keepalive?: number;
-  protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
-  redistribute: string[];
-  route_filter?: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnFabricsFabricIdGetResult extends ClusterSdnFabricsFabricGetItem {}
 
-/** Parameters of PUT /cluster/sdn/fabrics/fabric/{id} (path parameters left out). */
 export interface ClusterSdnFabricsFabricIdPutParams {
   area?: string | undefined;
   /** range 1..600 */
@@ -3398,13 +2878,8 @@ export interface ClusterSdnFabricsFabricIdPutParams {
   route_filter?: string | undefined;
 }
 
-/** Parameters of GET /cluster/sdn/fabrics/node (path parameters left out). */
-export interface ClusterSdnFabricsNodeGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnFabricsNodeGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** An item of the result of GET /cluster/sdn/fabrics/node. */
 export interface ClusterSdnFabricsNodeGetItem {
   allowed_ips?: string[];
   digest?: string;
@@ -3424,33 +2899,12 @@ export interface ClusterSdnFabricsNodeGetItem {
 
 export type ClusterSdnFabricsNodeGetResult = ClusterSdnFabricsNodeGetItem[];
 
-/** Parameters of GET /cluster/sdn/fabrics/node/{fabric_id} (path parameters left out). */
-export interface ClusterSdnFabricsNodeFabricIdGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnFabricsNodeFabricIdGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** An item of the result of GET /cluster/sdn/fabrics/node/{fabric_id}. */
-export interface ClusterSdnFabricsNodeFabricIdGetItem {
-  allowed_ips?: string[];
-  digest?: string;
-  endpoint?: string;
-  fabric_id: string;
-  interfaces: string[] | unknown;
-  ip?: string;
-  ip6?: string;
-  "lock-token"?: string;
-  node_id: string;
-  peers?: string[];
-  protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
-  public_key?: string;
-  role?: "internal" | "external";
-  [key: string]: unknown;
-}
+export interface ClusterSdnFabricsNodeFabricIdGetItem extends ClusterSdnFabricsNodeGetItem {}
 
 export type ClusterSdnFabricsNodeFabricIdGetResult = ClusterSdnFabricsNodeFabricIdGetItem[];
 
-/** Parameters of POST /cluster/sdn/fabrics/node/{fabric_id} (path parameters left out). */
 export interface ClusterSdnFabricsNodeFabricIdPostParams {
   allowed_ips?: readonly string[] | undefined;
   /** length 0..64 */
@@ -3470,25 +2924,8 @@ export interface ClusterSdnFabricsNodeFabricIdPostParams {
   role?: "internal" | "external" | undefined;
 }
 
-/** Result of GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id}. */
-export interface ClusterSdnFabricsNodeFabricIdNodeIdGetResult {
-  allowed_ips?: string[];
-  digest?: string;
-  endpoint?: string;
-  fabric_id: string;
-  interfaces: string[] | unknown;
-  ip?: string;
-  ip6?: string;
-  "lock-token"?: string;
-  node_id: string;
-  peers?: string[];
-  protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
-  public_key?: string;
-  role?: "internal" | "external";
-  [key: string]: unknown;
-}
+export interface ClusterSdnFabricsNodeFabricIdNodeIdGetResult extends ClusterSdnFabricsNodeGetItem {}
 
-/** Parameters of PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (path parameters left out). */
 export interface ClusterSdnFabricsNodeFabricIdNodeIdPutParams {
   allowed_ips?: readonly string[] | undefined;
   delete: readonly ("interfaces" | "ip" | "ip6")[] | readonly ("allowed_ips" | "endpoint" | "interfaces" | "ip" | "ip6" | "peers")[];
@@ -3507,12 +2944,10 @@ export interface ClusterSdnFabricsNodeFabricIdNodeIdPutParams {
   role?: "internal" | "external" | undefined;
 }
 
-/** Parameters of GET /cluster/sdn/ipams (path parameters left out). */
 export interface ClusterSdnIpamsGetParams {
   type?: "netbox" | "phpipam" | "pve" | undefined;
 }
 
-/** An item of the result of GET /cluster/sdn/ipams. */
 export interface ClusterSdnIpamsGetItem {
   ipam: string;
   type: string;
@@ -3521,7 +2956,6 @@ export interface ClusterSdnIpamsGetItem {
 
 export type ClusterSdnIpamsGetResult = ClusterSdnIpamsGetItem[];
 
-/** Parameters of POST /cluster/sdn/ipams (path parameters left out). */
 export interface ClusterSdnIpamsPostParams {
   fingerprint?: string | undefined;
   /** length 2.. */
@@ -3534,7 +2968,6 @@ export interface ClusterSdnIpamsPostParams {
   url?: string | undefined;
 }
 
-/** Parameters of PUT /cluster/sdn/ipams/{ipam} (path parameters left out). */
 export interface ClusterSdnIpamsIpamPutParams {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
@@ -3547,32 +2980,25 @@ export interface ClusterSdnIpamsIpamPutParams {
   url?: string | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/ipams/{ipam} (path parameters left out). */
-export interface ClusterSdnIpamsIpamDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnIpamsIpamDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** Parameters of POST /cluster/sdn/lock (path parameters left out). */
 export interface ClusterSdnLockPostParams {
   /** default 0 */
   "allow-pending"?: Bool | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/lock (path parameters left out). */
 export interface ClusterSdnLockDeleteParams {
   /** default 0 */
   force?: Bool | undefined;
   "lock-token"?: string | undefined;
 }
 
-/** Parameters of GET /cluster/sdn/prefix-lists (path parameters left out). */
 export interface ClusterSdnPrefixListsGetParams {
   pending?: Bool | undefined;
   running?: Bool | undefined;
   verbose?: Bool | undefined;
 }
 
-/** Parameters of POST /cluster/sdn/prefix-lists (path parameters left out). */
 export interface ClusterSdnPrefixListsPostParams {
   /** length 0..64 */
   digest?: string | undefined;
@@ -3582,7 +3008,6 @@ export interface ClusterSdnPrefixListsPostParams {
   "lock-token"?: string | undefined;
 }
 
-/** Parameters of PUT /cluster/sdn/prefix-lists/{id} (path parameters left out). */
 export interface ClusterSdnPrefixListsIdPutParams {
   delete?: readonly "entries"[] | undefined;
   /** length 0..64 */
@@ -3591,12 +3016,8 @@ export interface ClusterSdnPrefixListsIdPutParams {
   "lock-token"?: string | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/prefix-lists/{id} (path parameters left out). */
-export interface ClusterSdnPrefixListsIdDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnPrefixListsIdDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** Parameters of POST /cluster/sdn/prefix-lists/{id}/entries (path parameters left out). */
 export interface ClusterSdnPrefixListsIdEntriesPostParams {
   action: "permit" | "deny";
   /** range 0..128 */
@@ -3610,7 +3031,6 @@ export interface ClusterSdnPrefixListsIdEntriesPostParams {
   seq?: number | undefined;
 }
 
-/** Parameters of PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (path parameters left out). */
 export interface ClusterSdnPrefixListsIdEntriesUrlSeqPutParams {
   action?: "permit" | "deny" | undefined;
   delete?: readonly ("le" | "ge" | "seq")[] | undefined;
@@ -3627,38 +3047,20 @@ export interface ClusterSdnPrefixListsIdEntriesUrlSeqPutParams {
   seq?: number | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (path parameters left out). */
-export interface ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** Parameters of POST /cluster/sdn/rollback (path parameters left out). */
-export interface ClusterSdnRollbackPostParams {
-  "lock-token"?: string | undefined;
-  /** default 1 */
-  "release-lock"?: Bool | undefined;
-}
+export interface ClusterSdnRollbackPostParams extends ClusterSdnPutParams {}
 
-/** Parameters of GET /cluster/sdn/route-maps (path parameters left out). */
 export interface ClusterSdnRouteMapsGetParams {
   running?: Bool | undefined;
 }
 
-/** An item of the result of GET /cluster/sdn/route-maps. */
-export interface ClusterSdnRouteMapsGetItem {
-  id: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnRouteMapsGetItem extends ClusterHaGetItem {}
 
 export type ClusterSdnRouteMapsGetResult = ClusterSdnRouteMapsGetItem[];
 
-/** Parameters of GET /cluster/sdn/route-maps/entries (path parameters left out). */
-export interface ClusterSdnRouteMapsEntriesGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnRouteMapsEntriesGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** An item of the result of GET /cluster/sdn/route-maps/entries. */
 export interface ClusterSdnRouteMapsEntriesGetItem {
   action: "permit" | "deny";
   call?: string;
@@ -3673,14 +3075,13 @@ export interface ClusterSdnRouteMapsEntriesGetItem {
 
 export type ClusterSdnRouteMapsEntriesGetResult = ClusterSdnRouteMapsEntriesGetItem[];
 
-/** The keys of the property string `exit-action` of POST /cluster/sdn/route-maps/entries (see formatPropertyString). */
+/** The keys of the property string `exit-action` (see formatPropertyString). */
 export interface ClusterSdnRouteMapsEntriesExitActionFormat {
   key: "on-match-goto" | "on-match-next" | "continue";
   /** range 0..65535 */
   value?: number | undefined;
 }
 
-/** Parameters of POST /cluster/sdn/route-maps/entries (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesPostParams {
   action: "permit" | "deny";
   /** format pve-sdn-route-map-id */
@@ -3698,41 +3099,14 @@ export interface ClusterSdnRouteMapsEntriesPostParams {
   set?: readonly string[] | undefined;
 }
 
-/** Parameters of GET /cluster/sdn/route-maps/entries/{route-map-id} (path parameters left out). */
-export interface ClusterSdnRouteMapsEntriesRouteMapIdGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnRouteMapsEntriesRouteMapIdGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** An item of the result of GET /cluster/sdn/route-maps/entries/{route-map-id}. */
-export interface ClusterSdnRouteMapsEntriesRouteMapIdGetItem {
-  action: "permit" | "deny";
-  call?: string;
-  digest?: string;
-  "exit-action"?: string;
-  match?: string[];
-  order: number;
-  "route-map-id": string;
-  set?: string[];
-  [key: string]: unknown;
-}
+export interface ClusterSdnRouteMapsEntriesRouteMapIdGetItem extends ClusterSdnRouteMapsEntriesGetItem {}
 
 export type ClusterSdnRouteMapsEntriesRouteMapIdGetResult = ClusterSdnRouteMapsEntriesRouteMapIdGetItem[];
 
-/** Result of GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}. */
-export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult {
-  action: "permit" | "deny";
-  call?: string;
-  digest?: string;
-  "exit-action"?: string;
-  match?: string[];
-  order: number;
-  "route-map-id": string;
-  set?: string[];
-  [key: string]: unknown;
-}
+export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult extends ClusterSdnRouteMapsEntriesGetItem {}
 
-/** Parameters of PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (path parameters left out). */
 export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams {
   action?: "permit" | "deny" | undefined;
   /** format pve-sdn-route-map-id */
@@ -3747,18 +3121,10 @@ export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams {
   set?: readonly string[] | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (path parameters left out). */
-export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** Parameters of GET /cluster/sdn/vnets (path parameters left out). */
-export interface ClusterSdnVnetsGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnVnetsGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** An item of the result of GET /cluster/sdn/vnets. */
 export interface ClusterSdnVnetsGetItem {
   alias?: string;
   digest?: string;
@@ -3782,7 +3148,6 @@ export interface ClusterSdnVnetsGetItem {
 
 export type ClusterSdnVnetsGetResult = ClusterSdnVnetsGetItem[];
 
-/** Parameters of POST /cluster/sdn/vnets (path parameters left out). */
 export interface ClusterSdnVnetsPostParams {
   /** length 0..256 */
   alias?: string | undefined;
@@ -3797,35 +3162,10 @@ export interface ClusterSdnVnetsPostParams {
   zone: string;
 }
 
-/** Parameters of GET /cluster/sdn/vnets/{vnet} (path parameters left out). */
-export interface ClusterSdnVnetsVnetGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnVnetsVnetGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** Result of GET /cluster/sdn/vnets/{vnet}. */
-export interface ClusterSdnVnetsVnetGetResult {
-  alias?: string;
-  digest?: string;
-  "isolate-ports"?: 0 | 1;
-  pending?: {
-    alias?: string;
-    "isolate-ports"?: 0 | 1;
-    tag?: number;
-    vlanaware?: 0 | 1;
-    zone?: string;
-    [key: string]: unknown;
-  };
-  state?: "new" | "changed" | "deleted";
-  tag?: number;
-  type: "vnet";
-  vlanaware?: 0 | 1;
-  vnet: string;
-  zone?: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnVnetsVnetGetResult extends ClusterSdnVnetsGetItem {}
 
-/** Parameters of PUT /cluster/sdn/vnets/{vnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetPutParams {
   /** length 0..256 */
   alias?: string | undefined;
@@ -3841,12 +3181,8 @@ export interface ClusterSdnVnetsVnetPutParams {
   zone?: string | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/vnets/{vnet} (path parameters left out). */
-export interface ClusterSdnVnetsVnetDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnVnetsVnetDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** Result of GET /cluster/sdn/vnets/{vnet}/firewall/options. */
 export interface ClusterSdnVnetsVnetFirewallOptionsGetResult {
   enable?: 0 | 1;
   log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
@@ -3854,7 +3190,6 @@ export interface ClusterSdnVnetsVnetFirewallOptionsGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /cluster/sdn/vnets/{vnet}/firewall/options (path parameters left out). */
 export interface ClusterSdnVnetsVnetFirewallOptionsPutParams {
   /** format pve-configid-list */
   delete?: string | undefined;
@@ -3866,119 +3201,18 @@ export interface ClusterSdnVnetsVnetFirewallOptionsPutParams {
   policy_forward?: "ACCEPT" | "DROP" | undefined;
 }
 
-/** An item of the result of GET /cluster/sdn/vnets/{vnet}/firewall/rules. */
-export interface ClusterSdnVnetsVnetFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnVnetsVnetFirewallRulesGetItem extends ClusterFirewallGroupsGroupGetItem {}
 
 export type ClusterSdnVnetsVnetFirewallRulesGetResult = ClusterSdnVnetsVnetFirewallRulesGetItem[];
 
-/** Parameters of POST /cluster/sdn/vnets/{vnet}/firewall/rules (path parameters left out). */
-export interface ClusterSdnVnetsVnetFirewallRulesPostParams {
-  /** length 2..20 */
-  action: string;
-  comment?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  pos?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type: "in" | "out" | "forward" | "group";
-}
+export interface ClusterSdnVnetsVnetFirewallRulesPostParams extends ClusterFirewallGroupsGroupPostParams {}
 
-/** Result of GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}. */
-export interface ClusterSdnVnetsVnetFirewallRulesPosGetResult {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnVnetsVnetFirewallRulesPosGetResult extends ClusterFirewallGroupsGroupGetItem {}
 
-/** Parameters of PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (path parameters left out). */
-export interface ClusterSdnVnetsVnetFirewallRulesPosPutParams {
-  /** length 2..20 */
-  action?: string | undefined;
-  comment?: string | undefined;
-  /** format pve-configid-list */
-  delete?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  moveto?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type?: "in" | "out" | "forward" | "group" | undefined;
-}
+export interface ClusterSdnVnetsVnetFirewallRulesPosPutParams extends ClusterFirewallGroupsGroupPosPutParams {}
 
-/** Parameters of DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (path parameters left out). */
-export interface ClusterSdnVnetsVnetFirewallRulesPosDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface ClusterSdnVnetsVnetFirewallRulesPosDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** Parameters of POST /cluster/sdn/vnets/{vnet}/ips (path parameters left out). */
 export interface ClusterSdnVnetsVnetIpsPostParams {
   /** format ip */
   ip: string;
@@ -3988,7 +3222,6 @@ export interface ClusterSdnVnetsVnetIpsPostParams {
   zone: string;
 }
 
-/** Parameters of PUT /cluster/sdn/vnets/{vnet}/ips (path parameters left out). */
 export interface ClusterSdnVnetsVnetIpsPutParams {
   /** format ip */
   ip: string;
@@ -4000,23 +3233,10 @@ export interface ClusterSdnVnetsVnetIpsPutParams {
   zone: string;
 }
 
-/** Parameters of DELETE /cluster/sdn/vnets/{vnet}/ips (path parameters left out). */
-export interface ClusterSdnVnetsVnetIpsDeleteParams {
-  /** format ip */
-  ip: string;
-  /** format mac-addr */
-  mac?: string | undefined;
-  /** length 2..8 */
-  zone: string;
-}
+export interface ClusterSdnVnetsVnetIpsDeleteParams extends ClusterSdnVnetsVnetIpsPostParams {}
 
-/** Parameters of GET /cluster/sdn/vnets/{vnet}/subnets (path parameters left out). */
-export interface ClusterSdnVnetsVnetSubnetsGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnVnetsVnetSubnetsGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** Parameters of POST /cluster/sdn/vnets/{vnet}/subnets (path parameters left out). */
 export interface ClusterSdnVnetsVnetSubnetsPostParams {
   /** format ip */
   "dhcp-dns-server"?: string | undefined;
@@ -4032,13 +3252,8 @@ export interface ClusterSdnVnetsVnetSubnetsPostParams {
   type: "subnet";
 }
 
-/** Parameters of GET /cluster/sdn/vnets/{vnet}/subnets/{subnet} (path parameters left out). */
-export interface ClusterSdnVnetsVnetSubnetsSubnetGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnVnetsVnetSubnetsSubnetGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** Parameters of PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (path parameters left out). */
 export interface ClusterSdnVnetsVnetSubnetsSubnetPutParams {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
@@ -4055,19 +3270,14 @@ export interface ClusterSdnVnetsVnetSubnetsSubnetPutParams {
   snat?: Bool | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet} (path parameters left out). */
-export interface ClusterSdnVnetsVnetSubnetsSubnetDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnVnetsVnetSubnetsSubnetDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** Parameters of GET /cluster/sdn/zones (path parameters left out). */
 export interface ClusterSdnZonesGetParams {
   pending?: Bool | undefined;
   running?: Bool | undefined;
   type?: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan" | undefined;
 }
 
-/** An item of the result of GET /cluster/sdn/zones. */
 export interface ClusterSdnZonesGetItem {
   "advertise-subnets"?: 0 | 1;
   bridge?: string;
@@ -4127,7 +3337,6 @@ export interface ClusterSdnZonesGetItem {
 
 export type ClusterSdnZonesGetResult = ClusterSdnZonesGetItem[];
 
-/** Parameters of POST /cluster/sdn/zones (path parameters left out). */
 export interface ClusterSdnZonesPostParams {
   "advertise-subnets"?: Bool | undefined;
   bridge?: string | undefined;
@@ -4173,71 +3382,10 @@ export interface ClusterSdnZonesPostParams {
   zone: string;
 }
 
-/** Parameters of GET /cluster/sdn/zones/{zone} (path parameters left out). */
-export interface ClusterSdnZonesZoneGetParams {
-  pending?: Bool | undefined;
-  running?: Bool | undefined;
-}
+export interface ClusterSdnZonesZoneGetParams extends ClusterSdnControllersControllerGetParams {}
 
-/** Result of GET /cluster/sdn/zones/{zone}. */
-export interface ClusterSdnZonesZoneGetResult {
-  "advertise-subnets"?: 0 | 1;
-  bridge?: string;
-  "bridge-disable-mac-learning"?: 0 | 1;
-  controller?: string;
-  dhcp?: "dnsmasq";
-  digest?: string;
-  "disable-arp-nd-suppression"?: 0 | 1;
-  dns?: string;
-  dnszone?: string;
-  exitnodes?: string;
-  "exitnodes-local-routing"?: 0 | 1;
-  "exitnodes-primary"?: string;
-  ipam?: string;
-  mac?: string;
-  mtu?: number;
-  nodes?: string;
-  peers?: string;
-  pending?: {
-    "advertise-subnets"?: 0 | 1;
-    bridge?: string;
-    "bridge-disable-mac-learning"?: 0 | 1;
-    controller?: string;
-    dhcp?: "dnsmasq";
-    "disable-arp-nd-suppression"?: 0 | 1;
-    dns?: string;
-    dnszone?: string;
-    exitnodes?: string;
-    "exitnodes-local-routing"?: 0 | 1;
-    "exitnodes-primary"?: string;
-    ipam?: string;
-    mac?: string;
-    mtu?: number;
-    nodes?: string;
-    peers?: string;
-    reversedns?: string;
-    "rt-import"?: string;
-    "secondary-controllers"?: string[];
-    tag?: number;
-    "vlan-protocol"?: "802.1q" | "802.1ad";
-    "vrf-vxlan"?: number;
-    "vxlan-port"?: number;
-    [key: string]: unknown;
-  };
-  reversedns?: string;
-  "rt-import"?: string;
-  "secondary-controllers"?: string[];
-  state?: "new" | "changed" | "deleted";
-  tag?: number;
-  type: "evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan";
-  "vlan-protocol"?: "802.1q" | "802.1ad";
-  "vrf-vxlan"?: number;
-  "vxlan-port"?: number;
-  zone: string;
-  [key: string]: unknown;
-}
+export interface ClusterSdnZonesZoneGetResult extends ClusterSdnZonesGetItem {}
 
-/** Parameters of PUT /cluster/sdn/zones/{zone} (path parameters left out). */
 export interface ClusterSdnZonesZonePutParams {
   "advertise-subnets"?: Bool | undefined;
   bridge?: string | undefined;
@@ -4283,12 +3431,8 @@ export interface ClusterSdnZonesZonePutParams {
   "vxlan-port"?: number | undefined;
 }
 
-/** Parameters of DELETE /cluster/sdn/zones/{zone} (path parameters left out). */
-export interface ClusterSdnZonesZoneDeleteParams {
-  "lock-token"?: string | undefined;
-}
+export interface ClusterSdnZonesZoneDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
 
-/** An item of the result of GET /cluster/status. */
 export interface ClusterStatusGetItem {
   id: string;
   ip?: string;
@@ -4306,7 +3450,6 @@ export interface ClusterStatusGetItem {
 
 export type ClusterStatusGetResult = ClusterStatusGetItem[];
 
-/** An item of the result of GET /cluster/tasks. */
 export interface ClusterTasksGetItem {
   upid: string;
   [key: string]: unknown;
@@ -4314,7 +3457,6 @@ export interface ClusterTasksGetItem {
 
 export type ClusterTasksGetResult = ClusterTasksGetItem[];
 
-/** An item of the result of GET /nodes. */
 export interface NodesGetItem {
   cpu?: number;
   level?: string;
@@ -4330,7 +3472,6 @@ export interface NodesGetItem {
 
 export type NodesGetResult = NodesGetItem[];
 
-/** Parameters of POST /nodes/{node}/aplinfo (path parameters left out). */
 export interface NodesNodeAplinfoPostParams {
   /** format pve-storage-id */
   storage: string;
@@ -4338,21 +3479,15 @@ export interface NodesNodeAplinfoPostParams {
   template: string;
 }
 
-/** An item of the result of GET /nodes/{node}/apt. */
-export interface NodesNodeAptGetItem {
-  id: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeAptGetItem extends ClusterHaGetItem {}
 
 export type NodesNodeAptGetResult = NodesNodeAptGetItem[];
 
-/** Parameters of GET /nodes/{node}/apt/changelog (path parameters left out). */
 export interface NodesNodeAptChangelogGetParams {
   name: string;
   version?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/apt/repositories. */
 export interface NodesNodeAptRepositoriesGetResult {
   digest: string;
   errors: {
@@ -4398,7 +3533,6 @@ export interface NodesNodeAptRepositoriesGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPostParams {
   /** length 0..80 */
   digest?: string | undefined;
@@ -4407,14 +3541,12 @@ export interface NodesNodeAptRepositoriesPostParams {
   path: string;
 }
 
-/** Parameters of PUT /nodes/{node}/apt/repositories (path parameters left out). */
 export interface NodesNodeAptRepositoriesPutParams {
   /** length 0..80 */
   digest?: string | undefined;
   handle: string;
 }
 
-/** An item of the result of GET /nodes/{node}/apt/update. */
 export interface NodesNodeAptUpdateGetItem {
   Arch: "armhf" | "arm64" | "amd64" | "ppc64el" | "risc64" | "s390x" | "all";
   Description: string;
@@ -4431,7 +3563,6 @@ export interface NodesNodeAptUpdateGetItem {
 
 export type NodesNodeAptUpdateGetResult = NodesNodeAptUpdateGetItem[];
 
-/** Parameters of POST /nodes/{node}/apt/update (path parameters left out). */
 export interface NodesNodeAptUpdatePostParams {
   /** default 0 */
   notify?: Bool | undefined;
@@ -4439,7 +3570,6 @@ export interface NodesNodeAptUpdatePostParams {
   quiet?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/apt/versions. */
 export interface NodesNodeAptVersionsGetItem {
   Arch: "armhf" | "arm64" | "amd64" | "ppc64el" | "risc64" | "s390x" | "all";
   CurrentState: "Installed" | "NotInstalled" | "UnPacked" | "HalfConfigured" | "HalfInstalled" | "ConfigFiles";
@@ -4459,12 +3589,10 @@ export interface NodesNodeAptVersionsGetItem {
 
 export type NodesNodeAptVersionsGetResult = NodesNodeAptVersionsGetItem[];
 
-/** Parameters of GET /nodes/{node}/capabilities/qemu/cpu (path parameters left out). */
 export interface NodesNodeCapabilitiesQemuCpuGetParams {
   arch?: "x86_64" | "aarch64" | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/capabilities/qemu/cpu. */
 export interface NodesNodeCapabilitiesQemuCpuGetItem {
   abstract?: 0 | 1;
   custom: 0 | 1;
@@ -4475,29 +3603,14 @@ export interface NodesNodeCapabilitiesQemuCpuGetItem {
 
 export type NodesNodeCapabilitiesQemuCpuGetResult = NodesNodeCapabilitiesQemuCpuGetItem[];
 
-/** Parameters of GET /nodes/{node}/capabilities/qemu/cpu-flags (path parameters left out). */
-export interface NodesNodeCapabilitiesQemuCpuFlagsGetParams {
-  /** default "kvm" */
-  accel?: "kvm" | "tcg" | undefined;
-  arch?: "x86_64" | "aarch64" | undefined;
-}
+export interface NodesNodeCapabilitiesQemuCpuFlagsGetParams extends ClusterQemuCpuFlagsGetParams {}
 
-/** An item of the result of GET /nodes/{node}/capabilities/qemu/cpu-flags. */
-export interface NodesNodeCapabilitiesQemuCpuFlagsGetItem {
-  description?: string;
-  name: string;
-  "supported-on"?: string[];
-  [key: string]: unknown;
-}
+export interface NodesNodeCapabilitiesQemuCpuFlagsGetItem extends ClusterQemuCpuFlagsGetItem {}
 
 export type NodesNodeCapabilitiesQemuCpuFlagsGetResult = NodesNodeCapabilitiesQemuCpuFlagsGetItem[];
 
-/** Parameters of GET /nodes/{node}/capabilities/qemu/machines (path parameters left out). */
-export interface NodesNodeCapabilitiesQemuMachinesGetParams {
-  arch?: "x86_64" | "aarch64" | undefined;
-}
+export interface NodesNodeCapabilitiesQemuMachinesGetParams extends NodesNodeCapabilitiesQemuCpuGetParams {}
 
-/** An item of the result of GET /nodes/{node}/capabilities/qemu/machines. */
 export interface NodesNodeCapabilitiesQemuMachinesGetItem {
   changes?: string;
   id: string;
@@ -4508,12 +3621,10 @@ export interface NodesNodeCapabilitiesQemuMachinesGetItem {
 
 export type NodesNodeCapabilitiesQemuMachinesGetResult = NodesNodeCapabilitiesQemuMachinesGetItem[];
 
-/** Result of GET /nodes/{node}/capabilities/qemu/migration. */
 export interface NodesNodeCapabilitiesQemuMigrationGetResult {
   "has-dbus-vmstate": 0 | 1;
 }
 
-/** An item of the result of GET /nodes/{node}/ceph/cfg/db. */
 export interface NodesNodeCephCfgDbGetItem {
   can_update_at_runtime: 0 | 1;
   level: "basic" | "advanced" | "dev";
@@ -4526,26 +3637,22 @@ export interface NodesNodeCephCfgDbGetItem {
 
 export type NodesNodeCephCfgDbGetResult = NodesNodeCephCfgDbGetItem[];
 
-/** Parameters of GET /nodes/{node}/ceph/cfg/value (path parameters left out). */
 export interface NodesNodeCephCfgValueGetParams {
   /** length 0..4096 */
   "config-keys": string;
 }
 
-/** Parameters of GET /nodes/{node}/ceph/cmd-safety (path parameters left out). */
 export interface NodesNodeCephCmdSafetyGetParams {
   action: "stop" | "destroy";
   id: string;
   service: "osd" | "mon" | "mds";
 }
 
-/** Result of GET /nodes/{node}/ceph/cmd-safety. */
 export interface NodesNodeCephCmdSafetyGetResult {
   safe: 0 | 1;
   status?: string;
 }
 
-/** An item of the result of GET /nodes/{node}/ceph/fs. */
 export interface NodesNodeCephFsGetItem {
   data_pool: string;
   data_pool_ids?: number[];
@@ -4558,7 +3665,6 @@ export interface NodesNodeCephFsGetItem {
 
 export type NodesNodeCephFsGetResult = NodesNodeCephFsGetItem[];
 
-/** Parameters of POST /nodes/{node}/ceph/fs/{name} (path parameters left out). */
 export interface NodesNodeCephFsNamePostParams {
   /** default 0 */
   "add-storage"?: Bool | undefined;
@@ -4566,7 +3672,6 @@ export interface NodesNodeCephFsNamePostParams {
   pg_num?: number | undefined;
 }
 
-/** Parameters of DELETE /nodes/{node}/ceph/fs/{name} (path parameters left out). */
 export interface NodesNodeCephFsNameDeleteParams {
   /** default 0 */
   "remove-pools"?: Bool | undefined;
@@ -4574,7 +3679,6 @@ export interface NodesNodeCephFsNameDeleteParams {
   "remove-storages"?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/ceph/init (path parameters left out). */
 export interface NodesNodeCephInitPostParams {
   /** format CIDR; length 0..128; requires network */
   "cluster-network"?: string | undefined;
@@ -4590,7 +3694,6 @@ export interface NodesNodeCephInitPostParams {
   size?: number | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/ceph/log (path parameters left out). */
 export interface NodesNodeCephLogGetParams {
   /** range 0.. */
   limit?: number | undefined;
@@ -4598,7 +3701,6 @@ export interface NodesNodeCephLogGetParams {
   start?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/ceph/log. */
 export interface NodesNodeCephLogGetItem {
   n: number;
   t: string;
@@ -4607,7 +3709,6 @@ export interface NodesNodeCephLogGetItem {
 
 export type NodesNodeCephLogGetResult = NodesNodeCephLogGetItem[];
 
-/** An item of the result of GET /nodes/{node}/ceph/mds. */
 export interface NodesNodeCephMdsGetItem {
   addr?: string;
   ceph_version?: string;
@@ -4625,13 +3726,11 @@ export interface NodesNodeCephMdsGetItem {
 
 export type NodesNodeCephMdsGetResult = NodesNodeCephMdsGetItem[];
 
-/** Parameters of POST /nodes/{node}/ceph/mds/{name} (path parameters left out). */
 export interface NodesNodeCephMdsNamePostParams {
   /** default 0 */
   hotstandby?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/ceph/mgr. */
 export interface NodesNodeCephMgrGetItem {
   addr?: string;
   ceph_version?: string;
@@ -4646,7 +3745,6 @@ export interface NodesNodeCephMgrGetItem {
 
 export type NodesNodeCephMgrGetResult = NodesNodeCephMgrGetItem[];
 
-/** An item of the result of GET /nodes/{node}/ceph/mon. */
 export interface NodesNodeCephMonGetItem {
   addr?: string;
   ceph_version?: string;
@@ -4663,20 +3761,17 @@ export interface NodesNodeCephMonGetItem {
 
 export type NodesNodeCephMonGetResult = NodesNodeCephMonGetItem[];
 
-/** Parameters of POST /nodes/{node}/ceph/mon/{monid} (path parameters left out). */
 export interface NodesNodeCephMonMonidPostParams {
   /** format ip-list */
   "mon-address"?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/ceph/osd. */
 export interface NodesNodeCephOsdGetResult {
   flags?: string;
   root: Record<string, unknown>;
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/ceph/osd (path parameters left out). */
 export interface NodesNodeCephOsdPostParams {
   "crush-device-class"?: string | undefined;
   db_dev?: string | undefined;
@@ -4692,19 +3787,16 @@ export interface NodesNodeCephOsdPostParams {
   wal_dev_size?: number | undefined;
 }
 
-/** Parameters of DELETE /nodes/{node}/ceph/osd/{osdid} (path parameters left out). */
 export interface NodesNodeCephOsdOsdidDeleteParams {
   /** default 0 */
   cleanup?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/ceph/osd/{osdid}/lv-info (path parameters left out). */
 export interface NodesNodeCephOsdOsdidLvInfoGetParams {
   /** default "block" */
   type?: "block" | "db" | "wal" | undefined;
 }
 
-/** Result of GET /nodes/{node}/ceph/osd/{osdid}/lv-info. */
 export interface NodesNodeCephOsdOsdidLvInfoGetResult {
   creation_time: string;
   lv_name: string;
@@ -4715,7 +3807,6 @@ export interface NodesNodeCephOsdOsdidLvInfoGetResult {
   [key: string]: unknown;
 }
 
-/** Result of GET /nodes/{node}/ceph/osd/{osdid}/metadata. */
 export interface NodesNodeCephOsdOsdidMetadataGetResult {
   devices: {
     dev_node: string;
@@ -4744,13 +3835,11 @@ export interface NodesNodeCephOsdOsdidMetadataGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/ceph/osd/{osdid}/scrub (path parameters left out). */
 export interface NodesNodeCephOsdOsdidScrubPostParams {
   /** default 0 */
   deep?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/ceph/pool. */
 export interface NodesNodeCephPoolGetItem {
   application_metadata?: Record<string, unknown>;
   autoscale_status?: Record<string, unknown>;
@@ -4774,7 +3863,7 @@ export interface NodesNodeCephPoolGetItem {
 
 export type NodesNodeCephPoolGetResult = NodesNodeCephPoolGetItem[];
 
-/** The keys of the property string `erasure-coding` of POST /nodes/{node}/ceph/pool (see formatPropertyString). */
+/** The keys of the property string `erasure-coding` (see formatPropertyString). */
 export interface NodesNodeCephPoolErasureCodingFormat {
   "device-class"?: string | undefined;
   /** default "host" */
@@ -4786,7 +3875,6 @@ export interface NodesNodeCephPoolErasureCodingFormat {
   profile?: string | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/ceph/pool (path parameters left out). */
 export interface NodesNodeCephPoolPostParams {
   /** default 0 */
   add_storages?: Bool | undefined;
@@ -4810,7 +3898,6 @@ export interface NodesNodeCephPoolPostParams {
   target_size_ratio?: number | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/ceph/pool/{name} (path parameters left out). */
 export interface NodesNodeCephPoolNamePutParams {
   application?: "rbd" | "cephfs" | "rgw" | undefined;
   crush_rule?: string | undefined;
@@ -4827,7 +3914,6 @@ export interface NodesNodeCephPoolNamePutParams {
   target_size_ratio?: number | undefined;
 }
 
-/** Parameters of DELETE /nodes/{node}/ceph/pool/{name} (path parameters left out). */
 export interface NodesNodeCephPoolNameDeleteParams {
   /** default 0 */
   force?: Bool | undefined;
@@ -4837,13 +3923,11 @@ export interface NodesNodeCephPoolNameDeleteParams {
   remove_storages?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/ceph/pool/{name}/status (path parameters left out). */
 export interface NodesNodeCephPoolNameStatusGetParams {
   /** default 0 */
   verbose?: Bool | undefined;
 }
 
-/** Result of GET /nodes/{node}/ceph/pool/{name}/status. */
 export interface NodesNodeCephPoolNameStatusGetResult {
   application?: "rbd" | "cephfs" | "rgw";
   application_list?: string[];
@@ -4872,45 +3956,26 @@ export interface NodesNodeCephPoolNameStatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/ceph/restart (path parameters left out). */
 export interface NodesNodeCephRestartPostParams {
   /** default "ceph.target" */
   service?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/ceph/rules. */
-export interface NodesNodeCephRulesGetItem {
-  name: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeCephRulesGetItem extends ClusterNotificationsMatcherFieldsGetItem {}
 
 export type NodesNodeCephRulesGetResult = NodesNodeCephRulesGetItem[];
 
-/** Parameters of POST /nodes/{node}/ceph/start (path parameters left out). */
-export interface NodesNodeCephStartPostParams {
-  /** default "ceph.target" */
-  service?: string | undefined;
-}
+export interface NodesNodeCephStartPostParams extends NodesNodeCephRestartPostParams {}
 
-/** Parameters of POST /nodes/{node}/ceph/stop (path parameters left out). */
-export interface NodesNodeCephStopPostParams {
-  /** default "ceph.target" */
-  service?: string | undefined;
-}
+export interface NodesNodeCephStopPostParams extends NodesNodeCephRestartPostParams {}
 
-/** Parameters of POST /nodes/{node}/certificates/acme/certificate (path parameters left out). */
 export interface NodesNodeCertificatesAcmeCertificatePostParams {
   /** default 0 */
   force?: Bool | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/certificates/acme/certificate (path parameters left out). */
-export interface NodesNodeCertificatesAcmeCertificatePutParams {
-  /** default 0 */
-  force?: Bool | undefined;
-}
+export interface NodesNodeCertificatesAcmeCertificatePutParams extends NodesNodeCertificatesAcmeCertificatePostParams {}
 
-/** Parameters of POST /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomPostParams {
   /** format pem-certificate-chain */
   certificates: string;
@@ -4922,7 +3987,6 @@ export interface NodesNodeCertificatesCustomPostParams {
   restart?: Bool | undefined;
 }
 
-/** Result of POST /nodes/{node}/certificates/custom. */
 export interface NodesNodeCertificatesCustomPostResult {
   filename?: string;
   fingerprint?: string;
@@ -4937,35 +4001,19 @@ export interface NodesNodeCertificatesCustomPostResult {
   [key: string]: unknown;
 }
 
-/** Parameters of DELETE /nodes/{node}/certificates/custom (path parameters left out). */
 export interface NodesNodeCertificatesCustomDeleteParams {
   /** default 0 */
   restart?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/certificates/info. */
-export interface NodesNodeCertificatesInfoGetItem {
-  filename?: string;
-  fingerprint?: string;
-  issuer?: string;
-  notafter?: number;
-  notbefore?: number;
-  pem?: string;
-  "public-key-bits"?: number;
-  "public-key-type"?: string;
-  san?: string[];
-  subject?: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeCertificatesInfoGetItem extends NodesNodeCertificatesCustomPostResult {}
 
 export type NodesNodeCertificatesInfoGetResult = NodesNodeCertificatesInfoGetItem[];
 
-/** Parameters of GET /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigGetParams {
   property?: "acme" | "acmedomain0" | "acmedomain1" | "acmedomain2" | "acmedomain3" | "acmedomain4" | "acmedomain5" | "ballooning-target" | "description" | "location" | "startall-onboot-delay" | "wakeonlan" | undefined;
 }
 
-/** Result of GET /nodes/{node}/config. */
 export interface NodesNodeConfigGetResult {
   acme?: string;
   [key: `acmedomain${number}`]: string;
@@ -4978,7 +4026,7 @@ export interface NodesNodeConfigGetResult {
   [key: string]: unknown;
 }
 
-/** The keys of the property string `acme` of PUT /nodes/{node}/config (see formatPropertyString). */
+/** The keys of the property string `acme` (see formatPropertyString). */
 export interface NodesNodeConfigAcmeFormat {
   /** format pve-configid; default "default" */
   account?: string | undefined;
@@ -4986,7 +4034,7 @@ export interface NodesNodeConfigAcmeFormat {
   domains?: string | undefined;
 }
 
-/** The keys of the property string `acmedomain` of PUT /nodes/{node}/config (see formatPropertyString). */
+/** The keys of the property string `acmedomain` (see formatPropertyString). */
 export interface NodesNodeConfigAcmedomainFormat {
   /** format pve-acme-alias */
   alias?: string | undefined;
@@ -4996,7 +4044,7 @@ export interface NodesNodeConfigAcmedomainFormat {
   plugin?: string | undefined;
 }
 
-/** The keys of the property string `wakeonlan` of PUT /nodes/{node}/config (see formatPropertyString). */
+/** The keys of the property string `wakeonlan` (see formatPropertyString). */
 export interface NodesNodeConfigWakeonlanFormat {
   /** format pve-iface */
   "bind-interface"?: string | undefined;
@@ -5006,7 +4054,6 @@ export interface NodesNodeConfigWakeonlanFormat {
   mac: string;
 }
 
-/** Parameters of PUT /nodes/{node}/config (path parameters left out). */
 export interface NodesNodeConfigPutParams {
   /** property string: account, domains */
   acme?: string | undefined;
@@ -5028,7 +4075,6 @@ export interface NodesNodeConfigPutParams {
   wakeonlan?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/disks/directory. */
 export interface NodesNodeDisksDirectoryGetItem {
   device: string;
   options: string;
@@ -5040,7 +4086,6 @@ export interface NodesNodeDisksDirectoryGetItem {
 
 export type NodesNodeDisksDirectoryGetResult = NodesNodeDisksDirectoryGetItem[];
 
-/** Parameters of POST /nodes/{node}/disks/directory (path parameters left out). */
 export interface NodesNodeDisksDirectoryPostParams {
   /** default 0 */
   add_storage?: Bool | undefined;
@@ -5051,7 +4096,6 @@ export interface NodesNodeDisksDirectoryPostParams {
   name: string;
 }
 
-/** Parameters of DELETE /nodes/{node}/disks/directory/{name} (path parameters left out). */
 export interface NodesNodeDisksDirectoryNameDeleteParams {
   /** default 0 */
   "cleanup-config"?: Bool | undefined;
@@ -5059,14 +4103,12 @@ export interface NodesNodeDisksDirectoryNameDeleteParams {
   "cleanup-disks"?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/disks/initgpt (path parameters left out). */
 export interface NodesNodeDisksInitgptPostParams {
   disk: string;
   /** length 0..36 */
   uuid?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/disks/list (path parameters left out). */
 export interface NodesNodeDisksListGetParams {
   /** default 0 */
   "include-partitions"?: Bool | undefined;
@@ -5075,7 +4117,6 @@ export interface NodesNodeDisksListGetParams {
   type?: "unused" | "journal_disks" | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/disks/list. */
 export interface NodesNodeDisksListGetItem {
   devpath: string;
   gpt: 0 | 1;
@@ -5095,7 +4136,6 @@ export interface NodesNodeDisksListGetItem {
 
 export type NodesNodeDisksListGetResult = NodesNodeDisksListGetItem[];
 
-/** Result of GET /nodes/{node}/disks/lvm. */
 export interface NodesNodeDisksLvmGetResult {
   children: {
     children?: {
@@ -5115,7 +4155,6 @@ export interface NodesNodeDisksLvmGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/disks/lvm (path parameters left out). */
 export interface NodesNodeDisksLvmPostParams {
   /** default 0 */
   add_storage?: Bool | undefined;
@@ -5124,15 +4163,8 @@ export interface NodesNodeDisksLvmPostParams {
   name: string;
 }
 
-/** Parameters of DELETE /nodes/{node}/disks/lvm/{name} (path parameters left out). */
-export interface NodesNodeDisksLvmNameDeleteParams {
-  /** default 0 */
-  "cleanup-config"?: Bool | undefined;
-  /** default 0 */
-  "cleanup-disks"?: Bool | undefined;
-}
+export interface NodesNodeDisksLvmNameDeleteParams extends NodesNodeDisksDirectoryNameDeleteParams {}
 
-/** An item of the result of GET /nodes/{node}/disks/lvmthin. */
 export interface NodesNodeDisksLvmthinGetItem {
   lv: string;
   lv_size: number;
@@ -5145,16 +4177,8 @@ export interface NodesNodeDisksLvmthinGetItem {
 
 export type NodesNodeDisksLvmthinGetResult = NodesNodeDisksLvmthinGetItem[];
 
-/** Parameters of POST /nodes/{node}/disks/lvmthin (path parameters left out). */
-export interface NodesNodeDisksLvmthinPostParams {
-  /** default 0 */
-  add_storage?: Bool | undefined;
-  device: string;
-  /** format pve-storage-id */
-  name: string;
-}
+export interface NodesNodeDisksLvmthinPostParams extends NodesNodeDisksLvmPostParams {}
 
-/** Parameters of DELETE /nodes/{node}/disks/lvmthin/{name} (path parameters left out). */
 export interface NodesNodeDisksLvmthinNameDeleteParams {
   /** default 0 */
   "cleanup-config"?: Bool | undefined;
@@ -5164,13 +4188,11 @@ export interface NodesNodeDisksLvmthinNameDeleteParams {
   "volume-group": string;
 }
 
-/** Parameters of GET /nodes/{node}/disks/smart (path parameters left out). */
 export interface NodesNodeDisksSmartGetParams {
   disk: string;
   healthonly?: Bool | undefined;
 }
 
-/** Result of GET /nodes/{node}/disks/smart. */
 export interface NodesNodeDisksSmartGetResult {
   attributes?: unknown[];
   health: string;
@@ -5179,12 +4201,10 @@ export interface NodesNodeDisksSmartGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /nodes/{node}/disks/wipedisk (path parameters left out). */
 export interface NodesNodeDisksWipediskPutParams {
   disk: string;
 }
 
-/** An item of the result of GET /nodes/{node}/disks/zfs. */
 export interface NodesNodeDisksZfsGetItem {
   alloc: number;
   dedup: number;
@@ -5198,7 +4218,7 @@ export interface NodesNodeDisksZfsGetItem {
 
 export type NodesNodeDisksZfsGetResult = NodesNodeDisksZfsGetItem[];
 
-/** The keys of the property string `draid-config` of POST /nodes/{node}/disks/zfs (see formatPropertyString). */
+/** The keys of the property string `draid-config` (see formatPropertyString). */
 export interface NodesNodeDisksZfsDraidConfigFormat {
   /** range 1.. */
   data: number;
@@ -5206,7 +4226,6 @@ export interface NodesNodeDisksZfsDraidConfigFormat {
   spares: number;
 }
 
-/** Parameters of POST /nodes/{node}/disks/zfs (path parameters left out). */
 export interface NodesNodeDisksZfsPostParams {
   /** default 0 */
   add_storage?: Bool | undefined;
@@ -5223,7 +4242,6 @@ export interface NodesNodeDisksZfsPostParams {
   raidlevel: "single" | "mirror" | "raid10" | "raidz" | "raidz2" | "raidz3" | "draid" | "draid2" | "draid3";
 }
 
-/** Result of GET /nodes/{node}/disks/zfs/{name}. */
 export interface NodesNodeDisksZfsNameGetResult {
   action?: string;
   children: {
@@ -5243,15 +4261,8 @@ export interface NodesNodeDisksZfsNameGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of DELETE /nodes/{node}/disks/zfs/{name} (path parameters left out). */
-export interface NodesNodeDisksZfsNameDeleteParams {
-  /** default 0 */
-  "cleanup-config"?: Bool | undefined;
-  /** default 0 */
-  "cleanup-disks"?: Bool | undefined;
-}
+export interface NodesNodeDisksZfsNameDeleteParams extends NodesNodeDisksDirectoryNameDeleteParams {}
 
-/** Result of GET /nodes/{node}/dns. */
 export interface NodesNodeDnsGetResult {
   dns1?: string;
   dns2?: string;
@@ -5259,7 +4270,6 @@ export interface NodesNodeDnsGetResult {
   search?: string;
 }
 
-/** Parameters of PUT /nodes/{node}/dns (path parameters left out). */
 export interface NodesNodeDnsPutParams {
   /** format ip */
   dns1?: string | undefined;
@@ -5270,13 +4280,11 @@ export interface NodesNodeDnsPutParams {
   search: string;
 }
 
-/** Parameters of POST /nodes/{node}/execute (path parameters left out). */
 export interface NodesNodeExecutePostParams {
   /** format pve-command-batch */
   commands: string;
 }
 
-/** Parameters of GET /nodes/{node}/firewall/log (path parameters left out). */
 export interface NodesNodeFirewallLogGetParams {
   /** range 0.. */
   limit?: number | undefined;
@@ -5288,16 +4296,10 @@ export interface NodesNodeFirewallLogGetParams {
   until?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/firewall/log. */
-export interface NodesNodeFirewallLogGetItem {
-  n: number;
-  t: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeFirewallLogGetItem extends NodesNodeCephLogGetItem {}
 
 export type NodesNodeFirewallLogGetResult = NodesNodeFirewallLogGetItem[];
 
-/** Result of GET /nodes/{node}/firewall/options. */
 export interface NodesNodeFirewallOptionsGetResult {
   enable?: 0 | 1;
   log_level_forward?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
@@ -5321,7 +4323,6 @@ export interface NodesNodeFirewallOptionsGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /nodes/{node}/firewall/options (path parameters left out). */
 export interface NodesNodeFirewallOptionsPutParams {
   /** format pve-configid-list */
   delete?: string | undefined;
@@ -5361,119 +4362,18 @@ export interface NodesNodeFirewallOptionsPutParams {
   tcpflags?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/firewall/rules. */
-export interface NodesNodeFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeFirewallRulesGetItem extends ClusterFirewallGroupsGroupGetItem {}
 
 export type NodesNodeFirewallRulesGetResult = NodesNodeFirewallRulesGetItem[];
 
-/** Parameters of POST /nodes/{node}/firewall/rules (path parameters left out). */
-export interface NodesNodeFirewallRulesPostParams {
-  /** length 2..20 */
-  action: string;
-  comment?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  pos?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type: "in" | "out" | "forward" | "group";
-}
+export interface NodesNodeFirewallRulesPostParams extends ClusterFirewallGroupsGroupPostParams {}
 
-/** Result of GET /nodes/{node}/firewall/rules/{pos}. */
-export interface NodesNodeFirewallRulesPosGetResult {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeFirewallRulesPosGetResult extends ClusterFirewallGroupsGroupGetItem {}
 
-/** Parameters of PUT /nodes/{node}/firewall/rules/{pos} (path parameters left out). */
-export interface NodesNodeFirewallRulesPosPutParams {
-  /** length 2..20 */
-  action?: string | undefined;
-  comment?: string | undefined;
-  /** format pve-configid-list */
-  delete?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  moveto?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type?: "in" | "out" | "forward" | "group" | undefined;
-}
+export interface NodesNodeFirewallRulesPosPutParams extends ClusterFirewallGroupsGroupPosPutParams {}
 
-/** Parameters of DELETE /nodes/{node}/firewall/rules/{pos} (path parameters left out). */
-export interface NodesNodeFirewallRulesPosDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface NodesNodeFirewallRulesPosDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** An item of the result of GET /nodes/{node}/hardware. */
 export interface NodesNodeHardwareGetItem {
   type: string;
   [key: string]: unknown;
@@ -5481,7 +4381,6 @@ export interface NodesNodeHardwareGetItem {
 
 export type NodesNodeHardwareGetResult = NodesNodeHardwareGetItem[];
 
-/** Parameters of GET /nodes/{node}/hardware/pci (path parameters left out). */
 export interface NodesNodeHardwarePciGetParams {
   /** format string-list; default "05;06;0b" */
   "pci-class-blacklist"?: string | undefined;
@@ -5489,7 +4388,6 @@ export interface NodesNodeHardwarePciGetParams {
   verbose?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/hardware/pci. */
 export interface NodesNodeHardwarePciGetItem {
   class: string;
   device: string;
@@ -5508,7 +4406,6 @@ export interface NodesNodeHardwarePciGetItem {
 
 export type NodesNodeHardwarePciGetResult = NodesNodeHardwarePciGetItem[];
 
-/** An item of the result of GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}. */
 export interface NodesNodeHardwarePciPciIdOrMappingGetItem {
   method: string;
   [key: string]: unknown;
@@ -5516,7 +4413,6 @@ export interface NodesNodeHardwarePciPciIdOrMappingGetItem {
 
 export type NodesNodeHardwarePciPciIdOrMappingGetResult = NodesNodeHardwarePciPciIdOrMappingGetItem[];
 
-/** An item of the result of GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev. */
 export interface NodesNodeHardwarePciPciIdOrMappingMdevGetItem {
   available: number;
   description: string;
@@ -5527,7 +4423,6 @@ export interface NodesNodeHardwarePciPciIdOrMappingMdevGetItem {
 
 export type NodesNodeHardwarePciPciIdOrMappingMdevGetResult = NodesNodeHardwarePciPciIdOrMappingMdevGetItem[];
 
-/** An item of the result of GET /nodes/{node}/hardware/usb. */
 export interface NodesNodeHardwareUsbGetItem {
   busnum: number;
   class: number;
@@ -5546,21 +4441,18 @@ export interface NodesNodeHardwareUsbGetItem {
 
 export type NodesNodeHardwareUsbGetResult = NodesNodeHardwareUsbGetItem[];
 
-/** Result of GET /nodes/{node}/hosts. */
 export interface NodesNodeHostsGetResult {
   data: string;
   digest?: string;
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/hosts (path parameters left out). */
 export interface NodesNodeHostsPostParams {
   data: string;
   /** length 0..64 */
   digest?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/journal (path parameters left out). */
 export interface NodesNodeJournalGetParams {
   endcursor?: string | undefined;
   /** range 0.. */
@@ -5572,7 +4464,6 @@ export interface NodesNodeJournalGetParams {
   until?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/lxc. */
 export interface NodesNodeLxcGetItem {
   cpu?: number;
   cpus?: number;
@@ -5602,7 +4493,7 @@ export interface NodesNodeLxcGetItem {
 
 export type NodesNodeLxcGetResult = NodesNodeLxcGetItem[];
 
-/** The keys of the property string `dev` of POST /nodes/{node}/lxc (see formatPropertyString). */
+/** The keys of the property string `dev` (see formatPropertyString). */
 export interface NodesNodeLxcDevFormat {
   /** default 0 */
   "deny-write"?: Bool | undefined;
@@ -5615,7 +4506,7 @@ export interface NodesNodeLxcDevFormat {
   uid?: number | undefined;
 }
 
-/** The keys of the property string `features` of POST /nodes/{node}/lxc (see formatPropertyString). */
+/** The keys of the property string `features` (see formatPropertyString). */
 export interface NodesNodeLxcFeaturesFormat {
   /** default 0 */
   force_rw_sys?: Bool | undefined;
@@ -5630,7 +4521,7 @@ export interface NodesNodeLxcFeaturesFormat {
   nesting?: Bool | undefined;
 }
 
-/** The keys of the property string `mp` of POST /nodes/{node}/lxc (see formatPropertyString). */
+/** The keys of the property string `mp` (see formatPropertyString). */
 export interface NodesNodeLxcMpFormat {
   acl?: Bool | undefined;
   backup?: Bool | undefined;
@@ -5652,7 +4543,7 @@ export interface NodesNodeLxcMpFormat {
   volume: string;
 }
 
-/** The keys of the property string `net` of POST /nodes/{node}/lxc (see formatPropertyString). */
+/** The keys of the property string `net` (see formatPropertyString). */
 export interface NodesNodeLxcNetFormat {
   bridge?: string | undefined;
   firewall?: Bool | undefined;
@@ -5678,7 +4569,7 @@ export interface NodesNodeLxcNetFormat {
   type?: "veth" | undefined;
 }
 
-/** The keys of the property string `rootfs` of POST /nodes/{node}/lxc (see formatPropertyString). */
+/** The keys of the property string `rootfs` (see formatPropertyString). */
 export interface NodesNodeLxcRootfsFormat {
   acl?: Bool | undefined;
   idmap?: string | undefined;
@@ -5695,13 +4586,12 @@ export interface NodesNodeLxcRootfsFormat {
   volume: string;
 }
 
-/** The keys of the property string `unused` of POST /nodes/{node}/lxc (see formatPropertyString). */
+/** The keys of the property string `unused` (see formatPropertyString). */
 export interface NodesNodeLxcUnusedFormat {
   /** format pve-volume-id */
   volume: string;
 }
 
-/** Parameters of POST /nodes/{node}/lxc (path parameters left out). */
 export interface NodesNodeLxcPostParams {
   /** default "amd64" */
   arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64" | undefined;
@@ -5787,15 +4677,10 @@ export interface NodesNodeLxcPostParams {
   vmid: number;
 }
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}. */
-export interface NodesNodeLxcVmidGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidGetItem extends AccessGetItem {}
 
 export type NodesNodeLxcVmidGetResult = NodesNodeLxcVmidGetItem[];
 
-/** Parameters of DELETE /nodes/{node}/lxc/{vmid} (path parameters left out). */
 export interface NodesNodeLxcVmidDeleteParams {
   "destroy-unreferenced-disks"?: Bool | undefined;
   /** default 0 */
@@ -5804,7 +4689,6 @@ export interface NodesNodeLxcVmidDeleteParams {
   purge?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/clone (path parameters left out). */
 export interface NodesNodeLxcVmidClonePostParams {
   bwlimit?: number | undefined;
   description?: string | undefined;
@@ -5823,7 +4707,6 @@ export interface NodesNodeLxcVmidClonePostParams {
   target?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/config (path parameters left out). */
 export interface NodesNodeLxcVmidConfigGetParams {
   /** default 0 */
   current?: Bool | undefined;
@@ -5831,7 +4714,6 @@ export interface NodesNodeLxcVmidConfigGetParams {
   snapshot?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/config. */
 export interface NodesNodeLxcVmidConfigGetResult {
   arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64";
   cmode?: "shell" | "console" | "tty";
@@ -5870,7 +4752,6 @@ export interface NodesNodeLxcVmidConfigGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /nodes/{node}/lxc/{vmid}/config (path parameters left out). */
 export interface NodesNodeLxcVmidConfigPutParams {
   /** default "amd64" */
   arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64" | undefined;
@@ -5941,137 +4822,51 @@ export interface NodesNodeLxcVmidConfigPutParams {
   [key: `unused${number}`]: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/feature (path parameters left out). */
 export interface NodesNodeLxcVmidFeatureGetParams {
   feature: "snapshot" | "clone" | "copy";
   /** format pve-configid; length 0..40 */
   snapname?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/feature. */
 export interface NodesNodeLxcVmidFeatureGetResult {
   hasFeature: 0 | 1;
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/aliases. */
-export interface NodesNodeLxcVmidFirewallAliasesGetItem {
-  cidr: string;
-  comment?: string;
-  digest: string;
-  name: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidFirewallAliasesGetItem extends ClusterFirewallAliasesGetItem {}
 
 export type NodesNodeLxcVmidFirewallAliasesGetResult = NodesNodeLxcVmidFirewallAliasesGetItem[];
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/firewall/aliases (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallAliasesPostParams {
-  /** format IPorCIDR */
-  cidr: string;
-  comment?: string | undefined;
-  /** length 2..64 */
-  name: string;
-}
+export interface NodesNodeLxcVmidFirewallAliasesPostParams extends ClusterFirewallAliasesPostParams {}
 
-/** Parameters of PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallAliasesNamePutParams {
-  /** format IPorCIDR */
-  cidr: string;
-  comment?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** length 2..64 */
-  rename?: string | undefined;
-}
+export interface NodesNodeLxcVmidFirewallAliasesNamePutParams extends ClusterFirewallAliasesNamePutParams {}
 
-/** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallAliasesNameDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface NodesNodeLxcVmidFirewallAliasesNameDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/ipset. */
-export interface NodesNodeLxcVmidFirewallIpsetGetItem {
-  comment?: string;
-  digest: string;
-  name: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidFirewallIpsetGetItem extends ClusterFirewallIpsetGetItem {}
 
 export type NodesNodeLxcVmidFirewallIpsetGetResult = NodesNodeLxcVmidFirewallIpsetGetItem[];
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/firewall/ipset (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallIpsetPostParams {
-  comment?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** length 2..64 */
-  name: string;
-  /** length 2..64 */
-  rename?: string | undefined;
-}
+export interface NodesNodeLxcVmidFirewallIpsetPostParams extends ClusterFirewallIpsetPostParams {}
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}. */
-export interface NodesNodeLxcVmidFirewallIpsetNameGetItem {
-  cidr: string;
-  comment?: string;
-  digest: string;
-  nomatch?: 0 | 1;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidFirewallIpsetNameGetItem extends ClusterFirewallIpsetNameGetItem {}
 
 export type NodesNodeLxcVmidFirewallIpsetNameGetResult = NodesNodeLxcVmidFirewallIpsetNameGetItem[];
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallIpsetNamePostParams {
-  /** format IPorCIDRorAlias */
-  cidr: string;
-  comment?: string | undefined;
-  nomatch?: Bool | undefined;
-}
+export interface NodesNodeLxcVmidFirewallIpsetNamePostParams extends ClusterFirewallIpsetNamePostParams {}
 
-/** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallIpsetNameDeleteParams {
-  force?: Bool | undefined;
-}
+export interface NodesNodeLxcVmidFirewallIpsetNameDeleteParams extends ClusterFirewallIpsetNameDeleteParams {}
 
-/** Parameters of PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallIpsetNameCidrPutParams {
-  comment?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  nomatch?: Bool | undefined;
-}
+export interface NodesNodeLxcVmidFirewallIpsetNameCidrPutParams extends ClusterFirewallIpsetNameCidrPutParams {}
 
-/** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/firewall/log (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallLogGetParams {
-  /** range 0.. */
-  limit?: number | undefined;
-  /** range 0.. */
-  since?: number | undefined;
-  /** range 0.. */
-  start?: number | undefined;
-  /** range 0.. */
-  until?: number | undefined;
-}
+export interface NodesNodeLxcVmidFirewallLogGetParams extends NodesNodeFirewallLogGetParams {}
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/log. */
-export interface NodesNodeLxcVmidFirewallLogGetItem {
-  n: number;
-  t: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidFirewallLogGetItem extends NodesNodeCephLogGetItem {}
 
 export type NodesNodeLxcVmidFirewallLogGetResult = NodesNodeLxcVmidFirewallLogGetItem[];
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/firewall/options. */
 export interface NodesNodeLxcVmidFirewallOptionsGetResult {
   dhcp?: 0 | 1;
   enable?: 0 | 1;
@@ -6086,7 +4881,6 @@ export interface NodesNodeLxcVmidFirewallOptionsGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /nodes/{node}/lxc/{vmid}/firewall/options (path parameters left out). */
 export interface NodesNodeLxcVmidFirewallOptionsPutParams {
   /** format pve-configid-list */
   delete?: string | undefined;
@@ -6108,136 +4902,24 @@ export interface NodesNodeLxcVmidFirewallOptionsPutParams {
   radv?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/firewall/refs (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallRefsGetParams {
-  type?: "alias" | "ipset" | undefined;
-}
+export interface NodesNodeLxcVmidFirewallRefsGetParams extends ClusterFirewallRefsGetParams {}
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/refs. */
-export interface NodesNodeLxcVmidFirewallRefsGetItem {
-  comment?: string;
-  name: string;
-  ref: string;
-  scope: string;
-  type: "alias" | "ipset";
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidFirewallRefsGetItem extends ClusterFirewallRefsGetItem {}
 
 export type NodesNodeLxcVmidFirewallRefsGetResult = NodesNodeLxcVmidFirewallRefsGetItem[];
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/firewall/rules. */
-export interface NodesNodeLxcVmidFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidFirewallRulesGetItem extends ClusterFirewallGroupsGroupGetItem {}
 
 export type NodesNodeLxcVmidFirewallRulesGetResult = NodesNodeLxcVmidFirewallRulesGetItem[];
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/firewall/rules (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallRulesPostParams {
-  /** length 2..20 */
-  action: string;
-  comment?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  pos?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type: "in" | "out" | "forward" | "group";
-}
+export interface NodesNodeLxcVmidFirewallRulesPostParams extends ClusterFirewallGroupsGroupPostParams {}
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}. */
-export interface NodesNodeLxcVmidFirewallRulesPosGetResult {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidFirewallRulesPosGetResult extends ClusterFirewallGroupsGroupGetItem {}
 
-/** Parameters of PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallRulesPosPutParams {
-  /** length 2..20 */
-  action?: string | undefined;
-  comment?: string | undefined;
-  /** format pve-configid-list */
-  delete?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  moveto?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type?: "in" | "out" | "forward" | "group" | undefined;
-}
+export interface NodesNodeLxcVmidFirewallRulesPosPutParams extends ClusterFirewallGroupsGroupPosPutParams {}
 
-/** Parameters of DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (path parameters left out). */
-export interface NodesNodeLxcVmidFirewallRulesPosDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface NodesNodeLxcVmidFirewallRulesPosDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/interfaces. */
 export interface NodesNodeLxcVmidInterfacesGetItem {
   "hardware-address": string;
   hwaddr: string;
@@ -6255,13 +4937,11 @@ export interface NodesNodeLxcVmidInterfacesGetItem {
 
 export type NodesNodeLxcVmidInterfacesGetResult = NodesNodeLxcVmidInterfacesGetItem[];
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/migrate (path parameters left out). */
 export interface NodesNodeLxcVmidMigrateGetParams {
   /** format pve-node */
   target?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/migrate. */
 export interface NodesNodeLxcVmidMigrateGetResult {
   "allowed-nodes"?: string[];
   "dependent-ha-resources"?: string[];
@@ -6277,7 +4957,6 @@ export interface NodesNodeLxcVmidMigrateGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/migrate (path parameters left out). */
 export interface NodesNodeLxcVmidMigratePostParams {
   bwlimit?: number | undefined;
   online?: Bool | undefined;
@@ -6290,7 +4969,6 @@ export interface NodesNodeLxcVmidMigratePostParams {
   timeout?: number | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/move_volume (path parameters left out). */
 export interface NodesNodeLxcVmidMoveVolumePostParams {
   bwlimit?: number | undefined;
   /** default 0 */
@@ -6307,7 +4985,6 @@ export interface NodesNodeLxcVmidMoveVolumePostParams {
   volume: "rootfs" | "mp0" | "mp1" | "mp2" | "mp3" | "mp4" | "mp5" | "mp6" | "mp7" | "mp8" | "mp9" | "mp10" | "mp11" | "mp12" | "mp13" | "mp14" | "mp15" | "mp16" | "mp17" | "mp18" | "mp19" | "mp20" | "mp21" | "mp22" | "mp23" | "mp24" | "mp25" | "mp26" | "mp27" | "mp28" | "mp29" | "mp30" | "mp31" | "mp32" | "mp33" | "mp34" | "mp35" | "mp36" | "mp37" | "mp38" | "mp39" | "mp40" | "mp41" | "mp42" | "mp43" | "mp44" | "mp45" | "mp46" | "mp47" | "mp48" | "mp49" | "mp50" | "mp51" | "mp52" | "mp53" | "mp54" | "mp55" | "mp56" | "mp57" | "mp58" | "mp59" | "mp60" | "mp61" | "mp62" | "mp63" | "mp64" | "mp65" | "mp66" | "mp67" | "mp68" | "mp69" | "mp70" | "mp71" | "mp72" | "mp73" | "mp74" | "mp75" | "mp76" | "mp77" | "mp78" | "mp79" | "mp80" | "mp81" | "mp82" | "mp83" | "mp84" | "mp85" | "mp86" | "mp87" | "mp88" | "mp89" | "mp90" | "mp91" | "mp92" | "mp93" | "mp94" | "mp95" | "mp96" | "mp97" | "mp98" | "mp99" | "mp100" | "mp101" | "mp102" | "mp103" | "mp104" | "mp105" | "mp106" | "mp107" | "mp108" | "mp109" | "mp110" | "mp111" | "mp112" | "mp113" | "mp114" | "mp115" | "mp116" | "mp117" | "mp118" | "mp119" | "mp120" | "mp121" | "mp122" | "mp123" | "mp124" | "mp125" | "mp126" | "mp127" | "mp128" | "mp129" | "mp130" | "mp131" | "mp132" | "mp133" | "mp134" | "mp135" | "mp136" | "mp137" | "mp138" | "mp139" | "mp140" | "mp141" | "mp142" | "mp143" | "mp144" | "mp145" | "mp146" | "mp147" | "mp148" | "mp149" | "mp150" | "mp151" | "mp152" | "mp153" | "mp154" | "mp155" | "mp156" | "mp157" | "mp158" | "mp159" | "mp160" | "mp161" | "mp162" | "mp163" | "mp164" | "mp165" | "mp166" | "mp167" | "mp168" | "mp169" | "mp170" | "mp171" | "mp172" | "mp173" | "mp174" | "mp175" | "mp176" | "mp177" | "mp178" | "mp179" | "mp180" | "mp181" | "mp182" | "mp183" | "mp184" | "mp185" | "mp186" | "mp187" | "mp188" | "mp189" | "mp190" | "mp191" | "mp192" | "mp193" | "mp194" | "mp195" | "mp196" | "mp197" | "mp198" | "mp199" | "mp200" | "mp201" | "mp202" | "mp203" | "mp204" | "mp205" | "mp206" | "mp207" | "mp208" | "mp209" | "mp210" | "mp211" | "mp212" | "mp213" | "mp214" | "mp215" | "mp216" | "mp217" | "mp218" | "mp219" | "mp220" | "mp221" | "mp222" | "mp223" | "mp224" | "mp225" | "mp226" | "mp227" | "mp228" | "mp229" | "mp230" | "mp231" | "mp232" | "mp233" | "mp234" | "mp235" | "mp236" | "mp237" | "mp238" | "mp239" | "mp240" | "mp241" | "mp242" | "mp243" | "mp244" | "mp245" | "mp246" | "mp247" | "mp248" | "mp249" | "mp250" | "mp251" | "mp252" | "mp253" | "mp254" | "mp255" | "unused0" | "unused1" | "unused2" | "unused3" | "unused4" | "unused5" | "unused6" | "unused7" | "unused8" | "unused9" | "unused10" | "unused11" | "unused12" | "unused13" | "unused14" | "unused15" | "unused16" | "unused17" | "unused18" | "unused19" | "unused20" | "unused21" | "unused22" | "unused23" | "unused24" | "unused25" | "unused26" | "unused27" | "unused28" | "unused29" | "unused30" | "unused31" | "unused32" | "unused33" | "unused34" | "unused35" | "unused36" | "unused37" | "unused38" | "unused39" | "unused40" | "unused41" | "unused42" | "unused43" | "unused44" | "unused45" | "unused46" | "unused47" | "unused48" | "unused49" | "unused50" | "unused51" | "unused52" | "unused53" | "unused54" | "unused55" | "unused56" | "unused57" | "unused58" | "unused59" | "unused60" | "unused61" | "unused62" | "unused63" | "unused64" | "unused65" | "unused66" | "unused67" | "unused68" | "unused69" | "unused70" | "unused71" | "unused72" | "unused73" | "unused74" | "unused75" | "unused76" | "unused77" | "unused78" | "unused79" | "unused80" | "unused81" | "unused82" | "unused83" | "unused84" | "unused85" | "unused86" | "unused87" | "unused88" | "unused89" | "unused90" | "unused91" | "unused92" | "unused93" | "unused94" | "unused95" | "unused96" | "unused97" | "unused98" | "unused99" | "unused100" | "unused101" | "unused102" | "unused103" | "unused104" | "unused105" | "unused106" | "unused107" | "unused108" | "unused109" | "unused110" | "unused111" | "unused112" | "unused113" | "unused114" | "unused115" | "unused116" | "unused117" | "unused118" | "unused119" | "unused120" | "unused121" | "unused122" | "unused123" | "unused124" | "unused125" | "unused126" | "unused127" | "unused128" | "unused129" | "unused130" | "unused131" | "unused132" | "unused133" | "unused134" | "unused135" | "unused136" | "unused137" | "unused138" | "unused139" | "unused140" | "unused141" | "unused142" | "unused143" | "unused144" | "unused145" | "unused146" | "unused147" | "unused148" | "unused149" | "unused150" | "unused151" | "unused152" | "unused153" | "unused154" | "unused155" | "unused156" | "unused157" | "unused158" | "unused159" | "unused160" | "unused161" | "unused162" | "unused163" | "unused164" | "unused165" | "unused166" | "unused167" | "unused168" | "unused169" | "unused170" | "unused171" | "unused172" | "unused173" | "unused174" | "unused175" | "unused176" | "unused177" | "unused178" | "unused179" | "unused180" | "unused181" | "unused182" | "unused183" | "unused184" | "unused185" | "unused186" | "unused187" | "unused188" | "unused189" | "unused190" | "unused191" | "unused192" | "unused193" | "unused194" | "unused195" | "unused196" | "unused197" | "unused198" | "unused199" | "unused200" | "unused201" | "unused202" | "unused203" | "unused204" | "unused205" | "unused206" | "unused207" | "unused208" | "unused209" | "unused210" | "unused211" | "unused212" | "unused213" | "unused214" | "unused215" | "unused216" | "unused217" | "unused218" | "unused219" | "unused220" | "unused221" | "unused222" | "unused223" | "unused224" | "unused225" | "unused226" | "unused227" | "unused228" | "unused229" | "unused230" | "unused231" | "unused232" | "unused233" | "unused234" | "unused235" | "unused236" | "unused237" | "unused238" | "unused239" | "unused240" | "unused241" | "unused242" | "unused243" | "unused244" | "unused245" | "unused246" | "unused247" | "unused248" | "unused249" | "unused250" | "unused251" | "unused252" | "unused253" | "unused254" | "unused255";
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/mtunnel (path parameters left out). */
 export interface NodesNodeLxcVmidMtunnelPostParams {
   /** format pve-bridge-id-list */
   bridges?: string | undefined;
@@ -6315,27 +4992,23 @@ export interface NodesNodeLxcVmidMtunnelPostParams {
   storages?: string | undefined;
 }
 
-/** Result of POST /nodes/{node}/lxc/{vmid}/mtunnel. */
 export interface NodesNodeLxcVmidMtunnelPostResult {
   socket: string;
   ticket: string;
   upid: string;
 }
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket (path parameters left out). */
 export interface NodesNodeLxcVmidMtunnelwebsocketGetParams {
   socket: string;
   ticket: string;
 }
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket. */
 export interface NodesNodeLxcVmidMtunnelwebsocketGetResult {
   port?: string;
   socket?: string;
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/pending. */
 export interface NodesNodeLxcVmidPendingGetItem {
   delete?: number;
   key: string;
@@ -6346,7 +5019,6 @@ export interface NodesNodeLxcVmidPendingGetItem {
 
 export type NodesNodeLxcVmidPendingGetResult = NodesNodeLxcVmidPendingGetItem[];
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/remote_migrate (path parameters left out). */
 export interface NodesNodeLxcVmidRemoteMigratePostParams {
   bwlimit?: number | undefined;
   /** default 0 */
@@ -6365,7 +5037,6 @@ export interface NodesNodeLxcVmidRemoteMigratePostParams {
   timeout?: number | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/lxc/{vmid}/resize (path parameters left out). */
 export interface NodesNodeLxcVmidResizePutParams {
   /** length 0..40 */
   digest?: string | undefined;
@@ -6373,7 +5044,6 @@ export interface NodesNodeLxcVmidResizePutParams {
   size: string;
 }
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/rrd (path parameters left out). */
 export interface NodesNodeLxcVmidRrdGetParams {
   cf?: "AVERAGE" | "MAX" | undefined;
   /** format pve-configid-list */
@@ -6381,19 +5051,16 @@ export interface NodesNodeLxcVmidRrdGetParams {
   timeframe: "hour" | "day" | "week" | "month" | "year";
 }
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/rrd. */
 export interface NodesNodeLxcVmidRrdGetResult {
   filename: string;
   [key: string]: unknown;
 }
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/rrddata (path parameters left out). */
 export interface NodesNodeLxcVmidRrddataGetParams {
   cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year";
 }
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/snapshot. */
 export interface NodesNodeLxcVmidSnapshotGetItem {
   description: string;
   name: string;
@@ -6404,36 +5071,28 @@ export interface NodesNodeLxcVmidSnapshotGetItem {
 
 export type NodesNodeLxcVmidSnapshotGetResult = NodesNodeLxcVmidSnapshotGetItem[];
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/snapshot (path parameters left out). */
 export interface NodesNodeLxcVmidSnapshotPostParams {
   description?: string | undefined;
   /** format pve-configid; length 0..40 */
   snapname: string;
 }
 
-/** Parameters of DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (path parameters left out). */
-export interface NodesNodeLxcVmidSnapshotSnapnameDeleteParams {
-  force?: Bool | undefined;
-}
+export interface NodesNodeLxcVmidSnapshotSnapnameDeleteParams extends ClusterFirewallIpsetNameDeleteParams {}
 
-/** Parameters of PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (path parameters left out). */
 export interface NodesNodeLxcVmidSnapshotSnapnameConfigPutParams {
   description?: string | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
 export interface NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams {
   /** default 0 */
   start?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/spiceproxy (path parameters left out). */
 export interface NodesNodeLxcVmidSpiceproxyPostParams {
   /** format address */
   proxy?: string | undefined;
 }
 
-/** Result of POST /nodes/{node}/lxc/{vmid}/spiceproxy. */
 export interface NodesNodeLxcVmidSpiceproxyPostResult {
   host: string;
   password: string;
@@ -6443,15 +5102,10 @@ export interface NodesNodeLxcVmidSpiceproxyPostResult {
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /nodes/{node}/lxc/{vmid}/status. */
-export interface NodesNodeLxcVmidStatusGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeLxcVmidStatusGetItem extends AccessGetItem {}
 
 export type NodesNodeLxcVmidStatusGetResult = NodesNodeLxcVmidStatusGetItem[];
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/status/current. */
 export interface NodesNodeLxcVmidStatusCurrentGetResult {
   cpu?: number;
   cpus?: number;
@@ -6480,13 +5134,11 @@ export interface NodesNodeLxcVmidStatusCurrentGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/status/reboot (path parameters left out). */
 export interface NodesNodeLxcVmidStatusRebootPostParams {
   /** range 0.. */
   timeout?: number | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/status/shutdown (path parameters left out). */
 export interface NodesNodeLxcVmidStatusShutdownPostParams {
   /** default 0 */
   forceStop?: Bool | undefined;
@@ -6494,21 +5146,18 @@ export interface NodesNodeLxcVmidStatusShutdownPostParams {
   timeout?: number | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/status/start (path parameters left out). */
 export interface NodesNodeLxcVmidStatusStartPostParams {
   /** default 0 */
   debug?: Bool | undefined;
   skiplock?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/status/stop (path parameters left out). */
 export interface NodesNodeLxcVmidStatusStopPostParams {
   /** default 0 */
   "overrule-shutdown"?: Bool | undefined;
   skiplock?: Bool | undefined;
 }
 
-/** Result of POST /nodes/{node}/lxc/{vmid}/termproxy. */
 export interface NodesNodeLxcVmidTermproxyPostResult {
   port: number;
   ticket: string;
@@ -6516,7 +5165,6 @@ export interface NodesNodeLxcVmidTermproxyPostResult {
   user: string;
 }
 
-/** Parameters of POST /nodes/{node}/lxc/{vmid}/vncproxy (path parameters left out). */
 export interface NodesNodeLxcVmidVncproxyPostParams {
   /** range 16..2160 */
   height?: number | undefined;
@@ -6525,7 +5173,6 @@ export interface NodesNodeLxcVmidVncproxyPostParams {
   width?: number | undefined;
 }
 
-/** Result of POST /nodes/{node}/lxc/{vmid}/vncproxy. */
 export interface NodesNodeLxcVmidVncproxyPostResult {
   cert: string;
   password?: string;
@@ -6535,7 +5182,6 @@ export interface NodesNodeLxcVmidVncproxyPostResult {
   user: string;
 }
 
-/** Parameters of GET /nodes/{node}/lxc/{vmid}/vncwebsocket (path parameters left out). */
 export interface NodesNodeLxcVmidVncwebsocketGetParams {
   /** range 5900..5999 */
   port: number;
@@ -6543,13 +5189,11 @@ export interface NodesNodeLxcVmidVncwebsocketGetParams {
   vncticket: string;
 }
 
-/** Result of GET /nodes/{node}/lxc/{vmid}/vncwebsocket. */
 export interface NodesNodeLxcVmidVncwebsocketGetResult {
   port: string;
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/migrateall (path parameters left out). */
 export interface NodesNodeMigrateallPostParams {
   /** range 1..64 */
   "max-workers"?: number | undefined;
@@ -6562,12 +5206,10 @@ export interface NodesNodeMigrateallPostParams {
   "with-local-disks"?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkGetParams {
   type?: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "any_bridge" | "any_local_bridge" | "include_sdn" | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/network. */
 export interface NodesNodeNetworkGetItem {
   active?: 0 | 1;
   address?: string;
@@ -6622,7 +5264,6 @@ export interface NodesNodeNetworkGetItem {
 
 export type NodesNodeNetworkGetResult = NodesNodeNetworkGetItem[];
 
-/** Parameters of POST /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPostParams {
   /** format ipv4; requires netmask */
   address?: string | undefined;
@@ -6675,20 +5316,17 @@ export interface NodesNodeNetworkPostParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/network (path parameters left out). */
 export interface NodesNodeNetworkPutParams {
   /** default 0 */
   "regenerate-frr"?: Bool | undefined;
 }
 
-/** Result of GET /nodes/{node}/network/{iface}. */
 export interface NodesNodeNetworkIfaceGetResult {
   method: string;
   type: string;
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /nodes/{node}/network/{iface} (path parameters left out). */
 export interface NodesNodeNetworkIfacePutParams {
   /** format ipv4; requires netmask */
   address?: string | undefined;
@@ -6741,12 +5379,10 @@ export interface NodesNodeNetworkIfacePutParams {
   "vlan-raw-device"?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/qemu (path parameters left out). */
 export interface NodesNodeQemuGetParams {
   full?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/qemu. */
 export interface NodesNodeQemuGetItem {
   cpu?: number;
   cpus?: number;
@@ -6781,7 +5417,7 @@ export interface NodesNodeQemuGetItem {
 
 export type NodesNodeQemuGetResult = NodesNodeQemuGetItem[];
 
-/** The keys of the property string `agent` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `agent` (see formatPropertyString). */
 export interface NodesNodeQemuAgentFormat {
   /** default 0 */
   enabled: Bool;
@@ -6793,14 +5429,14 @@ export interface NodesNodeQemuAgentFormat {
   type?: "virtio" | "isa" | undefined;
 }
 
-/** The keys of the property string `audio0` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `audio0` (see formatPropertyString). */
 export interface NodesNodeQemuAudio0Format {
   device: "ich9-intel-hda" | "intel-hda" | "AC97";
   /** default "spice" */
   driver?: "spice" | "none" | undefined;
 }
 
-/** The keys of the property string `efidisk0` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `efidisk0` (see formatPropertyString). */
 export interface NodesNodeQemuEfidisk0Format {
   /** default "2m" */
   efitype?: "2m" | "4m" | undefined;
@@ -6817,7 +5453,7 @@ export interface NodesNodeQemuEfidisk0Format {
   size?: string | undefined;
 }
 
-/** The keys of the property string `ide` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `ide` (see formatPropertyString). */
 export interface NodesNodeQemuIdeFormat {
   aio?: "native" | "threads" | "io_uring" | undefined;
   backup?: Bool | undefined;
@@ -6875,14 +5511,14 @@ export interface NodesNodeQemuIdeFormat {
   wwn?: string | undefined;
 }
 
-/** The keys of the property string `ivshmem` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `ivshmem` (see formatPropertyString). */
 export interface NodesNodeQemuIvshmemFormat {
   name?: string | undefined;
   /** range 1.. */
   size: number;
 }
 
-/** The keys of the property string `machine` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `machine` (see formatPropertyString). */
 export interface NodesNodeQemuMachineFormat {
   /** range 32..64 */
   "aw-bits"?: number | undefined;
@@ -6893,13 +5529,13 @@ export interface NodesNodeQemuMachineFormat {
   viommu?: "intel" | "virtio" | undefined;
 }
 
-/** The keys of the property string `memory` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `memory` (see formatPropertyString). */
 export interface NodesNodeQemuMemoryFormat {
   /** range 16..; default 512 */
   current: number;
 }
 
-/** The keys of the property string `net` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `net` (see formatPropertyString). */
 export interface NodesNodeQemuNetFormat {
   /** format pve-bridge-id */
   bridge?: string | undefined;
@@ -6919,7 +5555,7 @@ export interface NodesNodeQemuNetFormat {
   trunks?: string | undefined;
 }
 
-/** The keys of the property string `numa` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `numa` (see formatPropertyString). */
 export interface NodesNodeQemuNumaFormat {
   cpus: string;
   hostnodes?: string | undefined;
@@ -6927,7 +5563,7 @@ export interface NodesNodeQemuNumaFormat {
   policy?: "preferred" | "bind" | "interleave" | undefined;
 }
 
-/** The keys of the property string `sata` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `sata` (see formatPropertyString). */
 export interface NodesNodeQemuSataFormat {
   aio?: "native" | "threads" | "io_uring" | undefined;
   backup?: Bool | undefined;
@@ -6983,7 +5619,7 @@ export interface NodesNodeQemuSataFormat {
   wwn?: string | undefined;
 }
 
-/** The keys of the property string `scsi` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `scsi` (see formatPropertyString). */
 export interface NodesNodeQemuScsiFormat {
   aio?: "native" | "threads" | "io_uring" | undefined;
   backup?: Bool | undefined;
@@ -7047,7 +5683,7 @@ export interface NodesNodeQemuScsiFormat {
   wwn?: string | undefined;
 }
 
-/** The keys of the property string `spice_enhancements` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `spice_enhancements` (see formatPropertyString). */
 export interface NodesNodeQemuSpiceEnhancementsFormat {
   /** default "0" */
   foldersharing?: Bool | undefined;
@@ -7055,7 +5691,7 @@ export interface NodesNodeQemuSpiceEnhancementsFormat {
   videostreaming?: "off" | "all" | "filter" | undefined;
 }
 
-/** The keys of the property string `tpmstate0` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `tpmstate0` (see formatPropertyString). */
 export interface NodesNodeQemuTpmstate0Format {
   /** format pve-volume-id-or-qm-path */
   file: string;
@@ -7068,13 +5704,13 @@ export interface NodesNodeQemuTpmstate0Format {
   version?: "v1.2" | "v2.0" | undefined;
 }
 
-/** The keys of the property string `unused` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `unused` (see formatPropertyString). */
 export interface NodesNodeQemuUnusedFormat {
   /** format pve-volume-id */
   file: string;
 }
 
-/** The keys of the property string `usb` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `usb` (see formatPropertyString). */
 export interface NodesNodeQemuUsbFormat {
   host?: string | undefined;
   /** format pve-configid */
@@ -7083,7 +5719,7 @@ export interface NodesNodeQemuUsbFormat {
   usb3?: Bool | undefined;
 }
 
-/** The keys of the property string `vga` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `vga` (see formatPropertyString). */
 export interface NodesNodeQemuVgaFormat {
   clipboard?: "vnc" | undefined;
   /** range 4..512 */
@@ -7092,7 +5728,7 @@ export interface NodesNodeQemuVgaFormat {
   type?: "cirrus" | "qxl" | "qxl2" | "qxl3" | "qxl4" | "none" | "serial0" | "serial1" | "serial2" | "serial3" | "std" | "virtio" | "virtio-gl" | "vmware" | undefined;
 }
 
-/** The keys of the property string `virtio` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `virtio` (see formatPropertyString). */
 export interface NodesNodeQemuVirtioFormat {
   aio?: "native" | "threads" | "io_uring" | undefined;
   backup?: Bool | undefined;
@@ -7148,7 +5784,7 @@ export interface NodesNodeQemuVirtioFormat {
   werror?: "enospc" | "ignore" | "report" | "stop" | undefined;
 }
 
-/** The keys of the property string `virtiofs` of POST /nodes/{node}/qemu (see formatPropertyString). */
+/** The keys of the property string `virtiofs` (see formatPropertyString). */
 export interface NodesNodeQemuVirtiofsFormat {
   /** default "auto" */
   cache?: "auto" | "always" | "metadata" | "never" | undefined;
@@ -7162,7 +5798,6 @@ export interface NodesNodeQemuVirtiofsFormat {
   "expose-xattr"?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu (path parameters left out). */
 export interface NodesNodeQemuPostParams {
   /** default 1 */
   acpi?: Bool | undefined;
@@ -7336,15 +5971,10 @@ export interface NodesNodeQemuPostParams {
   watchdog?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}. */
-export interface NodesNodeQemuVmidGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidGetItem extends AccessGetItem {}
 
 export type NodesNodeQemuVmidGetResult = NodesNodeQemuVmidGetItem[];
 
-/** Parameters of DELETE /nodes/{node}/qemu/{vmid} (path parameters left out). */
 export interface NodesNodeQemuVmidDeleteParams {
   /** default 0 */
   "destroy-unreferenced-disks"?: Bool | undefined;
@@ -7352,35 +5982,29 @@ export interface NodesNodeQemuVmidDeleteParams {
   skiplock?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/agent (path parameters left out). */
 export interface NodesNodeQemuVmidAgentGetParams {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/agent (path parameters left out). */
 export interface NodesNodeQemuVmidAgentPostParams {
   command: "fsfreeze-freeze" | "fsfreeze-status" | "fsfreeze-thaw" | "fstrim" | "get-fsinfo" | "get-host-name" | "get-memory-block-info" | "get-memory-blocks" | "get-osinfo" | "get-time" | "get-timezone" | "get-users" | "get-vcpus" | "info" | "network-get-interfaces" | "ping" | "shutdown" | "suspend-disk" | "suspend-hybrid" | "suspend-ram";
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/agent/exec (path parameters left out). */
 export interface NodesNodeQemuVmidAgentExecPostParams {
   command: readonly string[];
   /** length 0..65536 */
   "input-data"?: string | undefined;
 }
 
-/** Result of POST /nodes/{node}/qemu/{vmid}/agent/exec. */
 export interface NodesNodeQemuVmidAgentExecPostResult {
   pid: number;
   [key: string]: unknown;
 }
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/agent/exec-status (path parameters left out). */
 export interface NodesNodeQemuVmidAgentExecStatusGetParams {
   pid: number;
 }
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/agent/exec-status. */
 export interface NodesNodeQemuVmidAgentExecStatusGetResult {
   "err-data"?: string;
   "err-truncated"?: 0 | 1;
@@ -7392,7 +6016,6 @@ export interface NodesNodeQemuVmidAgentExecStatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/agent/file-read (path parameters left out). */
 export interface NodesNodeQemuVmidAgentFileReadGetParams {
   /** range 1..; default "16777216" */
   count?: number | undefined;
@@ -7403,14 +6026,12 @@ export interface NodesNodeQemuVmidAgentFileReadGetParams {
   offset?: number | undefined;
 }
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/agent/file-read. */
 export interface NodesNodeQemuVmidAgentFileReadGetResult {
   content: string;
   truncated?: 0 | 1;
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/agent/file-write (path parameters left out). */
 export interface NodesNodeQemuVmidAgentFileWritePostParams {
   /** length 0..61440 */
   content: string;
@@ -7419,7 +6040,6 @@ export interface NodesNodeQemuVmidAgentFileWritePostParams {
   file: string;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (path parameters left out). */
 export interface NodesNodeQemuVmidAgentSetUserPasswordPostParams {
   /** default 0 */
   crypted?: Bool | undefined;
@@ -7428,7 +6048,6 @@ export interface NodesNodeQemuVmidAgentSetUserPasswordPostParams {
   username: string;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/clone (path parameters left out). */
 export interface NodesNodeQemuVmidClonePostParams {
   bwlimit?: number | undefined;
   description?: string | undefined;
@@ -7448,31 +6067,16 @@ export interface NodesNodeQemuVmidClonePostParams {
   target?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/cloudinit. */
-export interface NodesNodeQemuVmidCloudinitGetItem {
-  delete?: number;
-  key: string;
-  pending?: string;
-  value?: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidCloudinitGetItem extends NodesNodeLxcVmidPendingGetItem {}
 
 export type NodesNodeQemuVmidCloudinitGetResult = NodesNodeQemuVmidCloudinitGetItem[];
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/cloudinit/dump (path parameters left out). */
 export interface NodesNodeQemuVmidCloudinitDumpGetParams {
   type: "user" | "network" | "meta";
 }
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/config (path parameters left out). */
-export interface NodesNodeQemuVmidConfigGetParams {
-  /** default 0 */
-  current?: Bool | undefined;
-  /** format pve-configid; length 0..40 */
-  snapshot?: string | undefined;
-}
+export interface NodesNodeQemuVmidConfigGetParams extends NodesNodeLxcVmidConfigGetParams {}
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/config. */
 export interface NodesNodeQemuVmidConfigGetResult {
   acpi?: 0 | 1;
   affinity?: string;
@@ -7566,7 +6170,6 @@ export interface NodesNodeQemuVmidConfigGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/config (path parameters left out). */
 export interface NodesNodeQemuVmidConfigPostParams {
   /** default 1 */
   acpi?: Bool | undefined;
@@ -7733,7 +6336,6 @@ export interface NodesNodeQemuVmidConfigPostParams {
   watchdog?: string | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/config (path parameters left out). */
 export interface NodesNodeQemuVmidConfigPutParams {
   /** default 1 */
   acpi?: Bool | undefined;
@@ -7896,315 +6498,76 @@ export interface NodesNodeQemuVmidConfigPutParams {
   watchdog?: string | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (path parameters left out). */
 export interface NodesNodeQemuVmidDbusVmstatePostParams {
   action: "start" | "stop";
 }
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/feature (path parameters left out). */
-export interface NodesNodeQemuVmidFeatureGetParams {
-  feature: "snapshot" | "clone" | "copy";
-  /** format pve-configid; length 0..40 */
-  snapname?: string | undefined;
-}
+export interface NodesNodeQemuVmidFeatureGetParams extends NodesNodeLxcVmidFeatureGetParams {}
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/feature. */
 export interface NodesNodeQemuVmidFeatureGetResult {
   hasFeature: 0 | 1;
   nodes: string[];
   [key: string]: unknown;
 }
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/aliases. */
-export interface NodesNodeQemuVmidFirewallAliasesGetItem {
-  cidr: string;
-  comment?: string;
-  digest: string;
-  name: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallAliasesGetItem extends ClusterFirewallAliasesGetItem {}
 
 export type NodesNodeQemuVmidFirewallAliasesGetResult = NodesNodeQemuVmidFirewallAliasesGetItem[];
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/firewall/aliases (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallAliasesPostParams {
-  /** format IPorCIDR */
-  cidr: string;
-  comment?: string | undefined;
-  /** length 2..64 */
-  name: string;
-}
+export interface NodesNodeQemuVmidFirewallAliasesPostParams extends ClusterFirewallAliasesPostParams {}
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallAliasesNamePutParams {
-  /** format IPorCIDR */
-  cidr: string;
-  comment?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** length 2..64 */
-  rename?: string | undefined;
-}
+export interface NodesNodeQemuVmidFirewallAliasesNamePutParams extends ClusterFirewallAliasesNamePutParams {}
 
-/** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallAliasesNameDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface NodesNodeQemuVmidFirewallAliasesNameDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/ipset. */
-export interface NodesNodeQemuVmidFirewallIpsetGetItem {
-  comment?: string;
-  digest: string;
-  name: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallIpsetGetItem extends ClusterFirewallIpsetGetItem {}
 
 export type NodesNodeQemuVmidFirewallIpsetGetResult = NodesNodeQemuVmidFirewallIpsetGetItem[];
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/firewall/ipset (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallIpsetPostParams {
-  comment?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** length 2..64 */
-  name: string;
-  /** length 2..64 */
-  rename?: string | undefined;
-}
+export interface NodesNodeQemuVmidFirewallIpsetPostParams extends ClusterFirewallIpsetPostParams {}
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}. */
-export interface NodesNodeQemuVmidFirewallIpsetNameGetItem {
-  cidr: string;
-  comment?: string;
-  digest: string;
-  nomatch?: 0 | 1;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallIpsetNameGetItem extends ClusterFirewallIpsetNameGetItem {}
 
 export type NodesNodeQemuVmidFirewallIpsetNameGetResult = NodesNodeQemuVmidFirewallIpsetNameGetItem[];
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallIpsetNamePostParams {
-  /** format IPorCIDRorAlias */
-  cidr: string;
-  comment?: string | undefined;
-  nomatch?: Bool | undefined;
-}
+export interface NodesNodeQemuVmidFirewallIpsetNamePostParams extends ClusterFirewallIpsetNamePostParams {}
 
-/** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallIpsetNameDeleteParams {
-  force?: Bool | undefined;
-}
+export interface NodesNodeQemuVmidFirewallIpsetNameDeleteParams extends ClusterFirewallIpsetNameDeleteParams {}
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallIpsetNameCidrPutParams {
-  comment?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  nomatch?: Bool | undefined;
-}
+export interface NodesNodeQemuVmidFirewallIpsetNameCidrPutParams extends ClusterFirewallIpsetNameCidrPutParams {}
 
-/** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/firewall/log (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallLogGetParams {
-  /** range 0.. */
-  limit?: number | undefined;
-  /** range 0.. */
-  since?: number | undefined;
-  /** range 0.. */
-  start?: number | undefined;
-  /** range 0.. */
-  until?: number | undefined;
-}
+export interface NodesNodeQemuVmidFirewallLogGetParams extends NodesNodeFirewallLogGetParams {}
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/log. */
-export interface NodesNodeQemuVmidFirewallLogGetItem {
-  n: number;
-  t: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallLogGetItem extends NodesNodeCephLogGetItem {}
 
 export type NodesNodeQemuVmidFirewallLogGetResult = NodesNodeQemuVmidFirewallLogGetItem[];
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/firewall/options. */
-export interface NodesNodeQemuVmidFirewallOptionsGetResult {
-  dhcp?: 0 | 1;
-  enable?: 0 | 1;
-  ipfilter?: 0 | 1;
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macfilter?: 0 | 1;
-  ndp?: 0 | 1;
-  policy_in?: "ACCEPT" | "REJECT" | "DROP";
-  policy_out?: "ACCEPT" | "REJECT" | "DROP";
-  radv?: 0 | 1;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallOptionsGetResult extends NodesNodeLxcVmidFirewallOptionsGetResult {}
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/firewall/options (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallOptionsPutParams {
-  /** format pve-configid-list */
-  delete?: string | undefined;
-  /** default 0 */
-  dhcp?: Bool | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** default 0 */
-  enable?: Bool | undefined;
-  ipfilter?: Bool | undefined;
-  log_level_in?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  log_level_out?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** default 1 */
-  macfilter?: Bool | undefined;
-  /** default 1 */
-  ndp?: Bool | undefined;
-  policy_in?: "ACCEPT" | "REJECT" | "DROP" | undefined;
-  policy_out?: "ACCEPT" | "REJECT" | "DROP" | undefined;
-  radv?: Bool | undefined;
-}
+export interface NodesNodeQemuVmidFirewallOptionsPutParams extends NodesNodeLxcVmidFirewallOptionsPutParams {}
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/firewall/refs (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallRefsGetParams {
-  type?: "alias" | "ipset" | undefined;
-}
+export interface NodesNodeQemuVmidFirewallRefsGetParams extends ClusterFirewallRefsGetParams {}
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/refs. */
-export interface NodesNodeQemuVmidFirewallRefsGetItem {
-  comment?: string;
-  name: string;
-  ref: string;
-  scope: string;
-  type: "alias" | "ipset";
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallRefsGetItem extends ClusterFirewallRefsGetItem {}
 
 export type NodesNodeQemuVmidFirewallRefsGetResult = NodesNodeQemuVmidFirewallRefsGetItem[];
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/firewall/rules. */
-export interface NodesNodeQemuVmidFirewallRulesGetItem {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallRulesGetItem extends ClusterFirewallGroupsGroupGetItem {}
 
 export type NodesNodeQemuVmidFirewallRulesGetResult = NodesNodeQemuVmidFirewallRulesGetItem[];
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/firewall/rules (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallRulesPostParams {
-  /** length 2..20 */
-  action: string;
-  comment?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  pos?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type: "in" | "out" | "forward" | "group";
-}
+export interface NodesNodeQemuVmidFirewallRulesPostParams extends ClusterFirewallGroupsGroupPostParams {}
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}. */
-export interface NodesNodeQemuVmidFirewallRulesPosGetResult {
-  action: string;
-  comment?: string;
-  dest?: string;
-  dport?: string;
-  enable?: number;
-  "icmp-type"?: string;
-  iface?: string;
-  ipversion?: number;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog";
-  macro?: string;
-  pos: number;
-  proto?: string;
-  source?: string;
-  sport?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidFirewallRulesPosGetResult extends ClusterFirewallGroupsGroupGetItem {}
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallRulesPosPutParams {
-  /** length 2..20 */
-  action?: string | undefined;
-  comment?: string | undefined;
-  /** format pve-configid-list */
-  delete?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
-  /** range 0.. */
-  moveto?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
-  type?: "in" | "out" | "forward" | "group" | undefined;
-}
+export interface NodesNodeQemuVmidFirewallRulesPosPutParams extends ClusterFirewallGroupsGroupPosPutParams {}
 
-/** Parameters of DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (path parameters left out). */
-export interface NodesNodeQemuVmidFirewallRulesPosDeleteParams {
-  /** length 0..64 */
-  digest?: string | undefined;
-}
+export interface NodesNodeQemuVmidFirewallRulesPosDeleteParams extends ClusterFirewallAliasesNameDeleteParams {}
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/migrate (path parameters left out). */
-export interface NodesNodeQemuVmidMigrateGetParams {
-  /** format pve-node */
-  target?: string | undefined;
-}
+export interface NodesNodeQemuVmidMigrateGetParams extends NodesNodeLxcVmidMigrateGetParams {}
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/migrate. */
 export interface NodesNodeQemuVmidMigrateGetResult {
   allowed_nodes?: string[];
   "dependent-ha-resources"?: string[];
@@ -8232,7 +6595,6 @@ export interface NodesNodeQemuVmidMigrateGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/migrate (path parameters left out). */
 export interface NodesNodeQemuVmidMigratePostParams {
   bwlimit?: number | undefined;
   force?: Bool | undefined;
@@ -8249,12 +6611,10 @@ export interface NodesNodeQemuVmidMigratePostParams {
   "with-local-disks"?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/monitor (path parameters left out). */
 export interface NodesNodeQemuVmidMonitorPostParams {
   command: string;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/move_disk (path parameters left out). */
 export interface NodesNodeQemuVmidMoveDiskPostParams {
   bwlimit?: number | undefined;
   /** default 0 */
@@ -8272,46 +6632,18 @@ export interface NodesNodeQemuVmidMoveDiskPostParams {
   "target-vmid"?: number | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/mtunnel (path parameters left out). */
-export interface NodesNodeQemuVmidMtunnelPostParams {
-  /** format pve-bridge-id-list */
-  bridges?: string | undefined;
-  /** format pve-storage-id-list */
-  storages?: string | undefined;
-}
+export interface NodesNodeQemuVmidMtunnelPostParams extends NodesNodeLxcVmidMtunnelPostParams {}
 
-/** Result of POST /nodes/{node}/qemu/{vmid}/mtunnel. */
-export interface NodesNodeQemuVmidMtunnelPostResult {
-  socket: string;
-  ticket: string;
-  upid: string;
-}
+export interface NodesNodeQemuVmidMtunnelPostResult extends NodesNodeLxcVmidMtunnelPostResult {}
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket (path parameters left out). */
-export interface NodesNodeQemuVmidMtunnelwebsocketGetParams {
-  socket: string;
-  ticket: string;
-}
+export interface NodesNodeQemuVmidMtunnelwebsocketGetParams extends NodesNodeLxcVmidMtunnelwebsocketGetParams {}
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket. */
-export interface NodesNodeQemuVmidMtunnelwebsocketGetResult {
-  port?: string;
-  socket?: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidMtunnelwebsocketGetResult extends NodesNodeLxcVmidMtunnelwebsocketGetResult {}
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/pending. */
-export interface NodesNodeQemuVmidPendingGetItem {
-  delete?: number;
-  key: string;
-  pending?: string;
-  value?: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidPendingGetItem extends NodesNodeLxcVmidPendingGetItem {}
 
 export type NodesNodeQemuVmidPendingGetResult = NodesNodeQemuVmidPendingGetItem[];
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/remote_migrate (path parameters left out). */
 export interface NodesNodeQemuVmidRemoteMigratePostParams {
   bwlimit?: number | undefined;
   /** default 0 */
@@ -8327,7 +6659,6 @@ export interface NodesNodeQemuVmidRemoteMigratePostParams {
   "target-vmid"?: number | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/resize (path parameters left out). */
 export interface NodesNodeQemuVmidResizePutParams {
   /** length 0..40 */
   digest?: string | undefined;
@@ -8336,33 +6667,17 @@ export interface NodesNodeQemuVmidResizePutParams {
   skiplock?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/rrd (path parameters left out). */
-export interface NodesNodeQemuVmidRrdGetParams {
-  cf?: "AVERAGE" | "MAX" | undefined;
-  /** format pve-configid-list */
-  ds: string;
-  timeframe: "hour" | "day" | "week" | "month" | "year";
-}
+export interface NodesNodeQemuVmidRrdGetParams extends NodesNodeLxcVmidRrdGetParams {}
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/rrd. */
-export interface NodesNodeQemuVmidRrdGetResult {
-  filename: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidRrdGetResult extends NodesNodeLxcVmidRrdGetResult {}
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/rrddata (path parameters left out). */
-export interface NodesNodeQemuVmidRrddataGetParams {
-  cf?: "AVERAGE" | "MAX" | undefined;
-  timeframe: "hour" | "day" | "week" | "month" | "year";
-}
+export interface NodesNodeQemuVmidRrddataGetParams extends NodesNodeLxcVmidRrddataGetParams {}
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/sendkey (path parameters left out). */
 export interface NodesNodeQemuVmidSendkeyPutParams {
   key: string;
   skiplock?: Bool | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/snapshot. */
 export interface NodesNodeQemuVmidSnapshotGetItem {
   description: string;
   name: string;
@@ -8374,7 +6689,6 @@ export interface NodesNodeQemuVmidSnapshotGetItem {
 
 export type NodesNodeQemuVmidSnapshotGetResult = NodesNodeQemuVmidSnapshotGetItem[];
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/snapshot (path parameters left out). */
 export interface NodesNodeQemuVmidSnapshotPostParams {
   description?: string | undefined;
   /** format pve-configid; length 0..40 */
@@ -8382,47 +6696,20 @@ export interface NodesNodeQemuVmidSnapshotPostParams {
   vmstate?: Bool | undefined;
 }
 
-/** Parameters of DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (path parameters left out). */
-export interface NodesNodeQemuVmidSnapshotSnapnameDeleteParams {
-  force?: Bool | undefined;
-}
+export interface NodesNodeQemuVmidSnapshotSnapnameDeleteParams extends ClusterFirewallIpsetNameDeleteParams {}
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (path parameters left out). */
-export interface NodesNodeQemuVmidSnapshotSnapnameConfigPutParams {
-  description?: string | undefined;
-}
+export interface NodesNodeQemuVmidSnapshotSnapnameConfigPutParams extends NodesNodeLxcVmidSnapshotSnapnameConfigPutParams {}
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (path parameters left out). */
-export interface NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams {
-  /** default 0 */
-  start?: Bool | undefined;
-}
+export interface NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams extends NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams {}
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/spiceproxy (path parameters left out). */
-export interface NodesNodeQemuVmidSpiceproxyPostParams {
-  /** format address */
-  proxy?: string | undefined;
-}
+export interface NodesNodeQemuVmidSpiceproxyPostParams extends NodesNodeLxcVmidSpiceproxyPostParams {}
 
-/** Result of POST /nodes/{node}/qemu/{vmid}/spiceproxy. */
-export interface NodesNodeQemuVmidSpiceproxyPostResult {
-  host: string;
-  password: string;
-  proxy: string;
-  "tls-port": number;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidSpiceproxyPostResult extends NodesNodeLxcVmidSpiceproxyPostResult {}
 
-/** An item of the result of GET /nodes/{node}/qemu/{vmid}/status. */
-export interface NodesNodeQemuVmidStatusGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidStatusGetItem extends AccessGetItem {}
 
 export type NodesNodeQemuVmidStatusGetResult = NodesNodeQemuVmidStatusGetItem[];
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/status/current. */
 export interface NodesNodeQemuVmidStatusCurrentGetResult {
   agent?: 0 | 1;
   clipboard?: "vnc";
@@ -8459,24 +6746,17 @@ export interface NodesNodeQemuVmidStatusCurrentGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/status/reboot (path parameters left out). */
-export interface NodesNodeQemuVmidStatusRebootPostParams {
-  /** range 0.. */
-  timeout?: number | undefined;
-}
+export interface NodesNodeQemuVmidStatusRebootPostParams extends NodesNodeLxcVmidStatusRebootPostParams {}
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/status/reset (path parameters left out). */
 export interface NodesNodeQemuVmidStatusResetPostParams {
   skiplock?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/status/resume (path parameters left out). */
 export interface NodesNodeQemuVmidStatusResumePostParams {
   nocheck?: Bool | undefined;
   skiplock?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/status/shutdown (path parameters left out). */
 export interface NodesNodeQemuVmidStatusShutdownPostParams {
   /** default 0 */
   forceStop?: Bool | undefined;
@@ -8487,7 +6767,6 @@ export interface NodesNodeQemuVmidStatusShutdownPostParams {
   timeout?: number | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/status/start (path parameters left out). */
 export interface NodesNodeQemuVmidStatusStartPostParams {
   "force-cpu"?: string | undefined;
   /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
@@ -8509,7 +6788,6 @@ export interface NodesNodeQemuVmidStatusStartPostParams {
   "with-conntrack-state"?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/status/stop (path parameters left out). */
 export interface NodesNodeQemuVmidStatusStopPostParams {
   /** default 0 */
   keepActive?: Bool | undefined;
@@ -8522,7 +6800,6 @@ export interface NodesNodeQemuVmidStatusStopPostParams {
   timeout?: number | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/status/suspend (path parameters left out). */
 export interface NodesNodeQemuVmidStatusSuspendPostParams {
   skiplock?: Bool | undefined;
   /** format pve-storage-id; requires todisk */
@@ -8531,75 +6808,44 @@ export interface NodesNodeQemuVmidStatusSuspendPostParams {
   todisk?: Bool | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/template (path parameters left out). */
 export interface NodesNodeQemuVmidTemplatePostParams {
   disk?: "ide0" | "ide1" | "ide2" | "ide3" | "scsi0" | "scsi1" | "scsi2" | "scsi3" | "scsi4" | "scsi5" | "scsi6" | "scsi7" | "scsi8" | "scsi9" | "scsi10" | "scsi11" | "scsi12" | "scsi13" | "scsi14" | "scsi15" | "scsi16" | "scsi17" | "scsi18" | "scsi19" | "scsi20" | "scsi21" | "scsi22" | "scsi23" | "scsi24" | "scsi25" | "scsi26" | "scsi27" | "scsi28" | "scsi29" | "scsi30" | "virtio0" | "virtio1" | "virtio2" | "virtio3" | "virtio4" | "virtio5" | "virtio6" | "virtio7" | "virtio8" | "virtio9" | "virtio10" | "virtio11" | "virtio12" | "virtio13" | "virtio14" | "virtio15" | "sata0" | "sata1" | "sata2" | "sata3" | "sata4" | "sata5" | "efidisk0" | "tpmstate0" | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/termproxy (path parameters left out). */
 export interface NodesNodeQemuVmidTermproxyPostParams {
   serial?: "serial0" | "serial1" | "serial2" | "serial3" | undefined;
 }
 
-/** Result of POST /nodes/{node}/qemu/{vmid}/termproxy. */
-export interface NodesNodeQemuVmidTermproxyPostResult {
-  port: number;
-  ticket: string;
-  upid: string;
-  user: string;
-}
+export interface NodesNodeQemuVmidTermproxyPostResult extends NodesNodeLxcVmidTermproxyPostResult {}
 
-/** Parameters of PUT /nodes/{node}/qemu/{vmid}/unlink (path parameters left out). */
 export interface NodesNodeQemuVmidUnlinkPutParams {
   force?: Bool | undefined;
   /** format pve-configid-list */
   idlist: string;
 }
 
-/** Parameters of POST /nodes/{node}/qemu/{vmid}/vncproxy (path parameters left out). */
 export interface NodesNodeQemuVmidVncproxyPostParams {
   /** default 0 */
   "generate-password"?: Bool | undefined;
   websocket?: Bool | undefined;
 }
 
-/** Result of POST /nodes/{node}/qemu/{vmid}/vncproxy. */
-export interface NodesNodeQemuVmidVncproxyPostResult {
-  cert: string;
-  password?: string;
-  port: number;
-  ticket: string;
-  upid: string;
-  user: string;
-}
+export interface NodesNodeQemuVmidVncproxyPostResult extends NodesNodeLxcVmidVncproxyPostResult {}
 
-/** Parameters of GET /nodes/{node}/qemu/{vmid}/vncwebsocket (path parameters left out). */
-export interface NodesNodeQemuVmidVncwebsocketGetParams {
-  /** range 5900..5999 */
-  port: number;
-  /** length 0..512 */
-  vncticket: string;
-}
+export interface NodesNodeQemuVmidVncwebsocketGetParams extends NodesNodeLxcVmidVncwebsocketGetParams {}
 
-/** Result of GET /nodes/{node}/qemu/{vmid}/vncwebsocket. */
-export interface NodesNodeQemuVmidVncwebsocketGetResult {
-  port: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeQemuVmidVncwebsocketGetResult extends NodesNodeLxcVmidVncwebsocketGetResult {}
 
-/** Parameters of GET /nodes/{node}/query-oci-repo-tags (path parameters left out). */
 export interface NodesNodeQueryOciRepoTagsGetParams {
   reference: string;
 }
 
-/** Parameters of GET /nodes/{node}/query-url-metadata (path parameters left out). */
 export interface NodesNodeQueryUrlMetadataGetParams {
   url: string;
   /** default 1 */
   "verify-certificates"?: Bool | undefined;
 }
 
-/** Result of GET /nodes/{node}/query-url-metadata. */
 export interface NodesNodeQueryUrlMetadataGetResult {
   filename?: string;
   mimetype?: string;
@@ -8607,38 +6853,21 @@ export interface NodesNodeQueryUrlMetadataGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of GET /nodes/{node}/replication (path parameters left out). */
 export interface NodesNodeReplicationGetParams {
   /** format pve-vmid; range 100..999999999 */
   guest?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/replication. */
-export interface NodesNodeReplicationGetItem {
-  id: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeReplicationGetItem extends ClusterHaGetItem {}
 
 export type NodesNodeReplicationGetResult = NodesNodeReplicationGetItem[];
 
-/** Parameters of GET /nodes/{node}/replication/{id}/log (path parameters left out). */
-export interface NodesNodeReplicationIdLogGetParams {
-  /** range 0.. */
-  limit?: number | undefined;
-  /** range 0.. */
-  start?: number | undefined;
-}
+export interface NodesNodeReplicationIdLogGetParams extends NodesNodeCephLogGetParams {}
 
-/** An item of the result of GET /nodes/{node}/replication/{id}/log. */
-export interface NodesNodeReplicationIdLogGetItem {
-  n: number;
-  t: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeReplicationIdLogGetItem extends NodesNodeCephLogGetItem {}
 
 export type NodesNodeReplicationIdLogGetResult = NodesNodeReplicationIdLogGetItem[];
 
-/** Parameters of GET /nodes/{node}/rrd (path parameters left out). */
 export interface NodesNodeRrdGetParams {
   cf?: "AVERAGE" | "MAX" | undefined;
   /** format pve-configid-list */
@@ -8646,27 +6875,17 @@ export interface NodesNodeRrdGetParams {
   timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
 }
 
-/** Result of GET /nodes/{node}/rrd. */
-export interface NodesNodeRrdGetResult {
-  filename: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeRrdGetResult extends NodesNodeLxcVmidRrdGetResult {}
 
-/** Parameters of GET /nodes/{node}/rrddata (path parameters left out). */
 export interface NodesNodeRrddataGetParams {
   cf?: "AVERAGE" | "MAX" | undefined;
   timeframe: "hour" | "day" | "week" | "month" | "year" | "decade";
 }
 
-/** An item of the result of GET /nodes/{node}/scan. */
-export interface NodesNodeScanGetItem {
-  method: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeScanGetItem extends NodesNodeHardwarePciPciIdOrMappingGetItem {}
 
 export type NodesNodeScanGetResult = NodesNodeScanGetItem[];
 
-/** Parameters of GET /nodes/{node}/scan/cifs (path parameters left out). */
 export interface NodesNodeScanCifsGetParams {
   domain?: string | undefined;
   password?: string | undefined;
@@ -8675,7 +6894,6 @@ export interface NodesNodeScanCifsGetParams {
   username?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/scan/cifs. */
 export interface NodesNodeScanCifsGetItem {
   description: string;
   share: string;
@@ -8684,13 +6902,11 @@ export interface NodesNodeScanCifsGetItem {
 
 export type NodesNodeScanCifsGetResult = NodesNodeScanCifsGetItem[];
 
-/** Parameters of GET /nodes/{node}/scan/iscsi (path parameters left out). */
 export interface NodesNodeScanIscsiGetParams {
   /** format pve-storage-portal-dns */
   portal: string;
 }
 
-/** An item of the result of GET /nodes/{node}/scan/iscsi. */
 export interface NodesNodeScanIscsiGetItem {
   portal: string;
   target: string;
@@ -8699,7 +6915,6 @@ export interface NodesNodeScanIscsiGetItem {
 
 export type NodesNodeScanIscsiGetResult = NodesNodeScanIscsiGetItem[];
 
-/** An item of the result of GET /nodes/{node}/scan/lvm. */
 export interface NodesNodeScanLvmGetItem {
   vg: string;
   [key: string]: unknown;
@@ -8707,13 +6922,11 @@ export interface NodesNodeScanLvmGetItem {
 
 export type NodesNodeScanLvmGetResult = NodesNodeScanLvmGetItem[];
 
-/** Parameters of GET /nodes/{node}/scan/lvmthin (path parameters left out). */
 export interface NodesNodeScanLvmthinGetParams {
   /** length 0..100 */
   vg: string;
 }
 
-/** An item of the result of GET /nodes/{node}/scan/lvmthin. */
 export interface NodesNodeScanLvmthinGetItem {
   lv: string;
   [key: string]: unknown;
@@ -8721,13 +6934,11 @@ export interface NodesNodeScanLvmthinGetItem {
 
 export type NodesNodeScanLvmthinGetResult = NodesNodeScanLvmthinGetItem[];
 
-/** Parameters of GET /nodes/{node}/scan/nfs (path parameters left out). */
 export interface NodesNodeScanNfsGetParams {
   /** format pve-storage-server */
   server: string;
 }
 
-/** An item of the result of GET /nodes/{node}/scan/nfs. */
 export interface NodesNodeScanNfsGetItem {
   options: string;
   path: string;
@@ -8736,7 +6947,6 @@ export interface NodesNodeScanNfsGetItem {
 
 export type NodesNodeScanNfsGetResult = NodesNodeScanNfsGetItem[];
 
-/** Parameters of GET /nodes/{node}/scan/pbs (path parameters left out). */
 export interface NodesNodeScanPbsGetParams {
   fingerprint?: string | undefined;
   password: string;
@@ -8747,7 +6957,6 @@ export interface NodesNodeScanPbsGetParams {
   username: string;
 }
 
-/** An item of the result of GET /nodes/{node}/scan/pbs. */
 export interface NodesNodeScanPbsGetItem {
   comment?: string;
   store: string;
@@ -8756,7 +6965,6 @@ export interface NodesNodeScanPbsGetItem {
 
 export type NodesNodeScanPbsGetResult = NodesNodeScanPbsGetItem[];
 
-/** An item of the result of GET /nodes/{node}/scan/zfs. */
 export interface NodesNodeScanZfsGetItem {
   pool: string;
   [key: string]: unknown;
@@ -8764,15 +6972,10 @@ export interface NodesNodeScanZfsGetItem {
 
 export type NodesNodeScanZfsGetResult = NodesNodeScanZfsGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/fabrics/{fabric}. */
-export interface NodesNodeSdnFabricsFabricGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeSdnFabricsFabricGetItem extends AccessGetItem {}
 
 export type NodesNodeSdnFabricsFabricGetResult = NodesNodeSdnFabricsFabricGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces. */
 export interface NodesNodeSdnFabricsFabricInterfacesGetItem {
   name: string;
   state: string;
@@ -8782,7 +6985,6 @@ export interface NodesNodeSdnFabricsFabricInterfacesGetItem {
 
 export type NodesNodeSdnFabricsFabricInterfacesGetResult = NodesNodeSdnFabricsFabricInterfacesGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors. */
 export interface NodesNodeSdnFabricsFabricNeighborsGetItem {
   neighbor: string;
   status: string;
@@ -8792,7 +6994,6 @@ export interface NodesNodeSdnFabricsFabricNeighborsGetItem {
 
 export type NodesNodeSdnFabricsFabricNeighborsGetResult = NodesNodeSdnFabricsFabricNeighborsGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/fabrics/{fabric}/routes. */
 export interface NodesNodeSdnFabricsFabricRoutesGetItem {
   route: string;
   via: string[];
@@ -8801,15 +7002,10 @@ export interface NodesNodeSdnFabricsFabricRoutesGetItem {
 
 export type NodesNodeSdnFabricsFabricRoutesGetResult = NodesNodeSdnFabricsFabricRoutesGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/vnets/{vnet}. */
-export interface NodesNodeSdnVnetsVnetGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeSdnVnetsVnetGetItem extends AccessGetItem {}
 
 export type NodesNodeSdnVnetsVnetGetResult = NodesNodeSdnVnetsVnetGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf. */
 export interface NodesNodeSdnVnetsVnetMacVrfGetItem {
   ip: string;
   mac: string;
@@ -8819,7 +7015,6 @@ export interface NodesNodeSdnVnetsVnetMacVrfGetItem {
 
 export type NodesNodeSdnVnetsVnetMacVrfGetResult = NodesNodeSdnVnetsVnetMacVrfGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/zones. */
 export interface NodesNodeSdnZonesGetItem {
   status: "available" | "pending" | "error";
   zone: string;
@@ -8828,15 +7023,10 @@ export interface NodesNodeSdnZonesGetItem {
 
 export type NodesNodeSdnZonesGetResult = NodesNodeSdnZonesGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/zones/{zone}. */
-export interface NodesNodeSdnZonesZoneGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeSdnZonesZoneGetItem extends AccessGetItem {}
 
 export type NodesNodeSdnZonesZoneGetResult = NodesNodeSdnZonesZoneGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/zones/{zone}/bridges. */
 export interface NodesNodeSdnZonesZoneBridgesGetItem {
   name: string;
   ports: {
@@ -8853,7 +7043,6 @@ export interface NodesNodeSdnZonesZoneBridgesGetItem {
 
 export type NodesNodeSdnZonesZoneBridgesGetResult = NodesNodeSdnZonesZoneBridgesGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/zones/{zone}/content. */
 export interface NodesNodeSdnZonesZoneContentGetItem {
   status?: string;
   statusmsg?: string;
@@ -8863,7 +7052,6 @@ export interface NodesNodeSdnZonesZoneContentGetItem {
 
 export type NodesNodeSdnZonesZoneContentGetResult = NodesNodeSdnZonesZoneContentGetItem[];
 
-/** An item of the result of GET /nodes/{node}/sdn/zones/{zone}/ip-vrf. */
 export interface NodesNodeSdnZonesZoneIpVrfGetItem {
   ip: string;
   metric: number;
@@ -8874,7 +7062,6 @@ export interface NodesNodeSdnZonesZoneIpVrfGetItem {
 
 export type NodesNodeSdnZonesZoneIpVrfGetResult = NodesNodeSdnZonesZoneIpVrfGetItem[];
 
-/** An item of the result of GET /nodes/{node}/services. */
 export interface NodesNodeServicesGetItem {
   "active-state": "active" | "inactive" | "failed" | "activating" | "deactivating" | "maintenance" | "reloading" | "refreshing" | "unknown";
   desc: string;
@@ -8887,26 +7074,12 @@ export interface NodesNodeServicesGetItem {
 
 export type NodesNodeServicesGetResult = NodesNodeServicesGetItem[];
 
-/** An item of the result of GET /nodes/{node}/services/{service}. */
-export interface NodesNodeServicesServiceGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeServicesServiceGetItem extends AccessGetItem {}
 
 export type NodesNodeServicesServiceGetResult = NodesNodeServicesServiceGetItem[];
 
-/** Result of GET /nodes/{node}/services/{service}/state. */
-export interface NodesNodeServicesServiceStateGetResult {
-  "active-state": "active" | "inactive" | "failed" | "activating" | "deactivating" | "maintenance" | "reloading" | "refreshing" | "unknown";
-  desc: string;
-  name: string;
-  service: string;
-  state: "dead" | "condition" | "start-pre" | "start" | "start-post" | "running" | "exited" | "reload" | "reload-signal" | "reload-notify" | "mounting" | "stop" | "stop-watchdog" | "stop-sigterm" | "stop-sigkill" | "stop-post" | "final-watchdog" | "final-sigterm" | "final-sigkill" | "failed" | "dead-before-auto-restart" | "failed-before-auto-restart" | "dead-resources-pinned" | "auto-restart" | "auto-restart-queued" | "cleaning" | "unknown";
-  "unit-state": "enabled" | "enabled-runtime" | "linked" | "linked-runtime" | "alias" | "masked" | "masked-runtime" | "static" | "disabled" | "indirect" | "generated" | "transient" | "bad" | "not-found" | "unknown";
-  [key: string]: unknown;
-}
+export interface NodesNodeServicesServiceStateGetResult extends NodesNodeServicesGetItem {}
 
-/** Parameters of POST /nodes/{node}/spiceshell (path parameters left out). */
 export interface NodesNodeSpiceshellPostParams {
   /** default "login" */
   cmd?: "ceph_install" | "login" | "upgrade" | undefined;
@@ -8916,17 +7089,8 @@ export interface NodesNodeSpiceshellPostParams {
   proxy?: string | undefined;
 }
 
-/** Result of POST /nodes/{node}/spiceshell. */
-export interface NodesNodeSpiceshellPostResult {
-  host: string;
-  password: string;
-  proxy: string;
-  "tls-port": number;
-  type: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeSpiceshellPostResult extends NodesNodeLxcVmidSpiceproxyPostResult {}
 
-/** Parameters of POST /nodes/{node}/startall (path parameters left out). */
 export interface NodesNodeStartallPostParams {
   force?: Bool | undefined;
   /** range 1..64 */
@@ -8935,7 +7099,6 @@ export interface NodesNodeStartallPostParams {
   vms?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/status. */
 export interface NodesNodeStatusGetResult {
   "boot-info": {
     mode: "efi" | "legacy-bios";
@@ -8976,12 +7139,10 @@ export interface NodesNodeStatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/status (path parameters left out). */
 export interface NodesNodeStatusPostParams {
   command: "reboot" | "shutdown";
 }
 
-/** Parameters of POST /nodes/{node}/stopall (path parameters left out). */
 export interface NodesNodeStopallPostParams {
   /** default 1 */
   "force-stop"?: Bool | undefined;
@@ -8993,7 +7154,6 @@ export interface NodesNodeStopallPostParams {
   vms?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/storage (path parameters left out). */
 export interface NodesNodeStorageGetParams {
   /** format pve-storage-content-list */
   content?: string | undefined;
@@ -9007,7 +7167,6 @@ export interface NodesNodeStorageGetParams {
   target?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/storage. */
 export interface NodesNodeStorageGetItem {
   active?: 0 | 1;
   avail?: number;
@@ -9030,15 +7189,10 @@ export interface NodesNodeStorageGetItem {
 
 export type NodesNodeStorageGetResult = NodesNodeStorageGetItem[];
 
-/** An item of the result of GET /nodes/{node}/storage/{storage}. */
-export interface NodesNodeStorageStorageGetItem {
-  subdir: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeStorageStorageGetItem extends AccessGetItem {}
 
 export type NodesNodeStorageStorageGetResult = NodesNodeStorageStorageGetItem[];
 
-/** Parameters of GET /nodes/{node}/storage/{storage}/content (path parameters left out). */
 export interface NodesNodeStorageStorageContentGetParams {
   /** format pve-storage-content */
   content?: string | undefined;
@@ -9046,7 +7200,6 @@ export interface NodesNodeStorageStorageContentGetParams {
   vmid?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/storage/{storage}/content. */
 export interface NodesNodeStorageStorageContentGetItem {
   "approximate-size"?: number;
   ctime?: number;
@@ -9069,7 +7222,6 @@ export interface NodesNodeStorageStorageContentGetItem {
 
 export type NodesNodeStorageStorageContentGetResult = NodesNodeStorageStorageContentGetItem[];
 
-/** Parameters of POST /nodes/{node}/storage/{storage}/content (path parameters left out). */
 export interface NodesNodeStorageStorageContentPostParams {
   filename: string;
   /** requires size */
@@ -9079,7 +7231,6 @@ export interface NodesNodeStorageStorageContentPostParams {
   vmid: number;
 }
 
-/** Result of GET /nodes/{node}/storage/{storage}/content/{volume}. */
 export interface NodesNodeStorageStorageContentVolumeGetResult {
   format: string;
   notes?: string;
@@ -9090,26 +7241,22 @@ export interface NodesNodeStorageStorageContentVolumeGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/storage/{storage}/content/{volume} (path parameters left out). */
 export interface NodesNodeStorageStorageContentVolumePostParams {
   target: string;
   /** format pve-node */
   target_node?: string | undefined;
 }
 
-/** Parameters of PUT /nodes/{node}/storage/{storage}/content/{volume} (path parameters left out). */
 export interface NodesNodeStorageStorageContentVolumePutParams {
   notes?: string | undefined;
   protected?: Bool | undefined;
 }
 
-/** Parameters of DELETE /nodes/{node}/storage/{storage}/content/{volume} (path parameters left out). */
 export interface NodesNodeStorageStorageContentVolumeDeleteParams {
   /** range 1..30 */
   delay?: number | undefined;
 }
 
-/** Parameters of POST /nodes/{node}/storage/{storage}/download-url (path parameters left out). */
 export interface NodesNodeStorageStorageDownloadUrlPostParams {
   /** requires checksum-algorithm */
   checksum?: string | undefined;
@@ -9125,7 +7272,6 @@ export interface NodesNodeStorageStorageDownloadUrlPostParams {
   "verify-certificates"?: Bool | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/storage/{storage}/file-restore/download (path parameters left out). */
 export interface NodesNodeStorageStorageFileRestoreDownloadGetParams {
   filepath: string;
   /** default 0 */
@@ -9133,13 +7279,11 @@ export interface NodesNodeStorageStorageFileRestoreDownloadGetParams {
   volume: string;
 }
 
-/** Parameters of GET /nodes/{node}/storage/{storage}/file-restore/list (path parameters left out). */
 export interface NodesNodeStorageStorageFileRestoreListGetParams {
   filepath: string;
   volume: string;
 }
 
-/** An item of the result of GET /nodes/{node}/storage/{storage}/file-restore/list. */
 export interface NodesNodeStorageStorageFileRestoreListGetItem {
   filepath: string;
   leaf: 0 | 1;
@@ -9152,19 +7296,16 @@ export interface NodesNodeStorageStorageFileRestoreListGetItem {
 
 export type NodesNodeStorageStorageFileRestoreListGetResult = NodesNodeStorageStorageFileRestoreListGetItem[];
 
-/** Result of GET /nodes/{node}/storage/{storage}/identity. */
 export interface NodesNodeStorageStorageIdentityGetResult {
   id: string;
   type: "btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool";
   [key: string]: unknown;
 }
 
-/** Parameters of GET /nodes/{node}/storage/{storage}/import-metadata (path parameters left out). */
 export interface NodesNodeStorageStorageImportMetadataGetParams {
   volume: string;
 }
 
-/** Result of GET /nodes/{node}/storage/{storage}/import-metadata. */
 export interface NodesNodeStorageStorageImportMetadataGetResult {
   "create-args": Record<string, unknown>;
   disks?: Record<string, unknown>;
@@ -9179,14 +7320,12 @@ export interface NodesNodeStorageStorageImportMetadataGetResult {
   }[];
 }
 
-/** Parameters of POST /nodes/{node}/storage/{storage}/oci-registry-pull (path parameters left out). */
 export interface NodesNodeStorageStorageOciRegistryPullPostParams {
   /** length 1..255 */
   filename?: string | undefined;
   reference: string;
 }
 
-/** Parameters of GET /nodes/{node}/storage/{storage}/prunebackups (path parameters left out). */
 export interface NodesNodeStorageStoragePrunebackupsGetParams {
   /** format prune-backups */
   "prune-backups"?: string | undefined;
@@ -9195,7 +7334,6 @@ export interface NodesNodeStorageStoragePrunebackupsGetParams {
   vmid?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/storage/{storage}/prunebackups. */
 export interface NodesNodeStorageStoragePrunebackupsGetItem {
   ctime: number;
   mark: "keep" | "remove" | "protected" | "renamed";
@@ -9207,36 +7345,14 @@ export interface NodesNodeStorageStoragePrunebackupsGetItem {
 
 export type NodesNodeStorageStoragePrunebackupsGetResult = NodesNodeStorageStoragePrunebackupsGetItem[];
 
-/** Parameters of DELETE /nodes/{node}/storage/{storage}/prunebackups (path parameters left out). */
-export interface NodesNodeStorageStoragePrunebackupsDeleteParams {
-  /** format prune-backups */
-  "prune-backups"?: string | undefined;
-  type?: "qemu" | "lxc" | undefined;
-  /** format pve-vmid; range 100..999999999 */
-  vmid?: number | undefined;
-}
+export interface NodesNodeStorageStoragePrunebackupsDeleteParams extends NodesNodeStorageStoragePrunebackupsGetParams {}
 
-/** Parameters of GET /nodes/{node}/storage/{storage}/rrd (path parameters left out). */
-export interface NodesNodeStorageStorageRrdGetParams {
-  cf?: "AVERAGE" | "MAX" | undefined;
-  /** format pve-configid-list */
-  ds: string;
-  timeframe: "hour" | "day" | "week" | "month" | "year";
-}
+export interface NodesNodeStorageStorageRrdGetParams extends NodesNodeLxcVmidRrdGetParams {}
 
-/** Result of GET /nodes/{node}/storage/{storage}/rrd. */
-export interface NodesNodeStorageStorageRrdGetResult {
-  filename: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeStorageStorageRrdGetResult extends NodesNodeLxcVmidRrdGetResult {}
 
-/** Parameters of GET /nodes/{node}/storage/{storage}/rrddata (path parameters left out). */
-export interface NodesNodeStorageStorageRrddataGetParams {
-  cf?: "AVERAGE" | "MAX" | undefined;
-  timeframe: "hour" | "day" | "week" | "month" | "year";
-}
+export interface NodesNodeStorageStorageRrddataGetParams extends NodesNodeLxcVmidRrddataGetParams {}
 
-/** Result of GET /nodes/{node}/storage/{storage}/status. */
 export interface NodesNodeStorageStorageStatusGetResult {
   active?: 0 | 1;
   avail?: number;
@@ -9249,7 +7365,6 @@ export interface NodesNodeStorageStorageStatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/storage/{storage}/upload (path parameters left out). */
 export interface NodesNodeStorageStorageUploadPostParams {
   /** requires checksum-algorithm */
   checksum?: string | undefined;
@@ -9262,7 +7377,6 @@ export interface NodesNodeStorageStorageUploadPostParams {
   tmpfilename?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/subscription. */
 export interface NodesNodeSubscriptionGetResult {
   checktime?: number;
   key?: string;
@@ -9278,19 +7392,13 @@ export interface NodesNodeSubscriptionGetResult {
   url?: string;
 }
 
-/** Parameters of POST /nodes/{node}/subscription (path parameters left out). */
-export interface NodesNodeSubscriptionPostParams {
-  /** default 0 */
-  force?: Bool | undefined;
-}
+export interface NodesNodeSubscriptionPostParams extends NodesNodeCertificatesAcmeCertificatePostParams {}
 
-/** Parameters of PUT /nodes/{node}/subscription (path parameters left out). */
 export interface NodesNodeSubscriptionPutParams {
   /** length 0..32 */
   key: string;
 }
 
-/** Parameters of POST /nodes/{node}/suspendall (path parameters left out). */
 export interface NodesNodeSuspendallPostParams {
   /** range 1..64 */
   "max-workers"?: number | undefined;
@@ -9298,7 +7406,6 @@ export interface NodesNodeSuspendallPostParams {
   vms?: string | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/syslog (path parameters left out). */
 export interface NodesNodeSyslogGetParams {
   /** range 0.. */
   limit?: number | undefined;
@@ -9310,16 +7417,10 @@ export interface NodesNodeSyslogGetParams {
   until?: string | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/syslog. */
-export interface NodesNodeSyslogGetItem {
-  n: number;
-  t: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeSyslogGetItem extends NodesNodeCephLogGetItem {}
 
 export type NodesNodeSyslogGetResult = NodesNodeSyslogGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks (path parameters left out). */
 export interface NodesNodeTasksGetParams {
   /** default 0 */
   errors?: Bool | undefined;
@@ -9339,7 +7440,6 @@ export interface NodesNodeTasksGetParams {
   vmid?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/tasks. */
 export interface NodesNodeTasksGetItem {
   endtime?: number;
   id: string;
@@ -9356,7 +7456,6 @@ export interface NodesNodeTasksGetItem {
 
 export type NodesNodeTasksGetResult = NodesNodeTasksGetItem[];
 
-/** Parameters of GET /nodes/{node}/tasks/{upid}/log (path parameters left out). */
 export interface NodesNodeTasksUpidLogGetParams {
   download?: Bool | undefined;
   /** range 0..; default 50 */
@@ -9365,16 +7464,10 @@ export interface NodesNodeTasksUpidLogGetParams {
   start?: number | undefined;
 }
 
-/** An item of the result of GET /nodes/{node}/tasks/{upid}/log. */
-export interface NodesNodeTasksUpidLogGetItem {
-  n: number;
-  t: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeTasksUpidLogGetItem extends NodesNodeCephLogGetItem {}
 
 export type NodesNodeTasksUpidLogGetResult = NodesNodeTasksUpidLogGetItem[];
 
-/** Result of GET /nodes/{node}/tasks/{upid}/status. */
 export interface NodesNodeTasksUpidStatusGetResult {
   exitstatus?: string;
   id: string;
@@ -9389,7 +7482,6 @@ export interface NodesNodeTasksUpidStatusGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/termproxy (path parameters left out). */
 export interface NodesNodeTermproxyPostParams {
   /** default "login" */
   cmd?: "ceph_install" | "login" | "upgrade" | undefined;
@@ -9397,27 +7489,18 @@ export interface NodesNodeTermproxyPostParams {
   "cmd-opts"?: string | undefined;
 }
 
-/** Result of POST /nodes/{node}/termproxy. */
-export interface NodesNodeTermproxyPostResult {
-  port: number;
-  ticket: string;
-  upid: string;
-  user: string;
-}
+export interface NodesNodeTermproxyPostResult extends NodesNodeLxcVmidTermproxyPostResult {}
 
-/** Result of GET /nodes/{node}/time. */
 export interface NodesNodeTimeGetResult {
   localtime: number;
   time: number;
   timezone: string;
 }
 
-/** Parameters of PUT /nodes/{node}/time (path parameters left out). */
 export interface NodesNodeTimePutParams {
   timezone: string;
 }
 
-/** Result of GET /nodes/{node}/version. */
 export interface NodesNodeVersionGetResult {
   release: string;
   repoid: string;
@@ -9425,7 +7508,6 @@ export interface NodesNodeVersionGetResult {
   [key: string]: unknown;
 }
 
-/** Parameters of POST /nodes/{node}/vncshell (path parameters left out). */
 export interface NodesNodeVncshellPostParams {
   /** default "login" */
   cmd?: "ceph_install" | "login" | "upgrade" | undefined;
@@ -9438,31 +7520,12 @@ export interface NodesNodeVncshellPostParams {
   width?: number | undefined;
 }
 
-/** Result of POST /nodes/{node}/vncshell. */
-export interface NodesNodeVncshellPostResult {
-  cert: string;
-  password?: string;
-  port: number;
-  ticket: string;
-  upid: string;
-  user: string;
-}
+export interface NodesNodeVncshellPostResult extends NodesNodeLxcVmidVncproxyPostResult {}
 
-/** Parameters of GET /nodes/{node}/vncwebsocket (path parameters left out). */
-export interface NodesNodeVncwebsocketGetParams {
-  /** range 5900..5999 */
-  port: number;
-  /** length 0..512 */
-  vncticket: string;
-}
+export interface NodesNodeVncwebsocketGetParams extends NodesNodeLxcVmidVncwebsocketGetParams {}
 
-/** Result of GET /nodes/{node}/vncwebsocket. */
-export interface NodesNodeVncwebsocketGetResult {
-  port: string;
-  [key: string]: unknown;
-}
+export interface NodesNodeVncwebsocketGetResult extends NodesNodeLxcVmidVncwebsocketGetResult {}
 
-/** Parameters of POST /nodes/{node}/vzdump (path parameters left out). */
 export interface NodesNodeVzdumpPostParams {
   /** default 0 */
   all?: Bool | undefined;
@@ -9523,13 +7586,11 @@ export interface NodesNodeVzdumpPostParams {
   zstd?: number | undefined;
 }
 
-/** Parameters of GET /nodes/{node}/vzdump/defaults (path parameters left out). */
 export interface NodesNodeVzdumpDefaultsGetParams {
   /** format pve-storage-id */
   storage?: string | undefined;
 }
 
-/** Result of GET /nodes/{node}/vzdump/defaults. */
 export interface NodesNodeVzdumpDefaultsGetResult {
   all?: 0 | 1;
   bwlimit?: number;
@@ -9564,12 +7625,8 @@ export interface NodesNodeVzdumpDefaultsGetResult {
   zstd?: number;
 }
 
-/** Parameters of GET /nodes/{node}/vzdump/extractconfig (path parameters left out). */
-export interface NodesNodeVzdumpExtractconfigGetParams {
-  volume: string;
-}
+export interface NodesNodeVzdumpExtractconfigGetParams extends NodesNodeStorageStorageImportMetadataGetParams {}
 
-/** Parameters of GET /pools (path parameters left out). */
 export interface PoolsGetParams {
   /** format pve-poolid */
   poolid?: string | undefined;
@@ -9577,7 +7634,6 @@ export interface PoolsGetParams {
   type?: "qemu" | "lxc" | "storage" | undefined;
 }
 
-/** An item of the result of GET /pools. */
 export interface PoolsGetItem {
   comment?: string;
   members?: {
@@ -9594,14 +7650,12 @@ export interface PoolsGetItem {
 
 export type PoolsGetResult = PoolsGetItem[];
 
-/** Parameters of POST /pools (path parameters left out). */
 export interface PoolsPostParams {
   comment?: string | undefined;
   /** format pve-poolid */
   poolid: string;
 }
 
-/** Parameters of PUT /pools (path parameters left out). */
 export interface PoolsPutParams {
   /** default 0 */
   "allow-move"?: Bool | undefined;
@@ -9616,18 +7670,15 @@ export interface PoolsPutParams {
   vms?: string | undefined;
 }
 
-/** Parameters of DELETE /pools (path parameters left out). */
 export interface PoolsDeleteParams {
   /** format pve-poolid */
   poolid: string;
 }
 
-/** Parameters of GET /pools/{poolid} (path parameters left out). */
 export interface PoolsPoolidGetParams {
   type?: "qemu" | "lxc" | "storage" | undefined;
 }
 
-/** Result of GET /pools/{poolid}. */
 export interface PoolsPoolidGetResult {
   comment?: string;
   members: {
@@ -9640,7 +7691,6 @@ export interface PoolsPoolidGetResult {
   }[];
 }
 
-/** Parameters of PUT /pools/{poolid} (path parameters left out). */
 export interface PoolsPoolidPutParams {
   /** default 0 */
   "allow-move"?: Bool | undefined;
@@ -9653,12 +7703,10 @@ export interface PoolsPoolidPutParams {
   vms?: string | undefined;
 }
 
-/** Parameters of GET /storage (path parameters left out). */
 export interface StorageGetParams {
   type?: "btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool" | undefined;
 }
 
-/** An item of the result of GET /storage. */
 export interface StorageGetItem {
   storage: string;
   [key: string]: unknown;
@@ -9666,7 +7714,6 @@ export interface StorageGetItem {
 
 export type StorageGetResult = StorageGetItem[];
 
-/** Parameters of POST /storage (path parameters left out). */
 export interface StoragePostParams {
   authsupported?: string | undefined;
   /** format pve-volume-id */
@@ -9762,7 +7809,6 @@ export interface StoragePostParams {
   "zfs-base-path"?: string | undefined;
 }
 
-/** Result of POST /storage. */
 export interface StoragePostResult {
   config?: {
     "encryption-key"?: string;
@@ -9773,7 +7819,6 @@ export interface StoragePostResult {
   [key: string]: unknown;
 }
 
-/** Parameters of PUT /storage/{storage} (path parameters left out). */
 export interface StorageStoragePutParams {
   /** format pve-storage-zfs-blocksize */
   blocksize?: string | undefined;
@@ -9853,18 +7898,8 @@ export interface StorageStoragePutParams {
   "zfs-base-path"?: string | undefined;
 }
 
-/** Result of PUT /storage/{storage}. */
-export interface StorageStoragePutResult {
-  config?: {
-    "encryption-key"?: string;
-    [key: string]: unknown;
-  };
-  storage: string;
-  type: "btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool";
-  [key: string]: unknown;
-}
+export interface StorageStoragePutResult extends StoragePostResult {}
 
-/** Result of GET /version. */
 export interface VersionGetResult {
   console?: "applet" | "vv" | "html5" | "xtermjs";
   release: string;
@@ -9873,1358 +7908,838 @@ export interface VersionGetResult {
   [key: string]: unknown;
 }
 
-/** Every method by route, `VERB /path/{param}`: parameters (path ones included) and result. */
+/** Path parameters of the routes, one interface per distinct set. */
+export interface PathRealm { realm: string }
+export interface PathGroupid { groupid: string }
+export interface PathRoleid { roleid: string }
+export interface PathUserid { userid: string }
+export interface PathUseridId { userid: string; id: string }
+export interface PathUseridTokenid { userid: string; tokenid: string }
+export interface PathName { name: string }
+export interface PathId { id: string }
+export interface PathFlag { flag: "nobackfill" | "nodeep-scrub" | "nodown" | "noin" | "noout" | "norebalance" | "norecover" | "noscrub" | "notieragent" | "noup" | "pause" }
+export interface PathNode { node: string }
+export interface PathGroup { group: string }
+export interface PathGroupPos { group: string; pos: number }
+export interface PathNameCidr { name: string; cidr: string }
+export interface PathPos { pos: number }
+export interface PathSid { sid: string }
+export interface PathRule { rule: string }
+export interface PathCputype { cputype: string }
+export interface PathController { controller: string }
+export interface PathDns { dns: string }
+export interface PathFabricId { fabric_id: string }
+export interface PathFabricIdNodeId { fabric_id: string; node_id: string }
+export interface PathIpam { ipam: string }
+export interface PathIdUrlSeq { id: string; url_seq: string }
+export interface PathRouteMapId { "route-map-id": string }
+export interface PathRouteMapIdOrder { "route-map-id": string; order: number }
+export interface PathVnet { vnet: string }
+export interface PathVnetPos { vnet: string; pos: number }
+export interface PathVnetSubnet { vnet: string; subnet: string }
+export interface PathZone { zone: string }
+export interface PathNodeName { node: string; name: string }
+export interface PathNodeId { node: string; id: string }
+export interface PathNodeMonid { node: string; monid: string }
+export interface PathNodeOsdid { node: string; osdid: number }
+export interface PathNodePos { node: string; pos: number }
+export interface PathNodePciIdOrMapping { node: string; "pci-id-or-mapping": string }
+export interface PathNodeVmid { node: string; vmid: number }
+export interface PathNodeVmidName { node: string; vmid: number; name: string }
+export interface PathNodeVmidNameCidr { node: string; vmid: number; name: string; cidr: string }
+export interface PathNodeVmidPos { node: string; vmid: number; pos: number }
+export interface PathNodeVmidSnapname { node: string; vmid: number; snapname: string }
+export interface PathNodeIface { node: string; iface: string }
+export interface PathNodeFabric { node: string; fabric: string }
+export interface PathNodeVnet { node: string; vnet: string }
+export interface PathNodeZone { node: string; zone: string }
+export interface PathNodeService { node: string; service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd" }
+export interface PathNodeStorage { node: string; storage: string }
+export interface PathNodeStorageVolume { node: string; storage: string; volume: string }
+export interface PathNodeUpid { node: string; upid: string }
+export interface PathPoolid { poolid: string }
+export interface PathStorage { storage: string }
+
+/**
+ * Every method by route, `VERB /path/{param}`: `[params (path ones included), result, whether
+ * params may be left out]` (tuples: no member names for the compiler to bind).
+ */
 export interface Routes {
-  /** GET /access (index) */
-  "GET /access": { params: NoParams; returns: AccessGetItem[]; optional: true };
-  /** GET /access/acl (read_acl) */
-  "GET /access/acl": { params: NoParams; returns: AccessAclGetItem[]; optional: true };
-  /** PUT /access/acl (update_acl) */
-  "PUT /access/acl": { params: AccessAclPutParams; returns: null; optional: false };
-  /** GET /access/domains (index) */
-  "GET /access/domains": { params: NoParams; returns: AccessDomainsGetItem[]; optional: true };
-  /** POST /access/domains (create) */
-  "POST /access/domains": { params: AccessDomainsPostParams; returns: null; optional: false };
-  /** GET /access/domains/{realm} (read) */
-  "GET /access/domains/{realm}": { params: { realm: string }; returns: unknown; optional: false };
-  /** PUT /access/domains/{realm} (update) */
-  "PUT /access/domains/{realm}": { params: { realm: string } & AccessDomainsRealmPutParams; returns: null; optional: false };
-  /** DELETE /access/domains/{realm} (delete) */
-  "DELETE /access/domains/{realm}": { params: { realm: string }; returns: null; optional: false };
-  /** POST /access/domains/{realm}/sync (sync) starts a task */
-  "POST /access/domains/{realm}/sync": { params: { realm: string } & AccessDomainsRealmSyncPostParams; returns: Upid; optional: false };
-  /** GET /access/groups (index) */
-  "GET /access/groups": { params: NoParams; returns: AccessGroupsGetItem[]; optional: true };
-  /** POST /access/groups (create_group) */
-  "POST /access/groups": { params: AccessGroupsPostParams; returns: null; optional: false };
-  /** GET /access/groups/{groupid} (read_group) */
-  "GET /access/groups/{groupid}": { params: { groupid: string }; returns: AccessGroupsGroupidGetResult; optional: false };
-  /** PUT /access/groups/{groupid} (update_group) */
-  "PUT /access/groups/{groupid}": { params: { groupid: string } & AccessGroupsGroupidPutParams; returns: null; optional: false };
-  /** DELETE /access/groups/{groupid} (delete_group) */
-  "DELETE /access/groups/{groupid}": { params: { groupid: string }; returns: null; optional: false };
-  /** GET /access/openid (index) */
-  "GET /access/openid": { params: NoParams; returns: AccessOpenidGetItem[]; optional: true };
-  /** POST /access/openid/auth-url (auth_url) */
-  "POST /access/openid/auth-url": { params: AccessOpenidAuthUrlPostParams; returns: string; optional: false };
-  /** POST /access/openid/login (login) */
-  "POST /access/openid/login": { params: AccessOpenidLoginPostParams; returns: AccessOpenidLoginPostResult; optional: false };
-  /** PUT /access/password (change_password) not with API tokens */
-  "PUT /access/password": { params: AccessPasswordPutParams; returns: null; optional: false };
-  /** GET /access/permissions (permissions) */
-  "GET /access/permissions": { params: AccessPermissionsGetParams; returns: Record<string, unknown>; optional: true };
-  /** GET /access/roles (index) */
-  "GET /access/roles": { params: NoParams; returns: AccessRolesGetItem[]; optional: true };
-  /** POST /access/roles (create_role) */
-  "POST /access/roles": { params: AccessRolesPostParams; returns: null; optional: false };
-  /** GET /access/roles/{roleid} (read_role) */
-  "GET /access/roles/{roleid}": { params: { roleid: string }; returns: AccessRolesRoleidGetResult; optional: false };
-  /** PUT /access/roles/{roleid} (update_role) */
-  "PUT /access/roles/{roleid}": { params: { roleid: string } & AccessRolesRoleidPutParams; returns: null; optional: false };
-  /** DELETE /access/roles/{roleid} (delete_role) */
-  "DELETE /access/roles/{roleid}": { params: { roleid: string }; returns: null; optional: false };
-  /** GET /access/tfa (list_tfa) */
-  "GET /access/tfa": { params: NoParams; returns: AccessTfaGetItem[]; optional: true };
-  /** GET /access/tfa/{userid} (list_user_tfa) */
-  "GET /access/tfa/{userid}": { params: { userid: string }; returns: AccessTfaUseridGetItem[]; optional: false };
-  /** POST /access/tfa/{userid} (add_tfa_entry) not with API tokens */
-  "POST /access/tfa/{userid}": { params: { userid: string } & AccessTfaUseridPostParams; returns: AccessTfaUseridPostResult; optional: false };
-  /** GET /access/tfa/{userid}/{id} (get_tfa_entry) */
-  "GET /access/tfa/{userid}/{id}": { params: { userid: string; id: string }; returns: AccessTfaUseridIdGetResult; optional: false };
-  /** PUT /access/tfa/{userid}/{id} (update_tfa_entry) not with API tokens */
-  "PUT /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdPutParams; returns: null; optional: false };
-  /** DELETE /access/tfa/{userid}/{id} (delete_tfa) not with API tokens */
-  "DELETE /access/tfa/{userid}/{id}": { params: { userid: string; id: string } & AccessTfaUseridIdDeleteParams; returns: null; optional: false };
-  /** GET /access/ticket (get_ticket) */
-  "GET /access/ticket": { params: NoParams; returns: unknown; optional: true };
-  /** POST /access/ticket (create_ticket) not with API tokens */
-  "POST /access/ticket": { params: AccessTicketPostParams; returns: AccessTicketPostResult; optional: false };
-  /** GET /access/users (index) */
-  "GET /access/users": { params: AccessUsersGetParams; returns: AccessUsersGetItem[]; optional: true };
-  /** POST /access/users (create_user) */
-  "POST /access/users": { params: AccessUsersPostParams; returns: null; optional: false };
-  /** GET /access/users/{userid} (read_user) */
-  "GET /access/users/{userid}": { params: { userid: string }; returns: AccessUsersUseridGetResult; optional: false };
-  /** PUT /access/users/{userid} (update_user) */
-  "PUT /access/users/{userid}": { params: { userid: string } & AccessUsersUseridPutParams; returns: null; optional: false };
-  /** DELETE /access/users/{userid} (delete_user) */
-  "DELETE /access/users/{userid}": { params: { userid: string }; returns: null; optional: false };
-  /** GET /access/users/{userid}/tfa (read_user_tfa_type) */
-  "GET /access/users/{userid}/tfa": { params: { userid: string } & AccessUsersUseridTfaGetParams; returns: AccessUsersUseridTfaGetResult; optional: false };
-  /** GET /access/users/{userid}/token (token_index) */
-  "GET /access/users/{userid}/token": { params: { userid: string }; returns: AccessUsersUseridTokenGetItem[]; optional: false };
-  /** GET /access/users/{userid}/token/{tokenid} (read_token) */
-  "GET /access/users/{userid}/token/{tokenid}": { params: { userid: string; tokenid: string }; returns: AccessUsersUseridTokenTokenidGetResult; optional: false };
-  /** POST /access/users/{userid}/token/{tokenid} (generate_token) */
-  "POST /access/users/{userid}/token/{tokenid}": { params: { userid: string; tokenid: string } & AccessUsersUseridTokenTokenidPostParams; returns: AccessUsersUseridTokenTokenidPostResult; optional: false };
-  /** PUT /access/users/{userid}/token/{tokenid} (update_token_info) */
-  "PUT /access/users/{userid}/token/{tokenid}": { params: { userid: string; tokenid: string } & AccessUsersUseridTokenTokenidPutParams; returns: AccessUsersUseridTokenTokenidPutResult; optional: false };
-  /** DELETE /access/users/{userid}/token/{tokenid} (remove_token) */
-  "DELETE /access/users/{userid}/token/{tokenid}": { params: { userid: string; tokenid: string }; returns: null; optional: false };
-  /** PUT /access/users/{userid}/unlock-tfa (unlock_tfa) */
-  "PUT /access/users/{userid}/unlock-tfa": { params: { userid: string }; returns: 0 | 1; optional: false };
-  /** POST /access/vncticket (verify_vnc_ticket) */
-  "POST /access/vncticket": { params: AccessVncticketPostParams; returns: null; optional: false };
-  /** GET /cluster (index) */
-  "GET /cluster": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/acme (index) */
-  "GET /cluster/acme": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/acme/account (account_index) */
-  "GET /cluster/acme/account": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** POST /cluster/acme/account (register_account) starts a task */
-  "POST /cluster/acme/account": { params: ClusterAcmeAccountPostParams; returns: Upid; optional: false };
-  /** GET /cluster/acme/account/{name} (get_account) */
-  "GET /cluster/acme/account/{name}": { params: { name: string }; returns: ClusterAcmeAccountNameGetResult; optional: false };
-  /** PUT /cluster/acme/account/{name} (update_account) starts a task */
-  "PUT /cluster/acme/account/{name}": { params: { name: string } & ClusterAcmeAccountNamePutParams; returns: Upid; optional: false };
-  /** DELETE /cluster/acme/account/{name} (deactivate_account) starts a task */
-  "DELETE /cluster/acme/account/{name}": { params: { name: string }; returns: Upid; optional: false };
-  /** GET /cluster/acme/challenge-schema (challengeschema) */
-  "GET /cluster/acme/challenge-schema": { params: NoParams; returns: ClusterAcmeChallengeSchemaGetItem[]; optional: true };
-  /** GET /cluster/acme/directories (get_directories) */
-  "GET /cluster/acme/directories": { params: NoParams; returns: ClusterAcmeDirectoriesGetItem[]; optional: true };
-  /** GET /cluster/acme/meta (get_meta) */
-  "GET /cluster/acme/meta": { params: ClusterAcmeMetaGetParams; returns: ClusterAcmeMetaGetResult; optional: true };
-  /** GET /cluster/acme/plugins (index) */
-  "GET /cluster/acme/plugins": { params: ClusterAcmePluginsGetParams; returns: ClusterAcmePluginsGetItem[]; optional: true };
-  /** POST /cluster/acme/plugins (add_plugin) */
-  "POST /cluster/acme/plugins": { params: ClusterAcmePluginsPostParams; returns: null; optional: false };
-  /** GET /cluster/acme/plugins/{id} (get_plugin_config) */
-  "GET /cluster/acme/plugins/{id}": { params: { id: string }; returns: ClusterAcmePluginsIdGetResult; optional: false };
-  /** PUT /cluster/acme/plugins/{id} (update_plugin) */
-  "PUT /cluster/acme/plugins/{id}": { params: { id: string } & ClusterAcmePluginsIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/acme/plugins/{id} (delete_plugin) */
-  "DELETE /cluster/acme/plugins/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/acme/tos (get_tos) */
-  "GET /cluster/acme/tos": { params: ClusterAcmeTosGetParams; returns: string | null; optional: true };
-  /** GET /cluster/backup (index) */
-  "GET /cluster/backup": { params: NoParams; returns: ClusterBackupGetItem[]; optional: true };
-  /** POST /cluster/backup (create_job) */
-  "POST /cluster/backup": { params: ClusterBackupPostParams; returns: null; optional: true };
-  /** GET /cluster/backup/{id} (read_job) */
-  "GET /cluster/backup/{id}": { params: { id: string }; returns: ClusterBackupIdGetResult; optional: false };
-  /** PUT /cluster/backup/{id} (update_job) */
-  "PUT /cluster/backup/{id}": { params: { id: string } & ClusterBackupIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/backup/{id} (delete_job) */
-  "DELETE /cluster/backup/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/backup/{id}/included_volumes (get_volume_backup_included) */
-  "GET /cluster/backup/{id}/included_volumes": { params: { id: string }; returns: ClusterBackupIdIncludedVolumesGetResult; optional: false };
-  /** GET /cluster/backup-info (index) */
-  "GET /cluster/backup-info": { params: NoParams; returns: ClusterBackupInfoGetItem[]; optional: true };
-  /** GET /cluster/backup-info/not-backed-up (get_guests_not_in_backup) */
-  "GET /cluster/backup-info/not-backed-up": { params: NoParams; returns: ClusterBackupInfoNotBackedUpGetItem[]; optional: true };
-  /** GET /cluster/bulk-action (index) */
-  "GET /cluster/bulk-action": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/bulk-action/guest (index) */
-  "GET /cluster/bulk-action/guest": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** POST /cluster/bulk-action/guest/migrate (migrate) starts a task */
-  "POST /cluster/bulk-action/guest/migrate": { params: ClusterBulkActionGuestMigratePostParams; returns: Upid; optional: false };
-  /** POST /cluster/bulk-action/guest/shutdown (shutdown) starts a task */
-  "POST /cluster/bulk-action/guest/shutdown": { params: ClusterBulkActionGuestShutdownPostParams; returns: Upid; optional: true };
-  /** POST /cluster/bulk-action/guest/start (start) starts a task */
-  "POST /cluster/bulk-action/guest/start": { params: ClusterBulkActionGuestStartPostParams; returns: Upid; optional: true };
-  /** POST /cluster/bulk-action/guest/suspend (suspend) starts a task */
-  "POST /cluster/bulk-action/guest/suspend": { params: ClusterBulkActionGuestSuspendPostParams; returns: Upid; optional: true };
-  /** GET /cluster/ceph (cephindex) */
-  "GET /cluster/ceph": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/ceph/flags (get_all_flags) */
-  "GET /cluster/ceph/flags": { params: NoParams; returns: ClusterCephFlagsGetItem[]; optional: true };
-  /** PUT /cluster/ceph/flags (set_flags) starts a task */
-  "PUT /cluster/ceph/flags": { params: ClusterCephFlagsPutParams; returns: Upid; optional: true };
-  /** GET /cluster/ceph/flags/{flag} (get_flag) */
-  "GET /cluster/ceph/flags/{flag}": { params: { flag: "nobackfill" | "nodeep-scrub" | "nodown" | "noin" | "noout" | "norebalance" | "norecover" | "noscrub" | "notieragent" | "noup" | "pause" }; returns: 0 | 1; optional: false };
-  /** PUT /cluster/ceph/flags/{flag} (update_flag) */
-  "PUT /cluster/ceph/flags/{flag}": { params: { flag: "nobackfill" | "nodeep-scrub" | "nodown" | "noin" | "noout" | "norebalance" | "norecover" | "noscrub" | "notieragent" | "noup" | "pause" } & ClusterCephFlagsFlagPutParams; returns: null; optional: false };
-  /** GET /cluster/ceph/metadata (metadata) */
-  "GET /cluster/ceph/metadata": { params: ClusterCephMetadataGetParams; returns: ClusterCephMetadataGetResult; optional: true };
-  /** GET /cluster/ceph/status (status) */
-  "GET /cluster/ceph/status": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** GET /cluster/config (index) */
-  "GET /cluster/config": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** POST /cluster/config (create) starts a task */
-  "POST /cluster/config": { params: ClusterConfigPostParams; returns: Upid; optional: false };
-  /** GET /cluster/config/apiversion (join_api_version) */
-  "GET /cluster/config/apiversion": { params: NoParams; returns: number; optional: true };
-  /** GET /cluster/config/join (join_info) */
-  "GET /cluster/config/join": { params: ClusterConfigJoinGetParams; returns: ClusterConfigJoinGetResult; optional: true };
-  /** POST /cluster/config/join (join) starts a task */
-  "POST /cluster/config/join": { params: ClusterConfigJoinPostParams; returns: Upid; optional: false };
-  /** GET /cluster/config/nodes (nodes) */
-  "GET /cluster/config/nodes": { params: NoParams; returns: ClusterConfigNodesGetItem[]; optional: true };
-  /** POST /cluster/config/nodes/{node} (addnode) */
-  "POST /cluster/config/nodes/{node}": { params: { node: string } & ClusterConfigNodesNodePostParams; returns: ClusterConfigNodesNodePostResult; optional: false };
-  /** DELETE /cluster/config/nodes/{node} (delnode) */
-  "DELETE /cluster/config/nodes/{node}": { params: { node: string }; returns: null; optional: false };
-  /** GET /cluster/config/qdevice (status) */
-  "GET /cluster/config/qdevice": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** GET /cluster/config/totem (totem) */
-  "GET /cluster/config/totem": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** GET /cluster/firewall (index) */
-  "GET /cluster/firewall": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/firewall/aliases (get_aliases) */
-  "GET /cluster/firewall/aliases": { params: NoParams; returns: ClusterFirewallAliasesGetItem[]; optional: true };
-  /** POST /cluster/firewall/aliases (create_alias) */
-  "POST /cluster/firewall/aliases": { params: ClusterFirewallAliasesPostParams; returns: null; optional: false };
-  /** GET /cluster/firewall/aliases/{name} (read_alias) */
-  "GET /cluster/firewall/aliases/{name}": { params: { name: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/firewall/aliases/{name} (update_alias) */
-  "PUT /cluster/firewall/aliases/{name}": { params: { name: string } & ClusterFirewallAliasesNamePutParams; returns: null; optional: false };
-  /** DELETE /cluster/firewall/aliases/{name} (remove_alias) */
-  "DELETE /cluster/firewall/aliases/{name}": { params: { name: string } & ClusterFirewallAliasesNameDeleteParams; returns: null; optional: false };
-  /** GET /cluster/firewall/groups (list_security_groups) */
-  "GET /cluster/firewall/groups": { params: NoParams; returns: ClusterFirewallGroupsGetItem[]; optional: true };
-  /** POST /cluster/firewall/groups (create_security_group) */
-  "POST /cluster/firewall/groups": { params: ClusterFirewallGroupsPostParams; returns: null; optional: false };
-  /** GET /cluster/firewall/groups/{group} (get_rules) */
-  "GET /cluster/firewall/groups/{group}": { params: { group: string }; returns: ClusterFirewallGroupsGroupGetItem[]; optional: false };
-  /** POST /cluster/firewall/groups/{group} (create_rule) */
-  "POST /cluster/firewall/groups/{group}": { params: { group: string } & ClusterFirewallGroupsGroupPostParams; returns: null; optional: false };
-  /** DELETE /cluster/firewall/groups/{group} (delete_security_group) */
-  "DELETE /cluster/firewall/groups/{group}": { params: { group: string }; returns: null; optional: false };
-  /** GET /cluster/firewall/groups/{group}/{pos} (get_rule) */
-  "GET /cluster/firewall/groups/{group}/{pos}": { params: { group: string; pos: number }; returns: ClusterFirewallGroupsGroupPosGetResult; optional: false };
-  /** PUT /cluster/firewall/groups/{group}/{pos} (update_rule) */
-  "PUT /cluster/firewall/groups/{group}/{pos}": { params: { group: string; pos: number } & ClusterFirewallGroupsGroupPosPutParams; returns: null; optional: false };
-  /** DELETE /cluster/firewall/groups/{group}/{pos} (delete_rule) */
-  "DELETE /cluster/firewall/groups/{group}/{pos}": { params: { group: string; pos: number } & ClusterFirewallGroupsGroupPosDeleteParams; returns: null; optional: false };
-  /** GET /cluster/firewall/ipset (ipset_index) */
-  "GET /cluster/firewall/ipset": { params: NoParams; returns: ClusterFirewallIpsetGetItem[]; optional: true };
-  /** POST /cluster/firewall/ipset (create_ipset) */
-  "POST /cluster/firewall/ipset": { params: ClusterFirewallIpsetPostParams; returns: null; optional: false };
-  /** GET /cluster/firewall/ipset/{name} (get_ipset) */
-  "GET /cluster/firewall/ipset/{name}": { params: { name: string }; returns: ClusterFirewallIpsetNameGetItem[]; optional: false };
-  /** POST /cluster/firewall/ipset/{name} (create_ip) */
-  "POST /cluster/firewall/ipset/{name}": { params: { name: string } & ClusterFirewallIpsetNamePostParams; returns: null; optional: false };
-  /** DELETE /cluster/firewall/ipset/{name} (delete_ipset) */
-  "DELETE /cluster/firewall/ipset/{name}": { params: { name: string } & ClusterFirewallIpsetNameDeleteParams; returns: null; optional: false };
-  /** GET /cluster/firewall/ipset/{name}/{cidr} (read_ip) */
-  "GET /cluster/firewall/ipset/{name}/{cidr}": { params: { name: string; cidr: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/firewall/ipset/{name}/{cidr} (update_ip) */
-  "PUT /cluster/firewall/ipset/{name}/{cidr}": { params: { name: string; cidr: string } & ClusterFirewallIpsetNameCidrPutParams; returns: null; optional: false };
-  /** DELETE /cluster/firewall/ipset/{name}/{cidr} (remove_ip) */
-  "DELETE /cluster/firewall/ipset/{name}/{cidr}": { params: { name: string; cidr: string } & ClusterFirewallIpsetNameCidrDeleteParams; returns: null; optional: false };
-  /** GET /cluster/firewall/macros (get_macros) */
-  "GET /cluster/firewall/macros": { params: NoParams; returns: ClusterFirewallMacrosGetItem[]; optional: true };
-  /** GET /cluster/firewall/options (get_options) */
-  "GET /cluster/firewall/options": { params: NoParams; returns: ClusterFirewallOptionsGetResult; optional: true };
-  /** PUT /cluster/firewall/options (set_options) */
-  "PUT /cluster/firewall/options": { params: ClusterFirewallOptionsPutParams; returns: null; optional: true };
-  /** GET /cluster/firewall/refs (refs) */
-  "GET /cluster/firewall/refs": { params: ClusterFirewallRefsGetParams; returns: ClusterFirewallRefsGetItem[]; optional: true };
-  /** GET /cluster/firewall/rules (get_rules) */
-  "GET /cluster/firewall/rules": { params: NoParams; returns: ClusterFirewallRulesGetItem[]; optional: true };
-  /** POST /cluster/firewall/rules (create_rule) */
-  "POST /cluster/firewall/rules": { params: ClusterFirewallRulesPostParams; returns: null; optional: false };
-  /** GET /cluster/firewall/rules/{pos} (get_rule) */
-  "GET /cluster/firewall/rules/{pos}": { params: { pos: number }; returns: ClusterFirewallRulesPosGetResult; optional: false };
-  /** PUT /cluster/firewall/rules/{pos} (update_rule) */
-  "PUT /cluster/firewall/rules/{pos}": { params: { pos: number } & ClusterFirewallRulesPosPutParams; returns: null; optional: false };
-  /** DELETE /cluster/firewall/rules/{pos} (delete_rule) */
-  "DELETE /cluster/firewall/rules/{pos}": { params: { pos: number } & ClusterFirewallRulesPosDeleteParams; returns: null; optional: false };
-  /** GET /cluster/ha (index) */
-  "GET /cluster/ha": { params: NoParams; returns: ClusterHaGetItem[]; optional: true };
-  /** GET /cluster/ha/groups (index) */
-  "GET /cluster/ha/groups": { params: NoParams; returns: ClusterHaGroupsGetItem[]; optional: true };
-  /** POST /cluster/ha/groups (create) */
-  "POST /cluster/ha/groups": { params: ClusterHaGroupsPostParams; returns: null; optional: false };
-  /** GET /cluster/ha/groups/{group} (read) */
-  "GET /cluster/ha/groups/{group}": { params: { group: string }; returns: unknown; optional: false };
-  /** PUT /cluster/ha/groups/{group} (update) */
-  "PUT /cluster/ha/groups/{group}": { params: { group: string } & ClusterHaGroupsGroupPutParams; returns: null; optional: false };
-  /** DELETE /cluster/ha/groups/{group} (delete) */
-  "DELETE /cluster/ha/groups/{group}": { params: { group: string }; returns: null; optional: false };
-  /** GET /cluster/ha/resources (index) */
-  "GET /cluster/ha/resources": { params: ClusterHaResourcesGetParams; returns: ClusterHaResourcesGetItem[]; optional: true };
-  /** POST /cluster/ha/resources (create) */
-  "POST /cluster/ha/resources": { params: ClusterHaResourcesPostParams; returns: null; optional: false };
-  /** GET /cluster/ha/resources/{sid} (read) */
-  "GET /cluster/ha/resources/{sid}": { params: { sid: string }; returns: ClusterHaResourcesSidGetResult; optional: false };
-  /** PUT /cluster/ha/resources/{sid} (update) */
-  "PUT /cluster/ha/resources/{sid}": { params: { sid: string } & ClusterHaResourcesSidPutParams; returns: null; optional: false };
-  /** DELETE /cluster/ha/resources/{sid} (delete) */
-  "DELETE /cluster/ha/resources/{sid}": { params: { sid: string } & ClusterHaResourcesSidDeleteParams; returns: null; optional: false };
-  /** POST /cluster/ha/resources/{sid}/migrate (migrate) */
-  "POST /cluster/ha/resources/{sid}/migrate": { params: { sid: string } & ClusterHaResourcesSidMigratePostParams; returns: ClusterHaResourcesSidMigratePostResult; optional: false };
-  /** POST /cluster/ha/resources/{sid}/relocate (relocate) */
-  "POST /cluster/ha/resources/{sid}/relocate": { params: { sid: string } & ClusterHaResourcesSidRelocatePostParams; returns: ClusterHaResourcesSidRelocatePostResult; optional: false };
-  /** GET /cluster/ha/rules (index) */
-  "GET /cluster/ha/rules": { params: ClusterHaRulesGetParams; returns: ClusterHaRulesGetItem[]; optional: true };
-  /** POST /cluster/ha/rules (create_rule) */
-  "POST /cluster/ha/rules": { params: ClusterHaRulesPostParams; returns: null; optional: false };
-  /** GET /cluster/ha/rules/{rule} (read_rule) */
-  "GET /cluster/ha/rules/{rule}": { params: { rule: string }; returns: ClusterHaRulesRuleGetResult; optional: false };
-  /** PUT /cluster/ha/rules/{rule} (update_rule) */
-  "PUT /cluster/ha/rules/{rule}": { params: { rule: string } & ClusterHaRulesRulePutParams; returns: null; optional: false };
-  /** DELETE /cluster/ha/rules/{rule} (delete_rule) */
-  "DELETE /cluster/ha/rules/{rule}": { params: { rule: string }; returns: null; optional: false };
-  /** GET /cluster/ha/status (index) */
-  "GET /cluster/ha/status": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** POST /cluster/ha/status/arm-ha (arm-ha) */
-  "POST /cluster/ha/status/arm-ha": { params: NoParams; returns: null; optional: true };
-  /** GET /cluster/ha/status/current (status) */
-  "GET /cluster/ha/status/current": { params: NoParams; returns: ClusterHaStatusCurrentGetItem[]; optional: true };
-  /** POST /cluster/ha/status/disarm-ha (disarm-ha) */
-  "POST /cluster/ha/status/disarm-ha": { params: ClusterHaStatusDisarmHaPostParams; returns: null; optional: false };
-  /** GET /cluster/ha/status/manager_status (manager_status) */
-  "GET /cluster/ha/status/manager_status": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** GET /cluster/jobs (index) */
-  "GET /cluster/jobs": { params: NoParams; returns: ClusterJobsGetItem[]; optional: true };
-  /** GET /cluster/jobs/realm-sync (syncjob_index) */
-  "GET /cluster/jobs/realm-sync": { params: NoParams; returns: ClusterJobsRealmSyncGetItem[]; optional: true };
-  /** GET /cluster/jobs/realm-sync/{id} (read_job) */
-  "GET /cluster/jobs/realm-sync/{id}": { params: { id: string }; returns: Record<string, unknown>; optional: false };
-  /** POST /cluster/jobs/realm-sync/{id} (create_job) */
-  "POST /cluster/jobs/realm-sync/{id}": { params: { id: string } & ClusterJobsRealmSyncIdPostParams; returns: null; optional: false };
-  /** PUT /cluster/jobs/realm-sync/{id} (update_job) */
-  "PUT /cluster/jobs/realm-sync/{id}": { params: { id: string } & ClusterJobsRealmSyncIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/jobs/realm-sync/{id} (delete_job) */
-  "DELETE /cluster/jobs/realm-sync/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/jobs/schedule-analyze (schedule-analyze) */
-  "GET /cluster/jobs/schedule-analyze": { params: ClusterJobsScheduleAnalyzeGetParams; returns: ClusterJobsScheduleAnalyzeGetItem[]; optional: false };
-  /** GET /cluster/log (log) */
-  "GET /cluster/log": { params: ClusterLogGetParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/mapping (index) */
-  "GET /cluster/mapping": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/mapping/dir (index) */
-  "GET /cluster/mapping/dir": { params: ClusterMappingDirGetParams; returns: ClusterMappingDirGetItem[]; optional: true };
-  /** POST /cluster/mapping/dir (create) */
-  "POST /cluster/mapping/dir": { params: ClusterMappingDirPostParams; returns: null; optional: false };
-  /** GET /cluster/mapping/dir/{id} (get) */
-  "GET /cluster/mapping/dir/{id}": { params: { id: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/mapping/dir/{id} (update) */
-  "PUT /cluster/mapping/dir/{id}": { params: { id: string } & ClusterMappingDirIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/mapping/dir/{id} (delete) */
-  "DELETE /cluster/mapping/dir/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/mapping/pci (index) */
-  "GET /cluster/mapping/pci": { params: ClusterMappingPciGetParams; returns: ClusterMappingPciGetItem[]; optional: true };
-  /** POST /cluster/mapping/pci (create) */
-  "POST /cluster/mapping/pci": { params: ClusterMappingPciPostParams; returns: null; optional: false };
-  /** GET /cluster/mapping/pci/{id} (get) */
-  "GET /cluster/mapping/pci/{id}": { params: { id: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/mapping/pci/{id} (update) */
-  "PUT /cluster/mapping/pci/{id}": { params: { id: string } & ClusterMappingPciIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/mapping/pci/{id} (delete) */
-  "DELETE /cluster/mapping/pci/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/mapping/usb (index) */
-  "GET /cluster/mapping/usb": { params: ClusterMappingUsbGetParams; returns: ClusterMappingUsbGetItem[]; optional: true };
-  /** POST /cluster/mapping/usb (create) */
-  "POST /cluster/mapping/usb": { params: ClusterMappingUsbPostParams; returns: null; optional: false };
-  /** GET /cluster/mapping/usb/{id} (get) */
-  "GET /cluster/mapping/usb/{id}": { params: { id: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/mapping/usb/{id} (update) */
-  "PUT /cluster/mapping/usb/{id}": { params: { id: string } & ClusterMappingUsbIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/mapping/usb/{id} (delete) */
-  "DELETE /cluster/mapping/usb/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/metrics (index) */
-  "GET /cluster/metrics": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/metrics/export (export) */
-  "GET /cluster/metrics/export": { params: ClusterMetricsExportGetParams; returns: ClusterMetricsExportGetResult; optional: true };
-  /** GET /cluster/metrics/server (server_index) */
-  "GET /cluster/metrics/server": { params: NoParams; returns: ClusterMetricsServerGetItem[]; optional: true };
-  /** GET /cluster/metrics/server/{id} (read) */
-  "GET /cluster/metrics/server/{id}": { params: { id: string }; returns: Record<string, unknown>; optional: false };
-  /** POST /cluster/metrics/server/{id} (create) */
-  "POST /cluster/metrics/server/{id}": { params: { id: string } & ClusterMetricsServerIdPostParams; returns: null; optional: false };
-  /** PUT /cluster/metrics/server/{id} (update) */
-  "PUT /cluster/metrics/server/{id}": { params: { id: string } & ClusterMetricsServerIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/metrics/server/{id} (delete) */
-  "DELETE /cluster/metrics/server/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/nextid (nextid) */
-  "GET /cluster/nextid": { params: ClusterNextidGetParams; returns: number; optional: true };
-  /** GET /cluster/notifications (index) */
-  "GET /cluster/notifications": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/notifications/endpoints (endpoints_index) */
-  "GET /cluster/notifications/endpoints": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/notifications/endpoints/gotify (get_gotify_endpoints) */
-  "GET /cluster/notifications/endpoints/gotify": { params: NoParams; returns: ClusterNotificationsEndpointsGotifyGetItem[]; optional: true };
-  /** POST /cluster/notifications/endpoints/gotify (create_gotify_endpoint) */
-  "POST /cluster/notifications/endpoints/gotify": { params: ClusterNotificationsEndpointsGotifyPostParams; returns: null; optional: false };
-  /** GET /cluster/notifications/endpoints/gotify/{name} (get_gotify_endpoint) */
-  "GET /cluster/notifications/endpoints/gotify/{name}": { params: { name: string }; returns: ClusterNotificationsEndpointsGotifyNameGetResult; optional: false };
-  /** PUT /cluster/notifications/endpoints/gotify/{name} (update_gotify_endpoint) */
-  "PUT /cluster/notifications/endpoints/gotify/{name}": { params: { name: string } & ClusterNotificationsEndpointsGotifyNamePutParams; returns: null; optional: false };
-  /** DELETE /cluster/notifications/endpoints/gotify/{name} (delete_gotify_endpoint) */
-  "DELETE /cluster/notifications/endpoints/gotify/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /cluster/notifications/endpoints/sendmail (get_sendmail_endpoints) */
-  "GET /cluster/notifications/endpoints/sendmail": { params: NoParams; returns: ClusterNotificationsEndpointsSendmailGetItem[]; optional: true };
-  /** POST /cluster/notifications/endpoints/sendmail (create_sendmail_endpoint) */
-  "POST /cluster/notifications/endpoints/sendmail": { params: ClusterNotificationsEndpointsSendmailPostParams; returns: null; optional: false };
-  /** GET /cluster/notifications/endpoints/sendmail/{name} (get_sendmail_endpoint) */
-  "GET /cluster/notifications/endpoints/sendmail/{name}": { params: { name: string }; returns: ClusterNotificationsEndpointsSendmailNameGetResult; optional: false };
-  /** PUT /cluster/notifications/endpoints/sendmail/{name} (update_sendmail_endpoint) */
-  "PUT /cluster/notifications/endpoints/sendmail/{name}": { params: { name: string } & ClusterNotificationsEndpointsSendmailNamePutParams; returns: null; optional: false };
-  /** DELETE /cluster/notifications/endpoints/sendmail/{name} (delete_sendmail_endpoint) */
-  "DELETE /cluster/notifications/endpoints/sendmail/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /cluster/notifications/endpoints/smtp (get_smtp_endpoints) */
-  "GET /cluster/notifications/endpoints/smtp": { params: NoParams; returns: ClusterNotificationsEndpointsSmtpGetItem[]; optional: true };
-  /** POST /cluster/notifications/endpoints/smtp (create_smtp_endpoint) */
-  "POST /cluster/notifications/endpoints/smtp": { params: ClusterNotificationsEndpointsSmtpPostParams; returns: null; optional: false };
-  /** GET /cluster/notifications/endpoints/smtp/{name} (get_smtp_endpoint) */
-  "GET /cluster/notifications/endpoints/smtp/{name}": { params: { name: string }; returns: ClusterNotificationsEndpointsSmtpNameGetResult; optional: false };
-  /** PUT /cluster/notifications/endpoints/smtp/{name} (update_smtp_endpoint) */
-  "PUT /cluster/notifications/endpoints/smtp/{name}": { params: { name: string } & ClusterNotificationsEndpointsSmtpNamePutParams; returns: null; optional: false };
-  /** DELETE /cluster/notifications/endpoints/smtp/{name} (delete_smtp_endpoint) */
-  "DELETE /cluster/notifications/endpoints/smtp/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /cluster/notifications/endpoints/webhook (get_webhook_endpoints) */
-  "GET /cluster/notifications/endpoints/webhook": { params: NoParams; returns: ClusterNotificationsEndpointsWebhookGetItem[]; optional: true };
-  /** POST /cluster/notifications/endpoints/webhook (create_webhook_endpoint) */
-  "POST /cluster/notifications/endpoints/webhook": { params: ClusterNotificationsEndpointsWebhookPostParams; returns: null; optional: false };
-  /** GET /cluster/notifications/endpoints/webhook/{name} (get_webhook_endpoint) */
-  "GET /cluster/notifications/endpoints/webhook/{name}": { params: { name: string }; returns: ClusterNotificationsEndpointsWebhookNameGetResult; optional: false };
-  /** PUT /cluster/notifications/endpoints/webhook/{name} (update_webhook_endpoint) */
-  "PUT /cluster/notifications/endpoints/webhook/{name}": { params: { name: string } & ClusterNotificationsEndpointsWebhookNamePutParams; returns: null; optional: false };
-  /** DELETE /cluster/notifications/endpoints/webhook/{name} (delete_webhook_endpoint) */
-  "DELETE /cluster/notifications/endpoints/webhook/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /cluster/notifications/matcher-field-values (get_matcher_field_values) */
-  "GET /cluster/notifications/matcher-field-values": { params: NoParams; returns: ClusterNotificationsMatcherFieldValuesGetItem[]; optional: true };
-  /** GET /cluster/notifications/matcher-fields (get_matcher_fields) */
-  "GET /cluster/notifications/matcher-fields": { params: NoParams; returns: ClusterNotificationsMatcherFieldsGetItem[]; optional: true };
-  /** GET /cluster/notifications/matchers (get_matchers) */
-  "GET /cluster/notifications/matchers": { params: NoParams; returns: ClusterNotificationsMatchersGetItem[]; optional: true };
-  /** POST /cluster/notifications/matchers (create_matcher) */
-  "POST /cluster/notifications/matchers": { params: ClusterNotificationsMatchersPostParams; returns: null; optional: false };
-  /** GET /cluster/notifications/matchers/{name} (get_matcher) */
-  "GET /cluster/notifications/matchers/{name}": { params: { name: string }; returns: ClusterNotificationsMatchersNameGetResult; optional: false };
-  /** PUT /cluster/notifications/matchers/{name} (update_matcher) */
-  "PUT /cluster/notifications/matchers/{name}": { params: { name: string } & ClusterNotificationsMatchersNamePutParams; returns: null; optional: false };
-  /** DELETE /cluster/notifications/matchers/{name} (delete_matcher) */
-  "DELETE /cluster/notifications/matchers/{name}": { params: { name: string }; returns: null; optional: false };
-  /** GET /cluster/notifications/targets (get_all_targets) */
-  "GET /cluster/notifications/targets": { params: NoParams; returns: ClusterNotificationsTargetsGetItem[]; optional: true };
-  /** POST /cluster/notifications/targets/{name}/test (test_target) */
-  "POST /cluster/notifications/targets/{name}/test": { params: { name: string }; returns: null; optional: false };
-  /** GET /cluster/options (get_options) */
-  "GET /cluster/options": { params: NoParams; returns: Record<string, unknown>; optional: true };
-  /** PUT /cluster/options (set_options) */
-  "PUT /cluster/options": { params: ClusterOptionsPutParams; returns: null; optional: true };
-  /** GET /cluster/qemu (index) */
-  "GET /cluster/qemu": { params: NoParams; returns: Record<string, unknown>[]; optional: true };
-  /** GET /cluster/qemu/cpu-flags (index) */
-  "GET /cluster/qemu/cpu-flags": { params: ClusterQemuCpuFlagsGetParams; returns: ClusterQemuCpuFlagsGetItem[]; optional: true };
-  /** GET /cluster/qemu/custom-cpu-models (config) */
-  "GET /cluster/qemu/custom-cpu-models": { params: NoParams; returns: ClusterQemuCustomCpuModelsGetItem[]; optional: true };
-  /** POST /cluster/qemu/custom-cpu-models (create) */
-  "POST /cluster/qemu/custom-cpu-models": { params: ClusterQemuCustomCpuModelsPostParams; returns: null; optional: false };
-  /** GET /cluster/qemu/custom-cpu-models/{cputype} (info) */
-  "GET /cluster/qemu/custom-cpu-models/{cputype}": { params: { cputype: string }; returns: ClusterQemuCustomCpuModelsCputypeGetResult; optional: false };
-  /** PUT /cluster/qemu/custom-cpu-models/{cputype} (update) */
-  "PUT /cluster/qemu/custom-cpu-models/{cputype}": { params: { cputype: string } & ClusterQemuCustomCpuModelsCputypePutParams; returns: null; optional: false };
-  /** DELETE /cluster/qemu/custom-cpu-models/{cputype} (delete) */
-  "DELETE /cluster/qemu/custom-cpu-models/{cputype}": { params: { cputype: string }; returns: null; optional: false };
-  /** GET /cluster/replication (index) */
-  "GET /cluster/replication": { params: NoParams; returns: ClusterReplicationGetItem[]; optional: true };
-  /** POST /cluster/replication (create) */
-  "POST /cluster/replication": { params: ClusterReplicationPostParams; returns: null; optional: false };
-  /** GET /cluster/replication/{id} (read) */
-  "GET /cluster/replication/{id}": { params: { id: string }; returns: ClusterReplicationIdGetResult; optional: false };
-  /** PUT /cluster/replication/{id} (update) */
-  "PUT /cluster/replication/{id}": { params: { id: string } & ClusterReplicationIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/replication/{id} (delete) */
-  "DELETE /cluster/replication/{id}": { params: { id: string } & ClusterReplicationIdDeleteParams; returns: null; optional: false };
-  /** GET /cluster/resources (resources) */
-  "GET /cluster/resources": { params: ClusterResourcesGetParams; returns: ClusterResourcesGetItem[]; optional: true };
-  /** GET /cluster/sdn (index) */
-  "GET /cluster/sdn": { params: NoParams; returns: ClusterSdnGetItem[]; optional: true };
-  /** PUT /cluster/sdn (reload) starts a task */
-  "PUT /cluster/sdn": { params: ClusterSdnPutParams; returns: Upid; optional: true };
-  /** GET /cluster/sdn/controllers (index) */
-  "GET /cluster/sdn/controllers": { params: ClusterSdnControllersGetParams; returns: ClusterSdnControllersGetItem[]; optional: true };
-  /** POST /cluster/sdn/controllers (create) */
-  "POST /cluster/sdn/controllers": { params: ClusterSdnControllersPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/controllers/{controller} (read) */
-  "GET /cluster/sdn/controllers/{controller}": { params: { controller: string } & ClusterSdnControllersControllerGetParams; returns: ClusterSdnControllersControllerGetResult; optional: false };
-  /** PUT /cluster/sdn/controllers/{controller} (update) */
-  "PUT /cluster/sdn/controllers/{controller}": { params: { controller: string } & ClusterSdnControllersControllerPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/controllers/{controller} (delete) */
-  "DELETE /cluster/sdn/controllers/{controller}": { params: { controller: string } & ClusterSdnControllersControllerDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/dns (index) */
-  "GET /cluster/sdn/dns": { params: ClusterSdnDnsGetParams; returns: ClusterSdnDnsGetItem[]; optional: true };
-  /** POST /cluster/sdn/dns (create) */
-  "POST /cluster/sdn/dns": { params: ClusterSdnDnsPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/dns/{dns} (read) */
-  "GET /cluster/sdn/dns/{dns}": { params: { dns: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/sdn/dns/{dns} (update) */
-  "PUT /cluster/sdn/dns/{dns}": { params: { dns: string } & ClusterSdnDnsDnsPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/dns/{dns} (delete) */
-  "DELETE /cluster/sdn/dns/{dns}": { params: { dns: string } & ClusterSdnDnsDnsDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/dry-run (dry-run) */
-  "GET /cluster/sdn/dry-run": { params: ClusterSdnDryRunGetParams; returns: ClusterSdnDryRunGetResult; optional: false };
-  /** GET /cluster/sdn/fabrics (index) */
-  "GET /cluster/sdn/fabrics": { params: NoParams; returns: ClusterSdnFabricsGetItem[]; optional: true };
-  /** GET /cluster/sdn/fabrics/all (list_all) */
-  "GET /cluster/sdn/fabrics/all": { params: ClusterSdnFabricsAllGetParams; returns: ClusterSdnFabricsAllGetResult; optional: true };
-  /** GET /cluster/sdn/fabrics/fabric (index) */
-  "GET /cluster/sdn/fabrics/fabric": { params: ClusterSdnFabricsFabricGetParams; returns: ClusterSdnFabricsFabricGetItem[]; optional: true };
-  /** POST /cluster/sdn/fabrics/fabric (add_fabric) */
-  "POST /cluster/sdn/fabrics/fabric": { params: ClusterSdnFabricsFabricPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/fabrics/fabric/{id} (get_fabric) */
-  "GET /cluster/sdn/fabrics/fabric/{id}": { params: { id: string }; returns: ClusterSdnFabricsFabricIdGetResult; optional: false };
-  /** PUT /cluster/sdn/fabrics/fabric/{id} (update_fabric) */
-  "PUT /cluster/sdn/fabrics/fabric/{id}": { params: { id: string } & ClusterSdnFabricsFabricIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/fabrics/fabric/{id} (delete_fabric) */
-  "DELETE /cluster/sdn/fabrics/fabric/{id}": { params: { id: string }; returns: null; optional: false };
-  /** GET /cluster/sdn/fabrics/node (list_nodes) */
-  "GET /cluster/sdn/fabrics/node": { params: ClusterSdnFabricsNodeGetParams; returns: ClusterSdnFabricsNodeGetItem[]; optional: true };
-  /** GET /cluster/sdn/fabrics/node/{fabric_id} (list_nodes_fabric) */
-  "GET /cluster/sdn/fabrics/node/{fabric_id}": { params: { fabric_id: string } & ClusterSdnFabricsNodeFabricIdGetParams; returns: ClusterSdnFabricsNodeFabricIdGetItem[]; optional: false };
-  /** POST /cluster/sdn/fabrics/node/{fabric_id} (add_node) */
-  "POST /cluster/sdn/fabrics/node/{fabric_id}": { params: { fabric_id: string } & ClusterSdnFabricsNodeFabricIdPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (get_node) */
-  "GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id}": { params: { fabric_id: string; node_id: string }; returns: ClusterSdnFabricsNodeFabricIdNodeIdGetResult; optional: false };
-  /** PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (update_node) */
-  "PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id}": { params: { fabric_id: string; node_id: string } & ClusterSdnFabricsNodeFabricIdNodeIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (delete_node) */
-  "DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id}": { params: { fabric_id: string; node_id: string }; returns: null; optional: false };
-  /** GET /cluster/sdn/ipams (index) */
-  "GET /cluster/sdn/ipams": { params: ClusterSdnIpamsGetParams; returns: ClusterSdnIpamsGetItem[]; optional: true };
-  /** POST /cluster/sdn/ipams (create) */
-  "POST /cluster/sdn/ipams": { params: ClusterSdnIpamsPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/ipams/{ipam} (read) */
-  "GET /cluster/sdn/ipams/{ipam}": { params: { ipam: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/sdn/ipams/{ipam} (update) */
-  "PUT /cluster/sdn/ipams/{ipam}": { params: { ipam: string } & ClusterSdnIpamsIpamPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/ipams/{ipam} (delete) */
-  "DELETE /cluster/sdn/ipams/{ipam}": { params: { ipam: string } & ClusterSdnIpamsIpamDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/ipams/{ipam}/status (ipamindex) */
-  "GET /cluster/sdn/ipams/{ipam}/status": { params: { ipam: string }; returns: unknown[]; optional: false };
-  /** POST /cluster/sdn/lock (lock) */
-  "POST /cluster/sdn/lock": { params: ClusterSdnLockPostParams; returns: string; optional: true };
-  /** DELETE /cluster/sdn/lock (release_lock) */
-  "DELETE /cluster/sdn/lock": { params: ClusterSdnLockDeleteParams; returns: null; optional: true };
-  /** GET /cluster/sdn/prefix-lists (list_prefix_lists) */
-  "GET /cluster/sdn/prefix-lists": { params: ClusterSdnPrefixListsGetParams; returns: Record<string, unknown>[]; optional: true };
-  /** POST /cluster/sdn/prefix-lists (create_prefix_list_entry) */
-  "POST /cluster/sdn/prefix-lists": { params: ClusterSdnPrefixListsPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/prefix-lists/{id} (get_prefix_list) */
-  "GET /cluster/sdn/prefix-lists/{id}": { params: { id: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/sdn/prefix-lists/{id} (update_prefix_list) */
-  "PUT /cluster/sdn/prefix-lists/{id}": { params: { id: string } & ClusterSdnPrefixListsIdPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/prefix-lists/{id} (delete_prefix_list) */
-  "DELETE /cluster/sdn/prefix-lists/{id}": { params: { id: string } & ClusterSdnPrefixListsIdDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/prefix-lists/{id}/entries (get_prefix_list_entries) */
-  "GET /cluster/sdn/prefix-lists/{id}/entries": { params: { id: string }; returns: Record<string, unknown>[]; optional: false };
-  /** POST /cluster/sdn/prefix-lists/{id}/entries (create_prefix_list_entry) */
-  "POST /cluster/sdn/prefix-lists/{id}/entries": { params: { id: string } & ClusterSdnPrefixListsIdEntriesPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (get_prefix_list_entry) */
-  "GET /cluster/sdn/prefix-lists/{id}/entries/{url_seq}": { params: { id: string; url_seq: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (update_prefix_list_entry) */
-  "PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq}": { params: { id: string; url_seq: string } & ClusterSdnPrefixListsIdEntriesUrlSeqPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (delete_prefix_list_entry) */
-  "DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq}": { params: { id: string; url_seq: string } & ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams; returns: null; optional: false };
-  /** POST /cluster/sdn/rollback (rollback) */
-  "POST /cluster/sdn/rollback": { params: ClusterSdnRollbackPostParams; returns: null; optional: true };
-  /** GET /cluster/sdn/route-maps (list_route_maps) */
-  "GET /cluster/sdn/route-maps": { params: ClusterSdnRouteMapsGetParams; returns: ClusterSdnRouteMapsGetItem[]; optional: true };
-  /** GET /cluster/sdn/route-maps/entries (list_route_map_entries) */
-  "GET /cluster/sdn/route-maps/entries": { params: ClusterSdnRouteMapsEntriesGetParams; returns: ClusterSdnRouteMapsEntriesGetItem[]; optional: true };
-  /** POST /cluster/sdn/route-maps/entries (create_route_map_entry) */
-  "POST /cluster/sdn/route-maps/entries": { params: ClusterSdnRouteMapsEntriesPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/route-maps/entries/{route-map-id} (list_route_map_entries_for_route_map) */
-  "GET /cluster/sdn/route-maps/entries/{route-map-id}": { params: { "route-map-id": string } & ClusterSdnRouteMapsEntriesRouteMapIdGetParams; returns: ClusterSdnRouteMapsEntriesRouteMapIdGetItem[]; optional: false };
-  /** GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (get_route_map_entry) */
-  "GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}": { params: { "route-map-id": string; order: number }; returns: ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult; optional: false };
-  /** PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (update_route_map_entry) */
-  "PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}": { params: { "route-map-id": string; order: number } & ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (delete_route_map_entry) */
-  "DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}": { params: { "route-map-id": string; order: number } & ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/vnets (index) */
-  "GET /cluster/sdn/vnets": { params: ClusterSdnVnetsGetParams; returns: ClusterSdnVnetsGetItem[]; optional: true };
-  /** POST /cluster/sdn/vnets (create) */
-  "POST /cluster/sdn/vnets": { params: ClusterSdnVnetsPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/vnets/{vnet} (read) */
-  "GET /cluster/sdn/vnets/{vnet}": { params: { vnet: string } & ClusterSdnVnetsVnetGetParams; returns: ClusterSdnVnetsVnetGetResult; optional: false };
-  /** PUT /cluster/sdn/vnets/{vnet} (update) */
-  "PUT /cluster/sdn/vnets/{vnet}": { params: { vnet: string } & ClusterSdnVnetsVnetPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/vnets/{vnet} (delete) */
-  "DELETE /cluster/sdn/vnets/{vnet}": { params: { vnet: string } & ClusterSdnVnetsVnetDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/vnets/{vnet}/firewall (index) */
-  "GET /cluster/sdn/vnets/{vnet}/firewall": { params: { vnet: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /cluster/sdn/vnets/{vnet}/firewall/options (get_options) */
-  "GET /cluster/sdn/vnets/{vnet}/firewall/options": { params: { vnet: string }; returns: ClusterSdnVnetsVnetFirewallOptionsGetResult; optional: false };
-  /** PUT /cluster/sdn/vnets/{vnet}/firewall/options (set_options) */
-  "PUT /cluster/sdn/vnets/{vnet}/firewall/options": { params: { vnet: string } & ClusterSdnVnetsVnetFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /cluster/sdn/vnets/{vnet}/firewall/rules (get_rules) */
-  "GET /cluster/sdn/vnets/{vnet}/firewall/rules": { params: { vnet: string }; returns: ClusterSdnVnetsVnetFirewallRulesGetItem[]; optional: false };
-  /** POST /cluster/sdn/vnets/{vnet}/firewall/rules (create_rule) */
-  "POST /cluster/sdn/vnets/{vnet}/firewall/rules": { params: { vnet: string } & ClusterSdnVnetsVnetFirewallRulesPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (get_rule) */
-  "GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}": { params: { vnet: string; pos: number }; returns: ClusterSdnVnetsVnetFirewallRulesPosGetResult; optional: false };
-  /** PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (update_rule) */
-  "PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}": { params: { vnet: string; pos: number } & ClusterSdnVnetsVnetFirewallRulesPosPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (delete_rule) */
-  "DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}": { params: { vnet: string; pos: number } & ClusterSdnVnetsVnetFirewallRulesPosDeleteParams; returns: null; optional: false };
-  /** POST /cluster/sdn/vnets/{vnet}/ips (ipcreate) */
-  "POST /cluster/sdn/vnets/{vnet}/ips": { params: { vnet: string } & ClusterSdnVnetsVnetIpsPostParams; returns: null; optional: false };
-  /** PUT /cluster/sdn/vnets/{vnet}/ips (ipupdate) */
-  "PUT /cluster/sdn/vnets/{vnet}/ips": { params: { vnet: string } & ClusterSdnVnetsVnetIpsPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/vnets/{vnet}/ips (ipdelete) */
-  "DELETE /cluster/sdn/vnets/{vnet}/ips": { params: { vnet: string } & ClusterSdnVnetsVnetIpsDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/vnets/{vnet}/subnets (index) */
-  "GET /cluster/sdn/vnets/{vnet}/subnets": { params: { vnet: string } & ClusterSdnVnetsVnetSubnetsGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** POST /cluster/sdn/vnets/{vnet}/subnets (create) */
-  "POST /cluster/sdn/vnets/{vnet}/subnets": { params: { vnet: string } & ClusterSdnVnetsVnetSubnetsPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/vnets/{vnet}/subnets/{subnet} (read) */
-  "GET /cluster/sdn/vnets/{vnet}/subnets/{subnet}": { params: { vnet: string; subnet: string } & ClusterSdnVnetsVnetSubnetsSubnetGetParams; returns: Record<string, unknown>; optional: false };
-  /** PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (update) */
-  "PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet}": { params: { vnet: string; subnet: string } & ClusterSdnVnetsVnetSubnetsSubnetPutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet} (delete) */
-  "DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet}": { params: { vnet: string; subnet: string } & ClusterSdnVnetsVnetSubnetsSubnetDeleteParams; returns: null; optional: false };
-  /** GET /cluster/sdn/zones (index) */
-  "GET /cluster/sdn/zones": { params: ClusterSdnZonesGetParams; returns: ClusterSdnZonesGetItem[]; optional: true };
-  /** POST /cluster/sdn/zones (create) */
-  "POST /cluster/sdn/zones": { params: ClusterSdnZonesPostParams; returns: null; optional: false };
-  /** GET /cluster/sdn/zones/{zone} (read) */
-  "GET /cluster/sdn/zones/{zone}": { params: { zone: string } & ClusterSdnZonesZoneGetParams; returns: ClusterSdnZonesZoneGetResult; optional: false };
-  /** PUT /cluster/sdn/zones/{zone} (update) */
-  "PUT /cluster/sdn/zones/{zone}": { params: { zone: string } & ClusterSdnZonesZonePutParams; returns: null; optional: false };
-  /** DELETE /cluster/sdn/zones/{zone} (delete) */
-  "DELETE /cluster/sdn/zones/{zone}": { params: { zone: string } & ClusterSdnZonesZoneDeleteParams; returns: null; optional: false };
-  /** GET /cluster/status (get_status) */
-  "GET /cluster/status": { params: NoParams; returns: ClusterStatusGetItem[]; optional: true };
-  /** GET /cluster/tasks (tasks) */
-  "GET /cluster/tasks": { params: NoParams; returns: ClusterTasksGetItem[]; optional: true };
-  /** GET /nodes (index) */
-  "GET /nodes": { params: NoParams; returns: NodesGetItem[]; optional: true };
-  /** GET /nodes/{node} (index) */
-  "GET /nodes/{node}": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/aplinfo (aplinfo) */
-  "GET /nodes/{node}/aplinfo": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** POST /nodes/{node}/aplinfo (apl_download) starts a task */
-  "POST /nodes/{node}/aplinfo": { params: { node: string } & NodesNodeAplinfoPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/apt (index) */
-  "GET /nodes/{node}/apt": { params: { node: string }; returns: NodesNodeAptGetItem[]; optional: false };
-  /** GET /nodes/{node}/apt/changelog (changelog) */
-  "GET /nodes/{node}/apt/changelog": { params: { node: string } & NodesNodeAptChangelogGetParams; returns: string; optional: false };
-  /** GET /nodes/{node}/apt/repositories (repositories) */
-  "GET /nodes/{node}/apt/repositories": { params: { node: string }; returns: NodesNodeAptRepositoriesGetResult; optional: false };
-  /** POST /nodes/{node}/apt/repositories (change_repository) */
-  "POST /nodes/{node}/apt/repositories": { params: { node: string } & NodesNodeAptRepositoriesPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/apt/repositories (add_repository) */
-  "PUT /nodes/{node}/apt/repositories": { params: { node: string } & NodesNodeAptRepositoriesPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/apt/update (list_updates) */
-  "GET /nodes/{node}/apt/update": { params: { node: string }; returns: NodesNodeAptUpdateGetItem[]; optional: false };
-  /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  "POST /nodes/{node}/apt/update": { params: { node: string } & NodesNodeAptUpdatePostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/apt/versions (versions) */
-  "GET /nodes/{node}/apt/versions": { params: { node: string }; returns: NodesNodeAptVersionsGetItem[]; optional: false };
-  /** GET /nodes/{node}/capabilities (index) */
-  "GET /nodes/{node}/capabilities": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/capabilities/qemu (qemu_caps_index) */
-  "GET /nodes/{node}/capabilities/qemu": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/capabilities/qemu/cpu (index) */
-  "GET /nodes/{node}/capabilities/qemu/cpu": { params: { node: string } & NodesNodeCapabilitiesQemuCpuGetParams; returns: NodesNodeCapabilitiesQemuCpuGetItem[]; optional: false };
-  /** GET /nodes/{node}/capabilities/qemu/cpu-flags (index) */
-  "GET /nodes/{node}/capabilities/qemu/cpu-flags": { params: { node: string } & NodesNodeCapabilitiesQemuCpuFlagsGetParams; returns: NodesNodeCapabilitiesQemuCpuFlagsGetItem[]; optional: false };
-  /** GET /nodes/{node}/capabilities/qemu/machines (types) */
-  "GET /nodes/{node}/capabilities/qemu/machines": { params: { node: string } & NodesNodeCapabilitiesQemuMachinesGetParams; returns: NodesNodeCapabilitiesQemuMachinesGetItem[]; optional: false };
-  /** GET /nodes/{node}/capabilities/qemu/migration (capabilities) */
-  "GET /nodes/{node}/capabilities/qemu/migration": { params: { node: string }; returns: NodesNodeCapabilitiesQemuMigrationGetResult; optional: false };
-  /** GET /nodes/{node}/ceph (index) */
-  "GET /nodes/{node}/ceph": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/ceph/cfg (index) */
-  "GET /nodes/{node}/ceph/cfg": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/ceph/cfg/db (db) */
-  "GET /nodes/{node}/ceph/cfg/db": { params: { node: string }; returns: NodesNodeCephCfgDbGetItem[]; optional: false };
-  /** GET /nodes/{node}/ceph/cfg/raw (raw) */
-  "GET /nodes/{node}/ceph/cfg/raw": { params: { node: string }; returns: string; optional: false };
-  /** GET /nodes/{node}/ceph/cfg/value (value) */
-  "GET /nodes/{node}/ceph/cfg/value": { params: { node: string } & NodesNodeCephCfgValueGetParams; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/ceph/cmd-safety (cmd_safety) */
-  "GET /nodes/{node}/ceph/cmd-safety": { params: { node: string } & NodesNodeCephCmdSafetyGetParams; returns: NodesNodeCephCmdSafetyGetResult; optional: false };
-  /** GET /nodes/{node}/ceph/crush (crush) */
-  "GET /nodes/{node}/ceph/crush": { params: { node: string }; returns: string; optional: false };
-  /** GET /nodes/{node}/ceph/fs (index) */
-  "GET /nodes/{node}/ceph/fs": { params: { node: string }; returns: NodesNodeCephFsGetItem[]; optional: false };
-  /** POST /nodes/{node}/ceph/fs/{name} (createfs) starts a task */
-  "POST /nodes/{node}/ceph/fs/{name}": { params: { node: string; name: string } & NodesNodeCephFsNamePostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/ceph/fs/{name} (destroyfs) starts a task */
-  "DELETE /nodes/{node}/ceph/fs/{name}": { params: { node: string; name: string } & NodesNodeCephFsNameDeleteParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/ceph/init (init) */
-  "POST /nodes/{node}/ceph/init": { params: { node: string } & NodesNodeCephInitPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/ceph/log (log) */
-  "GET /nodes/{node}/ceph/log": { params: { node: string } & NodesNodeCephLogGetParams; returns: NodesNodeCephLogGetItem[]; optional: false };
-  /** GET /nodes/{node}/ceph/mds (index) */
-  "GET /nodes/{node}/ceph/mds": { params: { node: string }; returns: NodesNodeCephMdsGetItem[]; optional: false };
-  /** POST /nodes/{node}/ceph/mds/{name} (createmds) starts a task */
-  "POST /nodes/{node}/ceph/mds/{name}": { params: { node: string; name: string } & NodesNodeCephMdsNamePostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/ceph/mds/{name} (destroymds) starts a task */
-  "DELETE /nodes/{node}/ceph/mds/{name}": { params: { node: string; name: string }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/mgr (index) */
-  "GET /nodes/{node}/ceph/mgr": { params: { node: string }; returns: NodesNodeCephMgrGetItem[]; optional: false };
-  /** POST /nodes/{node}/ceph/mgr/{id} (createmgr) starts a task */
-  "POST /nodes/{node}/ceph/mgr/{id}": { params: { node: string; id: string }; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/ceph/mgr/{id} (destroymgr) starts a task */
-  "DELETE /nodes/{node}/ceph/mgr/{id}": { params: { node: string; id: string }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/mon (listmon) */
-  "GET /nodes/{node}/ceph/mon": { params: { node: string }; returns: NodesNodeCephMonGetItem[]; optional: false };
-  /** POST /nodes/{node}/ceph/mon/{monid} (createmon) starts a task */
-  "POST /nodes/{node}/ceph/mon/{monid}": { params: { node: string; monid: string } & NodesNodeCephMonMonidPostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/ceph/mon/{monid} (destroymon) starts a task */
-  "DELETE /nodes/{node}/ceph/mon/{monid}": { params: { node: string; monid: string }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/osd (index) */
-  "GET /nodes/{node}/ceph/osd": { params: { node: string }; returns: NodesNodeCephOsdGetResult; optional: false };
-  /** POST /nodes/{node}/ceph/osd (createosd) starts a task */
-  "POST /nodes/{node}/ceph/osd": { params: { node: string } & NodesNodeCephOsdPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/osd/{osdid} (osdindex) */
-  "GET /nodes/{node}/ceph/osd/{osdid}": { params: { node: string; osdid: number }; returns: Record<string, unknown>[]; optional: false };
-  /** DELETE /nodes/{node}/ceph/osd/{osdid} (destroyosd) starts a task */
-  "DELETE /nodes/{node}/ceph/osd/{osdid}": { params: { node: string; osdid: number } & NodesNodeCephOsdOsdidDeleteParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/ceph/osd/{osdid}/in (in) */
-  "POST /nodes/{node}/ceph/osd/{osdid}/in": { params: { node: string; osdid: number }; returns: null; optional: false };
-  /** GET /nodes/{node}/ceph/osd/{osdid}/lv-info (osdvolume) */
-  "GET /nodes/{node}/ceph/osd/{osdid}/lv-info": { params: { node: string; osdid: number } & NodesNodeCephOsdOsdidLvInfoGetParams; returns: NodesNodeCephOsdOsdidLvInfoGetResult; optional: false };
-  /** GET /nodes/{node}/ceph/osd/{osdid}/metadata (osddetails) */
-  "GET /nodes/{node}/ceph/osd/{osdid}/metadata": { params: { node: string; osdid: number }; returns: NodesNodeCephOsdOsdidMetadataGetResult; optional: false };
-  /** POST /nodes/{node}/ceph/osd/{osdid}/out (out) */
-  "POST /nodes/{node}/ceph/osd/{osdid}/out": { params: { node: string; osdid: number }; returns: null; optional: false };
-  /** POST /nodes/{node}/ceph/osd/{osdid}/scrub (scrub) */
-  "POST /nodes/{node}/ceph/osd/{osdid}/scrub": { params: { node: string; osdid: number } & NodesNodeCephOsdOsdidScrubPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/ceph/pool (lspools) */
-  "GET /nodes/{node}/ceph/pool": { params: { node: string }; returns: NodesNodeCephPoolGetItem[]; optional: false };
-  /** POST /nodes/{node}/ceph/pool (createpool) starts a task */
-  "POST /nodes/{node}/ceph/pool": { params: { node: string } & NodesNodeCephPoolPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/pool/{name} (poolindex) */
-  "GET /nodes/{node}/ceph/pool/{name}": { params: { node: string; name: string }; returns: Record<string, unknown>[]; optional: false };
-  /** PUT /nodes/{node}/ceph/pool/{name} (setpool) starts a task */
-  "PUT /nodes/{node}/ceph/pool/{name}": { params: { node: string; name: string } & NodesNodeCephPoolNamePutParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/ceph/pool/{name} (destroypool) starts a task */
-  "DELETE /nodes/{node}/ceph/pool/{name}": { params: { node: string; name: string } & NodesNodeCephPoolNameDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/pool/{name}/status (getpool) */
-  "GET /nodes/{node}/ceph/pool/{name}/status": { params: { node: string; name: string } & NodesNodeCephPoolNameStatusGetParams; returns: NodesNodeCephPoolNameStatusGetResult; optional: false };
-  /** POST /nodes/{node}/ceph/restart (restart) starts a task */
-  "POST /nodes/{node}/ceph/restart": { params: { node: string } & NodesNodeCephRestartPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/rules (rules) */
-  "GET /nodes/{node}/ceph/rules": { params: { node: string }; returns: NodesNodeCephRulesGetItem[]; optional: false };
-  /** POST /nodes/{node}/ceph/start (start) starts a task */
-  "POST /nodes/{node}/ceph/start": { params: { node: string } & NodesNodeCephStartPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/ceph/status (status) */
-  "GET /nodes/{node}/ceph/status": { params: { node: string }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/ceph/stop (stop) starts a task */
-  "POST /nodes/{node}/ceph/stop": { params: { node: string } & NodesNodeCephStopPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/certificates (index) */
-  "GET /nodes/{node}/certificates": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/certificates/acme (index) */
-  "GET /nodes/{node}/certificates/acme": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** POST /nodes/{node}/certificates/acme/certificate (new_certificate) starts a task */
-  "POST /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePostParams; returns: Upid; optional: false };
-  /** PUT /nodes/{node}/certificates/acme/certificate (renew_certificate) starts a task */
-  "PUT /nodes/{node}/certificates/acme/certificate": { params: { node: string } & NodesNodeCertificatesAcmeCertificatePutParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/certificates/acme/certificate (revoke_certificate) starts a task */
-  "DELETE /nodes/{node}/certificates/acme/certificate": { params: { node: string }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/certificates/custom (upload_custom_cert) */
-  "POST /nodes/{node}/certificates/custom": { params: { node: string } & NodesNodeCertificatesCustomPostParams; returns: NodesNodeCertificatesCustomPostResult; optional: false };
-  /** DELETE /nodes/{node}/certificates/custom (remove_custom_cert) */
-  "DELETE /nodes/{node}/certificates/custom": { params: { node: string } & NodesNodeCertificatesCustomDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/certificates/info (info) */
-  "GET /nodes/{node}/certificates/info": { params: { node: string }; returns: NodesNodeCertificatesInfoGetItem[]; optional: false };
-  /** GET /nodes/{node}/config (get_config) */
-  "GET /nodes/{node}/config": { params: { node: string } & NodesNodeConfigGetParams; returns: NodesNodeConfigGetResult; optional: false };
-  /** PUT /nodes/{node}/config (set_options) */
-  "PUT /nodes/{node}/config": { params: { node: string } & NodesNodeConfigPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/disks (index) */
-  "GET /nodes/{node}/disks": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/disks/directory (index) */
-  "GET /nodes/{node}/disks/directory": { params: { node: string }; returns: NodesNodeDisksDirectoryGetItem[]; optional: false };
-  /** POST /nodes/{node}/disks/directory (create) starts a task */
-  "POST /nodes/{node}/disks/directory": { params: { node: string } & NodesNodeDisksDirectoryPostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/disks/directory/{name} (delete) starts a task */
-  "DELETE /nodes/{node}/disks/directory/{name}": { params: { node: string; name: string } & NodesNodeDisksDirectoryNameDeleteParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/disks/initgpt (initgpt) starts a task */
-  "POST /nodes/{node}/disks/initgpt": { params: { node: string } & NodesNodeDisksInitgptPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/list (list) */
-  "GET /nodes/{node}/disks/list": { params: { node: string } & NodesNodeDisksListGetParams; returns: NodesNodeDisksListGetItem[]; optional: false };
-  /** GET /nodes/{node}/disks/lvm (index) */
-  "GET /nodes/{node}/disks/lvm": { params: { node: string }; returns: NodesNodeDisksLvmGetResult; optional: false };
-  /** POST /nodes/{node}/disks/lvm (create) starts a task */
-  "POST /nodes/{node}/disks/lvm": { params: { node: string } & NodesNodeDisksLvmPostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/disks/lvm/{name} (delete) starts a task */
-  "DELETE /nodes/{node}/disks/lvm/{name}": { params: { node: string; name: string } & NodesNodeDisksLvmNameDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/lvmthin (index) */
-  "GET /nodes/{node}/disks/lvmthin": { params: { node: string }; returns: NodesNodeDisksLvmthinGetItem[]; optional: false };
-  /** POST /nodes/{node}/disks/lvmthin (create) starts a task */
-  "POST /nodes/{node}/disks/lvmthin": { params: { node: string } & NodesNodeDisksLvmthinPostParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/disks/lvmthin/{name} (delete) starts a task */
-  "DELETE /nodes/{node}/disks/lvmthin/{name}": { params: { node: string; name: string } & NodesNodeDisksLvmthinNameDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/smart (smart) */
-  "GET /nodes/{node}/disks/smart": { params: { node: string } & NodesNodeDisksSmartGetParams; returns: NodesNodeDisksSmartGetResult; optional: false };
-  /** PUT /nodes/{node}/disks/wipedisk (wipe_disk) starts a task */
-  "PUT /nodes/{node}/disks/wipedisk": { params: { node: string } & NodesNodeDisksWipediskPutParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/zfs (index) */
-  "GET /nodes/{node}/disks/zfs": { params: { node: string }; returns: NodesNodeDisksZfsGetItem[]; optional: false };
-  /** POST /nodes/{node}/disks/zfs (create) starts a task */
-  "POST /nodes/{node}/disks/zfs": { params: { node: string } & NodesNodeDisksZfsPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/disks/zfs/{name} (detail) */
-  "GET /nodes/{node}/disks/zfs/{name}": { params: { node: string; name: string }; returns: NodesNodeDisksZfsNameGetResult; optional: false };
-  /** DELETE /nodes/{node}/disks/zfs/{name} (delete) starts a task */
-  "DELETE /nodes/{node}/disks/zfs/{name}": { params: { node: string; name: string } & NodesNodeDisksZfsNameDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/dns (dns) */
-  "GET /nodes/{node}/dns": { params: { node: string }; returns: NodesNodeDnsGetResult; optional: false };
-  /** PUT /nodes/{node}/dns (update_dns) */
-  "PUT /nodes/{node}/dns": { params: { node: string } & NodesNodeDnsPutParams; returns: null; optional: false };
-  /** POST /nodes/{node}/execute (execute) */
-  "POST /nodes/{node}/execute": { params: { node: string } & NodesNodeExecutePostParams; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/firewall (index) */
-  "GET /nodes/{node}/firewall": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/firewall/log (log) */
-  "GET /nodes/{node}/firewall/log": { params: { node: string } & NodesNodeFirewallLogGetParams; returns: NodesNodeFirewallLogGetItem[]; optional: false };
-  /** GET /nodes/{node}/firewall/options (get_options) */
-  "GET /nodes/{node}/firewall/options": { params: { node: string }; returns: NodesNodeFirewallOptionsGetResult; optional: false };
-  /** PUT /nodes/{node}/firewall/options (set_options) */
-  "PUT /nodes/{node}/firewall/options": { params: { node: string } & NodesNodeFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/firewall/rules (get_rules) */
-  "GET /nodes/{node}/firewall/rules": { params: { node: string }; returns: NodesNodeFirewallRulesGetItem[]; optional: false };
-  /** POST /nodes/{node}/firewall/rules (create_rule) */
-  "POST /nodes/{node}/firewall/rules": { params: { node: string } & NodesNodeFirewallRulesPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/firewall/rules/{pos} (get_rule) */
-  "GET /nodes/{node}/firewall/rules/{pos}": { params: { node: string; pos: number }; returns: NodesNodeFirewallRulesPosGetResult; optional: false };
-  /** PUT /nodes/{node}/firewall/rules/{pos} (update_rule) */
-  "PUT /nodes/{node}/firewall/rules/{pos}": { params: { node: string; pos: number } & NodesNodeFirewallRulesPosPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/firewall/rules/{pos} (delete_rule) */
-  "DELETE /nodes/{node}/firewall/rules/{pos}": { params: { node: string; pos: number } & NodesNodeFirewallRulesPosDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/hardware (index) */
-  "GET /nodes/{node}/hardware": { params: { node: string }; returns: NodesNodeHardwareGetItem[]; optional: false };
-  /** GET /nodes/{node}/hardware/pci (pci_scan) */
-  "GET /nodes/{node}/hardware/pci": { params: { node: string } & NodesNodeHardwarePciGetParams; returns: NodesNodeHardwarePciGetItem[]; optional: false };
-  /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping} (pci_index) */
-  "GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}": { params: { node: string; "pci-id-or-mapping": string }; returns: NodesNodeHardwarePciPciIdOrMappingGetItem[]; optional: false };
-  /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev (mdevscan) */
-  "GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev": { params: { node: string; "pci-id-or-mapping": string }; returns: NodesNodeHardwarePciPciIdOrMappingMdevGetItem[]; optional: false };
-  /** GET /nodes/{node}/hardware/usb (usbscan) */
-  "GET /nodes/{node}/hardware/usb": { params: { node: string }; returns: NodesNodeHardwareUsbGetItem[]; optional: false };
-  /** GET /nodes/{node}/hosts (get_etc_hosts) */
-  "GET /nodes/{node}/hosts": { params: { node: string }; returns: NodesNodeHostsGetResult; optional: false };
-  /** POST /nodes/{node}/hosts (write_etc_hosts) */
-  "POST /nodes/{node}/hosts": { params: { node: string } & NodesNodeHostsPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/journal (journal) */
-  "GET /nodes/{node}/journal": { params: { node: string } & NodesNodeJournalGetParams; returns: string[]; optional: false };
-  /** GET /nodes/{node}/lxc (vmlist) */
-  "GET /nodes/{node}/lxc": { params: { node: string }; returns: NodesNodeLxcGetItem[]; optional: false };
-  /** POST /nodes/{node}/lxc (create_vm) starts a task */
-  "POST /nodes/{node}/lxc": { params: { node: string } & NodesNodeLxcPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid} (vmdiridx) */
-  "GET /nodes/{node}/lxc/{vmid}": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidGetItem[]; optional: false };
-  /** DELETE /nodes/{node}/lxc/{vmid} (destroy_vm) starts a task */
-  "DELETE /nodes/{node}/lxc/{vmid}": { params: { node: string; vmid: number } & NodesNodeLxcVmidDeleteParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/clone (clone_vm) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/clone": { params: { node: string; vmid: number } & NodesNodeLxcVmidClonePostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/config (vm_config) */
-  "GET /nodes/{node}/lxc/{vmid}/config": { params: { node: string; vmid: number } & NodesNodeLxcVmidConfigGetParams; returns: NodesNodeLxcVmidConfigGetResult; optional: false };
-  /** PUT /nodes/{node}/lxc/{vmid}/config (update_vm) */
-  "PUT /nodes/{node}/lxc/{vmid}/config": { params: { node: string; vmid: number } & NodesNodeLxcVmidConfigPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/feature (vm_feature) */
-  "GET /nodes/{node}/lxc/{vmid}/feature": { params: { node: string; vmid: number } & NodesNodeLxcVmidFeatureGetParams; returns: NodesNodeLxcVmidFeatureGetResult; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall (index) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall": { params: { node: string; vmid: number }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases (get_aliases) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/aliases": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidFirewallAliasesGetItem[]; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/aliases (create_alias) */
-  "POST /nodes/{node}/lxc/{vmid}/firewall/aliases": { params: { node: string; vmid: number } & NodesNodeLxcVmidFirewallAliasesPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (read_alias) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}": { params: { node: string; vmid: number; name: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (update_alias) */
-  "PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeLxcVmidFirewallAliasesNamePutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (remove_alias) */
-  "DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeLxcVmidFirewallAliasesNameDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset (ipset_index) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/ipset": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidFirewallIpsetGetItem[]; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset (create_ipset) */
-  "POST /nodes/{node}/lxc/{vmid}/firewall/ipset": { params: { node: string; vmid: number } & NodesNodeLxcVmidFirewallIpsetPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (get_ipset) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}": { params: { node: string; vmid: number; name: string }; returns: NodesNodeLxcVmidFirewallIpsetNameGetItem[]; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (create_ip) */
-  "POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeLxcVmidFirewallIpsetNamePostParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (delete_ipset) */
-  "DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeLxcVmidFirewallIpsetNameDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}": { params: { node: string; vmid: number; name: string; cidr: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  "PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}": { params: { node: string; vmid: number; name: string; cidr: string } & NodesNodeLxcVmidFirewallIpsetNameCidrPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
-  "DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}": { params: { node: string; vmid: number; name: string; cidr: string } & NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/log (log) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/log": { params: { node: string; vmid: number } & NodesNodeLxcVmidFirewallLogGetParams; returns: NodesNodeLxcVmidFirewallLogGetItem[]; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/options (get_options) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/options": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidFirewallOptionsGetResult; optional: false };
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/options (set_options) */
-  "PUT /nodes/{node}/lxc/{vmid}/firewall/options": { params: { node: string; vmid: number } & NodesNodeLxcVmidFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/refs (refs) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/refs": { params: { node: string; vmid: number } & NodesNodeLxcVmidFirewallRefsGetParams; returns: NodesNodeLxcVmidFirewallRefsGetItem[]; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/rules (get_rules) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/rules": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidFirewallRulesGetItem[]; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/rules (create_rule) */
-  "POST /nodes/{node}/lxc/{vmid}/firewall/rules": { params: { node: string; vmid: number } & NodesNodeLxcVmidFirewallRulesPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (get_rule) */
-  "GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}": { params: { node: string; vmid: number; pos: number }; returns: NodesNodeLxcVmidFirewallRulesPosGetResult; optional: false };
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (update_rule) */
-  "PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}": { params: { node: string; vmid: number; pos: number } & NodesNodeLxcVmidFirewallRulesPosPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (delete_rule) */
-  "DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}": { params: { node: string; vmid: number; pos: number } & NodesNodeLxcVmidFirewallRulesPosDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/interfaces (ip) */
-  "GET /nodes/{node}/lxc/{vmid}/interfaces": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidInterfacesGetItem[]; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/migrate (migrate_vm_precondition) */
-  "GET /nodes/{node}/lxc/{vmid}/migrate": { params: { node: string; vmid: number } & NodesNodeLxcVmidMigrateGetParams; returns: NodesNodeLxcVmidMigrateGetResult; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/migrate (migrate_vm) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/migrate": { params: { node: string; vmid: number } & NodesNodeLxcVmidMigratePostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/move_volume (move_volume) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/move_volume": { params: { node: string; vmid: number } & NodesNodeLxcVmidMoveVolumePostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/mtunnel (mtunnel) */
-  "POST /nodes/{node}/lxc/{vmid}/mtunnel": { params: { node: string; vmid: number } & NodesNodeLxcVmidMtunnelPostParams; returns: NodesNodeLxcVmidMtunnelPostResult; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
-  "GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket": { params: { node: string; vmid: number } & NodesNodeLxcVmidMtunnelwebsocketGetParams; returns: NodesNodeLxcVmidMtunnelwebsocketGetResult; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/pending (vm_pending) */
-  "GET /nodes/{node}/lxc/{vmid}/pending": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidPendingGetItem[]; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/remote_migrate": { params: { node: string; vmid: number } & NodesNodeLxcVmidRemoteMigratePostParams; returns: Upid; optional: false };
-  /** PUT /nodes/{node}/lxc/{vmid}/resize (resize_vm) starts a task */
-  "PUT /nodes/{node}/lxc/{vmid}/resize": { params: { node: string; vmid: number } & NodesNodeLxcVmidResizePutParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/rrd (rrd) */
-  "GET /nodes/{node}/lxc/{vmid}/rrd": { params: { node: string; vmid: number } & NodesNodeLxcVmidRrdGetParams; returns: NodesNodeLxcVmidRrdGetResult; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/rrddata (rrddata) */
-  "GET /nodes/{node}/lxc/{vmid}/rrddata": { params: { node: string; vmid: number } & NodesNodeLxcVmidRrddataGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/snapshot (list) */
-  "GET /nodes/{node}/lxc/{vmid}/snapshot": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidSnapshotGetItem[]; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/snapshot (snapshot) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/snapshot": { params: { node: string; vmid: number } & NodesNodeLxcVmidSnapshotPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
-  "GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}": { params: { node: string; vmid: number; snapname: string }; returns: Record<string, unknown>[]; optional: false };
-  /** DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
-  "DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname}": { params: { node: string; vmid: number; snapname: string } & NodesNodeLxcVmidSnapshotSnapnameDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
-  "GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config": { params: { node: string; vmid: number; snapname: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  "PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config": { params: { node: string; vmid: number; snapname: string } & NodesNodeLxcVmidSnapshotSnapnameConfigPutParams; returns: null; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback": { params: { node: string; vmid: number; snapname: string } & NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/spiceproxy (spiceproxy) */
-  "POST /nodes/{node}/lxc/{vmid}/spiceproxy": { params: { node: string; vmid: number } & NodesNodeLxcVmidSpiceproxyPostParams; returns: NodesNodeLxcVmidSpiceproxyPostResult; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/status (vmcmdidx) */
-  "GET /nodes/{node}/lxc/{vmid}/status": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidStatusGetItem[]; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/status/current (vm_status) */
-  "GET /nodes/{node}/lxc/{vmid}/status/current": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidStatusCurrentGetResult; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/status/reboot (vm_reboot) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/status/reboot": { params: { node: string; vmid: number } & NodesNodeLxcVmidStatusRebootPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/status/resume (vm_resume) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/status/resume": { params: { node: string; vmid: number }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/status/shutdown": { params: { node: string; vmid: number } & NodesNodeLxcVmidStatusShutdownPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/status/start (vm_start) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/status/start": { params: { node: string; vmid: number } & NodesNodeLxcVmidStatusStartPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/status/stop (vm_stop) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/status/stop": { params: { node: string; vmid: number } & NodesNodeLxcVmidStatusStopPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/status/suspend (vm_suspend) starts a task */
-  "POST /nodes/{node}/lxc/{vmid}/status/suspend": { params: { node: string; vmid: number }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/template (template) */
-  "POST /nodes/{node}/lxc/{vmid}/template": { params: { node: string; vmid: number }; returns: null; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/termproxy (termproxy) */
-  "POST /nodes/{node}/lxc/{vmid}/termproxy": { params: { node: string; vmid: number }; returns: NodesNodeLxcVmidTermproxyPostResult; optional: false };
-  /** POST /nodes/{node}/lxc/{vmid}/vncproxy (vncproxy) */
-  "POST /nodes/{node}/lxc/{vmid}/vncproxy": { params: { node: string; vmid: number } & NodesNodeLxcVmidVncproxyPostParams; returns: NodesNodeLxcVmidVncproxyPostResult; optional: false };
-  /** GET /nodes/{node}/lxc/{vmid}/vncwebsocket (vncwebsocket) */
-  "GET /nodes/{node}/lxc/{vmid}/vncwebsocket": { params: { node: string; vmid: number } & NodesNodeLxcVmidVncwebsocketGetParams; returns: NodesNodeLxcVmidVncwebsocketGetResult; optional: false };
-  /** POST /nodes/{node}/migrateall (migrateall) starts a task */
-  "POST /nodes/{node}/migrateall": { params: { node: string } & NodesNodeMigrateallPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/netstat (netstat) */
-  "GET /nodes/{node}/netstat": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/network (index) */
-  "GET /nodes/{node}/network": { params: { node: string } & NodesNodeNetworkGetParams; returns: NodesNodeNetworkGetItem[]; optional: false };
-  /** POST /nodes/{node}/network (create_network) */
-  "POST /nodes/{node}/network": { params: { node: string } & NodesNodeNetworkPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/network (reload_network_config) starts a task */
-  "PUT /nodes/{node}/network": { params: { node: string } & NodesNodeNetworkPutParams; returns: Upid; optional: false };
-  /** DELETE /nodes/{node}/network (revert_network_changes) */
-  "DELETE /nodes/{node}/network": { params: { node: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/network/{iface} (network_config) */
-  "GET /nodes/{node}/network/{iface}": { params: { node: string; iface: string }; returns: NodesNodeNetworkIfaceGetResult; optional: false };
-  /** PUT /nodes/{node}/network/{iface} (update_network) */
-  "PUT /nodes/{node}/network/{iface}": { params: { node: string; iface: string } & NodesNodeNetworkIfacePutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/network/{iface} (delete_network) */
-  "DELETE /nodes/{node}/network/{iface}": { params: { node: string; iface: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu (vmlist) */
-  "GET /nodes/{node}/qemu": { params: { node: string } & NodesNodeQemuGetParams; returns: NodesNodeQemuGetItem[]; optional: false };
-  /** POST /nodes/{node}/qemu (create_vm) starts a task */
-  "POST /nodes/{node}/qemu": { params: { node: string } & NodesNodeQemuPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid} (vmdiridx) */
-  "GET /nodes/{node}/qemu/{vmid}": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidGetItem[]; optional: false };
-  /** DELETE /nodes/{node}/qemu/{vmid} (destroy_vm) starts a task */
-  "DELETE /nodes/{node}/qemu/{vmid}": { params: { node: string; vmid: number } & NodesNodeQemuVmidDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent (index) */
-  "GET /nodes/{node}/qemu/{vmid}/agent": { params: { node: string; vmid: number } & NodesNodeQemuVmidAgentGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent (agent) */
-  "POST /nodes/{node}/qemu/{vmid}/agent": { params: { node: string; vmid: number } & NodesNodeQemuVmidAgentPostParams; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/exec (exec) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/exec": { params: { node: string; vmid: number } & NodesNodeQemuVmidAgentExecPostParams; returns: NodesNodeQemuVmidAgentExecPostResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/exec-status (exec-status) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/exec-status": { params: { node: string; vmid: number } & NodesNodeQemuVmidAgentExecStatusGetParams; returns: NodesNodeQemuVmidAgentExecStatusGetResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/file-read (file-read) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/file-read": { params: { node: string; vmid: number } & NodesNodeQemuVmidAgentFileReadGetParams; returns: NodesNodeQemuVmidAgentFileReadGetResult; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/file-write (file-write) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/file-write": { params: { node: string; vmid: number } & NodesNodeQemuVmidAgentFileWritePostParams; returns: null; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze (fsfreeze-freeze) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status (fsfreeze-status) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw (fsfreeze-thaw) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fstrim (fstrim) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/fstrim": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo (get-fsinfo) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-host-name (get-host-name) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-host-name": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info (get-memory-block-info) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks (get-memory-blocks) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-osinfo (get-osinfo) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-osinfo": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-time (get-time) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-time": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-timezone (get-timezone) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-timezone": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-users (get-users) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-users": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-vcpus (get-vcpus) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/get-vcpus": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/info (info) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/info": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces (network-get-interfaces) */
-  "GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/ping (ping) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/ping": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (set-user-password) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/set-user-password": { params: { node: string; vmid: number } & NodesNodeQemuVmidAgentSetUserPasswordPostParams; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/shutdown (shutdown) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/shutdown": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk (suspend-disk) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid (suspend-hybrid) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram (suspend-ram) */
-  "POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram": { params: { node: string; vmid: number }; returns: Record<string, unknown>; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/clone (clone_vm) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/clone": { params: { node: string; vmid: number } & NodesNodeQemuVmidClonePostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_pending) */
-  "GET /nodes/{node}/qemu/{vmid}/cloudinit": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidCloudinitGetItem[]; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_update) */
-  "PUT /nodes/{node}/qemu/{vmid}/cloudinit": { params: { node: string; vmid: number }; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/cloudinit/dump (cloudinit_generated_config_dump) */
-  "GET /nodes/{node}/qemu/{vmid}/cloudinit/dump": { params: { node: string; vmid: number } & NodesNodeQemuVmidCloudinitDumpGetParams; returns: string; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/config (vm_config) */
-  "GET /nodes/{node}/qemu/{vmid}/config": { params: { node: string; vmid: number } & NodesNodeQemuVmidConfigGetParams; returns: NodesNodeQemuVmidConfigGetResult; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/config (update_vm_async) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/config": { params: { node: string; vmid: number } & NodesNodeQemuVmidConfigPostParams; returns: Upid | null; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/config (update_vm) */
-  "PUT /nodes/{node}/qemu/{vmid}/config": { params: { node: string; vmid: number } & NodesNodeQemuVmidConfigPutParams; returns: null; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (dbus_vmstate) */
-  "POST /nodes/{node}/qemu/{vmid}/dbus-vmstate": { params: { node: string; vmid: number } & NodesNodeQemuVmidDbusVmstatePostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/feature (vm_feature) */
-  "GET /nodes/{node}/qemu/{vmid}/feature": { params: { node: string; vmid: number } & NodesNodeQemuVmidFeatureGetParams; returns: NodesNodeQemuVmidFeatureGetResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall (index) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall": { params: { node: string; vmid: number }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases (get_aliases) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/aliases": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidFirewallAliasesGetItem[]; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/aliases (create_alias) */
-  "POST /nodes/{node}/qemu/{vmid}/firewall/aliases": { params: { node: string; vmid: number } & NodesNodeQemuVmidFirewallAliasesPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (read_alias) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}": { params: { node: string; vmid: number; name: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (update_alias) */
-  "PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeQemuVmidFirewallAliasesNamePutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (remove_alias) */
-  "DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeQemuVmidFirewallAliasesNameDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset (ipset_index) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/ipset": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidFirewallIpsetGetItem[]; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset (create_ipset) */
-  "POST /nodes/{node}/qemu/{vmid}/firewall/ipset": { params: { node: string; vmid: number } & NodesNodeQemuVmidFirewallIpsetPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (get_ipset) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}": { params: { node: string; vmid: number; name: string }; returns: NodesNodeQemuVmidFirewallIpsetNameGetItem[]; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (create_ip) */
-  "POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeQemuVmidFirewallIpsetNamePostParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (delete_ipset) */
-  "DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}": { params: { node: string; vmid: number; name: string } & NodesNodeQemuVmidFirewallIpsetNameDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}": { params: { node: string; vmid: number; name: string; cidr: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  "PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}": { params: { node: string; vmid: number; name: string; cidr: string } & NodesNodeQemuVmidFirewallIpsetNameCidrPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
-  "DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}": { params: { node: string; vmid: number; name: string; cidr: string } & NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/log (log) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/log": { params: { node: string; vmid: number } & NodesNodeQemuVmidFirewallLogGetParams; returns: NodesNodeQemuVmidFirewallLogGetItem[]; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/options (get_options) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/options": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidFirewallOptionsGetResult; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/options (set_options) */
-  "PUT /nodes/{node}/qemu/{vmid}/firewall/options": { params: { node: string; vmid: number } & NodesNodeQemuVmidFirewallOptionsPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/refs (refs) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/refs": { params: { node: string; vmid: number } & NodesNodeQemuVmidFirewallRefsGetParams; returns: NodesNodeQemuVmidFirewallRefsGetItem[]; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/rules (get_rules) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/rules": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidFirewallRulesGetItem[]; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/rules (create_rule) */
-  "POST /nodes/{node}/qemu/{vmid}/firewall/rules": { params: { node: string; vmid: number } & NodesNodeQemuVmidFirewallRulesPostParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (get_rule) */
-  "GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": { params: { node: string; vmid: number; pos: number }; returns: NodesNodeQemuVmidFirewallRulesPosGetResult; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (update_rule) */
-  "PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": { params: { node: string; vmid: number; pos: number } & NodesNodeQemuVmidFirewallRulesPosPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (delete_rule) */
-  "DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": { params: { node: string; vmid: number; pos: number } & NodesNodeQemuVmidFirewallRulesPosDeleteParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/migrate (migrate_vm_precondition) */
-  "GET /nodes/{node}/qemu/{vmid}/migrate": { params: { node: string; vmid: number } & NodesNodeQemuVmidMigrateGetParams; returns: NodesNodeQemuVmidMigrateGetResult; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/migrate (migrate_vm) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/migrate": { params: { node: string; vmid: number } & NodesNodeQemuVmidMigratePostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/monitor (monitor) */
-  "POST /nodes/{node}/qemu/{vmid}/monitor": { params: { node: string; vmid: number } & NodesNodeQemuVmidMonitorPostParams; returns: string; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/move_disk (move_vm_disk) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/move_disk": { params: { node: string; vmid: number } & NodesNodeQemuVmidMoveDiskPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/mtunnel (mtunnel) */
-  "POST /nodes/{node}/qemu/{vmid}/mtunnel": { params: { node: string; vmid: number } & NodesNodeQemuVmidMtunnelPostParams; returns: NodesNodeQemuVmidMtunnelPostResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
-  "GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket": { params: { node: string; vmid: number } & NodesNodeQemuVmidMtunnelwebsocketGetParams; returns: NodesNodeQemuVmidMtunnelwebsocketGetResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/pending (vm_pending) */
-  "GET /nodes/{node}/qemu/{vmid}/pending": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidPendingGetItem[]; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/remote_migrate": { params: { node: string; vmid: number } & NodesNodeQemuVmidRemoteMigratePostParams; returns: Upid; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/resize (resize_vm) starts a task */
-  "PUT /nodes/{node}/qemu/{vmid}/resize": { params: { node: string; vmid: number } & NodesNodeQemuVmidResizePutParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/rrd (rrd) */
-  "GET /nodes/{node}/qemu/{vmid}/rrd": { params: { node: string; vmid: number } & NodesNodeQemuVmidRrdGetParams; returns: NodesNodeQemuVmidRrdGetResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/rrddata (rrddata) */
-  "GET /nodes/{node}/qemu/{vmid}/rrddata": { params: { node: string; vmid: number } & NodesNodeQemuVmidRrddataGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/sendkey (vm_sendkey) */
-  "PUT /nodes/{node}/qemu/{vmid}/sendkey": { params: { node: string; vmid: number } & NodesNodeQemuVmidSendkeyPutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/snapshot (snapshot_list) */
-  "GET /nodes/{node}/qemu/{vmid}/snapshot": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidSnapshotGetItem[]; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/snapshot (snapshot) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/snapshot": { params: { node: string; vmid: number } & NodesNodeQemuVmidSnapshotPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
-  "GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}": { params: { node: string; vmid: number; snapname: string }; returns: Record<string, unknown>[]; optional: false };
-  /** DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
-  "DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname}": { params: { node: string; vmid: number; snapname: string } & NodesNodeQemuVmidSnapshotSnapnameDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
-  "GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config": { params: { node: string; vmid: number; snapname: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  "PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config": { params: { node: string; vmid: number; snapname: string } & NodesNodeQemuVmidSnapshotSnapnameConfigPutParams; returns: null; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback": { params: { node: string; vmid: number; snapname: string } & NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/spiceproxy (spiceproxy) */
-  "POST /nodes/{node}/qemu/{vmid}/spiceproxy": { params: { node: string; vmid: number } & NodesNodeQemuVmidSpiceproxyPostParams; returns: NodesNodeQemuVmidSpiceproxyPostResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/status (vmcmdidx) */
-  "GET /nodes/{node}/qemu/{vmid}/status": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidStatusGetItem[]; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/status/current (vm_status) */
-  "GET /nodes/{node}/qemu/{vmid}/status/current": { params: { node: string; vmid: number }; returns: NodesNodeQemuVmidStatusCurrentGetResult; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/status/reboot (vm_reboot) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/status/reboot": { params: { node: string; vmid: number } & NodesNodeQemuVmidStatusRebootPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/status/reset (vm_reset) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/status/reset": { params: { node: string; vmid: number } & NodesNodeQemuVmidStatusResetPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/status/resume (vm_resume) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/status/resume": { params: { node: string; vmid: number } & NodesNodeQemuVmidStatusResumePostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/status/shutdown": { params: { node: string; vmid: number } & NodesNodeQemuVmidStatusShutdownPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/status/start (vm_start) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/status/start": { params: { node: string; vmid: number } & NodesNodeQemuVmidStatusStartPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/status/stop (vm_stop) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/status/stop": { params: { node: string; vmid: number } & NodesNodeQemuVmidStatusStopPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/status/suspend (vm_suspend) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/status/suspend": { params: { node: string; vmid: number } & NodesNodeQemuVmidStatusSuspendPostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/template (template) starts a task */
-  "POST /nodes/{node}/qemu/{vmid}/template": { params: { node: string; vmid: number } & NodesNodeQemuVmidTemplatePostParams; returns: Upid; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/termproxy (termproxy) */
-  "POST /nodes/{node}/qemu/{vmid}/termproxy": { params: { node: string; vmid: number } & NodesNodeQemuVmidTermproxyPostParams; returns: NodesNodeQemuVmidTermproxyPostResult; optional: false };
-  /** PUT /nodes/{node}/qemu/{vmid}/unlink (unlink) */
-  "PUT /nodes/{node}/qemu/{vmid}/unlink": { params: { node: string; vmid: number } & NodesNodeQemuVmidUnlinkPutParams; returns: null; optional: false };
-  /** POST /nodes/{node}/qemu/{vmid}/vncproxy (vncproxy) */
-  "POST /nodes/{node}/qemu/{vmid}/vncproxy": { params: { node: string; vmid: number } & NodesNodeQemuVmidVncproxyPostParams; returns: NodesNodeQemuVmidVncproxyPostResult; optional: false };
-  /** GET /nodes/{node}/qemu/{vmid}/vncwebsocket (vncwebsocket) */
-  "GET /nodes/{node}/qemu/{vmid}/vncwebsocket": { params: { node: string; vmid: number } & NodesNodeQemuVmidVncwebsocketGetParams; returns: NodesNodeQemuVmidVncwebsocketGetResult; optional: false };
-  /** GET /nodes/{node}/query-oci-repo-tags (query_oci_repo_tags) */
-  "GET /nodes/{node}/query-oci-repo-tags": { params: { node: string } & NodesNodeQueryOciRepoTagsGetParams; returns: string[]; optional: false };
-  /** GET /nodes/{node}/query-url-metadata (query_url_metadata) */
-  "GET /nodes/{node}/query-url-metadata": { params: { node: string } & NodesNodeQueryUrlMetadataGetParams; returns: NodesNodeQueryUrlMetadataGetResult; optional: false };
-  /** GET /nodes/{node}/replication (status) */
-  "GET /nodes/{node}/replication": { params: { node: string } & NodesNodeReplicationGetParams; returns: NodesNodeReplicationGetItem[]; optional: false };
-  /** GET /nodes/{node}/replication/{id} (index) */
-  "GET /nodes/{node}/replication/{id}": { params: { node: string; id: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/replication/{id}/log (read_job_log) */
-  "GET /nodes/{node}/replication/{id}/log": { params: { node: string; id: string } & NodesNodeReplicationIdLogGetParams; returns: NodesNodeReplicationIdLogGetItem[]; optional: false };
-  /** POST /nodes/{node}/replication/{id}/schedule_now (schedule_now) starts a task */
-  "POST /nodes/{node}/replication/{id}/schedule_now": { params: { node: string; id: string }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/replication/{id}/status (job_status) */
-  "GET /nodes/{node}/replication/{id}/status": { params: { node: string; id: string }; returns: Record<string, unknown>; optional: false };
-  /** GET /nodes/{node}/report (report) */
-  "GET /nodes/{node}/report": { params: { node: string }; returns: string; optional: false };
-  /** GET /nodes/{node}/rrd (rrd) */
-  "GET /nodes/{node}/rrd": { params: { node: string } & NodesNodeRrdGetParams; returns: NodesNodeRrdGetResult; optional: false };
-  /** GET /nodes/{node}/rrddata (rrddata) */
-  "GET /nodes/{node}/rrddata": { params: { node: string } & NodesNodeRrddataGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/scan (index) */
-  "GET /nodes/{node}/scan": { params: { node: string }; returns: NodesNodeScanGetItem[]; optional: false };
-  /** GET /nodes/{node}/scan/cifs (cifsscan) */
-  "GET /nodes/{node}/scan/cifs": { params: { node: string } & NodesNodeScanCifsGetParams; returns: NodesNodeScanCifsGetItem[]; optional: false };
-  /** GET /nodes/{node}/scan/iscsi (iscsiscan) */
-  "GET /nodes/{node}/scan/iscsi": { params: { node: string } & NodesNodeScanIscsiGetParams; returns: NodesNodeScanIscsiGetItem[]; optional: false };
-  /** GET /nodes/{node}/scan/lvm (lvmscan) */
-  "GET /nodes/{node}/scan/lvm": { params: { node: string }; returns: NodesNodeScanLvmGetItem[]; optional: false };
-  /** GET /nodes/{node}/scan/lvmthin (lvmthinscan) */
-  "GET /nodes/{node}/scan/lvmthin": { params: { node: string } & NodesNodeScanLvmthinGetParams; returns: NodesNodeScanLvmthinGetItem[]; optional: false };
-  /** GET /nodes/{node}/scan/nfs (nfsscan) */
-  "GET /nodes/{node}/scan/nfs": { params: { node: string } & NodesNodeScanNfsGetParams; returns: NodesNodeScanNfsGetItem[]; optional: false };
-  /** GET /nodes/{node}/scan/pbs (pbsscan) */
-  "GET /nodes/{node}/scan/pbs": { params: { node: string } & NodesNodeScanPbsGetParams; returns: NodesNodeScanPbsGetItem[]; optional: false };
-  /** GET /nodes/{node}/scan/zfs (zfsscan) */
-  "GET /nodes/{node}/scan/zfs": { params: { node: string }; returns: NodesNodeScanZfsGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn (sdnindex) */
-  "GET /nodes/{node}/sdn": { params: { node: string }; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/sdn/fabrics/{fabric} (diridx) */
-  "GET /nodes/{node}/sdn/fabrics/{fabric}": { params: { node: string; fabric: string }; returns: NodesNodeSdnFabricsFabricGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces (interfaces) */
-  "GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces": { params: { node: string; fabric: string }; returns: NodesNodeSdnFabricsFabricInterfacesGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors (neighbors) */
-  "GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors": { params: { node: string; fabric: string }; returns: NodesNodeSdnFabricsFabricNeighborsGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/fabrics/{fabric}/routes (routes) */
-  "GET /nodes/{node}/sdn/fabrics/{fabric}/routes": { params: { node: string; fabric: string }; returns: NodesNodeSdnFabricsFabricRoutesGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/vnets/{vnet} (diridx) */
-  "GET /nodes/{node}/sdn/vnets/{vnet}": { params: { node: string; vnet: string }; returns: NodesNodeSdnVnetsVnetGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (mac-vrf) */
-  "GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf": { params: { node: string; vnet: string }; returns: NodesNodeSdnVnetsVnetMacVrfGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/zones (index) */
-  "GET /nodes/{node}/sdn/zones": { params: { node: string }; returns: NodesNodeSdnZonesGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/zones/{zone} (diridx) */
-  "GET /nodes/{node}/sdn/zones/{zone}": { params: { node: string; zone: string }; returns: NodesNodeSdnZonesZoneGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/zones/{zone}/bridges (bridges) */
-  "GET /nodes/{node}/sdn/zones/{zone}/bridges": { params: { node: string; zone: string }; returns: NodesNodeSdnZonesZoneBridgesGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/zones/{zone}/content (index) */
-  "GET /nodes/{node}/sdn/zones/{zone}/content": { params: { node: string; zone: string }; returns: NodesNodeSdnZonesZoneContentGetItem[]; optional: false };
-  /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (ip-vrf) */
-  "GET /nodes/{node}/sdn/zones/{zone}/ip-vrf": { params: { node: string; zone: string }; returns: NodesNodeSdnZonesZoneIpVrfGetItem[]; optional: false };
-  /** GET /nodes/{node}/services (index) */
-  "GET /nodes/{node}/services": { params: { node: string }; returns: NodesNodeServicesGetItem[]; optional: false };
-  /** GET /nodes/{node}/services/{service} (srvcmdidx) */
-  "GET /nodes/{node}/services/{service}": { params: { node: string; service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd" }; returns: NodesNodeServicesServiceGetItem[]; optional: false };
-  /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  "POST /nodes/{node}/services/{service}/reload": { params: { node: string; service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd" }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  "POST /nodes/{node}/services/{service}/restart": { params: { node: string; service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd" }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  "POST /nodes/{node}/services/{service}/start": { params: { node: string; service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd" }; returns: Upid; optional: false };
-  /** GET /nodes/{node}/services/{service}/state (service_state) */
-  "GET /nodes/{node}/services/{service}/state": { params: { node: string; service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd" }; returns: NodesNodeServicesServiceStateGetResult; optional: false };
-  /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  "POST /nodes/{node}/services/{service}/stop": { params: { node: string; service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd" }; returns: Upid; optional: false };
-  /** POST /nodes/{node}/spiceshell (spiceshell) */
-  "POST /nodes/{node}/spiceshell": { params: { node: string } & NodesNodeSpiceshellPostParams; returns: NodesNodeSpiceshellPostResult; optional: false };
-  /** POST /nodes/{node}/startall (startall) starts a task */
-  "POST /nodes/{node}/startall": { params: { node: string } & NodesNodeStartallPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/status (status) */
-  "GET /nodes/{node}/status": { params: { node: string }; returns: NodesNodeStatusGetResult; optional: false };
-  /** POST /nodes/{node}/status (node_cmd) */
-  "POST /nodes/{node}/status": { params: { node: string } & NodesNodeStatusPostParams; returns: null; optional: false };
-  /** POST /nodes/{node}/stopall (stopall) starts a task */
-  "POST /nodes/{node}/stopall": { params: { node: string } & NodesNodeStopallPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/storage (index) */
-  "GET /nodes/{node}/storage": { params: { node: string } & NodesNodeStorageGetParams; returns: NodesNodeStorageGetItem[]; optional: false };
-  /** GET /nodes/{node}/storage/{storage} (diridx) */
-  "GET /nodes/{node}/storage/{storage}": { params: { node: string; storage: string }; returns: NodesNodeStorageStorageGetItem[]; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/content (index) */
-  "GET /nodes/{node}/storage/{storage}/content": { params: { node: string; storage: string } & NodesNodeStorageStorageContentGetParams; returns: NodesNodeStorageStorageContentGetItem[]; optional: false };
-  /** POST /nodes/{node}/storage/{storage}/content (create) */
-  "POST /nodes/{node}/storage/{storage}/content": { params: { node: string; storage: string } & NodesNodeStorageStorageContentPostParams; returns: string; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/content/{volume} (info) */
-  "GET /nodes/{node}/storage/{storage}/content/{volume}": { params: { node: string; storage: string; volume: string }; returns: NodesNodeStorageStorageContentVolumeGetResult; optional: false };
-  /** POST /nodes/{node}/storage/{storage}/content/{volume} (copy) starts a task */
-  "POST /nodes/{node}/storage/{storage}/content/{volume}": { params: { node: string; storage: string; volume: string } & NodesNodeStorageStorageContentVolumePostParams; returns: Upid; optional: false };
-  /** PUT /nodes/{node}/storage/{storage}/content/{volume} (updateattributes) */
-  "PUT /nodes/{node}/storage/{storage}/content/{volume}": { params: { node: string; storage: string; volume: string } & NodesNodeStorageStorageContentVolumePutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/storage/{storage}/content/{volume} (delete) starts a task */
-  "DELETE /nodes/{node}/storage/{storage}/content/{volume}": { params: { node: string; storage: string; volume: string } & NodesNodeStorageStorageContentVolumeDeleteParams; returns: Upid | null; optional: false };
-  /** POST /nodes/{node}/storage/{storage}/download-url (download_url) starts a task */
-  "POST /nodes/{node}/storage/{storage}/download-url": { params: { node: string; storage: string } & NodesNodeStorageStorageDownloadUrlPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/file-restore/download (download) */
-  "GET /nodes/{node}/storage/{storage}/file-restore/download": { params: { node: string; storage: string } & NodesNodeStorageStorageFileRestoreDownloadGetParams; returns: unknown; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/file-restore/list (list) */
-  "GET /nodes/{node}/storage/{storage}/file-restore/list": { params: { node: string; storage: string } & NodesNodeStorageStorageFileRestoreListGetParams; returns: NodesNodeStorageStorageFileRestoreListGetItem[]; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/identity (identity) */
-  "GET /nodes/{node}/storage/{storage}/identity": { params: { node: string; storage: string }; returns: NodesNodeStorageStorageIdentityGetResult; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/import-metadata (get_import_metadata) */
-  "GET /nodes/{node}/storage/{storage}/import-metadata": { params: { node: string; storage: string } & NodesNodeStorageStorageImportMetadataGetParams; returns: NodesNodeStorageStorageImportMetadataGetResult; optional: false };
-  /** POST /nodes/{node}/storage/{storage}/oci-registry-pull (oci_registry_pull) starts a task */
-  "POST /nodes/{node}/storage/{storage}/oci-registry-pull": { params: { node: string; storage: string } & NodesNodeStorageStorageOciRegistryPullPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/prunebackups (dryrun) */
-  "GET /nodes/{node}/storage/{storage}/prunebackups": { params: { node: string; storage: string } & NodesNodeStorageStoragePrunebackupsGetParams; returns: NodesNodeStorageStoragePrunebackupsGetItem[]; optional: false };
-  /** DELETE /nodes/{node}/storage/{storage}/prunebackups (delete) starts a task */
-  "DELETE /nodes/{node}/storage/{storage}/prunebackups": { params: { node: string; storage: string } & NodesNodeStorageStoragePrunebackupsDeleteParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/rrd (rrd) */
-  "GET /nodes/{node}/storage/{storage}/rrd": { params: { node: string; storage: string } & NodesNodeStorageStorageRrdGetParams; returns: NodesNodeStorageStorageRrdGetResult; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/rrddata (rrddata) */
-  "GET /nodes/{node}/storage/{storage}/rrddata": { params: { node: string; storage: string } & NodesNodeStorageStorageRrddataGetParams; returns: Record<string, unknown>[]; optional: false };
-  /** GET /nodes/{node}/storage/{storage}/status (read_status) */
-  "GET /nodes/{node}/storage/{storage}/status": { params: { node: string; storage: string }; returns: NodesNodeStorageStorageStatusGetResult; optional: false };
-  /** POST /nodes/{node}/storage/{storage}/upload (upload) starts a task */
-  "POST /nodes/{node}/storage/{storage}/upload": { params: { node: string; storage: string } & NodesNodeStorageStorageUploadPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/subscription (get) */
-  "GET /nodes/{node}/subscription": { params: { node: string }; returns: NodesNodeSubscriptionGetResult; optional: false };
-  /** POST /nodes/{node}/subscription (update) */
-  "POST /nodes/{node}/subscription": { params: { node: string } & NodesNodeSubscriptionPostParams; returns: null; optional: false };
-  /** PUT /nodes/{node}/subscription (set) */
-  "PUT /nodes/{node}/subscription": { params: { node: string } & NodesNodeSubscriptionPutParams; returns: null; optional: false };
-  /** DELETE /nodes/{node}/subscription (delete) */
-  "DELETE /nodes/{node}/subscription": { params: { node: string }; returns: null; optional: false };
-  /** POST /nodes/{node}/suspendall (suspendall) starts a task */
-  "POST /nodes/{node}/suspendall": { params: { node: string } & NodesNodeSuspendallPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/syslog (syslog) */
-  "GET /nodes/{node}/syslog": { params: { node: string } & NodesNodeSyslogGetParams; returns: NodesNodeSyslogGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks (node_tasks) */
-  "GET /nodes/{node}/tasks": { params: { node: string } & NodesNodeTasksGetParams; returns: NodesNodeTasksGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks/{upid} (upid_index) */
-  "GET /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: Record<string, unknown>[]; optional: false };
-  /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
-  "DELETE /nodes/{node}/tasks/{upid}": { params: { node: string; upid: string }; returns: null; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
-  "GET /nodes/{node}/tasks/{upid}/log": { params: { node: string; upid: string } & NodesNodeTasksUpidLogGetParams; returns: NodesNodeTasksUpidLogGetItem[]; optional: false };
-  /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
-  "GET /nodes/{node}/tasks/{upid}/status": { params: { node: string; upid: string }; returns: NodesNodeTasksUpidStatusGetResult; optional: false };
-  /** POST /nodes/{node}/termproxy (termproxy) */
-  "POST /nodes/{node}/termproxy": { params: { node: string } & NodesNodeTermproxyPostParams; returns: NodesNodeTermproxyPostResult; optional: false };
-  /** GET /nodes/{node}/time (time) */
-  "GET /nodes/{node}/time": { params: { node: string }; returns: NodesNodeTimeGetResult; optional: false };
-  /** PUT /nodes/{node}/time (set_timezone) */
-  "PUT /nodes/{node}/time": { params: { node: string } & NodesNodeTimePutParams; returns: null; optional: false };
-  /** GET /nodes/{node}/version (version) */
-  "GET /nodes/{node}/version": { params: { node: string }; returns: NodesNodeVersionGetResult; optional: false };
-  /** POST /nodes/{node}/vncshell (vncshell) */
-  "POST /nodes/{node}/vncshell": { params: { node: string } & NodesNodeVncshellPostParams; returns: NodesNodeVncshellPostResult; optional: false };
-  /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
-  "GET /nodes/{node}/vncwebsocket": { params: { node: string } & NodesNodeVncwebsocketGetParams; returns: NodesNodeVncwebsocketGetResult; optional: false };
-  /** POST /nodes/{node}/vzdump (vzdump) starts a task */
-  "POST /nodes/{node}/vzdump": { params: { node: string } & NodesNodeVzdumpPostParams; returns: Upid; optional: false };
-  /** GET /nodes/{node}/vzdump/defaults (defaults) */
-  "GET /nodes/{node}/vzdump/defaults": { params: { node: string } & NodesNodeVzdumpDefaultsGetParams; returns: NodesNodeVzdumpDefaultsGetResult; optional: false };
-  /** GET /nodes/{node}/vzdump/extractconfig (extractconfig) */
-  "GET /nodes/{node}/vzdump/extractconfig": { params: { node: string } & NodesNodeVzdumpExtractconfigGetParams; returns: string; optional: false };
-  /** POST /nodes/{node}/wakeonlan (wakeonlan) */
-  "POST /nodes/{node}/wakeonlan": { params: { node: string }; returns: string; optional: false };
-  /** GET /pools (index) */
-  "GET /pools": { params: PoolsGetParams; returns: PoolsGetItem[]; optional: true };
-  /** POST /pools (create_pool) */
-  "POST /pools": { params: PoolsPostParams; returns: null; optional: false };
-  /** PUT /pools (update_pool) */
-  "PUT /pools": { params: PoolsPutParams; returns: null; optional: false };
-  /** DELETE /pools (delete_pool) */
-  "DELETE /pools": { params: PoolsDeleteParams; returns: null; optional: false };
-  /** GET /pools/{poolid} (read_pool) */
-  "GET /pools/{poolid}": { params: { poolid: string } & PoolsPoolidGetParams; returns: PoolsPoolidGetResult; optional: false };
-  /** PUT /pools/{poolid} (update_pool_deprecated) */
-  "PUT /pools/{poolid}": { params: { poolid: string } & PoolsPoolidPutParams; returns: null; optional: false };
-  /** DELETE /pools/{poolid} (delete_pool_deprecated) */
-  "DELETE /pools/{poolid}": { params: { poolid: string }; returns: null; optional: false };
-  /** GET /storage (index) */
-  "GET /storage": { params: StorageGetParams; returns: StorageGetItem[]; optional: true };
-  /** POST /storage (create) */
-  "POST /storage": { params: StoragePostParams; returns: StoragePostResult; optional: false };
-  /** GET /storage/{storage} (read) */
-  "GET /storage/{storage}": { params: { storage: string }; returns: Record<string, unknown>; optional: false };
-  /** PUT /storage/{storage} (update) */
-  "PUT /storage/{storage}": { params: { storage: string } & StorageStoragePutParams; returns: StorageStoragePutResult; optional: false };
-  /** DELETE /storage/{storage} (delete) */
-  "DELETE /storage/{storage}": { params: { storage: string }; returns: null; optional: false };
-  /** GET /version (version) */
-  "GET /version": { params: NoParams; returns: VersionGetResult; optional: true };
+  "GET /access": [NoParams, AccessGetItem[], true];
+  "GET /access/acl": [NoParams, AccessAclGetItem[], true];
+  "PUT /access/acl": [AccessAclPutParams, null, false];
+  "GET /access/domains": [NoParams, AccessDomainsGetItem[], true];
+  "POST /access/domains": [AccessDomainsPostParams, null, false];
+  "GET /access/domains/{realm}": [PathRealm, unknown, false];
+  "PUT /access/domains/{realm}": [PathRealm & AccessDomainsRealmPutParams, null, false];
+  "DELETE /access/domains/{realm}": [PathRealm, null, false];
+  /** starts a task */
+  "POST /access/domains/{realm}/sync": [PathRealm & AccessDomainsRealmSyncPostParams, Upid, false];
+  "GET /access/groups": [NoParams, AccessGroupsGetItem[], true];
+  "POST /access/groups": [AccessGroupsPostParams, null, false];
+  "GET /access/groups/{groupid}": [PathGroupid, AccessGroupsGroupidGetResult, false];
+  "PUT /access/groups/{groupid}": [PathGroupid & AccessGroupsGroupidPutParams, null, false];
+  "DELETE /access/groups/{groupid}": [PathGroupid, null, false];
+  "GET /access/openid": [NoParams, AccessOpenidGetItem[], true];
+  "POST /access/openid/auth-url": [AccessOpenidAuthUrlPostParams, string, false];
+  "POST /access/openid/login": [AccessOpenidLoginPostParams, AccessOpenidLoginPostResult, false];
+  /** not with API tokens */
+  "PUT /access/password": [AccessPasswordPutParams, null, false];
+  "GET /access/permissions": [AccessPermissionsGetParams, Record<string, unknown>, true];
+  "GET /access/roles": [NoParams, AccessRolesGetItem[], true];
+  "POST /access/roles": [AccessRolesPostParams, null, false];
+  "GET /access/roles/{roleid}": [PathRoleid, AccessRolesRoleidGetResult, false];
+  "PUT /access/roles/{roleid}": [PathRoleid & AccessRolesRoleidPutParams, null, false];
+  "DELETE /access/roles/{roleid}": [PathRoleid, null, false];
+  "GET /access/tfa": [NoParams, AccessTfaGetItem[], true];
+  "GET /access/tfa/{userid}": [PathUserid, AccessTfaUseridGetItem[], false];
+  /** not with API tokens */
+  "POST /access/tfa/{userid}": [PathUserid & AccessTfaUseridPostParams, AccessTfaUseridPostResult, false];
+  "GET /access/tfa/{userid}/{id}": [PathUseridId, AccessTfaUseridIdGetResult, false];
+  /** not with API tokens */
+  "PUT /access/tfa/{userid}/{id}": [PathUseridId & AccessTfaUseridIdPutParams, null, false];
+  /** not with API tokens */
+  "DELETE /access/tfa/{userid}/{id}": [PathUseridId & AccessTfaUseridIdDeleteParams, null, false];
+  "GET /access/ticket": [NoParams, unknown, true];
+  /** not with API tokens */
+  "POST /access/ticket": [AccessTicketPostParams, AccessTicketPostResult, false];
+  "GET /access/users": [AccessUsersGetParams, AccessUsersGetItem[], true];
+  "POST /access/users": [AccessUsersPostParams, null, false];
+  "GET /access/users/{userid}": [PathUserid, AccessUsersUseridGetResult, false];
+  "PUT /access/users/{userid}": [PathUserid & AccessUsersUseridPutParams, null, false];
+  "DELETE /access/users/{userid}": [PathUserid, null, false];
+  "GET /access/users/{userid}/tfa": [PathUserid & AccessUsersUseridTfaGetParams, AccessUsersUseridTfaGetResult, false];
+  "GET /access/users/{userid}/token": [PathUserid, AccessUsersUseridTokenGetItem[], false];
+  "GET /access/users/{userid}/token/{tokenid}": [PathUseridTokenid, AccessUsersUseridTokenTokenidGetResult, false];
+  "POST /access/users/{userid}/token/{tokenid}": [PathUseridTokenid & AccessUsersUseridTokenTokenidPostParams, AccessUsersUseridTokenTokenidPostResult, false];
+  "PUT /access/users/{userid}/token/{tokenid}": [PathUseridTokenid & AccessUsersUseridTokenTokenidPutParams, AccessUsersUseridTokenTokenidPutResult, false];
+  "DELETE /access/users/{userid}/token/{tokenid}": [PathUseridTokenid, null, false];
+  "PUT /access/users/{userid}/unlock-tfa": [PathUserid, 0 | 1, false];
+  "POST /access/vncticket": [AccessVncticketPostParams, null, false];
+  "GET /cluster": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/acme": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/acme/account": [NoParams, Record<string, unknown>[], true];
+  /** starts a task */
+  "POST /cluster/acme/account": [ClusterAcmeAccountPostParams, Upid, false];
+  "GET /cluster/acme/account/{name}": [PathName, ClusterAcmeAccountNameGetResult, false];
+  /** starts a task */
+  "PUT /cluster/acme/account/{name}": [PathName & ClusterAcmeAccountNamePutParams, Upid, false];
+  /** starts a task */
+  "DELETE /cluster/acme/account/{name}": [PathName, Upid, false];
+  "GET /cluster/acme/challenge-schema": [NoParams, ClusterAcmeChallengeSchemaGetItem[], true];
+  "GET /cluster/acme/directories": [NoParams, ClusterAcmeDirectoriesGetItem[], true];
+  "GET /cluster/acme/meta": [ClusterAcmeMetaGetParams, ClusterAcmeMetaGetResult, true];
+  "GET /cluster/acme/plugins": [ClusterAcmePluginsGetParams, ClusterAcmePluginsGetItem[], true];
+  "POST /cluster/acme/plugins": [ClusterAcmePluginsPostParams, null, false];
+  "GET /cluster/acme/plugins/{id}": [PathId, ClusterAcmePluginsIdGetResult, false];
+  "PUT /cluster/acme/plugins/{id}": [PathId & ClusterAcmePluginsIdPutParams, null, false];
+  "DELETE /cluster/acme/plugins/{id}": [PathId, null, false];
+  "GET /cluster/acme/tos": [ClusterAcmeTosGetParams, string | null, true];
+  "GET /cluster/backup": [NoParams, ClusterBackupGetItem[], true];
+  "POST /cluster/backup": [ClusterBackupPostParams, null, true];
+  "GET /cluster/backup/{id}": [PathId, ClusterBackupIdGetResult, false];
+  "PUT /cluster/backup/{id}": [PathId & ClusterBackupIdPutParams, null, false];
+  "DELETE /cluster/backup/{id}": [PathId, null, false];
+  "GET /cluster/backup/{id}/included_volumes": [PathId, ClusterBackupIdIncludedVolumesGetResult, false];
+  "GET /cluster/backup-info": [NoParams, ClusterBackupInfoGetItem[], true];
+  "GET /cluster/backup-info/not-backed-up": [NoParams, ClusterBackupInfoNotBackedUpGetItem[], true];
+  "GET /cluster/bulk-action": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/bulk-action/guest": [NoParams, Record<string, unknown>[], true];
+  /** starts a task */
+  "POST /cluster/bulk-action/guest/migrate": [ClusterBulkActionGuestMigratePostParams, Upid, false];
+  /** starts a task */
+  "POST /cluster/bulk-action/guest/shutdown": [ClusterBulkActionGuestShutdownPostParams, Upid, true];
+  /** starts a task */
+  "POST /cluster/bulk-action/guest/start": [ClusterBulkActionGuestStartPostParams, Upid, true];
+  /** starts a task */
+  "POST /cluster/bulk-action/guest/suspend": [ClusterBulkActionGuestSuspendPostParams, Upid, true];
+  "GET /cluster/ceph": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/ceph/flags": [NoParams, ClusterCephFlagsGetItem[], true];
+  /** starts a task */
+  "PUT /cluster/ceph/flags": [ClusterCephFlagsPutParams, Upid, true];
+  "GET /cluster/ceph/flags/{flag}": [PathFlag, 0 | 1, false];
+  "PUT /cluster/ceph/flags/{flag}": [PathFlag & ClusterCephFlagsFlagPutParams, null, false];
+  "GET /cluster/ceph/metadata": [ClusterCephMetadataGetParams, ClusterCephMetadataGetResult, true];
+  "GET /cluster/ceph/status": [NoParams, Record<string, unknown>, true];
+  "GET /cluster/config": [NoParams, Record<string, unknown>[], true];
+  /** starts a task */
+  "POST /cluster/config": [ClusterConfigPostParams, Upid, false];
+  "GET /cluster/config/apiversion": [NoParams, number, true];
+  "GET /cluster/config/join": [ClusterConfigJoinGetParams, ClusterConfigJoinGetResult, true];
+  /** starts a task */
+  "POST /cluster/config/join": [ClusterConfigJoinPostParams, Upid, false];
+  "GET /cluster/config/nodes": [NoParams, ClusterConfigNodesGetItem[], true];
+  "POST /cluster/config/nodes/{node}": [PathNode & ClusterConfigNodesNodePostParams, ClusterConfigNodesNodePostResult, false];
+  "DELETE /cluster/config/nodes/{node}": [PathNode, null, false];
+  "GET /cluster/config/qdevice": [NoParams, Record<string, unknown>, true];
+  "GET /cluster/config/totem": [NoParams, Record<string, unknown>, true];
+  "GET /cluster/firewall": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/firewall/aliases": [NoParams, ClusterFirewallAliasesGetItem[], true];
+  "POST /cluster/firewall/aliases": [ClusterFirewallAliasesPostParams, null, false];
+  "GET /cluster/firewall/aliases/{name}": [PathName, Record<string, unknown>, false];
+  "PUT /cluster/firewall/aliases/{name}": [PathName & ClusterFirewallAliasesNamePutParams, null, false];
+  "DELETE /cluster/firewall/aliases/{name}": [PathName & ClusterFirewallAliasesNameDeleteParams, null, false];
+  "GET /cluster/firewall/groups": [NoParams, ClusterFirewallGroupsGetItem[], true];
+  "POST /cluster/firewall/groups": [ClusterFirewallGroupsPostParams, null, false];
+  "GET /cluster/firewall/groups/{group}": [PathGroup, ClusterFirewallGroupsGroupGetItem[], false];
+  "POST /cluster/firewall/groups/{group}": [PathGroup & ClusterFirewallGroupsGroupPostParams, null, false];
+  "DELETE /cluster/firewall/groups/{group}": [PathGroup, null, false];
+  "GET /cluster/firewall/groups/{group}/{pos}": [PathGroupPos, ClusterFirewallGroupsGroupPosGetResult, false];
+  "PUT /cluster/firewall/groups/{group}/{pos}": [PathGroupPos & ClusterFirewallGroupsGroupPosPutParams, null, false];
+  "DELETE /cluster/firewall/groups/{group}/{pos}": [PathGroupPos & ClusterFirewallGroupsGroupPosDeleteParams, null, false];
+  "GET /cluster/firewall/ipset": [NoParams, ClusterFirewallIpsetGetItem[], true];
+  "POST /cluster/firewall/ipset": [ClusterFirewallIpsetPostParams, null, false];
+  "GET /cluster/firewall/ipset/{name}": [PathName, ClusterFirewallIpsetNameGetItem[], false];
+  "POST /cluster/firewall/ipset/{name}": [PathName & ClusterFirewallIpsetNamePostParams, null, false];
+  "DELETE /cluster/firewall/ipset/{name}": [PathName & ClusterFirewallIpsetNameDeleteParams, null, false];
+  "GET /cluster/firewall/ipset/{name}/{cidr}": [PathNameCidr, Record<string, unknown>, false];
+  "PUT /cluster/firewall/ipset/{name}/{cidr}": [PathNameCidr & ClusterFirewallIpsetNameCidrPutParams, null, false];
+  "DELETE /cluster/firewall/ipset/{name}/{cidr}": [PathNameCidr & ClusterFirewallIpsetNameCidrDeleteParams, null, false];
+  "GET /cluster/firewall/macros": [NoParams, ClusterFirewallMacrosGetItem[], true];
+  "GET /cluster/firewall/options": [NoParams, ClusterFirewallOptionsGetResult, true];
+  "PUT /cluster/firewall/options": [ClusterFirewallOptionsPutParams, null, true];
+  "GET /cluster/firewall/refs": [ClusterFirewallRefsGetParams, ClusterFirewallRefsGetItem[], true];
+  "GET /cluster/firewall/rules": [NoParams, ClusterFirewallRulesGetItem[], true];
+  "POST /cluster/firewall/rules": [ClusterFirewallRulesPostParams, null, false];
+  "GET /cluster/firewall/rules/{pos}": [PathPos, ClusterFirewallRulesPosGetResult, false];
+  "PUT /cluster/firewall/rules/{pos}": [PathPos & ClusterFirewallRulesPosPutParams, null, false];
+  "DELETE /cluster/firewall/rules/{pos}": [PathPos & ClusterFirewallRulesPosDeleteParams, null, false];
+  "GET /cluster/ha": [NoParams, ClusterHaGetItem[], true];
+  "GET /cluster/ha/groups": [NoParams, ClusterHaGroupsGetItem[], true];
+  "POST /cluster/ha/groups": [ClusterHaGroupsPostParams, null, false];
+  "GET /cluster/ha/groups/{group}": [PathGroup, unknown, false];
+  "PUT /cluster/ha/groups/{group}": [PathGroup & ClusterHaGroupsGroupPutParams, null, false];
+  "DELETE /cluster/ha/groups/{group}": [PathGroup, null, false];
+  "GET /cluster/ha/resources": [ClusterHaResourcesGetParams, ClusterHaResourcesGetItem[], true];
+  "POST /cluster/ha/resources": [ClusterHaResourcesPostParams, null, false];
+  "GET /cluster/ha/resources/{sid}": [PathSid, ClusterHaResourcesSidGetResult, false];
+  "PUT /cluster/ha/resources/{sid}": [PathSid & ClusterHaResourcesSidPutParams, null, false];
+  "DELETE /cluster/ha/resources/{sid}": [PathSid & ClusterHaResourcesSidDeleteParams, null, false];
+  "POST /cluster/ha/resources/{sid}/migrate": [PathSid & ClusterHaResourcesSidMigratePostParams, ClusterHaResourcesSidMigratePostResult, false];
+  "POST /cluster/ha/resources/{sid}/relocate": [PathSid & ClusterHaResourcesSidRelocatePostParams, ClusterHaResourcesSidRelocatePostResult, false];
+  "GET /cluster/ha/rules": [ClusterHaRulesGetParams, ClusterHaRulesGetItem[], true];
+  "POST /cluster/ha/rules": [ClusterHaRulesPostParams, null, false];
+  "GET /cluster/ha/rules/{rule}": [PathRule, ClusterHaRulesRuleGetResult, false];
+  "PUT /cluster/ha/rules/{rule}": [PathRule & ClusterHaRulesRulePutParams, null, false];
+  "DELETE /cluster/ha/rules/{rule}": [PathRule, null, false];
+  "GET /cluster/ha/status": [NoParams, Record<string, unknown>[], true];
+  "POST /cluster/ha/status/arm-ha": [NoParams, null, true];
+  "GET /cluster/ha/status/current": [NoParams, ClusterHaStatusCurrentGetItem[], true];
+  "POST /cluster/ha/status/disarm-ha": [ClusterHaStatusDisarmHaPostParams, null, false];
+  "GET /cluster/ha/status/manager_status": [NoParams, Record<string, unknown>, true];
+  "GET /cluster/jobs": [NoParams, ClusterJobsGetItem[], true];
+  "GET /cluster/jobs/realm-sync": [NoParams, ClusterJobsRealmSyncGetItem[], true];
+  "GET /cluster/jobs/realm-sync/{id}": [PathId, Record<string, unknown>, false];
+  "POST /cluster/jobs/realm-sync/{id}": [PathId & ClusterJobsRealmSyncIdPostParams, null, false];
+  "PUT /cluster/jobs/realm-sync/{id}": [PathId & ClusterJobsRealmSyncIdPutParams, null, false];
+  "DELETE /cluster/jobs/realm-sync/{id}": [PathId, null, false];
+  "GET /cluster/jobs/schedule-analyze": [ClusterJobsScheduleAnalyzeGetParams, ClusterJobsScheduleAnalyzeGetItem[], false];
+  "GET /cluster/log": [ClusterLogGetParams, Record<string, unknown>[], true];
+  "GET /cluster/mapping": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/mapping/dir": [ClusterMappingDirGetParams, ClusterMappingDirGetItem[], true];
+  "POST /cluster/mapping/dir": [ClusterMappingDirPostParams, null, false];
+  "GET /cluster/mapping/dir/{id}": [PathId, Record<string, unknown>, false];
+  "PUT /cluster/mapping/dir/{id}": [PathId & ClusterMappingDirIdPutParams, null, false];
+  "DELETE /cluster/mapping/dir/{id}": [PathId, null, false];
+  "GET /cluster/mapping/pci": [ClusterMappingPciGetParams, ClusterMappingPciGetItem[], true];
+  "POST /cluster/mapping/pci": [ClusterMappingPciPostParams, null, false];
+  "GET /cluster/mapping/pci/{id}": [PathId, Record<string, unknown>, false];
+  "PUT /cluster/mapping/pci/{id}": [PathId & ClusterMappingPciIdPutParams, null, false];
+  "DELETE /cluster/mapping/pci/{id}": [PathId, null, false];
+  "GET /cluster/mapping/usb": [ClusterMappingUsbGetParams, ClusterMappingUsbGetItem[], true];
+  "POST /cluster/mapping/usb": [ClusterMappingUsbPostParams, null, false];
+  "GET /cluster/mapping/usb/{id}": [PathId, Record<string, unknown>, false];
+  "PUT /cluster/mapping/usb/{id}": [PathId & ClusterMappingUsbIdPutParams, null, false];
+  "DELETE /cluster/mapping/usb/{id}": [PathId, null, false];
+  "GET /cluster/metrics": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/metrics/export": [ClusterMetricsExportGetParams, ClusterMetricsExportGetResult, true];
+  "GET /cluster/metrics/server": [NoParams, ClusterMetricsServerGetItem[], true];
+  "GET /cluster/metrics/server/{id}": [PathId, Record<string, unknown>, false];
+  "POST /cluster/metrics/server/{id}": [PathId & ClusterMetricsServerIdPostParams, null, false];
+  "PUT /cluster/metrics/server/{id}": [PathId & ClusterMetricsServerIdPutParams, null, false];
+  "DELETE /cluster/metrics/server/{id}": [PathId, null, false];
+  "GET /cluster/nextid": [ClusterNextidGetParams, number, true];
+  "GET /cluster/notifications": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/notifications/endpoints": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/notifications/endpoints/gotify": [NoParams, ClusterNotificationsEndpointsGotifyGetItem[], true];
+  "POST /cluster/notifications/endpoints/gotify": [ClusterNotificationsEndpointsGotifyPostParams, null, false];
+  "GET /cluster/notifications/endpoints/gotify/{name}": [PathName, ClusterNotificationsEndpointsGotifyNameGetResult, false];
+  "PUT /cluster/notifications/endpoints/gotify/{name}": [PathName & ClusterNotificationsEndpointsGotifyNamePutParams, null, false];
+  "DELETE /cluster/notifications/endpoints/gotify/{name}": [PathName, null, false];
+  "GET /cluster/notifications/endpoints/sendmail": [NoParams, ClusterNotificationsEndpointsSendmailGetItem[], true];
+  "POST /cluster/notifications/endpoints/sendmail": [ClusterNotificationsEndpointsSendmailPostParams, null, false];
+  "GET /cluster/notifications/endpoints/sendmail/{name}": [PathName, ClusterNotificationsEndpointsSendmailNameGetResult, false];
+  "PUT /cluster/notifications/endpoints/sendmail/{name}": [PathName & ClusterNotificationsEndpointsSendmailNamePutParams, null, false];
+  "DELETE /cluster/notifications/endpoints/sendmail/{name}": [PathName, null, false];
+  "GET /cluster/notifications/endpoints/smtp": [NoParams, ClusterNotificationsEndpointsSmtpGetItem[], true];
+  "POST /cluster/notifications/endpoints/smtp": [ClusterNotificationsEndpointsSmtpPostParams, null, false];
+  "GET /cluster/notifications/endpoints/smtp/{name}": [PathName, ClusterNotificationsEndpointsSmtpNameGetResult, false];
+  "PUT /cluster/notifications/endpoints/smtp/{name}": [PathName & ClusterNotificationsEndpointsSmtpNamePutParams, null, false];
+  "DELETE /cluster/notifications/endpoints/smtp/{name}": [PathName, null, false];
+  "GET /cluster/notifications/endpoints/webhook": [NoParams, ClusterNotificationsEndpointsWebhookGetItem[], true];
+  "POST /cluster/notifications/endpoints/webhook": [ClusterNotificationsEndpointsWebhookPostParams, null, false];
+  "GET /cluster/notifications/endpoints/webhook/{name}": [PathName, ClusterNotificationsEndpointsWebhookNameGetResult, false];
+  "PUT /cluster/notifications/endpoints/webhook/{name}": [PathName & ClusterNotificationsEndpointsWebhookNamePutParams, null, false];
+  "DELETE /cluster/notifications/endpoints/webhook/{name}": [PathName, null, false];
+  "GET /cluster/notifications/matcher-field-values": [NoParams, ClusterNotificationsMatcherFieldValuesGetItem[], true];
+  "GET /cluster/notifications/matcher-fields": [NoParams, ClusterNotificationsMatcherFieldsGetItem[], true];
+  "GET /cluster/notifications/matchers": [NoParams, ClusterNotificationsMatchersGetItem[], true];
+  "POST /cluster/notifications/matchers": [ClusterNotificationsMatchersPostParams, null, false];
+  "GET /cluster/notifications/matchers/{name}": [PathName, ClusterNotificationsMatchersNameGetResult, false];
+  "PUT /cluster/notifications/matchers/{name}": [PathName & ClusterNotificationsMatchersNamePutParams, null, false];
+  "DELETE /cluster/notifications/matchers/{name}": [PathName, null, false];
+  "GET /cluster/notifications/targets": [NoParams, ClusterNotificationsTargetsGetItem[], true];
+  "POST /cluster/notifications/targets/{name}/test": [PathName, null, false];
+  "GET /cluster/options": [NoParams, Record<string, unknown>, true];
+  "PUT /cluster/options": [ClusterOptionsPutParams, null, true];
+  "GET /cluster/qemu": [NoParams, Record<string, unknown>[], true];
+  "GET /cluster/qemu/cpu-flags": [ClusterQemuCpuFlagsGetParams, ClusterQemuCpuFlagsGetItem[], true];
+  "GET /cluster/qemu/custom-cpu-models": [NoParams, ClusterQemuCustomCpuModelsGetItem[], true];
+  "POST /cluster/qemu/custom-cpu-models": [ClusterQemuCustomCpuModelsPostParams, null, false];
+  "GET /cluster/qemu/custom-cpu-models/{cputype}": [PathCputype, ClusterQemuCustomCpuModelsCputypeGetResult, false];
+  "PUT /cluster/qemu/custom-cpu-models/{cputype}": [PathCputype & ClusterQemuCustomCpuModelsCputypePutParams, null, false];
+  "DELETE /cluster/qemu/custom-cpu-models/{cputype}": [PathCputype, null, false];
+  "GET /cluster/replication": [NoParams, ClusterReplicationGetItem[], true];
+  "POST /cluster/replication": [ClusterReplicationPostParams, null, false];
+  "GET /cluster/replication/{id}": [PathId, ClusterReplicationIdGetResult, false];
+  "PUT /cluster/replication/{id}": [PathId & ClusterReplicationIdPutParams, null, false];
+  "DELETE /cluster/replication/{id}": [PathId & ClusterReplicationIdDeleteParams, null, false];
+  "GET /cluster/resources": [ClusterResourcesGetParams, ClusterResourcesGetItem[], true];
+  "GET /cluster/sdn": [NoParams, ClusterSdnGetItem[], true];
+  /** starts a task */
+  "PUT /cluster/sdn": [ClusterSdnPutParams, Upid, true];
+  "GET /cluster/sdn/controllers": [ClusterSdnControllersGetParams, ClusterSdnControllersGetItem[], true];
+  "POST /cluster/sdn/controllers": [ClusterSdnControllersPostParams, null, false];
+  "GET /cluster/sdn/controllers/{controller}": [PathController & ClusterSdnControllersControllerGetParams, ClusterSdnControllersControllerGetResult, false];
+  "PUT /cluster/sdn/controllers/{controller}": [PathController & ClusterSdnControllersControllerPutParams, null, false];
+  "DELETE /cluster/sdn/controllers/{controller}": [PathController & ClusterSdnControllersControllerDeleteParams, null, false];
+  "GET /cluster/sdn/dns": [ClusterSdnDnsGetParams, ClusterSdnDnsGetItem[], true];
+  "POST /cluster/sdn/dns": [ClusterSdnDnsPostParams, null, false];
+  "GET /cluster/sdn/dns/{dns}": [PathDns, Record<string, unknown>, false];
+  "PUT /cluster/sdn/dns/{dns}": [PathDns & ClusterSdnDnsDnsPutParams, null, false];
+  "DELETE /cluster/sdn/dns/{dns}": [PathDns & ClusterSdnDnsDnsDeleteParams, null, false];
+  "GET /cluster/sdn/dry-run": [ClusterSdnDryRunGetParams, ClusterSdnDryRunGetResult, false];
+  "GET /cluster/sdn/fabrics": [NoParams, ClusterSdnFabricsGetItem[], true];
+  "GET /cluster/sdn/fabrics/all": [ClusterSdnFabricsAllGetParams, ClusterSdnFabricsAllGetResult, true];
+  "GET /cluster/sdn/fabrics/fabric": [ClusterSdnFabricsFabricGetParams, ClusterSdnFabricsFabricGetItem[], true];
+  "POST /cluster/sdn/fabrics/fabric": [ClusterSdnFabricsFabricPostParams, null, false];
+  "GET /cluster/sdn/fabrics/fabric/{id}": [PathId, ClusterSdnFabricsFabricIdGetResult, false];
+  "PUT /cluster/sdn/fabrics/fabric/{id}": [PathId & ClusterSdnFabricsFabricIdPutParams, null, false];
+  "DELETE /cluster/sdn/fabrics/fabric/{id}": [PathId, null, false];
+  "GET /cluster/sdn/fabrics/node": [ClusterSdnFabricsNodeGetParams, ClusterSdnFabricsNodeGetItem[], true];
+  "GET /cluster/sdn/fabrics/node/{fabric_id}": [PathFabricId & ClusterSdnFabricsNodeFabricIdGetParams, ClusterSdnFabricsNodeFabricIdGetItem[], false];
+  "POST /cluster/sdn/fabrics/node/{fabric_id}": [PathFabricId & ClusterSdnFabricsNodeFabricIdPostParams, null, false];
+  "GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id}": [PathFabricIdNodeId, ClusterSdnFabricsNodeFabricIdNodeIdGetResult, false];
+  "PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id}": [PathFabricIdNodeId & ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null, false];
+  "DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id}": [PathFabricIdNodeId, null, false];
+  "GET /cluster/sdn/ipams": [ClusterSdnIpamsGetParams, ClusterSdnIpamsGetItem[], true];
+  "POST /cluster/sdn/ipams": [ClusterSdnIpamsPostParams, null, false];
+  "GET /cluster/sdn/ipams/{ipam}": [PathIpam, Record<string, unknown>, false];
+  "PUT /cluster/sdn/ipams/{ipam}": [PathIpam & ClusterSdnIpamsIpamPutParams, null, false];
+  "DELETE /cluster/sdn/ipams/{ipam}": [PathIpam & ClusterSdnIpamsIpamDeleteParams, null, false];
+  "GET /cluster/sdn/ipams/{ipam}/status": [PathIpam, unknown[], false];
+  "POST /cluster/sdn/lock": [ClusterSdnLockPostParams, string, true];
+  "DELETE /cluster/sdn/lock": [ClusterSdnLockDeleteParams, null, true];
+  "GET /cluster/sdn/prefix-lists": [ClusterSdnPrefixListsGetParams, Record<string, unknown>[], true];
+  "POST /cluster/sdn/prefix-lists": [ClusterSdnPrefixListsPostParams, null, false];
+  "GET /cluster/sdn/prefix-lists/{id}": [PathId, Record<string, unknown>, false];
+  "PUT /cluster/sdn/prefix-lists/{id}": [PathId & ClusterSdnPrefixListsIdPutParams, null, false];
+  "DELETE /cluster/sdn/prefix-lists/{id}": [PathId & ClusterSdnPrefixListsIdDeleteParams, null, false];
+  "GET /cluster/sdn/prefix-lists/{id}/entries": [PathId, Record<string, unknown>[], false];
+  "POST /cluster/sdn/prefix-lists/{id}/entries": [PathId & ClusterSdnPrefixListsIdEntriesPostParams, null, false];
+  "GET /cluster/sdn/prefix-lists/{id}/entries/{url_seq}": [PathIdUrlSeq, Record<string, unknown>, false];
+  "PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq}": [PathIdUrlSeq & ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null, false];
+  "DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq}": [PathIdUrlSeq & ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams, null, false];
+  "POST /cluster/sdn/rollback": [ClusterSdnRollbackPostParams, null, true];
+  "GET /cluster/sdn/route-maps": [ClusterSdnRouteMapsGetParams, ClusterSdnRouteMapsGetItem[], true];
+  "GET /cluster/sdn/route-maps/entries": [ClusterSdnRouteMapsEntriesGetParams, ClusterSdnRouteMapsEntriesGetItem[], true];
+  "POST /cluster/sdn/route-maps/entries": [ClusterSdnRouteMapsEntriesPostParams, null, false];
+  "GET /cluster/sdn/route-maps/entries/{route-map-id}": [PathRouteMapId & ClusterSdnRouteMapsEntriesRouteMapIdGetParams, ClusterSdnRouteMapsEntriesRouteMapIdGetItem[], false];
+  "GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}": [PathRouteMapIdOrder, ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult, false];
+  "PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}": [PathRouteMapIdOrder & ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null, false];
+  "DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}": [PathRouteMapIdOrder & ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams, null, false];
+  "GET /cluster/sdn/vnets": [ClusterSdnVnetsGetParams, ClusterSdnVnetsGetItem[], true];
+  "POST /cluster/sdn/vnets": [ClusterSdnVnetsPostParams, null, false];
+  "GET /cluster/sdn/vnets/{vnet}": [PathVnet & ClusterSdnVnetsVnetGetParams, ClusterSdnVnetsVnetGetResult, false];
+  "PUT /cluster/sdn/vnets/{vnet}": [PathVnet & ClusterSdnVnetsVnetPutParams, null, false];
+  "DELETE /cluster/sdn/vnets/{vnet}": [PathVnet & ClusterSdnVnetsVnetDeleteParams, null, false];
+  "GET /cluster/sdn/vnets/{vnet}/firewall": [PathVnet, Record<string, unknown>[], false];
+  "GET /cluster/sdn/vnets/{vnet}/firewall/options": [PathVnet, ClusterSdnVnetsVnetFirewallOptionsGetResult, false];
+  "PUT /cluster/sdn/vnets/{vnet}/firewall/options": [PathVnet & ClusterSdnVnetsVnetFirewallOptionsPutParams, null, false];
+  "GET /cluster/sdn/vnets/{vnet}/firewall/rules": [PathVnet, ClusterSdnVnetsVnetFirewallRulesGetItem[], false];
+  "POST /cluster/sdn/vnets/{vnet}/firewall/rules": [PathVnet & ClusterSdnVnetsVnetFirewallRulesPostParams, null, false];
+  "GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}": [PathVnetPos, ClusterSdnVnetsVnetFirewallRulesPosGetResult, false];
+  "PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}": [PathVnetPos & ClusterSdnVnetsVnetFirewallRulesPosPutParams, null, false];
+  "DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}": [PathVnetPos & ClusterSdnVnetsVnetFirewallRulesPosDeleteParams, null, false];
+  "POST /cluster/sdn/vnets/{vnet}/ips": [PathVnet & ClusterSdnVnetsVnetIpsPostParams, null, false];
+  "PUT /cluster/sdn/vnets/{vnet}/ips": [PathVnet & ClusterSdnVnetsVnetIpsPutParams, null, false];
+  "DELETE /cluster/sdn/vnets/{vnet}/ips": [PathVnet & ClusterSdnVnetsVnetIpsDeleteParams, null, false];
+  "GET /cluster/sdn/vnets/{vnet}/subnets": [PathVnet & ClusterSdnVnetsVnetSubnetsGetParams, Record<string, unknown>[], false];
+  "POST /cluster/sdn/vnets/{vnet}/subnets": [PathVnet & ClusterSdnVnetsVnetSubnetsPostParams, null, false];
+  "GET /cluster/sdn/vnets/{vnet}/subnets/{subnet}": [PathVnetSubnet & ClusterSdnVnetsVnetSubnetsSubnetGetParams, Record<string, unknown>, false];
+  "PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet}": [PathVnetSubnet & ClusterSdnVnetsVnetSubnetsSubnetPutParams, null, false];
+  "DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet}": [PathVnetSubnet & ClusterSdnVnetsVnetSubnetsSubnetDeleteParams, null, false];
+  "GET /cluster/sdn/zones": [ClusterSdnZonesGetParams, ClusterSdnZonesGetItem[], true];
+  "POST /cluster/sdn/zones": [ClusterSdnZonesPostParams, null, false];
+  "GET /cluster/sdn/zones/{zone}": [PathZone & ClusterSdnZonesZoneGetParams, ClusterSdnZonesZoneGetResult, false];
+  "PUT /cluster/sdn/zones/{zone}": [PathZone & ClusterSdnZonesZonePutParams, null, false];
+  "DELETE /cluster/sdn/zones/{zone}": [PathZone & ClusterSdnZonesZoneDeleteParams, null, false];
+  "GET /cluster/status": [NoParams, ClusterStatusGetItem[], true];
+  "GET /cluster/tasks": [NoParams, ClusterTasksGetItem[], true];
+  "GET /nodes": [NoParams, NodesGetItem[], true];
+  "GET /nodes/{node}": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/aplinfo": [PathNode, Record<string, unknown>[], false];
+  /** starts a task */
+  "POST /nodes/{node}/aplinfo": [PathNode & NodesNodeAplinfoPostParams, Upid, false];
+  "GET /nodes/{node}/apt": [PathNode, NodesNodeAptGetItem[], false];
+  "GET /nodes/{node}/apt/changelog": [PathNode & NodesNodeAptChangelogGetParams, string, false];
+  "GET /nodes/{node}/apt/repositories": [PathNode, NodesNodeAptRepositoriesGetResult, false];
+  "POST /nodes/{node}/apt/repositories": [PathNode & NodesNodeAptRepositoriesPostParams, null, false];
+  "PUT /nodes/{node}/apt/repositories": [PathNode & NodesNodeAptRepositoriesPutParams, null, false];
+  "GET /nodes/{node}/apt/update": [PathNode, NodesNodeAptUpdateGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/apt/update": [PathNode & NodesNodeAptUpdatePostParams, Upid, false];
+  "GET /nodes/{node}/apt/versions": [PathNode, NodesNodeAptVersionsGetItem[], false];
+  "GET /nodes/{node}/capabilities": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/capabilities/qemu": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/capabilities/qemu/cpu": [PathNode & NodesNodeCapabilitiesQemuCpuGetParams, NodesNodeCapabilitiesQemuCpuGetItem[], false];
+  "GET /nodes/{node}/capabilities/qemu/cpu-flags": [PathNode & NodesNodeCapabilitiesQemuCpuFlagsGetParams, NodesNodeCapabilitiesQemuCpuFlagsGetItem[], false];
+  "GET /nodes/{node}/capabilities/qemu/machines": [PathNode & NodesNodeCapabilitiesQemuMachinesGetParams, NodesNodeCapabilitiesQemuMachinesGetItem[], false];
+  "GET /nodes/{node}/capabilities/qemu/migration": [PathNode, NodesNodeCapabilitiesQemuMigrationGetResult, false];
+  "GET /nodes/{node}/ceph": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/ceph/cfg": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/ceph/cfg/db": [PathNode, NodesNodeCephCfgDbGetItem[], false];
+  "GET /nodes/{node}/ceph/cfg/raw": [PathNode, string, false];
+  "GET /nodes/{node}/ceph/cfg/value": [PathNode & NodesNodeCephCfgValueGetParams, Record<string, unknown>, false];
+  "GET /nodes/{node}/ceph/cmd-safety": [PathNode & NodesNodeCephCmdSafetyGetParams, NodesNodeCephCmdSafetyGetResult, false];
+  "GET /nodes/{node}/ceph/crush": [PathNode, string, false];
+  "GET /nodes/{node}/ceph/fs": [PathNode, NodesNodeCephFsGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/fs/{name}": [PathNodeName & NodesNodeCephFsNamePostParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/ceph/fs/{name}": [PathNodeName & NodesNodeCephFsNameDeleteParams, Upid, false];
+  "POST /nodes/{node}/ceph/init": [PathNode & NodesNodeCephInitPostParams, null, false];
+  "GET /nodes/{node}/ceph/log": [PathNode & NodesNodeCephLogGetParams, NodesNodeCephLogGetItem[], false];
+  "GET /nodes/{node}/ceph/mds": [PathNode, NodesNodeCephMdsGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/mds/{name}": [PathNodeName & NodesNodeCephMdsNamePostParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/ceph/mds/{name}": [PathNodeName, Upid, false];
+  "GET /nodes/{node}/ceph/mgr": [PathNode, NodesNodeCephMgrGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/mgr/{id}": [PathNodeId, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/ceph/mgr/{id}": [PathNodeId, Upid, false];
+  "GET /nodes/{node}/ceph/mon": [PathNode, NodesNodeCephMonGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/mon/{monid}": [PathNodeMonid & NodesNodeCephMonMonidPostParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/ceph/mon/{monid}": [PathNodeMonid, Upid, false];
+  "GET /nodes/{node}/ceph/osd": [PathNode, NodesNodeCephOsdGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/osd": [PathNode & NodesNodeCephOsdPostParams, Upid, false];
+  "GET /nodes/{node}/ceph/osd/{osdid}": [PathNodeOsdid, Record<string, unknown>[], false];
+  /** starts a task */
+  "DELETE /nodes/{node}/ceph/osd/{osdid}": [PathNodeOsdid & NodesNodeCephOsdOsdidDeleteParams, Upid, false];
+  "POST /nodes/{node}/ceph/osd/{osdid}/in": [PathNodeOsdid, null, false];
+  "GET /nodes/{node}/ceph/osd/{osdid}/lv-info": [PathNodeOsdid & NodesNodeCephOsdOsdidLvInfoGetParams, NodesNodeCephOsdOsdidLvInfoGetResult, false];
+  "GET /nodes/{node}/ceph/osd/{osdid}/metadata": [PathNodeOsdid, NodesNodeCephOsdOsdidMetadataGetResult, false];
+  "POST /nodes/{node}/ceph/osd/{osdid}/out": [PathNodeOsdid, null, false];
+  "POST /nodes/{node}/ceph/osd/{osdid}/scrub": [PathNodeOsdid & NodesNodeCephOsdOsdidScrubPostParams, null, false];
+  "GET /nodes/{node}/ceph/pool": [PathNode, NodesNodeCephPoolGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/pool": [PathNode & NodesNodeCephPoolPostParams, Upid, false];
+  "GET /nodes/{node}/ceph/pool/{name}": [PathNodeName, Record<string, unknown>[], false];
+  /** starts a task */
+  "PUT /nodes/{node}/ceph/pool/{name}": [PathNodeName & NodesNodeCephPoolNamePutParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/ceph/pool/{name}": [PathNodeName & NodesNodeCephPoolNameDeleteParams, Upid, false];
+  "GET /nodes/{node}/ceph/pool/{name}/status": [PathNodeName & NodesNodeCephPoolNameStatusGetParams, NodesNodeCephPoolNameStatusGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/restart": [PathNode & NodesNodeCephRestartPostParams, Upid, false];
+  "GET /nodes/{node}/ceph/rules": [PathNode, NodesNodeCephRulesGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/start": [PathNode & NodesNodeCephStartPostParams, Upid, false];
+  "GET /nodes/{node}/ceph/status": [PathNode, Record<string, unknown>, false];
+  /** starts a task */
+  "POST /nodes/{node}/ceph/stop": [PathNode & NodesNodeCephStopPostParams, Upid, false];
+  "GET /nodes/{node}/certificates": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/certificates/acme": [PathNode, Record<string, unknown>[], false];
+  /** starts a task */
+  "POST /nodes/{node}/certificates/acme/certificate": [PathNode & NodesNodeCertificatesAcmeCertificatePostParams, Upid, false];
+  /** starts a task */
+  "PUT /nodes/{node}/certificates/acme/certificate": [PathNode & NodesNodeCertificatesAcmeCertificatePutParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/certificates/acme/certificate": [PathNode, Upid, false];
+  "POST /nodes/{node}/certificates/custom": [PathNode & NodesNodeCertificatesCustomPostParams, NodesNodeCertificatesCustomPostResult, false];
+  "DELETE /nodes/{node}/certificates/custom": [PathNode & NodesNodeCertificatesCustomDeleteParams, null, false];
+  "GET /nodes/{node}/certificates/info": [PathNode, NodesNodeCertificatesInfoGetItem[], false];
+  "GET /nodes/{node}/config": [PathNode & NodesNodeConfigGetParams, NodesNodeConfigGetResult, false];
+  "PUT /nodes/{node}/config": [PathNode & NodesNodeConfigPutParams, null, false];
+  "GET /nodes/{node}/disks": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/disks/directory": [PathNode, NodesNodeDisksDirectoryGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/directory": [PathNode & NodesNodeDisksDirectoryPostParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/disks/directory/{name}": [PathNodeName & NodesNodeDisksDirectoryNameDeleteParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/initgpt": [PathNode & NodesNodeDisksInitgptPostParams, Upid, false];
+  "GET /nodes/{node}/disks/list": [PathNode & NodesNodeDisksListGetParams, NodesNodeDisksListGetItem[], false];
+  "GET /nodes/{node}/disks/lvm": [PathNode, NodesNodeDisksLvmGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/lvm": [PathNode & NodesNodeDisksLvmPostParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/disks/lvm/{name}": [PathNodeName & NodesNodeDisksLvmNameDeleteParams, Upid, false];
+  "GET /nodes/{node}/disks/lvmthin": [PathNode, NodesNodeDisksLvmthinGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/lvmthin": [PathNode & NodesNodeDisksLvmthinPostParams, Upid, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/disks/lvmthin/{name}": [PathNodeName & NodesNodeDisksLvmthinNameDeleteParams, Upid, false];
+  "GET /nodes/{node}/disks/smart": [PathNode & NodesNodeDisksSmartGetParams, NodesNodeDisksSmartGetResult, false];
+  /** starts a task */
+  "PUT /nodes/{node}/disks/wipedisk": [PathNode & NodesNodeDisksWipediskPutParams, Upid, false];
+  "GET /nodes/{node}/disks/zfs": [PathNode, NodesNodeDisksZfsGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/disks/zfs": [PathNode & NodesNodeDisksZfsPostParams, Upid, false];
+  "GET /nodes/{node}/disks/zfs/{name}": [PathNodeName, NodesNodeDisksZfsNameGetResult, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/disks/zfs/{name}": [PathNodeName & NodesNodeDisksZfsNameDeleteParams, Upid, false];
+  "GET /nodes/{node}/dns": [PathNode, NodesNodeDnsGetResult, false];
+  "PUT /nodes/{node}/dns": [PathNode & NodesNodeDnsPutParams, null, false];
+  "POST /nodes/{node}/execute": [PathNode & NodesNodeExecutePostParams, Record<string, unknown>[], false];
+  "GET /nodes/{node}/firewall": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/firewall/log": [PathNode & NodesNodeFirewallLogGetParams, NodesNodeFirewallLogGetItem[], false];
+  "GET /nodes/{node}/firewall/options": [PathNode, NodesNodeFirewallOptionsGetResult, false];
+  "PUT /nodes/{node}/firewall/options": [PathNode & NodesNodeFirewallOptionsPutParams, null, false];
+  "GET /nodes/{node}/firewall/rules": [PathNode, NodesNodeFirewallRulesGetItem[], false];
+  "POST /nodes/{node}/firewall/rules": [PathNode & NodesNodeFirewallRulesPostParams, null, false];
+  "GET /nodes/{node}/firewall/rules/{pos}": [PathNodePos, NodesNodeFirewallRulesPosGetResult, false];
+  "PUT /nodes/{node}/firewall/rules/{pos}": [PathNodePos & NodesNodeFirewallRulesPosPutParams, null, false];
+  "DELETE /nodes/{node}/firewall/rules/{pos}": [PathNodePos & NodesNodeFirewallRulesPosDeleteParams, null, false];
+  "GET /nodes/{node}/hardware": [PathNode, NodesNodeHardwareGetItem[], false];
+  "GET /nodes/{node}/hardware/pci": [PathNode & NodesNodeHardwarePciGetParams, NodesNodeHardwarePciGetItem[], false];
+  "GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}": [PathNodePciIdOrMapping, NodesNodeHardwarePciPciIdOrMappingGetItem[], false];
+  "GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev": [PathNodePciIdOrMapping, NodesNodeHardwarePciPciIdOrMappingMdevGetItem[], false];
+  "GET /nodes/{node}/hardware/usb": [PathNode, NodesNodeHardwareUsbGetItem[], false];
+  "GET /nodes/{node}/hosts": [PathNode, NodesNodeHostsGetResult, false];
+  "POST /nodes/{node}/hosts": [PathNode & NodesNodeHostsPostParams, null, false];
+  "GET /nodes/{node}/journal": [PathNode & NodesNodeJournalGetParams, string[], false];
+  "GET /nodes/{node}/lxc": [PathNode, NodesNodeLxcGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc": [PathNode & NodesNodeLxcPostParams, Upid, false];
+  "GET /nodes/{node}/lxc/{vmid}": [PathNodeVmid, NodesNodeLxcVmidGetItem[], false];
+  /** starts a task */
+  "DELETE /nodes/{node}/lxc/{vmid}": [PathNodeVmid & NodesNodeLxcVmidDeleteParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/clone": [PathNodeVmid & NodesNodeLxcVmidClonePostParams, Upid, false];
+  "GET /nodes/{node}/lxc/{vmid}/config": [PathNodeVmid & NodesNodeLxcVmidConfigGetParams, NodesNodeLxcVmidConfigGetResult, false];
+  "PUT /nodes/{node}/lxc/{vmid}/config": [PathNodeVmid & NodesNodeLxcVmidConfigPutParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/feature": [PathNodeVmid & NodesNodeLxcVmidFeatureGetParams, NodesNodeLxcVmidFeatureGetResult, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall": [PathNodeVmid, Record<string, unknown>[], false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/aliases": [PathNodeVmid, NodesNodeLxcVmidFirewallAliasesGetItem[], false];
+  "POST /nodes/{node}/lxc/{vmid}/firewall/aliases": [PathNodeVmid & NodesNodeLxcVmidFirewallAliasesPostParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}": [PathNodeVmidName, Record<string, unknown>, false];
+  "PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}": [PathNodeVmidName & NodesNodeLxcVmidFirewallAliasesNamePutParams, null, false];
+  "DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}": [PathNodeVmidName & NodesNodeLxcVmidFirewallAliasesNameDeleteParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/ipset": [PathNodeVmid, NodesNodeLxcVmidFirewallIpsetGetItem[], false];
+  "POST /nodes/{node}/lxc/{vmid}/firewall/ipset": [PathNodeVmid & NodesNodeLxcVmidFirewallIpsetPostParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}": [PathNodeVmidName, NodesNodeLxcVmidFirewallIpsetNameGetItem[], false];
+  "POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}": [PathNodeVmidName & NodesNodeLxcVmidFirewallIpsetNamePostParams, null, false];
+  "DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}": [PathNodeVmidName & NodesNodeLxcVmidFirewallIpsetNameDeleteParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}": [PathNodeVmidNameCidr, Record<string, unknown>, false];
+  "PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}": [PathNodeVmidNameCidr & NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null, false];
+  "DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}": [PathNodeVmidNameCidr & NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/log": [PathNodeVmid & NodesNodeLxcVmidFirewallLogGetParams, NodesNodeLxcVmidFirewallLogGetItem[], false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/options": [PathNodeVmid, NodesNodeLxcVmidFirewallOptionsGetResult, false];
+  "PUT /nodes/{node}/lxc/{vmid}/firewall/options": [PathNodeVmid & NodesNodeLxcVmidFirewallOptionsPutParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/refs": [PathNodeVmid & NodesNodeLxcVmidFirewallRefsGetParams, NodesNodeLxcVmidFirewallRefsGetItem[], false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/rules": [PathNodeVmid, NodesNodeLxcVmidFirewallRulesGetItem[], false];
+  "POST /nodes/{node}/lxc/{vmid}/firewall/rules": [PathNodeVmid & NodesNodeLxcVmidFirewallRulesPostParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}": [PathNodeVmidPos, NodesNodeLxcVmidFirewallRulesPosGetResult, false];
+  "PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}": [PathNodeVmidPos & NodesNodeLxcVmidFirewallRulesPosPutParams, null, false];
+  "DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}": [PathNodeVmidPos & NodesNodeLxcVmidFirewallRulesPosDeleteParams, null, false];
+  "GET /nodes/{node}/lxc/{vmid}/interfaces": [PathNodeVmid, NodesNodeLxcVmidInterfacesGetItem[], false];
+  "GET /nodes/{node}/lxc/{vmid}/migrate": [PathNodeVmid & NodesNodeLxcVmidMigrateGetParams, NodesNodeLxcVmidMigrateGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/migrate": [PathNodeVmid & NodesNodeLxcVmidMigratePostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/move_volume": [PathNodeVmid & NodesNodeLxcVmidMoveVolumePostParams, Upid, false];
+  "POST /nodes/{node}/lxc/{vmid}/mtunnel": [PathNodeVmid & NodesNodeLxcVmidMtunnelPostParams, NodesNodeLxcVmidMtunnelPostResult, false];
+  "GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket": [PathNodeVmid & NodesNodeLxcVmidMtunnelwebsocketGetParams, NodesNodeLxcVmidMtunnelwebsocketGetResult, false];
+  "GET /nodes/{node}/lxc/{vmid}/pending": [PathNodeVmid, NodesNodeLxcVmidPendingGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/remote_migrate": [PathNodeVmid & NodesNodeLxcVmidRemoteMigratePostParams, Upid, false];
+  /** starts a task */
+  "PUT /nodes/{node}/lxc/{vmid}/resize": [PathNodeVmid & NodesNodeLxcVmidResizePutParams, Upid, false];
+  "GET /nodes/{node}/lxc/{vmid}/rrd": [PathNodeVmid & NodesNodeLxcVmidRrdGetParams, NodesNodeLxcVmidRrdGetResult, false];
+  "GET /nodes/{node}/lxc/{vmid}/rrddata": [PathNodeVmid & NodesNodeLxcVmidRrddataGetParams, Record<string, unknown>[], false];
+  "GET /nodes/{node}/lxc/{vmid}/snapshot": [PathNodeVmid, NodesNodeLxcVmidSnapshotGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/snapshot": [PathNodeVmid & NodesNodeLxcVmidSnapshotPostParams, Upid, false];
+  "GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}": [PathNodeVmidSnapname, Record<string, unknown>[], false];
+  /** starts a task */
+  "DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname}": [PathNodeVmidSnapname & NodesNodeLxcVmidSnapshotSnapnameDeleteParams, Upid, false];
+  "GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config": [PathNodeVmidSnapname, Record<string, unknown>, false];
+  "PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config": [PathNodeVmidSnapname & NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback": [PathNodeVmidSnapname & NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid, false];
+  "POST /nodes/{node}/lxc/{vmid}/spiceproxy": [PathNodeVmid & NodesNodeLxcVmidSpiceproxyPostParams, NodesNodeLxcVmidSpiceproxyPostResult, false];
+  "GET /nodes/{node}/lxc/{vmid}/status": [PathNodeVmid, NodesNodeLxcVmidStatusGetItem[], false];
+  "GET /nodes/{node}/lxc/{vmid}/status/current": [PathNodeVmid, NodesNodeLxcVmidStatusCurrentGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/status/reboot": [PathNodeVmid & NodesNodeLxcVmidStatusRebootPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/status/resume": [PathNodeVmid, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/status/shutdown": [PathNodeVmid & NodesNodeLxcVmidStatusShutdownPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/status/start": [PathNodeVmid & NodesNodeLxcVmidStatusStartPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/status/stop": [PathNodeVmid & NodesNodeLxcVmidStatusStopPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/lxc/{vmid}/status/suspend": [PathNodeVmid, Upid, false];
+  "POST /nodes/{node}/lxc/{vmid}/template": [PathNodeVmid, null, false];
+  "POST /nodes/{node}/lxc/{vmid}/termproxy": [PathNodeVmid, NodesNodeLxcVmidTermproxyPostResult, false];
+  "POST /nodes/{node}/lxc/{vmid}/vncproxy": [PathNodeVmid & NodesNodeLxcVmidVncproxyPostParams, NodesNodeLxcVmidVncproxyPostResult, false];
+  "GET /nodes/{node}/lxc/{vmid}/vncwebsocket": [PathNodeVmid & NodesNodeLxcVmidVncwebsocketGetParams, NodesNodeLxcVmidVncwebsocketGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/migrateall": [PathNode & NodesNodeMigrateallPostParams, Upid, false];
+  "GET /nodes/{node}/netstat": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/network": [PathNode & NodesNodeNetworkGetParams, NodesNodeNetworkGetItem[], false];
+  "POST /nodes/{node}/network": [PathNode & NodesNodeNetworkPostParams, null, false];
+  /** starts a task */
+  "PUT /nodes/{node}/network": [PathNode & NodesNodeNetworkPutParams, Upid, false];
+  "DELETE /nodes/{node}/network": [PathNode, null, false];
+  "GET /nodes/{node}/network/{iface}": [PathNodeIface, NodesNodeNetworkIfaceGetResult, false];
+  "PUT /nodes/{node}/network/{iface}": [PathNodeIface & NodesNodeNetworkIfacePutParams, null, false];
+  "DELETE /nodes/{node}/network/{iface}": [PathNodeIface, null, false];
+  "GET /nodes/{node}/qemu": [PathNode & NodesNodeQemuGetParams, NodesNodeQemuGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu": [PathNode & NodesNodeQemuPostParams, Upid, false];
+  "GET /nodes/{node}/qemu/{vmid}": [PathNodeVmid, NodesNodeQemuVmidGetItem[], false];
+  /** starts a task */
+  "DELETE /nodes/{node}/qemu/{vmid}": [PathNodeVmid & NodesNodeQemuVmidDeleteParams, Upid, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent": [PathNodeVmid & NodesNodeQemuVmidAgentGetParams, Record<string, unknown>[], false];
+  "POST /nodes/{node}/qemu/{vmid}/agent": [PathNodeVmid & NodesNodeQemuVmidAgentPostParams, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/exec": [PathNodeVmid & NodesNodeQemuVmidAgentExecPostParams, NodesNodeQemuVmidAgentExecPostResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/exec-status": [PathNodeVmid & NodesNodeQemuVmidAgentExecStatusGetParams, NodesNodeQemuVmidAgentExecStatusGetResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/file-read": [PathNodeVmid & NodesNodeQemuVmidAgentFileReadGetParams, NodesNodeQemuVmidAgentFileReadGetResult, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/file-write": [PathNodeVmid & NodesNodeQemuVmidAgentFileWritePostParams, null, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/fstrim": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-host-name": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-osinfo": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-time": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-timezone": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-users": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/get-vcpus": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/info": [PathNodeVmid, Record<string, unknown>, false];
+  "GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/ping": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/set-user-password": [PathNodeVmid & NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/shutdown": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid": [PathNodeVmid, Record<string, unknown>, false];
+  "POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram": [PathNodeVmid, Record<string, unknown>, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/clone": [PathNodeVmid & NodesNodeQemuVmidClonePostParams, Upid, false];
+  "GET /nodes/{node}/qemu/{vmid}/cloudinit": [PathNodeVmid, NodesNodeQemuVmidCloudinitGetItem[], false];
+  "PUT /nodes/{node}/qemu/{vmid}/cloudinit": [PathNodeVmid, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/cloudinit/dump": [PathNodeVmid & NodesNodeQemuVmidCloudinitDumpGetParams, string, false];
+  "GET /nodes/{node}/qemu/{vmid}/config": [PathNodeVmid & NodesNodeQemuVmidConfigGetParams, NodesNodeQemuVmidConfigGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/config": [PathNodeVmid & NodesNodeQemuVmidConfigPostParams, Upid | null, false];
+  "PUT /nodes/{node}/qemu/{vmid}/config": [PathNodeVmid & NodesNodeQemuVmidConfigPutParams, null, false];
+  "POST /nodes/{node}/qemu/{vmid}/dbus-vmstate": [PathNodeVmid & NodesNodeQemuVmidDbusVmstatePostParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/feature": [PathNodeVmid & NodesNodeQemuVmidFeatureGetParams, NodesNodeQemuVmidFeatureGetResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall": [PathNodeVmid, Record<string, unknown>[], false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/aliases": [PathNodeVmid, NodesNodeQemuVmidFirewallAliasesGetItem[], false];
+  "POST /nodes/{node}/qemu/{vmid}/firewall/aliases": [PathNodeVmid & NodesNodeQemuVmidFirewallAliasesPostParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}": [PathNodeVmidName, Record<string, unknown>, false];
+  "PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}": [PathNodeVmidName & NodesNodeQemuVmidFirewallAliasesNamePutParams, null, false];
+  "DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}": [PathNodeVmidName & NodesNodeQemuVmidFirewallAliasesNameDeleteParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/ipset": [PathNodeVmid, NodesNodeQemuVmidFirewallIpsetGetItem[], false];
+  "POST /nodes/{node}/qemu/{vmid}/firewall/ipset": [PathNodeVmid & NodesNodeQemuVmidFirewallIpsetPostParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}": [PathNodeVmidName, NodesNodeQemuVmidFirewallIpsetNameGetItem[], false];
+  "POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}": [PathNodeVmidName & NodesNodeQemuVmidFirewallIpsetNamePostParams, null, false];
+  "DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}": [PathNodeVmidName & NodesNodeQemuVmidFirewallIpsetNameDeleteParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}": [PathNodeVmidNameCidr, Record<string, unknown>, false];
+  "PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}": [PathNodeVmidNameCidr & NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null, false];
+  "DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}": [PathNodeVmidNameCidr & NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/log": [PathNodeVmid & NodesNodeQemuVmidFirewallLogGetParams, NodesNodeQemuVmidFirewallLogGetItem[], false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/options": [PathNodeVmid, NodesNodeQemuVmidFirewallOptionsGetResult, false];
+  "PUT /nodes/{node}/qemu/{vmid}/firewall/options": [PathNodeVmid & NodesNodeQemuVmidFirewallOptionsPutParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/refs": [PathNodeVmid & NodesNodeQemuVmidFirewallRefsGetParams, NodesNodeQemuVmidFirewallRefsGetItem[], false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/rules": [PathNodeVmid, NodesNodeQemuVmidFirewallRulesGetItem[], false];
+  "POST /nodes/{node}/qemu/{vmid}/firewall/rules": [PathNodeVmid & NodesNodeQemuVmidFirewallRulesPostParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": [PathNodeVmidPos, NodesNodeQemuVmidFirewallRulesPosGetResult, false];
+  "PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": [PathNodeVmidPos & NodesNodeQemuVmidFirewallRulesPosPutParams, null, false];
+  "DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": [PathNodeVmidPos & NodesNodeQemuVmidFirewallRulesPosDeleteParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/migrate": [PathNodeVmid & NodesNodeQemuVmidMigrateGetParams, NodesNodeQemuVmidMigrateGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/migrate": [PathNodeVmid & NodesNodeQemuVmidMigratePostParams, Upid, false];
+  "POST /nodes/{node}/qemu/{vmid}/monitor": [PathNodeVmid & NodesNodeQemuVmidMonitorPostParams, string, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/move_disk": [PathNodeVmid & NodesNodeQemuVmidMoveDiskPostParams, Upid, false];
+  "POST /nodes/{node}/qemu/{vmid}/mtunnel": [PathNodeVmid & NodesNodeQemuVmidMtunnelPostParams, NodesNodeQemuVmidMtunnelPostResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket": [PathNodeVmid & NodesNodeQemuVmidMtunnelwebsocketGetParams, NodesNodeQemuVmidMtunnelwebsocketGetResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/pending": [PathNodeVmid, NodesNodeQemuVmidPendingGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/remote_migrate": [PathNodeVmid & NodesNodeQemuVmidRemoteMigratePostParams, Upid, false];
+  /** starts a task */
+  "PUT /nodes/{node}/qemu/{vmid}/resize": [PathNodeVmid & NodesNodeQemuVmidResizePutParams, Upid, false];
+  "GET /nodes/{node}/qemu/{vmid}/rrd": [PathNodeVmid & NodesNodeQemuVmidRrdGetParams, NodesNodeQemuVmidRrdGetResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/rrddata": [PathNodeVmid & NodesNodeQemuVmidRrddataGetParams, Record<string, unknown>[], false];
+  "PUT /nodes/{node}/qemu/{vmid}/sendkey": [PathNodeVmid & NodesNodeQemuVmidSendkeyPutParams, null, false];
+  "GET /nodes/{node}/qemu/{vmid}/snapshot": [PathNodeVmid, NodesNodeQemuVmidSnapshotGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/snapshot": [PathNodeVmid & NodesNodeQemuVmidSnapshotPostParams, Upid, false];
+  "GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}": [PathNodeVmidSnapname, Record<string, unknown>[], false];
+  /** starts a task */
+  "DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname}": [PathNodeVmidSnapname & NodesNodeQemuVmidSnapshotSnapnameDeleteParams, Upid, false];
+  "GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config": [PathNodeVmidSnapname, Record<string, unknown>, false];
+  "PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config": [PathNodeVmidSnapname & NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback": [PathNodeVmidSnapname & NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid, false];
+  "POST /nodes/{node}/qemu/{vmid}/spiceproxy": [PathNodeVmid & NodesNodeQemuVmidSpiceproxyPostParams, NodesNodeQemuVmidSpiceproxyPostResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/status": [PathNodeVmid, NodesNodeQemuVmidStatusGetItem[], false];
+  "GET /nodes/{node}/qemu/{vmid}/status/current": [PathNodeVmid, NodesNodeQemuVmidStatusCurrentGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/status/reboot": [PathNodeVmid & NodesNodeQemuVmidStatusRebootPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/status/reset": [PathNodeVmid & NodesNodeQemuVmidStatusResetPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/status/resume": [PathNodeVmid & NodesNodeQemuVmidStatusResumePostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/status/shutdown": [PathNodeVmid & NodesNodeQemuVmidStatusShutdownPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/status/start": [PathNodeVmid & NodesNodeQemuVmidStatusStartPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/status/stop": [PathNodeVmid & NodesNodeQemuVmidStatusStopPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/status/suspend": [PathNodeVmid & NodesNodeQemuVmidStatusSuspendPostParams, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/qemu/{vmid}/template": [PathNodeVmid & NodesNodeQemuVmidTemplatePostParams, Upid, false];
+  "POST /nodes/{node}/qemu/{vmid}/termproxy": [PathNodeVmid & NodesNodeQemuVmidTermproxyPostParams, NodesNodeQemuVmidTermproxyPostResult, false];
+  "PUT /nodes/{node}/qemu/{vmid}/unlink": [PathNodeVmid & NodesNodeQemuVmidUnlinkPutParams, null, false];
+  "POST /nodes/{node}/qemu/{vmid}/vncproxy": [PathNodeVmid & NodesNodeQemuVmidVncproxyPostParams, NodesNodeQemuVmidVncproxyPostResult, false];
+  "GET /nodes/{node}/qemu/{vmid}/vncwebsocket": [PathNodeVmid & NodesNodeQemuVmidVncwebsocketGetParams, NodesNodeQemuVmidVncwebsocketGetResult, false];
+  "GET /nodes/{node}/query-oci-repo-tags": [PathNode & NodesNodeQueryOciRepoTagsGetParams, string[], false];
+  "GET /nodes/{node}/query-url-metadata": [PathNode & NodesNodeQueryUrlMetadataGetParams, NodesNodeQueryUrlMetadataGetResult, false];
+  "GET /nodes/{node}/replication": [PathNode & NodesNodeReplicationGetParams, NodesNodeReplicationGetItem[], false];
+  "GET /nodes/{node}/replication/{id}": [PathNodeId, Record<string, unknown>[], false];
+  "GET /nodes/{node}/replication/{id}/log": [PathNodeId & NodesNodeReplicationIdLogGetParams, NodesNodeReplicationIdLogGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/replication/{id}/schedule_now": [PathNodeId, Upid, false];
+  "GET /nodes/{node}/replication/{id}/status": [PathNodeId, Record<string, unknown>, false];
+  "GET /nodes/{node}/report": [PathNode, string, false];
+  "GET /nodes/{node}/rrd": [PathNode & NodesNodeRrdGetParams, NodesNodeRrdGetResult, false];
+  "GET /nodes/{node}/rrddata": [PathNode & NodesNodeRrddataGetParams, Record<string, unknown>[], false];
+  "GET /nodes/{node}/scan": [PathNode, NodesNodeScanGetItem[], false];
+  "GET /nodes/{node}/scan/cifs": [PathNode & NodesNodeScanCifsGetParams, NodesNodeScanCifsGetItem[], false];
+  "GET /nodes/{node}/scan/iscsi": [PathNode & NodesNodeScanIscsiGetParams, NodesNodeScanIscsiGetItem[], false];
+  "GET /nodes/{node}/scan/lvm": [PathNode, NodesNodeScanLvmGetItem[], false];
+  "GET /nodes/{node}/scan/lvmthin": [PathNode & NodesNodeScanLvmthinGetParams, NodesNodeScanLvmthinGetItem[], false];
+  "GET /nodes/{node}/scan/nfs": [PathNode & NodesNodeScanNfsGetParams, NodesNodeScanNfsGetItem[], false];
+  "GET /nodes/{node}/scan/pbs": [PathNode & NodesNodeScanPbsGetParams, NodesNodeScanPbsGetItem[], false];
+  "GET /nodes/{node}/scan/zfs": [PathNode, NodesNodeScanZfsGetItem[], false];
+  "GET /nodes/{node}/sdn": [PathNode, Record<string, unknown>[], false];
+  "GET /nodes/{node}/sdn/fabrics/{fabric}": [PathNodeFabric, NodesNodeSdnFabricsFabricGetItem[], false];
+  "GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces": [PathNodeFabric, NodesNodeSdnFabricsFabricInterfacesGetItem[], false];
+  "GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors": [PathNodeFabric, NodesNodeSdnFabricsFabricNeighborsGetItem[], false];
+  "GET /nodes/{node}/sdn/fabrics/{fabric}/routes": [PathNodeFabric, NodesNodeSdnFabricsFabricRoutesGetItem[], false];
+  "GET /nodes/{node}/sdn/vnets/{vnet}": [PathNodeVnet, NodesNodeSdnVnetsVnetGetItem[], false];
+  "GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf": [PathNodeVnet, NodesNodeSdnVnetsVnetMacVrfGetItem[], false];
+  "GET /nodes/{node}/sdn/zones": [PathNode, NodesNodeSdnZonesGetItem[], false];
+  "GET /nodes/{node}/sdn/zones/{zone}": [PathNodeZone, NodesNodeSdnZonesZoneGetItem[], false];
+  "GET /nodes/{node}/sdn/zones/{zone}/bridges": [PathNodeZone, NodesNodeSdnZonesZoneBridgesGetItem[], false];
+  "GET /nodes/{node}/sdn/zones/{zone}/content": [PathNodeZone, NodesNodeSdnZonesZoneContentGetItem[], false];
+  "GET /nodes/{node}/sdn/zones/{zone}/ip-vrf": [PathNodeZone, NodesNodeSdnZonesZoneIpVrfGetItem[], false];
+  "GET /nodes/{node}/services": [PathNode, NodesNodeServicesGetItem[], false];
+  "GET /nodes/{node}/services/{service}": [PathNodeService, NodesNodeServicesServiceGetItem[], false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/reload": [PathNodeService, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/restart": [PathNodeService, Upid, false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/start": [PathNodeService, Upid, false];
+  "GET /nodes/{node}/services/{service}/state": [PathNodeService, NodesNodeServicesServiceStateGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/services/{service}/stop": [PathNodeService, Upid, false];
+  "POST /nodes/{node}/spiceshell": [PathNode & NodesNodeSpiceshellPostParams, NodesNodeSpiceshellPostResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/startall": [PathNode & NodesNodeStartallPostParams, Upid, false];
+  "GET /nodes/{node}/status": [PathNode, NodesNodeStatusGetResult, false];
+  "POST /nodes/{node}/status": [PathNode & NodesNodeStatusPostParams, null, false];
+  /** starts a task */
+  "POST /nodes/{node}/stopall": [PathNode & NodesNodeStopallPostParams, Upid, false];
+  "GET /nodes/{node}/storage": [PathNode & NodesNodeStorageGetParams, NodesNodeStorageGetItem[], false];
+  "GET /nodes/{node}/storage/{storage}": [PathNodeStorage, NodesNodeStorageStorageGetItem[], false];
+  "GET /nodes/{node}/storage/{storage}/content": [PathNodeStorage & NodesNodeStorageStorageContentGetParams, NodesNodeStorageStorageContentGetItem[], false];
+  "POST /nodes/{node}/storage/{storage}/content": [PathNodeStorage & NodesNodeStorageStorageContentPostParams, string, false];
+  "GET /nodes/{node}/storage/{storage}/content/{volume}": [PathNodeStorageVolume, NodesNodeStorageStorageContentVolumeGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/storage/{storage}/content/{volume}": [PathNodeStorageVolume & NodesNodeStorageStorageContentVolumePostParams, Upid, false];
+  "PUT /nodes/{node}/storage/{storage}/content/{volume}": [PathNodeStorageVolume & NodesNodeStorageStorageContentVolumePutParams, null, false];
+  /** starts a task */
+  "DELETE /nodes/{node}/storage/{storage}/content/{volume}": [PathNodeStorageVolume & NodesNodeStorageStorageContentVolumeDeleteParams, Upid | null, false];
+  /** starts a task */
+  "POST /nodes/{node}/storage/{storage}/download-url": [PathNodeStorage & NodesNodeStorageStorageDownloadUrlPostParams, Upid, false];
+  "GET /nodes/{node}/storage/{storage}/file-restore/download": [PathNodeStorage & NodesNodeStorageStorageFileRestoreDownloadGetParams, unknown, false];
+  "GET /nodes/{node}/storage/{storage}/file-restore/list": [PathNodeStorage & NodesNodeStorageStorageFileRestoreListGetParams, NodesNodeStorageStorageFileRestoreListGetItem[], false];
+  "GET /nodes/{node}/storage/{storage}/identity": [PathNodeStorage, NodesNodeStorageStorageIdentityGetResult, false];
+  "GET /nodes/{node}/storage/{storage}/import-metadata": [PathNodeStorage & NodesNodeStorageStorageImportMetadataGetParams, NodesNodeStorageStorageImportMetadataGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/storage/{storage}/oci-registry-pull": [PathNodeStorage & NodesNodeStorageStorageOciRegistryPullPostParams, Upid, false];
+  "GET /nodes/{node}/storage/{storage}/prunebackups": [PathNodeStorage & NodesNodeStorageStoragePrunebackupsGetParams, NodesNodeStorageStoragePrunebackupsGetItem[], false];
+  /** starts a task */
+  "DELETE /nodes/{node}/storage/{storage}/prunebackups": [PathNodeStorage & NodesNodeStorageStoragePrunebackupsDeleteParams, Upid, false];
+  "GET /nodes/{node}/storage/{storage}/rrd": [PathNodeStorage & NodesNodeStorageStorageRrdGetParams, NodesNodeStorageStorageRrdGetResult, false];
+  "GET /nodes/{node}/storage/{storage}/rrddata": [PathNodeStorage & NodesNodeStorageStorageRrddataGetParams, Record<string, unknown>[], false];
+  "GET /nodes/{node}/storage/{storage}/status": [PathNodeStorage, NodesNodeStorageStorageStatusGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/storage/{storage}/upload": [PathNodeStorage & NodesNodeStorageStorageUploadPostParams, Upid, false];
+  "GET /nodes/{node}/subscription": [PathNode, NodesNodeSubscriptionGetResult, false];
+  "POST /nodes/{node}/subscription": [PathNode & NodesNodeSubscriptionPostParams, null, false];
+  "PUT /nodes/{node}/subscription": [PathNode & NodesNodeSubscriptionPutParams, null, false];
+  "DELETE /nodes/{node}/subscription": [PathNode, null, false];
+  /** starts a task */
+  "POST /nodes/{node}/suspendall": [PathNode & NodesNodeSuspendallPostParams, Upid, false];
+  "GET /nodes/{node}/syslog": [PathNode & NodesNodeSyslogGetParams, NodesNodeSyslogGetItem[], false];
+  "GET /nodes/{node}/tasks": [PathNode & NodesNodeTasksGetParams, NodesNodeTasksGetItem[], false];
+  "GET /nodes/{node}/tasks/{upid}": [PathNodeUpid, Record<string, unknown>[], false];
+  "DELETE /nodes/{node}/tasks/{upid}": [PathNodeUpid, null, false];
+  "GET /nodes/{node}/tasks/{upid}/log": [PathNodeUpid & NodesNodeTasksUpidLogGetParams, NodesNodeTasksUpidLogGetItem[], false];
+  "GET /nodes/{node}/tasks/{upid}/status": [PathNodeUpid, NodesNodeTasksUpidStatusGetResult, false];
+  "POST /nodes/{node}/termproxy": [PathNode & NodesNodeTermproxyPostParams, NodesNodeTermproxyPostResult, false];
+  "GET /nodes/{node}/time": [PathNode, NodesNodeTimeGetResult, false];
+  "PUT /nodes/{node}/time": [PathNode & NodesNodeTimePutParams, null, false];
+  "GET /nodes/{node}/version": [PathNode, NodesNodeVersionGetResult, false];
+  "POST /nodes/{node}/vncshell": [PathNode & NodesNodeVncshellPostParams, NodesNodeVncshellPostResult, false];
+  "GET /nodes/{node}/vncwebsocket": [PathNode & NodesNodeVncwebsocketGetParams, NodesNodeVncwebsocketGetResult, false];
+  /** starts a task */
+  "POST /nodes/{node}/vzdump": [PathNode & NodesNodeVzdumpPostParams, Upid, false];
+  "GET /nodes/{node}/vzdump/defaults": [PathNode & NodesNodeVzdumpDefaultsGetParams, NodesNodeVzdumpDefaultsGetResult, false];
+  "GET /nodes/{node}/vzdump/extractconfig": [PathNode & NodesNodeVzdumpExtractconfigGetParams, string, false];
+  "POST /nodes/{node}/wakeonlan": [PathNode, string, false];
+  "GET /pools": [PoolsGetParams, PoolsGetItem[], true];
+  "POST /pools": [PoolsPostParams, null, false];
+  "PUT /pools": [PoolsPutParams, null, false];
+  "DELETE /pools": [PoolsDeleteParams, null, false];
+  "GET /pools/{poolid}": [PathPoolid & PoolsPoolidGetParams, PoolsPoolidGetResult, false];
+  "PUT /pools/{poolid}": [PathPoolid & PoolsPoolidPutParams, null, false];
+  "DELETE /pools/{poolid}": [PathPoolid, null, false];
+  "GET /storage": [StorageGetParams, StorageGetItem[], true];
+  "POST /storage": [StoragePostParams, StoragePostResult, false];
+  "GET /storage/{storage}": [PathStorage, Record<string, unknown>, false];
+  "PUT /storage/{storage}": [PathStorage & StorageStoragePutParams, StorageStoragePutResult, false];
+  "DELETE /storage/{storage}": [PathStorage, null, false];
+  "GET /version": [NoParams, VersionGetResult, true];
 }
 
 /** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */
