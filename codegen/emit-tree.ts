@@ -2,10 +2,12 @@
  * Renders `<svc>/tree.ts`: one interface per path (`NodesNodeQemuVmidStatusStart`), never
  * one giant nested type, so an editor resolves only the nodes a call walks through.
  * A node whose child is a path parameter is callable: `nodes('pve1').qemu(100)`.
- * Verbs: get/post/put/delete, plus create (= post) and set (= put). A child segment named
- * like a verb (PMG's `/config/cluster/create`) wins over the verb, as it does at run time.
- * `C` carries the call options type, whether calls block (the sync facade) and what a
- * waited-for task resolves to; `O` (inferred from the options argument) picks the outcome.
+ * Verbs: get/post/put/delete, plus create (= post) and set (= put), the alias without a
+ * comment of its own. A child segment named like a verb (PMG's `/config/cluster/create`)
+ * wins over the verb, as it does at run time.
+ * No interface here has a type parameter: a verb is `Verb<Params, Result>`, whose call
+ * signature the SDK declares (src/typed/api.ts), and the sync facade maps the tree once
+ * (`Synced`), so the everyday async client compiles with no instantiation per node.
  */
 import { HEADER } from './emit-schema.js';
 import { docLine, resultExpr } from './emit-types.js';
@@ -20,11 +22,11 @@ function verbLines(m: MethodModel, taken: ReadonlySet<string>, result: TypeConte
   const verbType = m.paramsOptional ? 'VerbOpt' : 'Verb';
   const ret = resultExpr(m, result, 'T.');
   const lines: string[] = [];
-  for (const verb of VERBS[m.api.method]) {
-    if (taken.has(verb)) continue;
-    lines.push(`  ${docLine(m)}`);
-    lines.push(`  ${verb}: ${verbType}<C, ${params}, ${ret}>;`);
-  }
+  VERBS[m.api.method].forEach((verb, i) => {
+    if (taken.has(verb)) return;
+    if (i === 0 || taken.has(VERBS[m.api.method][0])) lines.push(`  ${docLine(m)}`);
+    lines.push(`  ${verb}: ${verbType}<${params}, ${ret}>;`);
+  });
   return lines;
 }
 
@@ -32,16 +34,13 @@ function nodeInterface(n: NodeModel, result: TypeContext): string[] {
   const statics = n.children.filter((c) => !c.node.segment.startsWith('{'));
   const param = n.children.find((c) => c.node.segment.startsWith('{'));
   const taken = new Set(statics.map((c) => c.node.segment));
-  const lines = [
-    `/** ${n.node.path} */`,
-    `export interface ${n.typeName}<C extends CallShape = CallShape> {`,
-  ];
+  const lines = [`/** ${n.node.path} */`, `export interface ${n.typeName} {`];
   if (param) {
     const name = param.node.segment.slice(1, -1).replace(/[^A-Za-z0-9_$]/g, '_');
-    lines.push(`  (${name}: string | number): ${param.typeName}<C>;`);
+    lines.push(`  (${name}: string | number): ${param.typeName};`);
   }
   for (const m of n.methods) lines.push(...verbLines(m, taken, result));
-  for (const c of statics) lines.push(`  ${propertyKey(c.node.segment)}: ${c.typeName}<C>;`);
+  for (const c of statics) lines.push(`  ${propertyKey(c.node.segment)}: ${c.typeName};`);
   lines.push('}', '');
   return lines;
 }
@@ -51,10 +50,10 @@ export function emitTree(model: NodeModel, service: string, booleans: 'int' | 'b
   const out: string[] = [
     HEADER,
     `// The fluent path tree of ${service.toUpperCase()}: one interface per path.`,
-    "import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';",
+    "import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';",
     "import type * as T from './types.js';",
     '',
-    'export type { CallShape, Verb, VerbOpt };',
+    'export type { Verb, VerbOpt };',
     '',
   ];
   const walk = (n: NodeModel): void => {

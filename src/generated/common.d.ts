@@ -46,19 +46,15 @@ export type Outcome<C extends CallShape, O, R> = O extends { envelope: true }
     : R;
 
 /**
- * A verb of a path whose params `P` has required keys: `(params, options?) => R`.
- * The options' type `O` is inferred so that `wait`/`envelope` can pick the outcome.
+ * A verb of a path whose params `P` has required keys, answering `R`. The generated tree
+ * names only the two types; how a verb is called (its options, a promise or a value) is the
+ * SDK's, declared by merging into this interface (src/typed/api.ts). That keeps the tree free
+ * of type parameters: nothing in it is instantiated anew per call shape.
  */
-export type Verb<C extends CallShape, P, R> = <O extends C['options'] = C['options']>(
-  params: P,
-  options?: O,
-) => Answer<C, O, R>;
+export interface Verb<P, R> {}
 
-/** A verb whose params may be left out. */
-export type VerbOpt<C extends CallShape, P, R> = <O extends C['options'] = C['options']>(
-  params?: P,
-  options?: O,
-) => Answer<C, O, R>;
+/** A verb whose params may be left out (merged into like `Verb`). */
+export interface VerbOpt<P, R> {}
 
 /** The answer of a call: the result, or a promise of it. */
 export type Answer<C extends CallShape, O, R> = C['sync'] extends true ? Outcome<C, O, R> : Promise<Outcome<C, O, R>>;

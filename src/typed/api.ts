@@ -1,12 +1,13 @@
 /**
  * The fluent API's types: `ApiRoot<'PVE'>` is the generated path tree of PVE
- * (src/generated/pve/tree.ts), with this SDK's call options and promise results.
+ * (src/generated/pve/tree.d.ts), with this SDK's call options and promise results; the sync
+ * facade's tree is the same one mapped once (`Synced`).
  * `LooseNode` stays for code that walks paths the schema does not know.
  */
 
 import type { ServiceName } from '../core/services.js';
 import type { Params } from '../core/types.js';
-import type { Answer, CallShape } from '../generated/common.js';
+import type { Answer, CallShape, Outcome, Verb, VerbOpt } from '../generated/common.js';
 import type { CallOptions, TaskStatus } from '../options/call-options.js';
 
 export type {
@@ -35,16 +36,58 @@ export interface SyncCalls extends CallShape {
   taskStatus: TaskStatus;
 }
 
+// How a verb of the generated tree is called: params, then options whose `wait`/`envelope`
+// (the inferred `O`) pick the outcome; a promise of it. Declared here, not in the generated
+// tree, so that the tree has no type parameter (each generic node would be instantiated anew
+// on every path a program walks) and generated code imports nothing hand-written.
+declare module '../generated/common.js' {
+  interface Verb<P, R> {
+    // biome-ignore lint/style/useShorthandFunctionType: it merges into the generated interface
+    <O extends CallOptions = CallOptions>(params: P, options?: O): Promise<Outcome<AsyncCalls, O, R>>;
+  }
+  interface VerbOpt<P, R> {
+    // biome-ignore lint/style/useShorthandFunctionType: it merges into the generated interface
+    <O extends CallOptions = CallOptions>(params?: P, options?: O): Promise<Outcome<AsyncCalls, O, R>>;
+  }
+}
+
+/** A verb of the sync facade: blocks and returns the outcome itself. */
+export type SyncVerb<P, R> = <O extends CallOptions = CallOptions>(
+  params: P,
+  options?: O,
+) => Outcome<SyncCalls, O, R>;
+
+/** A sync verb whose params may be left out. */
+export type SyncVerbOpt<P, R> = <O extends CallOptions = CallOptions>(
+  params?: P,
+  options?: O,
+) => Outcome<SyncCalls, O, R>;
+
 /**
- * The generated root of each service, for a given call shape (`PVE: Root<C>`).
+ * A node of the generated tree with blocking verbs (`ProxmoxSDK.sync`): the same paths, path
+ * parameters and params, each verb answering a value. Only sync programs instantiate it.
+ * VerbOpt is tested first: a verb with required params is no VerbOpt, the other way round
+ * it would be.
+ */
+export type Synced<N> = (N extends (id: string | number) => infer X
+  ? (id: string | number) => Synced<X>
+  : unknown) & {
+  [K in keyof N]: N[K] extends VerbOpt<infer P, infer R>
+    ? SyncVerbOpt<P, R>
+    : N[K] extends Verb<infer P, infer R>
+      ? SyncVerb<P, R>
+      : Synced<N[K]>;
+};
+
+/**
+ * The generated root of each service (`PVE: Root`).
  * Filled per product by src/typed/products/<product>.ts (declaration merging), so that an
  * entry point that imports one product's types (`proxmox-sdk/pve`) makes the compiler read only
  * that product's declarations; `proxmox-sdk` imports all four. A product not registered in a
  * program gets the loose types.
  */
-// biome-ignore lint/correctness/noUnusedVariables: C is used by the products' declarations merged in
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
-export interface ServiceRoots<C extends CallShape> {}
+export interface ServiceRoots {}
 
 /**
  * The fluent root of a service's API: `px.nodes('pve1').qemu(100).status.start.post()`.
@@ -53,8 +96,10 @@ export interface ServiceRoots<C extends CallShape> {}
  */
 export type ApiRoot<S extends ServiceName, C extends CallShape = AsyncCalls> = [ServiceName] extends [S]
   ? LooseRoot
-  : S extends keyof ServiceRoots<C>
-    ? ServiceRoots<C>[S]
+  : S extends keyof ServiceRoots
+    ? C['sync'] extends true
+      ? Synced<ServiceRoots[S]>
+      : ServiceRoots[S]
     : LooseRoot;
 
 /** Every top-level path, loosely typed (`any`, so that `noUncheckedIndexedAccess` does not add `undefined`). */

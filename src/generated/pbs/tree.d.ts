@@ -2,2130 +2,1997 @@
 /* eslint-disable */
 
 // The fluent path tree of PBS: one interface per path.
-import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { CallShape, Verb, VerbOpt };
+export type { Verb, VerbOpt };
 
 /** / */
-export interface Root<C extends CallShape = CallShape> {
+export interface Root {
   /** GET / (get) */
-  get: VerbOpt<C, T.RootGetParams, unknown>;
-  access: Access<C>;
-  admin: Admin<C>;
-  backup: Backup<C>;
-  config: Config<C>;
-  nodes: Nodes<C>;
-  ping: Ping<C>;
-  pull: Pull<C>;
-  push: Push<C>;
-  reader: Reader<C>;
-  status: Status<C>;
-  tape: Tape<C>;
-  version: Version<C>;
+  get: VerbOpt<T.RootGetParams, unknown>;
+  access: Access;
+  admin: Admin;
+  backup: Backup;
+  config: Config;
+  nodes: Nodes;
+  ping: Ping;
+  pull: Pull;
+  push: Push;
+  reader: Reader;
+  status: Status;
+  tape: Tape;
+  version: Version;
 }
 
 /** /access */
-export interface Access<C extends CallShape = CallShape> {
+export interface Access {
   /** GET /access (get_access) */
-  get: VerbOpt<C, T.AccessGetParams, unknown>;
-  acl: AccessAcl<C>;
-  domains: AccessDomains<C>;
-  openid: AccessOpenid<C>;
-  password: AccessPassword<C>;
-  permissions: AccessPermissions<C>;
-  roles: AccessRoles<C>;
-  tfa: AccessTfa<C>;
-  ticket: AccessTicket<C>;
-  users: AccessUsers<C>;
-  vncticket: AccessVncticket<C>;
+  get: VerbOpt<T.AccessGetParams, unknown>;
+  acl: AccessAcl;
+  domains: AccessDomains;
+  openid: AccessOpenid;
+  password: AccessPassword;
+  permissions: AccessPermissions;
+  roles: AccessRoles;
+  tfa: AccessTfa;
+  ticket: AccessTicket;
+  users: AccessUsers;
+  vncticket: AccessVncticket;
 }
 
 /** /access/acl */
-export interface AccessAcl<C extends CallShape = CallShape> {
+export interface AccessAcl {
   /** GET /access/acl (get_access_acl) */
-  get: VerbOpt<C, T.AccessAclGetParams, T.AccessAclGetItem[]>;
+  get: VerbOpt<T.AccessAclGetParams, T.AccessAclGetItem[]>;
   /** PUT /access/acl (put_access_acl) */
-  put: Verb<C, T.AccessAclPutParams, null>;
-  /** PUT /access/acl (put_access_acl) */
-  set: Verb<C, T.AccessAclPutParams, null>;
+  put: Verb<T.AccessAclPutParams, null>;
+  set: Verb<T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
-export interface AccessDomains<C extends CallShape = CallShape> {
-  (realm: string | number): AccessDomainsRealm<C>;
+export interface AccessDomains {
+  (realm: string | number): AccessDomainsRealm;
   /** GET /access/domains (get_access_domains) */
-  get: VerbOpt<C, NoParams, T.AccessDomainsGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessDomainsGetItem[]>;
 }
 
 /** /access/domains/{realm} */
-export interface AccessDomainsRealm<C extends CallShape = CallShape> {
-  sync: AccessDomainsRealmSync<C>;
+export interface AccessDomainsRealm {
+  sync: AccessDomainsRealmSync;
 }
 
 /** /access/domains/{realm}/sync */
-export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
+export interface AccessDomainsRealmSync {
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  post: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
-  /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  create: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
+  post: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
+  create: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
 }
 
 /** /access/openid */
-export interface AccessOpenid<C extends CallShape = CallShape> {
+export interface AccessOpenid {
   /** GET /access/openid (get_access_openid) */
-  get: VerbOpt<C, T.AccessOpenidGetParams, unknown>;
-  "auth-url": AccessOpenidAuthUrl<C>;
-  login: AccessOpenidLogin<C>;
+  get: VerbOpt<T.AccessOpenidGetParams, unknown>;
+  "auth-url": AccessOpenidAuthUrl;
+  login: AccessOpenidLogin;
 }
 
 /** /access/openid/auth-url */
-export interface AccessOpenidAuthUrl<C extends CallShape = CallShape> {
+export interface AccessOpenidAuthUrl {
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  post: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
-  /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  create: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
+  post: Verb<T.AccessOpenidAuthUrlPostParams, string>;
+  create: Verb<T.AccessOpenidAuthUrlPostParams, string>;
 }
 
 /** /access/openid/login */
-export interface AccessOpenidLogin<C extends CallShape = CallShape> {
+export interface AccessOpenidLogin {
   /** POST /access/openid/login (post_access_openid_login) */
-  post: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
-  /** POST /access/openid/login (post_access_openid_login) */
-  create: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+  post: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+  create: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
 }
 
 /** /access/password */
-export interface AccessPassword<C extends CallShape = CallShape> {
+export interface AccessPassword {
   /** PUT /access/password (put_access_password) */
-  put: Verb<C, T.AccessPasswordPutParams, null>;
-  /** PUT /access/password (put_access_password) */
-  set: Verb<C, T.AccessPasswordPutParams, null>;
+  put: Verb<T.AccessPasswordPutParams, null>;
+  set: Verb<T.AccessPasswordPutParams, null>;
 }
 
 /** /access/permissions */
-export interface AccessPermissions<C extends CallShape = CallShape> {
+export interface AccessPermissions {
   /** GET /access/permissions (get_access_permissions) */
-  get: VerbOpt<C, T.AccessPermissionsGetParams, Record<string, unknown>>;
+  get: VerbOpt<T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
-export interface AccessRoles<C extends CallShape = CallShape> {
+export interface AccessRoles {
   /** GET /access/roles (get_access_roles) */
-  get: VerbOpt<C, NoParams, T.AccessRolesGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessRolesGetItem[]>;
 }
 
 /** /access/tfa */
-export interface AccessTfa<C extends CallShape = CallShape> {
-  (userid: string | number): AccessTfaUserid<C>;
+export interface AccessTfa {
+  (userid: string | number): AccessTfaUserid;
   /** GET /access/tfa (get_access_tfa) */
-  get: VerbOpt<C, NoParams, T.AccessTfaGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid} */
-export interface AccessTfaUserid<C extends CallShape = CallShape> {
-  (id: string | number): AccessTfaUseridId<C>;
+export interface AccessTfaUserid {
+  (id: string | number): AccessTfaUseridId;
   /** GET /access/tfa/{userid} (get_access_tfa) */
-  get: VerbOpt<C, NoParams, T.AccessTfaUseridGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
   /** POST /access/tfa/{userid} (post_access_tfa) */
-  post: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
-  /** POST /access/tfa/{userid} (post_access_tfa) */
-  create: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
+  post: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
+  create: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
 /** /access/tfa/{userid}/{id} */
-export interface AccessTfaUseridId<C extends CallShape = CallShape> {
+export interface AccessTfaUseridId {
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  put: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
-  /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  set: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
+  put: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
+  set: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
-  delete: VerbOpt<C, T.AccessTfaUseridIdDeleteParams, null>;
+  delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket */
-export interface AccessTicket<C extends CallShape = CallShape> {
+export interface AccessTicket {
   /** POST /access/ticket (post_access_ticket) */
-  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  /** POST /access/ticket (post_access_ticket) */
-  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** DELETE /access/ticket (delete_access_ticket) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/users */
-export interface AccessUsers<C extends CallShape = CallShape> {
-  (userid: string | number): AccessUsersUserid<C>;
+export interface AccessUsers {
+  (userid: string | number): AccessUsersUserid;
   /** GET /access/users (get_access_users) */
-  get: VerbOpt<C, T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
+  get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (post_access_users) */
-  post: Verb<C, T.AccessUsersPostParams, null>;
-  /** POST /access/users (post_access_users) */
-  create: Verb<C, T.AccessUsersPostParams, null>;
+  post: Verb<T.AccessUsersPostParams, null>;
+  create: Verb<T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
-export interface AccessUsersUserid<C extends CallShape = CallShape> {
+export interface AccessUsersUserid {
   /** GET /access/users/{userid} (get_access_users) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridGetResult>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
   /** PUT /access/users/{userid} (put_access_users) */
-  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
-  /** PUT /access/users/{userid} (put_access_users) */
-  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
+  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
+  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_access_users) */
-  delete: VerbOpt<C, T.AccessUsersUseridDeleteParams, null>;
-  token: AccessUsersUseridToken<C>;
-  "unlock-tfa": AccessUsersUseridUnlockTfa<C>;
+  delete: VerbOpt<T.AccessUsersUseridDeleteParams, null>;
+  token: AccessUsersUseridToken;
+  "unlock-tfa": AccessUsersUseridUnlockTfa;
 }
 
 /** /access/users/{userid}/token */
-export interface AccessUsersUseridToken<C extends CallShape = CallShape> {
-  (token_name: string | number): AccessUsersUseridTokenTokenName<C>;
+export interface AccessUsersUseridToken {
+  (token_name: string | number): AccessUsersUseridTokenTokenName;
   /** GET /access/users/{userid}/token (get_access_users_token) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{token-name} */
-export interface AccessUsersUseridTokenTokenName<C extends CallShape = CallShape> {
+export interface AccessUsersUseridTokenTokenName {
   /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
   /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  post: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
-  /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  create: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
+  post: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
+  create: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
   /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  put: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
-  /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  set: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
+  put: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
+  set: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
   /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
-  delete: VerbOpt<C, T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
+  delete: VerbOpt<T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
 
 /** /access/users/{userid}/unlock-tfa */
-export interface AccessUsersUseridUnlockTfa<C extends CallShape = CallShape> {
+export interface AccessUsersUseridUnlockTfa {
   /** PUT /access/users/{userid}/unlock-tfa (put_access_users_unlock_tfa) */
-  put: VerbOpt<C, NoParams, boolean>;
-  /** PUT /access/users/{userid}/unlock-tfa (put_access_users_unlock_tfa) */
-  set: VerbOpt<C, NoParams, boolean>;
+  put: VerbOpt<NoParams, boolean>;
+  set: VerbOpt<NoParams, boolean>;
 }
 
 /** /access/vncticket */
-export interface AccessVncticket<C extends CallShape = CallShape> {
+export interface AccessVncticket {
   /** POST /access/vncticket (post_access_vncticket) */
-  post: Verb<C, T.AccessVncticketPostParams, null>;
-  /** POST /access/vncticket (post_access_vncticket) */
-  create: Verb<C, T.AccessVncticketPostParams, null>;
+  post: Verb<T.AccessVncticketPostParams, null>;
+  create: Verb<T.AccessVncticketPostParams, null>;
 }
 
 /** /admin */
-export interface Admin<C extends CallShape = CallShape> {
+export interface Admin {
   /** GET /admin (get_admin) */
-  get: VerbOpt<C, T.AdminGetParams, unknown>;
-  datastore: AdminDatastore<C>;
-  gc: AdminGc<C>;
-  metrics: AdminMetrics<C>;
-  prune: AdminPrune<C>;
-  s3: AdminS3<C>;
-  sync: AdminSync<C>;
-  "traffic-control": AdminTrafficControl<C>;
-  verify: AdminVerify<C>;
+  get: VerbOpt<T.AdminGetParams, unknown>;
+  datastore: AdminDatastore;
+  gc: AdminGc;
+  metrics: AdminMetrics;
+  prune: AdminPrune;
+  s3: AdminS3;
+  sync: AdminSync;
+  "traffic-control": AdminTrafficControl;
+  verify: AdminVerify;
 }
 
 /** /admin/datastore */
-export interface AdminDatastore<C extends CallShape = CallShape> {
-  (store: string | number): AdminDatastoreStore<C>;
+export interface AdminDatastore {
+  (store: string | number): AdminDatastoreStore;
   /** GET /admin/datastore (get_admin_datastore) */
-  get: VerbOpt<C, NoParams, T.AdminDatastoreGetItem[]>;
+  get: VerbOpt<NoParams, T.AdminDatastoreGetItem[]>;
 }
 
 /** /admin/datastore/{store} */
-export interface AdminDatastoreStore<C extends CallShape = CallShape> {
+export interface AdminDatastoreStore {
   /** GET /admin/datastore/{store} (get_admin_datastore) */
-  get: VerbOpt<C, T.AdminDatastoreStoreGetParams, unknown>;
-  "active-operations": AdminDatastoreStoreActiveOperations<C>;
-  catalog: AdminDatastoreStoreCatalog<C>;
-  "change-owner": AdminDatastoreStoreChangeOwner<C>;
-  download: AdminDatastoreStoreDownload<C>;
-  "download-decoded": AdminDatastoreStoreDownloadDecoded<C>;
-  files: AdminDatastoreStoreFiles<C>;
-  gc: AdminDatastoreStoreGc<C>;
-  "group-notes": AdminDatastoreStoreGroupNotes<C>;
-  groups: AdminDatastoreStoreGroups<C>;
-  mount: AdminDatastoreStoreMount<C>;
-  "move-group": AdminDatastoreStoreMoveGroup<C>;
-  "move-namespace": AdminDatastoreStoreMoveNamespace<C>;
-  namespace: AdminDatastoreStoreNamespace<C>;
-  notes: AdminDatastoreStoreNotes<C>;
-  protected: AdminDatastoreStoreProtected<C>;
-  prune: AdminDatastoreStorePrune<C>;
-  "prune-datastore": AdminDatastoreStorePruneDatastore<C>;
-  "pxar-file-download": AdminDatastoreStorePxarFileDownload<C>;
-  rrd: AdminDatastoreStoreRrd<C>;
-  "s3-refresh": AdminDatastoreStoreS3Refresh<C>;
-  snapshots: AdminDatastoreStoreSnapshots<C>;
-  status: AdminDatastoreStoreStatus<C>;
-  unmount: AdminDatastoreStoreUnmount<C>;
-  "upload-backup-log": AdminDatastoreStoreUploadBackupLog<C>;
-  verify: AdminDatastoreStoreVerify<C>;
+  get: VerbOpt<T.AdminDatastoreStoreGetParams, unknown>;
+  "active-operations": AdminDatastoreStoreActiveOperations;
+  catalog: AdminDatastoreStoreCatalog;
+  "change-owner": AdminDatastoreStoreChangeOwner;
+  download: AdminDatastoreStoreDownload;
+  "download-decoded": AdminDatastoreStoreDownloadDecoded;
+  files: AdminDatastoreStoreFiles;
+  gc: AdminDatastoreStoreGc;
+  "group-notes": AdminDatastoreStoreGroupNotes;
+  groups: AdminDatastoreStoreGroups;
+  mount: AdminDatastoreStoreMount;
+  "move-group": AdminDatastoreStoreMoveGroup;
+  "move-namespace": AdminDatastoreStoreMoveNamespace;
+  namespace: AdminDatastoreStoreNamespace;
+  notes: AdminDatastoreStoreNotes;
+  protected: AdminDatastoreStoreProtected;
+  prune: AdminDatastoreStorePrune;
+  "prune-datastore": AdminDatastoreStorePruneDatastore;
+  "pxar-file-download": AdminDatastoreStorePxarFileDownload;
+  rrd: AdminDatastoreStoreRrd;
+  "s3-refresh": AdminDatastoreStoreS3Refresh;
+  snapshots: AdminDatastoreStoreSnapshots;
+  status: AdminDatastoreStoreStatus;
+  unmount: AdminDatastoreStoreUnmount;
+  "upload-backup-log": AdminDatastoreStoreUploadBackupLog;
+  verify: AdminDatastoreStoreVerify;
 }
 
 /** /admin/datastore/{store}/active-operations */
-export interface AdminDatastoreStoreActiveOperations<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreActiveOperations {
   /** GET /admin/datastore/{store}/active-operations (get_admin_datastore_active_operations) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /admin/datastore/{store}/catalog */
-export interface AdminDatastoreStoreCatalog<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreCatalog {
   /** GET /admin/datastore/{store}/catalog (get_admin_datastore_catalog) */
-  get: Verb<C, T.AdminDatastoreStoreCatalogGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStoreCatalogGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/change-owner */
-export interface AdminDatastoreStoreChangeOwner<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreChangeOwner {
   /** POST /admin/datastore/{store}/change-owner (post_admin_datastore_change_owner) */
-  post: Verb<C, T.AdminDatastoreStoreChangeOwnerPostParams, null>;
-  /** POST /admin/datastore/{store}/change-owner (post_admin_datastore_change_owner) */
-  create: Verb<C, T.AdminDatastoreStoreChangeOwnerPostParams, null>;
+  post: Verb<T.AdminDatastoreStoreChangeOwnerPostParams, null>;
+  create: Verb<T.AdminDatastoreStoreChangeOwnerPostParams, null>;
 }
 
 /** /admin/datastore/{store}/download */
-export interface AdminDatastoreStoreDownload<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreDownload {
   /** GET /admin/datastore/{store}/download (get_admin_datastore_download) */
-  get: Verb<C, T.AdminDatastoreStoreDownloadGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStoreDownloadGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/download-decoded */
-export interface AdminDatastoreStoreDownloadDecoded<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreDownloadDecoded {
   /** GET /admin/datastore/{store}/download-decoded (get_admin_datastore_download_decoded) */
-  get: Verb<C, T.AdminDatastoreStoreDownloadDecodedGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStoreDownloadDecodedGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/files */
-export interface AdminDatastoreStoreFiles<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreFiles {
   /** GET /admin/datastore/{store}/files (get_admin_datastore_files) */
-  get: Verb<C, T.AdminDatastoreStoreFilesGetParams, T.AdminDatastoreStoreFilesGetItem[]>;
+  get: Verb<T.AdminDatastoreStoreFilesGetParams, T.AdminDatastoreStoreFilesGetItem[]>;
 }
 
 /** /admin/datastore/{store}/gc */
-export interface AdminDatastoreStoreGc<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreGc {
   /** GET /admin/datastore/{store}/gc (get_admin_datastore_gc) */
-  get: VerbOpt<C, NoParams, T.AdminDatastoreStoreGcGetResult>;
+  get: VerbOpt<NoParams, T.AdminDatastoreStoreGcGetResult>;
   /** POST /admin/datastore/{store}/gc (post_admin_datastore_gc) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /admin/datastore/{store}/gc (post_admin_datastore_gc) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/group-notes */
-export interface AdminDatastoreStoreGroupNotes<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreGroupNotes {
   /** GET /admin/datastore/{store}/group-notes (get_admin_datastore_group_notes) */
-  get: Verb<C, T.AdminDatastoreStoreGroupNotesGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStoreGroupNotesGetParams, unknown>;
   /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
-  put: Verb<C, T.AdminDatastoreStoreGroupNotesPutParams, null>;
-  /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
-  set: Verb<C, T.AdminDatastoreStoreGroupNotesPutParams, null>;
+  put: Verb<T.AdminDatastoreStoreGroupNotesPutParams, null>;
+  set: Verb<T.AdminDatastoreStoreGroupNotesPutParams, null>;
 }
 
 /** /admin/datastore/{store}/groups */
-export interface AdminDatastoreStoreGroups<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreGroups {
   /** GET /admin/datastore/{store}/groups (get_admin_datastore_groups) */
-  get: VerbOpt<C, T.AdminDatastoreStoreGroupsGetParams, T.AdminDatastoreStoreGroupsGetItem[]>;
+  get: VerbOpt<T.AdminDatastoreStoreGroupsGetParams, T.AdminDatastoreStoreGroupsGetItem[]>;
   /** DELETE /admin/datastore/{store}/groups (delete_admin_datastore_groups) */
-  delete: Verb<C, T.AdminDatastoreStoreGroupsDeleteParams, T.AdminDatastoreStoreGroupsDeleteResult>;
+  delete: Verb<T.AdminDatastoreStoreGroupsDeleteParams, T.AdminDatastoreStoreGroupsDeleteResult>;
 }
 
 /** /admin/datastore/{store}/mount */
-export interface AdminDatastoreStoreMount<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreMount {
   /** POST /admin/datastore/{store}/mount (post_admin_datastore_mount) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /admin/datastore/{store}/mount (post_admin_datastore_mount) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/move-group */
-export interface AdminDatastoreStoreMoveGroup<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreMoveGroup {
   /** POST /admin/datastore/{store}/move-group (post_admin_datastore_move_group) starts a task */
-  post: Verb<C, T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
-  /** POST /admin/datastore/{store}/move-group (post_admin_datastore_move_group) starts a task */
-  create: Verb<C, T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
+  post: Verb<T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
+  create: Verb<T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
 }
 
 /** /admin/datastore/{store}/move-namespace */
-export interface AdminDatastoreStoreMoveNamespace<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreMoveNamespace {
   /** POST /admin/datastore/{store}/move-namespace (post_admin_datastore_move_namespace) starts a task */
-  post: Verb<C, T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
-  /** POST /admin/datastore/{store}/move-namespace (post_admin_datastore_move_namespace) starts a task */
-  create: Verb<C, T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
+  post: Verb<T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
+  create: Verb<T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
 }
 
 /** /admin/datastore/{store}/namespace */
-export interface AdminDatastoreStoreNamespace<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreNamespace {
   /** GET /admin/datastore/{store}/namespace (get_admin_datastore_namespace) */
-  get: VerbOpt<C, T.AdminDatastoreStoreNamespaceGetParams, T.AdminDatastoreStoreNamespaceGetItem[]>;
+  get: VerbOpt<T.AdminDatastoreStoreNamespaceGetParams, T.AdminDatastoreStoreNamespaceGetItem[]>;
   /** POST /admin/datastore/{store}/namespace (post_admin_datastore_namespace) */
-  post: Verb<C, T.AdminDatastoreStoreNamespacePostParams, string>;
-  /** POST /admin/datastore/{store}/namespace (post_admin_datastore_namespace) */
-  create: Verb<C, T.AdminDatastoreStoreNamespacePostParams, string>;
+  post: Verb<T.AdminDatastoreStoreNamespacePostParams, string>;
+  create: Verb<T.AdminDatastoreStoreNamespacePostParams, string>;
   /** DELETE /admin/datastore/{store}/namespace (delete_admin_datastore_namespace) */
-  delete: Verb<C, T.AdminDatastoreStoreNamespaceDeleteParams, null>;
+  delete: Verb<T.AdminDatastoreStoreNamespaceDeleteParams, null>;
 }
 
 /** /admin/datastore/{store}/notes */
-export interface AdminDatastoreStoreNotes<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreNotes {
   /** GET /admin/datastore/{store}/notes (get_admin_datastore_notes) */
-  get: Verb<C, T.AdminDatastoreStoreNotesGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStoreNotesGetParams, unknown>;
   /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
-  put: Verb<C, T.AdminDatastoreStoreNotesPutParams, null>;
-  /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
-  set: Verb<C, T.AdminDatastoreStoreNotesPutParams, null>;
+  put: Verb<T.AdminDatastoreStoreNotesPutParams, null>;
+  set: Verb<T.AdminDatastoreStoreNotesPutParams, null>;
 }
 
 /** /admin/datastore/{store}/protected */
-export interface AdminDatastoreStoreProtected<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreProtected {
   /** GET /admin/datastore/{store}/protected (get_admin_datastore_protected) */
-  get: Verb<C, T.AdminDatastoreStoreProtectedGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStoreProtectedGetParams, unknown>;
   /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
-  put: Verb<C, T.AdminDatastoreStoreProtectedPutParams, null>;
-  /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
-  set: Verb<C, T.AdminDatastoreStoreProtectedPutParams, null>;
+  put: Verb<T.AdminDatastoreStoreProtectedPutParams, null>;
+  set: Verb<T.AdminDatastoreStoreProtectedPutParams, null>;
 }
 
 /** /admin/datastore/{store}/prune */
-export interface AdminDatastoreStorePrune<C extends CallShape = CallShape> {
+export interface AdminDatastoreStorePrune {
   /** POST /admin/datastore/{store}/prune (post_admin_datastore_prune) */
-  post: Verb<C, T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
-  /** POST /admin/datastore/{store}/prune (post_admin_datastore_prune) */
-  create: Verb<C, T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
+  post: Verb<T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
+  create: Verb<T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
 }
 
 /** /admin/datastore/{store}/prune-datastore */
-export interface AdminDatastoreStorePruneDatastore<C extends CallShape = CallShape> {
+export interface AdminDatastoreStorePruneDatastore {
   /** POST /admin/datastore/{store}/prune-datastore (post_admin_datastore_prune_datastore) starts a task */
-  post: VerbOpt<C, T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
-  /** POST /admin/datastore/{store}/prune-datastore (post_admin_datastore_prune_datastore) starts a task */
-  create: VerbOpt<C, T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
+  post: VerbOpt<T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
+  create: VerbOpt<T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
 }
 
 /** /admin/datastore/{store}/pxar-file-download */
-export interface AdminDatastoreStorePxarFileDownload<C extends CallShape = CallShape> {
+export interface AdminDatastoreStorePxarFileDownload {
   /** GET /admin/datastore/{store}/pxar-file-download (get_admin_datastore_pxar_file_download) */
-  get: Verb<C, T.AdminDatastoreStorePxarFileDownloadGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStorePxarFileDownloadGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/rrd */
-export interface AdminDatastoreStoreRrd<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreRrd {
   /** GET /admin/datastore/{store}/rrd (get_admin_datastore_rrd) */
-  get: Verb<C, T.AdminDatastoreStoreRrdGetParams, unknown>;
+  get: Verb<T.AdminDatastoreStoreRrdGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/s3-refresh */
-export interface AdminDatastoreStoreS3Refresh<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreS3Refresh {
   /** PUT /admin/datastore/{store}/s3-refresh (put_admin_datastore_s3_refresh) starts a task */
-  put: VerbOpt<C, NoParams, Upid>;
-  /** PUT /admin/datastore/{store}/s3-refresh (put_admin_datastore_s3_refresh) starts a task */
-  set: VerbOpt<C, NoParams, Upid>;
+  put: VerbOpt<NoParams, Upid>;
+  set: VerbOpt<NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/snapshots */
-export interface AdminDatastoreStoreSnapshots<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreSnapshots {
   /** GET /admin/datastore/{store}/snapshots (get_admin_datastore_snapshots) */
-  get: VerbOpt<C, T.AdminDatastoreStoreSnapshotsGetParams, T.AdminDatastoreStoreSnapshotsGetItem[]>;
+  get: VerbOpt<T.AdminDatastoreStoreSnapshotsGetParams, T.AdminDatastoreStoreSnapshotsGetItem[]>;
   /** DELETE /admin/datastore/{store}/snapshots (delete_admin_datastore_snapshots) */
-  delete: Verb<C, T.AdminDatastoreStoreSnapshotsDeleteParams, null>;
+  delete: Verb<T.AdminDatastoreStoreSnapshotsDeleteParams, null>;
 }
 
 /** /admin/datastore/{store}/status */
-export interface AdminDatastoreStoreStatus<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreStatus {
   /** GET /admin/datastore/{store}/status (get_admin_datastore_status) */
-  get: VerbOpt<C, T.AdminDatastoreStoreStatusGetParams, T.AdminDatastoreStoreStatusGetResult>;
+  get: VerbOpt<T.AdminDatastoreStoreStatusGetParams, T.AdminDatastoreStoreStatusGetResult>;
 }
 
 /** /admin/datastore/{store}/unmount */
-export interface AdminDatastoreStoreUnmount<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreUnmount {
   /** POST /admin/datastore/{store}/unmount (post_admin_datastore_unmount) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /admin/datastore/{store}/unmount (post_admin_datastore_unmount) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /admin/datastore/{store}/upload-backup-log */
-export interface AdminDatastoreStoreUploadBackupLog<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreUploadBackupLog {
   /** POST /admin/datastore/{store}/upload-backup-log (post_admin_datastore_upload_backup_log) */
-  post: Verb<C, T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
-  /** POST /admin/datastore/{store}/upload-backup-log (post_admin_datastore_upload_backup_log) */
-  create: Verb<C, T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
+  post: Verb<T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
+  create: Verb<T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
 }
 
 /** /admin/datastore/{store}/verify */
-export interface AdminDatastoreStoreVerify<C extends CallShape = CallShape> {
+export interface AdminDatastoreStoreVerify {
   /** POST /admin/datastore/{store}/verify (post_admin_datastore_verify) starts a task */
-  post: VerbOpt<C, T.AdminDatastoreStoreVerifyPostParams, Upid>;
-  /** POST /admin/datastore/{store}/verify (post_admin_datastore_verify) starts a task */
-  create: VerbOpt<C, T.AdminDatastoreStoreVerifyPostParams, Upid>;
+  post: VerbOpt<T.AdminDatastoreStoreVerifyPostParams, Upid>;
+  create: VerbOpt<T.AdminDatastoreStoreVerifyPostParams, Upid>;
 }
 
 /** /admin/gc */
-export interface AdminGc<C extends CallShape = CallShape> {
-  (store: string | number): AdminGcStore<C>;
+export interface AdminGc {
+  (store: string | number): AdminGcStore;
   /** GET /admin/gc (get_admin_gc) */
-  get: VerbOpt<C, T.AdminGcGetParams, T.AdminGcGetItem[]>;
+  get: VerbOpt<T.AdminGcGetParams, T.AdminGcGetItem[]>;
 }
 
 /** /admin/gc/{store} */
-export interface AdminGcStore<C extends CallShape = CallShape> {
+export interface AdminGcStore {
   /** GET /admin/gc/{store} (get_admin_gc) */
-  get: VerbOpt<C, NoParams, T.AdminGcStoreGetItem[]>;
+  get: VerbOpt<NoParams, T.AdminGcStoreGetItem[]>;
 }
 
 /** /admin/metrics */
-export interface AdminMetrics<C extends CallShape = CallShape> {
+export interface AdminMetrics {
   /** GET /admin/metrics (get_admin_metrics) */
-  get: VerbOpt<C, NoParams, T.AdminMetricsGetItem[]>;
+  get: VerbOpt<NoParams, T.AdminMetricsGetItem[]>;
 }
 
 /** /admin/prune */
-export interface AdminPrune<C extends CallShape = CallShape> {
-  (id: string | number): AdminPruneId<C>;
+export interface AdminPrune {
+  (id: string | number): AdminPruneId;
   /** GET /admin/prune (get_admin_prune) */
-  get: VerbOpt<C, T.AdminPruneGetParams, T.AdminPruneGetItem[]>;
+  get: VerbOpt<T.AdminPruneGetParams, T.AdminPruneGetItem[]>;
 }
 
 /** /admin/prune/{id} */
-export interface AdminPruneId<C extends CallShape = CallShape> {
+export interface AdminPruneId {
   /** GET /admin/prune/{id} (get_admin_prune) */
-  get: VerbOpt<C, T.AdminPruneIdGetParams, unknown>;
-  run: AdminPruneIdRun<C>;
+  get: VerbOpt<T.AdminPruneIdGetParams, unknown>;
+  run: AdminPruneIdRun;
 }
 
 /** /admin/prune/{id}/run */
-export interface AdminPruneIdRun<C extends CallShape = CallShape> {
+export interface AdminPruneIdRun {
   /** POST /admin/prune/{id}/run (post_admin_prune_run) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /admin/prune/{id}/run (post_admin_prune_run) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /admin/s3 */
-export interface AdminS3<C extends CallShape = CallShape> {
-  (s3_endpoint_id: string | number): AdminS3S3EndpointId<C>;
+export interface AdminS3 {
+  (s3_endpoint_id: string | number): AdminS3S3EndpointId;
 }
 
 /** /admin/s3/{s3-endpoint-id} */
-export interface AdminS3S3EndpointId<C extends CallShape = CallShape> {
+export interface AdminS3S3EndpointId {
   /** GET /admin/s3/{s3-endpoint-id} (get_admin_s3) */
-  get: VerbOpt<C, T.AdminS3S3EndpointIdGetParams, unknown>;
-  check: AdminS3S3EndpointIdCheck<C>;
-  "reset-counters": AdminS3S3EndpointIdResetCounters<C>;
+  get: VerbOpt<T.AdminS3S3EndpointIdGetParams, unknown>;
+  check: AdminS3S3EndpointIdCheck;
+  "reset-counters": AdminS3S3EndpointIdResetCounters;
 }
 
 /** /admin/s3/{s3-endpoint-id}/check */
-export interface AdminS3S3EndpointIdCheck<C extends CallShape = CallShape> {
+export interface AdminS3S3EndpointIdCheck {
   /** PUT /admin/s3/{s3-endpoint-id}/check (put_admin_s3_check) */
-  put: Verb<C, T.AdminS3S3EndpointIdCheckPutParams, null>;
-  /** PUT /admin/s3/{s3-endpoint-id}/check (put_admin_s3_check) */
-  set: Verb<C, T.AdminS3S3EndpointIdCheckPutParams, null>;
+  put: Verb<T.AdminS3S3EndpointIdCheckPutParams, null>;
+  set: Verb<T.AdminS3S3EndpointIdCheckPutParams, null>;
 }
 
 /** /admin/s3/{s3-endpoint-id}/reset-counters */
-export interface AdminS3S3EndpointIdResetCounters<C extends CallShape = CallShape> {
+export interface AdminS3S3EndpointIdResetCounters {
   /** PUT /admin/s3/{s3-endpoint-id}/reset-counters (put_admin_s3_reset_counters) */
-  put: Verb<C, T.AdminS3S3EndpointIdResetCountersPutParams, null>;
-  /** PUT /admin/s3/{s3-endpoint-id}/reset-counters (put_admin_s3_reset_counters) */
-  set: Verb<C, T.AdminS3S3EndpointIdResetCountersPutParams, null>;
+  put: Verb<T.AdminS3S3EndpointIdResetCountersPutParams, null>;
+  set: Verb<T.AdminS3S3EndpointIdResetCountersPutParams, null>;
 }
 
 /** /admin/sync */
-export interface AdminSync<C extends CallShape = CallShape> {
-  (id: string | number): AdminSyncId<C>;
+export interface AdminSync {
+  (id: string | number): AdminSyncId;
   /** GET /admin/sync (get_admin_sync) */
-  get: VerbOpt<C, T.AdminSyncGetParams, T.AdminSyncGetItem[]>;
+  get: VerbOpt<T.AdminSyncGetParams, T.AdminSyncGetItem[]>;
 }
 
 /** /admin/sync/{id} */
-export interface AdminSyncId<C extends CallShape = CallShape> {
+export interface AdminSyncId {
   /** GET /admin/sync/{id} (get_admin_sync) */
-  get: VerbOpt<C, T.AdminSyncIdGetParams, unknown>;
-  run: AdminSyncIdRun<C>;
+  get: VerbOpt<T.AdminSyncIdGetParams, unknown>;
+  run: AdminSyncIdRun;
 }
 
 /** /admin/sync/{id}/run */
-export interface AdminSyncIdRun<C extends CallShape = CallShape> {
+export interface AdminSyncIdRun {
   /** POST /admin/sync/{id}/run (post_admin_sync_run) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /admin/sync/{id}/run (post_admin_sync_run) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /admin/traffic-control */
-export interface AdminTrafficControl<C extends CallShape = CallShape> {
+export interface AdminTrafficControl {
   /** GET /admin/traffic-control (get_admin_traffic_control) */
-  get: VerbOpt<C, NoParams, T.AdminTrafficControlGetItem[]>;
+  get: VerbOpt<NoParams, T.AdminTrafficControlGetItem[]>;
 }
 
 /** /admin/verify */
-export interface AdminVerify<C extends CallShape = CallShape> {
-  (id: string | number): AdminVerifyId<C>;
+export interface AdminVerify {
+  (id: string | number): AdminVerifyId;
   /** GET /admin/verify (get_admin_verify) */
-  get: VerbOpt<C, T.AdminVerifyGetParams, T.AdminVerifyGetItem[]>;
+  get: VerbOpt<T.AdminVerifyGetParams, T.AdminVerifyGetItem[]>;
 }
 
 /** /admin/verify/{id} */
-export interface AdminVerifyId<C extends CallShape = CallShape> {
+export interface AdminVerifyId {
   /** GET /admin/verify/{id} (get_admin_verify) */
-  get: VerbOpt<C, T.AdminVerifyIdGetParams, unknown>;
-  run: AdminVerifyIdRun<C>;
+  get: VerbOpt<T.AdminVerifyIdGetParams, unknown>;
+  run: AdminVerifyIdRun;
 }
 
 /** /admin/verify/{id}/run */
-export interface AdminVerifyIdRun<C extends CallShape = CallShape> {
+export interface AdminVerifyIdRun {
   /** POST /admin/verify/{id}/run (post_admin_verify_run) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /admin/verify/{id}/run (post_admin_verify_run) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /backup */
-export interface Backup<C extends CallShape = CallShape> {
+export interface Backup {
   /** GET /backup (get_backup) */
-  get: Verb<C, T.BackupGetParams, unknown>;
+  get: Verb<T.BackupGetParams, unknown>;
 }
 
 /** /config */
-export interface Config<C extends CallShape = CallShape> {
+export interface Config {
   /** GET /config (get_config) */
-  get: VerbOpt<C, T.ConfigGetParams, unknown>;
-  access: ConfigAccess<C>;
-  acme: ConfigAcme<C>;
-  changer: ConfigChanger<C>;
-  datastore: ConfigDatastore<C>;
-  drive: ConfigDrive<C>;
-  "encryption-keys": ConfigEncryptionKeys<C>;
-  "media-pool": ConfigMediaPool<C>;
-  metrics: ConfigMetrics<C>;
-  notifications: ConfigNotifications<C>;
-  prune: ConfigPrune<C>;
-  remote: ConfigRemote<C>;
-  s3: ConfigS3<C>;
-  sync: ConfigSync<C>;
-  "tape-backup-job": ConfigTapeBackupJob<C>;
-  "tape-encryption-keys": ConfigTapeEncryptionKeys<C>;
-  "traffic-control": ConfigTrafficControl<C>;
-  verify: ConfigVerify<C>;
+  get: VerbOpt<T.ConfigGetParams, unknown>;
+  access: ConfigAccess;
+  acme: ConfigAcme;
+  changer: ConfigChanger;
+  datastore: ConfigDatastore;
+  drive: ConfigDrive;
+  "encryption-keys": ConfigEncryptionKeys;
+  "media-pool": ConfigMediaPool;
+  metrics: ConfigMetrics;
+  notifications: ConfigNotifications;
+  prune: ConfigPrune;
+  remote: ConfigRemote;
+  s3: ConfigS3;
+  sync: ConfigSync;
+  "tape-backup-job": ConfigTapeBackupJob;
+  "tape-encryption-keys": ConfigTapeEncryptionKeys;
+  "traffic-control": ConfigTrafficControl;
+  verify: ConfigVerify;
 }
 
 /** /config/access */
-export interface ConfigAccess<C extends CallShape = CallShape> {
+export interface ConfigAccess {
   /** GET /config/access (get_config_access) */
-  get: VerbOpt<C, T.ConfigAccessGetParams, unknown>;
-  ad: ConfigAccessAd<C>;
-  ldap: ConfigAccessLdap<C>;
-  openid: ConfigAccessOpenid<C>;
-  pam: ConfigAccessPam<C>;
-  pbs: ConfigAccessPbs<C>;
-  tfa: ConfigAccessTfa<C>;
+  get: VerbOpt<T.ConfigAccessGetParams, unknown>;
+  ad: ConfigAccessAd;
+  ldap: ConfigAccessLdap;
+  openid: ConfigAccessOpenid;
+  pam: ConfigAccessPam;
+  pbs: ConfigAccessPbs;
+  tfa: ConfigAccessTfa;
 }
 
 /** /config/access/ad */
-export interface ConfigAccessAd<C extends CallShape = CallShape> {
-  (realm: string | number): ConfigAccessAdRealm<C>;
+export interface ConfigAccessAd {
+  (realm: string | number): ConfigAccessAdRealm;
   /** GET /config/access/ad (get_config_access_ad) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessAdGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAccessAdGetItem[]>;
   /** POST /config/access/ad (post_config_access_ad) */
-  post: Verb<C, T.ConfigAccessAdPostParams, null>;
-  /** POST /config/access/ad (post_config_access_ad) */
-  create: Verb<C, T.ConfigAccessAdPostParams, null>;
+  post: Verb<T.ConfigAccessAdPostParams, null>;
+  create: Verb<T.ConfigAccessAdPostParams, null>;
 }
 
 /** /config/access/ad/{realm} */
-export interface ConfigAccessAdRealm<C extends CallShape = CallShape> {
+export interface ConfigAccessAdRealm {
   /** GET /config/access/ad/{realm} (get_config_access_ad) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessAdRealmGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessAdRealmGetResult>;
   /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  put: VerbOpt<C, T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
-  /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  set: VerbOpt<C, T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
+  put: VerbOpt<T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
+  set: VerbOpt<T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
   /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
-  delete: VerbOpt<C, T.ConfigAccessAdRealmDeleteParams, null>;
+  delete: VerbOpt<T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
 /** /config/access/ldap */
-export interface ConfigAccessLdap<C extends CallShape = CallShape> {
-  (realm: string | number): ConfigAccessLdapRealm<C>;
+export interface ConfigAccessLdap {
+  (realm: string | number): ConfigAccessLdapRealm;
   /** GET /config/access/ldap (get_config_access_ldap) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessLdapGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAccessLdapGetItem[]>;
   /** POST /config/access/ldap (post_config_access_ldap) */
-  post: Verb<C, T.ConfigAccessLdapPostParams, null>;
-  /** POST /config/access/ldap (post_config_access_ldap) */
-  create: Verb<C, T.ConfigAccessLdapPostParams, null>;
+  post: Verb<T.ConfigAccessLdapPostParams, null>;
+  create: Verb<T.ConfigAccessLdapPostParams, null>;
 }
 
 /** /config/access/ldap/{realm} */
-export interface ConfigAccessLdapRealm<C extends CallShape = CallShape> {
+export interface ConfigAccessLdapRealm {
   /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessLdapRealmGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessLdapRealmGetResult>;
   /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  put: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
-  /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  set: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
+  put: VerbOpt<T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
+  set: VerbOpt<T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
   /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
-  delete: VerbOpt<C, T.ConfigAccessLdapRealmDeleteParams, null>;
+  delete: VerbOpt<T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
 /** /config/access/openid */
-export interface ConfigAccessOpenid<C extends CallShape = CallShape> {
-  (realm: string | number): ConfigAccessOpenidRealm<C>;
+export interface ConfigAccessOpenid {
+  (realm: string | number): ConfigAccessOpenidRealm;
   /** GET /config/access/openid (get_config_access_openid) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAccessOpenidGetItem[]>;
   /** POST /config/access/openid (post_config_access_openid) */
-  post: Verb<C, T.ConfigAccessOpenidPostParams, null>;
-  /** POST /config/access/openid (post_config_access_openid) */
-  create: Verb<C, T.ConfigAccessOpenidPostParams, null>;
+  post: Verb<T.ConfigAccessOpenidPostParams, null>;
+  create: Verb<T.ConfigAccessOpenidPostParams, null>;
 }
 
 /** /config/access/openid/{realm} */
-export interface ConfigAccessOpenidRealm<C extends CallShape = CallShape> {
+export interface ConfigAccessOpenidRealm {
   /** GET /config/access/openid/{realm} (get_config_access_openid) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidRealmGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessOpenidRealmGetResult>;
   /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  put: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
-  /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  set: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
+  put: VerbOpt<T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
+  set: VerbOpt<T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
   /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
-  delete: VerbOpt<C, T.ConfigAccessOpenidRealmDeleteParams, null>;
+  delete: VerbOpt<T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
 /** /config/access/pam */
-export interface ConfigAccessPam<C extends CallShape = CallShape> {
+export interface ConfigAccessPam {
   /** GET /config/access/pam (get_config_access_pam) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessPamGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessPamGetResult>;
   /** PUT /config/access/pam (put_config_access_pam) */
-  put: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
-  /** PUT /config/access/pam (put_config_access_pam) */
-  set: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
+  put: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
+  set: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
 }
 
 /** /config/access/pbs */
-export interface ConfigAccessPbs<C extends CallShape = CallShape> {
+export interface ConfigAccessPbs {
   /** GET /config/access/pbs (get_config_access_pbs) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessPbsGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessPbsGetResult>;
   /** PUT /config/access/pbs (put_config_access_pbs) */
-  put: VerbOpt<C, T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
-  /** PUT /config/access/pbs (put_config_access_pbs) */
-  set: VerbOpt<C, T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
+  put: VerbOpt<T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
+  set: VerbOpt<T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
 }
 
 /** /config/access/tfa */
-export interface ConfigAccessTfa<C extends CallShape = CallShape> {
+export interface ConfigAccessTfa {
   /** GET /config/access/tfa (get_config_access_tfa) */
-  get: VerbOpt<C, T.ConfigAccessTfaGetParams, unknown>;
-  webauthn: ConfigAccessTfaWebauthn<C>;
+  get: VerbOpt<T.ConfigAccessTfaGetParams, unknown>;
+  webauthn: ConfigAccessTfaWebauthn;
 }
 
 /** /config/access/tfa/webauthn */
-export interface ConfigAccessTfaWebauthn<C extends CallShape = CallShape> {
+export interface ConfigAccessTfaWebauthn {
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
+  get: VerbOpt<NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  put: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
-  /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  set: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
+  put: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
+  set: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
 }
 
 /** /config/acme */
-export interface ConfigAcme<C extends CallShape = CallShape> {
+export interface ConfigAcme {
   /** GET /config/acme (get_config_acme) */
-  get: VerbOpt<C, T.ConfigAcmeGetParams, unknown>;
-  account: ConfigAcmeAccount<C>;
-  "challenge-schema": ConfigAcmeChallengeSchema<C>;
-  directories: ConfigAcmeDirectories<C>;
-  plugins: ConfigAcmePlugins<C>;
-  tos: ConfigAcmeTos<C>;
+  get: VerbOpt<T.ConfigAcmeGetParams, unknown>;
+  account: ConfigAcmeAccount;
+  "challenge-schema": ConfigAcmeChallengeSchema;
+  directories: ConfigAcmeDirectories;
+  plugins: ConfigAcmePlugins;
+  tos: ConfigAcmeTos;
 }
 
 /** /config/acme/account */
-export interface ConfigAcmeAccount<C extends CallShape = CallShape> {
-  (name: string | number): ConfigAcmeAccountName<C>;
+export interface ConfigAcmeAccount {
+  (name: string | number): ConfigAcmeAccountName;
   /** GET /config/acme/account (get_config_acme_account) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmeAccountGetItem[]>;
   /** POST /config/acme/account (post_config_acme_account) */
-  post: Verb<C, T.ConfigAcmeAccountPostParams, null>;
-  /** POST /config/acme/account (post_config_acme_account) */
-  create: Verb<C, T.ConfigAcmeAccountPostParams, null>;
+  post: Verb<T.ConfigAcmeAccountPostParams, null>;
+  create: Verb<T.ConfigAcmeAccountPostParams, null>;
 }
 
 /** /config/acme/account/{name} */
-export interface ConfigAcmeAccountName<C extends CallShape = CallShape> {
+export interface ConfigAcmeAccountName {
   /** GET /config/acme/account/{name} (get_config_acme_account) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAcmeAccountNameGetResult>;
   /** PUT /config/acme/account/{name} (put_config_acme_account) */
-  put: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, null>;
-  /** PUT /config/acme/account/{name} (put_config_acme_account) */
-  set: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, null>;
+  put: VerbOpt<T.ConfigAcmeAccountNamePutParams, null>;
+  set: VerbOpt<T.ConfigAcmeAccountNamePutParams, null>;
   /** DELETE /config/acme/account/{name} (delete_config_acme_account) */
-  delete: VerbOpt<C, T.ConfigAcmeAccountNameDeleteParams, null>;
+  delete: VerbOpt<T.ConfigAcmeAccountNameDeleteParams, null>;
 }
 
 /** /config/acme/challenge-schema */
-export interface ConfigAcmeChallengeSchema<C extends CallShape = CallShape> {
+export interface ConfigAcmeChallengeSchema {
   /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /config/acme/directories */
-export interface ConfigAcmeDirectories<C extends CallShape = CallShape> {
+export interface ConfigAcmeDirectories {
   /** GET /config/acme/directories (get_config_acme_directories) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
 /** /config/acme/plugins */
-export interface ConfigAcmePlugins<C extends CallShape = CallShape> {
-  (id: string | number): ConfigAcmePluginsId<C>;
+export interface ConfigAcmePlugins {
+  (id: string | number): ConfigAcmePluginsId;
   /** GET /config/acme/plugins (get_config_acme_plugins) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmePluginsGetItem[]>;
   /** POST /config/acme/plugins (post_config_acme_plugins) */
-  post: Verb<C, T.ConfigAcmePluginsPostParams, null>;
-  /** POST /config/acme/plugins (post_config_acme_plugins) */
-  create: Verb<C, T.ConfigAcmePluginsPostParams, null>;
+  post: Verb<T.ConfigAcmePluginsPostParams, null>;
+  create: Verb<T.ConfigAcmePluginsPostParams, null>;
 }
 
 /** /config/acme/plugins/{id} */
-export interface ConfigAcmePluginsId<C extends CallShape = CallShape> {
+export interface ConfigAcmePluginsId {
   /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAcmePluginsIdGetResult>;
   /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  put: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
-  /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  set: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
+  put: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
+  set: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
   /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/acme/tos */
-export interface ConfigAcmeTos<C extends CallShape = CallShape> {
+export interface ConfigAcmeTos {
   /** GET /config/acme/tos (get_config_acme_tos) */
-  get: VerbOpt<C, T.ConfigAcmeTosGetParams, string | null>;
+  get: VerbOpt<T.ConfigAcmeTosGetParams, string | null>;
 }
 
 /** /config/changer */
-export interface ConfigChanger<C extends CallShape = CallShape> {
-  (name: string | number): ConfigChangerName<C>;
+export interface ConfigChanger {
+  (name: string | number): ConfigChangerName;
   /** GET /config/changer (get_config_changer) */
-  get: VerbOpt<C, NoParams, T.ConfigChangerGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigChangerGetItem[]>;
   /** POST /config/changer (post_config_changer) */
-  post: Verb<C, T.ConfigChangerPostParams, null>;
-  /** POST /config/changer (post_config_changer) */
-  create: Verb<C, T.ConfigChangerPostParams, null>;
+  post: Verb<T.ConfigChangerPostParams, null>;
+  create: Verb<T.ConfigChangerPostParams, null>;
 }
 
 /** /config/changer/{name} */
-export interface ConfigChangerName<C extends CallShape = CallShape> {
+export interface ConfigChangerName {
   /** GET /config/changer/{name} (get_config_changer) */
-  get: VerbOpt<C, NoParams, T.ConfigChangerNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigChangerNameGetResult>;
   /** PUT /config/changer/{name} (put_config_changer) */
-  put: VerbOpt<C, T.ConfigChangerNamePutParams, null>;
-  /** PUT /config/changer/{name} (put_config_changer) */
-  set: VerbOpt<C, T.ConfigChangerNamePutParams, null>;
+  put: VerbOpt<T.ConfigChangerNamePutParams, null>;
+  set: VerbOpt<T.ConfigChangerNamePutParams, null>;
   /** DELETE /config/changer/{name} (delete_config_changer) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/datastore */
-export interface ConfigDatastore<C extends CallShape = CallShape> {
-  (name: string | number): ConfigDatastoreName<C>;
+export interface ConfigDatastore {
+  (name: string | number): ConfigDatastoreName;
   /** GET /config/datastore (get_config_datastore) */
-  get: VerbOpt<C, NoParams, T.ConfigDatastoreGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigDatastoreGetItem[]>;
   /** POST /config/datastore (post_config_datastore) */
-  post: Verb<C, T.ConfigDatastorePostParams, null>;
-  /** POST /config/datastore (post_config_datastore) */
-  create: Verb<C, T.ConfigDatastorePostParams, null>;
+  post: Verb<T.ConfigDatastorePostParams, null>;
+  create: Verb<T.ConfigDatastorePostParams, null>;
 }
 
 /** /config/datastore/{name} */
-export interface ConfigDatastoreName<C extends CallShape = CallShape> {
+export interface ConfigDatastoreName {
   /** GET /config/datastore/{name} (get_config_datastore) */
-  get: VerbOpt<C, NoParams, T.ConfigDatastoreNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigDatastoreNameGetResult>;
   /** PUT /config/datastore/{name} (put_config_datastore) */
-  put: VerbOpt<C, T.ConfigDatastoreNamePutParams, null>;
-  /** PUT /config/datastore/{name} (put_config_datastore) */
-  set: VerbOpt<C, T.ConfigDatastoreNamePutParams, null>;
+  put: VerbOpt<T.ConfigDatastoreNamePutParams, null>;
+  set: VerbOpt<T.ConfigDatastoreNamePutParams, null>;
   /** DELETE /config/datastore/{name} (delete_config_datastore) starts a task */
-  delete: VerbOpt<C, T.ConfigDatastoreNameDeleteParams, Upid>;
+  delete: VerbOpt<T.ConfigDatastoreNameDeleteParams, Upid>;
 }
 
 /** /config/drive */
-export interface ConfigDrive<C extends CallShape = CallShape> {
-  (name: string | number): ConfigDriveName<C>;
+export interface ConfigDrive {
+  (name: string | number): ConfigDriveName;
   /** GET /config/drive (get_config_drive) */
-  get: VerbOpt<C, NoParams, T.ConfigDriveGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigDriveGetItem[]>;
   /** POST /config/drive (post_config_drive) */
-  post: Verb<C, T.ConfigDrivePostParams, null>;
-  /** POST /config/drive (post_config_drive) */
-  create: Verb<C, T.ConfigDrivePostParams, null>;
+  post: Verb<T.ConfigDrivePostParams, null>;
+  create: Verb<T.ConfigDrivePostParams, null>;
 }
 
 /** /config/drive/{name} */
-export interface ConfigDriveName<C extends CallShape = CallShape> {
+export interface ConfigDriveName {
   /** GET /config/drive/{name} (get_config_drive) */
-  get: VerbOpt<C, NoParams, T.ConfigDriveNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigDriveNameGetResult>;
   /** PUT /config/drive/{name} (put_config_drive) */
-  put: VerbOpt<C, T.ConfigDriveNamePutParams, null>;
-  /** PUT /config/drive/{name} (put_config_drive) */
-  set: VerbOpt<C, T.ConfigDriveNamePutParams, null>;
+  put: VerbOpt<T.ConfigDriveNamePutParams, null>;
+  set: VerbOpt<T.ConfigDriveNamePutParams, null>;
   /** DELETE /config/drive/{name} (delete_config_drive) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/encryption-keys */
-export interface ConfigEncryptionKeys<C extends CallShape = CallShape> {
-  (id: string | number): ConfigEncryptionKeysId<C>;
+export interface ConfigEncryptionKeys {
+  (id: string | number): ConfigEncryptionKeysId;
   /** GET /config/encryption-keys (get_config_encryption_keys) */
-  get: VerbOpt<C, T.ConfigEncryptionKeysGetParams, T.ConfigEncryptionKeysGetItem[]>;
+  get: VerbOpt<T.ConfigEncryptionKeysGetParams, T.ConfigEncryptionKeysGetItem[]>;
   /** POST /config/encryption-keys (post_config_encryption_keys) */
-  post: Verb<C, T.ConfigEncryptionKeysPostParams, null>;
-  /** POST /config/encryption-keys (post_config_encryption_keys) */
-  create: Verb<C, T.ConfigEncryptionKeysPostParams, null>;
+  post: Verb<T.ConfigEncryptionKeysPostParams, null>;
+  create: Verb<T.ConfigEncryptionKeysPostParams, null>;
 }
 
 /** /config/encryption-keys/{id} */
-export interface ConfigEncryptionKeysId<C extends CallShape = CallShape> {
+export interface ConfigEncryptionKeysId {
   /** POST /config/encryption-keys/{id} (post_config_encryption_keys) */
-  post: VerbOpt<C, T.ConfigEncryptionKeysIdPostParams, null>;
-  /** POST /config/encryption-keys/{id} (post_config_encryption_keys) */
-  create: VerbOpt<C, T.ConfigEncryptionKeysIdPostParams, null>;
+  post: VerbOpt<T.ConfigEncryptionKeysIdPostParams, null>;
+  create: VerbOpt<T.ConfigEncryptionKeysIdPostParams, null>;
   /** DELETE /config/encryption-keys/{id} (delete_config_encryption_keys) */
-  delete: VerbOpt<C, T.ConfigEncryptionKeysIdDeleteParams, null>;
+  delete: VerbOpt<T.ConfigEncryptionKeysIdDeleteParams, null>;
 }
 
 /** /config/media-pool */
-export interface ConfigMediaPool<C extends CallShape = CallShape> {
-  (name: string | number): ConfigMediaPoolName<C>;
+export interface ConfigMediaPool {
+  (name: string | number): ConfigMediaPoolName;
   /** GET /config/media-pool (get_config_media_pool) */
-  get: VerbOpt<C, NoParams, T.ConfigMediaPoolGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigMediaPoolGetItem[]>;
   /** POST /config/media-pool (post_config_media_pool) */
-  post: Verb<C, T.ConfigMediaPoolPostParams, null>;
-  /** POST /config/media-pool (post_config_media_pool) */
-  create: Verb<C, T.ConfigMediaPoolPostParams, null>;
+  post: Verb<T.ConfigMediaPoolPostParams, null>;
+  create: Verb<T.ConfigMediaPoolPostParams, null>;
 }
 
 /** /config/media-pool/{name} */
-export interface ConfigMediaPoolName<C extends CallShape = CallShape> {
+export interface ConfigMediaPoolName {
   /** GET /config/media-pool/{name} (get_config_media_pool) */
-  get: VerbOpt<C, NoParams, T.ConfigMediaPoolNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigMediaPoolNameGetResult>;
   /** PUT /config/media-pool/{name} (put_config_media_pool) */
-  put: VerbOpt<C, T.ConfigMediaPoolNamePutParams, null>;
-  /** PUT /config/media-pool/{name} (put_config_media_pool) */
-  set: VerbOpt<C, T.ConfigMediaPoolNamePutParams, null>;
+  put: VerbOpt<T.ConfigMediaPoolNamePutParams, null>;
+  set: VerbOpt<T.ConfigMediaPoolNamePutParams, null>;
   /** DELETE /config/media-pool/{name} (delete_config_media_pool) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/metrics */
-export interface ConfigMetrics<C extends CallShape = CallShape> {
+export interface ConfigMetrics {
   /** GET /config/metrics (get_config_metrics) */
-  get: VerbOpt<C, T.ConfigMetricsGetParams, unknown>;
-  "influxdb-http": ConfigMetricsInfluxdbHttp<C>;
-  "influxdb-udp": ConfigMetricsInfluxdbUdp<C>;
+  get: VerbOpt<T.ConfigMetricsGetParams, unknown>;
+  "influxdb-http": ConfigMetricsInfluxdbHttp;
+  "influxdb-udp": ConfigMetricsInfluxdbUdp;
 }
 
 /** /config/metrics/influxdb-http */
-export interface ConfigMetricsInfluxdbHttp<C extends CallShape = CallShape> {
-  (name: string | number): ConfigMetricsInfluxdbHttpName<C>;
+export interface ConfigMetricsInfluxdbHttp {
+  (name: string | number): ConfigMetricsInfluxdbHttpName;
   /** GET /config/metrics/influxdb-http (get_config_metrics_influxdb_http) */
-  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbHttpGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbHttpGetItem[]>;
   /** POST /config/metrics/influxdb-http (post_config_metrics_influxdb_http) */
-  post: Verb<C, T.ConfigMetricsInfluxdbHttpPostParams, null>;
-  /** POST /config/metrics/influxdb-http (post_config_metrics_influxdb_http) */
-  create: Verb<C, T.ConfigMetricsInfluxdbHttpPostParams, null>;
+  post: Verb<T.ConfigMetricsInfluxdbHttpPostParams, null>;
+  create: Verb<T.ConfigMetricsInfluxdbHttpPostParams, null>;
 }
 
 /** /config/metrics/influxdb-http/{name} */
-export interface ConfigMetricsInfluxdbHttpName<C extends CallShape = CallShape> {
+export interface ConfigMetricsInfluxdbHttpName {
   /** GET /config/metrics/influxdb-http/{name} (get_config_metrics_influxdb_http) */
-  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbHttpNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbHttpNameGetResult>;
   /** PUT /config/metrics/influxdb-http/{name} (put_config_metrics_influxdb_http) */
-  put: VerbOpt<C, T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
-  /** PUT /config/metrics/influxdb-http/{name} (put_config_metrics_influxdb_http) */
-  set: VerbOpt<C, T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
+  put: VerbOpt<T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
+  set: VerbOpt<T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
   /** DELETE /config/metrics/influxdb-http/{name} (delete_config_metrics_influxdb_http) */
-  delete: VerbOpt<C, T.ConfigMetricsInfluxdbHttpNameDeleteParams, null>;
+  delete: VerbOpt<T.ConfigMetricsInfluxdbHttpNameDeleteParams, null>;
 }
 
 /** /config/metrics/influxdb-udp */
-export interface ConfigMetricsInfluxdbUdp<C extends CallShape = CallShape> {
-  (name: string | number): ConfigMetricsInfluxdbUdpName<C>;
+export interface ConfigMetricsInfluxdbUdp {
+  (name: string | number): ConfigMetricsInfluxdbUdpName;
   /** GET /config/metrics/influxdb-udp (get_config_metrics_influxdb_udp) */
-  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbUdpGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbUdpGetItem[]>;
   /** POST /config/metrics/influxdb-udp (post_config_metrics_influxdb_udp) */
-  post: Verb<C, T.ConfigMetricsInfluxdbUdpPostParams, null>;
-  /** POST /config/metrics/influxdb-udp (post_config_metrics_influxdb_udp) */
-  create: Verb<C, T.ConfigMetricsInfluxdbUdpPostParams, null>;
+  post: Verb<T.ConfigMetricsInfluxdbUdpPostParams, null>;
+  create: Verb<T.ConfigMetricsInfluxdbUdpPostParams, null>;
 }
 
 /** /config/metrics/influxdb-udp/{name} */
-export interface ConfigMetricsInfluxdbUdpName<C extends CallShape = CallShape> {
+export interface ConfigMetricsInfluxdbUdpName {
   /** GET /config/metrics/influxdb-udp/{name} (get_config_metrics_influxdb_udp) */
-  get: VerbOpt<C, NoParams, T.ConfigMetricsInfluxdbUdpNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbUdpNameGetResult>;
   /** PUT /config/metrics/influxdb-udp/{name} (put_config_metrics_influxdb_udp) */
-  put: VerbOpt<C, T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
-  /** PUT /config/metrics/influxdb-udp/{name} (put_config_metrics_influxdb_udp) */
-  set: VerbOpt<C, T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
+  put: VerbOpt<T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
+  set: VerbOpt<T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
   /** DELETE /config/metrics/influxdb-udp/{name} (delete_config_metrics_influxdb_udp) */
-  delete: VerbOpt<C, T.ConfigMetricsInfluxdbUdpNameDeleteParams, null>;
+  delete: VerbOpt<T.ConfigMetricsInfluxdbUdpNameDeleteParams, null>;
 }
 
 /** /config/notifications */
-export interface ConfigNotifications<C extends CallShape = CallShape> {
+export interface ConfigNotifications {
   /** GET /config/notifications (get_config_notifications) */
-  get: VerbOpt<C, T.ConfigNotificationsGetParams, unknown>;
-  endpoints: ConfigNotificationsEndpoints<C>;
-  "matcher-field-values": ConfigNotificationsMatcherFieldValues<C>;
-  "matcher-fields": ConfigNotificationsMatcherFields<C>;
-  matchers: ConfigNotificationsMatchers<C>;
-  targets: ConfigNotificationsTargets<C>;
+  get: VerbOpt<T.ConfigNotificationsGetParams, unknown>;
+  endpoints: ConfigNotificationsEndpoints;
+  "matcher-field-values": ConfigNotificationsMatcherFieldValues;
+  "matcher-fields": ConfigNotificationsMatcherFields;
+  matchers: ConfigNotificationsMatchers;
+  targets: ConfigNotificationsTargets;
 }
 
 /** /config/notifications/endpoints */
-export interface ConfigNotificationsEndpoints<C extends CallShape = CallShape> {
+export interface ConfigNotificationsEndpoints {
   /** GET /config/notifications/endpoints (get_config_notifications_endpoints) */
-  get: VerbOpt<C, T.ConfigNotificationsEndpointsGetParams, unknown>;
-  gotify: ConfigNotificationsEndpointsGotify<C>;
-  sendmail: ConfigNotificationsEndpointsSendmail<C>;
-  smtp: ConfigNotificationsEndpointsSmtp<C>;
-  webhook: ConfigNotificationsEndpointsWebhook<C>;
+  get: VerbOpt<T.ConfigNotificationsEndpointsGetParams, unknown>;
+  gotify: ConfigNotificationsEndpointsGotify;
+  sendmail: ConfigNotificationsEndpointsSendmail;
+  smtp: ConfigNotificationsEndpointsSmtp;
+  webhook: ConfigNotificationsEndpointsWebhook;
 }
 
 /** /config/notifications/endpoints/gotify */
-export interface ConfigNotificationsEndpointsGotify<C extends CallShape = CallShape> {
-  (name: string | number): ConfigNotificationsEndpointsGotifyName<C>;
+export interface ConfigNotificationsEndpointsGotify {
+  (name: string | number): ConfigNotificationsEndpointsGotifyName;
   /** GET /config/notifications/endpoints/gotify (get_config_notifications_endpoints_gotify) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsGotifyGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsGotifyGetItem[]>;
   /** POST /config/notifications/endpoints/gotify (post_config_notifications_endpoints_gotify) */
-  post: Verb<C, T.ConfigNotificationsEndpointsGotifyPostParams, null>;
-  /** POST /config/notifications/endpoints/gotify (post_config_notifications_endpoints_gotify) */
-  create: Verb<C, T.ConfigNotificationsEndpointsGotifyPostParams, null>;
+  post: Verb<T.ConfigNotificationsEndpointsGotifyPostParams, null>;
+  create: Verb<T.ConfigNotificationsEndpointsGotifyPostParams, null>;
 }
 
 /** /config/notifications/endpoints/gotify/{name} */
-export interface ConfigNotificationsEndpointsGotifyName<C extends CallShape = CallShape> {
+export interface ConfigNotificationsEndpointsGotifyName {
   /** GET /config/notifications/endpoints/gotify/{name} (get_config_notifications_endpoints_gotify) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsGotifyNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsGotifyNameGetResult>;
   /** PUT /config/notifications/endpoints/gotify/{name} (put_config_notifications_endpoints_gotify) */
-  put: VerbOpt<C, T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
-  /** PUT /config/notifications/endpoints/gotify/{name} (put_config_notifications_endpoints_gotify) */
-  set: VerbOpt<C, T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
+  put: VerbOpt<T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
+  set: VerbOpt<T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/gotify/{name} (delete_config_notifications_endpoints_gotify) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/endpoints/sendmail */
-export interface ConfigNotificationsEndpointsSendmail<C extends CallShape = CallShape> {
-  (name: string | number): ConfigNotificationsEndpointsSendmailName<C>;
+export interface ConfigNotificationsEndpointsSendmail {
+  (name: string | number): ConfigNotificationsEndpointsSendmailName;
   /** GET /config/notifications/endpoints/sendmail (get_config_notifications_endpoints_sendmail) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSendmailGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSendmailGetItem[]>;
   /** POST /config/notifications/endpoints/sendmail (post_config_notifications_endpoints_sendmail) */
-  post: Verb<C, T.ConfigNotificationsEndpointsSendmailPostParams, null>;
-  /** POST /config/notifications/endpoints/sendmail (post_config_notifications_endpoints_sendmail) */
-  create: Verb<C, T.ConfigNotificationsEndpointsSendmailPostParams, null>;
+  post: Verb<T.ConfigNotificationsEndpointsSendmailPostParams, null>;
+  create: Verb<T.ConfigNotificationsEndpointsSendmailPostParams, null>;
 }
 
 /** /config/notifications/endpoints/sendmail/{name} */
-export interface ConfigNotificationsEndpointsSendmailName<C extends CallShape = CallShape> {
+export interface ConfigNotificationsEndpointsSendmailName {
   /** GET /config/notifications/endpoints/sendmail/{name} (get_config_notifications_endpoints_sendmail) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSendmailNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSendmailNameGetResult>;
   /** PUT /config/notifications/endpoints/sendmail/{name} (put_config_notifications_endpoints_sendmail) */
-  put: VerbOpt<C, T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
-  /** PUT /config/notifications/endpoints/sendmail/{name} (put_config_notifications_endpoints_sendmail) */
-  set: VerbOpt<C, T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
+  put: VerbOpt<T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
+  set: VerbOpt<T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/sendmail/{name} (delete_config_notifications_endpoints_sendmail) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/endpoints/smtp */
-export interface ConfigNotificationsEndpointsSmtp<C extends CallShape = CallShape> {
-  (name: string | number): ConfigNotificationsEndpointsSmtpName<C>;
+export interface ConfigNotificationsEndpointsSmtp {
+  (name: string | number): ConfigNotificationsEndpointsSmtpName;
   /** GET /config/notifications/endpoints/smtp (get_config_notifications_endpoints_smtp) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSmtpGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSmtpGetItem[]>;
   /** POST /config/notifications/endpoints/smtp (post_config_notifications_endpoints_smtp) */
-  post: Verb<C, T.ConfigNotificationsEndpointsSmtpPostParams, null>;
-  /** POST /config/notifications/endpoints/smtp (post_config_notifications_endpoints_smtp) */
-  create: Verb<C, T.ConfigNotificationsEndpointsSmtpPostParams, null>;
+  post: Verb<T.ConfigNotificationsEndpointsSmtpPostParams, null>;
+  create: Verb<T.ConfigNotificationsEndpointsSmtpPostParams, null>;
 }
 
 /** /config/notifications/endpoints/smtp/{name} */
-export interface ConfigNotificationsEndpointsSmtpName<C extends CallShape = CallShape> {
+export interface ConfigNotificationsEndpointsSmtpName {
   /** GET /config/notifications/endpoints/smtp/{name} (get_config_notifications_endpoints_smtp) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsSmtpNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSmtpNameGetResult>;
   /** PUT /config/notifications/endpoints/smtp/{name} (put_config_notifications_endpoints_smtp) */
-  put: VerbOpt<C, T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
-  /** PUT /config/notifications/endpoints/smtp/{name} (put_config_notifications_endpoints_smtp) */
-  set: VerbOpt<C, T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
+  put: VerbOpt<T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
+  set: VerbOpt<T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/smtp/{name} (delete_config_notifications_endpoints_smtp) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/endpoints/webhook */
-export interface ConfigNotificationsEndpointsWebhook<C extends CallShape = CallShape> {
-  (name: string | number): ConfigNotificationsEndpointsWebhookName<C>;
+export interface ConfigNotificationsEndpointsWebhook {
+  (name: string | number): ConfigNotificationsEndpointsWebhookName;
   /** GET /config/notifications/endpoints/webhook (get_config_notifications_endpoints_webhook) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsWebhookGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsWebhookGetItem[]>;
   /** POST /config/notifications/endpoints/webhook (post_config_notifications_endpoints_webhook) */
-  post: Verb<C, T.ConfigNotificationsEndpointsWebhookPostParams, null>;
-  /** POST /config/notifications/endpoints/webhook (post_config_notifications_endpoints_webhook) */
-  create: Verb<C, T.ConfigNotificationsEndpointsWebhookPostParams, null>;
+  post: Verb<T.ConfigNotificationsEndpointsWebhookPostParams, null>;
+  create: Verb<T.ConfigNotificationsEndpointsWebhookPostParams, null>;
 }
 
 /** /config/notifications/endpoints/webhook/{name} */
-export interface ConfigNotificationsEndpointsWebhookName<C extends CallShape = CallShape> {
+export interface ConfigNotificationsEndpointsWebhookName {
   /** GET /config/notifications/endpoints/webhook/{name} (get_config_notifications_endpoints_webhook) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsEndpointsWebhookNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsWebhookNameGetResult>;
   /** PUT /config/notifications/endpoints/webhook/{name} (put_config_notifications_endpoints_webhook) */
-  put: VerbOpt<C, T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
-  /** PUT /config/notifications/endpoints/webhook/{name} (put_config_notifications_endpoints_webhook) */
-  set: VerbOpt<C, T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
+  put: VerbOpt<T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
+  set: VerbOpt<T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/webhook/{name} (delete_config_notifications_endpoints_webhook) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/matcher-field-values */
-export interface ConfigNotificationsMatcherFieldValues<C extends CallShape = CallShape> {
+export interface ConfigNotificationsMatcherFieldValues {
   /** GET /config/notifications/matcher-field-values (get_config_notifications_matcher_field_values) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatcherFieldValuesGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsMatcherFieldValuesGetItem[]>;
 }
 
 /** /config/notifications/matcher-fields */
-export interface ConfigNotificationsMatcherFields<C extends CallShape = CallShape> {
+export interface ConfigNotificationsMatcherFields {
   /** GET /config/notifications/matcher-fields (get_config_notifications_matcher_fields) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatcherFieldsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsMatcherFieldsGetItem[]>;
 }
 
 /** /config/notifications/matchers */
-export interface ConfigNotificationsMatchers<C extends CallShape = CallShape> {
-  (name: string | number): ConfigNotificationsMatchersName<C>;
+export interface ConfigNotificationsMatchers {
+  (name: string | number): ConfigNotificationsMatchersName;
   /** GET /config/notifications/matchers (get_config_notifications_matchers) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatchersGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsMatchersGetItem[]>;
   /** POST /config/notifications/matchers (post_config_notifications_matchers) */
-  post: Verb<C, T.ConfigNotificationsMatchersPostParams, null>;
-  /** POST /config/notifications/matchers (post_config_notifications_matchers) */
-  create: Verb<C, T.ConfigNotificationsMatchersPostParams, null>;
+  post: Verb<T.ConfigNotificationsMatchersPostParams, null>;
+  create: Verb<T.ConfigNotificationsMatchersPostParams, null>;
 }
 
 /** /config/notifications/matchers/{name} */
-export interface ConfigNotificationsMatchersName<C extends CallShape = CallShape> {
+export interface ConfigNotificationsMatchersName {
   /** GET /config/notifications/matchers/{name} (get_config_notifications_matchers) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsMatchersNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsMatchersNameGetResult>;
   /** PUT /config/notifications/matchers/{name} (put_config_notifications_matchers) */
-  put: VerbOpt<C, T.ConfigNotificationsMatchersNamePutParams, null>;
-  /** PUT /config/notifications/matchers/{name} (put_config_notifications_matchers) */
-  set: VerbOpt<C, T.ConfigNotificationsMatchersNamePutParams, null>;
+  put: VerbOpt<T.ConfigNotificationsMatchersNamePutParams, null>;
+  set: VerbOpt<T.ConfigNotificationsMatchersNamePutParams, null>;
   /** DELETE /config/notifications/matchers/{name} (delete_config_notifications_matchers) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/targets */
-export interface ConfigNotificationsTargets<C extends CallShape = CallShape> {
-  (name: string | number): ConfigNotificationsTargetsName<C>;
+export interface ConfigNotificationsTargets {
+  (name: string | number): ConfigNotificationsTargetsName;
   /** GET /config/notifications/targets (get_config_notifications_targets) */
-  get: VerbOpt<C, NoParams, T.ConfigNotificationsTargetsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigNotificationsTargetsGetItem[]>;
 }
 
 /** /config/notifications/targets/{name} */
-export interface ConfigNotificationsTargetsName<C extends CallShape = CallShape> {
+export interface ConfigNotificationsTargetsName {
   /** GET /config/notifications/targets/{name} (get_config_notifications_targets) */
-  get: VerbOpt<C, T.ConfigNotificationsTargetsNameGetParams, unknown>;
-  test: ConfigNotificationsTargetsNameTest<C>;
+  get: VerbOpt<T.ConfigNotificationsTargetsNameGetParams, unknown>;
+  test: ConfigNotificationsTargetsNameTest;
 }
 
 /** /config/notifications/targets/{name}/test */
-export interface ConfigNotificationsTargetsNameTest<C extends CallShape = CallShape> {
+export interface ConfigNotificationsTargetsNameTest {
   /** POST /config/notifications/targets/{name}/test (post_config_notifications_targets_test) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /config/notifications/targets/{name}/test (post_config_notifications_targets_test) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /config/prune */
-export interface ConfigPrune<C extends CallShape = CallShape> {
-  (id: string | number): ConfigPruneId<C>;
+export interface ConfigPrune {
+  (id: string | number): ConfigPruneId;
   /** GET /config/prune (get_config_prune) */
-  get: VerbOpt<C, NoParams, T.ConfigPruneGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigPruneGetItem[]>;
   /** POST /config/prune (post_config_prune) */
-  post: Verb<C, T.ConfigPrunePostParams, null>;
-  /** POST /config/prune (post_config_prune) */
-  create: Verb<C, T.ConfigPrunePostParams, null>;
+  post: Verb<T.ConfigPrunePostParams, null>;
+  create: Verb<T.ConfigPrunePostParams, null>;
 }
 
 /** /config/prune/{id} */
-export interface ConfigPruneId<C extends CallShape = CallShape> {
+export interface ConfigPruneId {
   /** GET /config/prune/{id} (get_config_prune) */
-  get: VerbOpt<C, NoParams, T.ConfigPruneIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigPruneIdGetResult>;
   /** PUT /config/prune/{id} (put_config_prune) */
-  put: VerbOpt<C, T.ConfigPruneIdPutParams, null>;
-  /** PUT /config/prune/{id} (put_config_prune) */
-  set: VerbOpt<C, T.ConfigPruneIdPutParams, null>;
+  put: VerbOpt<T.ConfigPruneIdPutParams, null>;
+  set: VerbOpt<T.ConfigPruneIdPutParams, null>;
   /** DELETE /config/prune/{id} (delete_config_prune) */
-  delete: VerbOpt<C, T.ConfigPruneIdDeleteParams, null>;
+  delete: VerbOpt<T.ConfigPruneIdDeleteParams, null>;
 }
 
 /** /config/remote */
-export interface ConfigRemote<C extends CallShape = CallShape> {
-  (name: string | number): ConfigRemoteName<C>;
+export interface ConfigRemote {
+  (name: string | number): ConfigRemoteName;
   /** GET /config/remote (get_config_remote) */
-  get: VerbOpt<C, NoParams, T.ConfigRemoteGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRemoteGetItem[]>;
   /** POST /config/remote (post_config_remote) */
-  post: Verb<C, T.ConfigRemotePostParams, null>;
-  /** POST /config/remote (post_config_remote) */
-  create: Verb<C, T.ConfigRemotePostParams, null>;
+  post: Verb<T.ConfigRemotePostParams, null>;
+  create: Verb<T.ConfigRemotePostParams, null>;
 }
 
 /** /config/remote/{name} */
-export interface ConfigRemoteName<C extends CallShape = CallShape> {
+export interface ConfigRemoteName {
   /** GET /config/remote/{name} (get_config_remote) */
-  get: VerbOpt<C, NoParams, T.ConfigRemoteNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRemoteNameGetResult>;
   /** PUT /config/remote/{name} (put_config_remote) */
-  put: VerbOpt<C, T.ConfigRemoteNamePutParams, null>;
-  /** PUT /config/remote/{name} (put_config_remote) */
-  set: VerbOpt<C, T.ConfigRemoteNamePutParams, null>;
+  put: VerbOpt<T.ConfigRemoteNamePutParams, null>;
+  set: VerbOpt<T.ConfigRemoteNamePutParams, null>;
   /** DELETE /config/remote/{name} (delete_config_remote) */
-  delete: VerbOpt<C, T.ConfigRemoteNameDeleteParams, null>;
-  scan: ConfigRemoteNameScan<C>;
+  delete: VerbOpt<T.ConfigRemoteNameDeleteParams, null>;
+  scan: ConfigRemoteNameScan;
 }
 
 /** /config/remote/{name}/scan */
-export interface ConfigRemoteNameScan<C extends CallShape = CallShape> {
-  (store: string | number): ConfigRemoteNameScanStore<C>;
+export interface ConfigRemoteNameScan {
+  (store: string | number): ConfigRemoteNameScanStore;
   /** GET /config/remote/{name}/scan (get_config_remote_scan) */
-  get: VerbOpt<C, NoParams, T.ConfigRemoteNameScanGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRemoteNameScanGetItem[]>;
 }
 
 /** /config/remote/{name}/scan/{store} */
-export interface ConfigRemoteNameScanStore<C extends CallShape = CallShape> {
+export interface ConfigRemoteNameScanStore {
   /** GET /config/remote/{name}/scan/{store} (get_config_remote_scan) */
-  get: VerbOpt<C, T.ConfigRemoteNameScanStoreGetParams, unknown>;
-  groups: ConfigRemoteNameScanStoreGroups<C>;
-  namespaces: ConfigRemoteNameScanStoreNamespaces<C>;
+  get: VerbOpt<T.ConfigRemoteNameScanStoreGetParams, unknown>;
+  groups: ConfigRemoteNameScanStoreGroups;
+  namespaces: ConfigRemoteNameScanStoreNamespaces;
 }
 
 /** /config/remote/{name}/scan/{store}/groups */
-export interface ConfigRemoteNameScanStoreGroups<C extends CallShape = CallShape> {
+export interface ConfigRemoteNameScanStoreGroups {
   /** GET /config/remote/{name}/scan/{store}/groups (get_config_remote_scan_groups) */
-  get: VerbOpt<C, T.ConfigRemoteNameScanStoreGroupsGetParams, T.ConfigRemoteNameScanStoreGroupsGetItem[]>;
+  get: VerbOpt<T.ConfigRemoteNameScanStoreGroupsGetParams, T.ConfigRemoteNameScanStoreGroupsGetItem[]>;
 }
 
 /** /config/remote/{name}/scan/{store}/namespaces */
-export interface ConfigRemoteNameScanStoreNamespaces<C extends CallShape = CallShape> {
+export interface ConfigRemoteNameScanStoreNamespaces {
   /** GET /config/remote/{name}/scan/{store}/namespaces (get_config_remote_scan_namespaces) */
-  get: VerbOpt<C, NoParams, T.ConfigRemoteNameScanStoreNamespacesGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRemoteNameScanStoreNamespacesGetItem[]>;
 }
 
 /** /config/s3 */
-export interface ConfigS3<C extends CallShape = CallShape> {
-  (id: string | number): ConfigS3Id<C>;
+export interface ConfigS3 {
+  (id: string | number): ConfigS3Id;
   /** GET /config/s3 (get_config_s3) */
-  get: VerbOpt<C, NoParams, T.ConfigS3GetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigS3GetItem[]>;
   /** POST /config/s3 (post_config_s3) */
-  post: Verb<C, T.ConfigS3PostParams, null>;
-  /** POST /config/s3 (post_config_s3) */
-  create: Verb<C, T.ConfigS3PostParams, null>;
+  post: Verb<T.ConfigS3PostParams, null>;
+  create: Verb<T.ConfigS3PostParams, null>;
 }
 
 /** /config/s3/{id} */
-export interface ConfigS3Id<C extends CallShape = CallShape> {
+export interface ConfigS3Id {
   /** GET /config/s3/{id} (get_config_s3) */
-  get: VerbOpt<C, NoParams, T.ConfigS3IdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigS3IdGetResult>;
   /** PUT /config/s3/{id} (put_config_s3) */
-  put: VerbOpt<C, T.ConfigS3IdPutParams, null>;
-  /** PUT /config/s3/{id} (put_config_s3) */
-  set: VerbOpt<C, T.ConfigS3IdPutParams, null>;
+  put: VerbOpt<T.ConfigS3IdPutParams, null>;
+  set: VerbOpt<T.ConfigS3IdPutParams, null>;
   /** DELETE /config/s3/{id} (delete_config_s3) */
-  delete: VerbOpt<C, T.ConfigS3IdDeleteParams, null>;
-  "list-buckets": ConfigS3IdListBuckets<C>;
+  delete: VerbOpt<T.ConfigS3IdDeleteParams, null>;
+  "list-buckets": ConfigS3IdListBuckets;
 }
 
 /** /config/s3/{id}/list-buckets */
-export interface ConfigS3IdListBuckets<C extends CallShape = CallShape> {
+export interface ConfigS3IdListBuckets {
   /** GET /config/s3/{id}/list-buckets (get_config_s3_list_buckets) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /config/sync */
-export interface ConfigSync<C extends CallShape = CallShape> {
-  (id: string | number): ConfigSyncId<C>;
+export interface ConfigSync {
+  (id: string | number): ConfigSyncId;
   /** GET /config/sync (get_config_sync) */
-  get: VerbOpt<C, T.ConfigSyncGetParams, T.ConfigSyncGetItem[]>;
+  get: VerbOpt<T.ConfigSyncGetParams, T.ConfigSyncGetItem[]>;
   /** POST /config/sync (post_config_sync) */
-  post: Verb<C, T.ConfigSyncPostParams, null>;
-  /** POST /config/sync (post_config_sync) */
-  create: Verb<C, T.ConfigSyncPostParams, null>;
+  post: Verb<T.ConfigSyncPostParams, null>;
+  create: Verb<T.ConfigSyncPostParams, null>;
 }
 
 /** /config/sync/{id} */
-export interface ConfigSyncId<C extends CallShape = CallShape> {
+export interface ConfigSyncId {
   /** GET /config/sync/{id} (get_config_sync) */
-  get: VerbOpt<C, NoParams, T.ConfigSyncIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigSyncIdGetResult>;
   /** PUT /config/sync/{id} (put_config_sync) */
-  put: VerbOpt<C, T.ConfigSyncIdPutParams, null>;
-  /** PUT /config/sync/{id} (put_config_sync) */
-  set: VerbOpt<C, T.ConfigSyncIdPutParams, null>;
+  put: VerbOpt<T.ConfigSyncIdPutParams, null>;
+  set: VerbOpt<T.ConfigSyncIdPutParams, null>;
   /** DELETE /config/sync/{id} (delete_config_sync) */
-  delete: VerbOpt<C, T.ConfigSyncIdDeleteParams, null>;
+  delete: VerbOpt<T.ConfigSyncIdDeleteParams, null>;
 }
 
 /** /config/tape-backup-job */
-export interface ConfigTapeBackupJob<C extends CallShape = CallShape> {
-  (id: string | number): ConfigTapeBackupJobId<C>;
+export interface ConfigTapeBackupJob {
+  (id: string | number): ConfigTapeBackupJobId;
   /** GET /config/tape-backup-job (get_config_tape_backup_job) */
-  get: VerbOpt<C, NoParams, T.ConfigTapeBackupJobGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigTapeBackupJobGetItem[]>;
   /** POST /config/tape-backup-job (post_config_tape_backup_job) */
-  post: Verb<C, T.ConfigTapeBackupJobPostParams, null>;
-  /** POST /config/tape-backup-job (post_config_tape_backup_job) */
-  create: Verb<C, T.ConfigTapeBackupJobPostParams, null>;
+  post: Verb<T.ConfigTapeBackupJobPostParams, null>;
+  create: Verb<T.ConfigTapeBackupJobPostParams, null>;
 }
 
 /** /config/tape-backup-job/{id} */
-export interface ConfigTapeBackupJobId<C extends CallShape = CallShape> {
+export interface ConfigTapeBackupJobId {
   /** GET /config/tape-backup-job/{id} (get_config_tape_backup_job) */
-  get: VerbOpt<C, NoParams, T.ConfigTapeBackupJobIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigTapeBackupJobIdGetResult>;
   /** PUT /config/tape-backup-job/{id} (put_config_tape_backup_job) */
-  put: VerbOpt<C, T.ConfigTapeBackupJobIdPutParams, null>;
-  /** PUT /config/tape-backup-job/{id} (put_config_tape_backup_job) */
-  set: VerbOpt<C, T.ConfigTapeBackupJobIdPutParams, null>;
+  put: VerbOpt<T.ConfigTapeBackupJobIdPutParams, null>;
+  set: VerbOpt<T.ConfigTapeBackupJobIdPutParams, null>;
   /** DELETE /config/tape-backup-job/{id} (delete_config_tape_backup_job) */
-  delete: VerbOpt<C, T.ConfigTapeBackupJobIdDeleteParams, null>;
+  delete: VerbOpt<T.ConfigTapeBackupJobIdDeleteParams, null>;
 }
 
 /** /config/tape-encryption-keys */
-export interface ConfigTapeEncryptionKeys<C extends CallShape = CallShape> {
-  (fingerprint: string | number): ConfigTapeEncryptionKeysFingerprint<C>;
+export interface ConfigTapeEncryptionKeys {
+  (fingerprint: string | number): ConfigTapeEncryptionKeysFingerprint;
   /** GET /config/tape-encryption-keys (get_config_tape_encryption_keys) */
-  get: VerbOpt<C, NoParams, T.ConfigTapeEncryptionKeysGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigTapeEncryptionKeysGetItem[]>;
   /** POST /config/tape-encryption-keys (post_config_tape_encryption_keys) */
-  post: Verb<C, T.ConfigTapeEncryptionKeysPostParams, string>;
-  /** POST /config/tape-encryption-keys (post_config_tape_encryption_keys) */
-  create: Verb<C, T.ConfigTapeEncryptionKeysPostParams, string>;
+  post: Verb<T.ConfigTapeEncryptionKeysPostParams, string>;
+  create: Verb<T.ConfigTapeEncryptionKeysPostParams, string>;
 }
 
 /** /config/tape-encryption-keys/{fingerprint} */
-export interface ConfigTapeEncryptionKeysFingerprint<C extends CallShape = CallShape> {
+export interface ConfigTapeEncryptionKeysFingerprint {
   /** GET /config/tape-encryption-keys/{fingerprint} (get_config_tape_encryption_keys) */
-  get: VerbOpt<C, NoParams, T.ConfigTapeEncryptionKeysFingerprintGetResult>;
+  get: VerbOpt<NoParams, T.ConfigTapeEncryptionKeysFingerprintGetResult>;
   /** PUT /config/tape-encryption-keys/{fingerprint} (put_config_tape_encryption_keys) */
-  put: Verb<C, T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
-  /** PUT /config/tape-encryption-keys/{fingerprint} (put_config_tape_encryption_keys) */
-  set: Verb<C, T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
+  put: Verb<T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
+  set: Verb<T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
   /** DELETE /config/tape-encryption-keys/{fingerprint} (delete_config_tape_encryption_keys) */
-  delete: VerbOpt<C, T.ConfigTapeEncryptionKeysFingerprintDeleteParams, null>;
+  delete: VerbOpt<T.ConfigTapeEncryptionKeysFingerprintDeleteParams, null>;
 }
 
 /** /config/traffic-control */
-export interface ConfigTrafficControl<C extends CallShape = CallShape> {
-  (name: string | number): ConfigTrafficControlName<C>;
+export interface ConfigTrafficControl {
+  (name: string | number): ConfigTrafficControlName;
   /** GET /config/traffic-control (get_config_traffic_control) */
-  get: VerbOpt<C, NoParams, T.ConfigTrafficControlGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigTrafficControlGetItem[]>;
   /** POST /config/traffic-control (post_config_traffic_control) */
-  post: Verb<C, T.ConfigTrafficControlPostParams, null>;
-  /** POST /config/traffic-control (post_config_traffic_control) */
-  create: Verb<C, T.ConfigTrafficControlPostParams, null>;
+  post: Verb<T.ConfigTrafficControlPostParams, null>;
+  create: Verb<T.ConfigTrafficControlPostParams, null>;
 }
 
 /** /config/traffic-control/{name} */
-export interface ConfigTrafficControlName<C extends CallShape = CallShape> {
+export interface ConfigTrafficControlName {
   /** GET /config/traffic-control/{name} (get_config_traffic_control) */
-  get: VerbOpt<C, NoParams, T.ConfigTrafficControlNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigTrafficControlNameGetResult>;
   /** PUT /config/traffic-control/{name} (put_config_traffic_control) */
-  put: VerbOpt<C, T.ConfigTrafficControlNamePutParams, null>;
-  /** PUT /config/traffic-control/{name} (put_config_traffic_control) */
-  set: VerbOpt<C, T.ConfigTrafficControlNamePutParams, null>;
+  put: VerbOpt<T.ConfigTrafficControlNamePutParams, null>;
+  set: VerbOpt<T.ConfigTrafficControlNamePutParams, null>;
   /** DELETE /config/traffic-control/{name} (delete_config_traffic_control) */
-  delete: VerbOpt<C, T.ConfigTrafficControlNameDeleteParams, null>;
+  delete: VerbOpt<T.ConfigTrafficControlNameDeleteParams, null>;
 }
 
 /** /config/verify */
-export interface ConfigVerify<C extends CallShape = CallShape> {
-  (id: string | number): ConfigVerifyId<C>;
+export interface ConfigVerify {
+  (id: string | number): ConfigVerifyId;
   /** GET /config/verify (get_config_verify) */
-  get: VerbOpt<C, NoParams, T.ConfigVerifyGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigVerifyGetItem[]>;
   /** POST /config/verify (post_config_verify) */
-  post: Verb<C, T.ConfigVerifyPostParams, null>;
-  /** POST /config/verify (post_config_verify) */
-  create: Verb<C, T.ConfigVerifyPostParams, null>;
+  post: Verb<T.ConfigVerifyPostParams, null>;
+  create: Verb<T.ConfigVerifyPostParams, null>;
 }
 
 /** /config/verify/{id} */
-export interface ConfigVerifyId<C extends CallShape = CallShape> {
+export interface ConfigVerifyId {
   /** GET /config/verify/{id} (get_config_verify) */
-  get: VerbOpt<C, NoParams, T.ConfigVerifyIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigVerifyIdGetResult>;
   /** PUT /config/verify/{id} (put_config_verify) */
-  put: VerbOpt<C, T.ConfigVerifyIdPutParams, null>;
-  /** PUT /config/verify/{id} (put_config_verify) */
-  set: VerbOpt<C, T.ConfigVerifyIdPutParams, null>;
+  put: VerbOpt<T.ConfigVerifyIdPutParams, null>;
+  set: VerbOpt<T.ConfigVerifyIdPutParams, null>;
   /** DELETE /config/verify/{id} (delete_config_verify) */
-  delete: VerbOpt<C, T.ConfigVerifyIdDeleteParams, null>;
+  delete: VerbOpt<T.ConfigVerifyIdDeleteParams, null>;
 }
 
 /** /nodes */
-export interface Nodes<C extends CallShape = CallShape> {
-  (node: string | number): NodesNode<C>;
+export interface Nodes {
+  (node: string | number): NodesNode;
   /** GET /nodes (get_nodes) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /nodes/{node} */
-export interface NodesNode<C extends CallShape = CallShape> {
+export interface NodesNode {
   /** GET /nodes/{node} (get_nodes) */
-  get: VerbOpt<C, T.NodesNodeGetParams, unknown>;
-  apt: NodesNodeApt<C>;
-  certificates: NodesNodeCertificates<C>;
-  config: NodesNodeConfig<C>;
-  disks: NodesNodeDisks<C>;
-  dns: NodesNodeDns<C>;
-  identity: NodesNodeIdentity<C>;
-  journal: NodesNodeJournal<C>;
-  network: NodesNodeNetwork<C>;
-  report: NodesNodeReport<C>;
-  rrd: NodesNodeRrd<C>;
-  services: NodesNodeServices<C>;
-  status: NodesNodeStatus<C>;
-  subscription: NodesNodeSubscription<C>;
-  syslog: NodesNodeSyslog<C>;
-  tasks: NodesNodeTasks<C>;
-  termproxy: NodesNodeTermproxy<C>;
-  time: NodesNodeTime<C>;
-  vncwebsocket: NodesNodeVncwebsocket<C>;
+  get: VerbOpt<T.NodesNodeGetParams, unknown>;
+  apt: NodesNodeApt;
+  certificates: NodesNodeCertificates;
+  config: NodesNodeConfig;
+  disks: NodesNodeDisks;
+  dns: NodesNodeDns;
+  identity: NodesNodeIdentity;
+  journal: NodesNodeJournal;
+  network: NodesNodeNetwork;
+  report: NodesNodeReport;
+  rrd: NodesNodeRrd;
+  services: NodesNodeServices;
+  status: NodesNodeStatus;
+  subscription: NodesNodeSubscription;
+  syslog: NodesNodeSyslog;
+  tasks: NodesNodeTasks;
+  termproxy: NodesNodeTermproxy;
+  time: NodesNodeTime;
+  vncwebsocket: NodesNodeVncwebsocket;
 }
 
 /** /nodes/{node}/apt */
-export interface NodesNodeApt<C extends CallShape = CallShape> {
+export interface NodesNodeApt {
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  get: VerbOpt<C, T.NodesNodeAptGetParams, unknown>;
-  changelog: NodesNodeAptChangelog<C>;
-  repositories: NodesNodeAptRepositories<C>;
-  update: NodesNodeAptUpdate<C>;
-  versions: NodesNodeAptVersions<C>;
+  get: VerbOpt<T.NodesNodeAptGetParams, unknown>;
+  changelog: NodesNodeAptChangelog;
+  repositories: NodesNodeAptRepositories;
+  update: NodesNodeAptUpdate;
+  versions: NodesNodeAptVersions;
 }
 
 /** /nodes/{node}/apt/changelog */
-export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
+export interface NodesNodeAptChangelog {
   /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) starts a task */
-  get: Verb<C, T.NodesNodeAptChangelogGetParams, Upid>;
+  get: Verb<T.NodesNodeAptChangelogGetParams, Upid>;
 }
 
 /** /nodes/{node}/apt/repositories */
-export interface NodesNodeAptRepositories<C extends CallShape = CallShape> {
+export interface NodesNodeAptRepositories {
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptRepositoriesGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
   /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  post: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
-  /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  create: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
+  post: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
+  create: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
   /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  put: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
-  /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  set: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
+  put: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
+  set: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
 /** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
+export interface NodesNodeAptUpdate {
   /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
   /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
-  /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
-export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
+export interface NodesNodeAptVersions {
   /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptVersionsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/certificates */
-export interface NodesNodeCertificates<C extends CallShape = CallShape> {
+export interface NodesNodeCertificates {
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  get: VerbOpt<C, T.NodesNodeCertificatesGetParams, unknown>;
-  acme: NodesNodeCertificatesAcme<C>;
-  custom: NodesNodeCertificatesCustom<C>;
-  info: NodesNodeCertificatesInfo<C>;
+  get: VerbOpt<T.NodesNodeCertificatesGetParams, unknown>;
+  acme: NodesNodeCertificatesAcme;
+  custom: NodesNodeCertificatesCustom;
+  info: NodesNodeCertificatesInfo;
 }
 
 /** /nodes/{node}/certificates/acme */
-export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesAcme {
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  get: VerbOpt<C, T.NodesNodeCertificatesAcmeGetParams, unknown>;
-  certificate: NodesNodeCertificatesAcmeCertificate<C>;
+  get: VerbOpt<T.NodesNodeCertificatesAcmeGetParams, unknown>;
+  certificate: NodesNodeCertificatesAcmeCertificate;
 }
 
 /** /nodes/{node}/certificates/acme/certificate */
-export interface NodesNodeCertificatesAcmeCertificate<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesAcmeCertificate {
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) */
-  post: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
-  /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) */
-  create: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
+  post: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
+  create: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) */
-  put: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
-  /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) */
-  set: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
+  put: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
+  set: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
 }
 
 /** /nodes/{node}/certificates/custom */
-export interface NodesNodeCertificatesCustom<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesCustom {
   /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  post: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
-  /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  create: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
+  post: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
+  create: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
   /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
-  delete: VerbOpt<C, T.NodesNodeCertificatesCustomDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
-export interface NodesNodeCertificatesInfo<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesInfo {
   /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config */
-export interface NodesNodeConfig<C extends CallShape = CallShape> {
+export interface NodesNodeConfig {
   /** GET /nodes/{node}/config (get_nodes_config) */
-  get: VerbOpt<C, NoParams, T.NodesNodeConfigGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeConfigGetResult>;
   /** PUT /nodes/{node}/config (put_nodes_config) */
-  put: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
-  /** PUT /nodes/{node}/config (put_nodes_config) */
-  set: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
+  put: VerbOpt<T.NodesNodeConfigPutParams, null>;
+  set: VerbOpt<T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/disks */
-export interface NodesNodeDisks<C extends CallShape = CallShape> {
+export interface NodesNodeDisks {
   /** GET /nodes/{node}/disks (get_nodes_disks) */
-  get: VerbOpt<C, T.NodesNodeDisksGetParams, unknown>;
-  directory: NodesNodeDisksDirectory<C>;
-  initgpt: NodesNodeDisksInitgpt<C>;
-  list: NodesNodeDisksList<C>;
-  smart: NodesNodeDisksSmart<C>;
-  wipedisk: NodesNodeDisksWipedisk<C>;
-  zfs: NodesNodeDisksZfs<C>;
+  get: VerbOpt<T.NodesNodeDisksGetParams, unknown>;
+  directory: NodesNodeDisksDirectory;
+  initgpt: NodesNodeDisksInitgpt;
+  list: NodesNodeDisksList;
+  smart: NodesNodeDisksSmart;
+  wipedisk: NodesNodeDisksWipedisk;
+  zfs: NodesNodeDisksZfs;
 }
 
 /** /nodes/{node}/disks/directory */
-export interface NodesNodeDisksDirectory<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeDisksDirectoryName<C>;
+export interface NodesNodeDisksDirectory {
+  (name: string | number): NodesNodeDisksDirectoryName;
   /** GET /nodes/{node}/disks/directory (get_nodes_disks_directory) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
   /** POST /nodes/{node}/disks/directory (post_nodes_disks_directory) starts a task */
-  post: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
-  /** POST /nodes/{node}/disks/directory (post_nodes_disks_directory) starts a task */
-  create: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
-export interface NodesNodeDisksDirectoryName<C extends CallShape = CallShape> {
+export interface NodesNodeDisksDirectoryName {
   /** DELETE /nodes/{node}/disks/directory/{name} (delete_nodes_disks_directory) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/disks/initgpt */
-export interface NodesNodeDisksInitgpt<C extends CallShape = CallShape> {
+export interface NodesNodeDisksInitgpt {
   /** POST /nodes/{node}/disks/initgpt (post_nodes_disks_initgpt) starts a task */
-  post: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
-  /** POST /nodes/{node}/disks/initgpt (post_nodes_disks_initgpt) starts a task */
-  create: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/list */
-export interface NodesNodeDisksList<C extends CallShape = CallShape> {
+export interface NodesNodeDisksList {
   /** GET /nodes/{node}/disks/list (get_nodes_disks_list) */
-  get: VerbOpt<C, T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
+  get: VerbOpt<T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
 }
 
 /** /nodes/{node}/disks/smart */
-export interface NodesNodeDisksSmart<C extends CallShape = CallShape> {
+export interface NodesNodeDisksSmart {
   /** GET /nodes/{node}/disks/smart (get_nodes_disks_smart) */
-  get: Verb<C, T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
+  get: Verb<T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
 /** /nodes/{node}/disks/wipedisk */
-export interface NodesNodeDisksWipedisk<C extends CallShape = CallShape> {
+export interface NodesNodeDisksWipedisk {
   /** PUT /nodes/{node}/disks/wipedisk (put_nodes_disks_wipedisk) starts a task */
-  put: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
-  /** PUT /nodes/{node}/disks/wipedisk (put_nodes_disks_wipedisk) starts a task */
-  set: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
+  put: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
+  set: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs */
-export interface NodesNodeDisksZfs<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeDisksZfsName<C>;
+export interface NodesNodeDisksZfs {
+  (name: string | number): NodesNodeDisksZfsName;
   /** GET /nodes/{node}/disks/zfs (get_nodes_disks_zfs) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDisksZfsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeDisksZfsGetItem[]>;
   /** POST /nodes/{node}/disks/zfs (post_nodes_disks_zfs) starts a task */
-  post: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
-  /** POST /nodes/{node}/disks/zfs (post_nodes_disks_zfs) starts a task */
-  create: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
-export interface NodesNodeDisksZfsName<C extends CallShape = CallShape> {
+export interface NodesNodeDisksZfsName {
   /** GET /nodes/{node}/disks/zfs/{name} (get_nodes_disks_zfs) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/dns */
-export interface NodesNodeDns<C extends CallShape = CallShape> {
+export interface NodesNodeDns {
   /** GET /nodes/{node}/dns (get_nodes_dns) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  put: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
-  /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  set: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
+  put: VerbOpt<T.NodesNodeDnsPutParams, null>;
+  set: VerbOpt<T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/identity */
-export interface NodesNodeIdentity<C extends CallShape = CallShape> {
+export interface NodesNodeIdentity {
   /** GET /nodes/{node}/identity (get_nodes_identity) */
-  get: VerbOpt<C, NoParams, T.NodesNodeIdentityGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeIdentityGetResult>;
 }
 
 /** /nodes/{node}/journal */
-export interface NodesNodeJournal<C extends CallShape = CallShape> {
+export interface NodesNodeJournal {
   /** GET /nodes/{node}/journal (get_nodes_journal) */
-  get: VerbOpt<C, T.NodesNodeJournalGetParams, string[]>;
+  get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/network */
-export interface NodesNodeNetwork<C extends CallShape = CallShape> {
-  (iface: string | number): NodesNodeNetworkIface<C>;
+export interface NodesNodeNetwork {
+  (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (get_nodes_network) */
-  get: VerbOpt<C, NoParams, T.NodesNodeNetworkGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeNetworkGetItem[]>;
   /** POST /nodes/{node}/network (post_nodes_network) */
-  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
-  /** POST /nodes/{node}/network (post_nodes_network) */
-  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
+  post: Verb<T.NodesNodeNetworkPostParams, null>;
+  create: Verb<T.NodesNodeNetworkPostParams, null>;
   /** PUT /nodes/{node}/network (put_nodes_network) */
-  put: VerbOpt<C, NoParams, null>;
-  /** PUT /nodes/{node}/network (put_nodes_network) */
-  set: VerbOpt<C, NoParams, null>;
+  put: VerbOpt<NoParams, null>;
+  set: VerbOpt<NoParams, null>;
   /** DELETE /nodes/{node}/network (delete_nodes_network) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
+export interface NodesNodeNetworkIface {
   /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
-  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  put: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
-  /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  set: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
+  put: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
+  set: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
-  delete: VerbOpt<C, T.NodesNodeNetworkIfaceDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
 
 /** /nodes/{node}/report */
-export interface NodesNodeReport<C extends CallShape = CallShape> {
+export interface NodesNodeReport {
   /** GET /nodes/{node}/report (get_nodes_report) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrd */
-export interface NodesNodeRrd<C extends CallShape = CallShape> {
+export interface NodesNodeRrd {
   /** GET /nodes/{node}/rrd (get_nodes_rrd) */
-  get: Verb<C, T.NodesNodeRrdGetParams, unknown>;
+  get: Verb<T.NodesNodeRrdGetParams, unknown>;
 }
 
 /** /nodes/{node}/services */
-export interface NodesNodeServices<C extends CallShape = CallShape> {
-  (service: string | number): NodesNodeServicesService<C>;
+export interface NodesNodeServices {
+  (service: string | number): NodesNodeServicesService;
   /** GET /nodes/{node}/services (get_nodes_services) */
-  get: VerbOpt<C, NoParams, T.NodesNodeServicesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeServicesGetItem[]>;
 }
 
 /** /nodes/{node}/services/{service} */
-export interface NodesNodeServicesService<C extends CallShape = CallShape> {
+export interface NodesNodeServicesService {
   /** GET /nodes/{node}/services/{service} (get_nodes_services) */
-  get: VerbOpt<C, T.NodesNodeServicesServiceGetParams, unknown>;
-  reload: NodesNodeServicesServiceReload<C>;
-  restart: NodesNodeServicesServiceRestart<C>;
-  start: NodesNodeServicesServiceStart<C>;
-  state: NodesNodeServicesServiceState<C>;
-  stop: NodesNodeServicesServiceStop<C>;
+  get: VerbOpt<T.NodesNodeServicesServiceGetParams, unknown>;
+  reload: NodesNodeServicesServiceReload;
+  restart: NodesNodeServicesServiceRestart;
+  start: NodesNodeServicesServiceStart;
+  state: NodesNodeServicesServiceState;
+  stop: NodesNodeServicesServiceStop;
 }
 
 /** /nodes/{node}/services/{service}/reload */
-export interface NodesNodeServicesServiceReload<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceReload {
   /** POST /nodes/{node}/services/{service}/reload (post_nodes_services_reload) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/services/{service}/reload (post_nodes_services_reload) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/services/{service}/restart */
-export interface NodesNodeServicesServiceRestart<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceRestart {
   /** POST /nodes/{node}/services/{service}/restart (post_nodes_services_restart) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/services/{service}/restart (post_nodes_services_restart) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/services/{service}/start */
-export interface NodesNodeServicesServiceStart<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceStart {
   /** POST /nodes/{node}/services/{service}/start (post_nodes_services_start) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/services/{service}/start (post_nodes_services_start) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/services/{service}/state */
-export interface NodesNodeServicesServiceState<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceState {
   /** GET /nodes/{node}/services/{service}/state (get_nodes_services_state) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /nodes/{node}/services/{service}/stop */
-export interface NodesNodeServicesServiceStop<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceStop {
   /** POST /nodes/{node}/services/{service}/stop (post_nodes_services_stop) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/services/{service}/stop (post_nodes_services_stop) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/status */
-export interface NodesNodeStatus<C extends CallShape = CallShape> {
+export interface NodesNodeStatus {
   /** GET /nodes/{node}/status (get_nodes_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (post_nodes_status) */
-  post: Verb<C, T.NodesNodeStatusPostParams, null>;
-  /** POST /nodes/{node}/status (post_nodes_status) */
-  create: Verb<C, T.NodesNodeStatusPostParams, null>;
+  post: Verb<T.NodesNodeStatusPostParams, null>;
+  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/subscription */
-export interface NodesNodeSubscription<C extends CallShape = CallShape> {
+export interface NodesNodeSubscription {
   /** GET /nodes/{node}/subscription (get_nodes_subscription) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSubscriptionGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
   /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  post: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
-  /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  create: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
+  post: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
+  create: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
   /** PUT /nodes/{node}/subscription (put_nodes_subscription) */
-  put: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
-  /** PUT /nodes/{node}/subscription (put_nodes_subscription) */
-  set: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
+  put: Verb<T.NodesNodeSubscriptionPutParams, null>;
+  set: Verb<T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete_nodes_subscription) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
-export interface NodesNodeSyslog<C extends CallShape = CallShape> {
+export interface NodesNodeSyslog {
   /** GET /nodes/{node}/syslog (get_nodes_syslog) */
-  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
-export interface NodesNodeTasks<C extends CallShape = CallShape> {
-  (upid: string | number): NodesNodeTasksUpid<C>;
+export interface NodesNodeTasks {
+  (upid: string | number): NodesNodeTasksUpid;
   /** GET /nodes/{node}/tasks (get_nodes_tasks) */
-  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
-export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpid {
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  get: VerbOpt<C, T.NodesNodeTasksUpidGetParams, unknown>;
+  get: VerbOpt<T.NodesNodeTasksUpidGetParams, unknown>;
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
-  delete: VerbOpt<C, NoParams, null>;
-  log: NodesNodeTasksUpidLog<C>;
-  status: NodesNodeTasksUpidStatus<C>;
+  delete: VerbOpt<NoParams, null>;
+  log: NodesNodeTasksUpidLog;
+  status: NodesNodeTasksUpidStatus;
 }
 
 /** /nodes/{node}/tasks/{upid}/log */
-export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidLog {
   /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, unknown>;
+  get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, unknown>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
-export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidStatus {
   /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
+export interface NodesNodeTermproxy {
   /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
-export interface NodesNodeTime<C extends CallShape = CallShape> {
+export interface NodesNodeTime {
   /** GET /nodes/{node}/time (get_nodes_time) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (put_nodes_time) */
-  put: Verb<C, T.NodesNodeTimePutParams, null>;
-  /** PUT /nodes/{node}/time (put_nodes_time) */
-  set: Verb<C, T.NodesNodeTimePutParams, null>;
+  put: Verb<T.NodesNodeTimePutParams, null>;
+  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/vncwebsocket */
-export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeVncwebsocket {
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  get: Verb<C, T.NodesNodeVncwebsocketGetParams, unknown>;
+  get: Verb<T.NodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /ping */
-export interface Ping<C extends CallShape = CallShape> {
+export interface Ping {
   /** GET /ping (get_ping) */
-  get: VerbOpt<C, NoParams, T.PingGetResult>;
+  get: VerbOpt<NoParams, T.PingGetResult>;
 }
 
 /** /pull */
-export interface Pull<C extends CallShape = CallShape> {
+export interface Pull {
   /** POST /pull (post_pull) */
-  post: Verb<C, T.PullPostParams, null>;
-  /** POST /pull (post_pull) */
-  create: Verb<C, T.PullPostParams, null>;
+  post: Verb<T.PullPostParams, null>;
+  create: Verb<T.PullPostParams, null>;
 }
 
 /** /push */
-export interface Push<C extends CallShape = CallShape> {
+export interface Push {
   /** POST /push (post_push) */
-  post: Verb<C, T.PushPostParams, null>;
-  /** POST /push (post_push) */
-  create: Verb<C, T.PushPostParams, null>;
+  post: Verb<T.PushPostParams, null>;
+  create: Verb<T.PushPostParams, null>;
 }
 
 /** /reader */
-export interface Reader<C extends CallShape = CallShape> {
+export interface Reader {
   /** GET /reader (get_reader) */
-  get: Verb<C, T.ReaderGetParams, unknown>;
+  get: Verb<T.ReaderGetParams, unknown>;
 }
 
 /** /status */
-export interface Status<C extends CallShape = CallShape> {
+export interface Status {
   /** GET /status (get_status) */
-  get: VerbOpt<C, T.StatusGetParams, unknown>;
-  "datastore-usage": StatusDatastoreUsage<C>;
-  metrics: StatusMetrics<C>;
+  get: VerbOpt<T.StatusGetParams, unknown>;
+  "datastore-usage": StatusDatastoreUsage;
+  metrics: StatusMetrics;
 }
 
 /** /status/datastore-usage */
-export interface StatusDatastoreUsage<C extends CallShape = CallShape> {
+export interface StatusDatastoreUsage {
   /** GET /status/datastore-usage (get_status_datastore_usage) */
-  get: VerbOpt<C, NoParams, T.StatusDatastoreUsageGetItem[]>;
+  get: VerbOpt<NoParams, T.StatusDatastoreUsageGetItem[]>;
 }
 
 /** /status/metrics */
-export interface StatusMetrics<C extends CallShape = CallShape> {
+export interface StatusMetrics {
   /** GET /status/metrics (get_status_metrics) */
-  get: VerbOpt<C, T.StatusMetricsGetParams, unknown>;
+  get: VerbOpt<T.StatusMetricsGetParams, unknown>;
 }
 
 /** /tape */
-export interface Tape<C extends CallShape = CallShape> {
+export interface Tape {
   /** GET /tape (get_tape) */
-  get: VerbOpt<C, T.TapeGetParams, unknown>;
-  backup: TapeBackup<C>;
-  changer: TapeChanger<C>;
-  drive: TapeDrive<C>;
-  media: TapeMedia<C>;
-  restore: TapeRestore<C>;
-  "scan-changers": TapeScanChangers<C>;
-  "scan-drives": TapeScanDrives<C>;
+  get: VerbOpt<T.TapeGetParams, unknown>;
+  backup: TapeBackup;
+  changer: TapeChanger;
+  drive: TapeDrive;
+  media: TapeMedia;
+  restore: TapeRestore;
+  "scan-changers": TapeScanChangers;
+  "scan-drives": TapeScanDrives;
 }
 
 /** /tape/backup */
-export interface TapeBackup<C extends CallShape = CallShape> {
-  (id: string | number): TapeBackupId<C>;
+export interface TapeBackup {
+  (id: string | number): TapeBackupId;
   /** GET /tape/backup (get_tape_backup) */
-  get: VerbOpt<C, NoParams, T.TapeBackupGetItem[]>;
+  get: VerbOpt<NoParams, T.TapeBackupGetItem[]>;
   /** POST /tape/backup (post_tape_backup) starts a task */
-  post: Verb<C, T.TapeBackupPostParams, Upid>;
-  /** POST /tape/backup (post_tape_backup) starts a task */
-  create: Verb<C, T.TapeBackupPostParams, Upid>;
+  post: Verb<T.TapeBackupPostParams, Upid>;
+  create: Verb<T.TapeBackupPostParams, Upid>;
 }
 
 /** /tape/backup/{id} */
-export interface TapeBackupId<C extends CallShape = CallShape> {
+export interface TapeBackupId {
   /** POST /tape/backup/{id} (post_tape_backup) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /tape/backup/{id} (post_tape_backup) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /tape/changer */
-export interface TapeChanger<C extends CallShape = CallShape> {
-  (name: string | number): TapeChangerName<C>;
+export interface TapeChanger {
+  (name: string | number): TapeChangerName;
   /** GET /tape/changer (get_tape_changer) */
-  get: VerbOpt<C, NoParams, T.TapeChangerGetItem[]>;
+  get: VerbOpt<NoParams, T.TapeChangerGetItem[]>;
 }
 
 /** /tape/changer/{name} */
-export interface TapeChangerName<C extends CallShape = CallShape> {
+export interface TapeChangerName {
   /** GET /tape/changer/{name} (get_tape_changer) */
-  get: VerbOpt<C, T.TapeChangerNameGetParams, unknown>;
-  status: TapeChangerNameStatus<C>;
-  transfer: TapeChangerNameTransfer<C>;
+  get: VerbOpt<T.TapeChangerNameGetParams, unknown>;
+  status: TapeChangerNameStatus;
+  transfer: TapeChangerNameTransfer;
 }
 
 /** /tape/changer/{name}/status */
-export interface TapeChangerNameStatus<C extends CallShape = CallShape> {
+export interface TapeChangerNameStatus {
   /** GET /tape/changer/{name}/status (get_tape_changer_status) */
-  get: VerbOpt<C, T.TapeChangerNameStatusGetParams, T.TapeChangerNameStatusGetItem[]>;
+  get: VerbOpt<T.TapeChangerNameStatusGetParams, T.TapeChangerNameStatusGetItem[]>;
 }
 
 /** /tape/changer/{name}/transfer */
-export interface TapeChangerNameTransfer<C extends CallShape = CallShape> {
+export interface TapeChangerNameTransfer {
   /** POST /tape/changer/{name}/transfer (post_tape_changer_transfer) */
-  post: Verb<C, T.TapeChangerNameTransferPostParams, null>;
-  /** POST /tape/changer/{name}/transfer (post_tape_changer_transfer) */
-  create: Verb<C, T.TapeChangerNameTransferPostParams, null>;
+  post: Verb<T.TapeChangerNameTransferPostParams, null>;
+  create: Verb<T.TapeChangerNameTransferPostParams, null>;
 }
 
 /** /tape/drive */
-export interface TapeDrive<C extends CallShape = CallShape> {
-  (drive: string | number): TapeDriveDrive<C>;
+export interface TapeDrive {
+  (drive: string | number): TapeDriveDrive;
   /** GET /tape/drive (get_tape_drive) */
-  get: VerbOpt<C, T.TapeDriveGetParams, T.TapeDriveGetItem[]>;
+  get: VerbOpt<T.TapeDriveGetParams, T.TapeDriveGetItem[]>;
 }
 
 /** /tape/drive/{drive} */
-export interface TapeDriveDrive<C extends CallShape = CallShape> {
+export interface TapeDriveDrive {
   /** GET /tape/drive/{drive} (get_tape_drive) */
-  get: VerbOpt<C, T.TapeDriveDriveGetParams, unknown>;
-  "barcode-label-media": TapeDriveDriveBarcodeLabelMedia<C>;
-  "cartridge-memory": TapeDriveDriveCartridgeMemory<C>;
-  catalog: TapeDriveDriveCatalog<C>;
-  clean: TapeDriveDriveClean<C>;
-  "eject-media": TapeDriveDriveEjectMedia<C>;
-  "export-media": TapeDriveDriveExportMedia<C>;
-  "format-media": TapeDriveDriveFormatMedia<C>;
-  inventory: TapeDriveDriveInventory<C>;
-  "label-media": TapeDriveDriveLabelMedia<C>;
-  "load-media": TapeDriveDriveLoadMedia<C>;
-  "load-slot": TapeDriveDriveLoadSlot<C>;
-  "read-label": TapeDriveDriveReadLabel<C>;
-  "restore-key": TapeDriveDriveRestoreKey<C>;
-  rewind: TapeDriveDriveRewind<C>;
-  status: TapeDriveDriveStatus<C>;
-  unload: TapeDriveDriveUnload<C>;
-  "volume-statistics": TapeDriveDriveVolumeStatistics<C>;
+  get: VerbOpt<T.TapeDriveDriveGetParams, unknown>;
+  "barcode-label-media": TapeDriveDriveBarcodeLabelMedia;
+  "cartridge-memory": TapeDriveDriveCartridgeMemory;
+  catalog: TapeDriveDriveCatalog;
+  clean: TapeDriveDriveClean;
+  "eject-media": TapeDriveDriveEjectMedia;
+  "export-media": TapeDriveDriveExportMedia;
+  "format-media": TapeDriveDriveFormatMedia;
+  inventory: TapeDriveDriveInventory;
+  "label-media": TapeDriveDriveLabelMedia;
+  "load-media": TapeDriveDriveLoadMedia;
+  "load-slot": TapeDriveDriveLoadSlot;
+  "read-label": TapeDriveDriveReadLabel;
+  "restore-key": TapeDriveDriveRestoreKey;
+  rewind: TapeDriveDriveRewind;
+  status: TapeDriveDriveStatus;
+  unload: TapeDriveDriveUnload;
+  "volume-statistics": TapeDriveDriveVolumeStatistics;
 }
 
 /** /tape/drive/{drive}/barcode-label-media */
-export interface TapeDriveDriveBarcodeLabelMedia<C extends CallShape = CallShape> {
+export interface TapeDriveDriveBarcodeLabelMedia {
   /** POST /tape/drive/{drive}/barcode-label-media (post_tape_drive_barcode_label_media) starts a task */
-  post: VerbOpt<C, T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
-  /** POST /tape/drive/{drive}/barcode-label-media (post_tape_drive_barcode_label_media) starts a task */
-  create: VerbOpt<C, T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
+  post: VerbOpt<T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
+  create: VerbOpt<T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/cartridge-memory */
-export interface TapeDriveDriveCartridgeMemory<C extends CallShape = CallShape> {
+export interface TapeDriveDriveCartridgeMemory {
   /** GET /tape/drive/{drive}/cartridge-memory (get_tape_drive_cartridge_memory) */
-  get: VerbOpt<C, NoParams, T.TapeDriveDriveCartridgeMemoryGetItem[]>;
+  get: VerbOpt<NoParams, T.TapeDriveDriveCartridgeMemoryGetItem[]>;
 }
 
 /** /tape/drive/{drive}/catalog */
-export interface TapeDriveDriveCatalog<C extends CallShape = CallShape> {
+export interface TapeDriveDriveCatalog {
   /** POST /tape/drive/{drive}/catalog (post_tape_drive_catalog) starts a task */
-  post: VerbOpt<C, T.TapeDriveDriveCatalogPostParams, Upid>;
-  /** POST /tape/drive/{drive}/catalog (post_tape_drive_catalog) starts a task */
-  create: VerbOpt<C, T.TapeDriveDriveCatalogPostParams, Upid>;
+  post: VerbOpt<T.TapeDriveDriveCatalogPostParams, Upid>;
+  create: VerbOpt<T.TapeDriveDriveCatalogPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/clean */
-export interface TapeDriveDriveClean<C extends CallShape = CallShape> {
+export interface TapeDriveDriveClean {
   /** PUT /tape/drive/{drive}/clean (put_tape_drive_clean) starts a task */
-  put: VerbOpt<C, NoParams, Upid>;
-  /** PUT /tape/drive/{drive}/clean (put_tape_drive_clean) starts a task */
-  set: VerbOpt<C, NoParams, Upid>;
+  put: VerbOpt<NoParams, Upid>;
+  set: VerbOpt<NoParams, Upid>;
 }
 
 /** /tape/drive/{drive}/eject-media */
-export interface TapeDriveDriveEjectMedia<C extends CallShape = CallShape> {
+export interface TapeDriveDriveEjectMedia {
   /** POST /tape/drive/{drive}/eject-media (post_tape_drive_eject_media) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /tape/drive/{drive}/eject-media (post_tape_drive_eject_media) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /tape/drive/{drive}/export-media */
-export interface TapeDriveDriveExportMedia<C extends CallShape = CallShape> {
+export interface TapeDriveDriveExportMedia {
   /** PUT /tape/drive/{drive}/export-media (put_tape_drive_export_media) */
-  put: Verb<C, T.TapeDriveDriveExportMediaPutParams, number>;
-  /** PUT /tape/drive/{drive}/export-media (put_tape_drive_export_media) */
-  set: Verb<C, T.TapeDriveDriveExportMediaPutParams, number>;
+  put: Verb<T.TapeDriveDriveExportMediaPutParams, number>;
+  set: Verb<T.TapeDriveDriveExportMediaPutParams, number>;
 }
 
 /** /tape/drive/{drive}/format-media */
-export interface TapeDriveDriveFormatMedia<C extends CallShape = CallShape> {
+export interface TapeDriveDriveFormatMedia {
   /** POST /tape/drive/{drive}/format-media (post_tape_drive_format_media) starts a task */
-  post: VerbOpt<C, T.TapeDriveDriveFormatMediaPostParams, Upid>;
-  /** POST /tape/drive/{drive}/format-media (post_tape_drive_format_media) starts a task */
-  create: VerbOpt<C, T.TapeDriveDriveFormatMediaPostParams, Upid>;
+  post: VerbOpt<T.TapeDriveDriveFormatMediaPostParams, Upid>;
+  create: VerbOpt<T.TapeDriveDriveFormatMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/inventory */
-export interface TapeDriveDriveInventory<C extends CallShape = CallShape> {
+export interface TapeDriveDriveInventory {
   /** GET /tape/drive/{drive}/inventory (get_tape_drive_inventory) */
-  get: VerbOpt<C, NoParams, T.TapeDriveDriveInventoryGetItem[]>;
+  get: VerbOpt<NoParams, T.TapeDriveDriveInventoryGetItem[]>;
   /** PUT /tape/drive/{drive}/inventory (put_tape_drive_inventory) starts a task */
-  put: VerbOpt<C, T.TapeDriveDriveInventoryPutParams, Upid>;
-  /** PUT /tape/drive/{drive}/inventory (put_tape_drive_inventory) starts a task */
-  set: VerbOpt<C, T.TapeDriveDriveInventoryPutParams, Upid>;
+  put: VerbOpt<T.TapeDriveDriveInventoryPutParams, Upid>;
+  set: VerbOpt<T.TapeDriveDriveInventoryPutParams, Upid>;
 }
 
 /** /tape/drive/{drive}/label-media */
-export interface TapeDriveDriveLabelMedia<C extends CallShape = CallShape> {
+export interface TapeDriveDriveLabelMedia {
   /** POST /tape/drive/{drive}/label-media (post_tape_drive_label_media) starts a task */
-  post: Verb<C, T.TapeDriveDriveLabelMediaPostParams, Upid>;
-  /** POST /tape/drive/{drive}/label-media (post_tape_drive_label_media) starts a task */
-  create: Verb<C, T.TapeDriveDriveLabelMediaPostParams, Upid>;
+  post: Verb<T.TapeDriveDriveLabelMediaPostParams, Upid>;
+  create: Verb<T.TapeDriveDriveLabelMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/load-media */
-export interface TapeDriveDriveLoadMedia<C extends CallShape = CallShape> {
+export interface TapeDriveDriveLoadMedia {
   /** POST /tape/drive/{drive}/load-media (post_tape_drive_load_media) starts a task */
-  post: Verb<C, T.TapeDriveDriveLoadMediaPostParams, Upid>;
-  /** POST /tape/drive/{drive}/load-media (post_tape_drive_load_media) starts a task */
-  create: Verb<C, T.TapeDriveDriveLoadMediaPostParams, Upid>;
+  post: Verb<T.TapeDriveDriveLoadMediaPostParams, Upid>;
+  create: Verb<T.TapeDriveDriveLoadMediaPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/load-slot */
-export interface TapeDriveDriveLoadSlot<C extends CallShape = CallShape> {
+export interface TapeDriveDriveLoadSlot {
   /** POST /tape/drive/{drive}/load-slot (post_tape_drive_load_slot) */
-  post: Verb<C, T.TapeDriveDriveLoadSlotPostParams, null>;
-  /** POST /tape/drive/{drive}/load-slot (post_tape_drive_load_slot) */
-  create: Verb<C, T.TapeDriveDriveLoadSlotPostParams, null>;
+  post: Verb<T.TapeDriveDriveLoadSlotPostParams, null>;
+  create: Verb<T.TapeDriveDriveLoadSlotPostParams, null>;
 }
 
 /** /tape/drive/{drive}/read-label */
-export interface TapeDriveDriveReadLabel<C extends CallShape = CallShape> {
+export interface TapeDriveDriveReadLabel {
   /** GET /tape/drive/{drive}/read-label (get_tape_drive_read_label) */
-  get: VerbOpt<C, T.TapeDriveDriveReadLabelGetParams, T.TapeDriveDriveReadLabelGetResult>;
+  get: VerbOpt<T.TapeDriveDriveReadLabelGetParams, T.TapeDriveDriveReadLabelGetResult>;
 }
 
 /** /tape/drive/{drive}/restore-key */
-export interface TapeDriveDriveRestoreKey<C extends CallShape = CallShape> {
+export interface TapeDriveDriveRestoreKey {
   /** POST /tape/drive/{drive}/restore-key (post_tape_drive_restore_key) */
-  post: Verb<C, T.TapeDriveDriveRestoreKeyPostParams, null>;
-  /** POST /tape/drive/{drive}/restore-key (post_tape_drive_restore_key) */
-  create: Verb<C, T.TapeDriveDriveRestoreKeyPostParams, null>;
+  post: Verb<T.TapeDriveDriveRestoreKeyPostParams, null>;
+  create: Verb<T.TapeDriveDriveRestoreKeyPostParams, null>;
 }
 
 /** /tape/drive/{drive}/rewind */
-export interface TapeDriveDriveRewind<C extends CallShape = CallShape> {
+export interface TapeDriveDriveRewind {
   /** POST /tape/drive/{drive}/rewind (post_tape_drive_rewind) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /tape/drive/{drive}/rewind (post_tape_drive_rewind) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /tape/drive/{drive}/status */
-export interface TapeDriveDriveStatus<C extends CallShape = CallShape> {
+export interface TapeDriveDriveStatus {
   /** GET /tape/drive/{drive}/status (get_tape_drive_status) */
-  get: VerbOpt<C, NoParams, T.TapeDriveDriveStatusGetResult>;
+  get: VerbOpt<NoParams, T.TapeDriveDriveStatusGetResult>;
 }
 
 /** /tape/drive/{drive}/unload */
-export interface TapeDriveDriveUnload<C extends CallShape = CallShape> {
+export interface TapeDriveDriveUnload {
   /** POST /tape/drive/{drive}/unload (post_tape_drive_unload) starts a task */
-  post: VerbOpt<C, T.TapeDriveDriveUnloadPostParams, Upid>;
-  /** POST /tape/drive/{drive}/unload (post_tape_drive_unload) starts a task */
-  create: VerbOpt<C, T.TapeDriveDriveUnloadPostParams, Upid>;
+  post: VerbOpt<T.TapeDriveDriveUnloadPostParams, Upid>;
+  create: VerbOpt<T.TapeDriveDriveUnloadPostParams, Upid>;
 }
 
 /** /tape/drive/{drive}/volume-statistics */
-export interface TapeDriveDriveVolumeStatistics<C extends CallShape = CallShape> {
+export interface TapeDriveDriveVolumeStatistics {
   /** GET /tape/drive/{drive}/volume-statistics (get_tape_drive_volume_statistics) */
-  get: VerbOpt<C, NoParams, T.TapeDriveDriveVolumeStatisticsGetResult>;
+  get: VerbOpt<NoParams, T.TapeDriveDriveVolumeStatisticsGetResult>;
 }
 
 /** /tape/media */
-export interface TapeMedia<C extends CallShape = CallShape> {
+export interface TapeMedia {
   /** GET /tape/media (get_tape_media) */
-  get: VerbOpt<C, T.TapeMediaGetParams, unknown>;
-  content: TapeMediaContent<C>;
-  destroy: TapeMediaDestroy<C>;
-  list: TapeMediaList<C>;
-  "media-sets": TapeMediaMediaSets<C>;
-  move: TapeMediaMove<C>;
+  get: VerbOpt<T.TapeMediaGetParams, unknown>;
+  content: TapeMediaContent;
+  destroy: TapeMediaDestroy;
+  list: TapeMediaList;
+  "media-sets": TapeMediaMediaSets;
+  move: TapeMediaMove;
 }
 
 /** /tape/media/content */
-export interface TapeMediaContent<C extends CallShape = CallShape> {
+export interface TapeMediaContent {
   /** GET /tape/media/content (get_tape_media_content) */
-  get: VerbOpt<C, T.TapeMediaContentGetParams, T.TapeMediaContentGetItem[]>;
+  get: VerbOpt<T.TapeMediaContentGetParams, T.TapeMediaContentGetItem[]>;
 }
 
 /** /tape/media/destroy */
-export interface TapeMediaDestroy<C extends CallShape = CallShape> {
+export interface TapeMediaDestroy {
   /** GET /tape/media/destroy (get_tape_media_destroy) */
-  get: VerbOpt<C, T.TapeMediaDestroyGetParams, unknown>;
+  get: VerbOpt<T.TapeMediaDestroyGetParams, unknown>;
 }
 
 /** /tape/media/list */
-export interface TapeMediaList<C extends CallShape = CallShape> {
-  (uuid: string | number): TapeMediaListUuid<C>;
+export interface TapeMediaList {
+  (uuid: string | number): TapeMediaListUuid;
   /** GET /tape/media/list (get_tape_media_list) */
-  get: VerbOpt<C, T.TapeMediaListGetParams, T.TapeMediaListGetItem[]>;
+  get: VerbOpt<T.TapeMediaListGetParams, T.TapeMediaListGetItem[]>;
 }
 
 /** /tape/media/list/{uuid} */
-export interface TapeMediaListUuid<C extends CallShape = CallShape> {
+export interface TapeMediaListUuid {
   /** GET /tape/media/list/{uuid} (get_tape_media_list) */
-  get: VerbOpt<C, T.TapeMediaListUuidGetParams, unknown>;
-  status: TapeMediaListUuidStatus<C>;
+  get: VerbOpt<T.TapeMediaListUuidGetParams, unknown>;
+  status: TapeMediaListUuidStatus;
 }
 
 /** /tape/media/list/{uuid}/status */
-export interface TapeMediaListUuidStatus<C extends CallShape = CallShape> {
+export interface TapeMediaListUuidStatus {
   /** GET /tape/media/list/{uuid}/status (get_tape_media_list_status) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
-  post: VerbOpt<C, T.TapeMediaListUuidStatusPostParams, null>;
-  /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
-  create: VerbOpt<C, T.TapeMediaListUuidStatusPostParams, null>;
+  post: VerbOpt<T.TapeMediaListUuidStatusPostParams, null>;
+  create: VerbOpt<T.TapeMediaListUuidStatusPostParams, null>;
 }
 
 /** /tape/media/media-sets */
-export interface TapeMediaMediaSets<C extends CallShape = CallShape> {
+export interface TapeMediaMediaSets {
   /** GET /tape/media/media-sets (get_tape_media_media_sets) */
-  get: VerbOpt<C, NoParams, T.TapeMediaMediaSetsGetItem[]>;
+  get: VerbOpt<NoParams, T.TapeMediaMediaSetsGetItem[]>;
 }
 
 /** /tape/media/move */
-export interface TapeMediaMove<C extends CallShape = CallShape> {
+export interface TapeMediaMove {
   /** POST /tape/media/move (post_tape_media_move) */
-  post: VerbOpt<C, T.TapeMediaMovePostParams, null>;
-  /** POST /tape/media/move (post_tape_media_move) */
-  create: VerbOpt<C, T.TapeMediaMovePostParams, null>;
+  post: VerbOpt<T.TapeMediaMovePostParams, null>;
+  create: VerbOpt<T.TapeMediaMovePostParams, null>;
 }
 
 /** /tape/restore */
-export interface TapeRestore<C extends CallShape = CallShape> {
+export interface TapeRestore {
   /** POST /tape/restore (post_tape_restore) starts a task */
-  post: Verb<C, T.TapeRestorePostParams, Upid>;
-  /** POST /tape/restore (post_tape_restore) starts a task */
-  create: Verb<C, T.TapeRestorePostParams, Upid>;
+  post: Verb<T.TapeRestorePostParams, Upid>;
+  create: Verb<T.TapeRestorePostParams, Upid>;
 }
 
 /** /tape/scan-changers */
-export interface TapeScanChangers<C extends CallShape = CallShape> {
+export interface TapeScanChangers {
   /** GET /tape/scan-changers (get_tape_scan_changers) */
-  get: VerbOpt<C, NoParams, T.TapeScanChangersGetItem[]>;
+  get: VerbOpt<NoParams, T.TapeScanChangersGetItem[]>;
 }
 
 /** /tape/scan-drives */
-export interface TapeScanDrives<C extends CallShape = CallShape> {
+export interface TapeScanDrives {
   /** GET /tape/scan-drives (get_tape_scan_drives) */
-  get: VerbOpt<C, NoParams, T.TapeScanDrivesGetItem[]>;
+  get: VerbOpt<NoParams, T.TapeScanDrivesGetItem[]>;
 }
 
 /** /version */
-export interface Version<C extends CallShape = CallShape> {
+export interface Version {
   /** GET /version (get_version) */
-  get: VerbOpt<C, NoParams, T.VersionGetResult>;
+  get: VerbOpt<NoParams, T.VersionGetResult>;
 }

@@ -2,1778 +2,1698 @@
 /* eslint-disable */
 
 // The fluent path tree of PDM: one interface per path.
-import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { CallShape, Verb, VerbOpt };
+export type { Verb, VerbOpt };
 
 /** / */
-export interface Root<C extends CallShape = CallShape> {
+export interface Root {
   /** GET / (get) */
-  get: VerbOpt<C, T.RootGetParams, unknown>;
-  access: Access<C>;
-  "auto-install": AutoInstall<C>;
-  ceph: Ceph<C>;
-  config: Config<C>;
-  nodes: Nodes<C>;
-  pbs: Pbs<C>;
-  ping: Ping<C>;
-  pve: Pve<C>;
-  remotes: Remotes<C>;
-  resources: Resources<C>;
-  sdn: Sdn<C>;
-  subscriptions: Subscriptions<C>;
-  version: Version<C>;
+  get: VerbOpt<T.RootGetParams, unknown>;
+  access: Access;
+  "auto-install": AutoInstall;
+  ceph: Ceph;
+  config: Config;
+  nodes: Nodes;
+  pbs: Pbs;
+  ping: Ping;
+  pve: Pve;
+  remotes: Remotes;
+  resources: Resources;
+  sdn: Sdn;
+  subscriptions: Subscriptions;
+  version: Version;
 }
 
 /** /access */
-export interface Access<C extends CallShape = CallShape> {
+export interface Access {
   /** GET /access (get_access) */
-  get: VerbOpt<C, T.AccessGetParams, unknown>;
-  acl: AccessAcl<C>;
-  domains: AccessDomains<C>;
-  openid: AccessOpenid<C>;
-  permissions: AccessPermissions<C>;
-  roles: AccessRoles<C>;
-  tfa: AccessTfa<C>;
-  ticket: AccessTicket<C>;
-  users: AccessUsers<C>;
+  get: VerbOpt<T.AccessGetParams, unknown>;
+  acl: AccessAcl;
+  domains: AccessDomains;
+  openid: AccessOpenid;
+  permissions: AccessPermissions;
+  roles: AccessRoles;
+  tfa: AccessTfa;
+  ticket: AccessTicket;
+  users: AccessUsers;
 }
 
 /** /access/acl */
-export interface AccessAcl<C extends CallShape = CallShape> {
+export interface AccessAcl {
   /** GET /access/acl (get_access_acl) */
-  get: VerbOpt<C, T.AccessAclGetParams, T.AccessAclGetItem[]>;
+  get: VerbOpt<T.AccessAclGetParams, T.AccessAclGetItem[]>;
   /** PUT /access/acl (put_access_acl) */
-  put: Verb<C, T.AccessAclPutParams, null>;
-  /** PUT /access/acl (put_access_acl) */
-  set: Verb<C, T.AccessAclPutParams, null>;
+  put: Verb<T.AccessAclPutParams, null>;
+  set: Verb<T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
-export interface AccessDomains<C extends CallShape = CallShape> {
-  (realm: string | number): AccessDomainsRealm<C>;
+export interface AccessDomains {
+  (realm: string | number): AccessDomainsRealm;
   /** GET /access/domains (get_access_domains) */
-  get: VerbOpt<C, NoParams, T.AccessDomainsGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessDomainsGetItem[]>;
 }
 
 /** /access/domains/{realm} */
-export interface AccessDomainsRealm<C extends CallShape = CallShape> {
-  sync: AccessDomainsRealmSync<C>;
+export interface AccessDomainsRealm {
+  sync: AccessDomainsRealmSync;
 }
 
 /** /access/domains/{realm}/sync */
-export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
+export interface AccessDomainsRealmSync {
   /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  post: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
-  /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  create: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
+  post: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
+  create: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
 }
 
 /** /access/openid */
-export interface AccessOpenid<C extends CallShape = CallShape> {
+export interface AccessOpenid {
   /** GET /access/openid (get_access_openid) */
-  get: VerbOpt<C, T.AccessOpenidGetParams, unknown>;
-  "auth-url": AccessOpenidAuthUrl<C>;
-  login: AccessOpenidLogin<C>;
+  get: VerbOpt<T.AccessOpenidGetParams, unknown>;
+  "auth-url": AccessOpenidAuthUrl;
+  login: AccessOpenidLogin;
 }
 
 /** /access/openid/auth-url */
-export interface AccessOpenidAuthUrl<C extends CallShape = CallShape> {
+export interface AccessOpenidAuthUrl {
   /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  post: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
-  /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  create: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
+  post: Verb<T.AccessOpenidAuthUrlPostParams, string>;
+  create: Verb<T.AccessOpenidAuthUrlPostParams, string>;
 }
 
 /** /access/openid/login */
-export interface AccessOpenidLogin<C extends CallShape = CallShape> {
+export interface AccessOpenidLogin {
   /** POST /access/openid/login (post_access_openid_login) */
-  post: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
-  /** POST /access/openid/login (post_access_openid_login) */
-  create: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+  post: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+  create: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
 }
 
 /** /access/permissions */
-export interface AccessPermissions<C extends CallShape = CallShape> {
+export interface AccessPermissions {
   /** GET /access/permissions (get_access_permissions) */
-  get: VerbOpt<C, T.AccessPermissionsGetParams, Record<string, unknown>>;
+  get: VerbOpt<T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
-export interface AccessRoles<C extends CallShape = CallShape> {
+export interface AccessRoles {
   /** GET /access/roles (get_access_roles) */
-  get: VerbOpt<C, NoParams, T.AccessRolesGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessRolesGetItem[]>;
 }
 
 /** /access/tfa */
-export interface AccessTfa<C extends CallShape = CallShape> {
-  (userid: string | number): AccessTfaUserid<C>;
+export interface AccessTfa {
+  (userid: string | number): AccessTfaUserid;
   /** GET /access/tfa (get_access_tfa) */
-  get: VerbOpt<C, NoParams, T.AccessTfaGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid} */
-export interface AccessTfaUserid<C extends CallShape = CallShape> {
-  (id: string | number): AccessTfaUseridId<C>;
+export interface AccessTfaUserid {
+  (id: string | number): AccessTfaUseridId;
   /** GET /access/tfa/{userid} (get_access_tfa) */
-  get: VerbOpt<C, NoParams, T.AccessTfaUseridGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
   /** POST /access/tfa/{userid} (post_access_tfa) */
-  post: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
-  /** POST /access/tfa/{userid} (post_access_tfa) */
-  create: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
+  post: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
+  create: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
 /** /access/tfa/{userid}/{id} */
-export interface AccessTfaUseridId<C extends CallShape = CallShape> {
+export interface AccessTfaUseridId {
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
-  get: VerbOpt<C, NoParams, T.AccessTfaUseridIdGetResult>;
+  get: VerbOpt<NoParams, T.AccessTfaUseridIdGetResult>;
   /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  put: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
-  /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  set: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
+  put: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
+  set: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
-  delete: VerbOpt<C, T.AccessTfaUseridIdDeleteParams, null>;
+  delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket */
-export interface AccessTicket<C extends CallShape = CallShape> {
+export interface AccessTicket {
   /** POST /access/ticket (post_access_ticket) */
-  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  /** POST /access/ticket (post_access_ticket) */
-  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
   /** DELETE /access/ticket (delete_access_ticket) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/users */
-export interface AccessUsers<C extends CallShape = CallShape> {
-  (userid: string | number): AccessUsersUserid<C>;
+export interface AccessUsers {
+  (userid: string | number): AccessUsersUserid;
   /** GET /access/users (get_access_users) */
-  get: VerbOpt<C, T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
+  get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (post_access_users) */
-  post: Verb<C, T.AccessUsersPostParams, null>;
-  /** POST /access/users (post_access_users) */
-  create: Verb<C, T.AccessUsersPostParams, null>;
+  post: Verb<T.AccessUsersPostParams, null>;
+  create: Verb<T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
-export interface AccessUsersUserid<C extends CallShape = CallShape> {
+export interface AccessUsersUserid {
   /** GET /access/users/{userid} (get_access_users) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridGetResult>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
   /** PUT /access/users/{userid} (put_access_users) */
-  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
-  /** PUT /access/users/{userid} (put_access_users) */
-  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
+  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
+  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_access_users) */
-  delete: VerbOpt<C, T.AccessUsersUseridDeleteParams, null>;
-  token: AccessUsersUseridToken<C>;
+  delete: VerbOpt<T.AccessUsersUseridDeleteParams, null>;
+  token: AccessUsersUseridToken;
 }
 
 /** /access/users/{userid}/token */
-export interface AccessUsersUseridToken<C extends CallShape = CallShape> {
-  (token_name: string | number): AccessUsersUseridTokenTokenName<C>;
+export interface AccessUsersUseridToken {
+  (token_name: string | number): AccessUsersUseridTokenTokenName;
   /** GET /access/users/{userid}/token (get_access_users_token) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{token-name} */
-export interface AccessUsersUseridTokenTokenName<C extends CallShape = CallShape> {
+export interface AccessUsersUseridTokenTokenName {
   /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
   /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  post: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
-  /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  create: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
+  post: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
+  create: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
   /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  put: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
-  /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  set: VerbOpt<C, T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
+  put: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
+  set: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
   /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
-  delete: VerbOpt<C, T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
+  delete: VerbOpt<T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
 
 /** /auto-install */
-export interface AutoInstall<C extends CallShape = CallShape> {
+export interface AutoInstall {
   /** GET /auto-install (get_auto_install) */
-  get: VerbOpt<C, T.AutoInstallGetParams, unknown>;
-  answer: AutoInstallAnswer<C>;
-  installations: AutoInstallInstallations<C>;
-  prepared: AutoInstallPrepared<C>;
-  tokens: AutoInstallTokens<C>;
+  get: VerbOpt<T.AutoInstallGetParams, unknown>;
+  answer: AutoInstallAnswer;
+  installations: AutoInstallInstallations;
+  prepared: AutoInstallPrepared;
+  tokens: AutoInstallTokens;
 }
 
 /** /auto-install/answer */
-export interface AutoInstallAnswer<C extends CallShape = CallShape> {
+export interface AutoInstallAnswer {
   /** POST /auto-install/answer (post_auto_install_answer) */
-  post: Verb<C, T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
-  /** POST /auto-install/answer (post_auto_install_answer) */
-  create: Verb<C, T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
+  post: Verb<T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
+  create: Verb<T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
 }
 
 /** /auto-install/installations */
-export interface AutoInstallInstallations<C extends CallShape = CallShape> {
-  (uuid: string | number): AutoInstallInstallationsUuid<C>;
+export interface AutoInstallInstallations {
+  (uuid: string | number): AutoInstallInstallationsUuid;
   /** GET /auto-install/installations (get_auto_install_installations) */
-  get: VerbOpt<C, NoParams, T.AutoInstallInstallationsGetItem[]>;
+  get: VerbOpt<NoParams, T.AutoInstallInstallationsGetItem[]>;
 }
 
 /** /auto-install/installations/{uuid} */
-export interface AutoInstallInstallationsUuid<C extends CallShape = CallShape> {
+export interface AutoInstallInstallationsUuid {
   /** DELETE /auto-install/installations/{uuid} (delete_auto_install_installations) */
-  delete: VerbOpt<C, NoParams, null>;
-  "post-hook": AutoInstallInstallationsUuidPostHook<C>;
+  delete: VerbOpt<NoParams, null>;
+  "post-hook": AutoInstallInstallationsUuidPostHook;
 }
 
 /** /auto-install/installations/{uuid}/post-hook */
-export interface AutoInstallInstallationsUuidPostHook<C extends CallShape = CallShape> {
+export interface AutoInstallInstallationsUuidPostHook {
   /** POST /auto-install/installations/{uuid}/post-hook (post_auto_install_installations_post_hook) */
-  post: Verb<C, T.AutoInstallInstallationsUuidPostHookPostParams, null>;
-  /** POST /auto-install/installations/{uuid}/post-hook (post_auto_install_installations_post_hook) */
-  create: Verb<C, T.AutoInstallInstallationsUuidPostHookPostParams, null>;
+  post: Verb<T.AutoInstallInstallationsUuidPostHookPostParams, null>;
+  create: Verb<T.AutoInstallInstallationsUuidPostHookPostParams, null>;
 }
 
 /** /auto-install/prepared */
-export interface AutoInstallPrepared<C extends CallShape = CallShape> {
-  (id: string | number): AutoInstallPreparedId<C>;
+export interface AutoInstallPrepared {
+  (id: string | number): AutoInstallPreparedId;
   /** GET /auto-install/prepared (get_auto_install_prepared) */
-  get: VerbOpt<C, NoParams, T.AutoInstallPreparedGetItem[]>;
+  get: VerbOpt<NoParams, T.AutoInstallPreparedGetItem[]>;
   /** POST /auto-install/prepared (post_auto_install_prepared) */
-  post: Verb<C, T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
-  /** POST /auto-install/prepared (post_auto_install_prepared) */
-  create: Verb<C, T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
+  post: Verb<T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
+  create: Verb<T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
 }
 
 /** /auto-install/prepared/{id} */
-export interface AutoInstallPreparedId<C extends CallShape = CallShape> {
+export interface AutoInstallPreparedId {
   /** GET /auto-install/prepared/{id} (get_auto_install_prepared) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
-  put: VerbOpt<C, T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
-  /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
-  set: VerbOpt<C, T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
+  put: VerbOpt<T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
+  set: VerbOpt<T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
   /** DELETE /auto-install/prepared/{id} (delete_auto_install_prepared) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /auto-install/tokens */
-export interface AutoInstallTokens<C extends CallShape = CallShape> {
-  (id: string | number): AutoInstallTokensId<C>;
+export interface AutoInstallTokens {
+  (id: string | number): AutoInstallTokensId;
   /** GET /auto-install/tokens (get_auto_install_tokens) */
-  get: VerbOpt<C, NoParams, T.AutoInstallTokensGetItem[]>;
+  get: VerbOpt<NoParams, T.AutoInstallTokensGetItem[]>;
   /** POST /auto-install/tokens (post_auto_install_tokens) */
-  post: Verb<C, T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
-  /** POST /auto-install/tokens (post_auto_install_tokens) */
-  create: Verb<C, T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
+  post: Verb<T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
+  create: Verb<T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
 }
 
 /** /auto-install/tokens/{id} */
-export interface AutoInstallTokensId<C extends CallShape = CallShape> {
+export interface AutoInstallTokensId {
   /** PUT /auto-install/tokens/{id} (put_auto_install_tokens) */
-  put: VerbOpt<C, T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
-  /** PUT /auto-install/tokens/{id} (put_auto_install_tokens) */
-  set: VerbOpt<C, T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
+  put: VerbOpt<T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
+  set: VerbOpt<T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
   /** DELETE /auto-install/tokens/{id} (delete_auto_install_tokens) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /ceph */
-export interface Ceph<C extends CallShape = CallShape> {
+export interface Ceph {
   /** GET /ceph (get_ceph) */
-  get: VerbOpt<C, T.CephGetParams, unknown>;
-  clusters: CephClusters<C>;
+  get: VerbOpt<T.CephGetParams, unknown>;
+  clusters: CephClusters;
 }
 
 /** /ceph/clusters */
-export interface CephClusters<C extends CallShape = CallShape> {
-  (cluster: string | number): CephClustersCluster<C>;
+export interface CephClusters {
+  (cluster: string | number): CephClustersCluster;
   /** GET /ceph/clusters (get_ceph_clusters) */
-  get: VerbOpt<C, NoParams, T.CephClustersGetItem[]>;
+  get: VerbOpt<NoParams, T.CephClustersGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster} */
-export interface CephClustersCluster<C extends CallShape = CallShape> {
+export interface CephClustersCluster {
   /** GET /ceph/clusters/{cluster} (get_ceph_clusters) */
-  get: VerbOpt<C, T.CephClustersClusterGetParams, unknown>;
-  flags: CephClustersClusterFlags<C>;
-  fs: CephClustersClusterFs<C>;
-  mds: CephClustersClusterMds<C>;
-  mgr: CephClustersClusterMgr<C>;
-  mon: CephClustersClusterMon<C>;
-  "osd-tree": CephClustersClusterOsdTree<C>;
-  pools: CephClustersClusterPools<C>;
-  status: CephClustersClusterStatus<C>;
-  summary: CephClustersClusterSummary<C>;
+  get: VerbOpt<T.CephClustersClusterGetParams, unknown>;
+  flags: CephClustersClusterFlags;
+  fs: CephClustersClusterFs;
+  mds: CephClustersClusterMds;
+  mgr: CephClustersClusterMgr;
+  mon: CephClustersClusterMon;
+  "osd-tree": CephClustersClusterOsdTree;
+  pools: CephClustersClusterPools;
+  status: CephClustersClusterStatus;
+  summary: CephClustersClusterSummary;
 }
 
 /** /ceph/clusters/{cluster}/flags */
-export interface CephClustersClusterFlags<C extends CallShape = CallShape> {
+export interface CephClustersClusterFlags {
   /** GET /ceph/clusters/{cluster}/flags (get_ceph_clusters_flags) */
-  get: VerbOpt<C, NoParams, T.CephClustersClusterFlagsGetItem[]>;
+  get: VerbOpt<NoParams, T.CephClustersClusterFlagsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/fs */
-export interface CephClustersClusterFs<C extends CallShape = CallShape> {
+export interface CephClustersClusterFs {
   /** GET /ceph/clusters/{cluster}/fs (get_ceph_clusters_fs) */
-  get: VerbOpt<C, NoParams, T.CephClustersClusterFsGetItem[]>;
+  get: VerbOpt<NoParams, T.CephClustersClusterFsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mds */
-export interface CephClustersClusterMds<C extends CallShape = CallShape> {
+export interface CephClustersClusterMds {
   /** GET /ceph/clusters/{cluster}/mds (get_ceph_clusters_mds) */
-  get: VerbOpt<C, NoParams, T.CephClustersClusterMdsGetItem[]>;
+  get: VerbOpt<NoParams, T.CephClustersClusterMdsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mgr */
-export interface CephClustersClusterMgr<C extends CallShape = CallShape> {
+export interface CephClustersClusterMgr {
   /** GET /ceph/clusters/{cluster}/mgr (get_ceph_clusters_mgr) */
-  get: VerbOpt<C, NoParams, T.CephClustersClusterMgrGetItem[]>;
+  get: VerbOpt<NoParams, T.CephClustersClusterMgrGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mon */
-export interface CephClustersClusterMon<C extends CallShape = CallShape> {
+export interface CephClustersClusterMon {
   /** GET /ceph/clusters/{cluster}/mon (get_ceph_clusters_mon) */
-  get: VerbOpt<C, NoParams, T.CephClustersClusterMonGetItem[]>;
+  get: VerbOpt<NoParams, T.CephClustersClusterMonGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/osd-tree */
-export interface CephClustersClusterOsdTree<C extends CallShape = CallShape> {
+export interface CephClustersClusterOsdTree {
   /** GET /ceph/clusters/{cluster}/osd-tree (get_ceph_clusters_osd_tree) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /ceph/clusters/{cluster}/pools */
-export interface CephClustersClusterPools<C extends CallShape = CallShape> {
+export interface CephClustersClusterPools {
   /** GET /ceph/clusters/{cluster}/pools (get_ceph_clusters_pools) */
-  get: VerbOpt<C, NoParams, T.CephClustersClusterPoolsGetItem[]>;
+  get: VerbOpt<NoParams, T.CephClustersClusterPoolsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/status */
-export interface CephClustersClusterStatus<C extends CallShape = CallShape> {
+export interface CephClustersClusterStatus {
   /** GET /ceph/clusters/{cluster}/status (get_ceph_clusters_status) */
-  get: VerbOpt<C, T.CephClustersClusterStatusGetParams, Record<string, unknown>>;
+  get: VerbOpt<T.CephClustersClusterStatusGetParams, Record<string, unknown>>;
 }
 
 /** /ceph/clusters/{cluster}/summary */
-export interface CephClustersClusterSummary<C extends CallShape = CallShape> {
+export interface CephClustersClusterSummary {
   /** GET /ceph/clusters/{cluster}/summary (get_ceph_clusters_summary) */
-  get: VerbOpt<C, T.CephClustersClusterSummaryGetParams, T.CephClustersClusterSummaryGetResult>;
+  get: VerbOpt<T.CephClustersClusterSummaryGetParams, T.CephClustersClusterSummaryGetResult>;
 }
 
 /** /config */
-export interface Config<C extends CallShape = CallShape> {
+export interface Config {
   /** GET /config (get_config) */
-  get: VerbOpt<C, T.ConfigGetParams, unknown>;
-  access: ConfigAccess<C>;
-  acme: ConfigAcme<C>;
-  certificate: ConfigCertificate<C>;
-  notes: ConfigNotes<C>;
-  views: ConfigViews<C>;
+  get: VerbOpt<T.ConfigGetParams, unknown>;
+  access: ConfigAccess;
+  acme: ConfigAcme;
+  certificate: ConfigCertificate;
+  notes: ConfigNotes;
+  views: ConfigViews;
 }
 
 /** /config/access */
-export interface ConfigAccess<C extends CallShape = CallShape> {
+export interface ConfigAccess {
   /** GET /config/access (get_config_access) */
-  get: VerbOpt<C, T.ConfigAccessGetParams, unknown>;
-  ad: ConfigAccessAd<C>;
-  ldap: ConfigAccessLdap<C>;
-  openid: ConfigAccessOpenid<C>;
-  pam: ConfigAccessPam<C>;
-  pdm: ConfigAccessPdm<C>;
-  tfa: ConfigAccessTfa<C>;
+  get: VerbOpt<T.ConfigAccessGetParams, unknown>;
+  ad: ConfigAccessAd;
+  ldap: ConfigAccessLdap;
+  openid: ConfigAccessOpenid;
+  pam: ConfigAccessPam;
+  pdm: ConfigAccessPdm;
+  tfa: ConfigAccessTfa;
 }
 
 /** /config/access/ad */
-export interface ConfigAccessAd<C extends CallShape = CallShape> {
-  (realm: string | number): ConfigAccessAdRealm<C>;
+export interface ConfigAccessAd {
+  (realm: string | number): ConfigAccessAdRealm;
   /** GET /config/access/ad (get_config_access_ad) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessAdGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAccessAdGetItem[]>;
   /** POST /config/access/ad (post_config_access_ad) */
-  post: Verb<C, T.ConfigAccessAdPostParams, null>;
-  /** POST /config/access/ad (post_config_access_ad) */
-  create: Verb<C, T.ConfigAccessAdPostParams, null>;
+  post: Verb<T.ConfigAccessAdPostParams, null>;
+  create: Verb<T.ConfigAccessAdPostParams, null>;
 }
 
 /** /config/access/ad/{realm} */
-export interface ConfigAccessAdRealm<C extends CallShape = CallShape> {
+export interface ConfigAccessAdRealm {
   /** GET /config/access/ad/{realm} (get_config_access_ad) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessAdRealmGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessAdRealmGetResult>;
   /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  put: VerbOpt<C, T.ConfigAccessAdRealmPutParams, null>;
-  /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  set: VerbOpt<C, T.ConfigAccessAdRealmPutParams, null>;
+  put: VerbOpt<T.ConfigAccessAdRealmPutParams, null>;
+  set: VerbOpt<T.ConfigAccessAdRealmPutParams, null>;
   /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
-  delete: VerbOpt<C, T.ConfigAccessAdRealmDeleteParams, null>;
+  delete: VerbOpt<T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
 /** /config/access/ldap */
-export interface ConfigAccessLdap<C extends CallShape = CallShape> {
-  (realm: string | number): ConfigAccessLdapRealm<C>;
+export interface ConfigAccessLdap {
+  (realm: string | number): ConfigAccessLdapRealm;
   /** GET /config/access/ldap (get_config_access_ldap) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessLdapGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAccessLdapGetItem[]>;
   /** POST /config/access/ldap (post_config_access_ldap) */
-  post: Verb<C, T.ConfigAccessLdapPostParams, null>;
-  /** POST /config/access/ldap (post_config_access_ldap) */
-  create: Verb<C, T.ConfigAccessLdapPostParams, null>;
+  post: Verb<T.ConfigAccessLdapPostParams, null>;
+  create: Verb<T.ConfigAccessLdapPostParams, null>;
 }
 
 /** /config/access/ldap/{realm} */
-export interface ConfigAccessLdapRealm<C extends CallShape = CallShape> {
+export interface ConfigAccessLdapRealm {
   /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessLdapRealmGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessLdapRealmGetResult>;
   /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  put: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, null>;
-  /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  set: VerbOpt<C, T.ConfigAccessLdapRealmPutParams, null>;
+  put: VerbOpt<T.ConfigAccessLdapRealmPutParams, null>;
+  set: VerbOpt<T.ConfigAccessLdapRealmPutParams, null>;
   /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
-  delete: VerbOpt<C, T.ConfigAccessLdapRealmDeleteParams, null>;
+  delete: VerbOpt<T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
 /** /config/access/openid */
-export interface ConfigAccessOpenid<C extends CallShape = CallShape> {
-  (realm: string | number): ConfigAccessOpenidRealm<C>;
+export interface ConfigAccessOpenid {
+  (realm: string | number): ConfigAccessOpenidRealm;
   /** GET /config/access/openid (get_config_access_openid) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAccessOpenidGetItem[]>;
   /** POST /config/access/openid (post_config_access_openid) */
-  post: Verb<C, T.ConfigAccessOpenidPostParams, null>;
-  /** POST /config/access/openid (post_config_access_openid) */
-  create: Verb<C, T.ConfigAccessOpenidPostParams, null>;
+  post: Verb<T.ConfigAccessOpenidPostParams, null>;
+  create: Verb<T.ConfigAccessOpenidPostParams, null>;
 }
 
 /** /config/access/openid/{realm} */
-export interface ConfigAccessOpenidRealm<C extends CallShape = CallShape> {
+export interface ConfigAccessOpenidRealm {
   /** GET /config/access/openid/{realm} (get_config_access_openid) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessOpenidRealmGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessOpenidRealmGetResult>;
   /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  put: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, null>;
-  /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  set: VerbOpt<C, T.ConfigAccessOpenidRealmPutParams, null>;
+  put: VerbOpt<T.ConfigAccessOpenidRealmPutParams, null>;
+  set: VerbOpt<T.ConfigAccessOpenidRealmPutParams, null>;
   /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
-  delete: VerbOpt<C, T.ConfigAccessOpenidRealmDeleteParams, null>;
+  delete: VerbOpt<T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
 /** /config/access/pam */
-export interface ConfigAccessPam<C extends CallShape = CallShape> {
+export interface ConfigAccessPam {
   /** GET /config/access/pam (get_config_access_pam) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessPamGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessPamGetResult>;
   /** PUT /config/access/pam (put_config_access_pam) */
-  put: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
-  /** PUT /config/access/pam (put_config_access_pam) */
-  set: VerbOpt<C, T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
+  put: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
+  set: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
 }
 
 /** /config/access/pdm */
-export interface ConfigAccessPdm<C extends CallShape = CallShape> {
+export interface ConfigAccessPdm {
   /** GET /config/access/pdm (get_config_access_pdm) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessPdmGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAccessPdmGetResult>;
   /** PUT /config/access/pdm (put_config_access_pdm) */
-  put: VerbOpt<C, T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
-  /** PUT /config/access/pdm (put_config_access_pdm) */
-  set: VerbOpt<C, T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
+  put: VerbOpt<T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
+  set: VerbOpt<T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
 }
 
 /** /config/access/tfa */
-export interface ConfigAccessTfa<C extends CallShape = CallShape> {
+export interface ConfigAccessTfa {
   /** GET /config/access/tfa (get_config_access_tfa) */
-  get: VerbOpt<C, T.ConfigAccessTfaGetParams, unknown>;
-  webauthn: ConfigAccessTfaWebauthn<C>;
+  get: VerbOpt<T.ConfigAccessTfaGetParams, unknown>;
+  webauthn: ConfigAccessTfaWebauthn;
 }
 
 /** /config/access/tfa/webauthn */
-export interface ConfigAccessTfaWebauthn<C extends CallShape = CallShape> {
+export interface ConfigAccessTfaWebauthn {
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
-  get: VerbOpt<C, NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
+  get: VerbOpt<NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
   /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  put: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
-  /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  set: VerbOpt<C, T.ConfigAccessTfaWebauthnPutParams, null>;
+  put: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
+  set: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
 }
 
 /** /config/acme */
-export interface ConfigAcme<C extends CallShape = CallShape> {
+export interface ConfigAcme {
   /** GET /config/acme (get_config_acme) */
-  get: VerbOpt<C, T.ConfigAcmeGetParams, unknown>;
-  account: ConfigAcmeAccount<C>;
-  "challenge-schema": ConfigAcmeChallengeSchema<C>;
-  directories: ConfigAcmeDirectories<C>;
-  plugins: ConfigAcmePlugins<C>;
-  tos: ConfigAcmeTos<C>;
+  get: VerbOpt<T.ConfigAcmeGetParams, unknown>;
+  account: ConfigAcmeAccount;
+  "challenge-schema": ConfigAcmeChallengeSchema;
+  directories: ConfigAcmeDirectories;
+  plugins: ConfigAcmePlugins;
+  tos: ConfigAcmeTos;
 }
 
 /** /config/acme/account */
-export interface ConfigAcmeAccount<C extends CallShape = CallShape> {
-  (name: string | number): ConfigAcmeAccountName<C>;
+export interface ConfigAcmeAccount {
+  (name: string | number): ConfigAcmeAccountName;
   /** GET /config/acme/account (get_config_acme_account) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmeAccountGetItem[]>;
   /** POST /config/acme/account (post_config_acme_account) starts a task */
-  post: Verb<C, T.ConfigAcmeAccountPostParams, Upid>;
-  /** POST /config/acme/account (post_config_acme_account) starts a task */
-  create: Verb<C, T.ConfigAcmeAccountPostParams, Upid>;
+  post: Verb<T.ConfigAcmeAccountPostParams, Upid>;
+  create: Verb<T.ConfigAcmeAccountPostParams, Upid>;
 }
 
 /** /config/acme/account/{name} */
-export interface ConfigAcmeAccountName<C extends CallShape = CallShape> {
+export interface ConfigAcmeAccountName {
   /** GET /config/acme/account/{name} (get_config_acme_account) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeAccountNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAcmeAccountNameGetResult>;
   /** PUT /config/acme/account/{name} (put_config_acme_account) starts a task */
-  put: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, Upid>;
-  /** PUT /config/acme/account/{name} (put_config_acme_account) starts a task */
-  set: VerbOpt<C, T.ConfigAcmeAccountNamePutParams, Upid>;
+  put: VerbOpt<T.ConfigAcmeAccountNamePutParams, Upid>;
+  set: VerbOpt<T.ConfigAcmeAccountNamePutParams, Upid>;
   /** DELETE /config/acme/account/{name} (delete_config_acme_account) starts a task */
-  delete: VerbOpt<C, T.ConfigAcmeAccountNameDeleteParams, Upid>;
+  delete: VerbOpt<T.ConfigAcmeAccountNameDeleteParams, Upid>;
 }
 
 /** /config/acme/challenge-schema */
-export interface ConfigAcmeChallengeSchema<C extends CallShape = CallShape> {
+export interface ConfigAcmeChallengeSchema {
   /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /config/acme/directories */
-export interface ConfigAcmeDirectories<C extends CallShape = CallShape> {
+export interface ConfigAcmeDirectories {
   /** GET /config/acme/directories (get_config_acme_directories) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
 /** /config/acme/plugins */
-export interface ConfigAcmePlugins<C extends CallShape = CallShape> {
-  (id: string | number): ConfigAcmePluginsId<C>;
+export interface ConfigAcmePlugins {
+  (id: string | number): ConfigAcmePluginsId;
   /** GET /config/acme/plugins (get_config_acme_plugins) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigAcmePluginsGetItem[]>;
   /** POST /config/acme/plugins (post_config_acme_plugins) */
-  post: Verb<C, T.ConfigAcmePluginsPostParams, null>;
-  /** POST /config/acme/plugins (post_config_acme_plugins) */
-  create: Verb<C, T.ConfigAcmePluginsPostParams, null>;
+  post: Verb<T.ConfigAcmePluginsPostParams, null>;
+  create: Verb<T.ConfigAcmePluginsPostParams, null>;
 }
 
 /** /config/acme/plugins/{id} */
-export interface ConfigAcmePluginsId<C extends CallShape = CallShape> {
+export interface ConfigAcmePluginsId {
   /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
-  get: VerbOpt<C, NoParams, T.ConfigAcmePluginsIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigAcmePluginsIdGetResult>;
   /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  put: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
-  /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  set: VerbOpt<C, T.ConfigAcmePluginsIdPutParams, null>;
+  put: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
+  set: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
   /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/acme/tos */
-export interface ConfigAcmeTos<C extends CallShape = CallShape> {
+export interface ConfigAcmeTos {
   /** GET /config/acme/tos (get_config_acme_tos) */
-  get: VerbOpt<C, T.ConfigAcmeTosGetParams, string | null>;
+  get: VerbOpt<T.ConfigAcmeTosGetParams, string | null>;
 }
 
 /** /config/certificate */
-export interface ConfigCertificate<C extends CallShape = CallShape> {
+export interface ConfigCertificate {
   /** GET /config/certificate (get_config_certificate) */
-  get: VerbOpt<C, NoParams, T.ConfigCertificateGetResult>;
+  get: VerbOpt<NoParams, T.ConfigCertificateGetResult>;
   /** PUT /config/certificate (put_config_certificate) */
-  put: VerbOpt<C, T.ConfigCertificatePutParams, null>;
-  /** PUT /config/certificate (put_config_certificate) */
-  set: VerbOpt<C, T.ConfigCertificatePutParams, null>;
+  put: VerbOpt<T.ConfigCertificatePutParams, null>;
+  set: VerbOpt<T.ConfigCertificatePutParams, null>;
 }
 
 /** /config/notes */
-export interface ConfigNotes<C extends CallShape = CallShape> {
+export interface ConfigNotes {
   /** GET /config/notes (get_config_notes) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
   /** PUT /config/notes (put_config_notes) */
-  put: Verb<C, T.ConfigNotesPutParams, null>;
-  /** PUT /config/notes (put_config_notes) */
-  set: Verb<C, T.ConfigNotesPutParams, null>;
+  put: Verb<T.ConfigNotesPutParams, null>;
+  set: Verb<T.ConfigNotesPutParams, null>;
 }
 
 /** /config/views */
-export interface ConfigViews<C extends CallShape = CallShape> {
-  (id: string | number): ConfigViewsId<C>;
+export interface ConfigViews {
+  (id: string | number): ConfigViewsId;
   /** GET /config/views (get_config_views) */
-  get: VerbOpt<C, NoParams, T.ConfigViewsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigViewsGetItem[]>;
   /** POST /config/views (post_config_views) */
-  post: Verb<C, T.ConfigViewsPostParams, null>;
-  /** POST /config/views (post_config_views) */
-  create: Verb<C, T.ConfigViewsPostParams, null>;
+  post: Verb<T.ConfigViewsPostParams, null>;
+  create: Verb<T.ConfigViewsPostParams, null>;
 }
 
 /** /config/views/{id} */
-export interface ConfigViewsId<C extends CallShape = CallShape> {
+export interface ConfigViewsId {
   /** GET /config/views/{id} (get_config_views) */
-  get: VerbOpt<C, NoParams, T.ConfigViewsIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigViewsIdGetResult>;
   /** PUT /config/views/{id} (put_config_views) */
-  put: VerbOpt<C, T.ConfigViewsIdPutParams, null>;
-  /** PUT /config/views/{id} (put_config_views) */
-  set: VerbOpt<C, T.ConfigViewsIdPutParams, null>;
+  put: VerbOpt<T.ConfigViewsIdPutParams, null>;
+  set: VerbOpt<T.ConfigViewsIdPutParams, null>;
   /** DELETE /config/views/{id} (delete_config_views) */
-  delete: VerbOpt<C, T.ConfigViewsIdDeleteParams, null>;
+  delete: VerbOpt<T.ConfigViewsIdDeleteParams, null>;
 }
 
 /** /nodes */
-export interface Nodes<C extends CallShape = CallShape> {
-  (node: string | number): NodesNode<C>;
+export interface Nodes {
+  (node: string | number): NodesNode;
   /** GET /nodes (get_nodes) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /nodes/{node} */
-export interface NodesNode<C extends CallShape = CallShape> {
+export interface NodesNode {
   /** GET /nodes/{node} (get_nodes) */
-  get: VerbOpt<C, T.NodesNodeGetParams, unknown>;
-  apt: NodesNodeApt<C>;
-  certificates: NodesNodeCertificates<C>;
-  config: NodesNodeConfig<C>;
-  dns: NodesNodeDns<C>;
-  journal: NodesNodeJournal<C>;
-  network: NodesNodeNetwork<C>;
-  report: NodesNodeReport<C>;
-  rrddata: NodesNodeRrddata<C>;
-  sdn: NodesNodeSdn<C>;
-  status: NodesNodeStatus<C>;
-  subscription: NodesNodeSubscription<C>;
-  syslog: NodesNodeSyslog<C>;
-  tasks: NodesNodeTasks<C>;
-  termproxy: NodesNodeTermproxy<C>;
-  time: NodesNodeTime<C>;
-  vncwebsocket: NodesNodeVncwebsocket<C>;
+  get: VerbOpt<T.NodesNodeGetParams, unknown>;
+  apt: NodesNodeApt;
+  certificates: NodesNodeCertificates;
+  config: NodesNodeConfig;
+  dns: NodesNodeDns;
+  journal: NodesNodeJournal;
+  network: NodesNodeNetwork;
+  report: NodesNodeReport;
+  rrddata: NodesNodeRrddata;
+  sdn: NodesNodeSdn;
+  status: NodesNodeStatus;
+  subscription: NodesNodeSubscription;
+  syslog: NodesNodeSyslog;
+  tasks: NodesNodeTasks;
+  termproxy: NodesNodeTermproxy;
+  time: NodesNodeTime;
+  vncwebsocket: NodesNodeVncwebsocket;
 }
 
 /** /nodes/{node}/apt */
-export interface NodesNodeApt<C extends CallShape = CallShape> {
+export interface NodesNodeApt {
   /** GET /nodes/{node}/apt (get_nodes_apt) */
-  get: VerbOpt<C, T.NodesNodeAptGetParams, unknown>;
-  changelog: NodesNodeAptChangelog<C>;
-  repositories: NodesNodeAptRepositories<C>;
-  update: NodesNodeAptUpdate<C>;
-  versions: NodesNodeAptVersions<C>;
+  get: VerbOpt<T.NodesNodeAptGetParams, unknown>;
+  changelog: NodesNodeAptChangelog;
+  repositories: NodesNodeAptRepositories;
+  update: NodesNodeAptUpdate;
+  versions: NodesNodeAptVersions;
 }
 
 /** /nodes/{node}/apt/changelog */
-export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
+export interface NodesNodeAptChangelog {
   /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) */
-  get: Verb<C, T.NodesNodeAptChangelogGetParams, string>;
+  get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/repositories */
-export interface NodesNodeAptRepositories<C extends CallShape = CallShape> {
+export interface NodesNodeAptRepositories {
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptRepositoriesGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
   /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  post: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
-  /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  create: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
+  post: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
+  create: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
   /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  put: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
-  /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  set: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
+  put: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
+  set: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
 /** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
+export interface NodesNodeAptUpdate {
   /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
   /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
-  /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
-export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
+export interface NodesNodeAptVersions {
   /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptVersionsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/certificates */
-export interface NodesNodeCertificates<C extends CallShape = CallShape> {
+export interface NodesNodeCertificates {
   /** GET /nodes/{node}/certificates (get_nodes_certificates) */
-  get: VerbOpt<C, T.NodesNodeCertificatesGetParams, unknown>;
-  acme: NodesNodeCertificatesAcme<C>;
-  custom: NodesNodeCertificatesCustom<C>;
-  info: NodesNodeCertificatesInfo<C>;
+  get: VerbOpt<T.NodesNodeCertificatesGetParams, unknown>;
+  acme: NodesNodeCertificatesAcme;
+  custom: NodesNodeCertificatesCustom;
+  info: NodesNodeCertificatesInfo;
 }
 
 /** /nodes/{node}/certificates/acme */
-export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesAcme {
   /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
-  get: VerbOpt<C, T.NodesNodeCertificatesAcmeGetParams, unknown>;
-  certificate: NodesNodeCertificatesAcmeCertificate<C>;
+  get: VerbOpt<T.NodesNodeCertificatesAcmeGetParams, unknown>;
+  certificate: NodesNodeCertificatesAcmeCertificate;
 }
 
 /** /nodes/{node}/certificates/acme/certificate */
-export interface NodesNodeCertificatesAcmeCertificate<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesAcmeCertificate {
   /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) starts a task */
-  post: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
-  /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) starts a task */
-  create: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
   /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) starts a task */
-  put: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
-  /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) starts a task */
-  set: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
+  put: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
+  set: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
 }
 
 /** /nodes/{node}/certificates/custom */
-export interface NodesNodeCertificatesCustom<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesCustom {
   /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  post: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
-  /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  create: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
+  post: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
+  create: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
   /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
-  delete: VerbOpt<C, T.NodesNodeCertificatesCustomDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
-export interface NodesNodeCertificatesInfo<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesInfo {
   /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config */
-export interface NodesNodeConfig<C extends CallShape = CallShape> {
+export interface NodesNodeConfig {
   /** GET /nodes/{node}/config (get_nodes_config) */
-  get: VerbOpt<C, NoParams, T.NodesNodeConfigGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeConfigGetResult>;
   /** PUT /nodes/{node}/config (put_nodes_config) */
-  put: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
-  /** PUT /nodes/{node}/config (put_nodes_config) */
-  set: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
+  put: VerbOpt<T.NodesNodeConfigPutParams, null>;
+  set: VerbOpt<T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/dns */
-export interface NodesNodeDns<C extends CallShape = CallShape> {
+export interface NodesNodeDns {
   /** GET /nodes/{node}/dns (get_nodes_dns) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  put: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
-  /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  set: VerbOpt<C, T.NodesNodeDnsPutParams, null>;
+  put: VerbOpt<T.NodesNodeDnsPutParams, null>;
+  set: VerbOpt<T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/journal */
-export interface NodesNodeJournal<C extends CallShape = CallShape> {
+export interface NodesNodeJournal {
   /** GET /nodes/{node}/journal (get_nodes_journal) */
-  get: VerbOpt<C, T.NodesNodeJournalGetParams, unknown>;
+  get: VerbOpt<T.NodesNodeJournalGetParams, unknown>;
 }
 
 /** /nodes/{node}/network */
-export interface NodesNodeNetwork<C extends CallShape = CallShape> {
-  (iface: string | number): NodesNodeNetworkIface<C>;
+export interface NodesNodeNetwork {
+  (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (get_nodes_network) */
-  get: VerbOpt<C, NoParams, T.NodesNodeNetworkGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeNetworkGetItem[]>;
   /** POST /nodes/{node}/network (post_nodes_network) */
-  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
-  /** POST /nodes/{node}/network (post_nodes_network) */
-  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
+  post: Verb<T.NodesNodeNetworkPostParams, null>;
+  create: Verb<T.NodesNodeNetworkPostParams, null>;
   /** PUT /nodes/{node}/network (put_nodes_network) starts a task */
-  put: VerbOpt<C, NoParams, Upid>;
-  /** PUT /nodes/{node}/network (put_nodes_network) starts a task */
-  set: VerbOpt<C, NoParams, Upid>;
+  put: VerbOpt<NoParams, Upid>;
+  set: VerbOpt<NoParams, Upid>;
   /** DELETE /nodes/{node}/network (delete_nodes_network) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
+export interface NodesNodeNetworkIface {
   /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
-  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  put: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
-  /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  set: VerbOpt<C, T.NodesNodeNetworkIfacePutParams, null>;
+  put: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
+  set: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
-  delete: VerbOpt<C, T.NodesNodeNetworkIfaceDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
 
 /** /nodes/{node}/report */
-export interface NodesNodeReport<C extends CallShape = CallShape> {
+export interface NodesNodeReport {
   /** GET /nodes/{node}/report (get_nodes_report) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrddata */
-export interface NodesNodeRrddata<C extends CallShape = CallShape> {
+export interface NodesNodeRrddata {
   /** GET /nodes/{node}/rrddata (get_nodes_rrddata) */
-  get: Verb<C, T.NodesNodeRrddataGetParams, T.NodesNodeRrddataGetItem[]>;
+  get: Verb<T.NodesNodeRrddataGetParams, T.NodesNodeRrddataGetItem[]>;
 }
 
 /** /nodes/{node}/sdn */
-export interface NodesNodeSdn<C extends CallShape = CallShape> {
+export interface NodesNodeSdn {
   /** GET /nodes/{node}/sdn (get_nodes_sdn) */
-  get: VerbOpt<C, T.NodesNodeSdnGetParams, unknown>;
-  vnets: NodesNodeSdnVnets<C>;
-  zones: NodesNodeSdnZones<C>;
+  get: VerbOpt<T.NodesNodeSdnGetParams, unknown>;
+  vnets: NodesNodeSdnVnets;
+  zones: NodesNodeSdnZones;
 }
 
 /** /nodes/{node}/sdn/vnets */
-export interface NodesNodeSdnVnets<C extends CallShape = CallShape> {
-  (vnet: string | number): NodesNodeSdnVnetsVnet<C>;
+export interface NodesNodeSdnVnets {
+  (vnet: string | number): NodesNodeSdnVnetsVnet;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet} */
-export interface NodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
+export interface NodesNodeSdnVnetsVnet {
   /** GET /nodes/{node}/sdn/vnets/{vnet} (get_nodes_sdn_vnets) */
-  get: VerbOpt<C, T.NodesNodeSdnVnetsVnetGetParams, unknown>;
-  "mac-vrf": NodesNodeSdnVnetsVnetMacVrf<C>;
+  get: VerbOpt<T.NodesNodeSdnVnetsVnetGetParams, unknown>;
+  "mac-vrf": NodesNodeSdnVnetsVnetMacVrf;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
-export interface NodesNodeSdnVnetsVnetMacVrf<C extends CallShape = CallShape> {
+export interface NodesNodeSdnVnetsVnetMacVrf {
   /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_nodes_sdn_vnets_mac_vrf) */
-  get: Verb<C, T.NodesNodeSdnVnetsVnetMacVrfGetParams, T.NodesNodeSdnVnetsVnetMacVrfGetResult>;
+  get: Verb<T.NodesNodeSdnVnetsVnetMacVrfGetParams, T.NodesNodeSdnVnetsVnetMacVrfGetResult>;
 }
 
 /** /nodes/{node}/sdn/zones */
-export interface NodesNodeSdnZones<C extends CallShape = CallShape> {
-  (zone: string | number): NodesNodeSdnZonesZone<C>;
+export interface NodesNodeSdnZones {
+  (zone: string | number): NodesNodeSdnZonesZone;
 }
 
 /** /nodes/{node}/sdn/zones/{zone} */
-export interface NodesNodeSdnZonesZone<C extends CallShape = CallShape> {
+export interface NodesNodeSdnZonesZone {
   /** GET /nodes/{node}/sdn/zones/{zone} (get_nodes_sdn_zones) */
-  get: VerbOpt<C, T.NodesNodeSdnZonesZoneGetParams, unknown>;
-  "ip-vrf": NodesNodeSdnZonesZoneIpVrf<C>;
+  get: VerbOpt<T.NodesNodeSdnZonesZoneGetParams, unknown>;
+  "ip-vrf": NodesNodeSdnZonesZoneIpVrf;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/ip-vrf */
-export interface NodesNodeSdnZonesZoneIpVrf<C extends CallShape = CallShape> {
+export interface NodesNodeSdnZonesZoneIpVrf {
   /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (get_nodes_sdn_zones_ip_vrf) */
-  get: Verb<C, T.NodesNodeSdnZonesZoneIpVrfGetParams, T.NodesNodeSdnZonesZoneIpVrfGetResult>;
+  get: Verb<T.NodesNodeSdnZonesZoneIpVrfGetParams, T.NodesNodeSdnZonesZoneIpVrfGetResult>;
 }
 
 /** /nodes/{node}/status */
-export interface NodesNodeStatus<C extends CallShape = CallShape> {
+export interface NodesNodeStatus {
   /** GET /nodes/{node}/status (get_nodes_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (post_nodes_status) */
-  post: Verb<C, T.NodesNodeStatusPostParams, null>;
-  /** POST /nodes/{node}/status (post_nodes_status) */
-  create: Verb<C, T.NodesNodeStatusPostParams, null>;
+  post: Verb<T.NodesNodeStatusPostParams, null>;
+  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/subscription */
-export interface NodesNodeSubscription<C extends CallShape = CallShape> {
+export interface NodesNodeSubscription {
   /** GET /nodes/{node}/subscription (get_nodes_subscription) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSubscriptionGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
   /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
-export interface NodesNodeSyslog<C extends CallShape = CallShape> {
+export interface NodesNodeSyslog {
   /** GET /nodes/{node}/syslog (get_nodes_syslog) */
-  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
-export interface NodesNodeTasks<C extends CallShape = CallShape> {
-  (upid: string | number): NodesNodeTasksUpid<C>;
+export interface NodesNodeTasks {
+  (upid: string | number): NodesNodeTasksUpid;
   /** GET /nodes/{node}/tasks (get_nodes_tasks) */
-  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
-export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpid {
   /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
-  get: VerbOpt<C, T.NodesNodeTasksUpidGetParams, unknown>;
+  get: VerbOpt<T.NodesNodeTasksUpidGetParams, unknown>;
   /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
-  delete: VerbOpt<C, NoParams, null>;
-  log: NodesNodeTasksUpidLog<C>;
-  status: NodesNodeTasksUpidStatus<C>;
+  delete: VerbOpt<NoParams, null>;
+  log: NodesNodeTasksUpidLog;
+  status: NodesNodeTasksUpidStatus;
 }
 
 /** /nodes/{node}/tasks/{upid}/log */
-export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidLog {
   /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
-  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetResult | null>;
+  get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetResult | null>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
-export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidStatus {
   /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
+export interface NodesNodeTermproxy {
   /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
-export interface NodesNodeTime<C extends CallShape = CallShape> {
+export interface NodesNodeTime {
   /** GET /nodes/{node}/time (get_nodes_time) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (put_nodes_time) */
-  put: Verb<C, T.NodesNodeTimePutParams, null>;
-  /** PUT /nodes/{node}/time (put_nodes_time) */
-  set: Verb<C, T.NodesNodeTimePutParams, null>;
+  put: Verb<T.NodesNodeTimePutParams, null>;
+  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/vncwebsocket */
-export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeVncwebsocket {
   /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
-  get: Verb<C, T.NodesNodeVncwebsocketGetParams, unknown>;
+  get: Verb<T.NodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pbs */
-export interface Pbs<C extends CallShape = CallShape> {
+export interface Pbs {
   /** GET /pbs (get_pbs) */
-  get: VerbOpt<C, T.PbsGetParams, unknown>;
-  "probe-tls": PbsProbeTls<C>;
-  realms: PbsRealms<C>;
-  remotes: PbsRemotes<C>;
-  scan: PbsScan<C>;
+  get: VerbOpt<T.PbsGetParams, unknown>;
+  "probe-tls": PbsProbeTls;
+  realms: PbsRealms;
+  remotes: PbsRemotes;
+  scan: PbsScan;
 }
 
 /** /pbs/probe-tls */
-export interface PbsProbeTls<C extends CallShape = CallShape> {
+export interface PbsProbeTls {
   /** POST /pbs/probe-tls (post_pbs_probe_tls) */
-  post: Verb<C, T.PbsProbeTlsPostParams, null>;
-  /** POST /pbs/probe-tls (post_pbs_probe_tls) */
-  create: Verb<C, T.PbsProbeTlsPostParams, null>;
+  post: Verb<T.PbsProbeTlsPostParams, null>;
+  create: Verb<T.PbsProbeTlsPostParams, null>;
 }
 
 /** /pbs/realms */
-export interface PbsRealms<C extends CallShape = CallShape> {
+export interface PbsRealms {
   /** GET /pbs/realms (get_pbs_realms) */
-  get: Verb<C, T.PbsRealmsGetParams, T.PbsRealmsGetItem[]>;
+  get: Verb<T.PbsRealmsGetParams, T.PbsRealmsGetItem[]>;
 }
 
 /** /pbs/remotes */
-export interface PbsRemotes<C extends CallShape = CallShape> {
-  (remote: string | number): PbsRemotesRemote<C>;
+export interface PbsRemotes {
+  (remote: string | number): PbsRemotesRemote;
   /** GET /pbs/remotes (get_pbs_remotes) */
-  get: VerbOpt<C, NoParams, T.PbsRemotesGetItem[]>;
+  get: VerbOpt<NoParams, T.PbsRemotesGetItem[]>;
 }
 
 /** /pbs/remotes/{remote} */
-export interface PbsRemotesRemote<C extends CallShape = CallShape> {
+export interface PbsRemotesRemote {
   /** GET /pbs/remotes/{remote} (get_pbs_remotes) */
-  get: VerbOpt<C, T.PbsRemotesRemoteGetParams, unknown>;
-  datastore: PbsRemotesRemoteDatastore<C>;
-  nodes: PbsRemotesRemoteNodes<C>;
-  rrddata: PbsRemotesRemoteRrddata<C>;
-  status: PbsRemotesRemoteStatus<C>;
-  tasks: PbsRemotesRemoteTasks<C>;
+  get: VerbOpt<T.PbsRemotesRemoteGetParams, unknown>;
+  datastore: PbsRemotesRemoteDatastore;
+  nodes: PbsRemotesRemoteNodes;
+  rrddata: PbsRemotesRemoteRrddata;
+  status: PbsRemotesRemoteStatus;
+  tasks: PbsRemotesRemoteTasks;
 }
 
 /** /pbs/remotes/{remote}/datastore */
-export interface PbsRemotesRemoteDatastore<C extends CallShape = CallShape> {
-  (datastore: string | number): PbsRemotesRemoteDatastoreDatastore<C>;
+export interface PbsRemotesRemoteDatastore {
+  (datastore: string | number): PbsRemotesRemoteDatastoreDatastore;
   /** GET /pbs/remotes/{remote}/datastore (get_pbs_remotes_datastore) */
-  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteDatastoreGetItem[]>;
+  get: VerbOpt<NoParams, T.PbsRemotesRemoteDatastoreGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore} */
-export interface PbsRemotesRemoteDatastoreDatastore<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteDatastoreDatastore {
   /** GET /pbs/remotes/{remote}/datastore/{datastore} (get_pbs_remotes_datastore) */
-  get: VerbOpt<C, T.PbsRemotesRemoteDatastoreDatastoreGetParams, unknown>;
-  namespaces: PbsRemotesRemoteDatastoreDatastoreNamespaces<C>;
-  rrddata: PbsRemotesRemoteDatastoreDatastoreRrddata<C>;
-  snapshots: PbsRemotesRemoteDatastoreDatastoreSnapshots<C>;
+  get: VerbOpt<T.PbsRemotesRemoteDatastoreDatastoreGetParams, unknown>;
+  namespaces: PbsRemotesRemoteDatastoreDatastoreNamespaces;
+  rrddata: PbsRemotesRemoteDatastoreDatastoreRrddata;
+  snapshots: PbsRemotesRemoteDatastoreDatastoreSnapshots;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/namespaces */
-export interface PbsRemotesRemoteDatastoreDatastoreNamespaces<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteDatastoreDatastoreNamespaces {
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces (get_pbs_remotes_datastore_namespaces) */
-  get: VerbOpt<C, T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams, T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[]>;
+  get: VerbOpt<T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams, T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/rrddata */
-export interface PbsRemotesRemoteDatastoreDatastoreRrddata<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteDatastoreDatastoreRrddata {
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata (get_pbs_remotes_datastore_rrddata) */
-  get: Verb<C, T.PbsRemotesRemoteDatastoreDatastoreRrddataGetParams, T.PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[]>;
+  get: Verb<T.PbsRemotesRemoteDatastoreDatastoreRrddataGetParams, T.PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/snapshots */
-export interface PbsRemotesRemoteDatastoreDatastoreSnapshots<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteDatastoreDatastoreSnapshots {
   /** GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots (get_pbs_remotes_datastore_snapshots) */
-  get: VerbOpt<C, T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams, T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[]>;
+  get: VerbOpt<T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams, T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/nodes */
-export interface PbsRemotesRemoteNodes<C extends CallShape = CallShape> {
-  (node: string | number): PbsRemotesRemoteNodesNode<C>;
+export interface PbsRemotesRemoteNodes {
+  (node: string | number): PbsRemotesRemoteNodesNode;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node} */
-export interface PbsRemotesRemoteNodesNode<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNode {
   /** GET /pbs/remotes/{remote}/nodes/{node} (get_pbs_remotes_nodes) */
-  get: VerbOpt<C, T.PbsRemotesRemoteNodesNodeGetParams, unknown>;
-  apt: PbsRemotesRemoteNodesNodeApt<C>;
-  subscription: PbsRemotesRemoteNodesNodeSubscription<C>;
-  termproxy: PbsRemotesRemoteNodesNodeTermproxy<C>;
-  vncwebsocket: PbsRemotesRemoteNodesNodeVncwebsocket<C>;
+  get: VerbOpt<T.PbsRemotesRemoteNodesNodeGetParams, unknown>;
+  apt: PbsRemotesRemoteNodesNodeApt;
+  subscription: PbsRemotesRemoteNodesNodeSubscription;
+  termproxy: PbsRemotesRemoteNodesNodeTermproxy;
+  vncwebsocket: PbsRemotesRemoteNodesNodeVncwebsocket;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt */
-export interface PbsRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNodeApt {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt (get_pbs_remotes_nodes_apt) */
-  get: VerbOpt<C, T.PbsRemotesRemoteNodesNodeAptGetParams, unknown>;
-  changelog: PbsRemotesRemoteNodesNodeAptChangelog<C>;
-  repositories: PbsRemotesRemoteNodesNodeAptRepositories<C>;
-  update: PbsRemotesRemoteNodesNodeAptUpdate<C>;
+  get: VerbOpt<T.PbsRemotesRemoteNodesNodeAptGetParams, unknown>;
+  changelog: PbsRemotesRemoteNodesNodeAptChangelog;
+  repositories: PbsRemotesRemoteNodesNodeAptRepositories;
+  update: PbsRemotesRemoteNodesNodeAptUpdate;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/changelog */
-export interface PbsRemotesRemoteNodesNodeAptChangelog<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNodeAptChangelog {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog (get_pbs_remotes_nodes_apt_changelog) */
-  get: Verb<C, T.PbsRemotesRemoteNodesNodeAptChangelogGetParams, string>;
+  get: Verb<T.PbsRemotesRemoteNodesNodeAptChangelogGetParams, string>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/repositories */
-export interface PbsRemotesRemoteNodesNodeAptRepositories<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNodeAptRepositories {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories (get_pbs_remotes_nodes_apt_repositories) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/update */
-export interface PbsRemotesRemoteNodesNodeAptUpdate<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNodeAptUpdate {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/update (get_pbs_remotes_nodes_apt_update) */
-  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeAptUpdateGetItem[]>;
   /** POST /pbs/remotes/{remote}/nodes/{node}/apt/update (post_pbs_remotes_nodes_apt_update) starts a task */
-  post: VerbOpt<C, NoParams, RemoteUpid>;
-  /** POST /pbs/remotes/{remote}/nodes/{node}/apt/update (post_pbs_remotes_nodes_apt_update) starts a task */
-  create: VerbOpt<C, NoParams, RemoteUpid>;
+  post: VerbOpt<NoParams, RemoteUpid>;
+  create: VerbOpt<NoParams, RemoteUpid>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/subscription */
-export interface PbsRemotesRemoteNodesNodeSubscription<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNodeSubscription {
   /** GET /pbs/remotes/{remote}/nodes/{node}/subscription (get_pbs_remotes_nodes_subscription) */
-  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeSubscriptionGetResult>;
+  get: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/termproxy */
-export interface PbsRemotesRemoteNodesNodeTermproxy<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNodeTermproxy {
   /** POST /pbs/remotes/{remote}/nodes/{node}/termproxy (post_pbs_remotes_nodes_termproxy) */
-  post: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
-  /** POST /pbs/remotes/{remote}/nodes/{node}/termproxy (post_pbs_remotes_nodes_termproxy) */
-  create: VerbOpt<C, NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
+  post: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
+  create: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/vncwebsocket */
-export interface PbsRemotesRemoteNodesNodeVncwebsocket<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteNodesNodeVncwebsocket {
   /** GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket (get_pbs_remotes_nodes_vncwebsocket) */
-  get: Verb<C, T.PbsRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
+  get: Verb<T.PbsRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pbs/remotes/{remote}/rrddata */
-export interface PbsRemotesRemoteRrddata<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteRrddata {
   /** GET /pbs/remotes/{remote}/rrddata (get_pbs_remotes_rrddata) */
-  get: Verb<C, T.PbsRemotesRemoteRrddataGetParams, T.PbsRemotesRemoteRrddataGetItem[]>;
+  get: Verb<T.PbsRemotesRemoteRrddataGetParams, T.PbsRemotesRemoteRrddataGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/status */
-export interface PbsRemotesRemoteStatus<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteStatus {
   /** GET /pbs/remotes/{remote}/status (get_pbs_remotes_status) */
-  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteStatusGetResult>;
+  get: VerbOpt<NoParams, T.PbsRemotesRemoteStatusGetResult>;
 }
 
 /** /pbs/remotes/{remote}/tasks */
-export interface PbsRemotesRemoteTasks<C extends CallShape = CallShape> {
-  (upid: string | number): PbsRemotesRemoteTasksUpid<C>;
+export interface PbsRemotesRemoteTasks {
+  (upid: string | number): PbsRemotesRemoteTasksUpid;
   /** GET /pbs/remotes/{remote}/tasks (get_pbs_remotes_tasks) */
-  get: VerbOpt<C, NoParams, T.PbsRemotesRemoteTasksGetItem[]>;
+  get: VerbOpt<NoParams, T.PbsRemotesRemoteTasksGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/tasks/{upid} */
-export interface PbsRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteTasksUpid {
   /** GET /pbs/remotes/{remote}/tasks/{upid} (get_pbs_remotes_tasks) */
-  get: VerbOpt<C, T.PbsRemotesRemoteTasksUpidGetParams, unknown>;
+  get: VerbOpt<T.PbsRemotesRemoteTasksUpidGetParams, unknown>;
   /** DELETE /pbs/remotes/{remote}/tasks/{upid} (delete_pbs_remotes_tasks) */
-  delete: VerbOpt<C, NoParams, null>;
-  log: PbsRemotesRemoteTasksUpidLog<C>;
-  status: PbsRemotesRemoteTasksUpidStatus<C>;
+  delete: VerbOpt<NoParams, null>;
+  log: PbsRemotesRemoteTasksUpidLog;
+  status: PbsRemotesRemoteTasksUpidStatus;
 }
 
 /** /pbs/remotes/{remote}/tasks/{upid}/log */
-export interface PbsRemotesRemoteTasksUpidLog<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteTasksUpidLog {
   /** GET /pbs/remotes/{remote}/tasks/{upid}/log (get_pbs_remotes_tasks_log) */
-  get: VerbOpt<C, T.PbsRemotesRemoteTasksUpidLogGetParams, T.PbsRemotesRemoteTasksUpidLogGetItem[]>;
+  get: VerbOpt<T.PbsRemotesRemoteTasksUpidLogGetParams, T.PbsRemotesRemoteTasksUpidLogGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/tasks/{upid}/status */
-export interface PbsRemotesRemoteTasksUpidStatus<C extends CallShape = CallShape> {
+export interface PbsRemotesRemoteTasksUpidStatus {
   /** GET /pbs/remotes/{remote}/tasks/{upid}/status (get_pbs_remotes_tasks_status) */
-  get: VerbOpt<C, T.PbsRemotesRemoteTasksUpidStatusGetParams, T.PbsRemotesRemoteTasksUpidStatusGetResult>;
+  get: VerbOpt<T.PbsRemotesRemoteTasksUpidStatusGetParams, T.PbsRemotesRemoteTasksUpidStatusGetResult>;
 }
 
 /** /pbs/scan */
-export interface PbsScan<C extends CallShape = CallShape> {
+export interface PbsScan {
   /** POST /pbs/scan (post_pbs_scan) */
-  post: Verb<C, T.PbsScanPostParams, T.PbsScanPostResult>;
-  /** POST /pbs/scan (post_pbs_scan) */
-  create: Verb<C, T.PbsScanPostParams, T.PbsScanPostResult>;
+  post: Verb<T.PbsScanPostParams, T.PbsScanPostResult>;
+  create: Verb<T.PbsScanPostParams, T.PbsScanPostResult>;
 }
 
 /** /ping */
-export interface Ping<C extends CallShape = CallShape> {
+export interface Ping {
   /** GET /ping (get_ping) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /pve */
-export interface Pve<C extends CallShape = CallShape> {
+export interface Pve {
   /** GET /pve (get_pve) */
-  get: VerbOpt<C, T.PveGetParams, unknown>;
-  firewall: PveFirewall<C>;
-  "probe-tls": PveProbeTls<C>;
-  realms: PveRealms<C>;
-  remotes: PveRemotes<C>;
-  scan: PveScan<C>;
+  get: VerbOpt<T.PveGetParams, unknown>;
+  firewall: PveFirewall;
+  "probe-tls": PveProbeTls;
+  realms: PveRealms;
+  remotes: PveRemotes;
+  scan: PveScan;
 }
 
 /** /pve/firewall */
-export interface PveFirewall<C extends CallShape = CallShape> {
+export interface PveFirewall {
   /** GET /pve/firewall (get_pve_firewall) */
-  get: VerbOpt<C, T.PveFirewallGetParams, unknown>;
-  status: PveFirewallStatus<C>;
+  get: VerbOpt<T.PveFirewallGetParams, unknown>;
+  status: PveFirewallStatus;
 }
 
 /** /pve/firewall/status */
-export interface PveFirewallStatus<C extends CallShape = CallShape> {
+export interface PveFirewallStatus {
   /** GET /pve/firewall/status (get_pve_firewall_status) */
-  get: VerbOpt<C, NoParams, T.PveFirewallStatusGetItem[]>;
+  get: VerbOpt<NoParams, T.PveFirewallStatusGetItem[]>;
 }
 
 /** /pve/probe-tls */
-export interface PveProbeTls<C extends CallShape = CallShape> {
+export interface PveProbeTls {
   /** POST /pve/probe-tls (post_pve_probe_tls) */
-  post: Verb<C, T.PveProbeTlsPostParams, null>;
-  /** POST /pve/probe-tls (post_pve_probe_tls) */
-  create: Verb<C, T.PveProbeTlsPostParams, null>;
+  post: Verb<T.PveProbeTlsPostParams, null>;
+  create: Verb<T.PveProbeTlsPostParams, null>;
 }
 
 /** /pve/realms */
-export interface PveRealms<C extends CallShape = CallShape> {
+export interface PveRealms {
   /** GET /pve/realms (get_pve_realms) */
-  get: Verb<C, T.PveRealmsGetParams, T.PveRealmsGetItem[]>;
+  get: Verb<T.PveRealmsGetParams, T.PveRealmsGetItem[]>;
 }
 
 /** /pve/remotes */
-export interface PveRemotes<C extends CallShape = CallShape> {
-  (remote: string | number): PveRemotesRemote<C>;
+export interface PveRemotes {
+  (remote: string | number): PveRemotesRemote;
   /** GET /pve/remotes (get_pve_remotes) */
-  get: VerbOpt<C, NoParams, T.PveRemotesGetItem[]>;
+  get: VerbOpt<NoParams, T.PveRemotesGetItem[]>;
 }
 
 /** /pve/remotes/{remote} */
-export interface PveRemotesRemote<C extends CallShape = CallShape> {
+export interface PveRemotesRemote {
   /** GET /pve/remotes/{remote} (get_pve_remotes) */
-  get: VerbOpt<C, T.PveRemotesRemoteGetParams, unknown>;
-  "cluster-nextid": PveRemotesRemoteClusterNextid<C>;
-  "cluster-status": PveRemotesRemoteClusterStatus<C>;
-  firewall: PveRemotesRemoteFirewall<C>;
-  lxc: PveRemotesRemoteLxc<C>;
-  nodes: PveRemotesRemoteNodes<C>;
-  options: PveRemotesRemoteOptions<C>;
-  qemu: PveRemotesRemoteQemu<C>;
-  resources: PveRemotesRemoteResources<C>;
-  tasks: PveRemotesRemoteTasks<C>;
-  updates: PveRemotesRemoteUpdates<C>;
+  get: VerbOpt<T.PveRemotesRemoteGetParams, unknown>;
+  "cluster-nextid": PveRemotesRemoteClusterNextid;
+  "cluster-status": PveRemotesRemoteClusterStatus;
+  firewall: PveRemotesRemoteFirewall;
+  lxc: PveRemotesRemoteLxc;
+  nodes: PveRemotesRemoteNodes;
+  options: PveRemotesRemoteOptions;
+  qemu: PveRemotesRemoteQemu;
+  resources: PveRemotesRemoteResources;
+  tasks: PveRemotesRemoteTasks;
+  updates: PveRemotesRemoteUpdates;
 }
 
 /** /pve/remotes/{remote}/cluster-nextid */
-export interface PveRemotesRemoteClusterNextid<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteClusterNextid {
   /** GET /pve/remotes/{remote}/cluster-nextid (get_pve_remotes_cluster_nextid) */
-  get: VerbOpt<C, T.PveRemotesRemoteClusterNextidGetParams, unknown>;
+  get: VerbOpt<T.PveRemotesRemoteClusterNextidGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/cluster-status */
-export interface PveRemotesRemoteClusterStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteClusterStatus {
   /** GET /pve/remotes/{remote}/cluster-status (get_pve_remotes_cluster_status) */
-  get: VerbOpt<C, T.PveRemotesRemoteClusterStatusGetParams, T.PveRemotesRemoteClusterStatusGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteClusterStatusGetParams, T.PveRemotesRemoteClusterStatusGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/firewall */
-export interface PveRemotesRemoteFirewall<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteFirewall {
   /** GET /pve/remotes/{remote}/firewall (get_pve_remotes_firewall) */
-  get: VerbOpt<C, T.PveRemotesRemoteFirewallGetParams, unknown>;
-  options: PveRemotesRemoteFirewallOptions<C>;
-  rules: PveRemotesRemoteFirewallRules<C>;
-  status: PveRemotesRemoteFirewallStatus<C>;
+  get: VerbOpt<T.PveRemotesRemoteFirewallGetParams, unknown>;
+  options: PveRemotesRemoteFirewallOptions;
+  rules: PveRemotesRemoteFirewallRules;
+  status: PveRemotesRemoteFirewallStatus;
 }
 
 /** /pve/remotes/{remote}/firewall/options */
-export interface PveRemotesRemoteFirewallOptions<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteFirewallOptions {
   /** GET /pve/remotes/{remote}/firewall/options (get_pve_remotes_firewall_options) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteFirewallOptionsGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/firewall/options (put_pve_remotes_firewall_options) */
-  put: VerbOpt<C, T.PveRemotesRemoteFirewallOptionsPutParams, null>;
-  /** PUT /pve/remotes/{remote}/firewall/options (put_pve_remotes_firewall_options) */
-  set: VerbOpt<C, T.PveRemotesRemoteFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.PveRemotesRemoteFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.PveRemotesRemoteFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/firewall/rules */
-export interface PveRemotesRemoteFirewallRules<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteFirewallRules {
   /** GET /pve/remotes/{remote}/firewall/rules (get_pve_remotes_firewall_rules) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteFirewallRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/firewall/status */
-export interface PveRemotesRemoteFirewallStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteFirewallStatus {
   /** GET /pve/remotes/{remote}/firewall/status (get_pve_remotes_firewall_status) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteFirewallStatusGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteFirewallStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc */
-export interface PveRemotesRemoteLxc<C extends CallShape = CallShape> {
-  (vmid: string | number): PveRemotesRemoteLxcVmid<C>;
+export interface PveRemotesRemoteLxc {
+  (vmid: string | number): PveRemotesRemoteLxcVmid;
   /** GET /pve/remotes/{remote}/lxc (get_pve_remotes_lxc) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcGetParams, T.PveRemotesRemoteLxcGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteLxcGetParams, T.PveRemotesRemoteLxcGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid} */
-export interface PveRemotesRemoteLxcVmid<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmid {
   /** GET /pve/remotes/{remote}/lxc/{vmid} (get_pve_remotes_lxc) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidGetParams, unknown>;
-  config: PveRemotesRemoteLxcVmidConfig<C>;
-  firewall: PveRemotesRemoteLxcVmidFirewall<C>;
-  migrate: PveRemotesRemoteLxcVmidMigrate<C>;
-  pending: PveRemotesRemoteLxcVmidPending<C>;
-  "remote-migrate": PveRemotesRemoteLxcVmidRemoteMigrate<C>;
-  rrddata: PveRemotesRemoteLxcVmidRrddata<C>;
-  shutdown: PveRemotesRemoteLxcVmidShutdown<C>;
-  snapshot: PveRemotesRemoteLxcVmidSnapshot<C>;
-  start: PveRemotesRemoteLxcVmidStart<C>;
-  status: PveRemotesRemoteLxcVmidStatus<C>;
-  stop: PveRemotesRemoteLxcVmidStop<C>;
-  termproxy: PveRemotesRemoteLxcVmidTermproxy<C>;
-  vncwebsocket: PveRemotesRemoteLxcVmidVncwebsocket<C>;
+  get: VerbOpt<T.PveRemotesRemoteLxcVmidGetParams, unknown>;
+  config: PveRemotesRemoteLxcVmidConfig;
+  firewall: PveRemotesRemoteLxcVmidFirewall;
+  migrate: PveRemotesRemoteLxcVmidMigrate;
+  pending: PveRemotesRemoteLxcVmidPending;
+  "remote-migrate": PveRemotesRemoteLxcVmidRemoteMigrate;
+  rrddata: PveRemotesRemoteLxcVmidRrddata;
+  shutdown: PveRemotesRemoteLxcVmidShutdown;
+  snapshot: PveRemotesRemoteLxcVmidSnapshot;
+  start: PveRemotesRemoteLxcVmidStart;
+  status: PveRemotesRemoteLxcVmidStatus;
+  stop: PveRemotesRemoteLxcVmidStop;
+  termproxy: PveRemotesRemoteLxcVmidTermproxy;
+  vncwebsocket: PveRemotesRemoteLxcVmidVncwebsocket;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/config */
-export interface PveRemotesRemoteLxcVmidConfig<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidConfig {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/config (get_pve_remotes_lxc_config) */
-  get: Verb<C, T.PveRemotesRemoteLxcVmidConfigGetParams, T.PveRemotesRemoteLxcVmidConfigGetResult>;
+  get: Verb<T.PveRemotesRemoteLxcVmidConfigGetParams, T.PveRemotesRemoteLxcVmidConfigGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall */
-export interface PveRemotesRemoteLxcVmidFirewall<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidFirewall {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall (get_pve_remotes_lxc_firewall) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallGetParams, unknown>;
-  options: PveRemotesRemoteLxcVmidFirewallOptions<C>;
-  rules: PveRemotesRemoteLxcVmidFirewallRules<C>;
+  get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallGetParams, unknown>;
+  options: PveRemotesRemoteLxcVmidFirewallOptions;
+  rules: PveRemotesRemoteLxcVmidFirewallRules;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall/options */
-export interface PveRemotesRemoteLxcVmidFirewallOptions<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidFirewallOptions {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (get_pve_remotes_lxc_firewall_options) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallOptionsGetParams, T.PveRemotesRemoteLxcVmidFirewallOptionsGetResult>;
+  get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsGetParams, T.PveRemotesRemoteLxcVmidFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (put_pve_remotes_lxc_firewall_options) */
-  put: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
-  /** PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (put_pve_remotes_lxc_firewall_options) */
-  set: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall/rules */
-export interface PveRemotesRemoteLxcVmidFirewallRules<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidFirewallRules {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules (get_pve_remotes_lxc_firewall_rules) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidFirewallRulesGetParams, T.PveRemotesRemoteLxcVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallRulesGetParams, T.PveRemotesRemoteLxcVmidFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/migrate */
-export interface PveRemotesRemoteLxcVmidMigrate<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidMigrate {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/migrate (post_pve_remotes_lxc_migrate) starts a task */
-  post: Verb<C, T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/migrate (post_pve_remotes_lxc_migrate) starts a task */
-  create: Verb<C, T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
+  post: Verb<T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
+  create: Verb<T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/pending */
-export interface PveRemotesRemoteLxcVmidPending<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidPending {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/pending (get_pve_remotes_lxc_pending) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidPendingGetParams, unknown>;
+  get: VerbOpt<T.PveRemotesRemoteLxcVmidPendingGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/remote-migrate */
-export interface PveRemotesRemoteLxcVmidRemoteMigrate<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidRemoteMigrate {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (post_pve_remotes_lxc_remote_migrate) starts a task */
-  post: Verb<C, T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (post_pve_remotes_lxc_remote_migrate) starts a task */
-  create: Verb<C, T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
+  post: Verb<T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
+  create: Verb<T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/rrddata */
-export interface PveRemotesRemoteLxcVmidRrddata<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidRrddata {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/rrddata (get_pve_remotes_lxc_rrddata) */
-  get: Verb<C, T.PveRemotesRemoteLxcVmidRrddataGetParams, T.PveRemotesRemoteLxcVmidRrddataGetItem[]>;
+  get: Verb<T.PveRemotesRemoteLxcVmidRrddataGetParams, T.PveRemotesRemoteLxcVmidRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/shutdown */
-export interface PveRemotesRemoteLxcVmidShutdown<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidShutdown {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (post_pve_remotes_lxc_shutdown) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (post_pve_remotes_lxc_shutdown) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot */
-export interface PveRemotesRemoteLxcVmidSnapshot<C extends CallShape = CallShape> {
-  (snapname: string | number): PveRemotesRemoteLxcVmidSnapshotSnapname<C>;
+export interface PveRemotesRemoteLxcVmidSnapshot {
+  (snapname: string | number): PveRemotesRemoteLxcVmidSnapshotSnapname;
   /** GET /pve/remotes/{remote}/lxc/{vmid}/snapshot (get_pve_remotes_lxc_snapshot) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotGetParams, T.PveRemotesRemoteLxcVmidSnapshotGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotGetParams, T.PveRemotesRemoteLxcVmidSnapshotGetItem[]>;
   /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (post_pve_remotes_lxc_snapshot) starts a task */
-  post: Verb<C, T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (post_pve_remotes_lxc_snapshot) starts a task */
-  create: Verb<C, T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
+  post: Verb<T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
+  create: Verb<T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} */
-export interface PveRemotesRemoteLxcVmidSnapshotSnapname<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidSnapshotSnapname {
   /** DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} (delete_pve_remotes_lxc_snapshot) starts a task */
-  delete: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
-  config: PveRemotesRemoteLxcVmidSnapshotSnapnameConfig<C>;
-  rollback: PveRemotesRemoteLxcVmidSnapshotSnapnameRollback<C>;
+  delete: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
+  config: PveRemotesRemoteLxcVmidSnapshotSnapnameConfig;
+  rollback: PveRemotesRemoteLxcVmidSnapshotSnapnameRollback;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config */
-export interface PveRemotesRemoteLxcVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidSnapshotSnapnameConfig {
   /** PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (put_pve_remotes_lxc_snapshot_config) */
-  put: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
-  /** PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (put_pve_remotes_lxc_snapshot_config) */
-  set: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
+  put: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
+  set: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback */
-export interface PveRemotesRemoteLxcVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidSnapshotSnapnameRollback {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_lxc_snapshot_rollback) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_lxc_snapshot_rollback) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/start */
-export interface PveRemotesRemoteLxcVmidStart<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidStart {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/start (post_pve_remotes_lxc_start) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/start (post_pve_remotes_lxc_start) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/status */
-export interface PveRemotesRemoteLxcVmidStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidStatus {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/status (get_pve_remotes_lxc_status) */
-  get: VerbOpt<C, T.PveRemotesRemoteLxcVmidStatusGetParams, T.PveRemotesRemoteLxcVmidStatusGetResult>;
+  get: VerbOpt<T.PveRemotesRemoteLxcVmidStatusGetParams, T.PveRemotesRemoteLxcVmidStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/stop */
-export interface PveRemotesRemoteLxcVmidStop<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidStop {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/stop (post_pve_remotes_lxc_stop) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/stop (post_pve_remotes_lxc_stop) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/termproxy */
-export interface PveRemotesRemoteLxcVmidTermproxy<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidTermproxy {
   /** POST /pve/remotes/{remote}/lxc/{vmid}/termproxy (post_pve_remotes_lxc_termproxy) */
-  post: VerbOpt<C, NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/termproxy (post_pve_remotes_lxc_termproxy) */
-  create: VerbOpt<C, NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
+  post: VerbOpt<NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
+  create: VerbOpt<NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket */
-export interface PveRemotesRemoteLxcVmidVncwebsocket<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteLxcVmidVncwebsocket {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket (get_pve_remotes_lxc_vncwebsocket) */
-  get: Verb<C, T.PveRemotesRemoteLxcVmidVncwebsocketGetParams, unknown>;
+  get: Verb<T.PveRemotesRemoteLxcVmidVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes */
-export interface PveRemotesRemoteNodes<C extends CallShape = CallShape> {
-  (node: string | number): PveRemotesRemoteNodesNode<C>;
+export interface PveRemotesRemoteNodes {
+  (node: string | number): PveRemotesRemoteNodesNode;
   /** GET /pve/remotes/{remote}/nodes (get_pve_remotes_nodes) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesGetItem[]>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node} */
-export interface PveRemotesRemoteNodesNode<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNode {
   /** GET /pve/remotes/{remote}/nodes/{node} (get_pve_remotes_nodes) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeGetParams, unknown>;
-  apt: PveRemotesRemoteNodesNodeApt<C>;
-  config: PveRemotesRemoteNodesNodeConfig<C>;
-  firewall: PveRemotesRemoteNodesNodeFirewall<C>;
-  network: PveRemotesRemoteNodesNodeNetwork<C>;
-  rrddata: PveRemotesRemoteNodesNodeRrddata<C>;
-  sdn: PveRemotesRemoteNodesNodeSdn<C>;
-  status: PveRemotesRemoteNodesNodeStatus<C>;
-  storage: PveRemotesRemoteNodesNodeStorage<C>;
-  subscription: PveRemotesRemoteNodesNodeSubscription<C>;
-  termproxy: PveRemotesRemoteNodesNodeTermproxy<C>;
-  vncwebsocket: PveRemotesRemoteNodesNodeVncwebsocket<C>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeGetParams, unknown>;
+  apt: PveRemotesRemoteNodesNodeApt;
+  config: PveRemotesRemoteNodesNodeConfig;
+  firewall: PveRemotesRemoteNodesNodeFirewall;
+  network: PveRemotesRemoteNodesNodeNetwork;
+  rrddata: PveRemotesRemoteNodesNodeRrddata;
+  sdn: PveRemotesRemoteNodesNodeSdn;
+  status: PveRemotesRemoteNodesNodeStatus;
+  storage: PveRemotesRemoteNodesNodeStorage;
+  subscription: PveRemotesRemoteNodesNodeSubscription;
+  termproxy: PveRemotesRemoteNodesNodeTermproxy;
+  vncwebsocket: PveRemotesRemoteNodesNodeVncwebsocket;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt */
-export interface PveRemotesRemoteNodesNodeApt<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeApt {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt (get_pve_remotes_nodes_apt) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeAptGetParams, unknown>;
-  changelog: PveRemotesRemoteNodesNodeAptChangelog<C>;
-  repositories: PveRemotesRemoteNodesNodeAptRepositories<C>;
-  update: PveRemotesRemoteNodesNodeAptUpdate<C>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeAptGetParams, unknown>;
+  changelog: PveRemotesRemoteNodesNodeAptChangelog;
+  repositories: PveRemotesRemoteNodesNodeAptRepositories;
+  update: PveRemotesRemoteNodesNodeAptUpdate;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/changelog */
-export interface PveRemotesRemoteNodesNodeAptChangelog<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeAptChangelog {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/changelog (get_pve_remotes_nodes_apt_changelog) */
-  get: Verb<C, T.PveRemotesRemoteNodesNodeAptChangelogGetParams, string>;
+  get: Verb<T.PveRemotesRemoteNodesNodeAptChangelogGetParams, string>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/repositories */
-export interface PveRemotesRemoteNodesNodeAptRepositories<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeAptRepositories {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/repositories (get_pve_remotes_nodes_apt_repositories) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/update */
-export interface PveRemotesRemoteNodesNodeAptUpdate<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeAptUpdate {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/update (get_pve_remotes_nodes_apt_update) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeAptUpdateGetItem[]>;
   /** POST /pve/remotes/{remote}/nodes/{node}/apt/update (post_pve_remotes_nodes_apt_update) starts a task */
-  post: VerbOpt<C, NoParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/nodes/{node}/apt/update (post_pve_remotes_nodes_apt_update) starts a task */
-  create: VerbOpt<C, NoParams, RemoteUpid>;
+  post: VerbOpt<NoParams, RemoteUpid>;
+  create: VerbOpt<NoParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/config */
-export interface PveRemotesRemoteNodesNodeConfig<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeConfig {
   /** GET /pve/remotes/{remote}/nodes/{node}/config (get_pve_remotes_nodes_config) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall */
-export interface PveRemotesRemoteNodesNodeFirewall<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeFirewall {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall (get_pve_remotes_nodes_firewall) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeFirewallGetParams, unknown>;
-  options: PveRemotesRemoteNodesNodeFirewallOptions<C>;
-  rules: PveRemotesRemoteNodesNodeFirewallRules<C>;
-  status: PveRemotesRemoteNodesNodeFirewallStatus<C>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeFirewallGetParams, unknown>;
+  options: PveRemotesRemoteNodesNodeFirewallOptions;
+  rules: PveRemotesRemoteNodesNodeFirewallRules;
+  status: PveRemotesRemoteNodesNodeFirewallStatus;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/options */
-export interface PveRemotesRemoteNodesNodeFirewallOptions<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeFirewallOptions {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/options (get_pve_remotes_nodes_firewall_options) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeFirewallOptionsGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (put_pve_remotes_nodes_firewall_options) */
-  put: VerbOpt<C, T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
-  /** PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (put_pve_remotes_nodes_firewall_options) */
-  set: VerbOpt<C, T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/rules */
-export interface PveRemotesRemoteNodesNodeFirewallRules<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeFirewallRules {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/rules (get_pve_remotes_nodes_firewall_rules) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeFirewallRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/status */
-export interface PveRemotesRemoteNodesNodeFirewallStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeFirewallStatus {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/status (get_pve_remotes_nodes_firewall_status) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeFirewallStatusGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeFirewallStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/network */
-export interface PveRemotesRemoteNodesNodeNetwork<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeNetwork {
   /** GET /pve/remotes/{remote}/nodes/{node}/network (get_pve_remotes_nodes_network) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeNetworkGetParams, T.PveRemotesRemoteNodesNodeNetworkGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeNetworkGetParams, T.PveRemotesRemoteNodesNodeNetworkGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/rrddata */
-export interface PveRemotesRemoteNodesNodeRrddata<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeRrddata {
   /** GET /pve/remotes/{remote}/nodes/{node}/rrddata (get_pve_remotes_nodes_rrddata) */
-  get: Verb<C, T.PveRemotesRemoteNodesNodeRrddataGetParams, T.PveRemotesRemoteNodesNodeRrddataGetItem[]>;
+  get: Verb<T.PveRemotesRemoteNodesNodeRrddataGetParams, T.PveRemotesRemoteNodesNodeRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn */
-export interface PveRemotesRemoteNodesNodeSdn<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeSdn {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn (get_pve_remotes_nodes_sdn) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeSdnGetParams, unknown>;
-  vnets: PveRemotesRemoteNodesNodeSdnVnets<C>;
-  zones: PveRemotesRemoteNodesNodeSdnZones<C>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeSdnGetParams, unknown>;
+  vnets: PveRemotesRemoteNodesNodeSdnVnets;
+  zones: PveRemotesRemoteNodesNodeSdnZones;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets */
-export interface PveRemotesRemoteNodesNodeSdnVnets<C extends CallShape = CallShape> {
-  (vnet: string | number): PveRemotesRemoteNodesNodeSdnVnetsVnet<C>;
+export interface PveRemotesRemoteNodesNodeSdnVnets {
+  (vnet: string | number): PveRemotesRemoteNodesNodeSdnVnetsVnet;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} */
-export interface PveRemotesRemoteNodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeSdnVnetsVnet {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} (get_pve_remotes_nodes_sdn_vnets) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, unknown>;
-  "mac-vrf": PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf<C>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, unknown>;
+  "mac-vrf": PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
-export interface PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_pve_remotes_nodes_sdn_vnets_mac_vrf) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones */
-export interface PveRemotesRemoteNodesNodeSdnZones<C extends CallShape = CallShape> {
-  (zone: string | number): PveRemotesRemoteNodesNodeSdnZonesZone<C>;
+export interface PveRemotesRemoteNodesNodeSdnZones {
+  (zone: string | number): PveRemotesRemoteNodesNodeSdnZonesZone;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} */
-export interface PveRemotesRemoteNodesNodeSdnZonesZone<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeSdnZonesZone {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} (get_pve_remotes_nodes_sdn_zones) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, unknown>;
-  "ip-vrf": PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf<C>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, unknown>;
+  "ip-vrf": PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf */
-export interface PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf {
   /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf (get_pve_remotes_nodes_sdn_zones_ip_vrf) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/status */
-export interface PveRemotesRemoteNodesNodeStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeStatus {
   /** GET /pve/remotes/{remote}/nodes/{node}/status (get_pve_remotes_nodes_status) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeStatusGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage */
-export interface PveRemotesRemoteNodesNodeStorage<C extends CallShape = CallShape> {
-  (storage: string | number): PveRemotesRemoteNodesNodeStorageStorage<C>;
+export interface PveRemotesRemoteNodesNodeStorage {
+  (storage: string | number): PveRemotesRemoteNodesNodeStorageStorage;
   /** GET /pve/remotes/{remote}/nodes/{node}/storage (get_pve_remotes_nodes_storage) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeStorageGetParams, T.PveRemotesRemoteNodesNodeStorageGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeStorageGetParams, T.PveRemotesRemoteNodesNodeStorageGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage} */
-export interface PveRemotesRemoteNodesNodeStorageStorage<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeStorageStorage {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage} (get_pve_remotes_nodes_storage) */
-  get: VerbOpt<C, T.PveRemotesRemoteNodesNodeStorageStorageGetParams, unknown>;
-  rrddata: PveRemotesRemoteNodesNodeStorageStorageRrddata<C>;
-  status: PveRemotesRemoteNodesNodeStorageStorageStatus<C>;
+  get: VerbOpt<T.PveRemotesRemoteNodesNodeStorageStorageGetParams, unknown>;
+  rrddata: PveRemotesRemoteNodesNodeStorageStorageRrddata;
+  status: PveRemotesRemoteNodesNodeStorageStorageStatus;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata */
-export interface PveRemotesRemoteNodesNodeStorageStorageRrddata<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeStorageStorageRrddata {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata (get_pve_remotes_nodes_storage_rrddata) */
-  get: Verb<C, T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams, T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[]>;
+  get: Verb<T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams, T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status */
-export interface PveRemotesRemoteNodesNodeStorageStorageStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeStorageStorageStatus {
   /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status (get_pve_remotes_nodes_storage_status) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeStorageStorageStatusGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeStorageStorageStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/subscription */
-export interface PveRemotesRemoteNodesNodeSubscription<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeSubscription {
   /** GET /pve/remotes/{remote}/nodes/{node}/subscription (get_pve_remotes_nodes_subscription) */
-  get: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeSubscriptionGetResult>;
+  get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/termproxy */
-export interface PveRemotesRemoteNodesNodeTermproxy<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeTermproxy {
   /** POST /pve/remotes/{remote}/nodes/{node}/termproxy (post_pve_remotes_nodes_termproxy) */
-  post: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
-  /** POST /pve/remotes/{remote}/nodes/{node}/termproxy (post_pve_remotes_nodes_termproxy) */
-  create: VerbOpt<C, NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
+  post: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
+  create: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/vncwebsocket */
-export interface PveRemotesRemoteNodesNodeVncwebsocket<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteNodesNodeVncwebsocket {
   /** GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket (get_pve_remotes_nodes_vncwebsocket) */
-  get: Verb<C, T.PveRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
+  get: Verb<T.PveRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/options */
-export interface PveRemotesRemoteOptions<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteOptions {
   /** GET /pve/remotes/{remote}/options (get_pve_remotes_options) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/qemu */
-export interface PveRemotesRemoteQemu<C extends CallShape = CallShape> {
-  (vmid: string | number): PveRemotesRemoteQemuVmid<C>;
+export interface PveRemotesRemoteQemu {
+  (vmid: string | number): PveRemotesRemoteQemuVmid;
   /** GET /pve/remotes/{remote}/qemu (get_pve_remotes_qemu) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuGetParams, T.PveRemotesRemoteQemuGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteQemuGetParams, T.PveRemotesRemoteQemuGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid} */
-export interface PveRemotesRemoteQemuVmid<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmid {
   /** GET /pve/remotes/{remote}/qemu/{vmid} (get_pve_remotes_qemu) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidGetParams, unknown>;
-  config: PveRemotesRemoteQemuVmidConfig<C>;
-  firewall: PveRemotesRemoteQemuVmidFirewall<C>;
-  migrate: PveRemotesRemoteQemuVmidMigrate<C>;
-  pending: PveRemotesRemoteQemuVmidPending<C>;
-  "remote-migrate": PveRemotesRemoteQemuVmidRemoteMigrate<C>;
-  resume: PveRemotesRemoteQemuVmidResume<C>;
-  rrddata: PveRemotesRemoteQemuVmidRrddata<C>;
-  shutdown: PveRemotesRemoteQemuVmidShutdown<C>;
-  snapshot: PveRemotesRemoteQemuVmidSnapshot<C>;
-  start: PveRemotesRemoteQemuVmidStart<C>;
-  status: PveRemotesRemoteQemuVmidStatus<C>;
-  stop: PveRemotesRemoteQemuVmidStop<C>;
-  termproxy: PveRemotesRemoteQemuVmidTermproxy<C>;
-  vncproxy: PveRemotesRemoteQemuVmidVncproxy<C>;
-  vncwebsocket: PveRemotesRemoteQemuVmidVncwebsocket<C>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidGetParams, unknown>;
+  config: PveRemotesRemoteQemuVmidConfig;
+  firewall: PveRemotesRemoteQemuVmidFirewall;
+  migrate: PveRemotesRemoteQemuVmidMigrate;
+  pending: PveRemotesRemoteQemuVmidPending;
+  "remote-migrate": PveRemotesRemoteQemuVmidRemoteMigrate;
+  resume: PveRemotesRemoteQemuVmidResume;
+  rrddata: PveRemotesRemoteQemuVmidRrddata;
+  shutdown: PveRemotesRemoteQemuVmidShutdown;
+  snapshot: PveRemotesRemoteQemuVmidSnapshot;
+  start: PveRemotesRemoteQemuVmidStart;
+  status: PveRemotesRemoteQemuVmidStatus;
+  stop: PveRemotesRemoteQemuVmidStop;
+  termproxy: PveRemotesRemoteQemuVmidTermproxy;
+  vncproxy: PveRemotesRemoteQemuVmidVncproxy;
+  vncwebsocket: PveRemotesRemoteQemuVmidVncwebsocket;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/config */
-export interface PveRemotesRemoteQemuVmidConfig<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidConfig {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/config (get_pve_remotes_qemu_config) */
-  get: Verb<C, T.PveRemotesRemoteQemuVmidConfigGetParams, T.PveRemotesRemoteQemuVmidConfigGetResult>;
+  get: Verb<T.PveRemotesRemoteQemuVmidConfigGetParams, T.PveRemotesRemoteQemuVmidConfigGetResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall */
-export interface PveRemotesRemoteQemuVmidFirewall<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidFirewall {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall (get_pve_remotes_qemu_firewall) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallGetParams, unknown>;
-  options: PveRemotesRemoteQemuVmidFirewallOptions<C>;
-  rules: PveRemotesRemoteQemuVmidFirewallRules<C>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallGetParams, unknown>;
+  options: PveRemotesRemoteQemuVmidFirewallOptions;
+  rules: PveRemotesRemoteQemuVmidFirewallRules;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall/options */
-export interface PveRemotesRemoteQemuVmidFirewallOptions<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidFirewallOptions {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (get_pve_remotes_qemu_firewall_options) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallOptionsGetParams, T.PveRemotesRemoteQemuVmidFirewallOptionsGetResult>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsGetParams, T.PveRemotesRemoteQemuVmidFirewallOptionsGetResult>;
   /** PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (put_pve_remotes_qemu_firewall_options) */
-  put: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
-  /** PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (put_pve_remotes_qemu_firewall_options) */
-  set: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall/rules */
-export interface PveRemotesRemoteQemuVmidFirewallRules<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidFirewallRules {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules (get_pve_remotes_qemu_firewall_rules) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidFirewallRulesGetParams, T.PveRemotesRemoteQemuVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallRulesGetParams, T.PveRemotesRemoteQemuVmidFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/migrate */
-export interface PveRemotesRemoteQemuVmidMigrate<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidMigrate {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/migrate (get_pve_remotes_qemu_migrate) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidMigrateGetParams, T.PveRemotesRemoteQemuVmidMigrateGetResult>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidMigrateGetParams, T.PveRemotesRemoteQemuVmidMigrateGetResult>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/migrate (post_pve_remotes_qemu_migrate) starts a task */
-  post: Verb<C, T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/migrate (post_pve_remotes_qemu_migrate) starts a task */
-  create: Verb<C, T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
+  post: Verb<T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
+  create: Verb<T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/pending */
-export interface PveRemotesRemoteQemuVmidPending<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidPending {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/pending (get_pve_remotes_qemu_pending) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidPendingGetParams, unknown>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidPendingGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/remote-migrate */
-export interface PveRemotesRemoteQemuVmidRemoteMigrate<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidRemoteMigrate {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (post_pve_remotes_qemu_remote_migrate) starts a task */
-  post: Verb<C, T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (post_pve_remotes_qemu_remote_migrate) starts a task */
-  create: Verb<C, T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
+  post: Verb<T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
+  create: Verb<T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/resume */
-export interface PveRemotesRemoteQemuVmidResume<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidResume {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/resume (post_pve_remotes_qemu_resume) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/resume (post_pve_remotes_qemu_resume) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/rrddata */
-export interface PveRemotesRemoteQemuVmidRrddata<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidRrddata {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/rrddata (get_pve_remotes_qemu_rrddata) */
-  get: Verb<C, T.PveRemotesRemoteQemuVmidRrddataGetParams, T.PveRemotesRemoteQemuVmidRrddataGetItem[]>;
+  get: Verb<T.PveRemotesRemoteQemuVmidRrddataGetParams, T.PveRemotesRemoteQemuVmidRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/shutdown */
-export interface PveRemotesRemoteQemuVmidShutdown<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidShutdown {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (post_pve_remotes_qemu_shutdown) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (post_pve_remotes_qemu_shutdown) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot */
-export interface PveRemotesRemoteQemuVmidSnapshot<C extends CallShape = CallShape> {
-  (snapname: string | number): PveRemotesRemoteQemuVmidSnapshotSnapname<C>;
+export interface PveRemotesRemoteQemuVmidSnapshot {
+  (snapname: string | number): PveRemotesRemoteQemuVmidSnapshotSnapname;
   /** GET /pve/remotes/{remote}/qemu/{vmid}/snapshot (get_pve_remotes_qemu_snapshot) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotGetParams, T.PveRemotesRemoteQemuVmidSnapshotGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotGetParams, T.PveRemotesRemoteQemuVmidSnapshotGetItem[]>;
   /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (post_pve_remotes_qemu_snapshot) starts a task */
-  post: Verb<C, T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (post_pve_remotes_qemu_snapshot) starts a task */
-  create: Verb<C, T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
+  post: Verb<T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
+  create: Verb<T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapname<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidSnapshotSnapname {
   /** DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} (delete_pve_remotes_qemu_snapshot) starts a task */
-  delete: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
-  config: PveRemotesRemoteQemuVmidSnapshotSnapnameConfig<C>;
-  rollback: PveRemotesRemoteQemuVmidSnapshotSnapnameRollback<C>;
+  delete: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
+  config: PveRemotesRemoteQemuVmidSnapshotSnapnameConfig;
+  rollback: PveRemotesRemoteQemuVmidSnapshotSnapnameRollback;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfig {
   /** PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (put_pve_remotes_qemu_snapshot_config) */
-  put: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
-  /** PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (put_pve_remotes_qemu_snapshot_config) */
-  set: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
+  put: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
+  set: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollback {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_qemu_snapshot_rollback) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_qemu_snapshot_rollback) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/start */
-export interface PveRemotesRemoteQemuVmidStart<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidStart {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/start (post_pve_remotes_qemu_start) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/start (post_pve_remotes_qemu_start) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/status */
-export interface PveRemotesRemoteQemuVmidStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidStatus {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/status (get_pve_remotes_qemu_status) */
-  get: VerbOpt<C, T.PveRemotesRemoteQemuVmidStatusGetParams, T.PveRemotesRemoteQemuVmidStatusGetResult>;
+  get: VerbOpt<T.PveRemotesRemoteQemuVmidStatusGetParams, T.PveRemotesRemoteQemuVmidStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/stop */
-export interface PveRemotesRemoteQemuVmidStop<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidStop {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/stop (post_pve_remotes_qemu_stop) starts a task */
-  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/stop (post_pve_remotes_qemu_stop) starts a task */
-  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
+  post: VerbOpt<T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
+  create: VerbOpt<T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/termproxy */
-export interface PveRemotesRemoteQemuVmidTermproxy<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidTermproxy {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/termproxy (post_pve_remotes_qemu_termproxy) */
-  post: VerbOpt<C, NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/termproxy (post_pve_remotes_qemu_termproxy) */
-  create: VerbOpt<C, NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
+  post: VerbOpt<NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
+  create: VerbOpt<NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/vncproxy */
-export interface PveRemotesRemoteQemuVmidVncproxy<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidVncproxy {
   /** POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (post_pve_remotes_qemu_vncproxy) */
-  post: VerbOpt<C, T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (post_pve_remotes_qemu_vncproxy) */
-  create: VerbOpt<C, T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
+  post: VerbOpt<T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
+  create: VerbOpt<T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket */
-export interface PveRemotesRemoteQemuVmidVncwebsocket<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteQemuVmidVncwebsocket {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket (get_pve_remotes_qemu_vncwebsocket) */
-  get: Verb<C, T.PveRemotesRemoteQemuVmidVncwebsocketGetParams, unknown>;
+  get: Verb<T.PveRemotesRemoteQemuVmidVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/resources */
-export interface PveRemotesRemoteResources<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteResources {
   /** GET /pve/remotes/{remote}/resources (get_pve_remotes_resources) */
-  get: VerbOpt<C, T.PveRemotesRemoteResourcesGetParams, {
+  get: VerbOpt<T.PveRemotesRemoteResourcesGetParams, {
   cpu: number;
   disk: number;
   id: string;
@@ -1825,385 +1745,365 @@ export interface PveRemotesRemoteResources<C extends CallShape = CallShape> {
 }
 
 /** /pve/remotes/{remote}/tasks */
-export interface PveRemotesRemoteTasks<C extends CallShape = CallShape> {
-  (upid: string | number): PveRemotesRemoteTasksUpid<C>;
+export interface PveRemotesRemoteTasks {
+  (upid: string | number): PveRemotesRemoteTasksUpid;
   /** GET /pve/remotes/{remote}/tasks (get_pve_remotes_tasks) */
-  get: VerbOpt<C, T.PveRemotesRemoteTasksGetParams, T.PveRemotesRemoteTasksGetItem[]>;
+  get: VerbOpt<T.PveRemotesRemoteTasksGetParams, T.PveRemotesRemoteTasksGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/tasks/{upid} */
-export interface PveRemotesRemoteTasksUpid<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteTasksUpid {
   /** GET /pve/remotes/{remote}/tasks/{upid} (get_pve_remotes_tasks) */
-  get: VerbOpt<C, T.PveRemotesRemoteTasksUpidGetParams, unknown>;
+  get: VerbOpt<T.PveRemotesRemoteTasksUpidGetParams, unknown>;
   /** DELETE /pve/remotes/{remote}/tasks/{upid} (delete_pve_remotes_tasks) */
-  delete: VerbOpt<C, NoParams, null>;
-  log: PveRemotesRemoteTasksUpidLog<C>;
-  status: PveRemotesRemoteTasksUpidStatus<C>;
+  delete: VerbOpt<NoParams, null>;
+  log: PveRemotesRemoteTasksUpidLog;
+  status: PveRemotesRemoteTasksUpidStatus;
 }
 
 /** /pve/remotes/{remote}/tasks/{upid}/log */
-export interface PveRemotesRemoteTasksUpidLog<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteTasksUpidLog {
   /** GET /pve/remotes/{remote}/tasks/{upid}/log (get_pve_remotes_tasks_log) */
-  get: VerbOpt<C, T.PveRemotesRemoteTasksUpidLogGetParams, T.PveRemotesRemoteTasksUpidLogGetResult>;
+  get: VerbOpt<T.PveRemotesRemoteTasksUpidLogGetParams, T.PveRemotesRemoteTasksUpidLogGetResult>;
 }
 
 /** /pve/remotes/{remote}/tasks/{upid}/status */
-export interface PveRemotesRemoteTasksUpidStatus<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteTasksUpidStatus {
   /** GET /pve/remotes/{remote}/tasks/{upid}/status (get_pve_remotes_tasks_status) */
-  get: VerbOpt<C, T.PveRemotesRemoteTasksUpidStatusGetParams, T.PveRemotesRemoteTasksUpidStatusGetResult>;
+  get: VerbOpt<T.PveRemotesRemoteTasksUpidStatusGetParams, T.PveRemotesRemoteTasksUpidStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/updates */
-export interface PveRemotesRemoteUpdates<C extends CallShape = CallShape> {
+export interface PveRemotesRemoteUpdates {
   /** GET /pve/remotes/{remote}/updates (get_pve_remotes_updates) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pve/scan */
-export interface PveScan<C extends CallShape = CallShape> {
+export interface PveScan {
   /** POST /pve/scan (post_pve_scan) */
-  post: Verb<C, T.PveScanPostParams, T.PveScanPostResult>;
-  /** POST /pve/scan (post_pve_scan) */
-  create: Verb<C, T.PveScanPostParams, T.PveScanPostResult>;
+  post: Verb<T.PveScanPostParams, T.PveScanPostResult>;
+  create: Verb<T.PveScanPostParams, T.PveScanPostResult>;
 }
 
 /** /remotes */
-export interface Remotes<C extends CallShape = CallShape> {
+export interface Remotes {
   /** GET /remotes (get_remotes) */
-  get: VerbOpt<C, T.RemotesGetParams, unknown>;
-  "metric-collection": RemotesMetricCollection<C>;
-  remote: RemotesRemote<C>;
-  tasks: RemotesTasks<C>;
-  updates: RemotesUpdates<C>;
+  get: VerbOpt<T.RemotesGetParams, unknown>;
+  "metric-collection": RemotesMetricCollection;
+  remote: RemotesRemote;
+  tasks: RemotesTasks;
+  updates: RemotesUpdates;
 }
 
 /** /remotes/metric-collection */
-export interface RemotesMetricCollection<C extends CallShape = CallShape> {
-  status: RemotesMetricCollectionStatus<C>;
-  trigger: RemotesMetricCollectionTrigger<C>;
+export interface RemotesMetricCollection {
+  status: RemotesMetricCollectionStatus;
+  trigger: RemotesMetricCollectionTrigger;
 }
 
 /** /remotes/metric-collection/status */
-export interface RemotesMetricCollectionStatus<C extends CallShape = CallShape> {
+export interface RemotesMetricCollectionStatus {
   /** GET /remotes/metric-collection/status (get_remotes_metric_collection_status) */
-  get: VerbOpt<C, NoParams, T.RemotesMetricCollectionStatusGetItem[]>;
+  get: VerbOpt<NoParams, T.RemotesMetricCollectionStatusGetItem[]>;
 }
 
 /** /remotes/metric-collection/trigger */
-export interface RemotesMetricCollectionTrigger<C extends CallShape = CallShape> {
+export interface RemotesMetricCollectionTrigger {
   /** POST /remotes/metric-collection/trigger (post_remotes_metric_collection_trigger) */
-  post: VerbOpt<C, T.RemotesMetricCollectionTriggerPostParams, null>;
-  /** POST /remotes/metric-collection/trigger (post_remotes_metric_collection_trigger) */
-  create: VerbOpt<C, T.RemotesMetricCollectionTriggerPostParams, null>;
+  post: VerbOpt<T.RemotesMetricCollectionTriggerPostParams, null>;
+  create: VerbOpt<T.RemotesMetricCollectionTriggerPostParams, null>;
 }
 
 /** /remotes/remote */
-export interface RemotesRemote<C extends CallShape = CallShape> {
-  (id: string | number): RemotesRemoteId<C>;
+export interface RemotesRemote {
+  (id: string | number): RemotesRemoteId;
   /** GET /remotes/remote (get_remotes_remote) */
-  get: VerbOpt<C, NoParams, T.RemotesRemoteGetItem[]>;
+  get: VerbOpt<NoParams, T.RemotesRemoteGetItem[]>;
   /** POST /remotes/remote (post_remotes_remote) */
-  post: Verb<C, T.RemotesRemotePostParams, null>;
-  /** POST /remotes/remote (post_remotes_remote) */
-  create: Verb<C, T.RemotesRemotePostParams, null>;
+  post: Verb<T.RemotesRemotePostParams, null>;
+  create: Verb<T.RemotesRemotePostParams, null>;
 }
 
 /** /remotes/remote/{id} */
-export interface RemotesRemoteId<C extends CallShape = CallShape> {
+export interface RemotesRemoteId {
   /** GET /remotes/remote/{id} (get_remotes_remote) */
-  get: VerbOpt<C, T.RemotesRemoteIdGetParams, unknown>;
+  get: VerbOpt<T.RemotesRemoteIdGetParams, unknown>;
   /** PUT /remotes/remote/{id} (put_remotes_remote) */
-  put: VerbOpt<C, T.RemotesRemoteIdPutParams, null>;
-  /** PUT /remotes/remote/{id} (put_remotes_remote) */
-  set: VerbOpt<C, T.RemotesRemoteIdPutParams, null>;
+  put: VerbOpt<T.RemotesRemoteIdPutParams, null>;
+  set: VerbOpt<T.RemotesRemoteIdPutParams, null>;
   /** DELETE /remotes/remote/{id} (delete_remotes_remote) */
-  delete: VerbOpt<C, T.RemotesRemoteIdDeleteParams, null>;
-  config: RemotesRemoteIdConfig<C>;
-  "probe-certificate": RemotesRemoteIdProbeCertificate<C>;
-  rrddata: RemotesRemoteIdRrddata<C>;
-  version: RemotesRemoteIdVersion<C>;
+  delete: VerbOpt<T.RemotesRemoteIdDeleteParams, null>;
+  config: RemotesRemoteIdConfig;
+  "probe-certificate": RemotesRemoteIdProbeCertificate;
+  rrddata: RemotesRemoteIdRrddata;
+  version: RemotesRemoteIdVersion;
 }
 
 /** /remotes/remote/{id}/config */
-export interface RemotesRemoteIdConfig<C extends CallShape = CallShape> {
+export interface RemotesRemoteIdConfig {
   /** GET /remotes/remote/{id}/config (get_remotes_remote_config) */
-  get: VerbOpt<C, NoParams, T.RemotesRemoteIdConfigGetResult>;
+  get: VerbOpt<NoParams, T.RemotesRemoteIdConfigGetResult>;
 }
 
 /** /remotes/remote/{id}/probe-certificate */
-export interface RemotesRemoteIdProbeCertificate<C extends CallShape = CallShape> {
+export interface RemotesRemoteIdProbeCertificate {
   /** POST /remotes/remote/{id}/probe-certificate (post_remotes_remote_probe_certificate) */
-  post: Verb<C, T.RemotesRemoteIdProbeCertificatePostParams, null>;
-  /** POST /remotes/remote/{id}/probe-certificate (post_remotes_remote_probe_certificate) */
-  create: Verb<C, T.RemotesRemoteIdProbeCertificatePostParams, null>;
+  post: Verb<T.RemotesRemoteIdProbeCertificatePostParams, null>;
+  create: Verb<T.RemotesRemoteIdProbeCertificatePostParams, null>;
 }
 
 /** /remotes/remote/{id}/rrddata */
-export interface RemotesRemoteIdRrddata<C extends CallShape = CallShape> {
+export interface RemotesRemoteIdRrddata {
   /** GET /remotes/remote/{id}/rrddata (get_remotes_remote_rrddata) */
-  get: Verb<C, T.RemotesRemoteIdRrddataGetParams, T.RemotesRemoteIdRrddataGetItem[]>;
+  get: Verb<T.RemotesRemoteIdRrddataGetParams, T.RemotesRemoteIdRrddataGetItem[]>;
 }
 
 /** /remotes/remote/{id}/version */
-export interface RemotesRemoteIdVersion<C extends CallShape = CallShape> {
+export interface RemotesRemoteIdVersion {
   /** GET /remotes/remote/{id}/version (get_remotes_remote_version) */
-  get: VerbOpt<C, NoParams, T.RemotesRemoteIdVersionGetResult>;
+  get: VerbOpt<NoParams, T.RemotesRemoteIdVersionGetResult>;
 }
 
 /** /remotes/tasks */
-export interface RemotesTasks<C extends CallShape = CallShape> {
+export interface RemotesTasks {
   /** GET /remotes/tasks (get_remotes_tasks) */
-  get: VerbOpt<C, T.RemotesTasksGetParams, unknown>;
-  list: RemotesTasksList<C>;
-  refresh: RemotesTasksRefresh<C>;
-  statistics: RemotesTasksStatistics<C>;
+  get: VerbOpt<T.RemotesTasksGetParams, unknown>;
+  list: RemotesTasksList;
+  refresh: RemotesTasksRefresh;
+  statistics: RemotesTasksStatistics;
 }
 
 /** /remotes/tasks/list */
-export interface RemotesTasksList<C extends CallShape = CallShape> {
+export interface RemotesTasksList {
   /** GET /remotes/tasks/list (get_remotes_tasks_list) */
-  get: VerbOpt<C, T.RemotesTasksListGetParams, T.RemotesTasksListGetItem[]>;
+  get: VerbOpt<T.RemotesTasksListGetParams, T.RemotesTasksListGetItem[]>;
 }
 
 /** /remotes/tasks/refresh */
-export interface RemotesTasksRefresh<C extends CallShape = CallShape> {
+export interface RemotesTasksRefresh {
   /** POST /remotes/tasks/refresh (post_remotes_tasks_refresh) starts a task */
-  post: VerbOpt<C, T.RemotesTasksRefreshPostParams, Upid>;
-  /** POST /remotes/tasks/refresh (post_remotes_tasks_refresh) starts a task */
-  create: VerbOpt<C, T.RemotesTasksRefreshPostParams, Upid>;
+  post: VerbOpt<T.RemotesTasksRefreshPostParams, Upid>;
+  create: VerbOpt<T.RemotesTasksRefreshPostParams, Upid>;
 }
 
 /** /remotes/tasks/statistics */
-export interface RemotesTasksStatistics<C extends CallShape = CallShape> {
+export interface RemotesTasksStatistics {
   /** GET /remotes/tasks/statistics (get_remotes_tasks_statistics) */
-  get: VerbOpt<C, T.RemotesTasksStatisticsGetParams, T.RemotesTasksStatisticsGetResult>;
+  get: VerbOpt<T.RemotesTasksStatisticsGetParams, T.RemotesTasksStatisticsGetResult>;
 }
 
 /** /remotes/updates */
-export interface RemotesUpdates<C extends CallShape = CallShape> {
+export interface RemotesUpdates {
   /** GET /remotes/updates (get_remotes_updates) */
-  get: VerbOpt<C, T.RemotesUpdatesGetParams, unknown>;
-  refresh: RemotesUpdatesRefresh<C>;
-  summary: RemotesUpdatesSummary<C>;
+  get: VerbOpt<T.RemotesUpdatesGetParams, unknown>;
+  refresh: RemotesUpdatesRefresh;
+  summary: RemotesUpdatesSummary;
 }
 
 /** /remotes/updates/refresh */
-export interface RemotesUpdatesRefresh<C extends CallShape = CallShape> {
+export interface RemotesUpdatesRefresh {
   /** POST /remotes/updates/refresh (post_remotes_updates_refresh) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /remotes/updates/refresh (post_remotes_updates_refresh) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /remotes/updates/summary */
-export interface RemotesUpdatesSummary<C extends CallShape = CallShape> {
+export interface RemotesUpdatesSummary {
   /** GET /remotes/updates/summary (get_remotes_updates_summary) */
-  get: VerbOpt<C, NoParams, T.RemotesUpdatesSummaryGetResult>;
+  get: VerbOpt<NoParams, T.RemotesUpdatesSummaryGetResult>;
 }
 
 /** /resources */
-export interface Resources<C extends CallShape = CallShape> {
+export interface Resources {
   /** GET /resources (get_resources) */
-  get: VerbOpt<C, T.ResourcesGetParams, unknown>;
-  list: ResourcesList<C>;
-  "location-info": ResourcesLocationInfo<C>;
-  status: ResourcesStatus<C>;
-  subscription: ResourcesSubscription<C>;
-  "top-entities": ResourcesTopEntities<C>;
+  get: VerbOpt<T.ResourcesGetParams, unknown>;
+  list: ResourcesList;
+  "location-info": ResourcesLocationInfo;
+  status: ResourcesStatus;
+  subscription: ResourcesSubscription;
+  "top-entities": ResourcesTopEntities;
 }
 
 /** /resources/list */
-export interface ResourcesList<C extends CallShape = CallShape> {
+export interface ResourcesList {
   /** GET /resources/list (get_resources_list) */
-  get: VerbOpt<C, T.ResourcesListGetParams, T.ResourcesListGetItem[]>;
+  get: VerbOpt<T.ResourcesListGetParams, T.ResourcesListGetItem[]>;
 }
 
 /** /resources/location-info */
-export interface ResourcesLocationInfo<C extends CallShape = CallShape> {
+export interface ResourcesLocationInfo {
   /** GET /resources/location-info (get_resources_location_info) */
-  get: VerbOpt<C, T.ResourcesLocationInfoGetParams, unknown>;
+  get: VerbOpt<T.ResourcesLocationInfoGetParams, unknown>;
 }
 
 /** /resources/status */
-export interface ResourcesStatus<C extends CallShape = CallShape> {
+export interface ResourcesStatus {
   /** GET /resources/status (get_resources_status) */
-  get: VerbOpt<C, T.ResourcesStatusGetParams, T.ResourcesStatusGetResult>;
+  get: VerbOpt<T.ResourcesStatusGetParams, T.ResourcesStatusGetResult>;
 }
 
 /** /resources/subscription */
-export interface ResourcesSubscription<C extends CallShape = CallShape> {
+export interface ResourcesSubscription {
   /** GET /resources/subscription (get_resources_subscription) */
-  get: VerbOpt<C, T.ResourcesSubscriptionGetParams, T.ResourcesSubscriptionGetItem[]>;
+  get: VerbOpt<T.ResourcesSubscriptionGetParams, T.ResourcesSubscriptionGetItem[]>;
 }
 
 /** /resources/top-entities */
-export interface ResourcesTopEntities<C extends CallShape = CallShape> {
+export interface ResourcesTopEntities {
   /** GET /resources/top-entities (get_resources_top_entities) */
-  get: VerbOpt<C, T.ResourcesTopEntitiesGetParams, T.ResourcesTopEntitiesGetResult>;
+  get: VerbOpt<T.ResourcesTopEntitiesGetParams, T.ResourcesTopEntitiesGetResult>;
 }
 
 /** /sdn */
-export interface Sdn<C extends CallShape = CallShape> {
+export interface Sdn {
   /** GET /sdn (get_sdn) */
-  get: VerbOpt<C, T.SdnGetParams, unknown>;
-  controllers: SdnControllers<C>;
-  vnets: SdnVnets<C>;
-  zones: SdnZones<C>;
+  get: VerbOpt<T.SdnGetParams, unknown>;
+  controllers: SdnControllers;
+  vnets: SdnVnets;
+  zones: SdnZones;
 }
 
 /** /sdn/controllers */
-export interface SdnControllers<C extends CallShape = CallShape> {
+export interface SdnControllers {
   /** GET /sdn/controllers (get_sdn_controllers) */
-  get: VerbOpt<C, T.SdnControllersGetParams, T.SdnControllersGetItem[]>;
+  get: VerbOpt<T.SdnControllersGetParams, T.SdnControllersGetItem[]>;
 }
 
 /** /sdn/vnets */
-export interface SdnVnets<C extends CallShape = CallShape> {
+export interface SdnVnets {
   /** GET /sdn/vnets (get_sdn_vnets) */
-  get: VerbOpt<C, T.SdnVnetsGetParams, T.SdnVnetsGetItem[]>;
+  get: VerbOpt<T.SdnVnetsGetParams, T.SdnVnetsGetItem[]>;
   /** POST /sdn/vnets (post_sdn_vnets) starts a task */
-  post: Verb<C, T.SdnVnetsPostParams, Upid>;
-  /** POST /sdn/vnets (post_sdn_vnets) starts a task */
-  create: Verb<C, T.SdnVnetsPostParams, Upid>;
+  post: Verb<T.SdnVnetsPostParams, Upid>;
+  create: Verb<T.SdnVnetsPostParams, Upid>;
 }
 
 /** /sdn/zones */
-export interface SdnZones<C extends CallShape = CallShape> {
+export interface SdnZones {
   /** GET /sdn/zones (get_sdn_zones) */
-  get: VerbOpt<C, T.SdnZonesGetParams, T.SdnZonesGetItem[]>;
+  get: VerbOpt<T.SdnZonesGetParams, T.SdnZonesGetItem[]>;
   /** POST /sdn/zones (post_sdn_zones) starts a task */
-  post: Verb<C, T.SdnZonesPostParams, Upid>;
-  /** POST /sdn/zones (post_sdn_zones) starts a task */
-  create: Verb<C, T.SdnZonesPostParams, Upid>;
+  post: Verb<T.SdnZonesPostParams, Upid>;
+  create: Verb<T.SdnZonesPostParams, Upid>;
 }
 
 /** /subscriptions */
-export interface Subscriptions<C extends CallShape = CallShape> {
+export interface Subscriptions {
   /** GET /subscriptions (get_subscriptions) */
-  get: VerbOpt<C, T.SubscriptionsGetParams, unknown>;
-  "adopt-all": SubscriptionsAdoptAll<C>;
-  "adopt-key": SubscriptionsAdoptKey<C>;
-  "apply-pending": SubscriptionsApplyPending<C>;
-  "auto-assign": SubscriptionsAutoAssign<C>;
-  "bulk-assign": SubscriptionsBulkAssign<C>;
-  check: SubscriptionsCheck<C>;
-  "clear-pending": SubscriptionsClearPending<C>;
-  keys: SubscriptionsKeys<C>;
-  "node-status": SubscriptionsNodeStatus<C>;
-  "queue-clear": SubscriptionsQueueClear<C>;
-  "revert-pending-clear": SubscriptionsRevertPendingClear<C>;
+  get: VerbOpt<T.SubscriptionsGetParams, unknown>;
+  "adopt-all": SubscriptionsAdoptAll;
+  "adopt-key": SubscriptionsAdoptKey;
+  "apply-pending": SubscriptionsApplyPending;
+  "auto-assign": SubscriptionsAutoAssign;
+  "bulk-assign": SubscriptionsBulkAssign;
+  check: SubscriptionsCheck;
+  "clear-pending": SubscriptionsClearPending;
+  keys: SubscriptionsKeys;
+  "node-status": SubscriptionsNodeStatus;
+  "queue-clear": SubscriptionsQueueClear;
+  "revert-pending-clear": SubscriptionsRevertPendingClear;
 }
 
 /** /subscriptions/adopt-all */
-export interface SubscriptionsAdoptAll<C extends CallShape = CallShape> {
+export interface SubscriptionsAdoptAll {
   /** POST /subscriptions/adopt-all (post_subscriptions_adopt_all) */
-  post: VerbOpt<C, T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
-  /** POST /subscriptions/adopt-all (post_subscriptions_adopt_all) */
-  create: VerbOpt<C, T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
+  post: VerbOpt<T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
+  create: VerbOpt<T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
 }
 
 /** /subscriptions/adopt-key */
-export interface SubscriptionsAdoptKey<C extends CallShape = CallShape> {
+export interface SubscriptionsAdoptKey {
   /** POST /subscriptions/adopt-key (post_subscriptions_adopt_key) */
-  post: Verb<C, T.SubscriptionsAdoptKeyPostParams, null>;
-  /** POST /subscriptions/adopt-key (post_subscriptions_adopt_key) */
-  create: Verb<C, T.SubscriptionsAdoptKeyPostParams, null>;
+  post: Verb<T.SubscriptionsAdoptKeyPostParams, null>;
+  create: Verb<T.SubscriptionsAdoptKeyPostParams, null>;
 }
 
 /** /subscriptions/apply-pending */
-export interface SubscriptionsApplyPending<C extends CallShape = CallShape> {
+export interface SubscriptionsApplyPending {
   /** POST /subscriptions/apply-pending (post_subscriptions_apply_pending) starts a task */
-  post: VerbOpt<C, T.SubscriptionsApplyPendingPostParams, Upid | null>;
-  /** POST /subscriptions/apply-pending (post_subscriptions_apply_pending) starts a task */
-  create: VerbOpt<C, T.SubscriptionsApplyPendingPostParams, Upid | null>;
+  post: VerbOpt<T.SubscriptionsApplyPendingPostParams, Upid | null>;
+  create: VerbOpt<T.SubscriptionsApplyPendingPostParams, Upid | null>;
 }
 
 /** /subscriptions/auto-assign */
-export interface SubscriptionsAutoAssign<C extends CallShape = CallShape> {
+export interface SubscriptionsAutoAssign {
   /** POST /subscriptions/auto-assign (post_subscriptions_auto_assign) */
-  post: VerbOpt<C, NoParams, T.SubscriptionsAutoAssignPostResult>;
-  /** POST /subscriptions/auto-assign (post_subscriptions_auto_assign) */
-  create: VerbOpt<C, NoParams, T.SubscriptionsAutoAssignPostResult>;
+  post: VerbOpt<NoParams, T.SubscriptionsAutoAssignPostResult>;
+  create: VerbOpt<NoParams, T.SubscriptionsAutoAssignPostResult>;
 }
 
 /** /subscriptions/bulk-assign */
-export interface SubscriptionsBulkAssign<C extends CallShape = CallShape> {
+export interface SubscriptionsBulkAssign {
   /** POST /subscriptions/bulk-assign (post_subscriptions_bulk_assign) */
-  post: Verb<C, T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
-  /** POST /subscriptions/bulk-assign (post_subscriptions_bulk_assign) */
-  create: Verb<C, T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
+  post: Verb<T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
+  create: Verb<T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
 }
 
 /** /subscriptions/check */
-export interface SubscriptionsCheck<C extends CallShape = CallShape> {
+export interface SubscriptionsCheck {
   /** POST /subscriptions/check (post_subscriptions_check) */
-  post: Verb<C, T.SubscriptionsCheckPostParams, null>;
-  /** POST /subscriptions/check (post_subscriptions_check) */
-  create: Verb<C, T.SubscriptionsCheckPostParams, null>;
+  post: Verb<T.SubscriptionsCheckPostParams, null>;
+  create: Verb<T.SubscriptionsCheckPostParams, null>;
 }
 
 /** /subscriptions/clear-pending */
-export interface SubscriptionsClearPending<C extends CallShape = CallShape> {
+export interface SubscriptionsClearPending {
   /** POST /subscriptions/clear-pending (post_subscriptions_clear_pending) */
-  post: VerbOpt<C, T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
-  /** POST /subscriptions/clear-pending (post_subscriptions_clear_pending) */
-  create: VerbOpt<C, T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
+  post: VerbOpt<T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
+  create: VerbOpt<T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
 }
 
 /** /subscriptions/keys */
-export interface SubscriptionsKeys<C extends CallShape = CallShape> {
-  (key: string | number): SubscriptionsKeysKey<C>;
+export interface SubscriptionsKeys {
+  (key: string | number): SubscriptionsKeysKey;
   /** GET /subscriptions/keys (get_subscriptions_keys) */
-  get: VerbOpt<C, NoParams, T.SubscriptionsKeysGetItem[]>;
+  get: VerbOpt<NoParams, T.SubscriptionsKeysGetItem[]>;
   /** POST /subscriptions/keys (post_subscriptions_keys) */
-  post: Verb<C, T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
-  /** POST /subscriptions/keys (post_subscriptions_keys) */
-  create: Verb<C, T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
+  post: Verb<T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
+  create: Verb<T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
 }
 
 /** /subscriptions/keys/{key} */
-export interface SubscriptionsKeysKey<C extends CallShape = CallShape> {
+export interface SubscriptionsKeysKey {
   /** GET /subscriptions/keys/{key} (get_subscriptions_keys) */
-  get: VerbOpt<C, NoParams, T.SubscriptionsKeysKeyGetResult>;
+  get: VerbOpt<NoParams, T.SubscriptionsKeysKeyGetResult>;
   /** DELETE /subscriptions/keys/{key} (delete_subscriptions_keys) */
-  delete: VerbOpt<C, T.SubscriptionsKeysKeyDeleteParams, null>;
-  assignment: SubscriptionsKeysKeyAssignment<C>;
+  delete: VerbOpt<T.SubscriptionsKeysKeyDeleteParams, null>;
+  assignment: SubscriptionsKeysKeyAssignment;
 }
 
 /** /subscriptions/keys/{key}/assignment */
-export interface SubscriptionsKeysKeyAssignment<C extends CallShape = CallShape> {
+export interface SubscriptionsKeysKeyAssignment {
   /** POST /subscriptions/keys/{key}/assignment (post_subscriptions_keys_assignment) */
-  post: Verb<C, T.SubscriptionsKeysKeyAssignmentPostParams, null>;
-  /** POST /subscriptions/keys/{key}/assignment (post_subscriptions_keys_assignment) */
-  create: Verb<C, T.SubscriptionsKeysKeyAssignmentPostParams, null>;
+  post: Verb<T.SubscriptionsKeysKeyAssignmentPostParams, null>;
+  create: Verb<T.SubscriptionsKeysKeyAssignmentPostParams, null>;
   /** DELETE /subscriptions/keys/{key}/assignment (delete_subscriptions_keys_assignment) */
-  delete: VerbOpt<C, T.SubscriptionsKeysKeyAssignmentDeleteParams, null>;
+  delete: VerbOpt<T.SubscriptionsKeysKeyAssignmentDeleteParams, null>;
 }
 
 /** /subscriptions/node-status */
-export interface SubscriptionsNodeStatus<C extends CallShape = CallShape> {
+export interface SubscriptionsNodeStatus {
   /** GET /subscriptions/node-status (get_subscriptions_node_status) */
-  get: VerbOpt<C, T.SubscriptionsNodeStatusGetParams, T.SubscriptionsNodeStatusGetItem[]>;
+  get: VerbOpt<T.SubscriptionsNodeStatusGetParams, T.SubscriptionsNodeStatusGetItem[]>;
 }
 
 /** /subscriptions/queue-clear */
-export interface SubscriptionsQueueClear<C extends CallShape = CallShape> {
+export interface SubscriptionsQueueClear {
   /** POST /subscriptions/queue-clear (post_subscriptions_queue_clear) */
-  post: Verb<C, T.SubscriptionsQueueClearPostParams, null>;
-  /** POST /subscriptions/queue-clear (post_subscriptions_queue_clear) */
-  create: Verb<C, T.SubscriptionsQueueClearPostParams, null>;
+  post: Verb<T.SubscriptionsQueueClearPostParams, null>;
+  create: Verb<T.SubscriptionsQueueClearPostParams, null>;
 }
 
 /** /subscriptions/revert-pending-clear */
-export interface SubscriptionsRevertPendingClear<C extends CallShape = CallShape> {
+export interface SubscriptionsRevertPendingClear {
   /** POST /subscriptions/revert-pending-clear (post_subscriptions_revert_pending_clear) */
-  post: Verb<C, T.SubscriptionsRevertPendingClearPostParams, null>;
-  /** POST /subscriptions/revert-pending-clear (post_subscriptions_revert_pending_clear) */
-  create: Verb<C, T.SubscriptionsRevertPendingClearPostParams, null>;
+  post: Verb<T.SubscriptionsRevertPendingClearPostParams, null>;
+  create: Verb<T.SubscriptionsRevertPendingClearPostParams, null>;
 }
 
 /** /version */
-export interface Version<C extends CallShape = CallShape> {
+export interface Version {
   /** GET /version (get_version) */
-  get: VerbOpt<C, NoParams, T.VersionGetResult>;
+  get: VerbOpt<NoParams, T.VersionGetResult>;
 }

@@ -2,2056 +2,1924 @@
 /* eslint-disable */
 
 // The fluent path tree of PMG: one interface per path.
-import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { CallShape, Verb, VerbOpt };
+export type { Verb, VerbOpt };
 
 /** / */
-export interface Root<C extends CallShape = CallShape> {
-  access: Access<C>;
-  config: Config<C>;
-  nodes: Nodes<C>;
-  quarantine: Quarantine<C>;
-  statistics: Statistics<C>;
-  version: Version<C>;
+export interface Root {
+  access: Access;
+  config: Config;
+  nodes: Nodes;
+  quarantine: Quarantine;
+  statistics: Statistics;
+  version: Version;
 }
 
 /** /access */
-export interface Access<C extends CallShape = CallShape> {
+export interface Access {
   /** GET /access (index) */
-  get: VerbOpt<C, NoParams, T.AccessGetItem[]>;
-  password: AccessPassword<C>;
-  ticket: AccessTicket<C>;
-  users: AccessUsers<C>;
+  get: VerbOpt<NoParams, T.AccessGetItem[]>;
+  password: AccessPassword;
+  ticket: AccessTicket;
+  users: AccessUsers;
 }
 
 /** /access/password */
-export interface AccessPassword<C extends CallShape = CallShape> {
+export interface AccessPassword {
   /** PUT /access/password (change_passsword) */
-  put: Verb<C, T.AccessPasswordPutParams, null>;
-  /** PUT /access/password (change_passsword) */
-  set: Verb<C, T.AccessPasswordPutParams, null>;
+  put: Verb<T.AccessPasswordPutParams, null>;
+  set: Verb<T.AccessPasswordPutParams, null>;
 }
 
 /** /access/ticket */
-export interface AccessTicket<C extends CallShape = CallShape> {
+export interface AccessTicket {
   /** GET /access/ticket (get_ticket) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** POST /access/ticket (create_ticket) */
-  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  /** POST /access/ticket (create_ticket) */
-  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
 }
 
 /** /access/users */
-export interface AccessUsers<C extends CallShape = CallShape> {
-  (userid: string | number): AccessUsersUserid<C>;
+export interface AccessUsers {
+  (userid: string | number): AccessUsersUserid;
   /** GET /access/users (index) */
-  get: VerbOpt<C, NoParams, T.AccessUsersGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (create) */
-  post: Verb<C, T.AccessUsersPostParams, null>;
-  /** POST /access/users (create) */
-  create: Verb<C, T.AccessUsersPostParams, null>;
+  post: Verb<T.AccessUsersPostParams, null>;
+  create: Verb<T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
-export interface AccessUsersUserid<C extends CallShape = CallShape> {
+export interface AccessUsersUserid {
   /** GET /access/users/{userid} (read) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /access/users/{userid} (write) */
-  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
-  /** PUT /access/users/{userid} (write) */
-  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
+  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
+  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config */
-export interface Config<C extends CallShape = CallShape> {
+export interface Config {
   /** GET /config (index) */
-  get: VerbOpt<C, NoParams, T.ConfigGetItem[]>;
-  admin: ConfigAdmin<C>;
-  clamav: ConfigClamav<C>;
-  cluster: ConfigCluster<C>;
-  customscores: ConfigCustomscores<C>;
-  dkim: ConfigDkim<C>;
-  domains: ConfigDomains<C>;
-  fetchmail: ConfigFetchmail<C>;
-  ldap: ConfigLdap<C>;
-  mail: ConfigMail<C>;
-  mimetypes: ConfigMimetypes<C>;
-  mynetworks: ConfigMynetworks<C>;
-  pbs: ConfigPbs<C>;
-  regextest: ConfigRegextest<C>;
-  ruledb: ConfigRuledb<C>;
-  spam: ConfigSpam<C>;
-  spamquar: ConfigSpamquar<C>;
-  tlspolicy: ConfigTlspolicy<C>;
-  transport: ConfigTransport<C>;
-  virusquar: ConfigVirusquar<C>;
-  whitelist: ConfigWhitelist<C>;
+  get: VerbOpt<NoParams, T.ConfigGetItem[]>;
+  admin: ConfigAdmin;
+  clamav: ConfigClamav;
+  cluster: ConfigCluster;
+  customscores: ConfigCustomscores;
+  dkim: ConfigDkim;
+  domains: ConfigDomains;
+  fetchmail: ConfigFetchmail;
+  ldap: ConfigLdap;
+  mail: ConfigMail;
+  mimetypes: ConfigMimetypes;
+  mynetworks: ConfigMynetworks;
+  pbs: ConfigPbs;
+  regextest: ConfigRegextest;
+  ruledb: ConfigRuledb;
+  spam: ConfigSpam;
+  spamquar: ConfigSpamquar;
+  tlspolicy: ConfigTlspolicy;
+  transport: ConfigTransport;
+  virusquar: ConfigVirusquar;
+  whitelist: ConfigWhitelist;
 }
 
 /** /config/admin */
-export interface ConfigAdmin<C extends CallShape = CallShape> {
+export interface ConfigAdmin {
   /** GET /config/admin (read_admin_section) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /config/admin (update_admin_section) */
-  put: VerbOpt<C, T.ConfigAdminPutParams, null>;
-  /** PUT /config/admin (update_admin_section) */
-  set: VerbOpt<C, T.ConfigAdminPutParams, null>;
+  put: VerbOpt<T.ConfigAdminPutParams, null>;
+  set: VerbOpt<T.ConfigAdminPutParams, null>;
 }
 
 /** /config/clamav */
-export interface ConfigClamav<C extends CallShape = CallShape> {
+export interface ConfigClamav {
   /** GET /config/clamav (read_clamav_section) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /config/clamav (update_clamav_section) */
-  put: VerbOpt<C, T.ConfigClamavPutParams, null>;
-  /** PUT /config/clamav (update_clamav_section) */
-  set: VerbOpt<C, T.ConfigClamavPutParams, null>;
+  put: VerbOpt<T.ConfigClamavPutParams, null>;
+  set: VerbOpt<T.ConfigClamavPutParams, null>;
 }
 
 /** /config/cluster */
-export interface ConfigCluster<C extends CallShape = CallShape> {
+export interface ConfigCluster {
   /** GET /config/cluster (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  create: ConfigClusterCreate<C>;
-  join: ConfigClusterJoin<C>;
-  nodes: ConfigClusterNodes<C>;
-  status: ConfigClusterStatus<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  create: ConfigClusterCreate;
+  join: ConfigClusterJoin;
+  nodes: ConfigClusterNodes;
+  status: ConfigClusterStatus;
 }
 
 /** /config/cluster/create */
-export interface ConfigClusterCreate<C extends CallShape = CallShape> {
+export interface ConfigClusterCreate {
   /** POST /config/cluster/create (create) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /config/cluster/create (create) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /config/cluster/join */
-export interface ConfigClusterJoin<C extends CallShape = CallShape> {
+export interface ConfigClusterJoin {
   /** POST /config/cluster/join (join) starts a task */
-  post: Verb<C, T.ConfigClusterJoinPostParams, Upid>;
-  /** POST /config/cluster/join (join) starts a task */
-  create: Verb<C, T.ConfigClusterJoinPostParams, Upid>;
+  post: Verb<T.ConfigClusterJoinPostParams, Upid>;
+  create: Verb<T.ConfigClusterJoinPostParams, Upid>;
 }
 
 /** /config/cluster/nodes */
-export interface ConfigClusterNodes<C extends CallShape = CallShape> {
+export interface ConfigClusterNodes {
   /** GET /config/cluster/nodes (nodes) */
-  get: VerbOpt<C, NoParams, T.ConfigClusterNodesGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigClusterNodesGetItem[]>;
   /** POST /config/cluster/nodes (add_node) */
-  post: Verb<C, T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
-  /** POST /config/cluster/nodes (add_node) */
-  create: Verb<C, T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
+  post: Verb<T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
+  create: Verb<T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
 }
 
 /** /config/cluster/status */
-export interface ConfigClusterStatus<C extends CallShape = CallShape> {
+export interface ConfigClusterStatus {
   /** GET /config/cluster/status (status) */
-  get: VerbOpt<C, T.ConfigClusterStatusGetParams, T.ConfigClusterStatusGetItem[]>;
+  get: VerbOpt<T.ConfigClusterStatusGetParams, T.ConfigClusterStatusGetItem[]>;
 }
 
 /** /config/customscores */
-export interface ConfigCustomscores<C extends CallShape = CallShape> {
-  (name: string | number): ConfigCustomscoresName<C>;
+export interface ConfigCustomscores {
+  (name: string | number): ConfigCustomscoresName;
   /** GET /config/customscores (list_scores) */
-  get: VerbOpt<C, NoParams, T.ConfigCustomscoresGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigCustomscoresGetItem[]>;
   /** POST /config/customscores (create_score) */
-  post: Verb<C, T.ConfigCustomscoresPostParams, null>;
-  /** POST /config/customscores (create_score) */
-  create: Verb<C, T.ConfigCustomscoresPostParams, null>;
+  post: Verb<T.ConfigCustomscoresPostParams, null>;
+  create: Verb<T.ConfigCustomscoresPostParams, null>;
   /** PUT /config/customscores (apply_score_changes) starts a task */
-  put: VerbOpt<C, T.ConfigCustomscoresPutParams, Upid>;
-  /** PUT /config/customscores (apply_score_changes) starts a task */
-  set: VerbOpt<C, T.ConfigCustomscoresPutParams, Upid>;
+  put: VerbOpt<T.ConfigCustomscoresPutParams, Upid>;
+  set: VerbOpt<T.ConfigCustomscoresPutParams, Upid>;
   /** DELETE /config/customscores (revert_score_changes) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/customscores/{name} */
-export interface ConfigCustomscoresName<C extends CallShape = CallShape> {
+export interface ConfigCustomscoresName {
   /** GET /config/customscores/{name} (get_score) */
-  get: VerbOpt<C, NoParams, T.ConfigCustomscoresNameGetResult>;
+  get: VerbOpt<NoParams, T.ConfigCustomscoresNameGetResult>;
   /** PUT /config/customscores/{name} (edit_score) */
-  put: Verb<C, T.ConfigCustomscoresNamePutParams, null>;
-  /** PUT /config/customscores/{name} (edit_score) */
-  set: Verb<C, T.ConfigCustomscoresNamePutParams, null>;
+  put: Verb<T.ConfigCustomscoresNamePutParams, null>;
+  set: Verb<T.ConfigCustomscoresNamePutParams, null>;
   /** DELETE /config/customscores/{name} (delete_score) */
-  delete: VerbOpt<C, T.ConfigCustomscoresNameDeleteParams, null>;
+  delete: VerbOpt<T.ConfigCustomscoresNameDeleteParams, null>;
 }
 
 /** /config/dkim */
-export interface ConfigDkim<C extends CallShape = CallShape> {
+export interface ConfigDkim {
   /** GET /config/dkim (index) */
-  get: VerbOpt<C, NoParams, T.ConfigDkimGetItem[]>;
-  domains: ConfigDkimDomains<C>;
-  selector: ConfigDkimSelector<C>;
-  selectors: ConfigDkimSelectors<C>;
+  get: VerbOpt<NoParams, T.ConfigDkimGetItem[]>;
+  domains: ConfigDkimDomains;
+  selector: ConfigDkimSelector;
+  selectors: ConfigDkimSelectors;
 }
 
 /** /config/dkim/domains */
-export interface ConfigDkimDomains<C extends CallShape = CallShape> {
-  (domain: string | number): ConfigDkimDomainsDomain<C>;
+export interface ConfigDkimDomains {
+  (domain: string | number): ConfigDkimDomainsDomain;
   /** GET /config/dkim/domains (index) */
-  get: VerbOpt<C, NoParams, T.ConfigDkimDomainsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigDkimDomainsGetItem[]>;
   /** POST /config/dkim/domains (create) */
-  post: Verb<C, T.ConfigDkimDomainsPostParams, null>;
-  /** POST /config/dkim/domains (create) */
-  create: Verb<C, T.ConfigDkimDomainsPostParams, null>;
+  post: Verb<T.ConfigDkimDomainsPostParams, null>;
+  create: Verb<T.ConfigDkimDomainsPostParams, null>;
 }
 
 /** /config/dkim/domains/{domain} */
-export interface ConfigDkimDomainsDomain<C extends CallShape = CallShape> {
+export interface ConfigDkimDomainsDomain {
   /** GET /config/dkim/domains/{domain} (read) */
-  get: VerbOpt<C, NoParams, T.ConfigDkimDomainsDomainGetResult>;
+  get: VerbOpt<NoParams, T.ConfigDkimDomainsDomainGetResult>;
   /** PUT /config/dkim/domains/{domain} (write) */
-  put: Verb<C, T.ConfigDkimDomainsDomainPutParams, null>;
-  /** PUT /config/dkim/domains/{domain} (write) */
-  set: Verb<C, T.ConfigDkimDomainsDomainPutParams, null>;
+  put: Verb<T.ConfigDkimDomainsDomainPutParams, null>;
+  set: Verb<T.ConfigDkimDomainsDomainPutParams, null>;
   /** DELETE /config/dkim/domains/{domain} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/dkim/selector */
-export interface ConfigDkimSelector<C extends CallShape = CallShape> {
+export interface ConfigDkimSelector {
   /** GET /config/dkim/selector (get_selector_info) */
-  get: VerbOpt<C, NoParams, T.ConfigDkimSelectorGetResult>;
+  get: VerbOpt<NoParams, T.ConfigDkimSelectorGetResult>;
   /** POST /config/dkim/selector (set_selector) */
-  post: Verb<C, T.ConfigDkimSelectorPostParams, null>;
-  /** POST /config/dkim/selector (set_selector) */
-  create: Verb<C, T.ConfigDkimSelectorPostParams, null>;
+  post: Verb<T.ConfigDkimSelectorPostParams, null>;
+  create: Verb<T.ConfigDkimSelectorPostParams, null>;
 }
 
 /** /config/dkim/selectors */
-export interface ConfigDkimSelectors<C extends CallShape = CallShape> {
+export interface ConfigDkimSelectors {
   /** GET /config/dkim/selectors (get_selector_list) */
-  get: VerbOpt<C, NoParams, T.ConfigDkimSelectorsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigDkimSelectorsGetItem[]>;
 }
 
 /** /config/domains */
-export interface ConfigDomains<C extends CallShape = CallShape> {
-  (domain: string | number): ConfigDomainsDomain<C>;
+export interface ConfigDomains {
+  (domain: string | number): ConfigDomainsDomain;
   /** GET /config/domains (index) */
-  get: VerbOpt<C, NoParams, T.ConfigDomainsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigDomainsGetItem[]>;
   /** POST /config/domains (create) */
-  post: Verb<C, T.ConfigDomainsPostParams, null>;
-  /** POST /config/domains (create) */
-  create: Verb<C, T.ConfigDomainsPostParams, null>;
+  post: Verb<T.ConfigDomainsPostParams, null>;
+  create: Verb<T.ConfigDomainsPostParams, null>;
 }
 
 /** /config/domains/{domain} */
-export interface ConfigDomainsDomain<C extends CallShape = CallShape> {
+export interface ConfigDomainsDomain {
   /** GET /config/domains/{domain} (read) */
-  get: VerbOpt<C, NoParams, T.ConfigDomainsDomainGetResult>;
+  get: VerbOpt<NoParams, T.ConfigDomainsDomainGetResult>;
   /** PUT /config/domains/{domain} (write) */
-  put: Verb<C, T.ConfigDomainsDomainPutParams, null>;
-  /** PUT /config/domains/{domain} (write) */
-  set: Verb<C, T.ConfigDomainsDomainPutParams, null>;
+  put: Verb<T.ConfigDomainsDomainPutParams, null>;
+  set: Verb<T.ConfigDomainsDomainPutParams, null>;
   /** DELETE /config/domains/{domain} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/fetchmail */
-export interface ConfigFetchmail<C extends CallShape = CallShape> {
-  (id: string | number): ConfigFetchmailId<C>;
+export interface ConfigFetchmail {
+  (id: string | number): ConfigFetchmailId;
   /** GET /config/fetchmail (index) */
-  get: VerbOpt<C, NoParams, T.ConfigFetchmailGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigFetchmailGetItem[]>;
   /** POST /config/fetchmail (create) */
-  post: Verb<C, T.ConfigFetchmailPostParams, string>;
-  /** POST /config/fetchmail (create) */
-  create: Verb<C, T.ConfigFetchmailPostParams, string>;
+  post: Verb<T.ConfigFetchmailPostParams, string>;
+  create: Verb<T.ConfigFetchmailPostParams, string>;
 }
 
 /** /config/fetchmail/{id} */
-export interface ConfigFetchmailId<C extends CallShape = CallShape> {
+export interface ConfigFetchmailId {
   /** GET /config/fetchmail/{id} (read) */
-  get: VerbOpt<C, NoParams, T.ConfigFetchmailIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigFetchmailIdGetResult>;
   /** PUT /config/fetchmail/{id} (write) */
-  put: VerbOpt<C, T.ConfigFetchmailIdPutParams, null>;
-  /** PUT /config/fetchmail/{id} (write) */
-  set: VerbOpt<C, T.ConfigFetchmailIdPutParams, null>;
+  put: VerbOpt<T.ConfigFetchmailIdPutParams, null>;
+  set: VerbOpt<T.ConfigFetchmailIdPutParams, null>;
   /** DELETE /config/fetchmail/{id} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ldap */
-export interface ConfigLdap<C extends CallShape = CallShape> {
-  (profile: string | number): ConfigLdapProfile<C>;
+export interface ConfigLdap {
+  (profile: string | number): ConfigLdapProfile;
   /** GET /config/ldap (index) */
-  get: VerbOpt<C, NoParams, T.ConfigLdapGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigLdapGetItem[]>;
   /** POST /config/ldap (create) */
-  post: Verb<C, T.ConfigLdapPostParams, null>;
-  /** POST /config/ldap (create) */
-  create: Verb<C, T.ConfigLdapPostParams, null>;
+  post: Verb<T.ConfigLdapPostParams, null>;
+  create: Verb<T.ConfigLdapPostParams, null>;
 }
 
 /** /config/ldap/{profile} */
-export interface ConfigLdapProfile<C extends CallShape = CallShape> {
+export interface ConfigLdapProfile {
   /** GET /config/ldap/{profile} (profile_index) */
-  get: VerbOpt<C, NoParams, T.ConfigLdapProfileGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigLdapProfileGetItem[]>;
   /** DELETE /config/ldap/{profile} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
-  config: ConfigLdapProfileConfig<C>;
-  groups: ConfigLdapProfileGroups<C>;
-  sync: ConfigLdapProfileSync<C>;
-  users: ConfigLdapProfileUsers<C>;
+  delete: VerbOpt<NoParams, null>;
+  config: ConfigLdapProfileConfig;
+  groups: ConfigLdapProfileGroups;
+  sync: ConfigLdapProfileSync;
+  users: ConfigLdapProfileUsers;
 }
 
 /** /config/ldap/{profile}/config */
-export interface ConfigLdapProfileConfig<C extends CallShape = CallShape> {
+export interface ConfigLdapProfileConfig {
   /** GET /config/ldap/{profile}/config (read_config) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** PUT /config/ldap/{profile}/config (update_config) */
-  put: VerbOpt<C, T.ConfigLdapProfileConfigPutParams, null>;
-  /** PUT /config/ldap/{profile}/config (update_config) */
-  set: VerbOpt<C, T.ConfigLdapProfileConfigPutParams, null>;
+  put: VerbOpt<T.ConfigLdapProfileConfigPutParams, null>;
+  set: VerbOpt<T.ConfigLdapProfileConfigPutParams, null>;
 }
 
 /** /config/ldap/{profile}/groups */
-export interface ConfigLdapProfileGroups<C extends CallShape = CallShape> {
-  (gid: string | number): ConfigLdapProfileGroupsGid<C>;
+export interface ConfigLdapProfileGroups {
+  (gid: string | number): ConfigLdapProfileGroupsGid;
   /** GET /config/ldap/{profile}/groups (profile_list_groups) */
-  get: VerbOpt<C, NoParams, T.ConfigLdapProfileGroupsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigLdapProfileGroupsGetItem[]>;
 }
 
 /** /config/ldap/{profile}/groups/{gid} */
-export interface ConfigLdapProfileGroupsGid<C extends CallShape = CallShape> {
+export interface ConfigLdapProfileGroupsGid {
   /** GET /config/ldap/{profile}/groups/{gid} (profile_list_group_members) */
-  get: VerbOpt<C, NoParams, T.ConfigLdapProfileGroupsGidGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigLdapProfileGroupsGidGetItem[]>;
 }
 
 /** /config/ldap/{profile}/sync */
-export interface ConfigLdapProfileSync<C extends CallShape = CallShape> {
+export interface ConfigLdapProfileSync {
   /** POST /config/ldap/{profile}/sync (sync_profile) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /config/ldap/{profile}/sync (sync_profile) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /config/ldap/{profile}/users */
-export interface ConfigLdapProfileUsers<C extends CallShape = CallShape> {
-  (email: string | number): ConfigLdapProfileUsersEmail<C>;
+export interface ConfigLdapProfileUsers {
+  (email: string | number): ConfigLdapProfileUsersEmail;
   /** GET /config/ldap/{profile}/users (profile_list_users) */
-  get: VerbOpt<C, NoParams, T.ConfigLdapProfileUsersGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigLdapProfileUsersGetItem[]>;
 }
 
 /** /config/ldap/{profile}/users/{email} */
-export interface ConfigLdapProfileUsersEmail<C extends CallShape = CallShape> {
+export interface ConfigLdapProfileUsersEmail {
   /** GET /config/ldap/{profile}/users/{email} (address_list) */
-  get: VerbOpt<C, NoParams, T.ConfigLdapProfileUsersEmailGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigLdapProfileUsersEmailGetItem[]>;
 }
 
 /** /config/mail */
-export interface ConfigMail<C extends CallShape = CallShape> {
+export interface ConfigMail {
   /** GET /config/mail (read_mail_section) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /config/mail (update_mail_section) */
-  put: VerbOpt<C, T.ConfigMailPutParams, null>;
-  /** PUT /config/mail (update_mail_section) */
-  set: VerbOpt<C, T.ConfigMailPutParams, null>;
+  put: VerbOpt<T.ConfigMailPutParams, null>;
+  set: VerbOpt<T.ConfigMailPutParams, null>;
 }
 
 /** /config/mimetypes */
-export interface ConfigMimetypes<C extends CallShape = CallShape> {
+export interface ConfigMimetypes {
   /** GET /config/mimetypes (index) */
-  get: VerbOpt<C, NoParams, T.ConfigMimetypesGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigMimetypesGetItem[]>;
 }
 
 /** /config/mynetworks */
-export interface ConfigMynetworks<C extends CallShape = CallShape> {
-  (cidr: string | number): ConfigMynetworksCidr<C>;
+export interface ConfigMynetworks {
+  (cidr: string | number): ConfigMynetworksCidr;
   /** GET /config/mynetworks (index) */
-  get: VerbOpt<C, NoParams, T.ConfigMynetworksGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigMynetworksGetItem[]>;
   /** POST /config/mynetworks (create) */
-  post: Verb<C, T.ConfigMynetworksPostParams, null>;
-  /** POST /config/mynetworks (create) */
-  create: Verb<C, T.ConfigMynetworksPostParams, null>;
+  post: Verb<T.ConfigMynetworksPostParams, null>;
+  create: Verb<T.ConfigMynetworksPostParams, null>;
 }
 
 /** /config/mynetworks/{cidr} */
-export interface ConfigMynetworksCidr<C extends CallShape = CallShape> {
+export interface ConfigMynetworksCidr {
   /** GET /config/mynetworks/{cidr} (read) */
-  get: VerbOpt<C, NoParams, T.ConfigMynetworksCidrGetResult>;
+  get: VerbOpt<NoParams, T.ConfigMynetworksCidrGetResult>;
   /** PUT /config/mynetworks/{cidr} (write) */
-  put: Verb<C, T.ConfigMynetworksCidrPutParams, null>;
-  /** PUT /config/mynetworks/{cidr} (write) */
-  set: Verb<C, T.ConfigMynetworksCidrPutParams, null>;
+  put: Verb<T.ConfigMynetworksCidrPutParams, null>;
+  set: Verb<T.ConfigMynetworksCidrPutParams, null>;
   /** DELETE /config/mynetworks/{cidr} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/pbs */
-export interface ConfigPbs<C extends CallShape = CallShape> {
-  (remote: string | number): ConfigPbsRemote<C>;
+export interface ConfigPbs {
+  (remote: string | number): ConfigPbsRemote;
   /** GET /config/pbs (list) */
-  get: VerbOpt<C, NoParams, T.ConfigPbsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigPbsGetItem[]>;
   /** POST /config/pbs (create) */
-  post: Verb<C, T.ConfigPbsPostParams, null>;
-  /** POST /config/pbs (create) */
-  create: Verb<C, T.ConfigPbsPostParams, null>;
+  post: Verb<T.ConfigPbsPostParams, null>;
+  create: Verb<T.ConfigPbsPostParams, null>;
 }
 
 /** /config/pbs/{remote} */
-export interface ConfigPbsRemote<C extends CallShape = CallShape> {
+export interface ConfigPbsRemote {
   /** GET /config/pbs/{remote} (read_config) */
-  get: VerbOpt<C, T.ConfigPbsRemoteGetParams, unknown>;
+  get: VerbOpt<T.ConfigPbsRemoteGetParams, unknown>;
   /** PUT /config/pbs/{remote} (update_config) */
-  put: VerbOpt<C, T.ConfigPbsRemotePutParams, null>;
-  /** PUT /config/pbs/{remote} (update_config) */
-  set: VerbOpt<C, T.ConfigPbsRemotePutParams, null>;
+  put: VerbOpt<T.ConfigPbsRemotePutParams, null>;
+  set: VerbOpt<T.ConfigPbsRemotePutParams, null>;
   /** DELETE /config/pbs/{remote} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/regextest */
-export interface ConfigRegextest<C extends CallShape = CallShape> {
+export interface ConfigRegextest {
   /** POST /config/regextest (regextest) */
-  post: Verb<C, T.ConfigRegextestPostParams, number>;
-  /** POST /config/regextest (regextest) */
-  create: Verb<C, T.ConfigRegextestPostParams, number>;
+  post: Verb<T.ConfigRegextestPostParams, number>;
+  create: Verb<T.ConfigRegextestPostParams, number>;
 }
 
 /** /config/ruledb */
-export interface ConfigRuledb<C extends CallShape = CallShape> {
+export interface ConfigRuledb {
   /** GET /config/ruledb (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** POST /config/ruledb (reset_ruledb) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /config/ruledb (reset_ruledb) */
-  create: VerbOpt<C, NoParams, null>;
-  action: ConfigRuledbAction<C>;
-  digest: ConfigRuledbDigest<C>;
-  rules: ConfigRuledbRules<C>;
-  what: ConfigRuledbWhat<C>;
-  when: ConfigRuledbWhen<C>;
-  who: ConfigRuledbWho<C>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
+  action: ConfigRuledbAction;
+  digest: ConfigRuledbDigest;
+  rules: ConfigRuledbRules;
+  what: ConfigRuledbWhat;
+  when: ConfigRuledbWhen;
+  who: ConfigRuledbWho;
 }
 
 /** /config/ruledb/action */
-export interface ConfigRuledbAction<C extends CallShape = CallShape> {
+export interface ConfigRuledbAction {
   /** GET /config/ruledb/action (index) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbActionGetItem[]>;
-  bcc: ConfigRuledbActionBcc<C>;
-  disclaimer: ConfigRuledbActionDisclaimer<C>;
-  field: ConfigRuledbActionField<C>;
-  notification: ConfigRuledbActionNotification<C>;
-  objects: ConfigRuledbActionObjects<C>;
-  removeattachments: ConfigRuledbActionRemoveattachments<C>;
+  get: VerbOpt<NoParams, T.ConfigRuledbActionGetItem[]>;
+  bcc: ConfigRuledbActionBcc;
+  disclaimer: ConfigRuledbActionDisclaimer;
+  field: ConfigRuledbActionField;
+  notification: ConfigRuledbActionNotification;
+  objects: ConfigRuledbActionObjects;
+  removeattachments: ConfigRuledbActionRemoveattachments;
 }
 
 /** /config/ruledb/action/bcc */
-export interface ConfigRuledbActionBcc<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbActionBccId<C>;
+export interface ConfigRuledbActionBcc {
+  (id: string | number): ConfigRuledbActionBccId;
   /** POST /config/ruledb/action/bcc (bcc) */
-  post: Verb<C, T.ConfigRuledbActionBccPostParams, string>;
-  /** POST /config/ruledb/action/bcc (bcc) */
-  create: Verb<C, T.ConfigRuledbActionBccPostParams, string>;
+  post: Verb<T.ConfigRuledbActionBccPostParams, string>;
+  create: Verb<T.ConfigRuledbActionBccPostParams, string>;
 }
 
 /** /config/ruledb/action/bcc/{id} */
-export interface ConfigRuledbActionBccId<C extends CallShape = CallShape> {
+export interface ConfigRuledbActionBccId {
   /** GET /config/ruledb/action/bcc/{id} (read_bcc) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbActionBccIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbActionBccIdGetResult>;
   /** PUT /config/ruledb/action/bcc/{id} (update_bcc) */
-  put: Verb<C, T.ConfigRuledbActionBccIdPutParams, null>;
-  /** PUT /config/ruledb/action/bcc/{id} (update_bcc) */
-  set: Verb<C, T.ConfigRuledbActionBccIdPutParams, null>;
+  put: Verb<T.ConfigRuledbActionBccIdPutParams, null>;
+  set: Verb<T.ConfigRuledbActionBccIdPutParams, null>;
 }
 
 /** /config/ruledb/action/disclaimer */
-export interface ConfigRuledbActionDisclaimer<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbActionDisclaimerId<C>;
+export interface ConfigRuledbActionDisclaimer {
+  (id: string | number): ConfigRuledbActionDisclaimerId;
   /** POST /config/ruledb/action/disclaimer (disclaimer) */
-  post: Verb<C, T.ConfigRuledbActionDisclaimerPostParams, string>;
-  /** POST /config/ruledb/action/disclaimer (disclaimer) */
-  create: Verb<C, T.ConfigRuledbActionDisclaimerPostParams, string>;
+  post: Verb<T.ConfigRuledbActionDisclaimerPostParams, string>;
+  create: Verb<T.ConfigRuledbActionDisclaimerPostParams, string>;
 }
 
 /** /config/ruledb/action/disclaimer/{id} */
-export interface ConfigRuledbActionDisclaimerId<C extends CallShape = CallShape> {
+export interface ConfigRuledbActionDisclaimerId {
   /** GET /config/ruledb/action/disclaimer/{id} (read_disclaimer) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbActionDisclaimerIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbActionDisclaimerIdGetResult>;
   /** PUT /config/ruledb/action/disclaimer/{id} (update_disclaimer) */
-  put: Verb<C, T.ConfigRuledbActionDisclaimerIdPutParams, null>;
-  /** PUT /config/ruledb/action/disclaimer/{id} (update_disclaimer) */
-  set: Verb<C, T.ConfigRuledbActionDisclaimerIdPutParams, null>;
+  put: Verb<T.ConfigRuledbActionDisclaimerIdPutParams, null>;
+  set: Verb<T.ConfigRuledbActionDisclaimerIdPutParams, null>;
 }
 
 /** /config/ruledb/action/field */
-export interface ConfigRuledbActionField<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbActionFieldId<C>;
+export interface ConfigRuledbActionField {
+  (id: string | number): ConfigRuledbActionFieldId;
   /** POST /config/ruledb/action/field (field) */
-  post: Verb<C, T.ConfigRuledbActionFieldPostParams, string>;
-  /** POST /config/ruledb/action/field (field) */
-  create: Verb<C, T.ConfigRuledbActionFieldPostParams, string>;
+  post: Verb<T.ConfigRuledbActionFieldPostParams, string>;
+  create: Verb<T.ConfigRuledbActionFieldPostParams, string>;
 }
 
 /** /config/ruledb/action/field/{id} */
-export interface ConfigRuledbActionFieldId<C extends CallShape = CallShape> {
+export interface ConfigRuledbActionFieldId {
   /** GET /config/ruledb/action/field/{id} (read_field) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbActionFieldIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbActionFieldIdGetResult>;
   /** PUT /config/ruledb/action/field/{id} (update_field) */
-  put: Verb<C, T.ConfigRuledbActionFieldIdPutParams, null>;
-  /** PUT /config/ruledb/action/field/{id} (update_field) */
-  set: Verb<C, T.ConfigRuledbActionFieldIdPutParams, null>;
+  put: Verb<T.ConfigRuledbActionFieldIdPutParams, null>;
+  set: Verb<T.ConfigRuledbActionFieldIdPutParams, null>;
 }
 
 /** /config/ruledb/action/notification */
-export interface ConfigRuledbActionNotification<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbActionNotificationId<C>;
+export interface ConfigRuledbActionNotification {
+  (id: string | number): ConfigRuledbActionNotificationId;
   /** POST /config/ruledb/action/notification (notification) */
-  post: Verb<C, T.ConfigRuledbActionNotificationPostParams, string>;
-  /** POST /config/ruledb/action/notification (notification) */
-  create: Verb<C, T.ConfigRuledbActionNotificationPostParams, string>;
+  post: Verb<T.ConfigRuledbActionNotificationPostParams, string>;
+  create: Verb<T.ConfigRuledbActionNotificationPostParams, string>;
 }
 
 /** /config/ruledb/action/notification/{id} */
-export interface ConfigRuledbActionNotificationId<C extends CallShape = CallShape> {
+export interface ConfigRuledbActionNotificationId {
   /** GET /config/ruledb/action/notification/{id} (read_notification) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbActionNotificationIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbActionNotificationIdGetResult>;
   /** PUT /config/ruledb/action/notification/{id} (update_notification) */
-  put: Verb<C, T.ConfigRuledbActionNotificationIdPutParams, null>;
-  /** PUT /config/ruledb/action/notification/{id} (update_notification) */
-  set: Verb<C, T.ConfigRuledbActionNotificationIdPutParams, null>;
+  put: Verb<T.ConfigRuledbActionNotificationIdPutParams, null>;
+  set: Verb<T.ConfigRuledbActionNotificationIdPutParams, null>;
 }
 
 /** /config/ruledb/action/objects */
-export interface ConfigRuledbActionObjects<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbActionObjectsId<C>;
+export interface ConfigRuledbActionObjects {
+  (id: string | number): ConfigRuledbActionObjectsId;
   /** GET /config/ruledb/action/objects (list_actions) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbActionObjectsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbActionObjectsGetItem[]>;
 }
 
 /** /config/ruledb/action/objects/{id} */
-export interface ConfigRuledbActionObjectsId<C extends CallShape = CallShape> {
+export interface ConfigRuledbActionObjectsId {
   /** DELETE /config/ruledb/action/objects/{id} (delete_action) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/action/removeattachments */
-export interface ConfigRuledbActionRemoveattachments<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbActionRemoveattachmentsId<C>;
+export interface ConfigRuledbActionRemoveattachments {
+  (id: string | number): ConfigRuledbActionRemoveattachmentsId;
   /** POST /config/ruledb/action/removeattachments (removeattachments) */
-  post: Verb<C, T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
-  /** POST /config/ruledb/action/removeattachments (removeattachments) */
-  create: Verb<C, T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
+  post: Verb<T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
+  create: Verb<T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
 }
 
 /** /config/ruledb/action/removeattachments/{id} */
-export interface ConfigRuledbActionRemoveattachmentsId<C extends CallShape = CallShape> {
+export interface ConfigRuledbActionRemoveattachmentsId {
   /** GET /config/ruledb/action/removeattachments/{id} (read_removeattachments) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbActionRemoveattachmentsIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbActionRemoveattachmentsIdGetResult>;
   /** PUT /config/ruledb/action/removeattachments/{id} (update_removeattachments) */
-  put: Verb<C, T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
-  /** PUT /config/ruledb/action/removeattachments/{id} (update_removeattachments) */
-  set: Verb<C, T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
+  put: Verb<T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
+  set: Verb<T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
 }
 
 /** /config/ruledb/digest */
-export interface ConfigRuledbDigest<C extends CallShape = CallShape> {
+export interface ConfigRuledbDigest {
   /** GET /config/ruledb/digest (ruledb_digest) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /config/ruledb/rules */
-export interface ConfigRuledbRules<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbRulesId<C>;
+export interface ConfigRuledbRules {
+  (id: string | number): ConfigRuledbRulesId;
   /** GET /config/ruledb/rules (list_rules) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesGetItem[]>;
   /** POST /config/ruledb/rules (create_rule) */
-  post: Verb<C, T.ConfigRuledbRulesPostParams, number>;
-  /** POST /config/ruledb/rules (create_rule) */
-  create: Verb<C, T.ConfigRuledbRulesPostParams, number>;
+  post: Verb<T.ConfigRuledbRulesPostParams, number>;
+  create: Verb<T.ConfigRuledbRulesPostParams, number>;
 }
 
 /** /config/ruledb/rules/{id} */
-export interface ConfigRuledbRulesId<C extends CallShape = CallShape> {
+export interface ConfigRuledbRulesId {
   /** GET /config/ruledb/rules/{id} (index) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesIdGetItem[]>;
   /** DELETE /config/ruledb/rules/{id} (delete_rule) */
-  delete: VerbOpt<C, NoParams, null>;
-  action: ConfigRuledbRulesIdAction<C>;
-  config: ConfigRuledbRulesIdConfig<C>;
-  from: ConfigRuledbRulesIdFrom<C>;
-  to: ConfigRuledbRulesIdTo<C>;
-  what: ConfigRuledbRulesIdWhat<C>;
-  when: ConfigRuledbRulesIdWhen<C>;
+  delete: VerbOpt<NoParams, null>;
+  action: ConfigRuledbRulesIdAction;
+  config: ConfigRuledbRulesIdConfig;
+  from: ConfigRuledbRulesIdFrom;
+  to: ConfigRuledbRulesIdTo;
+  what: ConfigRuledbRulesIdWhat;
+  when: ConfigRuledbRulesIdWhen;
 }
 
 /** /config/ruledb/rules/{id}/action */
-export interface ConfigRuledbRulesIdAction<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbRulesIdActionOgroup<C>;
+export interface ConfigRuledbRulesIdAction {
+  (ogroup: string | number): ConfigRuledbRulesIdActionOgroup;
   /** GET /config/ruledb/rules/{id}/action (action) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdActionGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesIdActionGetItem[]>;
   /** POST /config/ruledb/rules/{id}/action (add_action_group) */
-  post: Verb<C, T.ConfigRuledbRulesIdActionPostParams, null>;
-  /** POST /config/ruledb/rules/{id}/action (add_action_group) */
-  create: Verb<C, T.ConfigRuledbRulesIdActionPostParams, null>;
+  post: Verb<T.ConfigRuledbRulesIdActionPostParams, null>;
+  create: Verb<T.ConfigRuledbRulesIdActionPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/action/{ogroup} */
-export interface ConfigRuledbRulesIdActionOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbRulesIdActionOgroup {
   /** DELETE /config/ruledb/rules/{id}/action/{ogroup} (delete_action_group) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/config */
-export interface ConfigRuledbRulesIdConfig<C extends CallShape = CallShape> {
+export interface ConfigRuledbRulesIdConfig {
   /** GET /config/ruledb/rules/{id}/config (config) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdConfigGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesIdConfigGetResult>;
   /** PUT /config/ruledb/rules/{id}/config (update_config) */
-  put: VerbOpt<C, T.ConfigRuledbRulesIdConfigPutParams, null>;
-  /** PUT /config/ruledb/rules/{id}/config (update_config) */
-  set: VerbOpt<C, T.ConfigRuledbRulesIdConfigPutParams, null>;
+  put: VerbOpt<T.ConfigRuledbRulesIdConfigPutParams, null>;
+  set: VerbOpt<T.ConfigRuledbRulesIdConfigPutParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/from */
-export interface ConfigRuledbRulesIdFrom<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbRulesIdFromOgroup<C>;
+export interface ConfigRuledbRulesIdFrom {
+  (ogroup: string | number): ConfigRuledbRulesIdFromOgroup;
   /** GET /config/ruledb/rules/{id}/from (from) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdFromGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesIdFromGetItem[]>;
   /** POST /config/ruledb/rules/{id}/from (add_from_group) */
-  post: Verb<C, T.ConfigRuledbRulesIdFromPostParams, null>;
-  /** POST /config/ruledb/rules/{id}/from (add_from_group) */
-  create: Verb<C, T.ConfigRuledbRulesIdFromPostParams, null>;
+  post: Verb<T.ConfigRuledbRulesIdFromPostParams, null>;
+  create: Verb<T.ConfigRuledbRulesIdFromPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/from/{ogroup} */
-export interface ConfigRuledbRulesIdFromOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbRulesIdFromOgroup {
   /** DELETE /config/ruledb/rules/{id}/from/{ogroup} (delete_from_group) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/to */
-export interface ConfigRuledbRulesIdTo<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbRulesIdToOgroup<C>;
+export interface ConfigRuledbRulesIdTo {
+  (ogroup: string | number): ConfigRuledbRulesIdToOgroup;
   /** GET /config/ruledb/rules/{id}/to (to) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdToGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesIdToGetItem[]>;
   /** POST /config/ruledb/rules/{id}/to (add_to_group) */
-  post: Verb<C, T.ConfigRuledbRulesIdToPostParams, null>;
-  /** POST /config/ruledb/rules/{id}/to (add_to_group) */
-  create: Verb<C, T.ConfigRuledbRulesIdToPostParams, null>;
+  post: Verb<T.ConfigRuledbRulesIdToPostParams, null>;
+  create: Verb<T.ConfigRuledbRulesIdToPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/to/{ogroup} */
-export interface ConfigRuledbRulesIdToOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbRulesIdToOgroup {
   /** DELETE /config/ruledb/rules/{id}/to/{ogroup} (delete_to_group) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/what */
-export interface ConfigRuledbRulesIdWhat<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbRulesIdWhatOgroup<C>;
+export interface ConfigRuledbRulesIdWhat {
+  (ogroup: string | number): ConfigRuledbRulesIdWhatOgroup;
   /** GET /config/ruledb/rules/{id}/what (what) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdWhatGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesIdWhatGetItem[]>;
   /** POST /config/ruledb/rules/{id}/what (add_what_group) */
-  post: Verb<C, T.ConfigRuledbRulesIdWhatPostParams, null>;
-  /** POST /config/ruledb/rules/{id}/what (add_what_group) */
-  create: Verb<C, T.ConfigRuledbRulesIdWhatPostParams, null>;
+  post: Verb<T.ConfigRuledbRulesIdWhatPostParams, null>;
+  create: Verb<T.ConfigRuledbRulesIdWhatPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/what/{ogroup} */
-export interface ConfigRuledbRulesIdWhatOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbRulesIdWhatOgroup {
   /** DELETE /config/ruledb/rules/{id}/what/{ogroup} (delete_what_group) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/when */
-export interface ConfigRuledbRulesIdWhen<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbRulesIdWhenOgroup<C>;
+export interface ConfigRuledbRulesIdWhen {
+  (ogroup: string | number): ConfigRuledbRulesIdWhenOgroup;
   /** GET /config/ruledb/rules/{id}/when (when) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbRulesIdWhenGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbRulesIdWhenGetItem[]>;
   /** POST /config/ruledb/rules/{id}/when (add_when_group) */
-  post: Verb<C, T.ConfigRuledbRulesIdWhenPostParams, null>;
-  /** POST /config/ruledb/rules/{id}/when (add_when_group) */
-  create: Verb<C, T.ConfigRuledbRulesIdWhenPostParams, null>;
+  post: Verb<T.ConfigRuledbRulesIdWhenPostParams, null>;
+  create: Verb<T.ConfigRuledbRulesIdWhenPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/when/{ogroup} */
-export interface ConfigRuledbRulesIdWhenOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbRulesIdWhenOgroup {
   /** DELETE /config/ruledb/rules/{id}/when/{ogroup} (delete_when_group) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/what */
-export interface ConfigRuledbWhat<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbWhatOgroup<C>;
+export interface ConfigRuledbWhat {
+  (ogroup: string | number): ConfigRuledbWhatOgroup;
   /** GET /config/ruledb/what (list_what_groups) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatGetItem[]>;
   /** POST /config/ruledb/what (create_what_group) */
-  post: Verb<C, T.ConfigRuledbWhatPostParams, number>;
-  /** POST /config/ruledb/what (create_what_group) */
-  create: Verb<C, T.ConfigRuledbWhatPostParams, number>;
+  post: Verb<T.ConfigRuledbWhatPostParams, number>;
+  create: Verb<T.ConfigRuledbWhatPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup} */
-export interface ConfigRuledbWhatOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroup {
   /** GET /config/ruledb/what/{ogroup} (index) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupGetItem[]>;
   /** DELETE /config/ruledb/what/{ogroup} (delete_{$oclass}_group) */
-  delete: VerbOpt<C, NoParams, null>;
-  archivefilenamefilter: ConfigRuledbWhatOgroupArchivefilenamefilter<C>;
-  archivefilter: ConfigRuledbWhatOgroupArchivefilter<C>;
-  config: ConfigRuledbWhatOgroupConfig<C>;
-  contenttype: ConfigRuledbWhatOgroupContenttype<C>;
-  filenamefilter: ConfigRuledbWhatOgroupFilenamefilter<C>;
-  matchfield: ConfigRuledbWhatOgroupMatchfield<C>;
-  objects: ConfigRuledbWhatOgroupObjects<C>;
-  spamfilter: ConfigRuledbWhatOgroupSpamfilter<C>;
-  virusfilter: ConfigRuledbWhatOgroupVirusfilter<C>;
+  delete: VerbOpt<NoParams, null>;
+  archivefilenamefilter: ConfigRuledbWhatOgroupArchivefilenamefilter;
+  archivefilter: ConfigRuledbWhatOgroupArchivefilter;
+  config: ConfigRuledbWhatOgroupConfig;
+  contenttype: ConfigRuledbWhatOgroupContenttype;
+  filenamefilter: ConfigRuledbWhatOgroupFilenamefilter;
+  matchfield: ConfigRuledbWhatOgroupMatchfield;
+  objects: ConfigRuledbWhatOgroupObjects;
+  spamfilter: ConfigRuledbWhatOgroupSpamfilter;
+  virusfilter: ConfigRuledbWhatOgroupVirusfilter;
 }
 
 /** /config/ruledb/what/{ogroup}/archivefilenamefilter */
-export interface ConfigRuledbWhatOgroupArchivefilenamefilter<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupArchivefilenamefilterId<C>;
+export interface ConfigRuledbWhatOgroupArchivefilenamefilter {
+  (id: string | number): ConfigRuledbWhatOgroupArchivefilenamefilterId;
   /** POST /config/ruledb/what/{ogroup}/archivefilenamefilter (archivefilenamefilter) */
-  post: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
-  /** POST /config/ruledb/what/{ogroup}/archivefilenamefilter (archivefilenamefilter) */
-  create: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
+  post: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
+  create: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} */
-export interface ConfigRuledbWhatOgroupArchivefilenamefilterId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupArchivefilenamefilterId {
   /** GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (read_archivefilenamefilter) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (update_archivefilenamefilter) */
-  put: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (update_archivefilenamefilter) */
-  set: Verb<C, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/archivefilter */
-export interface ConfigRuledbWhatOgroupArchivefilter<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupArchivefilterId<C>;
+export interface ConfigRuledbWhatOgroupArchivefilter {
+  (id: string | number): ConfigRuledbWhatOgroupArchivefilterId;
   /** POST /config/ruledb/what/{ogroup}/archivefilter (archivefilter) */
-  post: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
-  /** POST /config/ruledb/what/{ogroup}/archivefilter (archivefilter) */
-  create: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
+  post: Verb<T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
+  create: Verb<T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/archivefilter/{id} */
-export interface ConfigRuledbWhatOgroupArchivefilterId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupArchivefilterId {
   /** GET /config/ruledb/what/{ogroup}/archivefilter/{id} (read_archivefilter) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupArchivefilterIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupArchivefilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/archivefilter/{id} (update_archivefilter) */
-  put: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/archivefilter/{id} (update_archivefilter) */
-  set: Verb<C, T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/config */
-export interface ConfigRuledbWhatOgroupConfig<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupConfig {
   /** GET /config/ruledb/what/{ogroup}/config (get_config) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupConfigGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupConfigGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/config (set_config) */
-  put: VerbOpt<C, T.ConfigRuledbWhatOgroupConfigPutParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/config (set_config) */
-  set: VerbOpt<C, T.ConfigRuledbWhatOgroupConfigPutParams, null>;
+  put: VerbOpt<T.ConfigRuledbWhatOgroupConfigPutParams, null>;
+  set: VerbOpt<T.ConfigRuledbWhatOgroupConfigPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/contenttype */
-export interface ConfigRuledbWhatOgroupContenttype<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupContenttypeId<C>;
+export interface ConfigRuledbWhatOgroupContenttype {
+  (id: string | number): ConfigRuledbWhatOgroupContenttypeId;
   /** POST /config/ruledb/what/{ogroup}/contenttype (contenttype) */
-  post: Verb<C, T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
-  /** POST /config/ruledb/what/{ogroup}/contenttype (contenttype) */
-  create: Verb<C, T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
+  post: Verb<T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
+  create: Verb<T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/contenttype/{id} */
-export interface ConfigRuledbWhatOgroupContenttypeId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupContenttypeId {
   /** GET /config/ruledb/what/{ogroup}/contenttype/{id} (read_contenttype) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupContenttypeIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupContenttypeIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/contenttype/{id} (update_contenttype) */
-  put: Verb<C, T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/contenttype/{id} (update_contenttype) */
-  set: Verb<C, T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/filenamefilter */
-export interface ConfigRuledbWhatOgroupFilenamefilter<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupFilenamefilterId<C>;
+export interface ConfigRuledbWhatOgroupFilenamefilter {
+  (id: string | number): ConfigRuledbWhatOgroupFilenamefilterId;
   /** POST /config/ruledb/what/{ogroup}/filenamefilter (filenamefilter) */
-  post: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
-  /** POST /config/ruledb/what/{ogroup}/filenamefilter (filenamefilter) */
-  create: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
+  post: Verb<T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
+  create: Verb<T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/filenamefilter/{id} */
-export interface ConfigRuledbWhatOgroupFilenamefilterId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupFilenamefilterId {
   /** GET /config/ruledb/what/{ogroup}/filenamefilter/{id} (read_filenamefilter) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupFilenamefilterIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupFilenamefilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/filenamefilter/{id} (update_filenamefilter) */
-  put: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/filenamefilter/{id} (update_filenamefilter) */
-  set: Verb<C, T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/matchfield */
-export interface ConfigRuledbWhatOgroupMatchfield<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupMatchfieldId<C>;
+export interface ConfigRuledbWhatOgroupMatchfield {
+  (id: string | number): ConfigRuledbWhatOgroupMatchfieldId;
   /** POST /config/ruledb/what/{ogroup}/matchfield (matchfield) */
-  post: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
-  /** POST /config/ruledb/what/{ogroup}/matchfield (matchfield) */
-  create: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
+  post: Verb<T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
+  create: Verb<T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/matchfield/{id} */
-export interface ConfigRuledbWhatOgroupMatchfieldId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupMatchfieldId {
   /** GET /config/ruledb/what/{ogroup}/matchfield/{id} (read_matchfield) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupMatchfieldIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupMatchfieldIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/matchfield/{id} (update_matchfield) */
-  put: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/matchfield/{id} (update_matchfield) */
-  set: Verb<C, T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/objects */
-export interface ConfigRuledbWhatOgroupObjects<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupObjectsId<C>;
+export interface ConfigRuledbWhatOgroupObjects {
+  (id: string | number): ConfigRuledbWhatOgroupObjectsId;
   /** GET /config/ruledb/what/{ogroup}/objects (objects) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupObjectsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/what/{ogroup}/objects/{id} */
-export interface ConfigRuledbWhatOgroupObjectsId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupObjectsId {
   /** DELETE /config/ruledb/what/{ogroup}/objects/{id} (delete_object) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/spamfilter */
-export interface ConfigRuledbWhatOgroupSpamfilter<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupSpamfilterId<C>;
+export interface ConfigRuledbWhatOgroupSpamfilter {
+  (id: string | number): ConfigRuledbWhatOgroupSpamfilterId;
   /** POST /config/ruledb/what/{ogroup}/spamfilter (spamfilter) */
-  post: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
-  /** POST /config/ruledb/what/{ogroup}/spamfilter (spamfilter) */
-  create: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
+  post: Verb<T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
+  create: Verb<T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/spamfilter/{id} */
-export interface ConfigRuledbWhatOgroupSpamfilterId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupSpamfilterId {
   /** GET /config/ruledb/what/{ogroup}/spamfilter/{id} (read_spamfilter) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupSpamfilterIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupSpamfilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/spamfilter/{id} (update_spamfilter) */
-  put: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/spamfilter/{id} (update_spamfilter) */
-  set: Verb<C, T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/virusfilter */
-export interface ConfigRuledbWhatOgroupVirusfilter<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhatOgroupVirusfilterId<C>;
+export interface ConfigRuledbWhatOgroupVirusfilter {
+  (id: string | number): ConfigRuledbWhatOgroupVirusfilterId;
   /** POST /config/ruledb/what/{ogroup}/virusfilter (virusfilter) */
-  post: VerbOpt<C, NoParams, number>;
-  /** POST /config/ruledb/what/{ogroup}/virusfilter (virusfilter) */
-  create: VerbOpt<C, NoParams, number>;
+  post: VerbOpt<NoParams, number>;
+  create: VerbOpt<NoParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup}/virusfilter/{id} */
-export interface ConfigRuledbWhatOgroupVirusfilterId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhatOgroupVirusfilterId {
   /** GET /config/ruledb/what/{ogroup}/virusfilter/{id} (read_virusfilter) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhatOgroupVirusfilterIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupVirusfilterIdGetResult>;
   /** PUT /config/ruledb/what/{ogroup}/virusfilter/{id} (update_virusfilter) */
-  put: VerbOpt<C, NoParams, null>;
-  /** PUT /config/ruledb/what/{ogroup}/virusfilter/{id} (update_virusfilter) */
-  set: VerbOpt<C, NoParams, null>;
+  put: VerbOpt<NoParams, null>;
+  set: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/when */
-export interface ConfigRuledbWhen<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbWhenOgroup<C>;
+export interface ConfigRuledbWhen {
+  (ogroup: string | number): ConfigRuledbWhenOgroup;
   /** GET /config/ruledb/when (list_when_groups) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhenGetItem[]>;
   /** POST /config/ruledb/when (create_when_group) */
-  post: Verb<C, T.ConfigRuledbWhenPostParams, number>;
-  /** POST /config/ruledb/when (create_when_group) */
-  create: Verb<C, T.ConfigRuledbWhenPostParams, number>;
+  post: Verb<T.ConfigRuledbWhenPostParams, number>;
+  create: Verb<T.ConfigRuledbWhenPostParams, number>;
 }
 
 /** /config/ruledb/when/{ogroup} */
-export interface ConfigRuledbWhenOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhenOgroup {
   /** GET /config/ruledb/when/{ogroup} (index) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupGetItem[]>;
   /** DELETE /config/ruledb/when/{ogroup} (delete_{$oclass}_group) */
-  delete: VerbOpt<C, NoParams, null>;
-  config: ConfigRuledbWhenOgroupConfig<C>;
-  objects: ConfigRuledbWhenOgroupObjects<C>;
-  timeframe: ConfigRuledbWhenOgroupTimeframe<C>;
+  delete: VerbOpt<NoParams, null>;
+  config: ConfigRuledbWhenOgroupConfig;
+  objects: ConfigRuledbWhenOgroupObjects;
+  timeframe: ConfigRuledbWhenOgroupTimeframe;
 }
 
 /** /config/ruledb/when/{ogroup}/config */
-export interface ConfigRuledbWhenOgroupConfig<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhenOgroupConfig {
   /** GET /config/ruledb/when/{ogroup}/config (get_config) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupConfigGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupConfigGetResult>;
   /** PUT /config/ruledb/when/{ogroup}/config (set_config) */
-  put: VerbOpt<C, T.ConfigRuledbWhenOgroupConfigPutParams, null>;
-  /** PUT /config/ruledb/when/{ogroup}/config (set_config) */
-  set: VerbOpt<C, T.ConfigRuledbWhenOgroupConfigPutParams, null>;
+  put: VerbOpt<T.ConfigRuledbWhenOgroupConfigPutParams, null>;
+  set: VerbOpt<T.ConfigRuledbWhenOgroupConfigPutParams, null>;
 }
 
 /** /config/ruledb/when/{ogroup}/objects */
-export interface ConfigRuledbWhenOgroupObjects<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhenOgroupObjectsId<C>;
+export interface ConfigRuledbWhenOgroupObjects {
+  (id: string | number): ConfigRuledbWhenOgroupObjectsId;
   /** GET /config/ruledb/when/{ogroup}/objects (objects) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupObjectsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/when/{ogroup}/objects/{id} */
-export interface ConfigRuledbWhenOgroupObjectsId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhenOgroupObjectsId {
   /** DELETE /config/ruledb/when/{ogroup}/objects/{id} (delete_object) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/when/{ogroup}/timeframe */
-export interface ConfigRuledbWhenOgroupTimeframe<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhenOgroupTimeframeId<C>;
+export interface ConfigRuledbWhenOgroupTimeframe {
+  (id: string | number): ConfigRuledbWhenOgroupTimeframeId;
   /** POST /config/ruledb/when/{ogroup}/timeframe (timeframe) */
-  post: Verb<C, T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
-  /** POST /config/ruledb/when/{ogroup}/timeframe (timeframe) */
-  create: Verb<C, T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
+  post: Verb<T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
+  create: Verb<T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
 }
 
 /** /config/ruledb/when/{ogroup}/timeframe/{id} */
-export interface ConfigRuledbWhenOgroupTimeframeId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhenOgroupTimeframeId {
   /** GET /config/ruledb/when/{ogroup}/timeframe/{id} (read_timeframe) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhenOgroupTimeframeIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupTimeframeIdGetResult>;
   /** PUT /config/ruledb/when/{ogroup}/timeframe/{id} (update_timeframe) */
-  put: Verb<C, T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
-  /** PUT /config/ruledb/when/{ogroup}/timeframe/{id} (update_timeframe) */
-  set: Verb<C, T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
 }
 
 /** /config/ruledb/who */
-export interface ConfigRuledbWho<C extends CallShape = CallShape> {
-  (ogroup: string | number): ConfigRuledbWhoOgroup<C>;
+export interface ConfigRuledbWho {
+  (ogroup: string | number): ConfigRuledbWhoOgroup;
   /** GET /config/ruledb/who (list_who_groups) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoGetItem[]>;
   /** POST /config/ruledb/who (create_who_group) */
-  post: Verb<C, T.ConfigRuledbWhoPostParams, number>;
-  /** POST /config/ruledb/who (create_who_group) */
-  create: Verb<C, T.ConfigRuledbWhoPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup} */
-export interface ConfigRuledbWhoOgroup<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroup {
   /** GET /config/ruledb/who/{ogroup} (index) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupGetItem[]>;
   /** DELETE /config/ruledb/who/{ogroup} (delete_{$oclass}_group) */
-  delete: VerbOpt<C, NoParams, null>;
-  config: ConfigRuledbWhoOgroupConfig<C>;
-  domain: ConfigRuledbWhoOgroupDomain<C>;
-  email: ConfigRuledbWhoOgroupEmail<C>;
-  ip: ConfigRuledbWhoOgroupIp<C>;
-  ldap: ConfigRuledbWhoOgroupLdap<C>;
-  ldapuser: ConfigRuledbWhoOgroupLdapuser<C>;
-  network: ConfigRuledbWhoOgroupNetwork<C>;
-  objects: ConfigRuledbWhoOgroupObjects<C>;
-  regex: ConfigRuledbWhoOgroupRegex<C>;
+  delete: VerbOpt<NoParams, null>;
+  config: ConfigRuledbWhoOgroupConfig;
+  domain: ConfigRuledbWhoOgroupDomain;
+  email: ConfigRuledbWhoOgroupEmail;
+  ip: ConfigRuledbWhoOgroupIp;
+  ldap: ConfigRuledbWhoOgroupLdap;
+  ldapuser: ConfigRuledbWhoOgroupLdapuser;
+  network: ConfigRuledbWhoOgroupNetwork;
+  objects: ConfigRuledbWhoOgroupObjects;
+  regex: ConfigRuledbWhoOgroupRegex;
 }
 
 /** /config/ruledb/who/{ogroup}/config */
-export interface ConfigRuledbWhoOgroupConfig<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupConfig {
   /** GET /config/ruledb/who/{ogroup}/config (get_config) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupConfigGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupConfigGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/config (set_config) */
-  put: VerbOpt<C, T.ConfigRuledbWhoOgroupConfigPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/config (set_config) */
-  set: VerbOpt<C, T.ConfigRuledbWhoOgroupConfigPutParams, null>;
+  put: VerbOpt<T.ConfigRuledbWhoOgroupConfigPutParams, null>;
+  set: VerbOpt<T.ConfigRuledbWhoOgroupConfigPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/domain */
-export interface ConfigRuledbWhoOgroupDomain<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupDomainId<C>;
+export interface ConfigRuledbWhoOgroupDomain {
+  (id: string | number): ConfigRuledbWhoOgroupDomainId;
   /** POST /config/ruledb/who/{ogroup}/domain (domain) */
-  post: Verb<C, T.ConfigRuledbWhoOgroupDomainPostParams, number>;
-  /** POST /config/ruledb/who/{ogroup}/domain (domain) */
-  create: Verb<C, T.ConfigRuledbWhoOgroupDomainPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoOgroupDomainPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoOgroupDomainPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/domain/{id} */
-export interface ConfigRuledbWhoOgroupDomainId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupDomainId {
   /** GET /config/ruledb/who/{ogroup}/domain/{id} (read_domain) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupDomainIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupDomainIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/domain/{id} (update_domain) */
-  put: Verb<C, T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/domain/{id} (update_domain) */
-  set: Verb<C, T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/email */
-export interface ConfigRuledbWhoOgroupEmail<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupEmailId<C>;
+export interface ConfigRuledbWhoOgroupEmail {
+  (id: string | number): ConfigRuledbWhoOgroupEmailId;
   /** POST /config/ruledb/who/{ogroup}/email (email) */
-  post: Verb<C, T.ConfigRuledbWhoOgroupEmailPostParams, number>;
-  /** POST /config/ruledb/who/{ogroup}/email (email) */
-  create: Verb<C, T.ConfigRuledbWhoOgroupEmailPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoOgroupEmailPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoOgroupEmailPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/email/{id} */
-export interface ConfigRuledbWhoOgroupEmailId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupEmailId {
   /** GET /config/ruledb/who/{ogroup}/email/{id} (read_email) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupEmailIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupEmailIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/email/{id} (update_email) */
-  put: Verb<C, T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/email/{id} (update_email) */
-  set: Verb<C, T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/ip */
-export interface ConfigRuledbWhoOgroupIp<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupIpId<C>;
+export interface ConfigRuledbWhoOgroupIp {
+  (id: string | number): ConfigRuledbWhoOgroupIpId;
   /** POST /config/ruledb/who/{ogroup}/ip (ip) */
-  post: Verb<C, T.ConfigRuledbWhoOgroupIpPostParams, number>;
-  /** POST /config/ruledb/who/{ogroup}/ip (ip) */
-  create: Verb<C, T.ConfigRuledbWhoOgroupIpPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoOgroupIpPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoOgroupIpPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/ip/{id} */
-export interface ConfigRuledbWhoOgroupIpId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupIpId {
   /** GET /config/ruledb/who/{ogroup}/ip/{id} (read_ip) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupIpIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupIpIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/ip/{id} (update_ip) */
-  put: Verb<C, T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/ip/{id} (update_ip) */
-  set: Verb<C, T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldap */
-export interface ConfigRuledbWhoOgroupLdap<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupLdapId<C>;
+export interface ConfigRuledbWhoOgroupLdap {
+  (id: string | number): ConfigRuledbWhoOgroupLdapId;
   /** POST /config/ruledb/who/{ogroup}/ldap (ldap) */
-  post: Verb<C, T.ConfigRuledbWhoOgroupLdapPostParams, number>;
-  /** POST /config/ruledb/who/{ogroup}/ldap (ldap) */
-  create: Verb<C, T.ConfigRuledbWhoOgroupLdapPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoOgroupLdapPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoOgroupLdapPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldap/{id} */
-export interface ConfigRuledbWhoOgroupLdapId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupLdapId {
   /** GET /config/ruledb/who/{ogroup}/ldap/{id} (read_ldap) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupLdapIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupLdapIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/ldap/{id} (update_ldap) */
-  put: Verb<C, T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/ldap/{id} (update_ldap) */
-  set: Verb<C, T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldapuser */
-export interface ConfigRuledbWhoOgroupLdapuser<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupLdapuserId<C>;
+export interface ConfigRuledbWhoOgroupLdapuser {
+  (id: string | number): ConfigRuledbWhoOgroupLdapuserId;
   /** POST /config/ruledb/who/{ogroup}/ldapuser (ldapuser) */
-  post: Verb<C, T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
-  /** POST /config/ruledb/who/{ogroup}/ldapuser (ldapuser) */
-  create: Verb<C, T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/ldapuser/{id} */
-export interface ConfigRuledbWhoOgroupLdapuserId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupLdapuserId {
   /** GET /config/ruledb/who/{ogroup}/ldapuser/{id} (read_ldapuser) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupLdapuserIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupLdapuserIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/ldapuser/{id} (update_ldapuser) */
-  put: Verb<C, T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/ldapuser/{id} (update_ldapuser) */
-  set: Verb<C, T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/network */
-export interface ConfigRuledbWhoOgroupNetwork<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupNetworkId<C>;
+export interface ConfigRuledbWhoOgroupNetwork {
+  (id: string | number): ConfigRuledbWhoOgroupNetworkId;
   /** POST /config/ruledb/who/{ogroup}/network (network) */
-  post: Verb<C, T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
-  /** POST /config/ruledb/who/{ogroup}/network (network) */
-  create: Verb<C, T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/network/{id} */
-export interface ConfigRuledbWhoOgroupNetworkId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupNetworkId {
   /** GET /config/ruledb/who/{ogroup}/network/{id} (read_network) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupNetworkIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupNetworkIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/network/{id} (update_network) */
-  put: Verb<C, T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/network/{id} (update_network) */
-  set: Verb<C, T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/objects */
-export interface ConfigRuledbWhoOgroupObjects<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupObjectsId<C>;
+export interface ConfigRuledbWhoOgroupObjects {
+  (id: string | number): ConfigRuledbWhoOgroupObjectsId;
   /** GET /config/ruledb/who/{ogroup}/objects (objects) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupObjectsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/who/{ogroup}/objects/{id} */
-export interface ConfigRuledbWhoOgroupObjectsId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupObjectsId {
   /** DELETE /config/ruledb/who/{ogroup}/objects/{id} (delete_object) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/regex */
-export interface ConfigRuledbWhoOgroupRegex<C extends CallShape = CallShape> {
-  (id: string | number): ConfigRuledbWhoOgroupRegexId<C>;
+export interface ConfigRuledbWhoOgroupRegex {
+  (id: string | number): ConfigRuledbWhoOgroupRegexId;
   /** POST /config/ruledb/who/{ogroup}/regex (regex) */
-  post: Verb<C, T.ConfigRuledbWhoOgroupRegexPostParams, number>;
-  /** POST /config/ruledb/who/{ogroup}/regex (regex) */
-  create: Verb<C, T.ConfigRuledbWhoOgroupRegexPostParams, number>;
+  post: Verb<T.ConfigRuledbWhoOgroupRegexPostParams, number>;
+  create: Verb<T.ConfigRuledbWhoOgroupRegexPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup}/regex/{id} */
-export interface ConfigRuledbWhoOgroupRegexId<C extends CallShape = CallShape> {
+export interface ConfigRuledbWhoOgroupRegexId {
   /** GET /config/ruledb/who/{ogroup}/regex/{id} (read_regex) */
-  get: VerbOpt<C, NoParams, T.ConfigRuledbWhoOgroupRegexIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupRegexIdGetResult>;
   /** PUT /config/ruledb/who/{ogroup}/regex/{id} (update_regex) */
-  put: Verb<C, T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
-  /** PUT /config/ruledb/who/{ogroup}/regex/{id} (update_regex) */
-  set: Verb<C, T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
+  put: Verb<T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
+  set: Verb<T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
 }
 
 /** /config/spam */
-export interface ConfigSpam<C extends CallShape = CallShape> {
+export interface ConfigSpam {
   /** GET /config/spam (read_spam_section) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /config/spam (update_spam_section) */
-  put: VerbOpt<C, T.ConfigSpamPutParams, null>;
-  /** PUT /config/spam (update_spam_section) */
-  set: VerbOpt<C, T.ConfigSpamPutParams, null>;
+  put: VerbOpt<T.ConfigSpamPutParams, null>;
+  set: VerbOpt<T.ConfigSpamPutParams, null>;
 }
 
 /** /config/spamquar */
-export interface ConfigSpamquar<C extends CallShape = CallShape> {
+export interface ConfigSpamquar {
   /** GET /config/spamquar (read_spamquar_section) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /config/spamquar (update_spamquar_section) */
-  put: VerbOpt<C, T.ConfigSpamquarPutParams, null>;
-  /** PUT /config/spamquar (update_spamquar_section) */
-  set: VerbOpt<C, T.ConfigSpamquarPutParams, null>;
+  put: VerbOpt<T.ConfigSpamquarPutParams, null>;
+  set: VerbOpt<T.ConfigSpamquarPutParams, null>;
 }
 
 /** /config/tlspolicy */
-export interface ConfigTlspolicy<C extends CallShape = CallShape> {
-  (destination: string | number): ConfigTlspolicyDestination<C>;
+export interface ConfigTlspolicy {
+  (destination: string | number): ConfigTlspolicyDestination;
   /** GET /config/tlspolicy (index) */
-  get: VerbOpt<C, NoParams, T.ConfigTlspolicyGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigTlspolicyGetItem[]>;
   /** POST /config/tlspolicy (create) */
-  post: Verb<C, T.ConfigTlspolicyPostParams, null>;
-  /** POST /config/tlspolicy (create) */
-  create: Verb<C, T.ConfigTlspolicyPostParams, null>;
+  post: Verb<T.ConfigTlspolicyPostParams, null>;
+  create: Verb<T.ConfigTlspolicyPostParams, null>;
 }
 
 /** /config/tlspolicy/{destination} */
-export interface ConfigTlspolicyDestination<C extends CallShape = CallShape> {
+export interface ConfigTlspolicyDestination {
   /** GET /config/tlspolicy/{destination} (read) */
-  get: VerbOpt<C, NoParams, T.ConfigTlspolicyDestinationGetResult>;
+  get: VerbOpt<NoParams, T.ConfigTlspolicyDestinationGetResult>;
   /** PUT /config/tlspolicy/{destination} (write) */
-  put: Verb<C, T.ConfigTlspolicyDestinationPutParams, null>;
-  /** PUT /config/tlspolicy/{destination} (write) */
-  set: Verb<C, T.ConfigTlspolicyDestinationPutParams, null>;
+  put: Verb<T.ConfigTlspolicyDestinationPutParams, null>;
+  set: Verb<T.ConfigTlspolicyDestinationPutParams, null>;
   /** DELETE /config/tlspolicy/{destination} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/transport */
-export interface ConfigTransport<C extends CallShape = CallShape> {
-  (domain: string | number): ConfigTransportDomain<C>;
+export interface ConfigTransport {
+  (domain: string | number): ConfigTransportDomain;
   /** GET /config/transport (index) */
-  get: VerbOpt<C, NoParams, T.ConfigTransportGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigTransportGetItem[]>;
   /** POST /config/transport (create) */
-  post: Verb<C, T.ConfigTransportPostParams, null>;
-  /** POST /config/transport (create) */
-  create: Verb<C, T.ConfigTransportPostParams, null>;
+  post: Verb<T.ConfigTransportPostParams, null>;
+  create: Verb<T.ConfigTransportPostParams, null>;
 }
 
 /** /config/transport/{domain} */
-export interface ConfigTransportDomain<C extends CallShape = CallShape> {
+export interface ConfigTransportDomain {
   /** GET /config/transport/{domain} (read) */
-  get: VerbOpt<C, NoParams, T.ConfigTransportDomainGetResult>;
+  get: VerbOpt<NoParams, T.ConfigTransportDomainGetResult>;
   /** PUT /config/transport/{domain} (write) */
-  put: VerbOpt<C, T.ConfigTransportDomainPutParams, null>;
-  /** PUT /config/transport/{domain} (write) */
-  set: VerbOpt<C, T.ConfigTransportDomainPutParams, null>;
+  put: VerbOpt<T.ConfigTransportDomainPutParams, null>;
+  set: VerbOpt<T.ConfigTransportDomainPutParams, null>;
   /** DELETE /config/transport/{domain} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/virusquar */
-export interface ConfigVirusquar<C extends CallShape = CallShape> {
+export interface ConfigVirusquar {
   /** GET /config/virusquar (read_virusquar_section) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /config/virusquar (update_virusquar_section) */
-  put: VerbOpt<C, T.ConfigVirusquarPutParams, null>;
-  /** PUT /config/virusquar (update_virusquar_section) */
-  set: VerbOpt<C, T.ConfigVirusquarPutParams, null>;
+  put: VerbOpt<T.ConfigVirusquarPutParams, null>;
+  set: VerbOpt<T.ConfigVirusquarPutParams, null>;
 }
 
 /** /config/whitelist */
-export interface ConfigWhitelist<C extends CallShape = CallShape> {
+export interface ConfigWhitelist {
   /** GET /config/whitelist (index) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistGetItem[]>;
-  domain: ConfigWhitelistDomain<C>;
-  email: ConfigWhitelistEmail<C>;
-  ip: ConfigWhitelistIp<C>;
-  network: ConfigWhitelistNetwork<C>;
-  objects: ConfigWhitelistObjects<C>;
-  receiver: ConfigWhitelistReceiver<C>;
-  receiver_domain: ConfigWhitelistReceiverDomain<C>;
-  receiver_regex: ConfigWhitelistReceiverRegex<C>;
-  regex: ConfigWhitelistRegex<C>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistGetItem[]>;
+  domain: ConfigWhitelistDomain;
+  email: ConfigWhitelistEmail;
+  ip: ConfigWhitelistIp;
+  network: ConfigWhitelistNetwork;
+  objects: ConfigWhitelistObjects;
+  receiver: ConfigWhitelistReceiver;
+  receiver_domain: ConfigWhitelistReceiverDomain;
+  receiver_regex: ConfigWhitelistReceiverRegex;
+  regex: ConfigWhitelistRegex;
 }
 
 /** /config/whitelist/domain */
-export interface ConfigWhitelistDomain<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistDomainId<C>;
+export interface ConfigWhitelistDomain {
+  (id: string | number): ConfigWhitelistDomainId;
   /** POST /config/whitelist/domain (domain) */
-  post: Verb<C, T.ConfigWhitelistDomainPostParams, number>;
-  /** POST /config/whitelist/domain (domain) */
-  create: Verb<C, T.ConfigWhitelistDomainPostParams, number>;
+  post: Verb<T.ConfigWhitelistDomainPostParams, number>;
+  create: Verb<T.ConfigWhitelistDomainPostParams, number>;
 }
 
 /** /config/whitelist/domain/{id} */
-export interface ConfigWhitelistDomainId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistDomainId {
   /** GET /config/whitelist/domain/{id} (read_domain) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistDomainIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistDomainIdGetResult>;
   /** PUT /config/whitelist/domain/{id} (update_domain) */
-  put: Verb<C, T.ConfigWhitelistDomainIdPutParams, null>;
-  /** PUT /config/whitelist/domain/{id} (update_domain) */
-  set: Verb<C, T.ConfigWhitelistDomainIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistDomainIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistDomainIdPutParams, null>;
 }
 
 /** /config/whitelist/email */
-export interface ConfigWhitelistEmail<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistEmailId<C>;
+export interface ConfigWhitelistEmail {
+  (id: string | number): ConfigWhitelistEmailId;
   /** POST /config/whitelist/email (email) */
-  post: Verb<C, T.ConfigWhitelistEmailPostParams, number>;
-  /** POST /config/whitelist/email (email) */
-  create: Verb<C, T.ConfigWhitelistEmailPostParams, number>;
+  post: Verb<T.ConfigWhitelistEmailPostParams, number>;
+  create: Verb<T.ConfigWhitelistEmailPostParams, number>;
 }
 
 /** /config/whitelist/email/{id} */
-export interface ConfigWhitelistEmailId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistEmailId {
   /** GET /config/whitelist/email/{id} (read_email) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistEmailIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistEmailIdGetResult>;
   /** PUT /config/whitelist/email/{id} (update_email) */
-  put: Verb<C, T.ConfigWhitelistEmailIdPutParams, null>;
-  /** PUT /config/whitelist/email/{id} (update_email) */
-  set: Verb<C, T.ConfigWhitelistEmailIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistEmailIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistEmailIdPutParams, null>;
 }
 
 /** /config/whitelist/ip */
-export interface ConfigWhitelistIp<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistIpId<C>;
+export interface ConfigWhitelistIp {
+  (id: string | number): ConfigWhitelistIpId;
   /** POST /config/whitelist/ip (ip) */
-  post: Verb<C, T.ConfigWhitelistIpPostParams, number>;
-  /** POST /config/whitelist/ip (ip) */
-  create: Verb<C, T.ConfigWhitelistIpPostParams, number>;
+  post: Verb<T.ConfigWhitelistIpPostParams, number>;
+  create: Verb<T.ConfigWhitelistIpPostParams, number>;
 }
 
 /** /config/whitelist/ip/{id} */
-export interface ConfigWhitelistIpId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistIpId {
   /** GET /config/whitelist/ip/{id} (read_ip) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistIpIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistIpIdGetResult>;
   /** PUT /config/whitelist/ip/{id} (update_ip) */
-  put: Verb<C, T.ConfigWhitelistIpIdPutParams, null>;
-  /** PUT /config/whitelist/ip/{id} (update_ip) */
-  set: Verb<C, T.ConfigWhitelistIpIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistIpIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistIpIdPutParams, null>;
 }
 
 /** /config/whitelist/network */
-export interface ConfigWhitelistNetwork<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistNetworkId<C>;
+export interface ConfigWhitelistNetwork {
+  (id: string | number): ConfigWhitelistNetworkId;
   /** POST /config/whitelist/network (network) */
-  post: Verb<C, T.ConfigWhitelistNetworkPostParams, number>;
-  /** POST /config/whitelist/network (network) */
-  create: Verb<C, T.ConfigWhitelistNetworkPostParams, number>;
+  post: Verb<T.ConfigWhitelistNetworkPostParams, number>;
+  create: Verb<T.ConfigWhitelistNetworkPostParams, number>;
 }
 
 /** /config/whitelist/network/{id} */
-export interface ConfigWhitelistNetworkId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistNetworkId {
   /** GET /config/whitelist/network/{id} (read_network) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistNetworkIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistNetworkIdGetResult>;
   /** PUT /config/whitelist/network/{id} (update_network) */
-  put: Verb<C, T.ConfigWhitelistNetworkIdPutParams, null>;
-  /** PUT /config/whitelist/network/{id} (update_network) */
-  set: Verb<C, T.ConfigWhitelistNetworkIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistNetworkIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistNetworkIdPutParams, null>;
 }
 
 /** /config/whitelist/objects */
-export interface ConfigWhitelistObjects<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistObjectsId<C>;
+export interface ConfigWhitelistObjects {
+  (id: string | number): ConfigWhitelistObjectsId;
   /** GET /config/whitelist/objects (objects) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistObjectsGetItem[]>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistObjectsGetItem[]>;
 }
 
 /** /config/whitelist/objects/{id} */
-export interface ConfigWhitelistObjectsId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistObjectsId {
   /** DELETE /config/whitelist/objects/{id} (delete_object) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/whitelist/receiver */
-export interface ConfigWhitelistReceiver<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistReceiverId<C>;
+export interface ConfigWhitelistReceiver {
+  (id: string | number): ConfigWhitelistReceiverId;
   /** POST /config/whitelist/receiver (receiver) */
-  post: Verb<C, T.ConfigWhitelistReceiverPostParams, number>;
-  /** POST /config/whitelist/receiver (receiver) */
-  create: Verb<C, T.ConfigWhitelistReceiverPostParams, number>;
+  post: Verb<T.ConfigWhitelistReceiverPostParams, number>;
+  create: Verb<T.ConfigWhitelistReceiverPostParams, number>;
 }
 
 /** /config/whitelist/receiver/{id} */
-export interface ConfigWhitelistReceiverId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistReceiverId {
   /** GET /config/whitelist/receiver/{id} (read_receiver) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistReceiverIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistReceiverIdGetResult>;
   /** PUT /config/whitelist/receiver/{id} (update_receiver) */
-  put: Verb<C, T.ConfigWhitelistReceiverIdPutParams, null>;
-  /** PUT /config/whitelist/receiver/{id} (update_receiver) */
-  set: Verb<C, T.ConfigWhitelistReceiverIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistReceiverIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistReceiverIdPutParams, null>;
 }
 
 /** /config/whitelist/receiver_domain */
-export interface ConfigWhitelistReceiverDomain<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistReceiverDomainId<C>;
+export interface ConfigWhitelistReceiverDomain {
+  (id: string | number): ConfigWhitelistReceiverDomainId;
   /** POST /config/whitelist/receiver_domain (receiver_domain) */
-  post: Verb<C, T.ConfigWhitelistReceiverDomainPostParams, number>;
-  /** POST /config/whitelist/receiver_domain (receiver_domain) */
-  create: Verb<C, T.ConfigWhitelistReceiverDomainPostParams, number>;
+  post: Verb<T.ConfigWhitelistReceiverDomainPostParams, number>;
+  create: Verb<T.ConfigWhitelistReceiverDomainPostParams, number>;
 }
 
 /** /config/whitelist/receiver_domain/{id} */
-export interface ConfigWhitelistReceiverDomainId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistReceiverDomainId {
   /** GET /config/whitelist/receiver_domain/{id} (read_receiver_domain) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistReceiverDomainIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistReceiverDomainIdGetResult>;
   /** PUT /config/whitelist/receiver_domain/{id} (update_receiver_domain) */
-  put: Verb<C, T.ConfigWhitelistReceiverDomainIdPutParams, null>;
-  /** PUT /config/whitelist/receiver_domain/{id} (update_receiver_domain) */
-  set: Verb<C, T.ConfigWhitelistReceiverDomainIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistReceiverDomainIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistReceiverDomainIdPutParams, null>;
 }
 
 /** /config/whitelist/receiver_regex */
-export interface ConfigWhitelistReceiverRegex<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistReceiverRegexId<C>;
+export interface ConfigWhitelistReceiverRegex {
+  (id: string | number): ConfigWhitelistReceiverRegexId;
   /** POST /config/whitelist/receiver_regex (receiver_regex) */
-  post: Verb<C, T.ConfigWhitelistReceiverRegexPostParams, number>;
-  /** POST /config/whitelist/receiver_regex (receiver_regex) */
-  create: Verb<C, T.ConfigWhitelistReceiverRegexPostParams, number>;
+  post: Verb<T.ConfigWhitelistReceiverRegexPostParams, number>;
+  create: Verb<T.ConfigWhitelistReceiverRegexPostParams, number>;
 }
 
 /** /config/whitelist/receiver_regex/{id} */
-export interface ConfigWhitelistReceiverRegexId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistReceiverRegexId {
   /** GET /config/whitelist/receiver_regex/{id} (read_receiver_regex) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistReceiverRegexIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistReceiverRegexIdGetResult>;
   /** PUT /config/whitelist/receiver_regex/{id} (update_receiver_regex) */
-  put: Verb<C, T.ConfigWhitelistReceiverRegexIdPutParams, null>;
-  /** PUT /config/whitelist/receiver_regex/{id} (update_receiver_regex) */
-  set: Verb<C, T.ConfigWhitelistReceiverRegexIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistReceiverRegexIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistReceiverRegexIdPutParams, null>;
 }
 
 /** /config/whitelist/regex */
-export interface ConfigWhitelistRegex<C extends CallShape = CallShape> {
-  (id: string | number): ConfigWhitelistRegexId<C>;
+export interface ConfigWhitelistRegex {
+  (id: string | number): ConfigWhitelistRegexId;
   /** POST /config/whitelist/regex (regex) */
-  post: Verb<C, T.ConfigWhitelistRegexPostParams, number>;
-  /** POST /config/whitelist/regex (regex) */
-  create: Verb<C, T.ConfigWhitelistRegexPostParams, number>;
+  post: Verb<T.ConfigWhitelistRegexPostParams, number>;
+  create: Verb<T.ConfigWhitelistRegexPostParams, number>;
 }
 
 /** /config/whitelist/regex/{id} */
-export interface ConfigWhitelistRegexId<C extends CallShape = CallShape> {
+export interface ConfigWhitelistRegexId {
   /** GET /config/whitelist/regex/{id} (read_regex) */
-  get: VerbOpt<C, NoParams, T.ConfigWhitelistRegexIdGetResult>;
+  get: VerbOpt<NoParams, T.ConfigWhitelistRegexIdGetResult>;
   /** PUT /config/whitelist/regex/{id} (update_regex) */
-  put: Verb<C, T.ConfigWhitelistRegexIdPutParams, null>;
-  /** PUT /config/whitelist/regex/{id} (update_regex) */
-  set: Verb<C, T.ConfigWhitelistRegexIdPutParams, null>;
+  put: Verb<T.ConfigWhitelistRegexIdPutParams, null>;
+  set: Verb<T.ConfigWhitelistRegexIdPutParams, null>;
 }
 
 /** /nodes */
-export interface Nodes<C extends CallShape = CallShape> {
-  (node: string | number): NodesNode<C>;
+export interface Nodes {
+  (node: string | number): NodesNode;
   /** GET /nodes (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node} */
-export interface NodesNode<C extends CallShape = CallShape> {
+export interface NodesNode {
   /** GET /nodes/{node} (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  apt: NodesNodeApt<C>;
-  backup: NodesNodeBackup<C>;
-  clamav: NodesNodeClamav<C>;
-  dns: NodesNodeDns<C>;
-  journal: NodesNodeJournal<C>;
-  network: NodesNodeNetwork<C>;
-  pbs: NodesNodePbs<C>;
-  postfix: NodesNodePostfix<C>;
-  report: NodesNodeReport<C>;
-  rrddata: NodesNodeRrddata<C>;
-  services: NodesNodeServices<C>;
-  spamassassin: NodesNodeSpamassassin<C>;
-  status: NodesNodeStatus<C>;
-  subscription: NodesNodeSubscription<C>;
-  syslog: NodesNodeSyslog<C>;
-  tasks: NodesNodeTasks<C>;
-  termproxy: NodesNodeTermproxy<C>;
-  time: NodesNodeTime<C>;
-  tracker: NodesNodeTracker<C>;
-  vncwebsocket: NodesNodeVncwebsocket<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  apt: NodesNodeApt;
+  backup: NodesNodeBackup;
+  clamav: NodesNodeClamav;
+  dns: NodesNodeDns;
+  journal: NodesNodeJournal;
+  network: NodesNodeNetwork;
+  pbs: NodesNodePbs;
+  postfix: NodesNodePostfix;
+  report: NodesNodeReport;
+  rrddata: NodesNodeRrddata;
+  services: NodesNodeServices;
+  spamassassin: NodesNodeSpamassassin;
+  status: NodesNodeStatus;
+  subscription: NodesNodeSubscription;
+  syslog: NodesNodeSyslog;
+  tasks: NodesNodeTasks;
+  termproxy: NodesNodeTermproxy;
+  time: NodesNodeTime;
+  tracker: NodesNodeTracker;
+  vncwebsocket: NodesNodeVncwebsocket;
 }
 
 /** /nodes/{node}/apt */
-export interface NodesNodeApt<C extends CallShape = CallShape> {
+export interface NodesNodeApt {
   /** GET /nodes/{node}/apt (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptGetItem[]>;
-  changelog: NodesNodeAptChangelog<C>;
-  update: NodesNodeAptUpdate<C>;
-  versions: NodesNodeAptVersions<C>;
+  get: VerbOpt<NoParams, T.NodesNodeAptGetItem[]>;
+  changelog: NodesNodeAptChangelog;
+  update: NodesNodeAptUpdate;
+  versions: NodesNodeAptVersions;
 }
 
 /** /nodes/{node}/apt/changelog */
-export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
+export interface NodesNodeAptChangelog {
   /** GET /nodes/{node}/apt/changelog (changelog) */
-  get: Verb<C, T.NodesNodeAptChangelogGetParams, string>;
+  get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
+export interface NodesNodeAptUpdate {
   /** GET /nodes/{node}/apt/update (list_updates) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
-  /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
-export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
+export interface NodesNodeAptVersions {
   /** GET /nodes/{node}/apt/versions (versions) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/backup */
-export interface NodesNodeBackup<C extends CallShape = CallShape> {
-  (filename: string | number): NodesNodeBackupFilename<C>;
+export interface NodesNodeBackup {
+  (filename: string | number): NodesNodeBackupFilename;
   /** GET /nodes/{node}/backup (list) */
-  get: VerbOpt<C, NoParams, T.NodesNodeBackupGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeBackupGetItem[]>;
   /** POST /nodes/{node}/backup (backup) starts a task */
-  post: VerbOpt<C, T.NodesNodeBackupPostParams, Upid>;
-  /** POST /nodes/{node}/backup (backup) starts a task */
-  create: VerbOpt<C, T.NodesNodeBackupPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeBackupPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeBackupPostParams, Upid>;
 }
 
 /** /nodes/{node}/backup/{filename} */
-export interface NodesNodeBackupFilename<C extends CallShape = CallShape> {
+export interface NodesNodeBackupFilename {
   /** GET /nodes/{node}/backup/{filename} (download) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
   /** POST /nodes/{node}/backup/{filename} (restore) starts a task */
-  post: VerbOpt<C, T.NodesNodeBackupFilenamePostParams, Upid>;
-  /** POST /nodes/{node}/backup/{filename} (restore) starts a task */
-  create: VerbOpt<C, T.NodesNodeBackupFilenamePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeBackupFilenamePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeBackupFilenamePostParams, Upid>;
   /** DELETE /nodes/{node}/backup/{filename} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/clamav */
-export interface NodesNodeClamav<C extends CallShape = CallShape> {
+export interface NodesNodeClamav {
   /** GET /nodes/{node}/clamav (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  database: NodesNodeClamavDatabase<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  database: NodesNodeClamavDatabase;
 }
 
 /** /nodes/{node}/clamav/database */
-export interface NodesNodeClamavDatabase<C extends CallShape = CallShape> {
+export interface NodesNodeClamavDatabase {
   /** GET /nodes/{node}/clamav/database (database_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeClamavDatabaseGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeClamavDatabaseGetItem[]>;
   /** POST /nodes/{node}/clamav/database (update_database) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/clamav/database (update_database) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/dns */
-export interface NodesNodeDns<C extends CallShape = CallShape> {
+export interface NodesNodeDns {
   /** GET /nodes/{node}/dns (dns) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (update_dns) */
-  put: Verb<C, T.NodesNodeDnsPutParams, null>;
-  /** PUT /nodes/{node}/dns (update_dns) */
-  set: Verb<C, T.NodesNodeDnsPutParams, null>;
+  put: Verb<T.NodesNodeDnsPutParams, null>;
+  set: Verb<T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/journal */
-export interface NodesNodeJournal<C extends CallShape = CallShape> {
+export interface NodesNodeJournal {
   /** GET /nodes/{node}/journal (journal) */
-  get: VerbOpt<C, T.NodesNodeJournalGetParams, string[]>;
+  get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/network */
-export interface NodesNodeNetwork<C extends CallShape = CallShape> {
-  (iface: string | number): NodesNodeNetworkIface<C>;
+export interface NodesNodeNetwork {
+  (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (index) */
-  get: VerbOpt<C, T.NodesNodeNetworkGetParams, Record<string, unknown>[]>;
+  get: VerbOpt<T.NodesNodeNetworkGetParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/network (create_network) */
-  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
-  /** POST /nodes/{node}/network (create_network) */
-  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
+  post: Verb<T.NodesNodeNetworkPostParams, null>;
+  create: Verb<T.NodesNodeNetworkPostParams, null>;
   /** DELETE /nodes/{node}/network (revert_network_changes) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
+export interface NodesNodeNetworkIface {
   /** GET /nodes/{node}/network/{iface} (network_config) */
-  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (update_network) */
-  put: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
-  /** PUT /nodes/{node}/network/{iface} (update_network) */
-  set: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
+  put: Verb<T.NodesNodeNetworkIfacePutParams, null>;
+  set: Verb<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_network) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/pbs */
-export interface NodesNodePbs<C extends CallShape = CallShape> {
-  (remote: string | number): NodesNodePbsRemote<C>;
+export interface NodesNodePbs {
+  (remote: string | number): NodesNodePbsRemote;
   /** GET /nodes/{node}/pbs (list) */
-  get: VerbOpt<C, NoParams, T.NodesNodePbsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodePbsGetItem[]>;
 }
 
 /** /nodes/{node}/pbs/{remote} */
-export interface NodesNodePbsRemote<C extends CallShape = CallShape> {
+export interface NodesNodePbsRemote {
   /** GET /nodes/{node}/pbs/{remote} (remote_index) */
-  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteGetItem[]>;
-  snapshot: NodesNodePbsRemoteSnapshot<C>;
-  timer: NodesNodePbsRemoteTimer<C>;
+  get: VerbOpt<NoParams, T.NodesNodePbsRemoteGetItem[]>;
+  snapshot: NodesNodePbsRemoteSnapshot;
+  timer: NodesNodePbsRemoteTimer;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot */
-export interface NodesNodePbsRemoteSnapshot<C extends CallShape = CallShape> {
-  (backup_id: string | number): NodesNodePbsRemoteSnapshotBackupId<C>;
+export interface NodesNodePbsRemoteSnapshot {
+  (backup_id: string | number): NodesNodePbsRemoteSnapshotBackupId;
   /** GET /nodes/{node}/pbs/{remote}/snapshot (get_snapshots) */
-  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteSnapshotGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodePbsRemoteSnapshotGetItem[]>;
   /** POST /nodes/{node}/pbs/{remote}/snapshot (run_backup) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/pbs/{remote}/snapshot (run_backup) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot/{backup-id} */
-export interface NodesNodePbsRemoteSnapshotBackupId<C extends CallShape = CallShape> {
-  (backup_time: string | number): NodesNodePbsRemoteSnapshotBackupIdBackupTime<C>;
+export interface NodesNodePbsRemoteSnapshotBackupId {
+  (backup_time: string | number): NodesNodePbsRemoteSnapshotBackupIdBackupTime;
   /** GET /nodes/{node}/pbs/{remote}/snapshot/{backup-id} (get_group_snapshots) */
-  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteSnapshotBackupIdGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodePbsRemoteSnapshotBackupIdGetItem[]>;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} */
-export interface NodesNodePbsRemoteSnapshotBackupIdBackupTime<C extends CallShape = CallShape> {
+export interface NodesNodePbsRemoteSnapshotBackupIdBackupTime {
   /** POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (restore) starts a task */
-  post: VerbOpt<C, T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
-  /** POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (restore) starts a task */
-  create: VerbOpt<C, T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
+  post: VerbOpt<T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
+  create: VerbOpt<T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
   /** DELETE /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (forget_snapshot) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/pbs/{remote}/timer */
-export interface NodesNodePbsRemoteTimer<C extends CallShape = CallShape> {
+export interface NodesNodePbsRemoteTimer {
   /** GET /nodes/{node}/pbs/{remote}/timer (list_timer) */
-  get: VerbOpt<C, NoParams, T.NodesNodePbsRemoteTimerGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodePbsRemoteTimerGetResult>;
   /** POST /nodes/{node}/pbs/{remote}/timer (create_timer) */
-  post: VerbOpt<C, T.NodesNodePbsRemoteTimerPostParams, null>;
-  /** POST /nodes/{node}/pbs/{remote}/timer (create_timer) */
-  create: VerbOpt<C, T.NodesNodePbsRemoteTimerPostParams, null>;
+  post: VerbOpt<T.NodesNodePbsRemoteTimerPostParams, null>;
+  create: VerbOpt<T.NodesNodePbsRemoteTimerPostParams, null>;
   /** DELETE /nodes/{node}/pbs/{remote}/timer (delete_timer) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix */
-export interface NodesNodePostfix<C extends CallShape = CallShape> {
+export interface NodesNodePostfix {
   /** GET /nodes/{node}/postfix (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  discard_verify_cache: NodesNodePostfixDiscardVerifyCache<C>;
-  flush_queues: NodesNodePostfixFlushQueues<C>;
-  qshape: NodesNodePostfixQshape<C>;
-  queue: NodesNodePostfixQueue<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  discard_verify_cache: NodesNodePostfixDiscardVerifyCache;
+  flush_queues: NodesNodePostfixFlushQueues;
+  qshape: NodesNodePostfixQshape;
+  queue: NodesNodePostfixQueue;
 }
 
 /** /nodes/{node}/postfix/discard_verify_cache */
-export interface NodesNodePostfixDiscardVerifyCache<C extends CallShape = CallShape> {
+export interface NodesNodePostfixDiscardVerifyCache {
   /** POST /nodes/{node}/postfix/discard_verify_cache (discard_verify_cache) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/postfix/discard_verify_cache (discard_verify_cache) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/flush_queues */
-export interface NodesNodePostfixFlushQueues<C extends CallShape = CallShape> {
+export interface NodesNodePostfixFlushQueues {
   /** POST /nodes/{node}/postfix/flush_queues (flush_queues) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/postfix/flush_queues (flush_queues) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/qshape */
-export interface NodesNodePostfixQshape<C extends CallShape = CallShape> {
+export interface NodesNodePostfixQshape {
   /** GET /nodes/{node}/postfix/qshape (qshape) */
-  get: VerbOpt<C, T.NodesNodePostfixQshapeGetParams, Record<string, unknown>[]>;
+  get: VerbOpt<T.NodesNodePostfixQshapeGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/postfix/queue */
-export interface NodesNodePostfixQueue<C extends CallShape = CallShape> {
-  (queue: string | number): NodesNodePostfixQueueQueue<C>;
+export interface NodesNodePostfixQueue {
+  (queue: string | number): NodesNodePostfixQueueQueue;
   /** GET /nodes/{node}/postfix/queue (queue_index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/postfix/queue (delete_all_queues) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/queue/{queue} */
-export interface NodesNodePostfixQueueQueue<C extends CallShape = CallShape> {
-  (queue_id: string | number): NodesNodePostfixQueueQueueQueueId<C>;
+export interface NodesNodePostfixQueueQueue {
+  (queue_id: string | number): NodesNodePostfixQueueQueueQueueId;
   /** GET /nodes/{node}/postfix/queue/{queue} (mailq) */
-  get: VerbOpt<C, T.NodesNodePostfixQueueQueueGetParams, Record<string, unknown>[]>;
+  get: VerbOpt<T.NodesNodePostfixQueueQueueGetParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/postfix/queue/{queue} (delete_queue) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/queue/{queue}/{queue_id} */
-export interface NodesNodePostfixQueueQueueQueueId<C extends CallShape = CallShape> {
+export interface NodesNodePostfixQueueQueueQueueId {
   /** GET /nodes/{node}/postfix/queue/{queue}/{queue_id} (read_queued_mail) */
-  get: VerbOpt<C, T.NodesNodePostfixQueueQueueQueueIdGetParams, string>;
+  get: VerbOpt<T.NodesNodePostfixQueueQueueQueueIdGetParams, string>;
   /** POST /nodes/{node}/postfix/queue/{queue}/{queue_id} (flush_queued_mail) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/postfix/queue/{queue}/{queue_id} (flush_queued_mail) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
   /** DELETE /nodes/{node}/postfix/queue/{queue}/{queue_id} (delete_queued_mail) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/report */
-export interface NodesNodeReport<C extends CallShape = CallShape> {
+export interface NodesNodeReport {
   /** GET /nodes/{node}/report (report) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrddata */
-export interface NodesNodeRrddata<C extends CallShape = CallShape> {
+export interface NodesNodeRrddata {
   /** GET /nodes/{node}/rrddata (rrddata) */
-  get: Verb<C, T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
+  get: Verb<T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/services */
-export interface NodesNodeServices<C extends CallShape = CallShape> {
-  (service: string | number): NodesNodeServicesService<C>;
+export interface NodesNodeServices {
+  (service: string | number): NodesNodeServicesService;
   /** GET /nodes/{node}/services (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/services/{service} */
-export interface NodesNodeServicesService<C extends CallShape = CallShape> {
+export interface NodesNodeServicesService {
   /** GET /nodes/{node}/services/{service} (srvcmdidx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeServicesServiceGetItem[]>;
-  reload: NodesNodeServicesServiceReload<C>;
-  restart: NodesNodeServicesServiceRestart<C>;
-  start: NodesNodeServicesServiceStart<C>;
-  state: NodesNodeServicesServiceState<C>;
-  stop: NodesNodeServicesServiceStop<C>;
+  get: VerbOpt<NoParams, T.NodesNodeServicesServiceGetItem[]>;
+  reload: NodesNodeServicesServiceReload;
+  restart: NodesNodeServicesServiceRestart;
+  start: NodesNodeServicesServiceStart;
+  state: NodesNodeServicesServiceState;
+  stop: NodesNodeServicesServiceStop;
 }
 
 /** /nodes/{node}/services/{service}/reload */
-export interface NodesNodeServicesServiceReload<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceReload {
   /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/restart */
-export interface NodesNodeServicesServiceRestart<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceRestart {
   /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/start */
-export interface NodesNodeServicesServiceStart<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceStart {
   /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/state */
-export interface NodesNodeServicesServiceState<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceState {
   /** GET /nodes/{node}/services/{service}/state (service_state) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/services/{service}/stop */
-export interface NodesNodeServicesServiceStop<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceStop {
   /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/spamassassin */
-export interface NodesNodeSpamassassin<C extends CallShape = CallShape> {
+export interface NodesNodeSpamassassin {
   /** GET /nodes/{node}/spamassassin (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  rules: NodesNodeSpamassassinRules<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  rules: NodesNodeSpamassassinRules;
 }
 
 /** /nodes/{node}/spamassassin/rules */
-export interface NodesNodeSpamassassinRules<C extends CallShape = CallShape> {
+export interface NodesNodeSpamassassinRules {
   /** GET /nodes/{node}/spamassassin/rules (rules_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSpamassassinRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSpamassassinRulesGetItem[]>;
   /** POST /nodes/{node}/spamassassin/rules (update_rules) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/spamassassin/rules (update_rules) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/status */
-export interface NodesNodeStatus<C extends CallShape = CallShape> {
+export interface NodesNodeStatus {
   /** GET /nodes/{node}/status (status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (node_cmd) */
-  post: Verb<C, T.NodesNodeStatusPostParams, null>;
-  /** POST /nodes/{node}/status (node_cmd) */
-  create: Verb<C, T.NodesNodeStatusPostParams, null>;
+  post: Verb<T.NodesNodeStatusPostParams, null>;
+  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/subscription */
-export interface NodesNodeSubscription<C extends CallShape = CallShape> {
+export interface NodesNodeSubscription {
   /** GET /nodes/{node}/subscription (get) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** POST /nodes/{node}/subscription (update) */
-  post: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
-  /** POST /nodes/{node}/subscription (update) */
-  create: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
+  post: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
+  create: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
   /** PUT /nodes/{node}/subscription (set) */
-  put: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
-  /** PUT /nodes/{node}/subscription (set) */
-  set: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
+  put: Verb<T.NodesNodeSubscriptionPutParams, null>;
+  set: Verb<T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
-export interface NodesNodeSyslog<C extends CallShape = CallShape> {
+export interface NodesNodeSyslog {
   /** GET /nodes/{node}/syslog (syslog) */
-  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
-export interface NodesNodeTasks<C extends CallShape = CallShape> {
-  (upid: string | number): NodesNodeTasksUpid<C>;
+export interface NodesNodeTasks {
+  (upid: string | number): NodesNodeTasksUpid;
   /** GET /nodes/{node}/tasks (node_tasks) */
-  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
-export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpid {
   /** GET /nodes/{node}/tasks/{upid} (upid_index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
-  delete: VerbOpt<C, NoParams, null>;
-  log: NodesNodeTasksUpidLog<C>;
-  status: NodesNodeTasksUpidStatus<C>;
+  delete: VerbOpt<NoParams, null>;
+  log: NodesNodeTasksUpidLog;
+  status: NodesNodeTasksUpidStatus;
 }
 
 /** /nodes/{node}/tasks/{upid}/log */
-export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidLog {
   /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
-  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
+  get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
-export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidStatus {
   /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
+export interface NodesNodeTermproxy {
   /** POST /nodes/{node}/termproxy (termproxy) */
-  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  /** POST /nodes/{node}/termproxy (termproxy) */
-  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
-export interface NodesNodeTime<C extends CallShape = CallShape> {
+export interface NodesNodeTime {
   /** GET /nodes/{node}/time (time) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (set_timezone) */
-  put: Verb<C, T.NodesNodeTimePutParams, null>;
-  /** PUT /nodes/{node}/time (set_timezone) */
-  set: Verb<C, T.NodesNodeTimePutParams, null>;
+  put: Verb<T.NodesNodeTimePutParams, null>;
+  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/tracker */
-export interface NodesNodeTracker<C extends CallShape = CallShape> {
-  (id: string | number): NodesNodeTrackerId<C>;
+export interface NodesNodeTracker {
+  (id: string | number): NodesNodeTrackerId;
   /** GET /nodes/{node}/tracker (list_mails) */
-  get: VerbOpt<C, T.NodesNodeTrackerGetParams, T.NodesNodeTrackerGetItem[]>;
+  get: VerbOpt<T.NodesNodeTrackerGetParams, T.NodesNodeTrackerGetItem[]>;
 }
 
 /** /nodes/{node}/tracker/{id} */
-export interface NodesNodeTrackerId<C extends CallShape = CallShape> {
+export interface NodesNodeTrackerId {
   /** GET /nodes/{node}/tracker/{id} (maillog) */
-  get: VerbOpt<C, T.NodesNodeTrackerIdGetParams, T.NodesNodeTrackerIdGetResult>;
+  get: VerbOpt<T.NodesNodeTrackerIdGetParams, T.NodesNodeTrackerIdGetResult>;
 }
 
 /** /nodes/{node}/vncwebsocket */
-export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeVncwebsocket {
   /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
-  get: Verb<C, T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
+  get: Verb<T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
 }
 
 /** /quarantine */
-export interface Quarantine<C extends CallShape = CallShape> {
+export interface Quarantine {
   /** GET /quarantine (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  attachment: QuarantineAttachment<C>;
-  blacklist: QuarantineBlacklist<C>;
-  content: QuarantineContent<C>;
-  download: QuarantineDownload<C>;
-  listattachments: QuarantineListattachments<C>;
-  quarusers: QuarantineQuarusers<C>;
-  sendlink: QuarantineSendlink<C>;
-  spam: QuarantineSpam<C>;
-  spamstatus: QuarantineSpamstatus<C>;
-  spamusers: QuarantineSpamusers<C>;
-  virus: QuarantineVirus<C>;
-  virusstatus: QuarantineVirusstatus<C>;
-  whitelist: QuarantineWhitelist<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  attachment: QuarantineAttachment;
+  blacklist: QuarantineBlacklist;
+  content: QuarantineContent;
+  download: QuarantineDownload;
+  listattachments: QuarantineListattachments;
+  quarusers: QuarantineQuarusers;
+  sendlink: QuarantineSendlink;
+  spam: QuarantineSpam;
+  spamstatus: QuarantineSpamstatus;
+  spamusers: QuarantineSpamusers;
+  virus: QuarantineVirus;
+  virusstatus: QuarantineVirusstatus;
+  whitelist: QuarantineWhitelist;
 }
 
 /** /quarantine/attachment */
-export interface QuarantineAttachment<C extends CallShape = CallShape> {
+export interface QuarantineAttachment {
   /** GET /quarantine/attachment (attachment) */
-  get: VerbOpt<C, T.QuarantineAttachmentGetParams, T.QuarantineAttachmentGetItem[]>;
+  get: VerbOpt<T.QuarantineAttachmentGetParams, T.QuarantineAttachmentGetItem[]>;
 }
 
 /** /quarantine/blacklist */
-export interface QuarantineBlacklist<C extends CallShape = CallShape> {
-  (address: string | number): QuarantineBlacklistAddress<C>;
+export interface QuarantineBlacklist {
+  (address: string | number): QuarantineBlacklistAddress;
   /** GET /quarantine/blacklist (blacklist) */
-  get: VerbOpt<C, T.QuarantineBlacklistGetParams, T.QuarantineBlacklistGetItem[]>;
+  get: VerbOpt<T.QuarantineBlacklistGetParams, T.QuarantineBlacklistGetItem[]>;
   /** POST /quarantine/blacklist (blacklist_add) */
-  post: Verb<C, T.QuarantineBlacklistPostParams, null>;
-  /** POST /quarantine/blacklist (blacklist_add) */
-  create: Verb<C, T.QuarantineBlacklistPostParams, null>;
+  post: Verb<T.QuarantineBlacklistPostParams, null>;
+  create: Verb<T.QuarantineBlacklistPostParams, null>;
   /** DELETE /quarantine/blacklist (blacklist_delete_base) */
-  delete: Verb<C, T.QuarantineBlacklistDeleteParams, null>;
+  delete: Verb<T.QuarantineBlacklistDeleteParams, null>;
 }
 
 /** /quarantine/blacklist/{address} */
-export interface QuarantineBlacklistAddress<C extends CallShape = CallShape> {
+export interface QuarantineBlacklistAddress {
   /** DELETE /quarantine/blacklist/{address} (blacklist_delete) */
-  delete: VerbOpt<C, T.QuarantineBlacklistAddressDeleteParams, null>;
+  delete: VerbOpt<T.QuarantineBlacklistAddressDeleteParams, null>;
 }
 
 /** /quarantine/content */
-export interface QuarantineContent<C extends CallShape = CallShape> {
+export interface QuarantineContent {
   /** GET /quarantine/content (content) */
-  get: Verb<C, T.QuarantineContentGetParams, T.QuarantineContentGetResult>;
+  get: Verb<T.QuarantineContentGetParams, T.QuarantineContentGetResult>;
   /** POST /quarantine/content (action) */
-  post: Verb<C, T.QuarantineContentPostParams, null>;
-  /** POST /quarantine/content (action) */
-  create: Verb<C, T.QuarantineContentPostParams, null>;
+  post: Verb<T.QuarantineContentPostParams, null>;
+  create: Verb<T.QuarantineContentPostParams, null>;
 }
 
 /** /quarantine/download */
-export interface QuarantineDownload<C extends CallShape = CallShape> {
+export interface QuarantineDownload {
   /** GET /quarantine/download (download) */
-  get: Verb<C, T.QuarantineDownloadGetParams, Record<string, unknown>>;
+  get: Verb<T.QuarantineDownloadGetParams, Record<string, unknown>>;
 }
 
 /** /quarantine/listattachments */
-export interface QuarantineListattachments<C extends CallShape = CallShape> {
+export interface QuarantineListattachments {
   /** GET /quarantine/listattachments (listattachments) */
-  get: Verb<C, T.QuarantineListattachmentsGetParams, T.QuarantineListattachmentsGetItem[]>;
+  get: Verb<T.QuarantineListattachmentsGetParams, T.QuarantineListattachmentsGetItem[]>;
 }
 
 /** /quarantine/quarusers */
-export interface QuarantineQuarusers<C extends CallShape = CallShape> {
+export interface QuarantineQuarusers {
   /** GET /quarantine/quarusers (quarusers) */
-  get: VerbOpt<C, T.QuarantineQuarusersGetParams, T.QuarantineQuarusersGetItem[]>;
+  get: VerbOpt<T.QuarantineQuarusersGetParams, T.QuarantineQuarusersGetItem[]>;
 }
 
 /** /quarantine/sendlink */
-export interface QuarantineSendlink<C extends CallShape = CallShape> {
+export interface QuarantineSendlink {
   /** POST /quarantine/sendlink (sendlink) */
-  post: Verb<C, T.QuarantineSendlinkPostParams, null>;
-  /** POST /quarantine/sendlink (sendlink) */
-  create: Verb<C, T.QuarantineSendlinkPostParams, null>;
+  post: Verb<T.QuarantineSendlinkPostParams, null>;
+  create: Verb<T.QuarantineSendlinkPostParams, null>;
 }
 
 /** /quarantine/spam */
-export interface QuarantineSpam<C extends CallShape = CallShape> {
+export interface QuarantineSpam {
   /** GET /quarantine/spam (spam) */
-  get: VerbOpt<C, T.QuarantineSpamGetParams, T.QuarantineSpamGetItem[]>;
+  get: VerbOpt<T.QuarantineSpamGetParams, T.QuarantineSpamGetItem[]>;
 }
 
 /** /quarantine/spamstatus */
-export interface QuarantineSpamstatus<C extends CallShape = CallShape> {
+export interface QuarantineSpamstatus {
   /** GET /quarantine/spamstatus (spamstatus) */
-  get: VerbOpt<C, NoParams, T.QuarantineSpamstatusGetResult>;
+  get: VerbOpt<NoParams, T.QuarantineSpamstatusGetResult>;
 }
 
 /** /quarantine/spamusers */
-export interface QuarantineSpamusers<C extends CallShape = CallShape> {
+export interface QuarantineSpamusers {
   /** GET /quarantine/spamusers (spamusers) */
-  get: VerbOpt<C, T.QuarantineSpamusersGetParams, T.QuarantineSpamusersGetItem[]>;
+  get: VerbOpt<T.QuarantineSpamusersGetParams, T.QuarantineSpamusersGetItem[]>;
 }
 
 /** /quarantine/virus */
-export interface QuarantineVirus<C extends CallShape = CallShape> {
+export interface QuarantineVirus {
   /** GET /quarantine/virus (virus) */
-  get: VerbOpt<C, T.QuarantineVirusGetParams, T.QuarantineVirusGetItem[]>;
+  get: VerbOpt<T.QuarantineVirusGetParams, T.QuarantineVirusGetItem[]>;
 }
 
 /** /quarantine/virusstatus */
-export interface QuarantineVirusstatus<C extends CallShape = CallShape> {
+export interface QuarantineVirusstatus {
   /** GET /quarantine/virusstatus (virusstatus) */
-  get: VerbOpt<C, NoParams, T.QuarantineVirusstatusGetResult>;
+  get: VerbOpt<NoParams, T.QuarantineVirusstatusGetResult>;
 }
 
 /** /quarantine/whitelist */
-export interface QuarantineWhitelist<C extends CallShape = CallShape> {
-  (address: string | number): QuarantineWhitelistAddress<C>;
+export interface QuarantineWhitelist {
+  (address: string | number): QuarantineWhitelistAddress;
   /** GET /quarantine/whitelist (whitelist) */
-  get: VerbOpt<C, T.QuarantineWhitelistGetParams, T.QuarantineWhitelistGetItem[]>;
+  get: VerbOpt<T.QuarantineWhitelistGetParams, T.QuarantineWhitelistGetItem[]>;
   /** POST /quarantine/whitelist (whitelist_add) */
-  post: Verb<C, T.QuarantineWhitelistPostParams, null>;
-  /** POST /quarantine/whitelist (whitelist_add) */
-  create: Verb<C, T.QuarantineWhitelistPostParams, null>;
+  post: Verb<T.QuarantineWhitelistPostParams, null>;
+  create: Verb<T.QuarantineWhitelistPostParams, null>;
   /** DELETE /quarantine/whitelist (whitelist_delete_base) */
-  delete: Verb<C, T.QuarantineWhitelistDeleteParams, null>;
+  delete: Verb<T.QuarantineWhitelistDeleteParams, null>;
 }
 
 /** /quarantine/whitelist/{address} */
-export interface QuarantineWhitelistAddress<C extends CallShape = CallShape> {
+export interface QuarantineWhitelistAddress {
   /** DELETE /quarantine/whitelist/{address} (whitelist_delete) */
-  delete: VerbOpt<C, T.QuarantineWhitelistAddressDeleteParams, null>;
+  delete: VerbOpt<T.QuarantineWhitelistAddressDeleteParams, null>;
 }
 
 /** /statistics */
-export interface Statistics<C extends CallShape = CallShape> {
+export interface Statistics {
   /** GET /statistics (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  contact: StatisticsContact<C>;
-  domains: StatisticsDomains<C>;
-  mail: StatisticsMail<C>;
-  mailcount: StatisticsMailcount<C>;
-  maildistribution: StatisticsMaildistribution<C>;
-  receiver: StatisticsReceiver<C>;
-  recent: StatisticsRecent<C>;
-  recentreceivers: StatisticsRecentreceivers<C>;
-  rejectcount: StatisticsRejectcount<C>;
-  sender: StatisticsSender<C>;
-  spamscores: StatisticsSpamscores<C>;
-  virus: StatisticsVirus<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  contact: StatisticsContact;
+  domains: StatisticsDomains;
+  mail: StatisticsMail;
+  mailcount: StatisticsMailcount;
+  maildistribution: StatisticsMaildistribution;
+  receiver: StatisticsReceiver;
+  recent: StatisticsRecent;
+  recentreceivers: StatisticsRecentreceivers;
+  rejectcount: StatisticsRejectcount;
+  sender: StatisticsSender;
+  spamscores: StatisticsSpamscores;
+  virus: StatisticsVirus;
 }
 
 /** /statistics/contact */
-export interface StatisticsContact<C extends CallShape = CallShape> {
-  (contact: string | number): StatisticsContactContact<C>;
+export interface StatisticsContact {
+  (contact: string | number): StatisticsContactContact;
   /** GET /statistics/contact (contact) */
-  get: VerbOpt<C, T.StatisticsContactGetParams, T.StatisticsContactGetItem[]>;
+  get: VerbOpt<T.StatisticsContactGetParams, T.StatisticsContactGetItem[]>;
 }
 
 /** /statistics/contact/{contact} */
-export interface StatisticsContactContact<C extends CallShape = CallShape> {
+export interface StatisticsContactContact {
   /** GET /statistics/contact/{contact} (contactdetails) */
-  get: VerbOpt<C, T.StatisticsContactContactGetParams, T.StatisticsContactContactGetItem[]>;
+  get: VerbOpt<T.StatisticsContactContactGetParams, T.StatisticsContactContactGetItem[]>;
 }
 
 /** /statistics/domains */
-export interface StatisticsDomains<C extends CallShape = CallShape> {
+export interface StatisticsDomains {
   /** GET /statistics/domains (domains) */
-  get: VerbOpt<C, T.StatisticsDomainsGetParams, T.StatisticsDomainsGetItem[]>;
+  get: VerbOpt<T.StatisticsDomainsGetParams, T.StatisticsDomainsGetItem[]>;
 }
 
 /** /statistics/mail */
-export interface StatisticsMail<C extends CallShape = CallShape> {
+export interface StatisticsMail {
   /** GET /statistics/mail (mail) */
-  get: VerbOpt<C, T.StatisticsMailGetParams, T.StatisticsMailGetResult>;
+  get: VerbOpt<T.StatisticsMailGetParams, T.StatisticsMailGetResult>;
 }
 
 /** /statistics/mailcount */
-export interface StatisticsMailcount<C extends CallShape = CallShape> {
+export interface StatisticsMailcount {
   /** GET /statistics/mailcount (mailcount) */
-  get: VerbOpt<C, T.StatisticsMailcountGetParams, T.StatisticsMailcountGetItem[]>;
+  get: VerbOpt<T.StatisticsMailcountGetParams, T.StatisticsMailcountGetItem[]>;
 }
 
 /** /statistics/maildistribution */
-export interface StatisticsMaildistribution<C extends CallShape = CallShape> {
+export interface StatisticsMaildistribution {
   /** GET /statistics/maildistribution (maildistribution) */
-  get: VerbOpt<C, T.StatisticsMaildistributionGetParams, T.StatisticsMaildistributionGetItem[]>;
+  get: VerbOpt<T.StatisticsMaildistributionGetParams, T.StatisticsMaildistributionGetItem[]>;
 }
 
 /** /statistics/receiver */
-export interface StatisticsReceiver<C extends CallShape = CallShape> {
-  (receiver: string | number): StatisticsReceiverReceiver<C>;
+export interface StatisticsReceiver {
+  (receiver: string | number): StatisticsReceiverReceiver;
   /** GET /statistics/receiver (receiver) */
-  get: VerbOpt<C, T.StatisticsReceiverGetParams, T.StatisticsReceiverGetItem[]>;
+  get: VerbOpt<T.StatisticsReceiverGetParams, T.StatisticsReceiverGetItem[]>;
 }
 
 /** /statistics/receiver/{receiver} */
-export interface StatisticsReceiverReceiver<C extends CallShape = CallShape> {
+export interface StatisticsReceiverReceiver {
   /** GET /statistics/receiver/{receiver} (receiverdetails) */
-  get: VerbOpt<C, T.StatisticsReceiverReceiverGetParams, T.StatisticsReceiverReceiverGetItem[]>;
+  get: VerbOpt<T.StatisticsReceiverReceiverGetParams, T.StatisticsReceiverReceiverGetItem[]>;
 }
 
 /** /statistics/recent */
-export interface StatisticsRecent<C extends CallShape = CallShape> {
+export interface StatisticsRecent {
   /** GET /statistics/recent (recent) */
-  get: VerbOpt<C, T.StatisticsRecentGetParams, T.StatisticsRecentGetItem[]>;
+  get: VerbOpt<T.StatisticsRecentGetParams, T.StatisticsRecentGetItem[]>;
 }
 
 /** /statistics/recentreceivers */
-export interface StatisticsRecentreceivers<C extends CallShape = CallShape> {
+export interface StatisticsRecentreceivers {
   /** GET /statistics/recentreceivers (recentreceivers) */
-  get: VerbOpt<C, T.StatisticsRecentreceiversGetParams, T.StatisticsRecentreceiversGetItem[]>;
+  get: VerbOpt<T.StatisticsRecentreceiversGetParams, T.StatisticsRecentreceiversGetItem[]>;
 }
 
 /** /statistics/rejectcount */
-export interface StatisticsRejectcount<C extends CallShape = CallShape> {
+export interface StatisticsRejectcount {
   /** GET /statistics/rejectcount (rejectcount) */
-  get: VerbOpt<C, T.StatisticsRejectcountGetParams, T.StatisticsRejectcountGetItem[]>;
+  get: VerbOpt<T.StatisticsRejectcountGetParams, T.StatisticsRejectcountGetItem[]>;
 }
 
 /** /statistics/sender */
-export interface StatisticsSender<C extends CallShape = CallShape> {
-  (sender: string | number): StatisticsSenderSender<C>;
+export interface StatisticsSender {
+  (sender: string | number): StatisticsSenderSender;
   /** GET /statistics/sender (sender) */
-  get: VerbOpt<C, T.StatisticsSenderGetParams, T.StatisticsSenderGetItem[]>;
+  get: VerbOpt<T.StatisticsSenderGetParams, T.StatisticsSenderGetItem[]>;
 }
 
 /** /statistics/sender/{sender} */
-export interface StatisticsSenderSender<C extends CallShape = CallShape> {
+export interface StatisticsSenderSender {
   /** GET /statistics/sender/{sender} (senderdetails) */
-  get: VerbOpt<C, T.StatisticsSenderSenderGetParams, T.StatisticsSenderSenderGetItem[]>;
+  get: VerbOpt<T.StatisticsSenderSenderGetParams, T.StatisticsSenderSenderGetItem[]>;
 }
 
 /** /statistics/spamscores */
-export interface StatisticsSpamscores<C extends CallShape = CallShape> {
+export interface StatisticsSpamscores {
   /** GET /statistics/spamscores (spamscores) */
-  get: VerbOpt<C, T.StatisticsSpamscoresGetParams, T.StatisticsSpamscoresGetItem[]>;
+  get: VerbOpt<T.StatisticsSpamscoresGetParams, T.StatisticsSpamscoresGetItem[]>;
 }
 
 /** /statistics/virus */
-export interface StatisticsVirus<C extends CallShape = CallShape> {
+export interface StatisticsVirus {
   /** GET /statistics/virus (virus) */
-  get: VerbOpt<C, T.StatisticsVirusGetParams, T.StatisticsVirusGetItem[]>;
+  get: VerbOpt<T.StatisticsVirusGetParams, T.StatisticsVirusGetItem[]>;
 }
 
 /** /version */
-export interface Version<C extends CallShape = CallShape> {
+export interface Version {
   /** GET /version (version) */
-  get: VerbOpt<C, NoParams, T.VersionGetResult>;
+  get: VerbOpt<NoParams, T.VersionGetResult>;
 }

@@ -2,4118 +2,3862 @@
 /* eslint-disable */
 
 // The fluent path tree of PVE: one interface per path.
-import type { CallShape, NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
-export type { CallShape, Verb, VerbOpt };
+export type { Verb, VerbOpt };
 
 /** / */
-export interface Root<C extends CallShape = CallShape> {
-  access: Access<C>;
-  cluster: Cluster<C>;
-  nodes: Nodes<C>;
-  pools: Pools<C>;
-  storage: Storage<C>;
-  version: Version<C>;
+export interface Root {
+  access: Access;
+  cluster: Cluster;
+  nodes: Nodes;
+  pools: Pools;
+  storage: Storage;
+  version: Version;
 }
 
 /** /access */
-export interface Access<C extends CallShape = CallShape> {
+export interface Access {
   /** GET /access (index) */
-  get: VerbOpt<C, NoParams, T.AccessGetItem[]>;
-  acl: AccessAcl<C>;
-  domains: AccessDomains<C>;
-  groups: AccessGroups<C>;
-  openid: AccessOpenid<C>;
-  password: AccessPassword<C>;
-  permissions: AccessPermissions<C>;
-  roles: AccessRoles<C>;
-  tfa: AccessTfa<C>;
-  ticket: AccessTicket<C>;
-  users: AccessUsers<C>;
-  vncticket: AccessVncticket<C>;
+  get: VerbOpt<NoParams, T.AccessGetItem[]>;
+  acl: AccessAcl;
+  domains: AccessDomains;
+  groups: AccessGroups;
+  openid: AccessOpenid;
+  password: AccessPassword;
+  permissions: AccessPermissions;
+  roles: AccessRoles;
+  tfa: AccessTfa;
+  ticket: AccessTicket;
+  users: AccessUsers;
+  vncticket: AccessVncticket;
 }
 
 /** /access/acl */
-export interface AccessAcl<C extends CallShape = CallShape> {
+export interface AccessAcl {
   /** GET /access/acl (read_acl) */
-  get: VerbOpt<C, NoParams, T.AccessAclGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessAclGetItem[]>;
   /** PUT /access/acl (update_acl) */
-  put: Verb<C, T.AccessAclPutParams, null>;
-  /** PUT /access/acl (update_acl) */
-  set: Verb<C, T.AccessAclPutParams, null>;
+  put: Verb<T.AccessAclPutParams, null>;
+  set: Verb<T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
-export interface AccessDomains<C extends CallShape = CallShape> {
-  (realm: string | number): AccessDomainsRealm<C>;
+export interface AccessDomains {
+  (realm: string | number): AccessDomainsRealm;
   /** GET /access/domains (index) */
-  get: VerbOpt<C, NoParams, T.AccessDomainsGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessDomainsGetItem[]>;
   /** POST /access/domains (create) */
-  post: Verb<C, T.AccessDomainsPostParams, null>;
-  /** POST /access/domains (create) */
-  create: Verb<C, T.AccessDomainsPostParams, null>;
+  post: Verb<T.AccessDomainsPostParams, null>;
+  create: Verb<T.AccessDomainsPostParams, null>;
 }
 
 /** /access/domains/{realm} */
-export interface AccessDomainsRealm<C extends CallShape = CallShape> {
+export interface AccessDomainsRealm {
   /** GET /access/domains/{realm} (read) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** PUT /access/domains/{realm} (update) */
-  put: VerbOpt<C, T.AccessDomainsRealmPutParams, null>;
-  /** PUT /access/domains/{realm} (update) */
-  set: VerbOpt<C, T.AccessDomainsRealmPutParams, null>;
+  put: VerbOpt<T.AccessDomainsRealmPutParams, null>;
+  set: VerbOpt<T.AccessDomainsRealmPutParams, null>;
   /** DELETE /access/domains/{realm} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
-  sync: AccessDomainsRealmSync<C>;
+  delete: VerbOpt<NoParams, null>;
+  sync: AccessDomainsRealmSync;
 }
 
 /** /access/domains/{realm}/sync */
-export interface AccessDomainsRealmSync<C extends CallShape = CallShape> {
+export interface AccessDomainsRealmSync {
   /** POST /access/domains/{realm}/sync (sync) starts a task */
-  post: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
-  /** POST /access/domains/{realm}/sync (sync) starts a task */
-  create: VerbOpt<C, T.AccessDomainsRealmSyncPostParams, Upid>;
+  post: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
+  create: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
 }
 
 /** /access/groups */
-export interface AccessGroups<C extends CallShape = CallShape> {
-  (groupid: string | number): AccessGroupsGroupid<C>;
+export interface AccessGroups {
+  (groupid: string | number): AccessGroupsGroupid;
   /** GET /access/groups (index) */
-  get: VerbOpt<C, NoParams, T.AccessGroupsGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessGroupsGetItem[]>;
   /** POST /access/groups (create_group) */
-  post: Verb<C, T.AccessGroupsPostParams, null>;
-  /** POST /access/groups (create_group) */
-  create: Verb<C, T.AccessGroupsPostParams, null>;
+  post: Verb<T.AccessGroupsPostParams, null>;
+  create: Verb<T.AccessGroupsPostParams, null>;
 }
 
 /** /access/groups/{groupid} */
-export interface AccessGroupsGroupid<C extends CallShape = CallShape> {
+export interface AccessGroupsGroupid {
   /** GET /access/groups/{groupid} (read_group) */
-  get: VerbOpt<C, NoParams, T.AccessGroupsGroupidGetResult>;
+  get: VerbOpt<NoParams, T.AccessGroupsGroupidGetResult>;
   /** PUT /access/groups/{groupid} (update_group) */
-  put: VerbOpt<C, T.AccessGroupsGroupidPutParams, null>;
-  /** PUT /access/groups/{groupid} (update_group) */
-  set: VerbOpt<C, T.AccessGroupsGroupidPutParams, null>;
+  put: VerbOpt<T.AccessGroupsGroupidPutParams, null>;
+  set: VerbOpt<T.AccessGroupsGroupidPutParams, null>;
   /** DELETE /access/groups/{groupid} (delete_group) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/openid */
-export interface AccessOpenid<C extends CallShape = CallShape> {
+export interface AccessOpenid {
   /** GET /access/openid (index) */
-  get: VerbOpt<C, NoParams, T.AccessOpenidGetItem[]>;
-  "auth-url": AccessOpenidAuthUrl<C>;
-  login: AccessOpenidLogin<C>;
+  get: VerbOpt<NoParams, T.AccessOpenidGetItem[]>;
+  "auth-url": AccessOpenidAuthUrl;
+  login: AccessOpenidLogin;
 }
 
 /** /access/openid/auth-url */
-export interface AccessOpenidAuthUrl<C extends CallShape = CallShape> {
+export interface AccessOpenidAuthUrl {
   /** POST /access/openid/auth-url (auth_url) */
-  post: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
-  /** POST /access/openid/auth-url (auth_url) */
-  create: Verb<C, T.AccessOpenidAuthUrlPostParams, string>;
+  post: Verb<T.AccessOpenidAuthUrlPostParams, string>;
+  create: Verb<T.AccessOpenidAuthUrlPostParams, string>;
 }
 
 /** /access/openid/login */
-export interface AccessOpenidLogin<C extends CallShape = CallShape> {
+export interface AccessOpenidLogin {
   /** POST /access/openid/login (login) */
-  post: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
-  /** POST /access/openid/login (login) */
-  create: Verb<C, T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+  post: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+  create: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
 }
 
 /** /access/password */
-export interface AccessPassword<C extends CallShape = CallShape> {
+export interface AccessPassword {
   /** PUT /access/password (change_password) not with API tokens */
-  put: Verb<C, T.AccessPasswordPutParams, null>;
-  /** PUT /access/password (change_password) not with API tokens */
-  set: Verb<C, T.AccessPasswordPutParams, null>;
+  put: Verb<T.AccessPasswordPutParams, null>;
+  set: Verb<T.AccessPasswordPutParams, null>;
 }
 
 /** /access/permissions */
-export interface AccessPermissions<C extends CallShape = CallShape> {
+export interface AccessPermissions {
   /** GET /access/permissions (permissions) */
-  get: VerbOpt<C, T.AccessPermissionsGetParams, Record<string, unknown>>;
+  get: VerbOpt<T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
-export interface AccessRoles<C extends CallShape = CallShape> {
-  (roleid: string | number): AccessRolesRoleid<C>;
+export interface AccessRoles {
+  (roleid: string | number): AccessRolesRoleid;
   /** GET /access/roles (index) */
-  get: VerbOpt<C, NoParams, T.AccessRolesGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessRolesGetItem[]>;
   /** POST /access/roles (create_role) */
-  post: Verb<C, T.AccessRolesPostParams, null>;
-  /** POST /access/roles (create_role) */
-  create: Verb<C, T.AccessRolesPostParams, null>;
+  post: Verb<T.AccessRolesPostParams, null>;
+  create: Verb<T.AccessRolesPostParams, null>;
 }
 
 /** /access/roles/{roleid} */
-export interface AccessRolesRoleid<C extends CallShape = CallShape> {
+export interface AccessRolesRoleid {
   /** GET /access/roles/{roleid} (read_role) */
-  get: VerbOpt<C, NoParams, T.AccessRolesRoleidGetResult>;
+  get: VerbOpt<NoParams, T.AccessRolesRoleidGetResult>;
   /** PUT /access/roles/{roleid} (update_role) */
-  put: VerbOpt<C, T.AccessRolesRoleidPutParams, null>;
-  /** PUT /access/roles/{roleid} (update_role) */
-  set: VerbOpt<C, T.AccessRolesRoleidPutParams, null>;
+  put: VerbOpt<T.AccessRolesRoleidPutParams, null>;
+  set: VerbOpt<T.AccessRolesRoleidPutParams, null>;
   /** DELETE /access/roles/{roleid} (delete_role) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/tfa */
-export interface AccessTfa<C extends CallShape = CallShape> {
-  (userid: string | number): AccessTfaUserid<C>;
+export interface AccessTfa {
+  (userid: string | number): AccessTfaUserid;
   /** GET /access/tfa (list_tfa) */
-  get: VerbOpt<C, NoParams, T.AccessTfaGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid} */
-export interface AccessTfaUserid<C extends CallShape = CallShape> {
-  (id: string | number): AccessTfaUseridId<C>;
+export interface AccessTfaUserid {
+  (id: string | number): AccessTfaUseridId;
   /** GET /access/tfa/{userid} (list_user_tfa) */
-  get: VerbOpt<C, NoParams, T.AccessTfaUseridGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
   /** POST /access/tfa/{userid} (add_tfa_entry) not with API tokens */
-  post: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
-  /** POST /access/tfa/{userid} (add_tfa_entry) not with API tokens */
-  create: Verb<C, T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
+  post: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
+  create: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
 /** /access/tfa/{userid}/{id} */
-export interface AccessTfaUseridId<C extends CallShape = CallShape> {
+export interface AccessTfaUseridId {
   /** GET /access/tfa/{userid}/{id} (get_tfa_entry) */
-  get: VerbOpt<C, NoParams, T.AccessTfaUseridIdGetResult>;
+  get: VerbOpt<NoParams, T.AccessTfaUseridIdGetResult>;
   /** PUT /access/tfa/{userid}/{id} (update_tfa_entry) not with API tokens */
-  put: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
-  /** PUT /access/tfa/{userid}/{id} (update_tfa_entry) not with API tokens */
-  set: VerbOpt<C, T.AccessTfaUseridIdPutParams, null>;
+  put: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
+  set: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_tfa) not with API tokens */
-  delete: VerbOpt<C, T.AccessTfaUseridIdDeleteParams, null>;
+  delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket */
-export interface AccessTicket<C extends CallShape = CallShape> {
+export interface AccessTicket {
   /** GET /access/ticket (get_ticket) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** POST /access/ticket (create_ticket) not with API tokens */
-  post: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  /** POST /access/ticket (create_ticket) not with API tokens */
-  create: Verb<C, T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
+  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
 }
 
 /** /access/users */
-export interface AccessUsers<C extends CallShape = CallShape> {
-  (userid: string | number): AccessUsersUserid<C>;
+export interface AccessUsers {
+  (userid: string | number): AccessUsersUserid;
   /** GET /access/users (index) */
-  get: VerbOpt<C, T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
+  get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
   /** POST /access/users (create_user) */
-  post: Verb<C, T.AccessUsersPostParams, null>;
-  /** POST /access/users (create_user) */
-  create: Verb<C, T.AccessUsersPostParams, null>;
+  post: Verb<T.AccessUsersPostParams, null>;
+  create: Verb<T.AccessUsersPostParams, null>;
 }
 
 /** /access/users/{userid} */
-export interface AccessUsersUserid<C extends CallShape = CallShape> {
+export interface AccessUsersUserid {
   /** GET /access/users/{userid} (read_user) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridGetResult>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
   /** PUT /access/users/{userid} (update_user) */
-  put: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
-  /** PUT /access/users/{userid} (update_user) */
-  set: VerbOpt<C, T.AccessUsersUseridPutParams, null>;
+  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
+  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_user) */
-  delete: VerbOpt<C, NoParams, null>;
-  tfa: AccessUsersUseridTfa<C>;
-  token: AccessUsersUseridToken<C>;
-  "unlock-tfa": AccessUsersUseridUnlockTfa<C>;
+  delete: VerbOpt<NoParams, null>;
+  tfa: AccessUsersUseridTfa;
+  token: AccessUsersUseridToken;
+  "unlock-tfa": AccessUsersUseridUnlockTfa;
 }
 
 /** /access/users/{userid}/tfa */
-export interface AccessUsersUseridTfa<C extends CallShape = CallShape> {
+export interface AccessUsersUseridTfa {
   /** GET /access/users/{userid}/tfa (read_user_tfa_type) */
-  get: VerbOpt<C, T.AccessUsersUseridTfaGetParams, T.AccessUsersUseridTfaGetResult>;
+  get: VerbOpt<T.AccessUsersUseridTfaGetParams, T.AccessUsersUseridTfaGetResult>;
 }
 
 /** /access/users/{userid}/token */
-export interface AccessUsersUseridToken<C extends CallShape = CallShape> {
-  (tokenid: string | number): AccessUsersUseridTokenTokenid<C>;
+export interface AccessUsersUseridToken {
+  (tokenid: string | number): AccessUsersUseridTokenTokenid;
   /** GET /access/users/{userid}/token (token_index) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenGetItem[]>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{tokenid} */
-export interface AccessUsersUseridTokenTokenid<C extends CallShape = CallShape> {
+export interface AccessUsersUseridTokenTokenid {
   /** GET /access/users/{userid}/token/{tokenid} (read_token) */
-  get: VerbOpt<C, NoParams, T.AccessUsersUseridTokenTokenidGetResult>;
+  get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenidGetResult>;
   /** POST /access/users/{userid}/token/{tokenid} (generate_token) */
-  post: VerbOpt<C, T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
-  /** POST /access/users/{userid}/token/{tokenid} (generate_token) */
-  create: VerbOpt<C, T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
+  post: VerbOpt<T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
+  create: VerbOpt<T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
   /** PUT /access/users/{userid}/token/{tokenid} (update_token_info) */
-  put: VerbOpt<C, T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
-  /** PUT /access/users/{userid}/token/{tokenid} (update_token_info) */
-  set: VerbOpt<C, T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
+  put: VerbOpt<T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
+  set: VerbOpt<T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
   /** DELETE /access/users/{userid}/token/{tokenid} (remove_token) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/users/{userid}/unlock-tfa */
-export interface AccessUsersUseridUnlockTfa<C extends CallShape = CallShape> {
+export interface AccessUsersUseridUnlockTfa {
   /** PUT /access/users/{userid}/unlock-tfa (unlock_tfa) */
-  put: VerbOpt<C, NoParams, 0 | 1>;
-  /** PUT /access/users/{userid}/unlock-tfa (unlock_tfa) */
-  set: VerbOpt<C, NoParams, 0 | 1>;
+  put: VerbOpt<NoParams, 0 | 1>;
+  set: VerbOpt<NoParams, 0 | 1>;
 }
 
 /** /access/vncticket */
-export interface AccessVncticket<C extends CallShape = CallShape> {
+export interface AccessVncticket {
   /** POST /access/vncticket (verify_vnc_ticket) */
-  post: Verb<C, T.AccessVncticketPostParams, null>;
-  /** POST /access/vncticket (verify_vnc_ticket) */
-  create: Verb<C, T.AccessVncticketPostParams, null>;
+  post: Verb<T.AccessVncticketPostParams, null>;
+  create: Verb<T.AccessVncticketPostParams, null>;
 }
 
 /** /cluster */
-export interface Cluster<C extends CallShape = CallShape> {
+export interface Cluster {
   /** GET /cluster (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  acme: ClusterAcme<C>;
-  backup: ClusterBackup<C>;
-  "backup-info": ClusterBackupInfo<C>;
-  "bulk-action": ClusterBulkAction<C>;
-  ceph: ClusterCeph<C>;
-  config: ClusterConfig<C>;
-  firewall: ClusterFirewall<C>;
-  ha: ClusterHa<C>;
-  jobs: ClusterJobs<C>;
-  log: ClusterLog<C>;
-  mapping: ClusterMapping<C>;
-  metrics: ClusterMetrics<C>;
-  nextid: ClusterNextid<C>;
-  notifications: ClusterNotifications<C>;
-  options: ClusterOptions<C>;
-  qemu: ClusterQemu<C>;
-  replication: ClusterReplication<C>;
-  resources: ClusterResources<C>;
-  sdn: ClusterSdn<C>;
-  status: ClusterStatus<C>;
-  tasks: ClusterTasks<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  acme: ClusterAcme;
+  backup: ClusterBackup;
+  "backup-info": ClusterBackupInfo;
+  "bulk-action": ClusterBulkAction;
+  ceph: ClusterCeph;
+  config: ClusterConfig;
+  firewall: ClusterFirewall;
+  ha: ClusterHa;
+  jobs: ClusterJobs;
+  log: ClusterLog;
+  mapping: ClusterMapping;
+  metrics: ClusterMetrics;
+  nextid: ClusterNextid;
+  notifications: ClusterNotifications;
+  options: ClusterOptions;
+  qemu: ClusterQemu;
+  replication: ClusterReplication;
+  resources: ClusterResources;
+  sdn: ClusterSdn;
+  status: ClusterStatus;
+  tasks: ClusterTasks;
 }
 
 /** /cluster/acme */
-export interface ClusterAcme<C extends CallShape = CallShape> {
+export interface ClusterAcme {
   /** GET /cluster/acme (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  account: ClusterAcmeAccount<C>;
-  "challenge-schema": ClusterAcmeChallengeSchema<C>;
-  directories: ClusterAcmeDirectories<C>;
-  meta: ClusterAcmeMeta<C>;
-  plugins: ClusterAcmePlugins<C>;
-  tos: ClusterAcmeTos<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  account: ClusterAcmeAccount;
+  "challenge-schema": ClusterAcmeChallengeSchema;
+  directories: ClusterAcmeDirectories;
+  meta: ClusterAcmeMeta;
+  plugins: ClusterAcmePlugins;
+  tos: ClusterAcmeTos;
 }
 
 /** /cluster/acme/account */
-export interface ClusterAcmeAccount<C extends CallShape = CallShape> {
-  (name: string | number): ClusterAcmeAccountName<C>;
+export interface ClusterAcmeAccount {
+  (name: string | number): ClusterAcmeAccountName;
   /** GET /cluster/acme/account (account_index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** POST /cluster/acme/account (register_account) starts a task */
-  post: Verb<C, T.ClusterAcmeAccountPostParams, Upid>;
-  /** POST /cluster/acme/account (register_account) starts a task */
-  create: Verb<C, T.ClusterAcmeAccountPostParams, Upid>;
+  post: Verb<T.ClusterAcmeAccountPostParams, Upid>;
+  create: Verb<T.ClusterAcmeAccountPostParams, Upid>;
 }
 
 /** /cluster/acme/account/{name} */
-export interface ClusterAcmeAccountName<C extends CallShape = CallShape> {
+export interface ClusterAcmeAccountName {
   /** GET /cluster/acme/account/{name} (get_account) */
-  get: VerbOpt<C, NoParams, T.ClusterAcmeAccountNameGetResult>;
+  get: VerbOpt<NoParams, T.ClusterAcmeAccountNameGetResult>;
   /** PUT /cluster/acme/account/{name} (update_account) starts a task */
-  put: VerbOpt<C, T.ClusterAcmeAccountNamePutParams, Upid>;
-  /** PUT /cluster/acme/account/{name} (update_account) starts a task */
-  set: VerbOpt<C, T.ClusterAcmeAccountNamePutParams, Upid>;
+  put: VerbOpt<T.ClusterAcmeAccountNamePutParams, Upid>;
+  set: VerbOpt<T.ClusterAcmeAccountNamePutParams, Upid>;
   /** DELETE /cluster/acme/account/{name} (deactivate_account) starts a task */
-  delete: VerbOpt<C, NoParams, Upid>;
+  delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /cluster/acme/challenge-schema */
-export interface ClusterAcmeChallengeSchema<C extends CallShape = CallShape> {
+export interface ClusterAcmeChallengeSchema {
   /** GET /cluster/acme/challenge-schema (challengeschema) */
-  get: VerbOpt<C, NoParams, T.ClusterAcmeChallengeSchemaGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /cluster/acme/directories */
-export interface ClusterAcmeDirectories<C extends CallShape = CallShape> {
+export interface ClusterAcmeDirectories {
   /** GET /cluster/acme/directories (get_directories) */
-  get: VerbOpt<C, NoParams, T.ClusterAcmeDirectoriesGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterAcmeDirectoriesGetItem[]>;
 }
 
 /** /cluster/acme/meta */
-export interface ClusterAcmeMeta<C extends CallShape = CallShape> {
+export interface ClusterAcmeMeta {
   /** GET /cluster/acme/meta (get_meta) */
-  get: VerbOpt<C, T.ClusterAcmeMetaGetParams, T.ClusterAcmeMetaGetResult>;
+  get: VerbOpt<T.ClusterAcmeMetaGetParams, T.ClusterAcmeMetaGetResult>;
 }
 
 /** /cluster/acme/plugins */
-export interface ClusterAcmePlugins<C extends CallShape = CallShape> {
-  (id: string | number): ClusterAcmePluginsId<C>;
+export interface ClusterAcmePlugins {
+  (id: string | number): ClusterAcmePluginsId;
   /** GET /cluster/acme/plugins (index) */
-  get: VerbOpt<C, T.ClusterAcmePluginsGetParams, T.ClusterAcmePluginsGetItem[]>;
+  get: VerbOpt<T.ClusterAcmePluginsGetParams, T.ClusterAcmePluginsGetItem[]>;
   /** POST /cluster/acme/plugins (add_plugin) */
-  post: Verb<C, T.ClusterAcmePluginsPostParams, null>;
-  /** POST /cluster/acme/plugins (add_plugin) */
-  create: Verb<C, T.ClusterAcmePluginsPostParams, null>;
+  post: Verb<T.ClusterAcmePluginsPostParams, null>;
+  create: Verb<T.ClusterAcmePluginsPostParams, null>;
 }
 
 /** /cluster/acme/plugins/{id} */
-export interface ClusterAcmePluginsId<C extends CallShape = CallShape> {
+export interface ClusterAcmePluginsId {
   /** GET /cluster/acme/plugins/{id} (get_plugin_config) */
-  get: VerbOpt<C, NoParams, T.ClusterAcmePluginsIdGetResult>;
+  get: VerbOpt<NoParams, T.ClusterAcmePluginsIdGetResult>;
   /** PUT /cluster/acme/plugins/{id} (update_plugin) */
-  put: VerbOpt<C, T.ClusterAcmePluginsIdPutParams, null>;
-  /** PUT /cluster/acme/plugins/{id} (update_plugin) */
-  set: VerbOpt<C, T.ClusterAcmePluginsIdPutParams, null>;
+  put: VerbOpt<T.ClusterAcmePluginsIdPutParams, null>;
+  set: VerbOpt<T.ClusterAcmePluginsIdPutParams, null>;
   /** DELETE /cluster/acme/plugins/{id} (delete_plugin) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/acme/tos */
-export interface ClusterAcmeTos<C extends CallShape = CallShape> {
+export interface ClusterAcmeTos {
   /** GET /cluster/acme/tos (get_tos) */
-  get: VerbOpt<C, T.ClusterAcmeTosGetParams, string | null>;
+  get: VerbOpt<T.ClusterAcmeTosGetParams, string | null>;
 }
 
 /** /cluster/backup */
-export interface ClusterBackup<C extends CallShape = CallShape> {
-  (id: string | number): ClusterBackupId<C>;
+export interface ClusterBackup {
+  (id: string | number): ClusterBackupId;
   /** GET /cluster/backup (index) */
-  get: VerbOpt<C, NoParams, T.ClusterBackupGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterBackupGetItem[]>;
   /** POST /cluster/backup (create_job) */
-  post: VerbOpt<C, T.ClusterBackupPostParams, null>;
-  /** POST /cluster/backup (create_job) */
-  create: VerbOpt<C, T.ClusterBackupPostParams, null>;
+  post: VerbOpt<T.ClusterBackupPostParams, null>;
+  create: VerbOpt<T.ClusterBackupPostParams, null>;
 }
 
 /** /cluster/backup/{id} */
-export interface ClusterBackupId<C extends CallShape = CallShape> {
+export interface ClusterBackupId {
   /** GET /cluster/backup/{id} (read_job) */
-  get: VerbOpt<C, NoParams, T.ClusterBackupIdGetResult>;
+  get: VerbOpt<NoParams, T.ClusterBackupIdGetResult>;
   /** PUT /cluster/backup/{id} (update_job) */
-  put: VerbOpt<C, T.ClusterBackupIdPutParams, null>;
-  /** PUT /cluster/backup/{id} (update_job) */
-  set: VerbOpt<C, T.ClusterBackupIdPutParams, null>;
+  put: VerbOpt<T.ClusterBackupIdPutParams, null>;
+  set: VerbOpt<T.ClusterBackupIdPutParams, null>;
   /** DELETE /cluster/backup/{id} (delete_job) */
-  delete: VerbOpt<C, NoParams, null>;
-  included_volumes: ClusterBackupIdIncludedVolumes<C>;
+  delete: VerbOpt<NoParams, null>;
+  included_volumes: ClusterBackupIdIncludedVolumes;
 }
 
 /** /cluster/backup/{id}/included_volumes */
-export interface ClusterBackupIdIncludedVolumes<C extends CallShape = CallShape> {
+export interface ClusterBackupIdIncludedVolumes {
   /** GET /cluster/backup/{id}/included_volumes (get_volume_backup_included) */
-  get: VerbOpt<C, NoParams, T.ClusterBackupIdIncludedVolumesGetResult>;
+  get: VerbOpt<NoParams, T.ClusterBackupIdIncludedVolumesGetResult>;
 }
 
 /** /cluster/backup-info */
-export interface ClusterBackupInfo<C extends CallShape = CallShape> {
+export interface ClusterBackupInfo {
   /** GET /cluster/backup-info (index) */
-  get: VerbOpt<C, NoParams, T.ClusterBackupInfoGetItem[]>;
-  "not-backed-up": ClusterBackupInfoNotBackedUp<C>;
+  get: VerbOpt<NoParams, T.ClusterBackupInfoGetItem[]>;
+  "not-backed-up": ClusterBackupInfoNotBackedUp;
 }
 
 /** /cluster/backup-info/not-backed-up */
-export interface ClusterBackupInfoNotBackedUp<C extends CallShape = CallShape> {
+export interface ClusterBackupInfoNotBackedUp {
   /** GET /cluster/backup-info/not-backed-up (get_guests_not_in_backup) */
-  get: VerbOpt<C, NoParams, T.ClusterBackupInfoNotBackedUpGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterBackupInfoNotBackedUpGetItem[]>;
 }
 
 /** /cluster/bulk-action */
-export interface ClusterBulkAction<C extends CallShape = CallShape> {
+export interface ClusterBulkAction {
   /** GET /cluster/bulk-action (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  guest: ClusterBulkActionGuest<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  guest: ClusterBulkActionGuest;
 }
 
 /** /cluster/bulk-action/guest */
-export interface ClusterBulkActionGuest<C extends CallShape = CallShape> {
+export interface ClusterBulkActionGuest {
   /** GET /cluster/bulk-action/guest (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  migrate: ClusterBulkActionGuestMigrate<C>;
-  shutdown: ClusterBulkActionGuestShutdown<C>;
-  start: ClusterBulkActionGuestStart<C>;
-  suspend: ClusterBulkActionGuestSuspend<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  migrate: ClusterBulkActionGuestMigrate;
+  shutdown: ClusterBulkActionGuestShutdown;
+  start: ClusterBulkActionGuestStart;
+  suspend: ClusterBulkActionGuestSuspend;
 }
 
 /** /cluster/bulk-action/guest/migrate */
-export interface ClusterBulkActionGuestMigrate<C extends CallShape = CallShape> {
+export interface ClusterBulkActionGuestMigrate {
   /** POST /cluster/bulk-action/guest/migrate (migrate) starts a task */
-  post: Verb<C, T.ClusterBulkActionGuestMigratePostParams, Upid>;
-  /** POST /cluster/bulk-action/guest/migrate (migrate) starts a task */
-  create: Verb<C, T.ClusterBulkActionGuestMigratePostParams, Upid>;
+  post: Verb<T.ClusterBulkActionGuestMigratePostParams, Upid>;
+  create: Verb<T.ClusterBulkActionGuestMigratePostParams, Upid>;
 }
 
 /** /cluster/bulk-action/guest/shutdown */
-export interface ClusterBulkActionGuestShutdown<C extends CallShape = CallShape> {
+export interface ClusterBulkActionGuestShutdown {
   /** POST /cluster/bulk-action/guest/shutdown (shutdown) starts a task */
-  post: VerbOpt<C, T.ClusterBulkActionGuestShutdownPostParams, Upid>;
-  /** POST /cluster/bulk-action/guest/shutdown (shutdown) starts a task */
-  create: VerbOpt<C, T.ClusterBulkActionGuestShutdownPostParams, Upid>;
+  post: VerbOpt<T.ClusterBulkActionGuestShutdownPostParams, Upid>;
+  create: VerbOpt<T.ClusterBulkActionGuestShutdownPostParams, Upid>;
 }
 
 /** /cluster/bulk-action/guest/start */
-export interface ClusterBulkActionGuestStart<C extends CallShape = CallShape> {
+export interface ClusterBulkActionGuestStart {
   /** POST /cluster/bulk-action/guest/start (start) starts a task */
-  post: VerbOpt<C, T.ClusterBulkActionGuestStartPostParams, Upid>;
-  /** POST /cluster/bulk-action/guest/start (start) starts a task */
-  create: VerbOpt<C, T.ClusterBulkActionGuestStartPostParams, Upid>;
+  post: VerbOpt<T.ClusterBulkActionGuestStartPostParams, Upid>;
+  create: VerbOpt<T.ClusterBulkActionGuestStartPostParams, Upid>;
 }
 
 /** /cluster/bulk-action/guest/suspend */
-export interface ClusterBulkActionGuestSuspend<C extends CallShape = CallShape> {
+export interface ClusterBulkActionGuestSuspend {
   /** POST /cluster/bulk-action/guest/suspend (suspend) starts a task */
-  post: VerbOpt<C, T.ClusterBulkActionGuestSuspendPostParams, Upid>;
-  /** POST /cluster/bulk-action/guest/suspend (suspend) starts a task */
-  create: VerbOpt<C, T.ClusterBulkActionGuestSuspendPostParams, Upid>;
+  post: VerbOpt<T.ClusterBulkActionGuestSuspendPostParams, Upid>;
+  create: VerbOpt<T.ClusterBulkActionGuestSuspendPostParams, Upid>;
 }
 
 /** /cluster/ceph */
-export interface ClusterCeph<C extends CallShape = CallShape> {
+export interface ClusterCeph {
   /** GET /cluster/ceph (cephindex) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  flags: ClusterCephFlags<C>;
-  metadata: ClusterCephMetadata<C>;
-  status: ClusterCephStatus<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  flags: ClusterCephFlags;
+  metadata: ClusterCephMetadata;
+  status: ClusterCephStatus;
 }
 
 /** /cluster/ceph/flags */
-export interface ClusterCephFlags<C extends CallShape = CallShape> {
-  (flag: string | number): ClusterCephFlagsFlag<C>;
+export interface ClusterCephFlags {
+  (flag: string | number): ClusterCephFlagsFlag;
   /** GET /cluster/ceph/flags (get_all_flags) */
-  get: VerbOpt<C, NoParams, T.ClusterCephFlagsGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterCephFlagsGetItem[]>;
   /** PUT /cluster/ceph/flags (set_flags) starts a task */
-  put: VerbOpt<C, T.ClusterCephFlagsPutParams, Upid>;
-  /** PUT /cluster/ceph/flags (set_flags) starts a task */
-  set: VerbOpt<C, T.ClusterCephFlagsPutParams, Upid>;
+  put: VerbOpt<T.ClusterCephFlagsPutParams, Upid>;
+  set: VerbOpt<T.ClusterCephFlagsPutParams, Upid>;
 }
 
 /** /cluster/ceph/flags/{flag} */
-export interface ClusterCephFlagsFlag<C extends CallShape = CallShape> {
+export interface ClusterCephFlagsFlag {
   /** GET /cluster/ceph/flags/{flag} (get_flag) */
-  get: VerbOpt<C, NoParams, 0 | 1>;
+  get: VerbOpt<NoParams, 0 | 1>;
   /** PUT /cluster/ceph/flags/{flag} (update_flag) */
-  put: Verb<C, T.ClusterCephFlagsFlagPutParams, null>;
-  /** PUT /cluster/ceph/flags/{flag} (update_flag) */
-  set: Verb<C, T.ClusterCephFlagsFlagPutParams, null>;
+  put: Verb<T.ClusterCephFlagsFlagPutParams, null>;
+  set: Verb<T.ClusterCephFlagsFlagPutParams, null>;
 }
 
 /** /cluster/ceph/metadata */
-export interface ClusterCephMetadata<C extends CallShape = CallShape> {
+export interface ClusterCephMetadata {
   /** GET /cluster/ceph/metadata (metadata) */
-  get: VerbOpt<C, T.ClusterCephMetadataGetParams, T.ClusterCephMetadataGetResult>;
+  get: VerbOpt<T.ClusterCephMetadataGetParams, T.ClusterCephMetadataGetResult>;
 }
 
 /** /cluster/ceph/status */
-export interface ClusterCephStatus<C extends CallShape = CallShape> {
+export interface ClusterCephStatus {
   /** GET /cluster/ceph/status (status) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/config */
-export interface ClusterConfig<C extends CallShape = CallShape> {
+export interface ClusterConfig {
   /** GET /cluster/config (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** POST /cluster/config (create) starts a task */
-  post: Verb<C, T.ClusterConfigPostParams, Upid>;
-  /** POST /cluster/config (create) starts a task */
-  create: Verb<C, T.ClusterConfigPostParams, Upid>;
-  apiversion: ClusterConfigApiversion<C>;
-  join: ClusterConfigJoin<C>;
-  nodes: ClusterConfigNodes<C>;
-  qdevice: ClusterConfigQdevice<C>;
-  totem: ClusterConfigTotem<C>;
+  post: Verb<T.ClusterConfigPostParams, Upid>;
+  create: Verb<T.ClusterConfigPostParams, Upid>;
+  apiversion: ClusterConfigApiversion;
+  join: ClusterConfigJoin;
+  nodes: ClusterConfigNodes;
+  qdevice: ClusterConfigQdevice;
+  totem: ClusterConfigTotem;
 }
 
 /** /cluster/config/apiversion */
-export interface ClusterConfigApiversion<C extends CallShape = CallShape> {
+export interface ClusterConfigApiversion {
   /** GET /cluster/config/apiversion (join_api_version) */
-  get: VerbOpt<C, NoParams, number>;
+  get: VerbOpt<NoParams, number>;
 }
 
 /** /cluster/config/join */
-export interface ClusterConfigJoin<C extends CallShape = CallShape> {
+export interface ClusterConfigJoin {
   /** GET /cluster/config/join (join_info) */
-  get: VerbOpt<C, T.ClusterConfigJoinGetParams, T.ClusterConfigJoinGetResult>;
+  get: VerbOpt<T.ClusterConfigJoinGetParams, T.ClusterConfigJoinGetResult>;
   /** POST /cluster/config/join (join) starts a task */
-  post: Verb<C, T.ClusterConfigJoinPostParams, Upid>;
-  /** POST /cluster/config/join (join) starts a task */
-  create: Verb<C, T.ClusterConfigJoinPostParams, Upid>;
+  post: Verb<T.ClusterConfigJoinPostParams, Upid>;
+  create: Verb<T.ClusterConfigJoinPostParams, Upid>;
 }
 
 /** /cluster/config/nodes */
-export interface ClusterConfigNodes<C extends CallShape = CallShape> {
-  (node: string | number): ClusterConfigNodesNode<C>;
+export interface ClusterConfigNodes {
+  (node: string | number): ClusterConfigNodesNode;
   /** GET /cluster/config/nodes (nodes) */
-  get: VerbOpt<C, NoParams, T.ClusterConfigNodesGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterConfigNodesGetItem[]>;
 }
 
 /** /cluster/config/nodes/{node} */
-export interface ClusterConfigNodesNode<C extends CallShape = CallShape> {
+export interface ClusterConfigNodesNode {
   /** POST /cluster/config/nodes/{node} (addnode) */
-  post: VerbOpt<C, T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
-  /** POST /cluster/config/nodes/{node} (addnode) */
-  create: VerbOpt<C, T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
+  post: VerbOpt<T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
+  create: VerbOpt<T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
   /** DELETE /cluster/config/nodes/{node} (delnode) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/config/qdevice */
-export interface ClusterConfigQdevice<C extends CallShape = CallShape> {
+export interface ClusterConfigQdevice {
   /** GET /cluster/config/qdevice (status) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/config/totem */
-export interface ClusterConfigTotem<C extends CallShape = CallShape> {
+export interface ClusterConfigTotem {
   /** GET /cluster/config/totem (totem) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/firewall */
-export interface ClusterFirewall<C extends CallShape = CallShape> {
+export interface ClusterFirewall {
   /** GET /cluster/firewall (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  aliases: ClusterFirewallAliases<C>;
-  groups: ClusterFirewallGroups<C>;
-  ipset: ClusterFirewallIpset<C>;
-  macros: ClusterFirewallMacros<C>;
-  options: ClusterFirewallOptions<C>;
-  refs: ClusterFirewallRefs<C>;
-  rules: ClusterFirewallRules<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  aliases: ClusterFirewallAliases;
+  groups: ClusterFirewallGroups;
+  ipset: ClusterFirewallIpset;
+  macros: ClusterFirewallMacros;
+  options: ClusterFirewallOptions;
+  refs: ClusterFirewallRefs;
+  rules: ClusterFirewallRules;
 }
 
 /** /cluster/firewall/aliases */
-export interface ClusterFirewallAliases<C extends CallShape = CallShape> {
-  (name: string | number): ClusterFirewallAliasesName<C>;
+export interface ClusterFirewallAliases {
+  (name: string | number): ClusterFirewallAliasesName;
   /** GET /cluster/firewall/aliases (get_aliases) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallAliasesGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterFirewallAliasesGetItem[]>;
   /** POST /cluster/firewall/aliases (create_alias) */
-  post: Verb<C, T.ClusterFirewallAliasesPostParams, null>;
-  /** POST /cluster/firewall/aliases (create_alias) */
-  create: Verb<C, T.ClusterFirewallAliasesPostParams, null>;
+  post: Verb<T.ClusterFirewallAliasesPostParams, null>;
+  create: Verb<T.ClusterFirewallAliasesPostParams, null>;
 }
 
 /** /cluster/firewall/aliases/{name} */
-export interface ClusterFirewallAliasesName<C extends CallShape = CallShape> {
+export interface ClusterFirewallAliasesName {
   /** GET /cluster/firewall/aliases/{name} (read_alias) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/firewall/aliases/{name} (update_alias) */
-  put: Verb<C, T.ClusterFirewallAliasesNamePutParams, null>;
-  /** PUT /cluster/firewall/aliases/{name} (update_alias) */
-  set: Verb<C, T.ClusterFirewallAliasesNamePutParams, null>;
+  put: Verb<T.ClusterFirewallAliasesNamePutParams, null>;
+  set: Verb<T.ClusterFirewallAliasesNamePutParams, null>;
   /** DELETE /cluster/firewall/aliases/{name} (remove_alias) */
-  delete: VerbOpt<C, T.ClusterFirewallAliasesNameDeleteParams, null>;
+  delete: VerbOpt<T.ClusterFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /cluster/firewall/groups */
-export interface ClusterFirewallGroups<C extends CallShape = CallShape> {
-  (group: string | number): ClusterFirewallGroupsGroup<C>;
+export interface ClusterFirewallGroups {
+  (group: string | number): ClusterFirewallGroupsGroup;
   /** GET /cluster/firewall/groups (list_security_groups) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallGroupsGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterFirewallGroupsGetItem[]>;
   /** POST /cluster/firewall/groups (create_security_group) */
-  post: Verb<C, T.ClusterFirewallGroupsPostParams, null>;
-  /** POST /cluster/firewall/groups (create_security_group) */
-  create: Verb<C, T.ClusterFirewallGroupsPostParams, null>;
+  post: Verb<T.ClusterFirewallGroupsPostParams, null>;
+  create: Verb<T.ClusterFirewallGroupsPostParams, null>;
 }
 
 /** /cluster/firewall/groups/{group} */
-export interface ClusterFirewallGroupsGroup<C extends CallShape = CallShape> {
-  (pos: string | number): ClusterFirewallGroupsGroupPos<C>;
+export interface ClusterFirewallGroupsGroup {
+  (pos: string | number): ClusterFirewallGroupsGroupPos;
   /** GET /cluster/firewall/groups/{group} (get_rules) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallGroupsGroupGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterFirewallGroupsGroupGetItem[]>;
   /** POST /cluster/firewall/groups/{group} (create_rule) */
-  post: Verb<C, T.ClusterFirewallGroupsGroupPostParams, null>;
-  /** POST /cluster/firewall/groups/{group} (create_rule) */
-  create: Verb<C, T.ClusterFirewallGroupsGroupPostParams, null>;
+  post: Verb<T.ClusterFirewallGroupsGroupPostParams, null>;
+  create: Verb<T.ClusterFirewallGroupsGroupPostParams, null>;
   /** DELETE /cluster/firewall/groups/{group} (delete_security_group) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/firewall/groups/{group}/{pos} */
-export interface ClusterFirewallGroupsGroupPos<C extends CallShape = CallShape> {
+export interface ClusterFirewallGroupsGroupPos {
   /** GET /cluster/firewall/groups/{group}/{pos} (get_rule) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallGroupsGroupPosGetResult>;
+  get: VerbOpt<NoParams, T.ClusterFirewallGroupsGroupPosGetResult>;
   /** PUT /cluster/firewall/groups/{group}/{pos} (update_rule) */
-  put: VerbOpt<C, T.ClusterFirewallGroupsGroupPosPutParams, null>;
-  /** PUT /cluster/firewall/groups/{group}/{pos} (update_rule) */
-  set: VerbOpt<C, T.ClusterFirewallGroupsGroupPosPutParams, null>;
+  put: VerbOpt<T.ClusterFirewallGroupsGroupPosPutParams, null>;
+  set: VerbOpt<T.ClusterFirewallGroupsGroupPosPutParams, null>;
   /** DELETE /cluster/firewall/groups/{group}/{pos} (delete_rule) */
-  delete: VerbOpt<C, T.ClusterFirewallGroupsGroupPosDeleteParams, null>;
+  delete: VerbOpt<T.ClusterFirewallGroupsGroupPosDeleteParams, null>;
 }
 
 /** /cluster/firewall/ipset */
-export interface ClusterFirewallIpset<C extends CallShape = CallShape> {
-  (name: string | number): ClusterFirewallIpsetName<C>;
+export interface ClusterFirewallIpset {
+  (name: string | number): ClusterFirewallIpsetName;
   /** GET /cluster/firewall/ipset (ipset_index) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallIpsetGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterFirewallIpsetGetItem[]>;
   /** POST /cluster/firewall/ipset (create_ipset) */
-  post: Verb<C, T.ClusterFirewallIpsetPostParams, null>;
-  /** POST /cluster/firewall/ipset (create_ipset) */
-  create: Verb<C, T.ClusterFirewallIpsetPostParams, null>;
+  post: Verb<T.ClusterFirewallIpsetPostParams, null>;
+  create: Verb<T.ClusterFirewallIpsetPostParams, null>;
 }
 
 /** /cluster/firewall/ipset/{name} */
-export interface ClusterFirewallIpsetName<C extends CallShape = CallShape> {
-  (cidr: string | number): ClusterFirewallIpsetNameCidr<C>;
+export interface ClusterFirewallIpsetName {
+  (cidr: string | number): ClusterFirewallIpsetNameCidr;
   /** GET /cluster/firewall/ipset/{name} (get_ipset) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallIpsetNameGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterFirewallIpsetNameGetItem[]>;
   /** POST /cluster/firewall/ipset/{name} (create_ip) */
-  post: Verb<C, T.ClusterFirewallIpsetNamePostParams, null>;
-  /** POST /cluster/firewall/ipset/{name} (create_ip) */
-  create: Verb<C, T.ClusterFirewallIpsetNamePostParams, null>;
+  post: Verb<T.ClusterFirewallIpsetNamePostParams, null>;
+  create: Verb<T.ClusterFirewallIpsetNamePostParams, null>;
   /** DELETE /cluster/firewall/ipset/{name} (delete_ipset) */
-  delete: VerbOpt<C, T.ClusterFirewallIpsetNameDeleteParams, null>;
+  delete: VerbOpt<T.ClusterFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /cluster/firewall/ipset/{name}/{cidr} */
-export interface ClusterFirewallIpsetNameCidr<C extends CallShape = CallShape> {
+export interface ClusterFirewallIpsetNameCidr {
   /** GET /cluster/firewall/ipset/{name}/{cidr} (read_ip) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/firewall/ipset/{name}/{cidr} (update_ip) */
-  put: VerbOpt<C, T.ClusterFirewallIpsetNameCidrPutParams, null>;
-  /** PUT /cluster/firewall/ipset/{name}/{cidr} (update_ip) */
-  set: VerbOpt<C, T.ClusterFirewallIpsetNameCidrPutParams, null>;
+  put: VerbOpt<T.ClusterFirewallIpsetNameCidrPutParams, null>;
+  set: VerbOpt<T.ClusterFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /cluster/firewall/ipset/{name}/{cidr} (remove_ip) */
-  delete: VerbOpt<C, T.ClusterFirewallIpsetNameCidrDeleteParams, null>;
+  delete: VerbOpt<T.ClusterFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /cluster/firewall/macros */
-export interface ClusterFirewallMacros<C extends CallShape = CallShape> {
+export interface ClusterFirewallMacros {
   /** GET /cluster/firewall/macros (get_macros) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallMacrosGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterFirewallMacrosGetItem[]>;
 }
 
 /** /cluster/firewall/options */
-export interface ClusterFirewallOptions<C extends CallShape = CallShape> {
+export interface ClusterFirewallOptions {
   /** GET /cluster/firewall/options (get_options) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallOptionsGetResult>;
+  get: VerbOpt<NoParams, T.ClusterFirewallOptionsGetResult>;
   /** PUT /cluster/firewall/options (set_options) */
-  put: VerbOpt<C, T.ClusterFirewallOptionsPutParams, null>;
-  /** PUT /cluster/firewall/options (set_options) */
-  set: VerbOpt<C, T.ClusterFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.ClusterFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.ClusterFirewallOptionsPutParams, null>;
 }
 
 /** /cluster/firewall/refs */
-export interface ClusterFirewallRefs<C extends CallShape = CallShape> {
+export interface ClusterFirewallRefs {
   /** GET /cluster/firewall/refs (refs) */
-  get: VerbOpt<C, T.ClusterFirewallRefsGetParams, T.ClusterFirewallRefsGetItem[]>;
+  get: VerbOpt<T.ClusterFirewallRefsGetParams, T.ClusterFirewallRefsGetItem[]>;
 }
 
 /** /cluster/firewall/rules */
-export interface ClusterFirewallRules<C extends CallShape = CallShape> {
-  (pos: string | number): ClusterFirewallRulesPos<C>;
+export interface ClusterFirewallRules {
+  (pos: string | number): ClusterFirewallRulesPos;
   /** GET /cluster/firewall/rules (get_rules) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterFirewallRulesGetItem[]>;
   /** POST /cluster/firewall/rules (create_rule) */
-  post: Verb<C, T.ClusterFirewallRulesPostParams, null>;
-  /** POST /cluster/firewall/rules (create_rule) */
-  create: Verb<C, T.ClusterFirewallRulesPostParams, null>;
+  post: Verb<T.ClusterFirewallRulesPostParams, null>;
+  create: Verb<T.ClusterFirewallRulesPostParams, null>;
 }
 
 /** /cluster/firewall/rules/{pos} */
-export interface ClusterFirewallRulesPos<C extends CallShape = CallShape> {
+export interface ClusterFirewallRulesPos {
   /** GET /cluster/firewall/rules/{pos} (get_rule) */
-  get: VerbOpt<C, NoParams, T.ClusterFirewallRulesPosGetResult>;
+  get: VerbOpt<NoParams, T.ClusterFirewallRulesPosGetResult>;
   /** PUT /cluster/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<C, T.ClusterFirewallRulesPosPutParams, null>;
-  /** PUT /cluster/firewall/rules/{pos} (update_rule) */
-  set: VerbOpt<C, T.ClusterFirewallRulesPosPutParams, null>;
+  put: VerbOpt<T.ClusterFirewallRulesPosPutParams, null>;
+  set: VerbOpt<T.ClusterFirewallRulesPosPutParams, null>;
   /** DELETE /cluster/firewall/rules/{pos} (delete_rule) */
-  delete: VerbOpt<C, T.ClusterFirewallRulesPosDeleteParams, null>;
+  delete: VerbOpt<T.ClusterFirewallRulesPosDeleteParams, null>;
 }
 
 /** /cluster/ha */
-export interface ClusterHa<C extends CallShape = CallShape> {
+export interface ClusterHa {
   /** GET /cluster/ha (index) */
-  get: VerbOpt<C, NoParams, T.ClusterHaGetItem[]>;
-  groups: ClusterHaGroups<C>;
-  resources: ClusterHaResources<C>;
-  rules: ClusterHaRules<C>;
-  status: ClusterHaStatus<C>;
+  get: VerbOpt<NoParams, T.ClusterHaGetItem[]>;
+  groups: ClusterHaGroups;
+  resources: ClusterHaResources;
+  rules: ClusterHaRules;
+  status: ClusterHaStatus;
 }
 
 /** /cluster/ha/groups */
-export interface ClusterHaGroups<C extends CallShape = CallShape> {
-  (group: string | number): ClusterHaGroupsGroup<C>;
+export interface ClusterHaGroups {
+  (group: string | number): ClusterHaGroupsGroup;
   /** GET /cluster/ha/groups (index) */
-  get: VerbOpt<C, NoParams, T.ClusterHaGroupsGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterHaGroupsGetItem[]>;
   /** POST /cluster/ha/groups (create) */
-  post: Verb<C, T.ClusterHaGroupsPostParams, null>;
-  /** POST /cluster/ha/groups (create) */
-  create: Verb<C, T.ClusterHaGroupsPostParams, null>;
+  post: Verb<T.ClusterHaGroupsPostParams, null>;
+  create: Verb<T.ClusterHaGroupsPostParams, null>;
 }
 
 /** /cluster/ha/groups/{group} */
-export interface ClusterHaGroupsGroup<C extends CallShape = CallShape> {
+export interface ClusterHaGroupsGroup {
   /** GET /cluster/ha/groups/{group} (read) */
-  get: VerbOpt<C, NoParams, unknown>;
+  get: VerbOpt<NoParams, unknown>;
   /** PUT /cluster/ha/groups/{group} (update) */
-  put: VerbOpt<C, T.ClusterHaGroupsGroupPutParams, null>;
-  /** PUT /cluster/ha/groups/{group} (update) */
-  set: VerbOpt<C, T.ClusterHaGroupsGroupPutParams, null>;
+  put: VerbOpt<T.ClusterHaGroupsGroupPutParams, null>;
+  set: VerbOpt<T.ClusterHaGroupsGroupPutParams, null>;
   /** DELETE /cluster/ha/groups/{group} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/ha/resources */
-export interface ClusterHaResources<C extends CallShape = CallShape> {
-  (sid: string | number): ClusterHaResourcesSid<C>;
+export interface ClusterHaResources {
+  (sid: string | number): ClusterHaResourcesSid;
   /** GET /cluster/ha/resources (index) */
-  get: VerbOpt<C, T.ClusterHaResourcesGetParams, T.ClusterHaResourcesGetItem[]>;
+  get: VerbOpt<T.ClusterHaResourcesGetParams, T.ClusterHaResourcesGetItem[]>;
   /** POST /cluster/ha/resources (create) */
-  post: Verb<C, T.ClusterHaResourcesPostParams, null>;
-  /** POST /cluster/ha/resources (create) */
-  create: Verb<C, T.ClusterHaResourcesPostParams, null>;
+  post: Verb<T.ClusterHaResourcesPostParams, null>;
+  create: Verb<T.ClusterHaResourcesPostParams, null>;
 }
 
 /** /cluster/ha/resources/{sid} */
-export interface ClusterHaResourcesSid<C extends CallShape = CallShape> {
+export interface ClusterHaResourcesSid {
   /** GET /cluster/ha/resources/{sid} (read) */
-  get: VerbOpt<C, NoParams, T.ClusterHaResourcesSidGetResult>;
+  get: VerbOpt<NoParams, T.ClusterHaResourcesSidGetResult>;
   /** PUT /cluster/ha/resources/{sid} (update) */
-  put: VerbOpt<C, T.ClusterHaResourcesSidPutParams, null>;
-  /** PUT /cluster/ha/resources/{sid} (update) */
-  set: VerbOpt<C, T.ClusterHaResourcesSidPutParams, null>;
+  put: VerbOpt<T.ClusterHaResourcesSidPutParams, null>;
+  set: VerbOpt<T.ClusterHaResourcesSidPutParams, null>;
   /** DELETE /cluster/ha/resources/{sid} (delete) */
-  delete: VerbOpt<C, T.ClusterHaResourcesSidDeleteParams, null>;
-  migrate: ClusterHaResourcesSidMigrate<C>;
-  relocate: ClusterHaResourcesSidRelocate<C>;
+  delete: VerbOpt<T.ClusterHaResourcesSidDeleteParams, null>;
+  migrate: ClusterHaResourcesSidMigrate;
+  relocate: ClusterHaResourcesSidRelocate;
 }
 
 /** /cluster/ha/resources/{sid}/migrate */
-export interface ClusterHaResourcesSidMigrate<C extends CallShape = CallShape> {
+export interface ClusterHaResourcesSidMigrate {
   /** POST /cluster/ha/resources/{sid}/migrate (migrate) */
-  post: Verb<C, T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
-  /** POST /cluster/ha/resources/{sid}/migrate (migrate) */
-  create: Verb<C, T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
+  post: Verb<T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
+  create: Verb<T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
 }
 
 /** /cluster/ha/resources/{sid}/relocate */
-export interface ClusterHaResourcesSidRelocate<C extends CallShape = CallShape> {
+export interface ClusterHaResourcesSidRelocate {
   /** POST /cluster/ha/resources/{sid}/relocate (relocate) */
-  post: Verb<C, T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
-  /** POST /cluster/ha/resources/{sid}/relocate (relocate) */
-  create: Verb<C, T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
+  post: Verb<T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
+  create: Verb<T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
 }
 
 /** /cluster/ha/rules */
-export interface ClusterHaRules<C extends CallShape = CallShape> {
-  (rule: string | number): ClusterHaRulesRule<C>;
+export interface ClusterHaRules {
+  (rule: string | number): ClusterHaRulesRule;
   /** GET /cluster/ha/rules (index) */
-  get: VerbOpt<C, T.ClusterHaRulesGetParams, T.ClusterHaRulesGetItem[]>;
+  get: VerbOpt<T.ClusterHaRulesGetParams, T.ClusterHaRulesGetItem[]>;
   /** POST /cluster/ha/rules (create_rule) */
-  post: Verb<C, T.ClusterHaRulesPostParams, null>;
-  /** POST /cluster/ha/rules (create_rule) */
-  create: Verb<C, T.ClusterHaRulesPostParams, null>;
+  post: Verb<T.ClusterHaRulesPostParams, null>;
+  create: Verb<T.ClusterHaRulesPostParams, null>;
 }
 
 /** /cluster/ha/rules/{rule} */
-export interface ClusterHaRulesRule<C extends CallShape = CallShape> {
+export interface ClusterHaRulesRule {
   /** GET /cluster/ha/rules/{rule} (read_rule) */
-  get: VerbOpt<C, NoParams, T.ClusterHaRulesRuleGetResult>;
+  get: VerbOpt<NoParams, T.ClusterHaRulesRuleGetResult>;
   /** PUT /cluster/ha/rules/{rule} (update_rule) */
-  put: Verb<C, T.ClusterHaRulesRulePutParams, null>;
-  /** PUT /cluster/ha/rules/{rule} (update_rule) */
-  set: Verb<C, T.ClusterHaRulesRulePutParams, null>;
+  put: Verb<T.ClusterHaRulesRulePutParams, null>;
+  set: Verb<T.ClusterHaRulesRulePutParams, null>;
   /** DELETE /cluster/ha/rules/{rule} (delete_rule) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/ha/status */
-export interface ClusterHaStatus<C extends CallShape = CallShape> {
+export interface ClusterHaStatus {
   /** GET /cluster/ha/status (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  "arm-ha": ClusterHaStatusArmHa<C>;
-  current: ClusterHaStatusCurrent<C>;
-  "disarm-ha": ClusterHaStatusDisarmHa<C>;
-  manager_status: ClusterHaStatusManagerStatus<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  "arm-ha": ClusterHaStatusArmHa;
+  current: ClusterHaStatusCurrent;
+  "disarm-ha": ClusterHaStatusDisarmHa;
+  manager_status: ClusterHaStatusManagerStatus;
 }
 
 /** /cluster/ha/status/arm-ha */
-export interface ClusterHaStatusArmHa<C extends CallShape = CallShape> {
+export interface ClusterHaStatusArmHa {
   /** POST /cluster/ha/status/arm-ha (arm-ha) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /cluster/ha/status/arm-ha (arm-ha) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/ha/status/current */
-export interface ClusterHaStatusCurrent<C extends CallShape = CallShape> {
+export interface ClusterHaStatusCurrent {
   /** GET /cluster/ha/status/current (status) */
-  get: VerbOpt<C, NoParams, T.ClusterHaStatusCurrentGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterHaStatusCurrentGetItem[]>;
 }
 
 /** /cluster/ha/status/disarm-ha */
-export interface ClusterHaStatusDisarmHa<C extends CallShape = CallShape> {
+export interface ClusterHaStatusDisarmHa {
   /** POST /cluster/ha/status/disarm-ha (disarm-ha) */
-  post: Verb<C, T.ClusterHaStatusDisarmHaPostParams, null>;
-  /** POST /cluster/ha/status/disarm-ha (disarm-ha) */
-  create: Verb<C, T.ClusterHaStatusDisarmHaPostParams, null>;
+  post: Verb<T.ClusterHaStatusDisarmHaPostParams, null>;
+  create: Verb<T.ClusterHaStatusDisarmHaPostParams, null>;
 }
 
 /** /cluster/ha/status/manager_status */
-export interface ClusterHaStatusManagerStatus<C extends CallShape = CallShape> {
+export interface ClusterHaStatusManagerStatus {
   /** GET /cluster/ha/status/manager_status (manager_status) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/jobs */
-export interface ClusterJobs<C extends CallShape = CallShape> {
+export interface ClusterJobs {
   /** GET /cluster/jobs (index) */
-  get: VerbOpt<C, NoParams, T.ClusterJobsGetItem[]>;
-  "realm-sync": ClusterJobsRealmSync<C>;
-  "schedule-analyze": ClusterJobsScheduleAnalyze<C>;
+  get: VerbOpt<NoParams, T.ClusterJobsGetItem[]>;
+  "realm-sync": ClusterJobsRealmSync;
+  "schedule-analyze": ClusterJobsScheduleAnalyze;
 }
 
 /** /cluster/jobs/realm-sync */
-export interface ClusterJobsRealmSync<C extends CallShape = CallShape> {
-  (id: string | number): ClusterJobsRealmSyncId<C>;
+export interface ClusterJobsRealmSync {
+  (id: string | number): ClusterJobsRealmSyncId;
   /** GET /cluster/jobs/realm-sync (syncjob_index) */
-  get: VerbOpt<C, NoParams, T.ClusterJobsRealmSyncGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterJobsRealmSyncGetItem[]>;
 }
 
 /** /cluster/jobs/realm-sync/{id} */
-export interface ClusterJobsRealmSyncId<C extends CallShape = CallShape> {
+export interface ClusterJobsRealmSyncId {
   /** GET /cluster/jobs/realm-sync/{id} (read_job) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** POST /cluster/jobs/realm-sync/{id} (create_job) */
-  post: Verb<C, T.ClusterJobsRealmSyncIdPostParams, null>;
-  /** POST /cluster/jobs/realm-sync/{id} (create_job) */
-  create: Verb<C, T.ClusterJobsRealmSyncIdPostParams, null>;
+  post: Verb<T.ClusterJobsRealmSyncIdPostParams, null>;
+  create: Verb<T.ClusterJobsRealmSyncIdPostParams, null>;
   /** PUT /cluster/jobs/realm-sync/{id} (update_job) */
-  put: Verb<C, T.ClusterJobsRealmSyncIdPutParams, null>;
-  /** PUT /cluster/jobs/realm-sync/{id} (update_job) */
-  set: Verb<C, T.ClusterJobsRealmSyncIdPutParams, null>;
+  put: Verb<T.ClusterJobsRealmSyncIdPutParams, null>;
+  set: Verb<T.ClusterJobsRealmSyncIdPutParams, null>;
   /** DELETE /cluster/jobs/realm-sync/{id} (delete_job) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/jobs/schedule-analyze */
-export interface ClusterJobsScheduleAnalyze<C extends CallShape = CallShape> {
+export interface ClusterJobsScheduleAnalyze {
   /** GET /cluster/jobs/schedule-analyze (schedule-analyze) */
-  get: Verb<C, T.ClusterJobsScheduleAnalyzeGetParams, T.ClusterJobsScheduleAnalyzeGetItem[]>;
+  get: Verb<T.ClusterJobsScheduleAnalyzeGetParams, T.ClusterJobsScheduleAnalyzeGetItem[]>;
 }
 
 /** /cluster/log */
-export interface ClusterLog<C extends CallShape = CallShape> {
+export interface ClusterLog {
   /** GET /cluster/log (log) */
-  get: VerbOpt<C, T.ClusterLogGetParams, Record<string, unknown>[]>;
+  get: VerbOpt<T.ClusterLogGetParams, Record<string, unknown>[]>;
 }
 
 /** /cluster/mapping */
-export interface ClusterMapping<C extends CallShape = CallShape> {
+export interface ClusterMapping {
   /** GET /cluster/mapping (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  dir: ClusterMappingDir<C>;
-  pci: ClusterMappingPci<C>;
-  usb: ClusterMappingUsb<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  dir: ClusterMappingDir;
+  pci: ClusterMappingPci;
+  usb: ClusterMappingUsb;
 }
 
 /** /cluster/mapping/dir */
-export interface ClusterMappingDir<C extends CallShape = CallShape> {
-  (id: string | number): ClusterMappingDirId<C>;
+export interface ClusterMappingDir {
+  (id: string | number): ClusterMappingDirId;
   /** GET /cluster/mapping/dir (index) */
-  get: VerbOpt<C, T.ClusterMappingDirGetParams, T.ClusterMappingDirGetItem[]>;
+  get: VerbOpt<T.ClusterMappingDirGetParams, T.ClusterMappingDirGetItem[]>;
   /** POST /cluster/mapping/dir (create) */
-  post: Verb<C, T.ClusterMappingDirPostParams, null>;
-  /** POST /cluster/mapping/dir (create) */
-  create: Verb<C, T.ClusterMappingDirPostParams, null>;
+  post: Verb<T.ClusterMappingDirPostParams, null>;
+  create: Verb<T.ClusterMappingDirPostParams, null>;
 }
 
 /** /cluster/mapping/dir/{id} */
-export interface ClusterMappingDirId<C extends CallShape = CallShape> {
+export interface ClusterMappingDirId {
   /** GET /cluster/mapping/dir/{id} (get) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/mapping/dir/{id} (update) */
-  put: VerbOpt<C, T.ClusterMappingDirIdPutParams, null>;
-  /** PUT /cluster/mapping/dir/{id} (update) */
-  set: VerbOpt<C, T.ClusterMappingDirIdPutParams, null>;
+  put: VerbOpt<T.ClusterMappingDirIdPutParams, null>;
+  set: VerbOpt<T.ClusterMappingDirIdPutParams, null>;
   /** DELETE /cluster/mapping/dir/{id} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/mapping/pci */
-export interface ClusterMappingPci<C extends CallShape = CallShape> {
-  (id: string | number): ClusterMappingPciId<C>;
+export interface ClusterMappingPci {
+  (id: string | number): ClusterMappingPciId;
   /** GET /cluster/mapping/pci (index) */
-  get: VerbOpt<C, T.ClusterMappingPciGetParams, T.ClusterMappingPciGetItem[]>;
+  get: VerbOpt<T.ClusterMappingPciGetParams, T.ClusterMappingPciGetItem[]>;
   /** POST /cluster/mapping/pci (create) */
-  post: Verb<C, T.ClusterMappingPciPostParams, null>;
-  /** POST /cluster/mapping/pci (create) */
-  create: Verb<C, T.ClusterMappingPciPostParams, null>;
+  post: Verb<T.ClusterMappingPciPostParams, null>;
+  create: Verb<T.ClusterMappingPciPostParams, null>;
 }
 
 /** /cluster/mapping/pci/{id} */
-export interface ClusterMappingPciId<C extends CallShape = CallShape> {
+export interface ClusterMappingPciId {
   /** GET /cluster/mapping/pci/{id} (get) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/mapping/pci/{id} (update) */
-  put: VerbOpt<C, T.ClusterMappingPciIdPutParams, null>;
-  /** PUT /cluster/mapping/pci/{id} (update) */
-  set: VerbOpt<C, T.ClusterMappingPciIdPutParams, null>;
+  put: VerbOpt<T.ClusterMappingPciIdPutParams, null>;
+  set: VerbOpt<T.ClusterMappingPciIdPutParams, null>;
   /** DELETE /cluster/mapping/pci/{id} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/mapping/usb */
-export interface ClusterMappingUsb<C extends CallShape = CallShape> {
-  (id: string | number): ClusterMappingUsbId<C>;
+export interface ClusterMappingUsb {
+  (id: string | number): ClusterMappingUsbId;
   /** GET /cluster/mapping/usb (index) */
-  get: VerbOpt<C, T.ClusterMappingUsbGetParams, T.ClusterMappingUsbGetItem[]>;
+  get: VerbOpt<T.ClusterMappingUsbGetParams, T.ClusterMappingUsbGetItem[]>;
   /** POST /cluster/mapping/usb (create) */
-  post: Verb<C, T.ClusterMappingUsbPostParams, null>;
-  /** POST /cluster/mapping/usb (create) */
-  create: Verb<C, T.ClusterMappingUsbPostParams, null>;
+  post: Verb<T.ClusterMappingUsbPostParams, null>;
+  create: Verb<T.ClusterMappingUsbPostParams, null>;
 }
 
 /** /cluster/mapping/usb/{id} */
-export interface ClusterMappingUsbId<C extends CallShape = CallShape> {
+export interface ClusterMappingUsbId {
   /** GET /cluster/mapping/usb/{id} (get) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/mapping/usb/{id} (update) */
-  put: Verb<C, T.ClusterMappingUsbIdPutParams, null>;
-  /** PUT /cluster/mapping/usb/{id} (update) */
-  set: Verb<C, T.ClusterMappingUsbIdPutParams, null>;
+  put: Verb<T.ClusterMappingUsbIdPutParams, null>;
+  set: Verb<T.ClusterMappingUsbIdPutParams, null>;
   /** DELETE /cluster/mapping/usb/{id} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/metrics */
-export interface ClusterMetrics<C extends CallShape = CallShape> {
+export interface ClusterMetrics {
   /** GET /cluster/metrics (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  export: ClusterMetricsExport<C>;
-  server: ClusterMetricsServer<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  export: ClusterMetricsExport;
+  server: ClusterMetricsServer;
 }
 
 /** /cluster/metrics/export */
-export interface ClusterMetricsExport<C extends CallShape = CallShape> {
+export interface ClusterMetricsExport {
   /** GET /cluster/metrics/export (export) */
-  get: VerbOpt<C, T.ClusterMetricsExportGetParams, T.ClusterMetricsExportGetResult>;
+  get: VerbOpt<T.ClusterMetricsExportGetParams, T.ClusterMetricsExportGetResult>;
 }
 
 /** /cluster/metrics/server */
-export interface ClusterMetricsServer<C extends CallShape = CallShape> {
-  (id: string | number): ClusterMetricsServerId<C>;
+export interface ClusterMetricsServer {
+  (id: string | number): ClusterMetricsServerId;
   /** GET /cluster/metrics/server (server_index) */
-  get: VerbOpt<C, NoParams, T.ClusterMetricsServerGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterMetricsServerGetItem[]>;
 }
 
 /** /cluster/metrics/server/{id} */
-export interface ClusterMetricsServerId<C extends CallShape = CallShape> {
+export interface ClusterMetricsServerId {
   /** GET /cluster/metrics/server/{id} (read) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** POST /cluster/metrics/server/{id} (create) */
-  post: Verb<C, T.ClusterMetricsServerIdPostParams, null>;
-  /** POST /cluster/metrics/server/{id} (create) */
-  create: Verb<C, T.ClusterMetricsServerIdPostParams, null>;
+  post: Verb<T.ClusterMetricsServerIdPostParams, null>;
+  create: Verb<T.ClusterMetricsServerIdPostParams, null>;
   /** PUT /cluster/metrics/server/{id} (update) */
-  put: Verb<C, T.ClusterMetricsServerIdPutParams, null>;
-  /** PUT /cluster/metrics/server/{id} (update) */
-  set: Verb<C, T.ClusterMetricsServerIdPutParams, null>;
+  put: Verb<T.ClusterMetricsServerIdPutParams, null>;
+  set: Verb<T.ClusterMetricsServerIdPutParams, null>;
   /** DELETE /cluster/metrics/server/{id} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/nextid */
-export interface ClusterNextid<C extends CallShape = CallShape> {
+export interface ClusterNextid {
   /** GET /cluster/nextid (nextid) */
-  get: VerbOpt<C, T.ClusterNextidGetParams, number>;
+  get: VerbOpt<T.ClusterNextidGetParams, number>;
 }
 
 /** /cluster/notifications */
-export interface ClusterNotifications<C extends CallShape = CallShape> {
+export interface ClusterNotifications {
   /** GET /cluster/notifications (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  endpoints: ClusterNotificationsEndpoints<C>;
-  "matcher-field-values": ClusterNotificationsMatcherFieldValues<C>;
-  "matcher-fields": ClusterNotificationsMatcherFields<C>;
-  matchers: ClusterNotificationsMatchers<C>;
-  targets: ClusterNotificationsTargets<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  endpoints: ClusterNotificationsEndpoints;
+  "matcher-field-values": ClusterNotificationsMatcherFieldValues;
+  "matcher-fields": ClusterNotificationsMatcherFields;
+  matchers: ClusterNotificationsMatchers;
+  targets: ClusterNotificationsTargets;
 }
 
 /** /cluster/notifications/endpoints */
-export interface ClusterNotificationsEndpoints<C extends CallShape = CallShape> {
+export interface ClusterNotificationsEndpoints {
   /** GET /cluster/notifications/endpoints (endpoints_index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  gotify: ClusterNotificationsEndpointsGotify<C>;
-  sendmail: ClusterNotificationsEndpointsSendmail<C>;
-  smtp: ClusterNotificationsEndpointsSmtp<C>;
-  webhook: ClusterNotificationsEndpointsWebhook<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  gotify: ClusterNotificationsEndpointsGotify;
+  sendmail: ClusterNotificationsEndpointsSendmail;
+  smtp: ClusterNotificationsEndpointsSmtp;
+  webhook: ClusterNotificationsEndpointsWebhook;
 }
 
 /** /cluster/notifications/endpoints/gotify */
-export interface ClusterNotificationsEndpointsGotify<C extends CallShape = CallShape> {
-  (name: string | number): ClusterNotificationsEndpointsGotifyName<C>;
+export interface ClusterNotificationsEndpointsGotify {
+  (name: string | number): ClusterNotificationsEndpointsGotifyName;
   /** GET /cluster/notifications/endpoints/gotify (get_gotify_endpoints) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsGotifyGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsGotifyGetItem[]>;
   /** POST /cluster/notifications/endpoints/gotify (create_gotify_endpoint) */
-  post: Verb<C, T.ClusterNotificationsEndpointsGotifyPostParams, null>;
-  /** POST /cluster/notifications/endpoints/gotify (create_gotify_endpoint) */
-  create: Verb<C, T.ClusterNotificationsEndpointsGotifyPostParams, null>;
+  post: Verb<T.ClusterNotificationsEndpointsGotifyPostParams, null>;
+  create: Verb<T.ClusterNotificationsEndpointsGotifyPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/gotify/{name} */
-export interface ClusterNotificationsEndpointsGotifyName<C extends CallShape = CallShape> {
+export interface ClusterNotificationsEndpointsGotifyName {
   /** GET /cluster/notifications/endpoints/gotify/{name} (get_gotify_endpoint) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsGotifyNameGetResult>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsGotifyNameGetResult>;
   /** PUT /cluster/notifications/endpoints/gotify/{name} (update_gotify_endpoint) */
-  put: VerbOpt<C, T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
-  /** PUT /cluster/notifications/endpoints/gotify/{name} (update_gotify_endpoint) */
-  set: VerbOpt<C, T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
+  put: VerbOpt<T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
+  set: VerbOpt<T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/gotify/{name} (delete_gotify_endpoint) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/sendmail */
-export interface ClusterNotificationsEndpointsSendmail<C extends CallShape = CallShape> {
-  (name: string | number): ClusterNotificationsEndpointsSendmailName<C>;
+export interface ClusterNotificationsEndpointsSendmail {
+  (name: string | number): ClusterNotificationsEndpointsSendmailName;
   /** GET /cluster/notifications/endpoints/sendmail (get_sendmail_endpoints) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSendmailGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSendmailGetItem[]>;
   /** POST /cluster/notifications/endpoints/sendmail (create_sendmail_endpoint) */
-  post: Verb<C, T.ClusterNotificationsEndpointsSendmailPostParams, null>;
-  /** POST /cluster/notifications/endpoints/sendmail (create_sendmail_endpoint) */
-  create: Verb<C, T.ClusterNotificationsEndpointsSendmailPostParams, null>;
+  post: Verb<T.ClusterNotificationsEndpointsSendmailPostParams, null>;
+  create: Verb<T.ClusterNotificationsEndpointsSendmailPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/sendmail/{name} */
-export interface ClusterNotificationsEndpointsSendmailName<C extends CallShape = CallShape> {
+export interface ClusterNotificationsEndpointsSendmailName {
   /** GET /cluster/notifications/endpoints/sendmail/{name} (get_sendmail_endpoint) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSendmailNameGetResult>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSendmailNameGetResult>;
   /** PUT /cluster/notifications/endpoints/sendmail/{name} (update_sendmail_endpoint) */
-  put: VerbOpt<C, T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
-  /** PUT /cluster/notifications/endpoints/sendmail/{name} (update_sendmail_endpoint) */
-  set: VerbOpt<C, T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
+  put: VerbOpt<T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
+  set: VerbOpt<T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/sendmail/{name} (delete_sendmail_endpoint) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/smtp */
-export interface ClusterNotificationsEndpointsSmtp<C extends CallShape = CallShape> {
-  (name: string | number): ClusterNotificationsEndpointsSmtpName<C>;
+export interface ClusterNotificationsEndpointsSmtp {
+  (name: string | number): ClusterNotificationsEndpointsSmtpName;
   /** GET /cluster/notifications/endpoints/smtp (get_smtp_endpoints) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSmtpGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSmtpGetItem[]>;
   /** POST /cluster/notifications/endpoints/smtp (create_smtp_endpoint) */
-  post: Verb<C, T.ClusterNotificationsEndpointsSmtpPostParams, null>;
-  /** POST /cluster/notifications/endpoints/smtp (create_smtp_endpoint) */
-  create: Verb<C, T.ClusterNotificationsEndpointsSmtpPostParams, null>;
+  post: Verb<T.ClusterNotificationsEndpointsSmtpPostParams, null>;
+  create: Verb<T.ClusterNotificationsEndpointsSmtpPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/smtp/{name} */
-export interface ClusterNotificationsEndpointsSmtpName<C extends CallShape = CallShape> {
+export interface ClusterNotificationsEndpointsSmtpName {
   /** GET /cluster/notifications/endpoints/smtp/{name} (get_smtp_endpoint) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsSmtpNameGetResult>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSmtpNameGetResult>;
   /** PUT /cluster/notifications/endpoints/smtp/{name} (update_smtp_endpoint) */
-  put: VerbOpt<C, T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
-  /** PUT /cluster/notifications/endpoints/smtp/{name} (update_smtp_endpoint) */
-  set: VerbOpt<C, T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
+  put: VerbOpt<T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
+  set: VerbOpt<T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/smtp/{name} (delete_smtp_endpoint) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/webhook */
-export interface ClusterNotificationsEndpointsWebhook<C extends CallShape = CallShape> {
-  (name: string | number): ClusterNotificationsEndpointsWebhookName<C>;
+export interface ClusterNotificationsEndpointsWebhook {
+  (name: string | number): ClusterNotificationsEndpointsWebhookName;
   /** GET /cluster/notifications/endpoints/webhook (get_webhook_endpoints) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsWebhookGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsWebhookGetItem[]>;
   /** POST /cluster/notifications/endpoints/webhook (create_webhook_endpoint) */
-  post: Verb<C, T.ClusterNotificationsEndpointsWebhookPostParams, null>;
-  /** POST /cluster/notifications/endpoints/webhook (create_webhook_endpoint) */
-  create: Verb<C, T.ClusterNotificationsEndpointsWebhookPostParams, null>;
+  post: Verb<T.ClusterNotificationsEndpointsWebhookPostParams, null>;
+  create: Verb<T.ClusterNotificationsEndpointsWebhookPostParams, null>;
 }
 
 /** /cluster/notifications/endpoints/webhook/{name} */
-export interface ClusterNotificationsEndpointsWebhookName<C extends CallShape = CallShape> {
+export interface ClusterNotificationsEndpointsWebhookName {
   /** GET /cluster/notifications/endpoints/webhook/{name} (get_webhook_endpoint) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsEndpointsWebhookNameGetResult>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsWebhookNameGetResult>;
   /** PUT /cluster/notifications/endpoints/webhook/{name} (update_webhook_endpoint) */
-  put: VerbOpt<C, T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
-  /** PUT /cluster/notifications/endpoints/webhook/{name} (update_webhook_endpoint) */
-  set: VerbOpt<C, T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
+  put: VerbOpt<T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
+  set: VerbOpt<T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/webhook/{name} (delete_webhook_endpoint) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/matcher-field-values */
-export interface ClusterNotificationsMatcherFieldValues<C extends CallShape = CallShape> {
+export interface ClusterNotificationsMatcherFieldValues {
   /** GET /cluster/notifications/matcher-field-values (get_matcher_field_values) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatcherFieldValuesGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsMatcherFieldValuesGetItem[]>;
 }
 
 /** /cluster/notifications/matcher-fields */
-export interface ClusterNotificationsMatcherFields<C extends CallShape = CallShape> {
+export interface ClusterNotificationsMatcherFields {
   /** GET /cluster/notifications/matcher-fields (get_matcher_fields) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatcherFieldsGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsMatcherFieldsGetItem[]>;
 }
 
 /** /cluster/notifications/matchers */
-export interface ClusterNotificationsMatchers<C extends CallShape = CallShape> {
-  (name: string | number): ClusterNotificationsMatchersName<C>;
+export interface ClusterNotificationsMatchers {
+  (name: string | number): ClusterNotificationsMatchersName;
   /** GET /cluster/notifications/matchers (get_matchers) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatchersGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsMatchersGetItem[]>;
   /** POST /cluster/notifications/matchers (create_matcher) */
-  post: Verb<C, T.ClusterNotificationsMatchersPostParams, null>;
-  /** POST /cluster/notifications/matchers (create_matcher) */
-  create: Verb<C, T.ClusterNotificationsMatchersPostParams, null>;
+  post: Verb<T.ClusterNotificationsMatchersPostParams, null>;
+  create: Verb<T.ClusterNotificationsMatchersPostParams, null>;
 }
 
 /** /cluster/notifications/matchers/{name} */
-export interface ClusterNotificationsMatchersName<C extends CallShape = CallShape> {
+export interface ClusterNotificationsMatchersName {
   /** GET /cluster/notifications/matchers/{name} (get_matcher) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsMatchersNameGetResult>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsMatchersNameGetResult>;
   /** PUT /cluster/notifications/matchers/{name} (update_matcher) */
-  put: VerbOpt<C, T.ClusterNotificationsMatchersNamePutParams, null>;
-  /** PUT /cluster/notifications/matchers/{name} (update_matcher) */
-  set: VerbOpt<C, T.ClusterNotificationsMatchersNamePutParams, null>;
+  put: VerbOpt<T.ClusterNotificationsMatchersNamePutParams, null>;
+  set: VerbOpt<T.ClusterNotificationsMatchersNamePutParams, null>;
   /** DELETE /cluster/notifications/matchers/{name} (delete_matcher) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/targets */
-export interface ClusterNotificationsTargets<C extends CallShape = CallShape> {
-  (name: string | number): ClusterNotificationsTargetsName<C>;
+export interface ClusterNotificationsTargets {
+  (name: string | number): ClusterNotificationsTargetsName;
   /** GET /cluster/notifications/targets (get_all_targets) */
-  get: VerbOpt<C, NoParams, T.ClusterNotificationsTargetsGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterNotificationsTargetsGetItem[]>;
 }
 
 /** /cluster/notifications/targets/{name} */
-export interface ClusterNotificationsTargetsName<C extends CallShape = CallShape> {
-  test: ClusterNotificationsTargetsNameTest<C>;
+export interface ClusterNotificationsTargetsName {
+  test: ClusterNotificationsTargetsNameTest;
 }
 
 /** /cluster/notifications/targets/{name}/test */
-export interface ClusterNotificationsTargetsNameTest<C extends CallShape = CallShape> {
+export interface ClusterNotificationsTargetsNameTest {
   /** POST /cluster/notifications/targets/{name}/test (test_target) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /cluster/notifications/targets/{name}/test (test_target) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/options */
-export interface ClusterOptions<C extends CallShape = CallShape> {
+export interface ClusterOptions {
   /** GET /cluster/options (get_options) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/options (set_options) */
-  put: VerbOpt<C, T.ClusterOptionsPutParams, null>;
-  /** PUT /cluster/options (set_options) */
-  set: VerbOpt<C, T.ClusterOptionsPutParams, null>;
+  put: VerbOpt<T.ClusterOptionsPutParams, null>;
+  set: VerbOpt<T.ClusterOptionsPutParams, null>;
 }
 
 /** /cluster/qemu */
-export interface ClusterQemu<C extends CallShape = CallShape> {
+export interface ClusterQemu {
   /** GET /cluster/qemu (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  "cpu-flags": ClusterQemuCpuFlags<C>;
-  "custom-cpu-models": ClusterQemuCustomCpuModels<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  "cpu-flags": ClusterQemuCpuFlags;
+  "custom-cpu-models": ClusterQemuCustomCpuModels;
 }
 
 /** /cluster/qemu/cpu-flags */
-export interface ClusterQemuCpuFlags<C extends CallShape = CallShape> {
+export interface ClusterQemuCpuFlags {
   /** GET /cluster/qemu/cpu-flags (index) */
-  get: VerbOpt<C, T.ClusterQemuCpuFlagsGetParams, T.ClusterQemuCpuFlagsGetItem[]>;
+  get: VerbOpt<T.ClusterQemuCpuFlagsGetParams, T.ClusterQemuCpuFlagsGetItem[]>;
 }
 
 /** /cluster/qemu/custom-cpu-models */
-export interface ClusterQemuCustomCpuModels<C extends CallShape = CallShape> {
-  (cputype: string | number): ClusterQemuCustomCpuModelsCputype<C>;
+export interface ClusterQemuCustomCpuModels {
+  (cputype: string | number): ClusterQemuCustomCpuModelsCputype;
   /** GET /cluster/qemu/custom-cpu-models (config) */
-  get: VerbOpt<C, NoParams, T.ClusterQemuCustomCpuModelsGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterQemuCustomCpuModelsGetItem[]>;
   /** POST /cluster/qemu/custom-cpu-models (create) */
-  post: Verb<C, T.ClusterQemuCustomCpuModelsPostParams, null>;
-  /** POST /cluster/qemu/custom-cpu-models (create) */
-  create: Verb<C, T.ClusterQemuCustomCpuModelsPostParams, null>;
+  post: Verb<T.ClusterQemuCustomCpuModelsPostParams, null>;
+  create: Verb<T.ClusterQemuCustomCpuModelsPostParams, null>;
 }
 
 /** /cluster/qemu/custom-cpu-models/{cputype} */
-export interface ClusterQemuCustomCpuModelsCputype<C extends CallShape = CallShape> {
+export interface ClusterQemuCustomCpuModelsCputype {
   /** GET /cluster/qemu/custom-cpu-models/{cputype} (info) */
-  get: VerbOpt<C, NoParams, T.ClusterQemuCustomCpuModelsCputypeGetResult>;
+  get: VerbOpt<NoParams, T.ClusterQemuCustomCpuModelsCputypeGetResult>;
   /** PUT /cluster/qemu/custom-cpu-models/{cputype} (update) */
-  put: VerbOpt<C, T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
-  /** PUT /cluster/qemu/custom-cpu-models/{cputype} (update) */
-  set: VerbOpt<C, T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
+  put: VerbOpt<T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
+  set: VerbOpt<T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
   /** DELETE /cluster/qemu/custom-cpu-models/{cputype} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/replication */
-export interface ClusterReplication<C extends CallShape = CallShape> {
-  (id: string | number): ClusterReplicationId<C>;
+export interface ClusterReplication {
+  (id: string | number): ClusterReplicationId;
   /** GET /cluster/replication (index) */
-  get: VerbOpt<C, NoParams, T.ClusterReplicationGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterReplicationGetItem[]>;
   /** POST /cluster/replication (create) */
-  post: Verb<C, T.ClusterReplicationPostParams, null>;
-  /** POST /cluster/replication (create) */
-  create: Verb<C, T.ClusterReplicationPostParams, null>;
+  post: Verb<T.ClusterReplicationPostParams, null>;
+  create: Verb<T.ClusterReplicationPostParams, null>;
 }
 
 /** /cluster/replication/{id} */
-export interface ClusterReplicationId<C extends CallShape = CallShape> {
+export interface ClusterReplicationId {
   /** GET /cluster/replication/{id} (read) */
-  get: VerbOpt<C, NoParams, T.ClusterReplicationIdGetResult>;
+  get: VerbOpt<NoParams, T.ClusterReplicationIdGetResult>;
   /** PUT /cluster/replication/{id} (update) */
-  put: VerbOpt<C, T.ClusterReplicationIdPutParams, null>;
-  /** PUT /cluster/replication/{id} (update) */
-  set: VerbOpt<C, T.ClusterReplicationIdPutParams, null>;
+  put: VerbOpt<T.ClusterReplicationIdPutParams, null>;
+  set: VerbOpt<T.ClusterReplicationIdPutParams, null>;
   /** DELETE /cluster/replication/{id} (delete) */
-  delete: VerbOpt<C, T.ClusterReplicationIdDeleteParams, null>;
+  delete: VerbOpt<T.ClusterReplicationIdDeleteParams, null>;
 }
 
 /** /cluster/resources */
-export interface ClusterResources<C extends CallShape = CallShape> {
+export interface ClusterResources {
   /** GET /cluster/resources (resources) */
-  get: VerbOpt<C, T.ClusterResourcesGetParams, T.ClusterResourcesGetItem[]>;
+  get: VerbOpt<T.ClusterResourcesGetParams, T.ClusterResourcesGetItem[]>;
 }
 
 /** /cluster/sdn */
-export interface ClusterSdn<C extends CallShape = CallShape> {
+export interface ClusterSdn {
   /** GET /cluster/sdn (index) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterSdnGetItem[]>;
   /** PUT /cluster/sdn (reload) starts a task */
-  put: VerbOpt<C, T.ClusterSdnPutParams, Upid>;
-  /** PUT /cluster/sdn (reload) starts a task */
-  set: VerbOpt<C, T.ClusterSdnPutParams, Upid>;
-  controllers: ClusterSdnControllers<C>;
-  dns: ClusterSdnDns<C>;
-  "dry-run": ClusterSdnDryRun<C>;
-  fabrics: ClusterSdnFabrics<C>;
-  ipams: ClusterSdnIpams<C>;
-  lock: ClusterSdnLock<C>;
-  "prefix-lists": ClusterSdnPrefixLists<C>;
-  rollback: ClusterSdnRollback<C>;
-  "route-maps": ClusterSdnRouteMaps<C>;
-  vnets: ClusterSdnVnets<C>;
-  zones: ClusterSdnZones<C>;
+  put: VerbOpt<T.ClusterSdnPutParams, Upid>;
+  set: VerbOpt<T.ClusterSdnPutParams, Upid>;
+  controllers: ClusterSdnControllers;
+  dns: ClusterSdnDns;
+  "dry-run": ClusterSdnDryRun;
+  fabrics: ClusterSdnFabrics;
+  ipams: ClusterSdnIpams;
+  lock: ClusterSdnLock;
+  "prefix-lists": ClusterSdnPrefixLists;
+  rollback: ClusterSdnRollback;
+  "route-maps": ClusterSdnRouteMaps;
+  vnets: ClusterSdnVnets;
+  zones: ClusterSdnZones;
 }
 
 /** /cluster/sdn/controllers */
-export interface ClusterSdnControllers<C extends CallShape = CallShape> {
-  (controller: string | number): ClusterSdnControllersController<C>;
+export interface ClusterSdnControllers {
+  (controller: string | number): ClusterSdnControllersController;
   /** GET /cluster/sdn/controllers (index) */
-  get: VerbOpt<C, T.ClusterSdnControllersGetParams, T.ClusterSdnControllersGetItem[]>;
+  get: VerbOpt<T.ClusterSdnControllersGetParams, T.ClusterSdnControllersGetItem[]>;
   /** POST /cluster/sdn/controllers (create) */
-  post: Verb<C, T.ClusterSdnControllersPostParams, null>;
-  /** POST /cluster/sdn/controllers (create) */
-  create: Verb<C, T.ClusterSdnControllersPostParams, null>;
+  post: Verb<T.ClusterSdnControllersPostParams, null>;
+  create: Verb<T.ClusterSdnControllersPostParams, null>;
 }
 
 /** /cluster/sdn/controllers/{controller} */
-export interface ClusterSdnControllersController<C extends CallShape = CallShape> {
+export interface ClusterSdnControllersController {
   /** GET /cluster/sdn/controllers/{controller} (read) */
-  get: VerbOpt<C, T.ClusterSdnControllersControllerGetParams, T.ClusterSdnControllersControllerGetResult>;
+  get: VerbOpt<T.ClusterSdnControllersControllerGetParams, T.ClusterSdnControllersControllerGetResult>;
   /** PUT /cluster/sdn/controllers/{controller} (update) */
-  put: VerbOpt<C, T.ClusterSdnControllersControllerPutParams, null>;
-  /** PUT /cluster/sdn/controllers/{controller} (update) */
-  set: VerbOpt<C, T.ClusterSdnControllersControllerPutParams, null>;
+  put: VerbOpt<T.ClusterSdnControllersControllerPutParams, null>;
+  set: VerbOpt<T.ClusterSdnControllersControllerPutParams, null>;
   /** DELETE /cluster/sdn/controllers/{controller} (delete) */
-  delete: VerbOpt<C, T.ClusterSdnControllersControllerDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnControllersControllerDeleteParams, null>;
 }
 
 /** /cluster/sdn/dns */
-export interface ClusterSdnDns<C extends CallShape = CallShape> {
-  (dns: string | number): ClusterSdnDnsDns<C>;
+export interface ClusterSdnDns {
+  (dns: string | number): ClusterSdnDnsDns;
   /** GET /cluster/sdn/dns (index) */
-  get: VerbOpt<C, T.ClusterSdnDnsGetParams, T.ClusterSdnDnsGetItem[]>;
+  get: VerbOpt<T.ClusterSdnDnsGetParams, T.ClusterSdnDnsGetItem[]>;
   /** POST /cluster/sdn/dns (create) */
-  post: Verb<C, T.ClusterSdnDnsPostParams, null>;
-  /** POST /cluster/sdn/dns (create) */
-  create: Verb<C, T.ClusterSdnDnsPostParams, null>;
+  post: Verb<T.ClusterSdnDnsPostParams, null>;
+  create: Verb<T.ClusterSdnDnsPostParams, null>;
 }
 
 /** /cluster/sdn/dns/{dns} */
-export interface ClusterSdnDnsDns<C extends CallShape = CallShape> {
+export interface ClusterSdnDnsDns {
   /** GET /cluster/sdn/dns/{dns} (read) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/dns/{dns} (update) */
-  put: VerbOpt<C, T.ClusterSdnDnsDnsPutParams, null>;
-  /** PUT /cluster/sdn/dns/{dns} (update) */
-  set: VerbOpt<C, T.ClusterSdnDnsDnsPutParams, null>;
+  put: VerbOpt<T.ClusterSdnDnsDnsPutParams, null>;
+  set: VerbOpt<T.ClusterSdnDnsDnsPutParams, null>;
   /** DELETE /cluster/sdn/dns/{dns} (delete) */
-  delete: VerbOpt<C, T.ClusterSdnDnsDnsDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnDnsDnsDeleteParams, null>;
 }
 
 /** /cluster/sdn/dry-run */
-export interface ClusterSdnDryRun<C extends CallShape = CallShape> {
+export interface ClusterSdnDryRun {
   /** GET /cluster/sdn/dry-run (dry-run) */
-  get: Verb<C, T.ClusterSdnDryRunGetParams, T.ClusterSdnDryRunGetResult>;
+  get: Verb<T.ClusterSdnDryRunGetParams, T.ClusterSdnDryRunGetResult>;
 }
 
 /** /cluster/sdn/fabrics */
-export interface ClusterSdnFabrics<C extends CallShape = CallShape> {
+export interface ClusterSdnFabrics {
   /** GET /cluster/sdn/fabrics (index) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnFabricsGetItem[]>;
-  all: ClusterSdnFabricsAll<C>;
-  fabric: ClusterSdnFabricsFabric<C>;
-  node: ClusterSdnFabricsNode<C>;
+  get: VerbOpt<NoParams, T.ClusterSdnFabricsGetItem[]>;
+  all: ClusterSdnFabricsAll;
+  fabric: ClusterSdnFabricsFabric;
+  node: ClusterSdnFabricsNode;
 }
 
 /** /cluster/sdn/fabrics/all */
-export interface ClusterSdnFabricsAll<C extends CallShape = CallShape> {
+export interface ClusterSdnFabricsAll {
   /** GET /cluster/sdn/fabrics/all (list_all) */
-  get: VerbOpt<C, T.ClusterSdnFabricsAllGetParams, T.ClusterSdnFabricsAllGetResult>;
+  get: VerbOpt<T.ClusterSdnFabricsAllGetParams, T.ClusterSdnFabricsAllGetResult>;
 }
 
 /** /cluster/sdn/fabrics/fabric */
-export interface ClusterSdnFabricsFabric<C extends CallShape = CallShape> {
-  (id: string | number): ClusterSdnFabricsFabricId<C>;
+export interface ClusterSdnFabricsFabric {
+  (id: string | number): ClusterSdnFabricsFabricId;
   /** GET /cluster/sdn/fabrics/fabric (index) */
-  get: VerbOpt<C, T.ClusterSdnFabricsFabricGetParams, T.ClusterSdnFabricsFabricGetItem[]>;
+  get: VerbOpt<T.ClusterSdnFabricsFabricGetParams, T.ClusterSdnFabricsFabricGetItem[]>;
   /** POST /cluster/sdn/fabrics/fabric (add_fabric) */
-  post: Verb<C, T.ClusterSdnFabricsFabricPostParams, null>;
-  /** POST /cluster/sdn/fabrics/fabric (add_fabric) */
-  create: Verb<C, T.ClusterSdnFabricsFabricPostParams, null>;
+  post: Verb<T.ClusterSdnFabricsFabricPostParams, null>;
+  create: Verb<T.ClusterSdnFabricsFabricPostParams, null>;
 }
 
 /** /cluster/sdn/fabrics/fabric/{id} */
-export interface ClusterSdnFabricsFabricId<C extends CallShape = CallShape> {
+export interface ClusterSdnFabricsFabricId {
   /** GET /cluster/sdn/fabrics/fabric/{id} (get_fabric) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnFabricsFabricIdGetResult>;
+  get: VerbOpt<NoParams, T.ClusterSdnFabricsFabricIdGetResult>;
   /** PUT /cluster/sdn/fabrics/fabric/{id} (update_fabric) */
-  put: Verb<C, T.ClusterSdnFabricsFabricIdPutParams, null>;
-  /** PUT /cluster/sdn/fabrics/fabric/{id} (update_fabric) */
-  set: Verb<C, T.ClusterSdnFabricsFabricIdPutParams, null>;
+  put: Verb<T.ClusterSdnFabricsFabricIdPutParams, null>;
+  set: Verb<T.ClusterSdnFabricsFabricIdPutParams, null>;
   /** DELETE /cluster/sdn/fabrics/fabric/{id} (delete_fabric) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/sdn/fabrics/node */
-export interface ClusterSdnFabricsNode<C extends CallShape = CallShape> {
-  (fabric_id: string | number): ClusterSdnFabricsNodeFabricId<C>;
+export interface ClusterSdnFabricsNode {
+  (fabric_id: string | number): ClusterSdnFabricsNodeFabricId;
   /** GET /cluster/sdn/fabrics/node (list_nodes) */
-  get: VerbOpt<C, T.ClusterSdnFabricsNodeGetParams, T.ClusterSdnFabricsNodeGetItem[]>;
+  get: VerbOpt<T.ClusterSdnFabricsNodeGetParams, T.ClusterSdnFabricsNodeGetItem[]>;
 }
 
 /** /cluster/sdn/fabrics/node/{fabric_id} */
-export interface ClusterSdnFabricsNodeFabricId<C extends CallShape = CallShape> {
-  (node_id: string | number): ClusterSdnFabricsNodeFabricIdNodeId<C>;
+export interface ClusterSdnFabricsNodeFabricId {
+  (node_id: string | number): ClusterSdnFabricsNodeFabricIdNodeId;
   /** GET /cluster/sdn/fabrics/node/{fabric_id} (list_nodes_fabric) */
-  get: VerbOpt<C, T.ClusterSdnFabricsNodeFabricIdGetParams, T.ClusterSdnFabricsNodeFabricIdGetItem[]>;
+  get: VerbOpt<T.ClusterSdnFabricsNodeFabricIdGetParams, T.ClusterSdnFabricsNodeFabricIdGetItem[]>;
   /** POST /cluster/sdn/fabrics/node/{fabric_id} (add_node) */
-  post: Verb<C, T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
-  /** POST /cluster/sdn/fabrics/node/{fabric_id} (add_node) */
-  create: Verb<C, T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
+  post: Verb<T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
+  create: Verb<T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
 }
 
 /** /cluster/sdn/fabrics/node/{fabric_id}/{node_id} */
-export interface ClusterSdnFabricsNodeFabricIdNodeId<C extends CallShape = CallShape> {
+export interface ClusterSdnFabricsNodeFabricIdNodeId {
   /** GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (get_node) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnFabricsNodeFabricIdNodeIdGetResult>;
+  get: VerbOpt<NoParams, T.ClusterSdnFabricsNodeFabricIdNodeIdGetResult>;
   /** PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (update_node) */
-  put: Verb<C, T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
-  /** PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (update_node) */
-  set: Verb<C, T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
+  put: Verb<T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
+  set: Verb<T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
   /** DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (delete_node) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/sdn/ipams */
-export interface ClusterSdnIpams<C extends CallShape = CallShape> {
-  (ipam: string | number): ClusterSdnIpamsIpam<C>;
+export interface ClusterSdnIpams {
+  (ipam: string | number): ClusterSdnIpamsIpam;
   /** GET /cluster/sdn/ipams (index) */
-  get: VerbOpt<C, T.ClusterSdnIpamsGetParams, T.ClusterSdnIpamsGetItem[]>;
+  get: VerbOpt<T.ClusterSdnIpamsGetParams, T.ClusterSdnIpamsGetItem[]>;
   /** POST /cluster/sdn/ipams (create) */
-  post: Verb<C, T.ClusterSdnIpamsPostParams, null>;
-  /** POST /cluster/sdn/ipams (create) */
-  create: Verb<C, T.ClusterSdnIpamsPostParams, null>;
+  post: Verb<T.ClusterSdnIpamsPostParams, null>;
+  create: Verb<T.ClusterSdnIpamsPostParams, null>;
 }
 
 /** /cluster/sdn/ipams/{ipam} */
-export interface ClusterSdnIpamsIpam<C extends CallShape = CallShape> {
+export interface ClusterSdnIpamsIpam {
   /** GET /cluster/sdn/ipams/{ipam} (read) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/ipams/{ipam} (update) */
-  put: VerbOpt<C, T.ClusterSdnIpamsIpamPutParams, null>;
-  /** PUT /cluster/sdn/ipams/{ipam} (update) */
-  set: VerbOpt<C, T.ClusterSdnIpamsIpamPutParams, null>;
+  put: VerbOpt<T.ClusterSdnIpamsIpamPutParams, null>;
+  set: VerbOpt<T.ClusterSdnIpamsIpamPutParams, null>;
   /** DELETE /cluster/sdn/ipams/{ipam} (delete) */
-  delete: VerbOpt<C, T.ClusterSdnIpamsIpamDeleteParams, null>;
-  status: ClusterSdnIpamsIpamStatus<C>;
+  delete: VerbOpt<T.ClusterSdnIpamsIpamDeleteParams, null>;
+  status: ClusterSdnIpamsIpamStatus;
 }
 
 /** /cluster/sdn/ipams/{ipam}/status */
-export interface ClusterSdnIpamsIpamStatus<C extends CallShape = CallShape> {
+export interface ClusterSdnIpamsIpamStatus {
   /** GET /cluster/sdn/ipams/{ipam}/status (ipamindex) */
-  get: VerbOpt<C, NoParams, unknown[]>;
+  get: VerbOpt<NoParams, unknown[]>;
 }
 
 /** /cluster/sdn/lock */
-export interface ClusterSdnLock<C extends CallShape = CallShape> {
+export interface ClusterSdnLock {
   /** POST /cluster/sdn/lock (lock) */
-  post: VerbOpt<C, T.ClusterSdnLockPostParams, string>;
-  /** POST /cluster/sdn/lock (lock) */
-  create: VerbOpt<C, T.ClusterSdnLockPostParams, string>;
+  post: VerbOpt<T.ClusterSdnLockPostParams, string>;
+  create: VerbOpt<T.ClusterSdnLockPostParams, string>;
   /** DELETE /cluster/sdn/lock (release_lock) */
-  delete: VerbOpt<C, T.ClusterSdnLockDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnLockDeleteParams, null>;
 }
 
 /** /cluster/sdn/prefix-lists */
-export interface ClusterSdnPrefixLists<C extends CallShape = CallShape> {
-  (id: string | number): ClusterSdnPrefixListsId<C>;
+export interface ClusterSdnPrefixLists {
+  (id: string | number): ClusterSdnPrefixListsId;
   /** GET /cluster/sdn/prefix-lists (list_prefix_lists) */
-  get: VerbOpt<C, T.ClusterSdnPrefixListsGetParams, Record<string, unknown>[]>;
+  get: VerbOpt<T.ClusterSdnPrefixListsGetParams, Record<string, unknown>[]>;
   /** POST /cluster/sdn/prefix-lists (create_prefix_list_entry) */
-  post: Verb<C, T.ClusterSdnPrefixListsPostParams, null>;
-  /** POST /cluster/sdn/prefix-lists (create_prefix_list_entry) */
-  create: Verb<C, T.ClusterSdnPrefixListsPostParams, null>;
+  post: Verb<T.ClusterSdnPrefixListsPostParams, null>;
+  create: Verb<T.ClusterSdnPrefixListsPostParams, null>;
 }
 
 /** /cluster/sdn/prefix-lists/{id} */
-export interface ClusterSdnPrefixListsId<C extends CallShape = CallShape> {
+export interface ClusterSdnPrefixListsId {
   /** GET /cluster/sdn/prefix-lists/{id} (get_prefix_list) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/prefix-lists/{id} (update_prefix_list) */
-  put: VerbOpt<C, T.ClusterSdnPrefixListsIdPutParams, null>;
-  /** PUT /cluster/sdn/prefix-lists/{id} (update_prefix_list) */
-  set: VerbOpt<C, T.ClusterSdnPrefixListsIdPutParams, null>;
+  put: VerbOpt<T.ClusterSdnPrefixListsIdPutParams, null>;
+  set: VerbOpt<T.ClusterSdnPrefixListsIdPutParams, null>;
   /** DELETE /cluster/sdn/prefix-lists/{id} (delete_prefix_list) */
-  delete: VerbOpt<C, T.ClusterSdnPrefixListsIdDeleteParams, null>;
-  entries: ClusterSdnPrefixListsIdEntries<C>;
+  delete: VerbOpt<T.ClusterSdnPrefixListsIdDeleteParams, null>;
+  entries: ClusterSdnPrefixListsIdEntries;
 }
 
 /** /cluster/sdn/prefix-lists/{id}/entries */
-export interface ClusterSdnPrefixListsIdEntries<C extends CallShape = CallShape> {
-  (url_seq: string | number): ClusterSdnPrefixListsIdEntriesUrlSeq<C>;
+export interface ClusterSdnPrefixListsIdEntries {
+  (url_seq: string | number): ClusterSdnPrefixListsIdEntriesUrlSeq;
   /** GET /cluster/sdn/prefix-lists/{id}/entries (get_prefix_list_entries) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** POST /cluster/sdn/prefix-lists/{id}/entries (create_prefix_list_entry) */
-  post: Verb<C, T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
-  /** POST /cluster/sdn/prefix-lists/{id}/entries (create_prefix_list_entry) */
-  create: Verb<C, T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
+  post: Verb<T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
+  create: Verb<T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
 }
 
 /** /cluster/sdn/prefix-lists/{id}/entries/{url_seq} */
-export interface ClusterSdnPrefixListsIdEntriesUrlSeq<C extends CallShape = CallShape> {
+export interface ClusterSdnPrefixListsIdEntriesUrlSeq {
   /** GET /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (get_prefix_list_entry) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (update_prefix_list_entry) */
-  put: VerbOpt<C, T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
-  /** PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (update_prefix_list_entry) */
-  set: VerbOpt<C, T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
+  put: VerbOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
+  set: VerbOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
   /** DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (delete_prefix_list_entry) */
-  delete: VerbOpt<C, T.ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams, null>;
 }
 
 /** /cluster/sdn/rollback */
-export interface ClusterSdnRollback<C extends CallShape = CallShape> {
+export interface ClusterSdnRollback {
   /** POST /cluster/sdn/rollback (rollback) */
-  post: VerbOpt<C, T.ClusterSdnRollbackPostParams, null>;
-  /** POST /cluster/sdn/rollback (rollback) */
-  create: VerbOpt<C, T.ClusterSdnRollbackPostParams, null>;
+  post: VerbOpt<T.ClusterSdnRollbackPostParams, null>;
+  create: VerbOpt<T.ClusterSdnRollbackPostParams, null>;
 }
 
 /** /cluster/sdn/route-maps */
-export interface ClusterSdnRouteMaps<C extends CallShape = CallShape> {
+export interface ClusterSdnRouteMaps {
   /** GET /cluster/sdn/route-maps (list_route_maps) */
-  get: VerbOpt<C, T.ClusterSdnRouteMapsGetParams, T.ClusterSdnRouteMapsGetItem[]>;
-  entries: ClusterSdnRouteMapsEntries<C>;
+  get: VerbOpt<T.ClusterSdnRouteMapsGetParams, T.ClusterSdnRouteMapsGetItem[]>;
+  entries: ClusterSdnRouteMapsEntries;
 }
 
 /** /cluster/sdn/route-maps/entries */
-export interface ClusterSdnRouteMapsEntries<C extends CallShape = CallShape> {
-  (route_map_id: string | number): ClusterSdnRouteMapsEntriesRouteMapId<C>;
+export interface ClusterSdnRouteMapsEntries {
+  (route_map_id: string | number): ClusterSdnRouteMapsEntriesRouteMapId;
   /** GET /cluster/sdn/route-maps/entries (list_route_map_entries) */
-  get: VerbOpt<C, T.ClusterSdnRouteMapsEntriesGetParams, T.ClusterSdnRouteMapsEntriesGetItem[]>;
+  get: VerbOpt<T.ClusterSdnRouteMapsEntriesGetParams, T.ClusterSdnRouteMapsEntriesGetItem[]>;
   /** POST /cluster/sdn/route-maps/entries (create_route_map_entry) */
-  post: Verb<C, T.ClusterSdnRouteMapsEntriesPostParams, null>;
-  /** POST /cluster/sdn/route-maps/entries (create_route_map_entry) */
-  create: Verb<C, T.ClusterSdnRouteMapsEntriesPostParams, null>;
+  post: Verb<T.ClusterSdnRouteMapsEntriesPostParams, null>;
+  create: Verb<T.ClusterSdnRouteMapsEntriesPostParams, null>;
 }
 
 /** /cluster/sdn/route-maps/entries/{route-map-id} */
-export interface ClusterSdnRouteMapsEntriesRouteMapId<C extends CallShape = CallShape> {
+export interface ClusterSdnRouteMapsEntriesRouteMapId {
   /** GET /cluster/sdn/route-maps/entries/{route-map-id} (list_route_map_entries_for_route_map) */
-  get: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdGetParams, T.ClusterSdnRouteMapsEntriesRouteMapIdGetItem[]>;
-  entry: ClusterSdnRouteMapsEntriesRouteMapIdEntry<C>;
+  get: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdGetParams, T.ClusterSdnRouteMapsEntriesRouteMapIdGetItem[]>;
+  entry: ClusterSdnRouteMapsEntriesRouteMapIdEntry;
 }
 
 /** /cluster/sdn/route-maps/entries/{route-map-id}/entry */
-export interface ClusterSdnRouteMapsEntriesRouteMapIdEntry<C extends CallShape = CallShape> {
-  (order: string | number): ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder<C>;
+export interface ClusterSdnRouteMapsEntriesRouteMapIdEntry {
+  (order: string | number): ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder;
 }
 
 /** /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} */
-export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder<C extends CallShape = CallShape> {
+export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder {
   /** GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (get_route_map_entry) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult>;
+  get: VerbOpt<NoParams, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult>;
   /** PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (update_route_map_entry) */
-  put: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
-  /** PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (update_route_map_entry) */
-  set: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
+  put: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
+  set: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
   /** DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (delete_route_map_entry) */
-  delete: VerbOpt<C, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets */
-export interface ClusterSdnVnets<C extends CallShape = CallShape> {
-  (vnet: string | number): ClusterSdnVnetsVnet<C>;
+export interface ClusterSdnVnets {
+  (vnet: string | number): ClusterSdnVnetsVnet;
   /** GET /cluster/sdn/vnets (index) */
-  get: VerbOpt<C, T.ClusterSdnVnetsGetParams, T.ClusterSdnVnetsGetItem[]>;
+  get: VerbOpt<T.ClusterSdnVnetsGetParams, T.ClusterSdnVnetsGetItem[]>;
   /** POST /cluster/sdn/vnets (create) */
-  post: Verb<C, T.ClusterSdnVnetsPostParams, null>;
-  /** POST /cluster/sdn/vnets (create) */
-  create: Verb<C, T.ClusterSdnVnetsPostParams, null>;
+  post: Verb<T.ClusterSdnVnetsPostParams, null>;
+  create: Verb<T.ClusterSdnVnetsPostParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet} */
-export interface ClusterSdnVnetsVnet<C extends CallShape = CallShape> {
+export interface ClusterSdnVnetsVnet {
   /** GET /cluster/sdn/vnets/{vnet} (read) */
-  get: VerbOpt<C, T.ClusterSdnVnetsVnetGetParams, T.ClusterSdnVnetsVnetGetResult>;
+  get: VerbOpt<T.ClusterSdnVnetsVnetGetParams, T.ClusterSdnVnetsVnetGetResult>;
   /** PUT /cluster/sdn/vnets/{vnet} (update) */
-  put: VerbOpt<C, T.ClusterSdnVnetsVnetPutParams, null>;
-  /** PUT /cluster/sdn/vnets/{vnet} (update) */
-  set: VerbOpt<C, T.ClusterSdnVnetsVnetPutParams, null>;
+  put: VerbOpt<T.ClusterSdnVnetsVnetPutParams, null>;
+  set: VerbOpt<T.ClusterSdnVnetsVnetPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet} (delete) */
-  delete: VerbOpt<C, T.ClusterSdnVnetsVnetDeleteParams, null>;
-  firewall: ClusterSdnVnetsVnetFirewall<C>;
-  ips: ClusterSdnVnetsVnetIps<C>;
-  subnets: ClusterSdnVnetsVnetSubnets<C>;
+  delete: VerbOpt<T.ClusterSdnVnetsVnetDeleteParams, null>;
+  firewall: ClusterSdnVnetsVnetFirewall;
+  ips: ClusterSdnVnetsVnetIps;
+  subnets: ClusterSdnVnetsVnetSubnets;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall */
-export interface ClusterSdnVnetsVnetFirewall<C extends CallShape = CallShape> {
+export interface ClusterSdnVnetsVnetFirewall {
   /** GET /cluster/sdn/vnets/{vnet}/firewall (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  options: ClusterSdnVnetsVnetFirewallOptions<C>;
-  rules: ClusterSdnVnetsVnetFirewallRules<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  options: ClusterSdnVnetsVnetFirewallOptions;
+  rules: ClusterSdnVnetsVnetFirewallRules;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall/options */
-export interface ClusterSdnVnetsVnetFirewallOptions<C extends CallShape = CallShape> {
+export interface ClusterSdnVnetsVnetFirewallOptions {
   /** GET /cluster/sdn/vnets/{vnet}/firewall/options (get_options) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnVnetsVnetFirewallOptionsGetResult>;
+  get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallOptionsGetResult>;
   /** PUT /cluster/sdn/vnets/{vnet}/firewall/options (set_options) */
-  put: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
-  /** PUT /cluster/sdn/vnets/{vnet}/firewall/options (set_options) */
-  set: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall/rules */
-export interface ClusterSdnVnetsVnetFirewallRules<C extends CallShape = CallShape> {
-  (pos: string | number): ClusterSdnVnetsVnetFirewallRulesPos<C>;
+export interface ClusterSdnVnetsVnetFirewallRules {
+  (pos: string | number): ClusterSdnVnetsVnetFirewallRulesPos;
   /** GET /cluster/sdn/vnets/{vnet}/firewall/rules (get_rules) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnVnetsVnetFirewallRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallRulesGetItem[]>;
   /** POST /cluster/sdn/vnets/{vnet}/firewall/rules (create_rule) */
-  post: Verb<C, T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
-  /** POST /cluster/sdn/vnets/{vnet}/firewall/rules (create_rule) */
-  create: Verb<C, T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
+  post: Verb<T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
+  create: Verb<T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} */
-export interface ClusterSdnVnetsVnetFirewallRulesPos<C extends CallShape = CallShape> {
+export interface ClusterSdnVnetsVnetFirewallRulesPos {
   /** GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (get_rule) */
-  get: VerbOpt<C, NoParams, T.ClusterSdnVnetsVnetFirewallRulesPosGetResult>;
+  get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallRulesPosGetResult>;
   /** PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
-  /** PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (update_rule) */
-  set: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
+  put: VerbOpt<T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
+  set: VerbOpt<T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (delete_rule) */
-  delete: VerbOpt<C, T.ClusterSdnVnetsVnetFirewallRulesPosDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnVnetsVnetFirewallRulesPosDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/ips */
-export interface ClusterSdnVnetsVnetIps<C extends CallShape = CallShape> {
+export interface ClusterSdnVnetsVnetIps {
   /** POST /cluster/sdn/vnets/{vnet}/ips (ipcreate) */
-  post: Verb<C, T.ClusterSdnVnetsVnetIpsPostParams, null>;
-  /** POST /cluster/sdn/vnets/{vnet}/ips (ipcreate) */
-  create: Verb<C, T.ClusterSdnVnetsVnetIpsPostParams, null>;
+  post: Verb<T.ClusterSdnVnetsVnetIpsPostParams, null>;
+  create: Verb<T.ClusterSdnVnetsVnetIpsPostParams, null>;
   /** PUT /cluster/sdn/vnets/{vnet}/ips (ipupdate) */
-  put: Verb<C, T.ClusterSdnVnetsVnetIpsPutParams, null>;
-  /** PUT /cluster/sdn/vnets/{vnet}/ips (ipupdate) */
-  set: Verb<C, T.ClusterSdnVnetsVnetIpsPutParams, null>;
+  put: Verb<T.ClusterSdnVnetsVnetIpsPutParams, null>;
+  set: Verb<T.ClusterSdnVnetsVnetIpsPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/ips (ipdelete) */
-  delete: Verb<C, T.ClusterSdnVnetsVnetIpsDeleteParams, null>;
+  delete: Verb<T.ClusterSdnVnetsVnetIpsDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/subnets */
-export interface ClusterSdnVnetsVnetSubnets<C extends CallShape = CallShape> {
-  (subnet: string | number): ClusterSdnVnetsVnetSubnetsSubnet<C>;
+export interface ClusterSdnVnetsVnetSubnets {
+  (subnet: string | number): ClusterSdnVnetsVnetSubnetsSubnet;
   /** GET /cluster/sdn/vnets/{vnet}/subnets (index) */
-  get: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsGetParams, Record<string, unknown>[]>;
+  get: VerbOpt<T.ClusterSdnVnetsVnetSubnetsGetParams, Record<string, unknown>[]>;
   /** POST /cluster/sdn/vnets/{vnet}/subnets (create) */
-  post: Verb<C, T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
-  /** POST /cluster/sdn/vnets/{vnet}/subnets (create) */
-  create: Verb<C, T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
+  post: Verb<T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
+  create: Verb<T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/subnets/{subnet} */
-export interface ClusterSdnVnetsVnetSubnetsSubnet<C extends CallShape = CallShape> {
+export interface ClusterSdnVnetsVnetSubnetsSubnet {
   /** GET /cluster/sdn/vnets/{vnet}/subnets/{subnet} (read) */
-  get: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetGetParams, Record<string, unknown>>;
+  get: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetGetParams, Record<string, unknown>>;
   /** PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (update) */
-  put: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
-  /** PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (update) */
-  set: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
+  put: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
+  set: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet} (delete) */
-  delete: VerbOpt<C, T.ClusterSdnVnetsVnetSubnetsSubnetDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetDeleteParams, null>;
 }
 
 /** /cluster/sdn/zones */
-export interface ClusterSdnZones<C extends CallShape = CallShape> {
-  (zone: string | number): ClusterSdnZonesZone<C>;
+export interface ClusterSdnZones {
+  (zone: string | number): ClusterSdnZonesZone;
   /** GET /cluster/sdn/zones (index) */
-  get: VerbOpt<C, T.ClusterSdnZonesGetParams, T.ClusterSdnZonesGetItem[]>;
+  get: VerbOpt<T.ClusterSdnZonesGetParams, T.ClusterSdnZonesGetItem[]>;
   /** POST /cluster/sdn/zones (create) */
-  post: Verb<C, T.ClusterSdnZonesPostParams, null>;
-  /** POST /cluster/sdn/zones (create) */
-  create: Verb<C, T.ClusterSdnZonesPostParams, null>;
+  post: Verb<T.ClusterSdnZonesPostParams, null>;
+  create: Verb<T.ClusterSdnZonesPostParams, null>;
 }
 
 /** /cluster/sdn/zones/{zone} */
-export interface ClusterSdnZonesZone<C extends CallShape = CallShape> {
+export interface ClusterSdnZonesZone {
   /** GET /cluster/sdn/zones/{zone} (read) */
-  get: VerbOpt<C, T.ClusterSdnZonesZoneGetParams, T.ClusterSdnZonesZoneGetResult>;
+  get: VerbOpt<T.ClusterSdnZonesZoneGetParams, T.ClusterSdnZonesZoneGetResult>;
   /** PUT /cluster/sdn/zones/{zone} (update) */
-  put: VerbOpt<C, T.ClusterSdnZonesZonePutParams, null>;
-  /** PUT /cluster/sdn/zones/{zone} (update) */
-  set: VerbOpt<C, T.ClusterSdnZonesZonePutParams, null>;
+  put: VerbOpt<T.ClusterSdnZonesZonePutParams, null>;
+  set: VerbOpt<T.ClusterSdnZonesZonePutParams, null>;
   /** DELETE /cluster/sdn/zones/{zone} (delete) */
-  delete: VerbOpt<C, T.ClusterSdnZonesZoneDeleteParams, null>;
+  delete: VerbOpt<T.ClusterSdnZonesZoneDeleteParams, null>;
 }
 
 /** /cluster/status */
-export interface ClusterStatus<C extends CallShape = CallShape> {
+export interface ClusterStatus {
   /** GET /cluster/status (get_status) */
-  get: VerbOpt<C, NoParams, T.ClusterStatusGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterStatusGetItem[]>;
 }
 
 /** /cluster/tasks */
-export interface ClusterTasks<C extends CallShape = CallShape> {
+export interface ClusterTasks {
   /** GET /cluster/tasks (tasks) */
-  get: VerbOpt<C, NoParams, T.ClusterTasksGetItem[]>;
+  get: VerbOpt<NoParams, T.ClusterTasksGetItem[]>;
 }
 
 /** /nodes */
-export interface Nodes<C extends CallShape = CallShape> {
-  (node: string | number): NodesNode<C>;
+export interface Nodes {
+  (node: string | number): NodesNode;
   /** GET /nodes (index) */
-  get: VerbOpt<C, NoParams, T.NodesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesGetItem[]>;
 }
 
 /** /nodes/{node} */
-export interface NodesNode<C extends CallShape = CallShape> {
+export interface NodesNode {
   /** GET /nodes/{node} (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  aplinfo: NodesNodeAplinfo<C>;
-  apt: NodesNodeApt<C>;
-  capabilities: NodesNodeCapabilities<C>;
-  ceph: NodesNodeCeph<C>;
-  certificates: NodesNodeCertificates<C>;
-  config: NodesNodeConfig<C>;
-  disks: NodesNodeDisks<C>;
-  dns: NodesNodeDns<C>;
-  execute: NodesNodeExecute<C>;
-  firewall: NodesNodeFirewall<C>;
-  hardware: NodesNodeHardware<C>;
-  hosts: NodesNodeHosts<C>;
-  journal: NodesNodeJournal<C>;
-  lxc: NodesNodeLxc<C>;
-  migrateall: NodesNodeMigrateall<C>;
-  netstat: NodesNodeNetstat<C>;
-  network: NodesNodeNetwork<C>;
-  qemu: NodesNodeQemu<C>;
-  "query-oci-repo-tags": NodesNodeQueryOciRepoTags<C>;
-  "query-url-metadata": NodesNodeQueryUrlMetadata<C>;
-  replication: NodesNodeReplication<C>;
-  report: NodesNodeReport<C>;
-  rrd: NodesNodeRrd<C>;
-  rrddata: NodesNodeRrddata<C>;
-  scan: NodesNodeScan<C>;
-  sdn: NodesNodeSdn<C>;
-  services: NodesNodeServices<C>;
-  spiceshell: NodesNodeSpiceshell<C>;
-  startall: NodesNodeStartall<C>;
-  status: NodesNodeStatus<C>;
-  stopall: NodesNodeStopall<C>;
-  storage: NodesNodeStorage<C>;
-  subscription: NodesNodeSubscription<C>;
-  suspendall: NodesNodeSuspendall<C>;
-  syslog: NodesNodeSyslog<C>;
-  tasks: NodesNodeTasks<C>;
-  termproxy: NodesNodeTermproxy<C>;
-  time: NodesNodeTime<C>;
-  version: NodesNodeVersion<C>;
-  vncshell: NodesNodeVncshell<C>;
-  vncwebsocket: NodesNodeVncwebsocket<C>;
-  vzdump: NodesNodeVzdump<C>;
-  wakeonlan: NodesNodeWakeonlan<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  aplinfo: NodesNodeAplinfo;
+  apt: NodesNodeApt;
+  capabilities: NodesNodeCapabilities;
+  ceph: NodesNodeCeph;
+  certificates: NodesNodeCertificates;
+  config: NodesNodeConfig;
+  disks: NodesNodeDisks;
+  dns: NodesNodeDns;
+  execute: NodesNodeExecute;
+  firewall: NodesNodeFirewall;
+  hardware: NodesNodeHardware;
+  hosts: NodesNodeHosts;
+  journal: NodesNodeJournal;
+  lxc: NodesNodeLxc;
+  migrateall: NodesNodeMigrateall;
+  netstat: NodesNodeNetstat;
+  network: NodesNodeNetwork;
+  qemu: NodesNodeQemu;
+  "query-oci-repo-tags": NodesNodeQueryOciRepoTags;
+  "query-url-metadata": NodesNodeQueryUrlMetadata;
+  replication: NodesNodeReplication;
+  report: NodesNodeReport;
+  rrd: NodesNodeRrd;
+  rrddata: NodesNodeRrddata;
+  scan: NodesNodeScan;
+  sdn: NodesNodeSdn;
+  services: NodesNodeServices;
+  spiceshell: NodesNodeSpiceshell;
+  startall: NodesNodeStartall;
+  status: NodesNodeStatus;
+  stopall: NodesNodeStopall;
+  storage: NodesNodeStorage;
+  subscription: NodesNodeSubscription;
+  suspendall: NodesNodeSuspendall;
+  syslog: NodesNodeSyslog;
+  tasks: NodesNodeTasks;
+  termproxy: NodesNodeTermproxy;
+  time: NodesNodeTime;
+  version: NodesNodeVersion;
+  vncshell: NodesNodeVncshell;
+  vncwebsocket: NodesNodeVncwebsocket;
+  vzdump: NodesNodeVzdump;
+  wakeonlan: NodesNodeWakeonlan;
 }
 
 /** /nodes/{node}/aplinfo */
-export interface NodesNodeAplinfo<C extends CallShape = CallShape> {
+export interface NodesNodeAplinfo {
   /** GET /nodes/{node}/aplinfo (aplinfo) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/aplinfo (apl_download) starts a task */
-  post: Verb<C, T.NodesNodeAplinfoPostParams, Upid>;
-  /** POST /nodes/{node}/aplinfo (apl_download) starts a task */
-  create: Verb<C, T.NodesNodeAplinfoPostParams, Upid>;
+  post: Verb<T.NodesNodeAplinfoPostParams, Upid>;
+  create: Verb<T.NodesNodeAplinfoPostParams, Upid>;
 }
 
 /** /nodes/{node}/apt */
-export interface NodesNodeApt<C extends CallShape = CallShape> {
+export interface NodesNodeApt {
   /** GET /nodes/{node}/apt (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptGetItem[]>;
-  changelog: NodesNodeAptChangelog<C>;
-  repositories: NodesNodeAptRepositories<C>;
-  update: NodesNodeAptUpdate<C>;
-  versions: NodesNodeAptVersions<C>;
+  get: VerbOpt<NoParams, T.NodesNodeAptGetItem[]>;
+  changelog: NodesNodeAptChangelog;
+  repositories: NodesNodeAptRepositories;
+  update: NodesNodeAptUpdate;
+  versions: NodesNodeAptVersions;
 }
 
 /** /nodes/{node}/apt/changelog */
-export interface NodesNodeAptChangelog<C extends CallShape = CallShape> {
+export interface NodesNodeAptChangelog {
   /** GET /nodes/{node}/apt/changelog (changelog) */
-  get: Verb<C, T.NodesNodeAptChangelogGetParams, string>;
+  get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/repositories */
-export interface NodesNodeAptRepositories<C extends CallShape = CallShape> {
+export interface NodesNodeAptRepositories {
   /** GET /nodes/{node}/apt/repositories (repositories) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptRepositoriesGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
   /** POST /nodes/{node}/apt/repositories (change_repository) */
-  post: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
-  /** POST /nodes/{node}/apt/repositories (change_repository) */
-  create: Verb<C, T.NodesNodeAptRepositoriesPostParams, null>;
+  post: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
+  create: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
   /** PUT /nodes/{node}/apt/repositories (add_repository) */
-  put: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
-  /** PUT /nodes/{node}/apt/repositories (add_repository) */
-  set: Verb<C, T.NodesNodeAptRepositoriesPutParams, null>;
+  put: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
+  set: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
 /** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate<C extends CallShape = CallShape> {
+export interface NodesNodeAptUpdate {
   /** GET /nodes/{node}/apt/update (list_updates) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptUpdateGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
   /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  post: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
-  /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  create: VerbOpt<C, T.NodesNodeAptUpdatePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
-export interface NodesNodeAptVersions<C extends CallShape = CallShape> {
+export interface NodesNodeAptVersions {
   /** GET /nodes/{node}/apt/versions (versions) */
-  get: VerbOpt<C, NoParams, T.NodesNodeAptVersionsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities */
-export interface NodesNodeCapabilities<C extends CallShape = CallShape> {
+export interface NodesNodeCapabilities {
   /** GET /nodes/{node}/capabilities (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  qemu: NodesNodeCapabilitiesQemu<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  qemu: NodesNodeCapabilitiesQemu;
 }
 
 /** /nodes/{node}/capabilities/qemu */
-export interface NodesNodeCapabilitiesQemu<C extends CallShape = CallShape> {
+export interface NodesNodeCapabilitiesQemu {
   /** GET /nodes/{node}/capabilities/qemu (qemu_caps_index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  cpu: NodesNodeCapabilitiesQemuCpu<C>;
-  "cpu-flags": NodesNodeCapabilitiesQemuCpuFlags<C>;
-  machines: NodesNodeCapabilitiesQemuMachines<C>;
-  migration: NodesNodeCapabilitiesQemuMigration<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  cpu: NodesNodeCapabilitiesQemuCpu;
+  "cpu-flags": NodesNodeCapabilitiesQemuCpuFlags;
+  machines: NodesNodeCapabilitiesQemuMachines;
+  migration: NodesNodeCapabilitiesQemuMigration;
 }
 
 /** /nodes/{node}/capabilities/qemu/cpu */
-export interface NodesNodeCapabilitiesQemuCpu<C extends CallShape = CallShape> {
+export interface NodesNodeCapabilitiesQemuCpu {
   /** GET /nodes/{node}/capabilities/qemu/cpu (index) */
-  get: VerbOpt<C, T.NodesNodeCapabilitiesQemuCpuGetParams, T.NodesNodeCapabilitiesQemuCpuGetItem[]>;
+  get: VerbOpt<T.NodesNodeCapabilitiesQemuCpuGetParams, T.NodesNodeCapabilitiesQemuCpuGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/cpu-flags */
-export interface NodesNodeCapabilitiesQemuCpuFlags<C extends CallShape = CallShape> {
+export interface NodesNodeCapabilitiesQemuCpuFlags {
   /** GET /nodes/{node}/capabilities/qemu/cpu-flags (index) */
-  get: VerbOpt<C, T.NodesNodeCapabilitiesQemuCpuFlagsGetParams, T.NodesNodeCapabilitiesQemuCpuFlagsGetItem[]>;
+  get: VerbOpt<T.NodesNodeCapabilitiesQemuCpuFlagsGetParams, T.NodesNodeCapabilitiesQemuCpuFlagsGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/machines */
-export interface NodesNodeCapabilitiesQemuMachines<C extends CallShape = CallShape> {
+export interface NodesNodeCapabilitiesQemuMachines {
   /** GET /nodes/{node}/capabilities/qemu/machines (types) */
-  get: VerbOpt<C, T.NodesNodeCapabilitiesQemuMachinesGetParams, T.NodesNodeCapabilitiesQemuMachinesGetItem[]>;
+  get: VerbOpt<T.NodesNodeCapabilitiesQemuMachinesGetParams, T.NodesNodeCapabilitiesQemuMachinesGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/migration */
-export interface NodesNodeCapabilitiesQemuMigration<C extends CallShape = CallShape> {
+export interface NodesNodeCapabilitiesQemuMigration {
   /** GET /nodes/{node}/capabilities/qemu/migration (capabilities) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCapabilitiesQemuMigrationGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeCapabilitiesQemuMigrationGetResult>;
 }
 
 /** /nodes/{node}/ceph */
-export interface NodesNodeCeph<C extends CallShape = CallShape> {
+export interface NodesNodeCeph {
   /** GET /nodes/{node}/ceph (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  cfg: NodesNodeCephCfg<C>;
-  "cmd-safety": NodesNodeCephCmdSafety<C>;
-  crush: NodesNodeCephCrush<C>;
-  fs: NodesNodeCephFs<C>;
-  init: NodesNodeCephInit<C>;
-  log: NodesNodeCephLog<C>;
-  mds: NodesNodeCephMds<C>;
-  mgr: NodesNodeCephMgr<C>;
-  mon: NodesNodeCephMon<C>;
-  osd: NodesNodeCephOsd<C>;
-  pool: NodesNodeCephPool<C>;
-  restart: NodesNodeCephRestart<C>;
-  rules: NodesNodeCephRules<C>;
-  start: NodesNodeCephStart<C>;
-  status: NodesNodeCephStatus<C>;
-  stop: NodesNodeCephStop<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  cfg: NodesNodeCephCfg;
+  "cmd-safety": NodesNodeCephCmdSafety;
+  crush: NodesNodeCephCrush;
+  fs: NodesNodeCephFs;
+  init: NodesNodeCephInit;
+  log: NodesNodeCephLog;
+  mds: NodesNodeCephMds;
+  mgr: NodesNodeCephMgr;
+  mon: NodesNodeCephMon;
+  osd: NodesNodeCephOsd;
+  pool: NodesNodeCephPool;
+  restart: NodesNodeCephRestart;
+  rules: NodesNodeCephRules;
+  start: NodesNodeCephStart;
+  status: NodesNodeCephStatus;
+  stop: NodesNodeCephStop;
 }
 
 /** /nodes/{node}/ceph/cfg */
-export interface NodesNodeCephCfg<C extends CallShape = CallShape> {
+export interface NodesNodeCephCfg {
   /** GET /nodes/{node}/ceph/cfg (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  db: NodesNodeCephCfgDb<C>;
-  raw: NodesNodeCephCfgRaw<C>;
-  value: NodesNodeCephCfgValue<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  db: NodesNodeCephCfgDb;
+  raw: NodesNodeCephCfgRaw;
+  value: NodesNodeCephCfgValue;
 }
 
 /** /nodes/{node}/ceph/cfg/db */
-export interface NodesNodeCephCfgDb<C extends CallShape = CallShape> {
+export interface NodesNodeCephCfgDb {
   /** GET /nodes/{node}/ceph/cfg/db (db) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephCfgDbGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCephCfgDbGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/cfg/raw */
-export interface NodesNodeCephCfgRaw<C extends CallShape = CallShape> {
+export interface NodesNodeCephCfgRaw {
   /** GET /nodes/{node}/ceph/cfg/raw (raw) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/ceph/cfg/value */
-export interface NodesNodeCephCfgValue<C extends CallShape = CallShape> {
+export interface NodesNodeCephCfgValue {
   /** GET /nodes/{node}/ceph/cfg/value (value) */
-  get: Verb<C, T.NodesNodeCephCfgValueGetParams, Record<string, unknown>>;
+  get: Verb<T.NodesNodeCephCfgValueGetParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/ceph/cmd-safety */
-export interface NodesNodeCephCmdSafety<C extends CallShape = CallShape> {
+export interface NodesNodeCephCmdSafety {
   /** GET /nodes/{node}/ceph/cmd-safety (cmd_safety) */
-  get: Verb<C, T.NodesNodeCephCmdSafetyGetParams, T.NodesNodeCephCmdSafetyGetResult>;
+  get: Verb<T.NodesNodeCephCmdSafetyGetParams, T.NodesNodeCephCmdSafetyGetResult>;
 }
 
 /** /nodes/{node}/ceph/crush */
-export interface NodesNodeCephCrush<C extends CallShape = CallShape> {
+export interface NodesNodeCephCrush {
   /** GET /nodes/{node}/ceph/crush (crush) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/ceph/fs */
-export interface NodesNodeCephFs<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeCephFsName<C>;
+export interface NodesNodeCephFs {
+  (name: string | number): NodesNodeCephFsName;
   /** GET /nodes/{node}/ceph/fs (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephFsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCephFsGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/fs/{name} */
-export interface NodesNodeCephFsName<C extends CallShape = CallShape> {
+export interface NodesNodeCephFsName {
   /** POST /nodes/{node}/ceph/fs/{name} (createfs) starts a task */
-  post: VerbOpt<C, T.NodesNodeCephFsNamePostParams, Upid>;
-  /** POST /nodes/{node}/ceph/fs/{name} (createfs) starts a task */
-  create: VerbOpt<C, T.NodesNodeCephFsNamePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCephFsNamePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCephFsNamePostParams, Upid>;
   /** DELETE /nodes/{node}/ceph/fs/{name} (destroyfs) starts a task */
-  delete: VerbOpt<C, T.NodesNodeCephFsNameDeleteParams, Upid>;
+  delete: VerbOpt<T.NodesNodeCephFsNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/init */
-export interface NodesNodeCephInit<C extends CallShape = CallShape> {
+export interface NodesNodeCephInit {
   /** POST /nodes/{node}/ceph/init (init) */
-  post: VerbOpt<C, T.NodesNodeCephInitPostParams, null>;
-  /** POST /nodes/{node}/ceph/init (init) */
-  create: VerbOpt<C, T.NodesNodeCephInitPostParams, null>;
+  post: VerbOpt<T.NodesNodeCephInitPostParams, null>;
+  create: VerbOpt<T.NodesNodeCephInitPostParams, null>;
 }
 
 /** /nodes/{node}/ceph/log */
-export interface NodesNodeCephLog<C extends CallShape = CallShape> {
+export interface NodesNodeCephLog {
   /** GET /nodes/{node}/ceph/log (log) */
-  get: VerbOpt<C, T.NodesNodeCephLogGetParams, T.NodesNodeCephLogGetItem[]>;
+  get: VerbOpt<T.NodesNodeCephLogGetParams, T.NodesNodeCephLogGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mds */
-export interface NodesNodeCephMds<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeCephMdsName<C>;
+export interface NodesNodeCephMds {
+  (name: string | number): NodesNodeCephMdsName;
   /** GET /nodes/{node}/ceph/mds (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephMdsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCephMdsGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mds/{name} */
-export interface NodesNodeCephMdsName<C extends CallShape = CallShape> {
+export interface NodesNodeCephMdsName {
   /** POST /nodes/{node}/ceph/mds/{name} (createmds) starts a task */
-  post: VerbOpt<C, T.NodesNodeCephMdsNamePostParams, Upid>;
-  /** POST /nodes/{node}/ceph/mds/{name} (createmds) starts a task */
-  create: VerbOpt<C, T.NodesNodeCephMdsNamePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCephMdsNamePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCephMdsNamePostParams, Upid>;
   /** DELETE /nodes/{node}/ceph/mds/{name} (destroymds) starts a task */
-  delete: VerbOpt<C, NoParams, Upid>;
+  delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/mgr */
-export interface NodesNodeCephMgr<C extends CallShape = CallShape> {
-  (id: string | number): NodesNodeCephMgrId<C>;
+export interface NodesNodeCephMgr {
+  (id: string | number): NodesNodeCephMgrId;
   /** GET /nodes/{node}/ceph/mgr (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephMgrGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCephMgrGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mgr/{id} */
-export interface NodesNodeCephMgrId<C extends CallShape = CallShape> {
+export interface NodesNodeCephMgrId {
   /** POST /nodes/{node}/ceph/mgr/{id} (createmgr) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/ceph/mgr/{id} (createmgr) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
   /** DELETE /nodes/{node}/ceph/mgr/{id} (destroymgr) starts a task */
-  delete: VerbOpt<C, NoParams, Upid>;
+  delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/mon */
-export interface NodesNodeCephMon<C extends CallShape = CallShape> {
-  (monid: string | number): NodesNodeCephMonMonid<C>;
+export interface NodesNodeCephMon {
+  (monid: string | number): NodesNodeCephMonMonid;
   /** GET /nodes/{node}/ceph/mon (listmon) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephMonGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCephMonGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mon/{monid} */
-export interface NodesNodeCephMonMonid<C extends CallShape = CallShape> {
+export interface NodesNodeCephMonMonid {
   /** POST /nodes/{node}/ceph/mon/{monid} (createmon) starts a task */
-  post: VerbOpt<C, T.NodesNodeCephMonMonidPostParams, Upid>;
-  /** POST /nodes/{node}/ceph/mon/{monid} (createmon) starts a task */
-  create: VerbOpt<C, T.NodesNodeCephMonMonidPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCephMonMonidPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCephMonMonidPostParams, Upid>;
   /** DELETE /nodes/{node}/ceph/mon/{monid} (destroymon) starts a task */
-  delete: VerbOpt<C, NoParams, Upid>;
+  delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/osd */
-export interface NodesNodeCephOsd<C extends CallShape = CallShape> {
-  (osdid: string | number): NodesNodeCephOsdOsdid<C>;
+export interface NodesNodeCephOsd {
+  (osdid: string | number): NodesNodeCephOsdOsdid;
   /** GET /nodes/{node}/ceph/osd (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephOsdGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeCephOsdGetResult>;
   /** POST /nodes/{node}/ceph/osd (createosd) starts a task */
-  post: Verb<C, T.NodesNodeCephOsdPostParams, Upid>;
-  /** POST /nodes/{node}/ceph/osd (createosd) starts a task */
-  create: Verb<C, T.NodesNodeCephOsdPostParams, Upid>;
+  post: Verb<T.NodesNodeCephOsdPostParams, Upid>;
+  create: Verb<T.NodesNodeCephOsdPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid} */
-export interface NodesNodeCephOsdOsdid<C extends CallShape = CallShape> {
+export interface NodesNodeCephOsdOsdid {
   /** GET /nodes/{node}/ceph/osd/{osdid} (osdindex) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/ceph/osd/{osdid} (destroyosd) starts a task */
-  delete: VerbOpt<C, T.NodesNodeCephOsdOsdidDeleteParams, Upid>;
-  in: NodesNodeCephOsdOsdidIn<C>;
-  "lv-info": NodesNodeCephOsdOsdidLvInfo<C>;
-  metadata: NodesNodeCephOsdOsdidMetadata<C>;
-  out: NodesNodeCephOsdOsdidOut<C>;
-  scrub: NodesNodeCephOsdOsdidScrub<C>;
+  delete: VerbOpt<T.NodesNodeCephOsdOsdidDeleteParams, Upid>;
+  in: NodesNodeCephOsdOsdidIn;
+  "lv-info": NodesNodeCephOsdOsdidLvInfo;
+  metadata: NodesNodeCephOsdOsdidMetadata;
+  out: NodesNodeCephOsdOsdidOut;
+  scrub: NodesNodeCephOsdOsdidScrub;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/in */
-export interface NodesNodeCephOsdOsdidIn<C extends CallShape = CallShape> {
+export interface NodesNodeCephOsdOsdidIn {
   /** POST /nodes/{node}/ceph/osd/{osdid}/in (in) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/ceph/osd/{osdid}/in (in) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/lv-info */
-export interface NodesNodeCephOsdOsdidLvInfo<C extends CallShape = CallShape> {
+export interface NodesNodeCephOsdOsdidLvInfo {
   /** GET /nodes/{node}/ceph/osd/{osdid}/lv-info (osdvolume) */
-  get: VerbOpt<C, T.NodesNodeCephOsdOsdidLvInfoGetParams, T.NodesNodeCephOsdOsdidLvInfoGetResult>;
+  get: VerbOpt<T.NodesNodeCephOsdOsdidLvInfoGetParams, T.NodesNodeCephOsdOsdidLvInfoGetResult>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/metadata */
-export interface NodesNodeCephOsdOsdidMetadata<C extends CallShape = CallShape> {
+export interface NodesNodeCephOsdOsdidMetadata {
   /** GET /nodes/{node}/ceph/osd/{osdid}/metadata (osddetails) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephOsdOsdidMetadataGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeCephOsdOsdidMetadataGetResult>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/out */
-export interface NodesNodeCephOsdOsdidOut<C extends CallShape = CallShape> {
+export interface NodesNodeCephOsdOsdidOut {
   /** POST /nodes/{node}/ceph/osd/{osdid}/out (out) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/ceph/osd/{osdid}/out (out) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/scrub */
-export interface NodesNodeCephOsdOsdidScrub<C extends CallShape = CallShape> {
+export interface NodesNodeCephOsdOsdidScrub {
   /** POST /nodes/{node}/ceph/osd/{osdid}/scrub (scrub) */
-  post: VerbOpt<C, T.NodesNodeCephOsdOsdidScrubPostParams, null>;
-  /** POST /nodes/{node}/ceph/osd/{osdid}/scrub (scrub) */
-  create: VerbOpt<C, T.NodesNodeCephOsdOsdidScrubPostParams, null>;
+  post: VerbOpt<T.NodesNodeCephOsdOsdidScrubPostParams, null>;
+  create: VerbOpt<T.NodesNodeCephOsdOsdidScrubPostParams, null>;
 }
 
 /** /nodes/{node}/ceph/pool */
-export interface NodesNodeCephPool<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeCephPoolName<C>;
+export interface NodesNodeCephPool {
+  (name: string | number): NodesNodeCephPoolName;
   /** GET /nodes/{node}/ceph/pool (lspools) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephPoolGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCephPoolGetItem[]>;
   /** POST /nodes/{node}/ceph/pool (createpool) starts a task */
-  post: Verb<C, T.NodesNodeCephPoolPostParams, Upid>;
-  /** POST /nodes/{node}/ceph/pool (createpool) starts a task */
-  create: Verb<C, T.NodesNodeCephPoolPostParams, Upid>;
+  post: Verb<T.NodesNodeCephPoolPostParams, Upid>;
+  create: Verb<T.NodesNodeCephPoolPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/pool/{name} */
-export interface NodesNodeCephPoolName<C extends CallShape = CallShape> {
+export interface NodesNodeCephPoolName {
   /** GET /nodes/{node}/ceph/pool/{name} (poolindex) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** PUT /nodes/{node}/ceph/pool/{name} (setpool) starts a task */
-  put: VerbOpt<C, T.NodesNodeCephPoolNamePutParams, Upid>;
-  /** PUT /nodes/{node}/ceph/pool/{name} (setpool) starts a task */
-  set: VerbOpt<C, T.NodesNodeCephPoolNamePutParams, Upid>;
+  put: VerbOpt<T.NodesNodeCephPoolNamePutParams, Upid>;
+  set: VerbOpt<T.NodesNodeCephPoolNamePutParams, Upid>;
   /** DELETE /nodes/{node}/ceph/pool/{name} (destroypool) starts a task */
-  delete: VerbOpt<C, T.NodesNodeCephPoolNameDeleteParams, Upid>;
-  status: NodesNodeCephPoolNameStatus<C>;
+  delete: VerbOpt<T.NodesNodeCephPoolNameDeleteParams, Upid>;
+  status: NodesNodeCephPoolNameStatus;
 }
 
 /** /nodes/{node}/ceph/pool/{name}/status */
-export interface NodesNodeCephPoolNameStatus<C extends CallShape = CallShape> {
+export interface NodesNodeCephPoolNameStatus {
   /** GET /nodes/{node}/ceph/pool/{name}/status (getpool) */
-  get: VerbOpt<C, T.NodesNodeCephPoolNameStatusGetParams, T.NodesNodeCephPoolNameStatusGetResult>;
+  get: VerbOpt<T.NodesNodeCephPoolNameStatusGetParams, T.NodesNodeCephPoolNameStatusGetResult>;
 }
 
 /** /nodes/{node}/ceph/restart */
-export interface NodesNodeCephRestart<C extends CallShape = CallShape> {
+export interface NodesNodeCephRestart {
   /** POST /nodes/{node}/ceph/restart (restart) starts a task */
-  post: VerbOpt<C, T.NodesNodeCephRestartPostParams, Upid>;
-  /** POST /nodes/{node}/ceph/restart (restart) starts a task */
-  create: VerbOpt<C, T.NodesNodeCephRestartPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCephRestartPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCephRestartPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/rules */
-export interface NodesNodeCephRules<C extends CallShape = CallShape> {
+export interface NodesNodeCephRules {
   /** GET /nodes/{node}/ceph/rules (rules) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCephRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCephRulesGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/start */
-export interface NodesNodeCephStart<C extends CallShape = CallShape> {
+export interface NodesNodeCephStart {
   /** POST /nodes/{node}/ceph/start (start) starts a task */
-  post: VerbOpt<C, T.NodesNodeCephStartPostParams, Upid>;
-  /** POST /nodes/{node}/ceph/start (start) starts a task */
-  create: VerbOpt<C, T.NodesNodeCephStartPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCephStartPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCephStartPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/status */
-export interface NodesNodeCephStatus<C extends CallShape = CallShape> {
+export interface NodesNodeCephStatus {
   /** GET /nodes/{node}/ceph/status (status) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/ceph/stop */
-export interface NodesNodeCephStop<C extends CallShape = CallShape> {
+export interface NodesNodeCephStop {
   /** POST /nodes/{node}/ceph/stop (stop) starts a task */
-  post: VerbOpt<C, T.NodesNodeCephStopPostParams, Upid>;
-  /** POST /nodes/{node}/ceph/stop (stop) starts a task */
-  create: VerbOpt<C, T.NodesNodeCephStopPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCephStopPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCephStopPostParams, Upid>;
 }
 
 /** /nodes/{node}/certificates */
-export interface NodesNodeCertificates<C extends CallShape = CallShape> {
+export interface NodesNodeCertificates {
   /** GET /nodes/{node}/certificates (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  acme: NodesNodeCertificatesAcme<C>;
-  custom: NodesNodeCertificatesCustom<C>;
-  info: NodesNodeCertificatesInfo<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  acme: NodesNodeCertificatesAcme;
+  custom: NodesNodeCertificatesCustom;
+  info: NodesNodeCertificatesInfo;
 }
 
 /** /nodes/{node}/certificates/acme */
-export interface NodesNodeCertificatesAcme<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesAcme {
   /** GET /nodes/{node}/certificates/acme (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  certificate: NodesNodeCertificatesAcmeCertificate<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  certificate: NodesNodeCertificatesAcmeCertificate;
 }
 
 /** /nodes/{node}/certificates/acme/certificate */
-export interface NodesNodeCertificatesAcmeCertificate<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesAcmeCertificate {
   /** POST /nodes/{node}/certificates/acme/certificate (new_certificate) starts a task */
-  post: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
-  /** POST /nodes/{node}/certificates/acme/certificate (new_certificate) starts a task */
-  create: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
   /** PUT /nodes/{node}/certificates/acme/certificate (renew_certificate) starts a task */
-  put: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
-  /** PUT /nodes/{node}/certificates/acme/certificate (renew_certificate) starts a task */
-  set: VerbOpt<C, T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
+  put: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
+  set: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
   /** DELETE /nodes/{node}/certificates/acme/certificate (revoke_certificate) starts a task */
-  delete: VerbOpt<C, NoParams, Upid>;
+  delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/certificates/custom */
-export interface NodesNodeCertificatesCustom<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesCustom {
   /** POST /nodes/{node}/certificates/custom (upload_custom_cert) */
-  post: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
-  /** POST /nodes/{node}/certificates/custom (upload_custom_cert) */
-  create: Verb<C, T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
+  post: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
+  create: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
   /** DELETE /nodes/{node}/certificates/custom (remove_custom_cert) */
-  delete: VerbOpt<C, T.NodesNodeCertificatesCustomDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
-export interface NodesNodeCertificatesInfo<C extends CallShape = CallShape> {
+export interface NodesNodeCertificatesInfo {
   /** GET /nodes/{node}/certificates/info (info) */
-  get: VerbOpt<C, NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config */
-export interface NodesNodeConfig<C extends CallShape = CallShape> {
+export interface NodesNodeConfig {
   /** GET /nodes/{node}/config (get_config) */
-  get: VerbOpt<C, T.NodesNodeConfigGetParams, T.NodesNodeConfigGetResult>;
+  get: VerbOpt<T.NodesNodeConfigGetParams, T.NodesNodeConfigGetResult>;
   /** PUT /nodes/{node}/config (set_options) */
-  put: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
-  /** PUT /nodes/{node}/config (set_options) */
-  set: VerbOpt<C, T.NodesNodeConfigPutParams, null>;
+  put: VerbOpt<T.NodesNodeConfigPutParams, null>;
+  set: VerbOpt<T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/disks */
-export interface NodesNodeDisks<C extends CallShape = CallShape> {
+export interface NodesNodeDisks {
   /** GET /nodes/{node}/disks (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  directory: NodesNodeDisksDirectory<C>;
-  initgpt: NodesNodeDisksInitgpt<C>;
-  list: NodesNodeDisksList<C>;
-  lvm: NodesNodeDisksLvm<C>;
-  lvmthin: NodesNodeDisksLvmthin<C>;
-  smart: NodesNodeDisksSmart<C>;
-  wipedisk: NodesNodeDisksWipedisk<C>;
-  zfs: NodesNodeDisksZfs<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  directory: NodesNodeDisksDirectory;
+  initgpt: NodesNodeDisksInitgpt;
+  list: NodesNodeDisksList;
+  lvm: NodesNodeDisksLvm;
+  lvmthin: NodesNodeDisksLvmthin;
+  smart: NodesNodeDisksSmart;
+  wipedisk: NodesNodeDisksWipedisk;
+  zfs: NodesNodeDisksZfs;
 }
 
 /** /nodes/{node}/disks/directory */
-export interface NodesNodeDisksDirectory<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeDisksDirectoryName<C>;
+export interface NodesNodeDisksDirectory {
+  (name: string | number): NodesNodeDisksDirectoryName;
   /** GET /nodes/{node}/disks/directory (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
   /** POST /nodes/{node}/disks/directory (create) starts a task */
-  post: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
-  /** POST /nodes/{node}/disks/directory (create) starts a task */
-  create: Verb<C, T.NodesNodeDisksDirectoryPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
-export interface NodesNodeDisksDirectoryName<C extends CallShape = CallShape> {
+export interface NodesNodeDisksDirectoryName {
   /** DELETE /nodes/{node}/disks/directory/{name} (delete) starts a task */
-  delete: VerbOpt<C, T.NodesNodeDisksDirectoryNameDeleteParams, Upid>;
+  delete: VerbOpt<T.NodesNodeDisksDirectoryNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/initgpt */
-export interface NodesNodeDisksInitgpt<C extends CallShape = CallShape> {
+export interface NodesNodeDisksInitgpt {
   /** POST /nodes/{node}/disks/initgpt (initgpt) starts a task */
-  post: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
-  /** POST /nodes/{node}/disks/initgpt (initgpt) starts a task */
-  create: Verb<C, T.NodesNodeDisksInitgptPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/list */
-export interface NodesNodeDisksList<C extends CallShape = CallShape> {
+export interface NodesNodeDisksList {
   /** GET /nodes/{node}/disks/list (list) */
-  get: VerbOpt<C, T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
+  get: VerbOpt<T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
 }
 
 /** /nodes/{node}/disks/lvm */
-export interface NodesNodeDisksLvm<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeDisksLvmName<C>;
+export interface NodesNodeDisksLvm {
+  (name: string | number): NodesNodeDisksLvmName;
   /** GET /nodes/{node}/disks/lvm (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDisksLvmGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeDisksLvmGetResult>;
   /** POST /nodes/{node}/disks/lvm (create) starts a task */
-  post: Verb<C, T.NodesNodeDisksLvmPostParams, Upid>;
-  /** POST /nodes/{node}/disks/lvm (create) starts a task */
-  create: Verb<C, T.NodesNodeDisksLvmPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksLvmPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksLvmPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvm/{name} */
-export interface NodesNodeDisksLvmName<C extends CallShape = CallShape> {
+export interface NodesNodeDisksLvmName {
   /** DELETE /nodes/{node}/disks/lvm/{name} (delete) starts a task */
-  delete: VerbOpt<C, T.NodesNodeDisksLvmNameDeleteParams, Upid>;
+  delete: VerbOpt<T.NodesNodeDisksLvmNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvmthin */
-export interface NodesNodeDisksLvmthin<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeDisksLvmthinName<C>;
+export interface NodesNodeDisksLvmthin {
+  (name: string | number): NodesNodeDisksLvmthinName;
   /** GET /nodes/{node}/disks/lvmthin (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDisksLvmthinGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeDisksLvmthinGetItem[]>;
   /** POST /nodes/{node}/disks/lvmthin (create) starts a task */
-  post: Verb<C, T.NodesNodeDisksLvmthinPostParams, Upid>;
-  /** POST /nodes/{node}/disks/lvmthin (create) starts a task */
-  create: Verb<C, T.NodesNodeDisksLvmthinPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksLvmthinPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksLvmthinPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvmthin/{name} */
-export interface NodesNodeDisksLvmthinName<C extends CallShape = CallShape> {
+export interface NodesNodeDisksLvmthinName {
   /** DELETE /nodes/{node}/disks/lvmthin/{name} (delete) starts a task */
-  delete: Verb<C, T.NodesNodeDisksLvmthinNameDeleteParams, Upid>;
+  delete: Verb<T.NodesNodeDisksLvmthinNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/smart */
-export interface NodesNodeDisksSmart<C extends CallShape = CallShape> {
+export interface NodesNodeDisksSmart {
   /** GET /nodes/{node}/disks/smart (smart) */
-  get: Verb<C, T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
+  get: Verb<T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
 /** /nodes/{node}/disks/wipedisk */
-export interface NodesNodeDisksWipedisk<C extends CallShape = CallShape> {
+export interface NodesNodeDisksWipedisk {
   /** PUT /nodes/{node}/disks/wipedisk (wipe_disk) starts a task */
-  put: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
-  /** PUT /nodes/{node}/disks/wipedisk (wipe_disk) starts a task */
-  set: Verb<C, T.NodesNodeDisksWipediskPutParams, Upid>;
+  put: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
+  set: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs */
-export interface NodesNodeDisksZfs<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeDisksZfsName<C>;
+export interface NodesNodeDisksZfs {
+  (name: string | number): NodesNodeDisksZfsName;
   /** GET /nodes/{node}/disks/zfs (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDisksZfsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeDisksZfsGetItem[]>;
   /** POST /nodes/{node}/disks/zfs (create) starts a task */
-  post: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
-  /** POST /nodes/{node}/disks/zfs (create) starts a task */
-  create: Verb<C, T.NodesNodeDisksZfsPostParams, Upid>;
+  post: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
+  create: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
-export interface NodesNodeDisksZfsName<C extends CallShape = CallShape> {
+export interface NodesNodeDisksZfsName {
   /** GET /nodes/{node}/disks/zfs/{name} (detail) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDisksZfsNameGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeDisksZfsNameGetResult>;
   /** DELETE /nodes/{node}/disks/zfs/{name} (delete) starts a task */
-  delete: VerbOpt<C, T.NodesNodeDisksZfsNameDeleteParams, Upid>;
+  delete: VerbOpt<T.NodesNodeDisksZfsNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/dns */
-export interface NodesNodeDns<C extends CallShape = CallShape> {
+export interface NodesNodeDns {
   /** GET /nodes/{node}/dns (dns) */
-  get: VerbOpt<C, NoParams, T.NodesNodeDnsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
   /** PUT /nodes/{node}/dns (update_dns) */
-  put: Verb<C, T.NodesNodeDnsPutParams, null>;
-  /** PUT /nodes/{node}/dns (update_dns) */
-  set: Verb<C, T.NodesNodeDnsPutParams, null>;
+  put: Verb<T.NodesNodeDnsPutParams, null>;
+  set: Verb<T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/execute */
-export interface NodesNodeExecute<C extends CallShape = CallShape> {
+export interface NodesNodeExecute {
   /** POST /nodes/{node}/execute (execute) */
-  post: Verb<C, T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
-  /** POST /nodes/{node}/execute (execute) */
-  create: Verb<C, T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
+  post: Verb<T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
+  create: Verb<T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/firewall */
-export interface NodesNodeFirewall<C extends CallShape = CallShape> {
+export interface NodesNodeFirewall {
   /** GET /nodes/{node}/firewall (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  log: NodesNodeFirewallLog<C>;
-  options: NodesNodeFirewallOptions<C>;
-  rules: NodesNodeFirewallRules<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  log: NodesNodeFirewallLog;
+  options: NodesNodeFirewallOptions;
+  rules: NodesNodeFirewallRules;
 }
 
 /** /nodes/{node}/firewall/log */
-export interface NodesNodeFirewallLog<C extends CallShape = CallShape> {
+export interface NodesNodeFirewallLog {
   /** GET /nodes/{node}/firewall/log (log) */
-  get: VerbOpt<C, T.NodesNodeFirewallLogGetParams, T.NodesNodeFirewallLogGetItem[]>;
+  get: VerbOpt<T.NodesNodeFirewallLogGetParams, T.NodesNodeFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/firewall/options */
-export interface NodesNodeFirewallOptions<C extends CallShape = CallShape> {
+export interface NodesNodeFirewallOptions {
   /** GET /nodes/{node}/firewall/options (get_options) */
-  get: VerbOpt<C, NoParams, T.NodesNodeFirewallOptionsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeFirewallOptionsGetResult>;
   /** PUT /nodes/{node}/firewall/options (set_options) */
-  put: VerbOpt<C, T.NodesNodeFirewallOptionsPutParams, null>;
-  /** PUT /nodes/{node}/firewall/options (set_options) */
-  set: VerbOpt<C, T.NodesNodeFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.NodesNodeFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.NodesNodeFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/firewall/rules */
-export interface NodesNodeFirewallRules<C extends CallShape = CallShape> {
-  (pos: string | number): NodesNodeFirewallRulesPos<C>;
+export interface NodesNodeFirewallRules {
+  (pos: string | number): NodesNodeFirewallRulesPos;
   /** GET /nodes/{node}/firewall/rules (get_rules) */
-  get: VerbOpt<C, NoParams, T.NodesNodeFirewallRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeFirewallRulesGetItem[]>;
   /** POST /nodes/{node}/firewall/rules (create_rule) */
-  post: Verb<C, T.NodesNodeFirewallRulesPostParams, null>;
-  /** POST /nodes/{node}/firewall/rules (create_rule) */
-  create: Verb<C, T.NodesNodeFirewallRulesPostParams, null>;
+  post: Verb<T.NodesNodeFirewallRulesPostParams, null>;
+  create: Verb<T.NodesNodeFirewallRulesPostParams, null>;
 }
 
 /** /nodes/{node}/firewall/rules/{pos} */
-export interface NodesNodeFirewallRulesPos<C extends CallShape = CallShape> {
+export interface NodesNodeFirewallRulesPos {
   /** GET /nodes/{node}/firewall/rules/{pos} (get_rule) */
-  get: VerbOpt<C, NoParams, T.NodesNodeFirewallRulesPosGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeFirewallRulesPosGetResult>;
   /** PUT /nodes/{node}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<C, T.NodesNodeFirewallRulesPosPutParams, null>;
-  /** PUT /nodes/{node}/firewall/rules/{pos} (update_rule) */
-  set: VerbOpt<C, T.NodesNodeFirewallRulesPosPutParams, null>;
+  put: VerbOpt<T.NodesNodeFirewallRulesPosPutParams, null>;
+  set: VerbOpt<T.NodesNodeFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/firewall/rules/{pos} (delete_rule) */
-  delete: VerbOpt<C, T.NodesNodeFirewallRulesPosDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/hardware */
-export interface NodesNodeHardware<C extends CallShape = CallShape> {
+export interface NodesNodeHardware {
   /** GET /nodes/{node}/hardware (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeHardwareGetItem[]>;
-  pci: NodesNodeHardwarePci<C>;
-  usb: NodesNodeHardwareUsb<C>;
+  get: VerbOpt<NoParams, T.NodesNodeHardwareGetItem[]>;
+  pci: NodesNodeHardwarePci;
+  usb: NodesNodeHardwareUsb;
 }
 
 /** /nodes/{node}/hardware/pci */
-export interface NodesNodeHardwarePci<C extends CallShape = CallShape> {
-  (pci_id_or_mapping: string | number): NodesNodeHardwarePciPciIdOrMapping<C>;
+export interface NodesNodeHardwarePci {
+  (pci_id_or_mapping: string | number): NodesNodeHardwarePciPciIdOrMapping;
   /** GET /nodes/{node}/hardware/pci (pci_scan) */
-  get: VerbOpt<C, T.NodesNodeHardwarePciGetParams, T.NodesNodeHardwarePciGetItem[]>;
+  get: VerbOpt<T.NodesNodeHardwarePciGetParams, T.NodesNodeHardwarePciGetItem[]>;
 }
 
 /** /nodes/{node}/hardware/pci/{pci-id-or-mapping} */
-export interface NodesNodeHardwarePciPciIdOrMapping<C extends CallShape = CallShape> {
+export interface NodesNodeHardwarePciPciIdOrMapping {
   /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping} (pci_index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeHardwarePciPciIdOrMappingGetItem[]>;
-  mdev: NodesNodeHardwarePciPciIdOrMappingMdev<C>;
+  get: VerbOpt<NoParams, T.NodesNodeHardwarePciPciIdOrMappingGetItem[]>;
+  mdev: NodesNodeHardwarePciPciIdOrMappingMdev;
 }
 
 /** /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev */
-export interface NodesNodeHardwarePciPciIdOrMappingMdev<C extends CallShape = CallShape> {
+export interface NodesNodeHardwarePciPciIdOrMappingMdev {
   /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev (mdevscan) */
-  get: VerbOpt<C, NoParams, T.NodesNodeHardwarePciPciIdOrMappingMdevGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeHardwarePciPciIdOrMappingMdevGetItem[]>;
 }
 
 /** /nodes/{node}/hardware/usb */
-export interface NodesNodeHardwareUsb<C extends CallShape = CallShape> {
+export interface NodesNodeHardwareUsb {
   /** GET /nodes/{node}/hardware/usb (usbscan) */
-  get: VerbOpt<C, NoParams, T.NodesNodeHardwareUsbGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeHardwareUsbGetItem[]>;
 }
 
 /** /nodes/{node}/hosts */
-export interface NodesNodeHosts<C extends CallShape = CallShape> {
+export interface NodesNodeHosts {
   /** GET /nodes/{node}/hosts (get_etc_hosts) */
-  get: VerbOpt<C, NoParams, T.NodesNodeHostsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeHostsGetResult>;
   /** POST /nodes/{node}/hosts (write_etc_hosts) */
-  post: Verb<C, T.NodesNodeHostsPostParams, null>;
-  /** POST /nodes/{node}/hosts (write_etc_hosts) */
-  create: Verb<C, T.NodesNodeHostsPostParams, null>;
+  post: Verb<T.NodesNodeHostsPostParams, null>;
+  create: Verb<T.NodesNodeHostsPostParams, null>;
 }
 
 /** /nodes/{node}/journal */
-export interface NodesNodeJournal<C extends CallShape = CallShape> {
+export interface NodesNodeJournal {
   /** GET /nodes/{node}/journal (journal) */
-  get: VerbOpt<C, T.NodesNodeJournalGetParams, string[]>;
+  get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/lxc */
-export interface NodesNodeLxc<C extends CallShape = CallShape> {
-  (vmid: string | number): NodesNodeLxcVmid<C>;
+export interface NodesNodeLxc {
+  (vmid: string | number): NodesNodeLxcVmid;
   /** GET /nodes/{node}/lxc (vmlist) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcGetItem[]>;
   /** POST /nodes/{node}/lxc (create_vm) starts a task */
-  post: Verb<C, T.NodesNodeLxcPostParams, Upid>;
-  /** POST /nodes/{node}/lxc (create_vm) starts a task */
-  create: Verb<C, T.NodesNodeLxcPostParams, Upid>;
+  post: Verb<T.NodesNodeLxcPostParams, Upid>;
+  create: Verb<T.NodesNodeLxcPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid} */
-export interface NodesNodeLxcVmid<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmid {
   /** GET /nodes/{node}/lxc/{vmid} (vmdiridx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidGetItem[]>;
   /** DELETE /nodes/{node}/lxc/{vmid} (destroy_vm) starts a task */
-  delete: VerbOpt<C, T.NodesNodeLxcVmidDeleteParams, Upid>;
-  clone: NodesNodeLxcVmidClone<C>;
-  config: NodesNodeLxcVmidConfig<C>;
-  feature: NodesNodeLxcVmidFeature<C>;
-  firewall: NodesNodeLxcVmidFirewall<C>;
-  interfaces: NodesNodeLxcVmidInterfaces<C>;
-  migrate: NodesNodeLxcVmidMigrate<C>;
-  move_volume: NodesNodeLxcVmidMoveVolume<C>;
-  mtunnel: NodesNodeLxcVmidMtunnel<C>;
-  mtunnelwebsocket: NodesNodeLxcVmidMtunnelwebsocket<C>;
-  pending: NodesNodeLxcVmidPending<C>;
-  remote_migrate: NodesNodeLxcVmidRemoteMigrate<C>;
-  resize: NodesNodeLxcVmidResize<C>;
-  rrd: NodesNodeLxcVmidRrd<C>;
-  rrddata: NodesNodeLxcVmidRrddata<C>;
-  snapshot: NodesNodeLxcVmidSnapshot<C>;
-  spiceproxy: NodesNodeLxcVmidSpiceproxy<C>;
-  status: NodesNodeLxcVmidStatus<C>;
-  template: NodesNodeLxcVmidTemplate<C>;
-  termproxy: NodesNodeLxcVmidTermproxy<C>;
-  vncproxy: NodesNodeLxcVmidVncproxy<C>;
-  vncwebsocket: NodesNodeLxcVmidVncwebsocket<C>;
+  delete: VerbOpt<T.NodesNodeLxcVmidDeleteParams, Upid>;
+  clone: NodesNodeLxcVmidClone;
+  config: NodesNodeLxcVmidConfig;
+  feature: NodesNodeLxcVmidFeature;
+  firewall: NodesNodeLxcVmidFirewall;
+  interfaces: NodesNodeLxcVmidInterfaces;
+  migrate: NodesNodeLxcVmidMigrate;
+  move_volume: NodesNodeLxcVmidMoveVolume;
+  mtunnel: NodesNodeLxcVmidMtunnel;
+  mtunnelwebsocket: NodesNodeLxcVmidMtunnelwebsocket;
+  pending: NodesNodeLxcVmidPending;
+  remote_migrate: NodesNodeLxcVmidRemoteMigrate;
+  resize: NodesNodeLxcVmidResize;
+  rrd: NodesNodeLxcVmidRrd;
+  rrddata: NodesNodeLxcVmidRrddata;
+  snapshot: NodesNodeLxcVmidSnapshot;
+  spiceproxy: NodesNodeLxcVmidSpiceproxy;
+  status: NodesNodeLxcVmidStatus;
+  template: NodesNodeLxcVmidTemplate;
+  termproxy: NodesNodeLxcVmidTermproxy;
+  vncproxy: NodesNodeLxcVmidVncproxy;
+  vncwebsocket: NodesNodeLxcVmidVncwebsocket;
 }
 
 /** /nodes/{node}/lxc/{vmid}/clone */
-export interface NodesNodeLxcVmidClone<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidClone {
   /** POST /nodes/{node}/lxc/{vmid}/clone (clone_vm) starts a task */
-  post: Verb<C, T.NodesNodeLxcVmidClonePostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/clone (clone_vm) starts a task */
-  create: Verb<C, T.NodesNodeLxcVmidClonePostParams, Upid>;
+  post: Verb<T.NodesNodeLxcVmidClonePostParams, Upid>;
+  create: Verb<T.NodesNodeLxcVmidClonePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/config */
-export interface NodesNodeLxcVmidConfig<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidConfig {
   /** GET /nodes/{node}/lxc/{vmid}/config (vm_config) */
-  get: VerbOpt<C, T.NodesNodeLxcVmidConfigGetParams, T.NodesNodeLxcVmidConfigGetResult>;
+  get: VerbOpt<T.NodesNodeLxcVmidConfigGetParams, T.NodesNodeLxcVmidConfigGetResult>;
   /** PUT /nodes/{node}/lxc/{vmid}/config (update_vm) */
-  put: VerbOpt<C, T.NodesNodeLxcVmidConfigPutParams, null>;
-  /** PUT /nodes/{node}/lxc/{vmid}/config (update_vm) */
-  set: VerbOpt<C, T.NodesNodeLxcVmidConfigPutParams, null>;
+  put: VerbOpt<T.NodesNodeLxcVmidConfigPutParams, null>;
+  set: VerbOpt<T.NodesNodeLxcVmidConfigPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/feature */
-export interface NodesNodeLxcVmidFeature<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFeature {
   /** GET /nodes/{node}/lxc/{vmid}/feature (vm_feature) */
-  get: Verb<C, T.NodesNodeLxcVmidFeatureGetParams, T.NodesNodeLxcVmidFeatureGetResult>;
+  get: Verb<T.NodesNodeLxcVmidFeatureGetParams, T.NodesNodeLxcVmidFeatureGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall */
-export interface NodesNodeLxcVmidFirewall<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFirewall {
   /** GET /nodes/{node}/lxc/{vmid}/firewall (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  aliases: NodesNodeLxcVmidFirewallAliases<C>;
-  ipset: NodesNodeLxcVmidFirewallIpset<C>;
-  log: NodesNodeLxcVmidFirewallLog<C>;
-  options: NodesNodeLxcVmidFirewallOptions<C>;
-  refs: NodesNodeLxcVmidFirewallRefs<C>;
-  rules: NodesNodeLxcVmidFirewallRules<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  aliases: NodesNodeLxcVmidFirewallAliases;
+  ipset: NodesNodeLxcVmidFirewallIpset;
+  log: NodesNodeLxcVmidFirewallLog;
+  options: NodesNodeLxcVmidFirewallOptions;
+  refs: NodesNodeLxcVmidFirewallRefs;
+  rules: NodesNodeLxcVmidFirewallRules;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/aliases */
-export interface NodesNodeLxcVmidFirewallAliases<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeLxcVmidFirewallAliasesName<C>;
+export interface NodesNodeLxcVmidFirewallAliases {
+  (name: string | number): NodesNodeLxcVmidFirewallAliasesName;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases (get_aliases) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallAliasesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallAliasesGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/aliases (create_alias) */
-  post: Verb<C, T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/aliases (create_alias) */
-  create: Verb<C, T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
+  post: Verb<T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
+  create: Verb<T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} */
-export interface NodesNodeLxcVmidFirewallAliasesName<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFirewallAliasesName {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (read_alias) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (update_alias) */
-  put: Verb<C, T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (update_alias) */
-  set: Verb<C, T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
+  put: Verb<T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
+  set: Verb<T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (remove_alias) */
-  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallAliasesNameDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeLxcVmidFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset */
-export interface NodesNodeLxcVmidFirewallIpset<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeLxcVmidFirewallIpsetName<C>;
+export interface NodesNodeLxcVmidFirewallIpset {
+  (name: string | number): NodesNodeLxcVmidFirewallIpsetName;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset (ipset_index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallIpsetGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallIpsetGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset (create_ipset) */
-  post: Verb<C, T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset (create_ipset) */
-  create: Verb<C, T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
+  post: Verb<T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
+  create: Verb<T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} */
-export interface NodesNodeLxcVmidFirewallIpsetName<C extends CallShape = CallShape> {
-  (cidr: string | number): NodesNodeLxcVmidFirewallIpsetNameCidr<C>;
+export interface NodesNodeLxcVmidFirewallIpsetName {
+  (cidr: string | number): NodesNodeLxcVmidFirewallIpsetNameCidr;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (get_ipset) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallIpsetNameGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallIpsetNameGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (create_ip) */
-  post: Verb<C, T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (create_ip) */
-  create: Verb<C, T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
+  post: Verb<T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
+  create: Verb<T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (delete_ipset) */
-  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} */
-export interface NodesNodeLxcVmidFirewallIpsetNameCidr<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFirewallIpsetNameCidr {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  put: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  set: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
+  put: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
+  set: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
-  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/log */
-export interface NodesNodeLxcVmidFirewallLog<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFirewallLog {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/log (log) */
-  get: VerbOpt<C, T.NodesNodeLxcVmidFirewallLogGetParams, T.NodesNodeLxcVmidFirewallLogGetItem[]>;
+  get: VerbOpt<T.NodesNodeLxcVmidFirewallLogGetParams, T.NodesNodeLxcVmidFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/options */
-export interface NodesNodeLxcVmidFirewallOptions<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFirewallOptions {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/options (get_options) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallOptionsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallOptionsGetResult>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/options (set_options) */
-  put: VerbOpt<C, T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/options (set_options) */
-  set: VerbOpt<C, T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/refs */
-export interface NodesNodeLxcVmidFirewallRefs<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFirewallRefs {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/refs (refs) */
-  get: VerbOpt<C, T.NodesNodeLxcVmidFirewallRefsGetParams, T.NodesNodeLxcVmidFirewallRefsGetItem[]>;
+  get: VerbOpt<T.NodesNodeLxcVmidFirewallRefsGetParams, T.NodesNodeLxcVmidFirewallRefsGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/rules */
-export interface NodesNodeLxcVmidFirewallRules<C extends CallShape = CallShape> {
-  (pos: string | number): NodesNodeLxcVmidFirewallRulesPos<C>;
+export interface NodesNodeLxcVmidFirewallRules {
+  (pos: string | number): NodesNodeLxcVmidFirewallRulesPos;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/rules (get_rules) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallRulesGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/firewall/rules (create_rule) */
-  post: Verb<C, T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/rules (create_rule) */
-  create: Verb<C, T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
+  post: Verb<T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
+  create: Verb<T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} */
-export interface NodesNodeLxcVmidFirewallRulesPos<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidFirewallRulesPos {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (get_rule) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidFirewallRulesPosGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallRulesPosGetResult>;
   /** PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<C, T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (update_rule) */
-  set: VerbOpt<C, T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
+  put: VerbOpt<T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
+  set: VerbOpt<T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (delete_rule) */
-  delete: VerbOpt<C, T.NodesNodeLxcVmidFirewallRulesPosDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeLxcVmidFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/interfaces */
-export interface NodesNodeLxcVmidInterfaces<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidInterfaces {
   /** GET /nodes/{node}/lxc/{vmid}/interfaces (ip) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidInterfacesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidInterfacesGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/migrate */
-export interface NodesNodeLxcVmidMigrate<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidMigrate {
   /** GET /nodes/{node}/lxc/{vmid}/migrate (migrate_vm_precondition) */
-  get: VerbOpt<C, T.NodesNodeLxcVmidMigrateGetParams, T.NodesNodeLxcVmidMigrateGetResult>;
+  get: VerbOpt<T.NodesNodeLxcVmidMigrateGetParams, T.NodesNodeLxcVmidMigrateGetResult>;
   /** POST /nodes/{node}/lxc/{vmid}/migrate (migrate_vm) starts a task */
-  post: Verb<C, T.NodesNodeLxcVmidMigratePostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/migrate (migrate_vm) starts a task */
-  create: Verb<C, T.NodesNodeLxcVmidMigratePostParams, Upid>;
+  post: Verb<T.NodesNodeLxcVmidMigratePostParams, Upid>;
+  create: Verb<T.NodesNodeLxcVmidMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/move_volume */
-export interface NodesNodeLxcVmidMoveVolume<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidMoveVolume {
   /** POST /nodes/{node}/lxc/{vmid}/move_volume (move_volume) starts a task */
-  post: Verb<C, T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/move_volume (move_volume) starts a task */
-  create: Verb<C, T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
+  post: Verb<T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
+  create: Verb<T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/mtunnel */
-export interface NodesNodeLxcVmidMtunnel<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidMtunnel {
   /** POST /nodes/{node}/lxc/{vmid}/mtunnel (mtunnel) */
-  post: VerbOpt<C, T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
-  /** POST /nodes/{node}/lxc/{vmid}/mtunnel (mtunnel) */
-  create: VerbOpt<C, T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
+  post: VerbOpt<T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
+  create: VerbOpt<T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/mtunnelwebsocket */
-export interface NodesNodeLxcVmidMtunnelwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidMtunnelwebsocket {
   /** GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
-  get: Verb<C, T.NodesNodeLxcVmidMtunnelwebsocketGetParams, T.NodesNodeLxcVmidMtunnelwebsocketGetResult>;
+  get: Verb<T.NodesNodeLxcVmidMtunnelwebsocketGetParams, T.NodesNodeLxcVmidMtunnelwebsocketGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/pending */
-export interface NodesNodeLxcVmidPending<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidPending {
   /** GET /nodes/{node}/lxc/{vmid}/pending (vm_pending) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidPendingGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidPendingGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/remote_migrate */
-export interface NodesNodeLxcVmidRemoteMigrate<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidRemoteMigrate {
   /** POST /nodes/{node}/lxc/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  post: Verb<C, T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  create: Verb<C, T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
+  post: Verb<T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
+  create: Verb<T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/resize */
-export interface NodesNodeLxcVmidResize<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidResize {
   /** PUT /nodes/{node}/lxc/{vmid}/resize (resize_vm) starts a task */
-  put: Verb<C, T.NodesNodeLxcVmidResizePutParams, Upid>;
-  /** PUT /nodes/{node}/lxc/{vmid}/resize (resize_vm) starts a task */
-  set: Verb<C, T.NodesNodeLxcVmidResizePutParams, Upid>;
+  put: Verb<T.NodesNodeLxcVmidResizePutParams, Upid>;
+  set: Verb<T.NodesNodeLxcVmidResizePutParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/rrd */
-export interface NodesNodeLxcVmidRrd<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidRrd {
   /** GET /nodes/{node}/lxc/{vmid}/rrd (rrd) */
-  get: Verb<C, T.NodesNodeLxcVmidRrdGetParams, T.NodesNodeLxcVmidRrdGetResult>;
+  get: Verb<T.NodesNodeLxcVmidRrdGetParams, T.NodesNodeLxcVmidRrdGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/rrddata */
-export interface NodesNodeLxcVmidRrddata<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidRrddata {
   /** GET /nodes/{node}/lxc/{vmid}/rrddata (rrddata) */
-  get: Verb<C, T.NodesNodeLxcVmidRrddataGetParams, Record<string, unknown>[]>;
+  get: Verb<T.NodesNodeLxcVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot */
-export interface NodesNodeLxcVmidSnapshot<C extends CallShape = CallShape> {
-  (snapname: string | number): NodesNodeLxcVmidSnapshotSnapname<C>;
+export interface NodesNodeLxcVmidSnapshot {
+  (snapname: string | number): NodesNodeLxcVmidSnapshotSnapname;
   /** GET /nodes/{node}/lxc/{vmid}/snapshot (list) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidSnapshotGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidSnapshotGetItem[]>;
   /** POST /nodes/{node}/lxc/{vmid}/snapshot (snapshot) starts a task */
-  post: Verb<C, T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/snapshot (snapshot) starts a task */
-  create: Verb<C, T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
+  post: Verb<T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
+  create: Verb<T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname} */
-export interface NodesNodeLxcVmidSnapshotSnapname<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidSnapshotSnapname {
   /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
-  delete: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameDeleteParams, Upid>;
-  config: NodesNodeLxcVmidSnapshotSnapnameConfig<C>;
-  rollback: NodesNodeLxcVmidSnapshotSnapnameRollback<C>;
+  delete: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameDeleteParams, Upid>;
+  config: NodesNodeLxcVmidSnapshotSnapnameConfig;
+  rollback: NodesNodeLxcVmidSnapshotSnapnameRollback;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config */
-export interface NodesNodeLxcVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidSnapshotSnapnameConfig {
   /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  put: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
-  /** PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  set: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
+  put: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
+  set: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback */
-export interface NodesNodeLxcVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidSnapshotSnapnameRollback {
   /** POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  post: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  create: VerbOpt<C, T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/spiceproxy */
-export interface NodesNodeLxcVmidSpiceproxy<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidSpiceproxy {
   /** POST /nodes/{node}/lxc/{vmid}/spiceproxy (spiceproxy) */
-  post: VerbOpt<C, T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
-  /** POST /nodes/{node}/lxc/{vmid}/spiceproxy (spiceproxy) */
-  create: VerbOpt<C, T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
+  post: VerbOpt<T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
+  create: VerbOpt<T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status */
-export interface NodesNodeLxcVmidStatus<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatus {
   /** GET /nodes/{node}/lxc/{vmid}/status (vmcmdidx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidStatusGetItem[]>;
-  current: NodesNodeLxcVmidStatusCurrent<C>;
-  reboot: NodesNodeLxcVmidStatusReboot<C>;
-  resume: NodesNodeLxcVmidStatusResume<C>;
-  shutdown: NodesNodeLxcVmidStatusShutdown<C>;
-  start: NodesNodeLxcVmidStatusStart<C>;
-  stop: NodesNodeLxcVmidStatusStop<C>;
-  suspend: NodesNodeLxcVmidStatusSuspend<C>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidStatusGetItem[]>;
+  current: NodesNodeLxcVmidStatusCurrent;
+  reboot: NodesNodeLxcVmidStatusReboot;
+  resume: NodesNodeLxcVmidStatusResume;
+  shutdown: NodesNodeLxcVmidStatusShutdown;
+  start: NodesNodeLxcVmidStatusStart;
+  stop: NodesNodeLxcVmidStatusStop;
+  suspend: NodesNodeLxcVmidStatusSuspend;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/current */
-export interface NodesNodeLxcVmidStatusCurrent<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatusCurrent {
   /** GET /nodes/{node}/lxc/{vmid}/status/current (vm_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeLxcVmidStatusCurrentGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeLxcVmidStatusCurrentGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/reboot */
-export interface NodesNodeLxcVmidStatusReboot<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatusReboot {
   /** POST /nodes/{node}/lxc/{vmid}/status/reboot (vm_reboot) starts a task */
-  post: VerbOpt<C, T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/status/reboot (vm_reboot) starts a task */
-  create: VerbOpt<C, T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/resume */
-export interface NodesNodeLxcVmidStatusResume<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatusResume {
   /** POST /nodes/{node}/lxc/{vmid}/status/resume (vm_resume) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/status/resume (vm_resume) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/shutdown */
-export interface NodesNodeLxcVmidStatusShutdown<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatusShutdown {
   /** POST /nodes/{node}/lxc/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  post: VerbOpt<C, T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  create: VerbOpt<C, T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/start */
-export interface NodesNodeLxcVmidStatusStart<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatusStart {
   /** POST /nodes/{node}/lxc/{vmid}/status/start (vm_start) starts a task */
-  post: VerbOpt<C, T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/status/start (vm_start) starts a task */
-  create: VerbOpt<C, T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/stop */
-export interface NodesNodeLxcVmidStatusStop<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatusStop {
   /** POST /nodes/{node}/lxc/{vmid}/status/stop (vm_stop) starts a task */
-  post: VerbOpt<C, T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/status/stop (vm_stop) starts a task */
-  create: VerbOpt<C, T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/status/suspend */
-export interface NodesNodeLxcVmidStatusSuspend<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidStatusSuspend {
   /** POST /nodes/{node}/lxc/{vmid}/status/suspend (vm_suspend) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/lxc/{vmid}/status/suspend (vm_suspend) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/template */
-export interface NodesNodeLxcVmidTemplate<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidTemplate {
   /** POST /nodes/{node}/lxc/{vmid}/template (template) */
-  post: VerbOpt<C, NoParams, null>;
-  /** POST /nodes/{node}/lxc/{vmid}/template (template) */
-  create: VerbOpt<C, NoParams, null>;
+  post: VerbOpt<NoParams, null>;
+  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/termproxy */
-export interface NodesNodeLxcVmidTermproxy<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidTermproxy {
   /** POST /nodes/{node}/lxc/{vmid}/termproxy (termproxy) */
-  post: VerbOpt<C, NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
-  /** POST /nodes/{node}/lxc/{vmid}/termproxy (termproxy) */
-  create: VerbOpt<C, NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
+  post: VerbOpt<NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
+  create: VerbOpt<NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/vncproxy */
-export interface NodesNodeLxcVmidVncproxy<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidVncproxy {
   /** POST /nodes/{node}/lxc/{vmid}/vncproxy (vncproxy) */
-  post: VerbOpt<C, T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
-  /** POST /nodes/{node}/lxc/{vmid}/vncproxy (vncproxy) */
-  create: VerbOpt<C, T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
+  post: VerbOpt<T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
+  create: VerbOpt<T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/vncwebsocket */
-export interface NodesNodeLxcVmidVncwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeLxcVmidVncwebsocket {
   /** GET /nodes/{node}/lxc/{vmid}/vncwebsocket (vncwebsocket) */
-  get: Verb<C, T.NodesNodeLxcVmidVncwebsocketGetParams, T.NodesNodeLxcVmidVncwebsocketGetResult>;
+  get: Verb<T.NodesNodeLxcVmidVncwebsocketGetParams, T.NodesNodeLxcVmidVncwebsocketGetResult>;
 }
 
 /** /nodes/{node}/migrateall */
-export interface NodesNodeMigrateall<C extends CallShape = CallShape> {
+export interface NodesNodeMigrateall {
   /** POST /nodes/{node}/migrateall (migrateall) starts a task */
-  post: Verb<C, T.NodesNodeMigrateallPostParams, Upid>;
-  /** POST /nodes/{node}/migrateall (migrateall) starts a task */
-  create: Verb<C, T.NodesNodeMigrateallPostParams, Upid>;
+  post: Verb<T.NodesNodeMigrateallPostParams, Upid>;
+  create: Verb<T.NodesNodeMigrateallPostParams, Upid>;
 }
 
 /** /nodes/{node}/netstat */
-export interface NodesNodeNetstat<C extends CallShape = CallShape> {
+export interface NodesNodeNetstat {
   /** GET /nodes/{node}/netstat (netstat) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/network */
-export interface NodesNodeNetwork<C extends CallShape = CallShape> {
-  (iface: string | number): NodesNodeNetworkIface<C>;
+export interface NodesNodeNetwork {
+  (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (index) */
-  get: VerbOpt<C, T.NodesNodeNetworkGetParams, T.NodesNodeNetworkGetItem[]>;
+  get: VerbOpt<T.NodesNodeNetworkGetParams, T.NodesNodeNetworkGetItem[]>;
   /** POST /nodes/{node}/network (create_network) */
-  post: Verb<C, T.NodesNodeNetworkPostParams, null>;
-  /** POST /nodes/{node}/network (create_network) */
-  create: Verb<C, T.NodesNodeNetworkPostParams, null>;
+  post: Verb<T.NodesNodeNetworkPostParams, null>;
+  create: Verb<T.NodesNodeNetworkPostParams, null>;
   /** PUT /nodes/{node}/network (reload_network_config) starts a task */
-  put: VerbOpt<C, T.NodesNodeNetworkPutParams, Upid>;
-  /** PUT /nodes/{node}/network (reload_network_config) starts a task */
-  set: VerbOpt<C, T.NodesNodeNetworkPutParams, Upid>;
+  put: VerbOpt<T.NodesNodeNetworkPutParams, Upid>;
+  set: VerbOpt<T.NodesNodeNetworkPutParams, Upid>;
   /** DELETE /nodes/{node}/network (revert_network_changes) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface<C extends CallShape = CallShape> {
+export interface NodesNodeNetworkIface {
   /** GET /nodes/{node}/network/{iface} (network_config) */
-  get: VerbOpt<C, NoParams, T.NodesNodeNetworkIfaceGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
   /** PUT /nodes/{node}/network/{iface} (update_network) */
-  put: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
-  /** PUT /nodes/{node}/network/{iface} (update_network) */
-  set: Verb<C, T.NodesNodeNetworkIfacePutParams, null>;
+  put: Verb<T.NodesNodeNetworkIfacePutParams, null>;
+  set: Verb<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_network) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/qemu */
-export interface NodesNodeQemu<C extends CallShape = CallShape> {
-  (vmid: string | number): NodesNodeQemuVmid<C>;
+export interface NodesNodeQemu {
+  (vmid: string | number): NodesNodeQemuVmid;
   /** GET /nodes/{node}/qemu (vmlist) */
-  get: VerbOpt<C, T.NodesNodeQemuGetParams, T.NodesNodeQemuGetItem[]>;
+  get: VerbOpt<T.NodesNodeQemuGetParams, T.NodesNodeQemuGetItem[]>;
   /** POST /nodes/{node}/qemu (create_vm) starts a task */
-  post: Verb<C, T.NodesNodeQemuPostParams, Upid>;
-  /** POST /nodes/{node}/qemu (create_vm) starts a task */
-  create: Verb<C, T.NodesNodeQemuPostParams, Upid>;
+  post: Verb<T.NodesNodeQemuPostParams, Upid>;
+  create: Verb<T.NodesNodeQemuPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid} */
-export interface NodesNodeQemuVmid<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmid {
   /** GET /nodes/{node}/qemu/{vmid} (vmdiridx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidGetItem[]>;
   /** DELETE /nodes/{node}/qemu/{vmid} (destroy_vm) starts a task */
-  delete: VerbOpt<C, T.NodesNodeQemuVmidDeleteParams, Upid>;
-  agent: NodesNodeQemuVmidAgent<C>;
-  clone: NodesNodeQemuVmidClone<C>;
-  cloudinit: NodesNodeQemuVmidCloudinit<C>;
-  config: NodesNodeQemuVmidConfig<C>;
-  "dbus-vmstate": NodesNodeQemuVmidDbusVmstate<C>;
-  feature: NodesNodeQemuVmidFeature<C>;
-  firewall: NodesNodeQemuVmidFirewall<C>;
-  migrate: NodesNodeQemuVmidMigrate<C>;
-  monitor: NodesNodeQemuVmidMonitor<C>;
-  move_disk: NodesNodeQemuVmidMoveDisk<C>;
-  mtunnel: NodesNodeQemuVmidMtunnel<C>;
-  mtunnelwebsocket: NodesNodeQemuVmidMtunnelwebsocket<C>;
-  pending: NodesNodeQemuVmidPending<C>;
-  remote_migrate: NodesNodeQemuVmidRemoteMigrate<C>;
-  resize: NodesNodeQemuVmidResize<C>;
-  rrd: NodesNodeQemuVmidRrd<C>;
-  rrddata: NodesNodeQemuVmidRrddata<C>;
-  sendkey: NodesNodeQemuVmidSendkey<C>;
-  snapshot: NodesNodeQemuVmidSnapshot<C>;
-  spiceproxy: NodesNodeQemuVmidSpiceproxy<C>;
-  status: NodesNodeQemuVmidStatus<C>;
-  template: NodesNodeQemuVmidTemplate<C>;
-  termproxy: NodesNodeQemuVmidTermproxy<C>;
-  unlink: NodesNodeQemuVmidUnlink<C>;
-  vncproxy: NodesNodeQemuVmidVncproxy<C>;
-  vncwebsocket: NodesNodeQemuVmidVncwebsocket<C>;
+  delete: VerbOpt<T.NodesNodeQemuVmidDeleteParams, Upid>;
+  agent: NodesNodeQemuVmidAgent;
+  clone: NodesNodeQemuVmidClone;
+  cloudinit: NodesNodeQemuVmidCloudinit;
+  config: NodesNodeQemuVmidConfig;
+  "dbus-vmstate": NodesNodeQemuVmidDbusVmstate;
+  feature: NodesNodeQemuVmidFeature;
+  firewall: NodesNodeQemuVmidFirewall;
+  migrate: NodesNodeQemuVmidMigrate;
+  monitor: NodesNodeQemuVmidMonitor;
+  move_disk: NodesNodeQemuVmidMoveDisk;
+  mtunnel: NodesNodeQemuVmidMtunnel;
+  mtunnelwebsocket: NodesNodeQemuVmidMtunnelwebsocket;
+  pending: NodesNodeQemuVmidPending;
+  remote_migrate: NodesNodeQemuVmidRemoteMigrate;
+  resize: NodesNodeQemuVmidResize;
+  rrd: NodesNodeQemuVmidRrd;
+  rrddata: NodesNodeQemuVmidRrddata;
+  sendkey: NodesNodeQemuVmidSendkey;
+  snapshot: NodesNodeQemuVmidSnapshot;
+  spiceproxy: NodesNodeQemuVmidSpiceproxy;
+  status: NodesNodeQemuVmidStatus;
+  template: NodesNodeQemuVmidTemplate;
+  termproxy: NodesNodeQemuVmidTermproxy;
+  unlink: NodesNodeQemuVmidUnlink;
+  vncproxy: NodesNodeQemuVmidVncproxy;
+  vncwebsocket: NodesNodeQemuVmidVncwebsocket;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent */
-export interface NodesNodeQemuVmidAgent<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgent {
   /** GET /nodes/{node}/qemu/{vmid}/agent (index) */
-  get: VerbOpt<C, T.NodesNodeQemuVmidAgentGetParams, Record<string, unknown>[]>;
+  get: VerbOpt<T.NodesNodeQemuVmidAgentGetParams, Record<string, unknown>[]>;
   /** POST /nodes/{node}/qemu/{vmid}/agent (agent) */
-  post: Verb<C, T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent (agent) */
-  create: Verb<C, T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
-  exec: NodesNodeQemuVmidAgentExec<C>;
-  "exec-status": NodesNodeQemuVmidAgentExecStatus<C>;
-  "file-read": NodesNodeQemuVmidAgentFileRead<C>;
-  "file-write": NodesNodeQemuVmidAgentFileWrite<C>;
-  "fsfreeze-freeze": NodesNodeQemuVmidAgentFsfreezeFreeze<C>;
-  "fsfreeze-status": NodesNodeQemuVmidAgentFsfreezeStatus<C>;
-  "fsfreeze-thaw": NodesNodeQemuVmidAgentFsfreezeThaw<C>;
-  fstrim: NodesNodeQemuVmidAgentFstrim<C>;
-  "get-fsinfo": NodesNodeQemuVmidAgentGetFsinfo<C>;
-  "get-host-name": NodesNodeQemuVmidAgentGetHostName<C>;
-  "get-memory-block-info": NodesNodeQemuVmidAgentGetMemoryBlockInfo<C>;
-  "get-memory-blocks": NodesNodeQemuVmidAgentGetMemoryBlocks<C>;
-  "get-osinfo": NodesNodeQemuVmidAgentGetOsinfo<C>;
-  "get-time": NodesNodeQemuVmidAgentGetTime<C>;
-  "get-timezone": NodesNodeQemuVmidAgentGetTimezone<C>;
-  "get-users": NodesNodeQemuVmidAgentGetUsers<C>;
-  "get-vcpus": NodesNodeQemuVmidAgentGetVcpus<C>;
-  info: NodesNodeQemuVmidAgentInfo<C>;
-  "network-get-interfaces": NodesNodeQemuVmidAgentNetworkGetInterfaces<C>;
-  ping: NodesNodeQemuVmidAgentPing<C>;
-  "set-user-password": NodesNodeQemuVmidAgentSetUserPassword<C>;
-  shutdown: NodesNodeQemuVmidAgentShutdown<C>;
-  "suspend-disk": NodesNodeQemuVmidAgentSuspendDisk<C>;
-  "suspend-hybrid": NodesNodeQemuVmidAgentSuspendHybrid<C>;
-  "suspend-ram": NodesNodeQemuVmidAgentSuspendRam<C>;
+  post: Verb<T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
+  create: Verb<T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
+  exec: NodesNodeQemuVmidAgentExec;
+  "exec-status": NodesNodeQemuVmidAgentExecStatus;
+  "file-read": NodesNodeQemuVmidAgentFileRead;
+  "file-write": NodesNodeQemuVmidAgentFileWrite;
+  "fsfreeze-freeze": NodesNodeQemuVmidAgentFsfreezeFreeze;
+  "fsfreeze-status": NodesNodeQemuVmidAgentFsfreezeStatus;
+  "fsfreeze-thaw": NodesNodeQemuVmidAgentFsfreezeThaw;
+  fstrim: NodesNodeQemuVmidAgentFstrim;
+  "get-fsinfo": NodesNodeQemuVmidAgentGetFsinfo;
+  "get-host-name": NodesNodeQemuVmidAgentGetHostName;
+  "get-memory-block-info": NodesNodeQemuVmidAgentGetMemoryBlockInfo;
+  "get-memory-blocks": NodesNodeQemuVmidAgentGetMemoryBlocks;
+  "get-osinfo": NodesNodeQemuVmidAgentGetOsinfo;
+  "get-time": NodesNodeQemuVmidAgentGetTime;
+  "get-timezone": NodesNodeQemuVmidAgentGetTimezone;
+  "get-users": NodesNodeQemuVmidAgentGetUsers;
+  "get-vcpus": NodesNodeQemuVmidAgentGetVcpus;
+  info: NodesNodeQemuVmidAgentInfo;
+  "network-get-interfaces": NodesNodeQemuVmidAgentNetworkGetInterfaces;
+  ping: NodesNodeQemuVmidAgentPing;
+  "set-user-password": NodesNodeQemuVmidAgentSetUserPassword;
+  shutdown: NodesNodeQemuVmidAgentShutdown;
+  "suspend-disk": NodesNodeQemuVmidAgentSuspendDisk;
+  "suspend-hybrid": NodesNodeQemuVmidAgentSuspendHybrid;
+  "suspend-ram": NodesNodeQemuVmidAgentSuspendRam;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/exec */
-export interface NodesNodeQemuVmidAgentExec<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentExec {
   /** POST /nodes/{node}/qemu/{vmid}/agent/exec (exec) */
-  post: Verb<C, T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/exec (exec) */
-  create: Verb<C, T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
+  post: Verb<T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
+  create: Verb<T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/exec-status */
-export interface NodesNodeQemuVmidAgentExecStatus<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentExecStatus {
   /** GET /nodes/{node}/qemu/{vmid}/agent/exec-status (exec-status) */
-  get: Verb<C, T.NodesNodeQemuVmidAgentExecStatusGetParams, T.NodesNodeQemuVmidAgentExecStatusGetResult>;
+  get: Verb<T.NodesNodeQemuVmidAgentExecStatusGetParams, T.NodesNodeQemuVmidAgentExecStatusGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/file-read */
-export interface NodesNodeQemuVmidAgentFileRead<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentFileRead {
   /** GET /nodes/{node}/qemu/{vmid}/agent/file-read (file-read) */
-  get: Verb<C, T.NodesNodeQemuVmidAgentFileReadGetParams, T.NodesNodeQemuVmidAgentFileReadGetResult>;
+  get: Verb<T.NodesNodeQemuVmidAgentFileReadGetParams, T.NodesNodeQemuVmidAgentFileReadGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/file-write */
-export interface NodesNodeQemuVmidAgentFileWrite<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentFileWrite {
   /** POST /nodes/{node}/qemu/{vmid}/agent/file-write (file-write) */
-  post: Verb<C, T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/file-write (file-write) */
-  create: Verb<C, T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
+  post: Verb<T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
+  create: Verb<T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze */
-export interface NodesNodeQemuVmidAgentFsfreezeFreeze<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentFsfreezeFreeze {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze (fsfreeze-freeze) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze (fsfreeze-freeze) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status */
-export interface NodesNodeQemuVmidAgentFsfreezeStatus<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentFsfreezeStatus {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status (fsfreeze-status) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status (fsfreeze-status) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw */
-export interface NodesNodeQemuVmidAgentFsfreezeThaw<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentFsfreezeThaw {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw (fsfreeze-thaw) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw (fsfreeze-thaw) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/fstrim */
-export interface NodesNodeQemuVmidAgentFstrim<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentFstrim {
   /** POST /nodes/{node}/qemu/{vmid}/agent/fstrim (fstrim) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fstrim (fstrim) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-fsinfo */
-export interface NodesNodeQemuVmidAgentGetFsinfo<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetFsinfo {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo (get-fsinfo) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-host-name */
-export interface NodesNodeQemuVmidAgentGetHostName<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetHostName {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-host-name (get-host-name) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info */
-export interface NodesNodeQemuVmidAgentGetMemoryBlockInfo<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetMemoryBlockInfo {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info (get-memory-block-info) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks */
-export interface NodesNodeQemuVmidAgentGetMemoryBlocks<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetMemoryBlocks {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks (get-memory-blocks) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-osinfo */
-export interface NodesNodeQemuVmidAgentGetOsinfo<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetOsinfo {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-osinfo (get-osinfo) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-time */
-export interface NodesNodeQemuVmidAgentGetTime<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetTime {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-time (get-time) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-timezone */
-export interface NodesNodeQemuVmidAgentGetTimezone<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetTimezone {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-timezone (get-timezone) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-users */
-export interface NodesNodeQemuVmidAgentGetUsers<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetUsers {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-users (get-users) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-vcpus */
-export interface NodesNodeQemuVmidAgentGetVcpus<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentGetVcpus {
   /** GET /nodes/{node}/qemu/{vmid}/agent/get-vcpus (get-vcpus) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/info */
-export interface NodesNodeQemuVmidAgentInfo<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentInfo {
   /** GET /nodes/{node}/qemu/{vmid}/agent/info (info) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces */
-export interface NodesNodeQemuVmidAgentNetworkGetInterfaces<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentNetworkGetInterfaces {
   /** GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces (network-get-interfaces) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/ping */
-export interface NodesNodeQemuVmidAgentPing<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentPing {
   /** POST /nodes/{node}/qemu/{vmid}/agent/ping (ping) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/ping (ping) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/set-user-password */
-export interface NodesNodeQemuVmidAgentSetUserPassword<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentSetUserPassword {
   /** POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (set-user-password) */
-  post: Verb<C, T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (set-user-password) */
-  create: Verb<C, T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
+  post: Verb<T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
+  create: Verb<T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/shutdown */
-export interface NodesNodeQemuVmidAgentShutdown<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentShutdown {
   /** POST /nodes/{node}/qemu/{vmid}/agent/shutdown (shutdown) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/shutdown (shutdown) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/suspend-disk */
-export interface NodesNodeQemuVmidAgentSuspendDisk<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentSuspendDisk {
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk (suspend-disk) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk (suspend-disk) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid */
-export interface NodesNodeQemuVmidAgentSuspendHybrid<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentSuspendHybrid {
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid (suspend-hybrid) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid (suspend-hybrid) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/suspend-ram */
-export interface NodesNodeQemuVmidAgentSuspendRam<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidAgentSuspendRam {
   /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram (suspend-ram) */
-  post: VerbOpt<C, NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram (suspend-ram) */
-  create: VerbOpt<C, NoParams, Record<string, unknown>>;
+  post: VerbOpt<NoParams, Record<string, unknown>>;
+  create: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/clone */
-export interface NodesNodeQemuVmidClone<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidClone {
   /** POST /nodes/{node}/qemu/{vmid}/clone (clone_vm) starts a task */
-  post: Verb<C, T.NodesNodeQemuVmidClonePostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/clone (clone_vm) starts a task */
-  create: Verb<C, T.NodesNodeQemuVmidClonePostParams, Upid>;
+  post: Verb<T.NodesNodeQemuVmidClonePostParams, Upid>;
+  create: Verb<T.NodesNodeQemuVmidClonePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/cloudinit */
-export interface NodesNodeQemuVmidCloudinit<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidCloudinit {
   /** GET /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_pending) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidCloudinitGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidCloudinitGetItem[]>;
   /** PUT /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_update) */
-  put: VerbOpt<C, NoParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_update) */
-  set: VerbOpt<C, NoParams, null>;
-  dump: NodesNodeQemuVmidCloudinitDump<C>;
+  put: VerbOpt<NoParams, null>;
+  set: VerbOpt<NoParams, null>;
+  dump: NodesNodeQemuVmidCloudinitDump;
 }
 
 /** /nodes/{node}/qemu/{vmid}/cloudinit/dump */
-export interface NodesNodeQemuVmidCloudinitDump<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidCloudinitDump {
   /** GET /nodes/{node}/qemu/{vmid}/cloudinit/dump (cloudinit_generated_config_dump) */
-  get: Verb<C, T.NodesNodeQemuVmidCloudinitDumpGetParams, string>;
+  get: Verb<T.NodesNodeQemuVmidCloudinitDumpGetParams, string>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/config */
-export interface NodesNodeQemuVmidConfig<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidConfig {
   /** GET /nodes/{node}/qemu/{vmid}/config (vm_config) */
-  get: VerbOpt<C, T.NodesNodeQemuVmidConfigGetParams, T.NodesNodeQemuVmidConfigGetResult>;
+  get: VerbOpt<T.NodesNodeQemuVmidConfigGetParams, T.NodesNodeQemuVmidConfigGetResult>;
   /** POST /nodes/{node}/qemu/{vmid}/config (update_vm_async) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
-  /** POST /nodes/{node}/qemu/{vmid}/config (update_vm_async) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
+  post: VerbOpt<T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
+  create: VerbOpt<T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
   /** PUT /nodes/{node}/qemu/{vmid}/config (update_vm) */
-  put: VerbOpt<C, T.NodesNodeQemuVmidConfigPutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/config (update_vm) */
-  set: VerbOpt<C, T.NodesNodeQemuVmidConfigPutParams, null>;
+  put: VerbOpt<T.NodesNodeQemuVmidConfigPutParams, null>;
+  set: VerbOpt<T.NodesNodeQemuVmidConfigPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/dbus-vmstate */
-export interface NodesNodeQemuVmidDbusVmstate<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidDbusVmstate {
   /** POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (dbus_vmstate) */
-  post: Verb<C, T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
-  /** POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (dbus_vmstate) */
-  create: Verb<C, T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
+  post: Verb<T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
+  create: Verb<T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/feature */
-export interface NodesNodeQemuVmidFeature<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFeature {
   /** GET /nodes/{node}/qemu/{vmid}/feature (vm_feature) */
-  get: Verb<C, T.NodesNodeQemuVmidFeatureGetParams, T.NodesNodeQemuVmidFeatureGetResult>;
+  get: Verb<T.NodesNodeQemuVmidFeatureGetParams, T.NodesNodeQemuVmidFeatureGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall */
-export interface NodesNodeQemuVmidFirewall<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFirewall {
   /** GET /nodes/{node}/qemu/{vmid}/firewall (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  aliases: NodesNodeQemuVmidFirewallAliases<C>;
-  ipset: NodesNodeQemuVmidFirewallIpset<C>;
-  log: NodesNodeQemuVmidFirewallLog<C>;
-  options: NodesNodeQemuVmidFirewallOptions<C>;
-  refs: NodesNodeQemuVmidFirewallRefs<C>;
-  rules: NodesNodeQemuVmidFirewallRules<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  aliases: NodesNodeQemuVmidFirewallAliases;
+  ipset: NodesNodeQemuVmidFirewallIpset;
+  log: NodesNodeQemuVmidFirewallLog;
+  options: NodesNodeQemuVmidFirewallOptions;
+  refs: NodesNodeQemuVmidFirewallRefs;
+  rules: NodesNodeQemuVmidFirewallRules;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/aliases */
-export interface NodesNodeQemuVmidFirewallAliases<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeQemuVmidFirewallAliasesName<C>;
+export interface NodesNodeQemuVmidFirewallAliases {
+  (name: string | number): NodesNodeQemuVmidFirewallAliasesName;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases (get_aliases) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallAliasesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallAliasesGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/aliases (create_alias) */
-  post: Verb<C, T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/aliases (create_alias) */
-  create: Verb<C, T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
+  post: Verb<T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
+  create: Verb<T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} */
-export interface NodesNodeQemuVmidFirewallAliasesName<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFirewallAliasesName {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (read_alias) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (update_alias) */
-  put: Verb<C, T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (update_alias) */
-  set: Verb<C, T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
+  put: Verb<T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
+  set: Verb<T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (remove_alias) */
-  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallAliasesNameDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeQemuVmidFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset */
-export interface NodesNodeQemuVmidFirewallIpset<C extends CallShape = CallShape> {
-  (name: string | number): NodesNodeQemuVmidFirewallIpsetName<C>;
+export interface NodesNodeQemuVmidFirewallIpset {
+  (name: string | number): NodesNodeQemuVmidFirewallIpsetName;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset (ipset_index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallIpsetGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallIpsetGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset (create_ipset) */
-  post: Verb<C, T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset (create_ipset) */
-  create: Verb<C, T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
+  post: Verb<T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
+  create: Verb<T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} */
-export interface NodesNodeQemuVmidFirewallIpsetName<C extends CallShape = CallShape> {
-  (cidr: string | number): NodesNodeQemuVmidFirewallIpsetNameCidr<C>;
+export interface NodesNodeQemuVmidFirewallIpsetName {
+  (cidr: string | number): NodesNodeQemuVmidFirewallIpsetNameCidr;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (get_ipset) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallIpsetNameGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallIpsetNameGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (create_ip) */
-  post: Verb<C, T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (create_ip) */
-  create: Verb<C, T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
+  post: Verb<T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
+  create: Verb<T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (delete_ipset) */
-  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} */
-export interface NodesNodeQemuVmidFirewallIpsetNameCidr<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFirewallIpsetNameCidr {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  put: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  set: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
+  put: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
+  set: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
-  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/log */
-export interface NodesNodeQemuVmidFirewallLog<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFirewallLog {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/log (log) */
-  get: VerbOpt<C, T.NodesNodeQemuVmidFirewallLogGetParams, T.NodesNodeQemuVmidFirewallLogGetItem[]>;
+  get: VerbOpt<T.NodesNodeQemuVmidFirewallLogGetParams, T.NodesNodeQemuVmidFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/options */
-export interface NodesNodeQemuVmidFirewallOptions<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFirewallOptions {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/options (get_options) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallOptionsGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallOptionsGetResult>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/options (set_options) */
-  put: VerbOpt<C, T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/options (set_options) */
-  set: VerbOpt<C, T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
+  put: VerbOpt<T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
+  set: VerbOpt<T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/refs */
-export interface NodesNodeQemuVmidFirewallRefs<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFirewallRefs {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/refs (refs) */
-  get: VerbOpt<C, T.NodesNodeQemuVmidFirewallRefsGetParams, T.NodesNodeQemuVmidFirewallRefsGetItem[]>;
+  get: VerbOpt<T.NodesNodeQemuVmidFirewallRefsGetParams, T.NodesNodeQemuVmidFirewallRefsGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/rules */
-export interface NodesNodeQemuVmidFirewallRules<C extends CallShape = CallShape> {
-  (pos: string | number): NodesNodeQemuVmidFirewallRulesPos<C>;
+export interface NodesNodeQemuVmidFirewallRules {
+  (pos: string | number): NodesNodeQemuVmidFirewallRulesPos;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/rules (get_rules) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallRulesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallRulesGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/firewall/rules (create_rule) */
-  post: Verb<C, T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/rules (create_rule) */
-  create: Verb<C, T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
+  post: Verb<T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
+  create: Verb<T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} */
-export interface NodesNodeQemuVmidFirewallRulesPos<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidFirewallRulesPos {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (get_rule) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidFirewallRulesPosGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallRulesPosGetResult>;
   /** PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<C, T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (update_rule) */
-  set: VerbOpt<C, T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
+  put: VerbOpt<T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
+  set: VerbOpt<T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (delete_rule) */
-  delete: VerbOpt<C, T.NodesNodeQemuVmidFirewallRulesPosDeleteParams, null>;
+  delete: VerbOpt<T.NodesNodeQemuVmidFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/migrate */
-export interface NodesNodeQemuVmidMigrate<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidMigrate {
   /** GET /nodes/{node}/qemu/{vmid}/migrate (migrate_vm_precondition) */
-  get: VerbOpt<C, T.NodesNodeQemuVmidMigrateGetParams, T.NodesNodeQemuVmidMigrateGetResult>;
+  get: VerbOpt<T.NodesNodeQemuVmidMigrateGetParams, T.NodesNodeQemuVmidMigrateGetResult>;
   /** POST /nodes/{node}/qemu/{vmid}/migrate (migrate_vm) starts a task */
-  post: Verb<C, T.NodesNodeQemuVmidMigratePostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/migrate (migrate_vm) starts a task */
-  create: Verb<C, T.NodesNodeQemuVmidMigratePostParams, Upid>;
+  post: Verb<T.NodesNodeQemuVmidMigratePostParams, Upid>;
+  create: Verb<T.NodesNodeQemuVmidMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/monitor */
-export interface NodesNodeQemuVmidMonitor<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidMonitor {
   /** POST /nodes/{node}/qemu/{vmid}/monitor (monitor) */
-  post: Verb<C, T.NodesNodeQemuVmidMonitorPostParams, string>;
-  /** POST /nodes/{node}/qemu/{vmid}/monitor (monitor) */
-  create: Verb<C, T.NodesNodeQemuVmidMonitorPostParams, string>;
+  post: Verb<T.NodesNodeQemuVmidMonitorPostParams, string>;
+  create: Verb<T.NodesNodeQemuVmidMonitorPostParams, string>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/move_disk */
-export interface NodesNodeQemuVmidMoveDisk<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidMoveDisk {
   /** POST /nodes/{node}/qemu/{vmid}/move_disk (move_vm_disk) starts a task */
-  post: Verb<C, T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/move_disk (move_vm_disk) starts a task */
-  create: Verb<C, T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
+  post: Verb<T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
+  create: Verb<T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/mtunnel */
-export interface NodesNodeQemuVmidMtunnel<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidMtunnel {
   /** POST /nodes/{node}/qemu/{vmid}/mtunnel (mtunnel) */
-  post: VerbOpt<C, T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
-  /** POST /nodes/{node}/qemu/{vmid}/mtunnel (mtunnel) */
-  create: VerbOpt<C, T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
+  post: VerbOpt<T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
+  create: VerbOpt<T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/mtunnelwebsocket */
-export interface NodesNodeQemuVmidMtunnelwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidMtunnelwebsocket {
   /** GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
-  get: Verb<C, T.NodesNodeQemuVmidMtunnelwebsocketGetParams, T.NodesNodeQemuVmidMtunnelwebsocketGetResult>;
+  get: Verb<T.NodesNodeQemuVmidMtunnelwebsocketGetParams, T.NodesNodeQemuVmidMtunnelwebsocketGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/pending */
-export interface NodesNodeQemuVmidPending<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidPending {
   /** GET /nodes/{node}/qemu/{vmid}/pending (vm_pending) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidPendingGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidPendingGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/remote_migrate */
-export interface NodesNodeQemuVmidRemoteMigrate<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidRemoteMigrate {
   /** POST /nodes/{node}/qemu/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  post: Verb<C, T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  create: Verb<C, T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
+  post: Verb<T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
+  create: Verb<T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/resize */
-export interface NodesNodeQemuVmidResize<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidResize {
   /** PUT /nodes/{node}/qemu/{vmid}/resize (resize_vm) starts a task */
-  put: Verb<C, T.NodesNodeQemuVmidResizePutParams, Upid>;
-  /** PUT /nodes/{node}/qemu/{vmid}/resize (resize_vm) starts a task */
-  set: Verb<C, T.NodesNodeQemuVmidResizePutParams, Upid>;
+  put: Verb<T.NodesNodeQemuVmidResizePutParams, Upid>;
+  set: Verb<T.NodesNodeQemuVmidResizePutParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/rrd */
-export interface NodesNodeQemuVmidRrd<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidRrd {
   /** GET /nodes/{node}/qemu/{vmid}/rrd (rrd) */
-  get: Verb<C, T.NodesNodeQemuVmidRrdGetParams, T.NodesNodeQemuVmidRrdGetResult>;
+  get: Verb<T.NodesNodeQemuVmidRrdGetParams, T.NodesNodeQemuVmidRrdGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/rrddata */
-export interface NodesNodeQemuVmidRrddata<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidRrddata {
   /** GET /nodes/{node}/qemu/{vmid}/rrddata (rrddata) */
-  get: Verb<C, T.NodesNodeQemuVmidRrddataGetParams, Record<string, unknown>[]>;
+  get: Verb<T.NodesNodeQemuVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/sendkey */
-export interface NodesNodeQemuVmidSendkey<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidSendkey {
   /** PUT /nodes/{node}/qemu/{vmid}/sendkey (vm_sendkey) */
-  put: Verb<C, T.NodesNodeQemuVmidSendkeyPutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/sendkey (vm_sendkey) */
-  set: Verb<C, T.NodesNodeQemuVmidSendkeyPutParams, null>;
+  put: Verb<T.NodesNodeQemuVmidSendkeyPutParams, null>;
+  set: Verb<T.NodesNodeQemuVmidSendkeyPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot */
-export interface NodesNodeQemuVmidSnapshot<C extends CallShape = CallShape> {
-  (snapname: string | number): NodesNodeQemuVmidSnapshotSnapname<C>;
+export interface NodesNodeQemuVmidSnapshot {
+  (snapname: string | number): NodesNodeQemuVmidSnapshotSnapname;
   /** GET /nodes/{node}/qemu/{vmid}/snapshot (snapshot_list) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidSnapshotGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidSnapshotGetItem[]>;
   /** POST /nodes/{node}/qemu/{vmid}/snapshot (snapshot) starts a task */
-  post: Verb<C, T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/snapshot (snapshot) starts a task */
-  create: Verb<C, T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
+  post: Verb<T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
+  create: Verb<T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname} */
-export interface NodesNodeQemuVmidSnapshotSnapname<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidSnapshotSnapname {
   /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
-  delete: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameDeleteParams, Upid>;
-  config: NodesNodeQemuVmidSnapshotSnapnameConfig<C>;
-  rollback: NodesNodeQemuVmidSnapshotSnapnameRollback<C>;
+  delete: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameDeleteParams, Upid>;
+  config: NodesNodeQemuVmidSnapshotSnapnameConfig;
+  rollback: NodesNodeQemuVmidSnapshotSnapnameRollback;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config */
-export interface NodesNodeQemuVmidSnapshotSnapnameConfig<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidSnapshotSnapnameConfig {
   /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  put: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  set: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
+  put: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
+  set: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback */
-export interface NodesNodeQemuVmidSnapshotSnapnameRollback<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidSnapshotSnapnameRollback {
   /** POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/spiceproxy */
-export interface NodesNodeQemuVmidSpiceproxy<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidSpiceproxy {
   /** POST /nodes/{node}/qemu/{vmid}/spiceproxy (spiceproxy) */
-  post: VerbOpt<C, T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
-  /** POST /nodes/{node}/qemu/{vmid}/spiceproxy (spiceproxy) */
-  create: VerbOpt<C, T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
+  post: VerbOpt<T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
+  create: VerbOpt<T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status */
-export interface NodesNodeQemuVmidStatus<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatus {
   /** GET /nodes/{node}/qemu/{vmid}/status (vmcmdidx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidStatusGetItem[]>;
-  current: NodesNodeQemuVmidStatusCurrent<C>;
-  reboot: NodesNodeQemuVmidStatusReboot<C>;
-  reset: NodesNodeQemuVmidStatusReset<C>;
-  resume: NodesNodeQemuVmidStatusResume<C>;
-  shutdown: NodesNodeQemuVmidStatusShutdown<C>;
-  start: NodesNodeQemuVmidStatusStart<C>;
-  stop: NodesNodeQemuVmidStatusStop<C>;
-  suspend: NodesNodeQemuVmidStatusSuspend<C>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidStatusGetItem[]>;
+  current: NodesNodeQemuVmidStatusCurrent;
+  reboot: NodesNodeQemuVmidStatusReboot;
+  reset: NodesNodeQemuVmidStatusReset;
+  resume: NodesNodeQemuVmidStatusResume;
+  shutdown: NodesNodeQemuVmidStatusShutdown;
+  start: NodesNodeQemuVmidStatusStart;
+  stop: NodesNodeQemuVmidStatusStop;
+  suspend: NodesNodeQemuVmidStatusSuspend;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/current */
-export interface NodesNodeQemuVmidStatusCurrent<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusCurrent {
   /** GET /nodes/{node}/qemu/{vmid}/status/current (vm_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeQemuVmidStatusCurrentGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeQemuVmidStatusCurrentGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/reboot */
-export interface NodesNodeQemuVmidStatusReboot<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusReboot {
   /** POST /nodes/{node}/qemu/{vmid}/status/reboot (vm_reboot) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/status/reboot (vm_reboot) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/reset */
-export interface NodesNodeQemuVmidStatusReset<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusReset {
   /** POST /nodes/{node}/qemu/{vmid}/status/reset (vm_reset) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/status/reset (vm_reset) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/resume */
-export interface NodesNodeQemuVmidStatusResume<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusResume {
   /** POST /nodes/{node}/qemu/{vmid}/status/resume (vm_resume) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/status/resume (vm_resume) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/shutdown */
-export interface NodesNodeQemuVmidStatusShutdown<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusShutdown {
   /** POST /nodes/{node}/qemu/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/start */
-export interface NodesNodeQemuVmidStatusStart<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusStart {
   /** POST /nodes/{node}/qemu/{vmid}/status/start (vm_start) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/status/start (vm_start) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/stop */
-export interface NodesNodeQemuVmidStatusStop<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusStop {
   /** POST /nodes/{node}/qemu/{vmid}/status/stop (vm_stop) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/status/stop (vm_stop) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/status/suspend */
-export interface NodesNodeQemuVmidStatusSuspend<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidStatusSuspend {
   /** POST /nodes/{node}/qemu/{vmid}/status/suspend (vm_suspend) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/status/suspend (vm_suspend) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/template */
-export interface NodesNodeQemuVmidTemplate<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidTemplate {
   /** POST /nodes/{node}/qemu/{vmid}/template (template) starts a task */
-  post: VerbOpt<C, T.NodesNodeQemuVmidTemplatePostParams, Upid>;
-  /** POST /nodes/{node}/qemu/{vmid}/template (template) starts a task */
-  create: VerbOpt<C, T.NodesNodeQemuVmidTemplatePostParams, Upid>;
+  post: VerbOpt<T.NodesNodeQemuVmidTemplatePostParams, Upid>;
+  create: VerbOpt<T.NodesNodeQemuVmidTemplatePostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/termproxy */
-export interface NodesNodeQemuVmidTermproxy<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidTermproxy {
   /** POST /nodes/{node}/qemu/{vmid}/termproxy (termproxy) */
-  post: VerbOpt<C, T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
-  /** POST /nodes/{node}/qemu/{vmid}/termproxy (termproxy) */
-  create: VerbOpt<C, T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
+  post: VerbOpt<T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
+  create: VerbOpt<T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/unlink */
-export interface NodesNodeQemuVmidUnlink<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidUnlink {
   /** PUT /nodes/{node}/qemu/{vmid}/unlink (unlink) */
-  put: Verb<C, T.NodesNodeQemuVmidUnlinkPutParams, null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/unlink (unlink) */
-  set: Verb<C, T.NodesNodeQemuVmidUnlinkPutParams, null>;
+  put: Verb<T.NodesNodeQemuVmidUnlinkPutParams, null>;
+  set: Verb<T.NodesNodeQemuVmidUnlinkPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/vncproxy */
-export interface NodesNodeQemuVmidVncproxy<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidVncproxy {
   /** POST /nodes/{node}/qemu/{vmid}/vncproxy (vncproxy) */
-  post: VerbOpt<C, T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
-  /** POST /nodes/{node}/qemu/{vmid}/vncproxy (vncproxy) */
-  create: VerbOpt<C, T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
+  post: VerbOpt<T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
+  create: VerbOpt<T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/vncwebsocket */
-export interface NodesNodeQemuVmidVncwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeQemuVmidVncwebsocket {
   /** GET /nodes/{node}/qemu/{vmid}/vncwebsocket (vncwebsocket) */
-  get: Verb<C, T.NodesNodeQemuVmidVncwebsocketGetParams, T.NodesNodeQemuVmidVncwebsocketGetResult>;
+  get: Verb<T.NodesNodeQemuVmidVncwebsocketGetParams, T.NodesNodeQemuVmidVncwebsocketGetResult>;
 }
 
 /** /nodes/{node}/query-oci-repo-tags */
-export interface NodesNodeQueryOciRepoTags<C extends CallShape = CallShape> {
+export interface NodesNodeQueryOciRepoTags {
   /** GET /nodes/{node}/query-oci-repo-tags (query_oci_repo_tags) */
-  get: Verb<C, T.NodesNodeQueryOciRepoTagsGetParams, string[]>;
+  get: Verb<T.NodesNodeQueryOciRepoTagsGetParams, string[]>;
 }
 
 /** /nodes/{node}/query-url-metadata */
-export interface NodesNodeQueryUrlMetadata<C extends CallShape = CallShape> {
+export interface NodesNodeQueryUrlMetadata {
   /** GET /nodes/{node}/query-url-metadata (query_url_metadata) */
-  get: Verb<C, T.NodesNodeQueryUrlMetadataGetParams, T.NodesNodeQueryUrlMetadataGetResult>;
+  get: Verb<T.NodesNodeQueryUrlMetadataGetParams, T.NodesNodeQueryUrlMetadataGetResult>;
 }
 
 /** /nodes/{node}/replication */
-export interface NodesNodeReplication<C extends CallShape = CallShape> {
-  (id: string | number): NodesNodeReplicationId<C>;
+export interface NodesNodeReplication {
+  (id: string | number): NodesNodeReplicationId;
   /** GET /nodes/{node}/replication (status) */
-  get: VerbOpt<C, T.NodesNodeReplicationGetParams, T.NodesNodeReplicationGetItem[]>;
+  get: VerbOpt<T.NodesNodeReplicationGetParams, T.NodesNodeReplicationGetItem[]>;
 }
 
 /** /nodes/{node}/replication/{id} */
-export interface NodesNodeReplicationId<C extends CallShape = CallShape> {
+export interface NodesNodeReplicationId {
   /** GET /nodes/{node}/replication/{id} (index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  log: NodesNodeReplicationIdLog<C>;
-  schedule_now: NodesNodeReplicationIdScheduleNow<C>;
-  status: NodesNodeReplicationIdStatus<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  log: NodesNodeReplicationIdLog;
+  schedule_now: NodesNodeReplicationIdScheduleNow;
+  status: NodesNodeReplicationIdStatus;
 }
 
 /** /nodes/{node}/replication/{id}/log */
-export interface NodesNodeReplicationIdLog<C extends CallShape = CallShape> {
+export interface NodesNodeReplicationIdLog {
   /** GET /nodes/{node}/replication/{id}/log (read_job_log) */
-  get: VerbOpt<C, T.NodesNodeReplicationIdLogGetParams, T.NodesNodeReplicationIdLogGetItem[]>;
+  get: VerbOpt<T.NodesNodeReplicationIdLogGetParams, T.NodesNodeReplicationIdLogGetItem[]>;
 }
 
 /** /nodes/{node}/replication/{id}/schedule_now */
-export interface NodesNodeReplicationIdScheduleNow<C extends CallShape = CallShape> {
+export interface NodesNodeReplicationIdScheduleNow {
   /** POST /nodes/{node}/replication/{id}/schedule_now (schedule_now) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/replication/{id}/schedule_now (schedule_now) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/replication/{id}/status */
-export interface NodesNodeReplicationIdStatus<C extends CallShape = CallShape> {
+export interface NodesNodeReplicationIdStatus {
   /** GET /nodes/{node}/replication/{id}/status (job_status) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/report */
-export interface NodesNodeReport<C extends CallShape = CallShape> {
+export interface NodesNodeReport {
   /** GET /nodes/{node}/report (report) */
-  get: VerbOpt<C, NoParams, string>;
+  get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrd */
-export interface NodesNodeRrd<C extends CallShape = CallShape> {
+export interface NodesNodeRrd {
   /** GET /nodes/{node}/rrd (rrd) */
-  get: Verb<C, T.NodesNodeRrdGetParams, T.NodesNodeRrdGetResult>;
+  get: Verb<T.NodesNodeRrdGetParams, T.NodesNodeRrdGetResult>;
 }
 
 /** /nodes/{node}/rrddata */
-export interface NodesNodeRrddata<C extends CallShape = CallShape> {
+export interface NodesNodeRrddata {
   /** GET /nodes/{node}/rrddata (rrddata) */
-  get: Verb<C, T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
+  get: Verb<T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/scan */
-export interface NodesNodeScan<C extends CallShape = CallShape> {
+export interface NodesNodeScan {
   /** GET /nodes/{node}/scan (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeScanGetItem[]>;
-  cifs: NodesNodeScanCifs<C>;
-  iscsi: NodesNodeScanIscsi<C>;
-  lvm: NodesNodeScanLvm<C>;
-  lvmthin: NodesNodeScanLvmthin<C>;
-  nfs: NodesNodeScanNfs<C>;
-  pbs: NodesNodeScanPbs<C>;
-  zfs: NodesNodeScanZfs<C>;
+  get: VerbOpt<NoParams, T.NodesNodeScanGetItem[]>;
+  cifs: NodesNodeScanCifs;
+  iscsi: NodesNodeScanIscsi;
+  lvm: NodesNodeScanLvm;
+  lvmthin: NodesNodeScanLvmthin;
+  nfs: NodesNodeScanNfs;
+  pbs: NodesNodeScanPbs;
+  zfs: NodesNodeScanZfs;
 }
 
 /** /nodes/{node}/scan/cifs */
-export interface NodesNodeScanCifs<C extends CallShape = CallShape> {
+export interface NodesNodeScanCifs {
   /** GET /nodes/{node}/scan/cifs (cifsscan) */
-  get: Verb<C, T.NodesNodeScanCifsGetParams, T.NodesNodeScanCifsGetItem[]>;
+  get: Verb<T.NodesNodeScanCifsGetParams, T.NodesNodeScanCifsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/iscsi */
-export interface NodesNodeScanIscsi<C extends CallShape = CallShape> {
+export interface NodesNodeScanIscsi {
   /** GET /nodes/{node}/scan/iscsi (iscsiscan) */
-  get: Verb<C, T.NodesNodeScanIscsiGetParams, T.NodesNodeScanIscsiGetItem[]>;
+  get: Verb<T.NodesNodeScanIscsiGetParams, T.NodesNodeScanIscsiGetItem[]>;
 }
 
 /** /nodes/{node}/scan/lvm */
-export interface NodesNodeScanLvm<C extends CallShape = CallShape> {
+export interface NodesNodeScanLvm {
   /** GET /nodes/{node}/scan/lvm (lvmscan) */
-  get: VerbOpt<C, NoParams, T.NodesNodeScanLvmGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeScanLvmGetItem[]>;
 }
 
 /** /nodes/{node}/scan/lvmthin */
-export interface NodesNodeScanLvmthin<C extends CallShape = CallShape> {
+export interface NodesNodeScanLvmthin {
   /** GET /nodes/{node}/scan/lvmthin (lvmthinscan) */
-  get: Verb<C, T.NodesNodeScanLvmthinGetParams, T.NodesNodeScanLvmthinGetItem[]>;
+  get: Verb<T.NodesNodeScanLvmthinGetParams, T.NodesNodeScanLvmthinGetItem[]>;
 }
 
 /** /nodes/{node}/scan/nfs */
-export interface NodesNodeScanNfs<C extends CallShape = CallShape> {
+export interface NodesNodeScanNfs {
   /** GET /nodes/{node}/scan/nfs (nfsscan) */
-  get: Verb<C, T.NodesNodeScanNfsGetParams, T.NodesNodeScanNfsGetItem[]>;
+  get: Verb<T.NodesNodeScanNfsGetParams, T.NodesNodeScanNfsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/pbs */
-export interface NodesNodeScanPbs<C extends CallShape = CallShape> {
+export interface NodesNodeScanPbs {
   /** GET /nodes/{node}/scan/pbs (pbsscan) */
-  get: Verb<C, T.NodesNodeScanPbsGetParams, T.NodesNodeScanPbsGetItem[]>;
+  get: Verb<T.NodesNodeScanPbsGetParams, T.NodesNodeScanPbsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/zfs */
-export interface NodesNodeScanZfs<C extends CallShape = CallShape> {
+export interface NodesNodeScanZfs {
   /** GET /nodes/{node}/scan/zfs (zfsscan) */
-  get: VerbOpt<C, NoParams, T.NodesNodeScanZfsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeScanZfsGetItem[]>;
 }
 
 /** /nodes/{node}/sdn */
-export interface NodesNodeSdn<C extends CallShape = CallShape> {
+export interface NodesNodeSdn {
   /** GET /nodes/{node}/sdn (sdnindex) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
-  fabrics: NodesNodeSdnFabrics<C>;
-  vnets: NodesNodeSdnVnets<C>;
-  zones: NodesNodeSdnZones<C>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
+  fabrics: NodesNodeSdnFabrics;
+  vnets: NodesNodeSdnVnets;
+  zones: NodesNodeSdnZones;
 }
 
 /** /nodes/{node}/sdn/fabrics */
-export interface NodesNodeSdnFabrics<C extends CallShape = CallShape> {
-  (fabric: string | number): NodesNodeSdnFabricsFabric<C>;
+export interface NodesNodeSdnFabrics {
+  (fabric: string | number): NodesNodeSdnFabricsFabric;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric} */
-export interface NodesNodeSdnFabricsFabric<C extends CallShape = CallShape> {
+export interface NodesNodeSdnFabricsFabric {
   /** GET /nodes/{node}/sdn/fabrics/{fabric} (diridx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricGetItem[]>;
-  interfaces: NodesNodeSdnFabricsFabricInterfaces<C>;
-  neighbors: NodesNodeSdnFabricsFabricNeighbors<C>;
-  routes: NodesNodeSdnFabricsFabricRoutes<C>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricGetItem[]>;
+  interfaces: NodesNodeSdnFabricsFabricInterfaces;
+  neighbors: NodesNodeSdnFabricsFabricNeighbors;
+  routes: NodesNodeSdnFabricsFabricRoutes;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/interfaces */
-export interface NodesNodeSdnFabricsFabricInterfaces<C extends CallShape = CallShape> {
+export interface NodesNodeSdnFabricsFabricInterfaces {
   /** GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces (interfaces) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricInterfacesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricInterfacesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/neighbors */
-export interface NodesNodeSdnFabricsFabricNeighbors<C extends CallShape = CallShape> {
+export interface NodesNodeSdnFabricsFabricNeighbors {
   /** GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors (neighbors) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricNeighborsGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricNeighborsGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/routes */
-export interface NodesNodeSdnFabricsFabricRoutes<C extends CallShape = CallShape> {
+export interface NodesNodeSdnFabricsFabricRoutes {
   /** GET /nodes/{node}/sdn/fabrics/{fabric}/routes (routes) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnFabricsFabricRoutesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricRoutesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/vnets */
-export interface NodesNodeSdnVnets<C extends CallShape = CallShape> {
-  (vnet: string | number): NodesNodeSdnVnetsVnet<C>;
+export interface NodesNodeSdnVnets {
+  (vnet: string | number): NodesNodeSdnVnetsVnet;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet} */
-export interface NodesNodeSdnVnetsVnet<C extends CallShape = CallShape> {
+export interface NodesNodeSdnVnetsVnet {
   /** GET /nodes/{node}/sdn/vnets/{vnet} (diridx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnVnetsVnetGetItem[]>;
-  "mac-vrf": NodesNodeSdnVnetsVnetMacVrf<C>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnVnetsVnetGetItem[]>;
+  "mac-vrf": NodesNodeSdnVnetsVnetMacVrf;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
-export interface NodesNodeSdnVnetsVnetMacVrf<C extends CallShape = CallShape> {
+export interface NodesNodeSdnVnetsVnetMacVrf {
   /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (mac-vrf) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnVnetsVnetMacVrfGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnVnetsVnetMacVrfGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones */
-export interface NodesNodeSdnZones<C extends CallShape = CallShape> {
-  (zone: string | number): NodesNodeSdnZonesZone<C>;
+export interface NodesNodeSdnZones {
+  (zone: string | number): NodesNodeSdnZonesZone;
   /** GET /nodes/{node}/sdn/zones (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnZonesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone} */
-export interface NodesNodeSdnZonesZone<C extends CallShape = CallShape> {
+export interface NodesNodeSdnZonesZone {
   /** GET /nodes/{node}/sdn/zones/{zone} (diridx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneGetItem[]>;
-  bridges: NodesNodeSdnZonesZoneBridges<C>;
-  content: NodesNodeSdnZonesZoneContent<C>;
-  "ip-vrf": NodesNodeSdnZonesZoneIpVrf<C>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneGetItem[]>;
+  bridges: NodesNodeSdnZonesZoneBridges;
+  content: NodesNodeSdnZonesZoneContent;
+  "ip-vrf": NodesNodeSdnZonesZoneIpVrf;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/bridges */
-export interface NodesNodeSdnZonesZoneBridges<C extends CallShape = CallShape> {
+export interface NodesNodeSdnZonesZoneBridges {
   /** GET /nodes/{node}/sdn/zones/{zone}/bridges (bridges) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneBridgesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneBridgesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/content */
-export interface NodesNodeSdnZonesZoneContent<C extends CallShape = CallShape> {
+export interface NodesNodeSdnZonesZoneContent {
   /** GET /nodes/{node}/sdn/zones/{zone}/content (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneContentGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneContentGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/ip-vrf */
-export interface NodesNodeSdnZonesZoneIpVrf<C extends CallShape = CallShape> {
+export interface NodesNodeSdnZonesZoneIpVrf {
   /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (ip-vrf) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSdnZonesZoneIpVrfGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneIpVrfGetItem[]>;
 }
 
 /** /nodes/{node}/services */
-export interface NodesNodeServices<C extends CallShape = CallShape> {
-  (service: string | number): NodesNodeServicesService<C>;
+export interface NodesNodeServices {
+  (service: string | number): NodesNodeServicesService;
   /** GET /nodes/{node}/services (index) */
-  get: VerbOpt<C, NoParams, T.NodesNodeServicesGetItem[]>;
+  get: VerbOpt<NoParams, T.NodesNodeServicesGetItem[]>;
 }
 
 /** /nodes/{node}/services/{service} */
-export interface NodesNodeServicesService<C extends CallShape = CallShape> {
+export interface NodesNodeServicesService {
   /** GET /nodes/{node}/services/{service} (srvcmdidx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeServicesServiceGetItem[]>;
-  reload: NodesNodeServicesServiceReload<C>;
-  restart: NodesNodeServicesServiceRestart<C>;
-  start: NodesNodeServicesServiceStart<C>;
-  state: NodesNodeServicesServiceState<C>;
-  stop: NodesNodeServicesServiceStop<C>;
+  get: VerbOpt<NoParams, T.NodesNodeServicesServiceGetItem[]>;
+  reload: NodesNodeServicesServiceReload;
+  restart: NodesNodeServicesServiceRestart;
+  start: NodesNodeServicesServiceStart;
+  state: NodesNodeServicesServiceState;
+  stop: NodesNodeServicesServiceStop;
 }
 
 /** /nodes/{node}/services/{service}/reload */
-export interface NodesNodeServicesServiceReload<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceReload {
   /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/restart */
-export interface NodesNodeServicesServiceRestart<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceRestart {
   /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/start */
-export interface NodesNodeServicesServiceStart<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceStart {
   /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/services/{service}/state */
-export interface NodesNodeServicesServiceState<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceState {
   /** GET /nodes/{node}/services/{service}/state (service_state) */
-  get: VerbOpt<C, NoParams, T.NodesNodeServicesServiceStateGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeServicesServiceStateGetResult>;
 }
 
 /** /nodes/{node}/services/{service}/stop */
-export interface NodesNodeServicesServiceStop<C extends CallShape = CallShape> {
+export interface NodesNodeServicesServiceStop {
   /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  post: VerbOpt<C, NoParams, Upid>;
-  /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  create: VerbOpt<C, NoParams, Upid>;
+  post: VerbOpt<NoParams, Upid>;
+  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/spiceshell */
-export interface NodesNodeSpiceshell<C extends CallShape = CallShape> {
+export interface NodesNodeSpiceshell {
   /** POST /nodes/{node}/spiceshell (spiceshell) */
-  post: VerbOpt<C, T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
-  /** POST /nodes/{node}/spiceshell (spiceshell) */
-  create: VerbOpt<C, T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
+  post: VerbOpt<T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
+  create: VerbOpt<T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
 }
 
 /** /nodes/{node}/startall */
-export interface NodesNodeStartall<C extends CallShape = CallShape> {
+export interface NodesNodeStartall {
   /** POST /nodes/{node}/startall (startall) starts a task */
-  post: VerbOpt<C, T.NodesNodeStartallPostParams, Upid>;
-  /** POST /nodes/{node}/startall (startall) starts a task */
-  create: VerbOpt<C, T.NodesNodeStartallPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeStartallPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeStartallPostParams, Upid>;
 }
 
 /** /nodes/{node}/status */
-export interface NodesNodeStatus<C extends CallShape = CallShape> {
+export interface NodesNodeStatus {
   /** GET /nodes/{node}/status (status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
   /** POST /nodes/{node}/status (node_cmd) */
-  post: Verb<C, T.NodesNodeStatusPostParams, null>;
-  /** POST /nodes/{node}/status (node_cmd) */
-  create: Verb<C, T.NodesNodeStatusPostParams, null>;
+  post: Verb<T.NodesNodeStatusPostParams, null>;
+  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
 /** /nodes/{node}/stopall */
-export interface NodesNodeStopall<C extends CallShape = CallShape> {
+export interface NodesNodeStopall {
   /** POST /nodes/{node}/stopall (stopall) starts a task */
-  post: VerbOpt<C, T.NodesNodeStopallPostParams, Upid>;
-  /** POST /nodes/{node}/stopall (stopall) starts a task */
-  create: VerbOpt<C, T.NodesNodeStopallPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeStopallPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeStopallPostParams, Upid>;
 }
 
 /** /nodes/{node}/storage */
-export interface NodesNodeStorage<C extends CallShape = CallShape> {
-  (storage: string | number): NodesNodeStorageStorage<C>;
+export interface NodesNodeStorage {
+  (storage: string | number): NodesNodeStorageStorage;
   /** GET /nodes/{node}/storage (index) */
-  get: VerbOpt<C, T.NodesNodeStorageGetParams, T.NodesNodeStorageGetItem[]>;
+  get: VerbOpt<T.NodesNodeStorageGetParams, T.NodesNodeStorageGetItem[]>;
 }
 
 /** /nodes/{node}/storage/{storage} */
-export interface NodesNodeStorageStorage<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorage {
   /** GET /nodes/{node}/storage/{storage} (diridx) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageGetItem[]>;
-  content: NodesNodeStorageStorageContent<C>;
-  "download-url": NodesNodeStorageStorageDownloadUrl<C>;
-  "file-restore": NodesNodeStorageStorageFileRestore<C>;
-  identity: NodesNodeStorageStorageIdentity<C>;
-  "import-metadata": NodesNodeStorageStorageImportMetadata<C>;
-  "oci-registry-pull": NodesNodeStorageStorageOciRegistryPull<C>;
-  prunebackups: NodesNodeStorageStoragePrunebackups<C>;
-  rrd: NodesNodeStorageStorageRrd<C>;
-  rrddata: NodesNodeStorageStorageRrddata<C>;
-  status: NodesNodeStorageStorageStatus<C>;
-  upload: NodesNodeStorageStorageUpload<C>;
+  get: VerbOpt<NoParams, T.NodesNodeStorageStorageGetItem[]>;
+  content: NodesNodeStorageStorageContent;
+  "download-url": NodesNodeStorageStorageDownloadUrl;
+  "file-restore": NodesNodeStorageStorageFileRestore;
+  identity: NodesNodeStorageStorageIdentity;
+  "import-metadata": NodesNodeStorageStorageImportMetadata;
+  "oci-registry-pull": NodesNodeStorageStorageOciRegistryPull;
+  prunebackups: NodesNodeStorageStoragePrunebackups;
+  rrd: NodesNodeStorageStorageRrd;
+  rrddata: NodesNodeStorageStorageRrddata;
+  status: NodesNodeStorageStorageStatus;
+  upload: NodesNodeStorageStorageUpload;
 }
 
 /** /nodes/{node}/storage/{storage}/content */
-export interface NodesNodeStorageStorageContent<C extends CallShape = CallShape> {
-  (volume: string | number): NodesNodeStorageStorageContentVolume<C>;
+export interface NodesNodeStorageStorageContent {
+  (volume: string | number): NodesNodeStorageStorageContentVolume;
   /** GET /nodes/{node}/storage/{storage}/content (index) */
-  get: VerbOpt<C, T.NodesNodeStorageStorageContentGetParams, T.NodesNodeStorageStorageContentGetItem[]>;
+  get: VerbOpt<T.NodesNodeStorageStorageContentGetParams, T.NodesNodeStorageStorageContentGetItem[]>;
   /** POST /nodes/{node}/storage/{storage}/content (create) */
-  post: Verb<C, T.NodesNodeStorageStorageContentPostParams, string>;
-  /** POST /nodes/{node}/storage/{storage}/content (create) */
-  create: Verb<C, T.NodesNodeStorageStorageContentPostParams, string>;
+  post: Verb<T.NodesNodeStorageStorageContentPostParams, string>;
+  create: Verb<T.NodesNodeStorageStorageContentPostParams, string>;
 }
 
 /** /nodes/{node}/storage/{storage}/content/{volume} */
-export interface NodesNodeStorageStorageContentVolume<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageContentVolume {
   /** GET /nodes/{node}/storage/{storage}/content/{volume} (info) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageContentVolumeGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeStorageStorageContentVolumeGetResult>;
   /** POST /nodes/{node}/storage/{storage}/content/{volume} (copy) starts a task */
-  post: Verb<C, T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
-  /** POST /nodes/{node}/storage/{storage}/content/{volume} (copy) starts a task */
-  create: Verb<C, T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
+  post: Verb<T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
+  create: Verb<T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
   /** PUT /nodes/{node}/storage/{storage}/content/{volume} (updateattributes) */
-  put: VerbOpt<C, T.NodesNodeStorageStorageContentVolumePutParams, null>;
-  /** PUT /nodes/{node}/storage/{storage}/content/{volume} (updateattributes) */
-  set: VerbOpt<C, T.NodesNodeStorageStorageContentVolumePutParams, null>;
+  put: VerbOpt<T.NodesNodeStorageStorageContentVolumePutParams, null>;
+  set: VerbOpt<T.NodesNodeStorageStorageContentVolumePutParams, null>;
   /** DELETE /nodes/{node}/storage/{storage}/content/{volume} (delete) starts a task */
-  delete: VerbOpt<C, T.NodesNodeStorageStorageContentVolumeDeleteParams, Upid | null>;
+  delete: VerbOpt<T.NodesNodeStorageStorageContentVolumeDeleteParams, Upid | null>;
 }
 
 /** /nodes/{node}/storage/{storage}/download-url */
-export interface NodesNodeStorageStorageDownloadUrl<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageDownloadUrl {
   /** POST /nodes/{node}/storage/{storage}/download-url (download_url) starts a task */
-  post: Verb<C, T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
-  /** POST /nodes/{node}/storage/{storage}/download-url (download_url) starts a task */
-  create: Verb<C, T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
+  post: Verb<T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
+  create: Verb<T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
 }
 
 /** /nodes/{node}/storage/{storage}/file-restore */
-export interface NodesNodeStorageStorageFileRestore<C extends CallShape = CallShape> {
-  download: NodesNodeStorageStorageFileRestoreDownload<C>;
-  list: NodesNodeStorageStorageFileRestoreList<C>;
+export interface NodesNodeStorageStorageFileRestore {
+  download: NodesNodeStorageStorageFileRestoreDownload;
+  list: NodesNodeStorageStorageFileRestoreList;
 }
 
 /** /nodes/{node}/storage/{storage}/file-restore/download */
-export interface NodesNodeStorageStorageFileRestoreDownload<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageFileRestoreDownload {
   /** GET /nodes/{node}/storage/{storage}/file-restore/download (download) */
-  get: Verb<C, T.NodesNodeStorageStorageFileRestoreDownloadGetParams, unknown>;
+  get: Verb<T.NodesNodeStorageStorageFileRestoreDownloadGetParams, unknown>;
 }
 
 /** /nodes/{node}/storage/{storage}/file-restore/list */
-export interface NodesNodeStorageStorageFileRestoreList<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageFileRestoreList {
   /** GET /nodes/{node}/storage/{storage}/file-restore/list (list) */
-  get: Verb<C, T.NodesNodeStorageStorageFileRestoreListGetParams, T.NodesNodeStorageStorageFileRestoreListGetItem[]>;
+  get: Verb<T.NodesNodeStorageStorageFileRestoreListGetParams, T.NodesNodeStorageStorageFileRestoreListGetItem[]>;
 }
 
 /** /nodes/{node}/storage/{storage}/identity */
-export interface NodesNodeStorageStorageIdentity<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageIdentity {
   /** GET /nodes/{node}/storage/{storage}/identity (identity) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageIdentityGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeStorageStorageIdentityGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/import-metadata */
-export interface NodesNodeStorageStorageImportMetadata<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageImportMetadata {
   /** GET /nodes/{node}/storage/{storage}/import-metadata (get_import_metadata) */
-  get: Verb<C, T.NodesNodeStorageStorageImportMetadataGetParams, T.NodesNodeStorageStorageImportMetadataGetResult>;
+  get: Verb<T.NodesNodeStorageStorageImportMetadataGetParams, T.NodesNodeStorageStorageImportMetadataGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/oci-registry-pull */
-export interface NodesNodeStorageStorageOciRegistryPull<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageOciRegistryPull {
   /** POST /nodes/{node}/storage/{storage}/oci-registry-pull (oci_registry_pull) starts a task */
-  post: Verb<C, T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
-  /** POST /nodes/{node}/storage/{storage}/oci-registry-pull (oci_registry_pull) starts a task */
-  create: Verb<C, T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
+  post: Verb<T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
+  create: Verb<T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
 }
 
 /** /nodes/{node}/storage/{storage}/prunebackups */
-export interface NodesNodeStorageStoragePrunebackups<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStoragePrunebackups {
   /** GET /nodes/{node}/storage/{storage}/prunebackups (dryrun) */
-  get: VerbOpt<C, T.NodesNodeStorageStoragePrunebackupsGetParams, T.NodesNodeStorageStoragePrunebackupsGetItem[]>;
+  get: VerbOpt<T.NodesNodeStorageStoragePrunebackupsGetParams, T.NodesNodeStorageStoragePrunebackupsGetItem[]>;
   /** DELETE /nodes/{node}/storage/{storage}/prunebackups (delete) starts a task */
-  delete: VerbOpt<C, T.NodesNodeStorageStoragePrunebackupsDeleteParams, Upid>;
+  delete: VerbOpt<T.NodesNodeStorageStoragePrunebackupsDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/storage/{storage}/rrd */
-export interface NodesNodeStorageStorageRrd<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageRrd {
   /** GET /nodes/{node}/storage/{storage}/rrd (rrd) */
-  get: Verb<C, T.NodesNodeStorageStorageRrdGetParams, T.NodesNodeStorageStorageRrdGetResult>;
+  get: Verb<T.NodesNodeStorageStorageRrdGetParams, T.NodesNodeStorageStorageRrdGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/rrddata */
-export interface NodesNodeStorageStorageRrddata<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageRrddata {
   /** GET /nodes/{node}/storage/{storage}/rrddata (rrddata) */
-  get: Verb<C, T.NodesNodeStorageStorageRrddataGetParams, Record<string, unknown>[]>;
+  get: Verb<T.NodesNodeStorageStorageRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/storage/{storage}/status */
-export interface NodesNodeStorageStorageStatus<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageStatus {
   /** GET /nodes/{node}/storage/{storage}/status (read_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeStorageStorageStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeStorageStorageStatusGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/upload */
-export interface NodesNodeStorageStorageUpload<C extends CallShape = CallShape> {
+export interface NodesNodeStorageStorageUpload {
   /** POST /nodes/{node}/storage/{storage}/upload (upload) starts a task */
-  post: Verb<C, T.NodesNodeStorageStorageUploadPostParams, Upid>;
-  /** POST /nodes/{node}/storage/{storage}/upload (upload) starts a task */
-  create: Verb<C, T.NodesNodeStorageStorageUploadPostParams, Upid>;
+  post: Verb<T.NodesNodeStorageStorageUploadPostParams, Upid>;
+  create: Verb<T.NodesNodeStorageStorageUploadPostParams, Upid>;
 }
 
 /** /nodes/{node}/subscription */
-export interface NodesNodeSubscription<C extends CallShape = CallShape> {
+export interface NodesNodeSubscription {
   /** GET /nodes/{node}/subscription (get) */
-  get: VerbOpt<C, NoParams, T.NodesNodeSubscriptionGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
   /** POST /nodes/{node}/subscription (update) */
-  post: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
-  /** POST /nodes/{node}/subscription (update) */
-  create: VerbOpt<C, T.NodesNodeSubscriptionPostParams, null>;
+  post: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
+  create: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
   /** PUT /nodes/{node}/subscription (set) */
-  put: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
-  /** PUT /nodes/{node}/subscription (set) */
-  set: Verb<C, T.NodesNodeSubscriptionPutParams, null>;
+  put: Verb<T.NodesNodeSubscriptionPutParams, null>;
+  set: Verb<T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/suspendall */
-export interface NodesNodeSuspendall<C extends CallShape = CallShape> {
+export interface NodesNodeSuspendall {
   /** POST /nodes/{node}/suspendall (suspendall) starts a task */
-  post: VerbOpt<C, T.NodesNodeSuspendallPostParams, Upid>;
-  /** POST /nodes/{node}/suspendall (suspendall) starts a task */
-  create: VerbOpt<C, T.NodesNodeSuspendallPostParams, Upid>;
+  post: VerbOpt<T.NodesNodeSuspendallPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeSuspendallPostParams, Upid>;
 }
 
 /** /nodes/{node}/syslog */
-export interface NodesNodeSyslog<C extends CallShape = CallShape> {
+export interface NodesNodeSyslog {
   /** GET /nodes/{node}/syslog (syslog) */
-  get: VerbOpt<C, T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
+  get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
-export interface NodesNodeTasks<C extends CallShape = CallShape> {
-  (upid: string | number): NodesNodeTasksUpid<C>;
+export interface NodesNodeTasks {
+  (upid: string | number): NodesNodeTasksUpid;
   /** GET /nodes/{node}/tasks (node_tasks) */
-  get: VerbOpt<C, T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
+  get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
-export interface NodesNodeTasksUpid<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpid {
   /** GET /nodes/{node}/tasks/{upid} (upid_index) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>[]>;
+  get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
-  delete: VerbOpt<C, NoParams, null>;
-  log: NodesNodeTasksUpidLog<C>;
-  status: NodesNodeTasksUpidStatus<C>;
+  delete: VerbOpt<NoParams, null>;
+  log: NodesNodeTasksUpidLog;
+  status: NodesNodeTasksUpidStatus;
 }
 
 /** /nodes/{node}/tasks/{upid}/log */
-export interface NodesNodeTasksUpidLog<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidLog {
   /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
-  get: VerbOpt<C, T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
+  get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
-export interface NodesNodeTasksUpidStatus<C extends CallShape = CallShape> {
+export interface NodesNodeTasksUpidStatus {
   /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTasksUpidStatusGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
 /** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy<C extends CallShape = CallShape> {
+export interface NodesNodeTermproxy {
   /** POST /nodes/{node}/termproxy (termproxy) */
-  post: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  /** POST /nodes/{node}/termproxy (termproxy) */
-  create: VerbOpt<C, T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
 }
 
 /** /nodes/{node}/time */
-export interface NodesNodeTime<C extends CallShape = CallShape> {
+export interface NodesNodeTime {
   /** GET /nodes/{node}/time (time) */
-  get: VerbOpt<C, NoParams, T.NodesNodeTimeGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
   /** PUT /nodes/{node}/time (set_timezone) */
-  put: Verb<C, T.NodesNodeTimePutParams, null>;
-  /** PUT /nodes/{node}/time (set_timezone) */
-  set: Verb<C, T.NodesNodeTimePutParams, null>;
+  put: Verb<T.NodesNodeTimePutParams, null>;
+  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/version */
-export interface NodesNodeVersion<C extends CallShape = CallShape> {
+export interface NodesNodeVersion {
   /** GET /nodes/{node}/version (version) */
-  get: VerbOpt<C, NoParams, T.NodesNodeVersionGetResult>;
+  get: VerbOpt<NoParams, T.NodesNodeVersionGetResult>;
 }
 
 /** /nodes/{node}/vncshell */
-export interface NodesNodeVncshell<C extends CallShape = CallShape> {
+export interface NodesNodeVncshell {
   /** POST /nodes/{node}/vncshell (vncshell) */
-  post: VerbOpt<C, T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
-  /** POST /nodes/{node}/vncshell (vncshell) */
-  create: VerbOpt<C, T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
+  post: VerbOpt<T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
+  create: VerbOpt<T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
 }
 
 /** /nodes/{node}/vncwebsocket */
-export interface NodesNodeVncwebsocket<C extends CallShape = CallShape> {
+export interface NodesNodeVncwebsocket {
   /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
-  get: Verb<C, T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
+  get: Verb<T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
 }
 
 /** /nodes/{node}/vzdump */
-export interface NodesNodeVzdump<C extends CallShape = CallShape> {
+export interface NodesNodeVzdump {
   /** POST /nodes/{node}/vzdump (vzdump) starts a task */
-  post: VerbOpt<C, T.NodesNodeVzdumpPostParams, Upid>;
-  /** POST /nodes/{node}/vzdump (vzdump) starts a task */
-  create: VerbOpt<C, T.NodesNodeVzdumpPostParams, Upid>;
-  defaults: NodesNodeVzdumpDefaults<C>;
-  extractconfig: NodesNodeVzdumpExtractconfig<C>;
+  post: VerbOpt<T.NodesNodeVzdumpPostParams, Upid>;
+  create: VerbOpt<T.NodesNodeVzdumpPostParams, Upid>;
+  defaults: NodesNodeVzdumpDefaults;
+  extractconfig: NodesNodeVzdumpExtractconfig;
 }
 
 /** /nodes/{node}/vzdump/defaults */
-export interface NodesNodeVzdumpDefaults<C extends CallShape = CallShape> {
+export interface NodesNodeVzdumpDefaults {
   /** GET /nodes/{node}/vzdump/defaults (defaults) */
-  get: VerbOpt<C, T.NodesNodeVzdumpDefaultsGetParams, T.NodesNodeVzdumpDefaultsGetResult>;
+  get: VerbOpt<T.NodesNodeVzdumpDefaultsGetParams, T.NodesNodeVzdumpDefaultsGetResult>;
 }
 
 /** /nodes/{node}/vzdump/extractconfig */
-export interface NodesNodeVzdumpExtractconfig<C extends CallShape = CallShape> {
+export interface NodesNodeVzdumpExtractconfig {
   /** GET /nodes/{node}/vzdump/extractconfig (extractconfig) */
-  get: Verb<C, T.NodesNodeVzdumpExtractconfigGetParams, string>;
+  get: Verb<T.NodesNodeVzdumpExtractconfigGetParams, string>;
 }
 
 /** /nodes/{node}/wakeonlan */
-export interface NodesNodeWakeonlan<C extends CallShape = CallShape> {
+export interface NodesNodeWakeonlan {
   /** POST /nodes/{node}/wakeonlan (wakeonlan) */
-  post: VerbOpt<C, NoParams, string>;
-  /** POST /nodes/{node}/wakeonlan (wakeonlan) */
-  create: VerbOpt<C, NoParams, string>;
+  post: VerbOpt<NoParams, string>;
+  create: VerbOpt<NoParams, string>;
 }
 
 /** /pools */
-export interface Pools<C extends CallShape = CallShape> {
-  (poolid: string | number): PoolsPoolid<C>;
+export interface Pools {
+  (poolid: string | number): PoolsPoolid;
   /** GET /pools (index) */
-  get: VerbOpt<C, T.PoolsGetParams, T.PoolsGetItem[]>;
+  get: VerbOpt<T.PoolsGetParams, T.PoolsGetItem[]>;
   /** POST /pools (create_pool) */
-  post: Verb<C, T.PoolsPostParams, null>;
-  /** POST /pools (create_pool) */
-  create: Verb<C, T.PoolsPostParams, null>;
+  post: Verb<T.PoolsPostParams, null>;
+  create: Verb<T.PoolsPostParams, null>;
   /** PUT /pools (update_pool) */
-  put: Verb<C, T.PoolsPutParams, null>;
-  /** PUT /pools (update_pool) */
-  set: Verb<C, T.PoolsPutParams, null>;
+  put: Verb<T.PoolsPutParams, null>;
+  set: Verb<T.PoolsPutParams, null>;
   /** DELETE /pools (delete_pool) */
-  delete: Verb<C, T.PoolsDeleteParams, null>;
+  delete: Verb<T.PoolsDeleteParams, null>;
 }
 
 /** /pools/{poolid} */
-export interface PoolsPoolid<C extends CallShape = CallShape> {
+export interface PoolsPoolid {
   /** GET /pools/{poolid} (read_pool) */
-  get: VerbOpt<C, T.PoolsPoolidGetParams, T.PoolsPoolidGetResult>;
+  get: VerbOpt<T.PoolsPoolidGetParams, T.PoolsPoolidGetResult>;
   /** PUT /pools/{poolid} (update_pool_deprecated) */
-  put: VerbOpt<C, T.PoolsPoolidPutParams, null>;
-  /** PUT /pools/{poolid} (update_pool_deprecated) */
-  set: VerbOpt<C, T.PoolsPoolidPutParams, null>;
+  put: VerbOpt<T.PoolsPoolidPutParams, null>;
+  set: VerbOpt<T.PoolsPoolidPutParams, null>;
   /** DELETE /pools/{poolid} (delete_pool_deprecated) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /storage */
-export interface Storage<C extends CallShape = CallShape> {
-  (storage: string | number): StorageStorage<C>;
+export interface Storage {
+  (storage: string | number): StorageStorage;
   /** GET /storage (index) */
-  get: VerbOpt<C, T.StorageGetParams, T.StorageGetItem[]>;
+  get: VerbOpt<T.StorageGetParams, T.StorageGetItem[]>;
   /** POST /storage (create) */
-  post: Verb<C, T.StoragePostParams, T.StoragePostResult>;
-  /** POST /storage (create) */
-  create: Verb<C, T.StoragePostParams, T.StoragePostResult>;
+  post: Verb<T.StoragePostParams, T.StoragePostResult>;
+  create: Verb<T.StoragePostParams, T.StoragePostResult>;
 }
 
 /** /storage/{storage} */
-export interface StorageStorage<C extends CallShape = CallShape> {
+export interface StorageStorage {
   /** GET /storage/{storage} (read) */
-  get: VerbOpt<C, NoParams, Record<string, unknown>>;
+  get: VerbOpt<NoParams, Record<string, unknown>>;
   /** PUT /storage/{storage} (update) */
-  put: VerbOpt<C, T.StorageStoragePutParams, T.StorageStoragePutResult>;
-  /** PUT /storage/{storage} (update) */
-  set: VerbOpt<C, T.StorageStoragePutParams, T.StorageStoragePutResult>;
+  put: VerbOpt<T.StorageStoragePutParams, T.StorageStoragePutResult>;
+  set: VerbOpt<T.StorageStoragePutParams, T.StorageStoragePutResult>;
   /** DELETE /storage/{storage} (delete) */
-  delete: VerbOpt<C, NoParams, null>;
+  delete: VerbOpt<NoParams, null>;
 }
 
 /** /version */
-export interface Version<C extends CallShape = CallShape> {
+export interface Version {
   /** GET /version (version) */
-  get: VerbOpt<C, NoParams, T.VersionGetResult>;
+  get: VerbOpt<NoParams, T.VersionGetResult>;
 }

@@ -3,15 +3,14 @@
  * declaration merging: a program that imports this module has PBS typed, and one that does
  * not never reads PBS's declarations. Re-exports the generated parameter and result types.
  */
-import type { CallShape } from '../../generated/common.js';
 import type { Root } from '../../generated/pbs/tree.js';
 import type { PropertyStrings, Routes } from '../../generated/pbs/types.js';
 
 export type * from '../../generated/pbs/types.js';
 
 declare module '../api.js' {
-  interface ServiceRoots<C extends CallShape> {
-    PBS: Root<C>;
+  interface ServiceRoots {
+    PBS: Root;
   }
 }
 declare module '../routes.js' {

@@ -3,15 +3,14 @@
  * declaration merging: a program that imports this module has PDM typed, and one that does
  * not never reads PDM's declarations. Re-exports the generated parameter and result types.
  */
-import type { CallShape } from '../../generated/common.js';
 import type { Root } from '../../generated/pdm/tree.js';
 import type { PropertyStrings, Routes } from '../../generated/pdm/types.js';
 
 export type * from '../../generated/pdm/types.js';
 
 declare module '../api.js' {
-  interface ServiceRoots<C extends CallShape> {
-    PDM: Root<C>;
+  interface ServiceRoots {
+    PDM: Root;
   }
 }
 declare module '../routes.js' {

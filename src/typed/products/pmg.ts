@@ -3,15 +3,14 @@
  * declaration merging: a program that imports this module has PMG typed, and one that does
  * not never reads PMG's declarations. Re-exports the generated parameter and result types.
  */
-import type { CallShape } from '../../generated/common.js';
 import type { Root } from '../../generated/pmg/tree.js';
 import type { PropertyStrings, Routes } from '../../generated/pmg/types.js';
 
 export type * from '../../generated/pmg/types.js';
 
 declare module '../api.js' {
-  interface ServiceRoots<C extends CallShape> {
-    PMG: Root<C>;
+  interface ServiceRoots {
+    PMG: Root;
   }
 }
 declare module '../routes.js' {

@@ -3,15 +3,14 @@
  * declaration merging: a program that imports this module has PVE typed, and one that does
  * not never reads PVE's declarations. Re-exports the generated parameter and result types.
  */
-import type { CallShape } from '../../generated/common.js';
 import type { Root } from '../../generated/pve/tree.js';
 import type { PropertyStrings, Routes } from '../../generated/pve/types.js';
 
 export type * from '../../generated/pve/types.js';
 
 declare module '../api.js' {
-  interface ServiceRoots<C extends CallShape> {
-    PVE: Root<C>;
+  interface ServiceRoots {
+    PVE: Root;
   }
 }
 declare module '../routes.js' {
