@@ -10,12 +10,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { chunkToCommonJs } from '../../scripts/cjs-chunks.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chunkToCommonJs, RUNTIME_FILE, runtimeModule } from '../../scripts/cjs-chunks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cjs-chunks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const load = createRequire(join(dir, 'package.json'));
+beforeAll(async () => writeFileSync(join(dir, RUNTIME_FILE), await runtimeModule()));
 
 async function write(name: string, esm: string): Promise<string> {
   const file = join(dir, name);
@@ -40,6 +41,21 @@ describe('ES module chunks as CommonJS', () => {
     expect(Object.keys(mod).sort()).toEqual(['Oops', 'make']);
     expect(mod.make()).toBeInstanceOf(mod.Oops);
     expect(mod.Oops).toBe((load(join(dir, 'shared.cjs')) as { Oops: unknown }).Oops);
+  });
+
+  it('share one copy of the interop helpers, and export through one getter', async () => {
+    const code = await chunkToCommonJs(
+      'import * as fs from "node:fs";\nexport const f = () => fs;\n',
+      'h.cjs',
+    );
+    expect(code).toMatch(/^var \{ [\w, ]*__toCommonJS[\w, ]* \} = require\("\.\/cjs-runtime\.cjs"\);\n/);
+    expect(code).not.toMatch(/^var __\w+ =/m);
+    const file = await write('one-getter.cjs', 'export const f = () => 1;\n');
+    const exported = load(file) as Record<string, unknown>;
+    // module.exports is the exports object itself: its getter reads the binding, no second object.
+    expect(Object.getOwnPropertyDescriptor(exported, 'f')?.get?.toString()).toBe('() => f');
+    expect(exported.__esModule).toBe(true);
+    expect(Object.keys(exported)).toEqual(['f']);
   });
 
   it('give import.meta.url the URL of the file', async () => {
