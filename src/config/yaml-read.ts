@@ -39,6 +39,8 @@ const ESCAPES: Record<string, string> = {
   L: '\u2028',
   P: '\u2029',
 };
+/** YAML's white space is space and tab; JavaScript's trimEnd would also eat U+00A0 and more. */
+const TRAILING_BLANKS = /[ \t]+$/;
 const HEX_ESCAPES: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 const isBlank = (c: string | undefined) => c === undefined || c === ' ' || c === '\t' || c === '\n';
@@ -290,7 +292,7 @@ class Reader {
     const start = this.i;
     this.checkPlainStart();
     while (!(this.ch() === ':' && isBlank(this.s[this.i + 1]))) this.i++;
-    const value = typePlain(this.s.slice(start, this.i).trimEnd());
+    const value = typePlain(this.s.slice(start, this.i).replace(TRAILING_BLANKS, ''));
     return value === null ? '' : String(value);
   }
 
@@ -341,7 +343,7 @@ class Reader {
         if ((this.ch() === ' ' || this.ch() === '\t') && this.s[this.i + 1] === '#') break;
         this.i++;
       }
-      text += this.s.slice(start, this.i).trimEnd();
+      text += this.s.slice(start, this.i).replace(TRAILING_BLANKS, '');
       if (this.ch() !== '\n') break;
       // A continuation line: deeper than the parent, not a comment or document marker.
       let k = this.i;
@@ -588,7 +590,7 @@ class Reader {
         if ((ch === ' ' || ch === '\t') && this.s[this.i + 1] === '#') break;
         this.i++;
       }
-      text += this.s.slice(start, this.i).trimEnd();
+      text += this.s.slice(start, this.i).replace(TRAILING_BLANKS, '');
       if (this.ch() !== '\n') break;
       const save = this.i;
       this.skipFlow(parent, open);

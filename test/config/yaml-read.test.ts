@@ -124,6 +124,55 @@ describe('readYaml reads', () => {
   });
 });
 
+/** Config files as people write them, in the yaml package's style and less tidy ones. */
+const CONFIG_FILES: string[] = [
+  `# proxmox profiles
+default: lab
+profiles:
+  lab:
+    host: pve.lab.example
+    user: automation@pve
+    tokenName: ci
+    tokenValueCommand: pass show proxmox/lab   # run through sh -c
+  prod:
+    host:
+      - pve1.example
+      - pve2.example
+    port: 8006
+    verifyTls: true
+    fingerprint: "AB:CD:EF:01"
+    timeout: 30000
+`,
+  `---
+host: 10.0.0.5
+user: root@pam
+token_name: 'ci'
+token_value: "0d3f7c1e-aaaa-bbbb-cccc-123456789abc"
+verify_tls: false
+ca: |
+  -----BEGIN CERTIFICATE-----
+  MIIBszCCAVmgAwIBAgIUe
+  -----END CERTIFICATE-----
+...
+`,
+  `profiles:
+    staging: {host: st.example, user: "u@pve", otpSecretCommand: 'op read "op://x/y"'}
+    empty: {}
+    dev:
+        host: dev.example   # four-space indent
+        hosts: [a.example, b.example]
+        note: >-
+            folded text
+            on two lines
+`,
+];
+
+describe('readYaml reads config files as the yaml package does', () => {
+  it.each(CONFIG_FILES.map((text, i) => [i, text]))('config file %i', (_i, text) => {
+    expect(readYaml(text)).toEqual(oracle(text));
+  });
+});
+
 const SECRET = 'hunter2-s3cret';
 
 function refusal(document: string): unknown {
