@@ -37,6 +37,27 @@ export function tfaResponse(answer: TfaAnswer): string {
 const STEP_MS = 30_000;
 
 /**
+ * Where the TOTP steps sent are remembered beyond this process, keyed by user (the one who
+ * sets it binds the host). The `proxmox` CLI keeps them in a file, because each of its runs
+ * is a new process (src/cli/totp-steps.ts); a program that stays up needs none.
+ */
+export interface TotpStepLog {
+  /** The last step sent for `userid`, by any process, if known. */
+  last(userid: string): number | undefined;
+  /** Records `step` as sent for `userid`, before its code goes out. */
+  sent(userid: string, step: number): void;
+  /** Told before a login waits `ms` for a step that no one has sent. */
+  waiting(userid: string, ms: number): void;
+}
+
+/** Process-wide on purpose: set by the CLI's entry, never by the SDK's public options. */
+let stepLog: TotpStepLog | undefined;
+
+export function useTotpStepLog(log: TotpStepLog | undefined): void {
+  stepLog = log;
+}
+
+/**
  * The last TOTP step this process sent per secret and user. Proxmox refuses a step that is not
  * newer than the last one it accepted (proxmox-tfa api/mod.rs verify_totp, "rejecting reused
  * TOTP value"), so two logins in one 30 s window, from one client or two, need two steps.
@@ -49,10 +70,15 @@ const keyOf = (secret: string, userid: string): string =>
     .update(`${secret.replace(/[\s=]/g, '').toUpperCase()}\0${userid}`)
     .digest('hex');
 
+/** The later of two steps, either of which may be unknown. */
+const later = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined ? a : Math.max(a, b);
+
 /**
- * A code for a base32 TOTP secret (RFC 6238, 30 s, 6 digits, as Proxmox uses) whose step this
- * process has not sent yet for `userid`: the current step, else the next one (the server
- * accepts one step ahead), else it waits until the next step is current.
+ * A code for a base32 TOTP secret (RFC 6238, 30 s, 6 digits, as Proxmox uses) whose step has
+ * not been sent yet for `userid` (by this process, or by another the step log knows of): the
+ * current step, else the next one (the server accepts one step ahead), else it waits until
+ * the next step is current.
  */
 export async function totpCode(
   secret: string,
@@ -61,11 +87,22 @@ export async function totpCode(
   now: () => number = Date.now,
 ): Promise<string> {
   const key = keyOf(secret, userid);
-  const last = lastSent.get(key);
   const current = Math.floor(now() / STEP_MS);
+  // A remembered step beyond what this clock could have sent (a clock set back, a damaged
+  // file) would make every login wait: it is ignored.
+  const remembered = stepLog?.last(userid);
+  const last = later(
+    lastSent.get(key),
+    remembered !== undefined && remembered <= current + 1 ? remembered : undefined,
+  );
   const step = last === undefined ? current : Math.max(current, last + 1);
-  if (step > current + 1) await sleep((step - 1) * STEP_MS - now(), signal);
+  if (step > current + 1) {
+    const ms = (step - 1) * STEP_MS - now();
+    stepLog?.waiting(userid, ms);
+    await sleep(ms, signal);
+  }
   lastSent.set(key, step);
+  stepLog?.sent(userid, step);
   return totp(secret, step * STEP_MS);
 }
 

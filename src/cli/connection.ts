@@ -8,12 +8,14 @@
  * environment, the profile (or its secret command), or a prompt without echo on a terminal.
  */
 
+import { dirname } from 'node:path';
 import type { StoredOptions } from '../config/stored-options.js';
 import type { ProxmoxOptions } from '../options/options.js';
 import { flag, type ParsedArgs, UsageError } from './args.js';
 import { rememberConnection } from './last-connection.js';
 import { promptSecret, readStdinSecret } from './prompt.js';
 import { terminalTfa } from './tfa-prompt.js';
+import { rememberTotpSteps } from './totp-steps.js';
 
 type Mutable = { -readonly [K in keyof ProxmoxOptions]: ProxmoxOptions[K] };
 
@@ -179,5 +181,7 @@ export async function connectionOptions(
     options = { ...(await runSecretCommands(merged, `profile '${profile.name}'`)), onTfa };
   }
   rememberConnection(options);
+  // A TOTP secret comes only from the environment or a profile, so the config module is loaded.
+  if (config !== undefined) rememberTotpSteps(options, dirname(config.configPath({ env })));
   return options;
 }

@@ -4,8 +4,8 @@
  * sends a step twice for one secret and user, and a refused generated code is retried once
  * with the next step's (another process may have spent the current one).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../src/auth/tfa.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode, useTotpStepLog } from '../../src/auth/tfa.js';
 import { totp } from '../../src/auth/totp.js';
 import { AbortError, AuthenticationError, ProxmoxSDK } from '../../src/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
@@ -41,6 +41,43 @@ describe('totpCode: one step per secret and user in a process', () => {
     const waiting = totpCode(secret, 'c@pve', controller.signal, now);
     controller.abort();
     await expect(waiting).rejects.toBeInstanceOf(AbortError);
+  });
+});
+
+describe('totpCode with a step log (the CLI keeps one across its runs)', () => {
+  const secret = 'JBSWY3DPEHPK3PXP';
+  afterEach(() => useTotpStepLog(undefined));
+
+  function memoryLog(start: number | undefined) {
+    const seen = { last: start, waits: [] as number[] };
+    useTotpStepLog({
+      last: () => seen.last,
+      sent: (_user, step) => {
+        seen.last = step;
+      },
+      waiting: (_user, ms) => seen.waits.push(ms),
+    });
+    return seen;
+  }
+
+  it('skips the steps another process sent, records its own, and says how long it waits', async () => {
+    let now = 2_000_000_009_980; // 20 ms before a step ends
+    const c = step(now);
+    // Another run sent this step and the next: this one must wait for c + 1 to become current.
+    const log = memoryLog(c + 1);
+    const code = totpCode(secret, 'log@pve', undefined, () => now);
+    now = (c + 1) * 30_000; // the wait is for the wall clock; the fake clock moves with it
+    await expect(code).resolves.toBe(totp(secret, (c + 2) * 30_000));
+    expect(log.waits).toEqual([20]);
+    expect(log.last).toBe(c + 2);
+  });
+
+  it('a remembered step beyond the next one (a clock set back) is ignored: no wait', async () => {
+    const now = () => 2_100_000_000_000;
+    const log = memoryLog(step(now()) + 50);
+    expect(await totpCode(secret, 'back@pve', undefined, now)).toBe(totp(secret, now()));
+    expect(log.waits).toEqual([]);
+    expect(log.last).toBe(step(now()));
   });
 });
 

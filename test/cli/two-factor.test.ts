@@ -91,8 +91,9 @@ describe('a profile with a TOTP secret command', () => {
   });
   afterAll(() => own?.close());
 
-  // Two processes in one 30 s window: `get` first sends the step `config add` spent, is refused
-  // (proxmox-tfa verify_totp "rejecting reused TOTP value") and logs in with the next step's code.
+  // Two processes in one 30 s window: `config add` records the step it spent in the CLI's
+  // totp-steps.json, and `get` sends the next step's code at once, with no refusal (proxmox-tfa
+  // verify_totp "rejecting reused TOTP value" would refuse the spent one).
   it('config add --totp-secret-command logs in to try it, and the profile logs in without a terminal', async () => {
     const home = await tempConfigHome();
     const clean = baseEnv(home);
@@ -118,6 +119,7 @@ describe('a profile with a TOTP secret command', () => {
     });
     expect(used.code).toBe(0);
     expect(JSON.parse(used.stdout).version).toBeDefined();
+    expect(own.engine.access.users.get('tfa@pve')!.totpFailures ?? 0).toBe(0);
   });
 });
 

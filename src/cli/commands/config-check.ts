@@ -4,14 +4,16 @@
  * the admin may store that fingerprint (trust on first use, as ssh does with host keys),
  * never silently; without a terminal nothing is stored and the way to pin is printed.
  */
+import { dirname } from 'node:path';
 import type { StoredOptions } from '../../config/stored-options.js';
 import type { ProxmoxOptions } from '../../options/options.js';
 import { pinAdvice, serverFingerprint, shellWord, withoutPin } from '../certificate.js';
 import { hasSecret } from '../connection.js';
 import { CliError, EXIT, exitCodeFor, isCertificateRefusal } from '../exit-codes.js';
-import type { ProfileData } from '../profile-store.js';
+import { configPath, type ProfileData } from '../profile-store.js';
 import { promptLine } from '../prompt.js';
 import { terminalTfa } from '../tfa-prompt.js';
+import { rememberTotpSteps } from '../totp-steps.js';
 
 /** The SDK options of the profile, its secret commands run. */
 async function sdkOptions(profile: ProfileData) {
@@ -22,6 +24,8 @@ async function sdkOptions(profile: ProfileData) {
 /** Reads /version with the profile; throws what the SDK throws. */
 async function tryProfile(options: ProxmoxOptions): Promise<string> {
   const { ProxmoxSDK } = await import('../../sdk/proxmox-sdk.js');
+  // Its code's step is recorded like any run's: the next run with the profile skips it.
+  rememberTotpSteps(options, dirname(await configPath()));
   const px = new ProxmoxSDK({ ...options, onTfa: terminalTfa(true) });
   try {
     const v = (await px.request('GET /version')) as { version?: unknown; release?: unknown };
