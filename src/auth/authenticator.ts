@@ -9,6 +9,11 @@ export interface Authenticator {
    */
   headers(method: HttpMethod, signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
   /**
+   * The headers for one request when they are at hand (no login or renewal due), without a
+   * promise: the pipeline then sends without waiting a microtask turn. Undefined otherwise.
+   */
+  ready?(method: HttpMethod): Readonly<Record<string, string>> | undefined;
+  /**
    * The server answered 401 to a request sent with `sent`. Resolves true when fresh
    * credentials were obtained and the request may be sent once more.
    */

@@ -59,6 +59,13 @@ export class TicketAuth implements Authenticator {
     this.#cookieName = options.service.cookieName;
   }
 
+  ready(method: HttpMethod): Readonly<Record<string, string>> | undefined {
+    const session = this.#session;
+    // A ticket due for renewal goes through headers(), which starts the renewal.
+    if (session === undefined || this.#now() - session.obtainedAt >= RENEW_AFTER) return undefined;
+    return method === 'GET' ? session.get : session.write;
+  }
+
   async headers(method: HttpMethod, signal?: AbortSignal): Promise<Readonly<Record<string, string>>> {
     let session = this.#session;
     const age = session === undefined ? Number.POSITIVE_INFINITY : this.#now() - session.obtainedAt;

@@ -13,6 +13,10 @@ export class TokenAuth implements Authenticator {
     });
   }
 
+  ready(): Readonly<Record<string, string>> {
+    return this.#headers;
+  }
+
   async headers(): Promise<Readonly<Record<string, string>>> {
     return this.#headers;
   }

@@ -24,16 +24,23 @@ export class Deadline {
     return this.#end - performance.now();
   }
 
-  /** The timeout of the next attempt: the option's, or less when the deadline is nearer. */
-  attemptTimeout(timeout: number): { ms: number; cut: boolean } {
+  /**
+   * The timeout of the next attempt: the option's, or less when the deadline is nearer (then
+   * `cut` says so until the next attempt). A number, not an object: this runs on every call.
+   */
+  attemptTimeout(timeout: number): number {
     const left = this.remaining;
     if (left <= 0) throw this.#error('before the next attempt');
-    return left < timeout ? { ms: Math.max(1, Math.ceil(left)), cut: true } : { ms: timeout, cut: false };
+    this.cut = left < timeout;
+    return this.cut ? Math.max(1, Math.ceil(left)) : timeout;
   }
 
+  /** Whether the deadline cut the last attempt's timeout short. */
+  cut = false;
+
   /** An attempt that timed out because the deadline cut it short is the deadline's doing. */
-  explain(error: unknown, cut: boolean): unknown {
-    return cut && error instanceof TimeoutError ? this.#error('during an attempt', error) : error;
+  explain(error: unknown): unknown {
+    return this.cut && error instanceof TimeoutError ? this.#error('during an attempt', error) : error;
   }
 
   /** Waits before a retry, or throws DeadlineError (with the last failure as cause) when it would not fit. */

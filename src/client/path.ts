@@ -56,16 +56,33 @@ function special(path: string, key: PropertyKey): { hit: boolean; value?: unknow
   }
 }
 
-/** A path node: callable with an id (appends one segment), with a property per sub-path. */
-export function pathNode(path: string, invoke: Invoke): unknown {
+/** Children a static node remembers; past this a read makes a new node, as below an id. */
+const CHILDREN_KEPT = 500;
+
+/**
+ * A path node: callable with an id (appends one segment), with a property per sub-path.
+ * A static node (reached from the root by property reads alone: `px.cluster.resources`)
+ * remembers its sub-paths and verbs, so that `px.version.get()` builds no objects after the
+ * first call. Below an id call (`px.nodes('pve1')`) every read builds its node, as ids are
+ * many and a memo of them would only grow.
+ */
+export function pathNode(path: string, invoke: Invoke, remember = false): unknown {
   const target = (id: unknown) => pathNode(`${path}/${encodeSegment(id)}`, invoke);
+  const children = remember ? new Map<string, unknown>() : undefined;
+  const child = (name: string): unknown => {
+    let node = children?.get(name);
+    if (node === undefined) {
+      node = hasOwn(VERBS, name)
+        ? verb(path, name, invoke, remember)
+        : pathNode(`${path}/${encodeSegment(name)}`, invoke, remember);
+      if (children !== undefined && children.size < CHILDREN_KEPT) children.set(name, node);
+    }
+    return node;
+  };
   return new Proxy(target, {
     get(_t, key) {
       const s = special(path, key);
-      if (s.hit) return s.value;
-      const name = key as string;
-      if (hasOwn(VERBS, name)) return verb(path, name, invoke);
-      return pathNode(`${path}/${encodeSegment(name)}`, invoke);
+      return s.hit ? s.value : child(key as string);
     },
     has: (_t, key) => typeof key === 'string' && hasOwn(VERBS, key),
     set: () => false,
@@ -78,13 +95,14 @@ export function pathNode(path: string, invoke: Invoke): unknown {
  * A verb, callable; a verb name that is also a path segment (PMG's `/config/cluster/create`)
  * continues the path when a property is read from it: `.create.post()`.
  */
-function verb(path: string, name: string, invoke: Invoke): unknown {
+function verb(path: string, name: string, invoke: Invoke, remember: boolean): unknown {
   const method = VERBS[name]!;
-  const call = (params?: Params, options?: CallOptions) => invoke(method, path || '/', params, options);
+  const sent = path || '/';
+  const call = (params?: Params, options?: CallOptions) => invoke(method, sent, params, options);
   let child: Record<PropertyKey, unknown> | undefined;
   return new Proxy(call, {
     get(_t, key) {
-      child ??= pathNode(`${path}/${name}`, invoke) as Record<PropertyKey, unknown>;
+      child ??= pathNode(`${path}/${name}`, invoke, remember) as Record<PropertyKey, unknown>;
       return child[key];
     },
   });

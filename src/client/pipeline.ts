@@ -22,6 +22,10 @@ const BACKOFF_BASE = 100;
 const BACKOFF_CAP = 2_000;
 /** A server asking for a longer pause than this is not waited for: its answer stands. */
 const RETRY_AFTER_CAP = 30_000;
+/** Paths whose wire form is remembered; past this the memo starts over (ids make paths many). */
+const WIRE_PATHS_KEPT = 1_000;
+const NO_OPTIONS: CallOptions = Object.freeze({});
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** One call through the pipeline. */
 export interface Call {
@@ -40,6 +44,8 @@ export interface Call {
 
 export interface PipelineParts {
   transport: () => Promise<Transport>;
+  /** The transport when it is up already, so that a call need not await it; else undefined. */
+  transportReady?: () => Transport | undefined;
   auth: Authenticator | undefined;
   options: ResolvedOptions;
   redactor: Redactor;
@@ -51,6 +57,7 @@ export class Pipeline {
   readonly #parts: PipelineParts;
   readonly #observers: Observers;
   readonly options: ResolvedOptions;
+  readonly #wire = new Map<string, string>();
 
   constructor(parts: PipelineParts) {
     this.#parts = parts;
@@ -60,8 +67,8 @@ export class Pipeline {
   }
 
   /** A call with auth, retries and envelope decoding; resolves to `data` (or the envelope). */
-  async call(call: Call): Promise<unknown> {
-    return this.decode(await this.send(call), call);
+  call(call: Call): Promise<unknown> {
+    return this.#exchange(call, true);
   }
 
   /** Turns a raw response into `data` or the typed error, as `call` does. */
@@ -71,14 +78,33 @@ export class Pipeline {
   }
 
   /** Sends with auth and retries; answers the raw response (any status). */
-  async send(call: Call): Promise<TransportResponse> {
-    // Hot path: no `?.` or `??` here. The CommonJS build (tsup's sucrase pass) turns each into a
-    // helper call that allocates an array and closures, on every request (bench/cpu-per-call.ts).
-    const { method, path, options = {}, upload } = call;
+  send(call: Call): Promise<TransportResponse> {
+    return this.#exchange(call, false) as Promise<TransportResponse>;
+  }
+
+  /** The path as sent, remembered per path: most programs call a few paths many times. */
+  #wirePath(method: HttpMethod, path: string): string {
+    let sent = this.#wire.get(path);
+    if (sent === undefined) {
+      // Before validation and before any byte is sent: an id with `/` would reach another method.
+      sent = wirePath(this.options.service.name, method, path);
+      if (this.#wire.size >= WIRE_PATHS_KEPT) this.#wire.clear();
+      this.#wire.set(path, sent);
+    }
+    return sent;
+  }
+
+  /**
+   * `call` and `send` in one async frame. Each await here is taken only when its value is not
+   * at hand: the transport once it is up, and credentials that need no login or renewal
+   * (`Authenticator.ready`), are used without a turn of the microtask queue.
+   */
+  async #exchange(call: Call, decoded: boolean): Promise<unknown> {
+    const { method, path, upload } = call;
+    const options = call.options === undefined ? NO_OPTIONS : call.options;
     const params = call.params === undefined || call.params === null ? {} : call.params;
     const { auth, options: resolved, validate } = this.#parts;
-    // Before validation and before any byte is sent: an id with `/` would reach another method.
-    const sent = wirePath(resolved.service.name, method, path);
+    const sent = this.#wirePath(method, path);
     // A call's own timeout brings room for its attempts, as the client's does for the
     // default deadline: `{ timeout: 600_000 }` on a slow call means what it says.
     const deadline = new Deadline(
@@ -95,18 +121,20 @@ export class Pipeline {
       // An upload's file travels as its own part, not among the parameters the schema lists.
       await validate(method, path, upload ? { ...params, [upload.field]: upload.fileName } : call.params);
     }
-    const transport = await this.#parts.transport();
+    const ready = this.#parts.transportReady?.();
+    const transport = ready === undefined ? await this.#parts.transport() : ready;
     // A login is safe to repeat: the worst a repeated one does is issue a second ticket.
     const safe = method === 'GET' || options.retry === true || call.login === true;
     const useAuth = auth !== undefined && transport.needsAuth && call.login !== true;
     const observed = this.#observers.active;
+    const attemptTimeout = options.timeout === undefined ? resolved.timeout : options.timeout;
     let retriesLeft = resolved.retries;
     let reloginLeft = 1;
     for (let attempt = 0; ; attempt++) {
-      const headers = useAuth ? await auth!.headers(method, options.signal) : {};
-      const timeout = deadline.attemptTimeout(
-        options.timeout === undefined ? resolved.timeout : options.timeout,
-      );
+      const headers = useAuth
+        ? (auth!.ready?.(method) ?? (await auth!.headers(method, options.signal)))
+        : NO_HEADERS;
+      const timeoutMs = deadline.attemptTimeout(attemptTimeout);
       const record = observed
         ? this.#observers.request(
             { method, path, backend: transport.backend, attempt, login: call.login === true },
@@ -116,7 +144,7 @@ export class Pipeline {
         : undefined;
       if (record !== undefined) await this.#observers.before(record);
       const started = record === undefined ? 0 : performance.now();
-      const request: TransportRequest = { method, path: sent, params, headers, timeout: timeout.ms };
+      const request: TransportRequest = { method, path: sent, params, headers, timeout: timeoutMs };
       // Only the fields a call has (optional fields are absent, never undefined); no spreads per attempt.
       if (options.signal !== undefined) request.signal = options.signal;
       if (upload !== undefined) request.upload = upload;
@@ -125,7 +153,7 @@ export class Pipeline {
       try {
         res = await transport.request(request);
       } catch (caught) {
-        const error = deadline.explain(this.#scrubbed(caught), timeout.cut);
+        const error = deadline.explain(this.#scrubbed(caught));
         if (record !== undefined) {
           await this.#observers.after(record, { error: error as Error }, performance.now() - started);
         }
@@ -157,14 +185,14 @@ export class Pipeline {
       if (RETRY_STATUSES.has(res.status) && safe && retriesLeft > 0) {
         const asked = retryAfter(res);
         // Waiting less than the server asked would only meet the same answer again.
-        if (asked !== undefined && asked > RETRY_AFTER_CAP) return res;
+        if (asked !== undefined && asked > RETRY_AFTER_CAP) return decoded ? this.decode(res, call) : res;
         retriesLeft--;
         await deadline.wait(asked ?? backoff(attempt), options.signal, () =>
           this.#scrubbed(failure(this, res, call)),
         );
         continue;
       }
-      return res;
+      return decoded ? this.decode(res, call) : res;
     }
   }
 

@@ -99,6 +99,8 @@ class ClientImpl {
   readonly #auth: Authenticator | undefined;
   readonly #pipeline: Pipeline;
   #transport: Promise<Transport> | undefined;
+  /** #transport once it has resolved: what the pipeline uses without awaiting. */
+  #ready: Transport | undefined;
   #closed = false;
   #tasks: TaskHelper | undefined;
   #files: FileHelper | undefined;
@@ -117,6 +119,7 @@ class ClientImpl {
     this.#auth = this.#makeAuth();
     this.#pipeline = new Pipeline({
       transport: () => this.#getTransport(),
+      transportReady: () => this.#ready,
       auth: this.#auth,
       options: o,
       redactor: this.#redactor,
@@ -187,10 +190,16 @@ class ClientImpl {
   #getTransport(): Promise<Transport> {
     if (this.#closed) return Promise.reject(new InvalidArgumentError('this client is closed'));
     if (this.#transport === undefined) {
-      this.#transport = createTransport(this.#options);
-      this.#transport.catch(() => {
-        this.#transport = undefined;
-      });
+      const pending = createTransport(this.#options);
+      this.#transport = pending;
+      pending.then(
+        (transport) => {
+          if (this.#transport === pending) this.#ready = transport;
+        },
+        () => {
+          if (this.#transport === pending) this.#transport = undefined;
+        },
+      );
     }
     return this.#transport;
   }
@@ -203,7 +212,6 @@ class ClientImpl {
     options?: CallOptions,
   ): Promise<unknown> {
     const answer = this.#pipeline.call({ method, path, params, options });
-    // Not `options?.wait`: the CommonJS build makes `?.` an allocating helper call, per call.
     if (options === undefined || !options.wait) return answer;
     const wait = options.wait;
     return answer.then((result) => waitIfTask(this.tasks, result, wait));
@@ -228,6 +236,7 @@ class ClientImpl {
     this.#closed = true;
     const transport = this.#transport;
     this.#transport = undefined;
+    this.#ready = undefined;
     if (transport !== undefined) await (await transport.catch(() => undefined))?.close();
   }
 
@@ -266,8 +275,10 @@ function validator(service: ServiceName): NonNullable<PipelineParts['validate']>
 }
 
 function rootProxy(impl: ClientImpl): unknown {
-  const root = pathNode('', (method, path, params, options) =>
-    impl.invoke(method, path, params, options),
+  const root = pathNode(
+    '',
+    (method, path, params, options) => impl.invoke(method, path, params, options),
+    true,
   ) as Record<PropertyKey, unknown>;
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(impl, {

@@ -27,6 +27,39 @@ describe('fluent path proxy', () => {
     ]);
   });
 
+  it('reuses static nodes of a remembering root, never a node below an id', async () => {
+    const calls: unknown[][] = [];
+    const root = pathNode(
+      '',
+      async (...args) => {
+        calls.push(args);
+        return 'ok';
+      },
+      true,
+    ) as any;
+    // The same objects on every read: `px.version.get()` builds nothing after the first call.
+    expect(root.cluster.resources).toBe(root.cluster.resources);
+    expect(root.version.get).toBe(root.version.get);
+    await root.version.get();
+    await root.version.get({ a: 1 });
+    // Below ids each node is its own, so two ids never share a remembered path.
+    await root.nodes('a').qemu(1).status.current.get();
+    await root.nodes('b').qemu(2).status.current.get();
+    expect(root.nodes('a').qemu).not.toBe(root.nodes('a').qemu);
+    // Past the memo's size, reads still give the right paths.
+    for (let i = 0; i < 600; i++) expect(String(root[`k${i}`].x)).toBe(`/k${i}/x`);
+    await root.k599.create.post();
+    await root.config.cluster.create.get();
+    expect(calls).toEqual([
+      ['GET', '/version', undefined, undefined],
+      ['GET', '/version', { a: 1 }, undefined],
+      ['GET', '/nodes/a/qemu/1/status/current', undefined, undefined],
+      ['GET', '/nodes/b/qemu/2/status/current', undefined, undefined],
+      ['POST', '/k599/create', undefined, undefined],
+      ['GET', '/config/cluster/create', undefined, undefined],
+    ]);
+  });
+
   it('maps create and set to POST and PUT, and the root to /', async () => {
     const { root, calls } = recorder();
     await root.pools.create({ poolid: 'p' });
