@@ -3,16 +3,10 @@
  * error into one line on stderr and a documented exit status (exit-codes.ts).
  */
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { leadingOptions, UsageError } from './args.js';
 import { findCommand, resolveCommand } from './commands/registry.js';
 import { EXIT, exitCodeFor, isCertificateRefusal } from './exit-codes.js';
 import { GLOBAL_OPTIONS } from './option-tables.js';
-
-// A command makes a request or two. V8's optimising compile of undici's HTTP parser
-// (WebAssembly) runs in the background and holds the exit back by ~200 ms; the baseline
-// compiler alone is plenty here. Set before anything loads undici.
-setFlagsFromString('--liftoff-only');
 
 function version(): string {
   // dist/cli.js and src/cli/main.ts sit at different depths below package.json.

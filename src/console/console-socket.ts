@@ -14,7 +14,7 @@
  * status, which is what tells a bad ticket from bad credentials). It is an optional peer
  * dependency, loaded only when a console opens, so an https-only install does not carry it.
  */
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   AbortError,
@@ -44,25 +44,16 @@ function connectSocket(options: ResolvedOptions): Promise<Socket> {
   const host = options.hosts[0]!;
   const connect = hostConnector(host, options);
   return new Promise((resolve, reject) => {
-    connect(
-      {
-        hostname: host.hostname,
-        host: host.hostname,
-        protocol: 'https:',
-        port: String(host.port),
-        // As undici does: no SNI for an IP address (RFC 6066).
-        ...(isIP(host.hostname) === 0 ? { servername: host.hostname } : {}),
-      } as Parameters<typeof connect>[0],
-      (error, socket) => {
-        if (error === null) resolve(socket as Socket);
-        else
-          reject(
-            error instanceof ConnectionError
-              ? error
-              : new ConnectionError(`console: ${error.message}`, { cause: error, ...classifyFailure(error) }),
-          );
-      },
-    );
+    // The connector sends no SNI for an IP address (RFC 6066).
+    connect({ protocol: 'https:', hostname: host.hostname, port: host.port }, (error, socket) => {
+      if (error === null) resolve(socket as Socket);
+      else
+        reject(
+          error instanceof ConnectionError
+            ? error
+            : new ConnectionError(`console: ${error.message}`, { cause: error, ...classifyFailure(error) }),
+        );
+    });
   });
 }
 

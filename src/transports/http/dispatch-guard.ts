@@ -1,11 +1,11 @@
 /**
  * What every HTTPS dispatch (an answer collected whole, a streamed download, an upload) does
  * besides handling its answer: it ends once, on the caller's AbortSignal or on a timer, and
- * then aborts undici's request so the socket does no more work for it. The timer runs once
+ * then aborts the pool's request (http1-pool.ts) so the socket does no more work for it. The timer runs once
  * (`arm()` at start) or restarts on progress (`arm()` again on each chunk: an idle timeout).
  */
-import type { Dispatcher } from 'undici';
 import { AbortError, TimeoutError } from '../../core/errors.js';
+import type { RequestControl } from './http1-pool.js';
 
 export interface GuardOptions {
   /** `METHOD /path`, the start of every message. */
@@ -20,7 +20,7 @@ export interface GuardOptions {
 
 export class DispatchGuard {
   readonly #o: GuardOptions;
-  #controller: Dispatcher.DispatchController | undefined;
+  #controller: RequestControl | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
   readonly #onAbort = () =>
@@ -62,13 +62,13 @@ export class DispatchGuard {
     return this.#ended;
   }
 
-  /** For undici's `onRequestStart`: a request that starts after the end is aborted at once. */
-  attach(controller: Dispatcher.DispatchController): void {
+  /** The dispatched request: one that starts after the end is aborted at once. */
+  attach(controller: RequestControl): void {
     this.#controller = controller;
-    if (this.#ended) controller.abort(new AbortError(`${this.#o.where}: aborted`));
+    if (this.#ended) controller.abort();
   }
 
-  /** The exchange is over (answered, or failed by undici itself): no timer, no listener. */
+  /** The exchange is over (answered, or failed on the wire): no timer, no listener. */
   end(): void {
     this.#ended = true;
     clearTimeout(this.#timer);
@@ -76,11 +76,11 @@ export class DispatchGuard {
     if (signal !== undefined) signal.removeEventListener('abort', this.#onAbort);
   }
 
-  /** Ends the exchange early: aborts undici's request and reports `error` once. */
+  /** Ends the exchange early: aborts the request and reports `error` once. */
   fail(error: Error): void {
     if (this.#ended) return;
     this.end();
-    if (this.#controller && !this.#controller.aborted) this.#controller.abort(error);
+    if (this.#controller !== undefined && !this.#controller.aborted) this.#controller.abort();
     this.#o.onFail(error);
   }
 }

@@ -1,19 +1,20 @@
 /**
- * The one undici dispatch of the HTTPS transport. Every exchange (an answer collected whole,
+ * The one dispatch of the HTTPS transport, on our HTTP/1.1 pool (http1-pool.ts). Every exchange (an answer collected whole,
  * a streamed download, an upload) is the same skeleton: start the guard (signal, timer),
  * dispatch, hand the answer's head and chunks to a sink, end once. What differs is the
  * sink (src/transports/http/sinks.ts): it keeps the body, or streams it, and may settle the
  * call at the head (a download) or at the end (everything else).
  *
  * Anything a sink throws (an answer over the size limit, a body that cannot be decoded)
- * fails the exchange: the request is aborted and the caller gets the error. undici would
- * otherwise swallow an exception thrown from its callbacks and the call would never settle.
+ * fails the exchange: the request is aborted and the caller gets the error (an exception
+ * escaping into the socket's event handlers would leave the call unsettled).
  */
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { ConnectionError, ProxmoxError } from '../../core/errors.js';
 import { classifyFailure, type TransportResponse } from '../transport.js';
 import { DispatchGuard } from './dispatch-guard.js';
+import type { Http1Handler } from './http1-connection.js';
+import type { Http1Pool, RequestControl } from './http1-pool.js';
 
 export type ResponseHead = Omit<TransportResponse, 'body' | 'stream'>;
 
@@ -36,7 +37,6 @@ export interface AnswerSink {
 }
 
 export interface ExchangeRequest {
-  origin: string;
   /** Path and query. */
   path: string;
   method: string;
@@ -59,7 +59,7 @@ export function whereOf(method: string, path: string): string {
   return `${method} ${query === -1 ? path : path.slice(0, query)}`;
 }
 
-/** undici's and Node's errors become ConnectionErrors that say where; ours pass as they are. */
+/** Node's errors become ConnectionErrors that say where; ours pass as they are. */
 export function asProxmoxError(where: string, method: string, error: unknown): ProxmoxError {
   if (error instanceof ProxmoxError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -67,7 +67,7 @@ export function asProxmoxError(where: string, method: string, error: unknown): P
 }
 
 export function exchange(
-  dispatcher: Dispatcher,
+  pool: Http1Pool,
   req: ExchangeRequest,
   sink: AnswerSink,
 ): Promise<TransportResponse> {
@@ -92,7 +92,7 @@ export function exchange(
       timeoutText: req.timeoutText,
       onFail: (error) => {
         closeBody();
-        if (settled) sink.failed?.(error);
+        if (settled && sink.failed !== undefined) sink.failed(error);
         settle(error);
       },
     });
@@ -102,18 +102,22 @@ export function exchange(
     }
     if (!guard.start()) return;
 
-    let controller: Dispatcher.DispatchController | undefined;
+    let control: RequestControl | undefined;
     const flow: Flow = {
-      pause: () => controller?.pause(),
-      resume: () => controller?.resume(),
-      cancel: (error) => {
+      pause: () => {
+        if (control !== undefined) control.pause();
+      },
+      resume: () => {
+        if (control !== undefined) control.resume();
+      },
+      cancel: () => {
         if (guard.ended) return;
         guard.end();
         closeBody();
-        if (controller && !controller.aborted) controller.abort(error);
+        if (control !== undefined) control.abort();
       },
     };
-    /** A sink's exception ends the exchange as a typed error instead of vanishing inside undici. */
+    /** A sink's exception ends the exchange as a typed error instead of vanishing in a socket handler. */
     const step = (work: () => void) => {
       if (guard.ended) return;
       try {
@@ -129,52 +133,38 @@ export function exchange(
         );
       }
     };
-
-    dispatcher.dispatch(
-      {
-        origin: req.origin,
-        path: req.path,
-        method: req.method as Dispatcher.HttpMethod,
-        headers: req.headers,
-        body,
+    const handler: Http1Handler = {
+      onHead(statusCode, statusText, headers) {
+        step(() => {
+          if (req.idle) guard.arm();
+          const early = sink.head({ status: statusCode, statusText, headers }, flow);
+          if (early !== undefined) settle(undefined, early);
+        });
       },
-      {
-        onRequestStart(c) {
-          controller = c;
-          guard.attach(c);
-        },
-        onResponseStart(_c, statusCode, headers, statusMessage) {
-          step(() => {
-            if (req.idle) guard.arm();
-            const early = sink.head(
-              {
-                status: statusCode,
-                statusText: typeof statusMessage === 'string' ? statusMessage : '',
-                headers: headers as Record<string, string | string[] | undefined>,
-              },
-              flow,
-            );
-            if (early !== undefined) settle(undefined, early);
-          });
-        },
-        onResponseData(_c, chunk) {
-          step(() => {
-            if (req.idle) guard.arm();
-            sink.data(chunk, flow);
-          });
-        },
-        onResponseEnd() {
-          step(() => {
-            const done = sink.end();
-            guard.end();
-            closeBody();
-            if (done !== undefined) settle(undefined, done);
-          });
-        },
-        onResponseError(_c, error) {
-          guard.fail(asProxmoxError(where, req.method, error));
-        },
+      onBody(chunk) {
+        step(() => {
+          if (req.idle) guard.arm();
+          sink.data(chunk, flow);
+        });
       },
-    );
+      onComplete() {
+        step(() => {
+          const done = sink.end();
+          guard.end();
+          closeBody();
+          if (done !== undefined) settle(undefined, done);
+        });
+      },
+      onError(error) {
+        guard.fail(asProxmoxError(where, req.method, error));
+      },
+    };
+    try {
+      control = pool.dispatch({ method: req.method, path: req.path, headers: req.headers, body }, handler);
+    } catch (error) {
+      guard.fail(asProxmoxError(where, req.method, error));
+      return;
+    }
+    guard.attach(control);
   });
 }

@@ -46,6 +46,7 @@ enum State {
   Done = 8,
 }
 
+const HTTP_PREFIX = Buffer.from('HTTP/');
 const CR = 0x0d;
 const LF = 0x0a;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: (.*))?$/s;
@@ -186,6 +187,10 @@ export class ResponseParser {
     }
     const end = buf.indexOf('\r\n\r\n', searchFrom, 'latin1');
     if (end === -1) {
+      // Not HTTP (an SSH banner, a TLS peer's garbage): refused now, not when the head would end.
+      const seen = Math.min(buf.length - from, 5);
+      if (buf.compare(HTTP_PREFIX, 0, seen, from, from + seen) !== 0)
+        throw malformed('the status line is not `HTTP/1.x NNN reason`');
       if (buf.length - from > HEAD_LIMIT) throw malformed(`the head is larger than ${HEAD_LIMIT} bytes`);
       // A copy: the pending head must not keep the socket's whole chunk alive.
       this.#pending = buf !== data ? buf : Buffer.from(buf.subarray(from));

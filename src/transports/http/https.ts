@@ -1,18 +1,17 @@
 /**
- * HTTPS transport on undici: one keep-alive pool per origin, raw dispatch (the fastest
- * path undici has, and the only one that exposes the reason phrase, where pveproxy puts
- * the first line of its error message).
+ * HTTPS transport on our HTTP/1.1 client (http1-pool.ts): one keep-alive pool per origin.
+ * The client keeps the reason phrase, where pveproxy puts the first line of its error message.
  */
-import type { buildConnector, Dispatcher } from 'undici';
 import { ConnectionError } from '../../core/errors.js';
 import type { ResolvedHost, ResolvedOptions } from '../../options/resolve.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 import { exchange, whereOf } from './dispatch.js';
 import { toWire, type WireSettings } from './http-request.js';
+import { Http1Pool } from './http1-pool.js';
 import { parseProxyUrl, proxyFor, tunnelConnector } from './proxy-tunnel.js';
 import { CollectSink, StreamSink } from './sinks.js';
+import type { Connector } from './socket-connector.js';
 import { tlsConnector } from './tls-connector.js';
-import { Pool } from './undici-parts.js';
 import { uploadHost, uploadRequest } from './upload-body.js';
 
 export class HttpsTransport implements Transport {
@@ -20,7 +19,7 @@ export class HttpsTransport implements Transport {
   readonly needsAuth = true;
   readonly #options: ResolvedOptions;
   readonly #settings: WireSettings;
-  readonly #dispatchers = new Map<string, Dispatcher>();
+  readonly #dispatchers = new Map<string, Http1Pool>();
   #hostIndex = 0;
 
   constructor(options: ResolvedOptions) {
@@ -36,7 +35,7 @@ export class HttpsTransport implements Transport {
     return originOf(this.#options.hosts[this.#hostIndex]!);
   }
 
-  #dispatcher(host: ResolvedHost, origin: string): Dispatcher {
+  #dispatcher(host: ResolvedHost, origin: string): Http1Pool {
     let d = this.#dispatchers.get(origin);
     if (d === undefined) {
       d = makeDispatcher(host, this.#options);
@@ -63,7 +62,7 @@ export class HttpsTransport implements Transport {
     const timeoutMs = req.timeout === undefined ? this.#options.timeout : req.timeout;
     const limit = this.#options.maxResponseBytes;
     const where = whereOf(req.method, wire.url);
-    const base = { origin, method: req.method, signal: req.signal, timeoutMs, where };
+    const base = { method: req.method, signal: req.signal, timeoutMs, where };
     if (req.upload) {
       // An upload of several GB outlasts any per-request limit: only a stall of `timeout` ms fails it.
       const upload = uploadRequest(wire, req, req.upload);
@@ -129,7 +128,7 @@ export function originOf(host: ResolvedHost): string {
  * The TLS connector for one host: certificate checks, fingerprint pinning, client
  * certificates and the proxy tunnel. Consoles open their websockets through it too.
  */
-export function hostConnector(host: ResolvedHost, options: ResolvedOptions): buildConnector.connector {
+export function hostConnector(host: ResolvedHost, options: ResolvedOptions): Connector {
   const tls = tlsConnector(options);
   const proxy = proxyFor(host.hostname, host.port, options.proxy);
   const source = typeof options.proxy === 'string' ? 'option proxy' : 'HTTPS_PROXY (or HTTP_PROXY)';
@@ -141,7 +140,7 @@ export function hostConnector(host: ResolvedHost, options: ResolvedOptions): bui
       });
 }
 
-function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Dispatcher {
+function makeDispatcher(host: ResolvedHost, options: ResolvedOptions): Http1Pool {
   const connect = hostConnector(host, options);
-  return new Pool(originOf(host), { connections: options.connections, connect, keepAliveTimeout: 30_000 });
+  return new Http1Pool(originOf(host), { connections: options.connections, connect, idleTimeout: 30_000 });
 }

@@ -6,9 +6,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import type { buildConnector } from 'undici';
 import { ConnectionError, InvalidArgumentError } from '../../core/errors.js';
 import { classifyFailure } from '../transport.js';
+import type { Connector } from './socket-connector.js';
 
 /** The proxy for an origin: the explicit one, or HTTPS_PROXY unless NO_PROXY matches. */
 export function proxyFor(
@@ -66,11 +66,7 @@ export interface ProxyTls {
  * one (so that Proxy-Authorization never travels in clear there), then the TLS handshake
  * with the Proxmox host inside it.
  */
-export function tunnelConnector(
-  proxy: URL,
-  tls: buildConnector.connector,
-  proxyTls: ProxyTls,
-): buildConnector.connector {
+export function tunnelConnector(proxy: URL, tls: Connector, proxyTls: ProxyTls): Connector {
   const secure = proxy.protocol === 'https:';
   const proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
   return (options, callback) => {

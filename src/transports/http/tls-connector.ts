@@ -5,10 +5,9 @@
  * proxy in front of them) that demand mutual TLS.
  */
 import type { TLSSocket } from 'node:tls';
-import type { buildConnector } from 'undici';
 import { ConnectionError } from '../../core/errors.js';
 import type { ResolvedOptions } from '../../options/resolve.js';
-import { buildConnector as connector } from './undici-parts.js';
+import { type Connector, socketConnector, socketFailures } from './socket-connector.js';
 
 let warnedInsecure = false;
 
@@ -18,7 +17,7 @@ export function normalizeFingerprint(text: string): string {
   return hex.match(/../g)?.join(':') ?? '';
 }
 
-export function tlsConnector(options: ResolvedOptions): buildConnector.connector {
+export function tlsConnector(options: ResolvedOptions): Connector {
   const pinned = options.fingerprint === undefined ? undefined : normalizeFingerprint(options.fingerprint);
   const verify = options.verifySsl && pinned === undefined;
   if (!options.verifySsl && pinned === undefined && !warnedInsecure) {
@@ -28,16 +27,17 @@ export function tlsConnector(options: ResolvedOptions): buildConnector.connector
       { code: 'PROXMOX_INSECURE_TLS' },
     );
   }
-  const base = connector({
-    rejectUnauthorized: verify,
+  const base = socketConnector({
     timeout: options.connectTimeout,
-    keepAlive: true,
-    ...(options.ca === undefined ? {} : { ca: options.ca as string | Buffer | Array<string | Buffer> }),
-    ...(options.cert === undefined ? {} : { cert: options.cert }),
-    ...(options.key === undefined ? {} : { key: options.key }),
-    ...(options.key === undefined || options.passphrase === undefined
-      ? {}
-      : { passphrase: options.passphrase }),
+    tls: {
+      rejectUnauthorized: verify,
+      ...(options.ca === undefined ? {} : { ca: options.ca as string | Buffer | Array<string | Buffer> }),
+      ...(options.cert === undefined ? {} : { cert: options.cert }),
+      ...(options.key === undefined ? {} : { key: options.key }),
+      ...(options.key === undefined || options.passphrase === undefined
+        ? {}
+        : { passphrase: options.passphrase }),
+    },
   });
   const hasCert = options.cert !== undefined;
   return (connectOptions, callback) => {
@@ -46,7 +46,7 @@ export function tlsConnector(options: ResolvedOptions): buildConnector.connector
       const tls = socket as TLSSocket;
       // A resumed session carries no certificate, but it can only resume a handshake that
       // this connector already checked (Node skips identity checks on reuse for the same reason).
-      if (pinned !== undefined && !tls.isSessionReused()) {
+      if (pinned !== undefined && connectOptions.protocol === 'https:' && !tls.isSessionReused()) {
         const seen = tls.getPeerCertificate()?.fingerprint256;
         if (seen === undefined || normalizeFingerprint(seen) !== pinned) {
           socket!.destroy();
@@ -60,7 +60,7 @@ export function tlsConnector(options: ResolvedOptions): buildConnector.connector
           );
         }
       }
-      keepAlerts(tls, hasCert);
+      if (connectOptions.protocol === 'https:') keepAlerts(tls, hasCert);
       callback(null, socket!);
     });
   };
@@ -68,26 +68,27 @@ export function tlsConnector(options: ResolvedOptions): buildConnector.connector
 
 /**
  * TLS 1.3 servers judge the client certificate after the client has finished its
- * handshake: the refusal arrives as an alert on the first read. undici then reports the
- * end of the stream ("other side closed") in its place, so the alert is turned into the
- * socket's error here, in words, before the end can hide it. Some servers (Node's among
- * them) refuse an untrusted certificate by closing without an alert: a connection that
+ * handshake: the refusal arrives as an alert on the first read, and the end of the stream
+ * that follows would hide it: the alert is turned into the socket's error here, in words.
+ * Some servers (Node's among them) refuse an untrusted certificate by closing without an alert: a connection that
  * presented a certificate and ends before a single byte of answer gets a hint too.
  */
 function keepAlerts(socket: TLSSocket, hasCert: boolean): void {
   socket.prependListener('error', (error: Error) => {
     const explained = explainAlert(error, hasCert);
-    if (explained !== undefined) socket.destroy(explained);
+    if (explained === undefined) return;
+    socketFailures.set(socket, explained);
+    socket.destroy(explained);
   });
   if (!hasCert) return;
   socket.prependOnceListener('end', () => {
     if (socket.bytesRead > 0) return;
-    socket.destroy(
-      new Error(
-        'the server closed the connection after the TLS handshake without answering: ' +
-          'it may have refused the client certificate (is it signed by a CA the server trusts, and valid?)',
-      ),
+    const explained = new Error(
+      'the server closed the connection after the TLS handshake without answering: ' +
+        'it may have refused the client certificate (is it signed by a CA the server trusts, and valid?)',
     );
+    socketFailures.set(socket, explained);
+    socket.destroy(explained);
   });
 }
 

@@ -1,21 +1,22 @@
 /**
- * The one dispatch (src/transports/http/dispatch.ts) with its two sinks, against a plain
- * HTTP server on 127.0.0.1: streams keep backpressure and bound their error bodies, and an
+ * The one dispatch (src/transports/http/dispatch.ts) with its two sinks, on our HTTP/1.1
+ * pool (src/transports/http/http1-pool.ts), against a plain HTTP server on 127.0.0.1: streams keep backpressure and bound their error bodies, and an
  * exception inside a sink ends the call as a typed error instead of leaving it unsettled
  * (issue 15.1: the collected-body path used to swallow its decode error).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnswerSink, type ExchangeRequest, exchange } from '../../../src/transports/http/dispatch.js';
+import { Http1Pool } from '../../../src/transports/http/http1-pool.js';
 import { CollectSink, StreamSink } from '../../../src/transports/http/sinks.js';
+import { socketConnector } from '../../../src/transports/http/socket-connector.js';
 import type { TransportResponse } from '../../../src/transports/transport.js';
 
 const SIZE = 8 * 1024 * 1024;
 let server: Server;
 let origin: string;
-let pool: Pool;
+let pool: Http1Pool;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -32,7 +33,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  pool = new Pool(origin);
+  pool = new Http1Pool(origin, {
+    connections: 2,
+    connect: socketConnector({ timeout: 5_000 }),
+    idleTimeout: 30_000,
+  });
 });
 afterAll(async () => {
   await pool.close();
@@ -40,7 +45,6 @@ afterAll(async () => {
 });
 
 const request = (path: string): ExchangeRequest => ({
-  origin,
   path,
   method: 'GET',
   headers: {},
