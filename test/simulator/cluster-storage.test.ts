@@ -81,7 +81,16 @@ describe('storage', () => {
       filename: 'x.iso',
       url: 'https://example.com/x.iso',
     });
-    expect(refused.message).toMatch(/does not support 'iso' content/);
+    // pve-storage Status.pm download_url: a storage without a path is refused first.
+    expect(refused.message?.trim()).toBe("can't upload to storage type 'lvmthin', not a file based storage!");
+    const noTemplates = await fails(engine, 'POST', '/nodes/pve1/storage/shared-nfs/download-url', {
+      content: 'vztmpl',
+      filename: 'x.tar.zst',
+      url: 'https://example.com/x.tar.zst',
+    });
+    expect(noTemplates.message?.trim()).toBe(
+      "storage 'shared-nfs' is not configured for content-type 'vztmpl'",
+    );
     const upid = await ok(engine, 'POST', '/nodes/pve1/storage/local/download-url', {
       content: 'iso',
       filename: 'x.iso',
