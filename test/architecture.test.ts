@@ -105,4 +105,17 @@ describe('src/ layout (docs/architecture.md)', () => {
   it('the library never imports the CLI', () => {
     expect(all.filter((e) => e.to === 'cli').map((e) => e.file)).toEqual([]);
   });
+
+  // yaml is an optional peer (issue 19.1): our reader and writer do the work, and only the
+  // lazy fallback for what they leave out may load the package (types included, since a
+  // declaration naming it would break a user's compile without it).
+  it('only src/config/yaml-lazy.ts imports the yaml package', () => {
+    const wrong = sourceFiles(SRC)
+      .filter((file) =>
+        /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]yaml(?:\/[^'"]*)?['"]/.test(readFileSync(file, 'utf8')),
+      )
+      .map((file) => relative(SRC, file))
+      .filter((file) => file !== 'config/yaml-lazy.ts');
+    expect(wrong).toEqual([]);
+  });
 });

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '../core/errors.js';
 import { readRegularFile, readRegularFileSync } from '../core/regular-file.js';
 import { normalizeStored, type StoredOptions } from './stored-options.js';
-import { yaml } from './yaml-lazy.js';
+import { YamlSyntaxError, YamlUnsupportedError } from './yaml-error.js';
+import { parseYaml } from './yaml-parse.js';
 
 /** Refuses a secret file readable, writable or executable by group or others. */
 export function assertPrivate(path: string, info: Stats): void {
@@ -34,14 +35,9 @@ export function parseSecretText(text: string, path: string): Record<string, unkn
   const json = path.endsWith('.json') || /^\s*\{/.test(text);
   let value: unknown;
   try {
-    value = json ? JSON.parse(text) : yaml().parse(text, { prettyErrors: false });
+    value = json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    if (error instanceof yaml().YAMLParseError) {
-      const at = error.linePos?.[0];
-      throw new InvalidArgumentError(
-        `${path}: not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}`,
-      );
-    }
+    if (error instanceof YamlSyntaxError || error instanceof YamlUnsupportedError) throw error.in(path);
     const pos = /position (\d+)/.exec(String((error as Error).message))?.[1];
     const line = pos === undefined ? undefined : text.slice(0, Number(pos)).split('\n').length;
     throw new InvalidArgumentError(`${path}: not valid JSON${line === undefined ? '' : ` (line ${line})`}`);

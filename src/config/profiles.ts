@@ -12,7 +12,7 @@
  *     tokenValueCommand: pass show proxmox/lab   # run through sh -c; stdout is the secret
  * ```
  *
- * Writes keep every other profile (and the file's comments), take a lock file against
+ * Writes keep every other profile (and the file's comments and layout), take a lock file against
  * concurrent writers, and replace the file atomically: a new file (mode 0600, created
  * exclusively) in the same directory, fsynced, renamed over the old one. A config that is
  * a symbolic link is refused rather than followed or replaced. The directory is created 0700.
@@ -23,13 +23,15 @@ import { lstatSync } from 'node:fs';
 import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { Document } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
 import { InvalidArgumentError } from '../core/errors.js';
 import { readRegularFileSync, unreadableReason } from '../core/regular-file.js';
 import type { ProxmoxOptions } from '../options/options.js';
 import { assertPrivate, parseSecretText } from './credentials-file.js';
 import { normalizeStored, type StoredOptions } from './stored-options.js';
-import { yaml } from './yaml-lazy.js';
+import { setIn } from './yaml-edit.js';
+import { parseYaml } from './yaml-parse.js';
+import { writeYaml } from './yaml-write.js';
 
 export interface ProfileStoreOptions {
   /** The config file to use instead of the default location. */
@@ -152,47 +154,86 @@ export async function saveProfile(
     profile as Record<string, unknown>,
     (key) => `profile ${name}${key ? `, ${key}` : ''}`,
   );
-  await edit(options, (doc) => doc.setIn(['profiles', name], doc.createNode(clean)));
+  await edit(options, () => [[['profiles', name], clean]]);
 }
 
 /** Removes a profile; answers whether it existed. Clears `default` if it named it. */
 export async function removeProfile(name: string, options: ProfileStoreOptions = {}): Promise<boolean> {
   checkName(name);
   let existed = false;
-  await edit(options, (doc) => {
-    existed = doc.hasIn(['profiles', name]);
-    doc.deleteIn(['profiles', name]);
-    if (doc.get('default') === name) doc.delete('default');
+  await edit(options, (data) => {
+    existed = Object.hasOwn(profilesOf(data), name);
+    return [
+      [['profiles', name], undefined],
+      ...(data.default === name ? [[['default'], undefined] as Change] : []),
+    ];
   });
   return existed;
 }
 
 export async function setDefaultProfile(name: string, options: ProfileStoreOptions = {}): Promise<void> {
   checkName(name);
-  await edit(options, (doc) => {
-    if (!doc.hasIn(['profiles', name])) throw new InvalidArgumentError(`no profile named '${name}'`);
-    doc.set('default', name);
+  await edit(options, (data) => {
+    if (!Object.hasOwn(profilesOf(data), name)) throw new InvalidArgumentError(`no profile named '${name}'`);
+    return [[['default'], name]];
   });
 }
 
-/** Read, change, write back, under the lock. */
-async function edit(options: ProfileStoreOptions, change: (doc: Document) => void): Promise<void> {
+/** A key path and its new value (undefined: remove it). */
+type Change = [path: readonly [string] | readonly [string, string], value: unknown];
+
+const profilesOf = (data: Record<string, unknown>) => (data.profiles ?? {}) as Record<string, unknown>;
+
+/** The data with one change made (a copy; `data` stays as it was). */
+function applied(data: Record<string, unknown>, [[first, second], value]: Change): Record<string, unknown> {
+  const out = { ...data };
+  if (second === undefined) {
+    if (value === undefined) delete out[first];
+    else out[first] = value;
+    return out;
+  }
+  const inner = { ...((out[first] ?? {}) as Record<string, unknown>) };
+  if (value === undefined) delete inner[second];
+  else inner[second] = value;
+  out[first] = inner;
+  return out;
+}
+
+/**
+ * Read, change, write back, under the lock. YAML is edited by lines (yaml-edit.ts), so
+ * that comments and key order survive; when that cannot be done, or would not read back
+ * as the changed data, the whole document is written from the data instead.
+ */
+async function edit(
+  options: ProfileStoreOptions,
+  change: (data: Record<string, unknown>) => Change[],
+): Promise<void> {
   const path = configPath(options);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await withLock(`${path}.lock`, async () => {
     const current = readProfileConfig({ path });
     const text = current.exists ? readRegularFileSync(path, `profiles ${path}`).bytes.toString('utf8') : '';
-    const json = path.endsWith('.json');
-    // YAML is edited as a document, so that comments and key order survive.
-    const doc = !current.exists
-      ? new (yaml().Document)({})
-      : json
-        ? new (yaml().Document)(JSON.parse(text))
-        : yaml().parseDocument(text);
-    change(doc);
-    const out = json ? `${JSON.stringify(doc.toJS(), null, 2)}\n` : doc.toString();
+    let data = current.exists ? parseSecretText(text, path) : {};
+    let out: string | undefined = text;
+    for (const step of change(data)) {
+      data = applied(data, step);
+      out = out === undefined ? undefined : setIn(out, step[0], step[1], data);
+    }
+    if (path.endsWith('.json')) {
+      out = `${JSON.stringify(data, null, 2)}\n`;
+    } else if (out === undefined || !readsAs(out, data)) {
+      out = writeYaml(data);
+    }
     await writeAtomic(path, out);
   });
+}
+
+function readsAs(text: string, data: Record<string, unknown>): boolean {
+  try {
+    return isDeepStrictEqual(parseYaml(text) ?? {}, data);
+  } catch {
+    return false;
+  }
 }
 
 /** Replaces `path` with `text`: temp file (0600, exclusive) in the same dir, fsync, rename. */

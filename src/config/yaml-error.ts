@@ -1,6 +1,6 @@
 /**
  * Errors of our YAML reader. A config or credentials file may hold passwords and tokens,
- * so a message names the line and the rule broken, never the text of the line.
+ * so a message names the file, the line and the rule broken, never the text of the line.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 
@@ -10,8 +10,15 @@ export class YamlSyntaxError extends InvalidArgumentError {
     /** 1-based line of the problem. */
     readonly line: number,
     readonly reason: string,
+    /** The file read, when known. */
+    readonly source?: string,
   ) {
-    super(`line ${line}: ${reason}`);
+    super(`${source === undefined ? '' : `${source}: not valid YAML: `}line ${line}: ${reason}`);
+  }
+
+  /** The same error, naming the file it came from. */
+  in(source: string): YamlSyntaxError {
+    return new YamlSyntaxError(this.line, this.reason, source);
   }
 }
 
@@ -24,7 +31,15 @@ export class YamlUnsupportedError extends InvalidArgumentError {
     readonly line: number,
     /** What the document uses, e.g. 'anchors (&name)'. */
     readonly feature: string,
+    readonly source?: string,
   ) {
-    super(`line ${line}: ${feature} need the yaml package (npm install yaml), or write the file as JSON`);
+    super(
+      `${source === undefined ? '' : `${source}: `}line ${line}: ${feature} need the yaml package ` +
+        '(npm install yaml), or write the file as JSON',
+    );
+  }
+
+  in(source: string): YamlUnsupportedError {
+    return new YamlUnsupportedError(this.line, this.feature, source);
   }
 }

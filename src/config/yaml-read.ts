@@ -50,6 +50,14 @@ export function readYaml(text: string): unknown {
   return new Reader(text).document();
 }
 
+/**
+ * The key of a `key: value` line (its indentation removed) and the text after the `:`,
+ * or undefined when the line holds no key. For yaml-edit.ts, which edits by lines.
+ */
+export function readLineKey(line: string): { key: string; rest: string } | undefined {
+  return new Reader(line).lineKey();
+}
+
 class Reader {
   private readonly s: string;
   private i = 0;
@@ -151,6 +159,17 @@ class Reader {
 
   private isSeqDash(): boolean {
     return this.ch() === '-' && isBlank(this.s[this.i + 1]);
+  }
+
+  lineKey(): { key: string; rest: string } | undefined {
+    try {
+      if (!this.keyAhead()) return undefined;
+      const key = this.key();
+      this.skipInline();
+      return { key, rest: this.s.slice(this.i + 1) };
+    } catch {
+      return undefined;
+    }
   }
 
   // ---- document ----

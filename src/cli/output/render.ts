@@ -4,6 +4,8 @@
  * `table` is `text` that frames scalars and lists of scalars too, with a header.
  * Only the returned string goes to stdout: callers print nothing else there.
  */
+
+import { writeYaml } from '../../config/yaml-write.js';
 import type { JsonSchema } from '../../generated/schema-types.js';
 import { UsageError } from '../args.js';
 import { renderValue, type YamlStringify } from './renderers.js';
@@ -116,9 +118,8 @@ function tableOptions(o: OutputOptions, overrides: Partial<TableOptions> = {}): 
   };
 }
 
-async function yamlText(data: unknown): Promise<string> {
-  const { stringify } = await import('yaml');
-  const body = stringify(data ?? null);
+function yamlText(data: unknown): string {
+  const body = writeYaml(data ?? null);
   // pvesh's YAML starts with the document marker.
   return typeof data === 'object' && data !== null ? `---\n${body}` : `--- ${body}`;
 }
@@ -178,13 +179,6 @@ export async function formatOutput(data: unknown, o: OutputOptions): Promise<str
     case 'yaml':
       return yamlText(data);
     default:
-      return text(data, o, needsYaml(o) ? (await import('yaml')).stringify : undefined);
+      return text(data, o, writeYaml);
   }
-}
-
-/** Whether the result schema has a `yaml` renderer (which needs the YAML module loaded). */
-function needsYaml(o: OutputOptions): boolean {
-  if (o.humanReadable === false) return false;
-  const props = { ...o.returns?.properties, ...o.returns?.items?.properties };
-  return Object.values(props).some((s) => s.renderer === 'yaml');
 }

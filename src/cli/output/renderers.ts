@@ -52,7 +52,7 @@ function renderTimestamp(epoch: number, utc: boolean): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
-/** YAML text, when the caller loaded the yaml module (see needsYaml); else undefined. */
+/** YAML text (the config module's writer), passed in so that the renderers stay free of imports. */
 export type YamlStringify = (value: unknown) => string;
 
 /**
