@@ -1,6 +1,32 @@
 /** Renders `common.ts`: the few types every service's generated types share. */
 import { HEADER } from './emit-schema.js';
 
+/** Post, PostOpt, Put, PutOpt: a verb and its pvesh-named alias (create, set), declared once. */
+function verbBases(): string {
+  const pairs = [
+    ['Post', 'POST', 'post', 'create'],
+    ['Put', 'PUT', 'put', 'set'],
+  ] as const;
+  return pairs
+    .flatMap(([name, method, verb, alias]) =>
+      (['Verb', 'VerbOpt'] as const).map((type) =>
+        [
+          type === 'Verb'
+            ? `/** A path that takes ${method}: \`${verb}\`, and \`${alias}\`, the same verb by pvesh's name. */`
+            : `/** A path that takes ${method} whose params may be left out. */`,
+          `export interface ${name}${type === 'Verb' ? '' : 'Opt'}<P, R> {`,
+          `  /** ${method} to this path (its facts are in the path's comment). */`,
+          `  ${verb}: ${type}<P, R>;`,
+          `  /** ${method} to this path, as \`${verb}\`. */`,
+          `  ${alias}: ${type}<P, R>;`,
+          '}',
+          '',
+        ].join('\n'),
+      ),
+    )
+    .join('\n');
+}
+
 export function emitCommon(): string {
   return `${HEADER}// Types shared by the generated per-service types.
 
@@ -58,6 +84,7 @@ export interface Verb<P, R> {}
 /** A verb whose params may be left out (merged into like \`Verb\`). */
 export interface VerbOpt<P, R> {}
 
+${verbBases()}
 /** The answer of a call: the result, or a promise of it. */
 export type Answer<C extends CallShape, O, R> = C['sync'] extends true ? Outcome<C, O, R> : Promise<Outcome<C, O, R>>;
 `;

@@ -2,9 +2,10 @@
  * Renders `<svc>/tree.ts`: one interface per path (`NodesNodeQemuVmidStatusStart`), never
  * one giant nested type, so an editor resolves only the nodes a call walks through.
  * A node whose child is a path parameter is callable: `nodes('pve1').qemu(100)`.
- * Verbs: get/post/put/delete, plus create (= post) and set (= put), the alias without a
- * comment of its own. A child segment named like a verb (PMG's `/config/cluster/create`)
- * wins over the verb, as it does at run time.
+ * Verbs: get/post/put/delete, plus create (= post) and set (= put); a POST or PUT comes
+ * with its alias from a shared base (`extends PostOpt<Params, Result>`), its facts in the
+ * node's comment. A child segment named like a verb (PMG's `/config/cluster/create`) wins
+ * over the verb, as it does at run time.
  * No interface here has a type parameter: a verb is `Verb<Params, Result>`, whose call
  * signature the SDK declares (src/typed/api.ts), and the sync facade maps the tree once
  * (`Synced`), so the everyday async client compiles with no instantiation per node.
@@ -16,30 +17,58 @@ import { propertyKey } from './names.js';
 import type { TypeContext } from './type-expr.js';
 
 const VERBS = { GET: ['get'], POST: ['post', 'create'], PUT: ['put', 'set'], DELETE: ['delete'] } as const;
+/** The shared interfaces of common.d.ts that declare a verb and its alias once. */
+const BASES = { POST: 'Post', PUT: 'Put' } as const;
+
+function signature(m: MethodModel, result: TypeContext): { verbType: string; args: string } {
+  const params = m.paramsName ? `T.${m.paramsName}` : 'NoParams';
+  return {
+    verbType: m.paramsOptional ? 'VerbOpt' : 'Verb',
+    args: `${params}, ${resultExpr(m, result, 'T.')}`,
+  };
+}
 
 function verbLines(m: MethodModel, taken: ReadonlySet<string>, result: TypeContext): string[] {
-  const params = m.paramsName ? `T.${m.paramsName}` : 'NoParams';
-  const verbType = m.paramsOptional ? 'VerbOpt' : 'Verb';
-  const ret = resultExpr(m, result, 'T.');
+  const { verbType, args } = signature(m, result);
   const lines: string[] = [];
-  VERBS[m.api.method].forEach((verb, i) => {
-    if (taken.has(verb)) return;
-    if (i === 0 || taken.has(VERBS[m.api.method][0])) lines.push(`  ${docLine(m)}`);
-    lines.push(`  ${verb}: ${verbType}<${params}, ${ret}>;`);
-  });
+  for (const verb of VERBS[m.api.method]) {
+    if (taken.has(verb)) continue;
+    lines.push(`  ${docLine(m)}`, `  ${verb}: ${verbType}<${args}>;`);
+  }
   return lines;
+}
+
+/**
+ * `extends PostOpt<Params, Result>` for a POST or PUT whose verb and alias are both free (a
+ * child named `create` wins over the alias, so that node spells its verb out): the pair is
+ * declared once, in common.d.ts, instead of twice per path.
+ */
+function baseOf(m: MethodModel, taken: ReadonlySet<string>, result: TypeContext): string | undefined {
+  if (m.api.method !== 'POST' && m.api.method !== 'PUT') return undefined;
+  if (VERBS[m.api.method].some((v) => taken.has(v))) return undefined;
+  const { verbType, args } = signature(m, result);
+  return `${BASES[m.api.method]}${verbType === 'VerbOpt' ? 'Opt' : ''}<${args}>`;
+}
+
+/** The path, and what the comment of a verb declared in a base would have said. */
+function nodeDoc(n: NodeModel, based: MethodModel[]): string {
+  const facts = based.map((m) => docLine(m).slice(4, -3).replace(`${m.route} `, `${m.api.method} `));
+  return `/** ${[n.node.path, ...facts].join('; ')} */`;
 }
 
 function nodeInterface(n: NodeModel, result: TypeContext): string[] {
   const statics = n.children.filter((c) => !c.node.segment.startsWith('{'));
   const param = n.children.find((c) => c.node.segment.startsWith('{'));
   const taken = new Set(statics.map((c) => c.node.segment));
-  const lines = [`/** ${n.node.path} */`, `export interface ${n.typeName} {`];
+  const based = n.methods.filter((m) => baseOf(m, taken, result));
+  const bases = based.map((m) => baseOf(m, taken, result));
+  const heritage = bases.length ? ` extends ${bases.join(', ')}` : '';
+  const lines = [nodeDoc(n, based), `export interface ${n.typeName}${heritage} {`];
   if (param) {
     const name = param.node.segment.slice(1, -1).replace(/[^A-Za-z0-9_$]/g, '_');
     lines.push(`  (${name}: string | number): ${param.typeName};`);
   }
-  for (const m of n.methods) lines.push(...verbLines(m, taken, result));
+  for (const m of n.methods) if (!based.includes(m)) lines.push(...verbLines(m, taken, result));
   for (const c of statics) lines.push(`  ${propertyKey(c.node.segment)}: ${c.typeName};`);
   lines.push('}', '');
   return lines;
@@ -50,7 +79,7 @@ export function emitTree(model: NodeModel, service: string, booleans: 'int' | 'b
   const out: string[] = [
     HEADER,
     `// The fluent path tree of ${service.toUpperCase()}: one interface per path.`,
-    "import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';",
+    "import type { NoParams, Post, PostOpt, Put, PutOpt, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';",
     "import type * as T from './types.js';",
     '',
     'export type { Verb, VerbOpt };',

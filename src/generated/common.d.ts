@@ -56,5 +56,37 @@ export interface Verb<P, R> {}
 /** A verb whose params may be left out (merged into like `Verb`). */
 export interface VerbOpt<P, R> {}
 
+/** A path that takes POST: `post`, and `create`, the same verb by pvesh's name. */
+export interface Post<P, R> {
+  /** POST to this path (its facts are in the path's comment). */
+  post: Verb<P, R>;
+  /** POST to this path, as `post`. */
+  create: Verb<P, R>;
+}
+
+/** A path that takes POST whose params may be left out. */
+export interface PostOpt<P, R> {
+  /** POST to this path (its facts are in the path's comment). */
+  post: VerbOpt<P, R>;
+  /** POST to this path, as `post`. */
+  create: VerbOpt<P, R>;
+}
+
+/** A path that takes PUT: `put`, and `set`, the same verb by pvesh's name. */
+export interface Put<P, R> {
+  /** PUT to this path (its facts are in the path's comment). */
+  put: Verb<P, R>;
+  /** PUT to this path, as `put`. */
+  set: Verb<P, R>;
+}
+
+/** A path that takes PUT whose params may be left out. */
+export interface PutOpt<P, R> {
+  /** PUT to this path (its facts are in the path's comment). */
+  put: VerbOpt<P, R>;
+  /** PUT to this path, as `put`. */
+  set: VerbOpt<P, R>;
+}
+
 /** The answer of a call: the result, or a promise of it. */
 export type Answer<C extends CallShape, O, R> = C['sync'] extends true ? Outcome<C, O, R> : Promise<Outcome<C, O, R>>;

@@ -114,7 +114,20 @@ const fixture: SchemaNode = {
         {
           path: '/nodes/{node}',
           segment: '{node}',
-          methods: {},
+          methods: {
+            POST: {
+              path: '/nodes/{node}',
+              method: 'POST',
+              name: 'adopt',
+              allowtoken: true,
+              protected: false,
+              parameters: {
+                type: 'object',
+                properties: { node: { type: 'string' }, name: { type: 'string' } },
+              },
+              returns: { type: 'null' },
+            },
+          },
           children: [
             {
               path: '/nodes/{node}/start',
@@ -165,11 +178,14 @@ describe('emitters (tiny fixture, whole output)', () => {
     const out = emitTree(model, 'pve', 'int');
     expect(out).toContain('export interface Nodes {\n  (node: string | number): NodesNode;');
     expect(out).toContain('  get: VerbOpt<NoParams, T.NodesGetItem[]>;');
-    // The alias shares the verb's type; the comment stands once, on the verb.
+    // A POST comes with its alias from one shared base; its facts move to the path's comment.
     expect(out).toContain(
-      '  /** POST /nodes/{node}/start (start) starts a task not with API tokens */\n  post: VerbOpt<T.NodesNodeStartPostParams, Upid>;\n  create: VerbOpt<T.NodesNodeStartPostParams, Upid>;',
+      '/** /nodes/{node}/start; POST (start) starts a task not with API tokens */\nexport interface NodesNodeStart extends PostOpt<T.NodesNodeStartPostParams, Upid> {\n}',
     );
-    expect(out).toContain('  create: NodesNodeCreate;');
+    // A child named like the alias wins: that node spells the verb out, without the alias.
+    expect(out).toContain(
+      '  /** POST /nodes/{node} (adopt) */\n  post: Verb<T.NodesNodePostParams, null>;\n  start: NodesNodeStart;\n  create: NodesNodeCreate;',
+    );
     expect(out).not.toMatch(/<C\b/);
   });
 });

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 // The fluent path tree of PBS: one interface per path.
-import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, Post, PostOpt, Put, PutOpt, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
 export type { Verb, VerbOpt };
@@ -41,13 +41,10 @@ export interface Access {
   vncticket: AccessVncticket;
 }
 
-/** /access/acl */
-export interface AccessAcl {
+/** /access/acl; PUT (put_access_acl) */
+export interface AccessAcl extends Put<T.AccessAclPutParams, null> {
   /** GET /access/acl (get_access_acl) */
   get: VerbOpt<T.AccessAclGetParams, T.AccessAclGetItem[]>;
-  /** PUT /access/acl (put_access_acl) */
-  put: Verb<T.AccessAclPutParams, null>;
-  set: Verb<T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
@@ -62,11 +59,8 @@ export interface AccessDomainsRealm {
   sync: AccessDomainsRealmSync;
 }
 
-/** /access/domains/{realm}/sync */
-export interface AccessDomainsRealmSync {
-  /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  post: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
-  create: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
+/** /access/domains/{realm}/sync; POST (post_access_domains_sync) starts a task */
+export interface AccessDomainsRealmSync extends PostOpt<T.AccessDomainsRealmSyncPostParams, Upid> {
 }
 
 /** /access/openid */
@@ -77,25 +71,16 @@ export interface AccessOpenid {
   login: AccessOpenidLogin;
 }
 
-/** /access/openid/auth-url */
-export interface AccessOpenidAuthUrl {
-  /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  post: Verb<T.AccessOpenidAuthUrlPostParams, string>;
-  create: Verb<T.AccessOpenidAuthUrlPostParams, string>;
+/** /access/openid/auth-url; POST (post_access_openid_auth_url) */
+export interface AccessOpenidAuthUrl extends Post<T.AccessOpenidAuthUrlPostParams, string> {
 }
 
-/** /access/openid/login */
-export interface AccessOpenidLogin {
-  /** POST /access/openid/login (post_access_openid_login) */
-  post: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
-  create: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+/** /access/openid/login; POST (post_access_openid_login) */
+export interface AccessOpenidLogin extends Post<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult> {
 }
 
-/** /access/password */
-export interface AccessPassword {
-  /** PUT /access/password (put_access_password) */
-  put: Verb<T.AccessPasswordPutParams, null>;
-  set: Verb<T.AccessPasswordPutParams, null>;
+/** /access/password; PUT (put_access_password) */
+export interface AccessPassword extends Put<T.AccessPasswordPutParams, null> {
 }
 
 /** /access/permissions */
@@ -117,53 +102,38 @@ export interface AccessTfa {
   get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
-/** /access/tfa/{userid} */
-export interface AccessTfaUserid {
+/** /access/tfa/{userid}; POST (post_access_tfa) */
+export interface AccessTfaUserid extends Post<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult> {
   (id: string | number): AccessTfaUseridId;
   /** GET /access/tfa/{userid} (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
-  /** POST /access/tfa/{userid} (post_access_tfa) */
-  post: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
-  create: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
-/** /access/tfa/{userid}/{id} */
-export interface AccessTfaUseridId {
+/** /access/tfa/{userid}/{id}; PUT (put_access_tfa) */
+export interface AccessTfaUseridId extends PutOpt<T.AccessTfaUseridIdPutParams, null> {
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
   get: VerbOpt<NoParams, unknown>;
-  /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  put: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
-  set: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
   delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
-/** /access/ticket */
-export interface AccessTicket {
-  /** POST /access/ticket (post_access_ticket) */
-  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
+/** /access/ticket; POST (post_access_ticket) */
+export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
   /** DELETE /access/ticket (delete_access_ticket) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /access/users */
-export interface AccessUsers {
+/** /access/users; POST (post_access_users) */
+export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
   /** GET /access/users (get_access_users) */
   get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
-  /** POST /access/users (post_access_users) */
-  post: Verb<T.AccessUsersPostParams, null>;
-  create: Verb<T.AccessUsersPostParams, null>;
 }
 
-/** /access/users/{userid} */
-export interface AccessUsersUserid {
+/** /access/users/{userid}; PUT (put_access_users) */
+export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
   /** GET /access/users/{userid} (get_access_users) */
   get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
-  /** PUT /access/users/{userid} (put_access_users) */
-  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
-  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_access_users) */
   delete: VerbOpt<T.AccessUsersUseridDeleteParams, null>;
   token: AccessUsersUseridToken;
@@ -177,32 +147,20 @@ export interface AccessUsersUseridToken {
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
-/** /access/users/{userid}/token/{token-name} */
-export interface AccessUsersUseridTokenTokenName {
+/** /access/users/{userid}/token/{token-name}; POST (post_access_users_token); PUT (put_access_users_token) */
+export interface AccessUsersUseridTokenTokenName extends PostOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>, PutOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult> {
   /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
-  /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  post: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
-  create: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
-  /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  put: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
-  set: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult>;
   /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
   delete: VerbOpt<T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
 
-/** /access/users/{userid}/unlock-tfa */
-export interface AccessUsersUseridUnlockTfa {
-  /** PUT /access/users/{userid}/unlock-tfa (put_access_users_unlock_tfa) */
-  put: VerbOpt<NoParams, boolean>;
-  set: VerbOpt<NoParams, boolean>;
+/** /access/users/{userid}/unlock-tfa; PUT (put_access_users_unlock_tfa) */
+export interface AccessUsersUseridUnlockTfa extends PutOpt<NoParams, boolean> {
 }
 
-/** /access/vncticket */
-export interface AccessVncticket {
-  /** POST /access/vncticket (post_access_vncticket) */
-  post: Verb<T.AccessVncticketPostParams, null>;
-  create: Verb<T.AccessVncticketPostParams, null>;
+/** /access/vncticket; POST (post_access_vncticket) */
+export interface AccessVncticket extends Post<T.AccessVncticketPostParams, null> {
 }
 
 /** /admin */
@@ -269,11 +227,8 @@ export interface AdminDatastoreStoreCatalog {
   get: Verb<T.AdminDatastoreStoreCatalogGetParams, unknown>;
 }
 
-/** /admin/datastore/{store}/change-owner */
-export interface AdminDatastoreStoreChangeOwner {
-  /** POST /admin/datastore/{store}/change-owner (post_admin_datastore_change_owner) */
-  post: Verb<T.AdminDatastoreStoreChangeOwnerPostParams, null>;
-  create: Verb<T.AdminDatastoreStoreChangeOwnerPostParams, null>;
+/** /admin/datastore/{store}/change-owner; POST (post_admin_datastore_change_owner) */
+export interface AdminDatastoreStoreChangeOwner extends Post<T.AdminDatastoreStoreChangeOwnerPostParams, null> {
 }
 
 /** /admin/datastore/{store}/download */
@@ -294,22 +249,16 @@ export interface AdminDatastoreStoreFiles {
   get: Verb<T.AdminDatastoreStoreFilesGetParams, T.AdminDatastoreStoreFilesGetItem[]>;
 }
 
-/** /admin/datastore/{store}/gc */
-export interface AdminDatastoreStoreGc {
+/** /admin/datastore/{store}/gc; POST (post_admin_datastore_gc) starts a task */
+export interface AdminDatastoreStoreGc extends PostOpt<NoParams, Upid> {
   /** GET /admin/datastore/{store}/gc (get_admin_datastore_gc) */
   get: VerbOpt<NoParams, T.AdminDatastoreStoreGcGetResult>;
-  /** POST /admin/datastore/{store}/gc (post_admin_datastore_gc) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
 }
 
-/** /admin/datastore/{store}/group-notes */
-export interface AdminDatastoreStoreGroupNotes {
+/** /admin/datastore/{store}/group-notes; PUT (put_admin_datastore_group_notes) */
+export interface AdminDatastoreStoreGroupNotes extends Put<T.AdminDatastoreStoreGroupNotesPutParams, null> {
   /** GET /admin/datastore/{store}/group-notes (get_admin_datastore_group_notes) */
   get: Verb<T.AdminDatastoreStoreGroupNotesGetParams, unknown>;
-  /** PUT /admin/datastore/{store}/group-notes (put_admin_datastore_group_notes) */
-  put: Verb<T.AdminDatastoreStoreGroupNotesPutParams, null>;
-  set: Verb<T.AdminDatastoreStoreGroupNotesPutParams, null>;
 }
 
 /** /admin/datastore/{store}/groups */
@@ -320,68 +269,44 @@ export interface AdminDatastoreStoreGroups {
   delete: Verb<T.AdminDatastoreStoreGroupsDeleteParams, T.AdminDatastoreStoreGroupsDeleteResult>;
 }
 
-/** /admin/datastore/{store}/mount */
-export interface AdminDatastoreStoreMount {
-  /** POST /admin/datastore/{store}/mount (post_admin_datastore_mount) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /admin/datastore/{store}/mount; POST (post_admin_datastore_mount) starts a task */
+export interface AdminDatastoreStoreMount extends PostOpt<NoParams, Upid> {
 }
 
-/** /admin/datastore/{store}/move-group */
-export interface AdminDatastoreStoreMoveGroup {
-  /** POST /admin/datastore/{store}/move-group (post_admin_datastore_move_group) starts a task */
-  post: Verb<T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
-  create: Verb<T.AdminDatastoreStoreMoveGroupPostParams, Upid>;
+/** /admin/datastore/{store}/move-group; POST (post_admin_datastore_move_group) starts a task */
+export interface AdminDatastoreStoreMoveGroup extends Post<T.AdminDatastoreStoreMoveGroupPostParams, Upid> {
 }
 
-/** /admin/datastore/{store}/move-namespace */
-export interface AdminDatastoreStoreMoveNamespace {
-  /** POST /admin/datastore/{store}/move-namespace (post_admin_datastore_move_namespace) starts a task */
-  post: Verb<T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
-  create: Verb<T.AdminDatastoreStoreMoveNamespacePostParams, Upid>;
+/** /admin/datastore/{store}/move-namespace; POST (post_admin_datastore_move_namespace) starts a task */
+export interface AdminDatastoreStoreMoveNamespace extends Post<T.AdminDatastoreStoreMoveNamespacePostParams, Upid> {
 }
 
-/** /admin/datastore/{store}/namespace */
-export interface AdminDatastoreStoreNamespace {
+/** /admin/datastore/{store}/namespace; POST (post_admin_datastore_namespace) */
+export interface AdminDatastoreStoreNamespace extends Post<T.AdminDatastoreStoreNamespacePostParams, string> {
   /** GET /admin/datastore/{store}/namespace (get_admin_datastore_namespace) */
   get: VerbOpt<T.AdminDatastoreStoreNamespaceGetParams, T.AdminDatastoreStoreNamespaceGetItem[]>;
-  /** POST /admin/datastore/{store}/namespace (post_admin_datastore_namespace) */
-  post: Verb<T.AdminDatastoreStoreNamespacePostParams, string>;
-  create: Verb<T.AdminDatastoreStoreNamespacePostParams, string>;
   /** DELETE /admin/datastore/{store}/namespace (delete_admin_datastore_namespace) */
   delete: Verb<T.AdminDatastoreStoreNamespaceDeleteParams, null>;
 }
 
-/** /admin/datastore/{store}/notes */
-export interface AdminDatastoreStoreNotes {
+/** /admin/datastore/{store}/notes; PUT (put_admin_datastore_notes) */
+export interface AdminDatastoreStoreNotes extends Put<T.AdminDatastoreStoreNotesPutParams, null> {
   /** GET /admin/datastore/{store}/notes (get_admin_datastore_notes) */
   get: Verb<T.AdminDatastoreStoreNotesGetParams, unknown>;
-  /** PUT /admin/datastore/{store}/notes (put_admin_datastore_notes) */
-  put: Verb<T.AdminDatastoreStoreNotesPutParams, null>;
-  set: Verb<T.AdminDatastoreStoreNotesPutParams, null>;
 }
 
-/** /admin/datastore/{store}/protected */
-export interface AdminDatastoreStoreProtected {
+/** /admin/datastore/{store}/protected; PUT (put_admin_datastore_protected) */
+export interface AdminDatastoreStoreProtected extends Put<T.AdminDatastoreStoreProtectedPutParams, null> {
   /** GET /admin/datastore/{store}/protected (get_admin_datastore_protected) */
   get: Verb<T.AdminDatastoreStoreProtectedGetParams, unknown>;
-  /** PUT /admin/datastore/{store}/protected (put_admin_datastore_protected) */
-  put: Verb<T.AdminDatastoreStoreProtectedPutParams, null>;
-  set: Verb<T.AdminDatastoreStoreProtectedPutParams, null>;
 }
 
-/** /admin/datastore/{store}/prune */
-export interface AdminDatastoreStorePrune {
-  /** POST /admin/datastore/{store}/prune (post_admin_datastore_prune) */
-  post: Verb<T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
-  create: Verb<T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]>;
+/** /admin/datastore/{store}/prune; POST (post_admin_datastore_prune) */
+export interface AdminDatastoreStorePrune extends Post<T.AdminDatastoreStorePrunePostParams, T.AdminDatastoreStorePrunePostItem[]> {
 }
 
-/** /admin/datastore/{store}/prune-datastore */
-export interface AdminDatastoreStorePruneDatastore {
-  /** POST /admin/datastore/{store}/prune-datastore (post_admin_datastore_prune_datastore) starts a task */
-  post: VerbOpt<T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
-  create: VerbOpt<T.AdminDatastoreStorePruneDatastorePostParams, Upid>;
+/** /admin/datastore/{store}/prune-datastore; POST (post_admin_datastore_prune_datastore) starts a task */
+export interface AdminDatastoreStorePruneDatastore extends PostOpt<T.AdminDatastoreStorePruneDatastorePostParams, Upid> {
 }
 
 /** /admin/datastore/{store}/pxar-file-download */
@@ -396,11 +321,8 @@ export interface AdminDatastoreStoreRrd {
   get: Verb<T.AdminDatastoreStoreRrdGetParams, unknown>;
 }
 
-/** /admin/datastore/{store}/s3-refresh */
-export interface AdminDatastoreStoreS3Refresh {
-  /** PUT /admin/datastore/{store}/s3-refresh (put_admin_datastore_s3_refresh) starts a task */
-  put: VerbOpt<NoParams, Upid>;
-  set: VerbOpt<NoParams, Upid>;
+/** /admin/datastore/{store}/s3-refresh; PUT (put_admin_datastore_s3_refresh) starts a task */
+export interface AdminDatastoreStoreS3Refresh extends PutOpt<NoParams, Upid> {
 }
 
 /** /admin/datastore/{store}/snapshots */
@@ -417,25 +339,16 @@ export interface AdminDatastoreStoreStatus {
   get: VerbOpt<T.AdminDatastoreStoreStatusGetParams, T.AdminDatastoreStoreStatusGetResult>;
 }
 
-/** /admin/datastore/{store}/unmount */
-export interface AdminDatastoreStoreUnmount {
-  /** POST /admin/datastore/{store}/unmount (post_admin_datastore_unmount) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /admin/datastore/{store}/unmount; POST (post_admin_datastore_unmount) starts a task */
+export interface AdminDatastoreStoreUnmount extends PostOpt<NoParams, Upid> {
 }
 
-/** /admin/datastore/{store}/upload-backup-log */
-export interface AdminDatastoreStoreUploadBackupLog {
-  /** POST /admin/datastore/{store}/upload-backup-log (post_admin_datastore_upload_backup_log) */
-  post: Verb<T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
-  create: Verb<T.AdminDatastoreStoreUploadBackupLogPostParams, null>;
+/** /admin/datastore/{store}/upload-backup-log; POST (post_admin_datastore_upload_backup_log) */
+export interface AdminDatastoreStoreUploadBackupLog extends Post<T.AdminDatastoreStoreUploadBackupLogPostParams, null> {
 }
 
-/** /admin/datastore/{store}/verify */
-export interface AdminDatastoreStoreVerify {
-  /** POST /admin/datastore/{store}/verify (post_admin_datastore_verify) starts a task */
-  post: VerbOpt<T.AdminDatastoreStoreVerifyPostParams, Upid>;
-  create: VerbOpt<T.AdminDatastoreStoreVerifyPostParams, Upid>;
+/** /admin/datastore/{store}/verify; POST (post_admin_datastore_verify) starts a task */
+export interface AdminDatastoreStoreVerify extends PostOpt<T.AdminDatastoreStoreVerifyPostParams, Upid> {
 }
 
 /** /admin/gc */
@@ -471,11 +384,8 @@ export interface AdminPruneId {
   run: AdminPruneIdRun;
 }
 
-/** /admin/prune/{id}/run */
-export interface AdminPruneIdRun {
-  /** POST /admin/prune/{id}/run (post_admin_prune_run) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /admin/prune/{id}/run; POST (post_admin_prune_run) */
+export interface AdminPruneIdRun extends PostOpt<NoParams, null> {
 }
 
 /** /admin/s3 */
@@ -491,18 +401,12 @@ export interface AdminS3S3EndpointId {
   "reset-counters": AdminS3S3EndpointIdResetCounters;
 }
 
-/** /admin/s3/{s3-endpoint-id}/check */
-export interface AdminS3S3EndpointIdCheck {
-  /** PUT /admin/s3/{s3-endpoint-id}/check (put_admin_s3_check) */
-  put: Verb<T.AdminS3S3EndpointIdCheckPutParams, null>;
-  set: Verb<T.AdminS3S3EndpointIdCheckPutParams, null>;
+/** /admin/s3/{s3-endpoint-id}/check; PUT (put_admin_s3_check) */
+export interface AdminS3S3EndpointIdCheck extends Put<T.AdminS3S3EndpointIdCheckPutParams, null> {
 }
 
-/** /admin/s3/{s3-endpoint-id}/reset-counters */
-export interface AdminS3S3EndpointIdResetCounters {
-  /** PUT /admin/s3/{s3-endpoint-id}/reset-counters (put_admin_s3_reset_counters) */
-  put: Verb<T.AdminS3S3EndpointIdResetCountersPutParams, null>;
-  set: Verb<T.AdminS3S3EndpointIdResetCountersPutParams, null>;
+/** /admin/s3/{s3-endpoint-id}/reset-counters; PUT (put_admin_s3_reset_counters) */
+export interface AdminS3S3EndpointIdResetCounters extends Put<T.AdminS3S3EndpointIdResetCountersPutParams, null> {
 }
 
 /** /admin/sync */
@@ -519,11 +423,8 @@ export interface AdminSyncId {
   run: AdminSyncIdRun;
 }
 
-/** /admin/sync/{id}/run */
-export interface AdminSyncIdRun {
-  /** POST /admin/sync/{id}/run (post_admin_sync_run) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /admin/sync/{id}/run; POST (post_admin_sync_run) */
+export interface AdminSyncIdRun extends PostOpt<NoParams, null> {
 }
 
 /** /admin/traffic-control */
@@ -546,11 +447,8 @@ export interface AdminVerifyId {
   run: AdminVerifyIdRun;
 }
 
-/** /admin/verify/{id}/run */
-export interface AdminVerifyIdRun {
-  /** POST /admin/verify/{id}/run (post_admin_verify_run) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /admin/verify/{id}/run; POST (post_admin_verify_run) */
+export interface AdminVerifyIdRun extends PostOpt<NoParams, null> {
 }
 
 /** /backup */
@@ -594,85 +492,61 @@ export interface ConfigAccess {
   tfa: ConfigAccessTfa;
 }
 
-/** /config/access/ad */
-export interface ConfigAccessAd {
+/** /config/access/ad; POST (post_config_access_ad) */
+export interface ConfigAccessAd extends Post<T.ConfigAccessAdPostParams, null> {
   (realm: string | number): ConfigAccessAdRealm;
   /** GET /config/access/ad (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdGetItem[]>;
-  /** POST /config/access/ad (post_config_access_ad) */
-  post: Verb<T.ConfigAccessAdPostParams, null>;
-  create: Verb<T.ConfigAccessAdPostParams, null>;
 }
 
-/** /config/access/ad/{realm} */
-export interface ConfigAccessAdRealm {
+/** /config/access/ad/{realm}; PUT (put_config_access_ad) */
+export interface ConfigAccessAdRealm extends PutOpt<T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult> {
   /** GET /config/access/ad/{realm} (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdRealmGetResult>;
-  /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  put: VerbOpt<T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
-  set: VerbOpt<T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult>;
   /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
   delete: VerbOpt<T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
-/** /config/access/ldap */
-export interface ConfigAccessLdap {
+/** /config/access/ldap; POST (post_config_access_ldap) */
+export interface ConfigAccessLdap extends Post<T.ConfigAccessLdapPostParams, null> {
   (realm: string | number): ConfigAccessLdapRealm;
   /** GET /config/access/ldap (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapGetItem[]>;
-  /** POST /config/access/ldap (post_config_access_ldap) */
-  post: Verb<T.ConfigAccessLdapPostParams, null>;
-  create: Verb<T.ConfigAccessLdapPostParams, null>;
 }
 
-/** /config/access/ldap/{realm} */
-export interface ConfigAccessLdapRealm {
+/** /config/access/ldap/{realm}; PUT (put_config_access_ldap) */
+export interface ConfigAccessLdapRealm extends PutOpt<T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult> {
   /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapRealmGetResult>;
-  /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  put: VerbOpt<T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
-  set: VerbOpt<T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult>;
   /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
   delete: VerbOpt<T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
-/** /config/access/openid */
-export interface ConfigAccessOpenid {
+/** /config/access/openid; POST (post_config_access_openid) */
+export interface ConfigAccessOpenid extends Post<T.ConfigAccessOpenidPostParams, null> {
   (realm: string | number): ConfigAccessOpenidRealm;
   /** GET /config/access/openid (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidGetItem[]>;
-  /** POST /config/access/openid (post_config_access_openid) */
-  post: Verb<T.ConfigAccessOpenidPostParams, null>;
-  create: Verb<T.ConfigAccessOpenidPostParams, null>;
 }
 
-/** /config/access/openid/{realm} */
-export interface ConfigAccessOpenidRealm {
+/** /config/access/openid/{realm}; PUT (put_config_access_openid) */
+export interface ConfigAccessOpenidRealm extends PutOpt<T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult> {
   /** GET /config/access/openid/{realm} (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidRealmGetResult>;
-  /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  put: VerbOpt<T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
-  set: VerbOpt<T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult>;
   /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
   delete: VerbOpt<T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
-/** /config/access/pam */
-export interface ConfigAccessPam {
+/** /config/access/pam; PUT (put_config_access_pam) */
+export interface ConfigAccessPam extends PutOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult> {
   /** GET /config/access/pam (get_config_access_pam) */
   get: VerbOpt<NoParams, T.ConfigAccessPamGetResult>;
-  /** PUT /config/access/pam (put_config_access_pam) */
-  put: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
-  set: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
 }
 
-/** /config/access/pbs */
-export interface ConfigAccessPbs {
+/** /config/access/pbs; PUT (put_config_access_pbs) */
+export interface ConfigAccessPbs extends PutOpt<T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult> {
   /** GET /config/access/pbs (get_config_access_pbs) */
   get: VerbOpt<NoParams, T.ConfigAccessPbsGetResult>;
-  /** PUT /config/access/pbs (put_config_access_pbs) */
-  put: VerbOpt<T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
-  set: VerbOpt<T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult>;
 }
 
 /** /config/access/tfa */
@@ -682,13 +556,10 @@ export interface ConfigAccessTfa {
   webauthn: ConfigAccessTfaWebauthn;
 }
 
-/** /config/access/tfa/webauthn */
-export interface ConfigAccessTfaWebauthn {
+/** /config/access/tfa/webauthn; PUT (put_config_access_tfa_webauthn) */
+export interface ConfigAccessTfaWebauthn extends PutOpt<T.ConfigAccessTfaWebauthnPutParams, null> {
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
   get: VerbOpt<NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
-  /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  put: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
-  set: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
 }
 
 /** /config/acme */
@@ -702,23 +573,17 @@ export interface ConfigAcme {
   tos: ConfigAcmeTos;
 }
 
-/** /config/acme/account */
-export interface ConfigAcmeAccount {
+/** /config/acme/account; POST (post_config_acme_account) */
+export interface ConfigAcmeAccount extends Post<T.ConfigAcmeAccountPostParams, null> {
   (name: string | number): ConfigAcmeAccountName;
   /** GET /config/acme/account (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountGetItem[]>;
-  /** POST /config/acme/account (post_config_acme_account) */
-  post: Verb<T.ConfigAcmeAccountPostParams, null>;
-  create: Verb<T.ConfigAcmeAccountPostParams, null>;
 }
 
-/** /config/acme/account/{name} */
-export interface ConfigAcmeAccountName {
+/** /config/acme/account/{name}; PUT (put_config_acme_account) */
+export interface ConfigAcmeAccountName extends PutOpt<T.ConfigAcmeAccountNamePutParams, null> {
   /** GET /config/acme/account/{name} (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountNameGetResult>;
-  /** PUT /config/acme/account/{name} (put_config_acme_account) */
-  put: VerbOpt<T.ConfigAcmeAccountNamePutParams, null>;
-  set: VerbOpt<T.ConfigAcmeAccountNamePutParams, null>;
   /** DELETE /config/acme/account/{name} (delete_config_acme_account) */
   delete: VerbOpt<T.ConfigAcmeAccountNameDeleteParams, null>;
 }
@@ -735,23 +600,17 @@ export interface ConfigAcmeDirectories {
   get: VerbOpt<NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
-/** /config/acme/plugins */
-export interface ConfigAcmePlugins {
+/** /config/acme/plugins; POST (post_config_acme_plugins) */
+export interface ConfigAcmePlugins extends Post<T.ConfigAcmePluginsPostParams, null> {
   (id: string | number): ConfigAcmePluginsId;
   /** GET /config/acme/plugins (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsGetItem[]>;
-  /** POST /config/acme/plugins (post_config_acme_plugins) */
-  post: Verb<T.ConfigAcmePluginsPostParams, null>;
-  create: Verb<T.ConfigAcmePluginsPostParams, null>;
 }
 
-/** /config/acme/plugins/{id} */
-export interface ConfigAcmePluginsId {
+/** /config/acme/plugins/{id}; PUT (put_config_acme_plugins) */
+export interface ConfigAcmePluginsId extends PutOpt<T.ConfigAcmePluginsIdPutParams, null> {
   /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsIdGetResult>;
-  /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  put: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
-  set: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
   /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -762,105 +621,75 @@ export interface ConfigAcmeTos {
   get: VerbOpt<T.ConfigAcmeTosGetParams, string | null>;
 }
 
-/** /config/changer */
-export interface ConfigChanger {
+/** /config/changer; POST (post_config_changer) */
+export interface ConfigChanger extends Post<T.ConfigChangerPostParams, null> {
   (name: string | number): ConfigChangerName;
   /** GET /config/changer (get_config_changer) */
   get: VerbOpt<NoParams, T.ConfigChangerGetItem[]>;
-  /** POST /config/changer (post_config_changer) */
-  post: Verb<T.ConfigChangerPostParams, null>;
-  create: Verb<T.ConfigChangerPostParams, null>;
 }
 
-/** /config/changer/{name} */
-export interface ConfigChangerName {
+/** /config/changer/{name}; PUT (put_config_changer) */
+export interface ConfigChangerName extends PutOpt<T.ConfigChangerNamePutParams, null> {
   /** GET /config/changer/{name} (get_config_changer) */
   get: VerbOpt<NoParams, T.ConfigChangerNameGetResult>;
-  /** PUT /config/changer/{name} (put_config_changer) */
-  put: VerbOpt<T.ConfigChangerNamePutParams, null>;
-  set: VerbOpt<T.ConfigChangerNamePutParams, null>;
   /** DELETE /config/changer/{name} (delete_config_changer) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/datastore */
-export interface ConfigDatastore {
+/** /config/datastore; POST (post_config_datastore) */
+export interface ConfigDatastore extends Post<T.ConfigDatastorePostParams, null> {
   (name: string | number): ConfigDatastoreName;
   /** GET /config/datastore (get_config_datastore) */
   get: VerbOpt<NoParams, T.ConfigDatastoreGetItem[]>;
-  /** POST /config/datastore (post_config_datastore) */
-  post: Verb<T.ConfigDatastorePostParams, null>;
-  create: Verb<T.ConfigDatastorePostParams, null>;
 }
 
-/** /config/datastore/{name} */
-export interface ConfigDatastoreName {
+/** /config/datastore/{name}; PUT (put_config_datastore) */
+export interface ConfigDatastoreName extends PutOpt<T.ConfigDatastoreNamePutParams, null> {
   /** GET /config/datastore/{name} (get_config_datastore) */
   get: VerbOpt<NoParams, T.ConfigDatastoreNameGetResult>;
-  /** PUT /config/datastore/{name} (put_config_datastore) */
-  put: VerbOpt<T.ConfigDatastoreNamePutParams, null>;
-  set: VerbOpt<T.ConfigDatastoreNamePutParams, null>;
   /** DELETE /config/datastore/{name} (delete_config_datastore) starts a task */
   delete: VerbOpt<T.ConfigDatastoreNameDeleteParams, Upid>;
 }
 
-/** /config/drive */
-export interface ConfigDrive {
+/** /config/drive; POST (post_config_drive) */
+export interface ConfigDrive extends Post<T.ConfigDrivePostParams, null> {
   (name: string | number): ConfigDriveName;
   /** GET /config/drive (get_config_drive) */
   get: VerbOpt<NoParams, T.ConfigDriveGetItem[]>;
-  /** POST /config/drive (post_config_drive) */
-  post: Verb<T.ConfigDrivePostParams, null>;
-  create: Verb<T.ConfigDrivePostParams, null>;
 }
 
-/** /config/drive/{name} */
-export interface ConfigDriveName {
+/** /config/drive/{name}; PUT (put_config_drive) */
+export interface ConfigDriveName extends PutOpt<T.ConfigDriveNamePutParams, null> {
   /** GET /config/drive/{name} (get_config_drive) */
   get: VerbOpt<NoParams, T.ConfigDriveNameGetResult>;
-  /** PUT /config/drive/{name} (put_config_drive) */
-  put: VerbOpt<T.ConfigDriveNamePutParams, null>;
-  set: VerbOpt<T.ConfigDriveNamePutParams, null>;
   /** DELETE /config/drive/{name} (delete_config_drive) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/encryption-keys */
-export interface ConfigEncryptionKeys {
+/** /config/encryption-keys; POST (post_config_encryption_keys) */
+export interface ConfigEncryptionKeys extends Post<T.ConfigEncryptionKeysPostParams, null> {
   (id: string | number): ConfigEncryptionKeysId;
   /** GET /config/encryption-keys (get_config_encryption_keys) */
   get: VerbOpt<T.ConfigEncryptionKeysGetParams, T.ConfigEncryptionKeysGetItem[]>;
-  /** POST /config/encryption-keys (post_config_encryption_keys) */
-  post: Verb<T.ConfigEncryptionKeysPostParams, null>;
-  create: Verb<T.ConfigEncryptionKeysPostParams, null>;
 }
 
-/** /config/encryption-keys/{id} */
-export interface ConfigEncryptionKeysId {
-  /** POST /config/encryption-keys/{id} (post_config_encryption_keys) */
-  post: VerbOpt<T.ConfigEncryptionKeysIdPostParams, null>;
-  create: VerbOpt<T.ConfigEncryptionKeysIdPostParams, null>;
+/** /config/encryption-keys/{id}; POST (post_config_encryption_keys) */
+export interface ConfigEncryptionKeysId extends PostOpt<T.ConfigEncryptionKeysIdPostParams, null> {
   /** DELETE /config/encryption-keys/{id} (delete_config_encryption_keys) */
   delete: VerbOpt<T.ConfigEncryptionKeysIdDeleteParams, null>;
 }
 
-/** /config/media-pool */
-export interface ConfigMediaPool {
+/** /config/media-pool; POST (post_config_media_pool) */
+export interface ConfigMediaPool extends Post<T.ConfigMediaPoolPostParams, null> {
   (name: string | number): ConfigMediaPoolName;
   /** GET /config/media-pool (get_config_media_pool) */
   get: VerbOpt<NoParams, T.ConfigMediaPoolGetItem[]>;
-  /** POST /config/media-pool (post_config_media_pool) */
-  post: Verb<T.ConfigMediaPoolPostParams, null>;
-  create: Verb<T.ConfigMediaPoolPostParams, null>;
 }
 
-/** /config/media-pool/{name} */
-export interface ConfigMediaPoolName {
+/** /config/media-pool/{name}; PUT (put_config_media_pool) */
+export interface ConfigMediaPoolName extends PutOpt<T.ConfigMediaPoolNamePutParams, null> {
   /** GET /config/media-pool/{name} (get_config_media_pool) */
   get: VerbOpt<NoParams, T.ConfigMediaPoolNameGetResult>;
-  /** PUT /config/media-pool/{name} (put_config_media_pool) */
-  put: VerbOpt<T.ConfigMediaPoolNamePutParams, null>;
-  set: VerbOpt<T.ConfigMediaPoolNamePutParams, null>;
   /** DELETE /config/media-pool/{name} (delete_config_media_pool) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -873,44 +702,32 @@ export interface ConfigMetrics {
   "influxdb-udp": ConfigMetricsInfluxdbUdp;
 }
 
-/** /config/metrics/influxdb-http */
-export interface ConfigMetricsInfluxdbHttp {
+/** /config/metrics/influxdb-http; POST (post_config_metrics_influxdb_http) */
+export interface ConfigMetricsInfluxdbHttp extends Post<T.ConfigMetricsInfluxdbHttpPostParams, null> {
   (name: string | number): ConfigMetricsInfluxdbHttpName;
   /** GET /config/metrics/influxdb-http (get_config_metrics_influxdb_http) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbHttpGetItem[]>;
-  /** POST /config/metrics/influxdb-http (post_config_metrics_influxdb_http) */
-  post: Verb<T.ConfigMetricsInfluxdbHttpPostParams, null>;
-  create: Verb<T.ConfigMetricsInfluxdbHttpPostParams, null>;
 }
 
-/** /config/metrics/influxdb-http/{name} */
-export interface ConfigMetricsInfluxdbHttpName {
+/** /config/metrics/influxdb-http/{name}; PUT (put_config_metrics_influxdb_http) */
+export interface ConfigMetricsInfluxdbHttpName extends PutOpt<T.ConfigMetricsInfluxdbHttpNamePutParams, null> {
   /** GET /config/metrics/influxdb-http/{name} (get_config_metrics_influxdb_http) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbHttpNameGetResult>;
-  /** PUT /config/metrics/influxdb-http/{name} (put_config_metrics_influxdb_http) */
-  put: VerbOpt<T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
-  set: VerbOpt<T.ConfigMetricsInfluxdbHttpNamePutParams, null>;
   /** DELETE /config/metrics/influxdb-http/{name} (delete_config_metrics_influxdb_http) */
   delete: VerbOpt<T.ConfigMetricsInfluxdbHttpNameDeleteParams, null>;
 }
 
-/** /config/metrics/influxdb-udp */
-export interface ConfigMetricsInfluxdbUdp {
+/** /config/metrics/influxdb-udp; POST (post_config_metrics_influxdb_udp) */
+export interface ConfigMetricsInfluxdbUdp extends Post<T.ConfigMetricsInfluxdbUdpPostParams, null> {
   (name: string | number): ConfigMetricsInfluxdbUdpName;
   /** GET /config/metrics/influxdb-udp (get_config_metrics_influxdb_udp) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbUdpGetItem[]>;
-  /** POST /config/metrics/influxdb-udp (post_config_metrics_influxdb_udp) */
-  post: Verb<T.ConfigMetricsInfluxdbUdpPostParams, null>;
-  create: Verb<T.ConfigMetricsInfluxdbUdpPostParams, null>;
 }
 
-/** /config/metrics/influxdb-udp/{name} */
-export interface ConfigMetricsInfluxdbUdpName {
+/** /config/metrics/influxdb-udp/{name}; PUT (put_config_metrics_influxdb_udp) */
+export interface ConfigMetricsInfluxdbUdpName extends PutOpt<T.ConfigMetricsInfluxdbUdpNamePutParams, null> {
   /** GET /config/metrics/influxdb-udp/{name} (get_config_metrics_influxdb_udp) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbUdpNameGetResult>;
-  /** PUT /config/metrics/influxdb-udp/{name} (put_config_metrics_influxdb_udp) */
-  put: VerbOpt<T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
-  set: VerbOpt<T.ConfigMetricsInfluxdbUdpNamePutParams, null>;
   /** DELETE /config/metrics/influxdb-udp/{name} (delete_config_metrics_influxdb_udp) */
   delete: VerbOpt<T.ConfigMetricsInfluxdbUdpNameDeleteParams, null>;
 }
@@ -936,86 +753,62 @@ export interface ConfigNotificationsEndpoints {
   webhook: ConfigNotificationsEndpointsWebhook;
 }
 
-/** /config/notifications/endpoints/gotify */
-export interface ConfigNotificationsEndpointsGotify {
+/** /config/notifications/endpoints/gotify; POST (post_config_notifications_endpoints_gotify) */
+export interface ConfigNotificationsEndpointsGotify extends Post<T.ConfigNotificationsEndpointsGotifyPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsGotifyName;
   /** GET /config/notifications/endpoints/gotify (get_config_notifications_endpoints_gotify) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsGotifyGetItem[]>;
-  /** POST /config/notifications/endpoints/gotify (post_config_notifications_endpoints_gotify) */
-  post: Verb<T.ConfigNotificationsEndpointsGotifyPostParams, null>;
-  create: Verb<T.ConfigNotificationsEndpointsGotifyPostParams, null>;
 }
 
-/** /config/notifications/endpoints/gotify/{name} */
-export interface ConfigNotificationsEndpointsGotifyName {
+/** /config/notifications/endpoints/gotify/{name}; PUT (put_config_notifications_endpoints_gotify) */
+export interface ConfigNotificationsEndpointsGotifyName extends PutOpt<T.ConfigNotificationsEndpointsGotifyNamePutParams, null> {
   /** GET /config/notifications/endpoints/gotify/{name} (get_config_notifications_endpoints_gotify) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsGotifyNameGetResult>;
-  /** PUT /config/notifications/endpoints/gotify/{name} (put_config_notifications_endpoints_gotify) */
-  put: VerbOpt<T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
-  set: VerbOpt<T.ConfigNotificationsEndpointsGotifyNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/gotify/{name} (delete_config_notifications_endpoints_gotify) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/notifications/endpoints/sendmail */
-export interface ConfigNotificationsEndpointsSendmail {
+/** /config/notifications/endpoints/sendmail; POST (post_config_notifications_endpoints_sendmail) */
+export interface ConfigNotificationsEndpointsSendmail extends Post<T.ConfigNotificationsEndpointsSendmailPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsSendmailName;
   /** GET /config/notifications/endpoints/sendmail (get_config_notifications_endpoints_sendmail) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSendmailGetItem[]>;
-  /** POST /config/notifications/endpoints/sendmail (post_config_notifications_endpoints_sendmail) */
-  post: Verb<T.ConfigNotificationsEndpointsSendmailPostParams, null>;
-  create: Verb<T.ConfigNotificationsEndpointsSendmailPostParams, null>;
 }
 
-/** /config/notifications/endpoints/sendmail/{name} */
-export interface ConfigNotificationsEndpointsSendmailName {
+/** /config/notifications/endpoints/sendmail/{name}; PUT (put_config_notifications_endpoints_sendmail) */
+export interface ConfigNotificationsEndpointsSendmailName extends PutOpt<T.ConfigNotificationsEndpointsSendmailNamePutParams, null> {
   /** GET /config/notifications/endpoints/sendmail/{name} (get_config_notifications_endpoints_sendmail) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSendmailNameGetResult>;
-  /** PUT /config/notifications/endpoints/sendmail/{name} (put_config_notifications_endpoints_sendmail) */
-  put: VerbOpt<T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
-  set: VerbOpt<T.ConfigNotificationsEndpointsSendmailNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/sendmail/{name} (delete_config_notifications_endpoints_sendmail) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/notifications/endpoints/smtp */
-export interface ConfigNotificationsEndpointsSmtp {
+/** /config/notifications/endpoints/smtp; POST (post_config_notifications_endpoints_smtp) */
+export interface ConfigNotificationsEndpointsSmtp extends Post<T.ConfigNotificationsEndpointsSmtpPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsSmtpName;
   /** GET /config/notifications/endpoints/smtp (get_config_notifications_endpoints_smtp) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSmtpGetItem[]>;
-  /** POST /config/notifications/endpoints/smtp (post_config_notifications_endpoints_smtp) */
-  post: Verb<T.ConfigNotificationsEndpointsSmtpPostParams, null>;
-  create: Verb<T.ConfigNotificationsEndpointsSmtpPostParams, null>;
 }
 
-/** /config/notifications/endpoints/smtp/{name} */
-export interface ConfigNotificationsEndpointsSmtpName {
+/** /config/notifications/endpoints/smtp/{name}; PUT (put_config_notifications_endpoints_smtp) */
+export interface ConfigNotificationsEndpointsSmtpName extends PutOpt<T.ConfigNotificationsEndpointsSmtpNamePutParams, null> {
   /** GET /config/notifications/endpoints/smtp/{name} (get_config_notifications_endpoints_smtp) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSmtpNameGetResult>;
-  /** PUT /config/notifications/endpoints/smtp/{name} (put_config_notifications_endpoints_smtp) */
-  put: VerbOpt<T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
-  set: VerbOpt<T.ConfigNotificationsEndpointsSmtpNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/smtp/{name} (delete_config_notifications_endpoints_smtp) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/notifications/endpoints/webhook */
-export interface ConfigNotificationsEndpointsWebhook {
+/** /config/notifications/endpoints/webhook; POST (post_config_notifications_endpoints_webhook) */
+export interface ConfigNotificationsEndpointsWebhook extends Post<T.ConfigNotificationsEndpointsWebhookPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsWebhookName;
   /** GET /config/notifications/endpoints/webhook (get_config_notifications_endpoints_webhook) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsWebhookGetItem[]>;
-  /** POST /config/notifications/endpoints/webhook (post_config_notifications_endpoints_webhook) */
-  post: Verb<T.ConfigNotificationsEndpointsWebhookPostParams, null>;
-  create: Verb<T.ConfigNotificationsEndpointsWebhookPostParams, null>;
 }
 
-/** /config/notifications/endpoints/webhook/{name} */
-export interface ConfigNotificationsEndpointsWebhookName {
+/** /config/notifications/endpoints/webhook/{name}; PUT (put_config_notifications_endpoints_webhook) */
+export interface ConfigNotificationsEndpointsWebhookName extends PutOpt<T.ConfigNotificationsEndpointsWebhookNamePutParams, null> {
   /** GET /config/notifications/endpoints/webhook/{name} (get_config_notifications_endpoints_webhook) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsWebhookNameGetResult>;
-  /** PUT /config/notifications/endpoints/webhook/{name} (put_config_notifications_endpoints_webhook) */
-  put: VerbOpt<T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
-  set: VerbOpt<T.ConfigNotificationsEndpointsWebhookNamePutParams, null>;
   /** DELETE /config/notifications/endpoints/webhook/{name} (delete_config_notifications_endpoints_webhook) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1032,23 +825,17 @@ export interface ConfigNotificationsMatcherFields {
   get: VerbOpt<NoParams, T.ConfigNotificationsMatcherFieldsGetItem[]>;
 }
 
-/** /config/notifications/matchers */
-export interface ConfigNotificationsMatchers {
+/** /config/notifications/matchers; POST (post_config_notifications_matchers) */
+export interface ConfigNotificationsMatchers extends Post<T.ConfigNotificationsMatchersPostParams, null> {
   (name: string | number): ConfigNotificationsMatchersName;
   /** GET /config/notifications/matchers (get_config_notifications_matchers) */
   get: VerbOpt<NoParams, T.ConfigNotificationsMatchersGetItem[]>;
-  /** POST /config/notifications/matchers (post_config_notifications_matchers) */
-  post: Verb<T.ConfigNotificationsMatchersPostParams, null>;
-  create: Verb<T.ConfigNotificationsMatchersPostParams, null>;
 }
 
-/** /config/notifications/matchers/{name} */
-export interface ConfigNotificationsMatchersName {
+/** /config/notifications/matchers/{name}; PUT (put_config_notifications_matchers) */
+export interface ConfigNotificationsMatchersName extends PutOpt<T.ConfigNotificationsMatchersNamePutParams, null> {
   /** GET /config/notifications/matchers/{name} (get_config_notifications_matchers) */
   get: VerbOpt<NoParams, T.ConfigNotificationsMatchersNameGetResult>;
-  /** PUT /config/notifications/matchers/{name} (put_config_notifications_matchers) */
-  put: VerbOpt<T.ConfigNotificationsMatchersNamePutParams, null>;
-  set: VerbOpt<T.ConfigNotificationsMatchersNamePutParams, null>;
   /** DELETE /config/notifications/matchers/{name} (delete_config_notifications_matchers) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1067,51 +854,36 @@ export interface ConfigNotificationsTargetsName {
   test: ConfigNotificationsTargetsNameTest;
 }
 
-/** /config/notifications/targets/{name}/test */
-export interface ConfigNotificationsTargetsNameTest {
-  /** POST /config/notifications/targets/{name}/test (post_config_notifications_targets_test) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /config/notifications/targets/{name}/test; POST (post_config_notifications_targets_test) */
+export interface ConfigNotificationsTargetsNameTest extends PostOpt<NoParams, null> {
 }
 
-/** /config/prune */
-export interface ConfigPrune {
+/** /config/prune; POST (post_config_prune) */
+export interface ConfigPrune extends Post<T.ConfigPrunePostParams, null> {
   (id: string | number): ConfigPruneId;
   /** GET /config/prune (get_config_prune) */
   get: VerbOpt<NoParams, T.ConfigPruneGetItem[]>;
-  /** POST /config/prune (post_config_prune) */
-  post: Verb<T.ConfigPrunePostParams, null>;
-  create: Verb<T.ConfigPrunePostParams, null>;
 }
 
-/** /config/prune/{id} */
-export interface ConfigPruneId {
+/** /config/prune/{id}; PUT (put_config_prune) */
+export interface ConfigPruneId extends PutOpt<T.ConfigPruneIdPutParams, null> {
   /** GET /config/prune/{id} (get_config_prune) */
   get: VerbOpt<NoParams, T.ConfigPruneIdGetResult>;
-  /** PUT /config/prune/{id} (put_config_prune) */
-  put: VerbOpt<T.ConfigPruneIdPutParams, null>;
-  set: VerbOpt<T.ConfigPruneIdPutParams, null>;
   /** DELETE /config/prune/{id} (delete_config_prune) */
   delete: VerbOpt<T.ConfigPruneIdDeleteParams, null>;
 }
 
-/** /config/remote */
-export interface ConfigRemote {
+/** /config/remote; POST (post_config_remote) */
+export interface ConfigRemote extends Post<T.ConfigRemotePostParams, null> {
   (name: string | number): ConfigRemoteName;
   /** GET /config/remote (get_config_remote) */
   get: VerbOpt<NoParams, T.ConfigRemoteGetItem[]>;
-  /** POST /config/remote (post_config_remote) */
-  post: Verb<T.ConfigRemotePostParams, null>;
-  create: Verb<T.ConfigRemotePostParams, null>;
 }
 
-/** /config/remote/{name} */
-export interface ConfigRemoteName {
+/** /config/remote/{name}; PUT (put_config_remote) */
+export interface ConfigRemoteName extends PutOpt<T.ConfigRemoteNamePutParams, null> {
   /** GET /config/remote/{name} (get_config_remote) */
   get: VerbOpt<NoParams, T.ConfigRemoteNameGetResult>;
-  /** PUT /config/remote/{name} (put_config_remote) */
-  put: VerbOpt<T.ConfigRemoteNamePutParams, null>;
-  set: VerbOpt<T.ConfigRemoteNamePutParams, null>;
   /** DELETE /config/remote/{name} (delete_config_remote) */
   delete: VerbOpt<T.ConfigRemoteNameDeleteParams, null>;
   scan: ConfigRemoteNameScan;
@@ -1144,23 +916,17 @@ export interface ConfigRemoteNameScanStoreNamespaces {
   get: VerbOpt<NoParams, T.ConfigRemoteNameScanStoreNamespacesGetItem[]>;
 }
 
-/** /config/s3 */
-export interface ConfigS3 {
+/** /config/s3; POST (post_config_s3) */
+export interface ConfigS3 extends Post<T.ConfigS3PostParams, null> {
   (id: string | number): ConfigS3Id;
   /** GET /config/s3 (get_config_s3) */
   get: VerbOpt<NoParams, T.ConfigS3GetItem[]>;
-  /** POST /config/s3 (post_config_s3) */
-  post: Verb<T.ConfigS3PostParams, null>;
-  create: Verb<T.ConfigS3PostParams, null>;
 }
 
-/** /config/s3/{id} */
-export interface ConfigS3Id {
+/** /config/s3/{id}; PUT (put_config_s3) */
+export interface ConfigS3Id extends PutOpt<T.ConfigS3IdPutParams, null> {
   /** GET /config/s3/{id} (get_config_s3) */
   get: VerbOpt<NoParams, T.ConfigS3IdGetResult>;
-  /** PUT /config/s3/{id} (put_config_s3) */
-  put: VerbOpt<T.ConfigS3IdPutParams, null>;
-  set: VerbOpt<T.ConfigS3IdPutParams, null>;
   /** DELETE /config/s3/{id} (delete_config_s3) */
   delete: VerbOpt<T.ConfigS3IdDeleteParams, null>;
   "list-buckets": ConfigS3IdListBuckets;
@@ -1172,107 +938,77 @@ export interface ConfigS3IdListBuckets {
   get: VerbOpt<NoParams, unknown>;
 }
 
-/** /config/sync */
-export interface ConfigSync {
+/** /config/sync; POST (post_config_sync) */
+export interface ConfigSync extends Post<T.ConfigSyncPostParams, null> {
   (id: string | number): ConfigSyncId;
   /** GET /config/sync (get_config_sync) */
   get: VerbOpt<T.ConfigSyncGetParams, T.ConfigSyncGetItem[]>;
-  /** POST /config/sync (post_config_sync) */
-  post: Verb<T.ConfigSyncPostParams, null>;
-  create: Verb<T.ConfigSyncPostParams, null>;
 }
 
-/** /config/sync/{id} */
-export interface ConfigSyncId {
+/** /config/sync/{id}; PUT (put_config_sync) */
+export interface ConfigSyncId extends PutOpt<T.ConfigSyncIdPutParams, null> {
   /** GET /config/sync/{id} (get_config_sync) */
   get: VerbOpt<NoParams, T.ConfigSyncIdGetResult>;
-  /** PUT /config/sync/{id} (put_config_sync) */
-  put: VerbOpt<T.ConfigSyncIdPutParams, null>;
-  set: VerbOpt<T.ConfigSyncIdPutParams, null>;
   /** DELETE /config/sync/{id} (delete_config_sync) */
   delete: VerbOpt<T.ConfigSyncIdDeleteParams, null>;
 }
 
-/** /config/tape-backup-job */
-export interface ConfigTapeBackupJob {
+/** /config/tape-backup-job; POST (post_config_tape_backup_job) */
+export interface ConfigTapeBackupJob extends Post<T.ConfigTapeBackupJobPostParams, null> {
   (id: string | number): ConfigTapeBackupJobId;
   /** GET /config/tape-backup-job (get_config_tape_backup_job) */
   get: VerbOpt<NoParams, T.ConfigTapeBackupJobGetItem[]>;
-  /** POST /config/tape-backup-job (post_config_tape_backup_job) */
-  post: Verb<T.ConfigTapeBackupJobPostParams, null>;
-  create: Verb<T.ConfigTapeBackupJobPostParams, null>;
 }
 
-/** /config/tape-backup-job/{id} */
-export interface ConfigTapeBackupJobId {
+/** /config/tape-backup-job/{id}; PUT (put_config_tape_backup_job) */
+export interface ConfigTapeBackupJobId extends PutOpt<T.ConfigTapeBackupJobIdPutParams, null> {
   /** GET /config/tape-backup-job/{id} (get_config_tape_backup_job) */
   get: VerbOpt<NoParams, T.ConfigTapeBackupJobIdGetResult>;
-  /** PUT /config/tape-backup-job/{id} (put_config_tape_backup_job) */
-  put: VerbOpt<T.ConfigTapeBackupJobIdPutParams, null>;
-  set: VerbOpt<T.ConfigTapeBackupJobIdPutParams, null>;
   /** DELETE /config/tape-backup-job/{id} (delete_config_tape_backup_job) */
   delete: VerbOpt<T.ConfigTapeBackupJobIdDeleteParams, null>;
 }
 
-/** /config/tape-encryption-keys */
-export interface ConfigTapeEncryptionKeys {
+/** /config/tape-encryption-keys; POST (post_config_tape_encryption_keys) */
+export interface ConfigTapeEncryptionKeys extends Post<T.ConfigTapeEncryptionKeysPostParams, string> {
   (fingerprint: string | number): ConfigTapeEncryptionKeysFingerprint;
   /** GET /config/tape-encryption-keys (get_config_tape_encryption_keys) */
   get: VerbOpt<NoParams, T.ConfigTapeEncryptionKeysGetItem[]>;
-  /** POST /config/tape-encryption-keys (post_config_tape_encryption_keys) */
-  post: Verb<T.ConfigTapeEncryptionKeysPostParams, string>;
-  create: Verb<T.ConfigTapeEncryptionKeysPostParams, string>;
 }
 
-/** /config/tape-encryption-keys/{fingerprint} */
-export interface ConfigTapeEncryptionKeysFingerprint {
+/** /config/tape-encryption-keys/{fingerprint}; PUT (put_config_tape_encryption_keys) */
+export interface ConfigTapeEncryptionKeysFingerprint extends Put<T.ConfigTapeEncryptionKeysFingerprintPutParams, null> {
   /** GET /config/tape-encryption-keys/{fingerprint} (get_config_tape_encryption_keys) */
   get: VerbOpt<NoParams, T.ConfigTapeEncryptionKeysFingerprintGetResult>;
-  /** PUT /config/tape-encryption-keys/{fingerprint} (put_config_tape_encryption_keys) */
-  put: Verb<T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
-  set: Verb<T.ConfigTapeEncryptionKeysFingerprintPutParams, null>;
   /** DELETE /config/tape-encryption-keys/{fingerprint} (delete_config_tape_encryption_keys) */
   delete: VerbOpt<T.ConfigTapeEncryptionKeysFingerprintDeleteParams, null>;
 }
 
-/** /config/traffic-control */
-export interface ConfigTrafficControl {
+/** /config/traffic-control; POST (post_config_traffic_control) */
+export interface ConfigTrafficControl extends Post<T.ConfigTrafficControlPostParams, null> {
   (name: string | number): ConfigTrafficControlName;
   /** GET /config/traffic-control (get_config_traffic_control) */
   get: VerbOpt<NoParams, T.ConfigTrafficControlGetItem[]>;
-  /** POST /config/traffic-control (post_config_traffic_control) */
-  post: Verb<T.ConfigTrafficControlPostParams, null>;
-  create: Verb<T.ConfigTrafficControlPostParams, null>;
 }
 
-/** /config/traffic-control/{name} */
-export interface ConfigTrafficControlName {
+/** /config/traffic-control/{name}; PUT (put_config_traffic_control) */
+export interface ConfigTrafficControlName extends PutOpt<T.ConfigTrafficControlNamePutParams, null> {
   /** GET /config/traffic-control/{name} (get_config_traffic_control) */
   get: VerbOpt<NoParams, T.ConfigTrafficControlNameGetResult>;
-  /** PUT /config/traffic-control/{name} (put_config_traffic_control) */
-  put: VerbOpt<T.ConfigTrafficControlNamePutParams, null>;
-  set: VerbOpt<T.ConfigTrafficControlNamePutParams, null>;
   /** DELETE /config/traffic-control/{name} (delete_config_traffic_control) */
   delete: VerbOpt<T.ConfigTrafficControlNameDeleteParams, null>;
 }
 
-/** /config/verify */
-export interface ConfigVerify {
+/** /config/verify; POST (post_config_verify) */
+export interface ConfigVerify extends Post<T.ConfigVerifyPostParams, null> {
   (id: string | number): ConfigVerifyId;
   /** GET /config/verify (get_config_verify) */
   get: VerbOpt<NoParams, T.ConfigVerifyGetItem[]>;
-  /** POST /config/verify (post_config_verify) */
-  post: Verb<T.ConfigVerifyPostParams, null>;
-  create: Verb<T.ConfigVerifyPostParams, null>;
 }
 
-/** /config/verify/{id} */
-export interface ConfigVerifyId {
+/** /config/verify/{id}; PUT (put_config_verify) */
+export interface ConfigVerifyId extends PutOpt<T.ConfigVerifyIdPutParams, null> {
   /** GET /config/verify/{id} (get_config_verify) */
   get: VerbOpt<NoParams, T.ConfigVerifyIdGetResult>;
-  /** PUT /config/verify/{id} (put_config_verify) */
-  put: VerbOpt<T.ConfigVerifyIdPutParams, null>;
-  set: VerbOpt<T.ConfigVerifyIdPutParams, null>;
   /** DELETE /config/verify/{id} (delete_config_verify) */
   delete: VerbOpt<T.ConfigVerifyIdDeleteParams, null>;
 }
@@ -1324,25 +1060,16 @@ export interface NodesNodeAptChangelog {
   get: Verb<T.NodesNodeAptChangelogGetParams, Upid>;
 }
 
-/** /nodes/{node}/apt/repositories */
-export interface NodesNodeAptRepositories {
+/** /nodes/{node}/apt/repositories; POST (post_nodes_apt_repositories); PUT (put_nodes_apt_repositories) */
+export interface NodesNodeAptRepositories extends Post<T.NodesNodeAptRepositoriesPostParams, null>, Put<T.NodesNodeAptRepositoriesPutParams, null> {
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
   get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
-  /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  post: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
-  create: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
-  /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  put: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
-  set: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
-/** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate {
+/** /nodes/{node}/apt/update; POST (post_nodes_apt_update) starts a task */
+export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
   /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
   get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
-  /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
@@ -1367,21 +1094,12 @@ export interface NodesNodeCertificatesAcme {
   certificate: NodesNodeCertificatesAcmeCertificate;
 }
 
-/** /nodes/{node}/certificates/acme/certificate */
-export interface NodesNodeCertificatesAcmeCertificate {
-  /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) */
-  post: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
-  create: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, null>;
-  /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) */
-  put: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
-  set: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, null>;
+/** /nodes/{node}/certificates/acme/certificate; POST (post_nodes_certificates_acme_certificate); PUT (put_nodes_certificates_acme_certificate) */
+export interface NodesNodeCertificatesAcmeCertificate extends PostOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, null>, PutOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, null> {
 }
 
-/** /nodes/{node}/certificates/custom */
-export interface NodesNodeCertificatesCustom {
-  /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  post: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
-  create: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
+/** /nodes/{node}/certificates/custom; POST (post_nodes_certificates_custom) */
+export interface NodesNodeCertificatesCustom extends Post<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]> {
   /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
   delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
@@ -1392,13 +1110,10 @@ export interface NodesNodeCertificatesInfo {
   get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
-/** /nodes/{node}/config */
-export interface NodesNodeConfig {
+/** /nodes/{node}/config; PUT (put_nodes_config) */
+export interface NodesNodeConfig extends PutOpt<T.NodesNodeConfigPutParams, null> {
   /** GET /nodes/{node}/config (get_nodes_config) */
   get: VerbOpt<NoParams, T.NodesNodeConfigGetResult>;
-  /** PUT /nodes/{node}/config (put_nodes_config) */
-  put: VerbOpt<T.NodesNodeConfigPutParams, null>;
-  set: VerbOpt<T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/disks */
@@ -1413,14 +1128,11 @@ export interface NodesNodeDisks {
   zfs: NodesNodeDisksZfs;
 }
 
-/** /nodes/{node}/disks/directory */
-export interface NodesNodeDisksDirectory {
+/** /nodes/{node}/disks/directory; POST (post_nodes_disks_directory) starts a task */
+export interface NodesNodeDisksDirectory extends Post<T.NodesNodeDisksDirectoryPostParams, Upid> {
   (name: string | number): NodesNodeDisksDirectoryName;
   /** GET /nodes/{node}/disks/directory (get_nodes_disks_directory) */
   get: VerbOpt<NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
-  /** POST /nodes/{node}/disks/directory (post_nodes_disks_directory) starts a task */
-  post: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
@@ -1429,11 +1141,8 @@ export interface NodesNodeDisksDirectoryName {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/disks/initgpt */
-export interface NodesNodeDisksInitgpt {
-  /** POST /nodes/{node}/disks/initgpt (post_nodes_disks_initgpt) starts a task */
-  post: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
+/** /nodes/{node}/disks/initgpt; POST (post_nodes_disks_initgpt) starts a task */
+export interface NodesNodeDisksInitgpt extends Post<T.NodesNodeDisksInitgptPostParams, Upid> {
 }
 
 /** /nodes/{node}/disks/list */
@@ -1448,21 +1157,15 @@ export interface NodesNodeDisksSmart {
   get: Verb<T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
-/** /nodes/{node}/disks/wipedisk */
-export interface NodesNodeDisksWipedisk {
-  /** PUT /nodes/{node}/disks/wipedisk (put_nodes_disks_wipedisk) starts a task */
-  put: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
-  set: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
+/** /nodes/{node}/disks/wipedisk; PUT (put_nodes_disks_wipedisk) starts a task */
+export interface NodesNodeDisksWipedisk extends Put<T.NodesNodeDisksWipediskPutParams, Upid> {
 }
 
-/** /nodes/{node}/disks/zfs */
-export interface NodesNodeDisksZfs {
+/** /nodes/{node}/disks/zfs; POST (post_nodes_disks_zfs) starts a task */
+export interface NodesNodeDisksZfs extends Post<T.NodesNodeDisksZfsPostParams, Upid> {
   (name: string | number): NodesNodeDisksZfsName;
   /** GET /nodes/{node}/disks/zfs (get_nodes_disks_zfs) */
   get: VerbOpt<NoParams, T.NodesNodeDisksZfsGetItem[]>;
-  /** POST /nodes/{node}/disks/zfs (post_nodes_disks_zfs) starts a task */
-  post: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
@@ -1471,13 +1174,10 @@ export interface NodesNodeDisksZfsName {
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
-/** /nodes/{node}/dns */
-export interface NodesNodeDns {
+/** /nodes/{node}/dns; PUT (put_nodes_dns) */
+export interface NodesNodeDns extends PutOpt<T.NodesNodeDnsPutParams, null> {
   /** GET /nodes/{node}/dns (get_nodes_dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
-  /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  put: VerbOpt<T.NodesNodeDnsPutParams, null>;
-  set: VerbOpt<T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/identity */
@@ -1492,28 +1192,19 @@ export interface NodesNodeJournal {
   get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
-/** /nodes/{node}/network */
-export interface NodesNodeNetwork {
+/** /nodes/{node}/network; POST (post_nodes_network); PUT (put_nodes_network) */
+export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null>, PutOpt<NoParams, null> {
   (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkGetItem[]>;
-  /** POST /nodes/{node}/network (post_nodes_network) */
-  post: Verb<T.NodesNodeNetworkPostParams, null>;
-  create: Verb<T.NodesNodeNetworkPostParams, null>;
-  /** PUT /nodes/{node}/network (put_nodes_network) */
-  put: VerbOpt<NoParams, null>;
-  set: VerbOpt<NoParams, null>;
   /** DELETE /nodes/{node}/network (delete_nodes_network) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface {
+/** /nodes/{node}/network/{iface}; PUT (put_nodes_network) */
+export interface NodesNodeNetworkIface extends PutOpt<T.NodesNodeNetworkIfacePutParams, null> {
   /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  put: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
-  set: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
   delete: VerbOpt<T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
@@ -1548,25 +1239,16 @@ export interface NodesNodeServicesService {
   stop: NodesNodeServicesServiceStop;
 }
 
-/** /nodes/{node}/services/{service}/reload */
-export interface NodesNodeServicesServiceReload {
-  /** POST /nodes/{node}/services/{service}/reload (post_nodes_services_reload) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/services/{service}/reload; POST (post_nodes_services_reload) */
+export interface NodesNodeServicesServiceReload extends PostOpt<NoParams, null> {
 }
 
-/** /nodes/{node}/services/{service}/restart */
-export interface NodesNodeServicesServiceRestart {
-  /** POST /nodes/{node}/services/{service}/restart (post_nodes_services_restart) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/services/{service}/restart; POST (post_nodes_services_restart) */
+export interface NodesNodeServicesServiceRestart extends PostOpt<NoParams, null> {
 }
 
-/** /nodes/{node}/services/{service}/start */
-export interface NodesNodeServicesServiceStart {
-  /** POST /nodes/{node}/services/{service}/start (post_nodes_services_start) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/services/{service}/start; POST (post_nodes_services_start) */
+export interface NodesNodeServicesServiceStart extends PostOpt<NoParams, null> {
 }
 
 /** /nodes/{node}/services/{service}/state */
@@ -1575,32 +1257,20 @@ export interface NodesNodeServicesServiceState {
   get: VerbOpt<NoParams, unknown>;
 }
 
-/** /nodes/{node}/services/{service}/stop */
-export interface NodesNodeServicesServiceStop {
-  /** POST /nodes/{node}/services/{service}/stop (post_nodes_services_stop) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/services/{service}/stop; POST (post_nodes_services_stop) */
+export interface NodesNodeServicesServiceStop extends PostOpt<NoParams, null> {
 }
 
-/** /nodes/{node}/status */
-export interface NodesNodeStatus {
+/** /nodes/{node}/status; POST (post_nodes_status) */
+export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
   /** GET /nodes/{node}/status (get_nodes_status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
-  /** POST /nodes/{node}/status (post_nodes_status) */
-  post: Verb<T.NodesNodeStatusPostParams, null>;
-  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
-/** /nodes/{node}/subscription */
-export interface NodesNodeSubscription {
+/** /nodes/{node}/subscription; POST (post_nodes_subscription); PUT (put_nodes_subscription) */
+export interface NodesNodeSubscription extends PostOpt<T.NodesNodeSubscriptionPostParams, null>, Put<T.NodesNodeSubscriptionPutParams, null> {
   /** GET /nodes/{node}/subscription (get_nodes_subscription) */
   get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
-  /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  post: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
-  create: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
-  /** PUT /nodes/{node}/subscription (put_nodes_subscription) */
-  put: Verb<T.NodesNodeSubscriptionPutParams, null>;
-  set: Verb<T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete_nodes_subscription) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1640,20 +1310,14 @@ export interface NodesNodeTasksUpidStatus {
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
-/** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy {
-  /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+/** /nodes/{node}/termproxy; POST (post_nodes_termproxy) */
+export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult> {
 }
 
-/** /nodes/{node}/time */
-export interface NodesNodeTime {
+/** /nodes/{node}/time; PUT (put_nodes_time) */
+export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
   /** GET /nodes/{node}/time (get_nodes_time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
-  /** PUT /nodes/{node}/time (put_nodes_time) */
-  put: Verb<T.NodesNodeTimePutParams, null>;
-  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/vncwebsocket */
@@ -1668,18 +1332,12 @@ export interface Ping {
   get: VerbOpt<NoParams, T.PingGetResult>;
 }
 
-/** /pull */
-export interface Pull {
-  /** POST /pull (post_pull) */
-  post: Verb<T.PullPostParams, null>;
-  create: Verb<T.PullPostParams, null>;
+/** /pull; POST (post_pull) */
+export interface Pull extends Post<T.PullPostParams, null> {
 }
 
-/** /push */
-export interface Push {
-  /** POST /push (post_push) */
-  post: Verb<T.PushPostParams, null>;
-  create: Verb<T.PushPostParams, null>;
+/** /push; POST (post_push) */
+export interface Push extends Post<T.PushPostParams, null> {
 }
 
 /** /reader */
@@ -1721,21 +1379,15 @@ export interface Tape {
   "scan-drives": TapeScanDrives;
 }
 
-/** /tape/backup */
-export interface TapeBackup {
+/** /tape/backup; POST (post_tape_backup) starts a task */
+export interface TapeBackup extends Post<T.TapeBackupPostParams, Upid> {
   (id: string | number): TapeBackupId;
   /** GET /tape/backup (get_tape_backup) */
   get: VerbOpt<NoParams, T.TapeBackupGetItem[]>;
-  /** POST /tape/backup (post_tape_backup) starts a task */
-  post: Verb<T.TapeBackupPostParams, Upid>;
-  create: Verb<T.TapeBackupPostParams, Upid>;
 }
 
-/** /tape/backup/{id} */
-export interface TapeBackupId {
-  /** POST /tape/backup/{id} (post_tape_backup) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /tape/backup/{id}; POST (post_tape_backup) */
+export interface TapeBackupId extends PostOpt<NoParams, null> {
 }
 
 /** /tape/changer */
@@ -1759,11 +1411,8 @@ export interface TapeChangerNameStatus {
   get: VerbOpt<T.TapeChangerNameStatusGetParams, T.TapeChangerNameStatusGetItem[]>;
 }
 
-/** /tape/changer/{name}/transfer */
-export interface TapeChangerNameTransfer {
-  /** POST /tape/changer/{name}/transfer (post_tape_changer_transfer) */
-  post: Verb<T.TapeChangerNameTransferPostParams, null>;
-  create: Verb<T.TapeChangerNameTransferPostParams, null>;
+/** /tape/changer/{name}/transfer; POST (post_tape_changer_transfer) */
+export interface TapeChangerNameTransfer extends Post<T.TapeChangerNameTransferPostParams, null> {
 }
 
 /** /tape/drive */
@@ -1796,11 +1445,8 @@ export interface TapeDriveDrive {
   "volume-statistics": TapeDriveDriveVolumeStatistics;
 }
 
-/** /tape/drive/{drive}/barcode-label-media */
-export interface TapeDriveDriveBarcodeLabelMedia {
-  /** POST /tape/drive/{drive}/barcode-label-media (post_tape_drive_barcode_label_media) starts a task */
-  post: VerbOpt<T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
-  create: VerbOpt<T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid>;
+/** /tape/drive/{drive}/barcode-label-media; POST (post_tape_drive_barcode_label_media) starts a task */
+export interface TapeDriveDriveBarcodeLabelMedia extends PostOpt<T.TapeDriveDriveBarcodeLabelMediaPostParams, Upid> {
 }
 
 /** /tape/drive/{drive}/cartridge-memory */
@@ -1809,69 +1455,42 @@ export interface TapeDriveDriveCartridgeMemory {
   get: VerbOpt<NoParams, T.TapeDriveDriveCartridgeMemoryGetItem[]>;
 }
 
-/** /tape/drive/{drive}/catalog */
-export interface TapeDriveDriveCatalog {
-  /** POST /tape/drive/{drive}/catalog (post_tape_drive_catalog) starts a task */
-  post: VerbOpt<T.TapeDriveDriveCatalogPostParams, Upid>;
-  create: VerbOpt<T.TapeDriveDriveCatalogPostParams, Upid>;
+/** /tape/drive/{drive}/catalog; POST (post_tape_drive_catalog) starts a task */
+export interface TapeDriveDriveCatalog extends PostOpt<T.TapeDriveDriveCatalogPostParams, Upid> {
 }
 
-/** /tape/drive/{drive}/clean */
-export interface TapeDriveDriveClean {
-  /** PUT /tape/drive/{drive}/clean (put_tape_drive_clean) starts a task */
-  put: VerbOpt<NoParams, Upid>;
-  set: VerbOpt<NoParams, Upid>;
+/** /tape/drive/{drive}/clean; PUT (put_tape_drive_clean) starts a task */
+export interface TapeDriveDriveClean extends PutOpt<NoParams, Upid> {
 }
 
-/** /tape/drive/{drive}/eject-media */
-export interface TapeDriveDriveEjectMedia {
-  /** POST /tape/drive/{drive}/eject-media (post_tape_drive_eject_media) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /tape/drive/{drive}/eject-media; POST (post_tape_drive_eject_media) starts a task */
+export interface TapeDriveDriveEjectMedia extends PostOpt<NoParams, Upid> {
 }
 
-/** /tape/drive/{drive}/export-media */
-export interface TapeDriveDriveExportMedia {
-  /** PUT /tape/drive/{drive}/export-media (put_tape_drive_export_media) */
-  put: Verb<T.TapeDriveDriveExportMediaPutParams, number>;
-  set: Verb<T.TapeDriveDriveExportMediaPutParams, number>;
+/** /tape/drive/{drive}/export-media; PUT (put_tape_drive_export_media) */
+export interface TapeDriveDriveExportMedia extends Put<T.TapeDriveDriveExportMediaPutParams, number> {
 }
 
-/** /tape/drive/{drive}/format-media */
-export interface TapeDriveDriveFormatMedia {
-  /** POST /tape/drive/{drive}/format-media (post_tape_drive_format_media) starts a task */
-  post: VerbOpt<T.TapeDriveDriveFormatMediaPostParams, Upid>;
-  create: VerbOpt<T.TapeDriveDriveFormatMediaPostParams, Upid>;
+/** /tape/drive/{drive}/format-media; POST (post_tape_drive_format_media) starts a task */
+export interface TapeDriveDriveFormatMedia extends PostOpt<T.TapeDriveDriveFormatMediaPostParams, Upid> {
 }
 
-/** /tape/drive/{drive}/inventory */
-export interface TapeDriveDriveInventory {
+/** /tape/drive/{drive}/inventory; PUT (put_tape_drive_inventory) starts a task */
+export interface TapeDriveDriveInventory extends PutOpt<T.TapeDriveDriveInventoryPutParams, Upid> {
   /** GET /tape/drive/{drive}/inventory (get_tape_drive_inventory) */
   get: VerbOpt<NoParams, T.TapeDriveDriveInventoryGetItem[]>;
-  /** PUT /tape/drive/{drive}/inventory (put_tape_drive_inventory) starts a task */
-  put: VerbOpt<T.TapeDriveDriveInventoryPutParams, Upid>;
-  set: VerbOpt<T.TapeDriveDriveInventoryPutParams, Upid>;
 }
 
-/** /tape/drive/{drive}/label-media */
-export interface TapeDriveDriveLabelMedia {
-  /** POST /tape/drive/{drive}/label-media (post_tape_drive_label_media) starts a task */
-  post: Verb<T.TapeDriveDriveLabelMediaPostParams, Upid>;
-  create: Verb<T.TapeDriveDriveLabelMediaPostParams, Upid>;
+/** /tape/drive/{drive}/label-media; POST (post_tape_drive_label_media) starts a task */
+export interface TapeDriveDriveLabelMedia extends Post<T.TapeDriveDriveLabelMediaPostParams, Upid> {
 }
 
-/** /tape/drive/{drive}/load-media */
-export interface TapeDriveDriveLoadMedia {
-  /** POST /tape/drive/{drive}/load-media (post_tape_drive_load_media) starts a task */
-  post: Verb<T.TapeDriveDriveLoadMediaPostParams, Upid>;
-  create: Verb<T.TapeDriveDriveLoadMediaPostParams, Upid>;
+/** /tape/drive/{drive}/load-media; POST (post_tape_drive_load_media) starts a task */
+export interface TapeDriveDriveLoadMedia extends Post<T.TapeDriveDriveLoadMediaPostParams, Upid> {
 }
 
-/** /tape/drive/{drive}/load-slot */
-export interface TapeDriveDriveLoadSlot {
-  /** POST /tape/drive/{drive}/load-slot (post_tape_drive_load_slot) */
-  post: Verb<T.TapeDriveDriveLoadSlotPostParams, null>;
-  create: Verb<T.TapeDriveDriveLoadSlotPostParams, null>;
+/** /tape/drive/{drive}/load-slot; POST (post_tape_drive_load_slot) */
+export interface TapeDriveDriveLoadSlot extends Post<T.TapeDriveDriveLoadSlotPostParams, null> {
 }
 
 /** /tape/drive/{drive}/read-label */
@@ -1880,18 +1499,12 @@ export interface TapeDriveDriveReadLabel {
   get: VerbOpt<T.TapeDriveDriveReadLabelGetParams, T.TapeDriveDriveReadLabelGetResult>;
 }
 
-/** /tape/drive/{drive}/restore-key */
-export interface TapeDriveDriveRestoreKey {
-  /** POST /tape/drive/{drive}/restore-key (post_tape_drive_restore_key) */
-  post: Verb<T.TapeDriveDriveRestoreKeyPostParams, null>;
-  create: Verb<T.TapeDriveDriveRestoreKeyPostParams, null>;
+/** /tape/drive/{drive}/restore-key; POST (post_tape_drive_restore_key) */
+export interface TapeDriveDriveRestoreKey extends Post<T.TapeDriveDriveRestoreKeyPostParams, null> {
 }
 
-/** /tape/drive/{drive}/rewind */
-export interface TapeDriveDriveRewind {
-  /** POST /tape/drive/{drive}/rewind (post_tape_drive_rewind) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /tape/drive/{drive}/rewind; POST (post_tape_drive_rewind) starts a task */
+export interface TapeDriveDriveRewind extends PostOpt<NoParams, Upid> {
 }
 
 /** /tape/drive/{drive}/status */
@@ -1900,11 +1513,8 @@ export interface TapeDriveDriveStatus {
   get: VerbOpt<NoParams, T.TapeDriveDriveStatusGetResult>;
 }
 
-/** /tape/drive/{drive}/unload */
-export interface TapeDriveDriveUnload {
-  /** POST /tape/drive/{drive}/unload (post_tape_drive_unload) starts a task */
-  post: VerbOpt<T.TapeDriveDriveUnloadPostParams, Upid>;
-  create: VerbOpt<T.TapeDriveDriveUnloadPostParams, Upid>;
+/** /tape/drive/{drive}/unload; POST (post_tape_drive_unload) starts a task */
+export interface TapeDriveDriveUnload extends PostOpt<T.TapeDriveDriveUnloadPostParams, Upid> {
 }
 
 /** /tape/drive/{drive}/volume-statistics */
@@ -1950,13 +1560,10 @@ export interface TapeMediaListUuid {
   status: TapeMediaListUuidStatus;
 }
 
-/** /tape/media/list/{uuid}/status */
-export interface TapeMediaListUuidStatus {
+/** /tape/media/list/{uuid}/status; POST (post_tape_media_list_status) */
+export interface TapeMediaListUuidStatus extends PostOpt<T.TapeMediaListUuidStatusPostParams, null> {
   /** GET /tape/media/list/{uuid}/status (get_tape_media_list_status) */
   get: VerbOpt<NoParams, unknown>;
-  /** POST /tape/media/list/{uuid}/status (post_tape_media_list_status) */
-  post: VerbOpt<T.TapeMediaListUuidStatusPostParams, null>;
-  create: VerbOpt<T.TapeMediaListUuidStatusPostParams, null>;
 }
 
 /** /tape/media/media-sets */
@@ -1965,18 +1572,12 @@ export interface TapeMediaMediaSets {
   get: VerbOpt<NoParams, T.TapeMediaMediaSetsGetItem[]>;
 }
 
-/** /tape/media/move */
-export interface TapeMediaMove {
-  /** POST /tape/media/move (post_tape_media_move) */
-  post: VerbOpt<T.TapeMediaMovePostParams, null>;
-  create: VerbOpt<T.TapeMediaMovePostParams, null>;
+/** /tape/media/move; POST (post_tape_media_move) */
+export interface TapeMediaMove extends PostOpt<T.TapeMediaMovePostParams, null> {
 }
 
-/** /tape/restore */
-export interface TapeRestore {
-  /** POST /tape/restore (post_tape_restore) starts a task */
-  post: Verb<T.TapeRestorePostParams, Upid>;
-  create: Verb<T.TapeRestorePostParams, Upid>;
+/** /tape/restore; POST (post_tape_restore) starts a task */
+export interface TapeRestore extends Post<T.TapeRestorePostParams, Upid> {
 }
 
 /** /tape/scan-changers */

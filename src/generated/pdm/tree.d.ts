@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 // The fluent path tree of PDM: one interface per path.
-import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, Post, PostOpt, Put, PutOpt, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
 export type { Verb, VerbOpt };
@@ -40,13 +40,10 @@ export interface Access {
   users: AccessUsers;
 }
 
-/** /access/acl */
-export interface AccessAcl {
+/** /access/acl; PUT (put_access_acl) */
+export interface AccessAcl extends Put<T.AccessAclPutParams, null> {
   /** GET /access/acl (get_access_acl) */
   get: VerbOpt<T.AccessAclGetParams, T.AccessAclGetItem[]>;
-  /** PUT /access/acl (put_access_acl) */
-  put: Verb<T.AccessAclPutParams, null>;
-  set: Verb<T.AccessAclPutParams, null>;
 }
 
 /** /access/domains */
@@ -61,11 +58,8 @@ export interface AccessDomainsRealm {
   sync: AccessDomainsRealmSync;
 }
 
-/** /access/domains/{realm}/sync */
-export interface AccessDomainsRealmSync {
-  /** POST /access/domains/{realm}/sync (post_access_domains_sync) starts a task */
-  post: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
-  create: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
+/** /access/domains/{realm}/sync; POST (post_access_domains_sync) starts a task */
+export interface AccessDomainsRealmSync extends PostOpt<T.AccessDomainsRealmSyncPostParams, Upid> {
 }
 
 /** /access/openid */
@@ -76,18 +70,12 @@ export interface AccessOpenid {
   login: AccessOpenidLogin;
 }
 
-/** /access/openid/auth-url */
-export interface AccessOpenidAuthUrl {
-  /** POST /access/openid/auth-url (post_access_openid_auth_url) */
-  post: Verb<T.AccessOpenidAuthUrlPostParams, string>;
-  create: Verb<T.AccessOpenidAuthUrlPostParams, string>;
+/** /access/openid/auth-url; POST (post_access_openid_auth_url) */
+export interface AccessOpenidAuthUrl extends Post<T.AccessOpenidAuthUrlPostParams, string> {
 }
 
-/** /access/openid/login */
-export interface AccessOpenidLogin {
-  /** POST /access/openid/login (post_access_openid_login) */
-  post: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
-  create: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+/** /access/openid/login; POST (post_access_openid_login) */
+export interface AccessOpenidLogin extends Post<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult> {
 }
 
 /** /access/permissions */
@@ -109,53 +97,38 @@ export interface AccessTfa {
   get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
-/** /access/tfa/{userid} */
-export interface AccessTfaUserid {
+/** /access/tfa/{userid}; POST (post_access_tfa) */
+export interface AccessTfaUserid extends Post<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult> {
   (id: string | number): AccessTfaUseridId;
   /** GET /access/tfa/{userid} (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
-  /** POST /access/tfa/{userid} (post_access_tfa) */
-  post: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
-  create: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
-/** /access/tfa/{userid}/{id} */
-export interface AccessTfaUseridId {
+/** /access/tfa/{userid}/{id}; PUT (put_access_tfa) */
+export interface AccessTfaUseridId extends PutOpt<T.AccessTfaUseridIdPutParams, null> {
   /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridIdGetResult>;
-  /** PUT /access/tfa/{userid}/{id} (put_access_tfa) */
-  put: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
-  set: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
   delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
-/** /access/ticket */
-export interface AccessTicket {
-  /** POST /access/ticket (post_access_ticket) */
-  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
+/** /access/ticket; POST (post_access_ticket) */
+export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
   /** DELETE /access/ticket (delete_access_ticket) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /access/users */
-export interface AccessUsers {
+/** /access/users; POST (post_access_users) */
+export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
   /** GET /access/users (get_access_users) */
   get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
-  /** POST /access/users (post_access_users) */
-  post: Verb<T.AccessUsersPostParams, null>;
-  create: Verb<T.AccessUsersPostParams, null>;
 }
 
-/** /access/users/{userid} */
-export interface AccessUsersUserid {
+/** /access/users/{userid}; PUT (put_access_users) */
+export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
   /** GET /access/users/{userid} (get_access_users) */
   get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
-  /** PUT /access/users/{userid} (put_access_users) */
-  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
-  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_access_users) */
   delete: VerbOpt<T.AccessUsersUseridDeleteParams, null>;
   token: AccessUsersUseridToken;
@@ -168,16 +141,10 @@ export interface AccessUsersUseridToken {
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
-/** /access/users/{userid}/token/{token-name} */
-export interface AccessUsersUseridTokenTokenName {
+/** /access/users/{userid}/token/{token-name}; POST (post_access_users_token); PUT (put_access_users_token) */
+export interface AccessUsersUseridTokenTokenName extends PostOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>, PutOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null> {
   /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
-  /** POST /access/users/{userid}/token/{token-name} (post_access_users_token) */
-  post: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
-  create: VerbOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>;
-  /** PUT /access/users/{userid}/token/{token-name} (put_access_users_token) */
-  put: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
-  set: VerbOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null>;
   /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
   delete: VerbOpt<T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
@@ -192,11 +159,8 @@ export interface AutoInstall {
   tokens: AutoInstallTokens;
 }
 
-/** /auto-install/answer */
-export interface AutoInstallAnswer {
-  /** POST /auto-install/answer (post_auto_install_answer) */
-  post: Verb<T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
-  create: Verb<T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult>;
+/** /auto-install/answer; POST (post_auto_install_answer) */
+export interface AutoInstallAnswer extends Post<T.AutoInstallAnswerPostParams, T.AutoInstallAnswerPostResult> {
 }
 
 /** /auto-install/installations */
@@ -213,49 +177,34 @@ export interface AutoInstallInstallationsUuid {
   "post-hook": AutoInstallInstallationsUuidPostHook;
 }
 
-/** /auto-install/installations/{uuid}/post-hook */
-export interface AutoInstallInstallationsUuidPostHook {
-  /** POST /auto-install/installations/{uuid}/post-hook (post_auto_install_installations_post_hook) */
-  post: Verb<T.AutoInstallInstallationsUuidPostHookPostParams, null>;
-  create: Verb<T.AutoInstallInstallationsUuidPostHookPostParams, null>;
+/** /auto-install/installations/{uuid}/post-hook; POST (post_auto_install_installations_post_hook) */
+export interface AutoInstallInstallationsUuidPostHook extends Post<T.AutoInstallInstallationsUuidPostHookPostParams, null> {
 }
 
-/** /auto-install/prepared */
-export interface AutoInstallPrepared {
+/** /auto-install/prepared; POST (post_auto_install_prepared) */
+export interface AutoInstallPrepared extends Post<T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult> {
   (id: string | number): AutoInstallPreparedId;
   /** GET /auto-install/prepared (get_auto_install_prepared) */
   get: VerbOpt<NoParams, T.AutoInstallPreparedGetItem[]>;
-  /** POST /auto-install/prepared (post_auto_install_prepared) */
-  post: Verb<T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
-  create: Verb<T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult>;
 }
 
-/** /auto-install/prepared/{id} */
-export interface AutoInstallPreparedId {
+/** /auto-install/prepared/{id}; PUT (put_auto_install_prepared) */
+export interface AutoInstallPreparedId extends PutOpt<T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult> {
   /** GET /auto-install/prepared/{id} (get_auto_install_prepared) */
   get: VerbOpt<NoParams, unknown>;
-  /** PUT /auto-install/prepared/{id} (put_auto_install_prepared) */
-  put: VerbOpt<T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
-  set: VerbOpt<T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult>;
   /** DELETE /auto-install/prepared/{id} (delete_auto_install_prepared) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /auto-install/tokens */
-export interface AutoInstallTokens {
+/** /auto-install/tokens; POST (post_auto_install_tokens) */
+export interface AutoInstallTokens extends Post<T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult> {
   (id: string | number): AutoInstallTokensId;
   /** GET /auto-install/tokens (get_auto_install_tokens) */
   get: VerbOpt<NoParams, T.AutoInstallTokensGetItem[]>;
-  /** POST /auto-install/tokens (post_auto_install_tokens) */
-  post: Verb<T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
-  create: Verb<T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult>;
 }
 
-/** /auto-install/tokens/{id} */
-export interface AutoInstallTokensId {
-  /** PUT /auto-install/tokens/{id} (put_auto_install_tokens) */
-  put: VerbOpt<T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
-  set: VerbOpt<T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult>;
+/** /auto-install/tokens/{id}; PUT (put_auto_install_tokens) */
+export interface AutoInstallTokensId extends PutOpt<T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult> {
   /** DELETE /auto-install/tokens/{id} (delete_auto_install_tokens) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -366,85 +315,61 @@ export interface ConfigAccess {
   tfa: ConfigAccessTfa;
 }
 
-/** /config/access/ad */
-export interface ConfigAccessAd {
+/** /config/access/ad; POST (post_config_access_ad) */
+export interface ConfigAccessAd extends Post<T.ConfigAccessAdPostParams, null> {
   (realm: string | number): ConfigAccessAdRealm;
   /** GET /config/access/ad (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdGetItem[]>;
-  /** POST /config/access/ad (post_config_access_ad) */
-  post: Verb<T.ConfigAccessAdPostParams, null>;
-  create: Verb<T.ConfigAccessAdPostParams, null>;
 }
 
-/** /config/access/ad/{realm} */
-export interface ConfigAccessAdRealm {
+/** /config/access/ad/{realm}; PUT (put_config_access_ad) */
+export interface ConfigAccessAdRealm extends PutOpt<T.ConfigAccessAdRealmPutParams, null> {
   /** GET /config/access/ad/{realm} (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdRealmGetResult>;
-  /** PUT /config/access/ad/{realm} (put_config_access_ad) */
-  put: VerbOpt<T.ConfigAccessAdRealmPutParams, null>;
-  set: VerbOpt<T.ConfigAccessAdRealmPutParams, null>;
   /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
   delete: VerbOpt<T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
-/** /config/access/ldap */
-export interface ConfigAccessLdap {
+/** /config/access/ldap; POST (post_config_access_ldap) */
+export interface ConfigAccessLdap extends Post<T.ConfigAccessLdapPostParams, null> {
   (realm: string | number): ConfigAccessLdapRealm;
   /** GET /config/access/ldap (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapGetItem[]>;
-  /** POST /config/access/ldap (post_config_access_ldap) */
-  post: Verb<T.ConfigAccessLdapPostParams, null>;
-  create: Verb<T.ConfigAccessLdapPostParams, null>;
 }
 
-/** /config/access/ldap/{realm} */
-export interface ConfigAccessLdapRealm {
+/** /config/access/ldap/{realm}; PUT (put_config_access_ldap) */
+export interface ConfigAccessLdapRealm extends PutOpt<T.ConfigAccessLdapRealmPutParams, null> {
   /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapRealmGetResult>;
-  /** PUT /config/access/ldap/{realm} (put_config_access_ldap) */
-  put: VerbOpt<T.ConfigAccessLdapRealmPutParams, null>;
-  set: VerbOpt<T.ConfigAccessLdapRealmPutParams, null>;
   /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
   delete: VerbOpt<T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
-/** /config/access/openid */
-export interface ConfigAccessOpenid {
+/** /config/access/openid; POST (post_config_access_openid) */
+export interface ConfigAccessOpenid extends Post<T.ConfigAccessOpenidPostParams, null> {
   (realm: string | number): ConfigAccessOpenidRealm;
   /** GET /config/access/openid (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidGetItem[]>;
-  /** POST /config/access/openid (post_config_access_openid) */
-  post: Verb<T.ConfigAccessOpenidPostParams, null>;
-  create: Verb<T.ConfigAccessOpenidPostParams, null>;
 }
 
-/** /config/access/openid/{realm} */
-export interface ConfigAccessOpenidRealm {
+/** /config/access/openid/{realm}; PUT (put_config_access_openid) */
+export interface ConfigAccessOpenidRealm extends PutOpt<T.ConfigAccessOpenidRealmPutParams, null> {
   /** GET /config/access/openid/{realm} (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidRealmGetResult>;
-  /** PUT /config/access/openid/{realm} (put_config_access_openid) */
-  put: VerbOpt<T.ConfigAccessOpenidRealmPutParams, null>;
-  set: VerbOpt<T.ConfigAccessOpenidRealmPutParams, null>;
   /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
   delete: VerbOpt<T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
-/** /config/access/pam */
-export interface ConfigAccessPam {
+/** /config/access/pam; PUT (put_config_access_pam) */
+export interface ConfigAccessPam extends PutOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult> {
   /** GET /config/access/pam (get_config_access_pam) */
   get: VerbOpt<NoParams, T.ConfigAccessPamGetResult>;
-  /** PUT /config/access/pam (put_config_access_pam) */
-  put: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
-  set: VerbOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult>;
 }
 
-/** /config/access/pdm */
-export interface ConfigAccessPdm {
+/** /config/access/pdm; PUT (put_config_access_pdm) */
+export interface ConfigAccessPdm extends PutOpt<T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult> {
   /** GET /config/access/pdm (get_config_access_pdm) */
   get: VerbOpt<NoParams, T.ConfigAccessPdmGetResult>;
-  /** PUT /config/access/pdm (put_config_access_pdm) */
-  put: VerbOpt<T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
-  set: VerbOpt<T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult>;
 }
 
 /** /config/access/tfa */
@@ -454,13 +379,10 @@ export interface ConfigAccessTfa {
   webauthn: ConfigAccessTfaWebauthn;
 }
 
-/** /config/access/tfa/webauthn */
-export interface ConfigAccessTfaWebauthn {
+/** /config/access/tfa/webauthn; PUT (put_config_access_tfa_webauthn) */
+export interface ConfigAccessTfaWebauthn extends PutOpt<T.ConfigAccessTfaWebauthnPutParams, null> {
   /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
   get: VerbOpt<NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
-  /** PUT /config/access/tfa/webauthn (put_config_access_tfa_webauthn) */
-  put: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
-  set: VerbOpt<T.ConfigAccessTfaWebauthnPutParams, null>;
 }
 
 /** /config/acme */
@@ -474,23 +396,17 @@ export interface ConfigAcme {
   tos: ConfigAcmeTos;
 }
 
-/** /config/acme/account */
-export interface ConfigAcmeAccount {
+/** /config/acme/account; POST (post_config_acme_account) starts a task */
+export interface ConfigAcmeAccount extends Post<T.ConfigAcmeAccountPostParams, Upid> {
   (name: string | number): ConfigAcmeAccountName;
   /** GET /config/acme/account (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountGetItem[]>;
-  /** POST /config/acme/account (post_config_acme_account) starts a task */
-  post: Verb<T.ConfigAcmeAccountPostParams, Upid>;
-  create: Verb<T.ConfigAcmeAccountPostParams, Upid>;
 }
 
-/** /config/acme/account/{name} */
-export interface ConfigAcmeAccountName {
+/** /config/acme/account/{name}; PUT (put_config_acme_account) starts a task */
+export interface ConfigAcmeAccountName extends PutOpt<T.ConfigAcmeAccountNamePutParams, Upid> {
   /** GET /config/acme/account/{name} (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountNameGetResult>;
-  /** PUT /config/acme/account/{name} (put_config_acme_account) starts a task */
-  put: VerbOpt<T.ConfigAcmeAccountNamePutParams, Upid>;
-  set: VerbOpt<T.ConfigAcmeAccountNamePutParams, Upid>;
   /** DELETE /config/acme/account/{name} (delete_config_acme_account) starts a task */
   delete: VerbOpt<T.ConfigAcmeAccountNameDeleteParams, Upid>;
 }
@@ -507,23 +423,17 @@ export interface ConfigAcmeDirectories {
   get: VerbOpt<NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
-/** /config/acme/plugins */
-export interface ConfigAcmePlugins {
+/** /config/acme/plugins; POST (post_config_acme_plugins) */
+export interface ConfigAcmePlugins extends Post<T.ConfigAcmePluginsPostParams, null> {
   (id: string | number): ConfigAcmePluginsId;
   /** GET /config/acme/plugins (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsGetItem[]>;
-  /** POST /config/acme/plugins (post_config_acme_plugins) */
-  post: Verb<T.ConfigAcmePluginsPostParams, null>;
-  create: Verb<T.ConfigAcmePluginsPostParams, null>;
 }
 
-/** /config/acme/plugins/{id} */
-export interface ConfigAcmePluginsId {
+/** /config/acme/plugins/{id}; PUT (put_config_acme_plugins) */
+export interface ConfigAcmePluginsId extends PutOpt<T.ConfigAcmePluginsIdPutParams, null> {
   /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsIdGetResult>;
-  /** PUT /config/acme/plugins/{id} (put_config_acme_plugins) */
-  put: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
-  set: VerbOpt<T.ConfigAcmePluginsIdPutParams, null>;
   /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -534,41 +444,29 @@ export interface ConfigAcmeTos {
   get: VerbOpt<T.ConfigAcmeTosGetParams, string | null>;
 }
 
-/** /config/certificate */
-export interface ConfigCertificate {
+/** /config/certificate; PUT (put_config_certificate) */
+export interface ConfigCertificate extends PutOpt<T.ConfigCertificatePutParams, null> {
   /** GET /config/certificate (get_config_certificate) */
   get: VerbOpt<NoParams, T.ConfigCertificateGetResult>;
-  /** PUT /config/certificate (put_config_certificate) */
-  put: VerbOpt<T.ConfigCertificatePutParams, null>;
-  set: VerbOpt<T.ConfigCertificatePutParams, null>;
 }
 
-/** /config/notes */
-export interface ConfigNotes {
+/** /config/notes; PUT (put_config_notes) */
+export interface ConfigNotes extends Put<T.ConfigNotesPutParams, null> {
   /** GET /config/notes (get_config_notes) */
   get: VerbOpt<NoParams, string>;
-  /** PUT /config/notes (put_config_notes) */
-  put: Verb<T.ConfigNotesPutParams, null>;
-  set: Verb<T.ConfigNotesPutParams, null>;
 }
 
-/** /config/views */
-export interface ConfigViews {
+/** /config/views; POST (post_config_views) */
+export interface ConfigViews extends Post<T.ConfigViewsPostParams, null> {
   (id: string | number): ConfigViewsId;
   /** GET /config/views (get_config_views) */
   get: VerbOpt<NoParams, T.ConfigViewsGetItem[]>;
-  /** POST /config/views (post_config_views) */
-  post: Verb<T.ConfigViewsPostParams, null>;
-  create: Verb<T.ConfigViewsPostParams, null>;
 }
 
-/** /config/views/{id} */
-export interface ConfigViewsId {
+/** /config/views/{id}; PUT (put_config_views) */
+export interface ConfigViewsId extends PutOpt<T.ConfigViewsIdPutParams, null> {
   /** GET /config/views/{id} (get_config_views) */
   get: VerbOpt<NoParams, T.ConfigViewsIdGetResult>;
-  /** PUT /config/views/{id} (put_config_views) */
-  put: VerbOpt<T.ConfigViewsIdPutParams, null>;
-  set: VerbOpt<T.ConfigViewsIdPutParams, null>;
   /** DELETE /config/views/{id} (delete_config_views) */
   delete: VerbOpt<T.ConfigViewsIdDeleteParams, null>;
 }
@@ -618,25 +516,16 @@ export interface NodesNodeAptChangelog {
   get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
-/** /nodes/{node}/apt/repositories */
-export interface NodesNodeAptRepositories {
+/** /nodes/{node}/apt/repositories; POST (post_nodes_apt_repositories); PUT (put_nodes_apt_repositories) */
+export interface NodesNodeAptRepositories extends Post<T.NodesNodeAptRepositoriesPostParams, null>, Put<T.NodesNodeAptRepositoriesPutParams, null> {
   /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
   get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
-  /** POST /nodes/{node}/apt/repositories (post_nodes_apt_repositories) */
-  post: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
-  create: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
-  /** PUT /nodes/{node}/apt/repositories (put_nodes_apt_repositories) */
-  put: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
-  set: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
-/** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate {
+/** /nodes/{node}/apt/update; POST (post_nodes_apt_update) starts a task */
+export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
   /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
   get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
-  /** POST /nodes/{node}/apt/update (post_nodes_apt_update) starts a task */
-  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
@@ -661,21 +550,12 @@ export interface NodesNodeCertificatesAcme {
   certificate: NodesNodeCertificatesAcmeCertificate;
 }
 
-/** /nodes/{node}/certificates/acme/certificate */
-export interface NodesNodeCertificatesAcmeCertificate {
-  /** POST /nodes/{node}/certificates/acme/certificate (post_nodes_certificates_acme_certificate) starts a task */
-  post: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
-  /** PUT /nodes/{node}/certificates/acme/certificate (put_nodes_certificates_acme_certificate) starts a task */
-  put: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
-  set: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
+/** /nodes/{node}/certificates/acme/certificate; POST (post_nodes_certificates_acme_certificate) starts a task; PUT (put_nodes_certificates_acme_certificate) starts a task */
+export interface NodesNodeCertificatesAcmeCertificate extends PostOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>, PutOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid> {
 }
 
-/** /nodes/{node}/certificates/custom */
-export interface NodesNodeCertificatesCustom {
-  /** POST /nodes/{node}/certificates/custom (post_nodes_certificates_custom) */
-  post: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
-  create: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]>;
+/** /nodes/{node}/certificates/custom; POST (post_nodes_certificates_custom) */
+export interface NodesNodeCertificatesCustom extends Post<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]> {
   /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
   delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
@@ -686,22 +566,16 @@ export interface NodesNodeCertificatesInfo {
   get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
-/** /nodes/{node}/config */
-export interface NodesNodeConfig {
+/** /nodes/{node}/config; PUT (put_nodes_config) */
+export interface NodesNodeConfig extends PutOpt<T.NodesNodeConfigPutParams, null> {
   /** GET /nodes/{node}/config (get_nodes_config) */
   get: VerbOpt<NoParams, T.NodesNodeConfigGetResult>;
-  /** PUT /nodes/{node}/config (put_nodes_config) */
-  put: VerbOpt<T.NodesNodeConfigPutParams, null>;
-  set: VerbOpt<T.NodesNodeConfigPutParams, null>;
 }
 
-/** /nodes/{node}/dns */
-export interface NodesNodeDns {
+/** /nodes/{node}/dns; PUT (put_nodes_dns) */
+export interface NodesNodeDns extends PutOpt<T.NodesNodeDnsPutParams, null> {
   /** GET /nodes/{node}/dns (get_nodes_dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
-  /** PUT /nodes/{node}/dns (put_nodes_dns) */
-  put: VerbOpt<T.NodesNodeDnsPutParams, null>;
-  set: VerbOpt<T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/journal */
@@ -710,28 +584,19 @@ export interface NodesNodeJournal {
   get: VerbOpt<T.NodesNodeJournalGetParams, unknown>;
 }
 
-/** /nodes/{node}/network */
-export interface NodesNodeNetwork {
+/** /nodes/{node}/network; POST (post_nodes_network); PUT (put_nodes_network) starts a task */
+export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null>, PutOpt<NoParams, Upid> {
   (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkGetItem[]>;
-  /** POST /nodes/{node}/network (post_nodes_network) */
-  post: Verb<T.NodesNodeNetworkPostParams, null>;
-  create: Verb<T.NodesNodeNetworkPostParams, null>;
-  /** PUT /nodes/{node}/network (put_nodes_network) starts a task */
-  put: VerbOpt<NoParams, Upid>;
-  set: VerbOpt<NoParams, Upid>;
   /** DELETE /nodes/{node}/network (delete_nodes_network) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface {
+/** /nodes/{node}/network/{iface}; PUT (put_nodes_network) */
+export interface NodesNodeNetworkIface extends PutOpt<T.NodesNodeNetworkIfacePutParams, null> {
   /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** PUT /nodes/{node}/network/{iface} (put_nodes_network) */
-  put: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
-  set: VerbOpt<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
   delete: VerbOpt<T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
@@ -792,22 +657,16 @@ export interface NodesNodeSdnZonesZoneIpVrf {
   get: Verb<T.NodesNodeSdnZonesZoneIpVrfGetParams, T.NodesNodeSdnZonesZoneIpVrfGetResult>;
 }
 
-/** /nodes/{node}/status */
-export interface NodesNodeStatus {
+/** /nodes/{node}/status; POST (post_nodes_status) */
+export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
   /** GET /nodes/{node}/status (get_nodes_status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
-  /** POST /nodes/{node}/status (post_nodes_status) */
-  post: Verb<T.NodesNodeStatusPostParams, null>;
-  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
-/** /nodes/{node}/subscription */
-export interface NodesNodeSubscription {
+/** /nodes/{node}/subscription; POST (post_nodes_subscription) */
+export interface NodesNodeSubscription extends PostOpt<NoParams, null> {
   /** GET /nodes/{node}/subscription (get_nodes_subscription) */
   get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
-  /** POST /nodes/{node}/subscription (post_nodes_subscription) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
@@ -845,20 +704,14 @@ export interface NodesNodeTasksUpidStatus {
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
-/** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy {
-  /** POST /nodes/{node}/termproxy (post_nodes_termproxy) */
-  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+/** /nodes/{node}/termproxy; POST (post_nodes_termproxy) */
+export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult> {
 }
 
-/** /nodes/{node}/time */
-export interface NodesNodeTime {
+/** /nodes/{node}/time; PUT (put_nodes_time) */
+export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
   /** GET /nodes/{node}/time (get_nodes_time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
-  /** PUT /nodes/{node}/time (put_nodes_time) */
-  put: Verb<T.NodesNodeTimePutParams, null>;
-  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/vncwebsocket */
@@ -877,11 +730,8 @@ export interface Pbs {
   scan: PbsScan;
 }
 
-/** /pbs/probe-tls */
-export interface PbsProbeTls {
-  /** POST /pbs/probe-tls (post_pbs_probe_tls) */
-  post: Verb<T.PbsProbeTlsPostParams, null>;
-  create: Verb<T.PbsProbeTlsPostParams, null>;
+/** /pbs/probe-tls; POST (post_pbs_probe_tls) */
+export interface PbsProbeTls extends Post<T.PbsProbeTlsPostParams, null> {
 }
 
 /** /pbs/realms */
@@ -978,13 +828,10 @@ export interface PbsRemotesRemoteNodesNodeAptRepositories {
   get: VerbOpt<NoParams, unknown>;
 }
 
-/** /pbs/remotes/{remote}/nodes/{node}/apt/update */
-export interface PbsRemotesRemoteNodesNodeAptUpdate {
+/** /pbs/remotes/{remote}/nodes/{node}/apt/update; POST (post_pbs_remotes_nodes_apt_update) starts a task */
+export interface PbsRemotesRemoteNodesNodeAptUpdate extends PostOpt<NoParams, RemoteUpid> {
   /** GET /pbs/remotes/{remote}/nodes/{node}/apt/update (get_pbs_remotes_nodes_apt_update) */
   get: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeAptUpdateGetItem[]>;
-  /** POST /pbs/remotes/{remote}/nodes/{node}/apt/update (post_pbs_remotes_nodes_apt_update) starts a task */
-  post: VerbOpt<NoParams, RemoteUpid>;
-  create: VerbOpt<NoParams, RemoteUpid>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/subscription */
@@ -993,11 +840,8 @@ export interface PbsRemotesRemoteNodesNodeSubscription {
   get: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
-/** /pbs/remotes/{remote}/nodes/{node}/termproxy */
-export interface PbsRemotesRemoteNodesNodeTermproxy {
-  /** POST /pbs/remotes/{remote}/nodes/{node}/termproxy (post_pbs_remotes_nodes_termproxy) */
-  post: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
-  create: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult>;
+/** /pbs/remotes/{remote}/nodes/{node}/termproxy; POST (post_pbs_remotes_nodes_termproxy) */
+export interface PbsRemotesRemoteNodesNodeTermproxy extends PostOpt<NoParams, T.PbsRemotesRemoteNodesNodeTermproxyPostResult> {
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/vncwebsocket */
@@ -1047,11 +891,8 @@ export interface PbsRemotesRemoteTasksUpidStatus {
   get: VerbOpt<T.PbsRemotesRemoteTasksUpidStatusGetParams, T.PbsRemotesRemoteTasksUpidStatusGetResult>;
 }
 
-/** /pbs/scan */
-export interface PbsScan {
-  /** POST /pbs/scan (post_pbs_scan) */
-  post: Verb<T.PbsScanPostParams, T.PbsScanPostResult>;
-  create: Verb<T.PbsScanPostParams, T.PbsScanPostResult>;
+/** /pbs/scan; POST (post_pbs_scan) */
+export interface PbsScan extends Post<T.PbsScanPostParams, T.PbsScanPostResult> {
 }
 
 /** /ping */
@@ -1084,11 +925,8 @@ export interface PveFirewallStatus {
   get: VerbOpt<NoParams, T.PveFirewallStatusGetItem[]>;
 }
 
-/** /pve/probe-tls */
-export interface PveProbeTls {
-  /** POST /pve/probe-tls (post_pve_probe_tls) */
-  post: Verb<T.PveProbeTlsPostParams, null>;
-  create: Verb<T.PveProbeTlsPostParams, null>;
+/** /pve/probe-tls; POST (post_pve_probe_tls) */
+export interface PveProbeTls extends Post<T.PveProbeTlsPostParams, null> {
 }
 
 /** /pve/realms */
@@ -1141,13 +979,10 @@ export interface PveRemotesRemoteFirewall {
   status: PveRemotesRemoteFirewallStatus;
 }
 
-/** /pve/remotes/{remote}/firewall/options */
-export interface PveRemotesRemoteFirewallOptions {
+/** /pve/remotes/{remote}/firewall/options; PUT (put_pve_remotes_firewall_options) */
+export interface PveRemotesRemoteFirewallOptions extends PutOpt<T.PveRemotesRemoteFirewallOptionsPutParams, null> {
   /** GET /pve/remotes/{remote}/firewall/options (get_pve_remotes_firewall_options) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteFirewallOptionsGetResult>;
-  /** PUT /pve/remotes/{remote}/firewall/options (put_pve_remotes_firewall_options) */
-  put: VerbOpt<T.PveRemotesRemoteFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.PveRemotesRemoteFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/firewall/rules */
@@ -1202,13 +1037,10 @@ export interface PveRemotesRemoteLxcVmidFirewall {
   rules: PveRemotesRemoteLxcVmidFirewallRules;
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/firewall/options */
-export interface PveRemotesRemoteLxcVmidFirewallOptions {
+/** /pve/remotes/{remote}/lxc/{vmid}/firewall/options; PUT (put_pve_remotes_lxc_firewall_options) */
+export interface PveRemotesRemoteLxcVmidFirewallOptions extends PutOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null> {
   /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (get_pve_remotes_lxc_firewall_options) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsGetParams, T.PveRemotesRemoteLxcVmidFirewallOptionsGetResult>;
-  /** PUT /pve/remotes/{remote}/lxc/{vmid}/firewall/options (put_pve_remotes_lxc_firewall_options) */
-  put: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall/rules */
@@ -1217,11 +1049,8 @@ export interface PveRemotesRemoteLxcVmidFirewallRules {
   get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallRulesGetParams, T.PveRemotesRemoteLxcVmidFirewallRulesGetItem[]>;
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/migrate */
-export interface PveRemotesRemoteLxcVmidMigrate {
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/migrate (post_pve_remotes_lxc_migrate) starts a task */
-  post: Verb<T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
-  create: Verb<T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/lxc/{vmid}/migrate; POST (post_pve_remotes_lxc_migrate) starts a task */
+export interface PveRemotesRemoteLxcVmidMigrate extends Post<T.PveRemotesRemoteLxcVmidMigratePostParams, RemoteUpid> {
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/pending */
@@ -1230,11 +1059,8 @@ export interface PveRemotesRemoteLxcVmidPending {
   get: VerbOpt<T.PveRemotesRemoteLxcVmidPendingGetParams, unknown>;
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/remote-migrate */
-export interface PveRemotesRemoteLxcVmidRemoteMigrate {
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/remote-migrate (post_pve_remotes_lxc_remote_migrate) starts a task */
-  post: Verb<T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
-  create: Verb<T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/lxc/{vmid}/remote-migrate; POST (post_pve_remotes_lxc_remote_migrate) starts a task */
+export interface PveRemotesRemoteLxcVmidRemoteMigrate extends Post<T.PveRemotesRemoteLxcVmidRemoteMigratePostParams, RemoteUpid> {
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/rrddata */
@@ -1243,21 +1069,15 @@ export interface PveRemotesRemoteLxcVmidRrddata {
   get: Verb<T.PveRemotesRemoteLxcVmidRrddataGetParams, T.PveRemotesRemoteLxcVmidRrddataGetItem[]>;
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/shutdown */
-export interface PveRemotesRemoteLxcVmidShutdown {
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/shutdown (post_pve_remotes_lxc_shutdown) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/lxc/{vmid}/shutdown; POST (post_pve_remotes_lxc_shutdown) starts a task */
+export interface PveRemotesRemoteLxcVmidShutdown extends PostOpt<T.PveRemotesRemoteLxcVmidShutdownPostParams, RemoteUpid> {
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/snapshot */
-export interface PveRemotesRemoteLxcVmidSnapshot {
+/** /pve/remotes/{remote}/lxc/{vmid}/snapshot; POST (post_pve_remotes_lxc_snapshot) starts a task */
+export interface PveRemotesRemoteLxcVmidSnapshot extends Post<T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid> {
   (snapname: string | number): PveRemotesRemoteLxcVmidSnapshotSnapname;
   /** GET /pve/remotes/{remote}/lxc/{vmid}/snapshot (get_pve_remotes_lxc_snapshot) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotGetParams, T.PveRemotesRemoteLxcVmidSnapshotGetItem[]>;
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot (post_pve_remotes_lxc_snapshot) starts a task */
-  post: Verb<T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
-  create: Verb<T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} */
@@ -1268,25 +1088,16 @@ export interface PveRemotesRemoteLxcVmidSnapshotSnapname {
   rollback: PveRemotesRemoteLxcVmidSnapshotSnapnameRollback;
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config */
-export interface PveRemotesRemoteLxcVmidSnapshotSnapnameConfig {
-  /** PUT /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config (put_pve_remotes_lxc_snapshot_config) */
-  put: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
-  set: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null>;
+/** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/config; PUT (put_pve_remotes_lxc_snapshot_config) */
+export interface PveRemotesRemoteLxcVmidSnapshotSnapnameConfig extends PutOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameConfigPutParams, null> {
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback */
-export interface PveRemotesRemoteLxcVmidSnapshotSnapnameRollback {
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_lxc_snapshot_rollback) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname}/rollback; POST (post_pve_remotes_lxc_snapshot_rollback) starts a task */
+export interface PveRemotesRemoteLxcVmidSnapshotSnapnameRollback extends PostOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameRollbackPostParams, RemoteUpid> {
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/start */
-export interface PveRemotesRemoteLxcVmidStart {
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/start (post_pve_remotes_lxc_start) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/lxc/{vmid}/start; POST (post_pve_remotes_lxc_start) starts a task */
+export interface PveRemotesRemoteLxcVmidStart extends PostOpt<T.PveRemotesRemoteLxcVmidStartPostParams, RemoteUpid> {
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/status */
@@ -1295,18 +1106,12 @@ export interface PveRemotesRemoteLxcVmidStatus {
   get: VerbOpt<T.PveRemotesRemoteLxcVmidStatusGetParams, T.PveRemotesRemoteLxcVmidStatusGetResult>;
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/stop */
-export interface PveRemotesRemoteLxcVmidStop {
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/stop (post_pve_remotes_lxc_stop) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/lxc/{vmid}/stop; POST (post_pve_remotes_lxc_stop) starts a task */
+export interface PveRemotesRemoteLxcVmidStop extends PostOpt<T.PveRemotesRemoteLxcVmidStopPostParams, RemoteUpid> {
 }
 
-/** /pve/remotes/{remote}/lxc/{vmid}/termproxy */
-export interface PveRemotesRemoteLxcVmidTermproxy {
-  /** POST /pve/remotes/{remote}/lxc/{vmid}/termproxy (post_pve_remotes_lxc_termproxy) */
-  post: VerbOpt<NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
-  create: VerbOpt<NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult>;
+/** /pve/remotes/{remote}/lxc/{vmid}/termproxy; POST (post_pve_remotes_lxc_termproxy) */
+export interface PveRemotesRemoteLxcVmidTermproxy extends PostOpt<NoParams, T.PveRemotesRemoteLxcVmidTermproxyPostResult> {
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket */
@@ -1360,13 +1165,10 @@ export interface PveRemotesRemoteNodesNodeAptRepositories {
   get: VerbOpt<NoParams, unknown>;
 }
 
-/** /pve/remotes/{remote}/nodes/{node}/apt/update */
-export interface PveRemotesRemoteNodesNodeAptUpdate {
+/** /pve/remotes/{remote}/nodes/{node}/apt/update; POST (post_pve_remotes_nodes_apt_update) starts a task */
+export interface PveRemotesRemoteNodesNodeAptUpdate extends PostOpt<NoParams, RemoteUpid> {
   /** GET /pve/remotes/{remote}/nodes/{node}/apt/update (get_pve_remotes_nodes_apt_update) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeAptUpdateGetItem[]>;
-  /** POST /pve/remotes/{remote}/nodes/{node}/apt/update (post_pve_remotes_nodes_apt_update) starts a task */
-  post: VerbOpt<NoParams, RemoteUpid>;
-  create: VerbOpt<NoParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/config */
@@ -1384,13 +1186,10 @@ export interface PveRemotesRemoteNodesNodeFirewall {
   status: PveRemotesRemoteNodesNodeFirewallStatus;
 }
 
-/** /pve/remotes/{remote}/nodes/{node}/firewall/options */
-export interface PveRemotesRemoteNodesNodeFirewallOptions {
+/** /pve/remotes/{remote}/nodes/{node}/firewall/options; PUT (put_pve_remotes_nodes_firewall_options) */
+export interface PveRemotesRemoteNodesNodeFirewallOptions extends PutOpt<T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null> {
   /** GET /pve/remotes/{remote}/nodes/{node}/firewall/options (get_pve_remotes_nodes_firewall_options) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeFirewallOptionsGetResult>;
-  /** PUT /pve/remotes/{remote}/nodes/{node}/firewall/options (put_pve_remotes_nodes_firewall_options) */
-  put: VerbOpt<T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/rules */
@@ -1500,11 +1299,8 @@ export interface PveRemotesRemoteNodesNodeSubscription {
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
-/** /pve/remotes/{remote}/nodes/{node}/termproxy */
-export interface PveRemotesRemoteNodesNodeTermproxy {
-  /** POST /pve/remotes/{remote}/nodes/{node}/termproxy (post_pve_remotes_nodes_termproxy) */
-  post: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
-  create: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult>;
+/** /pve/remotes/{remote}/nodes/{node}/termproxy; POST (post_pve_remotes_nodes_termproxy) */
+export interface PveRemotesRemoteNodesNodeTermproxy extends PostOpt<NoParams, T.PveRemotesRemoteNodesNodeTermproxyPostResult> {
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/vncwebsocket */
@@ -1561,13 +1357,10 @@ export interface PveRemotesRemoteQemuVmidFirewall {
   rules: PveRemotesRemoteQemuVmidFirewallRules;
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/firewall/options */
-export interface PveRemotesRemoteQemuVmidFirewallOptions {
+/** /pve/remotes/{remote}/qemu/{vmid}/firewall/options; PUT (put_pve_remotes_qemu_firewall_options) */
+export interface PveRemotesRemoteQemuVmidFirewallOptions extends PutOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (get_pve_remotes_qemu_firewall_options) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsGetParams, T.PveRemotesRemoteQemuVmidFirewallOptionsGetResult>;
-  /** PUT /pve/remotes/{remote}/qemu/{vmid}/firewall/options (put_pve_remotes_qemu_firewall_options) */
-  put: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall/rules */
@@ -1576,13 +1369,10 @@ export interface PveRemotesRemoteQemuVmidFirewallRules {
   get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallRulesGetParams, T.PveRemotesRemoteQemuVmidFirewallRulesGetItem[]>;
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/migrate */
-export interface PveRemotesRemoteQemuVmidMigrate {
+/** /pve/remotes/{remote}/qemu/{vmid}/migrate; POST (post_pve_remotes_qemu_migrate) starts a task */
+export interface PveRemotesRemoteQemuVmidMigrate extends Post<T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid> {
   /** GET /pve/remotes/{remote}/qemu/{vmid}/migrate (get_pve_remotes_qemu_migrate) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidMigrateGetParams, T.PveRemotesRemoteQemuVmidMigrateGetResult>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/migrate (post_pve_remotes_qemu_migrate) starts a task */
-  post: Verb<T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
-  create: Verb<T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/pending */
@@ -1591,18 +1381,12 @@ export interface PveRemotesRemoteQemuVmidPending {
   get: VerbOpt<T.PveRemotesRemoteQemuVmidPendingGetParams, unknown>;
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/remote-migrate */
-export interface PveRemotesRemoteQemuVmidRemoteMigrate {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/remote-migrate (post_pve_remotes_qemu_remote_migrate) starts a task */
-  post: Verb<T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
-  create: Verb<T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/qemu/{vmid}/remote-migrate; POST (post_pve_remotes_qemu_remote_migrate) starts a task */
+export interface PveRemotesRemoteQemuVmidRemoteMigrate extends Post<T.PveRemotesRemoteQemuVmidRemoteMigratePostParams, RemoteUpid> {
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/resume */
-export interface PveRemotesRemoteQemuVmidResume {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/resume (post_pve_remotes_qemu_resume) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/qemu/{vmid}/resume; POST (post_pve_remotes_qemu_resume) starts a task */
+export interface PveRemotesRemoteQemuVmidResume extends PostOpt<T.PveRemotesRemoteQemuVmidResumePostParams, RemoteUpid> {
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/rrddata */
@@ -1611,21 +1395,15 @@ export interface PveRemotesRemoteQemuVmidRrddata {
   get: Verb<T.PveRemotesRemoteQemuVmidRrddataGetParams, T.PveRemotesRemoteQemuVmidRrddataGetItem[]>;
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/shutdown */
-export interface PveRemotesRemoteQemuVmidShutdown {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/shutdown (post_pve_remotes_qemu_shutdown) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/qemu/{vmid}/shutdown; POST (post_pve_remotes_qemu_shutdown) starts a task */
+export interface PveRemotesRemoteQemuVmidShutdown extends PostOpt<T.PveRemotesRemoteQemuVmidShutdownPostParams, RemoteUpid> {
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/snapshot */
-export interface PveRemotesRemoteQemuVmidSnapshot {
+/** /pve/remotes/{remote}/qemu/{vmid}/snapshot; POST (post_pve_remotes_qemu_snapshot) starts a task */
+export interface PveRemotesRemoteQemuVmidSnapshot extends Post<T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid> {
   (snapname: string | number): PveRemotesRemoteQemuVmidSnapshotSnapname;
   /** GET /pve/remotes/{remote}/qemu/{vmid}/snapshot (get_pve_remotes_qemu_snapshot) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotGetParams, T.PveRemotesRemoteQemuVmidSnapshotGetItem[]>;
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot (post_pve_remotes_qemu_snapshot) starts a task */
-  post: Verb<T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
-  create: Verb<T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} */
@@ -1636,25 +1414,16 @@ export interface PveRemotesRemoteQemuVmidSnapshotSnapname {
   rollback: PveRemotesRemoteQemuVmidSnapshotSnapnameRollback;
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfig {
-  /** PUT /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config (put_pve_remotes_qemu_snapshot_config) */
-  put: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
-  set: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null>;
+/** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/config; PUT (put_pve_remotes_qemu_snapshot_config) */
+export interface PveRemotesRemoteQemuVmidSnapshotSnapnameConfig extends PutOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameConfigPutParams, null> {
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback */
-export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollback {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback (post_pve_remotes_qemu_snapshot_rollback) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname}/rollback; POST (post_pve_remotes_qemu_snapshot_rollback) starts a task */
+export interface PveRemotesRemoteQemuVmidSnapshotSnapnameRollback extends PostOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameRollbackPostParams, RemoteUpid> {
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/start */
-export interface PveRemotesRemoteQemuVmidStart {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/start (post_pve_remotes_qemu_start) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/qemu/{vmid}/start; POST (post_pve_remotes_qemu_start) starts a task */
+export interface PveRemotesRemoteQemuVmidStart extends PostOpt<T.PveRemotesRemoteQemuVmidStartPostParams, RemoteUpid> {
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/status */
@@ -1663,25 +1432,16 @@ export interface PveRemotesRemoteQemuVmidStatus {
   get: VerbOpt<T.PveRemotesRemoteQemuVmidStatusGetParams, T.PveRemotesRemoteQemuVmidStatusGetResult>;
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/stop */
-export interface PveRemotesRemoteQemuVmidStop {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/stop (post_pve_remotes_qemu_stop) starts a task */
-  post: VerbOpt<T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
-  create: VerbOpt<T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid>;
+/** /pve/remotes/{remote}/qemu/{vmid}/stop; POST (post_pve_remotes_qemu_stop) starts a task */
+export interface PveRemotesRemoteQemuVmidStop extends PostOpt<T.PveRemotesRemoteQemuVmidStopPostParams, RemoteUpid> {
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/termproxy */
-export interface PveRemotesRemoteQemuVmidTermproxy {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/termproxy (post_pve_remotes_qemu_termproxy) */
-  post: VerbOpt<NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
-  create: VerbOpt<NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult>;
+/** /pve/remotes/{remote}/qemu/{vmid}/termproxy; POST (post_pve_remotes_qemu_termproxy) */
+export interface PveRemotesRemoteQemuVmidTermproxy extends PostOpt<NoParams, T.PveRemotesRemoteQemuVmidTermproxyPostResult> {
 }
 
-/** /pve/remotes/{remote}/qemu/{vmid}/vncproxy */
-export interface PveRemotesRemoteQemuVmidVncproxy {
-  /** POST /pve/remotes/{remote}/qemu/{vmid}/vncproxy (post_pve_remotes_qemu_vncproxy) */
-  post: VerbOpt<T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
-  create: VerbOpt<T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult>;
+/** /pve/remotes/{remote}/qemu/{vmid}/vncproxy; POST (post_pve_remotes_qemu_vncproxy) */
+export interface PveRemotesRemoteQemuVmidVncproxy extends PostOpt<T.PveRemotesRemoteQemuVmidVncproxyPostParams, T.PveRemotesRemoteQemuVmidVncproxyPostResult> {
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket */
@@ -1779,11 +1539,8 @@ export interface PveRemotesRemoteUpdates {
   get: VerbOpt<NoParams, unknown>;
 }
 
-/** /pve/scan */
-export interface PveScan {
-  /** POST /pve/scan (post_pve_scan) */
-  post: Verb<T.PveScanPostParams, T.PveScanPostResult>;
-  create: Verb<T.PveScanPostParams, T.PveScanPostResult>;
+/** /pve/scan; POST (post_pve_scan) */
+export interface PveScan extends Post<T.PveScanPostParams, T.PveScanPostResult> {
 }
 
 /** /remotes */
@@ -1808,30 +1565,21 @@ export interface RemotesMetricCollectionStatus {
   get: VerbOpt<NoParams, T.RemotesMetricCollectionStatusGetItem[]>;
 }
 
-/** /remotes/metric-collection/trigger */
-export interface RemotesMetricCollectionTrigger {
-  /** POST /remotes/metric-collection/trigger (post_remotes_metric_collection_trigger) */
-  post: VerbOpt<T.RemotesMetricCollectionTriggerPostParams, null>;
-  create: VerbOpt<T.RemotesMetricCollectionTriggerPostParams, null>;
+/** /remotes/metric-collection/trigger; POST (post_remotes_metric_collection_trigger) */
+export interface RemotesMetricCollectionTrigger extends PostOpt<T.RemotesMetricCollectionTriggerPostParams, null> {
 }
 
-/** /remotes/remote */
-export interface RemotesRemote {
+/** /remotes/remote; POST (post_remotes_remote) */
+export interface RemotesRemote extends Post<T.RemotesRemotePostParams, null> {
   (id: string | number): RemotesRemoteId;
   /** GET /remotes/remote (get_remotes_remote) */
   get: VerbOpt<NoParams, T.RemotesRemoteGetItem[]>;
-  /** POST /remotes/remote (post_remotes_remote) */
-  post: Verb<T.RemotesRemotePostParams, null>;
-  create: Verb<T.RemotesRemotePostParams, null>;
 }
 
-/** /remotes/remote/{id} */
-export interface RemotesRemoteId {
+/** /remotes/remote/{id}; PUT (put_remotes_remote) */
+export interface RemotesRemoteId extends PutOpt<T.RemotesRemoteIdPutParams, null> {
   /** GET /remotes/remote/{id} (get_remotes_remote) */
   get: VerbOpt<T.RemotesRemoteIdGetParams, unknown>;
-  /** PUT /remotes/remote/{id} (put_remotes_remote) */
-  put: VerbOpt<T.RemotesRemoteIdPutParams, null>;
-  set: VerbOpt<T.RemotesRemoteIdPutParams, null>;
   /** DELETE /remotes/remote/{id} (delete_remotes_remote) */
   delete: VerbOpt<T.RemotesRemoteIdDeleteParams, null>;
   config: RemotesRemoteIdConfig;
@@ -1846,11 +1594,8 @@ export interface RemotesRemoteIdConfig {
   get: VerbOpt<NoParams, T.RemotesRemoteIdConfigGetResult>;
 }
 
-/** /remotes/remote/{id}/probe-certificate */
-export interface RemotesRemoteIdProbeCertificate {
-  /** POST /remotes/remote/{id}/probe-certificate (post_remotes_remote_probe_certificate) */
-  post: Verb<T.RemotesRemoteIdProbeCertificatePostParams, null>;
-  create: Verb<T.RemotesRemoteIdProbeCertificatePostParams, null>;
+/** /remotes/remote/{id}/probe-certificate; POST (post_remotes_remote_probe_certificate) */
+export interface RemotesRemoteIdProbeCertificate extends Post<T.RemotesRemoteIdProbeCertificatePostParams, null> {
 }
 
 /** /remotes/remote/{id}/rrddata */
@@ -1880,11 +1625,8 @@ export interface RemotesTasksList {
   get: VerbOpt<T.RemotesTasksListGetParams, T.RemotesTasksListGetItem[]>;
 }
 
-/** /remotes/tasks/refresh */
-export interface RemotesTasksRefresh {
-  /** POST /remotes/tasks/refresh (post_remotes_tasks_refresh) starts a task */
-  post: VerbOpt<T.RemotesTasksRefreshPostParams, Upid>;
-  create: VerbOpt<T.RemotesTasksRefreshPostParams, Upid>;
+/** /remotes/tasks/refresh; POST (post_remotes_tasks_refresh) starts a task */
+export interface RemotesTasksRefresh extends PostOpt<T.RemotesTasksRefreshPostParams, Upid> {
 }
 
 /** /remotes/tasks/statistics */
@@ -1901,11 +1643,8 @@ export interface RemotesUpdates {
   summary: RemotesUpdatesSummary;
 }
 
-/** /remotes/updates/refresh */
-export interface RemotesUpdatesRefresh {
-  /** POST /remotes/updates/refresh (post_remotes_updates_refresh) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /remotes/updates/refresh; POST (post_remotes_updates_refresh) starts a task */
+export interface RemotesUpdatesRefresh extends PostOpt<NoParams, Upid> {
 }
 
 /** /remotes/updates/summary */
@@ -1970,22 +1709,16 @@ export interface SdnControllers {
   get: VerbOpt<T.SdnControllersGetParams, T.SdnControllersGetItem[]>;
 }
 
-/** /sdn/vnets */
-export interface SdnVnets {
+/** /sdn/vnets; POST (post_sdn_vnets) starts a task */
+export interface SdnVnets extends Post<T.SdnVnetsPostParams, Upid> {
   /** GET /sdn/vnets (get_sdn_vnets) */
   get: VerbOpt<T.SdnVnetsGetParams, T.SdnVnetsGetItem[]>;
-  /** POST /sdn/vnets (post_sdn_vnets) starts a task */
-  post: Verb<T.SdnVnetsPostParams, Upid>;
-  create: Verb<T.SdnVnetsPostParams, Upid>;
 }
 
-/** /sdn/zones */
-export interface SdnZones {
+/** /sdn/zones; POST (post_sdn_zones) starts a task */
+export interface SdnZones extends Post<T.SdnZonesPostParams, Upid> {
   /** GET /sdn/zones (get_sdn_zones) */
   get: VerbOpt<T.SdnZonesGetParams, T.SdnZonesGetItem[]>;
-  /** POST /sdn/zones (post_sdn_zones) starts a task */
-  post: Verb<T.SdnZonesPostParams, Upid>;
-  create: Verb<T.SdnZonesPostParams, Upid>;
 }
 
 /** /subscriptions */
@@ -2005,63 +1738,39 @@ export interface Subscriptions {
   "revert-pending-clear": SubscriptionsRevertPendingClear;
 }
 
-/** /subscriptions/adopt-all */
-export interface SubscriptionsAdoptAll {
-  /** POST /subscriptions/adopt-all (post_subscriptions_adopt_all) */
-  post: VerbOpt<T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
-  create: VerbOpt<T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]>;
+/** /subscriptions/adopt-all; POST (post_subscriptions_adopt_all) */
+export interface SubscriptionsAdoptAll extends PostOpt<T.SubscriptionsAdoptAllPostParams, T.SubscriptionsAdoptAllPostItem[]> {
 }
 
-/** /subscriptions/adopt-key */
-export interface SubscriptionsAdoptKey {
-  /** POST /subscriptions/adopt-key (post_subscriptions_adopt_key) */
-  post: Verb<T.SubscriptionsAdoptKeyPostParams, null>;
-  create: Verb<T.SubscriptionsAdoptKeyPostParams, null>;
+/** /subscriptions/adopt-key; POST (post_subscriptions_adopt_key) */
+export interface SubscriptionsAdoptKey extends Post<T.SubscriptionsAdoptKeyPostParams, null> {
 }
 
-/** /subscriptions/apply-pending */
-export interface SubscriptionsApplyPending {
-  /** POST /subscriptions/apply-pending (post_subscriptions_apply_pending) starts a task */
-  post: VerbOpt<T.SubscriptionsApplyPendingPostParams, Upid | null>;
-  create: VerbOpt<T.SubscriptionsApplyPendingPostParams, Upid | null>;
+/** /subscriptions/apply-pending; POST (post_subscriptions_apply_pending) starts a task */
+export interface SubscriptionsApplyPending extends PostOpt<T.SubscriptionsApplyPendingPostParams, Upid | null> {
 }
 
-/** /subscriptions/auto-assign */
-export interface SubscriptionsAutoAssign {
-  /** POST /subscriptions/auto-assign (post_subscriptions_auto_assign) */
-  post: VerbOpt<NoParams, T.SubscriptionsAutoAssignPostResult>;
-  create: VerbOpt<NoParams, T.SubscriptionsAutoAssignPostResult>;
+/** /subscriptions/auto-assign; POST (post_subscriptions_auto_assign) */
+export interface SubscriptionsAutoAssign extends PostOpt<NoParams, T.SubscriptionsAutoAssignPostResult> {
 }
 
-/** /subscriptions/bulk-assign */
-export interface SubscriptionsBulkAssign {
-  /** POST /subscriptions/bulk-assign (post_subscriptions_bulk_assign) */
-  post: Verb<T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
-  create: Verb<T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]>;
+/** /subscriptions/bulk-assign; POST (post_subscriptions_bulk_assign) */
+export interface SubscriptionsBulkAssign extends Post<T.SubscriptionsBulkAssignPostParams, T.SubscriptionsBulkAssignPostItem[]> {
 }
 
-/** /subscriptions/check */
-export interface SubscriptionsCheck {
-  /** POST /subscriptions/check (post_subscriptions_check) */
-  post: Verb<T.SubscriptionsCheckPostParams, null>;
-  create: Verb<T.SubscriptionsCheckPostParams, null>;
+/** /subscriptions/check; POST (post_subscriptions_check) */
+export interface SubscriptionsCheck extends Post<T.SubscriptionsCheckPostParams, null> {
 }
 
-/** /subscriptions/clear-pending */
-export interface SubscriptionsClearPending {
-  /** POST /subscriptions/clear-pending (post_subscriptions_clear_pending) */
-  post: VerbOpt<T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
-  create: VerbOpt<T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult>;
+/** /subscriptions/clear-pending; POST (post_subscriptions_clear_pending) */
+export interface SubscriptionsClearPending extends PostOpt<T.SubscriptionsClearPendingPostParams, T.SubscriptionsClearPendingPostResult> {
 }
 
-/** /subscriptions/keys */
-export interface SubscriptionsKeys {
+/** /subscriptions/keys; POST (post_subscriptions_keys) */
+export interface SubscriptionsKeys extends Post<T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult> {
   (key: string | number): SubscriptionsKeysKey;
   /** GET /subscriptions/keys (get_subscriptions_keys) */
   get: VerbOpt<NoParams, T.SubscriptionsKeysGetItem[]>;
-  /** POST /subscriptions/keys (post_subscriptions_keys) */
-  post: Verb<T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
-  create: Verb<T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult>;
 }
 
 /** /subscriptions/keys/{key} */
@@ -2073,11 +1782,8 @@ export interface SubscriptionsKeysKey {
   assignment: SubscriptionsKeysKeyAssignment;
 }
 
-/** /subscriptions/keys/{key}/assignment */
-export interface SubscriptionsKeysKeyAssignment {
-  /** POST /subscriptions/keys/{key}/assignment (post_subscriptions_keys_assignment) */
-  post: Verb<T.SubscriptionsKeysKeyAssignmentPostParams, null>;
-  create: Verb<T.SubscriptionsKeysKeyAssignmentPostParams, null>;
+/** /subscriptions/keys/{key}/assignment; POST (post_subscriptions_keys_assignment) */
+export interface SubscriptionsKeysKeyAssignment extends Post<T.SubscriptionsKeysKeyAssignmentPostParams, null> {
   /** DELETE /subscriptions/keys/{key}/assignment (delete_subscriptions_keys_assignment) */
   delete: VerbOpt<T.SubscriptionsKeysKeyAssignmentDeleteParams, null>;
 }
@@ -2088,18 +1794,12 @@ export interface SubscriptionsNodeStatus {
   get: VerbOpt<T.SubscriptionsNodeStatusGetParams, T.SubscriptionsNodeStatusGetItem[]>;
 }
 
-/** /subscriptions/queue-clear */
-export interface SubscriptionsQueueClear {
-  /** POST /subscriptions/queue-clear (post_subscriptions_queue_clear) */
-  post: Verb<T.SubscriptionsQueueClearPostParams, null>;
-  create: Verb<T.SubscriptionsQueueClearPostParams, null>;
+/** /subscriptions/queue-clear; POST (post_subscriptions_queue_clear) */
+export interface SubscriptionsQueueClear extends Post<T.SubscriptionsQueueClearPostParams, null> {
 }
 
-/** /subscriptions/revert-pending-clear */
-export interface SubscriptionsRevertPendingClear {
-  /** POST /subscriptions/revert-pending-clear (post_subscriptions_revert_pending_clear) */
-  post: Verb<T.SubscriptionsRevertPendingClearPostParams, null>;
-  create: Verb<T.SubscriptionsRevertPendingClearPostParams, null>;
+/** /subscriptions/revert-pending-clear; POST (post_subscriptions_revert_pending_clear) */
+export interface SubscriptionsRevertPendingClear extends Post<T.SubscriptionsRevertPendingClearPostParams, null> {
 }
 
 /** /version */

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 // The fluent path tree of PMG: one interface per path.
-import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, Post, PostOpt, Put, PutOpt, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
 export type { Verb, VerbOpt };
@@ -26,39 +26,27 @@ export interface Access {
   users: AccessUsers;
 }
 
-/** /access/password */
-export interface AccessPassword {
-  /** PUT /access/password (change_passsword) */
-  put: Verb<T.AccessPasswordPutParams, null>;
-  set: Verb<T.AccessPasswordPutParams, null>;
+/** /access/password; PUT (change_passsword) */
+export interface AccessPassword extends Put<T.AccessPasswordPutParams, null> {
 }
 
-/** /access/ticket */
-export interface AccessTicket {
+/** /access/ticket; POST (create_ticket) */
+export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
   /** GET /access/ticket (get_ticket) */
   get: VerbOpt<NoParams, unknown>;
-  /** POST /access/ticket (create_ticket) */
-  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
 }
 
-/** /access/users */
-export interface AccessUsers {
+/** /access/users; POST (create) */
+export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
   /** GET /access/users (index) */
   get: VerbOpt<NoParams, T.AccessUsersGetItem[]>;
-  /** POST /access/users (create) */
-  post: Verb<T.AccessUsersPostParams, null>;
-  create: Verb<T.AccessUsersPostParams, null>;
 }
 
-/** /access/users/{userid} */
-export interface AccessUsersUserid {
+/** /access/users/{userid}; PUT (write) */
+export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
   /** GET /access/users/{userid} (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /access/users/{userid} (write) */
-  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
-  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -89,22 +77,16 @@ export interface Config {
   whitelist: ConfigWhitelist;
 }
 
-/** /config/admin */
-export interface ConfigAdmin {
+/** /config/admin; PUT (update_admin_section) */
+export interface ConfigAdmin extends PutOpt<T.ConfigAdminPutParams, null> {
   /** GET /config/admin (read_admin_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /config/admin (update_admin_section) */
-  put: VerbOpt<T.ConfigAdminPutParams, null>;
-  set: VerbOpt<T.ConfigAdminPutParams, null>;
 }
 
-/** /config/clamav */
-export interface ConfigClamav {
+/** /config/clamav; PUT (update_clamav_section) */
+export interface ConfigClamav extends PutOpt<T.ConfigClamavPutParams, null> {
   /** GET /config/clamav (read_clamav_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /config/clamav (update_clamav_section) */
-  put: VerbOpt<T.ConfigClamavPutParams, null>;
-  set: VerbOpt<T.ConfigClamavPutParams, null>;
 }
 
 /** /config/cluster */
@@ -117,27 +99,18 @@ export interface ConfigCluster {
   status: ConfigClusterStatus;
 }
 
-/** /config/cluster/create */
-export interface ConfigClusterCreate {
-  /** POST /config/cluster/create (create) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /config/cluster/create; POST (create) starts a task */
+export interface ConfigClusterCreate extends PostOpt<NoParams, Upid> {
 }
 
-/** /config/cluster/join */
-export interface ConfigClusterJoin {
-  /** POST /config/cluster/join (join) starts a task */
-  post: Verb<T.ConfigClusterJoinPostParams, Upid>;
-  create: Verb<T.ConfigClusterJoinPostParams, Upid>;
+/** /config/cluster/join; POST (join) starts a task */
+export interface ConfigClusterJoin extends Post<T.ConfigClusterJoinPostParams, Upid> {
 }
 
-/** /config/cluster/nodes */
-export interface ConfigClusterNodes {
+/** /config/cluster/nodes; POST (add_node) */
+export interface ConfigClusterNodes extends Post<T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]> {
   /** GET /config/cluster/nodes (nodes) */
   get: VerbOpt<NoParams, T.ConfigClusterNodesGetItem[]>;
-  /** POST /config/cluster/nodes (add_node) */
-  post: Verb<T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
-  create: Verb<T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]>;
 }
 
 /** /config/cluster/status */
@@ -146,28 +119,19 @@ export interface ConfigClusterStatus {
   get: VerbOpt<T.ConfigClusterStatusGetParams, T.ConfigClusterStatusGetItem[]>;
 }
 
-/** /config/customscores */
-export interface ConfigCustomscores {
+/** /config/customscores; POST (create_score); PUT (apply_score_changes) starts a task */
+export interface ConfigCustomscores extends Post<T.ConfigCustomscoresPostParams, null>, PutOpt<T.ConfigCustomscoresPutParams, Upid> {
   (name: string | number): ConfigCustomscoresName;
   /** GET /config/customscores (list_scores) */
   get: VerbOpt<NoParams, T.ConfigCustomscoresGetItem[]>;
-  /** POST /config/customscores (create_score) */
-  post: Verb<T.ConfigCustomscoresPostParams, null>;
-  create: Verb<T.ConfigCustomscoresPostParams, null>;
-  /** PUT /config/customscores (apply_score_changes) starts a task */
-  put: VerbOpt<T.ConfigCustomscoresPutParams, Upid>;
-  set: VerbOpt<T.ConfigCustomscoresPutParams, Upid>;
   /** DELETE /config/customscores (revert_score_changes) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/customscores/{name} */
-export interface ConfigCustomscoresName {
+/** /config/customscores/{name}; PUT (edit_score) */
+export interface ConfigCustomscoresName extends Put<T.ConfigCustomscoresNamePutParams, null> {
   /** GET /config/customscores/{name} (get_score) */
   get: VerbOpt<NoParams, T.ConfigCustomscoresNameGetResult>;
-  /** PUT /config/customscores/{name} (edit_score) */
-  put: Verb<T.ConfigCustomscoresNamePutParams, null>;
-  set: Verb<T.ConfigCustomscoresNamePutParams, null>;
   /** DELETE /config/customscores/{name} (delete_score) */
   delete: VerbOpt<T.ConfigCustomscoresNameDeleteParams, null>;
 }
@@ -181,34 +145,25 @@ export interface ConfigDkim {
   selectors: ConfigDkimSelectors;
 }
 
-/** /config/dkim/domains */
-export interface ConfigDkimDomains {
+/** /config/dkim/domains; POST (create) */
+export interface ConfigDkimDomains extends Post<T.ConfigDkimDomainsPostParams, null> {
   (domain: string | number): ConfigDkimDomainsDomain;
   /** GET /config/dkim/domains (index) */
   get: VerbOpt<NoParams, T.ConfigDkimDomainsGetItem[]>;
-  /** POST /config/dkim/domains (create) */
-  post: Verb<T.ConfigDkimDomainsPostParams, null>;
-  create: Verb<T.ConfigDkimDomainsPostParams, null>;
 }
 
-/** /config/dkim/domains/{domain} */
-export interface ConfigDkimDomainsDomain {
+/** /config/dkim/domains/{domain}; PUT (write) */
+export interface ConfigDkimDomainsDomain extends Put<T.ConfigDkimDomainsDomainPutParams, null> {
   /** GET /config/dkim/domains/{domain} (read) */
   get: VerbOpt<NoParams, T.ConfigDkimDomainsDomainGetResult>;
-  /** PUT /config/dkim/domains/{domain} (write) */
-  put: Verb<T.ConfigDkimDomainsDomainPutParams, null>;
-  set: Verb<T.ConfigDkimDomainsDomainPutParams, null>;
   /** DELETE /config/dkim/domains/{domain} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/dkim/selector */
-export interface ConfigDkimSelector {
+/** /config/dkim/selector; POST (set_selector) */
+export interface ConfigDkimSelector extends Post<T.ConfigDkimSelectorPostParams, null> {
   /** GET /config/dkim/selector (get_selector_info) */
   get: VerbOpt<NoParams, T.ConfigDkimSelectorGetResult>;
-  /** POST /config/dkim/selector (set_selector) */
-  post: Verb<T.ConfigDkimSelectorPostParams, null>;
-  create: Verb<T.ConfigDkimSelectorPostParams, null>;
 }
 
 /** /config/dkim/selectors */
@@ -217,56 +172,41 @@ export interface ConfigDkimSelectors {
   get: VerbOpt<NoParams, T.ConfigDkimSelectorsGetItem[]>;
 }
 
-/** /config/domains */
-export interface ConfigDomains {
+/** /config/domains; POST (create) */
+export interface ConfigDomains extends Post<T.ConfigDomainsPostParams, null> {
   (domain: string | number): ConfigDomainsDomain;
   /** GET /config/domains (index) */
   get: VerbOpt<NoParams, T.ConfigDomainsGetItem[]>;
-  /** POST /config/domains (create) */
-  post: Verb<T.ConfigDomainsPostParams, null>;
-  create: Verb<T.ConfigDomainsPostParams, null>;
 }
 
-/** /config/domains/{domain} */
-export interface ConfigDomainsDomain {
+/** /config/domains/{domain}; PUT (write) */
+export interface ConfigDomainsDomain extends Put<T.ConfigDomainsDomainPutParams, null> {
   /** GET /config/domains/{domain} (read) */
   get: VerbOpt<NoParams, T.ConfigDomainsDomainGetResult>;
-  /** PUT /config/domains/{domain} (write) */
-  put: Verb<T.ConfigDomainsDomainPutParams, null>;
-  set: Verb<T.ConfigDomainsDomainPutParams, null>;
   /** DELETE /config/domains/{domain} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/fetchmail */
-export interface ConfigFetchmail {
+/** /config/fetchmail; POST (create) */
+export interface ConfigFetchmail extends Post<T.ConfigFetchmailPostParams, string> {
   (id: string | number): ConfigFetchmailId;
   /** GET /config/fetchmail (index) */
   get: VerbOpt<NoParams, T.ConfigFetchmailGetItem[]>;
-  /** POST /config/fetchmail (create) */
-  post: Verb<T.ConfigFetchmailPostParams, string>;
-  create: Verb<T.ConfigFetchmailPostParams, string>;
 }
 
-/** /config/fetchmail/{id} */
-export interface ConfigFetchmailId {
+/** /config/fetchmail/{id}; PUT (write) */
+export interface ConfigFetchmailId extends PutOpt<T.ConfigFetchmailIdPutParams, null> {
   /** GET /config/fetchmail/{id} (read) */
   get: VerbOpt<NoParams, T.ConfigFetchmailIdGetResult>;
-  /** PUT /config/fetchmail/{id} (write) */
-  put: VerbOpt<T.ConfigFetchmailIdPutParams, null>;
-  set: VerbOpt<T.ConfigFetchmailIdPutParams, null>;
   /** DELETE /config/fetchmail/{id} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ldap */
-export interface ConfigLdap {
+/** /config/ldap; POST (create) */
+export interface ConfigLdap extends Post<T.ConfigLdapPostParams, null> {
   (profile: string | number): ConfigLdapProfile;
   /** GET /config/ldap (index) */
   get: VerbOpt<NoParams, T.ConfigLdapGetItem[]>;
-  /** POST /config/ldap (create) */
-  post: Verb<T.ConfigLdapPostParams, null>;
-  create: Verb<T.ConfigLdapPostParams, null>;
 }
 
 /** /config/ldap/{profile} */
@@ -281,13 +221,10 @@ export interface ConfigLdapProfile {
   users: ConfigLdapProfileUsers;
 }
 
-/** /config/ldap/{profile}/config */
-export interface ConfigLdapProfileConfig {
+/** /config/ldap/{profile}/config; PUT (update_config) */
+export interface ConfigLdapProfileConfig extends PutOpt<T.ConfigLdapProfileConfigPutParams, null> {
   /** GET /config/ldap/{profile}/config (read_config) */
   get: VerbOpt<NoParams, unknown>;
-  /** PUT /config/ldap/{profile}/config (update_config) */
-  put: VerbOpt<T.ConfigLdapProfileConfigPutParams, null>;
-  set: VerbOpt<T.ConfigLdapProfileConfigPutParams, null>;
 }
 
 /** /config/ldap/{profile}/groups */
@@ -303,11 +240,8 @@ export interface ConfigLdapProfileGroupsGid {
   get: VerbOpt<NoParams, T.ConfigLdapProfileGroupsGidGetItem[]>;
 }
 
-/** /config/ldap/{profile}/sync */
-export interface ConfigLdapProfileSync {
-  /** POST /config/ldap/{profile}/sync (sync_profile) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /config/ldap/{profile}/sync; POST (sync_profile) */
+export interface ConfigLdapProfileSync extends PostOpt<NoParams, null> {
 }
 
 /** /config/ldap/{profile}/users */
@@ -323,13 +257,10 @@ export interface ConfigLdapProfileUsersEmail {
   get: VerbOpt<NoParams, T.ConfigLdapProfileUsersEmailGetItem[]>;
 }
 
-/** /config/mail */
-export interface ConfigMail {
+/** /config/mail; PUT (update_mail_section) */
+export interface ConfigMail extends PutOpt<T.ConfigMailPutParams, null> {
   /** GET /config/mail (read_mail_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /config/mail (update_mail_section) */
-  put: VerbOpt<T.ConfigMailPutParams, null>;
-  set: VerbOpt<T.ConfigMailPutParams, null>;
 }
 
 /** /config/mimetypes */
@@ -338,62 +269,44 @@ export interface ConfigMimetypes {
   get: VerbOpt<NoParams, T.ConfigMimetypesGetItem[]>;
 }
 
-/** /config/mynetworks */
-export interface ConfigMynetworks {
+/** /config/mynetworks; POST (create) */
+export interface ConfigMynetworks extends Post<T.ConfigMynetworksPostParams, null> {
   (cidr: string | number): ConfigMynetworksCidr;
   /** GET /config/mynetworks (index) */
   get: VerbOpt<NoParams, T.ConfigMynetworksGetItem[]>;
-  /** POST /config/mynetworks (create) */
-  post: Verb<T.ConfigMynetworksPostParams, null>;
-  create: Verb<T.ConfigMynetworksPostParams, null>;
 }
 
-/** /config/mynetworks/{cidr} */
-export interface ConfigMynetworksCidr {
+/** /config/mynetworks/{cidr}; PUT (write) */
+export interface ConfigMynetworksCidr extends Put<T.ConfigMynetworksCidrPutParams, null> {
   /** GET /config/mynetworks/{cidr} (read) */
   get: VerbOpt<NoParams, T.ConfigMynetworksCidrGetResult>;
-  /** PUT /config/mynetworks/{cidr} (write) */
-  put: Verb<T.ConfigMynetworksCidrPutParams, null>;
-  set: Verb<T.ConfigMynetworksCidrPutParams, null>;
   /** DELETE /config/mynetworks/{cidr} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/pbs */
-export interface ConfigPbs {
+/** /config/pbs; POST (create) */
+export interface ConfigPbs extends Post<T.ConfigPbsPostParams, null> {
   (remote: string | number): ConfigPbsRemote;
   /** GET /config/pbs (list) */
   get: VerbOpt<NoParams, T.ConfigPbsGetItem[]>;
-  /** POST /config/pbs (create) */
-  post: Verb<T.ConfigPbsPostParams, null>;
-  create: Verb<T.ConfigPbsPostParams, null>;
 }
 
-/** /config/pbs/{remote} */
-export interface ConfigPbsRemote {
+/** /config/pbs/{remote}; PUT (update_config) */
+export interface ConfigPbsRemote extends PutOpt<T.ConfigPbsRemotePutParams, null> {
   /** GET /config/pbs/{remote} (read_config) */
   get: VerbOpt<T.ConfigPbsRemoteGetParams, unknown>;
-  /** PUT /config/pbs/{remote} (update_config) */
-  put: VerbOpt<T.ConfigPbsRemotePutParams, null>;
-  set: VerbOpt<T.ConfigPbsRemotePutParams, null>;
   /** DELETE /config/pbs/{remote} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/regextest */
-export interface ConfigRegextest {
-  /** POST /config/regextest (regextest) */
-  post: Verb<T.ConfigRegextestPostParams, number>;
-  create: Verb<T.ConfigRegextestPostParams, number>;
+/** /config/regextest; POST (regextest) */
+export interface ConfigRegextest extends Post<T.ConfigRegextestPostParams, number> {
 }
 
-/** /config/ruledb */
-export interface ConfigRuledb {
+/** /config/ruledb; POST (reset_ruledb) */
+export interface ConfigRuledb extends PostOpt<NoParams, null> {
   /** GET /config/ruledb (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** POST /config/ruledb (reset_ruledb) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
   action: ConfigRuledbAction;
   digest: ConfigRuledbDigest;
   rules: ConfigRuledbRules;
@@ -414,72 +327,48 @@ export interface ConfigRuledbAction {
   removeattachments: ConfigRuledbActionRemoveattachments;
 }
 
-/** /config/ruledb/action/bcc */
-export interface ConfigRuledbActionBcc {
+/** /config/ruledb/action/bcc; POST (bcc) */
+export interface ConfigRuledbActionBcc extends Post<T.ConfigRuledbActionBccPostParams, string> {
   (id: string | number): ConfigRuledbActionBccId;
-  /** POST /config/ruledb/action/bcc (bcc) */
-  post: Verb<T.ConfigRuledbActionBccPostParams, string>;
-  create: Verb<T.ConfigRuledbActionBccPostParams, string>;
 }
 
-/** /config/ruledb/action/bcc/{id} */
-export interface ConfigRuledbActionBccId {
+/** /config/ruledb/action/bcc/{id}; PUT (update_bcc) */
+export interface ConfigRuledbActionBccId extends Put<T.ConfigRuledbActionBccIdPutParams, null> {
   /** GET /config/ruledb/action/bcc/{id} (read_bcc) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionBccIdGetResult>;
-  /** PUT /config/ruledb/action/bcc/{id} (update_bcc) */
-  put: Verb<T.ConfigRuledbActionBccIdPutParams, null>;
-  set: Verb<T.ConfigRuledbActionBccIdPutParams, null>;
 }
 
-/** /config/ruledb/action/disclaimer */
-export interface ConfigRuledbActionDisclaimer {
+/** /config/ruledb/action/disclaimer; POST (disclaimer) */
+export interface ConfigRuledbActionDisclaimer extends Post<T.ConfigRuledbActionDisclaimerPostParams, string> {
   (id: string | number): ConfigRuledbActionDisclaimerId;
-  /** POST /config/ruledb/action/disclaimer (disclaimer) */
-  post: Verb<T.ConfigRuledbActionDisclaimerPostParams, string>;
-  create: Verb<T.ConfigRuledbActionDisclaimerPostParams, string>;
 }
 
-/** /config/ruledb/action/disclaimer/{id} */
-export interface ConfigRuledbActionDisclaimerId {
+/** /config/ruledb/action/disclaimer/{id}; PUT (update_disclaimer) */
+export interface ConfigRuledbActionDisclaimerId extends Put<T.ConfigRuledbActionDisclaimerIdPutParams, null> {
   /** GET /config/ruledb/action/disclaimer/{id} (read_disclaimer) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionDisclaimerIdGetResult>;
-  /** PUT /config/ruledb/action/disclaimer/{id} (update_disclaimer) */
-  put: Verb<T.ConfigRuledbActionDisclaimerIdPutParams, null>;
-  set: Verb<T.ConfigRuledbActionDisclaimerIdPutParams, null>;
 }
 
-/** /config/ruledb/action/field */
-export interface ConfigRuledbActionField {
+/** /config/ruledb/action/field; POST (field) */
+export interface ConfigRuledbActionField extends Post<T.ConfigRuledbActionFieldPostParams, string> {
   (id: string | number): ConfigRuledbActionFieldId;
-  /** POST /config/ruledb/action/field (field) */
-  post: Verb<T.ConfigRuledbActionFieldPostParams, string>;
-  create: Verb<T.ConfigRuledbActionFieldPostParams, string>;
 }
 
-/** /config/ruledb/action/field/{id} */
-export interface ConfigRuledbActionFieldId {
+/** /config/ruledb/action/field/{id}; PUT (update_field) */
+export interface ConfigRuledbActionFieldId extends Put<T.ConfigRuledbActionFieldIdPutParams, null> {
   /** GET /config/ruledb/action/field/{id} (read_field) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionFieldIdGetResult>;
-  /** PUT /config/ruledb/action/field/{id} (update_field) */
-  put: Verb<T.ConfigRuledbActionFieldIdPutParams, null>;
-  set: Verb<T.ConfigRuledbActionFieldIdPutParams, null>;
 }
 
-/** /config/ruledb/action/notification */
-export interface ConfigRuledbActionNotification {
+/** /config/ruledb/action/notification; POST (notification) */
+export interface ConfigRuledbActionNotification extends Post<T.ConfigRuledbActionNotificationPostParams, string> {
   (id: string | number): ConfigRuledbActionNotificationId;
-  /** POST /config/ruledb/action/notification (notification) */
-  post: Verb<T.ConfigRuledbActionNotificationPostParams, string>;
-  create: Verb<T.ConfigRuledbActionNotificationPostParams, string>;
 }
 
-/** /config/ruledb/action/notification/{id} */
-export interface ConfigRuledbActionNotificationId {
+/** /config/ruledb/action/notification/{id}; PUT (update_notification) */
+export interface ConfigRuledbActionNotificationId extends Put<T.ConfigRuledbActionNotificationIdPutParams, null> {
   /** GET /config/ruledb/action/notification/{id} (read_notification) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionNotificationIdGetResult>;
-  /** PUT /config/ruledb/action/notification/{id} (update_notification) */
-  put: Verb<T.ConfigRuledbActionNotificationIdPutParams, null>;
-  set: Verb<T.ConfigRuledbActionNotificationIdPutParams, null>;
 }
 
 /** /config/ruledb/action/objects */
@@ -495,21 +384,15 @@ export interface ConfigRuledbActionObjectsId {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/action/removeattachments */
-export interface ConfigRuledbActionRemoveattachments {
+/** /config/ruledb/action/removeattachments; POST (removeattachments) */
+export interface ConfigRuledbActionRemoveattachments extends Post<T.ConfigRuledbActionRemoveattachmentsPostParams, string> {
   (id: string | number): ConfigRuledbActionRemoveattachmentsId;
-  /** POST /config/ruledb/action/removeattachments (removeattachments) */
-  post: Verb<T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
-  create: Verb<T.ConfigRuledbActionRemoveattachmentsPostParams, string>;
 }
 
-/** /config/ruledb/action/removeattachments/{id} */
-export interface ConfigRuledbActionRemoveattachmentsId {
+/** /config/ruledb/action/removeattachments/{id}; PUT (update_removeattachments) */
+export interface ConfigRuledbActionRemoveattachmentsId extends Put<T.ConfigRuledbActionRemoveattachmentsIdPutParams, null> {
   /** GET /config/ruledb/action/removeattachments/{id} (read_removeattachments) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionRemoveattachmentsIdGetResult>;
-  /** PUT /config/ruledb/action/removeattachments/{id} (update_removeattachments) */
-  put: Verb<T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
-  set: Verb<T.ConfigRuledbActionRemoveattachmentsIdPutParams, null>;
 }
 
 /** /config/ruledb/digest */
@@ -518,14 +401,11 @@ export interface ConfigRuledbDigest {
   get: VerbOpt<NoParams, string>;
 }
 
-/** /config/ruledb/rules */
-export interface ConfigRuledbRules {
+/** /config/ruledb/rules; POST (create_rule) */
+export interface ConfigRuledbRules extends Post<T.ConfigRuledbRulesPostParams, number> {
   (id: string | number): ConfigRuledbRulesId;
   /** GET /config/ruledb/rules (list_rules) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesGetItem[]>;
-  /** POST /config/ruledb/rules (create_rule) */
-  post: Verb<T.ConfigRuledbRulesPostParams, number>;
-  create: Verb<T.ConfigRuledbRulesPostParams, number>;
 }
 
 /** /config/ruledb/rules/{id} */
@@ -542,14 +422,11 @@ export interface ConfigRuledbRulesId {
   when: ConfigRuledbRulesIdWhen;
 }
 
-/** /config/ruledb/rules/{id}/action */
-export interface ConfigRuledbRulesIdAction {
+/** /config/ruledb/rules/{id}/action; POST (add_action_group) */
+export interface ConfigRuledbRulesIdAction extends Post<T.ConfigRuledbRulesIdActionPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdActionOgroup;
   /** GET /config/ruledb/rules/{id}/action (action) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdActionGetItem[]>;
-  /** POST /config/ruledb/rules/{id}/action (add_action_group) */
-  post: Verb<T.ConfigRuledbRulesIdActionPostParams, null>;
-  create: Verb<T.ConfigRuledbRulesIdActionPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/action/{ogroup} */
@@ -558,23 +435,17 @@ export interface ConfigRuledbRulesIdActionOgroup {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/rules/{id}/config */
-export interface ConfigRuledbRulesIdConfig {
+/** /config/ruledb/rules/{id}/config; PUT (update_config) */
+export interface ConfigRuledbRulesIdConfig extends PutOpt<T.ConfigRuledbRulesIdConfigPutParams, null> {
   /** GET /config/ruledb/rules/{id}/config (config) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdConfigGetResult>;
-  /** PUT /config/ruledb/rules/{id}/config (update_config) */
-  put: VerbOpt<T.ConfigRuledbRulesIdConfigPutParams, null>;
-  set: VerbOpt<T.ConfigRuledbRulesIdConfigPutParams, null>;
 }
 
-/** /config/ruledb/rules/{id}/from */
-export interface ConfigRuledbRulesIdFrom {
+/** /config/ruledb/rules/{id}/from; POST (add_from_group) */
+export interface ConfigRuledbRulesIdFrom extends Post<T.ConfigRuledbRulesIdFromPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdFromOgroup;
   /** GET /config/ruledb/rules/{id}/from (from) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdFromGetItem[]>;
-  /** POST /config/ruledb/rules/{id}/from (add_from_group) */
-  post: Verb<T.ConfigRuledbRulesIdFromPostParams, null>;
-  create: Verb<T.ConfigRuledbRulesIdFromPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/from/{ogroup} */
@@ -583,14 +454,11 @@ export interface ConfigRuledbRulesIdFromOgroup {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/rules/{id}/to */
-export interface ConfigRuledbRulesIdTo {
+/** /config/ruledb/rules/{id}/to; POST (add_to_group) */
+export interface ConfigRuledbRulesIdTo extends Post<T.ConfigRuledbRulesIdToPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdToOgroup;
   /** GET /config/ruledb/rules/{id}/to (to) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdToGetItem[]>;
-  /** POST /config/ruledb/rules/{id}/to (add_to_group) */
-  post: Verb<T.ConfigRuledbRulesIdToPostParams, null>;
-  create: Verb<T.ConfigRuledbRulesIdToPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/to/{ogroup} */
@@ -599,14 +467,11 @@ export interface ConfigRuledbRulesIdToOgroup {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/rules/{id}/what */
-export interface ConfigRuledbRulesIdWhat {
+/** /config/ruledb/rules/{id}/what; POST (add_what_group) */
+export interface ConfigRuledbRulesIdWhat extends Post<T.ConfigRuledbRulesIdWhatPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdWhatOgroup;
   /** GET /config/ruledb/rules/{id}/what (what) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdWhatGetItem[]>;
-  /** POST /config/ruledb/rules/{id}/what (add_what_group) */
-  post: Verb<T.ConfigRuledbRulesIdWhatPostParams, null>;
-  create: Verb<T.ConfigRuledbRulesIdWhatPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/what/{ogroup} */
@@ -615,14 +480,11 @@ export interface ConfigRuledbRulesIdWhatOgroup {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/rules/{id}/when */
-export interface ConfigRuledbRulesIdWhen {
+/** /config/ruledb/rules/{id}/when; POST (add_when_group) */
+export interface ConfigRuledbRulesIdWhen extends Post<T.ConfigRuledbRulesIdWhenPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdWhenOgroup;
   /** GET /config/ruledb/rules/{id}/when (when) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdWhenGetItem[]>;
-  /** POST /config/ruledb/rules/{id}/when (add_when_group) */
-  post: Verb<T.ConfigRuledbRulesIdWhenPostParams, null>;
-  create: Verb<T.ConfigRuledbRulesIdWhenPostParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/when/{ogroup} */
@@ -631,14 +493,11 @@ export interface ConfigRuledbRulesIdWhenOgroup {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/what */
-export interface ConfigRuledbWhat {
+/** /config/ruledb/what; POST (create_what_group) */
+export interface ConfigRuledbWhat extends Post<T.ConfigRuledbWhatPostParams, number> {
   (ogroup: string | number): ConfigRuledbWhatOgroup;
   /** GET /config/ruledb/what (list_what_groups) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatGetItem[]>;
-  /** POST /config/ruledb/what (create_what_group) */
-  post: Verb<T.ConfigRuledbWhatPostParams, number>;
-  create: Verb<T.ConfigRuledbWhatPostParams, number>;
 }
 
 /** /config/ruledb/what/{ogroup} */
@@ -658,98 +517,65 @@ export interface ConfigRuledbWhatOgroup {
   virusfilter: ConfigRuledbWhatOgroupVirusfilter;
 }
 
-/** /config/ruledb/what/{ogroup}/archivefilenamefilter */
-export interface ConfigRuledbWhatOgroupArchivefilenamefilter {
+/** /config/ruledb/what/{ogroup}/archivefilenamefilter; POST (archivefilenamefilter) */
+export interface ConfigRuledbWhatOgroupArchivefilenamefilter extends Post<T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number> {
   (id: string | number): ConfigRuledbWhatOgroupArchivefilenamefilterId;
-  /** POST /config/ruledb/what/{ogroup}/archivefilenamefilter (archivefilenamefilter) */
-  post: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
-  create: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterPostParams, number>;
 }
 
-/** /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} */
-export interface ConfigRuledbWhatOgroupArchivefilenamefilterId {
+/** /config/ruledb/what/{ogroup}/archivefilenamefilter/{id}; PUT (update_archivefilenamefilter) */
+export interface ConfigRuledbWhatOgroupArchivefilenamefilterId extends Put<T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null> {
   /** GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (read_archivefilenamefilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (update_archivefilenamefilter) */
-  put: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null>;
 }
 
-/** /config/ruledb/what/{ogroup}/archivefilter */
-export interface ConfigRuledbWhatOgroupArchivefilter {
+/** /config/ruledb/what/{ogroup}/archivefilter; POST (archivefilter) */
+export interface ConfigRuledbWhatOgroupArchivefilter extends Post<T.ConfigRuledbWhatOgroupArchivefilterPostParams, number> {
   (id: string | number): ConfigRuledbWhatOgroupArchivefilterId;
-  /** POST /config/ruledb/what/{ogroup}/archivefilter (archivefilter) */
-  post: Verb<T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
-  create: Verb<T.ConfigRuledbWhatOgroupArchivefilterPostParams, number>;
 }
 
-/** /config/ruledb/what/{ogroup}/archivefilter/{id} */
-export interface ConfigRuledbWhatOgroupArchivefilterId {
+/** /config/ruledb/what/{ogroup}/archivefilter/{id}; PUT (update_archivefilter) */
+export interface ConfigRuledbWhatOgroupArchivefilterId extends Put<T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null> {
   /** GET /config/ruledb/what/{ogroup}/archivefilter/{id} (read_archivefilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupArchivefilterIdGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/archivefilter/{id} (update_archivefilter) */
-  put: Verb<T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null>;
 }
 
-/** /config/ruledb/what/{ogroup}/config */
-export interface ConfigRuledbWhatOgroupConfig {
+/** /config/ruledb/what/{ogroup}/config; PUT (set_config) */
+export interface ConfigRuledbWhatOgroupConfig extends PutOpt<T.ConfigRuledbWhatOgroupConfigPutParams, null> {
   /** GET /config/ruledb/what/{ogroup}/config (get_config) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupConfigGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/config (set_config) */
-  put: VerbOpt<T.ConfigRuledbWhatOgroupConfigPutParams, null>;
-  set: VerbOpt<T.ConfigRuledbWhatOgroupConfigPutParams, null>;
 }
 
-/** /config/ruledb/what/{ogroup}/contenttype */
-export interface ConfigRuledbWhatOgroupContenttype {
+/** /config/ruledb/what/{ogroup}/contenttype; POST (contenttype) */
+export interface ConfigRuledbWhatOgroupContenttype extends Post<T.ConfigRuledbWhatOgroupContenttypePostParams, number> {
   (id: string | number): ConfigRuledbWhatOgroupContenttypeId;
-  /** POST /config/ruledb/what/{ogroup}/contenttype (contenttype) */
-  post: Verb<T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
-  create: Verb<T.ConfigRuledbWhatOgroupContenttypePostParams, number>;
 }
 
-/** /config/ruledb/what/{ogroup}/contenttype/{id} */
-export interface ConfigRuledbWhatOgroupContenttypeId {
+/** /config/ruledb/what/{ogroup}/contenttype/{id}; PUT (update_contenttype) */
+export interface ConfigRuledbWhatOgroupContenttypeId extends Put<T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null> {
   /** GET /config/ruledb/what/{ogroup}/contenttype/{id} (read_contenttype) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupContenttypeIdGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/contenttype/{id} (update_contenttype) */
-  put: Verb<T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null>;
 }
 
-/** /config/ruledb/what/{ogroup}/filenamefilter */
-export interface ConfigRuledbWhatOgroupFilenamefilter {
+/** /config/ruledb/what/{ogroup}/filenamefilter; POST (filenamefilter) */
+export interface ConfigRuledbWhatOgroupFilenamefilter extends Post<T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number> {
   (id: string | number): ConfigRuledbWhatOgroupFilenamefilterId;
-  /** POST /config/ruledb/what/{ogroup}/filenamefilter (filenamefilter) */
-  post: Verb<T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
-  create: Verb<T.ConfigRuledbWhatOgroupFilenamefilterPostParams, number>;
 }
 
-/** /config/ruledb/what/{ogroup}/filenamefilter/{id} */
-export interface ConfigRuledbWhatOgroupFilenamefilterId {
+/** /config/ruledb/what/{ogroup}/filenamefilter/{id}; PUT (update_filenamefilter) */
+export interface ConfigRuledbWhatOgroupFilenamefilterId extends Put<T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null> {
   /** GET /config/ruledb/what/{ogroup}/filenamefilter/{id} (read_filenamefilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupFilenamefilterIdGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/filenamefilter/{id} (update_filenamefilter) */
-  put: Verb<T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null>;
 }
 
-/** /config/ruledb/what/{ogroup}/matchfield */
-export interface ConfigRuledbWhatOgroupMatchfield {
+/** /config/ruledb/what/{ogroup}/matchfield; POST (matchfield) */
+export interface ConfigRuledbWhatOgroupMatchfield extends Post<T.ConfigRuledbWhatOgroupMatchfieldPostParams, number> {
   (id: string | number): ConfigRuledbWhatOgroupMatchfieldId;
-  /** POST /config/ruledb/what/{ogroup}/matchfield (matchfield) */
-  post: Verb<T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
-  create: Verb<T.ConfigRuledbWhatOgroupMatchfieldPostParams, number>;
 }
 
-/** /config/ruledb/what/{ogroup}/matchfield/{id} */
-export interface ConfigRuledbWhatOgroupMatchfieldId {
+/** /config/ruledb/what/{ogroup}/matchfield/{id}; PUT (update_matchfield) */
+export interface ConfigRuledbWhatOgroupMatchfieldId extends Put<T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null> {
   /** GET /config/ruledb/what/{ogroup}/matchfield/{id} (read_matchfield) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupMatchfieldIdGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/matchfield/{id} (update_matchfield) */
-  put: Verb<T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null>;
 }
 
 /** /config/ruledb/what/{ogroup}/objects */
@@ -765,48 +591,33 @@ export interface ConfigRuledbWhatOgroupObjectsId {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/what/{ogroup}/spamfilter */
-export interface ConfigRuledbWhatOgroupSpamfilter {
+/** /config/ruledb/what/{ogroup}/spamfilter; POST (spamfilter) */
+export interface ConfigRuledbWhatOgroupSpamfilter extends Post<T.ConfigRuledbWhatOgroupSpamfilterPostParams, number> {
   (id: string | number): ConfigRuledbWhatOgroupSpamfilterId;
-  /** POST /config/ruledb/what/{ogroup}/spamfilter (spamfilter) */
-  post: Verb<T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
-  create: Verb<T.ConfigRuledbWhatOgroupSpamfilterPostParams, number>;
 }
 
-/** /config/ruledb/what/{ogroup}/spamfilter/{id} */
-export interface ConfigRuledbWhatOgroupSpamfilterId {
+/** /config/ruledb/what/{ogroup}/spamfilter/{id}; PUT (update_spamfilter) */
+export interface ConfigRuledbWhatOgroupSpamfilterId extends Put<T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null> {
   /** GET /config/ruledb/what/{ogroup}/spamfilter/{id} (read_spamfilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupSpamfilterIdGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/spamfilter/{id} (update_spamfilter) */
-  put: Verb<T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null>;
 }
 
-/** /config/ruledb/what/{ogroup}/virusfilter */
-export interface ConfigRuledbWhatOgroupVirusfilter {
+/** /config/ruledb/what/{ogroup}/virusfilter; POST (virusfilter) */
+export interface ConfigRuledbWhatOgroupVirusfilter extends PostOpt<NoParams, number> {
   (id: string | number): ConfigRuledbWhatOgroupVirusfilterId;
-  /** POST /config/ruledb/what/{ogroup}/virusfilter (virusfilter) */
-  post: VerbOpt<NoParams, number>;
-  create: VerbOpt<NoParams, number>;
 }
 
-/** /config/ruledb/what/{ogroup}/virusfilter/{id} */
-export interface ConfigRuledbWhatOgroupVirusfilterId {
+/** /config/ruledb/what/{ogroup}/virusfilter/{id}; PUT (update_virusfilter) */
+export interface ConfigRuledbWhatOgroupVirusfilterId extends PutOpt<NoParams, null> {
   /** GET /config/ruledb/what/{ogroup}/virusfilter/{id} (read_virusfilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupVirusfilterIdGetResult>;
-  /** PUT /config/ruledb/what/{ogroup}/virusfilter/{id} (update_virusfilter) */
-  put: VerbOpt<NoParams, null>;
-  set: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/when */
-export interface ConfigRuledbWhen {
+/** /config/ruledb/when; POST (create_when_group) */
+export interface ConfigRuledbWhen extends Post<T.ConfigRuledbWhenPostParams, number> {
   (ogroup: string | number): ConfigRuledbWhenOgroup;
   /** GET /config/ruledb/when (list_when_groups) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenGetItem[]>;
-  /** POST /config/ruledb/when (create_when_group) */
-  post: Verb<T.ConfigRuledbWhenPostParams, number>;
-  create: Verb<T.ConfigRuledbWhenPostParams, number>;
 }
 
 /** /config/ruledb/when/{ogroup} */
@@ -820,13 +631,10 @@ export interface ConfigRuledbWhenOgroup {
   timeframe: ConfigRuledbWhenOgroupTimeframe;
 }
 
-/** /config/ruledb/when/{ogroup}/config */
-export interface ConfigRuledbWhenOgroupConfig {
+/** /config/ruledb/when/{ogroup}/config; PUT (set_config) */
+export interface ConfigRuledbWhenOgroupConfig extends PutOpt<T.ConfigRuledbWhenOgroupConfigPutParams, null> {
   /** GET /config/ruledb/when/{ogroup}/config (get_config) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupConfigGetResult>;
-  /** PUT /config/ruledb/when/{ogroup}/config (set_config) */
-  put: VerbOpt<T.ConfigRuledbWhenOgroupConfigPutParams, null>;
-  set: VerbOpt<T.ConfigRuledbWhenOgroupConfigPutParams, null>;
 }
 
 /** /config/ruledb/when/{ogroup}/objects */
@@ -842,31 +650,22 @@ export interface ConfigRuledbWhenOgroupObjectsId {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/when/{ogroup}/timeframe */
-export interface ConfigRuledbWhenOgroupTimeframe {
+/** /config/ruledb/when/{ogroup}/timeframe; POST (timeframe) */
+export interface ConfigRuledbWhenOgroupTimeframe extends Post<T.ConfigRuledbWhenOgroupTimeframePostParams, number> {
   (id: string | number): ConfigRuledbWhenOgroupTimeframeId;
-  /** POST /config/ruledb/when/{ogroup}/timeframe (timeframe) */
-  post: Verb<T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
-  create: Verb<T.ConfigRuledbWhenOgroupTimeframePostParams, number>;
 }
 
-/** /config/ruledb/when/{ogroup}/timeframe/{id} */
-export interface ConfigRuledbWhenOgroupTimeframeId {
+/** /config/ruledb/when/{ogroup}/timeframe/{id}; PUT (update_timeframe) */
+export interface ConfigRuledbWhenOgroupTimeframeId extends Put<T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null> {
   /** GET /config/ruledb/when/{ogroup}/timeframe/{id} (read_timeframe) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupTimeframeIdGetResult>;
-  /** PUT /config/ruledb/when/{ogroup}/timeframe/{id} (update_timeframe) */
-  put: Verb<T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null>;
 }
 
-/** /config/ruledb/who */
-export interface ConfigRuledbWho {
+/** /config/ruledb/who; POST (create_who_group) */
+export interface ConfigRuledbWho extends Post<T.ConfigRuledbWhoPostParams, number> {
   (ogroup: string | number): ConfigRuledbWhoOgroup;
   /** GET /config/ruledb/who (list_who_groups) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoGetItem[]>;
-  /** POST /config/ruledb/who (create_who_group) */
-  post: Verb<T.ConfigRuledbWhoPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoPostParams, number>;
 }
 
 /** /config/ruledb/who/{ogroup} */
@@ -886,115 +685,76 @@ export interface ConfigRuledbWhoOgroup {
   regex: ConfigRuledbWhoOgroupRegex;
 }
 
-/** /config/ruledb/who/{ogroup}/config */
-export interface ConfigRuledbWhoOgroupConfig {
+/** /config/ruledb/who/{ogroup}/config; PUT (set_config) */
+export interface ConfigRuledbWhoOgroupConfig extends PutOpt<T.ConfigRuledbWhoOgroupConfigPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/config (get_config) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupConfigGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/config (set_config) */
-  put: VerbOpt<T.ConfigRuledbWhoOgroupConfigPutParams, null>;
-  set: VerbOpt<T.ConfigRuledbWhoOgroupConfigPutParams, null>;
 }
 
-/** /config/ruledb/who/{ogroup}/domain */
-export interface ConfigRuledbWhoOgroupDomain {
+/** /config/ruledb/who/{ogroup}/domain; POST (domain) */
+export interface ConfigRuledbWhoOgroupDomain extends Post<T.ConfigRuledbWhoOgroupDomainPostParams, number> {
   (id: string | number): ConfigRuledbWhoOgroupDomainId;
-  /** POST /config/ruledb/who/{ogroup}/domain (domain) */
-  post: Verb<T.ConfigRuledbWhoOgroupDomainPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoOgroupDomainPostParams, number>;
 }
 
-/** /config/ruledb/who/{ogroup}/domain/{id} */
-export interface ConfigRuledbWhoOgroupDomainId {
+/** /config/ruledb/who/{ogroup}/domain/{id}; PUT (update_domain) */
+export interface ConfigRuledbWhoOgroupDomainId extends Put<T.ConfigRuledbWhoOgroupDomainIdPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/domain/{id} (read_domain) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupDomainIdGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/domain/{id} (update_domain) */
-  put: Verb<T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhoOgroupDomainIdPutParams, null>;
 }
 
-/** /config/ruledb/who/{ogroup}/email */
-export interface ConfigRuledbWhoOgroupEmail {
+/** /config/ruledb/who/{ogroup}/email; POST (email) */
+export interface ConfigRuledbWhoOgroupEmail extends Post<T.ConfigRuledbWhoOgroupEmailPostParams, number> {
   (id: string | number): ConfigRuledbWhoOgroupEmailId;
-  /** POST /config/ruledb/who/{ogroup}/email (email) */
-  post: Verb<T.ConfigRuledbWhoOgroupEmailPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoOgroupEmailPostParams, number>;
 }
 
-/** /config/ruledb/who/{ogroup}/email/{id} */
-export interface ConfigRuledbWhoOgroupEmailId {
+/** /config/ruledb/who/{ogroup}/email/{id}; PUT (update_email) */
+export interface ConfigRuledbWhoOgroupEmailId extends Put<T.ConfigRuledbWhoOgroupEmailIdPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/email/{id} (read_email) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupEmailIdGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/email/{id} (update_email) */
-  put: Verb<T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhoOgroupEmailIdPutParams, null>;
 }
 
-/** /config/ruledb/who/{ogroup}/ip */
-export interface ConfigRuledbWhoOgroupIp {
+/** /config/ruledb/who/{ogroup}/ip; POST (ip) */
+export interface ConfigRuledbWhoOgroupIp extends Post<T.ConfigRuledbWhoOgroupIpPostParams, number> {
   (id: string | number): ConfigRuledbWhoOgroupIpId;
-  /** POST /config/ruledb/who/{ogroup}/ip (ip) */
-  post: Verb<T.ConfigRuledbWhoOgroupIpPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoOgroupIpPostParams, number>;
 }
 
-/** /config/ruledb/who/{ogroup}/ip/{id} */
-export interface ConfigRuledbWhoOgroupIpId {
+/** /config/ruledb/who/{ogroup}/ip/{id}; PUT (update_ip) */
+export interface ConfigRuledbWhoOgroupIpId extends Put<T.ConfigRuledbWhoOgroupIpIdPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/ip/{id} (read_ip) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupIpIdGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/ip/{id} (update_ip) */
-  put: Verb<T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhoOgroupIpIdPutParams, null>;
 }
 
-/** /config/ruledb/who/{ogroup}/ldap */
-export interface ConfigRuledbWhoOgroupLdap {
+/** /config/ruledb/who/{ogroup}/ldap; POST (ldap) */
+export interface ConfigRuledbWhoOgroupLdap extends Post<T.ConfigRuledbWhoOgroupLdapPostParams, number> {
   (id: string | number): ConfigRuledbWhoOgroupLdapId;
-  /** POST /config/ruledb/who/{ogroup}/ldap (ldap) */
-  post: Verb<T.ConfigRuledbWhoOgroupLdapPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoOgroupLdapPostParams, number>;
 }
 
-/** /config/ruledb/who/{ogroup}/ldap/{id} */
-export interface ConfigRuledbWhoOgroupLdapId {
+/** /config/ruledb/who/{ogroup}/ldap/{id}; PUT (update_ldap) */
+export interface ConfigRuledbWhoOgroupLdapId extends Put<T.ConfigRuledbWhoOgroupLdapIdPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/ldap/{id} (read_ldap) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupLdapIdGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/ldap/{id} (update_ldap) */
-  put: Verb<T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhoOgroupLdapIdPutParams, null>;
 }
 
-/** /config/ruledb/who/{ogroup}/ldapuser */
-export interface ConfigRuledbWhoOgroupLdapuser {
+/** /config/ruledb/who/{ogroup}/ldapuser; POST (ldapuser) */
+export interface ConfigRuledbWhoOgroupLdapuser extends Post<T.ConfigRuledbWhoOgroupLdapuserPostParams, number> {
   (id: string | number): ConfigRuledbWhoOgroupLdapuserId;
-  /** POST /config/ruledb/who/{ogroup}/ldapuser (ldapuser) */
-  post: Verb<T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoOgroupLdapuserPostParams, number>;
 }
 
-/** /config/ruledb/who/{ogroup}/ldapuser/{id} */
-export interface ConfigRuledbWhoOgroupLdapuserId {
+/** /config/ruledb/who/{ogroup}/ldapuser/{id}; PUT (update_ldapuser) */
+export interface ConfigRuledbWhoOgroupLdapuserId extends Put<T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/ldapuser/{id} (read_ldapuser) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupLdapuserIdGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/ldapuser/{id} (update_ldapuser) */
-  put: Verb<T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null>;
 }
 
-/** /config/ruledb/who/{ogroup}/network */
-export interface ConfigRuledbWhoOgroupNetwork {
+/** /config/ruledb/who/{ogroup}/network; POST (network) */
+export interface ConfigRuledbWhoOgroupNetwork extends Post<T.ConfigRuledbWhoOgroupNetworkPostParams, number> {
   (id: string | number): ConfigRuledbWhoOgroupNetworkId;
-  /** POST /config/ruledb/who/{ogroup}/network (network) */
-  post: Verb<T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoOgroupNetworkPostParams, number>;
 }
 
-/** /config/ruledb/who/{ogroup}/network/{id} */
-export interface ConfigRuledbWhoOgroupNetworkId {
+/** /config/ruledb/who/{ogroup}/network/{id}; PUT (update_network) */
+export interface ConfigRuledbWhoOgroupNetworkId extends Put<T.ConfigRuledbWhoOgroupNetworkIdPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/network/{id} (read_network) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupNetworkIdGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/network/{id} (update_network) */
-  put: Verb<T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhoOgroupNetworkIdPutParams, null>;
 }
 
 /** /config/ruledb/who/{ogroup}/objects */
@@ -1010,90 +770,63 @@ export interface ConfigRuledbWhoOgroupObjectsId {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/ruledb/who/{ogroup}/regex */
-export interface ConfigRuledbWhoOgroupRegex {
+/** /config/ruledb/who/{ogroup}/regex; POST (regex) */
+export interface ConfigRuledbWhoOgroupRegex extends Post<T.ConfigRuledbWhoOgroupRegexPostParams, number> {
   (id: string | number): ConfigRuledbWhoOgroupRegexId;
-  /** POST /config/ruledb/who/{ogroup}/regex (regex) */
-  post: Verb<T.ConfigRuledbWhoOgroupRegexPostParams, number>;
-  create: Verb<T.ConfigRuledbWhoOgroupRegexPostParams, number>;
 }
 
-/** /config/ruledb/who/{ogroup}/regex/{id} */
-export interface ConfigRuledbWhoOgroupRegexId {
+/** /config/ruledb/who/{ogroup}/regex/{id}; PUT (update_regex) */
+export interface ConfigRuledbWhoOgroupRegexId extends Put<T.ConfigRuledbWhoOgroupRegexIdPutParams, null> {
   /** GET /config/ruledb/who/{ogroup}/regex/{id} (read_regex) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupRegexIdGetResult>;
-  /** PUT /config/ruledb/who/{ogroup}/regex/{id} (update_regex) */
-  put: Verb<T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
-  set: Verb<T.ConfigRuledbWhoOgroupRegexIdPutParams, null>;
 }
 
-/** /config/spam */
-export interface ConfigSpam {
+/** /config/spam; PUT (update_spam_section) */
+export interface ConfigSpam extends PutOpt<T.ConfigSpamPutParams, null> {
   /** GET /config/spam (read_spam_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /config/spam (update_spam_section) */
-  put: VerbOpt<T.ConfigSpamPutParams, null>;
-  set: VerbOpt<T.ConfigSpamPutParams, null>;
 }
 
-/** /config/spamquar */
-export interface ConfigSpamquar {
+/** /config/spamquar; PUT (update_spamquar_section) */
+export interface ConfigSpamquar extends PutOpt<T.ConfigSpamquarPutParams, null> {
   /** GET /config/spamquar (read_spamquar_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /config/spamquar (update_spamquar_section) */
-  put: VerbOpt<T.ConfigSpamquarPutParams, null>;
-  set: VerbOpt<T.ConfigSpamquarPutParams, null>;
 }
 
-/** /config/tlspolicy */
-export interface ConfigTlspolicy {
+/** /config/tlspolicy; POST (create) */
+export interface ConfigTlspolicy extends Post<T.ConfigTlspolicyPostParams, null> {
   (destination: string | number): ConfigTlspolicyDestination;
   /** GET /config/tlspolicy (index) */
   get: VerbOpt<NoParams, T.ConfigTlspolicyGetItem[]>;
-  /** POST /config/tlspolicy (create) */
-  post: Verb<T.ConfigTlspolicyPostParams, null>;
-  create: Verb<T.ConfigTlspolicyPostParams, null>;
 }
 
-/** /config/tlspolicy/{destination} */
-export interface ConfigTlspolicyDestination {
+/** /config/tlspolicy/{destination}; PUT (write) */
+export interface ConfigTlspolicyDestination extends Put<T.ConfigTlspolicyDestinationPutParams, null> {
   /** GET /config/tlspolicy/{destination} (read) */
   get: VerbOpt<NoParams, T.ConfigTlspolicyDestinationGetResult>;
-  /** PUT /config/tlspolicy/{destination} (write) */
-  put: Verb<T.ConfigTlspolicyDestinationPutParams, null>;
-  set: Verb<T.ConfigTlspolicyDestinationPutParams, null>;
   /** DELETE /config/tlspolicy/{destination} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/transport */
-export interface ConfigTransport {
+/** /config/transport; POST (create) */
+export interface ConfigTransport extends Post<T.ConfigTransportPostParams, null> {
   (domain: string | number): ConfigTransportDomain;
   /** GET /config/transport (index) */
   get: VerbOpt<NoParams, T.ConfigTransportGetItem[]>;
-  /** POST /config/transport (create) */
-  post: Verb<T.ConfigTransportPostParams, null>;
-  create: Verb<T.ConfigTransportPostParams, null>;
 }
 
-/** /config/transport/{domain} */
-export interface ConfigTransportDomain {
+/** /config/transport/{domain}; PUT (write) */
+export interface ConfigTransportDomain extends PutOpt<T.ConfigTransportDomainPutParams, null> {
   /** GET /config/transport/{domain} (read) */
   get: VerbOpt<NoParams, T.ConfigTransportDomainGetResult>;
-  /** PUT /config/transport/{domain} (write) */
-  put: VerbOpt<T.ConfigTransportDomainPutParams, null>;
-  set: VerbOpt<T.ConfigTransportDomainPutParams, null>;
   /** DELETE /config/transport/{domain} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/virusquar */
-export interface ConfigVirusquar {
+/** /config/virusquar; PUT (update_virusquar_section) */
+export interface ConfigVirusquar extends PutOpt<T.ConfigVirusquarPutParams, null> {
   /** GET /config/virusquar (read_virusquar_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /config/virusquar (update_virusquar_section) */
-  put: VerbOpt<T.ConfigVirusquarPutParams, null>;
-  set: VerbOpt<T.ConfigVirusquarPutParams, null>;
 }
 
 /** /config/whitelist */
@@ -1111,72 +844,48 @@ export interface ConfigWhitelist {
   regex: ConfigWhitelistRegex;
 }
 
-/** /config/whitelist/domain */
-export interface ConfigWhitelistDomain {
+/** /config/whitelist/domain; POST (domain) */
+export interface ConfigWhitelistDomain extends Post<T.ConfigWhitelistDomainPostParams, number> {
   (id: string | number): ConfigWhitelistDomainId;
-  /** POST /config/whitelist/domain (domain) */
-  post: Verb<T.ConfigWhitelistDomainPostParams, number>;
-  create: Verb<T.ConfigWhitelistDomainPostParams, number>;
 }
 
-/** /config/whitelist/domain/{id} */
-export interface ConfigWhitelistDomainId {
+/** /config/whitelist/domain/{id}; PUT (update_domain) */
+export interface ConfigWhitelistDomainId extends Put<T.ConfigWhitelistDomainIdPutParams, null> {
   /** GET /config/whitelist/domain/{id} (read_domain) */
   get: VerbOpt<NoParams, T.ConfigWhitelistDomainIdGetResult>;
-  /** PUT /config/whitelist/domain/{id} (update_domain) */
-  put: Verb<T.ConfigWhitelistDomainIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistDomainIdPutParams, null>;
 }
 
-/** /config/whitelist/email */
-export interface ConfigWhitelistEmail {
+/** /config/whitelist/email; POST (email) */
+export interface ConfigWhitelistEmail extends Post<T.ConfigWhitelistEmailPostParams, number> {
   (id: string | number): ConfigWhitelistEmailId;
-  /** POST /config/whitelist/email (email) */
-  post: Verb<T.ConfigWhitelistEmailPostParams, number>;
-  create: Verb<T.ConfigWhitelistEmailPostParams, number>;
 }
 
-/** /config/whitelist/email/{id} */
-export interface ConfigWhitelistEmailId {
+/** /config/whitelist/email/{id}; PUT (update_email) */
+export interface ConfigWhitelistEmailId extends Put<T.ConfigWhitelistEmailIdPutParams, null> {
   /** GET /config/whitelist/email/{id} (read_email) */
   get: VerbOpt<NoParams, T.ConfigWhitelistEmailIdGetResult>;
-  /** PUT /config/whitelist/email/{id} (update_email) */
-  put: Verb<T.ConfigWhitelistEmailIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistEmailIdPutParams, null>;
 }
 
-/** /config/whitelist/ip */
-export interface ConfigWhitelistIp {
+/** /config/whitelist/ip; POST (ip) */
+export interface ConfigWhitelistIp extends Post<T.ConfigWhitelistIpPostParams, number> {
   (id: string | number): ConfigWhitelistIpId;
-  /** POST /config/whitelist/ip (ip) */
-  post: Verb<T.ConfigWhitelistIpPostParams, number>;
-  create: Verb<T.ConfigWhitelistIpPostParams, number>;
 }
 
-/** /config/whitelist/ip/{id} */
-export interface ConfigWhitelistIpId {
+/** /config/whitelist/ip/{id}; PUT (update_ip) */
+export interface ConfigWhitelistIpId extends Put<T.ConfigWhitelistIpIdPutParams, null> {
   /** GET /config/whitelist/ip/{id} (read_ip) */
   get: VerbOpt<NoParams, T.ConfigWhitelistIpIdGetResult>;
-  /** PUT /config/whitelist/ip/{id} (update_ip) */
-  put: Verb<T.ConfigWhitelistIpIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistIpIdPutParams, null>;
 }
 
-/** /config/whitelist/network */
-export interface ConfigWhitelistNetwork {
+/** /config/whitelist/network; POST (network) */
+export interface ConfigWhitelistNetwork extends Post<T.ConfigWhitelistNetworkPostParams, number> {
   (id: string | number): ConfigWhitelistNetworkId;
-  /** POST /config/whitelist/network (network) */
-  post: Verb<T.ConfigWhitelistNetworkPostParams, number>;
-  create: Verb<T.ConfigWhitelistNetworkPostParams, number>;
 }
 
-/** /config/whitelist/network/{id} */
-export interface ConfigWhitelistNetworkId {
+/** /config/whitelist/network/{id}; PUT (update_network) */
+export interface ConfigWhitelistNetworkId extends Put<T.ConfigWhitelistNetworkIdPutParams, null> {
   /** GET /config/whitelist/network/{id} (read_network) */
   get: VerbOpt<NoParams, T.ConfigWhitelistNetworkIdGetResult>;
-  /** PUT /config/whitelist/network/{id} (update_network) */
-  put: Verb<T.ConfigWhitelistNetworkIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistNetworkIdPutParams, null>;
 }
 
 /** /config/whitelist/objects */
@@ -1192,72 +901,48 @@ export interface ConfigWhitelistObjectsId {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /config/whitelist/receiver */
-export interface ConfigWhitelistReceiver {
+/** /config/whitelist/receiver; POST (receiver) */
+export interface ConfigWhitelistReceiver extends Post<T.ConfigWhitelistReceiverPostParams, number> {
   (id: string | number): ConfigWhitelistReceiverId;
-  /** POST /config/whitelist/receiver (receiver) */
-  post: Verb<T.ConfigWhitelistReceiverPostParams, number>;
-  create: Verb<T.ConfigWhitelistReceiverPostParams, number>;
 }
 
-/** /config/whitelist/receiver/{id} */
-export interface ConfigWhitelistReceiverId {
+/** /config/whitelist/receiver/{id}; PUT (update_receiver) */
+export interface ConfigWhitelistReceiverId extends Put<T.ConfigWhitelistReceiverIdPutParams, null> {
   /** GET /config/whitelist/receiver/{id} (read_receiver) */
   get: VerbOpt<NoParams, T.ConfigWhitelistReceiverIdGetResult>;
-  /** PUT /config/whitelist/receiver/{id} (update_receiver) */
-  put: Verb<T.ConfigWhitelistReceiverIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistReceiverIdPutParams, null>;
 }
 
-/** /config/whitelist/receiver_domain */
-export interface ConfigWhitelistReceiverDomain {
+/** /config/whitelist/receiver_domain; POST (receiver_domain) */
+export interface ConfigWhitelistReceiverDomain extends Post<T.ConfigWhitelistReceiverDomainPostParams, number> {
   (id: string | number): ConfigWhitelistReceiverDomainId;
-  /** POST /config/whitelist/receiver_domain (receiver_domain) */
-  post: Verb<T.ConfigWhitelistReceiverDomainPostParams, number>;
-  create: Verb<T.ConfigWhitelistReceiverDomainPostParams, number>;
 }
 
-/** /config/whitelist/receiver_domain/{id} */
-export interface ConfigWhitelistReceiverDomainId {
+/** /config/whitelist/receiver_domain/{id}; PUT (update_receiver_domain) */
+export interface ConfigWhitelistReceiverDomainId extends Put<T.ConfigWhitelistReceiverDomainIdPutParams, null> {
   /** GET /config/whitelist/receiver_domain/{id} (read_receiver_domain) */
   get: VerbOpt<NoParams, T.ConfigWhitelistReceiverDomainIdGetResult>;
-  /** PUT /config/whitelist/receiver_domain/{id} (update_receiver_domain) */
-  put: Verb<T.ConfigWhitelistReceiverDomainIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistReceiverDomainIdPutParams, null>;
 }
 
-/** /config/whitelist/receiver_regex */
-export interface ConfigWhitelistReceiverRegex {
+/** /config/whitelist/receiver_regex; POST (receiver_regex) */
+export interface ConfigWhitelistReceiverRegex extends Post<T.ConfigWhitelistReceiverRegexPostParams, number> {
   (id: string | number): ConfigWhitelistReceiverRegexId;
-  /** POST /config/whitelist/receiver_regex (receiver_regex) */
-  post: Verb<T.ConfigWhitelistReceiverRegexPostParams, number>;
-  create: Verb<T.ConfigWhitelistReceiverRegexPostParams, number>;
 }
 
-/** /config/whitelist/receiver_regex/{id} */
-export interface ConfigWhitelistReceiverRegexId {
+/** /config/whitelist/receiver_regex/{id}; PUT (update_receiver_regex) */
+export interface ConfigWhitelistReceiverRegexId extends Put<T.ConfigWhitelistReceiverRegexIdPutParams, null> {
   /** GET /config/whitelist/receiver_regex/{id} (read_receiver_regex) */
   get: VerbOpt<NoParams, T.ConfigWhitelistReceiverRegexIdGetResult>;
-  /** PUT /config/whitelist/receiver_regex/{id} (update_receiver_regex) */
-  put: Verb<T.ConfigWhitelistReceiverRegexIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistReceiverRegexIdPutParams, null>;
 }
 
-/** /config/whitelist/regex */
-export interface ConfigWhitelistRegex {
+/** /config/whitelist/regex; POST (regex) */
+export interface ConfigWhitelistRegex extends Post<T.ConfigWhitelistRegexPostParams, number> {
   (id: string | number): ConfigWhitelistRegexId;
-  /** POST /config/whitelist/regex (regex) */
-  post: Verb<T.ConfigWhitelistRegexPostParams, number>;
-  create: Verb<T.ConfigWhitelistRegexPostParams, number>;
 }
 
-/** /config/whitelist/regex/{id} */
-export interface ConfigWhitelistRegexId {
+/** /config/whitelist/regex/{id}; PUT (update_regex) */
+export interface ConfigWhitelistRegexId extends Put<T.ConfigWhitelistRegexIdPutParams, null> {
   /** GET /config/whitelist/regex/{id} (read_regex) */
   get: VerbOpt<NoParams, T.ConfigWhitelistRegexIdGetResult>;
-  /** PUT /config/whitelist/regex/{id} (update_regex) */
-  put: Verb<T.ConfigWhitelistRegexIdPutParams, null>;
-  set: Verb<T.ConfigWhitelistRegexIdPutParams, null>;
 }
 
 /** /nodes */
@@ -1308,13 +993,10 @@ export interface NodesNodeAptChangelog {
   get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
-/** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate {
+/** /nodes/{node}/apt/update; POST (update_database) starts a task */
+export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
   /** GET /nodes/{node}/apt/update (list_updates) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
@@ -1323,23 +1005,17 @@ export interface NodesNodeAptVersions {
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
-/** /nodes/{node}/backup */
-export interface NodesNodeBackup {
+/** /nodes/{node}/backup; POST (backup) starts a task */
+export interface NodesNodeBackup extends PostOpt<T.NodesNodeBackupPostParams, Upid> {
   (filename: string | number): NodesNodeBackupFilename;
   /** GET /nodes/{node}/backup (list) */
   get: VerbOpt<NoParams, T.NodesNodeBackupGetItem[]>;
-  /** POST /nodes/{node}/backup (backup) starts a task */
-  post: VerbOpt<T.NodesNodeBackupPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeBackupPostParams, Upid>;
 }
 
-/** /nodes/{node}/backup/{filename} */
-export interface NodesNodeBackupFilename {
+/** /nodes/{node}/backup/{filename}; POST (restore) starts a task */
+export interface NodesNodeBackupFilename extends PostOpt<T.NodesNodeBackupFilenamePostParams, Upid> {
   /** GET /nodes/{node}/backup/{filename} (download) */
   get: VerbOpt<NoParams, string>;
-  /** POST /nodes/{node}/backup/{filename} (restore) starts a task */
-  post: VerbOpt<T.NodesNodeBackupFilenamePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeBackupFilenamePostParams, Upid>;
   /** DELETE /nodes/{node}/backup/{filename} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1351,22 +1027,16 @@ export interface NodesNodeClamav {
   database: NodesNodeClamavDatabase;
 }
 
-/** /nodes/{node}/clamav/database */
-export interface NodesNodeClamavDatabase {
+/** /nodes/{node}/clamav/database; POST (update_database) starts a task */
+export interface NodesNodeClamavDatabase extends PostOpt<NoParams, Upid> {
   /** GET /nodes/{node}/clamav/database (database_status) */
   get: VerbOpt<NoParams, T.NodesNodeClamavDatabaseGetItem[]>;
-  /** POST /nodes/{node}/clamav/database (update_database) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
 }
 
-/** /nodes/{node}/dns */
-export interface NodesNodeDns {
+/** /nodes/{node}/dns; PUT (update_dns) */
+export interface NodesNodeDns extends Put<T.NodesNodeDnsPutParams, null> {
   /** GET /nodes/{node}/dns (dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
-  /** PUT /nodes/{node}/dns (update_dns) */
-  put: Verb<T.NodesNodeDnsPutParams, null>;
-  set: Verb<T.NodesNodeDnsPutParams, null>;
 }
 
 /** /nodes/{node}/journal */
@@ -1375,25 +1045,19 @@ export interface NodesNodeJournal {
   get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
-/** /nodes/{node}/network */
-export interface NodesNodeNetwork {
+/** /nodes/{node}/network; POST (create_network) */
+export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null> {
   (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (index) */
   get: VerbOpt<T.NodesNodeNetworkGetParams, Record<string, unknown>[]>;
-  /** POST /nodes/{node}/network (create_network) */
-  post: Verb<T.NodesNodeNetworkPostParams, null>;
-  create: Verb<T.NodesNodeNetworkPostParams, null>;
   /** DELETE /nodes/{node}/network (revert_network_changes) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface {
+/** /nodes/{node}/network/{iface}; PUT (update_network) */
+export interface NodesNodeNetworkIface extends Put<T.NodesNodeNetworkIfacePutParams, null> {
   /** GET /nodes/{node}/network/{iface} (network_config) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** PUT /nodes/{node}/network/{iface} (update_network) */
-  put: Verb<T.NodesNodeNetworkIfacePutParams, null>;
-  set: Verb<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_network) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1413,14 +1077,11 @@ export interface NodesNodePbsRemote {
   timer: NodesNodePbsRemoteTimer;
 }
 
-/** /nodes/{node}/pbs/{remote}/snapshot */
-export interface NodesNodePbsRemoteSnapshot {
+/** /nodes/{node}/pbs/{remote}/snapshot; POST (run_backup) starts a task */
+export interface NodesNodePbsRemoteSnapshot extends PostOpt<NoParams, Upid> {
   (backup_id: string | number): NodesNodePbsRemoteSnapshotBackupId;
   /** GET /nodes/{node}/pbs/{remote}/snapshot (get_snapshots) */
   get: VerbOpt<NoParams, T.NodesNodePbsRemoteSnapshotGetItem[]>;
-  /** POST /nodes/{node}/pbs/{remote}/snapshot (run_backup) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot/{backup-id} */
@@ -1430,22 +1091,16 @@ export interface NodesNodePbsRemoteSnapshotBackupId {
   get: VerbOpt<NoParams, T.NodesNodePbsRemoteSnapshotBackupIdGetItem[]>;
 }
 
-/** /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} */
-export interface NodesNodePbsRemoteSnapshotBackupIdBackupTime {
-  /** POST /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (restore) starts a task */
-  post: VerbOpt<T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
-  create: VerbOpt<T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid>;
+/** /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time}; POST (restore) starts a task */
+export interface NodesNodePbsRemoteSnapshotBackupIdBackupTime extends PostOpt<T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid> {
   /** DELETE /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (forget_snapshot) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/pbs/{remote}/timer */
-export interface NodesNodePbsRemoteTimer {
+/** /nodes/{node}/pbs/{remote}/timer; POST (create_timer) */
+export interface NodesNodePbsRemoteTimer extends PostOpt<T.NodesNodePbsRemoteTimerPostParams, null> {
   /** GET /nodes/{node}/pbs/{remote}/timer (list_timer) */
   get: VerbOpt<NoParams, T.NodesNodePbsRemoteTimerGetResult>;
-  /** POST /nodes/{node}/pbs/{remote}/timer (create_timer) */
-  post: VerbOpt<T.NodesNodePbsRemoteTimerPostParams, null>;
-  create: VerbOpt<T.NodesNodePbsRemoteTimerPostParams, null>;
   /** DELETE /nodes/{node}/pbs/{remote}/timer (delete_timer) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1460,18 +1115,12 @@ export interface NodesNodePostfix {
   queue: NodesNodePostfixQueue;
 }
 
-/** /nodes/{node}/postfix/discard_verify_cache */
-export interface NodesNodePostfixDiscardVerifyCache {
-  /** POST /nodes/{node}/postfix/discard_verify_cache (discard_verify_cache) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/postfix/discard_verify_cache; POST (discard_verify_cache) */
+export interface NodesNodePostfixDiscardVerifyCache extends PostOpt<NoParams, null> {
 }
 
-/** /nodes/{node}/postfix/flush_queues */
-export interface NodesNodePostfixFlushQueues {
-  /** POST /nodes/{node}/postfix/flush_queues (flush_queues) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/postfix/flush_queues; POST (flush_queues) */
+export interface NodesNodePostfixFlushQueues extends PostOpt<NoParams, null> {
 }
 
 /** /nodes/{node}/postfix/qshape */
@@ -1498,13 +1147,10 @@ export interface NodesNodePostfixQueueQueue {
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/postfix/queue/{queue}/{queue_id} */
-export interface NodesNodePostfixQueueQueueQueueId {
+/** /nodes/{node}/postfix/queue/{queue}/{queue_id}; POST (flush_queued_mail) */
+export interface NodesNodePostfixQueueQueueQueueId extends PostOpt<NoParams, null> {
   /** GET /nodes/{node}/postfix/queue/{queue}/{queue_id} (read_queued_mail) */
   get: VerbOpt<T.NodesNodePostfixQueueQueueQueueIdGetParams, string>;
-  /** POST /nodes/{node}/postfix/queue/{queue}/{queue_id} (flush_queued_mail) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
   /** DELETE /nodes/{node}/postfix/queue/{queue}/{queue_id} (delete_queued_mail) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1539,25 +1185,16 @@ export interface NodesNodeServicesService {
   stop: NodesNodeServicesServiceStop;
 }
 
-/** /nodes/{node}/services/{service}/reload */
-export interface NodesNodeServicesServiceReload {
-  /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/reload; POST (service_reload) starts a task */
+export interface NodesNodeServicesServiceReload extends PostOpt<NoParams, Upid> {
 }
 
-/** /nodes/{node}/services/{service}/restart */
-export interface NodesNodeServicesServiceRestart {
-  /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/restart; POST (service_restart) starts a task */
+export interface NodesNodeServicesServiceRestart extends PostOpt<NoParams, Upid> {
 }
 
-/** /nodes/{node}/services/{service}/start */
-export interface NodesNodeServicesServiceStart {
-  /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/start; POST (service_start) starts a task */
+export interface NodesNodeServicesServiceStart extends PostOpt<NoParams, Upid> {
 }
 
 /** /nodes/{node}/services/{service}/state */
@@ -1566,11 +1203,8 @@ export interface NodesNodeServicesServiceState {
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
-/** /nodes/{node}/services/{service}/stop */
-export interface NodesNodeServicesServiceStop {
-  /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/stop; POST (service_stop) starts a task */
+export interface NodesNodeServicesServiceStop extends PostOpt<NoParams, Upid> {
 }
 
 /** /nodes/{node}/spamassassin */
@@ -1580,34 +1214,22 @@ export interface NodesNodeSpamassassin {
   rules: NodesNodeSpamassassinRules;
 }
 
-/** /nodes/{node}/spamassassin/rules */
-export interface NodesNodeSpamassassinRules {
+/** /nodes/{node}/spamassassin/rules; POST (update_rules) starts a task */
+export interface NodesNodeSpamassassinRules extends PostOpt<NoParams, Upid> {
   /** GET /nodes/{node}/spamassassin/rules (rules_status) */
   get: VerbOpt<NoParams, T.NodesNodeSpamassassinRulesGetItem[]>;
-  /** POST /nodes/{node}/spamassassin/rules (update_rules) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
 }
 
-/** /nodes/{node}/status */
-export interface NodesNodeStatus {
+/** /nodes/{node}/status; POST (node_cmd) */
+export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
   /** GET /nodes/{node}/status (status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
-  /** POST /nodes/{node}/status (node_cmd) */
-  post: Verb<T.NodesNodeStatusPostParams, null>;
-  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
-/** /nodes/{node}/subscription */
-export interface NodesNodeSubscription {
+/** /nodes/{node}/subscription; POST (update); PUT (set) */
+export interface NodesNodeSubscription extends PostOpt<T.NodesNodeSubscriptionPostParams, null>, Put<T.NodesNodeSubscriptionPutParams, null> {
   /** GET /nodes/{node}/subscription (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** POST /nodes/{node}/subscription (update) */
-  post: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
-  create: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
-  /** PUT /nodes/{node}/subscription (set) */
-  put: Verb<T.NodesNodeSubscriptionPutParams, null>;
-  set: Verb<T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1647,20 +1269,14 @@ export interface NodesNodeTasksUpidStatus {
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
-/** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy {
-  /** POST /nodes/{node}/termproxy (termproxy) */
-  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+/** /nodes/{node}/termproxy; POST (termproxy) */
+export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult> {
 }
 
-/** /nodes/{node}/time */
-export interface NodesNodeTime {
+/** /nodes/{node}/time; PUT (set_timezone) */
+export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
   /** GET /nodes/{node}/time (time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
-  /** PUT /nodes/{node}/time (set_timezone) */
-  put: Verb<T.NodesNodeTimePutParams, null>;
-  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/tracker */
@@ -1707,14 +1323,11 @@ export interface QuarantineAttachment {
   get: VerbOpt<T.QuarantineAttachmentGetParams, T.QuarantineAttachmentGetItem[]>;
 }
 
-/** /quarantine/blacklist */
-export interface QuarantineBlacklist {
+/** /quarantine/blacklist; POST (blacklist_add) */
+export interface QuarantineBlacklist extends Post<T.QuarantineBlacklistPostParams, null> {
   (address: string | number): QuarantineBlacklistAddress;
   /** GET /quarantine/blacklist (blacklist) */
   get: VerbOpt<T.QuarantineBlacklistGetParams, T.QuarantineBlacklistGetItem[]>;
-  /** POST /quarantine/blacklist (blacklist_add) */
-  post: Verb<T.QuarantineBlacklistPostParams, null>;
-  create: Verb<T.QuarantineBlacklistPostParams, null>;
   /** DELETE /quarantine/blacklist (blacklist_delete_base) */
   delete: Verb<T.QuarantineBlacklistDeleteParams, null>;
 }
@@ -1725,13 +1338,10 @@ export interface QuarantineBlacklistAddress {
   delete: VerbOpt<T.QuarantineBlacklistAddressDeleteParams, null>;
 }
 
-/** /quarantine/content */
-export interface QuarantineContent {
+/** /quarantine/content; POST (action) */
+export interface QuarantineContent extends Post<T.QuarantineContentPostParams, null> {
   /** GET /quarantine/content (content) */
   get: Verb<T.QuarantineContentGetParams, T.QuarantineContentGetResult>;
-  /** POST /quarantine/content (action) */
-  post: Verb<T.QuarantineContentPostParams, null>;
-  create: Verb<T.QuarantineContentPostParams, null>;
 }
 
 /** /quarantine/download */
@@ -1752,11 +1362,8 @@ export interface QuarantineQuarusers {
   get: VerbOpt<T.QuarantineQuarusersGetParams, T.QuarantineQuarusersGetItem[]>;
 }
 
-/** /quarantine/sendlink */
-export interface QuarantineSendlink {
-  /** POST /quarantine/sendlink (sendlink) */
-  post: Verb<T.QuarantineSendlinkPostParams, null>;
-  create: Verb<T.QuarantineSendlinkPostParams, null>;
+/** /quarantine/sendlink; POST (sendlink) */
+export interface QuarantineSendlink extends Post<T.QuarantineSendlinkPostParams, null> {
 }
 
 /** /quarantine/spam */
@@ -1789,14 +1396,11 @@ export interface QuarantineVirusstatus {
   get: VerbOpt<NoParams, T.QuarantineVirusstatusGetResult>;
 }
 
-/** /quarantine/whitelist */
-export interface QuarantineWhitelist {
+/** /quarantine/whitelist; POST (whitelist_add) */
+export interface QuarantineWhitelist extends Post<T.QuarantineWhitelistPostParams, null> {
   (address: string | number): QuarantineWhitelistAddress;
   /** GET /quarantine/whitelist (whitelist) */
   get: VerbOpt<T.QuarantineWhitelistGetParams, T.QuarantineWhitelistGetItem[]>;
-  /** POST /quarantine/whitelist (whitelist_add) */
-  post: Verb<T.QuarantineWhitelistPostParams, null>;
-  create: Verb<T.QuarantineWhitelistPostParams, null>;
   /** DELETE /quarantine/whitelist (whitelist_delete_base) */
   delete: Verb<T.QuarantineWhitelistDeleteParams, null>;
 }

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 // The fluent path tree of PVE: one interface per path.
-import type { NoParams, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
+import type { NoParams, Post, PostOpt, Put, PutOpt, RemoteUpid, Upid, Verb, VerbOpt } from '../common.js';
 import type * as T from './types.js';
 
 export type { Verb, VerbOpt };
@@ -34,61 +34,43 @@ export interface Access {
   vncticket: AccessVncticket;
 }
 
-/** /access/acl */
-export interface AccessAcl {
+/** /access/acl; PUT (update_acl) */
+export interface AccessAcl extends Put<T.AccessAclPutParams, null> {
   /** GET /access/acl (read_acl) */
   get: VerbOpt<NoParams, T.AccessAclGetItem[]>;
-  /** PUT /access/acl (update_acl) */
-  put: Verb<T.AccessAclPutParams, null>;
-  set: Verb<T.AccessAclPutParams, null>;
 }
 
-/** /access/domains */
-export interface AccessDomains {
+/** /access/domains; POST (create) */
+export interface AccessDomains extends Post<T.AccessDomainsPostParams, null> {
   (realm: string | number): AccessDomainsRealm;
   /** GET /access/domains (index) */
   get: VerbOpt<NoParams, T.AccessDomainsGetItem[]>;
-  /** POST /access/domains (create) */
-  post: Verb<T.AccessDomainsPostParams, null>;
-  create: Verb<T.AccessDomainsPostParams, null>;
 }
 
-/** /access/domains/{realm} */
-export interface AccessDomainsRealm {
+/** /access/domains/{realm}; PUT (update) */
+export interface AccessDomainsRealm extends PutOpt<T.AccessDomainsRealmPutParams, null> {
   /** GET /access/domains/{realm} (read) */
   get: VerbOpt<NoParams, unknown>;
-  /** PUT /access/domains/{realm} (update) */
-  put: VerbOpt<T.AccessDomainsRealmPutParams, null>;
-  set: VerbOpt<T.AccessDomainsRealmPutParams, null>;
   /** DELETE /access/domains/{realm} (delete) */
   delete: VerbOpt<NoParams, null>;
   sync: AccessDomainsRealmSync;
 }
 
-/** /access/domains/{realm}/sync */
-export interface AccessDomainsRealmSync {
-  /** POST /access/domains/{realm}/sync (sync) starts a task */
-  post: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
-  create: VerbOpt<T.AccessDomainsRealmSyncPostParams, Upid>;
+/** /access/domains/{realm}/sync; POST (sync) starts a task */
+export interface AccessDomainsRealmSync extends PostOpt<T.AccessDomainsRealmSyncPostParams, Upid> {
 }
 
-/** /access/groups */
-export interface AccessGroups {
+/** /access/groups; POST (create_group) */
+export interface AccessGroups extends Post<T.AccessGroupsPostParams, null> {
   (groupid: string | number): AccessGroupsGroupid;
   /** GET /access/groups (index) */
   get: VerbOpt<NoParams, T.AccessGroupsGetItem[]>;
-  /** POST /access/groups (create_group) */
-  post: Verb<T.AccessGroupsPostParams, null>;
-  create: Verb<T.AccessGroupsPostParams, null>;
 }
 
-/** /access/groups/{groupid} */
-export interface AccessGroupsGroupid {
+/** /access/groups/{groupid}; PUT (update_group) */
+export interface AccessGroupsGroupid extends PutOpt<T.AccessGroupsGroupidPutParams, null> {
   /** GET /access/groups/{groupid} (read_group) */
   get: VerbOpt<NoParams, T.AccessGroupsGroupidGetResult>;
-  /** PUT /access/groups/{groupid} (update_group) */
-  put: VerbOpt<T.AccessGroupsGroupidPutParams, null>;
-  set: VerbOpt<T.AccessGroupsGroupidPutParams, null>;
   /** DELETE /access/groups/{groupid} (delete_group) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -101,25 +83,16 @@ export interface AccessOpenid {
   login: AccessOpenidLogin;
 }
 
-/** /access/openid/auth-url */
-export interface AccessOpenidAuthUrl {
-  /** POST /access/openid/auth-url (auth_url) */
-  post: Verb<T.AccessOpenidAuthUrlPostParams, string>;
-  create: Verb<T.AccessOpenidAuthUrlPostParams, string>;
+/** /access/openid/auth-url; POST (auth_url) */
+export interface AccessOpenidAuthUrl extends Post<T.AccessOpenidAuthUrlPostParams, string> {
 }
 
-/** /access/openid/login */
-export interface AccessOpenidLogin {
-  /** POST /access/openid/login (login) */
-  post: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
-  create: Verb<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult>;
+/** /access/openid/login; POST (login) */
+export interface AccessOpenidLogin extends Post<T.AccessOpenidLoginPostParams, T.AccessOpenidLoginPostResult> {
 }
 
-/** /access/password */
-export interface AccessPassword {
-  /** PUT /access/password (change_password) not with API tokens */
-  put: Verb<T.AccessPasswordPutParams, null>;
-  set: Verb<T.AccessPasswordPutParams, null>;
+/** /access/password; PUT (change_password) not with API tokens */
+export interface AccessPassword extends Put<T.AccessPasswordPutParams, null> {
 }
 
 /** /access/permissions */
@@ -128,23 +101,17 @@ export interface AccessPermissions {
   get: VerbOpt<T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
-/** /access/roles */
-export interface AccessRoles {
+/** /access/roles; POST (create_role) */
+export interface AccessRoles extends Post<T.AccessRolesPostParams, null> {
   (roleid: string | number): AccessRolesRoleid;
   /** GET /access/roles (index) */
   get: VerbOpt<NoParams, T.AccessRolesGetItem[]>;
-  /** POST /access/roles (create_role) */
-  post: Verb<T.AccessRolesPostParams, null>;
-  create: Verb<T.AccessRolesPostParams, null>;
 }
 
-/** /access/roles/{roleid} */
-export interface AccessRolesRoleid {
+/** /access/roles/{roleid}; PUT (update_role) */
+export interface AccessRolesRoleid extends PutOpt<T.AccessRolesRoleidPutParams, null> {
   /** GET /access/roles/{roleid} (read_role) */
   get: VerbOpt<NoParams, T.AccessRolesRoleidGetResult>;
-  /** PUT /access/roles/{roleid} (update_role) */
-  put: VerbOpt<T.AccessRolesRoleidPutParams, null>;
-  set: VerbOpt<T.AccessRolesRoleidPutParams, null>;
   /** DELETE /access/roles/{roleid} (delete_role) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -156,53 +123,38 @@ export interface AccessTfa {
   get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
-/** /access/tfa/{userid} */
-export interface AccessTfaUserid {
+/** /access/tfa/{userid}; POST (add_tfa_entry) not with API tokens */
+export interface AccessTfaUserid extends Post<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult> {
   (id: string | number): AccessTfaUseridId;
   /** GET /access/tfa/{userid} (list_user_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
-  /** POST /access/tfa/{userid} (add_tfa_entry) not with API tokens */
-  post: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
-  create: Verb<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult>;
 }
 
-/** /access/tfa/{userid}/{id} */
-export interface AccessTfaUseridId {
+/** /access/tfa/{userid}/{id}; PUT (update_tfa_entry) not with API tokens */
+export interface AccessTfaUseridId extends PutOpt<T.AccessTfaUseridIdPutParams, null> {
   /** GET /access/tfa/{userid}/{id} (get_tfa_entry) */
   get: VerbOpt<NoParams, T.AccessTfaUseridIdGetResult>;
-  /** PUT /access/tfa/{userid}/{id} (update_tfa_entry) not with API tokens */
-  put: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
-  set: VerbOpt<T.AccessTfaUseridIdPutParams, null>;
   /** DELETE /access/tfa/{userid}/{id} (delete_tfa) not with API tokens */
   delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
-/** /access/ticket */
-export interface AccessTicket {
+/** /access/ticket; POST (create_ticket) not with API tokens */
+export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
   /** GET /access/ticket (get_ticket) */
   get: VerbOpt<NoParams, unknown>;
-  /** POST /access/ticket (create_ticket) not with API tokens */
-  post: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
-  create: Verb<T.AccessTicketPostParams, T.AccessTicketPostResult>;
 }
 
-/** /access/users */
-export interface AccessUsers {
+/** /access/users; POST (create_user) */
+export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
   /** GET /access/users (index) */
   get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
-  /** POST /access/users (create_user) */
-  post: Verb<T.AccessUsersPostParams, null>;
-  create: Verb<T.AccessUsersPostParams, null>;
 }
 
-/** /access/users/{userid} */
-export interface AccessUsersUserid {
+/** /access/users/{userid}; PUT (update_user) */
+export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
   /** GET /access/users/{userid} (read_user) */
   get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
-  /** PUT /access/users/{userid} (update_user) */
-  put: VerbOpt<T.AccessUsersUseridPutParams, null>;
-  set: VerbOpt<T.AccessUsersUseridPutParams, null>;
   /** DELETE /access/users/{userid} (delete_user) */
   delete: VerbOpt<NoParams, null>;
   tfa: AccessUsersUseridTfa;
@@ -223,32 +175,20 @@ export interface AccessUsersUseridToken {
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
-/** /access/users/{userid}/token/{tokenid} */
-export interface AccessUsersUseridTokenTokenid {
+/** /access/users/{userid}/token/{tokenid}; POST (generate_token); PUT (update_token_info) */
+export interface AccessUsersUseridTokenTokenid extends PostOpt<T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>, PutOpt<T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult> {
   /** GET /access/users/{userid}/token/{tokenid} (read_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenidGetResult>;
-  /** POST /access/users/{userid}/token/{tokenid} (generate_token) */
-  post: VerbOpt<T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
-  create: VerbOpt<T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>;
-  /** PUT /access/users/{userid}/token/{tokenid} (update_token_info) */
-  put: VerbOpt<T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
-  set: VerbOpt<T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult>;
   /** DELETE /access/users/{userid}/token/{tokenid} (remove_token) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /access/users/{userid}/unlock-tfa */
-export interface AccessUsersUseridUnlockTfa {
-  /** PUT /access/users/{userid}/unlock-tfa (unlock_tfa) */
-  put: VerbOpt<NoParams, 0 | 1>;
-  set: VerbOpt<NoParams, 0 | 1>;
+/** /access/users/{userid}/unlock-tfa; PUT (unlock_tfa) */
+export interface AccessUsersUseridUnlockTfa extends PutOpt<NoParams, 0 | 1> {
 }
 
-/** /access/vncticket */
-export interface AccessVncticket {
-  /** POST /access/vncticket (verify_vnc_ticket) */
-  post: Verb<T.AccessVncticketPostParams, null>;
-  create: Verb<T.AccessVncticketPostParams, null>;
+/** /access/vncticket; POST (verify_vnc_ticket) */
+export interface AccessVncticket extends Post<T.AccessVncticketPostParams, null> {
 }
 
 /** /cluster */
@@ -290,23 +230,17 @@ export interface ClusterAcme {
   tos: ClusterAcmeTos;
 }
 
-/** /cluster/acme/account */
-export interface ClusterAcmeAccount {
+/** /cluster/acme/account; POST (register_account) starts a task */
+export interface ClusterAcmeAccount extends Post<T.ClusterAcmeAccountPostParams, Upid> {
   (name: string | number): ClusterAcmeAccountName;
   /** GET /cluster/acme/account (account_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** POST /cluster/acme/account (register_account) starts a task */
-  post: Verb<T.ClusterAcmeAccountPostParams, Upid>;
-  create: Verb<T.ClusterAcmeAccountPostParams, Upid>;
 }
 
-/** /cluster/acme/account/{name} */
-export interface ClusterAcmeAccountName {
+/** /cluster/acme/account/{name}; PUT (update_account) starts a task */
+export interface ClusterAcmeAccountName extends PutOpt<T.ClusterAcmeAccountNamePutParams, Upid> {
   /** GET /cluster/acme/account/{name} (get_account) */
   get: VerbOpt<NoParams, T.ClusterAcmeAccountNameGetResult>;
-  /** PUT /cluster/acme/account/{name} (update_account) starts a task */
-  put: VerbOpt<T.ClusterAcmeAccountNamePutParams, Upid>;
-  set: VerbOpt<T.ClusterAcmeAccountNamePutParams, Upid>;
   /** DELETE /cluster/acme/account/{name} (deactivate_account) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
@@ -329,23 +263,17 @@ export interface ClusterAcmeMeta {
   get: VerbOpt<T.ClusterAcmeMetaGetParams, T.ClusterAcmeMetaGetResult>;
 }
 
-/** /cluster/acme/plugins */
-export interface ClusterAcmePlugins {
+/** /cluster/acme/plugins; POST (add_plugin) */
+export interface ClusterAcmePlugins extends Post<T.ClusterAcmePluginsPostParams, null> {
   (id: string | number): ClusterAcmePluginsId;
   /** GET /cluster/acme/plugins (index) */
   get: VerbOpt<T.ClusterAcmePluginsGetParams, T.ClusterAcmePluginsGetItem[]>;
-  /** POST /cluster/acme/plugins (add_plugin) */
-  post: Verb<T.ClusterAcmePluginsPostParams, null>;
-  create: Verb<T.ClusterAcmePluginsPostParams, null>;
 }
 
-/** /cluster/acme/plugins/{id} */
-export interface ClusterAcmePluginsId {
+/** /cluster/acme/plugins/{id}; PUT (update_plugin) */
+export interface ClusterAcmePluginsId extends PutOpt<T.ClusterAcmePluginsIdPutParams, null> {
   /** GET /cluster/acme/plugins/{id} (get_plugin_config) */
   get: VerbOpt<NoParams, T.ClusterAcmePluginsIdGetResult>;
-  /** PUT /cluster/acme/plugins/{id} (update_plugin) */
-  put: VerbOpt<T.ClusterAcmePluginsIdPutParams, null>;
-  set: VerbOpt<T.ClusterAcmePluginsIdPutParams, null>;
   /** DELETE /cluster/acme/plugins/{id} (delete_plugin) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -356,23 +284,17 @@ export interface ClusterAcmeTos {
   get: VerbOpt<T.ClusterAcmeTosGetParams, string | null>;
 }
 
-/** /cluster/backup */
-export interface ClusterBackup {
+/** /cluster/backup; POST (create_job) */
+export interface ClusterBackup extends PostOpt<T.ClusterBackupPostParams, null> {
   (id: string | number): ClusterBackupId;
   /** GET /cluster/backup (index) */
   get: VerbOpt<NoParams, T.ClusterBackupGetItem[]>;
-  /** POST /cluster/backup (create_job) */
-  post: VerbOpt<T.ClusterBackupPostParams, null>;
-  create: VerbOpt<T.ClusterBackupPostParams, null>;
 }
 
-/** /cluster/backup/{id} */
-export interface ClusterBackupId {
+/** /cluster/backup/{id}; PUT (update_job) */
+export interface ClusterBackupId extends PutOpt<T.ClusterBackupIdPutParams, null> {
   /** GET /cluster/backup/{id} (read_job) */
   get: VerbOpt<NoParams, T.ClusterBackupIdGetResult>;
-  /** PUT /cluster/backup/{id} (update_job) */
-  put: VerbOpt<T.ClusterBackupIdPutParams, null>;
-  set: VerbOpt<T.ClusterBackupIdPutParams, null>;
   /** DELETE /cluster/backup/{id} (delete_job) */
   delete: VerbOpt<NoParams, null>;
   included_volumes: ClusterBackupIdIncludedVolumes;
@@ -414,32 +336,20 @@ export interface ClusterBulkActionGuest {
   suspend: ClusterBulkActionGuestSuspend;
 }
 
-/** /cluster/bulk-action/guest/migrate */
-export interface ClusterBulkActionGuestMigrate {
-  /** POST /cluster/bulk-action/guest/migrate (migrate) starts a task */
-  post: Verb<T.ClusterBulkActionGuestMigratePostParams, Upid>;
-  create: Verb<T.ClusterBulkActionGuestMigratePostParams, Upid>;
+/** /cluster/bulk-action/guest/migrate; POST (migrate) starts a task */
+export interface ClusterBulkActionGuestMigrate extends Post<T.ClusterBulkActionGuestMigratePostParams, Upid> {
 }
 
-/** /cluster/bulk-action/guest/shutdown */
-export interface ClusterBulkActionGuestShutdown {
-  /** POST /cluster/bulk-action/guest/shutdown (shutdown) starts a task */
-  post: VerbOpt<T.ClusterBulkActionGuestShutdownPostParams, Upid>;
-  create: VerbOpt<T.ClusterBulkActionGuestShutdownPostParams, Upid>;
+/** /cluster/bulk-action/guest/shutdown; POST (shutdown) starts a task */
+export interface ClusterBulkActionGuestShutdown extends PostOpt<T.ClusterBulkActionGuestShutdownPostParams, Upid> {
 }
 
-/** /cluster/bulk-action/guest/start */
-export interface ClusterBulkActionGuestStart {
-  /** POST /cluster/bulk-action/guest/start (start) starts a task */
-  post: VerbOpt<T.ClusterBulkActionGuestStartPostParams, Upid>;
-  create: VerbOpt<T.ClusterBulkActionGuestStartPostParams, Upid>;
+/** /cluster/bulk-action/guest/start; POST (start) starts a task */
+export interface ClusterBulkActionGuestStart extends PostOpt<T.ClusterBulkActionGuestStartPostParams, Upid> {
 }
 
-/** /cluster/bulk-action/guest/suspend */
-export interface ClusterBulkActionGuestSuspend {
-  /** POST /cluster/bulk-action/guest/suspend (suspend) starts a task */
-  post: VerbOpt<T.ClusterBulkActionGuestSuspendPostParams, Upid>;
-  create: VerbOpt<T.ClusterBulkActionGuestSuspendPostParams, Upid>;
+/** /cluster/bulk-action/guest/suspend; POST (suspend) starts a task */
+export interface ClusterBulkActionGuestSuspend extends PostOpt<T.ClusterBulkActionGuestSuspendPostParams, Upid> {
 }
 
 /** /cluster/ceph */
@@ -451,23 +361,17 @@ export interface ClusterCeph {
   status: ClusterCephStatus;
 }
 
-/** /cluster/ceph/flags */
-export interface ClusterCephFlags {
+/** /cluster/ceph/flags; PUT (set_flags) starts a task */
+export interface ClusterCephFlags extends PutOpt<T.ClusterCephFlagsPutParams, Upid> {
   (flag: string | number): ClusterCephFlagsFlag;
   /** GET /cluster/ceph/flags (get_all_flags) */
   get: VerbOpt<NoParams, T.ClusterCephFlagsGetItem[]>;
-  /** PUT /cluster/ceph/flags (set_flags) starts a task */
-  put: VerbOpt<T.ClusterCephFlagsPutParams, Upid>;
-  set: VerbOpt<T.ClusterCephFlagsPutParams, Upid>;
 }
 
-/** /cluster/ceph/flags/{flag} */
-export interface ClusterCephFlagsFlag {
+/** /cluster/ceph/flags/{flag}; PUT (update_flag) */
+export interface ClusterCephFlagsFlag extends Put<T.ClusterCephFlagsFlagPutParams, null> {
   /** GET /cluster/ceph/flags/{flag} (get_flag) */
   get: VerbOpt<NoParams, 0 | 1>;
-  /** PUT /cluster/ceph/flags/{flag} (update_flag) */
-  put: Verb<T.ClusterCephFlagsFlagPutParams, null>;
-  set: Verb<T.ClusterCephFlagsFlagPutParams, null>;
 }
 
 /** /cluster/ceph/metadata */
@@ -482,13 +386,10 @@ export interface ClusterCephStatus {
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
-/** /cluster/config */
-export interface ClusterConfig {
+/** /cluster/config; POST (create) starts a task */
+export interface ClusterConfig extends Post<T.ClusterConfigPostParams, Upid> {
   /** GET /cluster/config (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** POST /cluster/config (create) starts a task */
-  post: Verb<T.ClusterConfigPostParams, Upid>;
-  create: Verb<T.ClusterConfigPostParams, Upid>;
   apiversion: ClusterConfigApiversion;
   join: ClusterConfigJoin;
   nodes: ClusterConfigNodes;
@@ -502,13 +403,10 @@ export interface ClusterConfigApiversion {
   get: VerbOpt<NoParams, number>;
 }
 
-/** /cluster/config/join */
-export interface ClusterConfigJoin {
+/** /cluster/config/join; POST (join) starts a task */
+export interface ClusterConfigJoin extends Post<T.ClusterConfigJoinPostParams, Upid> {
   /** GET /cluster/config/join (join_info) */
   get: VerbOpt<T.ClusterConfigJoinGetParams, T.ClusterConfigJoinGetResult>;
-  /** POST /cluster/config/join (join) starts a task */
-  post: Verb<T.ClusterConfigJoinPostParams, Upid>;
-  create: Verb<T.ClusterConfigJoinPostParams, Upid>;
 }
 
 /** /cluster/config/nodes */
@@ -518,11 +416,8 @@ export interface ClusterConfigNodes {
   get: VerbOpt<NoParams, T.ClusterConfigNodesGetItem[]>;
 }
 
-/** /cluster/config/nodes/{node} */
-export interface ClusterConfigNodesNode {
-  /** POST /cluster/config/nodes/{node} (addnode) */
-  post: VerbOpt<T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
-  create: VerbOpt<T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult>;
+/** /cluster/config/nodes/{node}; POST (addnode) */
+export interface ClusterConfigNodesNode extends PostOpt<T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult> {
   /** DELETE /cluster/config/nodes/{node} (delnode) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -552,89 +447,65 @@ export interface ClusterFirewall {
   rules: ClusterFirewallRules;
 }
 
-/** /cluster/firewall/aliases */
-export interface ClusterFirewallAliases {
+/** /cluster/firewall/aliases; POST (create_alias) */
+export interface ClusterFirewallAliases extends Post<T.ClusterFirewallAliasesPostParams, null> {
   (name: string | number): ClusterFirewallAliasesName;
   /** GET /cluster/firewall/aliases (get_aliases) */
   get: VerbOpt<NoParams, T.ClusterFirewallAliasesGetItem[]>;
-  /** POST /cluster/firewall/aliases (create_alias) */
-  post: Verb<T.ClusterFirewallAliasesPostParams, null>;
-  create: Verb<T.ClusterFirewallAliasesPostParams, null>;
 }
 
-/** /cluster/firewall/aliases/{name} */
-export interface ClusterFirewallAliasesName {
+/** /cluster/firewall/aliases/{name}; PUT (update_alias) */
+export interface ClusterFirewallAliasesName extends Put<T.ClusterFirewallAliasesNamePutParams, null> {
   /** GET /cluster/firewall/aliases/{name} (read_alias) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/firewall/aliases/{name} (update_alias) */
-  put: Verb<T.ClusterFirewallAliasesNamePutParams, null>;
-  set: Verb<T.ClusterFirewallAliasesNamePutParams, null>;
   /** DELETE /cluster/firewall/aliases/{name} (remove_alias) */
   delete: VerbOpt<T.ClusterFirewallAliasesNameDeleteParams, null>;
 }
 
-/** /cluster/firewall/groups */
-export interface ClusterFirewallGroups {
+/** /cluster/firewall/groups; POST (create_security_group) */
+export interface ClusterFirewallGroups extends Post<T.ClusterFirewallGroupsPostParams, null> {
   (group: string | number): ClusterFirewallGroupsGroup;
   /** GET /cluster/firewall/groups (list_security_groups) */
   get: VerbOpt<NoParams, T.ClusterFirewallGroupsGetItem[]>;
-  /** POST /cluster/firewall/groups (create_security_group) */
-  post: Verb<T.ClusterFirewallGroupsPostParams, null>;
-  create: Verb<T.ClusterFirewallGroupsPostParams, null>;
 }
 
-/** /cluster/firewall/groups/{group} */
-export interface ClusterFirewallGroupsGroup {
+/** /cluster/firewall/groups/{group}; POST (create_rule) */
+export interface ClusterFirewallGroupsGroup extends Post<T.ClusterFirewallGroupsGroupPostParams, null> {
   (pos: string | number): ClusterFirewallGroupsGroupPos;
   /** GET /cluster/firewall/groups/{group} (get_rules) */
   get: VerbOpt<NoParams, T.ClusterFirewallGroupsGroupGetItem[]>;
-  /** POST /cluster/firewall/groups/{group} (create_rule) */
-  post: Verb<T.ClusterFirewallGroupsGroupPostParams, null>;
-  create: Verb<T.ClusterFirewallGroupsGroupPostParams, null>;
   /** DELETE /cluster/firewall/groups/{group} (delete_security_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/firewall/groups/{group}/{pos} */
-export interface ClusterFirewallGroupsGroupPos {
+/** /cluster/firewall/groups/{group}/{pos}; PUT (update_rule) */
+export interface ClusterFirewallGroupsGroupPos extends PutOpt<T.ClusterFirewallGroupsGroupPosPutParams, null> {
   /** GET /cluster/firewall/groups/{group}/{pos} (get_rule) */
   get: VerbOpt<NoParams, T.ClusterFirewallGroupsGroupPosGetResult>;
-  /** PUT /cluster/firewall/groups/{group}/{pos} (update_rule) */
-  put: VerbOpt<T.ClusterFirewallGroupsGroupPosPutParams, null>;
-  set: VerbOpt<T.ClusterFirewallGroupsGroupPosPutParams, null>;
   /** DELETE /cluster/firewall/groups/{group}/{pos} (delete_rule) */
   delete: VerbOpt<T.ClusterFirewallGroupsGroupPosDeleteParams, null>;
 }
 
-/** /cluster/firewall/ipset */
-export interface ClusterFirewallIpset {
+/** /cluster/firewall/ipset; POST (create_ipset) */
+export interface ClusterFirewallIpset extends Post<T.ClusterFirewallIpsetPostParams, null> {
   (name: string | number): ClusterFirewallIpsetName;
   /** GET /cluster/firewall/ipset (ipset_index) */
   get: VerbOpt<NoParams, T.ClusterFirewallIpsetGetItem[]>;
-  /** POST /cluster/firewall/ipset (create_ipset) */
-  post: Verb<T.ClusterFirewallIpsetPostParams, null>;
-  create: Verb<T.ClusterFirewallIpsetPostParams, null>;
 }
 
-/** /cluster/firewall/ipset/{name} */
-export interface ClusterFirewallIpsetName {
+/** /cluster/firewall/ipset/{name}; POST (create_ip) */
+export interface ClusterFirewallIpsetName extends Post<T.ClusterFirewallIpsetNamePostParams, null> {
   (cidr: string | number): ClusterFirewallIpsetNameCidr;
   /** GET /cluster/firewall/ipset/{name} (get_ipset) */
   get: VerbOpt<NoParams, T.ClusterFirewallIpsetNameGetItem[]>;
-  /** POST /cluster/firewall/ipset/{name} (create_ip) */
-  post: Verb<T.ClusterFirewallIpsetNamePostParams, null>;
-  create: Verb<T.ClusterFirewallIpsetNamePostParams, null>;
   /** DELETE /cluster/firewall/ipset/{name} (delete_ipset) */
   delete: VerbOpt<T.ClusterFirewallIpsetNameDeleteParams, null>;
 }
 
-/** /cluster/firewall/ipset/{name}/{cidr} */
-export interface ClusterFirewallIpsetNameCidr {
+/** /cluster/firewall/ipset/{name}/{cidr}; PUT (update_ip) */
+export interface ClusterFirewallIpsetNameCidr extends PutOpt<T.ClusterFirewallIpsetNameCidrPutParams, null> {
   /** GET /cluster/firewall/ipset/{name}/{cidr} (read_ip) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/firewall/ipset/{name}/{cidr} (update_ip) */
-  put: VerbOpt<T.ClusterFirewallIpsetNameCidrPutParams, null>;
-  set: VerbOpt<T.ClusterFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /cluster/firewall/ipset/{name}/{cidr} (remove_ip) */
   delete: VerbOpt<T.ClusterFirewallIpsetNameCidrDeleteParams, null>;
 }
@@ -645,13 +516,10 @@ export interface ClusterFirewallMacros {
   get: VerbOpt<NoParams, T.ClusterFirewallMacrosGetItem[]>;
 }
 
-/** /cluster/firewall/options */
-export interface ClusterFirewallOptions {
+/** /cluster/firewall/options; PUT (set_options) */
+export interface ClusterFirewallOptions extends PutOpt<T.ClusterFirewallOptionsPutParams, null> {
   /** GET /cluster/firewall/options (get_options) */
   get: VerbOpt<NoParams, T.ClusterFirewallOptionsGetResult>;
-  /** PUT /cluster/firewall/options (set_options) */
-  put: VerbOpt<T.ClusterFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.ClusterFirewallOptionsPutParams, null>;
 }
 
 /** /cluster/firewall/refs */
@@ -660,23 +528,17 @@ export interface ClusterFirewallRefs {
   get: VerbOpt<T.ClusterFirewallRefsGetParams, T.ClusterFirewallRefsGetItem[]>;
 }
 
-/** /cluster/firewall/rules */
-export interface ClusterFirewallRules {
+/** /cluster/firewall/rules; POST (create_rule) */
+export interface ClusterFirewallRules extends Post<T.ClusterFirewallRulesPostParams, null> {
   (pos: string | number): ClusterFirewallRulesPos;
   /** GET /cluster/firewall/rules (get_rules) */
   get: VerbOpt<NoParams, T.ClusterFirewallRulesGetItem[]>;
-  /** POST /cluster/firewall/rules (create_rule) */
-  post: Verb<T.ClusterFirewallRulesPostParams, null>;
-  create: Verb<T.ClusterFirewallRulesPostParams, null>;
 }
 
-/** /cluster/firewall/rules/{pos} */
-export interface ClusterFirewallRulesPos {
+/** /cluster/firewall/rules/{pos}; PUT (update_rule) */
+export interface ClusterFirewallRulesPos extends PutOpt<T.ClusterFirewallRulesPosPutParams, null> {
   /** GET /cluster/firewall/rules/{pos} (get_rule) */
   get: VerbOpt<NoParams, T.ClusterFirewallRulesPosGetResult>;
-  /** PUT /cluster/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<T.ClusterFirewallRulesPosPutParams, null>;
-  set: VerbOpt<T.ClusterFirewallRulesPosPutParams, null>;
   /** DELETE /cluster/firewall/rules/{pos} (delete_rule) */
   delete: VerbOpt<T.ClusterFirewallRulesPosDeleteParams, null>;
 }
@@ -691,81 +553,57 @@ export interface ClusterHa {
   status: ClusterHaStatus;
 }
 
-/** /cluster/ha/groups */
-export interface ClusterHaGroups {
+/** /cluster/ha/groups; POST (create) */
+export interface ClusterHaGroups extends Post<T.ClusterHaGroupsPostParams, null> {
   (group: string | number): ClusterHaGroupsGroup;
   /** GET /cluster/ha/groups (index) */
   get: VerbOpt<NoParams, T.ClusterHaGroupsGetItem[]>;
-  /** POST /cluster/ha/groups (create) */
-  post: Verb<T.ClusterHaGroupsPostParams, null>;
-  create: Verb<T.ClusterHaGroupsPostParams, null>;
 }
 
-/** /cluster/ha/groups/{group} */
-export interface ClusterHaGroupsGroup {
+/** /cluster/ha/groups/{group}; PUT (update) */
+export interface ClusterHaGroupsGroup extends PutOpt<T.ClusterHaGroupsGroupPutParams, null> {
   /** GET /cluster/ha/groups/{group} (read) */
   get: VerbOpt<NoParams, unknown>;
-  /** PUT /cluster/ha/groups/{group} (update) */
-  put: VerbOpt<T.ClusterHaGroupsGroupPutParams, null>;
-  set: VerbOpt<T.ClusterHaGroupsGroupPutParams, null>;
   /** DELETE /cluster/ha/groups/{group} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/ha/resources */
-export interface ClusterHaResources {
+/** /cluster/ha/resources; POST (create) */
+export interface ClusterHaResources extends Post<T.ClusterHaResourcesPostParams, null> {
   (sid: string | number): ClusterHaResourcesSid;
   /** GET /cluster/ha/resources (index) */
   get: VerbOpt<T.ClusterHaResourcesGetParams, T.ClusterHaResourcesGetItem[]>;
-  /** POST /cluster/ha/resources (create) */
-  post: Verb<T.ClusterHaResourcesPostParams, null>;
-  create: Verb<T.ClusterHaResourcesPostParams, null>;
 }
 
-/** /cluster/ha/resources/{sid} */
-export interface ClusterHaResourcesSid {
+/** /cluster/ha/resources/{sid}; PUT (update) */
+export interface ClusterHaResourcesSid extends PutOpt<T.ClusterHaResourcesSidPutParams, null> {
   /** GET /cluster/ha/resources/{sid} (read) */
   get: VerbOpt<NoParams, T.ClusterHaResourcesSidGetResult>;
-  /** PUT /cluster/ha/resources/{sid} (update) */
-  put: VerbOpt<T.ClusterHaResourcesSidPutParams, null>;
-  set: VerbOpt<T.ClusterHaResourcesSidPutParams, null>;
   /** DELETE /cluster/ha/resources/{sid} (delete) */
   delete: VerbOpt<T.ClusterHaResourcesSidDeleteParams, null>;
   migrate: ClusterHaResourcesSidMigrate;
   relocate: ClusterHaResourcesSidRelocate;
 }
 
-/** /cluster/ha/resources/{sid}/migrate */
-export interface ClusterHaResourcesSidMigrate {
-  /** POST /cluster/ha/resources/{sid}/migrate (migrate) */
-  post: Verb<T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
-  create: Verb<T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult>;
+/** /cluster/ha/resources/{sid}/migrate; POST (migrate) */
+export interface ClusterHaResourcesSidMigrate extends Post<T.ClusterHaResourcesSidMigratePostParams, T.ClusterHaResourcesSidMigratePostResult> {
 }
 
-/** /cluster/ha/resources/{sid}/relocate */
-export interface ClusterHaResourcesSidRelocate {
-  /** POST /cluster/ha/resources/{sid}/relocate (relocate) */
-  post: Verb<T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
-  create: Verb<T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult>;
+/** /cluster/ha/resources/{sid}/relocate; POST (relocate) */
+export interface ClusterHaResourcesSidRelocate extends Post<T.ClusterHaResourcesSidRelocatePostParams, T.ClusterHaResourcesSidRelocatePostResult> {
 }
 
-/** /cluster/ha/rules */
-export interface ClusterHaRules {
+/** /cluster/ha/rules; POST (create_rule) */
+export interface ClusterHaRules extends Post<T.ClusterHaRulesPostParams, null> {
   (rule: string | number): ClusterHaRulesRule;
   /** GET /cluster/ha/rules (index) */
   get: VerbOpt<T.ClusterHaRulesGetParams, T.ClusterHaRulesGetItem[]>;
-  /** POST /cluster/ha/rules (create_rule) */
-  post: Verb<T.ClusterHaRulesPostParams, null>;
-  create: Verb<T.ClusterHaRulesPostParams, null>;
 }
 
-/** /cluster/ha/rules/{rule} */
-export interface ClusterHaRulesRule {
+/** /cluster/ha/rules/{rule}; PUT (update_rule) */
+export interface ClusterHaRulesRule extends Put<T.ClusterHaRulesRulePutParams, null> {
   /** GET /cluster/ha/rules/{rule} (read_rule) */
   get: VerbOpt<NoParams, T.ClusterHaRulesRuleGetResult>;
-  /** PUT /cluster/ha/rules/{rule} (update_rule) */
-  put: Verb<T.ClusterHaRulesRulePutParams, null>;
-  set: Verb<T.ClusterHaRulesRulePutParams, null>;
   /** DELETE /cluster/ha/rules/{rule} (delete_rule) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -780,11 +618,8 @@ export interface ClusterHaStatus {
   manager_status: ClusterHaStatusManagerStatus;
 }
 
-/** /cluster/ha/status/arm-ha */
-export interface ClusterHaStatusArmHa {
-  /** POST /cluster/ha/status/arm-ha (arm-ha) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /cluster/ha/status/arm-ha; POST (arm-ha) */
+export interface ClusterHaStatusArmHa extends PostOpt<NoParams, null> {
 }
 
 /** /cluster/ha/status/current */
@@ -793,11 +628,8 @@ export interface ClusterHaStatusCurrent {
   get: VerbOpt<NoParams, T.ClusterHaStatusCurrentGetItem[]>;
 }
 
-/** /cluster/ha/status/disarm-ha */
-export interface ClusterHaStatusDisarmHa {
-  /** POST /cluster/ha/status/disarm-ha (disarm-ha) */
-  post: Verb<T.ClusterHaStatusDisarmHaPostParams, null>;
-  create: Verb<T.ClusterHaStatusDisarmHaPostParams, null>;
+/** /cluster/ha/status/disarm-ha; POST (disarm-ha) */
+export interface ClusterHaStatusDisarmHa extends Post<T.ClusterHaStatusDisarmHaPostParams, null> {
 }
 
 /** /cluster/ha/status/manager_status */
@@ -821,16 +653,10 @@ export interface ClusterJobsRealmSync {
   get: VerbOpt<NoParams, T.ClusterJobsRealmSyncGetItem[]>;
 }
 
-/** /cluster/jobs/realm-sync/{id} */
-export interface ClusterJobsRealmSyncId {
+/** /cluster/jobs/realm-sync/{id}; POST (create_job); PUT (update_job) */
+export interface ClusterJobsRealmSyncId extends Post<T.ClusterJobsRealmSyncIdPostParams, null>, Put<T.ClusterJobsRealmSyncIdPutParams, null> {
   /** GET /cluster/jobs/realm-sync/{id} (read_job) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** POST /cluster/jobs/realm-sync/{id} (create_job) */
-  post: Verb<T.ClusterJobsRealmSyncIdPostParams, null>;
-  create: Verb<T.ClusterJobsRealmSyncIdPostParams, null>;
-  /** PUT /cluster/jobs/realm-sync/{id} (update_job) */
-  put: Verb<T.ClusterJobsRealmSyncIdPutParams, null>;
-  set: Verb<T.ClusterJobsRealmSyncIdPutParams, null>;
   /** DELETE /cluster/jobs/realm-sync/{id} (delete_job) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -856,65 +682,47 @@ export interface ClusterMapping {
   usb: ClusterMappingUsb;
 }
 
-/** /cluster/mapping/dir */
-export interface ClusterMappingDir {
+/** /cluster/mapping/dir; POST (create) */
+export interface ClusterMappingDir extends Post<T.ClusterMappingDirPostParams, null> {
   (id: string | number): ClusterMappingDirId;
   /** GET /cluster/mapping/dir (index) */
   get: VerbOpt<T.ClusterMappingDirGetParams, T.ClusterMappingDirGetItem[]>;
-  /** POST /cluster/mapping/dir (create) */
-  post: Verb<T.ClusterMappingDirPostParams, null>;
-  create: Verb<T.ClusterMappingDirPostParams, null>;
 }
 
-/** /cluster/mapping/dir/{id} */
-export interface ClusterMappingDirId {
+/** /cluster/mapping/dir/{id}; PUT (update) */
+export interface ClusterMappingDirId extends PutOpt<T.ClusterMappingDirIdPutParams, null> {
   /** GET /cluster/mapping/dir/{id} (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/mapping/dir/{id} (update) */
-  put: VerbOpt<T.ClusterMappingDirIdPutParams, null>;
-  set: VerbOpt<T.ClusterMappingDirIdPutParams, null>;
   /** DELETE /cluster/mapping/dir/{id} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/mapping/pci */
-export interface ClusterMappingPci {
+/** /cluster/mapping/pci; POST (create) */
+export interface ClusterMappingPci extends Post<T.ClusterMappingPciPostParams, null> {
   (id: string | number): ClusterMappingPciId;
   /** GET /cluster/mapping/pci (index) */
   get: VerbOpt<T.ClusterMappingPciGetParams, T.ClusterMappingPciGetItem[]>;
-  /** POST /cluster/mapping/pci (create) */
-  post: Verb<T.ClusterMappingPciPostParams, null>;
-  create: Verb<T.ClusterMappingPciPostParams, null>;
 }
 
-/** /cluster/mapping/pci/{id} */
-export interface ClusterMappingPciId {
+/** /cluster/mapping/pci/{id}; PUT (update) */
+export interface ClusterMappingPciId extends PutOpt<T.ClusterMappingPciIdPutParams, null> {
   /** GET /cluster/mapping/pci/{id} (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/mapping/pci/{id} (update) */
-  put: VerbOpt<T.ClusterMappingPciIdPutParams, null>;
-  set: VerbOpt<T.ClusterMappingPciIdPutParams, null>;
   /** DELETE /cluster/mapping/pci/{id} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/mapping/usb */
-export interface ClusterMappingUsb {
+/** /cluster/mapping/usb; POST (create) */
+export interface ClusterMappingUsb extends Post<T.ClusterMappingUsbPostParams, null> {
   (id: string | number): ClusterMappingUsbId;
   /** GET /cluster/mapping/usb (index) */
   get: VerbOpt<T.ClusterMappingUsbGetParams, T.ClusterMappingUsbGetItem[]>;
-  /** POST /cluster/mapping/usb (create) */
-  post: Verb<T.ClusterMappingUsbPostParams, null>;
-  create: Verb<T.ClusterMappingUsbPostParams, null>;
 }
 
-/** /cluster/mapping/usb/{id} */
-export interface ClusterMappingUsbId {
+/** /cluster/mapping/usb/{id}; PUT (update) */
+export interface ClusterMappingUsbId extends Put<T.ClusterMappingUsbIdPutParams, null> {
   /** GET /cluster/mapping/usb/{id} (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/mapping/usb/{id} (update) */
-  put: Verb<T.ClusterMappingUsbIdPutParams, null>;
-  set: Verb<T.ClusterMappingUsbIdPutParams, null>;
   /** DELETE /cluster/mapping/usb/{id} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -940,16 +748,10 @@ export interface ClusterMetricsServer {
   get: VerbOpt<NoParams, T.ClusterMetricsServerGetItem[]>;
 }
 
-/** /cluster/metrics/server/{id} */
-export interface ClusterMetricsServerId {
+/** /cluster/metrics/server/{id}; POST (create); PUT (update) */
+export interface ClusterMetricsServerId extends Post<T.ClusterMetricsServerIdPostParams, null>, Put<T.ClusterMetricsServerIdPutParams, null> {
   /** GET /cluster/metrics/server/{id} (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** POST /cluster/metrics/server/{id} (create) */
-  post: Verb<T.ClusterMetricsServerIdPostParams, null>;
-  create: Verb<T.ClusterMetricsServerIdPostParams, null>;
-  /** PUT /cluster/metrics/server/{id} (update) */
-  put: Verb<T.ClusterMetricsServerIdPutParams, null>;
-  set: Verb<T.ClusterMetricsServerIdPutParams, null>;
   /** DELETE /cluster/metrics/server/{id} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -981,86 +783,62 @@ export interface ClusterNotificationsEndpoints {
   webhook: ClusterNotificationsEndpointsWebhook;
 }
 
-/** /cluster/notifications/endpoints/gotify */
-export interface ClusterNotificationsEndpointsGotify {
+/** /cluster/notifications/endpoints/gotify; POST (create_gotify_endpoint) */
+export interface ClusterNotificationsEndpointsGotify extends Post<T.ClusterNotificationsEndpointsGotifyPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsGotifyName;
   /** GET /cluster/notifications/endpoints/gotify (get_gotify_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsGotifyGetItem[]>;
-  /** POST /cluster/notifications/endpoints/gotify (create_gotify_endpoint) */
-  post: Verb<T.ClusterNotificationsEndpointsGotifyPostParams, null>;
-  create: Verb<T.ClusterNotificationsEndpointsGotifyPostParams, null>;
 }
 
-/** /cluster/notifications/endpoints/gotify/{name} */
-export interface ClusterNotificationsEndpointsGotifyName {
+/** /cluster/notifications/endpoints/gotify/{name}; PUT (update_gotify_endpoint) */
+export interface ClusterNotificationsEndpointsGotifyName extends PutOpt<T.ClusterNotificationsEndpointsGotifyNamePutParams, null> {
   /** GET /cluster/notifications/endpoints/gotify/{name} (get_gotify_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsGotifyNameGetResult>;
-  /** PUT /cluster/notifications/endpoints/gotify/{name} (update_gotify_endpoint) */
-  put: VerbOpt<T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
-  set: VerbOpt<T.ClusterNotificationsEndpointsGotifyNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/gotify/{name} (delete_gotify_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/notifications/endpoints/sendmail */
-export interface ClusterNotificationsEndpointsSendmail {
+/** /cluster/notifications/endpoints/sendmail; POST (create_sendmail_endpoint) */
+export interface ClusterNotificationsEndpointsSendmail extends Post<T.ClusterNotificationsEndpointsSendmailPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsSendmailName;
   /** GET /cluster/notifications/endpoints/sendmail (get_sendmail_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSendmailGetItem[]>;
-  /** POST /cluster/notifications/endpoints/sendmail (create_sendmail_endpoint) */
-  post: Verb<T.ClusterNotificationsEndpointsSendmailPostParams, null>;
-  create: Verb<T.ClusterNotificationsEndpointsSendmailPostParams, null>;
 }
 
-/** /cluster/notifications/endpoints/sendmail/{name} */
-export interface ClusterNotificationsEndpointsSendmailName {
+/** /cluster/notifications/endpoints/sendmail/{name}; PUT (update_sendmail_endpoint) */
+export interface ClusterNotificationsEndpointsSendmailName extends PutOpt<T.ClusterNotificationsEndpointsSendmailNamePutParams, null> {
   /** GET /cluster/notifications/endpoints/sendmail/{name} (get_sendmail_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSendmailNameGetResult>;
-  /** PUT /cluster/notifications/endpoints/sendmail/{name} (update_sendmail_endpoint) */
-  put: VerbOpt<T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
-  set: VerbOpt<T.ClusterNotificationsEndpointsSendmailNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/sendmail/{name} (delete_sendmail_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/notifications/endpoints/smtp */
-export interface ClusterNotificationsEndpointsSmtp {
+/** /cluster/notifications/endpoints/smtp; POST (create_smtp_endpoint) */
+export interface ClusterNotificationsEndpointsSmtp extends Post<T.ClusterNotificationsEndpointsSmtpPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsSmtpName;
   /** GET /cluster/notifications/endpoints/smtp (get_smtp_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSmtpGetItem[]>;
-  /** POST /cluster/notifications/endpoints/smtp (create_smtp_endpoint) */
-  post: Verb<T.ClusterNotificationsEndpointsSmtpPostParams, null>;
-  create: Verb<T.ClusterNotificationsEndpointsSmtpPostParams, null>;
 }
 
-/** /cluster/notifications/endpoints/smtp/{name} */
-export interface ClusterNotificationsEndpointsSmtpName {
+/** /cluster/notifications/endpoints/smtp/{name}; PUT (update_smtp_endpoint) */
+export interface ClusterNotificationsEndpointsSmtpName extends PutOpt<T.ClusterNotificationsEndpointsSmtpNamePutParams, null> {
   /** GET /cluster/notifications/endpoints/smtp/{name} (get_smtp_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSmtpNameGetResult>;
-  /** PUT /cluster/notifications/endpoints/smtp/{name} (update_smtp_endpoint) */
-  put: VerbOpt<T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
-  set: VerbOpt<T.ClusterNotificationsEndpointsSmtpNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/smtp/{name} (delete_smtp_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/notifications/endpoints/webhook */
-export interface ClusterNotificationsEndpointsWebhook {
+/** /cluster/notifications/endpoints/webhook; POST (create_webhook_endpoint) */
+export interface ClusterNotificationsEndpointsWebhook extends Post<T.ClusterNotificationsEndpointsWebhookPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsWebhookName;
   /** GET /cluster/notifications/endpoints/webhook (get_webhook_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsWebhookGetItem[]>;
-  /** POST /cluster/notifications/endpoints/webhook (create_webhook_endpoint) */
-  post: Verb<T.ClusterNotificationsEndpointsWebhookPostParams, null>;
-  create: Verb<T.ClusterNotificationsEndpointsWebhookPostParams, null>;
 }
 
-/** /cluster/notifications/endpoints/webhook/{name} */
-export interface ClusterNotificationsEndpointsWebhookName {
+/** /cluster/notifications/endpoints/webhook/{name}; PUT (update_webhook_endpoint) */
+export interface ClusterNotificationsEndpointsWebhookName extends PutOpt<T.ClusterNotificationsEndpointsWebhookNamePutParams, null> {
   /** GET /cluster/notifications/endpoints/webhook/{name} (get_webhook_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsWebhookNameGetResult>;
-  /** PUT /cluster/notifications/endpoints/webhook/{name} (update_webhook_endpoint) */
-  put: VerbOpt<T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
-  set: VerbOpt<T.ClusterNotificationsEndpointsWebhookNamePutParams, null>;
   /** DELETE /cluster/notifications/endpoints/webhook/{name} (delete_webhook_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1077,23 +855,17 @@ export interface ClusterNotificationsMatcherFields {
   get: VerbOpt<NoParams, T.ClusterNotificationsMatcherFieldsGetItem[]>;
 }
 
-/** /cluster/notifications/matchers */
-export interface ClusterNotificationsMatchers {
+/** /cluster/notifications/matchers; POST (create_matcher) */
+export interface ClusterNotificationsMatchers extends Post<T.ClusterNotificationsMatchersPostParams, null> {
   (name: string | number): ClusterNotificationsMatchersName;
   /** GET /cluster/notifications/matchers (get_matchers) */
   get: VerbOpt<NoParams, T.ClusterNotificationsMatchersGetItem[]>;
-  /** POST /cluster/notifications/matchers (create_matcher) */
-  post: Verb<T.ClusterNotificationsMatchersPostParams, null>;
-  create: Verb<T.ClusterNotificationsMatchersPostParams, null>;
 }
 
-/** /cluster/notifications/matchers/{name} */
-export interface ClusterNotificationsMatchersName {
+/** /cluster/notifications/matchers/{name}; PUT (update_matcher) */
+export interface ClusterNotificationsMatchersName extends PutOpt<T.ClusterNotificationsMatchersNamePutParams, null> {
   /** GET /cluster/notifications/matchers/{name} (get_matcher) */
   get: VerbOpt<NoParams, T.ClusterNotificationsMatchersNameGetResult>;
-  /** PUT /cluster/notifications/matchers/{name} (update_matcher) */
-  put: VerbOpt<T.ClusterNotificationsMatchersNamePutParams, null>;
-  set: VerbOpt<T.ClusterNotificationsMatchersNamePutParams, null>;
   /** DELETE /cluster/notifications/matchers/{name} (delete_matcher) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1110,20 +882,14 @@ export interface ClusterNotificationsTargetsName {
   test: ClusterNotificationsTargetsNameTest;
 }
 
-/** /cluster/notifications/targets/{name}/test */
-export interface ClusterNotificationsTargetsNameTest {
-  /** POST /cluster/notifications/targets/{name}/test (test_target) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /cluster/notifications/targets/{name}/test; POST (test_target) */
+export interface ClusterNotificationsTargetsNameTest extends PostOpt<NoParams, null> {
 }
 
-/** /cluster/options */
-export interface ClusterOptions {
+/** /cluster/options; PUT (set_options) */
+export interface ClusterOptions extends PutOpt<T.ClusterOptionsPutParams, null> {
   /** GET /cluster/options (get_options) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/options (set_options) */
-  put: VerbOpt<T.ClusterOptionsPutParams, null>;
-  set: VerbOpt<T.ClusterOptionsPutParams, null>;
 }
 
 /** /cluster/qemu */
@@ -1140,44 +906,32 @@ export interface ClusterQemuCpuFlags {
   get: VerbOpt<T.ClusterQemuCpuFlagsGetParams, T.ClusterQemuCpuFlagsGetItem[]>;
 }
 
-/** /cluster/qemu/custom-cpu-models */
-export interface ClusterQemuCustomCpuModels {
+/** /cluster/qemu/custom-cpu-models; POST (create) */
+export interface ClusterQemuCustomCpuModels extends Post<T.ClusterQemuCustomCpuModelsPostParams, null> {
   (cputype: string | number): ClusterQemuCustomCpuModelsCputype;
   /** GET /cluster/qemu/custom-cpu-models (config) */
   get: VerbOpt<NoParams, T.ClusterQemuCustomCpuModelsGetItem[]>;
-  /** POST /cluster/qemu/custom-cpu-models (create) */
-  post: Verb<T.ClusterQemuCustomCpuModelsPostParams, null>;
-  create: Verb<T.ClusterQemuCustomCpuModelsPostParams, null>;
 }
 
-/** /cluster/qemu/custom-cpu-models/{cputype} */
-export interface ClusterQemuCustomCpuModelsCputype {
+/** /cluster/qemu/custom-cpu-models/{cputype}; PUT (update) */
+export interface ClusterQemuCustomCpuModelsCputype extends PutOpt<T.ClusterQemuCustomCpuModelsCputypePutParams, null> {
   /** GET /cluster/qemu/custom-cpu-models/{cputype} (info) */
   get: VerbOpt<NoParams, T.ClusterQemuCustomCpuModelsCputypeGetResult>;
-  /** PUT /cluster/qemu/custom-cpu-models/{cputype} (update) */
-  put: VerbOpt<T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
-  set: VerbOpt<T.ClusterQemuCustomCpuModelsCputypePutParams, null>;
   /** DELETE /cluster/qemu/custom-cpu-models/{cputype} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/replication */
-export interface ClusterReplication {
+/** /cluster/replication; POST (create) */
+export interface ClusterReplication extends Post<T.ClusterReplicationPostParams, null> {
   (id: string | number): ClusterReplicationId;
   /** GET /cluster/replication (index) */
   get: VerbOpt<NoParams, T.ClusterReplicationGetItem[]>;
-  /** POST /cluster/replication (create) */
-  post: Verb<T.ClusterReplicationPostParams, null>;
-  create: Verb<T.ClusterReplicationPostParams, null>;
 }
 
-/** /cluster/replication/{id} */
-export interface ClusterReplicationId {
+/** /cluster/replication/{id}; PUT (update) */
+export interface ClusterReplicationId extends PutOpt<T.ClusterReplicationIdPutParams, null> {
   /** GET /cluster/replication/{id} (read) */
   get: VerbOpt<NoParams, T.ClusterReplicationIdGetResult>;
-  /** PUT /cluster/replication/{id} (update) */
-  put: VerbOpt<T.ClusterReplicationIdPutParams, null>;
-  set: VerbOpt<T.ClusterReplicationIdPutParams, null>;
   /** DELETE /cluster/replication/{id} (delete) */
   delete: VerbOpt<T.ClusterReplicationIdDeleteParams, null>;
 }
@@ -1188,13 +942,10 @@ export interface ClusterResources {
   get: VerbOpt<T.ClusterResourcesGetParams, T.ClusterResourcesGetItem[]>;
 }
 
-/** /cluster/sdn */
-export interface ClusterSdn {
+/** /cluster/sdn; PUT (reload) starts a task */
+export interface ClusterSdn extends PutOpt<T.ClusterSdnPutParams, Upid> {
   /** GET /cluster/sdn (index) */
   get: VerbOpt<NoParams, T.ClusterSdnGetItem[]>;
-  /** PUT /cluster/sdn (reload) starts a task */
-  put: VerbOpt<T.ClusterSdnPutParams, Upid>;
-  set: VerbOpt<T.ClusterSdnPutParams, Upid>;
   controllers: ClusterSdnControllers;
   dns: ClusterSdnDns;
   "dry-run": ClusterSdnDryRun;
@@ -1208,44 +959,32 @@ export interface ClusterSdn {
   zones: ClusterSdnZones;
 }
 
-/** /cluster/sdn/controllers */
-export interface ClusterSdnControllers {
+/** /cluster/sdn/controllers; POST (create) */
+export interface ClusterSdnControllers extends Post<T.ClusterSdnControllersPostParams, null> {
   (controller: string | number): ClusterSdnControllersController;
   /** GET /cluster/sdn/controllers (index) */
   get: VerbOpt<T.ClusterSdnControllersGetParams, T.ClusterSdnControllersGetItem[]>;
-  /** POST /cluster/sdn/controllers (create) */
-  post: Verb<T.ClusterSdnControllersPostParams, null>;
-  create: Verb<T.ClusterSdnControllersPostParams, null>;
 }
 
-/** /cluster/sdn/controllers/{controller} */
-export interface ClusterSdnControllersController {
+/** /cluster/sdn/controllers/{controller}; PUT (update) */
+export interface ClusterSdnControllersController extends PutOpt<T.ClusterSdnControllersControllerPutParams, null> {
   /** GET /cluster/sdn/controllers/{controller} (read) */
   get: VerbOpt<T.ClusterSdnControllersControllerGetParams, T.ClusterSdnControllersControllerGetResult>;
-  /** PUT /cluster/sdn/controllers/{controller} (update) */
-  put: VerbOpt<T.ClusterSdnControllersControllerPutParams, null>;
-  set: VerbOpt<T.ClusterSdnControllersControllerPutParams, null>;
   /** DELETE /cluster/sdn/controllers/{controller} (delete) */
   delete: VerbOpt<T.ClusterSdnControllersControllerDeleteParams, null>;
 }
 
-/** /cluster/sdn/dns */
-export interface ClusterSdnDns {
+/** /cluster/sdn/dns; POST (create) */
+export interface ClusterSdnDns extends Post<T.ClusterSdnDnsPostParams, null> {
   (dns: string | number): ClusterSdnDnsDns;
   /** GET /cluster/sdn/dns (index) */
   get: VerbOpt<T.ClusterSdnDnsGetParams, T.ClusterSdnDnsGetItem[]>;
-  /** POST /cluster/sdn/dns (create) */
-  post: Verb<T.ClusterSdnDnsPostParams, null>;
-  create: Verb<T.ClusterSdnDnsPostParams, null>;
 }
 
-/** /cluster/sdn/dns/{dns} */
-export interface ClusterSdnDnsDns {
+/** /cluster/sdn/dns/{dns}; PUT (update) */
+export interface ClusterSdnDnsDns extends PutOpt<T.ClusterSdnDnsDnsPutParams, null> {
   /** GET /cluster/sdn/dns/{dns} (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/sdn/dns/{dns} (update) */
-  put: VerbOpt<T.ClusterSdnDnsDnsPutParams, null>;
-  set: VerbOpt<T.ClusterSdnDnsDnsPutParams, null>;
   /** DELETE /cluster/sdn/dns/{dns} (delete) */
   delete: VerbOpt<T.ClusterSdnDnsDnsDeleteParams, null>;
 }
@@ -1271,23 +1010,17 @@ export interface ClusterSdnFabricsAll {
   get: VerbOpt<T.ClusterSdnFabricsAllGetParams, T.ClusterSdnFabricsAllGetResult>;
 }
 
-/** /cluster/sdn/fabrics/fabric */
-export interface ClusterSdnFabricsFabric {
+/** /cluster/sdn/fabrics/fabric; POST (add_fabric) */
+export interface ClusterSdnFabricsFabric extends Post<T.ClusterSdnFabricsFabricPostParams, null> {
   (id: string | number): ClusterSdnFabricsFabricId;
   /** GET /cluster/sdn/fabrics/fabric (index) */
   get: VerbOpt<T.ClusterSdnFabricsFabricGetParams, T.ClusterSdnFabricsFabricGetItem[]>;
-  /** POST /cluster/sdn/fabrics/fabric (add_fabric) */
-  post: Verb<T.ClusterSdnFabricsFabricPostParams, null>;
-  create: Verb<T.ClusterSdnFabricsFabricPostParams, null>;
 }
 
-/** /cluster/sdn/fabrics/fabric/{id} */
-export interface ClusterSdnFabricsFabricId {
+/** /cluster/sdn/fabrics/fabric/{id}; PUT (update_fabric) */
+export interface ClusterSdnFabricsFabricId extends Put<T.ClusterSdnFabricsFabricIdPutParams, null> {
   /** GET /cluster/sdn/fabrics/fabric/{id} (get_fabric) */
   get: VerbOpt<NoParams, T.ClusterSdnFabricsFabricIdGetResult>;
-  /** PUT /cluster/sdn/fabrics/fabric/{id} (update_fabric) */
-  put: Verb<T.ClusterSdnFabricsFabricIdPutParams, null>;
-  set: Verb<T.ClusterSdnFabricsFabricIdPutParams, null>;
   /** DELETE /cluster/sdn/fabrics/fabric/{id} (delete_fabric) */
   delete: VerbOpt<NoParams, null>;
 }
@@ -1299,44 +1032,32 @@ export interface ClusterSdnFabricsNode {
   get: VerbOpt<T.ClusterSdnFabricsNodeGetParams, T.ClusterSdnFabricsNodeGetItem[]>;
 }
 
-/** /cluster/sdn/fabrics/node/{fabric_id} */
-export interface ClusterSdnFabricsNodeFabricId {
+/** /cluster/sdn/fabrics/node/{fabric_id}; POST (add_node) */
+export interface ClusterSdnFabricsNodeFabricId extends Post<T.ClusterSdnFabricsNodeFabricIdPostParams, null> {
   (node_id: string | number): ClusterSdnFabricsNodeFabricIdNodeId;
   /** GET /cluster/sdn/fabrics/node/{fabric_id} (list_nodes_fabric) */
   get: VerbOpt<T.ClusterSdnFabricsNodeFabricIdGetParams, T.ClusterSdnFabricsNodeFabricIdGetItem[]>;
-  /** POST /cluster/sdn/fabrics/node/{fabric_id} (add_node) */
-  post: Verb<T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
-  create: Verb<T.ClusterSdnFabricsNodeFabricIdPostParams, null>;
 }
 
-/** /cluster/sdn/fabrics/node/{fabric_id}/{node_id} */
-export interface ClusterSdnFabricsNodeFabricIdNodeId {
+/** /cluster/sdn/fabrics/node/{fabric_id}/{node_id}; PUT (update_node) */
+export interface ClusterSdnFabricsNodeFabricIdNodeId extends Put<T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null> {
   /** GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (get_node) */
   get: VerbOpt<NoParams, T.ClusterSdnFabricsNodeFabricIdNodeIdGetResult>;
-  /** PUT /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (update_node) */
-  put: Verb<T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
-  set: Verb<T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null>;
   /** DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (delete_node) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /cluster/sdn/ipams */
-export interface ClusterSdnIpams {
+/** /cluster/sdn/ipams; POST (create) */
+export interface ClusterSdnIpams extends Post<T.ClusterSdnIpamsPostParams, null> {
   (ipam: string | number): ClusterSdnIpamsIpam;
   /** GET /cluster/sdn/ipams (index) */
   get: VerbOpt<T.ClusterSdnIpamsGetParams, T.ClusterSdnIpamsGetItem[]>;
-  /** POST /cluster/sdn/ipams (create) */
-  post: Verb<T.ClusterSdnIpamsPostParams, null>;
-  create: Verb<T.ClusterSdnIpamsPostParams, null>;
 }
 
-/** /cluster/sdn/ipams/{ipam} */
-export interface ClusterSdnIpamsIpam {
+/** /cluster/sdn/ipams/{ipam}; PUT (update) */
+export interface ClusterSdnIpamsIpam extends PutOpt<T.ClusterSdnIpamsIpamPutParams, null> {
   /** GET /cluster/sdn/ipams/{ipam} (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/sdn/ipams/{ipam} (update) */
-  put: VerbOpt<T.ClusterSdnIpamsIpamPutParams, null>;
-  set: VerbOpt<T.ClusterSdnIpamsIpamPutParams, null>;
   /** DELETE /cluster/sdn/ipams/{ipam} (delete) */
   delete: VerbOpt<T.ClusterSdnIpamsIpamDeleteParams, null>;
   status: ClusterSdnIpamsIpamStatus;
@@ -1348,63 +1069,45 @@ export interface ClusterSdnIpamsIpamStatus {
   get: VerbOpt<NoParams, unknown[]>;
 }
 
-/** /cluster/sdn/lock */
-export interface ClusterSdnLock {
-  /** POST /cluster/sdn/lock (lock) */
-  post: VerbOpt<T.ClusterSdnLockPostParams, string>;
-  create: VerbOpt<T.ClusterSdnLockPostParams, string>;
+/** /cluster/sdn/lock; POST (lock) */
+export interface ClusterSdnLock extends PostOpt<T.ClusterSdnLockPostParams, string> {
   /** DELETE /cluster/sdn/lock (release_lock) */
   delete: VerbOpt<T.ClusterSdnLockDeleteParams, null>;
 }
 
-/** /cluster/sdn/prefix-lists */
-export interface ClusterSdnPrefixLists {
+/** /cluster/sdn/prefix-lists; POST (create_prefix_list_entry) */
+export interface ClusterSdnPrefixLists extends Post<T.ClusterSdnPrefixListsPostParams, null> {
   (id: string | number): ClusterSdnPrefixListsId;
   /** GET /cluster/sdn/prefix-lists (list_prefix_lists) */
   get: VerbOpt<T.ClusterSdnPrefixListsGetParams, Record<string, unknown>[]>;
-  /** POST /cluster/sdn/prefix-lists (create_prefix_list_entry) */
-  post: Verb<T.ClusterSdnPrefixListsPostParams, null>;
-  create: Verb<T.ClusterSdnPrefixListsPostParams, null>;
 }
 
-/** /cluster/sdn/prefix-lists/{id} */
-export interface ClusterSdnPrefixListsId {
+/** /cluster/sdn/prefix-lists/{id}; PUT (update_prefix_list) */
+export interface ClusterSdnPrefixListsId extends PutOpt<T.ClusterSdnPrefixListsIdPutParams, null> {
   /** GET /cluster/sdn/prefix-lists/{id} (get_prefix_list) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/sdn/prefix-lists/{id} (update_prefix_list) */
-  put: VerbOpt<T.ClusterSdnPrefixListsIdPutParams, null>;
-  set: VerbOpt<T.ClusterSdnPrefixListsIdPutParams, null>;
   /** DELETE /cluster/sdn/prefix-lists/{id} (delete_prefix_list) */
   delete: VerbOpt<T.ClusterSdnPrefixListsIdDeleteParams, null>;
   entries: ClusterSdnPrefixListsIdEntries;
 }
 
-/** /cluster/sdn/prefix-lists/{id}/entries */
-export interface ClusterSdnPrefixListsIdEntries {
+/** /cluster/sdn/prefix-lists/{id}/entries; POST (create_prefix_list_entry) */
+export interface ClusterSdnPrefixListsIdEntries extends Post<T.ClusterSdnPrefixListsIdEntriesPostParams, null> {
   (url_seq: string | number): ClusterSdnPrefixListsIdEntriesUrlSeq;
   /** GET /cluster/sdn/prefix-lists/{id}/entries (get_prefix_list_entries) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** POST /cluster/sdn/prefix-lists/{id}/entries (create_prefix_list_entry) */
-  post: Verb<T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
-  create: Verb<T.ClusterSdnPrefixListsIdEntriesPostParams, null>;
 }
 
-/** /cluster/sdn/prefix-lists/{id}/entries/{url_seq} */
-export interface ClusterSdnPrefixListsIdEntriesUrlSeq {
+/** /cluster/sdn/prefix-lists/{id}/entries/{url_seq}; PUT (update_prefix_list_entry) */
+export interface ClusterSdnPrefixListsIdEntriesUrlSeq extends PutOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null> {
   /** GET /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (get_prefix_list_entry) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (update_prefix_list_entry) */
-  put: VerbOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
-  set: VerbOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null>;
   /** DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (delete_prefix_list_entry) */
   delete: VerbOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams, null>;
 }
 
-/** /cluster/sdn/rollback */
-export interface ClusterSdnRollback {
-  /** POST /cluster/sdn/rollback (rollback) */
-  post: VerbOpt<T.ClusterSdnRollbackPostParams, null>;
-  create: VerbOpt<T.ClusterSdnRollbackPostParams, null>;
+/** /cluster/sdn/rollback; POST (rollback) */
+export interface ClusterSdnRollback extends PostOpt<T.ClusterSdnRollbackPostParams, null> {
 }
 
 /** /cluster/sdn/route-maps */
@@ -1414,14 +1117,11 @@ export interface ClusterSdnRouteMaps {
   entries: ClusterSdnRouteMapsEntries;
 }
 
-/** /cluster/sdn/route-maps/entries */
-export interface ClusterSdnRouteMapsEntries {
+/** /cluster/sdn/route-maps/entries; POST (create_route_map_entry) */
+export interface ClusterSdnRouteMapsEntries extends Post<T.ClusterSdnRouteMapsEntriesPostParams, null> {
   (route_map_id: string | number): ClusterSdnRouteMapsEntriesRouteMapId;
   /** GET /cluster/sdn/route-maps/entries (list_route_map_entries) */
   get: VerbOpt<T.ClusterSdnRouteMapsEntriesGetParams, T.ClusterSdnRouteMapsEntriesGetItem[]>;
-  /** POST /cluster/sdn/route-maps/entries (create_route_map_entry) */
-  post: Verb<T.ClusterSdnRouteMapsEntriesPostParams, null>;
-  create: Verb<T.ClusterSdnRouteMapsEntriesPostParams, null>;
 }
 
 /** /cluster/sdn/route-maps/entries/{route-map-id} */
@@ -1436,34 +1136,25 @@ export interface ClusterSdnRouteMapsEntriesRouteMapIdEntry {
   (order: string | number): ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder;
 }
 
-/** /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} */
-export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder {
+/** /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}; PUT (update_route_map_entry) */
+export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder extends PutOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null> {
   /** GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (get_route_map_entry) */
   get: VerbOpt<NoParams, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult>;
-  /** PUT /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (update_route_map_entry) */
-  put: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
-  set: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null>;
   /** DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (delete_route_map_entry) */
   delete: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams, null>;
 }
 
-/** /cluster/sdn/vnets */
-export interface ClusterSdnVnets {
+/** /cluster/sdn/vnets; POST (create) */
+export interface ClusterSdnVnets extends Post<T.ClusterSdnVnetsPostParams, null> {
   (vnet: string | number): ClusterSdnVnetsVnet;
   /** GET /cluster/sdn/vnets (index) */
   get: VerbOpt<T.ClusterSdnVnetsGetParams, T.ClusterSdnVnetsGetItem[]>;
-  /** POST /cluster/sdn/vnets (create) */
-  post: Verb<T.ClusterSdnVnetsPostParams, null>;
-  create: Verb<T.ClusterSdnVnetsPostParams, null>;
 }
 
-/** /cluster/sdn/vnets/{vnet} */
-export interface ClusterSdnVnetsVnet {
+/** /cluster/sdn/vnets/{vnet}; PUT (update) */
+export interface ClusterSdnVnetsVnet extends PutOpt<T.ClusterSdnVnetsVnetPutParams, null> {
   /** GET /cluster/sdn/vnets/{vnet} (read) */
   get: VerbOpt<T.ClusterSdnVnetsVnetGetParams, T.ClusterSdnVnetsVnetGetResult>;
-  /** PUT /cluster/sdn/vnets/{vnet} (update) */
-  put: VerbOpt<T.ClusterSdnVnetsVnetPutParams, null>;
-  set: VerbOpt<T.ClusterSdnVnetsVnetPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet} (delete) */
   delete: VerbOpt<T.ClusterSdnVnetsVnetDeleteParams, null>;
   firewall: ClusterSdnVnetsVnetFirewall;
@@ -1479,86 +1170,59 @@ export interface ClusterSdnVnetsVnetFirewall {
   rules: ClusterSdnVnetsVnetFirewallRules;
 }
 
-/** /cluster/sdn/vnets/{vnet}/firewall/options */
-export interface ClusterSdnVnetsVnetFirewallOptions {
+/** /cluster/sdn/vnets/{vnet}/firewall/options; PUT (set_options) */
+export interface ClusterSdnVnetsVnetFirewallOptions extends PutOpt<T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null> {
   /** GET /cluster/sdn/vnets/{vnet}/firewall/options (get_options) */
   get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallOptionsGetResult>;
-  /** PUT /cluster/sdn/vnets/{vnet}/firewall/options (set_options) */
-  put: VerbOpt<T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null>;
 }
 
-/** /cluster/sdn/vnets/{vnet}/firewall/rules */
-export interface ClusterSdnVnetsVnetFirewallRules {
+/** /cluster/sdn/vnets/{vnet}/firewall/rules; POST (create_rule) */
+export interface ClusterSdnVnetsVnetFirewallRules extends Post<T.ClusterSdnVnetsVnetFirewallRulesPostParams, null> {
   (pos: string | number): ClusterSdnVnetsVnetFirewallRulesPos;
   /** GET /cluster/sdn/vnets/{vnet}/firewall/rules (get_rules) */
   get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallRulesGetItem[]>;
-  /** POST /cluster/sdn/vnets/{vnet}/firewall/rules (create_rule) */
-  post: Verb<T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
-  create: Verb<T.ClusterSdnVnetsVnetFirewallRulesPostParams, null>;
 }
 
-/** /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} */
-export interface ClusterSdnVnetsVnetFirewallRulesPos {
+/** /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}; PUT (update_rule) */
+export interface ClusterSdnVnetsVnetFirewallRulesPos extends PutOpt<T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null> {
   /** GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (get_rule) */
   get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallRulesPosGetResult>;
-  /** PUT /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
-  set: VerbOpt<T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (delete_rule) */
   delete: VerbOpt<T.ClusterSdnVnetsVnetFirewallRulesPosDeleteParams, null>;
 }
 
-/** /cluster/sdn/vnets/{vnet}/ips */
-export interface ClusterSdnVnetsVnetIps {
-  /** POST /cluster/sdn/vnets/{vnet}/ips (ipcreate) */
-  post: Verb<T.ClusterSdnVnetsVnetIpsPostParams, null>;
-  create: Verb<T.ClusterSdnVnetsVnetIpsPostParams, null>;
-  /** PUT /cluster/sdn/vnets/{vnet}/ips (ipupdate) */
-  put: Verb<T.ClusterSdnVnetsVnetIpsPutParams, null>;
-  set: Verb<T.ClusterSdnVnetsVnetIpsPutParams, null>;
+/** /cluster/sdn/vnets/{vnet}/ips; POST (ipcreate); PUT (ipupdate) */
+export interface ClusterSdnVnetsVnetIps extends Post<T.ClusterSdnVnetsVnetIpsPostParams, null>, Put<T.ClusterSdnVnetsVnetIpsPutParams, null> {
   /** DELETE /cluster/sdn/vnets/{vnet}/ips (ipdelete) */
   delete: Verb<T.ClusterSdnVnetsVnetIpsDeleteParams, null>;
 }
 
-/** /cluster/sdn/vnets/{vnet}/subnets */
-export interface ClusterSdnVnetsVnetSubnets {
+/** /cluster/sdn/vnets/{vnet}/subnets; POST (create) */
+export interface ClusterSdnVnetsVnetSubnets extends Post<T.ClusterSdnVnetsVnetSubnetsPostParams, null> {
   (subnet: string | number): ClusterSdnVnetsVnetSubnetsSubnet;
   /** GET /cluster/sdn/vnets/{vnet}/subnets (index) */
   get: VerbOpt<T.ClusterSdnVnetsVnetSubnetsGetParams, Record<string, unknown>[]>;
-  /** POST /cluster/sdn/vnets/{vnet}/subnets (create) */
-  post: Verb<T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
-  create: Verb<T.ClusterSdnVnetsVnetSubnetsPostParams, null>;
 }
 
-/** /cluster/sdn/vnets/{vnet}/subnets/{subnet} */
-export interface ClusterSdnVnetsVnetSubnetsSubnet {
+/** /cluster/sdn/vnets/{vnet}/subnets/{subnet}; PUT (update) */
+export interface ClusterSdnVnetsVnetSubnetsSubnet extends PutOpt<T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null> {
   /** GET /cluster/sdn/vnets/{vnet}/subnets/{subnet} (read) */
   get: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetGetParams, Record<string, unknown>>;
-  /** PUT /cluster/sdn/vnets/{vnet}/subnets/{subnet} (update) */
-  put: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
-  set: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null>;
   /** DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet} (delete) */
   delete: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetDeleteParams, null>;
 }
 
-/** /cluster/sdn/zones */
-export interface ClusterSdnZones {
+/** /cluster/sdn/zones; POST (create) */
+export interface ClusterSdnZones extends Post<T.ClusterSdnZonesPostParams, null> {
   (zone: string | number): ClusterSdnZonesZone;
   /** GET /cluster/sdn/zones (index) */
   get: VerbOpt<T.ClusterSdnZonesGetParams, T.ClusterSdnZonesGetItem[]>;
-  /** POST /cluster/sdn/zones (create) */
-  post: Verb<T.ClusterSdnZonesPostParams, null>;
-  create: Verb<T.ClusterSdnZonesPostParams, null>;
 }
 
-/** /cluster/sdn/zones/{zone} */
-export interface ClusterSdnZonesZone {
+/** /cluster/sdn/zones/{zone}; PUT (update) */
+export interface ClusterSdnZonesZone extends PutOpt<T.ClusterSdnZonesZonePutParams, null> {
   /** GET /cluster/sdn/zones/{zone} (read) */
   get: VerbOpt<T.ClusterSdnZonesZoneGetParams, T.ClusterSdnZonesZoneGetResult>;
-  /** PUT /cluster/sdn/zones/{zone} (update) */
-  put: VerbOpt<T.ClusterSdnZonesZonePutParams, null>;
-  set: VerbOpt<T.ClusterSdnZonesZonePutParams, null>;
   /** DELETE /cluster/sdn/zones/{zone} (delete) */
   delete: VerbOpt<T.ClusterSdnZonesZoneDeleteParams, null>;
 }
@@ -1631,13 +1295,10 @@ export interface NodesNode {
   wakeonlan: NodesNodeWakeonlan;
 }
 
-/** /nodes/{node}/aplinfo */
-export interface NodesNodeAplinfo {
+/** /nodes/{node}/aplinfo; POST (apl_download) starts a task */
+export interface NodesNodeAplinfo extends Post<T.NodesNodeAplinfoPostParams, Upid> {
   /** GET /nodes/{node}/aplinfo (aplinfo) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** POST /nodes/{node}/aplinfo (apl_download) starts a task */
-  post: Verb<T.NodesNodeAplinfoPostParams, Upid>;
-  create: Verb<T.NodesNodeAplinfoPostParams, Upid>;
 }
 
 /** /nodes/{node}/apt */
@@ -1656,25 +1317,16 @@ export interface NodesNodeAptChangelog {
   get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
-/** /nodes/{node}/apt/repositories */
-export interface NodesNodeAptRepositories {
+/** /nodes/{node}/apt/repositories; POST (change_repository); PUT (add_repository) */
+export interface NodesNodeAptRepositories extends Post<T.NodesNodeAptRepositoriesPostParams, null>, Put<T.NodesNodeAptRepositoriesPutParams, null> {
   /** GET /nodes/{node}/apt/repositories (repositories) */
   get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
-  /** POST /nodes/{node}/apt/repositories (change_repository) */
-  post: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
-  create: Verb<T.NodesNodeAptRepositoriesPostParams, null>;
-  /** PUT /nodes/{node}/apt/repositories (add_repository) */
-  put: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
-  set: Verb<T.NodesNodeAptRepositoriesPutParams, null>;
 }
 
-/** /nodes/{node}/apt/update */
-export interface NodesNodeAptUpdate {
+/** /nodes/{node}/apt/update; POST (update_database) starts a task */
+export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
   /** GET /nodes/{node}/apt/update (list_updates) */
   get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
-  /** POST /nodes/{node}/apt/update (update_database) starts a task */
-  post: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeAptUpdatePostParams, Upid>;
 }
 
 /** /nodes/{node}/apt/versions */
@@ -1792,20 +1444,14 @@ export interface NodesNodeCephFs {
   get: VerbOpt<NoParams, T.NodesNodeCephFsGetItem[]>;
 }
 
-/** /nodes/{node}/ceph/fs/{name} */
-export interface NodesNodeCephFsName {
-  /** POST /nodes/{node}/ceph/fs/{name} (createfs) starts a task */
-  post: VerbOpt<T.NodesNodeCephFsNamePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCephFsNamePostParams, Upid>;
+/** /nodes/{node}/ceph/fs/{name}; POST (createfs) starts a task */
+export interface NodesNodeCephFsName extends PostOpt<T.NodesNodeCephFsNamePostParams, Upid> {
   /** DELETE /nodes/{node}/ceph/fs/{name} (destroyfs) starts a task */
   delete: VerbOpt<T.NodesNodeCephFsNameDeleteParams, Upid>;
 }
 
-/** /nodes/{node}/ceph/init */
-export interface NodesNodeCephInit {
-  /** POST /nodes/{node}/ceph/init (init) */
-  post: VerbOpt<T.NodesNodeCephInitPostParams, null>;
-  create: VerbOpt<T.NodesNodeCephInitPostParams, null>;
+/** /nodes/{node}/ceph/init; POST (init) */
+export interface NodesNodeCephInit extends PostOpt<T.NodesNodeCephInitPostParams, null> {
 }
 
 /** /nodes/{node}/ceph/log */
@@ -1821,11 +1467,8 @@ export interface NodesNodeCephMds {
   get: VerbOpt<NoParams, T.NodesNodeCephMdsGetItem[]>;
 }
 
-/** /nodes/{node}/ceph/mds/{name} */
-export interface NodesNodeCephMdsName {
-  /** POST /nodes/{node}/ceph/mds/{name} (createmds) starts a task */
-  post: VerbOpt<T.NodesNodeCephMdsNamePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCephMdsNamePostParams, Upid>;
+/** /nodes/{node}/ceph/mds/{name}; POST (createmds) starts a task */
+export interface NodesNodeCephMdsName extends PostOpt<T.NodesNodeCephMdsNamePostParams, Upid> {
   /** DELETE /nodes/{node}/ceph/mds/{name} (destroymds) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
@@ -1837,11 +1480,8 @@ export interface NodesNodeCephMgr {
   get: VerbOpt<NoParams, T.NodesNodeCephMgrGetItem[]>;
 }
 
-/** /nodes/{node}/ceph/mgr/{id} */
-export interface NodesNodeCephMgrId {
-  /** POST /nodes/{node}/ceph/mgr/{id} (createmgr) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/ceph/mgr/{id}; POST (createmgr) starts a task */
+export interface NodesNodeCephMgrId extends PostOpt<NoParams, Upid> {
   /** DELETE /nodes/{node}/ceph/mgr/{id} (destroymgr) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
@@ -1853,23 +1493,17 @@ export interface NodesNodeCephMon {
   get: VerbOpt<NoParams, T.NodesNodeCephMonGetItem[]>;
 }
 
-/** /nodes/{node}/ceph/mon/{monid} */
-export interface NodesNodeCephMonMonid {
-  /** POST /nodes/{node}/ceph/mon/{monid} (createmon) starts a task */
-  post: VerbOpt<T.NodesNodeCephMonMonidPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCephMonMonidPostParams, Upid>;
+/** /nodes/{node}/ceph/mon/{monid}; POST (createmon) starts a task */
+export interface NodesNodeCephMonMonid extends PostOpt<T.NodesNodeCephMonMonidPostParams, Upid> {
   /** DELETE /nodes/{node}/ceph/mon/{monid} (destroymon) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
 
-/** /nodes/{node}/ceph/osd */
-export interface NodesNodeCephOsd {
+/** /nodes/{node}/ceph/osd; POST (createosd) starts a task */
+export interface NodesNodeCephOsd extends Post<T.NodesNodeCephOsdPostParams, Upid> {
   (osdid: string | number): NodesNodeCephOsdOsdid;
   /** GET /nodes/{node}/ceph/osd (index) */
   get: VerbOpt<NoParams, T.NodesNodeCephOsdGetResult>;
-  /** POST /nodes/{node}/ceph/osd (createosd) starts a task */
-  post: Verb<T.NodesNodeCephOsdPostParams, Upid>;
-  create: Verb<T.NodesNodeCephOsdPostParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid} */
@@ -1885,11 +1519,8 @@ export interface NodesNodeCephOsdOsdid {
   scrub: NodesNodeCephOsdOsdidScrub;
 }
 
-/** /nodes/{node}/ceph/osd/{osdid}/in */
-export interface NodesNodeCephOsdOsdidIn {
-  /** POST /nodes/{node}/ceph/osd/{osdid}/in (in) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/ceph/osd/{osdid}/in; POST (in) */
+export interface NodesNodeCephOsdOsdidIn extends PostOpt<NoParams, null> {
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/lv-info */
@@ -1904,37 +1535,25 @@ export interface NodesNodeCephOsdOsdidMetadata {
   get: VerbOpt<NoParams, T.NodesNodeCephOsdOsdidMetadataGetResult>;
 }
 
-/** /nodes/{node}/ceph/osd/{osdid}/out */
-export interface NodesNodeCephOsdOsdidOut {
-  /** POST /nodes/{node}/ceph/osd/{osdid}/out (out) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/ceph/osd/{osdid}/out; POST (out) */
+export interface NodesNodeCephOsdOsdidOut extends PostOpt<NoParams, null> {
 }
 
-/** /nodes/{node}/ceph/osd/{osdid}/scrub */
-export interface NodesNodeCephOsdOsdidScrub {
-  /** POST /nodes/{node}/ceph/osd/{osdid}/scrub (scrub) */
-  post: VerbOpt<T.NodesNodeCephOsdOsdidScrubPostParams, null>;
-  create: VerbOpt<T.NodesNodeCephOsdOsdidScrubPostParams, null>;
+/** /nodes/{node}/ceph/osd/{osdid}/scrub; POST (scrub) */
+export interface NodesNodeCephOsdOsdidScrub extends PostOpt<T.NodesNodeCephOsdOsdidScrubPostParams, null> {
 }
 
-/** /nodes/{node}/ceph/pool */
-export interface NodesNodeCephPool {
+/** /nodes/{node}/ceph/pool; POST (createpool) starts a task */
+export interface NodesNodeCephPool extends Post<T.NodesNodeCephPoolPostParams, Upid> {
   (name: string | number): NodesNodeCephPoolName;
   /** GET /nodes/{node}/ceph/pool (lspools) */
   get: VerbOpt<NoParams, T.NodesNodeCephPoolGetItem[]>;
-  /** POST /nodes/{node}/ceph/pool (createpool) starts a task */
-  post: Verb<T.NodesNodeCephPoolPostParams, Upid>;
-  create: Verb<T.NodesNodeCephPoolPostParams, Upid>;
 }
 
-/** /nodes/{node}/ceph/pool/{name} */
-export interface NodesNodeCephPoolName {
+/** /nodes/{node}/ceph/pool/{name}; PUT (setpool) starts a task */
+export interface NodesNodeCephPoolName extends PutOpt<T.NodesNodeCephPoolNamePutParams, Upid> {
   /** GET /nodes/{node}/ceph/pool/{name} (poolindex) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** PUT /nodes/{node}/ceph/pool/{name} (setpool) starts a task */
-  put: VerbOpt<T.NodesNodeCephPoolNamePutParams, Upid>;
-  set: VerbOpt<T.NodesNodeCephPoolNamePutParams, Upid>;
   /** DELETE /nodes/{node}/ceph/pool/{name} (destroypool) starts a task */
   delete: VerbOpt<T.NodesNodeCephPoolNameDeleteParams, Upid>;
   status: NodesNodeCephPoolNameStatus;
@@ -1946,11 +1565,8 @@ export interface NodesNodeCephPoolNameStatus {
   get: VerbOpt<T.NodesNodeCephPoolNameStatusGetParams, T.NodesNodeCephPoolNameStatusGetResult>;
 }
 
-/** /nodes/{node}/ceph/restart */
-export interface NodesNodeCephRestart {
-  /** POST /nodes/{node}/ceph/restart (restart) starts a task */
-  post: VerbOpt<T.NodesNodeCephRestartPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCephRestartPostParams, Upid>;
+/** /nodes/{node}/ceph/restart; POST (restart) starts a task */
+export interface NodesNodeCephRestart extends PostOpt<T.NodesNodeCephRestartPostParams, Upid> {
 }
 
 /** /nodes/{node}/ceph/rules */
@@ -1959,11 +1575,8 @@ export interface NodesNodeCephRules {
   get: VerbOpt<NoParams, T.NodesNodeCephRulesGetItem[]>;
 }
 
-/** /nodes/{node}/ceph/start */
-export interface NodesNodeCephStart {
-  /** POST /nodes/{node}/ceph/start (start) starts a task */
-  post: VerbOpt<T.NodesNodeCephStartPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCephStartPostParams, Upid>;
+/** /nodes/{node}/ceph/start; POST (start) starts a task */
+export interface NodesNodeCephStart extends PostOpt<T.NodesNodeCephStartPostParams, Upid> {
 }
 
 /** /nodes/{node}/ceph/status */
@@ -1972,11 +1585,8 @@ export interface NodesNodeCephStatus {
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
-/** /nodes/{node}/ceph/stop */
-export interface NodesNodeCephStop {
-  /** POST /nodes/{node}/ceph/stop (stop) starts a task */
-  post: VerbOpt<T.NodesNodeCephStopPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCephStopPostParams, Upid>;
+/** /nodes/{node}/ceph/stop; POST (stop) starts a task */
+export interface NodesNodeCephStop extends PostOpt<T.NodesNodeCephStopPostParams, Upid> {
 }
 
 /** /nodes/{node}/certificates */
@@ -1995,23 +1605,14 @@ export interface NodesNodeCertificatesAcme {
   certificate: NodesNodeCertificatesAcmeCertificate;
 }
 
-/** /nodes/{node}/certificates/acme/certificate */
-export interface NodesNodeCertificatesAcmeCertificate {
-  /** POST /nodes/{node}/certificates/acme/certificate (new_certificate) starts a task */
-  post: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>;
-  /** PUT /nodes/{node}/certificates/acme/certificate (renew_certificate) starts a task */
-  put: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
-  set: VerbOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid>;
+/** /nodes/{node}/certificates/acme/certificate; POST (new_certificate) starts a task; PUT (renew_certificate) starts a task */
+export interface NodesNodeCertificatesAcmeCertificate extends PostOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>, PutOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid> {
   /** DELETE /nodes/{node}/certificates/acme/certificate (revoke_certificate) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
 
-/** /nodes/{node}/certificates/custom */
-export interface NodesNodeCertificatesCustom {
-  /** POST /nodes/{node}/certificates/custom (upload_custom_cert) */
-  post: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
-  create: Verb<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult>;
+/** /nodes/{node}/certificates/custom; POST (upload_custom_cert) */
+export interface NodesNodeCertificatesCustom extends Post<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult> {
   /** DELETE /nodes/{node}/certificates/custom (remove_custom_cert) */
   delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
@@ -2022,13 +1623,10 @@ export interface NodesNodeCertificatesInfo {
   get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
-/** /nodes/{node}/config */
-export interface NodesNodeConfig {
+/** /nodes/{node}/config; PUT (set_options) */
+export interface NodesNodeConfig extends PutOpt<T.NodesNodeConfigPutParams, null> {
   /** GET /nodes/{node}/config (get_config) */
   get: VerbOpt<T.NodesNodeConfigGetParams, T.NodesNodeConfigGetResult>;
-  /** PUT /nodes/{node}/config (set_options) */
-  put: VerbOpt<T.NodesNodeConfigPutParams, null>;
-  set: VerbOpt<T.NodesNodeConfigPutParams, null>;
 }
 
 /** /nodes/{node}/disks */
@@ -2045,14 +1643,11 @@ export interface NodesNodeDisks {
   zfs: NodesNodeDisksZfs;
 }
 
-/** /nodes/{node}/disks/directory */
-export interface NodesNodeDisksDirectory {
+/** /nodes/{node}/disks/directory; POST (create) starts a task */
+export interface NodesNodeDisksDirectory extends Post<T.NodesNodeDisksDirectoryPostParams, Upid> {
   (name: string | number): NodesNodeDisksDirectoryName;
   /** GET /nodes/{node}/disks/directory (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
-  /** POST /nodes/{node}/disks/directory (create) starts a task */
-  post: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksDirectoryPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
@@ -2061,11 +1656,8 @@ export interface NodesNodeDisksDirectoryName {
   delete: VerbOpt<T.NodesNodeDisksDirectoryNameDeleteParams, Upid>;
 }
 
-/** /nodes/{node}/disks/initgpt */
-export interface NodesNodeDisksInitgpt {
-  /** POST /nodes/{node}/disks/initgpt (initgpt) starts a task */
-  post: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksInitgptPostParams, Upid>;
+/** /nodes/{node}/disks/initgpt; POST (initgpt) starts a task */
+export interface NodesNodeDisksInitgpt extends Post<T.NodesNodeDisksInitgptPostParams, Upid> {
 }
 
 /** /nodes/{node}/disks/list */
@@ -2074,14 +1666,11 @@ export interface NodesNodeDisksList {
   get: VerbOpt<T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
 }
 
-/** /nodes/{node}/disks/lvm */
-export interface NodesNodeDisksLvm {
+/** /nodes/{node}/disks/lvm; POST (create) starts a task */
+export interface NodesNodeDisksLvm extends Post<T.NodesNodeDisksLvmPostParams, Upid> {
   (name: string | number): NodesNodeDisksLvmName;
   /** GET /nodes/{node}/disks/lvm (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksLvmGetResult>;
-  /** POST /nodes/{node}/disks/lvm (create) starts a task */
-  post: Verb<T.NodesNodeDisksLvmPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksLvmPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvm/{name} */
@@ -2090,14 +1679,11 @@ export interface NodesNodeDisksLvmName {
   delete: VerbOpt<T.NodesNodeDisksLvmNameDeleteParams, Upid>;
 }
 
-/** /nodes/{node}/disks/lvmthin */
-export interface NodesNodeDisksLvmthin {
+/** /nodes/{node}/disks/lvmthin; POST (create) starts a task */
+export interface NodesNodeDisksLvmthin extends Post<T.NodesNodeDisksLvmthinPostParams, Upid> {
   (name: string | number): NodesNodeDisksLvmthinName;
   /** GET /nodes/{node}/disks/lvmthin (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksLvmthinGetItem[]>;
-  /** POST /nodes/{node}/disks/lvmthin (create) starts a task */
-  post: Verb<T.NodesNodeDisksLvmthinPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksLvmthinPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvmthin/{name} */
@@ -2112,21 +1698,15 @@ export interface NodesNodeDisksSmart {
   get: Verb<T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
-/** /nodes/{node}/disks/wipedisk */
-export interface NodesNodeDisksWipedisk {
-  /** PUT /nodes/{node}/disks/wipedisk (wipe_disk) starts a task */
-  put: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
-  set: Verb<T.NodesNodeDisksWipediskPutParams, Upid>;
+/** /nodes/{node}/disks/wipedisk; PUT (wipe_disk) starts a task */
+export interface NodesNodeDisksWipedisk extends Put<T.NodesNodeDisksWipediskPutParams, Upid> {
 }
 
-/** /nodes/{node}/disks/zfs */
-export interface NodesNodeDisksZfs {
+/** /nodes/{node}/disks/zfs; POST (create) starts a task */
+export interface NodesNodeDisksZfs extends Post<T.NodesNodeDisksZfsPostParams, Upid> {
   (name: string | number): NodesNodeDisksZfsName;
   /** GET /nodes/{node}/disks/zfs (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksZfsGetItem[]>;
-  /** POST /nodes/{node}/disks/zfs (create) starts a task */
-  post: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
-  create: Verb<T.NodesNodeDisksZfsPostParams, Upid>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
@@ -2137,20 +1717,14 @@ export interface NodesNodeDisksZfsName {
   delete: VerbOpt<T.NodesNodeDisksZfsNameDeleteParams, Upid>;
 }
 
-/** /nodes/{node}/dns */
-export interface NodesNodeDns {
+/** /nodes/{node}/dns; PUT (update_dns) */
+export interface NodesNodeDns extends Put<T.NodesNodeDnsPutParams, null> {
   /** GET /nodes/{node}/dns (dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
-  /** PUT /nodes/{node}/dns (update_dns) */
-  put: Verb<T.NodesNodeDnsPutParams, null>;
-  set: Verb<T.NodesNodeDnsPutParams, null>;
 }
 
-/** /nodes/{node}/execute */
-export interface NodesNodeExecute {
-  /** POST /nodes/{node}/execute (execute) */
-  post: Verb<T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
-  create: Verb<T.NodesNodeExecutePostParams, Record<string, unknown>[]>;
+/** /nodes/{node}/execute; POST (execute) */
+export interface NodesNodeExecute extends Post<T.NodesNodeExecutePostParams, Record<string, unknown>[]> {
 }
 
 /** /nodes/{node}/firewall */
@@ -2168,32 +1742,23 @@ export interface NodesNodeFirewallLog {
   get: VerbOpt<T.NodesNodeFirewallLogGetParams, T.NodesNodeFirewallLogGetItem[]>;
 }
 
-/** /nodes/{node}/firewall/options */
-export interface NodesNodeFirewallOptions {
+/** /nodes/{node}/firewall/options; PUT (set_options) */
+export interface NodesNodeFirewallOptions extends PutOpt<T.NodesNodeFirewallOptionsPutParams, null> {
   /** GET /nodes/{node}/firewall/options (get_options) */
   get: VerbOpt<NoParams, T.NodesNodeFirewallOptionsGetResult>;
-  /** PUT /nodes/{node}/firewall/options (set_options) */
-  put: VerbOpt<T.NodesNodeFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.NodesNodeFirewallOptionsPutParams, null>;
 }
 
-/** /nodes/{node}/firewall/rules */
-export interface NodesNodeFirewallRules {
+/** /nodes/{node}/firewall/rules; POST (create_rule) */
+export interface NodesNodeFirewallRules extends Post<T.NodesNodeFirewallRulesPostParams, null> {
   (pos: string | number): NodesNodeFirewallRulesPos;
   /** GET /nodes/{node}/firewall/rules (get_rules) */
   get: VerbOpt<NoParams, T.NodesNodeFirewallRulesGetItem[]>;
-  /** POST /nodes/{node}/firewall/rules (create_rule) */
-  post: Verb<T.NodesNodeFirewallRulesPostParams, null>;
-  create: Verb<T.NodesNodeFirewallRulesPostParams, null>;
 }
 
-/** /nodes/{node}/firewall/rules/{pos} */
-export interface NodesNodeFirewallRulesPos {
+/** /nodes/{node}/firewall/rules/{pos}; PUT (update_rule) */
+export interface NodesNodeFirewallRulesPos extends PutOpt<T.NodesNodeFirewallRulesPosPutParams, null> {
   /** GET /nodes/{node}/firewall/rules/{pos} (get_rule) */
   get: VerbOpt<NoParams, T.NodesNodeFirewallRulesPosGetResult>;
-  /** PUT /nodes/{node}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<T.NodesNodeFirewallRulesPosPutParams, null>;
-  set: VerbOpt<T.NodesNodeFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/firewall/rules/{pos} (delete_rule) */
   delete: VerbOpt<T.NodesNodeFirewallRulesPosDeleteParams, null>;
 }
@@ -2232,13 +1797,10 @@ export interface NodesNodeHardwareUsb {
   get: VerbOpt<NoParams, T.NodesNodeHardwareUsbGetItem[]>;
 }
 
-/** /nodes/{node}/hosts */
-export interface NodesNodeHosts {
+/** /nodes/{node}/hosts; POST (write_etc_hosts) */
+export interface NodesNodeHosts extends Post<T.NodesNodeHostsPostParams, null> {
   /** GET /nodes/{node}/hosts (get_etc_hosts) */
   get: VerbOpt<NoParams, T.NodesNodeHostsGetResult>;
-  /** POST /nodes/{node}/hosts (write_etc_hosts) */
-  post: Verb<T.NodesNodeHostsPostParams, null>;
-  create: Verb<T.NodesNodeHostsPostParams, null>;
 }
 
 /** /nodes/{node}/journal */
@@ -2247,14 +1809,11 @@ export interface NodesNodeJournal {
   get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
-/** /nodes/{node}/lxc */
-export interface NodesNodeLxc {
+/** /nodes/{node}/lxc; POST (create_vm) starts a task */
+export interface NodesNodeLxc extends Post<T.NodesNodeLxcPostParams, Upid> {
   (vmid: string | number): NodesNodeLxcVmid;
   /** GET /nodes/{node}/lxc (vmlist) */
   get: VerbOpt<NoParams, T.NodesNodeLxcGetItem[]>;
-  /** POST /nodes/{node}/lxc (create_vm) starts a task */
-  post: Verb<T.NodesNodeLxcPostParams, Upid>;
-  create: Verb<T.NodesNodeLxcPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid} */
@@ -2286,20 +1845,14 @@ export interface NodesNodeLxcVmid {
   vncwebsocket: NodesNodeLxcVmidVncwebsocket;
 }
 
-/** /nodes/{node}/lxc/{vmid}/clone */
-export interface NodesNodeLxcVmidClone {
-  /** POST /nodes/{node}/lxc/{vmid}/clone (clone_vm) starts a task */
-  post: Verb<T.NodesNodeLxcVmidClonePostParams, Upid>;
-  create: Verb<T.NodesNodeLxcVmidClonePostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/clone; POST (clone_vm) starts a task */
+export interface NodesNodeLxcVmidClone extends Post<T.NodesNodeLxcVmidClonePostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/config */
-export interface NodesNodeLxcVmidConfig {
+/** /nodes/{node}/lxc/{vmid}/config; PUT (update_vm) */
+export interface NodesNodeLxcVmidConfig extends PutOpt<T.NodesNodeLxcVmidConfigPutParams, null> {
   /** GET /nodes/{node}/lxc/{vmid}/config (vm_config) */
   get: VerbOpt<T.NodesNodeLxcVmidConfigGetParams, T.NodesNodeLxcVmidConfigGetResult>;
-  /** PUT /nodes/{node}/lxc/{vmid}/config (update_vm) */
-  put: VerbOpt<T.NodesNodeLxcVmidConfigPutParams, null>;
-  set: VerbOpt<T.NodesNodeLxcVmidConfigPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/feature */
@@ -2320,56 +1873,41 @@ export interface NodesNodeLxcVmidFirewall {
   rules: NodesNodeLxcVmidFirewallRules;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/aliases */
-export interface NodesNodeLxcVmidFirewallAliases {
+/** /nodes/{node}/lxc/{vmid}/firewall/aliases; POST (create_alias) */
+export interface NodesNodeLxcVmidFirewallAliases extends Post<T.NodesNodeLxcVmidFirewallAliasesPostParams, null> {
   (name: string | number): NodesNodeLxcVmidFirewallAliasesName;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases (get_aliases) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallAliasesGetItem[]>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/aliases (create_alias) */
-  post: Verb<T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
-  create: Verb<T.NodesNodeLxcVmidFirewallAliasesPostParams, null>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} */
-export interface NodesNodeLxcVmidFirewallAliasesName {
+/** /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}; PUT (update_alias) */
+export interface NodesNodeLxcVmidFirewallAliasesName extends Put<T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (read_alias) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (update_alias) */
-  put: Verb<T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
-  set: Verb<T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (remove_alias) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallAliasesNameDeleteParams, null>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/ipset */
-export interface NodesNodeLxcVmidFirewallIpset {
+/** /nodes/{node}/lxc/{vmid}/firewall/ipset; POST (create_ipset) */
+export interface NodesNodeLxcVmidFirewallIpset extends Post<T.NodesNodeLxcVmidFirewallIpsetPostParams, null> {
   (name: string | number): NodesNodeLxcVmidFirewallIpsetName;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset (ipset_index) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallIpsetGetItem[]>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset (create_ipset) */
-  post: Verb<T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
-  create: Verb<T.NodesNodeLxcVmidFirewallIpsetPostParams, null>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} */
-export interface NodesNodeLxcVmidFirewallIpsetName {
+/** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}; POST (create_ip) */
+export interface NodesNodeLxcVmidFirewallIpsetName extends Post<T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null> {
   (cidr: string | number): NodesNodeLxcVmidFirewallIpsetNameCidr;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (get_ipset) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallIpsetNameGetItem[]>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (create_ip) */
-  post: Verb<T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
-  create: Verb<T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (delete_ipset) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameDeleteParams, null>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} */
-export interface NodesNodeLxcVmidFirewallIpsetNameCidr {
+/** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}; PUT (update_ip) */
+export interface NodesNodeLxcVmidFirewallIpsetNameCidr extends PutOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  put: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
-  set: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
@@ -2380,13 +1918,10 @@ export interface NodesNodeLxcVmidFirewallLog {
   get: VerbOpt<T.NodesNodeLxcVmidFirewallLogGetParams, T.NodesNodeLxcVmidFirewallLogGetItem[]>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/options */
-export interface NodesNodeLxcVmidFirewallOptions {
+/** /nodes/{node}/lxc/{vmid}/firewall/options; PUT (set_options) */
+export interface NodesNodeLxcVmidFirewallOptions extends PutOpt<T.NodesNodeLxcVmidFirewallOptionsPutParams, null> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/options (get_options) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallOptionsGetResult>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/options (set_options) */
-  put: VerbOpt<T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.NodesNodeLxcVmidFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/refs */
@@ -2395,23 +1930,17 @@ export interface NodesNodeLxcVmidFirewallRefs {
   get: VerbOpt<T.NodesNodeLxcVmidFirewallRefsGetParams, T.NodesNodeLxcVmidFirewallRefsGetItem[]>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/rules */
-export interface NodesNodeLxcVmidFirewallRules {
+/** /nodes/{node}/lxc/{vmid}/firewall/rules; POST (create_rule) */
+export interface NodesNodeLxcVmidFirewallRules extends Post<T.NodesNodeLxcVmidFirewallRulesPostParams, null> {
   (pos: string | number): NodesNodeLxcVmidFirewallRulesPos;
   /** GET /nodes/{node}/lxc/{vmid}/firewall/rules (get_rules) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallRulesGetItem[]>;
-  /** POST /nodes/{node}/lxc/{vmid}/firewall/rules (create_rule) */
-  post: Verb<T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
-  create: Verb<T.NodesNodeLxcVmidFirewallRulesPostParams, null>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} */
-export interface NodesNodeLxcVmidFirewallRulesPos {
+/** /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}; PUT (update_rule) */
+export interface NodesNodeLxcVmidFirewallRulesPos extends PutOpt<T.NodesNodeLxcVmidFirewallRulesPosPutParams, null> {
   /** GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (get_rule) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallRulesPosGetResult>;
-  /** PUT /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
-  set: VerbOpt<T.NodesNodeLxcVmidFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (delete_rule) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallRulesPosDeleteParams, null>;
 }
@@ -2422,27 +1951,18 @@ export interface NodesNodeLxcVmidInterfaces {
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidInterfacesGetItem[]>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/migrate */
-export interface NodesNodeLxcVmidMigrate {
+/** /nodes/{node}/lxc/{vmid}/migrate; POST (migrate_vm) starts a task */
+export interface NodesNodeLxcVmidMigrate extends Post<T.NodesNodeLxcVmidMigratePostParams, Upid> {
   /** GET /nodes/{node}/lxc/{vmid}/migrate (migrate_vm_precondition) */
   get: VerbOpt<T.NodesNodeLxcVmidMigrateGetParams, T.NodesNodeLxcVmidMigrateGetResult>;
-  /** POST /nodes/{node}/lxc/{vmid}/migrate (migrate_vm) starts a task */
-  post: Verb<T.NodesNodeLxcVmidMigratePostParams, Upid>;
-  create: Verb<T.NodesNodeLxcVmidMigratePostParams, Upid>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/move_volume */
-export interface NodesNodeLxcVmidMoveVolume {
-  /** POST /nodes/{node}/lxc/{vmid}/move_volume (move_volume) starts a task */
-  post: Verb<T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
-  create: Verb<T.NodesNodeLxcVmidMoveVolumePostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/move_volume; POST (move_volume) starts a task */
+export interface NodesNodeLxcVmidMoveVolume extends Post<T.NodesNodeLxcVmidMoveVolumePostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/mtunnel */
-export interface NodesNodeLxcVmidMtunnel {
-  /** POST /nodes/{node}/lxc/{vmid}/mtunnel (mtunnel) */
-  post: VerbOpt<T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
-  create: VerbOpt<T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult>;
+/** /nodes/{node}/lxc/{vmid}/mtunnel; POST (mtunnel) */
+export interface NodesNodeLxcVmidMtunnel extends PostOpt<T.NodesNodeLxcVmidMtunnelPostParams, T.NodesNodeLxcVmidMtunnelPostResult> {
 }
 
 /** /nodes/{node}/lxc/{vmid}/mtunnelwebsocket */
@@ -2457,18 +1977,12 @@ export interface NodesNodeLxcVmidPending {
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidPendingGetItem[]>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/remote_migrate */
-export interface NodesNodeLxcVmidRemoteMigrate {
-  /** POST /nodes/{node}/lxc/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  post: Verb<T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
-  create: Verb<T.NodesNodeLxcVmidRemoteMigratePostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/remote_migrate; POST (remote_migrate_vm) starts a task */
+export interface NodesNodeLxcVmidRemoteMigrate extends Post<T.NodesNodeLxcVmidRemoteMigratePostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/resize */
-export interface NodesNodeLxcVmidResize {
-  /** PUT /nodes/{node}/lxc/{vmid}/resize (resize_vm) starts a task */
-  put: Verb<T.NodesNodeLxcVmidResizePutParams, Upid>;
-  set: Verb<T.NodesNodeLxcVmidResizePutParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/resize; PUT (resize_vm) starts a task */
+export interface NodesNodeLxcVmidResize extends Put<T.NodesNodeLxcVmidResizePutParams, Upid> {
 }
 
 /** /nodes/{node}/lxc/{vmid}/rrd */
@@ -2483,14 +1997,11 @@ export interface NodesNodeLxcVmidRrddata {
   get: Verb<T.NodesNodeLxcVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/snapshot */
-export interface NodesNodeLxcVmidSnapshot {
+/** /nodes/{node}/lxc/{vmid}/snapshot; POST (snapshot) starts a task */
+export interface NodesNodeLxcVmidSnapshot extends Post<T.NodesNodeLxcVmidSnapshotPostParams, Upid> {
   (snapname: string | number): NodesNodeLxcVmidSnapshotSnapname;
   /** GET /nodes/{node}/lxc/{vmid}/snapshot (list) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidSnapshotGetItem[]>;
-  /** POST /nodes/{node}/lxc/{vmid}/snapshot (snapshot) starts a task */
-  post: Verb<T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
-  create: Verb<T.NodesNodeLxcVmidSnapshotPostParams, Upid>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname} */
@@ -2503,27 +2014,18 @@ export interface NodesNodeLxcVmidSnapshotSnapname {
   rollback: NodesNodeLxcVmidSnapshotSnapnameRollback;
 }
 
-/** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config */
-export interface NodesNodeLxcVmidSnapshotSnapnameConfig {
+/** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config; PUT (update_snapshot_config) */
+export interface NodesNodeLxcVmidSnapshotSnapnameConfig extends PutOpt<T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null> {
   /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  put: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
-  set: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback */
-export interface NodesNodeLxcVmidSnapshotSnapnameRollback {
-  /** POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  post: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback; POST (rollback) starts a task */
+export interface NodesNodeLxcVmidSnapshotSnapnameRollback extends PostOpt<T.NodesNodeLxcVmidSnapshotSnapnameRollbackPostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/spiceproxy */
-export interface NodesNodeLxcVmidSpiceproxy {
-  /** POST /nodes/{node}/lxc/{vmid}/spiceproxy (spiceproxy) */
-  post: VerbOpt<T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
-  create: VerbOpt<T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult>;
+/** /nodes/{node}/lxc/{vmid}/spiceproxy; POST (spiceproxy) */
+export interface NodesNodeLxcVmidSpiceproxy extends PostOpt<T.NodesNodeLxcVmidSpiceproxyPostParams, T.NodesNodeLxcVmidSpiceproxyPostResult> {
 }
 
 /** /nodes/{node}/lxc/{vmid}/status */
@@ -2545,67 +2047,40 @@ export interface NodesNodeLxcVmidStatusCurrent {
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidStatusCurrentGetResult>;
 }
 
-/** /nodes/{node}/lxc/{vmid}/status/reboot */
-export interface NodesNodeLxcVmidStatusReboot {
-  /** POST /nodes/{node}/lxc/{vmid}/status/reboot (vm_reboot) starts a task */
-  post: VerbOpt<T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeLxcVmidStatusRebootPostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/status/reboot; POST (vm_reboot) starts a task */
+export interface NodesNodeLxcVmidStatusReboot extends PostOpt<T.NodesNodeLxcVmidStatusRebootPostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/status/resume */
-export interface NodesNodeLxcVmidStatusResume {
-  /** POST /nodes/{node}/lxc/{vmid}/status/resume (vm_resume) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/status/resume; POST (vm_resume) starts a task */
+export interface NodesNodeLxcVmidStatusResume extends PostOpt<NoParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/status/shutdown */
-export interface NodesNodeLxcVmidStatusShutdown {
-  /** POST /nodes/{node}/lxc/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  post: VerbOpt<T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeLxcVmidStatusShutdownPostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/status/shutdown; POST (vm_shutdown) starts a task */
+export interface NodesNodeLxcVmidStatusShutdown extends PostOpt<T.NodesNodeLxcVmidStatusShutdownPostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/status/start */
-export interface NodesNodeLxcVmidStatusStart {
-  /** POST /nodes/{node}/lxc/{vmid}/status/start (vm_start) starts a task */
-  post: VerbOpt<T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeLxcVmidStatusStartPostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/status/start; POST (vm_start) starts a task */
+export interface NodesNodeLxcVmidStatusStart extends PostOpt<T.NodesNodeLxcVmidStatusStartPostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/status/stop */
-export interface NodesNodeLxcVmidStatusStop {
-  /** POST /nodes/{node}/lxc/{vmid}/status/stop (vm_stop) starts a task */
-  post: VerbOpt<T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeLxcVmidStatusStopPostParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/status/stop; POST (vm_stop) starts a task */
+export interface NodesNodeLxcVmidStatusStop extends PostOpt<T.NodesNodeLxcVmidStatusStopPostParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/status/suspend */
-export interface NodesNodeLxcVmidStatusSuspend {
-  /** POST /nodes/{node}/lxc/{vmid}/status/suspend (vm_suspend) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/lxc/{vmid}/status/suspend; POST (vm_suspend) starts a task */
+export interface NodesNodeLxcVmidStatusSuspend extends PostOpt<NoParams, Upid> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/template */
-export interface NodesNodeLxcVmidTemplate {
-  /** POST /nodes/{node}/lxc/{vmid}/template (template) */
-  post: VerbOpt<NoParams, null>;
-  create: VerbOpt<NoParams, null>;
+/** /nodes/{node}/lxc/{vmid}/template; POST (template) */
+export interface NodesNodeLxcVmidTemplate extends PostOpt<NoParams, null> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/termproxy */
-export interface NodesNodeLxcVmidTermproxy {
-  /** POST /nodes/{node}/lxc/{vmid}/termproxy (termproxy) */
-  post: VerbOpt<NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
-  create: VerbOpt<NoParams, T.NodesNodeLxcVmidTermproxyPostResult>;
+/** /nodes/{node}/lxc/{vmid}/termproxy; POST (termproxy) */
+export interface NodesNodeLxcVmidTermproxy extends PostOpt<NoParams, T.NodesNodeLxcVmidTermproxyPostResult> {
 }
 
-/** /nodes/{node}/lxc/{vmid}/vncproxy */
-export interface NodesNodeLxcVmidVncproxy {
-  /** POST /nodes/{node}/lxc/{vmid}/vncproxy (vncproxy) */
-  post: VerbOpt<T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
-  create: VerbOpt<T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult>;
+/** /nodes/{node}/lxc/{vmid}/vncproxy; POST (vncproxy) */
+export interface NodesNodeLxcVmidVncproxy extends PostOpt<T.NodesNodeLxcVmidVncproxyPostParams, T.NodesNodeLxcVmidVncproxyPostResult> {
 }
 
 /** /nodes/{node}/lxc/{vmid}/vncwebsocket */
@@ -2614,11 +2089,8 @@ export interface NodesNodeLxcVmidVncwebsocket {
   get: Verb<T.NodesNodeLxcVmidVncwebsocketGetParams, T.NodesNodeLxcVmidVncwebsocketGetResult>;
 }
 
-/** /nodes/{node}/migrateall */
-export interface NodesNodeMigrateall {
-  /** POST /nodes/{node}/migrateall (migrateall) starts a task */
-  post: Verb<T.NodesNodeMigrateallPostParams, Upid>;
-  create: Verb<T.NodesNodeMigrateallPostParams, Upid>;
+/** /nodes/{node}/migrateall; POST (migrateall) starts a task */
+export interface NodesNodeMigrateall extends Post<T.NodesNodeMigrateallPostParams, Upid> {
 }
 
 /** /nodes/{node}/netstat */
@@ -2627,40 +2099,28 @@ export interface NodesNodeNetstat {
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
-/** /nodes/{node}/network */
-export interface NodesNodeNetwork {
+/** /nodes/{node}/network; POST (create_network); PUT (reload_network_config) starts a task */
+export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null>, PutOpt<T.NodesNodeNetworkPutParams, Upid> {
   (iface: string | number): NodesNodeNetworkIface;
   /** GET /nodes/{node}/network (index) */
   get: VerbOpt<T.NodesNodeNetworkGetParams, T.NodesNodeNetworkGetItem[]>;
-  /** POST /nodes/{node}/network (create_network) */
-  post: Verb<T.NodesNodeNetworkPostParams, null>;
-  create: Verb<T.NodesNodeNetworkPostParams, null>;
-  /** PUT /nodes/{node}/network (reload_network_config) starts a task */
-  put: VerbOpt<T.NodesNodeNetworkPutParams, Upid>;
-  set: VerbOpt<T.NodesNodeNetworkPutParams, Upid>;
   /** DELETE /nodes/{node}/network (revert_network_changes) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/network/{iface} */
-export interface NodesNodeNetworkIface {
+/** /nodes/{node}/network/{iface}; PUT (update_network) */
+export interface NodesNodeNetworkIface extends Put<T.NodesNodeNetworkIfacePutParams, null> {
   /** GET /nodes/{node}/network/{iface} (network_config) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** PUT /nodes/{node}/network/{iface} (update_network) */
-  put: Verb<T.NodesNodeNetworkIfacePutParams, null>;
-  set: Verb<T.NodesNodeNetworkIfacePutParams, null>;
   /** DELETE /nodes/{node}/network/{iface} (delete_network) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/qemu */
-export interface NodesNodeQemu {
+/** /nodes/{node}/qemu; POST (create_vm) starts a task */
+export interface NodesNodeQemu extends Post<T.NodesNodeQemuPostParams, Upid> {
   (vmid: string | number): NodesNodeQemuVmid;
   /** GET /nodes/{node}/qemu (vmlist) */
   get: VerbOpt<T.NodesNodeQemuGetParams, T.NodesNodeQemuGetItem[]>;
-  /** POST /nodes/{node}/qemu (create_vm) starts a task */
-  post: Verb<T.NodesNodeQemuPostParams, Upid>;
-  create: Verb<T.NodesNodeQemuPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid} */
@@ -2697,13 +2157,10 @@ export interface NodesNodeQemuVmid {
   vncwebsocket: NodesNodeQemuVmidVncwebsocket;
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent */
-export interface NodesNodeQemuVmidAgent {
+/** /nodes/{node}/qemu/{vmid}/agent; POST (agent) */
+export interface NodesNodeQemuVmidAgent extends Post<T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>> {
   /** GET /nodes/{node}/qemu/{vmid}/agent (index) */
   get: VerbOpt<T.NodesNodeQemuVmidAgentGetParams, Record<string, unknown>[]>;
-  /** POST /nodes/{node}/qemu/{vmid}/agent (agent) */
-  post: Verb<T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
-  create: Verb<T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>>;
   exec: NodesNodeQemuVmidAgentExec;
   "exec-status": NodesNodeQemuVmidAgentExecStatus;
   "file-read": NodesNodeQemuVmidAgentFileRead;
@@ -2731,11 +2188,8 @@ export interface NodesNodeQemuVmidAgent {
   "suspend-ram": NodesNodeQemuVmidAgentSuspendRam;
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/exec */
-export interface NodesNodeQemuVmidAgentExec {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/exec (exec) */
-  post: Verb<T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
-  create: Verb<T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult>;
+/** /nodes/{node}/qemu/{vmid}/agent/exec; POST (exec) */
+export interface NodesNodeQemuVmidAgentExec extends Post<T.NodesNodeQemuVmidAgentExecPostParams, T.NodesNodeQemuVmidAgentExecPostResult> {
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/exec-status */
@@ -2750,39 +2204,24 @@ export interface NodesNodeQemuVmidAgentFileRead {
   get: Verb<T.NodesNodeQemuVmidAgentFileReadGetParams, T.NodesNodeQemuVmidAgentFileReadGetResult>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/file-write */
-export interface NodesNodeQemuVmidAgentFileWrite {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/file-write (file-write) */
-  post: Verb<T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
-  create: Verb<T.NodesNodeQemuVmidAgentFileWritePostParams, null>;
+/** /nodes/{node}/qemu/{vmid}/agent/file-write; POST (file-write) */
+export interface NodesNodeQemuVmidAgentFileWrite extends Post<T.NodesNodeQemuVmidAgentFileWritePostParams, null> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze */
-export interface NodesNodeQemuVmidAgentFsfreezeFreeze {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze (fsfreeze-freeze) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze; POST (fsfreeze-freeze) */
+export interface NodesNodeQemuVmidAgentFsfreezeFreeze extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status */
-export interface NodesNodeQemuVmidAgentFsfreezeStatus {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status (fsfreeze-status) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-status; POST (fsfreeze-status) */
+export interface NodesNodeQemuVmidAgentFsfreezeStatus extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw */
-export interface NodesNodeQemuVmidAgentFsfreezeThaw {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw (fsfreeze-thaw) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw; POST (fsfreeze-thaw) */
+export interface NodesNodeQemuVmidAgentFsfreezeThaw extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/fstrim */
-export interface NodesNodeQemuVmidAgentFstrim {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/fstrim (fstrim) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/fstrim; POST (fstrim) */
+export interface NodesNodeQemuVmidAgentFstrim extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-fsinfo */
@@ -2851,62 +2290,38 @@ export interface NodesNodeQemuVmidAgentNetworkGetInterfaces {
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/ping */
-export interface NodesNodeQemuVmidAgentPing {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/ping (ping) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/ping; POST (ping) */
+export interface NodesNodeQemuVmidAgentPing extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/set-user-password */
-export interface NodesNodeQemuVmidAgentSetUserPassword {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/set-user-password (set-user-password) */
-  post: Verb<T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
-  create: Verb<T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/set-user-password; POST (set-user-password) */
+export interface NodesNodeQemuVmidAgentSetUserPassword extends Post<T.NodesNodeQemuVmidAgentSetUserPasswordPostParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/shutdown */
-export interface NodesNodeQemuVmidAgentShutdown {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/shutdown (shutdown) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/shutdown; POST (shutdown) */
+export interface NodesNodeQemuVmidAgentShutdown extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/suspend-disk */
-export interface NodesNodeQemuVmidAgentSuspendDisk {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-disk (suspend-disk) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/suspend-disk; POST (suspend-disk) */
+export interface NodesNodeQemuVmidAgentSuspendDisk extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid */
-export interface NodesNodeQemuVmidAgentSuspendHybrid {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid (suspend-hybrid) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/suspend-hybrid; POST (suspend-hybrid) */
+export interface NodesNodeQemuVmidAgentSuspendHybrid extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/agent/suspend-ram */
-export interface NodesNodeQemuVmidAgentSuspendRam {
-  /** POST /nodes/{node}/qemu/{vmid}/agent/suspend-ram (suspend-ram) */
-  post: VerbOpt<NoParams, Record<string, unknown>>;
-  create: VerbOpt<NoParams, Record<string, unknown>>;
+/** /nodes/{node}/qemu/{vmid}/agent/suspend-ram; POST (suspend-ram) */
+export interface NodesNodeQemuVmidAgentSuspendRam extends PostOpt<NoParams, Record<string, unknown>> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/clone */
-export interface NodesNodeQemuVmidClone {
-  /** POST /nodes/{node}/qemu/{vmid}/clone (clone_vm) starts a task */
-  post: Verb<T.NodesNodeQemuVmidClonePostParams, Upid>;
-  create: Verb<T.NodesNodeQemuVmidClonePostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/clone; POST (clone_vm) starts a task */
+export interface NodesNodeQemuVmidClone extends Post<T.NodesNodeQemuVmidClonePostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/cloudinit */
-export interface NodesNodeQemuVmidCloudinit {
+/** /nodes/{node}/qemu/{vmid}/cloudinit; PUT (cloudinit_update) */
+export interface NodesNodeQemuVmidCloudinit extends PutOpt<NoParams, null> {
   /** GET /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_pending) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidCloudinitGetItem[]>;
-  /** PUT /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_update) */
-  put: VerbOpt<NoParams, null>;
-  set: VerbOpt<NoParams, null>;
   dump: NodesNodeQemuVmidCloudinitDump;
 }
 
@@ -2916,23 +2331,14 @@ export interface NodesNodeQemuVmidCloudinitDump {
   get: Verb<T.NodesNodeQemuVmidCloudinitDumpGetParams, string>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/config */
-export interface NodesNodeQemuVmidConfig {
+/** /nodes/{node}/qemu/{vmid}/config; POST (update_vm_async) starts a task; PUT (update_vm) */
+export interface NodesNodeQemuVmidConfig extends PostOpt<T.NodesNodeQemuVmidConfigPostParams, Upid | null>, PutOpt<T.NodesNodeQemuVmidConfigPutParams, null> {
   /** GET /nodes/{node}/qemu/{vmid}/config (vm_config) */
   get: VerbOpt<T.NodesNodeQemuVmidConfigGetParams, T.NodesNodeQemuVmidConfigGetResult>;
-  /** POST /nodes/{node}/qemu/{vmid}/config (update_vm_async) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
-  create: VerbOpt<T.NodesNodeQemuVmidConfigPostParams, Upid | null>;
-  /** PUT /nodes/{node}/qemu/{vmid}/config (update_vm) */
-  put: VerbOpt<T.NodesNodeQemuVmidConfigPutParams, null>;
-  set: VerbOpt<T.NodesNodeQemuVmidConfigPutParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/dbus-vmstate */
-export interface NodesNodeQemuVmidDbusVmstate {
-  /** POST /nodes/{node}/qemu/{vmid}/dbus-vmstate (dbus_vmstate) */
-  post: Verb<T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
-  create: Verb<T.NodesNodeQemuVmidDbusVmstatePostParams, null>;
+/** /nodes/{node}/qemu/{vmid}/dbus-vmstate; POST (dbus_vmstate) */
+export interface NodesNodeQemuVmidDbusVmstate extends Post<T.NodesNodeQemuVmidDbusVmstatePostParams, null> {
 }
 
 /** /nodes/{node}/qemu/{vmid}/feature */
@@ -2953,56 +2359,41 @@ export interface NodesNodeQemuVmidFirewall {
   rules: NodesNodeQemuVmidFirewallRules;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/aliases */
-export interface NodesNodeQemuVmidFirewallAliases {
+/** /nodes/{node}/qemu/{vmid}/firewall/aliases; POST (create_alias) */
+export interface NodesNodeQemuVmidFirewallAliases extends Post<T.NodesNodeQemuVmidFirewallAliasesPostParams, null> {
   (name: string | number): NodesNodeQemuVmidFirewallAliasesName;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases (get_aliases) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallAliasesGetItem[]>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/aliases (create_alias) */
-  post: Verb<T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
-  create: Verb<T.NodesNodeQemuVmidFirewallAliasesPostParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} */
-export interface NodesNodeQemuVmidFirewallAliasesName {
+/** /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}; PUT (update_alias) */
+export interface NodesNodeQemuVmidFirewallAliasesName extends Put<T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (read_alias) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (update_alias) */
-  put: Verb<T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
-  set: Verb<T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (remove_alias) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallAliasesNameDeleteParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/ipset */
-export interface NodesNodeQemuVmidFirewallIpset {
+/** /nodes/{node}/qemu/{vmid}/firewall/ipset; POST (create_ipset) */
+export interface NodesNodeQemuVmidFirewallIpset extends Post<T.NodesNodeQemuVmidFirewallIpsetPostParams, null> {
   (name: string | number): NodesNodeQemuVmidFirewallIpsetName;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset (ipset_index) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallIpsetGetItem[]>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset (create_ipset) */
-  post: Verb<T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
-  create: Verb<T.NodesNodeQemuVmidFirewallIpsetPostParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} */
-export interface NodesNodeQemuVmidFirewallIpsetName {
+/** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}; POST (create_ip) */
+export interface NodesNodeQemuVmidFirewallIpsetName extends Post<T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null> {
   (cidr: string | number): NodesNodeQemuVmidFirewallIpsetNameCidr;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (get_ipset) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallIpsetNameGetItem[]>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (create_ip) */
-  post: Verb<T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
-  create: Verb<T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (delete_ipset) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameDeleteParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} */
-export interface NodesNodeQemuVmidFirewallIpsetNameCidr {
+/** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}; PUT (update_ip) */
+export interface NodesNodeQemuVmidFirewallIpsetNameCidr extends PutOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (update_ip) */
-  put: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
-  set: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
@@ -3013,13 +2404,10 @@ export interface NodesNodeQemuVmidFirewallLog {
   get: VerbOpt<T.NodesNodeQemuVmidFirewallLogGetParams, T.NodesNodeQemuVmidFirewallLogGetItem[]>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/options */
-export interface NodesNodeQemuVmidFirewallOptions {
+/** /nodes/{node}/qemu/{vmid}/firewall/options; PUT (set_options) */
+export interface NodesNodeQemuVmidFirewallOptions extends PutOpt<T.NodesNodeQemuVmidFirewallOptionsPutParams, null> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/options (get_options) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallOptionsGetResult>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/options (set_options) */
-  put: VerbOpt<T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
-  set: VerbOpt<T.NodesNodeQemuVmidFirewallOptionsPutParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/refs */
@@ -3028,55 +2416,37 @@ export interface NodesNodeQemuVmidFirewallRefs {
   get: VerbOpt<T.NodesNodeQemuVmidFirewallRefsGetParams, T.NodesNodeQemuVmidFirewallRefsGetItem[]>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/rules */
-export interface NodesNodeQemuVmidFirewallRules {
+/** /nodes/{node}/qemu/{vmid}/firewall/rules; POST (create_rule) */
+export interface NodesNodeQemuVmidFirewallRules extends Post<T.NodesNodeQemuVmidFirewallRulesPostParams, null> {
   (pos: string | number): NodesNodeQemuVmidFirewallRulesPos;
   /** GET /nodes/{node}/qemu/{vmid}/firewall/rules (get_rules) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallRulesGetItem[]>;
-  /** POST /nodes/{node}/qemu/{vmid}/firewall/rules (create_rule) */
-  post: Verb<T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
-  create: Verb<T.NodesNodeQemuVmidFirewallRulesPostParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} */
-export interface NodesNodeQemuVmidFirewallRulesPos {
+/** /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}; PUT (update_rule) */
+export interface NodesNodeQemuVmidFirewallRulesPos extends PutOpt<T.NodesNodeQemuVmidFirewallRulesPosPutParams, null> {
   /** GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (get_rule) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallRulesPosGetResult>;
-  /** PUT /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (update_rule) */
-  put: VerbOpt<T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
-  set: VerbOpt<T.NodesNodeQemuVmidFirewallRulesPosPutParams, null>;
   /** DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (delete_rule) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallRulesPosDeleteParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/migrate */
-export interface NodesNodeQemuVmidMigrate {
+/** /nodes/{node}/qemu/{vmid}/migrate; POST (migrate_vm) starts a task */
+export interface NodesNodeQemuVmidMigrate extends Post<T.NodesNodeQemuVmidMigratePostParams, Upid> {
   /** GET /nodes/{node}/qemu/{vmid}/migrate (migrate_vm_precondition) */
   get: VerbOpt<T.NodesNodeQemuVmidMigrateGetParams, T.NodesNodeQemuVmidMigrateGetResult>;
-  /** POST /nodes/{node}/qemu/{vmid}/migrate (migrate_vm) starts a task */
-  post: Verb<T.NodesNodeQemuVmidMigratePostParams, Upid>;
-  create: Verb<T.NodesNodeQemuVmidMigratePostParams, Upid>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/monitor */
-export interface NodesNodeQemuVmidMonitor {
-  /** POST /nodes/{node}/qemu/{vmid}/monitor (monitor) */
-  post: Verb<T.NodesNodeQemuVmidMonitorPostParams, string>;
-  create: Verb<T.NodesNodeQemuVmidMonitorPostParams, string>;
+/** /nodes/{node}/qemu/{vmid}/monitor; POST (monitor) */
+export interface NodesNodeQemuVmidMonitor extends Post<T.NodesNodeQemuVmidMonitorPostParams, string> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/move_disk */
-export interface NodesNodeQemuVmidMoveDisk {
-  /** POST /nodes/{node}/qemu/{vmid}/move_disk (move_vm_disk) starts a task */
-  post: Verb<T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
-  create: Verb<T.NodesNodeQemuVmidMoveDiskPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/move_disk; POST (move_vm_disk) starts a task */
+export interface NodesNodeQemuVmidMoveDisk extends Post<T.NodesNodeQemuVmidMoveDiskPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/mtunnel */
-export interface NodesNodeQemuVmidMtunnel {
-  /** POST /nodes/{node}/qemu/{vmid}/mtunnel (mtunnel) */
-  post: VerbOpt<T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
-  create: VerbOpt<T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult>;
+/** /nodes/{node}/qemu/{vmid}/mtunnel; POST (mtunnel) */
+export interface NodesNodeQemuVmidMtunnel extends PostOpt<T.NodesNodeQemuVmidMtunnelPostParams, T.NodesNodeQemuVmidMtunnelPostResult> {
 }
 
 /** /nodes/{node}/qemu/{vmid}/mtunnelwebsocket */
@@ -3091,18 +2461,12 @@ export interface NodesNodeQemuVmidPending {
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidPendingGetItem[]>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/remote_migrate */
-export interface NodesNodeQemuVmidRemoteMigrate {
-  /** POST /nodes/{node}/qemu/{vmid}/remote_migrate (remote_migrate_vm) starts a task */
-  post: Verb<T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
-  create: Verb<T.NodesNodeQemuVmidRemoteMigratePostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/remote_migrate; POST (remote_migrate_vm) starts a task */
+export interface NodesNodeQemuVmidRemoteMigrate extends Post<T.NodesNodeQemuVmidRemoteMigratePostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/resize */
-export interface NodesNodeQemuVmidResize {
-  /** PUT /nodes/{node}/qemu/{vmid}/resize (resize_vm) starts a task */
-  put: Verb<T.NodesNodeQemuVmidResizePutParams, Upid>;
-  set: Verb<T.NodesNodeQemuVmidResizePutParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/resize; PUT (resize_vm) starts a task */
+export interface NodesNodeQemuVmidResize extends Put<T.NodesNodeQemuVmidResizePutParams, Upid> {
 }
 
 /** /nodes/{node}/qemu/{vmid}/rrd */
@@ -3117,21 +2481,15 @@ export interface NodesNodeQemuVmidRrddata {
   get: Verb<T.NodesNodeQemuVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/sendkey */
-export interface NodesNodeQemuVmidSendkey {
-  /** PUT /nodes/{node}/qemu/{vmid}/sendkey (vm_sendkey) */
-  put: Verb<T.NodesNodeQemuVmidSendkeyPutParams, null>;
-  set: Verb<T.NodesNodeQemuVmidSendkeyPutParams, null>;
+/** /nodes/{node}/qemu/{vmid}/sendkey; PUT (vm_sendkey) */
+export interface NodesNodeQemuVmidSendkey extends Put<T.NodesNodeQemuVmidSendkeyPutParams, null> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/snapshot */
-export interface NodesNodeQemuVmidSnapshot {
+/** /nodes/{node}/qemu/{vmid}/snapshot; POST (snapshot) starts a task */
+export interface NodesNodeQemuVmidSnapshot extends Post<T.NodesNodeQemuVmidSnapshotPostParams, Upid> {
   (snapname: string | number): NodesNodeQemuVmidSnapshotSnapname;
   /** GET /nodes/{node}/qemu/{vmid}/snapshot (snapshot_list) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidSnapshotGetItem[]>;
-  /** POST /nodes/{node}/qemu/{vmid}/snapshot (snapshot) starts a task */
-  post: Verb<T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
-  create: Verb<T.NodesNodeQemuVmidSnapshotPostParams, Upid>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname} */
@@ -3144,27 +2502,18 @@ export interface NodesNodeQemuVmidSnapshotSnapname {
   rollback: NodesNodeQemuVmidSnapshotSnapnameRollback;
 }
 
-/** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config */
-export interface NodesNodeQemuVmidSnapshotSnapnameConfig {
+/** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config; PUT (update_snapshot_config) */
+export interface NodesNodeQemuVmidSnapshotSnapnameConfig extends PutOpt<T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null> {
   /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (update_snapshot_config) */
-  put: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
-  set: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback */
-export interface NodesNodeQemuVmidSnapshotSnapnameRollback {
-  /** POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback (rollback) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback; POST (rollback) starts a task */
+export interface NodesNodeQemuVmidSnapshotSnapnameRollback extends PostOpt<T.NodesNodeQemuVmidSnapshotSnapnameRollbackPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/spiceproxy */
-export interface NodesNodeQemuVmidSpiceproxy {
-  /** POST /nodes/{node}/qemu/{vmid}/spiceproxy (spiceproxy) */
-  post: VerbOpt<T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
-  create: VerbOpt<T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult>;
+/** /nodes/{node}/qemu/{vmid}/spiceproxy; POST (spiceproxy) */
+export interface NodesNodeQemuVmidSpiceproxy extends PostOpt<T.NodesNodeQemuVmidSpiceproxyPostParams, T.NodesNodeQemuVmidSpiceproxyPostResult> {
 }
 
 /** /nodes/{node}/qemu/{vmid}/status */
@@ -3187,81 +2536,48 @@ export interface NodesNodeQemuVmidStatusCurrent {
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidStatusCurrentGetResult>;
 }
 
-/** /nodes/{node}/qemu/{vmid}/status/reboot */
-export interface NodesNodeQemuVmidStatusReboot {
-  /** POST /nodes/{node}/qemu/{vmid}/status/reboot (vm_reboot) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidStatusRebootPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/status/reboot; POST (vm_reboot) starts a task */
+export interface NodesNodeQemuVmidStatusReboot extends PostOpt<T.NodesNodeQemuVmidStatusRebootPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/status/reset */
-export interface NodesNodeQemuVmidStatusReset {
-  /** POST /nodes/{node}/qemu/{vmid}/status/reset (vm_reset) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidStatusResetPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/status/reset; POST (vm_reset) starts a task */
+export interface NodesNodeQemuVmidStatusReset extends PostOpt<T.NodesNodeQemuVmidStatusResetPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/status/resume */
-export interface NodesNodeQemuVmidStatusResume {
-  /** POST /nodes/{node}/qemu/{vmid}/status/resume (vm_resume) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidStatusResumePostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/status/resume; POST (vm_resume) starts a task */
+export interface NodesNodeQemuVmidStatusResume extends PostOpt<T.NodesNodeQemuVmidStatusResumePostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/status/shutdown */
-export interface NodesNodeQemuVmidStatusShutdown {
-  /** POST /nodes/{node}/qemu/{vmid}/status/shutdown (vm_shutdown) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidStatusShutdownPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/status/shutdown; POST (vm_shutdown) starts a task */
+export interface NodesNodeQemuVmidStatusShutdown extends PostOpt<T.NodesNodeQemuVmidStatusShutdownPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/status/start */
-export interface NodesNodeQemuVmidStatusStart {
-  /** POST /nodes/{node}/qemu/{vmid}/status/start (vm_start) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidStatusStartPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/status/start; POST (vm_start) starts a task */
+export interface NodesNodeQemuVmidStatusStart extends PostOpt<T.NodesNodeQemuVmidStatusStartPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/status/stop */
-export interface NodesNodeQemuVmidStatusStop {
-  /** POST /nodes/{node}/qemu/{vmid}/status/stop (vm_stop) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidStatusStopPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/status/stop; POST (vm_stop) starts a task */
+export interface NodesNodeQemuVmidStatusStop extends PostOpt<T.NodesNodeQemuVmidStatusStopPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/status/suspend */
-export interface NodesNodeQemuVmidStatusSuspend {
-  /** POST /nodes/{node}/qemu/{vmid}/status/suspend (vm_suspend) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidStatusSuspendPostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/status/suspend; POST (vm_suspend) starts a task */
+export interface NodesNodeQemuVmidStatusSuspend extends PostOpt<T.NodesNodeQemuVmidStatusSuspendPostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/template */
-export interface NodesNodeQemuVmidTemplate {
-  /** POST /nodes/{node}/qemu/{vmid}/template (template) starts a task */
-  post: VerbOpt<T.NodesNodeQemuVmidTemplatePostParams, Upid>;
-  create: VerbOpt<T.NodesNodeQemuVmidTemplatePostParams, Upid>;
+/** /nodes/{node}/qemu/{vmid}/template; POST (template) starts a task */
+export interface NodesNodeQemuVmidTemplate extends PostOpt<T.NodesNodeQemuVmidTemplatePostParams, Upid> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/termproxy */
-export interface NodesNodeQemuVmidTermproxy {
-  /** POST /nodes/{node}/qemu/{vmid}/termproxy (termproxy) */
-  post: VerbOpt<T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
-  create: VerbOpt<T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult>;
+/** /nodes/{node}/qemu/{vmid}/termproxy; POST (termproxy) */
+export interface NodesNodeQemuVmidTermproxy extends PostOpt<T.NodesNodeQemuVmidTermproxyPostParams, T.NodesNodeQemuVmidTermproxyPostResult> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/unlink */
-export interface NodesNodeQemuVmidUnlink {
-  /** PUT /nodes/{node}/qemu/{vmid}/unlink (unlink) */
-  put: Verb<T.NodesNodeQemuVmidUnlinkPutParams, null>;
-  set: Verb<T.NodesNodeQemuVmidUnlinkPutParams, null>;
+/** /nodes/{node}/qemu/{vmid}/unlink; PUT (unlink) */
+export interface NodesNodeQemuVmidUnlink extends Put<T.NodesNodeQemuVmidUnlinkPutParams, null> {
 }
 
-/** /nodes/{node}/qemu/{vmid}/vncproxy */
-export interface NodesNodeQemuVmidVncproxy {
-  /** POST /nodes/{node}/qemu/{vmid}/vncproxy (vncproxy) */
-  post: VerbOpt<T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
-  create: VerbOpt<T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult>;
+/** /nodes/{node}/qemu/{vmid}/vncproxy; POST (vncproxy) */
+export interface NodesNodeQemuVmidVncproxy extends PostOpt<T.NodesNodeQemuVmidVncproxyPostParams, T.NodesNodeQemuVmidVncproxyPostResult> {
 }
 
 /** /nodes/{node}/qemu/{vmid}/vncwebsocket */
@@ -3304,11 +2620,8 @@ export interface NodesNodeReplicationIdLog {
   get: VerbOpt<T.NodesNodeReplicationIdLogGetParams, T.NodesNodeReplicationIdLogGetItem[]>;
 }
 
-/** /nodes/{node}/replication/{id}/schedule_now */
-export interface NodesNodeReplicationIdScheduleNow {
-  /** POST /nodes/{node}/replication/{id}/schedule_now (schedule_now) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/replication/{id}/schedule_now; POST (schedule_now) starts a task */
+export interface NodesNodeReplicationIdScheduleNow extends PostOpt<NoParams, Upid> {
 }
 
 /** /nodes/{node}/replication/{id}/status */
@@ -3501,25 +2814,16 @@ export interface NodesNodeServicesService {
   stop: NodesNodeServicesServiceStop;
 }
 
-/** /nodes/{node}/services/{service}/reload */
-export interface NodesNodeServicesServiceReload {
-  /** POST /nodes/{node}/services/{service}/reload (service_reload) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/reload; POST (service_reload) starts a task */
+export interface NodesNodeServicesServiceReload extends PostOpt<NoParams, Upid> {
 }
 
-/** /nodes/{node}/services/{service}/restart */
-export interface NodesNodeServicesServiceRestart {
-  /** POST /nodes/{node}/services/{service}/restart (service_restart) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/restart; POST (service_restart) starts a task */
+export interface NodesNodeServicesServiceRestart extends PostOpt<NoParams, Upid> {
 }
 
-/** /nodes/{node}/services/{service}/start */
-export interface NodesNodeServicesServiceStart {
-  /** POST /nodes/{node}/services/{service}/start (service_start) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/start; POST (service_start) starts a task */
+export interface NodesNodeServicesServiceStart extends PostOpt<NoParams, Upid> {
 }
 
 /** /nodes/{node}/services/{service}/state */
@@ -3528,41 +2832,26 @@ export interface NodesNodeServicesServiceState {
   get: VerbOpt<NoParams, T.NodesNodeServicesServiceStateGetResult>;
 }
 
-/** /nodes/{node}/services/{service}/stop */
-export interface NodesNodeServicesServiceStop {
-  /** POST /nodes/{node}/services/{service}/stop (service_stop) starts a task */
-  post: VerbOpt<NoParams, Upid>;
-  create: VerbOpt<NoParams, Upid>;
+/** /nodes/{node}/services/{service}/stop; POST (service_stop) starts a task */
+export interface NodesNodeServicesServiceStop extends PostOpt<NoParams, Upid> {
 }
 
-/** /nodes/{node}/spiceshell */
-export interface NodesNodeSpiceshell {
-  /** POST /nodes/{node}/spiceshell (spiceshell) */
-  post: VerbOpt<T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
-  create: VerbOpt<T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult>;
+/** /nodes/{node}/spiceshell; POST (spiceshell) */
+export interface NodesNodeSpiceshell extends PostOpt<T.NodesNodeSpiceshellPostParams, T.NodesNodeSpiceshellPostResult> {
 }
 
-/** /nodes/{node}/startall */
-export interface NodesNodeStartall {
-  /** POST /nodes/{node}/startall (startall) starts a task */
-  post: VerbOpt<T.NodesNodeStartallPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeStartallPostParams, Upid>;
+/** /nodes/{node}/startall; POST (startall) starts a task */
+export interface NodesNodeStartall extends PostOpt<T.NodesNodeStartallPostParams, Upid> {
 }
 
-/** /nodes/{node}/status */
-export interface NodesNodeStatus {
+/** /nodes/{node}/status; POST (node_cmd) */
+export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
   /** GET /nodes/{node}/status (status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
-  /** POST /nodes/{node}/status (node_cmd) */
-  post: Verb<T.NodesNodeStatusPostParams, null>;
-  create: Verb<T.NodesNodeStatusPostParams, null>;
 }
 
-/** /nodes/{node}/stopall */
-export interface NodesNodeStopall {
-  /** POST /nodes/{node}/stopall (stopall) starts a task */
-  post: VerbOpt<T.NodesNodeStopallPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeStopallPostParams, Upid>;
+/** /nodes/{node}/stopall; POST (stopall) starts a task */
+export interface NodesNodeStopall extends PostOpt<T.NodesNodeStopallPostParams, Upid> {
 }
 
 /** /nodes/{node}/storage */
@@ -3589,35 +2878,23 @@ export interface NodesNodeStorageStorage {
   upload: NodesNodeStorageStorageUpload;
 }
 
-/** /nodes/{node}/storage/{storage}/content */
-export interface NodesNodeStorageStorageContent {
+/** /nodes/{node}/storage/{storage}/content; POST (create) */
+export interface NodesNodeStorageStorageContent extends Post<T.NodesNodeStorageStorageContentPostParams, string> {
   (volume: string | number): NodesNodeStorageStorageContentVolume;
   /** GET /nodes/{node}/storage/{storage}/content (index) */
   get: VerbOpt<T.NodesNodeStorageStorageContentGetParams, T.NodesNodeStorageStorageContentGetItem[]>;
-  /** POST /nodes/{node}/storage/{storage}/content (create) */
-  post: Verb<T.NodesNodeStorageStorageContentPostParams, string>;
-  create: Verb<T.NodesNodeStorageStorageContentPostParams, string>;
 }
 
-/** /nodes/{node}/storage/{storage}/content/{volume} */
-export interface NodesNodeStorageStorageContentVolume {
+/** /nodes/{node}/storage/{storage}/content/{volume}; POST (copy) starts a task; PUT (updateattributes) */
+export interface NodesNodeStorageStorageContentVolume extends Post<T.NodesNodeStorageStorageContentVolumePostParams, Upid>, PutOpt<T.NodesNodeStorageStorageContentVolumePutParams, null> {
   /** GET /nodes/{node}/storage/{storage}/content/{volume} (info) */
   get: VerbOpt<NoParams, T.NodesNodeStorageStorageContentVolumeGetResult>;
-  /** POST /nodes/{node}/storage/{storage}/content/{volume} (copy) starts a task */
-  post: Verb<T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
-  create: Verb<T.NodesNodeStorageStorageContentVolumePostParams, Upid>;
-  /** PUT /nodes/{node}/storage/{storage}/content/{volume} (updateattributes) */
-  put: VerbOpt<T.NodesNodeStorageStorageContentVolumePutParams, null>;
-  set: VerbOpt<T.NodesNodeStorageStorageContentVolumePutParams, null>;
   /** DELETE /nodes/{node}/storage/{storage}/content/{volume} (delete) starts a task */
   delete: VerbOpt<T.NodesNodeStorageStorageContentVolumeDeleteParams, Upid | null>;
 }
 
-/** /nodes/{node}/storage/{storage}/download-url */
-export interface NodesNodeStorageStorageDownloadUrl {
-  /** POST /nodes/{node}/storage/{storage}/download-url (download_url) starts a task */
-  post: Verb<T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
-  create: Verb<T.NodesNodeStorageStorageDownloadUrlPostParams, Upid>;
+/** /nodes/{node}/storage/{storage}/download-url; POST (download_url) starts a task */
+export interface NodesNodeStorageStorageDownloadUrl extends Post<T.NodesNodeStorageStorageDownloadUrlPostParams, Upid> {
 }
 
 /** /nodes/{node}/storage/{storage}/file-restore */
@@ -3650,11 +2927,8 @@ export interface NodesNodeStorageStorageImportMetadata {
   get: Verb<T.NodesNodeStorageStorageImportMetadataGetParams, T.NodesNodeStorageStorageImportMetadataGetResult>;
 }
 
-/** /nodes/{node}/storage/{storage}/oci-registry-pull */
-export interface NodesNodeStorageStorageOciRegistryPull {
-  /** POST /nodes/{node}/storage/{storage}/oci-registry-pull (oci_registry_pull) starts a task */
-  post: Verb<T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
-  create: Verb<T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid>;
+/** /nodes/{node}/storage/{storage}/oci-registry-pull; POST (oci_registry_pull) starts a task */
+export interface NodesNodeStorageStorageOciRegistryPull extends Post<T.NodesNodeStorageStorageOciRegistryPullPostParams, Upid> {
 }
 
 /** /nodes/{node}/storage/{storage}/prunebackups */
@@ -3683,32 +2957,20 @@ export interface NodesNodeStorageStorageStatus {
   get: VerbOpt<NoParams, T.NodesNodeStorageStorageStatusGetResult>;
 }
 
-/** /nodes/{node}/storage/{storage}/upload */
-export interface NodesNodeStorageStorageUpload {
-  /** POST /nodes/{node}/storage/{storage}/upload (upload) starts a task */
-  post: Verb<T.NodesNodeStorageStorageUploadPostParams, Upid>;
-  create: Verb<T.NodesNodeStorageStorageUploadPostParams, Upid>;
+/** /nodes/{node}/storage/{storage}/upload; POST (upload) starts a task */
+export interface NodesNodeStorageStorageUpload extends Post<T.NodesNodeStorageStorageUploadPostParams, Upid> {
 }
 
-/** /nodes/{node}/subscription */
-export interface NodesNodeSubscription {
+/** /nodes/{node}/subscription; POST (update); PUT (set) */
+export interface NodesNodeSubscription extends PostOpt<T.NodesNodeSubscriptionPostParams, null>, Put<T.NodesNodeSubscriptionPutParams, null> {
   /** GET /nodes/{node}/subscription (get) */
   get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
-  /** POST /nodes/{node}/subscription (update) */
-  post: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
-  create: VerbOpt<T.NodesNodeSubscriptionPostParams, null>;
-  /** PUT /nodes/{node}/subscription (set) */
-  put: Verb<T.NodesNodeSubscriptionPutParams, null>;
-  set: Verb<T.NodesNodeSubscriptionPutParams, null>;
   /** DELETE /nodes/{node}/subscription (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /nodes/{node}/suspendall */
-export interface NodesNodeSuspendall {
-  /** POST /nodes/{node}/suspendall (suspendall) starts a task */
-  post: VerbOpt<T.NodesNodeSuspendallPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeSuspendallPostParams, Upid>;
+/** /nodes/{node}/suspendall; POST (suspendall) starts a task */
+export interface NodesNodeSuspendall extends PostOpt<T.NodesNodeSuspendallPostParams, Upid> {
 }
 
 /** /nodes/{node}/syslog */
@@ -3746,20 +3008,14 @@ export interface NodesNodeTasksUpidStatus {
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
-/** /nodes/{node}/termproxy */
-export interface NodesNodeTermproxy {
-  /** POST /nodes/{node}/termproxy (termproxy) */
-  post: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
-  create: VerbOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult>;
+/** /nodes/{node}/termproxy; POST (termproxy) */
+export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostParams, T.NodesNodeTermproxyPostResult> {
 }
 
-/** /nodes/{node}/time */
-export interface NodesNodeTime {
+/** /nodes/{node}/time; PUT (set_timezone) */
+export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
   /** GET /nodes/{node}/time (time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
-  /** PUT /nodes/{node}/time (set_timezone) */
-  put: Verb<T.NodesNodeTimePutParams, null>;
-  set: Verb<T.NodesNodeTimePutParams, null>;
 }
 
 /** /nodes/{node}/version */
@@ -3768,11 +3024,8 @@ export interface NodesNodeVersion {
   get: VerbOpt<NoParams, T.NodesNodeVersionGetResult>;
 }
 
-/** /nodes/{node}/vncshell */
-export interface NodesNodeVncshell {
-  /** POST /nodes/{node}/vncshell (vncshell) */
-  post: VerbOpt<T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
-  create: VerbOpt<T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult>;
+/** /nodes/{node}/vncshell; POST (vncshell) */
+export interface NodesNodeVncshell extends PostOpt<T.NodesNodeVncshellPostParams, T.NodesNodeVncshellPostResult> {
 }
 
 /** /nodes/{node}/vncwebsocket */
@@ -3781,11 +3034,8 @@ export interface NodesNodeVncwebsocket {
   get: Verb<T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
 }
 
-/** /nodes/{node}/vzdump */
-export interface NodesNodeVzdump {
-  /** POST /nodes/{node}/vzdump (vzdump) starts a task */
-  post: VerbOpt<T.NodesNodeVzdumpPostParams, Upid>;
-  create: VerbOpt<T.NodesNodeVzdumpPostParams, Upid>;
+/** /nodes/{node}/vzdump; POST (vzdump) starts a task */
+export interface NodesNodeVzdump extends PostOpt<T.NodesNodeVzdumpPostParams, Upid> {
   defaults: NodesNodeVzdumpDefaults;
   extractconfig: NodesNodeVzdumpExtractconfig;
 }
@@ -3802,56 +3052,38 @@ export interface NodesNodeVzdumpExtractconfig {
   get: Verb<T.NodesNodeVzdumpExtractconfigGetParams, string>;
 }
 
-/** /nodes/{node}/wakeonlan */
-export interface NodesNodeWakeonlan {
-  /** POST /nodes/{node}/wakeonlan (wakeonlan) */
-  post: VerbOpt<NoParams, string>;
-  create: VerbOpt<NoParams, string>;
+/** /nodes/{node}/wakeonlan; POST (wakeonlan) */
+export interface NodesNodeWakeonlan extends PostOpt<NoParams, string> {
 }
 
-/** /pools */
-export interface Pools {
+/** /pools; POST (create_pool); PUT (update_pool) */
+export interface Pools extends Post<T.PoolsPostParams, null>, Put<T.PoolsPutParams, null> {
   (poolid: string | number): PoolsPoolid;
   /** GET /pools (index) */
   get: VerbOpt<T.PoolsGetParams, T.PoolsGetItem[]>;
-  /** POST /pools (create_pool) */
-  post: Verb<T.PoolsPostParams, null>;
-  create: Verb<T.PoolsPostParams, null>;
-  /** PUT /pools (update_pool) */
-  put: Verb<T.PoolsPutParams, null>;
-  set: Verb<T.PoolsPutParams, null>;
   /** DELETE /pools (delete_pool) */
   delete: Verb<T.PoolsDeleteParams, null>;
 }
 
-/** /pools/{poolid} */
-export interface PoolsPoolid {
+/** /pools/{poolid}; PUT (update_pool_deprecated) */
+export interface PoolsPoolid extends PutOpt<T.PoolsPoolidPutParams, null> {
   /** GET /pools/{poolid} (read_pool) */
   get: VerbOpt<T.PoolsPoolidGetParams, T.PoolsPoolidGetResult>;
-  /** PUT /pools/{poolid} (update_pool_deprecated) */
-  put: VerbOpt<T.PoolsPoolidPutParams, null>;
-  set: VerbOpt<T.PoolsPoolidPutParams, null>;
   /** DELETE /pools/{poolid} (delete_pool_deprecated) */
   delete: VerbOpt<NoParams, null>;
 }
 
-/** /storage */
-export interface Storage {
+/** /storage; POST (create) */
+export interface Storage extends Post<T.StoragePostParams, T.StoragePostResult> {
   (storage: string | number): StorageStorage;
   /** GET /storage (index) */
   get: VerbOpt<T.StorageGetParams, T.StorageGetItem[]>;
-  /** POST /storage (create) */
-  post: Verb<T.StoragePostParams, T.StoragePostResult>;
-  create: Verb<T.StoragePostParams, T.StoragePostResult>;
 }
 
-/** /storage/{storage} */
-export interface StorageStorage {
+/** /storage/{storage}; PUT (update) */
+export interface StorageStorage extends PutOpt<T.StorageStoragePutParams, T.StorageStoragePutResult> {
   /** GET /storage/{storage} (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** PUT /storage/{storage} (update) */
-  put: VerbOpt<T.StorageStoragePutParams, T.StorageStoragePutResult>;
-  set: VerbOpt<T.StorageStoragePutParams, T.StorageStoragePutResult>;
   /** DELETE /storage/{storage} (delete) */
   delete: VerbOpt<NoParams, null>;
 }
