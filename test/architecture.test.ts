@@ -102,6 +102,17 @@ describe('src/ layout (docs/architecture.md)', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('nothing under src/ imports undici: the HTTPS transport runs on our own client (issue 19.1)', () => {
+    const wrong = sourceFiles(SRC).filter((file) =>
+      /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]undici(?:\/[^'"]*)?['"]/.test(readFileSync(file, 'utf8')),
+    );
+    expect(wrong.map((file) => relative(SRC, file))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(resolve(SRC, '../package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    expect(Object.keys(pkg.dependencies ?? {})).not.toContain('undici');
+  });
+
   it('the library never imports the CLI', () => {
     expect(all.filter((e) => e.to === 'cli').map((e) => e.file)).toEqual([]);
   });

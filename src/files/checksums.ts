@@ -9,7 +9,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Dispatcher } from 'undici';
 import { InvalidArgumentError } from '../core/errors.js';
 
 /** What `checksum-algorithm` accepts on PVE. */
@@ -122,48 +121,21 @@ export interface DiscoverOptions {
 /** Largest checksum file read (a SHA256SUMS of a big mirror directory stays far below this). */
 const MAX_SUMS_BYTES = 1024 * 1024;
 
-let fetcher: Dispatcher | undefined;
-
 /**
- * One shared dispatcher for checksum files: follows redirects (mirrors), honours HTTPS_PROXY/NO_PROXY.
- * undici is imported here, on first use, so that importing the SDK does not load it.
+ * A checksum file's text, or undefined when it is missing, too large or unreachable. Our HTTP
+ * client follows redirects (mirrors) and honours HTTPS_PROXY/NO_PROXY; it is loaded on first
+ * use, so that importing the SDK does not load it for this.
  */
-async function sumsDispatcher(): Promise<{
-  request: typeof import('undici').request;
-  dispatcher: Dispatcher;
-}> {
-  const undici = await import('undici');
-  fetcher ??= new undici.EnvHttpProxyAgent().compose(undici.interceptors.redirect({ maxRedirections: 5 }));
-  return { request: undici.request, dispatcher: fetcher };
-}
-
 async function fetchText(url: string, options: DiscoverOptions): Promise<string | undefined> {
-  const signals = [
-    AbortSignal.timeout(options.timeout ?? 10_000),
-    ...(options.signal ? [options.signal] : []),
-  ];
   try {
-    const { request, dispatcher } = await sumsDispatcher();
-    const res = await request(url, {
-      method: 'GET',
-      dispatcher,
-      signal: AbortSignal.any(signals),
+    const { httpGet } = await import('../transports/http/http-get.js');
+    const res = await httpGet(url, {
+      timeout: options.timeout ?? 10_000,
+      signal: options.signal,
+      maxBytes: MAX_SUMS_BYTES,
     });
-    if (res.statusCode !== 200) {
-      await res.body.dump();
-      return undefined;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_SUMS_BYTES) {
-        res.body.destroy();
-        return undefined;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    if (res.status !== 200 || res.body === undefined) return undefined;
+    return res.body.toString('utf8');
   } catch {
     if (options.signal?.aborted) throw options.signal.reason;
     // A missing or unreachable checksum file only means there is nothing to discover there.

@@ -45,7 +45,8 @@ function expectsBody(method: string): boolean {
  */
 export function requestHead(req: Http1Request, host: string, length: number): string {
   if (!TOKEN.test(req.method)) throw new InvalidArgumentError('request method: not an HTTP token');
-  if (!TARGET.test(req.path) || req.path.charCodeAt(0) !== 0x2f)
+  // A path, or a whole http:// URL for a proxy (absolute form).
+  if (!TARGET.test(req.path) || (req.path.charCodeAt(0) !== 0x2f && !req.path.startsWith('http://')))
     throw new InvalidArgumentError(
       'request path: must start with / and hold no spaces or control characters',
     );
