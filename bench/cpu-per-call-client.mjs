@@ -2,7 +2,10 @@
  * One client process of bench/cpu-per-call.ts: `concurrency` callers loop GET /version on the
  * neutral server for `seconds` after `warmup` seconds, then print this process's CPU per call
  * (process.cpuUsage, user + system) and req/s as one JSON line. argv[2] is JSON:
- * { kind: 'sdk' | 'floor', packageDir, target, concurrency, connections, seconds, warmup }.
+ * { kind: 'sdk' | 'client' | 'floor', packageDir, clientBundle, target, concurrency, connections,
+ * seconds, warmup }. `client` is the SDK's own HTTP/1.1 pool (src/transports/http/http1-pool.ts,
+ * bundled by bench/cpu-per-call.ts) driven as raw as the floor drives undici: the transport's
+ * cost alone, without the SDK's layers above it.
  * Plain .mjs run by node, so no loader (tsx) adds cost to either side.
  */
 import { pathToFileURL } from 'node:url';
@@ -24,6 +27,39 @@ if (o.kind === 'sdk') {
   });
   call = () => px.version.get();
   close = () => px.close();
+} else if (o.kind === 'client') {
+  const { Http1Pool, socketConnector } = await import(pathToFileURL(o.clientBundle).href);
+  const pool = new Http1Pool(`https://${target.host}:${target.port}`, {
+    connections: o.connections,
+    connect: socketConnector({ timeout: 10_000, tls: { rejectUnauthorized: false } }),
+    idleTimeout: 30_000,
+  });
+  const headers = {
+    accept: 'application/json',
+    authorization: `PVEAPIToken=${target.user}!${target.tokenName}=${target.tokenValue}`,
+  };
+  call = () =>
+    new Promise((resolve, reject) => {
+      const chunks = [];
+      let status = 0;
+      pool.dispatch(
+        { path: '/api2/json/version', method: 'GET', headers, body: null },
+        {
+          onHead(code) {
+            status = code;
+          },
+          onBody(chunk) {
+            chunks.push(chunk);
+          },
+          onComplete() {
+            if (status !== 200) return reject(new Error(`status ${status}`));
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')).data);
+          },
+          onError: reject,
+        },
+      );
+    });
+  close = () => pool.close();
 } else {
   // The floor of bench/workers/clients/floor.ts: a raw undici Pool, body collected and parsed.
   const { Pool } = await import('undici');

@@ -1,5 +1,6 @@
 /**
- * CPU per call of the SDK against the floor (a raw undici Pool), GET /version with token auth
+ * CPU per call of the SDK against the floor (a raw undici Pool) and against our own HTTP/1.1
+ * client driven as raw (`client`: the transport's cost alone), GET /version with token auth
  * on the neutral model server (bench/model-server.ts), issue 19.3. Interleaved rounds, one
  * process per client and round, medians. Several package builds can be compared in one run
  * (e.g. before/after a change): each `--package DIR` is a directory holding a build made by
@@ -12,6 +13,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { median } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -29,6 +31,24 @@ const packages = (values.package ?? [process.env.BENCH_PACKAGE_DIR ?? '.tmp/benc
   resolve(p),
 );
 
+// The `client` kind: our HTTP/1.1 pool from the current src/, bundled as plain ESM (no loader).
+const clientBundle = resolve('.tmp/bench-http1/http1-client.mjs');
+await build({
+  stdin: {
+    contents:
+      "export { Http1Pool } from './src/transports/http/http1-pool.ts';\n" +
+      "export { socketConnector } from './src/transports/http/socket-connector.ts';\n",
+    resolveDir: process.cwd(),
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: clientBundle,
+  logLevel: 'warning',
+});
+
 const server = spawn('npx', ['tsx', 'bench/model-server.ts', JSON.stringify({ model: 'neutral' })], {
   stdio: ['pipe', 'pipe', 'inherit'],
 });
@@ -43,10 +63,11 @@ try {
   pin = ['taskset', '-c', '1'];
 } catch {}
 
-function run(kind: 'sdk' | 'floor', packageDir: string, profile: string | undefined) {
+function run(kind: 'sdk' | 'client' | 'floor', packageDir: string, profile: string | undefined) {
   const args = JSON.stringify({
     kind,
     packageDir,
+    clientBundle,
     target,
     concurrency: Number(values.concurrency),
     connections: Number(values.connections),
@@ -71,6 +92,7 @@ const add = (name: string, r: { cpuUsPerCall: number; reqPerSec: number }) => {
 };
 for (let round = 0; round < Number(values.rounds); round++) {
   add('floor', run('floor', packages[0]!, values['cpu-prof']));
+  add('client', run('client', packages[0]!, values['cpu-prof']));
   for (const p of packages) add(`sdk ${p}`, run('sdk', p, values['cpu-prof']));
 }
 server.stdin.end();
