@@ -6,7 +6,9 @@
  * - install size (apparent bytes of node_modules) and package count;
  * - `tsc --noEmit` on 50 typed PVE calls written for each library (scripts/footprint/calls.ts):
  *   wall time, check time, peak RSS, and the declaration bytes the compiler read from node_modules;
- * - import cost: time and RSS growth of `await import(name)` in a fresh node.
+ * - import cost: time and RSS growth of `await import(name)` in a fresh node;
+ * - each optional peer dependency, what it enables and what installing it adds
+ *   (scripts/footprint/peers.ts).
  * Prints a table with ratios and writes bench/results/footprint.md. Prints figures; never fails on them.
  *
  * Run: npm run build && npm run footprint [-- --runs 5 --tsc path/to/tsc.js --keep]
@@ -29,6 +31,7 @@ import {
   type Row,
   table,
 } from './footprint/figures.js';
+import { optionalPeers, peerTable } from './footprint/peers.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -182,6 +185,11 @@ function main(): void {
     };
     const libs = [sdk('proxmox-sdk', 'ours'), sdk('proxmox-sdk/pve', 'ours-pve'), peer];
     const sizes = libs.map(install);
+    // Each optional peer alone in an empty project: what `npm install <peer>` adds.
+    const peers = optionalPeers(manifest);
+    const peerSizes = peers.map((p) =>
+      install({ ...peer, name: p.name, spec: p.spec, dir: path.join(work, `peer-${p.name}`) }),
+    );
     for (const lib of libs) writeProject(lib);
     const rssHook = path.join(work, 'rss-hook.cjs');
     writeFileSync(
@@ -243,6 +251,13 @@ function main(): void {
       '',
       `Packages: ${libs.map((lib, i) => `${lib.label}: ${sizes[i]!.names.join(', ')}`).join('; ')}.`,
       `Declaration files tsc read from node_modules: ${libs.map((lib, i) => `${lib.label} ${compiles[i]![0]!.declarationFiles}`).join(', ')}.`,
+      '',
+      '## Optional peers',
+      '',
+      'Not installed above: `npm install proxmox-sdk` installs none of them (package.json',
+      '`peerDependenciesMeta`: optional). Each feature is one install away:',
+      '',
+      peerTable(peers, peerSizes, mb),
       '',
       'The tsc job: 50 typed PVE calls (scripts/footprint/calls.ts), the same paths, verbs and',
       'parameters for each library, after `connect` (ours, imported from the root and from the PVE subpath) and `proxmoxApi()` (theirs); strict,',

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import manifest from '../package.json' with { type: 'json' };
 import { CALLS, callsModule, peerCall, sdkCall } from '../scripts/footprint/calls.js';
 import {
   filesOf,
@@ -16,6 +17,7 @@ import {
   parseDiagnostics,
   table,
 } from '../scripts/footprint/figures.js';
+import { optionalPeers, peerTable } from '../scripts/footprint/peers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'footprint-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,5 +88,33 @@ describe('figures', () => {
     const text = table([{ label: 'size', values: sizes, format: mb }], ['us', 'us/pve', 'them']);
     expect(text.split('\n')[0]).toBe('| | us | us/pve | them | us / them | us/pve / them |');
     expect(text.split('\n')[2]).toBe('| size | 1.00 MB | 2.00 MB | 4.00 MB | 0.25x | 0.50x |');
+  });
+});
+
+describe('optional peers', () => {
+  it("are this package's peers, each optional, each saying what it enables", () => {
+    const peers = optionalPeers(manifest);
+    expect(peers.map((p) => p.name).sort()).toEqual(Object.keys(manifest.peerDependencies).sort());
+    expect(peers.find((p) => p.name === 'yaml')).toMatchObject({
+      spec: `yaml@${manifest.devDependencies.yaml}`,
+    });
+    expect(peers.find((p) => p.name === 'ssh2')!.enables).toMatch(/ssh/);
+    expect(peers.find((p) => p.name === 'ws')!.enables).toMatch(/console/);
+  });
+
+  it('refuses a peer that is required or undescribed', () => {
+    expect(() => optionalPeers({ peerDependencies: { ws: '^8' } })).toThrow(/not optional/);
+    expect(() =>
+      optionalPeers({ peerDependencies: { left: '^1' }, peerDependenciesMeta: { left: { optional: true } } }),
+    ).toThrow(/say what it enables/);
+  });
+
+  it('prints a row per peer with what installing it adds', () => {
+    const text = peerTable(
+      [{ name: 'yaml', spec: 'yaml@2.9.1', enables: 'more YAML' }],
+      [{ bytes: 1024 * 1024, packages: 1, names: ['yaml'] }],
+      mb,
+    );
+    expect(text.split('\n')[2]).toBe('| `yaml@2.9.1` | more YAML | 1.00 MB | 1 (yaml) |');
   });
 });
