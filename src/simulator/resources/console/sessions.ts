@@ -100,3 +100,33 @@ export function register(core: EngineCore, session: Omit<ConsoleSession, 'timer'
   sessionsOf(core).set(full.port, full);
   return full;
 }
+
+/** What each open guest terminal does when its guest's process ends, per vmid. */
+const watchers = new WeakMap<EngineCore, Map<number, Set<() => void>>>();
+
+/** Calls `onGone` when the guest stops (or its process restarts); returns the unsubscribe. */
+export function watchGuest(core: EngineCore, vmid: number, onGone: () => void): () => void {
+  let byVmid = watchers.get(core);
+  if (byVmid === undefined) {
+    byVmid = new Map();
+    watchers.set(core, byVmid);
+  }
+  let set = byVmid.get(vmid);
+  if (set === undefined) {
+    set = new Set();
+    byVmid.set(vmid, set);
+  }
+  set.add(onGone);
+  return () => set.delete(onGone);
+}
+
+/**
+ * The guest's QEMU process or container ended (stop, shutdown, the restart of a reboot):
+ * every terminal attached to it loses the program behind its pty.
+ */
+export function guestProcessEnded(core: EngineCore, vmid: number): void {
+  const set = watchers.get(core)?.get(vmid);
+  if (set === undefined) return;
+  watchers.get(core)?.delete(vmid);
+  for (const onGone of set) onGone();
+}

@@ -8,7 +8,7 @@
  */
 import type { EngineCore } from '../../engine/engine-core.js';
 import type { ConsolePeer } from './peer.js';
-import { type ConsoleSession, endSession } from './sessions.js';
+import { type ConsoleSession, endSession, watchGuest } from './sessions.js';
 import { type ShellOptions, SimulatedShell } from './shell.js';
 import { consoleTicketValid } from './vnc-ticket.js';
 
@@ -32,6 +32,13 @@ const UPGRADE = {
   PBS: APT_UPGRADE,
 } as const;
 const PTY_GONE = 'error reading from pty: Input/output error (os error 5)';
+/**
+ * A container's console runs under `dtach -A` (termproxy-command.ts): when lxc-console ends
+ * with the container, the dtach master closes its socket and the attached client prints this
+ * and exits (dtach attach.c attach_main: EOS, "[EOF - dtach terminating]"; then restore_term
+ * shows the cursor again).
+ */
+const DTACH_EOF = '\x1b[999H\r\n[EOF - dtach terminating]\r\n\x1b[?25h';
 const MAX_TICKET_LINE = 4096;
 
 export class TerminalProxy {
@@ -41,6 +48,7 @@ export class TerminalProxy {
   #remaining = 0;
   #size = { cols: 80, rows: 20 };
   #shell: SimulatedShell | undefined;
+  #unwatch: (() => void) | undefined;
   readonly #timer: NodeJS.Timeout;
 
   constructor(
@@ -62,13 +70,27 @@ export class TerminalProxy {
   /** The client went away: the pty's program is hung up, the worker task ends. */
   ended(): void {
     clearTimeout(this.#timer);
+    this.#unwatch?.();
     endSession(this.core, this.session);
   }
 
   #stop(error?: string): void {
     clearTimeout(this.#timer);
+    this.#unwatch?.();
     endSession(this.core, this.session, error);
     this.peer.close();
+  }
+
+  /**
+   * The program behind the pty ended: a shell left with `exit`, or the guest stopped under
+   * its console. `qm terminal` runs socat on the VM's serial socket, which closes with the
+   * QEMU process (qemu-server PVE/CLI/qm.pm terminal), so socat and qm exit without a word; a
+   * container's lxc-console (or lxc-attach) ends with the container, and dtach says so.
+   * Either way the pty's last holder is gone: termproxy exits 1 and pveproxy drops the websocket.
+   */
+  #ptyGone(): void {
+    if (this.session.target.type === 'lxc') this.peer.send(Buffer.from(DTACH_EOF, 'latin1'));
+    this.#stop(PTY_GONE);
   }
 
   #readTicket(): void {
@@ -104,7 +126,7 @@ export class TerminalProxy {
   #start(): void {
     const { target } = this.session;
     const write = (text: string) => this.peer.send(Buffer.from(text, 'utf8'));
-    const common = { write, end: () => this.#stop(PTY_GONE), size: () => this.#size };
+    const common = { write, end: () => this.#ptyGone(), size: () => this.#size };
     if (target.type === 'node') {
       const root = this.session.authid === 'root@pam';
       this.#shell = new SimulatedShell({
@@ -134,12 +156,14 @@ export class TerminalProxy {
       }
       write(`starting serial terminal on interface ${iface.name}\r\n`);
       this.#shell = new SimulatedShell(guestShell(common, name, 'ttyS0'));
+      this.#unwatch = watchGuest(this.core, guest.vmid, () => this.#ptyGone());
       return;
     }
     if (guest.status !== 'running') {
       this.#fail(`CT ${guest.vmid} not running`);
       return;
     }
+    this.#unwatch = watchGuest(this.core, guest.vmid, () => this.#ptyGone());
     // cmode=shell attaches a root shell (lxc-attach), no getty; it ends with the shell.
     if (guest.config.cmode === 'shell') {
       this.#shell = new SimulatedShell({

@@ -8,6 +8,7 @@ import type { EngineCore } from '../../engine/engine-core.js';
 import { authId, type HandlerContext, requirePrivs, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { Guest, GuestType } from '../../state/cluster-state.js';
+import { guestProcessEnded } from '../console/sessions.js';
 import { findStorage } from '../storage/lookup.js';
 import { checkClone, cloneConfig, toBaseVolumes } from './clone-config.js';
 import { cloneTargetConflict } from './clone-target.js';
@@ -51,6 +52,9 @@ export function powerAction(type: GuestType, kind: PowerAction) {
       id: String(guest.vmid),
       user: authId(ctx.subject),
       work: () => {
+        // A reboot through the API restarts the QEMU process (qemu-server vm_reboot: shutdown,
+        // then start) or the container: their consoles end like on a stop.
+        if (kind === 'stop' || kind === 'shutdown' || kind === 'reboot') guestProcessEnded(core, guest.vmid);
         if (kind === 'start' || kind === 'reboot') {
           applyPending(core, guest);
           guest.status = 'running';

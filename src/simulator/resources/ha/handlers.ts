@@ -11,6 +11,7 @@ import { authId, type HandlerContext, type HandlerTable, str } from '../../engin
 import { paramError, SimError } from '../../engine/sim-error.js';
 import { locked } from '../../state/cfs-lock.js';
 import type { HaConfig } from '../../state/ha-state.js';
+import { guestProcessEnded } from '../console/sessions.js';
 import { applyPending } from '../guests/pending.js';
 import { haStatusHandlers } from './status.js';
 
@@ -59,6 +60,7 @@ function enact(core: EngineCore, sid: string, config: HaConfig): void {
     guest.status = 'running';
     guest.startedAt = core.clock.now();
   } else if ((state === 'stopped' || state === 'disabled') && guest.status !== 'stopped') {
+    guestProcessEnded(core, guest.vmid);
     guest.status = 'stopped';
     delete guest.startedAt;
   }
