@@ -224,8 +224,10 @@ class Reader {
     if (c === '|' || c === '>') return this.blockScalar(parent);
     if (c === '[' || c === '{') {
       const value = this.flowCollection(parent);
+      const end = this.i;
       this.skipInline();
       if (this.ch() === ':') this.unsupported('complex keys (a collection as a key)');
+      this.i = end;
       this.endOfLine('a flow collection');
       return value;
     }
@@ -320,7 +322,12 @@ class Reader {
     const out: unknown[] = [];
     for (;;) {
       this.i++; // the '-'
+      const gap = this.i;
       this.skipInline();
+      // A collection after the dash is indented by the gap, which only spaces may make.
+      if (this.s.slice(gap, this.i).includes('\t') && (this.isSeqDash() || this.keyAhead())) {
+        this.fail('a tab in indentation (indent with spaces)');
+      }
       out.push(this.atLineEnd() ? this.blockValue(indent, false) : this.node(this.col(), indent, false));
       this.nextContent();
       if (this.atEnd() || this.isDocMarker()) return out;
