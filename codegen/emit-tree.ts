@@ -14,7 +14,8 @@ import { HEADER } from './emit-schema.js';
 import { docLine, resultExpr } from './emit-types.js';
 import type { MethodModel, NodeModel } from './model.js';
 import { propertyKey } from './names.js';
-import type { TypeContext } from './type-expr.js';
+import type { JsonSchema } from './schema-model.js';
+import { type TypeContext, typeExpr } from './type-expr.js';
 
 const VERBS = { GET: ['get'], POST: ['post', 'create'], PUT: ['put', 'set'], DELETE: ['delete'] } as const;
 /** The shared interfaces of common.d.ts that declare a verb and its alias once. */
@@ -56,6 +57,19 @@ function nodeDoc(n: NodeModel, based: MethodModel[]): string {
   return `/** ${[n.node.path, ...facts].join('; ')} */`;
 }
 
+/**
+ * What a path parameter takes: its enum's values where the schema has one (PVE's
+ * `/cluster/ceph/flags/{flag}`), else a string or a number (`qemu(100)`, `qemu('100')`).
+ * `px.request` reads the same type for the route's path parameter.
+ */
+function pathParamType(child: NodeModel, name: string): string {
+  const find = (n: NodeModel): JsonSchema | undefined =>
+    n.methods.map((m) => m.api.parameters?.properties?.[name]).find(Boolean) ??
+    n.children.map(find).find(Boolean);
+  const schema = find(child);
+  return schema?.enum?.length ? typeExpr(schema, { direction: 'param', booleans: 'int' }) : 'string | number';
+}
+
 function nodeInterface(n: NodeModel, result: TypeContext): string[] {
   const statics = n.children.filter((c) => !c.node.segment.startsWith('{'));
   const param = n.children.find((c) => c.node.segment.startsWith('{'));
@@ -65,8 +79,9 @@ function nodeInterface(n: NodeModel, result: TypeContext): string[] {
   const heritage = bases.length ? ` extends ${bases.join(', ')}` : '';
   const lines = [nodeDoc(n, based), `export interface ${n.typeName}${heritage} {`];
   if (param) {
-    const name = param.node.segment.slice(1, -1).replace(/[^A-Za-z0-9_$]/g, '_');
-    lines.push(`  (${name}: string | number): ${param.typeName};`);
+    const segment = param.node.segment.slice(1, -1);
+    const name = segment.replace(/[^A-Za-z0-9_$]/g, '_');
+    lines.push(`  (${name}: ${pathParamType(param, segment)}): ${param.typeName};`);
   }
   for (const m of n.methods) if (!based.includes(m)) lines.push(...verbLines(m, taken, result));
   for (const c of statics) lines.push(`  ${propertyKey(c.node.segment)}: ${c.typeName};`);

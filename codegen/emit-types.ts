@@ -1,7 +1,7 @@
 /** Renders `<svc>/types.ts`: per-method parameter and result types, and the route map `Routes`. */
 import { HEADER } from './emit-schema.js';
 import { allMethods, type MethodModel, type NodeModel } from './model.js';
-import { pascal, propertyKey } from './names.js';
+import { propertyKey } from './names.js';
 import { objectMembers, type TypeContext, typeExpr } from './type-expr.js';
 
 /** The result type of a method; `ns` prefixes generated names (`T.` in tree.ts). */
@@ -19,57 +19,11 @@ function resultExpr(m: MethodModel, ctx: TypeContext, ns = ''): string {
   return r?.optional && t !== 'unknown' && t !== 'null' ? `${t} | null` : t;
 }
 
-/**
- * Path parameters of the route map, one shared interface per distinct set (`{ node: string;
- * vmid: number }` appears on hundreds of routes): each inline type literal would be bound anew
- * by every compile.
- */
-class PathShapes {
-  readonly #byText = new Map<string, string>();
-  readonly #taken: Set<string>;
-  constructor(taken: Iterable<string>) {
-    this.#taken = new Set(taken);
-  }
-  nameOf(m: MethodModel, param: TypeContext): string | undefined {
-    if (!m.pathParams.length) return undefined;
-    const props = m.api.parameters?.properties ?? {};
-    const members = m.pathParams.map(
-      (p) => `${propertyKey(p)}: ${props[p] ? typeExpr(props[p], param) : 'string'}`,
-    );
-    const text = `{ ${members.join('; ')} }`;
-    let name = this.#byText.get(text);
-    if (name === undefined) {
-      const wanted = `Path${m.pathParams.map(pascal).join('')}`;
-      name = wanted;
-      for (let i = 2; this.#taken.has(name); i++) name = `${wanted}${i}`;
-      this.#taken.add(name);
-      this.#byText.set(text, name);
-    }
-    return name;
-  }
-  declarations(): string[] {
-    return [...this.#byText].map(([text, name]) => `export interface ${name} ${text}`);
-  }
-}
-
-function routeParamsExpr(m: MethodModel, path: string | undefined): string {
-  if (m.paramsName && path) return `${path} & ${m.paramsName}`;
-  return m.paramsName ?? path ?? 'NoParams';
-}
-
 function docLine(m: MethodModel): string {
   const facts = [m.route, `(${m.api.name})`];
   if (m.api.task) facts.push('starts a task');
   if (!m.api.allowtoken) facts.push('not with API tokens');
   return `/** ${facts.join(' ')} */`;
-}
-
-/** What a route's key does not say already, as a JSDoc line (or nothing). */
-function routeFacts(m: MethodModel): string | undefined {
-  const facts: string[] = [];
-  if (m.api.task) facts.push('starts a task');
-  if (!m.api.allowtoken) facts.push('not with API tokens');
-  return facts.length ? `/** ${facts.join('; ')} */` : undefined;
 }
 
 /**
@@ -96,7 +50,7 @@ export function emitTypes(model: NodeModel, service: string, booleans: 'int' | '
   const result: TypeContext = { direction: 'result', booleans };
   const out: string[] = [
     HEADER,
-    `// Parameter and result types of every ${service.toUpperCase()} method, and the route map. No upstream prose.`,
+    `// Parameter and result types of every ${service.toUpperCase()} method, and the route names. No upstream prose.`,
     "import type { Bool, NoParams, RemoteUpid, Upid } from '../common.js';",
     '',
     'export type { Bool, NoParams, RemoteUpid, Upid };',
@@ -104,13 +58,6 @@ export function emitTypes(model: NodeModel, service: string, booleans: 'int' | '
   ];
   const methods = allMethods(model);
   const iface = new InterfaceWriter(out);
-  const declared = methods.flatMap((m) => [
-    m.paramsName,
-    m.itemName,
-    m.resultName,
-    ...m.formats.map((f) => f.name),
-  ]);
-  const paths = new PathShapes(declared.filter((n): n is string => !!n));
   for (const m of methods) {
     for (const f of m.formats.filter((x) => x.first)) {
       // Alias keys (`virtio` meaning `model=virtio,macaddr=...`) are spellings, not keys.
@@ -131,23 +78,10 @@ export function emitTypes(model: NodeModel, service: string, booleans: 'int' | '
       iface.write(m.resultName, objectMembers(r, result, '  '));
     }
   }
-  const entries: string[] = [];
-  for (const m of methods) {
-    const facts = routeFacts(m);
-    if (facts) entries.push(`  ${facts}`);
-    const optional = m.pathParams.length === 0 && m.paramsOptional;
-    const params = routeParamsExpr(m, paths.nameOf(m, param));
-    entries.push(`  ${JSON.stringify(m.route)}: [${params}, ${resultExpr(m, result)}, ${optional}];`);
-  }
-  out.push('/** Path parameters of the routes, one interface per distinct set. */');
-  out.push(...paths.declarations(), '');
-  out.push(
-    '/**',
-    ' * Every method by route, `VERB /path/{param}`: `[params (path ones included), result, whether',
-    ' * params may be left out]` (tuples: no member names for the compiler to bind).',
-    ' */',
-  );
-  out.push('export interface Routes {', ...entries, '}', '');
+  // Only the names: src/typed/routes.ts finds a route's params and result in the tree.
+  out.push('/** Every route, `VERB /path/{param}` (`px.request` walks the tree for its types). */');
+  const keys = methods.map((m) => `  | ${JSON.stringify(m.route)}`);
+  out.push('export type RouteKeys =', ...keys.slice(0, -1), `${keys.at(-1) ?? '  never'};`, '');
   out.push(
     "/** Property-string parameters by route: `PropertyStrings[route].net` is the interface of `net0`'s keys. */",
   );

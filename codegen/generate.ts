@@ -17,8 +17,8 @@ const BOOLEANS = { pve: 'int', pmg: 'int', pbs: 'bool', pdm: 'bool' } as const;
 function emitIndex(svc: string): string {
   return (
     HEADER +
-    `// ${svc.toUpperCase()}: the route map, the fluent root and the schema table.\n` +
-    "export type { Routes } from './types.js';\n" +
+    `// ${svc.toUpperCase()}: the route names, the fluent root and the schema table.\n` +
+    "export type { RouteKeys } from './types.js';\n" +
     "export type { Root } from './tree.js';\n" +
     "export { root, schema } from './schema.js';\n"
   );
@@ -59,13 +59,13 @@ Everything here is produced by \`npm run codegen\` from the Proxmox API viewer s
 
 - \`schema-types.ts\`: the types of the runtime schema table (a copy of \`codegen/schema-model.ts\`).
 - \`common.d.ts\`: \`Upid\`, \`RemoteUpid\`, \`Bool\`, \`NoParams\`, \`Envelope\`, \`CallShape\`, \`Answer\`,
-  \`Verb\`, \`VerbOpt\`.
-- \`<service>/types.d.ts\`: parameter and result types of every method; \`Routes\`, the route
-  map keyed \`'GET /nodes/{node}/qemu'\`; one \`...Format\` interface per distinct property-string
+  \`Verb\`, \`VerbOpt\`, \`Post\`, \`PostOpt\`, \`Put\`, \`PutOpt\`.
+- \`<service>/types.d.ts\`: parameter and result types of every method; \`RouteKeys\`, the
+  routes' names (\`'GET /nodes/{node}/qemu'\`; \`px.request\` finds their types in the tree); one \`...Format\` interface per distinct property-string
   format and \`PropertyStrings\`, those formats by route and parameter.
 - \`<service>/tree.d.ts\`: the fluent tree, one interface per path (\`NodesNodeQemuVmidStatusStart\`),
-  generic over the call shape (\`src/typed/api.ts\` fills it in).
-- \`<service>/index.ts\`: re-exports \`Routes\`, \`Root\`, \`root\` and \`schema\`.
+  without type parameters; its verbs are \`Verb<Params, Result>\`, called as \`src/typed/api.ts\` declares.
+- \`<service>/index.ts\`: re-exports \`RouteKeys\`, \`Root\`, \`root\` and \`schema\`.
 - \`<service>/schema.ts\` (pve, pbs, pmg, pdm): the runtime table, \`root\` (the \`/\` node) and
   \`schema\` (its children). Facts only: paths, methods, parameter names, types, enums, ranges,
   patterns (in JavaScript syntax), formats, defaults, optional/required, permissions,

@@ -1131,7 +1131,7 @@ export interface NodesNodePostfixQshape {
 
 /** /nodes/{node}/postfix/queue */
 export interface NodesNodePostfixQueue {
-  (queue: string | number): NodesNodePostfixQueueQueue;
+  (queue: "deferred" | "active" | "incoming" | "hold"): NodesNodePostfixQueueQueue;
   /** GET /nodes/{node}/postfix/queue (queue_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   /** DELETE /nodes/{node}/postfix/queue (delete_all_queues) */
@@ -1169,7 +1169,7 @@ export interface NodesNodeRrddata {
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices {
-  (service: string | number): NodesNodeServicesService;
+  (service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport"): NodesNodeServicesService;
   /** GET /nodes/{node}/services (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }

@@ -363,7 +363,7 @@ export interface ClusterCeph {
 
 /** /cluster/ceph/flags; PUT (set_flags) starts a task */
 export interface ClusterCephFlags extends PutOpt<T.ClusterCephFlagsPutParams, Upid> {
-  (flag: string | number): ClusterCephFlagsFlag;
+  (flag: "nobackfill" | "nodeep-scrub" | "nodown" | "noin" | "noout" | "norebalance" | "norecover" | "noscrub" | "notieragent" | "noup" | "pause"): ClusterCephFlagsFlag;
   /** GET /cluster/ceph/flags (get_all_flags) */
   get: VerbOpt<NoParams, T.ClusterCephFlagsGetItem[]>;
 }
@@ -2798,7 +2798,7 @@ export interface NodesNodeSdnZonesZoneIpVrf {
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices {
-  (service: string | number): NodesNodeServicesService;
+  (service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd"): NodesNodeServicesService;
   /** GET /nodes/{node}/services (index) */
   get: VerbOpt<NoParams, T.NodesNodeServicesGetItem[]>;
 }

@@ -4,7 +4,7 @@
  * not never reads PBS's declarations. Re-exports the generated parameter and result types.
  */
 import type { Root } from '../../generated/pbs/tree.js';
-import type { PropertyStrings, Routes } from '../../generated/pbs/types.js';
+import type { PropertyStrings, RouteKeys } from '../../generated/pbs/types.js';
 
 export type * from '../../generated/pbs/types.js';
 
@@ -15,7 +15,7 @@ declare module '../api.js' {
 }
 declare module '../routes.js' {
   interface ServiceRoutes {
-    PBS: Routes;
+    PBS: RouteKeys;
   }
 }
 declare module '../property-strings.js' {

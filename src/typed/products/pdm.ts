@@ -4,7 +4,7 @@
  * not never reads PDM's declarations. Re-exports the generated parameter and result types.
  */
 import type { Root } from '../../generated/pdm/tree.js';
-import type { PropertyStrings, Routes } from '../../generated/pdm/types.js';
+import type { PropertyStrings, RouteKeys } from '../../generated/pdm/types.js';
 
 export type * from '../../generated/pdm/types.js';
 
@@ -15,7 +15,7 @@ declare module '../api.js' {
 }
 declare module '../routes.js' {
   interface ServiceRoutes {
-    PDM: Routes;
+    PDM: RouteKeys;
   }
 }
 declare module '../property-strings.js' {

@@ -4,7 +4,7 @@
  * not never reads PMG's declarations. Re-exports the generated parameter and result types.
  */
 import type { Root } from '../../generated/pmg/tree.js';
-import type { PropertyStrings, Routes } from '../../generated/pmg/types.js';
+import type { PropertyStrings, RouteKeys } from '../../generated/pmg/types.js';
 
 export type * from '../../generated/pmg/types.js';
 
@@ -15,7 +15,7 @@ declare module '../api.js' {
 }
 declare module '../routes.js' {
   interface ServiceRoutes {
-    PMG: Routes;
+    PMG: RouteKeys;
   }
 }
 declare module '../property-strings.js' {

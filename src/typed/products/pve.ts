@@ -4,7 +4,7 @@
  * not never reads PVE's declarations. Re-exports the generated parameter and result types.
  */
 import type { Root } from '../../generated/pve/tree.js';
-import type { PropertyStrings, Routes } from '../../generated/pve/types.js';
+import type { PropertyStrings, RouteKeys } from '../../generated/pve/types.js';
 
 export type * from '../../generated/pve/types.js';
 
@@ -15,7 +15,7 @@ declare module '../api.js' {
 }
 declare module '../routes.js' {
   interface ServiceRoutes {
-    PVE: Routes;
+    PVE: RouteKeys;
   }
 }
 declare module '../property-strings.js' {
