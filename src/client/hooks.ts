@@ -56,12 +56,11 @@ export class Observers {
 
   /** Whether anyone listens; when not, no record is built. */
   get active(): boolean {
-    // Read on every call: no `?.`/`??`, which the CommonJS build turns into allocating helpers.
     const { beforeRequest, afterResponse } = this.#hooks;
     return (
       this.#debug !== undefined ||
-      (beforeRequest !== undefined && beforeRequest.length > 0) ||
-      (afterResponse !== undefined && afterResponse.length > 0) ||
+      (beforeRequest?.length ?? 0) > 0 ||
+      (afterResponse?.length ?? 0) > 0 ||
       requestChannel.hasSubscribers ||
       responseChannel.hasSubscribers
     );

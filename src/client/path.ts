@@ -108,25 +108,50 @@ function verb(path: string, name: string, invoke: Invoke, remember: boolean): un
   });
 }
 
+/** A route parsed once: its method and its segments, each literal or a placeholder's name. */
+interface RouteTemplate {
+  method: HttpMethod;
+  segments: ({ literal: string } | { placeholder: string })[];
+}
+
+/** Routes parsed so far (the strings of a program's code: few); past this the memo starts over. */
+const ROUTES_KEPT = 1_000;
+const routes = new Map<string, RouteTemplate>();
+
+function routeTemplate(route: string): RouteTemplate {
+  let template = routes.get(route);
+  if (template === undefined) {
+    const match = /^(GET|POST|PUT|DELETE)\s+(\/\S*)$/.exec(route.trim());
+    if (!match)
+      throw new InvalidArgumentError(
+        `route '${route}': expected 'METHOD /path', e.g. 'GET /nodes/{node}/qemu'`,
+      );
+    const segments = match[2]!.split('/').map((segment) => {
+      const name = /^\{([^}]+)\}$/.exec(segment)?.[1];
+      return name === undefined ? { literal: segment } : { placeholder: name };
+    });
+    template = { method: match[1] as HttpMethod, segments };
+    if (routes.size >= ROUTES_KEPT) routes.clear();
+    routes.set(route, template);
+  }
+  return template;
+}
+
 /**
  * Expands `'GET /nodes/{node}/qemu'` with `{ node: 'pve1', vmid: 100 }`: placeholders are
- * filled (each value one encoded segment) and removed from the parameters.
+ * filled (each value one encoded segment) and removed from the parameters. The route's text
+ * is parsed once (`px.request` in a loop parses it no more).
  */
 export function expandRoute(
   route: string,
   params: Params | undefined,
 ): { method: HttpMethod; path: string; rest: Params } {
-  const match = /^(GET|POST|PUT|DELETE)\s+(\/\S*)$/.exec(route.trim());
-  if (!match)
-    throw new InvalidArgumentError(
-      `route '${route}': expected 'METHOD /path', e.g. 'GET /nodes/{node}/qemu'`,
-    );
+  const { method, segments } = routeTemplate(route);
   const rest: Record<string, Params[string]> = { ...params };
-  const path = match[2]!
-    .split('/')
+  const path = segments
     .map((segment) => {
-      const name = /^\{([^}]+)\}$/.exec(segment)?.[1];
-      if (name === undefined) return segment;
+      if ('literal' in segment) return segment.literal;
+      const name = segment.placeholder;
       if (!(name in rest) || rest[name] === undefined) {
         throw new InvalidArgumentError(`route '${route}': parameter '${name}' is missing`);
       }
@@ -135,5 +160,5 @@ export function expandRoute(
       return encodeSegment(value);
     })
     .join('/');
-  return { method: match[1] as HttpMethod, path: path.replace(/\/+$/, '') || '/', rest };
+  return { method, path: path.replace(/\/+$/, '') || '/', rest };
 }

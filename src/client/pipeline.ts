@@ -26,6 +26,7 @@ const RETRY_AFTER_CAP = 30_000;
 const WIRE_PATHS_KEPT = 1_000;
 const NO_OPTIONS: CallOptions = Object.freeze({});
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_PARAMS: Params = Object.freeze({});
 
 /** One call through the pipeline. */
 export interface Call {
@@ -101,8 +102,8 @@ export class Pipeline {
    */
   async #exchange(call: Call, decoded: boolean): Promise<unknown> {
     const { method, path, upload } = call;
-    const options = call.options === undefined ? NO_OPTIONS : call.options;
-    const params = call.params === undefined || call.params === null ? {} : call.params;
+    const options = call.options ?? NO_OPTIONS;
+    const params = call.params ?? NO_PARAMS;
     const { auth, options: resolved, validate } = this.#parts;
     const sent = this.#wirePath(method, path);
     // A call's own timeout brings room for its attempts, as the client's does for the

@@ -212,8 +212,8 @@ class ClientImpl {
     options?: CallOptions,
   ): Promise<unknown> {
     const answer = this.#pipeline.call({ method, path, params, options });
-    if (options === undefined || !options.wait) return answer;
-    const wait = options.wait;
+    const wait = options?.wait;
+    if (!wait) return answer;
     return answer.then((result) => waitIfTask(this.tasks, result, wait));
   }
 

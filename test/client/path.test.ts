@@ -117,6 +117,23 @@ describe('expandRoute', () => {
     });
   });
 
+  it("expands a route it has parsed before with each call's own values, and leaves the caller's params alone", () => {
+    const route = 'POST /nodes/{node}/qemu/{vmid}/status/start';
+    const first = { node: 'a', vmid: 1 };
+    expect(expandRoute(route, first)).toEqual({
+      method: 'POST',
+      path: '/nodes/a/qemu/1/status/start',
+      rest: {},
+    });
+    expect(expandRoute(route, { node: 'b', vmid: 2, timeout: 5 })).toEqual({
+      method: 'POST',
+      path: '/nodes/b/qemu/2/status/start',
+      rest: { timeout: 5 },
+    });
+    expect(first).toEqual({ node: 'a', vmid: 1 });
+    expect(() => expandRoute(route, { node: 'c' })).toThrow(/parameter 'vmid' is missing/);
+  });
+
   it('says which placeholder is missing, and refuses bad routes', () => {
     expect(() => expandRoute('GET /nodes/{node}', {})).toThrow(/'node' is missing/);
     try {
