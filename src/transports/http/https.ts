@@ -20,6 +20,8 @@ export class HttpsTransport implements Transport {
   readonly #options: ResolvedOptions;
   readonly #settings: WireSettings;
   readonly #dispatchers = new Map<string, Http1Pool>();
+  /** Each host's origin, built once: a new string per request also had to be hashed for #dispatchers. */
+  readonly #origins = new Map<ResolvedHost, string>();
   #hostIndex = 0;
 
   constructor(options: ResolvedOptions) {
@@ -32,7 +34,16 @@ export class HttpsTransport implements Transport {
   }
 
   get origin(): string {
-    return originOf(this.#options.hosts[this.#hostIndex]!);
+    return this.#originOf(this.#options.hosts[this.#hostIndex]!);
+  }
+
+  #originOf(host: ResolvedHost): string {
+    let origin = this.#origins.get(host);
+    if (origin === undefined) {
+      origin = originOf(host);
+      this.#origins.set(host, origin);
+    }
+    return origin;
   }
 
   #dispatcher(host: ResolvedHost, origin: string): Http1Pool {
@@ -56,7 +67,7 @@ export class HttpsTransport implements Transport {
     // Hot path: no `?.` or `??` here. The CommonJS build (tsup's sucrase pass) turns each into a
     // helper call that allocates an array and closures, on every request (bench/cpu-per-call.ts).
     const host = this.#hostFor(req);
-    const origin = originOf(host);
+    const origin = this.#originOf(host);
     const dispatcher = this.#dispatcher(host, origin);
     const wire = toWire(req, this.#settings);
     const timeoutMs = req.timeout === undefined ? this.#options.timeout : req.timeout;
