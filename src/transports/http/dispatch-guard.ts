@@ -1,8 +1,9 @@
 /**
  * What every HTTPS dispatch (an answer collected whole, a streamed download, an upload) does
  * besides handling its answer: it ends once, on the caller's AbortSignal or on a timer, and
- * then aborts the pool's request (http1-pool.ts) so the socket does no more work for it. The timer runs once
- * (`arm()` at start) or restarts on progress (`arm()` again on each chunk: an idle timeout).
+ * then aborts the pool's request (http1-pool.ts) so the socket does no more work for it. The
+ * timer runs once (`arm()` at start) or restarts on progress (`arm()` again on each chunk: an
+ * idle timeout, which refreshes the one timer instead of making a new one per chunk).
  */
 import { AbortError, TimeoutError } from '../../core/errors.js';
 import type { RequestControl } from './http1-pool.js';
@@ -15,7 +16,11 @@ export interface GuardOptions {
   /** What ran out, after `where: `, e.g. `no answer within 30000 ms`. */
   timeoutText: string;
   /** Called once, with the error that ended the exchange early. */
-  onFail: (error: Error) => void;
+  onFail(error: Error): void;
+}
+
+function timedOut(guard: DispatchGuard): void {
+  guard.timeout();
 }
 
 export class DispatchGuard {
@@ -23,8 +28,8 @@ export class DispatchGuard {
   #controller: RequestControl | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
-  readonly #onAbort = () =>
-    this.fail(new AbortError(`${this.#o.where}: aborted by the caller`, { cause: this.#o.signal?.reason }));
+  /** Made only for a request with a signal. */
+  #onAbort: (() => void) | undefined;
 
   constructor(o: GuardOptions) {
     this.#o = o;
@@ -40,9 +45,10 @@ export class DispatchGuard {
       return true;
     }
     if (signal.aborted) {
-      this.#onAbort();
+      this.#aborted();
       return false;
     }
+    this.#onAbort = () => this.#aborted();
     signal.addEventListener('abort', this.#onAbort, { once: true });
     this.arm();
     return true;
@@ -51,10 +57,21 @@ export class DispatchGuard {
   /** (Re)starts the timer. */
   arm(): void {
     if (this.#ended) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(
-      () => this.fail(new TimeoutError(`${this.#o.where}: ${this.#o.timeoutText}`)),
-      this.#o.timeoutMs,
+    if (this.#timer !== undefined) this.#timer.refresh();
+    else this.#timer = setTimeout(timedOut, this.#o.timeoutMs, this);
+  }
+
+  /** The timer ran out. */
+  timeout(): void {
+    this.fail(new TimeoutError(`${this.#o.where}: ${this.#o.timeoutText}`));
+  }
+
+  #aborted(): void {
+    const signal = this.#o.signal;
+    this.fail(
+      new AbortError(`${this.#o.where}: aborted by the caller`, {
+        cause: signal === undefined ? undefined : signal.reason,
+      }),
     );
   }
 
@@ -73,7 +90,8 @@ export class DispatchGuard {
     this.#ended = true;
     clearTimeout(this.#timer);
     const signal = this.#o.signal;
-    if (signal !== undefined) signal.removeEventListener('abort', this.#onAbort);
+    if (signal !== undefined && this.#onAbort !== undefined)
+      signal.removeEventListener('abort', this.#onAbort);
   }
 
   /** Ends the exchange early: aborts the request and reports `error` once. */

@@ -12,8 +12,9 @@
 import type { Readable } from 'node:stream';
 import { ConnectionError, ProxmoxError } from '../../core/errors.js';
 import { classifyFailure, type TransportResponse } from '../transport.js';
-import { DispatchGuard } from './dispatch-guard.js';
+import { DispatchGuard, type GuardOptions } from './dispatch-guard.js';
 import type { Http1Handler } from './http1-connection.js';
+import type { ResponseHeaders } from './http1-parser.js';
 import type { Http1Pool, RequestControl } from './http1-pool.js';
 
 export type ResponseHead = Omit<TransportResponse, 'body' | 'stream'>;
@@ -72,99 +73,157 @@ export function exchange(
   sink: AnswerSink,
 ): Promise<TransportResponse> {
   return new Promise((resolve, reject) => {
-    // No `??` on the hot path (the CommonJS build makes it an allocating helper call).
-    const where = req.where !== undefined ? req.where : whereOf(req.method, req.path);
-    let settled = false;
-    const settle = (error: Error | undefined, value?: TransportResponse) => {
-      if (settled) return;
-      settled = true;
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    let body: string | null | Readable = null;
-    const closeBody = () => {
-      if (body !== null && typeof body !== 'string' && !body.destroyed) body.destroy();
-    };
-    const guard = new DispatchGuard({
-      where,
-      signal: req.signal,
-      timeoutMs: req.timeoutMs,
-      timeoutText: req.timeoutText,
-      onFail: (error) => {
-        closeBody();
-        if (settled && sink.failed !== undefined) sink.failed(error);
-        settle(error);
-      },
-    });
-    body = typeof req.body === 'function' ? req.body(() => guard.arm()) : req.body;
-    if (body !== null && typeof body !== 'string') {
-      body.on('error', (error) => guard.fail(asProxmoxError(where, req.method, error)));
-    }
-    if (!guard.start()) return;
+    new Exchange(pool, req, sink, resolve, reject).start();
+  });
+}
 
-    let control: RequestControl | undefined;
-    const flow: Flow = {
-      pause: () => {
-        if (control !== undefined) control.pause();
-      },
-      resume: () => {
-        if (control !== undefined) control.resume();
-      },
-      cancel: () => {
-        if (guard.ended) return;
-        guard.end();
-        closeBody();
-        if (control !== undefined) control.abort();
-      },
-    };
-    /** A sink's exception ends the exchange as a typed error instead of vanishing in a socket handler. */
-    const step = (work: () => void) => {
-      if (guard.ended) return;
-      try {
-        work();
-      } catch (error) {
-        guard.fail(
-          error instanceof ProxmoxError
-            ? error
-            : new ProxmoxError(`${where}: could not read the answer (${(error as Error).message})`, {
-                cause: error,
-                method: req.method,
-              }),
-        );
-      }
-    };
-    const handler: Http1Handler = {
-      onHead(statusCode, statusText, headers) {
-        step(() => {
-          if (req.idle) guard.arm();
-          const early = sink.head({ status: statusCode, statusText, headers }, flow);
-          if (early !== undefined) settle(undefined, early);
-        });
-      },
-      onBody(chunk) {
-        step(() => {
-          if (req.idle) guard.arm();
-          sink.data(chunk, flow);
-        });
-      },
-      onComplete() {
-        step(() => {
-          const done = sink.end();
-          guard.end();
-          closeBody();
-          if (done !== undefined) settle(undefined, done);
-        });
-      },
-      onError(error) {
-        guard.fail(asProxmoxError(where, req.method, error));
-      },
-    };
+/**
+ * One exchange: the pool's handler, the sink's flow and the guard's owner in one object, so
+ * that a request allocates no closures (and none per chunk) besides its one Promise's.
+ */
+class Exchange implements Http1Handler, Flow, GuardOptions {
+  readonly where: string;
+  readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number;
+  readonly timeoutText: string;
+  readonly #pool: Http1Pool;
+  readonly #req: ExchangeRequest;
+  readonly #sink: AnswerSink;
+  readonly #resolve: (value: TransportResponse) => void;
+  readonly #reject: (error: Error) => void;
+  readonly #guard: DispatchGuard;
+  #settled = false;
+  #body: string | null | Readable = null;
+  #control: RequestControl | undefined;
+
+  constructor(
+    pool: Http1Pool,
+    req: ExchangeRequest,
+    sink: AnswerSink,
+    resolve: (value: TransportResponse) => void,
+    reject: (error: Error) => void,
+  ) {
+    // No `??` on the hot path (the CommonJS build makes it an allocating helper call).
+    this.where = req.where !== undefined ? req.where : whereOf(req.method, req.path);
+    this.signal = req.signal;
+    this.timeoutMs = req.timeoutMs;
+    this.timeoutText = req.timeoutText;
+    this.#pool = pool;
+    this.#req = req;
+    this.#sink = sink;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#guard = new DispatchGuard(this);
+  }
+
+  start(): void {
+    const req = this.#req;
+    const guard = this.#guard;
+    if (typeof req.body === 'function') {
+      // An upload: each chunk read restarts the idle timer; a read error fails the exchange.
+      const body = req.body(() => guard.arm());
+      body.on('error', (error) => guard.fail(asProxmoxError(this.where, req.method, error)));
+      this.#body = body;
+    } else this.#body = req.body;
+    if (!guard.start()) return;
     try {
-      control = pool.dispatch({ method: req.method, path: req.path, headers: req.headers, body }, handler);
+      this.#control = this.#pool.dispatch(
+        { method: req.method, path: req.path, headers: req.headers, body: this.#body },
+        this,
+      );
     } catch (error) {
-      guard.fail(asProxmoxError(where, req.method, error));
+      guard.fail(asProxmoxError(this.where, req.method, error));
       return;
     }
-    guard.attach(control);
-  });
+    guard.attach(this.#control);
+  }
+
+  #settle(error: Error | undefined, value: TransportResponse | undefined): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    if (error !== undefined) this.#reject(error);
+    else this.#resolve(value!);
+  }
+
+  #closeBody(): void {
+    const body = this.#body;
+    if (body !== null && typeof body !== 'string' && !body.destroyed) body.destroy();
+  }
+
+  /** A sink's exception ends the exchange as a typed error instead of vanishing in a socket handler. */
+  #sinkFailed(error: unknown): void {
+    this.#guard.fail(
+      error instanceof ProxmoxError
+        ? error
+        : new ProxmoxError(`${this.where}: could not read the answer (${(error as Error).message})`, {
+            cause: error,
+            method: this.#req.method,
+          }),
+    );
+  }
+
+  // The guard's owner.
+
+  onFail(error: Error): void {
+    this.#closeBody();
+    if (this.#settled && this.#sink.failed !== undefined) this.#sink.failed(error);
+    this.#settle(error, undefined);
+  }
+
+  // The sink's flow.
+
+  pause(): void {
+    if (this.#control !== undefined) this.#control.pause();
+  }
+
+  resume(): void {
+    if (this.#control !== undefined) this.#control.resume();
+  }
+
+  cancel(): void {
+    const guard = this.#guard;
+    if (guard.ended) return;
+    guard.end();
+    this.#closeBody();
+    if (this.#control !== undefined) this.#control.abort();
+  }
+
+  // The pool's handler.
+
+  onHead(status: number, statusText: string, headers: ResponseHeaders): void {
+    if (this.#guard.ended) return;
+    try {
+      if (this.#req.idle) this.#guard.arm();
+      const early = this.#sink.head({ status, statusText, headers }, this);
+      if (early !== undefined) this.#settle(undefined, early);
+    } catch (error) {
+      this.#sinkFailed(error);
+    }
+  }
+
+  onBody(chunk: Buffer): void {
+    if (this.#guard.ended) return;
+    try {
+      if (this.#req.idle) this.#guard.arm();
+      this.#sink.data(chunk, this);
+    } catch (error) {
+      this.#sinkFailed(error);
+    }
+  }
+
+  onComplete(): void {
+    if (this.#guard.ended) return;
+    try {
+      const done = this.#sink.end();
+      this.#guard.end();
+      this.#closeBody();
+      if (done !== undefined) this.#settle(undefined, done);
+    } catch (error) {
+      this.#sinkFailed(error);
+    }
+  }
+
+  onError(error: Error): void {
+    this.#guard.fail(asProxmoxError(this.where, this.#req.method, error));
+  }
 }

@@ -101,9 +101,10 @@ export class Http1Connection implements ResponseHandler {
     this.#parser.expect(request.method);
     this.#socket.ref();
     const body = request.body;
+    // The head is written as latin1 (one byte per character, as undici did): cheaper than UTF-8.
     if (body === null) {
       this.#bodySent = true;
-      this.#socket.write(request.head);
+      this.#socket.write(request.head, 'latin1');
     } else if (typeof body === 'string') {
       this.#bodySent = true;
       this.#socket.write(request.head + body);

@@ -20,7 +20,6 @@ export class HttpsTransport implements Transport {
   readonly #options: ResolvedOptions;
   readonly #settings: WireSettings;
   readonly #dispatchers = new Map<string, Http1Pool>();
-  /** Each host's origin, built once: a new string per request also had to be hashed for #dispatchers. */
   readonly #origins = new Map<ResolvedHost, string>();
   #hostIndex = 0;
 
@@ -37,6 +36,7 @@ export class HttpsTransport implements Transport {
     return this.#originOf(this.#options.hosts[this.#hostIndex]!);
   }
 
+  /** Each host's origin, built once: a new string per request also had to be hashed for #dispatchers. */
   #originOf(host: ResolvedHost): string {
     let origin = this.#origins.get(host);
     if (origin === undefined) {
@@ -63,7 +63,16 @@ export class HttpsTransport implements Transport {
     return (node !== undefined && uploadHost(this.#options.hosts, node)) || current;
   }
 
-  async request(req: TransportRequest): Promise<TransportResponse> {
+  /** Not `async`: an async function wraps the exchange's promise in one more (and more microtask turns). */
+  request(req: TransportRequest): Promise<TransportResponse> {
+    try {
+      return this.#send(req);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #send(req: TransportRequest): Promise<TransportResponse> {
     // Hot path: no `?.` or `??` here. The CommonJS build (tsup's sucrase pass) turns each into a
     // helper call that allocates an array and closures, on every request (bench/cpu-per-call.ts).
     const host = this.#hostFor(req);
@@ -73,38 +82,45 @@ export class HttpsTransport implements Transport {
     const timeoutMs = req.timeout === undefined ? this.#options.timeout : req.timeout;
     const limit = this.#options.maxResponseBytes;
     const where = whereOf(req.method, wire.url);
-    const base = { method: req.method, signal: req.signal, timeoutMs, where };
     if (req.upload) {
       // An upload of several GB outlasts any per-request limit: only a stall of `timeout` ms fails it.
       const upload = uploadRequest(wire, req, req.upload);
       return exchange(
         dispatcher,
-        { ...base, ...upload, timeoutText: `upload stalled for ${timeoutMs} ms`, idle: true },
+        {
+          method: req.method,
+          path: upload.path,
+          headers: upload.headers,
+          body: upload.body,
+          signal: req.signal,
+          timeoutMs,
+          where,
+          timeoutText: `upload stalled for ${timeoutMs} ms`,
+          idle: true,
+        },
         new CollectSink(where, limit),
       );
     }
-    const request = {
-      ...base,
-      path: wire.url,
-      headers: wire.headers,
-      body: wire.body === undefined ? null : wire.body,
-    };
-    if (req.responseType === 'stream') {
-      // A slow but moving download is not cut off, a stalled one is.
-      return exchange(
-        dispatcher,
-        { ...request, timeoutText: `no data for ${timeoutMs} ms`, idle: true },
-        new StreamSink(where, limit),
-      );
-    }
-    // The timer runs once, over the head and the whole body: a trickle cannot outlast it.
+    const stream = req.responseType === 'stream';
     const answer = exchange(
       dispatcher,
-      { ...request, timeoutText: `no complete answer within ${timeoutMs} ms`, idle: false },
-      new CollectSink(where, limit),
+      {
+        method: req.method,
+        path: wire.url,
+        headers: wire.headers,
+        body: wire.body === undefined ? null : wire.body,
+        signal: req.signal,
+        timeoutMs,
+        where,
+        // A slow but moving download is not cut off, a stalled one is; otherwise the timer runs
+        // once, over the head and the whole body: a trickle cannot outlast it.
+        timeoutText: stream ? `no data for ${timeoutMs} ms` : `no complete answer within ${timeoutMs} ms`,
+        idle: stream,
+      },
+      stream ? new StreamSink(where, limit) : new CollectSink(where, limit),
     );
     // One host has nowhere to fail over to: no extra async frame per call for it.
-    return this.#options.hosts.length > 1 ? this.#failingOver(origin, answer) : answer;
+    return !stream && this.#options.hosts.length > 1 ? this.#failingOver(origin, answer) : answer;
   }
 
   /**
