@@ -187,7 +187,7 @@ describe('migrate (qemu-server PVE/API2/Qemu.pm migrate_vm)', () => {
     expect(await vm.state()).toBe('running');
     // qemu-server PVE/QemuMigrate.pm scan_local_volumes: the task fails without it.
     await expect(vm.migrate('pve3')).rejects.toMatchObject({
-      exitStatus: "Problem found while scanning volumes - can't migrate VM - check log",
+      exitStatus: 'migration aborted',
     });
     const done = await vm.migrate('pve3', { withLocalDisks: true });
     expect(done.to).toBe('pve3');

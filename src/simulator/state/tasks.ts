@@ -36,6 +36,16 @@ export interface TaskSpec {
   durationMs?: number;
 }
 
+/** A worker's failure with the lines it logged before it died (they precede `TASK ERROR`). */
+export class TaskFailure extends Error {
+  constructor(
+    message: string,
+    readonly lines: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
 export class TaskManager {
@@ -97,6 +107,7 @@ export class TaskManager {
       task.exitstatus = 'OK';
       task.log.push('TASK OK');
     } catch (error) {
+      if (error instanceof TaskFailure) task.log.push(...error.lines);
       const text = (error instanceof Error ? error.message : String(error)).trim();
       task.exitstatus = text;
       task.log.push(`TASK ERROR: ${text}`);

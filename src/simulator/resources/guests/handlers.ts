@@ -9,12 +9,11 @@ import {
   currentStatus,
   destroyGuest,
   makeTemplate,
-  migrateGuest,
-  migratePreconditions,
   type PowerAction,
   powerAction,
 } from './lifecycle.js';
 import { createGuest, listGuests } from './list.js';
+import { migrateGuest, migratePreconditions } from './migrate.js';
 import { moveDisk, moveVolume } from './move-disk.js';
 import { resizeDisk } from './resize.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * Guest power state, template, clone, migrate and destroy, with the rules a cluster
+ * Guest power state, template, clone and destroy (migrate.ts moves guests), with the rules a cluster
  * enforces: one vmid cluster-wide, no start of a running guest, no destroy of a running
  * one, nothing on a locked guest, locks held while the task runs.
  */
@@ -13,7 +13,6 @@ import { findStorage } from '../storage/lookup.js';
 import { checkClone, cloneConfig, toBaseVolumes } from './clone-config.js';
 import { cloneTargetConflict } from './clone-target.js';
 import { assertUnlocked, findGuest, parseVmid, requireNode, yes } from './common.js';
-import { isCdrom, isCloudinit, isDriveKey, parseDrive } from './drives.js';
 import { guestItem, WORKER_PREFIX } from './list.js';
 import { applyPending } from './pending.js';
 
@@ -214,89 +213,6 @@ function failedCloneTask(ctx: HandlerContext, source: Guest, error: string): str
       throw new Error(error);
     },
   }).upid;
-}
-
-export function migrateGuest(type: GuestType) {
-  return (ctx: HandlerContext): unknown => {
-    const { core } = ctx;
-    const guest = findGuest(ctx, type);
-    const target = str(ctx.params.target) ?? '';
-    if (!core.cluster.nodes.has(target)) throw new SimError(500, `no such cluster node '${target}'`);
-    if (target === guest.node) throw new SimError(500, 'target is local node.');
-    assertUnlocked(guest);
-    const online = yes(ctx.params.online) || yes(ctx.params.restart);
-    if (guest.status !== 'stopped' && !online) {
-      throw new SimError(
-        500,
-        type === 'qemu'
-          ? "can't migrate running VM without --online"
-          : "lxc live migration is currently not implemented - use 'restart' mode",
-      );
-    }
-    guest.lock = 'migrate';
-    const refused =
-      type === 'qemu' && guest.status !== 'stopped' && !yes(ctx.params['with-local-disks'])
-        ? attachedLocalDisks(core, guest)
-        : [];
-    return core.tasks.start({
-      node: guest.node,
-      type: type === 'qemu' ? 'qmigrate' : 'vzmigrate',
-      id: String(guest.vmid),
-      user: authId(ctx.subject),
-      log: [
-        `starting migration of ${label(guest)} to node '${target}'`,
-        ...refused.map(
-          (volid) =>
-            `can't migrate local disk '${volid}': can't live migrate attached local disks without with-local-disks option`,
-        ),
-      ],
-      work: () => {
-        delete guest.lock;
-        if (refused.length > 0)
-          throw new Error("Problem found while scanning volumes - can't migrate VM - check log");
-        guest.node = target;
-        return ['migration finished successfully'];
-      },
-    }).upid;
-  };
-}
-
-/**
- * qemu-server PVE/QemuMigrate.pm scan_local_volumes: a running VM's attached disks on storages
- * that are not shared cannot move live without `with-local-disks` (each is logged, then the
- * task dies "can't migrate VM - check log", wrapped as "Problem found while scanning volumes").
- * CD-ROMs and the cloud-init drive are left out here, as the source treats them apart.
- */
-function attachedLocalDisks(core: EngineCore, guest: Guest): string[] {
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(guest.config)) {
-    if (!isDriveKey('qemu', key)) continue;
-    const drive = parseDrive('qemu', key, value);
-    if (isCdrom(drive) || isCloudinit(drive)) continue;
-    const volid = drive.file ?? '';
-    const colon = volid.indexOf(':');
-    if (colon <= 0) continue;
-    const storage = core.storage.storages.get(volid.slice(0, colon));
-    if (storage !== undefined && !storage.shared) out.push(volid);
-  }
-  return out.sort();
-}
-
-export function migratePreconditions(type: GuestType) {
-  return (ctx: HandlerContext): unknown => {
-    const guest = findGuest(ctx, type);
-    const others = [...ctx.core.cluster.nodes.keys()].filter((n) => n !== guest.node);
-    return {
-      running: guest.status === 'stopped' ? 0 : 1,
-      allowed_nodes: others,
-      not_allowed_nodes: {},
-      local_disks: [],
-      local_resources: [],
-      'mapped-resources': [],
-      'mapped-resource-info': {},
-      'has-dbus-vmstate': 0,
-    };
-  };
 }
 
 export { parseVmid };

@@ -1,0 +1,252 @@
+/**
+ * Migration to another node of the cluster, after qemu-server src/PVE/QemuMigrate.pm and
+ * pve-container src/PVE/LXC/Migrate.pm (phase1: scan the volumes on local storages, copy each
+ * to the target node's storage, `targetstorage` / `target-storage` mapping them, then move the
+ * config with the new volume ids) and pve-guest-common src/PVE/AbstractMigrate.pm migrate
+ * (the closing line and the `migration aborted` exit status). Disks are not stored apart from
+ * the configs that name them (storage/volumes.ts), so the source node's storage stops listing a
+ * local disk and the target's lists it once the config has moved.
+ */
+import type { EngineCore } from '../../engine/engine-core.js';
+import { authId, type HandlerContext, str } from '../../engine/handler.js';
+import { SimError } from '../../engine/sim-error.js';
+import type { Guest, GuestType } from '../../state/cluster-state.js';
+import { configDisks } from '../../state/guest-disks.js';
+import { type StorageRecord, storageOf } from '../../state/storage-state.js';
+import { TaskFailure } from '../../state/tasks.js';
+import { formatOfName } from '../../state/volume-names.js';
+import { newVolid, storageVolumes } from '../storage/volumes.js';
+import { assertUnlocked, findGuest, yes } from './common.js';
+
+/** Where a volume was found, in the order QemuMigrate.pm scan_local_volumes lets one win. */
+type Ref = 'pending' | 'snapshot' | 'unused' | 'attached';
+const RANK: Record<Ref, number> = { pending: 0, snapshot: 1, unused: 2, attached: 3 };
+
+interface LocalVolume {
+  volid: string;
+  ref: Ref;
+  targetsid: string;
+}
+
+/** PVE::JSONSchema parse_idmap + map_id: `src:dst` entries, one bare default, `1` for identity. */
+export function mapStorage(map: string | undefined, sid: string): string {
+  if (map === undefined) return sid;
+  let fallback: string | undefined;
+  for (const entry of map.split(/[,;\s]+/).filter((e) => e !== '')) {
+    const pair = /^([^:]+):([^:]+)$/.exec(entry);
+    if (pair) {
+      if (pair[1] === sid) return pair[2]!;
+    } else if (entry !== '1') fallback = entry;
+  }
+  return fallback ?? sid;
+}
+
+/** Each volume on a storage that is not shared, with the config that names it. */
+function localVolumes(core: EngineCore, guest: Guest): Map<string, Ref> {
+  const found = new Map<string, Ref>();
+  const note = (volid: string, ref: Ref) => {
+    const sid = storageOf(volid);
+    const storage = sid === undefined ? undefined : core.storage.storages.get(sid);
+    if (storage === undefined || storage.shared) return;
+    const before = found.get(volid);
+    if (before === undefined || RANK[ref] > RANK[before]) found.set(volid, ref);
+  };
+  for (const disk of configDisks(guest.pending)) note(disk.volid, 'pending');
+  for (const snapshot of guest.snapshots.values())
+    for (const disk of configDisks(snapshot.config)) note(disk.volid, 'snapshot');
+  for (const disk of configDisks(guest.config)) note(disk.volid, disk.unused ? 'unused' : 'attached');
+  return found;
+}
+
+/** QemuMigrate.pm target_storage_check_available / PVE::Storage storage_check_enabled. */
+function targetProblem(core: EngineCore, guest: Guest, volid: string, targetsid: string, node: string) {
+  const storage = core.storage.storages.get(targetsid);
+  if (storage === undefined) return `storage '${targetsid}' does not exist`;
+  if (!core.storage.availableOn(storage, node))
+    return `storage '${targetsid}' is not available on node '${node}'`;
+  const content = guest.type === 'qemu' ? 'images' : 'rootdir';
+  if (!storage.content.includes(content))
+    return `${volid}: content type '${content}' is not available on storage '${targetsid}'`;
+  return undefined;
+}
+
+/**
+ * The volume's id on the target (PVE::Storage storage_migrate): the same name on a storage of
+ * the same type, else the name the target's type gives it; another free name when the target
+ * has one by that name already, or got one from this migration (`allow_rename`).
+ */
+function targetVolid(
+  core: EngineCore,
+  guest: Guest,
+  volid: string,
+  target: StorageRecord,
+  node: string,
+  imported: readonly string[],
+): string {
+  const source = core.storage.storages.get(storageOf(volid)!)!;
+  const volname = volid.slice(volid.indexOf(':') + 1);
+  const format = formatOfName(volname);
+  const image = volname.slice(volname.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
+  const name =
+    source.type === target.type
+      ? volname
+      : target.path === undefined
+        ? image
+        : `${guest.vmid}/${image}.${format}`;
+  const wanted = `${target.storage}:${name}`;
+  const taken =
+    imported.includes(wanted) || storageVolumes(core, node, target).some((v) => v.volid === wanted);
+  return taken ? newVolid(core, node, target, guest.vmid, format, imported) : wanted;
+}
+
+/** PVE::AbstractConfig update_volume_ids: every config record, and the sizes kept by volume id. */
+function renameVolumes(guest: Guest, moved: ReadonlyMap<string, string>): void {
+  const rename = (config: Record<string, string>) => {
+    for (const [key, value] of Object.entries(config)) {
+      const volid = value.split(',', 1)[0] ?? '';
+      const to = moved.get(volid);
+      if (to !== undefined && to !== volid) config[key] = to + value.slice(volid.length);
+    }
+  };
+  rename(guest.config);
+  rename(guest.pending);
+  for (const snapshot of guest.snapshots.values()) rename(snapshot.config);
+  for (const [from, to] of moved) {
+    const size = guest.volumeSizes?.get(from);
+    if (size === undefined || from === to) continue;
+    guest.volumeSizes!.delete(from);
+    guest.volumeSizes!.set(to, size);
+  }
+}
+
+const duration = (ms: number) => {
+  const s = Math.floor(ms / 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+};
+
+/** The scan's log lines and its refusals, per volume (QemuMigrate.pm scan_local_volumes, LXC/Migrate.pm phase1). */
+function scan(core: EngineCore, guest: Guest, node: string, map: string | undefined, live: boolean) {
+  const qemu = guest.type === 'qemu';
+  const volumes: LocalVolume[] = [];
+  const lines: string[] = [];
+  const errors: string[] = [];
+  for (const [volid, ref] of [...localVolumes(core, guest)].sort(([a], [b]) => a.localeCompare(b))) {
+    const targetsid = mapStorage(map, storageOf(volid)!);
+    const problem =
+      targetProblem(core, guest, volid, targetsid, node) ??
+      (live && ref === 'attached'
+        ? "can't live migrate attached local disks without with-local-disks option"
+        : undefined);
+    const what =
+      ref === 'attached'
+        ? ''
+        : ref === 'unused'
+          ? ' (unused)'
+          : ref === 'pending'
+            ? ' (pending change)'
+            : ' (referenced by snapshot(s))';
+    if (qemu) lines.push(`found local disk '${volid}'${ref === 'attached' ? ' (attached)' : what}`);
+    else
+      lines.push(
+        `found local volume '${volid}'${ref === 'snapshot' ? ' (referenced by snapshot(s))' : ' (in current VM config)'}`,
+      );
+    if (problem !== undefined)
+      errors.push(`can't migrate local ${qemu ? 'disk' : 'volume'} '${volid}': ${problem}`);
+    volumes.push({ volid, ref, targetsid });
+  }
+  return { volumes, lines, errors };
+}
+
+export function migrateGuest(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const { core } = ctx;
+    const guest = findGuest(ctx, type);
+    const node = str(ctx.params.target) ?? '';
+    if (!core.cluster.nodes.has(node)) throw new SimError(500, `no such cluster node '${node}'`);
+    if (node === guest.node) throw new SimError(500, 'target is local node.');
+    assertUnlocked(guest);
+    const online = yes(ctx.params.online) || yes(ctx.params.restart);
+    if (guest.status !== 'stopped' && !online) {
+      throw new SimError(
+        500,
+        type === 'qemu'
+          ? "can't migrate running VM without --online"
+          : "lxc live migration is currently not implemented - use 'restart' mode",
+      );
+    }
+    guest.lock = 'migrate';
+    const label = type === 'qemu' ? `VM ${guest.vmid}` : `CT ${guest.vmid}`;
+    const address = `192.0.2.${11 + [...core.cluster.nodes.keys()].indexOf(node)}`;
+    const map = str(ctx.params[type === 'qemu' ? 'targetstorage' : 'target-storage']);
+    const live = type === 'qemu' && guest.status !== 'stopped' && !yes(ctx.params['with-local-disks']);
+    const found = scan(core, guest, node, map, live);
+    const started = core.clock.now();
+    const log = [
+      `starting migration of ${label} to node '${node}' (${address})`,
+      ...found.lines,
+      ...found.errors,
+    ];
+    // The duration the log reports is the task's own (it settles lazily, at the next request).
+    let endAt: number | undefined;
+    const task = core.tasks.start({
+      node: guest.node,
+      type: type === 'qemu' ? 'qmigrate' : 'vzmigrate',
+      id: String(guest.vmid),
+      user: authId(ctx.subject),
+      log,
+      work: () => {
+        delete guest.lock;
+        const took = duration((endAt ?? core.clock.now()) - started);
+        if (found.errors.length > 0) {
+          const why =
+            type === 'qemu'
+              ? "Problem found while scanning volumes - can't migrate VM - check log"
+              : "can't migrate CT - check log";
+          throw new TaskFailure('migration aborted', [
+            `ERROR: ${why}`,
+            'aborting phase 1 - cleanup resources',
+            `ERROR: migration aborted (duration ${took}): ${why}`,
+          ]);
+        }
+        const moved = new Map<string, string>();
+        const lines: string[] = [];
+        // Offline copies go first (sync_offline_local_volumes); a running VM's attached disks
+        // follow it by NBD mirror, and keep their place in this log short.
+        const offline = found.volumes.filter(
+          (v) => type === 'lxc' || guest.status === 'stopped' || v.ref !== 'attached',
+        );
+        if (type === 'qemu' && offline.length > 0) lines.push('copying local disk images');
+        for (const volume of found.volumes) {
+          const target = core.storage.storages.get(volume.targetsid)!;
+          const to = targetVolid(core, guest, volume.volid, target, node, [...moved.values()]);
+          moved.set(volume.volid, to);
+          if (offline.includes(volume)) lines.push(`successfully imported '${to}'`);
+          lines.push(`volume '${volume.volid}' is '${to}' on the target`);
+        }
+        renameVolumes(guest, moved);
+        guest.node = node;
+        return [...lines, `migration finished successfully (duration ${took})`];
+      },
+    });
+    endAt = task.endAt;
+    return task.upid;
+  };
+}
+
+export function migratePreconditions(type: GuestType) {
+  return (ctx: HandlerContext): unknown => {
+    const guest = findGuest(ctx, type);
+    const others = [...ctx.core.cluster.nodes.keys()].filter((n) => n !== guest.node);
+    return {
+      running: guest.status === 'stopped' ? 0 : 1,
+      allowed_nodes: others,
+      not_allowed_nodes: {},
+      local_disks: [],
+      local_resources: [],
+      'mapped-resources': [],
+      'mapped-resource-info': {},
+      'has-dbus-vmstate': 0,
+    };
+  };
+}
