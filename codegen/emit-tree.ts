@@ -11,7 +11,7 @@
  * (`Synced`), so the everyday async client compiles with no instantiation per node.
  */
 import { HEADER } from './emit-schema.js';
-import { docLine, resultExpr } from './emit-types.js';
+import { resultExpr } from './emit-types.js';
 import type { MethodModel, NodeModel } from './model.js';
 import { propertyKey } from './names.js';
 import type { JsonSchema } from './schema-model.js';
@@ -29,12 +29,20 @@ function signature(m: MethodModel, result: TypeContext): { verbType: string; arg
   };
 }
 
+/** `POST (create_vm) starts a task`: the verb, its handler's name, what its type does not say. The path is the node's. */
+function verbFacts(m: MethodModel): string {
+  const facts = [m.api.method, `(${m.api.name})`];
+  if (m.api.task) facts.push('starts a task');
+  if (!m.api.allowtoken) facts.push('not with API tokens');
+  return facts.join(' ');
+}
+
 function verbLines(m: MethodModel, taken: ReadonlySet<string>, result: TypeContext): string[] {
   const { verbType, args } = signature(m, result);
   const lines: string[] = [];
   for (const verb of VERBS[m.api.method]) {
     if (taken.has(verb)) continue;
-    lines.push(`  ${docLine(m)}`, `  ${verb}: ${verbType}<${args}>;`);
+    lines.push(`  /** ${verbFacts(m)} */`, `  ${verb}: ${verbType}<${args}>;`);
   }
   return lines;
 }
@@ -53,7 +61,7 @@ function baseOf(m: MethodModel, taken: ReadonlySet<string>, result: TypeContext)
 
 /** The path, and what the comment of a verb declared in a base would have said. */
 function nodeDoc(n: NodeModel, based: MethodModel[]): string {
-  const facts = based.map((m) => docLine(m).slice(4, -3).replace(`${m.route} `, `${m.api.method} `));
+  const facts = based.map(verbFacts);
   return `/** ${[n.node.path, ...facts].join('; ')} */`;
 }
 

@@ -1,5 +1,6 @@
 /** Renders `<svc>/types.ts`: per-method parameter and result types, and the route map `Routes`. */
 import { HEADER } from './emit-schema.js';
+import { InterfaceWriter } from './interface-writer.js';
 import { allMethods, type MethodModel, type NodeModel } from './model.js';
 import { propertyKey } from './names.js';
 import { objectMembers, type TypeContext, typeExpr } from './type-expr.js';
@@ -17,32 +18,6 @@ function resultExpr(m: MethodModel, ctx: TypeContext, ns = ''): string {
   else if (r?.type === 'null' && m.api.method === 'GET') t = 'unknown';
   else t = r ? typeExpr(r, ctx) : 'unknown';
   return r?.optional && t !== 'unknown' && t !== 'null' ? `${t} | null` : t;
-}
-
-function docLine(m: MethodModel): string {
-  const facts = [m.route, `(${m.api.name})`];
-  if (m.api.task) facts.push('starts a task');
-  if (!m.api.allowtoken) facts.push('not with API tokens');
-  return `/** ${facts.join(' ')} */`;
-}
-
-/**
- * Declares an interface, or, when an earlier one has the very same members (the PUT of a
- * path often takes what its POST takes), one that extends it: the same name for the user,
- * and nothing for the compiler to bind twice.
- */
-class InterfaceWriter {
-  readonly #byBody = new Map<string, string>();
-  constructor(readonly out: string[]) {}
-  write(name: string, members: string[]): void {
-    const body = members.join('\n');
-    const same = this.#byBody.get(body);
-    if (same) this.out.push(`export interface ${name} extends ${same} {}`, '');
-    else {
-      this.#byBody.set(body, name);
-      this.out.push(`export interface ${name} {`, ...members, '}', '');
-    }
-  }
 }
 
 export function emitTypes(model: NodeModel, service: string, booleans: 'int' | 'bool'): string {
@@ -95,4 +70,4 @@ export function emitTypes(model: NodeModel, service: string, booleans: 'int' | '
   return out.join('\n');
 }
 
-export { docLine, resultExpr };
+export { resultExpr };

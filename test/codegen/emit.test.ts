@@ -181,7 +181,7 @@ describe('emitters (tiny fixture, whole output)', () => {
     );
     // A child named like the alias wins: that node spells the verb out, without the alias.
     expect(out).toContain(
-      '  /** POST /nodes/{node} (adopt) */\n  post: Verb<T.NodesNodePostParams, null>;\n  start: NodesNodeStart;\n  create: NodesNodeCreate;',
+      '  /** POST (adopt) */\n  post: Verb<T.NodesNodePostParams, null>;\n  start: NodesNodeStart;\n  create: NodesNodeCreate;',
     );
     expect(out).not.toMatch(/<C\b/);
   });
@@ -257,5 +257,57 @@ describe('tree.d.ts: what a path parameter takes', () => {
     const out = emitTree(buildModel(tree), 'pve', 'int');
     expect(out).toContain('  (flag: "noout" | "pause"): FlagsFlag;');
     expect(out).toContain('  (vmid: string | number): VmsVmid;');
+  });
+});
+
+describe('types.d.ts: an interface sharing most members with an earlier one', () => {
+  const keys = Object.fromEntries(
+    Array.from({ length: 10 }, (_, i) => [`k${i}`, { type: 'string' as const, optional: true }]),
+  );
+  const tree = rootOf(
+    withParamChild(
+      'guests',
+      'id',
+      {
+        POST: apiMethod('/guests', 'POST', { ...keys, id: { type: 'integer' }, archive: { type: 'string' } }),
+      },
+      {
+        PUT: apiMethod('/guests/{id}', 'PUT', {
+          ...keys,
+          id: { type: 'integer' },
+          digest: { type: 'string', optional: true },
+        }),
+      },
+    ),
+  );
+
+  it('extends Omit<earlier, what differs or is missing> and declares only its own', () => {
+    const out = emitTypes(buildModel(tree), 'pve', 'int');
+    expect(out).toContain(
+      'export interface GuestsIdPutParams extends Omit<GuestsPostParams, "id" | "archive"> {\n  digest?: string | undefined;\n}',
+    );
+  });
+
+  it('writes out an interface with a string index signature (Omit would lose its named keys)', () => {
+    const open = rootOf(
+      withParamChild(
+        'things',
+        'id',
+        { POST: apiMethod('/things', 'POST', keys) },
+        {
+          PUT: {
+            ...apiMethod('/things/{id}', 'PUT', { ...keys, extra: { type: 'string' } }),
+            parameters: {
+              type: 'object',
+              properties: { ...keys, extra: { type: 'string' } },
+              additionalProperties: true,
+            },
+          },
+        },
+      ),
+    );
+    const out = emitTypes(buildModel(open), 'pve', 'int');
+    expect(out).toContain('export interface ThingsIdPutParams {\n');
+    expect(out).not.toContain('Omit<');
   });
 });

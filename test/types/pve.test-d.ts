@@ -3,6 +3,7 @@ import type {
   NodesGetItem,
   NodesNodeQemuNetFormat,
   NodesNodeQemuPostParams,
+  NodesNodeQemuVmidConfigPutParams,
 } from '../../src/generated/pve/types.js';
 import type { TaskStatus } from '../../src/options/call-options.js';
 import type { ApiRoot, Envelope, Upid } from '../../src/typed/api.js';
@@ -143,5 +144,21 @@ describe('PVE optional parameters', () => {
     await px.nodes('pve1').qemu.post({ vmid: 100, name, net1: undefined });
     // @ts-expect-error required parameters do not
     await px.nodes('pve1').qemu.post({ vmid: undefined });
+  });
+});
+
+describe('PVE interfaces written as Omit<earlier> (codegen/interface-writer.ts)', () => {
+  test('a guest config PUT takes what the create takes, less its create-only keys, numbered keys too', async () => {
+    await px.nodes('pve1').qemu(100).config.put({ cores: 4, net3: 'virtio,bridge=vmbr0', delete: 'net1' });
+    await px.nodes('pve1').qemu(100).config.put({ name: undefined, scsi30: 'local:8' });
+    // @ts-expect-error vmid is the path's, and create-only
+    await px.nodes('pve1').qemu(100).config.put({ vmid: 100 });
+    // @ts-expect-error archive is create-only
+    await px.nodes('pve1').qemu(100).config.post({ archive: 'x' });
+    // @ts-expect-error unknown key
+    await px.nodes('pve1').qemu(100).config.put({ cpus: 4 });
+    // @ts-expect-error still the enum of the create
+    await px.nodes('pve1').qemu(100).config.put({ ostype: 'dos' });
+    expectTypeOf<NodesNodeQemuVmidConfigPutParams['cores']>().toEqualTypeOf<number | undefined>();
   });
 });

@@ -9,7 +9,7 @@ export type { Verb, VerbOpt };
 
 /** / */
 export interface Root {
-  /** GET / (get) */
+  /** GET (get) */
   get: VerbOpt<T.RootGetParams, unknown>;
   access: Access;
   admin: Admin;
@@ -27,7 +27,7 @@ export interface Root {
 
 /** /access */
 export interface Access {
-  /** GET /access (get_access) */
+  /** GET (get_access) */
   get: VerbOpt<T.AccessGetParams, unknown>;
   acl: AccessAcl;
   domains: AccessDomains;
@@ -43,14 +43,14 @@ export interface Access {
 
 /** /access/acl; PUT (put_access_acl) */
 export interface AccessAcl extends Put<T.AccessAclPutParams, null> {
-  /** GET /access/acl (get_access_acl) */
+  /** GET (get_access_acl) */
   get: VerbOpt<T.AccessAclGetParams, T.AccessAclGetItem[]>;
 }
 
 /** /access/domains */
 export interface AccessDomains {
   (realm: string | number): AccessDomainsRealm;
-  /** GET /access/domains (get_access_domains) */
+  /** GET (get_access_domains) */
   get: VerbOpt<NoParams, T.AccessDomainsGetItem[]>;
 }
 
@@ -65,7 +65,7 @@ export interface AccessDomainsRealmSync extends PostOpt<T.AccessDomainsRealmSync
 
 /** /access/openid */
 export interface AccessOpenid {
-  /** GET /access/openid (get_access_openid) */
+  /** GET (get_access_openid) */
   get: VerbOpt<T.AccessOpenidGetParams, unknown>;
   "auth-url": AccessOpenidAuthUrl;
   login: AccessOpenidLogin;
@@ -85,56 +85,56 @@ export interface AccessPassword extends Put<T.AccessPasswordPutParams, null> {
 
 /** /access/permissions */
 export interface AccessPermissions {
-  /** GET /access/permissions (get_access_permissions) */
+  /** GET (get_access_permissions) */
   get: VerbOpt<T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
 export interface AccessRoles {
-  /** GET /access/roles (get_access_roles) */
+  /** GET (get_access_roles) */
   get: VerbOpt<NoParams, T.AccessRolesGetItem[]>;
 }
 
 /** /access/tfa */
 export interface AccessTfa {
   (userid: string | number): AccessTfaUserid;
-  /** GET /access/tfa (get_access_tfa) */
+  /** GET (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid}; POST (post_access_tfa) */
 export interface AccessTfaUserid extends Post<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult> {
   (id: string | number): AccessTfaUseridId;
-  /** GET /access/tfa/{userid} (get_access_tfa) */
+  /** GET (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
 }
 
 /** /access/tfa/{userid}/{id}; PUT (put_access_tfa) */
 export interface AccessTfaUseridId extends PutOpt<T.AccessTfaUseridIdPutParams, null> {
-  /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
+  /** GET (get_access_tfa) */
   get: VerbOpt<NoParams, unknown>;
-  /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
+  /** DELETE (delete_access_tfa) */
   delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket; POST (post_access_ticket) */
 export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
-  /** DELETE /access/ticket (delete_access_ticket) */
+  /** DELETE (delete_access_ticket) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/users; POST (post_access_users) */
 export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
-  /** GET /access/users (get_access_users) */
+  /** GET (get_access_users) */
   get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
 }
 
 /** /access/users/{userid}; PUT (put_access_users) */
 export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
-  /** GET /access/users/{userid} (get_access_users) */
+  /** GET (get_access_users) */
   get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
-  /** DELETE /access/users/{userid} (delete_access_users) */
+  /** DELETE (delete_access_users) */
   delete: VerbOpt<T.AccessUsersUseridDeleteParams, null>;
   token: AccessUsersUseridToken;
   "unlock-tfa": AccessUsersUseridUnlockTfa;
@@ -143,15 +143,15 @@ export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, 
 /** /access/users/{userid}/token */
 export interface AccessUsersUseridToken {
   (token_name: string | number): AccessUsersUseridTokenTokenName;
-  /** GET /access/users/{userid}/token (get_access_users_token) */
+  /** GET (get_access_users_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{token-name}; POST (post_access_users_token); PUT (put_access_users_token) */
 export interface AccessUsersUseridTokenTokenName extends PostOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>, PutOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult> {
-  /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
+  /** GET (get_access_users_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
-  /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
+  /** DELETE (delete_access_users_token) */
   delete: VerbOpt<T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
 
@@ -165,7 +165,7 @@ export interface AccessVncticket extends Post<T.AccessVncticketPostParams, null>
 
 /** /admin */
 export interface Admin {
-  /** GET /admin (get_admin) */
+  /** GET (get_admin) */
   get: VerbOpt<T.AdminGetParams, unknown>;
   datastore: AdminDatastore;
   gc: AdminGc;
@@ -180,13 +180,13 @@ export interface Admin {
 /** /admin/datastore */
 export interface AdminDatastore {
   (store: string | number): AdminDatastoreStore;
-  /** GET /admin/datastore (get_admin_datastore) */
+  /** GET (get_admin_datastore) */
   get: VerbOpt<NoParams, T.AdminDatastoreGetItem[]>;
 }
 
 /** /admin/datastore/{store} */
 export interface AdminDatastoreStore {
-  /** GET /admin/datastore/{store} (get_admin_datastore) */
+  /** GET (get_admin_datastore) */
   get: VerbOpt<T.AdminDatastoreStoreGetParams, unknown>;
   "active-operations": AdminDatastoreStoreActiveOperations;
   catalog: AdminDatastoreStoreCatalog;
@@ -217,13 +217,13 @@ export interface AdminDatastoreStore {
 
 /** /admin/datastore/{store}/active-operations */
 export interface AdminDatastoreStoreActiveOperations {
-  /** GET /admin/datastore/{store}/active-operations (get_admin_datastore_active_operations) */
+  /** GET (get_admin_datastore_active_operations) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /admin/datastore/{store}/catalog */
 export interface AdminDatastoreStoreCatalog {
-  /** GET /admin/datastore/{store}/catalog (get_admin_datastore_catalog) */
+  /** GET (get_admin_datastore_catalog) */
   get: Verb<T.AdminDatastoreStoreCatalogGetParams, unknown>;
 }
 
@@ -233,39 +233,39 @@ export interface AdminDatastoreStoreChangeOwner extends Post<T.AdminDatastoreSto
 
 /** /admin/datastore/{store}/download */
 export interface AdminDatastoreStoreDownload {
-  /** GET /admin/datastore/{store}/download (get_admin_datastore_download) */
+  /** GET (get_admin_datastore_download) */
   get: Verb<T.AdminDatastoreStoreDownloadGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/download-decoded */
 export interface AdminDatastoreStoreDownloadDecoded {
-  /** GET /admin/datastore/{store}/download-decoded (get_admin_datastore_download_decoded) */
+  /** GET (get_admin_datastore_download_decoded) */
   get: Verb<T.AdminDatastoreStoreDownloadDecodedGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/files */
 export interface AdminDatastoreStoreFiles {
-  /** GET /admin/datastore/{store}/files (get_admin_datastore_files) */
+  /** GET (get_admin_datastore_files) */
   get: Verb<T.AdminDatastoreStoreFilesGetParams, T.AdminDatastoreStoreFilesGetItem[]>;
 }
 
 /** /admin/datastore/{store}/gc; POST (post_admin_datastore_gc) starts a task */
 export interface AdminDatastoreStoreGc extends PostOpt<NoParams, Upid> {
-  /** GET /admin/datastore/{store}/gc (get_admin_datastore_gc) */
+  /** GET (get_admin_datastore_gc) */
   get: VerbOpt<NoParams, T.AdminDatastoreStoreGcGetResult>;
 }
 
 /** /admin/datastore/{store}/group-notes; PUT (put_admin_datastore_group_notes) */
 export interface AdminDatastoreStoreGroupNotes extends Put<T.AdminDatastoreStoreGroupNotesPutParams, null> {
-  /** GET /admin/datastore/{store}/group-notes (get_admin_datastore_group_notes) */
+  /** GET (get_admin_datastore_group_notes) */
   get: Verb<T.AdminDatastoreStoreGroupNotesGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/groups */
 export interface AdminDatastoreStoreGroups {
-  /** GET /admin/datastore/{store}/groups (get_admin_datastore_groups) */
+  /** GET (get_admin_datastore_groups) */
   get: VerbOpt<T.AdminDatastoreStoreGroupsGetParams, T.AdminDatastoreStoreGroupsGetItem[]>;
-  /** DELETE /admin/datastore/{store}/groups (delete_admin_datastore_groups) */
+  /** DELETE (delete_admin_datastore_groups) */
   delete: Verb<T.AdminDatastoreStoreGroupsDeleteParams, T.AdminDatastoreStoreGroupsDeleteResult>;
 }
 
@@ -283,21 +283,21 @@ export interface AdminDatastoreStoreMoveNamespace extends Post<T.AdminDatastoreS
 
 /** /admin/datastore/{store}/namespace; POST (post_admin_datastore_namespace) */
 export interface AdminDatastoreStoreNamespace extends Post<T.AdminDatastoreStoreNamespacePostParams, string> {
-  /** GET /admin/datastore/{store}/namespace (get_admin_datastore_namespace) */
+  /** GET (get_admin_datastore_namespace) */
   get: VerbOpt<T.AdminDatastoreStoreNamespaceGetParams, T.AdminDatastoreStoreNamespaceGetItem[]>;
-  /** DELETE /admin/datastore/{store}/namespace (delete_admin_datastore_namespace) */
+  /** DELETE (delete_admin_datastore_namespace) */
   delete: Verb<T.AdminDatastoreStoreNamespaceDeleteParams, null>;
 }
 
 /** /admin/datastore/{store}/notes; PUT (put_admin_datastore_notes) */
 export interface AdminDatastoreStoreNotes extends Put<T.AdminDatastoreStoreNotesPutParams, null> {
-  /** GET /admin/datastore/{store}/notes (get_admin_datastore_notes) */
+  /** GET (get_admin_datastore_notes) */
   get: Verb<T.AdminDatastoreStoreNotesGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/protected; PUT (put_admin_datastore_protected) */
 export interface AdminDatastoreStoreProtected extends Put<T.AdminDatastoreStoreProtectedPutParams, null> {
-  /** GET /admin/datastore/{store}/protected (get_admin_datastore_protected) */
+  /** GET (get_admin_datastore_protected) */
   get: Verb<T.AdminDatastoreStoreProtectedGetParams, unknown>;
 }
 
@@ -311,13 +311,13 @@ export interface AdminDatastoreStorePruneDatastore extends PostOpt<T.AdminDatast
 
 /** /admin/datastore/{store}/pxar-file-download */
 export interface AdminDatastoreStorePxarFileDownload {
-  /** GET /admin/datastore/{store}/pxar-file-download (get_admin_datastore_pxar_file_download) */
+  /** GET (get_admin_datastore_pxar_file_download) */
   get: Verb<T.AdminDatastoreStorePxarFileDownloadGetParams, unknown>;
 }
 
 /** /admin/datastore/{store}/rrd */
 export interface AdminDatastoreStoreRrd {
-  /** GET /admin/datastore/{store}/rrd (get_admin_datastore_rrd) */
+  /** GET (get_admin_datastore_rrd) */
   get: Verb<T.AdminDatastoreStoreRrdGetParams, unknown>;
 }
 
@@ -327,15 +327,15 @@ export interface AdminDatastoreStoreS3Refresh extends PutOpt<NoParams, Upid> {
 
 /** /admin/datastore/{store}/snapshots */
 export interface AdminDatastoreStoreSnapshots {
-  /** GET /admin/datastore/{store}/snapshots (get_admin_datastore_snapshots) */
+  /** GET (get_admin_datastore_snapshots) */
   get: VerbOpt<T.AdminDatastoreStoreSnapshotsGetParams, T.AdminDatastoreStoreSnapshotsGetItem[]>;
-  /** DELETE /admin/datastore/{store}/snapshots (delete_admin_datastore_snapshots) */
+  /** DELETE (delete_admin_datastore_snapshots) */
   delete: Verb<T.AdminDatastoreStoreSnapshotsDeleteParams, null>;
 }
 
 /** /admin/datastore/{store}/status */
 export interface AdminDatastoreStoreStatus {
-  /** GET /admin/datastore/{store}/status (get_admin_datastore_status) */
+  /** GET (get_admin_datastore_status) */
   get: VerbOpt<T.AdminDatastoreStoreStatusGetParams, T.AdminDatastoreStoreStatusGetResult>;
 }
 
@@ -354,32 +354,32 @@ export interface AdminDatastoreStoreVerify extends PostOpt<T.AdminDatastoreStore
 /** /admin/gc */
 export interface AdminGc {
   (store: string | number): AdminGcStore;
-  /** GET /admin/gc (get_admin_gc) */
+  /** GET (get_admin_gc) */
   get: VerbOpt<T.AdminGcGetParams, T.AdminGcGetItem[]>;
 }
 
 /** /admin/gc/{store} */
 export interface AdminGcStore {
-  /** GET /admin/gc/{store} (get_admin_gc) */
+  /** GET (get_admin_gc) */
   get: VerbOpt<NoParams, T.AdminGcStoreGetItem[]>;
 }
 
 /** /admin/metrics */
 export interface AdminMetrics {
-  /** GET /admin/metrics (get_admin_metrics) */
+  /** GET (get_admin_metrics) */
   get: VerbOpt<NoParams, T.AdminMetricsGetItem[]>;
 }
 
 /** /admin/prune */
 export interface AdminPrune {
   (id: string | number): AdminPruneId;
-  /** GET /admin/prune (get_admin_prune) */
+  /** GET (get_admin_prune) */
   get: VerbOpt<T.AdminPruneGetParams, T.AdminPruneGetItem[]>;
 }
 
 /** /admin/prune/{id} */
 export interface AdminPruneId {
-  /** GET /admin/prune/{id} (get_admin_prune) */
+  /** GET (get_admin_prune) */
   get: VerbOpt<T.AdminPruneIdGetParams, unknown>;
   run: AdminPruneIdRun;
 }
@@ -395,7 +395,7 @@ export interface AdminS3 {
 
 /** /admin/s3/{s3-endpoint-id} */
 export interface AdminS3S3EndpointId {
-  /** GET /admin/s3/{s3-endpoint-id} (get_admin_s3) */
+  /** GET (get_admin_s3) */
   get: VerbOpt<T.AdminS3S3EndpointIdGetParams, unknown>;
   check: AdminS3S3EndpointIdCheck;
   "reset-counters": AdminS3S3EndpointIdResetCounters;
@@ -412,13 +412,13 @@ export interface AdminS3S3EndpointIdResetCounters extends Put<T.AdminS3S3Endpoin
 /** /admin/sync */
 export interface AdminSync {
   (id: string | number): AdminSyncId;
-  /** GET /admin/sync (get_admin_sync) */
+  /** GET (get_admin_sync) */
   get: VerbOpt<T.AdminSyncGetParams, T.AdminSyncGetItem[]>;
 }
 
 /** /admin/sync/{id} */
 export interface AdminSyncId {
-  /** GET /admin/sync/{id} (get_admin_sync) */
+  /** GET (get_admin_sync) */
   get: VerbOpt<T.AdminSyncIdGetParams, unknown>;
   run: AdminSyncIdRun;
 }
@@ -429,20 +429,20 @@ export interface AdminSyncIdRun extends PostOpt<NoParams, null> {
 
 /** /admin/traffic-control */
 export interface AdminTrafficControl {
-  /** GET /admin/traffic-control (get_admin_traffic_control) */
+  /** GET (get_admin_traffic_control) */
   get: VerbOpt<NoParams, T.AdminTrafficControlGetItem[]>;
 }
 
 /** /admin/verify */
 export interface AdminVerify {
   (id: string | number): AdminVerifyId;
-  /** GET /admin/verify (get_admin_verify) */
+  /** GET (get_admin_verify) */
   get: VerbOpt<T.AdminVerifyGetParams, T.AdminVerifyGetItem[]>;
 }
 
 /** /admin/verify/{id} */
 export interface AdminVerifyId {
-  /** GET /admin/verify/{id} (get_admin_verify) */
+  /** GET (get_admin_verify) */
   get: VerbOpt<T.AdminVerifyIdGetParams, unknown>;
   run: AdminVerifyIdRun;
 }
@@ -453,13 +453,13 @@ export interface AdminVerifyIdRun extends PostOpt<NoParams, null> {
 
 /** /backup */
 export interface Backup {
-  /** GET /backup (get_backup) */
+  /** GET (get_backup) */
   get: Verb<T.BackupGetParams, unknown>;
 }
 
 /** /config */
 export interface Config {
-  /** GET /config (get_config) */
+  /** GET (get_config) */
   get: VerbOpt<T.ConfigGetParams, unknown>;
   access: ConfigAccess;
   acme: ConfigAcme;
@@ -482,7 +482,7 @@ export interface Config {
 
 /** /config/access */
 export interface ConfigAccess {
-  /** GET /config/access (get_config_access) */
+  /** GET (get_config_access) */
   get: VerbOpt<T.ConfigAccessGetParams, unknown>;
   ad: ConfigAccessAd;
   ldap: ConfigAccessLdap;
@@ -495,76 +495,76 @@ export interface ConfigAccess {
 /** /config/access/ad; POST (post_config_access_ad) */
 export interface ConfigAccessAd extends Post<T.ConfigAccessAdPostParams, null> {
   (realm: string | number): ConfigAccessAdRealm;
-  /** GET /config/access/ad (get_config_access_ad) */
+  /** GET (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdGetItem[]>;
 }
 
 /** /config/access/ad/{realm}; PUT (put_config_access_ad) */
 export interface ConfigAccessAdRealm extends PutOpt<T.ConfigAccessAdRealmPutParams, T.ConfigAccessAdRealmPutResult> {
-  /** GET /config/access/ad/{realm} (get_config_access_ad) */
+  /** GET (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdRealmGetResult>;
-  /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
+  /** DELETE (delete_config_access_ad) */
   delete: VerbOpt<T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
 /** /config/access/ldap; POST (post_config_access_ldap) */
 export interface ConfigAccessLdap extends Post<T.ConfigAccessLdapPostParams, null> {
   (realm: string | number): ConfigAccessLdapRealm;
-  /** GET /config/access/ldap (get_config_access_ldap) */
+  /** GET (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapGetItem[]>;
 }
 
 /** /config/access/ldap/{realm}; PUT (put_config_access_ldap) */
 export interface ConfigAccessLdapRealm extends PutOpt<T.ConfigAccessLdapRealmPutParams, T.ConfigAccessLdapRealmPutResult> {
-  /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
+  /** GET (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapRealmGetResult>;
-  /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
+  /** DELETE (delete_config_access_ldap) */
   delete: VerbOpt<T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
 /** /config/access/openid; POST (post_config_access_openid) */
 export interface ConfigAccessOpenid extends Post<T.ConfigAccessOpenidPostParams, null> {
   (realm: string | number): ConfigAccessOpenidRealm;
-  /** GET /config/access/openid (get_config_access_openid) */
+  /** GET (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidGetItem[]>;
 }
 
 /** /config/access/openid/{realm}; PUT (put_config_access_openid) */
 export interface ConfigAccessOpenidRealm extends PutOpt<T.ConfigAccessOpenidRealmPutParams, T.ConfigAccessOpenidRealmPutResult> {
-  /** GET /config/access/openid/{realm} (get_config_access_openid) */
+  /** GET (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidRealmGetResult>;
-  /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
+  /** DELETE (delete_config_access_openid) */
   delete: VerbOpt<T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
 /** /config/access/pam; PUT (put_config_access_pam) */
 export interface ConfigAccessPam extends PutOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult> {
-  /** GET /config/access/pam (get_config_access_pam) */
+  /** GET (get_config_access_pam) */
   get: VerbOpt<NoParams, T.ConfigAccessPamGetResult>;
 }
 
 /** /config/access/pbs; PUT (put_config_access_pbs) */
 export interface ConfigAccessPbs extends PutOpt<T.ConfigAccessPbsPutParams, T.ConfigAccessPbsPutResult> {
-  /** GET /config/access/pbs (get_config_access_pbs) */
+  /** GET (get_config_access_pbs) */
   get: VerbOpt<NoParams, T.ConfigAccessPbsGetResult>;
 }
 
 /** /config/access/tfa */
 export interface ConfigAccessTfa {
-  /** GET /config/access/tfa (get_config_access_tfa) */
+  /** GET (get_config_access_tfa) */
   get: VerbOpt<T.ConfigAccessTfaGetParams, unknown>;
   webauthn: ConfigAccessTfaWebauthn;
 }
 
 /** /config/access/tfa/webauthn; PUT (put_config_access_tfa_webauthn) */
 export interface ConfigAccessTfaWebauthn extends PutOpt<T.ConfigAccessTfaWebauthnPutParams, null> {
-  /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
+  /** GET (get_config_access_tfa_webauthn) */
   get: VerbOpt<NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
 }
 
 /** /config/acme */
 export interface ConfigAcme {
-  /** GET /config/acme (get_config_acme) */
+  /** GET (get_config_acme) */
   get: VerbOpt<T.ConfigAcmeGetParams, unknown>;
   account: ConfigAcmeAccount;
   "challenge-schema": ConfigAcmeChallengeSchema;
@@ -576,127 +576,127 @@ export interface ConfigAcme {
 /** /config/acme/account; POST (post_config_acme_account) */
 export interface ConfigAcmeAccount extends Post<T.ConfigAcmeAccountPostParams, null> {
   (name: string | number): ConfigAcmeAccountName;
-  /** GET /config/acme/account (get_config_acme_account) */
+  /** GET (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountGetItem[]>;
 }
 
 /** /config/acme/account/{name}; PUT (put_config_acme_account) */
 export interface ConfigAcmeAccountName extends PutOpt<T.ConfigAcmeAccountNamePutParams, null> {
-  /** GET /config/acme/account/{name} (get_config_acme_account) */
+  /** GET (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountNameGetResult>;
-  /** DELETE /config/acme/account/{name} (delete_config_acme_account) */
+  /** DELETE (delete_config_acme_account) */
   delete: VerbOpt<T.ConfigAcmeAccountNameDeleteParams, null>;
 }
 
 /** /config/acme/challenge-schema */
 export interface ConfigAcmeChallengeSchema {
-  /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
+  /** GET (get_config_acme_challenge_schema) */
   get: VerbOpt<NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /config/acme/directories */
 export interface ConfigAcmeDirectories {
-  /** GET /config/acme/directories (get_config_acme_directories) */
+  /** GET (get_config_acme_directories) */
   get: VerbOpt<NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
 /** /config/acme/plugins; POST (post_config_acme_plugins) */
 export interface ConfigAcmePlugins extends Post<T.ConfigAcmePluginsPostParams, null> {
   (id: string | number): ConfigAcmePluginsId;
-  /** GET /config/acme/plugins (get_config_acme_plugins) */
+  /** GET (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsGetItem[]>;
 }
 
 /** /config/acme/plugins/{id}; PUT (put_config_acme_plugins) */
 export interface ConfigAcmePluginsId extends PutOpt<T.ConfigAcmePluginsIdPutParams, null> {
-  /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
+  /** GET (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsIdGetResult>;
-  /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
+  /** DELETE (delete_config_acme_plugins) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/acme/tos */
 export interface ConfigAcmeTos {
-  /** GET /config/acme/tos (get_config_acme_tos) */
+  /** GET (get_config_acme_tos) */
   get: VerbOpt<T.ConfigAcmeTosGetParams, string | null>;
 }
 
 /** /config/changer; POST (post_config_changer) */
 export interface ConfigChanger extends Post<T.ConfigChangerPostParams, null> {
   (name: string | number): ConfigChangerName;
-  /** GET /config/changer (get_config_changer) */
+  /** GET (get_config_changer) */
   get: VerbOpt<NoParams, T.ConfigChangerGetItem[]>;
 }
 
 /** /config/changer/{name}; PUT (put_config_changer) */
 export interface ConfigChangerName extends PutOpt<T.ConfigChangerNamePutParams, null> {
-  /** GET /config/changer/{name} (get_config_changer) */
+  /** GET (get_config_changer) */
   get: VerbOpt<NoParams, T.ConfigChangerNameGetResult>;
-  /** DELETE /config/changer/{name} (delete_config_changer) */
+  /** DELETE (delete_config_changer) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/datastore; POST (post_config_datastore) */
 export interface ConfigDatastore extends Post<T.ConfigDatastorePostParams, null> {
   (name: string | number): ConfigDatastoreName;
-  /** GET /config/datastore (get_config_datastore) */
+  /** GET (get_config_datastore) */
   get: VerbOpt<NoParams, T.ConfigDatastoreGetItem[]>;
 }
 
 /** /config/datastore/{name}; PUT (put_config_datastore) */
 export interface ConfigDatastoreName extends PutOpt<T.ConfigDatastoreNamePutParams, null> {
-  /** GET /config/datastore/{name} (get_config_datastore) */
+  /** GET (get_config_datastore) */
   get: VerbOpt<NoParams, T.ConfigDatastoreNameGetResult>;
-  /** DELETE /config/datastore/{name} (delete_config_datastore) starts a task */
+  /** DELETE (delete_config_datastore) starts a task */
   delete: VerbOpt<T.ConfigDatastoreNameDeleteParams, Upid>;
 }
 
 /** /config/drive; POST (post_config_drive) */
 export interface ConfigDrive extends Post<T.ConfigDrivePostParams, null> {
   (name: string | number): ConfigDriveName;
-  /** GET /config/drive (get_config_drive) */
+  /** GET (get_config_drive) */
   get: VerbOpt<NoParams, T.ConfigDriveGetItem[]>;
 }
 
 /** /config/drive/{name}; PUT (put_config_drive) */
 export interface ConfigDriveName extends PutOpt<T.ConfigDriveNamePutParams, null> {
-  /** GET /config/drive/{name} (get_config_drive) */
+  /** GET (get_config_drive) */
   get: VerbOpt<NoParams, T.ConfigDriveNameGetResult>;
-  /** DELETE /config/drive/{name} (delete_config_drive) */
+  /** DELETE (delete_config_drive) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/encryption-keys; POST (post_config_encryption_keys) */
 export interface ConfigEncryptionKeys extends Post<T.ConfigEncryptionKeysPostParams, null> {
   (id: string | number): ConfigEncryptionKeysId;
-  /** GET /config/encryption-keys (get_config_encryption_keys) */
+  /** GET (get_config_encryption_keys) */
   get: VerbOpt<T.ConfigEncryptionKeysGetParams, T.ConfigEncryptionKeysGetItem[]>;
 }
 
 /** /config/encryption-keys/{id}; POST (post_config_encryption_keys) */
 export interface ConfigEncryptionKeysId extends PostOpt<T.ConfigEncryptionKeysIdPostParams, null> {
-  /** DELETE /config/encryption-keys/{id} (delete_config_encryption_keys) */
+  /** DELETE (delete_config_encryption_keys) */
   delete: VerbOpt<T.ConfigEncryptionKeysIdDeleteParams, null>;
 }
 
 /** /config/media-pool; POST (post_config_media_pool) */
 export interface ConfigMediaPool extends Post<T.ConfigMediaPoolPostParams, null> {
   (name: string | number): ConfigMediaPoolName;
-  /** GET /config/media-pool (get_config_media_pool) */
+  /** GET (get_config_media_pool) */
   get: VerbOpt<NoParams, T.ConfigMediaPoolGetItem[]>;
 }
 
 /** /config/media-pool/{name}; PUT (put_config_media_pool) */
 export interface ConfigMediaPoolName extends PutOpt<T.ConfigMediaPoolNamePutParams, null> {
-  /** GET /config/media-pool/{name} (get_config_media_pool) */
+  /** GET (get_config_media_pool) */
   get: VerbOpt<NoParams, T.ConfigMediaPoolNameGetResult>;
-  /** DELETE /config/media-pool/{name} (delete_config_media_pool) */
+  /** DELETE (delete_config_media_pool) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/metrics */
 export interface ConfigMetrics {
-  /** GET /config/metrics (get_config_metrics) */
+  /** GET (get_config_metrics) */
   get: VerbOpt<T.ConfigMetricsGetParams, unknown>;
   "influxdb-http": ConfigMetricsInfluxdbHttp;
   "influxdb-udp": ConfigMetricsInfluxdbUdp;
@@ -705,36 +705,36 @@ export interface ConfigMetrics {
 /** /config/metrics/influxdb-http; POST (post_config_metrics_influxdb_http) */
 export interface ConfigMetricsInfluxdbHttp extends Post<T.ConfigMetricsInfluxdbHttpPostParams, null> {
   (name: string | number): ConfigMetricsInfluxdbHttpName;
-  /** GET /config/metrics/influxdb-http (get_config_metrics_influxdb_http) */
+  /** GET (get_config_metrics_influxdb_http) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbHttpGetItem[]>;
 }
 
 /** /config/metrics/influxdb-http/{name}; PUT (put_config_metrics_influxdb_http) */
 export interface ConfigMetricsInfluxdbHttpName extends PutOpt<T.ConfigMetricsInfluxdbHttpNamePutParams, null> {
-  /** GET /config/metrics/influxdb-http/{name} (get_config_metrics_influxdb_http) */
+  /** GET (get_config_metrics_influxdb_http) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbHttpNameGetResult>;
-  /** DELETE /config/metrics/influxdb-http/{name} (delete_config_metrics_influxdb_http) */
+  /** DELETE (delete_config_metrics_influxdb_http) */
   delete: VerbOpt<T.ConfigMetricsInfluxdbHttpNameDeleteParams, null>;
 }
 
 /** /config/metrics/influxdb-udp; POST (post_config_metrics_influxdb_udp) */
 export interface ConfigMetricsInfluxdbUdp extends Post<T.ConfigMetricsInfluxdbUdpPostParams, null> {
   (name: string | number): ConfigMetricsInfluxdbUdpName;
-  /** GET /config/metrics/influxdb-udp (get_config_metrics_influxdb_udp) */
+  /** GET (get_config_metrics_influxdb_udp) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbUdpGetItem[]>;
 }
 
 /** /config/metrics/influxdb-udp/{name}; PUT (put_config_metrics_influxdb_udp) */
 export interface ConfigMetricsInfluxdbUdpName extends PutOpt<T.ConfigMetricsInfluxdbUdpNamePutParams, null> {
-  /** GET /config/metrics/influxdb-udp/{name} (get_config_metrics_influxdb_udp) */
+  /** GET (get_config_metrics_influxdb_udp) */
   get: VerbOpt<NoParams, T.ConfigMetricsInfluxdbUdpNameGetResult>;
-  /** DELETE /config/metrics/influxdb-udp/{name} (delete_config_metrics_influxdb_udp) */
+  /** DELETE (delete_config_metrics_influxdb_udp) */
   delete: VerbOpt<T.ConfigMetricsInfluxdbUdpNameDeleteParams, null>;
 }
 
 /** /config/notifications */
 export interface ConfigNotifications {
-  /** GET /config/notifications (get_config_notifications) */
+  /** GET (get_config_notifications) */
   get: VerbOpt<T.ConfigNotificationsGetParams, unknown>;
   endpoints: ConfigNotificationsEndpoints;
   "matcher-field-values": ConfigNotificationsMatcherFieldValues;
@@ -745,7 +745,7 @@ export interface ConfigNotifications {
 
 /** /config/notifications/endpoints */
 export interface ConfigNotificationsEndpoints {
-  /** GET /config/notifications/endpoints (get_config_notifications_endpoints) */
+  /** GET (get_config_notifications_endpoints) */
   get: VerbOpt<T.ConfigNotificationsEndpointsGetParams, unknown>;
   gotify: ConfigNotificationsEndpointsGotify;
   sendmail: ConfigNotificationsEndpointsSendmail;
@@ -756,100 +756,100 @@ export interface ConfigNotificationsEndpoints {
 /** /config/notifications/endpoints/gotify; POST (post_config_notifications_endpoints_gotify) */
 export interface ConfigNotificationsEndpointsGotify extends Post<T.ConfigNotificationsEndpointsGotifyPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsGotifyName;
-  /** GET /config/notifications/endpoints/gotify (get_config_notifications_endpoints_gotify) */
+  /** GET (get_config_notifications_endpoints_gotify) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsGotifyGetItem[]>;
 }
 
 /** /config/notifications/endpoints/gotify/{name}; PUT (put_config_notifications_endpoints_gotify) */
 export interface ConfigNotificationsEndpointsGotifyName extends PutOpt<T.ConfigNotificationsEndpointsGotifyNamePutParams, null> {
-  /** GET /config/notifications/endpoints/gotify/{name} (get_config_notifications_endpoints_gotify) */
+  /** GET (get_config_notifications_endpoints_gotify) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsGotifyNameGetResult>;
-  /** DELETE /config/notifications/endpoints/gotify/{name} (delete_config_notifications_endpoints_gotify) */
+  /** DELETE (delete_config_notifications_endpoints_gotify) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/endpoints/sendmail; POST (post_config_notifications_endpoints_sendmail) */
 export interface ConfigNotificationsEndpointsSendmail extends Post<T.ConfigNotificationsEndpointsSendmailPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsSendmailName;
-  /** GET /config/notifications/endpoints/sendmail (get_config_notifications_endpoints_sendmail) */
+  /** GET (get_config_notifications_endpoints_sendmail) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSendmailGetItem[]>;
 }
 
 /** /config/notifications/endpoints/sendmail/{name}; PUT (put_config_notifications_endpoints_sendmail) */
 export interface ConfigNotificationsEndpointsSendmailName extends PutOpt<T.ConfigNotificationsEndpointsSendmailNamePutParams, null> {
-  /** GET /config/notifications/endpoints/sendmail/{name} (get_config_notifications_endpoints_sendmail) */
+  /** GET (get_config_notifications_endpoints_sendmail) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSendmailNameGetResult>;
-  /** DELETE /config/notifications/endpoints/sendmail/{name} (delete_config_notifications_endpoints_sendmail) */
+  /** DELETE (delete_config_notifications_endpoints_sendmail) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/endpoints/smtp; POST (post_config_notifications_endpoints_smtp) */
 export interface ConfigNotificationsEndpointsSmtp extends Post<T.ConfigNotificationsEndpointsSmtpPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsSmtpName;
-  /** GET /config/notifications/endpoints/smtp (get_config_notifications_endpoints_smtp) */
+  /** GET (get_config_notifications_endpoints_smtp) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSmtpGetItem[]>;
 }
 
 /** /config/notifications/endpoints/smtp/{name}; PUT (put_config_notifications_endpoints_smtp) */
 export interface ConfigNotificationsEndpointsSmtpName extends PutOpt<T.ConfigNotificationsEndpointsSmtpNamePutParams, null> {
-  /** GET /config/notifications/endpoints/smtp/{name} (get_config_notifications_endpoints_smtp) */
+  /** GET (get_config_notifications_endpoints_smtp) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsSmtpNameGetResult>;
-  /** DELETE /config/notifications/endpoints/smtp/{name} (delete_config_notifications_endpoints_smtp) */
+  /** DELETE (delete_config_notifications_endpoints_smtp) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/endpoints/webhook; POST (post_config_notifications_endpoints_webhook) */
 export interface ConfigNotificationsEndpointsWebhook extends Post<T.ConfigNotificationsEndpointsWebhookPostParams, null> {
   (name: string | number): ConfigNotificationsEndpointsWebhookName;
-  /** GET /config/notifications/endpoints/webhook (get_config_notifications_endpoints_webhook) */
+  /** GET (get_config_notifications_endpoints_webhook) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsWebhookGetItem[]>;
 }
 
 /** /config/notifications/endpoints/webhook/{name}; PUT (put_config_notifications_endpoints_webhook) */
 export interface ConfigNotificationsEndpointsWebhookName extends PutOpt<T.ConfigNotificationsEndpointsWebhookNamePutParams, null> {
-  /** GET /config/notifications/endpoints/webhook/{name} (get_config_notifications_endpoints_webhook) */
+  /** GET (get_config_notifications_endpoints_webhook) */
   get: VerbOpt<NoParams, T.ConfigNotificationsEndpointsWebhookNameGetResult>;
-  /** DELETE /config/notifications/endpoints/webhook/{name} (delete_config_notifications_endpoints_webhook) */
+  /** DELETE (delete_config_notifications_endpoints_webhook) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/matcher-field-values */
 export interface ConfigNotificationsMatcherFieldValues {
-  /** GET /config/notifications/matcher-field-values (get_config_notifications_matcher_field_values) */
+  /** GET (get_config_notifications_matcher_field_values) */
   get: VerbOpt<NoParams, T.ConfigNotificationsMatcherFieldValuesGetItem[]>;
 }
 
 /** /config/notifications/matcher-fields */
 export interface ConfigNotificationsMatcherFields {
-  /** GET /config/notifications/matcher-fields (get_config_notifications_matcher_fields) */
+  /** GET (get_config_notifications_matcher_fields) */
   get: VerbOpt<NoParams, T.ConfigNotificationsMatcherFieldsGetItem[]>;
 }
 
 /** /config/notifications/matchers; POST (post_config_notifications_matchers) */
 export interface ConfigNotificationsMatchers extends Post<T.ConfigNotificationsMatchersPostParams, null> {
   (name: string | number): ConfigNotificationsMatchersName;
-  /** GET /config/notifications/matchers (get_config_notifications_matchers) */
+  /** GET (get_config_notifications_matchers) */
   get: VerbOpt<NoParams, T.ConfigNotificationsMatchersGetItem[]>;
 }
 
 /** /config/notifications/matchers/{name}; PUT (put_config_notifications_matchers) */
 export interface ConfigNotificationsMatchersName extends PutOpt<T.ConfigNotificationsMatchersNamePutParams, null> {
-  /** GET /config/notifications/matchers/{name} (get_config_notifications_matchers) */
+  /** GET (get_config_notifications_matchers) */
   get: VerbOpt<NoParams, T.ConfigNotificationsMatchersNameGetResult>;
-  /** DELETE /config/notifications/matchers/{name} (delete_config_notifications_matchers) */
+  /** DELETE (delete_config_notifications_matchers) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/notifications/targets */
 export interface ConfigNotificationsTargets {
   (name: string | number): ConfigNotificationsTargetsName;
-  /** GET /config/notifications/targets (get_config_notifications_targets) */
+  /** GET (get_config_notifications_targets) */
   get: VerbOpt<NoParams, T.ConfigNotificationsTargetsGetItem[]>;
 }
 
 /** /config/notifications/targets/{name} */
 export interface ConfigNotificationsTargetsName {
-  /** GET /config/notifications/targets/{name} (get_config_notifications_targets) */
+  /** GET (get_config_notifications_targets) */
   get: VerbOpt<T.ConfigNotificationsTargetsNameGetParams, unknown>;
   test: ConfigNotificationsTargetsNameTest;
 }
@@ -861,30 +861,30 @@ export interface ConfigNotificationsTargetsNameTest extends PostOpt<NoParams, nu
 /** /config/prune; POST (post_config_prune) */
 export interface ConfigPrune extends Post<T.ConfigPrunePostParams, null> {
   (id: string | number): ConfigPruneId;
-  /** GET /config/prune (get_config_prune) */
+  /** GET (get_config_prune) */
   get: VerbOpt<NoParams, T.ConfigPruneGetItem[]>;
 }
 
 /** /config/prune/{id}; PUT (put_config_prune) */
 export interface ConfigPruneId extends PutOpt<T.ConfigPruneIdPutParams, null> {
-  /** GET /config/prune/{id} (get_config_prune) */
+  /** GET (get_config_prune) */
   get: VerbOpt<NoParams, T.ConfigPruneIdGetResult>;
-  /** DELETE /config/prune/{id} (delete_config_prune) */
+  /** DELETE (delete_config_prune) */
   delete: VerbOpt<T.ConfigPruneIdDeleteParams, null>;
 }
 
 /** /config/remote; POST (post_config_remote) */
 export interface ConfigRemote extends Post<T.ConfigRemotePostParams, null> {
   (name: string | number): ConfigRemoteName;
-  /** GET /config/remote (get_config_remote) */
+  /** GET (get_config_remote) */
   get: VerbOpt<NoParams, T.ConfigRemoteGetItem[]>;
 }
 
 /** /config/remote/{name}; PUT (put_config_remote) */
 export interface ConfigRemoteName extends PutOpt<T.ConfigRemoteNamePutParams, null> {
-  /** GET /config/remote/{name} (get_config_remote) */
+  /** GET (get_config_remote) */
   get: VerbOpt<NoParams, T.ConfigRemoteNameGetResult>;
-  /** DELETE /config/remote/{name} (delete_config_remote) */
+  /** DELETE (delete_config_remote) */
   delete: VerbOpt<T.ConfigRemoteNameDeleteParams, null>;
   scan: ConfigRemoteNameScan;
 }
@@ -892,13 +892,13 @@ export interface ConfigRemoteName extends PutOpt<T.ConfigRemoteNamePutParams, nu
 /** /config/remote/{name}/scan */
 export interface ConfigRemoteNameScan {
   (store: string | number): ConfigRemoteNameScanStore;
-  /** GET /config/remote/{name}/scan (get_config_remote_scan) */
+  /** GET (get_config_remote_scan) */
   get: VerbOpt<NoParams, T.ConfigRemoteNameScanGetItem[]>;
 }
 
 /** /config/remote/{name}/scan/{store} */
 export interface ConfigRemoteNameScanStore {
-  /** GET /config/remote/{name}/scan/{store} (get_config_remote_scan) */
+  /** GET (get_config_remote_scan) */
   get: VerbOpt<T.ConfigRemoteNameScanStoreGetParams, unknown>;
   groups: ConfigRemoteNameScanStoreGroups;
   namespaces: ConfigRemoteNameScanStoreNamespaces;
@@ -906,123 +906,123 @@ export interface ConfigRemoteNameScanStore {
 
 /** /config/remote/{name}/scan/{store}/groups */
 export interface ConfigRemoteNameScanStoreGroups {
-  /** GET /config/remote/{name}/scan/{store}/groups (get_config_remote_scan_groups) */
+  /** GET (get_config_remote_scan_groups) */
   get: VerbOpt<T.ConfigRemoteNameScanStoreGroupsGetParams, T.ConfigRemoteNameScanStoreGroupsGetItem[]>;
 }
 
 /** /config/remote/{name}/scan/{store}/namespaces */
 export interface ConfigRemoteNameScanStoreNamespaces {
-  /** GET /config/remote/{name}/scan/{store}/namespaces (get_config_remote_scan_namespaces) */
+  /** GET (get_config_remote_scan_namespaces) */
   get: VerbOpt<NoParams, T.ConfigRemoteNameScanStoreNamespacesGetItem[]>;
 }
 
 /** /config/s3; POST (post_config_s3) */
 export interface ConfigS3 extends Post<T.ConfigS3PostParams, null> {
   (id: string | number): ConfigS3Id;
-  /** GET /config/s3 (get_config_s3) */
+  /** GET (get_config_s3) */
   get: VerbOpt<NoParams, T.ConfigS3GetItem[]>;
 }
 
 /** /config/s3/{id}; PUT (put_config_s3) */
 export interface ConfigS3Id extends PutOpt<T.ConfigS3IdPutParams, null> {
-  /** GET /config/s3/{id} (get_config_s3) */
+  /** GET (get_config_s3) */
   get: VerbOpt<NoParams, T.ConfigS3IdGetResult>;
-  /** DELETE /config/s3/{id} (delete_config_s3) */
+  /** DELETE (delete_config_s3) */
   delete: VerbOpt<T.ConfigS3IdDeleteParams, null>;
   "list-buckets": ConfigS3IdListBuckets;
 }
 
 /** /config/s3/{id}/list-buckets */
 export interface ConfigS3IdListBuckets {
-  /** GET /config/s3/{id}/list-buckets (get_config_s3_list_buckets) */
+  /** GET (get_config_s3_list_buckets) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /config/sync; POST (post_config_sync) */
 export interface ConfigSync extends Post<T.ConfigSyncPostParams, null> {
   (id: string | number): ConfigSyncId;
-  /** GET /config/sync (get_config_sync) */
+  /** GET (get_config_sync) */
   get: VerbOpt<T.ConfigSyncGetParams, T.ConfigSyncGetItem[]>;
 }
 
 /** /config/sync/{id}; PUT (put_config_sync) */
 export interface ConfigSyncId extends PutOpt<T.ConfigSyncIdPutParams, null> {
-  /** GET /config/sync/{id} (get_config_sync) */
+  /** GET (get_config_sync) */
   get: VerbOpt<NoParams, T.ConfigSyncIdGetResult>;
-  /** DELETE /config/sync/{id} (delete_config_sync) */
+  /** DELETE (delete_config_sync) */
   delete: VerbOpt<T.ConfigSyncIdDeleteParams, null>;
 }
 
 /** /config/tape-backup-job; POST (post_config_tape_backup_job) */
 export interface ConfigTapeBackupJob extends Post<T.ConfigTapeBackupJobPostParams, null> {
   (id: string | number): ConfigTapeBackupJobId;
-  /** GET /config/tape-backup-job (get_config_tape_backup_job) */
+  /** GET (get_config_tape_backup_job) */
   get: VerbOpt<NoParams, T.ConfigTapeBackupJobGetItem[]>;
 }
 
 /** /config/tape-backup-job/{id}; PUT (put_config_tape_backup_job) */
 export interface ConfigTapeBackupJobId extends PutOpt<T.ConfigTapeBackupJobIdPutParams, null> {
-  /** GET /config/tape-backup-job/{id} (get_config_tape_backup_job) */
+  /** GET (get_config_tape_backup_job) */
   get: VerbOpt<NoParams, T.ConfigTapeBackupJobIdGetResult>;
-  /** DELETE /config/tape-backup-job/{id} (delete_config_tape_backup_job) */
+  /** DELETE (delete_config_tape_backup_job) */
   delete: VerbOpt<T.ConfigTapeBackupJobIdDeleteParams, null>;
 }
 
 /** /config/tape-encryption-keys; POST (post_config_tape_encryption_keys) */
 export interface ConfigTapeEncryptionKeys extends Post<T.ConfigTapeEncryptionKeysPostParams, string> {
   (fingerprint: string | number): ConfigTapeEncryptionKeysFingerprint;
-  /** GET /config/tape-encryption-keys (get_config_tape_encryption_keys) */
+  /** GET (get_config_tape_encryption_keys) */
   get: VerbOpt<NoParams, T.ConfigTapeEncryptionKeysGetItem[]>;
 }
 
 /** /config/tape-encryption-keys/{fingerprint}; PUT (put_config_tape_encryption_keys) */
 export interface ConfigTapeEncryptionKeysFingerprint extends Put<T.ConfigTapeEncryptionKeysFingerprintPutParams, null> {
-  /** GET /config/tape-encryption-keys/{fingerprint} (get_config_tape_encryption_keys) */
+  /** GET (get_config_tape_encryption_keys) */
   get: VerbOpt<NoParams, T.ConfigTapeEncryptionKeysFingerprintGetResult>;
-  /** DELETE /config/tape-encryption-keys/{fingerprint} (delete_config_tape_encryption_keys) */
+  /** DELETE (delete_config_tape_encryption_keys) */
   delete: VerbOpt<T.ConfigTapeEncryptionKeysFingerprintDeleteParams, null>;
 }
 
 /** /config/traffic-control; POST (post_config_traffic_control) */
 export interface ConfigTrafficControl extends Post<T.ConfigTrafficControlPostParams, null> {
   (name: string | number): ConfigTrafficControlName;
-  /** GET /config/traffic-control (get_config_traffic_control) */
+  /** GET (get_config_traffic_control) */
   get: VerbOpt<NoParams, T.ConfigTrafficControlGetItem[]>;
 }
 
 /** /config/traffic-control/{name}; PUT (put_config_traffic_control) */
 export interface ConfigTrafficControlName extends PutOpt<T.ConfigTrafficControlNamePutParams, null> {
-  /** GET /config/traffic-control/{name} (get_config_traffic_control) */
+  /** GET (get_config_traffic_control) */
   get: VerbOpt<NoParams, T.ConfigTrafficControlNameGetResult>;
-  /** DELETE /config/traffic-control/{name} (delete_config_traffic_control) */
+  /** DELETE (delete_config_traffic_control) */
   delete: VerbOpt<T.ConfigTrafficControlNameDeleteParams, null>;
 }
 
 /** /config/verify; POST (post_config_verify) */
 export interface ConfigVerify extends Post<T.ConfigVerifyPostParams, null> {
   (id: string | number): ConfigVerifyId;
-  /** GET /config/verify (get_config_verify) */
+  /** GET (get_config_verify) */
   get: VerbOpt<NoParams, T.ConfigVerifyGetItem[]>;
 }
 
 /** /config/verify/{id}; PUT (put_config_verify) */
 export interface ConfigVerifyId extends PutOpt<T.ConfigVerifyIdPutParams, null> {
-  /** GET /config/verify/{id} (get_config_verify) */
+  /** GET (get_config_verify) */
   get: VerbOpt<NoParams, T.ConfigVerifyIdGetResult>;
-  /** DELETE /config/verify/{id} (delete_config_verify) */
+  /** DELETE (delete_config_verify) */
   delete: VerbOpt<T.ConfigVerifyIdDeleteParams, null>;
 }
 
 /** /nodes */
 export interface Nodes {
   (node: string | number): NodesNode;
-  /** GET /nodes (get_nodes) */
+  /** GET (get_nodes) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode {
-  /** GET /nodes/{node} (get_nodes) */
+  /** GET (get_nodes) */
   get: VerbOpt<T.NodesNodeGetParams, unknown>;
   apt: NodesNodeApt;
   certificates: NodesNodeCertificates;
@@ -1046,7 +1046,7 @@ export interface NodesNode {
 
 /** /nodes/{node}/apt */
 export interface NodesNodeApt {
-  /** GET /nodes/{node}/apt (get_nodes_apt) */
+  /** GET (get_nodes_apt) */
   get: VerbOpt<T.NodesNodeAptGetParams, unknown>;
   changelog: NodesNodeAptChangelog;
   repositories: NodesNodeAptRepositories;
@@ -1056,31 +1056,31 @@ export interface NodesNodeApt {
 
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog {
-  /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) starts a task */
+  /** GET (get_nodes_apt_changelog) starts a task */
   get: Verb<T.NodesNodeAptChangelogGetParams, Upid>;
 }
 
 /** /nodes/{node}/apt/repositories; POST (post_nodes_apt_repositories); PUT (put_nodes_apt_repositories) */
 export interface NodesNodeAptRepositories extends Post<T.NodesNodeAptRepositoriesPostParams, null>, Put<T.NodesNodeAptRepositoriesPutParams, null> {
-  /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
+  /** GET (get_nodes_apt_repositories) */
   get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
 }
 
 /** /nodes/{node}/apt/update; POST (post_nodes_apt_update) starts a task */
 export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
-  /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
+  /** GET (get_nodes_apt_update) */
   get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions {
-  /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
+  /** GET (get_nodes_apt_versions) */
   get: VerbOpt<NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates {
-  /** GET /nodes/{node}/certificates (get_nodes_certificates) */
+  /** GET (get_nodes_certificates) */
   get: VerbOpt<T.NodesNodeCertificatesGetParams, unknown>;
   acme: NodesNodeCertificatesAcme;
   custom: NodesNodeCertificatesCustom;
@@ -1089,7 +1089,7 @@ export interface NodesNodeCertificates {
 
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme {
-  /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
+  /** GET (get_nodes_certificates_acme) */
   get: VerbOpt<T.NodesNodeCertificatesAcmeGetParams, unknown>;
   certificate: NodesNodeCertificatesAcmeCertificate;
 }
@@ -1100,25 +1100,25 @@ export interface NodesNodeCertificatesAcmeCertificate extends PostOpt<T.NodesNod
 
 /** /nodes/{node}/certificates/custom; POST (post_nodes_certificates_custom) */
 export interface NodesNodeCertificatesCustom extends Post<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]> {
-  /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
+  /** DELETE (delete_nodes_certificates_custom) */
   delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
 export interface NodesNodeCertificatesInfo {
-  /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
+  /** GET (get_nodes_certificates_info) */
   get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config; PUT (put_nodes_config) */
 export interface NodesNodeConfig extends PutOpt<T.NodesNodeConfigPutParams, null> {
-  /** GET /nodes/{node}/config (get_nodes_config) */
+  /** GET (get_nodes_config) */
   get: VerbOpt<NoParams, T.NodesNodeConfigGetResult>;
 }
 
 /** /nodes/{node}/disks */
 export interface NodesNodeDisks {
-  /** GET /nodes/{node}/disks (get_nodes_disks) */
+  /** GET (get_nodes_disks) */
   get: VerbOpt<T.NodesNodeDisksGetParams, unknown>;
   directory: NodesNodeDisksDirectory;
   initgpt: NodesNodeDisksInitgpt;
@@ -1131,13 +1131,13 @@ export interface NodesNodeDisks {
 /** /nodes/{node}/disks/directory; POST (post_nodes_disks_directory) starts a task */
 export interface NodesNodeDisksDirectory extends Post<T.NodesNodeDisksDirectoryPostParams, Upid> {
   (name: string | number): NodesNodeDisksDirectoryName;
-  /** GET /nodes/{node}/disks/directory (get_nodes_disks_directory) */
+  /** GET (get_nodes_disks_directory) */
   get: VerbOpt<NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
 export interface NodesNodeDisksDirectoryName {
-  /** DELETE /nodes/{node}/disks/directory/{name} (delete_nodes_disks_directory) */
+  /** DELETE (delete_nodes_disks_directory) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -1147,13 +1147,13 @@ export interface NodesNodeDisksInitgpt extends Post<T.NodesNodeDisksInitgptPostP
 
 /** /nodes/{node}/disks/list */
 export interface NodesNodeDisksList {
-  /** GET /nodes/{node}/disks/list (get_nodes_disks_list) */
+  /** GET (get_nodes_disks_list) */
   get: VerbOpt<T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
 }
 
 /** /nodes/{node}/disks/smart */
 export interface NodesNodeDisksSmart {
-  /** GET /nodes/{node}/disks/smart (get_nodes_disks_smart) */
+  /** GET (get_nodes_disks_smart) */
   get: Verb<T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
@@ -1164,73 +1164,73 @@ export interface NodesNodeDisksWipedisk extends Put<T.NodesNodeDisksWipediskPutP
 /** /nodes/{node}/disks/zfs; POST (post_nodes_disks_zfs) starts a task */
 export interface NodesNodeDisksZfs extends Post<T.NodesNodeDisksZfsPostParams, Upid> {
   (name: string | number): NodesNodeDisksZfsName;
-  /** GET /nodes/{node}/disks/zfs (get_nodes_disks_zfs) */
+  /** GET (get_nodes_disks_zfs) */
   get: VerbOpt<NoParams, T.NodesNodeDisksZfsGetItem[]>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
 export interface NodesNodeDisksZfsName {
-  /** GET /nodes/{node}/disks/zfs/{name} (get_nodes_disks_zfs) */
+  /** GET (get_nodes_disks_zfs) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/dns; PUT (put_nodes_dns) */
 export interface NodesNodeDns extends PutOpt<T.NodesNodeDnsPutParams, null> {
-  /** GET /nodes/{node}/dns (get_nodes_dns) */
+  /** GET (get_nodes_dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
 }
 
 /** /nodes/{node}/identity */
 export interface NodesNodeIdentity {
-  /** GET /nodes/{node}/identity (get_nodes_identity) */
+  /** GET (get_nodes_identity) */
   get: VerbOpt<NoParams, T.NodesNodeIdentityGetResult>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal {
-  /** GET /nodes/{node}/journal (get_nodes_journal) */
+  /** GET (get_nodes_journal) */
   get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/network; POST (post_nodes_network); PUT (put_nodes_network) */
 export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null>, PutOpt<NoParams, null> {
   (iface: string | number): NodesNodeNetworkIface;
-  /** GET /nodes/{node}/network (get_nodes_network) */
+  /** GET (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkGetItem[]>;
-  /** DELETE /nodes/{node}/network (delete_nodes_network) */
+  /** DELETE (delete_nodes_network) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface}; PUT (put_nodes_network) */
 export interface NodesNodeNetworkIface extends PutOpt<T.NodesNodeNetworkIfacePutParams, null> {
-  /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
+  /** GET (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
+  /** DELETE (delete_nodes_network) */
   delete: VerbOpt<T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport {
-  /** GET /nodes/{node}/report (get_nodes_report) */
+  /** GET (get_nodes_report) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrd */
 export interface NodesNodeRrd {
-  /** GET /nodes/{node}/rrd (get_nodes_rrd) */
+  /** GET (get_nodes_rrd) */
   get: Verb<T.NodesNodeRrdGetParams, unknown>;
 }
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices {
   (service: string | number): NodesNodeServicesService;
-  /** GET /nodes/{node}/services (get_nodes_services) */
+  /** GET (get_nodes_services) */
   get: VerbOpt<NoParams, T.NodesNodeServicesGetItem[]>;
 }
 
 /** /nodes/{node}/services/{service} */
 export interface NodesNodeServicesService {
-  /** GET /nodes/{node}/services/{service} (get_nodes_services) */
+  /** GET (get_nodes_services) */
   get: VerbOpt<T.NodesNodeServicesServiceGetParams, unknown>;
   reload: NodesNodeServicesServiceReload;
   restart: NodesNodeServicesServiceRestart;
@@ -1253,7 +1253,7 @@ export interface NodesNodeServicesServiceStart extends PostOpt<NoParams, null> {
 
 /** /nodes/{node}/services/{service}/state */
 export interface NodesNodeServicesServiceState {
-  /** GET /nodes/{node}/services/{service}/state (get_nodes_services_state) */
+  /** GET (get_nodes_services_state) */
   get: VerbOpt<NoParams, unknown>;
 }
 
@@ -1263,36 +1263,36 @@ export interface NodesNodeServicesServiceStop extends PostOpt<NoParams, null> {
 
 /** /nodes/{node}/status; POST (post_nodes_status) */
 export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
-  /** GET /nodes/{node}/status (get_nodes_status) */
+  /** GET (get_nodes_status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
 }
 
 /** /nodes/{node}/subscription; POST (post_nodes_subscription); PUT (put_nodes_subscription) */
 export interface NodesNodeSubscription extends PostOpt<T.NodesNodeSubscriptionPostParams, null>, Put<T.NodesNodeSubscriptionPutParams, null> {
-  /** GET /nodes/{node}/subscription (get_nodes_subscription) */
+  /** GET (get_nodes_subscription) */
   get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
-  /** DELETE /nodes/{node}/subscription (delete_nodes_subscription) */
+  /** DELETE (delete_nodes_subscription) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog {
-  /** GET /nodes/{node}/syslog (get_nodes_syslog) */
+  /** GET (get_nodes_syslog) */
   get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks {
   (upid: string | number): NodesNodeTasksUpid;
-  /** GET /nodes/{node}/tasks (get_nodes_tasks) */
+  /** GET (get_nodes_tasks) */
   get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid {
-  /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
+  /** GET (get_nodes_tasks) */
   get: VerbOpt<T.NodesNodeTasksUpidGetParams, unknown>;
-  /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
+  /** DELETE (delete_nodes_tasks) */
   delete: VerbOpt<NoParams, null>;
   log: NodesNodeTasksUpidLog;
   status: NodesNodeTasksUpidStatus;
@@ -1300,13 +1300,13 @@ export interface NodesNodeTasksUpid {
 
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog {
-  /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
+  /** GET (get_nodes_tasks_log) */
   get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, unknown>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus {
-  /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
+  /** GET (get_nodes_tasks_status) */
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
@@ -1316,19 +1316,19 @@ export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostPara
 
 /** /nodes/{node}/time; PUT (put_nodes_time) */
 export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
-  /** GET /nodes/{node}/time (get_nodes_time) */
+  /** GET (get_nodes_time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
 }
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket {
-  /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
+  /** GET (get_nodes_vncwebsocket) */
   get: Verb<T.NodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /ping */
 export interface Ping {
-  /** GET /ping (get_ping) */
+  /** GET (get_ping) */
   get: VerbOpt<NoParams, T.PingGetResult>;
 }
 
@@ -1342,13 +1342,13 @@ export interface Push extends Post<T.PushPostParams, null> {
 
 /** /reader */
 export interface Reader {
-  /** GET /reader (get_reader) */
+  /** GET (get_reader) */
   get: Verb<T.ReaderGetParams, unknown>;
 }
 
 /** /status */
 export interface Status {
-  /** GET /status (get_status) */
+  /** GET (get_status) */
   get: VerbOpt<T.StatusGetParams, unknown>;
   "datastore-usage": StatusDatastoreUsage;
   metrics: StatusMetrics;
@@ -1356,19 +1356,19 @@ export interface Status {
 
 /** /status/datastore-usage */
 export interface StatusDatastoreUsage {
-  /** GET /status/datastore-usage (get_status_datastore_usage) */
+  /** GET (get_status_datastore_usage) */
   get: VerbOpt<NoParams, T.StatusDatastoreUsageGetItem[]>;
 }
 
 /** /status/metrics */
 export interface StatusMetrics {
-  /** GET /status/metrics (get_status_metrics) */
+  /** GET (get_status_metrics) */
   get: VerbOpt<T.StatusMetricsGetParams, unknown>;
 }
 
 /** /tape */
 export interface Tape {
-  /** GET /tape (get_tape) */
+  /** GET (get_tape) */
   get: VerbOpt<T.TapeGetParams, unknown>;
   backup: TapeBackup;
   changer: TapeChanger;
@@ -1382,7 +1382,7 @@ export interface Tape {
 /** /tape/backup; POST (post_tape_backup) starts a task */
 export interface TapeBackup extends Post<T.TapeBackupPostParams, Upid> {
   (id: string | number): TapeBackupId;
-  /** GET /tape/backup (get_tape_backup) */
+  /** GET (get_tape_backup) */
   get: VerbOpt<NoParams, T.TapeBackupGetItem[]>;
 }
 
@@ -1393,13 +1393,13 @@ export interface TapeBackupId extends PostOpt<NoParams, null> {
 /** /tape/changer */
 export interface TapeChanger {
   (name: string | number): TapeChangerName;
-  /** GET /tape/changer (get_tape_changer) */
+  /** GET (get_tape_changer) */
   get: VerbOpt<NoParams, T.TapeChangerGetItem[]>;
 }
 
 /** /tape/changer/{name} */
 export interface TapeChangerName {
-  /** GET /tape/changer/{name} (get_tape_changer) */
+  /** GET (get_tape_changer) */
   get: VerbOpt<T.TapeChangerNameGetParams, unknown>;
   status: TapeChangerNameStatus;
   transfer: TapeChangerNameTransfer;
@@ -1407,7 +1407,7 @@ export interface TapeChangerName {
 
 /** /tape/changer/{name}/status */
 export interface TapeChangerNameStatus {
-  /** GET /tape/changer/{name}/status (get_tape_changer_status) */
+  /** GET (get_tape_changer_status) */
   get: VerbOpt<T.TapeChangerNameStatusGetParams, T.TapeChangerNameStatusGetItem[]>;
 }
 
@@ -1418,13 +1418,13 @@ export interface TapeChangerNameTransfer extends Post<T.TapeChangerNameTransferP
 /** /tape/drive */
 export interface TapeDrive {
   (drive: string | number): TapeDriveDrive;
-  /** GET /tape/drive (get_tape_drive) */
+  /** GET (get_tape_drive) */
   get: VerbOpt<T.TapeDriveGetParams, T.TapeDriveGetItem[]>;
 }
 
 /** /tape/drive/{drive} */
 export interface TapeDriveDrive {
-  /** GET /tape/drive/{drive} (get_tape_drive) */
+  /** GET (get_tape_drive) */
   get: VerbOpt<T.TapeDriveDriveGetParams, unknown>;
   "barcode-label-media": TapeDriveDriveBarcodeLabelMedia;
   "cartridge-memory": TapeDriveDriveCartridgeMemory;
@@ -1451,7 +1451,7 @@ export interface TapeDriveDriveBarcodeLabelMedia extends PostOpt<T.TapeDriveDriv
 
 /** /tape/drive/{drive}/cartridge-memory */
 export interface TapeDriveDriveCartridgeMemory {
-  /** GET /tape/drive/{drive}/cartridge-memory (get_tape_drive_cartridge_memory) */
+  /** GET (get_tape_drive_cartridge_memory) */
   get: VerbOpt<NoParams, T.TapeDriveDriveCartridgeMemoryGetItem[]>;
 }
 
@@ -1477,7 +1477,7 @@ export interface TapeDriveDriveFormatMedia extends PostOpt<T.TapeDriveDriveForma
 
 /** /tape/drive/{drive}/inventory; PUT (put_tape_drive_inventory) starts a task */
 export interface TapeDriveDriveInventory extends PutOpt<T.TapeDriveDriveInventoryPutParams, Upid> {
-  /** GET /tape/drive/{drive}/inventory (get_tape_drive_inventory) */
+  /** GET (get_tape_drive_inventory) */
   get: VerbOpt<NoParams, T.TapeDriveDriveInventoryGetItem[]>;
 }
 
@@ -1495,7 +1495,7 @@ export interface TapeDriveDriveLoadSlot extends Post<T.TapeDriveDriveLoadSlotPos
 
 /** /tape/drive/{drive}/read-label */
 export interface TapeDriveDriveReadLabel {
-  /** GET /tape/drive/{drive}/read-label (get_tape_drive_read_label) */
+  /** GET (get_tape_drive_read_label) */
   get: VerbOpt<T.TapeDriveDriveReadLabelGetParams, T.TapeDriveDriveReadLabelGetResult>;
 }
 
@@ -1509,7 +1509,7 @@ export interface TapeDriveDriveRewind extends PostOpt<NoParams, Upid> {
 
 /** /tape/drive/{drive}/status */
 export interface TapeDriveDriveStatus {
-  /** GET /tape/drive/{drive}/status (get_tape_drive_status) */
+  /** GET (get_tape_drive_status) */
   get: VerbOpt<NoParams, T.TapeDriveDriveStatusGetResult>;
 }
 
@@ -1519,13 +1519,13 @@ export interface TapeDriveDriveUnload extends PostOpt<T.TapeDriveDriveUnloadPost
 
 /** /tape/drive/{drive}/volume-statistics */
 export interface TapeDriveDriveVolumeStatistics {
-  /** GET /tape/drive/{drive}/volume-statistics (get_tape_drive_volume_statistics) */
+  /** GET (get_tape_drive_volume_statistics) */
   get: VerbOpt<NoParams, T.TapeDriveDriveVolumeStatisticsGetResult>;
 }
 
 /** /tape/media */
 export interface TapeMedia {
-  /** GET /tape/media (get_tape_media) */
+  /** GET (get_tape_media) */
   get: VerbOpt<T.TapeMediaGetParams, unknown>;
   content: TapeMediaContent;
   destroy: TapeMediaDestroy;
@@ -1536,39 +1536,39 @@ export interface TapeMedia {
 
 /** /tape/media/content */
 export interface TapeMediaContent {
-  /** GET /tape/media/content (get_tape_media_content) */
+  /** GET (get_tape_media_content) */
   get: VerbOpt<T.TapeMediaContentGetParams, T.TapeMediaContentGetItem[]>;
 }
 
 /** /tape/media/destroy */
 export interface TapeMediaDestroy {
-  /** GET /tape/media/destroy (get_tape_media_destroy) */
+  /** GET (get_tape_media_destroy) */
   get: VerbOpt<T.TapeMediaDestroyGetParams, unknown>;
 }
 
 /** /tape/media/list */
 export interface TapeMediaList {
   (uuid: string | number): TapeMediaListUuid;
-  /** GET /tape/media/list (get_tape_media_list) */
+  /** GET (get_tape_media_list) */
   get: VerbOpt<T.TapeMediaListGetParams, T.TapeMediaListGetItem[]>;
 }
 
 /** /tape/media/list/{uuid} */
 export interface TapeMediaListUuid {
-  /** GET /tape/media/list/{uuid} (get_tape_media_list) */
+  /** GET (get_tape_media_list) */
   get: VerbOpt<T.TapeMediaListUuidGetParams, unknown>;
   status: TapeMediaListUuidStatus;
 }
 
 /** /tape/media/list/{uuid}/status; POST (post_tape_media_list_status) */
 export interface TapeMediaListUuidStatus extends PostOpt<T.TapeMediaListUuidStatusPostParams, null> {
-  /** GET /tape/media/list/{uuid}/status (get_tape_media_list_status) */
+  /** GET (get_tape_media_list_status) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /tape/media/media-sets */
 export interface TapeMediaMediaSets {
-  /** GET /tape/media/media-sets (get_tape_media_media_sets) */
+  /** GET (get_tape_media_media_sets) */
   get: VerbOpt<NoParams, T.TapeMediaMediaSetsGetItem[]>;
 }
 
@@ -1582,18 +1582,18 @@ export interface TapeRestore extends Post<T.TapeRestorePostParams, Upid> {
 
 /** /tape/scan-changers */
 export interface TapeScanChangers {
-  /** GET /tape/scan-changers (get_tape_scan_changers) */
+  /** GET (get_tape_scan_changers) */
   get: VerbOpt<NoParams, T.TapeScanChangersGetItem[]>;
 }
 
 /** /tape/scan-drives */
 export interface TapeScanDrives {
-  /** GET /tape/scan-drives (get_tape_scan_drives) */
+  /** GET (get_tape_scan_drives) */
   get: VerbOpt<NoParams, T.TapeScanDrivesGetItem[]>;
 }
 
 /** /version */
 export interface Version {
-  /** GET /version (get_version) */
+  /** GET (get_version) */
   get: VerbOpt<NoParams, T.VersionGetResult>;
 }

@@ -564,25 +564,9 @@ export interface AdminDatastoreStorePrunePostItem {
 
 export type AdminDatastoreStorePrunePostResult = AdminDatastoreStorePrunePostItem[];
 
-export interface AdminDatastoreStorePruneDatastorePostParams {
-  /** default false */
-  "dry-run"?: Bool | undefined;
-  /** range 1.. */
-  "keep-daily"?: number | undefined;
-  /** range 1.. */
-  "keep-hourly"?: number | undefined;
-  /** range 1.. */
-  "keep-last"?: number | undefined;
-  /** range 1.. */
-  "keep-monthly"?: number | undefined;
-  /** range 1.. */
-  "keep-weekly"?: number | undefined;
-  /** range 1.. */
-  "keep-yearly"?: number | undefined;
+export interface AdminDatastoreStorePruneDatastorePostParams extends Omit<AdminDatastoreStorePrunePostParams, "backup-id" | "backup-type" | "use-task"> {
   /** range 0..7 */
   "max-depth"?: number | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
 }
 
 export interface AdminDatastoreStorePxarFileDownloadGetParams {
@@ -827,20 +811,10 @@ export type AdminTrafficControlGetResult = AdminTrafficControlGetItem[];
 
 export interface AdminVerifyGetParams extends AdminGcGetParams {}
 
-export interface AdminVerifyGetItem {
-  comment?: string;
-  id: string;
+export interface AdminVerifyGetItem extends Omit<AdminSyncGetItem, "active-encryption-key" | "associated-key" | "burst-in" | "burst-out" | "encrypted-only" | "group-filter" | "owner" | "rate-in" | "rate-out" | "remote" | "remote-ns" | "remote-store" | "remove-vanished" | "resync-corrupt" | "run-on-mount" | "sync-direction" | "transfer-last" | "unmount-on-done" | "verified-only" | "worker-threads"> {
   "ignore-verified"?: boolean;
-  "last-run-endtime"?: number;
-  "last-run-state"?: string;
-  "last-run-upid"?: string;
-  "max-depth"?: number;
-  "next-run"?: number;
-  ns?: string;
   "outdated-after"?: number;
   "read-threads"?: number;
-  schedule?: string;
-  store: string;
   "verify-threads"?: number;
 }
 
@@ -930,117 +904,32 @@ export interface ConfigAccessAdPostParams {
 
 export interface ConfigAccessAdRealmGetResult extends ConfigAccessAdGetItem {}
 
-export interface ConfigAccessAdRealmPutParams {
-  "base-dn"?: string | undefined;
-  "bind-dn"?: string | undefined;
-  capath?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
+export interface ConfigAccessAdRealmPutParams extends Omit<ConfigAccessAdPostParams, "realm" | "server1"> {
   delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
   digest?: string | undefined;
-  filter?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
-  password?: string | undefined;
-  /** range 0..65535 */
-  port?: number | undefined;
   server1?: string | undefined;
-  server2?: string | undefined;
-  /** property string: email, firstname, lastname */
-  "sync-attributes"?: string | undefined;
-  /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string | undefined;
-  /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string | undefined;
-  /** default false */
-  verify?: Bool | undefined;
 }
 
 export interface ConfigAccessAdRealmPutResult extends ConfigAccessAdGetItem {}
 
 export interface ConfigAccessAdRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-export interface ConfigAccessLdapGetItem {
+export interface ConfigAccessLdapGetItem extends Omit<ConfigAccessAdGetItem, "base-dn"> {
   "base-dn": string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
   "user-attr": string;
-  "user-classes"?: string;
-  verify?: boolean;
 }
 
 export type ConfigAccessLdapGetResult = ConfigAccessLdapGetItem[];
 
-export interface ConfigAccessLdapPostParams {
+export interface ConfigAccessLdapPostParams extends Omit<ConfigAccessAdPostParams, "base-dn"> {
   "base-dn": string;
-  "bind-dn"?: string | undefined;
-  capath?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
-  filter?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
-  password?: string | undefined;
-  /** range 0..65535 */
-  port?: number | undefined;
-  /** length 2..32 */
-  realm: string;
-  server1: string;
-  server2?: string | undefined;
-  /** property string: email, firstname, lastname */
-  "sync-attributes"?: string | undefined;
-  /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string | undefined;
   "user-attr": string;
-  /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string | undefined;
-  /** default false */
-  verify?: Bool | undefined;
 }
 
 export interface ConfigAccessLdapRealmGetResult extends ConfigAccessLdapGetItem {}
 
-export interface ConfigAccessLdapRealmPutParams {
-  "base-dn"?: string | undefined;
-  "bind-dn"?: string | undefined;
-  capath?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
-  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
-  digest?: string | undefined;
-  filter?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
-  password?: string | undefined;
-  /** range 0..65535 */
-  port?: number | undefined;
-  server1?: string | undefined;
-  server2?: string | undefined;
-  /** property string: email, firstname, lastname */
-  "sync-attributes"?: string | undefined;
-  /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string | undefined;
+export interface ConfigAccessLdapRealmPutParams extends ConfigAccessAdRealmPutParams {
   "user-attr"?: string | undefined;
-  /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string | undefined;
-  /** default false */
-  verify?: Bool | undefined;
 }
 
 export interface ConfigAccessLdapRealmPutResult extends ConfigAccessLdapGetItem {}
@@ -1089,25 +978,11 @@ export interface ConfigAccessOpenidPostParams {
 
 export interface ConfigAccessOpenidRealmGetResult extends ConfigAccessOpenidGetItem {}
 
-export interface ConfigAccessOpenidRealmPutParams {
-  /** comma-separated list */
-  "acr-values"?: string | undefined;
-  /** comma-separated list */
-  audiences?: string | undefined;
-  /** default false */
-  autocreate?: Bool | undefined;
+export interface ConfigAccessOpenidRealmPutParams extends Omit<ConfigAccessOpenidPostParams, "client-id" | "issuer-url" | "realm" | "username-claim"> {
   "client-id"?: string | undefined;
-  "client-key"?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
   delete?: readonly ("client-key" | "comment" | "default" | "autocreate" | "scopes" | "prompt" | "acr-values" | "audiences")[] | undefined;
   digest?: string | undefined;
   "issuer-url"?: string | undefined;
-  prompt?: string | undefined;
-  /** comma-separated list; default "email profile" */
-  scopes?: string | undefined;
 }
 
 export interface ConfigAccessOpenidRealmPutResult extends ConfigAccessOpenidGetItem {}
@@ -1402,40 +1277,9 @@ export interface ConfigDatastorePostParams {
 
 export interface ConfigDatastoreNameGetResult extends ConfigDatastoreGetItem {}
 
-export interface ConfigDatastoreNamePutParams {
-  /** length 0..128 */
-  comment?: string | undefined;
-  "counter-reset-schedule"?: string | undefined;
+export interface ConfigDatastoreNamePutParams extends Omit<ConfigDatastorePostParams, "backend" | "backing-device" | "name" | "overwrite-in-use" | "path" | "reuse-datastore"> {
   delete?: readonly ("comment" | "gc-schedule" | "gc-on-unmount" | "prune-schedule" | "keep-last" | "keep-hourly" | "keep-daily" | "keep-weekly" | "keep-monthly" | "keep-yearly" | "verify-new" | "notify-user" | "notify" | "notification-mode" | "tuning" | "maintenance-mode" | "notification-thresholds" | "counter-reset-schedule")[] | undefined;
   digest?: string | undefined;
-  "gc-on-unmount"?: Bool | undefined;
-  "gc-schedule"?: string | undefined;
-  /** range 1.. */
-  "keep-daily"?: number | undefined;
-  /** range 1.. */
-  "keep-hourly"?: number | undefined;
-  /** range 1.. */
-  "keep-last"?: number | undefined;
-  /** range 1.. */
-  "keep-monthly"?: number | undefined;
-  /** range 1.. */
-  "keep-weekly"?: number | undefined;
-  /** range 1.. */
-  "keep-yearly"?: number | undefined;
-  /** property string: message, type */
-  "maintenance-mode"?: string | undefined;
-  /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
-  /** property string: s3-delete, s3-download, s3-get, s3-head, s3-post, s3-put, s3-upload */
-  "notification-thresholds"?: string | undefined;
-  /** property string: gc, prune, sync, verify */
-  notify?: string | undefined;
-  /** length 3..64 */
-  "notify-user"?: string | undefined;
-  "prune-schedule"?: string | undefined;
-  /** property string: chunk-order, default-verification-readers, default-verification-workers, gc-atime-cutoff, gc-atime-safety-check, gc-cache-capacity, sync-level */
-  tuning?: string | undefined;
-  "verify-new"?: Bool | undefined;
 }
 
 export interface ConfigDatastoreNameDeleteParams {
@@ -1757,23 +1601,11 @@ export interface ConfigNotificationsEndpointsSmtpPostParams {
 
 export interface ConfigNotificationsEndpointsSmtpNameGetResult extends ConfigNotificationsEndpointsSmtpGetItem {}
 
-export interface ConfigNotificationsEndpointsSmtpNamePutParams {
-  author?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
+export interface ConfigNotificationsEndpointsSmtpNamePutParams extends Omit<ConfigNotificationsEndpointsSmtpPostParams, "from-address" | "name" | "origin" | "server"> {
   delete?: readonly ("author" | "comment" | "disable" | "mailto" | "mailto-user" | "password" | "port" | "username")[] | undefined;
   digest?: string | undefined;
-  disable?: Bool | undefined;
   "from-address"?: string | undefined;
-  mailto?: readonly string[] | undefined;
-  "mailto-user"?: readonly string[] | undefined;
-  /** default "tls" */
-  mode?: "insecure" | "starttls" | "tls" | undefined;
-  password?: string | undefined;
-  /** range 0..65535 */
-  port?: number | undefined;
   server?: string | undefined;
-  username?: string | undefined;
 }
 
 export interface ConfigNotificationsEndpointsWebhookGetItem {
@@ -1866,19 +1698,9 @@ export interface ConfigNotificationsMatchersPostParams {
 
 export interface ConfigNotificationsMatchersNameGetResult extends ConfigNotificationsMatchersGetItem {}
 
-export interface ConfigNotificationsMatchersNamePutParams {
-  /** length 0..128 */
-  comment?: string | undefined;
+export interface ConfigNotificationsMatchersNamePutParams extends Omit<ConfigNotificationsMatchersPostParams, "name" | "origin"> {
   delete?: readonly ("comment" | "disable" | "invert-match" | "match-calendar" | "match-field" | "match-severity" | "mode" | "target")[] | undefined;
   digest?: string | undefined;
-  disable?: Bool | undefined;
-  "invert-match"?: Bool | undefined;
-  "match-calendar"?: readonly string[] | undefined;
-  "match-field"?: readonly string[] | undefined;
-  "match-severity"?: readonly string[] | undefined;
-  /** default "all" */
-  mode?: "all" | "any" | undefined;
-  target?: readonly string[] | undefined;
 }
 
 export interface ConfigNotificationsTargetsGetItem {
@@ -1893,47 +1715,18 @@ export type ConfigNotificationsTargetsGetResult = ConfigNotificationsTargetsGetI
 
 export interface ConfigNotificationsTargetsNameGetParams extends RootGetParams {}
 
-export interface ConfigPruneGetItem {
-  comment?: string;
-  disable?: boolean;
-  id: string;
-  "keep-daily"?: number;
-  "keep-hourly"?: number;
-  "keep-last"?: number;
-  "keep-monthly"?: number;
-  "keep-weekly"?: number;
-  "keep-yearly"?: number;
-  "max-depth"?: number;
-  ns?: string;
-  schedule: string;
-  store: string;
+export interface ConfigPruneGetItem extends Omit<AdminPruneGetItem, "last-run-endtime" | "last-run-state" | "last-run-upid" | "next-run"> {
 }
 
 export type ConfigPruneGetResult = ConfigPruneGetItem[];
 
-export interface ConfigPrunePostParams {
+export interface ConfigPrunePostParams extends Omit<AdminDatastoreStorePruneDatastorePostParams, "dry-run"> {
   /** length 0..128 */
   comment?: string | undefined;
   /** default false */
   disable?: Bool | undefined;
   /** length 3..32 */
   id: string;
-  /** range 1.. */
-  "keep-daily"?: number | undefined;
-  /** range 1.. */
-  "keep-hourly"?: number | undefined;
-  /** range 1.. */
-  "keep-last"?: number | undefined;
-  /** range 1.. */
-  "keep-monthly"?: number | undefined;
-  /** range 1.. */
-  "keep-weekly"?: number | undefined;
-  /** range 1.. */
-  "keep-yearly"?: number | undefined;
-  /** range 0..7 */
-  "max-depth"?: number | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
   schedule: string;
   /** length 3..32 */
   store: string;
@@ -1941,29 +1734,9 @@ export interface ConfigPrunePostParams {
 
 export interface ConfigPruneIdGetResult extends ConfigPruneGetItem {}
 
-export interface ConfigPruneIdPutParams {
-  /** length 0..128 */
-  comment?: string | undefined;
+export interface ConfigPruneIdPutParams extends Omit<ConfigPrunePostParams, "id" | "schedule" | "store"> {
   delete?: readonly ("comment" | "disable" | "ns" | "max-depth" | "keep-last" | "keep-hourly" | "keep-daily" | "keep-weekly" | "keep-monthly" | "keep-yearly")[] | undefined;
   digest?: string | undefined;
-  /** default false */
-  disable?: Bool | undefined;
-  /** range 1.. */
-  "keep-daily"?: number | undefined;
-  /** range 1.. */
-  "keep-hourly"?: number | undefined;
-  /** range 1.. */
-  "keep-last"?: number | undefined;
-  /** range 1.. */
-  "keep-monthly"?: number | undefined;
-  /** range 1.. */
-  "keep-weekly"?: number | undefined;
-  /** range 1.. */
-  "keep-yearly"?: number | undefined;
-  /** range 0..7 */
-  "max-depth"?: number | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
   schedule?: string | undefined;
   /** length 3..32 */
   store?: string | undefined;
@@ -2082,27 +1855,11 @@ export interface ConfigS3PostParams {
 
 export interface ConfigS3IdGetResult extends ConfigS3GetItem {}
 
-export interface ConfigS3IdPutParams {
+export interface ConfigS3IdPutParams extends Omit<ConfigS3PostParams, "access-key" | "endpoint" | "id" | "secret-key"> {
   "access-key"?: string | undefined;
-  /** length 1..64 */
-  "burst-in"?: string | undefined;
-  /** length 1..64 */
-  "burst-out"?: string | undefined;
   delete?: readonly ("port" | "region" | "fingerprint" | "path-style" | "rate-in" | "burst-in" | "rate-out" | "burst-out" | "provider-quirks")[] | undefined;
   digest?: string | undefined;
   endpoint?: string | undefined;
-  fingerprint?: string | undefined;
-  /** default false */
-  "path-style"?: Bool | undefined;
-  port?: number | undefined;
-  "provider-quirks"?: readonly ("skip-if-none-match-header" | "delete-objects-via-delete-object")[] | undefined;
-  "put-rate-limit"?: number | undefined;
-  /** length 1..64 */
-  "rate-in"?: string | undefined;
-  /** length 1..64 */
-  "rate-out"?: string | undefined;
-  /** length 0..32 */
-  region?: string | undefined;
   "secret-key"?: string | undefined;
 }
 
@@ -2113,33 +1870,7 @@ export interface ConfigSyncGetParams {
   "sync-direction"?: "all" | "push" | "pull" | undefined;
 }
 
-export interface ConfigSyncGetItem {
-  "active-encryption-key"?: string;
-  "associated-key"?: string[];
-  "burst-in"?: string;
-  "burst-out"?: string;
-  comment?: string;
-  "encrypted-only"?: boolean;
-  "group-filter"?: string[];
-  id: string;
-  "max-depth"?: number;
-  ns?: string;
-  owner?: string;
-  "rate-in"?: string;
-  "rate-out"?: string;
-  remote?: string;
-  "remote-ns"?: string;
-  "remote-store": string;
-  "remove-vanished"?: boolean;
-  "resync-corrupt"?: boolean;
-  "run-on-mount"?: boolean;
-  schedule?: string;
-  store: string;
-  "sync-direction"?: "pull" | "push";
-  "transfer-last"?: number;
-  "unmount-on-done"?: boolean;
-  "verified-only"?: boolean;
-  "worker-threads"?: number;
+export interface ConfigSyncGetItem extends Omit<AdminSyncGetItem, "last-run-endtime" | "last-run-state" | "last-run-upid" | "next-run"> {
 }
 
 export type ConfigSyncGetResult = ConfigSyncGetItem[];
@@ -2193,51 +1924,13 @@ export interface ConfigSyncPostParams {
 
 export interface ConfigSyncIdGetResult extends ConfigSyncGetItem {}
 
-export interface ConfigSyncIdPutParams {
-  /** length 3..32 */
-  "active-encryption-key"?: string | undefined;
-  "associated-key"?: readonly string[] | undefined;
-  /** length 1..64 */
-  "burst-in"?: string | undefined;
-  /** length 1..64 */
-  "burst-out"?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
+export interface ConfigSyncIdPutParams extends Omit<ConfigSyncPostParams, "id" | "remote-store" | "store"> {
   delete?: readonly ("remote" | "owner" | "comment" | "schedule" | "remove-vanished" | "group-filter" | "rate-in" | "burst-in" | "rate-out" | "burst-out" | "ns" | "remote-ns" | "max-depth" | "transfer-last" | "encrypted-only" | "verified-only" | "run-on-mount" | "unmount-on-done" | "sync-direction" | "worker-threads" | "active-encryption-key" | "associated-key")[] | undefined;
   digest?: string | undefined;
-  "encrypted-only"?: Bool | undefined;
-  "group-filter"?: readonly string[] | undefined;
-  /** range 0..7 */
-  "max-depth"?: number | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
-  /** length 3..64 */
-  owner?: string | undefined;
-  /** length 1..64 */
-  "rate-in"?: string | undefined;
-  /** length 1..64 */
-  "rate-out"?: string | undefined;
-  /** length 3..32 */
-  remote?: string | undefined;
-  /** length 0..256 */
-  "remote-ns"?: string | undefined;
   /** length 3..32 */
   "remote-store"?: string | undefined;
-  /** default false */
-  "remove-vanished"?: Bool | undefined;
-  "resync-corrupt"?: Bool | undefined;
-  "run-on-mount"?: Bool | undefined;
-  schedule?: string | undefined;
   /** length 3..32 */
   store?: string | undefined;
-  /** default "pull" */
-  "sync-direction"?: "pull" | "push" | undefined;
-  /** range 1.. */
-  "transfer-last"?: number | undefined;
-  "unmount-on-done"?: Bool | undefined;
-  "verified-only"?: Bool | undefined;
-  /** range 1..32; default 1 */
-  "worker-threads"?: number | undefined;
 }
 
 export interface ConfigSyncIdDeleteParams extends AccessUsersUseridDeleteParams {}
@@ -2292,32 +1985,15 @@ export interface ConfigTapeBackupJobPostParams {
 
 export interface ConfigTapeBackupJobIdGetResult extends ConfigTapeBackupJobGetItem {}
 
-export interface ConfigTapeBackupJobIdPutParams {
-  /** length 0..128 */
-  comment?: string | undefined;
+export interface ConfigTapeBackupJobIdPutParams extends Omit<ConfigTapeBackupJobPostParams, "drive" | "id" | "pool" | "store"> {
   delete?: readonly ("comment" | "schedule" | "eject-media" | "export-media-set" | "latest-only" | "notify-user" | "notification-mode" | "group-filter" | "max-depth" | "ns" | "worker-threads")[] | undefined;
   digest?: string | undefined;
   /** length 3..32 */
   drive?: string | undefined;
-  "eject-media"?: Bool | undefined;
-  "export-media-set"?: Bool | undefined;
-  "group-filter"?: readonly string[] | undefined;
-  "latest-only"?: Bool | undefined;
-  /** range 0..7; default 7 */
-  "max-depth"?: number | undefined;
-  /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
-  /** length 3..64 */
-  "notify-user"?: string | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
   /** length 2..32 */
   pool?: string | undefined;
-  schedule?: string | undefined;
   /** length 3..32 */
   store?: string | undefined;
-  /** range 1..32; default 1 */
-  "worker-threads"?: number | undefined;
 }
 
 export interface ConfigTapeBackupJobIdDeleteParams extends AccessUsersUseridDeleteParams {}
@@ -2362,16 +2038,7 @@ export interface ConfigTapeEncryptionKeysFingerprintPutParams {
 
 export interface ConfigTapeEncryptionKeysFingerprintDeleteParams extends AccessUsersUseridDeleteParams {}
 
-export interface ConfigTrafficControlGetItem {
-  "burst-in"?: string;
-  "burst-out"?: string;
-  comment?: string;
-  name: string;
-  network: string[];
-  "rate-in"?: string;
-  "rate-out"?: string;
-  timeframe?: string[];
-  users?: string[];
+export interface ConfigTrafficControlGetItem extends Omit<AdminTrafficControlGetItem, "cur-rate-in" | "cur-rate-out"> {
 }
 
 export type ConfigTrafficControlGetResult = ConfigTrafficControlGetItem[];
@@ -2416,17 +2083,7 @@ export interface ConfigTrafficControlNamePutParams {
 
 export interface ConfigTrafficControlNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-export interface ConfigVerifyGetItem {
-  comment?: string;
-  id: string;
-  "ignore-verified"?: boolean;
-  "max-depth"?: number;
-  ns?: string;
-  "outdated-after"?: number;
-  "read-threads"?: number;
-  schedule?: string;
-  store: string;
-  "verify-threads"?: number;
+export interface ConfigVerifyGetItem extends Omit<AdminVerifyGetItem, "last-run-endtime" | "last-run-state" | "last-run-upid" | "next-run"> {
 }
 
 export type ConfigVerifyGetResult = ConfigVerifyGetItem[];
@@ -2455,26 +2112,11 @@ export interface ConfigVerifyPostParams {
 
 export interface ConfigVerifyIdGetResult extends ConfigVerifyGetItem {}
 
-export interface ConfigVerifyIdPutParams {
-  /** length 0..128 */
-  comment?: string | undefined;
+export interface ConfigVerifyIdPutParams extends Omit<ConfigVerifyPostParams, "id" | "store"> {
   delete?: readonly ("ignore-verified" | "comment" | "schedule" | "outdated-after" | "ns" | "max-depth" | "read-threads" | "verify-threads")[] | undefined;
   digest?: string | undefined;
-  /** default true */
-  "ignore-verified"?: Bool | undefined;
-  /** range 0..7; default 7 */
-  "max-depth"?: number | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
-  /** range 0.. */
-  "outdated-after"?: number | undefined;
-  /** range 1..32; default 1 */
-  "read-threads"?: number | undefined;
-  schedule?: string | undefined;
   /** length 3..32 */
   store?: string | undefined;
-  /** range 1..32; default 4 */
-  "verify-threads"?: number | undefined;
 }
 
 export interface ConfigVerifyIdDeleteParams extends AccessUsersUseridDeleteParams {}
@@ -2882,37 +2524,9 @@ export interface NodesNodeNetworkPostParams {
 
 export interface NodesNodeNetworkIfaceGetResult extends NodesNodeNetworkGetItem {}
 
-export interface NodesNodeNetworkIfacePutParams {
-  autostart?: Bool | undefined;
-  /** length 1..15 */
-  "bond-primary"?: string | undefined;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | undefined;
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
-  /** comma-separated list */
-  bridge_ports?: string | undefined;
-  bridge_vlan_aware?: Bool | undefined;
-  /** length 0..18 */
-  cidr?: string | undefined;
-  /** length 0..43 */
-  cidr6?: string | undefined;
-  comments?: string | undefined;
-  comments6?: string | undefined;
+export interface NodesNodeNetworkIfacePutParams extends Omit<NodesNodeNetworkPostParams, "iface"> {
   delete?: readonly ("cidr" | "cidr6" | "gateway" | "gateway6" | "method" | "method6" | "comments" | "comments6" | "mtu" | "autostart" | "bridge_ports" | "bridge_vlan_aware" | "slaves" | "bond-primary" | "bond_xmit_hash_policy")[] | undefined;
   digest?: string | undefined;
-  /** length 0..15 */
-  gateway?: string | undefined;
-  /** length 0..39 */
-  gateway6?: string | undefined;
-  method?: "manual" | "static" | "dhcp" | "loopback" | undefined;
-  method6?: "manual" | "static" | "dhcp" | "loopback" | undefined;
-  /** range 46..65535; default 1500 */
-  mtu?: number | undefined;
-  /** comma-separated list */
-  slaves?: string | undefined;
-  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown" | undefined;
-  "vlan-id"?: number | undefined;
-  /** length 1..15 */
-  "vlan-raw-device"?: string | undefined;
 }
 
 export interface NodesNodeNetworkIfaceDeleteParams extends AccessUsersUseridDeleteParams {}
@@ -3104,72 +2718,15 @@ export interface PingGetResult {
   pong: boolean;
 }
 
-export interface PullPostParams {
-  /** length 1..64 */
-  "burst-in"?: string | undefined;
-  /** length 1..64 */
-  "burst-out"?: string | undefined;
+export interface PullPostParams extends Omit<ConfigSyncPostParams, "active-encryption-key" | "associated-key" | "comment" | "id" | "owner" | "run-on-mount" | "schedule" | "sync-direction" | "unmount-on-done"> {
   "decryption-keys"?: readonly string[] | undefined;
-  "encrypted-only"?: Bool | undefined;
-  "group-filter"?: readonly string[] | undefined;
-  /** range 0..7 */
-  "max-depth"?: number | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
-  /** length 1..64 */
-  "rate-in"?: string | undefined;
-  /** length 1..64 */
-  "rate-out"?: string | undefined;
-  /** length 3..32 */
-  remote?: string | undefined;
-  /** length 0..256 */
-  "remote-ns"?: string | undefined;
-  /** length 3..32 */
-  "remote-store": string;
-  /** default false */
-  "remove-vanished"?: Bool | undefined;
-  "resync-corrupt"?: Bool | undefined;
-  /** length 3..32 */
-  store: string;
-  /** range 1.. */
-  "transfer-last"?: number | undefined;
-  "verified-only"?: Bool | undefined;
-  /** range 1..32; default 1 */
-  "worker-threads"?: number | undefined;
 }
 
-export interface PushPostParams {
-  /** length 1..64 */
-  "burst-in"?: string | undefined;
-  /** length 1..64 */
-  "burst-out"?: string | undefined;
-  "encrypted-only"?: Bool | undefined;
+export interface PushPostParams extends Omit<ConfigSyncPostParams, "active-encryption-key" | "associated-key" | "comment" | "id" | "owner" | "remote" | "resync-corrupt" | "run-on-mount" | "schedule" | "sync-direction" | "unmount-on-done"> {
   /** length 3..32 */
   "encryption-key"?: string | undefined;
-  "group-filter"?: readonly string[] | undefined;
-  /** range 0..7 */
-  "max-depth"?: number | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
-  /** length 1..64 */
-  "rate-in"?: string | undefined;
-  /** length 1..64 */
-  "rate-out"?: string | undefined;
   /** length 3..32 */
   remote: string;
-  /** length 0..256 */
-  "remote-ns"?: string | undefined;
-  /** length 3..32 */
-  "remote-store": string;
-  /** default false */
-  "remove-vanished"?: Bool | undefined;
-  /** length 3..32 */
-  store: string;
-  /** range 1.. */
-  "transfer-last"?: number | undefined;
-  "verified-only"?: Bool | undefined;
-  /** range 1..32; default 1 */
-  "worker-threads"?: number | undefined;
 }
 
 export interface ReaderGetParams {
@@ -3228,54 +2785,19 @@ export interface StatusMetricsGetParams {
 
 export interface TapeGetParams extends RootGetParams {}
 
-export interface TapeBackupGetItem {
-  comment?: string;
-  drive: string;
-  "eject-media"?: boolean;
-  "export-media-set"?: boolean;
-  "group-filter"?: string[];
-  id: string;
+export interface TapeBackupGetItem extends ConfigTapeBackupJobGetItem {
   "last-run-endtime"?: number;
   "last-run-state"?: string;
   "last-run-upid"?: string;
-  "latest-only"?: boolean;
-  "max-depth"?: number;
   "next-media-label"?: string;
   "next-run"?: number;
-  "notification-mode"?: "legacy-sendmail" | "notification-system";
-  "notify-user"?: string;
-  ns?: string;
-  pool: string;
-  schedule?: string;
-  store: string;
-  "worker-threads"?: number;
 }
 
 export type TapeBackupGetResult = TapeBackupGetItem[];
 
-export interface TapeBackupPostParams {
-  /** length 3..32 */
-  drive: string;
-  "eject-media"?: Bool | undefined;
-  "export-media-set"?: Bool | undefined;
+export interface TapeBackupPostParams extends Omit<ConfigTapeBackupJobPostParams, "comment" | "id" | "schedule"> {
   /** default false */
   "force-media-set"?: Bool | undefined;
-  "group-filter"?: readonly string[] | undefined;
-  "latest-only"?: Bool | undefined;
-  /** range 0..7; default 7 */
-  "max-depth"?: number | undefined;
-  /** default "notification-system" */
-  "notification-mode"?: "legacy-sendmail" | "notification-system" | undefined;
-  /** length 3..64 */
-  "notify-user"?: string | undefined;
-  /** length 0..256 */
-  ns?: string | undefined;
-  /** length 2..32 */
-  pool: string;
-  /** length 3..32 */
-  store: string;
-  /** range 1..32; default 1 */
-  "worker-threads"?: number | undefined;
 }
 
 export interface TapeChangerGetItem {

@@ -9,7 +9,7 @@ export type { Verb, VerbOpt };
 
 /** / */
 export interface Root {
-  /** GET / (get) */
+  /** GET (get) */
   get: VerbOpt<T.RootGetParams, unknown>;
   access: Access;
   "auto-install": AutoInstall;
@@ -28,7 +28,7 @@ export interface Root {
 
 /** /access */
 export interface Access {
-  /** GET /access (get_access) */
+  /** GET (get_access) */
   get: VerbOpt<T.AccessGetParams, unknown>;
   acl: AccessAcl;
   domains: AccessDomains;
@@ -42,14 +42,14 @@ export interface Access {
 
 /** /access/acl; PUT (put_access_acl) */
 export interface AccessAcl extends Put<T.AccessAclPutParams, null> {
-  /** GET /access/acl (get_access_acl) */
+  /** GET (get_access_acl) */
   get: VerbOpt<T.AccessAclGetParams, T.AccessAclGetItem[]>;
 }
 
 /** /access/domains */
 export interface AccessDomains {
   (realm: string | number): AccessDomainsRealm;
-  /** GET /access/domains (get_access_domains) */
+  /** GET (get_access_domains) */
   get: VerbOpt<NoParams, T.AccessDomainsGetItem[]>;
 }
 
@@ -64,7 +64,7 @@ export interface AccessDomainsRealmSync extends PostOpt<T.AccessDomainsRealmSync
 
 /** /access/openid */
 export interface AccessOpenid {
-  /** GET /access/openid (get_access_openid) */
+  /** GET (get_access_openid) */
   get: VerbOpt<T.AccessOpenidGetParams, unknown>;
   "auth-url": AccessOpenidAuthUrl;
   login: AccessOpenidLogin;
@@ -80,56 +80,56 @@ export interface AccessOpenidLogin extends Post<T.AccessOpenidLoginPostParams, T
 
 /** /access/permissions */
 export interface AccessPermissions {
-  /** GET /access/permissions (get_access_permissions) */
+  /** GET (get_access_permissions) */
   get: VerbOpt<T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles */
 export interface AccessRoles {
-  /** GET /access/roles (get_access_roles) */
+  /** GET (get_access_roles) */
   get: VerbOpt<NoParams, T.AccessRolesGetItem[]>;
 }
 
 /** /access/tfa */
 export interface AccessTfa {
   (userid: string | number): AccessTfaUserid;
-  /** GET /access/tfa (get_access_tfa) */
+  /** GET (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid}; POST (post_access_tfa) */
 export interface AccessTfaUserid extends Post<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult> {
   (id: string | number): AccessTfaUseridId;
-  /** GET /access/tfa/{userid} (get_access_tfa) */
+  /** GET (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
 }
 
 /** /access/tfa/{userid}/{id}; PUT (put_access_tfa) */
 export interface AccessTfaUseridId extends PutOpt<T.AccessTfaUseridIdPutParams, null> {
-  /** GET /access/tfa/{userid}/{id} (get_access_tfa) */
+  /** GET (get_access_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridIdGetResult>;
-  /** DELETE /access/tfa/{userid}/{id} (delete_access_tfa) */
+  /** DELETE (delete_access_tfa) */
   delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket; POST (post_access_ticket) */
 export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
-  /** DELETE /access/ticket (delete_access_ticket) */
+  /** DELETE (delete_access_ticket) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/users; POST (post_access_users) */
 export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
-  /** GET /access/users (get_access_users) */
+  /** GET (get_access_users) */
   get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
 }
 
 /** /access/users/{userid}; PUT (put_access_users) */
 export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
-  /** GET /access/users/{userid} (get_access_users) */
+  /** GET (get_access_users) */
   get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
-  /** DELETE /access/users/{userid} (delete_access_users) */
+  /** DELETE (delete_access_users) */
   delete: VerbOpt<T.AccessUsersUseridDeleteParams, null>;
   token: AccessUsersUseridToken;
 }
@@ -137,21 +137,21 @@ export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, 
 /** /access/users/{userid}/token */
 export interface AccessUsersUseridToken {
   (token_name: string | number): AccessUsersUseridTokenTokenName;
-  /** GET /access/users/{userid}/token (get_access_users_token) */
+  /** GET (get_access_users_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{token-name}; POST (post_access_users_token); PUT (put_access_users_token) */
 export interface AccessUsersUseridTokenTokenName extends PostOpt<T.AccessUsersUseridTokenTokenNamePostParams, T.AccessUsersUseridTokenTokenNamePostResult>, PutOpt<T.AccessUsersUseridTokenTokenNamePutParams, T.AccessUsersUseridTokenTokenNamePutResult | null> {
-  /** GET /access/users/{userid}/token/{token-name} (get_access_users_token) */
+  /** GET (get_access_users_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenNameGetResult>;
-  /** DELETE /access/users/{userid}/token/{token-name} (delete_access_users_token) */
+  /** DELETE (delete_access_users_token) */
   delete: VerbOpt<T.AccessUsersUseridTokenTokenNameDeleteParams, null>;
 }
 
 /** /auto-install */
 export interface AutoInstall {
-  /** GET /auto-install (get_auto_install) */
+  /** GET (get_auto_install) */
   get: VerbOpt<T.AutoInstallGetParams, unknown>;
   answer: AutoInstallAnswer;
   installations: AutoInstallInstallations;
@@ -166,13 +166,13 @@ export interface AutoInstallAnswer extends Post<T.AutoInstallAnswerPostParams, T
 /** /auto-install/installations */
 export interface AutoInstallInstallations {
   (uuid: string | number): AutoInstallInstallationsUuid;
-  /** GET /auto-install/installations (get_auto_install_installations) */
+  /** GET (get_auto_install_installations) */
   get: VerbOpt<NoParams, T.AutoInstallInstallationsGetItem[]>;
 }
 
 /** /auto-install/installations/{uuid} */
 export interface AutoInstallInstallationsUuid {
-  /** DELETE /auto-install/installations/{uuid} (delete_auto_install_installations) */
+  /** DELETE (delete_auto_install_installations) */
   delete: VerbOpt<NoParams, null>;
   "post-hook": AutoInstallInstallationsUuidPostHook;
 }
@@ -184,34 +184,34 @@ export interface AutoInstallInstallationsUuidPostHook extends Post<T.AutoInstall
 /** /auto-install/prepared; POST (post_auto_install_prepared) */
 export interface AutoInstallPrepared extends Post<T.AutoInstallPreparedPostParams, T.AutoInstallPreparedPostResult> {
   (id: string | number): AutoInstallPreparedId;
-  /** GET /auto-install/prepared (get_auto_install_prepared) */
+  /** GET (get_auto_install_prepared) */
   get: VerbOpt<NoParams, T.AutoInstallPreparedGetItem[]>;
 }
 
 /** /auto-install/prepared/{id}; PUT (put_auto_install_prepared) */
 export interface AutoInstallPreparedId extends PutOpt<T.AutoInstallPreparedIdPutParams, T.AutoInstallPreparedIdPutResult> {
-  /** GET /auto-install/prepared/{id} (get_auto_install_prepared) */
+  /** GET (get_auto_install_prepared) */
   get: VerbOpt<NoParams, unknown>;
-  /** DELETE /auto-install/prepared/{id} (delete_auto_install_prepared) */
+  /** DELETE (delete_auto_install_prepared) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /auto-install/tokens; POST (post_auto_install_tokens) */
 export interface AutoInstallTokens extends Post<T.AutoInstallTokensPostParams, T.AutoInstallTokensPostResult> {
   (id: string | number): AutoInstallTokensId;
-  /** GET /auto-install/tokens (get_auto_install_tokens) */
+  /** GET (get_auto_install_tokens) */
   get: VerbOpt<NoParams, T.AutoInstallTokensGetItem[]>;
 }
 
 /** /auto-install/tokens/{id}; PUT (put_auto_install_tokens) */
 export interface AutoInstallTokensId extends PutOpt<T.AutoInstallTokensIdPutParams, T.AutoInstallTokensIdPutResult> {
-  /** DELETE /auto-install/tokens/{id} (delete_auto_install_tokens) */
+  /** DELETE (delete_auto_install_tokens) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /ceph */
 export interface Ceph {
-  /** GET /ceph (get_ceph) */
+  /** GET (get_ceph) */
   get: VerbOpt<T.CephGetParams, unknown>;
   clusters: CephClusters;
 }
@@ -219,13 +219,13 @@ export interface Ceph {
 /** /ceph/clusters */
 export interface CephClusters {
   (cluster: string | number): CephClustersCluster;
-  /** GET /ceph/clusters (get_ceph_clusters) */
+  /** GET (get_ceph_clusters) */
   get: VerbOpt<NoParams, T.CephClustersGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster} */
 export interface CephClustersCluster {
-  /** GET /ceph/clusters/{cluster} (get_ceph_clusters) */
+  /** GET (get_ceph_clusters) */
   get: VerbOpt<T.CephClustersClusterGetParams, unknown>;
   flags: CephClustersClusterFlags;
   fs: CephClustersClusterFs;
@@ -240,61 +240,61 @@ export interface CephClustersCluster {
 
 /** /ceph/clusters/{cluster}/flags */
 export interface CephClustersClusterFlags {
-  /** GET /ceph/clusters/{cluster}/flags (get_ceph_clusters_flags) */
+  /** GET (get_ceph_clusters_flags) */
   get: VerbOpt<NoParams, T.CephClustersClusterFlagsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/fs */
 export interface CephClustersClusterFs {
-  /** GET /ceph/clusters/{cluster}/fs (get_ceph_clusters_fs) */
+  /** GET (get_ceph_clusters_fs) */
   get: VerbOpt<NoParams, T.CephClustersClusterFsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mds */
 export interface CephClustersClusterMds {
-  /** GET /ceph/clusters/{cluster}/mds (get_ceph_clusters_mds) */
+  /** GET (get_ceph_clusters_mds) */
   get: VerbOpt<NoParams, T.CephClustersClusterMdsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mgr */
 export interface CephClustersClusterMgr {
-  /** GET /ceph/clusters/{cluster}/mgr (get_ceph_clusters_mgr) */
+  /** GET (get_ceph_clusters_mgr) */
   get: VerbOpt<NoParams, T.CephClustersClusterMgrGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/mon */
 export interface CephClustersClusterMon {
-  /** GET /ceph/clusters/{cluster}/mon (get_ceph_clusters_mon) */
+  /** GET (get_ceph_clusters_mon) */
   get: VerbOpt<NoParams, T.CephClustersClusterMonGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/osd-tree */
 export interface CephClustersClusterOsdTree {
-  /** GET /ceph/clusters/{cluster}/osd-tree (get_ceph_clusters_osd_tree) */
+  /** GET (get_ceph_clusters_osd_tree) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /ceph/clusters/{cluster}/pools */
 export interface CephClustersClusterPools {
-  /** GET /ceph/clusters/{cluster}/pools (get_ceph_clusters_pools) */
+  /** GET (get_ceph_clusters_pools) */
   get: VerbOpt<NoParams, T.CephClustersClusterPoolsGetItem[]>;
 }
 
 /** /ceph/clusters/{cluster}/status */
 export interface CephClustersClusterStatus {
-  /** GET /ceph/clusters/{cluster}/status (get_ceph_clusters_status) */
+  /** GET (get_ceph_clusters_status) */
   get: VerbOpt<T.CephClustersClusterStatusGetParams, Record<string, unknown>>;
 }
 
 /** /ceph/clusters/{cluster}/summary */
 export interface CephClustersClusterSummary {
-  /** GET /ceph/clusters/{cluster}/summary (get_ceph_clusters_summary) */
+  /** GET (get_ceph_clusters_summary) */
   get: VerbOpt<T.CephClustersClusterSummaryGetParams, T.CephClustersClusterSummaryGetResult>;
 }
 
 /** /config */
 export interface Config {
-  /** GET /config (get_config) */
+  /** GET (get_config) */
   get: VerbOpt<T.ConfigGetParams, unknown>;
   access: ConfigAccess;
   acme: ConfigAcme;
@@ -305,7 +305,7 @@ export interface Config {
 
 /** /config/access */
 export interface ConfigAccess {
-  /** GET /config/access (get_config_access) */
+  /** GET (get_config_access) */
   get: VerbOpt<T.ConfigAccessGetParams, unknown>;
   ad: ConfigAccessAd;
   ldap: ConfigAccessLdap;
@@ -318,76 +318,76 @@ export interface ConfigAccess {
 /** /config/access/ad; POST (post_config_access_ad) */
 export interface ConfigAccessAd extends Post<T.ConfigAccessAdPostParams, null> {
   (realm: string | number): ConfigAccessAdRealm;
-  /** GET /config/access/ad (get_config_access_ad) */
+  /** GET (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdGetItem[]>;
 }
 
 /** /config/access/ad/{realm}; PUT (put_config_access_ad) */
 export interface ConfigAccessAdRealm extends PutOpt<T.ConfigAccessAdRealmPutParams, null> {
-  /** GET /config/access/ad/{realm} (get_config_access_ad) */
+  /** GET (get_config_access_ad) */
   get: VerbOpt<NoParams, T.ConfigAccessAdRealmGetResult>;
-  /** DELETE /config/access/ad/{realm} (delete_config_access_ad) */
+  /** DELETE (delete_config_access_ad) */
   delete: VerbOpt<T.ConfigAccessAdRealmDeleteParams, null>;
 }
 
 /** /config/access/ldap; POST (post_config_access_ldap) */
 export interface ConfigAccessLdap extends Post<T.ConfigAccessLdapPostParams, null> {
   (realm: string | number): ConfigAccessLdapRealm;
-  /** GET /config/access/ldap (get_config_access_ldap) */
+  /** GET (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapGetItem[]>;
 }
 
 /** /config/access/ldap/{realm}; PUT (put_config_access_ldap) */
 export interface ConfigAccessLdapRealm extends PutOpt<T.ConfigAccessLdapRealmPutParams, null> {
-  /** GET /config/access/ldap/{realm} (get_config_access_ldap) */
+  /** GET (get_config_access_ldap) */
   get: VerbOpt<NoParams, T.ConfigAccessLdapRealmGetResult>;
-  /** DELETE /config/access/ldap/{realm} (delete_config_access_ldap) */
+  /** DELETE (delete_config_access_ldap) */
   delete: VerbOpt<T.ConfigAccessLdapRealmDeleteParams, null>;
 }
 
 /** /config/access/openid; POST (post_config_access_openid) */
 export interface ConfigAccessOpenid extends Post<T.ConfigAccessOpenidPostParams, null> {
   (realm: string | number): ConfigAccessOpenidRealm;
-  /** GET /config/access/openid (get_config_access_openid) */
+  /** GET (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidGetItem[]>;
 }
 
 /** /config/access/openid/{realm}; PUT (put_config_access_openid) */
 export interface ConfigAccessOpenidRealm extends PutOpt<T.ConfigAccessOpenidRealmPutParams, null> {
-  /** GET /config/access/openid/{realm} (get_config_access_openid) */
+  /** GET (get_config_access_openid) */
   get: VerbOpt<NoParams, T.ConfigAccessOpenidRealmGetResult>;
-  /** DELETE /config/access/openid/{realm} (delete_config_access_openid) */
+  /** DELETE (delete_config_access_openid) */
   delete: VerbOpt<T.ConfigAccessOpenidRealmDeleteParams, null>;
 }
 
 /** /config/access/pam; PUT (put_config_access_pam) */
 export interface ConfigAccessPam extends PutOpt<T.ConfigAccessPamPutParams, T.ConfigAccessPamPutResult> {
-  /** GET /config/access/pam (get_config_access_pam) */
+  /** GET (get_config_access_pam) */
   get: VerbOpt<NoParams, T.ConfigAccessPamGetResult>;
 }
 
 /** /config/access/pdm; PUT (put_config_access_pdm) */
 export interface ConfigAccessPdm extends PutOpt<T.ConfigAccessPdmPutParams, T.ConfigAccessPdmPutResult> {
-  /** GET /config/access/pdm (get_config_access_pdm) */
+  /** GET (get_config_access_pdm) */
   get: VerbOpt<NoParams, T.ConfigAccessPdmGetResult>;
 }
 
 /** /config/access/tfa */
 export interface ConfigAccessTfa {
-  /** GET /config/access/tfa (get_config_access_tfa) */
+  /** GET (get_config_access_tfa) */
   get: VerbOpt<T.ConfigAccessTfaGetParams, unknown>;
   webauthn: ConfigAccessTfaWebauthn;
 }
 
 /** /config/access/tfa/webauthn; PUT (put_config_access_tfa_webauthn) */
 export interface ConfigAccessTfaWebauthn extends PutOpt<T.ConfigAccessTfaWebauthnPutParams, null> {
-  /** GET /config/access/tfa/webauthn (get_config_access_tfa_webauthn) */
+  /** GET (get_config_access_tfa_webauthn) */
   get: VerbOpt<NoParams, T.ConfigAccessTfaWebauthnGetResult | null>;
 }
 
 /** /config/acme */
 export interface ConfigAcme {
-  /** GET /config/acme (get_config_acme) */
+  /** GET (get_config_acme) */
   get: VerbOpt<T.ConfigAcmeGetParams, unknown>;
   account: ConfigAcmeAccount;
   "challenge-schema": ConfigAcmeChallengeSchema;
@@ -399,88 +399,88 @@ export interface ConfigAcme {
 /** /config/acme/account; POST (post_config_acme_account) starts a task */
 export interface ConfigAcmeAccount extends Post<T.ConfigAcmeAccountPostParams, Upid> {
   (name: string | number): ConfigAcmeAccountName;
-  /** GET /config/acme/account (get_config_acme_account) */
+  /** GET (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountGetItem[]>;
 }
 
 /** /config/acme/account/{name}; PUT (put_config_acme_account) starts a task */
 export interface ConfigAcmeAccountName extends PutOpt<T.ConfigAcmeAccountNamePutParams, Upid> {
-  /** GET /config/acme/account/{name} (get_config_acme_account) */
+  /** GET (get_config_acme_account) */
   get: VerbOpt<NoParams, T.ConfigAcmeAccountNameGetResult>;
-  /** DELETE /config/acme/account/{name} (delete_config_acme_account) starts a task */
+  /** DELETE (delete_config_acme_account) starts a task */
   delete: VerbOpt<T.ConfigAcmeAccountNameDeleteParams, Upid>;
 }
 
 /** /config/acme/challenge-schema */
 export interface ConfigAcmeChallengeSchema {
-  /** GET /config/acme/challenge-schema (get_config_acme_challenge_schema) */
+  /** GET (get_config_acme_challenge_schema) */
   get: VerbOpt<NoParams, T.ConfigAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /config/acme/directories */
 export interface ConfigAcmeDirectories {
-  /** GET /config/acme/directories (get_config_acme_directories) */
+  /** GET (get_config_acme_directories) */
   get: VerbOpt<NoParams, T.ConfigAcmeDirectoriesGetItem[]>;
 }
 
 /** /config/acme/plugins; POST (post_config_acme_plugins) */
 export interface ConfigAcmePlugins extends Post<T.ConfigAcmePluginsPostParams, null> {
   (id: string | number): ConfigAcmePluginsId;
-  /** GET /config/acme/plugins (get_config_acme_plugins) */
+  /** GET (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsGetItem[]>;
 }
 
 /** /config/acme/plugins/{id}; PUT (put_config_acme_plugins) */
 export interface ConfigAcmePluginsId extends PutOpt<T.ConfigAcmePluginsIdPutParams, null> {
-  /** GET /config/acme/plugins/{id} (get_config_acme_plugins) */
+  /** GET (get_config_acme_plugins) */
   get: VerbOpt<NoParams, T.ConfigAcmePluginsIdGetResult>;
-  /** DELETE /config/acme/plugins/{id} (delete_config_acme_plugins) */
+  /** DELETE (delete_config_acme_plugins) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/acme/tos */
 export interface ConfigAcmeTos {
-  /** GET /config/acme/tos (get_config_acme_tos) */
+  /** GET (get_config_acme_tos) */
   get: VerbOpt<T.ConfigAcmeTosGetParams, string | null>;
 }
 
 /** /config/certificate; PUT (put_config_certificate) */
 export interface ConfigCertificate extends PutOpt<T.ConfigCertificatePutParams, null> {
-  /** GET /config/certificate (get_config_certificate) */
+  /** GET (get_config_certificate) */
   get: VerbOpt<NoParams, T.ConfigCertificateGetResult>;
 }
 
 /** /config/notes; PUT (put_config_notes) */
 export interface ConfigNotes extends Put<T.ConfigNotesPutParams, null> {
-  /** GET /config/notes (get_config_notes) */
+  /** GET (get_config_notes) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /config/views; POST (post_config_views) */
 export interface ConfigViews extends Post<T.ConfigViewsPostParams, null> {
   (id: string | number): ConfigViewsId;
-  /** GET /config/views (get_config_views) */
+  /** GET (get_config_views) */
   get: VerbOpt<NoParams, T.ConfigViewsGetItem[]>;
 }
 
 /** /config/views/{id}; PUT (put_config_views) */
 export interface ConfigViewsId extends PutOpt<T.ConfigViewsIdPutParams, null> {
-  /** GET /config/views/{id} (get_config_views) */
+  /** GET (get_config_views) */
   get: VerbOpt<NoParams, T.ConfigViewsIdGetResult>;
-  /** DELETE /config/views/{id} (delete_config_views) */
+  /** DELETE (delete_config_views) */
   delete: VerbOpt<T.ConfigViewsIdDeleteParams, null>;
 }
 
 /** /nodes */
 export interface Nodes {
   (node: string | number): NodesNode;
-  /** GET /nodes (get_nodes) */
+  /** GET (get_nodes) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode {
-  /** GET /nodes/{node} (get_nodes) */
+  /** GET (get_nodes) */
   get: VerbOpt<T.NodesNodeGetParams, unknown>;
   apt: NodesNodeApt;
   certificates: NodesNodeCertificates;
@@ -502,7 +502,7 @@ export interface NodesNode {
 
 /** /nodes/{node}/apt */
 export interface NodesNodeApt {
-  /** GET /nodes/{node}/apt (get_nodes_apt) */
+  /** GET (get_nodes_apt) */
   get: VerbOpt<T.NodesNodeAptGetParams, unknown>;
   changelog: NodesNodeAptChangelog;
   repositories: NodesNodeAptRepositories;
@@ -512,31 +512,31 @@ export interface NodesNodeApt {
 
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog {
-  /** GET /nodes/{node}/apt/changelog (get_nodes_apt_changelog) */
+  /** GET (get_nodes_apt_changelog) */
   get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/repositories; POST (post_nodes_apt_repositories); PUT (put_nodes_apt_repositories) */
 export interface NodesNodeAptRepositories extends Post<T.NodesNodeAptRepositoriesPostParams, null>, Put<T.NodesNodeAptRepositoriesPutParams, null> {
-  /** GET /nodes/{node}/apt/repositories (get_nodes_apt_repositories) */
+  /** GET (get_nodes_apt_repositories) */
   get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
 }
 
 /** /nodes/{node}/apt/update; POST (post_nodes_apt_update) starts a task */
 export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
-  /** GET /nodes/{node}/apt/update (get_nodes_apt_update) */
+  /** GET (get_nodes_apt_update) */
   get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions {
-  /** GET /nodes/{node}/apt/versions (get_nodes_apt_versions) */
+  /** GET (get_nodes_apt_versions) */
   get: VerbOpt<NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates {
-  /** GET /nodes/{node}/certificates (get_nodes_certificates) */
+  /** GET (get_nodes_certificates) */
   get: VerbOpt<T.NodesNodeCertificatesGetParams, unknown>;
   acme: NodesNodeCertificatesAcme;
   custom: NodesNodeCertificatesCustom;
@@ -545,7 +545,7 @@ export interface NodesNodeCertificates {
 
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme {
-  /** GET /nodes/{node}/certificates/acme (get_nodes_certificates_acme) */
+  /** GET (get_nodes_certificates_acme) */
   get: VerbOpt<T.NodesNodeCertificatesAcmeGetParams, unknown>;
   certificate: NodesNodeCertificatesAcmeCertificate;
 }
@@ -556,66 +556,66 @@ export interface NodesNodeCertificatesAcmeCertificate extends PostOpt<T.NodesNod
 
 /** /nodes/{node}/certificates/custom; POST (post_nodes_certificates_custom) */
 export interface NodesNodeCertificatesCustom extends Post<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostItem[]> {
-  /** DELETE /nodes/{node}/certificates/custom (delete_nodes_certificates_custom) */
+  /** DELETE (delete_nodes_certificates_custom) */
   delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
 export interface NodesNodeCertificatesInfo {
-  /** GET /nodes/{node}/certificates/info (get_nodes_certificates_info) */
+  /** GET (get_nodes_certificates_info) */
   get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config; PUT (put_nodes_config) */
 export interface NodesNodeConfig extends PutOpt<T.NodesNodeConfigPutParams, null> {
-  /** GET /nodes/{node}/config (get_nodes_config) */
+  /** GET (get_nodes_config) */
   get: VerbOpt<NoParams, T.NodesNodeConfigGetResult>;
 }
 
 /** /nodes/{node}/dns; PUT (put_nodes_dns) */
 export interface NodesNodeDns extends PutOpt<T.NodesNodeDnsPutParams, null> {
-  /** GET /nodes/{node}/dns (get_nodes_dns) */
+  /** GET (get_nodes_dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal {
-  /** GET /nodes/{node}/journal (get_nodes_journal) */
+  /** GET (get_nodes_journal) */
   get: VerbOpt<T.NodesNodeJournalGetParams, unknown>;
 }
 
 /** /nodes/{node}/network; POST (post_nodes_network); PUT (put_nodes_network) starts a task */
 export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null>, PutOpt<NoParams, Upid> {
   (iface: string | number): NodesNodeNetworkIface;
-  /** GET /nodes/{node}/network (get_nodes_network) */
+  /** GET (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkGetItem[]>;
-  /** DELETE /nodes/{node}/network (delete_nodes_network) */
+  /** DELETE (delete_nodes_network) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface}; PUT (put_nodes_network) */
 export interface NodesNodeNetworkIface extends PutOpt<T.NodesNodeNetworkIfacePutParams, null> {
-  /** GET /nodes/{node}/network/{iface} (get_nodes_network) */
+  /** GET (get_nodes_network) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** DELETE /nodes/{node}/network/{iface} (delete_nodes_network) */
+  /** DELETE (delete_nodes_network) */
   delete: VerbOpt<T.NodesNodeNetworkIfaceDeleteParams, null>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport {
-  /** GET /nodes/{node}/report (get_nodes_report) */
+  /** GET (get_nodes_report) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrddata */
 export interface NodesNodeRrddata {
-  /** GET /nodes/{node}/rrddata (get_nodes_rrddata) */
+  /** GET (get_nodes_rrddata) */
   get: Verb<T.NodesNodeRrddataGetParams, T.NodesNodeRrddataGetItem[]>;
 }
 
 /** /nodes/{node}/sdn */
 export interface NodesNodeSdn {
-  /** GET /nodes/{node}/sdn (get_nodes_sdn) */
+  /** GET (get_nodes_sdn) */
   get: VerbOpt<T.NodesNodeSdnGetParams, unknown>;
   vnets: NodesNodeSdnVnets;
   zones: NodesNodeSdnZones;
@@ -628,14 +628,14 @@ export interface NodesNodeSdnVnets {
 
 /** /nodes/{node}/sdn/vnets/{vnet} */
 export interface NodesNodeSdnVnetsVnet {
-  /** GET /nodes/{node}/sdn/vnets/{vnet} (get_nodes_sdn_vnets) */
+  /** GET (get_nodes_sdn_vnets) */
   get: VerbOpt<T.NodesNodeSdnVnetsVnetGetParams, unknown>;
   "mac-vrf": NodesNodeSdnVnetsVnetMacVrf;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
 export interface NodesNodeSdnVnetsVnetMacVrf {
-  /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_nodes_sdn_vnets_mac_vrf) */
+  /** GET (get_nodes_sdn_vnets_mac_vrf) */
   get: Verb<T.NodesNodeSdnVnetsVnetMacVrfGetParams, T.NodesNodeSdnVnetsVnetMacVrfGetResult>;
 }
 
@@ -646,47 +646,47 @@ export interface NodesNodeSdnZones {
 
 /** /nodes/{node}/sdn/zones/{zone} */
 export interface NodesNodeSdnZonesZone {
-  /** GET /nodes/{node}/sdn/zones/{zone} (get_nodes_sdn_zones) */
+  /** GET (get_nodes_sdn_zones) */
   get: VerbOpt<T.NodesNodeSdnZonesZoneGetParams, unknown>;
   "ip-vrf": NodesNodeSdnZonesZoneIpVrf;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/ip-vrf */
 export interface NodesNodeSdnZonesZoneIpVrf {
-  /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (get_nodes_sdn_zones_ip_vrf) */
+  /** GET (get_nodes_sdn_zones_ip_vrf) */
   get: Verb<T.NodesNodeSdnZonesZoneIpVrfGetParams, T.NodesNodeSdnZonesZoneIpVrfGetResult>;
 }
 
 /** /nodes/{node}/status; POST (post_nodes_status) */
 export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
-  /** GET /nodes/{node}/status (get_nodes_status) */
+  /** GET (get_nodes_status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
 }
 
 /** /nodes/{node}/subscription; POST (post_nodes_subscription) */
 export interface NodesNodeSubscription extends PostOpt<NoParams, null> {
-  /** GET /nodes/{node}/subscription (get_nodes_subscription) */
+  /** GET (get_nodes_subscription) */
   get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
 }
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog {
-  /** GET /nodes/{node}/syslog (get_nodes_syslog) */
+  /** GET (get_nodes_syslog) */
   get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks {
   (upid: string | number): NodesNodeTasksUpid;
-  /** GET /nodes/{node}/tasks (get_nodes_tasks) */
+  /** GET (get_nodes_tasks) */
   get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid {
-  /** GET /nodes/{node}/tasks/{upid} (get_nodes_tasks) */
+  /** GET (get_nodes_tasks) */
   get: VerbOpt<T.NodesNodeTasksUpidGetParams, unknown>;
-  /** DELETE /nodes/{node}/tasks/{upid} (delete_nodes_tasks) */
+  /** DELETE (delete_nodes_tasks) */
   delete: VerbOpt<NoParams, null>;
   log: NodesNodeTasksUpidLog;
   status: NodesNodeTasksUpidStatus;
@@ -694,13 +694,13 @@ export interface NodesNodeTasksUpid {
 
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog {
-  /** GET /nodes/{node}/tasks/{upid}/log (get_nodes_tasks_log) */
+  /** GET (get_nodes_tasks_log) */
   get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetResult | null>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus {
-  /** GET /nodes/{node}/tasks/{upid}/status (get_nodes_tasks_status) */
+  /** GET (get_nodes_tasks_status) */
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
@@ -710,19 +710,19 @@ export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostPara
 
 /** /nodes/{node}/time; PUT (put_nodes_time) */
 export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
-  /** GET /nodes/{node}/time (get_nodes_time) */
+  /** GET (get_nodes_time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
 }
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket {
-  /** GET /nodes/{node}/vncwebsocket (get_nodes_vncwebsocket) */
+  /** GET (get_nodes_vncwebsocket) */
   get: Verb<T.NodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pbs */
 export interface Pbs {
-  /** GET /pbs (get_pbs) */
+  /** GET (get_pbs) */
   get: VerbOpt<T.PbsGetParams, unknown>;
   "probe-tls": PbsProbeTls;
   realms: PbsRealms;
@@ -736,20 +736,20 @@ export interface PbsProbeTls extends Post<T.PbsProbeTlsPostParams, null> {
 
 /** /pbs/realms */
 export interface PbsRealms {
-  /** GET /pbs/realms (get_pbs_realms) */
+  /** GET (get_pbs_realms) */
   get: Verb<T.PbsRealmsGetParams, T.PbsRealmsGetItem[]>;
 }
 
 /** /pbs/remotes */
 export interface PbsRemotes {
   (remote: string | number): PbsRemotesRemote;
-  /** GET /pbs/remotes (get_pbs_remotes) */
+  /** GET (get_pbs_remotes) */
   get: VerbOpt<NoParams, T.PbsRemotesGetItem[]>;
 }
 
 /** /pbs/remotes/{remote} */
 export interface PbsRemotesRemote {
-  /** GET /pbs/remotes/{remote} (get_pbs_remotes) */
+  /** GET (get_pbs_remotes) */
   get: VerbOpt<T.PbsRemotesRemoteGetParams, unknown>;
   datastore: PbsRemotesRemoteDatastore;
   nodes: PbsRemotesRemoteNodes;
@@ -761,13 +761,13 @@ export interface PbsRemotesRemote {
 /** /pbs/remotes/{remote}/datastore */
 export interface PbsRemotesRemoteDatastore {
   (datastore: string | number): PbsRemotesRemoteDatastoreDatastore;
-  /** GET /pbs/remotes/{remote}/datastore (get_pbs_remotes_datastore) */
+  /** GET (get_pbs_remotes_datastore) */
   get: VerbOpt<NoParams, T.PbsRemotesRemoteDatastoreGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore} */
 export interface PbsRemotesRemoteDatastoreDatastore {
-  /** GET /pbs/remotes/{remote}/datastore/{datastore} (get_pbs_remotes_datastore) */
+  /** GET (get_pbs_remotes_datastore) */
   get: VerbOpt<T.PbsRemotesRemoteDatastoreDatastoreGetParams, unknown>;
   namespaces: PbsRemotesRemoteDatastoreDatastoreNamespaces;
   rrddata: PbsRemotesRemoteDatastoreDatastoreRrddata;
@@ -776,19 +776,19 @@ export interface PbsRemotesRemoteDatastoreDatastore {
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/namespaces */
 export interface PbsRemotesRemoteDatastoreDatastoreNamespaces {
-  /** GET /pbs/remotes/{remote}/datastore/{datastore}/namespaces (get_pbs_remotes_datastore_namespaces) */
+  /** GET (get_pbs_remotes_datastore_namespaces) */
   get: VerbOpt<T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetParams, T.PbsRemotesRemoteDatastoreDatastoreNamespacesGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/rrddata */
 export interface PbsRemotesRemoteDatastoreDatastoreRrddata {
-  /** GET /pbs/remotes/{remote}/datastore/{datastore}/rrddata (get_pbs_remotes_datastore_rrddata) */
+  /** GET (get_pbs_remotes_datastore_rrddata) */
   get: Verb<T.PbsRemotesRemoteDatastoreDatastoreRrddataGetParams, T.PbsRemotesRemoteDatastoreDatastoreRrddataGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/datastore/{datastore}/snapshots */
 export interface PbsRemotesRemoteDatastoreDatastoreSnapshots {
-  /** GET /pbs/remotes/{remote}/datastore/{datastore}/snapshots (get_pbs_remotes_datastore_snapshots) */
+  /** GET (get_pbs_remotes_datastore_snapshots) */
   get: VerbOpt<T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetParams, T.PbsRemotesRemoteDatastoreDatastoreSnapshotsGetItem[]>;
 }
 
@@ -799,7 +799,7 @@ export interface PbsRemotesRemoteNodes {
 
 /** /pbs/remotes/{remote}/nodes/{node} */
 export interface PbsRemotesRemoteNodesNode {
-  /** GET /pbs/remotes/{remote}/nodes/{node} (get_pbs_remotes_nodes) */
+  /** GET (get_pbs_remotes_nodes) */
   get: VerbOpt<T.PbsRemotesRemoteNodesNodeGetParams, unknown>;
   apt: PbsRemotesRemoteNodesNodeApt;
   subscription: PbsRemotesRemoteNodesNodeSubscription;
@@ -809,7 +809,7 @@ export interface PbsRemotesRemoteNodesNode {
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt */
 export interface PbsRemotesRemoteNodesNodeApt {
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt (get_pbs_remotes_nodes_apt) */
+  /** GET (get_pbs_remotes_nodes_apt) */
   get: VerbOpt<T.PbsRemotesRemoteNodesNodeAptGetParams, unknown>;
   changelog: PbsRemotesRemoteNodesNodeAptChangelog;
   repositories: PbsRemotesRemoteNodesNodeAptRepositories;
@@ -818,25 +818,25 @@ export interface PbsRemotesRemoteNodesNodeApt {
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/changelog */
 export interface PbsRemotesRemoteNodesNodeAptChangelog {
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt/changelog (get_pbs_remotes_nodes_apt_changelog) */
+  /** GET (get_pbs_remotes_nodes_apt_changelog) */
   get: Verb<T.PbsRemotesRemoteNodesNodeAptChangelogGetParams, string>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/repositories */
 export interface PbsRemotesRemoteNodesNodeAptRepositories {
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt/repositories (get_pbs_remotes_nodes_apt_repositories) */
+  /** GET (get_pbs_remotes_nodes_apt_repositories) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/apt/update; POST (post_pbs_remotes_nodes_apt_update) starts a task */
 export interface PbsRemotesRemoteNodesNodeAptUpdate extends PostOpt<NoParams, RemoteUpid> {
-  /** GET /pbs/remotes/{remote}/nodes/{node}/apt/update (get_pbs_remotes_nodes_apt_update) */
+  /** GET (get_pbs_remotes_nodes_apt_update) */
   get: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeAptUpdateGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/nodes/{node}/subscription */
 export interface PbsRemotesRemoteNodesNodeSubscription {
-  /** GET /pbs/remotes/{remote}/nodes/{node}/subscription (get_pbs_remotes_nodes_subscription) */
+  /** GET (get_pbs_remotes_nodes_subscription) */
   get: VerbOpt<NoParams, T.PbsRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
@@ -846,34 +846,34 @@ export interface PbsRemotesRemoteNodesNodeTermproxy extends PostOpt<NoParams, T.
 
 /** /pbs/remotes/{remote}/nodes/{node}/vncwebsocket */
 export interface PbsRemotesRemoteNodesNodeVncwebsocket {
-  /** GET /pbs/remotes/{remote}/nodes/{node}/vncwebsocket (get_pbs_remotes_nodes_vncwebsocket) */
+  /** GET (get_pbs_remotes_nodes_vncwebsocket) */
   get: Verb<T.PbsRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pbs/remotes/{remote}/rrddata */
 export interface PbsRemotesRemoteRrddata {
-  /** GET /pbs/remotes/{remote}/rrddata (get_pbs_remotes_rrddata) */
+  /** GET (get_pbs_remotes_rrddata) */
   get: Verb<T.PbsRemotesRemoteRrddataGetParams, T.PbsRemotesRemoteRrddataGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/status */
 export interface PbsRemotesRemoteStatus {
-  /** GET /pbs/remotes/{remote}/status (get_pbs_remotes_status) */
+  /** GET (get_pbs_remotes_status) */
   get: VerbOpt<NoParams, T.PbsRemotesRemoteStatusGetResult>;
 }
 
 /** /pbs/remotes/{remote}/tasks */
 export interface PbsRemotesRemoteTasks {
   (upid: string | number): PbsRemotesRemoteTasksUpid;
-  /** GET /pbs/remotes/{remote}/tasks (get_pbs_remotes_tasks) */
+  /** GET (get_pbs_remotes_tasks) */
   get: VerbOpt<NoParams, T.PbsRemotesRemoteTasksGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/tasks/{upid} */
 export interface PbsRemotesRemoteTasksUpid {
-  /** GET /pbs/remotes/{remote}/tasks/{upid} (get_pbs_remotes_tasks) */
+  /** GET (get_pbs_remotes_tasks) */
   get: VerbOpt<T.PbsRemotesRemoteTasksUpidGetParams, unknown>;
-  /** DELETE /pbs/remotes/{remote}/tasks/{upid} (delete_pbs_remotes_tasks) */
+  /** DELETE (delete_pbs_remotes_tasks) */
   delete: VerbOpt<NoParams, null>;
   log: PbsRemotesRemoteTasksUpidLog;
   status: PbsRemotesRemoteTasksUpidStatus;
@@ -881,13 +881,13 @@ export interface PbsRemotesRemoteTasksUpid {
 
 /** /pbs/remotes/{remote}/tasks/{upid}/log */
 export interface PbsRemotesRemoteTasksUpidLog {
-  /** GET /pbs/remotes/{remote}/tasks/{upid}/log (get_pbs_remotes_tasks_log) */
+  /** GET (get_pbs_remotes_tasks_log) */
   get: VerbOpt<T.PbsRemotesRemoteTasksUpidLogGetParams, T.PbsRemotesRemoteTasksUpidLogGetItem[]>;
 }
 
 /** /pbs/remotes/{remote}/tasks/{upid}/status */
 export interface PbsRemotesRemoteTasksUpidStatus {
-  /** GET /pbs/remotes/{remote}/tasks/{upid}/status (get_pbs_remotes_tasks_status) */
+  /** GET (get_pbs_remotes_tasks_status) */
   get: VerbOpt<T.PbsRemotesRemoteTasksUpidStatusGetParams, T.PbsRemotesRemoteTasksUpidStatusGetResult>;
 }
 
@@ -897,13 +897,13 @@ export interface PbsScan extends Post<T.PbsScanPostParams, T.PbsScanPostResult> 
 
 /** /ping */
 export interface Ping {
-  /** GET /ping (get_ping) */
+  /** GET (get_ping) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /pve */
 export interface Pve {
-  /** GET /pve (get_pve) */
+  /** GET (get_pve) */
   get: VerbOpt<T.PveGetParams, unknown>;
   firewall: PveFirewall;
   "probe-tls": PveProbeTls;
@@ -914,14 +914,14 @@ export interface Pve {
 
 /** /pve/firewall */
 export interface PveFirewall {
-  /** GET /pve/firewall (get_pve_firewall) */
+  /** GET (get_pve_firewall) */
   get: VerbOpt<T.PveFirewallGetParams, unknown>;
   status: PveFirewallStatus;
 }
 
 /** /pve/firewall/status */
 export interface PveFirewallStatus {
-  /** GET /pve/firewall/status (get_pve_firewall_status) */
+  /** GET (get_pve_firewall_status) */
   get: VerbOpt<NoParams, T.PveFirewallStatusGetItem[]>;
 }
 
@@ -931,20 +931,20 @@ export interface PveProbeTls extends Post<T.PveProbeTlsPostParams, null> {
 
 /** /pve/realms */
 export interface PveRealms {
-  /** GET /pve/realms (get_pve_realms) */
+  /** GET (get_pve_realms) */
   get: Verb<T.PveRealmsGetParams, T.PveRealmsGetItem[]>;
 }
 
 /** /pve/remotes */
 export interface PveRemotes {
   (remote: string | number): PveRemotesRemote;
-  /** GET /pve/remotes (get_pve_remotes) */
+  /** GET (get_pve_remotes) */
   get: VerbOpt<NoParams, T.PveRemotesGetItem[]>;
 }
 
 /** /pve/remotes/{remote} */
 export interface PveRemotesRemote {
-  /** GET /pve/remotes/{remote} (get_pve_remotes) */
+  /** GET (get_pve_remotes) */
   get: VerbOpt<T.PveRemotesRemoteGetParams, unknown>;
   "cluster-nextid": PveRemotesRemoteClusterNextid;
   "cluster-status": PveRemotesRemoteClusterStatus;
@@ -960,19 +960,19 @@ export interface PveRemotesRemote {
 
 /** /pve/remotes/{remote}/cluster-nextid */
 export interface PveRemotesRemoteClusterNextid {
-  /** GET /pve/remotes/{remote}/cluster-nextid (get_pve_remotes_cluster_nextid) */
+  /** GET (get_pve_remotes_cluster_nextid) */
   get: VerbOpt<T.PveRemotesRemoteClusterNextidGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/cluster-status */
 export interface PveRemotesRemoteClusterStatus {
-  /** GET /pve/remotes/{remote}/cluster-status (get_pve_remotes_cluster_status) */
+  /** GET (get_pve_remotes_cluster_status) */
   get: VerbOpt<T.PveRemotesRemoteClusterStatusGetParams, T.PveRemotesRemoteClusterStatusGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/firewall */
 export interface PveRemotesRemoteFirewall {
-  /** GET /pve/remotes/{remote}/firewall (get_pve_remotes_firewall) */
+  /** GET (get_pve_remotes_firewall) */
   get: VerbOpt<T.PveRemotesRemoteFirewallGetParams, unknown>;
   options: PveRemotesRemoteFirewallOptions;
   rules: PveRemotesRemoteFirewallRules;
@@ -981,32 +981,32 @@ export interface PveRemotesRemoteFirewall {
 
 /** /pve/remotes/{remote}/firewall/options; PUT (put_pve_remotes_firewall_options) */
 export interface PveRemotesRemoteFirewallOptions extends PutOpt<T.PveRemotesRemoteFirewallOptionsPutParams, null> {
-  /** GET /pve/remotes/{remote}/firewall/options (get_pve_remotes_firewall_options) */
+  /** GET (get_pve_remotes_firewall_options) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteFirewallOptionsGetResult>;
 }
 
 /** /pve/remotes/{remote}/firewall/rules */
 export interface PveRemotesRemoteFirewallRules {
-  /** GET /pve/remotes/{remote}/firewall/rules (get_pve_remotes_firewall_rules) */
+  /** GET (get_pve_remotes_firewall_rules) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/firewall/status */
 export interface PveRemotesRemoteFirewallStatus {
-  /** GET /pve/remotes/{remote}/firewall/status (get_pve_remotes_firewall_status) */
+  /** GET (get_pve_remotes_firewall_status) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteFirewallStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc */
 export interface PveRemotesRemoteLxc {
   (vmid: string | number): PveRemotesRemoteLxcVmid;
-  /** GET /pve/remotes/{remote}/lxc (get_pve_remotes_lxc) */
+  /** GET (get_pve_remotes_lxc) */
   get: VerbOpt<T.PveRemotesRemoteLxcGetParams, T.PveRemotesRemoteLxcGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid} */
 export interface PveRemotesRemoteLxcVmid {
-  /** GET /pve/remotes/{remote}/lxc/{vmid} (get_pve_remotes_lxc) */
+  /** GET (get_pve_remotes_lxc) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidGetParams, unknown>;
   config: PveRemotesRemoteLxcVmidConfig;
   firewall: PveRemotesRemoteLxcVmidFirewall;
@@ -1025,13 +1025,13 @@ export interface PveRemotesRemoteLxcVmid {
 
 /** /pve/remotes/{remote}/lxc/{vmid}/config */
 export interface PveRemotesRemoteLxcVmidConfig {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/config (get_pve_remotes_lxc_config) */
+  /** GET (get_pve_remotes_lxc_config) */
   get: Verb<T.PveRemotesRemoteLxcVmidConfigGetParams, T.PveRemotesRemoteLxcVmidConfigGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall */
 export interface PveRemotesRemoteLxcVmidFirewall {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall (get_pve_remotes_lxc_firewall) */
+  /** GET (get_pve_remotes_lxc_firewall) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallGetParams, unknown>;
   options: PveRemotesRemoteLxcVmidFirewallOptions;
   rules: PveRemotesRemoteLxcVmidFirewallRules;
@@ -1039,13 +1039,13 @@ export interface PveRemotesRemoteLxcVmidFirewall {
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall/options; PUT (put_pve_remotes_lxc_firewall_options) */
 export interface PveRemotesRemoteLxcVmidFirewallOptions extends PutOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsPutParams, null> {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/options (get_pve_remotes_lxc_firewall_options) */
+  /** GET (get_pve_remotes_lxc_firewall_options) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallOptionsGetParams, T.PveRemotesRemoteLxcVmidFirewallOptionsGetResult>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/firewall/rules */
 export interface PveRemotesRemoteLxcVmidFirewallRules {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/firewall/rules (get_pve_remotes_lxc_firewall_rules) */
+  /** GET (get_pve_remotes_lxc_firewall_rules) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidFirewallRulesGetParams, T.PveRemotesRemoteLxcVmidFirewallRulesGetItem[]>;
 }
 
@@ -1055,7 +1055,7 @@ export interface PveRemotesRemoteLxcVmidMigrate extends Post<T.PveRemotesRemoteL
 
 /** /pve/remotes/{remote}/lxc/{vmid}/pending */
 export interface PveRemotesRemoteLxcVmidPending {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/pending (get_pve_remotes_lxc_pending) */
+  /** GET (get_pve_remotes_lxc_pending) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidPendingGetParams, unknown>;
 }
 
@@ -1065,7 +1065,7 @@ export interface PveRemotesRemoteLxcVmidRemoteMigrate extends Post<T.PveRemotesR
 
 /** /pve/remotes/{remote}/lxc/{vmid}/rrddata */
 export interface PveRemotesRemoteLxcVmidRrddata {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/rrddata (get_pve_remotes_lxc_rrddata) */
+  /** GET (get_pve_remotes_lxc_rrddata) */
   get: Verb<T.PveRemotesRemoteLxcVmidRrddataGetParams, T.PveRemotesRemoteLxcVmidRrddataGetItem[]>;
 }
 
@@ -1076,13 +1076,13 @@ export interface PveRemotesRemoteLxcVmidShutdown extends PostOpt<T.PveRemotesRem
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot; POST (post_pve_remotes_lxc_snapshot) starts a task */
 export interface PveRemotesRemoteLxcVmidSnapshot extends Post<T.PveRemotesRemoteLxcVmidSnapshotPostParams, RemoteUpid> {
   (snapname: string | number): PveRemotesRemoteLxcVmidSnapshotSnapname;
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/snapshot (get_pve_remotes_lxc_snapshot) */
+  /** GET (get_pve_remotes_lxc_snapshot) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotGetParams, T.PveRemotesRemoteLxcVmidSnapshotGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} */
 export interface PveRemotesRemoteLxcVmidSnapshotSnapname {
-  /** DELETE /pve/remotes/{remote}/lxc/{vmid}/snapshot/{snapname} (delete_pve_remotes_lxc_snapshot) starts a task */
+  /** DELETE (delete_pve_remotes_lxc_snapshot) starts a task */
   delete: VerbOpt<T.PveRemotesRemoteLxcVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
   config: PveRemotesRemoteLxcVmidSnapshotSnapnameConfig;
   rollback: PveRemotesRemoteLxcVmidSnapshotSnapnameRollback;
@@ -1102,7 +1102,7 @@ export interface PveRemotesRemoteLxcVmidStart extends PostOpt<T.PveRemotesRemote
 
 /** /pve/remotes/{remote}/lxc/{vmid}/status */
 export interface PveRemotesRemoteLxcVmidStatus {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/status (get_pve_remotes_lxc_status) */
+  /** GET (get_pve_remotes_lxc_status) */
   get: VerbOpt<T.PveRemotesRemoteLxcVmidStatusGetParams, T.PveRemotesRemoteLxcVmidStatusGetResult>;
 }
 
@@ -1116,20 +1116,20 @@ export interface PveRemotesRemoteLxcVmidTermproxy extends PostOpt<NoParams, T.Pv
 
 /** /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket */
 export interface PveRemotesRemoteLxcVmidVncwebsocket {
-  /** GET /pve/remotes/{remote}/lxc/{vmid}/vncwebsocket (get_pve_remotes_lxc_vncwebsocket) */
+  /** GET (get_pve_remotes_lxc_vncwebsocket) */
   get: Verb<T.PveRemotesRemoteLxcVmidVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes */
 export interface PveRemotesRemoteNodes {
   (node: string | number): PveRemotesRemoteNodesNode;
-  /** GET /pve/remotes/{remote}/nodes (get_pve_remotes_nodes) */
+  /** GET (get_pve_remotes_nodes) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node} */
 export interface PveRemotesRemoteNodesNode {
-  /** GET /pve/remotes/{remote}/nodes/{node} (get_pve_remotes_nodes) */
+  /** GET (get_pve_remotes_nodes) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeGetParams, unknown>;
   apt: PveRemotesRemoteNodesNodeApt;
   config: PveRemotesRemoteNodesNodeConfig;
@@ -1146,7 +1146,7 @@ export interface PveRemotesRemoteNodesNode {
 
 /** /pve/remotes/{remote}/nodes/{node}/apt */
 export interface PveRemotesRemoteNodesNodeApt {
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt (get_pve_remotes_nodes_apt) */
+  /** GET (get_pve_remotes_nodes_apt) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeAptGetParams, unknown>;
   changelog: PveRemotesRemoteNodesNodeAptChangelog;
   repositories: PveRemotesRemoteNodesNodeAptRepositories;
@@ -1155,31 +1155,31 @@ export interface PveRemotesRemoteNodesNodeApt {
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/changelog */
 export interface PveRemotesRemoteNodesNodeAptChangelog {
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt/changelog (get_pve_remotes_nodes_apt_changelog) */
+  /** GET (get_pve_remotes_nodes_apt_changelog) */
   get: Verb<T.PveRemotesRemoteNodesNodeAptChangelogGetParams, string>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/repositories */
 export interface PveRemotesRemoteNodesNodeAptRepositories {
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt/repositories (get_pve_remotes_nodes_apt_repositories) */
+  /** GET (get_pve_remotes_nodes_apt_repositories) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/apt/update; POST (post_pve_remotes_nodes_apt_update) starts a task */
 export interface PveRemotesRemoteNodesNodeAptUpdate extends PostOpt<NoParams, RemoteUpid> {
-  /** GET /pve/remotes/{remote}/nodes/{node}/apt/update (get_pve_remotes_nodes_apt_update) */
+  /** GET (get_pve_remotes_nodes_apt_update) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeAptUpdateGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/config */
 export interface PveRemotesRemoteNodesNodeConfig {
-  /** GET /pve/remotes/{remote}/nodes/{node}/config (get_pve_remotes_nodes_config) */
+  /** GET (get_pve_remotes_nodes_config) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall */
 export interface PveRemotesRemoteNodesNodeFirewall {
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall (get_pve_remotes_nodes_firewall) */
+  /** GET (get_pve_remotes_nodes_firewall) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeFirewallGetParams, unknown>;
   options: PveRemotesRemoteNodesNodeFirewallOptions;
   rules: PveRemotesRemoteNodesNodeFirewallRules;
@@ -1188,37 +1188,37 @@ export interface PveRemotesRemoteNodesNodeFirewall {
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/options; PUT (put_pve_remotes_nodes_firewall_options) */
 export interface PveRemotesRemoteNodesNodeFirewallOptions extends PutOpt<T.PveRemotesRemoteNodesNodeFirewallOptionsPutParams, null> {
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall/options (get_pve_remotes_nodes_firewall_options) */
+  /** GET (get_pve_remotes_nodes_firewall_options) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeFirewallOptionsGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/rules */
 export interface PveRemotesRemoteNodesNodeFirewallRules {
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall/rules (get_pve_remotes_nodes_firewall_rules) */
+  /** GET (get_pve_remotes_nodes_firewall_rules) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/firewall/status */
 export interface PveRemotesRemoteNodesNodeFirewallStatus {
-  /** GET /pve/remotes/{remote}/nodes/{node}/firewall/status (get_pve_remotes_nodes_firewall_status) */
+  /** GET (get_pve_remotes_nodes_firewall_status) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeFirewallStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/network */
 export interface PveRemotesRemoteNodesNodeNetwork {
-  /** GET /pve/remotes/{remote}/nodes/{node}/network (get_pve_remotes_nodes_network) */
+  /** GET (get_pve_remotes_nodes_network) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeNetworkGetParams, T.PveRemotesRemoteNodesNodeNetworkGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/rrddata */
 export interface PveRemotesRemoteNodesNodeRrddata {
-  /** GET /pve/remotes/{remote}/nodes/{node}/rrddata (get_pve_remotes_nodes_rrddata) */
+  /** GET (get_pve_remotes_nodes_rrddata) */
   get: Verb<T.PveRemotesRemoteNodesNodeRrddataGetParams, T.PveRemotesRemoteNodesNodeRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn */
 export interface PveRemotesRemoteNodesNodeSdn {
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn (get_pve_remotes_nodes_sdn) */
+  /** GET (get_pve_remotes_nodes_sdn) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeSdnGetParams, unknown>;
   vnets: PveRemotesRemoteNodesNodeSdnVnets;
   zones: PveRemotesRemoteNodesNodeSdnZones;
@@ -1231,14 +1231,14 @@ export interface PveRemotesRemoteNodesNodeSdnVnets {
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} */
 export interface PveRemotesRemoteNodesNodeSdnVnetsVnet {
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet} (get_pve_remotes_nodes_sdn_vnets) */
+  /** GET (get_pve_remotes_nodes_sdn_vnets) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeSdnVnetsVnetGetParams, unknown>;
   "mac-vrf": PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
 export interface PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrf {
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/vnets/{vnet}/mac-vrf (get_pve_remotes_nodes_sdn_vnets_mac_vrf) */
+  /** GET (get_pve_remotes_nodes_sdn_vnets_mac_vrf) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeSdnVnetsVnetMacVrfGetResult>;
 }
 
@@ -1249,33 +1249,33 @@ export interface PveRemotesRemoteNodesNodeSdnZones {
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} */
 export interface PveRemotesRemoteNodesNodeSdnZonesZone {
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone} (get_pve_remotes_nodes_sdn_zones) */
+  /** GET (get_pve_remotes_nodes_sdn_zones) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeSdnZonesZoneGetParams, unknown>;
   "ip-vrf": PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf */
 export interface PveRemotesRemoteNodesNodeSdnZonesZoneIpVrf {
-  /** GET /pve/remotes/{remote}/nodes/{node}/sdn/zones/{zone}/ip-vrf (get_pve_remotes_nodes_sdn_zones_ip_vrf) */
+  /** GET (get_pve_remotes_nodes_sdn_zones_ip_vrf) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeSdnZonesZoneIpVrfGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/status */
 export interface PveRemotesRemoteNodesNodeStatus {
-  /** GET /pve/remotes/{remote}/nodes/{node}/status (get_pve_remotes_nodes_status) */
+  /** GET (get_pve_remotes_nodes_status) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage */
 export interface PveRemotesRemoteNodesNodeStorage {
   (storage: string | number): PveRemotesRemoteNodesNodeStorageStorage;
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage (get_pve_remotes_nodes_storage) */
+  /** GET (get_pve_remotes_nodes_storage) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeStorageGetParams, T.PveRemotesRemoteNodesNodeStorageGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage} */
 export interface PveRemotesRemoteNodesNodeStorageStorage {
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage} (get_pve_remotes_nodes_storage) */
+  /** GET (get_pve_remotes_nodes_storage) */
   get: VerbOpt<T.PveRemotesRemoteNodesNodeStorageStorageGetParams, unknown>;
   rrddata: PveRemotesRemoteNodesNodeStorageStorageRrddata;
   status: PveRemotesRemoteNodesNodeStorageStorageStatus;
@@ -1283,19 +1283,19 @@ export interface PveRemotesRemoteNodesNodeStorageStorage {
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata */
 export interface PveRemotesRemoteNodesNodeStorageStorageRrddata {
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/rrddata (get_pve_remotes_nodes_storage_rrddata) */
+  /** GET (get_pve_remotes_nodes_storage_rrddata) */
   get: Verb<T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetParams, T.PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status */
 export interface PveRemotesRemoteNodesNodeStorageStorageStatus {
-  /** GET /pve/remotes/{remote}/nodes/{node}/storage/{storage}/status (get_pve_remotes_nodes_storage_status) */
+  /** GET (get_pve_remotes_nodes_storage_status) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeStorageStorageStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/nodes/{node}/subscription */
 export interface PveRemotesRemoteNodesNodeSubscription {
-  /** GET /pve/remotes/{remote}/nodes/{node}/subscription (get_pve_remotes_nodes_subscription) */
+  /** GET (get_pve_remotes_nodes_subscription) */
   get: VerbOpt<NoParams, T.PveRemotesRemoteNodesNodeSubscriptionGetResult>;
 }
 
@@ -1305,26 +1305,26 @@ export interface PveRemotesRemoteNodesNodeTermproxy extends PostOpt<NoParams, T.
 
 /** /pve/remotes/{remote}/nodes/{node}/vncwebsocket */
 export interface PveRemotesRemoteNodesNodeVncwebsocket {
-  /** GET /pve/remotes/{remote}/nodes/{node}/vncwebsocket (get_pve_remotes_nodes_vncwebsocket) */
+  /** GET (get_pve_remotes_nodes_vncwebsocket) */
   get: Verb<T.PveRemotesRemoteNodesNodeVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/options */
 export interface PveRemotesRemoteOptions {
-  /** GET /pve/remotes/{remote}/options (get_pve_remotes_options) */
+  /** GET (get_pve_remotes_options) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/qemu */
 export interface PveRemotesRemoteQemu {
   (vmid: string | number): PveRemotesRemoteQemuVmid;
-  /** GET /pve/remotes/{remote}/qemu (get_pve_remotes_qemu) */
+  /** GET (get_pve_remotes_qemu) */
   get: VerbOpt<T.PveRemotesRemoteQemuGetParams, T.PveRemotesRemoteQemuGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid} */
 export interface PveRemotesRemoteQemuVmid {
-  /** GET /pve/remotes/{remote}/qemu/{vmid} (get_pve_remotes_qemu) */
+  /** GET (get_pve_remotes_qemu) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidGetParams, unknown>;
   config: PveRemotesRemoteQemuVmidConfig;
   firewall: PveRemotesRemoteQemuVmidFirewall;
@@ -1345,13 +1345,13 @@ export interface PveRemotesRemoteQemuVmid {
 
 /** /pve/remotes/{remote}/qemu/{vmid}/config */
 export interface PveRemotesRemoteQemuVmidConfig {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/config (get_pve_remotes_qemu_config) */
+  /** GET (get_pve_remotes_qemu_config) */
   get: Verb<T.PveRemotesRemoteQemuVmidConfigGetParams, T.PveRemotesRemoteQemuVmidConfigGetResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall */
 export interface PveRemotesRemoteQemuVmidFirewall {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall (get_pve_remotes_qemu_firewall) */
+  /** GET (get_pve_remotes_qemu_firewall) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallGetParams, unknown>;
   options: PveRemotesRemoteQemuVmidFirewallOptions;
   rules: PveRemotesRemoteQemuVmidFirewallRules;
@@ -1359,25 +1359,25 @@ export interface PveRemotesRemoteQemuVmidFirewall {
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall/options; PUT (put_pve_remotes_qemu_firewall_options) */
 export interface PveRemotesRemoteQemuVmidFirewallOptions extends PutOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsPutParams, null> {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/options (get_pve_remotes_qemu_firewall_options) */
+  /** GET (get_pve_remotes_qemu_firewall_options) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallOptionsGetParams, T.PveRemotesRemoteQemuVmidFirewallOptionsGetResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/firewall/rules */
 export interface PveRemotesRemoteQemuVmidFirewallRules {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/firewall/rules (get_pve_remotes_qemu_firewall_rules) */
+  /** GET (get_pve_remotes_qemu_firewall_rules) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidFirewallRulesGetParams, T.PveRemotesRemoteQemuVmidFirewallRulesGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/migrate; POST (post_pve_remotes_qemu_migrate) starts a task */
 export interface PveRemotesRemoteQemuVmidMigrate extends Post<T.PveRemotesRemoteQemuVmidMigratePostParams, RemoteUpid> {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/migrate (get_pve_remotes_qemu_migrate) */
+  /** GET (get_pve_remotes_qemu_migrate) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidMigrateGetParams, T.PveRemotesRemoteQemuVmidMigrateGetResult>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/pending */
 export interface PveRemotesRemoteQemuVmidPending {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/pending (get_pve_remotes_qemu_pending) */
+  /** GET (get_pve_remotes_qemu_pending) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidPendingGetParams, unknown>;
 }
 
@@ -1391,7 +1391,7 @@ export interface PveRemotesRemoteQemuVmidResume extends PostOpt<T.PveRemotesRemo
 
 /** /pve/remotes/{remote}/qemu/{vmid}/rrddata */
 export interface PveRemotesRemoteQemuVmidRrddata {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/rrddata (get_pve_remotes_qemu_rrddata) */
+  /** GET (get_pve_remotes_qemu_rrddata) */
   get: Verb<T.PveRemotesRemoteQemuVmidRrddataGetParams, T.PveRemotesRemoteQemuVmidRrddataGetItem[]>;
 }
 
@@ -1402,13 +1402,13 @@ export interface PveRemotesRemoteQemuVmidShutdown extends PostOpt<T.PveRemotesRe
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot; POST (post_pve_remotes_qemu_snapshot) starts a task */
 export interface PveRemotesRemoteQemuVmidSnapshot extends Post<T.PveRemotesRemoteQemuVmidSnapshotPostParams, RemoteUpid> {
   (snapname: string | number): PveRemotesRemoteQemuVmidSnapshotSnapname;
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/snapshot (get_pve_remotes_qemu_snapshot) */
+  /** GET (get_pve_remotes_qemu_snapshot) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotGetParams, T.PveRemotesRemoteQemuVmidSnapshotGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} */
 export interface PveRemotesRemoteQemuVmidSnapshotSnapname {
-  /** DELETE /pve/remotes/{remote}/qemu/{vmid}/snapshot/{snapname} (delete_pve_remotes_qemu_snapshot) starts a task */
+  /** DELETE (delete_pve_remotes_qemu_snapshot) starts a task */
   delete: VerbOpt<T.PveRemotesRemoteQemuVmidSnapshotSnapnameDeleteParams, RemoteUpid>;
   config: PveRemotesRemoteQemuVmidSnapshotSnapnameConfig;
   rollback: PveRemotesRemoteQemuVmidSnapshotSnapnameRollback;
@@ -1428,7 +1428,7 @@ export interface PveRemotesRemoteQemuVmidStart extends PostOpt<T.PveRemotesRemot
 
 /** /pve/remotes/{remote}/qemu/{vmid}/status */
 export interface PveRemotesRemoteQemuVmidStatus {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/status (get_pve_remotes_qemu_status) */
+  /** GET (get_pve_remotes_qemu_status) */
   get: VerbOpt<T.PveRemotesRemoteQemuVmidStatusGetParams, T.PveRemotesRemoteQemuVmidStatusGetResult>;
 }
 
@@ -1446,13 +1446,13 @@ export interface PveRemotesRemoteQemuVmidVncproxy extends PostOpt<T.PveRemotesRe
 
 /** /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket */
 export interface PveRemotesRemoteQemuVmidVncwebsocket {
-  /** GET /pve/remotes/{remote}/qemu/{vmid}/vncwebsocket (get_pve_remotes_qemu_vncwebsocket) */
+  /** GET (get_pve_remotes_qemu_vncwebsocket) */
   get: Verb<T.PveRemotesRemoteQemuVmidVncwebsocketGetParams, unknown>;
 }
 
 /** /pve/remotes/{remote}/resources */
 export interface PveRemotesRemoteResources {
-  /** GET /pve/remotes/{remote}/resources (get_pve_remotes_resources) */
+  /** GET (get_pve_remotes_resources) */
   get: VerbOpt<T.PveRemotesRemoteResourcesGetParams, {
   cpu: number;
   disk: number;
@@ -1507,15 +1507,15 @@ export interface PveRemotesRemoteResources {
 /** /pve/remotes/{remote}/tasks */
 export interface PveRemotesRemoteTasks {
   (upid: string | number): PveRemotesRemoteTasksUpid;
-  /** GET /pve/remotes/{remote}/tasks (get_pve_remotes_tasks) */
+  /** GET (get_pve_remotes_tasks) */
   get: VerbOpt<T.PveRemotesRemoteTasksGetParams, T.PveRemotesRemoteTasksGetItem[]>;
 }
 
 /** /pve/remotes/{remote}/tasks/{upid} */
 export interface PveRemotesRemoteTasksUpid {
-  /** GET /pve/remotes/{remote}/tasks/{upid} (get_pve_remotes_tasks) */
+  /** GET (get_pve_remotes_tasks) */
   get: VerbOpt<T.PveRemotesRemoteTasksUpidGetParams, unknown>;
-  /** DELETE /pve/remotes/{remote}/tasks/{upid} (delete_pve_remotes_tasks) */
+  /** DELETE (delete_pve_remotes_tasks) */
   delete: VerbOpt<NoParams, null>;
   log: PveRemotesRemoteTasksUpidLog;
   status: PveRemotesRemoteTasksUpidStatus;
@@ -1523,19 +1523,19 @@ export interface PveRemotesRemoteTasksUpid {
 
 /** /pve/remotes/{remote}/tasks/{upid}/log */
 export interface PveRemotesRemoteTasksUpidLog {
-  /** GET /pve/remotes/{remote}/tasks/{upid}/log (get_pve_remotes_tasks_log) */
+  /** GET (get_pve_remotes_tasks_log) */
   get: VerbOpt<T.PveRemotesRemoteTasksUpidLogGetParams, T.PveRemotesRemoteTasksUpidLogGetResult>;
 }
 
 /** /pve/remotes/{remote}/tasks/{upid}/status */
 export interface PveRemotesRemoteTasksUpidStatus {
-  /** GET /pve/remotes/{remote}/tasks/{upid}/status (get_pve_remotes_tasks_status) */
+  /** GET (get_pve_remotes_tasks_status) */
   get: VerbOpt<T.PveRemotesRemoteTasksUpidStatusGetParams, T.PveRemotesRemoteTasksUpidStatusGetResult>;
 }
 
 /** /pve/remotes/{remote}/updates */
 export interface PveRemotesRemoteUpdates {
-  /** GET /pve/remotes/{remote}/updates (get_pve_remotes_updates) */
+  /** GET (get_pve_remotes_updates) */
   get: VerbOpt<NoParams, unknown>;
 }
 
@@ -1545,7 +1545,7 @@ export interface PveScan extends Post<T.PveScanPostParams, T.PveScanPostResult> 
 
 /** /remotes */
 export interface Remotes {
-  /** GET /remotes (get_remotes) */
+  /** GET (get_remotes) */
   get: VerbOpt<T.RemotesGetParams, unknown>;
   "metric-collection": RemotesMetricCollection;
   remote: RemotesRemote;
@@ -1561,7 +1561,7 @@ export interface RemotesMetricCollection {
 
 /** /remotes/metric-collection/status */
 export interface RemotesMetricCollectionStatus {
-  /** GET /remotes/metric-collection/status (get_remotes_metric_collection_status) */
+  /** GET (get_remotes_metric_collection_status) */
   get: VerbOpt<NoParams, T.RemotesMetricCollectionStatusGetItem[]>;
 }
 
@@ -1572,15 +1572,15 @@ export interface RemotesMetricCollectionTrigger extends PostOpt<T.RemotesMetricC
 /** /remotes/remote; POST (post_remotes_remote) */
 export interface RemotesRemote extends Post<T.RemotesRemotePostParams, null> {
   (id: string | number): RemotesRemoteId;
-  /** GET /remotes/remote (get_remotes_remote) */
+  /** GET (get_remotes_remote) */
   get: VerbOpt<NoParams, T.RemotesRemoteGetItem[]>;
 }
 
 /** /remotes/remote/{id}; PUT (put_remotes_remote) */
 export interface RemotesRemoteId extends PutOpt<T.RemotesRemoteIdPutParams, null> {
-  /** GET /remotes/remote/{id} (get_remotes_remote) */
+  /** GET (get_remotes_remote) */
   get: VerbOpt<T.RemotesRemoteIdGetParams, unknown>;
-  /** DELETE /remotes/remote/{id} (delete_remotes_remote) */
+  /** DELETE (delete_remotes_remote) */
   delete: VerbOpt<T.RemotesRemoteIdDeleteParams, null>;
   config: RemotesRemoteIdConfig;
   "probe-certificate": RemotesRemoteIdProbeCertificate;
@@ -1590,7 +1590,7 @@ export interface RemotesRemoteId extends PutOpt<T.RemotesRemoteIdPutParams, null
 
 /** /remotes/remote/{id}/config */
 export interface RemotesRemoteIdConfig {
-  /** GET /remotes/remote/{id}/config (get_remotes_remote_config) */
+  /** GET (get_remotes_remote_config) */
   get: VerbOpt<NoParams, T.RemotesRemoteIdConfigGetResult>;
 }
 
@@ -1600,19 +1600,19 @@ export interface RemotesRemoteIdProbeCertificate extends Post<T.RemotesRemoteIdP
 
 /** /remotes/remote/{id}/rrddata */
 export interface RemotesRemoteIdRrddata {
-  /** GET /remotes/remote/{id}/rrddata (get_remotes_remote_rrddata) */
+  /** GET (get_remotes_remote_rrddata) */
   get: Verb<T.RemotesRemoteIdRrddataGetParams, T.RemotesRemoteIdRrddataGetItem[]>;
 }
 
 /** /remotes/remote/{id}/version */
 export interface RemotesRemoteIdVersion {
-  /** GET /remotes/remote/{id}/version (get_remotes_remote_version) */
+  /** GET (get_remotes_remote_version) */
   get: VerbOpt<NoParams, T.RemotesRemoteIdVersionGetResult>;
 }
 
 /** /remotes/tasks */
 export interface RemotesTasks {
-  /** GET /remotes/tasks (get_remotes_tasks) */
+  /** GET (get_remotes_tasks) */
   get: VerbOpt<T.RemotesTasksGetParams, unknown>;
   list: RemotesTasksList;
   refresh: RemotesTasksRefresh;
@@ -1621,7 +1621,7 @@ export interface RemotesTasks {
 
 /** /remotes/tasks/list */
 export interface RemotesTasksList {
-  /** GET /remotes/tasks/list (get_remotes_tasks_list) */
+  /** GET (get_remotes_tasks_list) */
   get: VerbOpt<T.RemotesTasksListGetParams, T.RemotesTasksListGetItem[]>;
 }
 
@@ -1631,13 +1631,13 @@ export interface RemotesTasksRefresh extends PostOpt<T.RemotesTasksRefreshPostPa
 
 /** /remotes/tasks/statistics */
 export interface RemotesTasksStatistics {
-  /** GET /remotes/tasks/statistics (get_remotes_tasks_statistics) */
+  /** GET (get_remotes_tasks_statistics) */
   get: VerbOpt<T.RemotesTasksStatisticsGetParams, T.RemotesTasksStatisticsGetResult>;
 }
 
 /** /remotes/updates */
 export interface RemotesUpdates {
-  /** GET /remotes/updates (get_remotes_updates) */
+  /** GET (get_remotes_updates) */
   get: VerbOpt<T.RemotesUpdatesGetParams, unknown>;
   refresh: RemotesUpdatesRefresh;
   summary: RemotesUpdatesSummary;
@@ -1649,13 +1649,13 @@ export interface RemotesUpdatesRefresh extends PostOpt<NoParams, Upid> {
 
 /** /remotes/updates/summary */
 export interface RemotesUpdatesSummary {
-  /** GET /remotes/updates/summary (get_remotes_updates_summary) */
+  /** GET (get_remotes_updates_summary) */
   get: VerbOpt<NoParams, T.RemotesUpdatesSummaryGetResult>;
 }
 
 /** /resources */
 export interface Resources {
-  /** GET /resources (get_resources) */
+  /** GET (get_resources) */
   get: VerbOpt<T.ResourcesGetParams, unknown>;
   list: ResourcesList;
   "location-info": ResourcesLocationInfo;
@@ -1666,37 +1666,37 @@ export interface Resources {
 
 /** /resources/list */
 export interface ResourcesList {
-  /** GET /resources/list (get_resources_list) */
+  /** GET (get_resources_list) */
   get: VerbOpt<T.ResourcesListGetParams, T.ResourcesListGetItem[]>;
 }
 
 /** /resources/location-info */
 export interface ResourcesLocationInfo {
-  /** GET /resources/location-info (get_resources_location_info) */
+  /** GET (get_resources_location_info) */
   get: VerbOpt<T.ResourcesLocationInfoGetParams, unknown>;
 }
 
 /** /resources/status */
 export interface ResourcesStatus {
-  /** GET /resources/status (get_resources_status) */
+  /** GET (get_resources_status) */
   get: VerbOpt<T.ResourcesStatusGetParams, T.ResourcesStatusGetResult>;
 }
 
 /** /resources/subscription */
 export interface ResourcesSubscription {
-  /** GET /resources/subscription (get_resources_subscription) */
+  /** GET (get_resources_subscription) */
   get: VerbOpt<T.ResourcesSubscriptionGetParams, T.ResourcesSubscriptionGetItem[]>;
 }
 
 /** /resources/top-entities */
 export interface ResourcesTopEntities {
-  /** GET /resources/top-entities (get_resources_top_entities) */
+  /** GET (get_resources_top_entities) */
   get: VerbOpt<T.ResourcesTopEntitiesGetParams, T.ResourcesTopEntitiesGetResult>;
 }
 
 /** /sdn */
 export interface Sdn {
-  /** GET /sdn (get_sdn) */
+  /** GET (get_sdn) */
   get: VerbOpt<T.SdnGetParams, unknown>;
   controllers: SdnControllers;
   vnets: SdnVnets;
@@ -1705,25 +1705,25 @@ export interface Sdn {
 
 /** /sdn/controllers */
 export interface SdnControllers {
-  /** GET /sdn/controllers (get_sdn_controllers) */
+  /** GET (get_sdn_controllers) */
   get: VerbOpt<T.SdnControllersGetParams, T.SdnControllersGetItem[]>;
 }
 
 /** /sdn/vnets; POST (post_sdn_vnets) starts a task */
 export interface SdnVnets extends Post<T.SdnVnetsPostParams, Upid> {
-  /** GET /sdn/vnets (get_sdn_vnets) */
+  /** GET (get_sdn_vnets) */
   get: VerbOpt<T.SdnVnetsGetParams, T.SdnVnetsGetItem[]>;
 }
 
 /** /sdn/zones; POST (post_sdn_zones) starts a task */
 export interface SdnZones extends Post<T.SdnZonesPostParams, Upid> {
-  /** GET /sdn/zones (get_sdn_zones) */
+  /** GET (get_sdn_zones) */
   get: VerbOpt<T.SdnZonesGetParams, T.SdnZonesGetItem[]>;
 }
 
 /** /subscriptions */
 export interface Subscriptions {
-  /** GET /subscriptions (get_subscriptions) */
+  /** GET (get_subscriptions) */
   get: VerbOpt<T.SubscriptionsGetParams, unknown>;
   "adopt-all": SubscriptionsAdoptAll;
   "adopt-key": SubscriptionsAdoptKey;
@@ -1769,28 +1769,28 @@ export interface SubscriptionsClearPending extends PostOpt<T.SubscriptionsClearP
 /** /subscriptions/keys; POST (post_subscriptions_keys) */
 export interface SubscriptionsKeys extends Post<T.SubscriptionsKeysPostParams, T.SubscriptionsKeysPostResult> {
   (key: string | number): SubscriptionsKeysKey;
-  /** GET /subscriptions/keys (get_subscriptions_keys) */
+  /** GET (get_subscriptions_keys) */
   get: VerbOpt<NoParams, T.SubscriptionsKeysGetItem[]>;
 }
 
 /** /subscriptions/keys/{key} */
 export interface SubscriptionsKeysKey {
-  /** GET /subscriptions/keys/{key} (get_subscriptions_keys) */
+  /** GET (get_subscriptions_keys) */
   get: VerbOpt<NoParams, T.SubscriptionsKeysKeyGetResult>;
-  /** DELETE /subscriptions/keys/{key} (delete_subscriptions_keys) */
+  /** DELETE (delete_subscriptions_keys) */
   delete: VerbOpt<T.SubscriptionsKeysKeyDeleteParams, null>;
   assignment: SubscriptionsKeysKeyAssignment;
 }
 
 /** /subscriptions/keys/{key}/assignment; POST (post_subscriptions_keys_assignment) */
 export interface SubscriptionsKeysKeyAssignment extends Post<T.SubscriptionsKeysKeyAssignmentPostParams, null> {
-  /** DELETE /subscriptions/keys/{key}/assignment (delete_subscriptions_keys_assignment) */
+  /** DELETE (delete_subscriptions_keys_assignment) */
   delete: VerbOpt<T.SubscriptionsKeysKeyAssignmentDeleteParams, null>;
 }
 
 /** /subscriptions/node-status */
 export interface SubscriptionsNodeStatus {
-  /** GET /subscriptions/node-status (get_subscriptions_node_status) */
+  /** GET (get_subscriptions_node_status) */
   get: VerbOpt<T.SubscriptionsNodeStatusGetParams, T.SubscriptionsNodeStatusGetItem[]>;
 }
 
@@ -1804,6 +1804,6 @@ export interface SubscriptionsRevertPendingClear extends Post<T.SubscriptionsRev
 
 /** /version */
 export interface Version {
-  /** GET /version (get_version) */
+  /** GET (get_version) */
   get: VerbOpt<NoParams, T.VersionGetResult>;
 }

@@ -902,29 +902,13 @@ export interface CephClustersClusterMdsGetItem {
 
 export type CephClustersClusterMdsGetResult = CephClustersClusterMdsGetItem[];
 
-export interface CephClustersClusterMgrGetItem {
-  addr?: string;
-  ceph_version?: string;
-  ceph_version_short?: string;
-  direxists?: boolean;
-  host?: string;
-  name: string;
-  service?: boolean;
-  state: string;
+export interface CephClustersClusterMgrGetItem extends Omit<CephClustersClusterMdsGetItem, "fs_name" | "rank" | "standby_replay"> {
 }
 
 export type CephClustersClusterMgrGetResult = CephClustersClusterMgrGetItem[];
 
-export interface CephClustersClusterMonGetItem {
-  addr?: string;
-  ceph_version?: string;
-  ceph_version_short?: string;
-  direxists?: boolean;
-  host?: string;
-  name: string;
+export interface CephClustersClusterMonGetItem extends Omit<CephClustersClusterMdsGetItem, "fs_name" | "standby_replay" | "state"> {
   quorum?: boolean;
-  rank?: number;
-  service?: boolean;
   state?: string;
 }
 
@@ -1072,115 +1056,30 @@ export interface ConfigAccessAdPostParams {
 
 export interface ConfigAccessAdRealmGetResult extends ConfigAccessAdGetItem {}
 
-export interface ConfigAccessAdRealmPutParams {
-  "base-dn"?: string | undefined;
-  "bind-dn"?: string | undefined;
-  capath?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
+export interface ConfigAccessAdRealmPutParams extends Omit<ConfigAccessAdPostParams, "realm" | "server1"> {
   delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
   digest?: string | undefined;
-  filter?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
-  password?: string | undefined;
-  /** range 0..65535 */
-  port?: number | undefined;
   server1?: string | undefined;
-  server2?: string | undefined;
-  /** property string: email, firstname, lastname */
-  "sync-attributes"?: string | undefined;
-  /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string | undefined;
-  /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string | undefined;
-  /** default false */
-  verify?: Bool | undefined;
 }
 
 export interface ConfigAccessAdRealmDeleteParams extends AccessUsersUseridDeleteParams {}
 
-export interface ConfigAccessLdapGetItem {
+export interface ConfigAccessLdapGetItem extends Omit<ConfigAccessAdGetItem, "base-dn"> {
   "base-dn": string;
-  "bind-dn"?: string;
-  capath?: string;
-  comment?: string;
-  default?: boolean;
-  filter?: string;
-  mode?: "ldap" | "ldap+starttls" | "ldaps";
-  port?: number;
-  realm: string;
-  server1: string;
-  server2?: string;
-  "sync-attributes"?: string;
-  "sync-defaults-options"?: string;
   "user-attr": string;
-  "user-classes"?: string;
-  verify?: boolean;
 }
 
 export type ConfigAccessLdapGetResult = ConfigAccessLdapGetItem[];
 
-export interface ConfigAccessLdapPostParams {
+export interface ConfigAccessLdapPostParams extends Omit<ConfigAccessAdPostParams, "base-dn"> {
   "base-dn": string;
-  "bind-dn"?: string | undefined;
-  capath?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
-  filter?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
-  password?: string | undefined;
-  /** range 0..65535 */
-  port?: number | undefined;
-  /** length 2..32 */
-  realm: string;
-  server1: string;
-  server2?: string | undefined;
-  /** property string: email, firstname, lastname */
-  "sync-attributes"?: string | undefined;
-  /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string | undefined;
   "user-attr": string;
-  /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string | undefined;
-  /** default false */
-  verify?: Bool | undefined;
 }
 
 export interface ConfigAccessLdapRealmGetResult extends ConfigAccessLdapGetItem {}
 
-export interface ConfigAccessLdapRealmPutParams {
-  "base-dn"?: string | undefined;
-  "bind-dn"?: string | undefined;
-  capath?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  /** default false */
-  default?: Bool | undefined;
-  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
-  digest?: string | undefined;
-  filter?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldap+starttls" | "ldaps" | undefined;
-  password?: string | undefined;
-  /** range 0..65535 */
-  port?: number | undefined;
-  server1?: string | undefined;
-  server2?: string | undefined;
-  /** property string: email, firstname, lastname */
-  "sync-attributes"?: string | undefined;
-  /** property string: enable-new, remove-vanished */
-  "sync-defaults-options"?: string | undefined;
+export interface ConfigAccessLdapRealmPutParams extends ConfigAccessAdRealmPutParams {
   "user-attr"?: string | undefined;
-  /** comma-separated list; default "inetorgperson,posixaccount,person,user" */
-  "user-classes"?: string | undefined;
-  /** default false */
-  verify?: Bool | undefined;
 }
 
 export interface ConfigAccessLdapRealmDeleteParams extends AccessUsersUseridDeleteParams {}
@@ -1226,24 +1125,11 @@ export interface ConfigAccessOpenidPostParams {
 
 export interface ConfigAccessOpenidRealmGetResult extends ConfigAccessOpenidGetItem {}
 
-export interface ConfigAccessOpenidRealmPutParams {
-  /** comma-separated list */
-  "acr-values"?: string | undefined;
-  /** comma-separated list */
-  audiences?: string | undefined;
-  /** default false */
-  autocreate?: Bool | undefined;
+export interface ConfigAccessOpenidRealmPutParams extends Omit<ConfigAccessOpenidPostParams, "client-id" | "issuer-url" | "realm" | "username-claim"> {
   "client-id"?: string | undefined;
-  "client-key"?: string | undefined;
-  /** length 0..128 */
-  comment?: string | undefined;
-  default?: Bool | undefined;
   delete?: readonly ("client-key" | "comment" | "default" | "autocreate" | "scopes" | "prompt" | "acr-values" | "audiences")[] | undefined;
   digest?: string | undefined;
   "issuer-url"?: string | undefined;
-  prompt?: string | undefined;
-  /** comma-separated list; default "email profile" */
-  scopes?: string | undefined;
 }
 
 export interface ConfigAccessOpenidRealmDeleteParams extends AccessUsersUseridDeleteParams {}
@@ -1717,37 +1603,9 @@ export interface NodesNodeNetworkPostParams {
 
 export interface NodesNodeNetworkIfaceGetResult extends NodesNodeNetworkGetItem {}
 
-export interface NodesNodeNetworkIfacePutParams {
-  autostart?: Bool | undefined;
-  /** length 1..15 */
-  "bond-primary"?: string | undefined;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | undefined;
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
-  /** comma-separated list */
-  bridge_ports?: string | undefined;
-  bridge_vlan_aware?: Bool | undefined;
-  /** length 0..18 */
-  cidr?: string | undefined;
-  /** length 0..43 */
-  cidr6?: string | undefined;
-  comments?: string | undefined;
-  comments6?: string | undefined;
+export interface NodesNodeNetworkIfacePutParams extends Omit<NodesNodeNetworkPostParams, "iface"> {
   delete?: readonly ("cidr" | "cidr6" | "gateway" | "gateway6" | "method" | "method6" | "comments" | "comments6" | "mtu" | "autostart" | "bridge_ports" | "bridge_vlan_aware" | "slaves" | "bond-primary" | "bond_xmit_hash_policy")[] | undefined;
   digest?: string | undefined;
-  /** length 0..15 */
-  gateway?: string | undefined;
-  /** length 0..39 */
-  gateway6?: string | undefined;
-  method?: "manual" | "static" | "dhcp" | "loopback" | undefined;
-  method6?: "manual" | "static" | "dhcp" | "loopback" | undefined;
-  /** range 68..65535; default 1500 */
-  mtu?: number | undefined;
-  /** comma-separated list */
-  slaves?: string | undefined;
-  type?: "loopback" | "eth" | "bridge" | "bond" | "vlan" | "alias" | "unknown" | undefined;
-  "vlan-id"?: number | undefined;
-  /** length 1..15 */
-  "vlan-raw-device"?: string | undefined;
 }
 
 export interface NodesNodeNetworkIfaceDeleteParams extends AccessUsersUseridDeleteParams {}
@@ -2110,24 +1968,8 @@ export interface PbsRemotesRemoteNodesNodeVncwebsocketGetParams extends NodesNod
 
 export interface PbsRemotesRemoteRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-export interface PbsRemotesRemoteRrddataGetItem {
-  "cpu-avg1"?: number;
-  "cpu-avg15"?: number;
-  "cpu-avg5"?: number;
-  "cpu-current"?: number;
-  "cpu-iowait"?: number;
+export interface PbsRemotesRemoteRrddataGetItem extends Omit<NodesNodeRrddataGetItem, "cpu-pressure-some-avg10" | "disk-io-ticks" | "disk-read-iops" | "disk-write-iops" | "io-pressure-full-avg10" | "io-pressure-some-avg10" | "mem-pressure-full-avg10" | "mem-pressure-some-avg10" | "metric-collection-total-time"> {
   "disk-available"?: number;
-  "disk-read"?: number;
-  "disk-total"?: number;
-  "disk-used"?: number;
-  "disk-write"?: number;
-  "mem-total"?: number;
-  "mem-used"?: number;
-  "net-in"?: number;
-  "net-out"?: number;
-  "swap-total"?: number;
-  "swap-used"?: number;
-  time: number;
 }
 
 export type PbsRemotesRemoteRrddataGetResult = PbsRemotesRemoteRrddataGetItem[];
@@ -2158,17 +2000,8 @@ export interface PbsRemotesRemoteTasksUpidStatusGetParams {
   wait?: Bool | undefined;
 }
 
-export interface PbsRemotesRemoteTasksUpidStatusGetResult {
-  exitstatus?: string;
-  id?: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
+export interface PbsRemotesRemoteTasksUpidStatusGetResult extends Omit<NodesNodeTasksUpidStatusGetResult, "status" | "tokenid"> {
   status: "running" | "stopped";
-  type: string;
-  upid: string;
-  user: string;
 }
 
 export interface PbsScanPostParams {
@@ -3278,18 +3111,8 @@ export interface PveRemotesRemoteLxcVmidRemoteMigratePostParams {
 
 export interface PveRemotesRemoteLxcVmidRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-export interface PveRemotesRemoteLxcVmidRrddataGetItem {
-  "cpu-current"?: number;
+export interface PveRemotesRemoteLxcVmidRrddataGetItem extends Omit<NodesNodeRrddataGetItem, "cpu-avg1" | "cpu-avg15" | "cpu-avg5" | "cpu-iowait" | "cpu-pressure-some-avg10" | "disk-io-ticks" | "disk-read-iops" | "disk-write-iops" | "io-pressure-full-avg10" | "io-pressure-some-avg10" | "mem-pressure-full-avg10" | "mem-pressure-some-avg10" | "metric-collection-total-time" | "swap-total" | "swap-used"> {
   "cpu-max"?: number;
-  "disk-read"?: number;
-  "disk-total"?: number;
-  "disk-used"?: number;
-  "disk-write"?: number;
-  "mem-total"?: number;
-  "mem-used"?: number;
-  "net-in"?: number;
-  "net-out"?: number;
-  time: number;
   uptime?: number;
 }
 
@@ -3331,31 +3154,8 @@ export interface PveRemotesRemoteLxcVmidStartPostParams extends PveRemotesRemote
 
 export interface PveRemotesRemoteLxcVmidStatusGetParams extends PveRemotesRemoteLxcGetParams {}
 
-export interface PveRemotesRemoteLxcVmidStatusGetResult {
-  cpu?: number;
-  cpus?: number;
-  disk?: number;
-  diskread?: number;
-  diskwrite?: number;
+export interface PveRemotesRemoteLxcVmidStatusGetResult extends PveRemotesRemoteLxcGetItem {
   ha: Record<string, unknown>;
-  lock?: string;
-  maxdisk?: number;
-  maxmem?: number;
-  maxswap?: number;
-  mem?: number;
-  name?: string;
-  netin?: number;
-  netout?: number;
-  pressurecpusome?: number;
-  pressureiofull?: number;
-  pressureiosome?: number;
-  pressurememoryfull?: number;
-  pressurememorysome?: number;
-  status: "running" | "stopped";
-  tags?: string;
-  template?: boolean;
-  uptime?: number;
-  vmid: number;
 }
 
 export interface PveRemotesRemoteLxcVmidStopPostParams extends PveRemotesRemoteLxcGetParams {}
@@ -3541,22 +3341,8 @@ export type PveRemotesRemoteNodesNodeNetworkGetResult = PveRemotesRemoteNodesNod
 
 export interface PveRemotesRemoteNodesNodeRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-export interface PveRemotesRemoteNodesNodeRrddataGetItem {
-  "cpu-avg1"?: number;
-  "cpu-avg15"?: number;
-  "cpu-avg5"?: number;
-  "cpu-current"?: number;
-  "cpu-iowait"?: number;
+export interface PveRemotesRemoteNodesNodeRrddataGetItem extends Omit<NodesNodeRrddataGetItem, "cpu-pressure-some-avg10" | "disk-io-ticks" | "disk-read" | "disk-read-iops" | "disk-write" | "disk-write-iops" | "io-pressure-full-avg10" | "io-pressure-some-avg10" | "mem-pressure-full-avg10" | "mem-pressure-some-avg10" | "metric-collection-total-time"> {
   "cpu-max"?: number;
-  "disk-total"?: number;
-  "disk-used"?: number;
-  "mem-total"?: number;
-  "mem-used"?: number;
-  "net-in"?: number;
-  "net-out"?: number;
-  "swap-total"?: number;
-  "swap-used"?: number;
-  time: number;
   uptime?: number;
 }
 
@@ -3647,15 +3433,7 @@ export interface PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem {
 
 export type PveRemotesRemoteNodesNodeStorageStorageRrddataGetResult = PveRemotesRemoteNodesNodeStorageStorageRrddataGetItem[];
 
-export interface PveRemotesRemoteNodesNodeStorageStorageStatusGetResult {
-  active?: boolean;
-  avail?: number;
-  content: string;
-  enabled?: boolean;
-  shared?: boolean;
-  total?: number;
-  type: string;
-  used?: number;
+export interface PveRemotesRemoteNodesNodeStorageStorageStatusGetResult extends Omit<PveRemotesRemoteNodesNodeStorageGetItem, "formats" | "select_existing" | "storage" | "used_fraction"> {
 }
 
 export interface PveRemotesRemoteNodesNodeSubscriptionGetResult extends PveRemotesRemoteNodesNodeStatusGetResult {}
@@ -3666,35 +3444,14 @@ export interface PveRemotesRemoteNodesNodeVncwebsocketGetParams extends NodesNod
 
 export interface PveRemotesRemoteQemuGetParams extends PveRemotesRemoteLxcGetParams {}
 
-export interface PveRemotesRemoteQemuGetItem {
-  cpu?: number;
-  cpus?: number;
-  diskread?: number;
-  diskwrite?: number;
-  lock?: string;
-  maxdisk?: number;
-  maxmem?: number;
-  mem?: number;
+export interface PveRemotesRemoteQemuGetItem extends Omit<PveRemotesRemoteLxcGetItem, "disk" | "maxswap"> {
   memhost?: number;
-  name?: string;
-  netin?: number;
-  netout?: number;
   pid?: number;
   pressurecpufull?: number;
-  pressurecpusome?: number;
-  pressureiofull?: number;
-  pressureiosome?: number;
-  pressurememoryfull?: number;
-  pressurememorysome?: number;
   qmpstatus?: string;
   "running-machine"?: string;
   "running-qemu"?: string;
   serial?: boolean;
-  status: "running" | "stopped";
-  tags?: string;
-  template?: boolean;
-  uptime?: number;
-  vmid: number;
 }
 
 export type PveRemotesRemoteQemuGetResult = PveRemotesRemoteQemuGetItem[];
@@ -4272,39 +4029,14 @@ export interface PveRemotesRemoteQemuVmidMigratePostParams {
 
 export interface PveRemotesRemoteQemuVmidPendingGetParams extends PveRemotesRemoteLxcGetParams {}
 
-export interface PveRemotesRemoteQemuVmidRemoteMigratePostParams {
-  /** range 0.. */
-  bwlimit?: number | undefined;
-  /** default false */
-  delete?: Bool | undefined;
-  node?: string | undefined;
-  /** default false */
-  online?: Bool | undefined;
-  /** length 2..32 */
-  target: string;
-  "target-bridge": readonly string[];
-  "target-endpoint"?: string | undefined;
-  "target-storage": readonly string[];
-  /** range 1.. */
-  "target-vmid"?: number | undefined;
+export interface PveRemotesRemoteQemuVmidRemoteMigratePostParams extends Omit<PveRemotesRemoteLxcVmidRemoteMigratePostParams, "restart" | "timeout"> {
 }
 
 export interface PveRemotesRemoteQemuVmidResumePostParams extends PveRemotesRemoteLxcGetParams {}
 
 export interface PveRemotesRemoteQemuVmidRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-export interface PveRemotesRemoteQemuVmidRrddataGetItem {
-  "cpu-current"?: number;
-  "cpu-max"?: number;
-  "disk-read"?: number;
-  "disk-total"?: number;
-  "disk-write"?: number;
-  "mem-total"?: number;
-  "mem-used"?: number;
-  "net-in"?: number;
-  "net-out"?: number;
-  time: number;
-  uptime?: number;
+export interface PveRemotesRemoteQemuVmidRrddataGetItem extends Omit<PveRemotesRemoteLxcVmidRrddataGetItem, "disk-used"> {
 }
 
 export type PveRemotesRemoteQemuVmidRrddataGetResult = PveRemotesRemoteQemuVmidRrddataGetItem[];
@@ -4341,39 +4073,11 @@ export interface PveRemotesRemoteQemuVmidStartPostParams extends PveRemotesRemot
 
 export interface PveRemotesRemoteQemuVmidStatusGetParams extends PveRemotesRemoteLxcGetParams {}
 
-export interface PveRemotesRemoteQemuVmidStatusGetResult {
+export interface PveRemotesRemoteQemuVmidStatusGetResult extends PveRemotesRemoteQemuGetItem {
   agent?: boolean;
   clipboard?: "vnc";
-  cpu?: number;
-  cpus?: number;
-  diskread?: number;
-  diskwrite?: number;
   ha: Record<string, unknown>;
-  lock?: string;
-  maxdisk?: number;
-  maxmem?: number;
-  mem?: number;
-  memhost?: number;
-  name?: string;
-  netin?: number;
-  netout?: number;
-  pid?: number;
-  pressurecpufull?: number;
-  pressurecpusome?: number;
-  pressureiofull?: number;
-  pressureiosome?: number;
-  pressurememoryfull?: number;
-  pressurememorysome?: number;
-  qmpstatus?: string;
-  "running-machine"?: string;
-  "running-qemu"?: string;
-  serial?: boolean;
   spice?: boolean;
-  status: "running" | "stopped";
-  tags?: string;
-  template?: boolean;
-  uptime?: number;
-  vmid: number;
 }
 
 export interface PveRemotesRemoteQemuVmidStopPostParams extends PveRemotesRemoteLxcGetParams {}
@@ -4399,17 +4103,9 @@ export interface PveRemotesRemoteResourcesGetParams {
 
 export interface PveRemotesRemoteTasksGetParams extends PveRemotesRemoteLxcGetParams {}
 
-export interface PveRemotesRemoteTasksGetItem {
-  endtime?: number;
+export interface PveRemotesRemoteTasksGetItem extends Omit<NodesNodeTasksGetItem, "worker_id" | "worker_type"> {
   id: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  status?: string;
   type: string;
-  upid: string;
-  user: string;
 }
 
 export type PveRemotesRemoteTasksGetResult = PveRemotesRemoteTasksGetItem[];
@@ -4418,17 +4114,8 @@ export interface PveRemotesRemoteTasksUpidGetParams extends RootGetParams {}
 
 export interface PveRemotesRemoteTasksUpidLogGetParams extends PbsRemotesRemoteTasksUpidLogGetParams {}
 
-export interface PveRemotesRemoteTasksUpidLogGetResult {
-  exitstatus?: string;
+export interface PveRemotesRemoteTasksUpidLogGetResult extends Omit<PbsRemotesRemoteTasksUpidStatusGetResult, "id"> {
   id: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  status: "running" | "stopped";
-  type: string;
-  upid: string;
-  user: string;
 }
 
 export interface PveRemotesRemoteTasksUpidStatusGetParams extends PbsRemotesRemoteTasksUpidStatusGetParams {}
@@ -4513,22 +4200,9 @@ export interface RemotesRemoteIdVersionGetResult {
 
 export interface RemotesTasksGetParams extends RootGetParams {}
 
-export interface RemotesTasksListGetParams {
-  /** default false */
-  errors?: Bool | undefined;
-  /** default 50 */
-  limit?: number | undefined;
+export interface RemotesTasksListGetParams extends NodesNodeTasksGetParams {
   /** length 2..32 */
   remote?: string | undefined;
-  /** default false */
-  running?: Bool | undefined;
-  since?: number | undefined;
-  /** default 0 */
-  start?: number | undefined;
-  statusfilter?: readonly ("ok" | "warning" | "error" | "unknown")[] | undefined;
-  typefilter?: string | undefined;
-  until?: number | undefined;
-  userfilter?: string | undefined;
   /** length 2..32 */
   view?: string | undefined;
 }

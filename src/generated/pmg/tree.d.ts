@@ -19,7 +19,7 @@ export interface Root {
 
 /** /access */
 export interface Access {
-  /** GET /access (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.AccessGetItem[]>;
   password: AccessPassword;
   ticket: AccessTicket;
@@ -32,28 +32,28 @@ export interface AccessPassword extends Put<T.AccessPasswordPutParams, null> {
 
 /** /access/ticket; POST (create_ticket) */
 export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
-  /** GET /access/ticket (get_ticket) */
+  /** GET (get_ticket) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /access/users; POST (create) */
 export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
-  /** GET /access/users (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.AccessUsersGetItem[]>;
 }
 
 /** /access/users/{userid}; PUT (write) */
 export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
-  /** GET /access/users/{userid} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /access/users/{userid} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config */
 export interface Config {
-  /** GET /config (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigGetItem[]>;
   admin: ConfigAdmin;
   clamav: ConfigClamav;
@@ -79,19 +79,19 @@ export interface Config {
 
 /** /config/admin; PUT (update_admin_section) */
 export interface ConfigAdmin extends PutOpt<T.ConfigAdminPutParams, null> {
-  /** GET /config/admin (read_admin_section) */
+  /** GET (read_admin_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /config/clamav; PUT (update_clamav_section) */
 export interface ConfigClamav extends PutOpt<T.ConfigClamavPutParams, null> {
-  /** GET /config/clamav (read_clamav_section) */
+  /** GET (read_clamav_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /config/cluster */
 export interface ConfigCluster {
-  /** GET /config/cluster (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   create: ConfigClusterCreate;
   join: ConfigClusterJoin;
@@ -109,36 +109,36 @@ export interface ConfigClusterJoin extends Post<T.ConfigClusterJoinPostParams, U
 
 /** /config/cluster/nodes; POST (add_node) */
 export interface ConfigClusterNodes extends Post<T.ConfigClusterNodesPostParams, T.ConfigClusterNodesPostItem[]> {
-  /** GET /config/cluster/nodes (nodes) */
+  /** GET (nodes) */
   get: VerbOpt<NoParams, T.ConfigClusterNodesGetItem[]>;
 }
 
 /** /config/cluster/status */
 export interface ConfigClusterStatus {
-  /** GET /config/cluster/status (status) */
+  /** GET (status) */
   get: VerbOpt<T.ConfigClusterStatusGetParams, T.ConfigClusterStatusGetItem[]>;
 }
 
 /** /config/customscores; POST (create_score); PUT (apply_score_changes) starts a task */
 export interface ConfigCustomscores extends Post<T.ConfigCustomscoresPostParams, null>, PutOpt<T.ConfigCustomscoresPutParams, Upid> {
   (name: string | number): ConfigCustomscoresName;
-  /** GET /config/customscores (list_scores) */
+  /** GET (list_scores) */
   get: VerbOpt<NoParams, T.ConfigCustomscoresGetItem[]>;
-  /** DELETE /config/customscores (revert_score_changes) */
+  /** DELETE (revert_score_changes) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/customscores/{name}; PUT (edit_score) */
 export interface ConfigCustomscoresName extends Put<T.ConfigCustomscoresNamePutParams, null> {
-  /** GET /config/customscores/{name} (get_score) */
+  /** GET (get_score) */
   get: VerbOpt<NoParams, T.ConfigCustomscoresNameGetResult>;
-  /** DELETE /config/customscores/{name} (delete_score) */
+  /** DELETE (delete_score) */
   delete: VerbOpt<T.ConfigCustomscoresNameDeleteParams, null>;
 }
 
 /** /config/dkim */
 export interface ConfigDkim {
-  /** GET /config/dkim (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigDkimGetItem[]>;
   domains: ConfigDkimDomains;
   selector: ConfigDkimSelector;
@@ -148,72 +148,72 @@ export interface ConfigDkim {
 /** /config/dkim/domains; POST (create) */
 export interface ConfigDkimDomains extends Post<T.ConfigDkimDomainsPostParams, null> {
   (domain: string | number): ConfigDkimDomainsDomain;
-  /** GET /config/dkim/domains (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigDkimDomainsGetItem[]>;
 }
 
 /** /config/dkim/domains/{domain}; PUT (write) */
 export interface ConfigDkimDomainsDomain extends Put<T.ConfigDkimDomainsDomainPutParams, null> {
-  /** GET /config/dkim/domains/{domain} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ConfigDkimDomainsDomainGetResult>;
-  /** DELETE /config/dkim/domains/{domain} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/dkim/selector; POST (set_selector) */
 export interface ConfigDkimSelector extends Post<T.ConfigDkimSelectorPostParams, null> {
-  /** GET /config/dkim/selector (get_selector_info) */
+  /** GET (get_selector_info) */
   get: VerbOpt<NoParams, T.ConfigDkimSelectorGetResult>;
 }
 
 /** /config/dkim/selectors */
 export interface ConfigDkimSelectors {
-  /** GET /config/dkim/selectors (get_selector_list) */
+  /** GET (get_selector_list) */
   get: VerbOpt<NoParams, T.ConfigDkimSelectorsGetItem[]>;
 }
 
 /** /config/domains; POST (create) */
 export interface ConfigDomains extends Post<T.ConfigDomainsPostParams, null> {
   (domain: string | number): ConfigDomainsDomain;
-  /** GET /config/domains (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigDomainsGetItem[]>;
 }
 
 /** /config/domains/{domain}; PUT (write) */
 export interface ConfigDomainsDomain extends Put<T.ConfigDomainsDomainPutParams, null> {
-  /** GET /config/domains/{domain} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ConfigDomainsDomainGetResult>;
-  /** DELETE /config/domains/{domain} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/fetchmail; POST (create) */
 export interface ConfigFetchmail extends Post<T.ConfigFetchmailPostParams, string> {
   (id: string | number): ConfigFetchmailId;
-  /** GET /config/fetchmail (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigFetchmailGetItem[]>;
 }
 
 /** /config/fetchmail/{id}; PUT (write) */
 export interface ConfigFetchmailId extends PutOpt<T.ConfigFetchmailIdPutParams, null> {
-  /** GET /config/fetchmail/{id} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ConfigFetchmailIdGetResult>;
-  /** DELETE /config/fetchmail/{id} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ldap; POST (create) */
 export interface ConfigLdap extends Post<T.ConfigLdapPostParams, null> {
   (profile: string | number): ConfigLdapProfile;
-  /** GET /config/ldap (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigLdapGetItem[]>;
 }
 
 /** /config/ldap/{profile} */
 export interface ConfigLdapProfile {
-  /** GET /config/ldap/{profile} (profile_index) */
+  /** GET (profile_index) */
   get: VerbOpt<NoParams, T.ConfigLdapProfileGetItem[]>;
-  /** DELETE /config/ldap/{profile} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
   config: ConfigLdapProfileConfig;
   groups: ConfigLdapProfileGroups;
@@ -223,20 +223,20 @@ export interface ConfigLdapProfile {
 
 /** /config/ldap/{profile}/config; PUT (update_config) */
 export interface ConfigLdapProfileConfig extends PutOpt<T.ConfigLdapProfileConfigPutParams, null> {
-  /** GET /config/ldap/{profile}/config (read_config) */
+  /** GET (read_config) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /config/ldap/{profile}/groups */
 export interface ConfigLdapProfileGroups {
   (gid: string | number): ConfigLdapProfileGroupsGid;
-  /** GET /config/ldap/{profile}/groups (profile_list_groups) */
+  /** GET (profile_list_groups) */
   get: VerbOpt<NoParams, T.ConfigLdapProfileGroupsGetItem[]>;
 }
 
 /** /config/ldap/{profile}/groups/{gid} */
 export interface ConfigLdapProfileGroupsGid {
-  /** GET /config/ldap/{profile}/groups/{gid} (profile_list_group_members) */
+  /** GET (profile_list_group_members) */
   get: VerbOpt<NoParams, T.ConfigLdapProfileGroupsGidGetItem[]>;
 }
 
@@ -247,55 +247,55 @@ export interface ConfigLdapProfileSync extends PostOpt<NoParams, null> {
 /** /config/ldap/{profile}/users */
 export interface ConfigLdapProfileUsers {
   (email: string | number): ConfigLdapProfileUsersEmail;
-  /** GET /config/ldap/{profile}/users (profile_list_users) */
+  /** GET (profile_list_users) */
   get: VerbOpt<NoParams, T.ConfigLdapProfileUsersGetItem[]>;
 }
 
 /** /config/ldap/{profile}/users/{email} */
 export interface ConfigLdapProfileUsersEmail {
-  /** GET /config/ldap/{profile}/users/{email} (address_list) */
+  /** GET (address_list) */
   get: VerbOpt<NoParams, T.ConfigLdapProfileUsersEmailGetItem[]>;
 }
 
 /** /config/mail; PUT (update_mail_section) */
 export interface ConfigMail extends PutOpt<T.ConfigMailPutParams, null> {
-  /** GET /config/mail (read_mail_section) */
+  /** GET (read_mail_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /config/mimetypes */
 export interface ConfigMimetypes {
-  /** GET /config/mimetypes (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigMimetypesGetItem[]>;
 }
 
 /** /config/mynetworks; POST (create) */
 export interface ConfigMynetworks extends Post<T.ConfigMynetworksPostParams, null> {
   (cidr: string | number): ConfigMynetworksCidr;
-  /** GET /config/mynetworks (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigMynetworksGetItem[]>;
 }
 
 /** /config/mynetworks/{cidr}; PUT (write) */
 export interface ConfigMynetworksCidr extends Put<T.ConfigMynetworksCidrPutParams, null> {
-  /** GET /config/mynetworks/{cidr} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ConfigMynetworksCidrGetResult>;
-  /** DELETE /config/mynetworks/{cidr} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/pbs; POST (create) */
 export interface ConfigPbs extends Post<T.ConfigPbsPostParams, null> {
   (remote: string | number): ConfigPbsRemote;
-  /** GET /config/pbs (list) */
+  /** GET (list) */
   get: VerbOpt<NoParams, T.ConfigPbsGetItem[]>;
 }
 
 /** /config/pbs/{remote}; PUT (update_config) */
 export interface ConfigPbsRemote extends PutOpt<T.ConfigPbsRemotePutParams, null> {
-  /** GET /config/pbs/{remote} (read_config) */
+  /** GET (read_config) */
   get: VerbOpt<T.ConfigPbsRemoteGetParams, unknown>;
-  /** DELETE /config/pbs/{remote} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -305,7 +305,7 @@ export interface ConfigRegextest extends Post<T.ConfigRegextestPostParams, numbe
 
 /** /config/ruledb; POST (reset_ruledb) */
 export interface ConfigRuledb extends PostOpt<NoParams, null> {
-  /** GET /config/ruledb (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   action: ConfigRuledbAction;
   digest: ConfigRuledbDigest;
@@ -317,7 +317,7 @@ export interface ConfigRuledb extends PostOpt<NoParams, null> {
 
 /** /config/ruledb/action */
 export interface ConfigRuledbAction {
-  /** GET /config/ruledb/action (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionGetItem[]>;
   bcc: ConfigRuledbActionBcc;
   disclaimer: ConfigRuledbActionDisclaimer;
@@ -334,7 +334,7 @@ export interface ConfigRuledbActionBcc extends Post<T.ConfigRuledbActionBccPostP
 
 /** /config/ruledb/action/bcc/{id}; PUT (update_bcc) */
 export interface ConfigRuledbActionBccId extends Put<T.ConfigRuledbActionBccIdPutParams, null> {
-  /** GET /config/ruledb/action/bcc/{id} (read_bcc) */
+  /** GET (read_bcc) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionBccIdGetResult>;
 }
 
@@ -345,7 +345,7 @@ export interface ConfigRuledbActionDisclaimer extends Post<T.ConfigRuledbActionD
 
 /** /config/ruledb/action/disclaimer/{id}; PUT (update_disclaimer) */
 export interface ConfigRuledbActionDisclaimerId extends Put<T.ConfigRuledbActionDisclaimerIdPutParams, null> {
-  /** GET /config/ruledb/action/disclaimer/{id} (read_disclaimer) */
+  /** GET (read_disclaimer) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionDisclaimerIdGetResult>;
 }
 
@@ -356,7 +356,7 @@ export interface ConfigRuledbActionField extends Post<T.ConfigRuledbActionFieldP
 
 /** /config/ruledb/action/field/{id}; PUT (update_field) */
 export interface ConfigRuledbActionFieldId extends Put<T.ConfigRuledbActionFieldIdPutParams, null> {
-  /** GET /config/ruledb/action/field/{id} (read_field) */
+  /** GET (read_field) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionFieldIdGetResult>;
 }
 
@@ -367,20 +367,20 @@ export interface ConfigRuledbActionNotification extends Post<T.ConfigRuledbActio
 
 /** /config/ruledb/action/notification/{id}; PUT (update_notification) */
 export interface ConfigRuledbActionNotificationId extends Put<T.ConfigRuledbActionNotificationIdPutParams, null> {
-  /** GET /config/ruledb/action/notification/{id} (read_notification) */
+  /** GET (read_notification) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionNotificationIdGetResult>;
 }
 
 /** /config/ruledb/action/objects */
 export interface ConfigRuledbActionObjects {
   (id: string | number): ConfigRuledbActionObjectsId;
-  /** GET /config/ruledb/action/objects (list_actions) */
+  /** GET (list_actions) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionObjectsGetItem[]>;
 }
 
 /** /config/ruledb/action/objects/{id} */
 export interface ConfigRuledbActionObjectsId {
-  /** DELETE /config/ruledb/action/objects/{id} (delete_action) */
+  /** DELETE (delete_action) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -391,28 +391,28 @@ export interface ConfigRuledbActionRemoveattachments extends Post<T.ConfigRuledb
 
 /** /config/ruledb/action/removeattachments/{id}; PUT (update_removeattachments) */
 export interface ConfigRuledbActionRemoveattachmentsId extends Put<T.ConfigRuledbActionRemoveattachmentsIdPutParams, null> {
-  /** GET /config/ruledb/action/removeattachments/{id} (read_removeattachments) */
+  /** GET (read_removeattachments) */
   get: VerbOpt<NoParams, T.ConfigRuledbActionRemoveattachmentsIdGetResult>;
 }
 
 /** /config/ruledb/digest */
 export interface ConfigRuledbDigest {
-  /** GET /config/ruledb/digest (ruledb_digest) */
+  /** GET (ruledb_digest) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /config/ruledb/rules; POST (create_rule) */
 export interface ConfigRuledbRules extends Post<T.ConfigRuledbRulesPostParams, number> {
   (id: string | number): ConfigRuledbRulesId;
-  /** GET /config/ruledb/rules (list_rules) */
+  /** GET (list_rules) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesGetItem[]>;
 }
 
 /** /config/ruledb/rules/{id} */
 export interface ConfigRuledbRulesId {
-  /** GET /config/ruledb/rules/{id} (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdGetItem[]>;
-  /** DELETE /config/ruledb/rules/{id} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<NoParams, null>;
   action: ConfigRuledbRulesIdAction;
   config: ConfigRuledbRulesIdConfig;
@@ -425,86 +425,86 @@ export interface ConfigRuledbRulesId {
 /** /config/ruledb/rules/{id}/action; POST (add_action_group) */
 export interface ConfigRuledbRulesIdAction extends Post<T.ConfigRuledbRulesIdActionPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdActionOgroup;
-  /** GET /config/ruledb/rules/{id}/action (action) */
+  /** GET (action) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdActionGetItem[]>;
 }
 
 /** /config/ruledb/rules/{id}/action/{ogroup} */
 export interface ConfigRuledbRulesIdActionOgroup {
-  /** DELETE /config/ruledb/rules/{id}/action/{ogroup} (delete_action_group) */
+  /** DELETE (delete_action_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/config; PUT (update_config) */
 export interface ConfigRuledbRulesIdConfig extends PutOpt<T.ConfigRuledbRulesIdConfigPutParams, null> {
-  /** GET /config/ruledb/rules/{id}/config (config) */
+  /** GET (config) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdConfigGetResult>;
 }
 
 /** /config/ruledb/rules/{id}/from; POST (add_from_group) */
 export interface ConfigRuledbRulesIdFrom extends Post<T.ConfigRuledbRulesIdFromPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdFromOgroup;
-  /** GET /config/ruledb/rules/{id}/from (from) */
+  /** GET (from) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdFromGetItem[]>;
 }
 
 /** /config/ruledb/rules/{id}/from/{ogroup} */
 export interface ConfigRuledbRulesIdFromOgroup {
-  /** DELETE /config/ruledb/rules/{id}/from/{ogroup} (delete_from_group) */
+  /** DELETE (delete_from_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/to; POST (add_to_group) */
 export interface ConfigRuledbRulesIdTo extends Post<T.ConfigRuledbRulesIdToPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdToOgroup;
-  /** GET /config/ruledb/rules/{id}/to (to) */
+  /** GET (to) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdToGetItem[]>;
 }
 
 /** /config/ruledb/rules/{id}/to/{ogroup} */
 export interface ConfigRuledbRulesIdToOgroup {
-  /** DELETE /config/ruledb/rules/{id}/to/{ogroup} (delete_to_group) */
+  /** DELETE (delete_to_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/what; POST (add_what_group) */
 export interface ConfigRuledbRulesIdWhat extends Post<T.ConfigRuledbRulesIdWhatPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdWhatOgroup;
-  /** GET /config/ruledb/rules/{id}/what (what) */
+  /** GET (what) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdWhatGetItem[]>;
 }
 
 /** /config/ruledb/rules/{id}/what/{ogroup} */
 export interface ConfigRuledbRulesIdWhatOgroup {
-  /** DELETE /config/ruledb/rules/{id}/what/{ogroup} (delete_what_group) */
+  /** DELETE (delete_what_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/rules/{id}/when; POST (add_when_group) */
 export interface ConfigRuledbRulesIdWhen extends Post<T.ConfigRuledbRulesIdWhenPostParams, null> {
   (ogroup: string | number): ConfigRuledbRulesIdWhenOgroup;
-  /** GET /config/ruledb/rules/{id}/when (when) */
+  /** GET (when) */
   get: VerbOpt<NoParams, T.ConfigRuledbRulesIdWhenGetItem[]>;
 }
 
 /** /config/ruledb/rules/{id}/when/{ogroup} */
 export interface ConfigRuledbRulesIdWhenOgroup {
-  /** DELETE /config/ruledb/rules/{id}/when/{ogroup} (delete_when_group) */
+  /** DELETE (delete_when_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/ruledb/what; POST (create_what_group) */
 export interface ConfigRuledbWhat extends Post<T.ConfigRuledbWhatPostParams, number> {
   (ogroup: string | number): ConfigRuledbWhatOgroup;
-  /** GET /config/ruledb/what (list_what_groups) */
+  /** GET (list_what_groups) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatGetItem[]>;
 }
 
 /** /config/ruledb/what/{ogroup} */
 export interface ConfigRuledbWhatOgroup {
-  /** GET /config/ruledb/what/{ogroup} (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupGetItem[]>;
-  /** DELETE /config/ruledb/what/{ogroup} (delete_{$oclass}_group) */
+  /** DELETE (delete_{$oclass}_group) */
   delete: VerbOpt<NoParams, null>;
   archivefilenamefilter: ConfigRuledbWhatOgroupArchivefilenamefilter;
   archivefilter: ConfigRuledbWhatOgroupArchivefilter;
@@ -524,7 +524,7 @@ export interface ConfigRuledbWhatOgroupArchivefilenamefilter extends Post<T.Conf
 
 /** /config/ruledb/what/{ogroup}/archivefilenamefilter/{id}; PUT (update_archivefilenamefilter) */
 export interface ConfigRuledbWhatOgroupArchivefilenamefilterId extends Put<T.ConfigRuledbWhatOgroupArchivefilenamefilterIdPutParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/archivefilenamefilter/{id} (read_archivefilenamefilter) */
+  /** GET (read_archivefilenamefilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupArchivefilenamefilterIdGetResult>;
 }
 
@@ -535,13 +535,13 @@ export interface ConfigRuledbWhatOgroupArchivefilter extends Post<T.ConfigRuledb
 
 /** /config/ruledb/what/{ogroup}/archivefilter/{id}; PUT (update_archivefilter) */
 export interface ConfigRuledbWhatOgroupArchivefilterId extends Put<T.ConfigRuledbWhatOgroupArchivefilterIdPutParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/archivefilter/{id} (read_archivefilter) */
+  /** GET (read_archivefilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupArchivefilterIdGetResult>;
 }
 
 /** /config/ruledb/what/{ogroup}/config; PUT (set_config) */
 export interface ConfigRuledbWhatOgroupConfig extends PutOpt<T.ConfigRuledbWhatOgroupConfigPutParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/config (get_config) */
+  /** GET (get_config) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupConfigGetResult>;
 }
 
@@ -552,7 +552,7 @@ export interface ConfigRuledbWhatOgroupContenttype extends Post<T.ConfigRuledbWh
 
 /** /config/ruledb/what/{ogroup}/contenttype/{id}; PUT (update_contenttype) */
 export interface ConfigRuledbWhatOgroupContenttypeId extends Put<T.ConfigRuledbWhatOgroupContenttypeIdPutParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/contenttype/{id} (read_contenttype) */
+  /** GET (read_contenttype) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupContenttypeIdGetResult>;
 }
 
@@ -563,7 +563,7 @@ export interface ConfigRuledbWhatOgroupFilenamefilter extends Post<T.ConfigRuled
 
 /** /config/ruledb/what/{ogroup}/filenamefilter/{id}; PUT (update_filenamefilter) */
 export interface ConfigRuledbWhatOgroupFilenamefilterId extends Put<T.ConfigRuledbWhatOgroupFilenamefilterIdPutParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/filenamefilter/{id} (read_filenamefilter) */
+  /** GET (read_filenamefilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupFilenamefilterIdGetResult>;
 }
 
@@ -574,20 +574,20 @@ export interface ConfigRuledbWhatOgroupMatchfield extends Post<T.ConfigRuledbWha
 
 /** /config/ruledb/what/{ogroup}/matchfield/{id}; PUT (update_matchfield) */
 export interface ConfigRuledbWhatOgroupMatchfieldId extends Put<T.ConfigRuledbWhatOgroupMatchfieldIdPutParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/matchfield/{id} (read_matchfield) */
+  /** GET (read_matchfield) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupMatchfieldIdGetResult>;
 }
 
 /** /config/ruledb/what/{ogroup}/objects */
 export interface ConfigRuledbWhatOgroupObjects {
   (id: string | number): ConfigRuledbWhatOgroupObjectsId;
-  /** GET /config/ruledb/what/{ogroup}/objects (objects) */
+  /** GET (objects) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/what/{ogroup}/objects/{id} */
 export interface ConfigRuledbWhatOgroupObjectsId {
-  /** DELETE /config/ruledb/what/{ogroup}/objects/{id} (delete_object) */
+  /** DELETE (delete_object) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -598,7 +598,7 @@ export interface ConfigRuledbWhatOgroupSpamfilter extends Post<T.ConfigRuledbWha
 
 /** /config/ruledb/what/{ogroup}/spamfilter/{id}; PUT (update_spamfilter) */
 export interface ConfigRuledbWhatOgroupSpamfilterId extends Put<T.ConfigRuledbWhatOgroupSpamfilterIdPutParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/spamfilter/{id} (read_spamfilter) */
+  /** GET (read_spamfilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupSpamfilterIdGetResult>;
 }
 
@@ -609,22 +609,22 @@ export interface ConfigRuledbWhatOgroupVirusfilter extends PostOpt<NoParams, num
 
 /** /config/ruledb/what/{ogroup}/virusfilter/{id}; PUT (update_virusfilter) */
 export interface ConfigRuledbWhatOgroupVirusfilterId extends PutOpt<NoParams, null> {
-  /** GET /config/ruledb/what/{ogroup}/virusfilter/{id} (read_virusfilter) */
+  /** GET (read_virusfilter) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhatOgroupVirusfilterIdGetResult>;
 }
 
 /** /config/ruledb/when; POST (create_when_group) */
 export interface ConfigRuledbWhen extends Post<T.ConfigRuledbWhenPostParams, number> {
   (ogroup: string | number): ConfigRuledbWhenOgroup;
-  /** GET /config/ruledb/when (list_when_groups) */
+  /** GET (list_when_groups) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenGetItem[]>;
 }
 
 /** /config/ruledb/when/{ogroup} */
 export interface ConfigRuledbWhenOgroup {
-  /** GET /config/ruledb/when/{ogroup} (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupGetItem[]>;
-  /** DELETE /config/ruledb/when/{ogroup} (delete_{$oclass}_group) */
+  /** DELETE (delete_{$oclass}_group) */
   delete: VerbOpt<NoParams, null>;
   config: ConfigRuledbWhenOgroupConfig;
   objects: ConfigRuledbWhenOgroupObjects;
@@ -633,20 +633,20 @@ export interface ConfigRuledbWhenOgroup {
 
 /** /config/ruledb/when/{ogroup}/config; PUT (set_config) */
 export interface ConfigRuledbWhenOgroupConfig extends PutOpt<T.ConfigRuledbWhenOgroupConfigPutParams, null> {
-  /** GET /config/ruledb/when/{ogroup}/config (get_config) */
+  /** GET (get_config) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupConfigGetResult>;
 }
 
 /** /config/ruledb/when/{ogroup}/objects */
 export interface ConfigRuledbWhenOgroupObjects {
   (id: string | number): ConfigRuledbWhenOgroupObjectsId;
-  /** GET /config/ruledb/when/{ogroup}/objects (objects) */
+  /** GET (objects) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/when/{ogroup}/objects/{id} */
 export interface ConfigRuledbWhenOgroupObjectsId {
-  /** DELETE /config/ruledb/when/{ogroup}/objects/{id} (delete_object) */
+  /** DELETE (delete_object) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -657,22 +657,22 @@ export interface ConfigRuledbWhenOgroupTimeframe extends Post<T.ConfigRuledbWhen
 
 /** /config/ruledb/when/{ogroup}/timeframe/{id}; PUT (update_timeframe) */
 export interface ConfigRuledbWhenOgroupTimeframeId extends Put<T.ConfigRuledbWhenOgroupTimeframeIdPutParams, null> {
-  /** GET /config/ruledb/when/{ogroup}/timeframe/{id} (read_timeframe) */
+  /** GET (read_timeframe) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhenOgroupTimeframeIdGetResult>;
 }
 
 /** /config/ruledb/who; POST (create_who_group) */
 export interface ConfigRuledbWho extends Post<T.ConfigRuledbWhoPostParams, number> {
   (ogroup: string | number): ConfigRuledbWhoOgroup;
-  /** GET /config/ruledb/who (list_who_groups) */
+  /** GET (list_who_groups) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoGetItem[]>;
 }
 
 /** /config/ruledb/who/{ogroup} */
 export interface ConfigRuledbWhoOgroup {
-  /** GET /config/ruledb/who/{ogroup} (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupGetItem[]>;
-  /** DELETE /config/ruledb/who/{ogroup} (delete_{$oclass}_group) */
+  /** DELETE (delete_{$oclass}_group) */
   delete: VerbOpt<NoParams, null>;
   config: ConfigRuledbWhoOgroupConfig;
   domain: ConfigRuledbWhoOgroupDomain;
@@ -687,7 +687,7 @@ export interface ConfigRuledbWhoOgroup {
 
 /** /config/ruledb/who/{ogroup}/config; PUT (set_config) */
 export interface ConfigRuledbWhoOgroupConfig extends PutOpt<T.ConfigRuledbWhoOgroupConfigPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/config (get_config) */
+  /** GET (get_config) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupConfigGetResult>;
 }
 
@@ -698,7 +698,7 @@ export interface ConfigRuledbWhoOgroupDomain extends Post<T.ConfigRuledbWhoOgrou
 
 /** /config/ruledb/who/{ogroup}/domain/{id}; PUT (update_domain) */
 export interface ConfigRuledbWhoOgroupDomainId extends Put<T.ConfigRuledbWhoOgroupDomainIdPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/domain/{id} (read_domain) */
+  /** GET (read_domain) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupDomainIdGetResult>;
 }
 
@@ -709,7 +709,7 @@ export interface ConfigRuledbWhoOgroupEmail extends Post<T.ConfigRuledbWhoOgroup
 
 /** /config/ruledb/who/{ogroup}/email/{id}; PUT (update_email) */
 export interface ConfigRuledbWhoOgroupEmailId extends Put<T.ConfigRuledbWhoOgroupEmailIdPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/email/{id} (read_email) */
+  /** GET (read_email) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupEmailIdGetResult>;
 }
 
@@ -720,7 +720,7 @@ export interface ConfigRuledbWhoOgroupIp extends Post<T.ConfigRuledbWhoOgroupIpP
 
 /** /config/ruledb/who/{ogroup}/ip/{id}; PUT (update_ip) */
 export interface ConfigRuledbWhoOgroupIpId extends Put<T.ConfigRuledbWhoOgroupIpIdPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/ip/{id} (read_ip) */
+  /** GET (read_ip) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupIpIdGetResult>;
 }
 
@@ -731,7 +731,7 @@ export interface ConfigRuledbWhoOgroupLdap extends Post<T.ConfigRuledbWhoOgroupL
 
 /** /config/ruledb/who/{ogroup}/ldap/{id}; PUT (update_ldap) */
 export interface ConfigRuledbWhoOgroupLdapId extends Put<T.ConfigRuledbWhoOgroupLdapIdPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/ldap/{id} (read_ldap) */
+  /** GET (read_ldap) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupLdapIdGetResult>;
 }
 
@@ -742,7 +742,7 @@ export interface ConfigRuledbWhoOgroupLdapuser extends Post<T.ConfigRuledbWhoOgr
 
 /** /config/ruledb/who/{ogroup}/ldapuser/{id}; PUT (update_ldapuser) */
 export interface ConfigRuledbWhoOgroupLdapuserId extends Put<T.ConfigRuledbWhoOgroupLdapuserIdPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/ldapuser/{id} (read_ldapuser) */
+  /** GET (read_ldapuser) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupLdapuserIdGetResult>;
 }
 
@@ -753,20 +753,20 @@ export interface ConfigRuledbWhoOgroupNetwork extends Post<T.ConfigRuledbWhoOgro
 
 /** /config/ruledb/who/{ogroup}/network/{id}; PUT (update_network) */
 export interface ConfigRuledbWhoOgroupNetworkId extends Put<T.ConfigRuledbWhoOgroupNetworkIdPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/network/{id} (read_network) */
+  /** GET (read_network) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupNetworkIdGetResult>;
 }
 
 /** /config/ruledb/who/{ogroup}/objects */
 export interface ConfigRuledbWhoOgroupObjects {
   (id: string | number): ConfigRuledbWhoOgroupObjectsId;
-  /** GET /config/ruledb/who/{ogroup}/objects (objects) */
+  /** GET (objects) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupObjectsGetItem[]>;
 }
 
 /** /config/ruledb/who/{ogroup}/objects/{id} */
 export interface ConfigRuledbWhoOgroupObjectsId {
-  /** DELETE /config/ruledb/who/{ogroup}/objects/{id} (delete_object) */
+  /** DELETE (delete_object) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -777,61 +777,61 @@ export interface ConfigRuledbWhoOgroupRegex extends Post<T.ConfigRuledbWhoOgroup
 
 /** /config/ruledb/who/{ogroup}/regex/{id}; PUT (update_regex) */
 export interface ConfigRuledbWhoOgroupRegexId extends Put<T.ConfigRuledbWhoOgroupRegexIdPutParams, null> {
-  /** GET /config/ruledb/who/{ogroup}/regex/{id} (read_regex) */
+  /** GET (read_regex) */
   get: VerbOpt<NoParams, T.ConfigRuledbWhoOgroupRegexIdGetResult>;
 }
 
 /** /config/spam; PUT (update_spam_section) */
 export interface ConfigSpam extends PutOpt<T.ConfigSpamPutParams, null> {
-  /** GET /config/spam (read_spam_section) */
+  /** GET (read_spam_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /config/spamquar; PUT (update_spamquar_section) */
 export interface ConfigSpamquar extends PutOpt<T.ConfigSpamquarPutParams, null> {
-  /** GET /config/spamquar (read_spamquar_section) */
+  /** GET (read_spamquar_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /config/tlspolicy; POST (create) */
 export interface ConfigTlspolicy extends Post<T.ConfigTlspolicyPostParams, null> {
   (destination: string | number): ConfigTlspolicyDestination;
-  /** GET /config/tlspolicy (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigTlspolicyGetItem[]>;
 }
 
 /** /config/tlspolicy/{destination}; PUT (write) */
 export interface ConfigTlspolicyDestination extends Put<T.ConfigTlspolicyDestinationPutParams, null> {
-  /** GET /config/tlspolicy/{destination} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ConfigTlspolicyDestinationGetResult>;
-  /** DELETE /config/tlspolicy/{destination} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/transport; POST (create) */
 export interface ConfigTransport extends Post<T.ConfigTransportPostParams, null> {
   (domain: string | number): ConfigTransportDomain;
-  /** GET /config/transport (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigTransportGetItem[]>;
 }
 
 /** /config/transport/{domain}; PUT (write) */
 export interface ConfigTransportDomain extends PutOpt<T.ConfigTransportDomainPutParams, null> {
-  /** GET /config/transport/{domain} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ConfigTransportDomainGetResult>;
-  /** DELETE /config/transport/{domain} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /config/virusquar; PUT (update_virusquar_section) */
 export interface ConfigVirusquar extends PutOpt<T.ConfigVirusquarPutParams, null> {
-  /** GET /config/virusquar (read_virusquar_section) */
+  /** GET (read_virusquar_section) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /config/whitelist */
 export interface ConfigWhitelist {
-  /** GET /config/whitelist (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ConfigWhitelistGetItem[]>;
   domain: ConfigWhitelistDomain;
   email: ConfigWhitelistEmail;
@@ -851,7 +851,7 @@ export interface ConfigWhitelistDomain extends Post<T.ConfigWhitelistDomainPostP
 
 /** /config/whitelist/domain/{id}; PUT (update_domain) */
 export interface ConfigWhitelistDomainId extends Put<T.ConfigWhitelistDomainIdPutParams, null> {
-  /** GET /config/whitelist/domain/{id} (read_domain) */
+  /** GET (read_domain) */
   get: VerbOpt<NoParams, T.ConfigWhitelistDomainIdGetResult>;
 }
 
@@ -862,7 +862,7 @@ export interface ConfigWhitelistEmail extends Post<T.ConfigWhitelistEmailPostPar
 
 /** /config/whitelist/email/{id}; PUT (update_email) */
 export interface ConfigWhitelistEmailId extends Put<T.ConfigWhitelistEmailIdPutParams, null> {
-  /** GET /config/whitelist/email/{id} (read_email) */
+  /** GET (read_email) */
   get: VerbOpt<NoParams, T.ConfigWhitelistEmailIdGetResult>;
 }
 
@@ -873,7 +873,7 @@ export interface ConfigWhitelistIp extends Post<T.ConfigWhitelistIpPostParams, n
 
 /** /config/whitelist/ip/{id}; PUT (update_ip) */
 export interface ConfigWhitelistIpId extends Put<T.ConfigWhitelistIpIdPutParams, null> {
-  /** GET /config/whitelist/ip/{id} (read_ip) */
+  /** GET (read_ip) */
   get: VerbOpt<NoParams, T.ConfigWhitelistIpIdGetResult>;
 }
 
@@ -884,20 +884,20 @@ export interface ConfigWhitelistNetwork extends Post<T.ConfigWhitelistNetworkPos
 
 /** /config/whitelist/network/{id}; PUT (update_network) */
 export interface ConfigWhitelistNetworkId extends Put<T.ConfigWhitelistNetworkIdPutParams, null> {
-  /** GET /config/whitelist/network/{id} (read_network) */
+  /** GET (read_network) */
   get: VerbOpt<NoParams, T.ConfigWhitelistNetworkIdGetResult>;
 }
 
 /** /config/whitelist/objects */
 export interface ConfigWhitelistObjects {
   (id: string | number): ConfigWhitelistObjectsId;
-  /** GET /config/whitelist/objects (objects) */
+  /** GET (objects) */
   get: VerbOpt<NoParams, T.ConfigWhitelistObjectsGetItem[]>;
 }
 
 /** /config/whitelist/objects/{id} */
 export interface ConfigWhitelistObjectsId {
-  /** DELETE /config/whitelist/objects/{id} (delete_object) */
+  /** DELETE (delete_object) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -908,7 +908,7 @@ export interface ConfigWhitelistReceiver extends Post<T.ConfigWhitelistReceiverP
 
 /** /config/whitelist/receiver/{id}; PUT (update_receiver) */
 export interface ConfigWhitelistReceiverId extends Put<T.ConfigWhitelistReceiverIdPutParams, null> {
-  /** GET /config/whitelist/receiver/{id} (read_receiver) */
+  /** GET (read_receiver) */
   get: VerbOpt<NoParams, T.ConfigWhitelistReceiverIdGetResult>;
 }
 
@@ -919,7 +919,7 @@ export interface ConfigWhitelistReceiverDomain extends Post<T.ConfigWhitelistRec
 
 /** /config/whitelist/receiver_domain/{id}; PUT (update_receiver_domain) */
 export interface ConfigWhitelistReceiverDomainId extends Put<T.ConfigWhitelistReceiverDomainIdPutParams, null> {
-  /** GET /config/whitelist/receiver_domain/{id} (read_receiver_domain) */
+  /** GET (read_receiver_domain) */
   get: VerbOpt<NoParams, T.ConfigWhitelistReceiverDomainIdGetResult>;
 }
 
@@ -930,7 +930,7 @@ export interface ConfigWhitelistReceiverRegex extends Post<T.ConfigWhitelistRece
 
 /** /config/whitelist/receiver_regex/{id}; PUT (update_receiver_regex) */
 export interface ConfigWhitelistReceiverRegexId extends Put<T.ConfigWhitelistReceiverRegexIdPutParams, null> {
-  /** GET /config/whitelist/receiver_regex/{id} (read_receiver_regex) */
+  /** GET (read_receiver_regex) */
   get: VerbOpt<NoParams, T.ConfigWhitelistReceiverRegexIdGetResult>;
 }
 
@@ -941,20 +941,20 @@ export interface ConfigWhitelistRegex extends Post<T.ConfigWhitelistRegexPostPar
 
 /** /config/whitelist/regex/{id}; PUT (update_regex) */
 export interface ConfigWhitelistRegexId extends Put<T.ConfigWhitelistRegexIdPutParams, null> {
-  /** GET /config/whitelist/regex/{id} (read_regex) */
+  /** GET (read_regex) */
   get: VerbOpt<NoParams, T.ConfigWhitelistRegexIdGetResult>;
 }
 
 /** /nodes */
 export interface Nodes {
   (node: string | number): NodesNode;
-  /** GET /nodes (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode {
-  /** GET /nodes/{node} (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   apt: NodesNodeApt;
   backup: NodesNodeBackup;
@@ -980,7 +980,7 @@ export interface NodesNode {
 
 /** /nodes/{node}/apt */
 export interface NodesNodeApt {
-  /** GET /nodes/{node}/apt (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeAptGetItem[]>;
   changelog: NodesNodeAptChangelog;
   update: NodesNodeAptUpdate;
@@ -989,89 +989,89 @@ export interface NodesNodeApt {
 
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog {
-  /** GET /nodes/{node}/apt/changelog (changelog) */
+  /** GET (changelog) */
   get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/update; POST (update_database) starts a task */
 export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
-  /** GET /nodes/{node}/apt/update (list_updates) */
+  /** GET (list_updates) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions {
-  /** GET /nodes/{node}/apt/versions (versions) */
+  /** GET (versions) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/backup; POST (backup) starts a task */
 export interface NodesNodeBackup extends PostOpt<T.NodesNodeBackupPostParams, Upid> {
   (filename: string | number): NodesNodeBackupFilename;
-  /** GET /nodes/{node}/backup (list) */
+  /** GET (list) */
   get: VerbOpt<NoParams, T.NodesNodeBackupGetItem[]>;
 }
 
 /** /nodes/{node}/backup/{filename}; POST (restore) starts a task */
 export interface NodesNodeBackupFilename extends PostOpt<T.NodesNodeBackupFilenamePostParams, Upid> {
-  /** GET /nodes/{node}/backup/{filename} (download) */
+  /** GET (download) */
   get: VerbOpt<NoParams, string>;
-  /** DELETE /nodes/{node}/backup/{filename} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/clamav */
 export interface NodesNodeClamav {
-  /** GET /nodes/{node}/clamav (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   database: NodesNodeClamavDatabase;
 }
 
 /** /nodes/{node}/clamav/database; POST (update_database) starts a task */
 export interface NodesNodeClamavDatabase extends PostOpt<NoParams, Upid> {
-  /** GET /nodes/{node}/clamav/database (database_status) */
+  /** GET (database_status) */
   get: VerbOpt<NoParams, T.NodesNodeClamavDatabaseGetItem[]>;
 }
 
 /** /nodes/{node}/dns; PUT (update_dns) */
 export interface NodesNodeDns extends Put<T.NodesNodeDnsPutParams, null> {
-  /** GET /nodes/{node}/dns (dns) */
+  /** GET (dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal {
-  /** GET /nodes/{node}/journal (journal) */
+  /** GET (journal) */
   get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/network; POST (create_network) */
 export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null> {
   (iface: string | number): NodesNodeNetworkIface;
-  /** GET /nodes/{node}/network (index) */
+  /** GET (index) */
   get: VerbOpt<T.NodesNodeNetworkGetParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/network (revert_network_changes) */
+  /** DELETE (revert_network_changes) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface}; PUT (update_network) */
 export interface NodesNodeNetworkIface extends Put<T.NodesNodeNetworkIfacePutParams, null> {
-  /** GET /nodes/{node}/network/{iface} (network_config) */
+  /** GET (network_config) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** DELETE /nodes/{node}/network/{iface} (delete_network) */
+  /** DELETE (delete_network) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/pbs */
 export interface NodesNodePbs {
   (remote: string | number): NodesNodePbsRemote;
-  /** GET /nodes/{node}/pbs (list) */
+  /** GET (list) */
   get: VerbOpt<NoParams, T.NodesNodePbsGetItem[]>;
 }
 
 /** /nodes/{node}/pbs/{remote} */
 export interface NodesNodePbsRemote {
-  /** GET /nodes/{node}/pbs/{remote} (remote_index) */
+  /** GET (remote_index) */
   get: VerbOpt<NoParams, T.NodesNodePbsRemoteGetItem[]>;
   snapshot: NodesNodePbsRemoteSnapshot;
   timer: NodesNodePbsRemoteTimer;
@@ -1080,34 +1080,34 @@ export interface NodesNodePbsRemote {
 /** /nodes/{node}/pbs/{remote}/snapshot; POST (run_backup) starts a task */
 export interface NodesNodePbsRemoteSnapshot extends PostOpt<NoParams, Upid> {
   (backup_id: string | number): NodesNodePbsRemoteSnapshotBackupId;
-  /** GET /nodes/{node}/pbs/{remote}/snapshot (get_snapshots) */
+  /** GET (get_snapshots) */
   get: VerbOpt<NoParams, T.NodesNodePbsRemoteSnapshotGetItem[]>;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot/{backup-id} */
 export interface NodesNodePbsRemoteSnapshotBackupId {
   (backup_time: string | number): NodesNodePbsRemoteSnapshotBackupIdBackupTime;
-  /** GET /nodes/{node}/pbs/{remote}/snapshot/{backup-id} (get_group_snapshots) */
+  /** GET (get_group_snapshots) */
   get: VerbOpt<NoParams, T.NodesNodePbsRemoteSnapshotBackupIdGetItem[]>;
 }
 
 /** /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time}; POST (restore) starts a task */
 export interface NodesNodePbsRemoteSnapshotBackupIdBackupTime extends PostOpt<T.NodesNodePbsRemoteSnapshotBackupIdBackupTimePostParams, Upid> {
-  /** DELETE /nodes/{node}/pbs/{remote}/snapshot/{backup-id}/{backup-time} (forget_snapshot) */
+  /** DELETE (forget_snapshot) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/pbs/{remote}/timer; POST (create_timer) */
 export interface NodesNodePbsRemoteTimer extends PostOpt<T.NodesNodePbsRemoteTimerPostParams, null> {
-  /** GET /nodes/{node}/pbs/{remote}/timer (list_timer) */
+  /** GET (list_timer) */
   get: VerbOpt<NoParams, T.NodesNodePbsRemoteTimerGetResult>;
-  /** DELETE /nodes/{node}/pbs/{remote}/timer (delete_timer) */
+  /** DELETE (delete_timer) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix */
 export interface NodesNodePostfix {
-  /** GET /nodes/{node}/postfix (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   discard_verify_cache: NodesNodePostfixDiscardVerifyCache;
   flush_queues: NodesNodePostfixFlushQueues;
@@ -1125,58 +1125,58 @@ export interface NodesNodePostfixFlushQueues extends PostOpt<NoParams, null> {
 
 /** /nodes/{node}/postfix/qshape */
 export interface NodesNodePostfixQshape {
-  /** GET /nodes/{node}/postfix/qshape (qshape) */
+  /** GET (qshape) */
   get: VerbOpt<T.NodesNodePostfixQshapeGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/postfix/queue */
 export interface NodesNodePostfixQueue {
   (queue: "deferred" | "active" | "incoming" | "hold"): NodesNodePostfixQueueQueue;
-  /** GET /nodes/{node}/postfix/queue (queue_index) */
+  /** GET (queue_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/postfix/queue (delete_all_queues) */
+  /** DELETE (delete_all_queues) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/queue/{queue} */
 export interface NodesNodePostfixQueueQueue {
   (queue_id: string | number): NodesNodePostfixQueueQueueQueueId;
-  /** GET /nodes/{node}/postfix/queue/{queue} (mailq) */
+  /** GET (mailq) */
   get: VerbOpt<T.NodesNodePostfixQueueQueueGetParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/postfix/queue/{queue} (delete_queue) */
+  /** DELETE (delete_queue) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/postfix/queue/{queue}/{queue_id}; POST (flush_queued_mail) */
 export interface NodesNodePostfixQueueQueueQueueId extends PostOpt<NoParams, null> {
-  /** GET /nodes/{node}/postfix/queue/{queue}/{queue_id} (read_queued_mail) */
+  /** GET (read_queued_mail) */
   get: VerbOpt<T.NodesNodePostfixQueueQueueQueueIdGetParams, string>;
-  /** DELETE /nodes/{node}/postfix/queue/{queue}/{queue_id} (delete_queued_mail) */
+  /** DELETE (delete_queued_mail) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport {
-  /** GET /nodes/{node}/report (report) */
+  /** GET (report) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrddata */
 export interface NodesNodeRrddata {
-  /** GET /nodes/{node}/rrddata (rrddata) */
+  /** GET (rrddata) */
   get: Verb<T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices {
   (service: "clamav-daemon" | "clamav-freshclam" | "fetchmail" | "pmgproxy" | "pmgdaemon" | "pmgpolicy" | "pmg-smtp-filter" | "pmgtunnel" | "pmgmirror" | "ssh" | "rsyslog" | "postfix" | "postgres" | "systemd-timesyncd" | "pmg-hourly" | "pmg-daily" | "pmgreport" | "pmgspamreport"): NodesNodeServicesService;
-  /** GET /nodes/{node}/services (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/services/{service} */
 export interface NodesNodeServicesService {
-  /** GET /nodes/{node}/services/{service} (srvcmdidx) */
+  /** GET (srvcmdidx) */
   get: VerbOpt<NoParams, T.NodesNodeServicesServiceGetItem[]>;
   reload: NodesNodeServicesServiceReload;
   restart: NodesNodeServicesServiceRestart;
@@ -1199,7 +1199,7 @@ export interface NodesNodeServicesServiceStart extends PostOpt<NoParams, Upid> {
 
 /** /nodes/{node}/services/{service}/state */
 export interface NodesNodeServicesServiceState {
-  /** GET /nodes/{node}/services/{service}/state (service_state) */
+  /** GET (service_state) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
@@ -1209,49 +1209,49 @@ export interface NodesNodeServicesServiceStop extends PostOpt<NoParams, Upid> {
 
 /** /nodes/{node}/spamassassin */
 export interface NodesNodeSpamassassin {
-  /** GET /nodes/{node}/spamassassin (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   rules: NodesNodeSpamassassinRules;
 }
 
 /** /nodes/{node}/spamassassin/rules; POST (update_rules) starts a task */
 export interface NodesNodeSpamassassinRules extends PostOpt<NoParams, Upid> {
-  /** GET /nodes/{node}/spamassassin/rules (rules_status) */
+  /** GET (rules_status) */
   get: VerbOpt<NoParams, T.NodesNodeSpamassassinRulesGetItem[]>;
 }
 
 /** /nodes/{node}/status; POST (node_cmd) */
 export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
-  /** GET /nodes/{node}/status (status) */
+  /** GET (status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
 }
 
 /** /nodes/{node}/subscription; POST (update); PUT (set) */
 export interface NodesNodeSubscription extends PostOpt<T.NodesNodeSubscriptionPostParams, null>, Put<T.NodesNodeSubscriptionPutParams, null> {
-  /** GET /nodes/{node}/subscription (get) */
+  /** GET (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /nodes/{node}/subscription (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog {
-  /** GET /nodes/{node}/syslog (syslog) */
+  /** GET (syslog) */
   get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks {
   (upid: string | number): NodesNodeTasksUpid;
-  /** GET /nodes/{node}/tasks (node_tasks) */
+  /** GET (node_tasks) */
   get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid {
-  /** GET /nodes/{node}/tasks/{upid} (upid_index) */
+  /** GET (upid_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
+  /** DELETE (stop_task) */
   delete: VerbOpt<NoParams, null>;
   log: NodesNodeTasksUpidLog;
   status: NodesNodeTasksUpidStatus;
@@ -1259,13 +1259,13 @@ export interface NodesNodeTasksUpid {
 
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog {
-  /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
+  /** GET (read_task_log) */
   get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus {
-  /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
+  /** GET (read_task_status) */
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
@@ -1275,32 +1275,32 @@ export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostPara
 
 /** /nodes/{node}/time; PUT (set_timezone) */
 export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
-  /** GET /nodes/{node}/time (time) */
+  /** GET (time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
 }
 
 /** /nodes/{node}/tracker */
 export interface NodesNodeTracker {
   (id: string | number): NodesNodeTrackerId;
-  /** GET /nodes/{node}/tracker (list_mails) */
+  /** GET (list_mails) */
   get: VerbOpt<T.NodesNodeTrackerGetParams, T.NodesNodeTrackerGetItem[]>;
 }
 
 /** /nodes/{node}/tracker/{id} */
 export interface NodesNodeTrackerId {
-  /** GET /nodes/{node}/tracker/{id} (maillog) */
+  /** GET (maillog) */
   get: VerbOpt<T.NodesNodeTrackerIdGetParams, T.NodesNodeTrackerIdGetResult>;
 }
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket {
-  /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
+  /** GET (vncwebsocket) */
   get: Verb<T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
 }
 
 /** /quarantine */
 export interface Quarantine {
-  /** GET /quarantine (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   attachment: QuarantineAttachment;
   blacklist: QuarantineBlacklist;
@@ -1319,46 +1319,46 @@ export interface Quarantine {
 
 /** /quarantine/attachment */
 export interface QuarantineAttachment {
-  /** GET /quarantine/attachment (attachment) */
+  /** GET (attachment) */
   get: VerbOpt<T.QuarantineAttachmentGetParams, T.QuarantineAttachmentGetItem[]>;
 }
 
 /** /quarantine/blacklist; POST (blacklist_add) */
 export interface QuarantineBlacklist extends Post<T.QuarantineBlacklistPostParams, null> {
   (address: string | number): QuarantineBlacklistAddress;
-  /** GET /quarantine/blacklist (blacklist) */
+  /** GET (blacklist) */
   get: VerbOpt<T.QuarantineBlacklistGetParams, T.QuarantineBlacklistGetItem[]>;
-  /** DELETE /quarantine/blacklist (blacklist_delete_base) */
+  /** DELETE (blacklist_delete_base) */
   delete: Verb<T.QuarantineBlacklistDeleteParams, null>;
 }
 
 /** /quarantine/blacklist/{address} */
 export interface QuarantineBlacklistAddress {
-  /** DELETE /quarantine/blacklist/{address} (blacklist_delete) */
+  /** DELETE (blacklist_delete) */
   delete: VerbOpt<T.QuarantineBlacklistAddressDeleteParams, null>;
 }
 
 /** /quarantine/content; POST (action) */
 export interface QuarantineContent extends Post<T.QuarantineContentPostParams, null> {
-  /** GET /quarantine/content (content) */
+  /** GET (content) */
   get: Verb<T.QuarantineContentGetParams, T.QuarantineContentGetResult>;
 }
 
 /** /quarantine/download */
 export interface QuarantineDownload {
-  /** GET /quarantine/download (download) */
+  /** GET (download) */
   get: Verb<T.QuarantineDownloadGetParams, Record<string, unknown>>;
 }
 
 /** /quarantine/listattachments */
 export interface QuarantineListattachments {
-  /** GET /quarantine/listattachments (listattachments) */
+  /** GET (listattachments) */
   get: Verb<T.QuarantineListattachmentsGetParams, T.QuarantineListattachmentsGetItem[]>;
 }
 
 /** /quarantine/quarusers */
 export interface QuarantineQuarusers {
-  /** GET /quarantine/quarusers (quarusers) */
+  /** GET (quarusers) */
   get: VerbOpt<T.QuarantineQuarusersGetParams, T.QuarantineQuarusersGetItem[]>;
 }
 
@@ -1368,52 +1368,52 @@ export interface QuarantineSendlink extends Post<T.QuarantineSendlinkPostParams,
 
 /** /quarantine/spam */
 export interface QuarantineSpam {
-  /** GET /quarantine/spam (spam) */
+  /** GET (spam) */
   get: VerbOpt<T.QuarantineSpamGetParams, T.QuarantineSpamGetItem[]>;
 }
 
 /** /quarantine/spamstatus */
 export interface QuarantineSpamstatus {
-  /** GET /quarantine/spamstatus (spamstatus) */
+  /** GET (spamstatus) */
   get: VerbOpt<NoParams, T.QuarantineSpamstatusGetResult>;
 }
 
 /** /quarantine/spamusers */
 export interface QuarantineSpamusers {
-  /** GET /quarantine/spamusers (spamusers) */
+  /** GET (spamusers) */
   get: VerbOpt<T.QuarantineSpamusersGetParams, T.QuarantineSpamusersGetItem[]>;
 }
 
 /** /quarantine/virus */
 export interface QuarantineVirus {
-  /** GET /quarantine/virus (virus) */
+  /** GET (virus) */
   get: VerbOpt<T.QuarantineVirusGetParams, T.QuarantineVirusGetItem[]>;
 }
 
 /** /quarantine/virusstatus */
 export interface QuarantineVirusstatus {
-  /** GET /quarantine/virusstatus (virusstatus) */
+  /** GET (virusstatus) */
   get: VerbOpt<NoParams, T.QuarantineVirusstatusGetResult>;
 }
 
 /** /quarantine/whitelist; POST (whitelist_add) */
 export interface QuarantineWhitelist extends Post<T.QuarantineWhitelistPostParams, null> {
   (address: string | number): QuarantineWhitelistAddress;
-  /** GET /quarantine/whitelist (whitelist) */
+  /** GET (whitelist) */
   get: VerbOpt<T.QuarantineWhitelistGetParams, T.QuarantineWhitelistGetItem[]>;
-  /** DELETE /quarantine/whitelist (whitelist_delete_base) */
+  /** DELETE (whitelist_delete_base) */
   delete: Verb<T.QuarantineWhitelistDeleteParams, null>;
 }
 
 /** /quarantine/whitelist/{address} */
 export interface QuarantineWhitelistAddress {
-  /** DELETE /quarantine/whitelist/{address} (whitelist_delete) */
+  /** DELETE (whitelist_delete) */
   delete: VerbOpt<T.QuarantineWhitelistAddressDeleteParams, null>;
 }
 
 /** /statistics */
 export interface Statistics {
-  /** GET /statistics (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   contact: StatisticsContact;
   domains: StatisticsDomains;
@@ -1432,98 +1432,98 @@ export interface Statistics {
 /** /statistics/contact */
 export interface StatisticsContact {
   (contact: string | number): StatisticsContactContact;
-  /** GET /statistics/contact (contact) */
+  /** GET (contact) */
   get: VerbOpt<T.StatisticsContactGetParams, T.StatisticsContactGetItem[]>;
 }
 
 /** /statistics/contact/{contact} */
 export interface StatisticsContactContact {
-  /** GET /statistics/contact/{contact} (contactdetails) */
+  /** GET (contactdetails) */
   get: VerbOpt<T.StatisticsContactContactGetParams, T.StatisticsContactContactGetItem[]>;
 }
 
 /** /statistics/domains */
 export interface StatisticsDomains {
-  /** GET /statistics/domains (domains) */
+  /** GET (domains) */
   get: VerbOpt<T.StatisticsDomainsGetParams, T.StatisticsDomainsGetItem[]>;
 }
 
 /** /statistics/mail */
 export interface StatisticsMail {
-  /** GET /statistics/mail (mail) */
+  /** GET (mail) */
   get: VerbOpt<T.StatisticsMailGetParams, T.StatisticsMailGetResult>;
 }
 
 /** /statistics/mailcount */
 export interface StatisticsMailcount {
-  /** GET /statistics/mailcount (mailcount) */
+  /** GET (mailcount) */
   get: VerbOpt<T.StatisticsMailcountGetParams, T.StatisticsMailcountGetItem[]>;
 }
 
 /** /statistics/maildistribution */
 export interface StatisticsMaildistribution {
-  /** GET /statistics/maildistribution (maildistribution) */
+  /** GET (maildistribution) */
   get: VerbOpt<T.StatisticsMaildistributionGetParams, T.StatisticsMaildistributionGetItem[]>;
 }
 
 /** /statistics/receiver */
 export interface StatisticsReceiver {
   (receiver: string | number): StatisticsReceiverReceiver;
-  /** GET /statistics/receiver (receiver) */
+  /** GET (receiver) */
   get: VerbOpt<T.StatisticsReceiverGetParams, T.StatisticsReceiverGetItem[]>;
 }
 
 /** /statistics/receiver/{receiver} */
 export interface StatisticsReceiverReceiver {
-  /** GET /statistics/receiver/{receiver} (receiverdetails) */
+  /** GET (receiverdetails) */
   get: VerbOpt<T.StatisticsReceiverReceiverGetParams, T.StatisticsReceiverReceiverGetItem[]>;
 }
 
 /** /statistics/recent */
 export interface StatisticsRecent {
-  /** GET /statistics/recent (recent) */
+  /** GET (recent) */
   get: VerbOpt<T.StatisticsRecentGetParams, T.StatisticsRecentGetItem[]>;
 }
 
 /** /statistics/recentreceivers */
 export interface StatisticsRecentreceivers {
-  /** GET /statistics/recentreceivers (recentreceivers) */
+  /** GET (recentreceivers) */
   get: VerbOpt<T.StatisticsRecentreceiversGetParams, T.StatisticsRecentreceiversGetItem[]>;
 }
 
 /** /statistics/rejectcount */
 export interface StatisticsRejectcount {
-  /** GET /statistics/rejectcount (rejectcount) */
+  /** GET (rejectcount) */
   get: VerbOpt<T.StatisticsRejectcountGetParams, T.StatisticsRejectcountGetItem[]>;
 }
 
 /** /statistics/sender */
 export interface StatisticsSender {
   (sender: string | number): StatisticsSenderSender;
-  /** GET /statistics/sender (sender) */
+  /** GET (sender) */
   get: VerbOpt<T.StatisticsSenderGetParams, T.StatisticsSenderGetItem[]>;
 }
 
 /** /statistics/sender/{sender} */
 export interface StatisticsSenderSender {
-  /** GET /statistics/sender/{sender} (senderdetails) */
+  /** GET (senderdetails) */
   get: VerbOpt<T.StatisticsSenderSenderGetParams, T.StatisticsSenderSenderGetItem[]>;
 }
 
 /** /statistics/spamscores */
 export interface StatisticsSpamscores {
-  /** GET /statistics/spamscores (spamscores) */
+  /** GET (spamscores) */
   get: VerbOpt<T.StatisticsSpamscoresGetParams, T.StatisticsSpamscoresGetItem[]>;
 }
 
 /** /statistics/virus */
 export interface StatisticsVirus {
-  /** GET /statistics/virus (virus) */
+  /** GET (virus) */
   get: VerbOpt<T.StatisticsVirusGetParams, T.StatisticsVirusGetItem[]>;
 }
 
 /** /version */
 export interface Version {
-  /** GET /version (version) */
+  /** GET (version) */
   get: VerbOpt<NoParams, T.VersionGetResult>;
 }

@@ -71,25 +71,9 @@ export interface AccessUsersPostParams {
   userid: string;
 }
 
-export interface AccessUsersUseridPutParams {
-  comment?: string | undefined;
-  crypt_pass?: string | undefined;
+export interface AccessUsersUseridPutParams extends Omit<AccessUsersPostParams, "role" | "userid"> {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
-  /** format email */
-  email?: string | undefined;
-  /** default 0 */
-  enable?: Bool | undefined;
-  /** range 0..; default 0 */
-  expire?: number | undefined;
-  /** length 0..64 */
-  firstname?: string | undefined;
-  /** length 0..128 */
-  keys?: string | undefined;
-  /** length 0..64 */
-  lastname?: string | undefined;
-  /** length 5..32 */
-  password?: string | undefined;
   role?: "root" | "admin" | "helpdesk" | "qmanager" | "audit" | undefined;
 }
 
@@ -418,36 +402,13 @@ export interface ConfigLdapProfileGetItem extends AccessGetItem {}
 
 export type ConfigLdapProfileGetResult = ConfigLdapProfileGetItem[];
 
-export interface ConfigLdapProfileConfigPutParams {
-  /** format ldap-simple-attr-list */
-  accountattr?: string | undefined;
-  basedn?: string | undefined;
-  binddn?: string | undefined;
-  bindpw?: string | undefined;
-  cafile?: string | undefined;
-  /** length 0..4096 */
-  comment?: string | undefined;
+export interface ConfigLdapProfileConfigPutParams extends Omit<ConfigLdapPostParams, "profile" | "server1"> {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
   /** length 0..40 */
   digest?: string | undefined;
-  disable?: Bool | undefined;
-  filter?: string | undefined;
-  groupbasedn?: string | undefined;
-  /** format ldap-simple-attr-list */
-  groupclass?: string | undefined;
-  /** format ldap-simple-attr-list */
-  mailattr?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldaps" | "ldap+starttls" | undefined;
-  /** range 1..65535 */
-  port?: number | undefined;
   /** format address; length 0..256 */
   server1?: string | undefined;
-  /** format address; length 0..256 */
-  server2?: string | undefined;
-  /** default 0 */
-  verify?: Bool | undefined;
 }
 
 export interface ConfigLdapProfileGroupsGetItem {
@@ -625,25 +586,14 @@ export interface ConfigPbsRemoteGetParams {
   [key: string]: unknown;
 }
 
-export interface ConfigPbsRemotePutParams {
+export interface ConfigPbsRemotePutParams extends Omit<ConfigPbsPostParams, "datastore" | "remote" | "server"> {
   datastore?: string | undefined;
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
   /** length 0..40 */
   digest?: string | undefined;
-  disable?: Bool | undefined;
-  fingerprint?: string | undefined;
-  "keep-daily"?: number | undefined;
-  "keep-hourly"?: number | undefined;
-  "keep-last"?: number | undefined;
-  "keep-monthly"?: number | undefined;
-  "keep-weekly"?: number | undefined;
-  "keep-yearly"?: number | undefined;
-  password?: string | undefined;
   /** format address; length 0..256 */
   server?: string | undefined;
-  /** length 3..512 */
-  username?: string | undefined;
 }
 
 export interface ConfigRegextestPostParams {
@@ -1385,54 +1335,9 @@ export interface NodesNodeNetworkIfaceGetResult {
   [key: string]: unknown;
 }
 
-export interface NodesNodeNetworkIfacePutParams {
-  /** format ipv4; requires netmask */
-  address?: string | undefined;
-  /** format ipv6; requires netmask6 */
-  address6?: string | undefined;
-  autostart?: Bool | undefined;
-  /** format pve-iface */
-  "bond-primary"?: string | undefined;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp" | undefined;
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
-  /** format pve-iface-list */
-  bridge_ports?: string | undefined;
-  bridge_vlan_aware?: Bool | undefined;
-  /** format CIDRv4 */
-  cidr?: string | undefined;
-  /** format CIDRv6 */
-  cidr6?: string | undefined;
-  comments?: string | undefined;
-  comments6?: string | undefined;
+export interface NodesNodeNetworkIfacePutParams extends Omit<NodesNodeNetworkPostParams, "iface"> {
   /** format pve-configid-list */
   delete?: string | undefined;
-  /** format ipv4 */
-  gateway?: string | undefined;
-  /** format ipv6 */
-  gateway6?: string | undefined;
-  /** range 1280..65520 */
-  mtu?: number | undefined;
-  /** format ipv4mask; requires address */
-  netmask?: string | undefined;
-  /** range 0..128; requires address6 */
-  netmask6?: number | undefined;
-  /** format pve-iface-list */
-  ovs_bonds?: string | undefined;
-  /** format pve-iface */
-  ovs_bridge?: string | undefined;
-  /** length 0..1024 */
-  ovs_options?: string | undefined;
-  /** format pve-iface-list */
-  ovs_ports?: string | undefined;
-  /** range 1..4094 */
-  ovs_tag?: number | undefined;
-  /** format pve-iface-list */
-  slaves?: string | undefined;
-  type: "bridge" | "bond" | "eth" | "alias" | "vlan" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "unknown";
-  /** range 1..4094 */
-  "vlan-id"?: number | undefined;
-  /** format pve-iface */
-  "vlan-raw-device"?: string | undefined;
 }
 
 export interface NodesNodePbsGetItem extends ConfigPbsGetItem {}

@@ -19,7 +19,7 @@ export interface Root {
 
 /** /access */
 export interface Access {
-  /** GET /access (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.AccessGetItem[]>;
   acl: AccessAcl;
   domains: AccessDomains;
@@ -36,22 +36,22 @@ export interface Access {
 
 /** /access/acl; PUT (update_acl) */
 export interface AccessAcl extends Put<T.AccessAclPutParams, null> {
-  /** GET /access/acl (read_acl) */
+  /** GET (read_acl) */
   get: VerbOpt<NoParams, T.AccessAclGetItem[]>;
 }
 
 /** /access/domains; POST (create) */
 export interface AccessDomains extends Post<T.AccessDomainsPostParams, null> {
   (realm: string | number): AccessDomainsRealm;
-  /** GET /access/domains (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.AccessDomainsGetItem[]>;
 }
 
 /** /access/domains/{realm}; PUT (update) */
 export interface AccessDomainsRealm extends PutOpt<T.AccessDomainsRealmPutParams, null> {
-  /** GET /access/domains/{realm} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, unknown>;
-  /** DELETE /access/domains/{realm} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
   sync: AccessDomainsRealmSync;
 }
@@ -63,21 +63,21 @@ export interface AccessDomainsRealmSync extends PostOpt<T.AccessDomainsRealmSync
 /** /access/groups; POST (create_group) */
 export interface AccessGroups extends Post<T.AccessGroupsPostParams, null> {
   (groupid: string | number): AccessGroupsGroupid;
-  /** GET /access/groups (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.AccessGroupsGetItem[]>;
 }
 
 /** /access/groups/{groupid}; PUT (update_group) */
 export interface AccessGroupsGroupid extends PutOpt<T.AccessGroupsGroupidPutParams, null> {
-  /** GET /access/groups/{groupid} (read_group) */
+  /** GET (read_group) */
   get: VerbOpt<NoParams, T.AccessGroupsGroupidGetResult>;
-  /** DELETE /access/groups/{groupid} (delete_group) */
+  /** DELETE (delete_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/openid */
 export interface AccessOpenid {
-  /** GET /access/openid (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.AccessOpenidGetItem[]>;
   "auth-url": AccessOpenidAuthUrl;
   login: AccessOpenidLogin;
@@ -97,65 +97,65 @@ export interface AccessPassword extends Put<T.AccessPasswordPutParams, null> {
 
 /** /access/permissions */
 export interface AccessPermissions {
-  /** GET /access/permissions (permissions) */
+  /** GET (permissions) */
   get: VerbOpt<T.AccessPermissionsGetParams, Record<string, unknown>>;
 }
 
 /** /access/roles; POST (create_role) */
 export interface AccessRoles extends Post<T.AccessRolesPostParams, null> {
   (roleid: string | number): AccessRolesRoleid;
-  /** GET /access/roles (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.AccessRolesGetItem[]>;
 }
 
 /** /access/roles/{roleid}; PUT (update_role) */
 export interface AccessRolesRoleid extends PutOpt<T.AccessRolesRoleidPutParams, null> {
-  /** GET /access/roles/{roleid} (read_role) */
+  /** GET (read_role) */
   get: VerbOpt<NoParams, T.AccessRolesRoleidGetResult>;
-  /** DELETE /access/roles/{roleid} (delete_role) */
+  /** DELETE (delete_role) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /access/tfa */
 export interface AccessTfa {
   (userid: string | number): AccessTfaUserid;
-  /** GET /access/tfa (list_tfa) */
+  /** GET (list_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaGetItem[]>;
 }
 
 /** /access/tfa/{userid}; POST (add_tfa_entry) not with API tokens */
 export interface AccessTfaUserid extends Post<T.AccessTfaUseridPostParams, T.AccessTfaUseridPostResult> {
   (id: string | number): AccessTfaUseridId;
-  /** GET /access/tfa/{userid} (list_user_tfa) */
+  /** GET (list_user_tfa) */
   get: VerbOpt<NoParams, T.AccessTfaUseridGetItem[]>;
 }
 
 /** /access/tfa/{userid}/{id}; PUT (update_tfa_entry) not with API tokens */
 export interface AccessTfaUseridId extends PutOpt<T.AccessTfaUseridIdPutParams, null> {
-  /** GET /access/tfa/{userid}/{id} (get_tfa_entry) */
+  /** GET (get_tfa_entry) */
   get: VerbOpt<NoParams, T.AccessTfaUseridIdGetResult>;
-  /** DELETE /access/tfa/{userid}/{id} (delete_tfa) not with API tokens */
+  /** DELETE (delete_tfa) not with API tokens */
   delete: VerbOpt<T.AccessTfaUseridIdDeleteParams, null>;
 }
 
 /** /access/ticket; POST (create_ticket) not with API tokens */
 export interface AccessTicket extends Post<T.AccessTicketPostParams, T.AccessTicketPostResult> {
-  /** GET /access/ticket (get_ticket) */
+  /** GET (get_ticket) */
   get: VerbOpt<NoParams, unknown>;
 }
 
 /** /access/users; POST (create_user) */
 export interface AccessUsers extends Post<T.AccessUsersPostParams, null> {
   (userid: string | number): AccessUsersUserid;
-  /** GET /access/users (index) */
+  /** GET (index) */
   get: VerbOpt<T.AccessUsersGetParams, T.AccessUsersGetItem[]>;
 }
 
 /** /access/users/{userid}; PUT (update_user) */
 export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, null> {
-  /** GET /access/users/{userid} (read_user) */
+  /** GET (read_user) */
   get: VerbOpt<NoParams, T.AccessUsersUseridGetResult>;
-  /** DELETE /access/users/{userid} (delete_user) */
+  /** DELETE (delete_user) */
   delete: VerbOpt<NoParams, null>;
   tfa: AccessUsersUseridTfa;
   token: AccessUsersUseridToken;
@@ -164,22 +164,22 @@ export interface AccessUsersUserid extends PutOpt<T.AccessUsersUseridPutParams, 
 
 /** /access/users/{userid}/tfa */
 export interface AccessUsersUseridTfa {
-  /** GET /access/users/{userid}/tfa (read_user_tfa_type) */
+  /** GET (read_user_tfa_type) */
   get: VerbOpt<T.AccessUsersUseridTfaGetParams, T.AccessUsersUseridTfaGetResult>;
 }
 
 /** /access/users/{userid}/token */
 export interface AccessUsersUseridToken {
   (tokenid: string | number): AccessUsersUseridTokenTokenid;
-  /** GET /access/users/{userid}/token (token_index) */
+  /** GET (token_index) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenGetItem[]>;
 }
 
 /** /access/users/{userid}/token/{tokenid}; POST (generate_token); PUT (update_token_info) */
 export interface AccessUsersUseridTokenTokenid extends PostOpt<T.AccessUsersUseridTokenTokenidPostParams, T.AccessUsersUseridTokenTokenidPostResult>, PutOpt<T.AccessUsersUseridTokenTokenidPutParams, T.AccessUsersUseridTokenTokenidPutResult> {
-  /** GET /access/users/{userid}/token/{tokenid} (read_token) */
+  /** GET (read_token) */
   get: VerbOpt<NoParams, T.AccessUsersUseridTokenTokenidGetResult>;
-  /** DELETE /access/users/{userid}/token/{tokenid} (remove_token) */
+  /** DELETE (remove_token) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -193,7 +193,7 @@ export interface AccessVncticket extends Post<T.AccessVncticketPostParams, null>
 
 /** /cluster */
 export interface Cluster {
-  /** GET /cluster (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   acme: ClusterAcme;
   backup: ClusterBackup;
@@ -220,7 +220,7 @@ export interface Cluster {
 
 /** /cluster/acme */
 export interface ClusterAcme {
-  /** GET /cluster/acme (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   account: ClusterAcmeAccount;
   "challenge-schema": ClusterAcmeChallengeSchema;
@@ -233,102 +233,102 @@ export interface ClusterAcme {
 /** /cluster/acme/account; POST (register_account) starts a task */
 export interface ClusterAcmeAccount extends Post<T.ClusterAcmeAccountPostParams, Upid> {
   (name: string | number): ClusterAcmeAccountName;
-  /** GET /cluster/acme/account (account_index) */
+  /** GET (account_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /cluster/acme/account/{name}; PUT (update_account) starts a task */
 export interface ClusterAcmeAccountName extends PutOpt<T.ClusterAcmeAccountNamePutParams, Upid> {
-  /** GET /cluster/acme/account/{name} (get_account) */
+  /** GET (get_account) */
   get: VerbOpt<NoParams, T.ClusterAcmeAccountNameGetResult>;
-  /** DELETE /cluster/acme/account/{name} (deactivate_account) starts a task */
+  /** DELETE (deactivate_account) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /cluster/acme/challenge-schema */
 export interface ClusterAcmeChallengeSchema {
-  /** GET /cluster/acme/challenge-schema (challengeschema) */
+  /** GET (challengeschema) */
   get: VerbOpt<NoParams, T.ClusterAcmeChallengeSchemaGetItem[]>;
 }
 
 /** /cluster/acme/directories */
 export interface ClusterAcmeDirectories {
-  /** GET /cluster/acme/directories (get_directories) */
+  /** GET (get_directories) */
   get: VerbOpt<NoParams, T.ClusterAcmeDirectoriesGetItem[]>;
 }
 
 /** /cluster/acme/meta */
 export interface ClusterAcmeMeta {
-  /** GET /cluster/acme/meta (get_meta) */
+  /** GET (get_meta) */
   get: VerbOpt<T.ClusterAcmeMetaGetParams, T.ClusterAcmeMetaGetResult>;
 }
 
 /** /cluster/acme/plugins; POST (add_plugin) */
 export interface ClusterAcmePlugins extends Post<T.ClusterAcmePluginsPostParams, null> {
   (id: string | number): ClusterAcmePluginsId;
-  /** GET /cluster/acme/plugins (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterAcmePluginsGetParams, T.ClusterAcmePluginsGetItem[]>;
 }
 
 /** /cluster/acme/plugins/{id}; PUT (update_plugin) */
 export interface ClusterAcmePluginsId extends PutOpt<T.ClusterAcmePluginsIdPutParams, null> {
-  /** GET /cluster/acme/plugins/{id} (get_plugin_config) */
+  /** GET (get_plugin_config) */
   get: VerbOpt<NoParams, T.ClusterAcmePluginsIdGetResult>;
-  /** DELETE /cluster/acme/plugins/{id} (delete_plugin) */
+  /** DELETE (delete_plugin) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/acme/tos */
 export interface ClusterAcmeTos {
-  /** GET /cluster/acme/tos (get_tos) */
+  /** GET (get_tos) */
   get: VerbOpt<T.ClusterAcmeTosGetParams, string | null>;
 }
 
 /** /cluster/backup; POST (create_job) */
 export interface ClusterBackup extends PostOpt<T.ClusterBackupPostParams, null> {
   (id: string | number): ClusterBackupId;
-  /** GET /cluster/backup (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterBackupGetItem[]>;
 }
 
 /** /cluster/backup/{id}; PUT (update_job) */
 export interface ClusterBackupId extends PutOpt<T.ClusterBackupIdPutParams, null> {
-  /** GET /cluster/backup/{id} (read_job) */
+  /** GET (read_job) */
   get: VerbOpt<NoParams, T.ClusterBackupIdGetResult>;
-  /** DELETE /cluster/backup/{id} (delete_job) */
+  /** DELETE (delete_job) */
   delete: VerbOpt<NoParams, null>;
   included_volumes: ClusterBackupIdIncludedVolumes;
 }
 
 /** /cluster/backup/{id}/included_volumes */
 export interface ClusterBackupIdIncludedVolumes {
-  /** GET /cluster/backup/{id}/included_volumes (get_volume_backup_included) */
+  /** GET (get_volume_backup_included) */
   get: VerbOpt<NoParams, T.ClusterBackupIdIncludedVolumesGetResult>;
 }
 
 /** /cluster/backup-info */
 export interface ClusterBackupInfo {
-  /** GET /cluster/backup-info (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterBackupInfoGetItem[]>;
   "not-backed-up": ClusterBackupInfoNotBackedUp;
 }
 
 /** /cluster/backup-info/not-backed-up */
 export interface ClusterBackupInfoNotBackedUp {
-  /** GET /cluster/backup-info/not-backed-up (get_guests_not_in_backup) */
+  /** GET (get_guests_not_in_backup) */
   get: VerbOpt<NoParams, T.ClusterBackupInfoNotBackedUpGetItem[]>;
 }
 
 /** /cluster/bulk-action */
 export interface ClusterBulkAction {
-  /** GET /cluster/bulk-action (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   guest: ClusterBulkActionGuest;
 }
 
 /** /cluster/bulk-action/guest */
 export interface ClusterBulkActionGuest {
-  /** GET /cluster/bulk-action/guest (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   migrate: ClusterBulkActionGuestMigrate;
   shutdown: ClusterBulkActionGuestShutdown;
@@ -354,7 +354,7 @@ export interface ClusterBulkActionGuestSuspend extends PostOpt<T.ClusterBulkActi
 
 /** /cluster/ceph */
 export interface ClusterCeph {
-  /** GET /cluster/ceph (cephindex) */
+  /** GET (cephindex) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   flags: ClusterCephFlags;
   metadata: ClusterCephMetadata;
@@ -364,31 +364,31 @@ export interface ClusterCeph {
 /** /cluster/ceph/flags; PUT (set_flags) starts a task */
 export interface ClusterCephFlags extends PutOpt<T.ClusterCephFlagsPutParams, Upid> {
   (flag: "nobackfill" | "nodeep-scrub" | "nodown" | "noin" | "noout" | "norebalance" | "norecover" | "noscrub" | "notieragent" | "noup" | "pause"): ClusterCephFlagsFlag;
-  /** GET /cluster/ceph/flags (get_all_flags) */
+  /** GET (get_all_flags) */
   get: VerbOpt<NoParams, T.ClusterCephFlagsGetItem[]>;
 }
 
 /** /cluster/ceph/flags/{flag}; PUT (update_flag) */
 export interface ClusterCephFlagsFlag extends Put<T.ClusterCephFlagsFlagPutParams, null> {
-  /** GET /cluster/ceph/flags/{flag} (get_flag) */
+  /** GET (get_flag) */
   get: VerbOpt<NoParams, 0 | 1>;
 }
 
 /** /cluster/ceph/metadata */
 export interface ClusterCephMetadata {
-  /** GET /cluster/ceph/metadata (metadata) */
+  /** GET (metadata) */
   get: VerbOpt<T.ClusterCephMetadataGetParams, T.ClusterCephMetadataGetResult>;
 }
 
 /** /cluster/ceph/status */
 export interface ClusterCephStatus {
-  /** GET /cluster/ceph/status (status) */
+  /** GET (status) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/config; POST (create) starts a task */
 export interface ClusterConfig extends Post<T.ClusterConfigPostParams, Upid> {
-  /** GET /cluster/config (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   apiversion: ClusterConfigApiversion;
   join: ClusterConfigJoin;
@@ -399,44 +399,44 @@ export interface ClusterConfig extends Post<T.ClusterConfigPostParams, Upid> {
 
 /** /cluster/config/apiversion */
 export interface ClusterConfigApiversion {
-  /** GET /cluster/config/apiversion (join_api_version) */
+  /** GET (join_api_version) */
   get: VerbOpt<NoParams, number>;
 }
 
 /** /cluster/config/join; POST (join) starts a task */
 export interface ClusterConfigJoin extends Post<T.ClusterConfigJoinPostParams, Upid> {
-  /** GET /cluster/config/join (join_info) */
+  /** GET (join_info) */
   get: VerbOpt<T.ClusterConfigJoinGetParams, T.ClusterConfigJoinGetResult>;
 }
 
 /** /cluster/config/nodes */
 export interface ClusterConfigNodes {
   (node: string | number): ClusterConfigNodesNode;
-  /** GET /cluster/config/nodes (nodes) */
+  /** GET (nodes) */
   get: VerbOpt<NoParams, T.ClusterConfigNodesGetItem[]>;
 }
 
 /** /cluster/config/nodes/{node}; POST (addnode) */
 export interface ClusterConfigNodesNode extends PostOpt<T.ClusterConfigNodesNodePostParams, T.ClusterConfigNodesNodePostResult> {
-  /** DELETE /cluster/config/nodes/{node} (delnode) */
+  /** DELETE (delnode) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/config/qdevice */
 export interface ClusterConfigQdevice {
-  /** GET /cluster/config/qdevice (status) */
+  /** GET (status) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/config/totem */
 export interface ClusterConfigTotem {
-  /** GET /cluster/config/totem (totem) */
+  /** GET (totem) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/firewall */
 export interface ClusterFirewall {
-  /** GET /cluster/firewall (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   aliases: ClusterFirewallAliases;
   groups: ClusterFirewallGroups;
@@ -450,102 +450,102 @@ export interface ClusterFirewall {
 /** /cluster/firewall/aliases; POST (create_alias) */
 export interface ClusterFirewallAliases extends Post<T.ClusterFirewallAliasesPostParams, null> {
   (name: string | number): ClusterFirewallAliasesName;
-  /** GET /cluster/firewall/aliases (get_aliases) */
+  /** GET (get_aliases) */
   get: VerbOpt<NoParams, T.ClusterFirewallAliasesGetItem[]>;
 }
 
 /** /cluster/firewall/aliases/{name}; PUT (update_alias) */
 export interface ClusterFirewallAliasesName extends Put<T.ClusterFirewallAliasesNamePutParams, null> {
-  /** GET /cluster/firewall/aliases/{name} (read_alias) */
+  /** GET (read_alias) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/firewall/aliases/{name} (remove_alias) */
+  /** DELETE (remove_alias) */
   delete: VerbOpt<T.ClusterFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /cluster/firewall/groups; POST (create_security_group) */
 export interface ClusterFirewallGroups extends Post<T.ClusterFirewallGroupsPostParams, null> {
   (group: string | number): ClusterFirewallGroupsGroup;
-  /** GET /cluster/firewall/groups (list_security_groups) */
+  /** GET (list_security_groups) */
   get: VerbOpt<NoParams, T.ClusterFirewallGroupsGetItem[]>;
 }
 
 /** /cluster/firewall/groups/{group}; POST (create_rule) */
 export interface ClusterFirewallGroupsGroup extends Post<T.ClusterFirewallGroupsGroupPostParams, null> {
   (pos: string | number): ClusterFirewallGroupsGroupPos;
-  /** GET /cluster/firewall/groups/{group} (get_rules) */
+  /** GET (get_rules) */
   get: VerbOpt<NoParams, T.ClusterFirewallGroupsGroupGetItem[]>;
-  /** DELETE /cluster/firewall/groups/{group} (delete_security_group) */
+  /** DELETE (delete_security_group) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/firewall/groups/{group}/{pos}; PUT (update_rule) */
 export interface ClusterFirewallGroupsGroupPos extends PutOpt<T.ClusterFirewallGroupsGroupPosPutParams, null> {
-  /** GET /cluster/firewall/groups/{group}/{pos} (get_rule) */
+  /** GET (get_rule) */
   get: VerbOpt<NoParams, T.ClusterFirewallGroupsGroupPosGetResult>;
-  /** DELETE /cluster/firewall/groups/{group}/{pos} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<T.ClusterFirewallGroupsGroupPosDeleteParams, null>;
 }
 
 /** /cluster/firewall/ipset; POST (create_ipset) */
 export interface ClusterFirewallIpset extends Post<T.ClusterFirewallIpsetPostParams, null> {
   (name: string | number): ClusterFirewallIpsetName;
-  /** GET /cluster/firewall/ipset (ipset_index) */
+  /** GET (ipset_index) */
   get: VerbOpt<NoParams, T.ClusterFirewallIpsetGetItem[]>;
 }
 
 /** /cluster/firewall/ipset/{name}; POST (create_ip) */
 export interface ClusterFirewallIpsetName extends Post<T.ClusterFirewallIpsetNamePostParams, null> {
   (cidr: string | number): ClusterFirewallIpsetNameCidr;
-  /** GET /cluster/firewall/ipset/{name} (get_ipset) */
+  /** GET (get_ipset) */
   get: VerbOpt<NoParams, T.ClusterFirewallIpsetNameGetItem[]>;
-  /** DELETE /cluster/firewall/ipset/{name} (delete_ipset) */
+  /** DELETE (delete_ipset) */
   delete: VerbOpt<T.ClusterFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /cluster/firewall/ipset/{name}/{cidr}; PUT (update_ip) */
 export interface ClusterFirewallIpsetNameCidr extends PutOpt<T.ClusterFirewallIpsetNameCidrPutParams, null> {
-  /** GET /cluster/firewall/ipset/{name}/{cidr} (read_ip) */
+  /** GET (read_ip) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/firewall/ipset/{name}/{cidr} (remove_ip) */
+  /** DELETE (remove_ip) */
   delete: VerbOpt<T.ClusterFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /cluster/firewall/macros */
 export interface ClusterFirewallMacros {
-  /** GET /cluster/firewall/macros (get_macros) */
+  /** GET (get_macros) */
   get: VerbOpt<NoParams, T.ClusterFirewallMacrosGetItem[]>;
 }
 
 /** /cluster/firewall/options; PUT (set_options) */
 export interface ClusterFirewallOptions extends PutOpt<T.ClusterFirewallOptionsPutParams, null> {
-  /** GET /cluster/firewall/options (get_options) */
+  /** GET (get_options) */
   get: VerbOpt<NoParams, T.ClusterFirewallOptionsGetResult>;
 }
 
 /** /cluster/firewall/refs */
 export interface ClusterFirewallRefs {
-  /** GET /cluster/firewall/refs (refs) */
+  /** GET (refs) */
   get: VerbOpt<T.ClusterFirewallRefsGetParams, T.ClusterFirewallRefsGetItem[]>;
 }
 
 /** /cluster/firewall/rules; POST (create_rule) */
 export interface ClusterFirewallRules extends Post<T.ClusterFirewallRulesPostParams, null> {
   (pos: string | number): ClusterFirewallRulesPos;
-  /** GET /cluster/firewall/rules (get_rules) */
+  /** GET (get_rules) */
   get: VerbOpt<NoParams, T.ClusterFirewallRulesGetItem[]>;
 }
 
 /** /cluster/firewall/rules/{pos}; PUT (update_rule) */
 export interface ClusterFirewallRulesPos extends PutOpt<T.ClusterFirewallRulesPosPutParams, null> {
-  /** GET /cluster/firewall/rules/{pos} (get_rule) */
+  /** GET (get_rule) */
   get: VerbOpt<NoParams, T.ClusterFirewallRulesPosGetResult>;
-  /** DELETE /cluster/firewall/rules/{pos} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<T.ClusterFirewallRulesPosDeleteParams, null>;
 }
 
 /** /cluster/ha */
 export interface ClusterHa {
-  /** GET /cluster/ha (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterHaGetItem[]>;
   groups: ClusterHaGroups;
   resources: ClusterHaResources;
@@ -556,30 +556,30 @@ export interface ClusterHa {
 /** /cluster/ha/groups; POST (create) */
 export interface ClusterHaGroups extends Post<T.ClusterHaGroupsPostParams, null> {
   (group: string | number): ClusterHaGroupsGroup;
-  /** GET /cluster/ha/groups (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterHaGroupsGetItem[]>;
 }
 
 /** /cluster/ha/groups/{group}; PUT (update) */
 export interface ClusterHaGroupsGroup extends PutOpt<T.ClusterHaGroupsGroupPutParams, null> {
-  /** GET /cluster/ha/groups/{group} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, unknown>;
-  /** DELETE /cluster/ha/groups/{group} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/ha/resources; POST (create) */
 export interface ClusterHaResources extends Post<T.ClusterHaResourcesPostParams, null> {
   (sid: string | number): ClusterHaResourcesSid;
-  /** GET /cluster/ha/resources (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterHaResourcesGetParams, T.ClusterHaResourcesGetItem[]>;
 }
 
 /** /cluster/ha/resources/{sid}; PUT (update) */
 export interface ClusterHaResourcesSid extends PutOpt<T.ClusterHaResourcesSidPutParams, null> {
-  /** GET /cluster/ha/resources/{sid} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ClusterHaResourcesSidGetResult>;
-  /** DELETE /cluster/ha/resources/{sid} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterHaResourcesSidDeleteParams, null>;
   migrate: ClusterHaResourcesSidMigrate;
   relocate: ClusterHaResourcesSidRelocate;
@@ -596,21 +596,21 @@ export interface ClusterHaResourcesSidRelocate extends Post<T.ClusterHaResources
 /** /cluster/ha/rules; POST (create_rule) */
 export interface ClusterHaRules extends Post<T.ClusterHaRulesPostParams, null> {
   (rule: string | number): ClusterHaRulesRule;
-  /** GET /cluster/ha/rules (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterHaRulesGetParams, T.ClusterHaRulesGetItem[]>;
 }
 
 /** /cluster/ha/rules/{rule}; PUT (update_rule) */
 export interface ClusterHaRulesRule extends Put<T.ClusterHaRulesRulePutParams, null> {
-  /** GET /cluster/ha/rules/{rule} (read_rule) */
+  /** GET (read_rule) */
   get: VerbOpt<NoParams, T.ClusterHaRulesRuleGetResult>;
-  /** DELETE /cluster/ha/rules/{rule} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/ha/status */
 export interface ClusterHaStatus {
-  /** GET /cluster/ha/status (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   "arm-ha": ClusterHaStatusArmHa;
   current: ClusterHaStatusCurrent;
@@ -624,7 +624,7 @@ export interface ClusterHaStatusArmHa extends PostOpt<NoParams, null> {
 
 /** /cluster/ha/status/current */
 export interface ClusterHaStatusCurrent {
-  /** GET /cluster/ha/status/current (status) */
+  /** GET (status) */
   get: VerbOpt<NoParams, T.ClusterHaStatusCurrentGetItem[]>;
 }
 
@@ -634,13 +634,13 @@ export interface ClusterHaStatusDisarmHa extends Post<T.ClusterHaStatusDisarmHaP
 
 /** /cluster/ha/status/manager_status */
 export interface ClusterHaStatusManagerStatus {
-  /** GET /cluster/ha/status/manager_status (manager_status) */
+  /** GET (manager_status) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/jobs */
 export interface ClusterJobs {
-  /** GET /cluster/jobs (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterJobsGetItem[]>;
   "realm-sync": ClusterJobsRealmSync;
   "schedule-analyze": ClusterJobsScheduleAnalyze;
@@ -649,33 +649,33 @@ export interface ClusterJobs {
 /** /cluster/jobs/realm-sync */
 export interface ClusterJobsRealmSync {
   (id: string | number): ClusterJobsRealmSyncId;
-  /** GET /cluster/jobs/realm-sync (syncjob_index) */
+  /** GET (syncjob_index) */
   get: VerbOpt<NoParams, T.ClusterJobsRealmSyncGetItem[]>;
 }
 
 /** /cluster/jobs/realm-sync/{id}; POST (create_job); PUT (update_job) */
 export interface ClusterJobsRealmSyncId extends Post<T.ClusterJobsRealmSyncIdPostParams, null>, Put<T.ClusterJobsRealmSyncIdPutParams, null> {
-  /** GET /cluster/jobs/realm-sync/{id} (read_job) */
+  /** GET (read_job) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/jobs/realm-sync/{id} (delete_job) */
+  /** DELETE (delete_job) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/jobs/schedule-analyze */
 export interface ClusterJobsScheduleAnalyze {
-  /** GET /cluster/jobs/schedule-analyze (schedule-analyze) */
+  /** GET (schedule-analyze) */
   get: Verb<T.ClusterJobsScheduleAnalyzeGetParams, T.ClusterJobsScheduleAnalyzeGetItem[]>;
 }
 
 /** /cluster/log */
 export interface ClusterLog {
-  /** GET /cluster/log (log) */
+  /** GET (log) */
   get: VerbOpt<T.ClusterLogGetParams, Record<string, unknown>[]>;
 }
 
 /** /cluster/mapping */
 export interface ClusterMapping {
-  /** GET /cluster/mapping (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   dir: ClusterMappingDir;
   pci: ClusterMappingPci;
@@ -685,51 +685,51 @@ export interface ClusterMapping {
 /** /cluster/mapping/dir; POST (create) */
 export interface ClusterMappingDir extends Post<T.ClusterMappingDirPostParams, null> {
   (id: string | number): ClusterMappingDirId;
-  /** GET /cluster/mapping/dir (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterMappingDirGetParams, T.ClusterMappingDirGetItem[]>;
 }
 
 /** /cluster/mapping/dir/{id}; PUT (update) */
 export interface ClusterMappingDirId extends PutOpt<T.ClusterMappingDirIdPutParams, null> {
-  /** GET /cluster/mapping/dir/{id} (get) */
+  /** GET (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/mapping/dir/{id} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/mapping/pci; POST (create) */
 export interface ClusterMappingPci extends Post<T.ClusterMappingPciPostParams, null> {
   (id: string | number): ClusterMappingPciId;
-  /** GET /cluster/mapping/pci (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterMappingPciGetParams, T.ClusterMappingPciGetItem[]>;
 }
 
 /** /cluster/mapping/pci/{id}; PUT (update) */
 export interface ClusterMappingPciId extends PutOpt<T.ClusterMappingPciIdPutParams, null> {
-  /** GET /cluster/mapping/pci/{id} (get) */
+  /** GET (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/mapping/pci/{id} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/mapping/usb; POST (create) */
 export interface ClusterMappingUsb extends Post<T.ClusterMappingUsbPostParams, null> {
   (id: string | number): ClusterMappingUsbId;
-  /** GET /cluster/mapping/usb (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterMappingUsbGetParams, T.ClusterMappingUsbGetItem[]>;
 }
 
 /** /cluster/mapping/usb/{id}; PUT (update) */
 export interface ClusterMappingUsbId extends Put<T.ClusterMappingUsbIdPutParams, null> {
-  /** GET /cluster/mapping/usb/{id} (get) */
+  /** GET (get) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/mapping/usb/{id} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/metrics */
 export interface ClusterMetrics {
-  /** GET /cluster/metrics (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   export: ClusterMetricsExport;
   server: ClusterMetricsServer;
@@ -737,34 +737,34 @@ export interface ClusterMetrics {
 
 /** /cluster/metrics/export */
 export interface ClusterMetricsExport {
-  /** GET /cluster/metrics/export (export) */
+  /** GET (export) */
   get: VerbOpt<T.ClusterMetricsExportGetParams, T.ClusterMetricsExportGetResult>;
 }
 
 /** /cluster/metrics/server */
 export interface ClusterMetricsServer {
   (id: string | number): ClusterMetricsServerId;
-  /** GET /cluster/metrics/server (server_index) */
+  /** GET (server_index) */
   get: VerbOpt<NoParams, T.ClusterMetricsServerGetItem[]>;
 }
 
 /** /cluster/metrics/server/{id}; POST (create); PUT (update) */
 export interface ClusterMetricsServerId extends Post<T.ClusterMetricsServerIdPostParams, null>, Put<T.ClusterMetricsServerIdPutParams, null> {
-  /** GET /cluster/metrics/server/{id} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/metrics/server/{id} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/nextid */
 export interface ClusterNextid {
-  /** GET /cluster/nextid (nextid) */
+  /** GET (nextid) */
   get: VerbOpt<T.ClusterNextidGetParams, number>;
 }
 
 /** /cluster/notifications */
 export interface ClusterNotifications {
-  /** GET /cluster/notifications (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   endpoints: ClusterNotificationsEndpoints;
   "matcher-field-values": ClusterNotificationsMatcherFieldValues;
@@ -775,7 +775,7 @@ export interface ClusterNotifications {
 
 /** /cluster/notifications/endpoints */
 export interface ClusterNotificationsEndpoints {
-  /** GET /cluster/notifications/endpoints (endpoints_index) */
+  /** GET (endpoints_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   gotify: ClusterNotificationsEndpointsGotify;
   sendmail: ClusterNotificationsEndpointsSendmail;
@@ -786,94 +786,94 @@ export interface ClusterNotificationsEndpoints {
 /** /cluster/notifications/endpoints/gotify; POST (create_gotify_endpoint) */
 export interface ClusterNotificationsEndpointsGotify extends Post<T.ClusterNotificationsEndpointsGotifyPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsGotifyName;
-  /** GET /cluster/notifications/endpoints/gotify (get_gotify_endpoints) */
+  /** GET (get_gotify_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsGotifyGetItem[]>;
 }
 
 /** /cluster/notifications/endpoints/gotify/{name}; PUT (update_gotify_endpoint) */
 export interface ClusterNotificationsEndpointsGotifyName extends PutOpt<T.ClusterNotificationsEndpointsGotifyNamePutParams, null> {
-  /** GET /cluster/notifications/endpoints/gotify/{name} (get_gotify_endpoint) */
+  /** GET (get_gotify_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsGotifyNameGetResult>;
-  /** DELETE /cluster/notifications/endpoints/gotify/{name} (delete_gotify_endpoint) */
+  /** DELETE (delete_gotify_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/sendmail; POST (create_sendmail_endpoint) */
 export interface ClusterNotificationsEndpointsSendmail extends Post<T.ClusterNotificationsEndpointsSendmailPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsSendmailName;
-  /** GET /cluster/notifications/endpoints/sendmail (get_sendmail_endpoints) */
+  /** GET (get_sendmail_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSendmailGetItem[]>;
 }
 
 /** /cluster/notifications/endpoints/sendmail/{name}; PUT (update_sendmail_endpoint) */
 export interface ClusterNotificationsEndpointsSendmailName extends PutOpt<T.ClusterNotificationsEndpointsSendmailNamePutParams, null> {
-  /** GET /cluster/notifications/endpoints/sendmail/{name} (get_sendmail_endpoint) */
+  /** GET (get_sendmail_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSendmailNameGetResult>;
-  /** DELETE /cluster/notifications/endpoints/sendmail/{name} (delete_sendmail_endpoint) */
+  /** DELETE (delete_sendmail_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/smtp; POST (create_smtp_endpoint) */
 export interface ClusterNotificationsEndpointsSmtp extends Post<T.ClusterNotificationsEndpointsSmtpPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsSmtpName;
-  /** GET /cluster/notifications/endpoints/smtp (get_smtp_endpoints) */
+  /** GET (get_smtp_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSmtpGetItem[]>;
 }
 
 /** /cluster/notifications/endpoints/smtp/{name}; PUT (update_smtp_endpoint) */
 export interface ClusterNotificationsEndpointsSmtpName extends PutOpt<T.ClusterNotificationsEndpointsSmtpNamePutParams, null> {
-  /** GET /cluster/notifications/endpoints/smtp/{name} (get_smtp_endpoint) */
+  /** GET (get_smtp_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsSmtpNameGetResult>;
-  /** DELETE /cluster/notifications/endpoints/smtp/{name} (delete_smtp_endpoint) */
+  /** DELETE (delete_smtp_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/endpoints/webhook; POST (create_webhook_endpoint) */
 export interface ClusterNotificationsEndpointsWebhook extends Post<T.ClusterNotificationsEndpointsWebhookPostParams, null> {
   (name: string | number): ClusterNotificationsEndpointsWebhookName;
-  /** GET /cluster/notifications/endpoints/webhook (get_webhook_endpoints) */
+  /** GET (get_webhook_endpoints) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsWebhookGetItem[]>;
 }
 
 /** /cluster/notifications/endpoints/webhook/{name}; PUT (update_webhook_endpoint) */
 export interface ClusterNotificationsEndpointsWebhookName extends PutOpt<T.ClusterNotificationsEndpointsWebhookNamePutParams, null> {
-  /** GET /cluster/notifications/endpoints/webhook/{name} (get_webhook_endpoint) */
+  /** GET (get_webhook_endpoint) */
   get: VerbOpt<NoParams, T.ClusterNotificationsEndpointsWebhookNameGetResult>;
-  /** DELETE /cluster/notifications/endpoints/webhook/{name} (delete_webhook_endpoint) */
+  /** DELETE (delete_webhook_endpoint) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/matcher-field-values */
 export interface ClusterNotificationsMatcherFieldValues {
-  /** GET /cluster/notifications/matcher-field-values (get_matcher_field_values) */
+  /** GET (get_matcher_field_values) */
   get: VerbOpt<NoParams, T.ClusterNotificationsMatcherFieldValuesGetItem[]>;
 }
 
 /** /cluster/notifications/matcher-fields */
 export interface ClusterNotificationsMatcherFields {
-  /** GET /cluster/notifications/matcher-fields (get_matcher_fields) */
+  /** GET (get_matcher_fields) */
   get: VerbOpt<NoParams, T.ClusterNotificationsMatcherFieldsGetItem[]>;
 }
 
 /** /cluster/notifications/matchers; POST (create_matcher) */
 export interface ClusterNotificationsMatchers extends Post<T.ClusterNotificationsMatchersPostParams, null> {
   (name: string | number): ClusterNotificationsMatchersName;
-  /** GET /cluster/notifications/matchers (get_matchers) */
+  /** GET (get_matchers) */
   get: VerbOpt<NoParams, T.ClusterNotificationsMatchersGetItem[]>;
 }
 
 /** /cluster/notifications/matchers/{name}; PUT (update_matcher) */
 export interface ClusterNotificationsMatchersName extends PutOpt<T.ClusterNotificationsMatchersNamePutParams, null> {
-  /** GET /cluster/notifications/matchers/{name} (get_matcher) */
+  /** GET (get_matcher) */
   get: VerbOpt<NoParams, T.ClusterNotificationsMatchersNameGetResult>;
-  /** DELETE /cluster/notifications/matchers/{name} (delete_matcher) */
+  /** DELETE (delete_matcher) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/notifications/targets */
 export interface ClusterNotificationsTargets {
   (name: string | number): ClusterNotificationsTargetsName;
-  /** GET /cluster/notifications/targets (get_all_targets) */
+  /** GET (get_all_targets) */
   get: VerbOpt<NoParams, T.ClusterNotificationsTargetsGetItem[]>;
 }
 
@@ -888,13 +888,13 @@ export interface ClusterNotificationsTargetsNameTest extends PostOpt<NoParams, n
 
 /** /cluster/options; PUT (set_options) */
 export interface ClusterOptions extends PutOpt<T.ClusterOptionsPutParams, null> {
-  /** GET /cluster/options (get_options) */
+  /** GET (get_options) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /cluster/qemu */
 export interface ClusterQemu {
-  /** GET /cluster/qemu (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   "cpu-flags": ClusterQemuCpuFlags;
   "custom-cpu-models": ClusterQemuCustomCpuModels;
@@ -902,49 +902,49 @@ export interface ClusterQemu {
 
 /** /cluster/qemu/cpu-flags */
 export interface ClusterQemuCpuFlags {
-  /** GET /cluster/qemu/cpu-flags (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterQemuCpuFlagsGetParams, T.ClusterQemuCpuFlagsGetItem[]>;
 }
 
 /** /cluster/qemu/custom-cpu-models; POST (create) */
 export interface ClusterQemuCustomCpuModels extends Post<T.ClusterQemuCustomCpuModelsPostParams, null> {
   (cputype: string | number): ClusterQemuCustomCpuModelsCputype;
-  /** GET /cluster/qemu/custom-cpu-models (config) */
+  /** GET (config) */
   get: VerbOpt<NoParams, T.ClusterQemuCustomCpuModelsGetItem[]>;
 }
 
 /** /cluster/qemu/custom-cpu-models/{cputype}; PUT (update) */
 export interface ClusterQemuCustomCpuModelsCputype extends PutOpt<T.ClusterQemuCustomCpuModelsCputypePutParams, null> {
-  /** GET /cluster/qemu/custom-cpu-models/{cputype} (info) */
+  /** GET (info) */
   get: VerbOpt<NoParams, T.ClusterQemuCustomCpuModelsCputypeGetResult>;
-  /** DELETE /cluster/qemu/custom-cpu-models/{cputype} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/replication; POST (create) */
 export interface ClusterReplication extends Post<T.ClusterReplicationPostParams, null> {
   (id: string | number): ClusterReplicationId;
-  /** GET /cluster/replication (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterReplicationGetItem[]>;
 }
 
 /** /cluster/replication/{id}; PUT (update) */
 export interface ClusterReplicationId extends PutOpt<T.ClusterReplicationIdPutParams, null> {
-  /** GET /cluster/replication/{id} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, T.ClusterReplicationIdGetResult>;
-  /** DELETE /cluster/replication/{id} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterReplicationIdDeleteParams, null>;
 }
 
 /** /cluster/resources */
 export interface ClusterResources {
-  /** GET /cluster/resources (resources) */
+  /** GET (resources) */
   get: VerbOpt<T.ClusterResourcesGetParams, T.ClusterResourcesGetItem[]>;
 }
 
 /** /cluster/sdn; PUT (reload) starts a task */
 export interface ClusterSdn extends PutOpt<T.ClusterSdnPutParams, Upid> {
-  /** GET /cluster/sdn (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterSdnGetItem[]>;
   controllers: ClusterSdnControllers;
   dns: ClusterSdnDns;
@@ -962,42 +962,42 @@ export interface ClusterSdn extends PutOpt<T.ClusterSdnPutParams, Upid> {
 /** /cluster/sdn/controllers; POST (create) */
 export interface ClusterSdnControllers extends Post<T.ClusterSdnControllersPostParams, null> {
   (controller: string | number): ClusterSdnControllersController;
-  /** GET /cluster/sdn/controllers (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterSdnControllersGetParams, T.ClusterSdnControllersGetItem[]>;
 }
 
 /** /cluster/sdn/controllers/{controller}; PUT (update) */
 export interface ClusterSdnControllersController extends PutOpt<T.ClusterSdnControllersControllerPutParams, null> {
-  /** GET /cluster/sdn/controllers/{controller} (read) */
+  /** GET (read) */
   get: VerbOpt<T.ClusterSdnControllersControllerGetParams, T.ClusterSdnControllersControllerGetResult>;
-  /** DELETE /cluster/sdn/controllers/{controller} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterSdnControllersControllerDeleteParams, null>;
 }
 
 /** /cluster/sdn/dns; POST (create) */
 export interface ClusterSdnDns extends Post<T.ClusterSdnDnsPostParams, null> {
   (dns: string | number): ClusterSdnDnsDns;
-  /** GET /cluster/sdn/dns (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterSdnDnsGetParams, T.ClusterSdnDnsGetItem[]>;
 }
 
 /** /cluster/sdn/dns/{dns}; PUT (update) */
 export interface ClusterSdnDnsDns extends PutOpt<T.ClusterSdnDnsDnsPutParams, null> {
-  /** GET /cluster/sdn/dns/{dns} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/sdn/dns/{dns} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterSdnDnsDnsDeleteParams, null>;
 }
 
 /** /cluster/sdn/dry-run */
 export interface ClusterSdnDryRun {
-  /** GET /cluster/sdn/dry-run (dry-run) */
+  /** GET (dry-run) */
   get: Verb<T.ClusterSdnDryRunGetParams, T.ClusterSdnDryRunGetResult>;
 }
 
 /** /cluster/sdn/fabrics */
 export interface ClusterSdnFabrics {
-  /** GET /cluster/sdn/fabrics (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.ClusterSdnFabricsGetItem[]>;
   all: ClusterSdnFabricsAll;
   fabric: ClusterSdnFabricsFabric;
@@ -1006,87 +1006,87 @@ export interface ClusterSdnFabrics {
 
 /** /cluster/sdn/fabrics/all */
 export interface ClusterSdnFabricsAll {
-  /** GET /cluster/sdn/fabrics/all (list_all) */
+  /** GET (list_all) */
   get: VerbOpt<T.ClusterSdnFabricsAllGetParams, T.ClusterSdnFabricsAllGetResult>;
 }
 
 /** /cluster/sdn/fabrics/fabric; POST (add_fabric) */
 export interface ClusterSdnFabricsFabric extends Post<T.ClusterSdnFabricsFabricPostParams, null> {
   (id: string | number): ClusterSdnFabricsFabricId;
-  /** GET /cluster/sdn/fabrics/fabric (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterSdnFabricsFabricGetParams, T.ClusterSdnFabricsFabricGetItem[]>;
 }
 
 /** /cluster/sdn/fabrics/fabric/{id}; PUT (update_fabric) */
 export interface ClusterSdnFabricsFabricId extends Put<T.ClusterSdnFabricsFabricIdPutParams, null> {
-  /** GET /cluster/sdn/fabrics/fabric/{id} (get_fabric) */
+  /** GET (get_fabric) */
   get: VerbOpt<NoParams, T.ClusterSdnFabricsFabricIdGetResult>;
-  /** DELETE /cluster/sdn/fabrics/fabric/{id} (delete_fabric) */
+  /** DELETE (delete_fabric) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/sdn/fabrics/node */
 export interface ClusterSdnFabricsNode {
   (fabric_id: string | number): ClusterSdnFabricsNodeFabricId;
-  /** GET /cluster/sdn/fabrics/node (list_nodes) */
+  /** GET (list_nodes) */
   get: VerbOpt<T.ClusterSdnFabricsNodeGetParams, T.ClusterSdnFabricsNodeGetItem[]>;
 }
 
 /** /cluster/sdn/fabrics/node/{fabric_id}; POST (add_node) */
 export interface ClusterSdnFabricsNodeFabricId extends Post<T.ClusterSdnFabricsNodeFabricIdPostParams, null> {
   (node_id: string | number): ClusterSdnFabricsNodeFabricIdNodeId;
-  /** GET /cluster/sdn/fabrics/node/{fabric_id} (list_nodes_fabric) */
+  /** GET (list_nodes_fabric) */
   get: VerbOpt<T.ClusterSdnFabricsNodeFabricIdGetParams, T.ClusterSdnFabricsNodeFabricIdGetItem[]>;
 }
 
 /** /cluster/sdn/fabrics/node/{fabric_id}/{node_id}; PUT (update_node) */
 export interface ClusterSdnFabricsNodeFabricIdNodeId extends Put<T.ClusterSdnFabricsNodeFabricIdNodeIdPutParams, null> {
-  /** GET /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (get_node) */
+  /** GET (get_node) */
   get: VerbOpt<NoParams, T.ClusterSdnFabricsNodeFabricIdNodeIdGetResult>;
-  /** DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id} (delete_node) */
+  /** DELETE (delete_node) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /cluster/sdn/ipams; POST (create) */
 export interface ClusterSdnIpams extends Post<T.ClusterSdnIpamsPostParams, null> {
   (ipam: string | number): ClusterSdnIpamsIpam;
-  /** GET /cluster/sdn/ipams (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterSdnIpamsGetParams, T.ClusterSdnIpamsGetItem[]>;
 }
 
 /** /cluster/sdn/ipams/{ipam}; PUT (update) */
 export interface ClusterSdnIpamsIpam extends PutOpt<T.ClusterSdnIpamsIpamPutParams, null> {
-  /** GET /cluster/sdn/ipams/{ipam} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/sdn/ipams/{ipam} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterSdnIpamsIpamDeleteParams, null>;
   status: ClusterSdnIpamsIpamStatus;
 }
 
 /** /cluster/sdn/ipams/{ipam}/status */
 export interface ClusterSdnIpamsIpamStatus {
-  /** GET /cluster/sdn/ipams/{ipam}/status (ipamindex) */
+  /** GET (ipamindex) */
   get: VerbOpt<NoParams, unknown[]>;
 }
 
 /** /cluster/sdn/lock; POST (lock) */
 export interface ClusterSdnLock extends PostOpt<T.ClusterSdnLockPostParams, string> {
-  /** DELETE /cluster/sdn/lock (release_lock) */
+  /** DELETE (release_lock) */
   delete: VerbOpt<T.ClusterSdnLockDeleteParams, null>;
 }
 
 /** /cluster/sdn/prefix-lists; POST (create_prefix_list_entry) */
 export interface ClusterSdnPrefixLists extends Post<T.ClusterSdnPrefixListsPostParams, null> {
   (id: string | number): ClusterSdnPrefixListsId;
-  /** GET /cluster/sdn/prefix-lists (list_prefix_lists) */
+  /** GET (list_prefix_lists) */
   get: VerbOpt<T.ClusterSdnPrefixListsGetParams, Record<string, unknown>[]>;
 }
 
 /** /cluster/sdn/prefix-lists/{id}; PUT (update_prefix_list) */
 export interface ClusterSdnPrefixListsId extends PutOpt<T.ClusterSdnPrefixListsIdPutParams, null> {
-  /** GET /cluster/sdn/prefix-lists/{id} (get_prefix_list) */
+  /** GET (get_prefix_list) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/sdn/prefix-lists/{id} (delete_prefix_list) */
+  /** DELETE (delete_prefix_list) */
   delete: VerbOpt<T.ClusterSdnPrefixListsIdDeleteParams, null>;
   entries: ClusterSdnPrefixListsIdEntries;
 }
@@ -1094,15 +1094,15 @@ export interface ClusterSdnPrefixListsId extends PutOpt<T.ClusterSdnPrefixListsI
 /** /cluster/sdn/prefix-lists/{id}/entries; POST (create_prefix_list_entry) */
 export interface ClusterSdnPrefixListsIdEntries extends Post<T.ClusterSdnPrefixListsIdEntriesPostParams, null> {
   (url_seq: string | number): ClusterSdnPrefixListsIdEntriesUrlSeq;
-  /** GET /cluster/sdn/prefix-lists/{id}/entries (get_prefix_list_entries) */
+  /** GET (get_prefix_list_entries) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /cluster/sdn/prefix-lists/{id}/entries/{url_seq}; PUT (update_prefix_list_entry) */
 export interface ClusterSdnPrefixListsIdEntriesUrlSeq extends PutOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqPutParams, null> {
-  /** GET /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (get_prefix_list_entry) */
+  /** GET (get_prefix_list_entry) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /cluster/sdn/prefix-lists/{id}/entries/{url_seq} (delete_prefix_list_entry) */
+  /** DELETE (delete_prefix_list_entry) */
   delete: VerbOpt<T.ClusterSdnPrefixListsIdEntriesUrlSeqDeleteParams, null>;
 }
 
@@ -1112,7 +1112,7 @@ export interface ClusterSdnRollback extends PostOpt<T.ClusterSdnRollbackPostPara
 
 /** /cluster/sdn/route-maps */
 export interface ClusterSdnRouteMaps {
-  /** GET /cluster/sdn/route-maps (list_route_maps) */
+  /** GET (list_route_maps) */
   get: VerbOpt<T.ClusterSdnRouteMapsGetParams, T.ClusterSdnRouteMapsGetItem[]>;
   entries: ClusterSdnRouteMapsEntries;
 }
@@ -1120,13 +1120,13 @@ export interface ClusterSdnRouteMaps {
 /** /cluster/sdn/route-maps/entries; POST (create_route_map_entry) */
 export interface ClusterSdnRouteMapsEntries extends Post<T.ClusterSdnRouteMapsEntriesPostParams, null> {
   (route_map_id: string | number): ClusterSdnRouteMapsEntriesRouteMapId;
-  /** GET /cluster/sdn/route-maps/entries (list_route_map_entries) */
+  /** GET (list_route_map_entries) */
   get: VerbOpt<T.ClusterSdnRouteMapsEntriesGetParams, T.ClusterSdnRouteMapsEntriesGetItem[]>;
 }
 
 /** /cluster/sdn/route-maps/entries/{route-map-id} */
 export interface ClusterSdnRouteMapsEntriesRouteMapId {
-  /** GET /cluster/sdn/route-maps/entries/{route-map-id} (list_route_map_entries_for_route_map) */
+  /** GET (list_route_map_entries_for_route_map) */
   get: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdGetParams, T.ClusterSdnRouteMapsEntriesRouteMapIdGetItem[]>;
   entry: ClusterSdnRouteMapsEntriesRouteMapIdEntry;
 }
@@ -1138,24 +1138,24 @@ export interface ClusterSdnRouteMapsEntriesRouteMapIdEntry {
 
 /** /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order}; PUT (update_route_map_entry) */
 export interface ClusterSdnRouteMapsEntriesRouteMapIdEntryOrder extends PutOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderPutParams, null> {
-  /** GET /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (get_route_map_entry) */
+  /** GET (get_route_map_entry) */
   get: VerbOpt<NoParams, T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderGetResult>;
-  /** DELETE /cluster/sdn/route-maps/entries/{route-map-id}/entry/{order} (delete_route_map_entry) */
+  /** DELETE (delete_route_map_entry) */
   delete: VerbOpt<T.ClusterSdnRouteMapsEntriesRouteMapIdEntryOrderDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets; POST (create) */
 export interface ClusterSdnVnets extends Post<T.ClusterSdnVnetsPostParams, null> {
   (vnet: string | number): ClusterSdnVnetsVnet;
-  /** GET /cluster/sdn/vnets (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterSdnVnetsGetParams, T.ClusterSdnVnetsGetItem[]>;
 }
 
 /** /cluster/sdn/vnets/{vnet}; PUT (update) */
 export interface ClusterSdnVnetsVnet extends PutOpt<T.ClusterSdnVnetsVnetPutParams, null> {
-  /** GET /cluster/sdn/vnets/{vnet} (read) */
+  /** GET (read) */
   get: VerbOpt<T.ClusterSdnVnetsVnetGetParams, T.ClusterSdnVnetsVnetGetResult>;
-  /** DELETE /cluster/sdn/vnets/{vnet} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterSdnVnetsVnetDeleteParams, null>;
   firewall: ClusterSdnVnetsVnetFirewall;
   ips: ClusterSdnVnetsVnetIps;
@@ -1164,7 +1164,7 @@ export interface ClusterSdnVnetsVnet extends PutOpt<T.ClusterSdnVnetsVnetPutPara
 
 /** /cluster/sdn/vnets/{vnet}/firewall */
 export interface ClusterSdnVnetsVnetFirewall {
-  /** GET /cluster/sdn/vnets/{vnet}/firewall (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   options: ClusterSdnVnetsVnetFirewallOptions;
   rules: ClusterSdnVnetsVnetFirewallRules;
@@ -1172,83 +1172,83 @@ export interface ClusterSdnVnetsVnetFirewall {
 
 /** /cluster/sdn/vnets/{vnet}/firewall/options; PUT (set_options) */
 export interface ClusterSdnVnetsVnetFirewallOptions extends PutOpt<T.ClusterSdnVnetsVnetFirewallOptionsPutParams, null> {
-  /** GET /cluster/sdn/vnets/{vnet}/firewall/options (get_options) */
+  /** GET (get_options) */
   get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallOptionsGetResult>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall/rules; POST (create_rule) */
 export interface ClusterSdnVnetsVnetFirewallRules extends Post<T.ClusterSdnVnetsVnetFirewallRulesPostParams, null> {
   (pos: string | number): ClusterSdnVnetsVnetFirewallRulesPos;
-  /** GET /cluster/sdn/vnets/{vnet}/firewall/rules (get_rules) */
+  /** GET (get_rules) */
   get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallRulesGetItem[]>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/firewall/rules/{pos}; PUT (update_rule) */
 export interface ClusterSdnVnetsVnetFirewallRulesPos extends PutOpt<T.ClusterSdnVnetsVnetFirewallRulesPosPutParams, null> {
-  /** GET /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (get_rule) */
+  /** GET (get_rule) */
   get: VerbOpt<NoParams, T.ClusterSdnVnetsVnetFirewallRulesPosGetResult>;
-  /** DELETE /cluster/sdn/vnets/{vnet}/firewall/rules/{pos} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<T.ClusterSdnVnetsVnetFirewallRulesPosDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/ips; POST (ipcreate); PUT (ipupdate) */
 export interface ClusterSdnVnetsVnetIps extends Post<T.ClusterSdnVnetsVnetIpsPostParams, null>, Put<T.ClusterSdnVnetsVnetIpsPutParams, null> {
-  /** DELETE /cluster/sdn/vnets/{vnet}/ips (ipdelete) */
+  /** DELETE (ipdelete) */
   delete: Verb<T.ClusterSdnVnetsVnetIpsDeleteParams, null>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/subnets; POST (create) */
 export interface ClusterSdnVnetsVnetSubnets extends Post<T.ClusterSdnVnetsVnetSubnetsPostParams, null> {
   (subnet: string | number): ClusterSdnVnetsVnetSubnetsSubnet;
-  /** GET /cluster/sdn/vnets/{vnet}/subnets (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterSdnVnetsVnetSubnetsGetParams, Record<string, unknown>[]>;
 }
 
 /** /cluster/sdn/vnets/{vnet}/subnets/{subnet}; PUT (update) */
 export interface ClusterSdnVnetsVnetSubnetsSubnet extends PutOpt<T.ClusterSdnVnetsVnetSubnetsSubnetPutParams, null> {
-  /** GET /cluster/sdn/vnets/{vnet}/subnets/{subnet} (read) */
+  /** GET (read) */
   get: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetGetParams, Record<string, unknown>>;
-  /** DELETE /cluster/sdn/vnets/{vnet}/subnets/{subnet} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterSdnVnetsVnetSubnetsSubnetDeleteParams, null>;
 }
 
 /** /cluster/sdn/zones; POST (create) */
 export interface ClusterSdnZones extends Post<T.ClusterSdnZonesPostParams, null> {
   (zone: string | number): ClusterSdnZonesZone;
-  /** GET /cluster/sdn/zones (index) */
+  /** GET (index) */
   get: VerbOpt<T.ClusterSdnZonesGetParams, T.ClusterSdnZonesGetItem[]>;
 }
 
 /** /cluster/sdn/zones/{zone}; PUT (update) */
 export interface ClusterSdnZonesZone extends PutOpt<T.ClusterSdnZonesZonePutParams, null> {
-  /** GET /cluster/sdn/zones/{zone} (read) */
+  /** GET (read) */
   get: VerbOpt<T.ClusterSdnZonesZoneGetParams, T.ClusterSdnZonesZoneGetResult>;
-  /** DELETE /cluster/sdn/zones/{zone} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<T.ClusterSdnZonesZoneDeleteParams, null>;
 }
 
 /** /cluster/status */
 export interface ClusterStatus {
-  /** GET /cluster/status (get_status) */
+  /** GET (get_status) */
   get: VerbOpt<NoParams, T.ClusterStatusGetItem[]>;
 }
 
 /** /cluster/tasks */
 export interface ClusterTasks {
-  /** GET /cluster/tasks (tasks) */
+  /** GET (tasks) */
   get: VerbOpt<NoParams, T.ClusterTasksGetItem[]>;
 }
 
 /** /nodes */
 export interface Nodes {
   (node: string | number): NodesNode;
-  /** GET /nodes (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesGetItem[]>;
 }
 
 /** /nodes/{node} */
 export interface NodesNode {
-  /** GET /nodes/{node} (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   aplinfo: NodesNodeAplinfo;
   apt: NodesNodeApt;
@@ -1297,13 +1297,13 @@ export interface NodesNode {
 
 /** /nodes/{node}/aplinfo; POST (apl_download) starts a task */
 export interface NodesNodeAplinfo extends Post<T.NodesNodeAplinfoPostParams, Upid> {
-  /** GET /nodes/{node}/aplinfo (aplinfo) */
+  /** GET (aplinfo) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/apt */
 export interface NodesNodeApt {
-  /** GET /nodes/{node}/apt (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeAptGetItem[]>;
   changelog: NodesNodeAptChangelog;
   repositories: NodesNodeAptRepositories;
@@ -1313,38 +1313,38 @@ export interface NodesNodeApt {
 
 /** /nodes/{node}/apt/changelog */
 export interface NodesNodeAptChangelog {
-  /** GET /nodes/{node}/apt/changelog (changelog) */
+  /** GET (changelog) */
   get: Verb<T.NodesNodeAptChangelogGetParams, string>;
 }
 
 /** /nodes/{node}/apt/repositories; POST (change_repository); PUT (add_repository) */
 export interface NodesNodeAptRepositories extends Post<T.NodesNodeAptRepositoriesPostParams, null>, Put<T.NodesNodeAptRepositoriesPutParams, null> {
-  /** GET /nodes/{node}/apt/repositories (repositories) */
+  /** GET (repositories) */
   get: VerbOpt<NoParams, T.NodesNodeAptRepositoriesGetResult>;
 }
 
 /** /nodes/{node}/apt/update; POST (update_database) starts a task */
 export interface NodesNodeAptUpdate extends PostOpt<T.NodesNodeAptUpdatePostParams, Upid> {
-  /** GET /nodes/{node}/apt/update (list_updates) */
+  /** GET (list_updates) */
   get: VerbOpt<NoParams, T.NodesNodeAptUpdateGetItem[]>;
 }
 
 /** /nodes/{node}/apt/versions */
 export interface NodesNodeAptVersions {
-  /** GET /nodes/{node}/apt/versions (versions) */
+  /** GET (versions) */
   get: VerbOpt<NoParams, T.NodesNodeAptVersionsGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities */
 export interface NodesNodeCapabilities {
-  /** GET /nodes/{node}/capabilities (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   qemu: NodesNodeCapabilitiesQemu;
 }
 
 /** /nodes/{node}/capabilities/qemu */
 export interface NodesNodeCapabilitiesQemu {
-  /** GET /nodes/{node}/capabilities/qemu (qemu_caps_index) */
+  /** GET (qemu_caps_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   cpu: NodesNodeCapabilitiesQemuCpu;
   "cpu-flags": NodesNodeCapabilitiesQemuCpuFlags;
@@ -1354,31 +1354,31 @@ export interface NodesNodeCapabilitiesQemu {
 
 /** /nodes/{node}/capabilities/qemu/cpu */
 export interface NodesNodeCapabilitiesQemuCpu {
-  /** GET /nodes/{node}/capabilities/qemu/cpu (index) */
+  /** GET (index) */
   get: VerbOpt<T.NodesNodeCapabilitiesQemuCpuGetParams, T.NodesNodeCapabilitiesQemuCpuGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/cpu-flags */
 export interface NodesNodeCapabilitiesQemuCpuFlags {
-  /** GET /nodes/{node}/capabilities/qemu/cpu-flags (index) */
+  /** GET (index) */
   get: VerbOpt<T.NodesNodeCapabilitiesQemuCpuFlagsGetParams, T.NodesNodeCapabilitiesQemuCpuFlagsGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/machines */
 export interface NodesNodeCapabilitiesQemuMachines {
-  /** GET /nodes/{node}/capabilities/qemu/machines (types) */
+  /** GET (types) */
   get: VerbOpt<T.NodesNodeCapabilitiesQemuMachinesGetParams, T.NodesNodeCapabilitiesQemuMachinesGetItem[]>;
 }
 
 /** /nodes/{node}/capabilities/qemu/migration */
 export interface NodesNodeCapabilitiesQemuMigration {
-  /** GET /nodes/{node}/capabilities/qemu/migration (capabilities) */
+  /** GET (capabilities) */
   get: VerbOpt<NoParams, T.NodesNodeCapabilitiesQemuMigrationGetResult>;
 }
 
 /** /nodes/{node}/ceph */
 export interface NodesNodeCeph {
-  /** GET /nodes/{node}/ceph (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   cfg: NodesNodeCephCfg;
   "cmd-safety": NodesNodeCephCmdSafety;
@@ -1400,7 +1400,7 @@ export interface NodesNodeCeph {
 
 /** /nodes/{node}/ceph/cfg */
 export interface NodesNodeCephCfg {
-  /** GET /nodes/{node}/ceph/cfg (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   db: NodesNodeCephCfgDb;
   raw: NodesNodeCephCfgRaw;
@@ -1409,44 +1409,44 @@ export interface NodesNodeCephCfg {
 
 /** /nodes/{node}/ceph/cfg/db */
 export interface NodesNodeCephCfgDb {
-  /** GET /nodes/{node}/ceph/cfg/db (db) */
+  /** GET (db) */
   get: VerbOpt<NoParams, T.NodesNodeCephCfgDbGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/cfg/raw */
 export interface NodesNodeCephCfgRaw {
-  /** GET /nodes/{node}/ceph/cfg/raw (raw) */
+  /** GET (raw) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/ceph/cfg/value */
 export interface NodesNodeCephCfgValue {
-  /** GET /nodes/{node}/ceph/cfg/value (value) */
+  /** GET (value) */
   get: Verb<T.NodesNodeCephCfgValueGetParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/ceph/cmd-safety */
 export interface NodesNodeCephCmdSafety {
-  /** GET /nodes/{node}/ceph/cmd-safety (cmd_safety) */
+  /** GET (cmd_safety) */
   get: Verb<T.NodesNodeCephCmdSafetyGetParams, T.NodesNodeCephCmdSafetyGetResult>;
 }
 
 /** /nodes/{node}/ceph/crush */
 export interface NodesNodeCephCrush {
-  /** GET /nodes/{node}/ceph/crush (crush) */
+  /** GET (crush) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/ceph/fs */
 export interface NodesNodeCephFs {
   (name: string | number): NodesNodeCephFsName;
-  /** GET /nodes/{node}/ceph/fs (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeCephFsGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/fs/{name}; POST (createfs) starts a task */
 export interface NodesNodeCephFsName extends PostOpt<T.NodesNodeCephFsNamePostParams, Upid> {
-  /** DELETE /nodes/{node}/ceph/fs/{name} (destroyfs) starts a task */
+  /** DELETE (destroyfs) starts a task */
   delete: VerbOpt<T.NodesNodeCephFsNameDeleteParams, Upid>;
 }
 
@@ -1456,61 +1456,61 @@ export interface NodesNodeCephInit extends PostOpt<T.NodesNodeCephInitPostParams
 
 /** /nodes/{node}/ceph/log */
 export interface NodesNodeCephLog {
-  /** GET /nodes/{node}/ceph/log (log) */
+  /** GET (log) */
   get: VerbOpt<T.NodesNodeCephLogGetParams, T.NodesNodeCephLogGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mds */
 export interface NodesNodeCephMds {
   (name: string | number): NodesNodeCephMdsName;
-  /** GET /nodes/{node}/ceph/mds (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeCephMdsGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mds/{name}; POST (createmds) starts a task */
 export interface NodesNodeCephMdsName extends PostOpt<T.NodesNodeCephMdsNamePostParams, Upid> {
-  /** DELETE /nodes/{node}/ceph/mds/{name} (destroymds) starts a task */
+  /** DELETE (destroymds) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/mgr */
 export interface NodesNodeCephMgr {
   (id: string | number): NodesNodeCephMgrId;
-  /** GET /nodes/{node}/ceph/mgr (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeCephMgrGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mgr/{id}; POST (createmgr) starts a task */
 export interface NodesNodeCephMgrId extends PostOpt<NoParams, Upid> {
-  /** DELETE /nodes/{node}/ceph/mgr/{id} (destroymgr) starts a task */
+  /** DELETE (destroymgr) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/mon */
 export interface NodesNodeCephMon {
   (monid: string | number): NodesNodeCephMonMonid;
-  /** GET /nodes/{node}/ceph/mon (listmon) */
+  /** GET (listmon) */
   get: VerbOpt<NoParams, T.NodesNodeCephMonGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/mon/{monid}; POST (createmon) starts a task */
 export interface NodesNodeCephMonMonid extends PostOpt<T.NodesNodeCephMonMonidPostParams, Upid> {
-  /** DELETE /nodes/{node}/ceph/mon/{monid} (destroymon) starts a task */
+  /** DELETE (destroymon) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/ceph/osd; POST (createosd) starts a task */
 export interface NodesNodeCephOsd extends Post<T.NodesNodeCephOsdPostParams, Upid> {
   (osdid: string | number): NodesNodeCephOsdOsdid;
-  /** GET /nodes/{node}/ceph/osd (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeCephOsdGetResult>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid} */
 export interface NodesNodeCephOsdOsdid {
-  /** GET /nodes/{node}/ceph/osd/{osdid} (osdindex) */
+  /** GET (osdindex) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/ceph/osd/{osdid} (destroyosd) starts a task */
+  /** DELETE (destroyosd) starts a task */
   delete: VerbOpt<T.NodesNodeCephOsdOsdidDeleteParams, Upid>;
   in: NodesNodeCephOsdOsdidIn;
   "lv-info": NodesNodeCephOsdOsdidLvInfo;
@@ -1525,13 +1525,13 @@ export interface NodesNodeCephOsdOsdidIn extends PostOpt<NoParams, null> {
 
 /** /nodes/{node}/ceph/osd/{osdid}/lv-info */
 export interface NodesNodeCephOsdOsdidLvInfo {
-  /** GET /nodes/{node}/ceph/osd/{osdid}/lv-info (osdvolume) */
+  /** GET (osdvolume) */
   get: VerbOpt<T.NodesNodeCephOsdOsdidLvInfoGetParams, T.NodesNodeCephOsdOsdidLvInfoGetResult>;
 }
 
 /** /nodes/{node}/ceph/osd/{osdid}/metadata */
 export interface NodesNodeCephOsdOsdidMetadata {
-  /** GET /nodes/{node}/ceph/osd/{osdid}/metadata (osddetails) */
+  /** GET (osddetails) */
   get: VerbOpt<NoParams, T.NodesNodeCephOsdOsdidMetadataGetResult>;
 }
 
@@ -1546,22 +1546,22 @@ export interface NodesNodeCephOsdOsdidScrub extends PostOpt<T.NodesNodeCephOsdOs
 /** /nodes/{node}/ceph/pool; POST (createpool) starts a task */
 export interface NodesNodeCephPool extends Post<T.NodesNodeCephPoolPostParams, Upid> {
   (name: string | number): NodesNodeCephPoolName;
-  /** GET /nodes/{node}/ceph/pool (lspools) */
+  /** GET (lspools) */
   get: VerbOpt<NoParams, T.NodesNodeCephPoolGetItem[]>;
 }
 
 /** /nodes/{node}/ceph/pool/{name}; PUT (setpool) starts a task */
 export interface NodesNodeCephPoolName extends PutOpt<T.NodesNodeCephPoolNamePutParams, Upid> {
-  /** GET /nodes/{node}/ceph/pool/{name} (poolindex) */
+  /** GET (poolindex) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/ceph/pool/{name} (destroypool) starts a task */
+  /** DELETE (destroypool) starts a task */
   delete: VerbOpt<T.NodesNodeCephPoolNameDeleteParams, Upid>;
   status: NodesNodeCephPoolNameStatus;
 }
 
 /** /nodes/{node}/ceph/pool/{name}/status */
 export interface NodesNodeCephPoolNameStatus {
-  /** GET /nodes/{node}/ceph/pool/{name}/status (getpool) */
+  /** GET (getpool) */
   get: VerbOpt<T.NodesNodeCephPoolNameStatusGetParams, T.NodesNodeCephPoolNameStatusGetResult>;
 }
 
@@ -1571,7 +1571,7 @@ export interface NodesNodeCephRestart extends PostOpt<T.NodesNodeCephRestartPost
 
 /** /nodes/{node}/ceph/rules */
 export interface NodesNodeCephRules {
-  /** GET /nodes/{node}/ceph/rules (rules) */
+  /** GET (rules) */
   get: VerbOpt<NoParams, T.NodesNodeCephRulesGetItem[]>;
 }
 
@@ -1581,7 +1581,7 @@ export interface NodesNodeCephStart extends PostOpt<T.NodesNodeCephStartPostPara
 
 /** /nodes/{node}/ceph/status */
 export interface NodesNodeCephStatus {
-  /** GET /nodes/{node}/ceph/status (status) */
+  /** GET (status) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
@@ -1591,7 +1591,7 @@ export interface NodesNodeCephStop extends PostOpt<T.NodesNodeCephStopPostParams
 
 /** /nodes/{node}/certificates */
 export interface NodesNodeCertificates {
-  /** GET /nodes/{node}/certificates (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   acme: NodesNodeCertificatesAcme;
   custom: NodesNodeCertificatesCustom;
@@ -1600,38 +1600,38 @@ export interface NodesNodeCertificates {
 
 /** /nodes/{node}/certificates/acme */
 export interface NodesNodeCertificatesAcme {
-  /** GET /nodes/{node}/certificates/acme (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   certificate: NodesNodeCertificatesAcmeCertificate;
 }
 
 /** /nodes/{node}/certificates/acme/certificate; POST (new_certificate) starts a task; PUT (renew_certificate) starts a task */
 export interface NodesNodeCertificatesAcmeCertificate extends PostOpt<T.NodesNodeCertificatesAcmeCertificatePostParams, Upid>, PutOpt<T.NodesNodeCertificatesAcmeCertificatePutParams, Upid> {
-  /** DELETE /nodes/{node}/certificates/acme/certificate (revoke_certificate) starts a task */
+  /** DELETE (revoke_certificate) starts a task */
   delete: VerbOpt<NoParams, Upid>;
 }
 
 /** /nodes/{node}/certificates/custom; POST (upload_custom_cert) */
 export interface NodesNodeCertificatesCustom extends Post<T.NodesNodeCertificatesCustomPostParams, T.NodesNodeCertificatesCustomPostResult> {
-  /** DELETE /nodes/{node}/certificates/custom (remove_custom_cert) */
+  /** DELETE (remove_custom_cert) */
   delete: VerbOpt<T.NodesNodeCertificatesCustomDeleteParams, null>;
 }
 
 /** /nodes/{node}/certificates/info */
 export interface NodesNodeCertificatesInfo {
-  /** GET /nodes/{node}/certificates/info (info) */
+  /** GET (info) */
   get: VerbOpt<NoParams, T.NodesNodeCertificatesInfoGetItem[]>;
 }
 
 /** /nodes/{node}/config; PUT (set_options) */
 export interface NodesNodeConfig extends PutOpt<T.NodesNodeConfigPutParams, null> {
-  /** GET /nodes/{node}/config (get_config) */
+  /** GET (get_config) */
   get: VerbOpt<T.NodesNodeConfigGetParams, T.NodesNodeConfigGetResult>;
 }
 
 /** /nodes/{node}/disks */
 export interface NodesNodeDisks {
-  /** GET /nodes/{node}/disks (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   directory: NodesNodeDisksDirectory;
   initgpt: NodesNodeDisksInitgpt;
@@ -1646,13 +1646,13 @@ export interface NodesNodeDisks {
 /** /nodes/{node}/disks/directory; POST (create) starts a task */
 export interface NodesNodeDisksDirectory extends Post<T.NodesNodeDisksDirectoryPostParams, Upid> {
   (name: string | number): NodesNodeDisksDirectoryName;
-  /** GET /nodes/{node}/disks/directory (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksDirectoryGetItem[]>;
 }
 
 /** /nodes/{node}/disks/directory/{name} */
 export interface NodesNodeDisksDirectoryName {
-  /** DELETE /nodes/{node}/disks/directory/{name} (delete) starts a task */
+  /** DELETE (delete) starts a task */
   delete: VerbOpt<T.NodesNodeDisksDirectoryNameDeleteParams, Upid>;
 }
 
@@ -1662,39 +1662,39 @@ export interface NodesNodeDisksInitgpt extends Post<T.NodesNodeDisksInitgptPostP
 
 /** /nodes/{node}/disks/list */
 export interface NodesNodeDisksList {
-  /** GET /nodes/{node}/disks/list (list) */
+  /** GET (list) */
   get: VerbOpt<T.NodesNodeDisksListGetParams, T.NodesNodeDisksListGetItem[]>;
 }
 
 /** /nodes/{node}/disks/lvm; POST (create) starts a task */
 export interface NodesNodeDisksLvm extends Post<T.NodesNodeDisksLvmPostParams, Upid> {
   (name: string | number): NodesNodeDisksLvmName;
-  /** GET /nodes/{node}/disks/lvm (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksLvmGetResult>;
 }
 
 /** /nodes/{node}/disks/lvm/{name} */
 export interface NodesNodeDisksLvmName {
-  /** DELETE /nodes/{node}/disks/lvm/{name} (delete) starts a task */
+  /** DELETE (delete) starts a task */
   delete: VerbOpt<T.NodesNodeDisksLvmNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/lvmthin; POST (create) starts a task */
 export interface NodesNodeDisksLvmthin extends Post<T.NodesNodeDisksLvmthinPostParams, Upid> {
   (name: string | number): NodesNodeDisksLvmthinName;
-  /** GET /nodes/{node}/disks/lvmthin (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksLvmthinGetItem[]>;
 }
 
 /** /nodes/{node}/disks/lvmthin/{name} */
 export interface NodesNodeDisksLvmthinName {
-  /** DELETE /nodes/{node}/disks/lvmthin/{name} (delete) starts a task */
+  /** DELETE (delete) starts a task */
   delete: Verb<T.NodesNodeDisksLvmthinNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/disks/smart */
 export interface NodesNodeDisksSmart {
-  /** GET /nodes/{node}/disks/smart (smart) */
+  /** GET (smart) */
   get: Verb<T.NodesNodeDisksSmartGetParams, T.NodesNodeDisksSmartGetResult>;
 }
 
@@ -1705,21 +1705,21 @@ export interface NodesNodeDisksWipedisk extends Put<T.NodesNodeDisksWipediskPutP
 /** /nodes/{node}/disks/zfs; POST (create) starts a task */
 export interface NodesNodeDisksZfs extends Post<T.NodesNodeDisksZfsPostParams, Upid> {
   (name: string | number): NodesNodeDisksZfsName;
-  /** GET /nodes/{node}/disks/zfs (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeDisksZfsGetItem[]>;
 }
 
 /** /nodes/{node}/disks/zfs/{name} */
 export interface NodesNodeDisksZfsName {
-  /** GET /nodes/{node}/disks/zfs/{name} (detail) */
+  /** GET (detail) */
   get: VerbOpt<NoParams, T.NodesNodeDisksZfsNameGetResult>;
-  /** DELETE /nodes/{node}/disks/zfs/{name} (delete) starts a task */
+  /** DELETE (delete) starts a task */
   delete: VerbOpt<T.NodesNodeDisksZfsNameDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/dns; PUT (update_dns) */
 export interface NodesNodeDns extends Put<T.NodesNodeDnsPutParams, null> {
-  /** GET /nodes/{node}/dns (dns) */
+  /** GET (dns) */
   get: VerbOpt<NoParams, T.NodesNodeDnsGetResult>;
 }
 
@@ -1729,7 +1729,7 @@ export interface NodesNodeExecute extends Post<T.NodesNodeExecutePostParams, Rec
 
 /** /nodes/{node}/firewall */
 export interface NodesNodeFirewall {
-  /** GET /nodes/{node}/firewall (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   log: NodesNodeFirewallLog;
   options: NodesNodeFirewallOptions;
@@ -1738,34 +1738,34 @@ export interface NodesNodeFirewall {
 
 /** /nodes/{node}/firewall/log */
 export interface NodesNodeFirewallLog {
-  /** GET /nodes/{node}/firewall/log (log) */
+  /** GET (log) */
   get: VerbOpt<T.NodesNodeFirewallLogGetParams, T.NodesNodeFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/firewall/options; PUT (set_options) */
 export interface NodesNodeFirewallOptions extends PutOpt<T.NodesNodeFirewallOptionsPutParams, null> {
-  /** GET /nodes/{node}/firewall/options (get_options) */
+  /** GET (get_options) */
   get: VerbOpt<NoParams, T.NodesNodeFirewallOptionsGetResult>;
 }
 
 /** /nodes/{node}/firewall/rules; POST (create_rule) */
 export interface NodesNodeFirewallRules extends Post<T.NodesNodeFirewallRulesPostParams, null> {
   (pos: string | number): NodesNodeFirewallRulesPos;
-  /** GET /nodes/{node}/firewall/rules (get_rules) */
+  /** GET (get_rules) */
   get: VerbOpt<NoParams, T.NodesNodeFirewallRulesGetItem[]>;
 }
 
 /** /nodes/{node}/firewall/rules/{pos}; PUT (update_rule) */
 export interface NodesNodeFirewallRulesPos extends PutOpt<T.NodesNodeFirewallRulesPosPutParams, null> {
-  /** GET /nodes/{node}/firewall/rules/{pos} (get_rule) */
+  /** GET (get_rule) */
   get: VerbOpt<NoParams, T.NodesNodeFirewallRulesPosGetResult>;
-  /** DELETE /nodes/{node}/firewall/rules/{pos} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<T.NodesNodeFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/hardware */
 export interface NodesNodeHardware {
-  /** GET /nodes/{node}/hardware (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeHardwareGetItem[]>;
   pci: NodesNodeHardwarePci;
   usb: NodesNodeHardwareUsb;
@@ -1774,53 +1774,53 @@ export interface NodesNodeHardware {
 /** /nodes/{node}/hardware/pci */
 export interface NodesNodeHardwarePci {
   (pci_id_or_mapping: string | number): NodesNodeHardwarePciPciIdOrMapping;
-  /** GET /nodes/{node}/hardware/pci (pci_scan) */
+  /** GET (pci_scan) */
   get: VerbOpt<T.NodesNodeHardwarePciGetParams, T.NodesNodeHardwarePciGetItem[]>;
 }
 
 /** /nodes/{node}/hardware/pci/{pci-id-or-mapping} */
 export interface NodesNodeHardwarePciPciIdOrMapping {
-  /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping} (pci_index) */
+  /** GET (pci_index) */
   get: VerbOpt<NoParams, T.NodesNodeHardwarePciPciIdOrMappingGetItem[]>;
   mdev: NodesNodeHardwarePciPciIdOrMappingMdev;
 }
 
 /** /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev */
 export interface NodesNodeHardwarePciPciIdOrMappingMdev {
-  /** GET /nodes/{node}/hardware/pci/{pci-id-or-mapping}/mdev (mdevscan) */
+  /** GET (mdevscan) */
   get: VerbOpt<NoParams, T.NodesNodeHardwarePciPciIdOrMappingMdevGetItem[]>;
 }
 
 /** /nodes/{node}/hardware/usb */
 export interface NodesNodeHardwareUsb {
-  /** GET /nodes/{node}/hardware/usb (usbscan) */
+  /** GET (usbscan) */
   get: VerbOpt<NoParams, T.NodesNodeHardwareUsbGetItem[]>;
 }
 
 /** /nodes/{node}/hosts; POST (write_etc_hosts) */
 export interface NodesNodeHosts extends Post<T.NodesNodeHostsPostParams, null> {
-  /** GET /nodes/{node}/hosts (get_etc_hosts) */
+  /** GET (get_etc_hosts) */
   get: VerbOpt<NoParams, T.NodesNodeHostsGetResult>;
 }
 
 /** /nodes/{node}/journal */
 export interface NodesNodeJournal {
-  /** GET /nodes/{node}/journal (journal) */
+  /** GET (journal) */
   get: VerbOpt<T.NodesNodeJournalGetParams, string[]>;
 }
 
 /** /nodes/{node}/lxc; POST (create_vm) starts a task */
 export interface NodesNodeLxc extends Post<T.NodesNodeLxcPostParams, Upid> {
   (vmid: string | number): NodesNodeLxcVmid;
-  /** GET /nodes/{node}/lxc (vmlist) */
+  /** GET (vmlist) */
   get: VerbOpt<NoParams, T.NodesNodeLxcGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid} */
 export interface NodesNodeLxcVmid {
-  /** GET /nodes/{node}/lxc/{vmid} (vmdiridx) */
+  /** GET (vmdiridx) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidGetItem[]>;
-  /** DELETE /nodes/{node}/lxc/{vmid} (destroy_vm) starts a task */
+  /** DELETE (destroy_vm) starts a task */
   delete: VerbOpt<T.NodesNodeLxcVmidDeleteParams, Upid>;
   clone: NodesNodeLxcVmidClone;
   config: NodesNodeLxcVmidConfig;
@@ -1851,19 +1851,19 @@ export interface NodesNodeLxcVmidClone extends Post<T.NodesNodeLxcVmidClonePostP
 
 /** /nodes/{node}/lxc/{vmid}/config; PUT (update_vm) */
 export interface NodesNodeLxcVmidConfig extends PutOpt<T.NodesNodeLxcVmidConfigPutParams, null> {
-  /** GET /nodes/{node}/lxc/{vmid}/config (vm_config) */
+  /** GET (vm_config) */
   get: VerbOpt<T.NodesNodeLxcVmidConfigGetParams, T.NodesNodeLxcVmidConfigGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/feature */
 export interface NodesNodeLxcVmidFeature {
-  /** GET /nodes/{node}/lxc/{vmid}/feature (vm_feature) */
+  /** GET (vm_feature) */
   get: Verb<T.NodesNodeLxcVmidFeatureGetParams, T.NodesNodeLxcVmidFeatureGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall */
 export interface NodesNodeLxcVmidFirewall {
-  /** GET /nodes/{node}/lxc/{vmid}/firewall (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   aliases: NodesNodeLxcVmidFirewallAliases;
   ipset: NodesNodeLxcVmidFirewallIpset;
@@ -1876,84 +1876,84 @@ export interface NodesNodeLxcVmidFirewall {
 /** /nodes/{node}/lxc/{vmid}/firewall/aliases; POST (create_alias) */
 export interface NodesNodeLxcVmidFirewallAliases extends Post<T.NodesNodeLxcVmidFirewallAliasesPostParams, null> {
   (name: string | number): NodesNodeLxcVmidFirewallAliasesName;
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases (get_aliases) */
+  /** GET (get_aliases) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallAliasesGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/aliases/{name}; PUT (update_alias) */
 export interface NodesNodeLxcVmidFirewallAliasesName extends Put<T.NodesNodeLxcVmidFirewallAliasesNamePutParams, null> {
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (read_alias) */
+  /** GET (read_alias) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/aliases/{name} (remove_alias) */
+  /** DELETE (remove_alias) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset; POST (create_ipset) */
 export interface NodesNodeLxcVmidFirewallIpset extends Post<T.NodesNodeLxcVmidFirewallIpsetPostParams, null> {
   (name: string | number): NodesNodeLxcVmidFirewallIpsetName;
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset (ipset_index) */
+  /** GET (ipset_index) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallIpsetGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}; POST (create_ip) */
 export interface NodesNodeLxcVmidFirewallIpsetName extends Post<T.NodesNodeLxcVmidFirewallIpsetNamePostParams, null> {
   (cidr: string | number): NodesNodeLxcVmidFirewallIpsetNameCidr;
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (get_ipset) */
+  /** GET (get_ipset) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallIpsetNameGetItem[]>;
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name} (delete_ipset) */
+  /** DELETE (delete_ipset) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}; PUT (update_ip) */
 export interface NodesNodeLxcVmidFirewallIpsetNameCidr extends PutOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrPutParams, null> {
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
+  /** GET (read_ip) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
+  /** DELETE (remove_ip) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/log */
 export interface NodesNodeLxcVmidFirewallLog {
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/log (log) */
+  /** GET (log) */
   get: VerbOpt<T.NodesNodeLxcVmidFirewallLogGetParams, T.NodesNodeLxcVmidFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/options; PUT (set_options) */
 export interface NodesNodeLxcVmidFirewallOptions extends PutOpt<T.NodesNodeLxcVmidFirewallOptionsPutParams, null> {
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/options (get_options) */
+  /** GET (get_options) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallOptionsGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/refs */
 export interface NodesNodeLxcVmidFirewallRefs {
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/refs (refs) */
+  /** GET (refs) */
   get: VerbOpt<T.NodesNodeLxcVmidFirewallRefsGetParams, T.NodesNodeLxcVmidFirewallRefsGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/rules; POST (create_rule) */
 export interface NodesNodeLxcVmidFirewallRules extends Post<T.NodesNodeLxcVmidFirewallRulesPostParams, null> {
   (pos: string | number): NodesNodeLxcVmidFirewallRulesPos;
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/rules (get_rules) */
+  /** GET (get_rules) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallRulesGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/firewall/rules/{pos}; PUT (update_rule) */
 export interface NodesNodeLxcVmidFirewallRulesPos extends PutOpt<T.NodesNodeLxcVmidFirewallRulesPosPutParams, null> {
-  /** GET /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (get_rule) */
+  /** GET (get_rule) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidFirewallRulesPosGetResult>;
-  /** DELETE /nodes/{node}/lxc/{vmid}/firewall/rules/{pos} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<T.NodesNodeLxcVmidFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/interfaces */
 export interface NodesNodeLxcVmidInterfaces {
-  /** GET /nodes/{node}/lxc/{vmid}/interfaces (ip) */
+  /** GET (ip) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidInterfacesGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/migrate; POST (migrate_vm) starts a task */
 export interface NodesNodeLxcVmidMigrate extends Post<T.NodesNodeLxcVmidMigratePostParams, Upid> {
-  /** GET /nodes/{node}/lxc/{vmid}/migrate (migrate_vm_precondition) */
+  /** GET (migrate_vm_precondition) */
   get: VerbOpt<T.NodesNodeLxcVmidMigrateGetParams, T.NodesNodeLxcVmidMigrateGetResult>;
 }
 
@@ -1967,13 +1967,13 @@ export interface NodesNodeLxcVmidMtunnel extends PostOpt<T.NodesNodeLxcVmidMtunn
 
 /** /nodes/{node}/lxc/{vmid}/mtunnelwebsocket */
 export interface NodesNodeLxcVmidMtunnelwebsocket {
-  /** GET /nodes/{node}/lxc/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
+  /** GET (mtunnelwebsocket) */
   get: Verb<T.NodesNodeLxcVmidMtunnelwebsocketGetParams, T.NodesNodeLxcVmidMtunnelwebsocketGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/pending */
 export interface NodesNodeLxcVmidPending {
-  /** GET /nodes/{node}/lxc/{vmid}/pending (vm_pending) */
+  /** GET (vm_pending) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidPendingGetItem[]>;
 }
 
@@ -1987,28 +1987,28 @@ export interface NodesNodeLxcVmidResize extends Put<T.NodesNodeLxcVmidResizePutP
 
 /** /nodes/{node}/lxc/{vmid}/rrd */
 export interface NodesNodeLxcVmidRrd {
-  /** GET /nodes/{node}/lxc/{vmid}/rrd (rrd) */
+  /** GET (rrd) */
   get: Verb<T.NodesNodeLxcVmidRrdGetParams, T.NodesNodeLxcVmidRrdGetResult>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/rrddata */
 export interface NodesNodeLxcVmidRrddata {
-  /** GET /nodes/{node}/lxc/{vmid}/rrddata (rrddata) */
+  /** GET (rrddata) */
   get: Verb<T.NodesNodeLxcVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot; POST (snapshot) starts a task */
 export interface NodesNodeLxcVmidSnapshot extends Post<T.NodesNodeLxcVmidSnapshotPostParams, Upid> {
   (snapname: string | number): NodesNodeLxcVmidSnapshotSnapname;
-  /** GET /nodes/{node}/lxc/{vmid}/snapshot (list) */
+  /** GET (list) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidSnapshotGetItem[]>;
 }
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname} */
 export interface NodesNodeLxcVmidSnapshotSnapname {
-  /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
+  /** GET (snapshot_cmd_idx) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
+  /** DELETE (delsnapshot) starts a task */
   delete: VerbOpt<T.NodesNodeLxcVmidSnapshotSnapnameDeleteParams, Upid>;
   config: NodesNodeLxcVmidSnapshotSnapnameConfig;
   rollback: NodesNodeLxcVmidSnapshotSnapnameRollback;
@@ -2016,7 +2016,7 @@ export interface NodesNodeLxcVmidSnapshotSnapname {
 
 /** /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config; PUT (update_snapshot_config) */
 export interface NodesNodeLxcVmidSnapshotSnapnameConfig extends PutOpt<T.NodesNodeLxcVmidSnapshotSnapnameConfigPutParams, null> {
-  /** GET /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
+  /** GET (get_snapshot_config) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
@@ -2030,7 +2030,7 @@ export interface NodesNodeLxcVmidSpiceproxy extends PostOpt<T.NodesNodeLxcVmidSp
 
 /** /nodes/{node}/lxc/{vmid}/status */
 export interface NodesNodeLxcVmidStatus {
-  /** GET /nodes/{node}/lxc/{vmid}/status (vmcmdidx) */
+  /** GET (vmcmdidx) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidStatusGetItem[]>;
   current: NodesNodeLxcVmidStatusCurrent;
   reboot: NodesNodeLxcVmidStatusReboot;
@@ -2043,7 +2043,7 @@ export interface NodesNodeLxcVmidStatus {
 
 /** /nodes/{node}/lxc/{vmid}/status/current */
 export interface NodesNodeLxcVmidStatusCurrent {
-  /** GET /nodes/{node}/lxc/{vmid}/status/current (vm_status) */
+  /** GET (vm_status) */
   get: VerbOpt<NoParams, T.NodesNodeLxcVmidStatusCurrentGetResult>;
 }
 
@@ -2085,7 +2085,7 @@ export interface NodesNodeLxcVmidVncproxy extends PostOpt<T.NodesNodeLxcVmidVncp
 
 /** /nodes/{node}/lxc/{vmid}/vncwebsocket */
 export interface NodesNodeLxcVmidVncwebsocket {
-  /** GET /nodes/{node}/lxc/{vmid}/vncwebsocket (vncwebsocket) */
+  /** GET (vncwebsocket) */
   get: Verb<T.NodesNodeLxcVmidVncwebsocketGetParams, T.NodesNodeLxcVmidVncwebsocketGetResult>;
 }
 
@@ -2095,39 +2095,39 @@ export interface NodesNodeMigrateall extends Post<T.NodesNodeMigrateallPostParam
 
 /** /nodes/{node}/netstat */
 export interface NodesNodeNetstat {
-  /** GET /nodes/{node}/netstat (netstat) */
+  /** GET (netstat) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/network; POST (create_network); PUT (reload_network_config) starts a task */
 export interface NodesNodeNetwork extends Post<T.NodesNodeNetworkPostParams, null>, PutOpt<T.NodesNodeNetworkPutParams, Upid> {
   (iface: string | number): NodesNodeNetworkIface;
-  /** GET /nodes/{node}/network (index) */
+  /** GET (index) */
   get: VerbOpt<T.NodesNodeNetworkGetParams, T.NodesNodeNetworkGetItem[]>;
-  /** DELETE /nodes/{node}/network (revert_network_changes) */
+  /** DELETE (revert_network_changes) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/network/{iface}; PUT (update_network) */
 export interface NodesNodeNetworkIface extends Put<T.NodesNodeNetworkIfacePutParams, null> {
-  /** GET /nodes/{node}/network/{iface} (network_config) */
+  /** GET (network_config) */
   get: VerbOpt<NoParams, T.NodesNodeNetworkIfaceGetResult>;
-  /** DELETE /nodes/{node}/network/{iface} (delete_network) */
+  /** DELETE (delete_network) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /nodes/{node}/qemu; POST (create_vm) starts a task */
 export interface NodesNodeQemu extends Post<T.NodesNodeQemuPostParams, Upid> {
   (vmid: string | number): NodesNodeQemuVmid;
-  /** GET /nodes/{node}/qemu (vmlist) */
+  /** GET (vmlist) */
   get: VerbOpt<T.NodesNodeQemuGetParams, T.NodesNodeQemuGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid} */
 export interface NodesNodeQemuVmid {
-  /** GET /nodes/{node}/qemu/{vmid} (vmdiridx) */
+  /** GET (vmdiridx) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidGetItem[]>;
-  /** DELETE /nodes/{node}/qemu/{vmid} (destroy_vm) starts a task */
+  /** DELETE (destroy_vm) starts a task */
   delete: VerbOpt<T.NodesNodeQemuVmidDeleteParams, Upid>;
   agent: NodesNodeQemuVmidAgent;
   clone: NodesNodeQemuVmidClone;
@@ -2159,7 +2159,7 @@ export interface NodesNodeQemuVmid {
 
 /** /nodes/{node}/qemu/{vmid}/agent; POST (agent) */
 export interface NodesNodeQemuVmidAgent extends Post<T.NodesNodeQemuVmidAgentPostParams, Record<string, unknown>> {
-  /** GET /nodes/{node}/qemu/{vmid}/agent (index) */
+  /** GET (index) */
   get: VerbOpt<T.NodesNodeQemuVmidAgentGetParams, Record<string, unknown>[]>;
   exec: NodesNodeQemuVmidAgentExec;
   "exec-status": NodesNodeQemuVmidAgentExecStatus;
@@ -2194,13 +2194,13 @@ export interface NodesNodeQemuVmidAgentExec extends Post<T.NodesNodeQemuVmidAgen
 
 /** /nodes/{node}/qemu/{vmid}/agent/exec-status */
 export interface NodesNodeQemuVmidAgentExecStatus {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/exec-status (exec-status) */
+  /** GET (exec-status) */
   get: Verb<T.NodesNodeQemuVmidAgentExecStatusGetParams, T.NodesNodeQemuVmidAgentExecStatusGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/file-read */
 export interface NodesNodeQemuVmidAgentFileRead {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/file-read (file-read) */
+  /** GET (file-read) */
   get: Verb<T.NodesNodeQemuVmidAgentFileReadGetParams, T.NodesNodeQemuVmidAgentFileReadGetResult>;
 }
 
@@ -2226,67 +2226,67 @@ export interface NodesNodeQemuVmidAgentFstrim extends PostOpt<NoParams, Record<s
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-fsinfo */
 export interface NodesNodeQemuVmidAgentGetFsinfo {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo (get-fsinfo) */
+  /** GET (get-fsinfo) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-host-name */
 export interface NodesNodeQemuVmidAgentGetHostName {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-host-name (get-host-name) */
+  /** GET (get-host-name) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info */
 export interface NodesNodeQemuVmidAgentGetMemoryBlockInfo {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-block-info (get-memory-block-info) */
+  /** GET (get-memory-block-info) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks */
 export interface NodesNodeQemuVmidAgentGetMemoryBlocks {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-memory-blocks (get-memory-blocks) */
+  /** GET (get-memory-blocks) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-osinfo */
 export interface NodesNodeQemuVmidAgentGetOsinfo {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-osinfo (get-osinfo) */
+  /** GET (get-osinfo) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-time */
 export interface NodesNodeQemuVmidAgentGetTime {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-time (get-time) */
+  /** GET (get-time) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-timezone */
 export interface NodesNodeQemuVmidAgentGetTimezone {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-timezone (get-timezone) */
+  /** GET (get-timezone) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-users */
 export interface NodesNodeQemuVmidAgentGetUsers {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-users (get-users) */
+  /** GET (get-users) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/get-vcpus */
 export interface NodesNodeQemuVmidAgentGetVcpus {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/get-vcpus (get-vcpus) */
+  /** GET (get-vcpus) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/info */
 export interface NodesNodeQemuVmidAgentInfo {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/info (info) */
+  /** GET (info) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces */
 export interface NodesNodeQemuVmidAgentNetworkGetInterfaces {
-  /** GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces (network-get-interfaces) */
+  /** GET (network-get-interfaces) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
@@ -2320,20 +2320,20 @@ export interface NodesNodeQemuVmidClone extends Post<T.NodesNodeQemuVmidClonePos
 
 /** /nodes/{node}/qemu/{vmid}/cloudinit; PUT (cloudinit_update) */
 export interface NodesNodeQemuVmidCloudinit extends PutOpt<NoParams, null> {
-  /** GET /nodes/{node}/qemu/{vmid}/cloudinit (cloudinit_pending) */
+  /** GET (cloudinit_pending) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidCloudinitGetItem[]>;
   dump: NodesNodeQemuVmidCloudinitDump;
 }
 
 /** /nodes/{node}/qemu/{vmid}/cloudinit/dump */
 export interface NodesNodeQemuVmidCloudinitDump {
-  /** GET /nodes/{node}/qemu/{vmid}/cloudinit/dump (cloudinit_generated_config_dump) */
+  /** GET (cloudinit_generated_config_dump) */
   get: Verb<T.NodesNodeQemuVmidCloudinitDumpGetParams, string>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/config; POST (update_vm_async) starts a task; PUT (update_vm) */
 export interface NodesNodeQemuVmidConfig extends PostOpt<T.NodesNodeQemuVmidConfigPostParams, Upid | null>, PutOpt<T.NodesNodeQemuVmidConfigPutParams, null> {
-  /** GET /nodes/{node}/qemu/{vmid}/config (vm_config) */
+  /** GET (vm_config) */
   get: VerbOpt<T.NodesNodeQemuVmidConfigGetParams, T.NodesNodeQemuVmidConfigGetResult>;
 }
 
@@ -2343,13 +2343,13 @@ export interface NodesNodeQemuVmidDbusVmstate extends Post<T.NodesNodeQemuVmidDb
 
 /** /nodes/{node}/qemu/{vmid}/feature */
 export interface NodesNodeQemuVmidFeature {
-  /** GET /nodes/{node}/qemu/{vmid}/feature (vm_feature) */
+  /** GET (vm_feature) */
   get: Verb<T.NodesNodeQemuVmidFeatureGetParams, T.NodesNodeQemuVmidFeatureGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall */
 export interface NodesNodeQemuVmidFirewall {
-  /** GET /nodes/{node}/qemu/{vmid}/firewall (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   aliases: NodesNodeQemuVmidFirewallAliases;
   ipset: NodesNodeQemuVmidFirewallIpset;
@@ -2362,78 +2362,78 @@ export interface NodesNodeQemuVmidFirewall {
 /** /nodes/{node}/qemu/{vmid}/firewall/aliases; POST (create_alias) */
 export interface NodesNodeQemuVmidFirewallAliases extends Post<T.NodesNodeQemuVmidFirewallAliasesPostParams, null> {
   (name: string | number): NodesNodeQemuVmidFirewallAliasesName;
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases (get_aliases) */
+  /** GET (get_aliases) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallAliasesGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/aliases/{name}; PUT (update_alias) */
 export interface NodesNodeQemuVmidFirewallAliasesName extends Put<T.NodesNodeQemuVmidFirewallAliasesNamePutParams, null> {
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (read_alias) */
+  /** GET (read_alias) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/aliases/{name} (remove_alias) */
+  /** DELETE (remove_alias) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallAliasesNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset; POST (create_ipset) */
 export interface NodesNodeQemuVmidFirewallIpset extends Post<T.NodesNodeQemuVmidFirewallIpsetPostParams, null> {
   (name: string | number): NodesNodeQemuVmidFirewallIpsetName;
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset (ipset_index) */
+  /** GET (ipset_index) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallIpsetGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}; POST (create_ip) */
 export interface NodesNodeQemuVmidFirewallIpsetName extends Post<T.NodesNodeQemuVmidFirewallIpsetNamePostParams, null> {
   (cidr: string | number): NodesNodeQemuVmidFirewallIpsetNameCidr;
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (get_ipset) */
+  /** GET (get_ipset) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallIpsetNameGetItem[]>;
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name} (delete_ipset) */
+  /** DELETE (delete_ipset) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}; PUT (update_ip) */
 export interface NodesNodeQemuVmidFirewallIpsetNameCidr extends PutOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrPutParams, null> {
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (read_ip) */
+  /** GET (read_ip) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr} (remove_ip) */
+  /** DELETE (remove_ip) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallIpsetNameCidrDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/log */
 export interface NodesNodeQemuVmidFirewallLog {
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/log (log) */
+  /** GET (log) */
   get: VerbOpt<T.NodesNodeQemuVmidFirewallLogGetParams, T.NodesNodeQemuVmidFirewallLogGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/options; PUT (set_options) */
 export interface NodesNodeQemuVmidFirewallOptions extends PutOpt<T.NodesNodeQemuVmidFirewallOptionsPutParams, null> {
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/options (get_options) */
+  /** GET (get_options) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallOptionsGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/refs */
 export interface NodesNodeQemuVmidFirewallRefs {
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/refs (refs) */
+  /** GET (refs) */
   get: VerbOpt<T.NodesNodeQemuVmidFirewallRefsGetParams, T.NodesNodeQemuVmidFirewallRefsGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/rules; POST (create_rule) */
 export interface NodesNodeQemuVmidFirewallRules extends Post<T.NodesNodeQemuVmidFirewallRulesPostParams, null> {
   (pos: string | number): NodesNodeQemuVmidFirewallRulesPos;
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/rules (get_rules) */
+  /** GET (get_rules) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallRulesGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}; PUT (update_rule) */
 export interface NodesNodeQemuVmidFirewallRulesPos extends PutOpt<T.NodesNodeQemuVmidFirewallRulesPosPutParams, null> {
-  /** GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (get_rule) */
+  /** GET (get_rule) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidFirewallRulesPosGetResult>;
-  /** DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos} (delete_rule) */
+  /** DELETE (delete_rule) */
   delete: VerbOpt<T.NodesNodeQemuVmidFirewallRulesPosDeleteParams, null>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/migrate; POST (migrate_vm) starts a task */
 export interface NodesNodeQemuVmidMigrate extends Post<T.NodesNodeQemuVmidMigratePostParams, Upid> {
-  /** GET /nodes/{node}/qemu/{vmid}/migrate (migrate_vm_precondition) */
+  /** GET (migrate_vm_precondition) */
   get: VerbOpt<T.NodesNodeQemuVmidMigrateGetParams, T.NodesNodeQemuVmidMigrateGetResult>;
 }
 
@@ -2451,13 +2451,13 @@ export interface NodesNodeQemuVmidMtunnel extends PostOpt<T.NodesNodeQemuVmidMtu
 
 /** /nodes/{node}/qemu/{vmid}/mtunnelwebsocket */
 export interface NodesNodeQemuVmidMtunnelwebsocket {
-  /** GET /nodes/{node}/qemu/{vmid}/mtunnelwebsocket (mtunnelwebsocket) */
+  /** GET (mtunnelwebsocket) */
   get: Verb<T.NodesNodeQemuVmidMtunnelwebsocketGetParams, T.NodesNodeQemuVmidMtunnelwebsocketGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/pending */
 export interface NodesNodeQemuVmidPending {
-  /** GET /nodes/{node}/qemu/{vmid}/pending (vm_pending) */
+  /** GET (vm_pending) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidPendingGetItem[]>;
 }
 
@@ -2471,13 +2471,13 @@ export interface NodesNodeQemuVmidResize extends Put<T.NodesNodeQemuVmidResizePu
 
 /** /nodes/{node}/qemu/{vmid}/rrd */
 export interface NodesNodeQemuVmidRrd {
-  /** GET /nodes/{node}/qemu/{vmid}/rrd (rrd) */
+  /** GET (rrd) */
   get: Verb<T.NodesNodeQemuVmidRrdGetParams, T.NodesNodeQemuVmidRrdGetResult>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/rrddata */
 export interface NodesNodeQemuVmidRrddata {
-  /** GET /nodes/{node}/qemu/{vmid}/rrddata (rrddata) */
+  /** GET (rrddata) */
   get: Verb<T.NodesNodeQemuVmidRrddataGetParams, Record<string, unknown>[]>;
 }
 
@@ -2488,15 +2488,15 @@ export interface NodesNodeQemuVmidSendkey extends Put<T.NodesNodeQemuVmidSendkey
 /** /nodes/{node}/qemu/{vmid}/snapshot; POST (snapshot) starts a task */
 export interface NodesNodeQemuVmidSnapshot extends Post<T.NodesNodeQemuVmidSnapshotPostParams, Upid> {
   (snapname: string | number): NodesNodeQemuVmidSnapshotSnapname;
-  /** GET /nodes/{node}/qemu/{vmid}/snapshot (snapshot_list) */
+  /** GET (snapshot_list) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidSnapshotGetItem[]>;
 }
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname} */
 export interface NodesNodeQemuVmidSnapshotSnapname {
-  /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (snapshot_cmd_idx) */
+  /** GET (snapshot_cmd_idx) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname} (delsnapshot) starts a task */
+  /** DELETE (delsnapshot) starts a task */
   delete: VerbOpt<T.NodesNodeQemuVmidSnapshotSnapnameDeleteParams, Upid>;
   config: NodesNodeQemuVmidSnapshotSnapnameConfig;
   rollback: NodesNodeQemuVmidSnapshotSnapnameRollback;
@@ -2504,7 +2504,7 @@ export interface NodesNodeQemuVmidSnapshotSnapname {
 
 /** /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config; PUT (update_snapshot_config) */
 export interface NodesNodeQemuVmidSnapshotSnapnameConfig extends PutOpt<T.NodesNodeQemuVmidSnapshotSnapnameConfigPutParams, null> {
-  /** GET /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config (get_snapshot_config) */
+  /** GET (get_snapshot_config) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
@@ -2518,7 +2518,7 @@ export interface NodesNodeQemuVmidSpiceproxy extends PostOpt<T.NodesNodeQemuVmid
 
 /** /nodes/{node}/qemu/{vmid}/status */
 export interface NodesNodeQemuVmidStatus {
-  /** GET /nodes/{node}/qemu/{vmid}/status (vmcmdidx) */
+  /** GET (vmcmdidx) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidStatusGetItem[]>;
   current: NodesNodeQemuVmidStatusCurrent;
   reboot: NodesNodeQemuVmidStatusReboot;
@@ -2532,7 +2532,7 @@ export interface NodesNodeQemuVmidStatus {
 
 /** /nodes/{node}/qemu/{vmid}/status/current */
 export interface NodesNodeQemuVmidStatusCurrent {
-  /** GET /nodes/{node}/qemu/{vmid}/status/current (vm_status) */
+  /** GET (vm_status) */
   get: VerbOpt<NoParams, T.NodesNodeQemuVmidStatusCurrentGetResult>;
 }
 
@@ -2582,32 +2582,32 @@ export interface NodesNodeQemuVmidVncproxy extends PostOpt<T.NodesNodeQemuVmidVn
 
 /** /nodes/{node}/qemu/{vmid}/vncwebsocket */
 export interface NodesNodeQemuVmidVncwebsocket {
-  /** GET /nodes/{node}/qemu/{vmid}/vncwebsocket (vncwebsocket) */
+  /** GET (vncwebsocket) */
   get: Verb<T.NodesNodeQemuVmidVncwebsocketGetParams, T.NodesNodeQemuVmidVncwebsocketGetResult>;
 }
 
 /** /nodes/{node}/query-oci-repo-tags */
 export interface NodesNodeQueryOciRepoTags {
-  /** GET /nodes/{node}/query-oci-repo-tags (query_oci_repo_tags) */
+  /** GET (query_oci_repo_tags) */
   get: Verb<T.NodesNodeQueryOciRepoTagsGetParams, string[]>;
 }
 
 /** /nodes/{node}/query-url-metadata */
 export interface NodesNodeQueryUrlMetadata {
-  /** GET /nodes/{node}/query-url-metadata (query_url_metadata) */
+  /** GET (query_url_metadata) */
   get: Verb<T.NodesNodeQueryUrlMetadataGetParams, T.NodesNodeQueryUrlMetadataGetResult>;
 }
 
 /** /nodes/{node}/replication */
 export interface NodesNodeReplication {
   (id: string | number): NodesNodeReplicationId;
-  /** GET /nodes/{node}/replication (status) */
+  /** GET (status) */
   get: VerbOpt<T.NodesNodeReplicationGetParams, T.NodesNodeReplicationGetItem[]>;
 }
 
 /** /nodes/{node}/replication/{id} */
 export interface NodesNodeReplicationId {
-  /** GET /nodes/{node}/replication/{id} (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   log: NodesNodeReplicationIdLog;
   schedule_now: NodesNodeReplicationIdScheduleNow;
@@ -2616,7 +2616,7 @@ export interface NodesNodeReplicationId {
 
 /** /nodes/{node}/replication/{id}/log */
 export interface NodesNodeReplicationIdLog {
-  /** GET /nodes/{node}/replication/{id}/log (read_job_log) */
+  /** GET (read_job_log) */
   get: VerbOpt<T.NodesNodeReplicationIdLogGetParams, T.NodesNodeReplicationIdLogGetItem[]>;
 }
 
@@ -2626,31 +2626,31 @@ export interface NodesNodeReplicationIdScheduleNow extends PostOpt<NoParams, Upi
 
 /** /nodes/{node}/replication/{id}/status */
 export interface NodesNodeReplicationIdStatus {
-  /** GET /nodes/{node}/replication/{id}/status (job_status) */
+  /** GET (job_status) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
 }
 
 /** /nodes/{node}/report */
 export interface NodesNodeReport {
-  /** GET /nodes/{node}/report (report) */
+  /** GET (report) */
   get: VerbOpt<NoParams, string>;
 }
 
 /** /nodes/{node}/rrd */
 export interface NodesNodeRrd {
-  /** GET /nodes/{node}/rrd (rrd) */
+  /** GET (rrd) */
   get: Verb<T.NodesNodeRrdGetParams, T.NodesNodeRrdGetResult>;
 }
 
 /** /nodes/{node}/rrddata */
 export interface NodesNodeRrddata {
-  /** GET /nodes/{node}/rrddata (rrddata) */
+  /** GET (rrddata) */
   get: Verb<T.NodesNodeRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/scan */
 export interface NodesNodeScan {
-  /** GET /nodes/{node}/scan (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeScanGetItem[]>;
   cifs: NodesNodeScanCifs;
   iscsi: NodesNodeScanIscsi;
@@ -2663,49 +2663,49 @@ export interface NodesNodeScan {
 
 /** /nodes/{node}/scan/cifs */
 export interface NodesNodeScanCifs {
-  /** GET /nodes/{node}/scan/cifs (cifsscan) */
+  /** GET (cifsscan) */
   get: Verb<T.NodesNodeScanCifsGetParams, T.NodesNodeScanCifsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/iscsi */
 export interface NodesNodeScanIscsi {
-  /** GET /nodes/{node}/scan/iscsi (iscsiscan) */
+  /** GET (iscsiscan) */
   get: Verb<T.NodesNodeScanIscsiGetParams, T.NodesNodeScanIscsiGetItem[]>;
 }
 
 /** /nodes/{node}/scan/lvm */
 export interface NodesNodeScanLvm {
-  /** GET /nodes/{node}/scan/lvm (lvmscan) */
+  /** GET (lvmscan) */
   get: VerbOpt<NoParams, T.NodesNodeScanLvmGetItem[]>;
 }
 
 /** /nodes/{node}/scan/lvmthin */
 export interface NodesNodeScanLvmthin {
-  /** GET /nodes/{node}/scan/lvmthin (lvmthinscan) */
+  /** GET (lvmthinscan) */
   get: Verb<T.NodesNodeScanLvmthinGetParams, T.NodesNodeScanLvmthinGetItem[]>;
 }
 
 /** /nodes/{node}/scan/nfs */
 export interface NodesNodeScanNfs {
-  /** GET /nodes/{node}/scan/nfs (nfsscan) */
+  /** GET (nfsscan) */
   get: Verb<T.NodesNodeScanNfsGetParams, T.NodesNodeScanNfsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/pbs */
 export interface NodesNodeScanPbs {
-  /** GET /nodes/{node}/scan/pbs (pbsscan) */
+  /** GET (pbsscan) */
   get: Verb<T.NodesNodeScanPbsGetParams, T.NodesNodeScanPbsGetItem[]>;
 }
 
 /** /nodes/{node}/scan/zfs */
 export interface NodesNodeScanZfs {
-  /** GET /nodes/{node}/scan/zfs (zfsscan) */
+  /** GET (zfsscan) */
   get: VerbOpt<NoParams, T.NodesNodeScanZfsGetItem[]>;
 }
 
 /** /nodes/{node}/sdn */
 export interface NodesNodeSdn {
-  /** GET /nodes/{node}/sdn (sdnindex) */
+  /** GET (sdnindex) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
   fabrics: NodesNodeSdnFabrics;
   vnets: NodesNodeSdnVnets;
@@ -2719,7 +2719,7 @@ export interface NodesNodeSdnFabrics {
 
 /** /nodes/{node}/sdn/fabrics/{fabric} */
 export interface NodesNodeSdnFabricsFabric {
-  /** GET /nodes/{node}/sdn/fabrics/{fabric} (diridx) */
+  /** GET (diridx) */
   get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricGetItem[]>;
   interfaces: NodesNodeSdnFabricsFabricInterfaces;
   neighbors: NodesNodeSdnFabricsFabricNeighbors;
@@ -2728,19 +2728,19 @@ export interface NodesNodeSdnFabricsFabric {
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/interfaces */
 export interface NodesNodeSdnFabricsFabricInterfaces {
-  /** GET /nodes/{node}/sdn/fabrics/{fabric}/interfaces (interfaces) */
+  /** GET (interfaces) */
   get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricInterfacesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/neighbors */
 export interface NodesNodeSdnFabricsFabricNeighbors {
-  /** GET /nodes/{node}/sdn/fabrics/{fabric}/neighbors (neighbors) */
+  /** GET (neighbors) */
   get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricNeighborsGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/fabrics/{fabric}/routes */
 export interface NodesNodeSdnFabricsFabricRoutes {
-  /** GET /nodes/{node}/sdn/fabrics/{fabric}/routes (routes) */
+  /** GET (routes) */
   get: VerbOpt<NoParams, T.NodesNodeSdnFabricsFabricRoutesGetItem[]>;
 }
 
@@ -2751,27 +2751,27 @@ export interface NodesNodeSdnVnets {
 
 /** /nodes/{node}/sdn/vnets/{vnet} */
 export interface NodesNodeSdnVnetsVnet {
-  /** GET /nodes/{node}/sdn/vnets/{vnet} (diridx) */
+  /** GET (diridx) */
   get: VerbOpt<NoParams, T.NodesNodeSdnVnetsVnetGetItem[]>;
   "mac-vrf": NodesNodeSdnVnetsVnetMacVrf;
 }
 
 /** /nodes/{node}/sdn/vnets/{vnet}/mac-vrf */
 export interface NodesNodeSdnVnetsVnetMacVrf {
-  /** GET /nodes/{node}/sdn/vnets/{vnet}/mac-vrf (mac-vrf) */
+  /** GET (mac-vrf) */
   get: VerbOpt<NoParams, T.NodesNodeSdnVnetsVnetMacVrfGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones */
 export interface NodesNodeSdnZones {
   (zone: string | number): NodesNodeSdnZonesZone;
-  /** GET /nodes/{node}/sdn/zones (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeSdnZonesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone} */
 export interface NodesNodeSdnZonesZone {
-  /** GET /nodes/{node}/sdn/zones/{zone} (diridx) */
+  /** GET (diridx) */
   get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneGetItem[]>;
   bridges: NodesNodeSdnZonesZoneBridges;
   content: NodesNodeSdnZonesZoneContent;
@@ -2780,32 +2780,32 @@ export interface NodesNodeSdnZonesZone {
 
 /** /nodes/{node}/sdn/zones/{zone}/bridges */
 export interface NodesNodeSdnZonesZoneBridges {
-  /** GET /nodes/{node}/sdn/zones/{zone}/bridges (bridges) */
+  /** GET (bridges) */
   get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneBridgesGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/content */
 export interface NodesNodeSdnZonesZoneContent {
-  /** GET /nodes/{node}/sdn/zones/{zone}/content (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneContentGetItem[]>;
 }
 
 /** /nodes/{node}/sdn/zones/{zone}/ip-vrf */
 export interface NodesNodeSdnZonesZoneIpVrf {
-  /** GET /nodes/{node}/sdn/zones/{zone}/ip-vrf (ip-vrf) */
+  /** GET (ip-vrf) */
   get: VerbOpt<NoParams, T.NodesNodeSdnZonesZoneIpVrfGetItem[]>;
 }
 
 /** /nodes/{node}/services */
 export interface NodesNodeServices {
   (service: "chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd"): NodesNodeServicesService;
-  /** GET /nodes/{node}/services (index) */
+  /** GET (index) */
   get: VerbOpt<NoParams, T.NodesNodeServicesGetItem[]>;
 }
 
 /** /nodes/{node}/services/{service} */
 export interface NodesNodeServicesService {
-  /** GET /nodes/{node}/services/{service} (srvcmdidx) */
+  /** GET (srvcmdidx) */
   get: VerbOpt<NoParams, T.NodesNodeServicesServiceGetItem[]>;
   reload: NodesNodeServicesServiceReload;
   restart: NodesNodeServicesServiceRestart;
@@ -2828,7 +2828,7 @@ export interface NodesNodeServicesServiceStart extends PostOpt<NoParams, Upid> {
 
 /** /nodes/{node}/services/{service}/state */
 export interface NodesNodeServicesServiceState {
-  /** GET /nodes/{node}/services/{service}/state (service_state) */
+  /** GET (service_state) */
   get: VerbOpt<NoParams, T.NodesNodeServicesServiceStateGetResult>;
 }
 
@@ -2846,7 +2846,7 @@ export interface NodesNodeStartall extends PostOpt<T.NodesNodeStartallPostParams
 
 /** /nodes/{node}/status; POST (node_cmd) */
 export interface NodesNodeStatus extends Post<T.NodesNodeStatusPostParams, null> {
-  /** GET /nodes/{node}/status (status) */
+  /** GET (status) */
   get: VerbOpt<NoParams, T.NodesNodeStatusGetResult>;
 }
 
@@ -2857,13 +2857,13 @@ export interface NodesNodeStopall extends PostOpt<T.NodesNodeStopallPostParams, 
 /** /nodes/{node}/storage */
 export interface NodesNodeStorage {
   (storage: string | number): NodesNodeStorageStorage;
-  /** GET /nodes/{node}/storage (index) */
+  /** GET (index) */
   get: VerbOpt<T.NodesNodeStorageGetParams, T.NodesNodeStorageGetItem[]>;
 }
 
 /** /nodes/{node}/storage/{storage} */
 export interface NodesNodeStorageStorage {
-  /** GET /nodes/{node}/storage/{storage} (diridx) */
+  /** GET (diridx) */
   get: VerbOpt<NoParams, T.NodesNodeStorageStorageGetItem[]>;
   content: NodesNodeStorageStorageContent;
   "download-url": NodesNodeStorageStorageDownloadUrl;
@@ -2881,15 +2881,15 @@ export interface NodesNodeStorageStorage {
 /** /nodes/{node}/storage/{storage}/content; POST (create) */
 export interface NodesNodeStorageStorageContent extends Post<T.NodesNodeStorageStorageContentPostParams, string> {
   (volume: string | number): NodesNodeStorageStorageContentVolume;
-  /** GET /nodes/{node}/storage/{storage}/content (index) */
+  /** GET (index) */
   get: VerbOpt<T.NodesNodeStorageStorageContentGetParams, T.NodesNodeStorageStorageContentGetItem[]>;
 }
 
 /** /nodes/{node}/storage/{storage}/content/{volume}; POST (copy) starts a task; PUT (updateattributes) */
 export interface NodesNodeStorageStorageContentVolume extends Post<T.NodesNodeStorageStorageContentVolumePostParams, Upid>, PutOpt<T.NodesNodeStorageStorageContentVolumePutParams, null> {
-  /** GET /nodes/{node}/storage/{storage}/content/{volume} (info) */
+  /** GET (info) */
   get: VerbOpt<NoParams, T.NodesNodeStorageStorageContentVolumeGetResult>;
-  /** DELETE /nodes/{node}/storage/{storage}/content/{volume} (delete) starts a task */
+  /** DELETE (delete) starts a task */
   delete: VerbOpt<T.NodesNodeStorageStorageContentVolumeDeleteParams, Upid | null>;
 }
 
@@ -2905,25 +2905,25 @@ export interface NodesNodeStorageStorageFileRestore {
 
 /** /nodes/{node}/storage/{storage}/file-restore/download */
 export interface NodesNodeStorageStorageFileRestoreDownload {
-  /** GET /nodes/{node}/storage/{storage}/file-restore/download (download) */
+  /** GET (download) */
   get: Verb<T.NodesNodeStorageStorageFileRestoreDownloadGetParams, unknown>;
 }
 
 /** /nodes/{node}/storage/{storage}/file-restore/list */
 export interface NodesNodeStorageStorageFileRestoreList {
-  /** GET /nodes/{node}/storage/{storage}/file-restore/list (list) */
+  /** GET (list) */
   get: Verb<T.NodesNodeStorageStorageFileRestoreListGetParams, T.NodesNodeStorageStorageFileRestoreListGetItem[]>;
 }
 
 /** /nodes/{node}/storage/{storage}/identity */
 export interface NodesNodeStorageStorageIdentity {
-  /** GET /nodes/{node}/storage/{storage}/identity (identity) */
+  /** GET (identity) */
   get: VerbOpt<NoParams, T.NodesNodeStorageStorageIdentityGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/import-metadata */
 export interface NodesNodeStorageStorageImportMetadata {
-  /** GET /nodes/{node}/storage/{storage}/import-metadata (get_import_metadata) */
+  /** GET (get_import_metadata) */
   get: Verb<T.NodesNodeStorageStorageImportMetadataGetParams, T.NodesNodeStorageStorageImportMetadataGetResult>;
 }
 
@@ -2933,27 +2933,27 @@ export interface NodesNodeStorageStorageOciRegistryPull extends Post<T.NodesNode
 
 /** /nodes/{node}/storage/{storage}/prunebackups */
 export interface NodesNodeStorageStoragePrunebackups {
-  /** GET /nodes/{node}/storage/{storage}/prunebackups (dryrun) */
+  /** GET (dryrun) */
   get: VerbOpt<T.NodesNodeStorageStoragePrunebackupsGetParams, T.NodesNodeStorageStoragePrunebackupsGetItem[]>;
-  /** DELETE /nodes/{node}/storage/{storage}/prunebackups (delete) starts a task */
+  /** DELETE (delete) starts a task */
   delete: VerbOpt<T.NodesNodeStorageStoragePrunebackupsDeleteParams, Upid>;
 }
 
 /** /nodes/{node}/storage/{storage}/rrd */
 export interface NodesNodeStorageStorageRrd {
-  /** GET /nodes/{node}/storage/{storage}/rrd (rrd) */
+  /** GET (rrd) */
   get: Verb<T.NodesNodeStorageStorageRrdGetParams, T.NodesNodeStorageStorageRrdGetResult>;
 }
 
 /** /nodes/{node}/storage/{storage}/rrddata */
 export interface NodesNodeStorageStorageRrddata {
-  /** GET /nodes/{node}/storage/{storage}/rrddata (rrddata) */
+  /** GET (rrddata) */
   get: Verb<T.NodesNodeStorageStorageRrddataGetParams, Record<string, unknown>[]>;
 }
 
 /** /nodes/{node}/storage/{storage}/status */
 export interface NodesNodeStorageStorageStatus {
-  /** GET /nodes/{node}/storage/{storage}/status (read_status) */
+  /** GET (read_status) */
   get: VerbOpt<NoParams, T.NodesNodeStorageStorageStatusGetResult>;
 }
 
@@ -2963,9 +2963,9 @@ export interface NodesNodeStorageStorageUpload extends Post<T.NodesNodeStorageSt
 
 /** /nodes/{node}/subscription; POST (update); PUT (set) */
 export interface NodesNodeSubscription extends PostOpt<T.NodesNodeSubscriptionPostParams, null>, Put<T.NodesNodeSubscriptionPutParams, null> {
-  /** GET /nodes/{node}/subscription (get) */
+  /** GET (get) */
   get: VerbOpt<NoParams, T.NodesNodeSubscriptionGetResult>;
-  /** DELETE /nodes/{node}/subscription (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
@@ -2975,22 +2975,22 @@ export interface NodesNodeSuspendall extends PostOpt<T.NodesNodeSuspendallPostPa
 
 /** /nodes/{node}/syslog */
 export interface NodesNodeSyslog {
-  /** GET /nodes/{node}/syslog (syslog) */
+  /** GET (syslog) */
   get: VerbOpt<T.NodesNodeSyslogGetParams, T.NodesNodeSyslogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks */
 export interface NodesNodeTasks {
   (upid: string | number): NodesNodeTasksUpid;
-  /** GET /nodes/{node}/tasks (node_tasks) */
+  /** GET (node_tasks) */
   get: VerbOpt<T.NodesNodeTasksGetParams, T.NodesNodeTasksGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid} */
 export interface NodesNodeTasksUpid {
-  /** GET /nodes/{node}/tasks/{upid} (upid_index) */
+  /** GET (upid_index) */
   get: VerbOpt<NoParams, Record<string, unknown>[]>;
-  /** DELETE /nodes/{node}/tasks/{upid} (stop_task) */
+  /** DELETE (stop_task) */
   delete: VerbOpt<NoParams, null>;
   log: NodesNodeTasksUpidLog;
   status: NodesNodeTasksUpidStatus;
@@ -2998,13 +2998,13 @@ export interface NodesNodeTasksUpid {
 
 /** /nodes/{node}/tasks/{upid}/log */
 export interface NodesNodeTasksUpidLog {
-  /** GET /nodes/{node}/tasks/{upid}/log (read_task_log) */
+  /** GET (read_task_log) */
   get: VerbOpt<T.NodesNodeTasksUpidLogGetParams, T.NodesNodeTasksUpidLogGetItem[]>;
 }
 
 /** /nodes/{node}/tasks/{upid}/status */
 export interface NodesNodeTasksUpidStatus {
-  /** GET /nodes/{node}/tasks/{upid}/status (read_task_status) */
+  /** GET (read_task_status) */
   get: VerbOpt<NoParams, T.NodesNodeTasksUpidStatusGetResult>;
 }
 
@@ -3014,13 +3014,13 @@ export interface NodesNodeTermproxy extends PostOpt<T.NodesNodeTermproxyPostPara
 
 /** /nodes/{node}/time; PUT (set_timezone) */
 export interface NodesNodeTime extends Put<T.NodesNodeTimePutParams, null> {
-  /** GET /nodes/{node}/time (time) */
+  /** GET (time) */
   get: VerbOpt<NoParams, T.NodesNodeTimeGetResult>;
 }
 
 /** /nodes/{node}/version */
 export interface NodesNodeVersion {
-  /** GET /nodes/{node}/version (version) */
+  /** GET (version) */
   get: VerbOpt<NoParams, T.NodesNodeVersionGetResult>;
 }
 
@@ -3030,7 +3030,7 @@ export interface NodesNodeVncshell extends PostOpt<T.NodesNodeVncshellPostParams
 
 /** /nodes/{node}/vncwebsocket */
 export interface NodesNodeVncwebsocket {
-  /** GET /nodes/{node}/vncwebsocket (vncwebsocket) */
+  /** GET (vncwebsocket) */
   get: Verb<T.NodesNodeVncwebsocketGetParams, T.NodesNodeVncwebsocketGetResult>;
 }
 
@@ -3042,13 +3042,13 @@ export interface NodesNodeVzdump extends PostOpt<T.NodesNodeVzdumpPostParams, Up
 
 /** /nodes/{node}/vzdump/defaults */
 export interface NodesNodeVzdumpDefaults {
-  /** GET /nodes/{node}/vzdump/defaults (defaults) */
+  /** GET (defaults) */
   get: VerbOpt<T.NodesNodeVzdumpDefaultsGetParams, T.NodesNodeVzdumpDefaultsGetResult>;
 }
 
 /** /nodes/{node}/vzdump/extractconfig */
 export interface NodesNodeVzdumpExtractconfig {
-  /** GET /nodes/{node}/vzdump/extractconfig (extractconfig) */
+  /** GET (extractconfig) */
   get: Verb<T.NodesNodeVzdumpExtractconfigGetParams, string>;
 }
 
@@ -3059,37 +3059,37 @@ export interface NodesNodeWakeonlan extends PostOpt<NoParams, string> {
 /** /pools; POST (create_pool); PUT (update_pool) */
 export interface Pools extends Post<T.PoolsPostParams, null>, Put<T.PoolsPutParams, null> {
   (poolid: string | number): PoolsPoolid;
-  /** GET /pools (index) */
+  /** GET (index) */
   get: VerbOpt<T.PoolsGetParams, T.PoolsGetItem[]>;
-  /** DELETE /pools (delete_pool) */
+  /** DELETE (delete_pool) */
   delete: Verb<T.PoolsDeleteParams, null>;
 }
 
 /** /pools/{poolid}; PUT (update_pool_deprecated) */
 export interface PoolsPoolid extends PutOpt<T.PoolsPoolidPutParams, null> {
-  /** GET /pools/{poolid} (read_pool) */
+  /** GET (read_pool) */
   get: VerbOpt<T.PoolsPoolidGetParams, T.PoolsPoolidGetResult>;
-  /** DELETE /pools/{poolid} (delete_pool_deprecated) */
+  /** DELETE (delete_pool_deprecated) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /storage; POST (create) */
 export interface Storage extends Post<T.StoragePostParams, T.StoragePostResult> {
   (storage: string | number): StorageStorage;
-  /** GET /storage (index) */
+  /** GET (index) */
   get: VerbOpt<T.StorageGetParams, T.StorageGetItem[]>;
 }
 
 /** /storage/{storage}; PUT (update) */
 export interface StorageStorage extends PutOpt<T.StorageStoragePutParams, T.StorageStoragePutResult> {
-  /** GET /storage/{storage} (read) */
+  /** GET (read) */
   get: VerbOpt<NoParams, Record<string, unknown>>;
-  /** DELETE /storage/{storage} (delete) */
+  /** DELETE (delete) */
   delete: VerbOpt<NoParams, null>;
 }
 
 /** /version */
 export interface Version {
-  /** GET /version (version) */
+  /** GET (version) */
   get: VerbOpt<NoParams, T.VersionGetResult>;
 }

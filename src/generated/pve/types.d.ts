@@ -125,81 +125,11 @@ export interface AccessDomainsPostParams {
   verify?: Bool | undefined;
 }
 
-export interface AccessDomainsRealmPutParams {
-  "acr-values"?: string | undefined;
-  audiences?: string | undefined;
-  /** default 0 */
-  autocreate?: Bool | undefined;
-  /** length 0..256 */
-  base_dn?: string | undefined;
-  /** length 0..256 */
-  bind_dn?: string | undefined;
-  /** default "/etc/ssl/certs" */
-  capath?: string | undefined;
-  /** default 1 */
-  "case-sensitive"?: Bool | undefined;
-  cert?: string | undefined;
-  certkey?: string | undefined;
-  /** default 0 */
-  "check-connection"?: Bool | undefined;
-  /** length 0..256 */
-  "client-id"?: string | undefined;
-  /** length 0..256 */
-  "client-key"?: string | undefined;
-  /** length 0..4096 */
-  comment?: string | undefined;
-  default?: Bool | undefined;
+export interface AccessDomainsRealmPutParams extends Omit<AccessDomainsPostParams, "realm" | "type" | "username-claim"> {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
   /** length 0..64 */
   digest?: string | undefined;
-  /** length 0..256 */
-  domain?: string | undefined;
-  /** length 0..2048 */
-  filter?: string | undefined;
-  /** format ldap-simple-attr-list */
-  group_classes?: string | undefined;
-  /** length 0..256 */
-  group_dn?: string | undefined;
-  /** length 0..2048 */
-  group_filter?: string | undefined;
-  /** format ldap-simple-attr; length 0..256 */
-  group_name_attr?: string | undefined;
-  /** default 0 */
-  "groups-autocreate"?: Bool | undefined;
-  /** length 0..256 */
-  "groups-claim"?: string | undefined;
-  /** default 0 */
-  "groups-overwrite"?: Bool | undefined;
-  /** length 0..256 */
-  "issuer-url"?: string | undefined;
-  /** default "ldap" */
-  mode?: "ldap" | "ldaps" | "ldap+starttls" | undefined;
-  password?: string | undefined;
-  /** range 1..65535 */
-  port?: number | undefined;
-  prompt?: string | undefined;
-  /** default 1 */
-  "query-userinfo"?: Bool | undefined;
-  /** default "email profile" */
-  scopes?: string | undefined;
-  secure?: Bool | undefined;
-  /** format address; length 0..256 */
-  server1?: string | undefined;
-  /** format address; length 0..256 */
-  server2?: string | undefined;
-  sslversion?: "tlsv1" | "tlsv1_1" | "tlsv1_2" | "tlsv1_3" | undefined;
-  /** format realm-sync-options */
-  "sync-defaults-options"?: string | undefined;
-  sync_attributes?: string | undefined;
-  /** format pve-tfa-config; length 0..128 */
-  tfa?: string | undefined;
-  /** length 0..256 */
-  user_attr?: string | undefined;
-  /** format ldap-simple-attr-list */
-  user_classes?: string | undefined;
-  /** default 0 */
-  verify?: Bool | undefined;
 }
 
 export interface AccessDomainsRealmSyncPostParams {
@@ -509,24 +439,9 @@ export interface AccessUsersUseridGetResult {
   }>;
 }
 
-export interface AccessUsersUseridPutParams {
+export interface AccessUsersUseridPutParams extends Omit<AccessUsersPostParams, "password" | "userid"> {
   /** requires groups */
   append?: Bool | undefined;
-  /** length 0..2048 */
-  comment?: string | undefined;
-  /** format email-opt; length 0..254 */
-  email?: string | undefined;
-  /** default 1 */
-  enable?: Bool | undefined;
-  /** range 0.. */
-  expire?: number | undefined;
-  /** length 0..1024 */
-  firstname?: string | undefined;
-  /** format pve-groupid-list */
-  groups?: string | undefined;
-  keys?: string | undefined;
-  /** length 0..1024 */
-  lastname?: string | undefined;
 }
 
 export interface AccessUsersUseridTfaGetParams {
@@ -846,76 +761,11 @@ export interface ClusterBackupPostParams {
 
 export interface ClusterBackupIdGetResult extends ClusterBackupGetItem {}
 
-export interface ClusterBackupIdPutParams {
-  /** default 0 */
-  all?: Bool | undefined;
-  /** range 0..; default 0 */
-  bwlimit?: number | undefined;
-  /** length 0..512 */
-  comment?: string | undefined;
-  /** default "0" */
-  compress?: "0" | "1" | "gzip" | "lzo" | "zstd" | undefined;
+export interface ClusterBackupIdPutParams extends Omit<ClusterBackupPostParams, "dow" | "id"> {
   /** format pve-configid-list */
   delete?: string | undefined;
   /** format pve-day-of-week-list; requires starttime */
   dow?: string | undefined;
-  dumpdir?: string | undefined;
-  /** default "1" */
-  enabled?: Bool | undefined;
-  /** format pve-vmid-list */
-  exclude?: string | undefined;
-  "exclude-path"?: readonly string[] | undefined;
-  /** format backup-fleecing */
-  fleecing?: string | undefined;
-  /** range 0..8; default 7 */
-  ionice?: number | undefined;
-  /** range 0..; default 180 */
-  lockwait?: number | undefined;
-  /** default "always" */
-  mailnotification?: "always" | "failure" | undefined;
-  /** format email-or-username-list */
-  mailto?: string | undefined;
-  /** default "snapshot" */
-  mode?: "snapshot" | "suspend" | "stop" | undefined;
-  /** format pve-node */
-  node?: string | undefined;
-  /** length 0..1024; requires storage */
-  "notes-template"?: string | undefined;
-  /** default "auto" */
-  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system" | undefined;
-  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata" | undefined;
-  /** format backup-performance */
-  performance?: string | undefined;
-  /** default 0 */
-  pigz?: number | undefined;
-  pool?: string | undefined;
-  /** requires storage */
-  protected?: Bool | undefined;
-  /** format prune-backups; default "keep-all=1" */
-  "prune-backups"?: string | undefined;
-  /** default 0 */
-  quiet?: Bool | undefined;
-  /** default 1 */
-  remove?: Bool | undefined;
-  /** default 0 */
-  "repeat-missed"?: Bool | undefined;
-  /** format pve-calendar-event; length 0..128 */
-  schedule?: string | undefined;
-  script?: string | undefined;
-  starttime?: string | undefined;
-  /** default 1 */
-  stdexcludes?: Bool | undefined;
-  /** default 0 */
-  stop?: Bool | undefined;
-  /** range 0..; default 10 */
-  stopwait?: number | undefined;
-  /** format pve-storage-id */
-  storage?: string | undefined;
-  tmpdir?: string | undefined;
-  /** format pve-vmid-list */
-  vmid?: string | undefined;
-  /** default 1 */
-  zstd?: number | undefined;
 }
 
 export interface ClusterBackupIdIncludedVolumesGetResult {
@@ -1275,35 +1125,13 @@ export interface ClusterFirewallGroupsGroupPostParams {
 
 export interface ClusterFirewallGroupsGroupPosGetResult extends ClusterFirewallGroupsGroupGetItem {}
 
-export interface ClusterFirewallGroupsGroupPosPutParams {
+export interface ClusterFirewallGroupsGroupPosPutParams extends Omit<ClusterFirewallGroupsGroupPostParams, "action" | "pos" | "type"> {
   /** length 2..20 */
   action?: string | undefined;
-  comment?: string | undefined;
   /** format pve-configid-list */
   delete?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  dest?: string | undefined;
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** format pve-fw-dport-spec */
-  dport?: string | undefined;
-  /** range 0.. */
-  enable?: number | undefined;
-  /** format pve-fw-icmp-type-spec */
-  "icmp-type"?: string | undefined;
-  /** format pve-iface; length 2..20 */
-  iface?: string | undefined;
-  log?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined;
-  /** length 0..128 */
-  macro?: string | undefined;
   /** range 0.. */
   moveto?: number | undefined;
-  /** format pve-fw-protocol-spec */
-  proto?: string | undefined;
-  /** format pve-fw-addr-spec; length 0..512 */
-  source?: string | undefined;
-  /** format pve-fw-sport-spec */
-  sport?: string | undefined;
   type?: "in" | "out" | "forward" | "group" | undefined;
 }
 
@@ -1891,49 +1719,11 @@ export interface ClusterMetricsServerIdPostParams {
   "verify-certificate"?: Bool | undefined;
 }
 
-export interface ClusterMetricsServerIdPutParams {
-  "api-path-prefix"?: string | undefined;
-  bucket?: string | undefined;
+export interface ClusterMetricsServerIdPutParams extends Omit<ClusterMetricsServerIdPostParams, "type"> {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
   /** length 0..64 */
   digest?: string | undefined;
-  disable?: Bool | undefined;
-  /** default "udp" */
-  influxdbproto?: "udp" | "http" | "https" | undefined;
-  /** range 1..; default 25000000 */
-  "max-body-size"?: number | undefined;
-  /** range 512..65536; default 1500 */
-  mtu?: number | undefined;
-  organization?: string | undefined;
-  /** default "gzip" */
-  "otel-compression"?: "none" | "gzip" | undefined;
-  /** length 0..1024 */
-  "otel-headers"?: string | undefined;
-  /** range 1024..; default 10000000 */
-  "otel-max-body-size"?: number | undefined;
-  /** default "/v1/metrics" */
-  "otel-path"?: string | undefined;
-  /** default "https" */
-  "otel-protocol"?: "http" | "https" | undefined;
-  /** length 0..1024 */
-  "otel-resource-attributes"?: string | undefined;
-  /** range 1..10; default 5 */
-  "otel-timeout"?: number | undefined;
-  /** default 1 */
-  "otel-verify-ssl"?: Bool | undefined;
-  /** format graphite-path */
-  path?: string | undefined;
-  /** range 1..65536 */
-  port: number;
-  proto?: "udp" | "tcp" | undefined;
-  /** format address */
-  server: string;
-  /** range 0..; default 1 */
-  timeout?: number | undefined;
-  token?: string | undefined;
-  /** default 1 */
-  "verify-certificate"?: Bool | undefined;
 }
 
 export interface ClusterNextidGetParams {
@@ -2085,23 +1875,12 @@ export interface ClusterNotificationsEndpointsSmtpNameGetResult {
   [key: string]: unknown;
 }
 
-export interface ClusterNotificationsEndpointsSmtpNamePutParams {
-  author?: string | undefined;
-  comment?: string | undefined;
+export interface ClusterNotificationsEndpointsSmtpNamePutParams extends Omit<ClusterNotificationsEndpointsSmtpPostParams, "from-address" | "name" | "server"> {
   delete?: readonly string[] | undefined;
   /** length 0..64 */
   digest?: string | undefined;
-  /** default 0 */
-  disable?: Bool | undefined;
   "from-address"?: string | undefined;
-  mailto?: readonly string[] | undefined;
-  "mailto-user"?: readonly string[] | undefined;
-  /** default "tls" */
-  mode?: "insecure" | "starttls" | "tls" | undefined;
-  password?: string | undefined;
-  port?: number | undefined;
   server?: string | undefined;
-  username?: string | undefined;
 }
 
 export interface ClusterNotificationsEndpointsWebhookGetItem {
@@ -2220,20 +1999,10 @@ export interface ClusterNotificationsMatchersNameGetResult {
   [key: string]: unknown;
 }
 
-export interface ClusterNotificationsMatchersNamePutParams {
-  comment?: string | undefined;
+export interface ClusterNotificationsMatchersNamePutParams extends Omit<ClusterNotificationsMatchersPostParams, "name"> {
   delete?: readonly string[] | undefined;
   /** length 0..64 */
   digest?: string | undefined;
-  /** default 0 */
-  disable?: Bool | undefined;
-  "invert-match"?: Bool | undefined;
-  "match-calendar"?: readonly string[] | undefined;
-  "match-field"?: readonly string[] | undefined;
-  "match-severity"?: readonly string[] | undefined;
-  /** default "all" */
-  mode?: "all" | "any" | undefined;
-  target?: readonly string[] | undefined;
 }
 
 export interface ClusterNotificationsTargetsGetItem {
@@ -2682,39 +2451,11 @@ export interface ClusterSdnControllersControllerGetParams {
 
 export interface ClusterSdnControllersControllerGetResult extends ClusterSdnControllersGetItem {}
 
-export interface ClusterSdnControllersControllerPutParams {
-  /** range 0..4294967295 */
-  asn?: number | undefined;
-  /** default "auto" */
-  "bgp-mode"?: "auto" | "external" | "internal" | undefined;
-  "bgp-multipath-as-path-relax"?: Bool | undefined;
+export interface ClusterSdnControllersControllerPutParams extends Omit<ClusterSdnControllersPostParams, "controller" | "type"> {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
   /** length 0..64 */
   digest?: string | undefined;
-  ebgp?: Bool | undefined;
-  "ebgp-multihop"?: number | undefined;
-  /** format pve-sdn-fabric-id */
-  fabric?: string | undefined;
-  "isis-domain"?: string | undefined;
-  /** format pve-iface-list */
-  "isis-ifaces"?: string | undefined;
-  /** format pve-sdn-isis-net; length 20..50 */
-  "isis-net"?: string | undefined;
-  "lock-token"?: string | undefined;
-  loopback?: string | undefined;
-  /** format pve-node */
-  node?: string | undefined;
-  /** format pve-node-list */
-  nodes?: string | undefined;
-  /** format pve-configid; default "VTEP" */
-  "peer-group-name"?: string | undefined;
-  /** format ip-list */
-  peers?: string | undefined;
-  /** format pve-sdn-route-map-id */
-  "route-map-in"?: string | undefined;
-  /** format pve-sdn-route-map-id */
-  "route-map-out"?: string | undefined;
 }
 
 export interface ClusterSdnControllersControllerDeleteParams {
@@ -2856,26 +2597,8 @@ export interface ClusterSdnFabricsFabricPostParams {
 
 export interface ClusterSdnFabricsFabricIdGetResult extends ClusterSdnFabricsFabricGetItem {}
 
-export interface ClusterSdnFabricsFabricIdPutParams {
-  area?: string | undefined;
-  /** range 1..600 */
-  csnp_interval?: number | undefined;
+export interface ClusterSdnFabricsFabricIdPutParams extends Omit<ClusterSdnFabricsFabricPostParams, "id"> {
   delete: readonly ("ip_prefix" | "ip6_prefix" | "hello_interval" | "csnp_interval" | "route_filter")[] | readonly ("ip_prefix" | "ip6_prefix" | "redistribute" | "route_filter" | "route_map_in" | "route_map_out")[] | readonly ("area" | "redistribute" | "route_filter")[] | readonly "persistent_keepalive"[];
-  /** length 0..64 */
-  digest?: string | undefined;
-  /** range 1..600 */
-  hello_interval?: number | undefined;
-  /** format CIDR */
-  ip6_prefix?: string | undefined;
-  /** format CIDR */
-  ip_prefix?: string | undefined;
-  "lock-token"?: string | undefined;
-  /** range 0..65535 */
-  persistent_keepalive?: number | undefined;
-  protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
-  redistribute: readonly string[];
-  /** format pve-sdn-prefix-list-id */
-  route_filter?: string | undefined;
 }
 
 export interface ClusterSdnFabricsNodeGetParams extends ClusterSdnControllersControllerGetParams {}
@@ -2926,22 +2649,8 @@ export interface ClusterSdnFabricsNodeFabricIdPostParams {
 
 export interface ClusterSdnFabricsNodeFabricIdNodeIdGetResult extends ClusterSdnFabricsNodeGetItem {}
 
-export interface ClusterSdnFabricsNodeFabricIdNodeIdPutParams {
-  allowed_ips?: readonly string[] | undefined;
+export interface ClusterSdnFabricsNodeFabricIdNodeIdPutParams extends Omit<ClusterSdnFabricsNodeFabricIdPostParams, "node_id"> {
   delete: readonly ("interfaces" | "ip" | "ip6")[] | readonly ("allowed_ips" | "endpoint" | "interfaces" | "ip" | "ip6" | "peers")[];
-  /** length 0..64 */
-  digest?: string | undefined;
-  endpoint?: string | undefined;
-  interfaces: readonly string[] | unknown;
-  /** format ipv4 */
-  ip?: string | undefined;
-  /** format ipv6 */
-  ip6?: string | undefined;
-  "lock-token"?: string | undefined;
-  peers?: readonly string[] | undefined;
-  protocol: "openfabric" | "ospf" | "wireguard" | "bgp";
-  public_key?: string | undefined;
-  role?: "internal" | "external" | undefined;
 }
 
 export interface ClusterSdnIpamsGetParams {
@@ -3386,49 +3095,11 @@ export interface ClusterSdnZonesZoneGetParams extends ClusterSdnControllersContr
 
 export interface ClusterSdnZonesZoneGetResult extends ClusterSdnZonesGetItem {}
 
-export interface ClusterSdnZonesZonePutParams {
-  "advertise-subnets"?: Bool | undefined;
-  bridge?: string | undefined;
-  "bridge-disable-mac-learning"?: Bool | undefined;
-  controller?: string | undefined;
+export interface ClusterSdnZonesZonePutParams extends Omit<ClusterSdnZonesPostParams, "type" | "zone"> {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
-  dhcp?: "dnsmasq" | undefined;
   /** length 0..64 */
   digest?: string | undefined;
-  "disable-arp-nd-suppression"?: Bool | undefined;
-  dns?: string | undefined;
-  /** format dns-name */
-  dnszone?: string | undefined;
-  "dp-id"?: number | undefined;
-  /** format pve-node-list */
-  exitnodes?: string | undefined;
-  "exitnodes-local-routing"?: Bool | undefined;
-  /** format pve-node */
-  "exitnodes-primary"?: string | undefined;
-  /** format pve-sdn-fabric-id */
-  fabric?: string | undefined;
-  ipam?: string | undefined;
-  "lock-token"?: string | undefined;
-  /** format mac-addr */
-  mac?: string | undefined;
-  mtu?: number | undefined;
-  /** format pve-node-list */
-  nodes?: string | undefined;
-  /** format ip-list */
-  peers?: string | undefined;
-  reversedns?: string | undefined;
-  /** format pve-sdn-bgp-rt-list */
-  "rt-import"?: string | undefined;
-  "secondary-controllers"?: readonly string[] | undefined;
-  /** range 0.. */
-  tag?: number | undefined;
-  /** default "802.1q" */
-  "vlan-protocol"?: "802.1q" | "802.1ad" | undefined;
-  /** range 1..16777215 */
-  "vrf-vxlan"?: number | undefined;
-  /** range 1..65536; default 4789 */
-  "vxlan-port"?: number | undefined;
 }
 
 export interface ClusterSdnZonesZoneDeleteParams extends ClusterSdnControllersControllerDeleteParams {}
@@ -4752,74 +4423,13 @@ export interface NodesNodeLxcVmidConfigGetResult {
   [key: string]: unknown;
 }
 
-export interface NodesNodeLxcVmidConfigPutParams {
-  /** default "amd64" */
-  arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64" | undefined;
-  /** default "tty" */
-  cmode?: "shell" | "console" | "tty" | undefined;
-  /** default 1 */
-  console?: Bool | undefined;
-  /** range 1..8192 */
-  cores?: number | undefined;
-  /** range 0..8192; default 0 */
-  cpulimit?: number | undefined;
-  /** range 0..500000 */
-  cpuunits?: number | undefined;
-  /** default 0 */
-  debug?: Bool | undefined;
+export interface NodesNodeLxcVmidConfigPutParams extends Omit<NodesNodeLxcPostParams, "bwlimit" | "force" | "ha-managed" | "ignore-unpack-errors" | "ostemplate" | "password" | "pool" | "restore" | "ssh-public-keys" | "start" | "storage" | "unique" | "vmid"> {
   /** format pve-configid-list */
   delete?: string | undefined;
-  /** length 0..8192 */
-  description?: string | undefined;
-  /** property string: deny-write, gid, mode, path, uid; keys dev0..dev255 */
-  [key: `dev${number}`]: string | undefined;
   /** length 0..40 */
   digest?: string | undefined;
-  /** default "/sbin/init" */
-  entrypoint?: string | undefined;
-  env?: string | undefined;
-  /** property string: force_rw_sys, fuse, keyctl, mknod, mount, nesting */
-  features?: string | undefined;
-  /** format pve-volume-id */
-  hookscript?: string | undefined;
-  /** format dns-name; length 0..255 */
-  hostname?: string | undefined;
-  lock?: "backup" | "create" | "destroyed" | "disk" | "fstrim" | "migrate" | "mounted" | "rollback" | "snapshot" | "snapshot-delete" | undefined;
-  /** range 16..; default 512 */
-  memory?: number | undefined;
-  /** property string: acl, backup, idmap, keepattrs, mountoptions, mp, quota, replicate, ro, shared, size, volume; keys mp0..mp255 */
-  [key: `mp${number}`]: string | undefined;
-  /** format lxc-ip-with-ll-iface-list */
-  nameserver?: string | undefined;
-  /** property string: bridge, firewall, gw, gw6, host-managed, hwaddr, ip, ip6, link_down, mtu, name, rate, tag, trunks, type; keys net0..net31 */
-  [key: `net${number}`]: string | undefined;
-  /** default 0 */
-  onboot?: Bool | undefined;
-  ostype?: "debian" | "devuan" | "ubuntu" | "centos" | "fedora" | "opensuse" | "archlinux" | "alpine" | "gentoo" | "nixos" | "unmanaged" | undefined;
-  /** default 0 */
-  protection?: Bool | undefined;
   /** format pve-configid-list */
   revert?: string | undefined;
-  /** property string: acl, idmap, mountoptions, quota, replicate, ro, shared, size, volume */
-  rootfs?: string | undefined;
-  /** format dns-name-list */
-  searchdomain?: string | undefined;
-  /** format pve-startup-order */
-  startup?: string | undefined;
-  /** range 0..; default 512 */
-  swap?: number | undefined;
-  /** format pve-tag-list */
-  tags?: string | undefined;
-  /** default 0 */
-  template?: Bool | undefined;
-  /** format pve-ct-timezone */
-  timezone?: string | undefined;
-  /** range 0..6; default 2 */
-  tty?: number | undefined;
-  /** default 0 */
-  unprivileged?: Bool | undefined;
-  /** property string: volume; keys unused0..unused255 */
-  [key: `unused${number}`]: string | undefined;
 }
 
 export interface NodesNodeLxcVmidFeatureGetParams {
@@ -5327,56 +4937,9 @@ export interface NodesNodeNetworkIfaceGetResult {
   [key: string]: unknown;
 }
 
-export interface NodesNodeNetworkIfacePutParams {
-  /** format ipv4; requires netmask */
-  address?: string | undefined;
-  /** format ipv6; requires netmask6 */
-  address6?: string | undefined;
-  autostart?: Bool | undefined;
-  /** format pve-iface */
-  "bond-primary"?: string | undefined;
-  bond_mode?: "balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp" | undefined;
-  bond_xmit_hash_policy?: "layer2" | "layer2+3" | "layer3+4" | undefined;
-  /** format pve-iface-list */
-  bridge_ports?: string | undefined;
-  /** format pve-vlan-id-or-range-list */
-  bridge_vids?: string | undefined;
-  bridge_vlan_aware?: Bool | undefined;
-  /** format CIDRv4 */
-  cidr?: string | undefined;
-  /** format CIDRv6 */
-  cidr6?: string | undefined;
-  comments?: string | undefined;
-  comments6?: string | undefined;
+export interface NodesNodeNetworkIfacePutParams extends Omit<NodesNodeNetworkPostParams, "iface"> {
   /** format pve-configid-list */
   delete?: string | undefined;
-  /** format ipv4 */
-  gateway?: string | undefined;
-  /** format ipv6 */
-  gateway6?: string | undefined;
-  /** range 1280..65520 */
-  mtu?: number | undefined;
-  /** format ipv4mask; requires address */
-  netmask?: string | undefined;
-  /** range 0..128; requires address6 */
-  netmask6?: number | undefined;
-  /** format pve-iface-list */
-  ovs_bonds?: string | undefined;
-  /** format pve-iface */
-  ovs_bridge?: string | undefined;
-  /** length 0..1024 */
-  ovs_options?: string | undefined;
-  /** format pve-iface-list */
-  ovs_ports?: string | undefined;
-  /** range 1..4094 */
-  ovs_tag?: number | undefined;
-  /** format pve-iface-list */
-  slaves?: string | undefined;
-  type: "bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "unknown";
-  /** range 1..4094 */
-  "vlan-id"?: number | undefined;
-  /** format pve-iface */
-  "vlan-raw-device"?: string | undefined;
 }
 
 export interface NodesNodeQemuGetParams {
@@ -6048,23 +5611,10 @@ export interface NodesNodeQemuVmidAgentSetUserPasswordPostParams {
   username: string;
 }
 
-export interface NodesNodeQemuVmidClonePostParams {
-  bwlimit?: number | undefined;
-  description?: string | undefined;
+export interface NodesNodeQemuVmidClonePostParams extends Omit<NodesNodeLxcVmidClonePostParams, "hostname"> {
   format?: "raw" | "qcow2" | "vmdk" | undefined;
-  full?: Bool | undefined;
   /** format dns-name */
   name?: string | undefined;
-  /** format pve-vmid; range 100..999999999 */
-  newid: number;
-  /** format pve-poolid */
-  pool?: string | undefined;
-  /** format pve-configid; length 0..40 */
-  snapname?: string | undefined;
-  /** format pve-storage-id */
-  storage?: string | undefined;
-  /** format pve-node */
-  target?: string | undefined;
 }
 
 export interface NodesNodeQemuVmidCloudinitGetItem extends NodesNodeLxcVmidPendingGetItem {}
@@ -6170,332 +5720,21 @@ export interface NodesNodeQemuVmidConfigGetResult {
   [key: string]: unknown;
 }
 
-export interface NodesNodeQemuVmidConfigPostParams {
-  /** default 1 */
-  acpi?: Bool | undefined;
-  /** format pve-cpuset */
-  affinity?: string | undefined;
-  /** property string: enabled, freeze-fs, fstrim_cloned_disks, type */
-  agent?: string | undefined;
-  /** default 1 */
-  "allow-ksm"?: Bool | undefined;
-  /** format pve-qemu-sev-fmt */
-  "amd-sev"?: string | undefined;
-  arch?: "x86_64" | "aarch64" | undefined;
-  args?: string | undefined;
-  /** property string: device, driver */
-  audio0?: string | undefined;
-  /** default 0 */
-  autostart?: Bool | undefined;
+export interface NodesNodeQemuVmidConfigPostParams extends Omit<NodesNodeQemuPostParams, "archive" | "bwlimit" | "force" | "ha-managed" | "live-restore" | "pool" | "start" | "storage" | "unique" | "vmid"> {
   /** range 1..30 */
   background_delay?: number | undefined;
-  /** range 0.. */
-  balloon?: number | undefined;
-  /** default "seabios" */
-  bios?: "seabios" | "ovmf" | undefined;
-  /** format pve-qm-boot */
-  boot?: string | undefined;
-  /** format pve-qm-bootdisk */
-  bootdisk?: string | undefined;
-  /** format pve-qm-ide */
-  cdrom?: string | undefined;
-  /** format pve-qm-cicustom */
-  cicustom?: string | undefined;
-  cipassword?: string | undefined;
-  citype?: "configdrive2" | "nocloud" | "opennebula" | undefined;
-  /** default 1 */
-  ciupgrade?: Bool | undefined;
-  ciuser?: string | undefined;
-  /** range 1..; default 1 */
-  cores?: number | undefined;
-  /** format pve-vm-cpu-conf */
-  cpu?: string | undefined;
-  /** range 0..128; default 0 */
-  cpulimit?: number | undefined;
-  /** range 1..262144 */
-  cpuunits?: number | undefined;
   /** format pve-configid-list */
   delete?: string | undefined;
-  /** length 0..8192 */
-  description?: string | undefined;
   /** length 0..40 */
   digest?: string | undefined;
-  /** property string: efitype, file, format, import-from, ms-cert, pre-enrolled-keys, size */
-  efidisk0?: string | undefined;
   /** requires delete */
   force?: Bool | undefined;
-  freeze?: Bool | undefined;
-  /** format pve-volume-id */
-  hookscript?: string | undefined;
-  /** format pve-qm-hostpci; keys hostpci0..hostpci15 */
-  [key: `hostpci${number}`]: string | undefined;
-  /** format pve-hotplug-features; default "network,disk,usb" */
-  hotplug?: string | undefined;
-  hugepages?: "any" | "2" | "1024" | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, model, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys ide0..ide3 */
-  [key: `ide${number}`]: string | undefined;
-  /** format pve-storage-id */
-  "import-working-storage"?: string | undefined;
-  /** format pve-qemu-tdx-fmt */
-  "intel-tdx"?: string | undefined;
-  /** format pve-qm-ipconfig; keys ipconfig0..ipconfig31 */
-  [key: `ipconfig${number}`]: string | undefined;
-  /** property string: name, size */
-  ivshmem?: string | undefined;
-  /** default 0 */
-  keephugepages?: Bool | undefined;
-  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
-  /** default 1 */
-  kvm?: Bool | undefined;
-  localtime?: Bool | undefined;
-  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended" | undefined;
-  /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
-  machine?: string | undefined;
-  /** property string: current */
-  memory?: string | number | undefined;
-  /** range 0..; default 0.1 */
-  migrate_downtime?: number | undefined;
-  /** range 0..; default 0 */
-  migrate_speed?: number | undefined;
-  /** format dns-name */
-  name?: string | undefined;
-  /** format address-list */
-  nameserver?: string | undefined;
-  /** property string: bridge, firewall, link_down, macaddr, model, mtu, queues, rate, tag, trunks; keys net0..net31 */
-  [key: `net${number}`]: string | undefined;
-  /** default 0 */
-  numa?: Bool | undefined;
-  /** property string: cpus, hostnodes, memory, policy; keys numa0..numa7 */
-  [key: `numa${number}`]: string | undefined;
-  /** default 0 */
-  onboot?: Bool | undefined;
-  /** default "other" */
-  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris" | undefined;
-  /** keys parallel0..parallel2 */
-  [key: `parallel${number}`]: string | undefined;
-  /** default 0 */
-  protection?: Bool | undefined;
-  /** default 1 */
-  reboot?: Bool | undefined;
   /** format pve-configid-list */
   revert?: string | undefined;
-  /** format pve-qm-rng */
-  rng0?: string | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys sata0..sata5 */
-  [key: `sata${number}`]: string | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, product, queues, replicate, rerror, ro, scsiblock, serial, shared, size, snapshot, ssd, vendor, werror, wwn; keys scsi0..scsi30 */
-  [key: `scsi${number}`]: string | undefined;
-  /** default "lsi" */
-  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi" | undefined;
-  searchdomain?: string | undefined;
-  /** keys serial0..serial3 */
-  [key: `serial${number}`]: string | undefined;
-  /** range 0..50000; default 1000 */
-  shares?: number | undefined;
   skiplock?: Bool | undefined;
-  /** format pve-qm-smbios1; length 0..512 */
-  smbios1?: string | undefined;
-  /** range 1..; default 1 */
-  smp?: number | undefined;
-  /** range 1..; default 1 */
-  sockets?: number | undefined;
-  /** property string: foldersharing, videostreaming */
-  spice_enhancements?: string | undefined;
-  /** format urlencoded */
-  sshkeys?: string | undefined;
-  /** default "now" */
-  startdate?: string | undefined;
-  /** format pve-startup-order */
-  startup?: string | undefined;
-  /** default 1 */
-  tablet?: Bool | undefined;
-  /** format pve-tag-list */
-  tags?: string | undefined;
-  /** default 0 */
-  tdf?: Bool | undefined;
-  /** default 0 */
-  template?: Bool | undefined;
-  /** property string: file, format, import-from, size, version */
-  tpmstate0?: string | undefined;
-  /** property string: file; keys unused0..unused255 */
-  [key: `unused${number}`]: string | undefined;
-  /** property string: host, mapping, usb3; keys usb0..usb13 */
-  [key: `usb${number}`]: string | undefined;
-  /** range 1..; default 0 */
-  vcpus?: number | undefined;
-  /** property string: clipboard, memory, type */
-  vga?: string | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, ro, serial, shared, size, snapshot, werror; keys virtio0..virtio15 */
-  [key: `virtio${number}`]: string | undefined;
-  /** property string: cache, direct-io, dirid, expose-acl, expose-xattr; keys virtiofs0..virtiofs9 */
-  [key: `virtiofs${number}`]: string | undefined;
-  vmgenid?: string | undefined;
-  /** format pve-storage-id */
-  vmstatestorage?: string | undefined;
-  /** format pve-qm-watchdog */
-  watchdog?: string | undefined;
 }
 
-export interface NodesNodeQemuVmidConfigPutParams {
-  /** default 1 */
-  acpi?: Bool | undefined;
-  /** format pve-cpuset */
-  affinity?: string | undefined;
-  /** property string: enabled, freeze-fs, fstrim_cloned_disks, type */
-  agent?: string | undefined;
-  /** default 1 */
-  "allow-ksm"?: Bool | undefined;
-  /** format pve-qemu-sev-fmt */
-  "amd-sev"?: string | undefined;
-  arch?: "x86_64" | "aarch64" | undefined;
-  args?: string | undefined;
-  /** property string: device, driver */
-  audio0?: string | undefined;
-  /** default 0 */
-  autostart?: Bool | undefined;
-  /** range 0.. */
-  balloon?: number | undefined;
-  /** default "seabios" */
-  bios?: "seabios" | "ovmf" | undefined;
-  /** format pve-qm-boot */
-  boot?: string | undefined;
-  /** format pve-qm-bootdisk */
-  bootdisk?: string | undefined;
-  /** format pve-qm-ide */
-  cdrom?: string | undefined;
-  /** format pve-qm-cicustom */
-  cicustom?: string | undefined;
-  cipassword?: string | undefined;
-  citype?: "configdrive2" | "nocloud" | "opennebula" | undefined;
-  /** default 1 */
-  ciupgrade?: Bool | undefined;
-  ciuser?: string | undefined;
-  /** range 1..; default 1 */
-  cores?: number | undefined;
-  /** format pve-vm-cpu-conf */
-  cpu?: string | undefined;
-  /** range 0..128; default 0 */
-  cpulimit?: number | undefined;
-  /** range 1..262144 */
-  cpuunits?: number | undefined;
-  /** format pve-configid-list */
-  delete?: string | undefined;
-  /** length 0..8192 */
-  description?: string | undefined;
-  /** length 0..40 */
-  digest?: string | undefined;
-  /** property string: efitype, file, format, import-from, ms-cert, pre-enrolled-keys, size */
-  efidisk0?: string | undefined;
-  /** requires delete */
-  force?: Bool | undefined;
-  freeze?: Bool | undefined;
-  /** format pve-volume-id */
-  hookscript?: string | undefined;
-  /** format pve-qm-hostpci; keys hostpci0..hostpci15 */
-  [key: `hostpci${number}`]: string | undefined;
-  /** format pve-hotplug-features; default "network,disk,usb" */
-  hotplug?: string | undefined;
-  hugepages?: "any" | "2" | "1024" | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, model, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys ide0..ide3 */
-  [key: `ide${number}`]: string | undefined;
-  /** format pve-qemu-tdx-fmt */
-  "intel-tdx"?: string | undefined;
-  /** format pve-qm-ipconfig; keys ipconfig0..ipconfig31 */
-  [key: `ipconfig${number}`]: string | undefined;
-  /** property string: name, size */
-  ivshmem?: string | undefined;
-  /** default 0 */
-  keephugepages?: Bool | undefined;
-  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
-  /** default 1 */
-  kvm?: Bool | undefined;
-  localtime?: Bool | undefined;
-  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended" | undefined;
-  /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
-  machine?: string | undefined;
-  /** property string: current */
-  memory?: string | number | undefined;
-  /** range 0..; default 0.1 */
-  migrate_downtime?: number | undefined;
-  /** range 0..; default 0 */
-  migrate_speed?: number | undefined;
-  /** format dns-name */
-  name?: string | undefined;
-  /** format address-list */
-  nameserver?: string | undefined;
-  /** property string: bridge, firewall, link_down, macaddr, model, mtu, queues, rate, tag, trunks; keys net0..net31 */
-  [key: `net${number}`]: string | undefined;
-  /** default 0 */
-  numa?: Bool | undefined;
-  /** property string: cpus, hostnodes, memory, policy; keys numa0..numa7 */
-  [key: `numa${number}`]: string | undefined;
-  /** default 0 */
-  onboot?: Bool | undefined;
-  /** default "other" */
-  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris" | undefined;
-  /** keys parallel0..parallel2 */
-  [key: `parallel${number}`]: string | undefined;
-  /** default 0 */
-  protection?: Bool | undefined;
-  /** default 1 */
-  reboot?: Bool | undefined;
-  /** format pve-configid-list */
-  revert?: string | undefined;
-  /** format pve-qm-rng */
-  rng0?: string | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys sata0..sata5 */
-  [key: `sata${number}`]: string | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, product, queues, replicate, rerror, ro, scsiblock, serial, shared, size, snapshot, ssd, vendor, werror, wwn; keys scsi0..scsi30 */
-  [key: `scsi${number}`]: string | undefined;
-  /** default "lsi" */
-  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi" | undefined;
-  searchdomain?: string | undefined;
-  /** keys serial0..serial3 */
-  [key: `serial${number}`]: string | undefined;
-  /** range 0..50000; default 1000 */
-  shares?: number | undefined;
-  skiplock?: Bool | undefined;
-  /** format pve-qm-smbios1; length 0..512 */
-  smbios1?: string | undefined;
-  /** range 1..; default 1 */
-  smp?: number | undefined;
-  /** range 1..; default 1 */
-  sockets?: number | undefined;
-  /** property string: foldersharing, videostreaming */
-  spice_enhancements?: string | undefined;
-  /** format urlencoded */
-  sshkeys?: string | undefined;
-  /** default "now" */
-  startdate?: string | undefined;
-  /** format pve-startup-order */
-  startup?: string | undefined;
-  /** default 1 */
-  tablet?: Bool | undefined;
-  /** format pve-tag-list */
-  tags?: string | undefined;
-  /** default 0 */
-  tdf?: Bool | undefined;
-  /** default 0 */
-  template?: Bool | undefined;
-  /** property string: file, format, import-from, size, version */
-  tpmstate0?: string | undefined;
-  /** property string: file; keys unused0..unused255 */
-  [key: `unused${number}`]: string | undefined;
-  /** property string: host, mapping, usb3; keys usb0..usb13 */
-  [key: `usb${number}`]: string | undefined;
-  /** range 1..; default 0 */
-  vcpus?: number | undefined;
-  /** property string: clipboard, memory, type */
-  vga?: string | undefined;
-  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, ro, serial, shared, size, snapshot, werror; keys virtio0..virtio15 */
-  [key: `virtio${number}`]: string | undefined;
-  /** property string: cache, direct-io, dirid, expose-acl, expose-xattr; keys virtiofs0..virtiofs9 */
-  [key: `virtiofs${number}`]: string | undefined;
-  vmgenid?: string | undefined;
-  /** format pve-storage-id */
-  vmstatestorage?: string | undefined;
-  /** format pve-qm-watchdog */
-  watchdog?: string | undefined;
+export interface NodesNodeQemuVmidConfigPutParams extends Omit<NodesNodeQemuVmidConfigPostParams, "background_delay" | "import-working-storage"> {
 }
 
 export interface NodesNodeQemuVmidDbusVmstatePostParams {
@@ -7526,64 +6765,10 @@ export interface NodesNodeVncwebsocketGetParams extends NodesNodeLxcVmidVncwebso
 
 export interface NodesNodeVncwebsocketGetResult extends NodesNodeLxcVmidVncwebsocketGetResult {}
 
-export interface NodesNodeVzdumpPostParams {
-  /** default 0 */
-  all?: Bool | undefined;
-  /** range 0..; default 0 */
-  bwlimit?: number | undefined;
-  /** default "0" */
-  compress?: "0" | "1" | "gzip" | "lzo" | "zstd" | undefined;
-  dumpdir?: string | undefined;
-  /** format pve-vmid-list */
-  exclude?: string | undefined;
-  "exclude-path"?: readonly string[] | undefined;
-  /** format backup-fleecing */
-  fleecing?: string | undefined;
-  /** range 0..8; default 7 */
-  ionice?: number | undefined;
+export interface NodesNodeVzdumpPostParams extends Omit<ClusterBackupPostParams, "comment" | "dow" | "enabled" | "id" | "node" | "repeat-missed" | "schedule" | "starttime"> {
   /** length 0..50 */
   "job-id"?: string | undefined;
-  /** range 0..; default 180 */
-  lockwait?: number | undefined;
-  /** default "always" */
-  mailnotification?: "always" | "failure" | undefined;
-  /** format email-or-username-list */
-  mailto?: string | undefined;
-  /** default "snapshot" */
-  mode?: "snapshot" | "suspend" | "stop" | undefined;
-  /** length 0..1024; requires storage */
-  "notes-template"?: string | undefined;
-  /** default "auto" */
-  "notification-mode"?: "auto" | "legacy-sendmail" | "notification-system" | undefined;
-  "pbs-change-detection-mode"?: "legacy" | "data" | "metadata" | undefined;
-  /** format backup-performance */
-  performance?: string | undefined;
-  /** default 0 */
-  pigz?: number | undefined;
-  pool?: string | undefined;
-  /** requires storage */
-  protected?: Bool | undefined;
-  /** format prune-backups; default "keep-all=1" */
-  "prune-backups"?: string | undefined;
-  /** default 0 */
-  quiet?: Bool | undefined;
-  /** default 1 */
-  remove?: Bool | undefined;
-  script?: string | undefined;
-  /** default 1 */
-  stdexcludes?: Bool | undefined;
   stdout?: Bool | undefined;
-  /** default 0 */
-  stop?: Bool | undefined;
-  /** range 0..; default 10 */
-  stopwait?: number | undefined;
-  /** format pve-storage-id */
-  storage?: string | undefined;
-  tmpdir?: string | undefined;
-  /** format pve-vmid-list */
-  vmid?: string | undefined;
-  /** default 1 */
-  zstd?: number | undefined;
 }
 
 export interface NodesNodeVzdumpDefaultsGetParams {
@@ -7819,83 +7004,11 @@ export interface StoragePostResult {
   [key: string]: unknown;
 }
 
-export interface StorageStoragePutParams {
-  /** format pve-storage-zfs-blocksize */
-  blocksize?: string | undefined;
-  /** property string: clone, default, migration, move, restore */
-  bwlimit?: string | undefined;
-  comstar_hg?: string | undefined;
-  comstar_tg?: string | undefined;
-  /** format pve-storage-content-list */
-  content?: string | undefined;
-  /** format pve-dir-override-list */
-  "content-dirs"?: string | undefined;
-  "create-base-path"?: Bool | undefined;
-  "create-subdirs"?: Bool | undefined;
-  "data-pool"?: string | undefined;
+export interface StorageStoragePutParams extends Omit<StoragePostParams, "authsupported" | "base" | "datastore" | "export" | "iscsiprovider" | "path" | "portal" | "share" | "storage" | "target" | "thinpool" | "type" | "vgname"> {
   /** format pve-configid-list; length 0..4096 */
   delete?: string | undefined;
   /** length 0..64 */
   digest?: string | undefined;
-  disable?: Bool | undefined;
-  /** length 0..256 */
-  domain?: string | undefined;
-  "encryption-key"?: string | undefined;
-  fingerprint?: string | undefined;
-  format?: "raw" | "qcow2" | "subvol" | "vmdk" | undefined;
-  /** format pve-configid */
-  "fs-name"?: string | undefined;
-  fuse?: Bool | undefined;
-  /** default "no" */
-  is_mountpoint?: string | undefined;
-  keyring?: string | undefined;
-  /** default 0 */
-  krbd?: Bool | undefined;
-  lio_tpg?: string | undefined;
-  "master-pubkey"?: string | undefined;
-  /** range -1.. */
-  "max-protected-backups"?: number | undefined;
-  mkdir?: Bool | undefined;
-  /** format pve-storage-portal-dns-list */
-  monhost?: string | undefined;
-  /** format pve-storage-path */
-  mountpoint?: string | undefined;
-  namespace?: string | undefined;
-  /** default 0 */
-  nocow?: Bool | undefined;
-  /** format pve-node-list */
-  nodes?: string | undefined;
-  nowritecache?: Bool | undefined;
-  /** format pve-storage-options */
-  options?: string | undefined;
-  /** length 0..256 */
-  password?: string | undefined;
-  pool?: string | undefined;
-  /** range 1..65535 */
-  port?: number | undefined;
-  /** default "metadata" */
-  preallocation?: "off" | "metadata" | "falloc" | "full" | undefined;
-  /** format prune-backups */
-  "prune-backups"?: string | undefined;
-  saferemove?: Bool | undefined;
-  /** default 32 */
-  "saferemove-stepsize"?: "1" | "2" | "4" | "8" | "16" | "32" | undefined;
-  saferemove_throughput?: string | undefined;
-  /** format pve-storage-server */
-  server?: string | undefined;
-  shared?: Bool | undefined;
-  "skip-cert-verification"?: Bool | undefined;
-  /** default "default" */
-  smbversion?: "default" | "2.0" | "2.1" | "3" | "3.0" | "3.11" | undefined;
-  /** default 0 */
-  "snapshot-as-volume-chain"?: Bool | undefined;
-  sparse?: Bool | undefined;
-  /** format pve-storage-path */
-  subdir?: string | undefined;
-  tagged_only?: Bool | undefined;
-  username?: string | undefined;
-  /** format pve-storage-path */
-  "zfs-base-path"?: string | undefined;
 }
 
 export interface StorageStoragePutResult extends StoragePostResult {}
