@@ -94,6 +94,7 @@ export {
   type Bool,
   type Envelope,
   type LooseNode,
+  type Outcome,
   propertyString,
   type RawRoute,
   type RemoteUpid,
@@ -102,5 +103,10 @@ export {
   type RouteParams,
   type RouteReturns,
   rawRoute,
+  type Synced,
+  type SyncVerb,
+  type SyncVerbOpt,
   type Upid,
+  type Verb,
+  type VerbOpt,
 } from '../typed/index.js';
