@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the package as npm would publish it: packs the current dist/ (run `npm run build`
-# first), lints the tarball with publint and attw, installs it into an empty project and uses
-# it there the way users do (ESM, CJS, the sync worker, TypeScript with node16 and bundler
+# first), lints the tarball with publint and attw, checks it has no runtime dependencies (every
+# other package is an optional peer), installs it into an empty project (exactly one package)
+# and uses it there the way users do (ESM, CJS, the sync worker, TypeScript with node16 and bundler
 # resolution, the `proxmox` binary). Exits non-zero on the first failure.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -48,6 +49,19 @@ mkdir "$work/unpacked"
 tar -xzf "$tarball" -C "$work/unpacked"
 "$bin/publint" "$work/unpacked/package" --pack false --strict
 
+step "no runtime dependencies: everything beyond the SDK is an optional peer"
+# Issue 19.1: an https-only user installs the SDK and nothing else; ssh2, ws and yaml are
+# peers marked optional (peerDependenciesMeta), which npm does not install unasked.
+node -e "
+const pkg = require(process.argv[1]);
+const deps = Object.keys(pkg.dependencies ?? {});
+if (deps.length > 0) { console.error('runtime dependencies in the package:', deps.join(', ')); process.exit(1); }
+const peers = Object.keys(pkg.peerDependencies ?? {});
+const required = peers.filter((p) => pkg.peerDependenciesMeta?.[p]?.optional !== true);
+if (required.length > 0) { console.error('peer dependencies not marked optional:', required.join(', ')); process.exit(1); }
+console.log('dependencies: none; optional peers:', peers.join(', '));
+" "$work/unpacked/package/package.json"
+
 step "attw"
 # Profile node16: TypeScript 6 deprecates moduleResolution node10 and TypeScript 7 drops it, and
 # node10 cannot see subpath exports (`proxmox-sdk/simulator`) at all; every other mode must pass.
@@ -61,10 +75,22 @@ echo '{ "name": "consumer", "version": "0.0.0", "private": true }' >"$consumer/p
 (cd "$consumer" && npm install --silent --prefer-offline --no-audit --no-fund "$tarball")
 cp "$repo/test/package/"*.mjs "$repo/test/package/"*.cjs "$consumer/"
 
+step "the install is exactly one package, and it works alone"
+# npm's record of what it installed: every package, nested ones included.
+installed="$(cd "$consumer" && node -p "Object.keys(require('./node_modules/.package-lock.json').packages).join(' ')")"
+[ "$installed" = "node_modules/proxmox-sdk" ] || { echo "npm install of the tarball installed: $installed" >&2; exit 1; }
+echo "installed: $installed"
+(cd "$consumer" && node bare.mjs)
+# The profile store and --output-format yaml, without the yaml package.
+(cd "$consumer" && XDG_CONFIG_HOME="$work/xdg" npx --no-install proxmox config add bare --backend mock --user root@pam --no-secret >/dev/null)
+(cd "$consumer" && XDG_CONFIG_HOME="$work/xdg" npx --no-install proxmox config show bare --output-format yaml) >"$work/bare.yaml"
+grep -qx 'user: root@pam' "$work/bare.yaml" || { echo "proxmox config show --output-format yaml printed:" >&2; cat "$work/bare.yaml" >&2; exit 1; }
+echo "proxmox config add/show --output-format yaml: $(grep -c . "$work/bare.yaml") lines, no yaml package"
+
 step "optional peers are not installed, and their backends say how to get them"
-# ssh2 is an optional peer (peerDependenciesMeta): npm must not install it, nor anything with an
-# install script (ssh2's native cpu-features build), for a user who did not ask for it.
-for absent in ssh2 cpu-features selfsigned otpauth; do
+# ssh2, ws and yaml are optional peers (peerDependenciesMeta): npm must not install them, nor
+# anything with an install script (ssh2's native cpu-features build), for a user who did not ask.
+for absent in ssh2 cpu-features ws yaml undici selfsigned otpauth; do
   [ ! -e "$consumer/node_modules/$absent" ] || { echo "installed although optional or unused: $absent" >&2; exit 1; }
 done
 (cd "$consumer" && node peers.mjs)
