@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskFailedError } from '../../src/core/errors.js';
 import type { ProxmoxSDK } from '../../src/sdk/proxmox-sdk.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
-import { rootClient } from './root-client.js';
+import { rootClient } from '../console/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pxupload-'));
 let sim: RunningSimulator;
