@@ -53,10 +53,21 @@ const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: (.*))?$/s;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Control characters other than tab, which a field value may not hold. */
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
-const HEX = /^[0-9A-Fa-f]{1,13}$/;
+/** A chunk size: leading zeros allowed (RFC 9112 7.1), at most 13 digits after them (< 2^53). */
+const HEX = /^0*[0-9A-Fa-f]{1,13}$/;
 
 function malformed(what: string): ConnectionError {
   return new ConnectionError(`the server's answer is not valid HTTP/1.1: ${what}`);
+}
+
+const BARE_LF = 'a line of the head ends in a bare LF, not CRLF';
+
+/**
+ * A refused head line: a bare LF in it is named as such, so that a bare-LF head is refused
+ * with the same words whether it arrived whole or in pieces (see #head).
+ */
+function badLine(line: string, what: string): ConnectionError {
+  return malformed(line.indexOf('\n') === -1 ? what : BARE_LF);
 }
 
 export class ResponseParser {
@@ -191,6 +202,10 @@ export class ResponseParser {
       const seen = Math.min(buf.length - from, 5);
       if (buf.compare(HTTP_PREFIX, 0, seen, from, from + seen) !== 0)
         throw malformed('the status line is not `HTTP/1.x NNN reason`');
+      // A head with bare LF line ends never shows the CRLF CRLF it would end with: refused now,
+      // not after waiting for the timeout (a complete head holding one fails its line's check).
+      for (let lf = buf.indexOf(LF, Math.max(before, from)); lf !== -1; lf = buf.indexOf(LF, lf + 1))
+        if (lf === from || buf[lf - 1] !== CR) throw malformed(BARE_LF);
       if (buf.length - from > HEAD_LIMIT) throw malformed(`the head is larger than ${HEAD_LIMIT} bytes`);
       // A copy: the pending head must not keep the socket's whole chunk alive.
       this.#pending = buf !== data ? buf : Buffer.from(buf.subarray(from));
@@ -208,12 +223,12 @@ export class ResponseParser {
     if (lineEnd === -1) lineEnd = text.length;
     const statusLine = text.slice(0, lineEnd);
     const match = STATUS_LINE.exec(statusLine);
-    if (match === null) throw malformed('the status line is not `HTTP/1.x NNN reason`');
+    if (match === null) throw badLine(statusLine, 'the status line is not `HTTP/1.x NNN reason`');
     const http10 = match[1] === '0';
     const status = Number(match[2]);
     if (status < 100) throw malformed('the status code is below 100');
     const reason = match[3] === undefined ? '' : buf.toString('utf8', from + 13, from + lineEnd);
-    if (BAD_VALUE.test(reason)) throw malformed('the reason phrase holds control characters');
+    if (BAD_VALUE.test(reason)) throw badLine(reason, 'the reason phrase holds control characters');
     const headers: ResponseHeaders = {};
     let count = 0;
     let contentLength = -1;
@@ -231,12 +246,14 @@ export class ResponseParser {
       if (first === 0x20 || first === 0x09)
         throw malformed('a header is folded over lines (obsolete line folding)');
       const colon = line.indexOf(':');
-      if (colon <= 0) throw malformed('a header line has no name');
+      if (colon <= 0) throw badLine(line, 'a header line has no name');
       const rawName = line.slice(0, colon);
-      if (!TOKEN.test(rawName)) throw malformed('a header name holds characters a name may not');
+      if (!TOKEN.test(rawName)) throw badLine(rawName, 'a header name holds characters a name may not');
       const name = rawName.toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (BAD_VALUE.test(value)) throw malformed(`header ${name} holds control characters`);
+      // Checked before the whitespace goes: String#trim would drop a CR, VT, FF or NBSP at an edge.
+      const raw = line.slice(colon + 1);
+      if (BAD_VALUE.test(raw)) throw badLine(raw, `header ${name} holds control characters`);
+      const value = trimOws(raw);
       if (name === 'content-length') {
         contentLength = this.#length(value, contentLength);
       } else if (name === 'transfer-encoding') {
@@ -275,7 +292,7 @@ export class ResponseParser {
   #length(value: string, before: number): number {
     let length = before;
     for (const part of value.split(',')) {
-      const digits = part.trim();
+      const digits = trimOws(part);
       if (!/^[0-9]{1,15}$/.test(digits)) throw malformed('Content-Length is not a number');
       const n = Number(digits);
       if (length !== -1 && n !== length) throw malformed('Content-Length values that disagree');
@@ -288,9 +305,11 @@ export class ResponseParser {
   #chunked(value: string, before: boolean): boolean {
     const codings = value.toLowerCase().split(',');
     for (let i = 0; i < codings.length; i++) {
-      const coding = codings[i]!.trim();
+      const coding = trimOws(codings[i]!);
       if (before) throw malformed('a Transfer-Encoding after chunked');
       if (coding === 'chunked') before = true;
+      // gzip before chunked would hand the caller the compressed bytes: no coding is decoded here.
+      else if (coding !== '') throw malformed('a Transfer-Encoding other than chunked');
     }
     return before;
   }
@@ -318,7 +337,7 @@ export class ResponseParser {
     this.#line = '';
     if (line.charCodeAt(line.length - 1) !== CR) throw malformed('a chunk-size line does not end in CRLF');
     const semicolon = line.indexOf(';');
-    const size = (semicolon === -1 ? line.slice(0, -1) : line.slice(0, semicolon)).trim();
+    const size = trimOws(semicolon === -1 ? line.slice(0, -1) : line.slice(0, semicolon));
     if (!HEX.test(size)) throw malformed('a chunk size is not a hexadecimal number');
     if (semicolon !== -1 && BAD_VALUE.test(line.slice(semicolon, -1)))
       throw malformed('a chunk extension holds control characters');
@@ -377,6 +396,17 @@ function addHeader(headers: ResponseHeaders, name: string, value: string): void 
       writable: true,
     });
   else headers[name] = next;
+}
+
+/** Without the optional whitespace (RFC 9110 5.6.3: spaces and tabs only) around it. */
+function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  let c = text.charCodeAt(start);
+  while (start < end && (c === 0x20 || c === 0x09)) c = text.charCodeAt(++start);
+  c = text.charCodeAt(end - 1);
+  while (end > start && (c === 0x20 || c === 0x09)) c = text.charCodeAt(--end - 1);
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** Whether a comma-separated, lower-case header value holds `token`. */

@@ -243,15 +243,76 @@ describe('ResponseParser: malformed answers are refused, saying what was wrong',
     ],
     ['a line without a colon', 'HTTP/1.1 200 OK\r\nPVEAuthCookie=SECRET\r\n\r\n', /no name/],
     ['obsolete line folding', `HTTP/1.1 200 OK\r\nX-A: a\r\n ${secret}\r\n\r\n`, /folded/],
-    [
-      'a bare LF inside a header',
-      `HTTP/1.1 200 OK\r\nSet-Cookie: ${secret}\nX: y\r\n\r\n`,
-      /set-cookie holds control/,
-    ],
+    ['a bare LF inside a header', `HTTP/1.1 200 OK\r\nSet-Cookie: ${secret}\nX: y\r\n\r\n`, /bare LF/],
     ['a NUL in a value', `HTTP/1.1 200 OK\r\nSet-Cookie: ${secret}\u0000\r\n\r\n`, /control characters/],
     ['a control character in the reason', 'HTTP/1.1 500 bad\u0007\r\n\r\n', /reason phrase/],
     ['101 without an upgrade', 'HTTP/1.1 101 Switching Protocols\r\n\r\n', /101/],
     ['endless 100 Continue', 'HTTP/1.1 100 Continue\r\n\r\n'.repeat(9), /informational/],
+    // Review of the parser against RFC 9112 (test/fuzz/http1-hostile.test.ts has the socket side).
+    ['a four-digit status', 'HTTP/1.1 2000 X\r\n\r\n', /status line/],
+    ['a status below 100', 'HTTP/1.1 099 X\r\nContent-Length: 0\r\n\r\n', /below 100/],
+    ['a signed length', 'HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello', /not a number/],
+    ['a hexadecimal length', 'HTTP/1.1 200 OK\r\nContent-Length: 0x5\r\n\r\nhello', /not a number/],
+    [
+      'a length beyond 2^53',
+      'HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n',
+      /not a number/,
+    ],
+    ['two lengths in one value', 'HTTP/1.1 200 OK\r\nContent-Length: 5 5\r\n\r\nhello', /not a number/],
+    [
+      'an empty member in a length list',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5,\r\n\r\nhello',
+      /not a number/,
+    ],
+    // String#trim would have dropped these at the edge of a value and accepted the length.
+    [
+      'a no-break space after a length',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\u00a0\r\n\r\nhello',
+      /not a number/,
+    ],
+    [
+      'a vertical tab before a length',
+      'HTTP/1.1 200 OK\r\nContent-Length: \u000b5\r\n\r\nhello',
+      /content-length holds control/,
+    ],
+    [
+      'a CR at the end of a value',
+      `HTTP/1.1 200 OK\r\nSet-Cookie: ${secret}\r\r\n\r\n`,
+      /set-cookie holds control/,
+    ],
+    [
+      'a form feed before a value',
+      `HTTP/1.1 200 OK\r\nSet-Cookie: \f${secret}\r\n\r\n`,
+      /set-cookie holds control/,
+    ],
+    [
+      'a chunk size past 2^53',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n',
+      /hexadecimal/,
+    ],
+    [
+      'a CR inside a chunk-size line',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\r\nhello\r\n0\r\n\r\n',
+      /hexadecimal/,
+    ],
+    [
+      'a chunk without its CRLF',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello0\r\n\r\n',
+      /longer than its size/,
+    ],
+    // Nothing here decodes gzip: accepted, the caller would get the compressed bytes as the body.
+    [
+      'gzip before chunked',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      /other than chunked/,
+    ],
+    ['chunked before gzip', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n', /after chunked/],
+    ['identity', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\nhello', /other than chunked/],
+    // A bare-LF head never shows CRLF CRLF: it used to wait for the timeout.
+    ['a head with bare LF line ends', 'HTTP/1.1 200 OK\nContent-Length: 5\n\nhello', /bare LF/],
+    ['a last header ending in a bare LF', 'HTTP/1.1 200 OK\r\nContent-Length: 5\n\r\nhello', /bare LF/],
+    ['a status line ending in a bare LF', 'HTTP/1.1 200 OK\nX: y\r\n\r\n', /bare LF/],
+    ['a status line without a reason ending in a bare LF', 'HTTP/1.1 200\nX: y\r\n\r\n', /bare LF/],
   ];
   for (const [name, text, message] of refused) {
     it(name, () => {
@@ -283,7 +344,19 @@ describe('ResponseParser: malformed answers are refused, saying what was wrong',
     expect(failure([bytes(text)]).message).toMatch(/trailers are larger/);
   });
 
+  it('leading zeros in a length or a chunk size, and tabs around values, are read (RFC 9112 6.3, 7.1)', () => {
+    const zeros = parse([bytes('HTTP/1.1 200 OK\r\nContent-Length:\t0005\t\r\n\r\nhello')]);
+    expect([zeros.body, zeros.complete]).toEqual(['hello', true]);
+    const chunk = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${'0'.repeat(40)}5\r\nhello\r\n0\r\n\r\n`;
+    expect(parse(oneByOne(bytes(chunk))).body).toBe('hello');
+    const list = parse([bytes('HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello')]);
+    expect([list.body, list.complete]).toEqual(['hello', true]);
+  });
+
   it('a close before the answer, or in its middle, says which', () => {
+    // The last chunk's size line, then the close instead of the blank line that ends the trailers.
+    const last = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n';
+    expect(failure([bytes(last)], 'GET', true).message).toMatch(/middle of the answer/);
     expect(failure([], 'GET', true).message).toMatch(/before answering/);
     expect(failure([bytes('HTTP/1.1 200 OK\r\nContent-Le')], 'GET', true).message).toMatch(
       /before answering/,
