@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import type {
+  ClusterBackupIdPutParams,
   NodesGetItem,
   NodesNodeQemuNetFormat,
   NodesNodeQemuPostParams,
@@ -147,7 +148,7 @@ describe('PVE optional parameters', () => {
   });
 });
 
-describe('PVE interfaces written as Omit<earlier> (codegen/interface-writer.ts)', () => {
+describe('PVE params that share most keys with another method (codegen/interface-writer.ts)', () => {
   test('a guest config PUT takes what the create takes, less its create-only keys, numbered keys too', async () => {
     await px.nodes('pve1').qemu(100).config.put({ cores: 4, net3: 'virtio,bridge=vmbr0', delete: 'net1' });
     await px.nodes('pve1').qemu(100).config.put({ name: undefined, scsi30: 'local:8' });
@@ -160,5 +161,18 @@ describe('PVE interfaces written as Omit<earlier> (codegen/interface-writer.ts)'
     // @ts-expect-error still the enum of the create
     await px.nodes('pve1').qemu(100).config.put({ ostype: 'dos' });
     expectTypeOf<NodesNodeQemuVmidConfigPutParams['cores']>().toEqualTypeOf<number | undefined>();
+  });
+});
+
+describe('PVE params declared as Omit<earlier> (codegen/interface-writer.ts)', () => {
+  test('a backup job PUT: the POST less its create-only keys, comments and enums kept', async () => {
+    await px.cluster.backup('job1').put({ schedule: 'daily', mode: 'snapshot' });
+    // @ts-expect-error id is the path's
+    await px.cluster.backup('job1').put({ id: 'job2' });
+    // @ts-expect-error still the enum of the POST
+    await px.cluster.backup('job1').put({ mode: 'fast' });
+    expectTypeOf<ClusterBackupIdPutParams['mode']>().toEqualTypeOf<
+      'snapshot' | 'suspend' | 'stop' | undefined
+    >();
   });
 });

@@ -928,7 +928,10 @@ export interface ConfigAccessLdapPostParams extends Omit<ConfigAccessAdPostParam
 
 export interface ConfigAccessLdapRealmGetResult extends ConfigAccessLdapGetItem {}
 
-export interface ConfigAccessLdapRealmPutParams extends ConfigAccessAdRealmPutParams {
+export interface ConfigAccessLdapRealmPutParams extends Omit<ConfigAccessAdPostParams, "realm" | "server1"> {
+  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
+  digest?: string | undefined;
+  server1?: string | undefined;
   "user-attr"?: string | undefined;
 }
 
@@ -1720,13 +1723,29 @@ export interface ConfigPruneGetItem extends Omit<AdminPruneGetItem, "last-run-en
 
 export type ConfigPruneGetResult = ConfigPruneGetItem[];
 
-export interface ConfigPrunePostParams extends Omit<AdminDatastoreStorePruneDatastorePostParams, "dry-run"> {
+export interface ConfigPrunePostParams {
   /** length 0..128 */
   comment?: string | undefined;
   /** default false */
   disable?: Bool | undefined;
   /** length 3..32 */
   id: string;
+  /** range 1.. */
+  "keep-daily"?: number | undefined;
+  /** range 1.. */
+  "keep-hourly"?: number | undefined;
+  /** range 1.. */
+  "keep-last"?: number | undefined;
+  /** range 1.. */
+  "keep-monthly"?: number | undefined;
+  /** range 1.. */
+  "keep-weekly"?: number | undefined;
+  /** range 1.. */
+  "keep-yearly"?: number | undefined;
+  /** range 0..7 */
+  "max-depth"?: number | undefined;
+  /** length 0..256 */
+  ns?: string | undefined;
   schedule: string;
   /** length 3..32 */
   store: string;
@@ -2083,7 +2102,17 @@ export interface ConfigTrafficControlNamePutParams {
 
 export interface ConfigTrafficControlNameDeleteParams extends AccessUsersUseridDeleteParams {}
 
-export interface ConfigVerifyGetItem extends Omit<AdminVerifyGetItem, "last-run-endtime" | "last-run-state" | "last-run-upid" | "next-run"> {
+export interface ConfigVerifyGetItem {
+  comment?: string;
+  id: string;
+  "ignore-verified"?: boolean;
+  "max-depth"?: number;
+  ns?: string;
+  "outdated-after"?: number;
+  "read-threads"?: number;
+  schedule?: string;
+  store: string;
+  "verify-threads"?: number;
 }
 
 export type ConfigVerifyGetResult = ConfigVerifyGetItem[];

@@ -1078,7 +1078,10 @@ export interface ConfigAccessLdapPostParams extends Omit<ConfigAccessAdPostParam
 
 export interface ConfigAccessLdapRealmGetResult extends ConfigAccessLdapGetItem {}
 
-export interface ConfigAccessLdapRealmPutParams extends ConfigAccessAdRealmPutParams {
+export interface ConfigAccessLdapRealmPutParams extends Omit<ConfigAccessAdPostParams, "realm" | "server1"> {
+  delete?: readonly ("server2" | "port" | "comment" | "default" | "verify" | "mode" | "bind-dn" | "password" | "filter" | "sync-defaults-options" | "sync-attributes" | "user-classes")[] | undefined;
+  digest?: string | undefined;
+  server1?: string | undefined;
   "user-attr"?: string | undefined;
 }
 
@@ -4036,7 +4039,9 @@ export interface PveRemotesRemoteQemuVmidResumePostParams extends PveRemotesRemo
 
 export interface PveRemotesRemoteQemuVmidRrddataGetParams extends NodesNodeRrddataGetParams {}
 
-export interface PveRemotesRemoteQemuVmidRrddataGetItem extends Omit<PveRemotesRemoteLxcVmidRrddataGetItem, "disk-used"> {
+export interface PveRemotesRemoteQemuVmidRrddataGetItem extends Omit<NodesNodeRrddataGetItem, "cpu-avg1" | "cpu-avg15" | "cpu-avg5" | "cpu-iowait" | "cpu-pressure-some-avg10" | "disk-io-ticks" | "disk-read-iops" | "disk-used" | "disk-write-iops" | "io-pressure-full-avg10" | "io-pressure-some-avg10" | "mem-pressure-full-avg10" | "mem-pressure-some-avg10" | "metric-collection-total-time" | "swap-total" | "swap-used"> {
+  "cpu-max"?: number;
+  uptime?: number;
 }
 
 export type PveRemotesRemoteQemuVmidRrddataGetResult = PveRemotesRemoteQemuVmidRrddataGetItem[];
@@ -4073,10 +4078,17 @@ export interface PveRemotesRemoteQemuVmidStartPostParams extends PveRemotesRemot
 
 export interface PveRemotesRemoteQemuVmidStatusGetParams extends PveRemotesRemoteLxcGetParams {}
 
-export interface PveRemotesRemoteQemuVmidStatusGetResult extends PveRemotesRemoteQemuGetItem {
+export interface PveRemotesRemoteQemuVmidStatusGetResult extends Omit<PveRemotesRemoteLxcGetItem, "disk" | "maxswap"> {
   agent?: boolean;
   clipboard?: "vnc";
   ha: Record<string, unknown>;
+  memhost?: number;
+  pid?: number;
+  pressurecpufull?: number;
+  qmpstatus?: string;
+  "running-machine"?: string;
+  "running-qemu"?: string;
+  serial?: boolean;
   spice?: boolean;
 }
 
@@ -4114,8 +4126,9 @@ export interface PveRemotesRemoteTasksUpidGetParams extends RootGetParams {}
 
 export interface PveRemotesRemoteTasksUpidLogGetParams extends PbsRemotesRemoteTasksUpidLogGetParams {}
 
-export interface PveRemotesRemoteTasksUpidLogGetResult extends Omit<PbsRemotesRemoteTasksUpidStatusGetResult, "id"> {
+export interface PveRemotesRemoteTasksUpidLogGetResult extends Omit<NodesNodeTasksUpidStatusGetResult, "id" | "status" | "tokenid"> {
   id: string;
+  status: "running" | "stopped";
 }
 
 export interface PveRemotesRemoteTasksUpidStatusGetParams extends PbsRemotesRemoteTasksUpidStatusGetParams {}

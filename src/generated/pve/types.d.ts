@@ -4423,13 +4423,74 @@ export interface NodesNodeLxcVmidConfigGetResult {
   [key: string]: unknown;
 }
 
-export interface NodesNodeLxcVmidConfigPutParams extends Omit<NodesNodeLxcPostParams, "bwlimit" | "force" | "ha-managed" | "ignore-unpack-errors" | "ostemplate" | "password" | "pool" | "restore" | "ssh-public-keys" | "start" | "storage" | "unique" | "vmid"> {
+export interface NodesNodeLxcVmidConfigPutParams {
+  /** default "amd64" */
+  arch?: "amd64" | "i386" | "arm64" | "armhf" | "riscv32" | "riscv64" | undefined;
+  /** default "tty" */
+  cmode?: "shell" | "console" | "tty" | undefined;
+  /** default 1 */
+  console?: Bool | undefined;
+  /** range 1..8192 */
+  cores?: number | undefined;
+  /** range 0..8192; default 0 */
+  cpulimit?: number | undefined;
+  /** range 0..500000 */
+  cpuunits?: number | undefined;
+  /** default 0 */
+  debug?: Bool | undefined;
   /** format pve-configid-list */
   delete?: string | undefined;
+  /** length 0..8192 */
+  description?: string | undefined;
+  /** property string: deny-write, gid, mode, path, uid; keys dev0..dev255 */
+  [key: `dev${number}`]: string | undefined;
   /** length 0..40 */
   digest?: string | undefined;
+  /** default "/sbin/init" */
+  entrypoint?: string | undefined;
+  env?: string | undefined;
+  /** property string: force_rw_sys, fuse, keyctl, mknod, mount, nesting */
+  features?: string | undefined;
+  /** format pve-volume-id */
+  hookscript?: string | undefined;
+  /** format dns-name; length 0..255 */
+  hostname?: string | undefined;
+  lock?: "backup" | "create" | "destroyed" | "disk" | "fstrim" | "migrate" | "mounted" | "rollback" | "snapshot" | "snapshot-delete" | undefined;
+  /** range 16..; default 512 */
+  memory?: number | undefined;
+  /** property string: acl, backup, idmap, keepattrs, mountoptions, mp, quota, replicate, ro, shared, size, volume; keys mp0..mp255 */
+  [key: `mp${number}`]: string | undefined;
+  /** format lxc-ip-with-ll-iface-list */
+  nameserver?: string | undefined;
+  /** property string: bridge, firewall, gw, gw6, host-managed, hwaddr, ip, ip6, link_down, mtu, name, rate, tag, trunks, type; keys net0..net31 */
+  [key: `net${number}`]: string | undefined;
+  /** default 0 */
+  onboot?: Bool | undefined;
+  ostype?: "debian" | "devuan" | "ubuntu" | "centos" | "fedora" | "opensuse" | "archlinux" | "alpine" | "gentoo" | "nixos" | "unmanaged" | undefined;
+  /** default 0 */
+  protection?: Bool | undefined;
   /** format pve-configid-list */
   revert?: string | undefined;
+  /** property string: acl, idmap, mountoptions, quota, replicate, ro, shared, size, volume */
+  rootfs?: string | undefined;
+  /** format dns-name-list */
+  searchdomain?: string | undefined;
+  /** format pve-startup-order */
+  startup?: string | undefined;
+  /** range 0..; default 512 */
+  swap?: number | undefined;
+  /** format pve-tag-list */
+  tags?: string | undefined;
+  /** default 0 */
+  template?: Bool | undefined;
+  /** format pve-ct-timezone */
+  timezone?: string | undefined;
+  /** range 0..6; default 2 */
+  tty?: number | undefined;
+  /** default 0 */
+  unprivileged?: Bool | undefined;
+  /** property string: volume; keys unused0..unused255 */
+  [key: `unused${number}`]: string | undefined;
 }
 
 export interface NodesNodeLxcVmidFeatureGetParams {
@@ -5720,21 +5781,332 @@ export interface NodesNodeQemuVmidConfigGetResult {
   [key: string]: unknown;
 }
 
-export interface NodesNodeQemuVmidConfigPostParams extends Omit<NodesNodeQemuPostParams, "archive" | "bwlimit" | "force" | "ha-managed" | "live-restore" | "pool" | "start" | "storage" | "unique" | "vmid"> {
+export interface NodesNodeQemuVmidConfigPostParams {
+  /** default 1 */
+  acpi?: Bool | undefined;
+  /** format pve-cpuset */
+  affinity?: string | undefined;
+  /** property string: enabled, freeze-fs, fstrim_cloned_disks, type */
+  agent?: string | undefined;
+  /** default 1 */
+  "allow-ksm"?: Bool | undefined;
+  /** format pve-qemu-sev-fmt */
+  "amd-sev"?: string | undefined;
+  arch?: "x86_64" | "aarch64" | undefined;
+  args?: string | undefined;
+  /** property string: device, driver */
+  audio0?: string | undefined;
+  /** default 0 */
+  autostart?: Bool | undefined;
   /** range 1..30 */
   background_delay?: number | undefined;
+  /** range 0.. */
+  balloon?: number | undefined;
+  /** default "seabios" */
+  bios?: "seabios" | "ovmf" | undefined;
+  /** format pve-qm-boot */
+  boot?: string | undefined;
+  /** format pve-qm-bootdisk */
+  bootdisk?: string | undefined;
+  /** format pve-qm-ide */
+  cdrom?: string | undefined;
+  /** format pve-qm-cicustom */
+  cicustom?: string | undefined;
+  cipassword?: string | undefined;
+  citype?: "configdrive2" | "nocloud" | "opennebula" | undefined;
+  /** default 1 */
+  ciupgrade?: Bool | undefined;
+  ciuser?: string | undefined;
+  /** range 1..; default 1 */
+  cores?: number | undefined;
+  /** format pve-vm-cpu-conf */
+  cpu?: string | undefined;
+  /** range 0..128; default 0 */
+  cpulimit?: number | undefined;
+  /** range 1..262144 */
+  cpuunits?: number | undefined;
   /** format pve-configid-list */
   delete?: string | undefined;
+  /** length 0..8192 */
+  description?: string | undefined;
   /** length 0..40 */
   digest?: string | undefined;
+  /** property string: efitype, file, format, import-from, ms-cert, pre-enrolled-keys, size */
+  efidisk0?: string | undefined;
   /** requires delete */
   force?: Bool | undefined;
+  freeze?: Bool | undefined;
+  /** format pve-volume-id */
+  hookscript?: string | undefined;
+  /** format pve-qm-hostpci; keys hostpci0..hostpci15 */
+  [key: `hostpci${number}`]: string | undefined;
+  /** format pve-hotplug-features; default "network,disk,usb" */
+  hotplug?: string | undefined;
+  hugepages?: "any" | "2" | "1024" | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, model, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys ide0..ide3 */
+  [key: `ide${number}`]: string | undefined;
+  /** format pve-storage-id */
+  "import-working-storage"?: string | undefined;
+  /** format pve-qemu-tdx-fmt */
+  "intel-tdx"?: string | undefined;
+  /** format pve-qm-ipconfig; keys ipconfig0..ipconfig31 */
+  [key: `ipconfig${number}`]: string | undefined;
+  /** property string: name, size */
+  ivshmem?: string | undefined;
+  /** default 0 */
+  keephugepages?: Bool | undefined;
+  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
+  /** default 1 */
+  kvm?: Bool | undefined;
+  localtime?: Bool | undefined;
+  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended" | undefined;
+  /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
+  machine?: string | undefined;
+  /** property string: current */
+  memory?: string | number | undefined;
+  /** range 0..; default 0.1 */
+  migrate_downtime?: number | undefined;
+  /** range 0..; default 0 */
+  migrate_speed?: number | undefined;
+  /** format dns-name */
+  name?: string | undefined;
+  /** format address-list */
+  nameserver?: string | undefined;
+  /** property string: bridge, firewall, link_down, macaddr, model, mtu, queues, rate, tag, trunks; keys net0..net31 */
+  [key: `net${number}`]: string | undefined;
+  /** default 0 */
+  numa?: Bool | undefined;
+  /** property string: cpus, hostnodes, memory, policy; keys numa0..numa7 */
+  [key: `numa${number}`]: string | undefined;
+  /** default 0 */
+  onboot?: Bool | undefined;
+  /** default "other" */
+  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris" | undefined;
+  /** keys parallel0..parallel2 */
+  [key: `parallel${number}`]: string | undefined;
+  /** default 0 */
+  protection?: Bool | undefined;
+  /** default 1 */
+  reboot?: Bool | undefined;
   /** format pve-configid-list */
   revert?: string | undefined;
+  /** format pve-qm-rng */
+  rng0?: string | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys sata0..sata5 */
+  [key: `sata${number}`]: string | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, product, queues, replicate, rerror, ro, scsiblock, serial, shared, size, snapshot, ssd, vendor, werror, wwn; keys scsi0..scsi30 */
+  [key: `scsi${number}`]: string | undefined;
+  /** default "lsi" */
+  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi" | undefined;
+  searchdomain?: string | undefined;
+  /** keys serial0..serial3 */
+  [key: `serial${number}`]: string | undefined;
+  /** range 0..50000; default 1000 */
+  shares?: number | undefined;
   skiplock?: Bool | undefined;
+  /** format pve-qm-smbios1; length 0..512 */
+  smbios1?: string | undefined;
+  /** range 1..; default 1 */
+  smp?: number | undefined;
+  /** range 1..; default 1 */
+  sockets?: number | undefined;
+  /** property string: foldersharing, videostreaming */
+  spice_enhancements?: string | undefined;
+  /** format urlencoded */
+  sshkeys?: string | undefined;
+  /** default "now" */
+  startdate?: string | undefined;
+  /** format pve-startup-order */
+  startup?: string | undefined;
+  /** default 1 */
+  tablet?: Bool | undefined;
+  /** format pve-tag-list */
+  tags?: string | undefined;
+  /** default 0 */
+  tdf?: Bool | undefined;
+  /** default 0 */
+  template?: Bool | undefined;
+  /** property string: file, format, import-from, size, version */
+  tpmstate0?: string | undefined;
+  /** property string: file; keys unused0..unused255 */
+  [key: `unused${number}`]: string | undefined;
+  /** property string: host, mapping, usb3; keys usb0..usb13 */
+  [key: `usb${number}`]: string | undefined;
+  /** range 1..; default 0 */
+  vcpus?: number | undefined;
+  /** property string: clipboard, memory, type */
+  vga?: string | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, ro, serial, shared, size, snapshot, werror; keys virtio0..virtio15 */
+  [key: `virtio${number}`]: string | undefined;
+  /** property string: cache, direct-io, dirid, expose-acl, expose-xattr; keys virtiofs0..virtiofs9 */
+  [key: `virtiofs${number}`]: string | undefined;
+  vmgenid?: string | undefined;
+  /** format pve-storage-id */
+  vmstatestorage?: string | undefined;
+  /** format pve-qm-watchdog */
+  watchdog?: string | undefined;
 }
 
-export interface NodesNodeQemuVmidConfigPutParams extends Omit<NodesNodeQemuVmidConfigPostParams, "background_delay" | "import-working-storage"> {
+export interface NodesNodeQemuVmidConfigPutParams {
+  /** default 1 */
+  acpi?: Bool | undefined;
+  /** format pve-cpuset */
+  affinity?: string | undefined;
+  /** property string: enabled, freeze-fs, fstrim_cloned_disks, type */
+  agent?: string | undefined;
+  /** default 1 */
+  "allow-ksm"?: Bool | undefined;
+  /** format pve-qemu-sev-fmt */
+  "amd-sev"?: string | undefined;
+  arch?: "x86_64" | "aarch64" | undefined;
+  args?: string | undefined;
+  /** property string: device, driver */
+  audio0?: string | undefined;
+  /** default 0 */
+  autostart?: Bool | undefined;
+  /** range 0.. */
+  balloon?: number | undefined;
+  /** default "seabios" */
+  bios?: "seabios" | "ovmf" | undefined;
+  /** format pve-qm-boot */
+  boot?: string | undefined;
+  /** format pve-qm-bootdisk */
+  bootdisk?: string | undefined;
+  /** format pve-qm-ide */
+  cdrom?: string | undefined;
+  /** format pve-qm-cicustom */
+  cicustom?: string | undefined;
+  cipassword?: string | undefined;
+  citype?: "configdrive2" | "nocloud" | "opennebula" | undefined;
+  /** default 1 */
+  ciupgrade?: Bool | undefined;
+  ciuser?: string | undefined;
+  /** range 1..; default 1 */
+  cores?: number | undefined;
+  /** format pve-vm-cpu-conf */
+  cpu?: string | undefined;
+  /** range 0..128; default 0 */
+  cpulimit?: number | undefined;
+  /** range 1..262144 */
+  cpuunits?: number | undefined;
+  /** format pve-configid-list */
+  delete?: string | undefined;
+  /** length 0..8192 */
+  description?: string | undefined;
+  /** length 0..40 */
+  digest?: string | undefined;
+  /** property string: efitype, file, format, import-from, ms-cert, pre-enrolled-keys, size */
+  efidisk0?: string | undefined;
+  /** requires delete */
+  force?: Bool | undefined;
+  freeze?: Bool | undefined;
+  /** format pve-volume-id */
+  hookscript?: string | undefined;
+  /** format pve-qm-hostpci; keys hostpci0..hostpci15 */
+  [key: `hostpci${number}`]: string | undefined;
+  /** format pve-hotplug-features; default "network,disk,usb" */
+  hotplug?: string | undefined;
+  hugepages?: "any" | "2" | "1024" | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, model, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys ide0..ide3 */
+  [key: `ide${number}`]: string | undefined;
+  /** format pve-qemu-tdx-fmt */
+  "intel-tdx"?: string | undefined;
+  /** format pve-qm-ipconfig; keys ipconfig0..ipconfig31 */
+  [key: `ipconfig${number}`]: string | undefined;
+  /** property string: name, size */
+  ivshmem?: string | undefined;
+  /** default 0 */
+  keephugepages?: Bool | undefined;
+  keyboard?: "de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined;
+  /** default 1 */
+  kvm?: Bool | undefined;
+  localtime?: Bool | undefined;
+  lock?: "backup" | "clone" | "create" | "migrate" | "rollback" | "snapshot" | "snapshot-delete" | "suspending" | "suspended" | undefined;
+  /** property string: aw-bits, enable-s3, enable-s4, type, viommu */
+  machine?: string | undefined;
+  /** property string: current */
+  memory?: string | number | undefined;
+  /** range 0..; default 0.1 */
+  migrate_downtime?: number | undefined;
+  /** range 0..; default 0 */
+  migrate_speed?: number | undefined;
+  /** format dns-name */
+  name?: string | undefined;
+  /** format address-list */
+  nameserver?: string | undefined;
+  /** property string: bridge, firewall, link_down, macaddr, model, mtu, queues, rate, tag, trunks; keys net0..net31 */
+  [key: `net${number}`]: string | undefined;
+  /** default 0 */
+  numa?: Bool | undefined;
+  /** property string: cpus, hostnodes, memory, policy; keys numa0..numa7 */
+  [key: `numa${number}`]: string | undefined;
+  /** default 0 */
+  onboot?: Bool | undefined;
+  /** default "other" */
+  ostype?: "other" | "wxp" | "w2k" | "w2k3" | "w2k8" | "wvista" | "win7" | "win8" | "win10" | "win11" | "l24" | "l26" | "solaris" | undefined;
+  /** keys parallel0..parallel2 */
+  [key: `parallel${number}`]: string | undefined;
+  /** default 0 */
+  protection?: Bool | undefined;
+  /** default 1 */
+  reboot?: Bool | undefined;
+  /** format pve-configid-list */
+  revert?: string | undefined;
+  /** format pve-qm-rng */
+  rng0?: string | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, serial, shared, size, snapshot, ssd, werror, wwn; keys sata0..sata5 */
+  [key: `sata${number}`]: string | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, product, queues, replicate, rerror, ro, scsiblock, serial, shared, size, snapshot, ssd, vendor, werror, wwn; keys scsi0..scsi30 */
+  [key: `scsi${number}`]: string | undefined;
+  /** default "lsi" */
+  scsihw?: "lsi" | "lsi53c810" | "virtio-scsi-pci" | "virtio-scsi-single" | "megasas" | "pvscsi" | undefined;
+  searchdomain?: string | undefined;
+  /** keys serial0..serial3 */
+  [key: `serial${number}`]: string | undefined;
+  /** range 0..50000; default 1000 */
+  shares?: number | undefined;
+  skiplock?: Bool | undefined;
+  /** format pve-qm-smbios1; length 0..512 */
+  smbios1?: string | undefined;
+  /** range 1..; default 1 */
+  smp?: number | undefined;
+  /** range 1..; default 1 */
+  sockets?: number | undefined;
+  /** property string: foldersharing, videostreaming */
+  spice_enhancements?: string | undefined;
+  /** format urlencoded */
+  sshkeys?: string | undefined;
+  /** default "now" */
+  startdate?: string | undefined;
+  /** format pve-startup-order */
+  startup?: string | undefined;
+  /** default 1 */
+  tablet?: Bool | undefined;
+  /** format pve-tag-list */
+  tags?: string | undefined;
+  /** default 0 */
+  tdf?: Bool | undefined;
+  /** default 0 */
+  template?: Bool | undefined;
+  /** property string: file, format, import-from, size, version */
+  tpmstate0?: string | undefined;
+  /** property string: file; keys unused0..unused255 */
+  [key: `unused${number}`]: string | undefined;
+  /** property string: host, mapping, usb3; keys usb0..usb13 */
+  [key: `usb${number}`]: string | undefined;
+  /** range 1..; default 0 */
+  vcpus?: number | undefined;
+  /** property string: clipboard, memory, type */
+  vga?: string | undefined;
+  /** property string: aio, backup, bps, bps_max_length, bps_rd, bps_rd_max_length, bps_wr, bps_wr_max_length, cache, detect_zeroes, discard, file, format, import-from, iops, iops_max, iops_max_length, iops_rd, iops_rd_max, iops_rd_max_length, iops_wr, iops_wr_max, iops_wr_max_length, iothread, mbps, mbps_max, mbps_rd, mbps_rd_max, mbps_wr, mbps_wr_max, media, replicate, rerror, ro, serial, shared, size, snapshot, werror; keys virtio0..virtio15 */
+  [key: `virtio${number}`]: string | undefined;
+  /** property string: cache, direct-io, dirid, expose-acl, expose-xattr; keys virtiofs0..virtiofs9 */
+  [key: `virtiofs${number}`]: string | undefined;
+  vmgenid?: string | undefined;
+  /** format pve-storage-id */
+  vmstatestorage?: string | undefined;
+  /** format pve-qm-watchdog */
+  watchdog?: string | undefined;
 }
 
 export interface NodesNodeQemuVmidDbusVmstatePostParams {
