@@ -149,3 +149,40 @@ describe('migrating a stopped container with a local root disk (LXC/Migrate.pm p
     expect(await volids(engine, 'pve3', 'local-lvm', ct.vmid)).toEqual([rootfs]);
   });
 });
+
+describe('CD-ROM drives of a VM that migrates (QemuMigrate.pm scan_local_volumes test_volid)', () => {
+  it('an ISO on a local storage in a drive: "local cdrom image", migration aborted; an empty drive (none) is no volume', async () => {
+    const withIso = await migrateVm({ target: 'pve2' }, async (e) => {
+      await ok(e, 'PUT', '/nodes/pve1/qemu/106/config', {
+        ide2: 'local:iso/debian-13.1.0-amd64-netinst.iso,media=cdrom',
+      });
+    });
+    expect(withIso.exitstatus).toBe('migration aborted');
+    const log = await taskLog(withIso.engine, 'pve1', withIso.upid);
+    expect(log).toContain("found local disk 'local:iso/debian-13.1.0-amd64-netinst.iso' (attached)");
+    expect(log).toContain(
+      "can't migrate local disk 'local:iso/debian-13.1.0-amd64-netinst.iso': local cdrom image",
+    );
+    expect(withIso.engine.cluster.guests.get(106)!.node).toBe('pve1');
+
+    const empty = await migrateVm({ target: 'pve2' }, async (e) => {
+      await ok(e, 'PUT', '/nodes/pve1/qemu/106/config', { ide2: 'none,media=cdrom' });
+    });
+    expect(empty.exitstatus).toBe('OK');
+  });
+
+  it('the cloud-init drive is a generated disk: it moves, under its own name', async () => {
+    const { engine, upid, exitstatus } = await migrateVm({ target: 'pve2' }, async (e) => {
+      await ok(e, 'PUT', '/nodes/pve1/qemu/106/config', { ide2: 'local-lvm:cloudinit' });
+    });
+    expect(exitstatus).toBe('OK');
+    const log = await taskLog(engine, 'pve1', upid);
+    expect(log).toContain("found generated disk 'local-lvm:vm-106-cloudinit' (in current VM config)");
+    expect(log).toContain(
+      "volume 'local-lvm:vm-106-cloudinit' is 'local-lvm:vm-106-cloudinit' on the target",
+    );
+    expect((await ok(engine, 'GET', '/nodes/pve2/qemu/106/config')).ide2).toMatch(
+      /^local-lvm:vm-106-cloudinit,media=cdrom/,
+    );
+  });
+});

@@ -17,10 +17,17 @@ import { TaskFailure } from '../../state/tasks.js';
 import { formatOfName } from '../../state/volume-names.js';
 import { newVolid, storageVolumes } from '../storage/volumes.js';
 import { assertUnlocked, findGuest, yes } from './common.js';
+import { isCdrom, isCloudinit, isDriveKey, parseDrive } from './drives.js';
 
 /** Where a volume was found, in the order QemuMigrate.pm scan_local_volumes lets one win. */
-type Ref = 'pending' | 'snapshot' | 'unused' | 'attached';
-const RANK: Record<Ref, number> = { pending: 0, snapshot: 1, unused: 2, attached: 3 };
+type Ref = 'pending' | 'snapshot' | 'unused' | 'attached' | 'generated';
+const RANK: Record<Ref, number> = { pending: 0, snapshot: 1, unused: 2, attached: 3, generated: 4 };
+
+interface Found {
+  ref: Ref;
+  /** A CD-ROM drive's image: an ISO, or the cloud-init drive (which migrates). */
+  cdrom?: 'iso' | 'cloudinit';
+}
 
 interface LocalVolume {
   volid: string;
@@ -41,30 +48,66 @@ export function mapStorage(map: string | undefined, sid: string): string {
   return fallback ?? sid;
 }
 
-/** Each volume on a storage that is not shared, with the config that names it. */
-function localVolumes(core: EngineCore, guest: Guest): Map<string, Ref> {
-  const found = new Map<string, Ref>();
-  const note = (volid: string, ref: Ref) => {
+/** The CD-ROM drives of a VM's config record: `cdrom` (the host's drive) or an image's volume id. */
+function cdromVolids(config: Readonly<Record<string, string>>): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (!isDriveKey('qemu', key) || key.startsWith('unused')) continue;
+    const drive = parseDrive('qemu', key, value);
+    if (isCdrom(drive) && drive.file !== undefined && drive.file !== 'none') out.push(drive.file);
+  }
+  return out;
+}
+
+/**
+ * Each volume on a storage that is not shared, with the config that names it (foreach_volid
+ * over the config, pending and snapshots); `cdromDrive` when a drive is the host's CD-ROM.
+ */
+function localVolumes(core: EngineCore, guest: Guest): { found: Map<string, Found>; cdromDrive: boolean } {
+  const found = new Map<string, Found>();
+  let cdromDrive = false;
+  const note = (volid: string, ref: Ref, cdrom?: Found['cdrom']) => {
     const sid = storageOf(volid);
     const storage = sid === undefined ? undefined : core.storage.storages.get(sid);
     if (storage === undefined || storage.shared) return;
     const before = found.get(volid);
-    if (before === undefined || RANK[ref] > RANK[before]) found.set(volid, ref);
+    const kind = cdrom ?? before?.cdrom;
+    const best = before === undefined || RANK[ref] > RANK[before.ref] ? ref : before.ref;
+    found.set(volid, kind === undefined ? { ref: best } : { ref: best, cdrom: kind });
+  };
+  const noteCdroms = (config: Readonly<Record<string, string>>, ref: Ref) => {
+    if (guest.type !== 'qemu') return;
+    for (const volid of cdromVolids(config)) {
+      if (volid === 'cdrom') cdromDrive = true;
+      else if (isCloudinit({ file: volid })) note(volid, 'generated', 'cloudinit');
+      else note(volid, ref, 'iso');
+    }
   };
   for (const disk of configDisks(guest.pending)) note(disk.volid, 'pending');
-  for (const snapshot of guest.snapshots.values())
+  noteCdroms(guest.pending, 'pending');
+  for (const snapshot of guest.snapshots.values()) {
     for (const disk of configDisks(snapshot.config)) note(disk.volid, 'snapshot');
+    noteCdroms(snapshot.config, 'snapshot');
+  }
   for (const disk of configDisks(guest.config)) note(disk.volid, disk.unused ? 'unused' : 'attached');
-  return found;
+  noteCdroms(guest.config, 'attached');
+  return { found, cdromDrive };
 }
 
 /** QemuMigrate.pm target_storage_check_available / PVE::Storage storage_check_enabled. */
-function targetProblem(core: EngineCore, guest: Guest, volid: string, targetsid: string, node: string) {
+function targetProblem(
+  core: EngineCore,
+  guest: Guest,
+  volid: string,
+  targetsid: string,
+  node: string,
+  iso: boolean,
+) {
   const storage = core.storage.storages.get(targetsid);
   if (storage === undefined) return `storage '${targetsid}' does not exist`;
   if (!core.storage.availableOn(storage, node))
     return `storage '${targetsid}' is not available on node '${node}'`;
-  const content = guest.type === 'qemu' ? 'images' : 'rootdir';
+  const content = iso ? 'iso' : guest.type === 'qemu' ? 'images' : 'rootdir';
   if (!storage.content.includes(content))
     return `${volid}: content type '${content}' is not available on storage '${targetsid}'`;
   return undefined;
@@ -131,31 +174,36 @@ function scan(core: EngineCore, guest: Guest, node: string, map: string | undefi
   const volumes: LocalVolume[] = [];
   const lines: string[] = [];
   const errors: string[] = [];
-  for (const [volid, ref] of [...localVolumes(core, guest)].sort(([a], [b]) => a.localeCompare(b))) {
+  const { found, cdromDrive } = localVolumes(core, guest);
+  for (const [volid, { ref, cdrom }] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
     const targetsid = mapStorage(map, storageOf(volid)!);
     const problem =
-      targetProblem(core, guest, volid, targetsid, node) ??
+      targetProblem(core, guest, volid, targetsid, node, cdrom === 'iso') ??
+      // test_volid: an ISO on a local storage stays there, and so would the VM's drive.
+      (cdrom === 'iso' ? 'local cdrom image' : undefined) ??
       (live && ref === 'attached'
         ? "can't live migrate attached local disks without with-local-disks option"
         : undefined);
-    const what =
-      ref === 'attached'
-        ? ''
-        : ref === 'unused'
-          ? ' (unused)'
-          : ref === 'pending'
-            ? ' (pending change)'
-            : ' (referenced by snapshot(s))';
-    if (qemu) lines.push(`found local disk '${volid}'${ref === 'attached' ? ' (attached)' : what}`);
-    else
-      lines.push(
-        `found local volume '${volid}'${ref === 'snapshot' ? ' (referenced by snapshot(s))' : ' (in current VM config)'}`,
-      );
+    lines.push(foundLine(qemu, volid, ref));
     if (problem !== undefined)
       errors.push(`can't migrate local ${qemu ? 'disk' : 'volume'} '${volid}': ${problem}`);
     volumes.push({ volid, ref, targetsid });
   }
+  if (cdromDrive) errors.push("can't migrate local cdrom drive");
   return { volumes, lines, errors };
+}
+
+function foundLine(qemu: boolean, volid: string, ref: Ref): string {
+  if (!qemu)
+    return `found local volume '${volid}'${ref === 'snapshot' ? ' (referenced by snapshot(s))' : ' (in current VM config)'}`;
+  if (ref === 'generated') return `found generated disk '${volid}' (in current VM config)`;
+  const why = {
+    attached: 'attached',
+    unused: 'unused',
+    pending: 'pending change',
+    snapshot: 'referenced by snapshot(s)',
+  };
+  return `found local disk '${volid}' (${why[ref]})`;
 }
 
 export function migrateGuest(type: GuestType) {
