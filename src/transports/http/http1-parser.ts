@@ -70,6 +70,35 @@ function badLine(line: string, what: string): ConnectionError {
   return malformed(line.indexOf('\n') === -1 ? what : BARE_LF);
 }
 
+/**
+ * A head well formed as a whole: the status line, then `name: value` lines whose names are
+ * tokens and whose values hold visible characters, spaces and tabs only. Linear: no part can
+ * match a CR, so there is nothing to backtrack over.
+ */
+const WELL_FORMED =
+  /^HTTP\/1\.[01] [0-9]{3}(?: [\t\x20-\x7e\x80-\xff]*)?(?:\r\n[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*)*$/;
+
+/** Says what is wrong with a status line the head's test refused (throws). */
+function checkStatusLine(line: string): void {
+  if (!STATUS_LINE.test(line)) throw badLine(line, 'the status line is not `HTTP/1.x NNN reason`');
+  const reason = line.slice(13);
+  if (BAD_VALUE.test(reason)) throw badLine(reason, 'the reason phrase holds control characters');
+}
+
+/** Says what is wrong with a header line the head's test refused (throws when it is that line). */
+function checkHeaderLine(line: string): void {
+  const first = line.charCodeAt(0);
+  if (first === 0x20 || first === 0x09)
+    throw malformed('a header is folded over lines (obsolete line folding)');
+  const colon = line.indexOf(':');
+  if (colon <= 0) throw badLine(line, 'a header line has no name');
+  const rawName = line.slice(0, colon);
+  if (!TOKEN.test(rawName)) throw badLine(rawName, 'a header name holds characters a name may not');
+  // Checked before the whitespace goes: String#trim would drop a CR, VT, FF or NBSP at an edge.
+  const raw = line.slice(colon + 1);
+  if (BAD_VALUE.test(raw)) throw badLine(raw, `header ${rawName.toLowerCase()} holds control characters`);
+}
+
 export class ResponseParser {
   readonly #handler: ResponseHandler;
   #state: State = State.Idle;
@@ -219,16 +248,18 @@ export class ResponseParser {
   }
 
   #parseHead(text: string, buf: Buffer, from: number): void {
+    // One test of the whole head on the way of every answer; the checks line by line, which
+    // say what is wrong, run only when it fails.
+    const wellFormed = WELL_FORMED.test(text);
     let lineEnd = text.indexOf('\r\n');
     if (lineEnd === -1) lineEnd = text.length;
-    const statusLine = text.slice(0, lineEnd);
-    const match = STATUS_LINE.exec(statusLine);
-    if (match === null) throw badLine(statusLine, 'the status line is not `HTTP/1.x NNN reason`');
-    const http10 = match[1] === '0';
-    const status = Number(match[2]);
+    if (!wellFormed) checkStatusLine(text.slice(0, lineEnd));
+    // `HTTP/1.x NNN reason`: the version's digit at 7, the status at 9-11, the reason from 13.
+    const http10 = text.charCodeAt(7) === 0x30;
+    const status =
+      (text.charCodeAt(9) - 48) * 100 + (text.charCodeAt(10) - 48) * 10 + (text.charCodeAt(11) - 48);
     if (status < 100) throw malformed('the status code is below 100');
-    const reason = match[3] === undefined ? '' : buf.toString('utf8', from + 13, from + lineEnd);
-    if (BAD_VALUE.test(reason)) throw badLine(reason, 'the reason phrase holds control characters');
+    const reason = lineEnd > 13 ? buf.toString('utf8', from + 13, from + lineEnd) : '';
     const headers: ResponseHeaders = {};
     let count = 0;
     let contentLength = -1;
@@ -236,24 +267,17 @@ export class ResponseParser {
     let transferEncoding = false;
     let connection = '';
     let start = lineEnd + 2;
-    while (start < text.length) {
+    const length = text.length;
+    while (start < length) {
       let next = text.indexOf('\r\n', start);
-      if (next === -1) next = text.length;
-      const line = text.slice(start, next);
-      start = next + 2;
+      if (next === -1) next = length;
       if (++count > HEADER_COUNT_LIMIT) throw malformed(`more than ${HEADER_COUNT_LIMIT} headers`);
-      const first = line.charCodeAt(0);
-      if (first === 0x20 || first === 0x09)
-        throw malformed('a header is folded over lines (obsolete line folding)');
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw badLine(line, 'a header line has no name');
-      const rawName = line.slice(0, colon);
-      if (!TOKEN.test(rawName)) throw badLine(rawName, 'a header name holds characters a name may not');
-      const name = rawName.toLowerCase();
-      // Checked before the whitespace goes: String#trim would drop a CR, VT, FF or NBSP at an edge.
-      const raw = line.slice(colon + 1);
-      if (BAD_VALUE.test(raw)) throw badLine(raw, `header ${name} holds control characters`);
-      const value = trimOws(raw);
+      if (!wellFormed) checkHeaderLine(text.slice(start, next));
+      const colon = text.indexOf(':', start);
+      const name = text.slice(start, colon).toLowerCase();
+      // Only spaces and tabs are optional whitespace; anything else was refused above.
+      const value = trimOws(text.slice(colon + 1, next));
+      start = next + 2;
       if (name === 'content-length') {
         contentLength = this.#length(value, contentLength);
       } else if (name === 'transfer-encoding') {
@@ -264,6 +288,8 @@ export class ResponseParser {
       }
       addHeader(headers, name, value);
     }
+    // Every line passed its own check, yet the whole did not: say so without guessing.
+    if (!wellFormed) throw malformed('the head is malformed');
     if (status < 200) {
       // 101 would switch protocols, which the SDK never asks for.
       if (status === 101) throw malformed('101 Switching Protocols without an upgrade request');
