@@ -26,8 +26,8 @@ _proxmox_complete() {
   if [[ ! "$line" =~ [[:space:]]$ ]]; then cur="\${words[\${#words[@]}-1]}"; unset "words[\${#words[@]}-1]"; fi
   # Quotes are the shell's, not the word's: readline completes the text after an opening quote.
   local i
-  for i in "\${!words[@]}"; do words[i]=\${words[i]//[\\\"\\\']/}; done
-  cur=\${cur//[\\\"\\\']/}
+  for i in "\${!words[@]}"; do words[i]=\${words[i]//[\\"\\']/}; done
+  cur=\${cur//[\\"\\']/}
   if [[ \${#words[@]} -le 1 && "$cur" != -* ]]; then
     COMPREPLY=($(compgen -W '${NAMES}' -- "$cur"))
     return
