@@ -15,7 +15,7 @@ import { classifyFailure, type TransportResponse } from '../transport.js';
 import { DispatchGuard, type GuardOptions } from './dispatch-guard.js';
 import type { Http1Handler } from './http1-connection.js';
 import type { ResponseHeaders } from './http1-parser.js';
-import type { Http1Pool, RequestControl } from './http1-pool.js';
+import { connectFailures, type Http1Pool, type RequestControl } from './http1-pool.js';
 
 export type ResponseHead = Omit<TransportResponse, 'body' | 'stream'>;
 
@@ -64,7 +64,13 @@ export function whereOf(method: string, path: string): string {
 export function asProxmoxError(where: string, method: string, error: unknown): ProxmoxError {
   if (error instanceof ProxmoxError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ConnectionError(`${where}: ${message}`, { cause: error, method, ...classifyFailure(error) });
+  const { sent, certificate } = classifyFailure(error);
+  return new ConnectionError(`${where}: ${message}`, {
+    cause: error,
+    method,
+    sent: connectFailures.has(error as Error) ? 'no' : sent,
+    certificate,
+  });
 }
 
 export function exchange(

@@ -24,6 +24,13 @@ import type { Connector, ConnectTarget } from './socket-connector.js';
  */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
+/**
+ * Errors of a connection that never opened: no byte of the request was written, whatever the
+ * socket's code says (a reset during the TLS handshake is ECONNRESET, which after the head
+ * would mean the server may have the request). dispatch.ts reports these as `sent: 'no'`.
+ */
+export const connectFailures = new WeakSet<Error>();
+
 export interface PoolOptions {
   /** Most sockets open at once. */
   connections: number;
@@ -213,7 +220,11 @@ export class Http1Pool implements ConnectionOwner {
     if (error !== null || socket === null) {
       // The first request waiting is the one this connection was for.
       const request = this.#queue.length > this.#connecting ? this.#queue.shift() : undefined;
-      if (request !== undefined) request.handler.onError(error === null ? new Error('no socket') : error);
+      if (request !== undefined) {
+        const failure = error === null ? new Error('no socket') : error;
+        connectFailures.add(failure);
+        request.handler.onError(failure);
+      }
       if (this.#closed) this.#checkDrained();
       else this.#drain();
       return;
