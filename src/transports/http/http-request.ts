@@ -18,14 +18,43 @@ export interface WireSettings {
   booleans: 'int' | 'bool';
 }
 
+/**
+ * The headers of a GET or DELETE, per credentials object: the authenticator hands out the same
+ * frozen object until its credentials change (a token never; a ticket when it is renewed), so
+ * the merged headers are built once per credential change, not per request. Frozen, as they
+ * are shared by every request that uses them.
+ */
+const readHeaders = new WeakMap<Readonly<Record<string, string>>, Readonly<Record<string, string>>>();
+
+function headersWithoutBody(auth: Readonly<Record<string, string>>): Record<string, string> {
+  let headers = readHeaders.get(auth);
+  if (headers === undefined) {
+    headers = Object.freeze({ accept: 'application/json', ...auth });
+    readHeaders.set(auth, headers);
+  }
+  return headers as Record<string, string>;
+}
+
+function hasParams(params: TransportRequest['params']): boolean {
+  // Anything but an object goes to paramPairs, which refuses it.
+  if (typeof params !== 'object' || params === null) return true;
+  for (const _ in params) return true;
+  return false;
+}
+
 export function toWire(req: TransportRequest, settings: WireSettings): HttpWire {
   const url = `${settings.pathPrefix}/api2/json${req.path === '/' ? '' : req.path}`;
-  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   // Bodies only on POST and PUT: pveproxy answers 501 to a body on GET or DELETE.
   if (req.method === 'GET' || req.method === 'DELETE') {
-    const query = formEncode(paramPairs(req.params));
-    return { url: query === '' ? url : `${url}?${query}`, headers, body: undefined };
+    // A call without parameters (most reads) has no query to build.
+    const query = hasParams(req.params) ? formEncode(paramPairs(req.params)) : '';
+    return {
+      url: query === '' ? url : `${url}?${query}`,
+      headers: headersWithoutBody(req.headers),
+      body: undefined,
+    };
   }
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (settings.bodyEncoding === 'json') {
     headers['content-type'] = 'application/json';
     return { url, headers, body: jsonBody(req.params, settings.booleans) };
@@ -37,8 +66,7 @@ export function toWire(req: TransportRequest, settings: WireSettings): HttpWire 
 /** Parses a response body: JSON when it looks like JSON, else the text. */
 export function parseBody(text: string, contentType: string | undefined): unknown {
   // The content type first: a JSON answer (every API call) then skips the look at the text.
-  // biome-ignore lint/complexity/useOptionalChain: the CommonJS build makes `?.` an allocating helper call, per answer
-  if ((contentType !== undefined && contentType.includes('json')) || /^\s*[{[]/.test(text)) {
+  if (contentType?.includes('json') || /^\s*[{[]/.test(text)) {
     try {
       return JSON.parse(text);
     } catch {
