@@ -240,11 +240,16 @@ export class Http1Connection implements ResponseHandler {
     }
     // The reader may have paused on the last chunk: the next answer must flow.
     if (this.#socket.isPaused()) this.#socket.resume();
+    this.idle();
+    this.#owner.released(this);
+  }
+
+  /** Starts the idle clock: the socket does not hold the process open and closes after idleMs. */
+  idle(): void {
     this.#socket.unref();
     this.#idleSince = performance.now();
     if (this.#idleTimer === undefined) this.#idleTimer = setTimeout(this.#onIdleTimer, this.#idleMs).unref();
     else this.#idleTimer.refresh();
-    this.#owner.released(this);
   }
 
   /** `Keep-Alive: timeout=N, max=M`: the server closes an idle socket after N seconds. */

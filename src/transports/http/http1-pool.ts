@@ -237,8 +237,9 @@ export class Http1Pool implements ConnectionOwner {
     }
     const next = this.#queue.shift();
     if (next === undefined) {
+      // Opened for a request that went elsewhere (aborted, or served by a freed socket).
+      connection.idle();
       this.#idle.push(connection);
-      socket.unref();
     } else connection.send(next);
   }
 

@@ -167,6 +167,22 @@ describe('Http1Pool: keep-alive', () => {
     expect(srv.sockets()).toBe(2);
   });
 
+  it('a socket opened for a request aborted meanwhile is idle, and closed after idleTimeout too', async () => {
+    const srv = await server((_, s) => s.write(ok()));
+    const p = pool(srv.origin, { idleTimeout: 200 });
+    const control = p.dispatch(
+      { method: 'GET', path: '/x', headers: {}, body: null },
+      { onHead() {}, onBody() {}, onComplete() {}, onError() {} },
+    );
+    control.abort();
+    await sleep(100);
+    expect(srv.sockets()).toBe(1);
+    expect(p.size).toBe(1);
+    await sleep(300);
+    expect(p.size).toBe(0);
+    expect(srv.seen).toHaveLength(0);
+  });
+
   it('an idle socket is closed after idleTimeout', async () => {
     const srv = await server((_, s) => s.write(ok()));
     const p = pool(srv.origin, { idleTimeout: 200 });
