@@ -12,11 +12,12 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Http1Pool } from '../../src/transports/http/http1-pool.js';
+import { Http1Pool } from '../../src/transports/http/http1-pool.js';
 import {
   answer,
   call,
   closePeers,
+  connector,
   countingConnector,
   pool,
   rawPeer,
@@ -193,6 +194,25 @@ describe('http1 hostile: timing and lifecycle', () => {
     expect((await call(p, '/first')).body).toEqual({ data: '/first on 1' });
     await until(() => p.size === 0);
     expect((await call(p, '/second')).body).toEqual({ data: '/second on 2' });
+  });
+
+  it('a POST dispatched in the turn in which the idle timer closed the socket goes out on a new one', async () => {
+    // The idle timer (20 ms) and the caller's timer (25 ms) both expire while the loop is busy,
+    // so they run in one timers phase, before the socket's close event: the pool still listed
+    // the destroyed socket as idle and the POST failed, never sent, as "closed before answering".
+    const peer = await rawPeer((_head, socket, n) => socket.write(answer(`{"data":${n}}`)));
+    const p = track(new Http1Pool(peer.origin, { connections: 4, connect: connector(), idleTimeout: 20 }));
+    expect((await call(p, '/a')).body).toEqual({ data: 1 });
+    const second = new Promise<unknown>((resolve, reject) => {
+      setTimeout(
+        () => call(p, '/b', { method: 'POST', body: '{}' }).then((a) => resolve(a.body), reject),
+        25,
+      );
+      const busyUntil = Date.now() + 60;
+      while (Date.now() < busyUntil) {}
+    });
+    expect(await second).toEqual({ data: 2 });
+    expect(peer.heads.map((h) => h.split(' ')[0])).toEqual(['GET', 'POST']);
   });
 
   it('bytes after a complete answer, in the same write: the socket is not reused', async () => {

@@ -120,7 +120,7 @@ export class Http1Pool implements ConnectionOwner {
       handler.onError(new ConnectionError('the client was closed: the request was not sent', { sent: 'no' }));
       return request;
     }
-    const idle = this.#idle.pop();
+    const idle = this.#takeIdle();
     if (idle !== undefined && this.#queue.length === 0) idle.send(request);
     else {
       if (idle !== undefined) this.#idle.push(idle);
@@ -195,8 +195,10 @@ export class Http1Pool implements ConnectionOwner {
   /** Serves the queue: idle sockets first (FIFO), then new connections up to the limit. */
   #drain(): void {
     const queue = this.#queue;
-    while (queue.length > 0 && this.#idle.length > 0 && !queue[0]!.replayed) {
-      this.#idle.pop()!.send(queue.shift()!);
+    while (queue.length > 0 && !queue[0]!.replayed) {
+      const idle = this.#takeIdle();
+      if (idle === undefined) break;
+      idle.send(queue.shift()!);
     }
     while (queue.length > this.#connecting) {
       if (this.#all.size + this.#connecting >= this.#o.connections) {
@@ -208,6 +210,18 @@ export class Http1Pool implements ConnectionOwner {
       }
       this.#open();
     }
+  }
+
+  /**
+   * The most recently used idle socket that is still open. One destroyed while idle (its idle
+   * timer, bytes nobody asked for) stays listed until its close event, a turn of the event
+   * loop later: a request given it then was never sent, yet failed as 'the server closed the
+   * connection before answering' (a POST is not sent again).
+   */
+  #takeIdle(): Http1Connection | undefined {
+    let idle = this.#idle.pop();
+    while (idle !== undefined && idle.destroyed) idle = this.#idle.pop();
+    return idle;
   }
 
   #open(): void {
