@@ -44,6 +44,14 @@ if helpers="$(grep -lE '_optionalChain|_nullishCoalesce|_interopRequireWildcard'
   exit 1
 fi
 
+step "no undici in the package: the HTTPS transport is our own HTTP/1.1 client"
+# undici is a devDependency (the bench's floor); no code or declaration may name it.
+if named="$(grep -rlE "['\"]undici(/[^'\"]*)?['\"]" "$repo"/dist)"; then
+  echo "undici is named in the build:" >&2
+  echo "$named" >&2
+  exit 1
+fi
+
 step "publint"
 mkdir "$work/unpacked"
 tar -xzf "$tarball" -C "$work/unpacked"
