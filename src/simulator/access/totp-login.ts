@@ -27,10 +27,11 @@ export function checkTotpLogin(user: UserRecord, code: string, nowMs: number): b
   return false;
 }
 
-/** TfaUserData::verify_recovery: a good recovery key clears the TOTP lock and its failures. */
+/** TfaUserData::verify_recovery: a good recovery key clears both locks and the TOTP failures. */
 export function recoveryUsed(user: UserRecord): void {
   user.totpLocked = false;
   user.totpFailures = 0;
+  delete user.tfaLockedUntil;
 }
 
 /** A new or removed TOTP entry starts with no last count (TotpEntry last_count i64::MIN). */

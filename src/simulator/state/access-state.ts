@@ -28,6 +28,10 @@ export interface UserRecord {
   totpFailures?: number;
   /** Locked out of TOTP after too many failures, until a recovery key is used (TfaUserData totp_locked). */
   totpLocked?: boolean;
+  /** Consecutive second-factor failures of any kind (TfaUserChallenges tfa_failures). */
+  tfaFailures?: number;
+  /** Epoch seconds until which every second factor is refused (TfaUserData tfa_locked_until). */
+  tfaLockedUntil?: number;
   /** Unused recovery codes by index; a used one becomes null. */
   recovery: (string | null)[];
   tokens: Map<string, TokenRecord>;

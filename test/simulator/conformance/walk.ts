@@ -41,6 +41,8 @@ function accessFixture(engine: SimulatorEngine, api: ApiMethod, name: string): s
     case 'userid':
       if (api.path === '/access/users') return creating ? `new@${realm}` : undefined;
       if (api.path.startsWith('/access/tfa')) return creating ? `automation@${realm}` : `tfa@${realm}`;
+      // unlock_and_reset_tfa knows only users of the TFA config ("no such user" otherwise).
+      if (api.path.endsWith('/unlock-tfa')) return `tfa@${realm}`;
       return api.path.startsWith('/access/users/') || api.path === '/access/password'
         ? `automation@${realm}`
         : undefined;

@@ -6,6 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { SERVICES } from '../../../core/services.js';
+import { tfaLockFields } from '../../access/tfa-verify.js';
 import { verifyTotp } from '../../access/totp.js';
 import { resetTotpState } from '../../access/totp-login.js';
 import { type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
@@ -77,7 +78,7 @@ export const tfaHandlers: HandlerTable = {
       .map((u) => ({
         userid: u.userid,
         entries: entries(ctx, u),
-        'totp-locked': ctx.service === 'PVE' ? Number(u.totpLocked === true) : u.totpLocked === true,
+        ...tfaLockFields(u, ctx.core.clock.now(), SERVICES[ctx.service].perlServer ? 1 : true),
       })),
   'GET /access/tfa/{userid}': (ctx) => entries(ctx, findUser(ctx)),
   'POST /access/tfa/{userid}': addEntry,

@@ -7,8 +7,8 @@ import { hasPrivileges } from '../../access/acl.js';
 import { apiCapabilities } from '../../access/api-capabilities.js';
 import { ticketPrefixFor } from '../../access/auth.js';
 import { normalizePath, perlPrivilegeDenial } from '../../access/permissions.js';
+import { hasSecondFactor, verifySecondFactor } from '../../access/tfa-verify.js';
 import type { TicketWindow } from '../../access/tickets.js';
-import { checkTotpLogin, recoveryUsed } from '../../access/totp-login.js';
 import type { EngineCore } from '../../engine/engine-core.js';
 import { type HandlerContext, type HandlerTable, Reply, str } from '../../engine/handler.js';
 import { paramError, SimError } from '../../engine/sim-error.js';
@@ -36,10 +36,6 @@ function normalizeUser(core: EngineCore, username: string, realm: string | undef
     return username === 'root@pmg' ? 'root@pam' : username;
   }
   return username.includes('@') || realm === undefined ? username : `${username}@${realm}`;
-}
-
-function hasSecondFactor(user: UserRecord): boolean {
-  return user.totpSecret !== undefined || user.recovery.some((c) => c !== null);
 }
 
 function fullTicket(ctx: HandlerContext, userid: string): Reply {
@@ -105,18 +101,7 @@ function challengeTicket(ctx: HandlerContext, user: UserRecord): Reply {
 }
 
 function checkSecondFactor(core: EngineCore, user: UserRecord, answer: string): boolean {
-  const colon = answer.indexOf(':');
-  const kind = colon < 0 ? '' : answer.slice(0, colon);
-  const value = colon < 0 ? '' : answer.slice(colon + 1);
-  if (kind === 'totp') return checkTotpLogin(user, value, core.clock.now());
-  if (kind === 'recovery') {
-    const index = user.recovery.findIndex((c) => c !== null && c === value.trim());
-    if (index < 0) return false;
-    user.recovery[index] = null;
-    recoveryUsed(user);
-    return true;
-  }
-  return false;
+  return verifySecondFactor(user, answer, core.clock.now());
 }
 
 /**

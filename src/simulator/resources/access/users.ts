@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICES } from '../../../core/services.js';
 import { hasPrivileges, isRoot } from '../../access/acl.js';
+import { hasSecondFactor, tfaLockFields, unlockTfa } from '../../access/tfa-verify.js';
 import { type HandlerContext, type HandlerTable, str } from '../../engine/handler.js';
 import { SimError } from '../../engine/sim-error.js';
 import type { TokenRecord, UserRecord } from '../../state/access-state.js';
@@ -101,7 +102,29 @@ function listUsers(ctx: HandlerContext): unknown {
   return [...ctx.core.access.users.values()]
     .filter((u) => enabled === undefined || u.enable === (enabled === '1'))
     .filter((u) => !subject || isRoot(subject) || u.userid === subject.userid || canAdminUsers(ctx))
-    .map((u) => userItem(ctx, u, withTokens));
+    .map((u) => ({
+      ...userItem(ctx, u, withTokens),
+      ...tfaLockFields(u, ctx.core.clock.now(), rust(ctx) || 1),
+    }));
+}
+
+/**
+ * PUT /access/users/{userid}/unlock-tfa (pve-access-control PVE/API2/User.pm unlock_tfa,
+ * proxmox-backup src/api2/access/user.rs unlock_tfa; both call proxmox-tfa
+ * methods::unlock_and_reset_tfa): whether the user was locked. A user the TFA config does not
+ * hold is "no such user" (a Rust error: PVE's die gives 500, PBS's router 400).
+ */
+function unlockUserTfa(ctx: HandlerContext): unknown {
+  const user = ctx.core.access.users.get(str(ctx.params.userid) ?? '');
+  const known =
+    user !== undefined &&
+    (hasSecondFactor(user) ||
+      user.totpLocked !== undefined ||
+      user.tfaLockedUntil !== undefined ||
+      user.totpFailures !== undefined ||
+      user.tfaFailures !== undefined);
+  if (!known) throw new SimError(rust(ctx) ? 400 : 500, 'no such user');
+  return bool(ctx, unlockTfa(user, ctx.core.clock.now()));
 }
 
 function canAdminUsers(ctx: HandlerContext): boolean {
@@ -232,6 +255,7 @@ export function userHandlers(tokenParam: string): HandlerTable {
     [`POST ${one}/token/{${tokenParam}}`]: createToken,
     [`PUT ${one}/token/{${tokenParam}}`]: updateToken,
     [`DELETE ${one}/token/{${tokenParam}}`]: deleteToken,
+    [`PUT ${one}/unlock-tfa`]: unlockUserTfa,
     'PUT /access/password': changePassword,
   };
 }
