@@ -49,6 +49,8 @@ export interface ConnectionOwner {
   replay(request: Sendable): boolean;
 }
 
+const CRLF = Buffer.from('\r\n');
+
 /** Idle milliseconds a server's `Keep-Alive: timeout=N` leaves, minus this margin for the trip. */
 const KEEP_ALIVE_MARGIN = 1_000;
 
@@ -143,10 +145,13 @@ export class Http1Connection implements ResponseHandler {
           new ConnectionError('the upload is longer than its Content-Length', { sent: 'maybe' }),
         );
       }
-      const ok = chunked
-        ? socket.write(`${bytes.length.toString(16)}\r\n`) && socket.write(bytes) && socket.write('\r\n')
-        : socket.write(bytes);
-      if (!ok) body.pause();
+      // All three parts of a chunk are written whatever the first says: the buffer takes them,
+      // and the last answer tells whether to wait for 'drain'.
+      if (chunked) {
+        socket.write(`${bytes.length.toString(16)}\r\n`, 'latin1');
+        socket.write(bytes);
+      }
+      if (!socket.write(chunked ? CRLF : bytes)) body.pause();
     };
     const onEnd = () => {
       stop();

@@ -334,6 +334,19 @@ describe('Http1Pool: bodies', () => {
     expect(srv.seen[2]!.head).toMatch(/content-length: 0/);
   });
 
+  it('a large upload keeps its bytes through backpressure, chunked or with its length', async () => {
+    const srv = await server((seen, s) => s.write(ok(String(seen.body.length))));
+    const p = pool(srv.origin);
+    const block = Buffer.alloc(256 * 1024, 'u');
+    const parts = () => Readable.from(Array.from({ length: 32 }, () => block));
+    const size = String(32 * block.length);
+    expect((await send(p, { method: 'POST', body: parts() })).body).toBe(size);
+    expect((await send(p, { method: 'POST', headers: { 'content-length': size }, body: parts() })).body).toBe(
+      size,
+    );
+    expect(srv.seen.map((s) => s.body === 'u'.repeat(32 * block.length))).toEqual([true, true]);
+  });
+
   it('refuses a head that could be split, naming the header but not its value', async () => {
     const srv = await server((_, s) => s.write(ok()));
     const p = pool(srv.origin);
