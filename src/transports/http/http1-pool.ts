@@ -220,6 +220,7 @@ export class Http1Pool implements ConnectionOwner {
    */
   #takeIdle(): Http1Connection | undefined {
     let idle = this.#idle.pop();
+    // biome-ignore lint/complexity/useOptionalChain: per request; no `?.` on the hot path (the CommonJS build may lower it to a helper call)
     while (idle !== undefined && idle.destroyed) idle = this.#idle.pop();
     return idle;
   }
