@@ -126,14 +126,20 @@ describe('migrating a stopped VM with local disks (QemuMigrate.pm)', () => {
   });
 });
 
+/** A stopped container on pve1 with its root disk on local-lvm. */
+async function stoppedCt() {
+  const engine = demoEngine();
+  const ct = [...engine.cluster.guests.values()].find(
+    (g) => g.type === 'lxc' && g.node === 'pve1' && g.config.rootfs?.startsWith('local-lvm:'),
+  )!;
+  if (ct.status !== 'stopped')
+    await finish(engine, await ok(engine, 'POST', `/nodes/pve1/lxc/${ct.vmid}/status/stop`));
+  return { engine, ct };
+}
+
 describe('migrating a stopped container with a local root disk (LXC/Migrate.pm phase1)', () => {
   it('moves its volume to the target node', async () => {
-    const engine = demoEngine();
-    const ct = [...engine.cluster.guests.values()].find(
-      (g) => g.type === 'lxc' && g.node === 'pve1' && g.config.rootfs?.startsWith('local-lvm:'),
-    )!;
-    if (ct.status !== 'stopped')
-      await finish(engine, await ok(engine, 'POST', `/nodes/pve1/lxc/${ct.vmid}/status/stop`));
+    const { engine, ct } = await stoppedCt();
     const rootfs = ct.config.rootfs!.split(',')[0]!;
     const upid = await ok(engine, 'POST', `/nodes/pve1/lxc/${ct.vmid}/migrate`, { target: 'pve3' });
     expect((await finish(engine, upid)).exitstatus).toBe('OK');
@@ -184,5 +190,75 @@ describe('CD-ROM drives of a VM that migrates (QemuMigrate.pm scan_local_volumes
     expect((await ok(engine, 'GET', '/nodes/pve2/qemu/106/config')).ide2).toMatch(
       /^local-lvm:vm-106-cloudinit,media=cdrom/,
     );
+  });
+});
+
+const zfs = (e: SimulatorEngine) =>
+  e.storage.storages.set('local-zfs', {
+    storage: 'local-zfs',
+    type: 'zfspool',
+    content: ['images', 'rootdir'],
+    shared: false,
+    extra: { pool: 'rpool/data' },
+    total: 1024 ** 4,
+  });
+
+describe('volumes a VM migration cannot copy (QemuMigrate.pm scan_local_volumes)', () => {
+  it('a linked clone on a local ZFS storage: "as it\'s a clone of" (the additional checks for local storage)', async () => {
+    const { engine, upid, exitstatus } = await migrateVm({ target: 'pve2' }, (e) => {
+      zfs(e);
+      e.cluster.guests.get(106)!.config.scsi0 = 'local-zfs:base-9000-disk-0/vm-106-disk-0,size=8G';
+    });
+    expect(exitstatus).toBe('migration aborted');
+    const why =
+      "Problem found while scanning volumes - can't migrate 'local-zfs:base-9000-disk-0/vm-106-disk-0' as it's a clone of 'base-9000-disk-0' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.";
+    const log = await taskLog(engine, 'pve1', upid);
+    expect(log).toContain(`ERROR: ${why}`);
+    expect(log).toContain(`ERROR: migration aborted (duration 00:00:01): ${why}`);
+  });
+
+  it('a drive that is a host path: "local file/device"; marked shared it is no volume', async () => {
+    const local = await migrateVm({ target: 'pve2' }, (e) => {
+      e.cluster.guests.get(106)!.config.scsi2 = '/dev/sdb';
+    });
+    expect(local.exitstatus).toBe('migration aborted');
+    const log = await taskLog(local.engine, 'pve1', local.upid);
+    expect(log).toContain("found local disk '/dev/sdb'");
+    expect(log).toContain("can't migrate local disk '/dev/sdb': local file/device");
+    const shared = await migrateVm({ target: 'pve2' }, (e) => {
+      e.cluster.guests.get(106)!.config.scsi2 = '/dev/sdb,shared=1';
+    });
+    expect(shared.exitstatus).toBe('OK');
+  });
+});
+
+describe('mount points a container migration refuses (LXC/Migrate.pm prepare)', () => {
+  async function migrateCt(mp0: string) {
+    const { engine, ct } = await stoppedCt();
+    ct.config.mp0 = mp0;
+    const upid = await ok(engine, 'POST', `/nodes/pve1/lxc/${ct.vmid}/migrate`, { target: 'pve3' });
+    const { exitstatus } = await finish(engine, upid);
+    return { exitstatus, log: await taskLog(engine, 'pve1', upid), ct, engine };
+  }
+
+  it('a bind mount and a device mount point die in prepare: no phase1 line, "migration aborted"', async () => {
+    for (const [value, type] of [
+      ['/mnt/data,mp=/data', 'bind'],
+      ['/dev/sdb1,mp=/data', 'device'],
+    ] as const) {
+      const { exitstatus, log, ct, engine } = await migrateCt(value);
+      expect(exitstatus).toBe('migration aborted');
+      expect(log).toEqual([
+        `ERROR: migration aborted (duration 00:00:01): cannot migrate local ${type} mount point 'mp0'`,
+        'TASK ERROR: migration aborted',
+      ]);
+      expect(engine.cluster.guests.get(ct.vmid)!.node).toBe('pve1');
+    }
+  });
+
+  it('a shared bind mount is passed over in phase1 (test_mp "ignoring shared")', async () => {
+    const { exitstatus, log } = await migrateCt('/mnt/data,mp=/data,shared=1');
+    expect(exitstatus).toBe('OK');
+    expect(log).toContain("ignoring shared 'bind' mount point 'mp0' ('/mnt/data')");
   });
 });

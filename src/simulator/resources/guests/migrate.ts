@@ -18,6 +18,14 @@ import { formatOfName } from '../../state/volume-names.js';
 import { newVolid, storageVolumes } from '../storage/volumes.js';
 import { assertUnlocked, findGuest, yes } from './common.js';
 import { isCdrom, isCloudinit, isDriveKey, parseDrive } from './drives.js';
+import {
+  lxcMountpoints,
+  lxcPrepareProblem,
+  lxcVolumeProblem,
+  mountpointType,
+  qemuScanProblem,
+  qemuVolumeProblem,
+} from './migrate-checks.js';
 
 /** Where a volume was found, in the order QemuMigrate.pm scan_local_volumes lets one win. */
 type Ref = 'pending' | 'snapshot' | 'unused' | 'attached' | 'generated';
@@ -57,6 +65,21 @@ function cdromVolids(config: Readonly<Record<string, string>>): string[] {
     if (isCdrom(drive) && drive.file !== undefined && drive.file !== 'none') out.push(drive.file);
   }
   return out;
+}
+
+/** A VM drive's path (`/dev/sdb`) that is not marked `shared`: test_volid's "local file/device". */
+function localPaths(guest: Guest): string[] {
+  if (guest.type !== 'qemu') return [];
+  const out = new Set<string>();
+  const records = [guest.config, guest.pending, ...[...guest.snapshots.values()].map((s) => s.config)];
+  for (const config of records) {
+    for (const [key, value] of Object.entries(config)) {
+      if (!isDriveKey('qemu', key) || !value.startsWith('/')) continue;
+      const drive = parseDrive('qemu', key, value);
+      if (drive.shared !== '1' && drive.file !== undefined) out.add(drive.file);
+    }
+  }
+  return [...out];
 }
 
 /**
@@ -168,6 +191,8 @@ const duration = (ms: number) => {
   return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
 };
 
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The scan's log lines and its refusals, per volume (QemuMigrate.pm scan_local_volumes, LXC/Migrate.pm phase1). */
 function scan(core: EngineCore, guest: Guest, node: string, map: string | undefined, live: boolean) {
   const qemu = guest.type === 'qemu';
@@ -175,22 +200,49 @@ function scan(core: EngineCore, guest: Guest, node: string, map: string | undefi
   const lines: string[] = [];
   const errors: string[] = [];
   const { found, cdromDrive } = localVolumes(core, guest);
-  for (const [volid, { ref, cdrom }] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+  // test_mp: a shared bind or device mount point of the current config is passed over.
+  if (!qemu)
+    for (const [key, mp] of lxcMountpoints(guest.config)) {
+      const type = mountpointType(mp.volume ?? '');
+      if (type !== 'volume') lines.push(`ignoring shared '${type}' mount point '${key}' ('${mp.volume}')`);
+    }
+  const paths = localPaths(guest);
+  for (const volid of [...paths, ...found.keys()].sort(byteOrder)) {
+    if (paths.includes(volid)) {
+      lines.push(`found local disk '${volid}'`);
+      errors.push(`can't migrate local disk '${volid}': local file/device`);
+      continue;
+    }
+    const { ref, cdrom } = found.get(volid)!;
     const targetsid = mapStorage(map, storageOf(volid)!);
     const problem =
       targetProblem(core, guest, volid, targetsid, node, cdrom === 'iso') ??
       // test_volid: an ISO on a local storage stays there, and so would the VM's drive.
       (cdrom === 'iso' ? 'local cdrom image' : undefined) ??
-      (live && ref === 'attached'
+      (cdrom === 'cloudinit'
+        ? undefined
+        : qemu
+          ? qemuVolumeProblem(core, guest, volid)
+          : lxcVolumeProblem(core, volid));
+    // The live check runs after test_volid and replaces its message (one per volume).
+    const liveProblem =
+      live && ref === 'attached'
         ? "can't live migrate attached local disks without with-local-disks option"
-        : undefined);
+        : undefined;
     lines.push(foundLine(qemu, volid, ref));
-    if (problem !== undefined)
-      errors.push(`can't migrate local ${qemu ? 'disk' : 'volume'} '${volid}': ${problem}`);
+    const why = liveProblem ?? problem;
+    if (why !== undefined) errors.push(`can't migrate local ${qemu ? 'disk' : 'volume'} '${volid}': ${why}`);
     volumes.push({ volid, ref, targetsid });
   }
   if (cdromDrive) errors.push("can't migrate local cdrom drive");
-  return { volumes, lines, errors };
+  const after =
+    qemu && errors.length === 0
+      ? qemuScanProblem(
+          core,
+          volumes.map((v) => v.volid),
+        )
+      : undefined;
+  return { volumes, lines, errors, after };
 }
 
 function foundLine(qemu: boolean, volid: string, ref: Ref): string {
@@ -228,13 +280,21 @@ export function migrateGuest(type: GuestType) {
     const address = `192.0.2.${11 + [...core.cluster.nodes.keys()].indexOf(node)}`;
     const map = str(ctx.params[type === 'qemu' ? 'targetstorage' : 'target-storage']);
     const live = type === 'qemu' && guest.status !== 'stopped' && !yes(ctx.params['with-local-disks']);
+    const prepared =
+      type === 'lxc'
+        ? lxcPrepareProblem(
+            core,
+            guest,
+            (sid) => mapStorage(map, sid),
+            (volid, targetsid) => targetProblem(core, guest, volid, targetsid, node, false),
+          )
+        : undefined;
     const found = scan(core, guest, node, map, live);
     const started = core.clock.now();
-    const log = [
-      `starting migration of ${label} to node '${node}' (${address})`,
-      ...found.lines,
-      ...found.errors,
-    ];
+    const log =
+      prepared === undefined
+        ? [`starting migration of ${label} to node '${node}' (${address})`, ...found.lines, ...found.errors]
+        : [];
     // The duration the log reports is the task's own (it settles lazily, at the next request).
     let endAt: number | undefined;
     const task = core.tasks.start({
@@ -246,10 +306,15 @@ export function migrateGuest(type: GuestType) {
       work: () => {
         delete guest.lock;
         const took = duration((endAt ?? core.clock.now()) - started);
-        if (found.errors.length > 0) {
+        // LXC/Migrate.pm prepare died: AbstractMigrate.pm migrate logs it, no phase1 ran.
+        if (prepared !== undefined)
+          throw new TaskFailure('migration aborted', [
+            `ERROR: migration aborted (duration ${took}): ${prepared}`,
+          ]);
+        if (found.errors.length > 0 || found.after !== undefined) {
           const why =
             type === 'qemu'
-              ? "Problem found while scanning volumes - can't migrate VM - check log"
+              ? `Problem found while scanning volumes - ${found.after ?? "can't migrate VM - check log"}`
               : "can't migrate CT - check log";
           throw new TaskFailure('migration aborted', [
             `ERROR: ${why}`,
