@@ -11,7 +11,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { Readable } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
+import { simulatorCertificate } from '../../src/simulator/server/tls.js';
 import { Http1Pool } from '../../src/transports/http/http1-pool.js';
 import {
   answer,
@@ -56,7 +58,7 @@ function upload(): { make: () => Readable; produced: () => number; destroyed: ()
       return stream;
     },
     produced: () => produced,
-    destroyed: () => stream !== undefined && stream.destroyed,
+    destroyed: () => stream?.destroyed === true,
   };
 }
 
@@ -184,6 +186,44 @@ describe('http1 hostile: timing and lifecycle', () => {
     expect(peer.accepted()).toBe(2);
   });
 
+  it("pveproxy's 401 to an upload over TLS: answer, close_notify, FIN, then the fd closed unread (RST): the 401 is reported", async () => {
+    // pve-http-server AnyEvent.pm: the ticket is checked at the head, before the upload's body
+    // is read; the error answer sets keep_alive = 0 ('Connection: close'), then
+    // client_do_disconnect runs stoptls and shutdown(fh, 1) and drops the handle, whose close
+    // with the body's bytes unread makes the kernel answer the client's next segments with RST.
+    const cert = await simulatorCertificate();
+    const server = createTlsServer({ key: cert.key, cert: cert.cert }, (socket) => {
+      socket.on('error', () => {});
+      let head = '';
+      const onData = (chunk: Buffer) => {
+        head += chunk.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        socket.removeListener('data', onData);
+        socket.pause();
+        const body = '{"data":null}';
+        socket.end(
+          `HTTP/1.1 401 invalid PVE ticket\r\nConnection: close\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+          () => setTimeout(() => socket.destroy(), 20),
+        );
+      };
+      socket.on('data', onData);
+    });
+    servers.push(server as unknown as Server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const p = track(pool(`https://127.0.0.1:${(server.address() as { port: number }).port}`));
+    for (let i = 0; i < 5; i++) {
+      const body = upload();
+      const a = await call(p, '/api2/json/nodes/pve/storage/local/upload', {
+        method: 'POST',
+        body: body.make,
+      });
+      expect([a.status, a.statusText]).toEqual([401, 'invalid PVE ticket']);
+      await until(() => body.destroyed());
+    }
+    await until(() => p.size === 0);
+  });
+
   it('a second, unsolicited answer on an idle keep-alive socket: that socket is dropped, never given to the next request', async () => {
     const peer = await rawPeer((head, socket, n) => {
       const which = head.split(' ')[1];
@@ -305,6 +345,24 @@ describe('http1 hostile: timing and lifecycle', () => {
     const p = track(pool(`https://127.0.0.1:${(reset.address() as { port: number }).port}`, 2));
     const error = await rejection(call(p, '/x', { method: 'POST', body: '{}' }));
     expect([error.code, error.sent]).toEqual(['PROXMOX_CONNECTION', 'no']);
+    await until(() => p.size === 0);
+  });
+
+  it('a plain HTTP server on the https port: a ConnectionError that says so (not OpenSSL internals), nothing sent', async () => {
+    const plain = createServer((socket) =>
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'),
+    );
+    servers.push(plain);
+    plain.listen(0, '127.0.0.1');
+    await once(plain, 'listening');
+    const port = (plain.address() as { port: number }).port;
+    const p = track(pool(`https://127.0.0.1:${port}`, 2));
+    const error = await rejection(call(p, '/x', { method: 'POST', body: '{}' }));
+    expect([error.code, error.sent, error.message]).toEqual([
+      'PROXMOX_CONNECTION',
+      'no',
+      `POST /x: 127.0.0.1:${port} did not answer in TLS: is it a plain HTTP server? (the URL says https)`,
+    ]);
     await until(() => p.size === 0);
   });
 

@@ -40,6 +40,29 @@ export interface SocketOptions {
  */
 export const socketFailures = new WeakMap<Socket, Error>();
 
+/**
+ * OpenSSL's codes for a peer whose first bytes are no TLS record (a plain HTTP server on the
+ * port): its message names source files (`ssl3_get_record:wrong version number:../deps/...`).
+ */
+const NOT_TLS = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+
+/** A handshake error said in words when the peer does not speak TLS; the code stays (it is no certificate error). */
+function notTls(error: Error, target: ConnectTarget): Error {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !NOT_TLS.has(code)) return error;
+  return Object.assign(
+    new Error(
+      `${target.hostname}:${target.port} did not answer in TLS: is it a plain HTTP server? (the URL says https)`,
+      { cause: error },
+    ),
+    { code },
+  );
+}
+
 /** TLS sessions kept per server name. */
 const SESSION_LIMIT = 100;
 
@@ -89,7 +112,7 @@ export function socketConnector(options: SocketOptions): Connector {
       if (error === null) callback(null, socket);
       else {
         socket.destroy();
-        callback(error, null);
+        callback(secure ? notTls(error, target) : error, null);
       }
     };
     const timer = setTimeout(
